@@ -1,0 +1,88 @@
+"""fourules: the City of Stockholm's LUM and MUL calls as versioned, testable policy code.
+
+    >>> import fourules
+    >>> result = fourules.evaluate({...}, year="2018")
+    >>> result.outcome, result.max_grant_sek
+
+`evaluate`, `load_policy` and `policies` use one shared `Evaluator`; build your own
+`Evaluator(get_plugin_manager(...))` to choose plugins.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fourules.application import Application, ProjectApplication, StudyTripApplication
+from fourules.errors import EngineError, FourulesError, InputError, PolicyError, UnknownPolicyError
+from fourules.evaluation import Evaluation, Evaluator, Finding
+from fourules.hookspecs import hookimpl
+from fourules.plugins import get_plugin_manager
+from fourules.policy import Policy
+from fourules.scoring import Scorer, ScoreItem
+from fourules.text import Lang
+
+try:
+    __version__ = version("fourules")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Application",
+    "EngineError",
+    "Evaluation",
+    "Evaluator",
+    "Finding",
+    "FourulesError",
+    "InputError",
+    "Policy",
+    "PolicyError",
+    "ProjectApplication",
+    "ScoreItem",
+    "Scorer",
+    "StudyTripApplication",
+    "UnknownPolicyError",
+    "__version__",
+    "default_evaluator",
+    "evaluate",
+    "get_plugin_manager",
+    "hookimpl",
+    "load_policy",
+    "policies",
+]
+
+_default: Evaluator | None = None
+_default_lock = threading.Lock()
+
+
+def default_evaluator() -> Evaluator:
+    """The evaluator behind the module-level functions, created on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Evaluator()
+        return _default
+
+
+def evaluate(
+    application: Mapping[str, Any] | ProjectApplication | StudyTripApplication,
+    year: str | int,
+    *,
+    lang: Lang = "sv",
+    scorers: Sequence[str] | None = None,
+) -> Evaluation:
+    """Evaluate one application (a dict in the JSON contract, or a model) against a year."""
+    return default_evaluator().evaluate(application, year, lang=lang, scorers=scorers)
+
+
+def load_policy(year: str | int) -> Policy:
+    """The policy of one year, validated."""
+    return default_evaluator().load_policy(year)
+
+
+def policies() -> list[Policy]:
+    """Every policy available, in id order."""
+    ev = default_evaluator()
+    return [ev.load_policy(year) for year in ev.policy_ids()]

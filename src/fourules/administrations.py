@@ -1,0 +1,96 @@
+"""Which administration an applicant name means, in a given year.
+
+Names are matched case-insensitively, with or without "stadsdelsförvaltning" or "sdf",
+in the genitive ("Skarpnäcks stadsdelsförvaltning") and with a unit after a comma
+("Farsta stadsdelsförvaltning, familjestödsenheten"). A name that no longer (or not yet)
+is an administration that year gets the policy's note, e.g. the 2020 merger; a near miss
+gets a suggestion. Nothing is resolved by guessing: a suggestion is only a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.policy import Administration, Administrations
+
+_SUFFIX = re.compile(
+    r"(\s+(stadsdelsförvaltningarna|stadsdelsförvaltningar|stadsdelsförvaltningen"
+    r"|stadsdelsförvaltning|sdf:s|sdf))+$"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise(name: str) -> str:
+    """The matching key of a name: 'Enskede-Årsta-Vantörs sdf, socialpsykiatri' -> 'enskede-årsta-vantörs'."""
+    key = unicodedata.normalize("NFC", name).casefold().split(",")[0]
+    key = re.sub(r"[\u2010-\u2015]", "-", key)
+    key = re.sub(r"\s*-\s*", "-", key)
+    key = re.sub(r"\s+", " ", key).strip(" .;:")
+    return _SUFFIX.sub("", key).strip()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What one applicant name resolves to; `hint` explains a name that does not."""
+
+    as_written: str
+    administration: Administration | None
+    hint: LocalText | None = None
+
+
+class AdministrationIndex:
+    """Looks up applicant names among one year's administrations."""
+
+    def __init__(self, administrations: Administrations) -> None:
+        self._by_key: dict[str, Administration] = {}
+        for adm in administrations.members:
+            for name in (adm.name, *adm.aliases):
+                self._by_key[normalise(name)] = adm
+        self._notes: dict[str, LocalText] = {
+            normalise(f.name): f.note
+            for f in (*administrations.former, *administrations.not_yet_formed)
+        }
+
+    def _lookup(self, key: str) -> Administration | None:
+        if key in self._by_key:
+            return self._by_key[key]
+        # The genitive: "Södermalms stadsdelsförvaltning".
+        if key.endswith("s") and key[:-1] in self._by_key:
+            return self._by_key[key[:-1]]
+        return None
+
+    def resolve(self, name: str) -> Resolution:
+        key = normalise(name)
+        found = self._lookup(key)
+        if found is not None:
+            return Resolution(name, found)
+        for candidate in (key, key[:-1] if key.endswith("s") else key):
+            if candidate in self._notes:
+                return Resolution(name, None, self._notes[candidate])
+        close = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=0.75)
+        if close:
+            suggestion = self._by_key[close[0]].name
+            return Resolution(
+                name,
+                None,
+                LocalText(
+                    sv=f"okänt namn; menade du {suggestion}?",
+                    en=f"unknown name; did you mean {suggestion}?",
+                ),
+            )
+        return Resolution(
+            name,
+            None,
+            LocalText(
+                sv="okänt namn; `fourules show ÅR` listar årets förvaltningar",
+                en="unknown name; `fourules show YEAR` lists the year's administrations",
+            ),
+        )

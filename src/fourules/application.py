@@ -1,0 +1,110 @@
+"""The application contract: one application for a project (LUM) or a study trip (MUL)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    TypeAdapter,
+)
+
+Kind = Literal["project", "study_trip"]
+KINDS: tuple[Kind, ...] = ("project", "study_trip")
+
+CriterionId = Literal[
+    "novelty",
+    "strategic_value",
+    "research_connection",
+    "early_support",
+    "client_centred",
+    "coordination",
+]
+CRITERION_IDS: tuple[str, ...] = CriterionId.__args__  # type: ignore[attr-defined]
+
+TravelMode = Literal["train", "bus", "boat", "car", "flight"]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: Any) -> Any:
+    # Lax pydantic would take a Unix timestamp or a datetime; a submission date is a day.
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from exc
+    raise ValueError("expected an ISO date, YYYY-MM-DD, e.g. 2017-10-02")
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text = Annotated[str, Field(strict=True), AfterValidator(_non_blank)]
+Amount = Annotated[StrictInt, Field(ge=0, description="Kronor, a whole number.")]
+
+
+class _ApplicationBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Text = Field(description="The application's id, unique within a round.")
+    title: Annotated[str, Field(strict=True)] = Field(description="The application's title.")
+    applicants: list[Text] = Field(
+        min_length=1,
+        description=(
+            "Administrations applying, as written; matched case-insensitively, with or "
+            "without 'stadsdelsförvaltning' or 'sdf'. Several = a joint application."
+        ),
+    )
+    requested_sek: Amount | None = Field(
+        description="Requested amount in kronor, or null when the application does not state it."
+    )
+    submitted: IsoDate | None = Field(default=None, description="Submission date (ISO).")
+    assessment: dict[CriterionId, StrictBool | None] = Field(
+        default_factory=dict,
+        description="An assessor's judgement per criterion: true, false, or null (not assessed).",
+    )
+    gender_analysis: StrictBool | None = Field(
+        default=None, description="Whether the application contains a gender equality analysis."
+    )
+
+
+class ProjectApplication(_ApplicationBase):
+    """A local development project (LUM), applied for one project year at a time."""
+
+    kind: Literal["project"]
+    project_year: Annotated[StrictInt, Field(ge=1)] = Field(
+        default=1, description="Which project year this application is for (1 = first)."
+    )
+
+
+class StudyTripApplication(_ApplicationBase):
+    """A study trip (MUL)."""
+
+    kind: Literal["study_trip"]
+    travel_modes: list[TravelMode] | None = Field(
+        default=None, description="How the trip travels; climate-smart when given and no flight."
+    )
+    destination: Annotated[str, Field(strict=True)] | None = None
+
+
+Application = Annotated[
+    ProjectApplication | StudyTripApplication, Field(discriminator="kind")
+]
+APPLICATION_ADAPTER: TypeAdapter[ProjectApplication | StudyTripApplication] = TypeAdapter(
+    Application
+)

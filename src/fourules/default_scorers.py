@@ -1,0 +1,58 @@
+"""The built-in scorer, a plugin like any other: points for the year's priority criteria.
+
+Which criteria give priority, and their weights, come from the policy (rules with
+`criterion: {type: priority, weight: …}`). A criterion scores its weight when the
+engine found it met (status `pass`), and 0 otherwise, with the finding as the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from fourules.hookspecs import hookimpl
+from fourules.scoring import Scorer, ScoreItem
+
+if TYPE_CHECKING:
+    from fourules.application import ProjectApplication, StudyTripApplication
+    from fourules.evaluation import Finding
+    from fourules.policy import Policy
+
+
+class PriorityCriteriaScorer(Scorer):
+    name = "priority_criteria"
+
+    def applies_to(self, policy: Policy) -> bool:
+        return any(r.criterion and r.criterion.type == "priority" for r in policy.rules)
+
+    def score(
+        self,
+        *,
+        application: ProjectApplication | StudyTripApplication,
+        policy: Policy,
+        findings: Sequence[Finding],
+        lang: str,
+    ) -> list[ScoreItem]:
+        by_rule = {f.rule: f for f in findings}
+        items = []
+        for rule in policy.rules:
+            if rule.criterion is None or rule.criterion.type != "priority":
+                continue
+            finding = by_rule.get(rule.id)
+            if finding is None:  # the criterion does not apply to this kind
+                continue
+            met = finding.status == "pass"
+            items.append(
+                ScoreItem(
+                    criterion=rule.id,
+                    points=(rule.criterion.weight or 0.0) if met else 0.0,
+                    reason=finding.message,
+                    source=rule.source,
+                )
+            )
+        return items
+
+
+@hookimpl
+def fourules_scorers() -> list[Scorer]:
+    return [PriorityCriteriaScorer()]

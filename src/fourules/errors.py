@@ -1,0 +1,38 @@
+"""The errors fourules raises for bad input and broken policies."""
+
+from __future__ import annotations
+
+
+class FourulesError(Exception):
+    """Base class: every error fourules raises on purpose carries a message for a person."""
+
+
+class InputError(FourulesError, ValueError):
+    """An application, round or argument that cannot be evaluated as given.
+
+    `where` names the place (a field path, a line, a file); `message` says what is wrong
+    and what is accepted.
+    """
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        self.where = where
+        self.message = message
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnknownPolicyError(InputError):
+    """No policy with the requested id."""
+
+
+class PolicyError(FourulesError):
+    """A policy file that does not load: names the file and the field."""
+
+    def __init__(self, file: str, where: str, message: str) -> None:
+        self.file = file
+        self.where = where
+        self.message = message
+        super().__init__(f"{file}: {where}: {message}" if where else f"{file}: {message}")
+
+
+class EngineError(FourulesError):
+    """The rule engine gave an answer that breaks its own invariants."""

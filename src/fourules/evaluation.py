@@ -1,0 +1,365 @@
+"""Evaluating one application against one year's policy: the result model and the evaluator."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from fourules.administrations import AdministrationIndex, Resolution
+from fourules.application import ProjectApplication, StudyTripApplication
+from fourules.engine import DurableEngine, compile_clauses
+from fourules.errors import InputError, PolicyError, UnknownPolicyError
+from fourules.facts import Facts, derive
+from fourules.inputs import parse_application
+from fourules.plugins import PluginManager, get_plugin_manager
+from fourules.policy import POLICY_FILE, Policy, Source, Status, load_policy_file
+from fourules.scoring import Scorer, ScoreItem, ScorerError, checked_items
+from fourules.text import LANGS, Lang, LocalText, format_sek
+
+Outcome = Literal["eligible", "undetermined", "ineligible"]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyRef(_Result):
+    """Which policy decided: its id, version and content hash, so a result can be reproduced."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+class Finding(_Result):
+    """What one rule found for the application."""
+
+    rule: str
+    status: Status
+    message: str
+    source: Source
+
+
+class Applicant(_Result):
+    """An applicant as written, and the administration it resolves to (null when none)."""
+
+    as_written: str
+    administration: str | None
+    name: str | None
+
+
+class Evaluation(_Result):
+    """The evaluation of one application against one policy."""
+
+    application_id: str
+    policy: PolicyRef
+    lang: Lang
+    outcome: Outcome
+    max_grant_sek: int | None = Field(
+        description="0 when ineligible; null when the request is not stated; else min(request, cap)."
+    )
+    score: float = Field(description="Sum of the score items' points.")
+    score_breakdown: list[ScoreItem]
+    scorers: list[str] = Field(description="The scorers that ran (those that apply to the year).")
+    applicants: list[Applicant]
+    findings: list[Finding]
+
+
+_FINDINGS = TypeAdapter(list[Finding])
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_KIND_NAME = {
+    "project": LocalText(sv="lokala utvecklingsprojekt", en="local development projects"),
+    "study_trip": LocalText(sv="studieresor", en="study trips"),
+}
+_NOT_STATED = LocalText(sv="inte angivet", en="not stated")
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A policy with everything evaluation needs, built once."""
+
+    policy: Policy
+    ref: PolicyRef
+    index: AdministrationIndex
+    engine: DurableEngine
+    scorers: tuple[tuple[str, Scorer], ...]
+    messages: Mapping[tuple[int, int, Lang], Template]
+
+
+class Evaluator:
+    """Policies, their engines and the scorers, for evaluating applications.
+
+    Policies are found through the `fourules_policy_dirs` hook and compiled on first use.
+    An evaluator is safe to share between threads; each evaluation is independent.
+    """
+
+    def __init__(self, plugin_manager: PluginManager | None = None) -> None:
+        self.plugin_manager = plugin_manager or get_plugin_manager()
+        self._lock = threading.Lock()
+        self._paths: dict[str, Path] | None = None
+        self._loaded: dict[str, LoadedPolicy] = {}
+
+    # --- policies ---------------------------------------------------------------------
+
+    def policy_paths(self) -> dict[str, Path]:
+        """Every policy year available, id -> policy file, in id order."""
+        with self._lock:
+            if self._paths is None:
+                found: dict[str, Path] = {}
+                for dirs in self.plugin_manager.hook.fourules_policy_dirs():
+                    for folder in dirs:
+                        for file in sorted(Path(folder).glob(f"*/{POLICY_FILE}")):
+                            year = file.parent.name
+                            if year in found and found[year] != file:
+                                raise PolicyError(
+                                    str(file), "id", f"year {year} is also provided by {found[year]}"
+                                )
+                            found[year] = file
+                self._paths = dict(sorted(found.items()))
+            return self._paths
+
+    def policy_ids(self) -> list[str]:
+        return list(self.policy_paths())
+
+    def loaded(self, year: str | int) -> LoadedPolicy:
+        key = str(year)
+        cached = self._loaded.get(key)
+        if cached is not None:
+            return cached
+        paths = self.policy_paths()
+        if key not in paths:
+            raise UnknownPolicyError(
+                f"no policy for {key!r}; available: {', '.join(paths) or 'none'}", "year"
+            )
+        with self._lock:
+            if key not in self._loaded:
+                policy = load_policy_file(paths[key])
+                scorers = tuple(
+                    (self.plugin_manager.get_name(plugin) or "?", scorer)
+                    for plugin, scorers in self._scorer_impls()
+                    for scorer in scorers
+                    if scorer.applies_to(policy)
+                )
+                self._loaded[key] = LoadedPolicy(
+                    policy=policy,
+                    ref=PolicyRef(id=policy.id, version=policy.version, sha256=policy.sha256),
+                    index=AdministrationIndex(policy.administrations),
+                    engine=DurableEngine(policy.id, compile_clauses(policy)),
+                    scorers=scorers,
+                    messages={
+                        (r, b, lang): _template(branch.message.get(lang), policy, lang)
+                        for r, rule in enumerate(policy.rules)
+                        for b, branch in enumerate(rule.branches)
+                        for lang in LANGS
+                    },
+                )
+            return self._loaded[key]
+
+    def load_policy(self, year: str | int) -> Policy:
+        return self.loaded(year).policy
+
+    def _scorer_impls(self) -> list[tuple[object, list[Scorer]]]:
+        out = []
+        for impl in self.plugin_manager.hook.fourules_scorers.get_hookimpls():
+            name = self.plugin_manager.get_name(impl.plugin) or "?"
+            try:
+                scorers = impl.function()
+            except Exception as exc:
+                raise ScorerError("?", name, f"raised {type(exc).__name__}: {exc}") from exc
+            if not isinstance(scorers, list) or not all(isinstance(s, Scorer) for s in scorers):
+                raise ScorerError("?", name, f"must return a list of Scorer, got {scorers!r:.80}")
+            out.append((impl.plugin, scorers))
+        return out
+
+    # --- evaluation -------------------------------------------------------------------
+
+    def evaluate(
+        self,
+        application: Mapping[str, Any] | ProjectApplication | StudyTripApplication,
+        year: str | int,
+        *,
+        lang: Lang = "sv",
+        scorers: Sequence[str] | None = None,
+        where: str = "application",
+    ) -> Evaluation:
+        """Evaluate one application; bad input raises InputError naming the field."""
+        if lang not in ("sv", "en"):
+            raise InputError("lang must be 'sv' or 'en'", "lang")
+        loaded = self.loaded(year)
+        app = parse_application(application, where=where, lang=lang)
+        facts = derive(app, loaded.index)
+        fired = sorted(loaded.engine.fire(facts.fact))
+        return self._result(loaded, app, facts, fired, lang, scorers)
+
+    def _result(
+        self,
+        loaded: LoadedPolicy,
+        app: ProjectApplication | StudyTripApplication,
+        facts: Facts,
+        fired: Sequence[tuple[int, int]],
+        lang: Lang,
+        scorer_names: Sequence[str] | None,
+    ) -> Evaluation:
+        policy = loaded.policy
+        context = _MessageContext(app, facts, lang)
+        findings: list[dict[str, Any]] = []  # validated in one call below: much cheaper
+        effects: set[str] = set()
+        limits: list[int] = []
+        for r, b in fired:
+            rule = policy.rules[r]
+            branch = rule.branches[b]
+            findings.append(
+                {
+                    "rule": rule.id,
+                    "status": branch.status,
+                    "message": context.render(loaded.messages[r, b, lang]),
+                    "source": rule.source,
+                }
+            )
+            if branch.outcome:
+                effects.add(branch.outcome)
+            if branch.grant_limit:
+                value = policy.parameters[branch.grant_limit[1:]].value
+                assert isinstance(value, int)  # validated when the policy loaded
+                limits.append(value)
+        outcome: Outcome = (
+            "ineligible"
+            if "ineligible" in effects
+            else "undetermined" if "undetermined" in effects else "eligible"
+        )
+        if outcome == "ineligible":
+            max_grant: int | None = 0
+        elif app.requested_sek is None:
+            max_grant = None
+        else:
+            max_grant = min([app.requested_sek, *limits])
+        validated = _FINDINGS.validate_python(findings)
+        ran, items = self._score(loaded, app, validated, lang, scorer_names)
+        return Evaluation.model_validate(
+            {
+                "application_id": app.id,
+                "policy": loaded.ref,
+                "lang": lang,
+                "outcome": outcome,
+                "max_grant_sek": max_grant,
+                "score": sum(i["points"] for i in items),
+                "score_breakdown": items,
+                "scorers": ran,
+                "applicants": [_applicant(r) for r in facts.applicants],
+                "findings": validated,
+            }
+        )
+
+    def _score(
+        self,
+        loaded: LoadedPolicy,
+        app: ProjectApplication | StudyTripApplication,
+        findings: list[Finding],
+        lang: Lang,
+        chosen: Sequence[str] | None,
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        available = {scorer.name for _, scorer in loaded.scorers}
+        if chosen is not None:
+            unknown = sorted(set(chosen) - available)
+            if unknown:
+                raise InputError(
+                    f"no scorer {', '.join(unknown)} for {loaded.policy.id}; "
+                    f"available: {', '.join(sorted(available)) or 'none'}",
+                    "scorer",
+                )
+        ran: list[str] = []
+        items: list[dict[str, Any]] = []
+        for plugin, scorer in loaded.scorers:
+            if chosen is not None and scorer.name not in chosen:
+                continue
+            try:
+                returned = scorer.score(
+                    application=app, policy=loaded.policy, findings=findings, lang=lang
+                )
+            except Exception as exc:
+                raise ScorerError(scorer.name, plugin, f"raised {type(exc).__name__}: {exc}") from exc
+            items.extend(checked_items(scorer, plugin, returned))
+            ran.append(scorer.name)
+        return ran, items
+
+
+def _applicant(r: Resolution) -> Applicant:
+    adm = r.administration
+    return Applicant(
+        as_written=r.as_written,
+        administration=adm.id if adm else None,
+        name=adm.name if adm else None,
+    )
+
+
+Template = tuple[tuple[bool, str], ...]
+"""A message cut into (is_placeholder, text) parts, with {$parameter} already filled in."""
+
+
+def _template(text: str, policy: Policy, lang: Lang) -> Template:
+    parts: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _PLACEHOLDER.finditer(text):
+        parts.append((False, text[pos : m.start()]))
+        name = m.group(1)
+        if name.startswith("$"):
+            parts.append((False, parameter_text(policy, name[1:], lang)))
+        else:
+            parts.append((True, name))
+        pos = m.end()
+    parts.append((False, text[pos:]))
+    return tuple(p for p in parts if p[1])
+
+
+def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
+    """A parameter as a person reads it: '750 000 kr', '2017-09-04', 'inte angivet'."""
+    p = policy.parameters[name]
+    if p.value is None:
+        return _NOT_STATED.get(lang)
+    if isinstance(p.value, date):
+        return p.value.isoformat()
+    return format_sek(p.value) if p.unit == "SEK" else str(p.value)
+
+
+class _MessageContext:
+    """Fills a message's {field} placeholders from the application."""
+
+    def __init__(
+        self, app: ProjectApplication | StudyTripApplication, facts: Facts, lang: Lang
+    ) -> None:
+        self.app, self.facts, self.lang = app, facts, lang
+
+    def render(self, template: Template) -> str:
+        return "".join(self.value(text) if field else text for field, text in template)
+
+    def value(self, name: str) -> str:
+        app, lang = self.app, self.lang
+        if name == "requested_sek":
+            return _NOT_STATED.get(lang) if app.requested_sek is None else format_sek(app.requested_sek)
+        if name == "submitted":
+            return app.submitted.isoformat() if app.submitted else _NOT_STATED.get(lang)
+        if name == "project_year":
+            return str(getattr(app, "project_year", ""))
+        if name == "kind_name":
+            return _KIND_NAME[app.kind].get(lang)
+        if name == "districts":
+            return str(self.facts.fact.get("districts", 0))
+        if name == "administrations":
+            names = (r.administration.name for r in self.facts.applicants if r.administration)
+            return ", ".join(dict.fromkeys(names))
+        if name == "unrecognised":
+            return "; ".join(
+                f"”{r.as_written}” ({r.hint.get(lang) if r.hint else ''})"
+                for r in self.facts.applicants
+                if r.administration is None
+            )
+        if name == "travel_modes_list":
+            return ", ".join(getattr(app, "travel_modes", None) or [])
+        raise KeyError(name)  # policy validation admits only the names above

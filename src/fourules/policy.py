@@ -1,0 +1,278 @@
+"""A year's call as a policy: its parameters, administrations, quotas, obligations and rules.
+
+A policy is a folder holding `policy.yaml` (see docs/policies.md). It is validated when it
+loads: a broken file names the file and the field. Its content hash (sha256 of the
+canonical JSON form) identifies exactly which rules an evaluation used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+
+from fourules.application import KINDS, Kind
+from fourules.conditions import Condition, FieldKind, Scalar, parse
+from fourules.errors import PolicyError
+from fourules.facts import FACT_FIELDS, MESSAGE_FIELDS
+from fourules.text import LocalText
+
+POLICY_FILE = "policy.yaml"
+AdministrationType = Literal["district", "central"]
+Status = Literal["pass", "fail", "warn", "unknown", "info"]
+Effect = Literal["ineligible", "undetermined"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Model):
+    """Where a rule comes from: the document, the section heading and the words it encodes."""
+
+    document: str = Field(description="Title of the decision document.")
+    section: str = Field(description="Section heading (or table name) in the document.")
+    quote: str = Field(description="The words encoded, a sentence at most.")
+    precedent: str | None = Field(
+        default=None, description="Set when the rule comes from a precedent in the tables."
+    )
+    note: str | None = Field(default=None, description="How the words are read, where needed.")
+
+
+class Document(_Model):
+    title: str
+    issuer: str
+    addressee: str
+    reference: str
+    file: str | None = Field(default=None, description="The document's text, in the policy folder.")
+
+
+class Parameter(_Model):
+    """One value of the call (a cap, a date, a limit), or an explicit 'not stated'."""
+
+    value: StrictInt | date | None
+    unit: Literal["SEK", "date", "years"]
+    description: LocalText
+    source: Source
+    not_stated: LocalText | None = Field(
+        default=None, description="Why the value is null: what the document does not say."
+    )
+
+    @model_validator(mode="after")
+    def _stated_or_not(self) -> Parameter:
+        if (self.value is None) != (self.not_stated is not None):
+            raise ValueError("give a value, or value: null together with not_stated")
+        if self.value is not None and (self.unit == "date") != isinstance(self.value, date):
+            raise ValueError(f"unit {self.unit} does not fit the value {self.value!r}")
+        return self
+
+
+class Administration(_Model):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    type: AdministrationType
+    aliases: list[str] = Field(default_factory=list)
+
+
+class FormerAdministration(_Model):
+    """A name that no longer is (or not yet was) an administration of the year."""
+
+    name: str
+    successor: str | None = None
+    note: LocalText
+
+
+class Administrations(_Model):
+    source: Source
+    members: list[Administration] = Field(min_length=1)
+    former: list[FormerAdministration] = Field(default_factory=list)
+    not_yet_formed: list[FormerAdministration] = Field(default_factory=list)
+
+
+class Quota(_Model):
+    """How many applications one administration may be granted in a round."""
+
+    id: str
+    limit: int = Field(ge=0)
+    counts: list[Kind] = Field(min_length=1)
+    administrations: list[AdministrationType] = Field(min_length=1)
+    description: LocalText
+    source: Source
+
+
+class Obligation(_Model):
+    id: str
+    description: LocalText
+    source: Source
+
+
+class Branch(_Model):
+    """One outcome of a rule; the first branch whose `when` holds gives the finding."""
+
+    when: dict[str, Any] | None = None
+    status: Status
+    outcome: Effect | None = None
+    grant_limit: str | None = Field(default=None, pattern=r"^\$[a-z0-9_.]+$")
+    message: LocalText
+
+
+class Criterion(_Model):
+    type: Literal["mandatory", "priority"]
+    weight: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _weight_for_priority(self) -> Criterion:
+        if (self.type == "priority") != (self.weight is not None):
+            raise ValueError("a priority criterion has a weight; a mandatory one has none")
+        return self
+
+
+class Rule(_Model):
+    id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    title: LocalText
+    applies_to: list[Kind] | None = None
+    criterion: Criterion | None = None
+    source: Source
+    branches: list[Branch] = Field(min_length=1)
+
+
+class Policy(_Model):
+    """One year's call."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    title: LocalText
+    document: Document
+    parameters: dict[str, Parameter]
+    administrations: Administrations
+    quotas: list[Quota]
+    obligations: list[Obligation]
+    rules: list[Rule] = Field(min_length=1)
+
+    def canonical_json(self) -> str:
+        """The canonical form the hash is taken of: sorted keys, no spaces, UTF-8."""
+        return json.dumps(
+            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+
+    def param(self, name: str) -> tuple[FieldKind, Scalar]:
+        """A parameter as a condition sees it: dates become YYYYMMDD numbers."""
+        if name not in self.parameters:
+            raise KeyError(f"unknown parameter ${name}; known: {', '.join(sorted(self.parameters))}")
+        p = self.parameters[name]
+        if p.value is None:
+            raise KeyError(f"parameter ${name} is not stated by the document and cannot be compared")
+        if isinstance(p.value, date):
+            return "date", date_number(p.value)
+        return "int", p.value
+
+    def conditions(self) -> Iterator[tuple[int, int, Condition | None]]:
+        """Each branch's own `when`, parsed: (rule index, branch index, condition or None)."""
+        for r, rule in enumerate(self.rules):
+            for b, branch in enumerate(rule.branches):
+                where = f"rules[{r}] ({rule.id}).branches[{b}].when"
+                cond = (
+                    None
+                    if branch.when is None
+                    else parse(branch.when, fields=FACT_FIELDS, param=self.param, where=where)
+                )
+                yield r, b, cond
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        ids = [rule.id for rule in self.rules]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"rule ids must be unique; repeated: {', '.join(dupes)}")
+        admin_ids = [a.id for a in self.administrations.members]
+        if len(set(admin_ids)) != len(admin_ids):
+            raise ValueError("administration ids must be unique")
+        for former in self.administrations.former:
+            if former.successor is not None and former.successor not in admin_ids:
+                raise ValueError(f"successor {former.successor!r} of {former.name} is not listed")
+        for r, rule in enumerate(self.rules):
+            for b, branch in enumerate(rule.branches):
+                where = f"rules[{r}] ({rule.id}).branches[{b}]"
+                if branch.when is None and b != len(rule.branches) - 1:
+                    raise ValueError(f"{where}: only the last branch may omit 'when'")
+                if branch.grant_limit is not None:
+                    limit = self.parameters.get(branch.grant_limit[1:])
+                    if limit is None or limit.unit != "SEK" or limit.value is None:
+                        raise ValueError(
+                            f"{where}.grant_limit: {branch.grant_limit} is not a stated amount"
+                        )
+                for text in (branch.message.sv, branch.message.en):
+                    for name in re.findall(r"\{([^{}]*)\}", text):
+                        if name.startswith("$"):
+                            if name[1:] not in self.parameters:
+                                raise ValueError(f"{where}.message: unknown parameter {{{name}}}")
+                        elif name not in MESSAGE_FIELDS:
+                            raise ValueError(
+                                f"{where}.message: unknown placeholder {{{name}}}; "
+                                f"known: {', '.join(sorted(MESSAGE_FIELDS))}"
+                            )
+        for kinds in (rule.applies_to for rule in self.rules):
+            if kinds is not None and not set(kinds) <= set(KINDS):
+                raise ValueError(f"applies_to takes {', '.join(KINDS)}")
+        list(self.conditions())  # every condition parses
+        return self
+
+
+def date_number(day: date) -> int:
+    """2017-09-04 -> 20170904: dates compare as numbers inside the engine."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _fill_document(node: Any, title: str) -> Any:
+    # Sources in a policy file name the section and quote; the document is the policy's own
+    # unless a source names another one.
+    if isinstance(node, dict):
+        out = {k: _fill_document(v, title) for k, v in node.items()}
+        src = out.get("source")
+        if isinstance(src, dict) and "document" not in src:
+            out["source"] = {"document": title, **src}
+        return out
+    if isinstance(node, list):
+        return [_fill_document(v, title) for v in node]
+    return node
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Load and validate one policy file; a problem raises PolicyError naming file and field."""
+    shown = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PolicyError(shown, "", f"cannot be read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(shown, "", "is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PolicyError(shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(raw, dict):
+        raise PolicyError(shown, "", "must hold a mapping with id, parameters, rules, …")
+    title = raw.get("document", {}).get("title") if isinstance(raw.get("document"), dict) else None
+    try:
+        policy = Policy.model_validate(_fill_document(raw, title or ""))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        raise PolicyError(shown, where, msg) from None
+    folder = path.parent.name
+    if policy.id != folder:
+        raise PolicyError(shown, "id", f"is {policy.id!r} but the folder is {folder!r}; they must match")
+    return policy

@@ -1,0 +1,70 @@
+"""Scorers rank applications: each returns score items, the evaluation's score is their sum."""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fourules.policy import Source
+
+if TYPE_CHECKING:
+    from fourules.application import ProjectApplication, StudyTripApplication
+    from fourules.evaluation import Finding
+    from fourules.policy import Policy
+
+
+class ScoreItem(BaseModel):
+    """Points for one criterion, with the reason and the source they rest on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criterion: str = Field(description="What the points are for, e.g. a rule id.")
+    points: float = Field(allow_inf_nan=False)
+    reason: str
+    source: Source | None = None
+    scorer: str = Field(default="", description="Filled in with the scorer's name.")
+
+
+class Scorer(ABC):
+    """A scorer: subclass, set `name` (and `years`, or override `applies_to`), write `score`."""
+
+    name: ClassVar[str]
+    years: ClassVar[Sequence[str] | None] = None
+    """Policy ids the scorer applies to; None applies to every year."""
+
+    def applies_to(self, policy: Policy) -> bool:
+        return self.years is None or policy.id in self.years
+
+    @abstractmethod
+    def score(
+        self,
+        *,
+        application: ProjectApplication | StudyTripApplication,
+        policy: Policy,
+        findings: Sequence[Finding],
+        lang: str,
+    ) -> list[ScoreItem]:
+        """Score one application under one policy; `findings` are the rules' findings."""
+
+
+class ScorerError(Exception):
+    """A scorer that raised or returned something other than finite score items."""
+
+    def __init__(self, scorer: str, plugin: str, message: str) -> None:
+        self.scorer, self.plugin = scorer, plugin
+        super().__init__(f"scorer {scorer!r} (plugin {plugin}, hook fourules_scorers): {message}")
+
+
+def checked_items(scorer: Scorer, plugin: str, items: object) -> list[dict[str, Any]]:
+    """The items a scorer returned, refusing anything that would give a silently wrong score."""
+    if not isinstance(items, list) or not all(isinstance(i, ScoreItem) for i in items):
+        raise ScorerError(scorer.name, plugin, f"must return a list of ScoreItem, got {items!r:.80}")
+    for item in items:
+        if not math.isfinite(item.points):
+            raise ScorerError(scorer.name, plugin, f"returned non-finite points for {item.criterion}")
+    # Returned as data with the scorer's name added; the evaluation validates them once.
+    return [{**item.__dict__, "scorer": scorer.name} for item in items]

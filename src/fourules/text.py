@@ -1,0 +1,28 @@
+"""Bilingual text: Swedish is the language of the decisions and the default for messages."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Lang = Literal["sv", "en"]
+LANGS: tuple[Lang, ...] = ("sv", "en")
+
+
+class LocalText(BaseModel):
+    """The same text in Swedish and English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sv: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.sv if lang == "sv" else self.en
+
+
+def format_sek(amount: int) -> str:
+    """750000 -> '750 000 kr', the way the decisions write amounts."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,}".replace(",", " ") + " kr"
