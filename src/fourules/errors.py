@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fourules.text import Lang, LocalText
+
 
 class FourulesError(Exception):
     """Base class: every error fourules raises on purpose carries a message for a person."""
@@ -11,13 +13,17 @@ class InputError(FourulesError, ValueError):
     """An application, round or argument that cannot be evaluated as given.
 
     `where` names the place (a field path, a line, a file); `message` says what is wrong
-    and what is accepted.
+    and what is accepted, in Swedish and English (`text(lang)`); str() is Swedish.
     """
 
-    def __init__(self, message: str, where: str | None = None) -> None:
+    def __init__(self, message: str | LocalText, where: str | None = None) -> None:
         self.where = where
-        self.message = message
-        super().__init__(f"{where}: {message}" if where else message)
+        self.message = message if isinstance(message, LocalText) else LocalText(sv=message, en=message)
+        super().__init__(self.text("sv"))
+
+    def text(self, lang: Lang) -> str:
+        message = self.message.get(lang)
+        return f"{self.where}: {message}" if self.where else message
 
 
 class UnknownPolicyError(InputError):

@@ -78,6 +78,7 @@ _KIND_NAME = {
     "project": LocalText(sv="lokala utvecklingsprojekt", en="local development projects"),
     "study_trip": LocalText(sv="studieresor", en="study trips"),
 }
+L = LocalText
 _NOT_STATED = LocalText(sv="inte angivet", en="not stated")
 
 
@@ -135,8 +136,13 @@ class Evaluator:
             return cached
         paths = self.policy_paths()
         if key not in paths:
+            available = ", ".join(paths) or "-"
             raise UnknownPolicyError(
-                f"no policy for {key!r}; available: {', '.join(paths) or 'none'}", "year"
+                L(
+                    sv=f"ingen policy för {key!r}; tillgängliga år: {available}",
+                    en=f"no policy for {key!r}; available years: {available}",
+                ),
+                "year",
             )
         with self._lock:
             if key not in self._loaded:
@@ -190,10 +196,10 @@ class Evaluator:
         where: str = "application",
     ) -> Evaluation:
         """Evaluate one application; bad input raises InputError naming the field."""
-        if lang not in ("sv", "en"):
-            raise InputError("lang must be 'sv' or 'en'", "lang")
+        if lang not in LANGS:
+            raise InputError(L(sv="ange sv eller en", en="use sv or en"), "lang")
         loaded = self.loaded(year)
-        app = parse_application(application, where=where, lang=lang)
+        app = parse_application(application, where=where)
         facts = derive(app, loaded.index)
         fired = sorted(loaded.engine.fire(facts.fact))
         return self._result(loaded, app, facts, fired, lang, scorers)
@@ -269,9 +275,12 @@ class Evaluator:
         if chosen is not None:
             unknown = sorted(set(chosen) - available)
             if unknown:
+                names, known = ", ".join(unknown), ", ".join(sorted(available)) or "-"
                 raise InputError(
-                    f"no scorer {', '.join(unknown)} for {loaded.policy.id}; "
-                    f"available: {', '.join(sorted(available)) or 'none'}",
+                    L(
+                        sv=f"ingen poängsättare {names} för {loaded.policy.id}; tillgängliga: {known}",
+                        en=f"no scorer {names} for {loaded.policy.id}; available: {known}",
+                    ),
                     "scorer",
                 )
         ran: list[str] = []

@@ -1,4 +1,8 @@
-"""Reading applications from JSON, with a clear message for every kind of bad input."""
+"""Reading applications from JSON, with a clear message for every kind of bad input.
+
+Every message says where (file, index, field), what is wrong and what is accepted, in
+Swedish and English.
+"""
 
 from __future__ import annotations
 
@@ -16,100 +20,109 @@ from fourules.application import (
     StudyTripApplication,
 )
 from fourules.errors import InputError
-from fourules.text import Lang, LocalText
+from fourules.text import LANGS, LocalText
 
 MAX_DEPTH = 32
 """Deeper JSON than this is refused before it reaches the parser's recursion limit."""
 
-_ACCEPTED: dict[str, LocalText] = {
-    "id": LocalText(sv="en icke-tom text", en="non-empty text"),
-    "title": LocalText(sv="text", en="text"),
-    "kind": LocalText(sv=" eller ".join(KINDS), en=" or ".join(KINDS)),
-    "applicants": LocalText(
+L = LocalText
+ACCEPTED: dict[str, LocalText] = {
+    "id": L(sv="en icke-tom text", en="non-empty text"),
+    "kind": L(sv=" eller ".join(KINDS), en=" or ".join(KINDS)),
+    "title": L(sv="text", en="text"),
+    "applicants": L(
         sv="en lista med minst ett förvaltningsnamn, t.ex. [\"Farsta\"]",
         en="a list of at least one administration name, e.g. [\"Farsta\"]",
     ),
-    "requested_sek": LocalText(
+    "requested_sek": L(
         sv="ett heltal ≥ 0 i kronor, eller null när beloppet inte anges",
         en="a whole number ≥ 0 of kronor, or null when the amount is not stated",
     ),
-    "submitted": LocalText(sv="ett datum ÅÅÅÅ-MM-DD", en="a date YYYY-MM-DD"),
-    "project_year": LocalText(sv="ett heltal ≥ 1 (bara för projekt)", en="a whole number ≥ 1 (projects only)"),
-    "assessment": LocalText(
+    "submitted": L(sv="ett datum ÅÅÅÅ-MM-DD, t.ex. 2017-10-02", en="a date YYYY-MM-DD, e.g. 2017-10-02"),
+    "project_year": L(sv="ett heltal ≥ 1 (bara för projekt)", en="a whole number ≥ 1 (projects only)"),
+    "assessment": L(
         sv="true, false eller null per kriterium: " + ", ".join(CRITERION_IDS),
         en="true, false or null per criterion: " + ", ".join(CRITERION_IDS),
     ),
-    "gender_analysis": LocalText(sv="true, false eller null", en="true, false or null"),
-    "travel_modes": LocalText(
+    "gender_analysis": L(sv="true, false eller null", en="true, false or null"),
+    "travel_modes": L(
         sv="en lista av train, bus, boat, car, flight (bara för studieresor)",
         en="a list of train, bus, boat, car, flight (study trips only)",
     ),
-    "destination": LocalText(sv="text (bara för studieresor)", en="text (study trips only)"),
+    "destination": L(sv="text (bara för studieresor)", en="text (study trips only)"),
 }
 
 _PROBLEM: dict[str, LocalText] = {
-    "missing": LocalText(sv="saknas", en="is missing"),
-    "extra_forbidden": LocalText(sv="är inget fält i ansökan", en="is not a field of an application"),
-    "int_type": LocalText(sv="är inte ett heltal", en="is not a whole number"),
-    "int_parsing": LocalText(sv="är inte ett heltal", en="is not a whole number"),
-    "int_from_float": LocalText(sv="är inte ett heltal", en="is not a whole number"),
-    "greater_than_equal": LocalText(sv="är för litet", en="is too small"),
-    "bool_type": LocalText(sv="är inte true, false eller null", en="is not true, false or null"),
-    "string_type": LocalText(sv="är inte text", en="is not text"),
-    "too_short": LocalText(sv="är tom", en="is empty"),
-    "list_type": LocalText(sv="är inte en lista", en="is not a list"),
-    "dict_type": LocalText(sv="är inte ett objekt", en="is not an object"),
-    "model_type": LocalText(sv="är inte ett objekt", en="is not an object"),
-    "model_attributes_type": LocalText(sv="är inte ett objekt", en="is not an object"),
-    "literal_error": LocalText(sv="är inget tillåtet värde", en="is not an allowed value"),
-    "union_tag_invalid": LocalText(sv="är ingen känd stödform", en="is not a known kind"),
-    "union_tag_not_found": LocalText(sv="saknas", en="is missing"),
-    "value_error": LocalText(sv="är ogiltigt", en="is invalid"),
+    "missing": L(sv="saknas", en="is missing"),
+    "extra_forbidden": L(sv="är inget fält i ansökan", en="is not a field of an application"),
+    "int_type": L(sv="är inte ett heltal", en="is not a whole number"),
+    "int_parsing": L(sv="är inte ett heltal", en="is not a whole number"),
+    "int_from_float": L(sv="är inte ett heltal", en="is not a whole number"),
+    "greater_than_equal": L(sv="är för litet", en="is too small"),
+    "bool_type": L(sv="är inte true, false eller null", en="is not true, false or null"),
+    "string_type": L(sv="är inte text", en="is not text"),
+    "too_short": L(sv="är tom", en="is empty"),
+    "list_type": L(sv="är inte en lista", en="is not a list"),
+    "dict_type": L(sv="är inte ett objekt", en="is not an object"),
+    "model_type": L(sv="är inte ett objekt", en="is not an object"),
+    "model_attributes_type": L(sv="är inte ett objekt", en="is not an object"),
+    "literal_error": L(sv="är inget tillåtet värde", en="is not an allowed value"),
+    "union_tag_invalid": L(sv="är ingen känd stödform", en="is not a known kind"),
+    "union_tag_not_found": L(sv="saknas", en="is missing"),
 }
+_VALUE_ERROR: dict[str, LocalText] = {
+    "submitted": L(sv="är inget giltigt datum", en="is not a valid date"),
+}
+_BLANK = L(sv="är tomt", en="is blank")
+_UNKNOWN_CRITERION = L(sv="är inget känt kriterium", en="is not a known criterion")
 
 
-def read_json(text: str | bytes, *, where: str, lang: Lang = "sv") -> Any:
+def _both(build: Any) -> LocalText:
+    """A message built once per language."""
+    return LocalText(**{lang: build(lang) for lang in LANGS})
+
+
+def read_json(text: str | bytes, *, where: str) -> Any:
     """Parse JSON text; empty, non-UTF-8, malformed or too deeply nested input is an InputError."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(
-                LocalText(
+                L(
                     sv=f"är inte UTF-8-text (byte {exc.start}); spara filen som UTF-8",
                     en=f"is not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                ).get(lang),
+                ),
                 where,
             ) from None
     if not text.strip():
         raise InputError(
-            LocalText(
+            L(
                 sv="är tom; ange en ansökan (JSON-objekt) eller en lista av ansökningar",
                 en="is empty; give an application (a JSON object) or a list of them",
-            ).get(lang),
+            ),
             where,
         )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            LocalText(
+            L(
                 sv=f"är inte giltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})",
                 en=f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            ).get(lang),
+            ),
             where,
         ) from None
     except RecursionError:
-        data = None
-        depth = MAX_DEPTH + 1
+        data, depth = None, MAX_DEPTH + 1
     else:
         depth = _depth(data)
     if depth > MAX_DEPTH:
         raise InputError(
-            LocalText(
+            L(
                 sv=f"är nästlad djupare än {MAX_DEPTH} nivåer; en ansökan är ett platt objekt",
                 en=f"is nested deeper than {MAX_DEPTH} levels; an application is a flat object",
-            ).get(lang),
+            ),
             where,
         )
     return data
@@ -129,47 +142,57 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def describe(exc: ValidationError, *, where: str, lang: Lang) -> InputError:
+def describe(exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED) -> InputError:
     """One clear message for the first problem: the field, what is wrong, what is accepted."""
     err = exc.errors(include_url=False)[0]
-    loc = list(err["loc"])
+    etype = err["type"]
+    loc = [p for p in err["loc"] if p != "[key]"]
     if loc and loc[0] in KINDS:  # the discriminated union's tag is not part of the path
         loc = loc[1:]
+    value = err.get("input")
+    if etype in ("union_tag_invalid", "union_tag_not_found"):
+        loc = ["kind"]
+        value = err.get("ctx", {}).get("tag")
     field = next((str(p) for p in loc if isinstance(p, str)), "")
     path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
-    etype = err["type"]
-    problem = _PROBLEM[etype].get(lang) if etype in _PROBLEM else err["msg"]
     if etype == "value_error":
-        problem = err["msg"].removeprefix("Value error, ")
-    if etype == "union_tag_not_found":
-        path, field = f"{where}.kind", "kind"
-    got = ""
-    if etype not in ("missing", "union_tag_not_found", "extra_forbidden"):
-        got = f" ({'fick' if lang == 'sv' else 'got'} {json.dumps(err.get('input'), ensure_ascii=False, default=str)[:60]})"
-    accepted = _ACCEPTED.get(field)
+        problem = _VALUE_ERROR.get(field, _BLANK)
+    elif etype == "literal_error" and err["loc"][-1:] == ("[key]",):
+        problem = _UNKNOWN_CRITERION
+    else:
+        problem = _PROBLEM.get(etype, L(sv=err["msg"], en=err["msg"]))
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    hint = accepted.get(field)
     if etype == "extra_forbidden":
-        accepted = LocalText(
-            sv="fälten " + ", ".join(_ACCEPTED), en="the fields " + ", ".join(_ACCEPTED)
-        )
-    hint = f"; {'tillåtet' if lang == 'sv' else 'accepted'}: {accepted.get(lang)}" if accepted else ""
-    return InputError(f"{problem}{got}{hint}", path)
+        hint = L(sv="fälten " + ", ".join(accepted), en="the fields " + ", ".join(accepted))
+
+    def build(lang: str) -> str:
+        text = problem.get(lang)  # type: ignore[arg-type]
+        if etype not in ("missing", "union_tag_not_found", "extra_forbidden"):
+            text += f" ({'fick' if lang == 'sv' else 'got'} {shown})"
+        if hint is not None:
+            text += f"; {'tillåtet' if lang == 'sv' else 'accepted'}: {hint.get(lang)}"  # type: ignore[arg-type]
+        return text
+
+    return InputError(_both(build), path)
 
 
-def parse_application(
-    data: Any, *, where: str = "application", lang: Lang = "sv"
-) -> ProjectApplication | StudyTripApplication:
+def parse_application(data: Any, *, where: str = "application") -> ProjectApplication | StudyTripApplication:
     """Validate one application (a dict, or an already valid model)."""
     if isinstance(data, ProjectApplication | StudyTripApplication):
         return data
     if not isinstance(data, Mapping):
+        kind = type(data).__name__
         raise InputError(
-            LocalText(
-                sv=f"måste vara ett JSON-objekt med fälten {', '.join(_ACCEPTED)}, fick {type(data).__name__}",
-                en=f"must be a JSON object with the fields {', '.join(_ACCEPTED)}, got {type(data).__name__}",
-            ).get(lang),
+            L(
+                sv=f"måste vara ett JSON-objekt med fälten {', '.join(ACCEPTED)}, fick {kind}",
+                en=f"must be a JSON object with the fields {', '.join(ACCEPTED)}, got {kind}",
+            ),
             where,
         )
     try:
         return APPLICATION_ADAPTER.validate_python(data)
     except ValidationError as exc:
-        raise describe(exc, where=where, lang=lang) from None
+        raise describe(exc, where=where) from None

@@ -1,0 +1,91 @@
+"""What the commands share: the --format and --lang options, reading input, reporting errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from fourules.errors import FourulesError, InputError, PolicyError
+from fourules.scoring import ScorerError
+from fourules.text import Lang, LocalText
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+FormatOption = Annotated[
+    Format, typer.Option("--format", "-f", help="table (for people), json (for machines) or markdown.")
+]
+LangOption = Annotated[
+    str | None,
+    typer.Option("--lang", help="Language of messages: sv (default) or en.", show_default=False),
+]
+YearOption = Annotated[str, typer.Option("--year", "-y", help="The policy year, e.g. 2018 or 2024.")]
+
+
+def resolve_lang(ctx: typer.Context, lang: str | None) -> Lang:
+    """The command's --lang, else the global one, else Swedish."""
+    chosen = lang or (ctx.obj or {}).get("lang") or "sv"
+    if chosen not in ("sv", "en"):
+        fail(f"--lang: {chosen!r} is not a language here; use sv or en")
+    return chosen  # type: ignore[return-value]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Report on stderr and exit; nothing goes to stdout."""
+    typer.echo(f"fourules: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def reported_errors(lang: Lang = "sv") -> Iterator[None]:
+    """Bad input exits 2 with one clear line on stderr; a broken plugin exits 1."""
+    try:
+        yield
+    except InputError as exc:
+        fail(exc.text(lang))
+    except PolicyError as exc:
+        fail(f"policy file {exc}")
+    except ScorerError as exc:
+        fail(str(exc), code=1)
+    except FourulesError as exc:
+        fail(str(exc), code=1)
+
+
+def read_input(file: str) -> tuple[bytes, str]:
+    """The bytes of FILE, or of standard input for '-', and the name to show in messages."""
+    if file == "-":
+        return sys.stdin.buffer.read(), "stdin"
+    path = Path(file)
+    try:
+        return path.read_bytes(), file
+    except FileNotFoundError:
+        raise InputError(
+            LocalText(
+                sv="filen finns inte; ange sökvägen till en JSON-fil, eller - för standard in",
+                en="no such file; give the path of a JSON file, or - for standard input",
+            ),
+            file,
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            LocalText(sv="är en mapp; ange en JSON-fil", en="is a folder; give a JSON file"), file
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"), file
+        ) from None
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,46 @@
+"""The `fourules` command: composed from one module per command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fourules import __version__
+from fourules.cli.evaluate import evaluate
+from fourules.cli.policies import policies, show
+from fourules.cli.schema import schema
+
+app = typer.Typer(
+    name="fourules",
+    help="Stockholm's calls for local development projects (LUM) and study trips (MUL), as code.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fourules {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Default language of messages: sv or en.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Evaluate applications against a year's call; show, compare and embed the rules."""
+    ctx.obj = {"lang": lang}
+
+
+app.command()(policies)
+app.command()(show)
+app.command()(evaluate)
+app.command()(schema)

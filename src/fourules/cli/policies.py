@@ -1,0 +1,54 @@
+"""`fourules policies` and `fourules show YEAR`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fourules.cli.common import Format, FormatOption, LangOption, reported_errors, resolve_lang, write
+from fourules.cli.render import policies_view, policy_view
+from fourules.cli.state import evaluator
+from fourules.output import to_json
+from fourules.policy import Policy
+
+
+def policy_document(policy: Policy) -> dict[str, object]:
+    """The JSON form of a policy: the policy itself, with its hash."""
+    return {"id": policy.id, "sha256": policy.sha256, **policy.model_dump(mode="json")}
+
+
+def policies(ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None) -> None:
+    """List the policy years available."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        ev = evaluator(ctx)
+        found = [ev.load_policy(year) for year in ev.policy_ids()]
+    if format is Format.json:
+        write(
+            to_json(
+                [
+                    {"id": p.id, "version": p.version, "title": p.title.model_dump(), "sha256": p.sha256,
+                     "document": p.document.title}
+                    for p in found
+                ]
+            )
+        )
+    else:
+        write(policies_view(found, chosen, markdown=format is Format.markdown))
+
+
+def show(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Argument(help="The policy year, e.g. 2018.")],
+    format: FormatOption = Format.table,
+    lang: LangOption = None,
+) -> None:
+    """Show one year's policy: parameters, administrations, quotas and every rule with its source."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        policy = evaluator(ctx).load_policy(year)
+    if format is Format.json:
+        write(to_json(policy_document(policy)))
+    else:
+        write(policy_view(policy, chosen, markdown=format is Format.markdown))

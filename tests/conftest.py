@@ -1,0 +1,20 @@
+"""Shared fixtures and the hypothesis profile."""
+
+from __future__ import annotations
+
+import os
+import pytest
+from hypothesis import HealthCheck, settings
+
+import fourules
+from fourules import Evaluator
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
+settings.register_profile("ci", parent=settings.get_profile("default"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+@pytest.fixture(scope="session")
+def evaluator() -> Evaluator:
+    return fourules.default_evaluator()

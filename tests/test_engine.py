@@ -1,0 +1,150 @@
+"""durable-rules decides; the plain-Python oracle checks it (a differential property)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fourules import Evaluator
+from fourules.conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Condition,
+    Exists,
+    FactField,
+    In,
+    Not,
+    holds,
+    negate,
+)
+from fourules.engine import Clause, DurableEngine, compile_clauses, oracle_fire
+from fourules.facts import FACT_FIELDS, derive
+from fourules.inputs import parse_application
+
+from tests.strategies import YEARS, applications
+
+
+@pytest.mark.parametrize("year", YEARS)
+@settings(max_examples=2500)
+@given(app=applications())
+def test_engine_agrees_with_oracle_on_applications(evaluator: Evaluator, year: str, app: dict[str, Any]) -> None:
+    loaded = evaluator.loaded(year)
+    fact = derive(parse_application(app), loaded.index).fact
+    assert loaded.engine.fire(fact) == oracle_fire(loaded.engine.clauses, fact)
+
+
+def _field_values(name: str, spec: FactField) -> st.SearchStrategy[Any]:
+    if spec.kind == "str":
+        return st.sampled_from(spec.values)
+    if spec.kind == "date":
+        return st.sampled_from([20170903, 20170904, 20171201, 20171202, 20230501, 20230502, 20230908, 20230909])
+    return st.one_of(st.integers(-2, 6), st.sampled_from([24999, 25000, 25001, 500000, 500001, 750000, 750001]))
+
+
+facts = st.fixed_dictionaries(
+    {},
+    optional={name: _field_values(name, spec) for name, spec in FACT_FIELDS.items()},
+)
+
+
+@pytest.mark.parametrize("year", YEARS)
+@settings(max_examples=1500)
+@given(fact=facts)
+def test_engine_agrees_with_oracle_on_any_fact(evaluator: Evaluator, year: str, fact: dict[str, Any]) -> None:
+    """Also facts no application produces: every field present or absent, every boundary."""
+    engine = evaluator.loaded(year).engine
+    assert engine.fire(fact) == oracle_fire(engine.clauses, fact)
+
+
+# --- the condition compiler itself, on random condition trees ------------------------------
+
+LEAF_FIELDS = {"a": "int", "b": "int", "s": "str"}
+
+
+def _leaves() -> st.SearchStrategy[Condition]:
+    ints = st.integers(0, 3)
+    return st.one_of(
+        st.builds(Cmp, st.sampled_from(["a", "b"]), st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"]), ints),
+        st.builds(Cmp, st.just("s"), st.sampled_from(["eq", "ne"]), st.sampled_from(["x", "y"])),
+        st.builds(In, st.sampled_from(["a", "b"]), st.lists(ints, min_size=1, max_size=3).map(tuple)),
+        st.builds(Exists, st.sampled_from(["a", "b", "s"]), st.booleans()),
+    )
+
+
+conditions = st.recursive(
+    _leaves(),
+    lambda inner: st.one_of(
+        st.builds(All, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(AnyOf, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(Not, inner),
+    ),
+    max_leaves=6,
+)
+small_facts = st.fixed_dictionaries(
+    {}, optional={"a": st.integers(0, 3), "b": st.integers(0, 3), "s": st.sampled_from(["x", "y"])}
+)
+
+
+@settings(max_examples=300)
+@given(cond=conditions, sample=st.lists(small_facts, min_size=1, max_size=8))
+def test_compiled_condition_means_what_the_oracle_reads(cond: Condition, sample: list[dict[str, Any]]) -> None:
+    engine = DurableEngine("compiler-test", (Clause(0, 0, cond),))
+    for fact in sample:
+        assert bool(engine.fire(fact)) == holds(cond, fact), (cond, fact)
+
+
+@settings(max_examples=500)
+@given(cond=conditions, fact=small_facts)
+def test_negation_is_the_opposite(cond: Condition, fact: dict[str, Any]) -> None:
+    assert holds(negate(cond), fact) == (not holds(cond, fact))
+
+
+# --- the hazards, and isolation --------------------------------------------------------------
+
+
+def test_at_most_one_branch_of_each_rule_fires(evaluator: Evaluator) -> None:
+    for year in YEARS:
+        clauses = compile_clauses(evaluator.load_policy(year))
+        assert len({(c.rule, c.branch) for c in clauses}) == len(clauses)
+
+
+def test_more_evaluations_than_the_live_sid_limit(evaluator: Evaluator) -> None:
+    """durable-rules fails at 1 024 live sids; each evaluation deletes its own."""
+    app = {"id": "x", "kind": "project", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
+    first = evaluator.evaluate(app, "2018")
+    for _ in range(3000):
+        evaluator.evaluate(app, "2018")
+    assert evaluator.evaluate(app, "2018") == first
+
+
+def test_two_engines_for_the_same_policy_are_independent(evaluator: Evaluator) -> None:
+    policy = evaluator.load_policy("2018")
+    one = DurableEngine(policy.id, compile_clauses(policy))
+    two = DurableEngine(policy.id, compile_clauses(policy))
+    fact = {"kind": "project", "requested": 800000}
+    assert one.fire(fact) == two.fire(fact) == oracle_fire(one.clauses, fact)
+
+
+@settings(max_examples=60)
+@given(apps=st.lists(applications(), min_size=2, max_size=6), year=st.sampled_from(YEARS))
+def test_no_state_carries_over_between_evaluations(evaluator: Evaluator, apps: list[dict[str, Any]], year: str) -> None:
+    alone = evaluator.evaluate(apps[0], year)
+    for other in apps[1:]:
+        evaluator.evaluate(other, "2024" if year == "2018" else "2018")
+        evaluator.evaluate(other, year)
+    assert evaluator.evaluate(apps[0], year) == alone
+
+
+@settings(max_examples=5)
+@given(sample=st.lists(applications(), min_size=5, max_size=10))
+def test_threads_get_the_same_results_as_serial(evaluator: Evaluator, sample: list[dict[str, Any]]) -> None:
+    jobs = [(app, year) for app in sample for year in YEARS] * 20
+    serial = [evaluator.evaluate(app, year).model_dump_json() for app, year in jobs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(lambda job: evaluator.evaluate(*job).model_dump_json(), jobs))
+    assert parallel == serial

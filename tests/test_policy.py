@@ -1,0 +1,166 @@
+"""Policies: they load, cite their documents faithfully, and fail loudly when broken."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from fourules import Evaluator, PolicyError, get_plugin_manager, hookimpl
+from fourules.default_policies import builtin_policy_dir
+from fourules.policy import load_policy_file
+from tests.strategies import YEARS
+
+POLICIES = builtin_policy_dir()
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, no diacritics: the OCR scan of 2024 lost them."""
+    text = re.sub(r"<[^>]+>", " ", text)  # the 2018 tables are HTML
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def _found(quote: str, document: str) -> float:
+    """How well the quote matches the document where it matches best (1.0 = exactly)."""
+    q, d = _plain(quote), _plain(document)
+    if q in d:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, d, q, autojunk=False)
+    block = matcher.find_longest_match(0, len(d), 0, len(q))
+    start = max(0, block.a - block.b)
+    window = d[start : start + len(q) + 10]
+    # Numbers are the rules' substance: an OCR-tolerant match must still have every one.
+    if not set(re.findall(r"\d+", q)) <= set(re.findall(r"\d+", window)):
+        return 0.0
+    return difflib.SequenceMatcher(None, window, q, autojunk=False).ratio()
+
+
+def test_a_changed_number_is_not_found() -> None:
+    document = (POLICIES / "2024" / "document.txt").read_text(encoding="utf-8")
+    assert _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.", document) > 0.85
+    assert _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 750 000 kr per år.", document) == 0.0
+    assert _found("Utlysningen för 2024 års medel föreslås öppna den 3 maj 2023", document) == 0.0
+
+
+def _sources(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if "quote" in node and "section" in node:
+            yield node
+        for value in node.values():
+            yield from _sources(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _sources(value)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_policy_loads_and_names_its_year(evaluator: Evaluator, year: str) -> None:
+    policy = evaluator.load_policy(year)
+    assert policy.id == year
+    assert len(policy.sha256) == 64
+    assert load_policy_file(POLICIES / year / "policy.yaml").sha256 == policy.sha256
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_quote_is_in_its_document(evaluator: Evaluator, year: str) -> None:
+    policy = evaluator.load_policy(year)
+    document = (POLICIES / year / (policy.document.file or "")).read_text(encoding="utf-8")
+    sources = list(_sources(policy.model_dump(mode="json")))
+    assert len(sources) >= len(policy.rules)
+    for source in sources:
+        assert source["document"] == policy.document.title
+        assert source["section"] and source["quote"]
+        assert _plain(source["section"]) in _plain(document) or _found(source["section"], document) > 0.85, source
+        assert _found(source["quote"], document) > 0.85, source["quote"]
+        # "a short quote (a sentence at most)"
+        assert source["quote"].rstrip(".").count(". ") == 0, source["quote"]
+
+
+def test_precedents_name_their_table_rows(evaluator: Evaluator) -> None:
+    policy = evaluator.load_policy("2018")
+    years = policy.parameters["project_years.max"]
+    assert years.source.precedent and "rad 6" in years.source.precedent and "rad 14" in years.source.precedent
+
+
+def test_a_silent_document_is_said_to_be_silent(evaluator: Evaluator) -> None:
+    cap = evaluator.load_policy("2024").parameters["cap.study_trip"]
+    assert cap.value is None and cap.not_stated is not None
+    assert "inget" in cap.not_stated.sv
+
+
+def test_policies_are_shipped_as_folders_with_their_documents() -> None:
+    for year in YEARS:
+        assert (POLICIES / year / "policy.yaml").is_file()
+        assert (POLICIES / year / "document.txt").is_file()
+
+
+# --- broken policies ---------------------------------------------------------------------------
+
+
+def _broken(tmp_path: Path, edit: Any) -> Path:
+    folder = tmp_path / "2018"
+    shutil.copytree(POLICIES / "2018", folder)
+    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    edit(data)
+    (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder / "policy.yaml"
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d.pop("rules"), "rules"),
+        (lambda d: d["parameters"]["cap.project"].update(value="750000"), "parameters.cap.project"),
+        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "submited", "lt": 1}), "unknown fact field 'submited'"),
+        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "submitted", "lt": "$call.opens"}), "unknown parameter $call.opens"),
+        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "kind", "lt": "project"}), "compares only with eq, ne, in"),
+        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "requested", "eq": True}), "expected a whole number"),
+        (lambda d: d["rules"][0].update(id=d["rules"][1]["id"]), "rule ids must be unique"),
+        (lambda d: d["rules"][0]["branches"][0].update(status="maybe"), "rules.0.branches.0.status"),
+        (lambda d: d["rules"][0]["branches"][0]["message"].update(sv="{nope}"), "unknown placeholder {nope}"),
+        (lambda d: d.update(id="2017"), "the folder is '2018'"),
+    ],
+)
+def test_a_broken_policy_names_file_and_field(tmp_path: Path, edit: Any, expected: str) -> None:
+    path = _broken(tmp_path, edit)
+    with pytest.raises(PolicyError) as info:
+        load_policy_file(path)
+    assert str(path) in str(info.value)
+    assert expected in str(info.value)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "2018" / "policy.yaml"
+    path.parent.mkdir()
+    path.write_text("id: '2018'\nrules: [\n", encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"line \d+"):
+        load_policy_file(path)
+
+
+def test_adding_a_year_is_adding_a_folder(tmp_path: Path) -> None:
+    """A new year needs no code: a folder, found through the policy-dirs hook."""
+    folder = tmp_path / "2099"
+    shutil.copytree(POLICIES / "2024", folder)
+    text = (folder / "policy.yaml").read_text(encoding="utf-8").replace('id: "2024"', 'id: "2099"', 1)
+    (folder / "policy.yaml").write_text(text, encoding="utf-8")
+
+    class ExtraYears:
+        @hookimpl
+        def fourules_policy_dirs(self) -> list[Path]:
+            return [tmp_path]
+
+    pm = get_plugin_manager(load_entry_points=False)
+    pm.register(ExtraYears())
+    ev = Evaluator(pm)
+    assert ev.policy_ids() == ["2018", "2024", "2099"]
+    app = {"id": "x", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
+    assert ev.evaluate(app, "2099").policy.id == "2099"
