@@ -15,6 +15,7 @@ settings.register_profile(
 settings.register_profile("ci", parent=settings.get_profile("default"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+
 @pytest.fixture(scope="session")
 def evaluator() -> Evaluator:
     return fourules.default_evaluator()

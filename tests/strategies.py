@@ -27,10 +27,25 @@ NAMES = [
 ]
 AMOUNTS = [0, 1, 24999, 25000, 25001, 499999, 500000, 500001, 749999, 750000, 750001, 932500]
 DATES = [
-    "2017-09-03", "2017-09-04", "2017-10-01", "2017-12-01", "2017-12-02",
-    "2023-05-01", "2023-05-02", "2023-07-01", "2023-09-08", "2023-09-09",
+    "2017-09-03",
+    "2017-09-04",
+    "2017-10-01",
+    "2017-12-01",
+    "2017-12-02",
+    "2023-05-01",
+    "2023-05-02",
+    "2023-07-01",
+    "2023-09-08",
+    "2023-09-09",
 ]
-CRITERIA = ["novelty", "strategic_value", "research_connection", "early_support", "client_centred", "coordination"]
+CRITERIA = [
+    "novelty",
+    "strategic_value",
+    "research_connection",
+    "early_support",
+    "client_centred",
+    "coordination",
+]
 
 
 def _dates() -> st.SearchStrategy[str | None]:

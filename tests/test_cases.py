@@ -34,7 +34,9 @@ def test_enough_cases_cover_both_years() -> None:
 
 
 @pytest.mark.parametrize(("year", "application", "case"), CASES)
-def test_case(evaluator: Evaluator, year: str, application: dict[str, Any], case: dict[str, Any]) -> None:
+def test_case(
+    evaluator: Evaluator, year: str, application: dict[str, Any], case: dict[str, Any]
+) -> None:
     result = evaluator.evaluate(application, year)
     assert result.outcome == case["outcome"]
     assert result.max_grant_sek == case["max_grant_sek"]

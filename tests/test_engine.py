@@ -32,7 +32,9 @@ from tests.strategies import YEARS, applications
 @pytest.mark.parametrize("year", YEARS)
 @settings(max_examples=2500)
 @given(app=applications())
-def test_engine_agrees_with_oracle_on_applications(evaluator: Evaluator, year: str, app: dict[str, Any]) -> None:
+def test_engine_agrees_with_oracle_on_applications(
+    evaluator: Evaluator, year: str, app: dict[str, Any]
+) -> None:
     loaded = evaluator.loaded(year)
     fact = derive(parse_application(app), loaded.index).fact
     assert loaded.engine.fire(fact) == oracle_fire(loaded.engine.clauses, fact)
@@ -42,8 +44,12 @@ def _field_values(name: str, spec: FactField) -> st.SearchStrategy[Any]:
     if spec.kind == "str":
         return st.sampled_from(spec.values)
     if spec.kind == "date":
-        return st.sampled_from([20170903, 20170904, 20171201, 20171202, 20230501, 20230502, 20230908, 20230909])
-    return st.one_of(st.integers(-2, 6), st.sampled_from([24999, 25000, 25001, 500000, 500001, 750000, 750001]))
+        return st.sampled_from(
+            [20170903, 20170904, 20171201, 20171202, 20230501, 20230502, 20230908, 20230909]
+        )
+    return st.one_of(
+        st.integers(-2, 6), st.sampled_from([24999, 25000, 25001, 500000, 500001, 750000, 750001])
+    )
 
 
 facts = st.fixed_dictionaries(
@@ -55,7 +61,9 @@ facts = st.fixed_dictionaries(
 @pytest.mark.parametrize("year", YEARS)
 @settings(max_examples=1500)
 @given(fact=facts)
-def test_engine_agrees_with_oracle_on_any_fact(evaluator: Evaluator, year: str, fact: dict[str, Any]) -> None:
+def test_engine_agrees_with_oracle_on_any_fact(
+    evaluator: Evaluator, year: str, fact: dict[str, Any]
+) -> None:
     """Also facts no application produces: every field present or absent, every boundary."""
     engine = evaluator.loaded(year).engine
     assert engine.fire(fact) == oracle_fire(engine.clauses, fact)
@@ -69,9 +77,16 @@ LEAF_FIELDS = {"a": "int", "b": "int", "s": "str"}
 def _leaves() -> st.SearchStrategy[Condition]:
     ints = st.integers(0, 3)
     return st.one_of(
-        st.builds(Cmp, st.sampled_from(["a", "b"]), st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"]), ints),
+        st.builds(
+            Cmp,
+            st.sampled_from(["a", "b"]),
+            st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"]),
+            ints,
+        ),
         st.builds(Cmp, st.just("s"), st.sampled_from(["eq", "ne"]), st.sampled_from(["x", "y"])),
-        st.builds(In, st.sampled_from(["a", "b"]), st.lists(ints, min_size=1, max_size=3).map(tuple)),
+        st.builds(
+            In, st.sampled_from(["a", "b"]), st.lists(ints, min_size=1, max_size=3).map(tuple)
+        ),
         st.builds(Exists, st.sampled_from(["a", "b", "s"]), st.booleans()),
     )
 
@@ -92,7 +107,9 @@ small_facts = st.fixed_dictionaries(
 
 @settings(max_examples=300)
 @given(cond=conditions, sample=st.lists(small_facts, min_size=1, max_size=8))
-def test_compiled_condition_means_what_the_oracle_reads(cond: Condition, sample: list[dict[str, Any]]) -> None:
+def test_compiled_condition_means_what_the_oracle_reads(
+    cond: Condition, sample: list[dict[str, Any]]
+) -> None:
     engine = DurableEngine("compiler-test", (Clause(0, 0, cond),))
     for fact in sample:
         assert bool(engine.fire(fact)) == holds(cond, fact), (cond, fact)
@@ -132,7 +149,9 @@ def test_two_engines_for_the_same_policy_are_independent(evaluator: Evaluator) -
 
 @settings(max_examples=60)
 @given(apps=st.lists(applications(), min_size=2, max_size=6), year=st.sampled_from(YEARS))
-def test_no_state_carries_over_between_evaluations(evaluator: Evaluator, apps: list[dict[str, Any]], year: str) -> None:
+def test_no_state_carries_over_between_evaluations(
+    evaluator: Evaluator, apps: list[dict[str, Any]], year: str
+) -> None:
     alone = evaluator.evaluate(apps[0], year)
     for other in apps[1:]:
         evaluator.evaluate(other, "2024" if year == "2018" else "2018")
@@ -142,9 +161,27 @@ def test_no_state_carries_over_between_evaluations(evaluator: Evaluator, apps: l
 
 @settings(max_examples=5)
 @given(sample=st.lists(applications(), min_size=5, max_size=10))
-def test_threads_get_the_same_results_as_serial(evaluator: Evaluator, sample: list[dict[str, Any]]) -> None:
+def test_threads_get_the_same_results_as_serial(
+    evaluator: Evaluator, sample: list[dict[str, Any]]
+) -> None:
     jobs = [(app, year) for app in sample for year in YEARS] * 20
     serial = [evaluator.evaluate(app, year).model_dump_json() for app, year in jobs]
     with ThreadPoolExecutor(max_workers=8) as pool:
         parallel = list(pool.map(lambda job: evaluator.evaluate(*job).model_dump_json(), jobs))
     assert parallel == serial
+
+
+@settings(max_examples=400)
+@given(app=applications(), year=st.sampled_from(YEARS))
+def test_whole_evaluations_agree_between_engine_and_oracle(
+    evaluator: Evaluator, app: dict[str, Any], year: str
+) -> None:
+    oracle = _oracle_evaluator(evaluator)
+    assert oracle.evaluate(app, year) == evaluator.evaluate(app, year)
+
+
+_ORACLES: dict[int, Evaluator] = {}
+
+
+def _oracle_evaluator(evaluator: Evaluator) -> Evaluator:
+    return _ORACLES.setdefault(id(evaluator), Evaluator(evaluator.plugin_manager, engine="oracle"))

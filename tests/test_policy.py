@@ -46,8 +46,14 @@ def _found(quote: str, document: str) -> float:
 
 def test_a_changed_number_is_not_found() -> None:
     document = (POLICIES / "2024" / "document.txt").read_text(encoding="utf-8")
-    assert _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.", document) > 0.85
-    assert _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 750 000 kr per år.", document) == 0.0
+    assert (
+        _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.", document)
+        > 0.85
+    )
+    assert (
+        _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 750 000 kr per år.", document)
+        == 0.0
+    )
     assert _found("Utlysningen för 2024 års medel föreslås öppna den 3 maj 2023", document) == 0.0
 
 
@@ -79,7 +85,10 @@ def test_every_quote_is_in_its_document(evaluator: Evaluator, year: str) -> None
     for source in sources:
         assert source["document"] == policy.document.title
         assert source["section"] and source["quote"]
-        assert _plain(source["section"]) in _plain(document) or _found(source["section"], document) > 0.85, source
+        assert (
+            _plain(source["section"]) in _plain(document)
+            or _found(source["section"], document) > 0.85
+        ), source
         assert _found(source["quote"], document) > 0.85, source["quote"]
         # "a short quote (a sentence at most)"
         assert source["quote"].rstrip(".").count(". ") == 0, source["quote"]
@@ -88,7 +97,11 @@ def test_every_quote_is_in_its_document(evaluator: Evaluator, year: str) -> None
 def test_precedents_name_their_table_rows(evaluator: Evaluator) -> None:
     policy = evaluator.load_policy("2018")
     years = policy.parameters["project_years.max"]
-    assert years.source.precedent and "rad 6" in years.source.precedent and "rad 14" in years.source.precedent
+    assert (
+        years.source.precedent
+        and "rad 6" in years.source.precedent
+        and "rad 14" in years.source.precedent
+    )
 
 
 def test_a_silent_document_is_said_to_be_silent(evaluator: Evaluator) -> None:
@@ -120,13 +133,33 @@ def _broken(tmp_path: Path, edit: Any) -> Path:
     [
         (lambda d: d.pop("rules"), "rules"),
         (lambda d: d["parameters"]["cap.project"].update(value="750000"), "parameters.cap.project"),
-        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "submited", "lt": 1}), "unknown fact field 'submited'"),
-        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "submitted", "lt": "$call.opens"}), "unknown parameter $call.opens"),
-        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "kind", "lt": "project"}), "compares only with eq, ne, in"),
-        (lambda d: d["rules"][2]["branches"][1].update(when={"field": "requested", "eq": True}), "expected a whole number"),
+        (
+            lambda d: d["rules"][2]["branches"][1].update(when={"field": "submited", "lt": 1}),
+            "unknown fact field 'submited'",
+        ),
+        (
+            lambda d: d["rules"][2]["branches"][1].update(
+                when={"field": "submitted", "lt": "$call.opens"}
+            ),
+            "unknown parameter $call.opens",
+        ),
+        (
+            lambda d: d["rules"][2]["branches"][1].update(when={"field": "kind", "lt": "project"}),
+            "compares only with eq, ne, in",
+        ),
+        (
+            lambda d: d["rules"][2]["branches"][1].update(when={"field": "requested", "eq": True}),
+            "expected a whole number",
+        ),
         (lambda d: d["rules"][0].update(id=d["rules"][1]["id"]), "rule ids must be unique"),
-        (lambda d: d["rules"][0]["branches"][0].update(status="maybe"), "rules.0.branches.0.status"),
-        (lambda d: d["rules"][0]["branches"][0]["message"].update(sv="{nope}"), "unknown placeholder {nope}"),
+        (
+            lambda d: d["rules"][0]["branches"][0].update(status="maybe"),
+            "rules.0.branches.0.status",
+        ),
+        (
+            lambda d: d["rules"][0]["branches"][0]["message"].update(sv="{nope}"),
+            "unknown placeholder {nope}",
+        ),
         (lambda d: d.update(id="2017"), "the folder is '2018'"),
     ],
 )
@@ -150,7 +183,9 @@ def test_adding_a_year_is_adding_a_folder(tmp_path: Path) -> None:
     """A new year needs no code: a folder, found through the policy-dirs hook."""
     folder = tmp_path / "2099"
     shutil.copytree(POLICIES / "2024", folder)
-    text = (folder / "policy.yaml").read_text(encoding="utf-8").replace('id: "2024"', 'id: "2099"', 1)
+    text = (
+        (folder / "policy.yaml").read_text(encoding="utf-8").replace('id: "2024"', 'id: "2099"', 1)
+    )
     (folder / "policy.yaml").write_text(text, encoding="utf-8")
 
     class ExtraYears:
@@ -162,5 +197,11 @@ def test_adding_a_year_is_adding_a_folder(tmp_path: Path) -> None:
     pm.register(ExtraYears())
     ev = Evaluator(pm)
     assert ev.policy_ids() == ["2018", "2024", "2099"]
-    app = {"id": "x", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
+    app = {
+        "id": "x",
+        "kind": "study_trip",
+        "title": "t",
+        "applicants": ["Farsta"],
+        "requested_sek": 1,
+    }
     assert ev.evaluate(app, "2099").policy.id == "2099"

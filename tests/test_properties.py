@@ -19,7 +19,9 @@ def _cap(evaluator: Evaluator, year: str, kind: str) -> int | None:
 
 @settings(max_examples=800)
 @given(app=applications(), year=years)
-def test_grant_never_above_a_stated_cap(evaluator: Evaluator, app: dict[str, Any], year: str) -> None:
+def test_grant_never_above_a_stated_cap(
+    evaluator: Evaluator, app: dict[str, Any], year: str
+) -> None:
     result = evaluator.evaluate(app, year)
     cap = _cap(evaluator, year, app["kind"])
     if cap is not None and result.max_grant_sek is not None:
@@ -28,7 +30,9 @@ def test_grant_never_above_a_stated_cap(evaluator: Evaluator, app: dict[str, Any
 
 @settings(max_examples=800)
 @given(app=applications(), year=years)
-def test_outcome_fixes_the_maximum_grant(evaluator: Evaluator, app: dict[str, Any], year: str) -> None:
+def test_outcome_fixes_the_maximum_grant(
+    evaluator: Evaluator, app: dict[str, Any], year: str
+) -> None:
     result = evaluator.evaluate(app, year)
     requested = app["requested_sek"]
     cap = _cap(evaluator, year, app["kind"])
@@ -37,7 +41,9 @@ def test_outcome_fixes_the_maximum_grant(evaluator: Evaluator, app: dict[str, An
         assert any(f.status == "fail" for f in result.findings)
     else:
         assert not any(f.status == "fail" for f in result.findings)
-        expected = None if requested is None else min(requested, cap) if cap is not None else requested
+        expected = (
+            None if requested is None else min(requested, cap) if cap is not None else requested
+        )
         assert result.max_grant_sek == expected
     if result.outcome == "undetermined":
         assert any(f.status == "unknown" for f in result.findings)
@@ -45,13 +51,17 @@ def test_outcome_fixes_the_maximum_grant(evaluator: Evaluator, app: dict[str, An
 
 @settings(max_examples=300)
 @given(app=applications(), year=years)
-def test_same_input_gives_byte_identical_json(evaluator: Evaluator, app: dict[str, Any], year: str) -> None:
+def test_same_input_gives_byte_identical_json(
+    evaluator: Evaluator, app: dict[str, Any], year: str
+) -> None:
     assert to_json(evaluator.evaluate(app, year)) == to_json(evaluator.evaluate(dict(app), year))
 
 
 @settings(max_examples=300)
 @given(app=applications(), year=years)
-def test_every_applicable_rule_reports_once(evaluator: Evaluator, app: dict[str, Any], year: str) -> None:
+def test_every_applicable_rule_reports_once(
+    evaluator: Evaluator, app: dict[str, Any], year: str
+) -> None:
     result = evaluator.evaluate(app, year)
     policy = evaluator.load_policy(year)
     rules = [f.rule for f in result.findings]

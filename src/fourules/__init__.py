@@ -21,7 +21,7 @@ from fourules.evaluation import Evaluation, Evaluator, Finding
 from fourules.hookspecs import hookimpl
 from fourules.plugins import get_plugin_manager
 from fourules.policy import Policy
-from fourules.scoring import Scorer, ScoreItem
+from fourules.scoring import ScoreItem, Scorer
 from fourules.text import Lang
 
 try:

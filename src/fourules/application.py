@@ -102,9 +102,7 @@ class StudyTripApplication(_ApplicationBase):
     destination: Annotated[str, Field(strict=True)] | None = None
 
 
-Application = Annotated[
-    ProjectApplication | StudyTripApplication, Field(discriminator="kind")
-]
+Application = Annotated[ProjectApplication | StudyTripApplication, Field(discriminator="kind")]
 APPLICATION_ADAPTER: TypeAdapter[ProjectApplication | StudyTripApplication] = TypeAdapter(
     Application
 )

@@ -26,7 +26,14 @@ from typing import Any, Literal
 Scalar = int | str
 CmpOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 CMP_OPS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
-_NEGATED: dict[str, CmpOp] = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
+_NEGATED: dict[str, CmpOp] = {
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "ge",
+    "ge": "lt",
+    "le": "gt",
+    "gt": "le",
+}
 _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 LEAF_OPS: tuple[str, ...] = (*CMP_OPS, "in", "exists")
 
@@ -129,7 +136,9 @@ def parse(
     spec = fields[name]
     ops = keys - {"field"}
     if len(ops) != 1 or not ops <= set(LEAF_OPS):
-        raise ConditionError(where, f"give exactly one of {', '.join(LEAF_OPS)}; found {sorted(ops)}")
+        raise ConditionError(
+            where, f"give exactly one of {', '.join(LEAF_OPS)}; found {sorted(ops)}"
+        )
     op = ops.pop()
     operand = raw[op]
     if op == "exists":
@@ -145,7 +154,7 @@ def parse(
         )
     if spec.kind == "str" and op not in ("eq", "ne"):
         raise ConditionError(f"{where}.{op}", f"text field {name!r} compares only with eq, ne, in")
-    return Cmp(name, op, _value(operand, spec, param, f"{where}.{op}"))  # type: ignore[arg-type]
+    return Cmp(name, op, _value(operand, spec, param, f"{where}.{op}"))
 
 
 def _value(

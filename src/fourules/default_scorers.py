@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from fourules.hookspecs import hookimpl
-from fourules.scoring import Scorer, ScoreItem
+from fourules.scoring import ScoreItem, Scorer
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication

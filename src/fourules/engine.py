@@ -95,10 +95,14 @@ class DurableEngine:
 
     def __init__(self, policy_id: str, clauses: tuple[Clause, ...]) -> None:
         if len(clauses) + 1 > MAX_ENGINE_RULES:
-            raise EngineError(f"policy {policy_id} has {len(clauses)} branches; at most {MAX_ENGINE_RULES - 1}")
+            raise EngineError(
+                f"policy {policy_id} has {len(clauses)} branches; at most {MAX_ENGINE_RULES - 1}"
+            )
         self.clauses = clauses
         self._names = {f"r{c.rule}b{c.branch}": (c.rule, c.branch) for c in clauses}
-        definition = {name: _durable_rule(c.guard) for name, c in zip(self._names, clauses, strict=True)}
+        definition = {
+            name: _durable_rule(c.guard) for name, c in zip(self._names, clauses, strict=True)
+        }
         definition[_CATCH_ALL] = _durable_rule(TRUE)
         self.definition = definition
         self._sids = itertools.count(1)

@@ -18,7 +18,9 @@ class InputError(FourulesError, ValueError):
 
     def __init__(self, message: str | LocalText, where: str | None = None) -> None:
         self.where = where
-        self.message = message if isinstance(message, LocalText) else LocalText(sv=message, en=message)
+        self.message = (
+            message if isinstance(message, LocalText) else LocalText(sv=message, en=message)
+        )
         super().__init__(self.text("sv"))
 
     def text(self, lang: Lang) -> str:

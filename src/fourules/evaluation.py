@@ -14,16 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from fourules.administrations import AdministrationIndex, Resolution
 from fourules.application import ProjectApplication, StudyTripApplication
-from fourules.engine import DurableEngine, compile_clauses
+from fourules.engine import DurableEngine, compile_clauses, oracle_fire
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.facts import Facts, derive
 from fourules.inputs import parse_application
 from fourules.plugins import PluginManager, get_plugin_manager
 from fourules.policy import POLICY_FILE, Policy, Source, Status, load_policy_file
-from fourules.scoring import Scorer, ScoreItem, ScorerError, checked_items
+from fourules.scoring import ScoreItem, Scorer, ScorerError, checked_items
 from fourules.text import LANGS, Lang, LocalText, format_sek
 
 Outcome = Literal["eligible", "undetermined", "ineligible"]
+EngineName = Literal["durable-rules", "oracle"]
 
 
 class _Result(BaseModel):
@@ -101,7 +102,14 @@ class Evaluator:
     An evaluator is safe to share between threads; each evaluation is independent.
     """
 
-    def __init__(self, plugin_manager: PluginManager | None = None) -> None:
+    def __init__(
+        self, plugin_manager: PluginManager | None = None, *, engine: EngineName = "durable-rules"
+    ) -> None:
+        """`engine="oracle"` decides with the plain-Python reading instead of durable-rules:
+        for checking the engine and measuring its cost, never needed for normal use."""
+        if engine not in ("durable-rules", "oracle"):
+            raise ValueError(f"engine must be 'durable-rules' or 'oracle', not {engine!r}")
+        self.engine = engine
         self.plugin_manager = plugin_manager or get_plugin_manager()
         self._lock = threading.Lock()
         self._paths: dict[str, Path] | None = None
@@ -120,7 +128,9 @@ class Evaluator:
                             year = file.parent.name
                             if year in found and found[year] != file:
                                 raise PolicyError(
-                                    str(file), "id", f"year {year} is also provided by {found[year]}"
+                                    str(file),
+                                    "id",
+                                    f"year {year} is also provided by {found[year]}",
                                 )
                             found[year] = file
                 self._paths = dict(sorted(found.items()))
@@ -201,7 +211,10 @@ class Evaluator:
         loaded = self.loaded(year)
         app = parse_application(application, where=where)
         facts = derive(app, loaded.index)
-        fired = sorted(loaded.engine.fire(facts.fact))
+        if self.engine == "oracle":
+            fired = sorted(oracle_fire(loaded.engine.clauses, facts.fact))
+        else:
+            fired = sorted(loaded.engine.fire(facts.fact))
         return self._result(loaded, app, facts, fired, lang, scorers)
 
     def _result(
@@ -238,7 +251,9 @@ class Evaluator:
         outcome: Outcome = (
             "ineligible"
             if "ineligible" in effects
-            else "undetermined" if "undetermined" in effects else "eligible"
+            else "undetermined"
+            if "undetermined" in effects
+            else "eligible"
         )
         if outcome == "ineligible":
             max_grant: int | None = 0
@@ -293,7 +308,9 @@ class Evaluator:
                     application=app, policy=loaded.policy, findings=findings, lang=lang
                 )
             except Exception as exc:
-                raise ScorerError(scorer.name, plugin, f"raised {type(exc).__name__}: {exc}") from exc
+                raise ScorerError(
+                    scorer.name, plugin, f"raised {type(exc).__name__}: {exc}"
+                ) from exc
             items.extend(checked_items(scorer, plugin, returned))
             ran.append(scorer.name)
         return ran, items
@@ -351,7 +368,11 @@ class _MessageContext:
     def value(self, name: str) -> str:
         app, lang = self.app, self.lang
         if name == "requested_sek":
-            return _NOT_STATED.get(lang) if app.requested_sek is None else format_sek(app.requested_sek)
+            return (
+                _NOT_STATED.get(lang)
+                if app.requested_sek is None
+                else format_sek(app.requested_sek)
+            )
         if name == "submitted":
             return app.submitted.isoformat() if app.submitted else _NOT_STATED.get(lang)
         if name == "project_year":

@@ -26,12 +26,22 @@ FACT_FIELDS: Mapping[str, FactField] = {
     "requested": FactField("int", "requested_sek; absent when not stated"),
     "submitted": FactField("date", "submission date; absent when not given"),
     "project_year": FactField("int", "project year (projects only)"),
-    "unrecognised_applicants": FactField("int", "applicants that are not an administration of the year"),
+    "unrecognised_applicants": FactField(
+        "int", "applicants that are not an administration of the year"
+    ),
     "administrations": FactField("int", "distinct administrations among the applicants"),
-    "districts": FactField("int", "distinct districts (stadsdelsförvaltningar) among the applicants"),
-    "gender_analysis": FactField("str", "gender equality analysis given; absent when not stated", YES_NO),
-    "travel_modes": FactField("int", "number of travel modes given (study trips); absent when none"),
-    "flight": FactField("str", "whether the travel modes include flight; absent when none given", YES_NO),
+    "districts": FactField(
+        "int", "distinct districts (stadsdelsförvaltningar) among the applicants"
+    ),
+    "gender_analysis": FactField(
+        "str", "gender equality analysis given; absent when not stated", YES_NO
+    ),
+    "travel_modes": FactField(
+        "int", "number of travel modes given (study trips); absent when none"
+    ),
+    "flight": FactField(
+        "str", "whether the travel modes include flight; absent when none given", YES_NO
+    ),
     **{
         f"crit_{c}": FactField("str", f"assessment of {c}; absent when missing or null", YES_NO)
         for c in CRITERION_IDS
@@ -78,9 +88,7 @@ def derive(
         "kind": application.kind,
         "requested": application.requested_sek,
         "submitted": (
-            None
-            if application.submitted is None
-            else int(application.submitted.strftime("%Y%m%d"))
+            None if application.submitted is None else int(application.submitted.strftime("%Y%m%d"))
         ),
         "unrecognised_applicants": sum(r.administration is None for r in resolutions),
         "administrations": len(found),

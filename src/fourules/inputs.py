@@ -31,15 +31,19 @@ ACCEPTED: dict[str, LocalText] = {
     "kind": L(sv=" eller ".join(KINDS), en=" or ".join(KINDS)),
     "title": L(sv="text", en="text"),
     "applicants": L(
-        sv="en lista med minst ett förvaltningsnamn, t.ex. [\"Farsta\"]",
-        en="a list of at least one administration name, e.g. [\"Farsta\"]",
+        sv='en lista med minst ett förvaltningsnamn, t.ex. ["Farsta"]',
+        en='a list of at least one administration name, e.g. ["Farsta"]',
     ),
     "requested_sek": L(
         sv="ett heltal ≥ 0 i kronor, eller null när beloppet inte anges",
         en="a whole number ≥ 0 of kronor, or null when the amount is not stated",
     ),
-    "submitted": L(sv="ett datum ÅÅÅÅ-MM-DD, t.ex. 2017-10-02", en="a date YYYY-MM-DD, e.g. 2017-10-02"),
-    "project_year": L(sv="ett heltal ≥ 1 (bara för projekt)", en="a whole number ≥ 1 (projects only)"),
+    "submitted": L(
+        sv="ett datum ÅÅÅÅ-MM-DD, t.ex. 2017-10-02", en="a date YYYY-MM-DD, e.g. 2017-10-02"
+    ),
+    "project_year": L(
+        sv="ett heltal ≥ 1 (bara för projekt)", en="a whole number ≥ 1 (projects only)"
+    ),
     "assessment": L(
         sv="true, false eller null per kriterium: " + ", ".join(CRITERION_IDS),
         en="true, false or null per criterion: " + ", ".join(CRITERION_IDS),
@@ -142,7 +146,9 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def describe(exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED) -> InputError:
+def describe(
+    exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED
+) -> InputError:
     """One clear message for the first problem: the field, what is wrong, what is accepted."""
     err = exc.errors(include_url=False)[0]
     etype = err["type"]
@@ -179,7 +185,9 @@ def describe(exc: ValidationError, *, where: str, accepted: Mapping[str, LocalTe
     return InputError(_both(build), path)
 
 
-def parse_application(data: Any, *, where: str = "application") -> ProjectApplication | StudyTripApplication:
+def parse_application(
+    data: Any, *, where: str = "application"
+) -> ProjectApplication | StudyTripApplication:
     """Validate one application (a dict, or an already valid model)."""
     if isinstance(data, ProjectApplication | StudyTripApplication):
         return data

@@ -19,4 +19,8 @@ SCHEMAS: dict[str, TypeAdapter[Any]] = {
 
 def schema_of(name: str) -> dict[str, Any]:
     schema = SCHEMAS[name].json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"fourules:{name}", **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"fourules:{name}",
+        **schema,
+    }

@@ -62,9 +62,13 @@ class ScorerError(Exception):
 def checked_items(scorer: Scorer, plugin: str, items: object) -> list[dict[str, Any]]:
     """The items a scorer returned, refusing anything that would give a silently wrong score."""
     if not isinstance(items, list) or not all(isinstance(i, ScoreItem) for i in items):
-        raise ScorerError(scorer.name, plugin, f"must return a list of ScoreItem, got {items!r:.80}")
+        raise ScorerError(
+            scorer.name, plugin, f"must return a list of ScoreItem, got {items!r:.80}"
+        )
     for item in items:
         if not math.isfinite(item.points):
-            raise ScorerError(scorer.name, plugin, f"returned non-finite points for {item.criterion}")
+            raise ScorerError(
+                scorer.name, plugin, f"returned non-finite points for {item.criterion}"
+            )
     # Returned as data with the scorer's name added; the evaluation validates them once.
     return [{**item.__dict__, "scorer": scorer.name} for item in items]

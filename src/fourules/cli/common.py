@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -16,20 +16,23 @@ from fourules.scoring import ScorerError
 from fourules.text import Lang, LocalText
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
 
 
 FormatOption = Annotated[
-    Format, typer.Option("--format", "-f", help="table (for people), json (for machines) or markdown.")
+    Format,
+    typer.Option("--format", "-f", help="table (for people), json (for machines) or markdown."),
 ]
 LangOption = Annotated[
     str | None,
     typer.Option("--lang", help="Language of messages: sv (default) or en.", show_default=False),
 ]
-YearOption = Annotated[str, typer.Option("--year", "-y", help="The policy year, e.g. 2018 or 2024.")]
+YearOption = Annotated[
+    str, typer.Option("--year", "-y", help="The policy year, e.g. 2018 or 2024.")
+]
 
 
 def resolve_lang(ctx: typer.Context, lang: str | None) -> Lang:
@@ -82,7 +85,8 @@ def read_input(file: str) -> tuple[bytes, str]:
         ) from None
     except OSError as exc:
         raise InputError(
-            LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"), file
+            LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"),
+            file,
         ) from None
 
 

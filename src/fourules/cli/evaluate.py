@@ -16,7 +16,6 @@ from fourules.cli.common import (
     resolve_lang,
     write,
 )
-from fourules.cli.render import evaluations_view
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
 from fourules.inputs import read_json
@@ -31,7 +30,9 @@ ScorerOption = Annotated[
 
 def evaluate(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="A JSON file with one application or a list; - reads stdin.")],
+    file: Annotated[
+        str, typer.Argument(help="A JSON file with one application or a list; - reads stdin.")
+    ],
     year: YearOption,
     format: FormatOption = Format.table,
     lang: LangOption = None,
@@ -56,10 +57,14 @@ def evaluate(
         items = [data] if single else data
         # Everything is evaluated before anything is written: bad input leaves stdout empty.
         results = [
-            ev.evaluate(item, year, lang=chosen, scorers=scorer, where=name if single else f"{name}[{i}]")
+            ev.evaluate(
+                item, year, lang=chosen, scorers=scorer, where=name if single else f"{name}[{i}]"
+            )
             for i, item in enumerate(items)
         ]
     if format is Format.json:
         write(to_json(results[0] if single else results))
     else:
+        from fourules.cli.render import evaluations_view  # rich only for people: faster cold start
+
         write(evaluations_view(results, chosen, markdown=format is Format.markdown))

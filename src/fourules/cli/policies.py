@@ -6,8 +6,14 @@ from typing import Annotated
 
 import typer
 
-from fourules.cli.common import Format, FormatOption, LangOption, reported_errors, resolve_lang, write
-from fourules.cli.render import policies_view, policy_view
+from fourules.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    reported_errors,
+    resolve_lang,
+    write,
+)
 from fourules.cli.state import evaluator
 from fourules.output import to_json
 from fourules.policy import Policy
@@ -18,7 +24,9 @@ def policy_document(policy: Policy) -> dict[str, object]:
     return {"id": policy.id, "sha256": policy.sha256, **policy.model_dump(mode="json")}
 
 
-def policies(ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None) -> None:
+def policies(
+    ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None
+) -> None:
     """List the policy years available."""
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -28,13 +36,20 @@ def policies(ctx: typer.Context, format: FormatOption = Format.table, lang: Lang
         write(
             to_json(
                 [
-                    {"id": p.id, "version": p.version, "title": p.title.model_dump(), "sha256": p.sha256,
-                     "document": p.document.title}
+                    {
+                        "id": p.id,
+                        "version": p.version,
+                        "title": p.title.model_dump(),
+                        "sha256": p.sha256,
+                        "document": p.document.title,
+                    }
                     for p in found
                 ]
             )
         )
     else:
+        from fourules.cli.render import policies_view  # rich only for people: faster cold start
+
         write(policies_view(found, chosen, markdown=format is Format.markdown))
 
 
@@ -51,4 +66,6 @@ def show(
     if format is Format.json:
         write(to_json(policy_document(policy)))
     else:
+        from fourules.cli.render import policy_view  # rich only for people: faster cold start
+
         write(policy_view(policy, chosen, markdown=format is Format.markdown))

@@ -128,17 +128,25 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
     admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.former]
     admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.not_yet_formed]
     quotas = [
-        [q.id, str(q.limit), ", ".join(q.counts) + " / " + ", ".join(q.administrations),
-         q.description.get(lang), source_text(q.source)]
+        [
+            q.id,
+            str(q.limit),
+            ", ".join(q.counts) + " / " + ", ".join(q.administrations),
+            q.description.get(lang),
+            source_text(q.source),
+        ]
         for q in policy.quotas
     ]
-    obligations = [[o.id, o.description.get(lang), source_text(o.source)] for o in policy.obligations]
+    obligations = [
+        [o.id, o.description.get(lang), source_text(o.source)] for o in policy.obligations
+    ]
     rules = [
         [
             r.id,
             r.title.get(lang),
             ", ".join(r.applies_to) if r.applies_to else _t("all_kinds", lang),
-            f"{r.criterion.type}" + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
+            f"{r.criterion.type}"
+            + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
             if r.criterion
             else "",
             source_text(r.source),
@@ -146,13 +154,32 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         for r in policy.rules
     ]
     sections = [
-        (_t("parameter", lang), [_t(k, lang) for k in ("parameter", "value", "description", "source")], params),
+        (
+            _t("parameter", lang),
+            [_t(k, lang) for k in ("parameter", "value", "description", "source")],
+            params,
+        ),
         (_t("administrations", lang), [_t("administrations", lang), _t("type", lang), ""], admins),
-        (_t("quotas", lang), ["id", _t("limit", lang), "", _t("description", lang), _t("source", lang)], quotas),
-        (_t("rules", lang), [_t(k, lang) for k in ("rule", "title", "applies_to", "criterion", "source")], rules),
+        (
+            _t("quotas", lang),
+            ["id", _t("limit", lang), "", _t("description", lang), _t("source", lang)],
+            quotas,
+        ),
+        (
+            _t("rules", lang),
+            [_t(k, lang) for k in ("rule", "title", "applies_to", "criterion", "source")],
+            rules,
+        ),
     ]
     if obligations:
-        sections.insert(3, (_t("obligations", lang), ["id", _t("description", lang), _t("source", lang)], obligations))
+        sections.insert(
+            3,
+            (
+                _t("obligations", lang),
+                ["id", _t("description", lang), _t("source", lang)],
+                obligations,
+            ),
+        )
     return sections
 
 
@@ -164,9 +191,11 @@ def policy_view(policy: Policy, lang: Lang, markdown: bool) -> str:
     )
     sections = _policy_sections(policy, lang)
     if markdown:
-        parts = [f"# {policy.title.get(lang)} ({policy.id}, v{policy.version})\n",
-                 f"{_t('document', lang)}: *{policy.document.title}* ({policy.document.reference})  \n"
-                 f"sha256: `{policy.sha256}`\n"]
+        parts = [
+            f"# {policy.title.get(lang)} ({policy.id}, v{policy.version})\n",
+            f"{_t('document', lang)}: *{policy.document.title}* ({policy.document.reference})  \n"
+            f"sha256: `{policy.sha256}`\n",
+        ]
         for title, header, rows in sections:
             parts.append(f"\n## {title}\n\n" + markdown_table(header, rows))
         return "".join(parts)
@@ -177,15 +206,16 @@ def policy_view(policy: Policy, lang: Lang, markdown: bool) -> str:
 
 
 def _summary(e: Evaluation, lang: Lang) -> list[list[str]]:
-    grant = (
-        _t("not_stated", lang) if e.max_grant_sek is None else format_sek(e.max_grant_sek)
-    )
+    grant = _t("not_stated", lang) if e.max_grant_sek is None else format_sek(e.max_grant_sek)
     return [
         [_t("outcome", lang), _outcome_text(e.outcome, lang)],
         [_t("max_grant", lang), grant],
         [_t("score", lang), f"{e.score:g}"],
         [_t("policy", lang), f"{e.policy.id} v{e.policy.version} sha256:{e.policy.sha256[:12]}…"],
-        [_t("administrations", lang), ", ".join(a.name or f"({a.as_written})" for a in e.applicants)],
+        [
+            _t("administrations", lang),
+            ", ".join(a.name or f"({a.as_written})" for a in e.applicants),
+        ],
     ]
 
 
@@ -201,7 +231,12 @@ def _score_rows(e: Evaluation) -> list[list[str]]:
 
 def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang, markdown: bool) -> str:
     finding_header = [_t(k, lang) for k in ("rule", "status", "message", "source")]
-    score_header = [_t("criterion", lang), _t("points", lang), _t("reason", lang), _t("scorers", lang)]
+    score_header = [
+        _t("criterion", lang),
+        _t("points", lang),
+        _t("reason", lang),
+        _t("scorers", lang),
+    ]
     if markdown:
         parts = []
         for e in evaluations:

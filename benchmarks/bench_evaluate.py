@@ -1,0 +1,136 @@
+"""Single evaluations: durable-rules against the plain-Python floor, memory, cold start.
+
+    python benchmarks/bench_evaluate.py [--n 10000] [--runs 5] [--memory 100000]
+
+Prints a JSON report. Targets (issue 2): median ≤ 150 µs per evaluation through
+durable-rules including the result model; memory flat; cold start ≤ 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from generate import applications  # noqa: E402
+
+from fourules import Evaluator, get_plugin_manager  # noqa: E402
+from fourules.engine import oracle_fire  # noqa: E402
+from fourules.facts import derive  # noqa: E402
+from fourules.inputs import parse_application  # noqa: E402
+
+ROOT = Path(__file__).parents[1]
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _per_eval_us(fn: Any, items: list[Any], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        times.append((time.perf_counter() - start) / len(items) * 1e6)
+    return statistics.median(times)
+
+
+def bench_year(year: str, n: int, runs: int) -> dict[str, Any]:
+    pm = get_plugin_manager()
+    durable, oracle = Evaluator(pm), Evaluator(pm, engine="oracle")
+    apps = applications(n, year)
+    durable.evaluate(apps[0], year), oracle.evaluate(apps[0], year)  # compile outside the clock
+    loaded = durable.loaded(year)
+    facts = [derive(parse_application(a), loaded.index).fact for a in apps]
+    full_durable = _per_eval_us(lambda a: durable.evaluate(a, year), apps, runs)
+    full_oracle = _per_eval_us(lambda a: oracle.evaluate(a, year), apps, runs)
+    rules_durable = _per_eval_us(loaded.engine.fire, facts, runs)
+    rules_oracle = _per_eval_us(lambda f: oracle_fire(loaded.engine.clauses, f), facts, runs)
+    return {
+        "applications": n,
+        "runs": runs,
+        "evaluate_us": {
+            "durable_rules": round(full_durable, 1),
+            "oracle": round(full_oracle, 1),
+            "ratio": round(full_durable / full_oracle, 2),
+        },
+        "rules_only_us": {
+            "durable_rules": round(rules_durable, 1),
+            "oracle": round(rules_oracle, 1),
+            "ratio": round(rules_durable / rules_oracle, 2),
+        },
+    }
+
+
+def bench_memory(total: int) -> dict[str, Any]:
+    ev = Evaluator()
+    apps = applications(10_000, "2024")
+    for a in apps:  # warm up: caches, allocator pools
+        ev.evaluate(a, "2024")
+    before = _rss_mb()
+    done = 0
+    checkpoints = []
+    while done < total:
+        for a in apps:
+            ev.evaluate(a, "2024")
+        done += len(apps)
+        checkpoints.append(round(_rss_mb(), 1))
+    return {
+        "evaluations": done,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": checkpoints[-1],
+        "rss_growth_mb": round(checkpoints[-1] - before, 1),
+        "rss_every_10000_mb": checkpoints,
+    }
+
+
+def bench_cold_start(runs: int) -> dict[str, Any]:
+    script = Path(sys.executable).with_name("fourules")
+    example = ROOT / "examples" / "project-2018.json"
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [str(script), "evaluate", str(example), "--year", "2018", "--format", "json"],
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - start)
+    return {
+        "runs": runs,
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--memory", type=int, default=100_000)
+    args = parser.parse_args()
+    report = {
+        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        "years": {year: bench_year(year, args.n, args.runs) for year in ("2018", "2024")},
+        "memory": bench_memory(args.memory),
+        "cold_start": bench_cold_start(7),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

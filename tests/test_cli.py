@@ -1,0 +1,199 @@
+"""The command line, through typer's runner and through the installed entry point."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fourules.cli.main import app
+
+runner = CliRunner()
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+GOOD = {
+    "id": "a",
+    "kind": "project",
+    "title": "t",
+    "applicants": ["Farsta"],
+    "requested_sek": 800000,
+    "submitted": "2017-10-02",
+}
+
+
+def run(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_policies_lists_both_years() -> None:
+    code, out, _ = run("policies", "--format", "json")
+    assert code == 0
+    assert [p["id"] for p in json.loads(out)] == ["2018", "2024"]
+
+
+def test_show_gives_every_rule_with_its_source() -> None:
+    code, out, _ = run("show", "2024", "--format", "json")
+    assert code == 0
+    policy = json.loads(out)
+    assert policy["id"] == "2024" and len(policy["sha256"]) == 64
+    assert all(rule["source"]["quote"] and rule["source"]["section"] for rule in policy["rules"])
+    assert policy["parameters"]["cap.study_trip"]["value"] is None
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_show_for_people(fmt: str) -> None:
+    code, out, _ = run("show", "2018", "--format", fmt)
+    assert code == 0
+    assert "750 000 kr" in out and "Hägersten-Liljeholmen" in out and "fjärde projektår" in out
+
+
+def test_evaluate_one_application(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(GOOD), encoding="utf-8")
+    code, out, err = run("evaluate", str(path), "--year", "2018", "--format", "json")
+    assert (code, err) == (0, "")
+    result = json.loads(out)
+    assert result["outcome"] == "eligible" and result["max_grant_sek"] == 750000
+    assert result["policy"]["id"] == "2018"
+    assert {"rule", "status", "message", "source"} <= set(result["findings"][0])
+
+
+def test_evaluate_a_list_from_stdin_gives_a_list() -> None:
+    apps = [GOOD, {**GOOD, "id": "b", "applicants": ["Hägersten-Liljeholmen"]}]
+    code, out, _ = run(
+        "evaluate",
+        "-",
+        "--year",
+        "2024",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+        input=json.dumps(apps),
+    )
+    assert code == 0
+    results = json.loads(out)
+    assert [r["application_id"] for r in results] == ["a", "b"]
+    assert "Hägersten-Älvsjö" in results[1]["findings"][0]["message"]
+    assert results[1]["lang"] == "en"
+
+
+def test_outcome_does_not_change_the_exit_code() -> None:
+    ineligible = {**GOOD, "submitted": "2016-01-01"}
+    code, out, _ = run(
+        "evaluate", "-", "--year", "2018", "-f", "json", input=json.dumps(ineligible)
+    )
+    assert code == 0 and json.loads(out)["outcome"] == "ineligible"
+
+
+def test_messages_are_swedish_by_default_and_english_on_request() -> None:
+    _, sv, _ = run("evaluate", "-", "--year", "2018", "-f", "json", input=json.dumps(GOOD))
+    _, en, _ = run(
+        "--lang", "en", "evaluate", "-", "--year", "2018", "-f", "json", input=json.dumps(GOOD)
+    )
+    assert "överstiger" in sv and "above the cap" in en
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_evaluate_for_people(fmt: str) -> None:
+    code, out, _ = run("evaluate", str(EXAMPLES / "project-2018.json"), "--year", "2018", "-f", fmt)
+    assert code == 0
+    assert "berättigad" in out and "Tabell 1" in out
+
+
+BAD_INPUTS = [
+    ("invalid JSON", b'{"id": ', "JSON"),
+    ("empty file", b"", "tom"),
+    ("not UTF-8", b"\xff\xfe{}", "UTF-8"),
+    ("a top-level number", b"42", "JSON-objekt"),
+    ("deep nesting", b"[" * 100000 + b"]" * 100000, "nästlad"),
+    ("negative amount", json.dumps({**GOOD, "requested_sek": -1}).encode(), "requested_sek"),
+    ("fractional amount", json.dumps({**GOOD, "requested_sek": 1.5}).encode(), "requested_sek"),
+    ("textual amount", json.dumps({**GOOD, "requested_sek": "1000"}).encode(), "requested_sek"),
+    ("unknown kind", json.dumps({**GOOD, "kind": "research"}).encode(), "kind"),
+    (
+        "missing field",
+        json.dumps({k: v for k, v in GOOD.items() if k != "applicants"}).encode(),
+        "applicants",
+    ),
+    ("invalid date", json.dumps({**GOOD, "submitted": "2017-02-30"}).encode(), "submitted"),
+    ("project_year 0", json.dumps({**GOOD, "project_year": 0}).encode(), "project_year"),
+    (
+        "non-boolean assessment",
+        json.dumps({**GOOD, "assessment": {"novelty": "ja"}}).encode(),
+        "assessment.novelty",
+    ),
+    (
+        "bad item in a list",
+        json.dumps([GOOD, {**GOOD, "applicants": []}]).encode(),
+        "[1].applicants",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "named"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_exits_2_with_a_clear_message(
+    tmp_path: Path, case: str, data: bytes, named: str
+) -> None:
+    path = tmp_path / "in.json"
+    path.write_bytes(data)
+    code, out, err = run("evaluate", str(path), "--year", "2018", "-f", "json")
+    assert code == 2, err
+    assert out == ""
+    assert named in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["evaluate", "missing.json", "--year", "2018"], "missing.json"),
+        (["evaluate", "-", "--year", "1999"], "1999"),
+        (["show", "1999"], "2018, 2024"),
+        (["schema", "nothing"], "application"),
+        (["--lang", "fi", "policies"], "sv or en"),
+    ],
+)
+def test_bad_arguments_exit_2(args: list[str], named: str) -> None:
+    code, out, err = run(*args, input="{}")
+    assert code == 2 and out == "" and named in err
+
+
+def test_schema_is_json_schema() -> None:
+    code, out, _ = run("schema", "application")
+    schema = json.loads(out)
+    assert code == 0 and schema["$schema"].startswith("https://json-schema.org/")
+    assert "discriminator" in json.dumps(schema)
+
+
+def test_installed_entry_point_and_module() -> None:
+    """The real `fourules` script and `python -m fourules`, as a user runs them."""
+    script = Path(sys.executable).with_name("fourules")
+    for command in ([str(script)], [sys.executable, "-m", "fourules"]):
+        done = subprocess.run(
+            [*command, "evaluate", "-", "--year", "2024", "--format", "json"],
+            input=json.dumps({**GOOD, "submitted": "2023-06-01"}),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["max_grant_sek"] == 500000
+        bad = subprocess.run(
+            [*command, "evaluate", "-", "--year", "2024"],
+            input="[1",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("fourules ")
