@@ -56,13 +56,20 @@ def setup() -> None:
     pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check", "--quiet"]
     _run(*pip, "install", "--upgrade", "pip")
     _run(*pip, "install", "--editable", ".[dev]")
+    # The example plugins, installed as a user would: their entry points are tested for real.
+    for plugin in sorted(ROOT.glob("plugins/*/pyproject.toml")):
+        _run(*pip, "install", "--editable", plugin.parent)
     stamp_file.write_text(_stamp())
 
 
 def demo() -> None:
+    """The main job on the shipped data: the real 2018 round evaluated and audited."""
     fourules = BIN / "fourules"
+    round_2018 = "policies/2018/round.json"
     _run(fourules, "policies")
-    _run(fourules, "evaluate", "examples/applications-2018.json", "--year", "2018")
+    _run(fourules, "round", round_2018)
+    _run(fourules, "audit", round_2018)
+    _run(fourules, "allocate", round_2018, "--budget-project", "2705000", "--budget-study-trip", "231200")
     _run(fourules, "evaluate", "examples/applications-2024.json", "--year", "2024")
 
 

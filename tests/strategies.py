@@ -89,3 +89,29 @@ def applications(draw: st.DrawFn, ident: str | None = None) -> dict[str, Any]:
 
 
 years = st.sampled_from(YEARS)
+
+
+DISTRICTS_BOTH_YEARS = [
+    "Farsta",
+    "Bromma",
+    "Skarpnäck",
+    "Södermalm",
+    "Spånga-Tensta",
+    "Socialförvaltningen",
+]
+
+
+@st.composite
+def rounds(draw: st.DrawFn, min_size: int = 1, max_size: int = 25) -> dict[str, Any]:
+    """A round in the JSON contract: unique ids, applicants valid in both years, some priorities."""
+    size = draw(st.integers(min_size, max_size))
+    apps = []
+    for i in range(size):
+        app = draw(applications(ident=f"A{i}"))
+        app["applicants"] = draw(
+            st.lists(st.sampled_from(DISTRICTS_BOTH_YEARS), min_size=1, max_size=2)
+        )
+        if draw(st.booleans()):
+            app["priority"] = draw(st.integers(1, 4))
+        apps.append(app)
+    return {"applications": apps}

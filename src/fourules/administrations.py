@@ -54,6 +54,7 @@ class AdministrationIndex:
         for adm in administrations.members:
             for name in (adm.name, *adm.aliases):
                 self._by_key[normalise(name)] = adm
+        self._resolved: dict[str, Resolution] = {}
         self._notes: dict[str, LocalText] = {
             normalise(f.name): f.note
             for f in (*administrations.former, *administrations.not_yet_formed)
@@ -68,6 +69,15 @@ class AdministrationIndex:
         return None
 
     def resolve(self, name: str) -> Resolution:
+        # Rounds repeat the same few names; a resolution depends on nothing else.
+        cached = self._resolved.get(name)
+        if cached is None:
+            cached = self._resolve(name)
+            if len(self._resolved) < 10_000:
+                self._resolved[name] = cached
+        return cached
+
+    def _resolve(self, name: str) -> Resolution:
         key = normalise(name)
         found = self._lookup(key)
         if found is not None:

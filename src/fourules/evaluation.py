@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field
 
 from fourules.administrations import AdministrationIndex, Resolution
 from fourules.application import ProjectApplication, StudyTripApplication
@@ -19,7 +19,7 @@ from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.facts import Facts, derive
 from fourules.inputs import parse_application
 from fourules.plugins import PluginManager, get_plugin_manager
-from fourules.policy import POLICY_FILE, Policy, Source, Status, load_policy_file
+from fourules.policy import POLICY_FILE, Effect, Policy, Source, Status, load_policy_file
 from fourules.scoring import ScoreItem, Scorer, ScorerError, checked_items
 from fourules.text import LANGS, Lang, LocalText, format_sek
 
@@ -46,6 +46,10 @@ class Finding(_Result):
     status: Status
     message: str
     source: Source
+    effect: Effect | None = Field(
+        default=None,
+        description="The finding's effect on the outcome: ineligible, undetermined, or null (none).",
+    )
 
 
 class Applicant(_Result):
@@ -73,7 +77,6 @@ class Evaluation(_Result):
     findings: list[Finding]
 
 
-_FINDINGS = TypeAdapter(list[Finding])
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _KIND_NAME = {
     "project": LocalText(sv="lokala utvecklingsprojekt", en="local development projects"),
@@ -93,6 +96,8 @@ class LoadedPolicy:
     engine: DurableEngine
     scorers: tuple[tuple[str, Scorer], ...]
     messages: Mapping[tuple[int, int, Lang], Template]
+    static: Mapping[tuple[int, int, Lang], Finding]
+    """Findings whose message uses no field of the application: built once, shared (frozen)."""
 
 
 class Evaluator:
@@ -159,21 +164,27 @@ class Evaluator:
                 policy = load_policy_file(paths[key])
                 scorers = tuple(
                     (self.plugin_manager.get_name(plugin) or "?", scorer)
-                    for plugin, scorers in self._scorer_impls()
+                    for plugin, scorers in self.scorer_plugins()
                     for scorer in scorers
                     if scorer.applies_to(policy)
                 )
+                messages = {
+                    (r, b, lang): _template(branch.message.get(lang), policy, lang)
+                    for r, rule in enumerate(policy.rules)
+                    for b, branch in enumerate(rule.branches)
+                    for lang in LANGS
+                }
                 self._loaded[key] = LoadedPolicy(
                     policy=policy,
                     ref=PolicyRef(id=policy.id, version=policy.version, sha256=policy.sha256),
                     index=AdministrationIndex(policy.administrations),
                     engine=DurableEngine(policy.id, compile_clauses(policy)),
                     scorers=scorers,
-                    messages={
-                        (r, b, lang): _template(branch.message.get(lang), policy, lang)
-                        for r, rule in enumerate(policy.rules)
-                        for b, branch in enumerate(rule.branches)
-                        for lang in LANGS
+                    messages=messages,
+                    static={
+                        (r, b, lang): _finding(policy, r, b, "".join(text for _, text in parts))
+                        for (r, b, lang), parts in messages.items()
+                        if not any(field for field, _ in parts)
                     },
                 )
             return self._loaded[key]
@@ -181,7 +192,8 @@ class Evaluator:
     def load_policy(self, year: str | int) -> Policy:
         return self.loaded(year).policy
 
-    def _scorer_impls(self) -> list[tuple[object, list[Scorer]]]:
+    def scorer_plugins(self) -> list[tuple[object, list[Scorer]]]:
+        """Each plugin implementing `fourules_scorers`, with the scorers it returns (checked)."""
         out = []
         for impl in self.plugin_manager.hook.fourules_scorers.get_hookimpls():
             name = self.plugin_manager.get_name(impl.plugin) or "?"
@@ -228,19 +240,14 @@ class Evaluator:
     ) -> Evaluation:
         policy = loaded.policy
         context = _MessageContext(app, facts, lang)
-        findings: list[dict[str, Any]] = []  # validated in one call below: much cheaper
+        findings: list[Finding] = []
         effects: set[str] = set()
         limits: list[int] = []
         for r, b in fired:
-            rule = policy.rules[r]
-            branch = rule.branches[b]
+            branch = policy.rules[r].branches[b]
+            static = loaded.static.get((r, b, lang))
             findings.append(
-                {
-                    "rule": rule.id,
-                    "status": branch.status,
-                    "message": context.render(loaded.messages[r, b, lang]),
-                    "source": rule.source,
-                }
+                static or _finding(policy, r, b, context.render(loaded.messages[r, b, lang]))
             )
             if branch.outcome:
                 effects.add(branch.outcome)
@@ -261,8 +268,7 @@ class Evaluator:
             max_grant = None
         else:
             max_grant = min([app.requested_sek, *limits])
-        validated = _FINDINGS.validate_python(findings)
-        ran, items = self._score(loaded, app, validated, lang, scorer_names)
+        ran, items = self._score(loaded, app, findings, lang, scorer_names)
         return Evaluation.model_validate(
             {
                 "application_id": app.id,
@@ -274,7 +280,7 @@ class Evaluator:
                 "score_breakdown": items,
                 "scorers": ran,
                 "applicants": [_applicant(r) for r in facts.applicants],
-                "findings": validated,
+                "findings": findings,
             }
         )
 
@@ -314,6 +320,18 @@ class Evaluator:
             items.extend(checked_items(scorer, plugin, returned))
             ran.append(scorer.name)
         return ran, items
+
+
+def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:
+    rule = policy.rules[r]
+    branch = rule.branches[b]
+    return Finding(
+        rule=rule.id,
+        status=branch.status,
+        message=message,
+        source=rule.source,
+        effect=branch.outcome,
+    )
 
 
 def _applicant(r: Resolution) -> Applicant:

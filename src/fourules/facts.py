@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from fourules.application import CRITERION_IDS, KINDS
@@ -67,6 +68,11 @@ MESSAGE_FIELDS: frozenset[str] = frozenset(
 assert not {"id", "sid", "t"} & set(FACT_FIELDS)
 
 
+def date_number(day: date) -> int:
+    """2017-09-04 -> 20170904: dates compare as numbers inside the engine."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("yes" if value else "no")
 
@@ -87,9 +93,7 @@ def derive(
     values: dict[str, Scalar | None] = {
         "kind": application.kind,
         "requested": application.requested_sek,
-        "submitted": (
-            None if application.submitted is None else int(application.submitted.strftime("%Y%m%d"))
-        ),
+        "submitted": None if application.submitted is None else date_number(application.submitted),
         "unrecognised_applicants": sum(r.administration is None for r in resolutions),
         "administrations": len(found),
         "districts": sum(a.type == "district" for a in found.values()),

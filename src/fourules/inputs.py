@@ -152,12 +152,11 @@ def describe(
     """One clear message for the first problem: the field, what is wrong, what is accepted."""
     err = exc.errors(include_url=False)[0]
     etype = err["type"]
-    loc = [p for p in err["loc"] if p != "[key]"]
-    if loc and loc[0] in KINDS:  # the discriminated union's tag is not part of the path
-        loc = loc[1:]
+    # The discriminated union's tag ("project") is not part of the path a person reads.
+    loc = [p for p in err["loc"] if p != "[key]" and p not in KINDS]
     value = err.get("input")
     if etype in ("union_tag_invalid", "union_tag_not_found"):
-        loc = ["kind"]
+        loc.append("kind")
         value = err.get("ctx", {}).get("tag")
     field = next((str(p) for p in loc if isinstance(p, str)), "")
     path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 from fourules.application import KINDS, Kind
 from fourules.conditions import Condition, FieldKind, Scalar, parse
 from fourules.errors import PolicyError
-from fourules.facts import FACT_FIELDS, MESSAGE_FIELDS
+from fourules.facts import FACT_FIELDS, MESSAGE_FIELDS, date_number
 from fourules.text import LocalText
 
 POLICY_FILE = "policy.yaml"
@@ -234,11 +234,6 @@ class Policy(_Model):
                 raise ValueError(f"applies_to takes {', '.join(KINDS)}")
         list(self.conditions())  # every condition parses
         return self
-
-
-def date_number(day: date) -> int:
-    """2017-09-04 -> 20170904: dates compare as numbers inside the engine."""
-    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _fill_document(node: Any, title: str) -> Any:

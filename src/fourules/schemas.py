@@ -9,11 +9,13 @@ from pydantic import TypeAdapter
 from fourules.application import Application
 from fourules.evaluation import Evaluation
 from fourules.policy import Policy
+from fourules.round import Round
 
 SCHEMAS: dict[str, TypeAdapter[Any]] = {
     "application": TypeAdapter(Application),
     "evaluation": TypeAdapter(Evaluation),
     "policy": TypeAdapter(Policy),
+    "round": TypeAdapter(Round),
 }
 
 

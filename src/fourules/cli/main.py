@@ -8,7 +8,9 @@ import typer
 
 from fourules import __version__
 from fourules.cli.evaluate import evaluate
+from fourules.cli.plugins import plugins_command
 from fourules.cli.policies import policies, show
+from fourules.cli.rounds import allocate_command, audit_command, convert_command, round_command
 from fourules.cli.schema import schema
 
 app = typer.Typer(
@@ -32,15 +34,28 @@ def main(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Default language of messages: sv or en.")
     ] = None,
+    plugins: Annotated[
+        str | None,
+        typer.Option(
+            "--plugins",
+            help="Load only these entry-point plugins (comma-separated; empty: none). "
+            "Default: FOURULES_PLUGINS, else all installed.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Evaluate applications against a year's call; show, compare and embed the rules."""
-    ctx.obj = {"lang": lang}
+    ctx.obj = {"lang": lang, "plugins": plugins}
 
 
 app.command()(policies)
 app.command()(show)
 app.command()(evaluate)
 app.command()(schema)
+app.command("round")(round_command)
+app.command("audit")(audit_command)
+app.command("allocate")(allocate_command)
+app.command("convert")(convert_command)
+app.command("plugins")(plugins_command)

@@ -73,7 +73,7 @@ def source_text(source: Source) -> str:
     return text
 
 
-def _render(tables: Sequence[Table | str]) -> str:
+def render_tables(tables: Sequence[Table | str]) -> str:
     buffer = io.StringIO()
     colour = sys.stdout.isatty()  # colours on a terminal, plain text in a pipe or a file
     console = Console(
@@ -94,7 +94,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     for h in header:
         table.add_column(h, overflow="fold")
@@ -111,7 +111,7 @@ def policies_view(policies: Sequence[Policy], lang: Lang, markdown: bool) -> str
     rows = [[p.id, p.version, p.title.get(lang), str(len(p.rules)), p.sha256] for p in policies]
     if markdown:
         return markdown_table(header, rows)
-    return _render([_table(_t("policy", lang), header, rows)])
+    return render_tables([table(_t("policy", lang), header, rows)])
 
 
 def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -199,7 +199,7 @@ def policy_view(policy: Policy, lang: Lang, markdown: bool) -> str:
         for title, header, rows in sections:
             parts.append(f"\n## {title}\n\n" + markdown_table(header, rows))
         return "".join(parts)
-    return _render([head, *(_table(t, h, r) for t, h, r in sections)])
+    return render_tables([head, *(table(t, h, r) for t, h, r in sections)])
 
 
 # --- evaluations ------------------------------------------------------------------------
@@ -263,8 +263,8 @@ def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang, markdown: bo
             findings.add_row(*row, style=_STYLE[f.status])
         items += [summary, findings]
         if e.score_breakdown:
-            items.append(_table(_t("score", lang), score_header, _score_rows(e)))
-    return _render(items)
+            items.append(table(_t("score", lang), score_header, _score_rows(e)))
+    return render_tables(items)
 
 
 def _outcome_text(outcome: str, lang: Lang) -> str:

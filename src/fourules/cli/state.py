@@ -5,12 +5,16 @@ from __future__ import annotations
 import typer
 
 from fourules.evaluation import Evaluator
+from fourules.plugins import get_plugin_manager
 
 
 def evaluator(ctx: typer.Context) -> Evaluator:
+    """The run's evaluator; `--plugins` (or FOURULES_PLUGINS) chooses the entry-point plugins."""
     root = ctx.find_root()
     root.obj = root.obj or {}
     if "evaluator" not in root.obj:
-        root.obj["evaluator"] = Evaluator()
+        only = root.obj.get("plugins")
+        names = None if only is None else [n.strip() for n in only.split(",") if n.strip()]
+        root.obj["evaluator"] = Evaluator(get_plugin_manager(only=names))
     ev: Evaluator = root.obj["evaluator"]
     return ev

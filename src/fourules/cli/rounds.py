@@ -1,0 +1,214 @@
+"""`fourules round`, `audit`, `allocate` and `convert`: a whole round at a time."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from fourules.allocation import allocate as allocate_round
+from fourules.allocation import make_budget
+from fourules.audit import audit_round
+from fourules.cli.common import LangOption, read_input, reported_errors, resolve_lang, write
+from fourules.cli.evaluate import ScorerOption
+from fourules.cli.state import evaluator
+from fourules.errors import InputError
+from fourules.evaluation import Evaluator
+from fourules.output import to_json
+from fourules.round import Round, load_round, to_csv
+from fourules.round_evaluation import check_administrations, evaluate_round
+from fourules.text import Lang, LocalText
+
+T = TypeVar("T")
+PROGRESS_FROM = 500
+"""Rounds at least this large show a progress bar on a terminal (never in JSON output)."""
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+ReportFormatOption = Annotated[
+    ReportFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (terminal), json, markdown or html (like the decision's tables).",
+    ),
+]
+RoundFile = Annotated[
+    str, typer.Argument(help="A round: JSON, CSV or XLSX; - reads JSON from stdin.")
+]
+RoundYear = Annotated[
+    str | None, typer.Option("--year", "-y", help="The policy year; default: the round's own year.")
+]
+
+
+def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
+    """Read and check a round; every applicant must exist in the round's own year."""
+    raw, name = read_input(file)
+    round_ = load_round(raw, name)
+    chosen = year or round_.year
+    if chosen is None:
+        raise InputError(
+            LocalText(
+                sv="omgången anger inget år; ange --year",
+                en="the round names no year; give --year",
+            ),
+            "--year",
+        )
+    ev.loaded(chosen)
+    own = round_.year or chosen
+    check_administrations(round_, ev.load_policy(own), ev, name)
+    return round_, chosen
+
+
+def _progress(fmt: ReportFormat, size: int) -> object:
+    if fmt is ReportFormat.json or size < PROGRESS_FROM or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import track
+
+    def show(items: Iterable[T]) -> Iterable[T]:
+        return track(
+            items, description="Bedömer", total=size, console=Console(stderr=True), transient=True
+        )
+
+    return show
+
+
+def _emit(fmt: ReportFormat, json_value: object, report: object, lang: Lang) -> None:
+    from fourules.cli import report as reports
+
+    if fmt is ReportFormat.json:
+        write(to_json(json_value))
+    elif fmt is ReportFormat.markdown:
+        write(reports.to_markdown(report, lang))  # type: ignore[arg-type]
+    elif fmt is ReportFormat.html:
+        write(reports.to_html(report, lang))  # type: ignore[arg-type]
+    else:
+        write(reports.to_table(report, lang))  # type: ignore[arg-type]
+
+
+def round_command(
+    ctx: typer.Context,
+    file: RoundFile,
+    year: RoundYear = None,
+    format: ReportFormatOption = ReportFormat.table,
+    lang: LangOption = None,
+    scorer: ScorerOption = None,
+) -> None:
+    """Evaluate every application of a round, with the round's quotas, duplicates and totals."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        ev = evaluator(ctx)
+        round_, policy_year = _load(ev, file, year)
+        result = evaluate_round(
+            round_,
+            policy_year,
+            ev,
+            lang=chosen,
+            scorers=scorer,
+            progress=_progress(format, len(round_.applications)),  # type: ignore[arg-type]
+        )
+    from fourules.cli.report import round_report
+
+    _emit(format, result, round_report(round_, result, chosen), chosen)
+
+
+def audit_command(
+    ctx: typer.Context,
+    file: RoundFile,
+    year: RoundYear = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any error or warning is found.")
+    ] = False,
+    format: ReportFormatOption = ReportFormat.table,
+    lang: LangOption = None,
+) -> None:
+    """Audit a decided round against its year's rules: every discrepancy with its row."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        ev = evaluator(ctx)
+        round_, policy_year = _load(ev, file, year)
+        audit = audit_round(round_, policy_year, ev, lang=chosen)
+    from fourules.cli.report import audit_report
+
+    _emit(format, audit, audit_report(round_, audit, chosen), chosen)
+    if strict and not audit.clean:
+        raise typer.Exit(1)
+
+
+def allocate_command(
+    ctx: typer.Context,
+    file: RoundFile,
+    budget: Annotated[int | None, typer.Option("--budget", help="Total budget in kronor.")] = None,
+    budget_project: Annotated[
+        int | None, typer.Option("--budget-project", help="Budget for projects (LUM) in kronor.")
+    ] = None,
+    budget_study_trip: Annotated[
+        int | None,
+        typer.Option("--budget-study-trip", help="Budget for study trips (MUL) in kronor."),
+    ] = None,
+    year: RoundYear = None,
+    format: ReportFormatOption = ReportFormat.table,
+    lang: LangOption = None,
+    scorer: ScorerOption = None,
+) -> None:
+    """Draft an allocation proposal within the budget (method: docs/allocation.md)."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        money = make_budget(budget, budget_project, budget_study_trip)
+        ev = evaluator(ctx)
+        round_, policy_year = _load(ev, file, year)
+        result = allocate_round(
+            round_,
+            policy_year,
+            ev,
+            money,
+            lang=chosen,
+            scorers=scorer,
+            progress=_progress(format, len(round_.applications)),  # type: ignore[arg-type]
+        )
+    from fourules.cli.report import allocation_report
+
+    _emit(format, result, allocation_report(round_, result, chosen), chosen)
+
+
+def convert_command(
+    ctx: typer.Context,
+    file: RoundFile,
+    output: Annotated[Path, typer.Argument(help="Where to write: .json or .csv.")],
+    lang: LangOption = None,
+) -> None:
+    """Convert a round between JSON, CSV and XLSX (read) and JSON or CSV (written)."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        raw, name = read_input(file)
+        round_ = load_round(raw, name)
+        suffix = output.suffix.casefold()
+        if suffix == ".csv":
+            text = to_csv(round_)
+        elif suffix == ".json":
+            text = to_json(round_.model_dump(mode="json", exclude_defaults=True))
+        else:
+            raise InputError(
+                LocalText(sv="skriv till .json eller .csv", en="write to .json or .csv"),
+                str(output),
+            )
+        # Written beside the target and renamed: a failure never leaves half a file.
+        folder = output.parent if str(output.parent) else Path(".")
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp"
+        ) as tmp:
+            tmp.write(text)
+        os.replace(tmp.name, output)

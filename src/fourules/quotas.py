@@ -1,0 +1,96 @@
+"""Quotas: how many applications each administration has, or is granted, against its limits.
+
+A joint application counts for every co-applicant. A quota applies to the kinds it
+counts and to the administration types it names (2024's quotas are per district; the
+decision states none for Socialförvaltningen).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from fourules.application import Kind
+from fourules.policy import Administration, Policy, Quota
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One application as a quota sees it."""
+
+    application_id: str
+    kind: Kind
+    administrations: Sequence[str]  # resolved administration ids; unresolved ones are left out
+
+
+@dataclass
+class QuotaUse:
+    quota: Quota
+    administration: Administration
+    applications: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.applications)
+
+    @property
+    def over(self) -> bool:
+        return self.count > self.quota.limit
+
+
+class QuotaBook:
+    """Counts applications per (quota, administration) for one policy."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._admins = {a.id: a for a in policy.administrations.members}
+        self._uses: dict[tuple[str, str], QuotaUse] = {}
+
+    def quotas_for(self, kind: Kind, administration: str) -> list[Quota]:
+        admin = self._admins.get(administration)
+        if admin is None:
+            return []
+        return [
+            q for q in self.policy.quotas if kind in q.counts and admin.type in q.administrations
+        ]
+
+    def fits(self, item: Counted) -> list[QuotaUse]:
+        """The quotas this application would break if it were added (empty: it fits)."""
+        full = []
+        for admin in dict.fromkeys(item.administrations):
+            for quota in self.quotas_for(item.kind, admin):
+                use = self._use(quota, admin)
+                if use.count + 1 > quota.limit:
+                    full.append(use)
+        return full
+
+    def add(self, item: Counted) -> None:
+        for admin in dict.fromkeys(item.administrations):
+            for quota in self.quotas_for(item.kind, admin):
+                self._use(quota, admin).applications.append(item.application_id)
+
+    def _use(self, quota: Quota, admin: str) -> QuotaUse:
+        key = (quota.id, admin)
+        if key not in self._uses:
+            self._uses[key] = QuotaUse(quota, self._admins[admin])
+        return self._uses[key]
+
+    def uses(self) -> list[QuotaUse]:
+        return sorted(self._uses.values(), key=lambda u: (u.administration.name, u.quota.id))
+
+
+def tally(policy: Policy, items: Iterable[Counted]) -> QuotaBook:
+    book = QuotaBook(policy)
+    for item in items:
+        book.add(item)
+    return book
+
+
+def per_administration(items: Iterable[Counted]) -> dict[str, dict[Kind, list[str]]]:
+    """Applications per administration and kind, joint applications counted for each."""
+    out: dict[str, dict[Kind, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for item in items:
+        for admin in dict.fromkeys(item.administrations):
+            out[admin][item.kind].append(item.application_id)
+    return out

@@ -1,0 +1,392 @@
+"""A round: the applications of one call decided together, read from JSON, CSV or XLSX.
+
+An application in a round uses the single-evaluation contract plus optional `priority`
+(the administration's own ranking, 1 first), `decision` (what was decided, for an audit)
+and transcription fields (`table_row`, `applicants_as_written`, `reason`, `notes`). A
+round may carry the totals its document states (`stated_totals`), which an audit checks
+against the sum of its rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+
+from fourules.application import (
+    CRITERION_IDS,
+    Kind,
+    ProjectApplication,
+    StudyTripApplication,
+)
+from fourules.errors import InputError
+from fourules.inputs import ACCEPTED, describe, read_json
+from fourules.text import LocalText
+
+L = LocalText
+
+
+class Decision(BaseModel):
+    """What was decided for one application: exactly one of the three."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    granted_sek: Annotated[StrictInt, Field(ge=0)] | None = None
+    rejected: str | None = Field(default=None, description="Rejected, with the reason.")
+    not_prioritised: str | None = Field(
+        default=None, description="Not put forward by its own administration (over its quota)."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Decision:
+        given = [v is not None for v in (self.granted_sek, self.rejected, self.not_prioritised)]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of granted_sek, rejected, not_prioritised")
+        return self
+
+    @property
+    def granted(self) -> int:
+        return self.granted_sek or 0
+
+
+class _InRound(BaseModel):
+    priority: Annotated[StrictInt, Field(ge=1)] | None = Field(
+        default=None, description="The administration's own ranking of its applications, 1 first."
+    )
+    decision: Decision | None = None
+    table_row: str | None = Field(default=None, description="Where the row stands in its document.")
+    applicants_as_written: str | None = Field(
+        default=None, description="The applicants exactly as the document writes them."
+    )
+    reason: str | None = Field(default=None, description="The decision's reason, as written.")
+    notes: list[str] = Field(
+        default_factory=list, description="Transcription notes, e.g. how a misspelt name was read."
+    )
+
+
+class RoundProject(ProjectApplication, _InRound):
+    """A project application within a round."""
+
+
+class RoundStudyTrip(StudyTripApplication, _InRound):
+    """A study-trip application within a round."""
+
+
+RoundApplication = Annotated[RoundProject | RoundStudyTrip, Field(discriminator="kind")]
+Measure = Literal["requested", "granted", "applications", "administrations"]
+
+
+class StatedTotal(BaseModel):
+    """A total the round's document states, to be checked against its rows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    measure: Measure
+    kind: Kind | None = Field(default=None, description="null: both kinds together.")
+    value: Annotated[StrictInt, Field(ge=0)]
+    section: str
+    quote: str
+
+
+class Round(BaseModel):
+    """A round of applications, optionally with the totals its document states."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: str | None = Field(default=None, description="The call the round belongs to.")
+    title: str | None = None
+    document: str | None = Field(default=None, description="The document the round comes from.")
+    stated_totals: list[StatedTotal] = Field(default_factory=list)
+    applications: list[RoundApplication] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Round:
+        repeated = sorted(i for i, n in Counter(a.id for a in self.applications).items() if n > 1)
+        if repeated:
+            raise ValueError(f"duplicate application id: {', '.join(repeated)}")
+        return self
+
+
+_ROUND_ACCEPTED = {
+    **ACCEPTED,
+    "priority": L(sv="ett heltal ≥ 1 (1 = högst prioriterad)", en="a whole number ≥ 1 (1 = first)"),
+    "decision": L(
+        sv='ett av {"granted_sek": belopp}, {"rejected": skäl}, {"not_prioritised": skäl}',
+        en='one of {"granted_sek": amount}, {"rejected": reason}, {"not_prioritised": reason}',
+    ),
+    "applications": L(sv="en icke-tom lista av ansökningar", en="a non-empty list of applications"),
+    "stated_totals": L(sv="en lista av angivna summor", en="a list of stated totals"),
+}
+
+
+def _validate(data: Any, where: str) -> Round:
+    if isinstance(data, list):  # a plain list of applications is a round without totals
+        data = {"applications": data}
+    if not isinstance(data, dict):
+        raise InputError(
+            L(
+                sv="måste vara en omgång (objekt med applications) eller en lista av ansökningar",
+                en="must be a round (an object with applications) or a list of applications",
+            ),
+            where,
+        )
+    if not data.get("applications"):
+        raise InputError(
+            L(sv="omgången har inga ansökningar", en="the round has no applications"),
+            f"{where}.applications",
+        )
+    try:
+        return Round.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        if err["type"] == "value_error" and not err["loc"]:
+            raise InputError(err["msg"].removeprefix("Value error, "), where) from None
+        raise describe(exc, where=where, accepted=_ROUND_ACCEPTED) from None
+
+
+# --- CSV and XLSX -------------------------------------------------------------------------
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "title",
+    "applicants",
+    "requested_sek",
+    "submitted",
+    "project_year",
+    "travel_modes",
+    "destination",
+    "gender_analysis",
+    *(f"assessment.{c}" for c in CRITERION_IDS),
+    "priority",
+    "granted_sek",
+    "rejected",
+    "not_prioritised",
+    "table_row",
+    "applicants_as_written",
+    "reason",
+    "notes",
+)
+"""The columns of a round as a spreadsheet: applicants and travel modes are separated by ';',
+notes (prose, which may contain ';') by line breaks within the cell."""
+
+_INT_COLUMNS = {"requested_sek", "project_year", "priority", "granted_sek"}
+_BOOL_COLUMNS = {"gender_analysis", *(f"assessment.{c}" for c in CRITERION_IDS)}
+_LIST_COLUMNS = {"applicants": ";", "travel_modes": ";", "notes": "\n"}
+_TRUE = {"true", "ja", "yes", "1", "sant"}
+_FALSE = {"false", "nej", "no", "0", "falskt"}
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(column: str, raw: str, where: str) -> Any:
+    text = raw.strip()
+    if column in _INT_COLUMNS:
+        if not text:
+            return None
+        digits = re.sub(r"[\s\u00a0]", "", text)  # "350 000" as a spreadsheet shows it
+        if not re.fullmatch(r"\d+", digits):
+            raise InputError(
+                L(
+                    sv=f"{text!r} är inte ett heltal; tillåtet: siffror, t.ex. 350000 eller 350 000",
+                    en=f"{text!r} is not a whole number; accepted: digits, e.g. 350000 or 350 000",
+                ),
+                where,
+            )
+        return int(digits)
+    if column in _BOOL_COLUMNS:
+        if not text:
+            return None
+        if text.casefold() in _TRUE:
+            return True
+        if text.casefold() in _FALSE:
+            return False
+        raise InputError(
+            L(
+                sv=f"{text!r} är inte sant/falskt; tillåtet: true, false, ja, nej eller tomt",
+                en=f"{text!r} is not true/false; accepted: true, false, ja, nej or empty",
+            ),
+            where,
+        )
+    if column in _LIST_COLUMNS:
+        parts = text.split(_LIST_COLUMNS[column])
+        return [part.strip() for part in parts if part.strip()] if text else None
+    return text or None
+
+
+def _row_to_application(
+    row: dict[str, str], line: int, columns: list[str], where: str
+) -> dict[str, Any]:
+    app: dict[str, Any] = {}
+    decision: dict[str, Any] = {}
+    assessment: dict[str, Any] = {}
+    for index, column in enumerate(columns):
+        place = f"{where}:{line}:{_column_letter(index)} ({column})"
+        value = _cell(column, row.get(column) or "", place)
+        if column.startswith("assessment."):
+            if value is not None:
+                assessment[column.removeprefix("assessment.")] = value
+        elif column in ("granted_sek", "rejected", "not_prioritised"):
+            if value is not None:
+                decision[column] = value
+        elif value is not None or column == "requested_sek":
+            app[column] = value
+    if assessment:
+        app["assessment"] = assessment
+    if decision:
+        app["decision"] = decision
+    return app
+
+
+def _rows_to_round(rows: list[list[str]], where: str) -> Round:
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError(L(sv="är tom", en="is empty"), where)
+    header = [h.strip() for h in rows[0]]
+    unknown = [h for h in header if h and h not in CSV_COLUMNS]
+    if unknown:
+        raise InputError(
+            L(
+                sv=f"okända kolumner {', '.join(unknown)}; tillåtna: {', '.join(CSV_COLUMNS)}",
+                en=f"unknown columns {', '.join(unknown)}; accepted: {', '.join(CSV_COLUMNS)}",
+            ),
+            f"{where}:1",
+        )
+    missing = [c for c in ("id", "kind", "title", "applicants", "requested_sek") if c not in header]
+    if missing:
+        raise InputError(
+            L(
+                sv=f"kolumner saknas: {', '.join(missing)}",
+                en=f"missing columns: {', '.join(missing)}",
+            ),
+            f"{where}:1",
+        )
+    applications = []
+    lines = []
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise InputError(
+                L(
+                    sv=f"har {len(cells)} celler men rubrikraden {len(header)}",
+                    en=f"has {len(cells)} cells but the header {len(header)}",
+                ),
+                f"{where}:{line}",
+            )
+        row = dict(zip(header, cells, strict=False))
+        applications.append(_row_to_application(row, line, header, where))
+        lines.append(line)
+    if not applications:
+        raise InputError(L(sv="har inga ansökningar", en="has no applications"), where)
+    try:
+        return _validate({"applications": applications}, where)
+    except InputError as exc:
+        # Name the spreadsheet line, not the list index: "applications[3]" is line 5.
+        match = re.match(re.escape(where) + r"\.applications\[(\d+)\](.*)", exc.where or "")
+        if match:
+            line = lines[int(match.group(1))]
+            field = match.group(2).lstrip(".")
+            exc.where = f"{where}:{line}" + (f" ({field})" if field else "")
+        raise
+
+
+def read_csv(text: str, where: str) -> Round:
+    try:
+        rows = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as exc:
+        raise InputError(
+            L(sv=f"är ingen giltig CSV: {exc}", en=f"is not valid CSV: {exc}"), where
+        ) from None
+    # A semicolon-separated export (Swedish Excel) has one column per row here.
+    if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
+        rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
+    return _rows_to_round(rows, where)
+
+
+def read_xlsx(path: Path, where: str) -> Round:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError(
+            L(
+                sv="XLSX kräver openpyxl: pip install 'fourules[xlsx]'",
+                en="XLSX needs openpyxl: pip install 'fourules[xlsx]'",
+            ),
+            where,
+        ) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(
+            L(sv=f"är ingen läsbar XLSX-fil: {exc}", en=f"is not a readable XLSX file: {exc}"),
+            where,
+        ) from None
+    sheet = book.worksheets[0]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    return _rows_to_round(rows, where)
+
+
+def load_round(source: bytes, name: str) -> Round:
+    """Read a round from a file's bytes; the format follows the name (.csv, .xlsx, else JSON)."""
+    suffix = Path(name).suffix.casefold()
+    if suffix == ".xlsx":
+        return read_xlsx(Path(name), name)
+    if suffix == ".csv":
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                L(
+                    sv=f"är inte UTF-8-text (byte {exc.start}); spara som CSV UTF-8",
+                    en=f"is not UTF-8 text (byte {exc.start}); save as CSV UTF-8",
+                ),
+                name,
+            ) from None
+        return read_csv(text, name)
+    return _validate(read_json(source, where=name), name)
+
+
+def to_csv(round_: Round) -> str:
+    """The round as CSV with every column of CSV_COLUMNS (stated totals are not kept)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for app in round_.applications:
+        data = app.model_dump(mode="json")
+        row = []
+        for column in CSV_COLUMNS:
+            if column.startswith("assessment."):
+                value = data["assessment"].get(column.removeprefix("assessment."))
+            elif column in ("granted_sek", "rejected", "not_prioritised"):
+                value = (data.get("decision") or {}).get(column)
+            else:
+                value = data.get(column)
+            if isinstance(value, list):
+                value = _LIST_COLUMNS[column].join(value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            row.append("" if value is None else str(value))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def natural_key(ident: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort ids as people do: T1-2 before T1-10. Used wherever a round is put in order."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", ident)
+        if part
+    )

@@ -1,0 +1,424 @@
+"""Rounds: the real 2018 round as data, quotas, audit, allocation, formats, bad input."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from fourules import Evaluator
+from fourules.allocation import allocate, make_budget
+from fourules.audit import audit_round
+from fourules.cli.main import app
+from fourules.default_policies import builtin_policy_dir
+from fourules.errors import InputError
+from fourules.output import to_json
+from fourules.quotas import Counted, tally
+from fourules.round import Round, load_round, read_csv, to_csv
+from fourules.round_evaluation import evaluate_round
+from tests.strategies import YEARS, rounds
+
+ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def round_2018() -> Round:
+    return load_round(ROUND_2018.read_bytes(), str(ROUND_2018))
+
+
+# --- the transcription -------------------------------------------------------------------
+
+
+def test_the_round_has_every_row_of_both_tables(round_2018: Round) -> None:
+    projects = [a for a in round_2018.applications if a.kind == "project"]
+    trips = [a for a in round_2018.applications if a.kind == "study_trip"]
+    assert [a.table_row for a in projects] == [f"Tabell 1 rad {i}" for i in range(1, 20)]
+    assert [a.table_row for a in trips] == [f"Tabell 2 rad {i}" for i in range(1, 22)]
+    assert all(a.decision is not None and a.applicants_as_written for a in round_2018.applications)
+
+
+def test_transcription_agrees_with_the_documents_own_totals(
+    evaluator: Evaluator, round_2018: Round
+) -> None:
+    """Every stated total the rows reproduce; the one they do not is the audit's finding."""
+    report = audit_round(round_2018, "2018", evaluator)
+    failed = {d.check for d in report.discrepancies if d.check.startswith("total.")}
+    checked = {f"total.{t.id}" for t in round_2018.stated_totals}
+    assert len(checked) == 10
+    # The study-trip grants in Tabell 2 add up to 206 200 kr, not the stated 231 200 kr.
+    assert failed == {"total.granted.study_trip", "total.granted.total"}
+    trips = next(d for d in report.discrepancies if d.check == "total.granted.study_trip")
+    assert (trips.expected, trips.actual) == (231200, 206200)
+
+
+def test_misspelt_names_are_resolved_with_a_note(round_2018: Round) -> None:
+    by_id = {a.id: a for a in round_2018.applications}
+    assert by_id["T1-1"].applicants == ["Farsta"] and "Första" in by_id["T1-1"].notes[0]
+    assert by_id["T1-11"].applicants == ["Östermalm"] and "Östermalmans" in by_id["T1-11"].notes[0]
+    assert by_id["T1-8"].requested_sek is None
+
+
+# --- the round's own findings -------------------------------------------------------------
+
+
+def test_round_finds_the_administrations_over_quota(
+    evaluator: Evaluator, round_2018: Round
+) -> None:
+    result = evaluate_round(round_2018, "2018", evaluator)
+    over = {t.name: t.ranked for t in result.administrations if t.over_quota}
+    # The document names Södermalm, Farsta, Enskede-Årsta-Vantör and Socialförvaltningen
+    # (all ranked their applications); Hässelby-Vällingby also applied four times, jointly.
+    assert over == {
+        "Södermalm": True,
+        "Farsta": True,
+        "Enskede-Årsta-Vantör": True,
+        "Socialförvaltningen": True,
+        "Hässelby-Vällingby": False,
+    }
+    farsta = next(t for t in result.administrations if t.name == "Farsta")
+    assert farsta.applications["project"] == ["T1-1", "T1-2", "T1-3", "T1-9"]
+
+
+def test_round_finds_the_trip_applied_for_twice(evaluator: Evaluator, round_2018: Round) -> None:
+    result = evaluate_round(round_2018, "2018", evaluator)
+    assert [d.applications for d in result.duplicates] == [["T2-16", "T2-21"]]
+
+
+def test_round_totals(evaluator: Evaluator, round_2018: Round) -> None:
+    totals = evaluate_round(round_2018, "2018", evaluator).totals
+    assert (
+        totals["project"].requested_sek == 8516800 and totals["project"].requested_not_stated == 1
+    )
+    assert totals["study_trip"].requested_sek == 613725
+    assert (totals["project"].ineligible, totals["project"].undetermined) == (2, 1)
+
+
+def test_audit_of_the_shipped_round(evaluator: Evaluator, round_2018: Round) -> None:
+    report = audit_round(round_2018, "2018", evaluator)
+    serious = sorted(
+        (d.check, tuple(d.applications)) for d in report.discrepancies if d.severity != "info"
+    )
+    assert serious == [
+        ("duplicate.granted", ("T2-16", "T2-21")),
+        ("total.granted.study_trip", tuple(f"T2-{i}" for i in (1, 3, 4, 5, 6, 8, 10, 16, 17, 21))),
+        ("total.granted.total", serious[2][1]),
+    ]
+    assert not report.clean
+    assert report.granted_sek == {"project": 2705000, "study_trip": 206200, "total": 2911200}
+
+
+def _decided(grants: dict[str, Any]) -> Round:
+    base = {"kind": "project", "title": "t", "applicants": ["Farsta"], "requested_sek": 100000}
+    apps = [{**base, "id": i, **extra} for i, extra in grants.items()]
+    return Round.model_validate({"year": "2018", "applications": apps})
+
+
+def test_audit_catches_every_kind_of_wrong_grant(evaluator: Evaluator) -> None:
+    round_ = _decided(
+        {
+            "over-request": {"decision": {"granted_sek": 150000}},
+            "over-cap": {"requested_sek": 900000, "decision": {"granted_sek": 800000}},
+            "ineligible": {"project_year": 4, "decision": {"granted_sek": 1000}},
+            "undetermined": {"requested_sek": None, "decision": {"granted_sek": 1000}},
+            "no-decision": {},
+        }
+    )
+    checks = {
+        (d.check, d.applications[0]) for d in audit_round(round_, "2018", evaluator).discrepancies
+    }
+    assert {
+        ("grant.above_request", "over-request"),
+        ("grant.above_cap", "over-cap"),
+        ("grant.ineligible", "ineligible"),
+        ("grant.undetermined", "undetermined"),
+        ("decision.missing", "no-decision"),
+        ("quota.exceeded", "ineligible"),
+    } <= checks
+
+
+# --- allocation ---------------------------------------------------------------------------
+
+
+def _check_allocation(evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any) -> str:
+    round_ = Round.model_validate(data)
+    result = allocate(round_, year, evaluator, budget)
+    evaluations = {e.application_id: e for e in evaluate_round(round_, year, evaluator).evaluations}
+    policy = evaluator.load_policy(year)
+    funded = [ln for ln in result.lines if ln.status == "funded"]
+    assert sum(ln.proposed_sek for ln in funded) <= budget.total
+    for kind in ("project", "study_trip"):
+        if budget.for_kind(kind) is not None:
+            assert sum(ln.proposed_sek for ln in funded if ln.kind == kind) <= budget.for_kind(kind)
+    for ln in result.lines:
+        e = evaluations[ln.application_id]
+        if ln.status == "funded":
+            assert e.outcome == "eligible"
+            assert ln.proposed_sek == e.max_grant_sek
+            cap = policy.parameters[f"cap.{ln.kind}"].value
+            assert cap is None or ln.proposed_sek <= cap
+        else:
+            assert ln.proposed_sek == 0
+    book = tally(
+        policy,
+        [
+            Counted(
+                ln.application_id,
+                ln.kind,
+                [
+                    a.administration
+                    for a in evaluations[ln.application_id].applicants
+                    if a.administration
+                ],
+            )
+            for ln in funded
+        ],
+    )
+    assert not any(use.over for use in book.uses())
+    assert len(result.lines) == len(round_.applications)
+    return to_json(result)
+
+
+budgets = st.builds(
+    make_budget,
+    st.one_of(st.none(), st.integers(0, 3_000_000)),
+    st.one_of(st.none(), st.integers(0, 2_000_000)),
+    st.one_of(st.none(), st.integers(0, 200_000)),
+).filter(lambda b: b is not None)
+
+
+@st.composite
+def _budget(draw: st.DrawFn) -> Any:
+    total = draw(st.one_of(st.none(), st.integers(0, 3_000_000)))
+    project = draw(st.one_of(st.none(), st.integers(0, 2_000_000)))
+    trips = draw(st.one_of(st.none(), st.integers(0, 200_000)))
+    if total is None and (project is None or trips is None):
+        total = draw(st.integers(0, 3_000_000))
+    return make_budget(total, project, trips)
+
+
+@settings(max_examples=120)
+@given(data=rounds(), year=st.sampled_from(YEARS), budget=_budget(), seed=st.integers(0, 1000))
+def test_allocation_respects_budget_caps_quotas_and_order(
+    evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any, seed: int
+) -> None:
+    first = _check_allocation(evaluator, data, year, budget)
+    shuffled = dict(
+        data,
+        applications=random.Random(seed).sample(data["applications"], len(data["applications"])),
+    )
+    assert _check_allocation(evaluator, shuffled, year, budget) == first
+
+
+@settings(max_examples=60)
+@given(data=rounds(), year=st.sampled_from(YEARS), seed=st.integers(0, 1000))
+def test_round_result_does_not_depend_on_order(
+    evaluator: Evaluator, data: dict[str, Any], year: str, seed: int
+) -> None:
+    round_ = Round.model_validate(data)
+    shuffled = Round.model_validate(
+        dict(
+            data,
+            applications=random.Random(seed).sample(
+                data["applications"], len(data["applications"])
+            ),
+        )
+    )
+    assert to_json(evaluate_round(round_, year, evaluator)) == to_json(
+        evaluate_round(shuffled, year, evaluator)
+    )
+
+
+def test_allocation_of_the_real_round_within_its_real_budget(
+    evaluator: Evaluator, round_2018: Round
+) -> None:
+    result = allocate(round_2018, "2018", evaluator, make_budget(None, 2705000, 231200))
+    assert result.proposed_sek["project"] <= 2705000 and result.proposed_sek["study_trip"] <= 231200
+    status = {ln.application_id: ln.status for ln in result.lines}
+    assert status["T1-6"] == status["T1-14"] == "ineligible"
+    assert status["T1-8"] == "undetermined"
+    assert "Sökt belopp" in next(ln.reason for ln in result.lines if ln.application_id == "T1-8")
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def test_csv_round_trip(round_2018: Round) -> None:
+    back = read_csv(to_csv(round_2018), "round.csv")
+    assert back.applications == round_2018.applications
+
+
+def test_semicolon_csv_and_spreadsheet_amounts() -> None:
+    text = 'id;kind;title;applicants;requested_sek;assessment.novelty\nA;project;T;"Farsta; Bromma";350 000;ja\n'
+    round_ = read_csv(text, "r.csv")
+    assert round_.applications[0].requested_sek == 350000
+    assert round_.applications[0].applicants == ["Farsta", "Bromma"]
+    assert round_.applications[0].assessment == {"novelty": True}
+
+
+def test_xlsx_is_read(tmp_path: Path, round_2018: Round) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    import csv
+    import io
+
+    for row in csv.reader(io.StringIO(to_csv(round_2018))):
+        book.active.append(row)
+    path = tmp_path / "round.xlsx"
+    book.save(path)
+    assert load_round(path.read_bytes(), str(path)).applications == round_2018.applications
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_round_command_json() -> None:
+    code, out, _ = run("round", str(ROUND_2018), "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and len(result["evaluations"]) == 40 and result["policy"]["id"] == "2018"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "table"])
+def test_round_reports_read_like_the_decision(fmt: str) -> None:
+    code, out, _ = run("round", str(ROUND_2018), "--format", fmt)
+    assert code == 0
+    assert "Ansökningar" in out and "Förslag på fördelning" in out and "Tabell 2" in out
+    assert "Östermalmans stadsdelsförvaltning" in out  # applicants as written
+    if fmt == "html":
+        assert (
+            out.startswith("<!DOCTYPE html>")
+            and "<table>" in out
+            and "&"
+            not in out.replace("&amp;", "")
+            .replace("&quot;", "")
+            .replace("&#x27;", "")
+            .replace("&lt;", "")
+            .replace("&gt;", "")
+        )
+
+
+def test_audit_command_strict_exits_1_on_the_real_round() -> None:
+    code, out, _ = run("audit", str(ROUND_2018), "--format", "json", "--strict")
+    assert code == 1 and json.loads(out)["discrepancies"]
+    code, _, _ = run("audit", str(ROUND_2018), "--format", "json")
+    assert code == 0
+
+
+def test_allocate_command() -> None:
+    code, out, _ = run("allocate", str(ROUND_2018), "--budget", "2936200", "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["proposed_sek"]["total"] <= 2936200
+    code, out, _ = run(
+        "allocate", str(ROUND_2018), "--budget", "2936200", "--format", "markdown", "--lang", "en"
+    )
+    assert code == 0 and "Draft allocation" in out and "Not funded" in out
+
+
+def test_convert_to_csv_and_back(tmp_path: Path) -> None:
+    csv_path, json_path = tmp_path / "r.csv", tmp_path / "r.json"
+    assert run("convert", str(ROUND_2018), str(csv_path))[0] == 0
+    assert run("convert", str(csv_path), str(json_path))[0] == 0
+    code, out, _ = run("round", str(json_path), "--year", "2018", "--format", "json")
+    assert code == 0 and len(json.loads(out)["evaluations"]) == 40
+
+
+GOOD_APP = {
+    "id": "A",
+    "kind": "project",
+    "title": "t",
+    "applicants": ["Farsta"],
+    "requested_sek": 1000,
+}
+BAD_ROUNDS = [
+    (
+        "duplicate id",
+        json.dumps({"year": "2018", "applications": [GOOD_APP, GOOD_APP]}),
+        ".json",
+        "duplicate application id: A",
+    ),
+    (
+        "unknown administration",
+        json.dumps({"year": "2018", "applications": [{**GOOD_APP, "applicants": ["Solna"]}]}),
+        ".json",
+        "applicants[0]",
+    ),
+    ("empty round", json.dumps({"year": "2018", "applications": []}), ".json", "applications"),
+    (
+        "malformed CSV amount",
+        "id,kind,title,applicants,requested_sek\nA,project,T,Farsta,12x\n",
+        ".csv",
+        "r.csv:2:E (requested_sek)",
+    ),
+    (
+        "malformed CSV row",
+        "id,kind,title,applicants,requested_sek\nA,project,T,Farsta,1,2,3\n",
+        ".csv",
+        "r.csv:2",
+    ),
+    (
+        "bad CSV kind",
+        "id,kind,title,applicants,requested_sek\nA,projekt,T,Farsta,1\n",
+        ".csv",
+        "r.csv:2 (kind)",
+    ),
+    ("unknown CSV column", "id,kind,title,applicants,requested_sek,budget\n", ".csv", "budget"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "suffix", "named"), BAD_ROUNDS, ids=[c[0] for c in BAD_ROUNDS]
+)
+@pytest.mark.parametrize("command", ["round", "audit"])
+def test_bad_rounds_exit_2(
+    tmp_path: Path, case: str, text: str, suffix: str, named: str, command: str
+) -> None:
+    path = tmp_path / f"r{suffix}"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(command, str(path), "--year", "2018", "--format", "json")
+    assert code == 2 and out == ""
+    assert named in err, err
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--budget", "-5"], "--budget"),
+        ([], "--budget"),
+        (["--budget-project", "100"], "--budget"),
+    ],
+)
+def test_bad_budget_exits_2(args: list[str], named: str) -> None:
+    code, out, err = run("allocate", str(ROUND_2018), *args)
+    assert code == 2 and out == "" and named in err
+
+
+def test_round_without_a_year_needs_one(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps([GOOD_APP]), encoding="utf-8")
+    code, _, err = run("round", str(path))
+    assert code == 2 and "--year" in err
+
+
+def test_convert_never_leaves_half_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("before", encoding="utf-8")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    code, _, _ = run("convert", str(bad), str(target))
+    assert code == 2 and target.read_text(encoding="utf-8") == "before"
+
+
+def test_load_round_refuses_a_scalar() -> None:
+    with pytest.raises(InputError):
+        load_round(b"42", "r.json")
