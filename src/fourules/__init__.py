@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from fourules.application import Application, ProjectApplication, StudyTripApplication
+from fourules.diff import PolicyDiff, diff_policies
 from fourules.errors import EngineError, FourulesError, InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation import Evaluation, Evaluator, Finding
 from fourules.hookspecs import hookimpl
@@ -38,6 +39,7 @@ __all__ = [
     "FourulesError",
     "InputError",
     "Policy",
+    "PolicyDiff",
     "PolicyError",
     "ProjectApplication",
     "ScoreItem",
@@ -46,6 +48,7 @@ __all__ = [
     "UnknownPolicyError",
     "__version__",
     "default_evaluator",
+    "diff",
     "evaluate",
     "get_plugin_manager",
     "hookimpl",
@@ -80,6 +83,13 @@ def evaluate(
 def load_policy(year: str | int) -> Policy:
     """The policy of one year, validated."""
     return default_evaluator().load_policy(year)
+
+
+def diff(a: str | int, b: str | int) -> PolicyDiff:
+    """Every difference between two years' policies (`diff(b, a)` is the mirror image)."""
+    ev = default_evaluator()
+    la, lb = ev.loaded(a), ev.loaded(b)
+    return diff_policies(la.policy, lb.policy, la.ref, lb.ref)
 
 
 def policies() -> list[Policy]:

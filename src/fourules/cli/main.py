@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from fourules import __version__
+from fourules.cli.diff import diff_command
 from fourules.cli.evaluate import evaluate
 from fourules.cli.plugins import plugins_command
 from fourules.cli.policies import policies, show
@@ -59,3 +60,4 @@ app.command("audit")(audit_command)
 app.command("allocate")(allocate_command)
 app.command("convert")(convert_command)
 app.command("plugins")(plugins_command)
+app.command("diff")(diff_command)

@@ -1,0 +1,174 @@
+"""`fourules diff A B`: what changed between two years, and what it does to applications."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from fourules.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    read_input,
+    reported_errors,
+    resolve_lang,
+    write,
+)
+from fourules.cli.state import evaluator
+from fourules.diff import diff_policies, find_witnesses, replay
+from fourules.output import to_json
+from fourules.round import load_round
+from fourules.text import Lang
+
+
+def diff_command(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="The year to compare from, e.g. 2018.")],
+    b: Annotated[str, typer.Argument(help="The year to compare to, e.g. 2024.")],
+    replay_file: Annotated[
+        str | None,
+        typer.Option(
+            "--replay", help="Evaluate these applications (a round or a list) under both years."
+        ),
+    ] = None,
+    witnesses: Annotated[
+        bool,
+        typer.Option("--witnesses", help="Find an application each change treats differently."),
+    ] = False,
+    witness_limit: Annotated[
+        int, typer.Option("--witness-limit", min=1, help="Candidates tried per change.")
+    ] = 2000,
+    witness_seconds: Annotated[
+        float,
+        typer.Option("--witness-seconds", min=0.1, help="Time bound for the whole witness search."),
+    ] = 10.0,
+    format: FormatOption = Format.table,
+    lang: LangOption = None,
+) -> None:
+    """Every difference between two policies, with sources; optionally replayed and witnessed."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        ev = evaluator(ctx)
+        la, lb = ev.loaded(a), ev.loaded(b)
+        result = diff_policies(la.policy, lb.policy, la.ref, lb.ref)
+        report: dict[str, Any] = result.as_json()
+        if replay_file is not None:
+            raw, name = read_input(replay_file)
+            report["replay"] = replay(load_round(raw, name), a, b, ev, lang=chosen).model_dump(
+                mode="json"
+            )
+        if witnesses:
+            found = find_witnesses(
+                result.changes, a, b, ev, limit=witness_limit, seconds=witness_seconds
+            )
+            report["witnesses"] = [w.model_dump(mode="json") for w in found]
+    if format is Format.json:
+        write(to_json(report))
+    else:
+        write(_human(report, chosen, markdown=format is Format.markdown))
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict) and set(value) >= {"value", "unit"}:
+        return (
+            "inte angivet / not stated"
+            if value["not_stated"]
+            else f"{value['value']} {value['unit']}"
+        )
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+def _source(src: dict[str, Any] | None) -> str:
+    return "—" if not src else f"{src['section']}: ”{src['quote']}”"
+
+
+def _human(report: dict[str, Any], lang: Lang, markdown: bool) -> str:
+    from fourules.cli.render import markdown_table, render_tables, table
+
+    sv = lang == "sv"
+    title = f"{report['from']['id']} → {report['to']['id']}"
+    sections: list[tuple[str, list[str], list[list[str]]]] = [
+        (
+            ("Ändringar " if sv else "Changes ") + title,
+            [
+                "Sökväg" if sv else "Path",
+                "Typ" if sv else "Kind",
+                "Före" if sv else "Before",
+                "Efter" if sv else "After",
+                "Källa före" if sv else "Source before",
+                "Källa efter" if sv else "Source after",
+            ],
+            [
+                [
+                    c["path"] + (f" ({c['note']})" if c.get("note") else ""),
+                    c["kind"],
+                    _short(c["before"]),
+                    _short(c["after"]),
+                    _source(c["sources"]["before"]),
+                    _source(c["sources"]["after"]),
+                ]
+                for c in report["changes"]
+            ],
+        )
+    ]
+    if "replay" in report:
+        summary = report["replay"]["summary"]
+        sections.append(
+            (
+                ("Omprövning: " if sv else "Replay: ")
+                + f"{summary['changed']}/{summary['applications']} "
+                + ("ändras" if sv else "change")
+                + f"; {json.dumps(summary['became'], ensure_ascii=False)}, "
+                + f"capped lower {summary['capped_lower']}, higher {summary['capped_higher']}, score {summary['score_changed']}",
+                [
+                    "Ansökan" if sv else "Application",
+                    "Före" if sv else "Before",
+                    "Efter" if sv else "After",
+                    "Regler" if sv else "Rules",
+                ],
+                [
+                    [
+                        r["application_id"],
+                        f"{r['before']['outcome']} {r['before']['max_grant_sek']} ({r['before']['score']:g})",
+                        f"{r['after']['outcome']} {r['after']['max_grant_sek']} ({r['after']['score']:g})",
+                        ", ".join(r["rules"]),
+                    ]
+                    for r in report["replay"]["changed"]
+                ],
+            )
+        )
+    if "witnesses" in report:
+        sections.append(
+            (
+                "Vittnen" if sv else "Witnesses",
+                [
+                    "Sökväg" if sv else "Path",
+                    "Ansökan" if sv else "Application",
+                    "Före → efter" if sv else "Before → after",
+                    "Varför" if sv else "Why",
+                ],
+                [
+                    [
+                        w["path"],
+                        "—"
+                        if w["application"] is None
+                        else _short(
+                            {k: v for k, v in w["application"].items() if k not in ("id", "title")}
+                        ),
+                        "—"
+                        if w["before"] is None
+                        else f"{w['before']['outcome']} {w['before']['max_grant_sek']} → {w['after']['outcome']} {w['after']['max_grant_sek']}",
+                        w["reason"],
+                    ]
+                    for w in report["witnesses"]
+                ],
+            )
+        )
+    if markdown:
+        return "".join(f"## {t}\n\n{markdown_table(h, r)}\n" for t, h, r in sections)
+    return render_tables([table(t, h, r) for t, h, r in sections])

@@ -1,0 +1,179 @@
+"""Diffs between years: structure, mirror images, replay of real applications, witnesses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from fourules import Evaluator
+from fourules.cli.main import app
+from fourules.default_policies import builtin_policy_dir
+from fourules.diff import diff_policies, find_witnesses, mirror, replay
+from fourules.evaluation import PolicyRef
+from fourules.policy import Policy
+from fourules.round import load_round
+from tests.strategies import YEARS
+
+ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
+
+
+def _diff(evaluator: Evaluator, a: str, b: str) -> Any:
+    la, lb = evaluator.loaded(a), evaluator.loaded(b)
+    return diff_policies(la.policy, lb.policy, la.ref, lb.ref)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_year_against_itself_has_no_change(evaluator: Evaluator, year: str) -> None:
+    assert _diff(evaluator, year, year).changes == []
+
+
+def test_2018_to_2024(evaluator: Evaluator) -> None:
+    changes = {c.path: c for c in _diff(evaluator, "2018", "2024").changes}
+    cap = changes["parameters.cap.project"]
+    assert (cap.before["value"], cap.after["value"]) == (750000, 500000)
+    assert cap.sources.before and "750 000" in cap.sources.before.quote
+    assert cap.sources.after and "500 000" in cap.sources.after.quote
+    assert changes["parameters.cap.study_trip"].after["not_stated"] is True
+    assert changes["criteria.criterion.novelty"].kind == "added"
+    assert changes["criteria.criterion.research_connection"].kind == "removed"
+    moved = changes["criteria.criterion.strategic_value.type"]
+    assert (moved.before, moved.after) == ("priority", "mandatory")
+    assert changes["administrations.hagersten-liljeholmen"].kind == "removed"
+    assert "Hägersten-Älvsjö" in (changes["administrations.hagersten-liljeholmen"].note or "")
+    assert changes["administrations.hagersten-alvsjo"].kind == "added"
+    assert changes["quotas.quota.projects"].after["limit"] == 2
+    assert changes["obligations.obligation.repayment"].kind == "added"
+
+
+def test_the_two_directions_are_mirror_images(evaluator: Evaluator) -> None:
+    forward, backward = _diff(evaluator, "2018", "2024"), _diff(evaluator, "2024", "2018")
+    assert [mirror(c) for c in backward.changes] == forward.changes
+
+
+def _mutated(policy: Policy, cap: int, drop: int, weight: float) -> Policy:
+    params = dict(policy.parameters)
+    params["cap.project"] = params["cap.project"].model_copy(update={"value": cap})
+    rules = [r for i, r in enumerate(policy.rules) if i != drop]
+    rules = [
+        r.model_copy(update={"criterion": r.criterion.model_copy(update={"weight": weight})})
+        if r.criterion and r.criterion.type == "priority"
+        else r
+        for r in rules
+    ]
+    members = policy.administrations.members[:-2] if drop % 2 else policy.administrations.members
+    return policy.model_copy(
+        update={
+            "parameters": params,
+            "rules": rules,
+            "administrations": policy.administrations.model_copy(update={"members": members}),
+        }
+    )
+
+
+@settings(max_examples=60)
+@given(
+    year=st.sampled_from(YEARS),
+    cap=st.integers(1, 2_000_000),
+    drop=st.integers(0, 15),
+    weight=st.sampled_from([0.5, 1.0, 2.0]),
+)
+def test_mirror_and_identity_on_changed_policies(
+    evaluator: Evaluator, year: str, cap: int, drop: int, weight: float
+) -> None:
+    original = evaluator.load_policy(year)
+    changed = _mutated(original, cap, drop, weight)
+    ref = PolicyRef(id="x", version="0.0.0", sha256="0" * 64)
+    forward = diff_policies(original, changed, ref, ref).changes
+    backward = diff_policies(changed, original, ref, ref).changes
+    assert [mirror(c) for c in backward] == forward
+    assert diff_policies(changed, changed, ref, ref).changes == []
+    assert {c.kind for c in forward} <= {"added", "removed", "changed"}
+
+
+def test_replay_of_the_real_2018_round_under_2024(evaluator: Evaluator) -> None:
+    round_ = load_round(ROUND_2018.read_bytes(), str(ROUND_2018))
+    result = replay(round_, "2018", "2024", evaluator)
+    by_id = {r.application_id: r for r in result.changed}
+    assert result.summary.applications == 40
+    # Hägersten-Liljeholmen no longer exists in 2024: its applications become ineligible.
+    assert (
+        by_id["T1-4"].after.outcome == "ineligible"
+        and "applicants.recognised" in by_id["T1-4"].rules
+    )
+    # The mandatory criteria were never assessed in 2018: projects become undetermined.
+    assert (
+        by_id["T1-1"].after.outcome == "undetermined" and "criterion.novelty" in by_id["T1-1"].rules
+    )
+    # No trip cap stated for 2024: the Köpenhamn trip could get its whole 100 000 kr.
+    assert by_id["T2-8"].after.max_grant_sek == 100000 and "cap.study_trip" in by_id["T2-8"].rules
+    # A lower project cap: 750 000 becomes 500 000.
+    assert by_id["T1-19"].after.max_grant_sek == 500000
+    assert result.summary.became["ineligible"] == 4 and result.summary.capped_lower >= 1
+
+
+def test_every_witness_is_verified_under_both_years(evaluator: Evaluator) -> None:
+    changes = _diff(evaluator, "2018", "2024").changes
+    witnesses = find_witnesses(changes, "2018", "2024", evaluator)
+    assert [w.path for w in witnesses] == [c.path for c in changes]
+    found = {w.path: w for w in witnesses}
+    for w in witnesses:
+        if w.application is None:
+            assert w.reason
+            continue
+        before, after = (
+            evaluator.evaluate(w.application, "2018"),
+            evaluator.evaluate(w.application, "2024"),
+        )
+        assert (before.outcome, before.max_grant_sek, before.score) == (
+            w.before.outcome,
+            w.before.max_grant_sek,
+            w.before.score,
+        )  # type: ignore[union-attr]
+        assert (after.outcome, after.max_grant_sek, after.score) == (
+            w.after.outcome,
+            w.after.max_grant_sek,
+            w.after.score,
+        )  # type: ignore[union-attr]
+        assert w.rules
+    assert found["parameters.cap.project"].application["requested_sek"] == 500001  # type: ignore[index]
+    assert found["parameters.cap.study_trip"].application["kind"] == "study_trip"  # type: ignore[index]
+    assert found["administrations.alvsjo"].application["applicants"] == ["Älvsjö"]  # type: ignore[index]
+    assert found["quotas.quota.projects"].application is None
+    assert found["obligations.obligation.repayment"].application is None
+
+
+def test_diff_command_json_shape_and_bad_year() -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["diff", "2018", "2024", "--format", "json", "--witnesses", "--replay", str(ROUND_2018)],
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["from"]["id"] == "2018" and data["to"]["id"] == "2024"
+    assert {"path", "kind", "before", "after", "sources"} <= set(data["changes"][0])
+    assert data["replay"]["summary"]["applications"] == 40 and len(data["witnesses"]) == len(
+        data["changes"]
+    )
+    bad = runner.invoke(app, ["diff", "2018", "1999"])
+    assert bad.exit_code == 2 and "1999" in bad.stderr and bad.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_diff_for_people(fmt: str) -> None:
+    result = CliRunner().invoke(
+        app, ["diff", "2018", "2024", "--format", fmt, "--witnesses", "--lang", "en"]
+    )
+    assert result.exit_code == 0 and "cap.project" in result.stdout and "Witnesses" in result.stdout
+
+
+def test_python_api() -> None:
+    import fourules
+
+    assert fourules.diff("2024", "2024").changes == []
+    assert fourules.diff(2018, 2024).as_json()["from"]["id"] == "2018"
