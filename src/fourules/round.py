@@ -390,3 +390,9 @@ def natural_key(ident: str) -> tuple[tuple[int, int | str], ...]:
         for part in re.split(r"(\d+)", ident)
         if part
     )
+
+
+def application_part(app: RoundProject | RoundStudyTrip) -> dict[str, Any]:
+    """The application as the single-evaluation contract has it, without the round's fields."""
+    contract = ProjectApplication if app.kind == "project" else StudyTripApplication
+    return app.model_dump(mode="json", include=set(contract.model_fields), exclude_defaults=True)

@@ -17,7 +17,7 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.diff import diff_policies, find_witnesses, replay
+from fourules.documents import diff_document
 from fourules.output import to_json
 from fourules.round import load_round
 from fourules.text import Lang
@@ -51,19 +51,20 @@ def diff_command(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         ev = evaluator(ctx)
-        la, lb = ev.loaded(a), ev.loaded(b)
-        result = diff_policies(la.policy, lb.policy, la.ref, lb.ref)
-        report: dict[str, Any] = result.as_json()
+        replay_round = None
         if replay_file is not None:
             raw, name = read_input(replay_file)
-            report["replay"] = replay(load_round(raw, name), a, b, ev, lang=chosen).model_dump(
-                mode="json"
-            )
-        if witnesses:
-            found = find_witnesses(
-                result.changes, a, b, ev, limit=witness_limit, seconds=witness_seconds
-            )
-            report["witnesses"] = [w.model_dump(mode="json") for w in found]
+            replay_round = load_round(raw, name)
+        report = diff_document(
+            ev,
+            a,
+            b,
+            lang=chosen,
+            replay_round=replay_round,
+            witnesses=witnesses,
+            witness_limit=witness_limit,
+            witness_seconds=witness_seconds,
+        )
     if format is Format.json:
         write(to_json(report))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,11 +18,18 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.errors import InputError
+from fourules.decision_log import DecisionLog
+from fourules.documents import evaluate_document
 from fourules.inputs import read_json
 from fourules.output import to_json
-from fourules.text import LocalText
 
+DecisionLogOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--decision-log",
+        help="Append one JSON line per decision to this file (see `fourules verify`).",
+    ),
+]
 ScorerOption = Annotated[
     list[str] | None,
     typer.Option("--scorer", help="Run only this scorer (repeatable); default: all that apply."),
@@ -37,6 +45,7 @@ def evaluate(
     format: FormatOption = Format.table,
     lang: LangOption = None,
     scorer: ScorerOption = None,
+    decision_log: DecisionLogOption = None,
 ) -> None:
     """Evaluate applications against one year's policy. Exit 0 whatever the outcome, 2 on bad input."""
     chosen = resolve_lang(ctx, lang)
@@ -44,27 +53,15 @@ def evaluate(
         ev = evaluator(ctx)
         ev.loaded(year)  # an unknown year is reported before the input is read
         raw, name = read_input(file)
-        data = read_json(raw, where=name)
-        single = isinstance(data, dict)
-        if not single and not isinstance(data, list):
-            raise InputError(
-                LocalText(
-                    sv="måste vara en ansökan (JSON-objekt) eller en lista av ansökningar",
-                    en="must be an application (a JSON object) or a list of them",
-                ),
-                name,
-            )
-        items = [data] if single else data
-        # Everything is evaluated before anything is written: bad input leaves stdout empty.
-        results = [
-            ev.evaluate(
-                item, year, lang=chosen, scorers=scorer, where=name if single else f"{name}[{i}]"
-            )
-            for i, item in enumerate(items)
-        ]
+        result, decisions = evaluate_document(
+            ev, read_json(raw, where=name), year, where=name, lang=chosen, scorers=scorer
+        )
+        if decision_log is not None:
+            DecisionLog(decision_log).append(decisions)
     if format is Format.json:
-        write(to_json(results[0] if single else results))
+        write(to_json(result))
     else:
         from fourules.cli.render import evaluations_view  # rich only for people: faster cold start
 
-        write(evaluations_view(results, chosen, markdown=format is Format.markdown))
+        shown = result if isinstance(result, list) else [result]
+        write(evaluations_view(shown, chosen, markdown=format is Format.markdown))

@@ -13,6 +13,7 @@ from fourules.cli.plugins import plugins_command
 from fourules.cli.policies import policies, show
 from fourules.cli.rounds import allocate_command, audit_command, convert_command, round_command
 from fourules.cli.schema import schema
+from fourules.cli.serve import serve_command, verify_command
 
 app = typer.Typer(
     name="fourules",
@@ -61,3 +62,5 @@ app.command("allocate")(allocate_command)
 app.command("convert")(convert_command)
 app.command("plugins")(plugins_command)
 app.command("diff")(diff_command)
+app.command("serve")(serve_command)
+app.command("verify")(verify_command)

@@ -15,13 +15,8 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
+from fourules.documents import policies_document, policy_document
 from fourules.output import to_json
-from fourules.policy import Policy
-
-
-def policy_document(policy: Policy) -> dict[str, object]:
-    """The JSON form of a policy: the policy itself, with its hash."""
-    return {"id": policy.id, "sha256": policy.sha256, **policy.model_dump(mode="json")}
 
 
 def policies(
@@ -33,20 +28,7 @@ def policies(
         ev = evaluator(ctx)
         found = [ev.load_policy(year) for year in ev.policy_ids()]
     if format is Format.json:
-        write(
-            to_json(
-                [
-                    {
-                        "id": p.id,
-                        "version": p.version,
-                        "title": p.title.model_dump(),
-                        "sha256": p.sha256,
-                        "document": p.document.title,
-                    }
-                    for p in found
-                ]
-            )
-        )
+        write(to_json(policies_document(ev)))
     else:
         from fourules.cli.render import policies_view  # rich only for people: faster cold start
 

@@ -164,7 +164,7 @@ def allocate_command(
     lang: LangOption = None,
     scorer: ScorerOption = None,
 ) -> None:
-    """Draft an allocation proposal within the budget (method: docs/allocation.md)."""
+    """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         money = make_budget(budget, budget_project, budget_study_trip)

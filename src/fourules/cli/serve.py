@@ -1,0 +1,89 @@
+"""`fourules serve` and `fourules verify`: the HTTP service, and checking decision records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fourules.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    fail,
+    reported_errors,
+    resolve_lang,
+    write,
+)
+from fourules.cli.state import evaluator
+from fourules.output import to_json
+
+
+def serve_command(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; loopback unless you choose otherwise.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")
+    ] = 8000,
+    decision_log: Annotated[
+        Path | None,
+        typer.Option("--decision-log", help="Append one JSON line per decision to this file."),
+    ] = None,
+    max_body: Annotated[
+        int, typer.Option("--max-body", min=1, help="Largest request body accepted, in bytes.")
+    ] = 2 * 1024 * 1024,
+) -> None:
+    """Run the HTTP service (routes and contract: docs/service.md, /openapi.json)."""
+    try:
+        import uvicorn
+
+        from fourules.service import create_app
+    except ImportError:
+        fail("the service needs FastAPI and uvicorn: pip install 'fourules[service]'")
+    with reported_errors():
+        ev = evaluator(ctx)
+        ev.policy_ids()  # a broken policy is reported before the server starts
+    app = create_app(ev, decision_log=decision_log, max_body=max_body)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def verify_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A decision log written with --decision-log.")],
+    format: FormatOption = Format.table,
+    lang: LangOption = None,
+) -> None:
+    """Re-evaluate every decision record: does it reproduce, and if not, did the policy or the engine change?
+
+    Exit 0 when every record reproduces, 1 when any does not, 2 when the log is malformed.
+    """
+    from fourules.decision_log import verify
+
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        results = verify(file, evaluator(ctx))
+    if format is Format.json:
+        write(to_json(results))
+    else:
+        from fourules.cli.render import markdown_table, render_tables, table
+
+        header = [
+            "Rad" if chosen == "sv" else "Line",
+            "Ansökan" if chosen == "sv" else "Application",
+            "Policy",
+            "Utfall" if chosen == "sv" else "Verdict",
+            "Detalj" if chosen == "sv" else "Detail",
+        ]
+        rows = [
+            [str(r.line), r.application_id or "", r.policy, r.verdict, r.detail] for r in results
+        ]
+        write(
+            markdown_table(header, rows)
+            if format is Format.markdown
+            else render_tables([table(str(file), header, rows)])
+        )
+    if any(r.verdict != "reproduces" for r in results):
+        raise typer.Exit(1)
