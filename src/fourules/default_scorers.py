@@ -7,6 +7,7 @@ engine found it met (status `pass`), and 0 otherwise, with the finding as the re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from fourules.scoring import ScoreItem, Scorer
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
     from fourules.evaluation import Finding
-    from fourules.policy import Policy
+    from fourules.policy import Policy, Source
 
 
 class PriorityCriteriaScorer(Scorer):
@@ -42,15 +43,15 @@ class PriorityCriteriaScorer(Scorer):
             if finding is None:  # the criterion does not apply to this kind
                 continue
             met = finding.status == "pass"
-            items.append(
-                ScoreItem(
-                    criterion=rule.id,
-                    points=(rule.criterion.weight or 0.0) if met else 0.0,
-                    reason=finding.message,
-                    source=rule.source,
-                )
-            )
+            points = (rule.criterion.weight or 0.0) if met else 0.0
+            items.append(_item(rule.id, points, finding.message, rule.source))
         return items
+
+
+@functools.lru_cache(maxsize=20_000)
+def _item(criterion: str, points: float, reason: str, source: Source) -> ScoreItem:
+    # The same criterion, points and reason recur in almost every evaluation: build each once.
+    return ScoreItem(criterion=criterion, points=points, reason=reason, source=source)
 
 
 @hookimpl

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -276,7 +277,7 @@ class Evaluator:
                 "lang": lang,
                 "outcome": outcome,
                 "max_grant_sek": max_grant,
-                "score": sum(i["points"] for i in items),
+                "score": sum(i.points for i in items),
                 "score_breakdown": items,
                 "scorers": ran,
                 "applicants": [_applicant(r) for r in facts.applicants],
@@ -291,7 +292,7 @@ class Evaluator:
         findings: list[Finding],
         lang: Lang,
         chosen: Sequence[str] | None,
-    ) -> tuple[list[str], list[dict[str, Any]]]:
+    ) -> tuple[list[str], list[ScoreItem]]:
         available = {scorer.name for _, scorer in loaded.scorers}
         if chosen is not None:
             unknown = sorted(set(chosen) - available)
@@ -305,7 +306,7 @@ class Evaluator:
                     "scorer",
                 )
         ran: list[str] = []
-        items: list[dict[str, Any]] = []
+        items: list[ScoreItem] = []
         for plugin, scorer in loaded.scorers:
             if chosen is not None and scorer.name not in chosen:
                 continue
@@ -336,11 +337,13 @@ def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:
 
 def _applicant(r: Resolution) -> Applicant:
     adm = r.administration
-    return Applicant(
-        as_written=r.as_written,
-        administration=adm.id if adm else None,
-        name=adm.name if adm else None,
-    )
+    return _cached_applicant(r.as_written, adm.id if adm else None, adm.name if adm else None)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _cached_applicant(as_written: str, administration: str | None, name: str | None) -> Applicant:
+    # Rounds repeat the same applicant names; a frozen Applicant can be shared.
+    return Applicant(as_written=as_written, administration=administration, name=name)
 
 
 Template = tuple[tuple[bool, str], ...]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,7 +60,7 @@ class ScorerError(Exception):
         super().__init__(f"scorer {scorer!r} (plugin {plugin}, hook fourules_scorers): {message}")
 
 
-def checked_items(scorer: Scorer, plugin: str, items: object) -> list[dict[str, Any]]:
+def checked_items(scorer: Scorer, plugin: str, items: object) -> list[ScoreItem]:
     """The items a scorer returned, refusing anything that would give a silently wrong score."""
     if not isinstance(items, list) or not all(isinstance(i, ScoreItem) for i in items):
         raise ScorerError(
@@ -70,5 +71,11 @@ def checked_items(scorer: Scorer, plugin: str, items: object) -> list[dict[str, 
             raise ScorerError(
                 scorer.name, plugin, f"returned non-finite points for {item.criterion}"
             )
-    # Returned as data with the scorer's name added; the evaluation validates them once.
-    return [{**item.__dict__, "scorer": scorer.name} for item in items]
+    return [_named(item, scorer.name) for item in items]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _named(item: ScoreItem, scorer: str) -> ScoreItem:
+    """The item with its scorer's name; items repeat from one evaluation to the next, and a
+    frozen item can be shared, so each distinct one is built once."""
+    return item.model_copy(update={"scorer": scorer})

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,10 +22,12 @@ from fourules.errors import InputError
 from fourules.evaluation import Evaluator
 from fourules.output import to_json
 from fourules.round import Round, load_round, to_csv
-from fourules.round_evaluation import check_administrations, evaluate_round
+from fourules.round_evaluation import Progress, RoundEntry, check_administrations, evaluate_round
 from fourules.text import Lang, LocalText
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from fourules.cli.report import Report
+
 PROGRESS_FROM = 500
 """Rounds at least this large show a progress bar on a terminal (never in JSON output)."""
 
@@ -72,13 +74,14 @@ def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
     return round_, chosen
 
 
-def _progress(fmt: ReportFormat, size: int) -> object:
+def _progress(fmt: ReportFormat, size: int) -> Progress | None:
+    """A progress bar on stderr for a long round on a terminal; never with JSON output."""
     if fmt is ReportFormat.json or size < PROGRESS_FROM or not sys.stderr.isatty():
         return None
     from rich.console import Console
     from rich.progress import track
 
-    def show(items: Iterable[T]) -> Iterable[T]:
+    def show(items: Iterable[RoundEntry]) -> Iterable[RoundEntry]:
         return track(
             items, description="Bedömer", total=size, console=Console(stderr=True), transient=True
         )
@@ -86,17 +89,17 @@ def _progress(fmt: ReportFormat, size: int) -> object:
     return show
 
 
-def _emit(fmt: ReportFormat, json_value: object, report: object, lang: Lang) -> None:
+def _emit(fmt: ReportFormat, json_value: object, report: Report, lang: Lang) -> None:
     from fourules.cli import report as reports
 
     if fmt is ReportFormat.json:
         write(to_json(json_value))
     elif fmt is ReportFormat.markdown:
-        write(reports.to_markdown(report, lang))  # type: ignore[arg-type]
+        write(reports.to_markdown(report, lang))
     elif fmt is ReportFormat.html:
-        write(reports.to_html(report, lang))  # type: ignore[arg-type]
+        write(reports.to_html(report, lang))
     else:
-        write(reports.to_table(report, lang))  # type: ignore[arg-type]
+        write(reports.to_table(report, lang))
 
 
 def round_command(
@@ -118,7 +121,7 @@ def round_command(
             ev,
             lang=chosen,
             scorers=scorer,
-            progress=_progress(format, len(round_.applications)),  # type: ignore[arg-type]
+            progress=_progress(format, len(round_.applications)),
         )
     from fourules.cli.report import round_report
 
@@ -177,7 +180,7 @@ def allocate_command(
             money,
             lang=chosen,
             scorers=scorer,
-            progress=_progress(format, len(round_.applications)),  # type: ignore[arg-type]
+            progress=_progress(format, len(round_.applications)),
         )
     from fourules.cli.report import allocation_report
 
