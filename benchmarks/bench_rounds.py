@@ -26,7 +26,7 @@ def measure(size: int, year: str) -> dict[str, float]:
     """One size in this process: called in a fresh subprocess so peak memory is its own."""
     from generate import applications
 
-    from fourules import Evaluator
+    from fourules import Evaluator, get_plugin_manager
     from fourules.allocation import allocate, make_budget
     from fourules.round import Round
     from fourules.round_evaluation import evaluate_round
@@ -34,7 +34,7 @@ def measure(size: int, year: str) -> dict[str, float]:
     apps = applications(size, year)
     for i, app in enumerate(apps):  # the administration's own ranking, for the tie-break
         app["priority"] = 1 + i % 4
-    ev = Evaluator()
+    ev = Evaluator(get_plugin_manager(load_entry_points=False))  # the built-ins: the core's cost
     ev.loaded(year)
     start = time.perf_counter()
     round_ = Round.model_validate({"year": year, "applications": apps})

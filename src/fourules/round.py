@@ -10,6 +10,7 @@ against the sum of its rows.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections import Counter
@@ -383,6 +384,7 @@ def to_csv(round_: Round) -> str:
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=65_536)
 def natural_key(ident: str) -> tuple[tuple[int, int | str], ...]:
     """Sort ids as people do: T1-2 before T1-10. Used wherever a round is put in order."""
     return tuple(
