@@ -13,10 +13,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fourules.application import Application, ProjectApplication, StudyTripApplication
-from fourules.diff import PolicyDiff, diff_policies
 from fourules.errors import EngineError, FourulesError, InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation import Evaluation, Evaluator, Finding
 from fourules.hookspecs import hookimpl
@@ -24,6 +23,9 @@ from fourules.plugins import get_plugin_manager
 from fourules.policy import Policy
 from fourules.scoring import ScoreItem, Scorer
 from fourules.text import Lang
+
+if TYPE_CHECKING:
+    from fourules.diff import PolicyDiff
 
 try:
     __version__ = version("fourules")
@@ -39,7 +41,6 @@ __all__ = [
     "FourulesError",
     "InputError",
     "Policy",
-    "PolicyDiff",
     "PolicyError",
     "ProjectApplication",
     "ScoreItem",
@@ -87,6 +88,8 @@ def load_policy(year: str | int) -> Policy:
 
 def diff(a: str | int, b: str | int) -> PolicyDiff:
     """Every difference between two years' policies (`diff(b, a)` is the mirror image)."""
+    from fourules.diff import diff_policies
+
     ev = default_evaluator()
     la, lb = ev.loaded(a), ev.loaded(b)
     return diff_policies(la.policy, lb.policy, la.ref, lb.ref)
@@ -96,3 +99,12 @@ def policies() -> list[Policy]:
     """Every policy available, in id order."""
     ev = default_evaluator()
     return [ev.load_policy(year) for year in ev.policy_ids()]
+
+
+def __getattr__(name: str) -> Any:
+    # `fourules.PolicyDiff` without importing the diff machinery on every start.
+    if name == "PolicyDiff":
+        from fourules.diff import PolicyDiff
+
+        return PolicyDiff
+    raise AttributeError(f"module 'fourules' has no attribute {name!r}")

@@ -4,14 +4,15 @@ that both give byte-for-byte the same answer to the same question."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fourules.diff import diff_policies, find_witnesses, replay
 from fourules.errors import InputError
 from fourules.evaluation import Evaluation, Evaluator
 from fourules.policy import Policy
-from fourules.round import Round
 from fourules.text import Lang, LocalText
+
+if TYPE_CHECKING:
+    from fourules.round import Round
 
 
 def policies_document(evaluator: Evaluator) -> list[dict[str, Any]]:
@@ -74,6 +75,8 @@ def diff_document(
     witness_limit: int = 2000,
     witness_seconds: float = 10.0,
 ) -> dict[str, Any]:
+    from fourules.diff import diff_policies, find_witnesses, replay
+
     la, lb = evaluator.loaded(a), evaluator.loaded(b)
     result = diff_policies(la.policy, lb.policy, la.ref, lb.ref)
     report = result.as_json()

@@ -19,7 +19,6 @@ from fourules.cli.common import (
 from fourules.cli.state import evaluator
 from fourules.documents import diff_document
 from fourules.output import to_json
-from fourules.round import load_round
 from fourules.text import Lang
 
 
@@ -53,6 +52,8 @@ def diff_command(
         ev = evaluator(ctx)
         replay_round = None
         if replay_file is not None:
+            from fourules.round import load_round
+
             raw, name = read_input(replay_file)
             replay_round = load_round(raw, name)
         report = diff_document(
