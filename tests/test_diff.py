@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from fourules import Evaluator
 from fourules.cli.main import app
 from fourules.default_policies import builtin_policy_dir
-from fourules.diff import diff_policies, find_witnesses, mirror, replay
+from fourules.policy_diff import diff_policies, find_witnesses, mirror, replay
 from fourules.evaluation import PolicyRef
 from fourules.policy import Policy
 from fourules.round import load_round

@@ -25,7 +25,7 @@ from fourules.scoring import ScoreItem, Scorer
 from fourules.text import Lang
 
 if TYPE_CHECKING:
-    from fourules.diff import PolicyDiff
+    from fourules.policy_diff import PolicyDiff
 
 try:
     __version__ = version("fourules")
@@ -88,7 +88,7 @@ def load_policy(year: str | int) -> Policy:
 
 def diff(a: str | int, b: str | int) -> PolicyDiff:
     """Every difference between two years' policies (`diff(b, a)` is the mirror image)."""
-    from fourules.diff import diff_policies
+    from fourules.policy_diff import diff_policies
 
     ev = default_evaluator()
     la, lb = ev.loaded(a), ev.loaded(b)
@@ -104,7 +104,7 @@ def policies() -> list[Policy]:
 def __getattr__(name: str) -> Any:
     # `fourules.PolicyDiff` without importing the diff machinery on every start.
     if name == "PolicyDiff":
-        from fourules.diff import PolicyDiff
+        from fourules.policy_diff import PolicyDiff
 
         return PolicyDiff
     raise AttributeError(f"module 'fourules' has no attribute {name!r}")

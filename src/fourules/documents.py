@@ -75,7 +75,7 @@ def diff_document(
     witness_limit: int = 2000,
     witness_seconds: float = 10.0,
 ) -> dict[str, Any]:
-    from fourules.diff import diff_policies, find_witnesses, replay
+    from fourules.policy_diff import diff_policies, find_witnesses, replay
 
     la, lb = evaluator.loaded(a), evaluator.loaded(b)
     result = diff_policies(la.policy, lb.policy, la.ref, lb.ref)
