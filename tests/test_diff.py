@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -177,3 +179,23 @@ def test_python_api() -> None:
 
     assert fourules.diff("2024", "2024").changes == []
     assert fourules.diff(2018, 2024).as_json()["from"]["id"] == "2018"
+
+
+def test_replay_in_two_processes_equals_replay_in_one() -> None:
+    """Run in a fresh interpreter: forking is only done where no other thread runs."""
+    script = f"""
+import fourules
+from fourules import Evaluator, get_plugin_manager
+from fourules.policy_diff import replay
+from fourules.round import load_round
+ev = Evaluator(get_plugin_manager(load_entry_points=False))
+round_ = load_round(open({str(ROUND_2018)!r}, "rb").read(), "round.json")
+for a, b in (("2018", "2024"), ("2024", "2018")):
+    assert replay(round_, a, b, ev, parallel=True) == replay(round_, a, b, ev, parallel=False)
+print("same")
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "same"

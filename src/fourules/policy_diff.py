@@ -5,9 +5,13 @@ source on each side (`diff_policies`), what the change does to real applications
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -258,6 +262,32 @@ class Replay(_Model):
     summary: ReplaySummary
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What a diff needs of an evaluation: its side, and each rule's effect and points."""
+
+    outcome: str
+    max_grant_sek: int | None
+    score: float
+    effects: dict[str, str | None]
+    points: dict[str, float]
+
+    @property
+    def side(self) -> Side:
+        return Side(outcome=self.outcome, max_grant_sek=self.max_grant_sek, score=self.score)
+
+    @classmethod
+    def of(cls, e: Evaluation) -> Decided:
+        # Plain values only: cheap to send back from a worker process.
+        return cls(
+            outcome=e.outcome,
+            max_grant_sek=e.max_grant_sek,
+            score=e.score,
+            effects={f.rule: f.effect for f in e.findings},
+            points={i.criterion: i.points for i in e.score_breakdown},
+        )
+
+
 def _side(e: Evaluation) -> Side:
     return Side(outcome=e.outcome, max_grant_sek=e.max_grant_sek, score=e.score)
 
@@ -268,28 +298,74 @@ def _differing_rules(ea: Evaluation, eb: Evaluation) -> list[str]:
     return [r for r in dict.fromkeys([*fa, *fb]) if fa.get(r) != fb.get(r)]
 
 
-def replay(round_: Round, a: str, b: str, evaluator: Evaluator, *, lang: Lang = "sv") -> Replay:
+PARALLEL_FROM = 2000
+"""Replays of at least this many applications decide the two years in two processes."""
+
+_JOB: tuple[list[Any], Evaluator, Lang] | None = None  # what a forked worker evaluates
+
+
+def _decide_year(year: str) -> list[Decided]:
+    assert _JOB is not None
+    apps, evaluator, lang = _JOB
+    with gc_paused():
+        return [Decided.of(evaluator.evaluate(app, year, lang=lang)) for app in apps]
+
+
+def _decide_both(
+    apps: list[Any], a: str, b: str, evaluator: Evaluator, lang: Lang, parallel: bool | None
+) -> tuple[list[Decided], list[Decided]]:
+    """Each application decided under both years: in two forked processes when it pays
+    (a large replay, more than one core, no other thread that forking could upset)."""
+    global _JOB
+    if parallel is None:
+        parallel = (
+            len(apps) >= PARALLEL_FROM
+            and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        )
+    _JOB = (apps, evaluator, lang)
+    try:
+        if parallel:
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                da, db = pool.map(_decide_year, [a, b])
+        else:
+            da, db = _decide_year(a), _decide_year(b)
+    finally:
+        _JOB = None
+    return da, db
+
+
+def replay(
+    round_: Round,
+    a: str,
+    b: str,
+    evaluator: Evaluator,
+    *,
+    lang: Lang = "sv",
+    parallel: bool | None = None,
+) -> Replay:
     """Every application under both years; those whose outcome, maximum grant or score changes."""
     changed: list[Replayed] = []
     became: Counter[str] = Counter()
     lower = higher = scores = 0
     apps = sorted(round_.applications, key=lambda x: natural_key(x.id))
     pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
+    evaluator.loaded(a), evaluator.loaded(b)  # compiled before any fork
     all_rules = {r.id for r in (*pa.rules, *pb.rules)}
-    with gc_paused():
-        for app in apps:
-            ea, eb = evaluator.evaluate(app, a, lang=lang), evaluator.evaluate(app, b, lang=lang)
-            sa, sb = _side(ea), _side(eb)
-            if sa == sb:
-                continue
-            if sa.outcome != sb.outcome:
-                became[sb.outcome] += 1
-            if sa.max_grant_sek is not None and sb.max_grant_sek is not None:
-                lower += sb.max_grant_sek < sa.max_grant_sek
-                higher += sb.max_grant_sek > sa.max_grant_sek
-            scores += sa.score != sb.score
-            rules = _matters(all_rules, ea, eb, pa, pb)
-            changed.append(Replayed(application_id=app.id, before=sa, after=sb, rules=rules))
+    decided_a, decided_b = _decide_both(apps, a, b, evaluator, lang, parallel)
+    for app, da, db in zip(apps, decided_a, decided_b, strict=True):
+        if (da.outcome, da.max_grant_sek, da.score) == (db.outcome, db.max_grant_sek, db.score):
+            continue
+        sa, sb = da.side, db.side
+        if sa.outcome != sb.outcome:
+            became[sb.outcome] += 1
+        if sa.max_grant_sek is not None and sb.max_grant_sek is not None:
+            lower += sb.max_grant_sek < sa.max_grant_sek
+            higher += sb.max_grant_sek > sa.max_grant_sek
+        scores += sa.score != sb.score
+        rules = _matters(all_rules, da, db, pa, pb)
+        changed.append(Replayed(application_id=app.id, before=sa, after=sb, rules=rules))
     return Replay(
         changed=changed,
         summary=ReplaySummary(
@@ -457,25 +533,18 @@ def _acts_through(change: Change, a: Policy, b: Policy) -> tuple[set[str], set[s
     return None
 
 
-def _matters(relevant: set[str], ea: Evaluation, eb: Evaluation, a: Policy, b: Policy) -> list[str]:
+def _matters(relevant: set[str], da: Decided, db: Decided, a: Policy, b: Policy) -> list[str]:
     """The relevant rules whose difference changes the outcome, the maximum grant or the score."""
-    effect_a = {f.rule: f.effect for f in ea.findings}
-    effect_b = {f.rule: f.effect for f in eb.findings}
-    points_a = {i.criterion: i.points for i in ea.score_breakdown}
-    points_b = {i.criterion: i.points for i in eb.score_breakdown}
     limits = {r.id for pol in (a, b) for r in pol.rules if any(br.grant_limit for br in r.branches)}
+    grant_differs = da.max_grant_sek != db.max_grant_sek and da.outcome == db.outcome == "eligible"
     return [
         rule
         for rule in sorted(relevant)
-        if (rule in effect_a or rule in effect_b)
+        if (rule in da.effects or rule in db.effects)
         and (
-            effect_a.get(rule) != effect_b.get(rule)
-            or points_a.get(rule) != points_b.get(rule)
-            or (
-                rule in limits
-                and ea.max_grant_sek != eb.max_grant_sek
-                and ea.outcome == eb.outcome == "eligible"
-            )
+            da.effects.get(rule) != db.effects.get(rule)
+            or da.points.get(rule) != db.points.get(rule)
+            or (rule in limits and grant_differs)
         )
     ]
 
@@ -521,7 +590,7 @@ def find_witnesses(
                 ea, eb = evaluator.evaluate(candidate, a), evaluator.evaluate(candidate, b)
             except InputError:  # a variation that does not fit this kind (project_year on a trip)
                 continue
-            rules = _matters(relevant, ea, eb, pa, pb)
+            rules = _matters(relevant, Decided.of(ea), Decided.of(eb), pa, pb)
             if rules:
                 witness = Witness(
                     path=change.path,
