@@ -422,3 +422,32 @@ def test_convert_never_leaves_half_a_file(tmp_path: Path) -> None:
 def test_load_round_refuses_a_scalar() -> None:
     with pytest.raises(InputError):
         load_round(b"42", "r.json")
+
+
+def test_a_large_round_evaluated_with_a_worker_process_equals_one_process() -> None:
+    """Run in a fresh interpreter: the worker is only forked where no other thread runs."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parents[1] / "benchmarks")!r})
+from generate import applications
+from fourules import Evaluator, get_plugin_manager
+from fourules.output import to_json
+from fourules.round import Round
+import fourules.round_evaluation as rounds
+ev = Evaluator(get_plugin_manager(load_entry_points=False))
+round_ = Round.model_validate({{"applications": applications(2500, "2024")}})
+assert rounds._parallel_ok(2500, None, None), "the worker path is not taken"
+forked = to_json(rounds.evaluate_round(round_, "2024", ev))
+rounds.PARALLEL_FROM = 10**9
+assert not rounds._parallel_ok(2500, None, None)
+assert to_json(rounds.evaluate_round(round_, "2024", ev)) == forked
+print("same")
+"""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "same"

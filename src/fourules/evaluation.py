@@ -224,11 +224,34 @@ class Evaluator:
         loaded = self.loaded(year)
         app = parse_application(application, where=where)
         facts = derive(app, loaded.index)
+        return self._result(loaded, app, facts, self._decide(loaded, facts), lang, scorers)
+
+    def decide(
+        self, application: ProjectApplication | StudyTripApplication, year: str | int
+    ) -> tuple[tuple[int, int], ...]:
+        """Only the rules' decision for a valid application: the branches that fire."""
+        loaded = self.loaded(year)
+        return self._decide(loaded, derive(application, loaded.index))
+
+    def evaluate_decided(
+        self,
+        application: ProjectApplication | StudyTripApplication,
+        year: str | int,
+        fired: Sequence[tuple[int, int]],
+        *,
+        lang: Lang = "sv",
+        scorers: Sequence[str] | None = None,
+    ) -> Evaluation:
+        """The evaluation for branches `decide` returned (possibly in another process)."""
+        loaded = self.loaded(year)
+        return self._result(
+            loaded, application, derive(application, loaded.index), fired, lang, scorers
+        )
+
+    def _decide(self, loaded: LoadedPolicy, facts: Facts) -> tuple[tuple[int, int], ...]:
         if self.engine == "oracle":
-            fired = sorted(oracle_fire(loaded.engine.clauses, facts.fact))
-        else:
-            fired = sorted(loaded.engine.fire(facts.fact))
-        return self._result(loaded, app, facts, fired, lang, scorers)
+            return tuple(sorted(oracle_fire(loaded.engine.clauses, facts.fact)))
+        return tuple(sorted(loaded.engine.fire(facts.fact)))
 
     def _result(
         self,
