@@ -295,3 +295,14 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", SERVICE)
 def test_openapi_contract_fuzzed_never_5xx(case: Any) -> None:
     response = case.call()
     assert response.status_code < 500, (case.path, case.body, response.text)
+
+
+def test_round_command_writes_a_decision_log_that_verifies(tmp_path: Path) -> None:
+    log = tmp_path / "round.jsonl"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["--plugins", "", "round", str(ROUND_2018), "-f", "json", "--decision-log", str(log)]
+    )
+    assert result.exit_code == 0
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 40
+    assert runner.invoke(cli, ["--plugins", "", "verify", str(log)]).exit_code == 0

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +22,10 @@ from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation import Evaluation, Evaluator
 from fourules.output import plain
 from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.round import Round
+    from fourules.round_evaluation import RoundEvaluation
 
 Verdict = Literal[
     "reproduces", "policy_changed", "engine_changed", "policy_missing", "input_rejected"
@@ -65,6 +69,13 @@ class DecisionLog:
                 os.write(fd, data)
             finally:
                 os.close(fd)
+
+    def append_round(self, round_: Round, result: RoundEvaluation) -> None:
+        """One record per application of an evaluated round, its input as a single application."""
+        from fourules.round import application_part
+
+        by_id = {a.id: a for a in round_.applications}
+        self.append((application_part(by_id[e.application_id]), e) for e in result.evaluations)
 
 
 class Verification(BaseModel):

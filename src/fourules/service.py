@@ -34,7 +34,7 @@ from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation import Evaluation, Evaluator
 from fourules.inputs import read_json
 from fourules.output import to_json
-from fourules.round import Round, application_part, load_round
+from fourules.round import Round, load_round
 from fourules.round_evaluation import RoundEvaluation, check_administrations, evaluate_round
 from fourules.scoring import ScorerError
 from fourules.text import Lang
@@ -247,10 +247,7 @@ def create_app(
             check_administrations(round_, ev.load_policy(round_.year or year), ev, "body")
             result = evaluate_round(round_, year, ev, lang=lang)
             if log is not None:
-                by_id = {a.id: a for a in round_.applications}
-                log.append(
-                    (application_part(by_id[e.application_id]), e) for e in result.evaluations
-                )
+                log.append_round(round_, result)
             return result
 
         return await _in_thread(lambda: answer(lang, work))

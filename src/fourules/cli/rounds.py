@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fourules.cli.common import LangOption, read_input, reported_errors, resolve_lang, write
-from fourules.cli.evaluate import ScorerOption
+from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
 from fourules.output import to_json
@@ -111,6 +111,7 @@ def round_command(
     format: ReportFormatOption = ReportFormat.table,
     lang: LangOption = None,
     scorer: ScorerOption = None,
+    decision_log: DecisionLogOption = None,
 ) -> None:
     """Evaluate every application of a round, with the round's quotas, duplicates and totals."""
     from fourules.round_evaluation import evaluate_round
@@ -127,6 +128,10 @@ def round_command(
             scorers=scorer,
             progress=_progress(format, len(round_.applications)),
         )
+        if decision_log is not None:
+            from fourules.decision_log import DecisionLog
+
+            DecisionLog(decision_log).append_round(round_, result)
     from fourules.cli.report import round_report
 
     _emit(format, result, round_report(round_, result, chosen), chosen)
