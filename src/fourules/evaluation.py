@@ -226,27 +226,30 @@ class Evaluator:
         facts = derive(app, loaded.index)
         return self._result(loaded, app, facts, self._decide(loaded, facts), lang, scorers)
 
-    def decide(
-        self, application: ProjectApplication | StudyTripApplication, year: str | int
-    ) -> tuple[tuple[int, int], ...]:
-        """Only the rules' decision for a valid application: the branches that fire."""
+    def prepare(
+        self, application: ProjectApplication | StudyTripApplication, year: str | int, lang: Lang
+    ) -> Prepared:
+        """The engine's decision and the messages that depend on the application: the part of
+        an evaluation a worker process can do, sending back only plain values."""
         loaded = self.loaded(year)
-        return self._decide(loaded, derive(application, loaded.index))
+        facts = derive(application, loaded.index)
+        fired = self._decide(loaded, facts)
+        return fired, _dynamic_messages(loaded, application, facts, fired, lang)
 
-    def evaluate_decided(
+    def assemble(
         self,
         application: ProjectApplication | StudyTripApplication,
         year: str | int,
-        fired: Sequence[tuple[int, int]],
+        prepared: Prepared,
         *,
         lang: Lang = "sv",
         scorers: Sequence[str] | None = None,
     ) -> Evaluation:
-        """The evaluation for branches `decide` returned (possibly in another process)."""
+        """The evaluation from what `prepare` returned (possibly in another process)."""
         loaded = self.loaded(year)
-        return self._result(
-            loaded, application, derive(application, loaded.index), fired, lang, scorers
-        )
+        fired, messages = prepared
+        applicants = tuple(loaded.index.resolve(name) for name in application.applicants)
+        return self._assemble(loaded, application, applicants, fired, messages, lang, scorers)
 
     def _decide(self, loaded: LoadedPolicy, facts: Facts) -> tuple[tuple[int, int], ...]:
         if self.engine == "oracle":
@@ -262,17 +265,27 @@ class Evaluator:
         lang: Lang,
         scorer_names: Sequence[str] | None,
     ) -> Evaluation:
+        messages = _dynamic_messages(loaded, app, facts, fired, lang)
+        return self._assemble(loaded, app, facts.applicants, fired, messages, lang, scorer_names)
+
+    def _assemble(
+        self,
+        loaded: LoadedPolicy,
+        app: ProjectApplication | StudyTripApplication,
+        applicants: Sequence[Resolution],
+        fired: Sequence[tuple[int, int]],
+        messages: Mapping[tuple[int, int], str],
+        lang: Lang,
+        scorer_names: Sequence[str] | None,
+    ) -> Evaluation:
         policy = loaded.policy
-        context = _MessageContext(app, facts, lang)
         findings: list[Finding] = []
         effects: set[str] = set()
         limits: list[int] = []
         for r, b in fired:
             branch = policy.rules[r].branches[b]
             static = loaded.static.get((r, b, lang))
-            findings.append(
-                static or _finding(policy, r, b, context.render(loaded.messages[r, b, lang]))
-            )
+            findings.append(static or _finding(policy, r, b, messages[r, b]))
             if branch.outcome:
                 effects.add(branch.outcome)
             if branch.grant_limit:
@@ -303,7 +316,7 @@ class Evaluator:
                 "score": sum(i.points for i in items),
                 "score_breakdown": items,
                 "scorers": ran,
-                "applicants": [_applicant(r) for r in facts.applicants],
+                "applicants": [_applicant(r) for r in applicants],
                 "findings": findings,
             }
         )
@@ -344,6 +357,26 @@ class Evaluator:
             items.extend(checked_items(scorer, plugin, returned))
             ran.append(scorer.name)
         return ran, items
+
+
+Prepared = tuple[tuple[tuple[int, int], ...], dict[tuple[int, int], str]]
+"""What `Evaluator.prepare` returns: the fired branches, and the messages that use the
+application's own values (the others are the same for every application)."""
+
+
+def _dynamic_messages(
+    loaded: LoadedPolicy,
+    app: ProjectApplication | StudyTripApplication,
+    facts: Facts,
+    fired: Sequence[tuple[int, int]],
+    lang: Lang,
+) -> dict[tuple[int, int], str]:
+    context = _MessageContext(app, facts, lang)
+    return {
+        (r, b): context.render(loaded.messages[r, b, lang])
+        for r, b in fired
+        if (r, b, lang) not in loaded.static
+    }
 
 
 def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
-from fourules.evaluation import Evaluation, Evaluator, PolicyRef
+from fourules.evaluation import Evaluation, Evaluator, PolicyRef, Prepared
 from fourules.policy import Policy, Source, Status
 from fourules.quotas import Counted, per_administration, tally
 from fourules.round import Round, RoundProject, RoundStudyTrip, natural_key
@@ -120,15 +120,17 @@ def gc_paused() -> Iterator[None]:
 
 
 PARALLEL_FROM = 2000
-"""Rounds of at least this many applications have half of them decided in a second process."""
+"""Rounds of at least this many applications are prepared in a second process."""
+CHUNK = 250
 
-_JOB: tuple[list[RoundEntry], Evaluator, str] | None = None  # what a forked worker decides
+_JOB: tuple[list[RoundEntry], Evaluator, str, Lang] | None = None  # what a forked worker prepares
 
 
-def _decide_all() -> list[tuple[tuple[int, int], ...]]:
+def _prepare_chunk(start: int) -> list[Prepared]:
     assert _JOB is not None
-    apps, evaluator, year = _JOB
-    return [evaluator.decide(app, year) for app in apps]
+    apps, evaluator, year, lang = _JOB
+    with gc_paused():
+        return [evaluator.prepare(app, year, lang) for app in apps[start : start + CHUNK]]
 
 
 def _parallel_ok(size: int, progress: Progress | None, parallel: bool | None) -> bool:
@@ -152,28 +154,30 @@ def _evaluate_all(
     progress: Progress | None,
     parallel: bool | None = None,
 ) -> dict[str, Evaluation]:
-    """Every application evaluated. On a large round, a forked worker runs the rule engine
-    for most applications while this process evaluates the others in full; this process
-    then builds the rest of the results from the worker's decisions (the branches that
-    fired). The results are the same either way (a test compares them)."""
+    """Every application evaluated. On a large round a forked worker runs the rule engine
+    and renders the messages for most applications, chunk by chunk, and this process builds
+    their results from what arrives (plain values: cheap to send). The results are the
+    same either way (a test compares them)."""
     global _JOB
     if not _parallel_ok(len(apps), progress, parallel):
         stream = progress(apps) if progress else apps
         return {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in stream}
-    # The worker only runs the engine (about 40 % of an evaluation), this process does the
-    # rest for every application: giving the worker 70 % keeps both busy about equally long.
-    split = len(apps) * 3 // 10
-    first, second = apps[:split], apps[split:]
-    _JOB = (second, evaluator, year)
+    # Preparing (engine and messages) is about two thirds of an evaluation, assembling the
+    # rest: this process evaluates the first quarter in full while the worker prepares the
+    # other three quarters, then assembles them as they arrive, so both finish together.
+    split = len(apps) // 4
+    first, rest = apps[:split], apps[split:]
+    _JOB = (rest, evaluator, year, lang)
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            pending = pool.apply_async(_decide_all)
+            starts = range(0, len(rest), CHUNK)
+            chunks = pool.imap(_prepare_chunk, starts)
             out = {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in first}
-            decided = pending.get(timeout=600)
+            for start, prepared in zip(starts, chunks, strict=True):
+                for app, ready in zip(rest[start : start + CHUNK], prepared, strict=True):
+                    out[app.id] = evaluator.assemble(app, year, ready, lang=lang, scorers=scorers)
     finally:
         _JOB = None
-    for app, fired in zip(second, decided, strict=True):
-        out[app.id] = evaluator.evaluate_decided(app, year, fired, lang=lang, scorers=scorers)
     return out
 
 
