@@ -315,6 +315,12 @@ def test_audit_command_strict_exits_1_on_the_real_round() -> None:
     assert code == 0
 
 
+def test_terminal_tables_print_brackets_as_written() -> None:
+    """'[warning]' and '[Tabell 1 rad 8 …]' are text, not rich markup to be swallowed."""
+    code, out, _ = run("audit", str(ROUND_2018))
+    assert code == 0 and "[warning]" in out
+
+
 def test_allocate_command() -> None:
     code, out, _ = run("allocate", str(ROUND_2018), "--budget", "2936200", "--format", "json")
     result = json.loads(out)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from fourules.evaluation import Evaluation, parameter_text
 from fourules.policy import Policy, Source
@@ -80,8 +81,14 @@ def render_tables(tables: Sequence[Table | str]) -> str:
         file=buffer, width=120, force_terminal=colour, color_system="standard" if colour else None
     )
     for table in tables:
-        console.print(table)
+        # Text is printed as written: "[warning]" or "[Tabell 1 rad 8]" is not rich markup.
+        console.print(table, markup=False)
     return buffer.getvalue()
+
+
+def cells(row: Sequence[str]) -> list[Text]:
+    """Table cells as plain text, never read as rich markup."""
+    return [Text(cell) for cell in row]
 
 
 def _md_row(cells: Sequence[str]) -> str:
@@ -99,7 +106,7 @@ def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> T
     for h in header:
         table.add_column(h, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*cells(row))
     return table
 
 
@@ -257,10 +264,10 @@ def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang, markdown: bo
         summary.add_column()
         for key, value in _summary(e, lang):
             style = _OUTCOME_STYLE[e.outcome] if key == _t("outcome", lang) else None
-            summary.add_row(key, value, style=style)
+            summary.add_row(*cells([key, value]), style=style)
         findings = Table(*finding_header, show_lines=False)
         for row, f in zip(_finding_rows(e, lang), e.findings, strict=True):
-            findings.add_row(*row, style=_STYLE[f.status])
+            findings.add_row(*cells(row), style=_STYLE[f.status])
         items += [summary, findings]
         if e.score_breakdown:
             items.append(table(_t("score", lang), score_header, _score_rows(e)))

@@ -12,7 +12,7 @@ from rich.table import Table
 from fourules.allocation import Allocation
 from fourules.application import KINDS, Kind
 from fourules.audit import AuditReport
-from fourules.cli.render import OUTCOMES, markdown_table, render_tables
+from fourules.cli.render import OUTCOMES, cells, markdown_table, render_tables
 from fourules.evaluation import Evaluation
 from fourules.round import Round, RoundProject, RoundStudyTrip, natural_key
 from fourules.round_evaluation import RoundEvaluation
@@ -231,10 +231,8 @@ def to_html(report: Report, lang: Lang) -> str:
         parts.append(f"<h2>{e(section.title)}</h2>\n<table>\n")
         parts.append("<tr>" + "".join(f"<th>{e(h.get(lang))}</th>" for h in HEADER) + "</tr>\n")
         for row in section.rows:
-            cells = [
-                "".join(f"<p>{e(line)}</p>" for line in cell) for cell in (row.left, row.right)
-            ]
-            parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
+            tds = ["".join(f"<p>{e(line)}</p>" for line in cell) for cell in (row.left, row.right)]
+            parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in tds) + "</tr>\n")
         parts.append("</table>\n")
     if report.notes:
         parts.append(f"<h2>{e(report.notes_title)}</h2>\n<ul>\n")
@@ -254,7 +252,7 @@ def to_table(report: Report, lang: Lang) -> str:
             show_lines=True,
         )
         for row in section.rows:
-            table.add_row("\n".join(row.left), "\n".join(row.right))
+            table.add_row(*cells(["\n".join(row.left), "\n".join(row.right)]))
         items.append(table)
     if report.notes:
         items.append(report.notes_title)
