@@ -292,12 +292,6 @@ def _side(e: Evaluation) -> Side:
     return Side(outcome=e.outcome, max_grant_sek=e.max_grant_sek, score=e.score)
 
 
-def _differing_rules(ea: Evaluation, eb: Evaluation) -> list[str]:
-    fa = {f.rule: (f.status, f.effect) for f in ea.findings}
-    fb = {f.rule: (f.status, f.effect) for f in eb.findings}
-    return [r for r in dict.fromkeys([*fa, *fb]) if fa.get(r) != fb.get(r)]
-
-
 PARALLEL_FROM = 2000
 """Replays of at least this many applications decide the two years in two processes."""
 
