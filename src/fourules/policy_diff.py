@@ -346,7 +346,8 @@ def replay(
     apps = sorted(round_.applications, key=lambda x: natural_key(x.id))
     pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
     evaluator.loaded(a), evaluator.loaded(b)  # compiled before any fork
-    all_rules = {r.id for r in (*pa.rules, *pb.rules)}
+    all_rules = sorted({r.id for r in (*pa.rules, *pb.rules)})
+    limits = _grant_limit_rules(pa, pb)
     decided_a, decided_b = _decide_both(apps, a, b, evaluator, lang, parallel)
     for app, da, db in zip(apps, decided_a, decided_b, strict=True):
         if (da.outcome, da.max_grant_sek, da.score) == (db.outcome, db.max_grant_sek, db.score):
@@ -358,7 +359,7 @@ def replay(
             lower += sb.max_grant_sek < sa.max_grant_sek
             higher += sb.max_grant_sek > sa.max_grant_sek
         scores += sa.score != sb.score
-        rules = _matters(all_rules, da, db, pa, pb)
+        rules = _matters(all_rules, da, db, limits)
         changed.append(Replayed(application_id=app.id, before=sa, after=sb, rules=rules))
     return Replay(
         changed=changed,
@@ -527,13 +528,21 @@ def _acts_through(change: Change, a: Policy, b: Policy) -> tuple[set[str], set[s
     return None
 
 
-def _matters(relevant: set[str], da: Decided, db: Decided, a: Policy, b: Policy) -> list[str]:
-    """The relevant rules whose difference changes the outcome, the maximum grant or the score."""
-    limits = {r.id for pol in (a, b) for r in pol.rules if any(br.grant_limit for br in r.branches)}
+def _grant_limit_rules(a: Policy, b: Policy) -> frozenset[str]:
+    return frozenset(
+        r.id for pol in (a, b) for r in pol.rules if any(br.grant_limit for br in r.branches)
+    )
+
+
+def _matters(
+    relevant: Iterable[str], da: Decided, db: Decided, limits: frozenset[str]
+) -> list[str]:
+    """The relevant rules (in order) whose difference changes the outcome, the maximum grant
+    or the score; `limits` are the rules that bound the grant."""
     grant_differs = da.max_grant_sek != db.max_grant_sek and da.outcome == db.outcome == "eligible"
     return [
         rule
-        for rule in sorted(relevant)
+        for rule in relevant
         if (rule in da.effects or rule in db.effects)
         and (
             da.effects.get(rule) != db.effects.get(rule)
@@ -562,6 +571,7 @@ def find_witnesses(
     `limit` bounds the candidates per change, `seconds` the whole search.
     """
     pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
+    limits = _grant_limit_rules(pa, pb)
     deadline = time.monotonic() + seconds
     out: list[Witness] = []
     for change in changes:
@@ -584,7 +594,7 @@ def find_witnesses(
                 ea, eb = evaluator.evaluate(candidate, a), evaluator.evaluate(candidate, b)
             except InputError:  # a variation that does not fit this kind (project_year on a trip)
                 continue
-            rules = _matters(relevant, Decided.of(ea), Decided.of(eb), pa, pb)
+            rules = _matters(sorted(relevant), Decided.of(ea), Decided.of(eb), limits)
             if rules:
                 witness = Witness(
                     path=change.path,
