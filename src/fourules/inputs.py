@@ -6,6 +6,7 @@ Swedish and English.
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -78,6 +79,18 @@ _VALUE_ERROR: dict[str, LocalText] = {
     "submitted": L(sv="är inget giltigt datum", en="is not a valid date"),
 }
 _BLANK = L(sv="är tomt", en="is blank")
+_ONLY_PROJECTS = L(
+    sv="gäller bara projekt (kind: project)", en="applies to projects only (kind: project)"
+)
+_ONLY_TRIPS = L(
+    sv="gäller bara studieresor (kind: study_trip)",
+    en="applies to study trips only (kind: study_trip)",
+)
+_KIND_ONLY = {
+    "project_year": _ONLY_PROJECTS,
+    "travel_modes": _ONLY_TRIPS,
+    "destination": _ONLY_TRIPS,
+}
 _UNKNOWN_CRITERION = L(sv="är inget känt kriterium", en="is not a known criterion")
 
 
@@ -150,7 +163,10 @@ def describe(
     exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED
 ) -> InputError:
     """One clear message for the first problem: the field, what is wrong, what is accepted."""
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt field shows up twice: as unknown, and its right name as missing. Name the
+    # misspelling first: it says what to fix.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     etype = err["type"]
     # The discriminated union's tag ("project") is not part of the path a person reads.
     loc = [p for p in err["loc"] if p != "[key]" and p not in KINDS]
@@ -170,8 +186,19 @@ def describe(
     if len(shown) > 60:
         shown = shown[:57] + "…"
     hint = accepted.get(field)
-    if etype == "extra_forbidden":
-        hint = L(sv="fälten " + ", ".join(accepted), en="the fields " + ", ".join(accepted))
+    if etype == "extra_forbidden" and field in _KIND_ONLY:
+        # A field of the other kind: say whose it is, not that it does not exist.
+        problem = _KIND_ONLY[field]
+    elif etype == "extra_forbidden":
+        close = difflib.get_close_matches(field, list(accepted), n=1, cutoff=0.6)
+        if close:
+            problem = L(
+                sv=f"är inget fält i ansökan; menade du {close[0]}?",
+                en=f"is not a field of an application; did you mean {close[0]}?",
+            )
+            hint = accepted[close[0]]
+        else:
+            hint = L(sv="fälten " + ", ".join(accepted), en="the fields " + ", ".join(accepted))
 
     def build(lang: str) -> str:
         text = problem.get(lang)  # type: ignore[arg-type]
