@@ -340,6 +340,13 @@ def replay(
     parallel: bool | None = None,
 ) -> Replay:
     """Every application under both years; those whose outcome, maximum grant or score changes."""
+    with gc_paused():  # the results of both years pile up; collections would walk them all
+        return _replay(round_, a, b, evaluator, lang, parallel)
+
+
+def _replay(
+    round_: Round, a: str, b: str, evaluator: Evaluator, lang: Lang, parallel: bool | None
+) -> Replay:
     changed: list[Replayed] = []
     became: Counter[str] = Counter()
     lower = higher = scores = 0
