@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from fourules.hookspecs import hookimpl
 from fourules.scoring import ScoreItem, Scorer
+from fourules.sharing import SharedByIdentity
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
     from fourules.evaluation import Finding
-    from fourules.policy import Policy, Source
+    from fourules.policy import Policy
 
 
 class PriorityCriteriaScorer(Scorer):
@@ -44,14 +45,19 @@ class PriorityCriteriaScorer(Scorer):
                 continue
             met = finding.status == "pass"
             points = (rule.criterion.weight or 0.0) if met else 0.0
-            items.append(_item(rule.id, points, finding.message, rule.source))
+            build = functools.partial(
+                ScoreItem,
+                criterion=rule.id,
+                points=points,
+                reason=finding.message,
+                source=rule.source,
+            )
+            items.append(_ITEMS.get(rule, (points, finding.message), build))
         return items
 
 
-@functools.lru_cache(maxsize=20_000)
-def _item(criterion: str, points: float, reason: str, source: Source) -> ScoreItem:
-    # The same criterion, points and reason recur in almost every evaluation: build each once.
-    return ScoreItem(criterion=criterion, points=points, reason=reason, source=source)
+# The same criterion, points and reason recur in almost every evaluation: each built once.
+_ITEMS: SharedByIdentity[ScoreItem] = SharedByIdentity()
 
 
 @hookimpl

@@ -6,7 +6,7 @@ import functools
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from fourules.inputs import parse_application
 from fourules.plugins import PluginManager, get_plugin_manager
 from fourules.policy import POLICY_FILE, Effect, Policy, Source, Status, load_policy_file
 from fourules.scoring import ScoreItem, Scorer, ScorerError, checked_items
+from fourules.sharing import SharedByIdentity
 from fourules.text import LANGS, Lang, LocalText, format_sek
 
 Outcome = Literal["eligible", "undetermined", "ineligible"]
@@ -99,6 +100,8 @@ class LoadedPolicy:
     messages: Mapping[tuple[int, int, Lang], Template]
     static: Mapping[tuple[int, int, Lang], Finding]
     """Findings whose message uses no field of the application: built once, shared (frozen)."""
+    dynamic: SharedByIdentity[Finding] = field(default_factory=SharedByIdentity)
+    """Findings with the application's values: many repeat ("Sökande: Farsta."), so shared."""
 
 
 class Evaluator:
@@ -285,7 +288,11 @@ class Evaluator:
         for r, b in fired:
             branch = policy.rules[r].branches[b]
             static = loaded.static.get((r, b, lang))
-            findings.append(static or _finding(policy, r, b, messages[r, b]))
+            if static is None:
+                message = messages[r, b]
+                build = functools.partial(_finding, policy, r, b, message)
+                static = loaded.dynamic.get(loaded, (r, b, message), build)
+            findings.append(static)
             if branch.outcome:
                 effects.add(branch.outcome)
             if branch.grant_limit:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from fourules.policy import Source
+from fourules.sharing import SharedByIdentity
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
@@ -74,8 +74,9 @@ def checked_items(scorer: Scorer, plugin: str, items: object) -> list[ScoreItem]
     return [_named(item, scorer.name) for item in items]
 
 
-@functools.lru_cache(maxsize=20_000)
 def _named(item: ScoreItem, scorer: str) -> ScoreItem:
-    """The item with its scorer's name; items repeat from one evaluation to the next, and a
-    frozen item can be shared, so each distinct one is built once."""
-    return item.model_copy(update={"scorer": scorer})
+    return _NAMED.get(item, scorer, lambda: item.model_copy(update={"scorer": scorer}))
+
+
+# A scorer that returns the same (frozen) item again gets the same named item back.
+_NAMED: SharedByIdentity[ScoreItem] = SharedByIdentity()

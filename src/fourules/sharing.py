@@ -1,0 +1,32 @@
+"""Sharing frozen results between evaluations: most findings, score items and applicants of
+a round repeat, and an immutable object can serve every evaluation that needs it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class SharedByIdentity(Generic[V]):
+    """Values built from an object (and a few plain keys), reused while that object lives.
+
+    Keyed by the object's identity, which is cheaper than hashing a pydantic model; the
+    entry keeps the object itself, so an id is never mistaken for a later object's. Bounded:
+    past `limit` entries it starts over, so memory stays flat in a long-running service.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._entries: dict[tuple[int, Hashable], tuple[object, V]] = {}
+        self._limit = limit
+
+    def get(self, owner: object, key: Hashable, build: Callable[[], V]) -> V:
+        entry = self._entries.get((id(owner), key))
+        if entry is not None and entry[0] is owner:
+            return entry[1]
+        value = build()
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[(id(owner), key)] = (owner, value)
+        return value
