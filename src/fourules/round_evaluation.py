@@ -122,6 +122,8 @@ def gc_paused() -> Iterator[None]:
 PARALLEL_FROM = 2000
 """Rounds of at least this many applications are prepared in a second process."""
 CHUNK = 250
+OWN_SHARE = 0.25
+"""The share of a large round this process evaluates in full while the worker prepares the rest."""
 
 _JOB: tuple[list[RoundEntry], Evaluator, str, Lang] | None = None  # what a forked worker prepares
 
@@ -163,9 +165,9 @@ def _evaluate_all(
         stream = progress(apps) if progress else apps
         return {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in stream}
     # Preparing (engine and messages) is about two thirds of an evaluation, assembling the
-    # rest: this process evaluates the first quarter in full while the worker prepares the
-    # other three quarters, then assembles them as they arrive, so both finish together.
-    split = len(apps) // 4
+    # rest: this process evaluates its share in full while the worker prepares the others,
+    # then assembles them as they arrive, so both finish at about the same time.
+    split = int(len(apps) * OWN_SHARE)
     first, rest = apps[:split], apps[split:]
     _JOB = (rest, evaluator, year, lang)
     try:
