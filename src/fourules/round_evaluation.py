@@ -214,8 +214,11 @@ def counted(round_: Round, evaluations: dict[str, Evaluation]) -> list[Counted]:
     ]
 
 
+_NOT_A_WORD = re.compile(r"[\W_]+")
+
+
 def _title_key(text: str) -> str:
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+    return _NOT_A_WORD.sub(" ", text.casefold()).strip()
 
 
 def find_duplicates(
