@@ -457,3 +457,12 @@ print("same")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "same"
+
+
+def test_duplicates_read_the_same_whatever_the_order(evaluator: Evaluator) -> None:
+    base = {"kind": "study_trip", "applicants": ["Farsta"], "requested_sek": 1000}
+    apps = [{**base, "id": "B", "title": "resa till Oslo!"}, {**base, "id": "A", "title": "Resa till Oslo"}]
+    one = evaluate_round(Round.model_validate({"applications": apps}), "2018", evaluator)
+    other = evaluate_round(Round.model_validate({"applications": apps[::-1]}), "2018", evaluator)
+    assert [d.applications for d in one.duplicates] == [["A", "B"]]
+    assert to_json(one) == to_json(other)

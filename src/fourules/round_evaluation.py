@@ -229,16 +229,17 @@ def find_duplicates(
     for app in round_.applications:
         groups[(app.kind, _title_key(app.title))].append(app)
     found = []
-    for (_, title), apps in sorted(groups.items()):
-        if len(apps) < 2 or not title:
-            continue
+    candidates = sorted((key, apps) for key, apps in groups.items() if len(apps) > 1 and key[1])
+    for _, group in candidates:
+        # In id order, so the reason quotes the same title whatever the round's order.
+        apps = sorted(group, key=lambda a: natural_key(a.id))
         admins = [
             {x.administration for x in evaluations[a.id].applicants if x.administration}
             for a in apps
         ]
         shared = set.intersection(*admins)
         if shared:
-            ids = sorted((a.id for a in apps), key=natural_key)
+            ids = [a.id for a in apps]
             found.append(
                 Duplicate(
                     applications=ids,
