@@ -6,8 +6,6 @@ source on each side (`diff_policies`), what the change does to real applications
 from __future__ import annotations
 
 import multiprocessing
-import os
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -21,7 +19,7 @@ from fourules.errors import InputError
 from fourules.evaluation import Evaluation, Evaluator, PolicyRef
 from fourules.policy import Policy, Rule, Source
 from fourules.round import Round, natural_key
-from fourules.round_evaluation import gc_paused
+from fourules.round_evaluation import gc_paused, worker_pays
 from fourules.text import Lang
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -312,12 +310,7 @@ def _decide_both(
     (a large replay, more than one core, no other thread that forking could upset)."""
     global _JOB
     if parallel is None:
-        parallel = (
-            len(apps) >= PARALLEL_FROM
-            and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods()
-        )
+        parallel = worker_pays(len(apps), PARALLEL_FROM)
     _JOB = (apps, evaluator, lang)
     try:
         if parallel:

@@ -135,16 +135,21 @@ def _prepare_chunk(start: int) -> list[Prepared]:
         return [evaluator.prepare(app, year, lang) for app in apps[start : start + CHUNK]]
 
 
+def worker_pays(size: int, threshold: int) -> bool:
+    """Whether forking a worker process is worth it and safe: a large job, more than one
+    core, and no other thread running (a fork copies locks other threads may hold)."""
+    return (
+        size >= threshold
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
 def _parallel_ok(size: int, progress: Progress | None, parallel: bool | None) -> bool:
     if parallel is not None:
         return parallel
-    return (
-        size >= PARALLEL_FROM
-        and progress is None
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1  # forking beside other threads is not safe
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    return progress is None and worker_pays(size, PARALLEL_FROM)
 
 
 def _evaluate_all(
