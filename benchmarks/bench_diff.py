@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import applications  # noqa: E402
+from generate import applications
 
-from fourules import Evaluator, get_plugin_manager  # noqa: E402
-from fourules.policy_diff import diff_policies, find_witnesses, replay  # noqa: E402
-from fourules.round import Round  # noqa: E402
+from fourules import Evaluator, get_plugin_manager
+from fourules.policy_diff import diff_policies, find_witnesses, replay
+from fourules.round import Round
 
 
 def main() -> None:

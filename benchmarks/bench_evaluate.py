@@ -20,12 +20,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import applications  # noqa: E402
+from generate import applications
 
-from fourules import Evaluator, get_plugin_manager  # noqa: E402
-from fourules.engine import oracle_fire  # noqa: E402
-from fourules.facts import derive  # noqa: E402
-from fourules.inputs import parse_application  # noqa: E402
+from fourules import Evaluator, get_plugin_manager
+from fourules.engine import oracle_fire
+from fourules.inputs import parse_application
 
 ROOT = Path(__file__).parents[1]
 

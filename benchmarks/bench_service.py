@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import applications  # noqa: E402
+from generate import applications
 
 
 def _free_port() -> int:

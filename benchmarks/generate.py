@@ -6,6 +6,8 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+import fourules
+
 NAMES = [
     "Rinkeby-Kista",
     "Spånga-Tensta sdf",
@@ -24,19 +26,12 @@ NAMES = [
     "Hägersten-Älvsjö",
     "Socialförvaltningen, enheten för hemlösa",
 ]
-CRITERIA = [
-    "novelty",
-    "strategic_value",
-    "research_connection",
-    "early_support",
-    "client_centred",
-    "coordination",
-]
 WINDOWS = {"2018": (date(2017, 8, 1), 150), "2024": (date(2023, 4, 1), 190)}
 
 
 def application(rng: random.Random, ident: str, year: str) -> dict[str, Any]:
     kind = rng.choice(["project", "project", "study_trip"])
+    criteria = list(fourules.load_policy(year).vocabulary.assessed[kind])
     start, days = WINDOWS[year]
     app: dict[str, Any] = {
         "id": ident,
@@ -52,7 +47,7 @@ def application(rng: random.Random, ident: str, year: str) -> dict[str, Any]:
         ),
         "submitted": (start + timedelta(days=rng.randrange(days))).isoformat(),
         "assessment": {
-            c: rng.choice([True, True, False, None]) for c in rng.sample(CRITERIA, rng.randrange(7))
+            c: rng.choice([True, True, False, None]) for c in rng.sample(criteria, rng.randrange(len(criteria) + 1))
         },
         "gender_analysis": rng.choice([True, False, None]),
     }

@@ -1,67 +1,67 @@
-"""The decisions' concrete cases, as data (tests/cases/*.yaml), run by one parametrised test."""
+"""Every year folder's cases (`policies/<year>/cases.yaml`), run by one parametrised test."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from fourules import Evaluator
+from fourules.cases import Cases, load_cases, run_case
+from fourules.testing import boundaries
+from fourules.vocabulary import Vocabulary, base_application
+from tests.years import _EVALUATOR, POLICIES, YEARS
 
-CASES_DIR = Path(__file__).parent / "cases"
-
-
-def _load() -> list[Any]:
-    out = []
-    for file in sorted(CASES_DIR.glob("*.yaml")):
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-        for case in data["cases"]:
-            kind = case.get("kind", "project")
-            application = {**data["defaults"][kind], **case["application"]}
-            out.append(pytest.param(data["year"], application, case, id=case["name"]))
-    return out
-
-
-CASES = _load()
+FOLDERS: dict[str, Path] = {year: path.parent for year, path in _EVALUATOR.policy_paths().items()}
+CASES: dict[str, Cases] = {
+    year: cases for year in YEARS if (cases := load_cases(FOLDERS[year])) is not None
+}
+PARAMS = [
+    pytest.param(year, i, id=f"{year}: {case.name}")
+    for year, cases in CASES.items()
+    for i, case in enumerate(cases.cases)
+]
 
 
-def test_enough_cases_cover_both_years() -> None:
-    years = [p.values[0] for p in CASES]
-    assert len(CASES) >= 30
-    assert years.count("2018") >= 15 and years.count("2024") >= 15
+def test_every_year_has_cases() -> None:
+    assert set(CASES) == set(YEARS)
+    for year, cases in CASES.items():
+        assert len(cases.cases) >= 15, year
 
 
-@pytest.mark.parametrize(("year", "application", "case"), CASES)
-def test_case(
-    evaluator: Evaluator, year: str, application: dict[str, Any], case: dict[str, Any]
-) -> None:
-    result = evaluator.evaluate(application, year)
-    assert result.outcome == case["outcome"]
-    assert result.max_grant_sek == case["max_grant_sek"]
-    by_rule = {f.rule: f for f in result.findings}
-    for rule, status in case.get("findings", {}).items():
-        assert by_rule[rule].status == status, by_rule[rule].message
-    for rule, text in case.get("message_contains", {}).items():
-        assert text in by_rule[rule].message
-    if "score" in case:
-        assert result.score == case["score"]
-    if "applicants" in case:
-        assert [a.administration for a in result.applicants] == case["applicants"]
+@pytest.mark.parametrize(("year", "index"), PARAMS)
+def test_case(evaluator: Evaluator, year: str, index: int) -> None:
+    cases = CASES[year]
+    result = run_case(cases, cases.cases[index], evaluator, year)
+    assert result.passed, result.problems
 
 
-def test_every_rule_of_both_years_is_exercised_by_a_case(evaluator: Evaluator) -> None:
-    fired: dict[str, set[str]] = {"2018": set(), "2024": set()}
-    for param in CASES:
-        year, application, _ = param.values
-        for f in evaluator.evaluate(application, year).findings:
-            fired[year].add(f"{f.rule}:{f.status}")
-    for year, seen in fired.items():
-        rules = {r.id for r in evaluator.load_policy(year).rules}
-        assert rules == {s.split(":")[0] for s in seen}
-        # Every rule that can fail has a case where it fails. Both years fund both kinds,
-        # so kind.funded cannot fail through the application contract.
-        for rule in evaluator.load_policy(year).rules:
-            if any(b.status == "fail" for b in rule.branches) and rule.id != "kind.funded":
-                assert f"{rule.id}:fail" in seen, (year, rule.id)
+def _reachable_failures(evaluator: Evaluator, year: str) -> set[str]:
+    """Rules some application can make fail: tried on every boundary application."""
+    policy = POLICIES[year]
+    bounds = boundaries(policy)
+    vocabulary: Vocabulary = policy.vocabulary
+    failing: set[str] = set()
+    for kind in ("project", "study_trip"):
+        base = base_application(kind, bounds)
+        for name in vocabulary.facts:
+            for app in [base, *vocabulary.variations(name, base, bounds)]:
+                for f in evaluator.evaluate(app, year).findings:
+                    if f.status == "fail":
+                        failing.add(f.rule)
+    return failing
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_rule_is_exercised_by_a_case(evaluator: Evaluator, year: str) -> None:
+    """Every rule reports in some case, and every rule an application can make fail has a
+    case where it fails."""
+    cases = CASES[year]
+    seen: set[str] = set()
+    for case in cases.cases:
+        for f in evaluator.evaluate(cases.application(case), year).findings:
+            seen.add(f"{f.rule}:{f.status}")
+    policy = POLICIES[year]
+    assert {r.id for r in policy.rules} == {s.split(":")[0] for s in seen}
+    for rule in sorted(_reachable_failures(evaluator, year)):
+        assert f"{rule}:fail" in seen, (year, rule)

@@ -129,6 +129,16 @@ BAD_INPUTS = [
         "assessment.novelty",
     ),
     (
+        "a criterion the year does not declare",
+        json.dumps({**GOOD, "assessment": {"novelty": True}}).encode(),
+        "assessment.novelty: är inget kriterium i utlysningen 2018; tillåtet: strategic_value, research_connection",
+    ),
+    (
+        "a misspelt criterion",
+        json.dumps({**GOOD, "assessment": {"strategic_valeu": True}}).encode(),
+        "menade du strategic_value?",
+    ),
+    (
         "bad item in a list",
         json.dumps([GOOD, {**GOOD, "applicants": []}]).encode(),
         "[1].applicants",
@@ -156,6 +166,8 @@ def test_bad_input_exits_2_with_a_clear_message(
         (["evaluate", "-", "--year", "1999"], "1999"),
         (["show", "1999"], "2018, 2024"),
         (["schema", "nothing"], "application"),
+        (["schema", "application", "--year", "1999"], "1999"),
+        (["schema", "evaluation", "--year", "2018"], "same every year"),
         (["--lang", "fi", "policies"], "sv or en"),
     ],
 )
@@ -197,3 +209,24 @@ def test_installed_entry_point_and_module() -> None:
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("fourules ")
+
+
+def test_a_criterion_of_the_other_kind_is_named_as_such() -> None:
+    trip = {**GOOD, "kind": "study_trip", "assessment": {"novelty": True}}
+    code, out, err = run("evaluate", "-", "--year", "2024", "--lang", "en", input=json.dumps(trip))
+    assert code == 2 and out == ""
+    assert "assessment.novelty: applies only to local development projects in the 2024 call" in err
+    assert "no criteria are assessed for study trips" in err
+
+
+def test_schema_of_a_year_lists_its_criteria() -> None:
+    code, out, _ = run("schema", "application", "--year", "2024")
+    assert code == 0
+    project = json.loads(out)["$defs"]["ProjectApplication"]["properties"]["assessment"]
+    assert list(project["properties"]) == [
+        "novelty",
+        "strategic_value",
+        "early_support",
+        "client_centred",
+        "coordination",
+    ]

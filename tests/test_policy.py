@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 import shutil
-import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,56 +12,23 @@ import yaml
 from fourules import Evaluator, PolicyError, get_plugin_manager, hookimpl
 from fourules.default_policies import builtin_policy_dir
 from fourules.policy import load_policy_file
-from tests.strategies import YEARS
+from fourules.quotes import FOUND, match, plain, sources
+from tests.years import YEARS
 
 POLICIES = builtin_policy_dir()
-
-
-def _plain(text: str) -> str:
-    """Letters and digits only, no diacritics: the OCR scan of 2024 lost them."""
-    text = re.sub(r"<[^>]+>", " ", text)  # the 2018 tables are HTML
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
-
-
-def _found(quote: str, document: str) -> float:
-    """How well the quote matches the document where it matches best (1.0 = exactly)."""
-    q, d = _plain(quote), _plain(document)
-    if q in d:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, d, q, autojunk=False)
-    block = matcher.find_longest_match(0, len(d), 0, len(q))
-    start = max(0, block.a - block.b)
-    window = d[start : start + len(q) + 10]
-    # Numbers are the rules' substance: an OCR-tolerant match must still have every one.
-    if not set(re.findall(r"\d+", q)) <= set(re.findall(r"\d+", window)):
-        return 0.0
-    return difflib.SequenceMatcher(None, window, q, autojunk=False).ratio()
 
 
 def test_a_changed_number_is_not_found() -> None:
     document = (POLICIES / "2024" / "document.txt").read_text(encoding="utf-8")
     assert (
-        _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.", document)
-        > 0.85
+        match("Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.", document)
+        >= FOUND
     )
     assert (
-        _found("Ett lokalt utvecklingsprojekt kan maximalt beviljas 750 000 kr per år.", document)
+        match("Ett lokalt utvecklingsprojekt kan maximalt beviljas 750 000 kr per år.", document)
         == 0.0
     )
-    assert _found("Utlysningen för 2024 års medel föreslås öppna den 3 maj 2023", document) == 0.0
-
-
-def _sources(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        if "quote" in node and "section" in node:
-            yield node
-        for value in node.values():
-            yield from _sources(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _sources(value)
+    assert match("Utlysningen för 2024 års medel föreslås öppna den 3 maj 2023", document) == 0.0
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -80,16 +43,16 @@ def test_policy_loads_and_names_its_year(evaluator: Evaluator, year: str) -> Non
 def test_every_quote_is_in_its_document(evaluator: Evaluator, year: str) -> None:
     policy = evaluator.load_policy(year)
     document = (POLICIES / year / (policy.document.file or "")).read_text(encoding="utf-8")
-    sources = list(_sources(policy.model_dump(mode="json")))
-    assert len(sources) >= len(policy.rules)
-    for source in sources:
+    found = [source for _, source in sources(policy.model_dump(mode="json"))]
+    assert len(found) >= len(policy.rules)
+    for source in found:
         assert source["document"] == policy.document.title
         assert source["section"] and source["quote"]
         assert (
-            _plain(source["section"]) in _plain(document)
-            or _found(source["section"], document) > 0.85
+            plain(source["section"]) in plain(document)
+            or match(source["section"], document) >= FOUND
         ), source
-        assert _found(source["quote"], document) > 0.85, source["quote"]
+        assert match(source["quote"], document) >= FOUND, source["quote"]
         # "a short quote (a sentence at most)"
         assert source["quote"].rstrip(".").count(". ") == 0, source["quote"]
 
@@ -114,6 +77,7 @@ def test_policies_are_shipped_as_folders_with_their_documents() -> None:
     for year in YEARS:
         assert (POLICIES / year / "policy.yaml").is_file()
         assert (POLICIES / year / "document.txt").is_file()
+        assert (POLICIES / year / "cases.yaml").is_file()
 
 
 # --- broken policies ---------------------------------------------------------------------------
@@ -205,3 +169,36 @@ def test_adding_a_year_is_adding_a_folder(tmp_path: Path) -> None:
         "requested_sek": 1,
     }
     assert ev.evaluate(app, "2099").policy.id == "2099"
+
+
+def test_every_shared_fact_and_placeholder_is_documented() -> None:
+    """docs/policies.md is where a policy owner learns the vocabulary: it must be complete."""
+    from fourules.vocabulary import FACTS
+
+    docs = (Path(__file__).parents[1] / "docs" / "policies.md").read_text(encoding="utf-8")
+    for fact in FACTS:
+        assert f"| `{fact.name}` |" in docs, fact.name
+        if fact.placeholder:
+            assert f"`{fact.placeholder}`" in docs, fact.placeholder
+
+
+def test_a_criterion_id_may_be_declared_once(tmp_path: Path) -> None:
+    def repeat(d: Any) -> None:
+        crits = [r for r in d["rules"] if "criterion" in r]
+        crits[1]["criterion"]["id"] = crits[0]["criterion"]["id"]
+
+    with pytest.raises(PolicyError, match="criterion ids must be unique"):
+        load_policy_file(_broken(tmp_path, repeat))
+
+
+def test_the_vocabulary_follows_the_declared_criteria(evaluator: Evaluator) -> None:
+    vocabulary = evaluator.load_policy("2024").vocabulary
+    assert vocabulary.assessed["project"] == (
+        "novelty",
+        "strategic_value",
+        "early_support",
+        "client_centred",
+        "coordination",
+    )
+    assert vocabulary.assessed["study_trip"] == ()  # climate-smart travel is derived, not assessed
+    assert "crit_novelty" in vocabulary.fields and "crit_climate_smart_travel" not in vocabulary.fields

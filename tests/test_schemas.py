@@ -30,3 +30,28 @@ def test_schemas_validate_real_documents(evaluator: Evaluator) -> None:
     jsonschema.validate(evaluator.load_policy("2024").model_dump(mode="json"), schema_of("policy"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**app, "requested_sek": -1}, schema_of("application"))
+
+
+def test_a_years_schema_accepts_exactly_its_criteria() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from tests.years import POLICIES
+
+    app = {"id": "x", "kind": "project", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
+    schema_2018, schema_2024 = (schema_of("application", POLICIES[y]) for y in ("2018", "2024"))
+    assert schema_2024["$id"] == "fourules:application:2024"
+    jsonschema.validate({**app, "assessment": {"novelty": True}}, schema_2024)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**app, "assessment": {"novelty": True}}, schema_2018)
+    trip = {**app, "kind": "study_trip"}
+    with pytest.raises(jsonschema.ValidationError):  # 2024 assesses no criterion for trips
+        jsonschema.validate({**trip, "assessment": {"novelty": True}}, schema_2024)
+    jsonschema.validate({**trip, "assessment": {"research_connection": None}}, schema_2018)
+    # Every year's schema says what its evaluation says: each declared criterion is accepted.
+    for policy in POLICIES.values():
+        schema = schema_of("application", policy)
+        for kind in ("project", "study_trip"):
+            for criterion in policy.vocabulary.assessed[kind]:
+                jsonschema.validate({**app, "kind": kind, "assessment": {criterion: False}}, schema)
+        schema_of("round", policy)  # rounds hold applications: the same narrowing
+    with pytest.raises(ValueError, match="same every year"):
+        schema_of("evaluation", POLICIES["2018"])

@@ -20,17 +20,8 @@ from pydantic import (
 Kind = Literal["project", "study_trip"]
 KINDS: tuple[Kind, ...] = ("project", "study_trip")
 
-CriterionId = Literal[
-    "novelty",
-    "strategic_value",
-    "research_connection",
-    "early_support",
-    "client_centred",
-    "coordination",
-]
-CRITERION_IDS: tuple[str, ...] = CriterionId.__args__  # type: ignore[attr-defined]
-
 TravelMode = Literal["train", "bus", "boat", "car", "flight"]
+TRAVEL_MODES: tuple[TravelMode, ...] = ("train", "bus", "boat", "car", "flight")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -74,9 +65,13 @@ class _ApplicationBase(BaseModel):
         description="Requested amount in kronor, or null when the application does not state it."
     )
     submitted: IsoDate | None = Field(default=None, description="Submission date (ISO).")
-    assessment: dict[CriterionId, StrictBool | None] = Field(
+    assessment: dict[str, StrictBool | None] = Field(
         default_factory=dict,
-        description="An assessor's judgement per criterion: true, false, or null (not assessed).",
+        description=(
+            "An assessor's judgement per criterion: true, false, or null (not assessed). The "
+            "criterion ids are those the year's policy declares (`fourules show YEAR`); an "
+            "evaluation refuses any other."
+        ),
     )
     gender_analysis: StrictBool | None = Field(
         default=None, description="Whether the application contains a gender equality analysis."

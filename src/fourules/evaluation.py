@@ -17,13 +17,13 @@ from fourules.administrations import AdministrationIndex, Resolution
 from fourules.application import ProjectApplication, StudyTripApplication
 from fourules.engine import DurableEngine, compile_clauses, oracle_fire
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
-from fourules.facts import Facts, derive
 from fourules.inputs import parse_application
 from fourules.plugins import PluginManager, get_plugin_manager
 from fourules.policy import POLICY_FILE, Effect, Policy, Source, Status, load_policy_file
 from fourules.scoring import ScoreItem, Scorer, ScorerError, checked_items
 from fourules.sharing import SharedByIdentity
-from fourules.text import LANGS, Lang, LocalText, format_sek
+from fourules.text import LANGS, NOT_STATED, Lang, LocalText, format_sek
+from fourules.vocabulary import Facts, Vocabulary
 
 Outcome = Literal["eligible", "undetermined", "ineligible"]
 EngineName = Literal["durable-rules", "oracle"]
@@ -80,12 +80,7 @@ class Evaluation(_Result):
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_KIND_NAME = {
-    "project": LocalText(sv="lokala utvecklingsprojekt", en="local development projects"),
-    "study_trip": LocalText(sv="studieresor", en="study trips"),
-}
 L = LocalText
-_NOT_STATED = LocalText(sv="inte angivet", en="not stated")
 
 
 @dataclass(frozen=True)
@@ -226,7 +221,9 @@ class Evaluator:
             raise InputError(L(sv="ange sv eller en", en="use sv or en"), "lang")
         loaded = self.loaded(year)
         app = parse_application(application, where=where)
-        facts = derive(app, loaded.index)
+        vocabulary = loaded.policy.vocabulary
+        vocabulary.check_assessment(app, loaded.policy.id, where)
+        facts = vocabulary.derive(app, loaded.index)
         return self._result(loaded, app, facts, self._decide(loaded, facts), lang, scorers)
 
     def prepare(
@@ -235,7 +232,11 @@ class Evaluator:
         """The engine's decision and the messages that depend on the application: the part of
         an evaluation a worker process can do, sending back only plain values."""
         loaded = self.loaded(year)
-        facts = derive(application, loaded.index)
+        vocabulary = loaded.policy.vocabulary
+        vocabulary.check_assessment(
+            application, loaded.policy.id, f"application (id {application.id})"
+        )
+        facts = vocabulary.derive(application, loaded.index)
         fired = self._decide(loaded, facts)
         return fired, _dynamic_messages(loaded, application, facts, fired, lang)
 
@@ -378,9 +379,9 @@ def _dynamic_messages(
     fired: Sequence[tuple[int, int]],
     lang: Lang,
 ) -> dict[tuple[int, int], str]:
-    context = _MessageContext(app, facts, lang)
+    vocabulary = loaded.policy.vocabulary
     return {
-        (r, b): context.render(loaded.messages[r, b, lang])
+        (r, b): _render(loaded.messages[r, b, lang], vocabulary, app, facts, lang)
         for r, b in fired
         if (r, b, lang) not in loaded.static
     }
@@ -432,48 +433,21 @@ def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
     """A parameter as a person reads it: '750 000 kr', '2017-09-04', 'inte angivet'."""
     p = policy.parameters[name]
     if p.value is None:
-        return _NOT_STATED.get(lang)
+        return NOT_STATED.get(lang)
     if isinstance(p.value, date):
         return p.value.isoformat()
     return format_sek(p.value) if p.unit == "SEK" else str(p.value)
 
 
-class _MessageContext:
-    """Fills a message's {field} placeholders from the application."""
-
-    def __init__(
-        self, app: ProjectApplication | StudyTripApplication, facts: Facts, lang: Lang
-    ) -> None:
-        self.app, self.facts, self.lang = app, facts, lang
-
-    def render(self, template: Template) -> str:
-        return "".join(self.value(text) if field else text for field, text in template)
-
-    def value(self, name: str) -> str:
-        app, lang = self.app, self.lang
-        if name == "requested_sek":
-            return (
-                _NOT_STATED.get(lang)
-                if app.requested_sek is None
-                else format_sek(app.requested_sek)
-            )
-        if name == "submitted":
-            return app.submitted.isoformat() if app.submitted else _NOT_STATED.get(lang)
-        if name == "project_year":
-            return str(getattr(app, "project_year", ""))
-        if name == "kind_name":
-            return _KIND_NAME[app.kind].get(lang)
-        if name == "districts":
-            return str(self.facts.fact.get("districts", 0))
-        if name == "administrations":
-            names = (r.administration.name for r in self.facts.applicants if r.administration)
-            return ", ".join(dict.fromkeys(names))
-        if name == "unrecognised":
-            return "; ".join(
-                f"”{r.as_written}” ({r.hint.get(lang) if r.hint else ''})"
-                for r in self.facts.applicants
-                if r.administration is None
-            )
-        if name == "travel_modes_list":
-            return ", ".join(getattr(app, "travel_modes", None) or [])
-        raise KeyError(name)  # policy validation admits only the names above
+def _render(
+    template: Template,
+    vocabulary: Vocabulary,
+    app: ProjectApplication | StudyTripApplication,
+    facts: Facts,
+    lang: Lang,
+) -> str:
+    """A message with its {placeholders} filled from the application (policy validation
+    admits only placeholders the vocabulary declares)."""
+    return "".join(
+        vocabulary.render(text, app, facts, lang) if field else text for field, text in template
+    )

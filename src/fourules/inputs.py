@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from fourules.application import (
     APPLICATION_ADAPTER,
-    CRITERION_IDS,
     KINDS,
     ProjectApplication,
     StudyTripApplication,
@@ -46,8 +45,8 @@ ACCEPTED: dict[str, LocalText] = {
         sv="ett heltal ≥ 1 (bara för projekt)", en="a whole number ≥ 1 (projects only)"
     ),
     "assessment": L(
-        sv="true, false eller null per kriterium: " + ", ".join(CRITERION_IDS),
-        en="true, false or null per criterion: " + ", ".join(CRITERION_IDS),
+        sv="true, false eller null per kriterium som årets policy anger (fourules show ÅR)",
+        en="true, false or null per criterion the year's policy declares (fourules show YEAR)",
     ),
     "gender_analysis": L(sv="true, false eller null", en="true, false or null"),
     "travel_modes": L(
@@ -91,7 +90,6 @@ _KIND_ONLY = {
     "travel_modes": _ONLY_TRIPS,
     "destination": _ONLY_TRIPS,
 }
-_UNKNOWN_CRITERION = L(sv="är inget känt kriterium", en="is not a known criterion")
 
 
 def _both(build: Any) -> LocalText:
@@ -178,8 +176,6 @@ def describe(
     path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
     if etype == "value_error":
         problem = _VALUE_ERROR.get(field, _BLANK)
-    elif etype == "literal_error" and err["loc"][-1:] == ("[key]",):
-        problem = _UNKNOWN_CRITERION
     else:
         problem = _PROBLEM.get(etype, L(sv=err["msg"], en=err["msg"]))
     shown = json.dumps(value, ensure_ascii=False, default=str)

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 from fourules.application import KINDS, Kind
 from fourules.conditions import Condition, FieldKind, Scalar, parse
 from fourules.errors import PolicyError
-from fourules.facts import FACT_FIELDS, MESSAGE_FIELDS, date_number
 from fourules.text import LocalText
+from fourules.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 
 POLICY_FILE = "policy.yaml"
 # libyaml's loader, where PyYAML was built with it, is ten times faster: it is cold start.
@@ -127,8 +127,22 @@ class Branch(_Model):
 
 
 class Criterion(_Model):
+    """A rule that decides a criterion: mandatory (it can make an application ineligible or
+    undetermined) or priority (it weighs in the ranking)."""
+
+    id: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="The criterion's id; an application's `assessment` names it.",
+    )
     type: Literal["mandatory", "priority"]
     weight: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    assessed: bool = Field(
+        default=True,
+        description=(
+            "Judged by an assessor and given in the application's `assessment` (read by "
+            "conditions as crit_<id>); false when the rule derives it from other facts."
+        ),
+    )
 
     @model_validator(mode="after")
     def _weight_for_priority(self) -> Criterion:
@@ -184,6 +198,22 @@ class Policy(_Model):
             return "date", date_number(p.value)
         return "int", p.value
 
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The facts this policy's conditions may read: the shared ones, and one per assessed
+        criterion."""
+        return Vocabulary(
+            [
+                AssessedCriterion(rule.criterion.id, rule.title, tuple(rule.applies_to or KINDS))
+                for rule in self.rules
+                if rule.criterion is not None and rule.criterion.assessed
+            ]
+        )
+
+    def boundaries(self) -> Boundaries:
+        """Where this policy's outcomes can turn (see `boundaries_of`)."""
+        return boundaries_of([self])
+
     def conditions(self) -> Iterator[tuple[int, int, Condition | None]]:
         """Each branch's own `when`, parsed: (rule index, branch index, condition or None)."""
         for r, rule in enumerate(self.rules):
@@ -192,7 +222,9 @@ class Policy(_Model):
                 cond = (
                     None
                     if branch.when is None
-                    else parse(branch.when, fields=FACT_FIELDS, param=self.param, where=where)
+                    else parse(
+                        branch.when, fields=self.vocabulary.fields, param=self.param, where=where
+                    )
                 )
                 yield r, b, cond
 
@@ -202,6 +234,10 @@ class Policy(_Model):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"rule ids must be unique; repeated: {', '.join(dupes)}")
+        criteria = [rule.criterion.id for rule in self.rules if rule.criterion]
+        repeated = sorted({c for c in criteria if criteria.count(c) > 1})
+        if repeated:
+            raise ValueError(f"criterion ids must be unique; repeated: {', '.join(repeated)}")
         admin_ids = [a.id for a in self.administrations.members]
         if len(set(admin_ids)) != len(admin_ids):
             raise ValueError("administration ids must be unique")
@@ -224,16 +260,47 @@ class Policy(_Model):
                         if name.startswith("$"):
                             if name[1:] not in self.parameters:
                                 raise ValueError(f"{where}.message: unknown parameter {{{name}}}")
-                        elif name not in MESSAGE_FIELDS:
+                        elif name not in self.vocabulary.placeholders:
                             raise ValueError(
                                 f"{where}.message: unknown placeholder {{{name}}}; "
-                                f"known: {', '.join(sorted(MESSAGE_FIELDS))}"
+                                f"known: {', '.join(sorted(self.vocabulary.placeholders))}"
                             )
         for kinds in (rule.applies_to for rule in self.rules):
             if kinds is not None and not set(kinds) <= set(KINDS):
                 raise ValueError(f"applies_to takes {', '.join(KINDS)}")
         list(self.conditions())  # every condition parses
         return self
+
+
+def boundaries_of(policies: list[Policy]) -> Boundaries:
+    """The constants the policies compare facts with, the names they know and the criteria
+    they assess: what witnesses, lint and generated tests vary applications across."""
+
+    def stated(unit: str) -> list[Any]:
+        return sorted(
+            {p.value for pol in policies for p in pol.parameters.values() if p.unit == unit}
+            - {None},
+            key=str,
+        )
+
+    names: dict[str, None] = {}
+    for pol in policies:
+        adm = pol.administrations
+        names.update(dict.fromkeys(m.name for m in adm.members))
+        names.update(dict.fromkeys(f.name for f in (*adm.former, *adm.not_yet_formed)))
+    shared = [
+        {m.name for m in pol.administrations.members if m.type == "district"} for pol in policies
+    ]
+    common = set.intersection(*shared) if shared else set()
+    merged = Vocabulary.merged(*(pol.vocabulary for pol in policies))
+    return Boundaries(
+        amounts=tuple(stated("SEK")),
+        dates=tuple(stated("date")),
+        years=tuple(stated("years")),
+        names=tuple(names),
+        districts=tuple(n for n in names if n in common),
+        criteria=merged.assessed,
+    )
 
 
 def _fill_document(node: Any, title: str) -> Any:

@@ -14,13 +14,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fourules.application import CRITERION_IDS, KINDS
+from fourules.application import KINDS
 from fourules.errors import InputError
 from fourules.evaluation import Evaluation, Evaluator, PolicyRef
-from fourules.policy import Policy, Rule, Source
+from fourules.inputs import parse_application
+from fourules.policy import Policy, Rule, Source, boundaries_of
 from fourules.round import Round, natural_key
 from fourules.round_evaluation import gc_paused, worker_pays
 from fourules.text import Lang
+from fourules.vocabulary import Vocabulary, base_application
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -253,6 +255,9 @@ class ReplaySummary(_Model):
     capped_lower: int
     capped_higher: int
     score_changed: int
+    criteria_set_aside: dict[str, list[str]] = {}
+    """Per year, criteria the applications assess that the year does not declare: each year
+    reads an application without them."""
 
 
 class Replay(_Model):
@@ -299,8 +304,12 @@ _JOB: tuple[list[Any], Evaluator, Lang] | None = None  # what a forked worker ev
 def _decide_year(year: str) -> list[Decided]:
     assert _JOB is not None
     apps, evaluator, lang = _JOB
+    vocabulary = evaluator.load_policy(year).vocabulary
     with gc_paused():
-        return [Decided.of(evaluator.evaluate(app, year, lang=lang)) for app in apps]
+        return [
+            Decided.of(evaluator.evaluate(vocabulary.restrict(app), year, lang=lang))
+            for app in apps
+        ]
 
 
 def _decide_both(
@@ -370,8 +379,22 @@ def _replay(
             capped_lower=lower,
             capped_higher=higher,
             score_changed=scores,
+            criteria_set_aside={
+                pol.id: unknown
+                for pol in (pa, pb)
+                if (unknown := _undeclared(pol, round_.applications))
+            },
         ),
     )
+
+
+def _undeclared(policy: Policy, apps: Iterable[Any]) -> list[str]:
+    """The criteria the applications assess that the policy does not declare for their kind."""
+    found: dict[str, None] = {}
+    for app in apps:
+        allowed = policy.vocabulary.assessed[app.kind]
+        found.update(dict.fromkeys(k for k in app.assessment if k not in allowed))
+    return sorted(found)
 
 
 # --- witnesses --------------------------------------------------------------------------------
@@ -386,6 +409,9 @@ class Witness(_Model):
     after: Side | None = None
     rules: list[str] = []
     reason: str
+    set_aside: dict[str, list[str]] = {}
+    """Per year, criteria the application assesses that the year does not declare: that
+    year reads the application without them (`fourules evaluate` would refuse them)."""
 
 
 def _param_uses(policy: Policy) -> dict[str, set[tuple[str, str]]]:
@@ -421,85 +447,6 @@ def _rule_fields(rule: Rule | None, policy: Policy) -> set[str]:
         if policy.rules[r].id == rule.id and cond is not None:
             fields |= fields_of(cond)
     return fields
-
-
-def _base(kind: str) -> dict[str, Any]:
-    return {
-        "id": "witness",
-        "kind": kind,
-        "title": "witness",
-        "applicants": ["Farsta"],
-        "requested_sek": 1000,
-        "assessment": dict.fromkeys(CRITERION_IDS, True),
-        "gender_analysis": True,
-        **({"travel_modes": ["train"], "destination": "Göteborg"} if kind == "study_trip" else {}),
-    }
-
-
-def _variations(field: str, a: Policy, b: Policy) -> Iterator[dict[str, Any]]:
-    """Changes to a base application that move one fact field across the policies' constants."""
-
-    def constants(unit: str) -> list[Any]:
-        return sorted(
-            {
-                p.value
-                for pol in (a, b)
-                for name, p in pol.parameters.items()
-                if p.unit == unit and p.value is not None
-            },
-            key=str,
-        )
-
-    if field == "requested":
-        for cap in constants("SEK"):
-            for v in (cap - 1, cap, cap + 1):
-                yield {"requested_sek": v}
-        yield {"requested_sek": 0}
-        yield {"requested_sek": None}
-    elif field == "submitted":
-        from datetime import timedelta
-
-        for day in constants("date"):
-            for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
-                yield {"submitted": d.isoformat()}
-    elif field == "project_year":
-        top = max(
-            p.value
-            for pol in (a, b)
-            for p in pol.parameters.values()
-            if p.unit == "years" and isinstance(p.value, int)
-        )
-        for y in range(1, top + 2):
-            yield {"project_year": y}
-    elif field in ("unrecognised_applicants", "administrations", "districts"):
-        names = sorted(
-            {m.name for pol in (a, b) for m in pol.administrations.members}
-            | {
-                f.name
-                for pol in (a, b)
-                for f in (*pol.administrations.former, *pol.administrations.not_yet_formed)
-            }
-        )
-        for n in names:
-            yield {"applicants": [n]}
-        yield {"applicants": ["Farsta", "Bromma"]}
-    elif field.startswith("crit_"):
-        criterion = field.removeprefix("crit_")
-        for v in (False, None):
-            yield {"assessment": {**dict.fromkeys(CRITERION_IDS, True), criterion: v}}
-        yield {
-            "assessment": {
-                c: v for c, v in dict.fromkeys(CRITERION_IDS, True).items() if c != criterion
-            }
-        }
-    elif field == "gender_analysis":
-        yield {"gender_analysis": False}
-        yield {"gender_analysis": None}
-    elif field in ("travel_modes", "flight"):
-        yield {"travel_modes": ["flight"]}
-        yield {"travel_modes": None}
-    elif field == "kind":
-        yield {}
 
 
 def _acts_through(change: Change, a: Policy, b: Policy) -> tuple[set[str], set[str]] | None:
@@ -591,7 +538,8 @@ def find_witnesses(
                 break
             tried += 1
             try:
-                ea, eb = evaluator.evaluate(candidate, a), evaluator.evaluate(candidate, b)
+                ea = evaluator.evaluate(pa.vocabulary.restrict(candidate), a)
+                eb = evaluator.evaluate(pb.vocabulary.restrict(candidate), b)
             except InputError:  # a variation that does not fit this kind (project_year on a trip)
                 continue
             rules = _matters(sorted(relevant), Decided.of(ea), Decided.of(eb), limits)
@@ -603,6 +551,11 @@ def find_witnesses(
                     after=_side(eb),
                     rules=rules,
                     reason=f"decided differently by {', '.join(rules)}",
+                    set_aside={
+                        pol.id: unknown
+                        for pol in (pa, pb)
+                        if (unknown := _undeclared(pol, [parse_application(candidate)]))
+                    },
                 )
                 break
         if witness is None:
@@ -625,14 +578,19 @@ def _candidates(
     own = [
         v for side in (change.before, change.after) if isinstance(side, dict) for v in side.values()
     ]
+    bounds = boundaries_of([a, b])
+    vocabulary = Vocabulary.merged(a.vocabulary, b.vocabulary)
     for kind in KINDS:
-        base = _base(kind)
+        base = base_application(kind, bounds)
         yield base
         for field in sorted(fields):
-            variations = list(_variations(field, a, b))
-            first = [v for v in variations if any(_near(x, own) for x in v.values())]
-            for variation in first + [v for v in variations if v not in first]:
-                yield {**base, **variation}
+            variations = list(vocabulary.variations(field, base, bounds))
+            first = [v for v in variations if any(_near(v[k], own) for k in _changed(base, v))]
+            yield from first + [v for v in variations if v not in first]
+
+
+def _changed(base: dict[str, Any], variation: dict[str, Any]) -> list[str]:
+    return [k for k in variation if base.get(k) != variation[k] or k not in base]
 
 
 def _near(value: Any, own: list[Any]) -> bool:

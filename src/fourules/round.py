@@ -14,17 +14,13 @@ import functools
 import io
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
-from fourules.application import (
-    CRITERION_IDS,
-    Kind,
-    ProjectApplication,
-    StudyTripApplication,
-)
+from fourules.application import Kind, ProjectApplication, StudyTripApplication
 from fourules.errors import InputError
 from fourules.inputs import ACCEPTED, describe, read_json
 from fourules.text import LocalText
@@ -164,7 +160,6 @@ CSV_COLUMNS: tuple[str, ...] = (
     "travel_modes",
     "destination",
     "gender_analysis",
-    *(f"assessment.{c}" for c in CRITERION_IDS),
     "priority",
     "granted_sek",
     "rejected",
@@ -175,10 +170,14 @@ CSV_COLUMNS: tuple[str, ...] = (
     "notes",
 )
 """The columns of a round as a spreadsheet: applicants and travel modes are separated by ';',
-notes (prose, which may contain ';') by line breaks within the cell."""
+notes (prose, which may contain ';') by line breaks within the cell. Besides these, one
+column `assessment.<criterion>` per criterion assessed (after `gender_analysis`): the year's
+policy declares which criteria there are."""
+ASSESSMENT = "assessment."
+_CRITERION_COLUMN = re.compile(r"^assessment\.[a-z][a-z0-9_]*$")
 
 _INT_COLUMNS = {"requested_sek", "project_year", "priority", "granted_sek"}
-_BOOL_COLUMNS = {"gender_analysis", *(f"assessment.{c}" for c in CRITERION_IDS)}
+_BOOL_COLUMNS = {"gender_analysis"}
 _LIST_COLUMNS = {"applicants": ";", "travel_modes": ";", "notes": "\n"}
 _TRUE = {"true", "ja", "yes", "1", "sant"}
 _FALSE = {"false", "nej", "no", "0", "falskt"}
@@ -208,7 +207,7 @@ def _cell(column: str, raw: str, where: str) -> Any:
                 where,
             )
         return int(digits)
-    if column in _BOOL_COLUMNS:
+    if column in _BOOL_COLUMNS or column.startswith(ASSESSMENT):
         if not text:
             return None
         if text.casefold() in _TRUE:
@@ -237,9 +236,9 @@ def _row_to_application(
     for index, column in enumerate(columns):
         place = f"{where}:{line}:{_column_letter(index)} ({column})"
         value = _cell(column, row.get(column) or "", place)
-        if column.startswith("assessment."):
+        if column.startswith(ASSESSMENT):
             if value is not None:
-                assessment[column.removeprefix("assessment.")] = value
+                assessment[column.removeprefix(ASSESSMENT)] = value
         elif column in ("granted_sek", "rejected", "not_prioritised"):
             if value is not None:
                 decision[column] = value
@@ -256,12 +255,15 @@ def _rows_to_round(rows: list[list[str]], where: str) -> Round:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(L(sv="är tom", en="is empty"), where)
     header = [h.strip() for h in rows[0]]
-    unknown = [h for h in header if h and h not in CSV_COLUMNS]
+    unknown = [h for h in header if h and h not in CSV_COLUMNS and not _CRITERION_COLUMN.match(h)]
     if unknown:
+        accepted = ", ".join(CSV_COLUMNS)
         raise InputError(
             L(
-                sv=f"okända kolumner {', '.join(unknown)}; tillåtna: {', '.join(CSV_COLUMNS)}",
-                en=f"unknown columns {', '.join(unknown)}; accepted: {', '.join(CSV_COLUMNS)}",
+                sv=f"okända kolumner {', '.join(unknown)}; tillåtna: {accepted} "
+                "och assessment.<kriterium> per kriterium",
+                en=f"unknown columns {', '.join(unknown)}; accepted: {accepted} "
+                "and assessment.<criterion> per criterion",
             ),
             f"{where}:1",
         )
@@ -360,17 +362,28 @@ def load_round(source: bytes, name: str) -> Round:
     return _validate(read_json(source, where=name), name)
 
 
-def to_csv(round_: Round) -> str:
-    """The round as CSV with every column of CSV_COLUMNS (stated totals are not kept)."""
+def csv_columns(criteria: Iterable[str]) -> tuple[str, ...]:
+    """Every column, with one `assessment.<id>` column per criterion after gender_analysis."""
+    at = CSV_COLUMNS.index("gender_analysis") + 1
+    return (*CSV_COLUMNS[:at], *(ASSESSMENT + c for c in criteria), *CSV_COLUMNS[at:])
+
+
+def to_csv(round_: Round, criteria: Iterable[str] = ()) -> str:
+    """The round as CSV with every column of CSV_COLUMNS, and an assessment column for each
+    of `criteria` and each criterion the round assesses (stated totals are not kept)."""
+    assessed = dict.fromkeys(criteria)
+    for app in round_.applications:
+        assessed.update(dict.fromkeys(app.assessment))
+    columns = csv_columns(assessed)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for app in round_.applications:
         data = app.model_dump(mode="json")
         row = []
-        for column in CSV_COLUMNS:
-            if column.startswith("assessment."):
-                value = data["assessment"].get(column.removeprefix("assessment."))
+        for column in columns:
+            if column.startswith(ASSESSMENT):
+                value = data["assessment"].get(column.removeprefix(ASSESSMENT))
             elif column in ("granted_sek", "rejected", "not_prioritised"):
                 value = (data.get("decision") or {}).get(column)
             else:

@@ -282,6 +282,8 @@ def _evaluate_round(
     loaded = evaluator.loaded(year)
     policy = loaded.policy
     apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
+    for app in apps:  # before any work, and naming the application
+        policy.vocabulary.check_assessment(app, policy.id, f"applications (id {app.id})")
     evaluations = _evaluate_all(apps, year, evaluator, lang, scorers, progress)
     items = counted(round_, evaluations)
     book = tally(policy, items)

@@ -22,6 +22,9 @@ class LocalText(BaseModel):
         return self.sv if lang == "sv" else self.en
 
 
+NOT_STATED = LocalText(sv="inte angivet", en="not stated")
+
+
 def format_sek(amount: int) -> str:
     """750000 -> '750 000 kr', the way the decisions write amounts."""
     sign = "-" if amount < 0 else ""

@@ -216,7 +216,12 @@ def convert_command(
         round_ = load_round(raw, name)
         suffix = output.suffix.casefold()
         if suffix == ".csv":
-            text = to_csv(round_)
+            # The round's own year names the criteria an assessor may fill in.
+            ev = evaluator(ctx)
+            year = round_.year if round_.year in ev.policy_ids() else None
+            vocabulary = ev.load_policy(year).vocabulary if year else None
+            criteria = [c.id for c in vocabulary.criteria] if vocabulary else []
+            text = to_csv(round_, criteria)
         elif suffix == ".json":
             text = to_json(round_.model_dump(mode="json", exclude_defaults=True))
         else:

@@ -1,0 +1,127 @@
+"""A year's cases: the decision's concrete examples as data, beside the policy they test.
+
+`policies/<year>/cases.yaml` holds `defaults` per kind and a list of `cases`, each with a
+sentence as its name, the application (merged onto the defaults of its kind) and what the
+decision implies: the outcome and maximum grant, and optionally the status of some rules,
+words a message must contain, the score and the administrations the applicants resolve to.
+Anyone who can read the decision can add a case; `fourules check` and the test suite run
+them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fourules.application import Kind
+from fourules.errors import FourulesError, PolicyError
+from fourules.policy import Status
+
+if TYPE_CHECKING:
+    from fourules.evaluation import Evaluator
+
+CASES_FILE = "cases.yaml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, description="A sentence saying what the case shows.")
+    kind: Kind = "project"
+    application: dict[str, Any] = Field(default_factory=dict)
+    outcome: str = Field(pattern="^(eligible|undetermined|ineligible)$")
+    max_grant_sek: int | None
+    findings: dict[str, Status] = Field(default_factory=dict)
+    message_contains: dict[str, str] = Field(default_factory=dict)
+    score: float | None = None
+    applicants: list[str | None] | None = None
+
+
+class Cases(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    year: str | None = Field(default=None, description="Optional; must match the folder.")
+    defaults: dict[Kind, dict[str, Any]] = Field(default_factory=dict)
+    cases: list[Case] = Field(min_length=1)
+
+    def application(self, case: Case) -> dict[str, Any]:
+        return {**self.defaults.get(case.kind, {}), **case.application}
+
+
+def load_cases(folder: Path) -> Cases | None:
+    """The year folder's cases, or None when it has none; a broken file raises PolicyError."""
+    path = folder / CASES_FILE
+    if not path.exists():
+        return None
+    shown = str(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(shown, "", f"cannot be read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PolicyError(
+            shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"
+        ) from None
+    try:
+        cases = Cases.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise PolicyError(shown, ".".join(str(p) for p in err["loc"]), err["msg"]) from None
+    if cases.year is not None and cases.year != folder.name:
+        raise PolicyError(shown, "year", f"is {cases.year!r} but the folder is {folder.name!r}")
+    return cases
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case run: what differed from what the case expects (nothing when it passes)."""
+
+    name: str
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def run_case(cases: Cases, case: Case, evaluator: Evaluator, year: str) -> CaseResult:
+    try:
+        result = evaluator.evaluate(cases.application(case), year)
+    except FourulesError as exc:
+        return CaseResult(case.name, (f"the application is refused: {exc}",))
+    problems: list[str] = []
+
+    def expect(what: str, got: Any, wanted: Any) -> None:
+        if got != wanted:
+            problems.append(f"{what}: expected {wanted!r}, got {got!r}")
+
+    expect("outcome", result.outcome, case.outcome)
+    expect("max_grant_sek", result.max_grant_sek, case.max_grant_sek)
+    by_rule = {f.rule: f for f in result.findings}
+    for rule, status in case.findings.items():
+        finding = by_rule.get(rule)
+        if finding is None:
+            problems.append(f"findings.{rule}: no such finding for this application")
+        else:
+            expect(f"findings.{rule}", finding.status, status)
+    for rule, text in case.message_contains.items():
+        finding = by_rule.get(rule)
+        if finding is None or text not in finding.message:
+            shown = finding.message if finding else "no such finding"
+            problems.append(f"message_contains.{rule}: {text!r} not in {shown!r}")
+    if case.score is not None:
+        expect("score", result.score, case.score)
+    if case.applicants is not None:
+        expect("applicants", [a.administration for a in result.applicants], case.applicants)
+    return CaseResult(case.name, tuple(problems))
+
+
+def run_cases(cases: Cases, evaluator: Evaluator, year: str) -> list[CaseResult]:
+    return [run_case(cases, case, evaluator, year) for case in cases.cases]

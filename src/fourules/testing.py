@@ -1,0 +1,167 @@
+"""Hypothesis strategies built from a year's policy, for property-testing against its rules.
+
+Everything comes from the policy's declarations: the kinds, the facts and their boundaries
+(the day before and after each date of the call window, one krona under and over each cap,
+one project year past the last), the administrations it knows (and those it no longer
+does), and the criteria it assesses. A new year needs no new strategy::
+
+    from hypothesis import given
+    import fourules
+    from fourules.testing import applications
+
+    policy = fourules.load_policy("2024")
+
+    @given(applications(policy))
+    def test_no_grant_above_the_cap(app):
+        result = fourules.evaluate(app, policy.id)
+        cap = policy.parameters["cap.project"].value
+        if app["kind"] == "project" and result.max_grant_sek is not None:
+            assert result.max_grant_sek <= cap
+
+Needs hypothesis: `pip install 'fourules[testing]'`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - depends on the installation
+    raise ImportError("fourules.testing needs hypothesis: pip install 'fourules[testing]'") from exc
+
+from fourules.application import KINDS, TRAVEL_MODES, Kind
+from fourules.policy import Policy, boundaries_of
+from fourules.vocabulary import Boundaries, Vocabulary, base_application, date_number
+
+__all__ = ["applications", "boundaries", "facts", "rounds", "spellings"]
+
+UNKNOWN_NAME = "Okänd förvaltning"
+"""An applicant no policy knows."""
+
+
+def boundaries(policies: Policy | Sequence[Policy]) -> Boundaries:
+    """Where the policies' outcomes can turn: amounts, dates, years, names, criteria."""
+    return boundaries_of([policies] if isinstance(policies, Policy) else list(policies))
+
+
+def spellings(name: str) -> list[str]:
+    """Ways an applicant writes an administration's name, all of which must resolve."""
+    return [
+        name,
+        name.lower(),
+        f"{name} sdf",
+        f"{name} stadsdelsförvaltning",
+        f"{name}s stadsdelsförvaltning",
+        f"{name}, enheten för utveckling",
+    ]
+
+
+def _policies(policies: Policy | Sequence[Policy]) -> list[Policy]:
+    return [policies] if isinstance(policies, Policy) else list(policies)
+
+
+@st.composite
+def applications(
+    draw: st.DrawFn,
+    policies: Policy | Sequence[Policy],
+    *,
+    kinds: Sequence[Kind] = KINDS,
+    ident: str | None = None,
+) -> dict[str, Any]:
+    """Applications in the JSON contract, dense around every boundary of the policies.
+
+    Each starts from an application the policies accept, then moves some facts across
+    their boundaries (each fact's declared variations) and sets others freely. With several
+    policies, criteria any of them assesses may appear: evaluate
+    `policy.vocabulary.restrict(app)` under each.
+    """
+    chosen = _policies(policies)
+    bounds = boundaries(chosen)
+    vocabulary = Vocabulary.merged(*(p.vocabulary for p in chosen))
+    kind = draw(st.sampled_from(list(kinds)))
+    app = base_application(kind, bounds)
+    app["id"] = ident or draw(st.text("abc123", min_size=1, max_size=6))
+    app["title"] = "generated"
+    if draw(st.booleans()):
+        app["submitted"] = draw(st.sampled_from(bounds.dates)).isoformat() if bounds.dates else None
+    for name, fact in vocabulary.facts.items():
+        if kind not in fact.kinds or not draw(st.booleans()):
+            continue
+        variations = list(vocabulary.variations(name, app, bounds))
+        if variations:
+            app = draw(st.sampled_from(variations))
+    app = _free(draw, app, kind, bounds, vocabulary)
+    return {k: v for k, v in app.items() if not (k == "submitted" and v is None)}
+
+
+def _free(
+    draw: st.DrawFn, app: dict[str, Any], kind: str, bounds: Boundaries, vocabulary: Vocabulary
+) -> dict[str, Any]:
+    """Values off the boundaries too: any amount, any day, any spelling, any assessment."""
+    app = dict(app)
+    top = max(bounds.amounts, default=1_000_000) * 3
+    if draw(st.integers(0, 3)) == 0:
+        app["requested_sek"] = draw(st.one_of(st.none(), st.integers(0, top)))
+    if draw(st.integers(0, 3)) == 0:
+        app["submitted"] = draw(st.one_of(st.none(), st.dates().map(date.isoformat)))
+    if draw(st.integers(0, 2)) == 0:
+        names = [spelling for n in bounds.names for spelling in spellings(n)] + [UNKNOWN_NAME]
+        app["applicants"] = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3))
+    criteria = vocabulary.assessed[kind]
+    if criteria and draw(st.integers(0, 2)) == 0:
+        app["assessment"] = draw(
+            st.dictionaries(st.sampled_from(criteria), st.one_of(st.none(), st.booleans()))
+        )
+    if draw(st.integers(0, 3)) == 0:
+        app["gender_analysis"] = draw(st.one_of(st.none(), st.booleans()))
+    if kind == "project" and draw(st.integers(0, 3)) == 0:
+        app["project_year"] = draw(st.integers(1, max(bounds.years, default=1) + 3))
+    if kind == "study_trip" and draw(st.integers(0, 3)) == 0:
+        app["travel_modes"] = draw(
+            st.one_of(st.none(), st.lists(st.sampled_from(TRAVEL_MODES), max_size=3))
+        )
+    return app
+
+
+@st.composite
+def rounds(
+    draw: st.DrawFn, policies: Policy | Sequence[Policy], min_size: int = 1, max_size: int = 25
+) -> dict[str, Any]:
+    """A round in the JSON contract: unique ids, applicants that are administrations of
+    every one of the policies (as a round's own year requires), some priorities."""
+    chosen = _policies(policies)
+    bounds = boundaries(chosen)
+    members = [{m.name for m in p.administrations.members} for p in chosen]
+    valid = [n for n in bounds.names if all(n in m for m in members)]
+    size = draw(st.integers(min_size, max_size))
+    apps = []
+    for i in range(size):
+        app = draw(applications(chosen, ident=f"A{i}"))
+        app["applicants"] = draw(st.lists(st.sampled_from(valid), min_size=1, max_size=2))
+        if draw(st.booleans()):
+            app["priority"] = draw(st.integers(1, 4))
+        apps.append(app)
+    return {"applications": apps}
+
+
+def facts(policy: Policy) -> st.SearchStrategy[dict[str, Any]]:
+    """Facts as the rule engine sees them, including facts no application produces: every
+    field present or absent, numbers and dates at and around every boundary."""
+    bounds = boundaries(policy)
+    numbers = sorted({v + d for v in (*bounds.amounts, *bounds.years, 0, 1) for d in (-1, 0, 1)})
+    days = sorted(
+        {date_number(day + timedelta(days=d)) for day in bounds.dates for d in (-1, 0, 1)}
+        or {date_number(date(2000, 1, 1))}
+    )
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for name, field in policy.vocabulary.fields.items():
+        if field.kind == "str":
+            fields[name] = st.sampled_from(field.values)
+        elif field.kind == "date":
+            fields[name] = st.sampled_from(days)
+        else:
+            fields[name] = st.one_of(st.integers(-2, 6), st.sampled_from(numbers))
+    return st.fixed_dictionaries({}, optional=fields)
