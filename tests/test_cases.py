@@ -10,9 +10,9 @@ from fourules import Evaluator
 from fourules.cases import Cases, load_cases, run_case
 from fourules.testing import boundaries
 from fourules.vocabulary import Vocabulary, base_application
-from tests.years import _EVALUATOR, POLICIES, YEARS
+from tests.years import EVALUATOR, POLICIES, YEARS
 
-FOLDERS: dict[str, Path] = {year: path.parent for year, path in _EVALUATOR.policy_paths().items()}
+FOLDERS: dict[str, Path] = {year: path.parent for year, path in EVALUATOR.policy_paths().items()}
 CASES: dict[str, Cases] = {
     year: cases for year in YEARS if (cases := load_cases(FOLDERS[year])) is not None
 }

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from fourules import Evaluator, Policy, get_plugin_manager
 
-_EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
-YEARS: tuple[str, ...] = tuple(_EVALUATOR.policy_ids())
-POLICIES: dict[str, Policy] = {year: _EVALUATOR.load_policy(year) for year in YEARS}
+EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
+YEARS: tuple[str, ...] = tuple(EVALUATOR.policy_ids())
+POLICIES: dict[str, Policy] = {year: EVALUATOR.load_policy(year) for year in YEARS}
 ALL_POLICIES: list[Policy] = list(POLICIES.values())
 
 

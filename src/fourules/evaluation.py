@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -99,6 +100,29 @@ class LoadedPolicy:
     """Findings with the application's values: many repeat ("Sökande: Farsta."), so shared."""
 
 
+POLICY_PATH_ENV = "FOURULES_POLICY_PATH"
+"""Folders of policy years to add, separated like PATH (':' here, ';' on Windows)."""
+
+
+def env_policy_path() -> list[Path]:
+    raw = os.environ.get(POLICY_PATH_ENV, "")
+    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+
+
+def _checked_folder(folder: Path) -> Path:
+    if not folder.is_dir():
+        raise InputError(
+            L(
+                sv="är ingen mapp; --policies och FOURULES_POLICY_PATH anger mappar med "
+                "årsmappar (policies/2026/policy.yaml) eller en årsmapp",
+                en="is not a folder; --policies and FOURULES_POLICY_PATH name folders of "
+                "year folders (policies/2026/policy.yaml) or a year folder",
+            ),
+            str(folder),
+        )
+    return folder
+
+
 class Evaluator:
     """Policies, their engines and the scorers, for evaluating applications.
 
@@ -107,14 +131,24 @@ class Evaluator:
     """
 
     def __init__(
-        self, plugin_manager: PluginManager | None = None, *, engine: EngineName = "durable-rules"
+        self,
+        plugin_manager: PluginManager | None = None,
+        *,
+        engine: EngineName = "durable-rules",
+        policy_path: Sequence[str | Path] | None = None,
     ) -> None:
-        """`engine="oracle"` decides with the plain-Python reading instead of durable-rules:
+        """`policy_path` adds folders of year folders (or year folders) to those the plugins
+        provide; None reads FOURULES_POLICY_PATH (folders separated like PATH).
+
+        `engine="oracle"` decides with the plain-Python reading instead of durable-rules:
         for checking the engine and measuring its cost, never needed for normal use."""
         if engine not in ("durable-rules", "oracle"):
             raise ValueError(f"engine must be 'durable-rules' or 'oracle', not {engine!r}")
         self.engine = engine
         self.plugin_manager = plugin_manager or get_plugin_manager()
+        self.policy_path = [
+            Path(p) for p in (policy_path if policy_path is not None else env_policy_path())
+        ]
         self._lock = threading.Lock()
         self._paths: dict[str, Path] | None = None
         self._loaded: dict[str, LoadedPolicy] = {}
@@ -126,17 +160,25 @@ class Evaluator:
         with self._lock:
             if self._paths is None:
                 found: dict[str, Path] = {}
-                for dirs in self.plugin_manager.hook.fourules_policy_dirs():
-                    for folder in dirs:
-                        for file in sorted(Path(folder).glob(f"*/{POLICY_FILE}")):
-                            year = file.parent.name
-                            if year in found and found[year] != file:
-                                raise PolicyError(
-                                    str(file),
-                                    "id",
-                                    f"year {year} is also provided by {found[year]}",
-                                )
-                            found[year] = file
+                provided = [
+                    Path(d)
+                    for dirs in self.plugin_manager.hook.fourules_policy_dirs()
+                    for d in dirs
+                ]
+                for folder in [*provided, *(_checked_folder(p) for p in self.policy_path)]:
+                    if (folder / POLICY_FILE).is_file():  # a year folder itself
+                        files = [folder / POLICY_FILE]
+                    else:
+                        files = sorted(folder.glob(f"*/{POLICY_FILE}"))
+                    for file in (f.resolve() for f in files):
+                        year = file.parent.name
+                        if year in found and found[year] != file:
+                            raise PolicyError(
+                                str(file),
+                                "id",
+                                f"year {year} is also provided by {found[year]}",
+                            )
+                        found[year] = file
                 self._paths = dict(sorted(found.items()))
             return self._paths
 

@@ -7,6 +7,7 @@ canonical JSON form) identifies exactly which rules an evaluation used.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -317,6 +318,23 @@ def _fill_document(node: Any, title: str) -> Any:
     return node
 
 
+def _first_problem(exc: ValidationError) -> tuple[str, str]:
+    """The field and message of the problem to fix first. A misspelt key shows up twice: as
+    an extra key, and its right name as missing; the misspelling says what to fix."""
+    errors = exc.errors()
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    where = ".".join(str(p) for p in err["loc"])
+    if err["type"] != "extra_forbidden":
+        return where, err["msg"].removeprefix("Value error, ")
+    parent = err["loc"][:-1]
+    missing = [
+        str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == parent
+    ]
+    close = difflib.get_close_matches(str(err["loc"][-1]), missing, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return where, f"is not a field here{hint}"
+
+
 def load_policy_file(path: Path) -> Policy:
     """Load and validate one policy file; a problem raises PolicyError naming file and field."""
     shown = str(path)
@@ -338,10 +356,7 @@ def load_policy_file(path: Path) -> Policy:
     try:
         policy = Policy.model_validate(_fill_document(raw, title or ""))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        raise PolicyError(shown, where, msg) from None
+        raise PolicyError(shown, *_first_problem(exc)) from None
     folder = path.parent.name
     if policy.id != folder:
         raise PolicyError(

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from fourules import __version__
+from fourules.cli.check import check_command
 from fourules.cli.diff import diff_command
 from fourules.cli.evaluate import evaluate
+from fourules.cli.new import new_command
 from fourules.cli.plugins import plugins_command
 from fourules.cli.policies import policies, show
 from fourules.cli.rounds import allocate_command, audit_command, convert_command, round_command
@@ -44,12 +47,20 @@ def main(
             "Default: FOURULES_PLUGINS, else all installed.",
         ),
     ] = None,
+    policies: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--policies",
+            help="Also read policy years from this folder (of year folders, or one year "
+            "folder); repeatable. Adds to FOURULES_POLICY_PATH.",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Evaluate applications against a year's call; show, compare and embed the rules."""
-    ctx.obj = {"lang": lang, "plugins": plugins}
+    ctx.obj = {"lang": lang, "plugins": plugins, "policies": policies or []}
 
 
 app.command()(policies)
@@ -62,5 +73,7 @@ app.command("allocate")(allocate_command)
 app.command("convert")(convert_command)
 app.command("plugins")(plugins_command)
 app.command("diff")(diff_command)
+app.command("new")(new_command)
+app.command("check")(check_command)
 app.command("serve")(serve_command)
 app.command("verify")(verify_command)

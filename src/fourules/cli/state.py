@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from fourules.evaluation import Evaluator
+from fourules.evaluation import Evaluator, env_policy_path
 from fourules.plugins import get_plugin_manager
 
 
 def evaluator(ctx: typer.Context) -> Evaluator:
-    """The run's evaluator; `--plugins` (or FOURULES_PLUGINS) chooses the entry-point plugins."""
+    """The run's evaluator; `--plugins` (or FOURULES_PLUGINS) chooses the entry-point plugins,
+    `--policies` (and FOURULES_POLICY_PATH) add policy years."""
     root = ctx.find_root()
     root.obj = root.obj or {}
     if "evaluator" not in root.obj:
         only = root.obj.get("plugins")
         names = None if only is None else [n.strip() for n in only.split(",") if n.strip()]
-        root.obj["evaluator"] = Evaluator(get_plugin_manager(only=names))
+        policy_path = [*env_policy_path(), *root.obj.get("policies", [])]
+        root.obj["evaluator"] = Evaluator(get_plugin_manager(only=names), policy_path=policy_path)
     ev: Evaluator = root.obj["evaluator"]
     return ev

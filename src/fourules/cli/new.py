@@ -1,0 +1,46 @@
+"""`fourules new YEAR --from YEAR`: start next year's call from an existing year's folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fourules.cli.common import LangOption, reported_errors, resolve_lang, write
+from fourules.cli.state import evaluator
+from fourules.drafting import new_year
+from fourules.errors import UnknownPolicyError
+from fourules.text import LocalText
+
+
+def new_command(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Argument(help="The new year, e.g. 2026: the folder's name.")],
+    from_: Annotated[
+        str, typer.Option("--from", help="The year to start from, e.g. 2024.", show_default=False)
+    ],
+    dir: Annotated[
+        Path, typer.Option("--dir", help="Create the year folder in this (existing) folder.")
+    ] = Path("."),
+    lang: LangOption = None,
+) -> None:
+    """Copy a year's policy, decision text and cases to DIR/YEAR as a draft, with REVIEW.md."""
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        ev = evaluator(ctx)
+        try:
+            ev.loaded(from_)
+        except UnknownPolicyError as exc:  # its message names the available years
+            raise UnknownPolicyError(exc.message, "--from") from None
+        draft = new_year(ev.policy_paths()[from_].parent, year, dir)
+    created = LocalText(
+        sv=f"Skapade {draft.folder} från {from_}:",
+        en=f"Created {draft.folder} from {from_}:",
+    )
+    then = LocalText(
+        sv=f"Granska REVIEW.md; kör sedan: fourules check {draft.folder}",
+        en=f"Review REVIEW.md; then run: fourules check {draft.folder}",
+    )
+    files = [f"  {path.relative_to(draft.folder)}" for path in draft.files]
+    write("\n".join([created.get(chosen), *files, then.get(chosen)]) + "\n")

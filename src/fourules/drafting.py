@@ -1,0 +1,302 @@
+"""Starting a new year's call from an existing year: a copy to edit, and what to review in it.
+
+`new_year` copies a year folder's policy, decision text and cases into `<dir>/<year>/`,
+gives the copy the new id and the draft version 0.1.0 without disturbing comments or
+layout, and writes `REVIEW.md`: a checklist of everything that still states the old
+decision (parameters, sources, quotas, administrations, criteria, cases). Rounds are not
+copied: they are the old year's applications.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from fourules.cases import CASES_FILE, load_cases
+from fourules.errors import InputError
+from fourules.policy import POLICY_FILE, Parameter, Policy, Source, load_policy_file
+from fourules.text import LocalText, format_sek
+
+REVIEW_FILE = "REVIEW.md"
+DRAFT_VERSION = "0.1.0"
+_POLICY_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+# The key and its scalar value only: whatever follows on the line (a comment) stays.
+_SCALAR = r"[ \t]*(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s#]*)"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new year's folder and the files written into it."""
+
+    folder: Path
+    files: tuple[Path, ...]
+
+
+def new_year(source: Path, year: str, target_dir: Path) -> Draft:
+    """Copy the year folder `source` to `target_dir/<year>/` as a draft of the new call.
+
+    Refuses (InputError) an invalid year, a missing `target_dir` and an existing target;
+    the folder is built under a temporary name and renamed into place only once it loads,
+    so nothing is overwritten and nothing is left half-written.
+    """
+    if not _POLICY_ID.match(year):
+        raise InputError(
+            LocalText(
+                sv=f"{year!r} är inget giltigt år: det blir mappens namn och policyns id och får "
+                "bara innehålla A–Z, a–z, 0–9, - och _; ange t.ex. 2026",
+                en=f"{year!r} is not a valid year: it becomes the folder's name and the policy's "
+                "id and may only contain A–Z, a–z, 0–9, - and _; give e.g. 2026",
+            ),
+            "year",
+        )
+    if not target_dir.is_dir():
+        exists = target_dir.exists()
+        raise InputError(
+            LocalText(
+                sv="är ingen mapp; ange mappen som årsmappen ska skapas i"
+                if exists
+                else "mappen finns inte; skapa den först (mkdir) eller ange en befintlig mapp",
+                en="is not a folder; give the folder to create the year folder in"
+                if exists
+                else "no such folder; create it first (mkdir) or give an existing folder",
+            ),
+            str(target_dir),
+        )
+    final = target_dir / year
+    _refuse_existing(final)
+    policy = load_policy_file(source / POLICY_FILE)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{year}.draft-", dir=target_dir))
+    except OSError as exc:
+        raise _unwritable(target_dir, exc) from None
+    try:
+        # The staged folder already has the year's name: the loaders require id == folder.
+        staged = staging / year
+        staged.mkdir()
+        names = _copy(source, policy, staged, year)
+        draft_policy = load_policy_file(staged / POLICY_FILE)
+        draft_cases = load_cases(staged)
+        review = review_checklist(
+            policy,
+            draft_policy,
+            (staged / POLICY_FILE).read_text(encoding="utf-8"),
+            final,
+            target_dir,
+            0 if draft_cases is None else len(draft_cases.cases),
+        )
+        (staged / REVIEW_FILE).write_text(review, encoding="utf-8")
+        names.append(REVIEW_FILE)
+        _refuse_existing(final)  # someone may have created it meanwhile
+        os.rename(staged, final)
+    except OSError as exc:
+        raise InputError(
+            LocalText(
+                sv=f"{exc.strerror}; utkastet skapades inte, rätta felet och försök igen",
+                en=f"{exc.strerror}; the draft was not created, fix it and try again",
+            ),
+            str(exc.filename or target_dir),
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Draft(folder=final, files=tuple(final / name for name in names))
+
+
+def _refuse_existing(folder: Path) -> None:
+    if folder.exists() or folder.is_symlink():
+        raise InputError(
+            LocalText(
+                sv="finns redan; inget skrivs över. Välj ett annat år eller en annan mapp, "
+                "eller flytta bort den befintliga först",
+                en="already exists; nothing is overwritten. Choose another year or folder, "
+                "or move the existing one away first",
+            ),
+            str(folder),
+        )
+
+
+def _unwritable(folder: Path, exc: OSError) -> InputError:
+    return InputError(
+        LocalText(
+            sv=f"kan inte skriva där: {exc.strerror}; ange en mapp du kan skriva i",
+            en=f"cannot write there: {exc.strerror}; give a folder you can write in",
+        ),
+        str(folder),
+    )
+
+
+def _copy(source: Path, policy: Policy, staged: Path, year: str) -> list[str]:
+    """Write the policy, its decision text and the cases into `staged`; the names written."""
+    text = (source / POLICY_FILE).read_text(encoding="utf-8")
+    text = _set_top_level(text, "id", year, source / POLICY_FILE)
+    text = _set_top_level(text, "version", DRAFT_VERSION, source / POLICY_FILE)
+    (staged / POLICY_FILE).write_text(text, encoding="utf-8")
+    names = [POLICY_FILE]
+    if policy.document.file is not None:
+        document = source / policy.document.file
+        if not document.resolve().is_relative_to(source.resolve()):
+            raise InputError(
+                LocalText(
+                    sv=f"document.file {policy.document.file!r} ligger utanför årsmappen; "
+                    "lägg beslutets text i mappen och ange filens namn",
+                    en=f"document.file {policy.document.file!r} is outside the year folder; "
+                    "put the decision's text in the folder and give the file's name",
+                ),
+                str(source / POLICY_FILE),
+            )
+        if not document.is_file():
+            raise InputError(
+                LocalText(
+                    sv="filen finns inte men policyn anger den i document.file; lägg till "
+                    "beslutets text eller rätta document.file",
+                    en="no such file, but the policy names it in document.file; add the "
+                    "decision's text or correct document.file",
+                ),
+                str(document),
+            )
+        copy = staged / policy.document.file
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(document, copy)
+        names.append(policy.document.file)
+    cases = source / CASES_FILE
+    if cases.is_file():
+        text = cases.read_text(encoding="utf-8")
+        if re.search(r"^year:", text, flags=re.MULTILINE):
+            text = _set_top_level(text, "year", year, cases)
+        (staged / CASES_FILE).write_text(text, encoding="utf-8")
+        names.append(CASES_FILE)
+    return names
+
+
+def _set_top_level(text: str, key: str, value: str, shown: Path) -> str:
+    """`text` with the first top-level `key:` line's value replaced by the quoted `value`."""
+    changed, count = re.subn(
+        rf"^{re.escape(key)}:{_SCALAR}", f'{key}: "{value}"', text, count=1, flags=re.MULTILINE
+    )
+    if not count:
+        raise InputError(
+            LocalText(
+                sv=f"ingen rad som börjar med '{key}:' (högsta nivån); skriv {key} på en egen rad",
+                en=f"no line starting with '{key}:' (top level); write {key} on a line of its own",
+            ),
+            str(shown),
+        )
+    return changed
+
+
+def review_checklist(
+    old: Policy, new: Policy, policy_text: str, folder: Path, target_dir: Path, cases: int
+) -> str:
+    """REVIEW.md: what still states the old decision, in Swedish (English in parentheses).
+
+    `policy_text` is the draft's policy.yaml, `cases` the number of cases copied.
+    """
+    was, year = old.id, new.id
+    sources = _sources(old)
+    sections = list(dict.fromkeys(s.section for s in sources))
+    members = Counter(a.type for a in old.administrations.members)
+    criteria = [rule.criterion for rule in old.rules if rule.criterion is not None]
+    mention = re.compile(rf"(?<![0-9A-Za-z]){re.escape(was)}(?![0-9A-Za-z])")
+    lines = [str(n) for n, line in enumerate(policy_text.splitlines(), 1) if mention.search(line)]
+    quotas = "; ".join(
+        f"`{q.id}` högst (at most) {q.limit}: {q.description.sv} ({q.description.en})"
+        for q in old.quotas
+    )
+    kinds = ", ".join(f"`{c.id}` ({_criterion_type(c.type)})" for c in criteria)
+    document = old.document.file or "document.txt"
+    out = [
+        f"# Granskning av utkastet {year} (review of the {year} draft)",
+        "",
+        f"Kopierat från {was} (version {old.version}) och satt till version {DRAFT_VERSION}, "
+        f"ett utkast. Allt nedan hör till {was} års beslut tills du har ändrat det.",
+        f"(Copied from {was}, version {old.version}, and set to version {DRAFT_VERSION}, a "
+        f"draft. Everything below belongs to the {was} decision until you change it.)",
+        "",
+        "## Före leverans (before shipping)",
+        "",
+        f"- [ ] **Beslutet** (the decision): ersätt `{document}` med det nya beslutets text och "
+        "uppdatera `title` och `document:` (`title`, `issuer`, `addressee`, `reference`) i "
+        f"`policy.yaml`. (Replace `{document}` with the new decision's text; update `title` "
+        "and `document:`.)",
+        f"- [ ] **Parametrar** (parameters): varje värde hör till {was}, datumen särskilt. "
+        f"(Every value belongs to {was}, the dates especially.)",
+        "",
+        "  | parameter | värde (value) |",
+        "  | --- | --- |",
+        *(f"  | `{name}` | {_value(p)} |" for name, p in old.parameters.items()),
+        "",
+        f"- [ ] **Källor** (sources): {len(sources)} st. i {len(sections)} avsnitt; varje "
+        "`quote` och `section` ska citera det nya beslutet. "
+        f"({len(sources)} sources in {len(sections)} sections; each must quote the new "
+        "decision.) Avsnitt (sections): " + "; ".join(sections) + ".",
+        f"- [ ] **Kvoter** (quotas): {quotas or 'inga (none)'}.",
+        f"- [ ] **Förvaltningar** (administrations): {members['district']} "
+        f"stadsdelsförvaltningar och {members['central']} central (districts, central), "
+        f"{len(old.administrations.former)} tidigare (former), "
+        f"{len(old.administrations.not_yet_formed)} ej bildade (not yet formed); "
+        "stämmer de för det nya året? (Are they right for the new year?)",
+        f"- [ ] **Kriterier** (criteria): {kinds or 'inga (none)'}.",
+    ]
+    if old.obligations:
+        names = ", ".join(f"`{o.id}`" for o in old.obligations)
+        out.append(f"- [ ] **Skyldigheter** (obligations): {names}.")
+    if lines:
+        out.append(
+            f"- [ ] **Text som nämner {was}** (text mentioning {was}): `policy.yaml` rader "
+            f"(lines) {', '.join(lines)}."
+        )
+    out += [
+        "- [ ] **Fall** (cases): "
+        + (
+            f"`{CASES_FILE}`, {cases} st.; förväntningarna följer {was} års regler, rätta dem "
+            f"efter det nya beslutet. ({cases} cases; their expectations follow the {was} "
+            "rules: correct them to the new decision.)"
+            if cases
+            else f"inga kopierades; lägg till `{CASES_FILE}` med beslutets exempel. "
+            f"(None copied; add `{CASES_FILE}` with the decision's examples.)"
+        ),
+        "- [ ] **Version**: sätt 1.0.0 när policyn stämmer med beslutet. (Set 1.0.0 once "
+        "the policy matches the decision.)",
+        "",
+        "## Kontrollera (check)",
+        "",
+        "```sh",
+        f"fourules check {shlex.quote(str(folder))}",
+        f"fourules --policies {shlex.quote(str(target_dir))} diff {was} {year}",
+        "```",
+        "",
+        f"`--policies DIR` (eller FOURULES_POLICY_PATH) gör {year} synligt för fourules. "
+        f"(`--policies DIR` or FOURULES_POLICY_PATH makes {year} visible to fourules.)",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _sources(policy: Policy) -> list[Source]:
+    return [
+        *(p.source for p in policy.parameters.values()),
+        policy.administrations.source,
+        *(q.source for q in policy.quotas),
+        *(o.source for o in policy.obligations),
+        *(r.source for r in policy.rules),
+    ]
+
+
+def _value(parameter: Parameter) -> str:
+    value = parameter.value
+    if value is None:
+        return "inte angivet (not stated)"
+    if isinstance(value, int) and parameter.unit == "SEK":
+        return format_sek(value)
+    if parameter.unit == "years":
+        return f"{value} år (years)"
+    return f"**{value}** (datum, date)"
+
+
+def _criterion_type(kind: str) -> str:
+    return "obligatoriskt, mandatory" if kind == "mandatory" else "prioriterat, priority"

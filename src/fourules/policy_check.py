@@ -1,0 +1,479 @@
+"""Checking a year folder before it ships: for policy owners, what `opa check` and `opa test`
+(or `openfisca test`) are for theirs.
+
+`check_year(folder)` validates the policy, finds every quote in the decision's text (as the
+policy's own tests do: tolerant of lost diacritics, never of a changed number), lints the
+rules and runs the year's cases. Each problem names the file, the line where the YAML
+shows it, the field, and what to do.
+
+The lint reads the rules exactly at the level of facts: a condition compares a fact with
+constants, so trying each fact just below, at and above every constant the rule compares
+it with (and absent) tries every case the rule can tell apart. A branch that no such fact
+reaches can never fire; a combination that no branch covers is a gap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from fourules.cases import CASES_FILE, load_cases, run_cases
+from fourules.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
+from fourules.engine import compile_clauses
+from fourules.errors import InputError, PolicyError
+from fourules.policy import POLICY_FILE, Policy, load_policy_file
+from fourules.quotes import FOUND, match, plain, sources
+from fourules.text import LocalText
+
+L = LocalText
+CheckName = Literal["invalid", "quote", "lint", "case"]
+MAX_COMBINATIONS = 200_000
+"""A rule reading more combinations of fact values than this is not enumerated."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix: which check found it, where (file, line, field) and what."""
+
+    check: CheckName
+    file: str
+    line: int | None
+    field: str
+    message: LocalText
+
+    def text(self, lang: Literal["sv", "en"]) -> str:
+        place = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{place}: {self.field}: {self.message.get(lang)}"
+            if self.field
+            else f"{place}: {self.message.get(lang)}"
+        )
+
+    def as_json(self, lang: Literal["sv", "en"]) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message.get(lang),
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    folder: str
+    policy: Policy | None
+    problems: tuple[Problem, ...]
+    sources: int = 0
+    cases: int = 0
+    cases_passed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self, lang: Literal["sv", "en"]) -> dict[str, Any]:
+        p = self.policy
+        return {
+            "folder": self.folder,
+            "policy": None if p is None else {"id": p.id, "version": p.version, "sha256": p.sha256},
+            "ok": self.ok,
+            "summary": {
+                "problems": len(self.problems),
+                **{
+                    check: sum(x.check == check for x in self.problems)
+                    for check in ("invalid", "quote", "lint", "case")
+                },
+                "sources": self.sources,
+                "cases": self.cases,
+                "cases_passed": self.cases_passed,
+            },
+            "problems": [x.as_json(lang) for x in self.problems],
+        }
+
+
+# --- where a field is in a YAML file ------------------------------------------------------
+
+
+class Lines:
+    """The line (1-based) of each field of a YAML file, from its node tree."""
+
+    def __init__(self, text: str) -> None:
+        try:
+            self.root: yaml.Node | None = yaml.compose(
+                text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            )
+        except yaml.YAMLError:
+            self.root = None
+
+    def of(self, field: str) -> int | None:
+        node = self.root
+        if node is None:
+            return None
+        parts = [p for p in re.split(r"\.|\[(\d+)\]", field) if p]
+        while parts:
+            if isinstance(node, yaml.MappingNode):
+                child = None
+                # Parameter names contain dots (cap.project): the longest key that matches.
+                for n in range(len(parts), 0, -1):
+                    key = ".".join(parts[:n])
+                    child = next((v for k, v in node.value if k.value == key), None)
+                    if child is not None:
+                        parts = parts[n:]
+                        break
+                if child is None:
+                    break
+                node = child
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and parts[0].isdigit()
+                and int(parts[0]) < len(node.value)
+            ):
+                node = node.value[int(parts[0])]
+                parts = parts[1:]
+            else:
+                break
+        return node.start_mark.line + 1
+
+
+_PLACE = re.compile(r"^(rules\[\d+\])(?: \([^)]*\))?((?:\.[a-z_]+|\[\d+\])*)")
+
+
+def _field_of(error: PolicyError) -> str:
+    """The field a policy error is about, as a path (`rules.3.branches.1.when`)."""
+    if error.where and not error.where.startswith("line"):
+        return error.where
+    found = _PLACE.match(error.message)
+    if found:
+        return (found.group(1) + found.group(2)).replace("[", ".").replace("]", "")
+    return ""
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+def read_folder(path: Path) -> Path:
+    """The year folder PATH names (the folder, or its policy.yaml); unreadable: InputError."""
+    folder = path.parent if path.name == POLICY_FILE else path
+    file = folder / POLICY_FILE
+    if not file.is_file():
+        raise InputError(
+            L(
+                sv=f"ingen {POLICY_FILE} här; ange en årsmapp, t.ex. policies/2024",
+                en=f"no {POLICY_FILE} here; give a year folder, e.g. policies/2024",
+            ),
+            str(path),
+        )
+    try:
+        file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(
+            L(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"), str(file)
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(L(sv="är inte UTF-8-text", en="is not UTF-8 text"), str(file)) from None
+    return folder
+
+
+def check_year(path: Path) -> CheckReport:
+    """Every check of one year folder, in the order a policy owner fixes things."""
+    from fourules.evaluation import Evaluator
+    from fourules.plugins import get_plugin_manager
+
+    folder = read_folder(path)
+    file = folder / POLICY_FILE
+    lines = Lines(file.read_text(encoding="utf-8"))
+    try:
+        policy = load_policy_file(file)
+    except PolicyError as exc:
+        field = _field_of(exc)
+        line = lines.of(field) if field else None
+        if line is None and exc.where.startswith("line "):
+            line = int(exc.where.split()[1].rstrip(","))
+        problem = Problem("invalid", str(file), line, field, L(sv=exc.message, en=exc.message))
+        return CheckReport(str(folder), None, (problem,))
+
+    problems: list[Problem] = []
+    found = list(sources(policy.model_dump(mode="json")))
+    problems += _quotes(policy, folder, file, lines, found)
+    problems += _lint(policy, file, lines)
+
+    cases_file = folder / CASES_FILE
+    try:
+        cases = load_cases(folder)
+    except PolicyError as exc:
+        field = _field_of(exc)
+        cases_lines = Lines(cases_file.read_text(encoding="utf-8", errors="replace"))
+        problems.append(
+            Problem(
+                "invalid",
+                str(cases_file),
+                cases_lines.of(field) if field else None,
+                field,
+                L(sv=exc.message, en=exc.message),
+            )
+        )
+        return CheckReport(str(folder), policy, tuple(problems), len(found))
+    if cases is None:
+        problems.append(
+            Problem(
+                "case",
+                str(cases_file),
+                None,
+                "",
+                L(
+                    sv="saknas: skriv beslutets fall (docs/writing-a-call.md)",
+                    en="is missing: write the decision's cases (docs/writing-a-call.md)",
+                ),
+            )
+        )
+        return CheckReport(str(folder), policy, tuple(problems), len(found))
+    # The folder alone, and the built-in scorers only: the cases state the decision's points.
+    manager = get_plugin_manager(load_entry_points=False)
+    manager.unregister(name="fourules.default_policies")
+    evaluator = Evaluator(manager, policy_path=[folder])
+    results = run_cases(cases, evaluator, policy.id)
+    cases_lines = Lines(cases_file.read_text(encoding="utf-8"))
+    for i, result in enumerate(results):
+        if not result.passed:
+            detail = "; ".join(result.problems)
+            problems.append(
+                Problem(
+                    "case",
+                    str(cases_file),
+                    cases_lines.of(f"cases.{i}"),
+                    f"cases.{i}",
+                    L(sv=f"”{result.name}”: {detail}", en=f"“{result.name}”: {detail}"),
+                )
+            )
+    passed = sum(r.passed for r in results)
+    return CheckReport(str(folder), policy, tuple(problems), len(found), len(results), passed)
+
+
+def _quotes(
+    policy: Policy, folder: Path, file: Path, lines: Lines, found: list[tuple[str, dict[str, Any]]]
+) -> Iterator[Problem]:
+    name = policy.document.file
+    document_file = folder / name if name else None
+    if document_file is None or not document_file.is_file():
+        yield Problem(
+            "quote",
+            str(file),
+            lines.of("document.file"),
+            "document.file",
+            L(
+                sv=f"beslutets text ({name or 'ingen fil angiven'}) finns inte i mappen; citaten kan inte kontrolleras",
+                en=f"the decision's text ({name or 'no file given'}) is not in the folder; the quotes cannot be checked",
+            ),
+        )
+        return
+    document = document_file.read_text(encoding="utf-8")
+    for where, source in found:
+        for key in ("section", "quote"):
+            text = source.get(key) or ""
+            if not text.strip():
+                yield Problem(
+                    "lint",
+                    str(file),
+                    lines.of(where),
+                    f"{where}.{key}",
+                    L(
+                        sv="källan saknar " + ("rubrik" if key == "section" else "citat"),
+                        en=f"the source has no {key}",
+                    ),
+                )
+                continue
+            score = (
+                1.0
+                if key == "section" and plain(text) in plain(document)
+                else match(text, document)
+            )
+            if score < FOUND:
+                yield Problem(
+                    "quote",
+                    str(file),
+                    lines.of(f"{where}.{key}"),
+                    f"{where}.{key}",
+                    L(
+                        sv=f"finns inte i {name} ("
+                        + (f"bästa träff {score:.2f}" if score else "inget ställe med samma tal")
+                        + f"): ”{text}”",
+                        en=f"is not in {name} ("
+                        + (
+                            f"best match {score:.2f}"
+                            if score
+                            else "no passage with the same numbers"
+                        )
+                        + f"): “{text}”",
+                    ),
+                )
+        quote = source.get("quote") or ""
+        if quote.rstrip(".").count(". "):
+            yield Problem(
+                "lint",
+                str(file),
+                lines.of(f"{where}.quote"),
+                f"{where}.quote",
+                L(sv="ett citat är högst en mening", en="a quote is a sentence at most"),
+            )
+
+
+def _lint(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+    yield from _unused_parameters(policy, file, lines)
+    yield from _unread_criteria(policy, file, lines)
+    yield from _branches(policy, file, lines)
+
+
+def _parameter_uses(policy: Policy) -> set[str]:
+    used: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and node.startswith("$"):
+            used.add(node[1:])
+
+    for rule in policy.rules:
+        for branch in rule.branches:
+            walk(branch.when)
+            if branch.grant_limit:
+                used.add(branch.grant_limit[1:])
+            for text in (branch.message.sv, branch.message.en):
+                used.update(re.findall(r"\{\$([^{}]+)\}", text))
+    return used
+
+
+def _unused_parameters(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+    used = _parameter_uses(policy)
+    for name, parameter in policy.parameters.items():
+        # A parameter the decision leaves unstated documents that silence: no rule can use it.
+        if name not in used and parameter.value is not None:
+            yield Problem(
+                "lint",
+                str(file),
+                lines.of(f"parameters.{name}"),
+                f"parameters.{name}",
+                L(
+                    sv="ingen regel använder parametern (i ett villkor, en beloppsgräns eller ett meddelande)",
+                    en="no rule uses this parameter (in a condition, a grant limit or a message)",
+                ),
+            )
+
+
+def _unread_criteria(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+    read = {
+        field for _, _, cond in policy.conditions() if cond is not None for field in fields_of(cond)
+    }
+    for r, rule in enumerate(policy.rules):
+        criterion = rule.criterion
+        if criterion is not None and criterion.assessed and f"crit_{criterion.id}" not in read:
+            yield Problem(
+                "lint",
+                str(file),
+                lines.of(f"rules.{r}.criterion"),
+                f"rules.{r}.criterion",
+                L(
+                    sv=f"kriteriet {criterion.id} bedöms i ansökan men inget villkor läser crit_{criterion.id}; "
+                    "läs bedömningen, eller ange assessed: false",
+                    en=f"criterion {criterion.id} is assessed in the application but no condition reads "
+                    f"crit_{criterion.id}; read the assessment, or set assessed: false",
+                ),
+            )
+
+
+def _constants(cond: Condition, found: dict[str, set[Any]]) -> None:
+    if isinstance(cond, Cmp):
+        found.setdefault(cond.field, set()).add(cond.value)
+    elif isinstance(cond, In):
+        found.setdefault(cond.field, set()).update(cond.values)
+    elif isinstance(cond, All | AnyOf):
+        for item in cond.items:
+            _constants(item, found)
+    elif isinstance(cond, Not):
+        _constants(cond.item, found)
+
+
+_ABSENT = object()
+
+
+def _representatives(
+    policy: Policy, fields: Sequence[str], constants: dict[str, set[Any]]
+) -> list[list[Any]]:
+    """For each field, values that fall on every side of every constant, and absent."""
+    out = []
+    for name in fields:
+        spec = policy.vocabulary.fields[name]
+        if spec.kind == "str":
+            values: list[Any] = sorted(
+                set(spec.values) | {c for c in constants.get(name, ()) if isinstance(c, str)}
+            )
+        else:
+            numbers = {
+                c + d for c in constants.get(name, ()) if isinstance(c, int) for d in (-1, 0, 1)
+            }
+            values = sorted(numbers or {0})
+        out.append([*values, _ABSENT] if name != "kind" else values)
+    return out
+
+
+def _branches(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+    """Dead branches and gaps, rule by rule, over every combination of representative facts."""
+    clauses = compile_clauses(policy)
+    for r, rule in enumerate(policy.rules):
+        own = [c for c in clauses if c.rule == r]
+        constants: dict[str, set[Any]] = {}
+        for clause in own:
+            _constants(clause.guard, constants)
+        fields = sorted({"kind"} | {f for c in own for f in fields_of(c.guard)})
+        choices = _representatives(policy, fields, constants)
+        total = 1
+        for values in choices:
+            total *= len(values)
+        if total > MAX_COMBINATIONS:
+            continue
+        fired: set[int] = set()
+        gap: dict[str, Any] | None = None
+        kinds = set(rule.applies_to or policy.vocabulary.fields["kind"].values)
+        for combination in itertools.product(*choices):
+            fact = {f: v for f, v in zip(fields, combination, strict=True) if v is not _ABSENT}
+            hits = [c.branch for c in own if holds(c.guard, fact)]
+            fired.update(hits)
+            if not hits and gap is None and fact.get("kind") in kinds:
+                gap = fact
+        for b, branch in enumerate(rule.branches):
+            if b not in fired:
+                where = f"rules.{r}.branches.{b}"
+                yield Problem(
+                    "lint",
+                    str(file),
+                    lines.of(where),
+                    where,
+                    L(
+                        sv=f"regeln {rule.id}: grenen ({branch.status}) kan aldrig ge utfall; "
+                        "villkoret håller aldrig, eller bara när en tidigare gren redan gäller",
+                        en=f"rule {rule.id}: the branch ({branch.status}) can never fire; its "
+                        "condition never holds, or only when an earlier branch already does",
+                    ),
+                )
+        if gap is not None:
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(gap.items())) or "inga fakta"
+            yield Problem(
+                "lint",
+                str(file),
+                lines.of(f"rules.{r}.branches"),
+                f"rules.{r}.branches",
+                L(
+                    sv=f"regeln {rule.id} ger inget utfall när {shown}; lägg till en sista gren utan when",
+                    en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
+                ),
+            )

@@ -1,0 +1,160 @@
+"""`fourules check`: a year folder validates, quotes its decision, has no dead branch or gap,
+and its cases hold — or each problem is named with file, line and field."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fourules.cli.main import app
+from fourules.default_policies import builtin_policy_dir
+from tests.years import EVALUATOR, YEARS
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_year_found_checks_clean(year: str) -> None:
+    folder = EVALUATOR.policy_paths()[year].parent
+    code, out, _ = run("check", str(folder), "--format", "json")
+    report = json.loads(out)
+    assert code == 0, report["problems"]
+    assert report["ok"] and report["summary"]["cases"] == report["summary"]["cases_passed"] > 0
+
+
+def _copy(
+    tmp_path: Path, edit: tuple[str, str] | None = None, year: str = "2024", count: int = 1
+) -> Path:
+    folder = tmp_path / year
+    shutil.copytree(builtin_policy_dir() / year, folder)
+    if edit:
+        policy = folder / "policy.yaml"
+        text = policy.read_text(encoding="utf-8")
+        assert edit[0] in text
+        policy.write_text(text.replace(edit[0], edit[1], count), encoding="utf-8")
+    return folder
+
+
+def _line_of(folder: Path, text: str) -> int:
+    lines = (folder / "policy.yaml").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def test_a_misspelt_field_is_named_with_its_line(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path,
+        (
+            "      - when: {field: requested, le: 0}\n        status: fail",
+            "      - when: {field: requested, le: 0}\n        statsu: fail",
+        ),
+    )
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert code == 1
+    assert (
+        f"policy.yaml:{_line_of(folder, 'statsu')}: rules.3.branches.1.statsu: is not a field here; did you mean status?"
+        in out
+    )
+
+
+def test_a_misspelt_fact_in_a_condition_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, ("{field: requested, le: 0}", "{field: requestd, le: 0}"))
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert code == 1 and "unknown fact field 'requestd'" in out
+    assert "rules.3.branches.1.when" in out
+
+
+def test_an_invented_quote_is_named(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path,
+        (
+            "quote: Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.",
+            "quote: Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år.",
+        ),
+    )
+    code, out, _ = run("check", str(folder), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["quote"] == 1
+    problem = report["problems"][0]
+    assert problem["field"] == "parameters.cap.project.source.quote"
+    assert problem["line"] == _line_of(folder, "600 000 kr per år")
+
+
+def test_a_dead_branch_is_named(tmp_path: Path) -> None:
+    # A branch that holds whenever a date is given shadows the window's fail branch.
+    folder = _copy(
+        tmp_path,
+        (
+            "      - when:\n          any:\n            - {field: submitted, lt: $call_window.opens}",
+            "      - when: {field: submitted, exists: true}\n        status: pass\n        message: {sv: x, en: x}\n"
+            "      - when:\n          any:\n            - {field: submitted, lt: $call_window.opens}",
+        ),
+    )
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert code == 1
+    assert "rules.2.branches.2: rule call_window: the branch (fail) can never fire" in out
+    assert "rules.2.branches.3: rule call_window: the branch (pass) can never fire" in out
+
+
+def test_a_gap_and_an_unused_parameter_are_named(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path,
+        (
+            '      - status: pass\n        message:\n          sv: "Projektår {project_year} av högst',
+            '      - when: {field: project_year, le: 2}\n        status: pass\n        message:\n          sv: "Projektår {project_year} av högst',
+        ),
+    )
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert code == 1
+    assert "rule project_years gives no finding when kind=project, project_year=3" in out
+
+
+def test_a_criterion_assessed_but_never_read_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, ("field: crit_coordination,", "field: crit_novelty,"), count=-1)
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert (
+        code == 1
+        and "criterion coordination is assessed in the application but no condition reads crit_coordination"
+        in out
+    )
+
+
+def test_a_failing_case_is_named_with_its_line(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path, ("{field: project_year, gt: $project_years.max}", "{field: project_year, gt: 5}")
+    )
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert code == 1
+    assert "cases.yaml:" in out and "expected 'ineligible', got 'eligible'" in out
+
+
+def test_a_folder_without_cases_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "cases.yaml").unlink()
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert code == 1 and "cases.yaml: is missing" in out
+
+
+def test_what_cannot_be_read_exits_2(tmp_path: Path) -> None:
+    code, out, err = run("check", str(tmp_path / "nowhere"))
+    assert code == 2 and out == "" and "policy.yaml" in err
+    folder = _copy(tmp_path)
+    (folder / "policy.yaml").write_bytes(b"\xff\xfe not utf-8")
+    code, out, err = run("check", str(folder))
+    assert code == 2 and out == "" and "UTF-8" in err
+
+
+def test_markdown_lists_the_problems(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path, ("{field: project_year, gt: $project_years.max}", "{field: project_year, gt: 5}")
+    )
+    code, out, _ = run("check", str(folder), "--format", "markdown")
+    assert code == 1 and out.startswith("# fourules check") and "| case |" in out
