@@ -63,10 +63,12 @@ def setup() -> None:
 
 
 def demo() -> None:
-    """The main job on the shipped data: the real 2018 round evaluated and audited."""
+    """The main job on the shipped data: the 2024 call checked, the real 2018 round evaluated,
+    audited and allocated, example 2024 applications evaluated."""
     fourules = BIN / "fourules"
     round_2018 = "policies/2018/round.json"
     _run(fourules, "policies")
+    _run(fourules, "check", "policies/2024")
     _run(fourules, "round", round_2018)
     _run(fourules, "audit", round_2018)
     _run(fourules, "allocate", round_2018, "--budget-project", "2705000", "--budget-study-trip", "231200")

@@ -52,6 +52,7 @@ def bench_year(year: str, n: int, runs: int) -> dict[str, Any]:
     apps = applications(n, year)
     durable.evaluate(apps[0], year), oracle.evaluate(apps[0], year)  # compile outside the clock
     loaded = durable.loaded(year)
+    derive = loaded.policy.vocabulary.derive
     facts = [derive(parse_application(a), loaded.index).fact for a in apps]
     full_durable = _per_eval_us(lambda a: durable.evaluate(a, year), apps, runs)
     full_oracle = _per_eval_us(lambda a: oracle.evaluate(a, year), apps, runs)

@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fourules.application import Kind
 from fourules.errors import FourulesError, PolicyError
-from fourules.policy import Status
+from fourules.policy import Status, first_problem, read_yaml
 
 if TYPE_CHECKING:
     from fourules.evaluation import Evaluator
 
 CASES_FILE = "cases.yaml"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Case(BaseModel):
@@ -60,20 +58,9 @@ def load_cases(folder: Path) -> Cases | None:
         return None
     shown = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(shown, "", f"cannot be read: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PolicyError(
-            shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"
-        ) from None
-    try:
-        cases = Cases.model_validate(raw)
+        cases = Cases.model_validate(read_yaml(path))
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise PolicyError(shown, ".".join(str(p) for p in err["loc"]), err["msg"]) from None
+        raise PolicyError(shown, *first_problem(exc)) from None
     if cases.year is not None and cases.year != folder.name:
         raise PolicyError(shown, "year", f"is {cases.year!r} but the folder is {folder.name!r}")
     return cases

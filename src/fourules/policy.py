@@ -318,7 +318,7 @@ def _fill_document(node: Any, title: str) -> Any:
     return node
 
 
-def _first_problem(exc: ValidationError) -> tuple[str, str]:
+def first_problem(exc: ValidationError) -> tuple[str, str]:
     """The field and message of the problem to fix first. A misspelt key shows up twice: as
     an extra key, and its right name as missing; the misspelling says what to fix."""
     errors = exc.errors()
@@ -335,11 +335,11 @@ def _first_problem(exc: ValidationError) -> tuple[str, str]:
     return where, f"is not a field here{hint}"
 
 
-def load_policy_file(path: Path) -> Policy:
-    """Load and validate one policy file; a problem raises PolicyError naming file and field."""
+def read_yaml(path: Path) -> Any:
+    """A year folder's YAML file, read; a problem raises PolicyError naming file and line."""
     shown = str(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except OSError as exc:
         raise PolicyError(shown, "", f"cannot be read: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -350,13 +350,19 @@ def load_policy_file(path: Path) -> Policy:
         raise PolicyError(
             shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
+
+
+def load_policy_file(path: Path) -> Policy:
+    """Load and validate one policy file; a problem raises PolicyError naming file and field."""
+    shown = str(path)
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise PolicyError(shown, "", "must hold a mapping with id, parameters, rules, …")
     title = raw.get("document", {}).get("title") if isinstance(raw.get("document"), dict) else None
     try:
         policy = Policy.model_validate(_fill_document(raw, title or ""))
     except ValidationError as exc:
-        raise PolicyError(shown, *_first_problem(exc)) from None
+        raise PolicyError(shown, *first_problem(exc)) from None
     folder = path.parent.name
     if policy.id != folder:
         raise PolicyError(

@@ -165,7 +165,7 @@ def _human(report: dict[str, Any], lang: Lang, markdown: bool) -> str:
                         "—"
                         if w["before"] is None
                         else f"{w['before']['outcome']} {w['before']['max_grant_sek']} → {w['after']['outcome']} {w['after']['max_grant_sek']}",
-                        w["reason"],
+                        w["reason"] + _set_aside(w.get("set_aside") or {}, sv),
                     ]
                     for w in report["witnesses"]
                 ],
@@ -174,3 +174,11 @@ def _human(report: dict[str, Any], lang: Lang, markdown: bool) -> str:
     if markdown:
         return "".join(f"## {t}\n\n{markdown_table(h, r)}\n" for t, h, r in sections)
     return render_tables([table(t, h, r) for t, h, r in sections])
+
+
+def _set_aside(set_aside: dict[str, list[str]], sv: bool) -> str:
+    """Which year reads the witness without which criteria (those it does not declare)."""
+    parts = [f"{year}: {', '.join(criteria)}" for year, criteria in sorted(set_aside.items())]
+    if not parts:
+        return ""
+    return ("; läses utan " if sv else "; read without ") + "; ".join(parts)
