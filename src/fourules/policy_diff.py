@@ -525,7 +525,7 @@ def find_witnesses(
         acts = _acts_through(change, pa, pb)
         if acts is None:
             reason = (
-                "quotas act on a whole round, not on one application; replay a round to see them"
+                "quotas act on a whole round, not on one application; evaluate a round (fourules round) to see them"
                 if change.path.startswith("quotas.")
                 else "no effect on how an application is evaluated"
             )
