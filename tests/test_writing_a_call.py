@@ -84,6 +84,43 @@ CASES = {
             "max_grant_sek": 300000,
             "score": 1,
         },
+        *(
+            {
+                "name": name,
+                "application": change,
+                "outcome": "ineligible",
+                "max_grant_sek": 0,
+                "findings": {rule: "fail"},
+            }
+            for name, rule, change in [
+                ("Okänd sökande avslås", "applicants.recognised", {"applicants": ["Solna stad"]}),
+                ("För sent inlämnad avslås", "call_window", {"submitted": "2023-09-09"}),
+                ("Noll kronor avslås", "requested.amount", {"requested_sek": 0}),
+                ("Ett fjärde projektår avslås", "project_years", {"project_year": 4}),
+                (
+                    "Inget nytt arbetssätt avslås",
+                    "criterion.novelty",
+                    {
+                        "assessment": {
+                            "novelty": False,
+                            "strategic_value": True,
+                            "user_involvement": True,
+                        }
+                    },
+                ),
+                (
+                    "Inget strategiskt värde avslås",
+                    "criterion.strategic_value",
+                    {
+                        "assessment": {
+                            "novelty": True,
+                            "strategic_value": False,
+                            "user_involvement": True,
+                        }
+                    },
+                ),
+            ]
+        ),
         {
             "name": "En studieresa över 30 000 kr får högst 30 000 kr",
             "kind": "study_trip",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fourules.application import Kind
+from fourules.application import KINDS, Kind
 from fourules.errors import FourulesError, PolicyError
 from fourules.policy import Status, first_problem, read_yaml
 
@@ -112,3 +112,38 @@ def run_case(cases: Cases, case: Case, evaluator: Evaluator, year: str) -> CaseR
 
 def run_cases(cases: Cases, evaluator: Evaluator, year: str) -> list[CaseResult]:
     return [run_case(cases, case, evaluator, year) for case in cases.cases]
+
+
+def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
+    """Rules the cases leave untried: a rule no case reports, and a rule some application
+    can make fail (tried on every boundary application) that no case shows failing."""
+    from fourules.vocabulary import base_application
+
+    policy = evaluator.load_policy(year)
+    seen: set[tuple[str, str]] = set()
+    for case in cases.cases:
+        try:
+            findings = evaluator.evaluate(cases.application(case), year).findings
+        except FourulesError:
+            continue  # reported by run_case
+        seen.update((f.rule, f.status) for f in findings)
+    gaps = [
+        f"{rule.id}: no case reports this rule"
+        for rule in policy.rules
+        if not any(r == rule.id for r, _ in seen)
+    ]
+    bounds, vocabulary = policy.boundaries(), policy.vocabulary
+    failing: dict[str, None] = {}
+    for kind in KINDS:
+        base = base_application(kind, bounds)
+        for name in vocabulary.facts:
+            for app in [base, *vocabulary.variations(name, base, bounds)]:
+                for f in evaluator.evaluate(app, year).findings:
+                    if f.status == "fail":
+                        failing[f.rule] = None
+    gaps += [
+        f"{rule}: an application can make this rule fail, but no case shows it"
+        for rule in failing
+        if (rule, "fail") not in seen
+    ]
+    return gaps

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import yaml
 
-from fourules.cases import CASES_FILE, load_cases, run_cases
+from fourules.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
 from fourules.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
 from fourules.engine import compile_clauses
 from fourules.errors import InputError, PolicyError
@@ -201,8 +201,11 @@ def check_year(path: Path) -> CheckReport:
 
     problems: list[Problem] = []
     found = list(sources(policy.model_dump(mode="json")))
-    problems += _quotes(policy, folder, file, lines, found)
-    problems += _lint(policy, file, lines)
+    # In the file's order, as an editor goes through them.
+    problems += sorted(
+        [*_quotes(policy, folder, file, lines, found), *_lint(policy, file, lines)],
+        key=lambda p: p.line or 0,
+    )
 
     cases_file = folder / CASES_FILE
     try:
@@ -252,6 +255,8 @@ def check_year(path: Path) -> CheckReport:
                     L(sv=f"”{result.name}”: {detail}", en=f"“{result.name}”: {detail}"),
                 )
             )
+    for gap in coverage_gaps(cases, evaluator, policy.id):
+        problems.append(Problem("case", str(cases_file), None, "cases", L(sv=gap, en=gap)))
     passed = sum(r.passed for r in results)
     return CheckReport(str(folder), policy, tuple(problems), len(found), len(results), passed)
 
