@@ -154,6 +154,8 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             ", ".join(r.applies_to) if r.applies_to else _t("all_kinds", lang),
             f"{r.criterion.type}"
             + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
+            # The id is what an application's assessment names; a derived one is not given.
+            + (f": {r.criterion.id}" if r.criterion.assessed else "")
             if r.criterion
             else "",
             source_text(r.source),
