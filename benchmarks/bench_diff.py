@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import applications
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.policy_diff import diff_policies, find_witnesses, replay
-from fourules.round import Round
+from fourules.comparison.policy_diff import diff_policies, find_witnesses, replay
+from fourules.rounds.model import Round
 
 
 def main() -> None:

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import applications
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.engine import oracle_fire
-from fourules.inputs import parse_application
+from fourules.engine.durable import oracle_fire
+from fourules.evaluation.inputs import parse_application
 
 ROOT = Path(__file__).parents[1]
 

@@ -27,9 +27,9 @@ def measure(size: int, year: str) -> dict[str, float]:
     from generate import applications
 
     from fourules import Evaluator, get_plugin_manager
-    from fourules.allocation import allocate, make_budget
-    from fourules.round import Round
-    from fourules.round_evaluation import evaluate_round
+    from fourules.rounds.allocation import allocate, make_budget
+    from fourules.rounds.evaluation import evaluate_round
+    from fourules.rounds.model import Round
 
     apps = applications(size, year)
     for i, app in enumerate(apps):  # the administration's own ranking, for the tie-break

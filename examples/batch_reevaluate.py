@@ -21,7 +21,7 @@ from typing import Any
 def evaluate_partition(job: tuple[list[dict[str, Any]], str]) -> list[str]:
     """One partition: what a Dask `map_partitions` or Spark `mapPartitions` would run."""
     import fourules
-    from fourules.output import plain
+    from fourules.output.canonical import plain
 
     applications, year = job
     return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fourules import Evaluator
-from fourules.administrations import AdministrationIndex, normalise
+from fourules.policy.administrations import AdministrationIndex, normalise
 
 
 @pytest.mark.parametrize(

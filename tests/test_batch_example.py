@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import fourules
-from fourules.output import plain
+from fourules.output.canonical import plain
 
 ROOT = Path(__file__).parents[1]
 

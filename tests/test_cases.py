@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from fourules import Evaluator
-from fourules.cases import Cases, coverage_gaps, load_cases, run_case
+from fourules.authoring.cases import Cases, coverage_gaps, load_cases, run_case
 from tests.years import EVALUATOR, YEARS
 
 FOLDERS: dict[str, Path] = {year: path.parent for year, path in EVALUATOR.policy_paths().items()}

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
-from fourules.default_policies import builtin_policy_dir
+from fourules.evaluation.default_policies import builtin_policy_dir
 from tests.years import EVALUATOR, YEARS
 
 runner = CliRunner()

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fourules import Evaluator
-from fourules.conditions import (
+from fourules.engine.durable import Clause, DurableEngine, compile_clauses, oracle_fire
+from fourules.evaluation.inputs import parse_application
+from fourules.policy.conditions import (
     All,
     AnyOf,
     Cmp,
@@ -21,8 +23,6 @@ from fourules.conditions import (
     holds,
     negate,
 )
-from fourules.engine import Clause, DurableEngine, compile_clauses, oracle_fire
-from fourules.inputs import parse_application
 from fourules.testing import applications, facts
 from tests.years import ALL_POLICIES, POLICIES, YEARS
 

@@ -9,12 +9,12 @@ import typer
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.cases import load_cases
+from fourules.authoring.cases import load_cases
+from fourules.authoring.drafting import new_year
 from fourules.cli.new import new_command
-from fourules.default_policies import builtin_policy_dir
-from fourules.drafting import new_year
 from fourules.errors import InputError
-from fourules.policy import load_policy_file
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.policy.model import load_policy_file
 
 BUILTIN = builtin_policy_dir()
 runner = CliRunner()

@@ -26,9 +26,9 @@ from fourules import (
     hookspecs,
 )
 from fourules.cli.main import app
-from fourules.default_policies import builtin_policy_dir
-from fourules.plugins import PluginManager
-from fourules.scoring import ScorerError
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.evaluation.plugins import PluginManager
+from fourules.evaluation.scoring import ScorerError
 
 DOCS = Path(__file__).parents[1] / "docs" / "plugins.md"
 APP = {"id": "a", "kind": "project", "title": "t", "applicants": ["Farsta"], "requested_sek": 50000}
@@ -121,8 +121,8 @@ def test_a_year_may_be_provided_once(manager: PluginManager, tmp_path: Path) -> 
 
 
 def test_builtin_scorer_is_a_plugin(manager: PluginManager) -> None:
-    assert manager.get_plugin("fourules.default_scorers") is not None
-    manager.unregister(name="fourules.default_scorers")
+    assert manager.get_plugin("fourules.evaluation.default_scorers") is not None
+    manager.unregister(name="fourules.evaluation.default_scorers")
     result = Evaluator(manager).evaluate({**APP, "assessment": {"strategic_value": True}}, "2018")
     assert result.scorers == [] and result.score == 0
 
@@ -162,7 +162,7 @@ def test_a_scorer_cannot_build_nan_points() -> None:
 
 def test_a_plugin_that_fails_to_import_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     broken = EntryPoint(name="broken", value="fourules_no_such_module_xyz", group="fourules")
-    monkeypatch.setattr("fourules.plugins.entry_points", lambda group: [broken])
+    monkeypatch.setattr("fourules.evaluation.plugins.entry_points", lambda group: [broken])
     pm = get_plugin_manager()
     assert [f.name for f in pm.failures] == ["broken"]
     assert "ModuleNotFoundError" in pm.failures[0].error
@@ -177,7 +177,7 @@ def test_a_plugin_with_an_unknown_hook_is_left_out(monkeypatch: pytest.MonkeyPat
 
     ep = EntryPoint(name="stray", value="x:y", group="fourules")
     monkeypatch.setattr(EntryPoint, "load", lambda self: Stray())
-    monkeypatch.setattr("fourules.plugins.entry_points", lambda group: [ep])
+    monkeypatch.setattr("fourules.evaluation.plugins.entry_points", lambda group: [ep])
     pm = get_plugin_manager()
     assert [f.name for f in pm.failures] == ["stray"] and pm.get_plugin("stray") is None
 
@@ -186,7 +186,7 @@ def test_cli_reports_a_faulty_plugin_with_exit_1(monkeypatch: pytest.MonkeyPatch
     plugin = _scorer("faulty", RuntimeError("boom"))
     ep = EntryPoint(name="faulty-plugin", value="x:y", group="fourules")
     monkeypatch.setattr(EntryPoint, "load", lambda self: plugin)
-    monkeypatch.setattr("fourules.plugins.entry_points", lambda group: [ep])
+    monkeypatch.setattr("fourules.evaluation.plugins.entry_points", lambda group: [ep])
     result = CliRunner().invoke(app, ["evaluate", "-", "--year", "2018"], input=json.dumps(APP))
     assert result.exit_code == 1 and result.stdout == ""
     assert "faulty-plugin" in result.stderr and "fourules_scorers" in result.stderr
@@ -211,8 +211,8 @@ def test_plugins_can_be_restricted(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "gender_equality" in names and "travel_emissions" not in names
     monkeypatch.setenv("FOURULES_PLUGINS", "")
     assert {n for n, _ in get_plugin_manager().list_name_plugin()} == {
-        "fourules.default_policies",
-        "fourules.default_scorers",
+        "fourules.evaluation.default_policies",
+        "fourules.evaluation.default_scorers",
     }
 
 

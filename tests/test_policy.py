@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from fourules import Evaluator, PolicyError, get_plugin_manager, hookimpl
-from fourules.default_policies import builtin_policy_dir
-from fourules.policy import load_policy_file
-from fourules.quotes import FOUND, match, plain, sources
+from fourules.authoring.quotes import FOUND, match, plain, sources
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.policy.model import load_policy_file
 from tests.years import YEARS
 
 POLICIES = builtin_policy_dir()
@@ -173,7 +173,7 @@ def test_adding_a_year_is_adding_a_folder(tmp_path: Path) -> None:
 
 def test_every_shared_fact_and_placeholder_is_documented() -> None:
     """docs/policies.md is where a policy owner learns the vocabulary: it must be complete."""
-    from fourules.vocabulary import FACTS
+    from fourules.policy.vocabulary import FACTS
 
     docs = (Path(__file__).parents[1] / "docs" / "policies.md").read_text(encoding="utf-8")
     for fact in FACTS:

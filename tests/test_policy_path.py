@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from fourules import Evaluator, InputError, PolicyError, get_plugin_manager
 from fourules.cli.main import app
-from fourules.default_policies import builtin_policy_dir
+from fourules.evaluation.default_policies import builtin_policy_dir
 
 runner = CliRunner()
 APP = {"id": "x", "kind": "project", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
@@ -81,7 +81,7 @@ def test_the_service_takes_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    from fourules.service import create_app
+    from fourules.service.app import create_app
 
     _year(tmp_path, "2099")
     monkeypatch.setenv("FOURULES_POLICY_PATH", str(tmp_path))

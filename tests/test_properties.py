@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fourules import Evaluator
-from fourules.output import to_json
+from fourules.output.canonical import to_json
 from fourules.testing import applications
 from tests.years import ALL_POLICIES, POLICIES, YEARS, caps
 

@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fourules import Evaluator
-from fourules.allocation import allocate, make_budget
-from fourules.audit import audit_round
 from fourules.cli.main import app
-from fourules.default_policies import builtin_policy_dir
 from fourules.errors import InputError
-from fourules.output import to_json
-from fourules.quotas import Counted, tally
-from fourules.round import Round, load_round, read_csv, to_csv
-from fourules.round_evaluation import evaluate_round
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.output.canonical import to_json
+from fourules.rounds.allocation import allocate, make_budget
+from fourules.rounds.audit import audit_round
+from fourules.rounds.evaluation import evaluate_round
+from fourules.rounds.model import Round, load_round, read_csv, to_csv
+from fourules.rounds.quotas import Counted, tally
 from fourules.testing import rounds
 from tests.years import ALL_POLICIES, POLICIES, YEARS
 
@@ -445,9 +445,9 @@ import sys
 sys.path.insert(0, {str(Path(__file__).parents[1] / "benchmarks")!r})
 from generate import applications
 from fourules import Evaluator, get_plugin_manager
-from fourules.output import to_json
-from fourules.round import Round
-import fourules.round_evaluation as rounds
+from fourules.output.canonical import to_json
+from fourules.rounds.model import Round
+import fourules.rounds.evaluation as rounds
 ev = Evaluator(get_plugin_manager(load_entry_points=False))
 round_ = Round.model_validate({{"applications": applications(2500, "2024")}})
 assert rounds._parallel_ok(2500, None, None), "the worker path is not taken"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from fourules import Evaluator
-from fourules.output import plain
-from fourules.schemas import SCHEMAS, schema_of
+from fourules.output.canonical import plain
+from fourules.output.schemas import SCHEMAS, schema_of
 
 SCHEMA_DIR = Path(__file__).parents[1] / "schemas"
 

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
-from fourules.default_policies import builtin_policy_dir
-from fourules.service import create_app
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.service.app import create_app
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
 APP = {

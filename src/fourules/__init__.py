@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from fourules.application import Application, ProjectApplication, StudyTripApplication
 from fourules.errors import EngineError, FourulesError, InputError, PolicyError, UnknownPolicyError
-from fourules.evaluation import Evaluation, Evaluator, Finding
+from fourules.evaluation.evaluator import Evaluation, Evaluator, Finding
+from fourules.evaluation.plugins import get_plugin_manager
+from fourules.evaluation.scoring import ScoreItem, Scorer
 from fourules.hookspecs import hookimpl
-from fourules.plugins import get_plugin_manager
-from fourules.policy import Policy
-from fourules.scoring import ScoreItem, Scorer
+from fourules.policy.model import Policy
 from fourules.text import Lang
 
 if TYPE_CHECKING:
-    from fourules.policy_diff import PolicyDiff
+    from fourules.comparison.policy_diff import PolicyDiff
 
 try:
     __version__ = version("fourules")
@@ -88,7 +88,7 @@ def load_policy(year: str | int) -> Policy:
 
 def diff(a: str | int, b: str | int) -> PolicyDiff:
     """Every difference between two years' policies (`diff(b, a)` is the mirror image)."""
-    from fourules.policy_diff import diff_policies
+    from fourules.comparison.policy_diff import diff_policies
 
     ev = default_evaluator()
     la, lb = ev.loaded(a), ev.loaded(b)
@@ -104,7 +104,7 @@ def policies() -> list[Policy]:
 def __getattr__(name: str) -> Any:
     # `fourules.PolicyDiff` without importing the diff machinery on every start.
     if name == "PolicyDiff":
-        from fourules.policy_diff import PolicyDiff
+        from fourules.comparison.policy_diff import PolicyDiff
 
         return PolicyDiff
     raise AttributeError(f"module 'fourules' has no attribute {name!r}")

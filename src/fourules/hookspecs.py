@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from fourules.scoring import Scorer
+    from fourules.evaluation.scoring import Scorer
 
 hookspec = pluggy.HookspecMarker("fourules")
 hookimpl = pluggy.HookimplMarker("fourules")

@@ -33,8 +33,8 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("fourules.testing needs hypothesis: pip install 'fourules[testing]'") from exc
 
 from fourules.application import KINDS, TRAVEL_MODES, Kind
-from fourules.policy import Policy, boundaries_of
-from fourules.vocabulary import Boundaries, Vocabulary, base_application, date_number
+from fourules.policy.model import Policy, boundaries_of
+from fourules.policy.vocabulary import Boundaries, Vocabulary, base_application, date_number
 
 __all__ = ["applications", "boundaries", "facts", "rounds", "spellings"]
 

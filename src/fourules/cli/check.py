@@ -15,7 +15,7 @@ from fourules.cli.common import (
     resolve_lang,
     write,
 )
-from fourules.output import to_json
+from fourules.output.canonical import to_json
 
 
 def check_command(
@@ -31,7 +31,7 @@ def check_command(
 
     Exit 0 when clean, 1 with problems, 2 when PATH cannot be read.
     """
-    from fourules.policy_check import check_year
+    from fourules.authoring.check import check_year
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -65,7 +65,7 @@ def check_command(
 
 
 def _summary(report: object, lang: str) -> str:
-    from fourules.policy_check import CheckReport
+    from fourules.authoring.check import CheckReport
 
     assert isinstance(report, CheckReport)
     policy = f" (policy {report.policy.id} {report.policy.version})" if report.policy else ""

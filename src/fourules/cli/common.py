@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from fourules.errors import FourulesError, InputError, PolicyError
-from fourules.scoring import ScorerError
+from fourules.evaluation.scoring import ScorerError
 from fourules.text import Lang, LocalText
 
 

@@ -17,8 +17,8 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.documents import diff_document
-from fourules.output import to_json
+from fourules.output.canonical import to_json
+from fourules.output.documents import diff_document
 from fourules.text import Lang
 
 
@@ -52,7 +52,7 @@ def diff_command(
         ev = evaluator(ctx)
         replay_round = None
         if replay_file is not None:
-            from fourules.round import load_round
+            from fourules.rounds.model import load_round
 
             raw, name = read_input(replay_file)
             replay_round = load_round(raw, name)

@@ -18,10 +18,10 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.decision_log import DecisionLog
-from fourules.documents import evaluate_document
-from fourules.inputs import read_json
-from fourules.output import to_json
+from fourules.evaluation.inputs import read_json
+from fourules.output.canonical import to_json
+from fourules.output.documents import evaluate_document
+from fourules.service.decision_log import DecisionLog
 
 DecisionLogOption = Annotated[
     Path | None,

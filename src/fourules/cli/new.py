@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
+from fourules.authoring.drafting import new_year
 from fourules.cli.common import LangOption, reported_errors, resolve_lang, write
 from fourules.cli.state import evaluator
-from fourules.drafting import new_year
 from fourules.errors import UnknownPolicyError
 from fourules.text import LocalText
 

@@ -15,7 +15,7 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.output import to_json
+from fourules.output.canonical import to_json
 
 
 def plugins_command(

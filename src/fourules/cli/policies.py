@@ -15,8 +15,8 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.documents import policies_document, policy_document
-from fourules.output import to_json
+from fourules.output.canonical import to_json
+from fourules.output.documents import policies_document, policy_document
 
 
 def policies(

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fourules.evaluation import Evaluation, parameter_text
-from fourules.policy import Policy, Source
+from fourules.evaluation.evaluator import Evaluation, parameter_text
+from fourules.policy.model import Policy, Source
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText

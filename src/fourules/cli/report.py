@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from rich.table import Table
 
-from fourules.allocation import Allocation
 from fourules.application import KINDS, Kind
-from fourules.audit import AuditReport
 from fourules.cli.render import OUTCOMES, cells, markdown_table, render_tables
-from fourules.evaluation import Evaluation
-from fourules.round import Round, RoundProject, RoundStudyTrip, natural_key
-from fourules.round_evaluation import RoundEvaluation
+from fourules.evaluation.evaluator import Evaluation
+from fourules.rounds.allocation import Allocation
+from fourules.rounds.audit import AuditReport
+from fourules.rounds.evaluation import RoundEvaluation
+from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText

@@ -16,14 +16,14 @@ from fourules.cli.common import LangOption, read_input, reported_errors, resolve
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
-from fourules.output import to_json
+from fourules.output.canonical import to_json
 from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
     from fourules.cli.report import Report
-    from fourules.evaluation import Evaluator
-    from fourules.round import Round
-    from fourules.round_evaluation import Progress, RoundEntry
+    from fourules.evaluation.evaluator import Evaluator
+    from fourules.rounds.evaluation import Progress, RoundEntry
+    from fourules.rounds.model import Round
 
 # The round machinery is imported inside each command: `fourules evaluate` starts faster.
 
@@ -56,8 +56,8 @@ RoundYear = Annotated[
 
 def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
     """Read and check a round; every applicant must exist in the round's own year."""
-    from fourules.round import load_round
-    from fourules.round_evaluation import check_administrations
+    from fourules.rounds.evaluation import check_administrations
+    from fourules.rounds.model import load_round
 
     raw, name = read_input(file)
     round_ = load_round(raw, name)
@@ -114,7 +114,7 @@ def round_command(
     decision_log: DecisionLogOption = None,
 ) -> None:
     """Evaluate every application of a round, with the round's quotas, duplicates and totals."""
-    from fourules.round_evaluation import evaluate_round
+    from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -129,7 +129,7 @@ def round_command(
             progress=_progress(format, len(round_.applications)),
         )
         if decision_log is not None:
-            from fourules.decision_log import DecisionLog
+            from fourules.service.decision_log import DecisionLog
 
             DecisionLog(decision_log).append_round(round_, result)
     from fourules.cli.report import round_report
@@ -148,7 +148,7 @@ def audit_command(
     lang: LangOption = None,
 ) -> None:
     """Audit a decided round against its year's rules: every discrepancy with its row."""
-    from fourules.audit import audit_round
+    from fourules.rounds.audit import audit_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -179,8 +179,8 @@ def allocate_command(
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
-    from fourules.allocation import allocate as allocate_round
-    from fourules.allocation import make_budget
+    from fourules.rounds.allocation import allocate as allocate_round
+    from fourules.rounds.allocation import make_budget
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -208,7 +208,7 @@ def convert_command(
     lang: LangOption = None,
 ) -> None:
     """Convert a round between JSON, CSV and XLSX (read) and JSON or CSV (written)."""
-    from fourules.round import load_round, to_csv
+    from fourules.rounds.model import load_round, to_csv
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):

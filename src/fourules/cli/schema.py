@@ -8,8 +8,8 @@ import typer
 
 from fourules.cli.common import fail, reported_errors, write
 from fourules.cli.state import evaluator
-from fourules.output import to_json
-from fourules.schemas import PER_YEAR, SCHEMAS, schema_of
+from fourules.output.canonical import to_json
+from fourules.output.schemas import PER_YEAR, SCHEMAS, schema_of
 
 
 def schema(

@@ -17,7 +17,7 @@ from fourules.cli.common import (
     write,
 )
 from fourules.cli.state import evaluator
-from fourules.output import to_json
+from fourules.output.canonical import to_json
 
 
 def serve_command(
@@ -40,7 +40,7 @@ def serve_command(
     try:
         import uvicorn
 
-        from fourules.service import create_app
+        from fourules.service.app import create_app
     except ImportError:
         fail("the service needs FastAPI and uvicorn: pip install 'fourules[service]'")
     with reported_errors():
@@ -60,7 +60,7 @@ def verify_command(
 
     Exit 0 when every record reproduces, 1 when any does not, 2 when the log is malformed.
     """
-    from fourules.decision_log import verify
+    from fourules.service.decision_log import verify
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):

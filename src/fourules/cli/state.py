@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from fourules.evaluation import Evaluator, env_policy_path
-from fourules.plugins import get_plugin_manager
+from fourules.evaluation.evaluator import Evaluator, env_policy_path
+from fourules.evaluation.plugins import get_plugin_manager
 
 
 def evaluator(ctx: typer.Context) -> Evaluator:

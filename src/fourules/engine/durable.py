@@ -36,9 +36,9 @@ from typing import Any
 
 import durable_rules_engine
 
-from fourules.conditions import TRUE, All, Condition, In, Not, Scalar, holds, to_durable
 from fourules.errors import EngineError
-from fourules.policy import Policy
+from fourules.policy.conditions import TRUE, All, Condition, In, Not, Scalar, holds, to_durable
+from fourules.policy.model import Policy
 
 # More than about 512 rules from one branch point made create_ruleset hang.
 MAX_ENGINE_RULES = 400

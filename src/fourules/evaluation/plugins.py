@@ -9,7 +9,8 @@ from importlib.metadata import entry_points
 
 import pluggy
 
-from fourules import default_policies, default_scorers, hookspecs
+from fourules import hookspecs
+from fourules.evaluation import default_policies, default_scorers
 
 ENTRY_POINT_GROUP = "fourules"
 PLUGINS_ENV = "FOURULES_PLUGINS"
@@ -69,7 +70,7 @@ def get_plugin_manager(
                 if pm.get_plugin(ep.name) is not None:
                     pm.unregister(name=ep.name)
                 failures.append(PluginFailure(ep.name, ep.value, f"{type(exc).__name__}: {exc}"))
-    pm.register(default_policies, name="fourules.default_policies")
-    pm.register(default_scorers, name="fourules.default_scorers")
+    pm.register(default_policies, name="fourules.evaluation.default_policies")
+    pm.register(default_scorers, name="fourules.evaluation.default_scorers")
     pm.check_pending()
     return pm

@@ -28,15 +28,20 @@ from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fourules.application import Application
-from fourules.decision_log import DecisionLog
-from fourules.documents import diff_document, evaluate_document, policies_document, policy_document
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
-from fourules.evaluation import Evaluation, Evaluator
-from fourules.inputs import read_json
-from fourules.output import to_json
-from fourules.round import Round, load_round
-from fourules.round_evaluation import RoundEvaluation, check_administrations, evaluate_round
-from fourules.scoring import ScorerError
+from fourules.evaluation.evaluator import Evaluation, Evaluator
+from fourules.evaluation.inputs import read_json
+from fourules.evaluation.scoring import ScorerError
+from fourules.output.canonical import to_json
+from fourules.output.documents import (
+    diff_document,
+    evaluate_document,
+    policies_document,
+    policy_document,
+)
+from fourules.rounds.evaluation import RoundEvaluation, check_administrations, evaluate_round
+from fourules.rounds.model import Round, load_round
+from fourules.service.decision_log import DecisionLog
 from fourules.text import Lang
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024

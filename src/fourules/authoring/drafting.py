@@ -18,9 +18,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from fourules.cases import CASES_FILE, load_cases
+from fourules.authoring.cases import CASES_FILE, load_cases
 from fourules.errors import InputError
-from fourules.policy import POLICY_FILE, Parameter, Policy, Source, load_policy_file
+from fourules.policy.model import POLICY_FILE, Parameter, Policy, Source, load_policy_file
 from fourules.text import LocalText, format_sek
 
 REVIEW_FILE = "REVIEW.md"

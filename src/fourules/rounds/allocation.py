@@ -27,10 +27,10 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
-from fourules.evaluation import Evaluation, Evaluator, PolicyRef
-from fourules.quotas import Counted, QuotaBook
-from fourules.round import Round, RoundProject, RoundStudyTrip, natural_key
-from fourules.round_evaluation import Progress, RoundInfo, evaluate_round
+from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef
+from fourules.rounds.evaluation import Progress, RoundInfo, evaluate_round
+from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
+from fourules.rounds.quotas import Counted, QuotaBook
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText

@@ -23,13 +23,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from fourules.application import KINDS, TRAVEL_MODES, Kind
-from fourules.conditions import FactField, FieldKind, Scalar
 from fourules.errors import InputError
+from fourules.policy.conditions import FactField, FieldKind, Scalar
 from fourules.text import NOT_STATED, Lang, LocalText, format_sek
 
 if TYPE_CHECKING:
-    from fourules.administrations import AdministrationIndex, Resolution
     from fourules.application import ProjectApplication, StudyTripApplication
+    from fourules.policy.administrations import AdministrationIndex, Resolution
 
     AnyApplication = ProjectApplication | StudyTripApplication
 

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fourules.policy import Source
-from fourules.sharing import SharedByIdentity
+from fourules.evaluation.sharing import SharedByIdentity
+from fourules.policy.model import Source
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
-    from fourules.evaluation import Finding
-    from fourules.policy import Policy
+    from fourules.evaluation.evaluator import Finding
+    from fourules.policy.model import Policy
 
 
 class ScoreItem(BaseModel):

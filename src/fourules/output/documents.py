@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from fourules.errors import InputError
-from fourules.evaluation import Evaluation, Evaluator
-from fourules.policy import Policy
+from fourules.evaluation.evaluator import Evaluation, Evaluator
+from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
-    from fourules.round import Round
+    from fourules.rounds.model import Round
 
 
 def policies_document(evaluator: Evaluator) -> list[dict[str, Any]]:
@@ -75,7 +75,7 @@ def diff_document(
     witness_limit: int = 2000,
     witness_seconds: float = 10.0,
 ) -> dict[str, Any]:
-    from fourules.policy_diff import diff_policies, find_witnesses, replay
+    from fourules.comparison.policy_diff import diff_policies, find_witnesses, replay
 
     la, lb = evaluator.loaded(a), evaluator.loaded(b)
     result = diff_policies(la.policy, lb.policy, la.ref, lb.ref)

@@ -14,17 +14,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fourules.administrations import AdministrationIndex, Resolution
 from fourules.application import ProjectApplication, StudyTripApplication
-from fourules.engine import DurableEngine, compile_clauses, oracle_fire
+from fourules.engine.durable import DurableEngine, compile_clauses, oracle_fire
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
-from fourules.inputs import parse_application
-from fourules.plugins import PluginManager, get_plugin_manager
-from fourules.policy import POLICY_FILE, Effect, Policy, Source, Status, load_policy_file
-from fourules.scoring import ScoreItem, Scorer, ScorerError, checked_items
-from fourules.sharing import SharedByIdentity
+from fourules.evaluation.inputs import parse_application
+from fourules.evaluation.plugins import PluginManager, get_plugin_manager
+from fourules.evaluation.scoring import ScoreItem, Scorer, ScorerError, checked_items
+from fourules.evaluation.sharing import SharedByIdentity
+from fourules.policy.administrations import AdministrationIndex, Resolution
+from fourules.policy.model import POLICY_FILE, Effect, Policy, Source, Status, load_policy_file
+from fourules.policy.vocabulary import Facts, Vocabulary
 from fourules.text import LANGS, NOT_STATED, Lang, LocalText, format_sek
-from fourules.vocabulary import Facts, Vocabulary
 
 Outcome = Literal["eligible", "undetermined", "ineligible"]
 EngineName = Literal["durable-rules", "oracle"]

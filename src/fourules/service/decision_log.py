@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from fourules.errors import InputError, UnknownPolicyError
-from fourules.evaluation import Evaluation, Evaluator
-from fourules.output import plain
+from fourules.evaluation.evaluator import Evaluation, Evaluator
+from fourules.output.canonical import plain
 from fourules.text import LocalText
 
 if TYPE_CHECKING:
-    from fourules.round import Round
-    from fourules.round_evaluation import RoundEvaluation
+    from fourules.rounds.evaluation import RoundEvaluation
+    from fourules.rounds.model import Round
 
 Verdict = Literal[
     "reproduces", "policy_changed", "engine_changed", "policy_missing", "input_rejected"
@@ -72,7 +72,7 @@ class DecisionLog:
 
     def append_round(self, round_: Round, result: RoundEvaluation) -> None:
         """One record per application of an evaluated round, its input as a single application."""
-        from fourules.round import application_part
+        from fourules.rounds.model import application_part
 
         by_id = {a.id: a for a in round_.applications}
         self.append((application_part(by_id[e.application_id]), e) for e in result.evaluations)

@@ -21,10 +21,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from fourules.application import KINDS, Kind
-from fourules.conditions import Condition, FieldKind, Scalar, parse
 from fourules.errors import PolicyError
+from fourules.policy.conditions import Condition, FieldKind, Scalar, parse
+from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 from fourules.text import LocalText
-from fourules.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 
 POLICY_FILE = "policy.yaml"
 # libyaml's loader, where PyYAML was built with it, is ten times faster: it is cold start.

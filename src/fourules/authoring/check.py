@@ -23,12 +23,12 @@ from typing import Any, Literal
 
 import yaml
 
-from fourules.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
-from fourules.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
-from fourules.engine import compile_clauses
+from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
+from fourules.authoring.quotes import FOUND, match, plain, sources
+from fourules.engine.durable import compile_clauses
 from fourules.errors import InputError, PolicyError
-from fourules.policy import POLICY_FILE, Policy, load_policy_file
-from fourules.quotes import FOUND, match, plain, sources
+from fourules.policy.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
+from fourules.policy.model import POLICY_FILE, Policy, load_policy_file
 from fourules.text import LocalText
 
 L = LocalText
@@ -183,8 +183,8 @@ def read_folder(path: Path) -> Path:
 
 def check_year(path: Path) -> CheckReport:
     """Every check of one year folder, in the order a policy owner fixes things."""
-    from fourules.evaluation import Evaluator
-    from fourules.plugins import get_plugin_manager
+    from fourules.evaluation.evaluator import Evaluator
+    from fourules.evaluation.plugins import get_plugin_manager
 
     folder = read_folder(path)
     file = folder / POLICY_FILE
@@ -239,7 +239,7 @@ def check_year(path: Path) -> CheckReport:
         return CheckReport(str(folder), policy, tuple(problems), len(found))
     # The folder alone, and the built-in scorers only: the cases state the decision's points.
     manager = get_plugin_manager(load_entry_points=False)
-    manager.unregister(name="fourules.default_policies")
+    manager.unregister(name="fourules.evaluation.default_policies")
     evaluator = Evaluator(manager, policy_path=[folder])
     results = run_cases(cases, evaluator, policy.id)
     cases_lines = Lines(cases_file.read_text(encoding="utf-8"))

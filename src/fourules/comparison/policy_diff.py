@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS
 from fourules.errors import InputError
-from fourules.evaluation import Evaluation, Evaluator, PolicyRef
-from fourules.inputs import parse_application
-from fourules.policy import Policy, Rule, Source, boundaries_of
-from fourules.round import Round, natural_key
-from fourules.round_evaluation import gc_paused, worker_pays
+from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef
+from fourules.evaluation.inputs import parse_application
+from fourules.policy.model import Policy, Rule, Source, boundaries_of
+from fourules.policy.vocabulary import Vocabulary, base_application
+from fourules.rounds.evaluation import gc_paused, worker_pays
+from fourules.rounds.model import Round, natural_key
 from fourules.text import Lang
-from fourules.vocabulary import Vocabulary, base_application
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -438,7 +438,7 @@ def _param_uses(policy: Policy) -> dict[str, set[tuple[str, str]]]:
 
 
 def _rule_fields(rule: Rule | None, policy: Policy) -> set[str]:
-    from fourules.conditions import fields_of
+    from fourules.policy.conditions import fields_of
 
     if rule is None:
         return set()

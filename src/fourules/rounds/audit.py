@@ -14,11 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fourules.evaluation import Evaluation, Evaluator, PolicyRef
-from fourules.policy import Source
-from fourules.quotas import tally
-from fourules.round import Round, StatedTotal, natural_key
-from fourules.round_evaluation import RoundEvaluation, RoundInfo, counted, evaluate_round
+from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef
+from fourules.policy.model import Source
+from fourules.rounds.evaluation import RoundEvaluation, RoundInfo, counted, evaluate_round
+from fourules.rounds.model import Round, StatedTotal, natural_key
+from fourules.rounds.quotas import tally
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText

@@ -11,14 +11,14 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from fourules.evaluation.scoring import ScoreItem, Scorer
+from fourules.evaluation.sharing import SharedByIdentity
 from fourules.hookspecs import hookimpl
-from fourules.scoring import ScoreItem, Scorer
-from fourules.sharing import SharedByIdentity
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
-    from fourules.evaluation import Finding
-    from fourules.policy import Policy
+    from fourules.evaluation.evaluator import Finding
+    from fourules.policy.model import Policy
 
 
 class PriorityCriteriaScorer(Scorer):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from fourules.text import LocalText
 
 if TYPE_CHECKING:
-    from fourules.policy import Administration, Administrations
+    from fourules.policy.model import Administration, Administrations
 
 _SUFFIX = re.compile(
     r"(\s+(stadsdelsförvaltningarna|stadsdelsförvaltningar|stadsdelsförvaltningen"

@@ -18,10 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fourules.application import KINDS, Kind
 from fourules.errors import FourulesError, PolicyError
-from fourules.policy import Status, first_problem, read_yaml
+from fourules.policy.model import Status, first_problem, read_yaml
 
 if TYPE_CHECKING:
-    from fourules.evaluation import Evaluator
+    from fourules.evaluation.evaluator import Evaluator
 
 CASES_FILE = "cases.yaml"
 
@@ -117,7 +117,7 @@ def run_cases(cases: Cases, evaluator: Evaluator, year: str) -> list[CaseResult]
 def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
     """Rules the cases leave untried: a rule no case reports, and a rule some application
     can make fail (tried on every boundary application) that no case shows failing."""
-    from fourules.vocabulary import base_application
+    from fourules.policy.vocabulary import base_application
 
     policy = evaluator.load_policy(year)
     seen: set[tuple[str, str]] = set()

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
-from fourules.evaluation import Evaluation, Evaluator, PolicyRef, Prepared
-from fourules.policy import Policy, Source, Status
-from fourules.quotas import Counted, per_administration, tally
-from fourules.round import Round, RoundProject, RoundStudyTrip, natural_key
+from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef, Prepared
+from fourules.policy.model import Policy, Source, Status
+from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
+from fourules.rounds.quotas import Counted, per_administration, tally
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText

@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from fourules.application import KINDS, Application
-from fourules.evaluation import Evaluation
-from fourules.policy import Policy
-from fourules.round import Round
+from fourules.evaluation.evaluator import Evaluation
+from fourules.policy.model import Policy
+from fourules.rounds.model import Round
 
 SCHEMAS: dict[str, TypeAdapter[Any]] = {
     "application": TypeAdapter(Application),

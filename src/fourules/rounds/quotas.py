@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fourules.application import Kind
-from fourules.policy import Administration, Policy, Quota
+from fourules.policy.model import Administration, Policy, Quota
 
 
 @dataclass(frozen=True)

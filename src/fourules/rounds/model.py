@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, m
 
 from fourules.application import Kind, ProjectApplication, StudyTripApplication
 from fourules.errors import InputError
-from fourules.inputs import ACCEPTED, describe, read_json
+from fourules.evaluation.inputs import ACCEPTED, describe, read_json
 from fourules.text import LocalText
 
 L = LocalText

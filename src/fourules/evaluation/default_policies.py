@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fourules.hookspecs import hookimpl
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # the fourules package
 
 
 def builtin_policy_dir() -> Path:

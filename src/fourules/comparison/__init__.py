@@ -1,0 +1,1 @@
+"""Comparing two years: the structural diff, replay of real applications, witnesses."""

@@ -1,0 +1,1 @@
+"""Output formats: canonical JSON, the JSON documents, the JSON Schemas of the contracts."""
