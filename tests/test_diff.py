@@ -16,7 +16,7 @@ from fourules import Evaluator
 from fourules.cli.main import app
 from fourules.comparison.policy_diff import diff_policies, find_witnesses, mirror, replay
 from fourules.evaluation.default_policies import builtin_policy_dir
-from fourules.evaluation.evaluator import PolicyRef
+from fourules.evaluation.results import PolicyRef
 from fourules.policy.model import Policy
 from fourules.rounds.model import load_round
 from tests.years import POLICIES, YEARS

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from fourules.authoring.cases import CASES_FILE, load_cases
 from fourules.errors import InputError
-from fourules.policy.model import POLICY_FILE, Parameter, Policy, Source, load_policy_file
+from fourules.policy.model import POLICY_FILE, Parameter, Policy, load_policy_file
+from fourules.policy.source import Source
 from fourules.text import LocalText, format_sek
 
 REVIEW_FILE = "REVIEW.md"

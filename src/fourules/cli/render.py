@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fourules.evaluation.evaluator import Evaluation, parameter_text
-from fourules.policy.model import Policy, Source
+from fourules.evaluation.evaluator import parameter_text
+from fourules.evaluation.results import Evaluation
+from fourules.policy.model import Policy
+from fourules.policy.source import Source
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from fourules.application import KINDS, Kind
 from fourules.cli.render import OUTCOMES, cells, markdown_table, render_tables
-from fourules.evaluation.evaluator import Evaluation
+from fourules.evaluation.results import Evaluation
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEvaluation

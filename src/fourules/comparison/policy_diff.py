@@ -16,9 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS
 from fourules.errors import InputError
-from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef
+from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import parse_application
-from fourules.policy.model import Policy, Rule, Source, boundaries_of
+from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.policy.model import Policy, Rule, boundaries_of
+from fourules.policy.source import Source
 from fourules.policy.vocabulary import Vocabulary, base_application
 from fourules.rounds.evaluation import gc_paused, worker_pays
 from fourules.rounds.model import Round, natural_key

@@ -11,13 +11,14 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fourules.evaluation.scoring import ScoreItem, Scorer
+from fourules.evaluation.results import ScoreItem
+from fourules.evaluation.scoring import Scorer
 from fourules.evaluation.sharing import SharedByIdentity
 from fourules.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
-    from fourules.evaluation.evaluator import Finding
+    from fourules.evaluation.results import Finding
     from fourules.policy.model import Policy
 
 

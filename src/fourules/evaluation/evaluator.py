@@ -12,72 +12,27 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from fourules.application import ProjectApplication, StudyTripApplication
 from fourules.engine.durable import DurableEngine, compile_clauses, oracle_fire
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation.inputs import parse_application
 from fourules.evaluation.plugins import PluginManager, get_plugin_manager
-from fourules.evaluation.scoring import ScoreItem, Scorer, ScorerError, checked_items
+from fourules.evaluation.results import (
+    Applicant,
+    Evaluation,
+    Finding,
+    Outcome,
+    PolicyRef,
+    ScoreItem,
+)
+from fourules.evaluation.scoring import Scorer, ScorerError, checked_items
 from fourules.evaluation.sharing import SharedByIdentity
 from fourules.policy.administrations import AdministrationIndex, Resolution
-from fourules.policy.model import POLICY_FILE, Effect, Policy, Source, Status, load_policy_file
+from fourules.policy.model import POLICY_FILE, Policy, load_policy_file
 from fourules.policy.vocabulary import Facts, Vocabulary
 from fourules.text import LANGS, NOT_STATED, Lang, LocalText, format_sek
 
-Outcome = Literal["eligible", "undetermined", "ineligible"]
 EngineName = Literal["durable-rules", "oracle"]
-
-
-class _Result(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class PolicyRef(_Result):
-    """Which policy decided: its id, version and content hash, so a result can be reproduced."""
-
-    id: str
-    version: str
-    sha256: str
-
-
-class Finding(_Result):
-    """What one rule found for the application."""
-
-    rule: str
-    status: Status
-    message: str
-    source: Source
-    effect: Effect | None = Field(
-        default=None,
-        description="The finding's effect on the outcome: ineligible, undetermined, or null (none).",
-    )
-
-
-class Applicant(_Result):
-    """An applicant as written, and the administration it resolves to (null when none)."""
-
-    as_written: str
-    administration: str | None
-    name: str | None
-
-
-class Evaluation(_Result):
-    """The evaluation of one application against one policy."""
-
-    application_id: str
-    policy: PolicyRef
-    lang: Lang
-    outcome: Outcome
-    max_grant_sek: int | None = Field(
-        description="0 when ineligible; null when the request is not stated; else min(request, cap)."
-    )
-    score: float = Field(description="Sum of the score items' points.")
-    score_breakdown: list[ScoreItem]
-    scorers: list[str] = Field(description="The scorers that ran (those that apply to the year).")
-    applicants: list[Applicant]
-    findings: list[Finding]
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

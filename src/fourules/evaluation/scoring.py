@@ -7,27 +7,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from fourules.evaluation.results import Finding, ScoreItem
 from fourules.evaluation.sharing import SharedByIdentity
-from fourules.policy.model import Source
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
-    from fourules.evaluation.evaluator import Finding
     from fourules.policy.model import Policy
-
-
-class ScoreItem(BaseModel):
-    """Points for one criterion, with the reason and the source they rest on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    criterion: str = Field(description="What the points are for, e.g. a rule id.")
-    points: float = Field(allow_inf_nan=False)
-    reason: str
-    source: Source | None = None
-    scorer: str = Field(default="", description="Filled in with the scorer's name.")
 
 
 class Scorer(ABC):

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from fourules.errors import InputError
-from fourules.evaluation.evaluator import Evaluation, Evaluator
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation
 from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from fourules.application import KINDS, Application
-from fourules.evaluation.evaluator import Evaluation
+from fourules.evaluation.results import Evaluation
 from fourules.policy.model import Policy
 from fourules.rounds.model import Round
 

@@ -14,12 +14,37 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Literal
 
+from pydantic import Field
+
+from fourules.policy.source import PolicyPart, Source
 from fourules.text import LocalText
 
-if TYPE_CHECKING:
-    from fourules.policy.model import Administration, Administrations
+AdministrationType = Literal["district", "central"]
+
+
+class Administration(PolicyPart):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    name: str
+    type: AdministrationType
+    aliases: list[str] = Field(default_factory=list)
+
+
+class FormerAdministration(PolicyPart):
+    """A name that no longer is (or not yet was) an administration of the year."""
+
+    name: str
+    successor: str | None = None
+    note: LocalText
+
+
+class Administrations(PolicyPart):
+    source: Source
+    members: list[Administration] = Field(min_length=1)
+    former: list[FormerAdministration] = Field(default_factory=list)
+    not_yet_formed: list[FormerAdministration] = Field(default_factory=list)
+
 
 _SUFFIX = re.compile(
     r"(\s+(stadsdelsförvaltningarna|stadsdelsförvaltningar|stadsdelsförvaltningen"

@@ -18,39 +18,27 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+from pydantic import Field, StrictInt, ValidationError, model_validator
 
 from fourules.application import KINDS, Kind
 from fourules.errors import PolicyError
+from fourules.policy.administrations import (
+    Administrations,
+    AdministrationType,
+)
 from fourules.policy.conditions import Condition, FieldKind, Scalar, parse
+from fourules.policy.source import PolicyPart, Source
 from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 from fourules.text import LocalText
 
 POLICY_FILE = "policy.yaml"
 # libyaml's loader, where PyYAML was built with it, is ten times faster: it is cold start.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-AdministrationType = Literal["district", "central"]
 Status = Literal["pass", "fail", "warn", "unknown", "info"]
 Effect = Literal["ineligible", "undetermined"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Source(_Model):
-    """Where a rule comes from: the document, the section heading and the words it encodes."""
-
-    document: str = Field(description="Title of the decision document.")
-    section: str = Field(description="Section heading (or table name) in the document.")
-    quote: str = Field(description="The words encoded, a sentence at most.")
-    precedent: str | None = Field(
-        default=None, description="Set when the rule comes from a precedent in the tables."
-    )
-    note: str | None = Field(default=None, description="How the words are read, where needed.")
-
-
-class Document(_Model):
+class Document(PolicyPart):
     title: str
     issuer: str
     addressee: str
@@ -58,7 +46,7 @@ class Document(_Model):
     file: str | None = Field(default=None, description="The document's text, in the policy folder.")
 
 
-class Parameter(_Model):
+class Parameter(PolicyPart):
     """One value of the call (a cap, a date, a limit), or an explicit 'not stated'."""
 
     value: StrictInt | date | None
@@ -78,29 +66,7 @@ class Parameter(_Model):
         return self
 
 
-class Administration(_Model):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    name: str
-    type: AdministrationType
-    aliases: list[str] = Field(default_factory=list)
-
-
-class FormerAdministration(_Model):
-    """A name that no longer is (or not yet was) an administration of the year."""
-
-    name: str
-    successor: str | None = None
-    note: LocalText
-
-
-class Administrations(_Model):
-    source: Source
-    members: list[Administration] = Field(min_length=1)
-    former: list[FormerAdministration] = Field(default_factory=list)
-    not_yet_formed: list[FormerAdministration] = Field(default_factory=list)
-
-
-class Quota(_Model):
+class Quota(PolicyPart):
     """How many applications one administration may be granted in a round."""
 
     id: str
@@ -111,13 +77,13 @@ class Quota(_Model):
     source: Source
 
 
-class Obligation(_Model):
+class Obligation(PolicyPart):
     id: str
     description: LocalText
     source: Source
 
 
-class Branch(_Model):
+class Branch(PolicyPart):
     """One outcome of a rule; the first branch whose `when` holds gives the finding."""
 
     when: dict[str, Any] | None = None
@@ -127,7 +93,7 @@ class Branch(_Model):
     message: LocalText
 
 
-class Criterion(_Model):
+class Criterion(PolicyPart):
     """A rule that decides a criterion: mandatory (it can make an application ineligible or
     undetermined) or priority (it weighs in the ranking)."""
 
@@ -152,7 +118,7 @@ class Criterion(_Model):
         return self
 
 
-class Rule(_Model):
+class Rule(PolicyPart):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
     title: LocalText
     applies_to: list[Kind] | None = None
@@ -161,7 +127,7 @@ class Rule(_Model):
     branches: list[Branch] = Field(min_length=1)
 
 
-class Policy(_Model):
+class Policy(PolicyPart):
     """One year's call."""
 
     id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")

@@ -27,7 +27,8 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
-from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.rounds.evaluation import Progress, RoundInfo, evaluate_round
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
 from fourules.rounds.quotas import Counted, QuotaBook

@@ -14,8 +14,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef
-from fourules.policy.model import Source
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.policy.source import Source
 from fourules.rounds.evaluation import RoundEvaluation, RoundInfo, counted, evaluate_round
 from fourules.rounds.model import Round, StatedTotal, natural_key
 from fourules.rounds.quotas import tally

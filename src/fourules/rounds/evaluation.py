@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
-from fourules.evaluation.evaluator import Evaluation, Evaluator, PolicyRef, Prepared
-from fourules.policy.model import Policy, Source, Status
+from fourules.evaluation.evaluator import Evaluator, Prepared
+from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.policy.model import Policy, Status
+from fourules.policy.source import Source
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
 from fourules.rounds.quotas import Counted, per_administration, tally
 from fourules.text import Lang, LocalText, format_sek

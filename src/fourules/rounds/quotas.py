@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fourules.application import Kind
-from fourules.policy.model import Administration, Policy, Quota
+from fourules.policy.administrations import Administration
+from fourules.policy.model import Policy, Quota
 
 
 @dataclass(frozen=True)

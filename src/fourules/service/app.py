@@ -29,8 +29,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fourules.application import Application
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
-from fourules.evaluation.evaluator import Evaluation, Evaluator
+from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import read_json
+from fourules.evaluation.results import Evaluation
 from fourules.evaluation.scoring import ScorerError
 from fourules.output.canonical import to_json
 from fourules.output.documents import (

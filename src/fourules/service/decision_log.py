@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from fourules.errors import InputError, UnknownPolicyError
-from fourules.evaluation.evaluator import Evaluation, Evaluator
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
 from fourules.text import LocalText
 

@@ -1,0 +1,76 @@
+"""What an evaluation returns: the policy that decided, each rule's finding, the score items
+and the outcome. Plain frozen models: scorers, rounds and the service read them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fourules.policy.model import Effect, Status
+from fourules.policy.source import Source
+from fourules.text import Lang
+
+Outcome = Literal["eligible", "undetermined", "ineligible"]
+
+
+class ScoreItem(BaseModel):
+    """Points for one criterion, with the reason and the source they rest on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    criterion: str = Field(description="What the points are for, e.g. a rule id.")
+    points: float = Field(allow_inf_nan=False)
+    reason: str
+    source: Source | None = None
+    scorer: str = Field(default="", description="Filled in with the scorer's name.")
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyRef(_Result):
+    """Which policy decided: its id, version and content hash, so a result can be reproduced."""
+
+    id: str
+    version: str
+    sha256: str
+
+
+class Finding(_Result):
+    """What one rule found for the application."""
+
+    rule: str
+    status: Status
+    message: str
+    source: Source
+    effect: Effect | None = Field(
+        default=None,
+        description="The finding's effect on the outcome: ineligible, undetermined, or null (none).",
+    )
+
+
+class Applicant(_Result):
+    """An applicant as written, and the administration it resolves to (null when none)."""
+
+    as_written: str
+    administration: str | None
+    name: str | None
+
+
+class Evaluation(_Result):
+    """The evaluation of one application against one policy."""
+
+    application_id: str
+    policy: PolicyRef
+    lang: Lang
+    outcome: Outcome
+    max_grant_sek: int | None = Field(
+        description="0 when ineligible; null when the request is not stated; else min(request, cap)."
+    )
+    score: float = Field(description="Sum of the score items' points.")
+    score_breakdown: list[ScoreItem]
+    scorers: list[str] = Field(description="The scorers that ran (those that apply to the year).")
+    applicants: list[Applicant]
+    findings: list[Finding]

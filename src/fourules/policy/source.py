@@ -1,0 +1,23 @@
+"""Where a rule comes from, and the frozen base every part of a policy is built on."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PolicyPart(BaseModel):
+    """A part of a policy: validated when the policy loads, never changed after."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(PolicyPart):
+    """Where a rule comes from: the document, the section heading and the words it encodes."""
+
+    document: str = Field(description="Title of the decision document.")
+    section: str = Field(description="Section heading (or table name) in the document.")
+    quote: str = Field(description="The words encoded, a sentence at most.")
+    precedent: str | None = Field(
+        default=None, description="Set when the rule comes from a precedent in the tables."
+    )
+    note: str | None = Field(default=None, description="How the words are read, where needed.")
