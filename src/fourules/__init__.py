@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from fourules.application import Application, ProjectApplication, StudyTripApplication
 from fourules.errors import EngineError, FourulesError, InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.hookspecs import hookimpl
 from fourules.evaluation.plugins import get_plugin_manager
 from fourules.evaluation.results import Evaluation, Finding, ScoreItem
 from fourules.evaluation.scoring import Scorer
-from fourules.hookspecs import hookimpl
 from fourules.policy.model import Policy
 from fourules.text import Lang
 

@@ -1,37 +1,11 @@
-"""The plugin hooks of fourules (pluggy). Documented once, in docs/plugins.md.
+"""The plugin hooks of fourules, where plugins have always found them (`fourules.hookspecs`);
+they are specified, and documented, in `fourules.evaluation.hookspecs`."""
 
-A plugin implements any of these with `@fourules.hookimpl`. Hooks are called with
-keyword arguments; an implementation may accept fewer arguments than the spec, so a
-spec can grow without breaking plugins. No argument is ever renamed or removed.
-"""
+from fourules.evaluation.hookspecs import (
+    fourules_policy_dirs,
+    fourules_scorers,
+    hookimpl,
+    hookspec,
+)
 
-from __future__ import annotations
-
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pluggy
-
-if TYPE_CHECKING:
-    from fourules.evaluation.scoring import Scorer
-
-hookspec = pluggy.HookspecMarker("fourules")
-hookimpl = pluggy.HookimplMarker("fourules")
-
-
-@hookspec
-def fourules_scorers() -> list[Scorer]:
-    """Return the scorers this plugin provides.
-
-    Each scorer says which policy years it applies to; an evaluation runs the scorers that
-    apply to its year and sums their score items. Return an empty list for none.
-    """
-
-
-@hookspec
-def fourules_policy_dirs() -> list[Path]:
-    """Return folders that hold policy years, one sub-folder per year with a `policy.yaml`.
-
-    This is how another administration publishes its own calls as a package. A year id
-    must not be provided twice.
-    """
+__all__ = ["fourules_policy_dirs", "fourules_scorers", "hookimpl", "hookspec"]

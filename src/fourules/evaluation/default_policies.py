@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fourules.hookspecs import hookimpl
+from fourules.evaluation.hookspecs import hookimpl
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # the fourules package
 

@@ -11,10 +11,10 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from fourules.evaluation.hookspecs import hookimpl
 from fourules.evaluation.results import ScoreItem
 from fourules.evaluation.scoring import Scorer
 from fourules.evaluation.sharing import SharedByIdentity
-from fourules.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication

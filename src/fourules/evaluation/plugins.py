@@ -9,8 +9,7 @@ from importlib.metadata import entry_points
 
 import pluggy
 
-from fourules import hookspecs
-from fourules.evaluation import default_policies, default_scorers
+from fourules.evaluation import default_policies, default_scorers, hookspecs
 
 ENTRY_POINT_GROUP = "fourules"
 PLUGINS_ENV = "FOURULES_PLUGINS"
