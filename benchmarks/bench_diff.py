@@ -19,7 +19,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import applications
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.comparison.policy_diff import diff_policies, find_witnesses, replay
+from fourules.comparison.replay import replay
+from fourules.comparison.structure import diff_policies
+from fourules.comparison.witnesses import find_witnesses
 from fourules.rounds.model import Round
 
 

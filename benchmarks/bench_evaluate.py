@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from generate import applications
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.engine.durable import oracle_fire
+from fourules.engine.clauses import oracle_fire
 from fourules.evaluation.inputs import parse_application
 
 ROOT = Path(__file__).parents[1]

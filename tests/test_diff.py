@@ -14,11 +14,13 @@ from typer.testing import CliRunner
 
 from fourules import Evaluator
 from fourules.cli.main import app
-from fourules.comparison.policy_diff import diff_policies, find_witnesses, mirror, replay
+from fourules.comparison.replay import replay
+from fourules.comparison.structure import diff_policies, mirror
+from fourules.comparison.witnesses import find_witnesses
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.results import PolicyRef
 from fourules.policy.model import Policy
-from fourules.rounds.model import load_round
+from fourules.rounds.files import load_round
 from tests.years import POLICIES, YEARS
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
@@ -192,8 +194,8 @@ def test_replay_in_two_processes_equals_replay_in_one() -> None:
     script = f"""
 import fourules
 from fourules import Evaluator, get_plugin_manager
-from fourules.comparison.policy_diff import replay
-from fourules.rounds.model import load_round
+from fourules.comparison.replay import replay
+from fourules.rounds.files import load_round
 ev = Evaluator(get_plugin_manager(load_entry_points=False))
 round_ = load_round(open({str(ROUND_2018)!r}, "rb").read(), "round.json")
 for a, b in (("2018", "2024"), ("2024", "2018")):

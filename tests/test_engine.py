@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fourules import Evaluator
-from fourules.engine.durable import Clause, DurableEngine, compile_clauses, oracle_fire
+from fourules.engine.clauses import Clause, compile_clauses, oracle_fire
+from fourules.engine.durable import DurableEngine
 from fourules.evaluation.inputs import parse_application
 from fourules.policy.conditions import (
     All,

@@ -20,7 +20,8 @@ from fourules.output.canonical import to_json
 from fourules.rounds.allocation import allocate, make_budget
 from fourules.rounds.audit import audit_round
 from fourules.rounds.evaluation import evaluate_round
-from fourules.rounds.model import Round, load_round, read_csv, to_csv
+from fourules.rounds.files import load_round, read_csv, to_csv
+from fourules.rounds.model import Round
 from fourules.rounds.quotas import Counted, tally
 from fourules.testing import rounds
 from tests.years import ALL_POLICIES, POLICIES, YEARS

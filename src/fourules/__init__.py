@@ -26,7 +26,7 @@ from fourules.policy.model import Policy
 from fourules.text import Lang
 
 if TYPE_CHECKING:
-    from fourules.comparison.policy_diff import PolicyDiff
+    from fourules.comparison.structure import PolicyDiff
 
 try:
     __version__ = version("fourules")
@@ -89,7 +89,7 @@ def load_policy(year: str | int) -> Policy:
 
 def diff(a: str | int, b: str | int) -> PolicyDiff:
     """Every difference between two years' policies (`diff(b, a)` is the mirror image)."""
-    from fourules.comparison.policy_diff import diff_policies
+    from fourules.comparison.structure import diff_policies
 
     ev = default_evaluator()
     la, lb = ev.loaded(a), ev.loaded(b)
@@ -105,7 +105,7 @@ def policies() -> list[Policy]:
 def __getattr__(name: str) -> Any:
     # `fourules.PolicyDiff` without importing the diff machinery on every start.
     if name == "PolicyDiff":
-        from fourules.comparison.policy_diff import PolicyDiff
+        from fourules.comparison.structure import PolicyDiff
 
         return PolicyDiff
     raise AttributeError(f"module 'fourules' has no attribute {name!r}")

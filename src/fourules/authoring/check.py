@@ -25,7 +25,7 @@ import yaml
 
 from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
 from fourules.authoring.quotes import FOUND, match, plain, sources
-from fourules.engine.durable import compile_clauses
+from fourules.engine.clauses import compile_clauses
 from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
 from fourules.policy.model import POLICY_FILE, Policy, load_policy_file

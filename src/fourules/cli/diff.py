@@ -52,7 +52,7 @@ def diff_command(
         ev = evaluator(ctx)
         replay_round = None
         if replay_file is not None:
-            from fourules.rounds.model import load_round
+            from fourules.rounds.files import load_round
 
             raw, name = read_input(replay_file)
             replay_round = load_round(raw, name)

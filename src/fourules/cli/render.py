@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fourules.evaluation.evaluator import parameter_text
+from fourules.evaluation.messages import parameter_text
 from fourules.evaluation.results import Evaluation
 from fourules.policy.model import Policy
 from fourules.policy.source import Source

@@ -57,7 +57,7 @@ RoundYear = Annotated[
 def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
     """Read and check a round; every applicant must exist in the round's own year."""
     from fourules.rounds.evaluation import check_administrations
-    from fourules.rounds.model import load_round
+    from fourules.rounds.files import load_round
 
     raw, name = read_input(file)
     round_ = load_round(raw, name)
@@ -208,7 +208,7 @@ def convert_command(
     lang: LangOption = None,
 ) -> None:
     """Convert a round between JSON, CSV and XLSX (read) and JSON or CSV (written)."""
-    from fourules.rounds.model import load_round, to_csv
+    from fourules.rounds.files import load_round, to_csv
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from fourules.evaluation.evaluator import Evaluator, env_policy_path
+from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.plugins import get_plugin_manager
+from fourules.policy.folders import env_policy_path
 
 
 def evaluator(ctx: typer.Context) -> Evaluator:

@@ -31,56 +31,19 @@ import itertools
 import json
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import durable_rules_engine
 
+from fourules.engine.clauses import BranchKey, Clause
 from fourules.errors import EngineError
-from fourules.policy.conditions import TRUE, All, Condition, In, Not, Scalar, holds, to_durable
-from fourules.policy.model import Policy
+from fourules.policy.conditions import TRUE, Condition, Scalar, to_durable
 
 # More than about 512 rules from one branch point made create_ruleset hang.
 MAX_ENGINE_RULES = 400
 _CATCH_ALL = "fourules$all"
 _ENGINE_LOCK = threading.Lock()
 _ruleset_numbers = itertools.count(1)
-
-BranchKey = tuple[int, int]
-"""(rule index, branch index) of a fired branch."""
-
-
-@dataclass(frozen=True)
-class Clause:
-    """When one branch of one rule fires, all conditions included."""
-
-    rule: int
-    branch: int
-    guard: Condition
-
-
-def compile_clauses(policy: Policy) -> tuple[Clause, ...]:
-    clauses: list[Clause] = []
-    earlier: list[Condition] = []
-    current_rule = -1
-    for r, b, when in policy.conditions():
-        if r != current_rule:
-            current_rule, earlier = r, []
-        applies = policy.rules[r].applies_to
-        parts: list[Condition] = []
-        if applies is not None:
-            parts.append(In("kind", tuple(applies)))
-        parts.extend(Not(c) for c in earlier)
-        if when is not None:
-            parts.append(when)
-            earlier.append(when)
-        clauses.append(Clause(r, b, All(tuple(parts)) if parts else TRUE))
-    return tuple(clauses)
-
-
-def oracle_fire(clauses: tuple[Clause, ...], fact: Mapping[str, Scalar]) -> frozenset[BranchKey]:
-    """The plain-Python reading of the same clauses: the oracle the engine is checked against."""
-    return frozenset((c.rule, c.branch) for c in clauses if holds(c.guard, fact))
 
 
 def _durable_rule(guard: Condition) -> dict[str, Any]:

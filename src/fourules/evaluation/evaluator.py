@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import functools
-import os
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from fourules.application import ProjectApplication, StudyTripApplication
-from fourules.engine.durable import DurableEngine, compile_clauses, oracle_fire
-from fourules.errors import InputError, PolicyError, UnknownPolicyError
+from fourules.engine.clauses import compile_clauses, oracle_fire
+from fourules.engine.durable import DurableEngine
+from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.inputs import parse_application
+from fourules.evaluation.messages import Template, compile_template, render
 from fourules.evaluation.plugins import PluginManager, get_plugin_manager
 from fourules.evaluation.results import (
     Applicant,
@@ -28,14 +27,14 @@ from fourules.evaluation.results import (
 from fourules.evaluation.scoring import Scorer, ScorerError, checked_items
 from fourules.evaluation.sharing import SharedByIdentity
 from fourules.policy.administrations import AdministrationIndex, Resolution
-from fourules.policy.model import POLICY_FILE, Policy, load_policy_file
-from fourules.policy.vocabulary import Facts, Vocabulary
-from fourules.text import LANGS, NOT_STATED, Lang, LocalText, format_sek
+from fourules.policy.folders import checked_folder, env_policy_path, find_years
+from fourules.policy.model import Policy, load_policy_file
+from fourules.policy.vocabulary import Facts
+from fourules.text import LANGS, Lang, LocalText
 
 EngineName = Literal["durable-rules", "oracle"]
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 L = LocalText
 
 
@@ -53,29 +52,6 @@ class LoadedPolicy:
     """Findings whose message uses no field of the application: built once, shared (frozen)."""
     dynamic: SharedByIdentity[Finding] = field(default_factory=SharedByIdentity)
     """Findings with the application's values: many repeat ("Sökande: Farsta."), so shared."""
-
-
-POLICY_PATH_ENV = "FOURULES_POLICY_PATH"
-"""Folders of policy years to add, separated like PATH (':' here, ';' on Windows)."""
-
-
-def env_policy_path() -> list[Path]:
-    raw = os.environ.get(POLICY_PATH_ENV, "")
-    return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
-
-
-def _checked_folder(folder: Path) -> Path:
-    if not folder.is_dir():
-        raise InputError(
-            L(
-                sv="är ingen mapp; --policies och FOURULES_POLICY_PATH anger mappar med "
-                "årsmappar (policies/2026/policy.yaml) eller en årsmapp",
-                en="is not a folder; --policies and FOURULES_POLICY_PATH name folders of "
-                "year folders (policies/2026/policy.yaml) or a year folder",
-            ),
-            str(folder),
-        )
-    return folder
 
 
 class Evaluator:
@@ -114,27 +90,14 @@ class Evaluator:
         """Every policy year available, id -> policy file, in id order."""
         with self._lock:
             if self._paths is None:
-                found: dict[str, Path] = {}
                 provided = [
                     Path(d)
                     for dirs in self.plugin_manager.hook.fourules_policy_dirs()
                     for d in dirs
                 ]
-                for folder in [*provided, *(_checked_folder(p) for p in self.policy_path)]:
-                    if (folder / POLICY_FILE).is_file():  # a year folder itself
-                        files = [folder / POLICY_FILE]
-                    else:
-                        files = sorted(folder.glob(f"*/{POLICY_FILE}"))
-                    for file in (f.resolve() for f in files):
-                        year = file.parent.name
-                        if year in found and found[year] != file:
-                            raise PolicyError(
-                                str(file),
-                                "id",
-                                f"year {year} is also provided by {found[year]}",
-                            )
-                        found[year] = file
-                self._paths = dict(sorted(found.items()))
+                self._paths = find_years(
+                    [*provided, *(checked_folder(p) for p in self.policy_path)]
+                )
             return self._paths
 
     def policy_ids(self) -> list[str]:
@@ -165,7 +128,7 @@ class Evaluator:
                     if scorer.applies_to(policy)
                 )
                 messages = {
-                    (r, b, lang): _template(branch.message.get(lang), policy, lang)
+                    (r, b, lang): compile_template(branch.message.get(lang), policy, lang)
                     for r, rule in enumerate(policy.rules)
                     for b, branch in enumerate(rule.branches)
                     for lang in LANGS
@@ -378,7 +341,7 @@ def _dynamic_messages(
 ) -> dict[tuple[int, int], str]:
     vocabulary = loaded.policy.vocabulary
     return {
-        (r, b): _render(loaded.messages[r, b, lang], vocabulary, app, facts, lang)
+        (r, b): render(loaded.messages[r, b, lang], vocabulary, app, facts, lang)
         for r, b in fired
         if (r, b, lang) not in loaded.static
     }
@@ -405,46 +368,3 @@ def _applicant(r: Resolution) -> Applicant:
 def _cached_applicant(as_written: str, administration: str | None, name: str | None) -> Applicant:
     # Rounds repeat the same applicant names; a frozen Applicant can be shared.
     return Applicant(as_written=as_written, administration=administration, name=name)
-
-
-Template = tuple[tuple[bool, str], ...]
-"""A message cut into (is_placeholder, text) parts, with {$parameter} already filled in."""
-
-
-def _template(text: str, policy: Policy, lang: Lang) -> Template:
-    parts: list[tuple[bool, str]] = []
-    pos = 0
-    for m in _PLACEHOLDER.finditer(text):
-        parts.append((False, text[pos : m.start()]))
-        name = m.group(1)
-        if name.startswith("$"):
-            parts.append((False, parameter_text(policy, name[1:], lang)))
-        else:
-            parts.append((True, name))
-        pos = m.end()
-    parts.append((False, text[pos:]))
-    return tuple(p for p in parts if p[1])
-
-
-def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
-    """A parameter as a person reads it: '750 000 kr', '2017-09-04', 'inte angivet'."""
-    p = policy.parameters[name]
-    if p.value is None:
-        return NOT_STATED.get(lang)
-    if isinstance(p.value, date):
-        return p.value.isoformat()
-    return format_sek(p.value) if p.unit == "SEK" else str(p.value)
-
-
-def _render(
-    template: Template,
-    vocabulary: Vocabulary,
-    app: ProjectApplication | StudyTripApplication,
-    facts: Facts,
-    lang: Lang,
-) -> str:
-    """A message with its {placeholders} filled from the application (policy validation
-    admits only placeholders the vocabulary declares)."""
-    return "".join(
-        vocabulary.render(text, app, facts, lang) if field else text for field, text in template
-    )

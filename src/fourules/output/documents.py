@@ -76,7 +76,9 @@ def diff_document(
     witness_limit: int = 2000,
     witness_seconds: float = 10.0,
 ) -> dict[str, Any]:
-    from fourules.comparison.policy_diff import diff_policies, find_witnesses, replay
+    from fourules.comparison.replay import replay
+    from fourules.comparison.structure import diff_policies
+    from fourules.comparison.witnesses import find_witnesses
 
     la, lb = evaluator.loaded(a), evaluator.loaded(b)
     result = diff_policies(la.policy, lb.policy, la.ref, lb.ref)

@@ -41,7 +41,8 @@ from fourules.output.documents import (
     policy_document,
 )
 from fourules.rounds.evaluation import RoundEvaluation, check_administrations, evaluate_round
-from fourules.rounds.model import Round, load_round
+from fourules.rounds.files import load_round
+from fourules.rounds.model import Round
 from fourules.service.decision_log import DecisionLog
 from fourules.text import Lang
 

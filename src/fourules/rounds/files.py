@@ -1,0 +1,315 @@
+"""A round's files: JSON, CSV (comma or semicolon, as Swedish Excel saves it) and XLSX read,
+JSON and CSV written. Every problem names the file, line and column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fourules.errors import InputError
+from fourules.evaluation.inputs import ACCEPTED, describe, read_json
+from fourules.rounds.model import Round
+from fourules.text import LocalText as L
+
+_ROUND_ACCEPTED = {
+    **ACCEPTED,
+    "priority": L(sv="ett heltal ≥ 1 (1 = högst prioriterad)", en="a whole number ≥ 1 (1 = first)"),
+    "decision": L(
+        sv='ett av {"granted_sek": belopp}, {"rejected": skäl}, {"not_prioritised": skäl}',
+        en='one of {"granted_sek": amount}, {"rejected": reason}, {"not_prioritised": reason}',
+    ),
+    "applications": L(sv="en icke-tom lista av ansökningar", en="a non-empty list of applications"),
+    "stated_totals": L(sv="en lista av angivna summor", en="a list of stated totals"),
+}
+
+
+def _validate(data: Any, where: str) -> Round:
+    if isinstance(data, list):  # a plain list of applications is a round without totals
+        data = {"applications": data}
+    if not isinstance(data, dict):
+        raise InputError(
+            L(
+                sv="måste vara en omgång (objekt med applications) eller en lista av ansökningar",
+                en="must be a round (an object with applications) or a list of applications",
+            ),
+            where,
+        )
+    if not data.get("applications"):
+        raise InputError(
+            L(sv="omgången har inga ansökningar", en="the round has no applications"),
+            f"{where}.applications",
+        )
+    try:
+        return Round.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        if err["type"] == "value_error" and not err["loc"]:
+            raise InputError(err["msg"].removeprefix("Value error, "), where) from None
+        raise describe(exc, where=where, accepted=_ROUND_ACCEPTED) from None
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "title",
+    "applicants",
+    "requested_sek",
+    "submitted",
+    "project_year",
+    "travel_modes",
+    "destination",
+    "gender_analysis",
+    "priority",
+    "granted_sek",
+    "rejected",
+    "not_prioritised",
+    "table_row",
+    "applicants_as_written",
+    "reason",
+    "notes",
+)
+"""The columns of a round as a spreadsheet: applicants and travel modes are separated by ';',
+notes (prose, which may contain ';') by line breaks within the cell. Besides these, one
+column `assessment.<criterion>` per criterion assessed (after `gender_analysis`): the year's
+policy declares which criteria there are."""
+
+
+ASSESSMENT = "assessment."
+
+
+_CRITERION_COLUMN = re.compile(r"^assessment\.[a-z][a-z0-9_]*$")
+
+
+_INT_COLUMNS = {"requested_sek", "project_year", "priority", "granted_sek"}
+
+
+_BOOL_COLUMNS = {"gender_analysis"}
+
+
+_LIST_COLUMNS = {"applicants": ";", "travel_modes": ";", "notes": "\n"}
+
+
+_TRUE = {"true", "ja", "yes", "1", "sant"}
+
+
+_FALSE = {"false", "nej", "no", "0", "falskt"}
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(column: str, raw: str, where: str) -> Any:
+    text = raw.strip()
+    if column in _INT_COLUMNS:
+        if not text:
+            return None
+        digits = re.sub(r"[\s\u00a0]", "", text)  # "350 000" as a spreadsheet shows it
+        if not re.fullmatch(r"\d+", digits):
+            raise InputError(
+                L(
+                    sv=f"{text!r} är inte ett heltal; tillåtet: siffror, t.ex. 350000 eller 350 000",
+                    en=f"{text!r} is not a whole number; accepted: digits, e.g. 350000 or 350 000",
+                ),
+                where,
+            )
+        return int(digits)
+    if column in _BOOL_COLUMNS or column.startswith(ASSESSMENT):
+        if not text:
+            return None
+        if text.casefold() in _TRUE:
+            return True
+        if text.casefold() in _FALSE:
+            return False
+        raise InputError(
+            L(
+                sv=f"{text!r} är inte sant/falskt; tillåtet: true, false, ja, nej eller tomt",
+                en=f"{text!r} is not true/false; accepted: true, false, ja, nej or empty",
+            ),
+            where,
+        )
+    if column in _LIST_COLUMNS:
+        parts = text.split(_LIST_COLUMNS[column])
+        return [part.strip() for part in parts if part.strip()] if text else None
+    return text or None
+
+
+def _row_to_application(
+    row: dict[str, str], line: int, columns: list[str], where: str
+) -> dict[str, Any]:
+    app: dict[str, Any] = {}
+    decision: dict[str, Any] = {}
+    assessment: dict[str, Any] = {}
+    for index, column in enumerate(columns):
+        place = f"{where}:{line}:{_column_letter(index)} ({column})"
+        value = _cell(column, row.get(column) or "", place)
+        if column.startswith(ASSESSMENT):
+            if value is not None:
+                assessment[column.removeprefix(ASSESSMENT)] = value
+        elif column in ("granted_sek", "rejected", "not_prioritised"):
+            if value is not None:
+                decision[column] = value
+        elif value is not None or column == "requested_sek":
+            app[column] = value
+    if assessment:
+        app["assessment"] = assessment
+    if decision:
+        app["decision"] = decision
+    return app
+
+
+def _rows_to_round(rows: list[list[str]], where: str) -> Round:
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError(L(sv="är tom", en="is empty"), where)
+    header = [h.strip() for h in rows[0]]
+    unknown = [h for h in header if h and h not in CSV_COLUMNS and not _CRITERION_COLUMN.match(h)]
+    if unknown:
+        accepted = ", ".join(CSV_COLUMNS)
+        raise InputError(
+            L(
+                sv=f"okända kolumner {', '.join(unknown)}; tillåtna: {accepted} "
+                "och assessment.<kriterium> per kriterium",
+                en=f"unknown columns {', '.join(unknown)}; accepted: {accepted} "
+                "and assessment.<criterion> per criterion",
+            ),
+            f"{where}:1",
+        )
+    missing = [c for c in ("id", "kind", "title", "applicants", "requested_sek") if c not in header]
+    if missing:
+        raise InputError(
+            L(
+                sv=f"kolumner saknas: {', '.join(missing)}",
+                en=f"missing columns: {', '.join(missing)}",
+            ),
+            f"{where}:1",
+        )
+    applications = []
+    lines = []
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise InputError(
+                L(
+                    sv=f"har {len(cells)} celler men rubrikraden {len(header)}",
+                    en=f"has {len(cells)} cells but the header {len(header)}",
+                ),
+                f"{where}:{line}",
+            )
+        row = dict(zip(header, cells, strict=False))
+        applications.append(_row_to_application(row, line, header, where))
+        lines.append(line)
+    if not applications:
+        raise InputError(L(sv="har inga ansökningar", en="has no applications"), where)
+    try:
+        return _validate({"applications": applications}, where)
+    except InputError as exc:
+        # Name the spreadsheet line, not the list index: "applications[3]" is line 5.
+        match = re.match(re.escape(where) + r"\.applications\[(\d+)\](.*)", exc.where or "")
+        if match:
+            line = lines[int(match.group(1))]
+            field = match.group(2).lstrip(".")
+            exc.where = f"{where}:{line}" + (f" ({field})" if field else "")
+        raise
+
+
+def read_csv(text: str, where: str) -> Round:
+    try:
+        rows = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as exc:
+        raise InputError(
+            L(sv=f"är ingen giltig CSV: {exc}", en=f"is not valid CSV: {exc}"), where
+        ) from None
+    # A semicolon-separated export (Swedish Excel) has one column per row here.
+    if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
+        rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
+    return _rows_to_round(rows, where)
+
+
+def read_xlsx(path: Path, where: str) -> Round:
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError(
+            L(
+                sv="XLSX kräver openpyxl: pip install 'fourules[xlsx]'",
+                en="XLSX needs openpyxl: pip install 'fourules[xlsx]'",
+            ),
+            where,
+        ) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise InputError(
+            L(sv=f"är ingen läsbar XLSX-fil: {exc}", en=f"is not a readable XLSX file: {exc}"),
+            where,
+        ) from None
+    sheet = book.worksheets[0]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    return _rows_to_round(rows, where)
+
+
+def load_round(source: bytes, name: str) -> Round:
+    """Read a round from a file's bytes; the format follows the name (.csv, .xlsx, else JSON)."""
+    suffix = Path(name).suffix.casefold()
+    if suffix == ".xlsx":
+        return read_xlsx(Path(name), name)
+    if suffix == ".csv":
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                L(
+                    sv=f"är inte UTF-8-text (byte {exc.start}); spara som CSV UTF-8",
+                    en=f"is not UTF-8 text (byte {exc.start}); save as CSV UTF-8",
+                ),
+                name,
+            ) from None
+        return read_csv(text, name)
+    return _validate(read_json(source, where=name), name)
+
+
+def csv_columns(criteria: Iterable[str]) -> tuple[str, ...]:
+    """Every column, with one `assessment.<id>` column per criterion after gender_analysis."""
+    at = CSV_COLUMNS.index("gender_analysis") + 1
+    return (*CSV_COLUMNS[:at], *(ASSESSMENT + c for c in criteria), *CSV_COLUMNS[at:])
+
+
+def to_csv(round_: Round, criteria: Iterable[str] = ()) -> str:
+    """The round as CSV with every column of CSV_COLUMNS, and an assessment column for each
+    of `criteria` and each criterion the round assesses (stated totals are not kept)."""
+    assessed = dict.fromkeys(criteria)
+    for app in round_.applications:
+        assessed.update(dict.fromkeys(app.assessment))
+    columns = csv_columns(assessed)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for app in round_.applications:
+        data = app.model_dump(mode="json")
+        row = []
+        for column in columns:
+            if column.startswith(ASSESSMENT):
+                value = data["assessment"].get(column.removeprefix(ASSESSMENT))
+            elif column in ("granted_sek", "rejected", "not_prioritised"):
+                value = (data.get("decision") or {}).get(column)
+            else:
+                value = data.get(column)
+            if isinstance(value, list):
+                value = _LIST_COLUMNS[column].join(value)
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            row.append("" if value is None else str(value))
+        writer.writerow(row)
+    return out.getvalue()
