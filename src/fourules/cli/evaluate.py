@@ -51,7 +51,7 @@ def evaluate(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         ev = evaluator(ctx)
-        ev.loaded(year)  # an unknown year is reported before the input is read
+        ev.require(year)
         raw, name = read_input(file)
         result, decisions = evaluate_document(
             ev, read_json(raw, where=name), year, where=name, lang=chosen, scorers=scorer

@@ -30,7 +30,7 @@ def new_command(
     with reported_errors(chosen):
         ev = evaluator(ctx)
         try:
-            ev.loaded(from_)
+            ev.require(from_)
         except UnknownPolicyError as exc:  # its message names the available years
             raise UnknownPolicyError(exc.message, "--from") from None
         draft = new_year(ev.policy_paths()[from_].parent, year, dir)

@@ -70,7 +70,7 @@ def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
             ),
             "--year",
         )
-    ev.loaded(chosen)
+    ev.require(chosen)
     own = round_.year or chosen
     check_administrations(round_, ev.load_policy(own), ev, name)
     return round_, chosen

@@ -3,7 +3,6 @@ differently."""
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,8 +13,8 @@ from pydantic import Field
 from fourules.comparison.structure import ComparisonModel
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
+from fourules.parallel import forked_map, gc_paused, worker_pays
 from fourules.policy.model import Policy
-from fourules.rounds.evaluation import gc_paused, worker_pays
 from fourules.rounds.model import Round, natural_key
 from fourules.text import Lang
 
@@ -85,37 +84,25 @@ PARALLEL_FROM = 2000
 """Replays of at least this many applications decide the two years in two processes."""
 
 
-_JOB: tuple[list[Any], Evaluator, Lang] | None = None  # what a forked worker evaluates
-
-
-def _decide_year(year: str) -> list[Decided]:
-    assert _JOB is not None
-    apps, evaluator, lang = _JOB
+def _decide_year(apps: list[Any], year: str, evaluator: Evaluator, lang: Lang) -> list[Decided]:
     vocabulary = evaluator.load_policy(year).vocabulary
-    with gc_paused():
-        return [
-            Decided.of(evaluator.evaluate(vocabulary.restrict(app), year, lang=lang))
-            for app in apps
-        ]
+    return [
+        Decided.of(evaluator.evaluate(vocabulary.restrict(app), year, lang=lang)) for app in apps
+    ]
 
 
 def _decide_both(
     apps: list[Any], a: str, b: str, evaluator: Evaluator, lang: Lang, parallel: bool | None
 ) -> tuple[list[Decided], list[Decided]]:
-    """Each application decided under both years: in two forked processes when it pays
-    (a large replay, more than one core, no other thread that forking could upset)."""
-    global _JOB
+    """Each application decided under both years: the second year in a forked process when
+    it pays (a large replay, more than one core, no other thread that forking could upset)."""
     if parallel is None:
         parallel = worker_pays(len(apps), PARALLEL_FROM)
-    _JOB = (apps, evaluator, lang)
-    try:
-        if parallel:
-            with multiprocessing.get_context("fork").Pool(2) as pool:
-                da, db = pool.map(_decide_year, [a, b])
-        else:
-            da, db = _decide_year(a), _decide_year(b)
-    finally:
-        _JOB = None
+    if not parallel:
+        return _decide_year(apps, a, evaluator, lang), _decide_year(apps, b, evaluator, lang)
+    with forked_map(lambda year: _decide_year(apps, year, evaluator, lang), [b]) as other:
+        da = _decide_year(apps, a, evaluator, lang)
+        (db,) = other
     return da, db
 
 
@@ -141,7 +128,7 @@ def _replay(
     lower = higher = scores = 0
     apps = sorted(round_.applications, key=lambda x: natural_key(x.id))
     pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
-    evaluator.loaded(a), evaluator.loaded(b)  # compiled before any fork
+    evaluator.require(a), evaluator.require(b)
     all_rules = sorted({r.id for r in (*pa.rules, *pb.rules)})
     limits = grant_limit_rules(pa, pb)
     decided_a, decided_b = _decide_both(apps, a, b, evaluator, lang, parallel)

@@ -1,10 +1,8 @@
-"""The rule engine: a policy's rules compiled into durable-rules, and the oracle that checks it.
+"""The rule engine: a policy's clauses (`clauses.py`) compiled into one durable-rules ruleset.
 
-Each branch of each rule becomes one durable-rules rule whose condition is the branch's
-own `when`, the rule's `applies_to`, and the negation of every earlier branch of the same
-rule — so at most one branch of a rule fires, as the policy file reads. The plain-Python
-oracle (`oracle_fire`) interprets the very same guards; a property test checks that the
-two agree on thousands of generated applications.
+Each clause (a branch with its full guard) becomes one durable-rules rule; the
+plain-Python oracle reads the very same guards, and a property test checks that the two
+agree on thousands of generated applications.
 
 durable-rules 2.0.28 is unmaintained and has measured hazards (docs/durable-rules.md).
 This module drives its C engine (`durable_rules_engine`) directly with the same calls

@@ -148,6 +148,11 @@ class Evaluator:
                 )
             return self._loaded[key]
 
+    def require(self, year: str | int) -> LoadedPolicy:
+        """The year, loaded and compiled; an unknown year raises UnknownPolicyError (bad input)
+        before any input is looked at, and nothing is compiled after a fork."""
+        return self.loaded(year)
+
     def load_policy(self, year: str | int) -> Policy:
         return self.loaded(year).policy
 

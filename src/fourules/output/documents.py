@@ -45,7 +45,7 @@ def evaluate_document(
 ) -> tuple[Evaluation | list[Evaluation], list[tuple[Any, Evaluation]]]:
     """One application in, one evaluation out; a list in, a list out. Also returns each
     (input, evaluation) pair, for a decision log. Everything is evaluated before returning."""
-    evaluator.loaded(year)  # an unknown year is reported before the input is looked at
+    evaluator.require(year)
     single = isinstance(data, dict)
     if not single and not isinstance(data, list):
         raise InputError(

@@ -7,14 +7,9 @@ people sort them), so the order of a round's applications never changes its resu
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import re
-import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +17,7 @@ from fourules.application import KINDS, Kind
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator, Prepared
 from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.parallel import forked_map, gc_paused, worker_pays
 from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
@@ -103,49 +99,11 @@ class RoundEvaluation(_Model):
     findings: list[RoundFinding]
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a round's results pile up.
-
-    The results hold no reference cycles, but every collection still walks all of them:
-    with the collector running, a round of 10 000 costs twice as much per application as a
-    round of 1 000. Nested or concurrent pauses are safe: whoever found the collector
-    running turns it back on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 PARALLEL_FROM = 2000
 """Rounds of at least this many applications are prepared in a second process."""
 CHUNK = 250
 OWN_SHARE = 0.25
 """The share of a large round this process evaluates in full while the worker prepares the rest."""
-
-_JOB: tuple[list[RoundEntry], Evaluator, str, Lang] | None = None  # what a forked worker prepares
-
-
-def _prepare_chunk(start: int) -> list[Prepared]:
-    assert _JOB is not None
-    apps, evaluator, year, lang = _JOB
-    with gc_paused():
-        return [evaluator.prepare(app, year, lang) for app in apps[start : start + CHUNK]]
-
-
-def worker_pays(size: int, threshold: int) -> bool:
-    """Whether forking a worker process is worth it and safe: a large job, more than one
-    core, and no other thread running (a fork copies locks other threads may hold)."""
-    return (
-        size >= threshold
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
 
 
 def _parallel_ok(size: int, progress: Progress | None, parallel: bool | None) -> bool:
@@ -167,7 +125,6 @@ def _evaluate_all(
     and renders the messages for most applications, chunk by chunk, and this process builds
     their results from what arrives (plain values: cheap to send). The results are the
     same either way (a test compares them)."""
-    global _JOB
     if not _parallel_ok(len(apps), progress, parallel):
         stream = progress(apps) if progress else apps
         return {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in stream}
@@ -176,17 +133,16 @@ def _evaluate_all(
     # then assembles them as they arrive, so both finish at about the same time.
     split = int(len(apps) * OWN_SHARE)
     first, rest = apps[:split], apps[split:]
-    _JOB = (rest, evaluator, year, lang)
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            starts = range(0, len(rest), CHUNK)
-            chunks = pool.imap(_prepare_chunk, starts)
-            out = {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in first}
-            for start, prepared in zip(starts, chunks, strict=True):
-                for app, ready in zip(rest[start : start + CHUNK], prepared, strict=True):
-                    out[app.id] = evaluator.assemble(app, year, ready, lang=lang, scorers=scorers)
-    finally:
-        _JOB = None
+    chunks = [rest[start : start + CHUNK] for start in range(0, len(rest), CHUNK)]
+
+    def prepare(chunk: list[RoundEntry]) -> list[Prepared]:
+        return [evaluator.prepare(app, year, lang) for app in chunk]
+
+    with forked_map(prepare, chunks) as prepared:
+        out = {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in first}
+        for chunk, ready in zip(chunks, prepared, strict=True):
+            for app, done in zip(chunk, ready, strict=True):
+                out[app.id] = evaluator.assemble(app, year, done, lang=lang, scorers=scorers)
     return out
 
 

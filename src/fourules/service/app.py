@@ -250,7 +250,7 @@ def create_app(
 
         def work() -> Any:
             round_ = load_round(raw, "body")
-            ev.loaded(year)
+            ev.require(year)
             check_administrations(round_, ev.load_policy(round_.year or year), ev, "body")
             result = evaluate_round(round_, year, ev, lang=lang)
             if log is not None:
