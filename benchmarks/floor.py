@@ -1,0 +1,110 @@
+"""The two baselines an evaluation is measured against (benchmarks only, never the product).
+
+* `bare_durable`: the least durable-rules needs to decide a year's rules — its own ruleset
+  of the same compiled conditions, one fact asserted under a fresh sid, the fired rules
+  read, the state deleted. No lock, no result, nothing else.
+* `floor`: a hand-written plain-Python reading of each built-in year's rules, from the
+  application as JSON to its outcome and maximum grant: what a programmer would write for
+  one year alone. `bench_evaluate.py` checks that it agrees with fourules before timing it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import durable_rules_engine
+
+from fourules.engine.durable import DurableEngine
+from fourules.policy.administrations import AdministrationIndex
+
+_NAMES = itertools.count(1)
+
+
+def bare_durable(engine: DurableEngine) -> Callable[[Mapping[str, Any]], int]:
+    """A fresh ruleset of the engine's own definition; the function decides one fact and
+    returns how many rules fired."""
+    handle = durable_rules_engine.create_ruleset(
+        f"bare_{next(_NAMES)}", json.dumps(engine.definition, ensure_ascii=False)
+    )
+    sids = itertools.count(1)
+
+    def decide(fact: Mapping[str, Any]) -> int:
+        sid = str(next(sids))
+        _, state = durable_rules_engine.assert_fact(
+            handle, json.dumps({**fact, "t": "app", "sid": sid})
+        )
+        fired = 0
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            fired += 1
+            message = durable_rules_engine.complete_and_start_action(handle, state)
+        durable_rules_engine.delete_state(handle, sid)
+        return fired
+
+    return decide
+
+
+Decision = tuple[str, int | None]
+
+
+def _floor(
+    index: AdministrationIndex,
+    opens: str,
+    closes: str,
+    caps: Mapping[str, int | None],
+    mandatory: tuple[str, ...],
+) -> Callable[[Mapping[str, Any]], Decision]:
+    def decide(app: Mapping[str, Any]) -> Decision:
+        ineligible = undetermined = False
+        if any(index.resolve(name).administration is None for name in app["applicants"]):
+            ineligible = True
+        submitted = app.get("submitted")
+        if submitted is not None and not opens <= submitted <= closes:
+            ineligible = True
+        requested = app["requested_sek"]
+        if requested is None:
+            undetermined = True
+        elif requested <= 0:
+            ineligible = True
+        if app["kind"] == "project":
+            if app.get("project_year", 1) > 3:
+                ineligible = True
+            assessment = app.get("assessment") or {}
+            for criterion in mandatory:
+                value = assessment.get(criterion)
+                if value is False:
+                    ineligible = True
+                elif value is None:
+                    undetermined = True
+        if ineligible:
+            return "ineligible", 0
+        outcome = "undetermined" if undetermined else "eligible"
+        if requested is None:
+            return outcome, None
+        cap = caps[app["kind"]]
+        return outcome, requested if cap is None else min(requested, cap)
+
+    return decide
+
+
+FLOORS: dict[str, tuple[str, str, dict[str, int | None], tuple[str, ...]]] = {
+    "2018": ("2017-09-04", "2017-12-01", {"project": 750_000, "study_trip": 25_000}, ()),
+    "2024": (
+        "2023-05-02",
+        "2023-09-08",
+        {"project": 500_000, "study_trip": None},
+        ("novelty", "strategic_value"),
+    ),
+}
+"""Each built-in year as the README's table of rules states it: call window, caps,
+mandatory criteria (project years: at most 3 in both)."""
+
+
+def floor(year: str, index: AdministrationIndex) -> Callable[[Mapping[str, Any]], Decision] | None:
+    """The hand-written reading of a built-in year (None for any other); names are looked
+    up in the year's own index, as any reading must."""
+    return _floor(index, *FLOORS[year]) if year in FLOORS else None
