@@ -62,7 +62,7 @@ def bench_year(year: str, n: int, runs: int) -> dict[str, Any]:
     full_oracle = _per_eval_us(lambda a: oracle.evaluate(a, year), apps, runs)
     rules_durable = _per_eval_us(loaded.engine.fire, facts, runs)
     rules_oracle = _per_eval_us(lambda f: oracle_fire(loaded.engine.clauses, f), facts, runs)
-    bare = bare_durable(loaded.engine)
+    bare = bare_durable(loaded.policy)
     bare_us = _per_eval_us(bare, facts, runs)
     hand = floor(year, loaded.index)
     floor_us = None

@@ -1,8 +1,8 @@
 """The two baselines an evaluation is measured against (benchmarks only, never the product).
 
-* `bare_durable`: the least durable-rules needs to decide a year's rules — its own ruleset
-  of the same compiled conditions, one fact asserted under a fresh sid, the fired rules
-  read, the state deleted. No lock, no result, nothing else.
+* `bare_durable`: the least durable-rules needs to decide a year's rules — a ruleset of
+  every branch's condition, one fact asserted under a fresh sid, the fired rules read, the
+  state deleted. No lock, no result, nothing else.
 * `floor`: a hand-written plain-Python reading of each built-in year's rules, from the
   application as JSON to its outcome and maximum grant: what a programmer would write for
   one year alone. `bench_evaluate.py` checks that it agrees with fourules before timing it.
@@ -17,17 +17,21 @@ from typing import Any
 
 import durable_rules_engine
 
+from fourules.engine.clauses import compile_clauses
 from fourules.engine.durable import DurableEngine
 from fourules.policy.administrations import AdministrationIndex
+from fourules.policy.model import Policy
 
 _NAMES = itertools.count(1)
 
 
-def bare_durable(engine: DurableEngine) -> Callable[[Mapping[str, Any]], int]:
-    """A fresh ruleset of the engine's own definition; the function decides one fact and
-    returns how many rules fired."""
+def bare_durable(policy: Policy) -> Callable[[Mapping[str, Any]], int]:
+    """A ruleset of every branch of the year's rules (the `otherwise` branches included, as
+    a plain compilation would have them); the function decides one fact and returns how
+    many rules fired."""
+    definition = DurableEngine(policy.id, compile_clauses(policy), every_branch=True).definition
     handle = durable_rules_engine.create_ruleset(
-        f"bare_{next(_NAMES)}", json.dumps(engine.definition, ensure_ascii=False)
+        f"bare_{next(_NAMES)}", json.dumps(definition, ensure_ascii=False)
     )
     sids = itertools.count(1)
 

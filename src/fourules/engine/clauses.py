@@ -23,6 +23,11 @@ class Clause:
     rule: int
     branch: int
     guard: Condition
+    kinds: tuple[str, ...] | None = None
+    """The rule's `applies_to` (None: every kind)."""
+    otherwise: bool = False
+    """The rule's last branch without a condition of its own: it fires exactly when the rule
+    applies and no earlier branch did, so it needs no rule engine to decide it."""
 
 
 def compile_clauses(policy: Policy) -> tuple[Clause, ...]:
@@ -40,10 +45,19 @@ def compile_clauses(policy: Policy) -> tuple[Clause, ...]:
         if when is not None:
             parts.append(when)
             earlier.append(when)
-        clauses.append(Clause(r, b, All(tuple(parts)) if parts else TRUE))
+        clauses.append(
+            Clause(
+                r,
+                b,
+                All(tuple(parts)) if parts else TRUE,
+                None if applies is None else tuple(applies),
+                otherwise=when is None,
+            )
+        )
     return tuple(clauses)
 
 
-def oracle_fire(clauses: tuple[Clause, ...], fact: Mapping[str, Scalar]) -> frozenset[BranchKey]:
-    """The plain-Python reading of the same clauses: the oracle the engine is checked against."""
-    return frozenset((c.rule, c.branch) for c in clauses if holds(c.guard, fact))
+def oracle_fire(clauses: tuple[Clause, ...], fact: Mapping[str, Scalar]) -> tuple[BranchKey, ...]:
+    """The plain-Python reading of the same clauses, every guard in full (the `otherwise`
+    branches too): the oracle the engine is checked against. In the policy's order."""
+    return tuple((c.rule, c.branch) for c in clauses if holds(c.guard, fact))

@@ -54,15 +54,21 @@ def _durable_rule(guard: Condition) -> dict[str, Any]:
 class DurableEngine:
     """One policy's rules as a durable-rules ruleset; safe to share between threads."""
 
-    def __init__(self, policy_id: str, clauses: tuple[Clause, ...]) -> None:
-        if len(clauses) + 1 > MAX_ENGINE_RULES:
-            raise EngineError(
-                f"policy {policy_id} has {len(clauses)} branches; at most {MAX_ENGINE_RULES - 1}"
-            )
+    def __init__(
+        self, policy_id: str, clauses: tuple[Clause, ...], *, every_branch: bool = False
+    ) -> None:
+        """`every_branch=True` compiles the `otherwise` branches into the ruleset too (the
+        bare baseline the benchmark measures against); by default they are decided here."""
         self.clauses = clauses
-        self._names = {f"r{c.rule}b{c.branch}": (c.rule, c.branch) for c in clauses}
+        compiled = [c for c in clauses if every_branch or not c.otherwise]
+        self._otherwise = tuple(c for c in clauses if c.otherwise and not every_branch)
+        if len(compiled) + 1 > MAX_ENGINE_RULES:
+            raise EngineError(
+                f"policy {policy_id} has {len(compiled)} branches; at most {MAX_ENGINE_RULES - 1}"
+            )
+        self._names = {f"r{c.rule}b{c.branch}": (c.rule, c.branch) for c in compiled}
         definition = {
-            name: _durable_rule(c.guard) for name, c in zip(self._names, clauses, strict=True)
+            name: _durable_rule(c.guard) for name, c in zip(self._names, compiled, strict=True)
         }
         definition[_CATCH_ALL] = _durable_rule(TRUE)
         self.definition = definition
@@ -74,8 +80,10 @@ class DurableEngine:
                 name, json.dumps(definition, ensure_ascii=False)
             )
 
-    def fire(self, fact: Mapping[str, Scalar]) -> frozenset[BranchKey]:
-        """Assert the fact under a fresh sid and return the branches that fired."""
+    def fire(self, fact: Mapping[str, Scalar]) -> tuple[BranchKey, ...]:
+        """The branches that fire for the fact, in the policy's order: durable-rules decides
+        every branch with a condition (the fact asserted under a fresh sid, then deleted);
+        a rule's `otherwise` branch fires when the rule applies and none of its others did."""
         names: set[str] = set()
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
@@ -96,8 +104,12 @@ class DurableEngine:
         if _CATCH_ALL not in names:
             raise EngineError("durable-rules did not fire the catch-all rule: no answer")
         names.discard(_CATCH_ALL)
-        fired = frozenset(self._names[n] for n in names)
-        rules = [r for r, _ in fired]
-        if len(rules) != len(set(rules)):
+        fired = [self._names[n] for n in names]
+        decided = {r for r, _ in fired}
+        if len(decided) != len(fired):
             raise EngineError(f"two branches of one rule fired: {sorted(fired)}")
-        return fired
+        kind = fact.get("kind")
+        for c in self._otherwise:
+            if c.rule not in decided and (c.kinds is None or kind in c.kinds):
+                fired.append((c.rule, c.branch))
+        return tuple(sorted(fired))

@@ -7,7 +7,6 @@ engine found it met (status `pass`), and 0 otherwise, with the finding as the re
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ class PriorityCriteriaScorer(Scorer):
     name = "priority_criteria"
 
     def applies_to(self, policy: Policy) -> bool:
-        return any(r.criterion and r.criterion.type == "priority" for r in policy.rules)
+        return bool(policy.priority_criteria)
 
     def score(
         self,
@@ -38,22 +37,20 @@ class PriorityCriteriaScorer(Scorer):
     ) -> list[ScoreItem]:
         by_rule = {f.rule: f for f in findings}
         items = []
-        for rule in policy.rules:
-            if rule.criterion is None or rule.criterion.type != "priority":
-                continue
+        for rule, weight in policy.priority_criteria:
             finding = by_rule.get(rule.id)
             if finding is None:  # the criterion does not apply to this kind
                 continue
-            met = finding.status == "pass"
-            points = (rule.criterion.weight or 0.0) if met else 0.0
-            build = functools.partial(
-                ScoreItem,
-                criterion=rule.id,
-                points=points,
-                reason=finding.message,
-                source=rule.source,
+            points = weight if finding.status == "pass" else 0.0
+            key = (points, finding.message)
+            item = _ITEMS.lookup(rule, key) or _ITEMS.store(
+                rule,
+                key,
+                ScoreItem(
+                    criterion=rule.id, points=points, reason=finding.message, source=rule.source
+                ),
             )
-            items.append(_ITEMS.get(rule, (points, finding.message), build))
+            items.append(item)
         return items
 
 

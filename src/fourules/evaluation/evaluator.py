@@ -39,6 +39,14 @@ L = LocalText
 
 
 @dataclass(frozen=True)
+class BranchPlan:
+    """What one branch does when it fires, read once from the policy."""
+
+    effect: str | None
+    grant_limit: int | None
+
+
+@dataclass(frozen=True)
 class LoadedPolicy:
     """A policy with everything evaluation needs, built once."""
 
@@ -48,6 +56,7 @@ class LoadedPolicy:
     engine: DurableEngine
     scorers: tuple[tuple[str, Scorer], ...]
     messages: Mapping[tuple[int, int, Lang], Template]
+    plans: Mapping[tuple[int, int], BranchPlan]
     static: Mapping[tuple[int, int, Lang], Finding]
     """Findings whose message uses no field of the application: built once, shared (frozen)."""
     dynamic: SharedByIdentity[Finding] = field(default_factory=SharedByIdentity)
@@ -140,6 +149,7 @@ class Evaluator:
                     engine=DurableEngine(policy.id, compile_clauses(policy)),
                     scorers=scorers,
                     messages=messages,
+                    plans=_plans(policy),
                     static={
                         (r, b, lang): _finding(policy, r, b, "".join(text for _, text in parts))
                         for (r, b, lang), parts in messages.items()
@@ -222,8 +232,8 @@ class Evaluator:
 
     def _decide(self, loaded: LoadedPolicy, facts: Facts) -> tuple[tuple[int, int], ...]:
         if self.engine == "oracle":
-            return tuple(sorted(oracle_fire(loaded.engine.clauses, facts.fact)))
-        return tuple(sorted(loaded.engine.fire(facts.fact)))
+            return oracle_fire(loaded.engine.clauses, facts.fact)
+        return loaded.engine.fire(facts.fact)
 
     def _result(
         self,
@@ -247,24 +257,23 @@ class Evaluator:
         lang: Lang,
         scorer_names: Sequence[str] | None,
     ) -> Evaluation:
-        policy = loaded.policy
         findings: list[Finding] = []
         effects: set[str] = set()
         limits: list[int] = []
-        for r, b in fired:
-            branch = policy.rules[r].branches[b]
-            static = loaded.static.get((r, b, lang))
-            if static is None:
-                message = messages[r, b]
-                build = functools.partial(_finding, policy, r, b, message)
-                static = loaded.dynamic.get(loaded, (r, b, message), build)
-            findings.append(static)
-            if branch.outcome:
-                effects.add(branch.outcome)
-            if branch.grant_limit:
-                value = policy.parameters[branch.grant_limit[1:]].value
-                assert isinstance(value, int)  # validated when the policy loaded
-                limits.append(value)
+        static, plans = loaded.static, loaded.plans
+        for key in fired:
+            finding = static.get((*key, lang))
+            if finding is None:
+                message = messages[key]
+                finding = loaded.dynamic.lookup(loaded, (key, message)) or loaded.dynamic.store(
+                    loaded, (key, message), _finding(loaded.policy, *key, message)
+                )
+            findings.append(finding)
+            plan = plans[key]
+            if plan.effect:
+                effects.add(plan.effect)
+            if plan.grant_limit is not None:
+                limits.append(plan.grant_limit)
         outcome: Outcome = (
             "ineligible"
             if "ineligible" in effects
@@ -279,19 +288,19 @@ class Evaluator:
         else:
             max_grant = min([app.requested_sek, *limits])
         ran, items = self._score(loaded, app, findings, lang, scorer_names)
-        return Evaluation.model_validate(
-            {
-                "application_id": app.id,
-                "policy": loaded.ref,
-                "lang": lang,
-                "outcome": outcome,
-                "max_grant_sek": max_grant,
-                "score": sum(i.points for i in items),
-                "score_breakdown": items,
-                "scorers": ran,
-                "applicants": [_applicant(r) for r in applicants],
-                "findings": findings,
-            }
+        # Every part is already a validated model or a plain value computed here: building
+        # the result does not need validating it again.
+        return Evaluation.model_construct(
+            application_id=app.id,
+            policy=loaded.ref,
+            lang=lang,
+            outcome=outcome,
+            max_grant_sek=max_grant,
+            score=float(sum(i.points for i in items)),
+            score_breakdown=items,
+            scorers=ran,
+            applicants=[_applicant(r) for r in applicants],
+            findings=findings,
         )
 
     def _score(
@@ -350,6 +359,19 @@ def _dynamic_messages(
         for r, b in fired
         if (r, b, lang) not in loaded.static
     }
+
+
+def _plans(policy: Policy) -> dict[tuple[int, int], BranchPlan]:
+    plans = {}
+    for r, rule in enumerate(policy.rules):
+        for b, branch in enumerate(rule.branches):
+            limit = None
+            if branch.grant_limit:
+                value = policy.parameters[branch.grant_limit[1:]].value
+                assert isinstance(value, int)  # validated when the policy loaded
+                limit = value
+            plans[r, b] = BranchPlan(branch.outcome, limit)
+    return plans
 
 
 def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:

@@ -60,7 +60,11 @@ def checked_items(scorer: Scorer, plugin: str, items: object) -> list[ScoreItem]
 
 
 def _named(item: ScoreItem, scorer: str) -> ScoreItem:
-    return _NAMED.get(item, scorer, lambda: item.model_copy(update={"scorer": scorer}))
+    if item.scorer == scorer:
+        return item
+    return _NAMED.lookup(item, scorer) or _NAMED.store(
+        item, scorer, item.model_copy(update={"scorer": scorer})
+    )
 
 
 # A scorer that returns the same (frozen) item again gets the same named item back.

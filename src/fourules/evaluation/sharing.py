@@ -22,10 +22,15 @@ class SharedByIdentity(Generic[V]):
         self._limit = limit
 
     def get(self, owner: object, key: Hashable, build: Callable[[], V]) -> V:
+        value = self.lookup(owner, key)
+        return self.store(owner, key, build()) if value is None else value
+
+    def lookup(self, owner: object, key: Hashable) -> V | None:
+        """The value stored for (owner, key), or None: no closure built on the hot path."""
         entry = self._entries.get((id(owner), key))
-        if entry is not None and entry[0] is owner:
-            return entry[1]
-        value = build()
+        return entry[1] if entry is not None and entry[0] is owner else None
+
+    def store(self, owner: object, key: Hashable, value: V) -> V:
         if len(self._entries) >= self._limit:
             self._entries.clear()
         self._entries[(id(owner), key)] = (owner, value)

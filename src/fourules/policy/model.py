@@ -177,6 +177,15 @@ class Policy(PolicyPart):
             ]
         )
 
+    @cached_property
+    def priority_criteria(self) -> tuple[tuple[Rule, float], ...]:
+        """The rules deciding a priority criterion, with its weight, in the policy's order."""
+        return tuple(
+            (rule, rule.criterion.weight or 0.0)
+            for rule in self.rules
+            if rule.criterion is not None and rule.criterion.type == "priority"
+        )
+
     def boundaries(self) -> Boundaries:
         """Where this policy's outcomes can turn (see `boundaries_of`)."""
         return boundaries_of([self])
