@@ -35,13 +35,13 @@ def measure(size: int, year: str) -> dict[str, float]:
     for i, app in enumerate(apps):  # the administration's own ranking, for the tie-break
         app["priority"] = 1 + i % 4
     ev = Evaluator(get_plugin_manager(load_entry_points=False))  # the built-ins: the core's cost
-    ev.loaded(year)
+    ev.require(year)
     start = time.perf_counter()
     round_ = Round.model_validate({"year": year, "applications": apps})
     loaded = time.perf_counter()
-    evaluate_round(round_, year, ev)
+    result = evaluate_round(round_, year, ev)
     evaluated = time.perf_counter()
-    allocate(round_, year, ev, make_budget(size * 200_000, None, None))
+    allocate(round_, result, ev.load_policy(year), make_budget(size * 200_000, None, None))
     allocated = time.perf_counter()
     return {
         "applications": size,

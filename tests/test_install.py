@@ -34,6 +34,8 @@ def test_installed_package_evaluates_from_elsewhere(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     assert (site / "fourules" / "policies" / "2018" / "policy.yaml").is_file()
     assert (site / "fourules" / "policies" / "2024" / "document.txt").is_file()
+    assert (site / "fourules" / "policies" / "2024" / "cases.yaml").is_file()
+    assert (site / "fourules" / "rounds" / "checks.yaml").is_file()  # the round checks' messages
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -38,6 +38,11 @@ def round_2018() -> Round:
 # --- the transcription -------------------------------------------------------------------
 
 
+def _audit(round_: Round, year: str, evaluator: Evaluator) -> Any:
+    """The audit as the command makes it: the round evaluated once, then audited."""
+    return audit_round(round_, evaluate_round(round_, year, evaluator), evaluator.load_policy(year))
+
+
 def test_the_round_has_every_row_of_both_tables(round_2018: Round) -> None:
     projects = [a for a in round_2018.applications if a.kind == "project"]
     trips = [a for a in round_2018.applications if a.kind == "study_trip"]
@@ -50,7 +55,7 @@ def test_transcription_agrees_with_the_documents_own_totals(
     evaluator: Evaluator, round_2018: Round
 ) -> None:
     """Every stated total the rows reproduce; the one they do not is the audit's finding."""
-    report = audit_round(round_2018, "2018", evaluator)
+    report = _audit(round_2018, "2018", evaluator)
     failed = {d.check for d in report.discrepancies if d.check.startswith("total.")}
     checked = {f"total.{t.id}" for t in round_2018.stated_totals}
     assert len(checked) == 10
@@ -103,7 +108,7 @@ def test_round_totals(evaluator: Evaluator, round_2018: Round) -> None:
 
 
 def test_audit_of_the_shipped_round(evaluator: Evaluator, round_2018: Round) -> None:
-    report = audit_round(round_2018, "2018", evaluator)
+    report = _audit(round_2018, "2018", evaluator)
     serious = sorted(
         (d.check, tuple(d.applications)) for d in report.discrepancies if d.severity != "info"
     )
@@ -132,9 +137,7 @@ def test_audit_catches_every_kind_of_wrong_grant(evaluator: Evaluator) -> None:
             "no-decision": {},
         }
     )
-    checks = {
-        (d.check, d.applications[0]) for d in audit_round(round_, "2018", evaluator).discrepancies
-    }
+    checks = {(d.check, d.applications[0]) for d in _audit(round_, "2018", evaluator).discrepancies}
     assert {
         ("grant.above_request", "over-request"),
         ("grant.above_cap", "over-cap"),
@@ -150,7 +153,9 @@ def test_audit_catches_every_kind_of_wrong_grant(evaluator: Evaluator) -> None:
 
 def _check_allocation(evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any) -> str:
     round_ = Round.model_validate(data)
-    result = allocate(round_, year, evaluator, budget)
+    result = allocate(
+        round_, evaluate_round(round_, year, evaluator), evaluator.load_policy(year), budget
+    )
     evaluations = {e.application_id: e for e in evaluate_round(round_, year, evaluator).evaluations}
     policy = evaluator.load_policy(year)
     funded = [ln for ln in result.lines if ln.status == "funded"]
@@ -211,7 +216,12 @@ def _budget(draw: st.DrawFn) -> Any:
 
 
 @settings(max_examples=120)
-@given(data=rounds(ALL_POLICIES), year=st.sampled_from(YEARS), budget=_budget(), seed=st.integers(0, 1000))
+@given(
+    data=rounds(ALL_POLICIES),
+    year=st.sampled_from(YEARS),
+    budget=_budget(),
+    seed=st.integers(0, 1000),
+)
 def test_allocation_respects_budget_caps_quotas_and_order(
     evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any, seed: int
 ) -> None:
@@ -247,7 +257,12 @@ def test_round_result_does_not_depend_on_order(
 def test_allocation_of_the_real_round_within_its_real_budget(
     evaluator: Evaluator, round_2018: Round
 ) -> None:
-    result = allocate(round_2018, "2018", evaluator, make_budget(None, 2705000, 231200))
+    result = allocate(
+        round_2018,
+        evaluate_round(round_2018, "2018", evaluator),
+        evaluator.load_policy("2018"),
+        make_budget(None, 2705000, 231200),
+    )
     assert result.proposed_sek["project"] <= 2705000 and result.proposed_sek["study_trip"] <= 231200
     status = {ln.application_id: ln.status for ln in result.lines}
     assert status["T1-6"] == status["T1-14"] == "ineligible"
@@ -470,7 +485,10 @@ print("same")
 
 def test_duplicates_read_the_same_whatever_the_order(evaluator: Evaluator) -> None:
     base = {"kind": "study_trip", "applicants": ["Farsta"], "requested_sek": 1000}
-    apps = [{**base, "id": "B", "title": "resa till Oslo!"}, {**base, "id": "A", "title": "Resa till Oslo"}]
+    apps = [
+        {**base, "id": "B", "title": "resa till Oslo!"},
+        {**base, "id": "A", "title": "Resa till Oslo"},
+    ]
     one = evaluate_round(Round.model_validate({"applications": apps}), "2018", evaluator)
     other = evaluate_round(Round.model_validate({"applications": apps[::-1]}), "2018", evaluator)
     assert [d.applications for d in one.duplicates] == [["A", "B"]]

@@ -149,12 +149,14 @@ def audit_command(
 ) -> None:
     """Audit a decided round against its year's rules: every discrepancy with its row."""
     from fourules.rounds.audit import audit_round
+    from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         ev = evaluator(ctx)
         round_, policy_year = _load(ev, file, year)
-        audit = audit_round(round_, policy_year, ev, lang=chosen)
+        result = evaluate_round(round_, policy_year, ev, lang=chosen)
+        audit = audit_round(round_, result, ev.load_policy(policy_year), lang=chosen)
     from fourules.cli.report import audit_report
 
     _emit(format, audit, audit_report(round_, audit, chosen), chosen)
@@ -181,21 +183,22 @@ def allocate_command(
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
     from fourules.rounds.allocation import allocate as allocate_round
     from fourules.rounds.allocation import make_budget
+    from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         money = make_budget(budget, budget_project, budget_study_trip)
         ev = evaluator(ctx)
         round_, policy_year = _load(ev, file, year)
-        result = allocate_round(
+        evaluated = evaluate_round(
             round_,
             policy_year,
             ev,
-            money,
             lang=chosen,
             scorers=scorer,
             progress=_progress(format, len(round_.applications)),
         )
+        result = allocate_round(round_, evaluated, ev.load_policy(policy_year), money, lang=chosen)
     from fourules.cli.report import allocation_report
 
     _emit(format, result, allocation_report(round_, result, chosen), chosen)

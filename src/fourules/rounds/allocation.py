@@ -20,16 +20,16 @@ most of the budget. It is a transparent first draft, not a decision.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
-from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation, PolicyRef
-from fourules.rounds.evaluation import Progress, RoundInfo, evaluate_round
+from fourules.policy.model import Policy
+from fourules.rounds.checks import check
+from fourules.rounds.evaluation import RoundEvaluation, RoundInfo
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
 from fourules.rounds.quotas import Counted, QuotaBook
 from fourules.text import Lang, LocalText, format_sek
@@ -121,33 +121,24 @@ def _order(e: Evaluation, app: RoundProject | RoundStudyTrip) -> tuple[object, .
     )
 
 
-def allocate(
-    round_: Round,
-    year: str,
-    evaluator: Evaluator,
-    budget: Budget,
-    *,
-    lang: Lang = "sv",
-    scorers: Sequence[str] | None = None,
-    progress: Progress | None = None,
-) -> Allocation:
-    result = evaluate_round(round_, year, evaluator, lang=lang, scorers=scorers, progress=progress)
-    policy = evaluator.load_policy(year)
-    by_id = {a.id: a for a in round_.applications}
-    evaluations = result.evaluations
-    eligible = sorted(
-        (e for e in evaluations if e.outcome == "eligible"),
-        key=lambda e: _order(e, by_id[e.application_id]),
-    )
-    book = QuotaBook(policy)
-    spent: dict[Kind, int] = {k: 0 for k in KINDS}
-    lines: dict[str, AllocationLine] = {}
+class _Allocator:
+    """One allocation: the ranking, then each application funded or not, with its reason."""
+
+    def __init__(
+        self, round_: Round, result: RoundEvaluation, policy: Policy, budget: Budget, lang: Lang
+    ) -> None:
+        self.by_id = {a.id: a for a in round_.applications}
+        self.result, self.budget, self.lang = result, budget, lang
+        self.book = QuotaBook(policy)
+        self.spent: dict[Kind, int] = {k: 0 for k in KINDS}
+        self.lines: dict[str, AllocationLine] = {}
 
     def line(
-        e: Evaluation, rank: int | None, proposed: int, status: Status, reason: LocalText
+        self, e: Evaluation, rank: int | None, proposed: int, status: Status, /, **values: object
     ) -> None:
-        app = by_id[e.application_id]
-        lines[e.application_id] = AllocationLine(
+        """The application's line; `values` fill the message of the check named `status`."""
+        app = self.by_id[e.application_id]
+        self.lines[e.application_id] = AllocationLine(
             application_id=e.application_id,
             kind=app.kind,
             rank=rank,
@@ -158,94 +149,78 @@ def allocate(
             max_grant_sek=e.max_grant_sek,
             proposed_sek=proposed,
             status=status,
-            reason=reason.get(lang),
+            reason=check("allocation", status).text(self.lang, **values),
         )
 
-    for rank, e in enumerate(eligible, start=1):
-        app = by_id[e.application_id]
+    def offer(self, rank: int, e: Evaluation) -> None:
+        """Fund an eligible application in full if every quota and the budget allow."""
+        app = self.by_id[e.application_id]
         grant = e.max_grant_sek or 0
         item = Counted(
             app.id, app.kind, [x.administration for x in e.applicants if x.administration]
         )
-        full = book.fits(item)
-        kind_budget = budget.for_kind(app.kind)
-        kind_left = None if kind_budget is None else kind_budget - spent[app.kind]
-        total_left = budget.total - sum(spent.values())
+        full = self.book.fits(item)
+        kind_budget = self.budget.for_kind(app.kind)
+        kind_left = None if kind_budget is None else kind_budget - self.spent[app.kind]
+        total_left = self.budget.total - sum(self.spent.values())
+        left = total_left if kind_left is None else min(total_left, kind_left)
         if full:
             names = ", ".join(
                 f"{u.administration.name} ({u.count}/{u.quota.limit}, {u.quota.id})" for u in full
             )
-            line(
-                e,
-                rank,
-                0,
-                "quota",
-                L(
-                    sv=f"Ej finansierad: kvoten är fylld för {names}.",
-                    en=f"Not funded: the quota is full for {names}.",
-                ),
-            )
-        elif grant > total_left or (kind_left is not None and grant > kind_left):
-            left = min(total_left, kind_left) if kind_left is not None else total_left
-            line(
-                e,
-                rank,
-                0,
-                "budget",
-                L(
-                    sv=f"Ej finansierad: budgeten räcker inte ({format_sek(grant)} behövs, {format_sek(left)} kvar).",
-                    en=f"Not funded: the budget does not cover it ({format_sek(grant)} needed, {format_sek(left)} left).",
-                ),
-            )
+            self.line(e, rank, 0, "quota", full=names)
+        elif grant > left:
+            self.line(e, rank, 0, "budget", needed=format_sek(grant), left=format_sek(left))
         else:
-            book.add(item)
-            spent[app.kind] += grant
-            line(
-                e,
-                rank,
-                grant,
-                "funded",
-                L(
-                    sv=f"Finansierad med {format_sek(grant)} (plats {rank}, poäng {e.score:g}).",
-                    en=f"Funded with {format_sek(grant)} (rank {rank}, score {e.score:g}).",
-                ),
+            self.book.add(item)
+            self.spent[app.kind] += grant
+            self.line(
+                e, rank, grant, "funded", amount=format_sek(grant), rank=rank, score=f"{e.score:g}"
             )
-    for e in evaluations:
-        if e.outcome == "ineligible":
-            failed = "; ".join(f.message for f in e.findings if f.effect == "ineligible")
-            line(
-                e,
-                None,
-                0,
-                "ineligible",
-                L(sv=f"Ej berättigad: {failed}", en=f"Ineligible: {failed}"),
-            )
-        elif e.outcome == "undetermined":
-            missing = "; ".join(f.message for f in e.findings if f.effect == "undetermined")
-            line(
-                e,
-                None,
-                0,
-                "undetermined",
-                L(sv=f"Kan inte avgöras: {missing}", en=f"Undetermined: {missing}"),
-            )
-    ordered = sorted(
-        lines.values(),
-        key=lambda ln: (ln.rank is None, ln.rank or 0, natural_key(ln.application_id)),
-    )
-    return Allocation(
-        round=result.round,
-        policy=result.policy,
-        lang=lang,
-        method=METHOD,
-        budget=budget,
-        lines=ordered,
-        proposed_sek={**spent, "total": sum(spent.values())},
-        remaining_sek={
-            "project": None if budget.project is None else budget.project - spent["project"],
-            "study_trip": None
-            if budget.study_trip is None
-            else budget.study_trip - spent["study_trip"],
-            "total": budget.total - sum(spent.values()),
-        },
-    )
+
+    def allocation(self) -> Allocation:
+        evaluations = self.result.evaluations
+        eligible = sorted(
+            (e for e in evaluations if e.outcome == "eligible"),
+            key=lambda e: _order(e, self.by_id[e.application_id]),
+        )
+        for rank, e in enumerate(eligible, start=1):
+            self.offer(rank, e)
+        for e in evaluations:
+            if e.outcome != "eligible":
+                reasons = "; ".join(f.message for f in e.findings if f.effect == e.outcome)
+                self.line(e, None, 0, e.outcome, reasons=reasons)
+        budget, spent = self.budget, self.spent
+        ordered = sorted(
+            self.lines.values(),
+            key=lambda ln: (ln.rank is None, ln.rank or 0, natural_key(ln.application_id)),
+        )
+        return Allocation(
+            round=self.result.round,
+            policy=self.result.policy,
+            lang=self.lang,
+            method=METHOD,
+            budget=budget,
+            lines=ordered,
+            proposed_sek={**spent, "total": sum(spent.values())},
+            remaining_sek={
+                "project": None if budget.project is None else budget.project - spent["project"],
+                "study_trip": None
+                if budget.study_trip is None
+                else budget.study_trip - spent["study_trip"],
+                "total": budget.total - sum(spent.values()),
+            },
+        )
+
+
+def allocate(
+    round_: Round,
+    result: RoundEvaluation,
+    policy: Policy,
+    budget: Budget,
+    *,
+    lang: Lang = "sv",
+) -> Allocation:
+    """The draft allocation of a round within the budget; `result` is the round's
+    evaluation under `policy`, made once (`evaluate_round`)."""
+    return _Allocator(round_, result, policy, budget, lang).allocation()

@@ -9,21 +9,18 @@ listed too, so an auditor sees where a row was read by inference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.policy.model import Policy
 from fourules.policy.source import Source
-from fourules.rounds.evaluation import RoundEvaluation, RoundInfo, counted, evaluate_round
+from fourules.rounds.checks import Severity, check
+from fourules.rounds.evaluation import RoundEntry, RoundEvaluation, RoundInfo, counted
 from fourules.rounds.model import Round, StatedTotal, natural_key
 from fourules.rounds.quotas import tally
-from fourules.text import Lang, LocalText, format_sek
-
-L = LocalText
-Severity = Literal["error", "warning", "info"]
+from fourules.text import Lang, format_sek
 
 
 class Discrepancy(BaseModel):
@@ -57,184 +54,192 @@ class AuditReport(BaseModel):
         return all(d.severity == "info" for d in self.discrepancies)
 
 
-def _rows(round_: Round, ids: Sequence[str]) -> list[str]:
-    by_id = {a.id: a for a in round_.applications}
-    return [by_id[i].table_row or i for i in ids]
+class _Auditor:
+    """The audit of one decided round: each check a method, each returning its findings."""
 
+    def __init__(self, round_: Round, result: RoundEvaluation, policy: Policy, lang: Lang):
+        self.round, self.result, self.policy, self.lang = round_, result, policy, lang
+        self.apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
+        self.by_id = {a.id: a for a in self.apps}
+        self.evaluations = {e.application_id: e for e in result.evaluations}
 
-def audit_round(
-    round_: Round, year: str, evaluator: Evaluator, *, lang: Lang = "sv"
-) -> AuditReport:
-    """Check a decided round against the rules of `year` (normally its own)."""
-    result: RoundEvaluation = evaluate_round(round_, year, evaluator, lang=lang)
-    evaluations: dict[str, Evaluation] = {e.application_id: e for e in result.evaluations}
-    apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
-    found: list[Discrepancy] = []
-
-    def add(
-        check: str, severity: Severity, text: LocalText, ids: Sequence[str], **extra: object
-    ) -> None:
-        found.append(
-            Discrepancy(
-                check=check,
-                severity=severity,
-                message=text.get(lang),
-                applications=list(ids),
-                rows=_rows(round_, ids),
-                **extra,
-            )
+    def found(
+        self,
+        cid: str,
+        ids: Sequence[str],
+        values: Mapping[str, object],
+        *,
+        check_id: str | None = None,
+        expected: int | None = None,
+        actual: int | None = None,
+        source: Source | None = None,
+    ) -> Discrepancy:
+        """A discrepancy of check `cid`, its message filled with `values`."""
+        spec = check("audit", cid)
+        return Discrepancy(
+            check=check_id or cid,
+            severity=spec.severity,
+            message=spec.text(self.lang, **values),
+            applications=list(ids),
+            rows=[self.by_id[i].table_row or i for i in ids],
+            expected=expected,
+            actual=actual,
+            source=source,
         )
 
-    for app in apps:
-        e = evaluations[app.id]
-        if app.decision is None:
-            add(
-                "decision.missing",
-                "warning",
-                L(sv=f"{app.id}: inget beslut angivet.", en=f"{app.id}: no decision given."),
-                [app.id],
-            )
-            continue
-        amount = app.decision.granted
-        if amount == 0:
-            continue
-        if e.outcome == "ineligible":
-            failed = "; ".join(f.message for f in e.findings if f.effect == "ineligible")
-            add(
-                "grant.ineligible",
-                "error",
-                L(
-                    sv=f"{app.id} beviljas {format_sek(amount)} men är inte berättigad: {failed}",
-                    en=f"{app.id} is granted {format_sek(amount)} but is ineligible: {failed}",
-                ),
-                [app.id],
-                expected=0,
-                actual=amount,
-            )
-        elif e.outcome == "undetermined":
-            missing = "; ".join(f.message for f in e.findings if f.effect == "undetermined")
-            add(
-                "grant.undetermined",
-                "warning",
-                L(
-                    sv=f"{app.id} beviljas {format_sek(amount)} trots att det inte kan avgöras: {missing}",
-                    en=f"{app.id} is granted {format_sek(amount)} although it cannot be decided: {missing}",
-                ),
-                [app.id],
-                actual=amount,
-            )
-        if app.requested_sek is not None and amount > app.requested_sek:
-            add(
-                "grant.above_request",
-                "error",
-                L(
-                    sv=f"{app.id} beviljas {format_sek(amount)}, mer än sökta {format_sek(app.requested_sek)}.",
-                    en=f"{app.id} is granted {format_sek(amount)}, more than the {format_sek(app.requested_sek)} requested.",
-                ),
-                [app.id],
-                expected=app.requested_sek,
-                actual=amount,
-            )
-        limit = e.max_grant_sek
-        if (
-            e.outcome != "ineligible"
-            and limit is not None
-            and amount > limit
-            and (app.requested_sek is None or limit < app.requested_sek)
-        ):
-            cap = next((f for f in e.findings if f.rule.startswith("cap.")), None)
-            add(
-                "grant.above_cap",
-                "error",
-                L(
-                    sv=f"{app.id} beviljas {format_sek(amount)}, över högsta belopp {format_sek(limit)}.",
-                    en=f"{app.id} is granted {format_sek(amount)}, above the cap of {format_sek(limit)}.",
-                ),
-                [app.id],
-                expected=limit,
-                actual=amount,
-                source=cap.source if cap else None,
-            )
-
-    by_id = {a.id: a for a in apps}
-
-    def granted(ident: str) -> bool:
-        decision = by_id[ident].decision
+    def granted(self, ident: str) -> bool:
+        decision = self.by_id[ident].decision
         return decision is not None and decision.granted > 0
 
-    granted_items = [c for c in counted(round_, evaluations) if granted(c.application_id)]
-    for use in tally(evaluator.load_policy(year), granted_items).uses():
-        if use.over:
-            ids = sorted(use.applications, key=natural_key)
-            add(
+    def decisions(self) -> list[Discrepancy]:
+        """Per application: a decision is given, and a grant fits what the rules allow."""
+        out: list[Discrepancy] = []
+        for app in self.apps:
+            if app.decision is None:
+                out.append(self.found("decision.missing", [app.id], {"application": app.id}))
+            elif app.decision.granted:
+                out += self.grant(app, self.evaluations[app.id], app.decision.granted)
+        return out
+
+    def grant(self, app: RoundEntry, e: Evaluation, amount: int) -> list[Discrepancy]:
+        """A grant to an application the rules do not make eligible, above its request or
+        above its cap."""
+        out: list[Discrepancy] = []
+        values: dict[str, object] = {"application": app.id, "amount": format_sek(amount)}
+        if e.outcome != "eligible":
+            cid = "grant.ineligible" if e.outcome == "ineligible" else "grant.undetermined"
+            reasons = "; ".join(f.message for f in e.findings if f.effect == e.outcome)
+            expected = 0 if e.outcome == "ineligible" else None
+            out.append(
+                self.found(
+                    cid, [app.id], {**values, "reasons": reasons}, expected=expected, actual=amount
+                )
+            )
+        requested = app.requested_sek
+        if requested is not None and amount > requested:
+            out.append(
+                self.found(
+                    "grant.above_request",
+                    [app.id],
+                    {**values, "requested": format_sek(requested)},
+                    expected=requested,
+                    actual=amount,
+                )
+            )
+        limit = e.max_grant_sek
+        capped = limit is not None and (requested is None or limit < requested)
+        if e.outcome != "ineligible" and limit is not None and amount > limit and capped:
+            cap = next((f for f in e.findings if f.rule.startswith("cap.")), None)
+            out.append(
+                self.found(
+                    "grant.above_cap",
+                    [app.id],
+                    {**values, "cap": format_sek(limit)},
+                    expected=limit,
+                    actual=amount,
+                    source=cap.source if cap else None,
+                )
+            )
+        return out
+
+    def quotas(self) -> list[Discrepancy]:
+        """Administrations granted more applications than a quota allows."""
+        items = [c for c in counted(self.round, self.evaluations) if self.granted(c.application_id)]
+        return [
+            self.found(
                 "quota.exceeded",
-                "error",
-                L(
-                    sv=f"{use.administration.name} beviljas {use.count} ansökningar, högst {use.quota.limit} får beviljas ({use.quota.id}).",
-                    en=f"{use.administration.name} is granted {use.count} applications, at most {use.quota.limit} may be ({use.quota.id}).",
-                ),
-                ids,
+                sorted(use.applications, key=natural_key),
+                {
+                    "administration": use.administration.name,
+                    "count": use.count,
+                    "limit": use.quota.limit,
+                    "quota": use.quota.id,
+                },
                 expected=use.quota.limit,
                 actual=use.count,
                 source=use.quota.source,
             )
+            for use in tally(self.policy, items).uses()
+            if use.over
+        ]
 
-    for dup in result.duplicates:
-        if sum(granted(i) for i in dup.applications) > 1:
-            add(
+    def duplicates(self) -> list[Discrepancy]:
+        """Apparent duplicates that were each granted."""
+        return [
+            self.found(
                 "duplicate.granted",
-                "warning",
-                L(
-                    sv=f"{', '.join(dup.applications)} ser ut att vara samma ansökan ({dup.reason}) och beviljas var för sig.",
-                    en=f"{', '.join(dup.applications)} look like the same application ({dup.reason}) and are granted separately.",
-                ),
                 dup.applications,
+                {"applications": ", ".join(dup.applications), "reason": dup.reason},
             )
+            for dup in self.result.duplicates
+            if sum(self.granted(i) for i in dup.applications) > 1
+        ]
 
-    for total in round_.stated_totals:
-        actual, ids = _computed(total, round_, evaluations)
-        if actual != total.value:
-            add(
-                f"total.{total.id}",
-                "warning",
-                L(
-                    sv=f"Angiven summa {total.id} är {_fmt(total, total.value)} men raderna ger {_fmt(total, actual)} (skillnad {_fmt(total, actual - total.value)}).",
-                    en=f"Stated total {total.id} is {_fmt(total, total.value)} but the rows give {_fmt(total, actual)} (difference {_fmt(total, actual - total.value)}).",
-                ),
-                ids,
-                expected=total.value,
-                actual=actual,
-                source=Source(
-                    document=round_.document or "", section=total.section, quote=total.quote
-                ),
+    def totals(self) -> list[Discrepancy]:
+        """Totals the round's document states that its rows do not add up to."""
+        out = []
+        for total in self.round.stated_totals:
+            actual, ids = _computed(total, self.round, self.evaluations)
+            if actual == total.value:
+                continue
+            source = Source(
+                document=self.round.document or "", section=total.section, quote=total.quote
             )
-
-    for app in apps:
-        for note in app.notes:
-            add(
-                "transcription.note",
-                "info",
-                L(sv=f"{app.id}: {note}", en=f"{app.id}: {note}"),
-                [app.id],
+            values = {
+                "total": total.id,
+                "stated": _fmt(total, total.value),
+                "actual": _fmt(total, actual),
+                "difference": _fmt(total, actual - total.value),
+            }
+            out.append(
+                self.found(
+                    "total",
+                    ids,
+                    values,
+                    check_id=f"total.{total.id}",
+                    expected=total.value,
+                    actual=actual,
+                    source=source,
+                )
             )
+        return out
 
-    decided = [a for a in apps if a.decision is not None]
-    return AuditReport(
-        round=result.round,
-        policy=result.policy,
-        lang=lang,
-        decided=len(decided),
-        granted_sek={
-            "project": sum(
-                a.decision.granted for a in decided if a.kind == "project" and a.decision
-            ),
-            "study_trip": sum(
-                a.decision.granted for a in decided if a.kind == "study_trip" and a.decision
-            ),
-            "total": sum(a.decision.granted for a in decided if a.decision),
-        },
-        discrepancies=found,
-    )
+    def notes(self) -> list[Discrepancy]:
+        """Transcription notes: where a row was read by inference."""
+        return [
+            self.found("transcription.note", [app.id], {"application": app.id, "note": note})
+            for app in self.apps
+            for note in app.notes
+        ]
+
+    def report(self) -> AuditReport:
+        decided = [a for a in self.apps if a.decision is not None]
+        granted = {
+            kind: sum(a.decision.granted for a in decided if a.kind == kind and a.decision)
+            for kind in ("project", "study_trip")
+        }
+        return AuditReport(
+            round=self.result.round,
+            policy=self.result.policy,
+            lang=self.lang,
+            decided=len(decided),
+            granted_sek={**granted, "total": sum(granted.values())},
+            discrepancies=[
+                *self.decisions(),
+                *self.quotas(),
+                *self.duplicates(),
+                *self.totals(),
+                *self.notes(),
+            ],
+        )
+
+
+def audit_round(
+    round_: Round, result: RoundEvaluation, policy: Policy, *, lang: Lang = "sv"
+) -> AuditReport:
+    """Check a decided round against the rules of the year it was evaluated under (normally
+    its own): `result` is the round's evaluation, made once (`evaluate_round`)."""
+    return _Auditor(round_, result, policy, lang).report()
 
 
 def _fmt(total: StatedTotal, value: int) -> str:

@@ -20,8 +20,9 @@ from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.parallel import forked_map, gc_paused, worker_pays
 from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source
+from fourules.rounds.checks import check
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
-from fourules.rounds.quotas import Counted, per_administration, tally
+from fourules.rounds.quotas import Counted, QuotaBook, per_administration, tally
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText
@@ -206,10 +207,7 @@ def find_duplicates(
             found.append(
                 Duplicate(
                     applications=ids,
-                    reason=L(
-                        sv=f"samma titel (”{apps[0].title}”) och samma sökande förvaltning",
-                        en=f"the same title (”{apps[0].title}”) and the same applicant administration",
-                    ).get(lang),
+                    reason=check("round", "round.duplicate.reason").text(lang, title=apps[0].title),
                 )
             )
     return found
@@ -237,130 +235,165 @@ def _evaluate_round(
     scorers: Sequence[str] | None,
     progress: Progress | None,
 ) -> RoundEvaluation:
-    loaded = evaluator.loaded(year)
+    loaded = evaluator.require(year)
     policy = loaded.policy
     apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
     for app in apps:  # before any work, and naming the application
         policy.vocabulary.check_assessment(app, policy.id, f"applications (id {app.id})")
     evaluations = _evaluate_all(apps, year, evaluator, lang, scorers, progress)
     items = counted(round_, evaluations)
+    ranked = _ranked(round_, evaluations)
     book = tally(policy, items)
-    by_admin = per_administration(items)
-    names = {a.id: a for a in policy.administrations.members}
-    ranked = {
-        admin
-        for app in round_.applications
-        if app.priority is not None or (app.decision and app.decision.not_prioritised)
-        for admin in (x.administration for x in evaluations[app.id].applicants)
-        if admin
-    }
-    uses_by_admin: dict[str, list[QuotaCount]] = defaultdict(list)
-    findings: list[RoundFinding] = []
-    for use in book.uses():
-        apps_sorted = sorted(use.applications, key=natural_key)
-        uses_by_admin[use.administration.id].append(
-            QuotaCount(
-                quota=use.quota.id,
-                limit=use.quota.limit,
-                count=use.count,
-                over=use.over,
-                applications=apps_sorted,
-            )
-        )
-        if use.over:
-            admin = use.administration
-            is_ranked = admin.id in ranked
-            findings.append(
-                RoundFinding(
-                    rule=use.quota.id,
-                    status="warn",
-                    message=L(
-                        sv=f"{admin.name} har {use.count} ansökningar men kan beviljas högst {use.quota.limit} "
-                        f"({use.quota.description.sv.lower()}); "
-                        + (
-                            "förvaltningen har rangordnat sina ansökningar."
-                            if is_ranked
-                            else "förvaltningen har inte rangordnat sina ansökningar (priority saknas)."
-                        ),
-                        en=f"{admin.name} has {use.count} applications but can be granted at most {use.quota.limit} "
-                        f"({use.quota.description.en[0].lower() + use.quota.description.en[1:]}); "
-                        + (
-                            "the administration has ranked its applications."
-                            if is_ranked
-                            else "the administration has not ranked its applications (no priority)."
-                        ),
-                    ).get(lang),
-                    applications=apps_sorted,
-                    administration=admin.id,
-                    source=use.quota.source,
-                )
-            )
-    tallies = [
-        AdministrationTally(
-            administration=admin_id,
-            name=names[admin_id].name,
-            applications={k: sorted(v, key=natural_key) for k, v in sorted(kinds.items())},
-            quotas=uses_by_admin.get(admin_id, []),
-            over_quota=any(q.over for q in uses_by_admin.get(admin_id, [])),
-            ranked=admin_id in ranked,
-        )
-        for admin_id, kinds in sorted(by_admin.items(), key=lambda kv: names[kv[0]].name)
-    ]
     duplicates = find_duplicates(round_, evaluations, lang)
-    for dup in duplicates:
-        findings.append(
-            RoundFinding(
-                rule="round.duplicate",
-                status="warn",
-                message=L(
-                    sv=f"Ansökningarna {', '.join(dup.applications)} ser ut att vara samma ansökan: {dup.reason}.",
-                    en=f"Applications {', '.join(dup.applications)} look like the same application: {dup.reason}.",
-                ).get(lang),
-                applications=dup.applications,
-            )
-        )
-    ordered = [evaluations[a.id] for a in apps]
     totals = {kind: _kind_totals(kind, apps, evaluations) for kind in KINDS}
-    for kind, t in totals.items():
-        kind_name = {
-            "project": L(sv="projekt", en="projects"),
-            "study_trip": L(sv="studieresor", en="study trips"),
-        }[kind]
-        findings.append(
-            RoundFinding(
-                rule="round.requested",
-                status="info",
-                message=L(
-                    sv=f"{t.applications} {kind_name.sv}: sökt totalt {format_sek(t.requested_sek)}"
-                    + (
-                        f" ({t.requested_not_stated} utan angivet belopp)"
-                        if t.requested_not_stated
-                        else ""
-                    )
-                    + f"; {t.eligible} berättigade, {t.undetermined} kan inte avgöras, {t.ineligible} ej berättigade.",
-                    en=f"{t.applications} {kind_name.en}: requested in total {format_sek(t.requested_sek)}"
-                    + (
-                        f" ({t.requested_not_stated} without a stated amount)"
-                        if t.requested_not_stated
-                        else ""
-                    )
-                    + f"; {t.eligible} eligible, {t.undetermined} undetermined, {t.ineligible} ineligible.",
-                ).get(lang),
-                applications=[a.id for a in apps if a.kind == kind],
-            )
-        )
     return RoundEvaluation(
         round=RoundInfo(
             year=round_.year, title=round_.title, document=round_.document, applications=len(apps)
         ),
         policy=loaded.ref,
         lang=lang,
-        evaluations=ordered,
-        administrations=tallies,
+        evaluations=[evaluations[a.id] for a in apps],
+        administrations=_tallies(policy, per_administration(items), _quota_counts(book), ranked),
         duplicates=duplicates,
         totals=totals,
-        findings=findings,
+        findings=[
+            *_quota_findings(book, ranked, lang),
+            *_duplicate_findings(duplicates, lang),
+            *_total_findings(apps, totals, lang),
+        ],
     )
+
+
+def _ranked(round_: Round, evaluations: dict[str, Evaluation]) -> set[str]:
+    """Administrations that ranked their own applications (a priority, or one not put forward)."""
+    return {
+        admin
+        for app in round_.applications
+        if app.priority is not None or (app.decision and app.decision.not_prioritised)
+        for admin in (x.administration for x in evaluations[app.id].applicants)
+        if admin
+    }
+
+
+def _quota_counts(book: QuotaBook) -> dict[str, list[QuotaCount]]:
+    """Each administration's count against each quota that applies to it."""
+    uses: dict[str, list[QuotaCount]] = defaultdict(list)
+    for use in book.uses():
+        uses[use.administration.id].append(
+            QuotaCount(
+                quota=use.quota.id,
+                limit=use.quota.limit,
+                count=use.count,
+                over=use.over,
+                applications=sorted(use.applications, key=natural_key),
+            )
+        )
+    return uses
+
+
+def _tallies(
+    policy: Policy,
+    by_admin: dict[str, dict[Kind, list[str]]],
+    uses: dict[str, list[QuotaCount]],
+    ranked: set[str],
+) -> list[AdministrationTally]:
+    names = {a.id: a.name for a in policy.administrations.members}
+    return [
+        AdministrationTally(
+            administration=admin_id,
+            name=names[admin_id],
+            applications={k: sorted(v, key=natural_key) for k, v in sorted(kinds.items())},
+            quotas=uses.get(admin_id, []),
+            over_quota=any(q.over for q in uses.get(admin_id, [])),
+            ranked=admin_id in ranked,
+        )
+        for admin_id, kinds in sorted(by_admin.items(), key=lambda kv: names[kv[0]])
+    ]
+
+
+def _lowered(text: str) -> str:
+    """A description inside a sentence: its first letter lower case, names left as written."""
+    return text[:1].lower() + text[1:]
+
+
+def _quota_findings(book: QuotaBook, ranked: set[str], lang: Lang) -> list[RoundFinding]:
+    """An administration with more applications than a quota lets it be granted."""
+    out = []
+    for use in book.uses():
+        if not use.over:
+            continue
+        admin = use.administration
+        said = check("round", "quota.ranked" if admin.id in ranked else "quota.not_ranked")
+        message = check("round", "quota.over").text(
+            lang,
+            administration=admin.name,
+            count=use.count,
+            limit=use.quota.limit,
+            quota=_lowered(use.quota.description.get(lang)),
+            ranked=said.text(lang),
+        )
+        out.append(
+            RoundFinding(
+                rule=use.quota.id,
+                status="warn",
+                message=message,
+                applications=sorted(use.applications, key=natural_key),
+                administration=admin.id,
+                source=use.quota.source,
+            )
+        )
+    return out
+
+
+def _duplicate_findings(duplicates: list[Duplicate], lang: Lang) -> list[RoundFinding]:
+    spec = check("round", "round.duplicate")
+    return [
+        RoundFinding(
+            rule=spec.id,
+            status="warn",
+            message=spec.text(lang, applications=", ".join(d.applications), reason=d.reason),
+            applications=d.applications,
+        )
+        for d in duplicates
+    ]
+
+
+def _total_findings(
+    apps: list[RoundEntry], totals: dict[Kind, KindTotals], lang: Lang
+) -> list[RoundFinding]:
+    """Per kind: how many applications, how much requested, and their outcomes."""
+    out = []
+    for kind, t in totals.items():
+        not_stated = (
+            check("round", "round.requested.not_stated").text(lang, count=t.requested_not_stated)
+            if t.requested_not_stated
+            else ""
+        )
+        message = check("round", "round.requested").text(
+            lang,
+            applications=t.applications,
+            kind=KIND_NOUN[kind].get(lang),
+            requested=format_sek(t.requested_sek),
+            not_stated=not_stated,
+            eligible=t.eligible,
+            undetermined=t.undetermined,
+            ineligible=t.ineligible,
+        )
+        out.append(
+            RoundFinding(
+                rule="round.requested",
+                status="info",
+                message=message,
+                applications=[a.id for a in apps if a.kind == kind],
+            )
+        )
+    return out
+
+
+KIND_NOUN = {
+    "project": L(sv="projekt", en="projects"),
+    "study_trip": L(sv="studieresor", en="study trips"),
+}
 
 
 def _kind_totals(

@@ -1,0 +1,34 @@
+"""The round-level checks' messages are data (rounds/checks.yaml): each says which
+placeholders it takes, in both languages, and the code fills exactly those."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from fourules.rounds.checks import check, checks
+
+ALL = [(group, cid) for group, entries in checks().items() for cid in entries]
+
+
+@pytest.mark.parametrize(("group", "cid"), ALL, ids=[f"{g}.{c}" for g, c in ALL])
+def test_a_checks_message_takes_what_it_says(group: str, cid: str) -> None:
+    spec = check(group, cid)  # type: ignore[arg-type]
+    for lang in ("sv", "en"):
+        fields = {f for _, f, _, _ in string.Formatter().parse(spec.message.get(lang)) if f}
+        assert fields == spec.takes, (lang, fields)
+    filled = spec.text("sv", **dict.fromkeys(spec.takes, "X"))
+    assert "{" not in filled
+
+
+def test_filling_a_message_with_other_placeholders_is_an_error() -> None:
+    with pytest.raises(KeyError, match="takes"):
+        check("audit", "decision.missing").text("sv", app="T1-1")
+
+
+def test_the_groups_are_the_round_the_audit_and_the_allocation() -> None:
+    assert set(checks()) == {"round", "audit", "allocation"}
+    assert {"funded", "quota", "budget", "ineligible", "undetermined"} == set(
+        checks()["allocation"]
+    )
