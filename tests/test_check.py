@@ -157,4 +157,5 @@ def test_markdown_lists_the_problems(tmp_path: Path) -> None:
         tmp_path, ("{field: project_year, gt: $project_years.max}", "{field: project_year, gt: 5}")
     )
     code, out, _ = run("check", str(folder), "--format", "markdown")
-    assert code == 1 and out.startswith("# fourules check") and "| case |" in out
+    assert code == 1 and out.startswith("# fourules check")
+    assert "\n- " in out and "cases.yaml:" in out and "expected 'ineligible'" in out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,9 +13,13 @@ from fourules.cli.common import (
     LangOption,
     reported_errors,
     resolve_lang,
-    write,
+    respond,
 )
-from fourules.output.canonical import to_json
+from fourules.output.view import View
+from fourules.text import Lang
+
+if TYPE_CHECKING:
+    from fourules.authoring.check import CheckReport
 
 
 def check_command(
@@ -36,38 +40,23 @@ def check_command(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         report = check_year(path)
-    if format is Format.json:
-        write(to_json(report.as_json(chosen)))
-    elif format is Format.markdown:
-        from fourules.cli.render import markdown_table
-
-        sv = chosen == "sv"
-        header = [
-            "Kontroll" if sv else "Check",
-            "Fil" if sv else "File",
-            "Rad" if sv else "Line",
-            "Fält" if sv else "Field",
-            "Problem",
-        ]
-        rows = [
-            [p.check, p.file, str(p.line or ""), p.field, p.message.get(chosen)]
-            for p in report.problems
-        ]
-        write(
-            f"# fourules check {report.folder}\n\n{_summary(report, chosen)}\n\n"
-            + (markdown_table(header, rows) if rows else "")
-        )
-    else:
-        lines = [p.text(chosen) for p in report.problems]
-        write("".join(f"{line}\n" for line in lines) + _summary(report, chosen) + "\n")
+    respond(format, report.as_json(chosen), lambda: _view(report, chosen), chosen)
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _summary(report: object, lang: str) -> str:
-    from fourules.authoring.check import CheckReport
+def _view(report: CheckReport, lang: Lang) -> View:
+    """The summary, then each problem as `file:line: field: message` (as linters write them,
+    so an editor can jump to it)."""
+    return View(
+        title=f"fourules check {report.folder}",
+        blocks=(_summary(report, lang),),
+        notes_title="Problem" if lang == "sv" else "Problems",
+        notes=tuple(p.text(lang) for p in report.problems),
+    )
 
-    assert isinstance(report, CheckReport)
+
+def _summary(report: CheckReport, lang: Lang) -> str:
     policy = f" (policy {report.policy.id} {report.policy.version})" if report.policy else ""
     if lang == "sv":
         verdict = "inga problem" if report.ok else f"{len(report.problems)} problem"

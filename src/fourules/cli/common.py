@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from fourules.errors import FourulesError, InputError, PolicyError
 from fourules.evaluation.scoring import ScorerError
+from fourules.output.renderers import Format as Format  # every command's one --format
 from fourules.text import Lang, LocalText
 
-
-class Format(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+if TYPE_CHECKING:
+    from fourules.output.view import View
 
 
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="table (for people), json (for machines) or markdown."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (for people), json (for machines), markdown, html or csv.",
+    ),
 ]
 LangOption = Annotated[
     str | None,
@@ -88,6 +89,13 @@ def read_input(file: str) -> tuple[bytes, str]:
             LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"),
             file,
         ) from None
+
+
+def respond(format: Format, json_value: object, view: Callable[[], View], lang: Lang) -> None:
+    """Write the command's result in the chosen format (`output.renderers`)."""
+    from fourules.output.renderers import emit
+
+    write(emit(format, json_value, view, lang))
 
 
 def write(text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,11 +15,10 @@ from fourules.cli.common import (
     read_input,
     reported_errors,
     resolve_lang,
-    write,
+    respond,
 )
 from fourules.cli.state import evaluator
 from fourules.evaluation.inputs import read_json
-from fourules.output.canonical import to_json
 from fourules.output.documents import evaluate_document
 from fourules.service.decision_log import DecisionLog
 
@@ -34,6 +33,9 @@ ScorerOption = Annotated[
     list[str] | None,
     typer.Option("--scorer", help="Run only this scorer (repeatable); default: all that apply."),
 ]
+
+if TYPE_CHECKING:
+    from fourules.output.view import View
 
 
 def evaluate(
@@ -58,10 +60,10 @@ def evaluate(
         )
         if decision_log is not None:
             DecisionLog(decision_log).append(decisions)
-    if format is Format.json:
-        write(to_json(result))
-    else:
-        from fourules.cli.render import evaluations_view  # rich only for people: faster cold start
 
-        shown = result if isinstance(result, list) else [result]
-        write(evaluations_view(shown, chosen, markdown=format is Format.markdown))
+    def view() -> View:
+        from fourules.output.evaluation_view import evaluations_view
+
+        return evaluations_view(result if isinstance(result, list) else [result], chosen)
+
+    respond(format, result, view, chosen)

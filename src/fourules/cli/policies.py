@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,11 +12,13 @@ from fourules.cli.common import (
     LangOption,
     reported_errors,
     resolve_lang,
-    write,
+    respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.canonical import to_json
 from fourules.output.documents import policies_document, policy_document
+
+if TYPE_CHECKING:
+    from fourules.output.view import View
 
 
 def policies(
@@ -27,12 +29,13 @@ def policies(
     with reported_errors(chosen):
         ev = evaluator(ctx)
         found = [ev.load_policy(year) for year in ev.policy_ids()]
-    if format is Format.json:
-        write(to_json(policies_document(ev)))
-    else:
-        from fourules.cli.render import policies_view  # rich only for people: faster cold start
 
-        write(policies_view(found, chosen, markdown=format is Format.markdown))
+    def view() -> View:
+        from fourules.output.policy_view import policies_view
+
+        return policies_view(found, chosen)
+
+    respond(format, policies_document(ev), view, chosen)
 
 
 def show(
@@ -45,9 +48,10 @@ def show(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         policy = evaluator(ctx).load_policy(year)
-    if format is Format.json:
-        write(to_json(policy_document(policy)))
-    else:
-        from fourules.cli.render import policy_view  # rich only for people: faster cold start
 
-        write(policy_view(policy, chosen, markdown=format is Format.markdown))
+    def view() -> View:
+        from fourules.output.policy_view import policy_view
+
+        return policy_view(policy, chosen)
+
+    respond(format, policy_document(policy), view, chosen)

@@ -6,21 +6,27 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import LangOption, read_input, reported_errors, resolve_lang, write
+from fourules.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    read_input,
+    reported_errors,
+    resolve_lang,
+    respond,
+)
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
 from fourules.output.canonical import to_json
-from fourules.text import Lang, LocalText
+from fourules.text import LocalText
 
 if TYPE_CHECKING:
-    from fourules.cli.report import Report
     from fourules.evaluation.evaluator import Evaluator
     from fourules.rounds.evaluation import Progress, RoundEntry
     from fourules.rounds.model import Round
@@ -31,21 +37,6 @@ PROGRESS_FROM = 500
 """Rounds at least this large show a progress bar on a terminal (never in JSON output)."""
 
 
-class ReportFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-
-
-ReportFormatOption = Annotated[
-    ReportFormat,
-    typer.Option(
-        "--format",
-        "-f",
-        help="table (terminal), json, markdown or html (like the decision's tables).",
-    ),
-]
 RoundFile = Annotated[
     str, typer.Argument(help="A round: JSON, CSV or XLSX; - reads JSON from stdin.")
 ]
@@ -76,9 +67,9 @@ def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
     return round_, chosen
 
 
-def _progress(fmt: ReportFormat, size: int) -> Progress | None:
+def _progress(fmt: Format, size: int) -> Progress | None:
     """A progress bar on stderr for a long round on a terminal; never with JSON output."""
-    if fmt is ReportFormat.json or size < PROGRESS_FROM or not sys.stderr.isatty():
+    if fmt is Format.json or size < PROGRESS_FROM or not sys.stderr.isatty():
         return None
     from rich.console import Console
     from rich.progress import track
@@ -91,24 +82,11 @@ def _progress(fmt: ReportFormat, size: int) -> Progress | None:
     return show
 
 
-def _emit(fmt: ReportFormat, json_value: object, report: Report, lang: Lang) -> None:
-    from fourules.cli import report as reports
-
-    if fmt is ReportFormat.json:
-        write(to_json(json_value))
-    elif fmt is ReportFormat.markdown:
-        write(reports.to_markdown(report, lang))
-    elif fmt is ReportFormat.html:
-        write(reports.to_html(report, lang))
-    else:
-        write(reports.to_table(report, lang))
-
-
 def round_command(
     ctx: typer.Context,
     file: RoundFile,
     year: RoundYear = None,
-    format: ReportFormatOption = ReportFormat.table,
+    format: FormatOption = Format.table,
     lang: LangOption = None,
     scorer: ScorerOption = None,
     decision_log: DecisionLogOption = None,
@@ -132,9 +110,9 @@ def round_command(
             from fourules.service.decision_log import DecisionLog
 
             DecisionLog(decision_log).append_round(round_, result)
-    from fourules.cli.report import round_report
+    from fourules.output.round_view import round_view
 
-    _emit(format, result, round_report(round_, result, chosen), chosen)
+    respond(format, result, lambda: round_view(round_, result, chosen), chosen)
 
 
 def audit_command(
@@ -144,7 +122,7 @@ def audit_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any error or warning is found.")
     ] = False,
-    format: ReportFormatOption = ReportFormat.table,
+    format: FormatOption = Format.table,
     lang: LangOption = None,
 ) -> None:
     """Audit a decided round against its year's rules: every discrepancy with its row."""
@@ -157,9 +135,9 @@ def audit_command(
         round_, policy_year = _load(ev, file, year)
         result = evaluate_round(round_, policy_year, ev, lang=chosen)
         audit = audit_round(round_, result, ev.load_policy(policy_year), lang=chosen)
-    from fourules.cli.report import audit_report
+    from fourules.output.round_view import audit_view
 
-    _emit(format, audit, audit_report(round_, audit, chosen), chosen)
+    respond(format, audit, lambda: audit_view(round_, audit, chosen), chosen)
     if strict and not audit.clean:
         raise typer.Exit(1)
 
@@ -176,7 +154,7 @@ def allocate_command(
         typer.Option("--budget-study-trip", help="Budget for study trips (MUL) in kronor."),
     ] = None,
     year: RoundYear = None,
-    format: ReportFormatOption = ReportFormat.table,
+    format: FormatOption = Format.table,
     lang: LangOption = None,
     scorer: ScorerOption = None,
 ) -> None:
@@ -199,9 +177,9 @@ def allocate_command(
             progress=_progress(format, len(round_.applications)),
         )
         result = allocate_round(round_, evaluated, ev.load_policy(policy_year), money, lang=chosen)
-    from fourules.cli.report import allocation_report
+    from fourules.output.round_view import allocation_view
 
-    _emit(format, result, allocation_report(round_, result, chosen), chosen)
+    respond(format, result, lambda: allocation_view(round_, result, chosen), chosen)
 
 
 def convert_command(

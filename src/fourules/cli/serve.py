@@ -14,10 +14,10 @@ from fourules.cli.common import (
     fail,
     reported_errors,
     resolve_lang,
-    write,
+    respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.canonical import to_json
+from fourules.output.view import Table, View
 
 
 def serve_command(
@@ -65,25 +65,16 @@ def verify_command(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         results = verify(file, evaluator(ctx))
-    if format is Format.json:
-        write(to_json(results))
-    else:
-        from fourules.cli.render import markdown_table, render_tables, table
-
-        header = [
-            "Rad" if chosen == "sv" else "Line",
-            "Ansökan" if chosen == "sv" else "Application",
-            "Policy",
-            "Utfall" if chosen == "sv" else "Verdict",
-            "Detalj" if chosen == "sv" else "Detail",
-        ]
-        rows = [
-            [str(r.line), r.application_id or "", r.policy, r.verdict, r.detail] for r in results
-        ]
-        write(
-            markdown_table(header, rows)
-            if format is Format.markdown
-            else render_tables([table(str(file), header, rows)])
-        )
+    sv = chosen == "sv"
+    header = [
+        "Rad" if sv else "Line",
+        "Ansökan" if sv else "Application",
+        "Policy",
+        "Utfall" if sv else "Verdict",
+        "Detalj" if sv else "Detail",
+    ]
+    rows = [[str(r.line), r.application_id or "", r.policy, r.verdict, r.detail] for r in results]
+    view = View(blocks=(Table.of(str(file), header, rows),))
+    respond(format, results, lambda: view, chosen)
     if any(r.verdict != "reproduces" for r in results):
         raise typer.Exit(1)

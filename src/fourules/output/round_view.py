@@ -1,17 +1,12 @@
 """Round reports as the decision documents show them: per kind, "Ansökningar | Förslag på
-fördelning", one row per application — in markdown, HTML, or a terminal table."""
+fördelning", one row per application — the views of `round`, `audit` and `allocate`."""
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from rich.table import Table
-
 from fourules.application import KINDS, Kind
-from fourules.cli.render import OUTCOMES, cells, markdown_table, render_tables
 from fourules.evaluation.results import Evaluation
+from fourules.output.labels import OUTCOMES
+from fourules.output.view import Table, View
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEvaluation
@@ -35,42 +30,21 @@ HEADER = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
-    left: list[str]
-    right: list[str]
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str
-    rows: list[Row]
-
-
-@dataclass(frozen=True)
-class Report:
-    title: str
-    intro: list[str]
-    sections: list[Section]
-    notes_title: str = ""
-    notes: Sequence[str] = ()
-
-
-def _application_cell(app: RoundProject | RoundStudyTrip, lang: Lang) -> list[str]:
+def _application_cell(app: RoundProject | RoundStudyTrip, lang: Lang) -> tuple[str, ...]:
     applicants = app.applicants_as_written or ", ".join(app.applicants)
     requested = (
         format_sek(app.requested_sek)
         if app.requested_sek is not None
         else L(sv="Inte angett", en="Not stated").get(lang)
     )
-    return [
+    return (
         f"{app.table_row or app.id}: {app.title}",
         f"{L(sv='Sökande', en='Applicant').get(lang)}: {applicants}",
         f"{L(sv='Sökt belopp', en='Requested').get(lang)}: {requested}",
-    ]
+    )
 
 
-def _sections(round_: Round, right: dict[str, list[str]], lang: Lang) -> list[Section]:
+def _sections(round_: Round, right: dict[str, list[str]], lang: Lang) -> list[Table]:
     sections = []
     for number, kind in enumerate(KINDS, start=1):
         apps = sorted(
@@ -78,9 +52,11 @@ def _sections(round_: Round, right: dict[str, list[str]], lang: Lang) -> list[Se
         )
         if apps:
             sections.append(
-                Section(
-                    title=f"{L(sv='Tabell', en='Table').get(lang)} {number}: {TABLE_TITLES[kind].get(lang)}",
-                    rows=[Row(_application_cell(a, lang), right[a.id]) for a in apps],
+                Table.of(
+                    f"{L(sv='Tabell', en='Table').get(lang)} {number}: {TABLE_TITLES[kind].get(lang)}",
+                    [h.get(lang) for h in HEADER],
+                    [(_application_cell(a, lang), tuple(right[a.id])) for a in apps],
+                    ruled=True,
                 )
             )
     return sections
@@ -99,20 +75,21 @@ def _evaluation_cell(e: Evaluation, lang: Lang) -> list[str]:
     return lines
 
 
-def round_report(round_: Round, result: RoundEvaluation, lang: Lang) -> Report:
+def round_view(round_: Round, result: RoundEvaluation, lang: Lang) -> View:
     right = {e.application_id: _evaluation_cell(e, lang) for e in result.evaluations}
-    return Report(
+    policy = result.policy
+    return View(
         title=round_.title or L(sv="Ansökningsomgång", en="Round").get(lang),
-        intro=[
-            f"{L(sv='Bedömd enligt', en='Evaluated under').get(lang)} {result.policy.id} v{result.policy.version} (sha256 {result.policy.sha256})"
-        ],
-        sections=_sections(round_, right, lang),
+        blocks=(
+            f"{L(sv='Bedömd enligt', en='Evaluated under').get(lang)} {policy.id} v{policy.version} (sha256 {policy.sha256})",
+            *_sections(round_, right, lang),
+        ),
         notes_title=L(sv="Omgångens iakttagelser", en="Findings for the round").get(lang),
-        notes=[f.message for f in result.findings],
+        notes=tuple(f.message for f in result.findings),
     )
 
 
-def allocation_report(round_: Round, allocation: Allocation, lang: Lang) -> Report:
+def allocation_view(round_: Round, allocation: Allocation, lang: Lang) -> View:
     right = {
         ln.application_id: [
             f"{format_sek(ln.proposed_sek)}"
@@ -140,15 +117,14 @@ def allocation_report(round_: Round, allocation: Allocation, lang: Lang) -> Repo
         f"{L(sv='studieresor', en='study trips').get(lang)} {format_sek(allocation.proposed_sek['study_trip'])})",
         f"{L(sv='Metod', en='Method').get(lang)}: {allocation.method}",
     ]
-    return Report(
+    return View(
         title=L(sv="Utkast till fördelning", en="Draft allocation").get(lang)
         + (f": {round_.title}" if round_.title else ""),
-        intro=intro,
-        sections=_sections(round_, right, lang),
+        blocks=(*intro, *_sections(round_, right, lang)),
     )
 
 
-def audit_report(round_: Round, audit: AuditReport, lang: Lang) -> Report:
+def audit_view(round_: Round, audit: AuditReport, lang: Lang) -> View:
     by_app: dict[str, list[str]] = {a.id: [] for a in round_.applications}
     for d in audit.discrepancies:
         if len(d.applications) == 1 and d.severity != "info":
@@ -178,83 +154,15 @@ def audit_report(round_: Round, audit: AuditReport, lang: Lang) -> Report:
             en=f"{sum(d.severity != 'info' for d in audit.discrepancies)} discrepancies.",
         )
     )
-    return Report(
+    policy = audit.policy
+    return View(
         title=L(sv="Granskning", en="Audit").get(lang)
         + (f": {round_.title}" if round_.title else ""),
-        intro=[
-            f"{L(sv='Granskad mot', en='Audited against').get(lang)} {audit.policy.id} v{audit.policy.version} (sha256 {audit.policy.sha256})",
+        blocks=(
+            f"{L(sv='Granskad mot', en='Audited against').get(lang)} {policy.id} v{policy.version} (sha256 {policy.sha256})",
             status.get(lang),
-        ],
-        sections=_sections(round_, right, lang),
+            *_sections(round_, right, lang),
+        ),
         notes_title=L(sv="Avvikelser och anteckningar", en="Discrepancies and notes").get(lang),
-        notes=shared,
+        notes=tuple(shared),
     )
-
-
-# --- output --------------------------------------------------------------------------------
-
-
-def to_markdown(report: Report, lang: Lang) -> str:
-    parts = [f"# {report.title}\n\n", *(f"{line}  \n" for line in report.intro), "\n"]
-    for section in report.sections:
-        parts.append(f"## {section.title}\n\n")
-        parts.append(
-            markdown_table(
-                [h.get(lang) for h in HEADER],
-                [["<br>".join(r.left), "<br>".join(r.right)] for r in section.rows],
-            )
-        )
-        parts.append("\n")
-    if report.notes:
-        parts.append(f"## {report.notes_title}\n\n")
-        parts.extend(f"- {note}\n" for note in report.notes)
-    return "".join(parts)
-
-
-_CSS = (
-    "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;line-height:1.4}"
-    "table{border-collapse:collapse;width:100%;margin-bottom:2rem}"
-    "th,td{border:1px solid #999;padding:.4rem .6rem;vertical-align:top;text-align:left}"
-    "th{background:#eee}td p{margin:.1rem 0}"
-)
-
-
-def to_html(report: Report, lang: Lang) -> str:
-    e = html.escape
-    parts = [
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{e(report.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
-        f"<h1>{e(report.title)}</h1>\n",
-        *(f"<p>{e(line)}</p>\n" for line in report.intro),
-    ]
-    for section in report.sections:
-        parts.append(f"<h2>{e(section.title)}</h2>\n<table>\n")
-        parts.append("<tr>" + "".join(f"<th>{e(h.get(lang))}</th>" for h in HEADER) + "</tr>\n")
-        for row in section.rows:
-            tds = ["".join(f"<p>{e(line)}</p>" for line in cell) for cell in (row.left, row.right)]
-            parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in tds) + "</tr>\n")
-        parts.append("</table>\n")
-    if report.notes:
-        parts.append(f"<h2>{e(report.notes_title)}</h2>\n<ul>\n")
-        parts.extend(f"<li>{e(note)}</li>\n" for note in report.notes)
-        parts.append("</ul>\n")
-    parts.append("</body>\n</html>\n")
-    return "".join(parts)
-
-
-def to_table(report: Report, lang: Lang) -> str:
-    items: list[Table | str] = [report.title, *report.intro]
-    for section in report.sections:
-        table = Table(
-            *(h.get(lang) for h in HEADER),
-            title=section.title,
-            title_justify="left",
-            show_lines=True,
-        )
-        for row in section.rows:
-            table.add_row(*cells(["\n".join(row.left), "\n".join(row.right)]))
-        items.append(table)
-    if report.notes:
-        items.append(report.notes_title)
-        items.extend(f"• {note}" for note in report.notes)
-    return render_tables(items)

@@ -1,0 +1,58 @@
+"""The view of `fourules evaluate`: per application its outcome, maximum grant and score,
+every finding with its source, and the score items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fourules.evaluation.results import Evaluation
+from fourules.output.labels import STATUSES, label, outcome_text, source_text
+from fourules.output.view import Block, Table, View
+from fourules.text import Lang, format_sek
+
+
+def _summary(e: Evaluation, lang: Lang) -> list[list[str]]:
+    grant = label("not_stated", lang) if e.max_grant_sek is None else format_sek(e.max_grant_sek)
+    return [
+        [label("outcome", lang), outcome_text(e.outcome, lang)],
+        [label("max_grant", lang), grant],
+        [label("score", lang), f"{e.score:g}"],
+        [
+            label("policy", lang),
+            f"{e.policy.id} v{e.policy.version} sha256:{e.policy.sha256[:12]}…",
+        ],
+        [
+            label("administrations", lang),
+            ", ".join(a.name or f"({a.as_written})" for a in e.applicants),
+        ],
+    ]
+
+
+def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang) -> View:
+    finding_header = [label(k, lang) for k in ("rule", "status", "message", "source")]
+    score_header = [label(k, lang) for k in ("criterion", "points", "reason", "scorers")]
+    blocks: list[Block] = []
+    for e in evaluations:
+        blocks.append(
+            Table.of(
+                f"{label('application', lang)} {e.application_id} — {e.policy.id}",
+                [],
+                _summary(e, lang),
+                marks=[e.outcome, None, None, None, None],
+            )
+        )
+        blocks.append(
+            Table.of(
+                "",
+                finding_header,
+                [
+                    [f.rule, STATUSES[f.status].get(lang), f.message, source_text(f.source)]
+                    for f in e.findings
+                ],
+                marks=[f.status for f in e.findings],
+            )
+        )
+        if e.score_breakdown:
+            rows = [[i.criterion, f"{i.points:g}", i.reason, i.scorer] for i in e.score_breakdown]
+            blocks.append(Table.of(label("score", lang), score_header, rows))
+    return View(blocks=tuple(blocks))

@@ -1,0 +1,104 @@
+"""The views of `fourules policies` and `fourules show YEAR`: every parameter, administration,
+quota, obligation and rule, each with its source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fourules.evaluation.messages import parameter_text
+from fourules.output.labels import label, source_text
+from fourules.output.view import Table, View
+from fourules.policy.model import Policy
+from fourules.text import Lang
+
+
+def policies_view(policies: Sequence[Policy], lang: Lang) -> View:
+    header = [label(k, lang) for k in ("year", "version", "title", "rules", "sha256")]
+    rows = [[p.id, p.version, p.title.get(lang), str(len(p.rules)), p.sha256] for p in policies]
+    return View(blocks=(Table.of(label("policy", lang), header, rows),))
+
+
+def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
+    params = [
+        [
+            name,
+            parameter_text(policy, name, lang),
+            p.description.get(lang) + (f" — {p.not_stated.get(lang)}" if p.not_stated else ""),
+            source_text(p.source),
+        ]
+        for name, p in policy.parameters.items()
+    ]
+    admins = [[a.name, a.type, ", ".join(a.aliases)] for a in policy.administrations.members]
+    admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.former]
+    admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.not_yet_formed]
+    quotas = [
+        [
+            q.id,
+            str(q.limit),
+            ", ".join(q.counts) + " / " + ", ".join(q.administrations),
+            q.description.get(lang),
+            source_text(q.source),
+        ]
+        for q in policy.quotas
+    ]
+    obligations = [
+        [o.id, o.description.get(lang), source_text(o.source)] for o in policy.obligations
+    ]
+    rules = [
+        [
+            r.id,
+            r.title.get(lang),
+            ", ".join(r.applies_to) if r.applies_to else label("all_kinds", lang),
+            f"{r.criterion.type}"
+            + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
+            # The id is what an application's assessment names; a derived one is not given.
+            + (f": {r.criterion.id}" if r.criterion.assessed else "")
+            if r.criterion
+            else "",
+            source_text(r.source),
+        ]
+        for r in policy.rules
+    ]
+    sections = [
+        (
+            label("parameter", lang),
+            [label(k, lang) for k in ("parameter", "value", "description", "source")],
+            params,
+        ),
+        (
+            label("administrations", lang),
+            [label("administrations", lang), label("type", lang), ""],
+            admins,
+        ),
+        (
+            label("quotas", lang),
+            ["id", label("limit", lang), "", label("description", lang), label("source", lang)],
+            quotas,
+        ),
+        (
+            label("rules", lang),
+            [label(k, lang) for k in ("rule", "title", "applies_to", "criterion", "source")],
+            rules,
+        ),
+    ]
+    if obligations:
+        sections.insert(
+            3,
+            (
+                label("obligations", lang),
+                ["id", label("description", lang), label("source", lang)],
+                obligations,
+            ),
+        )
+    return sections
+
+
+def policy_view(policy: Policy, lang: Lang) -> View:
+    head = (
+        f"{label('document', lang)}: {policy.document.title} ({policy.document.reference})",
+        f"sha256: {policy.sha256}",
+    )
+    tables = (Table.of(t, h, r) for t, h, r in _policy_sections(policy, lang))
+    return View(
+        title=f"{policy.title.get(lang)} — {policy.id} v{policy.version}", blocks=(*head, *tables)
+    )

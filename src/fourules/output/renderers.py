@@ -1,0 +1,175 @@
+"""One renderer per format, behind one registry: every command takes the same `--format`
+and writes its result through `emit`.
+
+JSON is the machine document each command defines (the same the HTTP service answers);
+the other formats render the command's `View` for people: a terminal table, markdown,
+HTML (through a Jinja2 template, escaped by the template engine) or CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from fourules.output.canonical import to_json
+from fourules.output.view import Table, View, lines
+from fourules.text import Lang
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+    csv = "csv"
+
+
+Renderer = Callable[[View, Lang], str]
+
+# Colours a terminal gives a row's mark; HTML gives it a class of the same name.
+_COLOURS = {
+    "pass": "green",
+    "fail": "red",
+    "warn": "yellow",
+    "unknown": "magenta",
+    "info": "cyan",
+    "eligible": "green",
+    "undetermined": "magenta",
+    "ineligible": "red",
+}
+
+
+def to_table(view: View, lang: Lang) -> str:
+    """Rich tables for a terminal; colours only when stdout is one."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    colour = sys.stdout.isatty()
+    console = Console(
+        file=buffer, width=120, force_terminal=colour, color_system="standard" if colour else None
+    )
+    items: list[Any] = [view.title] if view.title else []
+    for block in view.blocks:
+        if isinstance(block, str):
+            items.append(block)
+            continue
+        table = RichTable(
+            title=block.title or None,
+            title_justify="left",
+            show_lines=block.ruled,
+            show_header=bool(block.header),
+        )
+        for name in block.header or ("",) * len(block.rows[0] if block.rows else ()):
+            table.add_column(name, overflow="fold")
+        for i, row in enumerate(block.rows):
+            mark = block.marks[i] if block.marks else None
+            # Text is shown as written: "[warning]" or "[Tabell 1 rad 8]" is not rich markup.
+            table.add_row(*(Text("\n".join(lines(c))) for c in row), style=_COLOURS.get(mark or ""))
+        items.append(table)
+    if view.notes:
+        items.append(view.notes_title)
+        items.extend(f"• {note}" for note in view.notes)
+    for item in items:
+        # A line of text stays one line (a linter's `file:line: message` must not break).
+        console.print(item, markup=False, soft_wrap=isinstance(item, str))
+    return buffer.getvalue()
+
+
+def _md_cell(cell: object) -> str:
+    text = "<br>".join(lines(cell)) if isinstance(cell, str | tuple) else str(cell)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(table: Table) -> str:
+    header = table.header or ("",) * (len(table.rows[0]) if table.rows else 1)
+    out = ["| " + " | ".join(_md_cell(h) for h in header) + " |"]
+    out.append("|" + "|".join("---" for _ in header) + "|")
+    out.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in table.rows)
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(view: View, lang: Lang) -> str:
+    parts = [f"# {view.title}\n\n"] if view.title else []
+    for block in view.blocks:
+        if isinstance(block, str):
+            parts.append(f"{block}  \n")
+            continue
+        if block.title:
+            parts.append(f"\n## {block.title}\n\n")
+        parts.append(markdown_table(block) + "\n")
+    if view.notes:
+        parts.append(f"## {view.notes_title}\n\n")
+        parts.extend(f"- {note}\n" for note in view.notes)
+    return "".join(parts)
+
+
+@functools.cache
+def _template() -> Any:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("fourules.output", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template("view.html.j2")
+
+
+def to_html(view: View, lang: Lang) -> str:
+    """A standalone page (its own CSS, no script), from the template."""
+    return str(
+        _template().render(
+            view=view, lang=lang, lines=lines, is_table=lambda b: isinstance(b, Table)
+        )
+    )
+
+
+def to_csv(view: View, lang: Lang) -> str:
+    """Paragraphs as one-cell rows; each table with a row for its title and one for its
+    header, a blank row between tables; then the notes one per row. A cell of several lines
+    keeps them on separate lines within the cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    after_table = False
+    for block in view.blocks:
+        if isinstance(block, str):
+            writer.writerow([block])
+            continue
+        if after_table:
+            writer.writerow([])
+        after_table = True
+        if block.title:
+            writer.writerow([block.title])
+        if block.header:
+            writer.writerow(block.header)
+        writer.writerows(["\n".join(lines(c)) for c in row] for row in block.rows)
+    if view.notes:
+        writer.writerow([])
+        writer.writerow([view.notes_title])
+        writer.writerows([note] for note in view.notes)
+    return out.getvalue()
+
+
+RENDERERS: dict[Format, Renderer] = {
+    Format.table: to_table,
+    Format.markdown: to_markdown,
+    Format.html: to_html,
+    Format.csv: to_csv,
+}
+
+
+def emit(format: Format, json_value: object, view: Callable[[], View], lang: Lang) -> str:
+    """The command's result in `format`: the JSON document, or its view rendered (built only
+    when a person asked for one)."""
+    if format is Format.json:
+        return to_json(json_value)
+    return RENDERERS[format](view(), lang)
