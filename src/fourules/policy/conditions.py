@@ -110,20 +110,57 @@ def parse(
     keys = set(raw)
     for combinator in ("all", "any"):
         if combinator in keys:
-            if keys != {combinator}:
-                raise ConditionError(where, f"'{combinator}' stands alone, found {sorted(keys)}")
-            items = raw[combinator]
-            if not isinstance(items, list) or not items:
-                raise ConditionError(where, f"'{combinator}' takes a non-empty list of conditions")
-            parsed = tuple(
-                parse(item, fields=fields, param=param, where=f"{where}.{combinator}[{i}]")
-                for i, item in enumerate(items)
-            )
-            return All(parsed) if combinator == "all" else AnyOf(parsed)
+            return _combinator(raw, combinator, fields=fields, param=param, where=where)
     if "not" in keys:
-        if keys != {"not"}:
-            raise ConditionError(where, f"'not' stands alone, found {sorted(keys)}")
-        return Not(parse(raw["not"], fields=fields, param=param, where=f"{where}.not"))
+        return _not(raw, fields=fields, param=param, where=where)
+    return _leaf(raw, fields=fields, param=param, where=where)
+
+
+def _combinator(
+    raw: Mapping[Any, Any],
+    combinator: str,
+    *,
+    fields: Mapping[str, FactField],
+    param: Callable[[str], tuple[FieldKind, Scalar]],
+    where: str,
+) -> All | AnyOf:
+    """`all` or `any`: a non-empty list of conditions, alone in its mapping."""
+    keys = set(raw)
+    if keys != {combinator}:
+        raise ConditionError(where, f"'{combinator}' stands alone, found {sorted(keys)}")
+    items = raw[combinator]
+    if not isinstance(items, list) or not items:
+        raise ConditionError(where, f"'{combinator}' takes a non-empty list of conditions")
+    parsed = tuple(
+        parse(item, fields=fields, param=param, where=f"{where}.{combinator}[{i}]")
+        for i, item in enumerate(items)
+    )
+    return All(parsed) if combinator == "all" else AnyOf(parsed)
+
+
+def _not(
+    raw: Mapping[Any, Any],
+    *,
+    fields: Mapping[str, FactField],
+    param: Callable[[str], tuple[FieldKind, Scalar]],
+    where: str,
+) -> Not:
+    """`not`: one condition, alone in its mapping."""
+    keys = set(raw)
+    if keys != {"not"}:
+        raise ConditionError(where, f"'not' stands alone, found {sorted(keys)}")
+    return Not(parse(raw["not"], fields=fields, param=param, where=f"{where}.not"))
+
+
+def _leaf(
+    raw: Mapping[Any, Any],
+    *,
+    fields: Mapping[str, FactField],
+    param: Callable[[str], tuple[FieldKind, Scalar]],
+    where: str,
+) -> Cmp | In | Exists:
+    """A known `field` with exactly one of `LEAF_OPS`."""
+    keys = set(raw)
     if "field" not in keys:
         raise ConditionError(
             where, "expected 'all', 'any', 'not', or 'field' with one of " + ", ".join(LEAF_OPS)
@@ -140,21 +177,47 @@ def parse(
             where, f"give exactly one of {', '.join(LEAF_OPS)}; found {sorted(ops)}"
         )
     op = ops.pop()
-    operand = raw[op]
     if op == "exists":
-        if not isinstance(operand, bool):
-            raise ConditionError(f"{where}.exists", "takes true or false")
-        return Exists(name, operand)
+        return _exists(name, raw[op], where=f"{where}.exists")
     if op == "in":
-        if not isinstance(operand, list) or not operand:
-            raise ConditionError(f"{where}.in", "takes a non-empty list of values")
-        return In(
-            name,
-            tuple(_value(v, spec, param, f"{where}.in[{i}]") for i, v in enumerate(operand)),
-        )
+        return _in(name, raw[op], spec=spec, param=param, where=f"{where}.in")
+    return _cmp(name, op, raw[op], spec=spec, param=param, where=f"{where}.{op}")
+
+
+def _exists(name: str, operand: Any, *, where: str) -> Exists:
+    """`exists`: true or false."""
+    if not isinstance(operand, bool):
+        raise ConditionError(where, "takes true or false")
+    return Exists(name, operand)
+
+
+def _in(
+    name: str,
+    operand: Any,
+    *,
+    spec: FactField,
+    param: Callable[[str], tuple[FieldKind, Scalar]],
+    where: str,
+) -> In:
+    """`in`: a non-empty list of values the field may take."""
+    if not isinstance(operand, list) or not operand:
+        raise ConditionError(where, "takes a non-empty list of values")
+    return In(name, tuple(_value(v, spec, param, f"{where}[{i}]") for i, v in enumerate(operand)))
+
+
+def _cmp(
+    name: str,
+    op: CmpOp,
+    operand: Any,
+    *,
+    spec: FactField,
+    param: Callable[[str], tuple[FieldKind, Scalar]],
+    where: str,
+) -> Cmp:
+    """A comparison; a text field has no order, so it takes only eq and ne."""
     if spec.kind == "str" and op not in ("eq", "ne"):
-        raise ConditionError(f"{where}.{op}", f"text field {name!r} compares only with eq, ne, in")
-    return Cmp(name, op, _value(operand, spec, param, f"{where}.{op}"))
+        raise ConditionError(where, f"text field {name!r} compares only with eq, ne, in")
+    return Cmp(name, op, _value(operand, spec, param, where))
 
 
 def _value(

@@ -206,46 +206,85 @@ class Policy(PolicyPart):
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
-        ids = [rule.id for rule in self.rules]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        # The checks run in this order so that a policy with several problems always
+        # reports the same one first.
+        self._check_unique_rule_ids()
+        self._check_unique_criterion_ids()
+        self._check_administrations()
+        self._check_branches()
+        self._check_applies_to()
+        self._check_conditions_parse()
+        return self
+
+    def _check_unique_rule_ids(self) -> None:
+        """No two rules share an id."""
+        dupes = _repeated([rule.id for rule in self.rules])
         if dupes:
             raise ValueError(f"rule ids must be unique; repeated: {', '.join(dupes)}")
-        criteria = [rule.criterion.id for rule in self.rules if rule.criterion]
-        repeated = sorted({c for c in criteria if criteria.count(c) > 1})
+
+    def _check_unique_criterion_ids(self) -> None:
+        """No two rules decide a criterion with the same id."""
+        repeated = _repeated([rule.criterion.id for rule in self.rules if rule.criterion])
         if repeated:
             raise ValueError(f"criterion ids must be unique; repeated: {', '.join(repeated)}")
+
+    def _check_administrations(self) -> None:
+        """Administration ids are unique, and every former one's successor is listed."""
         admin_ids = [a.id for a in self.administrations.members]
         if len(set(admin_ids)) != len(admin_ids):
             raise ValueError("administration ids must be unique")
         for former in self.administrations.former:
             if former.successor is not None and former.successor not in admin_ids:
                 raise ValueError(f"successor {former.successor!r} of {former.name} is not listed")
+
+    def _check_branches(self) -> None:
+        """Every branch of every rule, in order, passes `_check_branch`."""
         for r, rule in enumerate(self.rules):
             for b, branch in enumerate(rule.branches):
-                where = f"rules[{r}] ({rule.id}).branches[{b}]"
-                if branch.when is None and b != len(rule.branches) - 1:
-                    raise ValueError(f"{where}: only the last branch may omit 'when'")
-                if branch.grant_limit is not None:
-                    limit = self.parameters.get(branch.grant_limit[1:])
-                    if limit is None or limit.unit != "SEK" or limit.value is None:
-                        raise ValueError(
-                            f"{where}.grant_limit: {branch.grant_limit} is not a stated amount"
-                        )
-                for text in (branch.message.sv, branch.message.en):
-                    for name in re.findall(r"\{([^{}]*)\}", text):
-                        if name.startswith("$"):
-                            if name[1:] not in self.parameters:
-                                raise ValueError(f"{where}.message: unknown parameter {{{name}}}")
-                        elif name not in self.vocabulary.placeholders:
-                            raise ValueError(
-                                f"{where}.message: unknown placeholder {{{name}}}; "
-                                f"known: {', '.join(sorted(self.vocabulary.placeholders))}"
-                            )
+                last = b == len(rule.branches) - 1
+                self._check_branch(branch, last=last, where=f"rules[{r}] ({rule.id}).branches[{b}]")
+
+    def _check_branch(self, branch: Branch, *, last: bool, where: str) -> None:
+        """Only the last branch may omit `when`; its grant limit and message are sound."""
+        if branch.when is None and not last:
+            raise ValueError(f"{where}: only the last branch may omit 'when'")
+        if branch.grant_limit is not None:
+            self._check_grant_limit(branch.grant_limit, where=f"{where}.grant_limit")
+        for text in (branch.message.sv, branch.message.en):
+            self._check_placeholders(text, where=f"{where}.message")
+
+    def _check_grant_limit(self, grant_limit: str, *, where: str) -> None:
+        """A grant limit names a parameter that states an amount in SEK."""
+        limit = self.parameters.get(grant_limit[1:])
+        if limit is None or limit.unit != "SEK" or limit.value is None:
+            raise ValueError(f"{where}: {grant_limit} is not a stated amount")
+
+    def _check_placeholders(self, text: str, *, where: str) -> None:
+        """Every `{placeholder}` in a message is a parameter or a name the vocabulary knows."""
+        for name in re.findall(r"\{([^{}]*)\}", text):
+            if name.startswith("$"):
+                if name[1:] not in self.parameters:
+                    raise ValueError(f"{where}: unknown parameter {{{name}}}")
+            elif name not in self.vocabulary.placeholders:
+                raise ValueError(
+                    f"{where}: unknown placeholder {{{name}}}; "
+                    f"known: {', '.join(sorted(self.vocabulary.placeholders))}"
+                )
+
+    def _check_applies_to(self) -> None:
+        """A rule applies only to kinds of application that exist."""
         for kinds in (rule.applies_to for rule in self.rules):
             if kinds is not None and not set(kinds) <= set(KINDS):
                 raise ValueError(f"applies_to takes {', '.join(KINDS)}")
-        list(self.conditions())  # every condition parses
-        return self
+
+    def _check_conditions_parse(self) -> None:
+        """Every branch's `when` parses; a ConditionError names the one that does not."""
+        list(self.conditions())
+
+
+def _repeated(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
 
 
 def boundaries_of(policies: list[Policy]) -> Boundaries:
