@@ -15,6 +15,7 @@ reaches can never fire; a combination that no branch covers is a gap.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,10 @@ import yaml
 
 from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
 from fourules.authoring.quotes import FOUND, match, plain, sources
-from fourules.engine.clauses import compile_clauses
+from fourules.engine.clauses import Clause, compile_clauses
 from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
-from fourules.policy.model import POLICY_FILE, Policy, load_policy_file
+from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
 from fourules.text import LocalText
 
 L = LocalText
@@ -435,50 +436,74 @@ def _branches(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
     """Dead branches and gaps, rule by rule, over every combination of representative facts."""
     clauses = compile_clauses(policy)
     for r, rule in enumerate(policy.rules):
-        own = [c for c in clauses if c.rule == r]
-        constants: dict[str, set[Any]] = {}
-        for clause in own:
-            _constants(clause.guard, constants)
-        fields = sorted({"kind"} | {f for c in own for f in fields_of(c.guard)})
-        choices = _representatives(policy, fields, constants)
-        total = 1
-        for values in choices:
-            total *= len(values)
-        if total > MAX_COMBINATIONS:
+        own, fields, choices = _rule_facts(policy, clauses, r)
+        if math.prod(len(values) for values in choices) > MAX_COMBINATIONS:
             continue
-        fired: set[int] = set()
-        gap: dict[str, Any] | None = None
         kinds = set(rule.applies_to or policy.vocabulary.fields["kind"].values)
-        for combination in itertools.product(*choices):
-            fact = {f: v for f, v in zip(fields, combination, strict=True) if v is not _ABSENT}
-            hits = [c.branch for c in own if holds(c.guard, fact)]
-            fired.update(hits)
-            if not hits and gap is None and fact.get("kind") in kinds:
-                gap = fact
-        for b, branch in enumerate(rule.branches):
-            if b not in fired:
-                where = f"rules.{r}.branches.{b}"
-                yield Problem(
-                    "lint",
-                    str(file),
-                    lines.of(where),
-                    where,
-                    L(
-                        sv=f"regeln {rule.id}: grenen ({branch.status}) kan aldrig ge utfall; "
-                        "villkoret håller aldrig, eller bara när en tidigare gren redan gäller",
-                        en=f"rule {rule.id}: the branch ({branch.status}) can never fire; its "
-                        "condition never holds, or only when an earlier branch already does",
-                    ),
-                )
+        fired, gap = _fired_and_first_gap(own, fields, choices, kinds)
+        yield from _dead_branches(rule, r, fired, file, lines)
         if gap is not None:
-            shown = ", ".join(f"{k}={v}" for k, v in sorted(gap.items())) or "inga fakta"
+            yield _gap(rule, r, gap, file, lines)
+
+
+def _rule_facts(
+    policy: Policy, clauses: Sequence[Clause], r: int
+) -> tuple[list[Clause], list[str], list[list[Any]]]:
+    """Rule R's clauses, the fact fields they read (and kind), and each field's representatives."""
+    own = [c for c in clauses if c.rule == r]
+    constants: dict[str, set[Any]] = {}
+    for clause in own:
+        _constants(clause.guard, constants)
+    fields = sorted({"kind"} | {f for c in own for f in fields_of(c.guard)})
+    return own, fields, _representatives(policy, fields, constants)
+
+
+def _fired_and_first_gap(
+    own: Sequence[Clause], fields: Sequence[str], choices: Sequence[list[Any]], kinds: set[str]
+) -> tuple[set[int], dict[str, Any] | None]:
+    """The branches some combination of facts fires, and the first fact of KINDS none covers."""
+    fired: set[int] = set()
+    gap: dict[str, Any] | None = None
+    for combination in itertools.product(*choices):
+        fact = {f: v for f, v in zip(fields, combination, strict=True) if v is not _ABSENT}
+        hits = [c.branch for c in own if holds(c.guard, fact)]
+        fired.update(hits)
+        if not hits and gap is None and fact.get("kind") in kinds:
+            gap = fact
+    return fired, gap
+
+
+def _dead_branches(
+    rule: Rule, r: int, fired: set[int], file: Path, lines: Lines
+) -> Iterator[Problem]:
+    """A problem for each branch of rule R that no combination of facts fires."""
+    for b, branch in enumerate(rule.branches):
+        if b not in fired:
+            where = f"rules.{r}.branches.{b}"
             yield Problem(
                 "lint",
                 str(file),
-                lines.of(f"rules.{r}.branches"),
-                f"rules.{r}.branches",
+                lines.of(where),
+                where,
                 L(
-                    sv=f"regeln {rule.id} ger inget utfall när {shown}; lägg till en sista gren utan when",
-                    en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
+                    sv=f"regeln {rule.id}: grenen ({branch.status}) kan aldrig ge utfall; "
+                    "villkoret håller aldrig, eller bara när en tidigare gren redan gäller",
+                    en=f"rule {rule.id}: the branch ({branch.status}) can never fire; its "
+                    "condition never holds, or only when an earlier branch already does",
                 ),
             )
+
+
+def _gap(rule: Rule, r: int, gap: dict[str, Any], file: Path, lines: Lines) -> Problem:
+    """The problem of rule R giving no finding for the fact GAP."""
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(gap.items())) or "inga fakta"
+    return Problem(
+        "lint",
+        str(file),
+        lines.of(f"rules.{r}.branches"),
+        f"rules.{r}.branches",
+        L(
+            sv=f"regeln {rule.id} ger inget utfall när {shown}; lägg till en sista gren utan when",
+            en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
+        ),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -17,6 +17,11 @@ from fourules.cli.common import (
 from fourules.cli.state import evaluator
 from fourules.output.canonical import to_json
 
+if TYPE_CHECKING:
+    from fourules.evaluation.evaluator import Evaluator
+    from fourules.evaluation.scoring import Scorer
+    from fourules.policy.model import Policy
+
 
 def plugins_command(
     ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None
@@ -24,33 +29,45 @@ def plugins_command(
     """List loaded plugins, their hooks and scorers (with the years each applies to), and failures."""
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        ev = evaluator(ctx)
-        pm = ev.plugin_manager
-        years = {year: ev.load_policy(year) for year in ev.policy_ids()}
-        scorers_by_plugin = {pm.get_name(plugin): found for plugin, found in ev.scorer_plugins()}
-        report: dict[str, Any] = {
-            "plugins": [
-                {
-                    "name": name,
-                    "module": getattr(plugin, "__name__", type(plugin).__name__),
-                    "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or []),
-                    "scorers": [
-                        {"name": s.name, "years": [y for y, p in years.items() if s.applies_to(p)]}
-                        for s in scorers_by_plugin.get(name, [])
-                    ],
-                }
-                for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0])
-                if name is not None
-            ],
-            "failures": [{"name": f.name, "value": f.value, "error": f.error} for f in pm.failures],
-            "years": list(years),
-        }
+        report = _plugins_report(evaluator(ctx))
     if format is Format.json:
         write(to_json(report))
-        return
-    from fourules.cli.render import markdown_table, render_tables, table
+    elif format is Format.markdown:
+        write(_as_markdown(report, chosen == "sv"))
+    else:
+        write(_as_tables(report, chosen == "sv"))
 
-    sv = chosen == "sv"
+
+def _plugins_report(ev: Evaluator) -> dict[str, Any]:
+    """The plugins by name with their hooks and scorers, the failures and the policy years."""
+    pm = ev.plugin_manager
+    years = {year: ev.load_policy(year) for year in ev.policy_ids()}
+    scorers_by_plugin = {pm.get_name(plugin): found for plugin, found in ev.scorer_plugins()}
+    return {
+        "plugins": [
+            {
+                "name": name,
+                "module": getattr(plugin, "__name__", type(plugin).__name__),
+                "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or []),
+                "scorers": [
+                    _scorer_years(scorer, years) for scorer in scorers_by_plugin.get(name, [])
+                ],
+            }
+            for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0])
+            if name is not None
+        ],
+        "failures": [{"name": f.name, "value": f.value, "error": f.error} for f in pm.failures],
+        "years": list(years),
+    }
+
+
+def _scorer_years(scorer: Scorer, years: dict[str, Policy]) -> dict[str, Any]:
+    """A scorer's name and the policy years it applies to."""
+    return {"name": scorer.name, "years": [y for y, p in years.items() if scorer.applies_to(p)]}
+
+
+def _plugin_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[list[str]]]:
+    """The header and a row per plugin: name, module, hooks and scorers with their years."""
     header = [
         "Plugin",
         "Modul" if sv else "Module",
@@ -66,17 +83,32 @@ def plugins_command(
         ]
         for p in report["plugins"]
     ]
-    failed = [[f["name"], f["value"], f["error"]] for f in report["failures"]]
-    failed_header = ["Plugin", "Entry point", "Fel" if sv else "Error"]
-    if format is Format.markdown:
-        text = markdown_table(header, rows)
-        if failed:
-            text += "\n" + markdown_table(failed_header, failed)
-        write(text)
-    else:
-        items = [table("Plugins", header, rows)]
-        if failed:
-            items.append(
-                table("Kunde inte laddas" if sv else "Failed to load", failed_header, failed)
-            )
-        write(render_tables(items))
+    return header, rows
+
+
+def _failure_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[list[str]]]:
+    """The header and a row per plugin that failed to load: name, entry point and error."""
+    rows = [[f["name"], f["value"], f["error"]] for f in report["failures"]]
+    return ["Plugin", "Entry point", "Fel" if sv else "Error"], rows
+
+
+def _as_markdown(report: dict[str, Any], sv: bool) -> str:
+    """The report as markdown: the plugins' table, then the failures' if any failed."""
+    from fourules.cli.render import markdown_table
+
+    text = markdown_table(*_plugin_table(report, sv))
+    failed_header, failed = _failure_table(report, sv)
+    if failed:
+        text += "\n" + markdown_table(failed_header, failed)
+    return text
+
+
+def _as_tables(report: dict[str, Any], sv: bool) -> str:
+    """The report as terminal tables: the plugins, then those that failed to load if any."""
+    from fourules.cli.render import render_tables, table
+
+    items = [table("Plugins", *_plugin_table(report, sv))]
+    failed_header, failed = _failure_table(report, sv)
+    if failed:
+        items.append(table("Kunde inte laddas" if sv else "Failed to load", failed_header, failed))
+    return render_tables(items)

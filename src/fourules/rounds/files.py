@@ -173,6 +173,18 @@ def _rows_to_round(rows: list[list[str]], where: str) -> Round:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(L(sv="är tom", en="is empty"), where)
     header = [h.strip() for h in rows[0]]
+    _check_known_columns(header, where)
+    _check_required_columns(header, where)
+    applications, lines = _read_applications(rows, header, where)
+    try:
+        return _validate({"applications": applications}, where)
+    except InputError as exc:
+        exc.where = _on_spreadsheet_line(exc.where, lines, where)
+        raise
+
+
+def _check_known_columns(header: list[str], where: str) -> None:
+    """Every column of the header row is a round's column or an assessment; else InputError."""
     unknown = [h for h in header if h and h not in CSV_COLUMNS and not _CRITERION_COLUMN.match(h)]
     if unknown:
         accepted = ", ".join(CSV_COLUMNS)
@@ -185,6 +197,10 @@ def _rows_to_round(rows: list[list[str]], where: str) -> Round:
             ),
             f"{where}:1",
         )
+
+
+def _check_required_columns(header: list[str], where: str) -> None:
+    """The header row has the columns every application needs; else InputError."""
     missing = [c for c in ("id", "kind", "title", "applicants", "requested_sek") if c not in header]
     if missing:
         raise InputError(
@@ -194,6 +210,12 @@ def _rows_to_round(rows: list[list[str]], where: str) -> Round:
             ),
             f"{where}:1",
         )
+
+
+def _read_applications(
+    rows: list[list[str]], header: list[str], where: str
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The applications below the header row and the line of each; blank rows are skipped."""
     applications = []
     lines = []
     for line, cells in enumerate(rows[1:], start=2):
@@ -212,16 +234,18 @@ def _rows_to_round(rows: list[list[str]], where: str) -> Round:
         lines.append(line)
     if not applications:
         raise InputError(L(sv="har inga ansökningar", en="has no applications"), where)
-    try:
-        return _validate({"applications": applications}, where)
-    except InputError as exc:
-        # Name the spreadsheet line, not the list index: "applications[3]" is line 5.
-        match = re.match(re.escape(where) + r"\.applications\[(\d+)\](.*)", exc.where or "")
-        if match:
-            line = lines[int(match.group(1))]
-            field = match.group(2).lstrip(".")
-            exc.where = f"{where}:{line}" + (f" ({field})" if field else "")
-        raise
+    return applications, lines
+
+
+def _on_spreadsheet_line(error_where: str | None, lines: list[int], where: str) -> str | None:
+    """An error's place with the spreadsheet line for the application's index, if it names one."""
+    # Name the spreadsheet line, not the list index: "applications[3]" is line 5.
+    match = re.match(re.escape(where) + r"\.applications\[(\d+)\](.*)", error_where or "")
+    if not match:
+        return error_where
+    line = lines[int(match.group(1))]
+    field = match.group(2).lstrip(".")
+    return f"{where}:{line}" + (f" ({field})" if field else "")
 
 
 def read_csv(text: str, where: str) -> Round:
