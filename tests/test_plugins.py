@@ -121,8 +121,8 @@ def test_a_year_may_be_provided_once(manager: PluginManager, tmp_path: Path) -> 
 
 
 def test_builtin_scorer_is_a_plugin(manager: PluginManager) -> None:
-    assert manager.get_plugin("fourules.evaluation.default_scorers") is not None
-    manager.unregister(name="fourules.evaluation.default_scorers")
+    assert manager.get_plugin("fourules.default_scorers") is not None
+    manager.unregister(name="fourules.default_scorers")
     result = Evaluator(manager).evaluate({**APP, "assessment": {"strategic_value": True}}, "2018")
     assert result.scorers == [] and result.score == 0
 
@@ -211,8 +211,8 @@ def test_plugins_can_be_restricted(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "gender_equality" in names and "travel_emissions" not in names
     monkeypatch.setenv("FOURULES_PLUGINS", "")
     assert {n for n, _ in get_plugin_manager().list_name_plugin()} == {
-        "fourules.evaluation.default_policies",
-        "fourules.evaluation.default_scorers",
+        "fourules.default_policies",
+        "fourules.default_scorers",
     }
 
 

@@ -240,7 +240,7 @@ def check_year(path: Path) -> CheckReport:
         return CheckReport(str(folder), policy, tuple(problems), len(found))
     # The folder alone, and the built-in scorers only: the cases state the decision's points.
     manager = get_plugin_manager(load_entry_points=False)
-    manager.unregister(name="fourules.evaluation.default_policies")
+    manager.unregister(name="fourules.default_policies")
     evaluator = Evaluator(manager, policy_path=[folder])
     results = run_cases(cases, evaluator, policy.id)
     cases_lines = Lines(cases_file.read_text(encoding="utf-8"))

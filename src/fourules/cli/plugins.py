@@ -12,10 +12,10 @@ from fourules.cli.common import (
     LangOption,
     reported_errors,
     resolve_lang,
-    write,
+    respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.canonical import to_json
+from fourules.output.view import Table, View
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -30,12 +30,7 @@ def plugins_command(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         report = _plugins_report(evaluator(ctx))
-    if format is Format.json:
-        write(to_json(report))
-    elif format is Format.markdown:
-        write(_as_markdown(report, chosen == "sv"))
-    else:
-        write(_as_tables(report, chosen == "sv"))
+    respond(format, report, lambda: _view(report, chosen == "sv"), chosen)
 
 
 def _plugins_report(ev: Evaluator) -> dict[str, Any]:
@@ -92,23 +87,12 @@ def _failure_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[li
     return ["Plugin", "Entry point", "Fel" if sv else "Error"], rows
 
 
-def _as_markdown(report: dict[str, Any], sv: bool) -> str:
-    """The report as markdown: the plugins' table, then the failures' if any failed."""
-    from fourules.cli.render import markdown_table
-
-    text = markdown_table(*_plugin_table(report, sv))
+def _view(report: dict[str, Any], sv: bool) -> View:
+    """The plugins' table, then the failures' if any failed to load."""
+    blocks = [Table.of("Plugins", *_plugin_table(report, sv))]
     failed_header, failed = _failure_table(report, sv)
     if failed:
-        text += "\n" + markdown_table(failed_header, failed)
-    return text
-
-
-def _as_tables(report: dict[str, Any], sv: bool) -> str:
-    """The report as terminal tables: the plugins, then those that failed to load if any."""
-    from fourules.cli.render import render_tables, table
-
-    items = [table("Plugins", *_plugin_table(report, sv))]
-    failed_header, failed = _failure_table(report, sv)
-    if failed:
-        items.append(table("Kunde inte laddas" if sv else "Failed to load", failed_header, failed))
-    return render_tables(items)
+        blocks.append(
+            Table.of("Kunde inte laddas" if sv else "Failed to load", failed_header, failed)
+        )
+    return View(blocks=tuple(blocks))

@@ -69,7 +69,8 @@ def get_plugin_manager(
                 if pm.get_plugin(ep.name) is not None:
                     pm.unregister(name=ep.name)
                 failures.append(PluginFailure(ep.name, ep.value, f"{type(exc).__name__}: {exc}"))
-    pm.register(default_policies, name="fourules.evaluation.default_policies")
-    pm.register(default_scorers, name="fourules.evaluation.default_scorers")
+    # The built-ins keep the names they have always had in `fourules plugins`.
+    pm.register(default_policies, name="fourules.default_policies")
+    pm.register(default_scorers, name="fourules.default_scorers")
     pm.check_pending()
     return pm
