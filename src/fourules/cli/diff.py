@@ -21,6 +21,8 @@ from fourules.output.canonical import to_json
 from fourules.output.documents import diff_document
 from fourules.text import Lang
 
+_Section = tuple[str, list[str], list[list[str]]]
+
 
 def diff_command(
     ctx: typer.Context,
@@ -89,88 +91,97 @@ def _source(src: dict[str, Any] | None) -> str:
     return "—" if not src else f"{src['section']}: ”{src['quote']}”"
 
 
+def _changes_section(report: dict[str, Any], sv: bool) -> _Section:
+    """The changes from one year to the other: each one's path, kind, values and sources."""
+    title = f"{report['from']['id']} → {report['to']['id']}"
+    return (
+        ("Ändringar " if sv else "Changes ") + title,
+        [
+            "Sökväg" if sv else "Path",
+            "Typ" if sv else "Kind",
+            "Före" if sv else "Before",
+            "Efter" if sv else "After",
+            "Källa före" if sv else "Source before",
+            "Källa efter" if sv else "Source after",
+        ],
+        [
+            [
+                c["path"] + (f" ({c['note']})" if c.get("note") else ""),
+                c["kind"],
+                _short(c["before"]),
+                _short(c["after"]),
+                _source(c["sources"]["before"]),
+                _source(c["sources"]["after"]),
+            ]
+            for c in report["changes"]
+        ],
+    )
+
+
+def _replay_section(replay: dict[str, Any], sv: bool) -> _Section:
+    """The replayed applications: a summary as the title, and each application that changes."""
+    summary = replay["summary"]
+    return (
+        ("Omprövning: " if sv else "Replay: ")
+        + f"{summary['changed']}/{summary['applications']} "
+        + ("ändras" if sv else "change")
+        + f"; {json.dumps(summary['became'], ensure_ascii=False)}, "
+        + f"capped lower {summary['capped_lower']}, higher {summary['capped_higher']}, score {summary['score_changed']}",
+        [
+            "Ansökan" if sv else "Application",
+            "Före" if sv else "Before",
+            "Efter" if sv else "After",
+            "Regler" if sv else "Rules",
+        ],
+        [
+            [
+                r["application_id"],
+                f"{r['before']['outcome']} {r['before']['max_grant_sek']} ({r['before']['score']:g})",
+                f"{r['after']['outcome']} {r['after']['max_grant_sek']} ({r['after']['score']:g})",
+                ", ".join(r["rules"]),
+            ]
+            for r in replay["changed"]
+        ],
+    )
+
+
+def _witnesses_section(witnesses: list[dict[str, Any]], sv: bool) -> _Section:
+    """The witnesses: for each change, an application it treats differently, and why."""
+    return (
+        "Vittnen" if sv else "Witnesses",
+        [
+            "Sökväg" if sv else "Path",
+            "Ansökan" if sv else "Application",
+            "Före → efter" if sv else "Before → after",
+            "Varför" if sv else "Why",
+        ],
+        [
+            [
+                w["path"],
+                "—"
+                if w["application"] is None
+                else _short(
+                    {k: v for k, v in w["application"].items() if k not in ("id", "title")}
+                ),
+                "—"
+                if w["before"] is None
+                else f"{w['before']['outcome']} {w['before']['max_grant_sek']} → {w['after']['outcome']} {w['after']['max_grant_sek']}",
+                w["reason"] + _set_aside(w.get("set_aside") or {}, sv),
+            ]
+            for w in witnesses
+        ],
+    )
+
+
 def _human(report: dict[str, Any], lang: Lang, markdown: bool) -> str:
     from fourules.cli.render import markdown_table, render_tables, table
 
     sv = lang == "sv"
-    title = f"{report['from']['id']} → {report['to']['id']}"
-    sections: list[tuple[str, list[str], list[list[str]]]] = [
-        (
-            ("Ändringar " if sv else "Changes ") + title,
-            [
-                "Sökväg" if sv else "Path",
-                "Typ" if sv else "Kind",
-                "Före" if sv else "Before",
-                "Efter" if sv else "After",
-                "Källa före" if sv else "Source before",
-                "Källa efter" if sv else "Source after",
-            ],
-            [
-                [
-                    c["path"] + (f" ({c['note']})" if c.get("note") else ""),
-                    c["kind"],
-                    _short(c["before"]),
-                    _short(c["after"]),
-                    _source(c["sources"]["before"]),
-                    _source(c["sources"]["after"]),
-                ]
-                for c in report["changes"]
-            ],
-        )
-    ]
+    sections = [_changes_section(report, sv)]
     if "replay" in report:
-        summary = report["replay"]["summary"]
-        sections.append(
-            (
-                ("Omprövning: " if sv else "Replay: ")
-                + f"{summary['changed']}/{summary['applications']} "
-                + ("ändras" if sv else "change")
-                + f"; {json.dumps(summary['became'], ensure_ascii=False)}, "
-                + f"capped lower {summary['capped_lower']}, higher {summary['capped_higher']}, score {summary['score_changed']}",
-                [
-                    "Ansökan" if sv else "Application",
-                    "Före" if sv else "Before",
-                    "Efter" if sv else "After",
-                    "Regler" if sv else "Rules",
-                ],
-                [
-                    [
-                        r["application_id"],
-                        f"{r['before']['outcome']} {r['before']['max_grant_sek']} ({r['before']['score']:g})",
-                        f"{r['after']['outcome']} {r['after']['max_grant_sek']} ({r['after']['score']:g})",
-                        ", ".join(r["rules"]),
-                    ]
-                    for r in report["replay"]["changed"]
-                ],
-            )
-        )
+        sections.append(_replay_section(report["replay"], sv))
     if "witnesses" in report:
-        sections.append(
-            (
-                "Vittnen" if sv else "Witnesses",
-                [
-                    "Sökväg" if sv else "Path",
-                    "Ansökan" if sv else "Application",
-                    "Före → efter" if sv else "Before → after",
-                    "Varför" if sv else "Why",
-                ],
-                [
-                    [
-                        w["path"],
-                        "—"
-                        if w["application"] is None
-                        else _short(
-                            {k: v for k, v in w["application"].items() if k not in ("id", "title")}
-                        ),
-                        "—"
-                        if w["before"] is None
-                        else f"{w['before']['outcome']} {w['before']['max_grant_sek']} → {w['after']['outcome']} {w['after']['max_grant_sek']}",
-                        w["reason"] + _set_aside(w.get("set_aside") or {}, sv),
-                    ]
-                    for w in report["witnesses"]
-                ],
-            )
-        )
+        sections.append(_witnesses_section(report["witnesses"], sv))
     if markdown:
         return "".join(f"## {t}\n\n{markdown_table(h, r)}\n" for t, h, r in sections)
     return render_tables([table(t, h, r) for t, h, r in sections])

@@ -4,17 +4,33 @@ to real applications is `replay`; an application each change treats differently,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from fourules.evaluation.results import PolicyRef
-from fourules.policy.model import Policy, Rule
+from fourules.policy.administrations import Administration
+from fourules.policy.model import Obligation, Parameter, Policy, Quota, Rule
 from fourules.policy.source import Source
 from fourules.rounds.model import natural_key
 
 ChangeKind = Literal["added", "removed", "changed"]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class _HasSource(Protocol):
+    @property
+    def source(self) -> Source: ...
+
+
+T = TypeVar("T")
+Identified = TypeVar("Identified", bound=_HasId)
+Sourced = TypeVar("Sourced", bound=_HasSource)
 
 
 class ComparisonModel(BaseModel):
@@ -71,9 +87,55 @@ def _change(
     )
 
 
-def _keyed(a: Mapping[str, Any], b: Mapping[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+def _keyed(a: Mapping[str, T], b: Mapping[str, T]) -> Iterator[tuple[str, T | None, T | None]]:
     for key in sorted(set(a) | set(b), key=natural_key):
         yield key, a.get(key), b.get(key)
+
+
+def _by_id(items: Iterable[Identified]) -> dict[str, Identified]:
+    """The items of a section, by their id."""
+    return {item.id: item for item in items}
+
+
+def _described(item: T | None, describe: Callable[[T], Any]) -> Any:
+    """What `describe` reads from an item, or None when the year does not have it."""
+    return None if item is None else describe(item)
+
+
+def _source_of(item: _HasSource | None) -> Source | None:
+    """Where the year states the item, or None when it does not have it."""
+    return None if item is None else item.source
+
+
+def _item_changes(
+    section: str,
+    items_a: Mapping[str, Sourced],
+    items_b: Mapping[str, Sourced],
+    describe: Callable[[Sourced], Any],
+) -> list[Change]:
+    """One change per item of `section` that reads differently, each side with its own source."""
+    changes: list[Change] = []
+    for key, ia, ib in _keyed(items_a, items_b):
+        before, after = _described(ia, describe), _described(ib, describe)
+        if before != after:
+            changes.append(
+                _change(f"{section}.{key}", before, after, _source_of(ia), _source_of(ib))
+            )
+    return changes
+
+
+def _parameter_value(parameter: Parameter) -> dict[str, Any]:
+    """What a parameter sets: its value, its unit, and whether the call leaves it unstated."""
+    return {
+        "value": parameter.model_dump(mode="json")["value"],
+        "unit": parameter.unit,
+        "not_stated": parameter.not_stated is not None,
+    }
+
+
+def _criterion_terms(rule: Rule) -> dict[str, Any]:
+    """A rule's criterion as compared: its fields, or no type when the rule is no criterion."""
+    return rule.criterion.model_dump() if rule.criterion else {"type": None}
 
 
 def _rule_logic(rule: Rule) -> dict[str, Any]:
@@ -87,6 +149,21 @@ def _rule_logic(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _administration_identity(member: Administration) -> dict[str, Any]:
+    """What identifies an administration: its name and type."""
+    return {"name": member.name, "type": member.type}
+
+
+def _quota_terms(quota: Quota) -> dict[str, Any]:
+    """What a quota allows: how many, of which kinds, for which administrations."""
+    return {"limit": quota.limit, "counts": quota.counts, "administrations": quota.administrations}
+
+
+def _obligation_text(obligation: Obligation) -> dict[str, Any]:
+    """What an obligation requires, in every language."""
+    return obligation.description.model_dump()
+
+
 def _admin_notes(a: Policy, b: Policy) -> dict[str, str]:
     """What either year says about a name that is not (or not yet) an administration."""
     notes: dict[str, str] = {}
@@ -96,115 +173,110 @@ def _admin_notes(a: Policy, b: Policy) -> dict[str, str]:
     return notes
 
 
-def diff_policies(a: Policy, b: Policy, ref_a: PolicyRef, ref_b: PolicyRef) -> PolicyDiff:
-    """Every difference from `a` to `b`; `diff(b, a)` is its mirror image."""
+def _parameter_changes(a: Policy, b: Policy) -> list[Change]:
+    """Parameters added, removed, or set differently."""
+    return _item_changes("parameters", a.parameters, b.parameters, _parameter_value)
+
+
+def _is_criterion(ra: Rule | None, rb: Rule | None) -> bool:
+    """Whether either year makes the rule a criterion."""
+    return any(rule is not None and rule.criterion for rule in (ra, rb))
+
+
+def _criterion_changes(rid: str, ra: Rule | None, rb: Rule | None) -> list[Change]:
+    """A criterion added or removed whole, else each of its type and weight that changed."""
+    if not _is_criterion(ra, rb):
+        return []
+    src_a, src_b = _source_of(ra), _source_of(rb)
+    before, after = _described(ra, _criterion_terms), _described(rb, _criterion_terms)
+    if before is None or after is None:
+        return [_change(f"criteria.{rid}", before, after, src_a, src_b)]
+    return [
+        _change(
+            f"criteria.{rid}.{key}",
+            before.get(key),
+            after.get(key),
+            src_a,
+            src_b,
+            "moved between mandatory and priority" if key == "type" else None,
+        )
+        for key in ("type", "weight")
+        if before.get(key) != after.get(key)
+    ]
+
+
+def _rule_logic_changes(rid: str, ra: Rule | None, rb: Rule | None) -> list[Change]:
+    """A rule added or removed whole, else each of its scope and branches that changed."""
+    src_a, src_b = _source_of(ra), _source_of(rb)
+    if ra is None or rb is None:
+        # A criterion added or removed is already reported whole under `criteria.`.
+        if _is_criterion(ra, rb):
+            return []
+        before, after = _described(ra, _rule_logic), _described(rb, _rule_logic)
+        return [_change(f"rules.{rid}", before, after, src_a, src_b)]
+    la, lb = _rule_logic(ra), _rule_logic(rb)
+    return [
+        _change(f"rules.{rid}.{key}", la[key], lb[key], src_a, src_b)
+        for key in ("applies_to", "branches")
+        if la[key] != lb[key]
+    ]
+
+
+def _rule_changes(a: Policy, b: Policy) -> list[Change]:
+    """Changes to rules and their criteria, rule by rule: its criterion first, then its logic."""
     changes: list[Change] = []
-    for name, pa, pb in _keyed(a.parameters, b.parameters):
-        va = (
-            None
-            if pa is None
-            else {
-                "value": pa.model_dump(mode="json")["value"],
-                "unit": pa.unit,
-                "not_stated": pa.not_stated is not None,
-            }
-        )
-        vb = (
-            None
-            if pb is None
-            else {
-                "value": pb.model_dump(mode="json")["value"],
-                "unit": pb.unit,
-                "not_stated": pb.not_stated is not None,
-            }
-        )
-        if va != vb:
-            changes.append(
-                _change(f"parameters.{name}", va, vb, pa and pa.source, pb and pb.source)
-            )
+    for rid, ra, rb in _keyed(_by_id(a.rules), _by_id(b.rules)):
+        changes += _criterion_changes(rid, ra, rb)
+        changes += _rule_logic_changes(rid, ra, rb)
+    return changes
 
-    rules_a = {r.id: r for r in a.rules}
-    rules_b = {r.id: r for r in b.rules}
-    for rid, ra, rb in _keyed(rules_a, rules_b):
-        ca = ra.criterion if ra else None
-        cb = rb.criterion if rb else None
-        src_a, src_b = (ra.source if ra else None), (rb.source if rb else None)
-        if ca or cb:
-            before = None if ra is None else (ca.model_dump() if ca else {"type": None})
-            after = None if rb is None else (cb.model_dump() if cb else {"type": None})
-            if before is None or after is None:
-                changes.append(_change(f"criteria.{rid}", before, after, src_a, src_b))
-            else:
-                for key in ("type", "weight"):
-                    if before.get(key) != after.get(key):
-                        note = "moved between mandatory and priority" if key == "type" else None
-                        changes.append(
-                            _change(
-                                f"criteria.{rid}.{key}",
-                                before.get(key),
-                                after.get(key),
-                                src_a,
-                                src_b,
-                                note,
-                            )
-                        )
-        if ra is None or rb is None:
-            if not (ca or cb):
-                changes.append(
-                    _change(
-                        f"rules.{rid}", ra and _rule_logic(ra), rb and _rule_logic(rb), src_a, src_b
-                    )
-                )
-        else:
-            la, lb = _rule_logic(ra), _rule_logic(rb)
-            for key in ("applies_to", "branches"):
-                if la[key] != lb[key]:
-                    changes.append(_change(f"rules.{rid}.{key}", la[key], lb[key], src_a, src_b))
 
+def _administration_changes(a: Policy, b: Policy) -> list[Change]:
+    """Administrations added, removed or renamed or retyped, with what either year notes."""
     notes = _admin_notes(a, b)
-    admins_a = {m.id: m for m in a.administrations.members}
-    admins_b = {m.id: m for m in b.administrations.members}
-    for aid, ma, mb in _keyed(admins_a, admins_b):
-        va = None if ma is None else {"name": ma.name, "type": ma.type}
-        vb = None if mb is None else {"name": mb.name, "type": mb.type}
-        if va != vb:
-            name = (ma or mb).name
+    members_a = _by_id(a.administrations.members)
+    members_b = _by_id(b.administrations.members)
+    changes: list[Change] = []
+    for aid, ma, mb in _keyed(members_a, members_b):
+        before = _described(ma, _administration_identity)
+        after = _described(mb, _administration_identity)
+        if before != after:
+            # The sides differ, so at least one year has the member; `a`'s name comes first.
+            name = next(member.name for member in (ma, mb) if member is not None)
             changes.append(
                 _change(
                     f"administrations.{aid}",
-                    va,
-                    vb,
+                    before,
+                    after,
                     a.administrations.source,
                     b.administrations.source,
                     notes.get(name),
                 )
             )
+    return changes
 
-    quotas_a = {q.id: q for q in a.quotas}
-    quotas_b = {q.id: q for q in b.quotas}
-    for qid, qa, qb in _keyed(quotas_a, quotas_b):
-        va = (
-            None
-            if qa is None
-            else {"limit": qa.limit, "counts": qa.counts, "administrations": qa.administrations}
-        )
-        vb = (
-            None
-            if qb is None
-            else {"limit": qb.limit, "counts": qb.counts, "administrations": qb.administrations}
-        )
-        if va != vb:
-            changes.append(_change(f"quotas.{qid}", va, vb, qa and qa.source, qb and qb.source))
 
-    obligations_a = {o.id: o for o in a.obligations}
-    obligations_b = {o.id: o for o in b.obligations}
-    for oid, oa, ob in _keyed(obligations_a, obligations_b):
-        va = None if oa is None else oa.description.model_dump()
-        vb = None if ob is None else ob.description.model_dump()
-        if va != vb:
-            changes.append(
-                _change(f"obligations.{oid}", va, vb, oa and oa.source, ob and ob.source)
-            )
+def _quota_changes(a: Policy, b: Policy) -> list[Change]:
+    """Quotas added, removed, or with another limit, kinds counted or administrations."""
+    return _item_changes("quotas", _by_id(a.quotas), _by_id(b.quotas), _quota_terms)
+
+
+def _obligation_changes(a: Policy, b: Policy) -> list[Change]:
+    """Obligations added, removed, or worded differently."""
+    return _item_changes(
+        "obligations", _by_id(a.obligations), _by_id(b.obligations), _obligation_text
+    )
+
+
+def diff_policies(a: Policy, b: Policy, ref_a: PolicyRef, ref_b: PolicyRef) -> PolicyDiff:
+    """Every difference from `a` to `b`; `diff(b, a)` is its mirror image."""
+    changes = [
+        *_parameter_changes(a, b),
+        *_rule_changes(a, b),
+        *_administration_changes(a, b),
+        *_quota_changes(a, b),
+        *_obligation_changes(a, b),
+    ]
     return PolicyDiff(from_=ref_a, to=ref_b, changes=changes)
 
 
