@@ -26,6 +26,8 @@ COMMANDS = {
     "audit": ["audit", ROUND],
     "allocate": ["allocate", ROUND, "--budget", "2936200"],
     "check": ["check", str(ROOT / "policies" / "2024")],
+    "diff": ["diff", "2018", "2024", "--witnesses"],
+    "plugins": ["plugins"],
 }
 
 

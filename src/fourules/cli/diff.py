@@ -14,11 +14,11 @@ from fourules.cli.common import (
     read_input,
     reported_errors,
     resolve_lang,
-    write,
+    respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.canonical import to_json
 from fourules.output.documents import diff_document
+from fourules.output.view import Table, View
 from fourules.text import Lang
 
 _Section = tuple[str, list[str], list[list[str]]]
@@ -68,10 +68,7 @@ def diff_command(
             witness_limit=witness_limit,
             witness_seconds=witness_seconds,
         )
-    if format is Format.json:
-        write(to_json(report))
-    else:
-        write(_human(report, chosen, markdown=format is Format.markdown))
+    respond(format, report, lambda: _view(report, chosen), chosen)
 
 
 def _short(value: Any) -> str:
@@ -173,18 +170,15 @@ def _witnesses_section(witnesses: list[dict[str, Any]], sv: bool) -> _Section:
     )
 
 
-def _human(report: dict[str, Any], lang: Lang, markdown: bool) -> str:
-    from fourules.cli.render import markdown_table, render_tables, table
-
+def _view(report: dict[str, Any], lang: Lang) -> View:
+    """The changes, then the replay and the witnesses when asked for."""
     sv = lang == "sv"
     sections = [_changes_section(report, sv)]
     if "replay" in report:
         sections.append(_replay_section(report["replay"], sv))
     if "witnesses" in report:
         sections.append(_witnesses_section(report["witnesses"], sv))
-    if markdown:
-        return "".join(f"## {t}\n\n{markdown_table(h, r)}\n" for t, h, r in sections)
-    return render_tables([table(t, h, r) for t, h, r in sections])
+    return View(blocks=tuple(Table.of(t, h, r) for t, h, r in sections))
 
 
 def _set_aside(set_aside: dict[str, list[str]], sv: bool) -> str:

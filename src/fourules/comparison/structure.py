@@ -291,9 +291,3 @@ def mirror(change: Change) -> Change:
         sources=Sources(before=change.sources.after, after=change.sources.before),
         note=change.note,
     )
-
-
-# --- replay -----------------------------------------------------------------------------------
-
-
-# --- witnesses --------------------------------------------------------------------------------

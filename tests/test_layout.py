@@ -1,0 +1,71 @@
+"""The package's layout holds: no import circles (none even under TYPE_CHECKING), and no
+function too tangled to read (radon grade D or worse)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).parents[1] / "src"
+PACKAGE = SRC / "fourules"
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each module of the package and the package modules it imports (any import, anywhere
+    in the file: at the top, inside a function, under TYPE_CHECKING)."""
+    modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            found |= {t for t in targets if t in modules and t != name}
+        # A package's __init__ is what its own modules import through: not an edge back.
+        graph[name] = {t for t in found if not name.startswith(t + ".")}
+    return graph
+
+
+def test_no_import_circles() -> None:
+    graph = _imports()
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                pytest.fail("import circle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def test_no_function_graded_d_or_worse() -> None:
+    radon = pytest.importorskip("radon.complexity")
+    tangled = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for block in radon.cc_visit(path.read_text(encoding="utf-8")):
+            if radon.cc_rank(block.complexity) in "DEF":
+                tangled.append(
+                    f"{path.relative_to(SRC)}:{block.lineno} {block.name} ({block.complexity})"
+                )
+    assert not tangled, tangled
