@@ -15,6 +15,11 @@ class SharedByIdentity(Generic[V]):
     Keyed by the object's identity, which is cheaper than hashing a pydantic model; the
     entry keeps the object itself, so an id is never mistaken for a later object's. Bounded:
     past `limit` entries it starts over, so memory stays flat in a long-running service.
+
+    What sharing pays (findings, score items and applicants shared, against none; 2024
+    applications from benchmarks/generate.py, results kept): 74-78 µs per evaluation
+    against 142-147; a round of 30 000 in 2.1 s against 2.5 s, at a peak of 183 MB
+    against 444 MB.
     """
 
     def __init__(self, limit: int = 20_000) -> None:
