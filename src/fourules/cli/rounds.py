@@ -47,24 +47,10 @@ RoundYear = Annotated[
 
 def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
     """Read and check a round; every applicant must exist in the round's own year."""
-    from fourules.rounds.evaluation import check_administrations
-    from fourules.rounds.files import load_round
+    from fourules.rounds.evaluation import read_round
 
     raw, name = read_input(file)
-    round_ = load_round(raw, name)
-    chosen = year or round_.year
-    if chosen is None:
-        raise InputError(
-            LocalText(
-                sv="omgången anger inget år; ange --year",
-                en="the round names no year; give --year",
-            ),
-            "--year",
-        )
-    ev.require(chosen)
-    own = round_.year or chosen
-    check_administrations(round_, ev.load_policy(own), ev, name)
-    return round_, chosen
+    return read_round(raw, name, ev, year)
 
 
 def _progress(fmt: Format, size: int) -> Progress | None:

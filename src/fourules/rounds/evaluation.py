@@ -21,6 +21,7 @@ from fourules.parallel import forked_map, gc_paused, worker_pays
 from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source
 from fourules.rounds.checks import check
+from fourules.rounds.files import load_round
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
 from fourules.rounds.quotas import Counted, QuotaBook, per_administration, tally
 from fourules.text import Lang, LocalText, format_sek
@@ -165,6 +166,27 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
                     ),
                     f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
                 )
+
+
+def read_round(
+    source: bytes, name: str, evaluator: Evaluator, year: str | None
+) -> tuple[Round, str]:
+    """A round from a file's bytes (JSON, CSV or XLSX, by `name`), with the year to evaluate
+    it under — `year`, else the round's own — and every applicant checked against the
+    round's own year. What the command line and the service both read a round with."""
+    round_ = load_round(source, name)
+    chosen = year or round_.year
+    if chosen is None:
+        raise InputError(
+            L(
+                sv="omgången anger inget år; ange --year",
+                en="the round names no year; give --year",
+            ),
+            "--year",
+        )
+    evaluator.require(chosen)
+    check_administrations(round_, evaluator.load_policy(round_.year or chosen), evaluator, name)
+    return round_, chosen
 
 
 def counted(round_: Round, evaluations: dict[str, Evaluation]) -> list[Counted]:

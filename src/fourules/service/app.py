@@ -40,8 +40,7 @@ from fourules.output.documents import (
     policies_document,
     policy_document,
 )
-from fourules.rounds.evaluation import RoundEvaluation, check_administrations, evaluate_round
-from fourules.rounds.files import load_round
+from fourules.rounds.evaluation import RoundEvaluation, evaluate_round, read_round
 from fourules.rounds.model import Round
 from fourules.service.decision_log import DecisionLog
 from fourules.text import Lang
@@ -249,9 +248,7 @@ def create_app(
         parse(raw, lang)  # malformed JSON is a 400, as for single evaluations
 
         def work() -> Any:
-            round_ = load_round(raw, "body")
-            ev.require(year)
-            check_administrations(round_, ev.load_policy(round_.year or year), ev, "body")
+            round_, _ = read_round(raw, "body", ev, year)
             result = evaluate_round(round_, year, ev, lang=lang)
             if log is not None:
                 log.append_round(round_, result)
