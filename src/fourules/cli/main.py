@@ -9,6 +9,7 @@ import typer
 
 from fourules import __version__
 from fourules.cli.check import check_command
+from fourules.cli.coverage import coverage_command
 from fourules.cli.diff import diff_command
 from fourules.cli.evaluate import evaluate
 from fourules.cli.new import new_command
@@ -75,5 +76,6 @@ app.command("plugins")(plugins_command)
 app.command("diff")(diff_command)
 app.command("new")(new_command)
 app.command("check")(check_command)
+app.command("coverage")(coverage_command)
 app.command("serve")(serve_command)
 app.command("verify")(verify_command)

@@ -101,8 +101,8 @@ def to_markdown(view: View, lang: Lang) -> str:
         if isinstance(block, str):
             parts.append(f"{block}  \n")
             continue
-        if block.title:
-            parts.append(f"\n## {block.title}\n\n")
+        # A table needs a blank line before it, or markdown reads it as the paragraph's text.
+        parts.append(f"\n## {block.title}\n\n" if block.title else "\n")
         parts.append(markdown_table(block) + "\n")
     if view.notes:
         parts.append(f"## {view.notes_title}\n\n")

@@ -1,0 +1,122 @@
+"""`fourules coverage YEAR|PATH`: the decision, sentence by sentence, with what encodes each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from fourules.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    reported_errors,
+    resolve_lang,
+    respond,
+)
+from fourules.cli.state import evaluator
+from fourules.errors import InputError
+from fourules.output.view import Table, View
+from fourules.text import Lang, LocalText
+
+if TYPE_CHECKING:
+    from fourules.authoring.coverage import Coverage
+
+STATUS = {
+    "encoded": LocalText(sv="kodad", en="encoded"),
+    "not_encoded": LocalText(sv="inte kodad", en="not encoded"),
+    "descriptive": LocalText(sv="beskrivande", en="descriptive"),
+    "unclassified": LocalText(sv="ej klassad", en="unclassified"),
+}
+
+
+def coverage_command(
+    ctx: typer.Context,
+    year: Annotated[str, typer.Argument(help="A policy year (e.g. 2024) or a year folder.")],
+    format: FormatOption = Format.table,
+    lang: LangOption = None,
+) -> None:
+    """Show every sentence of the year's decision: encoded (by which ids), deliberately not
+    encoded (why), descriptive, or unclassified; with the counts."""
+    from fourules.authoring.coverage import cover, load_coverage
+
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        ev = evaluator(ctx)
+        folder = Path(year) if Path(year).is_dir() else ev.policy_paths().get(year, Path()).parent
+        policy = ev.load_policy(folder.name if Path(year).is_dir() else year)
+        mapping = load_coverage(folder)
+        if mapping is None:
+            raise InputError(
+                LocalText(
+                    sv="har ingen coverage.yaml; se docs/writing-a-call.md",
+                    en="has no coverage.yaml; see docs/writing-a-call.md",
+                ),
+                str(folder),
+            )
+        result = cover(policy, folder, mapping)
+    respond(format, _document(result), lambda: _view(result, chosen), chosen)
+
+
+def _document(c: Coverage) -> dict[str, Any]:
+    return {
+        "policy": {"id": c.policy.id, "version": c.policy.version, "sha256": c.policy.sha256},
+        "counts": c.counts(),
+        "sentences": [
+            {
+                "number": s.sentence.number,
+                "section": s.sentence.section,
+                "text": s.sentence.text,
+                "normative": s.sentence.normative,
+                "status": s.status,
+                "links": list(s.links),
+                "reason": s.reason,
+            }
+            for s in c.sentences
+        ],
+        "unmatched_entries": [{"entry": i, "sentence": t} for i, t in c.unmatched],
+        "broken_links": [{"entry": i, "link": link} for i, link in c.broken_links],
+    }
+
+
+def _view(c: Coverage, lang: Lang) -> View:
+    sv = lang == "sv"
+    counts = c.counts()
+    summary = (
+        f"{counts['sentences']} meningar, varav {counts['normative']} normativa: "
+        f"{counts['encoded']} kodade, {counts['not_encoded']} inte kodade, "
+        f"{counts['descriptive']} beskrivande, {counts['unclassified']} ej klassade "
+        f"({counts['normative_unclassified']} normativa)."
+        if sv
+        else f"{counts['sentences']} sentences, {counts['normative']} normative: "
+        f"{counts['encoded']} encoded, {counts['not_encoded']} not encoded, "
+        f"{counts['descriptive']} descriptive, {counts['unclassified']} unclassified "
+        f"({counts['normative_unclassified']} normative)."
+    )
+    header = [
+        "#",
+        "Avsnitt" if sv else "Section",
+        "Mening" if sv else "Sentence",
+        "Status",
+        "Av / varför" if sv else "By / why",
+    ]
+    rows = [
+        [
+            str(s.sentence.number) + ("*" if s.sentence.normative else ""),
+            s.sentence.section,
+            s.sentence.text,
+            STATUS[s.status].get(lang),
+            ", ".join(s.links) or s.reason,
+        ]
+        for s in c.sentences
+    ]
+    marks = [
+        "fail" if s.status == "unclassified" and s.sentence.normative else None for s in c.sentences
+    ]
+    title = f"{c.policy.title.get(lang)} — " + ("täckning" if sv else "coverage")
+    note = "* normativ" if sv else "* normative"
+    return View(
+        title=title,
+        blocks=(summary, note, Table.of("", header, rows, marks=marks)),
+    )
