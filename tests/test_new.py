@@ -51,6 +51,7 @@ def test_new_year_from_2024_loads_as_a_draft(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [
         "REVIEW.md",
         "cases.yaml",
+        "coverage.yaml",
         "document.txt",
         "policy.yaml",
     ]
@@ -94,6 +95,7 @@ def test_round_is_not_copied_from_2018(tmp_path: Path) -> None:
         "policy.yaml",
         "document.txt",
         "cases.yaml",
+        "coverage.yaml",
         "REVIEW.md",
     ]
     assert not (draft.folder / "round.json").exists()

@@ -225,6 +225,26 @@ def _write_draft(drafts: Path) -> Path:
     }
     path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (folder / "cases.yaml").write_text(yaml.safe_dump(CASES, allow_unicode=True), encoding="utf-8")
+    # Every new sentence of the decision accounted for in the coverage map.
+    coverage = yaml.safe_load((folder / "coverage.yaml").read_text(encoding="utf-8"))
+    coverage["sentences"] += [
+        {
+            "sentence": "Projekt som utvecklar digitalt stöd",
+            "encoded": ["criteria.digital_support"],
+        },
+        {"sentence": "Projektet ska ha brukarmedverkan", "encoded": ["criteria.user_involvement"]},
+        {
+            "sentence": "högst tre lokala utvecklingsprojekt per år",
+            "encoded": ["quotas.quota.projects"],
+        },
+        {
+            "sentence": "En studieresa kan beviljas högst 30 000 kr.",
+            "encoded": ["parameters.cap.study_trip", "rules.cap.study_trip"],
+        },
+    ]
+    (folder / "coverage.yaml").write_text(
+        yaml.safe_dump(coverage, allow_unicode=True), encoding="utf-8"
+    )
     return folder
 
 

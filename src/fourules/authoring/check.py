@@ -25,6 +25,7 @@ from typing import Any, Literal
 import yaml
 
 from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
+from fourules.authoring.coverage import COVERAGE_FILE, cover, load_coverage
 from fourules.authoring.quotes import FOUND, match, plain, sources
 from fourules.engine.clauses import Clause, compile_clauses
 from fourules.errors import InputError, PolicyError
@@ -33,7 +34,7 @@ from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
 from fourules.text import LocalText
 
 L = LocalText
-CheckName = Literal["invalid", "quote", "lint", "case"]
+CheckName = Literal["invalid", "quote", "lint", "coverage", "case"]
 MAX_COMBINATIONS = 200_000
 """A rule reading more combinations of fact values than this is not enumerated."""
 
@@ -89,7 +90,7 @@ class CheckReport:
                 "problems": len(self.problems),
                 **{
                     check: sum(x.check == check for x in self.problems)
-                    for check in ("invalid", "quote", "lint", "case")
+                    for check in ("invalid", "quote", "lint", "coverage", "case")
                 },
                 "sources": self.sources,
                 "cases": self.cases,
@@ -207,6 +208,7 @@ def check_year(path: Path) -> CheckReport:
         [*_quotes(policy, folder, file, lines, found), *_lint(policy, file, lines)],
         key=lambda p: p.line or 0,
     )
+    problems += _coverage(policy, folder)
 
     cases_file = folder / CASES_FILE
     try:
@@ -507,3 +509,70 @@ def _gap(rule: Rule, r: int, gap: dict[str, Any], file: Path, lines: Lines) -> P
             en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
         ),
     )
+
+
+def _coverage(policy: Policy, folder: Path) -> list[Problem]:
+    """The coverage map: every normative-looking sentence accounted for, every entry found
+    in the decision, every link naming something."""
+    path = folder / COVERAGE_FILE
+    try:
+        mapping = load_coverage(folder)
+    except PolicyError as exc:
+        field = _field_of(exc)
+        line = (
+            Lines(path.read_text(encoding="utf-8", errors="replace")).of(field) if field else None
+        )
+        return [Problem("invalid", str(path), line, field, L(sv=exc.message, en=exc.message))]
+    if mapping is None:
+        return [
+            Problem(
+                "coverage",
+                str(path),
+                None,
+                "",
+                L(
+                    sv="saknas: beslutets meningar ska redovisas (docs/writing-a-call.md)",
+                    en="is missing: account for the decision's sentences (docs/writing-a-call.md)",
+                ),
+            )
+        ]
+    result = cover(policy, folder, mapping)
+    lines = Lines(path.read_text(encoding="utf-8"))
+    document = str(folder / (policy.document.file or ""))
+    out = [
+        Problem(
+            "coverage",
+            document,
+            None,
+            f"mening {c.sentence.number}",
+            L(
+                sv=f"normativ mening som ingen post i coverage.yaml redovisar: ”{c.sentence.text}”",
+                en=f"a normative sentence no entry of coverage.yaml accounts for: “{c.sentence.text}”",
+            ),
+        )
+        for c in result.gaps()
+    ]
+    out += [
+        Problem(
+            "coverage",
+            str(path),
+            lines.of(f"sentences.{i}"),
+            f"sentences.{i}",
+            L(
+                sv=f"matchar ingen mening i beslutet: ”{text}”",
+                en=f"matches no sentence of the decision: “{text}”",
+            ),
+        )
+        for i, text in result.unmatched
+    ]
+    out += [
+        Problem(
+            "coverage",
+            str(path),
+            lines.of(f"sentences.{i}.encoded"),
+            f"sentences.{i}.encoded",
+            L(sv=f"{link} finns inte i policyn", en=f"{link} is not in the policy"),
+        )
+        for i, link in result.broken_links
+    ]
+    return out

@@ -130,14 +130,23 @@ def link_targets(policy: Policy, folder: Path) -> set[str]:
     return targets
 
 
-def _matches(entry: str, sentence: str) -> bool:
-    wanted, text = plain(entry), plain(sentence)
-    if not wanted:
-        return False
-    if wanted in text:
-        return True
+def _contained(entry: str, sentence: str) -> bool:
+    wanted = plain(entry)
+    return bool(wanted) and wanted in plain(sentence)
+
+
+def _close(entry: str, sentence: str) -> bool:
     # Tolerant of the scan's errors, as quotes are; the entry must be most of the sentence.
-    return len(wanted) >= 0.6 * len(text) and match(entry, sentence) >= FOUND
+    return len(plain(entry)) >= 0.6 * len(plain(sentence)) and match(entry, sentence) >= FOUND
+
+
+def _entry_for(sentence: str, entries: list[SentenceEntry]) -> int | None:
+    """The entry for a sentence: one whose words it contains, else one close enough."""
+    for test in (_contained, _close):
+        found = next((i for i, e in enumerate(entries) if test(e.sentence, sentence)), None)
+        if found is not None:
+            return found
+    return None
 
 
 def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
@@ -155,10 +164,7 @@ def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
     sections = {plain(s.section): s.descriptive for s in mapping.sections}
     covered = []
     for sentence in sentences:
-        found = next(
-            (i for i, e in enumerate(mapping.sentences) if _matches(e.sentence, sentence.text)),
-            None,
-        )
+        found = _entry_for(sentence.text, mapping.sentences)
         if found is not None:
             used.add(found)
             covered.append(_covered(sentence, mapping.sentences[found]))

@@ -1,9 +1,9 @@
 """Starting a new year's call from an existing year: a copy to edit, and what to review in it.
 
-`new_year` copies a year folder's policy, decision text and cases into `<dir>/<year>/`,
-gives the copy the new id and the draft version 0.1.0 without disturbing comments or
-layout, and writes `REVIEW.md`: a checklist of everything that still states the old
-decision (parameters, sources, quotas, administrations, criteria, cases). Rounds are not
+`new_year` copies a year folder's policy, decision text, cases and coverage map into
+`<dir>/<year>/`, gives the copy the new id and the draft version 0.1.0 without disturbing
+comments or layout, and writes `REVIEW.md`: a checklist of everything that still states
+the old decision (parameters, sources, quotas, administrations, criteria, cases, coverage). Rounds are not
 copied: they are the old year's applications.
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fourules.authoring.cases import CASES_FILE, load_cases
+from fourules.authoring.coverage import COVERAGE_FILE
 from fourules.errors import InputError
 from fourules.policy.model import POLICY_FILE, Parameter, Policy, load_policy_file
 from fourules.policy.source import Source
@@ -171,6 +172,10 @@ def _copy(source: Path, policy: Policy, staged: Path, year: str) -> list[str]:
             text = _set_top_level(text, "year", year, cases)
         (staged / CASES_FILE).write_text(text, encoding="utf-8")
         names.append(CASES_FILE)
+    coverage = source / COVERAGE_FILE
+    if coverage.is_file():
+        shutil.copyfile(coverage, staged / COVERAGE_FILE)
+        names.append(COVERAGE_FILE)
     return names
 
 
@@ -261,6 +266,9 @@ def review_checklist(
             else f"inga kopierades; lägg till `{CASES_FILE}` med beslutets exempel. "
             f"(None copied; add `{CASES_FILE}` with the decision's examples.)"
         ),
+        f"- [ ] **Täckning** (coverage): `{COVERAGE_FILE}` redovisar det gamla beslutets "
+        "meningar; gör om den mot det nya (`fourules coverage`). (It accounts for the old "
+        "decision's sentences: redo it against the new one.)",
         "- [ ] **Version**: sätt 1.0.0 när policyn stämmer med beslutet. (Set 1.0.0 once "
         "the policy matches the decision.)",
         "",
