@@ -159,7 +159,9 @@ def facts(policy: Policy) -> st.SearchStrategy[dict[str, Any]]:
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for name, field in policy.vocabulary.fields.items():
         if field.kind == "str":
-            fields[name] = st.sampled_from(field.values)
+            # An open text field (a destination): the words conditions name, and others.
+            words = field.values or (*bounds.texts.get(name, ()), "annan ort")
+            fields[name] = st.sampled_from(words)
         elif field.kind == "date":
             fields[name] = st.sampled_from(days)
         else:

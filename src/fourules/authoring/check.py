@@ -412,6 +412,8 @@ def _constants(cond: Condition, found: dict[str, set[Any]]) -> None:
 
 
 _ABSENT = object()
+_OTHER_TEXT = "\x00other"
+"""A value of an open text field (a destination) that no condition compares it with."""
 
 
 def _representatives(
@@ -425,6 +427,8 @@ def _representatives(
             values: list[Any] = sorted(
                 set(spec.values) | {c for c in constants.get(name, ()) if isinstance(c, str)}
             )
+            if not spec.values:  # an open text field: also a word no condition names
+                values.append(_OTHER_TEXT)
         else:
             numbers = {
                 c + d for c in constants.get(name, ()) if isinstance(c, int) for d in (-1, 0, 1)

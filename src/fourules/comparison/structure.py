@@ -200,7 +200,7 @@ def _criterion_changes(rid: str, ra: Rule | None, rb: Rule | None) -> list[Chang
             src_b,
             "moved between mandatory and priority" if key == "type" else None,
         )
-        for key in ("type", "weight")
+        for key in ("type", "weight", "group")
         if before.get(key) != after.get(key)
     ]
 

@@ -2,7 +2,9 @@
 
 Which criteria give priority, and their weights, come from the policy (rules with
 `criterion: {type: priority, weight: …}`). A criterion scores its weight when the
-engine found it met (status `pass`), and 0 otherwise, with the finding as the reason.
+engine found it met (status `pass`), and 0 otherwise, with the finding as the reason;
+criteria of one `group` give priority for any one of them, so the group's weight counts
+once, for the first met in the policy's order.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ if TYPE_CHECKING:
     from fourules.policy.model import Policy
 
 
+ONCE = (
+    " (Gruppens prioritet räknas redan en gång: någon av inriktningarna räcker.)",
+    " (The group's priority already counts once: any one of them suffices.)",
+)
+
+
 class PriorityCriteriaScorer(Scorer):
     name = "priority_criteria"
 
@@ -37,18 +45,26 @@ class PriorityCriteriaScorer(Scorer):
     ) -> list[ScoreItem]:
         by_rule = {f.rule: f for f in findings}
         items = []
+        scored_groups: set[str] = set()
         for rule, weight in policy.priority_criteria:
             finding = by_rule.get(rule.id)
             if finding is None:  # the criterion does not apply to this kind
                 continue
-            points = weight if finding.status == "pass" else 0.0
-            key = (points, finding.message)
+            group = rule.criterion.group if rule.criterion else None
+            met = finding.status == "pass"
+            # A group gives priority for any one of its criteria: its weight counts once.
+            counted = met and (group is None or group not in scored_groups)
+            if counted and group is not None:
+                scored_groups.add(group)
+            points = weight if counted else 0.0
+            reason = finding.message
+            if met and not counted:
+                reason += ONCE[lang == "en"]
+            key = (points, reason)
             item = _ITEMS.lookup(rule, key) or _ITEMS.store(
                 rule,
                 key,
-                ScoreItem(
-                    criterion=rule.id, points=points, reason=finding.message, source=rule.source
-                ),
+                ScoreItem(criterion=rule.id, points=points, reason=reason, source=rule.source),
             )
             items.append(item)
         return items

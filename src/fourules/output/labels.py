@@ -37,6 +37,10 @@ LABELS: dict[str, LocalText] = {
     "all_kinds": L(sv="alla", en="all"),
     "not_stated": L(sv="inte angivet", en="not stated"),
     "scorers": L(sv="Poängsättare", en="Scorers"),
+    "software": L(
+        sv="programmets egen kontroll, inte beslutets",
+        en="the software's own check, not the decision's",
+    ),
 }
 OUTCOMES = {
     "eligible": L(sv="berättigad", en="eligible"),

@@ -53,9 +53,11 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
             # The id is what an application's assessment names; a derived one is not given.
             + (f": {r.criterion.id}" if r.criterion.assessed else "")
+            + (f" [{r.criterion.group}]" if r.criterion.group else "")
             if r.criterion
             else "",
-            source_text(r.source),
+            source_text(r.source)
+            + (f" [{label('software', lang)}]" if r.basis == "software" else ""),
         ]
         for r in policy.rules
     ]

@@ -26,7 +26,17 @@ from fourules.policy.administrations import (
     Administrations,
     AdministrationType,
 )
-from fourules.policy.conditions import Condition, FieldKind, Scalar, parse
+from fourules.policy.conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Condition,
+    FieldKind,
+    In,
+    Not,
+    Scalar,
+    parse,
+)
 from fourules.policy.source import PolicyPart, Source
 from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 from fourules.text import LocalText
@@ -103,6 +113,15 @@ class Criterion(PolicyPart):
     )
     type: Literal["mandatory", "priority"]
     weight: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    group: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description=(
+            "Priority criteria of one group give priority for any one of them: the group "
+            "scores the weight once, however many are met (e.g. 'projekt med någon av dessa "
+            "inriktningar kan prioriteras')."
+        ),
+    )
     assessed: bool = Field(
         default=True,
         description=(
@@ -115,11 +134,20 @@ class Criterion(PolicyPart):
     def _weight_for_priority(self) -> Criterion:
         if (self.type == "priority") != (self.weight is not None):
             raise ValueError("a priority criterion has a weight; a mandatory one has none")
+        if self.group is not None and self.type != "priority":
+            raise ValueError("only priority criteria form groups")
         return self
 
 
 class Rule(PolicyPart):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    basis: Literal["decision", "software"] = Field(
+        default="decision",
+        description=(
+            "software: a check of fourules's own, which the decision does not state but a "
+            "decision needs (an amount must be stated); its source is the nearest sentence."
+        ),
+    )
     title: LocalText
     applies_to: list[Kind] | None = None
     criterion: Criterion | None = None
@@ -308,14 +336,38 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     ]
     common = set.intersection(*shared) if shared else set()
     merged = Vocabulary.merged(*(pol.vocabulary for pol in policies))
+    texts: dict[str, set[str]] = {}
+    for pol in policies:
+        for _, _, cond in pol.conditions():
+            for name, values in _text_constants(cond).items():
+                if not pol.vocabulary.fields[name].values:  # an open text field
+                    texts.setdefault(name, set()).update(values)
     return Boundaries(
         amounts=tuple(stated("SEK")),
         dates=tuple(stated("date")),
         years=tuple(stated("years")),
         names=tuple(names),
         districts=tuple(n for n in names if n in common),
+        texts={name: tuple(sorted(values)) for name, values in texts.items()},
         criteria=merged.assessed,
     )
+
+
+def _text_constants(cond: Condition | None) -> dict[str, set[str]]:
+    """The words each text field is compared with in a condition."""
+    found: dict[str, set[str]] = {}
+    stack = [cond] if cond is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Cmp) and isinstance(node.value, str):
+            found.setdefault(node.field, set()).add(node.value)
+        elif isinstance(node, In):
+            found.setdefault(node.field, set()).update(v for v in node.values if isinstance(v, str))
+        elif isinstance(node, All | AnyOf):
+            stack.extend(node.items)
+        elif isinstance(node, Not):
+            stack.append(node.item)
+    return found
 
 
 def _fill_document(node: Any, title: str) -> Any:

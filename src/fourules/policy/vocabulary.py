@@ -17,6 +17,7 @@ normalised to an int or one of a few fixed strings before it is asserted.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -73,6 +74,8 @@ class Boundaries:
     """Every name the policies know: administrations, former and not yet formed ones."""
     districts: tuple[str, ...] = ()
     """Districts that are administrations in every one of the policies."""
+    texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per text field with open values (a destination), the words the policies compare it with."""
     criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per kind, the criteria every one of the policies assesses."""
 
@@ -152,6 +155,20 @@ def _vary_travel_modes(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str
         yield {**base, "travel_modes": [mode]}
     yield {**base, "travel_modes": [TRAVEL_MODES[0], "flight"]}
     yield {**base, "travel_modes": None}
+
+
+def _first_place(destination: str | None) -> str | None:
+    """'Malmö, Lund och Helsingborg' -> 'malmö': the place a condition compares."""
+    if not destination:
+        return None
+    first = re.split(r",| och | and ", destination.casefold())[0].strip()
+    return first or None
+
+
+def _vary_destination(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
+    yield {**base, "destination": None}
+    for place in b.texts.get("destination", ()):
+        yield {**base, "destination": place.capitalize()}
 
 
 def _render_unrecognised(app: AnyApplication, facts: Facts, lang: Lang) -> str:
@@ -288,6 +305,33 @@ FACTS: tuple[Fact, ...] = (
         values=YES_NO,
         kinds=("study_trip",),
         vary=_vary_travel_modes,
+    ),
+    Fact(
+        "car",
+        "str",
+        L(
+            sv="om färdsätten omfattar bil; saknas när inga anges",
+            en="whether the travel modes include car; absent when none given",
+        ),
+        lambda app, _: (
+            yes_no("car" in modes) if (modes := getattr(app, "travel_modes", None)) else None
+        ),
+        values=YES_NO,
+        kinds=("study_trip",),
+        vary=_vary_travel_modes,
+    ),
+    Fact(
+        "destination",
+        "str",
+        L(
+            sv="resmålets första ort, med små bokstäver (studieresor); saknas när inget anges",
+            en="the destination's first place, lower case (study trips); absent when none given",
+        ),
+        lambda app, _: _first_place(getattr(app, "destination", None)),
+        kinds=("study_trip",),
+        placeholder="destination",
+        render=lambda app, _, lang: getattr(app, "destination", None) or NOT_STATED.get(lang),
+        vary=_vary_destination,
     ),
 )
 """The facts every year shares, in the order they are documented (docs/policies.md)."""
