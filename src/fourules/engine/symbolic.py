@@ -1,0 +1,288 @@
+"""The third reading of a policy: its rules as solver formulas (z3) over the declared facts.
+
+Beside durable-rules (which decides) and the oracle (which checks it on samples), this
+reading answers for every application at once: whether a cap can be exceeded, whether a
+branch can ever fire, whether a rule leaves a gap. Each fact of the policy's vocabulary
+becomes a pair of solver variables — present, and its value (a number; a text field's
+value as the code of one of its words) — constrained to what an application can produce.
+A model the solver finds is turned back into an application (`application`), which the
+normal evaluation then reproduces: a counterexample is never the solver's word alone.
+
+z3 is imported here only; the command line imports this module only for `prove`.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import z3
+
+from fourules.engine.clauses import BranchKey, compile_clauses
+from fourules.policy.conditions import All, AnyOf, Cmp, Condition, Exists, In, Not
+from fourules.policy.model import Policy, boundaries_of
+
+OTHER = "\x00other"
+"""The word of an open text field (a destination) that no condition names."""
+UNKNOWN_APPLICANT = "Okänd förvaltning"
+_CONTRACT_MODES = ("train", "bus", "boat")
+"""Travel modes neither flight nor car: what fills a trip's list up to its count."""
+
+
+@dataclass(frozen=True)
+class FactVar:
+    present: z3.BoolRef
+    value: z3.ArithRef
+
+
+class SymbolicPolicy:
+    """One policy read as formulas: the domain of applications, each branch's firing, the
+    outcome and the maximum grant."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.clauses = compile_clauses(policy)
+        fields = policy.vocabulary.fields
+        bounds = boundaries_of([policy])
+        self.words: dict[str, tuple[str, ...]] = {}
+        for name, spec in fields.items():
+            if spec.kind == "str":
+                words = spec.values or (*bounds.texts.get(name, ()), OTHER)
+                self.words[name] = tuple(words)
+        self.facts = {name: FactVar(z3.Bool(f"has_{name}"), z3.Int(name)) for name in fields}
+        self.domain = self._domain()
+        self.fired: dict[BranchKey, z3.BoolRef] = {
+            (c.rule, c.branch): self.condition(c.guard) for c in self.clauses
+        }
+        self.ineligible = self._effect("ineligible")
+        self.undetermined = z3.And(z3.Not(self.ineligible), self._effect("undetermined"))
+        self.eligible = z3.And(z3.Not(self.ineligible), z3.Not(self.undetermined))
+        requested = self.facts["requested"]
+        self.grant_stated = z3.Or(self.ineligible, requested.present)
+        self.max_grant = z3.If(self.ineligible, z3.IntVal(0), self._limited(requested.value))
+
+    # --- the reading -----------------------------------------------------------------
+
+    def code(self, field: str, word: str) -> int:
+        return self.words[field].index(word)
+
+    def condition(self, cond: Condition) -> z3.BoolRef:
+        """A condition as a formula, read as `holds` reads it (a comparison with an absent
+        field is false)."""
+        if isinstance(cond, Cmp):
+            fact = self.facts[cond.field]
+            value: Any = (
+                self.code(cond.field, cond.value) if isinstance(cond.value, str) else cond.value
+            )
+            compare = {
+                "eq": lambda: fact.value == value,
+                "ne": lambda: fact.value != value,
+                "lt": lambda: fact.value < value,
+                "le": lambda: fact.value <= value,
+                "gt": lambda: fact.value > value,
+                "ge": lambda: fact.value >= value,
+            }[cond.op]()
+            return z3.And(fact.present, compare)
+        if isinstance(cond, In):
+            fact = self.facts[cond.field]
+            values = [self.code(cond.field, v) if isinstance(v, str) else v for v in cond.values]
+            return z3.And(fact.present, z3.Or([fact.value == v for v in values]))
+        if isinstance(cond, Exists):
+            present = self.facts[cond.field].present
+            return present if cond.present else z3.Not(present)
+        if isinstance(cond, All):
+            return (
+                z3.And([self.condition(c) for c in cond.items]) if cond.items else z3.BoolVal(True)
+            )
+        if isinstance(cond, AnyOf):
+            return z3.Or([self.condition(c) for c in cond.items])
+        assert isinstance(cond, Not)
+        return z3.Not(self.condition(cond.item))
+
+    def _effect(self, effect: str) -> z3.BoolRef:
+        keys = [
+            (r, b)
+            for r, rule in enumerate(self.policy.rules)
+            for b, branch in enumerate(rule.branches)
+            if branch.outcome == effect
+        ]
+        return z3.Or([self.fired[k] for k in keys]) if keys else z3.BoolVal(False)
+
+    def limits(self) -> list[tuple[z3.BoolRef, int]]:
+        """Each grant limit with the formula under which it applies."""
+        out = []
+        for r, rule in enumerate(self.policy.rules):
+            for b, branch in enumerate(rule.branches):
+                if branch.grant_limit:
+                    value = self.policy.parameters[branch.grant_limit[1:]].value
+                    assert isinstance(value, int)
+                    out.append((self.fired[r, b], value))
+        return out
+
+    def _limited(self, requested: z3.ArithRef) -> z3.ArithRef:
+        grant: z3.ArithRef = requested
+        for fired, limit in self.limits():
+            grant = z3.If(z3.And(fired, grant > limit), z3.IntVal(limit), grant)
+        return grant
+
+    def kind_is(self, kind: str) -> z3.BoolRef:
+        return self.facts["kind"].value == self.code("kind", kind)
+
+    # --- what an application can be ----------------------------------------------------
+
+    def _domain(self) -> z3.BoolRef:
+        """The facts an application can produce: each fact within its kinds and bounds,
+        and the ties between facts the application contract makes."""
+        f = self.facts
+        members = self.policy.administrations.members
+        districts = sum(m.type == "district" for m in members)
+        central = len(members) - districts
+        out: list[Any] = []
+        for name, fact in self.facts.items():
+            spec = self.policy.vocabulary.facts[name]
+            kinds = [self.kind_is(k) for k in spec.kinds]
+            out.append(z3.Implies(fact.present, z3.Or(kinds)))
+            if name in self.words:
+                out.append(z3.And(fact.value >= 0, fact.value < len(self.words[name])))
+        out += [
+            f["kind"].present,
+            z3.Implies(f["requested"].present, f["requested"].value >= 0),
+            z3.Implies(self.kind_is("project"), f["project_year"].present),
+            f["project_year"].value >= 1,
+            *(f[n].present for n in ("unrecognised_applicants", "administrations", "districts")),
+            f["unrecognised_applicants"].value >= 0,
+            f["districts"].value >= 0,
+            f["districts"].value <= f["administrations"].value,
+            f["districts"].value <= districts,
+            f["administrations"].value - f["districts"].value <= central,
+            f["administrations"].value + f["unrecognised_applicants"].value >= 1,
+            f["unrecognised_applicants"].value <= 5,
+            f["travel_modes"].present == f["flight"].present,
+            f["travel_modes"].present == f["car"].present,
+            f["travel_modes"].value >= 1,
+            f["travel_modes"].value <= 5,
+            self._yes(f["flight"]) + self._yes(f["car"]) <= f["travel_modes"].value,
+            self._day(f["submitted"].value),
+        ]
+        return z3.And(out)
+
+    def _yes(self, fact: FactVar) -> z3.ArithRef:
+        return z3.If(z3.And(fact.present, fact.value == 0), 1, 0)  # "yes" is code 0
+
+    @staticmethod
+    def _day(value: z3.ArithRef) -> z3.BoolRef:
+        month, day = (value / 100) % 100, value % 100
+        return z3.And(
+            value >= 19000101, value <= 29991228, month >= 1, month <= 12, day >= 1, day <= 28
+        )
+
+    # --- from a model back to an application ---------------------------------------------
+
+    def application(self, model: z3.ModelRef, ident: str = "counterexample") -> dict[str, Any]:
+        """The application a model describes, in the JSON contract."""
+
+        def present(name: str) -> bool:
+            return bool(z3.is_true(model.eval(self.facts[name].present, model_completion=True)))
+
+        def value(name: str) -> int:
+            return int(model.eval(self.facts[name].value, model_completion=True).as_long())
+
+        def word(name: str) -> str:
+            return self.words[name][value(name)]
+
+        kind = word("kind")
+        members = self.policy.administrations.members
+        districts = [m.name for m in members if m.type == "district"][: value("districts")]
+        others = [m.name for m in members if m.type != "district"][
+            : value("administrations") - value("districts")
+        ]
+        unknown = [f"{UNKNOWN_APPLICANT} {i + 1}" for i in range(value("unrecognised_applicants"))]
+        app: dict[str, Any] = {
+            "id": ident,
+            "kind": kind,
+            "title": ident,
+            "applicants": [*districts, *others, *unknown],
+            "requested_sek": value("requested") if present("requested") else None,
+        }
+        if present("submitted"):
+            app["submitted"] = _date(value("submitted")).isoformat()
+        if kind == "project":
+            app["project_year"] = value("project_year")
+        if present("gender_analysis"):
+            app["gender_analysis"] = word("gender_analysis") == "yes"
+        assessment = {
+            c.id: word(f"crit_{c.id}") == "yes"
+            for c in self.policy.vocabulary.criteria
+            if present(f"crit_{c.id}")
+        }
+        if assessment:
+            app["assessment"] = assessment
+        if kind == "study_trip":
+            if present("travel_modes"):
+                modes = [m for m in ("flight", "car") if word(m) == "yes"]
+                fill = iter(_CONTRACT_MODES)
+                while len(modes) < value("travel_modes"):
+                    modes.append(next(fill, "train"))
+                app["travel_modes"] = modes
+            if present("destination"):
+                place = word("destination")
+                app["destination"] = "Annan ort" if place == OTHER else place.capitalize()
+        return app
+
+
+def _date(number: int) -> date:
+    year, month, day = number // 10000, number // 100 % 100, number % 100
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def decide(symbolic: SymbolicPolicy, fact: Mapping[str, Any]) -> tuple[str, int | None]:
+    """The outcome and maximum grant the formulas give for one concrete fact."""
+    pairs = []
+    for name, var in symbolic.facts.items():
+        pairs.append((var.present, z3.BoolVal(name in fact)))
+        if name in fact:
+            raw = fact[name]
+            number = (
+                symbolic.code(name, raw if raw in symbolic.words.get(name, ()) else OTHER)
+                if name in symbolic.words
+                else raw
+            )
+            pairs.append((var.value, z3.IntVal(number)))
+
+    def value(expr: Any) -> Any:
+        return z3.simplify(z3.substitute(expr, *pairs))
+
+    outcome = (
+        "ineligible"
+        if z3.is_true(value(symbolic.ineligible))
+        else "undetermined"
+        if z3.is_true(value(symbolic.undetermined))
+        else "eligible"
+    )
+    if not z3.is_true(value(symbolic.grant_stated)):
+        return outcome, None
+    return outcome, value(symbolic.max_grant).as_long()
+
+
+def solve(*formulas: z3.BoolRef) -> z3.ModelRef | None:
+    """A model satisfying all the formulas, or None when there is none."""
+    solver = z3.Solver()
+    solver.add(*formulas)
+    return solver.model() if solver.check() == z3.sat else None
+
+
+def facts_of(model: z3.ModelRef, symbolic: SymbolicPolicy) -> Mapping[str, Any]:
+    """The fact a model describes, as the engine would see it (for reports)."""
+    out = {}
+    for name, fact in symbolic.facts.items():
+        if z3.is_true(model.eval(fact.present, model_completion=True)):
+            number = model.eval(fact.value, model_completion=True).as_long()
+            out[name] = symbolic.words[name][number] if name in symbolic.words else number
+    return out
+
+
+def combined(formulas: Iterable[z3.BoolRef]) -> z3.BoolRef:
+    return z3.And(list(formulas))
