@@ -3,40 +3,35 @@
 
 `check_year(folder)` validates the policy, finds every quote in the decision's text (as the
 policy's own tests do: tolerant of lost diacritics, never of a changed number), lints the
-rules and runs the year's cases. Each problem names the file, the line where the YAML
-shows it, the field, and what to do.
+rules, holds the coverage map against the decision and runs the year's cases. Each problem
+names the file, the line where the YAML shows it, the field, and what to do.
 
-The lint reads the rules exactly at the level of facts: a condition compares a fact with
-constants, so trying each fact just below, at and above every constant the rule compares
-it with (and absent) tries every case the rule can tell apart. A branch that no such fact
-reaches can never fire; a combination that no branch covers is a gap.
+The dead-branch and gap lint is the solver's (`engine/symbolic.py`), over every
+application the contract allows: a branch no application can reach can never fire; an
+application of a kind the rule applies to that no branch covers is a gap.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
+from fourules.application import KINDS
 from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
 from fourules.authoring.coverage import COVERAGE_FILE, cover, load_coverage
 from fourules.authoring.quotes import FOUND, match, plain, sources
-from fourules.engine.clauses import Clause, compile_clauses
 from fourules.errors import InputError, PolicyError
-from fourules.policy.conditions import All, AnyOf, Cmp, Condition, In, Not, fields_of, holds
+from fourules.policy.conditions import fields_of
 from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
 from fourules.text import LocalText
 
 L = LocalText
 CheckName = Literal["invalid", "quote", "lint", "coverage", "case"]
-MAX_COMBINATIONS = 200_000
-"""A rule reading more combinations of fact values than this is not enumerated."""
 
 
 @dataclass(frozen=True)
@@ -399,84 +394,31 @@ def _unread_criteria(policy: Policy, file: Path, lines: Lines) -> Iterator[Probl
             )
 
 
-def _constants(cond: Condition, found: dict[str, set[Any]]) -> None:
-    if isinstance(cond, Cmp):
-        found.setdefault(cond.field, set()).add(cond.value)
-    elif isinstance(cond, In):
-        found.setdefault(cond.field, set()).update(cond.values)
-    elif isinstance(cond, All | AnyOf):
-        for item in cond.items:
-            _constants(item, found)
-    elif isinstance(cond, Not):
-        _constants(cond.item, found)
-
-
-_ABSENT = object()
-_OTHER_TEXT = "\x00other"
-"""A value of an open text field (a destination) that no condition compares it with."""
-
-
-def _representatives(
-    policy: Policy, fields: Sequence[str], constants: dict[str, set[Any]]
-) -> list[list[Any]]:
-    """For each field, values that fall on every side of every constant, and absent."""
-    out = []
-    for name in fields:
-        spec = policy.vocabulary.fields[name]
-        if spec.kind == "str":
-            values: list[Any] = sorted(
-                set(spec.values) | {c for c in constants.get(name, ()) if isinstance(c, str)}
-            )
-            if not spec.values:  # an open text field: also a word no condition names
-                values.append(_OTHER_TEXT)
-        else:
-            numbers = {
-                c + d for c in constants.get(name, ()) if isinstance(c, int) for d in (-1, 0, 1)
-            }
-            values = sorted(numbers or {0})
-        out.append([*values, _ABSENT] if name != "kind" else values)
-    return out
-
-
 def _branches(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
-    """Dead branches and gaps, rule by rule, over every combination of representative facts."""
-    clauses = compile_clauses(policy)
+    """Dead branches and gaps, rule by rule, decided by the solver over every application
+    (`engine/symbolic.py`): exact, not sampled."""
+    import z3
+
+    from fourules.engine.symbolic import SymbolicPolicy, facts_of, solve
+
+    symbolic = SymbolicPolicy(policy)
     for r, rule in enumerate(policy.rules):
-        own, fields, choices = _rule_facts(policy, clauses, r)
-        if math.prod(len(values) for values in choices) > MAX_COMBINATIONS:
-            continue
-        kinds = set(rule.applies_to or policy.vocabulary.fields["kind"].values)
-        fired, gap = _fired_and_first_gap(own, fields, choices, kinds)
+        fired = {
+            b
+            for b in range(len(rule.branches))
+            if solve(symbolic.domain, symbolic.fired[r, b]) is not None
+        }
         yield from _dead_branches(rule, r, fired, file, lines)
-        if gap is not None:
+        kinds = list(rule.applies_to or KINDS)
+        applies = z3.Or([symbolic.kind_is(k) for k in kinds])
+        none = z3.Not(z3.Or([symbolic.fired[r, b] for b in range(len(rule.branches))]))
+        model = solve(symbolic.domain, applies, none)
+        if model is not None:
+            read = {"kind"} | {
+                f for c in symbolic.clauses if c.rule == r for f in fields_of(c.guard)
+            }
+            gap = {k: v for k, v in facts_of(model, symbolic).items() if k in read}
             yield _gap(rule, r, gap, file, lines)
-
-
-def _rule_facts(
-    policy: Policy, clauses: Sequence[Clause], r: int
-) -> tuple[list[Clause], list[str], list[list[Any]]]:
-    """Rule R's clauses, the fact fields they read (and kind), and each field's representatives."""
-    own = [c for c in clauses if c.rule == r]
-    constants: dict[str, set[Any]] = {}
-    for clause in own:
-        _constants(clause.guard, constants)
-    fields = sorted({"kind"} | {f for c in own for f in fields_of(c.guard)})
-    return own, fields, _representatives(policy, fields, constants)
-
-
-def _fired_and_first_gap(
-    own: Sequence[Clause], fields: Sequence[str], choices: Sequence[list[Any]], kinds: set[str]
-) -> tuple[set[int], dict[str, Any] | None]:
-    """The branches some combination of facts fires, and the first fact of KINDS none covers."""
-    fired: set[int] = set()
-    gap: dict[str, Any] | None = None
-    for combination in itertools.product(*choices):
-        fact = {f: v for f, v in zip(fields, combination, strict=True) if v is not _ABSENT}
-        hits = [c.branch for c in own if holds(c.guard, fact)]
-        fired.update(hits)
-        if not hits and gap is None and fact.get("kind") in kinds:
-            gap = fact
-    return fired, gap
 
 
 def _dead_branches(
