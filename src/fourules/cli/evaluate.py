@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,6 +20,7 @@ from fourules.cli.common import (
 from fourules.cli.state import evaluator
 from fourules.evaluation.inputs import read_json
 from fourules.output.documents import evaluate_document
+from fourules.output.view import View
 from fourules.service.decision_log import DecisionLog
 
 DecisionLogOption = Annotated[
@@ -34,9 +35,6 @@ ScorerOption = Annotated[
     typer.Option("--scorer", help="Run only this scorer (repeatable); default: all that apply."),
 ]
 
-if TYPE_CHECKING:
-    from fourules.output.view import View
-
 
 def evaluate(
     ctx: typer.Context,
@@ -48,6 +46,14 @@ def evaluate(
     lang: LangOption = None,
     scorer: ScorerOption = None,
     decision_log: DecisionLogOption = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add what would change the outcome: the smallest changes that make it "
+            "eligible, or what it can be granted and what would raise its score.",
+        ),
+    ] = False,
 ) -> None:
     """Evaluate applications against one year's policy. Exit 0 whatever the outcome, 2 on bad input."""
     chosen = resolve_lang(ctx, lang)
@@ -60,10 +66,23 @@ def evaluate(
         )
         if decision_log is not None:
             DecisionLog(decision_log).append(decisions)
+        document: Any = result
+        if explain:
+            from fourules.output.documents import explained_document
+
+            single = not isinstance(result, list)
+            document = explained_document(ev, decisions, year, single=single, lang=chosen)
 
     def view() -> View:
         from fourules.output.evaluation_view import evaluations_view
 
-        return evaluations_view(result if isinstance(result, list) else [result], chosen)
+        shown = evaluations_view(result if isinstance(result, list) else [result], chosen)
+        if not explain:
+            return shown
+        from fourules.output.evaluation_view import explanation_blocks
 
-    respond(format, result, view, chosen)
+        explained = document if isinstance(document, list) else [document]
+        blocks = explanation_blocks([d["explanation"] for d in explained], chosen)
+        return View(shown.title, (*shown.blocks, *blocks))
+
+    respond(format, document, view, chosen)

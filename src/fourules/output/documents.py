@@ -65,6 +65,26 @@ def evaluate_document(
     return (results[0] if single else results), list(zip(items, results, strict=True))
 
 
+def explained_document(
+    evaluator: Evaluator,
+    decisions: list[tuple[Any, Evaluation]],
+    year: str,
+    *,
+    single: bool,
+    lang: Lang,
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """Each evaluation's JSON with its `explanation`: what would make it eligible (or, when
+    it is, what it can be granted and what would raise its score)."""
+    from fourules.evaluation.explain import explain
+    from fourules.output.canonical import plain
+
+    out = [
+        {**plain(result), "explanation": explain(evaluator, item, year, lang)}
+        for item, result in decisions
+    ]
+    return out[0] if single else out
+
+
 def diff_document(
     evaluator: Evaluator,
     a: str,

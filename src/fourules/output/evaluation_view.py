@@ -4,6 +4,7 @@ every finding with its source, and the score items."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fourules.evaluation.results import Evaluation
 from fourules.output.labels import STATUSES, label, outcome_text, source_text
@@ -56,3 +57,29 @@ def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang) -> View:
             rows = [[i.criterion, f"{i.points:g}", i.reason, i.scorer] for i in e.score_breakdown]
             blocks.append(Table.of(label("score", lang), score_header, rows))
     return View(blocks=tuple(blocks))
+
+
+def explanation_blocks(explanations: Sequence[dict[str, Any]], lang: Lang) -> list[Block]:
+    """What would change each outcome, as paragraphs under the evaluations."""
+    sv = lang == "sv"
+    blocks: list[Block] = []
+    for explanation in explanations:
+        for i, suggestion in enumerate(explanation.get("suggestions", []), start=1):
+            changes = " ".join(c["text"] for c in suggestion["changes"])
+            rules = ", ".join(r["rule"] for r in suggestion["rules"])
+            lead = f"Förslag {i}" if sv else f"Suggestion {i}"
+            blocks.append(f"{lead}: {changes} ({rules})" if rules else f"{lead}: {changes}")
+        if "none" in explanation:
+            blocks.append(explanation["none"])
+        if "grant" in explanation:
+            blocks.append(explanation["grant"])
+        for item in explanation.get("would_raise_score", []):
+            blocks.append(
+                (
+                    f"Skulle höja poängen med {item['points']:g}: "
+                    if sv
+                    else f"Would raise the score by {item['points']:g}: "
+                )
+                + f"{item['title']} ({item['criterion']})"
+            )
+    return blocks

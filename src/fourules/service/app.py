@@ -37,6 +37,7 @@ from fourules.output.canonical import to_json
 from fourules.output.documents import (
     diff_document,
     evaluate_document,
+    explained_document,
     policies_document,
     policy_document,
 )
@@ -212,7 +213,15 @@ def create_app(
             },
         },
     )
-    async def evaluate(year: str, request: Request, lang: Lang = LangQuery) -> Response:
+    async def evaluate(
+        year: str,
+        request: Request,
+        lang: Lang = LangQuery,
+        explain: bool = Query(
+            False,
+            description="Add what would change the outcome, as `fourules evaluate --explain`.",
+        ),
+    ) -> Response:
         raw = await _body(request, max_body)
         data = parse(raw, lang)
 
@@ -220,6 +229,9 @@ def create_app(
             result, decisions = evaluate_document(ev, data, year, where="body", lang=lang)
             if log is not None:
                 log.append(decisions)
+            if explain:
+                single = not isinstance(result, list)
+                return explained_document(ev, decisions, year, single=single, lang=lang)
             return result
 
         return await _in_thread(lambda: answer(lang, work))
