@@ -43,6 +43,11 @@ def main() -> None:
     start = time.perf_counter()
     witnesses = find_witnesses(changes, "2018", "2024", ev)
     witness_s = time.perf_counter() - start
+    from fourules.comparison.exact import exact_difference
+
+    start = time.perf_counter()
+    exact = exact_difference(ev, "2018", "2024")
+    exact_s = time.perf_counter() - start
     print(
         json.dumps(
             {
@@ -57,6 +62,12 @@ def main() -> None:
                     "seconds": round(witness_s, 3),
                     "found": sum(w.application is not None for w in witnesses),
                     "none": sum(w.application is None for w in witnesses),
+                },
+                "exact": {
+                    "seconds": round(exact_s, 3),
+                    "complete": exact["complete"],
+                    "regions": len(exact["regions"]),
+                    "solver_regions": exact["raw_regions"],
                 },
             },
             indent=2,

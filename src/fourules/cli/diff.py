@@ -38,6 +38,14 @@ def diff_command(
         bool,
         typer.Option("--witnesses", help="Find an application each change treats differently."),
     ] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Every region of applications the two years decide differently, found and "
+            "proved complete by a solver, each with a witness.",
+        ),
+    ] = False,
     witness_limit: Annotated[
         int, typer.Option("--witness-limit", min=1, help="Candidates tried per change.")
     ] = 2000,
@@ -68,6 +76,10 @@ def diff_command(
             witness_limit=witness_limit,
             witness_seconds=witness_seconds,
         )
+        if exact:
+            from fourules.comparison.exact import exact_difference
+
+            report = {**report, "exact": exact_difference(ev, a, b)}
     respond(format, report, lambda: _view(report, chosen), chosen)
 
 
@@ -178,7 +190,33 @@ def _view(report: dict[str, Any], lang: Lang) -> View:
         sections.append(_replay_section(report["replay"], sv))
     if "witnesses" in report:
         sections.append(_witnesses_section(report["witnesses"], sv))
-    return View(blocks=tuple(Table.of(t, h, r) for t, h, r in sections))
+    blocks: list[Any] = [Table.of(t, h, r) for t, h, r in sections]
+    if "exact" in report:
+        blocks += _exact_blocks(report["exact"], sv)
+    return View(blocks=tuple(blocks))
+
+
+def _exact_blocks(exact: dict[str, Any], sv: bool) -> list[Any]:
+    """The regions the years decide differently, and the statement that they are all."""
+    header = [
+        "Stödform" if sv else "Kind",
+        exact["from"],
+        exact["to"],
+        "Eftersom" if sv else "Because",
+        "Exempel" if sv else "Witness",
+    ]
+    rows = [
+        [
+            r["kind"],
+            f"{r['before']['outcome']} {r['before']['max_grant_sek']}",
+            f"{r['after']['outcome']} {r['after']['max_grant_sek']}",
+            "; ".join(r["because"]),
+            _short({k: v for k, v in r["witness"].items() if k not in ("id", "title")}),
+        ]
+        for r in exact["regions"]
+    ]
+    title = "Exakta skillnader" if sv else "Exact differences"
+    return [Table.of(title, header, rows), exact["statement"]]
 
 
 def _set_aside(set_aside: dict[str, list[str]], sv: bool) -> str:

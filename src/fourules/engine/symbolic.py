@@ -42,8 +42,11 @@ class SymbolicPolicy:
     """One policy read as formulas: the domain of applications, each branch's firing, the
     outcome and the maximum grant."""
 
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, own: Iterable[str] = (), suffix: str = "") -> None:
+        """`own` facts get variables of their own (named with `suffix`): for reading two
+        years side by side, where the same applicants give each year its own counts."""
         self.policy = policy
+        own = set(own)
         self.clauses = compile_clauses(policy)
         fields = policy.vocabulary.fields
         bounds = boundaries_of([policy])
@@ -52,7 +55,10 @@ class SymbolicPolicy:
             if spec.kind == "str":
                 words = spec.values or (*bounds.texts.get(name, ()), OTHER)
                 self.words[name] = tuple(words)
-        self.facts = {name: FactVar(z3.Bool(f"has_{name}"), z3.Int(name)) for name in fields}
+        self.facts = {}
+        for name in fields:
+            label = f"{name}{suffix}" if name in own else name
+            self.facts[name] = FactVar(z3.Bool(f"has_{label}"), z3.Int(label))
         self.domain = self._domain()
         self.fired: dict[BranchKey, z3.BoolRef] = {
             (c.rule, c.branch): self.condition(c.guard) for c in self.clauses

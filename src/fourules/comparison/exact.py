@@ -1,0 +1,255 @@
+"""The exact difference between two years: every region of applications they treat
+differently (outcome or maximum grant), found by the solver, with a witness for each and a
+proof that outside the regions the two years agree.
+
+Both policies are read by the solver (`engine/symbolic.py`) over the same facts; a fact
+only one year knows (a criterion) is simply unread by the other, as each year reads an
+application without the criteria it does not declare. A region is what decides: which
+branches that decide an outcome or limit a grant fire in each year. The solver finds an
+application the years treat differently, its region is recorded and excluded, and the
+search goes on until none is left — that last answer is the proof.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fourules.application import KINDS
+from fourules.engine.symbolic import UNKNOWN_APPLICANT
+
+if TYPE_CHECKING:
+    from fourules.engine.symbolic import SymbolicPolicy
+    from fourules.evaluation.evaluator import Evaluator
+
+LIMIT = 5000
+"""Regions listed at most; past it the result says how many more exist (`complete` false)."""
+
+
+@dataclass(frozen=True)
+class Region:
+    kind: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    witness: dict[str, Any]
+    reproduced: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "before": self.before,
+            "after": self.after,
+            "witness": self.witness,
+            "reproduced": self.reproduced,
+        }
+
+
+APPLICANT_FACTS = ("unrecognised_applicants", "administrations", "districts")
+
+
+def _applicants(pa: Any, pb: Any) -> tuple[list[str], list[Any], Any]:
+    """Every name either year knows (administrations, former, not yet formed), a choice
+    for each, and how many unknown applicants."""
+    import z3
+
+    names: dict[str, None] = {}
+    for policy in (pa, pb):
+        adm = policy.administrations
+        names.update(dict.fromkeys(m.name for m in adm.members))
+        names.update(dict.fromkeys(f.name for f in (*adm.former, *adm.not_yet_formed)))
+    listed = list(names)
+    picked = [z3.Bool(f"applicant_{i}") for i in range(len(listed))]
+    return listed, picked, z3.Int("unknown_applicants")
+
+
+def _counts(
+    symbolic: SymbolicPolicy, policy: Any, names: list[str], picked: list[Any], unknown: Any
+) -> Any:
+    """A year's applicant counts from the names picked."""
+    import z3
+
+    members = {m.name: m for m in policy.administrations.members}
+
+    def count(test: Any) -> Any:
+        return z3.Sum(
+            [z3.If(p, 1, 0) for n, p in zip(names, picked, strict=True) if test(n)]
+            or [z3.IntVal(0)]
+        )
+
+    f = symbolic.facts
+    return z3.And(
+        unknown >= 0,
+        unknown <= 3,
+        count(lambda n: True) + unknown >= 1,
+        f["administrations"].value == count(lambda n: n in members),
+        f["districts"].value == count(lambda n: n in members and members[n].type == "district"),
+        f["unrecognised_applicants"].value == count(lambda n: n not in members) + unknown,
+    )
+
+
+def _deciding(symbolic: SymbolicPolicy) -> list[tuple[tuple[int, int], Any]]:
+    """The branches that decide an outcome or limit a grant, with their formulas."""
+    out = []
+    for r, rule in enumerate(symbolic.policy.rules):
+        for b, branch in enumerate(rule.branches):
+            if branch.outcome or branch.grant_limit:
+                out.append(((r, b), symbolic.fired[r, b]))
+    return out
+
+
+def _side(symbolic: SymbolicPolicy, model: Any, fired: list[tuple[int, int]]) -> dict[str, Any]:
+    import z3
+
+    outcome = (
+        "ineligible"
+        if z3.is_true(model.eval(symbolic.ineligible, model_completion=True))
+        else "undetermined"
+        if z3.is_true(model.eval(symbolic.undetermined, model_completion=True))
+        else "eligible"
+    )
+    rules = [
+        f"{symbolic.policy.rules[r].id}: {symbolic.policy.rules[r].branches[b].status}"
+        for r, b in fired
+    ]
+    return {"outcome": outcome, "deciding": rules}
+
+
+def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -> dict[str, Any]:
+    """Every region of applications years `a` and `b` decide differently, each with a witness
+    the normal evaluation reproduces; `complete` says the search was exhausted."""
+    import z3
+
+    from fourules.engine.symbolic import SymbolicPolicy
+
+    pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
+    # The same applicants give each year its own counts (a name one year knows, the other
+    # may not): those facts are each year's own, tied together by the names picked.
+    sa, sb = SymbolicPolicy(pa, APPLICANT_FACTS, "_a"), SymbolicPolicy(pb, APPLICANT_FACTS, "_b")
+    names, picked, unknown = _applicants(pa, pb)
+    tie = z3.And(_counts(sa, pa, names, picked, unknown), _counts(sb, pb, names, picked, unknown))
+    differ = z3.Or(
+        sa.ineligible != sb.ineligible,
+        sa.undetermined != sb.undetermined,
+        sa.grant_stated != sb.grant_stated,
+        z3.And(sa.grant_stated, sb.grant_stated, sa.max_grant != sb.max_grant),
+    )
+    deciding = [(("a", key), f) for key, f in _deciding(sa)] + [
+        (("b", key), f) for key, f in _deciding(sb)
+    ]
+    regions: list[Region] = []
+    complete = True
+    for kind in KINDS:
+        solver = z3.Solver()
+        solver.add(sa.domain, sb.domain, tie, sa.kind_is(kind), differ)
+        while solver.check() == z3.sat:
+            if len(regions) >= limit:
+                complete = False
+                break
+            model = solver.model()
+            fired = [
+                (side, key)
+                for (side, key), f in deciding
+                if z3.is_true(model.eval(f, model_completion=True))
+            ]
+            # The region: exactly these deciding branches fire in each year. Excluded, the
+            # search moves on to the next region.
+            region = z3.And([f if name in fired else z3.Not(f) for name, f in deciding])
+            solver.add(z3.Not(region))
+            region_found = _region(
+                evaluator, a, b, sa, sb, kind, model, fired, names, picked, unknown
+            )
+            regions.append(region_found)
+        if not complete:
+            break
+    return {
+        "from": a,
+        "to": b,
+        "complete": complete,
+        "regions": merged(regions),
+        "raw_regions": len(regions),
+        "statement": (
+            f"Outside these {len(regions)} regions, {a} and {b} decide every application alike."
+            if complete
+            else f"At least {len(regions)} regions; the search stopped at the limit."
+        ),
+    }
+
+
+def cause(region: Region) -> tuple[str, ...]:
+    """What explains a region: the deciding findings one year has and the other has not."""
+    before, after = set(region.before["deciding"]), set(region.after["deciding"])
+    return tuple(sorted(before ^ after))
+
+
+def merged(regions: list[Region]) -> list[dict[str, Any]]:
+    """Regions that share an explanation (kind, outcomes, cause) as one, with the first
+    witness and the deciding findings of each part."""
+    groups: dict[tuple[Any, ...], list[Region]] = {}
+    for region in regions:
+        key = (region.kind, region.before["outcome"], region.after["outcome"], cause(region))
+        groups.setdefault(key, []).append(region)
+    out = []
+    for (kind, was, becomes, why), parts in groups.items():
+        first = parts[0]
+        out.append(
+            {
+                "kind": kind,
+                "before": {"outcome": was, "max_grant_sek": first.before["max_grant_sek"]},
+                "after": {"outcome": becomes, "max_grant_sek": first.after["max_grant_sek"]},
+                "because": list(why),
+                "parts": [
+                    {"before": p.before["deciding"], "after": p.after["deciding"]} for p in parts
+                ],
+                "witness": first.witness,
+                "reproduced": all(p.reproduced for p in parts),
+            }
+        )
+    return out
+
+
+def deciding_findings(policy: Any, evaluation: Any) -> tuple[str, ...]:
+    """The deciding findings of an evaluation as regions name them ("rule: status")."""
+    rules = {rule.id: rule for rule in policy.rules}
+    return tuple(
+        f"{f.rule}: {f.status}"
+        for f in evaluation.findings
+        if any(
+            (br.outcome or br.grant_limit) and br.status == f.status
+            for br in rules[f.rule].branches
+        )
+    )
+
+
+def _region(
+    evaluator: Evaluator,
+    a: str,
+    b: str,
+    sa: SymbolicPolicy,
+    sb: SymbolicPolicy,
+    kind: str,
+    model: Any,
+    fired: list[tuple[str, tuple[int, int]]],
+    names: list[str],
+    picked: list[Any],
+    unknown: Any,
+) -> Region:
+    import z3
+
+    witness = sa.application(model, "witness")
+    extra = model.eval(unknown, model_completion=True).as_long()
+    witness["applicants"] = [
+        n
+        for n, p in zip(names, picked, strict=True)
+        if z3.is_true(model.eval(p, model_completion=True))
+    ] + [f"{UNKNOWN_APPLICANT} {i + 1}" for i in range(extra)]
+    other = sb.application(model, "witness")
+    assessment = {**(other.get("assessment") or {}), **(witness.get("assessment") or {})}
+    if assessment:
+        witness["assessment"] = assessment
+    before = _side(sa, model, [k for s, k in fired if s == "a"])
+    after = _side(sb, model, [k for s, k in fired if s == "b"])
+    ea = evaluator.evaluate(evaluator.load_policy(a).vocabulary.restrict(witness), a)
+    eb = evaluator.evaluate(evaluator.load_policy(b).vocabulary.restrict(witness), b)
+    before["max_grant_sek"], after["max_grant_sek"] = ea.max_grant_sek, eb.max_grant_sek
+    reproduced = (ea.outcome, ea.max_grant_sek) != (eb.outcome, eb.max_grant_sek)
+    return Region(kind, before, after, witness, reproduced)

@@ -1,0 +1,65 @@
+"""`fourules diff A B --exact`: every region of applications the two years decide
+differently, each witnessed, and no application decided differently outside them."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from typer.testing import CliRunner
+
+from fourules import Evaluator
+from fourules.cli.main import app
+from fourules.comparison.exact import deciding_findings, exact_difference
+from fourules.testing import applications
+from tests.years import POLICIES
+
+runner = CliRunner()
+
+
+@functools.cache
+def _exact() -> dict[str, Any]:
+    from fourules import get_plugin_manager
+
+    return exact_difference(Evaluator(get_plugin_manager(load_entry_points=False)), "2018", "2024")
+
+
+def test_the_search_is_complete_and_every_witness_reproduces() -> None:
+    exact = _exact()
+    assert exact["complete"] and exact["regions"]
+    assert all(region["reproduced"] for region in exact["regions"])
+    assert "decide every application alike" in exact["statement"]
+
+
+@settings(max_examples=300)
+@given(app_=applications([POLICIES["2018"], POLICIES["2024"]]))
+def test_an_application_decided_differently_lies_in_a_listed_region(
+    evaluator: Evaluator, app_: dict[str, Any]
+) -> None:
+    results = {
+        year: evaluator.evaluate(POLICIES[year].vocabulary.restrict(app_), year)
+        for year in ("2018", "2024")
+    }
+    a, b = results["2018"], results["2024"]
+    if (a.outcome, a.max_grant_sek) == (b.outcome, b.max_grant_sek):
+        return
+    key = (
+        list(deciding_findings(POLICIES["2018"], a)),
+        list(deciding_findings(POLICIES["2024"], b)),
+    )
+    parts = [
+        (part["before"], part["after"])
+        for region in _exact()["regions"]
+        if region["kind"] == app_["kind"]
+        for part in region["parts"]
+    ]
+    assert key in [(list(x), list(y)) for x, y in parts], key
+
+
+def test_the_command_adds_the_regions() -> None:
+    result = runner.invoke(app, ["diff", "2018", "2024", "--exact", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    exact = json.loads(result.stdout)["exact"]
+    assert exact["complete"] and exact["regions"][0]["witness"]["kind"] in ("project", "study_trip")
