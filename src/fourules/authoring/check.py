@@ -180,8 +180,7 @@ def read_folder(path: Path) -> Path:
 
 def check_year(path: Path) -> CheckReport:
     """Every check of one year folder, in the order a policy owner fixes things."""
-    from fourules.evaluation.evaluator import Evaluator
-    from fourules.evaluation.plugins import get_plugin_manager
+    from fourules.evaluation.evaluator import folder_evaluator
 
     folder = read_folder(path)
     file = folder / POLICY_FILE
@@ -235,10 +234,7 @@ def check_year(path: Path) -> CheckReport:
             )
         )
         return CheckReport(str(folder), policy, tuple(problems), len(found))
-    # The folder alone, and the built-in scorers only: the cases state the decision's points.
-    manager = get_plugin_manager(load_entry_points=False)
-    manager.unregister(name="fourules.default_policies")
-    evaluator = Evaluator(manager, policy_path=[folder])
+    evaluator = folder_evaluator(folder)
     results = run_cases(cases, evaluator, policy.id)
     cases_lines = Lines(cases_file.read_text(encoding="utf-8"))
     for i, result in enumerate(results):

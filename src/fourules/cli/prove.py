@@ -44,12 +44,9 @@ def prove_command(
         ev = evaluator(ctx)
         if Path(year).is_dir():
             # A folder outside the configured years: read it alone.
-            from fourules.evaluation.evaluator import Evaluator
-            from fourules.evaluation.plugins import get_plugin_manager
+            from fourules.evaluation.evaluator import folder_evaluator
 
-            manager = get_plugin_manager(load_entry_points=False)
-            manager.unregister(name="fourules.default_policies")
-            ev = Evaluator(manager, policy_path=[Path(year)])
+            ev = folder_evaluator(Path(year))
             year = Path(year).name
         paths = ev.policy_paths()
         folder = paths[year].parent if year in paths else None

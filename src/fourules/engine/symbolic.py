@@ -75,6 +75,13 @@ class SymbolicPolicy:
     def code(self, field: str, word: str) -> int:
         return self.words[field].index(word)
 
+    def number(self, field: str, value: Any) -> int:
+        """A fact's value as its variable holds it: a number as it is, a word as its code (a
+        word no condition names as the code of the other words)."""
+        if field not in self.words:
+            return int(value)
+        return self.code(field, value if value in self.words[field] else OTHER)
+
     def condition(self, cond: Condition) -> z3.BoolRef:
         """A condition as a formula, read as `holds` reads it (a comparison with an absent
         field is false)."""
@@ -250,13 +257,7 @@ def decide(symbolic: SymbolicPolicy, fact: Mapping[str, Any]) -> tuple[str, int 
     for name, var in symbolic.facts.items():
         pairs.append((var.present, z3.BoolVal(name in fact)))
         if name in fact:
-            raw = fact[name]
-            number = (
-                symbolic.code(name, raw if raw in symbolic.words.get(name, ()) else OTHER)
-                if name in symbolic.words
-                else raw
-            )
-            pairs.append((var.value, z3.IntVal(number)))
+            pairs.append((var.value, z3.IntVal(symbolic.number(name, fact[name]))))
 
     def value(expr: Any) -> Any:
         return z3.simplify(z3.substitute(expr, *pairs))

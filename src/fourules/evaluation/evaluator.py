@@ -395,3 +395,11 @@ def _applicant(r: Resolution) -> Applicant:
 def _cached_applicant(as_written: str, administration: str | None, name: str | None) -> Applicant:
     # Rounds repeat the same applicant names; a frozen Applicant can be shared.
     return Applicant(as_written=as_written, administration=administration, name=name)
+
+
+def folder_evaluator(folder: Path) -> Evaluator:
+    """An evaluator of one year folder alone, with the built-in scorers only: how a draft is
+    checked and proved whatever else is installed (a case states the decision's points)."""
+    manager = get_plugin_manager(load_entry_points=False)
+    manager.unregister(name="fourules.default_policies")
+    return Evaluator(manager, policy_path=[folder])

@@ -147,15 +147,7 @@ def _pinned(symbolic: SymbolicPolicy, fact: dict[str, Any], free: set[str]) -> l
                 out.append(var.present)
             continue
         if name in fact:
-            raw = fact[name]
-            value = (
-                symbolic.code(name, raw)
-                if name in symbolic.words and raw in symbolic.words[name]
-                else raw
-            )
-            if name in symbolic.words and raw not in symbolic.words[name]:
-                value = symbolic.code(name, "\x00other")
-            out += [var.present, var.value == value]
+            out += [var.present, var.value == symbolic.number(name, fact[name])]
         else:
             out.append(z3.Not(var.present))
     return out
@@ -202,9 +194,7 @@ def _moved(symbolic: SymbolicPolicy, name: str, fact: dict[str, Any]) -> Any:
     var = symbolic.facts[name]
     if name not in fact:
         return var.present
-    raw = fact[name]
-    value = symbolic.code(name, raw) if name in symbolic.words else raw
-    return z3.Or(z3.Not(var.present), var.value != value)
+    return z3.Or(z3.Not(var.present), var.value != symbolic.number(name, fact[name]))
 
 
 def _distance(symbolic: SymbolicPolicy, fact: dict[str, Any]) -> Any:
