@@ -63,3 +63,11 @@ def test_the_command_adds_the_regions() -> None:
     assert result.exit_code == 0, result.stderr
     exact = json.loads(result.stdout)["exact"]
     assert exact["complete"] and exact["regions"][0]["witness"]["kind"] in ("project", "study_trip")
+
+
+def test_each_part_of_a_region_says_where_it_lies() -> None:
+    parts = [part for region in _exact()["regions"] for part in region["parts"]]
+    assert all(part["where"] for part in parts)
+    # An application inside one year's call window is outside the other's: read as dates.
+    spans = {w for part in parts for w in part["where"] if w.startswith("submitted")}
+    assert {"submitted 2017-09-04…2017-12-01", "submitted 2023-05-02…2023-09-08"} <= spans

@@ -200,6 +200,7 @@ def _exact_blocks(exact: dict[str, Any], sv: bool) -> list[Any]:
     """The regions the years decide differently, and the statement that they are all."""
     header = [
         "Stödform" if sv else "Kind",
+        "Där" if sv else "Where",
         exact["from"],
         exact["to"],
         "Eftersom" if sv else "Because",
@@ -208,6 +209,7 @@ def _exact_blocks(exact: dict[str, Any], sv: bool) -> list[Any]:
     rows = [
         [
             r["kind"],
+            tuple(" / ".join(p["where"]) for p in r["parts"]),
             f"{r['before']['outcome']} {r['before']['max_grant_sek']}",
             f"{r['after']['outcome']} {r['after']['max_grant_sek']}",
             "; ".join(r["because"]),

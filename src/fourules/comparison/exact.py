@@ -12,6 +12,7 @@ search goes on until none is left — that last answer is the proof.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,15 +34,8 @@ class Region:
     after: dict[str, Any]
     witness: dict[str, Any]
     reproduced: bool
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "before": self.before,
-            "after": self.after,
-            "witness": self.witness,
-            "reproduced": self.reproduced,
-        }
+    where: tuple[str, ...] = ()
+    """The region's extent in the facts people read: the amount, the date, the year."""
 
 
 APPLICANT_FACTS = ("unrecognised_applicants", "administrations", "districts")
@@ -158,7 +152,17 @@ def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -
             region_found = _region(
                 evaluator, a, b, sa, sb, kind, model, fired, names, picked, unknown
             )
-            regions.append(region_found)
+            where = _ranges([sa.domain, sb.domain, tie, sa.kind_is(kind), differ, region], sa)
+            regions.append(
+                Region(
+                    region_found.kind,
+                    region_found.before,
+                    region_found.after,
+                    region_found.witness,
+                    region_found.reproduced,
+                    where,
+                )
+            )
         if not complete:
             break
     return {
@@ -198,13 +202,57 @@ def merged(regions: list[Region]) -> list[dict[str, Any]]:
                 "after": {"outcome": becomes, "max_grant_sek": first.after["max_grant_sek"]},
                 "because": list(why),
                 "parts": [
-                    {"before": p.before["deciding"], "after": p.after["deciding"]} for p in parts
+                    {
+                        "before": p.before["deciding"],
+                        "after": p.after["deciding"],
+                        "where": list(p.where),
+                    }
+                    for p in parts
                 ],
                 "witness": first.witness,
                 "reproduced": all(p.reproduced for p in parts),
             }
         )
     return out
+
+
+RANGED: dict[str, tuple[str, Callable[[int], str]]] = {
+    "requested": ("requested_sek", lambda v: f"{v:,}".replace(",", " ") + " kr"),
+    "submitted": ("submitted", lambda v: f"{v // 10000}-{v // 100 % 100:02d}-{v % 100:02d}"),
+    "project_year": ("project_year", str),
+}
+
+
+def _ranges(constraints: list[Any], symbolic: SymbolicPolicy) -> tuple[str, ...]:
+    """For each ranged fact, the least and greatest value it takes in the region, and
+    whether it may be left out: "requested_sek 500 001 kr…750 000 kr"."""
+    import z3
+
+    out = []
+    for name, (shown, fmt) in RANGED.items():
+        var = symbolic.facts[name]
+        ends: list[str] = []
+        for direction in ("min", "max"):
+            opt = z3.Optimize()
+            opt.add(*constraints, var.present)
+            handle = opt.minimize(var.value) if direction == "min" else opt.maximize(var.value)
+            if opt.check() != z3.sat:
+                ends = []
+                break
+            value = handle.value()
+            ends.append(fmt(value.as_long()) if z3.is_int_value(value) else "")
+        absent = z3.Solver()
+        absent.add(*constraints, z3.Not(var.present))
+        may_be_absent = absent.check() == z3.sat
+        if not ends:
+            if not may_be_absent:
+                continue
+            out.append(f"{shown}: not stated")
+            continue
+        low, high = ends
+        span = low if low == high else f"{low}…{high}"
+        out.append(f"{shown} {span}" + (" (or not stated)" if may_be_absent else ""))
+    return tuple(out)
 
 
 def deciding_findings(policy: Any, evaluation: Any) -> tuple[str, ...]:
