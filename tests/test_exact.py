@@ -71,3 +71,12 @@ def test_each_part_of_a_region_says_where_it_lies() -> None:
     # An application inside one year's call window is outside the other's: read as dates.
     spans = {w for part in parts for w in part["where"] if w.startswith("submitted")}
     assert {"submitted 2017-09-04…2017-12-01", "submitted 2023-05-02…2023-09-08"} <= spans
+
+
+def test_a_person_sees_the_largest_regions_and_a_count_of_the_rest() -> None:
+    result = runner.invoke(app, ["diff", "2018", "2024", "--exact", "--lang", "en"])
+    assert result.exit_code == 0
+    rest = len(_exact()["regions"]) - 20
+    assert f"… and {rest} more regions (all of them in --format json)." in result.stdout
+    sizes = [len(region["parts"]) for region in _exact()["regions"]]
+    assert sizes == sorted(sizes, reverse=True)

@@ -215,10 +215,22 @@ def _exact_blocks(exact: dict[str, Any], sv: bool) -> list[Any]:
             "; ".join(r["because"]),
             _short({k: v for k, v in r["witness"].items() if k not in ("id", "title")}),
         ]
-        for r in exact["regions"]
+        for r in exact["regions"][:SHOWN_REGIONS]
     ]
     title = "Exakta skillnader" if sv else "Exact differences"
-    return [Table.of(title, header, rows), exact["statement"]]
+    blocks: list[Any] = [Table.of(title, header, rows)]
+    rest = len(exact["regions"]) - SHOWN_REGIONS
+    if rest > 0:
+        blocks.append(
+            f"… och {rest} regioner till (alla i --format json)."
+            if sv
+            else f"… and {rest} more regions (all of them in --format json)."
+        )
+    return [*blocks, exact["statement"]]
+
+
+SHOWN_REGIONS = 20
+"""Regions a person is shown, the largest first; the JSON holds them all."""
 
 
 def _set_aside(set_aside: dict[str, list[str]], sv: bool) -> str:

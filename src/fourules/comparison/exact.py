@@ -193,7 +193,10 @@ def merged(regions: list[Region]) -> list[dict[str, Any]]:
         key = (region.kind, region.before["outcome"], region.after["outcome"], cause(region))
         groups.setdefault(key, []).append(region)
     out = []
-    for (kind, was, becomes, why), parts in groups.items():
+    # The largest first: a region of many parts is a difference many applications share.
+    for (kind, was, becomes, why), parts in sorted(
+        groups.items(), key=lambda item: (-len(item[1]), item[0][0], item[0][1], item[0][2])
+    ):
         first = parts[0]
         out.append(
             {
