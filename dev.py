@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Set up and run fourules on a fresh machine with only Python (3.11 or 3.12).
+"""Set up and run fourules on a fresh machine with only Python (3.11, 3.12 or 3.13).
 
-    python3 dev.py demo   # set up .venv, then run the main job on the shipped data
-    python3 dev.py test   # set up .venv, then ruff + mypy on src/ and the whole test suite
+    python3 dev.py demo   # set up a virtualenv, then run the main job on the shipped data
+    python3 dev.py test   # set up a virtualenv, then ruff + mypy on src/ and the whole test suite
 
-Each command creates .venv on first use and reinstalls only when a pyproject changes.
+Each command creates its virtualenv on first use (.venv; .venv-3.13 under Python 3.13) and
+reinstalls only when a pyproject changes. Under 3.13, durable-rules is built from source
+with tools/durable-rules-py313.h (it needs a C compiler and the Python headers).
 """
 
 from __future__ import annotations
@@ -17,21 +19,28 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
-SUPPORTED = ((3, 11), (3, 12))  # durable-rules 2.0.28 does not import on 3.13
-BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+SUPPORTED = ((3, 11), (3, 12), (3, 13))
+NEEDS_BUILD = (3, 13)
+"""durable-rules 2.0.28 calls PyEval_CallObject, which 3.13 removed: built from source there."""
+COMPAT_HEADER = ROOT / "tools" / "durable-rules-py313.h"
+DURABLE_RULES = "durable-rules==2.0.28"
 
 
-def _interpreter() -> str:
+def _supported_interpreter() -> None:
+    """Carry on under this Python if it is supported, else start again under one that is."""
     if sys.version_info[:2] in SUPPORTED:
-        return sys.executable
-    for name in ("python3.12", "python3.11"):
+        return
+    for name in ("python3.13", "python3.12", "python3.11"):
         found = shutil.which(name)
         if found:
-            return found
+            os.execv(found, [found, __file__, *sys.argv[1:]])
     sys.exit(
-        f"dev.py: fourules needs Python 3.11 or 3.12 (durable-rules), found {sys.version.split()[0]}"
+        f"dev.py: fourules needs Python 3.11, 3.12 or 3.13, found {sys.version.split()[0]}"
     )
+
+
+VENV = ROOT / (".venv-3.13" if sys.version_info[:2] == NEEDS_BUILD else ".venv")
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
 def _stamp() -> str:
@@ -49,17 +58,43 @@ def _run(*args: str | Path) -> None:
 
 def setup() -> None:
     if not (BIN / "python").exists():
-        _run(_interpreter(), "-m", "venv", VENV)
+        _run(sys.executable, "-m", "venv", VENV)
     stamp_file = VENV / ".fourules-installed"
     if stamp_file.exists() and stamp_file.read_text() == _stamp():
         return
     pip = [BIN / "python", "-m", "pip", "--disable-pip-version-check", "--quiet"]
     _run(*pip, "install", "--upgrade", "pip")
+    if sys.version_info[:2] == NEEDS_BUILD:
+        _build_durable_rules(pip)
     _run(*pip, "install", "--editable", ".[dev]")
     # The example plugins, installed as a user would: their entry points are tested for real.
     for plugin in sorted(ROOT.glob("plugins/*/pyproject.toml")):
         _run(*pip, "install", "--editable", plugin.parent)
     stamp_file.write_text(_stamp())
+
+
+def _build_durable_rules(pip: list[str | Path]) -> None:
+    """durable-rules from source, told by a header how to call Python 3.13 (no code of it is
+    changed); a clear message when a compiler or the Python headers are missing."""
+    import sysconfig
+
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    if compiler is None or not headers.exists():
+        missing = "a C compiler" if compiler is None else f"the Python headers ({headers})"
+        sys.exit(
+            f"dev.py: on Python 3.13 durable-rules is built from source and needs {missing}; "
+            "on Debian: apt-get install build-essential python3-dev"
+        )
+    env = {**os.environ, "CC": f"{compiler} -include {COMPAT_HEADER}"}
+    done = subprocess.run(
+        [str(a) for a in (*pip, "install", "--no-binary", "durable-rules", DURABLE_RULES)],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(done.returncode)
 
 
 def demo() -> None:
@@ -82,6 +117,7 @@ def test() -> None:
 
 
 def main() -> None:
+    _supported_interpreter()
     commands = {"demo": demo, "test": test}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)

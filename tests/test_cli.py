@@ -230,3 +230,11 @@ def test_schema_of_a_year_lists_its_criteria() -> None:
         "client_centred",
         "coordination",
     ]
+
+
+def test_doctor_reports_python_durable_rules_and_a_clean_self_check() -> None:
+    code, out, _ = run("doctor", "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["ok"]
+    assert report["durable_rules"] == "2.0.28"
+    assert all(c["facts"] > 50 and c["disagreements"] == 0 for c in report["self_check"].values())

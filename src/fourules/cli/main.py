@@ -11,6 +11,7 @@ from fourules import __version__
 from fourules.cli.check import check_command
 from fourules.cli.coverage import coverage_command
 from fourules.cli.diff import diff_command
+from fourules.cli.doctor import doctor_command
 from fourules.cli.evaluate import evaluate
 from fourules.cli.new import new_command
 from fourules.cli.plugins import plugins_command
@@ -79,5 +80,6 @@ app.command("new")(new_command)
 app.command("check")(check_command)
 app.command("coverage")(coverage_command)
 app.command("prove")(prove_command)
+app.command("doctor")(doctor_command)
 app.command("serve")(serve_command)
 app.command("verify")(verify_command)

@@ -1,0 +1,90 @@
+"""`fourules doctor`: the Python, the durable-rules build, and whether the engine answers as
+its oracle does — what to send along when something looks wrong."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+import typer
+
+from fourules.cli.common import Format, FormatOption, LangOption, resolve_lang, respond
+from fourules.cli.state import evaluator
+from fourules.output.view import Table, View
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def self_check(ev: Any) -> dict[str, Any]:
+    """For every year, the facts at every boundary decided by durable-rules and by the
+    oracle: the two must agree, fact by fact."""
+    from fourules.engine.clauses import oracle_fire
+    from fourules.evaluation.inputs import parse_application
+    from fourules.policy.vocabulary import base_application
+
+    results = {}
+    for year in ev.policy_ids():
+        loaded = ev.require(year)
+        policy = loaded.policy
+        bounds, vocabulary = policy.boundaries(), policy.vocabulary
+
+        checked = disagreed = 0
+        for kind in ("project", "study_trip"):
+            base = base_application(kind, bounds)
+            for name in vocabulary.facts:
+                for app in [base, *vocabulary.variations(name, base, bounds)]:
+                    app = vocabulary.restrict(app)
+                    fact = vocabulary.derive(parse_application(app), loaded.index).fact
+                    checked += 1
+                    disagreed += loaded.engine.fire(fact) != oracle_fire(
+                        loaded.engine.clauses, fact
+                    )
+        results[year] = {"facts": checked, "disagreements": disagreed}
+    return results
+
+
+def doctor_command(
+    ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None
+) -> None:
+    """Report the Python, durable-rules and the engine's self-check. Exit 1 if the engine
+    and its oracle disagree on any fact."""
+    chosen = resolve_lang(ctx, lang)
+    checks = self_check(evaluator(ctx))
+    report = {
+        "python": platform.python_version(),
+        "implementation": sys.implementation.name,
+        "durable_rules": _version("durable-rules"),
+        "durable_rules_build": (
+            "built from source with tools/durable-rules-py313.h"
+            if sys.version_info[:2] >= (3, 13)
+            else "the published package"
+        ),
+        "fourules": _version("fourules"),
+        "self_check": checks,
+        "ok": all(c["disagreements"] == 0 for c in checks.values()),
+    }
+    sv = chosen == "sv"
+    rows: list[list[str]] = [
+        ["Python", f"{report['python']} ({report['implementation']})"],
+        ["durable-rules", f"{report['durable_rules']}, {report['durable_rules_build']}"],
+        ["fourules", str(report["fourules"])],
+        *(
+            [
+                f"{'Självtest' if sv else 'Self-check'} {year}",
+                f"{c['facts']} {'fakta' if sv else 'facts'}, {c['disagreements']} "
+                + ("avvikelser" if sv else "disagreements"),
+            ]
+            for year, c in checks.items()
+        ),
+    ]
+    view = View(blocks=(Table.of("fourules doctor", [], rows),))
+    respond(format, report, lambda: view, chosen)
+    if not report["ok"]:
+        raise typer.Exit(1)
