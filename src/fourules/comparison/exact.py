@@ -149,18 +149,10 @@ def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -
             # search moves on to the next region.
             region = z3.And([f if name in fired else z3.Not(f) for name, f in deciding])
             solver.add(z3.Not(region))
-            region_found = _region(
-                evaluator, a, b, sa, sb, kind, model, fired, names, picked, unknown
-            )
             where = _ranges([sa.domain, sb.domain, tie, sa.kind_is(kind), differ, region], sa)
             regions.append(
-                Region(
-                    region_found.kind,
-                    region_found.before,
-                    region_found.after,
-                    region_found.witness,
-                    region_found.reproduced,
-                    where,
+                _region(
+                    evaluator, a, b, sa, sb, kind, model, fired, (names, picked, unknown), where
                 )
             )
         if not complete:
@@ -280,12 +272,13 @@ def _region(
     kind: str,
     model: Any,
     fired: list[tuple[str, tuple[int, int]]],
-    names: list[str],
-    picked: list[Any],
-    unknown: Any,
+    applicants: tuple[list[str], list[Any], Any],
+    where: tuple[str, ...],
 ) -> Region:
+    """A region's witness (evaluated under both years) and what decides it."""
     import z3
 
+    names, picked, unknown = applicants
     witness = sa.application(model, "witness")
     extra = model.eval(unknown, model_completion=True).as_long()
     witness["applicants"] = [
@@ -303,4 +296,4 @@ def _region(
     eb = evaluator.evaluate(evaluator.load_policy(b).vocabulary.restrict(witness), b)
     before["max_grant_sek"], after["max_grant_sek"] = ea.max_grant_sek, eb.max_grant_sek
     reproduced = (ea.outcome, ea.max_grant_sek) != (eb.outcome, eb.max_grant_sek)
-    return Region(kind, before, after, witness, reproduced)
+    return Region(kind, before, after, witness, reproduced, where)
