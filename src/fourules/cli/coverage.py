@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -15,7 +14,7 @@ from fourules.cli.common import (
     resolve_lang,
     respond,
 )
-from fourules.cli.state import evaluator
+from fourules.cli.state import year_or_folder
 from fourules.errors import InputError
 from fourules.output.view import Table, View
 from fourules.text import Lang, LocalText
@@ -43,9 +42,8 @@ def coverage_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        ev = evaluator(ctx)
-        folder = Path(year) if Path(year).is_dir() else ev.policy_paths().get(year, Path()).parent
-        policy = ev.load_policy(folder.name if Path(year).is_dir() else year)
+        ev, policy_id, folder = year_or_folder(ctx, year)
+        policy = ev.load_policy(policy_id)
         mapping = load_coverage(folder)
         if mapping is None:
             raise InputError(

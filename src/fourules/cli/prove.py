@@ -3,7 +3,6 @@ refuted with one that `fourules evaluate` reproduces."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,7 +15,7 @@ from fourules.cli.common import (
     resolve_lang,
     respond,
 )
-from fourules.cli.state import evaluator
+from fourules.cli.state import year_or_folder
 from fourules.output.canonical import to_json
 from fourules.output.view import Table, View
 from fourules.text import Lang
@@ -41,17 +40,9 @@ def prove_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        ev = evaluator(ctx)
-        if Path(year).is_dir():
-            # A folder outside the configured years: read it alone.
-            from fourules.evaluation.evaluator import folder_evaluator
-
-            ev = folder_evaluator(Path(year))
-            year = Path(year).name
-        paths = ev.policy_paths()
-        folder = paths[year].parent if year in paths else None
-        policy = ev.load_policy(year)
-        report = prove(policy, folder, lambda app: ev.evaluate(app, year, lang=chosen))
+        ev, policy_id, folder = year_or_folder(ctx, year)
+        policy = ev.load_policy(policy_id)
+        report = prove(policy, folder, lambda app: ev.evaluate(app, policy_id, lang=chosen))
     respond(format, report.as_json(), lambda: _view(report, chosen), chosen)
     if not report.proved:
         raise typer.Exit(1)
