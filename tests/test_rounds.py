@@ -493,3 +493,53 @@ def test_duplicates_read_the_same_whatever_the_order(evaluator: Evaluator) -> No
     other = evaluate_round(Round.model_validate({"applications": apps[::-1]}), "2018", evaluator)
     assert [d.applications for d in one.duplicates] == [["A", "B"]]
     assert to_json(one) == to_json(other)
+
+
+@settings(max_examples=60)
+@given(
+    data=rounds(ALL_POLICIES),
+    year=st.sampled_from(YEARS),
+    budget=_budget(),
+    seed=st.integers(0, 1000),
+)
+def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked(
+    evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any, seed: int
+) -> None:
+    data = _as_read_by(year, data)
+    round_ = Round.model_validate(data)
+    result = evaluate_round(round_, year, evaluator)
+    policy = evaluator.load_policy(year)
+    ranked = allocate(round_, result, policy, budget)
+    best = allocate(round_, result, policy, budget, method="optimal")
+    funded = [ln for ln in best.lines if ln.status == "funded"]
+    assert all(ln.outcome == "eligible" for ln in funded)
+    assert sum(ln.proposed_sek for ln in funded) <= budget.total
+    for kind in ("project", "study_trip"):
+        limit = budget.for_kind(kind)
+        if limit is not None:
+            assert sum(ln.proposed_sek for ln in funded if ln.kind == kind) <= limit
+    assert all(ln.proposed_sek == ln.max_grant_sek for ln in funded)
+    by_id = {a.application_id: a for a in result.evaluations}
+    items = [
+        Counted(
+            ln.application_id,
+            ln.kind,
+            [x.administration for x in by_id[ln.application_id].applicants if x.administration],
+        )
+        for ln in funded
+    ]
+    assert not any(use.over for use in tally(policy, items).uses())
+    score = lambda a: sum(ln.score for ln in a.lines if ln.status == "funded")  # noqa: E731
+    assert score(best) >= score(ranked) - 1e-9
+    shuffled = Round.model_validate(
+        dict(
+            data,
+            applications=random.Random(seed).sample(
+                data["applications"], len(data["applications"])
+            ),
+        )
+    )
+    again = allocate(
+        shuffled, evaluate_round(shuffled, year, evaluator), policy, budget, method="optimal"
+    )
+    assert to_json(again) == to_json(best)

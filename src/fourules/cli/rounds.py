@@ -140,6 +140,14 @@ def allocate_command(
         typer.Option("--budget-study-trip", help="Budget for study trips (MUL) in kronor."),
     ] = None,
     year: RoundYear = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="ranked (in order while budget and quotas allow) or optimal (the best "
+            "combination within them, solved exactly).",
+        ),
+    ] = "ranked",
     format: FormatOption = Format.table,
     lang: LangOption = None,
     scorer: ScorerOption = None,
@@ -151,6 +159,14 @@ def allocate_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
+        if method not in ("ranked", "optimal"):
+            raise InputError(
+                LocalText(
+                    sv=f"{method!r} är ingen metod; ange ranked eller optimal",
+                    en=f"{method!r} is not a method; use ranked or optimal",
+                ),
+                "--method",
+            )
         money = make_budget(budget, budget_project, budget_study_trip)
         ev = evaluator(ctx)
         round_, policy_year = _load(ev, file, year)
@@ -162,7 +178,14 @@ def allocate_command(
             scorers=scorer,
             progress=_progress(format, len(round_.applications)),
         )
-        result = allocate_round(round_, evaluated, ev.load_policy(policy_year), money, lang=chosen)
+        result = allocate_round(
+            round_,
+            evaluated,
+            ev.load_policy(policy_year),
+            money,
+            lang=chosen,
+            method="optimal" if method == "optimal" else "ranked",
+        )
     from fourules.output.round_view import allocation_view
 
     respond(format, result, lambda: allocation_view(round_, result, chosen), chosen)

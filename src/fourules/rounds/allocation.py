@@ -31,15 +31,22 @@ from fourules.policy.model import Policy
 from fourules.rounds.checks import check
 from fourules.rounds.evaluation import RoundEvaluation, RoundInfo
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
+from fourules.rounds.optimal import Candidate, best_combination
 from fourules.rounds.quotas import Counted, QuotaBook
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText
-Status = Literal["funded", "budget", "quota", "ineligible", "undetermined"]
-METHOD = (
-    "score desc, then own priority (1 first, unranked last), then smaller maximum grant, then id; "
-    "each funded in full at min(requested, cap) while every quota and the budget allow"
-)
+Status = Literal["funded", "budget", "quota", "not_chosen", "ineligible", "undetermined"]
+Method = Literal["ranked", "optimal"]
+METHODS: dict[str, str] = {
+    "ranked": "score desc, then own priority (1 first, unranked last), then smaller maximum "
+    "grant, then id; each funded in full at min(requested, cap) while every quota and the "
+    "budget allow",
+    "optimal": "the combination of eligible applications, each in full at min(requested, cap), "
+    "with the highest total score within the budget and every quota; ties: more applications, "
+    "then less money left over, then the ranked order (solved exactly, HiGHS)",
+}
+METHOD = METHODS["ranked"]
 
 
 class Budget(BaseModel):
@@ -125,8 +132,15 @@ class _Allocator:
     """One allocation: the ranking, then each application funded or not, with its reason."""
 
     def __init__(
-        self, round_: Round, result: RoundEvaluation, policy: Policy, budget: Budget, lang: Lang
+        self,
+        round_: Round,
+        result: RoundEvaluation,
+        policy: Policy,
+        budget: Budget,
+        lang: Lang,
+        method: Method = "ranked",
     ) -> None:
+        self.method = method
         self.by_id = {a.id: a for a in round_.applications}
         self.result, self.budget, self.lang = result, budget, lang
         self.book = QuotaBook(policy)
@@ -134,9 +148,17 @@ class _Allocator:
         self.lines: dict[str, AllocationLine] = {}
 
     def line(
-        self, e: Evaluation, rank: int | None, proposed: int, status: Status, /, **values: object
+        self,
+        e: Evaluation,
+        rank: int | None,
+        proposed: int,
+        status: Status,
+        /,
+        check_id: str | None = None,
+        **values: object,
     ) -> None:
-        """The application's line; `values` fill the message of the check named `status`."""
+        """The application's line; `values` fill the message of the check named `check_id`
+        (by default, as its status)."""
         app = self.by_id[e.application_id]
         self.lines[e.application_id] = AllocationLine(
             application_id=e.application_id,
@@ -149,7 +171,7 @@ class _Allocator:
             max_grant_sek=e.max_grant_sek,
             proposed_sek=proposed,
             status=status,
-            reason=check("allocation", status).text(self.lang, **values),
+            reason=check("allocation", check_id or status).text(self.lang, **values),
         )
 
     def offer(self, rank: int, e: Evaluation) -> None:
@@ -178,14 +200,74 @@ class _Allocator:
                 e, rank, grant, "funded", amount=format_sek(grant), rank=rank, score=f"{e.score:g}"
             )
 
+    def _item(self, e: Evaluation) -> Counted:
+        app = self.by_id[e.application_id]
+        return Counted(
+            app.id, app.kind, [x.administration for x in e.applicants if x.administration]
+        )
+
+    def best(self, eligible: list[Evaluation]) -> None:
+        """Fund the best combination; say of every other why it is not in it."""
+        candidates = []
+        limits: dict[tuple[str, str], int] = {}
+        for rank, e in enumerate(eligible, start=1):
+            item = self._item(e)
+            keys = []
+            for admin in dict.fromkeys(item.administrations):
+                for quota in self.book.quotas_for(item.kind, admin):
+                    keys.append((quota.id, admin))
+                    limits[quota.id, admin] = quota.limit
+            candidates.append(
+                Candidate(
+                    e.application_id, item.kind, e.max_grant_sek or 0, e.score, rank, tuple(keys)
+                )
+            )
+        per_kind = {k: self.budget.for_kind(k) for k in KINDS}
+        chosen = best_combination(candidates, self.budget.total, per_kind, limits)
+        ranked = list(enumerate(eligible, start=1))
+        for rank, e in ranked:
+            if e.application_id in chosen:
+                grant = e.max_grant_sek or 0
+                self.book.add(self._item(e))
+                self.spent[self.by_id[e.application_id].kind] += grant
+                amount = format_sek(grant)
+                self.line(
+                    e, rank, grant, "funded", "optimal.funded", amount=amount, score=f"{e.score:g}"
+                )
+        for rank, e in ranked:
+            if e.application_id not in chosen:
+                self.left_out(rank, e)
+
+    def left_out(self, rank: int, e: Evaluation) -> None:
+        """Why an eligible application is not in the best combination."""
+        kind = self.by_id[e.application_id].kind
+        grant = e.max_grant_sek or 0
+        full = self.book.fits(self._item(e))
+        kind_budget = self.budget.for_kind(kind)
+        total_left = self.budget.total - sum(self.spent.values())
+        left = (
+            total_left if kind_budget is None else min(total_left, kind_budget - self.spent[kind])
+        )
+        if full:
+            names = ", ".join(f"{u.administration.name} ({u.quota.id})" for u in full)
+            self.line(e, rank, 0, "quota", "optimal.quota", full=names)
+        elif grant > left:
+            needed, remains = format_sek(grant), format_sek(left)
+            self.line(e, rank, 0, "budget", "optimal.budget", needed=needed, left=remains)
+        else:
+            self.line(e, rank, 0, "not_chosen", "optimal.not_chosen", score=f"{e.score:g}")
+
     def allocation(self) -> Allocation:
         evaluations = self.result.evaluations
         eligible = sorted(
             (e for e in evaluations if e.outcome == "eligible"),
             key=lambda e: _order(e, self.by_id[e.application_id]),
         )
-        for rank, e in enumerate(eligible, start=1):
-            self.offer(rank, e)
+        if self.method == "optimal":
+            self.best(eligible)
+        else:
+            for rank, e in enumerate(eligible, start=1):
+                self.offer(rank, e)
         for e in evaluations:
             if e.outcome != "eligible":
                 reasons = "; ".join(f.message for f in e.findings if f.effect == e.outcome)
@@ -199,7 +281,7 @@ class _Allocator:
             round=self.result.round,
             policy=self.result.policy,
             lang=self.lang,
-            method=METHOD,
+            method=METHODS[self.method],
             budget=budget,
             lines=ordered,
             proposed_sek={**spent, "total": sum(spent.values())},
@@ -220,7 +302,9 @@ def allocate(
     budget: Budget,
     *,
     lang: Lang = "sv",
+    method: Method = "ranked",
 ) -> Allocation:
     """The draft allocation of a round within the budget; `result` is the round's
-    evaluation under `policy`, made once (`evaluate_round`)."""
-    return _Allocator(round_, result, policy, budget, lang).allocation()
+    evaluation under `policy`, made once (`evaluate_round`). `method`: `ranked` (in order
+    while budget and quotas allow) or `optimal` (the best combination, `rounds/optimal.py`)."""
+    return _Allocator(round_, result, policy, budget, lang, method).allocation()
