@@ -543,3 +543,50 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
         shuffled, evaluate_round(shuffled, year, evaluator), policy, budget, method="optimal"
     )
     assert to_json(again) == to_json(best)
+
+
+def test_the_draft_beside_the_decision_of_the_real_round() -> None:
+    code, out, err = run(
+        "allocate",
+        str(ROUND_2018),
+        "--budget-project",
+        "2705000",
+        "--budget-study-trip",
+        "231200",
+        "--method",
+        "optimal",
+        "--compare",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    comparison = json.loads(out)["comparison"]
+    assert len(comparison["lines"]) == 40
+    decided = comparison["sums"]["decided"]
+    # The decision's own grants, as the audit reads them (Tabell 2 sums to 206 200 kr).
+    assert decided["money_sek"] == {"project": 2705000, "study_trip": 206200, "total": 2911200}
+    assert comparison["sums"]["draft"]["money_sek"]["total"] <= 2705000 + 231200
+    code, out, _ = run("allocate", str(ROUND_2018), "--budget", "100", "--compare")
+    assert code == 0 and "Utkast och beslut" in out
+    undecided = {
+        "applications": [
+            {
+                "id": "A",
+                "kind": "project",
+                "title": "t",
+                "applicants": ["Farsta"],
+                "requested_sek": 1,
+            }
+        ]
+    }
+    code, out, err = run(
+        "allocate",
+        "-",
+        "--year",
+        "2024",
+        "--budget",
+        "10",
+        "--compare",
+        input=json.dumps(undecided),
+    )
+    assert code == 2 and out == "" and "--compare" in err

@@ -24,6 +24,7 @@ from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
 from fourules.output.canonical import to_json
+from fourules.output.view import View
 from fourules.text import LocalText
 
 if TYPE_CHECKING:
@@ -148,6 +149,10 @@ def allocate_command(
             "combination within them, solved exactly).",
         ),
     ] = "ranked",
+    compare: Annotated[
+        bool,
+        typer.Option("--compare", help="Set the draft beside the decision the round records."),
+    ] = False,
     format: FormatOption = Format.table,
     lang: LangOption = None,
     scorer: ScorerOption = None,
@@ -186,9 +191,22 @@ def allocate_command(
             lang=chosen,
             method="optimal" if method == "optimal" else "ranked",
         )
-    from fourules.output.round_view import allocation_view
+        document: object = result
+        if compare:
+            from fourules.rounds.compare import compare as side_by_side
 
-    respond(format, result, lambda: allocation_view(round_, result, chosen), chosen)
+            comparison = side_by_side(round_, result)
+            document = {**result.model_dump(mode="json"), "comparison": comparison}
+    from fourules.output.round_view import allocation_view, comparison_blocks
+
+    def view() -> View:
+        shown = allocation_view(round_, result, chosen)
+        if not compare:
+            return shown
+        extra = comparison_blocks(document["comparison"], chosen)  # type: ignore[index]
+        return View(shown.title, (*shown.blocks, *extra))
+
+    respond(format, document, view, chosen)
 
 
 def convert_command(

@@ -3,6 +3,8 @@ fördelning", one row per application — the views of `round`, `audit` and `all
 
 from __future__ import annotations
 
+from typing import Any
+
 from fourules.application import KINDS, Kind
 from fourules.evaluation.results import Evaluation
 from fourules.output.labels import OUTCOMES
@@ -166,3 +168,57 @@ def audit_view(round_: Round, audit: AuditReport, lang: Lang) -> View:
         notes_title=L(sv="Avvikelser och anteckningar", en="Discrepancies and notes").get(lang),
         notes=tuple(shared),
     )
+
+
+def comparison_blocks(comparison: dict[str, Any], lang: Lang) -> list[Table]:
+    """The draft beside the decision: per application, then the sums."""
+    sv = lang == "sv"
+
+    def side(entry: dict[str, Any]) -> tuple[str, ...]:
+        amount = format_sek(entry["amount_sek"]) if entry["granted"] else ("—")
+        return (amount, entry["reason"]) if entry["reason"] else (amount,)
+
+    header = [
+        "Ansökan" if sv else "Application",
+        "Beslut" if sv else "Decision",
+        "Utkast" if sv else "Draft",
+        "Lika" if sv else "Same",
+    ]
+    rows = [
+        [
+            r["table_row"] or r["application_id"],
+            side(r["decided"]),
+            side(r["draft"]),
+            ("ja" if sv else "yes") if r["same"] else ("nej" if sv else "no"),
+        ]
+        for r in comparison["lines"]
+    ]
+    sums = comparison["sums"]
+    total_rows = [
+        [
+            label,
+            str(key(sums["decided"])),
+            str(key(sums["draft"])),
+        ]
+        for label, key in (
+            (
+                "Beviljade ansökningar" if sv else "Applications funded",
+                lambda s: s["applications_funded"],
+            ),
+            ("Projekt" if sv else "Projects", lambda s: format_sek(s["money_sek"]["project"])),
+            (
+                "Studieresor" if sv else "Study trips",
+                lambda s: format_sek(s["money_sek"]["study_trip"]),
+            ),
+            ("Totalt" if sv else "Total", lambda s: format_sek(s["money_sek"]["total"])),
+            ("Poäng" if sv else "Score", lambda s: f"{s['score_funded']:g}"),
+        )
+    ]
+    return [
+        Table.of("Utkast och beslut" if sv else "Draft and decision", header, rows, ruled=True),
+        Table.of(
+            "Summor" if sv else "Sums",
+            ["", "Beslut" if sv else "Decision", "Utkast" if sv else "Draft"],
+            total_rows,
+        ),
+    ]
