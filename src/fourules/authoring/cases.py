@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fourules.application import KINDS, Kind
+from fourules.application import Kind
 from fourules.errors import FourulesError, PolicyError
 from fourules.policy.model import Status, first_problem, read_yaml
 
@@ -117,7 +117,7 @@ def run_cases(cases: Cases, evaluator: Evaluator, year: str) -> list[CaseResult]
 def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
     """Rules the cases leave untried: a rule no case reports, and a rule some application
     can make fail (tried on every boundary application) that no case shows failing."""
-    from fourules.policy.vocabulary import base_application
+    from fourules.policy.vocabulary import boundary_applications
 
     policy = evaluator.load_policy(year)
     seen: set[tuple[str, str]] = set()
@@ -134,13 +134,10 @@ def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
     ]
     bounds, vocabulary = policy.boundaries(), policy.vocabulary
     failing: dict[str, None] = {}
-    for kind in KINDS:
-        base = base_application(kind, bounds)
-        for name in vocabulary.facts:
-            for app in [base, *vocabulary.variations(name, base, bounds)]:
-                for f in evaluator.evaluate(app, year).findings:
-                    if f.status == "fail":
-                        failing[f.rule] = None
+    for app in boundary_applications(vocabulary, bounds):
+        for f in evaluator.evaluate(app, year).findings:
+            if f.status == "fail":
+                failing[f.rule] = None
     gaps += [
         f"{rule}: an application can make this rule fail, but no case shows it"
         for rule in failing

@@ -289,7 +289,3 @@ def facts_of(model: z3.ModelRef, symbolic: SymbolicPolicy) -> Mapping[str, Any]:
             number = model.eval(fact.value, model_completion=True).as_long()
             out[name] = symbolic.words[name][number] if name in symbolic.words else number
     return out
-
-
-def combined(formulas: Iterable[z3.BoolRef]) -> z3.BoolRef:
-    return z3.And(list(formulas))

@@ -3,7 +3,7 @@ a round repeat, and an immutable object can serve every evaluation that needs it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Generic, TypeVar
 
 V = TypeVar("V")
@@ -25,10 +25,6 @@ class SharedByIdentity(Generic[V]):
     def __init__(self, limit: int = 20_000) -> None:
         self._entries: dict[tuple[int, Hashable], tuple[object, V]] = {}
         self._limit = limit
-
-    def get(self, owner: object, key: Hashable, build: Callable[[], V]) -> V:
-        value = self.lookup(owner, key)
-        return self.store(owner, key, build()) if value is None else value
 
     def lookup(self, owner: object, key: Hashable) -> V | None:
         """The value stored for (owner, key), or None: no closure built on the hot path."""

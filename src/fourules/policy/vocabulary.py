@@ -493,6 +493,16 @@ class Vocabulary:
             yield from fact.vary(base, bounds)
 
 
+def boundary_applications(vocabulary: Vocabulary, bounds: Boundaries) -> Iterator[dict[str, Any]]:
+    """For each kind, the base application and every one-fact variation of it: each case a
+    rule can tell apart at the policies' boundaries (for lint, self-checks, case coverage)."""
+    for kind in KINDS:
+        base = base_application(kind, bounds)
+        for name in vocabulary.facts:
+            yield base
+            yield from vocabulary.variations(name, base, bounds)
+
+
 def base_application(kind: Kind, bounds: Boundaries) -> dict[str, Any]:
     """An application every policy of `bounds` accepts, to vary one fact at a time from."""
     base: dict[str, Any] = {
