@@ -29,6 +29,6 @@ def test_filling_a_message_with_other_placeholders_is_an_error() -> None:
 
 def test_the_groups_are_the_round_the_audit_and_the_allocation() -> None:
     assert set(checks()) == {"round", "audit", "allocation"}
-    statuses = {"funded", "quota", "budget", "ineligible", "undetermined"}
-    optimal = {f"optimal.{c}" for c in ("funded", "quota", "budget", "not_chosen")}
+    statuses = {"funded", "partial", "quota", "budget", "ineligible", "undetermined"}
+    optimal = {f"optimal.{c}" for c in ("funded", "partial", "quota", "budget", "not_chosen")}
     assert statuses | optimal == set(checks()["allocation"])

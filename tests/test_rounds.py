@@ -545,6 +545,150 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
     assert to_json(again) == to_json(best)
 
 
+def _weighted_share(allocation: Any) -> float:
+    """The score-weighted share funded: what `optimal` maximises with a minimum share."""
+    return sum(
+        ln.score * ln.proposed_sek / ln.max_grant_sek
+        for ln in allocation.lines
+        if ln.status == "funded"
+    )
+
+
+@settings(max_examples=60)
+@given(
+    data=rounds(ALL_POLICIES),
+    year=st.sampled_from(YEARS),
+    budget=_budget(),
+    min_share=st.sampled_from([0.1, 0.3, 0.5, 0.75, 1.0]),
+    seed=st.integers(0, 1000),
+)
+def test_partial_grants_stay_within_share_budget_caps_and_quotas(
+    evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any, min_share: float, seed: int
+) -> None:
+    data = _as_read_by(year, data)
+    round_ = Round.model_validate(data)
+    result = evaluate_round(round_, year, evaluator)
+    policy = evaluator.load_policy(year)
+    by_id = {e.application_id: e for e in result.evaluations}
+    shuffled = Round.model_validate(
+        dict(
+            data,
+            applications=random.Random(seed).sample(
+                data["applications"], len(data["applications"])
+            ),
+        )
+    )
+    drafts = {}
+    for method in ("ranked", "optimal"):
+        draft = allocate(round_, result, policy, budget, method=method, min_share=min_share)
+        funded = [ln for ln in draft.lines if ln.status == "funded"]
+        assert all(by_id[ln.application_id].outcome == "eligible" for ln in funded)
+        assert all(ln.proposed_sek == 0 for ln in draft.lines if ln.status != "funded")
+        assert sum(ln.proposed_sek for ln in funded) <= budget.total
+        for kind in ("project", "study_trip"):
+            limit = budget.for_kind(kind)
+            if limit is not None:
+                assert sum(ln.proposed_sek for ln in funded if ln.kind == kind) <= limit
+        for ln in funded:
+            cap = policy.parameters[f"cap.{ln.kind}"].value
+            assert ln.proposed_sek <= ln.max_grant_sek and (cap is None or ln.proposed_sek <= cap)
+            if ln.proposed_sek < ln.max_grant_sek:  # a partial grant: whole thousands, ≥ P × max
+                assert ln.proposed_sek % 1000 == 0
+                assert ln.proposed_sek >= min_share * ln.max_grant_sek - 1e-9
+        items = [
+            Counted(
+                ln.application_id,
+                ln.kind,
+                [x.administration for x in by_id[ln.application_id].applicants if x.administration],
+            )
+            for ln in funded
+        ]
+        assert not any(use.over for use in tally(policy, items).uses())
+        again = allocate(
+            shuffled,
+            evaluate_round(shuffled, year, evaluator),
+            policy,
+            budget,
+            method=method,
+            min_share=min_share,
+        )
+        assert to_json(again) == to_json(draft)
+        drafts[method] = draft
+    assert _weighted_share(drafts["optimal"]) >= _weighted_share(drafts["ranked"]) - 1e-6
+
+
+def test_partial_grants_of_the_real_round() -> None:
+    """With a minimum share the last money goes to a partial grant instead of lying unused,
+    as the 2018 decision granted below the request (Tabell 1 rad 10: 300 000 of 750 000 kr)."""
+    args = ("--budget-project", "2705000", "--budget-study-trip", "231200", "--format", "json")
+    full = json.loads(run("allocate", str(ROUND_2018), *args)[1])
+    code, out, err = run("allocate", str(ROUND_2018), *args, "--min-share", "0.3")
+    assert code == 0, err
+    partial = json.loads(out)
+    assert partial["min_share"] == 0.3 and full["min_share"] is None
+    parts = [
+        ln
+        for ln in partial["lines"]
+        if ln["status"] == "funded" and ln["proposed_sek"] < ln["max_grant_sek"]
+    ]
+    assert parts and all("Delvis finansierad" in ln["reason"] for ln in parts)
+    assert partial["proposed_sek"]["total"] > full["proposed_sek"]["total"]
+    code, out, err = run(
+        "allocate",
+        str(ROUND_2018),
+        *args,
+        "--min-share",
+        "0.3",
+        "--method",
+        "optimal",
+        "--lang",
+        "en",
+    )
+    assert code == 0, err
+    best = json.loads(out)
+    assert any("In the best combination, in part" in ln["reason"] for ln in best["lines"])
+    assert _weighted_share_json(best) >= _weighted_share_json(partial) - 1e-6
+    for bad in ("0", "1.5", "-0.2"):
+        code, out, err = run("allocate", str(ROUND_2018), "--budget", "100", "--min-share", bad)
+        assert code == 2 and out == "" and "--min-share" in err and "Traceback" not in err
+
+
+def test_the_readme_table_of_drafts_is_what_allocate_says() -> None:
+    """The README's table of the 2018 round's drafts beside the decision, row by row."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = [ln for ln in readme.splitlines() if ln.startswith(("| decision |", "| `--method"))]
+    assert len(rows) == 5
+    sek = lambda n: f"{n:,} kr".replace(",", " ")  # noqa: E731
+    budgets = ("--budget-project", "2705000", "--budget-study-trip", "231200")
+    for row in rows[1:]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        flags = cells[0].strip("`").split()
+        code, out, err = run(
+            "allocate", str(ROUND_2018), *budgets, *flags, "--compare", "--format", "json"
+        )
+        assert code == 0, err
+        comparison = json.loads(out)["comparison"]
+        for side, shown in (("decided", rows[0]), ("draft", row)):
+            sums = comparison["sums"][side]
+            expected = [
+                str(sums["applications_funded"]),
+                sek(sums["money_sek"]["project"]),
+                sek(sums["money_sek"]["study_trip"]),
+                f"{sums['score_funded']:g}",
+            ]
+            assert [c.strip() for c in shown.strip("|").split("|")][1:5] == expected
+        same = sum(r["same"] for r in comparison["lines"])
+        assert cells[5] == f"{same} of {len(comparison['lines'])}"
+
+
+def _weighted_share_json(allocation: dict[str, Any]) -> float:
+    return sum(
+        ln["score"] * ln["proposed_sek"] / ln["max_grant_sek"]
+        for ln in allocation["lines"]
+        if ln["status"] == "funded"
+    )
+
+
 def test_the_draft_beside_the_decision_of_the_real_round() -> None:
     code, out, err = run(
         "allocate",
@@ -566,6 +710,10 @@ def test_the_draft_beside_the_decision_of_the_real_round() -> None:
     # The decision's own grants, as the audit reads them (Tabell 2 sums to 206 200 kr).
     assert decided["money_sek"] == {"project": 2705000, "study_trip": 206200, "total": 2911200}
     assert comparison["sums"]["draft"]["money_sek"]["total"] <= 2705000 + 231200
+    quotas = {(q["administration"], q["quota"]): q for q in comparison["quotas"]}
+    assert all(q["draft"] <= q["limit"] for q in quotas.values())
+    # The decision granted Hässelby-Vällingby two projects; a joint application counts for both.
+    assert quotas["Hässelby-Vällingby", "quota.applications"]["decided"] == 2
     code, out, _ = run("allocate", str(ROUND_2018), "--budget", "100", "--compare")
     assert code == 0 and "Utkast och beslut" in out
     undecided = {

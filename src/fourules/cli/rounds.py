@@ -149,6 +149,14 @@ def allocate_command(
             "combination within them, solved exactly).",
         ),
     ] = "ranked",
+    min_share: Annotated[
+        float | None,
+        typer.Option(
+            "--min-share",
+            help="Allow partial grants of at least this share of min(requested, cap), e.g. "
+            "0.3, in whole thousands of kronor (a drafting aid: the decisions state no method).",
+        ),
+    ] = None,
     compare: Annotated[
         bool,
         typer.Option("--compare", help="Set the draft beside the decision the round records."),
@@ -159,7 +167,7 @@ def allocate_command(
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
     from fourules.rounds.allocation import allocate as allocate_round
-    from fourules.rounds.allocation import make_budget
+    from fourules.rounds.allocation import check_min_share, make_budget
     from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
@@ -173,6 +181,7 @@ def allocate_command(
                 "--method",
             )
         money = make_budget(budget, budget_project, budget_study_trip)
+        check_min_share(min_share)
         ev = evaluator(ctx)
         round_, policy_year = _load(ev, file, year)
         evaluated = evaluate_round(
@@ -190,12 +199,13 @@ def allocate_command(
             money,
             lang=chosen,
             method="optimal" if method == "optimal" else "ranked",
+            min_share=min_share,
         )
         document: object = result
         if compare:
             from fourules.rounds.compare import compare as side_by_side
 
-            comparison = side_by_side(round_, result)
+            comparison = side_by_side(round_, result, evaluated, ev.load_policy(policy_year))
             document = {**result.model_dump(mode="json"), "comparison": comparison}
     from fourules.output.round_view import allocation_view, comparison_blocks
 

@@ -171,7 +171,15 @@ def audit_view(round_: Round, audit: AuditReport, lang: Lang) -> View:
 
 
 def comparison_blocks(comparison: dict[str, Any], lang: Lang) -> list[Table]:
-    """The draft beside the decision: per application, then the sums."""
+    """The draft beside the decision: per application, then the sums and the quotas."""
+    return [
+        _comparison_lines(comparison["lines"], lang),
+        _comparison_sums(comparison["sums"], lang),
+        _comparison_quotas(comparison["quotas"], lang),
+    ]
+
+
+def _comparison_lines(lines: list[dict[str, Any]], lang: Lang) -> Table:
     sv = lang == "sv"
 
     def side(entry: dict[str, Any]) -> tuple[str, ...]:
@@ -191,15 +199,15 @@ def comparison_blocks(comparison: dict[str, Any], lang: Lang) -> list[Table]:
             side(r["draft"]),
             ("ja" if sv else "yes") if r["same"] else ("nej" if sv else "no"),
         ]
-        for r in comparison["lines"]
+        for r in lines
     ]
-    sums = comparison["sums"]
-    total_rows = [
-        [
-            label,
-            str(key(sums["decided"])),
-            str(key(sums["draft"])),
-        ]
+    return Table.of("Utkast och beslut" if sv else "Draft and decision", header, rows, ruled=True)
+
+
+def _comparison_sums(sums: dict[str, Any], lang: Lang) -> Table:
+    sv = lang == "sv"
+    rows = [
+        [label, str(key(sums["decided"])), str(key(sums["draft"]))]
         for label, key in (
             (
                 "Beviljade ansökningar" if sv else "Applications funded",
@@ -214,11 +222,25 @@ def comparison_blocks(comparison: dict[str, Any], lang: Lang) -> list[Table]:
             ("Poäng" if sv else "Score", lambda s: f"{s['score_funded']:g}"),
         )
     ]
-    return [
-        Table.of("Utkast och beslut" if sv else "Draft and decision", header, rows, ruled=True),
-        Table.of(
-            "Summor" if sv else "Sums",
-            ["", "Beslut" if sv else "Decision", "Utkast" if sv else "Draft"],
-            total_rows,
-        ),
+    header = ["", "Beslut" if sv else "Decision", "Utkast" if sv else "Draft"]
+    return Table.of("Summor" if sv else "Sums", header, rows)
+
+
+def _comparison_quotas(quotas: list[dict[str, Any]], lang: Lang) -> Table:
+    sv = lang == "sv"
+    header = [
+        "Förvaltning" if sv else "Administration",
+        "Kvot" if sv else "Quota",
+        "Beslut" if sv else "Decision",
+        "Utkast" if sv else "Draft",
     ]
+    rows = [
+        [
+            q["administration"],
+            q["quota"],
+            f"{q['decided']}/{q['limit']}",
+            f"{q['draft']}/{q['limit']}",
+        ]
+        for q in quotas
+    ]
+    return Table.of("Kvoter" if sv else "Quotas", header, rows)

@@ -13,9 +13,11 @@ The method, in full:
    kind's budget if one is given) still covers it; otherwise it is not funded, with the
    reason (quota before budget).
 
-It does not optimise: it never grants less than the maximum to fit more applications in
-(the FoU unit did so in 2018), and it does not search for the combination that spends the
-most of the budget. It is a transparent first draft, not a decision.
+With `method="optimal"` step 3 is replaced by the best combination (`rounds/optimal.py`).
+With a minimum share P, an application the budget no longer covers in full may get a
+partial grant: the whole thousands of kronor left, if that is at least P × its maximum
+grant. The decisions grant below the request (2018) but state no method for it, so this is
+a tool for drafting, not a rule. It is a transparent first draft, not a decision.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from fourules.policy.model import Policy
 from fourules.rounds.checks import check
 from fourules.rounds.evaluation import RoundEvaluation, RoundInfo
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
-from fourules.rounds.optimal import Candidate, best_combination
+from fourules.rounds.optimal import THOUSAND, Candidate, best_combination, partial_range
 from fourules.rounds.quotas import Counted, QuotaBook
 from fourules.text import Lang, LocalText, format_sek
 
@@ -47,6 +49,14 @@ METHODS: dict[str, str] = {
     "then less money left over, then the ranked order (solved exactly, HiGHS)",
 }
 METHOD = METHODS["ranked"]
+PARTIAL = (
+    "; below the maximum grant when the budget no longer covers it: whole thousands of kronor, "
+    "at least {share} of min(requested, cap)"
+)
+PARTIAL_OPTIMAL = (
+    "; or a partial grant in whole thousands of kronor, at least {share} of min(requested, cap), "
+    "maximising the score-weighted share funded"
+)
 
 
 class Budget(BaseModel):
@@ -85,10 +95,24 @@ class Allocation(BaseModel):
     policy: PolicyRef
     lang: Lang
     method: str
+    min_share: float | None = None
     budget: Budget
     lines: list[AllocationLine]
     proposed_sek: dict[str, int]
     remaining_sek: dict[str, int | None]
+
+
+def check_min_share(value: float | None) -> float | None:
+    """The minimum share of a partial grant, a fraction in (0, 1]."""
+    if value is not None and not 0 < value <= 1:
+        raise InputError(
+            L(
+                sv=f"ska vara en andel större än 0 och högst 1, t.ex. 0.3 (fick {value:g})",
+                en=f"must be a share above 0 and at most 1, e.g. 0.3 (got {value:g})",
+            ),
+            "--min-share",
+        )
+    return value
 
 
 def make_budget(total: int | None, project: int | None, study_trip: int | None) -> Budget:
@@ -139,8 +163,9 @@ class _Allocator:
         budget: Budget,
         lang: Lang,
         method: Method = "ranked",
+        min_share: float | None = None,
     ) -> None:
-        self.method = method
+        self.method, self.min_share = method, min_share
         self.by_id = {a.id: a for a in round_.applications}
         self.result, self.budget, self.lang = result, budget, lang
         self.book = QuotaBook(policy)
@@ -175,30 +200,48 @@ class _Allocator:
         )
 
     def offer(self, rank: int, e: Evaluation) -> None:
-        """Fund an eligible application in full if every quota and the budget allow."""
-        app = self.by_id[e.application_id]
+        """Fund an eligible application in full if every quota and the budget allow, else
+        (with a minimum share) with the whole thousands left if they reach it."""
         grant = e.max_grant_sek or 0
-        item = Counted(
-            app.id, app.kind, [x.administration for x in e.applicants if x.administration]
-        )
-        full = self.book.fits(item)
-        kind_budget = self.budget.for_kind(app.kind)
-        kind_left = None if kind_budget is None else kind_budget - self.spent[app.kind]
-        total_left = self.budget.total - sum(self.spent.values())
-        left = total_left if kind_left is None else min(total_left, kind_left)
+        full = self.book.fits(self._item(e))
+        left = self.left(self.by_id[e.application_id].kind)
+        partial = partial_range(grant, self.min_share)
+        part = left // THOUSAND * THOUSAND
         if full:
             names = ", ".join(
                 f"{u.administration.name} ({u.count}/{u.quota.limit}, {u.quota.id})" for u in full
             )
             self.line(e, rank, 0, "quota", full=names)
-        elif grant > left:
-            self.line(e, rank, 0, "budget", needed=format_sek(grant), left=format_sek(left))
+        elif grant <= left:
+            self.fund(rank, e, grant)
+        elif partial and part >= partial[0] * THOUSAND:
+            self.fund(rank, e, part)
         else:
-            self.book.add(item)
-            self.spent[app.kind] += grant
-            self.line(
-                e, rank, grant, "funded", amount=format_sek(grant), rank=rank, score=f"{e.score:g}"
-            )
+            needed = format_sek(partial[0] * THOUSAND if partial else grant)
+            self.line(e, rank, 0, "budget", needed=needed, left=format_sek(left))
+
+    def left(self, kind: Kind) -> int:
+        """What the budget still covers for an application of this kind."""
+        kind_budget = self.budget.for_kind(kind)
+        total_left = self.budget.total - sum(self.spent.values())
+        return (
+            total_left if kind_budget is None else min(total_left, kind_budget - self.spent[kind])
+        )
+
+    def fund(self, rank: int, e: Evaluation, amount: int) -> None:
+        """Grant `amount` (the maximum grant, or a partial grant) and say so."""
+        self.book.add(self._item(e))
+        self.spent[self.by_id[e.application_id].kind] += amount
+        grant = e.max_grant_sek or 0
+        prefix = "optimal." if self.method == "optimal" else ""
+        values: dict[str, object] = {"amount": format_sek(amount), "score": f"{e.score:g}"}
+        if self.method == "ranked":
+            values["rank"] = rank
+        if amount < grant:
+            values |= {"max": format_sek(grant), "share": f"{100 * amount // grant} %"}
+            self.line(e, rank, amount, "funded", f"{prefix}partial", **values)
+        else:
+            self.line(e, rank, amount, "funded", f"{prefix}funded", **values)
 
     def _item(self, e: Evaluation) -> Counted:
         app = self.by_id[e.application_id]
@@ -223,39 +266,36 @@ class _Allocator:
                 )
             )
         per_kind = {k: self.budget.for_kind(k) for k in KINDS}
-        chosen = best_combination(candidates, self.budget.total, per_kind, limits)
+        chosen = best_combination(candidates, self.budget.total, per_kind, limits, self.min_share)
         ranked = list(enumerate(eligible, start=1))
         for rank, e in ranked:
             if e.application_id in chosen:
-                grant = e.max_grant_sek or 0
-                self.book.add(self._item(e))
-                self.spent[self.by_id[e.application_id].kind] += grant
-                amount = format_sek(grant)
-                self.line(
-                    e, rank, grant, "funded", "optimal.funded", amount=amount, score=f"{e.score:g}"
-                )
+                self.fund(rank, e, chosen[e.application_id])
         for rank, e in ranked:
             if e.application_id not in chosen:
                 self.left_out(rank, e)
 
     def left_out(self, rank: int, e: Evaluation) -> None:
         """Why an eligible application is not in the best combination."""
-        kind = self.by_id[e.application_id].kind
         grant = e.max_grant_sek or 0
+        partial = partial_range(grant, self.min_share)
+        needed = partial[0] * THOUSAND if partial else grant
         full = self.book.fits(self._item(e))
-        kind_budget = self.budget.for_kind(kind)
-        total_left = self.budget.total - sum(self.spent.values())
-        left = (
-            total_left if kind_budget is None else min(total_left, kind_budget - self.spent[kind])
-        )
+        left = self.left(self.by_id[e.application_id].kind)
         if full:
             names = ", ".join(f"{u.administration.name} ({u.quota.id})" for u in full)
             self.line(e, rank, 0, "quota", "optimal.quota", full=names)
-        elif grant > left:
-            needed, remains = format_sek(grant), format_sek(left)
-            self.line(e, rank, 0, "budget", "optimal.budget", needed=needed, left=remains)
+        elif needed > left:
+            amount, remains = format_sek(needed), format_sek(left)
+            self.line(e, rank, 0, "budget", "optimal.budget", needed=amount, left=remains)
         else:
             self.line(e, rank, 0, "not_chosen", "optimal.not_chosen", score=f"{e.score:g}")
+
+    def _partial_method(self) -> str:
+        if self.min_share is None:
+            return ""
+        text = PARTIAL_OPTIMAL if self.method == "optimal" else PARTIAL
+        return text.format(share=f"{self.min_share:g}")
 
     def allocation(self) -> Allocation:
         evaluations = self.result.evaluations
@@ -281,7 +321,8 @@ class _Allocator:
             round=self.result.round,
             policy=self.result.policy,
             lang=self.lang,
-            method=METHODS[self.method],
+            method=METHODS[self.method] + self._partial_method(),
+            min_share=self.min_share,
             budget=budget,
             lines=ordered,
             proposed_sek={**spent, "total": sum(spent.values())},
@@ -303,8 +344,11 @@ def allocate(
     *,
     lang: Lang = "sv",
     method: Method = "ranked",
+    min_share: float | None = None,
 ) -> Allocation:
     """The draft allocation of a round within the budget; `result` is the round's
     evaluation under `policy`, made once (`evaluate_round`). `method`: `ranked` (in order
-    while budget and quotas allow) or `optimal` (the best combination, `rounds/optimal.py`)."""
-    return _Allocator(round_, result, policy, budget, lang, method).allocation()
+    while budget and quotas allow) or `optimal` (the best combination, `rounds/optimal.py`);
+    `min_share` allows partial grants of at least that share of the maximum grant."""
+    min_share = check_min_share(min_share)
+    return _Allocator(round_, result, policy, budget, lang, method, min_share).allocation()

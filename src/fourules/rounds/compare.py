@@ -1,18 +1,23 @@
 """A draft allocation side by side with the decision that was taken on the same round:
 per application (granted, amount, reason on each side) and in sum (applications funded,
-money per kind, score funded)."""
+money per kind, score funded, quotas used)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fourules.errors import InputError
+from fourules.policy.model import Policy
 from fourules.rounds.allocation import Allocation
+from fourules.rounds.evaluation import RoundEvaluation
 from fourules.rounds.model import Round, natural_key
+from fourules.rounds.quotas import Counted, tally
 from fourules.text import LocalText
 
 
-def compare(round_: Round, allocation: Allocation) -> dict[str, Any]:
+def compare(
+    round_: Round, allocation: Allocation, result: RoundEvaluation, policy: Policy
+) -> dict[str, Any]:
     """The draft beside the decision; a round without decisions has nothing to compare."""
     apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
     if not any(a.decision for a in apps):
@@ -52,7 +57,47 @@ def compare(round_: Round, allocation: Allocation) -> dict[str, Any]:
     return {
         "lines": rows,
         "sums": {side: _sums(rows, side, lines) for side in ("decided", "draft")},
+        "quotas": _quotas(rows, result, policy),
     }
+
+
+def _quotas(rows: list[dict[str, Any]], result: RoundEvaluation, policy: Policy) -> list[Any]:
+    """Every quota either side uses: applications granted against its limit."""
+    evaluations = {e.application_id: e for e in result.evaluations}
+
+    def used(side: str) -> dict[tuple[str, str], int]:
+        book = tally(
+            policy,
+            (
+                Counted(
+                    r["application_id"],
+                    r["kind"],
+                    [
+                        a.administration
+                        for a in evaluations[r["application_id"]].applicants
+                        if a.administration
+                    ],
+                )
+                for r in rows
+                if r[side]["granted"]
+            ),
+        )
+        return {(u.quota.id, u.administration.id): u.count for u in book.uses()}
+
+    sides = {side: used(side) for side in ("decided", "draft")}
+    names = {a.id: a.name for a in policy.administrations.members}
+    limits = {q.id: q.limit for q in policy.quotas}
+    keys = sorted(set(sides["decided"]) | set(sides["draft"]), key=lambda k: (names[k[1]], k[0]))
+    return [
+        {
+            "quota": quota,
+            "administration": names[admin],
+            "limit": limits[quota],
+            "decided": sides["decided"].get((quota, admin), 0),
+            "draft": sides["draft"].get((quota, admin), 0),
+        }
+        for quota, admin in keys
+    ]
 
 
 def _sums(rows: list[dict[str, Any]], side: str, lines: dict[str, Any]) -> dict[str, Any]:
