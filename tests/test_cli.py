@@ -139,6 +139,27 @@ BAD_INPUTS = [
         "menade du strategic_value?",
     ),
     (
+        "a key given twice",
+        b'{"id": "x", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], '
+        b'"requested_sek": 100000, "requested_sek": 900000}',
+        "nyckeln 'requested_sek' står två gånger i samma objekt (id 'x')",
+    ),
+    (
+        "a lone surrogate in a value",
+        json.dumps({**GOOD, "title": "\ud800"}).encode(),
+        "in.json.title: innehåller en ensam surrogat",
+    ),
+    (
+        "a lone surrogate in a list item",
+        json.dumps([GOOD, {**GOOD, "applicants": ["Farsta", "\udfff"]}]).encode(),
+        "[1].applicants[1]: innehåller en ensam surrogat",
+    ),
+    (
+        "a lone surrogate in a key",
+        json.dumps({**GOOD, "\ud83d": 1}).encode(),
+        "innehåller en ensam surrogat",
+    ),
+    (
         "bad item in a list",
         json.dumps([GOOD, {**GOOD, "applicants": []}]).encode(),
         "[1].applicants",

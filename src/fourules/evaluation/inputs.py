@@ -119,7 +119,17 @@ def read_json(text: str | bytes, *, where: str) -> Any:
             where,
         )
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except DuplicateKeyError as exc:
+        raise InputError(
+            L(
+                sv=f"nyckeln {exc.key!r} står två gånger i samma objekt{exc.within}; "
+                "ange varje fält en gång",
+                en=f"the key {exc.key!r} is given twice in one object{exc.within}; "
+                "give each field once",
+            ),
+            where,
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             L(
@@ -140,7 +150,71 @@ def read_json(text: str | bytes, *, where: str) -> Any:
             ),
             where,
         )
+    # A lone surrogate (`"\\ud800"`) parses but is no text: it cannot be written out again.
+    if "\\u" in text or not _is_unicode(text):
+        bad = _lone_surrogate(data)
+        if bad is not None:
+            raise InputError(
+                L(
+                    sv="innehåller en ensam surrogat (t.ex. \\ud800), som inte är text; "
+                    "ange giltig Unicode",
+                    en="holds a lone surrogate (e.g. \\ud800), which is not text; "
+                    "give valid Unicode",
+                ),
+                f"{where}{bad}",
+            )
     return data
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object that gives one key twice; JSON's own rule (the last wins) would hide
+    the first value without a word."""
+
+    def __init__(self, key: str, pairs: list[tuple[str, Any]]) -> None:
+        self.key = key
+        ids = [v for k, v in pairs if k == "id" and isinstance(v, str)]
+        self.object_id = ids[0] if ids else None
+        super().__init__(key)
+
+    @property
+    def within(self) -> str:
+        return "" if self.object_id is None else f" (id {self.object_id!r})"
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise DuplicateKeyError(key, pairs)
+        data[key] = value
+    return data
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _lone_surrogate(data: Any) -> str | None:
+    """The path (`.applications[3].title`) of the first key or string that is not valid
+    Unicode, or None."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, str):
+            if not _is_unicode(node):
+                return path
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if not _is_unicode(key):
+                    return f"{path}.{key.encode('utf-8', 'backslashreplace').decode()}"
+                stack.append((value, f"{path}.{key}"))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(node))
+    return None
 
 
 def _depth(data: Any) -> int:
