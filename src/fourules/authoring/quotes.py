@@ -55,3 +55,40 @@ def sources(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from sources(value, f"{path}.{i}")
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_with_offsets(text: str) -> tuple[str, list[int]]:
+    """`plain(text)`, with the offset in `text` of every character it keeps."""
+    masked = _TAG.sub(lambda m: " " * len(m.group()), text)
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(masked):
+        for d in unicodedata.normalize("NFKD", c.casefold()):
+            if unicodedata.combining(d):
+                continue
+            if "a" <= d <= "z" or "0" <= d <= "9":
+                out.append(d)
+                offsets.append(i)
+            elif out and out[-1] != " ":
+                out.append(" ")
+                offsets.append(i)
+    return "".join(out), offsets
+
+
+def locate(quote: str, document: str) -> tuple[int, int] | None:
+    """Where the quote stands in the document (start and end offsets), found as `found`
+    finds it; None when it is not there."""
+    q = plain(quote)
+    d, offsets = _plain_with_offsets(document)
+    if not q or not found(quote, document):
+        return None
+    start = d.find(q)
+    if start < 0:  # found closely enough, not exactly: where it matches best
+        matcher = difflib.SequenceMatcher(None, d, q, autojunk=False)
+        block = matcher.find_longest_match(0, len(d), 0, len(q))
+        start = max(0, block.a - block.b)
+    end = min(start + len(q), len(d)) - 1
+    return offsets[start], offsets[end] + 1

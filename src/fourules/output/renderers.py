@@ -14,6 +14,7 @@ import io
 import sys
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from fourules.output.canonical import to_json
@@ -110,12 +111,25 @@ def to_markdown(view: View, lang: Lang) -> str:
     return "".join(parts)
 
 
+def is_table(block: object) -> bool:
+    return isinstance(block, Table)
+
+
+def report_css() -> str:
+    """The reports' stylesheet, print rules included (shared with the web pages)."""
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+"""Templates shared by `--format html` and the web pages."""
+
+
 @functools.cache
 def _template() -> Any:
     import jinja2
 
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("fourules.output", "templates"),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -125,11 +139,10 @@ def _template() -> Any:
 
 
 def to_html(view: View, lang: Lang) -> str:
-    """A standalone page (its own CSS, no script), from the template."""
+    """A standalone page (its own CSS with print rules, no script), from the template the
+    web pages share (`view_body.html.j2`)."""
     return str(
-        _template().render(
-            view=view, lang=lang, lines=lines, is_table=lambda b: isinstance(b, Table)
-        )
+        _template().render(view=view, lang=lang, lines=lines, is_table=is_table, css=report_css())
     )
 
 

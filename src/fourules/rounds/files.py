@@ -261,7 +261,8 @@ def read_csv(text: str, where: str) -> Round:
     return _rows_to_round(rows, where)
 
 
-def read_xlsx(path: Path, where: str) -> Round:
+def read_xlsx(source: bytes, where: str) -> Round:
+    """A round from a workbook's bytes: its first sheet, formulas read as their values."""
     try:
         import openpyxl
     except ImportError:
@@ -273,7 +274,7 @@ def read_xlsx(path: Path, where: str) -> Round:
             where,
         ) from None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(source), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(
             L(sv=f"är ingen läsbar XLSX-fil: {exc}", en=f"is not a readable XLSX file: {exc}"),
@@ -288,7 +289,7 @@ def load_round(source: bytes, name: str) -> Round:
     """Read a round from a file's bytes; the format follows the name (.csv, .xlsx, else JSON)."""
     suffix = Path(name).suffix.casefold()
     if suffix == ".xlsx":
-        return read_xlsx(Path(name), name)
+        return read_xlsx(source, name)
     if suffix == ".csv":
         try:
             text = source.decode("utf-8-sig")

@@ -282,6 +282,10 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # The web pages, beside the API: same evaluator, decision log and body limit.
+    from fourules.web.pages import page_router
+
+    app.include_router(page_router(ev, log=log, max_body=max_body))
     return app
 
 

@@ -1,0 +1,116 @@
+"""Charts for the round pages, drawn on the server as SVG by matplotlib.
+
+Each chart is an inline `<svg>` with its title; the same figures stand in a table beside
+it, so nothing is only in a picture. Text stays text in the SVG (readable, searchable,
+printable), and the SVG carries no date, so the same round gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ALERT, BAR, LIMIT, SECOND = "#b3261e", "#0b5394", "#1a1a1a", "#8fb3d9"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    second: float | None = None
+    """A second value beside the first (granted beside requested), or a limit mark."""
+    alert: bool = False
+
+
+def _pyplot() -> Any:
+    """pyplot on the SVG backend (imported here: only round pages draw)."""
+    import matplotlib
+
+    matplotlib.use("svg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "fourules",
+            "font.family": "sans-serif",
+            "font.size": 10,
+        }
+    )
+    return plt
+
+
+def _svg(fig: object, title: str) -> str:
+    plt = _pyplot()
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})  # type: ignore[attr-defined]
+    plt.close(fig)
+    svg = out.getvalue()
+    svg = svg[svg.index("<svg") :]
+    start, end = svg.find("<metadata>"), svg.find("</metadata>")
+    if start >= 0 and end > start:  # the generator's RDF block: nothing a reader needs
+        svg = svg[:start] + svg[end + len("</metadata>") :]
+    # A name for assistive technology; the numbers are in the table beside the chart.
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def bars_against_limit(bars: Sequence[Bar], title: str, value_label: str, limit_label: str) -> str:
+    """Horizontal bars, one per item, each with its limit marked (a quota)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(bars) + 1.2))
+    labels = [b.label for b in bars][::-1]
+    values = [b.value for b in bars][::-1]
+    colours = [ALERT if b.alert else BAR for b in bars][::-1]
+    ax.barh(labels, values, color=colours, label=value_label)
+    limits = [(i, b.second) for i, b in enumerate(bars[::-1]) if b.second is not None]
+    if limits:
+        ax.scatter(
+            [v for _, v in limits],
+            [i for i, _ in limits],
+            marker="|",
+            s=260,
+            color=LIMIT,
+            linewidths=2.5,
+            label=limit_label,
+            zorder=3,
+        )
+    ax.set_title(title, loc="left")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig, title)
+
+
+def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label: str) -> str:
+    """Two bars per item (requested and granted; budget and proposed), in kronor."""
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(bars) + 1.2))
+    rows = list(range(len(bars)))[::-1]
+    ax.barh(
+        [r + 0.2 for r in rows],
+        [b.value for b in bars],
+        height=0.4,
+        color=SECOND,
+        label=first_label,
+    )
+    ax.barh(
+        [r - 0.2 for r in rows],
+        [b.second or 0 for b in bars],
+        height=0.4,
+        color=[ALERT if b.alert else BAR for b in bars],
+        label=second_label,
+    )
+    ax.set_yticks(rows, [b.label for b in bars])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace(",", " ")))
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig, title)

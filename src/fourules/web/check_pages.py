@@ -1,0 +1,69 @@
+"""The check form and its answer: one application against a chosen year."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from fourules.application import KINDS, TRAVEL_MODES
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation
+from fourules.output.canonical import to_json
+from fourules.text import Lang
+from fourules.web.decision_text import marked_text
+from fourules.web.forms import CheckForm
+
+
+def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang) -> dict[str, Any]:
+    """The form for `year`: its administrations, its criteria per kind (from the policy, so
+    a new year's criteria appear with no change here), what was typed and its problems."""
+    policy = ev.load_policy(year)
+    criteria = {
+        kind: [
+            {"id": c.id, "title": c.title.get(lang)}
+            for c in policy.vocabulary.criteria
+            if kind in c.kinds
+        ]
+        for kind in KINDS
+    }
+    administrations = sorted(
+        ({"id": a.id, "name": a.name} for a in policy.administrations.members),
+        key=lambda a: a["name"],
+    )
+    return {
+        "year": year,
+        "years": sorted(ev.policy_ids(), reverse=True),
+        "kinds": KINDS,
+        "criteria": criteria,
+        "administrations": administrations,
+        "travel_modes": TRAVEL_MODES,
+        "form": typed or CheckForm({"kind": "project", "project_year": "1", "criteria": {}}),
+    }
+
+
+def _download(body: str) -> str:
+    return "data:application/json;charset=utf-8;base64," + base64.b64encode(body.encode()).decode()
+
+
+def result_context(
+    ev: Evaluator,
+    year: str,
+    application: dict[str, Any],
+    evaluation: Evaluation,
+    typed: CheckForm,
+    lang: Lang,
+) -> dict[str, Any]:
+    """The answer: outcome, maximum grant, each finding with the decision's sentence (linked
+    to its place in the text), the score breakdown; the application and the evaluation as
+    JSON files, the evaluation the same bytes as the API's and the CLI's."""
+    marked = marked_text(ev, year)
+    stem = application["id"]
+    return {
+        **check_context(ev, year, typed, lang),
+        "evaluation": evaluation,
+        "anchor": (lambda quote: marked.anchor(quote)) if marked else (lambda quote: None),
+        "downloads": {
+            "application": (_download(to_json(application)), f"{stem}.json"),
+            "evaluation": (_download(to_json(evaluation)), f"{stem}-{year}-bedomning.json"),
+        },
+    }

@@ -1,0 +1,279 @@
+"""The web pages' routes: `/`, `/check`, `/rounds`, `/policies/{year}`, `/diff/{a}/{b}`.
+
+Every page is rendered on the server from the same functions the CLI and the JSON API
+use, so a decision is the same bytes wherever it is asked for. Bad input re-shows the form
+with the message beside its field; a refusal is a page with a 4xx status, never a 500.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from fourules.errors import InputError, UnknownPolicyError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.text import Lang
+from fourules.web import check_pages, round_pages, rule_pages, views
+from fourules.web.forms import field_of, read_check_form
+from fourules.web.round_pages import DecisionRecorder
+from fourules.web.texts import t
+
+STATIC = Path(__file__).parent / "static"
+ROUND_SUFFIXES = (".json", ".csv", ".xlsx")
+CHECK_FIELDS = (
+    "kind", "id", "title", "applicants", "requested", "submitted", "project_year",
+    "criteria", "travel_modes", "destination", "gender_analysis",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A file sent with a form, read whole."""
+
+    name: str
+    content: bytes
+
+
+class PageError(Exception):
+    """A request a page refuses: shown as a page with this status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _lang(value: str | None) -> Lang:
+    return "en" if value == "en" else "sv"
+
+
+def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body: int) -> APIRouter:
+    """The pages, over the service's evaluator, decision log and body limit."""
+    ev = evaluator
+    router = APIRouter(include_in_schema=False)
+
+    def html(
+        template: str, request: Request, lang: Lang, status: int = 200, **values: Any
+    ) -> HTMLResponse:
+        body = views.render(template, request, lang, **values)
+        return HTMLResponse(body, status_code=status)
+
+    def refused(request: Request, lang: Lang, exc: PageError) -> HTMLResponse:
+        return html("problem.html.j2", request, lang, exc.status, message=exc.message)
+
+    async def form_of(request: Request, lang: Lang) -> FormData:
+        """The posted form, refusing a wrong type or a body over the limit (as the API);
+        an uploaded file is read whole (within the limit) and closed at once."""
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            raise PageError(415, t("problem.type", lang))
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_body:
+            raise PageError(413, t("problem.size", lang, limit=views.size(max_body, lang)))
+        form = await request.form(max_files=1, max_fields=200, max_part_size=max_body)
+        try:
+            items: list[tuple[str, Any]] = []
+            for key, value in form.multi_items():
+                if isinstance(value, UploadFile):
+                    name = Path(value.filename or "").name
+                    items.append((key, Uploaded(name, await value.read())))
+                else:
+                    items.append((key, value))
+        finally:
+            await form.close()
+        return FormData(items)
+
+    @router.get("/", response_class=HTMLResponse)
+    def index(request: Request, lang: str | None = None) -> HTMLResponse:
+        chosen = _lang(lang)
+        return html("index.html.j2", request, chosen, years=views.years(ev, chosen))
+
+    @router.get("/static/{name}")
+    def static(name: str) -> Response:
+        path = STATIC / name
+        if name not in {p.name for p in STATIC.iterdir()}:
+            return Response(status_code=404)
+        media = "text/css" if name.endswith(".css") else "application/octet-stream"
+        return Response(
+            path.read_bytes(), media_type=media, headers={"Cache-Control": "max-age=3600"}
+        )
+
+    @router.get("/check", response_class=HTMLResponse)
+    def check_form(
+        request: Request, lang: str | None = None, year: str | None = None
+    ) -> HTMLResponse:
+        chosen = _lang(lang)
+        policy_year = year if year in ev.policy_ids() else ev.policy_ids()[-1]
+        return html(
+            "check.html.j2",
+            request,
+            chosen,
+            **check_pages.check_context(ev, policy_year, None, chosen),
+        )
+
+    @router.post("/check", response_class=HTMLResponse)
+    async def check(request: Request) -> HTMLResponse:
+        lang = _lang(request.query_params.get("lang"))
+        try:
+            form = await form_of(request, lang)
+            lang = _lang(str(form.get("lang") or lang))
+            year = str(form.get("year") or "")
+            if year not in ev.policy_ids():
+                raise PageError(
+                    404, t("problem.year", lang, year=year, years=", ".join(ev.policy_ids()))
+                )
+            policy = ev.load_policy(year)
+            typed, application = read_check_form(form, policy, lang)
+            if not typed.errors:
+                try:
+                    evaluation = ev.evaluate(application, year, lang=lang, where="form")
+                except InputError as exc:
+                    typed.errors[field_of(exc.where, CHECK_FIELDS)] = exc.message.get(lang)
+            if typed.errors:
+                context = check_pages.check_context(ev, year, typed, lang)
+                return html("check.html.j2", request, lang, 422, **context)
+        except PageError as exc:
+            return refused(request, lang, exc)
+        if log is not None:
+            log.append([(application, evaluation)])
+        return html(
+            "result.html.j2", request, lang,
+            **check_pages.result_context(ev, year, application, evaluation, typed, lang),
+        )  # fmt: skip
+
+    @router.get("/rounds", response_class=HTMLResponse)
+    def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:
+        chosen = _lang(lang)
+        return html(
+            "rounds.html.j2", request, chosen, **round_pages.upload_context(ev, chosen, max_body)
+        )
+
+    @router.post("/rounds", response_class=HTMLResponse)
+    async def round_page(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        try:
+            form = await form_of(request, lang)
+            lang = _lang(str(form.get("lang") or lang))
+            raw, name = _upload(form, lang)
+            year = str(form.get("year") or "") or None
+            try:
+                context = round_pages.round_context(ev, raw, name, year, lang, log)
+            except InputError as exc:
+                # A flag's name means nothing on the page: name the field instead.
+                where = t("rounds.year", lang) if exc.where == "--year" else exc.where
+                error = f"{where}: {exc.message.get(lang)}" if where else exc.message.get(lang)
+                context = round_pages.upload_context(ev, lang, max_body, error=error)
+                return html("rounds.html.j2", request, lang, 422, **context)
+        except PageError as exc:
+            return refused(request, lang, exc)
+        return html("round.html.j2", request, lang, **context)
+
+    @router.post("/rounds/allocate", response_class=HTMLResponse)
+    async def allocate_page(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        try:
+            form = await form_of(request, lang)
+            lang = _lang(str(form.get("lang") or lang))
+            try:
+                context = round_pages.allocation_context(ev, form, lang)
+            except InputError as exc:
+                raise PageError(422, exc.text(lang)) from None
+        except PageError as exc:
+            return refused(request, lang, exc)
+        return html("allocation.html.j2", request, lang, **context)
+
+    @router.post("/rounds/download")
+    async def download(request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"))
+        try:
+            form = await form_of(request, lang)
+            lang = _lang(str(form.get("lang") or lang))
+            try:
+                body, media, filename = round_pages.round_download(ev, form, lang)
+            except InputError as exc:
+                raise PageError(422, exc.text(lang)) from None
+        except PageError as exc:
+            return refused(request, lang, exc)
+        disposition = f'attachment; filename="{filename}"'
+        return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+    @router.get("/policies", response_class=HTMLResponse)
+    def policies(lang: str | None = None) -> Response:
+        suffix = "?lang=en" if lang == "en" else ""
+        return RedirectResponse(f"/{suffix}", status_code=303)
+
+    @router.get("/policies/{year}", response_class=HTMLResponse)
+    def policy_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
+        chosen = _lang(lang)
+        try:
+            context = rule_pages.policy_context(ev, year, chosen)
+        except UnknownPolicyError as exc:
+            return refused(request, chosen, PageError(404, exc.text(chosen)))
+        return html("policy.html.j2", request, chosen, **context)
+
+    @router.get("/policies/{year}/text", response_class=HTMLResponse)
+    def decision_text(
+        request: Request, year: str, lang: str | None = None, quote: str | None = None
+    ) -> HTMLResponse:
+        chosen = _lang(lang)
+        try:
+            context = rule_pages.text_context(ev, year, quote, chosen)
+        except UnknownPolicyError as exc:
+            return refused(request, chosen, PageError(404, exc.text(chosen)))
+        return html("text.html.j2", request, chosen, **context)
+
+    @router.get("/diff", response_class=HTMLResponse)
+    def diff_form(
+        request: Request, lang: str | None = None, a: str | None = None, b: str | None = None
+    ) -> Response:
+        chosen = _lang(lang)
+        if a and b:
+            suffix = "?lang=en" if chosen == "en" else ""
+            return RedirectResponse(f"/diff/{a}/{b}{suffix}", status_code=303)
+        return html("index.html.j2", request, chosen, years=views.years(ev, chosen))
+
+    @router.get("/diff/{a}/{b}", response_class=HTMLResponse)
+    def diff_page(
+        request: Request, a: str, b: str, lang: str | None = None, witnesses: bool = False
+    ) -> HTMLResponse:
+        chosen = _lang(lang)
+        try:
+            context = rule_pages.diff_context(ev, a, b, chosen, witnesses=witnesses)
+        except InputError as exc:
+            status = 404 if isinstance(exc, UnknownPolicyError) else 422
+            return refused(request, chosen, PageError(status, exc.text(chosen)))
+        return html("diff.html.j2", request, chosen, **context)
+
+    @router.post("/diff/{a}/{b}", response_class=HTMLResponse)
+    async def replay_page(request: Request, a: str, b: str) -> HTMLResponse:
+        lang = _lang(request.query_params.get("lang"))
+        try:
+            form = await form_of(request, lang)
+            lang = _lang(str(form.get("lang") or lang))
+            raw, name = _upload(form, lang)
+            try:
+                context = rule_pages.diff_context(ev, a, b, lang, replay=(raw, name))
+            except InputError as exc:
+                status = 404 if isinstance(exc, UnknownPolicyError) else 422
+                raise PageError(status, exc.text(lang)) from None
+        except PageError as exc:
+            return refused(request, lang, exc)
+        return html("diff.html.j2", request, lang, **context)
+
+    def _upload(form: FormData, lang: Lang) -> tuple[bytes, str]:
+        """The uploaded round's bytes and name; a missing file or a wrong type is refused."""
+        upload = form.get("file")
+        if not isinstance(upload, Uploaded) or not upload.name:
+            raise PageError(422, t("problem.no_file", lang))
+        name, raw = upload.name, upload.content
+        if Path(name).suffix.casefold() not in ROUND_SUFFIXES:
+            raise PageError(415, t("problem.suffix", lang, name=name))
+        if len(raw) > max_body:
+            raise PageError(413, t("problem.size", lang, limit=views.size(max_body, lang)))
+        return raw, name
+
+    return router

@@ -1,0 +1,223 @@
+"""A round on the web: uploaded, evaluated, audited when decided, allocated for a budget
+typed on the page, downloaded as the CLI writes it.
+
+The service keeps no state, so the round travels with the page: it is read once from the
+upload and carried in the page's forms as canonical JSON for the next step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from starlette.datastructures import FormData
+
+from fourules.application import Kind
+from fourules.errors import InputError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation
+from fourules.output.canonical import to_json
+from fourules.output.renderers import Format, emit
+from fourules.output.round_view import allocation_view, comparison_blocks, round_view
+from fourules.output.view import View
+from fourules.rounds.allocation import Method, allocate, check_min_share, make_budget
+from fourules.rounds.audit import audit_round
+from fourules.rounds.evaluation import RoundEvaluation, evaluate_round, read_round
+from fourules.rounds.model import Round
+from fourules.text import Lang, LocalText
+from fourules.web import charts
+from fourules.web.forms import read_amount
+from fourules.web.texts import t
+from fourules.web.views import size
+
+L = LocalText
+
+
+class DecisionRecorder(Protocol):
+    """Where the pages record their evaluations: the service's decision log (the pages sit
+    above the service's parts and do not import them)."""
+
+    def append(self, decisions: Iterable[tuple[Any, Evaluation]]) -> None: ...
+
+    def append_round(self, round_: Round, result: RoundEvaluation) -> None: ...
+
+
+CARRIED = "round.json"
+"""The name the carried round is read under: canonical JSON."""
+
+
+def upload_context(
+    ev: Evaluator, lang: Lang, max_body: int, error: str | None = None
+) -> dict[str, Any]:
+    return {
+        "years": sorted(ev.policy_ids(), reverse=True),
+        "limit": size(max_body, lang),
+        "error": error,
+    }
+
+
+def _evaluated(
+    ev: Evaluator, raw: bytes, name: str, year: str | None, lang: Lang
+) -> tuple[Round, str, RoundEvaluation]:
+    round_, policy_year = read_round(raw, name, ev, year)
+    return round_, policy_year, evaluate_round(round_, policy_year, ev, lang=lang)
+
+
+def round_context(
+    ev: Evaluator, raw: bytes, name: str, year: str | None, lang: Lang, log: DecisionRecorder | None
+) -> dict[str, Any]:
+    """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
+    a decided round, and the forms for an allocation and the downloads."""
+    round_, policy_year, result = _evaluated(ev, raw, name, year, lang)
+    if log is not None:
+        log.append_round(round_, result)
+    decided = any(a.decision for a in round_.applications)
+    audit = audit_round(round_, result, ev.load_policy(policy_year), lang=lang) if decided else None
+    return {
+        "round": round_,
+        "year": policy_year,
+        "result": result,
+        "report": round_view(round_, result, lang),
+        "audit": audit,
+        "carried": to_json(round_),
+        "charts": _round_charts(round_, result, lang),
+        "decided": decided,
+    }
+
+
+def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[dict[str, Any]]:
+    """Applications per administration against its quota; maximum grants per
+    administration; for a decided round, requested and granted per administration."""
+    tallies = [a for a in result.administrations if a.quotas]
+    out = []
+    if tallies:
+        bars = [
+            charts.Bar(
+                a.name,
+                max(q.count for q in a.quotas),
+                min(q.limit for q in a.quotas),
+                a.over_quota,
+            )
+            for a in tallies
+        ]
+        title = t("chart.applications", lang)
+        svg = charts.bars_against_limit(bars, title, t("chart.count", lang), t("chart.limit", lang))
+        out.append({"title": title, "svg": svg, "note": t("chart.joint", lang)})
+    by_id = {e.application_id: e for e in result.evaluations}
+    grants: dict[str, float] = defaultdict(float)
+    requested: dict[str, float] = defaultdict(float)
+    granted: dict[str, float] = defaultdict(float)
+    for app in round_.applications:
+        e = by_id[app.id]
+        for applicant in e.applicants:
+            if applicant.name is None:
+                continue
+            if e.outcome == "eligible":
+                grants[applicant.name] += e.max_grant_sek or 0
+            requested[applicant.name] += app.requested_sek or 0
+            if app.decision is not None:
+                granted[applicant.name] += app.decision.granted
+    if grants:
+        title = t("chart.grants", lang)
+        bars = [charts.Bar(name, grants[name]) for name in sorted(grants)]
+        svg = charts.bars_against_limit(bars, title, t("max_grant", lang), t("chart.limit", lang))
+        out.append({"title": title, "svg": svg, "note": t("chart.joint", lang)})
+    if any(a.decision for a in round_.applications):
+        title = t("chart.decided", lang)
+        bars = [charts.Bar(n, requested[n], granted[n]) for n in sorted(requested)]
+        svg = charts.paired_bars(bars, title, t("chart.requested", lang), t("chart.granted", lang))
+        out.append({"title": title, "svg": svg, "note": t("chart.joint", lang)})
+    return out
+
+
+def _field(form: FormData, name: str) -> str:
+    return str(form.get(name) or "").strip()
+
+
+def _budget_amount(form: FormData, name: str, flag: str) -> int | None:
+    value = read_amount(_field(form, name))
+    if isinstance(value, LocalText):
+        raise InputError(value, flag)
+    return value
+
+
+def _share(text: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return check_min_share(float(text.replace(",", ".")))
+    except ValueError:
+        raise InputError(
+            L(
+                sv=f"”{text}” är ingen andel; skriv t.ex. 0,3",
+                en=f"”{text}” is not a share; write e.g. 0.3",
+            ),
+            "--min-share",
+        ) from None
+
+
+def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, Any]:
+    """A draft allocation of the carried round for the budget typed on the page (the same
+    method and messages as `fourules allocate`), with the decision beside it on request."""
+    from fourules.rounds.compare import compare
+
+    budget = make_budget(
+        _budget_amount(form, "budget", "--budget"),
+        _budget_amount(form, "budget_project", "--budget-project"),
+        _budget_amount(form, "budget_study_trip", "--budget-study-trip"),
+    )
+    method: Method = "optimal" if _field(form, "method") == "optimal" else "ranked"
+    min_share = _share(_field(form, "min_share"))
+    carried = _field(form, "round").encode()
+    year = _field(form, "year") or None
+    round_, policy_year, result = _evaluated(ev, carried, CARRIED, year, lang)
+    policy = ev.load_policy(policy_year)
+    allocation = allocate(
+        round_, result, policy, budget, lang=lang, method=method, min_share=min_share
+    )
+    view = allocation_view(round_, allocation, lang)
+    comparison = None
+    if form.get("compare"):
+        comparison = compare(round_, allocation, result, policy)
+        view = View(view.title, (*view.blocks, *comparison_blocks(comparison, lang)))
+    kinds: list[tuple[Kind, str]] = [
+        ("project", t("round.projects", lang)),
+        ("study_trip", t("round.trips", lang)),
+    ]
+    bars = [
+        charts.Bar(label, budget.for_kind(kind) or 0, allocation.proposed_sek[kind])
+        for kind, label in kinds
+        if budget.for_kind(kind) is not None or allocation.proposed_sek[kind]
+    ]
+    title = t("chart.budget", lang)
+    chart = charts.paired_bars(bars, title, t("chart.budget_bar", lang), t("chart.proposed", lang))
+    return {
+        "round": round_,
+        "year": policy_year,
+        "allocation": allocation,
+        "report": view,
+        "carried": to_json(round_),
+        "chart": {"title": title, "svg": chart},
+        "decided": any(a.decision for a in round_.applications),
+        "form": {k: _field(form, k) for k in form if k != "round"},
+    }
+
+
+def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str, str]:
+    """The carried round's evaluation as `fourules round --format F` writes it."""
+    carried = _field(form, "round").encode()
+    year = _field(form, "year") or None
+    round_, policy_year, result = _evaluated(ev, carried, CARRIED, year, lang)
+    formats = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+    chosen = _field(form, "format")
+    if chosen not in formats:
+        raise InputError(
+            L(
+                sv=f"okänt format {chosen!r}; json, csv eller html",
+                en=f"unknown format {chosen!r}; json, csv or html",
+            ),
+            "format",
+        )
+    body = emit(Format(chosen), result, lambda: round_view(round_, result, lang), lang)
+    return body, f"{formats[chosen]}; charset=utf-8", f"omgang-{policy_year}.{chosen}"

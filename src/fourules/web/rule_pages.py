@@ -1,0 +1,74 @@
+"""A year's rules with their sources, the decision's text, and what changed between years."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.messages import parameter_text
+from fourules.output.documents import diff_document, policy_document
+from fourules.rounds.evaluation import read_round
+from fourules.text import Lang
+from fourules.web.decision_text import marked_text
+
+
+def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
+    """The policy as `fourules show --format json` has it, with each quote's anchor."""
+    ev.require(year)
+    policy = ev.load_policy(year)
+    marked = marked_text(ev, year)
+    return {
+        "year": year,
+        "policy": policy,
+        "document": policy_document(policy),
+        "value": lambda name: parameter_text(policy, name, lang),
+        "title": policy.title.get(lang),
+        "has_text": marked is not None,
+        "anchor": (lambda quote: marked.anchor(quote)) if marked else (lambda quote: None),
+    }
+
+
+def text_context(ev: Evaluator, year: str, quote: str | None, lang: Lang) -> dict[str, Any]:
+    ev.require(year)
+    policy = ev.load_policy(year)
+    marked = marked_text(ev, year)
+    return {
+        "year": year,
+        "title": policy.document.title,
+        "segments": marked.segments if marked else (),
+        "chosen": quote,
+    }
+
+
+def diff_context(
+    ev: Evaluator,
+    a: str,
+    b: str,
+    lang: Lang,
+    *,
+    witnesses: bool = False,
+    replay: tuple[bytes, str] | None = None,
+) -> dict[str, Any]:
+    """Every difference with the source on each side; witnesses on request; a replay of an
+    uploaded round under both years."""
+    ev.require(a)
+    ev.require(b)
+    replay_round = None
+    if replay is not None:
+        raw, name = replay
+        replay_round, _ = read_round(raw, name, ev, a)
+    report = diff_document(ev, a, b, lang=lang, replay_round=replay_round, witnesses=witnesses)
+    marks = {year: marked_text(ev, year) for year in (a, b)}
+
+    def anchor(year: str) -> Any:
+        marked = marks[year]
+        return lambda quote: marked.anchor(quote) if marked else None
+
+    return {
+        "a": a,
+        "b": b,
+        "years": sorted(ev.policy_ids(), reverse=True),
+        "report": report,
+        "anchor_a": anchor(a),
+        "anchor_b": anchor(b),
+    }

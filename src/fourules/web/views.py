@@ -1,0 +1,78 @@
+"""The pages' template environment and what every page shares: the layout's language
+switch, the years for the menus, amounts and sizes written as people read them."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import Request
+
+from fourules import __version__
+from fourules.evaluation.evaluator import Evaluator
+from fourules.output.labels import label
+from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
+from fourules.output.renderers import is_table, report_css
+from fourules.output.view import lines
+from fourules.text import Lang, format_sek
+from fourules.web.texts import t
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """Pages and the reports' templates in one environment: a round page shows its report
+    with the macro `--format html` uses (`view_body.html.j2`)."""
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(TEMPLATES), jinja2.FileSystemLoader(REPORT_TEMPLATES)]
+        ),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(lines=lines, is_table=is_table, sek=format_sek, version=__version__)
+    return env
+
+
+def render(template: str, request: Request, lang: Lang, **values: Any) -> str:
+    """A page in `lang`, with the link to the same page in the other language."""
+    other: Lang = "en" if lang == "sv" else "sv"
+    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    if other == "en":
+        query["lang"] = "en"
+    switch = request.url.path + (f"?{urlencode(query)}" if query else "")
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            lang=lang,
+            t=lambda key, **kw: t(key, lang, **kw),
+            label=lambda key: label(key, lang),
+            switch=switch,
+            here=request.url.path,
+            q="?lang=en" if lang == "en" else "",
+            css=report_css(),
+            **values,
+        )
+    )
+
+
+def years(evaluator: Evaluator, lang: Lang) -> list[dict[str, Any]]:
+    """The years served, newest first, with the policy's title and version."""
+    out = []
+    for year in sorted(evaluator.policy_ids(), reverse=True):
+        policy = evaluator.load_policy(year)
+        out.append({"id": year, "title": policy.title.get(lang), "version": policy.version})
+    return out
+
+
+def size(limit: int, lang: Lang) -> str:
+    """A byte count as people read it (2 MiB)."""
+    mib = limit / (1024 * 1024)
+    return f"{mib:g} MiB" if mib >= 1 else f"{limit // 1024} KiB"

@@ -1,0 +1,232 @@
+"""The web pages in a real headless Chromium (Debian's `chromium`, driven by Playwright):
+the check form filled and sent as a person would, a round uploaded as CSV and XLSX, a quote
+link followed, a round report print-previewed.
+
+Without a browser these tests are skipped, except under CI (`CI` set), where a missing
+browser fails the run. `FOURULES_SCREENSHOTS=1` refreshes the screenshots in
+docs/screenshots/ (on purpose, not on every run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fourules import Evaluator, get_plugin_manager
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.rounds.files import load_round, to_csv
+from fourules.service.app import create_app
+from tests.test_pages import _xlsx
+
+ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
+SCREENSHOTS = Path(__file__).parents[1] / "docs" / "screenshots"
+CHROMIUM = (
+    os.environ.get("FOURULES_CHROMIUM")
+    or shutil.which("chromium")
+    or shutil.which("chromium-browser")
+)
+
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("no chromium for the browser tests: apt-get install -y chromium", pytrace=False)
+    pytest.skip(
+        "no chromium on this machine (apt-get install -y chromium)", allow_module_level=True
+    )
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    import uvicorn
+
+    log = tmp_path_factory.mktemp("log") / "decisions.jsonl"
+    app = create_app(Evaluator(get_plugin_manager(load_entry_points=False)), decision_log=log)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield {"url": f"http://127.0.0.1:{port}", "log": log}
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(
+        viewport={"width": 1200, "height": 900}, java_script_enabled=False
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _shot(page: Any, name: str, **options: Any) -> None:
+    """A screenshot for docs/, only when asked to refresh them."""
+    if os.environ.get("FOURULES_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)
+
+
+def _fill_trip(page: Any, requested: str = "40 000") -> None:
+    page.get_by_label("Studieresa (MUL)").check()
+    page.locator("#title").fill("Studieresa till Malmö")
+    page.locator("#applicants").select_option(["Farsta"])
+    page.locator("#requested").fill(requested)
+    page.locator("#submitted").fill("2017-10-01")
+    page.locator("input[name=travel_modes][value=train]").check()
+    page.locator("#destination").fill("Malmö")
+
+
+def test_the_start_page_is_keyboard_usable(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"] + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.get_attribute("html", "lang") == "sv"
+    _shot(page, "start", full_page=True)
+    page.get_by_role("link", name="In English").click()
+    assert page.get_attribute("html", "lang") == "en"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "fourules – Stockholm's LUM and MUL call"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "requested", "applicant", "outcome"),
+    [
+        ("sv", "40 000", None, "Berättigad"),
+        ("sv", "40 000", "Hägersten", "Ej berättigad"),
+        ("en", "", None, "Undetermined"),
+        ("en", "40 000", None, "Eligible"),
+    ],
+)
+def test_a_person_checks_an_application(
+    server: dict[str, Any],
+    page: Any,
+    lang: str,
+    requested: str,
+    applicant: str | None,
+    outcome: str,
+) -> None:
+    page.goto(server["url"] + "/check?year=2018" + ("&lang=en" if lang == "en" else ""))
+    if lang == "en":
+        page.get_by_label("Study trip (MUL)").check()
+        page.locator("#title").fill("Study trip to Malmö")
+        page.locator("#applicants").select_option(["Farsta"])
+        page.locator("#requested").fill(requested)
+        page.locator("#submitted").fill("2017-10-01")
+    else:
+        _fill_trip(page, requested)
+    if applicant:
+        page.locator("#applicants_free").fill(applicant)
+    if lang == "sv" and not applicant:
+        _shot(page, "check-form", full_page=True)
+    page.locator("button.primary").click()
+    assert page.locator("#outcome-heading .badge").inner_text() == outcome
+    assert page.locator("table.findings tbody tr").count() >= 5
+    assert page.locator("#download-evaluation").get_attribute("download").endswith(".json")
+    if outcome == "Berättigad":
+        _shot(page, "check-result", full_page=True)
+
+
+def test_bad_input_is_shown_beside_its_field(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"] + "/check?year=2018")
+    _fill_trip(page, "40 000,50")
+    page.locator("#title").fill("")
+    page.locator("button.primary").click()
+    assert page.locator("[role=alert]").is_visible()
+    assert "350 000" in page.locator("#requested-error").inner_text()
+    assert page.locator("#requested").get_attribute("aria-invalid") == "true"
+    assert page.locator("#requested").input_value() == "40 000,50"  # nothing typed is lost
+    assert page.locator("#destination").input_value() == "Malmö"
+    page.locator(".error-summary a[href='#field-title']").click()
+    _shot(page, "check-errors")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_round_is_uploaded_audited_and_allocated(
+    server: dict[str, Any], page: Any, tmp_path: Path, kind: str
+) -> None:
+    upload = tmp_path / f"omgang-2018.{kind}"
+    if kind == "csv":
+        upload.write_text(to_csv(load_round(ROUND_2018.read_bytes(), "r.json")), encoding="utf-8")
+    else:
+        upload.write_bytes(_xlsx(ROUND_2018))
+    page.goto(server["url"] + "/rounds")
+    page.locator("#file").set_input_files(str(upload))
+    page.locator("#year").select_option("2018")
+    page.locator("button.primary").click()
+    page.locator("#quotas").scroll_into_view_if_needed()
+    row = page.locator("table.quotas tr", has_text="Hässelby-Vällingby")
+    assert "4/3" in row.inner_text() and "över kvot" in row.inner_text()
+    assert page.locator("figure.chart svg").count() == 3
+    assert page.locator("#audit-heading").is_visible()
+    if kind == "csv":
+        _shot(page, "round")
+    page.locator("#budget_project").fill("2 705 000")
+    page.locator("#budget_study_trip").fill("231 200")
+    page.get_by_label("Bästa kombination", exact=False).check()
+    page.get_by_label("Jämför med beslutet i omgången").check()
+    page.locator("form.allocate button.primary").click()
+    assert page.get_by_role("heading", name="Utkast och beslut").is_visible()
+    assert "Föreslaget" in page.locator("main").inner_text()
+    if kind == "csv":
+        _shot(page, "allocation")
+
+
+def test_a_quote_link_opens_the_decision_at_the_quote(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"] + "/policies/2024")
+    _shot(page, "policy")
+    page.get_by_role("link", name="visa i beslutet").first.click()
+    mark = page.locator("mark.chosen")
+    assert mark.count() == 1 and mark.is_visible()
+    box, height = mark.bounding_box(), page.viewport_size["height"]
+    assert box is not None and 0 <= box["y"] < height  # scrolled to it
+    _shot(page, "decision-text")
+
+
+def test_a_round_report_prints_as_a_document(
+    server: dict[str, Any], page: Any, tmp_path: Path
+) -> None:
+    page.goto(server["url"] + "/rounds")
+    page.locator("#file").set_input_files(str(ROUND_2018))
+    page.locator("button.primary").click()
+    page.emulate_media(media="print")
+    assert not page.locator("header.site").is_visible()
+    assert not page.locator("form.allocate").is_visible()
+    assert page.locator("table.quotas").is_visible()
+    shot = tmp_path / "print.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    _shot(page, "round-print")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_the_diff_page_in_english(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["url"] + "/diff/2018/2024?lang=en")
+    assert page.get_by_role("heading", level=1).inner_text() == "From 2018 to 2024"
+    page.get_by_role("button", name="Find witnesses").click()
+    assert page.locator("#witnesses + table tbody tr").count() > 10
+    _shot(page, "diff")

@@ -1,0 +1,284 @@
+"""The web pages through the app: every page answers, the check form and its answers, a
+round uploaded, refusals as pages (never a 500), the same bytes as the API, no asset from
+the network. The same pages in a real browser: tests/test_browser.py."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fourules import Evaluator, get_plugin_manager
+from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.rounds.files import load_round, to_csv
+from fourules.service.app import create_app
+from fourules.web.forms import read_amount
+from tests.test_writing_a_call import _write_draft
+
+ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
+EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
+TRIP = {
+    "year": "2018",
+    "lang": "sv",
+    "kind": "study_trip",
+    "title": "Studieresa till Malmö",
+    "applicants": ["Farsta"],
+    "requested": "40 000",
+    "submitted": "2017-10-01",
+    "travel_modes": ["train"],
+    "destination": "Malmö",
+    "gender_analysis": "yes",
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app(EVALUATOR))
+
+
+def _carried(page: str) -> str:
+    found = re.search(r'name="round" value="([^"]*)"', page)
+    assert found
+    return html.unescape(found.group(1))
+
+
+def _data_url(page: str, anchor: str) -> bytes:
+    found = re.search(
+        rf'href="data:application/json;charset=utf-8;base64,([^"]+)"[^>]*id="{anchor}"', page
+    )
+    assert found
+    return base64.b64decode(found.group(1))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/", "/?lang=en", "/check", "/check?year=2018&lang=en", "/rounds", "/policies/2018",
+        "/policies/2024?lang=en", "/policies/2018/text", "/diff/2018/2024",
+        "/diff/2024/2018?lang=en",
+    ],
+)  # fmt: skip
+def test_every_page_answers_in_its_language_with_nothing_from_the_network(
+    client: TestClient, path: str
+) -> None:
+    page = client.get(path)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    lang = "en" if "lang=en" in path else "sv"
+    assert f'<html lang="{lang}">' in page.text
+    # Every asset is fourules' own: no src or href leaves the site (data: downloads aside).
+    assert not re.findall(r'(?:src|href)="(?!/|#|data:)[^"]*"', page.text)
+    assert "<script" not in page.text
+    # Every input has its label.
+    ids = set(re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', page.text))
+    labelled = set(re.findall(r'<label for="([^"]+)"', page.text))
+    assert ids <= labelled, ids - labelled
+
+
+def test_the_check_form_lists_the_years_administrations_and_criteria(client: TestClient) -> None:
+    page = client.get("/check?year=2024").text
+    policy = EVALUATOR.load_policy("2024")
+    for criterion in policy.vocabulary.criteria:
+        assert f'name="criterion.{criterion.id}"' in page
+        assert html.escape(criterion.title.sv, quote=False) in page
+    assert all(html.escape(a.name) in page for a in policy.administrations.members)
+
+
+def test_a_new_years_criteria_appear_without_a_code_change(tmp_path: Path) -> None:
+    _write_draft(tmp_path)
+    service = TestClient(create_app(Evaluator(policy_path=[tmp_path])))
+    page = service.get("/check?year=2026").text
+    assert 'name="criterion.user_involvement"' in page and "Brukarmedverkan" in page
+    answer = service.post(
+        "/check",
+        data={
+            **TRIP, "year": "2026", "kind": "project", "title": "P", "requested": "100 000",
+            "submitted": "2023-06-01", "criterion.user_involvement": "no",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 200 and 'class="badge ineligible"' in answer.text
+    assert "Inte Brukarmedverkan." in answer.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "outcome"),
+    [
+        ({}, "eligible"),
+        ({"applicants": [], "applicants_free": "Farsta sdf\nHägersten"}, "ineligible"),
+        ({"kind": "project", "requested": "", "project_year": "1"}, "undetermined"),
+    ],
+)
+def test_the_check_answers_as_the_api_does(
+    client: TestClient, changes: dict[str, Any], outcome: str
+) -> None:
+    data = {**TRIP, **changes}
+    page = client.post("/check", data=data)
+    assert page.status_code == 200
+    assert f'class="badge {outcome}"' in page.text
+    application = json.loads(_data_url(page.text, "download-application"))
+    evaluation = _data_url(page.text, "download-evaluation")
+    api = client.post(
+        "/v1/policies/2018/evaluate",
+        content=json.dumps(application),
+        headers={"content-type": "application/json"},
+    )
+    assert evaluation == api.content  # the same bytes for the same decision
+    assert json.loads(evaluation)["outcome"] == outcome
+
+
+def test_bad_input_comes_back_beside_its_field_with_nothing_lost(client: TestClient) -> None:
+    data = {**TRIP, "title": "", "requested": "40 000,50", "submitted": "1 oktober"}
+    page = client.post("/check", data=data)
+    assert page.status_code == 422
+    errors = dict(re.findall(r'class="field-error" id="(\w+)-error">([^<]+)<', page.text))
+    assert set(errors) == {"title", "requested", "submitted"}
+    assert "350 000" in errors["requested"] and "ÅÅÅÅ-MM-DD" in errors["submitted"]
+    assert 'role="alert"' in page.text and 'aria-invalid="true"' in page.text
+    assert 'value="40 000,50"' in page.text and 'value="Malmö"' in page.text
+    assert re.search(r'value="train" checked', page.text)
+    english = client.post("/check", data={**data, "lang": "en"})
+    assert "is not an amount in whole kronor" in english.text
+
+
+def test_an_evaluator_message_lands_on_its_field(client: TestClient) -> None:
+    page = client.post("/check", data={**TRIP, "requested": "", "kind": "nonsense"})
+    assert page.status_code == 422 and 'id="kind-error"' in page.text
+
+
+def test_amounts_are_read_as_people_write_them() -> None:
+    assert read_amount("350 000") == 350000
+    assert read_amount("350\u00a0000 kr") == 350000
+    assert read_amount("350.000") == 350000
+    assert read_amount("350000") == 350000
+    assert read_amount("") is None
+    for bad in ("35 00", "3,5", "-1", "tre"):
+        assert not isinstance(read_amount(bad), int)
+
+
+def _xlsx(round_path: Path) -> bytes:
+    import openpyxl
+
+    rows = list(csv.reader(io.StringIO(to_csv(load_round(round_path.read_bytes(), "r.json")))))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append([int(v) if v.isdigit() else v for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["json", "csv", "xlsx"])
+def test_a_round_uploaded_shows_outcomes_quotas_charts_and_audit(
+    client: TestClient, kind: str
+) -> None:
+    raw = {
+        "json": ROUND_2018.read_bytes(),
+        "csv": to_csv(load_round(ROUND_2018.read_bytes(), "r.json")).encode(),
+        "xlsx": _xlsx(ROUND_2018),
+    }[kind]
+    if kind != "json":  # a spreadsheet names no year: the page asks for it
+        page = client.post("/rounds", files={"file": (f"round.{kind}", raw)})
+        assert page.status_code == 422 and "År att pröva mot: omgången anger inget år" in page.text
+    page = client.post("/rounds", data={"year": "2018"}, files={"file": (f"round.{kind}", raw)})
+    assert page.status_code == 200, page.text[:500]
+    text = page.text
+    assert "Ansökningar per förvaltning mot kvot" in text
+    assert re.search(r"<th scope=\"row\">Hässelby-Vällingby</th>.*?4/3", text, re.S)
+    assert text.count("<svg") == 3 and "Granskning av beslutet" in text
+    cli_report = client.post(
+        "/rounds/download", data={"round": _carried(text), "year": "2018", "format": "json"}
+    )
+    api = client.post(
+        "/v1/policies/2018/rounds/evaluate",
+        content=_carried(text),
+        headers={"content-type": "application/json"},
+    )
+    assert cli_report.content == api.content
+
+
+def test_an_allocation_drafted_on_the_page_is_the_cli_draft(client: TestClient) -> None:
+    page = client.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())}).text
+    form = {
+        "round": _carried(page), "year": "2018", "budget_project": "2 705 000",
+        "budget_study_trip": "231 200", "method": "optimal", "min_share": "0,3", "compare": "1",
+    }  # fmt: skip
+    draft = client.post("/rounds/allocate", data=form)
+    assert draft.status_code == 200
+    assert "Utkast och beslut" in draft.text and "I den bästa kombinationen, delvis" in draft.text
+    assert 'value="0,3"' in draft.text  # the form comes back as typed
+    bad = client.post("/rounds/allocate", data={**form, "min_share": "2"})
+    assert bad.status_code == 422 and "--min-share" in bad.text
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "says"),
+    [
+        ({"file": ("round.txt", b"x")}, 415, ".csv, .xlsx eller .json"),
+        ({"file": ("round.json", b"{")}, 422, "är inte giltig JSON"),
+        ({"file": ("round.xlsx", b"not a workbook")}, 422, "XLSX"),
+        ({"file": ("round.csv", b"\xff\xfe")}, 422, "UTF-8"),
+        ({}, 422, "välj en fil"),
+    ],
+)
+def test_a_refused_upload_is_a_page_never_a_500(
+    client: TestClient, files: dict[str, Any], status: int, says: str
+) -> None:
+    page = client.post("/rounds", data={"lang": "sv"}, files=files or {"other": ("x", b"")})
+    assert page.status_code == status and says in page.text
+    assert page.headers["content-type"].startswith("text/html")
+
+
+def test_an_upload_over_the_limit_is_refused(tmp_path: Path) -> None:
+    small = TestClient(create_app(EVALUATOR, max_body=1000))
+    page = small.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())})
+    assert page.status_code == 413 and "för stor" in page.text
+    wrong = small.post("/check", content=b"{}", headers={"content-type": "application/json"})
+    assert wrong.status_code == 415
+
+
+def test_quote_links_open_the_decision_with_the_quote_marked(client: TestClient) -> None:
+    page = client.get("/policies/2024").text
+    links = re.findall(r'href="(/policies/2024/text\?quote=([^"&#]+)[^"]*)"', page)
+    assert len(links) >= 20
+    url, anchor = links[0]
+    text = client.get(html.unescape(url)).text
+    marked = re.search(rf'<mark id="{anchor}" class="chosen"[^>]*>(.*?)</mark>', text, re.S)
+    assert marked and "Utlysningen" in marked.group(1)
+
+
+def test_the_diff_page_witnesses_and_replays(client: TestClient) -> None:
+    page = client.get("/diff/2018/2024?witnesses=true").text
+    assert "Exempel: en ansökan som behandlas olika" in page and "call_window" in page
+    replay = client.post("/diff/2018/2024", files={"file": ("round.json", ROUND_2018.read_bytes())})
+    assert replay.status_code == 200 and "25 / 40" in replay.text
+    assert client.get("/diff/2018/1999").status_code == 404
+
+
+def test_the_pages_evaluations_are_in_the_decision_log(tmp_path: Path) -> None:
+    log = tmp_path / "decisions.jsonl"
+    service = TestClient(create_app(EVALUATOR, decision_log=log))
+    service.post("/check", data=TRIP)
+    service.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())})
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 41
+
+
+def test_the_cli_html_report_prints_as_the_page_does() -> None:
+    from typer.testing import CliRunner
+
+    from fourules.cli.main import app
+
+    out = (
+        CliRunner()
+        .invoke(app, ["--plugins", "", "round", str(ROUND_2018), "--format", "html"])
+        .stdout
+    )
+    assert "@media print" in out and "@page{size:A4" in out
