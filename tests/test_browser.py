@@ -230,3 +230,38 @@ def test_the_diff_page_in_english(server: dict[str, Any], page: Any) -> None:
     page.get_by_role("button", name="Find witnesses").click()
     assert page.locator("#witnesses + table tbody tr").count() > 10
     _shot(page, "diff")
+
+
+def test_no_accessibility_violations_by_axe(
+    server: dict[str, Any], browser: Any, tmp_path: Path
+) -> None:
+    """axe-core (the engine behind most accessibility audits) finds nothing on any page:
+    labels, names, contrast, landmarks, `lang`, ARIA use — after a form error and with a
+    round's charts too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context()  # axe runs as a script; the pages themselves have none
+    page, axe = context.new_page(), Axe()
+    found = {}
+    for path in ("/", "/check?lang=en", "/policies/2018", "/policies/2024/text", "/diff/2018/2024"):
+        page.goto(server["url"] + path)
+        found[path] = axe.run(page).response["violations"]
+    page.goto(server["url"] + "/check?year=2018")
+    _fill_trip(page, "40 000,50")
+    page.locator("button.primary").click()
+    found["/check (errors)"] = axe.run(page).response["violations"]
+    page.goto(server["url"] + "/rounds")
+    page.locator("#file").set_input_files(str(ROUND_2018))
+    page.locator("button.primary").click()
+    found["/rounds (2018)"] = axe.run(page).response["violations"]
+    page.locator("#budget").fill("2 936 200")
+    page.get_by_label("Jämför med beslutet i omgången").check()
+    page.locator("form.allocate button.primary").click()
+    found["/rounds/allocate"] = axe.run(page).response["violations"]
+    context.close()
+    problems = {
+        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
+        for where, violations in found.items()
+        if violations
+    }
+    assert not problems, problems

@@ -147,6 +147,39 @@ def test_bad_input_comes_back_beside_its_field_with_nothing_lost(client: TestCli
     assert "is not an amount in whole kronor" in english.text
 
 
+def test_a_former_administration_gets_the_merger_hint(client: TestClient) -> None:
+    data = {**TRIP, "year": "2024", "applicants": [], "applicants_free": "Hägersten-Liljeholmen"}
+    page = client.post("/check", data={**data, "submitted": "2023-06-01"})
+    assert 'class="badge ineligible"' in page.text
+    assert "gick 2020 upp i Hägersten-Älvsjö; ange Hägersten-Älvsjö" in page.text
+
+
+def test_a_spreadsheets_formulas_are_read_as_their_values(client: TestClient) -> None:
+    """A title computed by a formula is read as the value the spreadsheet saved."""
+    import zipfile
+
+    raw = _xlsx(ROUND_2018)
+    source, out = zipfile.ZipFile(io.BytesIO(raw)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                # The first application's title (row 2, column C) as a formula with its value.
+                data = re.sub(
+                    rb'<c r="C2"[^>]*>.*?</c>',
+                    b'<c r="C2" t="str"><f>"Formel"&amp;"titel"</f><v>Formeltitel</v></c>',
+                    data,
+                    count=1,
+                    flags=re.S,
+                )
+            target.writestr(item, data)
+    page = client.post(
+        "/rounds", data={"year": "2018"}, files={"file": ("round.xlsx", out.getvalue())}
+    )
+    assert page.status_code == 200 and "Formeltitel" in page.text
+    assert "&#34;Formel&#34;" not in page.text and '"Formel"&amp;' not in page.text
+
+
 def test_an_evaluator_message_lands_on_its_field(client: TestClient) -> None:
     page = client.post("/check", data={**TRIP, "requested": "", "kind": "nonsense"})
     assert page.status_code == 422 and 'id="kind-error"' in page.text

@@ -222,7 +222,7 @@ def _comparison_sums(sums: dict[str, Any], lang: Lang) -> Table:
             ("Poäng" if sv else "Score", lambda s: f"{s['score_funded']:g}"),
         )
     ]
-    header = ["", "Beslut" if sv else "Decision", "Utkast" if sv else "Draft"]
+    header = ["Summa" if sv else "Sum", "Beslut" if sv else "Decision", "Utkast" if sv else "Draft"]
     return Table.of("Summor" if sv else "Sums", header, rows)
 
 
