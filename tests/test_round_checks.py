@@ -31,4 +31,5 @@ def test_the_groups_are_the_round_the_audit_and_the_allocation() -> None:
     assert set(checks()) == {"round", "audit", "allocation"}
     statuses = {"funded", "partial", "quota", "budget", "ineligible", "undetermined"}
     optimal = {f"optimal.{c}" for c in ("funded", "partial", "quota", "budget", "not_chosen")}
-    assert statuses | optimal == set(checks()["allocation"])
+    methods = {f"method.{m}{p}" for m in ("ranked", "optimal") for p in ("", ".partial")}
+    assert statuses | optimal | methods == set(checks()["allocation"])

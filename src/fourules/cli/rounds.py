@@ -166,13 +166,13 @@ def allocate_command(
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
+    from fourules.rounds.allocation import METHODS, check_min_share, make_budget
     from fourules.rounds.allocation import allocate as allocate_round
-    from fourules.rounds.allocation import check_min_share, make_budget
     from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        if method not in ("ranked", "optimal"):
+        if method not in METHODS:
             raise InputError(
                 LocalText(
                     sv=f"{method!r} är ingen metod; ange ranked eller optimal",

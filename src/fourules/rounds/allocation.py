@@ -40,23 +40,8 @@ from fourules.text import Lang, LocalText, format_sek
 L = LocalText
 Status = Literal["funded", "budget", "quota", "not_chosen", "ineligible", "undetermined"]
 Method = Literal["ranked", "optimal"]
-METHODS: dict[str, str] = {
-    "ranked": "score desc, then own priority (1 first, unranked last), then smaller maximum "
-    "grant, then id; each funded in full at min(requested, cap) while every quota and the "
-    "budget allow",
-    "optimal": "the combination of eligible applications, each in full at min(requested, cap), "
-    "with the highest total score within the budget and every quota; ties: more applications, "
-    "then less money left over, then the ranked order (solved exactly, HiGHS)",
-}
-METHOD = METHODS["ranked"]
-PARTIAL = (
-    "; below the maximum grant when the budget no longer covers it: whole thousands of kronor, "
-    "at least {share} of min(requested, cap)"
-)
-PARTIAL_OPTIMAL = (
-    "; or a partial grant in whole thousands of kronor, at least {share} of min(requested, cap), "
-    "maximising the score-weighted share funded"
-)
+METHODS: tuple[Method, ...] = ("ranked", "optimal")
+"""How each method works is said in its own words in `checks.yaml` (`method.*`)."""
 
 
 class Budget(BaseModel):
@@ -291,11 +276,15 @@ class _Allocator:
         else:
             self.line(e, rank, 0, "not_chosen", "optimal.not_chosen", score=f"{e.score:g}")
 
-    def _partial_method(self) -> str:
+    def _method(self) -> str:
+        """The method in words, in the allocation's language."""
+        text = check("allocation", f"method.{self.method}").text(self.lang)
         if self.min_share is None:
-            return ""
-        text = PARTIAL_OPTIMAL if self.method == "optimal" else PARTIAL
-        return text.format(share=f"{self.min_share:g}")
+            return text
+        share = f"{self.min_share:g}"
+        return text + check("allocation", f"method.{self.method}.partial").text(
+            self.lang, share=share
+        )
 
     def allocation(self) -> Allocation:
         evaluations = self.result.evaluations
@@ -321,7 +310,7 @@ class _Allocator:
             round=self.result.round,
             policy=self.result.policy,
             lang=self.lang,
-            method=METHODS[self.method] + self._partial_method(),
+            method=self._method(),
             min_share=self.min_share,
             budget=budget,
             lines=ordered,
