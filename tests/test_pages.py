@@ -219,7 +219,8 @@ def test_a_round_uploaded_shows_outcomes_quotas_charts_and_audit(
     }[kind]
     if kind != "json":  # a spreadsheet names no year: the page asks for it
         page = client.post("/rounds", files={"file": (f"round.{kind}", raw)})
-        assert page.status_code == 422 and "År att pröva mot: omgången anger inget år" in page.text
+        assert page.status_code == 422 and "Filen anger inte vilket år omgången gäller" in page.text
+        assert "--year" not in page.text
     page = client.post("/rounds", data={"year": "2018"}, files={"file": (f"round.{kind}", raw)})
     assert page.status_code == 200, page.text[:500]
     text = page.text
@@ -248,13 +249,28 @@ def test_an_allocation_drafted_on_the_page_is_the_cli_draft(client: TestClient) 
     assert "Utkast och beslut" in draft.text and "I den bästa kombinationen, delvis" in draft.text
     assert 'value="0,3"' in draft.text  # the form comes back as typed
     bad = client.post("/rounds/allocate", data={**form, "min_share": "2"})
-    assert bad.status_code == 422 and "--min-share" in bad.text
+    assert bad.status_code == 422 and "--min-share" not in bad.text
+    assert re.search(r'id="min_share-error">[^<]*högst 1', bad.text)
+    assert _carried(bad.text) == _carried(page) and 'value="2 705 000"' in bad.text
+    none = client.post("/rounds/allocate", data={**form, "budget_study_trip": ""})
+    assert re.search(r'id="budget-error">ange en total budget', none.text)
+    download = client.post(
+        "/rounds/download", data={**form, "what": "allocation", "format": "json"}
+    )
+    cli = json.loads(download.content)
+    assert (
+        cli["min_share"] == 0.3
+        and cli["comparison"]["sums"]["decided"]["applications_funded"] == 21
+    )
+    back = client.post("/rounds", data={"round": form["round"], "year": "2018"})
+    assert back.status_code == 200 and "Ansökningar per förvaltning mot kvot" in back.text
 
 
 @pytest.mark.parametrize(
     ("files", "status", "says"),
     [
         ({"file": ("round.txt", b"x")}, 415, ".csv, .xlsx eller .json"),
+        ({"file": ("round.csv", b"")}, 422, "tom"),
         ({"file": ("round.json", b"{")}, 422, "är inte giltig JSON"),
         ({"file": ("round.xlsx", b"not a workbook")}, 422, "XLSX"),
         ({"file": ("round.csv", b"\xff\xfe")}, 422, "UTF-8"),
@@ -264,8 +280,13 @@ def test_an_allocation_drafted_on_the_page_is_the_cli_draft(client: TestClient) 
 def test_a_refused_upload_is_a_page_never_a_500(
     client: TestClient, files: dict[str, Any], status: int, says: str
 ) -> None:
-    page = client.post("/rounds", data={"lang": "sv"}, files=files or {"other": ("x", b"")})
+    page = client.post(
+        "/rounds", data={"lang": "sv", "year": "2018"}, files=files or {"other": ("x", b"")}
+    )
     assert page.status_code == status and says in page.text
+    assert (
+        'id="file"' in page.text and '<option value="2018" selected>' in page.text
+    )  # the form again
     assert page.headers["content-type"].startswith("text/html")
 
 

@@ -12,20 +12,21 @@ from fourules.output.canonical import to_json
 from fourules.text import Lang
 from fourules.web.decision_text import marked_text
 from fourules.web.forms import CheckForm
+from fourules.web.texts import t
 
 
 def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang) -> dict[str, Any]:
     """The form for `year`: its administrations, its criteria per kind (from the policy, so
     a new year's criteria appear with no change here), what was typed and its problems."""
     policy = ev.load_policy(year)
-    criteria = {
-        kind: [
-            {"id": c.id, "title": c.title.get(lang)}
-            for c in policy.vocabulary.criteria
-            if kind in c.kinds
-        ]
-        for kind in KINDS
+    kinds = {
+        "project": t("kind.short.project", lang),
+        "study_trip": t("kind.short.study_trip", lang),
     }
+    criteria = [
+        {"id": c.id, "title": c.title.get(lang), "kinds": [kinds[k] for k in c.kinds]}
+        for c in policy.vocabulary.criteria
+    ]
     administrations = sorted(
         ({"id": a.id, "name": a.name} for a in policy.administrations.members),
         key=lambda a: a["name"],

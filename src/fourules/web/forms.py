@@ -17,7 +17,7 @@ from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
 
 L = LocalText
-_AMOUNT = re.compile(r"^\d{1,3}(?:[ .]\d{3})+$|^\d+$")
+_AMOUNT = re.compile(r"^[0-9]{1,3}(?:[ .][0-9]{3})+$|^[0-9]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -31,11 +31,17 @@ class CheckForm:
     def get(self, name: str, default: Any = "") -> Any:
         return self.values.get(name, default)
 
+    def without_errors(self) -> CheckForm:
+        return CheckForm(self.values)
+
 
 def read_amount(text: str) -> int | LocalText | None:
-    """Whole kronor from "350 000", "350 000 kr", "350.000" or "350000"; None when empty."""
+    """Whole kronor from "350 000", "350 000 kr", "350.000", "350 000,00", "350 000:-" or
+    "350000"; None when empty."""
     cleaned = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
     cleaned = re.sub(r"\s*(kr|kronor|sek)\.?$", "", cleaned, flags=re.IGNORECASE).strip()
+    # Whole kronor as accounts write them: "350 000,00", "350 000:-".
+    cleaned = re.sub(r"(,00?|:-)$", "", cleaned).strip()
     if not cleaned:
         return None
     if not _AMOUNT.match(cleaned):

@@ -59,7 +59,8 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def html(
         template: str, request: Request, lang: Lang, status: int = 200, **values: Any
     ) -> HTMLResponse:
-        body = views.render(template, request, lang, **values)
+        keep = {"year": values["year"]} if template in ("check.html.j2", "result.html.j2") else None
+        body = views.render(template, request, lang, keep, **values)
         return HTMLResponse(body, status_code=status)
 
     def refused(request: Request, lang: Lang, exc: PageError) -> HTMLResponse:
@@ -128,6 +129,11 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 )
             policy = ev.load_policy(year)
             typed, application = read_check_form(form, policy, lang)
+            if str(form.get("shown_year") or year) != year:
+                # Another year was chosen: show its criteria, keep what was typed.
+                context = check_pages.check_context(ev, year, typed.without_errors(), lang)
+                notice = t("year.changed", lang, year=year)
+                return html("check.html.j2", request, lang, notice=notice, **context)
             if not typed.errors:
                 try:
                     evaluation = ev.evaluate(application, year, lang=lang, where="form")
@@ -154,36 +160,45 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
 
     @router.post("/rounds", response_class=HTMLResponse)
     async def round_page(request: Request) -> Response:
+        """An uploaded round (or the round a page carries, to come back to it)."""
         lang = _lang(request.query_params.get("lang"))
         try:
             form = await form_of(request, lang)
-            lang = _lang(str(form.get("lang") or lang))
-            raw, name = _upload(form, lang)
-            year = str(form.get("year") or "") or None
-            try:
-                context = round_pages.round_context(ev, raw, name, year, lang, log)
-            except InputError as exc:
-                # A flag's name means nothing on the page: name the field instead.
-                where = t("rounds.year", lang) if exc.where == "--year" else exc.where
-                error = f"{where}: {exc.message.get(lang)}" if where else exc.message.get(lang)
-                context = round_pages.upload_context(ev, lang, max_body, error=error)
-                return html("rounds.html.j2", request, lang, 422, **context)
         except PageError as exc:
             return refused(request, lang, exc)
+        lang = _lang(str(form.get("lang") or lang))
+        year = str(form.get("year") or "") or None
+        try:
+            raw, name = _upload(form, lang)
+            context = round_pages.round_context(ev, raw, name, year, lang, log)
+        except (PageError, InputError) as exc:
+            # Back to the upload form, with the message and the year chosen.
+            status = exc.status if isinstance(exc, PageError) else 422
+            error = (
+                exc.message if isinstance(exc, PageError) else round_pages.upload_problem(exc, lang)
+            )
+            context = round_pages.upload_context(ev, lang, max_body, error=error, year=year)
+            return html("rounds.html.j2", request, lang, status, **context)
         return html("round.html.j2", request, lang, **context)
 
     @router.post("/rounds/allocate", response_class=HTMLResponse)
     async def allocate_page(request: Request) -> Response:
+        """A draft for the budget typed on the page; a problem comes back beside its field,
+        with the round still there."""
         lang = _lang(request.query_params.get("lang"))
         try:
             form = await form_of(request, lang)
-            lang = _lang(str(form.get("lang") or lang))
-            try:
-                context = round_pages.allocation_context(ev, form, lang)
-            except InputError as exc:
-                raise PageError(422, exc.text(lang)) from None
         except PageError as exc:
             return refused(request, lang, exc)
+        lang = _lang(str(form.get("lang") or lang))
+        try:
+            context = round_pages.allocation_context(ev, form, lang)
+        except InputError as exc:
+            try:
+                context = round_pages.allocation_problem(ev, form, exc, lang)
+            except InputError as unreadable:  # the carried round itself: start again
+                return refused(request, lang, PageError(422, unreadable.text(lang)))
+            return html("allocation.html.j2", request, lang, 422, **context)
         return html("allocation.html.j2", request, lang, **context)
 
     @router.post("/rounds/download")
@@ -267,6 +282,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def _upload(form: FormData, lang: Lang) -> tuple[bytes, str]:
         """The uploaded round's bytes and name; a missing file or a wrong type is refused."""
         upload = form.get("file")
+        carried = str(form.get("round") or "")
+        if (not isinstance(upload, Uploaded) or not upload.name) and carried:
+            return carried.encode(), round_pages.CARRIED
         if not isinstance(upload, Uploaded) or not upload.name:
             raise PageError(422, t("problem.no_file", lang))
         name, raw = upload.name, upload.content

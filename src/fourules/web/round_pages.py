@@ -48,12 +48,50 @@ CARRIED = "round.json"
 
 
 def upload_context(
-    ev: Evaluator, lang: Lang, max_body: int, error: str | None = None
+    ev: Evaluator, lang: Lang, max_body: int, error: str | None = None, year: str | None = None
 ) -> dict[str, Any]:
     return {
         "years": sorted(ev.policy_ids(), reverse=True),
         "limit": size(max_body, lang),
         "error": error,
+        "year": year,
+    }
+
+
+def upload_problem(exc: InputError, lang: Lang) -> str:
+    """A reader's message as the upload page says it: no command-line flags."""
+    if exc.where == "--year":
+        return t("rounds.no_year", lang)
+    return exc.text(lang)
+
+
+FIELDS = {
+    "--budget": "budget",
+    "--budget-project": "budget_project",
+    "--budget-study-trip": "budget_study_trip",
+    "--min-share": "min_share",
+}
+"""The allocation's flags, as the page's fields."""
+
+
+def allocation_problem(
+    ev: Evaluator, form: FormData, exc: InputError, lang: Lang
+) -> dict[str, Any]:
+    """The allocation form again, with the round, what was typed and the message at its
+    field (an InputError here means the carried round itself is unreadable)."""
+    carried = _field(form, "round").encode()
+    year = _field(form, "year") or None
+    round_, policy_year = read_round(carried, CARRIED, ev, year)
+    return {
+        "round": round_,
+        "year": policy_year,
+        "allocation": None,
+        "report": None,
+        "carried": to_json(round_),
+        "chart": None,
+        "decided": any(a.decision for a in round_.applications),
+        "form": {k: _field(form, k) for k in form if k != "round"},
+        "errors": {FIELDS.get(exc.where or "", "budget"): exc.message.get(lang)},
     }
 
 
@@ -143,10 +181,11 @@ def _budget_amount(form: FormData, name: str, flag: str) -> int | None:
 
 
 def _share(text: str) -> float | None:
+    """A share as people write it ("0,3" or "0.3"); empty: full grants only."""
     if not text:
         return None
     try:
-        return check_min_share(float(text.replace(",", ".")))
+        share = float(text.replace(",", "."))
     except ValueError:
         raise InputError(
             L(
@@ -155,6 +194,7 @@ def _share(text: str) -> float | None:
             ),
             "--min-share",
         ) from None
+    return check_min_share(share)
 
 
 def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, Any]:
@@ -162,11 +202,18 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
     method and messages as `fourules allocate`), with the decision beside it on request."""
     from fourules.rounds.compare import compare
 
-    budget = make_budget(
-        _budget_amount(form, "budget", "--budget"),
-        _budget_amount(form, "budget_project", "--budget-project"),
-        _budget_amount(form, "budget_study_trip", "--budget-study-trip"),
-    )
+    total = _budget_amount(form, "budget", "--budget")
+    project = _budget_amount(form, "budget_project", "--budget-project")
+    trips = _budget_amount(form, "budget_study_trip", "--budget-study-trip")
+    if total is None and (project is None or trips is None):
+        raise InputError(
+            L(
+                sv="ange en total budget, eller en budget för både projekt och studieresor",
+                en="give a total budget, or a budget for both projects and study trips",
+            ),
+            "--budget",
+        )
+    budget = make_budget(total, project, trips)
     method: Method = "optimal" if _field(form, "method") == "optimal" else "ranked"
     min_share = _share(_field(form, "min_share"))
     carried = _field(form, "round").encode()
@@ -199,16 +246,16 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
         "report": view,
         "carried": to_json(round_),
         "chart": {"title": title, "svg": chart},
+        "comparison": comparison,
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
+        "errors": {},
     }
 
 
 def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str, str]:
-    """The carried round's evaluation as `fourules round --format F` writes it."""
-    carried = _field(form, "round").encode()
-    year = _field(form, "year") or None
-    round_, policy_year, result = _evaluated(ev, carried, CARRIED, year, lang)
+    """The carried round's evaluation (or, with `what=allocation`, the draft for the
+    budget in the form) as `fourules round|allocate --format F` writes it."""
     formats = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
     chosen = _field(form, "format")
     if chosen not in formats:
@@ -219,5 +266,17 @@ def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str,
             ),
             "format",
         )
-    body = emit(Format(chosen), result, lambda: round_view(round_, result, lang), lang)
-    return body, f"{formats[chosen]}; charset=utf-8", f"omgang-{policy_year}.{chosen}"
+    if _field(form, "what") == "allocation":
+        context = allocation_context(ev, form, lang)
+        document: Any = context["allocation"]
+        if context["comparison"] is not None:
+            document = {**document.model_dump(mode="json"), "comparison": context["comparison"]}
+        view, stem = context["report"], f"fordelning-{context['year']}"
+        body = emit(Format(chosen), document, lambda: view, lang)
+    else:
+        carried = _field(form, "round").encode()
+        year = _field(form, "year") or None
+        round_, policy_year, result = _evaluated(ev, carried, CARRIED, year, lang)
+        stem = f"omgang-{policy_year}"
+        body = emit(Format(chosen), result, lambda: round_view(round_, result, lang), lang)
+    return body, f"{formats[chosen]}; charset=utf-8", f"{stem}.{chosen}"

@@ -47,6 +47,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "version": ("version", "version"),
     "year": ("År (utlysning)", "Year (call)"),
     "choose": ("Välj", "Choose"),
+    "year.hint": (
+        "Ansökan prövas mot det årets beslut. Byter du år visas årets kriterier; det du skrivit finns kvar.",
+        "The application is checked against that year's decision. Change the year and its criteria are shown; what you typed is kept.",
+    ),
+    "year.changed": (
+        "Formuläret visar nu {year} års kriterier. Kontrollera dem och pröva ansökan igen.",
+        "The form now shows the criteria of {year}. Check them and send the application again.",
+    ),
     "kind": ("Stödform", "Kind"),
     "kind.project": ("Lokalt utvecklingsprojekt (LUM)", "Local development project (LUM)"),
     "kind.study_trip": ("Studieresa (MUL)", "Study trip (MUL)"),
@@ -72,12 +80,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "project_year": ("Projektår", "Project year"),
     "project_year.hint": ("1 för ett nytt projekt.", "1 for a new project."),
     "criteria": ("Kriterier i utlysningen", "The call's criteria"),
-    "criteria.project": ("För projekt", "For projects"),
-    "criteria.study_trip": ("För studieresor", "For study trips"),
-    "criteria.none": (
-        "Året anger inga kriterier att bedöma för denna stödform.",
-        "The year states no criteria to assess for this kind.",
+    "criteria.hint": (
+        "Bedömningen av varje kriterium; inom parentes de stödformer det gäller. "
+        "Ett kriterium som inte gäller den valda stödformen räknas inte.",
+        "The assessment of each criterion; in brackets the kinds it applies to. "
+        "A criterion that does not apply to the chosen kind is not counted.",
     ),
+    "criteria.none": (
+        "Året anger inga kriterier att bedöma.",
+        "The year states no criteria to assess.",
+    ),
+    "kind.short.project": ("projekt", "projects"),
+    "kind.short.study_trip": ("studieresor", "study trips"),
     "yes": ("Ja", "Yes"),
     "no": ("Nej", "No"),
     "not_assessed": ("Inte bedömt", "Not assessed"),
@@ -106,6 +120,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "outcome.ineligible": ("Ej berättigad", "Ineligible"),
     "outcome.undetermined": ("Kan inte avgöras", "Undetermined"),
     "max_grant": ("Högsta möjliga bidrag", "Maximum grant"),
+    "max_grant.unknown": (
+        "kan inte anges (sökt belopp saknas)",
+        "cannot be given (no amount stated)",
+    ),
+    "result.why.ineligible": (
+        "Det här gör ansökan ej berättigad",
+        "This makes the application ineligible",
+    ),
+    "result.why.undetermined": ("Det här saknas för att avgöra", "This is missing for a decision"),
+    "result.why.eligible": ("Att observera", "Worth noting"),
+    "result.next.eligible": (
+        "Ansökan uppfyller utlysningens villkor. Om den beviljas avgörs när hela omgången prövas: kvoter, budget och prioriteringskriterier.",
+        "The application meets the call's conditions. Whether it is granted is decided with the whole round: quotas, budget and priority criteria.",
+    ),
+    "result.next.ineligible": (
+        "Ansökan kan inte beviljas som den är. Ändra det som anges ovan och pröva igen.",
+        "The application cannot be granted as it stands. Change what is named above and check again.",
+    ),
+    "result.next.undetermined": (
+        "Inget talar emot ansökan, men något som behövs är inte angivet eller bedömt. Komplettera och pröva igen.",
+        "Nothing speaks against the application, but something needed is not stated or assessed. Complete it and check again.",
+    ),
     "score": ("Poäng", "Score"),
     "findings": ("Bedömning regel för regel", "Rule by rule"),
     "rule": ("Regel", "Rule"),
@@ -136,6 +172,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rounds.year": ("År att pröva mot", "Year to evaluate against"),
     "rounds.year.own": ("Omgångens eget år", "The round's own year"),
     "rounds.submit": ("Pröva omgången", "Evaluate the round"),
+    "rounds.no_year": (
+        "Filen anger inte vilket år omgången gäller. Välj år att pröva mot och ladda upp igen.",
+        "The file does not say which year the round is for. Choose the year to evaluate against and upload again.",
+    ),
+    "round.back": ("Tillbaka till omgången", "Back to the round"),
+    "alloc.downloads": ("Ladda ned utkastet", "Download the draft"),
+    "alloc.errors": ("Utkastet kunde inte göras:", "The draft could not be made:"),
     "rounds.errors": ("Omgången kunde inte läsas:", "The round could not be read:"),
     "round.outcomes": ("Utfall per ansökan", "Outcome per application"),
     "round.quotas": (

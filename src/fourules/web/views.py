@@ -40,10 +40,13 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, request: Request, lang: Lang, **values: Any) -> str:
-    """A page in `lang`, with the link to the same page in the other language."""
+def render(
+    template: str, request: Request, lang: Lang, keep: dict[str, str] | None = None, **values: Any
+) -> str:
+    """A page in `lang`, with the link to the same page in the other language (keeping the
+    query, and `keep`: what a posted page was about, such as its year)."""
     other: Lang = "en" if lang == "sv" else "sv"
-    query = {k: v for k, v in request.query_params.items() if k != "lang"}
+    query = {k: v for k, v in request.query_params.items() if k != "lang"} | (keep or {})
     if other == "en":
         query["lang"] = "en"
     switch = request.url.path + (f"?{urlencode(query)}" if query else "")
