@@ -397,6 +397,24 @@ BAD_ROUNDS = [
         "r.csv:2 (kind)",
     ),
     ("unknown CSV column", "id,kind,title,applicants,requested_sek,budget\n", ".csv", "budget"),
+    (
+        "unknown CSV column with a line break, quoted on one line",
+        'id,kind,title,applicants,requested_sek,"bud\nget"\n',
+        ".csv",
+        "bud\\nget",
+    ),
+    (
+        "a cell under a column without a header",
+        "id,kind,title,applicants,requested_sek,\nA,project,T,Farsta,1,x\n",
+        ".csv",
+        "r.csv:2:F: en cell under en kolumn utan rubrik",
+    ),
+    (
+        "a study trip's field on a project, named as such",
+        json.dumps({"year": "2018", "applications": [{**GOOD_APP, "destination": "Oslo"}]}),
+        ".json",
+        "applications[0].destination: gäller bara studieresor",
+    ),
 ]
 
 
@@ -410,7 +428,7 @@ def test_bad_rounds_exit_2(
     path = tmp_path / f"r{suffix}"
     path.write_text(text, encoding="utf-8")
     code, out, err = run(command, str(path), "--year", "2018", "--format", "json")
-    assert code == 2 and out == ""
+    assert code == 2 and out == "" and err.count("\n") == 1
     assert named in err, err
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -65,9 +66,19 @@ def resolve_lang(ctx: typer.Context, lang: str | None) -> Lang:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Report on stderr and exit; nothing goes to stdout."""
-    typer.echo(f"fourules: {message}", err=True)
+    """Report on stderr, on one line, and exit; nothing goes to stdout."""
+    typer.echo(f"fourules: {one_line(message)}", err=True)
     raise typer.Exit(code)
+
+
+# Line breaks and other control characters a message may quote from the input (a column
+# name, an id), and what cannot be written at all (a surrogate in a file name).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character written as its escape (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @contextmanager

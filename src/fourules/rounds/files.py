@@ -155,6 +155,14 @@ def _row_to_application(
     for index, column in enumerate(columns):
         place = f"{where}:{line}:{_column_letter(index)} ({column})"
         value = _cell(column, row.get(column) or "", place)
+        if not column and value is not None:
+            raise InputError(
+                L(
+                    sv="en cell under en kolumn utan rubrik; ge kolumnen en rubrik eller töm cellen",
+                    en="a cell under a column without a header; give the column one or empty it",
+                ),
+                f"{where}:{line}:{_column_letter(index)}",
+            )
         if column.startswith(ASSESSMENT):
             if value is not None:
                 assessment[column.removeprefix(ASSESSMENT)] = value
