@@ -145,9 +145,9 @@ def output_format(ctx: typer.Context, format: Format, output: Path | None) -> Fo
             raise InputError(
                 LocalText(
                     sv=f"{output} blir en arbetsbok (XLSX); utelämna --format, eller skriv "
-                    f"till en fil som slutar på .{format.value}",
+                    f"{format.value} till en fil med ett annat namn",
                     en=f"{output} is written as a workbook (XLSX); leave out --format, or "
-                    f"write to a file ending in .{format.value}",
+                    f"write {format.value} to a file of another name",
                 ),
                 "--format",
             )

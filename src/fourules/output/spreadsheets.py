@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 MARK = "'"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -116,29 +116,28 @@ def workbook(sheets: Sequence[Sheet], *, exact: bool = False) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
+    book = Workbook(write_only=True)  # rows streamed out, not held as a grid
     bold = Font(bold=True)
-    for index, sheet in enumerate(sheets):
-        page = book.worksheets[0] if index == 0 else book.create_sheet()
-        page.title = sheet.name
+    for sheet in sheets:
+        page = book.create_sheet(sheet.name)
+        page.freeze_panes = "A2"
         header = [_cell(page, name, exact) for name in sheet.header]
         for cell in header:
             cell.font = bold
         page.append(header)
         for row in sheet.rows:
             page.append([_cell(page, value, exact) for value in row])
-        page.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cell(page: Worksheet, value: CellValue, exact: bool) -> Cell:
+def _cell(page: WriteOnlyWorksheet, value: CellValue, exact: bool) -> Cell:
     """One typed cell; text is typed as text, which openpyxl would otherwise take for a
     formula when it begins with "="."""
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(page)  # placed by `append`
+    cell = WriteOnlyCell(page)
     if isinstance(value, str):
         cell.value = _xlsx_escape(to_cell(value, exact=exact))
         cell.data_type = "s"

@@ -129,9 +129,10 @@ def _cell(column: str, raw: str, where: str) -> Any:
             )
         return int(digits)
     if column in _BOOL_COLUMNS or column.startswith(ASSESSMENT):
-        if text.strip().casefold() in _TRUE:
+        word = text.strip().casefold()
+        if word in _TRUE:
             return True
-        if text.strip().casefold() in _FALSE:
+        if word in _FALSE:
             return False
         raise InputError(
             L(
