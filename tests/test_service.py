@@ -132,13 +132,6 @@ def test_health_and_openapi(client: TestClient) -> None:
             422,
             "body",
         ),
-        (
-            "/v1/policies/2018/rounds/evaluate",
-            json.dumps({"applications": [{**APP, "applicants": ["Solna"]}]}).encode(),
-            JSON,
-            422,
-            None,
-        ),
     ],
 )
 def test_bad_requests_get_a_problem_document(
@@ -156,6 +149,18 @@ def test_bad_requests_get_a_problem_document(
     assert problem["status"] == status and problem["title"] and problem["detail"]
     if field:
         assert problem["field"].startswith(field)
+
+
+def test_a_round_naming_an_unknown_administration_is_evaluated_whole(client: TestClient) -> None:
+    """One applicant that is not an administration of the year makes its application
+    ineligible, as a single evaluation does; the round is still answered."""
+    body = {"applications": [APP, {**APP, "id": "b", "applicants": ["Solna"]}]}
+    response = client.post(
+        "/v1/policies/2018/rounds/evaluate", content=json.dumps(body).encode(), headers=JSON
+    )
+    assert response.status_code == 200, response.text
+    outcomes = {e["application_id"]: e["outcome"] for e in response.json()["evaluations"]}
+    assert outcomes == {"a": "eligible", "b": "ineligible"}
 
 
 def test_a_body_over_the_limit_is_refused() -> None:

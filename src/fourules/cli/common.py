@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +34,24 @@ LangOption = Annotated[
     str | None,
     typer.Option("--lang", help="Language of messages: sv (default) or en.", show_default=False),
 ]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE, whole or not at all, instead of standard output. FILE.xlsx is a "
+        "workbook; otherwise the format is --format, or without it FILE's suffix (.json, .md, "
+        ".html, .csv).",
+        show_default=False,
+    ),
+]
+SUFFIX_FORMATS = {
+    ".json": Format.json,
+    ".md": Format.markdown,
+    ".html": Format.html,
+    ".csv": Format.csv,
+}
+WORKBOOK = ".xlsx"
 YearOption = Annotated[
     str, typer.Option("--year", "-y", help="The policy year, e.g. 2018 or 2024.")
 ]
@@ -45,9 +66,19 @@ def resolve_lang(ctx: typer.Context, lang: str | None) -> Lang:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Report on stderr and exit; nothing goes to stdout."""
-    typer.echo(f"fourules: {message}", err=True)
+    """Report on stderr, on one line, and exit; nothing goes to stdout."""
+    typer.echo(f"fourules: {one_line(message)}", err=True)
     raise typer.Exit(code)
+
+
+# Line breaks and other control characters a message may quote from the input (a column
+# name, an id), and what cannot be written at all (a surrogate in a file name).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """`text` with every control character written as its escape (`\\n`, `\\x1b`)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @contextmanager
@@ -101,3 +132,64 @@ def respond(format: Format, json_value: object, view: Callable[[], View], lang: 
 def write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def output_format(ctx: typer.Context, format: Format, output: Path | None) -> Format | None:
+    """What to write: --format when given, else the format FILE's suffix names, else the
+    default; None for a workbook (FILE.xlsx), which takes no --format."""
+    source = ctx.get_parameter_source("format")
+    given = source is not None and source.name != "DEFAULT"
+    suffix = output.suffix.casefold() if output is not None else ""
+    if suffix == WORKBOOK:
+        if given:
+            raise InputError(
+                LocalText(
+                    sv=f"{output} blir en arbetsbok (XLSX); utelämna --format, eller skriv "
+                    f"{format.value} till en fil med ett annat namn",
+                    en=f"{output} is written as a workbook (XLSX); leave out --format, or "
+                    f"write {format.value} to a file of another name",
+                ),
+                "--format",
+            )
+        return None
+    return format if given else SUFFIX_FORMATS.get(suffix, format)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all: beside it, then renamed over it, so a
+    failure never leaves half a file and an earlier file stays until the new one is whole."""
+    folder = path.parent
+    try:
+        handle, aside = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(aside, _mode(path))
+        os.replace(aside, path)
+    except OSError as exc:
+        Path(aside).unlink(missing_ok=True)
+        raise _unwritable(path, exc) from None
+
+
+def _mode(path: Path) -> int:
+    """The file's own permissions when it exists, else what the umask gives a new file (a
+    file made aside is private to its owner until it is renamed)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _unwritable(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        LocalText(
+            sv=f"kan inte skrivas: {exc.strerror}; ange en fil i en mapp som finns och får skrivas",
+            en=f"cannot be written: {exc.strerror}; give a file in a folder that exists and "
+            "may be written to",
+        ),
+        str(path),
+    )

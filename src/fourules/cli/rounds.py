@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,20 +13,24 @@ from fourules.cli.common import (
     Format,
     FormatOption,
     LangOption,
+    OutputOption,
+    output_format,
     read_input,
     reported_errors,
     resolve_lang,
     respond,
+    write_file,
 )
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
 from fourules.output.canonical import to_json
 from fourules.output.view import View
-from fourules.text import LocalText
+from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
+    from fourules.output.spreadsheets import Sheet
     from fourules.rounds.evaluation import Progress, RoundEntry
     from fourules.rounds.model import Round
 
@@ -46,15 +48,37 @@ RoundYear = Annotated[
 ]
 
 
-def _load(ev: Evaluator, file: str, year: str | None) -> tuple[Round, str]:
-    """Read and check a round; every applicant must exist in the round's own year."""
+def _load(ev: Evaluator, file: str, year: str | None, strict: bool = False) -> tuple[Round, str]:
+    """Read a round; with `strict`, refuse one naming an applicant that is not an
+    administration of the round's own year (else such an application is ineligible)."""
     from fourules.rounds.evaluation import read_round
 
     raw, name = read_input(file)
-    return read_round(raw, name, ev, year)
+    return read_round(raw, name, ev, year, strict=strict)
 
 
-def _progress(fmt: Format, size: int) -> Progress | None:
+def _respond(
+    fmt: Format | None,
+    output: Path | None,
+    document: object,
+    view: Callable[[], View],
+    sheets: Callable[[], Sequence[Sheet]],
+    lang: Lang,
+) -> None:
+    """The result on standard output, or written whole to --output: a workbook (fmt None)
+    or the format's text."""
+    from fourules.output.renderers import emit
+    from fourules.output.spreadsheets import workbook
+
+    if output is None:
+        respond(fmt or Format.table, document, view, lang)
+    elif fmt is None:
+        write_file(output, workbook(sheets()))
+    else:
+        write_file(output, emit(fmt, document, view, lang).encode("utf-8"))
+
+
+def _progress(fmt: Format | None, size: int) -> Progress | None:
     """A progress bar on stderr for a long round on a terminal; never with JSON output."""
     if fmt is Format.json or size < PROGRESS_FROM or not sys.stderr.isatty():
         return None
@@ -73,7 +97,16 @@ def round_command(
     ctx: typer.Context,
     file: RoundFile,
     year: RoundYear = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse the round (exit 2) when an application names an applicant that is not "
+            "an administration of the round's year, instead of evaluating it as ineligible.",
+        ),
+    ] = False,
     format: FormatOption = Format.table,
+    output: OutputOption = None,
     lang: LangOption = None,
     scorer: ScorerOption = None,
     decision_log: DecisionLogOption = None,
@@ -83,23 +116,32 @@ def round_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
+        fmt = output_format(ctx, format, output)
         ev = evaluator(ctx)
-        round_, policy_year = _load(ev, file, year)
+        round_, policy_year = _load(ev, file, year, strict)
         result = evaluate_round(
             round_,
             policy_year,
             ev,
             lang=chosen,
             scorers=scorer,
-            progress=_progress(format, len(round_.applications)),
+            progress=_progress(fmt, len(round_.applications)),
         )
         if decision_log is not None:
             from fourules.service.decision_log import DecisionLog
 
             DecisionLog(decision_log).append_round(round_, result)
-    from fourules.output.round_view import round_view
+        from fourules.output.round_sheets import round_sheets
+        from fourules.output.round_view import round_view
 
-    respond(format, result, lambda: round_view(round_, result, chosen), chosen)
+        _respond(
+            fmt,
+            output,
+            result,
+            lambda: round_view(round_, result, chosen),
+            lambda: round_sheets(round_, result),
+            chosen,
+        )
 
 
 def audit_command(
@@ -107,9 +149,15 @@ def audit_command(
     file: RoundFile,
     year: RoundYear = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when any error or warning is found.")
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when any error or warning is found; refuse the round (exit 2) when an "
+            "application names an applicant that is not an administration of its year.",
+        ),
     ] = False,
     format: FormatOption = Format.table,
+    output: OutputOption = None,
     lang: LangOption = None,
 ) -> None:
     """Audit a decided round against its year's rules: every discrepancy with its row."""
@@ -118,13 +166,22 @@ def audit_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
+        fmt = output_format(ctx, format, output)
         ev = evaluator(ctx)
-        round_, policy_year = _load(ev, file, year)
+        round_, policy_year = _load(ev, file, year, strict)
         result = evaluate_round(round_, policy_year, ev, lang=chosen)
         audit = audit_round(round_, result, ev.load_policy(policy_year), lang=chosen)
-    from fourules.output.round_view import audit_view
+        from fourules.output.round_sheets import audit_sheets
+        from fourules.output.round_view import audit_view
 
-    respond(format, audit, lambda: audit_view(round_, audit, chosen), chosen)
+        _respond(
+            fmt,
+            output,
+            audit,
+            lambda: audit_view(round_, audit, chosen),
+            lambda: audit_sheets(round_, audit, result),
+            chosen,
+        )
     if strict and not audit.clean:
         raise typer.Exit(1)
 
@@ -162,6 +219,7 @@ def allocate_command(
         typer.Option("--compare", help="Set the draft beside the decision the round records."),
     ] = False,
     format: FormatOption = Format.table,
+    output: OutputOption = None,
     lang: LangOption = None,
     scorer: ScorerOption = None,
 ) -> None:
@@ -180,6 +238,7 @@ def allocate_command(
                 ),
                 "--method",
             )
+        fmt = output_format(ctx, format, output)
         money = make_budget(budget, budget_project, budget_study_trip)
         check_min_share(min_share)
         ev = evaluator(ctx)
@@ -190,7 +249,7 @@ def allocate_command(
             ev,
             lang=chosen,
             scorers=scorer,
-            progress=_progress(format, len(round_.applications)),
+            progress=_progress(fmt, len(round_.applications)),
         )
         result = allocate_round(
             round_,
@@ -202,55 +261,63 @@ def allocate_command(
             min_share=min_share,
         )
         document: object = result
+        comparison = None
         if compare:
             from fourules.rounds.compare import compare as side_by_side
 
             comparison = side_by_side(round_, result, evaluated, ev.load_policy(policy_year))
             document = {**result.model_dump(mode="json"), "comparison": comparison}
-    from fourules.output.round_view import allocation_view, comparison_blocks
+        from fourules.output.round_sheets import allocation_sheets
+        from fourules.output.round_view import allocation_view, comparison_blocks
 
-    def view() -> View:
-        shown = allocation_view(round_, result, chosen)
-        if not compare:
-            return shown
-        extra = comparison_blocks(document["comparison"], chosen)  # type: ignore[index]
-        return View(shown.title, (*shown.blocks, *extra))
+        def view() -> View:
+            shown = allocation_view(round_, result, chosen)
+            if comparison is None:
+                return shown
+            extra = comparison_blocks(comparison, chosen)
+            return View(shown.title, (*shown.blocks, *extra))
 
-    respond(format, document, view, chosen)
+        _respond(
+            fmt,
+            output,
+            document,
+            view,
+            lambda: allocation_sheets(round_, result, comparison),
+            chosen,
+        )
 
 
 def convert_command(
     ctx: typer.Context,
     file: RoundFile,
-    output: Annotated[Path, typer.Argument(help="Where to write: .json or .csv.")],
+    output: Annotated[Path, typer.Argument(help="Where to write: .json, .csv or .xlsx.")],
     lang: LangOption = None,
 ) -> None:
-    """Convert a round between JSON, CSV and XLSX (read) and JSON or CSV (written)."""
-    from fourules.rounds.files import load_round, to_csv
+    """Convert a round between JSON, CSV and XLSX."""
+    from fourules.rounds.files import load_round, to_csv, to_xlsx
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
+        suffix = output.suffix.casefold()
+        if suffix not in (".json", ".csv", ".xlsx"):
+            raise InputError(
+                LocalText(
+                    sv="skriv till .json, .csv eller .xlsx", en="write to .json, .csv or .xlsx"
+                ),
+                str(output),
+            )
         raw, name = read_input(file)
         round_ = load_round(raw, name)
-        suffix = output.suffix.casefold()
-        if suffix == ".csv":
+        if suffix == ".json":
+            data = to_json(round_.model_dump(mode="json", exclude_defaults=True)).encode("utf-8")
+        else:
             # The round's own year names the criteria an assessor may fill in.
             ev = evaluator(ctx)
             year = round_.year if round_.year in ev.policy_ids() else None
             vocabulary = ev.load_policy(year).vocabulary if year else None
             criteria = [c.id for c in vocabulary.criteria] if vocabulary else []
-            text = to_csv(round_, criteria)
-        elif suffix == ".json":
-            text = to_json(round_.model_dump(mode="json", exclude_defaults=True))
-        else:
-            raise InputError(
-                LocalText(sv="skriv till .json eller .csv", en="write to .json or .csv"),
-                str(output),
-            )
-        # Written beside the target and renamed: a failure never leaves half a file.
-        folder = output.parent if str(output.parent) else Path(".")
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp"
-        ) as tmp:
-            tmp.write(text)
-        os.replace(tmp.name, output)
+            if suffix == ".csv":
+                data = to_csv(round_, criteria).encode("utf-8")
+            else:
+                data = to_xlsx(round_, criteria)
+        write_file(output, data)

@@ -231,6 +231,17 @@ def _depth(data: Any) -> int:
     return deepest
 
 
+def _field(loc: list[Any]) -> str:
+    """The application's field an error is about: the first name after the first index (a
+    round's `applications[3].destination`, a list's `[0].title`), else the first name
+    (`assessment.novelty` is about `assessment`, `applicants[1]` about `applicants`)."""
+    first = next((i for i, p in enumerate(loc) if isinstance(p, int)), len(loc))
+    names = [p for p in loc[first + 1 :] if isinstance(p, str)] or [
+        p for p in loc if isinstance(p, str)
+    ]
+    return str(names[0]) if names else ""
+
+
 def describe(
     exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED
 ) -> InputError:
@@ -246,7 +257,7 @@ def describe(
     if etype in ("union_tag_invalid", "union_tag_not_found"):
         loc.append("kind")
         value = err.get("ctx", {}).get("tag")
-    field = next((str(p) for p in loc if isinstance(p, str)), "")
+    field = _field(loc)
     path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
     if etype == "value_error":
         problem = _VALUE_ERROR.get(field, _BLANK)

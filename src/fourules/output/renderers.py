@@ -8,16 +8,16 @@ HTML (through a Jinja2 template, escaped by the template engine) or CSV.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from fourules.output.canonical import to_json
+from fourules.output.spreadsheets import csv_text
 from fourules.output.view import Table, View, lines
 from fourules.text import Lang
 
@@ -149,27 +149,24 @@ def to_html(view: View, lang: Lang) -> str:
 def to_csv(view: View, lang: Lang) -> str:
     """Paragraphs as one-cell rows; each table with a row for its title and one for its
     header, a blank row between tables; then the notes one per row. A cell of several lines
-    keeps them on separate lines within the cell."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    keeps them on separate lines within the cell; no cell is a formula (`spreadsheets`)."""
+    rows: list[Sequence[str]] = []
     after_table = False
     for block in view.blocks:
         if isinstance(block, str):
-            writer.writerow([block])
+            rows.append([block])
             continue
         if after_table:
-            writer.writerow([])
+            rows.append([])
         after_table = True
         if block.title:
-            writer.writerow([block.title])
+            rows.append([block.title])
         if block.header:
-            writer.writerow(block.header)
-        writer.writerows(["\n".join(lines(c)) for c in row] for row in block.rows)
+            rows.append(block.header)
+        rows.extend(["\n".join(lines(c)) for c in row] for row in block.rows)
     if view.notes:
-        writer.writerow([])
-        writer.writerow([view.notes_title])
-        writer.writerows([note] for note in view.notes)
-    return out.getvalue()
+        rows += [[], [view.notes_title], *([note] for note in view.notes)]
+    return csv_text(rows)
 
 
 RENDERERS: dict[Format, Renderer] = {

@@ -230,9 +230,7 @@ class _Allocator:
 
     def _item(self, e: Evaluation) -> Counted:
         app = self.by_id[e.application_id]
-        return Counted(
-            app.id, app.kind, [x.administration for x in e.applicants if x.administration]
-        )
+        return Counted.of(app.id, app.kind, e)
 
     def best(self, eligible: list[Evaluation]) -> None:
         """Fund the best combination; say of every other why it is not in it."""

@@ -17,7 +17,13 @@ from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.policy.model import Policy
 from fourules.policy.source import Source
 from fourules.rounds.checks import Severity, check
-from fourules.rounds.evaluation import RoundEntry, RoundEvaluation, RoundInfo, counted
+from fourules.rounds.evaluation import (
+    UNKNOWN_APPLICANT,
+    RoundEntry,
+    RoundEvaluation,
+    RoundInfo,
+    counted,
+)
 from fourules.rounds.model import Round, StatedTotal, natural_key
 from fourules.rounds.quotas import tally
 from fourules.text import Lang, format_sek
@@ -90,6 +96,22 @@ class _Auditor:
     def granted(self, ident: str) -> bool:
         decision = self.by_id[ident].decision
         return decision is not None and decision.granted > 0
+
+    def applicants(self) -> list[Discrepancy]:
+        """Applications naming an applicant that is not an administration of the year: the
+        round's own finding, listed whether the application was granted or not."""
+        severity = check("round", UNKNOWN_APPLICANT).severity
+        return [
+            Discrepancy(
+                check=f.rule,
+                severity=severity,
+                message=f.message,
+                applications=f.applications,
+                rows=[self.by_id[i].table_row or i for i in f.applications],
+            )
+            for f in self.result.findings
+            if f.rule == UNKNOWN_APPLICANT
+        ]
 
     def decisions(self) -> list[Discrepancy]:
         """Per application: a decision is given, and a grant fits what the rules allow."""
@@ -225,6 +247,7 @@ class _Auditor:
             decided=len(decided),
             granted_sek={**granted, "total": sum(granted.values())},
             discrepancies=[
+                *self.applicants(),
                 *self.decisions(),
                 *self.quotas(),
                 *self.duplicates(),

@@ -69,15 +69,7 @@ def _quotas(rows: list[dict[str, Any]], result: RoundEvaluation, policy: Policy)
         book = tally(
             policy,
             (
-                Counted(
-                    r["application_id"],
-                    r["kind"],
-                    [
-                        a.administration
-                        for a in evaluations[r["application_id"]].applicants
-                        if a.administration
-                    ],
-                )
+                Counted.of(r["application_id"], r["kind"], evaluations[r["application_id"]])
                 for r in rows
                 if r[side]["granted"]
             ),

@@ -18,6 +18,7 @@ from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator, Prepared
 from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.parallel import forked_map, gc_paused, worker_pays
+from fourules.policy.administrations import AdministrationIndex, Resolution
 from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source
 from fourules.rounds.checks import check
@@ -101,6 +102,9 @@ class RoundEvaluation(_Model):
     findings: list[RoundFinding]
 
 
+UNKNOWN_APPLICANT = "round.applicant.unknown"
+"""The round finding for an application naming an applicant that is not an administration."""
+
 PARALLEL_FROM = 2000
 """Rounds of at least this many applications are prepared in a second process."""
 CHUNK = 250
@@ -148,8 +152,13 @@ def _evaluate_all(
     return out
 
 
+def _hint(resolution: Resolution) -> LocalText:
+    return resolution.hint or L(sv="okänt namn", en="unknown name")
+
+
 def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, name: str) -> None:
-    """Every applicant must be an administration of the round's own year: else it is bad data.
+    """Every applicant is an administration of the round's own year, or InputError: what
+    `--strict` asks (else such an application is evaluated, and is ineligible).
 
     (Under another year a name may have ceased to exist; that is a finding, not an error.)
     """
@@ -157,23 +166,28 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
     for i, app in enumerate(round_.applications):
         for j, applicant in enumerate(app.applicants):
             resolution = index.resolve(applicant)
-            if resolution.administration is None:
-                hint = resolution.hint or L(sv="okänt namn", en="unknown name")
-                raise InputError(
-                    L(
-                        sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv})",
-                        en=f"”{applicant}” is not an administration in {policy.id} ({hint.en})",
-                    ),
-                    f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
-                )
+            if resolution.administration is not None:
+                continue
+            hint = _hint(resolution)
+            raise InputError(
+                L(
+                    sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv}); "
+                    "utan --strict bedöms ansökan som ej berättigad",
+                    en=f"”{applicant}” is not an administration in {policy.id} ({hint.en}); "
+                    "without --strict the application is evaluated as ineligible",
+                ),
+                f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
+            )
 
 
 def read_round(
-    source: bytes, name: str, evaluator: Evaluator, year: str | None
+    source: bytes, name: str, evaluator: Evaluator, year: str | None, *, strict: bool = False
 ) -> tuple[Round, str]:
     """A round from a file's bytes (JSON, CSV or XLSX, by `name`), with the year to evaluate
-    it under — `year`, else the round's own — and every applicant checked against the
-    round's own year. What the command line and the service both read a round with."""
+    it under — `year`, else the round's own. With `strict`, every applicant must be an
+    administration of the round's own year (`check_administrations`); without, an
+    application naming another is evaluated, ineligible, and listed in the round's
+    findings. What the command line and the service both read a round with."""
     round_ = load_round(source, name)
     chosen = year or round_.year
     if chosen is None:
@@ -185,19 +199,13 @@ def read_round(
             "--year",
         )
     evaluator.require(chosen)
-    check_administrations(round_, evaluator.load_policy(round_.year or chosen), evaluator, name)
+    if strict:
+        check_administrations(round_, evaluator.load_policy(round_.year or chosen), evaluator, name)
     return round_, chosen
 
 
 def counted(round_: Round, evaluations: dict[str, Evaluation]) -> list[Counted]:
-    return [
-        Counted(
-            a.id,
-            a.kind,
-            [x.administration for x in evaluations[a.id].applicants if x.administration],
-        )
-        for a in round_.applications
-    ]
+    return [Counted.of(a.id, a.kind, evaluations[a.id]) for a in round_.applications]
 
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
@@ -279,6 +287,7 @@ def _evaluate_round(
         duplicates=duplicates,
         totals=totals,
         findings=[
+            *_unknown_findings(apps, loaded.index, policy.id, lang),
             *_quota_findings(book, ranked, lang),
             *_duplicate_findings(duplicates, lang),
             *_total_findings(apps, totals, lang),
@@ -336,6 +345,31 @@ def _tallies(
 def _lowered(text: str) -> str:
     """A description inside a sentence: its first letter lower case, names left as written."""
     return text[:1].lower() + text[1:]
+
+
+def _unknown_findings(
+    apps: list[RoundEntry], index: AdministrationIndex, year: str, lang: Lang
+) -> list[RoundFinding]:
+    """Applications naming an applicant that is not an administration of the year: each is
+    evaluated (ineligible) and counted for no quota, and listed here so none goes unseen."""
+    spec = check("round", UNKNOWN_APPLICANT)
+    out = []
+    for app in apps:
+        unknown = [r for r in map(index.resolve, app.applicants) if r.administration is None]
+        if unknown:
+            message = spec.text(
+                lang,
+                application=app.id,
+                applicants=", ".join(f"”{r.as_written}”" for r in unknown),
+                year=year,
+                hints="; ".join(_hint(r).get(lang) for r in unknown),
+            )
+            out.append(
+                RoundFinding(
+                    rule=UNKNOWN_APPLICANT, status="warn", message=message, applications=[app.id]
+                )
+            )
+    return out
 
 
 def _quota_findings(book: QuotaBook, ranked: set[str], lang: Lang) -> list[RoundFinding]:

@@ -1,5 +1,7 @@
-"""A round's files: JSON, CSV (comma or semicolon, as Swedish Excel saves it) and XLSX read,
-JSON and CSV written. Every problem names the file, line and column."""
+"""A round's files: JSON, CSV (comma or semicolon, as Swedish Excel saves it) and XLSX, read
+and written. Every problem names the file, line and column. Spreadsheet cells are written
+so that no spreadsheet runs them as a formula, and read back to the same text
+(`output.spreadsheets`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pydantic import ValidationError
 
 from fourules.errors import InputError
 from fourules.evaluation.inputs import ACCEPTED, describe, read_json
+from fourules.output.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
 from fourules.rounds.model import Round
 from fourules.text import LocalText as L
 
@@ -111,10 +114,10 @@ def _column_letter(index: int) -> str:
 
 
 def _cell(column: str, raw: str, where: str) -> Any:
-    text = raw.strip()
+    text = from_cell(raw)
+    if text is None:
+        return None
     if column in _INT_COLUMNS:
-        if not text:
-            return None
         digits = re.sub(r"[\s\u00a0]", "", text)  # "350 000" as a spreadsheet shows it
         if not re.fullmatch(r"\d+", digits):
             raise InputError(
@@ -126,11 +129,10 @@ def _cell(column: str, raw: str, where: str) -> Any:
             )
         return int(digits)
     if column in _BOOL_COLUMNS or column.startswith(ASSESSMENT):
-        if not text:
-            return None
-        if text.casefold() in _TRUE:
+        word = text.strip().casefold()
+        if word in _TRUE:
             return True
-        if text.casefold() in _FALSE:
+        if word in _FALSE:
             return False
         raise InputError(
             L(
@@ -141,8 +143,8 @@ def _cell(column: str, raw: str, where: str) -> Any:
         )
     if column in _LIST_COLUMNS:
         parts = text.split(_LIST_COLUMNS[column])
-        return [part.strip() for part in parts if part.strip()] if text else None
-    return text or None
+        return [part.strip() for part in parts if part.strip()]
+    return text
 
 
 def _row_to_application(
@@ -154,6 +156,14 @@ def _row_to_application(
     for index, column in enumerate(columns):
         place = f"{where}:{line}:{_column_letter(index)} ({column})"
         value = _cell(column, row.get(column) or "", place)
+        if not column and value is not None:
+            raise InputError(
+                L(
+                    sv="en cell under en kolumn utan rubrik; ge kolumnen en rubrik eller töm cellen",
+                    en="a cell under a column without a header; give the column one or empty it",
+                ),
+                f"{where}:{line}:{_column_letter(index)}",
+            )
         if column.startswith(ASSESSMENT):
             if value is not None:
                 assessment[column.removeprefix(ASSESSMENT)] = value
@@ -262,26 +272,21 @@ def read_csv(text: str, where: str) -> Round:
 
 
 def read_xlsx(source: bytes, where: str) -> Round:
-    """A round from a workbook's bytes: its first sheet, formulas read as their values."""
-    try:
-        import openpyxl
-    except ImportError:
-        raise InputError(
-            L(
-                sv="XLSX kräver openpyxl: pip install 'fourules[xlsx]'",
-                en="XLSX needs openpyxl: pip install 'fourules[xlsx]'",
-            ),
-            where,
-        ) from None
+    """A round from the first sheet of a workbook, read as its CSV would be."""
+    import openpyxl
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(source), read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(
             L(sv=f"är ingen läsbar XLSX-fil: {exc}", en=f"is not a readable XLSX file: {exc}"),
             where,
         ) from None
-    sheet = book.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     return _rows_to_round(rows, where)
 
 
@@ -311,19 +316,19 @@ def csv_columns(criteria: Iterable[str]) -> tuple[str, ...]:
     return (*CSV_COLUMNS[:at], *(ASSESSMENT + c for c in criteria), *CSV_COLUMNS[at:])
 
 
-def to_csv(round_: Round, criteria: Iterable[str] = ()) -> str:
-    """The round as CSV with every column of CSV_COLUMNS, and an assessment column for each
-    of `criteria` and each criterion the round assesses (stated totals are not kept)."""
+def _round_rows(
+    round_: Round, criteria: Iterable[str]
+) -> tuple[tuple[str, ...], list[list[CellValue]]]:
+    """The round as a spreadsheet's columns and typed rows, with an assessment column for
+    each of `criteria` and each criterion the round assesses (stated totals are not kept)."""
     assessed = dict.fromkeys(criteria)
     for app in round_.applications:
         assessed.update(dict.fromkeys(app.assessment))
     columns = csv_columns(assessed)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    rows = []
     for app in round_.applications:
-        data = app.model_dump(mode="json")
-        row = []
+        data = app.model_dump()
+        row: list[CellValue] = []
         for column in columns:
             if column.startswith(ASSESSMENT):
                 value = data["assessment"].get(column.removeprefix(ASSESSMENT))
@@ -332,9 +337,21 @@ def to_csv(round_: Round, criteria: Iterable[str] = ()) -> str:
             else:
                 value = data.get(column)
             if isinstance(value, list):
-                value = _LIST_COLUMNS[column].join(value)
-            elif isinstance(value, bool):
-                value = "true" if value else "false"
-            row.append("" if value is None else str(value))
-        writer.writerow(row)
-    return out.getvalue()
+                value = _LIST_COLUMNS[column].join(value) or None
+            row.append(value)
+        rows.append(row)
+    return columns, rows
+
+
+def to_csv(round_: Round, criteria: Iterable[str] = ()) -> str:
+    """The round as CSV with every column of CSV_COLUMNS, and an assessment column for each
+    of `criteria` and each criterion the round assesses (stated totals are not kept)."""
+    columns, rows = _round_rows(round_, criteria)
+    return csv_text([columns, *rows], exact=True)
+
+
+def to_xlsx(round_: Round, criteria: Iterable[str] = ()) -> bytes:
+    """The round as a workbook of one sheet with the columns of `to_csv`: amounts as
+    numbers, dates as dates, true/false as truth values."""
+    columns, rows = _round_rows(round_, criteria)
+    return workbook([Sheet("round", columns, rows)], exact=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from fourules.application import Kind
+from fourules.evaluation.results import Evaluation
 from fourules.policy.administrations import Administration
 from fourules.policy.model import Policy, Quota
 
@@ -22,7 +23,15 @@ class Counted:
 
     application_id: str
     kind: Kind
-    administrations: Sequence[str]  # resolved administration ids; unresolved ones are left out
+    administrations: Sequence[str]  # administration ids; none for an application counted for none
+
+    @classmethod
+    def of(cls, application_id: str, kind: Kind, evaluation: Evaluation) -> Counted:
+        """The evaluated application, counted for every co-applicant — or for no quota when
+        any applicant is not an administration of the year: it is then ineligible, and its
+        other applicants did not apply on their own."""
+        ids = [x.administration for x in evaluation.applicants if x.administration]
+        return cls(application_id, kind, ids if len(ids) == len(evaluation.applicants) else [])
 
 
 @dataclass
