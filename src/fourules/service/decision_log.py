@@ -339,7 +339,10 @@ def _flock(fd: int) -> None:
 
 
 def _policy_line(policy: dict[str, Any]) -> str:
-    return f"{policy.get('id')} {policy.get('version')} {policy.get('sha256')}"
+    """`ID VERSION SHA256`, each one word, for a checkpoint's `policy` line."""
+    return " ".join(
+        "_".join(str(policy.get(k)).split()) or "_" for k in ("id", "version", "sha256")
+    )
 
 
 def _link_problem(record: Record, head: str | None) -> tuple[str, str] | None:
