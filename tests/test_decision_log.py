@@ -121,7 +121,7 @@ def test_the_hash_is_over_the_canonical_form_not_the_layout(log: Path) -> None:
     records = lines(log)
     log.write_text(
         "".join(
-            json.dumps(dict(reversed(r.items())), indent=None, ensure_ascii=True) + "\n"
+            json.dumps(dict(reversed(r.items())), separators=(",", ":"), ensure_ascii=True) + "\n"
             for r in records
         ),
         encoding="utf-8",
@@ -473,26 +473,29 @@ def test_processes_appending_at_once_keep_one_chain(tmp_path: Path) -> None:
     assert code == 0 and verdicts(entries) == ["reproduces"] * 300
 
 
-def test_the_service_signs_its_log_every_n_records(tmp_path: Path, keys: tuple[Path, Path]) -> None:
+def test_the_service_signs_its_log_every_n_records_and_when_it_stops(
+    tmp_path: Path, keys: tuple[Path, Path]
+) -> None:
     from fastapi.testclient import TestClient
+
+    from fourules.cli.serve import _closing
 
     path = tmp_path / "service.jsonl"
     log = DecisionLog(path, Checkpointing(load_private_key(keys[0]), every=10, origin="svc"))
-    client = TestClient(create_app(EVALUATOR, decision_log=log))
-    for i in range(25):
-        answer = client.post(
-            "/v1/policies/2018/evaluate",
-            content=json.dumps({**APP, "id": str(i)}),
-            headers={"content-type": "application/json"},
-        )
-        assert answer.status_code == 200
-    log.close()  # the last five are signed on close
+    # As `fourules serve` runs it: the log is closed when the server shuts down.
+    with TestClient(_closing(create_app(EVALUATOR, decision_log=log), log)) as client:
+        for i in range(25):
+            answer = client.post(
+                "/v1/policies/2018/evaluate",
+                content=json.dumps({**APP, "id": str(i)}),
+                headers={"content-type": "application/json"},
+            )
+            assert answer.status_code == 200
     written = lines(path)
     assert [i for i, r in enumerate(written) if "checkpoint" in r] == [10, 21, 27]
     code, entries, _ = verify(str(path), "--public-key", str(keys[1]))
-    assert code == 0 and {e["protection"] for e in entries if e["kind"] == "record"} == {
-        "checkpointed"
-    }
+    assert code == 0
+    assert {e["protection"] for e in entries if e["kind"] == "record"} == {"checkpointed"}
 
 
 def test_the_service_signs_its_log_every_few_minutes(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -59,12 +59,26 @@ def serve_command(
         ev = evaluator(ctx)
         ev.policy_ids()  # a broken policy is reported before the server starts
         log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
-    app = create_app(ev, decision_log=log, max_body=max_body)
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
-    finally:
-        if log is not None:
-            log.close()  # a last checkpoint over what this server wrote
+    app: Any = create_app(ev, decision_log=log, max_body=max_body)
+    if log is not None:
+        app = _closing(app, log)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _closing(app: Any, log: DecisionLog) -> Any:
+    """The app, closing the log when the server shuts down: a last checkpoint over what it
+    wrote. (uvicorn ends the process with the signal that stopped it, so this happens in
+    the shutdown, not after `run`.)"""
+
+    async def closing(scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                log.close()
+            await send(message)
+
+        await app(scope, receive, sending if scope["type"] == "lifespan" else send)
+
+    return closing
 
 
 def _decision_log(path: Path | None, key: Path | None, every: str | None) -> DecisionLog | None:
