@@ -39,7 +39,7 @@ import dask.bag as db
 from dask.distributed import Client, LocalCluster
 
 from fourules.errors import InputError
-from fourules.service.checkpoints import PublicKey, load_public_key
+from fourules.service.log_keys import PublicKey, load_public_key
 from fourules.service.log_verification import (
     GOOD,
     LineCheck,

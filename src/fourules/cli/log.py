@@ -43,7 +43,7 @@ def keygen_command(
     Refuses to overwrite a key. Keep the private key where checkpoints are signed; give the
     public key to auditors.
     """
-    from fourules.service.checkpoints import generate_keys
+    from fourules.service.log_keys import generate_keys
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -80,8 +80,9 @@ def checkpoint_command(
     checks the log against it with `fourules verify LOG --checkpoint FILE`. Exit 2 when the
     log has a record since its last checkpoint that does not hold (nothing is signed).
     """
-    from fourules.service.checkpoints import check_origin, load_private_key
+    from fourules.service.checkpoints import check_origin
     from fourules.service.decision_log import Checkpointing, DecisionLog
+    from fourules.service.log_keys import load_private_key
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -132,7 +133,7 @@ def verify_command(
     checkpoint holds, 1 otherwise, 2 on bad input: a missing file, a log with checkpoints and
     no --public-key, a key that is missing, unreadable or signed none of them.
     """
-    from fourules.service.checkpoints import load_public_key
+    from fourules.service.log_keys import load_public_key
     from fourules.service.log_verification import GOOD, verify_logs
 
     chosen = resolve_lang(ctx, lang)
@@ -148,20 +149,20 @@ _KINDS = {
     "record": LocalText(sv="post", en="record"),
     "checkpoint": LocalText(sv="kontrollpunkt", en="checkpoint"),
 }
+_HEADER = (
+    LocalText(sv="Rad", en="Line"),
+    LocalText(sv="Slag", en="Kind"),
+    LocalText(sv="Ansökan", en="Application"),
+    LocalText(sv="Policy", en="Policy"),
+    LocalText(sv="Utfall", en="Verdict"),
+    LocalText(sv="Skydd", en="Protection"),
+    LocalText(sv="Detalj", en="Detail"),
+)
 
 
 def verification_view(results: list[Verification], lang: Lang) -> View:
     """One table per file (a log, or a published checkpoint), then a summary per log."""
-    sv = lang == "sv"
-    header = [
-        "Rad" if sv else "Line",
-        "Slag" if sv else "Kind",
-        "Ansökan" if sv else "Application",
-        "Policy",
-        "Utfall" if sv else "Verdict",
-        "Skydd" if sv else "Protection",
-        "Detalj" if sv else "Detail",
-    ]
+    header = [h.get(lang) for h in _HEADER]
     files = list(dict.fromkeys(r.file for r in results))
     tables = []
     for file in files:
@@ -181,7 +182,9 @@ def verification_view(results: list[Verification], lang: Lang) -> View:
         tables.append(Table.of(file, header, rows))
     notes = tuple(_summary([r for r in results if r.file == f], lang) for f in files)
     return View(
-        blocks=tuple(tables), notes_title="Sammanfattning" if sv else "Summary", notes=notes
+        blocks=tuple(tables),
+        notes_title="Sammanfattning" if lang == "sv" else "Summary",
+        notes=notes,
     )
 
 

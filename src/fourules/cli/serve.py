@@ -83,8 +83,8 @@ def _closing(app: Any, log: DecisionLog) -> Any:
 
 def _decision_log(path: Path | None, key: Path | None, every: str | None) -> DecisionLog | None:
     """The server's decision log, signed every N records or minutes when a key is given."""
-    from fourules.service.checkpoints import load_private_key
     from fourules.service.decision_log import Checkpointing, DecisionLog
+    from fourules.service.log_keys import load_private_key
 
     if key is None:
         if every is not None:

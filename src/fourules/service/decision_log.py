@@ -28,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 from fourules.errors import InputError
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
-from fourules.service.checkpoints import Checkpoint, PrivateKey, SignedNote, now, read_note
+from fourules.service.checkpoints import Checkpoint, SignedNote, now, read_note
 from fourules.service.log_records import (
     CheckpointLine,
     Record,
@@ -41,6 +41,7 @@ from fourules.text import LocalText
 if TYPE_CHECKING:
     from fourules.rounds.evaluation import RoundEvaluation
     from fourules.rounds.model import Round
+    from fourules.service.log_keys import PrivateKey
 
 logger = logging.getLogger(__name__)
 _CHUNK = 1 << 16

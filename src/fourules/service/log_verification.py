@@ -21,16 +21,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import plain
-from fourules.service.checkpoints import Checkpoint, PublicKey, SignedNote, key_id, read_note
+from fourules.service.checkpoints import Checkpoint, SignedNote, key_id, read_note
 from fourules.service.log_records import CheckpointLine, Record, read_line
 from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.service.log_keys import PublicKey
 
 Verdict = Literal[
     "reproduces",
@@ -246,25 +249,18 @@ def assemble(
     outcomes: dict[tuple[str, int], tuple[Verdict, str]] = {}
     failing: list[tuple[_Log, int, str]] = []
     for log in walked:
-        for check in log.checks:
-            if check.kind == "checkpoint":
-                verdict, detail, fails = _in_file(log, check)
-                outcomes[(log.file, check.line)] = (verdict, detail)
-                if fails:
-                    failing.append((log, fails, f"checkpoint at line {check.line}"))
-    published_out = []
-    for file, check in published:
-        verdict, detail, target = _published(walked, check)
-        published_out.append(_checkpoint_entry(file, None, check, verdict, detail))
-        cp = check.checkpoint
-        if verdict != "holds" and target is not None and cp and cp.size <= len(target.records):
-            failing.append((target, cp.size, f"published checkpoint {file}"))
+        for check in (c for c in log.checks if c.kind == "checkpoint"):
+            verdict, detail, fails = _in_file(log, check)
+            outcomes[(log.file, check.line)] = (verdict, detail)
+            if fails:
+                failing.append((log, fails, f"checkpoint at line {check.line}"))
+    claims = [_claim(walked, file, check, failing) for file, check in published]
     for log, size, source in failing:
+        # What a checkpoint that holds below it vouches for stays vouched for.
         below = max((h for h in log.holding if h < size), default=0)
         for index in range(below, size):
             log.blamed(index, f"{source} does not hold over it")
-    out = [entry for log in walked for entry in _entries(log, outcomes)]
-    return out + published_out
+    return [entry for log in walked for entry in _entries(log, outcomes)] + claims
 
 
 def _walk(file: str, checks: Sequence[LineCheck]) -> _Log:
@@ -394,6 +390,18 @@ def _published(logs: Sequence[_Log], check: LineCheck) -> tuple[Verdict, str, _L
             return "holds", _holds(log, checkpoint), log
         problems.append(problem)
     return "tampered", "; ".join(problems), targets[0] if len(targets) == 1 else None
+
+
+def _claim(
+    logs: Sequence[_Log], file: str, check: LineCheck, failing: list[tuple[_Log, int, str]]
+) -> Verification:
+    """A published checkpoint's entry; when it fails over the records of the log it should
+    have matched, those go to `failing`."""
+    verdict, detail, target = _published(logs, check)
+    size = check.checkpoint.size if check.checkpoint else 0
+    if verdict != "holds" and target is not None and size <= len(target.records):
+        failing.append((target, size, f"published checkpoint {file}"))
+    return _checkpoint_entry(file, None, check, verdict, detail)
 
 
 def _checkpoint_entry(
