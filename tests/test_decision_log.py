@@ -380,6 +380,29 @@ def test_checkpoint_prints_a_signed_note_to_publish(log: Path, keys: tuple[Path,
     assert run("log", "checkpoint", str(log), "--key", str(keys[0]), "--origin", "a b")[0] == 2
 
 
+def test_a_published_checkpoint_is_read_as_published(
+    log: Path, keys: tuple[Path, Path], tmp_path: Path
+) -> None:
+    published = tmp_path / "published.txt"
+    # A copy from a web page may have gained carriage returns: the signature still holds.
+    published.write_bytes(checkpoint(log, keys[0]).replace("\n", "\r\n").encode("utf-8"))
+    code, entries, _ = verify(
+        str(log), "--public-key", str(keys[1]), "--checkpoint", str(published)
+    )
+    assert code == 0 and entries[-1]["verdict"] == "holds"
+    # Its text changed is a signature that does not hold; anything else is no checkpoint.
+    published.write_text(published.read_text("utf-8").replace("\n40\n", "\n39\n"), "utf-8")
+    code, entries, _ = verify(
+        str(log), "--public-key", str(keys[1]), "--checkpoint", str(published)
+    )
+    assert code == 1 and "signature does not hold" in entries[-1]["detail"]
+    published.write_text("40\n", encoding="utf-8")
+    code, out, err = run(
+        "verify", str(log), "--public-key", str(keys[1]), "--checkpoint", str(published)
+    )
+    assert (code, out) == (2, "") and "ingen signerad kontrollpunkt" in err
+
+
 def test_checkpoint_refuses_to_sign_a_log_that_does_not_hold(
     log: Path, keys: tuple[Path, Path]
 ) -> None:

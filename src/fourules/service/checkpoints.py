@@ -33,7 +33,7 @@ from fourules.text import LocalText
 _ED25519 = b"\x01"  # the signed-note algorithm byte for Ed25519
 _DASH = "\u2014"  # a signature line starts with an em dash
 _ORIGIN = re.compile(r"[^\s+]+")  # a key name: no spaces, no plus (signed-note)
-_SIZE = re.compile(r"0|[1-9][0-9]*")
+_SIZE = re.compile(r"0|[1-9][0-9]{0,18}")  # C2SP: a uint64
 
 
 @dataclass(frozen=True)
@@ -105,11 +105,10 @@ def check_origin(origin: str) -> str:
     return origin
 
 
-def _bad_note(why: str, where: str) -> InputError:
+def _bad_note(sv: str, en: str, where: str) -> InputError:
     return InputError(
         LocalText(
-            sv=f"är ingen signerad kontrollpunkt: {why}",
-            en=f"is not a signed checkpoint: {why}",
+            sv=f"är ingen signerad kontrollpunkt: {sv}", en=f"is not a signed checkpoint: {en}"
         ),
         where,
     )
@@ -122,27 +121,49 @@ def read_note(text: str, where: str) -> SignedNote:
     text = text.replace("\r\n", "\n")
     body, blank, signatures = text.partition("\n\n")
     if not blank:
-        raise _bad_note("no blank line before the signature lines", where)
+        raise _bad_note(
+            "ingen tom rad före signaturraderna", "no blank line before the signature lines", where
+        )
     lines = body.split("\n")
     if len(lines) < 3:
-        raise _bad_note("it needs an origin, a size and a head hash, one a line", where)
+        raise _bad_note(
+            "ursprung, storlek och huvudhash behövs, en per rad",
+            "it needs an origin, a size and a head hash, one a line",
+            where,
+        )
     origin, size, head, *extensions = lines
     if not _ORIGIN.fullmatch(origin):
-        raise _bad_note(f"the origin {origin!r} has spaces or a plus", where)
+        raise _bad_note(
+            f"ursprunget {origin!r} har mellanslag eller plus",
+            f"the origin {origin!r} has spaces or a plus",
+            where,
+        )
     if not _SIZE.fullmatch(size):
-        raise _bad_note(f"the size {size!r} is not a whole number", where)
+        raise _bad_note(
+            f"storleken {size[:40]!r} är inget heltal (högst 19 siffror)",
+            f"the size {size[:40]!r} is not a whole number (19 digits at most)",
+            where,
+        )
     if len(_b64(head) or b"") != 32:
-        raise _bad_note(f"the head {head!r} is not a base64 SHA-256 hash", where)
+        raise _bad_note(
+            f"huvudet {head[:60]!r} är ingen SHA-256-hash i base64",
+            f"the head {head[:60]!r} is not a base64 SHA-256 hash",
+            where,
+        )
     if any(not e.strip() for e in extensions):
-        raise _bad_note("a blank extension line", where)
+        raise _bad_note("en tom tilläggsrad", "a blank extension line", where)
     if not signatures.strip():
-        raise _bad_note("no signature line", where)
+        raise _bad_note("ingen signaturrad", "no signature line", where)
     signed = []
     for line in signatures.strip("\n").split("\n"):
         name, _, sig = line.removeprefix(f"{_DASH} ").partition(" ")
         raw = _b64(sig)
         if not line.startswith(f"{_DASH} ") or raw is None or len(raw) <= 4:
-            raise _bad_note(f"{line[:40]!r} is not a signature line (— NAME BASE64)", where)
+            raise _bad_note(
+                f"{line[:40]!r} är ingen signaturrad (— NAMN BASE64)",
+                f"{line[:40]!r} is not a signature line (— NAME BASE64)",
+                where,
+            )
         signed.append((name, raw))
     return SignedNote(Checkpoint(origin, int(size), head, tuple(extensions)), tuple(signed))
 

@@ -51,8 +51,8 @@ def chained(record: Mapping[str, Any], prev: str | None) -> dict[str, Any]:
     except UnhashableRecord as exc:
         raise InputError(
             LocalText(
-                sv=f"kan inte föras in i beslutsloggen: {exc} (JSON bär heltal upp till 2^53 − 1 exakt)",
-                en=f"cannot be entered in the decision log: {exc} (JSON carries whole numbers up to 2^53 − 1 exactly)",
+                sv=f"kan inte föras in i beslutsloggen: JSON bär heltal upp till 2^53 − 1 exakt ({exc})",
+                en=f"cannot be entered in the decision log: JSON carries whole numbers up to 2^53 − 1 exactly ({exc})",
             ),
             "input",
         ) from None
