@@ -13,13 +13,14 @@ from fourules.cli.coverage import coverage_command
 from fourules.cli.diff import diff_command
 from fourules.cli.doctor import doctor_command
 from fourules.cli.evaluate import evaluate
+from fourules.cli.log import log_app, verify_command
 from fourules.cli.new import new_command
 from fourules.cli.plugins import plugins_command
 from fourules.cli.policies import policies, show
 from fourules.cli.prove import prove_command
 from fourules.cli.rounds import allocate_command, audit_command, convert_command, round_command
 from fourules.cli.schema import schema
-from fourules.cli.serve import serve_command, verify_command
+from fourules.cli.serve import serve_command
 
 app = typer.Typer(
     name="fourules",
@@ -83,3 +84,4 @@ app.command("prove")(prove_command)
 app.command("doctor")(doctor_command)
 app.command("serve")(serve_command)
 app.command("verify")(verify_command)
+app.add_typer(log_app)

@@ -1,23 +1,20 @@
-"""`fourules serve` and `fourules verify`: the HTTP service, and checking decision records."""
+"""`fourules serve`: the HTTP service, with its decision log and the log's checkpoints."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    fail,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
+from fourules.cli.common import fail, reported_errors
 from fourules.cli.state import evaluator
-from fourules.output.view import Table, View
+
+if TYPE_CHECKING:
+    from fourules.service.decision_log import DecisionLog
+
+_EVERY = re.compile(r"([1-9][0-9]*)(m?)")
 
 
 def serve_command(
@@ -31,6 +28,21 @@ def serve_command(
     decision_log: Annotated[
         Path | None,
         typer.Option("--decision-log", help="Append one JSON line per decision to this file."),
+    ] = None,
+    checkpoint_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint-key",
+            help="Sign checkpoints of the decision log with this private key (log keygen).",
+        ),
+    ] = None,
+    checkpoint_every: Annotated[
+        str | None,
+        typer.Option(
+            "--checkpoint-every",
+            help="With --checkpoint-key: a checkpoint every N records this server writes (100), "
+            "or every N minutes when records were added (10m).",
+        ),
     ] = None,
     max_body: Annotated[
         int, typer.Option("--max-body", min=1, help="Largest request body accepted, in bytes.")
@@ -46,35 +58,52 @@ def serve_command(
     with reported_errors():
         ev = evaluator(ctx)
         ev.policy_ids()  # a broken policy is reported before the server starts
-    app = create_app(ev, decision_log=decision_log, max_body=max_body)
+        log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
+    app: Any = create_app(ev, decision_log=log, max_body=max_body)
+    if log is not None:
+        app = _closing(app, log)
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-def verify_command(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A decision log written with --decision-log.")],
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
-) -> None:
-    """Re-evaluate every decision record: does it reproduce, and if not, did the policy or the engine change?
+def _closing(app: Any, log: DecisionLog) -> Any:
+    """The app, closing the log when the server shuts down: a last checkpoint over what it
+    wrote. (uvicorn ends the process with the signal that stopped it, so this happens in
+    the shutdown, not after `run`.)"""
 
-    Exit 0 when every record reproduces, 1 when any does not, 2 when the log is malformed.
-    """
-    from fourules.service.decision_log import verify
+    async def closing(scope: Any, receive: Any, send: Any) -> None:
+        async def sending(message: Any) -> None:
+            if message["type"] == "lifespan.shutdown.complete":
+                log.close()
+            await send(message)
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        results = verify(file, evaluator(ctx))
-    sv = chosen == "sv"
-    header = [
-        "Rad" if sv else "Line",
-        "Ansökan" if sv else "Application",
-        "Policy",
-        "Utfall" if sv else "Verdict",
-        "Detalj" if sv else "Detail",
-    ]
-    rows = [[str(r.line), r.application_id or "", r.policy, r.verdict, r.detail] for r in results]
-    view = View(blocks=(Table.of(str(file), header, rows),))
-    respond(format, results, lambda: view, chosen)
-    if any(r.verdict != "reproduces" for r in results):
-        raise typer.Exit(1)
+        await app(scope, receive, sending if scope["type"] == "lifespan" else send)
+
+    return closing
+
+
+def _decision_log(path: Path | None, key: Path | None, every: str | None) -> DecisionLog | None:
+    """The server's decision log, signed every N records or minutes when a key is given."""
+    from fourules.service.decision_log import Checkpointing, DecisionLog
+    from fourules.service.log_keys import load_private_key
+
+    if key is None:
+        if every is not None:
+            fail(
+                "--checkpoint-every: checkpoints are signed with --checkpoint-key FILE; give it too"
+            )
+        return DecisionLog(path) if path is not None else None
+    if path is None:
+        fail("--checkpoint-key: checkpoints sign a decision log; give --decision-log FILE too")
+    every = every or "100"
+    found = _EVERY.fullmatch(every.strip())
+    if found is None:
+        fail(
+            f"--checkpoint-every: {every!r} is neither a number of records (100) nor of minutes (10m)"
+        )
+    count, minutes = int(found[1]), found[2] == "m"
+    checkpointing = Checkpointing(
+        load_private_key(key),
+        every=None if minutes else count,
+        minutes=count if minutes else None,
+    )
+    return DecisionLog(path, checkpointing)

@@ -119,12 +119,12 @@ def _components() -> dict[str, Any]:
 def create_app(
     evaluator: Evaluator | None = None,
     *,
-    decision_log: Path | None = None,
+    decision_log: Path | DecisionLog | None = None,
     max_body: int = DEFAULT_MAX_BODY,
 ) -> FastAPI:
     """The service, with its own evaluator (shared by all requests; it is thread-safe)."""
     ev = evaluator or Evaluator()
-    log = DecisionLog(decision_log) if decision_log else None
+    log = DecisionLog(decision_log) if isinstance(decision_log, Path) else decision_log
     app = FastAPI(
         title="fourules",
         description="Stockholm's LUM and MUL calls as code: evaluate applications and rounds, compare years.",

@@ -1,75 +1,142 @@
-"""Decision records: one JSON line per decision, and their verification years later.
+"""Writing a decision log: one line per decision, chained by hash, with signed checkpoints.
 
-A record holds the input as given, the result, the policy (id, version, sha256), the
-fourules version and the time. `verify` re-evaluates each record and says whether it
-reproduces, and if not, whether the policy changed (its hash differs) or the engine did
-(same policy, different result).
+Every append takes an exclusive lock on the log file (`flock`, which the kernel queues: no
+polling, no lock file beside it) and reads the last record's hash under it, so CLI runs and service replicas on one host append
+to one file and keep one chain; replicas on several hosts each keep their own log. A line
+cut off by a crash stays as it is: the next append starts on a new line and chains from the
+last whole record.
+
+A checkpoint (`checkpoints`) signs the log's size and head hash. Before signing, the records
+written since the last checkpoint this key signed are checked — each hash, each link — so a
+checkpoint never vouches for a chain that is already broken; the service writes one every N
+records or minutes (`Checkpointing`).
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import os
+import socket
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
-
-from fourules.errors import InputError, UnknownPolicyError
-from fourules.evaluation.evaluator import Evaluator
+from fourules.errors import InputError
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
+from fourules.service.checkpoints import Checkpoint, SignedNote, now, read_note
+from fourules.service.log_records import (
+    CheckpointLine,
+    Record,
+    chained,
+    line_of,
+    read_line,
+)
 from fourules.text import LocalText
 
 if TYPE_CHECKING:
     from fourules.rounds.evaluation import RoundEvaluation
     from fourules.rounds.model import Round
+    from fourules.service.log_keys import PrivateKey
 
-Verdict = Literal[
-    "reproduces", "policy_changed", "engine_changed", "policy_missing", "input_rejected"
-]
+logger = logging.getLogger(__name__)
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Checkpointing:
+    """How a log is signed: with this key, as this origin (default: the origin of the log's
+    last checkpoint, else HOST/FILE), every `every` records this process writes and/or every
+    `minutes` when records were added."""
+
+    key: PrivateKey
+    every: int | None = None
+    minutes: float | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """What this process has checked of the log: the first `offset` bytes hold `size`
+    records, the last with hash `head`, using these policies."""
+
+    offset: int = 0
+    size: int = 0
+    head: str | None = None
+    policies: frozenset[str] = field(default_factory=frozenset)
+    origin: str | None = None
 
 
 class DecisionLog:
-    """Appends decision records to a file, one line each, safe for concurrent writers."""
+    """Appends decision records to a file, one line each, chained; safe for concurrent
+    writers (threads of one process, processes on one host)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, checkpointing: Checkpointing | None = None) -> None:
         self.path = path
+        self.checkpointing = checkpointing
         self._lock = threading.Lock()
+        self._written: tuple[int, str | None] | None = None
+        """The log's size after this process last wrote, and its head then."""
+        self._chain: _Chain | None = None
+        self._file: tuple[int, int] | None = None
+        self._unsigned = 0
+        self._signed_end: int | None = None
+        self._stop = threading.Event()
+        self._timer: threading.Thread | None = None
+        if checkpointing and checkpointing.minutes:
+            self._timer = threading.Thread(
+                target=self._every, args=(checkpointing.minutes * 60,), daemon=True
+            )
+            self._timer.start()
+
+    # --- appending --------------------------------------------------------------------------
 
     def append(self, decisions: Iterable[tuple[Any, Evaluation]]) -> None:
         from fourules import __version__
 
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        lines = [
-            json.dumps(
-                {
-                    "time": now,
-                    "fourules": __version__,
-                    "policy": plain(result.policy),
-                    "lang": result.lang,
-                    "input": plain(given),
-                    "result": plain(result),
-                },
-                ensure_ascii=False,
-                sort_keys=True,
-            )
-            + "\n"
+        time = datetime.now(UTC).isoformat(timespec="seconds")
+        records = [
+            {
+                "time": time,
+                "fourules": __version__,
+                "policy": plain(result.policy),
+                "lang": result.lang,
+                "input": plain(given),
+                "result": plain(result),
+            }
             for given, result in decisions
         ]
-        if not lines:
+        if not records:
             return
-        data = "".join(lines).encode("utf-8")
-        with self._lock:
-            # One write of whole lines with O_APPEND: records from several processes never interleave.
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(fd, data)
-            finally:
-                os.close(fd)
+        with self._locked() as fd:
+            end, whole = self._end(fd)
+            prev = head = self._head(end)
+            lines = []
+            for record in records:
+                linked = chained(record, prev)  # refuses before anything is written
+                prev = linked["hash"]
+                lines.append(line_of(linked))
+            data = (b"" if whole else b"\n") + b"".join(lines)
+            self._write(fd, data)
+            self._written = (end + len(data), prev)
+            if self._chain is not None and self._chain.offset == end and self._chain.head == head:
+                # Nobody wrote in between: what this process wrote needs no checking again.
+                used = {_policy_line(r["policy"]) for r in records}
+                self._chain = replace(
+                    self._chain,
+                    offset=end + len(data),
+                    size=self._chain.size + len(records),
+                    head=prev,
+                    policies=self._chain.policies | used,
+                )
+            self._unsigned += len(records)
+            every = self.checkpointing.every if self.checkpointing else None
+            if every and self._unsigned >= every:
+                self._checkpoint_quietly(fd)
 
     def append_round(self, round_: Round, result: RoundEvaluation) -> None:
         """One record per application of an evaluated round, its input as a single application."""
@@ -78,90 +145,240 @@ class DecisionLog:
         by_id = {a.id: a for a in round_.applications}
         self.append((application_part(by_id[e.application_id]), e) for e in result.evaluations)
 
+    # --- checkpoints ------------------------------------------------------------------------
 
-class Verification(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    def checkpoint(self) -> SignedNote:
+        """Sign the log as it is now and append the checkpoint; an InputError when the log
+        has no record with a hash, or a record since the last checkpoint does not hold."""
+        with self._locked() as fd:
+            return self._checkpoint(fd)
 
-    line: int
-    application_id: str | None
-    policy: str
-    verdict: Verdict
-    detail: str
+    def close(self) -> None:
+        """Stop the timer; sign what this process wrote since its last checkpoint."""
+        self._stop.set()
+        if self._timer is not None:
+            self._timer.join()
+        if self.checkpointing and self._unsigned:
+            with self._locked() as fd:
+                self._checkpoint_quietly(fd)
 
-
-def verify(path: Path, evaluator: Evaluator) -> list[Verification]:
-    """Re-evaluate every record of a decision log; a malformed line is an InputError."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(LocalText(sv="filen finns inte", en="no such file"), str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError(
-            LocalText(sv="är inte UTF-8-text", en="is not UTF-8 text"), str(path)
-        ) from None
-    out = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            record = json.loads(line)
-            policy = record["policy"]
-            policy_id, recorded_hash = str(policy["id"]), policy["sha256"]
-            given, recorded, lang = record["input"], record["result"], record.get("lang", "sv")
-        except (json.JSONDecodeError, KeyError, TypeError):
+    def _checkpoint(self, fd: int) -> SignedNote:
+        assert self.checkpointing is not None
+        end, whole = self._end(fd)
+        with self._reading() as f:
+            chain = self._scan(f, self._chain or self._resume(f, end), end)
+        if chain.head is None:
             raise InputError(
                 LocalText(
-                    sv="är ingen beslutspost (JSON med policy, input, result)",
-                    en="is not a decision record (JSON with policy, input, result)",
+                    sv="har ingen post med hash att signera (poster skrivna av fourules före "
+                    "kedjan har ingen); skriv beslut med --decision-log först",
+                    en="has no record with a hash to sign (records written before the chain "
+                    "have none); write decisions with --decision-log first",
                 ),
-                where,
-            ) from None
-        app_id = recorded.get("application_id") if isinstance(recorded, dict) else None
-        try:
-            current = evaluator.loaded(policy_id)
-        except UnknownPolicyError:
-            out.append(
-                Verification(
-                    line=number,
-                    application_id=app_id,
-                    policy=policy_id,
-                    verdict="policy_missing",
-                    detail=f"no policy {policy_id} is available now",
-                )
+                str(self.path),
             )
-            continue
-        try:
-            again = plain(evaluator.evaluate(given, policy_id, lang=lang))
-        except InputError as exc:
-            out.append(
-                Verification(
-                    line=number,
-                    application_id=app_id,
-                    policy=policy_id,
-                    verdict="input_rejected",
-                    detail=exc.text("en"),
-                )
-            )
-            continue
-        same = again == recorded
-        if current.ref.sha256 != recorded_hash:
-            verdict: Verdict = "policy_changed"
-            detail = (
-                f"policy {policy_id} is now {current.ref.sha256[:12]}…, was {str(recorded_hash)[:12]}…"
-                + ("; the result is still the same" if same else "; the result differs")
-            )
-        elif same:
-            verdict, detail = "reproduces", "same policy, same result"
-        else:
-            verdict = "engine_changed"
-            fields = sorted(
-                k for k in set(again) | set(recorded) if again.get(k) != recorded.get(k)
-            )
-            detail = f"same policy, different result in: {', '.join(fields)}"
-        out.append(
-            Verification(
-                line=number, application_id=app_id, policy=policy_id, verdict=verdict, detail=detail
-            )
+        origin = (
+            self.checkpointing.origin or chain.origin or f"{socket.gethostname()}/{self.path.name}"
         )
-    return out
+        extensions = (f"time {now()}", *(f"policy {p}" for p in sorted(chain.policies)))
+        signed = self.checkpointing.key.sign(Checkpoint(origin, chain.size, chain.head, extensions))
+        data = (b"" if whole else b"\n") + line_of({"checkpoint": signed.note})
+        self._write(fd, data)
+        self._chain = replace(chain, offset=end + len(data), origin=origin)
+        self._written = (end + len(data), chain.head)
+        self._signed_end = end + len(data)
+        self._unsigned = 0
+        return signed
+
+    def _checkpoint_quietly(self, fd: int) -> None:
+        """The service's checkpoints: a log that does not hold is reported, not signed, and
+        the decisions go on being recorded."""
+        try:
+            self._checkpoint(fd)
+        except InputError as exc:
+            self._unsigned = 0  # tried again after as many records, not on every append
+            logger.error("no checkpoint written: %s", exc.text("en"))
+
+    def _every(self, seconds: float) -> None:
+        while not self._stop.wait(seconds):
+            with self._locked() as fd:
+                end, _ = self._end(fd)
+                if self._unsigned or (self._signed_end is not None and end != self._signed_end):
+                    self._checkpoint_quietly(fd)
+
+    def _resume(self, f: IO[bytes], end: int) -> _Chain:
+        """Start from the last checkpoint this key signed, when the record before it still
+        has the signed head hash; else from the beginning."""
+        assert self.checkpointing is not None
+        signed: SignedNote | None = None
+        after = 0
+        for offset, raw in _backward(f, end):
+            if signed is None:
+                # Only a checkpoint line is parsed on the way back: records are checked forward.
+                if not raw.lstrip().startswith(b'{"checkpoint"'):
+                    continue
+                line = read_line(raw)
+                if not isinstance(line, CheckpointLine):
+                    continue
+                try:
+                    candidate = read_note(line.note, str(self.path))
+                except InputError:
+                    continue
+                if self.checkpointing.key.public.check(candidate) is None:
+                    signed, after = candidate, offset + len(raw) + 1
+                continue
+            line = read_line(raw)
+            if isinstance(line, Record):
+                head = signed.checkpoint.head
+                if line.stored == head and line.computed() == head:
+                    return _Chain(
+                        after,
+                        signed.checkpoint.size,
+                        head,
+                        frozenset(signed.checkpoint.policies),
+                        signed.checkpoint.origin,
+                    )
+                break
+        return _Chain()
+
+    def _scan(self, f: IO[bytes], chain: _Chain, end: int) -> _Chain:
+        """The chain checked on from `chain.offset` to the last whole line before `end`."""
+        f.seek(chain.offset)
+        offset, size, head = chain.offset, chain.size, chain.head
+        policies, origin = set(chain.policies), chain.origin
+        while offset < end:
+            raw = f.readline(end - offset)
+            if not raw.endswith(b"\n"):
+                break  # a cut-off last line: not a record
+            line = read_line(raw) if raw.strip() else None
+            if isinstance(line, Record):
+                problem = _link_problem(line, head)
+                if problem:
+                    raise self._broken(offset, problem)
+                head, size = line.stored, size + 1
+                policies.add(_policy_line(line.policy))
+            elif isinstance(line, CheckpointLine):
+                with suppress(InputError):
+                    origin = read_note(line.note, str(self.path)).checkpoint.origin
+            offset += len(raw)
+        return _Chain(offset, size, head, frozenset(policies), origin)
+
+    def _broken(self, offset: int, problem: tuple[str, str]) -> InputError:
+        with self._reading() as f:
+            number = f.read(offset).count(b"\n") + 1
+        return InputError(
+            LocalText(
+                sv=f"{problem[0]}; ingen kontrollpunkt signerad. Kör fourules verify",
+                en=f"{problem[1]}; no checkpoint signed. Run fourules verify",
+            ),
+            f"{self.path}:{number}",
+        )
+
+    # --- the file -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[int]:
+        """This thread alone, and this process alone on the file: the descriptor to append with."""
+        with self._lock:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                _flock(fd)
+                file = os.fstat(fd)
+                if (file.st_dev, file.st_ino) != self._file or (
+                    self._chain is not None and self._chain.offset > file.st_size
+                ):
+                    # Another file now, or this one cut short: what this process knew is void.
+                    self._file, self._written, self._chain = (file.st_dev, file.st_ino), None, None
+                yield fd
+            finally:
+                os.close(fd)  # releases the lock
+
+    @contextmanager
+    def _reading(self) -> Iterator[IO[bytes]]:
+        with open(self.path, "rb") as f:
+            yield f
+
+    def _end(self, fd: int) -> tuple[int, bool]:
+        """The log's size, and whether it ends with a whole line."""
+        end = os.fstat(fd).st_size
+        if end == 0 or (self._written is not None and self._written[0] == end):
+            return end, True
+        with self._reading() as f:
+            f.seek(end - 1)
+            return end, f.read(1) == b"\n"
+
+    def _head(self, end: int) -> str | None:
+        """The hash of the last record (None before the first, or after one without)."""
+        if end == 0:
+            return None
+        if self._written is not None and self._written[0] == end:
+            return self._written[1]
+        with self._reading() as f:
+            for _, raw in _backward(f, end):
+                line = read_line(raw) if raw.strip() else None
+                if isinstance(line, Record):
+                    return line.stored
+        return None
+
+    def _write(self, fd: int, data: bytes) -> None:
+        while data:
+            data = data[os.write(fd, data) :]
+
+
+def _flock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system
+        raise InputError(
+            LocalText(
+                sv="beslutsloggar kräver ett POSIX-system (Linux, macOS) för fillåsen",
+                en="decision logs need a POSIX system (Linux, macOS) for their file locks",
+            ),
+            "--decision-log",
+        ) from None
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _policy_line(policy: dict[str, Any]) -> str:
+    """`ID VERSION SHA256`, each one word, for a checkpoint's `policy` line."""
+    return " ".join(
+        "_".join(str(policy.get(k)).split()) or "_" for k in ("id", "version", "sha256")
+    )
+
+
+def _link_problem(record: Record, head: str | None) -> tuple[str, str] | None:
+    """Why a record does not continue the chain whose last hash is `head` (sv, en), or None."""
+    if not record.protected:
+        if head is None:
+            return None
+        return (
+            "en post utan hash efter poster med hash",
+            "a record without a hash after records with one",
+        )
+    if record.stored is None or record.computed() != record.stored:
+        return ("postens egen hash stämmer inte", "the record's own hash does not hold")
+    if record.prev != head:
+        return (
+            "kedjan bryts: prev är inte hashen för posten före",
+            "the chain breaks: prev is not the hash of the record before it",
+        )
+    return None
+
+
+def _backward(f: IO[bytes], end: int) -> Iterator[tuple[int, bytes]]:
+    """The lines of the file's first `end` bytes, last first, each with its offset and
+    without its newline (the last may have none: cut off)."""
+    pos, carry = end, b""
+    while pos > 0:
+        step = min(_CHUNK, pos)
+        pos -= step
+        f.seek(pos)
+        block = f.read(step) + carry
+        parts = block.split(b"\n")
+        carry = parts[0]
+        offset = pos + len(block)
+        for part in reversed(parts[1:]):
+            offset -= len(part)
+            yield offset, part
+            offset -= 1
+    yield 0, carry

@@ -1,0 +1,223 @@
+"""Decision logs: `fourules log keygen|checkpoint` sign them, `fourules verify` checks them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from fourules.cli.common import (
+    Format,
+    FormatOption,
+    LangOption,
+    reported_errors,
+    resolve_lang,
+    respond,
+    write,
+)
+from fourules.cli.state import evaluator
+from fourules.errors import InputError
+from fourules.output.view import Table, View
+from fourules.text import Lang, LocalText
+
+if TYPE_CHECKING:
+    from fourules.service.log_verification import Verification
+
+log_app = typer.Typer(
+    name="log",
+    help="Sign decision logs: a key pair, and checkpoints an auditor checks (docs/decision-log.md).",
+    no_args_is_help=True,
+)
+
+
+@log_app.command("keygen")
+def keygen_command(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Folder for the key pair (created if missing).")],
+    lang: LangOption = None,
+) -> None:
+    """Write an Ed25519 key pair: decision-log.key (private, mode 0600) and decision-log.pub.
+
+    Refuses to overwrite a key. Keep the private key where checkpoints are signed; give the
+    public key to auditors.
+    """
+    from fourules.service.log_keys import generate_keys
+
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        private, public = generate_keys(folder)
+    message = LocalText(
+        sv=f"{private}: privat nyckel (läsbar bara för dig); förvara den där kontrollpunkter signeras\n"
+        f"{public}: publik nyckel; ge den till revisorer (fourules verify --public-key)\n",
+        en=f"{private}: private key (readable by you only); keep it where checkpoints are signed\n"
+        f"{public}: public key; give it to auditors (fourules verify --public-key)\n",
+    )
+    write(message.get(chosen))
+
+
+@log_app.command("checkpoint")
+def checkpoint_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The decision log to sign.")],
+    key: Annotated[
+        Path, typer.Option("--key", help="The private key (decision-log.key of log keygen).")
+    ],
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            "--origin",
+            help="The log's name in the checkpoint, e.g. stockholm.se/fourules/decisions. "
+            "Default: the origin of the log's last checkpoint, else HOST/FILE.",
+        ),
+    ] = None,
+    lang: LangOption = None,
+) -> None:
+    """Sign the log's size and head hash, append the checkpoint to the log, and print it.
+
+    Publish the printed text (in the decision's minutes, on the city's web site): an auditor
+    checks the log against it with `fourules verify LOG --checkpoint FILE`. Exit 2 when the
+    log has a record since its last checkpoint that does not hold (nothing is signed).
+    """
+    from fourules.service.checkpoints import check_origin
+    from fourules.service.decision_log import Checkpointing, DecisionLog
+    from fourules.service.log_keys import load_private_key
+
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        signer = load_private_key(key)
+        if origin is not None:
+            check_origin(origin)
+        if not file.is_file():
+            raise InputError(
+                LocalText(
+                    sv="finns inte som fil; ange en beslutslogg (--decision-log)",
+                    en="is not a file; give a decision log (--decision-log)",
+                ),
+                str(file),
+            )
+        signed = DecisionLog(file, Checkpointing(signer, origin=origin)).checkpoint()
+    write(signed.note)
+
+
+def verify_command(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Decision logs written with --decision-log (one per replica)."),
+    ],
+    public_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--public-key",
+            help="The public key that signs the logs' checkpoints (decision-log.pub).",
+        ),
+    ] = None,
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--checkpoint",
+            help="A published checkpoint (the text log checkpoint printed); each must match "
+            "a prefix of a log given. Repeatable.",
+        ),
+    ] = None,
+    format: FormatOption = Format.table,
+    lang: LangOption = None,
+) -> None:
+    """Re-evaluate every decision record and check the logs' hash chains and signed checkpoints.
+
+    Per record: reproduces, policy_changed, engine_changed, policy_missing, input_rejected,
+    tampered (its own hash, the chain or a checkpoint does not hold) or incomplete (a cut-off
+    line); per checkpoint: holds or tampered. Exit 0 when every record reproduces and every
+    checkpoint holds, 1 otherwise, 2 on bad input: a missing file, a log with checkpoints and
+    no --public-key, a key that is missing, unreadable or signed none of them.
+    """
+    from fourules.service.log_keys import load_public_key
+    from fourules.service.log_verification import GOOD, verify_logs
+
+    chosen = resolve_lang(ctx, lang)
+    with reported_errors(chosen):
+        key = load_public_key(public_key) if public_key is not None else None
+        results = verify_logs(files, evaluator(ctx), key, checkpoint or [])
+    respond(format, results, lambda: verification_view(results, chosen), chosen)
+    if any(r.verdict not in GOOD for r in results):
+        raise typer.Exit(1)
+
+
+_KINDS = {
+    "record": LocalText(sv="post", en="record"),
+    "checkpoint": LocalText(sv="kontrollpunkt", en="checkpoint"),
+}
+_HEADER = (
+    LocalText(sv="Rad", en="Line"),
+    LocalText(sv="Slag", en="Kind"),
+    LocalText(sv="Ansökan", en="Application"),
+    LocalText(sv="Policy", en="Policy"),
+    LocalText(sv="Utfall", en="Verdict"),
+    LocalText(sv="Skydd", en="Protection"),
+    LocalText(sv="Detalj", en="Detail"),
+)
+
+
+def verification_view(results: list[Verification], lang: Lang) -> View:
+    """One table per file (a log, or a published checkpoint), then a summary per log."""
+    header = [h.get(lang) for h in _HEADER]
+    files = list(dict.fromkeys(r.file for r in results))
+    tables = []
+    for file in files:
+        rows = [
+            [
+                "" if r.line is None else str(r.line),
+                _KINDS[r.kind].get(lang),
+                r.application_id or "",
+                r.policy,
+                r.verdict,
+                r.protection or "",
+                r.detail,
+            ]
+            for r in results
+            if r.file == file
+        ]
+        tables.append(Table.of(file, header, rows))
+    notes = tuple(_summary([r for r in results if r.file == f], lang) for f in files)
+    return View(
+        blocks=tuple(tables),
+        notes_title="Sammanfattning" if lang == "sv" else "Summary",
+        notes=notes,
+    )
+
+
+def _summary(results: list[Verification], lang: Lang) -> str:
+    records = [r for r in results if r.kind == "record"]
+    checkpoints = [r for r in results if r.kind == "checkpoint"]
+    verdicts = Counter(r.verdict for r in records)
+    protection = Counter(r.protection for r in records)
+    holding = sum(r.verdict == "holds" for r in checkpoints)
+    counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
+    file = results[0].file
+    sv = lang == "sv"
+    if not records:
+        return f"{file}: " + (
+            f"{holding} av {len(checkpoints)} kontrollpunkter håller"
+            if sv
+            else f"{holding} of {len(checkpoints)} checkpoints hold"
+        )
+    text = (
+        f"{file}: {len(records)} poster ({counts}); {holding} av {len(checkpoints)} "
+        f"kontrollpunkter håller; {protection['checkpointed']} poster i en kontrollpunkt, "
+        f"{protection['chained']} ännu inte, {protection['unprotected']} oskyddade (utan hash)"
+        if sv
+        else f"{file}: {len(records)} records ({counts}); {holding} of {len(checkpoints)} "
+        f"checkpoints hold; {protection['checkpointed']} records checkpointed, "
+        f"{protection['chained']} not yet, {protection['unprotected']} unprotected (no hash)"
+    )
+    if protection["chained"] and not checkpoints:
+        text += (
+            ". Ingen kontrollpunkt: kedjan ensam hindrar inte den som kan skriva i filen "
+            "(docs/decision-log.md)"
+            if sv
+            else ". No checkpoint: the chain alone does not stop whoever can write the file "
+            "(docs/decision-log.md)"
+        )
+    return text

@@ -1,0 +1,483 @@
+"""Verifying decision logs years later: does each decision reproduce, and is the file still
+as it was written?
+
+Two steps. `check_line` reads one line on its own: a record is re-evaluated (does it
+reproduce; if not, did the policy or the engine change) and its hash computed again; a
+checkpoint's signature is checked with the public key. That is nearly all the work, and it
+needs nothing from other lines, so it runs by partitions as well as in order
+(examples/dask_decisions.py). `assemble` then walks each file's lines in order: each record's
+own hash, its link to the record before it, each checkpoint's size and head hash against the
+records, and published checkpoints against a prefix of the logs given.
+
+Per record the verdict is `reproduces`, `policy_changed`, `engine_changed`, `policy_missing`,
+`input_rejected`, or `tampered` (its own hash, the chain, or a checkpoint does not hold); a
+line cut off is `incomplete`; a checkpoint `holds` or is `tampered`. Its protection says what
+vouches for it: `checkpointed` (a checkpoint that holds covers it), `chained` (not yet
+checkpointed), `unprotected` (written before records had hashes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from fourules.errors import InputError, UnknownPolicyError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.output.canonical import plain
+from fourules.service.checkpoints import Checkpoint, SignedNote, key_id, read_note
+from fourules.service.log_records import CheckpointLine, Record, read_line
+from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.service.log_keys import PublicKey
+
+Verdict = Literal[
+    "reproduces",
+    "policy_changed",
+    "engine_changed",
+    "policy_missing",
+    "input_rejected",
+    "tampered",
+    "incomplete",
+    "holds",
+]
+Protection = Literal["checkpointed", "chained", "unprotected"]
+GOOD: frozenset[str] = frozenset({"reproduces", "holds"})
+
+
+class Verification(BaseModel):
+    """What verify says of one line of a log (a record or a checkpoint), or of a published
+    checkpoint (`line` null, `file` the checkpoint's)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    line: int | None
+    kind: Literal["record", "checkpoint"]
+    application_id: str | None
+    policy: str
+    verdict: Verdict
+    protection: Protection | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """One line read on its own."""
+
+    line: int
+    kind: Literal["record", "checkpoint", "unreadable"]
+    verdict: Verdict
+    detail: str
+    application_id: str | None = None
+    policy: str = ""
+    protected: bool = False
+    stored: str | None = None
+    prev: str | None = None
+    computed: str | None = None
+    checkpoint: Checkpoint | None = None
+    signer_known: bool = False
+    """A checkpoint's: whether a signature line carries the given key's id."""
+    whole: bool = True
+    """Whether the line ends with a newline (only a file's last line may not)."""
+
+
+def read_log(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The log's numbered lines, blank ones left out; a missing file is an InputError."""
+    try:
+        with open(path, "rb") as f:
+            for number, raw in enumerate(f, start=1):
+                if raw.strip():
+                    yield number, raw
+    except FileNotFoundError:
+        raise InputError(LocalText(sv="filen finns inte", en="no such file"), str(path)) from None
+    except IsADirectoryError:
+        raise InputError(
+            LocalText(sv="är en mapp; ange en beslutslogg", en="is a folder; give a decision log"),
+            str(path),
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"),
+            str(path),
+        ) from None
+
+
+def check_line(
+    number: int, raw: bytes, evaluator: Evaluator, key: PublicKey | None, where: str
+) -> LineCheck:
+    """One line of a log: a record re-evaluated and its hash computed, a checkpoint's
+    signature checked, or why it is neither. A checkpoint without a key to check it is an
+    InputError: nothing passes unchecked."""
+    whole = raw.endswith(b"\n")
+    line = read_line(raw)
+    if isinstance(line, CheckpointLine):
+        return _checkpoint_check(number, line.note, key, where, whole)
+    if not isinstance(line, Record):
+        verdict: Verdict = "incomplete" if line.cut_off else "input_rejected"
+        return LineCheck(number, "unreadable", verdict, line.reason, whole=whole)
+    verdict, detail = _reevaluate(line, evaluator)
+    return LineCheck(
+        number,
+        "record",
+        verdict,
+        detail,
+        application_id=line.application_id,
+        policy=line.policy["id"],
+        protected=line.protected,
+        stored=line.stored,
+        prev=line.prev,
+        computed=line.computed() if line.protected else None,
+        whole=whole,
+    )
+
+
+def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
+    policy_id, recorded_hash = record.policy["id"], record.policy["sha256"]
+    try:
+        current = evaluator.loaded(policy_id)
+    except UnknownPolicyError:
+        return "policy_missing", f"no policy {policy_id} is available now"
+    recorded = record.data["result"]
+    try:
+        again = plain(
+            evaluator.evaluate(record.data["input"], policy_id, lang=record.data.get("lang", "sv"))
+        )
+    except InputError as exc:
+        return "input_rejected", exc.text("en")
+    same = again == recorded
+    if current.ref.sha256 != recorded_hash:
+        return "policy_changed", (
+            f"policy {policy_id} is now {current.ref.sha256[:12]}…, was {recorded_hash[:12]}…"
+            + ("; the result is still the same" if same else "; the result differs")
+        )
+    if same:
+        return "reproduces", "same policy, same result"
+    fields = sorted(
+        k
+        for k in set(again) | set(recorded if isinstance(recorded, dict) else {})
+        if not isinstance(recorded, dict) or again.get(k) != recorded.get(k)
+    )
+    return "engine_changed", f"same policy, different result in: {', '.join(fields)}"
+
+
+def _checkpoint_check(
+    number: int, note: str, key: PublicKey | None, where: str, whole: bool
+) -> LineCheck:
+    if key is None:
+        raise _needs_key(where)
+    try:
+        signed = read_note(note, where)
+    except InputError as exc:
+        return LineCheck(number, "checkpoint", "tampered", exc.text("en"), whole=whole)
+    return _signed_check(number, signed, key, whole)
+
+
+def _signed_check(number: int, signed: SignedNote, key: PublicKey, whole: bool) -> LineCheck:
+    problem = key.check(signed)
+    mine = key_id(signed.checkpoint.origin, key.raw)
+    return LineCheck(
+        number,
+        "checkpoint",
+        "tampered" if problem else "holds",
+        problem or "",
+        policy=", ".join(p.split(" ")[0] for p in signed.checkpoint.policies),
+        checkpoint=signed.checkpoint,
+        signer_known=any(sig[:4] == mine for _, sig in signed.signatures),
+        whole=whole,
+    )
+
+
+def _needs_key(where: str) -> InputError:
+    return InputError(
+        LocalText(
+            sv="har en signerad kontrollpunkt; ange den publika nyckeln med --public-key FIL "
+            "(fourules log keygen skrev den som decision-log.pub)",
+            en="has a signed checkpoint; give the public key with --public-key FILE "
+            "(fourules log keygen wrote it as decision-log.pub)",
+        ),
+        where,
+    )
+
+
+def read_published(path: Path, key: PublicKey | None) -> LineCheck:
+    """A published checkpoint (the text `fourules log checkpoint` printed), its signature
+    checked; a file that is not one, or no key, is an InputError."""
+    if key is None:
+        raise _needs_key(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(LocalText(sv="filen finns inte", en="no such file"), str(path)) from None
+    except (UnicodeDecodeError, OSError):
+        raise InputError(
+            LocalText(sv="kan inte läsas som UTF-8-text", en="cannot be read as UTF-8 text"),
+            str(path),
+        ) from None
+    return _signed_check(0, read_note(text, str(path)), key, whole=True)
+
+
+# --- the files in order ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Log:
+    file: str
+    checks: Sequence[LineCheck]
+    records: list[LineCheck] = field(default_factory=list)
+    blame: dict[int, list[str]] = field(default_factory=dict)
+    """Per record (by index), why it is tampered."""
+    holding: list[int] = field(default_factory=list)
+    """The sizes of the checkpoints that hold."""
+    position: dict[int, int] = field(default_factory=dict)
+    """Per checkpoint line, how many records come before it."""
+
+    def blamed(self, index: int, why: str) -> None:
+        self.blame.setdefault(index, []).append(why)
+
+
+def assemble(
+    logs: Sequence[tuple[str, Sequence[LineCheck]]], published: Sequence[tuple[str, LineCheck]] = ()
+) -> list[Verification]:
+    """The verdict on every line of each log, then on each published checkpoint."""
+    walked = [_walk(file, checks) for file, checks in logs]
+    _require_known_key(walked, published)
+    outcomes: dict[tuple[str, int], tuple[Verdict, str]] = {}
+    failing: list[tuple[_Log, int, str]] = []
+    for log in walked:
+        for check in (c for c in log.checks if c.kind == "checkpoint"):
+            verdict, detail, fails = _in_file(log, check)
+            outcomes[(log.file, check.line)] = (verdict, detail)
+            if fails:
+                failing.append((log, fails, f"checkpoint at line {check.line}"))
+    claims = [_claim(walked, file, check, failing) for file, check in published]
+    for log, size, source in failing:
+        # What a checkpoint that holds below it vouches for stays vouched for.
+        below = max((h for h in log.holding if h < size), default=0)
+        for index in range(below, size):
+            log.blamed(index, f"{source} does not hold over it")
+    return [entry for log in walked for entry in _entries(log, outcomes)] + claims
+
+
+def _walk(file: str, checks: Sequence[LineCheck]) -> _Log:
+    """The records in order, each one's own hash and link checked."""
+    log = _Log(file, checks)
+    expected: str | None = None
+    chain_began = False
+    for check in checks:
+        if check.kind == "checkpoint":
+            log.position[check.line] = len(log.records)
+        if check.kind != "record":
+            continue
+        index = len(log.records)
+        log.records.append(check)
+        if not check.protected:
+            if chain_began:
+                log.blamed(
+                    index,
+                    "it has no hash, though records before it have: inserted, or written by "
+                    "a fourules that does not chain records",
+                )
+            expected = None
+            continue
+        chain_began = True
+        if check.computed is None or check.computed != check.stored:
+            log.blamed(index, "its own hash does not hold: the record was changed")
+        if check.prev != expected:
+            log.blamed(
+                index,
+                "the chain does not hold: its prev is not the hash of the record before it "
+                "(one of the two was changed, or a record inserted, removed or moved between them)",
+            )
+        expected = check.stored
+    if checks and not log.records and not any(c.kind == "checkpoint" for c in checks):
+        first = checks[0]
+        raise InputError(
+            LocalText(
+                sv="är ingen beslutslogg: ingen rad är en beslutspost (JSON med policy, input "
+                f"och result) eller kontrollpunkt; rad {first.line} är det inte",
+                en=f"is not a decision log: no line is a decision record (line {first.line}: {first.detail})",
+            ),
+            file,
+        )
+    return log
+
+
+def _require_known_key(logs: Sequence[_Log], published: Sequence[tuple[str, LineCheck]]) -> None:
+    """Fail closed: a key that signed none of the checkpoints is the wrong key (or every
+    checkpoint was replaced), never a log that merely fails."""
+    signed = [c for log in logs for c in log.checks if c.checkpoint is not None]
+    signed += [c for _, c in published]
+    if signed and not any(c.signer_known for c in signed):
+        raise InputError(
+            LocalText(
+                sv="ingen kontrollpunkt är signerad med den här nyckeln: antingen är det inte "
+                "loggens publika nyckel, eller så har varje kontrollpunkt bytts ut",
+                en="no checkpoint is signed with this key: either it is not the log's public "
+                "key, or every checkpoint was replaced",
+            ),
+            "--public-key",
+        )
+
+
+def _match(log: _Log, checkpoint: Checkpoint) -> str | None:
+    """Why the log's records do not have the checkpoint's size and head hash, or None."""
+    have = len(log.records)
+    if checkpoint.size == 0:
+        return "it signs no record"
+    if checkpoint.size > have:
+        return (
+            f"it signs {checkpoint.size} records and {log.file} has {have}: "
+            "the log was cut before it (records removed)"
+        )
+    record = log.records[checkpoint.size - 1]
+    if record.computed != checkpoint.head:
+        return (
+            f"record {checkpoint.size} (line {record.line}) of {log.file} does not have the "
+            "signed head hash: a record up to it was changed, or records inserted or removed"
+        )
+    return None
+
+
+def _holds(log: _Log, checkpoint: Checkpoint) -> str:
+    record = log.records[checkpoint.size - 1]
+    return (
+        f"{checkpoint.origin}: {checkpoint.size} records up to line {record.line} of {log.file}, "
+        f"signed {checkpoint.time or '(no time)'}"
+    )
+
+
+def _in_file(log: _Log, check: LineCheck) -> tuple[Verdict, str, int]:
+    """A checkpoint line's verdict and detail, and the size it fails over (0: none)."""
+    checkpoint = check.checkpoint
+    if check.verdict != "holds" or checkpoint is None:
+        return "tampered", check.detail, 0
+    problem = _match(log, checkpoint)
+    if problem:
+        cut = checkpoint.size > len(log.records) or checkpoint.size == 0
+        return "tampered", problem, 0 if cut else checkpoint.size
+    if log.position[check.line] != checkpoint.size:
+        return (
+            "tampered",
+            f"it signs {checkpoint.size} records and {log.position[check.line]} come before it",
+            0,
+        )
+    log.holding.append(checkpoint.size)
+    return "holds", _holds(log, checkpoint), 0
+
+
+def _published(logs: Sequence[_Log], check: LineCheck) -> tuple[Verdict, str, _Log | None]:
+    """A published checkpoint against a prefix of the logs: those whose own checkpoints
+    have its origin, else every log given. The log it should have matched, if one."""
+    checkpoint = check.checkpoint
+    if check.verdict != "holds" or checkpoint is None:
+        return "tampered", check.detail, None
+    same = [
+        log
+        for log in logs
+        if any(c.checkpoint and c.checkpoint.origin == checkpoint.origin for c in log.checks)
+    ]
+    targets = same or list(logs)
+    problems = []
+    for log in targets:
+        problem = _match(log, checkpoint)
+        if problem is None:
+            log.holding.append(checkpoint.size)
+            return "holds", _holds(log, checkpoint), log
+        problems.append(problem)
+    return "tampered", "; ".join(problems), targets[0] if len(targets) == 1 else None
+
+
+def _claim(
+    logs: Sequence[_Log], file: str, check: LineCheck, failing: list[tuple[_Log, int, str]]
+) -> Verification:
+    """A published checkpoint's entry; when it fails over the records of the log it should
+    have matched, those go to `failing`."""
+    verdict, detail, target = _published(logs, check)
+    size = check.checkpoint.size if check.checkpoint else 0
+    if verdict != "holds" and target is not None and size <= len(target.records):
+        failing.append((target, size, f"published checkpoint {file}"))
+    return _checkpoint_entry(file, None, check, verdict, detail)
+
+
+def _checkpoint_entry(
+    file: str, line: int | None, check: LineCheck, verdict: Verdict, detail: str
+) -> Verification:
+    return Verification(
+        file=file,
+        line=line,
+        kind="checkpoint",
+        application_id=None,
+        policy=check.policy,
+        verdict=verdict,
+        protection=None,
+        detail=detail,
+    )
+
+
+def _entries(
+    log: _Log, outcomes: dict[tuple[str, int], tuple[Verdict, str]]
+) -> Iterator[Verification]:
+    covered = max(log.holding, default=0)
+    index = 0
+    for check in log.checks:
+        if check.kind == "checkpoint":
+            verdict, detail = outcomes[(log.file, check.line)]
+            yield _checkpoint_entry(log.file, check.line, check, verdict, detail)
+            continue
+        if check.kind == "unreadable":
+            detail = (
+                check.detail if check.whole else f"cut off at the end of the file: {check.detail}"
+            )
+            yield Verification(
+                file=log.file,
+                line=check.line,
+                kind="record",
+                application_id=None,
+                policy="",
+                verdict=check.verdict,
+                protection=None,
+                detail=detail,
+            )
+            continue
+        protection: Protection = (
+            "unprotected"
+            if not check.protected
+            else "checkpointed"
+            if index < covered
+            else "chained"
+        )
+        blame = log.blame.get(index)
+        yield Verification(
+            file=log.file,
+            line=check.line,
+            kind="record",
+            application_id=check.application_id,
+            policy=check.policy,
+            verdict="tampered" if blame else check.verdict,
+            protection=protection,
+            detail="; ".join(blame) if blame else check.detail,
+        )
+        index += 1
+
+
+def verify_logs(
+    paths: Sequence[Path],
+    evaluator: Evaluator,
+    key: PublicKey | None = None,
+    published: Sequence[Path] = (),
+) -> list[Verification]:
+    """Verify each log in order, and each published checkpoint against them."""
+    claims = [(str(p), read_published(p, key)) for p in published]
+    logs = [
+        (
+            str(path),
+            [check_line(n, raw, evaluator, key, f"{path}:{n}") for n, raw in read_log(path)],
+        )
+        for path in paths
+    ]
+    return assemble(logs, claims)
