@@ -311,8 +311,12 @@ def test_quote_links_open_the_decision_with_the_quote_marked(client: TestClient)
 def test_the_diff_page_witnesses_and_replays(client: TestClient) -> None:
     page = client.get("/diff/2018/2024?witnesses=true").text
     assert "Exempel: en ansökan som behandlas olika" in page and "call_window" in page
+    # Values as people read them, not raw JSON or English on the Swedish page.
+    assert "{'when'" not in page and "<br>changed<" not in page
+    assert "<br>ändrad<" in page and "<p>25 000 kr</p>" in page and "annars: " in page
+    assert "Inga skillnader mellan åren." in client.get("/diff/2018/2018").text
     replay = client.post("/diff/2018/2024", files={"file": ("round.json", ROUND_2018.read_bytes())})
-    assert replay.status_code == 200 and "25 / 40" in replay.text
+    assert replay.status_code == 200 and "25 av 40 ansökningar får ett annat utfall" in replay.text
     assert client.get("/diff/2018/1999").status_code == 404
 
 

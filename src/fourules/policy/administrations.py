@@ -127,7 +127,7 @@ class AdministrationIndex:
             name,
             None,
             LocalText(
-                sv="okänt namn; `fourules show ÅR` listar årets förvaltningar",
-                en="unknown name; `fourules show YEAR` lists the year's administrations",
+                sv="okänt namn; årets förvaltningar står i årets policy",
+                en="unknown name; the year's administrations are listed in its policy",
             ),
         )

@@ -9,6 +9,7 @@ from fourules.evaluation.messages import parameter_text
 from fourules.output.documents import diff_document, policy_document
 from fourules.rounds.evaluation import read_round
 from fourules.text import Lang
+from fourules.web.changes import shown
 from fourules.web.decision_text import marked_text
 
 
@@ -69,6 +70,7 @@ def diff_context(
         "b": b,
         "years": sorted(ev.policy_ids(), reverse=True),
         "report": report,
+        "show": lambda value: shown(value, lang),
         "anchor_a": anchor(a),
         "anchor_b": anchor(b),
     }
