@@ -227,6 +227,8 @@ def test_a_round_uploaded_shows_outcomes_quotas_charts_and_audit(
     assert "Ansökningar per förvaltning mot kvot" in text
     assert re.search(r"<th scope=\"row\">Hässelby-Vällingby</th>.*?4/3", text, re.S)
     assert text.count("<svg") == 3 and "Granskning av beslutet" in text
+    # The decision beside fourules' outcome, per application (Tabell 1 rad 1: 100 000 kr).
+    assert re.search(r"Tabell 1 rad 1: .*?</td>.*?Berättigad.*?350 000 kr.*?100 000 kr</td>", text, re.S)
     cli_report = client.post(
         "/rounds/download", data={"round": _carried(text), "year": "2018", "format": "json"}
     )

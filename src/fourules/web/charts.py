@@ -52,7 +52,7 @@ def _svg(fig: object, title: str) -> str:
     start, end = svg.find("<metadata>"), svg.find("</metadata>")
     if start >= 0 and end > start:  # the generator's RDF block: nothing a reader needs
         svg = svg[:start] + svg[end + len("</metadata>") :]
-    # A name for assistive technology; the numbers are in the table beside the chart.
+    # A name for assistive technology; the numbers are in the table under the chart.
     return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
 
 
@@ -60,8 +60,20 @@ def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
-def bars_against_limit(bars: Sequence[Bar], title: str, value_label: str, limit_label: str) -> str:
-    """Horizontal bars, one per item, each with its limit marked (a quota)."""
+def _kronor(ax: Any) -> None:
+    """An amount axis in thousands of kronor, a few ticks, spaces between thousands."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1000:,.0f}".replace(",", " ")))
+    ax.set_xlabel("tkr")
+
+
+def bars_against_limit(
+    bars: Sequence[Bar], title: str, value_label: str, limit_label: str, *, money: bool = False
+) -> str:
+    """Horizontal bars, one per item, each with its limit marked (a quota); `money`: the
+    values are kronor."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(bars) + 1.2))
     labels = [b.label for b in bars][::-1]
@@ -81,7 +93,10 @@ def bars_against_limit(bars: Sequence[Bar], title: str, value_label: str, limit_
             zorder=3,
         )
     ax.set_title(title, loc="left")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    if money:
+        _kronor(ax)
+    else:
+        ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, title)
@@ -90,8 +105,6 @@ def bars_against_limit(bars: Sequence[Bar], title: str, value_label: str, limit_
 def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label: str) -> str:
     """Two bars per item (requested and granted; budget and proposed), in kronor."""
     plt = _pyplot()
-    from matplotlib.ticker import FuncFormatter
-
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(bars) + 1.2))
     rows = list(range(len(bars)))[::-1]
     ax.barh(
@@ -109,7 +122,7 @@ def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label:
         label=second_label,
     )
     ax.set_yticks(rows, [b.label for b in bars])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}".replace(",", " ")))
+    _kronor(ax)
     ax.set_title(title, loc="left")
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)

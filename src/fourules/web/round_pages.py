@@ -25,7 +25,7 @@ from fourules.rounds.allocation import Method, allocate, check_min_share, make_b
 from fourules.rounds.audit import audit_round
 from fourules.rounds.evaluation import RoundEvaluation, evaluate_round, read_round
 from fourules.rounds.model import Round
-from fourules.text import Lang, LocalText
+from fourules.text import Lang, LocalText, format_sek
 from fourules.web import charts
 from fourules.web.forms import read_amount
 from fourules.web.texts import t
@@ -120,8 +120,15 @@ def round_context(
         "audit": audit,
         "carried": to_json(round_),
         "charts": _round_charts(round_, result, lang),
+        "rows": _rows(round_, result),
         "decided": decided,
     }
+
+
+def _rows(round_: Round, result: RoundEvaluation) -> list[tuple[Any, Evaluation]]:
+    """Each application beside its evaluation, in the round's order."""
+    by_id = {e.application_id: e for e in result.evaluations}
+    return [(app, by_id[app.id]) for app in round_.applications]
 
 
 def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[dict[str, Any]]:
@@ -141,7 +148,8 @@ def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[di
         ]
         title = t("chart.applications", lang)
         svg = charts.bars_against_limit(bars, title, t("chart.count", lang), t("chart.limit", lang))
-        out.append({"title": title, "svg": svg, "note": t("chart.joint", lang)})
+        columns = [t("round.administration", lang), t("chart.count", lang), t("chart.limit", lang)]
+        out.append(_chart(title, svg, bars, columns, lang))
     by_id = {e.application_id: e for e in result.evaluations}
     grants: dict[str, float] = defaultdict(float)
     requested: dict[str, float] = defaultdict(float)
@@ -159,14 +167,50 @@ def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[di
     if grants:
         title = t("chart.grants", lang)
         bars = [charts.Bar(name, grants[name]) for name in sorted(grants)]
-        svg = charts.bars_against_limit(bars, title, t("max_grant", lang), t("chart.limit", lang))
-        out.append({"title": title, "svg": svg, "note": t("chart.joint", lang)})
+        svg = charts.bars_against_limit(
+            bars, title, t("max_grant", lang), t("chart.limit", lang), money=True
+        )
+        columns = [t("round.administration", lang), t("max_grant", lang)]
+        out.append(_chart(title, svg, bars, columns, lang, money=True))
     if any(a.decision for a in round_.applications):
         title = t("chart.decided", lang)
         bars = [charts.Bar(n, requested[n], granted[n]) for n in sorted(requested)]
         svg = charts.paired_bars(bars, title, t("chart.requested", lang), t("chart.granted", lang))
-        out.append({"title": title, "svg": svg, "note": t("chart.joint", lang)})
+        columns = [
+            t("round.administration", lang),
+            t("chart.requested", lang),
+            t("chart.granted", lang),
+        ]
+        out.append(_chart(title, svg, bars, columns, lang, money=True))
     return out
+
+
+def _chart(
+    title: str,
+    svg: str,
+    bars: list[charts.Bar],
+    columns: list[str],
+    lang: Lang,
+    *,
+    money: bool = False,
+    note: str | None = None,
+) -> dict[str, Any]:
+    """A chart and its figures as a table (nothing only in a picture); `columns` head the
+    table, the first naming the bars."""
+
+    def shown(value: float | None) -> str:
+        if value is None:
+            return "—"
+        return format_sek(int(value)) if money else f"{value:g}"
+
+    rows = [[b.label, *(shown(v) for v in (b.value, b.second)[: len(columns) - 1])] for b in bars]
+    return {
+        "title": title,
+        "svg": svg,
+        "note": t("chart.joint", lang) if note is None else note,
+        "columns": columns,
+        "rows": rows,
+    }
 
 
 def _field(form: FormData, name: str) -> str:
@@ -235,17 +279,19 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
     bars = [
         charts.Bar(label, budget.for_kind(kind) or 0, allocation.proposed_sek[kind])
         for kind, label in kinds
-        if budget.for_kind(kind) is not None or allocation.proposed_sek[kind]
+        if budget.for_kind(kind) is not None
     ]
+    bars.append(charts.Bar(t("total", lang), budget.total, allocation.proposed_sek["total"]))
     title = t("chart.budget", lang)
     chart = charts.paired_bars(bars, title, t("chart.budget_bar", lang), t("chart.proposed", lang))
+    columns = [t("kind", lang), t("chart.budget_bar", lang), t("chart.proposed", lang)]
     return {
         "round": round_,
         "year": policy_year,
         "allocation": allocation,
         "report": view,
         "carried": to_json(round_),
-        "chart": {"title": title, "svg": chart},
+        "chart": _chart(title, chart, bars, columns, lang, money=True, note=""),
         "comparison": comparison,
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},

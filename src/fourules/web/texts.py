@@ -181,6 +181,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "alloc.errors": ("Utkastet kunde inte göras:", "The draft could not be made:"),
     "rounds.errors": ("Omgången kunde inte läsas:", "The round could not be read:"),
     "round.outcomes": ("Utfall per ansökan", "Outcome per application"),
+    "round.decision": ("Beslut", "Decision"),
+    "round.report.title": (
+        "Rapport som i beslutet (för utskrift)",
+        "Report as in the decision (for printing)",
+    ),
     "round.quotas": (
         "Ansökningar per förvaltning mot kvot",
         "Applications per administration against quota",
@@ -246,6 +251,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.limit": ("kvot", "quota"),
     "chart.budget_bar": ("budget", "budget"),
     "chart.proposed": ("föreslaget", "proposed"),
+    "total": ("Totalt", "Total"),
+    "chart.figures": ("Siffrorna", "The figures"),
     "chart.joint": (
         "En gemensam ansökan räknas för varje medsökande.",
         "A joint application counts for each co-applicant.",
