@@ -166,9 +166,8 @@ def allocate_command(
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
-    from fourules.rounds.allocation import allocate as allocate_round
+    from fourules.output.documents import allocation_document
     from fourules.rounds.allocation import check_min_share, make_budget
-    from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -184,36 +183,25 @@ def allocate_command(
         check_min_share(min_share)
         ev = evaluator(ctx)
         round_, policy_year = _load(ev, file, year)
-        evaluated = evaluate_round(
+        result, document = allocation_document(
+            ev,
             round_,
             policy_year,
-            ev,
-            lang=chosen,
-            scorers=scorer,
-            progress=_progress(format, len(round_.applications)),
-        )
-        result = allocate_round(
-            round_,
-            evaluated,
-            ev.load_policy(policy_year),
             money,
             lang=chosen,
             method="optimal" if method == "optimal" else "ranked",
             min_share=min_share,
+            compare=compare,
+            scorers=scorer,
+            progress=_progress(format, len(round_.applications)),
         )
-        document: object = result
-        if compare:
-            from fourules.rounds.compare import compare as side_by_side
-
-            comparison = side_by_side(round_, result, evaluated, ev.load_policy(policy_year))
-            document = {**result.model_dump(mode="json"), "comparison": comparison}
     from fourules.output.round_view import allocation_view, comparison_blocks
 
     def view() -> View:
         shown = allocation_view(round_, result, chosen)
         if not compare:
             return shown
-        extra = comparison_blocks(document["comparison"], chosen)  # type: ignore[index]
+        extra = comparison_blocks(document["comparison"], chosen)
         return View(shown.title, (*shown.blocks, *extra))
 
     respond(format, document, view, chosen)

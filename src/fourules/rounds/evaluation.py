@@ -154,18 +154,23 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
     (Under another year a name may have ceased to exist; that is a finding, not an error.)
     """
     index = evaluator.loaded(policy.id).index
+    unknown = []
     for i, app in enumerate(round_.applications):
         for j, applicant in enumerate(app.applicants):
             resolution = index.resolve(applicant)
             if resolution.administration is None:
                 hint = resolution.hint or L(sv="okänt namn", en="unknown name")
-                raise InputError(
-                    L(
-                        sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv})",
-                        en=f"”{applicant}” is not an administration in {policy.id} ({hint.en})",
-                    ),
-                    f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
+                unknown.append(
+                    InputError(
+                        L(
+                            sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv})",
+                            en=f"”{applicant}” is not an administration in {policy.id} ({hint.en})",
+                        ),
+                        f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
+                    )
                 )
+    if unknown:  # every one named, the first as the error
+        raise InputError(unknown[0].message, unknown[0].where, others=unknown[1:])
 
 
 def read_round(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,13 +41,21 @@ class DecisionLog:
         self.path = path
         self._lock = threading.Lock()
 
-    def append(self, decisions: Iterable[tuple[Any, Evaluation]]) -> None:
+    def append(
+        self,
+        decisions: Iterable[tuple[Any, Evaluation]],
+        decision_ids: Iterable[str] | None = None,
+    ) -> None:
+        """One record per (input, result); `decision_ids` as the service answered them, else
+        new ones."""
         from fourules import __version__
 
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        ids = iter(decision_ids) if decision_ids is not None else None
         lines = [
             json.dumps(
                 {
+                    "decision_id": next(ids) if ids is not None else str(uuid.uuid4()),
                     "time": now,
                     "fourules": __version__,
                     "policy": plain(result.policy),
@@ -71,12 +80,17 @@ class DecisionLog:
             finally:
                 os.close(fd)
 
-    def append_round(self, round_: Round, result: RoundEvaluation) -> None:
+    def append_round(
+        self, round_: Round, result: RoundEvaluation, decision_ids: Iterable[str] | None = None
+    ) -> None:
         """One record per application of an evaluated round, its input as a single application."""
         from fourules.rounds.model import application_part
 
         by_id = {a.id: a for a in round_.applications}
-        self.append((application_part(by_id[e.application_id]), e) for e in result.evaluations)
+        self.append(
+            ((application_part(by_id[e.application_id]), e) for e in result.evaluations),
+            decision_ids,
+        )
 
 
 class Verification(BaseModel):
