@@ -15,11 +15,13 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from fourules.application import KINDS
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.schemas import schema_of
 from fourules.rounds.model import Round, application_part
 from fourules.service.problems import PROBLEM, TITLES
+from fourules.text import LANGS
 
 CONTRACTS = {
     "Application": "application",
@@ -139,7 +141,9 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
     schemas.update(components())
-    schemas["Lang"] = {"type": "string", "enum": ["sv", "en"], "description": "sv or en."}
+    _share_enums(schemas)
+    schemas["Lang"] = {"type": "string", "enum": list(LANGS), "description": "sv or en."}
+    schemas["Kind"] = {"type": "string", "enum": list(KINDS), "description": "LUM or MUL."}
     schemas["Year"] = {
         "type": "string",
         "enum": evaluator.policy_ids(),
@@ -161,6 +165,29 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
         for operation in path_item.values():
             _complete(operation, examples)
     return doc
+
+
+def _share_enums(schema: Any) -> None:
+    """Every inline `lang` and `kind` enum replaced by the shared component, so a client
+    generator makes one type of each."""
+    shared = {tuple(LANGS): "Lang", tuple(KINDS): "Kind"}
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            name = shared.get(tuple(value.get("enum", ()))) if isinstance(value, dict) else None
+            if name:
+                schema[key] = {
+                    **{k: v for k, v in value.items() if k in ("description", "default")},
+                    **_ref(name),
+                }
+            else:
+                _share_enums(value)
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            name = shared.get(tuple(value.get("enum", ()))) if isinstance(value, dict) else None
+            if name:
+                schema[i] = _ref(name)
+            else:
+                _share_enums(value)
 
 
 def _refusal(status: int) -> dict[str, Any]:
