@@ -408,6 +408,14 @@ def test_verify_tells_policy_change_from_engine_change(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and ":1" in bad.stderr
 
 
+def test_verify_refuses_a_record_that_is_not_unicode(tmp_path: Path) -> None:
+    log = tmp_path / "decisions.jsonl"
+    log.write_text('{"input": {"id": "\\ud800"}}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["verify", str(log), "--format", "json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"{log}:1.input.id" in result.stderr
+
+
 def test_round_command_writes_a_decision_log_that_verifies(tmp_path: Path) -> None:
     log = tmp_path / "round.jsonl"
     runner = CliRunner()

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.inputs import read_json
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
 from fourules.text import LocalText
@@ -119,7 +120,7 @@ def verify(path: Path, evaluator: Evaluator) -> list[Verification]:
             continue
         where = f"{path}:{number}"
         try:
-            record = json.loads(line)
+            record = read_json(line, where=where)  # a lone surrogate is refused too
             policy = record["policy"]
             policy_id, recorded_hash = str(policy["id"]), policy["sha256"]
             given, recorded, lang = record["input"], record["result"], record.get("lang", "sv")
