@@ -238,6 +238,21 @@ def test_unknown_routes_and_methods_are_problems(client: TestClient) -> None:
     assert posted.status_code == 405 and posted.headers["allow"] == "GET, HEAD"
 
 
+def test_a_crash_is_a_500_problem_with_the_request_id() -> None:
+    app = create_app(EVALUATOR)
+
+    @app.get("/v1/crash")
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    response = TestClient(app, raise_server_exceptions=False).get(
+        "/v1/crash", headers={"x-request-id": "r-1"}
+    )
+    assert response.status_code == 500
+    assert response.json()["type"] == "urn:fourules:problem:internal-error"
+    assert response.json()["request_id"] == "r-1"
+
+
 def test_a_page_outside_the_api_keeps_its_own_errors(client: TestClient) -> None:
     """Refusals on non-API paths (the web pages) are not problem documents."""
     response = client.get("/no-such-page")

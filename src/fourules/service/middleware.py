@@ -35,8 +35,9 @@ class Traced:
         request_id = given.decode() if _USABLE_ID.match(given) else uuid.uuid4().hex
         head = scope["method"] == "HEAD"
         # The application sees GET; the server, which knows the request was HEAD, sends no body.
+        # Kept in the request's own state, which the error handler of a crash sees too.
+        scope.setdefault("state", {})["request_id"] = request_id
         inner: dict[str, Any] = {**scope, "method": "GET" if head else scope["method"]}
-        inner["state"] = {**scope.get("state", {}), "request_id": request_id}
         status = 500
         start = time.perf_counter()
 

@@ -140,8 +140,7 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
-    schemas.update(components())
-    _share_enums(schemas)
+    schemas.update(_share_enums(components()))
     schemas["Lang"] = {"type": "string", "enum": list(LANGS), "description": "sv or en."}
     schemas["Kind"] = {"type": "string", "enum": list(KINDS), "description": "LUM or MUL."}
     schemas["Year"] = {
@@ -167,27 +166,19 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
     return doc
 
 
-def _share_enums(schema: Any) -> None:
-    """Every inline `lang` and `kind` enum replaced by the shared component, so a client
-    generator makes one type of each."""
+def _share_enums(schema: Any) -> Any:
+    """The schema with every inline `lang` and `kind` enum replaced by the shared component,
+    so a client generator makes one type of each."""
     shared = {tuple(LANGS): "Lang", tuple(KINDS): "Kind"}
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            name = shared.get(tuple(value.get("enum", ()))) if isinstance(value, dict) else None
-            if name:
-                schema[key] = {
-                    **{k: v for k, v in value.items() if k in ("description", "default")},
-                    **_ref(name),
-                }
-            else:
-                _share_enums(value)
-    elif isinstance(schema, list):
-        for i, value in enumerate(schema):
-            name = shared.get(tuple(value.get("enum", ()))) if isinstance(value, dict) else None
-            if name:
-                schema[i] = _ref(name)
-            else:
-                _share_enums(value)
+    if isinstance(schema, list):
+        return [_share_enums(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    name = shared.get(tuple(schema.get("enum", ())))
+    if name:
+        kept = {k: v for k, v in schema.items() if k in ("description", "default")}
+        return {**kept, **_ref(name)}
+    return {k: _share_enums(v) for k, v in schema.items()}
 
 
 def _refusal(status: int) -> dict[str, Any]:

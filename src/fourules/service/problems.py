@@ -22,7 +22,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from fourules.errors import InputError
 from fourules.service.language import request_lang
@@ -121,6 +121,13 @@ def install(app: FastAPI) -> None:
         errors = [_validation_error(err) for err in exc.errors()]
         return problem_response(request, 422, "invalid-input", errors)
 
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        """A bug: the client is told so, with the id to report; the server logs the trace."""
+        if not is_api(request.url.path):
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return problem_response(request, 500, "internal-error", [(None, _CRASHED)])
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
         if not is_api(request.url.path):
@@ -152,6 +159,12 @@ def _allowed(exc: HTTPException) -> list[str]:
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
+
+
+_CRASHED = L(
+    sv="ett internt fel i fourules; rapportera det med request_id",
+    en="an internal error in fourules; report it with the request_id",
+)
 
 
 def _not_allowed(method: str, allowed: list[str]) -> LocalText:
