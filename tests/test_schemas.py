@@ -73,10 +73,10 @@ def test_committed_schema_matches_the_models(name: str) -> None:
 
 
 def _closed(schema: Any) -> list[bool]:
-    """Every `additionalProperties` of a schema's objects that declare properties."""
+    """Whether each object type with declared properties refuses others."""
     found = []
     if isinstance(schema, dict):
-        if "properties" in schema:
+        if schema.get("type") == "object" and "properties" in schema:
             found.append(schema.get("additionalProperties") is False)
         for value in schema.values():
             found.extend(_closed(value))

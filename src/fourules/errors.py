@@ -34,6 +34,12 @@ class InputError(FourulesError, ValueError):
         self.others = tuple(others)
         super().__init__(self.text("sv"))
 
+    @classmethod
+    def together(cls, errors: Sequence[InputError]) -> InputError:
+        """Several problems as one error: the first, with the rest (and theirs) as its others."""
+        every = [e for error in errors for e in error.every]
+        return cls(every[0].message, every[0].where, others=every[1:])
+
     @property
     def every(self) -> tuple[InputError, ...]:
         """This problem and every other one found in the same input, in order."""

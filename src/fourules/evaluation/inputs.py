@@ -262,7 +262,7 @@ def describe(
         for err, (parent, _, error) in zip(errors, described, strict=True)
         if not (err["type"] == "missing" and (parent, _field(_loc(err))) in suggested)
     ]
-    return InputError(kept[0].message, kept[0].where, others=kept[1:])
+    return InputError.together(kept)
 
 
 def _loc(err: Any) -> list[Any]:

@@ -69,13 +69,17 @@ def evaluate_document(
         try:
             results.append(
                 evaluator.evaluate(
-                    item, year, lang=lang, scorers=scorers, where=where if single else f"{where}[{i}]"
+                    item,
+                    year,
+                    lang=lang,
+                    scorers=scorers,
+                    where=where if single else f"{where}[{i}]",
                 )
             )
         except InputError as exc:  # every bad application named, not only the first
-            problems.extend(exc.every)
+            problems.append(exc)
     if problems:
-        raise InputError(problems[0].message, problems[0].where, others=problems[1:])
+        raise InputError.together(problems)
     return (results[0] if single else results), list(zip(items, results, strict=True))
 
 

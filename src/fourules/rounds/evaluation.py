@@ -170,7 +170,7 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
                     )
                 )
     if unknown:  # every one named, the first as the error
-        raise InputError(unknown[0].message, unknown[0].where, others=unknown[1:])
+        raise InputError.together(unknown)
 
 
 def read_round(
