@@ -42,7 +42,7 @@ from fourules.service.responses import cached, json_response
 from fourules.text import Lang, LocalText
 
 
-def language(
+async def language(  # async: FastAPI would run a plain function in the thread pool
     request: Request,
     lang: Annotated[
         Lang | None,
