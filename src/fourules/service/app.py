@@ -76,7 +76,6 @@ def create_app(
         api_router(ev, limits, metrics, DecisionLog(decision_log) if decision_log else None)
     )
     app.include_router(operations_router(ev, metrics))
-    # Added last, so outermost: the request id and metrics cover CORS and compression too.
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_FROM, compresslevel=6)
     if cors_origins:
         app.add_middleware(
@@ -86,6 +85,7 @@ def create_app(
             allow_headers=["Content-Type", "Accept-Language", "X-Request-ID", "If-None-Match"],
             expose_headers=["X-Request-ID", "ETag"],
         )
+    # Added last, so outermost: the request id and metrics cover CORS and compression too.
     app.add_middleware(Traced, metrics=metrics)
 
     def openapi() -> dict[str, Any]:
