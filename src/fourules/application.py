@@ -25,9 +25,7 @@ TravelMode = Literal["train", "bus", "boat", "car", "flight"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("train", "bus", "boat", "car", "flight")
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-NON_BLANK = (
-    r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-)
+NON_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 """A character that is not white space as `str.strip` reads it: text is blank without one.
 In the JSON Schema as a pattern (Python's, JavaScript's and Rust's regular expressions read
 it alike), so the schema refuses exactly the blank text the reader refuses."""

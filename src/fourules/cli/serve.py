@@ -63,7 +63,9 @@ def serve_command(
 
         from fourules.service.app import create_app
     except ImportError:
-        fail("the service needs the service extra (FastAPI, uvicorn, …): pip install 'fourules[service]'")
+        fail(
+            "the service needs the service extra (FastAPI, uvicorn, …): pip install 'fourules[service]'"
+        )
     with reported_errors():
         ev = evaluator(ctx)
         ev.policy_ids()  # a broken policy is reported before the server starts
