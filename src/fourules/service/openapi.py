@@ -228,7 +228,7 @@ def _complete(operation: dict[str, Any], examples: dict[str, Any]) -> None:
             "description": "Not ready: a policy did not load or the self-check failed.",
             "content": {"application/json": {"schema": _ref("Health")}},
         }
-    for status in REFUSED_BY[op]:
+    for status in REFUSED_BY.get(op, ()):  # a route added later (a page) keeps its own
         responses.setdefault(str(status), {"$ref": f"#/components/responses/{status}"})
     if op == "evaluateApplication":
         operation["requestBody"] = _body(
