@@ -375,7 +375,7 @@ BAD_ROUNDS = [
         "duplicate id",
         json.dumps({"year": "2018", "applications": [GOOD_APP, GOOD_APP]}),
         ".json",
-        "duplicate application id: A",
+        "samma id på flera ansökningar: A",
     ),
     ("empty round", json.dumps({"year": "2018", "applications": []}), ".json", "applications"),
     (

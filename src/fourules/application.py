@@ -15,6 +15,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     TypeAdapter,
+    WithJsonSchema,
 )
 
 Kind = Literal["project", "study_trip"]
@@ -23,7 +24,11 @@ KINDS: tuple[Kind, ...] = ("project", "study_trip")
 TravelMode = Literal["train", "bus", "boat", "car", "flight"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("train", "bus", "boat", "car", "flight")
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NON_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+"""A character that is not white space as `str.strip` reads it: text is blank without one.
+In the JSON Schema as a pattern (Python's, JavaScript's and Rust's regular expressions read
+it alike), so the schema refuses exactly the blank text the reader refuses."""
 
 
 def _iso_date(value: Any) -> Any:
@@ -44,8 +49,17 @@ def _non_blank(value: str) -> str:
     return value.strip()
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Text = Annotated[str, Field(strict=True), AfterValidator(_non_blank)]
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    # `format: date` alone is only an annotation to many validators; the pattern is not.
+    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
+]
+Text = Annotated[
+    str,
+    Field(strict=True, json_schema_extra={"minLength": 1, "pattern": NON_BLANK}),
+    AfterValidator(_non_blank),
+]
 Amount = Annotated[StrictInt, Field(ge=0, description="Kronor, a whole number.")]
 
 

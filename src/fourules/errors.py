@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fourules.text import Lang, LocalText
 
 
@@ -14,14 +16,34 @@ class InputError(FourulesError, ValueError):
 
     `where` names the place (a field path, a line, a file); `message` says what is wrong
     and what is accepted, in Swedish and English (`text(lang)`); str() is Swedish.
+    `others` holds the further problems found in the same input (the service lists them all;
+    the command line reports the first).
     """
 
-    def __init__(self, message: str | LocalText, where: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | LocalText,
+        where: str | None = None,
+        *,
+        others: Sequence[InputError] = (),
+    ) -> None:
         self.where = where
         self.message = (
             message if isinstance(message, LocalText) else LocalText(sv=message, en=message)
         )
+        self.others = tuple(others)
         super().__init__(self.text("sv"))
+
+    @classmethod
+    def together(cls, errors: Sequence[InputError]) -> InputError:
+        """Several problems as one error: the first, with the rest (and theirs) as its others."""
+        every = [e for error in errors for e in error.every]
+        return cls(every[0].message, every[0].where, others=every[1:])
+
+    @property
+    def every(self) -> tuple[InputError, ...]:
+        """This problem and every other one found in the same input, in order."""
+        return (self, *self.others)
 
     def text(self, lang: Lang) -> str:
         message = self.message.get(lang)

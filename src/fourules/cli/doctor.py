@@ -6,12 +6,12 @@ from __future__ import annotations
 import platform
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 import typer
 
 from fourules.cli.common import Format, FormatOption, LangOption, resolve_lang, respond
 from fourules.cli.state import evaluator
+from fourules.evaluation.self_check import self_check
 from fourules.output.view import Table, View
 
 
@@ -20,28 +20,6 @@ def _version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "not installed"
-
-
-def self_check(ev: Any) -> dict[str, Any]:
-    """For every year, the facts at every boundary decided by durable-rules and by the
-    oracle: the two must agree, fact by fact."""
-    from fourules.engine.clauses import oracle_fire
-    from fourules.evaluation.inputs import parse_application
-    from fourules.policy.vocabulary import boundary_applications
-
-    results = {}
-    for year in ev.policy_ids():
-        loaded = ev.require(year)
-        policy = loaded.policy
-        bounds, vocabulary = policy.boundaries(), policy.vocabulary
-
-        checked = disagreed = 0
-        for app in boundary_applications(vocabulary, bounds):
-            fact = vocabulary.derive(parse_application(app), loaded.index).fact
-            checked += 1
-            disagreed += loaded.engine.fire(fact) != oracle_fire(loaded.engine.clauses, fact)
-        results[year] = {"facts": checked, "disagreements": disagreed}
-    return results
 
 
 def doctor_command(

@@ -224,9 +224,8 @@ def allocate_command(
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
+    from fourules.output.documents import allocation_document
     from fourules.rounds.allocation import METHODS, check_min_share, make_budget
-    from fourules.rounds.allocation import allocate as allocate_round
-    from fourules.rounds.evaluation import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -243,30 +242,19 @@ def allocate_command(
         check_min_share(min_share)
         ev = evaluator(ctx)
         round_, policy_year = _load(ev, file, year)
-        evaluated = evaluate_round(
+        result, document = allocation_document(
+            ev,
             round_,
             policy_year,
-            ev,
-            lang=chosen,
-            scorers=scorer,
-            progress=_progress(fmt, len(round_.applications)),
-        )
-        result = allocate_round(
-            round_,
-            evaluated,
-            ev.load_policy(policy_year),
             money,
             lang=chosen,
             method="optimal" if method == "optimal" else "ranked",
             min_share=min_share,
+            compare=compare,
+            scorers=scorer,
+            progress=_progress(fmt, len(round_.applications)),
         )
-        document: object = result
-        comparison = None
-        if compare:
-            from fourules.rounds.compare import compare as side_by_side
-
-            comparison = side_by_side(round_, result, evaluated, ev.load_policy(policy_year))
-            document = {**result.model_dump(mode="json"), "comparison": comparison}
+        comparison = document.get("comparison") if isinstance(document, dict) else None
         from fourules.output.round_sheets import allocation_sheets
         from fourules.output.round_view import allocation_view, comparison_blocks
 

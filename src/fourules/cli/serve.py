@@ -47,6 +47,27 @@ def serve_command(
     max_body: Annotated[
         int, typer.Option("--max-body", min=1, help="Largest request body accepted, in bytes.")
     ] = 2 * 1024 * 1024,
+    max_applications: Annotated[
+        int,
+        typer.Option(
+            "--max-applications", min=1, help="Most applications in one request (else 413)."
+        ),
+    ] = 10_000,
+    request_timeout: Annotated[
+        float,
+        typer.Option(
+            "--request-timeout",
+            min=0,
+            help="Seconds a request may take before a 503 problem document; 0: no limit.",
+        ),
+    ] = 30.0,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            help="A browser origin allowed to call the service (repeat for several); none by default.",
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP service (routes and contract: docs/service.md, /openapi.json)."""
     try:
@@ -54,12 +75,21 @@ def serve_command(
 
         from fourules.service.app import create_app
     except ImportError:
-        fail("the service needs FastAPI and uvicorn: pip install 'fourules[service]'")
+        fail(
+            "the service needs the service extra (FastAPI, uvicorn, …): pip install 'fourules[service]'"
+        )
     with reported_errors():
         ev = evaluator(ctx)
         ev.policy_ids()  # a broken policy is reported before the server starts
         log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
-    app: Any = create_app(ev, decision_log=log, max_body=max_body)
+    app: Any = create_app(
+        ev,
+        decision_log=log,
+        max_body=max_body,
+        max_applications=max_applications,
+        request_timeout=request_timeout or None,
+        cors_origins=tuple(cors_origin or ()),
+    )
     if log is not None:
         app = _closing(app, log)
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,6 +77,10 @@ _PROBLEM: dict[str, LocalText] = {
 }
 _VALUE_ERROR: dict[str, LocalText] = {
     "submitted": L(sv="är inget giltigt datum", en="is not a valid date"),
+    "decision": L(
+        sv="ska ange exakt ett av granted_sek, rejected och not_prioritised",
+        en="must give exactly one of granted_sek, rejected and not_prioritised",
+    ),
 }
 _BLANK = L(sv="är tomt", en="is blank")
 _ONLY_PROJECTS = L(
@@ -119,7 +124,7 @@ def read_json(text: str | bytes, *, where: str) -> Any:
             where,
         )
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_float=_number)
     except DuplicateKeyError as exc:
         raise InputError(
             L(
@@ -190,6 +195,16 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
+def _number(text: str) -> int | float:
+    """A JSON number with a fraction or exponent: a whole one (`1.0`, `1e3`) is an integer,
+    as JSON Schema reads it, so what a schema calls an integer the reader takes as one."""
+    value = Decimal(text)
+    # The exponent bound keeps `1e999999999` from becoming a billion-digit integer.
+    if value.adjusted() < 30 and value == value.to_integral_value():
+        return int(value)
+    return float(text)
+
+
 def _is_unicode(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -231,34 +246,53 @@ def _depth(data: Any) -> int:
     return deepest
 
 
-def _field(loc: list[Any]) -> str:
-    """The application's field an error is about: the first name after the first index (a
-    round's `applications[3].destination`, a list's `[0].title`), else the first name
-    (`assessment.novelty` is about `assessment`, `applicants[1]` about `applicants`)."""
-    first = next((i for i, p in enumerate(loc) if isinstance(p, int)), len(loc))
-    names = [p for p in loc[first + 1 :] if isinstance(p, str)] or [
-        p for p in loc if isinstance(p, str)
-    ]
-    return str(names[0]) if names else ""
-
-
 def describe(
     exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED
 ) -> InputError:
-    """One clear message for the first problem: the field, what is wrong, what is accepted."""
+    """One clear message per problem: the field, what is wrong, what is accepted. The first
+    (a misspelt field, if any) is the error; the rest are its `others`."""
     errors = exc.errors(include_url=False)
     # A misspelt field shows up twice: as unknown, and its right name as missing. Name the
-    # misspelling first: it says what to fix.
-    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
-    etype = err["type"]
+    # misspelling first: it says what to fix; its suggestion replaces the "missing" one.
+    errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+    described = [_describe_one(err, where, accepted) for err in errors]
+    suggested = {(parent, name) for parent, name, _ in described if name}
+    kept = [
+        error
+        for err, (parent, _, error) in zip(errors, described, strict=True)
+        if not (err["type"] == "missing" and (parent, _field(_loc(err))) in suggested)
+    ]
+    return InputError.together(kept)
+
+
+def _loc(err: Any) -> list[Any]:
     # The discriminated union's tag ("project") is not part of the path a person reads.
-    loc = [p for p in err["loc"] if p != "[key]" and p not in KINDS]
+    return [p for p in err["loc"] if p != "[key]" and p not in KINDS]
+
+
+def _field(loc: list[Any]) -> str:
+    """The field a problem is about: the first name after the last list index (a round's
+    `applications[3].decision`), else the last name before it (`applicants[0]`)."""
+    last_index = max((i for i, p in enumerate(loc) if isinstance(p, int)), default=-1)
+    after = [str(p) for p in loc[last_index + 1 :] if isinstance(p, str)]
+    before = [str(p) for p in loc[: max(last_index, 0)] if isinstance(p, str)]
+    return after[0] if after else (before[-1] if before else "")
+
+
+def _describe_one(
+    err: Any, where: str, accepted: Mapping[str, LocalText]
+) -> tuple[str, str | None, InputError]:
+    """The problem as an InputError, with its parent path and the field a misspelling
+    suggests (or None)."""
+    etype = err["type"]
+    loc = _loc(err)
     value = err.get("input")
     if etype in ("union_tag_invalid", "union_tag_not_found"):
         loc.append("kind")
-        value = err.get("ctx", {}).get("tag")
+        value = value.get("kind") if isinstance(value, Mapping) else None
     field = _field(loc)
     path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+    parent = path.rsplit(".", 1)[0]
     if etype == "value_error":
         problem = _VALUE_ERROR.get(field, _BLANK)
     else:
@@ -267,17 +301,19 @@ def describe(
     if len(shown) > 60:
         shown = shown[:57] + "…"
     hint = accepted.get(field)
+    suggestion = None
     if etype == "extra_forbidden" and field in _KIND_ONLY:
         # A field of the other kind: say whose it is, not that it does not exist.
         problem = _KIND_ONLY[field]
     elif etype == "extra_forbidden":
         close = difflib.get_close_matches(field, list(accepted), n=1, cutoff=0.6)
         if close:
+            suggestion = close[0]
             problem = L(
-                sv=f"är inget fält i ansökan; menade du {close[0]}?",
-                en=f"is not a field of an application; did you mean {close[0]}?",
+                sv=f"är inget fält i ansökan; menade du {suggestion}?",
+                en=f"is not a field of an application; did you mean {suggestion}?",
             )
-            hint = accepted[close[0]]
+            hint = accepted[suggestion]
         else:
             hint = L(sv="fälten " + ", ".join(accepted), en="the fields " + ", ".join(accepted))
 
@@ -289,7 +325,7 @@ def describe(
             text += f"; {'tillåtet' if lang == 'sv' else 'accepted'}: {hint.get(lang)}"  # type: ignore[arg-type]
         return text
 
-    return InputError(_both(build), path)
+    return parent, suggestion, InputError(_both(build), path)
 
 
 def parse_application(

@@ -3,7 +3,7 @@ that both give byte-for-byte the same answer to the same question."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fourules.errors import InputError
@@ -13,6 +13,8 @@ from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
+    from fourules.rounds.allocation import Allocation, Budget, Method
+    from fourules.rounds.evaluation import Progress
     from fourules.rounds.model import Round
 
 
@@ -42,9 +44,12 @@ def evaluate_document(
     where: str,
     lang: Lang,
     scorers: Sequence[str] | None = None,
+    between: Callable[[], None] | None = None,
 ) -> tuple[Evaluation | list[Evaluation], list[tuple[Any, Evaluation]]]:
     """One application in, one evaluation out; a list in, a list out. Also returns each
-    (input, evaluation) pair, for a decision log. Everything is evaluated before returning."""
+    (input, evaluation) pair, for a decision log. Everything is evaluated before returning;
+    bad input raises one InputError naming every bad application. `between` is called
+    before each application (the service stops a request past its time limit there)."""
     evaluator.require(year)
     single = isinstance(data, dict)
     if not single and not isinstance(data, list):
@@ -56,12 +61,25 @@ def evaluate_document(
             where,
         )
     items = [data] if single else data
-    results = [
-        evaluator.evaluate(
-            item, year, lang=lang, scorers=scorers, where=where if single else f"{where}[{i}]"
-        )
-        for i, item in enumerate(items)
-    ]
+    results: list[Evaluation] = []
+    problems: list[InputError] = []
+    for i, item in enumerate(items):
+        if between is not None:
+            between()
+        try:
+            results.append(
+                evaluator.evaluate(
+                    item,
+                    year,
+                    lang=lang,
+                    scorers=scorers,
+                    where=where if single else f"{where}[{i}]",
+                )
+            )
+        except InputError as exc:  # every bad application named, not only the first
+            problems.append(exc)
+    if problems:
+        raise InputError.together(problems)
     return (results[0] if single else results), list(zip(items, results, strict=True))
 
 
@@ -72,16 +90,19 @@ def explained_document(
     *,
     single: bool,
     lang: Lang,
+    between: Callable[[], None] | None = None,
 ) -> dict[str, Any] | list[dict[str, Any]]:
     """Each evaluation's JSON with its `explanation`: what would make it eligible (or, when
-    it is, what it can be granted and what would raise its score)."""
+    it is, what it can be granted and what would raise its score). `between`: as for
+    `evaluate_document`."""
     from fourules.evaluation.explain import explain
     from fourules.output.canonical import plain
 
-    out = [
-        {**plain(result), "explanation": explain(evaluator, item, year, lang)}
-        for item, result in decisions
-    ]
+    out = []
+    for item, result in decisions:
+        if between is not None:
+            between()
+        out.append({**plain(result), "explanation": explain(evaluator, item, year, lang)})
     return out[0] if single else out
 
 
@@ -111,3 +132,35 @@ def diff_document(
         )
         report["witnesses"] = [w.model_dump(mode="json") for w in found]
     return report
+
+
+def allocation_document(
+    evaluator: Evaluator,
+    round_: Round,
+    year: str,
+    budget: Budget,
+    *,
+    lang: Lang,
+    method: Method = "ranked",
+    min_share: float | None = None,
+    compare: bool = False,
+    scorers: Sequence[str] | None = None,
+    progress: Progress | None = None,
+) -> tuple[Allocation, Any]:
+    """The draft allocation of a round (`fourules allocate`), and its JSON document: the
+    allocation, with the draft beside the round's decision when `compare` is asked for."""
+    from fourules.rounds.allocation import allocate
+    from fourules.rounds.compare import compare as side_by_side
+    from fourules.rounds.evaluation import evaluate_round
+
+    evaluated = evaluate_round(
+        round_, year, evaluator, lang=lang, scorers=scorers, progress=progress
+    )
+    policy = evaluator.load_policy(year)
+    result = allocate(
+        round_, evaluated, policy, budget, lang=lang, method=method, min_share=min_share
+    )
+    if not compare:
+        return result, result
+    comparison = side_by_side(round_, result, evaluated, policy)
+    return result, {**result.model_dump(mode="json"), "comparison": comparison}

@@ -163,21 +163,26 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
     (Under another year a name may have ceased to exist; that is a finding, not an error.)
     """
     index = evaluator.loaded(policy.id).index
+    unknown = []
     for i, app in enumerate(round_.applications):
         for j, applicant in enumerate(app.applicants):
             resolution = index.resolve(applicant)
             if resolution.administration is not None:
                 continue
             hint = _hint(resolution)
-            raise InputError(
-                L(
-                    sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv}); "
-                    "utan --strict bedöms ansökan som ej berättigad",
-                    en=f"”{applicant}” is not an administration in {policy.id} ({hint.en}); "
-                    "without --strict the application is evaluated as ineligible",
-                ),
-                f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
+            unknown.append(
+                InputError(
+                    L(
+                        sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv}); "
+                        "utan --strict bedöms ansökan som ej berättigad",
+                        en=f"”{applicant}” is not an administration in {policy.id} ({hint.en}); "
+                        "without --strict the application is evaluated as ineligible",
+                    ),
+                    f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
+                )
             )
+    if unknown:  # every one named, the first as the error
+        raise InputError.together(unknown)
 
 
 def read_round(

@@ -52,8 +52,15 @@ def _validate(data: Any, where: str) -> Round:
         return Round.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        if err["type"] == "value_error" and not err["loc"]:
-            raise InputError(err["msg"].removeprefix("Value error, "), where) from None
+        if err["type"] == "duplicate_id":
+            ids = err["ctx"]["ids"]
+            raise InputError(
+                L(
+                    sv=f"samma id på flera ansökningar: {ids}; ge varje ansökan ett eget id",
+                    en=f"duplicate application id: {ids}; give each application its own id",
+                ),
+                f"{where}.applications",
+            ) from None
         raise describe(exc, where=where, accepted=_ROUND_ACCEPTED) from None
 
 
@@ -189,7 +196,8 @@ def _rows_to_round(rows: list[list[str]], where: str) -> Round:
     try:
         return _validate({"applications": applications}, where)
     except InputError as exc:
-        exc.where = _on_spreadsheet_line(exc.where, lines, where)
+        for error in exc.every:
+            error.where = _on_spreadsheet_line(error.where, lines, where)
         raise
 
 

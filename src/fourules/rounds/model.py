@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic_core import PydanticCustomError
 
 from fourules.application import Kind, ProjectApplication, StudyTripApplication
 from fourules.text import LocalText
@@ -22,10 +23,23 @@ from fourules.text import LocalText
 L = LocalText
 
 
+_DECIDED = ("granted_sek", "rejected", "not_prioritised")
+
+
 class Decision(BaseModel):
     """What was decided for one application: exactly one of the three."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        # The schema says "exactly one" as the validator does: one branch per field given.
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+                for name in _DECIDED
+            ]
+        },
+    )
 
     granted_sek: Annotated[StrictInt, Field(ge=0)] | None = None
     rejected: str | None = Field(default=None, description="Rejected, with the reason.")
@@ -100,7 +114,9 @@ class Round(BaseModel):
     def _unique_ids(self) -> Round:
         repeated = sorted(i for i, n in Counter(a.id for a in self.applications).items() if n > 1)
         if repeated:
-            raise ValueError(f"duplicate application id: {', '.join(repeated)}")
+            raise PydanticCustomError(
+                "duplicate_id", "duplicate application id: {ids}", {"ids": ", ".join(repeated)}
+            )
         return self
 
 

@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -95,12 +96,20 @@ class DecisionLog:
 
     # --- appending --------------------------------------------------------------------------
 
-    def append(self, decisions: Iterable[tuple[Any, Evaluation]]) -> None:
+    def append(
+        self,
+        decisions: Iterable[tuple[Any, Evaluation]],
+        decision_ids: Iterable[str] | None = None,
+    ) -> None:
+        """One record per (input, result); `decision_ids` as the service answered them, else
+        new ones."""
         from fourules import __version__
 
         time = datetime.now(UTC).isoformat(timespec="seconds")
+        ids = iter(decision_ids) if decision_ids is not None else None
         records = [
             {
+                "decision_id": next(ids) if ids is not None else str(uuid.uuid4()),
                 "time": time,
                 "fourules": __version__,
                 "policy": plain(result.policy),
@@ -138,12 +147,17 @@ class DecisionLog:
             if every and self._unsigned >= every:
                 self._checkpoint_quietly(fd)
 
-    def append_round(self, round_: Round, result: RoundEvaluation) -> None:
+    def append_round(
+        self, round_: Round, result: RoundEvaluation, decision_ids: Iterable[str] | None = None
+    ) -> None:
         """One record per application of an evaluated round, its input as a single application."""
         from fourules.rounds.model import application_part
 
         by_id = {a.id: a for a in round_.applications}
-        self.append((application_part(by_id[e.application_id]), e) for e in result.evaluations)
+        self.append(
+            ((application_part(by_id[e.application_id]), e) for e in result.evaluations),
+            decision_ids,
+        )
 
     # --- checkpoints ------------------------------------------------------------------------
 

@@ -48,26 +48,28 @@ def shown(value: Any, lang: Lang) -> list[str]:
     if value is None:
         return ["—"]
     if isinstance(value, dict):
-        if set(value) == {"sv", "en"}:
-            return [value[lang]]
-        if "unit" in value and "value" in value:
-            if value.get("not_stated") or value["value"] is None:
-                return [t("not_stated", lang)]
-            amount = value["value"]
-            return [format_sek(amount) if value["unit"] == "SEK" else str(amount)]
-        if "branches" in value:
-            lines = (
-                [f"{t('diff.applies_to', lang)}: {', '.join(value['applies_to'])}"]
-                if value.get("applies_to")
-                else []
-            )
-            return lines + [branch_text(b, lang) for b in value["branches"]]
-        return [f"{key}: {_scalar(v, lang)}" for key, v in value.items() if v not in (None, False)]
+        return _mapping(value, lang)
     if isinstance(value, list):
         if value and all(isinstance(b, dict) and "status" in b for b in value):
             return [branch_text(b, lang) for b in value]
         return [", ".join(_scalar(v, lang) for v in value)]
     return [_scalar(value, lang)]
+
+
+def _mapping(value: dict[str, Any], lang: Lang) -> list[str]:
+    """A text in both languages, a parameter, a rule, or any other part field by field."""
+    if set(value) == {"sv", "en"}:
+        return [value[lang]]
+    if "unit" in value and "value" in value:
+        if value.get("not_stated") or value["value"] is None:
+            return [t("not_stated", lang)]
+        amount = value["value"]
+        return [format_sek(amount) if value["unit"] == "SEK" else str(amount)]
+    if "branches" in value:
+        kinds = value.get("applies_to")
+        head = [f"{t('diff.applies_to', lang)}: {', '.join(kinds)}"] if kinds else []
+        return head + [branch_text(b, lang) for b in value["branches"]]
+    return [f"{key}: {_scalar(v, lang)}" for key, v in value.items() if v not in (None, False)]
 
 
 def _scalar(value: Any, lang: Lang) -> str:

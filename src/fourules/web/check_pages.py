@@ -8,7 +8,7 @@ from typing import Any
 from fourules.application import KINDS, TRAVEL_MODES
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
-from fourules.output.canonical import to_json
+from fourules.output.canonical import plain, to_json
 from fourules.text import Lang
 from fourules.web.decision_text import marked_text
 from fourules.web.forms import CheckForm
@@ -51,12 +51,14 @@ def result_context(
     year: str,
     application: dict[str, Any],
     evaluation: Evaluation,
+    decision_id: str,
     typed: CheckForm,
     lang: Lang,
 ) -> dict[str, Any]:
     """The answer: outcome, maximum grant, each finding with the decision's sentence (linked
     to its place in the text), the score breakdown; the application and the evaluation as
-    JSON files, the evaluation the same bytes as the API's and the CLI's."""
+    JSON files, the evaluation as the API answers it (the CLI's bytes and the decision id
+    of its record in the decision log)."""
     marked = marked_text(ev, year)
     stem = application["id"]
     return {
@@ -65,6 +67,9 @@ def result_context(
         "anchor": (lambda quote: marked.anchor(quote)) if marked else (lambda quote: None),
         "downloads": {
             "application": (_download(to_json(application)), f"{stem}.json"),
-            "evaluation": (_download(to_json(evaluation)), f"{stem}-{year}-bedomning.json"),
+            "evaluation": (
+                _download(to_json({**plain(evaluation), "decision_id": decision_id})),
+                f"{stem}-{year}-bedomning.json",
+            ),
         },
     }

@@ -7,6 +7,7 @@ with the message beside its field; a refusal is a page with a 4xx status, never 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,11 +145,14 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 return html("check.html.j2", request, lang, 422, **context)
         except PageError as exc:
             return refused(request, lang, exc)
+        decision_id = str(uuid.uuid4())
         if log is not None:
-            log.append([(application, evaluation)])
+            log.append([(application, evaluation)], [decision_id])
         return html(
             "result.html.j2", request, lang,
-            **check_pages.result_context(ev, year, application, evaluation, typed, lang),
+            **check_pages.result_context(
+                ev, year, application, evaluation, decision_id, typed, lang
+            ),
         )  # fmt: skip
 
     @router.get("/rounds", response_class=HTMLResponse)

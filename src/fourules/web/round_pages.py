@@ -38,7 +38,11 @@ class DecisionRecorder(Protocol):
     """Where the pages record their evaluations: the service's decision log (the pages sit
     above the service's parts and do not import them)."""
 
-    def append(self, decisions: Iterable[tuple[Any, Evaluation]]) -> None: ...
+    def append(
+        self,
+        decisions: Iterable[tuple[Any, Evaluation]],
+        decision_ids: Iterable[str] | None = None,
+    ) -> None: ...
 
     def append_round(self, round_: Round, result: RoundEvaluation) -> None: ...
 

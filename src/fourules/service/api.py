@@ -1,0 +1,297 @@
+"""The JSON routes under /v1: each answers as its command does (`fourules policies`, `show`,
+`evaluate`, `round`, `audit`, `allocate`, `diff` with `--format json`), byte for byte,
+except that an evaluation the service gives carries its `decision_id`.
+
+Every body is read by `read_json` (so a duplicate key or a lone surrogate is a 400 naming
+its place), counted against the application limit, and worked on in the thread pool under
+the request's deadline. Bad input is a 422 listing every failed field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from starlette.responses import Response
+
+from fourules.errors import InputError, PolicyError, UnknownPolicyError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.inputs import read_json
+from fourules.evaluation.scoring import ScorerError
+from fourules.output.canonical import plain
+from fourules.output.documents import (
+    allocation_document,
+    diff_document,
+    evaluate_document,
+    explained_document,
+    policies_document,
+    policy_document,
+)
+from fourules.rounds.allocation import make_budget
+from fourules.rounds.audit import audit_round
+from fourules.rounds.evaluation import RoundEntry, evaluate_round, read_round
+from fourules.rounds.model import Round
+from fourules.service.decision_log import DecisionLog
+from fourules.service.language import accepted_lang
+from fourules.service.limits import Deadline, Limits, check_count, read_body, run_bounded
+from fourules.service.operations import Metrics
+from fourules.service.problems import ProblemError
+from fourules.service.responses import cached, json_response
+from fourules.text import Lang, LocalText
+
+
+async def language(  # async: FastAPI would run a plain function in the thread pool
+    request: Request,
+    lang: Annotated[
+        Lang | None,
+        Query(description="Language of messages: sv or en; default: Accept-Language, else sv."),
+    ] = None,
+) -> Lang:
+    return lang or accepted_lang(request.headers.get("accept-language", ""))
+
+
+Language = Annotated[Lang, Depends(language)]
+Amount = Annotated[int | None, Query(ge=0, description="Kronor.")]
+
+
+def require(evaluator: Evaluator, **years: str) -> None:
+    """Every year the path names is served, else a 404 naming the path parameter."""
+    for name, year in years.items():
+        try:
+            evaluator.require(year)
+        except UnknownPolicyError as exc:
+            raise ProblemError(404, "unknown-year", [(f"path.{name}", exc.message)]) from None
+
+
+def parse(raw: bytes, limits: Limits) -> Any:
+    """The body as JSON (400 if it is not), within the application limit (413)."""
+    try:
+        data = read_json(raw, where="body")
+    except InputError as exc:
+        raise ProblemError.of_input(exc, 400, "malformed-json") from None
+    check_count(data, limits.max_applications)
+    return data
+
+
+def answered(work: Callable[[Deadline], Any]) -> Callable[[Deadline], Any]:
+    """The work, with fourules' errors as problem documents: bad input a 422 naming every
+    field (a round's unknown `year` too), a broken policy or plugin a 500."""
+
+    def run(deadline: Deadline) -> Any:
+        try:
+            return work(deadline)
+        except UnknownPolicyError as exc:  # the paths' years are checked: this is the body's
+            raise ProblemError(422, "invalid-input", [("body.year", exc.message)]) from None
+        except InputError as exc:
+            raise ProblemError.of_input(exc) from None
+        except (PolicyError, ScorerError) as exc:
+            raise ProblemError(
+                500, "policy-error", [(None, LocalText(sv=str(exc), en=str(exc)))]
+            ) from None
+
+    return run
+
+
+def with_ids(evaluations: list[dict[str, Any]]) -> list[str]:
+    """A new decision id in each evaluation (its last field); the ids, in order."""
+    ids = []
+    for e in evaluations:
+        e["decision_id"] = str(uuid.uuid4())
+        ids.append(e["decision_id"])
+    return ids
+
+
+def checked(deadline: Deadline) -> Callable[[Iterable[RoundEntry]], Iterable[RoundEntry]]:
+    """A round's progress hook that stops the round when its time is up."""
+
+    def each(apps: Iterable[RoundEntry]) -> Iterable[RoundEntry]:
+        for app in apps:
+            deadline.check()
+            yield app
+
+    return each
+
+
+def api_router(
+    evaluator: Evaluator, limits: Limits, metrics: Metrics, log: DecisionLog | None
+) -> APIRouter:
+    """The /v1 routes over one evaluator (thread-safe, shared by every request)."""
+    router = APIRouter(prefix="/v1")
+
+    async def round_body(request: Request, year: str) -> bytes:
+        """A round's body, checked as JSON and counted (the round reader parses it again)."""
+        require(evaluator, year=year)
+        raw = await read_body(request, limits.max_body)
+        parse(raw, limits)
+        return raw
+
+    def load(raw: bytes, year: str) -> Round:
+        return read_round(raw, "body", evaluator, year)[0]
+
+    @router.get(
+        "/policies",
+        tags=["policies"],
+        operation_id="listPolicies",
+        summary="The policy years served, each with its version and sha256.",
+        response_model=None,
+    )
+    def policies(request: Request, lang: Language) -> Response:
+        return cached(request, policies_document(evaluator))
+
+    @router.get(
+        "/policies/{year}",
+        tags=["policies"],
+        operation_id="getPolicy",
+        summary="One year's policy, every rule with its source (`fourules show YEAR`).",
+        response_model=None,
+    )
+    def policy(request: Request, year: str, lang: Language) -> Response:
+        require(evaluator, year=year)
+        return cached(request, policy_document(evaluator.load_policy(year)))
+
+    @router.post(
+        "/policies/{year}/evaluate",
+        tags=["evaluation"],
+        operation_id="evaluateApplication",
+        summary="Evaluate one application, or a list of them, against a year.",
+        response_model=None,
+    )
+    async def evaluate(
+        request: Request,
+        year: str,
+        lang: Language,
+        explain: Annotated[
+            bool,
+            Query(description="Add what would change the outcome (`fourules evaluate --explain`)."),
+        ] = False,
+    ) -> Response:
+        require(evaluator, year=year)
+        data = parse(await read_body(request, limits.max_body), limits)
+
+        def work(deadline: Deadline) -> Any:
+            result, decisions = evaluate_document(
+                evaluator, data, year, where="body", lang=lang, between=deadline.check
+            )
+            single = not isinstance(result, list)
+            body: Any
+            if explain:
+                body = explained_document(
+                    evaluator, decisions, year, single=single, lang=lang, between=deadline.check
+                )
+            else:
+                body = plain(result)
+            ids = with_ids([body] if single else body)
+            deadline.check()  # a request answered with a timeout logs no decision
+            if log is not None:
+                log.append(decisions, ids)
+            metrics.count([e for _, e in decisions])
+            return body
+
+        return json_response(await run_bounded(answered(work), limits.request_timeout))
+
+    @router.post(
+        "/policies/{year}/rounds/evaluate",
+        tags=["rounds"],
+        operation_id="evaluateRound",
+        summary="Evaluate a whole round: quotas, duplicates, totals (`fourules round`).",
+        response_model=None,
+    )
+    async def round_evaluate(request: Request, year: str, lang: Language) -> Response:
+        raw = await round_body(request, year)
+
+        def work(deadline: Deadline) -> Any:
+            round_ = load(raw, year)
+            result = evaluate_round(round_, year, evaluator, lang=lang, progress=checked(deadline))
+            body = plain(result)
+            ids = with_ids(body["evaluations"])
+            deadline.check()
+            if log is not None:
+                log.append_round(round_, result, ids)
+            metrics.count(result.evaluations)
+            return body
+
+        return json_response(await run_bounded(answered(work), limits.request_timeout))
+
+    @router.post(
+        "/policies/{year}/rounds/audit",
+        tags=["rounds"],
+        operation_id="auditRound",
+        summary="Audit a decided round against the year's rules (`fourules audit`).",
+        response_model=None,
+    )
+    async def round_audit(request: Request, year: str, lang: Language) -> Response:
+        raw = await round_body(request, year)
+
+        def work(deadline: Deadline) -> Any:
+            round_ = load(raw, year)
+            result = evaluate_round(round_, year, evaluator, lang=lang, progress=checked(deadline))
+            return audit_round(round_, result, evaluator.load_policy(year), lang=lang)
+
+        return json_response(await run_bounded(answered(work), limits.request_timeout))
+
+    @router.post(
+        "/policies/{year}/rounds/allocate",
+        tags=["rounds"],
+        operation_id="allocateRound",
+        summary="Draft an allocation of a round within a budget (`fourules allocate`).",
+        response_model=None,
+    )
+    async def round_allocate(
+        request: Request,
+        year: str,
+        lang: Language,
+        budget: Annotated[Amount, Query(description="Total budget in kronor.")] = None,
+        budget_project: Annotated[
+            Amount, Query(description="Budget for projects (LUM) in kronor.")
+        ] = None,
+        budget_study_trip: Annotated[
+            Amount, Query(description="Budget for study trips (MUL) in kronor.")
+        ] = None,
+        method: Annotated[
+            Literal["ranked", "optimal"],
+            Query(description="ranked (in order while budget and quotas allow) or optimal."),
+        ] = "ranked",
+        min_share: Annotated[
+            float | None,
+            Query(gt=0, le=1, description="Allow partial grants of at least this share."),
+        ] = None,
+        compare: Annotated[
+            bool, Query(description="Set the draft beside the decision the round records.")
+        ] = False,
+    ) -> Response:
+        try:
+            money = make_budget(budget, budget_project, budget_study_trip)
+        except InputError as exc:
+            raise ProblemError.of_input(exc) from None
+        raw = await round_body(request, year)
+
+        def work(deadline: Deadline) -> Any:
+            _, document = allocation_document(
+                evaluator,
+                load(raw, year),
+                year,
+                money,
+                lang=lang,
+                method=method,
+                min_share=min_share,
+                compare=compare,
+                progress=checked(deadline),
+            )
+            return document
+
+        return json_response(await run_bounded(answered(work), limits.request_timeout))
+
+    @router.get(
+        "/diff/{a}/{b}",
+        tags=["policies"],
+        operation_id="diffPolicies",
+        summary="Every difference between two years' policies (`fourules diff A B`).",
+        response_model=None,
+    )
+    def diff(request: Request, a: str, b: str, lang: Language) -> Response:
+        require(evaluator, a=a, b=b)
+        return cached(request, diff_document(evaluator, a, b, lang=lang))
+
+    return router

@@ -1,0 +1,156 @@
+"""What operators watch: liveness (`/healthz`), readiness (`/readyz`) and Prometheus
+metrics (`/metrics`), each process with its own registry.
+
+`/healthz` answers as long as the process serves; `/readyz` once every policy has loaded
+and the engine's self-check (durable-rules against its oracle, `fourules doctor`) has
+passed — checked once, on the first call, since policies never change while the
+process runs. Both name the fourules version and each policy's sha256.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from fastapi import APIRouter
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.exposition import generate_latest
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from fourules.errors import FourulesError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import Evaluation
+from fourules.service.responses import json_response
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class Metrics:
+    """The service's Prometheus metrics: requests by route, method and status, their
+    latencies, and evaluations by year and outcome."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "fourules_http_requests",
+            "HTTP requests answered, by route template, method and status.",
+            ["route", "method", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "fourules_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its answer, by route template.",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.in_progress = Gauge(
+            "fourules_http_requests_in_progress",
+            "Requests being answered now.",
+            registry=self.registry,
+        )
+        self.evaluations = Counter(
+            "fourules_evaluations",
+            "Applications evaluated (alone, in a list or in a round), by year and outcome.",
+            ["year", "outcome"],
+            registry=self.registry,
+        )
+
+    def observe(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route, method).observe(seconds)
+
+    def count(self, evaluations: list[Evaluation]) -> None:
+        for e in evaluations:
+            self.evaluations.labels(e.policy.id, e.outcome).inc()
+
+
+class Readiness:
+    """The policies loaded and the engine's self-check, done once."""
+
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.evaluator = evaluator
+        self._lock = threading.Lock()
+        self._checks: list[dict[str, Any]] | None = None
+
+    def checks(self) -> list[dict[str, Any]]:
+        with self._lock:
+            if self._checks is None:
+                self._checks = self._run()
+            return self._checks
+
+    def _run(self) -> list[dict[str, Any]]:
+        from fourules.evaluation.self_check import self_check
+
+        try:
+            for year in self.evaluator.policy_ids():
+                self.evaluator.require(year)
+        except FourulesError as exc:
+            return [{"name": "policies", "ok": False, "detail": str(exc)}]
+        out = [{"name": "policies", "ok": True, "detail": "every policy loaded and compiled"}]
+        for year, result in self_check(self.evaluator).items():
+            out.append(
+                {
+                    "name": f"engine.{year}",
+                    "ok": result["disagreements"] == 0,
+                    "detail": f"{result['facts']} boundary facts, "
+                    f"{result['disagreements']} disagreements with the oracle",
+                }
+            )
+        return out
+
+
+def policy_states(evaluator: Evaluator) -> list[dict[str, str]]:
+    return [
+        {"id": ref.id, "version": ref.version, "sha256": ref.sha256}
+        for ref in (evaluator.loaded(year).ref for year in evaluator.policy_ids())
+    ]
+
+
+def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
+    from fourules import __version__
+
+    router = APIRouter(tags=["operations"])
+    readiness = Readiness(evaluator)
+
+    @router.get(
+        "/healthz",
+        operation_id="getHealth",
+        summary="Liveness: the process answers; its version and policies.",
+        response_model=None,
+    )
+    def healthz() -> Response:
+        body = {"status": "ok", "version": __version__, "policies": policy_states(evaluator)}
+        return json_response(body, headers={"Cache-Control": "no-store"})
+
+    @router.get(
+        "/readyz",
+        operation_id="getReadiness",
+        summary="Readiness: every policy loaded and the engine's self-check passed (else 503).",
+        response_model=None,
+    )
+    async def readyz() -> Response:
+        checks = await run_in_threadpool(readiness.checks)
+        ready = all(c["ok"] for c in checks)
+        policies = policy_states(evaluator) if ready else []
+        body = {
+            "status": "ready" if ready else "not_ready",
+            "version": __version__,
+            "policies": policies,
+            "checks": checks,
+        }
+        return json_response(
+            body, status=200 if ready else 503, headers={"Cache-Control": "no-store"}
+        )
+
+    @router.get(
+        "/metrics",
+        operation_id="getMetrics",
+        summary="Prometheus metrics of this process.",
+        response_model=None,
+    )
+    def prometheus() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router

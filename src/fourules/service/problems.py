@@ -1,0 +1,219 @@
+"""The service's one error contract: every refusal is an RFC 9457 problem document.
+
+    {"type": "urn:fourules:problem:invalid-input", "title": "Unprocessable Content",
+     "status": 422, "detail": "body.requested_sek: är för litet …",
+     "field": "body.requested_sek",
+     "errors": [{"field": "body.requested_sek", "message": "är för litet …"}, …],
+     "request_id": "…"}
+
+`type` names the kind of problem (the list is in docs/service.md); `errors` lists every
+field that failed, not only the first; messages are in the request's language. Problem
+documents are for the JSON routes (`/v1/…` and the operational ones); a refusal on any
+other path (the web pages) goes to the handler in `app.state.page_errors`, if one is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from fourules.errors import InputError
+from fourules.service.language import request_lang
+from fourules.service.responses import json_response
+from fourules.text import LocalText
+
+L = LocalText
+PROBLEM = "application/problem+json"
+TITLES = {
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+"""The statuses the service answers with a problem document, and their reason phrases."""
+
+OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"})
+
+
+def is_api(path: str) -> bool:
+    """Whether a path is one of the JSON routes, whose refusals are problem documents."""
+    return path == "/v1" or path.startswith("/v1/") or path in OPERATIONAL
+
+
+class ProblemError(Exception):
+    """A request that cannot be answered: the status, the kind of problem and every field
+    that failed, each message in both languages."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        errors: Sequence[tuple[str | None, LocalText]],
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(errors[0][1].en)
+        self.status, self.kind, self.errors = status, kind, list(errors)
+        self.headers = headers or {}
+
+    @classmethod
+    def of_input(
+        cls, exc: InputError, status: int = 422, kind: str = "invalid-input"
+    ) -> ProblemError:
+        """Every problem an InputError found; command-line names become the request's."""
+        return cls(status, kind, [(_request_field(e.where), e.message) for e in exc.every])
+
+
+def _request_field(where: str | None) -> str | None:
+    """`--min-share` (the function's name for it, shared with the command line) is the
+    request's `query.min_share`; `year` is the path's."""
+    if where is None:
+        return None
+    if where.startswith("--"):
+        return "query." + where[2:].replace("-", "_")
+    if where == "year":
+        return "path.year"
+    return where
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    kind: str,
+    errors: Sequence[tuple[str | None, LocalText]],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The problem document in the request's language."""
+    lang = request_lang(request)
+    field, first = errors[0]
+    body: dict[str, Any] = {
+        "type": f"urn:fourules:problem:{kind}",
+        "title": TITLES[status],
+        "status": status,
+        "detail": f"{field}: {first.get(lang)}" if field else first.get(lang),
+        "field": field,
+        "errors": [{"field": f, "message": m.get(lang)} for f, m in errors if f is not None],
+        "request_id": request.scope.get("state", {}).get("request_id"),
+    }
+    return json_response(body, status=status, media_type=PROBLEM, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Answer every refusal on a JSON route with a problem document."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> Response:
+        return problem_response(request, exc.status, exc.kind, exc.errors, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [_validation_error(err) for err in exc.errors()]
+        return problem_response(request, 422, "invalid-input", errors)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        """A bug: the client is told so, with the id to report; the server logs the trace."""
+        if not is_api(request.url.path):
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return problem_response(request, 500, "internal-error", [(None, _CRASHED)])
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if not is_api(request.url.path):
+            page_errors: Callable[[Request, HTTPException], Any] | None = getattr(
+                app.state, "page_errors", None
+            )
+            handler = page_errors or http_exception_handler
+            return await handler(request, exc)
+        if exc.status_code == 405:
+            allowed = _allowed(exc)
+            return problem_response(
+                request,
+                405,
+                "method-not-allowed",
+                [(None, _not_allowed(request.method, allowed))],
+                {"Allow": ", ".join(allowed)},
+            )
+        if exc.status_code == 404:
+            return problem_response(request, 404, "not-found", [(None, _no_route(request))])
+        status = exc.status_code if exc.status_code in TITLES else 400
+        return problem_response(
+            request, status, "bad-request", [(None, L(sv=str(exc.detail), en=str(exc.detail)))]
+        )
+
+
+def _allowed(exc: HTTPException) -> list[str]:
+    """The methods the route takes (the router names them), HEAD wherever GET is."""
+    methods = {m.strip() for m in (exc.headers or {}).get("Allow", "").split(",") if m.strip()}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+_CRASHED = L(
+    sv="ett internt fel i fourules; rapportera det med request_id",
+    en="an internal error in fourules; report it with the request_id",
+)
+
+
+def _not_allowed(method: str, allowed: list[str]) -> LocalText:
+    listed = ", ".join(allowed)
+    return L(
+        sv=f"{method} går inte här; tillåtna metoder: {listed}",
+        en=f"{method} is not allowed here; allowed methods: {listed}",
+    )
+
+
+def _no_route(request: Request) -> LocalText:
+    path = request.url.path
+    return L(
+        sv=f"ingen resurs {path}; vägarna finns i /openapi.json",
+        en=f"no resource {path}; the routes are in /openapi.json",
+    )
+
+
+_QUERY_PROBLEMS: dict[str, LocalText] = {
+    "missing": L(sv="saknas", en="is missing"),
+    "literal_error": L(sv="är inget tillåtet värde", en="is not an allowed value"),
+    "enum": L(sv="är inget tillåtet värde", en="is not an allowed value"),
+    "bool_parsing": L(sv="är inte true eller false", en="is not true or false"),
+    "int_parsing": L(sv="är inte ett heltal", en="is not a whole number"),
+    "float_parsing": L(sv="är inte ett tal", en="is not a number"),
+    "finite_number": L(sv="är inte ett ändligt tal", en="is not a finite number"),
+    "greater_than_equal": L(sv="är för litet", en="is too small"),
+    "greater_than": L(sv="är för litet", en="is too small"),
+    "less_than_equal": L(sv="är för stort", en="is too large"),
+    "less_than": L(sv="är för stort", en="is too large"),
+}
+
+
+def _validation_error(err: dict[str, Any]) -> tuple[str, LocalText]:
+    """A query or path parameter FastAPI refused, in both languages."""
+    field = ".".join(str(p) for p in err.get("loc", ()))
+    problem = _QUERY_PROBLEMS.get(err.get("type", ""), L(sv=err["msg"], en=err["msg"]))
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
+    sv, en = problem.sv, problem.en
+    if got is not None and err.get("type") != "missing":
+        sv, en = f"{sv} (fick {got!r})", f"{en} (got {got!r})"
+    accepted = ctx.get("expected") or next(
+        (f"{sign} {ctx[key]}" for key, sign in _BOUNDS.items() if key in ctx), None
+    )
+    if accepted:
+        accepted = str(accepted).replace(" or ", ", ")
+        sv, en = f"{sv}; tillåtet: {accepted}", f"{en}; accepted: {accepted}"
+    return field, L(sv=sv, en=en)
+
+
+_BOUNDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
