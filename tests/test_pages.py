@@ -304,6 +304,15 @@ def test_an_upload_over_the_limit_is_refused(tmp_path: Path) -> None:
     assert wrong.status_code == 415
 
 
+def test_an_unknown_page_or_a_bookmarked_form_answer_is_a_page(client: TestClient) -> None:
+    for method, path, status in (("GET", "/nowhere", 404), ("GET", "/rounds/allocate", 405)):
+        page = client.request(method, path)
+        assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+        assert "<h1>Det gick inte</h1>" in page.text
+    assert client.get("/v1/nowhere").headers["content-type"] == "application/problem+json"
+    assert client.get("/diff/2018/2024?witnesses=maybe").status_code == 200
+
+
 def test_quote_links_open_the_decision_with_the_quote_marked(client: TestClient) -> None:
     page = client.get("/policies/2024").text
     links = re.findall(r'href="(/policies/2024/text\?quote=([^"&#]+)[^"]*)"', page)

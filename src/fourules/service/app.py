@@ -94,7 +94,8 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     # The web pages, beside the API: same evaluator, decision log and body limit.
-    from fourules.web.pages import page_router
+    from fourules.web.pages import page_error, page_router
 
     app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
+    app.state.page_errors = page_error
     return app

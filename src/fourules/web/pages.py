@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
@@ -257,11 +258,12 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
 
     @router.get("/diff/{a}/{b}", response_class=HTMLResponse)
     def diff_page(
-        request: Request, a: str, b: str, lang: str | None = None, witnesses: bool = False
+        request: Request, a: str, b: str, lang: str | None = None, witnesses: str = ""
     ) -> HTMLResponse:
         chosen = _lang(lang)
         try:
-            context = rule_pages.diff_context(ev, a, b, chosen, witnesses=witnesses)
+            asked = witnesses.casefold() in ("true", "1", "yes", "ja")
+            context = rule_pages.diff_context(ev, a, b, chosen, witnesses=asked)
         except InputError as exc:
             status = 404 if isinstance(exc, UnknownPolicyError) else 422
             return refused(request, chosen, PageError(status, exc.text(chosen)))
@@ -299,3 +301,11 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         return raw, name
 
     return router
+
+
+async def page_error(request: Request, exc: HTTPException) -> HTMLResponse:
+    """A refusal outside the JSON routes (an unknown page, a wrong method) as a page."""
+    lang = _lang(request.query_params.get("lang"))
+    key = {404: "problem.not_found", 405: "problem.method"}.get(exc.status_code, "problem")
+    body = views.render("problem.html.j2", request, lang, message=t(key, lang))
+    return HTMLResponse(body, status_code=exc.status_code)

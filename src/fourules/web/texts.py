@@ -299,6 +299,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "diff.from": ("Från", "From"),
     "diff.to": ("Till", "To"),
     "problem": ("Det gick inte", "That did not work"),
+    "problem.not_found": (
+        "Sidan finns inte. Börja från startsidan.",
+        "There is no such page. Start from the home page.",
+    ),
+    "problem.method": (
+        "Sidan öppnas från ett formulär; börja om från sidan före.",
+        "This page is opened from a form; start again from the page before.",
+    ),
     "problem.type": (
         "skicka formuläret från sidan (application/x-www-form-urlencoded eller multipart/form-data)",
         "send the form from the page (application/x-www-form-urlencoded or multipart/form-data)",
