@@ -182,6 +182,11 @@ def test_a_spreadsheets_formulas_are_read_as_their_values(client: TestClient) ->
     assert "&#34;Formel&#34;" not in page.text and '"Formel"&amp;' not in page.text
 
 
+def test_a_digit_that_is_no_number_is_bad_input_not_a_crash(client: TestClient) -> None:
+    page = client.post("/check", data={**TRIP, "kind": "project", "project_year": "²"})
+    assert page.status_code == 422 and 'id="project_year-error"' in page.text
+
+
 def test_an_evaluator_message_lands_on_its_field(client: TestClient) -> None:
     page = client.post("/check", data={**TRIP, "requested": "", "kind": "nonsense"})
     assert page.status_code == 422 and 'id="kind-error"' in page.text
@@ -230,7 +235,9 @@ def test_a_round_uploaded_shows_outcomes_quotas_charts_and_audit(
     assert re.search(r"<th scope=\"row\">Hässelby-Vällingby</th>.*?4/3", text, re.S)
     assert text.count("<svg") == 3 and "Granskning av beslutet" in text
     # The decision beside fourules' outcome, per application (Tabell 1 rad 1: 100 000 kr).
-    assert re.search(r"Tabell 1 rad 1: .*?</td>.*?Berättigad.*?350 000 kr.*?100 000 kr</td>", text, re.S)
+    assert re.search(
+        r"Tabell 1 rad 1: .*?</td>.*?Berättigad.*?350 000 kr.*?100 000 kr</td>", text, re.S
+    )
     cli_report = client.post(
         "/rounds/download", data={"round": _carried(text), "year": "2018", "format": "json"}
     )

@@ -815,3 +815,13 @@ def test_the_draft_beside_the_decision_of_the_real_round() -> None:
         input=json.dumps(undecided),
     )
     assert code == 2 and out == "" and "--compare" in err
+
+
+@given(st.lists(st.text(), max_size=6))
+def test_ids_sort_as_people_sort_them_whatever_the_text(ids: list[str]) -> None:
+    """Any id can be sorted (a superscript "²" is a digit to str.isdigit but no number),
+    and numbers sort by value: T1-2 before T1-10."""
+    from fourules.rounds.model import natural_key
+
+    sorted(ids, key=natural_key)
+    assert natural_key("T1-2") < natural_key("T1-10") and natural_key("0²") > natural_key("0")

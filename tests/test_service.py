@@ -408,6 +408,12 @@ def test_decision_ids_are_the_logs_and_the_log_verifies(tmp_path: Path) -> None:
 # --- the real server, and the contract fuzzed --------------------------------------------------------
 
 
+def test_a_length_header_with_a_superscript_digit_is_no_crash(client: TestClient) -> None:
+    headers = {**JSON, "content-length": "²".encode("latin-1")}  # type: ignore[dict-item]
+    answer = client.post("/v1/policies/2018/evaluate", content=json.dumps(APP), headers=headers)
+    assert answer.status_code < 500
+
+
 def test_a_round_is_evaluated_under_the_paths_year_as_under_the_cli_year(
     client: TestClient,
 ) -> None:

@@ -129,6 +129,7 @@ class Lines:
                 node = child
             elif (
                 isinstance(node, yaml.SequenceNode)
+                and parts[0].isascii()
                 and parts[0].isdigit()
                 and int(parts[0]) < len(node.value)
             ):

@@ -58,7 +58,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             ],
         )
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise _too_large(f"{declared} byte", f"{declared} bytes", limit)
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -138,7 +138,7 @@ def _assessment(criteria: Mapping[str, str], policy: Policy, kind: str) -> dict[
 
 
 def _project_year(text: str, errors: dict[str, str], lang: Lang) -> int:
-    if text.isdigit() and int(text) >= 1:
+    if text.isascii() and text.isdigit() and int(text) >= 1:
         return int(text)
     errors["project_year"] = L(
         sv=f"”{text}” är inget projektår; skriv 1, 2 eller 3 …",

@@ -75,7 +75,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise PageError(415, t("problem.type", lang))
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_body:
+        if declared.isascii() and declared.isdigit() and int(declared) > max_body:
             raise PageError(413, t("problem.size", lang, limit=views.size(max_body, lang)))
         form = await request.form(max_files=1, max_fields=200, max_part_size=max_body)
         try:
