@@ -66,6 +66,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Välj en eller flera (Ctrl eller Cmd för flera)",
         "Pick one or more (Ctrl or Cmd for several)",
     ),
+    "applicants.list": ("Välj i listan", "Pick from the list"),
     "applicants.free": (
         "Eller skriv dem som i ansökan, en per rad",
         "Or type them as in the application, one per line",
