@@ -286,7 +286,7 @@ def test_an_allocation_drafted_on_the_page_is_the_cli_draft(client: TestClient) 
         ({"file": ("round.csv", b"")}, 422, "tom"),
         ({"file": ("round.json", b"{")}, 422, "är inte giltig JSON"),
         ({"file": ("round.xlsx", b"not a workbook")}, 422, "XLSX"),
-        ({"file": ("round.csv", b"\xff\xfe")}, 422, "UTF-8"),
+        ({"file": ("round.csv", b"\x81\x8d")}, 422, "varken UTF-8- eller Windows-1252"),
         ({}, 422, "välj en fil"),
     ],
 )

@@ -825,3 +825,16 @@ def test_ids_sort_as_people_sort_them_whatever_the_text(ids: list[str]) -> None:
 
     sorted(ids, key=natural_key)
     assert natural_key("T1-2") < natural_key("T1-10") and natural_key("0²") > natural_key("0")
+
+
+def test_a_csv_as_swedish_excel_saves_it_reads_as_the_utf8_one(round_2018: Round) -> None:
+    """Older Swedish Excel saves "CSV (semikolonavgränsad)" in Windows-1252 with semicolons."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(to_csv(round_2018))))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    excel = out.getvalue().encode("cp1252")
+    assert "ä".encode("cp1252") in excel  # the file really holds Windows-1252 bytes
+    assert load_round(excel, "omgang.csv") == load_round(to_csv(round_2018).encode(), "o.csv")

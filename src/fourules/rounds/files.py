@@ -304,18 +304,29 @@ def load_round(source: bytes, name: str) -> Round:
     if suffix == ".xlsx":
         return read_xlsx(source, name)
     if suffix == ".csv":
+        return read_csv(_csv_text(source, name), name)
+    return _validate(read_json(source, where=name), name)
+
+
+def _csv_text(source: bytes, name: str) -> str:
+    """A CSV file's text: UTF-8, or Windows-1252 as Swedish Excel saves "CSV
+    (semikolonavgränsad)" — bytes that are not UTF-8 are read as Windows-1252, whose å, ä
+    and ö are never valid UTF-8, so a UTF-8 file is never misread."""
+    try:
+        return source.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         try:
-            text = source.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
+            return source.decode("cp1252")
+        except UnicodeDecodeError:
             raise InputError(
                 L(
-                    sv=f"är inte UTF-8-text (byte {exc.start}); spara som CSV UTF-8",
-                    en=f"is not UTF-8 text (byte {exc.start}); save as CSV UTF-8",
+                    sv=f"är varken UTF-8- eller Windows-1252-text (byte {exc.start}); "
+                    "spara som CSV UTF-8",
+                    en=f"is neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
+                    "save as CSV UTF-8",
                 ),
                 name,
             ) from None
-        return read_csv(text, name)
-    return _validate(read_json(source, where=name), name)
 
 
 def csv_columns(criteria: Iterable[str]) -> tuple[str, ...]:
