@@ -156,6 +156,7 @@ def test_bad_input_is_shown_beside_its_field(server: dict[str, Any], page: Any) 
     page.locator("#title").fill("")
     page.locator("button.primary").click()
     assert page.locator("[role=alert]").is_visible()
+    assert page.evaluate("document.activeElement.id") == "errors"  # focus on the summary
     assert "350 000" in page.locator("#requested-error").inner_text()
     assert page.locator("#requested").get_attribute("aria-invalid") == "true"
     assert page.locator("#requested").input_value() == "40 000,50"  # nothing typed is lost

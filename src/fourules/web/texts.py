@@ -183,6 +183,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rounds.errors": ("Omgången kunde inte läsas:", "The round could not be read:"),
     "round.outcomes": ("Utfall per ansökan", "Outcome per application"),
     "round.decision": ("Beslut", "Decision"),
+    "severity.error": ("fel", "error"),
+    "severity.warning": ("varning", "warning"),
+    "severity.info": ("notering", "note"),
     "round.report.title": (
         "Rapport som i beslutet (för utskrift)",
         "Report as in the decision (for printing)",
