@@ -596,16 +596,7 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
         if limit is not None:
             assert sum(ln.proposed_sek for ln in funded if ln.kind == kind) <= limit
     assert all(ln.proposed_sek == ln.max_grant_sek for ln in funded)
-    by_id = {a.application_id: a for a in result.evaluations}
-    items = [
-        Counted(
-            ln.application_id,
-            ln.kind,
-            [x.administration for x in by_id[ln.application_id].applicants if x.administration],
-        )
-        for ln in funded
-    ]
-    assert not any(use.over for use in tally(policy, items).uses())
+    assert _quotas_hold(policy, funded, result)
     score = lambda a: sum(ln.score for ln in a.lines if ln.status == "funded")  # noqa: E731
     assert score(best) >= score(ranked) - 1e-9
     shuffled = Round.model_validate(
@@ -620,6 +611,20 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
         shuffled, evaluate_round(shuffled, year, evaluator), policy, budget, method="optimal"
     )
     assert to_json(again) == to_json(best)
+
+
+def _quotas_hold(policy: Any, funded: list[Any], result: Any) -> bool:
+    """No quota of any co-applicant is exceeded by the funded lines."""
+    by_id = {e.application_id: e for e in result.evaluations}
+    items = [
+        Counted(
+            ln.application_id,
+            ln.kind,
+            [x.administration for x in by_id[ln.application_id].applicants if x.administration],
+        )
+        for ln in funded
+    ]
+    return not any(use.over for use in tally(policy, items).uses())
 
 
 def _weighted_share(allocation: Any) -> float:
@@ -672,15 +677,7 @@ def test_partial_grants_stay_within_share_budget_caps_and_quotas(
             if ln.proposed_sek < ln.max_grant_sek:  # a partial grant: whole thousands, ≥ P × max
                 assert ln.proposed_sek % 1000 == 0
                 assert ln.proposed_sek >= min_share * ln.max_grant_sek - 1e-9
-        items = [
-            Counted(
-                ln.application_id,
-                ln.kind,
-                [x.administration for x in by_id[ln.application_id].applicants if x.administration],
-            )
-            for ln in funded
-        ]
-        assert not any(use.over for use in tally(policy, items).uses())
+        assert _quotas_hold(policy, funded, result)
         again = allocate(
             shuffled,
             evaluate_round(shuffled, year, evaluator),
