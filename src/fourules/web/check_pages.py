@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from fourules.application import KINDS, TRAVEL_MODES
+from fourules.application import TRAVEL_MODES
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain, to_json
 from fourules.text import Lang
-from fourules.web.decision_text import marked_text
+from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import CheckForm
 from fourules.web.texts import t
 
@@ -34,7 +34,6 @@ def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang)
     return {
         "year": year,
         "years": sorted(ev.policy_ids(), reverse=True),
-        "kinds": KINDS,
         "criteria": criteria,
         "administrations": administrations,
         "travel_modes": TRAVEL_MODES,
@@ -59,12 +58,11 @@ def result_context(
     to its place in the text), the score breakdown; the application and the evaluation as
     JSON files, the evaluation as the API answers it (the CLI's bytes and the decision id
     of its record in the decision log)."""
-    marked = marked_text(ev, year)
     stem = application["id"]
     return {
         **check_context(ev, year, typed, lang),
         "evaluation": evaluation,
-        "anchor": (lambda quote: marked.anchor(quote)) if marked else (lambda quote: None),
+        "anchor": quote_anchors(ev, year),
         "downloads": {
             "application": (_download(to_json(application)), f"{stem}.json"),
             "evaluation": (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +55,19 @@ def marked_text(evaluator: Evaluator, year: str) -> MarkedText | None:
     path = document_file(evaluator, year)
     if path is None:
         return None
-    loaded = evaluator.loaded(year)
-    return _marked(path.read_text(encoding="utf-8"), loaded.ref.sha256, year, evaluator)
+    return _marked(path, evaluator.loaded(year).ref.sha256, year, evaluator)
+
+
+def quote_anchors(evaluator: Evaluator, year: str) -> Callable[[str | None], str | None]:
+    """The anchor in the year's decision text of a quote (None: no text, or not found)."""
+    marked = marked_text(evaluator, year)
+    return marked.anchor if marked is not None else (lambda quote: None)
 
 
 @functools.lru_cache(maxsize=16)
-def _marked(text: str, sha256: str, year: str, evaluator: Evaluator) -> MarkedText:
+def _marked(path: Path, sha256: str, year: str, evaluator: Evaluator) -> MarkedText:
+    """Read and marked once per policy version (`sha256`), not on every page."""
+    text = path.read_text(encoding="utf-8")
     policy = evaluator.load_policy(year).model_dump(mode="json")
     spans: dict[tuple[int, int], str] = {}
     anchors: dict[str, str] = {}

@@ -59,9 +59,13 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     router = APIRouter(include_in_schema=False)
 
     def html(
-        template: str, request: Request, lang: Lang, status: int = 200, **values: Any
+        template: str,
+        request: Request,
+        lang: Lang,
+        status: int = 200,
+        keep: dict[str, str] | None = None,
+        **values: Any,
     ) -> HTMLResponse:
-        keep = {"year": values["year"]} if template in ("check.html.j2", "result.html.j2") else None
         body = views.render(template, request, lang, keep, **values)
         return HTMLResponse(body, status_code=status)
 
@@ -135,7 +139,8 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 # Another year was chosen: show its criteria, keep what was typed.
                 context = check_pages.check_context(ev, year, typed.without_errors(), lang)
                 notice = t("year.changed", lang, year=year)
-                return html("check.html.j2", request, lang, notice=notice, **context)
+                keep = {"year": year}
+                return html("check.html.j2", request, lang, keep=keep, notice=notice, **context)
             if not typed.errors:
                 try:
                     evaluation = ev.evaluate(application, year, lang=lang, where="form")
@@ -143,14 +148,15 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                     typed.errors[field_of(exc.where, CHECK_FIELDS)] = exc.message.get(lang)
             if typed.errors:
                 context = check_pages.check_context(ev, year, typed, lang)
-                return html("check.html.j2", request, lang, 422, **context)
+                return html("check.html.j2", request, lang, 422, {"year": year}, **context)
         except PageError as exc:
             return refused(request, lang, exc)
         decision_id = str(uuid.uuid4())
         if log is not None:
             log.append([(application, evaluation)], [decision_id])
+        # The language switch keeps the year the application was checked against.
         return html(
-            "result.html.j2", request, lang,
+            "result.html.j2", request, lang, keep={"year": year},
             **check_pages.result_context(
                 ev, year, application, evaluation, decision_id, typed, lang
             ),

@@ -125,9 +125,7 @@ def round_context(
         "carried": to_json(round_),
         "charts": _round_charts(round_, result, lang),
         "rows": _rows(round_, result),
-        "quota_names": {
-            q.id: q.description.get(lang) for q in ev.load_policy(policy_year).quotas
-        },
+        "quota_names": {q.id: q.description.get(lang) for q in ev.load_policy(policy_year).quotas},
         "decided": decided,
     }
 

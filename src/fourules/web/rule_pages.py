@@ -10,7 +10,7 @@ from fourules.output.documents import diff_document, policy_document
 from fourules.rounds.evaluation import read_round
 from fourules.text import Lang
 from fourules.web.changes import shown
-from fourules.web.decision_text import marked_text
+from fourules.web.decision_text import marked_text, quote_anchors
 
 
 def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
         "value": lambda name: parameter_text(policy, name, lang),
         "title": policy.title.get(lang),
         "has_text": marked is not None,
-        "anchor": (lambda quote: marked.anchor(quote)) if marked else (lambda quote: None),
+        "anchor": quote_anchors(ev, year),
     }
 
 
@@ -59,18 +59,12 @@ def diff_context(
         raw, name = replay
         replay_round, _ = read_round(raw, name, ev, a)
     report = diff_document(ev, a, b, lang=lang, replay_round=replay_round, witnesses=witnesses)
-    marks = {year: marked_text(ev, year) for year in (a, b)}
-
-    def anchor(year: str) -> Any:
-        marked = marks[year]
-        return lambda quote: marked.anchor(quote) if marked else None
-
     return {
         "a": a,
         "b": b,
         "years": sorted(ev.policy_ids(), reverse=True),
         "report": report,
         "show": lambda value: shown(value, lang),
-        "anchor_a": anchor(a),
-        "anchor_b": anchor(b),
+        "anchor_a": quote_anchors(ev, a),
+        "anchor_b": quote_anchors(ev, b),
     }
