@@ -153,11 +153,10 @@ def test_audit_catches_every_kind_of_wrong_grant(evaluator: Evaluator) -> None:
 
 def _check_allocation(evaluator: Evaluator, data: dict[str, Any], year: str, budget: Any) -> str:
     round_ = Round.model_validate(data)
-    result = allocate(
-        round_, evaluate_round(round_, year, evaluator), evaluator.load_policy(year), budget
-    )
-    evaluations = {e.application_id: e for e in evaluate_round(round_, year, evaluator).evaluations}
+    evaluated = evaluate_round(round_, year, evaluator)
     policy = evaluator.load_policy(year)
+    result = allocate(round_, evaluated, policy, budget)
+    evaluations = {e.application_id: e for e in evaluated.evaluations}
     funded = [ln for ln in result.lines if ln.status == "funded"]
     assert sum(ln.proposed_sek for ln in funded) <= budget.total
     for kind in ("project", "study_trip"):
@@ -172,22 +171,7 @@ def _check_allocation(evaluator: Evaluator, data: dict[str, Any], year: str, bud
             assert cap is None or ln.proposed_sek <= cap
         else:
             assert ln.proposed_sek == 0
-    book = tally(
-        policy,
-        [
-            Counted(
-                ln.application_id,
-                ln.kind,
-                [
-                    a.administration
-                    for a in evaluations[ln.application_id].applicants
-                    if a.administration
-                ],
-            )
-            for ln in funded
-        ],
-    )
-    assert not any(use.over for use in book.uses())
+    assert _quotas_hold(policy, funded, evaluated)
     assert len(result.lines) == len(round_.applications)
     return to_json(result)
 
@@ -616,14 +600,7 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
 def _quotas_hold(policy: Any, funded: list[Any], result: Any) -> bool:
     """No quota of any co-applicant is exceeded by the funded lines."""
     by_id = {e.application_id: e for e in result.evaluations}
-    items = [
-        Counted(
-            ln.application_id,
-            ln.kind,
-            [x.administration for x in by_id[ln.application_id].applicants if x.administration],
-        )
-        for ln in funded
-    ]
+    items = [Counted.of(ln.application_id, ln.kind, by_id[ln.application_id]) for ln in funded]
     return not any(use.over for use in tally(policy, items).uses())
 
 
