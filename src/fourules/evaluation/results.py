@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fourules.policy.model import Effect, Status
+from fourules.policy.model import Basis, Effect, Status
 from fourules.policy.source import Source
 from fourules.text import Lang
 
@@ -48,6 +48,14 @@ class Finding(_Result):
     effect: Effect | None = Field(
         default=None,
         description="The finding's effect on the outcome: ineligible, undetermined, or null (none).",
+    )
+    basis: Basis = Field(
+        default="text",
+        description=(
+            "What the finding rests on: text (the quoted sentence says it), precedent (named "
+            "table rows), reading (the text leaves it open; the rule's note names the "
+            "alternatives) or software (the tool's own requirement)."
+        ),
     )
 
 

@@ -46,6 +46,10 @@ POLICY_FILE = "policy.yaml"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Status = Literal["pass", "fail", "warn", "unknown", "info"]
 Effect = Literal["ineligible", "undetermined"]
+Basis = Literal["text", "precedent", "reading", "software"]
+"""What a rule branch rests on: `text` (the quoted sentence says it), `precedent` (named
+table rows of a decision), `reading` (the text leaves it open; the note names the
+alternatives and why this one) or `software` (the tool's own requirement)."""
 
 
 class Document(PolicyPart):
@@ -53,7 +57,22 @@ class Document(PolicyPart):
     issuer: str
     addressee: str
     reference: str
-    file: str | None = Field(default=None, description="The document's text, in the policy folder.")
+    file: str | None = Field(
+        default=None,
+        description="The document's text as published (for 2024 an OCR scan), in the policy folder.",
+    )
+    transcription: str | None = Field(
+        default=None,
+        description=(
+            "A proofread transcription of `file`, in the policy folder: the text the policy "
+            "quotes when `file` is a scan. `fourules check` holds it to the scan word by word."
+        ),
+    )
+
+    @property
+    def quoted(self) -> str | None:
+        """The file the policy's quotes are taken from: the transcription, else the text."""
+        return self.transcription or self.file
 
 
 class Parameter(PolicyPart):
