@@ -383,6 +383,7 @@ def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:
         message=message,
         source=rule.source,
         effect=branch.outcome,
+        basis=policy.branch_basis(r, b),
     )
 
 

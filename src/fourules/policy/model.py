@@ -120,6 +120,9 @@ class Branch(PolicyPart):
     outcome: Effect | None = None
     grant_limit: str | None = Field(default=None, pattern=r"^\$[a-z0-9_.]+$")
     message: LocalText
+    basis: Basis | None = Field(
+        default=None, description="What this branch rests on; by default its rule's basis."
+    )
 
 
 class Criterion(PolicyPart):
@@ -160,11 +163,14 @@ class Criterion(PolicyPart):
 
 class Rule(PolicyPart):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
-    basis: Literal["decision", "software"] = Field(
-        default="decision",
+    basis: Basis = Field(
+        default="text",
         description=(
-            "software: a check of fourules's own, which the decision does not state but a "
-            "decision needs (an amount must be stated); its source is the nearest sentence."
+            "What the rule's branches rest on, unless a branch says otherwise: text (the "
+            "quoted sentence says it), precedent (the source names table rows), reading (the "
+            "text leaves it open; the source's note names the alternatives and why this one) "
+            "or software (fourules's own requirement, which the decision does not state but a "
+            "decision needs; its source is the nearest sentence)."
         ),
     )
     title: LocalText
@@ -232,6 +238,11 @@ class Policy(PolicyPart):
             for rule in self.rules
             if rule.criterion is not None and rule.criterion.type == "priority"
         )
+
+    def branch_basis(self, r: int, b: int) -> Basis:
+        """What branch B of rule R rests on: its own basis, else its rule's."""
+        rule = self.rules[r]
+        return rule.branches[b].basis or rule.basis
 
     def boundaries(self) -> Boundaries:
         """Where this policy's outcomes can turn (see `boundaries_of`)."""
