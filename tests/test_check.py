@@ -60,7 +60,7 @@ def test_a_misspelt_field_is_named_with_its_line(tmp_path: Path) -> None:
     code, out, _ = run("check", str(folder), "--lang", "en")
     assert code == 1
     assert (
-        f"policy.yaml:{_line_of(folder, 'statsu')}: rules.3.branches.1.statsu: is not a field here; did you mean status?"
+        f"policy.yaml:{_line_of(folder, 'statsu')}: rules.4.branches.1.statsu: is not a field here; did you mean status?"
         in out
     )
 
@@ -69,7 +69,7 @@ def test_a_misspelt_fact_in_a_condition_is_named(tmp_path: Path) -> None:
     folder = _copy(tmp_path, ("{field: requested, le: 0}", "{field: requestd, le: 0}"))
     code, out, _ = run("check", str(folder), "--lang", "en")
     assert code == 1 and "unknown fact field 'requestd'" in out
-    assert "rules.3.branches.1.when" in out
+    assert "rules.4.branches.1.when" in out
 
 
 def test_an_invented_quote_is_named(tmp_path: Path) -> None:

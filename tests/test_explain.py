@@ -66,7 +66,11 @@ def test_an_eligible_trip_above_the_cap_is_told_the_most_and_what_raises_its_sco
     trip.pop("assessment")
     result = explain(evaluator, trip, "2018")
     assert result["max_grant_sek"] == 25000 and "25 000 kr" in result["grant"]
-    raised = {item["criterion"] for item in result["would_raise_score"]}
+    # 2018's priority criteria are read as the projects' (a reading): nothing raises a trip's
+    # score, while a project of one district is told that spanning several would.
+    assert result["would_raise_score"] == []
+    project = {**PROJECT, "submitted": "2017-10-01", "assessment": {}}
+    raised = {item["criterion"] for item in explain(evaluator, project, "2018")["would_raise_score"]}
     assert "criterion.several_districts" in raised
 
 

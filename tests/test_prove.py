@@ -84,7 +84,7 @@ def test_a_shadowed_branch_is_reported_by_prove_and_check(tmp_path: Path) -> Non
 
 
 def test_the_years_own_properties_are_proved_or_refuted(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, 'version: "2.0.0"', 'version: "2.0.0"')
+    folder = _copy(tmp_path, 'version: "3.0.0"', 'version: "3.0.0"')
     (folder / "properties.yaml").write_text(
         """properties:
   - name: Ett projekt inom perioden, med båda huvudkriterierna och inom taket, är berättigat

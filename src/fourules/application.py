@@ -96,8 +96,12 @@ class ProjectApplication(_ApplicationBase):
     """A local development project (LUM), applied for one project year at a time."""
 
     kind: Literal["project"]
-    project_year: Annotated[StrictInt, Field(ge=1)] = Field(
-        default=1, description="Which project year this application is for (1 = first)."
+    project_year: Annotated[StrictInt, Field(ge=1)] | None = Field(
+        default=None,
+        description=(
+            "Which project year this application is for (1 = first); null or absent when not "
+            "stated, which the project-year rule reports as not checked (never assumed 1)."
+        ),
     )
 
 

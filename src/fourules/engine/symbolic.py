@@ -163,7 +163,6 @@ class SymbolicPolicy:
         out += [
             f["kind"].present,
             z3.Implies(f["requested"].present, f["requested"].value >= 0),
-            z3.Implies(self.kind_is("project"), f["project_year"].present),
             f["project_year"].value >= 1,
             *(f[n].present for n in ("unrecognised_applicants", "administrations", "districts")),
             f["unrecognised_applicants"].value >= 0,
@@ -222,7 +221,7 @@ class SymbolicPolicy:
         }
         if present("submitted"):
             app["submitted"] = _date(value("submitted")).isoformat()
-        if kind == "project":
+        if kind == "project" and present("project_year"):
             app["project_year"] = value("project_year")
         if present("gender_analysis"):
             app["gender_analysis"] = word("gender_analysis") == "yes"

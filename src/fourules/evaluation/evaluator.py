@@ -14,7 +14,7 @@ from fourules.engine.clauses import compile_clauses, oracle_fire
 from fourules.engine.durable import DurableEngine
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.inputs import parse_application
-from fourules.evaluation.messages import Template, compile_template, render
+from fourules.evaluation.messages import Template, branch_text, compile_template, render
 from fourules.evaluation.plugins import PluginManager, get_plugin_manager
 from fourules.evaluation.results import (
     Applicant,
@@ -137,9 +137,9 @@ class Evaluator:
                     if scorer.applies_to(policy)
                 )
                 messages = {
-                    (r, b, lang): compile_template(branch.message.get(lang), policy, lang)
+                    (r, b, lang): compile_template(branch_text(policy, r, b, lang), policy, lang)
                     for r, rule in enumerate(policy.rules)
-                    for b, branch in enumerate(rule.branches)
+                    for b in range(len(rule.branches))
                     for lang in LANGS
                 }
                 self._loaded[key] = LoadedPolicy(

@@ -14,6 +14,27 @@ from fourules.text import NOT_STATED, Lang, format_sek
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+BASIS_NOTICE: dict[str, dict[Lang, str]] = {
+    "reading": {
+        "sv": " (Läsning i fourules: beslutet lämnar detta öppet; regelns not nämner alternativen.)",
+        "en": " (fourules's reading: the decision leaves this open; the rule's note names the alternatives.)",
+    },
+    "software": {
+        "sv": " (Programmets eget krav, inte beslutets.)",
+        "en": " (fourules's own requirement, not the decision's.)",
+    },
+}
+"""What a finding that decides the outcome adds when the decision's text does not say it."""
+
+
+def branch_text(policy: Policy, r: int, b: int, lang: Lang) -> str:
+    """A branch's message as written, saying so when it makes an application ineligible or
+    undetermined on a reading or on the software's own requirement."""
+    branch = policy.rules[r].branches[b]
+    notice = BASIS_NOTICE.get(policy.branch_basis(r, b)) if branch.outcome else None
+    return branch.message.get(lang) + (notice[lang] if notice else "")
+
+
 Template = tuple[tuple[bool, str], ...]
 """A message cut into (is_placeholder, text) parts, with {$parameter} already filled in."""
 

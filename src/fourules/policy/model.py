@@ -161,6 +161,17 @@ class Criterion(PolicyPart):
         return self
 
 
+class Alternative(PolicyPart):
+    """Another reading of the text a `reading` rests on, as a small change to the policy
+    (see `policy/alternatives.py`): `fourules readings` shows what it would change."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: LocalText
+    set: dict[str, Any] = Field(
+        min_length=1, description="Path in the policy -> the value this reading gives it."
+    )
+
+
 class Rule(PolicyPart):
     id: str = Field(pattern=r"^[a-z0-9_.]+$")
     basis: Basis = Field(
@@ -177,7 +188,16 @@ class Rule(PolicyPart):
     applies_to: list[Kind] | None = None
     criterion: Criterion | None = None
     source: Source
+    alternatives: list[Alternative] = Field(
+        default_factory=list,
+        description="Other readings of the text, when the rule (or a branch) rests on a reading.",
+    )
     branches: list[Branch] = Field(min_length=1)
+
+    @property
+    def readings(self) -> bool:
+        """Whether the rule or one of its branches rests on a reading."""
+        return self.basis == "reading" or any(b.basis == "reading" for b in self.branches)
 
 
 class Policy(PolicyPart):
@@ -271,8 +291,21 @@ class Policy(PolicyPart):
         self._check_administrations()
         self._check_branches()
         self._check_applies_to()
+        self._check_alternatives()
         self._check_conditions_parse()
         return self
+
+    def _check_alternatives(self) -> None:
+        """Alternatives belong to readings, and their ids are unique within the policy."""
+        for r, rule in enumerate(self.rules):
+            if rule.alternatives and not rule.readings:
+                raise ValueError(
+                    f"rules[{r}] ({rule.id}).alternatives: only a reading has alternatives; "
+                    "give the rule or a branch basis: reading"
+                )
+        dupes = _repeated([a.id for rule in self.rules for a in rule.alternatives])
+        if dupes:
+            raise ValueError(f"alternative ids must be unique; repeated: {', '.join(dupes)}")
 
     def _check_unique_rule_ids(self) -> None:
         """No two rules share an id."""

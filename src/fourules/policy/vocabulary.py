@@ -134,8 +134,14 @@ def _vary_submitted(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, A
 
 
 def _vary_project_year(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
+    yield {**base, "project_year": None}
     for year in range(1, max(b.years, default=1) + 2):
         yield {**base, "project_year": year}
+
+
+def _render_project_year(app: AnyApplication, facts: Facts, lang: Lang) -> str:
+    year = getattr(app, "project_year", None)
+    return NOT_STATED.get(lang) if year is None else str(year)
 
 
 def _vary_applicants(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
@@ -225,11 +231,14 @@ FACTS: tuple[Fact, ...] = (
     Fact(
         "project_year",
         "int",
-        L(sv="projektår (bara projekt)", en="project year (projects only)"),
+        L(
+            sv="projektår (bara projekt); saknas när det inte anges",
+            en="project year (projects only); absent when not stated",
+        ),
         lambda app, _: getattr(app, "project_year", None),
         kinds=("project",),
         placeholder="project_year",
-        render=lambda app, _, lang: str(getattr(app, "project_year", "")),
+        render=_render_project_year,
         vary=_vary_project_year,
     ),
     Fact(

@@ -37,7 +37,7 @@ def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang)
         "criteria": criteria,
         "administrations": administrations,
         "travel_modes": TRAVEL_MODES,
-        "form": typed or CheckForm({"kind": "project", "project_year": "1", "criteria": {}}),
+        "form": typed or CheckForm({"kind": "project", "project_year": "", "criteria": {}}),
     }
 
 

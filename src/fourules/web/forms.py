@@ -76,7 +76,7 @@ def read_check_form(
         "applicants_free": typed,
         "requested": get("requested"),
         "submitted": get("submitted"),
-        "project_year": get("project_year") or "1",
+        "project_year": get("project_year"),
         "travel_modes": _multi(form, "travel_modes"),
         "destination": get("destination"),
         "gender_analysis": get("gender_analysis"),
@@ -137,14 +137,17 @@ def _assessment(criteria: Mapping[str, str], policy: Policy, kind: str) -> dict[
     return out
 
 
-def _project_year(text: str, errors: dict[str, str], lang: Lang) -> int:
+def _project_year(text: str, errors: dict[str, str], lang: Lang) -> int | None:
+    """The project year typed; empty is not stated (reported as not checked, never 1)."""
+    if not text:
+        return None
     if text.isascii() and text.isdigit() and int(text) >= 1:
         return int(text)
     errors["project_year"] = L(
         sv=f"”{text}” är inget projektår; skriv 1, 2 eller 3 …",
         en=f"”{text}” is not a project year; write 1, 2 or 3 …",
     ).get(lang)
-    return 1
+    return None
 
 
 def field_of(where: str | None, fields: Sequence[str]) -> str:
