@@ -18,6 +18,7 @@ from fourules.cli.new import new_command
 from fourules.cli.plugins import plugins_command
 from fourules.cli.policies import policies, show
 from fourules.cli.prove import prove_command
+from fourules.cli.readings import readings_command
 from fourules.cli.rounds import allocate_command, audit_command, convert_command, round_command
 from fourules.cli.schema import schema
 from fourules.cli.serve import serve_command
@@ -81,6 +82,7 @@ app.command("new")(new_command)
 app.command("check")(check_command)
 app.command("coverage")(coverage_command)
 app.command("prove")(prove_command)
+app.command("readings")(readings_command)
 app.command("doctor")(doctor_command)
 app.command("serve")(serve_command)
 app.command("verify")(verify_command)
