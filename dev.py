@@ -99,10 +99,14 @@ def _build_durable_rules(pip: list[str | Path]) -> None:
 
 def demo() -> None:
     """The main job on the shipped data: the 2024 call checked, the real 2018 round evaluated,
-    audited and allocated, example 2024 applications evaluated."""
+    audited and allocated, example 2024 applications evaluated. Scores from the decisions'
+    criteria only: the example plugins are installed, listed as not loaded, and not loaded."""
     fourules = BIN / "fourules"
     round_2018 = "policies/2018/round.json"
+    # A plugin named in the caller's environment would add points no decision gives.
+    os.environ.pop("FOURULES_PLUGINS", None)
     _run(fourules, "policies")
+    _run(fourules, "plugins")
     _run(fourules, "check", "policies/2024")
     _run(fourules, "round", round_2018)
     _run(fourules, "audit", round_2018)

@@ -31,6 +31,9 @@ def test_a_documented_analysis_scores_a_point(evaluator: Evaluator, year: str) -
     assert result.score == 1.0 and result.scorers == ["gender_equality"]
     item = result.score_breakdown[0]
     assert item.scorer == "gender_equality" and item.source is not None
+    # The 2018 policy notes the answer gives no priority: the point is the plugin's, never
+    # the decision's.
+    assert item.plugin == "gender_equality" and item.from_decision is False
     assert "jämställdhet" in item.source.quote
 
 
@@ -47,8 +50,14 @@ def test_study_trips_are_not_scored(evaluator: Evaluator) -> None:
     assert result.score_breakdown == [] and result.score == 0.0
 
 
-def test_installed_plugin_is_loaded_from_its_entry_point() -> None:
+def test_installed_plugin_is_loaded_from_its_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FOURULES_PLUGINS", raising=False)
+    assert get_plugin_manager().get_plugin("gender_equality") is None  # only when asked for
     pm = get_plugin_manager(only=["gender_equality"])
     assert pm.get_plugin("gender_equality") is fourules_gender_equality
     result = Evaluator(pm).evaluate({**PROJECT, "gender_analysis": True}, "2018")
     assert "gender_equality" in result.scorers
+    added = [i for i in result.score_breakdown if i.scorer == "gender_equality"]
+    assert [(i.points, i.from_decision) for i in added] == [(1.0, False)]
+    monkeypatch.setenv("FOURULES_PLUGINS", "gender_equality")
+    assert get_plugin_manager().get_plugin("gender_equality") is fourules_gender_equality

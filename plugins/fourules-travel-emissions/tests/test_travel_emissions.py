@@ -60,6 +60,24 @@ def test_applies_to_2024_only(evaluator: Evaluator) -> None:
         evaluator.evaluate({**TRIP}, "2018", scorers=["travel_emissions"])
 
 
+def test_installed_plugin_is_loaded_from_its_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    trip = {**TRIP, "destination": "Göteborg", "travel_modes": ["train"]}
+    monkeypatch.delenv("FOURULES_PLUGINS", raising=False)
+    unasked = get_plugin_manager()
+    assert unasked.get_plugin("travel_emissions") is None  # only when asked for
+    assert "travel_emissions" not in Evaluator(unasked).evaluate(trip, "2024").scorers
+    monkeypatch.setenv("FOURULES_PLUGINS", "travel_emissions")
+    pm = get_plugin_manager()
+    assert pm.get_plugin("travel_emissions") is fourules_travel_emissions
+    result = Evaluator(pm).evaluate(trip, "2024")
+    added = [i for i in result.score_breakdown if i.scorer == "travel_emissions"]
+    # On top of 2024's climate-smart point: an estimate of the plugin's, not the decision's.
+    assert [(i.points, i.plugin, i.from_decision) for i in added] == [
+        (1.0, "travel_emissions", False)
+    ]
+    assert all(i.from_decision for i in result.score_breakdown if i not in added)
+
+
 def test_great_circle_distance() -> None:
     km = fourules_travel_emissions.great_circle_km(
         fourules_travel_emissions.STOCKHOLM, (57.71, 11.97)

@@ -48,8 +48,9 @@ def main(
         str | None,
         typer.Option(
             "--plugins",
-            help="Load only these entry-point plugins (comma-separated; empty: none). "
-            "Default: FOURULES_PLUGINS, else all installed.",
+            help="Load these installed entry-point plugins (comma-separated names, as "
+            "`fourules plugins` lists them); their points are not from the decisions. "
+            "Default: FOURULES_PLUGINS, else none. The built-ins always load.",
         ),
     ] = None,
     policies: Annotated[

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fourules.cli.common import fail, reported_errors
+from fourules.cli.common import fail, reported_errors, resolve_lang
+from fourules.cli.plugins import loaded_plugins_line
 from fourules.cli.state import evaluator
 
 if TYPE_CHECKING:
@@ -82,6 +83,9 @@ def serve_command(
         ev = evaluator(ctx)
         ev.policy_ids()  # a broken policy is reported before the server starts
         log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
+    # Whoever starts the server sees whether its scores hold points not from the decisions.
+    sv = resolve_lang(ctx, None) == "sv"
+    typer.echo(f"fourules: {loaded_plugins_line(ev, sv)}", err=True)
     app: Any = create_app(
         ev,
         decision_log=log,

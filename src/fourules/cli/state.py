@@ -12,8 +12,8 @@ from fourules.policy.folders import env_policy_path
 
 
 def evaluator(ctx: typer.Context) -> Evaluator:
-    """The run's evaluator; `--plugins` (or FOURULES_PLUGINS) chooses the entry-point plugins,
-    `--policies` (and FOURULES_POLICY_PATH) add policy years."""
+    """The run's evaluator; `--plugins` (or FOURULES_PLUGINS) names the entry-point plugins
+    to load (none otherwise), `--policies` (and FOURULES_POLICY_PATH) add policy years."""
     root = ctx.find_root()
     root.obj = root.obj or {}
     if "evaluator" not in root.obj:

@@ -1,4 +1,5 @@
-"""The built-in scorer, a plugin like any other: points for the year's priority criteria.
+"""The built-in scorer, a plugin always loaded: points for the year's priority criteria, the
+only score items that rest on the decision (`from_decision`).
 
 Which criteria give priority, and their weights, come from the policy (rules with
 `criterion: {type: priority, weight: …}`). A criterion scores its weight when the
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from fourules.evaluation.hookspecs import hookimpl
 from fourules.evaluation.results import ScoreItem
-from fourules.evaluation.scoring import Scorer
+from fourules.evaluation.scoring import DECISION_SCORERS, Scorer
 from fourules.evaluation.sharing import SharedByIdentity
 
 if TYPE_CHECKING:
@@ -64,7 +65,17 @@ class PriorityCriteriaScorer(Scorer):
             item = _ITEMS.lookup(rule, key) or _ITEMS.store(
                 rule,
                 key,
-                ScoreItem(criterion=rule.id, points=points, reason=reason, source=rule.source),
+                # Named as `checked_items` names the built-in's items, so it keeps them as
+                # they are: the decision's criteria, from the decision.
+                ScoreItem(
+                    criterion=rule.id,
+                    points=points,
+                    reason=reason,
+                    source=rule.source,
+                    scorer=self.name,
+                    plugin=DECISION_SCORERS,
+                    from_decision=True,
+                ),
             )
             items.append(item)
         return items

@@ -24,6 +24,17 @@ class ScoreItem(BaseModel):
     reason: str
     source: Source | None = None
     scorer: str = Field(default="", description="Filled in with the scorer's name.")
+    plugin: str = Field(
+        default="", description="Filled in with the name of the plugin that gave the scorer."
+    )
+    from_decision: bool = Field(
+        default=False,
+        description=(
+            "Whether the points rest on the decision: true only for the built-in scorer of the "
+            "decision's own criteria; false for every other plugin's (an addition, not the "
+            "decision's). Set by fourules from the plugin, whatever the scorer returned."
+        ),
+    )
 
 
 class _Result(BaseModel):

@@ -45,8 +45,16 @@ class ScorerError(Exception):
         super().__init__(f"scorer {scorer!r} (plugin {plugin}, hook fourules_scorers): {message}")
 
 
+DECISION_SCORERS = "fourules.default_scorers"
+"""The name of the built-in plugin scoring the decisions' own criteria: its items alone rest
+on the decision. The plugin manager registers it under this name and lets no entry point
+take it."""
+
+
 def checked_items(scorer: Scorer, plugin: str, items: object) -> list[ScoreItem]:
-    """The items a scorer returned, refusing anything that would give a silently wrong score."""
+    """The items a scorer returned, refusing anything that would give a silently wrong score;
+    each named with its scorer and plugin, and `from_decision` set here from the plugin,
+    whatever the scorer put in it."""
     if not isinstance(items, list) or not all(isinstance(i, ScoreItem) for i in items):
         raise ScorerError(
             scorer.name, plugin, f"must return a list of ScoreItem, got {items!r:.80}"
@@ -56,14 +64,20 @@ def checked_items(scorer: Scorer, plugin: str, items: object) -> list[ScoreItem]
             raise ScorerError(
                 scorer.name, plugin, f"returned non-finite points for {item.criterion}"
             )
-    return [_named(item, scorer.name) for item in items]
+    from_decision = plugin == DECISION_SCORERS
+    return [_named(item, scorer.name, plugin, from_decision) for item in items]
 
 
-def _named(item: ScoreItem, scorer: str) -> ScoreItem:
-    if item.scorer == scorer:
+def _named(item: ScoreItem, scorer: str, plugin: str, from_decision: bool) -> ScoreItem:
+    if item.scorer == scorer and item.plugin == plugin and item.from_decision is from_decision:
         return item
-    return _NAMED.lookup(item, scorer) or _NAMED.store(
-        item, scorer, item.model_copy(update={"scorer": scorer})
+    key = (scorer, plugin, from_decision)
+    return _NAMED.lookup(item, key) or _NAMED.store(
+        item,
+        key,
+        item.model_copy(
+            update={"scorer": scorer, "plugin": plugin, "from_decision": from_decision}
+        ),
     )
 
 

@@ -1,15 +1,40 @@
 """The view of `fourules evaluate`: per application its outcome, maximum grant and score,
-every finding with its source, and the score items."""
+every finding with its source, and the score items, those of a plugin marked as not from
+the decision."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from fourules.evaluation.results import Evaluation
+from fourules.evaluation.results import Evaluation, ScoreItem
 from fourules.output.labels import STATUSES, label, outcome_text, source_text
 from fourules.output.view import Block, Table, View
-from fourules.text import Lang, format_sek
+from fourules.text import Lang, LocalText, format_sek
+
+
+def not_from_decision(item: ScoreItem, lang: Lang) -> str:
+    """The mark of an item whose points a plugin added, not the decision."""
+    return LocalText(
+        sv=f"(inte ur beslutet: tillägg {item.plugin})",
+        en=f"(not from the decision: plugin {item.plugin})",
+    ).get(lang)
+
+
+def _reason(item: ScoreItem, lang: Lang) -> str:
+    return item.reason if item.from_decision else f"{item.reason} {not_from_decision(item, lang)}"
+
+
+def _score(e: Evaluation, lang: Lang) -> str:
+    """The score, and how much of it is not from the decision when a plugin added items."""
+    added = [i for i in e.score_breakdown if not i.from_decision]
+    if not added:
+        return f"{e.score:g}"
+    points = sum(i.points for i in added)
+    return LocalText(
+        sv=f"{e.score:g} (varav {points:g} inte ur beslutet)",
+        en=f"{e.score:g} (of which {points:g} not from the decision)",
+    ).get(lang)
 
 
 def _summary(e: Evaluation, lang: Lang) -> list[list[str]]:
@@ -17,7 +42,7 @@ def _summary(e: Evaluation, lang: Lang) -> list[list[str]]:
     return [
         [label("outcome", lang), outcome_text(e.outcome, lang)],
         [label("max_grant", lang), grant],
-        [label("score", lang), f"{e.score:g}"],
+        [label("score", lang), _score(e, lang)],
         [
             label("policy", lang),
             f"{e.policy.id} v{e.policy.version} sha256:{e.policy.sha256[:12]}…",
@@ -54,7 +79,10 @@ def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang) -> View:
             )
         )
         if e.score_breakdown:
-            rows = [[i.criterion, f"{i.points:g}", i.reason, i.scorer] for i in e.score_breakdown]
+            rows = [
+                [i.criterion, f"{i.points:g}", _reason(i, lang), i.scorer]
+                for i in e.score_breakdown
+            ]
             blocks.append(Table.of(label("score", lang), score_header, rows))
     return View(blocks=tuple(blocks))
 
