@@ -18,6 +18,12 @@ CORRECTIONS = {
     "2018": {
         # the decision's form asks about gender equality; it requires nothing
         "rules.gender_equality.branches",
+        # issue 23: "Ansökningarna kommer att prioriteras …" read as the projects' (a reading)
+        "rules.criterion.several_districts.applies_to",
+        "rules.criterion.strategic_value.applies_to",
+        "rules.criterion.research_connection.applies_to",
+        # issue 23: a project year not stated is not checked, never assumed the first
+        "rules.project_years.branches",
     },
     "2024": {
         # climate-smart travel read narrowly: no flight and no car
@@ -30,6 +36,11 @@ CORRECTIONS = {
         "rules.study_trip.exchange",
         # "meddelas så snart som möjligt men senast den 2 juni 2024"
         "obligations.obligation.repayment",
+        # issue 23: the window is given for "lokala utvecklingsmedel"; MUL states none
+        "rules.call_window.applies_to",
+        "rules.call_window.study_trip",
+        # issue 23: a project year not stated is not checked, never assumed the first
+        "rules.project_years.branches",
     },
 }
 
@@ -48,4 +59,4 @@ def test_the_diff_from_before_the_maps_lists_exactly_the_corrections(
     a, b = ev.loaded(old), ev.loaded(year)
     changes = {c.path for c in diff_policies(a.policy, b.policy, a.ref, b.ref).changes}
     assert changes == CORRECTIONS[year]
-    assert (a.policy.version, b.policy.version) == ("1.0.1", "2.0.0")
+    assert (a.policy.version, b.policy.version) == ("1.0.1", "3.0.0")

@@ -235,7 +235,10 @@ def test_a_years_schema_accepts_exactly_its_criteria() -> None:
     trip = {**app, "kind": "study_trip"}
     with pytest.raises(jsonschema.ValidationError):  # 2024 assesses no criterion for trips
         jsonschema.validate({**trip, "assessment": {"novelty": True}}, schema_2024)
-    jsonschema.validate({**trip, "assessment": {"research_connection": None}}, schema_2018)
+    # 2018's priority criteria are read as the projects' (a reading): a trip assesses none.
+    jsonschema.validate({**app, "assessment": {"research_connection": None}}, schema_2018)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**trip, "assessment": {"research_connection": None}}, schema_2018)
     # Every year's schema says what its evaluation says: each declared criterion is accepted.
     for policy in POLICIES.values():
         schema = schema_of("application", policy)

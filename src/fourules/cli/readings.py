@@ -21,7 +21,7 @@ from fourules.output.view import Table, View
 from fourules.text import Lang, format_sek
 
 if TYPE_CHECKING:
-    from fourules.comparison.readings import ReadingsReport
+    from fourules.comparison.readings import Reading, ReadingsReport
 
 
 def readings_command(
@@ -88,69 +88,9 @@ _ASPECT = {
 
 
 def _view(report: ReadingsReport, lang: Lang) -> View:
-    sv = lang == "sv"
-    blocks: list[str | Table] = []
-    if report.round is None:
-        blocks.append(
-            "Ange --replay OMGÅNG för att se vad varje alternativ ändrar i en verklig omgång."
-            if sv
-            else "Give --replay ROUND to see what each alternative changes in a real round."
-        )
-    elif report.budget is None:
-        blocks.append(
-            "Omgången anger ingen budget; utkasten till fördelning jämförs inte."
-            if sv
-            else "The round states no budget; draft allocations are not compared."
-        )
-    else:
-        b = report.budget
-        blocks.append(
-            (
-                f"{report.applications} ansökningar ur {report.round}; utkast (ranked) inom "
-                if sv
-                else f"{report.applications} applications from {report.round}; drafts (ranked) within "
-            )
-            + f"{format_sek(b.project or 0)} + {format_sek(b.study_trip or 0)}."
-        )
+    blocks: list[str | Table] = [_preamble(report, lang)]
     for reading in report.readings:
-        head = f"{reading.rule} — {reading.title}"
-        blocks.append(
-            f"{head}\n"
-            + ("Citat: " if sv else "Quote: ")
-            + f"”{reading.quote}”\n"
-            + (reading.note or ("(ingen not)" if sv else "(no note)"))
-        )
-        if not reading.alternatives:
-            blocks.append(
-                "Inga alternativ deklarerade för regeln."
-                if sv
-                else "No alternatives declared for this rule."
-            )
-        for alt in reading.alternatives:
-            title = f"{reading.rule} / {alt.id}: {alt.description}"
-            if report.round is None:
-                blocks.append(title)
-                continue
-            if not alt.differences:
-                blocks.append(
-                    title
-                    + (
-                        " — ingen ansökan i omgången får ett annat utfall."
-                        if sv
-                        else " — no application of the round fares differently."
-                    )
-                )
-                continue
-            rows = [
-                [d.subject, _ASPECT[d.aspect][0 if sv else 1], d.before, d.after]
-                for d in alt.differences
-            ]
-            header = (
-                ["Ansökan/förvaltning", "Vad", "Nu", "Med alternativet"]
-                if sv
-                else ["Application/administration", "What", "Now", "With the alternative"]
-            )
-            blocks.append(Table.of(title, header, rows))
+        blocks += _reading_blocks(reading, report.round is not None, lang)
     return View(
         title=(
             f"fourules readings {report.year} v{report.version}"
@@ -158,3 +98,68 @@ def _view(report: ReadingsReport, lang: Lang) -> View:
         ),
         blocks=tuple(blocks),
     )
+
+
+def _preamble(report: ReadingsReport, lang: Lang) -> str:
+    """What was replayed, and within which budget."""
+    sv = lang == "sv"
+    if report.round is None:
+        return (
+            "Ange --replay OMGÅNG för att se vad varje alternativ ändrar i en verklig omgång."
+            if sv
+            else "Give --replay ROUND to see what each alternative changes in a real round."
+        )
+    if report.budget is None:
+        return (
+            "Omgången anger ingen budget; utkasten till fördelning jämförs inte."
+            if sv
+            else "The round states no budget; draft allocations are not compared."
+        )
+    money = (
+        f"{format_sek(report.budget.project or 0)} + {format_sek(report.budget.study_trip or 0)}"
+    )
+    return (
+        f"{report.applications} ansökningar ur {report.round}; utkast (ranked) inom {money}."
+        if sv
+        else f"{report.applications} applications from {report.round}; drafts (ranked) within {money}."
+    )
+
+
+def _reading_blocks(reading: Reading, replayed: bool, lang: Lang) -> list[str | Table]:
+    """One reading: its rule, quote and note, then each alternative and what it changes."""
+    sv = lang == "sv"
+    blocks: list[str | Table] = [
+        f"{reading.rule} — {reading.title}\n"
+        + ("Citat: " if sv else "Quote: ")
+        + f"”{reading.quote}”\n"
+        + (reading.note or ("(ingen not)" if sv else "(no note)"))
+    ]
+    if not reading.alternatives:
+        blocks.append(
+            "Inga alternativ deklarerade för regeln."
+            if sv
+            else "No alternatives declared for this rule."
+        )
+    header = (
+        ["Ansökan/förvaltning", "Vad", "Nu", "Med alternativet"]
+        if sv
+        else ["Application/administration", "What", "Now", "With the alternative"]
+    )
+    for alt in reading.alternatives:
+        title = f"{reading.rule} / {alt.id}: {alt.description}"
+        if not replayed:
+            blocks.append(title)
+        elif not alt.differences:
+            nothing = (
+                "ingen ansökan i omgången får ett annat utfall"
+                if sv
+                else "no application of the round fares differently"
+            )
+            blocks.append(f"{title} — {nothing}.")
+        else:
+            rows = [
+                [d.subject, _ASPECT[d.aspect][0 if sv else 1], d.before, d.after]
+                for d in alt.differences
+            ]
+            blocks.append(Table.of(title, header, rows))
+    return blocks

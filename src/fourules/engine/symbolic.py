@@ -221,7 +221,7 @@ class SymbolicPolicy:
         }
         if present("submitted"):
             app["submitted"] = _date(value("submitted")).isoformat()
-        if kind == "project" and present("project_year"):
+        if present("project_year"):  # only a project has one (see `domain`)
             app["project_year"] = value("project_year")
         if present("gender_analysis"):
             app["gender_analysis"] = word("gender_analysis") == "yes"
