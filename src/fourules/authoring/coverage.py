@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -292,11 +292,11 @@ def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
             k = sections[words(sentence.section)]
             entry = mapping.sections[k]
             c = Covered(sentence, "descriptive", reason=entry.descriptive, by=f"sections.{k}")
-            c = _with(c, review=entry.review)
+            c = replace(c, review=entry.review)
         else:
             c = Covered(sentence, "unclassified")
         if c.status == "descriptive" and sentence.cell != "application":
-            c = _with(c, swallowed=marks(sentence.text, folded=folded))
+            c = replace(c, swallowed=marks(sentence.text, folded=folded))
         covered.append(c)
     unmatched = tuple((i, e.sentence) for i, e in enumerate(mapping.sentences) if i not in used)
     grounds = _grounds(policy, covered)
@@ -310,10 +310,6 @@ def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
         unlike=_unlike(grounds),
         to_review=_to_review(mapping),
     )
-
-
-def _with(c: Covered, **changes: Any) -> Covered:
-    return Covered(**{**c.__dict__, **changes})
 
 
 def _covered(sentence: Sentence, entry: SentenceEntry, index: int) -> Covered:

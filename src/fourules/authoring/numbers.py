@@ -71,13 +71,13 @@ TENS = {
 QUANTIFIERS = ("högst", "minst", "maximalt", "endast", "bara", "totalt")
 
 _SPACE = "[ \u00a0\u202f]"
-_AMOUNT = re.compile(
+AMOUNT = re.compile(  # digits, thousands grouped by spaces or dots, then kr, kronor or :-
     rf"(?<![\d.,])(\d{{1,3}}(?:{_SPACE}\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+|\d+)"
     rf"(?:{_SPACE}*(?:kronor|kr)\b|{_SPACE}*:-)",
     re.IGNORECASE,
 )
 _MONTH = "|".join(MONTHS)
-_DATE = re.compile(
+DATE = re.compile(
     rf"(?<![\d.])(\d{{1,2}})\.?\s+({_MONTH})\b(?:\s+(\d{{4}})\b)?|(?<!\d)(\d{{4}})-(\d{{2}})-(\d{{2}})(?!\d)",
     re.IGNORECASE,
 )
@@ -150,7 +150,7 @@ def read(quote: str) -> tuple[Figure, ...]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e, _ in found)
 
-    for m in _AMOUNT.finditer(text):
+    for m in AMOUNT.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
         found.append((m.start(), m.end(), Figure("amount", m.group(0).strip(), int(digits))))
     found += [(s, e, f) for s, e, f in _dates(text) if free(s, e)]
@@ -183,7 +183,7 @@ def read(quote: str) -> tuple[Figure, ...]:
 def _dates(text: str) -> list[tuple[int, int, Figure]]:
     """The quote's dates, a missing year carried from the next (else the previous) date."""
     raw: list[tuple[int, int, str, int, int, int | None]] = []
-    for m in _DATE.finditer(text):
+    for m in DATE.finditer(text):
         if m.group(4):
             raw.append(
                 (m.start(), m.end(), m.group(0), int(m.group(6)), int(m.group(5)), int(m.group(4)))
