@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.authoring.cases import load_cases
+from fourules.authoring.coverage import cover, load_coverage
 from fourules.authoring.drafting import new_year
+from fourules.cli.main import app as fourules_app
 from fourules.cli.new import new_command
 from fourules.errors import InputError
 from fourules.evaluation.default_policies import builtin_policy_dir
@@ -54,6 +58,7 @@ def test_new_year_from_2024_loads_as_a_draft(tmp_path: Path) -> None:
         "coverage.yaml",
         "document.txt",
         "policy.yaml",
+        "transcription.txt",
     ]
     policy = load_policy_file(folder / "policy.yaml")
     assert (policy.id, policy.version) == ("2026", "0.1.0")
@@ -68,10 +73,86 @@ def test_new_year_from_2024_loads_as_a_draft(tmp_path: Path) -> None:
     ]
     cases = load_cases(folder)
     assert cases is not None and cases.year == "2026"
-    assert (folder / "document.txt").read_bytes() == (
-        BUILTIN / "2024" / "document.txt"
-    ).read_bytes()
+    for name in ("document.txt", "transcription.txt"):  # the scan and the text it quotes
+        assert (folder / name).read_bytes() == (BUILTIN / "2024" / name).read_bytes()
+    assert policy.document.quoted == "transcription.txt"
     assert not [p for p in tmp_path.iterdir() if p.name != "2026"]  # no staging left behind
+
+
+def test_every_copied_coverage_entry_is_marked_to_review(tmp_path: Path) -> None:
+    new_year(BUILTIN / "2024", "2026", tmp_path)
+    folder = tmp_path / "2026"
+    copied = (folder / "coverage.yaml").read_text(encoding="utf-8")
+    source = (BUILTIN / "2024" / "coverage.yaml").read_text(encoding="utf-8")
+    # A line per entry, nothing else changed: comments and layout stay.
+    added = [line for line in copied.splitlines() if line.strip() == "- review: true"]
+    old, new = load_coverage(BUILTIN / "2024"), load_coverage(folder)
+    assert old is not None and new is not None
+    assert len(added) == len(old.sections) + len(old.sentences)
+    unflagged = copied.replace("  - review: true\n    ", "  - ")
+    assert unflagged == source
+    assert all(e.review for e in (*new.sections, *new.sentences))
+    assert [e.model_copy(update={"review": False}) for e in new.sentences] == old.sentences
+    review = (folder / "REVIEW.md").read_text(encoding="utf-8")
+    assert f"alla {len(added)} poster är märkta `review: true`" in review
+    assert "skrevs om" not in review
+    # Removing the flag confirms an entry.
+    policy = load_policy_file(folder / "policy.yaml")
+    assert len(cover(policy, folder, new).to_review) == len(added)
+    (folder / "coverage.yaml").write_text(unflagged, encoding="utf-8")
+    confirmed = load_coverage(folder)
+    assert confirmed is not None and cover(policy, folder, confirmed).to_review == ()
+
+
+def test_new_through_the_fourules_command_leaves_the_map_to_review(tmp_path: Path) -> None:
+    made = runner.invoke(fourules_app, ["new", "2026", "--from", "2024", "--dir", str(tmp_path)])
+    assert made.exit_code == 0, made.stderr
+    assert "  coverage.yaml" in made.stdout and "  transcription.txt" in made.stdout
+    shown = runner.invoke(fourules_app, ["coverage", str(tmp_path / "2026"), "--format", "json"])
+    assert shown.exit_code == 0, shown.stderr
+    data = json.loads(shown.stdout)
+    old = load_coverage(BUILTIN / "2024")
+    assert old is not None
+    assert len(data["to_review"]) == len(old.sections) + len(old.sentences)
+    assert data["counts"]["to_review"] == data["counts"]["sentences"]  # all copied, none confirmed
+    assert all(s["review"] for s in data["sentences"])
+    assert data["to_review"][0]["message"]["en"].startswith("copied from last year")
+
+
+def test_a_map_the_text_edit_cannot_mark_is_written_anew(tmp_path: Path) -> None:
+    source = tmp_path / "2024"
+    shutil.copytree(BUILTIN / "2024", source)
+    path = source / "coverage.yaml"
+    text = path.read_text(encoding="utf-8")
+    flow = "  - {sentence: Ärendet delges samtliga stadsdelsnämnder., descriptive: Hur ärendet delges.}\n"
+    path.write_text(text.replace("sentences:\n", "sentences:\n" + flow, 1), encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    new_year(source, "2026", drafts)
+    copied = load_coverage(drafts / "2026")
+    original = load_coverage(source)
+    assert copied is not None and original is not None
+    assert all(e.review for e in (*copied.sections, *copied.sentences))
+    assert [e.model_copy(update={"review": False}) for e in copied.sentences] == original.sentences
+    written = (drafts / "2026" / "coverage.yaml").read_text(encoding="utf-8")
+    assert written.startswith("# Täckningskarta kopierad från 2024 av `fourules new`")
+    review = (drafts / "2026" / "REVIEW.md").read_text(encoding="utf-8")
+    assert "Filen skrevs om utan sina kommentarer" in review
+
+
+def test_a_broken_coverage_map_is_refused_and_nothing_is_left(tmp_path: Path) -> None:
+    source = tmp_path / "2024"
+    shutil.copytree(BUILTIN / "2024", source)
+    (source / "coverage.yaml").write_text("sentences:\n  - sentence: kort\n", encoding="utf-8")
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    with pytest.raises(InputError) as refused:
+        new_year(source, "2026", drafts)
+    assert refused.value.where == str(source / "coverage.yaml")
+    assert "kan inte kopieras" in refused.value.text(
+        "sv"
+    ) and "sentences.0.sentence" in refused.value.text("en")
+    assert list(drafts.iterdir()) == []
 
 
 def test_review_lists_what_belongs_to_the_old_call(tmp_path: Path) -> None:

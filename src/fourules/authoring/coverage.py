@@ -1,11 +1,12 @@
 """The coverage map of a year's call: every sentence of the decision accounted for.
 
-`policies/<year>/coverage.yaml` says, for the sentences of the decision (as `sentences`
-splits them), which part of the policy encodes each — or why it is deliberately not
-encoded (background, a report of earlier projects, not decidable from an application) —
-and may mark whole sections as descriptive. A normative-looking sentence that nothing
-accounts for is a gap `fourules check` reports; so is an entry that matches no sentence,
-and a link to nothing.
+`policies/<year>/coverage.yaml` says, for the sentences of the quoted text (the policy's
+`document.quoted`: the transcription of a scan, else the text, as `sentences` splits it),
+which part of the policy encodes each — or why it is deliberately not encoded
+(background, a report of earlier projects, not decidable from an application) — and may
+mark whole sections as descriptive. An entry accounts for every sentence that holds its
+words word for word (as quotes are found: case, spacing, markup and end-of-line
+hyphenation set aside, nothing else); the first such entry in the file wins.
 
     sections:
       - section: Redovisning av lokala utvecklingsmedel år 2022
@@ -15,27 +16,79 @@ and a link to nothing.
         encoded: [parameters.cap.project, rules.cap.project]
       - sentence: Detta för att stärka arbetet med jämställdhet även i det lokala utvecklingsarbetet.
         not_encoded: Ett syfte, inget krav som kan prövas på en ansökan.
+        review: true   # copied from last year, not yet confirmed against this text
 
 A link names a parameter (`parameters.<name>`), a rule (`rules.<id>`), a criterion
 (`criteria.<id>`), a quota (`quotas.<id>`), an obligation (`obligations.<id>`), the list of
 administrations (`administrations`) or the year's real round (`round`).
+
+What `cover` reports, besides the sentences:
+
+- **gaps**: a normative-looking sentence nothing accounts for;
+- **unmatched**: an entry that matches no sentence; **broken links**: a link that names
+  nothing in the policy (a quota or obligation that does not exist among them);
+- **swallowed**: a sentence classified descriptive (by its entry or its section) that bears
+  the marks of a norm — ska, skall, måste, kan beviljas, kan maximalt, högst, senast,
+  prioriteras, prioriterade, återbetalas, efterfrågas, an amount (digits and kr, kronor or
+  :-) or a date (a day and a month's name). Descriptive is no place for it: it needs its own
+  entry, encoded or not_encoded with its reason. The marks are read in proper Swedish; only
+  a year whose quoted text has lost its diacritics (a scan without a transcription) is also
+  read folded ("hogst"). A table's application cell is the applicant's words and bears no
+  marks of the decision's norms;
+- **unread**: an entry claiming to encode what no rule reads — a parameter that no rule's
+  condition, grant limit or message (`{$name}`) uses, or any link on a ground that is a
+  rejection no rule encodes (below);
+- **unlike**: the grounds of a table's proposal cells that are alike but classified
+  otherwise. Alike is narrow, three kinds, each with the one classification it allows:
+  a ground holding the words a rule or a parameter quotes (Tabell 1 rad 6 and 14, "Avslag
+  då det är för ett fjärde projektår de söker medel") is encoded and links what quotes it;
+  a ground saying the administration did not put the application forward ("har inte
+  prioriterat …, då de har fler än tre ansökningar") is encoded and links a quota and
+  `round`; any other ground of a row whose proposal is a rejection ("Avslag, bör ingå i
+  ordinarie verksamhet", "Avslag, förvaltningen hänvisar till kvinnojourernas
+  verksamheter", the "Globenmodellen får finansiering från Finsam 2018" beside the fourth
+  project year) is a judgement no rule encodes: not_encoded, with its reason. Grounds of
+  granted rows (an amount, an assessment, advice) are not held to a kind;
+- **to review**: an entry (or section) marked `review: true` — copied by `fourules new`
+  from last year, not yet confirmed against this text; removing the flag confirms it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from fourules.authoring.quotes import FOUND, match, plain
-from fourules.authoring.sentences import Sentence, split
+from fourules.authoring.numbers import AMOUNT, DATE
+from fourules.authoring.quotes import plain
+from fourules.authoring.sentences import Sentence, contains, split, words
 from fourules.errors import PolicyError
 from fourules.policy.model import Policy, first_problem, read_yaml
+from fourules.text import LocalText
 
 COVERAGE_FILE = "coverage.yaml"
 Status = Literal["encoded", "not_encoded", "descriptive", "unclassified"]
+
+MARKS = re.compile(
+    r"(?<!\w)(ska|skall|måste|kan beviljas|kan maximalt|högst|senast|prioriteras|"
+    r"prioriterade|återbetalas|efterfrågas)(?!\w)",
+    re.IGNORECASE,
+)
+"""The words that mark a norm, in proper Swedish."""
+_FOLDED_MARKS = re.compile(
+    r"\b(ska|skall|maste|kan beviljas|kan maximalt|hogst|senast|prioriteras|prioriterade|"
+    r"aterbetalas|efterfragas)\b"
+)
+_STATUS_SV = {
+    "encoded": "kodad",
+    "not_encoded": "inte kodad",
+    "descriptive": "beskrivande",
+    "unclassified": "ej klassad",
+}
 
 
 class _Entry(BaseModel):
@@ -49,6 +102,10 @@ class SentenceEntry(_Entry):
     encoded: list[str] = Field(default_factory=list)
     not_encoded: str | None = None
     descriptive: str | None = None
+    review: bool = Field(
+        default=False,
+        description="Copied from last year, not yet confirmed against this text.",
+    )
 
     @model_validator(mode="after")
     def _one_status(self) -> SentenceEntry:
@@ -65,6 +122,10 @@ class SectionEntry(_Entry):
 
     section: str
     descriptive: str
+    review: bool = Field(
+        default=False,
+        description="Copied from last year, not yet confirmed against this text.",
+    )
 
 
 class CoverageFile(_Entry):
@@ -74,12 +135,31 @@ class CoverageFile(_Entry):
 
 @dataclass(frozen=True)
 class Covered:
-    """A sentence of the decision and what accounts for it."""
+    """A sentence of the decision and what accounts for it: `by` is the entry's place in
+    coverage.yaml (`sentences.3`, `sections.1`), empty when nothing does."""
 
     sentence: Sentence
     status: Status
     links: tuple[str, ...] = ()
     reason: str = ""
+    by: str = ""
+    review: bool = False
+    """The entry that accounts for it is still to review."""
+    swallowed: tuple[str, ...] = ()
+    """Classified descriptive, yet bearing these marks of a norm."""
+
+
+@dataclass(frozen=True)
+class MapProblem:
+    """Something wrong in the coverage map: where in coverage.yaml (`sentences.4`,
+    `sentences.4.encoded`, `sections.2`; empty when no entry classifies the sentence), the
+    decision's sentence (or the entry's words) and what is wrong."""
+
+    path: str
+    text: str
+    message: LocalText
+    sentence: int | None = None
+    """The sentence's number in the decision, when it is about one."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +172,14 @@ class Coverage:
     """Entries (index in `sentences` of the file, text) that match no sentence."""
     broken_links: tuple[tuple[int, str], ...]
     """Links (entry index, id) that name nothing in the policy."""
+    swallowed: tuple[MapProblem, ...] = ()
+    """Descriptive sentences bearing the marks of a norm."""
+    unread: tuple[MapProblem, ...] = ()
+    """Links claiming to encode what no rule reads."""
+    unlike: tuple[MapProblem, ...] = ()
+    """Table grounds alike to others but classified otherwise."""
+    to_review: tuple[MapProblem, ...] = ()
+    """Entries copied from last year and not yet confirmed."""
 
     def counts(self) -> dict[str, int]:
         out = {status: 0 for status in ("encoded", "not_encoded", "descriptive", "unclassified")}
@@ -100,11 +188,20 @@ class Coverage:
         out["sentences"] = len(self.sentences)
         out["normative"] = sum(c.sentence.normative for c in self.sentences)
         out["normative_unclassified"] = len(self.gaps())
+        out["swallowed"] = len(self.swallowed)
+        out["to_review"] = sum(c.review for c in self.sentences)
+        out["unread"] = len(self.unread)
+        out["unlike"] = len(self.unlike)
         return out
 
     def gaps(self) -> list[Covered]:
         """Normative-looking sentences nothing accounts for."""
         return [c for c in self.sentences if c.status == "unclassified" and c.sentence.normative]
+
+    def problems(self) -> tuple[MapProblem, ...]:
+        """Everything in the map to fix or confirm, beyond gaps, unmatched entries and
+        broken links."""
+        return self.swallowed + self.unread + self.unlike + self.to_review
 
 
 def load_coverage(folder: Path) -> CoverageFile | None:
@@ -130,29 +227,52 @@ def link_targets(policy: Policy, folder: Path) -> set[str]:
     return targets
 
 
-def _contained(entry: str, sentence: str) -> bool:
-    wanted = plain(entry)
-    return bool(wanted) and wanted in plain(sentence)
+def read_parameters(policy: Policy) -> set[str]:
+    """The parameters some rule reads: in a condition, a grant limit or a message."""
+    out: set[str] = set()
+    for rule in policy.rules:
+        for branch in rule.branches:
+            out |= set(_dollar_names(branch.when))
+            if branch.grant_limit:
+                out.add(branch.grant_limit[1:])
+            for text in (branch.message.sv, branch.message.en):
+                out |= set(re.findall(r"\{\$([^{}]+)\}", text))
+    return out
 
 
-def _close(entry: str, sentence: str) -> bool:
-    # Tolerant of the scan's errors, as quotes are; the entry must be most of the sentence.
-    return len(plain(entry)) >= 0.6 * len(plain(sentence)) and match(entry, sentence) >= FOUND
+def _dollar_names(node: Any) -> Iterator[str]:
+    if isinstance(node, str) and node.startswith("$"):
+        yield node[1:]
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _dollar_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _dollar_names(value)
+
+
+def marks(text: str, *, folded: bool = False) -> tuple[str, ...]:
+    """The marks of a norm in a sentence, as written: words, amounts and dates."""
+    found = [(m.start(), m.group(0)) for m in MARKS.finditer(text)]
+    found += [(m.start(), m.group(0).strip()) for m in AMOUNT.finditer(text)]
+    found += [(m.start(), m.group(0)) for m in DATE.finditer(text)]
+    if folded and not found:
+        found = [(m.start(), m.group(0)) for m in _FOLDED_MARKS.finditer(plain(text))]
+    return tuple(mark for _, mark in sorted(found))
 
 
 def _entry_for(sentence: str, entries: list[SentenceEntry]) -> int | None:
-    """The entry for a sentence: one whose words it contains, else one close enough."""
-    for test in (_contained, _close):
-        found = next((i for i, e in enumerate(entries) if test(e.sentence, sentence)), None)
-        if found is not None:
-            return found
-    return None
+    """The first entry whose words the sentence holds, word for word."""
+    return next((i for i, e in enumerate(entries) if contains(sentence, e.sentence)), None)
 
 
 def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
-    """Each sentence of the decision with the entry (or section) that accounts for it."""
-    document = folder / (policy.document.file or "")
-    sentences = split(document.read_text(encoding="utf-8")) if document.is_file() else []
+    """Each sentence of the quoted text with the entry (or section) that accounts for it,
+    and what in the map is wrong."""
+    quoted = folder / (policy.document.quoted or "")
+    text = quoted.read_text(encoding="utf-8") if quoted.is_file() else ""
+    # Only a scan that lost its diacritics, with no transcription, is read folded.
+    folded = policy.document.transcription is None and not re.search("[åäöÅÄÖ]", text)
     targets = link_targets(policy, folder)
     broken = tuple(
         (i, link)
@@ -161,26 +281,244 @@ def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
         if link not in targets
     )
     used: set[int] = set()
-    sections = {plain(s.section): s.descriptive for s in mapping.sections}
+    sections = {words(s.section): k for k, s in enumerate(mapping.sections)}
     covered = []
-    for sentence in sentences:
+    for sentence in split(text):
         found = _entry_for(sentence.text, mapping.sentences)
         if found is not None:
             used.add(found)
-            covered.append(_covered(sentence, mapping.sentences[found]))
-        elif plain(sentence.section) in sections:
-            covered.append(
-                Covered(sentence, "descriptive", reason=sections[plain(sentence.section)])
-            )
+            c = _covered(sentence, mapping.sentences[found], found)
+        elif words(sentence.section) in sections:
+            k = sections[words(sentence.section)]
+            entry = mapping.sections[k]
+            c = Covered(sentence, "descriptive", reason=entry.descriptive, by=f"sections.{k}")
+            c = replace(c, review=entry.review)
         else:
-            covered.append(Covered(sentence, "unclassified"))
+            c = Covered(sentence, "unclassified")
+        if c.status == "descriptive" and sentence.cell != "application":
+            c = replace(c, swallowed=marks(sentence.text, folded=folded))
+        covered.append(c)
     unmatched = tuple((i, e.sentence) for i, e in enumerate(mapping.sentences) if i not in used)
-    return Coverage(policy, tuple(covered), unmatched, broken)
+    grounds = _grounds(policy, covered)
+    return Coverage(
+        policy,
+        tuple(covered),
+        unmatched,
+        broken,
+        swallowed=tuple(_swallowed(c) for c in covered if c.swallowed),
+        unread=_unread(policy, mapping, targets, grounds),
+        unlike=_unlike(grounds),
+        to_review=_to_review(mapping),
+    )
 
 
-def _covered(sentence: Sentence, entry: SentenceEntry) -> Covered:
+def _covered(sentence: Sentence, entry: SentenceEntry, index: int) -> Covered:
+    by = f"sentences.{index}"
     if entry.encoded:
-        return Covered(sentence, "encoded", tuple(entry.encoded))
+        return Covered(sentence, "encoded", tuple(entry.encoded), by=by, review=entry.review)
     if entry.not_encoded is not None:
-        return Covered(sentence, "not_encoded", reason=entry.not_encoded)
-    return Covered(sentence, "descriptive", reason=entry.descriptive or "")
+        return Covered(
+            sentence, "not_encoded", reason=entry.not_encoded, by=by, review=entry.review
+        )
+    return Covered(
+        sentence, "descriptive", reason=entry.descriptive or "", by=by, review=entry.review
+    )
+
+
+def _swallowed(c: Covered) -> MapProblem:
+    shown = ", ".join(c.swallowed)
+    through = (
+        LocalText(sv="genom sitt avsnitt ", en="through its section ")
+        if c.by.startswith("sections.")
+        else LocalText(sv="", en="")
+    )
+    return MapProblem(
+        c.by,
+        c.sentence.text,
+        LocalText(
+            sv=f"{c.sentence.place}: klassad beskrivande {through.sv}men bär en norms "
+            f"kännetecken ({shown}): ”{c.sentence.text}”; ge meningen en egen post, encoded "
+            "eller not_encoded med skälet",
+            en=f"{c.sentence.place}: classified descriptive {through.en}but bears the marks "
+            f"of a norm ({shown}): “{c.sentence.text}”; give the sentence an entry of its own, "
+            "encoded or not_encoded with the reason",
+        ),
+        c.sentence.number,
+    )
+
+
+GroundKind = Literal["quoted", "not_put_forward", "rejection"]
+
+
+@dataclass(frozen=True)
+class _Ground:
+    """A table's proposal ground of one of the kinds held alike, with what it requires."""
+
+    covered: Covered
+    kind: GroundKind
+    required: tuple[str, ...] = ()
+    """For a quoted ground: the ids whose quote it holds."""
+
+
+def _grounds(policy: Policy, covered: list[Covered]) -> list[_Ground]:
+    """The proposal grounds of the tables that are of a kind held alike."""
+    quotes = [(f"rules.{r.id}", r.source.quote) for r in policy.rules]
+    quotes += [(f"parameters.{n}", p.source.quote) for n, p in policy.parameters.items()]
+    quotes += [(f"quotas.{q.id}", q.source.quote) for q in policy.quotas]
+    rejected: set[tuple[str, int]] = set()
+    out = []
+    for c in covered:
+        s = c.sentence
+        if s.cell != "proposal" or s.row is None:
+            continue
+        row = (s.section, s.row)
+        first = next(
+            (
+                o
+                for o in covered
+                if o.sentence.cell == "proposal" and (o.sentence.section, o.sentence.row) == row
+            ),
+            c,
+        )
+        if re.match(r"Avslag\b", first.sentence.text):
+            rejected.add(row)
+        quoted = tuple(link for link, quote in quotes if contains(s.text, quote))
+        if quoted:
+            out.append(_Ground(c, "quoted", quoted))
+        elif re.search(r"har inte prioriterat\b", s.text) and re.search(
+            r"\bfler än \w+ ansökningar\b", s.text
+        ):
+            out.append(_Ground(c, "not_put_forward"))
+        elif row in rejected:
+            out.append(_Ground(c, "rejection"))
+    return out
+
+
+def _holds(g: _Ground) -> bool:
+    """Whether the ground is classified as its kind requires."""
+    c = g.covered
+    if g.kind == "quoted":
+        rules = [link for link in g.required if not link.startswith("parameters.")]
+        return c.status == "encoded" and set(rules or g.required) <= set(c.links)
+    if g.kind == "not_put_forward":
+        return (
+            c.status == "encoded"
+            and "round" in c.links
+            and any(link.startswith("quotas.") for link in c.links)
+        )
+    return c.status == "not_encoded" and bool(c.reason.strip())
+
+
+def _kind_text(g: _Ground) -> LocalText:
+    if g.kind == "quoted":
+        ids = ", ".join(g.required)
+        return LocalText(
+            sv=f"grunder som {ids} citerar är kodade av det som citerar dem",
+            en=f"grounds that {ids} quote are encoded by what quotes them",
+        )
+    if g.kind == "not_put_forward":
+        return LocalText(
+            sv="grunder där förvaltningen inte prioriterat ansökan för att den har fler "
+            "ansökningar än kvoten är kodade av kvoten (quotas.…) och round",
+            en="grounds where the administration did not put the application forward as it "
+            "has more applications than the quota are encoded by the quota (quotas.…) and round",
+        )
+    return LocalText(
+        sv="avslag vars skäl ingen regel kodar är inte kodade (not_encoded, med skälet)",
+        en="rejections whose reason no rule encodes are not encoded (not_encoded, with the reason)",
+    )
+
+
+def _unlike(grounds: list[_Ground]) -> tuple[MapProblem, ...]:
+    out = []
+    for g in grounds:
+        if _holds(g):
+            continue
+        c = g.covered
+        alike = [
+            o.covered.sentence.place
+            for o in grounds
+            if o.kind == g.kind and o.required == g.required and _holds(o)
+        ]
+        like = LocalText(
+            sv=f" (som {', '.join(dict.fromkeys(alike))})" if alike else "",
+            en=f" (as {', '.join(dict.fromkeys(alike))})" if alike else "",
+        )
+        kind = _kind_text(g)
+        status = c.status + (f": {', '.join(c.links)}" if c.links else "")
+        out.append(
+            MapProblem(
+                c.by,
+                c.sentence.text,
+                LocalText(
+                    sv=f"{c.sentence.place}: grunden ”{c.sentence.text}” är "
+                    f"{_STATUS_SV[c.status]}{': ' + ', '.join(c.links) if c.links else ''}, "
+                    f"men lika grunder klassas lika: {kind.sv}{like.sv}",
+                    en=f"{c.sentence.place}: the ground “{c.sentence.text}” is {status}, but "
+                    f"alike grounds are classified alike: {kind.en}{like.en}",
+                ),
+                c.sentence.number,
+            )
+        )
+    return tuple(out)
+
+
+def _unread(
+    policy: Policy, mapping: CoverageFile, targets: set[str], grounds: list[_Ground]
+) -> tuple[MapProblem, ...]:
+    read = read_parameters(policy)
+    out = []
+    for i, entry in enumerate(mapping.sentences):
+        for link in entry.encoded:
+            name = link.removeprefix("parameters.")
+            if link.startswith("parameters.") and link in targets and name not in read:
+                out.append(
+                    MapProblem(
+                        f"sentences.{i}.encoded",
+                        entry.sentence,
+                        LocalText(
+                            sv=f"{link}: ingen regel läser parametern (inget villkor, "
+                            f"beviljandetak eller {{${name}}} i ett meddelande); meningen kodas "
+                            "inte av den",
+                            en=f"{link}: no rule reads the parameter (no condition, grant "
+                            f"limit or {{${name}}} in a message); it does not encode the sentence",
+                        ),
+                    )
+                )
+    for g in grounds:
+        c = g.covered
+        if g.kind == "rejection" and c.links:
+            out.append(
+                MapProblem(
+                    f"{c.by}.encoded",
+                    c.sentence.text,
+                    LocalText(
+                        sv=f"{c.sentence.place}: grunden ”{c.sentence.text}” är ett avslag som "
+                        f"ingen regel kodar; {', '.join(c.links)} kodar den inte",
+                        en=f"{c.sentence.place}: the ground “{c.sentence.text}” is a rejection "
+                        f"no rule encodes; {', '.join(c.links)} do not encode it",
+                    ),
+                    c.sentence.number,
+                )
+            )
+    return tuple(out)
+
+
+def _to_review(mapping: CoverageFile) -> tuple[MapProblem, ...]:
+    message = LocalText(
+        sv="kopierad från förra året och inte bekräftad mot den här texten: granska posten "
+        "och ta bort review: true",
+        en="copied from last year and not confirmed against this text: review the entry "
+        "and remove review: true",
+    )
+    out = [
+        MapProblem(f"sections.{k}", s.section, message)
+        for k, s in enumerate(mapping.sections)
+        if s.review
+    ]
+    out += [
+        MapProblem(f"sentences.{i}", e.sentence, message)
+        for i, e in enumerate(mapping.sentences)
+        if e.review
+    ]
+    return tuple(out)

@@ -1,10 +1,18 @@
 """Starting a new year's call from an existing year: a copy to edit, and what to review in it.
 
-`new_year` copies a year folder's policy, decision text, cases and coverage map into
-`<dir>/<year>/`, gives the copy the new id and the draft version 0.1.0 without disturbing
-comments or layout, and writes `REVIEW.md`: a checklist of everything that still states
-the old decision (parameters, sources, quotas, administrations, criteria, cases, coverage). Rounds are not
-copied: they are the old year's applications.
+`new_year` copies a year folder's policy, decision text (and its transcription, when the
+policy names one), cases and coverage map into `<dir>/<year>/`, gives the copy the new id
+and the draft version 0.1.0 without disturbing comments or layout, and writes `REVIEW.md`:
+a checklist of everything that still states the old decision (parameters, sources, quotas,
+administrations, criteria, cases, coverage). Rounds are not copied: they are the old
+year's applications.
+
+Every entry of the copied coverage map (sentences and sections) is marked `review: true`:
+it was written against last year's text, and stays "to review" until its author confirms
+it against the new one and removes the flag. The flag is written into the file as a text
+edit, so its comments and layout stay; where the edit would not give exactly the old
+entries plus the flag (an entry in flow style, or already carrying a `review` key), the
+map is written out anew from its entries, without its comments, and REVIEW.md says so.
 """
 
 from __future__ import annotations
@@ -17,11 +25,22 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
 
 from fourules.authoring.cases import CASES_FILE, load_cases
-from fourules.authoring.coverage import COVERAGE_FILE
-from fourules.errors import InputError
-from fourules.policy.model import POLICY_FILE, Parameter, Policy, load_policy_file
+from fourules.authoring.coverage import COVERAGE_FILE, CoverageFile
+from fourules.errors import InputError, PolicyError
+from fourules.policy.model import (
+    POLICY_FILE,
+    Parameter,
+    Policy,
+    first_problem,
+    load_policy_file,
+    read_yaml,
+)
 from fourules.policy.source import Source
 from fourules.text import LocalText, format_sek
 
@@ -32,12 +51,24 @@ _POLICY_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _SCALAR = r"[ \t]*(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s#]*)"
 
 
+_ENTRY = re.compile(r"^(?P<indent>[ \t]*)- (?P<key>sentence|section):", re.MULTILINE)
+
+
 @dataclass(frozen=True)
 class Draft:
     """A new year's folder and the files written into it."""
 
     folder: Path
     files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class ReviewMarks:
+    """What marking the copied coverage map did: how many entries it flagged, and whether
+    the file had to be written out anew (losing its comments)."""
+
+    entries: int
+    rewritten: bool
 
 
 def new_year(source: Path, year: str, target_dir: Path) -> Draft:
@@ -81,7 +112,7 @@ def new_year(source: Path, year: str, target_dir: Path) -> Draft:
         # The staged folder already has the year's name: the loaders require id == folder.
         staged = staging / year
         staged.mkdir()
-        names = _copy(source, policy, staged, year)
+        names, marked = _copy(source, policy, staged, year)
         draft_policy = load_policy_file(staged / POLICY_FILE)
         draft_cases = load_cases(staged)
         review = review_checklist(
@@ -91,6 +122,7 @@ def new_year(source: Path, year: str, target_dir: Path) -> Draft:
             final,
             target_dir,
             0 if draft_cases is None else len(draft_cases.cases),
+            coverage=marked,
         )
         (staged / REVIEW_FILE).write_text(review, encoding="utf-8")
         names.append(REVIEW_FILE)
@@ -132,39 +164,23 @@ def _unwritable(folder: Path, exc: OSError) -> InputError:
     )
 
 
-def _copy(source: Path, policy: Policy, staged: Path, year: str) -> list[str]:
-    """Write the policy, its decision text and the cases into `staged`; the names written."""
+def _copy(
+    source: Path, policy: Policy, staged: Path, year: str
+) -> tuple[list[str], ReviewMarks | None]:
+    """Write the policy, its decision text (and transcription), the cases and the coverage
+    map, its entries marked to review, into `staged`; the names written and the marks."""
     text = (source / POLICY_FILE).read_text(encoding="utf-8")
     text = _set_top_level(text, "id", year, source / POLICY_FILE)
     text = _set_top_level(text, "version", DRAFT_VERSION, source / POLICY_FILE)
     (staged / POLICY_FILE).write_text(text, encoding="utf-8")
     names = [POLICY_FILE]
-    if policy.document.file is not None:
-        document = source / policy.document.file
-        if not document.resolve().is_relative_to(source.resolve()):
-            raise InputError(
-                LocalText(
-                    sv=f"document.file {policy.document.file!r} ligger utanför årsmappen; "
-                    "lägg beslutets text i mappen och ange filens namn",
-                    en=f"document.file {policy.document.file!r} is outside the year folder; "
-                    "put the decision's text in the folder and give the file's name",
-                ),
-                str(source / POLICY_FILE),
-            )
-        if not document.is_file():
-            raise InputError(
-                LocalText(
-                    sv="filen finns inte men policyn anger den i document.file; lägg till "
-                    "beslutets text eller rätta document.file",
-                    en="no such file, but the policy names it in document.file; add the "
-                    "decision's text or correct document.file",
-                ),
-                str(document),
-            )
-        copy = staged / policy.document.file
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(document, copy)
-        names.append(policy.document.file)
+    for key, name in (
+        ("file", policy.document.file),
+        ("transcription", policy.document.transcription),
+    ):
+        if name is not None:
+            _copy_document(source, staged, key, name)
+            names.append(name)
     cases = source / CASES_FILE
     if cases.is_file():
         text = cases.read_text(encoding="utf-8")
@@ -172,11 +188,85 @@ def _copy(source: Path, policy: Policy, staged: Path, year: str) -> list[str]:
             text = _set_top_level(text, "year", year, cases)
         (staged / CASES_FILE).write_text(text, encoding="utf-8")
         names.append(CASES_FILE)
+    marked = None
     coverage = source / COVERAGE_FILE
     if coverage.is_file():
-        shutil.copyfile(coverage, staged / COVERAGE_FILE)
+        text, marked = marked_for_review(coverage, source.name)
+        (staged / COVERAGE_FILE).write_text(text, encoding="utf-8")
         names.append(COVERAGE_FILE)
-    return names
+    return names, marked
+
+
+def _copy_document(source: Path, staged: Path, key: str, name: str) -> None:
+    """Copy the file `document.<key>` names, refusing one outside the folder or missing."""
+    document = source / name
+    if not document.resolve().is_relative_to(source.resolve()):
+        raise InputError(
+            LocalText(
+                sv=f"document.{key} {name!r} ligger utanför årsmappen; "
+                "lägg beslutets text i mappen och ange filens namn",
+                en=f"document.{key} {name!r} is outside the year folder; "
+                "put the decision's text in the folder and give the file's name",
+            ),
+            str(source / POLICY_FILE),
+        )
+    if not document.is_file():
+        raise InputError(
+            LocalText(
+                sv=f"filen finns inte men policyn anger den i document.{key}; lägg till "
+                f"filen eller rätta document.{key}",
+                en=f"no such file, but the policy names it in document.{key}; add the "
+                f"file or correct document.{key}",
+            ),
+            str(document),
+        )
+    copy = staged / name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(document, copy)
+
+
+def marked_for_review(path: Path, was: str) -> tuple[str, ReviewMarks]:
+    """The coverage map at `path` with every entry marked `review: true`: its own text with
+    a line added per entry where that gives exactly the entries plus the flag, else the
+    entries written out anew (see the module's docstring)."""
+    try:
+        data = read_yaml(path) or {}
+        CoverageFile.model_validate(data)
+    except (PolicyError, ValidationError) as exc:
+        where, message = (
+            (exc.where, exc.message) if isinstance(exc, PolicyError) else first_problem(exc)
+        )
+        raise InputError(
+            LocalText(
+                sv=f"kan inte kopieras: {where + ': ' if where else ''}{message}; rätta "
+                "täckningskartan och försök igen",
+                en=f"cannot be copied: {where + ': ' if where else ''}{message}; correct "
+                "the coverage map and try again",
+            ),
+            str(path),
+        ) from None
+    wanted: dict[str, Any] = {
+        **data,
+        **{
+            key: [{"review": True, **entry} for entry in data.get(key) or []]
+            for key in ("sections", "sentences")
+        },
+    }
+    count = sum(len(wanted[key]) for key in ("sections", "sentences"))
+    text = path.read_text(encoding="utf-8")
+    already = any("review" in e for key in ("sections", "sentences") for e in data.get(key) or [])
+    if not already:
+        edited = _ENTRY.sub(
+            lambda m: f"{m['indent']}- review: true\n{m['indent']}  {m['key']}:", text
+        )
+        if yaml.safe_load(edited) == wanted:
+            return edited, ReviewMarks(count, rewritten=False)
+    header = (
+        f"# Täckningskarta kopierad från {was} av `fourules new`: varje post är märkt\n"
+        "# review: true tills den är bekräftad mot det nya beslutets text.\n"
+    )
+    body = yaml.safe_dump(wanted, allow_unicode=True, sort_keys=False, width=100)
+    return header + body, ReviewMarks(count, rewritten=True)
 
 
 def _set_top_level(text: str, key: str, value: str, shown: Path) -> str:
@@ -196,11 +286,19 @@ def _set_top_level(text: str, key: str, value: str, shown: Path) -> str:
 
 
 def review_checklist(
-    old: Policy, new: Policy, policy_text: str, folder: Path, target_dir: Path, cases: int
+    old: Policy,
+    new: Policy,
+    policy_text: str,
+    folder: Path,
+    target_dir: Path,
+    cases: int,
+    *,
+    coverage: ReviewMarks | None = None,
 ) -> str:
     """REVIEW.md: what still states the old decision, in Swedish (English in parentheses).
 
-    `policy_text` is the draft's policy.yaml, `cases` the number of cases copied.
+    `policy_text` is the draft's policy.yaml, `cases` the number of cases copied,
+    `coverage` what marking the copied coverage map did (None: no map was copied).
     """
     was, year = old.id, new.id
     sources = _sources(old)
@@ -215,6 +313,7 @@ def review_checklist(
     )
     kinds = ", ".join(f"`{c.id}` ({_criterion_type(c.type)})" for c in criteria)
     document = old.document.file or "document.txt"
+    transcription = old.document.transcription
     out = [
         f"# Granskning av utkastet {year} (review of the {year} draft)",
         "",
@@ -225,10 +324,12 @@ def review_checklist(
         "",
         "## Före leverans (before shipping)",
         "",
-        f"- [ ] **Beslutet** (the decision): ersätt `{document}` med det nya beslutets text och "
-        "uppdatera `title` och `document:` (`title`, `issuer`, `addressee`, `reference`) i "
-        f"`policy.yaml`. (Replace `{document}` with the new decision's text; update `title` "
-        "and `document:`.)",
+        f"- [ ] **Beslutet** (the decision): ersätt `{document}` med det nya beslutets text "
+        + (f"och `{transcription}` med dess korrekturlästa avskrift " if transcription else "")
+        + "och uppdatera `title` och `document:` (`title`, `issuer`, `addressee`, `reference`) "
+        f"i `policy.yaml`. (Replace `{document}` with the new decision's text"
+        + (f" and `{transcription}` with its proofread transcription" if transcription else "")
+        + "; update `title` and `document:`.)",
         f"- [ ] **Parametrar** (parameters): varje värde hör till {was}, datumen särskilt. "
         f"(Every value belongs to {was}, the dates especially.)",
         "",
@@ -266,9 +367,7 @@ def review_checklist(
             else f"inga kopierades; lägg till `{CASES_FILE}` med beslutets exempel. "
             f"(None copied; add `{CASES_FILE}` with the decision's examples.)"
         ),
-        f"- [ ] **Täckning** (coverage): `{COVERAGE_FILE}` redovisar det gamla beslutets "
-        "meningar; gör om den mot det nya (`fourules coverage`). (It accounts for the old "
-        "decision's sentences: redo it against the new one.)",
+        _coverage_item(coverage),
         "- [ ] **Version**: sätt 1.0.0 när policyn stämmer med beslutet. (Set 1.0.0 once "
         "the policy matches the decision.)",
         "",
@@ -284,6 +383,28 @@ def review_checklist(
         "",
     ]
     return "\n".join(out)
+
+
+def _coverage_item(coverage: ReviewMarks | None) -> str:
+    if coverage is None:
+        return (
+            f"- [ ] **Täckning** (coverage): ingen `{COVERAGE_FILE}` kopierades; redovisa det "
+            "nya beslutets meningar (`fourules coverage`). (None copied: account for the new "
+            "decision's sentences.)"
+        )
+    rewritten = (
+        " Filen skrevs om utan sina kommentarer. (The file was written anew, without its comments.)"
+        if coverage.rewritten
+        else ""
+    )
+    return (
+        f"- [ ] **Täckning** (coverage): `{COVERAGE_FILE}` redovisar det gamla beslutets "
+        f"meningar; alla {coverage.entries} poster är märkta `review: true` och är att granska "
+        "tills du har bekräftat var och en mot det nya beslutets text och tagit bort märket "
+        f"(`fourules coverage`). (It accounts for the old decision's sentences; all "
+        f"{coverage.entries} entries are marked `review: true` and are to review until you "
+        "have confirmed each against the new text and removed the flag.)" + rewritten
+    )
 
 
 def _sources(policy: Policy) -> list[Source]:

@@ -1,11 +1,20 @@
 """A decision's text as sentences, each under its section heading: what the coverage map
 accounts for, one sentence at a time.
 
-The texts are as the policies keep them: the 2024 decision an OCR scan with lines broken
-mid-sentence, the 2018 decision clean text with its tables in HTML. Paragraphs are joined, tables become one sentence per row, a short line
-without a full stop is a heading, and a list's items are sentences of their own. A
-sentence that states a requirement, a priority, an obligation or a condition (ska, kan
-beviljas, högst, prioriteras, efterfrågas, förutsatt att, återbetalas, …) is normative.
+The texts are as the policies quote them: the 2024 decision's transcription, lines broken
+mid-sentence, and the 2018 decision, clean text whose two tables are rows of two
+tab-separated cells in HTML paragraphs. Paragraphs are joined, a short line without a full
+stop is a heading, and a list's items are sentences of their own. A sentence that states a
+requirement, a priority, an obligation or a condition (ska, kan beviljas, högst,
+prioriteras, efterfrågas, förutsatt att, återbetalas, …) is normative.
+
+Tables: an HTML table (`<table>`) gives one sentence per row. A tab-separated table (a
+header line with a tab, then rows that each begin with their number, "<p>5. …", a page
+break continuing a row on later lines) gives, for each row, its application cell as one
+sentence (the applicant's words, never normative) and its proposal cell — the decision's
+own words, its grounds — as sentences of their own: one per paragraph and full stop, and a
+comma followed by a capital letter starts another ground ("…de söker medel, Globenmodellen
+får finansiering från Finsam 2018."). A lone "Avslag." stays with the ground after it.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from fourules.authoring.quotes import plain
 
@@ -27,15 +37,29 @@ NORMATIVE = re.compile(
 restored or lost alike (see `_normative`)."""
 
 
+Cell = Literal["", "application", "proposal"]
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of the decision: its number (1-based, in document order), its section
-    heading, its text, and whether it looks normative."""
+    heading, its text, and whether it looks normative; for a tab-separated table's row, the
+    row's number and which cell the sentence is from."""
 
     number: int
     section: str
     text: str
     normative: bool
+    row: int | None = None
+    cell: Cell = ""
+
+    @property
+    def place(self) -> str:
+        """Where it stands: "Tabell 1 rad 5" for a table row, else "mening N"."""
+        if self.row is not None:
+            table = re.match(r"(Tabell \d+)", self.section)
+            return f"{table.group(1) if table else self.section} rad {self.row}"
+        return f"mening {self.number}"
 
 
 _HEADING_MAX = 90
@@ -43,7 +67,28 @@ _TAG = re.compile(r"<[^>]+>")
 _ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S | re.I)
 _CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S | re.I)
 _END = re.compile(r"(?<=[.!?:])\s+(?=[\"”A-ZÅÄÖ0-9–-])")
-_ITEM = re.compile(r"^\s*(?:[-–•]|\d+\.)\s+")
+_ITEM = re.compile(r"^\s*(?:[-–•]|\d{1,2}\.)\s+")  # "2022. Slutrapporterna" is no item
+_ROW_START = re.compile(r"^\s*(?:<p>\s*)?(\d+)\.\s")
+_RULED = re.compile(r"^\s*-+\s*$")
+
+
+def words(text: str) -> str:
+    """The text as it is compared word for word: markup, case, spacing and end-of-line
+    hyphenation ("utveck-⏎lings") set aside; letters, diacritics, digits and punctuation
+    kept. Both sides of a comparison are taken alike, so a hyphen before a space is dropped
+    on both ("forsknings- och" matches itself)."""
+    text = html.unescape(_TAG.sub(" ", text))
+    text = re.sub(r"(?<=\w)-\s+(?=\w)", "", text)
+    return " ".join(text.casefold().split())
+
+
+def contains(sentence: str, part: str) -> bool:
+    """Whether `part` stands in `sentence` word for word, as whole words."""
+    wanted = words(part)
+    if not wanted:
+        return False
+    pattern = rf"(?<!\w){re.escape(wanted)}(?!\w)"
+    return re.search(pattern, words(sentence)) is not None
 
 
 def _normative(text: str) -> bool:
@@ -108,23 +153,97 @@ def _sentences(paragraph: str) -> list[str]:
     return out
 
 
+def _clean(cell: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(_TAG.sub(" ", cell))).strip()
+
+
+def _grounds(lines: list[str]) -> list[str]:
+    """A proposal cell's grounds: its paragraphs (a page break joins the parts of one),
+    cut at full stops and at a comma before a capital letter."""
+    paragraphs: list[str] = []
+    for line in lines:
+        parts = [_clean(p) for p in re.split(r"</p>\s*<p>", line)]
+        parts = [p for p in parts if p]
+        if parts and paragraphs and not re.search(r"[.!?:]$", paragraphs[-1]):
+            paragraphs[-1] = f"{paragraphs[-1]} {parts.pop(0)}"  # the page broke a sentence
+        paragraphs += parts
+    out: list[str] = []
+    for paragraph in paragraphs:
+        for sentence in _sentences(paragraph):
+            out += [p.strip() for p in re.split(r",\s+(?=[A-ZÅÄÖ])", sentence) if p.strip()]
+    merged: list[str] = []
+    for ground in out:
+        if merged and re.fullmatch(r"Avslag\.?", merged[-1]):
+            merged[-1] = f"{merged[-1]} {ground}"
+        else:
+            merged.append(ground)
+    return merged
+
+
+def _tab_table(lines: list[str]) -> list[tuple[int, str, list[str]]]:
+    """A tab-separated table's rows: (number, application cell, proposal grounds)."""
+    rows: list[tuple[int, list[str], list[str]]] = []
+    for line in lines[1:]:  # the first is the header
+        if not line.strip() or "\t" not in line:
+            continue
+        application, proposal = line.split("\t", 1)
+        if _RULED.match(application) and _RULED.match(proposal):
+            continue  # a ruled line between pages
+        start = _ROW_START.match(application)
+        if start:
+            rows.append((int(start.group(1)), [application], [proposal]))
+        elif rows:
+            rows[-1][1].append(application)
+            rows[-1][2].append(proposal)
+    return [(n, _clean(" ".join(a)), _grounds(p)) for n, a, p in rows]
+
+
+Piece = tuple[str, Cell, int | None]
+"""A paragraph, table row or table cell's ground: its text, its cell, its row number."""
+
+
+def _pieces(text: str) -> list[Piece]:
+    """Paragraphs and tab-separated tables, in order."""
+    out: list[Piece] = []
+    lines = text.split("\n")
+    plain: list[str] = []
+    i = 0
+    while i < len(lines):
+        if "\t" in lines[i] and not _ITEM.match(lines[i]):
+            out += [(p, "", None) for p in _paragraphs("\n".join(plain))]
+            plain = []
+            end = i + 1
+            while end < len(lines) and ("\t" in lines[end] or not lines[end].strip()):
+                end += 1
+            for number, application, grounds in _tab_table(lines[i:end]):
+                out.append((application, "application", number))
+                out += [(g, "proposal", number) for g in grounds]
+            i = end
+            continue
+        plain.append(lines[i])
+        i += 1
+    out += [(p, "", None) for p in _paragraphs("\n".join(plain))]
+    return out
+
+
 def split(document: str) -> list[Sentence]:
     """The decision's sentences, in order, each with its section."""
-    pieces: list[tuple[str, bool]] = []  # (text, is_table_row)
+    pieces: list[tuple[str, Cell, int | None, bool]] = []  # (text, cell, row, is an HTML row)
     position = 0
     for match in re.finditer(r"<table.*?</table>", document, re.S | re.I):
-        pieces += [(p, False) for p in _paragraphs(document[position : match.start()])]
-        pieces += [(row, True) for row in _tables(match.group(0))]
+        pieces += [(*p, False) for p in _pieces(document[position : match.start()])]
+        pieces += [(row, "", None, True) for row in _tables(match.group(0))]
         position = match.end()
-    pieces += [(p, False) for p in _paragraphs(document[position:])]
+    pieces += [(*p, False) for p in _pieces(document[position:])]
 
     sentences: list[Sentence] = []
     section = ""
-    for paragraph, is_row in pieces:
-        if not is_row and _is_heading(paragraph):
+    for paragraph, cell, row, html_row in pieces:
+        if row is None and not html_row and _is_heading(paragraph):
             section = paragraph
             continue
-        parts = [paragraph] if is_row else _sentences(paragraph)
+        parts = [paragraph] if html_row or row is not None else _sentences(paragraph)
         for part in parts:
-            sentences.append(Sentence(len(sentences) + 1, section, part, _normative(part)))
+            normative = cell != "application" and _normative(part)
+            sentences.append(Sentence(len(sentences) + 1, section, part, normative, row, cell))
     return sentences

@@ -16,11 +16,11 @@ from fourules.cli.common import (
 )
 from fourules.cli.state import year_or_folder
 from fourules.errors import InputError
-from fourules.output.view import Table, View
+from fourules.output.view import Block, Table, View
 from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
-    from fourules.authoring.coverage import Coverage
+    from fourules.authoring.coverage import Coverage, Covered, MapProblem
 
 STATUS = {
     "encoded": LocalText(sv="kodad", en="encoded"),
@@ -28,6 +28,8 @@ STATUS = {
     "descriptive": LocalText(sv="beskrivande", en="descriptive"),
     "unclassified": LocalText(sv="ej klassad", en="unclassified"),
 }
+SWALLOWED = LocalText(sv="sväljer en norm", en="swallows a norm")
+TO_REVIEW = LocalText(sv="att granska", en="to review")
 
 
 def coverage_command(
@@ -36,8 +38,9 @@ def coverage_command(
     format: FormatOption = Format.table,
     lang: LangOption = None,
 ) -> None:
-    """Show every sentence of the year's decision: encoded (by which ids), deliberately not
-    encoded (why), descriptive, or unclassified; with the counts."""
+    """Show every sentence of the year's quoted text: encoded (by which ids), deliberately
+    not encoded (why), descriptive, or unclassified; which are still to review (copied from
+    last year) and which descriptive ones bear the marks of a norm; with the counts."""
     from fourules.authoring.coverage import cover, load_coverage
 
     chosen = resolve_lang(ctx, lang)
@@ -70,12 +73,42 @@ def _document(c: Coverage) -> dict[str, Any]:
                 "status": s.status,
                 "links": list(s.links),
                 "reason": s.reason,
+                "entry": s.by or None,
+                "review": s.review,
+                "swallowed": list(s.swallowed),
             }
             for s in c.sentences
         ],
         "unmatched_entries": [{"entry": i, "sentence": t} for i, t in c.unmatched],
         "broken_links": [{"entry": i, "link": link} for i, link in c.broken_links],
+        **{
+            name: [_problem(p) for p in problems]
+            for name, problems in (
+                ("swallowed", c.swallowed),
+                ("unread", c.unread),
+                ("unlike", c.unlike),
+                ("to_review", c.to_review),
+            )
+        },
     }
+
+
+def _problem(p: MapProblem) -> dict[str, Any]:
+    return {
+        "entry": p.path or None,
+        "sentence": p.sentence,
+        "text": p.text,
+        "message": {"sv": p.message.sv, "en": p.message.en},
+    }
+
+
+def _status(s: Covered, lang: Lang) -> str:
+    shown = STATUS[s.status].get(lang)
+    if s.swallowed:
+        shown += f" — {SWALLOWED.get(lang)} ({', '.join(s.swallowed)})"
+    if s.review:
+        shown += f" — {TO_REVIEW.get(lang)}"
+    return shown
 
 
 def _view(c: Coverage, lang: Lang) -> View:
@@ -85,12 +118,14 @@ def _view(c: Coverage, lang: Lang) -> View:
         f"{counts['sentences']} meningar, varav {counts['normative']} normativa: "
         f"{counts['encoded']} kodade, {counts['not_encoded']} inte kodade, "
         f"{counts['descriptive']} beskrivande, {counts['unclassified']} ej klassade "
-        f"({counts['normative_unclassified']} normativa)."
+        f"({counts['normative_unclassified']} normativa); {counts['swallowed']} beskrivande "
+        f"som sväljer en norm, {counts['to_review']} att granska."
         if sv
         else f"{counts['sentences']} sentences, {counts['normative']} normative: "
         f"{counts['encoded']} encoded, {counts['not_encoded']} not encoded, "
         f"{counts['descriptive']} descriptive, {counts['unclassified']} unclassified "
-        f"({counts['normative_unclassified']} normative)."
+        f"({counts['normative_unclassified']} normative); {counts['swallowed']} descriptive "
+        f"swallowing a norm, {counts['to_review']} to review."
     )
     header = [
         "#",
@@ -104,17 +139,23 @@ def _view(c: Coverage, lang: Lang) -> View:
             str(s.sentence.number) + ("*" if s.sentence.normative else ""),
             s.sentence.section,
             s.sentence.text,
-            STATUS[s.status].get(lang),
+            _status(s, lang),
             ", ".join(s.links) or s.reason,
         ]
         for s in c.sentences
     ]
     marks = [
-        "fail" if s.status == "unclassified" and s.sentence.normative else None for s in c.sentences
+        "fail"
+        if (s.status == "unclassified" and s.sentence.normative) or s.swallowed
+        else "warn"
+        if s.review
+        else None
+        for s in c.sentences
     ]
     title = f"{c.policy.title.get(lang)} — " + ("täckning" if sv else "coverage")
     note = "* normativ" if sv else "* normative"
-    return View(
-        title=title,
-        blocks=(summary, note, Table.of("", header, rows, marks=marks)),
-    )
+    problems = [p.message.get(lang) for p in (*c.unread, *c.unlike)]
+    blocks: tuple[Block, ...] = (summary, note, Table.of("", header, rows, marks=marks))
+    if problems:
+        blocks += ("\n".join(problems),)
+    return View(title=title, blocks=blocks)
