@@ -170,8 +170,10 @@ def _write_draft(drafts: Path) -> Path:
     result = runner.invoke(app, ["new", "2026", "--from", "2024", "--dir", str(drafts)])
     assert result.exit_code == 0, result.stderr
     folder = drafts / "2026"
-    with (folder / "document.txt").open("a", encoding="utf-8") as document:
-        document.write(DECISION_2026)
+    # The invented decision is clean text: its scan and its transcription are the same words.
+    for name in ("document.txt", "transcription.txt"):
+        with (folder / name).open("a", encoding="utf-8") as document:
+            document.write(DECISION_2026)
     path = folder / "policy.yaml"
     policy = yaml.safe_load(path.read_text(encoding="utf-8"))
     policy["version"] = "1.0.0"
@@ -227,6 +229,10 @@ def _write_draft(drafts: Path) -> Path:
     (folder / "cases.yaml").write_text(yaml.safe_dump(CASES, allow_unicode=True), encoding="utf-8")
     # Every new sentence of the decision accounted for in the coverage map.
     coverage = yaml.safe_load((folder / "coverage.yaml").read_text(encoding="utf-8"))
+    # The entries `new` copied are to review until their author confirms them against the
+    # new text: the 2026 decision keeps 2024's sentences, so each is confirmed as it is.
+    for entry in [*coverage["sentences"], *coverage.get("sections", [])]:
+        assert entry.pop("review") is True
     coverage["sentences"] += [
         {
             "sentence": "Projekt som utvecklar digitalt stöd",
