@@ -1,0 +1,116 @@
+"""The 2024 transcription is the scan's words, letter for letter but for the scan's declared
+confusions: a changed, added or dropped word is named with its place in both files."""
+
+from __future__ import annotations
+
+import pytest
+
+from fourules.authoring import transcription
+from fourules.authoring.transcription import CONFUSIONS, Confusion, confused, differences
+from fourules.evaluation.default_policies import builtin_policy_dir
+
+FOLDER = builtin_policy_dir() / "2024"
+SCAN = (FOLDER / "document.txt").read_text(encoding="utf-8")
+TEXT = (FOLDER / "transcription.txt").read_text(encoding="utf-8")
+
+
+def _line(text: str, words: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if words in line)
+
+
+def _words(text: str) -> set[str]:
+    return {word.strip('.,:;()”“"’') for word in text.split()}
+
+
+def test_the_shipped_transcription_is_the_scan() -> None:
+    assert differences(SCAN, TEXT) == []
+
+
+def test_a_changed_word_is_named_with_its_lines() -> None:
+    changed = TEXT.replace("kan maximalt beviljas", "kan minst beviljas")
+    [found] = differences(SCAN, changed)
+    assert found.kind == "changed"
+    assert (found.scan_words, found.transcription_words) == (("maximalt",), ("minst",))
+    assert found.transcription_line == _line(changed, "kan minst beviljas")
+    assert found.scan_line == _line(SCAN, "kan maximalt beviljas")
+
+
+def test_an_added_word_is_named() -> None:
+    changed = TEXT.replace("Projektet ska bidra till", "Projektet ska inte bidra till")
+    [found] = differences(SCAN, changed)
+    assert (found.kind, found.scan_words, found.transcription_words) == ("added", (), ("inte",))
+    assert found.transcription_line == _line(changed, "ska inte bidra")
+    assert found.scan_line == _line(SCAN, "Projektet ska bidra till")
+
+
+def test_an_added_word_beside_a_misread_one_is_added_not_changed() -> None:
+    # "1" is the scan's "i": the added "inte" is what differs, not "1" become "inte i".
+    changed = TEXT.replace("funktioner i andra städer", "funktioner inte i andra städer")
+    [found] = differences(SCAN, changed)
+    assert (found.kind, found.transcription_words) == ("added", ("inte",))
+
+
+def test_a_dropped_word_is_named() -> None:
+    changed = TEXT.replace("medel för högst två lokala", "medel för två lokala")
+    [found] = differences(SCAN, changed)
+    assert (found.kind, found.scan_words, found.transcription_words) == (
+        "dropped",
+        ("hogst",),
+        (),
+    )
+    assert found.scan_line == _line(SCAN, "medel for hogst tva lokala")
+
+
+def test_a_changed_number_is_named() -> None:
+    [found] = differences(SCAN, TEXT.replace("500 000 kr", "600 000 kr"))
+    assert (found.scan_words, found.transcription_words) == (("500",), ("600",))
+
+
+@pytest.mark.parametrize("confusion", CONFUSIONS, ids=lambda c: f"{c.scan}->{c.meant}")
+def test_each_confusion_is_accepted_and_is_the_scans(confusion: Confusion) -> None:
+    """Each entry is accepted, is shown by a word of the scan and its transcription, and is
+    needed: without it the shipped pair differs."""
+    scan_word, meant_word = (side.split()[0] for side in confusion.example.split(" → "))
+    assert confused(scan_word, meant_word)
+    assert scan_word in _words(SCAN) and meant_word in _words(TEXT)
+    assert confusion.scan in scan_word and confusion.meant in meant_word
+
+
+def test_every_confusion_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    for confusion in CONFUSIONS:
+        monkeypatch.setattr(
+            transcription, "CONFUSIONS", tuple(c for c in CONFUSIONS if c != confusion)
+        )
+        transcription._confused.cache_clear()
+        assert differences(SCAN, TEXT), f"{confusion} is not needed by the scan"
+    monkeypatch.undo()
+    transcription._confused.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("scan", "meant"),
+    [
+        ("maximalt", "minst"),
+        ("ska", "kan"),
+        ("for", "får"),  # o is read for ö, never for å
+        ("500", "600"),
+        ("10", "i0"),  # "1" is "i" only as a word of its own
+        ("s", "sås"),
+        ("e", "•e"),
+        ("Arendet", "ärendet"),  # the scan's capital is the decision's
+    ],
+)
+def test_other_changes_are_not_confusions(scan: str, meant: str) -> None:
+    assert not confused(scan, meant)
+
+
+def test_whitespace_and_line_end_hyphenation_are_set_aside() -> None:
+    assert (
+        differences(
+            "lokala utvecklings-\nprojekt for\n\n2022", "lokala  utvecklingsprojekt för 2022"
+        )
+        == []
+    )
+    assert differences("lokala utvecklingsprojekt", "lokala utvecklings-\nprojekt") == []
+    assert differences("FoU-\narbetet ska", "FoU-arbetet ska") == []
+    assert differences("forsknings- och", "forsknings- och") == []
