@@ -3,6 +3,8 @@ confusions: a changed, added or dropped word is named with its place in both fil
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from fourules.authoring import transcription
@@ -114,3 +116,32 @@ def test_whitespace_and_line_end_hyphenation_are_set_aside() -> None:
     assert differences("lokala utvecklingsprojekt", "lokala utvecklings-\nprojekt") == []
     assert differences("FoU-\narbetet ska", "FoU-arbetet ska") == []
     assert differences("forsknings- och", "forsknings- och") == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "csv", "json"])
+def test_show_says_the_2024_quotes_are_a_transcription(fmt: str) -> None:
+    from typer.testing import CliRunner
+
+    from fourules.cli.main import app
+
+    shown = CliRunner().invoke(app, ["show", "2024", "--format", fmt, "--lang", "en"]).stdout
+    if fmt == "json":
+        policy = json.loads(shown)
+        assert policy["document"]["transcription"] == "transcription.txt"
+        assert all(rule["source"]["transcribed"] for rule in policy["rules"])
+        return
+    assert "The quotes are from a transcription of a scanned text (OCR)" in shown
+    assert "transcription.txt" in shown and "document.txt" in shown
+    assert "(transcription of a scanned text)" in " ".join(shown.split())
+    old = CliRunner().invoke(app, ["show", "2018", "--format", fmt, "--lang", "en"]).stdout
+    assert "transcription" not in old
+
+
+def test_an_evaluation_names_a_transcribed_source() -> None:
+    from fourules.output.labels import source_text
+    from tests.years import POLICIES
+
+    cap = POLICIES["2024"].parameters["cap.project"].source
+    assert source_text(cap, "sv").endswith("per år.” (transkription av skannad text)")
+    assert source_text(cap, "en").endswith("per år.” (transcription of a scanned text)")
+    assert "transkription" not in source_text(POLICIES["2018"].parameters["cap.project"].source)
