@@ -14,6 +14,7 @@ import yaml
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
+from fourules.evaluation.default_policies import builtin_policy_dir
 
 runner = CliRunner()
 
@@ -172,9 +173,14 @@ def _write_draft(drafts: Path) -> Path:
     folder = drafts / "2026"
     with (folder / "document.txt").open("a", encoding="utf-8") as document:
         document.write(DECISION_2026)
+    # The draft keeps 2024's scan and its transcription (which the policy quotes); the new
+    # sentences are in both, as a proofreader writes them.
+    transcription = (builtin_policy_dir() / "2024" / "transcription.txt").read_text("utf-8")
+    (folder / "transcription.txt").write_text(transcription + DECISION_2026, encoding="utf-8")
     path = folder / "policy.yaml"
     policy = yaml.safe_load(path.read_text(encoding="utf-8"))
     policy["version"] = "1.0.0"
+    assert policy["document"]["transcription"] == "transcription.txt"
     policy["parameters"]["cap.study_trip"] = {
         "value": 30000,
         "unit": "SEK",

@@ -304,11 +304,11 @@ def _quotes(
                     lines.of(f"{where}.{key}"),
                     f"{where}.{key}",
                     L(
-                        sv=f"”{text}” finns inte ordagrant i {name}; närmaste ställe: ”{near}”. "
-                        "Skriv textens egna ord och skiljetecken (bara versaler, blanksteg och "
+                        sv=f"”{text}” finns inte ordagrant i {name}; närmaste ställe: ”{near}” – "
+                        "skriv textens egna ord och skiljetecken (bara versaler, blanksteg och "
                         "radbrytningar får skilja)",
                         en=f"“{text}” is not found word for word in {name}; nearest passage: "
-                        f"“{near}”. Write the text's own words and punctuation (only case, "
+                        f"“{near}” – write the text's own words and punctuation (only case, "
                         "whitespace and line breaks may differ)",
                     ),
                 )

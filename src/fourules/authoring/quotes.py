@@ -84,16 +84,18 @@ def nearest(quote: str, document: str) -> str:
     if not words or not wanted:
         return ""
     key = [w.casefold() for w in words]
+    target = " ".join(wanted).casefold()
     matcher = difflib.SequenceMatcher(None, key, [w.casefold() for w in wanted], autojunk=False)
-    block = max(matcher.get_matching_blocks(), key=lambda b: b.size)
-    anchor = max(0, block.a - block.b)
-    best, best_score = (anchor, len(wanted)), -1.0
-    for start in range(max(0, anchor - 3), min(len(words), anchor + 4)):
-        for length in range(max(1, len(wanted) - 2), len(wanted) + 3):
-            window = " ".join(key[start : start + length])
-            score = difflib.SequenceMatcher(None, window, " ".join(wanted).casefold()).ratio()
-            if score > best_score:
-                best, best_score = (start, length), score
+    # The longest runs of shared words suggest where the passage is; the closest one wins.
+    blocks = sorted(matcher.get_matching_blocks(), key=lambda b: -b.size)[:8]
+    best, best_score = (0, len(wanted)), -1.0
+    for anchor in {max(0, b.a - b.b) for b in blocks if b.size}:
+        for start in range(max(0, anchor - 3), min(len(words), anchor + 4)):
+            for length in range(max(1, len(wanted) - 2), len(wanted) + 3):
+                window = " ".join(key[start : start + length])
+                score = difflib.SequenceMatcher(None, window, target).ratio()
+                if score > best_score:
+                    best, best_score = (start, length), score
     start, length = best
     return " ".join(words[start : start + length])
 
