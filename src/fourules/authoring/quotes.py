@@ -110,24 +110,3 @@ def sources(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from sources(value, f"{path}.{i}")
-
-
-# --- kept only for authoring/coverage.py, until its entries are matched exactly ------------
-
-FOUND = 0.85
-"""How closely `match` must match; no quote is found this way any longer."""
-
-
-def match(quote: str, document: str) -> float:
-    """How well a text matches the document where it matches best, as plain letters
-    (1.0 = exactly); 0.0 when a number differs. Not for quotes: see `found`."""
-    q, d = plain(quote), plain(document)
-    if q in d:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, d, q, autojunk=False)
-    block = matcher.find_longest_match(0, len(d), 0, len(q))
-    start = max(0, block.a - block.b)
-    window = d[start : start + len(q) + 10]
-    if not set(re.findall(r"\d+", q)) <= set(re.findall(r"\d+", window)):
-        return 0.0
-    return difflib.SequenceMatcher(None, window, q, autojunk=False).ratio()
