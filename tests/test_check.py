@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,102 @@ def test_an_invented_quote_is_named(tmp_path: Path) -> None:
     problem = report["problems"][0]
     assert problem["field"] == "parameters.cap.project.source.quote"
     assert problem["line"] == _line_of(folder, "600 000 kr per år")
+
+
+@pytest.mark.parametrize(
+    ("quote", "changed"),
+    [
+        (
+            "quote: Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.",
+            "quote: Ett lokalt utvecklingsprojekt kan minst beviljas 500 000 kr per år.",
+        ),
+        (
+            "quote: Projektet ska bidra till utveckling och strategiskt värde för staden socialtjänst.",
+            "quote: Projektet kan bidra till utveckling och strategiskt värde för staden socialtjänst.",
+        ),
+        (
+            "        Varje stadsdelsförvaltning kan beviljas medel för högst två lokala",
+            "        Varje stadsdelsförvaltning kan inte beviljas medel för högst två lokala",
+        ),
+    ],
+    ids=["minst for maximalt", "kan for ska", "inte inserted"],
+)
+def test_a_quote_that_changes_the_meaning_is_named(
+    tmp_path: Path, quote: str, changed: str
+) -> None:
+    folder = _copy(tmp_path, (quote, changed))
+    code, out, _ = run("check", str(folder), "--format", "json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["quote"] == 1, report["problems"]
+    [problem] = report["problems"]
+    assert problem["check"] == "quote" and problem["file"] == str(folder / "policy.yaml")
+    # The line of the quote's key (a folded quote starts on the next line).
+    lines = (folder / "policy.yaml").read_text(encoding="utf-8").splitlines()
+    changed_at = _line_of(folder, changed.split(": ")[-1].strip())
+    assert problem["line"] == max(n for n in range(1, changed_at + 1) if "quote:" in lines[n - 1])
+    assert problem["field"].endswith(".source.quote")
+    assert "not found word for word in transcription.txt; nearest passage:" in problem["message"]
+    # The nearest passage is the text's own words, shown to correct the quote.
+    original = quote.split(": ")[-1].strip()
+    assert f"nearest passage: “{original}" in problem["message"]
+
+
+def test_a_section_heading_is_checked_word_for_word(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path,
+        (
+            "section: Finansiering lokala utvecklingsprojekt",
+            "section: Finansiering av lokala utvecklingsprojekt",
+        ),
+    )
+    code, out, _ = run("check", str(folder), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["quote"] == 1
+    assert report["problems"][0]["field"] == "parameters.cap.project.source.section"
+    assert "finns inte ordagrant i transcription.txt" in report["problems"][0]["message"]
+
+
+def test_a_changed_word_of_the_transcription_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    transcription = folder / "transcription.txt"
+    text = transcription.read_text(encoding="utf-8")
+    transcription.write_text(text.replace("Projektet ska bidra", "Projektet kan bidra"), "utf-8")
+    line = next(
+        n for n, words in enumerate(text.splitlines(), start=1) if "Projektet ska bidra" in words
+    )
+    code, out, _ = run("check", str(folder), "--format", "json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["transcription"] == 1
+    [problem] = [p for p in report["problems"] if p["check"] == "transcription"]
+    assert (problem["file"], problem["line"]) == (str(transcription), line)
+    assert "“kan” stands for the scan's “ska” (document.txt:" in problem["message"]
+    code, out, _ = run("check", str(folder), "--lang", "en")
+    assert f"transcription.txt:{line}: “kan” stands for the scan's “ska”" in out
+
+
+def test_the_installed_check_names_a_changed_quote(tmp_path: Path) -> None:
+    """`python -m fourules check`, as a policy owner runs it."""
+    folder = _copy(
+        tmp_path,
+        (
+            "quote: Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.",
+            "quote: Ett lokalt utvecklingsprojekt kan minst beviljas 500 000 kr per år.",
+        ),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "fourules", "check", str(folder), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    line = _line_of(folder, "kan minst beviljas")
+    assert done.returncode == 1, done.stderr
+    assert (
+        f"policy.yaml:{line}: parameters.cap.project.source.quote: “Ett lokalt "
+        "utvecklingsprojekt kan minst beviljas 500 000 kr per år.” is not found word for word "
+        "in transcription.txt; nearest passage: “Ett lokalt utvecklingsprojekt kan maximalt "
+        "beviljas 500 000 kr per år.”"
+    ) in done.stdout
 
 
 def test_a_dead_branch_is_named(tmp_path: Path) -> None:

@@ -62,8 +62,8 @@ def _data_url(page: str, anchor: str) -> bytes:
     "path",
     [
         "/", "/?lang=en", "/check", "/check?year=2018&lang=en", "/rounds", "/policies/2018",
-        "/policies/2024?lang=en", "/policies/2018/text", "/diff/2018/2024",
-        "/diff/2024/2018?lang=en",
+        "/policies/2024?lang=en", "/policies/2018/text", "/policies/2024/text?lang=en",
+        "/policies/2024/scan", "/diff/2018/2024", "/diff/2024/2018?lang=en",
     ],
 )  # fmt: skip
 def test_every_page_answers_in_its_language_with_nothing_from_the_network(
@@ -328,6 +328,46 @@ def test_quote_links_open_the_decision_with_the_quote_marked(client: TestClient)
     text = client.get(html.unescape(url)).text
     marked = re.search(rf'<mark id="{anchor}" class="chosen"[^>]*>(.*?)</mark>', text, re.S)
     assert marked and "Utlysningen" in marked.group(1)
+
+
+def test_the_2024_text_is_said_to_be_a_transcription_and_links_the_scan(
+    client: TestClient,
+) -> None:
+    scan = (builtin_policy_dir() / "2024" / "document.txt").read_text(encoding="utf-8")
+    notice = (
+        'Transkription av en skannad text (OCR); se <a href="/policies/2024/scan">den '
+        "skannade texten</a>."
+    )
+    text = client.get("/policies/2024/text").text
+    assert notice in text
+    # The text shown and marked is the transcription: the words restored, the quote marked.
+    marked = re.findall(r"<mark [^>]*>(.*?)</mark>", text, re.S)
+    assert any("kan maximalt beviljas 500 000 kr per\når." in m for m in marked)
+    assert "Socialnämnden godkänner" in text and "Socialndmnden" not in text
+    page = client.get("/policies/2024").text
+    assert notice in page
+    # Every quote says it is from a transcription, with a link to the scan.
+    quotes = page.count('<blockquote class="quote">')
+    assert quotes >= 20
+    assert page.count('<a href="/policies/2024/scan">transkription av skannad text</a>') == quotes
+    english = client.get("/policies/2024/text?lang=en").text
+    assert 'Transcription of a scanned text (OCR); see <a href="/policies/2024/scan?lang=en">' in (
+        english
+    )
+    # The scan page shows the scan as it is.
+    shown = client.get("/policies/2024/scan")
+    assert shown.status_code == 200
+    body = re.search(r'<div class="decision-text">(.*?)</div>', shown.text, re.S)
+    assert body and html.unescape(body.group(1)) == scan
+    assert '<a href="/policies/2024/text">transkriptionen</a>' in shown.text
+
+
+def test_a_year_quoting_its_text_as_it_is_says_nothing_of_a_scan(client: TestClient) -> None:
+    assert "skannad" not in client.get("/policies/2018").text
+    assert "skannad" not in client.get("/policies/2018/text").text
+    refused = client.get("/policies/2018/scan")
+    assert refused.status_code == 404 and "Beslutet för 2018 är inte skannat" in refused.text
+    assert client.get("/policies/1999/scan").status_code == 404
 
 
 def test_the_diff_page_witnesses_and_replays(client: TestClient) -> None:

@@ -177,6 +177,7 @@ def _write_draft(drafts: Path) -> Path:
     path = folder / "policy.yaml"
     policy = yaml.safe_load(path.read_text(encoding="utf-8"))
     policy["version"] = "1.0.0"
+    assert policy["document"]["transcription"] == "transcription.txt"
     policy["parameters"]["cap.study_trip"] = {
         "value": 30000,
         "unit": "SEK",

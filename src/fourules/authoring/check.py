@@ -1,10 +1,11 @@
 """Checking a year folder before it ships: for policy owners, what `opa check` and `opa test`
 (or `openfisca test`) are for theirs.
 
-`check_year(folder)` validates the policy, finds every quote in the decision's text (as the
-policy's own tests do: tolerant of lost diacritics, never of a changed number), lints the
-rules, holds the coverage map against the decision and runs the year's cases. Each problem
-names the file, the line where the YAML shows it, the field, and what to do.
+`check_year(folder)` validates the policy, finds every quote and section heading word for
+word in the text the policy quotes (`Document.quoted`: for 2024 the proofread
+transcription), holds that transcription to the scan word by word, lints the rules, holds
+the coverage map against the decision and runs the year's cases. Each problem names the
+file, the line (of the YAML, or of the transcription), the field, and what to do.
 
 The dead-branch and gap lint is the solver's (`engine/symbolic.py`), over every
 application the contract allows: a branch no application can reach can never fire; an
@@ -24,14 +25,16 @@ import yaml
 from fourules.application import KINDS
 from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
 from fourules.authoring.coverage import COVERAGE_FILE, cover, load_coverage
-from fourules.authoring.quotes import FOUND, match, plain, sources
+from fourules.authoring.quotes import found, nearest, sources
+from fourules.authoring.transcription import Difference, differences
 from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import fields_of
 from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
 from fourules.text import LocalText
 
 L = LocalText
-CheckName = Literal["invalid", "quote", "lint", "coverage", "case"]
+CheckName = Literal["invalid", "quote", "transcription", "lint", "coverage", "case"]
+CHECKS: tuple[CheckName, ...] = ("invalid", "quote", "transcription", "lint", "coverage", "case")
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,7 @@ class CheckReport:
             "ok": self.ok,
             "summary": {
                 "problems": len(self.problems),
-                **{
-                    check: sum(x.check == check for x in self.problems)
-                    for check in ("invalid", "quote", "lint", "coverage", "case")
-                },
+                **{check: sum(x.check == check for x in self.problems) for check in CHECKS},
                 "sources": self.sources,
                 "cases": self.cases,
                 "cases_passed": self.cases_passed,
@@ -147,9 +147,9 @@ def _field_of(error: PolicyError) -> str:
     """The field a policy error is about, as a path (`rules.3.branches.1.when`)."""
     if error.where and not error.where.startswith("line"):
         return error.where
-    found = _PLACE.match(error.message)
-    if found:
-        return (found.group(1) + found.group(2)).replace("[", ".").replace("]", "")
+    place = _PLACE.match(error.message)
+    if place:
+        return (place.group(1) + place.group(2)).replace("[", ".").replace("]", "")
     return ""
 
 
@@ -197,12 +197,13 @@ def check_year(path: Path) -> CheckReport:
         return CheckReport(str(folder), None, (problem,))
 
     problems: list[Problem] = []
-    found = list(sources(policy.model_dump(mode="json")))
+    cited = list(sources(policy.model_dump(mode="json")))
     # In the file's order, as an editor goes through them.
     problems += sorted(
-        [*_quotes(policy, folder, file, lines, found), *_lint(policy, file, lines)],
+        [*_quotes(policy, folder, file, lines, cited), *_lint(policy, file, lines)],
         key=lambda p: p.line or 0,
     )
+    problems += _transcription(policy, folder, file, lines)
     problems += _coverage(policy, folder)
 
     cases_file = folder / CASES_FILE
@@ -220,7 +221,7 @@ def check_year(path: Path) -> CheckReport:
                 L(sv=exc.message, en=exc.message),
             )
         )
-        return CheckReport(str(folder), policy, tuple(problems), len(found))
+        return CheckReport(str(folder), policy, tuple(problems), len(cited))
     if cases is None:
         problems.append(
             Problem(
@@ -234,7 +235,7 @@ def check_year(path: Path) -> CheckReport:
                 ),
             )
         )
-        return CheckReport(str(folder), policy, tuple(problems), len(found))
+        return CheckReport(str(folder), policy, tuple(problems), len(cited))
     evaluator = folder_evaluator(folder)
     results = run_cases(cases, evaluator, policy.id)
     cases_lines = Lines(cases_file.read_text(encoding="utf-8"))
@@ -253,20 +254,26 @@ def check_year(path: Path) -> CheckReport:
     for gap in coverage_gaps(cases, evaluator, policy.id):
         problems.append(Problem("case", str(cases_file), None, "cases", L(sv=gap, en=gap)))
     passed = sum(r.passed for r in results)
-    return CheckReport(str(folder), policy, tuple(problems), len(found), len(results), passed)
+    return CheckReport(str(folder), policy, tuple(problems), len(cited), len(results), passed)
 
 
 def _quotes(
-    policy: Policy, folder: Path, file: Path, lines: Lines, found: list[tuple[str, dict[str, Any]]]
+    policy: Policy,
+    folder: Path,
+    file: Path,
+    lines: Lines,
+    found_sources: list[tuple[str, dict[str, Any]]],
 ) -> Iterator[Problem]:
-    name = policy.document.file
+    """Every source's section heading and quote, word for word in the text the policy quotes."""
+    name = policy.document.quoted
+    field = "document.transcription" if policy.document.transcription else "document.file"
     document_file = folder / name if name else None
     if document_file is None or not document_file.is_file():
         yield Problem(
             "quote",
             str(file),
-            lines.of("document.file"),
-            "document.file",
+            lines.of(field),
+            field,
             L(
                 sv=f"beslutets text ({name or 'ingen fil angiven'}) finns inte i mappen; citaten kan inte kontrolleras",
                 en=f"the decision's text ({name or 'no file given'}) is not in the folder; the quotes cannot be checked",
@@ -274,7 +281,7 @@ def _quotes(
         )
         return
     document = document_file.read_text(encoding="utf-8")
-    for where, source in found:
+    for where, source in found_sources:
         for key in ("section", "quote"):
             text = source.get(key) or ""
             if not text.strip():
@@ -289,28 +296,20 @@ def _quotes(
                     ),
                 )
                 continue
-            score = (
-                1.0
-                if key == "section" and plain(text) in plain(document)
-                else match(text, document)
-            )
-            if score < FOUND:
+            if not found(text, document):
+                near = nearest(text, document)
                 yield Problem(
                     "quote",
                     str(file),
                     lines.of(f"{where}.{key}"),
                     f"{where}.{key}",
                     L(
-                        sv=f"finns inte i {name} ("
-                        + (f"bästa träff {score:.2f}" if score else "inget ställe med samma tal")
-                        + f"): ”{text}”",
-                        en=f"is not in {name} ("
-                        + (
-                            f"best match {score:.2f}"
-                            if score
-                            else "no passage with the same numbers"
-                        )
-                        + f"): “{text}”",
+                        sv=f"”{text}” finns inte ordagrant i {name}; närmaste ställe: ”{near}” – "
+                        "skriv textens egna ord och skiljetecken (bara versaler, blanksteg och "
+                        "radbrytningar får skilja)",
+                        en=f"“{text}” is not found word for word in {name}; nearest passage: "
+                        f"“{near}” – write the text's own words and punctuation (only case, "
+                        "whitespace and line breaks may differ)",
                     ),
                 )
         quote = source.get("quote") or ""
@@ -322,6 +321,61 @@ def _quotes(
                 f"{where}.quote",
                 L(sv="ett citat är högst en mening", en="a quote is a sentence at most"),
             )
+
+
+def _transcription(policy: Policy, folder: Path, file: Path, lines: Lines) -> list[Problem]:
+    """A transcription held to its scan: every word the scan's, but for its misread letters."""
+    name, scan_name = policy.document.transcription, policy.document.file
+    if not name:
+        return []
+    transcription, scan = folder / name, folder / (scan_name or "")
+    if not scan_name or not scan.is_file():
+        return [
+            Problem(
+                "transcription",
+                str(file),
+                lines.of("document.file"),
+                "document.file",
+                L(
+                    sv=f"den skannade texten ({scan_name or 'ingen fil angiven'}) finns inte i "
+                    f"mappen; transkriptionen {name} kan inte hållas mot den",
+                    en=f"the scanned text ({scan_name or 'no file given'}) is not in the "
+                    f"folder; the transcription {name} cannot be held to it",
+                ),
+            )
+        ]
+    if not transcription.is_file():
+        return []  # named but missing: `_quotes` says so
+    return [
+        Problem("transcription", str(transcription), d.transcription_line, "", _said(d, scan_name))
+        for d in differences(
+            scan.read_text(encoding="utf-8"), transcription.read_text(encoding="utf-8")
+        )
+    ]
+
+
+def _said(d: Difference, scan: str) -> LocalText:
+    """What is wrong with a word of the transcription, and what to do."""
+    at = f"{scan}:{d.scan_line}"
+    said, meant = " ".join(d.scan_words), " ".join(d.transcription_words)
+    if d.kind == "added":
+        return L(
+            sv=f"”{meant}” står inte i skanningen (vid {at}); ta bort det",
+            en=f"“{meant}” is not in the scan (at {at}); remove it",
+        )
+    if d.kind == "dropped":
+        return L(
+            sv=f"skanningens ”{said}” ({at}) saknas här; skriv in det",
+            en=f"the scan's “{said}” ({at}) is missing here; put it back",
+        )
+    return L(
+        sv=f"”{meant}” står för skanningens ”{said}” ({at}) men skiljer sig med mer än "
+        "skanningens fellästa bokstäver (authoring/transcription.py); skriv skanningens ord "
+        "med å, ä, ö återställda",
+        en=f"“{meant}” stands for the scan's “{said}” ({at}) but differs by more than the "
+        "scan's misread letters (authoring/transcription.py); write the scan's words with "
+        "their å, ä, ö restored",
+    )
 
 
 def _lint(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:

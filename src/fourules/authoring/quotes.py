@@ -1,48 +1,103 @@
-"""Finding a policy's quotes in its decision's text, tolerant of what a scan loses.
+"""Finding a policy's quotes in its decision's text, word for word.
 
-The 2024 decision is an OCR scan without diacritics and with broken lines, while the
-policies quote it written properly (å ä ö). A quote is therefore compared letter by letter
-with diacritics, case and punctuation set aside, and found when it matches closely enough
-where it matches best — but never when a number differs: numbers are the rules' substance.
+A quote is found only where the text has its words, letters and punctuation exactly; set
+aside are case, whitespace and line breaks, a word hyphenated at a line's end
+("utvecklings-" + "projekt"), and the 2018 tables' layout (HTML tags such as `<p>` and
+`<u>`, tabs, the tables' separator lines). A quote may start or stop mid-sentence: it is a
+passage of the text, not a whole sentence. The 2024 decision is quoted from its proofread
+transcription (`Document.quoted`), which `authoring/transcription.py` holds to the scan.
+
+`nearest` shows the passage most like a quote that is not found, to help correct it; it
+never makes a quote found.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-FOUND = 0.85
-"""A quote matching at least this well (1.0 = exactly, as plain letters) is found."""
+_TAG_NAMES = "p|u|b|i|em|strong|span|br|table|thead|tbody|tr|td|th|div"
+_TAG = re.compile(rf"</?(?:{_TAG_NAMES})\b[^>]*>", re.IGNORECASE)
+"""The markup of the 2018 tables (not a bracketed web address such as `<http://…>`)."""
+_INLINE_TAG = r"</?(?:u|b|i|em|strong|span)\b[^>]*>"
+"""Markup inside a line of text: it may stand between two letters of a word."""
+_SEPARATOR = r"(?m:^[ \t]*-{2,}(?:[ \t]+-{2,})*[ \t]*$)"
+"""A table's separator line (`---` under each column)."""
+
+_SPACE = rf"(?:\s|{_TAG.pattern}|{_SEPARATOR})+"
+"""What a quote's whitespace stands for in the text: whitespace, markup, separator lines."""
+_JOIN = rf"(?:{_INLINE_TAG})*(?:-[ \t]*\n\s*)?(?:{_INLINE_TAG})*"
+"""What may stand between two letters of a quote's word: inline markup, or a line-end
+hyphen and the line break after it."""
+_AFTER_HYPHEN = r"(?:[ \t]*\n\s*)?"
+"""After a quote's hyphen, the text may break the line (`FoU-` + `arbetet`)."""
 
 
 def plain(text: str) -> str:
-    """Letters and digits only, lower case, no diacritics, no markup."""
+    """Letters and digits only, lower case, no diacritics, no markup: a key for a quote
+    (its anchor on the pages), never a way to find one."""
     text = re.sub(r"<[^>]+>", " ", text)  # the 2018 tables are HTML
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
-def match(quote: str, document: str) -> float:
-    """How well the quote matches the document where it matches best (1.0 = exactly);
-    0.0 when a number of the quote is not there."""
-    q, d = plain(quote), plain(document)
-    if q in d:
-        return 1.0
-    matcher = difflib.SequenceMatcher(None, d, q, autojunk=False)
-    block = matcher.find_longest_match(0, len(d), 0, len(q))
-    start = max(0, block.a - block.b)
-    window = d[start : start + len(q) + 10]
-    if not set(re.findall(r"\d+", q)) <= set(re.findall(r"\d+", window)):
-        return 0.0
-    return difflib.SequenceMatcher(None, window, q, autojunk=False).ratio()
+@functools.lru_cache(maxsize=256)
+def _pattern(quote: str) -> re.Pattern[str] | None:
+    """The quote as a pattern: its characters exactly, its whitespace as `_SPACE`."""
+    words = quote.split()
+    if not words:
+        return None
+    parts: list[str] = []
+    for n, word in enumerate(words):
+        if n:
+            parts.append(_SPACE)
+        for i, char in enumerate(word):
+            if i:
+                parts.append(_AFTER_HYPHEN if word[i - 1] == "-" else _JOIN)
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def locate(quote: str, document: str) -> tuple[int, int] | None:
+    """Where the quote stands in the document word for word (start and end offsets in the
+    text as given, for marking it); None when it is not there."""
+    pattern = _pattern(quote)
+    found = pattern.search(document) if pattern is not None else None
+    return (found.start(), found.end()) if found else None
 
 
 def found(quote: str, document: str) -> bool:
-    return match(quote, document) >= FOUND
+    """Whether the document has the quote word for word (see `locate`)."""
+    return locate(quote, document) is not None
+
+
+def nearest(quote: str, document: str) -> str:
+    """The passage of the document most like the quote (about as many words long), to show
+    beside a quote that is not found."""
+    words = _TAG.sub(" ", re.sub(r"-[ \t]*\n\s*(?=\w)", "", document)).split()
+    wanted = quote.split()
+    if not words or not wanted:
+        return ""
+    key = [w.casefold() for w in words]
+    target = " ".join(wanted).casefold()
+    matcher = difflib.SequenceMatcher(None, key, [w.casefold() for w in wanted], autojunk=False)
+    # The longest runs of shared words suggest where the passage is; the closest one wins.
+    blocks = sorted(matcher.get_matching_blocks(), key=lambda b: -b.size)[:8]
+    best, best_score = (0, len(wanted)), -1.0
+    for anchor in {max(0, b.a - b.b) for b in blocks if b.size}:
+        for start in range(max(0, anchor - 3), min(len(words), anchor + 4)):
+            for length in range(max(1, len(wanted) - 2), len(wanted) + 3):
+                window = " ".join(key[start : start + length])
+                score = difflib.SequenceMatcher(None, window, target).ratio()
+                if score > best_score:
+                    best, best_score = (start, length), score
+    start, length = best
+    return " ".join(words[start : start + length])
 
 
 def sources(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
@@ -55,40 +110,3 @@ def sources(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from sources(value, f"{path}.{i}")
-
-
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _plain_with_offsets(text: str) -> tuple[str, list[int]]:
-    """`plain(text)`, with the offset in `text` of every character it keeps."""
-    masked = _TAG.sub(lambda m: " " * len(m.group()), text)
-    out: list[str] = []
-    offsets: list[int] = []
-    for i, c in enumerate(masked):
-        for d in unicodedata.normalize("NFKD", c.casefold()):
-            if unicodedata.combining(d):
-                continue
-            if "a" <= d <= "z" or "0" <= d <= "9":
-                out.append(d)
-                offsets.append(i)
-            elif out and out[-1] != " ":
-                out.append(" ")
-                offsets.append(i)
-    return "".join(out), offsets
-
-
-def locate(quote: str, document: str) -> tuple[int, int] | None:
-    """Where the quote stands in the document (start and end offsets), found as `found`
-    finds it; None when it is not there."""
-    q = plain(quote)
-    d, offsets = _plain_with_offsets(document)
-    if not q or not found(quote, document):
-        return None
-    start = d.find(q)
-    if start < 0:  # found closely enough, not exactly: where it matches best
-        matcher = difflib.SequenceMatcher(None, d, q, autojunk=False)
-        block = matcher.find_longest_match(0, len(d), 0, len(q))
-        start = max(0, block.a - block.b)
-    end = min(start + len(q), len(d)) - 1
-    return offsets[start], offsets[end] + 1

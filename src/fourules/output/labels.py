@@ -37,6 +37,12 @@ LABELS: dict[str, LocalText] = {
     "all_kinds": L(sv="alla", en="all"),
     "not_stated": L(sv="inte angivet", en="not stated"),
     "scorers": L(sv="Poängsättare", en="Scorers"),
+    "transcribed": L(sv="transkription av skannad text", en="transcription of a scanned text"),
+    "transcription": L(
+        sv="Citaten är ur en transkription av en skannad text (OCR)",
+        en="The quotes are from a transcription of a scanned text (OCR)",
+    ),
+    "scan": L(sv="den skannade texten", en="the scanned text"),
     "software": L(
         sv="programmets egen kontroll, inte beslutets",
         en="the software's own check, not the decision's",
@@ -60,8 +66,12 @@ def label(key: str, lang: Lang) -> str:
     return LABELS[key].get(lang)
 
 
-def source_text(source: Source) -> str:
+def source_text(source: Source, lang: Lang = "sv") -> str:
+    """A source as one line: section, quote, precedent, and whether the quote is from a
+    transcription of a scanned text."""
     text = f"{source.section}: ”{source.quote}”"
+    if source.transcribed:
+        text += f" ({label('transcribed', lang)})"
     if source.precedent:
         text += f" [{source.precedent}]"
     return text

@@ -24,7 +24,7 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             name,
             parameter_text(policy, name, lang),
             p.description.get(lang) + (f" — {p.not_stated.get(lang)}" if p.not_stated else ""),
-            source_text(p.source),
+            source_text(p.source, lang),
         ]
         for name, p in policy.parameters.items()
     ]
@@ -37,12 +37,12 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             str(q.limit),
             ", ".join(q.counts) + " / " + ", ".join(q.administrations),
             q.description.get(lang),
-            source_text(q.source),
+            source_text(q.source, lang),
         ]
         for q in policy.quotas
     ]
     obligations = [
-        [o.id, o.description.get(lang), source_text(o.source)] for o in policy.obligations
+        [o.id, o.description.get(lang), source_text(o.source, lang)] for o in policy.obligations
     ]
     rules = [
         [
@@ -56,7 +56,7 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             + (f" [{r.criterion.group}]" if r.criterion.group else "")
             if r.criterion
             else "",
-            source_text(r.source)
+            source_text(r.source, lang)
             + (f" [{label('software', lang)}]" if r.basis == "software" else ""),
         ]
         for r in policy.rules
@@ -96,10 +96,15 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
 
 
 def policy_view(policy: Policy, lang: Lang) -> View:
-    head = (
-        f"{label('document', lang)}: {policy.document.title} ({policy.document.reference})",
-        f"sha256: {policy.sha256}",
-    )
+    document = policy.document
+    head: tuple[str, ...] = (f"{label('document', lang)}: {document.title} ({document.reference})",)
+    if document.transcription:
+        # The quotes are the transcription's words; say so, and where the scan is.
+        head += (
+            f"{label('transcription', lang)}: {document.transcription}; "
+            f"{label('scan', lang)}: {document.file}",
+        )
+    head += (f"sha256: {policy.sha256}",)
     tables = (Table.of(t, h, r) for t, h, r in _policy_sections(policy, lang))
     return View(
         title=f"{policy.title.get(lang)} — {policy.id} v{policy.version}", blocks=(*head, *tables)

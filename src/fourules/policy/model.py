@@ -433,17 +433,18 @@ def _text_constants(cond: Condition | None) -> dict[str, set[str]]:
     return found
 
 
-def _fill_document(node: Any, title: str) -> Any:
+def _fill_document(node: Any, title: str, transcribed: bool = False) -> Any:
     # Sources in a policy file name the section and quote; the document is the policy's own
-    # unless a source names another one.
+    # unless a source names another one. A source of the policy's own document quotes its
+    # transcription when the document names one.
     if isinstance(node, dict):
-        out = {k: _fill_document(v, title) for k, v in node.items()}
+        out = {k: _fill_document(v, title, transcribed) for k, v in node.items()}
         src = out.get("source")
         if isinstance(src, dict) and "document" not in src:
-            out["source"] = {"document": title, **src}
+            out["source"] = {"document": title, **src, "transcribed": transcribed}
         return out
     if isinstance(node, list):
-        return [_fill_document(v, title) for v in node]
+        return [_fill_document(v, title, transcribed) for v in node]
     return node
 
 
@@ -487,9 +488,10 @@ def load_policy_file(path: Path) -> Policy:
     raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise PolicyError(shown, "", "must hold a mapping with id, parameters, rules, …")
-    title = raw.get("document", {}).get("title") if isinstance(raw.get("document"), dict) else None
+    document: dict[str, Any] = raw["document"] if isinstance(raw.get("document"), dict) else {}
+    title, transcribed = document.get("title"), bool(document.get("transcription"))
     try:
-        policy = Policy.model_validate(_fill_document(raw, title or ""))
+        policy = Policy.model_validate(_fill_document(raw, title or "", transcribed))
     except ValidationError as exc:
         raise PolicyError(shown, *first_problem(exc)) from None
     folder = path.parent.name

@@ -21,3 +21,11 @@ class Source(PolicyPart):
         default=None, description="Set when the rule comes from a precedent in the tables."
     )
     note: str | None = Field(default=None, description="How the words are read, where needed.")
+    transcribed: bool = Field(
+        default=False,
+        description=(
+            "Whether the quote is from a proofread transcription of a scanned text (the "
+            "policy's own document when it names a `transcription`); filled in when the "
+            "policy loads, so every place that shows the quote can say so."
+        ),
+    )

@@ -1,8 +1,10 @@
 """A year's decision text with the policy's quotes marked, for the quote links.
 
-Each quote is located in the text as `fourules check` finds it (tolerant of the 2024
-scan's lost diacritics); quotes of the same passage share one mark. A mark's anchor is
-made from the quote itself, so a link stays right when other quotes are added.
+The text is the one the policy quotes (`Document.quoted`: for 2024 the proofread
+transcription of the scan, which the pages say, with a link to the scan as it is). Each
+quote is located word for word, as `fourules check` finds it; quotes of the same passage
+share one mark. A mark's anchor is made from the quote itself, so a link stays right when
+other quotes are added.
 """
 
 from __future__ import annotations
@@ -42,8 +44,19 @@ def anchor_of(quote: str) -> str:
 
 
 def document_file(evaluator: Evaluator, year: str) -> Path | None:
-    policy = evaluator.load_policy(year)
-    name = policy.document.file
+    """The text the year's policy quotes (its transcription, else its text); None when the
+    folder does not have it."""
+    return _in_folder(evaluator, year, evaluator.load_policy(year).document.quoted)
+
+
+def scan_file(evaluator: Evaluator, year: str) -> Path | None:
+    """The scanned text a transcription transcribes; None when the year quotes no
+    transcription (or the folder does not have the scan)."""
+    document = evaluator.load_policy(year).document
+    return _in_folder(evaluator, year, document.file) if document.transcription else None
+
+
+def _in_folder(evaluator: Evaluator, year: str, name: str | None) -> Path | None:
     if not name:
         return None
     path = evaluator.policy_paths()[year].parent / name

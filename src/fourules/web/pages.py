@@ -252,6 +252,17 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             return refused(request, chosen, PageError(404, exc.text(chosen)))
         return html("text.html.j2", request, chosen, **context)
 
+    @router.get("/policies/{year}/scan", response_class=HTMLResponse)
+    def scanned_text(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
+        chosen = _lang(lang)
+        try:
+            context = rule_pages.scan_context(ev, year, chosen)
+        except UnknownPolicyError as exc:
+            return refused(request, chosen, PageError(404, exc.text(chosen)))
+        if context is None:
+            return refused(request, chosen, PageError(404, t("scan.none", chosen, year=year)))
+        return html("scan.html.j2", request, chosen, **context)
+
     @router.get("/diff", response_class=HTMLResponse)
     def diff_form(
         request: Request, lang: str | None = None, a: str | None = None, b: str | None = None

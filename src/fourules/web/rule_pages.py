@@ -10,7 +10,7 @@ from fourules.output.documents import diff_document, policy_document
 from fourules.rounds.evaluation import read_round
 from fourules.text import Lang
 from fourules.web.changes import shown
-from fourules.web.decision_text import marked_text, quote_anchors
+from fourules.web.decision_text import marked_text, quote_anchors, scan_file
 
 
 def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
@@ -25,11 +25,14 @@ def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
         "value": lambda name: parameter_text(policy, name, lang),
         "title": policy.title.get(lang),
         "has_text": marked is not None,
+        "has_scan": scan_file(ev, year) is not None,
         "anchor": quote_anchors(ev, year),
     }
 
 
 def text_context(ev: Evaluator, year: str, quote: str | None, lang: Lang) -> dict[str, Any]:
+    """The text the policy quotes, its quotes marked; a transcription says so and links
+    the scan."""
     ev.require(year)
     policy = ev.load_policy(year)
     marked = marked_text(ev, year)
@@ -38,6 +41,20 @@ def text_context(ev: Evaluator, year: str, quote: str | None, lang: Lang) -> dic
         "title": policy.document.title,
         "segments": marked.segments if marked else (),
         "chosen": quote,
+        "has_scan": scan_file(ev, year) is not None,
+    }
+
+
+def scan_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any] | None:
+    """The scanned text as it is, uncorrected; None when the year quotes no transcription."""
+    ev.require(year)
+    path = scan_file(ev, year)
+    if path is None:
+        return None
+    return {
+        "year": year,
+        "title": ev.load_policy(year).document.title,
+        "text": path.read_text(encoding="utf-8"),
     }
 
 

@@ -269,6 +269,28 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The decision the rules rest on; the quotes are marked.",
     ),
     "policy.sha": ("Kontrollsumma (sha256)", "Checksum (sha256)"),
+    "text.transcription": (
+        "Transkription av en skannad text (OCR); se",
+        "Transcription of a scanned text (OCR); see",
+    ),
+    "text.scan": ("den skannade texten", "the scanned text"),
+    "scan.title": ("Den skannade texten", "The scanned text"),
+    "scan.lead": (
+        "Beslutet som det skannades (OCR), utan rättelser: skanningen tappade å, ä och ö "
+        "och läste fel på en del bokstäver. Reglerna citerar",
+        "The decision as it was scanned (OCR), uncorrected: the scan lost å, ä and ö and "
+        "misread some letters. The rules quote",
+    ),
+    "scan.transcription": ("transkriptionen", "the transcription"),
+    "scan.check": (
+        ", som fourules check håller mot skanningen ord för ord.",
+        ", which fourules check holds to the scan word by word.",
+    ),
+    "scan.none": (
+        "Beslutet för {year} är inte skannat; reglerna citerar texten som den är.",
+        "The decision for {year} is not a scan; the rules quote the text as it is.",
+    ),
+    "quote.transcribed": ("transkription av skannad text", "transcription of a scanned text"),
     "diff.title": ("Från {a} till {b}", "From {a} to {b}"),
     "diff.changes": ("Ändringar", "Changes"),
     "diff.kind.changed": ("ändrad", "changed"),
