@@ -84,10 +84,12 @@ def test_an_invented_quote_is_named(tmp_path: Path) -> None:
     )
     code, out, _ = run("check", str(folder), "--format", "json")
     report = json.loads(out)
-    assert code == 1 and report["summary"]["quote"] == 1
-    problem = report["problems"][0]
-    assert problem["field"] == "parameters.cap.project.source.quote"
+    # Not in the decision, and its figure is not the parameter's value: both named.
+    assert code == 1 and report["summary"]["quote"] == 2
+    by_field = {p["field"]: p for p in report["problems"]}
+    problem = by_field["parameters.cap.project.source.quote"]
     assert problem["line"] == _line_of(folder, "600 000 kr per år")
+    assert "600 000 kr" in by_field["parameters.cap.project.value"]["message"]
 
 
 @pytest.mark.parametrize(
@@ -257,3 +259,54 @@ def test_markdown_lists_the_problems(tmp_path: Path) -> None:
     code, out, _ = run("check", str(folder), "--format", "markdown")
     assert code == 1 and out.startswith("# fourules check")
     assert "\n- " in out and "cases.yaml:" in out and "expected 'ineligible'" in out
+
+
+def test_a_value_that_contradicts_its_own_quote_is_named(tmp_path: Path) -> None:
+    # The 2018 trip cap quotes "högst belopp för studieresa var 25 000 kronor": a value of
+    # 35 000 contradicts its own source, whether or not a case happens to catch it.
+    folder = _copy(tmp_path, ("    value: 25000\n", "    value: 35000\n"), year="2018")
+    code, out, _ = run("check", str(folder), "--format", "json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 1
+    named = [p for p in report["problems"] if p["field"] == "parameters.cap.study_trip.value"]
+    assert len(named) == 1 and named[0]["check"] == "quote"
+    assert "35 000" in named[0]["message"] and "25 000 kronor" in named[0]["message"]
+    assert named[0]["line"] == _line_of(folder, "value: 35000")
+
+
+def test_an_alternative_that_makes_no_policy_is_named(tmp_path: Path) -> None:
+    folder = _copy(
+        tmp_path,
+        (
+            '"rules[call_window].branches[1].outcome": null',
+            '"rules[call_window].branches[1].outcome": maybe',
+        ),
+    )
+    code, out, _ = run("check", str(folder), "--format", "json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 1
+    [problem] = [p for p in report["problems"] if "alternatives" in p["field"]]
+    assert problem["check"] == "lint" and "late_warned" in problem["message"]
+    assert problem["field"].startswith("rules.") and problem["field"].endswith(".set")
+
+
+def test_a_norm_classified_descriptive_is_named(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    coverage = folder / "coverage.yaml"
+    text = coverage.read_text(encoding="utf-8")
+    old = (
+        "  - sentence: Ett lokalt utvecklingsprojekt kan maximalt beviljas 500 000 kr per år.\n"
+        "    encoded: [parameters.cap.project, rules.cap.project]\n"
+    )
+    assert old in text
+    coverage.write_text(
+        text.replace(old, old.split("\n")[0] + "\n    descriptive: Bara en beskrivning.\n"),
+        encoding="utf-8",
+    )
+    code, out, _ = run("check", str(folder), "--format", "json", "--lang", "en")
+    report = json.loads(out)
+    assert code == 1 and report["summary"]["coverage"] >= 1
+    assert any(
+        p["check"] == "coverage" and "maximalt beviljas" in p["message"]
+        for p in report["problems"]
+    ), report["problems"]

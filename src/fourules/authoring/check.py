@@ -200,7 +200,12 @@ def check_year(path: Path) -> CheckReport:
     cited = list(sources(policy.model_dump(mode="json")))
     # In the file's order, as an editor goes through them.
     problems += sorted(
-        [*_quotes(policy, folder, file, lines, cited), *_lint(policy, file, lines)],
+        [
+            *_quotes(policy, folder, file, lines, cited),
+            *_numbers(policy, file, lines),
+            *_lint(policy, file, lines),
+            *_alternatives(policy, folder, file, lines),
+        ],
         key=lambda p: p.line or 0,
     )
     problems += _transcription(policy, folder, file, lines)
@@ -378,6 +383,37 @@ def _said(d: Difference, scan: str) -> LocalText:
     )
 
 
+def _numbers(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+    """A parameter or quota whose value is not the figure its own quote states."""
+    from fourules.authoring.numbers import disagreements
+
+    for d in disagreements(policy):
+        yield Problem("quote", str(file), lines.of(d.path), d.path, d.message)
+
+
+def _alternatives(policy: Policy, folder: Path, file: Path, lines: Lines) -> Iterator[Problem]:
+    """Every alternative to a reading makes a valid policy (applied to a copy of the year)."""
+    from fourules.comparison.readings import variant_folder
+
+    for r, rule in enumerate(policy.rules):
+        for a, alternative in enumerate(rule.alternatives):
+            try:
+                with variant_folder(folder, alternative):
+                    pass
+            except PolicyError as exc:
+                where = f"rules.{r}.alternatives.{a}.set"
+                yield Problem(
+                    "lint",
+                    str(file),
+                    lines.of(where),
+                    where,
+                    L(
+                        sv=f"alternativet {alternative.id} ger ingen giltig policy: {exc.where}: {exc.message}",
+                        en=f"the alternative {alternative.id} makes no valid policy: {exc.where}: {exc.message}",
+                    ),
+                )
+
+
 def _lint(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
     yield from _unused_parameters(policy, file, lines)
     yield from _unread_criteria(policy, file, lines)
@@ -535,7 +571,7 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
         ]
     result = cover(policy, folder, mapping)
     lines = Lines(path.read_text(encoding="utf-8"))
-    document = str(folder / (policy.document.file or ""))
+    document = str(folder / (policy.document.quoted or ""))
     out = [
         Problem(
             "coverage",
@@ -571,5 +607,15 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
             L(sv=f"{link} finns inte i policyn", en=f"{link} is not in the policy"),
         )
         for i, link in result.broken_links
+    ]
+    out += [
+        Problem(
+            "coverage",
+            str(path) if p.path else document,
+            lines.of(p.path) if p.path else None,
+            p.path or f"mening {p.sentence}",
+            p.message,
+        )
+        for p in result.problems()
     ]
     return out
