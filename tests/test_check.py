@@ -307,6 +307,5 @@ def test_a_norm_classified_descriptive_is_named(tmp_path: Path) -> None:
     report = json.loads(out)
     assert code == 1 and report["summary"]["coverage"] >= 1
     assert any(
-        p["check"] == "coverage" and "maximalt beviljas" in p["message"]
-        for p in report["problems"]
+        p["check"] == "coverage" and "maximalt beviljas" in p["message"] for p in report["problems"]
     ), report["problems"]

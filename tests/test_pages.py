@@ -402,3 +402,47 @@ def test_the_cli_html_report_prints_as_the_page_does() -> None:
         .stdout
     )
     assert "@media print" in out and "@page{size:A4" in out
+
+
+def test_the_readings_page_shows_each_alternative_and_what_it_changes(client: TestClient) -> None:
+    page = client.get("/policies/2018/readings")
+    assert page.status_code == 200
+    text = page.text
+    # Every rule resting on a reading, its alternatives, replayed on the shipped real round.
+    for rule in (
+        "applicants.recognised",
+        "call_window",
+        "cap.project",
+        "criterion.several_districts",
+    ):
+        assert f'id="reading-{rule}"' in text
+    assert "trips_prioritised_too" in text and "T2-5" in text and "40 ansökningar" in text
+    assert "Ingen ansökan i omgången skulle få ett annat besked." in text
+    english = client.get("/policies/2024/readings?lang=en")
+    assert english.status_code == 200 and "car_counts" in english.text
+    assert "no real round in its folder" in english.text
+    assert client.get("/policies/1999/readings").status_code == 404
+    # The rules page links each reading to its place on the readings page.
+    policy = client.get("/policies/2024").text
+    assert 'href="/policies/2024/readings#reading-call_window"' in policy
+    assert "läsning: texten lämnar det öppet" in policy
+
+
+def test_the_answer_says_what_each_finding_rests_on(client: TestClient) -> None:
+    page = client.post(
+        "/check",
+        data={
+            "year": "2024",
+            "kind": "project",
+            "title": "Sen ansökan",
+            "applicants": "Farsta",
+            "requested": "100 000",
+            "submitted": "2024-02-01",
+            "criterion.novelty": "yes",
+            "criterion.strategic_value": "yes",
+        },
+    )
+    assert page.status_code == 200
+    assert '<th scope="col">Grund</th>' in page.text
+    assert 'class="basis reading">läsning: texten lämnar det öppet' in page.text
+    assert "Läsning i fourules" in page.text  # the deciding finding says it is a reading

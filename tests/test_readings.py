@@ -195,3 +195,24 @@ def test_paths_pick_ids_keys_and_indexes() -> None:
 def test_a_path_written_from_steps_reads_back_as_them(parts: list[str]) -> None:
     path = "".join(f"[{p}]" if p.isdigit() or i else p for i, p in enumerate(parts))
     assert steps(path) == parts
+
+
+def test_the_report_and_show_say_what_each_finding_and_rule_rests_on() -> None:
+    application = {
+        "id": "x",
+        "kind": "project",
+        "title": "t",
+        "applicants": ["Farsta"],
+        "requested_sek": None,
+    }
+    result = runner.invoke(
+        app,
+        ["evaluate", "-", "--year", "2018", "--format", "markdown"],
+        input=json.dumps(application),
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "| Grund |" in result.stdout
+    assert "läsning (texten lämnar det öppet)" in result.stdout
+    assert "programmets eget krav" in result.stdout
+    code, out, _ = run("show", "2018", "--lang", "en", "--format", "markdown")
+    assert code == 0 and "| Basis |" in out and "precedent in the decision's tables" in out

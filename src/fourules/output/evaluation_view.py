@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fourules.evaluation.results import Evaluation, ScoreItem
-from fourules.output.labels import STATUSES, label, outcome_text, source_text
+from fourules.output.labels import BASES, STATUSES, label, outcome_text, source_text
 from fourules.output.view import Block, Table, View
 from fourules.text import Lang, LocalText, format_sek
 
@@ -55,7 +55,7 @@ def _summary(e: Evaluation, lang: Lang) -> list[list[str]]:
 
 
 def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang) -> View:
-    finding_header = [label(k, lang) for k in ("rule", "status", "message", "source")]
+    finding_header = [label(k, lang) for k in ("rule", "status", "message", "basis", "source")]
     score_header = [label(k, lang) for k in ("criterion", "points", "reason", "scorers")]
     blocks: list[Block] = []
     for e in evaluations:
@@ -72,7 +72,13 @@ def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang) -> View:
                 "",
                 finding_header,
                 [
-                    [f.rule, STATUSES[f.status].get(lang), f.message, source_text(f.source)]
+                    [
+                        f.rule,
+                        STATUSES[f.status].get(lang),
+                        f.message,
+                        BASES[f.basis].get(lang),
+                        source_text(f.source, lang),
+                    ]
                     for f in e.findings
                 ],
                 marks=[f.status for f in e.findings],

@@ -16,6 +16,7 @@ LABELS: dict[str, LocalText] = {
     "value": L(sv="Värde", en="Value"),
     "description": L(sv="Beskrivning", en="Description"),
     "source": L(sv="Källa", en="Source"),
+    "basis": L(sv="Grund", en="Basis"),
     "rule": L(sv="Regel", en="Rule"),
     "applies_to": L(sv="Gäller", en="Applies to"),
     "criterion": L(sv="Kriterium", en="Criterion"),
@@ -53,6 +54,13 @@ OUTCOMES = {
     "undetermined": L(sv="kan inte avgöras", en="undetermined"),
     "ineligible": L(sv="ej berättigad", en="ineligible"),
 }
+BASES = {
+    "text": L(sv="beslutets text", en="the decision's text"),
+    "precedent": L(sv="prejudikat i beslutets tabeller", en="precedent in the decision's tables"),
+    "reading": L(sv="läsning (texten lämnar det öppet)", en="reading (the text leaves it open)"),
+    "software": L(sv="programmets eget krav", en="fourules's own requirement"),
+}
+"""What a finding rests on, in words (the `basis` of its rule branch)."""
 STATUSES = {
     "pass": L(sv="uppfyllt", en="pass"),
     "fail": L(sv="ej uppfyllt", en="fail"),

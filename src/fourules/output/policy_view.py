@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fourules.evaluation.messages import parameter_text
-from fourules.output.labels import label, source_text
+from fourules.output.labels import BASES, label, source_text
 from fourules.output.view import Table, View
 from fourules.policy.model import Policy
 from fourules.text import Lang
@@ -56,10 +56,10 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             + (f" [{r.criterion.group}]" if r.criterion.group else "")
             if r.criterion
             else "",
-            source_text(r.source, lang)
-            + (f" [{label('software', lang)}]" if r.basis == "software" else ""),
+            _bases(policy, i, lang),
+            source_text(r.source, lang),
         ]
-        for r in policy.rules
+        for i, r in enumerate(policy.rules)
     ]
     sections = [
         (
@@ -79,7 +79,10 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         ),
         (
             label("rules", lang),
-            [label(k, lang) for k in ("rule", "title", "applies_to", "criterion", "source")],
+            [
+                label(k, lang)
+                for k in ("rule", "title", "applies_to", "criterion", "basis", "source")
+            ],
             rules,
         ),
     ]
@@ -93,6 +96,12 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             ),
         )
     return sections
+
+
+def _bases(policy: Policy, r: int, lang: Lang) -> str:
+    """What rule R's branches rest on, each basis once, in branch order."""
+    found = dict.fromkeys(policy.branch_basis(r, b) for b in range(len(policy.rules[r].branches)))
+    return "; ".join(BASES[basis].get(lang) for basis in found)
 
 
 def policy_view(policy: Policy, lang: Lang) -> View:

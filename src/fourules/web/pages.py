@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
-from fourules.web import check_pages, round_pages, rule_pages, views
+from fourules.web import check_pages, reading_pages, round_pages, rule_pages, views
 from fourules.web.forms import field_of, read_check_form
 from fourules.web.round_pages import DecisionRecorder
 from fourules.web.texts import t
@@ -251,6 +251,15 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         except UnknownPolicyError as exc:
             return refused(request, chosen, PageError(404, exc.text(chosen)))
         return html("text.html.j2", request, chosen, **context)
+
+    @router.get("/policies/{year}/readings", response_class=HTMLResponse)
+    def readings_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
+        chosen = _lang(lang)
+        try:
+            context = reading_pages.readings_context(ev, year, chosen)
+        except UnknownPolicyError as exc:
+            return refused(request, chosen, PageError(404, exc.text(chosen)))
+        return html("readings.html.j2", request, chosen, **context)
 
     @router.get("/policies/{year}/scan", response_class=HTMLResponse)
     def scanned_text(request: Request, year: str, lang: str | None = None) -> HTMLResponse:

@@ -149,6 +149,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status": ("Status", "Status"),
     "message": ("Bedömning", "Finding"),
     "source": ("Källa i beslutet", "Source in the decision"),
+    "basis": ("Grund", "Basis"),
+    "basis.text": ("beslutets text", "the decision's text"),
+    "basis.precedent": ("prejudikat i beslutets tabeller", "precedent in the decision's tables"),
+    "basis.reading": ("läsning: texten lämnar det öppet", "reading: the text leaves it open"),
+    "basis.software": ("programmets eget krav", "fourules's own requirement"),
     "status.pass": ("uppfyllt", "met"),
     "status.fail": ("inte uppfyllt", "not met"),
     "status.warn": ("varning", "warning"),
@@ -263,6 +268,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "policy.parameters": ("Parametrar", "Parameters"),
     "policy.rules": ("Regler", "Rules"),
+    "readings.title": ("Läsningar av beslutet", "Readings of the decision"),
+    "readings.link": ("Läsningar och deras alternativ", "Readings and their alternatives"),
+    "readings.lead": (
+        "Här står varje regel som bygger på en läsning: där beslutets text lämnar något öppet "
+        "har fourules valt den snävaste läsningen och säger det. För varje alternativ visas vad "
+        "det skulle ändra.",
+        "Each rule here rests on a reading: where the decision's text leaves something open, "
+        "fourules chose the narrowest reading and says so. For each alternative, what it would "
+        "change is shown.",
+    ),
+    "readings.replayed": ("Prövat på omgången", "Tried on the round"),
+    "readings.applications": ("ansökningar", "applications"),
+    "readings.budget": ("utkast till fördelning inom", "draft allocations within"),
+    "readings.no_round": (
+        "Året har ingen verklig omgång i sin mapp; alternativen visas utan vad de ändrar.",
+        "The year has no real round in its folder; the alternatives are shown without what they change.",
+    ),
+    "readings.none_declared": (
+        "Inga alternativ är deklarerade för regeln.",
+        "No alternatives are declared for this rule.",
+    ),
+    "readings.alternative": ("Alternativ", "Alternative"),
+    "readings.changes": ("Ansökningar som skulle få ett annat besked:", "Applications that would fare differently:"),
+    "readings.unchanged": (
+        "Ingen ansökan i omgången skulle få ett annat besked.",
+        "No application of the round would fare differently.",
+    ),
+    "readings.subject": ("Ansökan eller förvaltning", "Application or administration"),
+    "readings.aspect": ("Vad", "What"),
+    "readings.now": ("Nu", "Now"),
+    "readings.with": ("Med alternativet", "With the alternative"),
+    "readings.aspect.outcome": ("utfall", "outcome"),
+    "readings.aspect.max_grant_sek": ("högst att bevilja", "maximum grant"),
+    "readings.aspect.score": ("poäng", "score"),
+    "readings.aspect.quota": ("kvot", "quota"),
+    "readings.aspect.allocation": ("utkast till fördelning", "draft allocation"),
     "policy.text": ("Beslutets text", "The decision's text"),
     "policy.text.lead": (
         "Beslutet som reglerna bygger på; citaten är markerade.",
