@@ -216,3 +216,15 @@ def test_the_report_and_show_say_what_each_finding_and_rule_rests_on() -> None:
     assert "programmets eget krav" in result.stdout
     code, out, _ = run("show", "2018", "--lang", "en", "--format", "markdown")
     assert code == 0 and "| Basis |" in out and "precedent in the decision's tables" in out
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_coverage_counts_the_branches_per_basis(year: str) -> None:
+    code, out, _ = run("coverage", year, "--format", "json")
+    assert code == 0
+    counted = json.loads(out)["bases"]
+    policy = EVALUATOR.load_policy(year)
+    assert sum(counted.values()) == sum(len(rule.branches) for rule in policy.rules)
+    assert counted["reading"] > 0 and counted["software"] > 0
+    code, out, _ = run("coverage", year)
+    assert f"{counted['reading']} läsningar" in out

@@ -176,35 +176,16 @@ def differences(scan: str, transcription: str) -> list[Difference]:
     return out
 
 
+Step = tuple[Kind | Literal["same"], int, int]
+"""One step of an alignment: (kind, scan index, transcription index)."""
+
+
 def _block(a: list[Word], b: list[Word], i1: int, i2: int, j1: int, j2: int) -> list[Difference]:
     """The differences within one stretch where the words are not the same: the alignment
     that explains the stretch with the fewest words added, dropped or changed (a misread
     word costs nothing)."""
     scan, meant = a[i1:i2], b[j1:j2]
-    n, m = len(scan), len(meant)
-    cost = [[i + j if not (i and j) else 0 for j in range(m + 1)] for i in range(n + 1)]
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            same = 0 if confused(scan[i - 1].text, meant[j - 1].text) else 1
-            cost[i][j] = min(cost[i - 1][j - 1] + same, cost[i - 1][j] + 1, cost[i][j - 1] + 1)
-    steps: list[
-        tuple[Kind | Literal["same"], int, int]
-    ] = []  # (kind, scan index, transcription index)
-    i, j = n, m
-    while i or j:
-        if i and j:
-            same = 0 if confused(scan[i - 1].text, meant[j - 1].text) else 1
-            if cost[i][j] == cost[i - 1][j - 1] + same:
-                i, j = i - 1, j - 1
-                steps.append(("same" if not same else "changed", i, j))
-                continue
-        if i and cost[i][j] == cost[i - 1][j] + 1:
-            i -= 1
-            steps.append(("dropped", i, j))
-        else:
-            j -= 1
-            steps.append(("added", i, j))
-    steps.reverse()
+    steps = _alignment(scan, meant)
     out: list[Difference] = []
     k = 0
     while k < len(steps):
@@ -219,6 +200,35 @@ def _block(a: list[Word], b: list[Word], i1: int, i2: int, j1: int, j2: int) -> 
             out.append(_difference(kind, s, t, a, b, i1 + i, j1 + j))
         k = run
     return out
+
+
+def _alignment(scan: list[Word], meant: list[Word]) -> list[Step]:
+    """The cheapest alignment of two stretches of words, step by step, in order."""
+    n, m = len(scan), len(meant)
+
+    def differ(i: int, j: int) -> int:
+        return 0 if confused(scan[i].text, meant[j].text) else 1
+
+    cost = [[i + j if not (i and j) else 0 for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            cost[i][j] = min(
+                cost[i - 1][j - 1] + differ(i - 1, j - 1), cost[i - 1][j] + 1, cost[i][j - 1] + 1
+            )
+    steps: list[Step] = []
+    i, j = n, m
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + differ(i - 1, j - 1):
+            i, j = i - 1, j - 1
+            steps.append(("same" if not differ(i, j) else "changed", i, j))
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            i -= 1
+            steps.append(("dropped", i, j))
+        else:
+            j -= 1
+            steps.append(("added", i, j))
+    steps.reverse()
+    return steps
 
 
 def _difference(

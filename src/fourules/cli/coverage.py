@@ -64,6 +64,7 @@ def _document(c: Coverage) -> dict[str, Any]:
     return {
         "policy": {"id": c.policy.id, "version": c.policy.version, "sha256": c.policy.sha256},
         "counts": c.counts(),
+        "bases": c.policy.basis_counts(),
         "sentences": [
             {
                 "number": s.sentence.number,
@@ -152,6 +153,15 @@ def _view(c: Coverage, lang: Lang) -> View:
         else None
         for s in c.sentences
     ]
+    counted = c.policy.basis_counts()
+    summary += " " + (
+        f"Regelgrenar efter grund: {counted['text']} beslutets text, {counted['precedent']} "
+        f"prejudikat, {counted['reading']} läsningar, {counted['software']} programmets krav."
+        if sv
+        else f"Rule branches by basis: {counted['text']} the decision's text, "
+        f"{counted['precedent']} precedent, {counted['reading']} readings, "
+        f"{counted['software']} fourules's own requirement."
+    )
     title = f"{c.policy.title.get(lang)} — " + ("täckning" if sv else "coverage")
     note = "* normativ" if sv else "* normative"
     problems = [p.message.get(lang) for p in (*c.unread, *c.unlike)]

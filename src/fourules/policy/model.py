@@ -264,6 +264,14 @@ class Policy(PolicyPart):
         rule = self.rules[r]
         return rule.branches[b].basis or rule.basis
 
+    def basis_counts(self) -> dict[str, int]:
+        """How many rule branches rest on each basis, every basis named."""
+        out = dict.fromkeys(("text", "precedent", "reading", "software"), 0)
+        for r, rule in enumerate(self.rules):
+            for b in range(len(rule.branches)):
+                out[self.branch_basis(r, b)] += 1
+        return out
+
     def boundaries(self) -> Boundaries:
         """Where this policy's outcomes can turn (see `boundaries_of`)."""
         return boundaries_of([self])
