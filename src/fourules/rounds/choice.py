@@ -55,9 +55,7 @@ class Choices:
 
     def of(self, administration: str) -> list[str]:
         """The applications (first rows) this administration did not put forward."""
-        return [
-            i for i, n in self.not_put_forward.items() if administration in n.administrations
-        ]
+        return [i for i, n in self.not_put_forward.items() if administration in n.administrations]
 
 
 def choices(round_: Round, evaluations: dict[str, Evaluation], policy: Policy) -> Choices:

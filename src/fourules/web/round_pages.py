@@ -127,7 +127,19 @@ def round_context(
         "rows": _rows(round_, result),
         "quota_names": {q.id: q.description.get(lang) for q in ev.load_policy(policy_year).quotas},
         "decided": decided,
+        "words": {key: text.get(lang) for key, text in ROUND_WORDS.items()},
     }
+
+
+ROUND_WORDS = {
+    "not_considered": L(
+        sv="Inte framförda av förvaltningen, beaktas inte",
+        en="Not put forward by the administration, not considered",
+    ),
+    "same_as": L(sv="Samma ansökan som", en="The same application as"),
+}
+"""The round page's words for what an administration chose and for rows that are one
+application (`same_as`)."""
 
 
 def _rows(round_: Round, result: RoundEvaluation) -> list[tuple[Any, Evaluation]]:
