@@ -21,8 +21,8 @@ from fourules.rounds.allocation import allocate, make_budget
 from fourules.rounds.audit import audit_round
 from fourules.rounds.evaluation import evaluate_round
 from fourules.rounds.files import load_round, read_csv, to_csv
-from fourules.rounds.model import Round
-from fourules.rounds.quotas import Counted, tally
+from fourules.rounds.model import Round, same_application_groups
+from fourules.rounds.quotas import Counted, count_applications, tally
 from fourules.testing import rounds
 from tests.years import ALL_POLICIES, POLICIES, YEARS
 
@@ -259,7 +259,8 @@ def _check_allocation(evaluator: Evaluator, data: dict[str, Any], year: str, bud
             assert cap is None or ln.proposed_sek <= cap
         else:
             assert ln.proposed_sek == 0
-    assert _quotas_hold(policy, funded, evaluated)
+    assert _quotas_hold(policy, funded, evaluated, round_)
+    _chosen_and_once(round_, evaluated, policy, result.lines)
     assert len(result.lines) == len(round_.applications)
     return to_json(result)
 
@@ -270,6 +271,61 @@ budgets = st.builds(
     st.one_of(st.none(), st.integers(0, 2_000_000)),
     st.one_of(st.none(), st.integers(0, 200_000)),
 ).filter(lambda b: b is not None)
+
+
+@st.composite
+def _chosen_rounds(draw: st.DrawFn) -> dict[str, Any]:
+    """Rounds as `rounds` makes them (some with priorities), where some applications were
+    not prioritised by their administration and some rows are one application (`same_as`
+    naming an earlier row of the same kind that is itself no one's copy)."""
+    data = draw(rounds(ALL_POLICIES))
+    apps = data["applications"]
+    for i, row in enumerate(apps):
+        if draw(st.integers(0, 5)) == 0:
+            row["decision"] = {"not_prioritised": "inte prioriterad"}
+        firsts = [a["id"] for a in apps[:i] if a["kind"] == row["kind"] and "same_as" not in a]
+        if firsts and draw(st.integers(0, 4)) == 0:
+            row["same_as"] = draw(st.sampled_from(firsts))
+    return data
+
+
+def _not_put_forward(round_: Round, result: Any, policy: Any) -> set[str]:
+    """The oracle, written apart from rounds/choice.py: the applications (first rows) any
+    row of which is marked not prioritised, or whose smallest priority comes after as many
+    applications with a priority in one of its administrations' quotas as the quota allows."""
+    evaluations = {e.application_id: e for e in result.evaluations}
+    groups = same_application_groups(round_)
+    by_id = {a.id: a for a in round_.applications}
+    aside = {
+        first
+        for first, ids in groups.items()
+        if any(by_id[i].decision and by_id[i].decision.not_prioritised for i in ids)
+    }
+    priority = {
+        first: min((by_id[i].priority for i in ids if by_id[i].priority is not None), default=None)
+        for first, ids in groups.items()
+    }
+    book = tally(policy, count_applications(round_, evaluations))
+    for use in book.uses():
+        given = [priority[o] for o in use.applications if priority[o] is not None]
+        for first in use.applications:
+            p = priority[first]
+            if p is not None and sum(o < p for o in given) >= use.quota.limit:
+                aside.add(first)
+    return aside
+
+
+def _chosen_and_once(round_: Round, result: Any, policy: Any, lines: list[Any]) -> None:
+    """No line funds an application not put forward; a row that is part of another
+    application is never funded, nor offered; every other row is offered as itself."""
+    groups = same_application_groups(round_)
+    part = {i for ids in groups.values() for i in ids[1:]}
+    aside = _not_put_forward(round_, result, policy)
+    status = {ln.application_id: ln.status for ln in lines}
+    funded = {i for i, st_ in status.items() if st_ == "funded"}
+    assert not funded & (aside | part)
+    assert {i for i, st_ in status.items() if st_ == "same_application"} == part
+    assert {i for i, st_ in status.items() if st_ == "not_put_forward"} == aside - part
 
 
 def _as_read_by(year: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -289,7 +345,7 @@ def _budget(draw: st.DrawFn) -> Any:
 
 @settings(max_examples=120)
 @given(
-    data=rounds(ALL_POLICIES),
+    data=_chosen_rounds(),
     year=st.sampled_from(YEARS),
     budget=_budget(),
     seed=st.integers(0, 1000),
@@ -307,7 +363,7 @@ def test_allocation_respects_budget_caps_quotas_and_order(
 
 
 @settings(max_examples=60)
-@given(data=rounds(ALL_POLICIES), year=st.sampled_from(YEARS), seed=st.integers(0, 1000))
+@given(data=_chosen_rounds(), year=st.sampled_from(YEARS), seed=st.integers(0, 1000))
 def test_round_result_does_not_depend_on_order(
     evaluator: Evaluator, data: dict[str, Any], year: str, seed: int
 ) -> None:
@@ -755,7 +811,7 @@ def test_duplicates_read_the_same_whatever_the_order(evaluator: Evaluator) -> No
 
 @settings(max_examples=60)
 @given(
-    data=rounds(ALL_POLICIES),
+    data=_chosen_rounds(),
     year=st.sampled_from(YEARS),
     budget=_budget(),
     seed=st.integers(0, 1000),
@@ -777,7 +833,9 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
         if limit is not None:
             assert sum(ln.proposed_sek for ln in funded if ln.kind == kind) <= limit
     assert all(ln.proposed_sek == ln.max_grant_sek for ln in funded)
-    assert _quotas_hold(policy, funded, result)
+    assert _quotas_hold(policy, funded, result, round_)
+    _chosen_and_once(round_, result, policy, best.lines)
+    _chosen_and_once(round_, result, policy, ranked.lines)
     score = lambda a: sum(ln.score for ln in a.lines if ln.status == "funded")  # noqa: E731
     assert score(best) >= score(ranked) - 1e-9
     shuffled = Round.model_validate(
@@ -794,10 +852,19 @@ def test_the_best_combination_respects_everything_and_scores_at_least_the_ranked
     assert to_json(again) == to_json(best)
 
 
-def _quotas_hold(policy: Any, funded: list[Any], result: Any) -> bool:
-    """No quota of any co-applicant is exceeded by the funded lines."""
-    by_id = {e.application_id: e for e in result.evaluations}
-    items = [Counted.of(ln.application_id, ln.kind, by_id[ln.application_id]) for ln in funded]
+def _quotas_hold(policy: Any, funded: list[Any], result: Any, round_: Round) -> bool:
+    """No quota of any co-applicant is exceeded by the funded lines, rows that are one
+    application counted once (for every administration among their applicants)."""
+    evaluations = {e.application_id: e for e in result.evaluations}
+    kinds = {a.id: a.kind for a in round_.applications}
+    ids = {ln.application_id for ln in funded}
+    items = []
+    for first, rows in same_application_groups(round_).items():
+        if ids & set(rows):
+            admins = dict.fromkeys(
+                a for i in rows for a in Counted.of(i, kinds[i], evaluations[i]).administrations
+            )
+            items.append(Counted(first, kinds[first], list(admins)))
     return not any(use.over for use in tally(policy, items).uses())
 
 
@@ -812,7 +879,7 @@ def _weighted_share(allocation: Any) -> float:
 
 @settings(max_examples=60)
 @given(
-    data=rounds(ALL_POLICIES),
+    data=_chosen_rounds(),
     year=st.sampled_from(YEARS),
     budget=_budget(),
     min_share=st.sampled_from([0.1, 0.3, 0.5, 0.75, 1.0]),
@@ -851,7 +918,8 @@ def test_partial_grants_stay_within_share_budget_caps_and_quotas(
             if ln.proposed_sek < ln.max_grant_sek:  # a partial grant: whole thousands, ≥ P × max
                 assert ln.proposed_sek % 1000 == 0
                 assert ln.proposed_sek >= min_share * ln.max_grant_sek - 1e-9
-        assert _quotas_hold(policy, funded, result)
+        assert _quotas_hold(policy, funded, result, round_)
+        _chosen_and_once(round_, result, policy, draft.lines)
         again = allocate(
             shuffled,
             evaluate_round(shuffled, year, evaluator),
