@@ -99,6 +99,17 @@ def allocation_problem(
     }
 
 
+ROUND_WORDS = {
+    "not_considered": L(
+        sv="Inte framförda av förvaltningen, beaktas inte",
+        en="Not put forward by the administration, not considered",
+    ),
+    "same_as": L(sv="Samma ansökan som", en="The same application as"),
+}
+"""The round page's words for what an administration chose and for rows that are one
+application (`same_as`)."""
+
+
 def _evaluated(
     ev: Evaluator, raw: bytes, name: str, year: str | None, lang: Lang
 ) -> tuple[Round, str, RoundEvaluation]:
@@ -129,17 +140,6 @@ def round_context(
         "decided": decided,
         "words": {key: text.get(lang) for key, text in ROUND_WORDS.items()},
     }
-
-
-ROUND_WORDS = {
-    "not_considered": L(
-        sv="Inte framförda av förvaltningen, beaktas inte",
-        en="Not put forward by the administration, not considered",
-    ),
-    "same_as": L(sv="Samma ansökan som", en="The same application as"),
-}
-"""The round page's words for what an administration chose and for rows that are one
-application (`same_as`)."""
 
 
 def _rows(round_: Round, result: RoundEvaluation) -> list[tuple[Any, Evaluation]]:
