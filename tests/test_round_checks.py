@@ -30,6 +30,17 @@ def test_filling_a_message_with_other_placeholders_is_an_error() -> None:
 def test_the_groups_are_the_round_the_audit_and_the_allocation() -> None:
     assert set(checks()) == {"round", "audit", "allocation"}
     statuses = {"funded", "partial", "quota", "budget", "ineligible", "undetermined"}
+    statuses |= {"not_put_forward", "not_put_forward.priority", "same_application"}
     optimal = {f"optimal.{c}" for c in ("funded", "partial", "quota", "budget", "not_chosen")}
     methods = {f"method.{m}{p}" for m in ("ranked", "optimal") for p in ("", ".partial")}
     assert statuses | optimal | methods == set(checks()["allocation"])
+
+
+def test_every_allocation_status_has_its_message() -> None:
+    """A line's reason is its status's check (or a variant of it): none is left unsaid."""
+    from typing import get_args
+
+    from fourules.rounds.allocation import Status
+
+    assert set(get_args(Status)) - {"not_chosen"} <= set(checks()["allocation"])
+    assert "optimal.not_chosen" in checks()["allocation"]

@@ -276,6 +276,28 @@ def test_audit_workbook_keeps_differences_as_numbers(tmp_path: Path) -> None:
     assert trips[5:] == (231200, 206200)
 
 
+def test_workbooks_say_which_rows_are_one_application_and_what_was_not_put_forward(
+    tmp_path: Path,
+) -> None:
+    audit, draft = tmp_path / "audit.xlsx", tmp_path / "draft.xlsx"
+    assert run("audit", str(ROUND_2018), "-o", str(audit))[0] == 0
+    decisions = _sheets(audit)["decisions"]
+    column = {name: i for i, name in enumerate(decisions[0])}
+    rows = {r[0]: r for r in decisions[1:]}
+    assert rows["T2-21"][column["same_as"]] == "T2-16" and rows["T2-16"][column["same_as"]] is None
+    assert rows["T1-9"][column["rejected"]] == "Avslag, det är en kompetensutvecklingsinsats."
+    assert rows["T1-9"][column["not_prioritised"]].startswith("Farsta Stadsdelsförvaltning")
+    joint = next(r for r in _sheets(audit)["discrepancies"] if r[0] == "same_application.above_cap")
+    assert joint[3:] == ("T2-16, T2-21", "Tabell 2 rad 16, Tabell 2 rad 21", 25000, 30000)
+    budgets = ("--budget-project", "2705000", "--budget-study-trip", "231200")
+    assert run("allocate", str(ROUND_2018), *budgets, "-o", str(draft))[0] == 0
+    lines = _sheets(draft)["allocation"]
+    column = {name: i for i, name in enumerate(lines[0])}
+    status = {r[0]: r[column["status"]] for r in lines[1:]}
+    assert status["T2-21"] == "same_application" and status["T2-2"] == "not_put_forward"
+    assert next(r for r in lines[1:] if r[0] == "T2-21")[column["same_as"]] == "T2-16"
+
+
 @pytest.mark.parametrize(("name", "start"), [("r.json", "{"), ("r.md", "# "), ("r.csv", "Bedömd")])
 def test_output_takes_the_format_of_its_suffix(tmp_path: Path, name: str, start: str) -> None:
     out = tmp_path / name

@@ -39,10 +39,15 @@ def _application_cell(app: RoundProject | RoundStudyTrip, lang: Lang) -> tuple[s
         if app.requested_sek is not None
         else L(sv="Inte angett", en="Not stated").get(lang)
     )
+    same = L(
+        sv=f"Samma ansökan som {app.same_as} (same_as)",
+        en=f"The same application as {app.same_as} (same_as)",
+    )
     return (
         f"{app.table_row or app.id}: {app.title}",
         f"{L(sv='Sökande', en='Applicant').get(lang)}: {applicants}",
         f"{L(sv='Sökt belopp', en='Requested').get(lang)}: {requested}",
+        *([same.get(lang)] if app.same_as else []),
     )
 
 
@@ -91,12 +96,18 @@ def round_view(round_: Round, result: RoundEvaluation, lang: Lang) -> View:
     )
 
 
+_NOT_FUNDED = {
+    "not_put_forward": L(sv="Beaktas inte", en="Not considered"),
+    "same_application": L(sv="Samma ansökan", en="Same application"),
+}
+
+
 def allocation_view(round_: Round, allocation: Allocation, lang: Lang) -> View:
     right = {
         ln.application_id: [
             f"{format_sek(ln.proposed_sek)}"
             if ln.status == "funded"
-            else L(sv="Ej finansierad", en="Not funded").get(lang),
+            else _NOT_FUNDED.get(ln.status, L(sv="Ej finansierad", en="Not funded")).get(lang),
             ln.reason,
         ]
         for ln in allocation.lines
@@ -138,10 +149,8 @@ def audit_view(round_: Round, audit: AuditReport, lang: Lang) -> View:
             text = L(sv="Inget beslut", en="No decision").get(lang)
         elif decision.granted_sek is not None:
             text = format_sek(decision.granted_sek)
-        elif decision.rejected is not None:
-            text = decision.rejected
-        else:
-            text = decision.not_prioritised or ""
+        else:  # rejected, not prioritised, or both (as 2018 Tabell 1 row 9)
+            text = " ".join(t for t in (decision.rejected, decision.not_prioritised) if t)
         right[app.id] = [text, *([app.reason] if app.reason else []), *by_app[app.id]]
     shared = [
         f"[{d.severity}] {d.message}"

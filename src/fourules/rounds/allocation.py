@@ -2,6 +2,11 @@
 
 The method, in full:
 
+0. Only what the administrations put forward is considered, before any score
+   (`rounds/choice.py`): an application its administration did not prioritise, or ranked
+   beyond its quota, is listed as `not_put_forward` with the decision's words. Rows that
+   are one application (`same_as`) are considered once, as their first row; the others are
+   listed as `same_application`, never funded on their own.
 1. Every application is evaluated. Only `eligible` ones can be funded; `undetermined`
    ones are listed with what is missing, `ineligible` ones with the rule that failed.
 2. Eligible applications are ranked by score (higher first); ties by the administration's
@@ -31,14 +36,30 @@ from fourules.errors import InputError
 from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.policy.model import Policy
 from fourules.rounds.checks import check
+from fourules.rounds.choice import NotPutForward, choices
 from fourules.rounds.evaluation import RoundEvaluation, RoundInfo
-from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
+from fourules.rounds.model import (
+    Round,
+    RoundProject,
+    RoundStudyTrip,
+    natural_key,
+    same_application_groups,
+)
 from fourules.rounds.optimal import THOUSAND, Candidate, best_combination, partial_range
-from fourules.rounds.quotas import Counted, QuotaBook
+from fourules.rounds.quotas import Counted, QuotaBook, count_applications
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText
-Status = Literal["funded", "budget", "quota", "not_chosen", "ineligible", "undetermined"]
+Status = Literal[
+    "funded",
+    "budget",
+    "quota",
+    "not_chosen",
+    "ineligible",
+    "undetermined",
+    "not_put_forward",
+    "same_application",
+]
 Method = Literal["ranked", "optimal"]
 METHODS: tuple[Method, ...] = ("ranked", "optimal")
 """How each method works is said in its own words in `checks.yaml` (`method.*`)."""
@@ -154,6 +175,13 @@ class _Allocator:
         self.by_id = {a.id: a for a in round_.applications}
         self.result, self.budget, self.lang = result, budget, lang
         self.book = QuotaBook(policy)
+        evaluations = {e.application_id: e for e in result.evaluations}
+        self.items = {c.application_id: c for c in count_applications(round_, evaluations)}
+        self.aside = choices(round_, evaluations, policy).not_put_forward
+        self.part_of = {
+            i: first for first, ids in same_application_groups(round_).items() for i in ids[1:]
+        }
+        self.names = {a.id: a.name for a in policy.administrations.members}
         self.spent: dict[Kind, int] = {k: 0 for k in KINDS}
         self.lines: dict[str, AllocationLine] = {}
 
@@ -229,8 +257,26 @@ class _Allocator:
             self.line(e, rank, amount, "funded", f"{prefix}funded", **values)
 
     def _item(self, e: Evaluation) -> Counted:
-        app = self.by_id[e.application_id]
-        return Counted.of(app.id, app.kind, e)
+        """The application as the quotas count it (rows that are one application, once)."""
+        return self.items[e.application_id]
+
+    def not_put_forward(self, e: Evaluation, aside: NotPutForward) -> None:
+        """Never offered: its administration did not put it forward."""
+        whose = ", ".join(self.names[a] for a in aside.administrations)
+        if aside.quote is not None:
+            self.line(e, None, 0, "not_put_forward", administrations=whose, quote=aside.quote)
+        else:
+            self.line(
+                e,
+                None,
+                0,
+                "not_put_forward",
+                "not_put_forward.priority",
+                administrations=whose,
+                priority=aside.priority,
+                limit=aside.limit,
+                quota=aside.quota,
+            )
 
     def best(self, eligible: list[Evaluation]) -> None:
         """Fund the best combination; say of every other why it is not in it."""
@@ -284,10 +330,14 @@ class _Allocator:
             self.lang, share=share
         )
 
+    def considered(self, e: Evaluation) -> bool:
+        """Put forward by its administrations, and the first row of its application."""
+        return e.application_id not in self.part_of and e.application_id not in self.aside
+
     def allocation(self) -> Allocation:
         evaluations = self.result.evaluations
         eligible = sorted(
-            (e for e in evaluations if e.outcome == "eligible"),
+            (e for e in evaluations if e.outcome == "eligible" and self.considered(e)),
             key=lambda e: _order(e, self.by_id[e.application_id]),
         )
         if self.method == "optimal":
@@ -296,7 +346,11 @@ class _Allocator:
             for rank, e in enumerate(eligible, start=1):
                 self.offer(rank, e)
         for e in evaluations:
-            if e.outcome != "eligible":
+            if (first := self.part_of.get(e.application_id)) is not None:
+                self.line(e, None, 0, "same_application", first=first)
+            elif (aside := self.aside.get(e.application_id)) is not None:
+                self.not_put_forward(e, aside)
+            elif e.outcome != "eligible":
                 reasons = "; ".join(f.message for f in e.findings if f.effect == e.outcome)
                 self.line(e, None, 0, e.outcome, reasons=reasons)
         budget, spent = self.budget, self.spent

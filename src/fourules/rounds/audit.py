@@ -1,10 +1,12 @@
 """Auditing a decided round against its own year's rules.
 
 Every discrepancy names its row: a grant above the cap or above the request, a grant to
-an application that is ineligible (or that cannot be decided), an administration granted
-more than its quota, apparent duplicates that were both granted, a stated total that is
-not the sum of its rows, an application without a decision. Transcription notes are
-listed too, so an auditor sees where a row was read by inference.
+an application that is ineligible (or that cannot be decided), rows that are one
+application (`same_as`) granted together more than one application may be, an
+administration granted more than its quota (rows that are one application counted once),
+apparent duplicates that were both granted, a stated total that is not the sum of its
+rows, an application without a decision. Transcription notes are listed too, so an
+auditor sees where a row was read by inference.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.evaluation.results import Evaluation, Finding, PolicyRef
 from fourules.policy.model import Policy
 from fourules.policy.source import Source
 from fourules.rounds.checks import Severity, check
@@ -24,7 +26,7 @@ from fourules.rounds.evaluation import (
     RoundInfo,
     counted,
 )
-from fourules.rounds.model import Round, StatedTotal, natural_key
+from fourules.rounds.model import Round, StatedTotal, natural_key, same_application_groups
 from fourules.rounds.quotas import tally
 from fourules.text import Lang, format_sek
 
@@ -68,6 +70,7 @@ class _Auditor:
         self.apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
         self.by_id = {a.id: a for a in self.apps}
         self.evaluations = {e.application_id: e for e in result.evaluations}
+        self.groups = same_application_groups(round_)
 
     def found(
         self,
@@ -164,9 +167,50 @@ class _Auditor:
             )
         return out
 
+    def same_applications(self) -> list[Discrepancy]:
+        """Rows that are one application (`same_as`) granted together more than one
+        application may be: their sum against the grant limit the rules give the first
+        row's kind (its cap), with the decision's own words for the rows."""
+        out = []
+        for first, ids in self.groups.items():
+            granted = [self.by_id[i].decision for i in ids]
+            total = sum(d.granted for d in granted if d)
+            if len(ids) < 2 or not total:
+                continue
+            limit = _grant_limit(self.policy, self.evaluations[first])
+            if limit is None or total <= limit[0]:
+                continue
+            quotes = [r for i in ids if (r := self.by_id[i].reason)]
+            said = "; ".join(f"”{q}”" for q in dict.fromkeys(quotes)) or "—"
+            values = {
+                "applications": ", ".join(ids),
+                "rows": ", ".join(self.by_id[i].table_row or i for i in ids),
+                "amount": format_sek(total),
+                "cap": format_sek(limit[0]),
+                "quotes": said,
+            }
+            out.append(
+                self.found(
+                    "same_application.above_cap",
+                    ids,
+                    values,
+                    expected=limit[0],
+                    actual=total,
+                    source=limit[1].source,
+                )
+            )
+        return out
+
+    def group_granted(self, first: str) -> bool:
+        """Whether any row of the application was granted."""
+        return any(self.granted(i) for i in self.groups[first])
+
     def quotas(self) -> list[Discrepancy]:
-        """Administrations granted more applications than a quota allows."""
-        items = [c for c in counted(self.round, self.evaluations) if self.granted(c.application_id)]
+        """Administrations granted more applications than a quota allows (rows that are
+        one application counted once)."""
+        items = [
+            c for c in counted(self.round, self.evaluations) if self.group_granted(c.application_id)
+        ]
         return [
             self.found(
                 "quota.exceeded",
@@ -249,6 +293,7 @@ class _Auditor:
             discrepancies=[
                 *self.applicants(),
                 *self.decisions(),
+                *self.same_applications(),
                 *self.quotas(),
                 *self.duplicates(),
                 *self.totals(),
@@ -263,6 +308,25 @@ def audit_round(
     """Check a decided round against the rules of the year it was evaluated under (normally
     its own): `result` is the round's evaluation, made once (`evaluate_round`)."""
     return _Auditor(round_, result, policy, lang).report()
+
+
+def _grant_limit(policy: Policy, e: Evaluation) -> tuple[int, Finding] | None:
+    """The grant limit a rule gave this evaluation (its cap), with the finding: the limit of
+    the branch each finding came from, when the rule's branches of that status name one
+    stated amount; the smallest such, else None."""
+    rules = {r.id: r for r in policy.rules}
+    limits = []
+    for f in e.findings:
+        rule = rules.get(f.rule)
+        if rule is None:
+            continue
+        named = {b.grant_limit for b in rule.branches if b.status == f.status and b.grant_limit}
+        if len(named) != 1:
+            continue
+        value = policy.parameters[named.pop()[1:]].value
+        if isinstance(value, int):
+            limits.append((value, f))
+    return min(limits, key=lambda lf: lf[0]) if limits else None
 
 
 def _fmt(total: StatedTotal, value: int) -> str:

@@ -1,6 +1,7 @@
 """A draft allocation side by side with the decision that was taken on the same round:
-per application (granted, amount, reason on each side) and in sum (applications funded,
-money per kind, score funded, quotas used)."""
+per row (granted, amount, reason on each side) and in sum (applications funded, money per
+kind, score funded, quotas used). Rows that are one application (`same_as`) are one
+application in the sums and the quotas: funded when any of its rows is."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from fourules.errors import InputError
 from fourules.policy.model import Policy
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.evaluation import RoundEvaluation
-from fourules.rounds.model import Round, natural_key
-from fourules.rounds.quotas import Counted, tally
+from fourules.rounds.model import Round, natural_key, same_application_groups
+from fourules.rounds.quotas import count_applications, tally
 from fourules.text import LocalText
 
 
@@ -34,7 +35,9 @@ def compare(
         decision, draft = app.decision, lines[app.id]
         decided_amount = decision.granted if decision else 0
         decided_reason = (
-            (decision.rejected or decision.not_prioritised or app.reason or "") if decision else ""
+            " ".join(r for r in (decision.rejected, decision.not_prioritised, app.reason) if r)
+            if decision
+            else ""
         )
         rows.append(
             {
@@ -54,26 +57,34 @@ def compare(
                 "same": decided_amount == draft.proposed_sek,
             }
         )
+    groups = same_application_groups(round_)
     return {
         "lines": rows,
-        "sums": {side: _sums(rows, side, lines) for side in ("decided", "draft")},
-        "quotas": _quotas(rows, result, policy),
+        "sums": {side: _sums(rows, side, lines, groups) for side in ("decided", "draft")},
+        "quotas": _quotas(round_, rows, result, policy, groups),
     }
 
 
-def _quotas(rows: list[dict[str, Any]], result: RoundEvaluation, policy: Policy) -> list[Any]:
+def _funded(rows: list[dict[str, Any]], side: str, groups: dict[str, list[str]]) -> set[str]:
+    """The applications (by first row) one side funds: any of its rows granted."""
+    granted = {r["application_id"] for r in rows if r[side]["granted"]}
+    return {first for first, ids in groups.items() if granted.intersection(ids)}
+
+
+def _quotas(
+    round_: Round,
+    rows: list[dict[str, Any]],
+    result: RoundEvaluation,
+    policy: Policy,
+    groups: dict[str, list[str]],
+) -> list[Any]:
     """Every quota either side uses: applications granted against its limit."""
     evaluations = {e.application_id: e for e in result.evaluations}
+    items = count_applications(round_, evaluations)
 
     def used(side: str) -> dict[tuple[str, str], int]:
-        book = tally(
-            policy,
-            (
-                Counted.of(r["application_id"], r["kind"], evaluations[r["application_id"]])
-                for r in rows
-                if r[side]["granted"]
-            ),
-        )
+        funded = _funded(rows, side, groups)
+        book = tally(policy, (c for c in items if c.application_id in funded))
         return {(u.quota.id, u.administration.id): u.count for u in book.uses()}
 
     sides = {side: used(side) for side in ("decided", "draft")}
@@ -92,14 +103,17 @@ def _quotas(rows: list[dict[str, Any]], result: RoundEvaluation, policy: Policy)
     ]
 
 
-def _sums(rows: list[dict[str, Any]], side: str, lines: dict[str, Any]) -> dict[str, Any]:
+def _sums(
+    rows: list[dict[str, Any]], side: str, lines: dict[str, Any], groups: dict[str, list[str]]
+) -> dict[str, Any]:
     funded = [r for r in rows if r[side]["granted"]]
+    applications = _funded(rows, side, groups)
     return {
-        "applications_funded": len(funded),
+        "applications_funded": len(applications),
         "money_sek": {
             kind: sum(r[side]["amount_sek"] for r in funded if r["kind"] == kind)
             for kind in ("project", "study_trip")
         }
         | {"total": sum(r[side]["amount_sek"] for r in funded)},
-        "score_funded": sum(lines[r["application_id"]].score for r in funded),
+        "score_funded": sum(lines[first].score for first in applications),
     }

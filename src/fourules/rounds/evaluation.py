@@ -1,5 +1,7 @@
 """Evaluating a whole round: every application, plus what only exists across the round —
-applications per administration against the quotas, apparent duplicates, requested totals.
+applications per administration against the quotas (rows that are one application, by
+`same_as`, counted once), which applications an administration over its quota put forward
+(`rounds/choice.py`), apparent duplicates, requested totals.
 
 The result is canonical: evaluations and tallies are in a fixed order (ids sorted as
 people sort them), so the order of a round's applications never changes its result.
@@ -11,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError
@@ -22,9 +24,22 @@ from fourules.policy.administrations import AdministrationIndex, Resolution
 from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source
 from fourules.rounds.checks import check
+from fourules.rounds.choice import Choices, choices
 from fourules.rounds.files import load_round
-from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
-from fourules.rounds.quotas import Counted, QuotaBook, per_administration, tally
+from fourules.rounds.model import (
+    Round,
+    RoundProject,
+    RoundStudyTrip,
+    natural_key,
+    same_application_groups,
+)
+from fourules.rounds.quotas import (
+    Counted,
+    QuotaBook,
+    count_applications,
+    per_administration,
+    tally,
+)
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText
@@ -71,7 +86,12 @@ class AdministrationTally(_Model):
     quotas: list[QuotaCount]
     over_quota: bool
     ranked: bool = False
-    """Whether it ranked its own applications (a `priority`, or one not prioritised)."""
+    """Whether it chose among its own applications (a `priority`, or one it did not put
+    forward)."""
+    not_put_forward: list[str] = Field(
+        default_factory=list,
+        description="Its applications (first rows) it did not put forward: never offered.",
+    )
 
 
 class Duplicate(_Model):
@@ -210,7 +230,8 @@ def read_round(
 
 
 def counted(round_: Round, evaluations: dict[str, Evaluation]) -> list[Counted]:
-    return [Counted.of(a.id, a.kind, evaluations[a.id]) for a in round_.applications]
+    """Every application as the quotas count it (rows that are one application once)."""
+    return count_applications(round_, evaluations)
 
 
 _NOT_A_WORD = re.compile(r"[\W_]+")
@@ -223,10 +244,12 @@ def _title_key(text: str) -> str:
 def find_duplicates(
     round_: Round, evaluations: dict[str, Evaluation], lang: Lang
 ) -> list[Duplicate]:
-    """Applications of one kind with the same title from a shared administration."""
+    """Applications of one kind with the same title from a shared administration (rows
+    declared one application by `same_as` are one, not duplicates)."""
     groups: dict[tuple[str, str], list[RoundEntry]] = defaultdict(list)
     for app in round_.applications:
-        groups[(app.kind, _title_key(app.title))].append(app)
+        if app.same_as is None:
+            groups[(app.kind, _title_key(app.title))].append(app)
     found = []
     candidates = sorted((key, apps) for key, apps in groups.items() if len(apps) > 1 and key[1])
     for _, group in candidates:
@@ -277,7 +300,7 @@ def _evaluate_round(
         policy.vocabulary.check_assessment(app, policy.id, f"applications (id {app.id})")
     evaluations = _evaluate_all(apps, year, evaluator, lang, scorers, progress)
     items = counted(round_, evaluations)
-    ranked = _ranked(round_, evaluations)
+    chosen = choices(round_, evaluations, policy)
     book = tally(policy, items)
     duplicates = find_duplicates(round_, evaluations, lang)
     totals = {kind: _kind_totals(kind, apps, evaluations) for kind in KINDS}
@@ -288,27 +311,17 @@ def _evaluate_round(
         policy=loaded.ref,
         lang=lang,
         evaluations=[evaluations[a.id] for a in apps],
-        administrations=_tallies(policy, per_administration(items), _quota_counts(book), ranked),
+        administrations=_tallies(policy, per_administration(items), _quota_counts(book), chosen),
         duplicates=duplicates,
         totals=totals,
         findings=[
             *_unknown_findings(apps, loaded.index, policy.id, lang),
-            *_quota_findings(book, ranked, lang),
+            *_same_application_findings(round_, lang),
+            *_quota_findings(book, chosen, lang),
             *_duplicate_findings(duplicates, lang),
             *_total_findings(apps, totals, lang),
         ],
     )
-
-
-def _ranked(round_: Round, evaluations: dict[str, Evaluation]) -> set[str]:
-    """Administrations that ranked their own applications (a priority, or one not put forward)."""
-    return {
-        admin
-        for app in round_.applications
-        if app.priority is not None or (app.decision and app.decision.not_prioritised)
-        for admin in (x.administration for x in evaluations[app.id].applicants)
-        if admin
-    }
 
 
 def _quota_counts(book: QuotaBook) -> dict[str, list[QuotaCount]]:
@@ -331,7 +344,7 @@ def _tallies(
     policy: Policy,
     by_admin: dict[str, dict[Kind, list[str]]],
     uses: dict[str, list[QuotaCount]],
-    ranked: set[str],
+    chosen: Choices,
 ) -> list[AdministrationTally]:
     names = {a.id: a.name for a in policy.administrations.members}
     return [
@@ -341,7 +354,8 @@ def _tallies(
             applications={k: sorted(v, key=natural_key) for k, v in sorted(kinds.items())},
             quotas=uses.get(admin_id, []),
             over_quota=any(q.over for q in uses.get(admin_id, [])),
-            ranked=admin_id in ranked,
+            ranked=admin_id in chosen.chose,
+            not_put_forward=sorted(chosen.of(admin_id), key=natural_key),
         )
         for admin_id, kinds in sorted(by_admin.items(), key=lambda kv: names[kv[0]])
     ]
@@ -377,21 +391,48 @@ def _unknown_findings(
     return out
 
 
-def _quota_findings(book: QuotaBook, ranked: set[str], lang: Lang) -> list[RoundFinding]:
-    """An administration with more applications than a quota lets it be granted."""
+def _same_application_findings(round_: Round, lang: Lang) -> list[RoundFinding]:
+    """Rows declared one application (`same_as`): counted and granted once, as the first."""
+    spec = check("round", "round.same_application")
+    return [
+        RoundFinding(
+            rule=spec.id,
+            status="info",
+            message=spec.text(lang, applications=", ".join(ids), first=ids[0]),
+            applications=ids,
+        )
+        for ids in same_application_groups(round_).values()
+        if len(ids) > 1
+    ]
+
+
+def _quota_findings(book: QuotaBook, chosen: Choices, lang: Lang) -> list[RoundFinding]:
+    """An administration with more applications than a quota lets it be granted, and
+    whether it chose which are considered."""
     out = []
     for use in book.uses():
         if not use.over:
             continue
         admin = use.administration
-        said = check("round", "quota.ranked" if admin.id in ranked else "quota.not_ranked")
+        if admin.id in chosen.chose:
+            aside = sorted(chosen.of(admin.id), key=natural_key)
+            said = check("round", "quota.ranked").text(
+                lang,
+                not_considered=check("round", "quota.not_considered").text(
+                    lang, applications=", ".join(aside)
+                )
+                if aside
+                else "",
+            )
+        else:
+            said = check("round", "quota.not_ranked").text(lang)
         message = check("round", "quota.over").text(
             lang,
             administration=admin.name,
             count=use.count,
             limit=use.quota.limit,
             quota=_lowered(use.quota.description.get(lang)),
-            ranked=said.text(lang),
+            ranked=said,
         )
         out.append(
             RoundFinding(

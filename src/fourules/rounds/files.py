@@ -24,8 +24,12 @@ _ROUND_ACCEPTED = {
     **ACCEPTED,
     "priority": L(sv="ett heltal ≥ 1 (1 = högst prioriterad)", en="a whole number ≥ 1 (1 = first)"),
     "decision": L(
-        sv='ett av {"granted_sek": belopp}, {"rejected": skäl}, {"not_prioritised": skäl}',
-        en='one of {"granted_sek": amount}, {"rejected": reason}, {"not_prioritised": reason}',
+        sv='{"granted_sek": belopp}, eller {"rejected": skäl} och/eller {"not_prioritised": skäl}',
+        en='{"granted_sek": amount}, or {"rejected": reason} and/or {"not_prioritised": reason}',
+    ),
+    "same_as": L(
+        sv="id för raden som är samma ansökan (gruppens första rad)",
+        en="the id of the row that is the same application (the group's first row)",
     ),
     "applications": L(sv="en icke-tom lista av ansökningar", en="a non-empty list of applications"),
     "stated_totals": L(sv="en lista av angivna summor", en="a list of stated totals"),
@@ -61,6 +65,12 @@ def _validate(data: Any, where: str) -> Round:
                 ),
                 f"{where}.applications",
             ) from None
+        if err["type"] == "same_as":
+            ctx = err["ctx"]
+            raise InputError(
+                L(sv=ctx["sv"], en=ctx["en"]),
+                f"{where}.applications[{ctx['index']}].same_as (id {ctx['id']})",
+            ) from None
         raise describe(exc, where=where, accepted=_ROUND_ACCEPTED) from None
 
 
@@ -76,6 +86,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "destination",
     "gender_analysis",
     "priority",
+    "same_as",
     "granted_sek",
     "rejected",
     "not_prioritised",

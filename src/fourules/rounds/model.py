@@ -1,10 +1,14 @@
 """A round: the applications of one call decided together (read and written by `files`).
 
 An application in a round uses the single-evaluation contract plus optional `priority`
-(the administration's own ranking, 1 first), `decision` (what was decided, for an audit)
-and transcription fields (`table_row`, `applicants_as_written`, `reason`, `notes`). A
-round may carry the totals its document states (`stated_totals`), which an audit checks
-against the sum of its rows.
+(the administration's own ranking, 1 first), `same_as` (the row this one is the same
+application as), `decision` (what was decided, for an audit) and transcription fields
+(`table_row`, `applicants_as_written`, `reason`, `notes`). A round may carry the totals its
+document states (`stated_totals`), which an audit checks against the sum of its rows.
+
+Rows that are one application (`same_as`) form a group named by the row the others point
+to, its *first row*: the group is counted once for each co-applicant's quota and granted
+once; the first row is the application a draft allocation offers (`same_application`).
 """
 
 from __future__ import annotations
@@ -26,18 +30,23 @@ L = LocalText
 _DECIDED = ("granted_sek", "rejected", "not_prioritised")
 
 
+def _given(name: str) -> dict[str, Any]:
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
 class Decision(BaseModel):
-    """What was decided for one application: exactly one of the three."""
+    """What was decided for one application: a grant, or no grant — rejected, not put
+    forward by its own administration, or both (2018 Tabell 1 row 9: "Avslag, det är en
+    kompetensutvecklingsinsats." and "Farsta Stadsdelsförvaltning har inte prioriterat detta
+    projekt")."""
 
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
-        # The schema says "exactly one" as the validator does: one branch per field given.
+        # The schema says what the validator does: a grant, or else a rejection and/or
+        # "not prioritised" (a grant with either matches both branches, and oneOf fails).
         json_schema_extra={
-            "oneOf": [
-                {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
-                for name in _DECIDED
-            ]
+            "oneOf": [_given("granted_sek"), {"anyOf": [_given(n) for n in _DECIDED[1:]]}]
         },
     )
 
@@ -48,10 +57,12 @@ class Decision(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Decision:
-        given = [v is not None for v in (self.granted_sek, self.rejected, self.not_prioritised)]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of granted_sek, rejected, not_prioritised")
+    def _granted_or_not(self) -> Decision:
+        refused = self.rejected is not None or self.not_prioritised is not None
+        if (self.granted_sek is not None) == refused:
+            raise ValueError(
+                "give granted_sek, or rejected and/or not_prioritised (not a grant with either)"
+            )
         return self
 
     @property
@@ -62,6 +73,14 @@ class Decision(BaseModel):
 class _InRound(BaseModel):
     priority: Annotated[StrictInt, Field(ge=1)] | None = Field(
         default=None, description="The administration's own ranking of its applications, 1 first."
+    )
+    same_as: str | None = Field(
+        default=None,
+        description=(
+            "The id of the row this one is the same application as (e.g. two rows for one "
+            "joint trip): counted once for each co-applicant's quota and granted once. It "
+            "names the group's first row, which itself has no same_as."
+        ),
     )
     decision: Decision | None = None
     table_row: str | None = Field(default=None, description="Where the row stands in its document.")
@@ -118,6 +137,73 @@ class Round(BaseModel):
                 "duplicate_id", "duplicate application id: {ids}", {"ids": ", ".join(repeated)}
             )
         return self
+
+    @model_validator(mode="after")
+    def _same_as_names_a_first_row(self) -> Round:
+        by_id = {a.id: a for a in self.applications}
+        for index, app in enumerate(self.applications):
+            if app.same_as is None:
+                continue
+            problem = _same_as_problem(app, by_id.get(app.same_as))
+            if problem is not None:
+                raise PydanticCustomError(
+                    "same_as",
+                    "{id}: {en}",
+                    {"index": index, "id": app.id, "sv": problem.sv, "en": problem.en},
+                )
+        return self
+
+
+def _same_as_problem(
+    app: RoundProject | RoundStudyTrip, target: RoundProject | RoundStudyTrip | None
+) -> LocalText | None:
+    """What is wrong with a row's `same_as`, or None: it names another row of the same kind
+    that is itself no one's copy (so there are no chains, and no cycles)."""
+    name = app.same_as
+    if target is None:
+        return L(
+            sv=f"same_as ”{name}” är ingen ansökan i omgången; ange id för den rad som är "
+            "samma ansökan",
+            en=f"same_as ”{name}” is no application of the round; give the id of the row "
+            "that is the same application",
+        )
+    if target.id == app.id:
+        return L(
+            sv="same_as anger raden själv; ange en annan rad eller ta bort fältet",
+            en="same_as names the row itself; name another row or remove the field",
+        )
+    if target.kind != app.kind:
+        return L(
+            sv=f"same_as ”{name}” är av en annan stödform ({target.kind}, inte {app.kind}); "
+            "samma ansökan är av samma stödform",
+            en=f"same_as ”{name}” is of another kind ({target.kind}, not {app.kind}); "
+            "the same application is of the same kind",
+        )
+    if target.same_as is not None:
+        return L(
+            sv=f"same_as ”{name}” anger i sin tur ”{target.same_as}”; låt alla rader i "
+            f"gruppen ange samma första rad (same_as: {target.same_as})",
+            en=f"same_as ”{name}” itself names ”{target.same_as}”; let every row of the "
+            f"group name the same first row (same_as: {target.same_as})",
+        )
+    return None
+
+
+def first_row(app: RoundProject | RoundStudyTrip) -> str:
+    """The id of the application a row belongs to: its `same_as`, else its own."""
+    return app.same_as or app.id
+
+
+def same_application_groups(round_: Round) -> dict[str, list[str]]:
+    """Each application by its first row's id: the rows that are it, the first row first,
+    then the others in id order. A row without `same_as` that no row names is a group of one."""
+    groups: dict[str, list[str]] = {}
+    for app in sorted(round_.applications, key=lambda a: natural_key(a.id)):
+        groups.setdefault(first_row(app), []).append(app.id)
+    return {
+        first: sorted(groups[first], key=lambda i: (i != first, natural_key(i)))
+        for first in sorted(groups, key=natural_key)
+    }
 
 
 # --- CSV and XLSX -------------------------------------------------------------------------

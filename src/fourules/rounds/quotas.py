@@ -1,8 +1,9 @@
 """Quotas: how many applications each administration has, or is granted, against its limits.
 
-A joint application counts for every co-applicant. A quota applies to the kinds it
-counts and to the administration types it names (2024's quotas are per district; the
-decision states none for Socialförvaltningen).
+A joint application counts for every co-applicant. Rows that are one application
+(`same_as`) count once, as their first row, for every administration among their
+applicants. A quota applies to the kinds it counts and to the administration types it
+names (2024's quotas are per district; the decision states none for Socialförvaltningen).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fourules.application import Kind
 from fourules.evaluation.results import Evaluation
 from fourules.policy.administrations import Administration
 from fourules.policy.model import Policy, Quota
+from fourules.rounds.model import Round, same_application_groups
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,18 @@ class Counted:
         other applicants did not apply on their own."""
         ids = [x.administration for x in evaluation.applicants if x.administration]
         return cls(application_id, kind, ids if len(ids) == len(evaluation.applicants) else [])
+
+
+def count_applications(round_: Round, evaluations: dict[str, Evaluation]) -> list[Counted]:
+    """Every application of the round as the quotas see it: rows that are one application
+    (`same_as`) once, as their first row, for every administration any of them counts for."""
+    by_id = {a.id: a for a in round_.applications}
+    out = []
+    for first, ids in same_application_groups(round_).items():
+        rows = [Counted.of(i, by_id[i].kind, evaluations[i]) for i in ids]
+        admins = dict.fromkeys(a for row in rows for a in row.administrations)
+        out.append(Counted(first, by_id[first].kind, list(admins)))
+    return out
 
 
 @dataclass

@@ -99,6 +99,17 @@ def allocation_problem(
     }
 
 
+ROUND_WORDS = {
+    "not_considered": L(
+        sv="Inte framförda av förvaltningen, beaktas inte",
+        en="Not put forward by the administration, not considered",
+    ),
+    "same_as": L(sv="Samma ansökan som", en="The same application as"),
+}
+"""The round page's words for what an administration chose and for rows that are one
+application (`same_as`)."""
+
+
 def _evaluated(
     ev: Evaluator, raw: bytes, name: str, year: str | None, lang: Lang
 ) -> tuple[Round, str, RoundEvaluation]:
@@ -127,6 +138,7 @@ def round_context(
         "rows": _rows(round_, result),
         "quota_names": {q.id: q.description.get(lang) for q in ev.load_policy(policy_year).quotas},
         "decided": decided,
+        "words": {key: text.get(lang) for key, text in ROUND_WORDS.items()},
     }
 
 

@@ -1,0 +1,424 @@
+"""A decision's statements about its own round, as tests of the round shipped beside it.
+
+`policies/<year>/round_cases.yaml` names the round (`round: round.json`), optionally the
+budget the drafts are made with (`budget: {project: …, study_trip: …}` or `{total: …}`;
+by default every amount requested), and a list of `cases`. Each case has a sentence as
+its `name`, the decision's words it rests on (`quote`, found word for word in the year's
+decision; `section` optional) and one or more expectations:
+
+* `over_quota: [administrations]` — exactly these are over a quota in `fourules round`;
+* `within_quota: [administrations]` — none of these is over a quota;
+* `chose: [administrations]` — each is over a quota and reported as having chosen which
+  of its applications are considered;
+* `not_put_forward: [ids]` — exactly these applications are never offered, by any draft
+  (`ranked` and `optimal`, with and without partial grants);
+* `same_application: [ids]` — these rows are one application (`same_as`): counted once in
+  every quota, granted `granted_sek` in total by the decision when that is given, and
+  funded at most once by every draft;
+* `totals: {id: amount}` — what the rows give for each total the round states (equal to
+  the stated value when the rows reproduce it);
+* `audit: [{check, applications, expected?, actual?}]` — discrepancies the audit reports.
+
+`run_round_cases(folder, evaluator)` runs them (`fourules check`); a case passes when every
+expectation holds, else its problems say what the round gives instead, in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+
+from fourules.errors import FourulesError, InputError, PolicyError
+from fourules.policy.model import first_problem, read_yaml
+from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.evaluation.evaluator import Evaluator
+    from fourules.rounds.allocation import Allocation
+    from fourules.rounds.audit import AuditReport
+    from fourules.rounds.evaluation import RoundEvaluation
+    from fourules.rounds.model import Round
+
+L = LocalText
+ROUND_CASES_FILE = "round_cases.yaml"
+Amount = Annotated[StrictInt, Field(ge=0)]
+_EXPECTATIONS = (
+    "over_quota",
+    "within_quota",
+    "chose",
+    "not_put_forward",
+    "same_application",
+    "totals",
+    "audit",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AuditExpectation(_Strict):
+    check: str = Field(min_length=1)
+    applications: list[str] = Field(min_length=1)
+    expected: int | None = None
+    actual: int | None = None
+
+
+class DraftBudget(_Strict):
+    total: Amount | None = None
+    project: Amount | None = None
+    study_trip: Amount | None = None
+
+
+class RoundCase(_Strict):
+    """One statement of the decision about its round, and what the round must give."""
+
+    name: str = Field(min_length=1, description="A sentence saying what the case shows.")
+    section: str | None = None
+    quote: str = Field(min_length=1, description="The decision's words, exactly.")
+    over_quota: list[str] | None = None
+    within_quota: list[str] | None = None
+    chose: list[str] | None = None
+    not_put_forward: list[str] | None = None
+    same_application: list[str] | None = Field(default=None, min_length=2)
+    granted_sek: Amount | None = None
+    totals: dict[str, Amount] | None = None
+    audit: list[AuditExpectation] | None = None
+
+    @model_validator(mode="after")
+    def _expects_something(self) -> RoundCase:
+        if all(getattr(self, name) is None for name in _EXPECTATIONS):
+            raise ValueError(f"give at least one of {', '.join(_EXPECTATIONS)}")
+        if self.granted_sek is not None and self.same_application is None:
+            raise ValueError("granted_sek goes with same_application")
+        return self
+
+
+class RoundCases(_Strict):
+    round: str = Field(default="round.json", description="The round file, beside this one.")
+    budget: DraftBudget | None = None
+    cases: list[RoundCase] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class RoundCaseResult:
+    """One case run: what differed from what the case expects (nothing when it passes)."""
+
+    name: str
+    problems: tuple[LocalText, ...]
+    line: int | None
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def message(self) -> LocalText:
+        """The case and its problems, one message per language."""
+        return L(
+            sv=f"”{self.name}”: " + "; ".join(p.sv for p in self.problems),
+            en=f"“{self.name}”: " + "; ".join(p.en for p in self.problems),
+        )
+
+
+def load_round_cases(path: Path) -> RoundCases:
+    """The file's cases; a broken file raises PolicyError naming the field."""
+    try:
+        return RoundCases.model_validate(read_yaml(path) or {})
+    except ValidationError as exc:
+        raise PolicyError(str(path), *first_problem(exc)) from None
+
+
+def _case_lines(path: Path) -> list[int | None]:
+    """The line each case starts on."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "cases" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _words(text: str) -> str:
+    """Text as a quote is compared: markup, case, whitespace and end-of-line hyphenation set
+    aside, nothing else."""
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", _TAG.sub(" ", text))
+    return " ".join(text.casefold().split())
+
+
+def run_round_cases(
+    folder: Path, evaluator: Evaluator, year: str | None = None
+) -> list[RoundCaseResult]:
+    """Every case of the folder's `round_cases.yaml` run against its round, evaluated under
+    `year` (by default the round's own, else the folder's name); [] when the folder has no
+    such file. A broken file, or a round that cannot be read, raises PolicyError."""
+    path = folder / ROUND_CASES_FILE
+    if not path.exists():
+        return []
+    cases = load_round_cases(path)
+    run = _Run(folder, path, cases, evaluator, year)
+    lines = _case_lines(path)
+    return [
+        RoundCaseResult(case.name, tuple(run.problems(case)), lines[i] if i < len(lines) else None)
+        for i, case in enumerate(cases.cases)
+    ]
+
+
+class _Run:
+    """The round evaluated, audited and drafted once, for every case of the file."""
+
+    def __init__(
+        self,
+        folder: Path,
+        path: Path,
+        cases: RoundCases,
+        evaluator: Evaluator,
+        year: str | None,
+    ) -> None:
+        from fourules.rounds.files import load_round
+
+        round_path = folder / cases.round
+        if not round_path.is_file():
+            raise PolicyError(
+                str(path), "round", f"{cases.round} is not a file beside {ROUND_CASES_FILE}"
+            )
+        try:
+            self.round: Round = load_round(round_path.read_bytes(), str(round_path))
+        except InputError as exc:
+            raise PolicyError(str(round_path), exc.where or "", exc.message.en) from None
+        self.year = year or self.round.year or folder.name
+        self.evaluator, self.cases, self.folder = evaluator, cases, folder
+        self.policy = evaluator.load_policy(self.year)
+        self.index = evaluator.loaded(self.year).index
+
+    @cached_property
+    def evaluated(self) -> RoundEvaluation:
+        from fourules.rounds.evaluation import evaluate_round
+
+        return evaluate_round(self.round, self.year, self.evaluator)
+
+    @cached_property
+    def audited(self) -> AuditReport:
+        from fourules.rounds.audit import audit_round
+
+        return audit_round(self.round, self.evaluated, self.policy)
+
+    @cached_property
+    def drafts(self) -> dict[str, Allocation]:
+        """Every method's draft, in full and with partial grants, within the file's budget."""
+        from fourules.rounds.allocation import allocate, make_budget
+
+        given = self.cases.budget or DraftBudget()
+        everything = sum(a.requested_sek or 0 for a in self.round.applications)
+        total = given.total
+        if total is None and (given.project is None or given.study_trip is None):
+            total = everything
+        budget = make_budget(total, given.project, given.study_trip)
+        return {
+            f"{method}{'' if share is None else f' --min-share {share}'}": allocate(
+                self.round, self.evaluated, self.policy, budget, method=method, min_share=share
+            )
+            for method in ("ranked", "optimal")
+            for share in (None, 0.3)
+        }
+
+    @cached_property
+    def document(self) -> str | None:
+        name = self.policy.document.file
+        file = self.folder / name if name else None
+        return _words(file.read_text(encoding="utf-8")) if file and file.is_file() else None
+
+    def problems(self, case: RoundCase) -> Iterator[LocalText]:
+        if self.document is not None and _words(case.quote) not in self.document:
+            yield L(
+                sv=f"citatet finns inte ordagrant i beslutet: ”{case.quote}”",
+                en=f"the quote is not in the decision word for word: “{case.quote}”",
+            )
+        checks: dict[str, Callable[[RoundCase], Iterator[LocalText]]] = {
+            "over_quota": self._over_quota,
+            "within_quota": self._within_quota,
+            "chose": self._chose,
+            "not_put_forward": self._not_put_forward,
+            "same_application": self._same_application,
+            "totals": self._totals,
+            "audit": self._audit,
+        }
+        for name, run in checks.items():
+            if getattr(case, name) is not None:
+                try:
+                    yield from run(case)
+                except FourulesError as exc:
+                    yield L(sv=f"{name}: {exc}", en=f"{name}: {exc}")
+
+    # --- administrations -----------------------------------------------------------------
+
+    def _names(self, ids: set[str]) -> str:
+        names = {a.id: a.name for a in self.policy.administrations.members}
+        return ", ".join(sorted(names[i] for i in ids)) or "–"
+
+    def _over(self) -> set[str]:
+        return {t.administration for t in self.evaluated.administrations if t.over_quota}
+
+    def _over_quota(self, case: RoundCase) -> Iterator[LocalText]:
+        wanted = yield from self._ids(case.over_quota or [])
+        over = self._over()
+        if over != wanted:
+            yield L(
+                sv=f"över kvot är {self._names(over)}, inte {self._names(wanted)}",
+                en=f"over quota are {self._names(over)}, not {self._names(wanted)}",
+            )
+
+    def _within_quota(self, case: RoundCase) -> Iterator[LocalText]:
+        wanted = yield from self._ids(case.within_quota or [])
+        for admin in sorted(wanted & self._over()):
+            name = self._names({admin})
+            yield L(sv=f"{name} är över kvot", en=f"{name} is over quota")
+
+    def _chose(self, case: RoundCase) -> Iterator[LocalText]:
+        wanted = yield from self._ids(case.chose or [])
+        tallies = {t.administration: t for t in self.evaluated.administrations}
+        for admin in sorted(wanted):
+            tally, name = tallies.get(admin), self._names({admin})
+            if tally is None or not tally.over_quota:
+                yield L(sv=f"{name} är inte över kvot", en=f"{name} is not over quota")
+            elif not tally.ranked:
+                yield L(
+                    sv=f"{name} redovisas inte som att ha valt vilka ansökningar som beaktas",
+                    en=f"{name} is not reported as having chosen which applications are considered",
+                )
+
+    def _ids(self, names: list[str]) -> Generator[LocalText, None, set[str]]:
+        """Yields a problem per name that is no administration; returns the ids of the rest."""
+        ids: set[str] = set()
+        for name in names:
+            found = self.index.resolve(name).administration
+            if found is None:
+                yield L(
+                    sv=f"”{name}” är ingen förvaltning {self.year}",
+                    en=f"“{name}” is no administration in {self.year}",
+                )
+            else:
+                ids.add(found.id)
+        return ids
+
+    # --- applications ----------------------------------------------------------------------
+
+    def _not_put_forward(self, case: RoundCase) -> Iterator[LocalText]:
+        wanted = set(case.not_put_forward or [])
+        yield from self._unknown(wanted)
+        for label, draft in self.drafts.items():
+            aside = {ln.application_id for ln in draft.lines if ln.status == "not_put_forward"}
+            funded = {ln.application_id for ln in draft.lines if ln.status == "funded"}
+            if aside != wanted:
+                yield L(
+                    sv=f"{label}: beaktas inte {_listed(aside)}, inte {_listed(wanted)}",
+                    en=f"{label}: not considered {_listed(aside)}, not {_listed(wanted)}",
+                )
+            if funded & wanted:
+                yield L(
+                    sv=f"{label}: finansierar {_listed(funded & wanted)}",
+                    en=f"{label}: funds {_listed(funded & wanted)}",
+                )
+
+    def _same_application(self, case: RoundCase) -> Iterator[LocalText]:
+        from fourules.rounds.model import same_application_groups
+
+        rows = case.same_application or []
+        wanted = set(rows)
+        yield from self._unknown(wanted)
+        groups = [set(ids) for ids in same_application_groups(self.round).values()]
+        if wanted not in groups:
+            together = [g for g in groups if g & wanted]
+            yield L(
+                sv=f"raderna är inte en ansökan (same_as): {' | '.join(map(_listed, together))}",
+                en=f"the rows are not one application (same_as): {' | '.join(map(_listed, together))}",
+            )
+        for t in self.evaluated.administrations:
+            for q in t.quotas:
+                if len(wanted & set(q.applications)) > 1:
+                    yield L(
+                        sv=f"{t.name} räknar {_listed(wanted & set(q.applications))} var för sig ({q.quota})",
+                        en=f"{t.name} counts {_listed(wanted & set(q.applications))} separately ({q.quota})",
+                    )
+        by_id = {a.id: a for a in self.round.applications}
+        granted = sum(d.granted for i in rows if i in by_id and (d := by_id[i].decision))
+        if case.granted_sek is not None and granted != case.granted_sek:
+            yield L(
+                sv=f"beslutet beviljar raderna {granted} kr, inte {case.granted_sek} kr",
+                en=f"the decision grants the rows {granted} kr, not {case.granted_sek} kr",
+            )
+        for label, draft in self.drafts.items():
+            funded = {ln.application_id for ln in draft.lines if ln.status == "funded"}
+            if len(funded & wanted) > 1:
+                yield L(
+                    sv=f"{label}: finansierar {_listed(funded & wanted)} var för sig",
+                    en=f"{label}: funds {_listed(funded & wanted)} separately",
+                )
+
+    def _unknown(self, ids: set[str]) -> Iterator[LocalText]:
+        known = {a.id for a in self.round.applications}
+        if ids - known:
+            yield L(
+                sv=f"inga ansökningar i omgången: {_listed(ids - known)}",
+                en=f"no applications of the round: {_listed(ids - known)}",
+            )
+
+    # --- totals and the audit --------------------------------------------------------------
+
+    def _totals(self, case: RoundCase) -> Iterator[LocalText]:
+        stated = {t.id: t.value for t in self.round.stated_totals}
+        found = {
+            d.check.removeprefix("total."): d.actual
+            for d in self.audited.discrepancies
+            if d.check.startswith("total.")
+        }
+        for total, amount in (case.totals or {}).items():
+            if total not in stated:
+                yield L(
+                    sv=f"omgången anger ingen summa {total}",
+                    en=f"the round states no total {total}",
+                )
+                continue
+            given = found.get(total, stated[total])
+            if given != amount:
+                yield L(
+                    sv=f"{total}: raderna ger {given} (angivet {stated[total]}), inte {amount}",
+                    en=f"{total}: the rows give {given} (stated {stated[total]}), not {amount}",
+                )
+
+    def _audit(self, case: RoundCase) -> Iterator[LocalText]:
+        for want in case.audit or []:
+            same = [
+                d
+                for d in self.audited.discrepancies
+                if d.check == want.check and d.applications == want.applications
+            ]
+            if not same:
+                yield L(
+                    sv=f"granskningen rapporterar inte {want.check} för {_listed(set(want.applications))}",
+                    en=f"the audit does not report {want.check} for {_listed(set(want.applications))}",
+                )
+                continue
+            for field in ("expected", "actual"):
+                value = getattr(want, field)
+                if value is not None and getattr(same[0], field) != value:
+                    yield L(
+                        sv=f"{want.check}: {field} är {getattr(same[0], field)}, inte {value}",
+                        en=f"{want.check}: {field} is {getattr(same[0], field)}, not {value}",
+                    )
+
+
+def _listed(ids: set[str]) -> str:
+    from fourules.rounds.model import natural_key
+
+    return ", ".join(sorted(ids, key=natural_key)) or "–"
