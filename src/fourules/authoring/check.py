@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
@@ -31,6 +31,9 @@ from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import fields_of
 from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
 from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.evaluation.evaluator import Evaluator
 
 L = LocalText
 CheckName = Literal["invalid", "quote", "transcription", "lint", "coverage", "case"]
@@ -256,6 +259,7 @@ def check_year(path: Path) -> CheckReport:
                     L(sv=f"”{result.name}”: {detail}", en=f"“{result.name}”: {detail}"),
                 )
             )
+    problems += _round_cases(folder, evaluator, policy.id)
     for gap in coverage_gaps(cases, evaluator, policy.id):
         problems.append(Problem("case", str(cases_file), None, "cases", L(sv=gap, en=gap)))
     passed = sum(r.passed for r in results)
@@ -381,6 +385,19 @@ def _said(d: Difference, scan: str) -> LocalText:
         "scan's misread letters (authoring/transcription.py); write the scan's words with "
         "their å, ä, ö restored",
     )
+
+
+def _round_cases(folder: Path, evaluator: Evaluator, year: str) -> list[Problem]:
+    """The decision's statements about its own round (round_cases.yaml), each held to the
+    round the year ships."""
+    from fourules.authoring.round_cases import ROUND_CASES_FILE, run_round_cases
+
+    try:
+        results = run_round_cases(folder, evaluator, year)
+    except PolicyError as exc:
+        return [Problem("invalid", exc.file, None, exc.where, L(sv=exc.message, en=exc.message))]
+    file = str(folder / ROUND_CASES_FILE)
+    return [Problem("case", file, r.line, "cases", r.message) for r in results if not r.passed]
 
 
 def _numbers(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:

@@ -78,8 +78,8 @@ _PROBLEM: dict[str, LocalText] = {
 _VALUE_ERROR: dict[str, LocalText] = {
     "submitted": L(sv="är inget giltigt datum", en="is not a valid date"),
     "decision": L(
-        sv="ska ange exakt ett av granted_sek, rejected och not_prioritised",
-        en="must give exactly one of granted_sek, rejected and not_prioritised",
+        sv="ska ange granted_sek, eller rejected och/eller not_prioritised (inte ett beviljat belopp tillsammans med något av dem)",
+        en="must give granted_sek, or rejected and/or not_prioritised (not a grant together with either)",
     ),
 }
 _BLANK = L(sv="är tomt", en="is blank")
