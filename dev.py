@@ -98,8 +98,9 @@ def _build_durable_rules(pip: list[str | Path]) -> None:
 
 
 def demo() -> None:
-    """The main job on the shipped data: the 2024 call checked, the real 2018 round evaluated,
-    audited and allocated, example 2024 applications evaluated. Scores from the decisions'
+    """The main job on the shipped data: both calls checked, the real 2018 round evaluated,
+    audited and allocated, the 2018 readings replayed on it, example 2024 applications
+    evaluated. Scores from the decisions'
     criteria only: the example plugins are installed, listed as not loaded, and not loaded."""
     fourules = BIN / "fourules"
     round_2018 = "policies/2018/round.json"
@@ -107,10 +108,12 @@ def demo() -> None:
     os.environ.pop("FOURULES_PLUGINS", None)
     _run(fourules, "policies")
     _run(fourules, "plugins")
+    _run(fourules, "check", "policies/2018")
     _run(fourules, "check", "policies/2024")
     _run(fourules, "round", round_2018)
     _run(fourules, "audit", round_2018)
     _run(fourules, "allocate", round_2018, "--budget-project", "2705000", "--budget-study-trip", "231200")
+    _run(fourules, "readings", "2018", "--replay", round_2018)
     _run(fourules, "evaluate", "examples/applications-2024.json", "--year", "2024")
 
 
