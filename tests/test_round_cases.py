@@ -77,9 +77,14 @@ def test_the_joint_trip_as_two_applications_breaks_what_the_decision_says(copy: 
         "Södermalm, inte Enskede-Årsta-Vantör, Farsta, Socialförvaltningen, Södermalm"
     ]
     once = _named(results, "Den gemensamma studieresan är en ansökan")
-    assert failed[once][0].startswith("raderna är inte en ansökan (same_as)")
-    assert any("räknar T2-16, T2-21 var för sig" in p for p in failed[once])
-    assert any("finansierar T2-16, T2-21 var för sig" in p for p in failed[once])
+    # Counted twice against both co-applicants' quotas. (Whether a draft then funds both
+    # rows depends on the scores; under 2018's reading trips score no criterion, and no
+    # draft of the real round reaches the second row.)
+    assert failed[once] == [
+        "raderna är inte en ansökan (same_as): T2-16 | T2-21",
+        "Bromma räknar T2-16, T2-21 var för sig (quota.applications)",
+        "Hässelby-Vällingby räknar T2-16, T2-21 var för sig (quota.applications)",
+    ]
     cap = _named(results, "Beslutets 30 000 kronor")
     assert failed[cap] == [
         "granskningen rapporterar inte same_application.above_cap för T2-16, T2-21"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from fourules.evaluation.results import Evaluation
 from fourules.policy.model import Policy
-from fourules.rounds.model import Round, same_application_groups
+from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, same_application_groups
 from fourules.rounds.quotas import Counted, QuotaBook, count_applications, tally
 
 
@@ -81,17 +81,26 @@ def choices(round_: Round, evaluations: dict[str, Evaluation], policy: Policy) -
         item = items[first]
         if priorities[first] is not None:
             chose.update(item.administrations)
-        decided = [d.not_prioritised for i in ids if (d := by_id[i].decision)]
-        quote = next((q for q in decided if q is not None), None)
-        if quote is not None:
-            whose = tuple(a for a in item.administrations if a in over) or tuple(
-                item.administrations
-            )
-            found[first] = NotPutForward(first, whose, quote=quote)
-            chose.update(whose)
+        marked = _marked(item, [by_id[i] for i in ids], over)
+        if marked is not None:
+            found[first] = marked
+            chose.update(marked.administrations)
         elif (beyond := _beyond(item, priorities[first], ranked, book)) is not None:
             found[first] = beyond
     return Choices(found, frozenset(chose))
+
+
+def _marked(
+    item: Counted, rows: list[RoundProject | RoundStudyTrip], over: set[str]
+) -> NotPutForward | None:
+    """The application, if a row of it is marked not prioritised in its decision: charged
+    to the co-applicants over a quota (all of them when none is)."""
+    decided = [d.not_prioritised for row in rows if (d := row.decision)]
+    quote = next((q for q in decided if q is not None), None)
+    if quote is None:
+        return None
+    whose = tuple(a for a in item.administrations if a in over) or tuple(item.administrations)
+    return NotPutForward(item.application_id, whose, quote=quote)
 
 
 def _beyond(
