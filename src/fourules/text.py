@@ -29,3 +29,36 @@ def format_sek(amount: int) -> str:
     """750000 -> '750 000 kr', the way the decisions write amounts."""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(amount):,}".replace(",", " ") + " kr"
+
+
+MONTHS: dict[Lang, tuple[str, ...]] = {
+    "sv": (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+"""The months' names, as the decisions (sv) and the English messages write dates."""

@@ -41,24 +41,12 @@ from datetime import date
 from typing import Literal
 
 from fourules.policy.model import Parameter, Policy, Quota
+from fourules.text import MONTHS as TEXT_MONTHS
 from fourules.text import LocalText, format_sek
 
 FigureKind = Literal["amount", "date", "span", "count"]
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTHS = TEXT_MONTHS["sv"]
 UNITS = {
     "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
     "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14,

@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fourules.evaluation.results import Evaluation
-from fourules.text import Lang, LocalText, format_sek
+from fourules.text import MONTHS, Lang, LocalText, format_sek
 
 if TYPE_CHECKING:
     from fourules.engine.symbolic import SymbolicPolicy
@@ -270,7 +270,7 @@ def _assessment_text(symbolic: SymbolicPolicy, cid: str, old: Any, lang: Lang) -
 def _text(field: str, before: Any, after: Any, lang: Lang) -> str:
     if field == "submitted" and after is not None:
         day = date.fromisoformat(after)
-        shown = f"{day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+        shown = f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
         later = before is None or after > before
         return (
             L(sv=f"Lämna in tidigast {shown}.", en=f"Submit on {shown} at the earliest.")
@@ -289,36 +289,6 @@ def _text(field: str, before: Any, after: Any, lang: Lang) -> str:
     return L(sv=f"Ändra {field} till {after!r}.", en=f"Change {field} to {after!r}.").get(lang)
 
 
-_MONTHS = {
-    "sv": (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 
 def _when_eligible(
