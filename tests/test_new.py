@@ -263,3 +263,16 @@ def test_a_failed_copy_leaves_nothing_behind(tmp_path: Path) -> None:
     assert refused.value.where == str(source / "document.txt")
     assert "document.file" in refused.value.text("en")
     assert list(drafts.iterdir()) == []
+
+
+def test_an_entry_confirmed_last_year_is_to_review_again(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "2024"
+    shutil.copytree(BUILTIN / "2024", source)
+    coverage = source / "coverage.yaml"
+    text = coverage.read_text(encoding="utf-8")
+    first = "  - sentence: "
+    assert first in text
+    coverage.write_text(text.replace(first, "  - review: false\n    sentence: ", 1), encoding="utf-8")
+    new_year(source, "2026", tmp_path)
+    copied = load_coverage(tmp_path / "2026")
+    assert copied is not None and all(e.review for e in (*copied.sections, *copied.sentences))

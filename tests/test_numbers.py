@@ -194,3 +194,16 @@ def test_a_quote_without_a_figure_of_the_kind_does_not_disagree(tmp_path: Path) 
     # 2018's project_years.max cites a precedent ("ett fjärde projektår"): no count, no span.
     policy = _changed(tmp_path, "2018", "value: 3\n    unit: years", "value: 7\n    unit: years")
     assert disagreements(policy) == []
+
+
+def test_a_count_before_och_reads_without_a_noun(tmp_path: Path) -> None:
+    # "två och tre år": the first count has no noun of its own; it must not break the check.
+    policy = _changed(
+        tmp_path,
+        "2024",
+        "quote: LUM kan beviljas för projekt under 1-3 år men ansökan om medel måste göras årligen.",
+        "quote: LUM kan beviljas för projekt under två och tre år.",
+        times=2,
+    )
+    found = [d for d in disagreements(policy) if d.path == "parameters.project_years.max.value"]
+    assert found == []  # "tre år" is the value 3

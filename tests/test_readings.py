@@ -48,10 +48,19 @@ def test_every_branch_states_a_basis_and_every_finding_carries_it(year: str) -> 
     for kind in ("project", "study_trip"):
         app = {"id": "x", "kind": kind, "title": "t", "applicants": ["Farsta"]}
         result = EVALUATOR.evaluate({**app, "requested_sek": None}, year)
-        dumped = result.model_dump(mode="json")
-        assert all(f["basis"] for f in dumped["findings"])
+        rules = {rule.id: r for r, rule in enumerate(policy.rules)}
+        for f in result.model_dump(mode="json")["findings"]:
+            # The basis of a branch of its rule with the finding's status and effect.
+            r = rules[f["rule"]]
+            possible = {
+                policy.branch_basis(r, b)
+                for b, branch in enumerate(policy.rules[r].branches)
+                if branch.status == f["status"] and branch.outcome == f["effect"]
+            }
+            assert f["basis"] in possible, f
         by_rule = {f.rule: f for f in result.findings}
         assert by_rule["requested.amount"].basis == "software"
+        assert by_rule["requested.amount"].effect == "undetermined"
 
 
 @pytest.mark.parametrize("year", YEARS)

@@ -248,7 +248,7 @@ def marked_for_review(path: Path, was: str) -> tuple[str, ReviewMarks]:
     wanted: dict[str, Any] = {
         **data,
         **{
-            key: [{"review": True, **entry} for entry in data.get(key) or []]
+            key: [{**entry, "review": True} for entry in data.get(key) or []]
             for key in ("sections", "sentences")
         },
     }

@@ -210,7 +210,8 @@ def _for_parameter(
     return tuple(
         f
         for f in figures
-        if f.kind == "span" or (f.kind == "count" and f.noun.split()[0].casefold().endswith("år"))
+        if f.kind == "span"
+        or (f.kind == "count" and f.noun[:1] != "" and f.noun.split()[0].casefold().endswith("år"))
     )
 
 

@@ -25,7 +25,6 @@ expectation holds, else its problems say what the round gives instead, in both l
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
+from fourules.authoring.quotes import found
 from fourules.errors import FourulesError, InputError, PolicyError
 from fourules.policy.model import first_problem, read_yaml
 from fourules.text import LocalText
@@ -146,16 +146,6 @@ def _case_lines(path: Path) -> list[int | None]:
     return []
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _words(text: str) -> str:
-    """Text as a quote is compared: markup, case, whitespace and end-of-line hyphenation set
-    aside, nothing else."""
-    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", _TAG.sub(" ", text))
-    return " ".join(text.casefold().split())
-
-
 def run_round_cases(
     folder: Path, evaluator: Evaluator, year: str | None = None
 ) -> list[RoundCaseResult]:
@@ -234,12 +224,13 @@ class _Run:
 
     @cached_property
     def document(self) -> str | None:
-        name = self.policy.document.file
+        """The text the policy quotes (the transcription of a scan, else the decision)."""
+        name = self.policy.document.quoted
         file = self.folder / name if name else None
-        return _words(file.read_text(encoding="utf-8")) if file and file.is_file() else None
+        return file.read_text(encoding="utf-8") if file and file.is_file() else None
 
     def problems(self, case: RoundCase) -> Iterator[LocalText]:
-        if self.document is not None and _words(case.quote) not in self.document:
+        if self.document is not None and not found(case.quote, self.document):
             yield L(
                 sv=f"citatet finns inte ordagrant i beslutet: ”{case.quote}”",
                 en=f"the quote is not in the decision word for word: “{case.quote}”",

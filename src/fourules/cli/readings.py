@@ -17,8 +17,10 @@ from fourules.cli.common import (
     respond,
 )
 from fourules.cli.state import year_or_folder
+from fourules.errors import InputError
+from fourules.output.labels import ASPECTS, changed_value
 from fourules.output.view import Table, View
-from fourules.text import Lang, format_sek
+from fourules.text import Lang, LocalText, format_sek
 
 if TYPE_CHECKING:
     from fourules.comparison.readings import Reading, ReadingsReport
@@ -67,24 +69,23 @@ def readings_command(
         if replay is not None:
             raw, name = read_input(replay)
             round_ = load_round(raw, name)
+            if (budget_project is None) != (budget_study_trip is None):
+                raise InputError(
+                    LocalText(
+                        sv="ange båda budgetarna, eller ingen för omgångens egna",
+                        en="give both budgets, or neither for the round's own",
+                    ),
+                    "--budget-project" if budget_project is None else "--budget-study-trip",
+                )
             budget = (
-                make_budget(None, budget_project, budget_study_trip)
-                if budget_project is not None or budget_study_trip is not None
-                else stated_budget(round_)
+                stated_budget(round_)
+                if budget_project is None or budget_study_trip is None
+                else make_budget(None, budget_project, budget_study_trip)
             )
         report = readings_report(
             folder, round_=round_, round_name=replay, budget=budget, lang=chosen
         )
     respond(format, report.model_dump(mode="json"), lambda: _view(report, chosen), chosen)
-
-
-_ASPECT = {
-    "outcome": ("utfall", "outcome"),
-    "max_grant_sek": ("högsta belopp", "maximum grant"),
-    "score": ("poäng", "score"),
-    "quota": ("kvot", "quota"),
-    "allocation": ("utkast till fördelning", "draft allocation"),
-}
 
 
 def _view(report: ReadingsReport, lang: Lang) -> View:
@@ -158,7 +159,12 @@ def _reading_blocks(reading: Reading, replayed: bool, lang: Lang) -> list[str | 
             blocks.append(f"{title} — {nothing}.")
         else:
             rows = [
-                [d.subject, _ASPECT[d.aspect][0 if sv else 1], d.before, d.after]
+                [
+                    d.subject,
+                    ASPECTS[d.aspect].get(lang),
+                    changed_value(d.aspect, d.before, d.before_sek, lang),
+                    changed_value(d.aspect, d.after, d.after_sek, lang),
+                ]
                 for d in alt.differences
             ]
             blocks.append(Table.of(title, header, rows))

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field
@@ -23,7 +23,7 @@ from pydantic import Field
 from fourules.comparison.structure import ComparisonModel
 from fourules.errors import PolicyError
 from fourules.evaluation.evaluator import Evaluator, folder_evaluator
-from fourules.policy.alternatives import PathError, applied
+from fourules.policy.alternatives import PathError, applied, steps
 from fourules.policy.model import POLICY_FILE, Alternative, Policy, read_yaml
 from fourules.rounds.allocation import Allocation, Budget, allocate
 from fourules.rounds.evaluation import RoundEvaluation, evaluate_round
@@ -35,9 +35,16 @@ class Difference(ComparisonModel):
     """One application (or administration) that fares differently under the alternative."""
 
     subject: str = Field(description="An application id, or an administration's name.")
-    aspect: str = Field(description="outcome, max_grant_sek, score, quota or allocation.")
-    before: str
-    after: str
+    aspect: Literal["outcome", "max_grant_sek", "score", "quota", "allocation"]
+    before: str = Field(
+        description="The value now: an outcome, an amount, a score, over/within (quota) or an "
+        "allocation line's status."
+    )
+    after: str = Field(description="The value under the alternative, as `before`.")
+    before_sek: int | None = Field(default=None, description="allocation: the amount proposed now.")
+    after_sek: int | None = Field(
+        default=None, description="allocation: the amount proposed under the alternative."
+    )
 
 
 class AlternativeEffect(ComparisonModel):
@@ -71,7 +78,8 @@ class ReadingsReport(ComparisonModel):
 
 
 def readings_of(policy: Policy, lang: Lang) -> list[Reading]:
-    """Every rule with a branch resting on a reading, with its declared alternatives."""
+    """Every rule with a branch resting on a reading, with the alternatives that change it
+    (declared on it, or on another rule and setting values in it)."""
     out = []
     for r, rule in enumerate(policy.rules):
         branches = [b for b in range(len(rule.branches)) if policy.branch_basis(r, b) == "reading"]
@@ -84,10 +92,23 @@ def readings_of(policy: Policy, lang: Lang) -> list[Reading]:
                 branches=branches,
                 quote=rule.source.quote,
                 note=rule.source.note,
-                alternatives=[_effect(a, lang) for a in rule.alternatives],
+                alternatives=[_effect(a, lang) for a in _changing(policy, rule.id)],
             )
         )
     return out
+
+
+def _changing(policy: Policy, rule_id: str) -> list[Alternative]:
+    """The alternatives declared on the rule, then those of other rules that change it."""
+    own = next(rule for rule in policy.rules if rule.id == rule_id).alternatives
+    others = [
+        a
+        for rule in policy.rules
+        if rule.id != rule_id
+        for a in rule.alternatives
+        if any(steps(path)[:2] == ["rules", rule_id] for path in a.set)
+    ]
+    return [*own, *others]
 
 
 def _effect(alternative: Alternative, lang: Lang) -> AlternativeEffect:
@@ -164,8 +185,10 @@ def _differences(
                     Difference(
                         subject=ln.application_id,
                         aspect="allocation",
-                        before=f"{ln.status} {ln.proposed_sek}",
-                        after=f"{other_line.status} {other_line.proposed_sek}",
+                        before=ln.status,
+                        after=other_line.status,
+                        before_sek=ln.proposed_sek,
+                        after_sek=other_line.proposed_sek,
                     )
                 )
     return sorted(out, key=lambda d: (d.aspect == "quota", natural_key(d.subject), d.aspect))
@@ -191,14 +214,14 @@ def readings_report(
     if round_ is not None:
         base = _round_views(round_, year, evaluator, policy, budget)
         declared = {a.id: a for rule in policy.rules for a in rule.alternatives}
+        # An alternative that changes several rules is listed under each, replayed once.
+        replayed = {
+            a.id: _replayed(_effect(a, lang), folder, a, round_, base, budget)
+            for a in declared.values()
+        }
         readings = [
             reading.model_copy(
-                update={
-                    "alternatives": [
-                        _replayed(effect, folder, declared[effect.id], round_, base, budget)
-                        for effect in reading.alternatives
-                    ]
-                }
+                update={"alternatives": [replayed[e.id] for e in reading.alternatives]}
             )
             for reading in readings
         ]

@@ -289,8 +289,6 @@ def _text(field: str, before: Any, after: Any, lang: Lang) -> str:
     return L(sv=f"Ändra {field} till {after!r}.", en=f"Change {field} to {after!r}.").get(lang)
 
 
-
-
 def _when_eligible(
     evaluator: Evaluator,
     symbolic: SymbolicPolicy,

@@ -61,7 +61,6 @@ class Finding(_Result):
         description="The finding's effect on the outcome: ineligible, undetermined, or null (none).",
     )
     basis: Basis = Field(
-        default="text",
         description=(
             "What the finding rests on: text (the quoted sentence says it), precedent (named "
             "table rows), reading (the text leaves it open; the rule's note names the "

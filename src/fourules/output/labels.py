@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fourules.policy.source import Source
-from fourules.text import Lang, LocalText
+from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText
 LABELS: dict[str, LocalText] = {
@@ -61,6 +61,28 @@ BASES = {
     "software": L(sv="programmets eget krav", en="fourules's own requirement"),
 }
 """What a finding rests on, in words (the `basis` of its rule branch)."""
+ASPECTS = {
+    "outcome": L(sv="utfall", en="outcome"),
+    "max_grant_sek": L(sv="högst att bevilja", en="maximum grant"),
+    "score": L(sv="poäng", en="score"),
+    "quota": L(sv="kvot", en="quota"),
+    "allocation": L(sv="utkast till fördelning", en="draft allocation"),
+}
+"""What a reading's alternative changes for an application or an administration."""
+QUOTA_VERDICTS = {
+    "over": L(sv="över kvot", en="over its quota"),
+    "within": L(sv="inom kvot", en="within its quota"),
+}
+ALLOCATION_STATUSES = {
+    "funded": L(sv="föreslås", en="proposed"),
+    "budget": L(sv="ryms inte i budgeten", en="not within the budget"),
+    "quota": L(sv="kvoten full", en="quota full"),
+    "not_chosen": L(sv="inte vald", en="not chosen"),
+    "not_put_forward": L(sv="beaktas inte", en="not considered"),
+    "same_application": L(sv="samma ansökan", en="same application"),
+    "ineligible": L(sv="ej berättigad", en="ineligible"),
+    "undetermined": L(sv="kan inte avgöras", en="undetermined"),
+}
 STATUSES = {
     "pass": L(sv="uppfyllt", en="pass"),
     "fail": L(sv="ej uppfyllt", en="fail"),
@@ -83,6 +105,20 @@ def source_text(source: Source, lang: Lang = "sv") -> str:
     if source.precedent:
         text += f" [{source.precedent}]"
     return text
+
+
+def changed_value(aspect: str, value: str, sek: int | None, lang: Lang) -> str:
+    """One side of what an alternative reading changes, in words."""
+    if aspect == "outcome":
+        return OUTCOMES[value].get(lang)
+    if aspect == "max_grant_sek":
+        return label("not_stated", lang) if value == "null" else format_sek(int(value))
+    if aspect == "quota":
+        return QUOTA_VERDICTS[value].get(lang)
+    if aspect == "allocation":
+        words = ALLOCATION_STATUSES[value].get(lang)
+        return f"{words} {format_sek(sek)}" if value == "funded" and sek is not None else words
+    return value
 
 
 def outcome_text(outcome: str, lang: Lang) -> str:

@@ -84,12 +84,3 @@ def applied(policy: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
         else:
             raise PathError(f"{path}: {last!r} goes below a value")
     return out
-
-
-def check_paths(policy: dict[str, Any], changes: dict[str, Any]) -> None:
-    """Every path names a place in the policy (its last key may be new): else PathError."""
-    for path in changes:
-        *parents, _ = steps(path)
-        node = policy
-        for step in parents:
-            node = _child(node, step, path)

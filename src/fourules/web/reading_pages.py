@@ -8,6 +8,7 @@ from typing import Any
 
 from fourules.comparison.readings import readings_report, stated_budget
 from fourules.evaluation.evaluator import Evaluator
+from fourules.output.labels import ASPECTS, changed_value
 from fourules.rounds.files import load_round
 from fourules.text import Lang
 from fourules.web.decision_text import quote_anchors
@@ -34,5 +35,8 @@ def readings_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
         "title": policy.title.get(lang),
         "report": report,
         "sources": {rule.id: rule.source for rule in policy.rules},
+        "aspect": lambda name: ASPECTS[name].get(lang),
+        "before": lambda d: changed_value(d.aspect, d.before, d.before_sek, lang),
+        "after": lambda d: changed_value(d.aspect, d.after, d.after_sek, lang),
         "anchor": quote_anchors(ev, year),
     }

@@ -272,11 +272,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "readings.link": ("Läsningar och deras alternativ", "Readings and their alternatives"),
     "readings.lead": (
         "Här står varje regel som bygger på en läsning: där beslutets text lämnar något öppet "
-        "har fourules valt den snävaste läsningen och säger det. För varje alternativ visas vad "
-        "det skulle ändra.",
+        "har fourules valt en läsning, och regelns not säger varför och vilka alternativen är. "
+        "För varje alternativ visas vad det skulle ändra.",
         "Each rule here rests on a reading: where the decision's text leaves something open, "
-        "fourules chose the narrowest reading and says so. For each alternative, what it would "
-        "change is shown.",
+        "fourules chose one reading, and the rule's note says why and what the alternatives "
+        "are. For each alternative, what it would change is shown.",
     ),
     "readings.replayed": ("Prövat på omgången", "Tried on the round"),
     "readings.applications": ("ansökningar", "applications"),
@@ -290,7 +290,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No alternatives are declared for this rule.",
     ),
     "readings.alternative": ("Alternativ", "Alternative"),
-    "readings.changes": ("Ansökningar som skulle få ett annat besked:", "Applications that would fare differently:"),
+    "readings.changes": (
+        "Ansökningar som skulle få ett annat besked:",
+        "Applications that would fare differently:",
+    ),
     "readings.unchanged": (
         "Ingen ansökan i omgången skulle få ett annat besked.",
         "No application of the round would fare differently.",
@@ -299,11 +302,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "readings.aspect": ("Vad", "What"),
     "readings.now": ("Nu", "Now"),
     "readings.with": ("Med alternativet", "With the alternative"),
-    "readings.aspect.outcome": ("utfall", "outcome"),
-    "readings.aspect.max_grant_sek": ("högst att bevilja", "maximum grant"),
-    "readings.aspect.score": ("poäng", "score"),
-    "readings.aspect.quota": ("kvot", "quota"),
-    "readings.aspect.allocation": ("utkast till fördelning", "draft allocation"),
     "policy.text": ("Beslutets text", "The decision's text"),
     "policy.text.lead": (
         "Beslutet som reglerna bygger på; citaten är markerade.",
