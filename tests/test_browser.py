@@ -211,6 +211,18 @@ def test_a_quote_link_opens_the_decision_at_the_quote(server: dict[str, Any], pa
     _shot(page, "decision-text")
 
 
+def test_the_readings_page_is_reached_from_a_rule_and_shows_what_an_alternative_changes(
+    server: dict[str, Any], page: Any
+) -> None:
+    page.goto(server["url"] + "/policies/2018")
+    page.locator('a[href="/policies/2018/readings#reading-criterion.several_districts"]').click()
+    section = page.locator('section[id="reading-criterion.several_districts"]')
+    assert section.is_visible()
+    table = section.locator("table").first
+    assert "T2-19" in table.inner_text() and "föreslås 25 000 kr" in table.inner_text()
+    _shot(page, "readings", full_page=True)
+
+
 def test_a_round_report_prints_as_a_document(
     server: dict[str, Any], page: Any, tmp_path: Path
 ) -> None:
@@ -248,7 +260,15 @@ def test_no_accessibility_violations_by_axe(
     context = browser.new_context()  # axe runs as a script; the pages themselves have none
     page, axe = context.new_page(), Axe()
     found = {}
-    for path in ("/", "/check?lang=en", "/policies/2018", "/policies/2024/text", "/diff/2018/2024"):
+    for path in (
+        "/",
+        "/check?lang=en",
+        "/policies/2018",
+        "/policies/2018/readings",
+        "/policies/2024/text",
+        "/policies/2024/scan",
+        "/diff/2018/2024",
+    ):
         page.goto(server["url"] + path)
         found[path] = axe.run(page).response["violations"]
     page.goto(server["url"] + "/check?year=2018")
