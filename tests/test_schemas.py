@@ -392,3 +392,40 @@ def test_the_policy_file_schema_accepts_what_check_loads_and_refuses_a_misshapen
             assert not valid and not _loads(tree, year), (kind, tree)
 
     check()
+
+
+def test_the_policy_file_schema_says_what_the_models_require_between_fields() -> None:
+    """A parameter's value or its not_stated, a unit that fits the value, a weight for a
+    priority criterion only: an editor refuses these as check does."""
+    schema = schema_of("policy-file")
+
+    def changed(change: Any) -> dict[str, Any]:
+        tree = copy.deepcopy(_policy_file("2024"))
+        change(tree)
+        return tree
+
+    def criterion(tree: dict[str, Any], cid: str) -> dict[str, Any]:
+        return next(
+            r["criterion"] for r in tree["rules"] if (r.get("criterion") or {}).get("id") == cid
+        )
+
+    trip_cap = ("parameters", "cap.study_trip")
+    assert _at(_policy_file("2024"), trip_cap)["value"] is None  # stated as not stated
+    broken = {
+        "null without not_stated": lambda t: _at(t, trip_cap).pop("not_stated"),
+        "a value and not_stated": lambda t: _at(t, trip_cap).update(value=30000),
+        "a date in SEK": lambda t: _at(t, ("parameters", "cap.project")).update(
+            value=date(2024, 1, 1)
+        ),
+        "an amount as a date": lambda t: _at(t, ("parameters", "call_window.opens")).update(
+            value=20240101
+        ),
+        "a mandatory weight": lambda t: criterion(t, "novelty").update(weight=1),
+        "a mandatory group": lambda t: criterion(t, "novelty").update(group="g"),
+        "a priority without weight": lambda t: criterion(t, "early_support").pop("weight"),
+    }
+    for name, change in broken.items():
+        tree = changed(change)
+        assert not _loads(tree, "2024") and not _valid(_as_json(tree), schema), name
+    fine = changed(lambda t: _at(t, trip_cap).update(value=30000, not_stated=None))
+    assert _loads(fine, "2024") and _valid(_as_json(fine), schema)

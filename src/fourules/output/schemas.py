@@ -252,6 +252,29 @@ def _as_written(schema: dict[str, Any]) -> dict[str, Any]:
         "Filled in when the policy loads (true for a quote of the policy's own document when "
         "it names a `transcription`); leave it out."
     )
+    # What the models' own validators require between fields, so an editor says it too.
+    out["$defs"]["Parameter"]["allOf"] = [
+        {  # a value, or value: null together with not_stated
+            "if": {"properties": {"value": {"type": "null"}}, "required": ["value"]},
+            "then": {
+                "properties": {"not_stated": {"$ref": "#/$defs/LocalText"}},
+                "required": ["not_stated"],
+            },
+            "else": {"properties": {"not_stated": {"type": "null"}}},
+        },
+        {  # the unit fits the value
+            "if": {"properties": {"unit": {"const": "date"}}, "required": ["unit"]},
+            "then": {"properties": {"value": {"type": ["string", "null"]}}},
+            "else": {"properties": {"value": {"type": ["integer", "null"]}}},
+        },
+    ]
+    out["$defs"]["Criterion"]["allOf"] = [
+        {  # a priority criterion has a weight; a mandatory one has none, and no group
+            "if": {"properties": {"type": {"const": "priority"}}, "required": ["type"]},
+            "then": {"properties": {"weight": {"type": "number"}}, "required": ["weight"]},
+            "else": {"properties": {"weight": {"type": "null"}, "group": {"type": "null"}}},
+        }
+    ]
     out["$defs"]["Branch"]["properties"]["when"]["description"] = (
         "The condition under which this branch gives the finding (docs/policies.md); "
         "`fourules check` reads it. Only the last branch may leave it out."
