@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
+import jsonschema
 import pytest
 import typer
+import yaml
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.authoring.cases import load_cases
+from fourules.authoring.check import check_year
 from fourules.authoring.coverage import cover, load_coverage
 from fourules.authoring.drafting import new_year
 from fourules.cli.main import app as fourules_app
 from fourules.cli.new import new_command
 from fourules.errors import InputError
 from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.output.schemas import schema_of
 from fourules.policy.model import load_policy_file
 
 BUILTIN = builtin_policy_dir()
@@ -57,6 +62,7 @@ def test_new_year_from_2024_loads_as_a_draft(tmp_path: Path) -> None:
         "cases.yaml",
         "coverage.yaml",
         "document.txt",
+        "policy.schema.json",
         "policy.yaml",
         "transcription.txt",
     ]
@@ -66,8 +72,10 @@ def test_new_year_from_2024_loads_as_a_draft(tmp_path: Path) -> None:
     assert policy.parameters == old.parameters and policy.rules == old.rules
     copied = (folder / "policy.yaml").read_text(encoding="utf-8").splitlines()
     source = (BUILTIN / "2024" / "policy.yaml").read_text(encoding="utf-8").splitlines()
-    assert copied[0] == source[0] and copied[0].startswith("#")
-    assert [a for a, b in zip(copied, source, strict=True) if a != b] == [
+    # The editor's schema line first, then the old file: its first comment kept.
+    assert copied[0] == "# yaml-language-server: $schema=policy.schema.json"
+    assert copied[1] == source[0] and copied[1].startswith("#")
+    assert [a for a, b in zip(copied[1:], source, strict=True) if a != b] == [
         'id: "2026"',
         'version: "0.1.0"',
     ]
@@ -175,6 +183,7 @@ def test_round_is_not_copied_from_2018(tmp_path: Path) -> None:
     assert draft.folder == tmp_path / "2019"
     assert [p.name for p in draft.files] == [
         "policy.yaml",
+        "policy.schema.json",
         "document.txt",
         "cases.yaml",
         "coverage.yaml",
@@ -276,3 +285,57 @@ def test_an_entry_confirmed_last_year_is_to_review_again(tmp_path: Path) -> None
     new_year(source, "2026", tmp_path)
     copied = load_coverage(tmp_path / "2026")
     assert copied is not None and all(e.review for e in (*copied.sections, *copied.sentences))
+
+
+def _as_an_editor_reads(path: Path) -> object:
+    """A YAML file as a YAML editor hands it to its JSON Schema: dates as text."""
+
+    def text_dates(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: text_dates(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [text_dates(v) for v in node]
+        return node.isoformat() if isinstance(node, date) else node
+
+    return text_dates(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("year", ["2018", "2024"])
+def test_the_draft_names_its_schema_for_an_editor_and_the_schema_is_beside_it(
+    tmp_path: Path, year: str
+) -> None:
+    draft = new_year(BUILTIN / year, "2026", tmp_path)
+    policy_file = draft.folder / "policy.yaml"
+    first = policy_file.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=policy.schema.json"
+    # The line names a file relative to the policy: the draft resolves it offline.
+    named = policy_file.parent / first.split("$schema=", 1)[1]
+    schema = json.loads(named.read_text(encoding="utf-8"))
+    assert schema == schema_of("policy-file")
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(_as_an_editor_reads(policy_file))) == []
+    # The schema refuses what check refuses for its shape: a misspelt key.
+    misspelt = policy_file.read_text(encoding="utf-8").replace("\nrules:", "\nruless:", 1)
+    policy_file.write_text(misspelt, encoding="utf-8")
+    assert not validator.is_valid(_as_an_editor_reads(policy_file))
+
+
+def test_check_takes_no_notice_of_the_schema_file(tmp_path: Path) -> None:
+    new_year(BUILTIN / "2024", "2026", tmp_path)
+    folder = tmp_path / "2026"
+    report = check_year(folder)
+    assert report.policy is not None and report.policy.id == "2026"
+    with_schema = [p.as_json("en") for p in report.problems]
+    (folder / "policy.schema.json").unlink()
+    assert [p.as_json("en") for p in check_year(folder).problems] == with_schema
+    assert not any(p["file"].endswith(".json") for p in with_schema)
+
+
+def test_a_draft_of_a_draft_names_its_schema_once(tmp_path: Path) -> None:
+    new_year(BUILTIN / "2024", "2026", tmp_path)
+    again = tmp_path / "again"
+    again.mkdir()
+    draft = new_year(tmp_path / "2026", "2027", again)
+    lines = (draft.folder / "policy.yaml").read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if "yaml-language-server" in line] == [lines[0]]
+    assert lines[1].startswith("# The 2024 call")

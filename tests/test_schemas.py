@@ -3,28 +3,40 @@ validates against its schema; an input schema accepts exactly what the reader ac
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+import tempfile
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture import utils as conjecture
 from hypothesis_jsonschema import _from_schema, from_schema
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from fourules import Evaluator
 from fourules.application import NON_BLANK
 from fourules.cli.main import app as cli
-from fourules.errors import InputError
+from fourules.errors import InputError, PolicyError
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.inputs import read_json
 from fourules.output.canonical import plain
 from fourules.output.schemas import INPUTS, OUTPUTS, SCHEMAS, schema_of
+from fourules.policy.model import (
+    POLICY_FILE,
+    Policy,
+    _fill_document,  # the loader's own filling-in, to see why the models refuse a file
+    load_policy_file,
+    read_yaml,
+)
 from fourules.rounds.evaluation import read_round
 from tests.years import POLICIES
 
@@ -250,3 +262,170 @@ def test_a_years_schema_accepts_exactly_its_criteria() -> None:
         schema_of("round", policy)  # rounds hold applications: the same narrowing
     with pytest.raises(ValueError, match="same every year"):
         schema_of("evaluation", POLICIES["2018"])
+
+
+def _as_json(node: Any) -> Any:
+    """A YAML document as an editor's YAML reader gives it to a JSON Schema: dates as text."""
+    if isinstance(node, dict):
+        return {k: _as_json(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_as_json(v) for v in node]
+    return node.isoformat() if isinstance(node, date) else node
+
+
+@cache
+def _policy_file(year: str) -> dict[str, Any]:
+    return read_yaml(builtin_policy_dir() / year / POLICY_FILE)  # type: ignore[no-any-return]
+
+
+def test_the_policy_file_schema_is_the_file_and_the_policy_schema_what_show_gives() -> None:
+    written = schema_of("policy-file")
+    for year in ("2018", "2024"):
+        raw = _as_json(_policy_file(year))
+        assert _valid(raw, written), year
+        # The shown policy names every source's document and its sha256: not a file's form.
+        assert not _valid(raw, schema_of("policy")), year
+        shown = _cli("show", year)
+        assert _valid(shown, schema_of("policy")) and not _valid(shown, written), year
+
+
+def _paths(node: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a YAML tree (the root first)."""
+    found = [at]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.extend(_paths(value, (*at, key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found.extend(_paths(value, (*at, i)))
+    return found
+
+
+def _free(path: tuple[Any, ...]) -> bool:
+    """Whether the keys of the mapping at `path` are the author's, not the policy's fields:
+    a condition (`when`, read by `check`), an alternative's paths (`set`), the parameters'
+    names."""
+    return "when" in path or "set" in path or path == ("parameters",)
+
+
+def _at(tree: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        tree = tree[step]
+    return tree
+
+
+# Values no field takes by coercion where the schema refuses them (-7 is no yes/no, 2.5 no
+# whole number, "x y" no number, date, pattern or choice), so both sides judge alike.
+_VALUES = st.sampled_from([None, -7, 2.5, "x y", [], {}, ["x y"], {"sv": "x", "en": "y"}])
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, year: str) -> tuple[str, dict[str, Any]]:
+    """A shipped policy file with one change: a key removed, misspelt or added, or a value
+    replaced. The kind says whether the change is to the policy's own fields."""
+    tree = copy.deepcopy(_policy_file(year))
+    # Not inside a condition: the schema leaves `when` open (check reads it), so any change
+    # there is as valid to it as before; the condition reader has its own tests.
+    mappings = [
+        p
+        for p in _paths(tree)
+        if isinstance(_at(tree, p), dict) and _at(tree, p) and "when" not in p
+    ]
+    kind = draw(st.sampled_from(["remove", "replace", "misspell", "add"]))
+    if kind in ("misspell", "add"):
+        mappings = [p for p in mappings if not _free(p)]
+    where = draw(st.sampled_from(mappings))
+    mapping = _at(tree, where)
+    key = draw(st.sampled_from(sorted(mapping)))
+    if kind == "remove":
+        del mapping[key]
+    elif kind == "replace":
+        mapping[key] = draw(_VALUES)
+    elif kind == "misspell":
+        mapping[key + key[-1]] = mapping.pop(key)
+    else:
+        mapping["remarks"] = "x y"
+    return kind, tree
+
+
+def _loads(tree: dict[str, Any], year: str) -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / year / POLICY_FILE
+        path.parent.mkdir()
+        path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+        try:
+            load_policy_file(path)
+        except PolicyError:
+            return False
+    return True
+
+
+def _structural(tree: dict[str, Any]) -> bool:
+    """Whether the models refuse the file for its shape (a key, a type, a value out of its
+    range), not for a rule between fields or a condition (a `value_error`)."""
+    document = tree.get("document")
+    title = document.get("title") if isinstance(document, dict) else None
+    transcribed = isinstance(document, dict) and bool(document.get("transcription"))
+    try:  # as load_policy_file fills the sources' document in
+        Policy.model_validate(_fill_document(tree, title or "", transcribed))
+    except ValidationError as exc:
+        return any(e["type"] != "value_error" for e in exc.errors())
+    return False
+
+
+@pytest.mark.parametrize("year", ["2018", "2024"])
+def test_the_policy_file_schema_accepts_what_check_loads_and_refuses_a_misshapen_file(
+    year: str,
+) -> None:
+    schema = schema_of("policy-file")
+
+    @settings(max_examples=80, deadline=None)
+    @given(_mutated(year))
+    def check(mutation: tuple[str, dict[str, Any]]) -> None:
+        kind, tree = mutation
+        valid = _valid(_as_json(tree), schema)
+        if _loads(tree, year):
+            assert valid, (kind, tree)
+        if _structural(tree):
+            assert not valid, (kind, tree)
+        if kind in ("misspell", "add"):  # a key the policy does not have
+            assert not valid and not _loads(tree, year), (kind, tree)
+
+    check()
+
+
+def test_the_policy_file_schema_says_what_the_models_require_between_fields() -> None:
+    """A parameter's value or its not_stated, a unit that fits the value, a weight for a
+    priority criterion only: an editor refuses these as check does."""
+    schema = schema_of("policy-file")
+
+    def changed(change: Any) -> dict[str, Any]:
+        tree = copy.deepcopy(_policy_file("2024"))
+        change(tree)
+        return tree
+
+    def criterion(tree: dict[str, Any], cid: str) -> dict[str, Any]:
+        return next(
+            r["criterion"] for r in tree["rules"] if (r.get("criterion") or {}).get("id") == cid
+        )
+
+    trip_cap = ("parameters", "cap.study_trip")
+    assert _at(_policy_file("2024"), trip_cap)["value"] is None  # stated as not stated
+    broken = {
+        "null without not_stated": lambda t: _at(t, trip_cap).pop("not_stated"),
+        "a value and not_stated": lambda t: _at(t, trip_cap).update(value=30000),
+        "a date in SEK": lambda t: _at(t, ("parameters", "cap.project")).update(
+            value=date(2024, 1, 1)
+        ),
+        "an amount as a date": lambda t: _at(t, ("parameters", "call_window.opens")).update(
+            value=20240101
+        ),
+        "a mandatory weight": lambda t: criterion(t, "novelty").update(weight=1),
+        "a mandatory group": lambda t: criterion(t, "novelty").update(group="g"),
+        "a priority without weight": lambda t: criterion(t, "early_support").pop("weight"),
+    }
+    for name, change in broken.items():
+        tree = changed(change)
+        assert not _loads(tree, "2024") and not _valid(_as_json(tree), schema), name
+    fine = changed(lambda t: _at(t, trip_cap).update(value=30000, not_stated=None))
+    assert _loads(fine, "2024") and _valid(_as_json(fine), schema)

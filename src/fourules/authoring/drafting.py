@@ -2,7 +2,9 @@
 
 `new_year` copies a year folder's policy, decision text (and its transcription, when the
 policy names one), cases and coverage map into `<dir>/<year>/`, gives the copy the new id
-and the draft version 0.1.0 without disturbing comments or layout, and writes `REVIEW.md`:
+and the draft version 0.1.0 without disturbing comments or layout, writes the policy file's
+schema beside it (`policy.schema.json`, named on the policy's first line for an editor to
+complete and validate keys with, offline), and writes `REVIEW.md`:
 a checklist of everything that still states the old decision (parameters, sources, quotas,
 administrations, criteria, cases, coverage). Rounds are not copied: they are the old
 year's applications.
@@ -33,6 +35,8 @@ from pydantic import ValidationError
 from fourules.authoring.cases import CASES_FILE, load_cases
 from fourules.authoring.coverage import COVERAGE_FILE, CoverageFile
 from fourules.errors import InputError, PolicyError
+from fourules.output.canonical import to_json
+from fourules.output.schemas import schema_of
 from fourules.policy.model import (
     POLICY_FILE,
     Parameter,
@@ -45,6 +49,12 @@ from fourules.policy.source import Source
 from fourules.text import LocalText, format_sek
 
 REVIEW_FILE = "REVIEW.md"
+SCHEMA_FILE = "policy.schema.json"
+EDITOR_SCHEMA_LINE = f"# yaml-language-server: $schema={SCHEMA_FILE}\n"
+"""The policy's first line: YAML editors (VS Code's YAML extension, any editor speaking the
+YAML language server) complete and validate the file's keys with the schema it names; to
+YAML it is a comment."""
+_ANY_SCHEMA_LINE = re.compile(r"\A# yaml-language-server:[^\n]*\n?")
 DRAFT_VERSION = "0.1.0"
 _POLICY_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 # The key and its scalar value only: whatever follows on the line (a comment) stays.
@@ -172,8 +182,11 @@ def _copy(
     text = (source / POLICY_FILE).read_text(encoding="utf-8")
     text = _set_top_level(text, "id", year, source / POLICY_FILE)
     text = _set_top_level(text, "version", DRAFT_VERSION, source / POLICY_FILE)
+    # A folder drafted by `new` already names a schema: the new line replaces it.
+    text = EDITOR_SCHEMA_LINE + _ANY_SCHEMA_LINE.sub("", text, count=1)
     (staged / POLICY_FILE).write_text(text, encoding="utf-8")
-    names = [POLICY_FILE]
+    (staged / SCHEMA_FILE).write_text(to_json(schema_of("policy-file")), encoding="utf-8")
+    names = [POLICY_FILE, SCHEMA_FILE]
     for key, name in (
         ("file", policy.document.file),
         ("transcription", policy.document.transcription),

@@ -1,7 +1,10 @@
 """The JSON Schemas of the public contracts, produced from the models themselves.
 
-Input schemas (`application`, `round`) say exactly what a reader accepts: an unknown field
-is refused. Output schemas are open for extension — a consumer must ignore a field it does
+Input schemas (`application`, `round`, `policy-file`) say exactly what a reader accepts: an
+unknown field is refused. `policy-file` is a year's `policy.yaml` as its author writes it
+(what `fourules check` loads; an editor completes and validates keys with it), `policy` the
+policy as `fourules show` and the service give it: every source names its document, and the
+policy its sha256. Output schemas are open for extension — a consumer must ignore a field it does
 not know, so fields may be added without a new major version — and name every field
 fourules writes today. The generic application schema accepts any criterion id in
 `assessment`; a year's schema (`schema_of("application", policy)`) lists exactly the
@@ -168,6 +171,7 @@ RoundInput = Round | Annotated[list[RoundApplication], Field(min_length=1)]
 INPUTS: dict[str, TypeAdapter[Any]] = {
     "application": TypeAdapter(Application),
     "round": TypeAdapter(RoundInput),
+    "policy-file": TypeAdapter(Policy),
 }
 OUTPUTS: dict[str, TypeAdapter[Any]] = {
     "evaluation": TypeAdapter(Evaluation),
@@ -193,6 +197,10 @@ def schema_of(name: str, policy: Policy | None = None) -> dict[str, Any]:
         schema = _open(OUTPUTS[name].json_schema(mode="serialization"))
         if name == "policy":
             schema = _with_hash(schema)
+    elif name == "policy-file":
+        if policy is not None:
+            raise ValueError(f"the {name} schema is the same every year")
+        schema = _as_written(INPUTS[name].json_schema())
     else:
         schema = INPUTS[name].json_schema()
         if policy is not None:
@@ -227,6 +235,57 @@ def _with_hash(schema: dict[str, Any]) -> dict[str, Any]:
             },
         },
         "required": [*schema["required"], "sha256"],
+    }
+
+
+def _as_written(schema: dict[str, Any]) -> dict[str, Any]:
+    """The policy as its file holds it: a source need not name its document (the loader
+    gives it the policy's own, see `_fill_document`), and `transcribed` is the loader's."""
+    out = copy.deepcopy(schema)
+    source = out["$defs"]["Source"]
+    source["required"] = [k for k in source["required"] if k != "document"]
+    source["properties"]["document"]["description"] = (
+        "Title of the decision document; leave it out for the policy's own document "
+        "(`document.title`), give it for a quote from another one."
+    )
+    source["properties"]["transcribed"]["description"] = (
+        "Filled in when the policy loads (true for a quote of the policy's own document when "
+        "it names a `transcription`); leave it out."
+    )
+    # What the models' own validators require between fields, so an editor says it too.
+    out["$defs"]["Parameter"]["allOf"] = [
+        {  # a value, or value: null together with not_stated
+            "if": {"properties": {"value": {"type": "null"}}, "required": ["value"]},
+            "then": {
+                "properties": {"not_stated": {"$ref": "#/$defs/LocalText"}},
+                "required": ["not_stated"],
+            },
+            "else": {"properties": {"not_stated": {"type": "null"}}},
+        },
+        {  # the unit fits the value
+            "if": {"properties": {"unit": {"const": "date"}}, "required": ["unit"]},
+            "then": {"properties": {"value": {"type": ["string", "null"]}}},
+            "else": {"properties": {"value": {"type": ["integer", "null"]}}},
+        },
+    ]
+    out["$defs"]["Criterion"]["allOf"] = [
+        {  # a priority criterion has a weight; a mandatory one has none, and no group
+            "if": {"properties": {"type": {"const": "priority"}}, "required": ["type"]},
+            "then": {"properties": {"weight": {"type": "number"}}, "required": ["weight"]},
+            "else": {"properties": {"weight": {"type": "null"}, "group": {"type": "null"}}},
+        }
+    ]
+    out["$defs"]["Branch"]["properties"]["when"]["description"] = (
+        "The condition under which this branch gives the finding (docs/policies.md); "
+        "`fourules check` reads it. Only the last branch may leave it out."
+    )
+    return {
+        **out,
+        "title": "policy.yaml",
+        "description": (
+            "One year's call as its policy.yaml states it (docs/policies.md); `fourules check` "
+            "validates it further: conditions, placeholders, quotes, cases."
+        ),
     }
 
 
