@@ -19,6 +19,8 @@ complete_and_start_action, delete_state — and avoids the hazards by constructi
   matches something (a fact that matches nothing crashed when deleted); it must fire
   every time, which is also a check that the engine answered at all;
 * the application's `id` is never part of the fact (a reserved field);
+* only plain ints and strings reach the engine (it compares loosely): a set field becomes
+  its size and a "yes"/"no" field per member the rules name (`engine_fact`);
 * one lock around every call into the C engine (threads on one sid segfault);
 * one ruleset per policy, each with its own handle and a unique name.
 """
@@ -35,7 +37,14 @@ import durable_rules_engine
 
 from fourules.engine.clauses import BranchKey, Clause
 from fourules.errors import EngineError
-from fourules.policy.conditions import TRUE, Condition, Scalar, to_durable
+from fourules.policy.conditions import (
+    TRUE,
+    Condition,
+    FactValue,
+    engine_fact,
+    members_of,
+    to_durable,
+)
 
 # More than about 512 rules from one branch point made create_ruleset hang.
 MAX_ENGINE_RULES = 400
@@ -72,6 +81,11 @@ class DurableEngine:
         }
         definition[_CATCH_ALL] = _durable_rule(TRUE)
         self.definition = definition
+        members: dict[str, set[str]] = {}
+        for c in compiled:
+            for name, values in members_of(c.guard).items():
+                members.setdefault(name, set()).update(values)
+        self._members = {name: frozenset(values) for name, values in members.items()}
         self._sids = itertools.count(1)
         # A unique ruleset name per engine, so two engines never share anything by name.
         name = f"fourules_{policy_id}_{next(_ruleset_numbers)}"
@@ -80,14 +94,15 @@ class DurableEngine:
                 name, json.dumps(definition, ensure_ascii=False)
             )
 
-    def fire(self, fact: Mapping[str, Scalar]) -> tuple[BranchKey, ...]:
+    def fire(self, fact: Mapping[str, FactValue]) -> tuple[BranchKey, ...]:
         """The branches that fire for the fact, in the policy's order: durable-rules decides
         every branch with a condition (the fact asserted under a fresh sid, then deleted);
         a rule's `otherwise` branch fires when the rule applies and none of its others did."""
         names: set[str] = set()
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-            payload = json.dumps({**fact, "t": "app", "sid": sid}, ensure_ascii=False)
+            plain = engine_fact(fact, self._members)
+            payload = json.dumps({**plain, "t": "app", "sid": sid}, ensure_ascii=False)
             try:
                 code, state = durable_rules_engine.assert_fact(self._handle, payload)
                 if code != 0:
