@@ -22,7 +22,10 @@ complete_and_start_action, delete_state — and avoids the hazards by constructi
 * only plain ints and strings reach the engine (it compares loosely): a set field becomes
   its size and a "yes"/"no" field per member the rules name (`engine_fact`);
 * one lock around every call into the C engine (threads on one sid segfault);
-* one ruleset per policy, each with its own handle and a unique name.
+* one ruleset per policy, each with its own handle and a unique name;
+* at most 64 `$or` alternatives in a ruleset: measured here, more than 64 alternatives
+  matching one fact corrupted memory (an abort, or `free(): invalid size`) and about 130
+  refused the ruleset (error 107), so a ruleset with more is refused before it is built.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ from fourules.policy.conditions import (
 
 # More than about 512 rules from one branch point made create_ruleset hang.
 MAX_ENGINE_RULES = 400
+# More than 64 `$or` alternatives matching one fact crashed the C engine (see above);
+# bounding all of a ruleset's alternatives bounds the ones that can match.
+MAX_ALTERNATIVES = 64
 _CATCH_ALL = "fourules$all"
 _ENGINE_LOCK = threading.Lock()
 _ruleset_numbers = itertools.count(1)
@@ -58,6 +64,18 @@ def _durable_rule(guard: Condition) -> dict[str, Any]:
     if guard != TRUE:
         pattern = {"$and": [{"t": "app"}, to_durable(guard)]}
     return {"all": [{"m": pattern}]}
+
+
+def or_alternatives(node: Any) -> int:
+    """How many `$or` alternatives a ruleset definition (or part of one) holds, nested too."""
+    if isinstance(node, dict):
+        return sum(
+            (len(value) if key == "$or" else 0) + or_alternatives(value)
+            for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return sum(or_alternatives(item) for item in node)
+    return 0
 
 
 class DurableEngine:
@@ -80,6 +98,11 @@ class DurableEngine:
             name: _durable_rule(c.guard) for name, c in zip(self._names, compiled, strict=True)
         }
         definition[_CATCH_ALL] = _durable_rule(TRUE)
+        if (alternatives := or_alternatives(definition)) > MAX_ALTERNATIVES:
+            raise EngineError(
+                f"policy {policy_id}'s conditions have {alternatives} alternatives (any, in, "
+                f"any_of, a negated all); the rule engine takes at most {MAX_ALTERNATIVES}"
+            )
         self.definition = definition
         members: dict[str, set[str]] = {}
         for c in compiled:
