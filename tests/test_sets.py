@@ -400,3 +400,16 @@ def test_a_typo_in_a_set_value_is_named_by_check(tmp_path: Path, drafts: Path) -
     assert "'buss' is not a value of travel_modes; allowed: train, bus, boat, car, flight" in (
         result.stdout + result.stderr
     )
+
+
+def test_the_diff_page_shows_a_set_condition_in_words() -> None:
+    from fourules.web.changes import condition_text
+
+    none_of = {"field": FIELD, "none_of": ["flight", "car"]}
+    assert condition_text(none_of, "sv") == "travel_modes har inget av flight, car"
+    assert condition_text({"not": {"field": FIELD, "any_of": ["train", "bus"]}}, "en") == (
+        "not (travel_modes has any of train, bus)"
+    )
+    assert (
+        condition_text({"field": FIELD, "all_of": ["boat"]}, "en") == "travel_modes has all of boat"
+    )
