@@ -23,6 +23,7 @@ Needs hypothesis: `pip install 'fourules[testing]'`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -164,6 +165,16 @@ def facts(policy: Policy) -> st.SearchStrategy[dict[str, Any]]:
             fields[name] = st.sampled_from(words)
         elif field.kind == "date":
             fields[name] = st.sampled_from(days)
+        elif field.kind == "set":
+            # Any members, the empty set too (no application gives one), in declared order.
+            fields[name] = st.sets(st.sampled_from(field.values)).map(
+                functools.partial(_in_order, field.values)
+            )
         else:
             fields[name] = st.one_of(st.integers(-2, 6), st.sampled_from(numbers))
     return st.fixed_dictionaries({}, optional=fields)
+
+
+def _in_order(values: tuple[str, ...], chosen: set[str]) -> tuple[str, ...]:
+    """A set fact's members as the vocabulary gives them: in declared order."""
+    return tuple(v for v in values if v in chosen)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fourules.policy.conditions import TRUE, All, Condition, In, Not, Scalar, holds
+from fourules.policy.conditions import TRUE, All, Condition, FactValue, In, Not, holds
 from fourules.policy.model import Policy
 
 BranchKey = tuple[int, int]
@@ -57,7 +57,9 @@ def compile_clauses(policy: Policy) -> tuple[Clause, ...]:
     return tuple(clauses)
 
 
-def oracle_fire(clauses: tuple[Clause, ...], fact: Mapping[str, Scalar]) -> tuple[BranchKey, ...]:
+def oracle_fire(
+    clauses: tuple[Clause, ...], fact: Mapping[str, FactValue]
+) -> tuple[BranchKey, ...]:
     """The plain-Python reading of the same clauses, every guard in full (the `otherwise`
     branches too): the oracle the engine is checked against. In the policy's order."""
     return tuple((c.rule, c.branch) for c in clauses if holds(c.guard, fact))

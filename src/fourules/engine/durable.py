@@ -19,8 +19,13 @@ complete_and_start_action, delete_state — and avoids the hazards by constructi
   matches something (a fact that matches nothing crashed when deleted); it must fire
   every time, which is also a check that the engine answered at all;
 * the application's `id` is never part of the fact (a reserved field);
+* only plain ints and strings reach the engine (it compares loosely): a set field becomes
+  its size and a "yes"/"no" field per member the rules name (`engine_fact`);
 * one lock around every call into the C engine (threads on one sid segfault);
-* one ruleset per policy, each with its own handle and a unique name.
+* one ruleset per policy, each with its own handle and a unique name;
+* at most 64 `$or` alternatives in a ruleset: measured here, more than 64 alternatives
+  matching one fact corrupted memory (an abort, or `free(): invalid size`) and about 130
+  refused the ruleset (error 107), so a ruleset with more is refused before it is built.
 """
 
 from __future__ import annotations
@@ -35,10 +40,20 @@ import durable_rules_engine
 
 from fourules.engine.clauses import BranchKey, Clause
 from fourules.errors import EngineError
-from fourules.policy.conditions import TRUE, Condition, Scalar, to_durable
+from fourules.policy.conditions import (
+    TRUE,
+    Condition,
+    FactValue,
+    engine_fact,
+    members_of,
+    to_durable,
+)
 
 # More than about 512 rules from one branch point made create_ruleset hang.
 MAX_ENGINE_RULES = 400
+# More than 64 `$or` alternatives matching one fact crashed the C engine (see above);
+# bounding all of a ruleset's alternatives bounds the ones that can match.
+MAX_ALTERNATIVES = 64
 _CATCH_ALL = "fourules$all"
 _ENGINE_LOCK = threading.Lock()
 _ruleset_numbers = itertools.count(1)
@@ -49,6 +64,18 @@ def _durable_rule(guard: Condition) -> dict[str, Any]:
     if guard != TRUE:
         pattern = {"$and": [{"t": "app"}, to_durable(guard)]}
     return {"all": [{"m": pattern}]}
+
+
+def or_alternatives(node: Any) -> int:
+    """How many `$or` alternatives a ruleset definition (or part of one) holds, nested too."""
+    if isinstance(node, dict):
+        return sum(
+            (len(value) if key == "$or" else 0) + or_alternatives(value)
+            for key, value in node.items()
+        )
+    if isinstance(node, list):
+        return sum(or_alternatives(item) for item in node)
+    return 0
 
 
 class DurableEngine:
@@ -71,7 +98,17 @@ class DurableEngine:
             name: _durable_rule(c.guard) for name, c in zip(self._names, compiled, strict=True)
         }
         definition[_CATCH_ALL] = _durable_rule(TRUE)
+        if (alternatives := or_alternatives(definition)) > MAX_ALTERNATIVES:
+            raise EngineError(
+                f"policy {policy_id}'s conditions have {alternatives} alternatives (any, in, "
+                f"any_of, a negated all); the rule engine takes at most {MAX_ALTERNATIVES}"
+            )
         self.definition = definition
+        members: dict[str, set[str]] = {}
+        for c in compiled:
+            for name, values in members_of(c.guard).items():
+                members.setdefault(name, set()).update(values)
+        self._members = {name: frozenset(values) for name, values in members.items()}
         self._sids = itertools.count(1)
         # A unique ruleset name per engine, so two engines never share anything by name.
         name = f"fourules_{policy_id}_{next(_ruleset_numbers)}"
@@ -80,14 +117,15 @@ class DurableEngine:
                 name, json.dumps(definition, ensure_ascii=False)
             )
 
-    def fire(self, fact: Mapping[str, Scalar]) -> tuple[BranchKey, ...]:
+    def fire(self, fact: Mapping[str, FactValue]) -> tuple[BranchKey, ...]:
         """The branches that fire for the fact, in the policy's order: durable-rules decides
         every branch with a condition (the fact asserted under a fresh sid, then deleted);
         a rule's `otherwise` branch fires when the rule applies and none of its others did."""
         names: set[str] = set()
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-            payload = json.dumps({**fact, "t": "app", "sid": sid}, ensure_ascii=False)
+            plain = engine_fact(fact, self._members)
+            payload = json.dumps({**plain, "t": "app", "sid": sid}, ensure_ascii=False)
             try:
                 code, state = durable_rules_engine.assert_fact(self._handle, payload)
                 if code != 0:

@@ -5,6 +5,8 @@ reading answers for every application at once: whether a cap can be exceeded, wh
 branch can ever fire, whether a rule leaves a gap. Each fact of the policy's vocabulary
 becomes a pair of solver variables — present, and its value (a number; a text field's
 value as the code of one of its words) — constrained to what an application can produce.
+A set field (several of a list) has a Boolean per declared value besides, and its value is
+the members as bits (value i adds 2**i), so one number still pins it.
 A model the solver finds is turned back into an application (`application`), which the
 normal evaluation then reproduces: a counterexample is never the solver's word alone.
 
@@ -15,27 +17,27 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import z3
 
 from fourules.engine.clauses import BranchKey, compile_clauses
-from fourules.policy.conditions import All, AnyOf, Cmp, Condition, Exists, In, Not
+from fourules.policy.conditions import All, AnyOf, Cmp, Condition, Exists, In, Members, Not
 from fourules.policy.model import Policy, boundaries_of
 
 OTHER = "\x00other"
 """The word of an open text field (a destination) that no condition names."""
 UNKNOWN_APPLICANT = "Okänd förvaltning"
-_CONTRACT_MODES = ("train", "bus", "boat")
-"""Travel modes neither flight nor car: what fills a trip's list up to its count."""
 
 
 @dataclass(frozen=True)
 class FactVar:
     present: z3.BoolRef
     value: z3.ArithRef
+    members: Mapping[str, z3.BoolRef] = field(default_factory=dict)
+    """A set field's: whether each declared value is given."""
 
 
 class SymbolicPolicy:
@@ -56,9 +58,14 @@ class SymbolicPolicy:
                 words = spec.values or (*bounds.texts.get(name, ()), OTHER)
                 self.words[name] = tuple(words)
         self.facts = {}
-        for name in fields:
+        self.sets: dict[str, tuple[str, ...]] = {}
+        for name, spec in fields.items():
             label = f"{name}{suffix}" if name in own else name
-            self.facts[name] = FactVar(z3.Bool(f"has_{label}"), z3.Int(label))
+            members = {}
+            if spec.kind == "set":
+                self.sets[name] = spec.values
+                members = {v: z3.Bool(f"{label}__{v}") for v in spec.values}
+            self.facts[name] = FactVar(z3.Bool(f"has_{label}"), z3.Int(label), members)
         self.domain = self._domain()
         self.fired: dict[BranchKey, z3.BoolRef] = {
             (c.rule, c.branch): self.condition(c.guard) for c in self.clauses
@@ -78,6 +85,8 @@ class SymbolicPolicy:
     def number(self, field: str, value: Any) -> int:
         """A fact's value as its variable holds it: a number as it is, a word as its code (a
         word no condition names as the code of the other words)."""
+        if field in self.sets:
+            return sum(1 << i for i, v in enumerate(self.sets[field]) if v in value)
         if field not in self.words:
             return int(value)
         return self.code(field, value if value in self.words[field] else OTHER)
@@ -106,6 +115,15 @@ class SymbolicPolicy:
         if isinstance(cond, Exists):
             present = self.facts[cond.field].present
             return present if cond.present else z3.Not(present)
+        if isinstance(cond, Members):
+            fact = self.facts[cond.field]
+            given = [fact.members[v] for v in cond.values]
+            test = {
+                "any_of": lambda: z3.Or(given),
+                "all_of": lambda: z3.And(given),
+                "none_of": lambda: z3.Not(z3.Or(given)),
+            }[cond.op]()
+            return z3.And(fact.present, test)
         if isinstance(cond, All):
             return (
                 z3.And([self.condition(c) for c in cond.items]) if cond.items else z3.BoolVal(True)
@@ -160,6 +178,11 @@ class SymbolicPolicy:
             out.append(z3.Implies(fact.present, z3.Or(kinds)))
             if name in self.words:
                 out.append(z3.And(fact.value >= 0, fact.value < len(self.words[name])))
+            if name in self.sets:
+                # The members as bits; an application gives a set with at least one member
+                # or none at all (an empty list is not stated).
+                bits = [z3.If(fact.members[v], 1 << i, 0) for i, v in enumerate(self.sets[name])]
+                out += [fact.value == z3.Sum(bits), fact.present == (fact.value >= 1)]
         out += [
             f["kind"].present,
             z3.Implies(f["requested"].present, f["requested"].value >= 0),
@@ -172,17 +195,9 @@ class SymbolicPolicy:
             f["administrations"].value - f["districts"].value <= central,
             f["administrations"].value + f["unrecognised_applicants"].value >= 1,
             f["unrecognised_applicants"].value <= 5,
-            f["travel_modes"].present == f["flight"].present,
-            f["travel_modes"].present == f["car"].present,
-            f["travel_modes"].value >= 1,
-            f["travel_modes"].value <= 5,
-            self._yes(f["flight"]) + self._yes(f["car"]) <= f["travel_modes"].value,
             self._day(f["submitted"].value),
         ]
         return z3.And(out)
-
-    def _yes(self, fact: FactVar) -> z3.ArithRef:
-        return z3.If(z3.And(fact.present, fact.value == 0), 1, 0)  # "yes" is code 0
 
     @staticmethod
     def _day(value: z3.ArithRef) -> z3.BoolRef:
@@ -192,6 +207,14 @@ class SymbolicPolicy:
         )
 
     # --- from a model back to an application ---------------------------------------------
+
+    def members_in(self, model: z3.ModelRef, name: str) -> tuple[str, ...]:
+        """The members a model gives a set field, in declared order."""
+        return tuple(
+            v
+            for v, given in self.facts[name].members.items()
+            if z3.is_true(model.eval(given, model_completion=True))
+        )
 
     def application(self, model: z3.ModelRef, ident: str = "counterexample") -> dict[str, Any]:
         """The application a model describes, in the JSON contract."""
@@ -234,11 +257,7 @@ class SymbolicPolicy:
             app["assessment"] = assessment
         if kind == "study_trip":
             if present("travel_modes"):
-                modes = [m for m in ("flight", "car") if word(m) == "yes"]
-                fill = iter(_CONTRACT_MODES)
-                while len(modes) < value("travel_modes"):
-                    modes.append(next(fill, "train"))
-                app["travel_modes"] = modes
+                app["travel_modes"] = list(self.members_in(model, "travel_modes"))
             if present("destination"):
                 place = word("destination")
                 app["destination"] = "Annan ort" if place == OTHER else place.capitalize()
@@ -257,6 +276,8 @@ def decide(symbolic: SymbolicPolicy, fact: Mapping[str, Any]) -> tuple[str, int 
         pairs.append((var.present, z3.BoolVal(name in fact)))
         if name in fact:
             pairs.append((var.value, z3.IntVal(symbolic.number(name, fact[name]))))
+        for member, given in var.members.items():
+            pairs.append((given, z3.BoolVal(name in fact and member in fact[name])))
 
     def value(expr: Any) -> Any:
         return z3.simplify(z3.substitute(expr, *pairs))
@@ -285,6 +306,9 @@ def facts_of(model: z3.ModelRef, symbolic: SymbolicPolicy) -> Mapping[str, Any]:
     out = {}
     for name, fact in symbolic.facts.items():
         if z3.is_true(model.eval(fact.present, model_completion=True)):
+            if name in symbolic.sets:
+                out[name] = symbolic.members_in(model, name)
+                continue
             number = model.eval(fact.value, model_completion=True).as_long()
             out[name] = symbolic.words[name][number] if name in symbolic.words else number
     return out

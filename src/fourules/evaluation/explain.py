@@ -44,7 +44,7 @@ def _symbolic(policy: Any) -> SymbolicPolicy:
 CHANGEABLE: dict[str, tuple[str, ...]] = {
     "requested_sek": ("requested",),
     "submitted": ("submitted",),
-    "travel_modes": ("travel_modes", "flight", "car"),
+    "travel_modes": ("travel_modes",),
     "destination": ("destination",),
     "gender_analysis": ("gender_analysis",),
 }

@@ -5,6 +5,10 @@ A condition is written in a policy file as data::
     {field: submitted, lt: $call_window.opens}
     {any: [{field: requested, exists: false}, {field: requested, le: 0}]}
     {all: [...]}, {not: ...}
+    {field: travel_modes, none_of: [flight, car]}
+
+A several-of-a-list field (`set`) holds the members given, and is tested with `any_of`,
+`all_of`, `none_of` (of its declared values) or `exists`; a comparison refuses it.
 
 `parse` turns it into a small tree with every `$parameter` replaced by its value.
 The tree has two readings that must always agree:
@@ -13,7 +17,9 @@ The tree has two readings that must always agree:
 * `holds` interprets it in plain Python: the oracle that checks the engine.
 
 Both read a comparison on a field the fact does not have as false, which is what
-durable-rules does; negation is pushed down to the leaves (`negate`) so the engine never
+durable-rules does; so is a test of the members of a set the fact does not have. The
+engine never sees a set: each member a condition names becomes a field of its own,
+`<field>__<member>` = "yes" or "no" (`engine_fact`). Negation is pushed down to the leaves (`negate`) so the engine never
 needs a `not` of its own.
 """
 
@@ -24,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Scalar = int | str
+FactValue = int | str | tuple[str, ...]
+"""A value in the fact the rules see: a set field holds its members, in declared order."""
 CmpOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 CMP_OPS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge")
 _NEGATED: dict[str, CmpOp] = {
@@ -35,7 +43,10 @@ _NEGATED: dict[str, CmpOp] = {
     "gt": "le",
 }
 _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
-LEAF_OPS: tuple[str, ...] = (*CMP_OPS, "in", "exists")
+SetOp = Literal["any_of", "all_of", "none_of"]
+SET_OPS: tuple[str, ...] = ("any_of", "all_of", "none_of")
+LEAF_OPS: tuple[str, ...] = (*CMP_OPS, "in", "exists", *SET_OPS)
+MEMBER_SEPARATOR = "__"
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,15 @@ class Exists:
 
 
 @dataclass(frozen=True)
+class Members:
+    """A test of a set field's members: any, all or none of the values are given."""
+
+    field: str
+    op: SetOp
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class All:
     items: tuple[Condition, ...]
 
@@ -72,7 +92,7 @@ class Not:
     item: Condition
 
 
-Condition = Cmp | In | Exists | All | AnyOf | Not
+Condition = Cmp | In | Exists | Members | All | AnyOf | Not
 TRUE = All(())
 
 
@@ -85,12 +105,13 @@ class ConditionError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-FieldKind = Literal["int", "date", "str"]
+FieldKind = Literal["int", "date", "str", "set"]
 
 
 @dataclass(frozen=True)
 class FactField:
-    """A field of the fact the rules see: its kind, and for text fields the values it takes."""
+    """A field of the fact the rules see: its kind, and for text and set fields the values
+    it takes (a set field: the values its members are drawn from)."""
 
     kind: FieldKind
     description: str
@@ -158,7 +179,7 @@ def _leaf(
     fields: Mapping[str, FactField],
     param: Callable[[str], tuple[FieldKind, Scalar]],
     where: str,
-) -> Cmp | In | Exists:
+) -> Cmp | In | Exists | Members:
     """A known `field` with exactly one of `LEAF_OPS`."""
     keys = set(raw)
     if "field" not in keys:
@@ -179,6 +200,14 @@ def _leaf(
     op = ops.pop()
     if op == "exists":
         return _exists(name, raw[op], where=f"{where}.exists")
+    if spec.kind == "set" and op not in SET_OPS:
+        raise ConditionError(
+            f"{where}.{op}",
+            f"{name!r} is several of a list ({', '.join(spec.values)}), not one value: "
+            f"test it with {', '.join(SET_OPS)} or exists, not {op}",
+        )
+    if op in SET_OPS:
+        return _members(name, op, raw[op], spec=spec, where=f"{where}.{op}")
     if op == "in":
         return _in(name, raw[op], spec=spec, param=param, where=f"{where}.in")
     return _cmp(name, op, raw[op], spec=spec, param=param, where=f"{where}.{op}")
@@ -189,6 +218,29 @@ def _exists(name: str, operand: Any, *, where: str) -> Exists:
     if not isinstance(operand, bool):
         raise ConditionError(where, "takes true or false")
     return Exists(name, operand)
+
+
+def _members(name: str, op: SetOp, operand: Any, *, spec: FactField, where: str) -> Members:
+    """`any_of`, `all_of`, `none_of`: a non-empty list of the set field's declared values."""
+    if spec.kind != "set":
+        raise ConditionError(
+            where,
+            f"{op} tests a field that is several of a list; {name!r} is a {spec.kind} field "
+            "(use eq, ne, in or a comparison)",
+        )
+    if not isinstance(operand, list) or not operand:
+        raise ConditionError(
+            where, f"takes a non-empty list of {name}'s values ({', '.join(spec.values)})"
+        )
+    for i, value in enumerate(operand):
+        if not isinstance(value, str) or value not in spec.values:
+            raise ConditionError(
+                f"{where}[{i}]",
+                f"{value!r} is not a value of {name}; allowed: {', '.join(spec.values)}",
+            )
+        if value in operand[:i]:
+            raise ConditionError(f"{where}[{i}]", f"{value!r} is listed twice")
+    return Members(name, op, tuple(operand))
 
 
 def _in(
@@ -244,7 +296,7 @@ def _value(
 
 def fields_of(cond: Condition) -> set[str]:
     """The fact fields a condition reads."""
-    if isinstance(cond, Cmp | In | Exists):
+    if isinstance(cond, Cmp | In | Exists | Members):
         return {cond.field}
     if isinstance(cond, Not):
         return fields_of(cond.item)
@@ -254,7 +306,20 @@ def fields_of(cond: Condition) -> set[str]:
 # --- reading 1: the oracle ------------------------------------------------------------
 
 
-def holds(cond: Condition, fact: Mapping[str, Scalar]) -> bool:
+def members_of(cond: Condition) -> dict[str, set[str]]:
+    """The values each set field's members are tested for in a condition."""
+    if isinstance(cond, Members):
+        return {cond.field: set(cond.values)}
+    if isinstance(cond, Cmp | In | Exists):
+        return {}
+    found: dict[str, set[str]] = {}
+    for item in (cond.item,) if isinstance(cond, Not) else cond.items:
+        for name, values in members_of(item).items():
+            found.setdefault(name, set()).update(values)
+    return found
+
+
+def holds(cond: Condition, fact: Mapping[str, FactValue]) -> bool:
     """Whether the condition holds for the fact, read in plain Python."""
     if isinstance(cond, Cmp):
         if cond.field not in fact:
@@ -275,6 +340,15 @@ def holds(cond: Condition, fact: Mapping[str, Scalar]) -> bool:
         return cond.field in fact and fact[cond.field] in cond.values
     if isinstance(cond, Exists):
         return (cond.field in fact) == cond.present
+    if isinstance(cond, Members):
+        given = fact.get(cond.field)
+        if not isinstance(given, tuple):
+            return False
+        if cond.op == "any_of":
+            return any(v in given for v in cond.values)
+        if cond.op == "all_of":
+            return all(v in given for v in cond.values)
+        return not any(v in given for v in cond.values)
     if isinstance(cond, All):
         return all(holds(c, fact) for c in cond.items)
     if isinstance(cond, AnyOf):
@@ -299,6 +373,13 @@ def negate(cond: Condition) -> Condition:
         )
     if isinstance(cond, Exists):
         return Exists(cond.field, not cond.present)
+    if isinstance(cond, Members):
+        absent = Exists(cond.field, False)
+        if cond.op == "any_of":
+            return AnyOf((absent, Members(cond.field, "none_of", cond.values)))
+        if cond.op == "none_of":
+            return AnyOf((absent, Members(cond.field, "any_of", cond.values)))
+        return AnyOf((absent, *(Members(cond.field, "none_of", (v,)) for v in cond.values)))
     if isinstance(cond, All):
         return AnyOf(tuple(negate(c) for c in cond.items))
     if isinstance(cond, AnyOf):
@@ -318,9 +399,39 @@ def to_durable(cond: Condition) -> dict[str, Any]:
         return {"$or": [{cond.field: v} for v in cond.values]}
     if isinstance(cond, Exists):
         return {("$ex" if cond.present else "$nex"): {cond.field: 1}}
+    if isinstance(cond, Members):
+        # A member field is in the engine's fact only when the set is (`engine_fact`), so
+        # each test implies the set is given, as `holds` reads it.
+        wanted = "no" if cond.op == "none_of" else "yes"
+        tests = [{member_field(cond.field, v): wanted} for v in cond.values]
+        if len(tests) == 1:
+            return tests[0]
+        return {("$or" if cond.op == "any_of" else "$and"): tests}
     if isinstance(cond, Not):
         return to_durable(negate(cond.item))
     parts = [to_durable(c) for c in cond.items]
     if len(parts) == 1:
         return parts[0]
     return {("$and" if isinstance(cond, All) else "$or"): parts}
+
+
+def member_field(name: str, value: str) -> str:
+    """The engine's yes/no field for one member of a set field: travel_modes__train."""
+    return f"{name}{MEMBER_SEPARATOR}{value}"
+
+
+def engine_fact(
+    fact: Mapping[str, FactValue], members: Mapping[str, frozenset[str]]
+) -> dict[str, Scalar]:
+    """The fact as durable-rules is given it: plain ints and strings only. A set becomes its
+    size (so `exists` reads it) and, for each member a condition names (`members`), a field
+    `<field>__<member>` = "yes" or "no"; a set the fact lacks gives no member fields."""
+    out: dict[str, Scalar] = {}
+    for name, value in fact.items():
+        if isinstance(value, tuple):
+            out[name] = len(value)
+            for member in sorted(members.get(name, ())):
+                out[member_field(name, member)] = "yes" if member in value else "no"
+        else:
+            out[name] = value
+    return out

@@ -11,12 +11,14 @@ declares as assessed (`crit_<id>`), so a new criterion needs no code. A policy's
 `Vocabulary` is the union; everything that lists facts or criteria reads it.
 
 The rule engine compares loosely ('10' < 18 is true, 1 == True), so every value is
-normalised to an int or one of a few fixed strings before it is asserted.
+normalised to an int, one of a few fixed strings, or (a set) a tuple of its declared values,
+which the engine is given as one yes/no field per member (`conditions.engine_fact`).
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from fourules.application import KINDS, TRAVEL_MODES, Kind
 from fourules.errors import InputError
-from fourules.policy.conditions import FactField, FieldKind, Scalar
+from fourules.policy.conditions import FactField, FactValue, FieldKind, member_field
 from fourules.text import NOT_STATED, Lang, LocalText, format_sek
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ def yes_no(value: bool | None) -> str | None:
 class Facts:
     """The fact for the engine, plus the applicant resolutions the messages need."""
 
-    fact: dict[str, Scalar]
+    fact: dict[str, FactValue]
     applicants: tuple[Resolution, ...]
 
 
@@ -80,7 +82,7 @@ class Boundaries:
     """Per kind, the criteria every one of the policies assesses."""
 
 
-Derive = Callable[["AnyApplication", tuple["Resolution", ...]], Scalar | None]
+Derive = Callable[["AnyApplication", tuple["Resolution", ...]], FactValue | None]
 Render = Callable[["AnyApplication", Facts, Lang], str]
 Vary = Callable[[dict[str, Any], Boundaries], Iterator[dict[str, Any]]]
 
@@ -156,11 +158,23 @@ def _vary_gender_analysis(base: dict[str, Any], b: Boundaries) -> Iterator[dict[
         yield {**base, "gender_analysis": value}
 
 
-def _vary_travel_modes(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    for mode in TRAVEL_MODES:
-        yield {**base, "travel_modes": [mode]}
-    yield {**base, "travel_modes": [TRAVEL_MODES[0], "flight"]}
-    yield {**base, "travel_modes": None}
+def _members(values: tuple[str, ...], given: Any) -> tuple[str, ...] | None:
+    """A set fact: the declared values given, in declared order; None when none is."""
+    chosen = set(given or ())
+    return tuple(v for v in values if v in chosen) or None
+
+
+def _vary_members(name: str, values: tuple[str, ...]) -> Vary:
+    """Every non-empty set of the values, and none: each case any_of, all_of and none_of
+    can tell apart (2**n - 1 applications; the lists are short)."""
+
+    def vary(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
+        for size in range(1, len(values) + 1):
+            for chosen in itertools.combinations(values, size):
+                yield {**base, name: list(chosen)}
+        yield {**base, name: None}
+
+    return vary
 
 
 def _first_place(destination: str | None) -> str | None:
@@ -290,44 +304,17 @@ FACTS: tuple[Fact, ...] = (
     ),
     Fact(
         "travel_modes",
-        "int",
+        "set",
         L(
-            sv="antal angivna färdsätt (studieresor); saknas när inga anges",
-            en="number of travel modes given (study trips); absent when none",
+            sv="angivna färdsätt (studieresor); saknas när inga anges",
+            en="the travel modes given (study trips); absent when none",
         ),
-        lambda app, _: len(getattr(app, "travel_modes", None) or []) or None,
+        lambda app, _: _members(TRAVEL_MODES, getattr(app, "travel_modes", None)),
+        values=TRAVEL_MODES,
         kinds=("study_trip",),
         placeholder="travel_modes_list",
         render=lambda app, _, lang: ", ".join(getattr(app, "travel_modes", None) or []),
-        vary=_vary_travel_modes,
-    ),
-    Fact(
-        "flight",
-        "str",
-        L(
-            sv="om färdsätten omfattar flyg; saknas när inga anges",
-            en="whether the travel modes include flight; absent when none given",
-        ),
-        lambda app, _: (
-            yes_no("flight" in modes) if (modes := getattr(app, "travel_modes", None)) else None
-        ),
-        values=YES_NO,
-        kinds=("study_trip",),
-        vary=_vary_travel_modes,
-    ),
-    Fact(
-        "car",
-        "str",
-        L(
-            sv="om färdsätten omfattar bil; saknas när inga anges",
-            en="whether the travel modes include car; absent when none given",
-        ),
-        lambda app, _: (
-            yes_no("car" in modes) if (modes := getattr(app, "travel_modes", None)) else None
-        ),
-        values=YES_NO,
-        kinds=("study_trip",),
-        vary=_vary_travel_modes,
+        vary=_vary_members("travel_modes", TRAVEL_MODES),
     ),
     Fact(
         "destination",
@@ -391,6 +378,10 @@ class Vocabulary:
         facts = [*FACTS, *(criterion_fact(c) for c in self.criteria)]
         self.facts: dict[str, Fact] = {f.name: f for f in facts}
         assert len(self.facts) == len(facts) and not RESERVED & set(self.facts)
+        # A set's members reach the engine as `<field>__<member>`: no fact may be named so.
+        assert not {
+            member_field(f.name, v) for f in facts if f.kind == "set" for v in f.values
+        } & set(self.facts)
         self.fields: dict[str, FactField] = {f.name: f.field for f in facts}
         self.placeholders: dict[str, Fact] = {f.placeholder: f for f in facts if f.placeholder}
         self._derive: dict[str, tuple[tuple[str, Derive], ...]] = {
@@ -403,7 +394,7 @@ class Vocabulary:
     def derive(self, application: AnyApplication, index: AdministrationIndex) -> Facts:
         """The fact the rules see; only facts with a value are in it."""
         resolutions = tuple(index.resolve(name) for name in application.applicants)
-        fact: dict[str, Scalar] = {}
+        fact: dict[str, FactValue] = {}
         for name, derive in self._derive[application.kind]:
             value = derive(application, resolutions)
             if value is not None:

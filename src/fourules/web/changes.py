@@ -23,6 +23,9 @@ def condition_text(when: Any, lang: Lang) -> str:
     field = when.get("field", "?")
     if "exists" in when:
         return f"{field} {t('diff.exists' if when['exists'] else 'diff.missing', lang)}"
+    for op in ("any_of", "all_of", "none_of"):
+        if isinstance(when.get(op), list):
+            return f"{field} {t('diff.' + op, lang)} {', '.join(map(str, when[op]))}"
     for op, sign in _OPS.items():
         if op in when:
             operand = when[op]
