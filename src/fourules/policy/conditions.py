@@ -187,6 +187,8 @@ def _leaf(
             where, "expected 'all', 'any', 'not', or 'field' with one of " + ", ".join(LEAF_OPS)
         )
     name = raw["field"]
+    if not isinstance(name, str):
+        raise ConditionError(where, f"field must name one fact, not {name!r}")
     if name not in fields:
         raise ConditionError(
             f"{where}.field", f"unknown fact field {name!r}; known: {', '.join(sorted(fields))}"
