@@ -25,6 +25,7 @@ needs a `not` of its own.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -324,38 +325,39 @@ def members_of(cond: Condition) -> dict[str, set[str]]:
 def holds(cond: Condition, fact: Mapping[str, FactValue]) -> bool:
     """Whether the condition holds for the fact, read in plain Python."""
     if isinstance(cond, Cmp):
-        if cond.field not in fact:
-            return False
-        v, w = fact[cond.field], cond.value
-        if cond.op == "eq":
-            return v == w
-        if cond.op == "ne":
-            return v != w
-        if cond.op == "lt":
-            return v < w  # type: ignore[operator]
-        if cond.op == "le":
-            return v <= w  # type: ignore[operator]
-        if cond.op == "gt":
-            return v > w  # type: ignore[operator]
-        return v >= w  # type: ignore[operator]
+        return cond.field in fact and _COMPARE[cond.op](fact[cond.field], cond.value)
     if isinstance(cond, In):
         return cond.field in fact and fact[cond.field] in cond.values
     if isinstance(cond, Exists):
         return (cond.field in fact) == cond.present
     if isinstance(cond, Members):
-        given = fact.get(cond.field)
-        if not isinstance(given, tuple):
-            return False
-        if cond.op == "any_of":
-            return any(v in given for v in cond.values)
-        if cond.op == "all_of":
-            return all(v in given for v in cond.values)
-        return not any(v in given for v in cond.values)
+        return _members_hold(cond, fact.get(cond.field))
     if isinstance(cond, All):
         return all(holds(c, fact) for c in cond.items)
     if isinstance(cond, AnyOf):
         return any(holds(c, fact) for c in cond.items)
     return not holds(cond.item, fact)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+def _members_hold(cond: Members, given: FactValue | None) -> bool:
+    """A set test on the values given (false when the set is not given)."""
+    if not isinstance(given, tuple):
+        return False
+    if cond.op == "any_of":
+        return any(v in given for v in cond.values)
+    if cond.op == "all_of":
+        return all(v in given for v in cond.values)
+    return not any(v in given for v in cond.values)
 
 
 # --- reading 2: durable-rules ---------------------------------------------------------
