@@ -14,7 +14,8 @@ so; `disagreements` names every one that the quote contradicts. The figures are 
 - **count**: a number of at most three digits, or a number word (två … tolv, tretton …
   nittio, their compounds such as tjugotre, hundra), before a word ("högst tre
   ansökningar", "två studieresor"). `en`/`ett` are also the indefinite article, so they are
-  counts only after a quantifier (högst, minst, maximalt, endast, bara, totalt). Ordinals
+  counts only after a quantifier (högst, minst, maximalt, endast, bara, totalt, inom:
+  "inom en månad"). Ordinals
   ("fjärde projektår") are not counts: what a limit makes of them is a reading.
 
 Which figures a value must equal (it must equal one of them):
@@ -23,6 +24,8 @@ Which figures a value must equal (it must equal one of them):
 - a date parameter: the quote's dates; a window's `…opens` the first, `…closes` the last;
 - a parameter in years: the upper end of a span, and counts of a word ending in "år"
   (år, projektår);
+- a duration in days or months: counts of a day or a month ("inom två månader", "30 dagar",
+  "inom en månad"): dag, dagar, månad, månader and their definite forms;
 - a quota's `limit`: the quote's counts; of a quota counting only projects or only study
   trips, the counts of that kind ("två lokala utvecklingsprojekt och två studieresor") when
   the quote names it.
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from fourules.evaluation.messages import DURATION_WORDS, duration_text
 from fourules.policy.model import Parameter, Policy, Quota
 from fourules.text import MONTHS as TEXT_MONTHS
 from fourules.text import LocalText, format_sek
@@ -56,7 +60,7 @@ TENS = {
     "tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70,
     "åttio": 80, "nittio": 90,
 }  # fmt: skip
-QUANTIFIERS = ("högst", "minst", "maximalt", "endast", "bara", "totalt")
+QUANTIFIERS = ("högst", "minst", "maximalt", "endast", "bara", "totalt", "inom")
 
 _SPACE = "[ \u00a0\u202f]"
 AMOUNT = re.compile(  # digits, thousands grouped by spaces or dots, then kr, kronor or :-
@@ -79,6 +83,10 @@ _COUNT = re.compile(
     re.IGNORECASE,
 )
 _KIND_WORDS = {"project": r"projekt", "study_trip": r"studie(?:resa|resor|besök)"}
+_DURATION_WORDS = {
+    "days": re.compile(r"dag(?:ar)?(?:en|na)?", re.IGNORECASE),
+    "months": re.compile(r"månad(?:er)?(?:en|na)?", re.IGNORECASE),
+}
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,11 @@ def _for_parameter(
         if dates and name.endswith(".closes"):
             return dates[-1:]
         return dates
+    if parameter.unit in _DURATION_WORDS:
+        word = _DURATION_WORDS[parameter.unit]
+        return tuple(
+            f for f in figures if f.kind == "count" and f.noun and word.fullmatch(f.noun.split()[0])
+        )
     return tuple(
         f
         for f in figures
@@ -234,6 +247,8 @@ def _shown(value: int | date | None, unit: str) -> LocalText:
         return LocalText(sv=format_sek(value), en=format_sek(value))
     if unit == "years":
         return LocalText(sv=f"{value} år", en=f"{value} years")
+    if unit in DURATION_WORDS:
+        return LocalText(sv=duration_text(value, unit, "sv"), en=duration_text(value, unit, "en"))
     return LocalText(sv=str(value), en=str(value))
 
 

@@ -55,13 +55,29 @@ def compile_template(text: str, policy: Policy, lang: Lang) -> Template:
 
 
 def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
-    """A parameter as a person reads it: '750 000 kr', '2017-09-04', 'inte angivet'."""
+    """A parameter as a person reads it: '750 000 kr', '2017-09-04', '2 månader',
+    'inte angivet'."""
     p = policy.parameters[name]
     if p.value is None:
         return NOT_STATED.get(lang)
     if isinstance(p.value, date):
         return p.value.isoformat()
+    if p.unit in DURATION_WORDS:
+        return duration_text(p.value, p.unit, lang)
     return format_sek(p.value) if p.unit == "SEK" else str(p.value)
+
+
+DURATION_WORDS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "days": {"sv": ("dag", "dagar"), "en": ("day", "days")},
+    "months": {"sv": ("månad", "månader"), "en": ("month", "months")},
+}
+"""A duration's unit in words, singular and plural, per language."""
+
+
+def duration_text(value: int, unit: str, lang: Lang) -> str:
+    """A duration in words of the language: '1 månad', '2 månader', '14 days'."""
+    one, many = DURATION_WORDS[unit][lang]
+    return f"{value} {one if value == 1 else many}"
 
 
 def render(

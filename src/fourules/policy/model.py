@@ -47,6 +47,10 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Status = Literal["pass", "fail", "warn", "unknown", "info"]
 Effect = Literal["ineligible", "undetermined"]
 Basis = Literal["text", "precedent", "reading", "software"]
+Unit = Literal["SEK", "date", "years", "days", "months"]
+DURATION_UNITS = ("days", "months")
+"""Units of a duration ("inom två månader"): a whole number of days or months. `years` is not
+one of them: it counts project years (a limit such as "1-3 år"), not a length of time."""
 """What a rule branch rests on: `text` (the quoted sentence says it), `precedent` (named
 table rows of a decision), `reading` (the text leaves it open; the note names the
 alternatives and why this one) or `software` (the tool's own requirement)."""
@@ -79,7 +83,12 @@ class Parameter(PolicyPart):
     """One value of the call (a cap, a date, a limit), or an explicit 'not stated'."""
 
     value: StrictInt | date | None
-    unit: Literal["SEK", "date", "years"]
+    unit: Unit = Field(
+        description=(
+            'SEK: an amount; date: a day; years: a count of project years ("1-3 år"); '
+            'days, months: a duration ("inom två månader"), a whole number of at least 1.'
+        )
+    )
     description: LocalText
     source: Source
     not_stated: LocalText | None = Field(
@@ -92,7 +101,16 @@ class Parameter(PolicyPart):
             raise ValueError("give a value, or value: null together with not_stated")
         if self.value is not None and (self.unit == "date") != isinstance(self.value, date):
             raise ValueError(f"unit {self.unit} does not fit the value {self.value!r}")
+        if self.is_duration and isinstance(self.value, int) and self.value < 1:
+            raise ValueError(
+                f"a duration in {self.unit} is a whole number of at least 1, not {self.value}"
+            )
         return self
+
+    @property
+    def is_duration(self) -> bool:
+        """Whether the value is a length of time (days, months), not an amount or a count."""
+        return self.unit in DURATION_UNITS
 
 
 class Quota(PolicyPart):
@@ -236,6 +254,12 @@ class Policy(PolicyPart):
             )
         if isinstance(p.value, date):
             return "date", date_number(p.value)
+        if p.is_duration:
+            # A field compared with "two months" would be read as compared with the number 2.
+            raise KeyError(
+                f"parameter ${name} is a duration ({p.value} {p.unit}); a condition cannot "
+                "compare a field with a duration yet (date arithmetic is not supported)"
+            )
         return "int", p.value
 
     @cached_property
@@ -390,6 +414,7 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     """The constants the policies compare facts with, the names they know and the criteria
     they assess: what witnesses, lint and generated tests vary applications across."""
 
+    # A duration (days, months) is no boundary: no condition compares a field with one.
     def stated(unit: str) -> list[Any]:
         return sorted(
             {p.value for pol in policies for p in pol.parameters.values() if p.unit == unit}
