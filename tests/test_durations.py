@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from fourules.authoring.numbers import disagreements
 from fourules.cli.main import app
-from fourules.evaluation.messages import duration_text
+from fourules.text import duration_text
 from fourules.policy.model import Parameter, boundaries_of, load_policy_file
 from tests.years import POLICIES
 

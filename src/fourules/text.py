@@ -62,3 +62,16 @@ MONTHS: dict[Lang, tuple[str, ...]] = {
     ),
 }
 """The months' names, as the decisions (sv) and the English messages write dates."""
+
+
+DURATION_WORDS: dict[str, dict[Lang, tuple[str, str]]] = {
+    "days": {"sv": ("dag", "dagar"), "en": ("day", "days")},
+    "months": {"sv": ("månad", "månader"), "en": ("month", "months")},
+}
+"""A duration's unit in words, singular and plural, per language."""
+
+
+def duration_text(value: int, unit: str, lang: Lang) -> str:
+    """A duration in words of the language: '1 månad', '2 månader', '14 days'."""
+    one, many = DURATION_WORDS[unit][lang]
+    return f"{value} {one if value == 1 else many}"

@@ -46,7 +46,7 @@ from fourules.policy.model import (
     read_yaml,
 )
 from fourules.policy.source import Source
-from fourules.text import LocalText, format_sek
+from fourules.text import LocalText, duration_text, format_sek
 
 REVIEW_FILE = "REVIEW.md"
 SCHEMA_FILE = "policy.schema.json"
@@ -438,6 +438,8 @@ def _value(parameter: Parameter) -> str:
         return format_sek(value)
     if parameter.unit == "years":
         return f"{value} år (years)"
+    if isinstance(value, int) and parameter.unit in ("days", "months"):
+        return f"{duration_text(value, parameter.unit, 'sv')} ({duration_text(value, parameter.unit, 'en')})"
     return f"**{value}** (datum, date)"
 
 

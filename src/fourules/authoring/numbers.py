@@ -43,10 +43,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from fourules.evaluation.messages import DURATION_WORDS, duration_text
 from fourules.policy.model import Parameter, Policy, Quota
+from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
 from fourules.text import MONTHS as TEXT_MONTHS
-from fourules.text import LocalText, format_sek
 
 FigureKind = Literal["amount", "date", "span", "count"]
 

@@ -9,7 +9,7 @@ from datetime import date
 from fourules.application import ProjectApplication, StudyTripApplication
 from fourules.policy.model import Policy
 from fourules.policy.vocabulary import Facts, Vocabulary
-from fourules.text import NOT_STATED, Lang, format_sek
+from fourules.text import DURATION_WORDS, NOT_STATED, Lang, duration_text, format_sek
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -65,19 +65,6 @@ def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
     if p.unit in DURATION_WORDS:
         return duration_text(p.value, p.unit, lang)
     return format_sek(p.value) if p.unit == "SEK" else str(p.value)
-
-
-DURATION_WORDS: dict[str, dict[Lang, tuple[str, str]]] = {
-    "days": {"sv": ("dag", "dagar"), "en": ("day", "days")},
-    "months": {"sv": ("månad", "månader"), "en": ("month", "months")},
-}
-"""A duration's unit in words, singular and plural, per language."""
-
-
-def duration_text(value: int, unit: str, lang: Lang) -> str:
-    """A duration in words of the language: '1 månad', '2 månader', '14 days'."""
-    one, many = DURATION_WORDS[unit][lang]
-    return f"{value} {one if value == 1 else many}"
 
 
 def render(

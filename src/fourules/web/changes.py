@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fourules.text import Lang, format_sek
+from fourules.text import Lang, duration_text, format_sek
 from fourules.web.texts import t
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈"}
@@ -67,7 +67,11 @@ def _mapping(value: dict[str, Any], lang: Lang) -> list[str]:
         if value.get("not_stated") or value["value"] is None:
             return [t("not_stated", lang)]
         amount = value["value"]
-        return [format_sek(amount) if value["unit"] == "SEK" else str(amount)]
+        if value["unit"] == "SEK":
+            return [format_sek(amount)]
+        if value["unit"] in ("days", "months"):
+            return [duration_text(amount, value["unit"], lang)]
+        return [str(amount)]
     if "branches" in value:
         kinds = value.get("applies_to")
         head = [f"{t('diff.applies_to', lang)}: {', '.join(kinds)}"] if kinds else []
