@@ -205,26 +205,34 @@ def _dates(text: str) -> list[tuple[int, int, Figure]]:
 def _for_parameter(
     name: str, parameter: Parameter, figures: tuple[Figure, ...]
 ) -> tuple[Figure, ...]:
+    """The figures of the quote a parameter of this unit must be one of."""
     if parameter.unit == "SEK":
         return tuple(f for f in figures if f.kind == "amount")
     if parameter.unit == "date":
-        dates = tuple(f for f in figures if f.kind == "date")
-        if dates and name.endswith(".opens"):
-            return dates[:1]
-        if dates and name.endswith(".closes"):
-            return dates[-1:]
-        return dates
+        return _window_dates(name, tuple(f for f in figures if f.kind == "date"))
     if parameter.unit in _DURATION_WORDS:
         word = _DURATION_WORDS[parameter.unit]
-        return tuple(
-            f for f in figures if f.kind == "count" and f.noun and word.fullmatch(f.noun.split()[0])
-        )
+        return tuple(f for f in figures if f.kind == "count" and word.fullmatch(_head(f)))
     return tuple(
         f
         for f in figures
-        if f.kind == "span"
-        or (f.kind == "count" and f.noun[:1] != "" and f.noun.split()[0].casefold().endswith("år"))
+        if f.kind == "span" or (f.kind == "count" and _head(f).casefold().endswith("år"))
     )
+
+
+def _window_dates(name: str, dates: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """A window's opening is its quote's first date, its closing the last."""
+    if dates and name.endswith(".opens"):
+        return dates[:1]
+    if dates and name.endswith(".closes"):
+        return dates[-1:]
+    return dates
+
+
+def _head(figure: Figure) -> str:
+    """The first word a count counts ('' when none: "två och tre år")."""
+    words = figure.noun.split()
+    return words[0] if words else ""
 
 
 def _for_quota(quota: Quota, figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
