@@ -18,12 +18,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array, hstack, identity, vstack
+from typing import TYPE_CHECKING
 
 from fourules.application import Kind
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy.optimize import LinearConstraint
 
 THOUSAND = 1000
 """Partial grants are whole thousands of kronor."""
@@ -62,7 +63,13 @@ def best_combination(
     """The grant of every application in the best combination, by id.
 
     Three variables per application: funded in full (0/1), partially (0/1), and the
-    partial grant in thousands (0 unless partially funded)."""
+    partial grant in thousands (0 unless partially funded). numpy and scipy are imported
+    here: every command that merely imports the rounds (evaluate, through the schemas) would
+    otherwise pay for them at start-up."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array
+
     n = len(candidates)
     if n == 0:
         return {}
@@ -116,6 +123,8 @@ def _budget_and_quota_rows(
     limits: dict[tuple[str, str], int],
 ) -> tuple[list[np.ndarray], list[float]]:
     """Rows (≤ upper): money in total and per kind; applications funded per quota."""
+    import numpy as np
+
     rows, upper = [money], [float(total)]
     for kind, budget in per_kind.items():
         if budget is not None:
@@ -133,6 +142,10 @@ def _budget_and_quota_rows(
 def _full_or_partial(ranges: Sequence[tuple[int, int] | None]) -> LinearConstraint:
     """Full or partial, not both; the thousands within the partial range when partial,
     else 0."""
+    import numpy as np
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csr_array, hstack, identity, vstack
+
     n = len(ranges)
     low = np.array([r[0] if r else 0 for r in ranges], dtype=float)
     high = np.array([r[1] if r else 0 for r in ranges], dtype=float)
