@@ -454,3 +454,10 @@ def test_the_answer_says_what_each_finding_rests_on(client: TestClient) -> None:
     assert '<th scope="col">Grund</th>' in page.text
     assert 'class="basis reading">läsning: texten lämnar det öppet' in page.text
     assert "Läsning i fourules" in page.text  # the deciding finding says it is a reading
+
+
+def test_an_alternative_changing_several_rules_is_shown_once(client: TestClient) -> None:
+    text = client.get("/policies/2018/readings").text
+    # trips_prioritised_too changes the three priority criteria: one table, two references.
+    assert text.count("<table>") == 1
+    assert text.count('href="#reading-criterion.several_districts"') == 2

@@ -90,8 +90,9 @@ def readings_command(
 
 def _view(report: ReadingsReport, lang: Lang) -> View:
     blocks: list[str | Table] = [_preamble(report, lang)]
+    first: dict[str, str] = {}  # an alternative that changes several rules: shown once
     for reading in report.readings:
-        blocks += _reading_blocks(reading, report.round is not None, lang)
+        blocks += _reading_blocks(reading, report.round is not None, first, lang)
     return View(
         title=(
             f"fourules readings {report.year} v{report.version}"
@@ -126,8 +127,11 @@ def _preamble(report: ReadingsReport, lang: Lang) -> str:
     )
 
 
-def _reading_blocks(reading: Reading, replayed: bool, lang: Lang) -> list[str | Table]:
-    """One reading: its rule, quote and note, then each alternative and what it changes."""
+def _reading_blocks(
+    reading: Reading, replayed: bool, first: dict[str, str], lang: Lang
+) -> list[str | Table]:
+    """One reading: its rule, quote and note, then each alternative and what it changes (an
+    alternative already shown under an earlier rule, `first`, is referred to)."""
     sv = lang == "sv"
     blocks: list[str | Table] = [
         f"{reading.rule} — {reading.title}\n"
@@ -148,6 +152,11 @@ def _reading_blocks(reading: Reading, replayed: bool, lang: Lang) -> list[str | 
     )
     for alt in reading.alternatives:
         title = f"{reading.rule} / {alt.id}: {alt.description}"
+        if alt.id in first:
+            shown = first[alt.id]
+            blocks.append(f"{title} — " + (f"se {shown} ovan." if sv else f"see {shown} above."))
+            continue
+        first[alt.id] = reading.rule
         if not replayed:
             blocks.append(title)
         elif not alt.differences:

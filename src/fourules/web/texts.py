@@ -290,6 +290,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No alternatives are declared for this rule.",
     ),
     "readings.alternative": ("Alternativ", "Alternative"),
+    "readings.shown_under": (
+        "Alternativet ändrar flera regler; vad det ändrar i omgången står under",
+        "The alternative changes several rules; what it changes in the round is shown under",
+    ),
     "readings.changes": (
         "Ansökningar som skulle få ett annat besked:",
         "Applications that would fare differently:",
