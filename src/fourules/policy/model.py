@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import Field, StrictInt, ValidationError, model_validator
@@ -290,7 +290,7 @@ class Policy(PolicyPart):
 
     def basis_counts(self) -> dict[str, int]:
         """How many rule branches rest on each basis, every basis named."""
-        out = dict.fromkeys(("text", "precedent", "reading", "software"), 0)
+        out = dict.fromkeys(get_args(Basis), 0)
         for r, rule in enumerate(self.rules):
             for b in range(len(rule.branches)):
                 out[self.branch_basis(r, b)] += 1

@@ -24,10 +24,9 @@ from fourules.rounds.evaluation import (
     RoundEntry,
     RoundEvaluation,
     RoundInfo,
-    counted,
 )
 from fourules.rounds.model import Round, StatedTotal, natural_key, same_application_groups
-from fourules.rounds.quotas import tally
+from fourules.rounds.quotas import count_applications, tally
 from fourules.text import Lang, format_sek
 
 
@@ -209,7 +208,9 @@ class _Auditor:
         """Administrations granted more applications than a quota allows (rows that are
         one application counted once)."""
         items = [
-            c for c in counted(self.round, self.evaluations) if self.group_granted(c.application_id)
+            c
+            for c in count_applications(self.round, self.evaluations)
+            if self.group_granted(c.application_id)
         ]
         return [
             self.found(

@@ -34,7 +34,6 @@ from fourules.rounds.model import (
     same_application_groups,
 )
 from fourules.rounds.quotas import (
-    Counted,
     QuotaBook,
     count_applications,
     per_administration,
@@ -229,11 +228,6 @@ def read_round(
     return round_, chosen
 
 
-def counted(round_: Round, evaluations: dict[str, Evaluation]) -> list[Counted]:
-    """Every application as the quotas count it (rows that are one application once)."""
-    return count_applications(round_, evaluations)
-
-
 _NOT_A_WORD = re.compile(r"[\W_]+")
 
 
@@ -299,7 +293,7 @@ def _evaluate_round(
     for app in apps:  # before any work, and naming the application
         policy.vocabulary.check_assessment(app, policy.id, f"applications (id {app.id})")
     evaluations = _evaluate_all(apps, year, evaluator, lang, scorers, progress)
-    items = counted(round_, evaluations)
+    items = count_applications(round_, evaluations)
     chosen = choices(round_, evaluations, policy)
     book = tally(policy, items)
     duplicates = find_duplicates(round_, evaluations, lang)
