@@ -543,6 +543,11 @@ def test_every_answer_conforms_to_its_declared_schema(
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", SERVICE)
+# Schemathesis draws a fresh seed per run unless given one, overriding `derandomize`: a CI run
+# then fuzzed inputs no local run had seen, and failed inside the fuzzer's own negative-mode
+# generator ("Cannot generate an array with 1 demanded elements", about 1 seed in 10, never a
+# request sent). A fixed seed makes every run the same run, so a failure reproduces.
+schema.config.seed = 2018
 
 
 @schema.parametrize()
