@@ -112,9 +112,11 @@ def _explain(
 ) -> dict[str, Any]:
     from fourules.evaluation.inputs import parse_application
 
-    app = parse_application(application).model_dump(mode="json", exclude_none=False)
+    vocabulary = loaded.policy.vocabulary
+    parsed = parse_application(application, vocabulary=vocabulary)
+    app = parsed.model_dump(mode="json", exclude_none=False)
     symbolic = _symbolic(loaded.policy)
-    fact = loaded.policy.vocabulary.derive(parse_application(application), loaded.index).fact
+    fact = vocabulary.derive(parsed, loaded.index).fact
     if result.outcome == "eligible":
         return {
             "outcome": "eligible",
