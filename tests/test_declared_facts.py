@@ -222,3 +222,46 @@ def test_the_base_vocabulary_file_matches_the_application_contract() -> None:
         for kind, model in models.items():
             assert (d.json_field in model.model_fields) == (kind in d.kinds), (d.id, kind)
     assert not Vocabulary().added
+
+
+def test_the_strategies_draw_it(year: Evaluator) -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    from fourules.testing import applications
+
+    policy = year.load_policy("2099")
+    seen: set[Any] = set()
+
+    @settings(max_examples=150, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(applications(policy, kinds=["project"]))
+    def draw(app: dict[str, Any]) -> None:
+        seen.add(app.get("research_partner", "absent"))
+        year.evaluate(app, "2099")  # every drawn application is valid under the year
+
+    draw()
+    assert {True, False, "absent"} <= seen
+
+
+def test_the_solver_reads_it_and_its_witness_reproduces(year: Evaluator) -> None:
+    from fourules.engine.symbolic import SymbolicPolicy, solve
+
+    policy = year.load_policy("2099")
+    symbolic = SymbolicPolicy(policy)
+    rule = next(r for r, rule in enumerate(policy.rules) if rule.id == "research_partner")
+    model = solve(symbolic.domain, symbolic.fired[rule, 0])
+    assert model is not None
+    app = symbolic.application(model)
+    assert app["project_year"] >= 3 and app.get("research_partner") is not True
+    result = year.evaluate(app, "2099")
+    assert any(f.rule == "research_partner" and f.status == "fail" for f in result.findings)
+
+
+def test_explain_suggests_it(year: Evaluator) -> None:
+    from fourules.evaluation.explain import explain
+
+    out = explain(year, {**PROJECT, "research_partner": False}, "2099", lang="sv")
+    changes = [c for s in out["suggestions"] for c in s["changes"]]
+    partner = next(c for c in changes if c["field"] == "research_partner")
+    assert partner["after"] is True and partner["text"] == "Ange Forskningspartner: ja."
+    # What the application is (its project year) is never suggested away.
+    assert all(c["field"] != "project_year" for c in changes)

@@ -132,6 +132,13 @@ class FactDeclaration(BaseModel):
         default_factory=list,
         description="Values boundaries and witnesses try besides those the type gives.",
     )
+    changeable: bool = Field(
+        default=True,
+        description=(
+            "A stated fact: whether `explain` may suggest changing it (an amount, a date, a "
+            "partner can change; what the application is, or which project year, cannot)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> FactDeclaration:

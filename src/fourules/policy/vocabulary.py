@@ -376,15 +376,27 @@ class Vocabulary:
         self._derive: dict[str, tuple[tuple[str, Derive], ...]] = {
             kind: tuple((f.name, f.derive) for f in facts if kind in f.kinds) for kind in KINDS
         }
-        derived = [d for d in self.declarations if d.derived is not None and d.derived.when]
-        conditions = [(d, self._derived_condition(d)) for d in derived]
+        self.derived_conditions: dict[str, Condition] = self._read_derived()
+        """Each fact derived by a condition, and the condition (read)."""
         self._conditions: dict[str, tuple[tuple[str, Condition], ...]] = {
-            kind: tuple((d.id, cond) for d, cond in conditions if kind in d.kinds) for kind in KINDS
+            kind: tuple(
+                (name, cond)
+                for name, cond in self.derived_conditions.items()
+                if kind in self.facts[name].kinds
+            )
+            for kind in KINDS
         }
         self.assessed: dict[str, tuple[str, ...]] = {
             kind: tuple(c.id for c in self.criteria if kind in c.kinds) for kind in KINDS
         }
         self._contracts: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
+
+    def _read_derived(self) -> dict[str, Condition]:
+        return {
+            d.id: self._derived_condition(d)
+            for d in self.declarations
+            if d.derived is not None and d.derived.when is not None
+        }
 
     def _derived_condition(self, d: FactDeclaration) -> Condition:
         assert d.derived is not None and d.derived.when is not None
