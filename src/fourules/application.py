@@ -17,6 +17,7 @@ from pydantic import (
     TypeAdapter,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 Kind = Literal["project", "study_trip"]
 KINDS: tuple[Kind, ...] = ("project", "study_trip")
@@ -38,9 +39,11 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, str) and _ISO_DATE.match(value):
         try:
             return date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(f"{value!r} is not a real date (YYYY-MM-DD)") from exc
-    raise ValueError("expected an ISO date, YYYY-MM-DD, e.g. 2017-10-02")
+        except ValueError:
+            raise PydanticCustomError(
+                "not_a_date", "{value!r} is not a real date (YYYY-MM-DD)", {"value": value}
+            ) from None
+    raise PydanticCustomError("not_a_date", "expected an ISO date, YYYY-MM-DD, e.g. 2017-10-02")
 
 
 def _non_blank(value: str) -> str:

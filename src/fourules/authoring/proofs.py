@@ -179,7 +179,7 @@ def prove(policy: Policy, folder: Path | None, evaluate: Any) -> ProofReport:
     prover = _Prover(policy, evaluate)
     s = prover.symbolic
     report = ProofReport(policy)
-    requested = s.facts["requested"]
+    requested = s.facts[s.stated_as("requested_sek")]
     for kind in KINDS:
         report.proofs.append(
             prover.never(

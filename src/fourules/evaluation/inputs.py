@@ -70,9 +70,9 @@ _PROBLEM: dict[str, LocalText] = {
     "literal_error": L(sv="är inget tillåtet värde", en="is not an allowed value"),
     "union_tag_invalid": L(sv="är ingen känd stödform", en="is not a known kind"),
     "union_tag_not_found": L(sv="saknas", en="is missing"),
+    "not_a_date": L(sv="är inget giltigt datum", en="is not a valid date"),
 }
 _VALUE_ERROR: dict[str, LocalText] = {
-    "submitted": L(sv="är inget giltigt datum", en="is not a valid date"),
     "decision": L(
         sv="ska ange granted_sek, eller rejected och/eller not_prioritised (inte ett beviljat belopp tillsammans med något av dem)",
         en="must give granted_sek, or rejected and/or not_prioritised (not a grant together with either)",
