@@ -33,7 +33,8 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installation
     raise ImportError("fourules.testing needs hypothesis: pip install 'fourules[testing]'") from exc
 
-from fourules.application import KINDS, TRAVEL_MODES, Kind
+from fourules.application import KINDS, Kind
+from fourules.policy.facts import FactDeclaration
 from fourules.policy.model import Policy, boundaries_of
 from fourules.policy.vocabulary import Boundaries, Vocabulary, base_application, date_number
 
@@ -83,11 +84,9 @@ def applications(
     bounds = boundaries(chosen)
     vocabulary = Vocabulary.merged(*(p.vocabulary for p in chosen))
     kind = draw(st.sampled_from(list(kinds)))
-    app = base_application(kind, bounds)
+    app = base_application(kind, bounds, vocabulary)
     app["id"] = ident or draw(st.text("abc123", min_size=1, max_size=6))
     app["title"] = "generated"
-    if draw(st.booleans()):
-        app["submitted"] = draw(st.sampled_from(bounds.dates)).isoformat() if bounds.dates else None
     for name, fact in vocabulary.facts.items():
         if kind not in fact.kinds or not draw(st.booleans()):
             continue
@@ -95,19 +94,16 @@ def applications(
         if variations:
             app = draw(st.sampled_from(variations))
     app = _free(draw, app, kind, bounds, vocabulary)
-    return {k: v for k, v in app.items() if not (k == "submitted" and v is None)}
+    # Not stated is also left out, as applications mostly do (the amount is always given).
+    return {k: v for k, v in app.items() if v is not None or k == "requested_sek"}
 
 
 def _free(
     draw: st.DrawFn, app: dict[str, Any], kind: str, bounds: Boundaries, vocabulary: Vocabulary
 ) -> dict[str, Any]:
-    """Values off the boundaries too: any amount, any day, any spelling, any assessment."""
+    """Values off the boundaries too: any amount, any day, any spelling, any assessment, any
+    value of each stated fact the vocabulary declares for the kind."""
     app = dict(app)
-    top = max(bounds.amounts, default=1_000_000) * 3
-    if draw(st.integers(0, 3)) == 0:
-        app["requested_sek"] = draw(st.one_of(st.none(), st.integers(0, top)))
-    if draw(st.integers(0, 3)) == 0:
-        app["submitted"] = draw(st.one_of(st.none(), st.dates().map(date.isoformat)))
     if draw(st.integers(0, 2)) == 0:
         names = [spelling for n in bounds.names for spelling in spellings(n)] + [UNKNOWN_NAME]
         app["applicants"] = draw(st.lists(st.sampled_from(names), min_size=1, max_size=3))
@@ -116,15 +112,30 @@ def _free(
         app["assessment"] = draw(
             st.dictionaries(st.sampled_from(criteria), st.one_of(st.none(), st.booleans()))
         )
-    if draw(st.integers(0, 3)) == 0:
-        app["gender_analysis"] = draw(st.one_of(st.none(), st.booleans()))
-    if kind == "project" and draw(st.integers(0, 3)) == 0:
-        app["project_year"] = draw(st.integers(1, max(bounds.years, default=1) + 3))
-    if kind == "study_trip" and draw(st.integers(0, 3)) == 0:
-        app["travel_modes"] = draw(
-            st.one_of(st.none(), st.lists(st.sampled_from(TRAVEL_MODES), max_size=3))
-        )
+    for d in vocabulary.declarations:
+        field = d.json_field
+        if field in (None, "kind") or kind not in d.kinds or draw(st.integers(0, 3)) != 0:
+            continue
+        app[field] = draw(st.one_of(st.none(), _any_value(d, bounds)))
     return app
+
+
+def _any_value(d: FactDeclaration, bounds: Boundaries) -> st.SearchStrategy[Any]:
+    """Any value a stated fact of the declaration's type takes, in the JSON contract."""
+    least = d.minimum if d.minimum is not None else 0
+    if d.type == "amount":
+        return st.integers(0, max(bounds.amounts, default=1_000_000) * 3)
+    if d.type in ("whole_number", "duration"):
+        return st.integers(least, max((*bounds.numbers.get(d.id, ()), *bounds.years, least)) + 3)
+    if d.type == "date":
+        return st.dates().map(date.isoformat)
+    if d.type == "yes_no":
+        return st.booleans()
+    if d.type == "one_of":
+        return st.sampled_from(d.value_ids)
+    if d.type == "several_of":
+        return st.lists(st.sampled_from(d.value_ids), max_size=3)
+    return st.sampled_from([*(w.capitalize() for w in bounds.texts.get(d.id, ())), "Annan ort"])
 
 
 @st.composite
@@ -152,7 +163,10 @@ def facts(policy: Policy) -> st.SearchStrategy[dict[str, Any]]:
     """Facts as the rule engine sees them, including facts no application produces: every
     field present or absent, numbers and dates at and around every boundary."""
     bounds = boundaries(policy)
-    numbers = sorted({v + d for v in (*bounds.amounts, *bounds.years, 0, 1) for d in (-1, 0, 1)})
+    compared = (n for found in bounds.numbers.values() for n in found)
+    numbers = sorted(
+        {v + d for v in (*bounds.amounts, *bounds.years, *compared, 0, 1) for d in (-1, 0, 1)}
+    )
     days = sorted(
         {date_number(day + timedelta(days=d)) for day in bounds.dates for d in (-1, 0, 1)}
         or {date_number(date(2000, 1, 1))}

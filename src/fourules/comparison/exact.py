@@ -38,7 +38,17 @@ class Region:
     """The region's extent in the facts people read: the amount, the date, the year."""
 
 
-APPLICANT_FACTS = ("unrecognised_applicants", "administrations", "districts")
+def applicant_facts(*policies: Any) -> tuple[str, ...]:
+    """The facts counted over the applicants: each year counts them against its own
+    administrations."""
+    return tuple(
+        dict.fromkeys(
+            d.id
+            for policy in policies
+            for d in policy.vocabulary.declarations
+            if d.derived is not None and d.derived.applicants is not None
+        )
+    )
 
 
 def _applicants(pa: Any, pb: Any) -> tuple[list[str], list[Any], Any]:
@@ -118,7 +128,8 @@ def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -
     pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
     # The same applicants give each year its own counts (a name one year knows, the other
     # may not): those facts are each year's own, tied together by the names picked.
-    sa, sb = SymbolicPolicy(pa, APPLICANT_FACTS, "_a"), SymbolicPolicy(pb, APPLICANT_FACTS, "_b")
+    own = applicant_facts(pa, pb)
+    sa, sb = SymbolicPolicy(pa, own, "_a"), SymbolicPolicy(pb, own, "_b")
     names, picked, unknown = _applicants(pa, pb)
     tie = z3.And(_counts(sa, pa, names, picked, unknown), _counts(sb, pb, names, picked, unknown))
     differ = z3.Or(
@@ -211,11 +222,13 @@ def merged(regions: list[Region]) -> list[dict[str, Any]]:
     return out
 
 
-RANGED: dict[str, tuple[str, Callable[[int], str]]] = {
-    "requested": ("requested_sek", lambda v: f"{v:,}".replace(",", " ") + " kr"),
-    "submitted": ("submitted", lambda v: f"{v // 10000}-{v // 100 % 100:02d}-{v % 100:02d}"),
-    "project_year": ("project_year", str),
+RANGED: dict[str, Callable[[int], str]] = {
+    "amount": lambda v: f"{v:,}".replace(",", " ") + " kr",
+    "date": lambda v: f"{v // 10000}-{v // 100 % 100:02d}-{v % 100:02d}",
+    "whole_number": str,
+    "duration": str,
 }
+"""The stated facts a region gives as a range, by type, and how a value is shown."""
 
 
 def _ranges(constraints: list[Any], symbolic: SymbolicPolicy) -> tuple[str, ...]:
@@ -224,7 +237,12 @@ def _ranges(constraints: list[Any], symbolic: SymbolicPolicy) -> tuple[str, ...]
     import z3
 
     out = []
-    for name, (shown, fmt) in RANGED.items():
+    ranged = [
+        (d.id, d.json_field, RANGED[d.type])
+        for d in symbolic.policy.vocabulary.declarations
+        if d.json_field is not None and d.type in RANGED
+    ]
+    for name, shown, fmt in ranged:
         var = symbolic.facts[name]
         ends: list[str] = []
         for direction in ("min", "max"):

@@ -25,6 +25,7 @@ import z3
 
 from fourules.engine.clauses import BranchKey, compile_clauses
 from fourules.policy.conditions import All, AnyOf, Cmp, Condition, Exists, In, Members, Not
+from fourules.policy.facts import CRITERION_PREFIX, FactDeclaration
 from fourules.policy.model import Policy, boundaries_of
 
 OTHER = "\x00other"
@@ -73,7 +74,7 @@ class SymbolicPolicy:
         self.ineligible = self._effect("ineligible")
         self.undetermined = z3.And(z3.Not(self.ineligible), self._effect("undetermined"))
         self.eligible = z3.And(z3.Not(self.ineligible), z3.Not(self.undetermined))
-        requested = self.facts["requested"]
+        requested = self.facts[self.stated_as("requested_sek")]
         self.grant_stated = z3.Or(self.ineligible, requested.present)
         self.max_grant = z3.If(self.ineligible, z3.IntVal(0), self._limited(requested.value))
 
@@ -159,19 +160,21 @@ class SymbolicPolicy:
             grant = z3.If(z3.And(fired, grant > limit), z3.IntVal(limit), grant)
         return grant
 
+    def stated_as(self, json_field: str) -> str:
+        """The fact an application field states (the kind, the amount requested: the
+        contract's own fields the reading needs)."""
+        return next(d.id for d in self.policy.vocabulary.declarations if d.json_field == json_field)
+
     def kind_is(self, kind: str) -> z3.BoolRef:
-        return self.facts["kind"].value == self.code("kind", kind)
+        name = self.stated_as("kind")
+        return self.facts[name].value == self.code(name, kind)
 
     # --- what an application can be ----------------------------------------------------
 
     def _domain(self) -> z3.BoolRef:
-        """The facts an application can produce: each fact within its kinds and bounds,
-        and the ties between facts the application contract makes."""
-        f = self.facts
-        members = self.policy.administrations.members
-        districts = sum(m.type == "district" for m in members)
-        central = len(members) - districts
-        out: list[Any] = []
+        """The facts an application can produce: each fact within its kinds and the bounds
+        its type gives, and the ties between the counts of its applicants."""
+        out: list[Any] = [self.facts[self.stated_as("kind")].present]
         for name, fact in self.facts.items():
             spec = self.policy.vocabulary.facts[name]
             kinds = [self.kind_is(k) for k in spec.kinds]
@@ -183,21 +186,50 @@ class SymbolicPolicy:
                 # or none at all (an empty list is not stated).
                 bits = [z3.If(fact.members[v], 1 << i, 0) for i, v in enumerate(self.sets[name])]
                 out += [fact.value == z3.Sum(bits), fact.present == (fact.value >= 1)]
-        out += [
-            f["kind"].present,
-            z3.Implies(f["requested"].present, f["requested"].value >= 0),
-            f["project_year"].value >= 1,
-            *(f[n].present for n in ("unrecognised_applicants", "administrations", "districts")),
-            f["unrecognised_applicants"].value >= 0,
-            f["districts"].value >= 0,
-            f["districts"].value <= f["administrations"].value,
-            f["districts"].value <= districts,
-            f["administrations"].value - f["districts"].value <= central,
-            f["administrations"].value + f["unrecognised_applicants"].value >= 1,
-            f["unrecognised_applicants"].value <= 5,
-            self._day(f["submitted"].value),
+            if spec.declaration is not None:
+                out += self._typed(fact, spec.declaration, z3.Or(kinds))
+        return z3.And(*out, *self._applicant_counts())
+
+    def _typed(self, fact: FactVar, d: FactDeclaration, of_kind: z3.BoolRef) -> list[Any]:
+        """What a declared fact's type allows: a number at least its minimum, a real day, a
+        derived yes/no that is its condition."""
+        if d.type == "date":
+            return [self._day(fact.value)]
+        if d.type in ("amount", "whole_number", "duration"):
+            least = d.minimum if d.minimum is not None else 0
+            return [z3.Implies(fact.present, fact.value >= least)]
+        if d.derived is not None and d.derived.when is not None:
+            cond = self.policy.vocabulary.derived_conditions[d.id]
+            held = z3.If(self.condition(cond), self.code(d.id, "yes"), self.code(d.id, "no"))
+            return [fact.present == of_kind, z3.Implies(fact.present, fact.value == held)]
+        return []
+
+    def _applicant_counts(self) -> list[Any]:
+        """The counts over the applicants, as the year's administrations allow them (at most
+        five unrecognised names: enough for any condition the policies write)."""
+        measure = {
+            d.derived.applicants: self.facts[d.id]
+            for d in self.policy.vocabulary.declarations
+            if d.derived is not None and d.derived.applicants is not None
+        }
+        members = self.policy.administrations.members
+        districts = sum(m.type == "district" for m in members)
+        central = len(members) - districts
+        unrecognised, found, district = (
+            measure["unrecognised"].value,
+            measure["administrations"].value,
+            measure["districts"].value,
+        )
+        return [
+            *(fact.present for fact in measure.values()),
+            unrecognised >= 0,
+            district >= 0,
+            district <= found,
+            district <= districts,
+            found - district <= central,
+            found + unrecognised >= 1,
+            unrecognised <= 5,
         ]
-        return z3.And(out)
 
     @staticmethod
     def _day(value: z3.ArithRef) -> z3.BoolRef:
@@ -228,40 +260,52 @@ class SymbolicPolicy:
         def word(name: str) -> str:
             return self.words[name][value(name)]
 
-        kind = word("kind")
+        kind = word(self.stated_as("kind"))
+        count = {
+            d.derived.applicants: value(d.id)
+            for d in self.policy.vocabulary.declarations
+            if d.derived is not None and d.derived.applicants is not None
+        }
         members = self.policy.administrations.members
-        districts = [m.name for m in members if m.type == "district"][: value("districts")]
+        districts = [m.name for m in members if m.type == "district"][: count["districts"]]
         others = [m.name for m in members if m.type != "district"][
-            : value("administrations") - value("districts")
+            : count["administrations"] - count["districts"]
         ]
-        unknown = [f"{UNKNOWN_APPLICANT} {i + 1}" for i in range(value("unrecognised_applicants"))]
+        unknown = [f"{UNKNOWN_APPLICANT} {i + 1}" for i in range(count["unrecognised"])]
         app: dict[str, Any] = {
             "id": ident,
             "kind": kind,
             "title": ident,
             "applicants": [*districts, *others, *unknown],
-            "requested_sek": value("requested") if present("requested") else None,
+            "requested_sek": None,
         }
-        if present("submitted"):
-            app["submitted"] = _date(value("submitted")).isoformat()
-        if present("project_year"):  # only a project has one (see `domain`)
-            app["project_year"] = value("project_year")
-        if present("gender_analysis"):
-            app["gender_analysis"] = word("gender_analysis") == "yes"
+        for d in self.policy.vocabulary.declarations:
+            if d.json_field in (None, "kind") or kind not in d.kinds or not present(d.id):
+                continue
+            app[d.json_field] = self._stated(d, model, value(d.id), word)
         assessment = {
-            c.id: word(f"crit_{c.id}") == "yes"
+            c.id: word(f"{CRITERION_PREFIX}{c.id}") == "yes"
             for c in self.policy.vocabulary.criteria
-            if present(f"crit_{c.id}")
+            if present(f"{CRITERION_PREFIX}{c.id}")
         }
         if assessment:
             app["assessment"] = assessment
-        if kind == "study_trip":
-            if present("travel_modes"):
-                app["travel_modes"] = list(self.members_in(model, "travel_modes"))
-            if present("destination"):
-                place = word("destination")
-                app["destination"] = "Annan ort" if place == OTHER else place.capitalize()
         return app
+
+    def _stated(self, d: FactDeclaration, model: z3.ModelRef, number: int, word: Any) -> Any:
+        """A stated fact's value in the JSON contract, from the model."""
+        if d.type == "date":
+            return _date(number).isoformat()
+        if d.type == "yes_no":
+            return word(d.id) == "yes"
+        if d.type == "several_of":
+            return list(self.members_in(model, d.id))
+        if d.type in ("one_of", "text"):
+            chosen = word(d.id)
+            if chosen != OTHER:
+                return chosen.capitalize() if d.type == "text" else chosen
+            return "Annan ort" if d.reads == "first_place" else "Annat"
+        return number
 
 
 def _date(number: int) -> date:

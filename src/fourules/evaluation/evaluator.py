@@ -195,8 +195,8 @@ class Evaluator:
         if lang not in LANGS:
             raise InputError(L(sv="ange sv eller en", en="use sv or en"), "lang")
         loaded = self.loaded(year)
-        app = parse_application(application, where=where)
         vocabulary = loaded.policy.vocabulary
+        app = parse_application(application, where=where, vocabulary=vocabulary)
         vocabulary.check_assessment(app, loaded.policy.id, where)
         facts = vocabulary.derive(app, loaded.index)
         return self._result(loaded, app, facts, self._decide(loaded, facts), lang, scorers)

@@ -40,14 +40,14 @@ def _symbolic(policy: Any) -> SymbolicPolicy:
     return reading
 
 
-# The application fields an applicant can change, and the facts each moves.
-CHANGEABLE: dict[str, tuple[str, ...]] = {
-    "requested_sek": ("requested",),
-    "submitted": ("submitted",),
-    "travel_modes": ("travel_modes",),
-    "destination": ("destination",),
-    "gender_analysis": ("gender_analysis",),
-}
+def changeable(symbolic: SymbolicPolicy) -> dict[str, tuple[str, ...]]:
+    """The application fields an applicant can change (declared `changeable`), and the facts
+    each moves."""
+    return {
+        d.json_field: (d.id,)
+        for d in symbolic.policy.vocabulary.declarations
+        if d.json_field is not None and d.changeable
+    }
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Suggestion:
 def _groups(symbolic: SymbolicPolicy, kind: str) -> dict[str, tuple[str, ...]]:
     groups = {
         name: facts
-        for name, facts in CHANGEABLE.items()
+        for name, facts in changeable(symbolic).items()
         if all(f in symbolic.facts for f in facts)
         and kind in symbolic.policy.vocabulary.facts[facts[0]].kinds
     }
@@ -112,9 +112,11 @@ def _explain(
 ) -> dict[str, Any]:
     from fourules.evaluation.inputs import parse_application
 
-    app = parse_application(application).model_dump(mode="json", exclude_none=False)
+    vocabulary = loaded.policy.vocabulary
+    parsed = parse_application(application, vocabulary=vocabulary)
+    app = parsed.model_dump(mode="json", exclude_none=False)
     symbolic = _symbolic(loaded.policy)
-    fact = loaded.policy.vocabulary.derive(parse_application(application), loaded.index).fact
+    fact = vocabulary.derive(parsed, loaded.index).fact
     if result.outcome == "eligible":
         return {
             "outcome": "eligible",
@@ -202,9 +204,11 @@ def _distance(symbolic: SymbolicPolicy, fact: dict[str, Any]) -> Any:
     import z3
 
     terms = []
-    for name in ("requested", "submitted"):
+    numeric = ("amount", "date", "whole_number", "duration")
+    for d in symbolic.policy.vocabulary.declarations:
+        name = d.id
         var = symbolic.facts[name]
-        if name in fact and isinstance(fact[name], int):
+        if d.changeable and d.type in numeric and name in fact and isinstance(fact[name], int):
             diff = var.value - fact[name]
             terms.append(z3.If(diff >= 0, diff, -diff))
     return z3.Sum(terms) if terms else z3.IntVal(0)
@@ -239,9 +243,8 @@ def _verified(
                 changed_app.pop(name, None)
             else:
                 changed_app[name] = after
-            changes.append(
-                Change(name, app.get(name), after, _text(name, app.get(name), after, lang))
-            )
+            text = _text(symbolic, name, app.get(name), after, lang)
+            changes.append(Change(name, app.get(name), after, text))
     after_eval = evaluator.evaluate(changed_app, year, lang=lang)
     if after_eval.outcome != "eligible":
         return None
@@ -267,7 +270,9 @@ def _assessment_text(symbolic: SymbolicPolicy, cid: str, old: Any, lang: Lang) -
     ).get(lang)
 
 
-def _text(field: str, before: Any, after: Any, lang: Lang) -> str:
+def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: Lang) -> str:
+    """The change in words: the submission date and the amount requested (the contract's
+    own) as an applicant acts on them, any other field by its declared label and values."""
     if field == "submitted" and after is not None:
         day = date.fromisoformat(after)
         shown = f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
@@ -286,7 +291,18 @@ def _text(field: str, before: Any, after: Any, lang: Lang) -> str:
                 sv=f"Sök högst {format_sek(after)}.", en=f"Apply for at most {format_sek(after)}."
             )
         ).get(lang)
-    return L(sv=f"Ändra {field} till {after!r}.", en=f"Change {field} to {after!r}.").get(lang)
+    d = next(d for d in symbolic.policy.vocabulary.declarations if d.json_field == field)
+    labels = {v.id: v.label.get(lang) for v in d.values}
+    if after is None:
+        shown = L(sv="inte angivet", en="not stated").get(lang)
+    elif isinstance(after, bool):
+        shown = L(sv="ja", en="yes").get(lang) if after else L(sv="nej", en="no").get(lang)
+    elif isinstance(after, list):
+        shown = ", ".join(labels.get(v, str(v)) for v in after)
+    else:
+        shown = labels.get(after, str(after))
+    label = d.label.get(lang)
+    return L(sv=f"Ange {label}: {shown}.", en=f"Give {label}: {shown}.").get(lang)
 
 
 def _when_eligible(

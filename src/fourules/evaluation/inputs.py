@@ -21,13 +21,14 @@ from fourules.application import (
     StudyTripApplication,
 )
 from fourules.errors import InputError
+from fourules.policy.vocabulary import Vocabulary
 from fourules.text import LANGS, LocalText
 
 MAX_DEPTH = 32
 """Deeper JSON than this is refused before it reaches the parser's recursion limit."""
 
 L = LocalText
-ACCEPTED: dict[str, LocalText] = {
+STRUCTURE: dict[str, LocalText] = {
     "id": L(sv="en icke-tom text", en="non-empty text"),
     "kind": L(sv=" eller ".join(KINDS), en=" or ".join(KINDS)),
     "title": L(sv="text", en="text"),
@@ -35,27 +36,22 @@ ACCEPTED: dict[str, LocalText] = {
         sv='en lista med minst ett förvaltningsnamn, t.ex. ["Farsta"]',
         en='a list of at least one administration name, e.g. ["Farsta"]',
     ),
-    "requested_sek": L(
-        sv="ett heltal ≥ 0 i kronor, eller null när beloppet inte anges",
-        en="a whole number ≥ 0 of kronor, or null when the amount is not stated",
-    ),
-    "submitted": L(
-        sv="ett datum ÅÅÅÅ-MM-DD, t.ex. 2017-10-02", en="a date YYYY-MM-DD, e.g. 2017-10-02"
-    ),
-    "project_year": L(
-        sv="ett heltal ≥ 1 (bara för projekt)", en="a whole number ≥ 1 (projects only)"
-    ),
     "assessment": L(
         sv="true, false eller null per kriterium som årets policy anger (fourules show ÅR)",
         en="true, false or null per criterion the year's policy declares (fourules show YEAR)",
     ),
-    "gender_analysis": L(sv="true, false eller null", en="true, false or null"),
-    "travel_modes": L(
-        sv="en lista av train, bus, boat, car, flight (bara för studieresor)",
-        en="a list of train, bus, boat, car, flight (study trips only)",
-    ),
-    "destination": L(sv="text (bara för studieresor)", en="text (study trips only)"),
 }
+"""What the application's own fields accept; its facts' fields say it in their declarations."""
+
+
+def accepted_fields(vocabulary: Vocabulary) -> dict[str, LocalText]:
+    """What every field of an application under the vocabulary accepts, in contract order."""
+    head = {k: STRUCTURE[k] for k in ("id", "kind", "title", "applicants")}
+    facts = {k: v for k, v in vocabulary.hints.items() if k not in head}
+    return {**head, **facts, "assessment": STRUCTURE["assessment"]}
+
+
+ACCEPTED: dict[str, LocalText] = accepted_fields(Vocabulary())
 
 _PROBLEM: dict[str, LocalText] = {
     "missing": L(sv="saknas", en="is missing"),
@@ -83,17 +79,14 @@ _VALUE_ERROR: dict[str, LocalText] = {
     ),
 }
 _BLANK = L(sv="är tomt", en="is blank")
-_ONLY_PROJECTS = L(
-    sv="gäller bara projekt (kind: project)", en="applies to projects only (kind: project)"
-)
-_ONLY_TRIPS = L(
-    sv="gäller bara studieresor (kind: study_trip)",
-    en="applies to study trips only (kind: study_trip)",
-)
-_KIND_ONLY = {
-    "project_year": _ONLY_PROJECTS,
-    "travel_modes": _ONLY_TRIPS,
-    "destination": _ONLY_TRIPS,
+_ONLY: dict[str, LocalText] = {
+    "project": L(
+        sv="gäller bara projekt (kind: project)", en="applies to projects only (kind: project)"
+    ),
+    "study_trip": L(
+        sv="gäller bara studieresor (kind: study_trip)",
+        en="applies to study trips only (kind: study_trip)",
+    ),
 }
 
 
@@ -247,7 +240,11 @@ def _depth(data: Any) -> int:
 
 
 def describe(
-    exc: ValidationError, *, where: str, accepted: Mapping[str, LocalText] = ACCEPTED
+    exc: ValidationError,
+    *,
+    where: str,
+    accepted: Mapping[str, LocalText] = ACCEPTED,
+    kind_only: Mapping[str, str] | None = None,
 ) -> InputError:
     """One clear message per problem: the field, what is wrong, what is accepted. The first
     (a misspelt field, if any) is the error; the rest are its `others`."""
@@ -255,7 +252,8 @@ def describe(
     # A misspelt field shows up twice: as unknown, and its right name as missing. Name the
     # misspelling first: it says what to fix; its suggestion replaces the "missing" one.
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    described = [_describe_one(err, where, accepted) for err in errors]
+    only = Vocabulary().kind_only if kind_only is None else kind_only
+    described = [_describe_one(err, where, accepted, only) for err in errors]
     suggested = {(parent, name) for parent, name, _ in described if name}
     kept = [
         error
@@ -280,7 +278,7 @@ def _field(loc: list[Any]) -> str:
 
 
 def _describe_one(
-    err: Any, where: str, accepted: Mapping[str, LocalText]
+    err: Any, where: str, accepted: Mapping[str, LocalText], kind_only: Mapping[str, str]
 ) -> tuple[str, str | None, InputError]:
     """The problem as an InputError, with its parent path and the field a misspelling
     suggests (or None)."""
@@ -302,9 +300,9 @@ def _describe_one(
         shown = shown[:57] + "…"
     hint = accepted.get(field)
     suggestion = None
-    if etype == "extra_forbidden" and field in _KIND_ONLY:
+    if etype == "extra_forbidden" and field in kind_only:
         # A field of the other kind: say whose it is, not that it does not exist.
-        problem = _KIND_ONLY[field]
+        problem = _ONLY[kind_only[field]]
     elif etype == "extra_forbidden":
         close = difflib.get_close_matches(field, list(accepted), n=1, cutoff=0.6)
         if close:
@@ -329,21 +327,25 @@ def _describe_one(
 
 
 def parse_application(
-    data: Any, *, where: str = "application"
+    data: Any, *, where: str = "application", vocabulary: Vocabulary | None = None
 ) -> ProjectApplication | StudyTripApplication:
-    """Validate one application (a dict, or an already valid model)."""
+    """Validate one application (a dict, or an already valid model) under a year's vocabulary
+    (the fields it declares besides the base contract's; without one, the base contract)."""
     if isinstance(data, ProjectApplication | StudyTripApplication):
         return data
+    accepted = ACCEPTED if vocabulary is None else accepted_fields(vocabulary)
     if not isinstance(data, Mapping):
         kind = type(data).__name__
         raise InputError(
             L(
-                sv=f"måste vara ett JSON-objekt med fälten {', '.join(ACCEPTED)}, fick {kind}",
-                en=f"must be a JSON object with the fields {', '.join(ACCEPTED)}, got {kind}",
+                sv=f"måste vara ett JSON-objekt med fälten {', '.join(accepted)}, fick {kind}",
+                en=f"must be a JSON object with the fields {', '.join(accepted)}, got {kind}",
             ),
             where,
         )
+    adapter = APPLICATION_ADAPTER if vocabulary is None else vocabulary.application_adapter
     try:
-        return APPLICATION_ADAPTER.validate_python(data)
+        return adapter.validate_python(data)
     except ValidationError as exc:
-        raise describe(exc, where=where) from None
+        only = None if vocabulary is None else vocabulary.kind_only
+        raise describe(exc, where=where, accepted=accepted, kind_only=only) from None

@@ -23,7 +23,9 @@ def self_check(ev: Evaluator) -> dict[str, Any]:
 
         checked = disagreed = 0
         for app in boundary_applications(vocabulary, bounds):
-            fact = vocabulary.derive(parse_application(app), loaded.index).fact
+            fact = vocabulary.derive(
+                parse_application(app, vocabulary=vocabulary), loaded.index
+            ).fact
             checked += 1
             disagreed += loaded.engine.fire(fact) != oracle_fire(loaded.engine.clauses, fact)
         results[year] = {"facts": checked, "disagreements": disagreed}

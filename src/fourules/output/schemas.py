@@ -290,8 +290,8 @@ def _as_written(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _for_year(schema: dict[str, Any], policy: Policy) -> dict[str, Any]:
-    """Every application's `assessment` narrowed to the criteria the year declares; a
-    round's `year`, if given, is this one."""
+    """Every application's `assessment` narrowed to the criteria the year declares, and the
+    fields of the facts the year adds; a round's `year`, if given, is this one."""
     out = copy.deepcopy(schema)
     if "Round" in out.get("$defs", {}):
         out["$defs"]["Round"]["properties"]["year"]["anyOf"][0] = {"const": policy.id}
@@ -301,6 +301,14 @@ def _for_year(schema: dict[str, Any], policy: Policy) -> dict[str, Any]:
         kind = properties.get("kind", {}).get("const")
         if kind not in KINDS or "assessment" not in properties:
             continue
+        for d in policy.vocabulary.added:
+            if kind in d.kinds and d.json_field is not None:
+                properties[d.json_field] = {
+                    **TypeAdapter(d.annotation()).json_schema(),
+                    "title": d.label.en,
+                    "description": f"{d.help.en} ({d.help.sv})",
+                    "default": None,
+                }
         criteria = policy.vocabulary.assessed[kind]
         properties["assessment"] = {
             **{k: v for k, v in properties["assessment"].items() if k != "additionalProperties"},

@@ -37,6 +37,7 @@ from fourules.policy.conditions import (
     Scalar,
     parse,
 )
+from fourules.policy.facts import FactDeclaration, base_declarations, merged_declarations
 from fourules.policy.source import PolicyPart, Source
 from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 from fourules.text import LocalText
@@ -229,13 +230,20 @@ class Policy(PolicyPart):
     administrations: Administrations
     quotas: list[Quota]
     obligations: list[Obligation]
+    facts: list[FactDeclaration] = Field(
+        default_factory=list,
+        description=(
+            "Facts the year adds to the base vocabulary (or changes there): each a field of "
+            'the application, or derived from others (docs/policies.md, "Facts").'
+        ),
+    )
     rules: list[Rule] = Field(min_length=1)
 
     def canonical_json(self) -> str:
-        """The canonical form the hash is taken of: sorted keys, no spaces, UTF-8."""
-        return json.dumps(
-            self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        )
+        """The canonical form the hash is taken of: sorted keys, no spaces, UTF-8. A year that
+        declares no facts of its own hashes as it did before years could."""
+        dumped = self.model_dump(mode="json", exclude={"facts"} if not self.facts else None)
+        return json.dumps(dumped, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     @cached_property
     def sha256(self) -> str:
@@ -264,14 +272,15 @@ class Policy(PolicyPart):
 
     @cached_property
     def vocabulary(self) -> Vocabulary:
-        """The facts this policy's conditions may read: the shared ones, and one per assessed
-        criterion."""
+        """The facts this policy's conditions may read: the base vocabulary with the year's
+        own declarations, and one per assessed criterion."""
         return Vocabulary(
             [
                 AssessedCriterion(rule.criterion.id, rule.title, tuple(rule.applies_to or KINDS))
                 for rule in self.rules
                 if rule.criterion is not None and rule.criterion.assessed
-            ]
+            ],
+            merged_declarations(base_declarations(), self.facts),
         )
 
     @cached_property
@@ -318,6 +327,7 @@ class Policy(PolicyPart):
     def _consistent(self) -> Policy:
         # The checks run in this order so that a policy with several problems always
         # reports the same one first.
+        self._check_facts()
         self._check_unique_rule_ids()
         self._check_unique_criterion_ids()
         self._check_administrations()
@@ -400,6 +410,21 @@ class Policy(PolicyPart):
             if kinds is not None and not set(kinds) <= set(KINDS):
                 raise ValueError(f"applies_to takes {', '.join(KINDS)}")
 
+    def _check_facts(self) -> None:
+        """The year's facts fit the base vocabulary and the criteria (ids once each, the
+        contract's fields kept, a derived fact's condition over facts declared before it)."""
+        ids = [d.id for d in self.facts]
+        if _repeated(ids):
+            raise ValueError(f"fact ids must be unique: {', '.join(_repeated(ids))}")
+        try:
+            vocabulary = self.vocabulary
+        except ValueError as exc:
+            raise ValueError(f"facts: {exc}") from None
+        applicants = {"applicants", "title", "id", "assessment"}
+        taken = [d.id for d in vocabulary.added if d.json_field in applicants]
+        if taken:
+            raise ValueError(f"facts: {', '.join(taken)} would replace a field of the application")
+
     def _check_conditions_parse(self) -> None:
         """Every branch's `when` parses; a ConditionError names the one that does not."""
         list(self.conditions())
@@ -433,20 +458,42 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     common = set.intersection(*shared) if shared else set()
     merged = Vocabulary.merged(*(pol.vocabulary for pol in policies))
     texts: dict[str, set[str]] = {}
+    numbers: dict[str, set[int]] = {}
     for pol in policies:
         for _, _, cond in pol.conditions():
             for name, values in _text_constants(cond).items():
                 if not pol.vocabulary.fields[name].values:  # an open text field
                     texts.setdefault(name, set()).update(values)
+            for name, found in _number_constants(cond).items():
+                if pol.vocabulary.fields[name].kind == "int":
+                    numbers.setdefault(name, set()).update(found)
     return Boundaries(
         amounts=tuple(stated("SEK")),
         dates=tuple(stated("date")),
         years=tuple(stated("years")),
         names=tuple(names),
         districts=tuple(n for n in names if n in common),
+        numbers={name: tuple(sorted(values)) for name, values in numbers.items()},
         texts={name: tuple(sorted(values)) for name, values in texts.items()},
         criteria=merged.assessed,
     )
+
+
+def _number_constants(cond: Condition | None) -> dict[str, set[int]]:
+    """The whole numbers each field is compared with in a condition."""
+    found: dict[str, set[int]] = {}
+    stack = [cond] if cond is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Cmp) and isinstance(node.value, int):
+            found.setdefault(node.field, set()).add(node.value)
+        elif isinstance(node, In):
+            found.setdefault(node.field, set()).update(v for v in node.values if isinstance(v, int))
+        elif isinstance(node, All | AnyOf):
+            stack.extend(node.items)
+        elif isinstance(node, Not):
+            stack.append(node.item)
+    return found
 
 
 def _text_constants(cond: Condition | None) -> dict[str, set[str]]:

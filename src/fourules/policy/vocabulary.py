@@ -1,14 +1,15 @@
-"""The declared vocabulary: every fact a policy's conditions may read, each declared once.
+"""The vocabulary: every fact a policy's conditions may read, made from its declaration.
 
-A fact is one unit, the way an OpenFisca variable or a Cedar schema entry is: its name, kind
-and values, how it is derived from an application, the message placeholder that shows it,
-and the changes to an application that move it across a policy's boundaries (what
+A fact is one unit, the way an OpenFisca variable or a Cedar schema entry is: declared once
+in YAML (`facts.py`: the package's base vocabulary and a year's `facts:`), it becomes here
+its engine field, how it is derived from an application, the message placeholder that shows
+it, and the changes to an application that move it across a policy's boundaries (what
 `diff --witnesses`, `fourules check` and the strategies of `fourules.testing` try).
 
-The facts every year shares are declared here (`FACTS`): they read the application
-contract, which is the same for every year. A policy adds one fact per criterion it
-declares as assessed (`crit_<id>`), so a new criterion needs no code. A policy's
-`Vocabulary` is the union; everything that lists facts or criteria reads it.
+A policy adds one fact per criterion it declares as assessed (`crit_<id>`), so a new
+criterion needs no code, and its own declared facts, so a new application field needs none
+either. A policy's `Vocabulary` is the union; everything that lists facts, fields or
+criteria reads it.
 
 The rule engine compares loosely ('10' < 18 is true, 1 == True), so every value is
 normalised to an int, one of a few fixed strings, or (a set) a tuple of its declared values,
@@ -19,22 +20,44 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, overload
 
-from fourules.application import KINDS, TRAVEL_MODES, Kind
+from pydantic import BaseModel, Field, TypeAdapter, create_model
+
+from fourules.application import (
+    KINDS,
+    Kind,
+    ProjectApplication,
+    StudyTripApplication,
+)
 from fourules.errors import InputError
-from fourules.policy.conditions import FactField, FactValue, FieldKind, member_field
+from fourules.policy.conditions import (
+    Condition,
+    FactField,
+    FactValue,
+    FieldKind,
+    holds,
+    member_field,
+    parse,
+)
+from fourules.policy.facts import (
+    CRITERION_PREFIX,
+    ENGINE_KIND,
+    RESERVED,
+    FactDeclaration,
+    base_declarations,
+    engine_value,
+)
 from fourules.text import NOT_STATED, Lang, LocalText, format_sek
 
 if TYPE_CHECKING:
-    from fourules.application import ProjectApplication, StudyTripApplication
     from fourules.policy.administrations import AdministrationIndex, Resolution
 
-    AnyApplication = ProjectApplication | StudyTripApplication
+AnyApplication = ProjectApplication | StudyTripApplication
 
 _Model = TypeVar("_Model", bound="ProjectApplication | StudyTripApplication")
 L = LocalText
@@ -43,8 +66,6 @@ KIND_NAME: Mapping[str, LocalText] = {
     "project": L(sv="lokala utvecklingsprojekt", en="local development projects"),
     "study_trip": L(sv="studieresor", en="study trips"),
 }
-RESERVED = frozenset({"id", "sid", "t"})
-"""Fields durable-rules reserves: a fact must never carry them."""
 
 
 def date_number(day: date) -> int:
@@ -76,6 +97,8 @@ class Boundaries:
     """Every name the policies know: administrations, former and not yet formed ones."""
     districts: tuple[str, ...] = ()
     """Districts that are administrations in every one of the policies."""
+    numbers: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    """Per whole-number field, the numbers the policies compare it with."""
     texts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Per text field with open values (a destination), the words the policies compare it with."""
     criteria: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -93,7 +116,7 @@ def _nothing(base: dict[str, Any], bounds: Boundaries) -> Iterator[dict[str, Any
 
 @dataclass(frozen=True)
 class Fact:
-    """A field of the fact the rules see, declared once."""
+    """A field of the fact the rules see, as its declaration makes it (`facts.py`)."""
 
     name: str
     kind: FieldKind
@@ -107,6 +130,8 @@ class Fact:
     render: Render | None = None
     vary: Vary = _nothing
     """Applications, from a base one, that move the fact across the boundaries."""
+    declaration: FactDeclaration | None = None
+    """What it was made from (None: an assessed criterion's fact)."""
 
     @property
     def field(self) -> FactField:
@@ -114,81 +139,17 @@ class Fact:
         return FactField(self.kind, self.description.en, self.values)
 
 
-# --- the facts every year shares ---------------------------------------------------------
-
-
 def _found(resolutions: tuple[Resolution, ...]) -> dict[str, Any]:
     return {r.administration.id: r.administration for r in resolutions if r.administration}
 
 
-def _vary_requested(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    for cap in b.amounts:
-        for value in (cap - 1, cap, cap + 1):
-            yield {**base, "requested_sek": value}
-    yield {**base, "requested_sek": 0}
-    yield {**base, "requested_sek": None}
-
-
-def _vary_submitted(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    for day in b.dates:
-        for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
-            yield {**base, "submitted": d.isoformat()}
-
-
-def _vary_project_year(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    yield {**base, "project_year": None}
-    for year in range(1, max(b.years, default=1) + 2):
-        yield {**base, "project_year": year}
-
-
-def _render_project_year(app: AnyApplication, facts: Facts, lang: Lang) -> str:
-    year = getattr(app, "project_year", None)
-    return NOT_STATED.get(lang) if year is None else str(year)
-
-
-def _vary_applicants(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    for name in b.names:
-        yield {**base, "applicants": [name]}
-    if len(b.districts) >= 2:
-        yield {**base, "applicants": list(b.districts[:2])}
-
-
-def _vary_gender_analysis(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    for value in (False, None):
-        yield {**base, "gender_analysis": value}
-
-
-def _members(values: tuple[str, ...], given: Any) -> tuple[str, ...] | None:
-    """A set fact: the declared values given, in declared order; None when none is."""
-    chosen = set(given or ())
-    return tuple(v for v in values if v in chosen) or None
-
-
-def _vary_members(name: str, values: tuple[str, ...]) -> Vary:
-    """Every non-empty set of the values, and none: each case any_of, all_of and none_of
-    can tell apart (2**n - 1 applications; the lists are short)."""
-
-    def vary(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-        for size in range(1, len(values) + 1):
-            for chosen in itertools.combinations(values, size):
-                yield {**base, name: list(chosen)}
-        yield {**base, name: None}
-
-    return vary
-
-
-def _first_place(destination: str | None) -> str | None:
-    """'Malmö, Lund och Helsingborg' -> 'malmö': the place a condition compares."""
-    if not destination:
-        return None
-    first = re.split(r",| och | and ", destination.casefold())[0].strip()
-    return first or None
-
-
-def _vary_destination(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
-    yield {**base, "destination": None}
-    for place in b.texts.get("destination", ()):
-        yield {**base, "destination": place.capitalize()}
+_APPLICANT_COUNTS: Mapping[str, Callable[[tuple[Resolution, ...]], int]] = {
+    "unrecognised": lambda resolutions: sum(r.administration is None for r in resolutions),
+    "administrations": lambda resolutions: len(_found(resolutions)),
+    "districts": lambda resolutions: sum(
+        a.type == "district" for a in _found(resolutions).values()
+    ),
+}
 
 
 def _render_unrecognised(app: AnyApplication, facts: Facts, lang: Lang) -> str:
@@ -204,135 +165,143 @@ def _render_administrations(app: AnyApplication, facts: Facts, lang: Lang) -> st
     return ", ".join(dict.fromkeys(names))
 
 
-FACTS: tuple[Fact, ...] = (
-    Fact(
-        "kind",
-        "str",
-        L(sv="projekt eller studieresa", en="project or study_trip"),
-        lambda app, _: app.kind,
-        values=KINDS,
-        placeholder="kind_name",
-        render=lambda app, _, lang: KIND_NAME[app.kind].get(lang),
-    ),
-    Fact(
-        "requested",
-        "int",
-        L(
-            sv="sökt belopp i kronor; saknas när det inte anges",
-            en="requested_sek; absent when not stated",
-        ),
-        lambda app, _: app.requested_sek,
-        placeholder="requested_sek",
-        render=lambda app, _, lang: (
-            NOT_STATED.get(lang) if app.requested_sek is None else format_sek(app.requested_sek)
-        ),
-        vary=_vary_requested,
-    ),
-    Fact(
-        "submitted",
-        "date",
-        L(
-            sv="inlämningsdatum; saknas när det inte anges",
-            en="submission date; absent when not given",
-        ),
-        lambda app, _: None if app.submitted is None else date_number(app.submitted),
-        placeholder="submitted",
-        render=lambda app, _, lang: (
-            app.submitted.isoformat() if app.submitted else NOT_STATED.get(lang)
-        ),
-        vary=_vary_submitted,
-    ),
-    Fact(
-        "project_year",
-        "int",
-        L(
-            sv="projektår (bara projekt); saknas när det inte anges",
-            en="project year (projects only); absent when not stated",
-        ),
-        lambda app, _: getattr(app, "project_year", None),
-        kinds=("project",),
-        placeholder="project_year",
-        render=_render_project_year,
-        vary=_vary_project_year,
-    ),
-    Fact(
-        "unrecognised_applicants",
-        "int",
-        L(
-            sv="sökande som inte är en förvaltning det året",
-            en="applicants that are not an administration of the year",
-        ),
-        lambda app, resolutions: sum(r.administration is None for r in resolutions),
-        placeholder="unrecognised",
-        render=_render_unrecognised,
-        vary=_vary_applicants,
-    ),
-    Fact(
-        "administrations",
-        "int",
-        L(
-            sv="olika förvaltningar bland de sökande",
-            en="distinct administrations among the applicants",
-        ),
-        lambda app, resolutions: len(_found(resolutions)),
-        placeholder="administrations",
-        render=_render_administrations,
-        vary=_vary_applicants,
-    ),
-    Fact(
-        "districts",
-        "int",
-        L(
-            sv="olika stadsdelsförvaltningar bland de sökande",
-            en="distinct districts (stadsdelsförvaltningar) among the applicants",
-        ),
-        lambda app, resolutions: sum(a.type == "district" for a in _found(resolutions).values()),
-        placeholder="districts",
-        render=lambda app, facts, lang: str(facts.fact.get("districts", 0)),
-        vary=_vary_applicants,
-    ),
-    Fact(
-        "gender_analysis",
-        "str",
-        L(
-            sv="om ansökan har en jämställdhetsanalys; saknas när det inte anges",
-            en="gender equality analysis given; absent when not stated",
-        ),
-        lambda app, _: yes_no(app.gender_analysis),
-        values=YES_NO,
-        vary=_vary_gender_analysis,
-    ),
-    Fact(
-        "travel_modes",
-        "set",
-        L(
-            sv="angivna färdsätt (studieresor); saknas när inga anges",
-            en="the travel modes given (study trips); absent when none",
-        ),
-        lambda app, _: _members(TRAVEL_MODES, getattr(app, "travel_modes", None)),
-        values=TRAVEL_MODES,
-        kinds=("study_trip",),
-        placeholder="travel_modes_list",
-        render=lambda app, _, lang: ", ".join(getattr(app, "travel_modes", None) or []),
-        vary=_vary_members("travel_modes", TRAVEL_MODES),
-    ),
-    Fact(
-        "destination",
-        "str",
-        L(
-            sv="resmålets första ort, med små bokstäver (studieresor); saknas när inget anges",
-            en="the destination's first place, lower case (study trips); absent when none given",
-        ),
-        lambda app, _: _first_place(getattr(app, "destination", None)),
-        kinds=("study_trip",),
-        placeholder="destination",
-        render=lambda app, _, lang: getattr(app, "destination", None) or NOT_STATED.get(lang),
-        vary=_vary_destination,
-    ),
-)
-"""The facts every year shares, in the order they are documented (docs/policies.md)."""
+def _render_districts(app: AnyApplication, facts: Facts, lang: Lang) -> str:
+    return str(facts.fact.get("districts", 0))
 
-CRITERION_PREFIX = "crit_"
+
+_APPLICANT_RENDER: Mapping[str, Render] = {
+    "unrecognised": _render_unrecognised,
+    "administrations": _render_administrations,
+    "districts": _render_districts,
+}
+
+
+def _vary_applicants(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
+    for name in b.names:
+        yield {**base, "applicants": [name]}
+    if len(b.districts) >= 2:
+        yield {**base, "applicants": list(b.districts[:2])}
+
+
+def _stated_render(d: FactDeclaration) -> Render:
+    """How a message shows a stated fact: an amount as kronor, a value by its label, a set
+    as its members, anything not stated as "not stated"."""
+    field = d.json_field
+    assert field is not None
+    labels = {v.id: v.label for v in d.values}
+
+    def render(app: AnyApplication, facts: Facts, lang: Lang) -> str:
+        value = getattr(app, field, None)
+        if value is None:
+            return NOT_STATED.get(lang)
+        if d.type == "amount":
+            return format_sek(value)
+        if d.type == "date":
+            return str(value.isoformat())
+        if d.type == "yes_no":
+            return YES_NO_WORDS[bool(value)].get(lang)
+        if d.type == "one_of":
+            return labels[value].get(lang)
+        if d.type == "several_of":
+            return ", ".join(value)
+        return str(value)
+
+    return render
+
+
+YES_NO_WORDS = {True: L(sv="ja", en="yes"), False: L(sv="nej", en="no")}
+
+
+def _stated_vary(d: FactDeclaration) -> Vary:
+    """The applications that move a stated fact across the boundaries, by its type: either
+    side of each constant a condition compares it with, each value, not stated."""
+    field = d.json_field
+    assert field is not None
+    least = d.minimum if d.minimum is not None else 0
+
+    def numbers(b: Boundaries) -> list[int]:
+        near = {n + step for n in b.numbers.get(d.id, ()) for step in (-1, 0, 1)}
+        if d.type == "amount":
+            near |= {n + step for n in b.amounts for step in (-1, 0, 1)} | {0}
+        if d.type == "whole_number" and max(near, default=least) <= least + 10:
+            near |= set(range(least, max(near, default=least) + 2))
+        return sorted(n for n in near if n >= least)
+
+    def vary(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
+        if d.type in ("amount", "whole_number", "duration"):
+            for n in numbers(b):
+                yield {**base, field: n}
+        elif d.type == "date":
+            for day in b.dates:
+                for step in (-1, 0, 1):
+                    yield {**base, field: (day + timedelta(days=step)).isoformat()}
+        elif d.type == "yes_no":
+            for flag in (True, False):
+                if base.get(field) is not flag:
+                    yield {**base, field: flag}
+        elif d.type == "one_of":
+            for value in d.value_ids:
+                if base.get(field) != value:
+                    yield {**base, field: value}
+        elif d.type == "several_of":
+            # Every non-empty set of the values: each case any_of, all_of and none_of can
+            # tell apart (2**n - 1 applications; the lists are short).
+            for size in range(1, len(d.values) + 1):
+                for chosen in itertools.combinations(d.value_ids, size):
+                    yield {**base, field: list(chosen)}
+        else:
+            for word in b.texts.get(d.id, ()):
+                yield {**base, field: word.capitalize()}
+        for value in d.tries:
+            yield {**base, field: value}
+        if base.get(field) is not None:
+            yield {**base, field: None}
+
+    return vary
+
+
+def declared_fact(d: FactDeclaration) -> Fact:
+    """The fact a declaration makes."""
+    kind, values = ENGINE_KIND[d.type], d.engine_values
+    if d.derived is not None and d.derived.applicants is not None:
+        count = _APPLICANT_COUNTS[d.derived.applicants]
+        return Fact(
+            d.id,
+            kind,
+            d.help,
+            lambda app, resolutions: count(resolutions),
+            values=values,
+            kinds=tuple(d.kinds),
+            placeholder=d.placeholder,
+            render=_APPLICANT_RENDER[d.derived.applicants],
+            vary=_vary_applicants,
+            declaration=d,
+        )
+    if d.derived is not None:
+        # Derived by a condition: computed in `Vocabulary.derive`, after the facts it reads.
+        return Fact(d.id, kind, d.help, lambda app, _: None, values=values,
+                    kinds=tuple(d.kinds), declaration=d)  # fmt: skip
+    field = d.json_field
+    assert field is not None
+    # The kind is what the application is, not a value of it: every kind is tried anyway.
+    vary = _nothing if field == "kind" else _stated_vary(d)
+    return Fact(
+        d.id,
+        kind,
+        d.help,
+        lambda app, _: engine_value(d, getattr(app, field, None)),
+        values=values,
+        kinds=tuple(d.kinds),
+        placeholder=d.placeholder,
+        render=_stated_render(d) if d.placeholder else None,
+        vary=vary,
+        declaration=d,
+    )
+
+
+def base_facts() -> tuple[Fact, ...]:
+    """The facts every year shares, in the order they are documented (docs/policies.md)."""
+    return tuple(declared_fact(d) for d in base_declarations())
 
 
 @dataclass(frozen=True)
@@ -370,26 +339,76 @@ def criterion_fact(criterion: AssessedCriterion) -> Fact:
     )
 
 
-class Vocabulary:
-    """One policy's vocabulary: the shared facts and a fact per assessed criterion."""
+def _named(facts: Sequence[Fact]) -> dict[str, Fact]:
+    """The facts by name; names once each, none the engine reserves or gives a set's member."""
+    named = {f.name: f for f in facts}
+    if len(named) != len(facts) or RESERVED & set(named):
+        raise ValueError("fact ids must be unique, and none of id, sid, t")
+    # A set's members reach the engine as `<field>__<member>`: no fact may be named so.
+    members = {member_field(f.name, v) for f in facts if f.kind == "set" for v in f.values}
+    if members & set(named):
+        raise ValueError(
+            f"{', '.join(sorted(members & set(named)))} is how a set's member reaches the engine"
+        )
+    return named
 
-    def __init__(self, criteria: Sequence[AssessedCriterion] = ()) -> None:
+
+class Vocabulary:
+    """One policy's vocabulary: the declared facts (the base and the year's own) and a fact
+    per assessed criterion."""
+
+    def __init__(
+        self,
+        criteria: Sequence[AssessedCriterion] = (),
+        declarations: Sequence[FactDeclaration] | None = None,
+    ) -> None:
         self.criteria = tuple(criteria)
-        facts = [*FACTS, *(criterion_fact(c) for c in self.criteria)]
-        self.facts: dict[str, Fact] = {f.name: f for f in facts}
-        assert len(self.facts) == len(facts) and not RESERVED & set(self.facts)
-        # A set's members reach the engine as `<field>__<member>`: no fact may be named so.
-        assert not {
-            member_field(f.name, v) for f in facts if f.kind == "set" for v in f.values
-        } & set(self.facts)
+        self.declarations: tuple[FactDeclaration, ...] = tuple(
+            base_declarations() if declarations is None else declarations
+        )
+        facts = [
+            *(declared_fact(d) for d in self.declarations),
+            *(criterion_fact(c) for c in self.criteria),
+        ]
+        self.facts: dict[str, Fact] = _named(facts)
         self.fields: dict[str, FactField] = {f.name: f.field for f in facts}
         self.placeholders: dict[str, Fact] = {f.placeholder: f for f in facts if f.placeholder}
         self._derive: dict[str, tuple[tuple[str, Derive], ...]] = {
             kind: tuple((f.name, f.derive) for f in facts if kind in f.kinds) for kind in KINDS
         }
+        self.derived_conditions: dict[str, Condition] = self._read_derived()
+        """Each fact derived by a condition, and the condition (read)."""
+        self._conditions: dict[str, tuple[tuple[str, Condition], ...]] = {
+            kind: tuple(
+                (name, cond)
+                for name, cond in self.derived_conditions.items()
+                if kind in self.facts[name].kinds
+            )
+            for kind in KINDS
+        }
         self.assessed: dict[str, tuple[str, ...]] = {
             kind: tuple(c.id for c in self.criteria if kind in c.kinds) for kind in KINDS
         }
+        self._contracts: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
+
+    def _read_derived(self) -> dict[str, Condition]:
+        return {
+            d.id: self._derived_condition(d)
+            for d in self.declarations
+            if d.derived is not None and d.derived.when is not None
+        }
+
+    def _derived_condition(self, d: FactDeclaration) -> Condition:
+        assert d.derived is not None and d.derived.when is not None
+        before = self.declarations[: self.declarations.index(d)]
+        fields = {b.id: self.fields[b.id] for b in before}
+
+        def no_parameters(name: str) -> tuple[FieldKind, int]:
+            raise KeyError(f"a derived fact reads facts, not parameters (${name})")
+
+        return parse(
+            d.derived.when, fields=fields, param=no_parameters, where=f"facts.{d.id}.derived.when"
+        )
 
     def derive(self, application: AnyApplication, index: AdministrationIndex) -> Facts:
         """The fact the rules see; only facts with a value are in it."""
@@ -399,7 +418,68 @@ class Vocabulary:
             value = derive(application, resolutions)
             if value is not None:
                 fact[name] = value
+        for name, cond in self._conditions[application.kind]:
+            fact[name] = "yes" if holds(cond, fact) else "no"
         return Facts(fact, resolutions)
+
+    # --- the application contract, as this vocabulary extends it ---------------------------
+
+    @cached_property
+    def added(self) -> tuple[FactDeclaration, ...]:
+        """The stated facts the base application contract does not have: the year's own."""
+        return tuple(
+            d
+            for d in self.declarations
+            if d.json_field is not None
+            and not any(d.json_field in m.model_fields for m in _CONTRACT.values())
+        )
+
+    def contract_fields(self, kind: Kind) -> dict[str, Any]:
+        """The fields the year adds to an application of the kind, for `create_model`."""
+        return {
+            d.json_field: (d.annotation(), Field(default=None, description=d.help.en))
+            for d in self.added
+            if kind in d.kinds and d.json_field is not None
+        }
+
+    def contract(self, kind: Kind, base: type[BaseModel] | None = None) -> type[BaseModel]:
+        """The application model of the kind under this vocabulary (the base model when the
+        year adds no field to it); `base` a subclass of the kind's model (a round's row)."""
+        model = base or _CONTRACT[kind]
+        key = (kind, model)
+        if key not in self._contracts:
+            extra = self.contract_fields(kind)
+            self._contracts[key] = (
+                create_model(model.__name__, __base__=model, __doc__=model.__doc__, **extra)
+                if extra
+                else model
+            )
+        return self._contracts[key]
+
+    @cached_property
+    def application_adapter(self) -> TypeAdapter[AnyApplication]:
+        """Reads an application under this vocabulary: the year's own fields included."""
+        if not self.added:
+            from fourules.application import APPLICATION_ADAPTER
+
+            return APPLICATION_ADAPTER
+        models = tuple(self.contract(kind) for kind in KINDS)
+        union: Any = Annotated[models[0] | models[1], Field(discriminator="kind")]
+        return TypeAdapter(union)
+
+    @cached_property
+    def hints(self) -> dict[str, LocalText]:
+        """What each stated field accepts, for input messages."""
+        return {d.json_field: d.hint() for d in self.declarations if d.json_field}
+
+    @cached_property
+    def kind_only(self) -> dict[str, Kind]:
+        """The stated fields only one kind has, and that kind."""
+        return {
+            d.json_field: d.kinds[0]
+            for d in self.declarations
+            if d.json_field and len(d.kinds) == 1
+        }
 
     def render(
         self, placeholder: str, application: AnyApplication, facts: Facts, lang: Lang
@@ -452,10 +532,16 @@ class Vocabulary:
     def restrict(self, application: _Model) -> _Model: ...
 
     def restrict(self, application: dict[str, Any] | _Model) -> dict[str, Any] | _Model:
-        """The application as this policy reads it: assessments of criteria it does not
-        declare for the kind are set aside (for comparing years that assess differently)."""
+        """The application as this policy reads it, for comparing years that read differently:
+        assessments of criteria it does not declare for the kind are set aside, and so (in an
+        application given as data) are fields another year declares and this one does not (a
+        model keeps them: only this vocabulary's facts are derived from it)."""
         if isinstance(application, dict):
-            assessment, kind = application.get("assessment"), application.get("kind", "")
+            kind = application.get("kind", "")
+            if kind in _CONTRACT:
+                known = self.contract(kind).model_fields
+                application = {k: v for k, v in application.items() if k in known}
+            assessment = application.get("assessment")
         else:
             assessment, kind = application.assessment, application.kind
         if not isinstance(assessment, dict):
@@ -470,18 +556,23 @@ class Vocabulary:
 
     @classmethod
     def merged(cls, *vocabularies: Vocabulary) -> Vocabulary:
-        """One vocabulary for several policies: every criterion any of them assesses."""
+        """One vocabulary for several policies: every criterion any of them assesses and every
+        fact any of them declares (the first declaration of an id)."""
         kinds: dict[str, set[str]] = {}
         titles: dict[str, LocalText] = {}
+        declared: dict[str, FactDeclaration] = {}
         for vocabulary in vocabularies:
             for c in vocabulary.criteria:
                 kinds.setdefault(c.id, set()).update(c.kinds)
                 titles.setdefault(c.id, c.title)
+            for d in vocabulary.declarations:
+                declared.setdefault(d.id, d)
         return cls(
             [
                 AssessedCriterion(cid, titles[cid], tuple(k for k in KINDS if k in found))
                 for cid, found in kinds.items()
-            ]
+            ],
+            tuple(declared.values()) if vocabularies else None,
         )
 
     def variations(
@@ -493,18 +584,27 @@ class Vocabulary:
             yield from fact.vary(base, bounds)
 
 
+_CONTRACT: dict[str, type[BaseModel]] = {
+    "project": ProjectApplication,
+    "study_trip": StudyTripApplication,
+}
+
+
 def boundary_applications(vocabulary: Vocabulary, bounds: Boundaries) -> Iterator[dict[str, Any]]:
     """For each kind, the base application and every one-fact variation of it: each case a
     rule can tell apart at the policies' boundaries (for lint, self-checks, case coverage)."""
     for kind in KINDS:
-        base = base_application(kind, bounds)
+        base = base_application(kind, bounds, vocabulary)
         for name in vocabulary.facts:
             yield base
             yield from vocabulary.variations(name, base, bounds)
 
 
-def base_application(kind: Kind, bounds: Boundaries) -> dict[str, Any]:
-    """An application every policy of `bounds` accepts, to vary one fact at a time from."""
+def base_application(
+    kind: Kind, bounds: Boundaries, vocabulary: Vocabulary | None = None
+) -> dict[str, Any]:
+    """An application every policy of `bounds` accepts, to vary one fact at a time from: every
+    criterion met, every yes/no fact yes, every several-of fact its first value."""
     base: dict[str, Any] = {
         "id": "witness",
         "kind": kind,
@@ -512,8 +612,12 @@ def base_application(kind: Kind, bounds: Boundaries) -> dict[str, Any]:
         "applicants": list(bounds.districts[:1] or bounds.names[:1]),
         "requested_sek": 1000,
         "assessment": dict.fromkeys(bounds.criteria.get(kind, ()), True),
-        "gender_analysis": True,
     }
-    if kind == "study_trip":
-        base["travel_modes"] = [TRAVEL_MODES[0]]
+    for d in (vocabulary or Vocabulary()).declarations:
+        if d.json_field is None or kind not in d.kinds:
+            continue
+        if d.type == "yes_no":
+            base[d.json_field] = True
+        elif d.type == "several_of":
+            base[d.json_field] = [d.value_ids[0]]
     return base
