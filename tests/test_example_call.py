@@ -218,7 +218,7 @@ def test_priority_areas_count_once() -> None:
 
 
 def test_a_fourth_project_year_is_rejected() -> None:
-    assert evaluate(PROJECT, project_year=3).outcome == "eligible"
+    assert evaluate(PROJECT, project_year=3, research_partner=True).outcome == "eligible"
     fourth = evaluate(PROJECT, project_year=4)
     assert (fourth.outcome, finding(fourth, "project_years").status) == ("ineligible", "fail")
 
@@ -260,3 +260,62 @@ def test_the_quotas_act_on_a_round() -> None:
     assert quotas[("farsta", "quota.projects")] == (2, 3, True)
     assert quotas[("farsta", "quota.study_trips")] == (2, 2, False)
     assert ("socialforvaltningen", "quota.projects") not in quotas
+
+
+def test_a_third_year_without_a_research_partner_is_ineligible_naming_the_rule() -> None:
+    result = evaluate(PROJECT, project_year=3, research_partner=False)
+    assert (result.outcome, result.max_grant_sek) == ("ineligible", 0)
+    partner = finding(result, "research_partner")
+    assert (partner.status, partner.effect, partner.basis) == ("fail", "ineligible", "text")
+    assert "ingen forskningspartner" in partner.message
+    assert partner.source.quote == (
+        "Medel för ett tredje projektår kan beviljas endast om projektet har en forskningspartner."
+    )
+    assert partner.source.quote in _one_line(DECISION)
+
+
+@pytest.mark.parametrize(
+    ("year", "partner", "outcome", "status"),
+    [
+        (3, True, "eligible", "pass"),
+        (3, None, "undetermined", "unknown"),  # not stated: needed to decide
+        (1, False, "eligible", "info"),
+        (2, None, "eligible", "info"),
+        (None, False, "eligible", "unknown"),  # no project year: not checked, as project_years
+        (4, True, "ineligible", "pass"),  # a fourth year fails project_years, not this rule
+    ],
+)
+def test_a_research_partner_is_required_from_the_third_project_year(
+    year: int | None, partner: bool | None, outcome: str, status: str
+) -> None:
+    result = evaluate(PROJECT, project_year=year, research_partner=partner)
+    assert (result.outcome, finding(result, "research_partner").status) == (outcome, status)
+
+
+def test_the_research_partner_is_a_field_of_2026s_project_applications() -> None:
+    done = fourules("schema", "application", "--year", "2026")
+    assert done.returncode == 0, done.stderr
+    definitions = json.loads(done.stdout)["$defs"]
+    field = definitions["ProjectApplication"]["properties"]["research_partner"]
+    assert field["title"] == "Research partner" and "forskningspartner" in field["description"]
+    assert "research_partner" not in definitions["StudyTripApplication"]["properties"]
+    trip = fourules(
+        "evaluate", "-", "--year", "2026", input=json.dumps({**TRIP, "research_partner": True})
+    )
+    assert trip.returncode == 2 and "research_partner" in trip.stderr and not trip.stdout
+
+
+def test_the_diff_against_2024_witnesses_the_research_partner_rule() -> None:
+    done = fourules("diff", "2024", "2026", "--witnesses", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    (witness,) = [
+        w for w in json.loads(done.stdout)["witnesses"] if w["path"] == "rules.research_partner"
+    ]
+    assert witness["application"]["project_year"] >= 3 and witness["rules"] == ["research_partner"]
+    assert witness["before"]["outcome"] != witness["after"]["outcome"]
+    # The witness reproduces: evaluated under 2026 it is decided as the diff says.
+    again = EVALUATOR.evaluate(witness["application"], "2026")
+    assert (again.outcome, again.max_grant_sek) == (
+        witness["after"]["outcome"],
+        witness["after"]["max_grant_sek"],
+    )
