@@ -1,11 +1,21 @@
-"""Next year's call without touching the code: a 2026 draft written as its owners would —
-copied from 2024, a new priority criterion, a new mandatory criterion, another quota, a
-stated study-trip cap and its own cases — then evaluated, run as a round, diffed against
-2024 with witnesses and checked, with no change to src/ or tests/."""
+"""docs/writing-a-call.md is true: its walk-through builds the shipped example
+`examples/calls/2026`, every YAML block it shows is that folder's text (or 2024's, or what
+`fourules new` writes), its appendix is the example's decision, and every command it shows
+with its output (a `console` block, `$ fourules …`) prints exactly that when run in the
+state of the draft the block names (`<!-- state: … -->`; `…` stands for lines left out).
+
+Below that, a second draft written entirely by code from `fourules new` — a new priority
+criterion, a new mandatory criterion, another quota and a stated study-trip cap — checked,
+evaluated, run as a round and diffed with no change to src/ (tests/test_pages.py builds its
+check form from it)."""
 
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +25,233 @@ from typer.testing import CliRunner
 
 from fourules.cli.main import app
 
+ROOT = Path(__file__).parents[1]
+DOC = ROOT / "docs" / "writing-a-call.md"
+EXAMPLE = ROOT / "examples" / "calls" / "2026"
+ELIDED = "…"
+
 runner = CliRunner()
+
+
+# --- The walk-through in docs/writing-a-call.md ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A fenced block of the document: its language, its text, the `<!-- key: value -->`
+    marks just above it, and the line it starts on."""
+
+    lang: str
+    text: str
+    marks: dict[str, str]
+    line: int
+
+
+def _blocks() -> list[Block]:
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        fence = re.match(r"^```(\w*)$", lines[i])
+        if not fence:
+            i += 1
+            continue
+        marks: dict[str, str] = {}
+        j = i - 1
+        while j >= 0 and (mark := re.match(r"^<!-- ([\w ]+): (.+) -->$", lines[j])):
+            marks[mark.group(1)] = mark.group(2)
+            j -= 1
+        end = lines.index("```", i + 1)
+        text = "\n".join(lines[i + 1 : end]) + "\n"
+        blocks.append(Block(fence.group(1), text, marks, i + 1))
+        i = end + 1
+    return blocks
+
+
+BLOCKS = _blocks()
+
+
+def _sessions(block: Block) -> list[tuple[str, list[str]]]:
+    """A console block's commands, each with the output lines shown after it."""
+    sessions: list[tuple[str, list[str]]] = []
+    for line in block.text.splitlines():
+        if line.startswith("$ "):
+            sessions.append((line[2:], []))
+        else:
+            assert sessions, f"docs line {block.line}: a console block starts with `$ fourules`"
+            sessions[-1][1].append(line)
+    return sessions
+
+
+def _shown_in(shown: list[str], printed: str) -> bool:
+    """Whether the lines shown are what was printed: exactly, or where the document leaves
+    lines out (`…`), each run of lines shown stands in the output in that order, the first
+    at the start and the last at the end unless `…` is there."""
+    wanted = [line.rstrip() for line in shown if line.strip()]
+    got = [line.rstrip() for line in printed.splitlines() if line.strip()]
+    if ELIDED not in wanted:
+        return wanted == got
+    runs: list[list[str]] = [[]]
+    for line in wanted:
+        if line == ELIDED:
+            runs.append([])
+        else:
+            runs[-1].append(line)
+    at = 0
+    for n, run in enumerate(runs):
+        if not run:
+            continue
+        found = next(
+            (k for k in range(at, len(got) - len(run) + 1) if got[k : k + len(run)] == run), None
+        )
+        if found is None or (n == 0 and found != 0):
+            return False
+        at = found + len(run)
+    return not runs[-1] or at == len(got)
+
+
+def _policy_head(text: str) -> str:
+    """policy.yaml's comment and top level, up to its parameters (the schema line aside)."""
+    start = text.index("\n", text.index("# yaml-language-server")) + 1
+    return text[start : text.index("\nparameters:\n")]
+
+
+def _rule_block(text: str, rule_id: str) -> str:
+    start = text.index(f"  - id: {rule_id}\n")
+    end = text.find("\n\n  - id: ", start)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _broken(policy: str) -> str:
+    """The slips section 8 describes, made in the finished draft's policy.yaml as an
+    editor would make them (its layout kept, so the lines reported are the document's)."""
+    old_quote = (
+        "      quote: Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år.\n"
+    )
+    slipped = old_quote.replace("600 000", "650 000")
+    policy = policy.replace(old_quote + "  cap.study_trip:", slipped + "  cap.study_trip:", 1)
+    policy = policy.replace("  report.within:\n    value: 2", "  report.within:\n    value: 3", 1)
+    rules_2024 = (ROOT / "policies" / "2024" / "policy.yaml").read_text(encoding="utf-8")
+    policy = policy.replace(
+        _rule_block(policy, "cap.study_trip"), _rule_block(rules_2024, "cap.study_trip"), 1
+    )
+    cap = _rule_block(policy, "cap.project")
+    head, first, second, *rest = cap.split("      - ")
+    policy = policy.replace(cap, "      - ".join([head, second, first, *rest]), 1)
+    plan = _rule_block(policy, "criterion.implementation_plan")
+    policy = policy.replace(plan, plan.replace("crit_implementation_plan", "crit_novelty"), 1)
+    digital = _rule_block(policy, "criterion.digital_support")
+    cut = digital[: digital.rindex("      - status: unknown")].rstrip("\n")
+    return policy.replace(digital, cut, 1)
+
+
+def _make_state(name: str, folder: Path) -> None:
+    """The draft as the walk-through has it at a point: `empty` (nothing copied yet),
+    `copied` (`fourules new`), `text` (the new decision put in, section 1), `final` (the
+    finished example as a draft, version 0.1.0) or `broken` (section 8)."""
+    folder.mkdir()
+    (folder / "drafts").mkdir()
+    (folder / "policies").symlink_to(ROOT / "policies")
+    for block in BLOCKS:
+        if "file" in block.marks:
+            (folder / block.marks["file"]).write_text(block.text, encoding="utf-8")
+    draft = folder / "drafts" / "2026"
+    if name in ("copied", "text"):
+        result = runner.invoke(
+            app, ["new", "2026", "--from", "2024", "--dir", str(folder / "drafts")]
+        )
+        assert result.exit_code == 0, result.stderr
+    if name == "text":
+        shutil.copy(EXAMPLE / "document.txt", draft / "document.txt")
+        (draft / "transcription.txt").unlink()
+        policy = (draft / "policy.yaml").read_text(encoding="utf-8")
+        example = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+        head = _policy_head(example).replace('version: "1.0.0"', 'version: "0.1.0"')
+        policy = policy.replace(_policy_head(policy), head, 1)
+        (draft / "policy.yaml").write_text(policy, encoding="utf-8")
+    if name in ("final", "broken"):
+        shutil.copytree(EXAMPLE, draft)
+        policy = (draft / "policy.yaml").read_text(encoding="utf-8")
+        policy = policy.replace('version: "1.0.0"', 'version: "0.1.0"', 1)
+        if name == "broken":
+            policy = _broken(policy)
+        (draft / "policy.yaml").write_text(policy, encoding="utf-8")
+
+
+CONSOLE = [b for b in BLOCKS if b.lang == "console"]
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("walk-through")
+    for name in sorted({b.marks.get("state", "final") for b in CONSOLE}):
+        _make_state(name, root / name)
+    return root
+
+
+@pytest.mark.parametrize("block", CONSOLE, ids=[f"line {b.line}" for b in CONSOLE])
+def test_each_command_prints_what_the_document_shows(
+    block: Block, states: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FOURULES_POLICY_PATH", raising=False)
+    monkeypatch.chdir(states / block.marks.get("state", "final"))
+    for command, shown in _sessions(block):
+        words = shlex.split(command)
+        assert words[0] == "fourules", command
+        result = runner.invoke(app, words[1:])
+        printed = result.stdout + result.stderr
+        assert _shown_in(shown, printed), (
+            f"docs/writing-a-call.md line {block.line}: `{command}` printed:\n{printed}"
+        )
+    if "exit" in block.marks:
+        assert result.exit_code == int(block.marks["exit"]), printed
+
+
+def test_every_yaml_block_is_the_text_of_a_real_file(tmp_path: Path) -> None:
+    runner.invoke(app, ["new", "2026", "--from", "2024", "--dir", str(tmp_path)])
+    texts = [
+        *(
+            (EXAMPLE / name).read_text(encoding="utf-8")
+            for name in ("policy.yaml", "cases.yaml", "coverage.yaml")
+        ),
+        (ROOT / "policies" / "2024" / "policy.yaml").read_text(encoding="utf-8"),
+        (tmp_path / "2026" / "policy.yaml").read_text(encoding="utf-8"),
+    ]
+    blocks = [b for b in BLOCKS if b.lang == "yaml"]
+    assert len(blocks) >= 15
+    for block in blocks:
+        assert any(block.text in text for text in texts), (
+            f"docs/writing-a-call.md line {block.line}: the YAML is not the example's text"
+        )
+
+
+def test_the_documents_files_are_what_the_commands_read() -> None:
+    files = [b for b in BLOCKS if "file" in b.marks]
+    assert {b.marks["file"] for b in files} == {"ansokan.json", "ansokan-ar3.json", "round-2026.json"}
+    for block in files:
+        json.loads(block.text)
+    (same,) = [b for b in BLOCKS if "same as" in b.marks]
+    assert same.text == (ROOT / same.marks["same as"]).read_text(encoding="utf-8")
+
+
+def test_the_walk_through_covers_the_whole_example() -> None:
+    """Every rule, parameter, quota and obligation of the example is named in the
+    walk-through, so the document and the folder cannot drift apart."""
+    text = DOC.read_text(encoding="utf-8")
+    policy = yaml.safe_load((EXAMPLE / "policy.yaml").read_text(encoding="utf-8"))
+    named = [
+        *(rule["id"] for rule in policy["rules"]),
+        *policy["parameters"],
+        *(quota["id"] for quota in policy["quotas"]),
+        *(obligation["id"] for obligation in policy["obligations"]),
+    ]
+    missing = [name for name in named if f"`{name}`" not in text and f"{name}:" not in text]
+    assert not missing, missing
+    assert len(CONSOLE) >= 12
+
+
+# --- A draft written by code --------------------------------------------------------------
+
 
 DECISION_2026 = """
 Inriktning 2026
@@ -28,7 +264,7 @@ En studieresa kan beviljas högst 30 000 kr.
 
 SOURCE = {"section": "Inriktning 2026"}
 
-CASES = {
+CASES: dict[str, Any] = {
     "year": "2026",
     "defaults": {
         "project": {
