@@ -67,8 +67,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_the_example_checks_clean_with_every_case() -> None:
-    done = fourules("check", str(FOLDER), "--format", "json")
+@pytest.mark.parametrize("target", ["folder", "year"])
+def test_the_example_checks_clean_with_every_case(target: str) -> None:
+    """Named by its folder, or by its year on the policy path (as `prove 2026` is)."""
+    done = fourules("check", str(FOLDER) if target == "folder" else "2026", "--format", "json")
     report = json.loads(done.stdout)
     assert done.returncode == 0, report["problems"]
     cases = yaml.safe_load((FOLDER / "cases.yaml").read_text(encoding="utf-8"))["cases"]

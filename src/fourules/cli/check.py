@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +16,7 @@ from fourules.cli.common import (
     resolve_lang,
     respond,
 )
+from fourules.cli.state import evaluator
 from fourules.output.view import View
 from fourules.text import Lang
 
@@ -25,7 +27,11 @@ if TYPE_CHECKING:
 def check_command(
     ctx: typer.Context,
     path: Annotated[
-        Path, typer.Argument(help="A year folder (e.g. policies/2024) or its policy.yaml.")
+        str,
+        typer.Argument(
+            help="A year folder (e.g. policies/2024), its policy.yaml, or a year the run knows "
+            "(e.g. 2024, or 2026 with --policies examples/calls)."
+        ),
     ],
     format: FormatOption = Format.table,
     lang: LangOption = None,
@@ -39,10 +45,20 @@ def check_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        report = check_year(path)
+        report = check_year(_folder(ctx, path))
     respond(format, report.as_json(chosen), lambda: _view(report, chosen), chosen)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _folder(ctx: typer.Context, path: str) -> Path:
+    """The path as given when it exists (or is no year the run knows: `check_year` then says
+    what is missing); a year id, the folder the run finds it in."""
+    given = Path(path)
+    if given.exists() or not re.fullmatch(r"[A-Za-z0-9_-]+", path):
+        return given
+    found = evaluator(ctx).policy_paths().get(path)
+    return given if found is None else found.parent
 
 
 def _view(report: CheckReport, lang: Lang) -> View:

@@ -18,6 +18,7 @@ from fourules.cli.common import (
 )
 from fourules.cli.state import evaluator
 from fourules.output.documents import diff_document
+from fourules.output.labels import OUTCOMES
 from fourules.output.view import Table, View
 from fourules.text import Lang
 
@@ -127,6 +128,21 @@ def _changes_section(report: dict[str, Any], sv: bool) -> _Section:
     )
 
 
+def _replay_counts(summary: dict[str, Any], sv: bool) -> str:
+    """What changed, counted: the new outcomes, then the caps and scores that moved."""
+    lang: Lang = "sv" if sv else "en"
+    became = ", ".join(f"{OUTCOMES[o].get(lang)} {n}" for o, n in summary["became"].items())
+    counts = (
+        (became or "inget nytt utfall", "lägre maxbelopp", "högre maxbelopp", "annan poäng")
+        if sv
+        else (became or "no new outcome", "capped lower", "capped higher", "score changed")
+    )
+    return (
+        f"{counts[0]}; {counts[1]} {summary['capped_lower']}, "
+        f"{counts[2]} {summary['capped_higher']}, {counts[3]} {summary['score_changed']}"
+    )
+
+
 def _replay_section(replay: dict[str, Any], sv: bool) -> _Section:
     """The replayed applications: a summary as the title, and each application that changes."""
     summary = replay["summary"]
@@ -134,8 +150,8 @@ def _replay_section(replay: dict[str, Any], sv: bool) -> _Section:
         ("Omprövning: " if sv else "Replay: ")
         + f"{summary['changed']}/{summary['applications']} "
         + ("ändras" if sv else "change")
-        + f"; {json.dumps(summary['became'], ensure_ascii=False)}, "
-        + f"capped lower {summary['capped_lower']}, higher {summary['capped_higher']}, score {summary['score_changed']}",
+        + "; "
+        + _replay_counts(summary, sv),
         [
             "Ansökan" if sv else "Application",
             "Före" if sv else "Before",
