@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.files import load_round, to_csv
 from fourules.service.app import create_app
+from tests.test_form_facts import RESEARCH_PARTNER, _year
 from tests.test_pages import _xlsx
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
@@ -42,12 +44,11 @@ if CHROMIUM is None:
 playwright = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+@contextmanager
+def _serving(app: Any) -> Iterator[str]:
+    """The app served on a free local port, for as long as the block runs: its URL."""
     import uvicorn
 
-    log = tmp_path_factory.mktemp("log") / "decisions.jsonl"
-    app = create_app(Evaluator(get_plugin_manager(load_entry_points=False)), decision_log=log)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -58,9 +59,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "log": log}
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    log = tmp_path_factory.mktemp("log") / "decisions.jsonl"
+    app = create_app(Evaluator(get_plugin_manager(load_entry_points=False)), decision_log=log)
+    with _serving(app) as url:
+        yield {"url": url, "log": log}
+
+
+@pytest.fixture(scope="module")
+def declaring_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A year 2099 that declares `research_partner` and a rule on it (tests/test_form_facts.py)."""
+    folder = tmp_path_factory.mktemp("policies")
+    _year(folder, RESEARCH_PARTNER)
+    evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[folder])
+    with _serving(create_app(evaluator)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -165,6 +186,34 @@ def test_bad_input_is_shown_beside_its_field(server: dict[str, Any], page: Any) 
     _shot(page, "check-errors")
 
 
+def test_a_person_answers_a_fact_the_year_declares(declaring_server: str, page: Any) -> None:
+    """A fact declared only in the year's policy.yaml is on its form, labelled, and decides."""
+    page.goto(declaring_server + "/check?year=2099")
+    page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
+    page.locator("#title").fill("Ett tredje projektår")
+    page.locator("#applicants").select_option(["Farsta"])
+    page.locator("#requested").fill("100 000")
+    page.locator("#submitted").fill("2023-06-15")
+    page.locator("#project_year").fill("3")
+    for criterion in ("novelty", "strategic_value"):
+        page.locator(f"input[name='criterion.{criterion}'][value=yes]").check()
+    only_projects = page.get_by_role("group", name="Bara för projekt (LUM)")
+    partner = only_projects.get_by_role("group", name="Forskningspartner")
+    assert partner.get_attribute("aria-describedby") == "research_partner-hint"
+    assert page.locator("#research_partner-hint").inner_text().startswith("Om projektet har")
+    partner.get_by_label("Nej", exact=True).check()
+    page.locator("button.primary").click()
+    assert page.locator("#outcome-heading .badge").inner_text() == "Ej berättigad"
+    assert "Projektår 3 kräver en forskningspartner." in page.locator(".deciding").inner_text()
+    # Changed in the form under the answer, as a person would.
+    page.locator("#change summary").click()
+    changed = page.get_by_role("group", name="Forskningspartner")
+    assert changed.get_by_label("Nej", exact=True).is_checked()  # what was posted, kept
+    changed.get_by_label("Ja", exact=True).check()
+    page.locator("#change button.primary").click()
+    assert page.locator("#outcome-heading .badge").inner_text() == "Berättigad"
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_round_is_uploaded_audited_and_allocated(
     server: dict[str, Any], page: Any, tmp_path: Path, kind: str
@@ -250,7 +299,7 @@ def test_the_diff_page_in_english(server: dict[str, Any], page: Any) -> None:
 
 
 def test_no_accessibility_violations_by_axe(
-    server: dict[str, Any], browser: Any, tmp_path: Path
+    server: dict[str, Any], declaring_server: str, browser: Any, tmp_path: Path
 ) -> None:
     """axe-core (the engine behind most accessibility audits) finds nothing on any page:
     labels, names, contrast, landmarks, `lang`, ARIA use — after a form error and with a
@@ -275,6 +324,14 @@ def test_no_accessibility_violations_by_axe(
     _fill_trip(page, "40 000,50")
     page.locator("button.primary").click()
     found["/check (errors)"] = axe.run(page).response["violations"]
+    # A year's own fact, and its form with errors beside the generated fields.
+    page.goto(declaring_server + "/check?year=2099&lang=en")
+    found["/check (a declared fact)"] = axe.run(page).response["violations"]
+    page.locator("#project_year").fill("third")
+    page.locator("#submitted").fill("2023-06-15")
+    page.locator("button.primary").click()
+    assert page.locator("#project_year-error").is_visible()
+    found["/check (a declared fact, errors)"] = axe.run(page).response["violations"]
     page.goto(server["url"] + "/rounds")
     page.locator("#file").set_input_files(str(ROUND_2018))
     page.locator("button.primary").click()

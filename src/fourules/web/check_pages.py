@@ -5,19 +5,21 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from fourules.application import TRAVEL_MODES
+from fourules.application import KINDS
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain, to_json
 from fourules.text import Lang
 from fourules.web.decision_text import quote_anchors
-from fourules.web.forms import CheckForm
+from fourules.web.forms import CheckForm, fact_inputs
 from fourules.web.texts import t
 
 
 def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang) -> dict[str, Any]:
-    """The form for `year`: its administrations, its criteria per kind (from the policy, so
-    a new year's criteria appear with no change here), what was typed and its problems."""
+    """The form for `year`: its administrations, the facts its vocabulary declares as stated
+    (those of every kind, then those of one kind under it) and its criteria per kind — all
+    from the policy, so a new year's facts and criteria appear with no change here — what
+    was typed and its problems."""
     policy = ev.load_policy(year)
     kinds = {
         "project": t("kind.short.project", lang),
@@ -31,13 +33,22 @@ def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang)
         ({"id": a.id, "name": a.name} for a in policy.administrations.members),
         key=lambda a: a["name"],
     )
+    inputs = fact_inputs(policy, lang)
+    only = (
+        {"kind": kind, "legend": t(f"only.{kind}", lang), "facts": mine}
+        for kind in KINDS
+        if (mine := [f for f in inputs if set(f.kinds) == {kind}])
+    )
     return {
         "year": year,
         "years": sorted(ev.policy_ids(), reverse=True),
         "criteria": criteria,
         "administrations": administrations,
-        "travel_modes": TRAVEL_MODES,
-        "form": typed or CheckForm({"kind": "project", "project_year": "", "criteria": {}}),
+        "facts": [f for f in inputs if set(KINDS) <= set(f.kinds)],
+        "facts_of_kind": list(only),
+        # The summary of problems names the fact each is about; beside it, its label does.
+        "fact_labels": {f.name: f.label for f in inputs},
+        "form": typed or CheckForm({"kind": "project", "criteria": {}}),
     }
 
 

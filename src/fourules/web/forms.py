@@ -1,8 +1,11 @@
 """The check form: what a person typed, read into an application as the CLI reads one.
 
-Amounts are read as people write them ("350 000", "350 000 kr", "350.000"); a field left
-empty is "not stated". Problems are collected per field, so the form comes back with every
-message beside its field and nothing typed lost.
+Besides the kind, the title and the applicants, the form asks for every fact the year's
+vocabulary declares as stated (`policy.vocabulary.declarations`), one widget per type, its
+label and hint from the declaration: a fact a year declares is on its form with no change
+here. Amounts are read as people write them ("350 000", "350 000 kr", "350.000"); a field
+left empty is "not stated". Problems are collected per field, so the form comes back with
+every message beside its field and nothing typed lost.
 """
 
 from __future__ import annotations
@@ -10,15 +13,63 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date
+from typing import Any, Literal
 
-from fourules.application import KINDS, TRAVEL_MODES
+from fourules.application import KINDS
+from fourules.policy.facts import FactDeclaration
 from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
+from fourules.web.texts import t
 
 L = LocalText
 _AMOUNT = re.compile(r"^[0-9]{1,3}(?:[ .][0-9]{3})+$|^[0-9]+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+Widget = Literal["yes_no", "radios", "select", "checkboxes", "amount", "number", "date", "text"]
+"""How the form asks for a fact of each type (a one-of list as radios while it is short)."""
+
+MOST_RADIOS = 6
+"""A one-of fact with more values than this is a select."""
+
+DISCRIMINATOR = "kind"
+"""The application's kind: asked first, with its own radios, since it decides which facts
+apply; the vocabulary declares it too, for conditions."""
+
+FORM_NAMES = {"requested_sek": "requested"}
+"""Form names that differ from the JSON field, kept from before the form was generated
+(bookmarked links and scripted posts name them)."""
+
+OWN_NAMES = frozenset(
+    {"year", "lang", "shown_year", "id", "title", "applicants", "applicants_free", "criteria"}
+    | {DISCRIMINATOR, "form", "errors", "change", "main"}
+)
+"""What the form and its pages use themselves (field names, element ids): a fact whose
+JSON field is one of these is asked as `fact.<field>` (a fact's id has no dot)."""
+
+
+@dataclass(frozen=True)
+class FactInput:
+    """One stated fact as the form asks for it, in the page's language."""
+
+    declaration: FactDeclaration
+    name: str
+    """The form field's name, also its element's id."""
+    widget: Widget
+    label: str
+    hint: str
+    options: tuple[tuple[str, str], ...] = ()
+    """radios, select, checkboxes: (value, label), "" for not stated."""
+
+    @property
+    def field(self) -> str:
+        """The application's JSON field."""
+        assert self.declaration.json_field is not None
+        return self.declaration.json_field
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self.declaration.kinds)
 
 
 @dataclass
@@ -27,12 +78,23 @@ class CheckForm:
 
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    """The application's JSON field -> the form field that asks for it, where they differ."""
 
     def get(self, name: str, default: Any = "") -> Any:
         return self.values.get(name, default)
 
     def without_errors(self) -> CheckForm:
-        return CheckForm(self.values)
+        return CheckForm(self.values, names=self.names)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The form's fields, as its messages are placed."""
+        return tuple(self.values)
+
+    def place(self, where: str | None) -> str:
+        """The form field an evaluator's message is about (`form.requested_sek` → `requested`)."""
+        return field_of(where, self.fields, self.names)
 
 
 def read_amount(text: str) -> int | LocalText | None:
@@ -52,41 +114,122 @@ def read_amount(text: str) -> int | LocalText | None:
     return int(re.sub(r"[ .]", "", cleaned))
 
 
+def _sentence(text: str) -> str:
+    """A declaration's help as a sentence of the page: capital first, full stop last."""
+    text = _capital(text.strip())
+    return text if not text or text[-1] in ".?!" else text + "."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _widget(d: FactDeclaration) -> Widget:
+    if d.type == "yes_no":
+        return "yes_no"
+    if d.type == "one_of":
+        return "radios" if len(d.values) <= MOST_RADIOS else "select"
+    if d.type == "several_of":
+        return "checkboxes"
+    if d.type in ("whole_number", "duration"):
+        return "number"
+    if d.type in ("amount", "date"):
+        return d.type
+    return "text"
+
+
+def _least(d: FactDeclaration) -> int:
+    return d.minimum if d.minimum is not None else 0
+
+
+def _input(d: FactDeclaration, name: str, lang: Lang) -> FactInput:
+    """How the form asks for `d`: the widget of its type, its label (with the unit an amount
+    or a duration is in), its help and what the widget takes as the hint."""
+    widget = _widget(d)
+    label = d.label.get(lang)
+    if d.type == "amount":
+        label += " (kr)"
+    elif d.type == "duration":
+        label += f" ({d.unit_words.get(lang)})"
+    notes = {
+        "amount": t("hint.amount", lang),
+        "number": t("hint.number", lang, least=_least(d)),
+        "date": t("hint.date", lang),
+        "checkboxes": t("hint.checkboxes", lang),
+        "text": t("hint.text", lang),
+    }
+    hint = " ".join(
+        part
+        for part in (
+            _sentence(d.help.get(lang)),
+            notes.get(widget, ""),
+            t("hint.assessor", lang) if d.stated_by == "assessor" else "",
+        )
+        if part
+    )
+    # Radios end with "not stated", a select starts with it; a checkbox left unticked says it.
+    unstated = ("", t("not_stated", lang))
+    choices = tuple((v.id, _capital(v.label.get(lang))) for v in d.values)
+    options = {
+        "yes_no": (("yes", t("yes", lang)), ("no", t("no", lang)), unstated),
+        "radios": (*choices, unstated),
+        "select": (unstated, *choices),
+        "checkboxes": choices,
+    }.get(widget, ())
+    return FactInput(d, name, widget, label, hint, options)
+
+
+def fact_inputs(policy: Policy, lang: Lang) -> tuple[FactInput, ...]:
+    """The facts the year's vocabulary declares as stated, as the form asks for them, in the
+    order they are declared (the kind aside: it has its own place)."""
+    inputs: list[FactInput] = []
+    taken = set(OWN_NAMES) | set(FORM_NAMES.values())
+    for d in policy.vocabulary.declarations:
+        json_field = d.json_field
+        if json_field is None or json_field == DISCRIMINATOR:
+            continue
+        name = FORM_NAMES.get(json_field) or (
+            f"fact.{json_field}" if json_field in taken else json_field
+        )
+        taken.add(name)
+        inputs.append(_input(d, name, lang))
+    return tuple(inputs)
+
+
 def _multi(form: Any, name: str) -> list[str]:
     values = form.getlist(name) if hasattr(form, "getlist") else form.get(name, [])
+    if isinstance(values, str):
+        values = [values]
     return [str(v) for v in values if str(v).strip()]
 
 
 def read_check_form(
     form: Mapping[str, Any], policy: Policy, lang: Lang
 ) -> tuple[CheckForm, dict[str, Any]]:
-    """The form's values and the application they make (kind, applicants, amount, dates,
-    the year's criteria for the kind, travel, gender analysis)."""
+    """The form's values and the application they make: kind, applicants, the year's criteria
+    for the kind, and each stated fact of the kind as its type reads it."""
 
     def get(name: str) -> str:
         return str(form.get(name) or "").strip()
 
     picked, typed = _multi(form, "applicants"), get("applicants_free")
-    kind = get("kind")
+    kind = get(DISCRIMINATOR)
     values: dict[str, Any] = {
-        "kind": kind,
+        DISCRIMINATOR: kind,
         "id": get("id"),
         "title": get("title"),
         "applicants": picked,
         "applicants_free": typed,
-        "requested": get("requested"),
-        "submitted": get("submitted"),
-        "project_year": get("project_year"),
-        "travel_modes": _multi(form, "travel_modes"),
-        "destination": get("destination"),
-        "gender_analysis": get("gender_analysis"),
     }
+    inputs = fact_inputs(policy, lang)
+    for f in inputs:
+        values[f.name] = _multi(form, f.name) if f.widget == "checkboxes" else get(f.name)
     criteria = {c.id: get(f"criterion.{c.id}") for c in policy.vocabulary.criteria}
     values["criteria"] = criteria
-    checked = CheckForm(values)
+    checked = CheckForm(values, names={f.field: f.name for f in inputs if f.field != f.name})
     errors = checked.errors
     if kind not in KINDS:
-        errors["kind"] = L(sv="välj stödform", en="choose a kind").get(lang)
+        errors[DISCRIMINATOR] = L(sv="välj stödform", en="choose a kind").get(lang)
     if not values["title"]:
         errors["title"] = L(sv="ange ansökans titel", en="give the application's title").get(lang)
     applicants = [*picked, *(line.strip() for line in typed.splitlines() if line.strip())]
@@ -95,31 +238,85 @@ def read_check_form(
             sv="välj eller skriv minst en sökande förvaltning",
             en="pick or type at least one applicant administration",
         ).get(lang)
-    amount = read_amount(values["requested"])
-    if isinstance(amount, LocalText):
-        errors["requested"] = amount.get(lang)
-    if values["submitted"] and not _DATE.match(values["submitted"]):
-        errors["submitted"] = L(
-            sv=f"”{values['submitted']}” är inget datum; skriv ÅÅÅÅ-MM-DD",
-            en=f"”{values['submitted']}” is not a date; write YYYY-MM-DD",
-        ).get(lang)
     application: dict[str, Any] = {
         "id": values["id"] or "ansokan",
-        "kind": kind,
+        DISCRIMINATOR: kind,
         "title": values["title"],
         "applicants": applicants,
-        "requested_sek": None if isinstance(amount, LocalText) else amount,
-        "submitted": values["submitted"] or None,
-        "assessment": _assessment(criteria, policy, kind),
-        "gender_analysis": _yes_no(values["gender_analysis"]),
     }
-    if kind == "project":
-        application["project_year"] = _project_year(values["project_year"], errors, lang)
-    elif kind == "study_trip":
-        modes = [m for m in values["travel_modes"] if m in TRAVEL_MODES]
-        application["travel_modes"] = modes or None
-        application["destination"] = values["destination"] or None
+    for f in inputs:
+        # A fact of another kind is kept as typed but neither read nor sent: switching the
+        # kind back shows it again.
+        if kind in KINDS and kind not in f.kinds:
+            continue
+        value = read_fact(f.declaration, values[f.name])
+        if isinstance(value, LocalText):
+            errors[f.name] = value.get(lang)
+            value = None
+        if kind in f.kinds:
+            application[f.field] = value
+    application["assessment"] = _assessment(criteria, policy, kind)
     return checked, application
+
+
+def read_fact(d: FactDeclaration, typed: str | list[str]) -> Any:
+    """A fact as typed, read by its type into its JSON value (None: not stated), or what is
+    wrong with it."""
+    if isinstance(typed, list):
+        unknown = [v for v in typed if v not in d.value_ids]
+        if unknown:
+            return _not_a_choice(unknown[0])
+        return typed or None
+    if not typed:
+        return None
+    if d.type == "yes_no":
+        return _yes_no(typed) if typed in ("yes", "no") else _not_a_choice(typed)
+    if d.type == "one_of":
+        return typed if typed in d.value_ids else _not_a_choice(typed)
+    if d.type == "several_of":
+        return read_fact(d, [typed])
+    if d.type == "amount":
+        return read_amount(typed)
+    if d.type in ("whole_number", "duration"):
+        return _whole_number(d, typed)
+    if d.type == "date":
+        return _date(typed)
+    return typed
+
+
+def _not_a_choice(value: str) -> LocalText:
+    return L(
+        sv=f"”{value}” är inget av alternativen; välj bland dem som visas",
+        en=f"”{value}” is not one of the choices; pick one of those shown",
+    )
+
+
+def _whole_number(d: FactDeclaration, text: str) -> int | LocalText:
+    """A whole number of at least the declared minimum (a project year from 1)."""
+    least = _least(d)
+    if text.isascii() and text.isdigit() and int(text) >= least:
+        return int(text)
+    sv_unit, en_unit = (f" {d.unit_words.sv}", f" {d.unit_words.en}") if d.unit else ("", "")
+    return L(
+        sv=f"”{text}” är inget heltal{sv_unit} från {least}; "
+        f"skriv t.ex. {least}, {least + 1} eller {least + 2}",
+        en=f"”{text}” is not a whole number{en_unit} from {least}; "
+        f"write e.g. {least}, {least + 1} or {least + 2}",
+    )
+
+
+def _date(text: str) -> str | LocalText:
+    """A date as the application states it, YYYY-MM-DD, and a real one."""
+    try:
+        if _DATE.match(text):
+            date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    return L(
+        sv=f"”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD",
+        en=f"”{text}” is not a date; write YYYY-MM-DD",
+    )
 
 
 def _yes_no(value: str) -> bool | None:
@@ -137,23 +334,13 @@ def _assessment(criteria: Mapping[str, str], policy: Policy, kind: str) -> dict[
     return out
 
 
-def _project_year(text: str, errors: dict[str, str], lang: Lang) -> int | None:
-    """The project year typed; empty is not stated (reported as not checked, never 1)."""
-    if not text:
-        return None
-    if text.isascii() and text.isdigit() and int(text) >= 1:
-        return int(text)
-    errors["project_year"] = L(
-        sv=f"”{text}” är inget projektår; skriv 1, 2 eller 3 …",
-        en=f"”{text}” is not a project year; write 1, 2 or 3 …",
-    ).get(lang)
-    return None
-
-
-def field_of(where: str | None, fields: Sequence[str]) -> str:
-    """The form field an evaluator's message is about (`form.requested_sek` → `requested`)."""
+def field_of(
+    where: str | None, fields: Sequence[str], names: Mapping[str, str] | None = None
+) -> str:
+    """The form field an evaluator's message is about (`form.requested_sek` → `requested`);
+    `names` the JSON fields the form asks under another name."""
     path = (where or "").removeprefix("form").lstrip(".")
     head = re.split(r"[.\[]", path, maxsplit=1)[0]
-    aliases = {"requested_sek": "requested", "assessment": "criteria"}
+    aliases = {**FORM_NAMES, "assessment": "criteria", **(names or {})}
     name = aliases.get(head, head)
     return name if name in fields else "form"

@@ -71,15 +71,25 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Eller skriv dem som i ansökan, en per rad",
         "Or type them as in the application, one per line",
     ),
-    "requested": ("Sökt belopp (kr)", "Requested amount (kr)"),
-    "requested.hint": (
+    # After a stated fact's help, what its widget takes (the fact's own words are its
+    # declaration's, in the policy vocabulary).
+    "hint.amount": (
         "Som det skrivs, t.ex. 350 000. Tomt: inte angivet.",
         "As people write it, e.g. 350 000. Empty: not stated.",
     ),
-    "submitted": ("Inlämnad (datum)", "Submitted (date)"),
-    "submitted.hint": ("ÅÅÅÅ-MM-DD. Tomt: inte angivet.", "YYYY-MM-DD. Empty: not stated."),
-    "project_year": ("Projektår", "Project year"),
-    "project_year.hint": ("1 för ett nytt projekt.", "1 for a new project."),
+    "hint.number": (
+        "Ett heltal, minst {least}. Tomt: inte angivet.",
+        "A whole number, at least {least}. Empty: not stated.",
+    ),
+    "hint.date": ("ÅÅÅÅ-MM-DD. Tomt: inte angivet.", "YYYY-MM-DD. Empty: not stated."),
+    "hint.checkboxes": ("Inget valt: inte angivet.", "None ticked: not stated."),
+    "hint.text": ("Tomt: inte angivet.", "Empty: not stated."),
+    "hint.assessor": (
+        "Anges av den som bedömer ansökan.",
+        "Given by whoever assesses the application.",
+    ),
+    "only.project": ("Bara för projekt (LUM)", "Projects (LUM) only"),
+    "only.study_trip": ("Bara för studieresor (MUL)", "Study trips (MUL) only"),
     "criteria": ("Kriterier i utlysningen", "The call's criteria"),
     "criteria.hint": (
         "Bedömningen av varje kriterium; inom parentes de stödformer det gäller. "
@@ -97,19 +107,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no": ("Nej", "No"),
     "not_assessed": ("Inte bedömt", "Not assessed"),
     "not_stated": ("Inte angivet", "Not stated"),
-    "trip": ("Studieresa", "Study trip"),
-    "travel_modes": ("Färdsätt", "Travel modes"),
-    "travel.train": ("Tåg", "Train"),
-    "travel.bus": ("Buss", "Bus"),
-    "travel.boat": ("Båt", "Boat"),
-    "travel.car": ("Bil", "Car"),
-    "travel.flight": ("Flyg", "Flight"),
-    "travel.hint": ("Inget valt: inte angivet.", "None ticked: not stated."),
-    "destination": ("Resmål", "Destination"),
-    "gender_analysis": (
-        "Innehåller ansökan en jämställdhetsanalys?",
-        "Does the application contain a gender equality analysis?",
-    ),
     "check.submit": ("Pröva ansökan", "Check the application"),
     "check.errors": (
         "Ansökan kunde inte prövas. Rätta fälten nedan:",
