@@ -480,9 +480,9 @@ def test_the_years_round_model_is_built_once_and_a_year_without_facts_keeps_the_
     assert isinstance(project, RoundProject)
 
 
-def test_a_fact_named_as_a_rounds_own_field_is_refused(tmp_path: Path) -> None:
-    notes = {**RESEARCH_PARTNER, "id": "notes"}
-    folder = _year(tmp_path, notes, rule=None)
+@pytest.mark.parametrize("name", ["notes", "granted_sek"])
+def test_a_fact_named_as_a_rounds_own_field_is_refused(tmp_path: Path, name: str) -> None:
+    folder = _year(tmp_path, {**RESEARCH_PARTNER, "id": name}, rule=None)
     path = _write(tmp_path, "r.json", json.dumps({"applications": [_project("P1")]}))
     code, _, err = run(folder.parent, "round", str(path), "--year", "2099")
-    assert code == 2 and "notes is a round's own field" in err
+    assert code == 2 and f"policy.yaml: facts: {name} is a round's own field" in err

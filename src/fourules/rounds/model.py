@@ -176,12 +176,14 @@ def round_model(vocabulary: Vocabulary) -> type[Round]:
         return Round
     model = _YEAR_ROUNDS.get(vocabulary)
     if model is None:
-        taken = [d.id for d in vocabulary.added if d.json_field in _InRound.model_fields]
+        # A spreadsheet reads the decision's fields as columns of the row: they are taken too.
+        own = (*_InRound.model_fields, *Decision.model_fields)
+        taken = [d.id for d in vocabulary.added if d.json_field in own]
         if taken:
             raise PolicyError(
                 "policy.yaml",
                 "facts",
-                f"{', '.join(taken)} is a round's own field ({', '.join(_InRound.model_fields)}); "
+                f"{', '.join(taken)} is a round's own field ({', '.join(own)}); "
                 "give the fact another id or field",
             )
         project = vocabulary.contract("project", base=RoundProject)
