@@ -185,7 +185,7 @@ def test_rows_that_are_one_application_are_validated_naming_the_row() -> None:
     text = "id,kind,title,applicants,requested_sek,same_as\nA,study_trip,T,Farsta,1,\nB,study_trip,T,Farsta,1,Z\n"
     with pytest.raises(InputError) as caught:
         read_csv(text, "r.csv")
-    assert caught.value.where == "r.csv:3 (same_as (id B))"
+    assert caught.value.where == "r.csv:3:F (same_as (id B))"
 
 
 def test_a_decision_is_a_grant_or_a_refusal_of_either_kind_or_both() -> None:
@@ -631,7 +631,7 @@ BAD_ROUNDS = [
         "bad CSV kind",
         "id,kind,title,applicants,requested_sek\nA,projekt,T,Farsta,1\n",
         ".csv",
-        "r.csv:2 (kind)",
+        "r.csv:2:B (kind)",
     ),
     ("unknown CSV column", "id,kind,title,applicants,requested_sek,budget\n", ".csv", "budget"),
     (

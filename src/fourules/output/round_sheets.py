@@ -1,6 +1,8 @@
 """Rounds, allocations and audits as workbook sheets for the people who run the call: one
-row per application (or per finding), a header row of the JSON document's field names,
-amounts as numbers and dates as dates, the messages in the chosen language."""
+row per application (or per finding), a header row of the JSON document's field names (a
+declared fact's with its Swedish label and help as a note), amounts as numbers and dates
+as dates, the messages in the chosen language. The evaluations show the fields the round's
+year adds (its `facts:`) beside the application's own."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from fourules.output.spreadsheets import CellValue, Sheet
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEntry, RoundEvaluation
-from fourules.rounds.model import Round, natural_key
+from fourules.rounds.files import fact_note
+from fourules.rounds.model import Round, added_fields, natural_key, round_declarations
 
 _APPLICATION = ("application_id", "table_row", "kind", "title", "applicants", "requested_sek")
 
@@ -28,6 +31,23 @@ def _application(app: RoundEntry) -> list[CellValue]:
     ]
 
 
+def _cell(value: Any) -> CellValue:
+    """A field's value as a cell: several of a list as one text, as the applicants are."""
+    if isinstance(value, list | tuple):
+        return "; ".join(map(str, value)) or None
+    cell: CellValue = value  # a stated fact's value: text, a number, a truth value, a date
+    return cell
+
+
+def _sheet(
+    round_: Round, name: str, header: Sequence[str], rows: Sequence[Sequence[CellValue]]
+) -> Sheet:
+    """A sheet whose headings that name a fact the round's year declares carry its note."""
+    declared = {d.json_field: d for d in round_declarations(round_) if d.json_field}
+    notes = [fact_note(declared[h]) if h in declared else None for h in header]
+    return Sheet(name, header, rows, notes)
+
+
 def _in_order(round_: Round) -> list[RoundEntry]:
     return sorted(round_.applications, key=lambda a: natural_key(a.id))
 
@@ -40,19 +60,36 @@ def _reasons(e: Evaluation) -> str:
 def round_sheets(round_: Round, result: RoundEvaluation) -> list[Sheet]:
     """Every application with its outcome, and the round's findings."""
     by_id = {e.application_id: e for e in result.evaluations}
-    header = (*_APPLICATION, "submitted", "outcome", "max_grant_sek", "score", "reasons")
+    added = [d.json_field for d in added_fields(round_) if d.json_field]
+    header = (
+        *_APPLICATION,
+        "submitted",
+        *added,
+        "outcome",
+        "max_grant_sek",
+        "score",
+        "reasons",
+    )
     rows = []
     for app in _in_order(round_):
         e = by_id[app.id]
         rows.append(
-            [*_application(app), app.submitted, e.outcome, e.max_grant_sek, e.score, _reasons(e)]
+            [
+                *_application(app),
+                app.submitted,
+                *(_cell(getattr(app, field, None)) for field in added),
+                e.outcome,
+                e.max_grant_sek,
+                e.score,
+                _reasons(e),
+            ]
         )
     findings = [
         [f.rule, f.status, f.message, ", ".join(f.applications), f.administration]
         for f in result.findings
     ]
     return [
-        Sheet("evaluations", header, rows),
+        _sheet(round_, "evaluations", header, rows),
         Sheet(
             "findings", ("rule", "status", "message", "applications", "administration"), findings
         ),
@@ -93,7 +130,7 @@ def allocation_sheets(
                 ln.reason,
             ]
         )
-    sheets = [Sheet("allocation", header, rows)]
+    sheets = [_sheet(round_, "allocation", header, rows)]
     if comparison is not None:
         sheets.append(_comparison_sheet(comparison))
     return sheets
@@ -168,4 +205,4 @@ def audit_sheets(round_: Round, audit: AuditReport, result: RoundEvaluation) -> 
         for d in audit.discrepancies
     ]
     discrepancy = ("check", "severity", "message", "applications", "rows", "expected", "actual")
-    return [Sheet("decisions", header, rows), Sheet("discrepancies", discrepancy, found)]
+    return [_sheet(round_, "decisions", header, rows), Sheet("discrepancies", discrepancy, found)]

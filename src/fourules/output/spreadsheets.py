@@ -103,17 +103,21 @@ def _xlsx_unescape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: its name, a header row, and rows of typed cells."""
+    """One worksheet: its name, a header row, and rows of typed cells; optionally a note per
+    heading (a declared fact's Swedish label and help), shown on the heading in a workbook."""
 
     name: str
     header: Sequence[str]
     rows: Sequence[Sequence[CellValue]]
+    notes: Sequence[str | None] = ()
 
 
 def workbook(sheets: Sequence[Sheet], *, exact: bool = False) -> bytes:
-    """An XLSX file: per sheet a bold, frozen header row, then the rows — text as text
-    (never a formula, through `to_cell`), numbers as numbers, dates as dates."""
+    """An XLSX file: per sheet a bold, frozen header row (a heading's note as its comment),
+    then the rows — text as text (never a formula, through `to_cell`), numbers as numbers,
+    dates as dates."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)  # rows streamed out, not held as a grid
@@ -122,6 +126,10 @@ def workbook(sheets: Sequence[Sheet], *, exact: bool = False) -> bytes:
         page = book.create_sheet(sheet.name)
         page.freeze_panes = "A2"
         header = [_cell(page, name, exact) for name in sheet.header]
+        for cell, note in zip(header, sheet.notes, strict=False):
+            if note:
+                # A comment is no cell value: the heading stays the field name a reader reads.
+                cell.comment = Comment(_xlsx_escape(note), "fourules", height=120, width=240)
         for cell in header:
             cell.font = bold
         page.append(header)

@@ -25,7 +25,7 @@ from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source
 from fourules.rounds.checks import check
 from fourules.rounds.choice import Choices, choices
-from fourules.rounds.files import load_round
+from fourules.rounds.files import open_round
 from fourules.rounds.model import (
     Round,
     RoundProject,
@@ -207,14 +207,16 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
 def read_round(
     source: bytes, name: str, evaluator: Evaluator, year: str | None, *, strict: bool = False
 ) -> tuple[Round, str]:
-    """A round from a file's bytes (JSON, CSV or XLSX, by `name`), with the year to evaluate
-    it under — `year`, else the round's own. With `strict`, every applicant must be an
+    """A round from a file's bytes (JSON, CSV or XLSX, by `name`), read under the year to
+    evaluate it under — `year`, else the round's own — so the fields that year's facts add
+    are accepted and typed, and with that year. With `strict`, every applicant must be an
     administration of the round's own year (`check_administrations`); without, an
     application naming another is evaluated, ineligible, and listed in the round's
     findings. What the command line and the service both read a round with."""
-    round_ = load_round(source, name)
-    chosen = year or round_.year
+    file = open_round(source, name)
+    chosen = year or file.year
     if chosen is None:
+        file.round()  # what is wrong with the file itself comes first
         raise InputError(
             L(
                 sv="omgången anger inget år; ange --year",
@@ -222,7 +224,7 @@ def read_round(
             ),
             "--year",
         )
-    evaluator.require(chosen)
+    round_ = file.round(evaluator.require(chosen).policy.vocabulary)
     if strict:
         check_administrations(round_, evaluator.load_policy(round_.year or chosen), evaluator, name)
     return round_, chosen

@@ -1,27 +1,36 @@
 """A round's files: JSON, CSV (comma or semicolon, as Swedish Excel saves it) and XLSX, read
 and written. Every problem names the file, line and column. Spreadsheet cells are written
 so that no spreadsheet runs them as a formula, and read back to the same text
-(`output.spreadsheets`)."""
+(`output.spreadsheets`).
+
+A round is read under the vocabulary of the year it is evaluated in (`RoundFile.round`): the
+fields that year's facts add are accepted, typed and given a column each; a cell is read
+by its fact's type (yes/no, a whole number, a date, several of a list, text)."""
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from fourules.errors import InputError
-from fourules.evaluation.inputs import ACCEPTED, describe, read_json
+from fourules.evaluation.inputs import ACCEPTED, accepted_fields, describe, read_json
 from fourules.output.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
-from fourules.rounds.model import Round
+from fourules.policy.facts import FactDeclaration, FactType
+from fourules.policy.vocabulary import Vocabulary
+from fourules.rounds.model import Round, added_fields, round_declarations, round_model
 from fourules.text import LocalText as L
 
-_ROUND_ACCEPTED = {
-    **ACCEPTED,
+_ROUND_OWN = {
     "priority": L(sv="ett heltal ≥ 1 (1 = högst prioriterad)", en="a whole number ≥ 1 (1 = first)"),
     "decision": L(
         sv='{"granted_sek": belopp}, eller {"rejected": skäl} och/eller {"not_prioritised": skäl}',
@@ -34,9 +43,18 @@ _ROUND_ACCEPTED = {
     "applications": L(sv="en icke-tom lista av ansökningar", en="a non-empty list of applications"),
     "stated_totals": L(sv="en lista av angivna summor", en="a list of stated totals"),
 }
+_ROUND_ACCEPTED = {**ACCEPTED, **_ROUND_OWN}
 
 
-def _validate(data: Any, where: str) -> Round:
+def round_accepted(vocabulary: Vocabulary | None) -> dict[str, L]:
+    """What every field of a round's application accepts under the vocabulary (None: the
+    base), the round's own fields included."""
+    if vocabulary is None:
+        return _ROUND_ACCEPTED
+    return {**accepted_fields(vocabulary), **_ROUND_OWN}
+
+
+def _validate(data: Any, where: str, vocabulary: Vocabulary | None = None) -> Round:
     if isinstance(data, list):  # a plain list of applications is a round without totals
         data = {"applications": data}
     if not isinstance(data, dict):
@@ -52,8 +70,9 @@ def _validate(data: Any, where: str) -> Round:
             L(sv="omgången har inga ansökningar", en="the round has no applications"),
             f"{where}.applications",
         )
+    model = Round if vocabulary is None else round_model(vocabulary)
     try:
-        return Round.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         if err["type"] == "duplicate_id":
@@ -71,7 +90,12 @@ def _validate(data: Any, where: str) -> Round:
                 L(sv=ctx["sv"], en=ctx["en"]),
                 f"{where}.applications[{ctx['index']}].same_as (id {ctx['id']})",
             ) from None
-        raise describe(exc, where=where, accepted=_ROUND_ACCEPTED) from None
+        raise describe(
+            exc,
+            where=where,
+            accepted=round_accepted(vocabulary),
+            kind_only=None if vocabulary is None else vocabulary.kind_only,
+        ) from None
 
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -95,10 +119,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "reason",
     "notes",
 )
-"""The columns of a round as a spreadsheet: applicants and travel modes are separated by ';',
-notes (prose, which may contain ';') by line breaks within the cell. Besides these, one
-column `assessment.<criterion>` per criterion assessed (after `gender_analysis`): the year's
-policy declares which criteria there are."""
+"""The columns of a round as a spreadsheet, in the order people's files have them: the
+application's own fields and the base vocabulary's facts, then the round's. Besides these
+(after `gender_analysis`), one column per fact the year adds (`Vocabulary.added`), then one
+`assessment.<criterion>` per criterion assessed: the year's policy declares both. What a
+fact's cell holds follows its declared type (`_FACT_CELLS`)."""
 
 
 ASSESSMENT = "assessment."
@@ -107,19 +132,58 @@ ASSESSMENT = "assessment."
 _CRITERION_COLUMN = re.compile(r"^assessment\.[a-z][a-z0-9_]*$")
 
 
-_INT_COLUMNS = {"requested_sek", "project_year", "priority", "granted_sek"}
+CellType = Literal["text", "whole_number", "yes_no", "date", "list", "lines"]
+"""How a cell is read: as it stands, a whole number, true/false, an ISO date, a list
+separated by ';', or one item a line."""
 
 
-_BOOL_COLUMNS = {"gender_analysis"}
+_FACT_CELLS: Mapping[FactType, CellType] = {
+    "yes_no": "yes_no",
+    "amount": "whole_number",
+    "whole_number": "whole_number",
+    "duration": "whole_number",
+    "date": "date",
+    "one_of": "text",
+    "several_of": "list",
+    "text": "text",
+}
 
 
-_LIST_COLUMNS = {"applicants": ";", "travel_modes": ";", "notes": "\n"}
+_ROUND_CELLS: Mapping[str, CellType] = {
+    "applicants": "list",
+    "priority": "whole_number",
+    "granted_sek": "whole_number",
+    "notes": "lines",
+}
+"""The cells of the application's own fields and the round's that are not text."""
+
+
+_SEPARATOR = {"list": ";", "lines": "\n"}
 
 
 _TRUE = {"true", "ja", "yes", "1", "sant"}
 
 
 _FALSE = {"false", "nej", "no", "0", "falskt"}
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@cache
+def _base_vocabulary() -> Vocabulary:
+    return Vocabulary()
+
+
+def _stated(declarations: Iterable[FactDeclaration]) -> dict[str, FactDeclaration]:
+    """The stated facts by their JSON field."""
+    return {d.json_field: d for d in declarations if d.json_field is not None}
+
+
+def cell_types(vocabulary: Vocabulary | None = None) -> dict[str, CellType]:
+    """How each column (but the assessments, all yes/no) is read under the vocabulary."""
+    declared = _stated((vocabulary or _base_vocabulary()).declarations)
+    return {**{f: _FACT_CELLS[d.type] for f, d in declared.items()}, **_ROUND_CELLS}
 
 
 def _column_letter(index: int) -> str:
@@ -131,11 +195,11 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _cell(column: str, raw: str, where: str) -> Any:
+def _cell(cell_type: CellType, raw: str, where: str) -> Any:
     text = from_cell(raw)
     if text is None:
         return None
-    if column in _INT_COLUMNS:
+    if cell_type == "whole_number":
         digits = re.sub(r"[\s\u00a0]", "", text)  # "350 000" as a spreadsheet shows it
         if not re.fullmatch(r"\d+", digits):
             raise InputError(
@@ -146,7 +210,7 @@ def _cell(column: str, raw: str, where: str) -> Any:
                 where,
             )
         return int(digits)
-    if column in _BOOL_COLUMNS or column.startswith(ASSESSMENT):
+    if cell_type == "yes_no":
         word = text.strip().casefold()
         if word in _TRUE:
             return True
@@ -159,21 +223,42 @@ def _cell(column: str, raw: str, where: str) -> Any:
             ),
             where,
         )
-    if column in _LIST_COLUMNS:
-        parts = text.split(_LIST_COLUMNS[column])
+    if cell_type == "date":
+        return _date_cell(text, where)
+    if cell_type in _SEPARATOR:
+        parts = text.split(_SEPARATOR[cell_type])
         return [part.strip() for part in parts if part.strip()]
     return text
 
 
+def _date_cell(text: str, where: str) -> str:
+    """An ISO date's text (the contract reads it), or InputError naming the cell."""
+    day = text.strip()
+    try:
+        if _ISO_DATE.fullmatch(day):
+            date.fromisoformat(day)
+            return day
+    except ValueError:
+        pass
+    raise InputError(
+        L(
+            sv=f"{text!r} är inget datum; tillåtet: ÅÅÅÅ-MM-DD, t.ex. 2017-10-02, eller tomt",
+            en=f"{text!r} is not a date; accepted: YYYY-MM-DD, e.g. 2017-10-02, or empty",
+        ),
+        where,
+    )
+
+
 def _row_to_application(
-    row: dict[str, str], line: int, columns: list[str], where: str
+    row: dict[str, str], line: int, columns: list[str], where: str, types: Mapping[str, CellType]
 ) -> dict[str, Any]:
     app: dict[str, Any] = {}
     decision: dict[str, Any] = {}
     assessment: dict[str, Any] = {}
     for index, column in enumerate(columns):
         place = f"{where}:{line}:{_column_letter(index)} ({column})"
-        value = _cell(column, row.get(column) or "", place)
+        cell_type = "yes_no" if column.startswith(ASSESSMENT) else types.get(column, "text")
+        value = _cell(cell_type, row.get(column) or "", place)
         if not column and value is not None:
             raise InputError(
                 L(
@@ -197,31 +282,37 @@ def _row_to_application(
     return app
 
 
-def _rows_to_round(rows: list[list[str]], where: str) -> Round:
+def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | None) -> Round:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(L(sv="är tom", en="is empty"), where)
     header = [h.strip() for h in rows[0]]
-    _check_known_columns(header, where)
+    _check_known_columns(header, where, csv_columns((), vocabulary))
     _check_required_columns(header, where)
-    applications, lines = _read_applications(rows, header, where)
+    applications, lines = _read_applications(rows, header, where, cell_types(vocabulary))
     try:
-        return _validate({"applications": applications}, where)
+        return _validate({"applications": applications}, where, vocabulary)
     except InputError as exc:
         for error in exc.every:
-            error.where = _on_spreadsheet_line(error.where, lines, where)
+            error.where = _on_spreadsheet_line(error.where, lines, header, where)
         raise
 
 
-def _check_known_columns(header: list[str], where: str) -> None:
-    """Every column of the header row is a round's column or an assessment; else InputError."""
-    unknown = [h for h in header if h and h not in CSV_COLUMNS and not _CRITERION_COLUMN.match(h)]
+def _check_known_columns(header: list[str], where: str, known: tuple[str, ...]) -> None:
+    """Every column of the header row is a round's column or an assessment; else InputError,
+    naming the column each unknown one is likely a misspelling of."""
+    unknown = [h for h in header if h and h not in known and not _CRITERION_COLUMN.match(h)]
     if unknown:
-        accepted = ", ".join(CSV_COLUMNS)
+        accepted = ", ".join(known)
+        guesses = {h: difflib.get_close_matches(h, known, n=1, cutoff=0.75) for h in unknown}
+        named = L(
+            sv=", ".join(h + (f" (menade du {g[0]}?)" if g else "") for h, g in guesses.items()),
+            en=", ".join(h + (f" (did you mean {g[0]}?)" if g else "") for h, g in guesses.items()),
+        )
         raise InputError(
             L(
-                sv=f"okända kolumner {', '.join(unknown)}; tillåtna: {accepted} "
+                sv=f"okända kolumner {named.sv}; tillåtna: {accepted} "
                 "och assessment.<kriterium> per kriterium",
-                en=f"unknown columns {', '.join(unknown)}; accepted: {accepted} "
+                en=f"unknown columns {named.en}; accepted: {accepted} "
                 "and assessment.<criterion> per criterion",
             ),
             f"{where}:1",
@@ -242,7 +333,7 @@ def _check_required_columns(header: list[str], where: str) -> None:
 
 
 def _read_applications(
-    rows: list[list[str]], header: list[str], where: str
+    rows: list[list[str]], header: list[str], where: str, types: Mapping[str, CellType]
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """The applications below the header row and the line of each; blank rows are skipped."""
     applications = []
@@ -259,25 +350,36 @@ def _read_applications(
                 f"{where}:{line}",
             )
         row = dict(zip(header, cells, strict=False))
-        applications.append(_row_to_application(row, line, header, where))
+        applications.append(_row_to_application(row, line, header, where, types))
         lines.append(line)
     if not applications:
         raise InputError(L(sv="har inga ansökningar", en="has no applications"), where)
     return applications, lines
 
 
-def _on_spreadsheet_line(error_where: str | None, lines: list[int], where: str) -> str | None:
-    """An error's place with the spreadsheet line for the application's index, if it names one."""
+def _on_spreadsheet_line(
+    error_where: str | None, lines: list[int], header: list[str], where: str
+) -> str | None:
+    """An error's place with the spreadsheet line for the application's index, if it names
+    one, and the column of its field when the field is a column."""
     # Name the spreadsheet line, not the list index: "applications[3]" is line 5.
     match = re.match(re.escape(where) + r"\.applications\[(\d+)\](.*)", error_where or "")
     if not match:
         return error_where
     line = lines[int(match.group(1))]
     field = match.group(2).lstrip(".")
-    return f"{where}:{line}" + (f" ({field})" if field else "")
+    name = re.split(r"[\s\[]", field, maxsplit=1)[0]  # "languages[1]" is in languages
+    column = name if name in header else name.removeprefix("decision.")
+    letter = f":{_column_letter(header.index(column))}" if column and column in header else ""
+    return f"{where}:{line}{letter}" + (f" ({field})" if field else "")
 
 
-def read_csv(text: str, where: str) -> Round:
+def read_csv(text: str, where: str, vocabulary: Vocabulary | None = None) -> Round:
+    """A round from CSV text, under the vocabulary (None: the base)."""
+    return _rows_to_round(_csv_rows(text, where), where, vocabulary)
+
+
+def _csv_rows(text: str, where: str) -> list[list[str]]:
     try:
         rows = list(csv.reader(io.StringIO(text), strict=True))
     except csv.Error as exc:
@@ -287,18 +389,22 @@ def read_csv(text: str, where: str) -> Round:
     # A semicolon-separated export (Swedish Excel) has one column per row here.
     if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
         rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
-    return _rows_to_round(rows, where)
+    return rows
 
 
-def read_xlsx(source: bytes, where: str) -> Round:
+def read_xlsx(source: bytes, where: str, vocabulary: Vocabulary | None = None) -> Round:
     """A round from the first sheet of a workbook, read as its CSV would be."""
+    return _rows_to_round(_xlsx_rows(source, where), where, vocabulary)
+
+
+def _xlsx_rows(source: bytes, where: str) -> list[list[str]]:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(source), read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
-            rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -306,17 +412,45 @@ def read_xlsx(source: bytes, where: str) -> Round:
             L(sv=f"är ingen läsbar XLSX-fil: {exc}", en=f"is not a readable XLSX file: {exc}"),
             where,
         ) from None
-    return _rows_to_round(rows, where)
 
 
-def load_round(source: bytes, name: str) -> Round:
-    """Read a round from a file's bytes; the format follows the name (.csv, .xlsx, else JSON)."""
+@dataclass(frozen=True)
+class RoundFile:
+    """A round file as it stands — its JSON, or its spreadsheet's rows — before it is
+    validated under the vocabulary of the year it is evaluated in."""
+
+    name: str
+    data: Any = None
+    rows: list[list[str]] | None = None
+
+    @property
+    def year(self) -> str | None:
+        """The year the file names: a JSON round's `year` (a spreadsheet names none)."""
+        if isinstance(self.data, dict) and isinstance(self.data.get("year"), str):
+            return str(self.data["year"])
+        return None
+
+    def round(self, vocabulary: Vocabulary | None = None) -> Round:
+        """The round under the vocabulary (None: the base contract), or InputError."""
+        if self.rows is not None:
+            return _rows_to_round(self.rows, self.name, vocabulary)
+        return _validate(self.data, self.name, vocabulary)
+
+
+def open_round(source: bytes, name: str) -> RoundFile:
+    """A round file from its bytes; the format follows the name (.csv, .xlsx, else JSON)."""
     suffix = Path(name).suffix.casefold()
     if suffix == ".xlsx":
-        return read_xlsx(source, name)
+        return RoundFile(name, rows=_xlsx_rows(source, name))
     if suffix == ".csv":
-        return read_csv(_csv_text(source, name), name)
-    return _validate(read_json(source, where=name), name)
+        return RoundFile(name, rows=_csv_rows(_csv_text(source, name), name))
+    return RoundFile(name, data=read_json(source, where=name))
+
+
+def load_round(source: bytes, name: str, vocabulary: Vocabulary | None = None) -> Round:
+    """Read a round from a file's bytes under the vocabulary (None: the base contract); the
+    format follows the name (.csv, .xlsx, else JSON)."""
+    return open_round(source, name).round(vocabulary)
 
 
 def _csv_text(source: bytes, name: str) -> str:
@@ -340,21 +474,36 @@ def _csv_text(source: bytes, name: str) -> str:
             ) from None
 
 
-def csv_columns(criteria: Iterable[str]) -> tuple[str, ...]:
-    """Every column, with one `assessment.<id>` column per criterion after gender_analysis."""
+def csv_columns(criteria: Iterable[str], vocabulary: Vocabulary | None = None) -> tuple[str, ...]:
+    """Every column: after gender_analysis one for each fact the vocabulary adds, then one
+    `assessment.<id>` column per criterion."""
+    added = [] if vocabulary is None else [d.json_field for d in vocabulary.added]
+    return _columns(criteria, [f for f in added if f is not None])
+
+
+def _columns(criteria: Iterable[str], added: Iterable[str]) -> tuple[str, ...]:
     at = CSV_COLUMNS.index("gender_analysis") + 1
-    return (*CSV_COLUMNS[:at], *(ASSESSMENT + c for c in criteria), *CSV_COLUMNS[at:])
+    return (
+        *CSV_COLUMNS[:at],
+        *added,
+        *(ASSESSMENT + c for c in criteria),
+        *CSV_COLUMNS[at:],
+    )
 
 
 def _round_rows(
-    round_: Round, criteria: Iterable[str]
+    round_: Round, criteria: Iterable[str], vocabulary: Vocabulary | None
 ) -> tuple[tuple[str, ...], list[list[CellValue]]]:
     """The round as a spreadsheet's columns and typed rows, with an assessment column for
-    each of `criteria` and each criterion the round assesses (stated totals are not kept)."""
+    each of `criteria` and each criterion the round assesses, and a column for each fact
+    the vocabulary or the round's own year adds (stated totals are not kept)."""
     assessed = dict.fromkeys(criteria)
     for app in round_.applications:
         assessed.update(dict.fromkeys(app.assessment))
-    columns = csv_columns(assessed)
+    year = vocabulary.added if vocabulary is not None else ()
+    added = dict.fromkeys(d.json_field for d in (*year, *added_fields(round_)) if d.json_field)
+    columns = _columns(assessed, added)
+    types = cell_types(vocabulary)
     rows = []
     for app in round_.applications:
         data = app.model_dump()
@@ -367,21 +516,35 @@ def _round_rows(
             else:
                 value = data.get(column)
             if isinstance(value, list):
-                value = _LIST_COLUMNS[column].join(value) or None
+                separator = _SEPARATOR["lines" if types.get(column) == "lines" else "list"]
+                value = separator.join(value) or None
             row.append(value)
         rows.append(row)
     return columns, rows
 
 
-def to_csv(round_: Round, criteria: Iterable[str] = ()) -> str:
-    """The round as CSV with every column of CSV_COLUMNS, and an assessment column for each
-    of `criteria` and each criterion the round assesses (stated totals are not kept)."""
-    columns, rows = _round_rows(round_, criteria)
+def to_csv(
+    round_: Round, criteria: Iterable[str] = (), vocabulary: Vocabulary | None = None
+) -> str:
+    """The round as CSV with every column of CSV_COLUMNS, a column for each fact the
+    vocabulary (or the round's year) adds and an assessment column for each of `criteria`
+    and each criterion the round assesses (stated totals are not kept)."""
+    columns, rows = _round_rows(round_, criteria, vocabulary)
     return csv_text([columns, *rows], exact=True)
 
 
-def to_xlsx(round_: Round, criteria: Iterable[str] = ()) -> bytes:
+def to_xlsx(
+    round_: Round, criteria: Iterable[str] = (), vocabulary: Vocabulary | None = None
+) -> bytes:
     """The round as a workbook of one sheet with the columns of `to_csv`: amounts as
-    numbers, dates as dates, true/false as truth values."""
-    columns, rows = _round_rows(round_, criteria)
-    return workbook([Sheet("round", columns, rows)], exact=True)
+    numbers, dates as dates, true/false as truth values; each fact's heading carries its
+    Swedish label and help as a note."""
+    columns, rows = _round_rows(round_, criteria, vocabulary)
+    declared = _stated(vocabulary.declarations if vocabulary else round_declarations(round_))
+    notes = [fact_note(declared[c]) if c in declared else None for c in columns]
+    return workbook([Sheet("round", columns, rows, notes)], exact=True)
+
+
+def fact_note(declaration: FactDeclaration) -> str:
+    """A fact's heading note: its Swedish label and help."""
+    return f"{declaration.label.sv}: {declaration.help.sv}"

@@ -16,13 +16,19 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from weakref import WeakKeyDictionary
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
 from fourules.application import Kind, ProjectApplication, StudyTripApplication
+from fourules.errors import PolicyError
 from fourules.text import LocalText
+
+if TYPE_CHECKING:
+    from fourules.policy.facts import FactDeclaration
+    from fourules.policy.vocabulary import Vocabulary
 
 L = LocalText
 
@@ -123,6 +129,10 @@ class Round(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    declarations: ClassVar[tuple[FactDeclaration, ...] | None] = None
+    """The facts of the vocabulary the round was read under (`round_model`); None: the base
+    vocabulary's, whose fields the application contract has."""
+
     year: str | None = Field(default=None, description="The call the round belongs to.")
     title: str | None = None
     document: str | None = Field(default=None, description="The document the round comes from.")
@@ -152,6 +162,60 @@ class Round(BaseModel):
                     {"index": index, "id": app.id, "sv": problem.sv, "en": problem.en},
                 )
         return self
+
+
+_YEAR_ROUNDS: WeakKeyDictionary[Vocabulary, type[Round]] = WeakKeyDictionary()
+"""The round model of each vocabulary that adds fields, built once (a policy keeps its
+vocabulary as long as it is loaded; the model goes with it)."""
+
+
+def round_model(vocabulary: Vocabulary) -> type[Round]:
+    """A round under a year's vocabulary: its applications accept and type the fields the
+    year adds (`Vocabulary.added`) and refuse any other; `Round` itself when it adds none."""
+    if not vocabulary.added:
+        return Round
+    model = _YEAR_ROUNDS.get(vocabulary)
+    if model is None:
+        # A spreadsheet reads the decision's fields as columns of the row: they are taken too.
+        own = (*_InRound.model_fields, *Decision.model_fields)
+        taken = [d.id for d in vocabulary.added if d.json_field in own]
+        if taken:
+            raise PolicyError(
+                "policy.yaml",
+                "facts",
+                f"{', '.join(taken)} is a round's own field ({', '.join(own)}); "
+                "give the fact another id or field",
+            )
+        project = vocabulary.contract("project", base=RoundProject)
+        trip = vocabulary.contract("study_trip", base=RoundStudyTrip)
+        entry: Any = Annotated[project | trip, Field(discriminator="kind")]
+        model = create_model(
+            "Round",
+            __base__=Round,
+            __doc__=Round.__doc__,
+            applications=(list[entry], Field(min_length=1)),
+        )
+        model.declarations = vocabulary.declarations
+        _YEAR_ROUNDS[vocabulary] = model
+    return model
+
+
+def round_declarations(round_: Round) -> tuple[FactDeclaration, ...]:
+    """The facts of the vocabulary the round was read under."""
+    from fourules.policy.facts import base_declarations
+
+    return type(round_).declarations or base_declarations()
+
+
+def added_fields(round_: Round) -> tuple[FactDeclaration, ...]:
+    """The stated facts the round's year adds to the application contract, in their declared
+    order: each a field of the round's applications of the kinds it names."""
+    own = set(RoundProject.model_fields) | set(RoundStudyTrip.model_fields)
+    return tuple(
+        d
+        for d in round_declarations(round_)
+        if d.json_field is not None and d.json_field not in own
+    )
 
 
 def _same_as_problem(
@@ -227,6 +291,7 @@ _ASCII_DIGITS = re.compile(r"([0-9]+)")
 
 
 def application_part(app: RoundProject | RoundStudyTrip) -> dict[str, Any]:
-    """The application as the single-evaluation contract has it, without the round's fields."""
-    contract = ProjectApplication if app.kind == "project" else StudyTripApplication
-    return app.model_dump(mode="json", include=set(contract.model_fields), exclude_defaults=True)
+    """The application as the single-evaluation contract of its year has it (the fields the
+    year adds included), without the round's fields."""
+    fields = set(type(app).model_fields) - set(_InRound.model_fields)
+    return app.model_dump(mode="json", include=fields, exclude_defaults=True)
