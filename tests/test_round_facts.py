@@ -486,3 +486,20 @@ def test_a_fact_named_as_a_rounds_own_field_is_refused(tmp_path: Path, name: str
     path = _write(tmp_path, "r.json", json.dumps({"applications": [_project("P1")]}))
     code, _, err = run(folder.parent, "round", str(path), "--year", "2099")
     assert code == 2 and f"policy.yaml: facts: {name} is a round's own field" in err
+
+
+def test_convert_writes_the_years_columns_and_the_report_shows_the_fields(
+    policies: Path, tmp_path: Path
+) -> None:
+    source = _write(tmp_path, "r.json", json.dumps(ROUND))
+    target = tmp_path / "out.csv"
+    code, _, err = run(policies, "convert", str(source), str(target), "--year", "2099")
+    assert code == 0, err
+    header = target.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header.index("research_partner") == header.index("gender_analysis") + 1
+    # Converted back, it decides as the JSON did.
+    code, out, err = run(policies, "round", str(target), "--year", "2099", "--format", "json")
+    assert code == 0 and _outcomes(out) == DECIDED, err
+    # The round's report names the field by its label, with the applicant's answer.
+    code, out, _ = run(policies, "round", str(source), "--format", "csv")
+    assert code == 0 and "Forskningspartner: ja" in out and "Forskningspartner: nej" in out

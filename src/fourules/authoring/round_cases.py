@@ -183,7 +183,12 @@ class _Run:
                 str(path), "round", f"{cases.round} is not a file beside {ROUND_CASES_FILE}"
             )
         try:
-            self.round: Round = load_round(round_path.read_bytes(), str(round_path))
+            # Read under the year it is checked in (its folder's), so the year's own fields
+            # are the round's too.
+            chosen = year or folder.name
+            known = chosen in evaluator.policy_ids()
+            vocabulary = evaluator.load_policy(chosen).vocabulary if known else None
+            self.round: Round = load_round(round_path.read_bytes(), str(round_path), vocabulary)
         except InputError as exc:
             raise PolicyError(str(round_path), exc.where or "", exc.message.en) from None
         self.year = year or self.round.year or folder.name

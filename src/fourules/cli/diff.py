@@ -63,10 +63,13 @@ def diff_command(
         ev = evaluator(ctx)
         replay_round = None
         if replay_file is not None:
+            from fourules.policy.vocabulary import Vocabulary
             from fourules.rounds.files import load_round
 
             raw, name = read_input(replay_file)
-            replay_round = load_round(raw, name)
+            # The round is read as both years read applications: either year's own fields.
+            both = Vocabulary.merged(ev.load_policy(a).vocabulary, ev.load_policy(b).vocabulary)
+            replay_round = load_round(raw, name, both)
         report = diff_document(
             ev,
             a,

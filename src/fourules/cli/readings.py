@@ -64,11 +64,11 @@ def readings_command(
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        _, _, folder = year_or_folder(ctx, year)
+        ev, policy_id, folder = year_or_folder(ctx, year)
         round_ = budget = None
         if replay is not None:
             raw, name = read_input(replay)
-            round_ = load_round(raw, name)
+            round_ = load_round(raw, name, ev.load_policy(policy_id).vocabulary)
             if (budget_project is None) != (budget_study_trip is None):
                 raise InputError(
                     LocalText(

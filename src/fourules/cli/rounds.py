@@ -279,10 +279,12 @@ def convert_command(
     ctx: typer.Context,
     file: RoundFile,
     output: Annotated[Path, typer.Argument(help="Where to write: .json, .csv or .xlsx.")],
+    year: RoundYear = None,
     lang: LangOption = None,
 ) -> None:
-    """Convert a round between JSON, CSV and XLSX."""
-    from fourules.rounds.files import load_round, to_csv, to_xlsx
+    """Convert a round between JSON, CSV and XLSX, under a year (--year, else the round's own
+    when the run knows it): its own fields and the criteria an assessor may fill in."""
+    from fourules.rounds.files import open_round, to_csv, to_xlsx
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -295,17 +297,19 @@ def convert_command(
                 str(output),
             )
         raw, name = read_input(file)
-        round_ = load_round(raw, name)
+        opened = open_round(raw, name)
+        ev = evaluator(ctx)
+        if year is not None:
+            ev.require(year)  # an unknown year is bad input, named with the years there are
+        chosen_year = year or (opened.year if opened.year in ev.policy_ids() else None)
+        vocabulary = ev.load_policy(chosen_year).vocabulary if chosen_year else None
+        round_ = opened.round(vocabulary)
         if suffix == ".json":
             data = to_json(round_.model_dump(mode="json", exclude_defaults=True)).encode("utf-8")
         else:
-            # The round's own year names the criteria an assessor may fill in.
-            ev = evaluator(ctx)
-            year = round_.year if round_.year in ev.policy_ids() else None
-            vocabulary = ev.load_policy(year).vocabulary if year else None
             criteria = [c.id for c in vocabulary.criteria] if vocabulary else []
             if suffix == ".csv":
-                data = to_csv(round_, criteria).encode("utf-8")
+                data = to_csv(round_, criteria, vocabulary).encode("utf-8")
             else:
-                data = to_xlsx(round_, criteria)
+                data = to_xlsx(round_, criteria, vocabulary)
         write_file(output, data)

@@ -9,10 +9,11 @@ from fourules.application import KINDS, Kind
 from fourules.evaluation.results import Evaluation
 from fourules.output.labels import OUTCOMES
 from fourules.output.view import Table, View
+from fourules.policy.facts import FactDeclaration
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEvaluation
-from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, natural_key
+from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, added_fields, natural_key
 from fourules.text import Lang, LocalText, format_sek
 
 L = LocalText
@@ -32,7 +33,9 @@ HEADER = (
 )
 
 
-def _application_cell(app: RoundProject | RoundStudyTrip, lang: Lang) -> tuple[str, ...]:
+def _application_cell(
+    app: RoundProject | RoundStudyTrip, added: tuple[FactDeclaration, ...], lang: Lang
+) -> tuple[str, ...]:
     applicants = app.applicants_as_written or ", ".join(app.applicants)
     requested = (
         format_sek(app.requested_sek)
@@ -47,12 +50,31 @@ def _application_cell(app: RoundProject | RoundStudyTrip, lang: Lang) -> tuple[s
         f"{app.table_row or app.id}: {app.title}",
         f"{L(sv='Sökande', en='Applicant').get(lang)}: {applicants}",
         f"{L(sv='Sökt belopp', en='Requested').get(lang)}: {requested}",
+        *_added_lines(app, added, lang),
         *([same.get(lang)] if app.same_as else []),
     )
 
 
+def _added_lines(
+    app: RoundProject | RoundStudyTrip, added: tuple[FactDeclaration, ...], lang: Lang
+) -> list[str]:
+    """The fields the round's year adds, each as "Label: value" (yes/no as ja/nej)."""
+    lines = []
+    for d in added:
+        value = getattr(app, d.json_field or "", None)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = (L(sv="ja", en="yes") if value else L(sv="nej", en="no")).get(lang)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        lines.append(f"{d.label.get(lang)}: {value}")
+    return lines
+
+
 def _sections(round_: Round, right: dict[str, list[str]], lang: Lang) -> list[Table]:
     sections = []
+    added = added_fields(round_)
     for number, kind in enumerate(KINDS, start=1):
         apps = sorted(
             (a for a in round_.applications if a.kind == kind), key=lambda a: natural_key(a.id)
@@ -62,7 +84,7 @@ def _sections(round_: Round, right: dict[str, list[str]], lang: Lang) -> list[Ta
                 Table.of(
                     f"{L(sv='Tabell', en='Table').get(lang)} {number}: {TABLE_TITLES[kind].get(lang)}",
                     [h.get(lang) for h in HEADER],
-                    [(_application_cell(a, lang), tuple(right[a.id])) for a in apps],
+                    [(_application_cell(a, added, lang), tuple(right[a.id])) for a in apps],
                     ruled=True,
                 )
             )

@@ -21,16 +21,12 @@ from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
 from fourules.web import check_pages, reading_pages, round_pages, rule_pages, views
-from fourules.web.forms import field_of, read_check_form
+from fourules.web.forms import read_check_form
 from fourules.web.round_pages import DecisionRecorder
 from fourules.web.texts import t
 
 STATIC = Path(__file__).parent / "static"
 ROUND_SUFFIXES = (".json", ".csv", ".xlsx")
-CHECK_FIELDS = (
-    "kind", "id", "title", "applicants", "requested", "submitted", "project_year",
-    "criteria", "travel_modes", "destination", "gender_analysis",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -145,7 +141,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 try:
                     evaluation = ev.evaluate(application, year, lang=lang, where="form")
                 except InputError as exc:
-                    typed.errors[field_of(exc.where, CHECK_FIELDS)] = exc.message.get(lang)
+                    typed.errors[typed.place(exc.where)] = exc.message.get(lang)
             if typed.errors:
                 context = check_pages.check_context(ev, year, typed, lang)
                 return html("check.html.j2", request, lang, 422, {"year": year}, **context)

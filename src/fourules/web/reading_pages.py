@@ -21,7 +21,8 @@ def readings_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
     ev.require(year)
     folder = ev.policy_paths()[year].parent
     shipped = folder / ROUND_FILE
-    round_ = load_round(shipped.read_bytes(), ROUND_FILE) if shipped.is_file() else None
+    vocabulary = ev.load_policy(year).vocabulary
+    round_ = load_round(shipped.read_bytes(), ROUND_FILE, vocabulary) if shipped.is_file() else None
     report = readings_report(
         folder,
         round_=round_,
