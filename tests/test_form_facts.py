@@ -450,3 +450,12 @@ def test_the_shipped_years_forms_ask_what_they_asked(year: str) -> None:
         ("travel_modes", "checkboxes", ("study_trip",)),
         ("destination", "text", ("study_trip",)),
     }
+
+
+def test_the_shipped_example_calls_form_asks_for_its_research_partner() -> None:
+    """examples/calls/2026 declares research_partner: its check form asks for it."""
+    example = Path(__file__).parents[1] / "examples" / "calls"
+    evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[example])
+    page = _page(TestClient(create_app(evaluator)).get("/check?year=2026").text)
+    group = page.one(id="only-project").one("fieldset", id="field-research_partner")
+    assert group.one("legend").text == "Forskningspartner"
