@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from fourules.errors import InputError
 from fourules.evaluation.inputs import ACCEPTED, accepted_fields, describe, read_json
 from fourules.output.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
-from fourules.policy.facts import FactDeclaration, FactType
+from fourules.policy.facts import FactDeclaration, FactType, base_declarations
 from fourules.policy.vocabulary import Vocabulary
 from fourules.rounds.model import Round, added_fields, round_declarations, round_model
 from fourules.text import LocalText as L
@@ -98,17 +98,8 @@ def _validate(data: Any, where: str, vocabulary: Vocabulary | None = None) -> Ro
         ) from None
 
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "kind",
-    "title",
-    "applicants",
-    "requested_sek",
-    "submitted",
-    "project_year",
-    "travel_modes",
-    "destination",
-    "gender_analysis",
+APPLICATION_COLUMNS = ("id", "kind", "title", "applicants")
+ROUND_COLUMNS = (
     "priority",
     "same_as",
     "granted_sek",
@@ -119,9 +110,14 @@ CSV_COLUMNS: tuple[str, ...] = (
     "reason",
     "notes",
 )
+BASE_FACT_COLUMNS: tuple[str, ...] = tuple(
+    d.json_field for d in base_declarations() if d.json_field and d.json_field != "kind"
+)
+CSV_COLUMNS: tuple[str, ...] = (*APPLICATION_COLUMNS, *BASE_FACT_COLUMNS, *ROUND_COLUMNS)
 """The columns of a round as a spreadsheet, in the order people's files have them: the
-application's own fields and the base vocabulary's facts, then the round's. Besides these
-(after `gender_analysis`), one column per fact the year adds (`Vocabulary.added`), then one
+application's own fields and the base vocabulary's stated facts (in the order
+vocabulary.yaml declares them), then the round's. Besides these (after the base facts), one
+column per fact the year adds (`Vocabulary.added`), then one
 `assessment.<criterion>` per criterion assessed: the year's policy declares both. What a
 fact's cell holds follows its declared type (`_FACT_CELLS`)."""
 
@@ -475,14 +471,14 @@ def _csv_text(source: bytes, name: str) -> str:
 
 
 def csv_columns(criteria: Iterable[str], vocabulary: Vocabulary | None = None) -> tuple[str, ...]:
-    """Every column: after gender_analysis one for each fact the vocabulary adds, then one
+    """Every column: after the base facts one for each fact the vocabulary adds, then one
     `assessment.<id>` column per criterion."""
     added = [] if vocabulary is None else [d.json_field for d in vocabulary.added]
     return _columns(criteria, [f for f in added if f is not None])
 
 
 def _columns(criteria: Iterable[str], added: Iterable[str]) -> tuple[str, ...]:
-    at = CSV_COLUMNS.index("gender_analysis") + 1
+    at = len(APPLICATION_COLUMNS) + len(BASE_FACT_COLUMNS)
     return (
         *CSV_COLUMNS[:at],
         *added,
