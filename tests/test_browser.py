@@ -24,7 +24,8 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.files import load_round, to_csv
 from fourules.service.app import create_app
-from tests.test_form_facts import RESEARCH_PARTNER, _year
+from tests.declared import RESEARCH_PARTNER, year_folder
+from tests.test_form_facts import RULE
 from tests.test_pages import _xlsx
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
@@ -78,7 +79,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 def declaring_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A year 2099 that declares `research_partner` and a rule on it (tests/test_form_facts.py)."""
     folder = tmp_path_factory.mktemp("policies")
-    _year(folder, RESEARCH_PARTNER)
+    year_folder(folder, RESEARCH_PARTNER, rule=RULE)
     evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[folder])
     with _serving(create_app(evaluator)) as url:
         yield url

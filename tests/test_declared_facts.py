@@ -4,66 +4,21 @@ policy.yaml, with a rule on it, it reaches every surface with no change to `src/
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
 from fourules.errors import InputError, PolicyError
-from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.schemas import schema_of
 from fourules.policy.facts import base_declarations
 from fourules.policy.model import load_policy_file
 from fourules.policy.vocabulary import Vocabulary, boundary_applications
+from tests.declared import RESEARCH_PARTNER, year_folder
 
-RESEARCH_PARTNER = {
-    "id": "research_partner",
-    "type": "yes_no",
-    "kinds": ["project"],
-    "stated_by": "applicant",
-    "label": {"sv": "Forskningspartner", "en": "Research partner"},
-    "help": {
-        "sv": "om projektet har en forskningspartner, t.ex. ett lärosäte",
-        "en": "whether the project has a research partner, e.g. a university",
-    },
-}
-RULE = {
-    "id": "research_partner",
-    "title": {"sv": "Forskningspartner år 3", "en": "Research partner in year 3"},
-    "applies_to": ["project"],
-    "basis": "text",
-    "source": {
-        "section": "Finansiering lokala utvecklingsprojekt",
-        "quote": "LUM kan beviljas för projekt under 1-3 år men ansökan om medel måste göras årligen.",
-    },
-    "branches": [
-        {
-            "when": {
-                "all": [
-                    {"field": "project_year", "ge": 3},
-                    {
-                        "any": [
-                            {"field": "research_partner", "exists": False},
-                            {"field": "research_partner", "eq": "no"},
-                        ]
-                    },
-                ]
-            },
-            "status": "fail",
-            "outcome": "ineligible",
-            "message": {
-                "sv": "Projektår {project_year} kräver en forskningspartner.",
-                "en": "Project year {project_year} needs a research partner.",
-            },
-        },
-        {"status": "pass", "message": {"sv": "Inget krav.", "en": "No requirement."}},
-    ],
-}
 PROJECT = {
     "id": "p",
     "kind": "project",
@@ -76,22 +31,9 @@ PROJECT = {
 }
 
 
-def _year(tmp_path: Path, *facts: dict[str, Any], rule: dict[str, Any] | None = RULE) -> Path:
-    """2024 copied as year 2099, with the facts declared and the rule added."""
-    folder = tmp_path / "2099"
-    shutil.copytree(builtin_policy_dir() / "2024", folder)
-    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
-    data["id"] = "2099"
-    data["facts"] = list(facts)
-    if rule is not None:
-        data["rules"].append(rule)
-    (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture
 def year(tmp_path: Path) -> Evaluator:
-    _year(tmp_path, RESEARCH_PARTNER)
+    year_folder(tmp_path, RESEARCH_PARTNER)
     return Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[tmp_path])
 
 
@@ -125,20 +67,29 @@ def test_bad_input_for_the_new_field_is_described(year: Evaluator) -> None:
 def test_the_years_application_schema_has_it(year: Evaluator) -> None:
     schema = schema_of("application", year.load_policy("2099"))
     project = next(
-        d for d in schema["$defs"].values() if d.get("properties", {}).get("kind", {}).get("const") == "project"
+        d
+        for d in schema["$defs"].values()
+        if d.get("properties", {}).get("kind", {}).get("const") == "project"
     )
     trip = next(
-        d for d in schema["$defs"].values() if d.get("properties", {}).get("kind", {}).get("const") == "study_trip"
+        d
+        for d in schema["$defs"].values()
+        if d.get("properties", {}).get("kind", {}).get("const") == "study_trip"
     )
-    assert project["properties"]["research_partner"]["anyOf"] == [{"type": "boolean"}, {"type": "null"}]
+    assert project["properties"]["research_partner"]["anyOf"] == [
+        {"type": "boolean"},
+        {"type": "null"},
+    ]
     assert "research_partner" not in trip["properties"]
     assert "research_partner" not in json.dumps(schema_of("application", year.load_policy("2024")))
 
 
 def test_the_cli_reads_it(tmp_path: Path) -> None:
-    folder = _year(tmp_path, RESEARCH_PARTNER)
+    folder = year_folder(tmp_path, RESEARCH_PARTNER)
     runner = CliRunner()
-    shown = runner.invoke(cli, ["--policies", str(folder.parent), "schema", "application", "--year", "2099"])
+    shown = runner.invoke(
+        cli, ["--policies", str(folder.parent), "schema", "application", "--year", "2099"]
+    )
     assert shown.exit_code == 0 and "research_partner" in shown.output
     done = runner.invoke(
         cli,
@@ -157,7 +108,10 @@ def test_boundary_variations_try_it(year: Evaluator) -> None:
     ]
     assert {True, False, None} <= set(tried)
     # The year's threshold on project_year is tried on either side.
-    years = {app.get("project_year") for app in boundary_applications(policy.vocabulary, policy.boundaries())}
+    years = {
+        app.get("project_year")
+        for app in boundary_applications(policy.vocabulary, policy.boundaries())
+    }
     assert {2, 3, 4} <= years
 
 
@@ -170,11 +124,17 @@ def test_a_derived_fact_is_a_condition_over_the_facts_before_it(tmp_path: Path) 
         "label": {"sv": "Klimatsmart", "en": "Climate-smart"},
         "help": {"sv": "inget flyg och ingen bil", "en": "no flight and no car"},
     }
-    _year(tmp_path, climate_smart, rule=None)
+    year_folder(tmp_path, climate_smart, rule=None)
     ev = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[tmp_path])
     vocabulary = ev.load_policy("2099").vocabulary
     loaded = ev.loaded("2099")
-    trip = {"id": "t", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
+    trip = {
+        "id": "t",
+        "kind": "study_trip",
+        "title": "t",
+        "applicants": ["Farsta"],
+        "requested_sek": 1,
+    }
     from fourules.evaluation.inputs import parse_application
 
     def fact(modes: list[str]) -> Any:
@@ -191,13 +151,16 @@ def test_a_derived_fact_is_a_condition_over_the_facts_before_it(tmp_path: Path) 
         ({**RESEARCH_PARTNER, "id": "crit_x"}, "is taken"),
         ({**RESEARCH_PARTNER, "id": "travel_modes"}, "changes the base vocabulary"),
         ({**RESEARCH_PARTNER, "type": "duration"}, "gives its unit"),
-        ({**RESEARCH_PARTNER, "derived": {"when": {"field": "kind", "eq": "project"}}}, "either stated"),
+        (
+            {**RESEARCH_PARTNER, "derived": {"when": {"field": "kind", "eq": "project"}}},
+            "either stated",
+        ),
     ],
 )
 def test_a_bad_declaration_is_refused_naming_it(
     tmp_path: Path, declaration: dict[str, Any], expected: str
 ) -> None:
-    folder = _year(tmp_path, declaration, rule=None)
+    folder = year_folder(tmp_path, declaration, rule=None)
     with pytest.raises(PolicyError, match=expected) as caught:
         load_policy_file(folder / "policy.yaml")
     assert "facts" in str(caught.value)

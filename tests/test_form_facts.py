@@ -8,32 +8,19 @@ from __future__ import annotations
 import base64
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.service.app import create_app
 from fourules.web.forms import fact_inputs, read_check_form
+from tests.declared import RESEARCH_PARTNER, year_folder
 
-RESEARCH_PARTNER = {
-    "id": "research_partner",
-    "type": "yes_no",
-    "kinds": ["project"],
-    "stated_by": "applicant",
-    "label": {"sv": "Forskningspartner", "en": "Research partner"},
-    "help": {
-        "sv": "om projektet har en forskningspartner, t.ex. ett lärosäte",
-        "en": "whether the project has a research partner, e.g. a university",
-    },
-}
-RULE = {
+RULE = {  # not stated is undetermined here, unlike tests.declared.RULE
     "id": "research_partner",
     "title": {"sv": "Forskningspartner år 3", "en": "Research partner in year 3"},
     "applies_to": ["project"],
@@ -88,23 +75,10 @@ PROJECT = {
 }
 
 
-def _year(tmp_path: Path, *facts: dict[str, Any], rule: dict[str, Any] | None = RULE) -> Path:
-    """2024 copied as year 2099, with the facts declared and the rule added."""
-    folder = tmp_path / "2099"
-    shutil.copytree(builtin_policy_dir() / "2024", folder)
-    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
-    data["id"] = "2099"
-    data["facts"] = list(facts)
-    if rule is not None:
-        data["rules"].append(rule)
-    (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return folder
-
-
 def _service(
     tmp_path: Path, *facts: dict[str, Any], rule: dict[str, Any] | None = RULE
 ) -> TestClient:
-    _year(tmp_path, *facts, rule=rule)
+    year_folder(tmp_path, *facts, rule=rule)
     evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[tmp_path])
     return TestClient(create_app(evaluator))
 

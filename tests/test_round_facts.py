@@ -8,21 +8,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
 from fourules.errors import InputError
-from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.policy.facts import base_declarations
 from fourules.rounds.evaluation import read_round
 from fourules.rounds.files import (
@@ -37,50 +34,8 @@ from fourules.rounds.files import (
 )
 from fourules.rounds.model import Round, RoundProject, application_part, round_model
 from fourules.service.app import create_app
+from tests.declared import RESEARCH_PARTNER, year_folder
 
-RESEARCH_PARTNER = {
-    "id": "research_partner",
-    "type": "yes_no",
-    "kinds": ["project"],
-    "stated_by": "applicant",
-    "label": {"sv": "Forskningspartner", "en": "Research partner"},
-    "help": {
-        "sv": "om projektet har en forskningspartner, t.ex. ett lärosäte",
-        "en": "whether the project has a research partner, e.g. a university",
-    },
-}
-RULE = {
-    "id": "research_partner",
-    "title": {"sv": "Forskningspartner år 3", "en": "Research partner in year 3"},
-    "applies_to": ["project"],
-    "basis": "text",
-    "source": {
-        "section": "Finansiering lokala utvecklingsprojekt",
-        "quote": "LUM kan beviljas för projekt under 1-3 år men ansökan om medel måste göras årligen.",
-    },
-    "branches": [
-        {
-            "when": {
-                "all": [
-                    {"field": "project_year", "ge": 3},
-                    {
-                        "any": [
-                            {"field": "research_partner", "exists": False},
-                            {"field": "research_partner", "eq": "no"},
-                        ]
-                    },
-                ]
-            },
-            "status": "fail",
-            "outcome": "ineligible",
-            "message": {
-                "sv": "Projektår {project_year} kräver en forskningspartner.",
-                "en": "Project year {project_year} needs a research partner.",
-            },
-        },
-        {"status": "pass", "message": {"sv": "Inget krav.", "en": "No requirement."}},
-    ],
-}
 # Facts of every other type a cell is read as, with no rule on them.
 PARTNERS = {
     **RESEARCH_PARTNER,
@@ -105,19 +60,6 @@ LANGUAGES = {
     ],
     "label": {"sv": "Språk", "en": "Languages"},
 }
-
-
-def _year(tmp_path: Path, *facts: dict[str, Any], rule: dict[str, Any] | None = RULE) -> Path:
-    """2024 copied as year 2099, with the facts declared and the rule added."""
-    folder = tmp_path / "2099"
-    shutil.copytree(builtin_policy_dir() / "2024", folder)
-    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
-    data["id"] = "2099"
-    data["facts"] = list(facts)
-    if rule is not None:
-        data["rules"].append(rule)
-    (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return folder
 
 
 def _project(ident: str, **fields: Any) -> dict[str, Any]:
@@ -203,7 +145,9 @@ runner = CliRunner()
 
 @pytest.fixture
 def policies(tmp_path: Path) -> Path:
-    return _year(tmp_path / "policies", RESEARCH_PARTNER, PARTNERS, PARTNER_SINCE, LANGUAGES).parent
+    return year_folder(
+        tmp_path / "policies", RESEARCH_PARTNER, PARTNERS, PARTNER_SINCE, LANGUAGES
+    ).parent
 
 
 @pytest.fixture
@@ -232,7 +176,7 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 # --- read and evaluated under the year, through the command line ---------------------------
 
 
-def test_a_round_in_every_format_is_read_and_decided_under_the_year(
+def test_a_round_in_every_format_is_read_and_decided_under_theyear_folder(
     policies: Path, tmp_path: Path
 ) -> None:
     files = [
@@ -482,7 +426,7 @@ def test_the_years_round_model_is_built_once_and_a_year_without_facts_keeps_the_
 
 @pytest.mark.parametrize("name", ["notes", "granted_sek"])
 def test_a_fact_named_as_a_rounds_own_field_is_refused(tmp_path: Path, name: str) -> None:
-    folder = _year(tmp_path, {**RESEARCH_PARTNER, "id": name}, rule=None)
+    folder = year_folder(tmp_path, {**RESEARCH_PARTNER, "id": name}, rule=None)
     path = _write(tmp_path, "r.json", json.dumps({"applications": [_project("P1")]}))
     code, _, err = run(folder.parent, "round", str(path), "--year", "2099")
     assert code == 2 and f"policy.yaml: facts: {name} is a round's own field" in err

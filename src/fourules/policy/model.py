@@ -461,12 +461,12 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     numbers: dict[str, set[int]] = {}
     for pol in policies:
         for _, _, cond in pol.conditions():
-            for name, values in _text_constants(cond).items():
-                if not pol.vocabulary.fields[name].values:  # an open text field
-                    texts.setdefault(name, set()).update(values)
-            for name, found in _number_constants(cond).items():
-                if pol.vocabulary.fields[name].kind == "int":
-                    numbers.setdefault(name, set()).update(found)
+            for name, values in _constants(cond).items():
+                spec = pol.vocabulary.fields[name]
+                if spec.kind == "str" and not spec.values:  # an open text field
+                    texts.setdefault(name, set()).update(str(v) for v in values)
+                elif spec.kind == "int":
+                    numbers.setdefault(name, set()).update(v for v in values if isinstance(v, int))
     return Boundaries(
         amounts=tuple(stated("SEK")),
         dates=tuple(stated("date")),
@@ -479,33 +479,16 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     )
 
 
-def _number_constants(cond: Condition | None) -> dict[str, set[int]]:
-    """The whole numbers each field is compared with in a condition."""
-    found: dict[str, set[int]] = {}
+def _constants(cond: Condition | None) -> dict[str, set[Scalar]]:
+    """The constants each field is compared with in a condition."""
+    found: dict[str, set[Scalar]] = {}
     stack = [cond] if cond is not None else []
     while stack:
         node = stack.pop()
-        if isinstance(node, Cmp) and isinstance(node.value, int):
+        if isinstance(node, Cmp):
             found.setdefault(node.field, set()).add(node.value)
         elif isinstance(node, In):
-            found.setdefault(node.field, set()).update(v for v in node.values if isinstance(v, int))
-        elif isinstance(node, All | AnyOf):
-            stack.extend(node.items)
-        elif isinstance(node, Not):
-            stack.append(node.item)
-    return found
-
-
-def _text_constants(cond: Condition | None) -> dict[str, set[str]]:
-    """The words each text field is compared with in a condition."""
-    found: dict[str, set[str]] = {}
-    stack = [cond] if cond is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Cmp) and isinstance(node.value, str):
-            found.setdefault(node.field, set()).add(node.value)
-        elif isinstance(node, In):
-            found.setdefault(node.field, set()).update(v for v in node.values if isinstance(v, str))
+            found.setdefault(node.field, set()).update(node.values)
         elif isinstance(node, All | AnyOf):
             stack.extend(node.items)
         elif isinstance(node, Not):
