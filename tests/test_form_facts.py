@@ -19,16 +19,10 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.service.app import create_app
 from fourules.web.forms import fact_inputs, read_check_form
 from tests.declared import RESEARCH_PARTNER, year_folder
+from tests.declared import RULE as NOT_STATED_IS_NONE
 
-RULE = {  # not stated is undetermined here, unlike tests.declared.RULE
-    "id": "research_partner",
-    "title": {"sv": "Forskningspartner år 3", "en": "Research partner in year 3"},
-    "applies_to": ["project"],
-    "basis": "text",
-    "source": {
-        "section": "Finansiering lokala utvecklingsprojekt",
-        "quote": "LUM kan beviljas för projekt under 1-3 år men ansökan om medel måste göras årligen.",
-    },
+RULE = {  # the same rule, but not stated is undetermined here
+    **NOT_STATED_IS_NONE,
     "branches": [
         {
             "when": {
