@@ -228,3 +228,13 @@ def test_explain_suggests_it(year: Evaluator) -> None:
     assert partner["after"] is True and partner["text"] == "Ange Forskningspartner: ja."
     # What the application is (its project year) is never suggested away.
     assert all(c["field"] != "project_year" for c in changes)
+
+
+def test_show_lists_the_years_own_facts(tmp_path: Path) -> None:
+    folder = year_folder(tmp_path, RESEARCH_PARTNER)
+    shown = CliRunner().invoke(cli, ["--policies", str(folder.parent), "show", "2099"])
+    assert shown.exit_code == 0
+    section = shown.output.split("Årets egna uppgifter i ansökan", 1)[1]
+    assert "research_partner" in section and "Forskningspartner" in section
+    shipped = CliRunner().invoke(cli, ["show", "2024"])
+    assert "Årets egna uppgifter" not in shipped.output  # a year with none shows no section

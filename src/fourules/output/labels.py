@@ -34,6 +34,7 @@ LABELS: dict[str, LocalText] = {
     "quotas": L(sv="Kvoter", en="Quotas"),
     "limit": L(sv="Högst", en="At most"),
     "obligations": L(sv="Villkor", en="Obligations"),
+    "facts": L(sv="Årets egna uppgifter i ansökan", en="The year's own application fields"),
     "document": L(sv="Beslut", en="Decision"),
     "all_kinds": L(sv="alla", en="all"),
     "not_stated": L(sv="inte angivet", en="not stated"),

@@ -1,5 +1,5 @@
 """The views of `fourules policies` and `fourules show YEAR`: every parameter, administration,
-quota, obligation and rule, each with its source."""
+quota, fact the year declares, obligation and rule, each with its source."""
 
 from __future__ import annotations
 
@@ -86,6 +86,25 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             rules,
         ),
     ]
+    facts = [
+        [
+            d.id,
+            d.label.get(lang),
+            d.type + (f" ({', '.join(d.value_ids)})" if d.values else ""),
+            ", ".join(d.kinds),
+            d.help.get(lang),
+        ]
+        for d in policy.facts
+    ]
+    if facts:  # the year's own facts: fields its applications have besides the base ones
+        sections.insert(
+            3,
+            (
+                label("facts", lang),
+                ["id", label("title", lang), label("type", lang), label("applies_to", lang), ""],
+                facts,
+            ),
+        )
     if obligations:
         sections.insert(
             3,
