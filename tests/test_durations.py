@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fourules.authoring.numbers import disagreements
@@ -240,9 +243,10 @@ def test_a_condition_comparing_a_field_with_a_duration_is_refused(
     out = result.stdout + result.stderr
     assert result.exit_code != 0
     assert (
-        "parameter $report.within is a duration (2 months); a condition cannot compare a field "
-        "with a duration yet (date arithmetic is not supported)"
-    ) in out
+        "parameter $report.within is a duration (2 months); a field is not compared with a "
+        "duration but a date with another date moved by it: "
+        "{field: <date>, le: {field: <date>, plus: $report.within}}"
+    ) in " ".join(out.split())
     assert "Traceback" not in out
 
 
@@ -251,5 +255,169 @@ def test_a_duration_is_no_amount_and_no_project_year_limit(drafts: Path) -> None
     bounds = boundaries_of([policy])
     assert bounds == boundaries_of([POLICIES["2024"]])
     assert 2 not in bounds.amounts
-    with pytest.raises(KeyError, match="is a duration"):
-        policy.param("report.within")
+    # A condition sees it as a duration, never as the number 2.
+    assert policy.param("report.within") == ("months", 2)
+
+
+# --- a date compared with another date moved by a duration ---------------------------------
+
+TRIP_DATES = [
+    {
+        "id": "returned",
+        "type": "date",
+        "kinds": ["study_trip"],
+        "stated_by": "applicant",
+        "label": {"sv": "Hemkomst", "en": "Returned"},
+        "help": {"sv": "dagen resenärerna kom hem", "en": "the day the travellers came home"},
+    },
+    {
+        "id": "reported",
+        "type": "date",
+        "kinds": ["study_trip"],
+        "stated_by": "applicant",
+        "label": {"sv": "Rapporterad", "en": "Reported"},
+        "help": {
+            "sv": "dagen resan rapporterades i kunskapsbanken",
+            "en": "the day the trip was reported in the knowledge bank",
+        },
+    },
+]
+LATE = {
+    "when": {"field": "reported", "gt": {"field": "returned", "plus": "$report.within"}},
+    "status": "fail",
+    "basis": "text",
+    "message": {
+        "sv": "Rapporterad {reported}, senare än {$report.within} efter hemkomsten.",
+        "en": "Reported {reported}, later than {$report.within} after return.",
+    },
+}
+
+
+def _reported_in_time(policy: dict[str, Any]) -> None:
+    facts = [{**f, "placeholder": f["id"]} for f in TRIP_DATES]
+    policy["facts"] = facts
+    rule = next(r for r in policy["rules"] if r["id"] == "obligation.report")
+    rule["branches"].insert(0, LATE)
+
+
+@pytest.fixture(scope="module")
+def reporting(tmp_path_factory: pytest.TempPathFactory, drafts: Path) -> Path:
+    return _variant(tmp_path_factory.mktemp("reporting"), drafts, _reported_in_time).parent
+
+
+@pytest.mark.parametrize(
+    ("returned", "reported", "late"),
+    [
+        ("2025-06-15", "2025-08-15", False),  # two months to the day
+        ("2025-06-15", "2025-08-16", True),
+        ("2025-12-31", "2026-02-28", False),  # no 31 February: its last day
+        ("2025-12-31", "2026-03-01", True),
+        ("2023-12-31", "2024-02-29", False),  # a leap year's
+    ],
+)
+def test_a_date_moved_by_months_is_the_calendars(
+    reporting: Path, returned: str, reported: str, late: bool
+) -> None:
+    result = _run(
+        reporting,
+        "evaluate", "-", "--year", "2026", "--format", "json",
+        input=json.dumps({**TRIP, "returned": returned, "reported": reported}),
+    )  # fmt: skip
+    finding = next(
+        f for f in json.loads(result.stdout)["findings"] if f["rule"] == "obligation.report"
+    )
+    assert (finding["status"] == "fail") is late, finding
+    if late:
+        assert finding["message"] == f"Rapporterad {reported}, senare än 2 månader efter hemkomsten."
+
+
+def test_either_date_missing_leaves_the_comparison_false(reporting: Path) -> None:
+    for given in ({"returned": "2025-06-15"}, {"reported": "2026-01-01"}, {}):
+        result = _run(
+            reporting, "evaluate", "-", "--year", "2026", "--format", "json",
+            input=json.dumps({**TRIP, **given}),
+        )  # fmt: skip
+        finding = next(
+            f for f in json.loads(result.stdout)["findings"] if f["rule"] == "obligation.report"
+        )
+        assert finding["status"] == "info"
+
+
+def test_the_year_with_a_moved_date_checks_and_proves(reporting: Path) -> None:
+    """check's lint (the solver) finds the branch reachable and the cases hold; prove's
+    counterexamples, if any, reproduce."""
+    checked = _run(reporting, "check", "2026", "--format", "json")
+    report = json.loads(checked.stdout)
+    assert checked.exit_code == 0, report["problems"]
+    proved = _run(reporting, "prove", "2026", "--format", "json")
+    assert proved.exit_code == 0, proved.stdout[-2000:]
+
+
+def test_the_solver_finds_a_late_report_the_evaluation_reproduces(reporting: Path) -> None:
+    from fourules.engine.symbolic import SymbolicPolicy, solve
+    from fourules.evaluation.evaluator import folder_evaluator
+
+    ev = folder_evaluator(reporting / "2026")
+    policy = ev.load_policy("2026")
+    symbolic = SymbolicPolicy(policy)
+    rule = next(i for i, r in enumerate(policy.rules) if r.id == "obligation.report")
+    model = solve(symbolic.domain, symbolic.fired[rule, 0])
+    assert model is not None
+    app = symbolic.application(model)
+    result = ev.evaluate(app, "2026")
+    assert next(f for f in result.findings if f.rule == "obligation.report").status == "fail"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    start=st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+    end=st.dates(date(1990, 1, 1), date(2100, 12, 31)),
+    amount=st.integers(-30, 30),
+    unit=st.sampled_from(["days", "months"]),
+    op=st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge"]),
+)
+def test_the_oracle_and_the_solver_move_dates_alike(
+    start: date, end: date, amount: int, unit: str, op: str
+) -> None:
+    """`holds` (calendar arithmetic) and the solver's formula agree on every pair of days the
+    solver's domain allows (the 1st to the 28th), whatever the years, months and signs."""
+    import z3
+
+    from fourules.engine import symbolic
+    from fourules.policy.conditions import Shifted, holds
+
+    start, end = start.replace(day=min(start.day, 28)), end.replace(day=min(end.day, 28))
+    cond = Shifted("a", op, "b", amount, unit)  # type: ignore[arg-type]
+    number = {"a": int(end.strftime("%Y%m%d")), "b": int(start.strftime("%Y%m%d"))}
+    a, b = z3.IntVal(number["a"]), z3.IntVal(number["b"])
+    if unit == "months":
+        left, right = a, symbolic._months_later(b, amount)
+    else:
+        left, right = symbolic._ordinal(a), symbolic._ordinal(b) + amount
+    compare = {"eq": left == right, "ne": left != right, "lt": left < right,
+               "le": left <= right, "gt": left > right, "ge": left >= right}[op]  # fmt: skip
+    assert z3.is_true(z3.simplify(compare)) == holds(cond, number)
+
+
+def test_the_engine_and_the_oracle_decide_moved_dates_alike(reporting: Path) -> None:
+    """durable-rules sees the comparison as a yes/no field worked out in Python; it fires
+    exactly the branches the oracle's reading does, dates on either side of the boundary."""
+    from fourules.engine.clauses import oracle_fire
+    from fourules.evaluation.evaluator import folder_evaluator
+
+    loaded = folder_evaluator(reporting / "2026").require("2026")
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(
+        returned=st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2027, 12, 31))),
+        days_after=st.integers(-40, 120),
+    )
+    def agree(returned: date | None, days_after: int) -> None:
+        fact: dict[str, Any] = {"kind": "study_trip", "requested": 1000}
+        if returned is not None:
+            reported = returned.toordinal() + days_after
+            fact["returned"] = int(returned.strftime("%Y%m%d"))
+            fact["reported"] = int(date.fromordinal(reported).strftime("%Y%m%d"))
+        assert loaded.engine.fire(fact) == oracle_fire(loaded.engine.clauses, fact)
+
+    agree()

@@ -46,6 +46,7 @@ from fourules.policy.conditions import (
     FactValue,
     engine_fact,
     members_of,
+    shifts_of,
     to_durable,
 )
 
@@ -109,6 +110,12 @@ class DurableEngine:
             for name, values in members_of(c.guard).items():
                 members.setdefault(name, set()).update(values)
         self._members = {name: frozenset(values) for name, values in members.items()}
+        self._shifts = tuple(
+            sorted(
+                {shift for c in compiled for shift in shifts_of(c.guard)},
+                key=lambda shift: shift.engine_field,
+            )
+        )
         self._sids = itertools.count(1)
         # A unique ruleset name per engine, so two engines never share anything by name.
         name = f"fourules_{policy_id}_{next(_ruleset_numbers)}"
@@ -124,7 +131,7 @@ class DurableEngine:
         names: set[str] = set()
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-            plain = engine_fact(fact, self._members)
+            plain = engine_fact(fact, self._members, self._shifts)
             payload = json.dumps({**plain, "t": "app", "sid": sid}, ensure_ascii=False)
             try:
                 code, state = durable_rules_engine.assert_fact(self._handle, payload)

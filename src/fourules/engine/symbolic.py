@@ -24,7 +24,17 @@ from typing import Any
 import z3
 
 from fourules.engine.clauses import BranchKey, compile_clauses
-from fourules.policy.conditions import All, AnyOf, Cmp, Condition, Exists, In, Members, Not
+from fourules.policy.conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Condition,
+    Exists,
+    In,
+    Members,
+    Not,
+    Shifted,
+)
 from fourules.policy.facts import CRITERION_PREFIX, FactDeclaration
 from fourules.policy.model import Policy, boundaries_of
 
@@ -125,6 +135,21 @@ class SymbolicPolicy:
                 "none_of": lambda: z3.Not(z3.Or(given)),
             }[cond.op]()
             return z3.And(fact.present, test)
+        if isinstance(cond, Shifted):
+            this, other = self.facts[cond.field], self.facts[cond.other]
+            if cond.unit == "months":
+                left, right = this.value, _months_later(other.value, cond.amount)
+            else:  # days: in days since the calendar's start, where order is the same
+                left, right = _ordinal(this.value), _ordinal(other.value) + cond.amount
+            compared = {
+                "eq": lambda: left == right,
+                "ne": lambda: left != right,
+                "lt": lambda: left < right,
+                "le": lambda: left <= right,
+                "gt": lambda: left > right,
+                "ge": lambda: left >= right,
+            }[cond.op]()
+            return z3.And(this.present, other.present, compared)
         if isinstance(cond, All):
             return (
                 z3.And([self.condition(c) for c in cond.items]) if cond.items else z3.BoolVal(True)
@@ -306,6 +331,29 @@ class SymbolicPolicy:
                 return chosen.capitalize() if d.type == "text" else chosen
             return "Annan ort" if d.reads == "first_place" else "Annat"
         return number
+
+
+def _months_later(day: z3.ArithRef, amount: int) -> z3.ArithRef:
+    """A YYYYMMDD day moved by calendar months, as `conditions.shifted_day` moves it, for
+    the days an application can give here (`_day`: the 1st to the 28th, so the day is kept)."""
+    index = (day / 10000) * 12 + (day / 100) % 100 - 1 + amount
+    return (index / 12) * 10000 + (index % 12 + 1) * 100 + day % 100
+
+
+_CUMULATIVE = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+"""Days before each month in a common year."""
+
+
+def _ordinal(day: z3.ArithRef) -> z3.ArithRef:
+    """A YYYYMMDD day as days since 0001-01-01 (as `date.toordinal`, less one)."""
+    year, month, dom = day / 10000, (day / 100) % 100, day % 100
+    before = year - 1
+    days: z3.ArithRef = before * 365 + before / 4 - before / 100 + before / 400
+    month_start: z3.ArithRef = z3.IntVal(0)
+    for m in range(12, 0, -1):
+        month_start = z3.If(month == m, _CUMULATIVE[m - 1], month_start)
+    leap = z3.And(year % 4 == 0, z3.Or(year % 100 != 0, year % 400 == 0))
+    return days + month_start + z3.If(z3.And(month > 2, leap), 1, 0) + dom - 1
 
 
 def _date(number: int) -> date:

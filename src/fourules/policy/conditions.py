@@ -6,6 +6,7 @@ A condition is written in a policy file as data::
     {any: [{field: requested, exists: false}, {field: requested, le: 0}]}
     {all: [...]}, {not: ...}
     {field: travel_modes, none_of: [flight, car]}
+    {field: reported, le: {field: trip_ends, plus: $report.within}}
 
 A several-of-a-list field (`set`) holds the members given, and is tested with `any_of`,
 `all_of`, `none_of` (of its declared values) or `exists`; a comparison refuses it.
@@ -19,18 +20,25 @@ The tree has two readings that must always agree:
 Both read a comparison on a field the fact does not have as false, which is what
 durable-rules does; so is a test of the members of a set the fact does not have. The
 engine never sees a set: each member a condition names becomes a field of its own,
-`<field>__<member>` = "yes" or "no" (`engine_fact`). Negation is pushed down to the leaves (`negate`) so the engine never
+`<field>__<member>` = "yes" or "no" (`engine_fact`). Likewise a date compared with another
+date moved by a duration (`Shifted`: days or months, calendar arithmetic) reaches the
+engine as one yes/no field per such comparison, worked out in Python. Negation is pushed down to the leaves (`negate`) so the engine never
 needs a `not` of its own.
 """
 
 from __future__ import annotations
 
+import calendar
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, Literal
 
 Scalar = int | str
+DurationUnit = Literal["days", "months"]
+ParamKind = Literal["int", "str", "date", "set", "days", "months"]
+"""What a `$parameter` is to a condition: a value of a field's kind, or a duration."""
 FactValue = int | str | tuple[str, ...]
 """A value in the fact the rules see: a set field holds its members, in declared order."""
 CmpOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]
@@ -93,7 +101,29 @@ class Not:
     item: Condition
 
 
-Condition = Cmp | In | Exists | Members | All | AnyOf | Not
+@dataclass(frozen=True)
+class Shifted:
+    """A date compared with another date moved by a duration: `field op other + amount unit`
+    (`amount` negative for `minus`), false when either date is missing. Months move the
+    calendar month and keep the day, the last of a shorter month when it has no such day
+    (2025-01-31 plus one month is 2025-02-28)."""
+
+    field: str
+    op: CmpOp
+    other: str
+    amount: int
+    unit: DurationUnit
+
+    @property
+    def engine_field(self) -> str:
+        """The engine's yes/no field for this comparison."""
+        sign = "plus" if self.amount >= 0 else "minus"
+        return MEMBER_SEPARATOR.join(
+            (self.field, self.op, self.other, f"{sign}_{abs(self.amount)}_{self.unit}")
+        )
+
+
+Condition = Cmp | In | Exists | Members | Shifted | All | AnyOf | Not
 TRUE = All(())
 
 
@@ -123,7 +153,7 @@ def parse(
     raw: Any,
     *,
     fields: Mapping[str, FactField],
-    param: Callable[[str], tuple[FieldKind, Scalar]],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
     where: str,
 ) -> Condition:
     """Read a condition written as data; every problem names its place (`where`)."""
@@ -143,7 +173,7 @@ def _combinator(
     combinator: str,
     *,
     fields: Mapping[str, FactField],
-    param: Callable[[str], tuple[FieldKind, Scalar]],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
     where: str,
 ) -> All | AnyOf:
     """`all` or `any`: a non-empty list of conditions, alone in its mapping."""
@@ -164,7 +194,7 @@ def _not(
     raw: Mapping[Any, Any],
     *,
     fields: Mapping[str, FactField],
-    param: Callable[[str], tuple[FieldKind, Scalar]],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
     where: str,
 ) -> Not:
     """`not`: one condition, alone in its mapping."""
@@ -178,9 +208,9 @@ def _leaf(
     raw: Mapping[Any, Any],
     *,
     fields: Mapping[str, FactField],
-    param: Callable[[str], tuple[FieldKind, Scalar]],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
     where: str,
-) -> Cmp | In | Exists | Members:
+) -> Cmp | In | Exists | Members | Shifted:
     """A known `field` with exactly one of `LEAF_OPS`."""
     keys = set(raw)
     if "field" not in keys:
@@ -213,6 +243,8 @@ def _leaf(
         return _members(name, op, raw[op], spec=spec, where=f"{where}.{op}")
     if op == "in":
         return _in(name, raw[op], spec=spec, param=param, where=f"{where}.in")
+    if isinstance(raw[op], Mapping):
+        return _shifted(name, op, raw[op], fields=fields, param=param, where=f"{where}.{op}")
     return _cmp(name, op, raw[op], spec=spec, param=param, where=f"{where}.{op}")
 
 
@@ -251,7 +283,7 @@ def _in(
     operand: Any,
     *,
     spec: FactField,
-    param: Callable[[str], tuple[FieldKind, Scalar]],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
     where: str,
 ) -> In:
     """`in`: a non-empty list of values the field may take."""
@@ -266,7 +298,7 @@ def _cmp(
     operand: Any,
     *,
     spec: FactField,
-    param: Callable[[str], tuple[FieldKind, Scalar]],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
     where: str,
 ) -> Cmp:
     """A comparison; a text field has no order, so it takes only eq and ne."""
@@ -275,14 +307,61 @@ def _cmp(
     return Cmp(name, op, _value(operand, spec, param, where))
 
 
+def _shifted(
+    name: str,
+    op: CmpOp,
+    operand: Mapping[Any, Any],
+    *,
+    fields: Mapping[str, FactField],
+    param: Callable[[str], tuple[ParamKind, Scalar]],
+    where: str,
+) -> Shifted:
+    """A date compared with another date moved by a duration parameter:
+    `{field: reported, le: {field: trip_ends, plus: $report.within}}`."""
+    shape = "{field: <a date field>, plus: $<a duration>} (or minus)"
+    keys = set(operand)
+    moves = keys & {"plus", "minus"}
+    if "field" not in keys or len(moves) != 1 or keys - {"field", "plus", "minus"}:
+        raise ConditionError(where, f"a date compared with another date takes {shape}")
+    if fields[name].kind != "date":
+        raise ConditionError(where, f"{name!r} is no date: only a date is compared with {shape}")
+    other = operand["field"]
+    if not isinstance(other, str) or other not in fields or fields[other].kind != "date":
+        known = ", ".join(sorted(n for n, f in fields.items() if f.kind == "date"))
+        raise ConditionError(f"{where}.field", f"{other!r} is no date field; date fields: {known}")
+    move = moves.pop()
+    duration = operand[move]
+    if not (isinstance(duration, str) and duration.startswith("$")):
+        raise ConditionError(
+            f"{where}.{move}", f"takes a $parameter with unit days or months, got {duration!r}"
+        )
+    try:
+        kind, amount = param(duration[1:])
+    except KeyError as exc:
+        raise ConditionError(f"{where}.{move}", str(exc.args[0])) from None
+    if kind not in ("days", "months") or not isinstance(amount, int):
+        raise ConditionError(
+            f"{where}.{move}", f"parameter {duration} is a {kind}, not a duration (days, months)"
+        )
+    signed = amount if move == "plus" else -amount
+    return Shifted(name, op, other, signed, kind)
+
+
 def _value(
-    raw: Any, spec: FactField, param: Callable[[str], tuple[FieldKind, Scalar]], where: str
+    raw: Any, spec: FactField, param: Callable[[str], tuple[ParamKind, Scalar]], where: str
 ) -> Scalar:
     if isinstance(raw, str) and raw.startswith("$"):
         try:
             kind, value = param(raw[1:])
         except KeyError as exc:
             raise ConditionError(where, str(exc.args[0])) from None
+        if kind in ("days", "months"):
+            raise ConditionError(
+                where,
+                f"parameter {raw} is a duration ({value} {kind}); a field is not compared with "
+                f"a duration but a date with another date moved by it: "
+                f"{{field: <date>, le: {{field: <date>, plus: {raw}}}}}",
+            )
         if kind != spec.kind:
             raise ConditionError(where, f"parameter {raw} is a {kind}, the field is a {spec.kind}")
         return value
@@ -299,6 +378,8 @@ def _value(
 
 def fields_of(cond: Condition) -> set[str]:
     """The fact fields a condition reads."""
+    if isinstance(cond, Shifted):
+        return {cond.field, cond.other}
     if isinstance(cond, Cmp | In | Exists | Members):
         return {cond.field}
     if isinstance(cond, Not):
@@ -313,7 +394,7 @@ def members_of(cond: Condition) -> dict[str, set[str]]:
     """The values each set field's members are tested for in a condition."""
     if isinstance(cond, Members):
         return {cond.field: set(cond.values)}
-    if isinstance(cond, Cmp | In | Exists):
+    if isinstance(cond, Cmp | In | Exists | Shifted):
         return {}
     found: dict[str, set[str]] = {}
     for item in (cond.item,) if isinstance(cond, Not) else cond.items:
@@ -332,6 +413,11 @@ def holds(cond: Condition, fact: Mapping[str, FactValue]) -> bool:
         return (cond.field in fact) == cond.present
     if isinstance(cond, Members):
         return _members_hold(cond, fact.get(cond.field))
+    if isinstance(cond, Shifted):
+        if cond.field not in fact or cond.other not in fact:
+            return False
+        moved = shifted_day(int(fact[cond.other]), cond.amount, cond.unit)  # type: ignore[arg-type]
+        return _COMPARE[cond.op](fact[cond.field], moved)
     if isinstance(cond, All):
         return all(holds(c, fact) for c in cond.items)
     if isinstance(cond, AnyOf):
@@ -347,6 +433,33 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gt": operator.gt,
     "ge": operator.ge,
 }
+
+
+def shifted_day(day: int, amount: int, unit: DurationUnit) -> int:
+    """A YYYYMMDD day moved by days or calendar months (the day kept, or the month's last);
+    beyond the calendar's ends, its first or last day."""
+    start = date(day // 10000, day // 100 % 100, day % 100)
+    if unit == "days":
+        try:
+            moved = start + timedelta(days=amount)
+        except OverflowError:
+            moved = date.max if amount > 0 else date.min
+        return moved.year * 10000 + moved.month * 100 + moved.day
+    year, month = divmod(start.year * 12 + start.month - 1 + amount, 12)
+    if not 1 <= year <= 9999:
+        return 99991231 if amount > 0 else 10101
+    last = calendar.monthrange(year, month + 1)[1]
+    return year * 10000 + (month + 1) * 100 + min(start.day, last)
+
+
+def shifts_of(cond: Condition) -> set[Shifted]:
+    """The date comparisons with a moved date in a condition (each an engine field)."""
+    if isinstance(cond, Shifted):
+        return {cond}
+    if isinstance(cond, Cmp | In | Exists | Members):
+        return set()
+    items = (cond.item,) if isinstance(cond, Not) else cond.items
+    return set().union(*(shifts_of(c) for c in items))
 
 
 def _members_hold(cond: Members, given: FactValue | None) -> bool:
@@ -384,6 +497,9 @@ def negate(cond: Condition) -> Condition:
         if cond.op == "none_of":
             return AnyOf((absent, Members(cond.field, "any_of", cond.values)))
         return AnyOf((absent, *(Members(cond.field, "none_of", (v,)) for v in cond.values)))
+    if isinstance(cond, Shifted):
+        opposite = Shifted(cond.field, _NEGATED[cond.op], cond.other, cond.amount, cond.unit)
+        return AnyOf((Exists(cond.field, False), Exists(cond.other, False), opposite))
     if isinstance(cond, All):
         return AnyOf(tuple(negate(c) for c in cond.items))
     if isinstance(cond, AnyOf):
@@ -411,6 +527,9 @@ def to_durable(cond: Condition) -> dict[str, Any]:
         if len(tests) == 1:
             return tests[0]
         return {("$or" if cond.op == "any_of" else "$and"): tests}
+    if isinstance(cond, Shifted):
+        # Worked out in Python (`engine_fact`); present only when both dates are.
+        return {cond.engine_field: "yes"}
     if isinstance(cond, Not):
         return to_durable(negate(cond.item))
     parts = [to_durable(c) for c in cond.items]
@@ -425,12 +544,19 @@ def member_field(name: str, value: str) -> str:
 
 
 def engine_fact(
-    fact: Mapping[str, FactValue], members: Mapping[str, frozenset[str]]
+    fact: Mapping[str, FactValue],
+    members: Mapping[str, frozenset[str]],
+    shifts: tuple[Shifted, ...] = (),
 ) -> dict[str, Scalar]:
     """The fact as durable-rules is given it: plain ints and strings only. A set becomes its
     size (so `exists` reads it) and, for each member a condition names (`members`), a field
-    `<field>__<member>` = "yes" or "no"; a set the fact lacks gives no member fields."""
+    `<field>__<member>` = "yes" or "no"; a set the fact lacks gives no member fields. Each
+    date comparison with a moved date (`shifts`) is a field "yes" or "no" when both dates
+    are there."""
     out: dict[str, Scalar] = {}
+    for shift in shifts:
+        if shift.field in fact and shift.other in fact:
+            out[shift.engine_field] = "yes" if holds(shift, fact) else "no"
     for name, value in fact.items():
         if isinstance(value, tuple):
             out[name] = len(value)

@@ -31,9 +31,9 @@ from fourules.policy.conditions import (
     AnyOf,
     Cmp,
     Condition,
-    FieldKind,
     In,
     Not,
+    ParamKind,
     Scalar,
     parse,
 )
@@ -249,7 +249,7 @@ class Policy(PolicyPart):
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
-    def param(self, name: str) -> tuple[FieldKind, Scalar]:
+    def param(self, name: str) -> tuple[ParamKind, Scalar]:
         """A parameter as a condition sees it: dates become YYYYMMDD numbers."""
         if name not in self.parameters:
             raise KeyError(
@@ -263,11 +263,9 @@ class Policy(PolicyPart):
         if isinstance(p.value, date):
             return "date", date_number(p.value)
         if p.is_duration:
-            # A field compared with "two months" would be read as compared with the number 2.
-            raise KeyError(
-                f"parameter ${name} is a duration ({p.value} {p.unit}); a condition cannot "
-                "compare a field with a duration yet (date arithmetic is not supported)"
-            )
+            # Only a date moved by it may be compared (`conditions.Shifted`): a field compared
+            # with "two months" would be read as compared with the number 2.
+            return p.unit, p.value  # type: ignore[return-value]
         return "int", p.value
 
     @cached_property
