@@ -269,21 +269,28 @@ def _ranges(constraints: list[Any], symbolic: SymbolicPolicy) -> tuple[str, ...]
     whether it may be left out: "requested_sek 500 001 kr…750 000 kr"."""
     import z3
 
+    # In a context of their own: the optimiser's time on the date (a number with day and
+    # month constraints) depends on every term made before in the same context, and after
+    # other solver work in the process (a witness search) it went from milliseconds to
+    # minutes. Copied into a fresh context, it takes the same time whatever came before.
+    ctx = z3.Context()
+    constraints = [c.translate(ctx) for c in constraints]
     out = []
     for name, (shown, fmt) in RANGED.items():
-        var = symbolic.facts[name]
+        fact = symbolic.facts[name]
+        present, value = fact.present.translate(ctx), fact.value.translate(ctx)
         ends: list[str] = []
         for direction in ("min", "max"):
-            opt = z3.Optimize()
-            opt.add(*constraints, var.present)
-            handle = opt.minimize(var.value) if direction == "min" else opt.maximize(var.value)
+            opt = z3.Optimize(ctx=ctx)
+            opt.add(*constraints, present)
+            handle = opt.minimize(value) if direction == "min" else opt.maximize(value)
             if opt.check() != z3.sat:
                 ends = []
                 break
-            value = handle.value()
-            ends.append(fmt(value.as_long()) if z3.is_int_value(value) else "")
-        absent = z3.Solver()
-        absent.add(*constraints, z3.Not(var.present))
+            end = handle.value()
+            ends.append(fmt(end.as_long()) if z3.is_int_value(end) else "")
+        absent = z3.Solver(ctx=ctx)
+        absent.add(*constraints, z3.Not(present))
         may_be_absent = absent.check() == z3.sat
         if not ends:
             if not may_be_absent:
