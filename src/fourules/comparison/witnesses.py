@@ -355,6 +355,7 @@ Move = Callable[[dict[str, Any]], dict[str, Any]]
 def _towards(found: dict[str, Any], base: dict[str, Any]) -> Iterator[Move]:
     """One move per field where the application differs from the base: the base's value
     (or no value, where the base has none)."""
+    wanted: dict[str, Any] = base.get("assessment") or {}
 
     def field(key: str) -> Move:
         def move(app: dict[str, Any]) -> dict[str, Any]:
@@ -366,8 +367,8 @@ def _towards(found: dict[str, Any], base: dict[str, Any]) -> Iterator[Move]:
     def criterion(cid: str) -> Move:
         def move(app: dict[str, Any]) -> dict[str, Any]:
             assessed = {k: v for k, v in (app.get("assessment") or {}).items() if k != cid}
-            if cid in base["assessment"]:
-                assessed[cid] = base["assessment"][cid]
+            if cid in wanted:
+                assessed[cid] = wanted[cid]
             return {**app, "assessment": assessed}
 
         return move
@@ -376,7 +377,7 @@ def _towards(found: dict[str, Any], base: dict[str, Any]) -> Iterator[Move]:
         if key in ("id", "title", "kind") or found.get(key) == base.get(key):
             continue
         if key == "assessment" and isinstance(found.get(key), dict):
-            assessed, wanted = found["assessment"], base["assessment"]
+            assessed = found["assessment"]
             for cid in sorted(set(assessed) | set(wanted)):
                 if (cid in assessed, assessed.get(cid)) != (cid in wanted, wanted.get(cid)):
                     yield criterion(cid)
