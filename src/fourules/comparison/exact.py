@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fourules.application import KINDS
-from fourules.engine.symbolic import UNKNOWN_APPLICANT
+
+# z3 (through engine/symbolic.py) is imported where the solver is used: witnesses read a
+# region's deciding findings (`deciding_findings`) without it.
 
 if TYPE_CHECKING:
     from fourules.engine.symbolic import SymbolicPolicy
     from fourules.evaluation.evaluator import Evaluator
+    from fourules.policy.model import Policy
 
 LIMIT = 5000
 """Regions listed at most; past it the result says how many more exist (`complete` false)."""
@@ -91,7 +94,7 @@ def _counts(
     )
 
 
-def _deciding(symbolic: SymbolicPolicy) -> list[tuple[tuple[int, int], Any]]:
+def deciding_branches(symbolic: SymbolicPolicy) -> list[tuple[tuple[int, int], Any]]:
     """The branches that decide an outcome or limit a grant, with their formulas."""
     out = []
     for r, rule in enumerate(symbolic.policy.rules):
@@ -118,14 +121,46 @@ def _side(symbolic: SymbolicPolicy, model: Any, fired: list[tuple[int, int]]) ->
     return {"outcome": outcome, "deciding": rules}
 
 
-def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -> dict[str, Any]:
-    """Every region of applications years `a` and `b` decide differently, each with a witness
-    the normal evaluation reproduces; `complete` says the search was exhausted."""
+@dataclass(frozen=True)
+class Pair:
+    """Two years read by the solver side by side, over the same applications."""
+
+    a: SymbolicPolicy
+    b: SymbolicPolicy
+    within: Any
+    """What an application can be, for both years: each domain and the applicants' ties."""
+    differ: Any
+    """The two years decide the outcome or the maximum grant differently."""
+    applicants: tuple[list[str], list[Any], Any]
+
+    def application(self, model: Any) -> dict[str, Any]:
+        """The application a model describes: its applicants by name (those a year does not
+        know too), and the criteria either year assesses."""
+        import z3
+
+        from fourules.engine.symbolic import UNKNOWN_APPLICANT
+
+        names, picked, unknown = self.applicants
+        witness = self.a.application(model, "witness")
+        extra = model.eval(unknown, model_completion=True).as_long()
+        witness["applicants"] = [
+            n
+            for n, p in zip(names, picked, strict=True)
+            if z3.is_true(model.eval(p, model_completion=True))
+        ] + [f"{UNKNOWN_APPLICANT} {i + 1}" for i in range(extra)]
+        other = self.b.application(model, "witness")
+        assessment = {**(other.get("assessment") or {}), **(witness.get("assessment") or {})}
+        if assessment:
+            witness["assessment"] = assessment
+        return witness
+
+
+def paired(pa: Policy, pb: Policy) -> Pair:
+    """Both policies read by the solver over the same facts."""
     import z3
 
     from fourules.engine.symbolic import SymbolicPolicy
 
-    pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
     # The same applicants give each year its own counts (a name one year knows, the other
     # may not): those facts are each year's own, tied together by the names picked.
     own = applicant_facts(pa, pb)
@@ -138,14 +173,27 @@ def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -
         sa.grant_stated != sb.grant_stated,
         z3.And(sa.grant_stated, sb.grant_stated, sa.max_grant != sb.max_grant),
     )
-    deciding = [(("a", key), f) for key, f in _deciding(sa)] + [
-        (("b", key), f) for key, f in _deciding(sb)
+    return Pair(sa, sb, z3.And(sa.domain, sb.domain, tie), differ, (names, picked, unknown))
+
+
+def exact_difference(
+    evaluator: Evaluator, a: str, b: str, limit: int = LIMIT, *, extents: bool = True
+) -> dict[str, Any]:
+    """Every region of applications years `a` and `b` decide differently, each with a witness
+    the normal evaluation reproduces; `complete` says the search was exhausted. Each part's
+    `where` (the solver's slowest work) is left empty with `extents=False`."""
+    import z3
+
+    pair = paired(evaluator.load_policy(a), evaluator.load_policy(b))
+    sa, sb = pair.a, pair.b
+    deciding = [(("a", key), f) for key, f in deciding_branches(sa)] + [
+        (("b", key), f) for key, f in deciding_branches(sb)
     ]
     regions: list[Region] = []
     complete = True
     for kind in KINDS:
         solver = z3.Solver()
-        solver.add(sa.domain, sb.domain, tie, sa.kind_is(kind), differ)
+        solver.add(pair.within, sa.kind_is(kind), pair.differ)
         while solver.check() == z3.sat:
             if len(regions) >= limit:
                 complete = False
@@ -160,12 +208,10 @@ def exact_difference(evaluator: Evaluator, a: str, b: str, limit: int = LIMIT) -
             # search moves on to the next region.
             region = z3.And([f if name in fired else z3.Not(f) for name, f in deciding])
             solver.add(z3.Not(region))
-            where = _ranges([sa.domain, sb.domain, tie, sa.kind_is(kind), differ, region], sa)
-            regions.append(
-                _region(
-                    evaluator, a, b, sa, sb, kind, model, fired, (names, picked, unknown), where
-                )
+            where = (
+                _ranges([pair.within, sa.kind_is(kind), pair.differ, region], sa) if extents else ()
             )
+            regions.append(_region(evaluator, a, b, pair, kind, model, fired, where))
         if not complete:
             break
     return {
@@ -236,6 +282,12 @@ def _ranges(constraints: list[Any], symbolic: SymbolicPolicy) -> tuple[str, ...]
     whether it may be left out: "requested_sek 500 001 kr…750 000 kr"."""
     import z3
 
+    # In a context of their own: the optimiser's time on the date (a number with day and
+    # month constraints) depends on every term made before in the same context, and after
+    # other solver work in the process (a witness search) it went from milliseconds to
+    # minutes. Copied into a fresh context, it takes the same time whatever came before.
+    ctx = z3.Context()
+    constraints = [c.translate(ctx) for c in constraints]
     out = []
     ranged = [
         (d.id, d.json_field, RANGED[d.type])
@@ -243,19 +295,20 @@ def _ranges(constraints: list[Any], symbolic: SymbolicPolicy) -> tuple[str, ...]
         if d.json_field is not None and d.type in RANGED
     ]
     for name, shown, fmt in ranged:
-        var = symbolic.facts[name]
+        fact = symbolic.facts[name]
+        present, value = fact.present.translate(ctx), fact.value.translate(ctx)
         ends: list[str] = []
         for direction in ("min", "max"):
-            opt = z3.Optimize()
-            opt.add(*constraints, var.present)
-            handle = opt.minimize(var.value) if direction == "min" else opt.maximize(var.value)
+            opt = z3.Optimize(ctx=ctx)
+            opt.add(*constraints, present)
+            handle = opt.minimize(value) if direction == "min" else opt.maximize(value)
             if opt.check() != z3.sat:
                 ends = []
                 break
-            value = handle.value()
-            ends.append(fmt(value.as_long()) if z3.is_int_value(value) else "")
-        absent = z3.Solver()
-        absent.add(*constraints, z3.Not(var.present))
+            end = handle.value()
+            ends.append(fmt(end.as_long()) if z3.is_int_value(end) else "")
+        absent = z3.Solver(ctx=ctx)
+        absent.add(*constraints, z3.Not(present))
         may_be_absent = absent.check() == z3.sat
         if not ends:
             if not may_be_absent:
@@ -285,31 +338,16 @@ def _region(
     evaluator: Evaluator,
     a: str,
     b: str,
-    sa: SymbolicPolicy,
-    sb: SymbolicPolicy,
+    pair: Pair,
     kind: str,
     model: Any,
     fired: list[tuple[str, tuple[int, int]]],
-    applicants: tuple[list[str], list[Any], Any],
     where: tuple[str, ...],
 ) -> Region:
     """A region's witness (evaluated under both years) and what decides it."""
-    import z3
-
-    names, picked, unknown = applicants
-    witness = sa.application(model, "witness")
-    extra = model.eval(unknown, model_completion=True).as_long()
-    witness["applicants"] = [
-        n
-        for n, p in zip(names, picked, strict=True)
-        if z3.is_true(model.eval(p, model_completion=True))
-    ] + [f"{UNKNOWN_APPLICANT} {i + 1}" for i in range(extra)]
-    other = sb.application(model, "witness")
-    assessment = {**(other.get("assessment") or {}), **(witness.get("assessment") or {})}
-    if assessment:
-        witness["assessment"] = assessment
-    before = _side(sa, model, [k for s, k in fired if s == "a"])
-    after = _side(sb, model, [k for s, k in fired if s == "b"])
+    witness = pair.application(model)
+    before = _side(pair.a, model, [k for s, k in fired if s == "a"])
+    after = _side(pair.b, model, [k for s, k in fired if s == "b"])
     ea = evaluator.evaluate(evaluator.load_policy(a).vocabulary.restrict(witness), a)
     eb = evaluator.evaluate(evaluator.load_policy(b).vocabulary.restrict(witness), b)
     before["max_grant_sek"], after["max_grant_sek"] = ea.max_grant_sek, eb.max_grant_sek
