@@ -437,7 +437,8 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     """The constants the policies compare facts with, the names they know and the criteria
     they assess: what witnesses, lint and generated tests vary applications across."""
 
-    # A duration (days, months) is no boundary: no condition compares a field with one.
+    # A duration (days, months) is no boundary of a field: it moves a date (`Shifted`), and
+    # the witnesses across such a comparison are the solver's.
     def stated(unit: str) -> list[Any]:
         return sorted(
             {p.value for pol in policies for p in pol.parameters.values() if p.unit == unit}
@@ -455,16 +456,7 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
     ]
     common = set.intersection(*shared) if shared else set()
     merged = Vocabulary.merged(*(pol.vocabulary for pol in policies))
-    texts: dict[str, set[str]] = {}
-    numbers: dict[str, set[int]] = {}
-    for pol in policies:
-        for _, _, cond in pol.conditions():
-            for name, values in _constants(cond).items():
-                spec = pol.vocabulary.fields[name]
-                if spec.kind == "str" and not spec.values:  # an open text field
-                    texts.setdefault(name, set()).update(str(v) for v in values)
-                elif spec.kind == "int":
-                    numbers.setdefault(name, set()).update(v for v in values if isinstance(v, int))
+    texts, numbers = _compared(policies)
     return Boundaries(
         amounts=tuple(stated("SEK")),
         dates=tuple(stated("date")),
@@ -475,6 +467,22 @@ def boundaries_of(policies: list[Policy]) -> Boundaries:
         texts={name: tuple(sorted(values)) for name, values in texts.items()},
         criteria=merged.assessed,
     )
+
+
+def _compared(policies: list[Policy]) -> tuple[dict[str, set[str]], dict[str, set[int]]]:
+    """The words each open text field and the numbers each whole-number field are compared
+    with in the policies' conditions."""
+    texts: dict[str, set[str]] = {}
+    numbers: dict[str, set[int]] = {}
+    for pol in policies:
+        for _, _, cond in pol.conditions():
+            for name, values in _constants(cond).items():
+                spec = pol.vocabulary.fields[name]
+                if spec.kind == "str" and not spec.values:  # an open text field
+                    texts.setdefault(name, set()).update(str(v) for v in values)
+                elif spec.kind == "int":
+                    numbers.setdefault(name, set()).update(v for v in values if isinstance(v, int))
+    return texts, numbers
 
 
 def _constants(cond: Condition | None) -> dict[str, set[Scalar]]:
