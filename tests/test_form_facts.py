@@ -427,3 +427,12 @@ def test_the_shipped_example_calls_form_asks_for_its_research_partner() -> None:
     page = _page(TestClient(create_app(evaluator)).get("/check?year=2026").text)
     group = page.one(id="only-project").one("fieldset", id="field-research_partner")
     assert group.one("legend").text == "Forskningspartner"
+
+
+def test_the_policy_page_lists_the_years_own_facts(tmp_path: Path) -> None:
+    service = _service(tmp_path, RESEARCH_PARTNER)
+    page = _page(service.get("/policies/2099").text)
+    row = page.one("h2", id="facts")
+    assert row.text == "Årets egna uppgifter i ansökan"
+    assert "Forskningspartner" in service.get("/policies/2099").text
+    assert 'id="facts"' not in service.get("/policies/2024").text
