@@ -42,8 +42,8 @@ def write_logs(
     from generate import applications
 
     from fourules import Evaluator, get_plugin_manager
-    from fourules.service.decision_log import Checkpointing, DecisionLog
-    from fourules.service.log_keys import generate_keys, load_private_key
+    from fourules.decision_log.log import Checkpointing, DecisionLog
+    from fourules.decision_log.keys import generate_keys, load_private_key
 
     ev = Evaluator(get_plugin_manager(load_entry_points=False))
     half = records // 2
@@ -65,8 +65,8 @@ def write_logs(
 
 def in_process(log: Path, public: Path | None, published: Path | None, runs: int) -> float:
     from fourules import Evaluator, get_plugin_manager
-    from fourules.service.log_keys import load_public_key
-    from fourules.service.log_verification import GOOD, verify_logs
+    from fourules.decision_log.keys import load_public_key
+    from fourules.decision_log.verification import GOOD, verify_logs
 
     ev = Evaluator(get_plugin_manager(load_entry_points=False))
     key = load_public_key(public) if public else None

@@ -21,9 +21,9 @@ from fourules.cli.main import app as cli
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import plain
 from fourules.service.app import create_app
-from fourules.service.decision_log import Checkpointing, DecisionLog
-from fourules.service.log_keys import load_private_key
-from fourules.service.log_records import chained, record_hash
+from fourules.decision_log.log import Checkpointing, DecisionLog
+from fourules.decision_log.keys import load_private_key
+from fourules.decision_log.records import chained, record_hash
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
 APP = {

@@ -69,3 +69,21 @@ def test_no_function_graded_d_or_worse() -> None:
                     f"{path.relative_to(SRC)}:{block.lineno} {block.name} ({block.complexity})"
                 )
     assert not tangled, tangled
+
+
+def test_the_decision_log_needs_no_front_end() -> None:
+    """The decision log serves the command line and the service alike: it imports neither,
+    nor the pages, nor anything of HTTP."""
+    graph = _imports()
+    for name in (m for m in graph if m.startswith("fourules.decision_log")):
+        front = sorted(
+            t
+            for t in graph[name]
+            if t.startswith(("fourules.service", "fourules.cli", "fourules.web"))
+        )
+        assert not front, f"{name} imports {front}"
+        source = (SRC / Path(*name.split("."))).with_suffix(".py")
+        if not source.exists():
+            source = SRC / Path(*name.split(".")) / "__init__.py"
+        text = source.read_text(encoding="utf-8")
+        assert "fastapi" not in text and "starlette" not in text, name

@@ -18,10 +18,10 @@ from fourules.cli.common import (
     respond,
 )
 from fourules.cli.state import evaluator
+from fourules.decision_log.log import DecisionLog
 from fourules.evaluation.inputs import read_json
 from fourules.output.documents import evaluate_document
 from fourules.output.view import View
-from fourules.service.decision_log import DecisionLog
 
 DecisionLogOption = Annotated[
     Path | None,

@@ -23,7 +23,7 @@ from fourules.output.view import Table, View
 from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
-    from fourules.service.log_verification import Verification
+    from fourules.decision_log.verification import Verification
 
 log_app = typer.Typer(
     name="log",
@@ -43,7 +43,7 @@ def keygen_command(
     Refuses to overwrite a key. Keep the private key where checkpoints are signed; give the
     public key to auditors.
     """
-    from fourules.service.log_keys import generate_keys
+    from fourules.decision_log.keys import generate_keys
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -80,9 +80,9 @@ def checkpoint_command(
     checks the log against it with `fourules verify LOG --checkpoint FILE`. Exit 2 when the
     log has a record since its last checkpoint that does not hold (nothing is signed).
     """
-    from fourules.service.checkpoints import check_origin
-    from fourules.service.decision_log import Checkpointing, DecisionLog
-    from fourules.service.log_keys import load_private_key
+    from fourules.decision_log.checkpoints import check_origin
+    from fourules.decision_log.keys import load_private_key
+    from fourules.decision_log.log import Checkpointing, DecisionLog
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
@@ -133,8 +133,8 @@ def verify_command(
     checkpoint holds, 1 otherwise, 2 on bad input: a missing file, a log with checkpoints and
     no --public-key, a key that is missing, unreadable or signed none of them.
     """
-    from fourules.service.log_keys import load_public_key
-    from fourules.service.log_verification import GOOD, verify_logs
+    from fourules.decision_log.keys import load_public_key
+    from fourules.decision_log.verification import GOOD, verify_logs
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):

@@ -128,7 +128,7 @@ def round_command(
             progress=_progress(fmt, len(round_.applications)),
         )
         if decision_log is not None:
-            from fourules.service.decision_log import DecisionLog
+            from fourules.decision_log.log import DecisionLog
 
             DecisionLog(decision_log).append_round(round_, result)
         from fourules.output.round_sheets import round_sheets

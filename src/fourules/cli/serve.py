@@ -13,7 +13,7 @@ from fourules.cli.plugins import loaded_plugins_line
 from fourules.cli.state import evaluator
 
 if TYPE_CHECKING:
-    from fourules.service.decision_log import DecisionLog
+    from fourules.decision_log.log import DecisionLog
 
 _EVERY = re.compile(r"([1-9][0-9]*)(m?)")
 
@@ -117,8 +117,8 @@ def _closing(app: Any, log: DecisionLog) -> Any:
 
 def _decision_log(path: Path | None, key: Path | None, every: str | None) -> DecisionLog | None:
     """The server's decision log, signed every N records or minutes when a key is given."""
-    from fourules.service.decision_log import Checkpointing, DecisionLog
-    from fourules.service.log_keys import load_private_key
+    from fourules.decision_log.keys import load_private_key
+    from fourules.decision_log.log import Checkpointing, DecisionLog
 
     if key is None:
         if every is not None:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from fourules.decision_log.log import DecisionLog
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import read_json
@@ -33,7 +34,6 @@ from fourules.rounds.allocation import make_budget
 from fourules.rounds.audit import audit_round
 from fourules.rounds.evaluation import RoundEntry, evaluate_round, read_round
 from fourules.rounds.model import Round
-from fourules.service.decision_log import DecisionLog
 from fourules.service.language import accepted_lang
 from fourules.service.limits import Deadline, Limits, check_count, read_body, run_bounded
 from fourules.service.operations import Metrics

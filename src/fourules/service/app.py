@@ -27,10 +27,10 @@ from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 
+from fourules.decision_log.log import DecisionLog
 from fourules.evaluation.evaluator import Evaluator
 from fourules.service import problems
 from fourules.service.api import api_router
-from fourules.service.decision_log import DecisionLog
 from fourules.service.limits import (
     DEFAULT_MAX_APPLICATIONS,
     DEFAULT_MAX_BODY,

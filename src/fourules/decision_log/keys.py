@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id
 from fourules.errors import InputError
-from fourules.service.checkpoints import Checkpoint, SignedNote, key_id
 from fourules.text import LocalText
 
 PRIVATE_KEY = "decision-log.key"

@@ -26,23 +26,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from fourules.errors import InputError
-from fourules.evaluation.results import Evaluation
-from fourules.output.canonical import plain
-from fourules.service.checkpoints import Checkpoint, SignedNote, now, read_note
-from fourules.service.log_records import (
+from fourules.decision_log.checkpoints import Checkpoint, SignedNote, now, read_note
+from fourules.decision_log.records import (
     CheckpointLine,
     Record,
     chained,
     line_of,
     read_line,
 )
+from fourules.errors import InputError
+from fourules.evaluation.results import Evaluation
+from fourules.output.canonical import plain
 from fourules.text import LocalText
 
 if TYPE_CHECKING:
+    from fourules.decision_log.keys import PrivateKey
     from fourules.rounds.evaluation import RoundEvaluation
     from fourules.rounds.model import Round
-    from fourules.service.log_keys import PrivateKey
 
 logger = logging.getLogger(__name__)
 _CHUNK = 1 << 16

@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id, read_note
+from fourules.decision_log.records import CheckpointLine, Record, read_line
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import plain
-from fourules.service.checkpoints import Checkpoint, SignedNote, key_id, read_note
-from fourules.service.log_records import CheckpointLine, Record, read_line
 from fourules.text import LocalText
 
 if TYPE_CHECKING:
-    from fourules.service.log_keys import PublicKey
+    from fourules.decision_log.keys import PublicKey
 
 Verdict = Literal[
     "reproduces",
