@@ -39,8 +39,8 @@ import dask.bag as db
 from dask.distributed import Client, LocalCluster
 
 from fourules.errors import InputError
-from fourules.service.log_keys import PublicKey, load_public_key
-from fourules.service.log_verification import (
+from fourules.decision_log.keys import PublicKey, load_public_key
+from fourules.decision_log.verification import (
     GOOD,
     LineCheck,
     assemble,

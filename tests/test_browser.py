@@ -23,7 +23,7 @@ import pytest
 from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.files import load_round, to_csv
-from fourules.service.app import create_app
+from fourules.server import create_app
 from tests.declared import RESEARCH_PARTNER, year_folder
 from tests.test_form_facts import RULE
 from tests.test_pages import _xlsx

@@ -20,7 +20,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import plain
-from fourules.service.app import create_app
+from fourules.server import create_app
 from fourules.decision_log.log import Checkpointing, DecisionLog
 from fourules.decision_log.keys import load_private_key
 from fourules.decision_log.records import chained, record_hash

@@ -102,7 +102,7 @@ def test_the_service_explains_on_request() -> None:
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    from fourules.service.app import create_app
+    from fourules.server import create_app
 
     client = TestClient(create_app())
     late = {**PROJECT, "submitted": "2023-09-20"}

@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.service.app import create_app
+from fourules.server import create_app
 from fourules.web.forms import fact_inputs, read_check_form
 from tests.declared import RESEARCH_PARTNER, year_folder
 from tests.declared import RULE as NOT_STATED_IS_NONE

@@ -87,3 +87,16 @@ def test_the_decision_log_needs_no_front_end() -> None:
             source = SRC / Path(*name.split(".")) / "__init__.py"
         text = source.read_text(encoding="utf-8")
         assert "fastapi" not in text and "starlette" not in text, name
+
+
+def test_the_service_and_the_pages_are_side_by_side() -> None:
+    """Neither front end imports the other: the composition root (`fourules.server`) mounts
+    both, and nothing in the package imports it."""
+    graph = _imports()
+    for name, targets in graph.items():
+        if name.startswith("fourules.service"):
+            assert not {t for t in targets if t.startswith("fourules.web")}, name
+        if name.startswith("fourules.web"):
+            assert not {t for t in targets if t.startswith("fourules.service")}, name
+        if name not in ("fourules.cli.serve", "fourules.server"):
+            assert "fourules.server" not in targets, name

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.files import load_round, to_csv
-from fourules.service.app import create_app
+from fourules.server import create_app
 from fourules.web.forms import read_amount
 from tests.test_writing_a_call import _write_draft
 

@@ -81,7 +81,7 @@ def test_the_service_takes_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient
 
-    from fourules.service.app import create_app
+    from fourules.server import create_app
 
     _year(tmp_path, "2099")
     monkeypatch.setenv("FOURULES_POLICY_PATH", str(tmp_path))

@@ -33,7 +33,7 @@ from fourules.rounds.files import (
     to_xlsx,
 )
 from fourules.rounds.model import Round, RoundProject, application_part, round_model
-from fourules.service.app import create_app
+from fourules.server import create_app
 from tests.declared import RESEARCH_PARTNER, year_folder
 
 # Facts of every other type a cell is read as, with no rule on them.

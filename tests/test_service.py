@@ -35,7 +35,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import to_json
-from fourules.service.app import create_app
+from fourules.server import create_app
 from fourules.service.language import accepted_lang
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"

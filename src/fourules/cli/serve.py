@@ -74,7 +74,7 @@ def serve_command(
     try:
         import uvicorn
 
-        from fourules.service.app import create_app
+        from fourules.server import create_app
     except ImportError:
         fail(
             "the service needs the service extra (FastAPI, uvicorn, …): pip install 'fourules[service]'"

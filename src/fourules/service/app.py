@@ -10,16 +10,16 @@
     GET  /healthz  /readyz  /metrics           operations
     GET  /openapi.json  /docs  /redoc          the contract, readable offline
 
-`create_app` builds it (modules: `api` the routes, `problems` the error contract, `limits`
+`create_api` builds it (modules: `api` the routes, `problems` the error contract, `limits`
 what a request may cost, `middleware` ids and metrics, `operations` health and metrics,
-`openapi` the document). Web pages are mounted after it with `app.include_router(...)`:
-refusals on their paths are not problem documents but go to `app.state.page_errors`.
-The service keeps no state between requests, so replicas run side by side.
+`openapi` the document). The server `fourules serve` runs (`fourules.server`) mounts the
+web pages beside it: refusals on their paths are not problem documents but go to the
+handler it sets as `app.state.page_errors`. The service keeps no state between requests, so
+replicas run side by side.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -47,20 +47,19 @@ client that accepts gzip; a single evaluation (11–14 kB) is not: compressing i
 of the throughput (bench_service.py) to save about 9 kB on a local network."""
 
 
-def create_app(
-    evaluator: Evaluator | None = None,
+def create_api(
+    evaluator: Evaluator,
     *,
-    decision_log: Path | DecisionLog | None = None,
+    decision_log: DecisionLog | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     max_applications: int = DEFAULT_MAX_APPLICATIONS,
     request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
     cors_origins: tuple[str, ...] = (),
 ) -> FastAPI:
-    """The service over one evaluator (shared by all requests; it is thread-safe).
+    """The JSON API over one evaluator (shared by all requests; it is thread-safe).
 
     `cors_origins`: the browser origins allowed to call it (none by default)."""
-    ev = evaluator or Evaluator()
-    log = DecisionLog(decision_log) if isinstance(decision_log, Path) else decision_log
+    ev, log = evaluator, decision_log
     limits = Limits(max_body, max_applications, request_timeout)
     metrics = Metrics()
     from fourules import __version__
@@ -93,9 +92,4 @@ def create_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    # The web pages, beside the API: same evaluator, decision log and body limit.
-    from fourules.web.pages import page_error, page_router
-
-    app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
-    app.state.page_errors = page_error
     return app

@@ -1,0 +1,49 @@
+"""The server `fourules serve` runs: the composition root that builds the JSON API
+(`fourules.service`) and mounts the web pages (`fourules.web`) beside it, over one
+evaluator, one decision log and one body limit, each front end with its own error handling
+(problem documents on the API's paths, pages on the pages'). Nothing imports this module
+but the command that serves it, and the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from fourules.decision_log.log import DecisionLog
+from fourules.evaluation.evaluator import Evaluator
+from fourules.service.app import create_api
+from fourules.service.limits import (
+    DEFAULT_MAX_APPLICATIONS,
+    DEFAULT_MAX_BODY,
+    DEFAULT_REQUEST_TIMEOUT,
+)
+from fourules.web.pages import page_error, page_router
+
+
+def create_app(
+    evaluator: Evaluator | None = None,
+    *,
+    decision_log: Path | DecisionLog | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    max_applications: int = DEFAULT_MAX_APPLICATIONS,
+    request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
+    cors_origins: tuple[str, ...] = (),
+) -> FastAPI:
+    """The API and the pages over one evaluator (shared by all requests; it is thread-safe).
+
+    `decision_log`: a path or a log that records every decision; `cors_origins`: the
+    browser origins allowed to call the API (none by default)."""
+    ev = evaluator or Evaluator()
+    log = DecisionLog(decision_log) if isinstance(decision_log, Path) else decision_log
+    app = create_api(
+        ev,
+        decision_log=log,
+        max_body=max_body,
+        max_applications=max_applications,
+        request_timeout=request_timeout,
+        cors_origins=cors_origins,
+    )
+    app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
+    app.state.page_errors = page_error
+    return app
