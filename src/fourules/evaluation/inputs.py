@@ -21,7 +21,7 @@ from fourules.application import (
     StudyTripApplication,
 )
 from fourules.errors import InputError
-from fourules.policy.vocabulary import Vocabulary
+from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.text import LANGS, LocalText
 
 MAX_DEPTH = 32
@@ -51,7 +51,7 @@ def accepted_fields(vocabulary: Vocabulary) -> dict[str, LocalText]:
     return {**head, **facts, "assessment": STRUCTURE["assessment"]}
 
 
-ACCEPTED: dict[str, LocalText] = accepted_fields(Vocabulary())
+ACCEPTED: dict[str, LocalText] = accepted_fields(base_vocabulary())
 
 _PROBLEM: dict[str, LocalText] = {
     "missing": L(sv="saknas", en="is missing"),
@@ -252,7 +252,7 @@ def describe(
     # A misspelt field shows up twice: as unknown, and its right name as missing. Name the
     # misspelling first: it says what to fix; its suggestion replaces the "missing" one.
     errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-    only = Vocabulary().kind_only if kind_only is None else kind_only
+    only = base_vocabulary().kind_only if kind_only is None else kind_only
     described = [_describe_one(err, where, accepted, only) for err in errors]
     suggested = {(parent, name) for parent, name, _ in described if name}
     kept = [

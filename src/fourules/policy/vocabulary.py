@@ -23,7 +23,7 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar, overload
 
 from pydantic import BaseModel, Field, TypeAdapter, create_model
@@ -584,6 +584,13 @@ class Vocabulary:
             yield from fact.vary(base, bounds)
 
 
+@cache
+def base_vocabulary() -> Vocabulary:
+    """The base vocabulary alone (no year's facts, no criteria): what the base application
+    contract reads; built once."""
+    return Vocabulary()
+
+
 _CONTRACT: dict[str, type[BaseModel]] = {
     "project": ProjectApplication,
     "study_trip": StudyTripApplication,
@@ -613,7 +620,7 @@ def base_application(
         "requested_sek": 1000,
         "assessment": dict.fromkeys(bounds.criteria.get(kind, ()), True),
     }
-    for d in (vocabulary or Vocabulary()).declarations:
+    for d in (vocabulary or base_vocabulary()).declarations:
         if d.json_field is None or kind not in d.kinds:
             continue
         if d.type == "yes_no":

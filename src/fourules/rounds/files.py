@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +25,7 @@ from fourules.errors import InputError
 from fourules.evaluation.inputs import ACCEPTED, accepted_fields, describe, read_json
 from fourules.output.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
 from fourules.policy.facts import FactDeclaration, FactType, base_declarations
-from fourules.policy.vocabulary import Vocabulary
+from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.rounds.model import Round, added_fields, round_declarations, round_model
 from fourules.text import LocalText as L
 
@@ -166,11 +165,6 @@ _FALSE = {"false", "nej", "no", "0", "falskt"}
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-@cache
-def _base_vocabulary() -> Vocabulary:
-    return Vocabulary()
-
-
 def _stated(declarations: Iterable[FactDeclaration]) -> dict[str, FactDeclaration]:
     """The stated facts by their JSON field."""
     return {d.json_field: d for d in declarations if d.json_field is not None}
@@ -178,7 +172,7 @@ def _stated(declarations: Iterable[FactDeclaration]) -> dict[str, FactDeclaratio
 
 def cell_types(vocabulary: Vocabulary | None = None) -> dict[str, CellType]:
     """How each column (but the assessments, all yes/no) is read under the vocabulary."""
-    declared = _stated((vocabulary or _base_vocabulary()).declarations)
+    declared = _stated((vocabulary or base_vocabulary()).declarations)
     return {**{f: _FACT_CELLS[d.type] for f, d in declared.items()}, **_ROUND_CELLS}
 
 
