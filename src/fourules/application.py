@@ -25,7 +25,8 @@ KINDS: tuple[Kind, ...] = ("project", "study_trip")
 TravelMode = Literal["train", "bus", "boat", "car", "flight"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("train", "bus", "boat", "car", "flight")
 
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+"""How a day is written: YYYY-MM-DD (whether it is a real day is `date.fromisoformat`'s)."""
 NON_BLANK = r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 """A character that is not white space as `str.strip` reads it: text is blank without one.
 In the JSON Schema as a pattern (Python's, JavaScript's and Rust's regular expressions read
@@ -36,7 +37,7 @@ def _iso_date(value: Any) -> Any:
     # Lax pydantic would take a Unix timestamp or a datetime; a submission date is a day.
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
+    if isinstance(value, str) and ISO_DATE.match(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -56,7 +57,7 @@ IsoDate = Annotated[
     date,
     BeforeValidator(_iso_date),
     # `format: date` alone is only an annotation to many validators; the pattern is not.
-    WithJsonSchema({"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE.pattern}),
 ]
 Text = Annotated[
     str,

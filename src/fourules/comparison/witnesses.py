@@ -68,9 +68,7 @@ def _param_uses(policy: Policy) -> dict[str, set[tuple[str, str]]]:
             found.setdefault(node[1:], set()).add((rule, field))
 
     # A grant limit bounds the amount requested (the fact the contract's requested_sek states).
-    requested = next(
-        d.id for d in policy.vocabulary.declarations if d.json_field == "requested_sek"
-    )
+    requested = policy.vocabulary.stated["requested_sek"].id
     for rule in policy.rules:
         for branch in rule.branches:
             walk(branch.when, None, rule.id)

@@ -188,7 +188,7 @@ class SymbolicPolicy:
     def stated_as(self, json_field: str) -> str:
         """The fact an application field states (the kind, the amount requested: the
         contract's own fields the reading needs)."""
-        return next(d.id for d in self.policy.vocabulary.declarations if d.json_field == json_field)
+        return self.policy.vocabulary.stated[json_field].id
 
     def kind_is(self, kind: str) -> z3.BoolRef:
         name = self.stated_as("kind")

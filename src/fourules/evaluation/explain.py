@@ -17,7 +17,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from fourules.evaluation.results import Evaluation
-from fourules.text import MONTHS, Lang, LocalText, format_sek
+from fourules.policy.vocabulary import YES_NO_WORDS
+from fourules.text import MONTHS, NOT_STATED, Lang, LocalText, format_sek
 
 if TYPE_CHECKING:
     from fourules.engine.symbolic import SymbolicPolicy
@@ -291,12 +292,12 @@ def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: L
                 sv=f"Sök högst {format_sek(after)}.", en=f"Apply for at most {format_sek(after)}."
             )
         ).get(lang)
-    d = next(d for d in symbolic.policy.vocabulary.declarations if d.json_field == field)
+    d = symbolic.policy.vocabulary.stated[field]
     labels = {v.id: v.label.get(lang) for v in d.values}
     if after is None:
-        shown = L(sv="inte angivet", en="not stated").get(lang)
+        shown = NOT_STATED.get(lang)
     elif isinstance(after, bool):
-        shown = L(sv="ja", en="yes").get(lang) if after else L(sv="nej", en="no").get(lang)
+        shown = YES_NO_WORDS[after].get(lang)
     elif isinstance(after, list):
         shown = ", ".join(labels.get(v, str(v)) for v in after)
     else:

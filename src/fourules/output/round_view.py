@@ -10,6 +10,7 @@ from fourules.evaluation.results import Evaluation
 from fourules.output.labels import OUTCOMES
 from fourules.output.view import Table, View
 from fourules.policy.facts import FactDeclaration
+from fourules.policy.vocabulary import YES_NO_WORDS
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEvaluation
@@ -65,7 +66,7 @@ def _added_lines(
         if value is None:
             continue
         if isinstance(value, bool):
-            value = (L(sv="ja", en="yes") if value else L(sv="nej", en="no")).get(lang)
+            value = YES_NO_WORDS[value].get(lang)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         lines.append(f"{d.label.get(lang)}: {value}")

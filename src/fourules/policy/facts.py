@@ -13,7 +13,7 @@ type, here, once per type.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -271,6 +271,11 @@ def merged_declarations(
             )
         by_id[declaration.id] = declaration
     return (*by_id.values(), *added)
+
+
+def stated_fields(declarations: Iterable[FactDeclaration]) -> dict[str, FactDeclaration]:
+    """The stated facts by the application field that states them."""
+    return {d.json_field: d for d in declarations if d.json_field is not None}
 
 
 def engine_value(declaration: FactDeclaration, value: Any) -> Any:

@@ -51,6 +51,7 @@ from fourules.policy.facts import (
     FactDeclaration,
     base_declarations,
     engine_value,
+    stated_fields,
 )
 from fourules.text import NOT_STATED, Lang, LocalText, format_sek
 
@@ -466,6 +467,11 @@ class Vocabulary:
         models = tuple(self.contract(kind) for kind in KINDS)
         union: Any = Annotated[models[0] | models[1], Field(discriminator="kind")]
         return TypeAdapter(union)
+
+    @cached_property
+    def stated(self) -> dict[str, FactDeclaration]:
+        """The stated facts by their application field (`kind`, `requested_sek`, …)."""
+        return stated_fields(self.declarations)
 
     @cached_property
     def hints(self) -> dict[str, LocalText]:

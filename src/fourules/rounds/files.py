@@ -21,10 +21,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from fourules.application import ISO_DATE
 from fourules.errors import InputError
 from fourules.evaluation.inputs import ACCEPTED, accepted_fields, describe, read_json
 from fourules.output.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
-from fourules.policy.facts import FactDeclaration, FactType, base_declarations
+from fourules.policy.facts import FactDeclaration, FactType, base_declarations, stated_fields
 from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.rounds.model import Round, added_fields, round_declarations, round_model
 from fourules.text import LocalText as L
@@ -162,17 +163,9 @@ _TRUE = {"true", "ja", "yes", "1", "sant"}
 _FALSE = {"false", "nej", "no", "0", "falskt"}
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _stated(declarations: Iterable[FactDeclaration]) -> dict[str, FactDeclaration]:
-    """The stated facts by their JSON field."""
-    return {d.json_field: d for d in declarations if d.json_field is not None}
-
-
 def cell_types(vocabulary: Vocabulary | None = None) -> dict[str, CellType]:
     """How each column (but the assessments, all yes/no) is read under the vocabulary."""
-    declared = _stated((vocabulary or base_vocabulary()).declarations)
+    declared = (vocabulary or base_vocabulary()).stated
     return {**{f: _FACT_CELLS[d.type] for f, d in declared.items()}, **_ROUND_CELLS}
 
 
@@ -225,7 +218,7 @@ def _date_cell(text: str, where: str) -> str:
     """An ISO date's text (the contract reads it), or InputError naming the cell."""
     day = text.strip()
     try:
-        if _ISO_DATE.fullmatch(day):
+        if ISO_DATE.match(day):
             date.fromisoformat(day)
             return day
     except ValueError:
@@ -530,7 +523,7 @@ def to_xlsx(
     numbers, dates as dates, true/false as truth values; each fact's heading carries its
     Swedish label and help as a note."""
     columns, rows = _round_rows(round_, criteria, vocabulary)
-    declared = _stated(vocabulary.declarations if vocabulary else round_declarations(round_))
+    declared = vocabulary.stated if vocabulary else stated_fields(round_declarations(round_))
     notes = [fact_note(declared[c]) if c in declared else None for c in columns]
     return workbook([Sheet("round", columns, rows, notes)], exact=True)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from fourules.application import KINDS
+from fourules.application import ISO_DATE, KINDS
 from fourules.policy.facts import FactDeclaration
 from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
@@ -24,7 +24,6 @@ from fourules.web.texts import t
 
 L = LocalText
 _AMOUNT = re.compile(r"^[0-9]{1,3}(?:[ .][0-9]{3})+$|^[0-9]+$")
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 Widget = Literal["yes_no", "radios", "select", "checkboxes", "amount", "number", "date", "text"]
 """How the form asks for a fact of each type (a one-of list as radios while it is short)."""
@@ -308,7 +307,7 @@ def _whole_number(d: FactDeclaration, text: str) -> int | LocalText:
 def _date(text: str) -> str | LocalText:
     """A date as the application states it, YYYY-MM-DD, and a real one."""
     try:
-        if _DATE.match(text):
+        if ISO_DATE.match(text):
             date.fromisoformat(text)
             return text
     except ValueError:
