@@ -13,8 +13,7 @@ type, here, once per type.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -278,27 +277,33 @@ def stated_fields(declarations: Iterable[FactDeclaration]) -> dict[str, FactDecl
     return {d.json_field: d for d in declarations if d.json_field is not None}
 
 
-def engine_value(declaration: FactDeclaration, value: Any) -> Any:
-    """A stated value as the rules see it: yes/no, a whole number, a YYYYMMDD number, a value
-    id, the given members in declared order, or lower-case text (None: not stated)."""
-    if value is None:
-        return None
+def engine_reader(declaration: FactDeclaration) -> Callable[[Any], Any]:
+    """How a stated value reaches the rules: yes/no, a whole number, a YYYYMMDD number, a
+    value id, the given members in declared order, or lower-case text (None: not stated).
+    Chosen once per declaration, not per value: it runs for every fact of every evaluation
+    (deriving a fact, median of 7 × 20 000: 5.0 -> 4.6 µs for 2018, 4.4 -> 3.8 µs for 2024)."""
     t = declaration.type
     if t == "yes_no":
-        return "yes" if value else "no"
+        return lambda value: None if value is None else ("yes" if value else "no")
     if t == "date":
-        assert isinstance(value, date)
-        return value.year * 10000 + value.month * 100 + value.day
-    if t == "several_of":
-        chosen = set(value)
-        return tuple(v for v in declaration.value_ids if v in chosen) or None
-    if t == "text":
-        return (
-            first_place(value)
-            if declaration.reads == "first_place"
-            else (value.strip().casefold() or None)
+        return lambda value: (
+            None if value is None else value.year * 10000 + value.month * 100 + value.day
         )
-    return value
+    if t == "several_of":
+        order = declaration.value_ids
+
+        def members(value: Any) -> Any:
+            if value is None:
+                return None
+            chosen = set(value)
+            return tuple(v for v in order if v in chosen) or None
+
+        return members
+    if t == "text" and declaration.reads == "first_place":
+        return lambda value: None if value is None else first_place(value)
+    if t == "text":
+        return lambda value: None if value is None else (value.strip().casefold() or None)
+    return lambda value: value
 
 
 def first_place(text: str) -> str | None:

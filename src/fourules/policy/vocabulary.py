@@ -50,7 +50,7 @@ from fourules.policy.facts import (
     RESERVED,
     FactDeclaration,
     base_declarations,
-    engine_value,
+    engine_reader,
     stated_fields,
 )
 from fourules.text import NOT_STATED, Lang, LocalText, format_sek
@@ -286,11 +286,12 @@ def declared_fact(d: FactDeclaration) -> Fact:
     assert field is not None
     # The kind is what the application is, not a value of it: every kind is tried anyway.
     vary = _nothing if field == "kind" else _stated_vary(d)
+    read = engine_reader(d)
     return Fact(
         d.id,
         kind,
         d.help,
-        lambda app, _: engine_value(d, getattr(app, field, None)),
+        lambda app, _: read(getattr(app, field, None)),
         values=values,
         kinds=tuple(d.kinds),
         placeholder=d.placeholder,
