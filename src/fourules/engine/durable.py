@@ -44,6 +44,7 @@ from fourules.policy.conditions import (
     TRUE,
     Condition,
     FactValue,
+    Scalar,
     engine_fact,
     members_of,
     shifts_of,
@@ -124,6 +125,10 @@ class DurableEngine:
                 name, json.dumps(definition, ensure_ascii=False)
             )
 
+    def plain(self, fact: Mapping[str, FactValue]) -> dict[str, Scalar]:
+        """The fact as this ruleset is given it (`conditions.engine_fact`)."""
+        return engine_fact(fact, self._members, self._shifts)
+
     def fire(self, fact: Mapping[str, FactValue]) -> tuple[BranchKey, ...]:
         """The branches that fire for the fact, in the policy's order: durable-rules decides
         every branch with a condition (the fact asserted under a fresh sid, then deleted);
@@ -131,7 +136,7 @@ class DurableEngine:
         names: set[str] = set()
         with _ENGINE_LOCK:
             sid = str(next(self._sids))
-            plain = engine_fact(fact, self._members, self._shifts)
+            plain = self.plain(fact)
             payload = json.dumps({**plain, "t": "app", "sid": sid}, ensure_ascii=False)
             try:
                 code, state = durable_rules_engine.assert_fact(self._handle, payload)
