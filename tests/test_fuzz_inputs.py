@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
-from fourules.output.spreadsheets import Sheet, workbook
 from fourules.rounds.files import CSV_COLUMNS
+from fourules.spreadsheets import Sheet, workbook
 
 runner = CliRunner()
 

@@ -1,9 +1,11 @@
-"""The package's layout holds: no import circles (none even under TYPE_CHECKING), and no
-function too tangled to read (radon grade D or worse)."""
+"""The package's layout holds: no import circles (none even under TYPE_CHECKING), no
+function too tangled to read (radon grade D or worse), and the layer order that
+docs/architecture.md states."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,52 @@ def test_the_service_and_the_pages_are_side_by_side() -> None:
             assert not {t for t in targets if t.startswith("fourules.service")}, name
         if name not in ("fourules.cli.serve", "fourules.server"):
             assert "fourules.server" not in targets, name
+
+
+ARCHITECTURE = Path(__file__).parents[1] / "docs" / "architecture.md"
+
+
+def _layers() -> dict[str, int]:
+    """The layer of each package and top-level module, as docs/architecture.md's table
+    states it (its first column the layer, its second the names in backticks)."""
+    layers: dict[str, int] = {}
+    for line in ARCHITECTURE.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 2 or not cells[0].isdigit():
+            continue
+        for name in re.findall(r"`([a-z_]+)`", cells[1]):
+            assert name not in layers, f"{name} stands in two layers"
+            layers[name] = int(cells[0])
+    return layers
+
+
+def _part(module: str) -> str:
+    """The package or top-level module a module belongs to (`fourules` for the package's
+    own __init__)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "fourules"
+
+
+def test_the_layers_cover_the_tree() -> None:
+    """Every package and top-level module is in exactly one layer, and every name in the
+    table is in the tree."""
+    layers = _layers()
+    tree = {_part(m) for m in _imports()}
+    assert sorted(tree - set(layers)) == [], "not in docs/architecture.md's layers"
+    assert sorted(set(layers) - tree) == [], "in docs/architecture.md but not in src/fourules"
+
+
+def test_imports_follow_the_layer_order() -> None:
+    """A module imports only from its own layer or below; packages sharing a layer do not
+    import each other, except in the foundation (layer 1)."""
+    layers = _layers()
+    wrong = []
+    for name, targets in _imports().items():
+        here = _part(name)
+        for target in targets:
+            there = _part(target)
+            if there == here:
+                continue
+            if layers[there] > layers[here] or (layers[there] == layers[here] != 1):
+                wrong.append(f"{name} (layer {layers[here]}) imports {target} ({layers[there]})")
+    assert not wrong, wrong

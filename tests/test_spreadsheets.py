@@ -18,7 +18,9 @@ from typer.testing import CliRunner
 
 from fourules.cli.main import app
 from fourules.evaluation.default_policies import builtin_policy_dir
-from fourules.output.spreadsheets import (
+from fourules.rounds.files import load_round, read_csv, read_xlsx, to_csv, to_xlsx
+from fourules.rounds.model import Round
+from fourules.spreadsheets import (
     FORMULA_START,
     Sheet,
     cell_text,
@@ -27,8 +29,6 @@ from fourules.output.spreadsheets import (
     to_cell,
     workbook,
 )
-from fourules.rounds.files import load_round, read_csv, read_xlsx, to_csv, to_xlsx
-from fourules.rounds.model import Round
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
 FORMULA = '=HYPERLINK("http://x","klicka")'

@@ -30,9 +30,9 @@ from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
-    from fourules.output.spreadsheets import Sheet
     from fourules.rounds.evaluation import Progress, RoundEntry
     from fourules.rounds.model import Round
+    from fourules.spreadsheets import Sheet
 
 # The round machinery is imported inside each command: `fourules evaluate` starts faster.
 
@@ -68,7 +68,7 @@ def _respond(
     """The result on standard output, or written whole to --output: a workbook (fmt None)
     or the format's text."""
     from fourules.output.renderers import emit
-    from fourules.output.spreadsheets import workbook
+    from fourules.spreadsheets import workbook
 
     if output is None:
         respond(fmt or Format.table, document, view, lang)

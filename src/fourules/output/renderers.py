@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from fourules.output.canonical import to_json
-from fourules.output.spreadsheets import csv_text
 from fourules.output.view import Table, View, lines
+from fourules.spreadsheets import csv_text
 from fourules.text import Lang
 
 

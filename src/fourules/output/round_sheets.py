@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from fourules.evaluation.results import Evaluation
-from fourules.output.spreadsheets import CellValue, Sheet
 from fourules.rounds.allocation import Allocation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEntry, RoundEvaluation
 from fourules.rounds.files import fact_note
 from fourules.rounds.model import Round, added_fields, natural_key, round_declarations
+from fourules.spreadsheets import CellValue, Sheet
 
 _APPLICATION = ("application_id", "table_row", "kind", "title", "applicants", "requested_sek")
 

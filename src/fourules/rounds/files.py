@@ -24,10 +24,10 @@ from pydantic import ValidationError
 from fourules.application import ISO_DATE
 from fourules.errors import InputError
 from fourules.evaluation.inputs import ACCEPTED, accepted_fields, describe, read_json
-from fourules.output.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
 from fourules.policy.facts import FactDeclaration, FactType, base_declarations, stated_fields
 from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.rounds.model import Round, added_fields, round_declarations, round_model
+from fourules.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
 from fourules.text import LocalText as L
 
 _ROUND_OWN = {
