@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import typer
 
+import fourules
 from fourules.cli.main import COMMANDS, app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,3 +143,23 @@ def test_every_summary_is_the_first_paragraph_of_the_commands_own_help() -> None
         # What a listing shows besides the help, which the summary alone cannot carry.
         assert not command.short_help and not command.hidden and not command.deprecated, name
         assert getattr(command, "rich_help_panel", None) is None, name
+
+
+def test_import_fourules_loads_nothing_else_and_every_public_name_resolves() -> None:
+    code = (
+        "import json, sys\n"
+        "import fourules\n"
+        "alone = sorted(m for m in sys.modules if m.startswith('fourules'))\n"
+        "loaded = 'importlib.metadata' in sys.modules\n"
+        "names = {n: type(getattr(fourules, n)).__name__ for n in fourules.__all__}\n"
+        "print(json.dumps([alone, loaded, names]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    alone, metadata_loaded, names = json.loads(done.stdout)
+    assert alone == ["fourules"] and not metadata_loaded
+    assert set(names) == set(fourules.__all__)
+    assert names["__version__"] == "str" and names["Evaluator"] == "type"
+    assert names["evaluate"] == "function"
