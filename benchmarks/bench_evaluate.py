@@ -1,4 +1,4 @@
-"""Single evaluations: durable-rules against the plain-Python floor, memory, cold start.
+"""Single evaluations: durable-rules against the plain-Python floor, memory.
 
     python benchmarks/bench_evaluate.py [--n 10000] [--runs 5] [--memory 100000]
 
@@ -6,7 +6,8 @@ Prints a JSON report, per year: a whole evaluation through durable-rules (result
 included) and through the plain-Python oracle; the rule decisions alone; the least
 durable-rules needs to decide the same rules (`bare_durable`); a hand-written reading of
 the year (the floor, checked to agree); and the ratios. Targets: evaluate ≤ 3 × bare
-durable-rules; memory flat; cold start ≤ 0.5 s.
+durable-rules; memory flat. The cold start of a whole command has its own script,
+`bench_cold_start.py`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import argparse
 import json
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,8 +29,6 @@ from generate import applications
 from fourules import Evaluator, get_plugin_manager
 from fourules.engine.clauses import oracle_fire
 from fourules.evaluation.inputs import parse_application
-
-ROOT = Path(__file__).parents[1]
 
 
 def _rss_mb() -> float:
@@ -115,25 +113,6 @@ def bench_memory(total: int) -> dict[str, Any]:
     }
 
 
-def bench_cold_start(runs: int) -> dict[str, Any]:
-    script = Path(sys.executable).with_name("fourules")
-    example = ROOT / "examples" / "project-2018.json"
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            [str(script), "evaluate", str(example), "--year", "2018", "--format", "json"],
-            check=True,
-            capture_output=True,
-        )
-        times.append(time.perf_counter() - start)
-    return {
-        "runs": runs,
-        "median_s": round(statistics.median(times), 3),
-        "min_s": round(min(times), 3),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -146,7 +125,6 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
         "years": {year: bench_year(year, args.n, args.runs) for year in ("2018", "2024")},
         "memory": bench_memory(args.memory),
-        "cold_start": bench_cold_start(7),
     }
     print(json.dumps(report, indent=2))
 

@@ -12,26 +12,49 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from fourules.application import Application, ProjectApplication, StudyTripApplication
-from fourules.errors import EngineError, FourulesError, InputError, PolicyError, UnknownPolicyError
-from fourules.evaluation.evaluator import Evaluator
-from fourules.evaluation.hookspecs import hookimpl
-from fourules.evaluation.plugins import get_plugin_manager
-from fourules.evaluation.results import Evaluation, Finding, ScoreItem
-from fourules.evaluation.scoring import Scorer
-from fourules.policy.model import Policy
-from fourules.text import Lang
-
 if TYPE_CHECKING:
+    from fourules.application import Application, ProjectApplication, StudyTripApplication
     from fourules.comparison.structure import PolicyDiff
+    from fourules.errors import (
+        EngineError,
+        FourulesError,
+        InputError,
+        PolicyError,
+        UnknownPolicyError,
+    )
+    from fourules.evaluation.evaluator import Evaluator
+    from fourules.evaluation.hookspecs import hookimpl
+    from fourules.evaluation.plugins import get_plugin_manager
+    from fourules.evaluation.results import Evaluation, Finding, ScoreItem
+    from fourules.evaluation.scoring import Scorer
+    from fourules.policy.model import Policy
+    from fourules.text import Lang
 
-try:
-    __version__ = version("fourules")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+    __version__: str
+
+_LAZY = {
+    "Application": "fourules.application",
+    "ProjectApplication": "fourules.application",
+    "StudyTripApplication": "fourules.application",
+    "EngineError": "fourules.errors",
+    "FourulesError": "fourules.errors",
+    "InputError": "fourules.errors",
+    "PolicyError": "fourules.errors",
+    "UnknownPolicyError": "fourules.errors",
+    "Evaluator": "fourules.evaluation.evaluator",
+    "hookimpl": "fourules.evaluation.hookspecs",
+    "get_plugin_manager": "fourules.evaluation.plugins",
+    "Evaluation": "fourules.evaluation.results",
+    "Finding": "fourules.evaluation.results",
+    "ScoreItem": "fourules.evaluation.results",
+    "Scorer": "fourules.evaluation.scoring",
+    "Policy": "fourules.policy.model",
+    "PolicyDiff": "fourules.comparison.structure",
+}
+"""The public names defined elsewhere, imported on first use (PEP 562) so that `import
+fourules`, which every command does, costs only what the command itself uses."""
 
 __all__ = [
     "Application",
@@ -67,6 +90,8 @@ def default_evaluator() -> Evaluator:
     global _default
     with _default_lock:
         if _default is None:
+            from fourules.evaluation.evaluator import Evaluator
+
             _default = Evaluator()
         return _default
 
@@ -103,9 +128,23 @@ def policies() -> list[Policy]:
 
 
 def __getattr__(name: str) -> Any:
-    # `fourules.PolicyDiff` without importing the diff machinery on every start.
-    if name == "PolicyDiff":
-        from fourules.comparison.structure import PolicyDiff
+    if name == "__version__":
+        # Read from the installed metadata on first use: importlib.metadata costs a start.
+        from importlib.metadata import PackageNotFoundError, version
 
-        return PolicyDiff
-    raise AttributeError(f"module 'fourules' has no attribute {name!r}")
+        try:
+            value: Any = version("fourules")
+        except PackageNotFoundError:  # running from a source tree without installing
+            value = "0+unknown"
+    elif name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'fourules' has no attribute {name!r}")
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__, *_LAZY})

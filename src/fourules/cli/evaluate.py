@@ -18,7 +18,6 @@ from fourules.cli.common import (
     respond,
 )
 from fourules.cli.state import evaluator
-from fourules.decision_log.log import DecisionLog
 from fourules.evaluation.inputs import read_json
 from fourules.output.documents import evaluate_document
 from fourules.output.view import View
@@ -65,6 +64,8 @@ def evaluate(
             ev, read_json(raw, where=name), year, where=name, lang=chosen, scorers=scorer
         )
         if decision_log is not None:
+            from fourules.decision_log.log import DecisionLog
+
             DecisionLog(decision_log).append(decisions)
         document: Any = result
         if explain:

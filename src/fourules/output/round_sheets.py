@@ -7,15 +7,17 @@ year adds (its `facts:`) beside the application's own."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fourules.evaluation.results import Evaluation
-from fourules.rounds.allocation import Allocation
-from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEntry, RoundEvaluation
 from fourules.rounds.files import fact_note
 from fourules.rounds.model import Round, added_fields, natural_key, round_declarations
 from fourules.spreadsheets import CellValue, Sheet
+
+if TYPE_CHECKING:  # annotations only: a round's report needs no allocation solver
+    from fourules.rounds.allocation import Allocation
+    from fourules.rounds.audit import AuditReport
 
 _APPLICATION = ("application_id", "table_row", "kind", "title", "applicants", "requested_sek")
 

@@ -3,7 +3,7 @@ fördelning", one row per application — the views of `round`, `audit` and `all
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fourules.application import KINDS, Kind
 from fourules.evaluation.results import Evaluation
@@ -11,11 +11,13 @@ from fourules.output.labels import OUTCOMES
 from fourules.output.view import Table, View
 from fourules.policy.facts import FactDeclaration
 from fourules.policy.vocabulary import YES_NO_WORDS
-from fourules.rounds.allocation import Allocation
-from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import RoundEvaluation
 from fourules.rounds.model import Round, RoundProject, RoundStudyTrip, added_fields, natural_key
 from fourules.text import Lang, LocalText, format_sek
+
+if TYPE_CHECKING:  # annotations only: a round's report needs no allocation solver
+    from fourules.rounds.allocation import Allocation
+    from fourules.rounds.audit import AuditReport
 
 L = LocalText
 TABLE_TITLES: dict[Kind, LocalText] = {

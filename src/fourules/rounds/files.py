@@ -1,7 +1,7 @@
 """A round's files: JSON, CSV (comma or semicolon, as Swedish Excel saves it) and XLSX, read
 and written. Every problem names the file, line and column. Spreadsheet cells are written
 so that no spreadsheet runs them as a formula, and read back to the same text
-(`output.spreadsheets`).
+(`fourules.spreadsheets`).
 
 A round is read under the vocabulary of the year it is evaluated in (`RoundFile.round`): the
 fields that year's facts add are accepted, typed and given a column each; a cell is read
