@@ -18,6 +18,8 @@ from fourules.rounds.model import Round, natural_key, same_application_groups
 from fourules.rounds.quotas import count_applications, tally
 from fourules.text import LocalText
 
+COMPARE = "compare"
+"""The domain key of the request to compare (use_cases/places.py)."""
 Sidename = Literal["decided", "draft"]
 SIDES: tuple[Sidename, ...] = ("decided", "draft")
 
@@ -79,7 +81,7 @@ def compare(
                 sv="omgången har inga beslut att jämföra med (decision per ansökan)",
                 en="the round holds no decisions to compare with (a decision per application)",
             ),
-            "--compare",
+            COMPARE,
         )
     lines = {ln.application_id: ln for ln in allocation.lines}
     rows = []

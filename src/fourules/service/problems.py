@@ -75,16 +75,21 @@ class ProblemError(Exception):
         return cls(status, kind, [(_request_field(e.where), e.message) for e in exc.every])
 
 
+PARAMETERS = {
+    "year": "path.year",
+    "budget": "query.budget",
+    "budget.project": "query.budget_project",
+    "budget.study_trip": "query.budget_study_trip",
+    "method": "query.method",
+    "min_share": "query.min_share",
+    "compare": "query.compare",
+}
+"""What the API's client fixes for each place a use case names (`use_cases.places`): the
+request's parameter. Any other place is a field of the body (`body.applications[3]…`)."""
+
+
 def _request_field(where: str | None) -> str | None:
-    """`--min-share` (the function's name for it, shared with the command line) is the
-    request's `query.min_share`; `year` is the path's."""
-    if where is None:
-        return None
-    if where.startswith("--"):
-        return "query." + where[2:].replace("-", "_")
-    if where == "year":
-        return "path.year"
-    return where
+    return None if where is None else PARAMETERS.get(where, where)
 
 
 def problem_response(

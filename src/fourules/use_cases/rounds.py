@@ -22,6 +22,8 @@ from fourules.rounds.model import Round
 from fourules.text import Lang, LocalText
 from fourules.use_cases.evaluate import DecisionRecorder, Evaluation
 
+METHOD = "method"
+"""The domain key of the allocation's method (`places`)."""
 ProgressFor = Callable[[int], Progress | None]
 """The progress hook for a round of the given size (a bar for a long one, a deadline)."""
 
@@ -90,7 +92,7 @@ def terms(
                 sv=f"{method!r} är ingen metod; ange ranked eller optimal",
                 en=f"{method!r} is not a method; use ranked or optimal",
             ),
-            "--method",
+            METHOD,
         )
     money = drafted.make_budget(budget, budget_project, budget_study_trip)
     return Terms(

@@ -20,7 +20,7 @@ from fourules.output.canonical import to_json
 from fourules.output.renderers import Format, emit
 from fourules.output.round_view import allocation_view, comparison_blocks, round_view
 from fourules.output.view import View
-from fourules.rounds.allocation import check_min_share
+from fourules.rounds.allocation import MIN_SHARE, check_min_share
 from fourules.rounds.evaluation import RoundEvaluation
 from fourules.rounds.model import Round
 from fourules.text import Lang, LocalText, format_sek
@@ -57,12 +57,16 @@ def upload_problem(exc: InputError, lang: Lang) -> str:
 
 
 FIELDS = {
-    "--budget": "budget",
-    "--budget-project": "budget_project",
-    "--budget-study-trip": "budget_study_trip",
-    "--min-share": "min_share",
+    "year": "year",
+    "budget": "budget",
+    "budget.project": "budget_project",
+    "budget.study_trip": "budget_study_trip",
+    "method": "method",
+    "min_share": "min_share",
+    "compare": "compare",
 }
-"""The allocation's flags, as the page's fields."""
+"""What the page's user fixes for each place a use case names (`use_cases.places`): the
+allocation form's field."""
 
 
 def allocation_problem(
@@ -219,10 +223,11 @@ def _field(form: FormData, name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
-def _budget_amount(form: FormData, name: str, flag: str) -> int | None:
-    value = read_amount(_field(form, name))
+def _budget_amount(form: FormData, place: str) -> int | None:
+    """The amount typed for a budget (`place`, a domain key), as people write it."""
+    value = read_amount(_field(form, FIELDS[place]))
     if isinstance(value, LocalText):
-        raise InputError(value, flag)
+        raise InputError(value, place)
     return value
 
 
@@ -238,7 +243,7 @@ def _share(text: str) -> float | None:
                 sv=f"”{text}” är ingen andel; skriv t.ex. 0,3",
                 en=f"”{text}” is not a share; write e.g. 0.3",
             ),
-            "--min-share",
+            MIN_SHARE,
         ) from None
     return check_min_share(share)
 
@@ -246,21 +251,10 @@ def _share(text: str) -> float | None:
 def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, Any]:
     """A draft allocation of the carried round for the budget typed on the page (the same
     use case as `fourules allocate`), with the decision beside it on request."""
-    total = _budget_amount(form, "budget", "--budget")
-    project = _budget_amount(form, "budget_project", "--budget-project")
-    trips = _budget_amount(form, "budget_study_trip", "--budget-study-trip")
-    if total is None and (project is None or trips is None):
-        raise InputError(
-            L(
-                sv="ange en total budget, eller en budget för både projekt och studieresor",
-                en="give a total budget, or a budget for both projects and study trips",
-            ),
-            "--budget",
-        )
     asked = rounds.terms(
-        budget=total,
-        budget_project=project,
-        budget_study_trip=trips,
+        budget=_budget_amount(form, "budget"),
+        budget_project=_budget_amount(form, "budget.project"),
+        budget_study_trip=_budget_amount(form, "budget.study_trip"),
         method="optimal" if _field(form, "method") == "optimal" else "ranked",
         min_share=_share(_field(form, "min_share")),
         compare=bool(form.get("compare")),
