@@ -10,159 +10,30 @@ fourules writes today. The generic application schema accepts any criterion id i
 `assessment`; a year's schema (`schema_of("application", policy)`) lists exactly the
 criteria that year declares for each kind, with their titles, as its evaluation does.
 
-Documents that are plain dictionaries in the code (the policy list, a diff, an
-allocation's comparison, the problem document, health) are described here by models that
-exist for their schema; a test checks every real output against it.
+Every output schema is the schema of the model the use case returns (`fourules.use_cases`)
+and the front ends write out: one model per document, no model kept only for its schema;
+a test checks every real output against it.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from fourules.application import KINDS, Application
-from fourules.comparison.structure import Change
-from fourules.evaluation import results
+from fourules.comparison.structure import PolicyDiff
 from fourules.policy.model import Policy
-from fourules.rounds import allocation, evaluation
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.model import Round, RoundApplication
-from fourules.text import LocalText
+from fourules.use_cases.evaluate import Evaluation
+from fourules.use_cases.health import Health
+from fourules.use_cases.policies import PolicySummary
+from fourules.use_cases.problem import Problem
+from fourules.use_cases.rounds import Allocation, RoundEvaluation
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-
-class _Document(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class PolicySummary(_Document):
-    """One policy year, as `fourules policies` lists it."""
-
-    id: str
-    version: str
-    title: LocalText
-    sha256: str = Field(description="The policy's content hash (sha256 of its canonical JSON).")
-    document: str = Field(description="The title of the decision the policy encodes.")
-
-
-class Evaluation(results.Evaluation):
-    """The evaluation of one application, as the command line prints it; the service adds
-    `decision_id`, and `explanation` when asked for one."""
-
-    decision_id: str | None = Field(
-        default=None,
-        description="The service's id of this decision, as its decision-log record holds it.",
-    )
-    explanation: dict[str, Any] | None = Field(
-        default=None,
-        description="What would change the outcome (`?explain=true`, `fourules evaluate --explain`).",
-    )
-
-
-class RoundEvaluation(evaluation.RoundEvaluation):
-    """A round evaluated: every application, and the round's own findings."""
-
-    evaluations: list[Evaluation]  # type: ignore[assignment]
-
-
-class PolicyDiff(_Document):
-    """Every difference between two policies (`fourules diff A B`)."""
-
-    from_: results.PolicyRef = Field(alias="from")
-    to: results.PolicyRef
-    changes: list[Change]
-
-
-class Side(_Document):
-    granted: bool
-    amount_sek: int
-    reason: str
-
-
-class ComparedLine(_Document):
-    """One application: what was decided and what the draft proposes."""
-
-    application_id: str
-    kind: Literal["project", "study_trip"]
-    table_row: str | None
-    decided: Side
-    draft: Side
-    same: bool
-
-
-class Sums(_Document):
-    applications_funded: int
-    money_sek: dict[str, int]
-    score_funded: float
-
-
-class QuotaUsed(_Document):
-    quota: str
-    administration: str
-    limit: int
-    decided: int
-    draft: int
-
-
-class Comparison(_Document):
-    """The draft beside the decision a round records (`allocate --compare`)."""
-
-    lines: list[ComparedLine]
-    sums: dict[Literal["decided", "draft"], Sums]
-    quotas: list[QuotaUsed]
-
-
-class Allocation(allocation.Allocation):
-    """A draft allocation within a budget; with `comparison` when compared with the decision."""
-
-    comparison: Comparison | None = None
-
-
-class FieldProblem(_Document):
-    field: str = Field(description="Where: `body.applications[3].requested_sek`, `query.lang`.")
-    message: str = Field(
-        description="What is wrong and what is accepted, in the request's language."
-    )
-
-
-class Problem(_Document):
-    """A refused request (RFC 9457): what went wrong, and every field that failed."""
-
-    type: str = Field(
-        description="A URI naming the kind of problem, e.g. urn:fourules:problem:invalid-input."
-    )
-    title: str = Field(description="The HTTP status's reason phrase.")
-    status: int
-    detail: str = Field(description="The first problem, for a person.")
-    field: str | None = Field(default=None, description="The first field that failed, if any.")
-    errors: list[FieldProblem] = Field(description="Every field that failed, the first first.")
-    request_id: str | None = Field(default=None, description="The request's X-Request-ID.")
-
-
-class PolicyState(_Document):
-    id: str
-    version: str
-    sha256: str
-
-
-class Check(_Document):
-    name: str
-    ok: bool
-    detail: str
-
-
-class Health(_Document):
-    """Liveness (`/healthz`) and readiness (`/readyz`): the version and the policies served."""
-
-    status: Literal["ok", "ready", "not_ready"]
-    version: str = Field(description="The fourules version.")
-    policies: list[PolicyState]
-    checks: list[Check] = Field(
-        default_factory=list, description="Readiness only: each check and its outcome."
-    )
 
 
 RoundInput = Round | Annotated[list[RoundApplication], Field(min_length=1)]

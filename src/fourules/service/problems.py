@@ -28,6 +28,7 @@ from fourules.errors import InputError
 from fourules.service.language import request_lang
 from fourules.service.responses import json_response
 from fourules.text import LocalText
+from fourules.use_cases.problem import FieldProblem, Problem
 
 L = LocalText
 PROBLEM = "application/problem+json"
@@ -102,15 +103,15 @@ def problem_response(
     """The problem document in the request's language."""
     lang = request_lang(request)
     field, first = errors[0]
-    body: dict[str, Any] = {
-        "type": f"urn:fourules:problem:{kind}",
-        "title": TITLES[status],
-        "status": status,
-        "detail": f"{field}: {first.get(lang)}" if field else first.get(lang),
-        "field": field,
-        "errors": [{"field": f, "message": m.get(lang)} for f, m in errors if f is not None],
-        "request_id": request.scope.get("state", {}).get("request_id"),
-    }
+    body = Problem(
+        type=f"urn:fourules:problem:{kind}",
+        title=TITLES[status],
+        status=status,
+        detail=f"{field}: {first.get(lang)}" if field else first.get(lang),
+        field=field,
+        errors=[FieldProblem(field=f, message=m.get(lang)) for f, m in errors if f is not None],
+        request_id=request.scope.get("state", {}).get("request_id"),
+    )
     return json_response(body, status=status, media_type=PROBLEM, headers=headers)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field
 
 from fourules.comparison.replay import Replay
 from fourules.comparison.structure import PolicyDiff
@@ -16,24 +16,14 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.rounds.model import Round
 from fourules.text import Lang
 
-EXTRAS = ("replay", "witnesses", "exact")
-
 
 class DiffReport(PolicyDiff):
     """The differences, with what was asked for besides: the replay, the witnesses, the
     exact difference (each absent when not asked for)."""
 
-    replay: Replay | None = None
-    witnesses: list[Witness] | None = None
-    exact: dict[str, Any] | None = None
-
-    @model_serializer(mode="wrap")
-    def _written(self, handler: SerializerFunctionWrapHandler) -> Any:
-        out = handler(self)
-        for name in EXTRAS:
-            if out.get(name) is None:
-                out.pop(name, None)
-        return out
+    replay: Replay | None = Field(default=None, exclude_if=lambda v: v is None)
+    witnesses: list[Witness] | None = Field(default=None, exclude_if=lambda v: v is None)
+    exact: dict[str, Any] | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field
 
 from fourules.errors import InputError
 from fourules.evaluation import results
@@ -41,25 +41,17 @@ class Evaluation(results.Evaluation):
     """The evaluation of one application, as the command line prints it; the service adds
     `decision_id`, and `explanation` when asked for one."""
 
-    decision_id: str | None = Field(
-        default=None,
-        description="The service's id of this decision, as its decision-log record holds it.",
-    )
+    # Absent, not null, when not asked for; the explanation before the id.
     explanation: dict[str, Any] | None = Field(
         default=None,
+        exclude_if=lambda v: v is None,
         description="What would change the outcome (`?explain=true`, `fourules evaluate --explain`).",
     )
-
-    @model_serializer(mode="wrap")
-    def _written(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """The evaluation's fields, then `explanation` and `decision_id` when they are set
-        (absent, not null, when not asked for)."""
-        out = handler(self)
-        for name in ("explanation", "decision_id"):
-            value = out.pop(name, None)
-            if value is not None:
-                out[name] = value
-        return out
+    decision_id: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The service's id of this decision, as its decision-log record holds it.",
+    )
 
     @classmethod
     def of(cls, result: results.Evaluation, **extra: Any) -> Evaluation:

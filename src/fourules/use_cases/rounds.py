@@ -7,9 +7,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field
 
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
@@ -37,15 +36,7 @@ class RoundEvaluation(evaluated.RoundEvaluation):
 class Allocation(drafted.Allocation):
     """A draft allocation within a budget; with `comparison` when compared with the decision."""
 
-    comparison: Comparison | None = None
-
-    @model_serializer(mode="wrap")
-    def _written(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """The allocation's fields; `comparison` only when one was asked for."""
-        out = handler(self)
-        if out.get("comparison") is None:
-            out.pop("comparison", None)
-        return out
+    comparison: Comparison | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 @dataclass(frozen=True)
