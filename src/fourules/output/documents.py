@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def policies_document(evaluator: Evaluator) -> list[dict[str, Any]]:
     from fourules.use_cases.policies import policies
 
-    return [p.model_dump(mode="json") for p in policies(evaluator)]
+    listed: list[dict[str, Any]] = policies(evaluator).model_dump(mode="json")
+    return listed
 
 
 def policy_document(policy: Policy) -> dict[str, Any]:

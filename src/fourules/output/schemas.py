@@ -29,7 +29,7 @@ from fourules.rounds.audit import AuditReport
 from fourules.rounds.model import Round, RoundApplication
 from fourules.use_cases.evaluate import Evaluation
 from fourules.use_cases.health import Health
-from fourules.use_cases.policies import PolicySummary
+from fourules.use_cases.policies import PolicyList
 from fourules.use_cases.problem import Problem
 from fourules.use_cases.rounds import Allocation, RoundEvaluation
 
@@ -50,7 +50,7 @@ OUTPUTS: dict[str, TypeAdapter[Any]] = {
     "audit": TypeAdapter(AuditReport),
     "allocation": TypeAdapter(Allocation),
     "policy": TypeAdapter(Policy),
-    "policies": TypeAdapter(list[PolicySummary]),
+    "policies": TypeAdapter(PolicyList),
     "diff": TypeAdapter(PolicyDiff),
     "health": TypeAdapter(Health),
     "problem": TypeAdapter(Problem),

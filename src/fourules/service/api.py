@@ -15,16 +15,20 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from fourules.comparison.structure import PolicyDiff
 from fourules.decision_log.log import DecisionLog
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import read_json
 from fourules.evaluation.scoring import ScorerError
+from fourules.policy.model import Policy
+from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import Progress, RoundEntry
 from fourules.service.language import accepted_lang
 from fourules.service.limits import Deadline, Limits, check_count, read_body, run_bounded
+from fourules.service.openapi import body, one_or_a_list
 from fourules.service.operations import Metrics
-from fourules.service.problems import ProblemError
+from fourules.service.problems import OF_A_YEAR, READ_ONLY, WITH_A_BODY, ProblemError
 from fourules.service.responses import cached, json_response
 from fourules.text import Lang, LocalText
 from fourules.use_cases import diff as diffs
@@ -118,7 +122,8 @@ def api_router(
         tags=["policies"],
         operation_id="listPolicies",
         summary="The policy years served, each with its version and sha256.",
-        response_model=None,
+        response_model=listed.PolicyList,
+        responses=READ_ONLY,
     )
     def policies(request: Request, lang: Language) -> Response:
         return cached(request, listed.policies(evaluator))
@@ -128,7 +133,8 @@ def api_router(
         tags=["policies"],
         operation_id="getPolicy",
         summary="One year's policy, every rule with its source (`fourules show YEAR`).",
-        response_model=None,
+        response_model=Policy,
+        responses=OF_A_YEAR,
     )
     def policy(request: Request, year: str, lang: Language) -> Response:
         require(evaluator, year=year)
@@ -139,7 +145,9 @@ def api_router(
         tags=["evaluation"],
         operation_id="evaluateApplication",
         summary="Evaluate one application, or a list of them, against a year.",
-        response_model=None,
+        response_model=None,  # one or a list, as the body: declared as `oneOf` below
+        responses={200: one_or_a_list("Evaluation"), **WITH_A_BODY},
+        openapi_extra=body("applications"),
     )
     async def evaluate(
         request: Request,
@@ -166,7 +174,9 @@ def api_router(
         tags=["rounds"],
         operation_id="evaluateRound",
         summary="Evaluate a whole round: quotas, duplicates, totals (`fourules round`).",
-        response_model=None,
+        response_model=rounds.RoundEvaluation,
+        responses=WITH_A_BODY,
+        openapi_extra=body("round"),
     )
     async def round_evaluate(request: Request, year: str, lang: Language) -> Response:
         raw = await round_body(request, year)
@@ -189,7 +199,9 @@ def api_router(
         tags=["rounds"],
         operation_id="auditRound",
         summary="Audit a decided round against the year's rules (`fourules audit`).",
-        response_model=None,
+        response_model=AuditReport,
+        responses=WITH_A_BODY,
+        openapi_extra=body("round"),
     )
     async def round_audit(request: Request, year: str, lang: Language) -> Response:
         raw = await round_body(request, year)
@@ -206,7 +218,9 @@ def api_router(
         tags=["rounds"],
         operation_id="allocateRound",
         summary="Draft an allocation of a round within a budget (`fourules allocate`).",
-        response_model=None,
+        response_model=rounds.Allocation,
+        responses=WITH_A_BODY,
+        openapi_extra=body("round"),
     )
     async def round_allocate(
         request: Request,
@@ -257,7 +271,8 @@ def api_router(
         tags=["policies"],
         operation_id="diffPolicies",
         summary="Every difference between two years' policies (`fourules diff A B`).",
-        response_model=None,
+        response_model=PolicyDiff,
+        responses=OF_A_YEAR,
     )
     def diff(request: Request, a: str, b: str, lang: Language) -> Response:
         require(evaluator, a=a, b=b)

@@ -15,12 +15,13 @@ from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
+from fourules.service.problems import refusals
 from fourules.service.responses import json_response
-from fourules.use_cases.health import Check, alive, checks
+from fourules.use_cases.health import Check, Health, alive, checks
 from fourules.use_cases.health import readiness as readiness_of
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
@@ -89,7 +90,8 @@ def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
         "/healthz",
         operation_id="getHealth",
         summary="Liveness: the process answers; its version and policies.",
-        response_model=None,
+        response_model=Health,
+        responses=refusals(405),
     )
     def healthz() -> Response:
         return json_response(alive(evaluator), headers={"Cache-Control": "no-store"})
@@ -98,7 +100,14 @@ def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
         "/readyz",
         operation_id="getReadiness",
         summary="Readiness: every policy loaded and the engine's self-check passed (else 503).",
-        response_model=None,
+        response_model=Health,
+        responses={
+            503: {
+                "model": Health,
+                "description": "Not ready: a policy did not load or the self-check failed.",
+            },
+            **refusals(405),
+        },
     )
     async def readyz() -> Response:
         body = readiness_of(evaluator, await run_in_threadpool(readiness.checks))
@@ -112,7 +121,8 @@ def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
         "/metrics",
         operation_id="getMetrics",
         summary="Prometheus metrics of this process.",
-        response_model=None,
+        response_class=PlainTextResponse,
+        responses=refusals(405),
     )
     def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -44,6 +44,50 @@ TITLES = {
 }
 """The statuses the service answers with a problem document, and their reason phrases."""
 
+REFUSALS = {
+    400: "The body is not JSON (malformed, empty, not UTF-8, a duplicate key, text that is "
+    "not Unicode, nested too deep).",
+    404: "No such year (or route).",
+    405: "The route does not take this method; `Allow` lists those it takes.",
+    413: "The body is over the size limit, or holds more applications than the limit.",
+    415: "The body is not sent as JSON.",
+    422: "A field or parameter is invalid: `errors` lists every one.",
+    503: "The answer took longer than the time limit; retry with fewer applications.",
+}
+"""What each refusal a route declares means (its problem document says which field)."""
+
+PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+
+
+def refusal(status: int) -> dict[str, Any]:
+    """The OpenAPI response of one refusal: a problem document, with its headers."""
+    response: dict[str, Any] = {
+        "description": f"{TITLES[status]}: {REFUSALS[status]}",
+        "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+    }
+    if status == 405:
+        response["headers"] = {
+            "Allow": {"description": "The methods the route takes.", "schema": {"type": "string"}}
+        }
+    if status == 503:
+        response["headers"] = {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        }
+    return response
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route declares (`responses=`), each its problem document."""
+    return {status: refusal(status) for status in statuses}
+
+
+READ_ONLY = refusals(405, 422)
+"""What a GET route with parameters may refuse."""
+OF_A_YEAR = refusals(404, 405, 422)
+"""… with a year in its path."""
+WITH_A_BODY = refusals(400, 404, 405, 413, 415, 422, 503)
+"""What a POST route under a year, reading a JSON body, may refuse."""
+
 OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"})
 
 

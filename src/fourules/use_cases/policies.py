@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.model import Policy
@@ -24,14 +24,25 @@ class PolicySummary(BaseModel):
     document: str = Field(description="The title of the decision the policy encodes.")
 
 
-def policies(evaluator: Evaluator) -> list[PolicySummary]:
+class PolicyList(RootModel[list[PolicySummary]]):
+    # Named by its component and contract, not titled: the schema is the list's.
+    model_config = ConfigDict(frozen=True, json_schema_extra=lambda schema: schema.pop("title"))
+
+
+def policies(evaluator: Evaluator) -> PolicyList:
     """Every year served, in id order."""
-    return [
-        PolicySummary(
-            id=p.id, version=p.version, title=p.title, sha256=p.sha256, document=p.document.title
-        )
-        for p in (evaluator.load_policy(year) for year in evaluator.policy_ids())
-    ]
+    return PolicyList(
+        [
+            PolicySummary(
+                id=p.id,
+                version=p.version,
+                title=p.title,
+                sha256=p.sha256,
+                document=p.document.title,
+            )
+            for p in (evaluator.load_policy(year) for year in evaluator.policy_ids())
+        ]
+    )
 
 
 def policy_document(policy: Policy) -> dict[str, Any]:
