@@ -126,3 +126,42 @@ def test_a_request_that_is_neither_an_application_nor_a_list_is_refused() -> Non
     with pytest.raises(InputError) as raised:
         EvaluateRequest("text", "2018", "stdin")
     assert _where(raised) == "stdin"
+
+
+def test_a_conversion_to_an_unknown_format_names_the_target() -> None:
+    from fourules.use_cases.convert import ConvertRequest
+
+    with pytest.raises(InputError) as raised:
+        ConvertRequest(ROUND_2018.read_bytes(), "round.json", "out/round.txt")
+    assert _where(raised) == "out/round.txt" and ".xlsx" in raised.value.message.en
+
+
+def test_a_conversion_is_the_round_in_the_targets_format(evaluator: Evaluator) -> None:
+    from fourules.use_cases.convert import ConvertRequest, convert
+
+    csv = convert(evaluator, ConvertRequest(ROUND_2018.read_bytes(), "round.json", "r.csv"))
+    back = convert(evaluator, ConvertRequest(csv, "r.csv", "r.json", "2018"))
+    assert (
+        json.loads(back)["applications"][0]["id"]
+        == json.loads(ROUND_2018.read_bytes())["applications"][0]["id"]
+    )
+
+
+def test_the_round_pages_download_names_the_form_field_not_a_flag(evaluator: Evaluator) -> None:
+    from fastapi.testclient import TestClient
+
+    from fourules.output.canonical import to_json
+    from fourules.rounds.evaluation import read_round
+    from fourules.server import create_app
+
+    round_, _ = read_round(ROUND_2018.read_bytes(), "round.json", evaluator, None)
+    form = {
+        "round": to_json(round_),
+        "year": "2018",
+        "what": "allocation",
+        "format": "json",
+        "budget_project": "-5",
+    }
+    answer = TestClient(create_app(evaluator)).post("/rounds/download", data=form)
+    assert answer.status_code == 422
+    assert "budget_project" in answer.text and "--budget" not in answer.text

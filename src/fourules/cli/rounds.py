@@ -23,10 +23,8 @@ from fourules.cli.common import (
 )
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
-from fourules.errors import InputError
-from fourules.output.canonical import to_json
 from fourules.output.view import View
-from fourules.text import Lang, LocalText
+from fourules.text import Lang
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -276,32 +274,10 @@ def convert_command(
 ) -> None:
     """Convert a round between JSON, CSV and XLSX, under a year (--year, else the round's own
     when the run knows it): its own fields and the criteria an assessor may fill in."""
-    from fourules.rounds.files import open_round, to_csv, to_xlsx
+    from fourules.use_cases.convert import ConvertRequest, convert
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        suffix = output.suffix.casefold()
-        if suffix not in (".json", ".csv", ".xlsx"):
-            raise InputError(
-                LocalText(
-                    sv="skriv till .json, .csv eller .xlsx", en="write to .json, .csv or .xlsx"
-                ),
-                str(output),
-            )
         raw, name = read_input(file)
-        opened = open_round(raw, name)
-        ev = evaluator(ctx)
-        if year is not None:
-            ev.require(year)  # an unknown year is bad input, named with the years there are
-        chosen_year = year or (opened.year if opened.year in ev.policy_ids() else None)
-        vocabulary = ev.load_policy(chosen_year).vocabulary if chosen_year else None
-        round_ = opened.round(vocabulary)
-        if suffix == ".json":
-            data = to_json(round_.model_dump(mode="json", exclude_defaults=True)).encode("utf-8")
-        else:
-            criteria = [c.id for c in vocabulary.criteria] if vocabulary else []
-            if suffix == ".csv":
-                data = to_csv(round_, criteria, vocabulary).encode("utf-8")
-            else:
-                data = to_xlsx(round_, criteria, vocabulary)
-        write_file(output, data)
+        request = ConvertRequest(raw, name, str(output), year)
+        write_file(output, convert(evaluator(ctx), request))

@@ -307,7 +307,12 @@ def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str,
             "format",
         )
     if _field(form, "what") == "allocation":
-        context = allocation_context(ev, form, lang)
+        try:
+            context = allocation_context(ev, form, lang)
+        except InputError as exc:  # each problem at the form's name for what to fix
+            raise InputError.together(
+                [InputError(e.message, FIELDS.get(e.where or "", e.where)) for e in exc.every]
+            ) from None
         view, stem = context["report"], f"fordelning-{context['year']}"
         body = emit(Format(chosen), context["document"], lambda: view, lang)
     else:
