@@ -54,6 +54,24 @@ def test_the_use_cases_import_no_front_end_and_no_framework() -> None:
                 assert name.split(".")[0] not in FRAMEWORKS, f"{path.name} imports {name}"
 
 
+NOT_YET_MOVED = {"fourules.output.documents"}
+"""Serves two modules not yet moved onto the use cases (cli/policies.py, web/rule_pages.py)."""
+
+
+def test_only_the_front_ends_import_the_use_cases() -> None:
+    """The domain sits below the use cases: none of its modules imports them."""
+    src = PACKAGE.parent.parent
+    for path in sorted(PACKAGE.parent.rglob("*.py")):
+        module = ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        if module.startswith(("fourules.use_cases", *FRONT_ENDS)) or module in NOT_YET_MOVED:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("fourules.use_cases"), module
+            elif isinstance(node, ast.Import):
+                assert not any(a.name.startswith("fourules.use_cases") for a in node.names), module
+
+
 @pytest.mark.parametrize(
     "table", [FLAGS, PARAMETERS, FIELDS], ids=["command line", "API", "round page"]
 )

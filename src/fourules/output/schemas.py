@@ -1,19 +1,12 @@
-"""The JSON Schemas of the public contracts, produced from the models themselves.
+"""The JSON Schemas of the input contracts, produced from the models themselves: exactly
+what a reader accepts (an unknown field is refused).
 
-Input schemas (`application`, `round`, `policy-file`) say exactly what a reader accepts: an
-unknown field is refused. `policy-file` is a year's `policy.yaml` as its author writes it
-(what `fourules check` loads; an editor completes and validates keys with it), `policy` the
-policy as `fourules show` and the service give it: every source names its document, and the
-policy its sha256. Output schemas are open for extension — a consumer must ignore a field it does
-not know, so fields may be added without a new major version — and name every field
-fourules writes today. The generic application schema accepts any criterion id in
-`assessment`; a year's schema (`schema_of("application", policy)`) lists exactly the
-criteria that year declares for each kind, with their titles, as its evaluation does.
-
-Every output schema is the schema of the model the use case returns (`fourules.use_cases`)
-and the front ends write out: one model per document, no model kept only for its schema;
-a test checks every real output against it.
-"""
+`policy-file` is a year's `policy.yaml` as its author writes it (what `fourules check`
+loads; an editor completes and validates keys with it). The generic application schema
+accepts any criterion id in `assessment`; a year's schema (`schema_of("application",
+policy)`) lists exactly the criteria that year declares for each kind, with their titles,
+as its evaluation does. The output contracts are the use cases' documents
+(`use_cases/schemas.py`)."""
 
 from __future__ import annotations
 
@@ -23,15 +16,8 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 
 from fourules.application import KINDS, Application
-from fourules.comparison.structure import PolicyDiff
 from fourules.policy.model import Policy
-from fourules.rounds.audit import AuditReport
 from fourules.rounds.model import Round, RoundApplication
-from fourules.use_cases.evaluate import Evaluation
-from fourules.use_cases.health import Health
-from fourules.use_cases.policies import PolicyList
-from fourules.use_cases.problem import Problem
-from fourules.use_cases.rounds import Allocation, RoundEvaluation
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -44,31 +30,14 @@ INPUTS: dict[str, TypeAdapter[Any]] = {
     "round": TypeAdapter(RoundInput),
     "policy-file": TypeAdapter(Policy),
 }
-OUTPUTS: dict[str, TypeAdapter[Any]] = {
-    "evaluation": TypeAdapter(Evaluation),
-    "round-evaluation": TypeAdapter(RoundEvaluation),
-    "audit": TypeAdapter(AuditReport),
-    "allocation": TypeAdapter(Allocation),
-    "policy": TypeAdapter(Policy),
-    "policies": TypeAdapter(PolicyList),
-    "diff": TypeAdapter(PolicyDiff),
-    "health": TypeAdapter(Health),
-    "problem": TypeAdapter(Problem),
-}
-SCHEMAS: dict[str, TypeAdapter[Any]] = {**INPUTS, **OUTPUTS}
 PER_YEAR = ("application", "round")
 """The schemas that differ from year to year (they hold applications)."""
 
 
 def schema_of(name: str, policy: Policy | None = None) -> dict[str, Any]:
-    """The named contract's JSON Schema (Draft 2020-12); with a policy, as that year reads it."""
-    if name in OUTPUTS:
-        if policy is not None:
-            raise ValueError(f"the {name} schema is the same every year")
-        schema = _open(OUTPUTS[name].json_schema(mode="serialization"))
-        if name == "policy":
-            schema = _with_hash(schema)
-    elif name == "policy-file":
+    """The named input contract's JSON Schema (Draft 2020-12); with a policy, as that year
+    reads it."""
+    if name == "policy-file":
         if policy is not None:
             raise ValueError(f"the {name} schema is the same every year")
         schema = _as_written(INPUTS[name].json_schema())
@@ -76,37 +45,13 @@ def schema_of(name: str, policy: Policy | None = None) -> dict[str, Any]:
         schema = INPUTS[name].json_schema()
         if policy is not None:
             schema = _for_year(schema, policy)
+    return identified(name, schema, policy)
+
+
+def identified(name: str, schema: dict[str, Any], policy: Policy | None = None) -> dict[str, Any]:
+    """The schema with its draft and its id (`fourules:NAME`, `fourules:NAME:YEAR`)."""
     suffix = f":{policy.id}" if policy is not None else ""
     return {"$schema": DRAFT, "$id": f"fourules:{name}{suffix}", **schema}
-
-
-def _open(schema: Any) -> Any:
-    """The schema without `additionalProperties: false` anywhere: an output may gain fields."""
-    if isinstance(schema, dict):
-        return {
-            k: _open(v)
-            for k, v in schema.items()
-            if not (k == "additionalProperties" and v is False)
-        }
-    if isinstance(schema, list):
-        return [_open(v) for v in schema]
-    return schema
-
-
-def _with_hash(schema: dict[str, Any]) -> dict[str, Any]:
-    """The policy as `fourules show` emits it: with its sha256, the id first."""
-    return {
-        **schema,
-        "properties": {
-            **schema["properties"],
-            "sha256": {
-                "type": "string",
-                "pattern": "^[0-9a-f]{64}$",
-                "description": "The policy's content hash (sha256 of its canonical JSON).",
-            },
-        },
-        "required": [*schema["required"], "sha256"],
-    }
 
 
 def _as_written(schema: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 FastAPI generates it from the routes: each declares its answer (`response_model`), the
 refusals it may answer with (`problems.refusals`) and, since the routes read their bodies
 themselves, its body (`body`, with examples from the shipped 2018 round). This module
-gives the generated document the contracts' own schemas (`output/schemas.py`, the same as
+gives the generated document the contracts' own schemas (`use_cases/schemas.py`, the same as
 `schemas/`) as its components, one shared type for `lang`, kinds, the years and the
 allocation methods, each refusal as the one shared response, the request-id header, tags
 and a relative server.
@@ -21,10 +21,10 @@ from fastapi.openapi.utils import get_openapi
 from fourules.application import KINDS
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.evaluator import Evaluator
-from fourules.output.schemas import schema_of
 from fourules.rounds.model import Round, application_part
 from fourules.service.problems import REFUSALS, refusal
 from fourules.text import LANGS
+from fourules.use_cases.schemas import schema_of
 
 CONTRACTS = {
     "Application": "application",
