@@ -95,10 +95,6 @@ class Evaluated:
     decisions: list[tuple[Any, results.Evaluation]]
     decision_ids: list[str] = field(default_factory=list)
 
-    @property
-    def evaluations(self) -> list[Evaluation]:
-        return self.document if isinstance(self.document, list) else [self.document]
-
 
 def evaluate(
     evaluator: Evaluator,
@@ -139,9 +135,7 @@ def evaluate(
         documents.append(
             Evaluation.of(
                 result,
-                explanation=_explained(evaluator, item, result, request)
-                if request.explain
-                else None,
+                explanation=_explained(evaluator, item, request) if request.explain else None,
                 decision_id=decision_id if request.identify else None,
             )
         )
@@ -153,9 +147,9 @@ def evaluate(
     return Evaluated(documents[0] if request.single else documents, decisions, ids)
 
 
-def _explained(
-    evaluator: Evaluator, item: Any, result: results.Evaluation, request: EvaluateRequest
-) -> dict[str, Any]:
+def _explained(evaluator: Evaluator, item: Any, request: EvaluateRequest) -> dict[str, Any]:
+    """What would change the outcome. (`explain` evaluates the application again: it
+    cannot yet be given the evaluation made here.)"""
     from fourules.evaluation.explain import explain
 
     return explain(evaluator, item, request.year, request.lang)
