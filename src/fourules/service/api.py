@@ -162,8 +162,8 @@ def api_router(
         data = parse(await read_body(request, limits.max_body), limits)
 
         def work(deadline: Deadline) -> Any:
-            request = EvaluateRequest(data, year, "body", lang, explain=explain, identify=True)
-            done = evaluated(evaluator, request, log=log, between=deadline.check)
+            asked_for = EvaluateRequest(data, year, "body", lang, explain=explain, identify=True)
+            done = evaluated(evaluator, asked_for, log=log, between=deadline.check)
             metrics.count([e for _, e in done.decisions])
             return done.document
 
