@@ -29,7 +29,6 @@ from fourules.errors import InputError, PolicyError
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.inputs import read_json
 from fourules.output.canonical import plain
-from fourules.output.schemas import INPUTS, OUTPUTS, SCHEMAS, schema_of
 from fourules.policy.model import (
     POLICY_FILE,
     Policy,
@@ -38,6 +37,7 @@ from fourules.policy.model import (
     read_yaml,
 )
 from fourules.rounds.evaluation import read_round
+from fourules.use_cases.schemas import INPUTS, OUTPUTS, SCHEMAS, schema_of
 from tests.years import POLICIES
 
 

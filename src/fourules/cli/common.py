@@ -81,13 +81,34 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+FLAGS = {
+    "year": "year",
+    "round.year": "--year",
+    "budget": "--budget",
+    "budget.project": "--budget-project",
+    "budget.study_trip": "--budget-study-trip",
+    "method": "--method",
+    "min_share": "--min-share",
+    "compare": "--compare",
+}
+"""What the command line's user fixes for each place a use case names (`use_cases.places`):
+the flag (a year is given as `--year` or as an argument, so it stays "year")."""
+
+
+def shown(exc: InputError, lang: Lang) -> str:
+    """An input error as the command line says it: the place as its flag, then the message."""
+    where = FLAGS.get(exc.where, exc.where) if exc.where is not None else None
+    message = exc.message.get(lang)
+    return f"{where}: {message}" if where else message
+
+
 @contextmanager
 def reported_errors(lang: Lang = "sv") -> Iterator[None]:
     """Bad input exits 2 with one clear line on stderr; a broken plugin exits 1."""
     try:
         yield
     except InputError as exc:
-        fail(exc.text(lang))
+        fail(shown(exc, lang))
     except PolicyError as exc:
         fail(f"policy file {exc}")
     except ScorerError as exc:

@@ -17,7 +17,6 @@ from fourules.cli.common import (
     respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.documents import diff_document
 from fourules.output.labels import OUTCOMES
 from fourules.output.view import Table, View
 from fourules.text import Lang
@@ -58,32 +57,26 @@ def diff_command(
     lang: LangOption = None,
 ) -> None:
     """Every difference between two policies, with sources; optionally replayed and witnessed."""
+    from fourules.use_cases.diff import DiffRequest, diff, replayed_round
+
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         ev = evaluator(ctx)
         replay_round = None
         if replay_file is not None:
-            from fourules.policy.vocabulary import Vocabulary
-            from fourules.rounds.files import load_round
-
             raw, name = read_input(replay_file)
-            # The round is read as both years read applications: either year's own fields.
-            both = Vocabulary.merged(ev.load_policy(a).vocabulary, ev.load_policy(b).vocabulary)
-            replay_round = load_round(raw, name, both)
-        report = diff_document(
-            ev,
+            replay_round = replayed_round(ev, a, b, raw, name)
+        request = DiffRequest(
             a,
             b,
             lang=chosen,
-            replay_round=replay_round,
+            replay=replay_round,
             witnesses=witnesses,
             witness_limit=witness_limit,
             witness_seconds=witness_seconds,
+            exact=exact,
         )
-        if exact:
-            from fourules.comparison.exact import exact_difference
-
-            report = {**report, "exact": exact_difference(ev, a, b)}
+        report = diff(ev, request).model_dump(mode="json")
     respond(format, report, lambda: _view(report, chosen), chosen)
 
 

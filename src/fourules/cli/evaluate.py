@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,6 @@ from fourules.cli.common import (
 )
 from fourules.cli.state import evaluator
 from fourules.evaluation.inputs import read_json
-from fourules.output.documents import evaluate_document
 from fourules.output.view import View
 
 DecisionLogOption = Annotated[
@@ -55,35 +54,34 @@ def evaluate(
     ] = False,
 ) -> None:
     """Evaluate applications against one year's policy. Exit 0 whatever the outcome, 2 on bad input."""
+    from fourules.use_cases.evaluate import EvaluateRequest
+    from fourules.use_cases.evaluate import evaluate as evaluated
+
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         ev = evaluator(ctx)
         ev.require(year)
         raw, name = read_input(file)
-        result, decisions = evaluate_document(
-            ev, read_json(raw, where=name), year, where=name, lang=chosen, scorers=scorer
+        request = EvaluateRequest(
+            read_json(raw, where=name), year, name, chosen, scorers=scorer, explain=explain
         )
-        if decision_log is not None:
+        log = None
+        if decision_log is not None:  # imported only then: evaluate starts faster without
             from fourules.decision_log.log import DecisionLog
 
-            DecisionLog(decision_log).append(decisions)
-        document: Any = result
-        if explain:
-            from fourules.output.documents import explained_document
-
-            single = not isinstance(result, list)
-            document = explained_document(ev, decisions, year, single=single, lang=chosen)
+            log = DecisionLog(decision_log)
+        document = evaluated(ev, request, log=log).document
 
     def view() -> View:
         from fourules.output.evaluation_view import evaluations_view
 
-        shown = evaluations_view(result if isinstance(result, list) else [result], chosen)
+        shown = document if isinstance(document, list) else [document]
+        listed = evaluations_view(shown, chosen)
         if not explain:
-            return shown
+            return listed
         from fourules.output.evaluation_view import explanation_blocks
 
-        explained = document if isinstance(document, list) else [document]
-        blocks = explanation_blocks([d["explanation"] for d in explained], chosen)
-        return View(shown.title, (*shown.blocks, *blocks))
+        blocks = explanation_blocks([d.explanation or {} for d in shown], chosen)
+        return View(listed.title, (*listed.blocks, *blocks))
 
     respond(format, document, view, chosen)

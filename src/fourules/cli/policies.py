@@ -15,7 +15,8 @@ from fourules.cli.common import (
     respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.documents import policies_document, policy_document
+from fourules.use_cases.policies import policies as served
+from fourules.use_cases.policies import policy_document
 
 if TYPE_CHECKING:
     from fourules.output.view import View
@@ -35,7 +36,7 @@ def policies(
 
         return policies_view(found, chosen)
 
-    respond(format, policies_document(ev), view, chosen)
+    respond(format, served(ev).model_dump(mode="json"), view, chosen)
 
 
 def show(

@@ -23,16 +23,14 @@ from fourules.cli.common import (
 )
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.cli.state import evaluator
-from fourules.errors import InputError
-from fourules.output.canonical import to_json
 from fourules.output.view import View
-from fourules.text import Lang, LocalText
+from fourules.text import Lang
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
     from fourules.rounds.evaluation import Progress, RoundEntry
-    from fourules.rounds.model import Round
     from fourules.spreadsheets import Sheet
+    from fourules.use_cases.rounds import RoundRequest
 
 # The round machinery is imported inside each command: `fourules evaluate` starts faster.
 
@@ -48,13 +46,21 @@ RoundYear = Annotated[
 ]
 
 
-def _load(ev: Evaluator, file: str, year: str | None, strict: bool = False) -> tuple[Round, str]:
-    """Read a round; with `strict`, refuse one naming an applicant that is not an
-    administration of the round's own year (else such an application is ineligible)."""
-    from fourules.rounds.evaluation import read_round
+def _request(
+    ctx: typer.Context,
+    file: str,
+    year: str | None,
+    lang: Lang,
+    *,
+    strict: bool = False,
+    scorers: Sequence[str] | None = None,
+) -> tuple[Evaluator, RoundRequest]:
+    """The evaluator and the round asked about: FILE's bytes, under --year (else its own);
+    with `strict`, refusing an applicant that is not an administration of its year."""
+    from fourules.use_cases.rounds import RoundRequest
 
     raw, name = read_input(file)
-    return read_round(raw, name, ev, year, strict=strict)
+    return evaluator(ctx), RoundRequest(raw, name, year, lang, strict=strict, scorers=scorers)
 
 
 def _respond(
@@ -78,19 +84,28 @@ def _respond(
         write_file(output, emit(fmt, document, view, lang).encode("utf-8"))
 
 
-def _progress(fmt: Format | None, size: int) -> Progress | None:
-    """A progress bar on stderr for a long round on a terminal; never with JSON output."""
-    if fmt is Format.json or size < PROGRESS_FROM or not sys.stderr.isatty():
-        return None
-    from rich.console import Console
-    from rich.progress import track
+def _progress(fmt: Format | None) -> Callable[[int], Progress | None]:
+    """A progress bar on stderr for a long round (its size known once it is read) on a
+    terminal; never with JSON output."""
 
-    def show(items: Iterable[RoundEntry]) -> Iterable[RoundEntry]:
-        return track(
-            items, description="Bedömer", total=size, console=Console(stderr=True), transient=True
-        )
+    def bar(size: int) -> Progress | None:
+        if fmt is Format.json or size < PROGRESS_FROM or not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import track
 
-    return show
+        def show(items: Iterable[RoundEntry]) -> Iterable[RoundEntry]:
+            return track(
+                items,
+                description="Bedömer",
+                total=size,
+                console=Console(stderr=True),
+                transient=True,
+            )
+
+        return show
+
+    return bar
 
 
 def round_command(
@@ -112,34 +127,27 @@ def round_command(
     decision_log: DecisionLogOption = None,
 ) -> None:
     """Evaluate every application of a round, with the round's quotas, duplicates and totals."""
-    from fourules.rounds.evaluation import evaluate_round
+    from fourules.use_cases.rounds import evaluate_round
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         fmt = output_format(ctx, format, output)
-        ev = evaluator(ctx)
-        round_, policy_year = _load(ev, file, year, strict)
-        result = evaluate_round(
-            round_,
-            policy_year,
-            ev,
-            lang=chosen,
-            scorers=scorer,
-            progress=_progress(fmt, len(round_.applications)),
-        )
+        ev, request = _request(ctx, file, year, chosen, strict=strict, scorers=scorer)
+        log = None
         if decision_log is not None:
             from fourules.decision_log.log import DecisionLog
 
-            DecisionLog(decision_log).append_round(round_, result)
+            log = DecisionLog(decision_log)
+        done = evaluate_round(ev, request, log=log, progress=_progress(fmt))
         from fourules.output.round_sheets import round_sheets
         from fourules.output.round_view import round_view
 
         _respond(
             fmt,
             output,
-            result,
-            lambda: round_view(round_, result, chosen),
-            lambda: round_sheets(round_, result),
+            done.document,
+            lambda: round_view(done.round, done.result, chosen),
+            lambda: round_sheets(done.round, done.result),
             chosen,
         )
 
@@ -161,28 +169,25 @@ def audit_command(
     lang: LangOption = None,
 ) -> None:
     """Audit a decided round against its year's rules: every discrepancy with its row."""
-    from fourules.rounds.audit import audit_round
-    from fourules.rounds.evaluation import evaluate_round
+    from fourules.use_cases.audit import audit
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         fmt = output_format(ctx, format, output)
-        ev = evaluator(ctx)
-        round_, policy_year = _load(ev, file, year, strict)
-        result = evaluate_round(round_, policy_year, ev, lang=chosen)
-        audit = audit_round(round_, result, ev.load_policy(policy_year), lang=chosen)
+        ev, request = _request(ctx, file, year, chosen, strict=strict)
+        done = audit(ev, request)
         from fourules.output.round_sheets import audit_sheets
         from fourules.output.round_view import audit_view
 
         _respond(
             fmt,
             output,
-            audit,
-            lambda: audit_view(round_, audit, chosen),
-            lambda: audit_sheets(round_, audit, result),
+            done.document,
+            lambda: audit_view(done.round, done.document, chosen),
+            lambda: audit_sheets(done.round, done.document, done.result),
             chosen,
         )
-    if strict and not audit.clean:
+    if strict and not done.document.clean:
         raise typer.Exit(1)
 
 
@@ -224,42 +229,27 @@ def allocate_command(
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
-    from fourules.output.documents import allocation_document
-    from fourules.rounds.allocation import METHODS, check_min_share, make_budget
+    from fourules.use_cases.allocation import allocate, terms
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        if method not in METHODS:
-            raise InputError(
-                LocalText(
-                    sv=f"{method!r} är ingen metod; ange ranked eller optimal",
-                    en=f"{method!r} is not a method; use ranked or optimal",
-                ),
-                "--method",
-            )
-        fmt = output_format(ctx, format, output)
-        money = make_budget(budget, budget_project, budget_study_trip)
-        check_min_share(min_share)
-        ev = evaluator(ctx)
-        round_, policy_year = _load(ev, file, year)
-        result, document = allocation_document(
-            ev,
-            round_,
-            policy_year,
-            money,
-            lang=chosen,
-            method="optimal" if method == "optimal" else "ranked",
+        asked = terms(
+            budget=budget,
+            budget_project=budget_project,
+            budget_study_trip=budget_study_trip,
+            method=method,
             min_share=min_share,
             compare=compare,
-            scorers=scorer,
-            progress=_progress(fmt, len(round_.applications)),
         )
-        comparison = document.get("comparison") if isinstance(document, dict) else None
+        fmt = output_format(ctx, format, output)
+        ev, request = _request(ctx, file, year, chosen, scorers=scorer)
+        done = allocate(ev, request, asked, progress=_progress(fmt))
+        comparison = None if done.comparison is None else done.comparison.model_dump(mode="json")
         from fourules.output.round_sheets import allocation_sheets
         from fourules.output.round_view import allocation_view, comparison_blocks
 
         def view() -> View:
-            shown = allocation_view(round_, result, chosen)
+            shown = allocation_view(done.round, done.allocation, chosen)
             if comparison is None:
                 return shown
             extra = comparison_blocks(comparison, chosen)
@@ -268,9 +258,9 @@ def allocate_command(
         _respond(
             fmt,
             output,
-            document,
+            done.document,
             view,
-            lambda: allocation_sheets(round_, result, comparison),
+            lambda: allocation_sheets(done.round, done.allocation, comparison),
             chosen,
         )
 
@@ -284,32 +274,10 @@ def convert_command(
 ) -> None:
     """Convert a round between JSON, CSV and XLSX, under a year (--year, else the round's own
     when the run knows it): its own fields and the criteria an assessor may fill in."""
-    from fourules.rounds.files import open_round, to_csv, to_xlsx
+    from fourules.use_cases.convert import ConvertRequest, convert
 
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
-        suffix = output.suffix.casefold()
-        if suffix not in (".json", ".csv", ".xlsx"):
-            raise InputError(
-                LocalText(
-                    sv="skriv till .json, .csv eller .xlsx", en="write to .json, .csv or .xlsx"
-                ),
-                str(output),
-            )
         raw, name = read_input(file)
-        opened = open_round(raw, name)
-        ev = evaluator(ctx)
-        if year is not None:
-            ev.require(year)  # an unknown year is bad input, named with the years there are
-        chosen_year = year or (opened.year if opened.year in ev.policy_ids() else None)
-        vocabulary = ev.load_policy(chosen_year).vocabulary if chosen_year else None
-        round_ = opened.round(vocabulary)
-        if suffix == ".json":
-            data = to_json(round_.model_dump(mode="json", exclude_defaults=True)).encode("utf-8")
-        else:
-            criteria = [c.id for c in vocabulary.criteria] if vocabulary else []
-            if suffix == ".csv":
-                data = to_csv(round_, criteria, vocabulary).encode("utf-8")
-            else:
-                data = to_xlsx(round_, criteria, vocabulary)
-        write_file(output, data)
+        request = ConvertRequest(raw, name, str(output), year)
+        write_file(output, convert(evaluator(ctx), request))

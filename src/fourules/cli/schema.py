@@ -9,7 +9,7 @@ import typer
 from fourules.cli.common import fail, reported_errors, write
 from fourules.cli.state import evaluator
 from fourules.output.canonical import to_json
-from fourules.output.schemas import PER_YEAR, SCHEMAS, schema_of
+from fourules.use_cases.schemas import PER_YEAR, SCHEMAS, schema_of
 
 
 def schema(

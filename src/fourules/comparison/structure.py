@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from fourules.evaluation.results import PolicyRef
 from fourules.policy.administrations import Administration
@@ -54,15 +54,17 @@ class Change(ComparisonModel):
 
 
 class PolicyDiff(ComparisonModel):
-    from_: PolicyRef
+    """Every difference between two policies (`fourules diff A B`)."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    from_: PolicyRef = Field(alias="from")
     to: PolicyRef
     changes: list[Change]
 
     def as_json(self) -> dict[str, Any]:
         """The public shape: {"from", "to", "changes": [...]}."""
-        data = self.model_dump(mode="json")
-        data["from"] = data.pop("from_")
-        return {"from": data["from"], "to": data["to"], "changes": data["changes"]}
+        return self.model_dump(mode="json")
 
 
 # --- the structural diff -------------------------------------------------------------------

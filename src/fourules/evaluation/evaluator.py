@@ -190,27 +190,35 @@ class Evaluator:
         lang: Lang = "sv",
         scorers: Sequence[str] | None = None,
         where: str = "application",
+        assessment_checked: bool = False,
     ) -> Evaluation:
-        """Evaluate one application; bad input raises InputError naming the field."""
+        """Evaluate one application; bad input raises InputError naming the field.
+        `assessment_checked`: the caller has checked the assessment (a round, up front)."""
         if lang not in LANGS:
             raise InputError(L(sv="ange sv eller en", en="use sv or en"), "lang")
         loaded = self.loaded(year)
         vocabulary = loaded.policy.vocabulary
         app = parse_application(application, where=where, vocabulary=vocabulary)
-        vocabulary.check_assessment(app, loaded.policy.id, where)
+        if not assessment_checked:
+            vocabulary.check_assessment(app, loaded.policy.id, where)
         facts = vocabulary.derive(app, loaded.index)
         return self._result(loaded, app, facts, self._decide(loaded, facts), lang, scorers)
 
     def prepare(
-        self, application: ProjectApplication | StudyTripApplication, year: str | int, lang: Lang
+        self,
+        application: ProjectApplication | StudyTripApplication,
+        year: str | int,
+        lang: Lang,
+        assessment_checked: bool = False,
     ) -> Prepared:
         """The engine's decision and the messages that depend on the application: the part of
         an evaluation a worker process can do, sending back only plain values."""
         loaded = self.loaded(year)
         vocabulary = loaded.policy.vocabulary
-        vocabulary.check_assessment(
-            application, loaded.policy.id, f"application (id {application.id})"
-        )
+        if not assessment_checked:
+            vocabulary.check_assessment(
+                application, loaded.policy.id, f"application (id {application.id})"
+            )
         facts = vocabulary.derive(application, loaded.index)
         fired = self._decide(loaded, facts)
         return fired, _dynamic_messages(loaded, application, facts, fired, lang)

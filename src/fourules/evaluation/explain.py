@@ -94,11 +94,17 @@ def _groups(symbolic: SymbolicPolicy, kind: str) -> dict[str, tuple[str, ...]]:
 
 
 def explain(
-    evaluator: Evaluator, application: dict[str, Any], year: str, lang: Lang = "sv"
+    evaluator: Evaluator,
+    application: dict[str, Any],
+    year: str,
+    lang: Lang = "sv",
+    result: Evaluation | None = None,
 ) -> dict[str, Any]:
-    """The explanation of one application under one year (see the module's docstring)."""
+    """The explanation of one application under one year (see the module's docstring);
+    `result` is its evaluation when the caller has made it."""
     loaded = evaluator.require(year)
-    result = evaluator.evaluate(application, year, lang=lang)
+    if result is None:
+        result = evaluator.evaluate(application, year, lang=lang)
     with _SOLVER:  # z3's context is shared by the process and not safe across threads
         return _explain(evaluator, application, loaded, result, year, lang)
 

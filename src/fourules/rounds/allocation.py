@@ -108,6 +108,14 @@ class Allocation(BaseModel):
     remaining_sek: dict[str, int | None]
 
 
+# What a person fixes when an allocation is refused, by its domain key (`InputError.where`);
+# each front end names them its own way (use_cases/places.py).
+BUDGET = "budget"
+BUDGET_PROJECT = "budget.project"
+BUDGET_STUDY_TRIP = "budget.study_trip"
+MIN_SHARE = "min_share"
+
+
 def check_min_share(value: float | None) -> float | None:
     """The minimum share of a partial grant, a fraction in (0, 1]."""
     if value is not None and not 0 < value <= 1:
@@ -116,17 +124,17 @@ def check_min_share(value: float | None) -> float | None:
                 sv=f"ska vara en andel större än 0 och högst 1, t.ex. 0.3 (fick {value:g})",
                 en=f"must be a share above 0 and at most 1, e.g. 0.3 (got {value:g})",
             ),
-            "--min-share",
+            MIN_SHARE,
         )
     return value
 
 
 def make_budget(total: int | None, project: int | None, study_trip: int | None) -> Budget:
-    """The budget from the flags; missing or negative amounts are bad input."""
+    """The budget from its amounts; missing or negative amounts are bad input."""
     for name, value in (
-        ("--budget", total),
-        ("--budget-project", project),
-        ("--budget-study-trip", study_trip),
+        (BUDGET, total),
+        (BUDGET_PROJECT, project),
+        (BUDGET_STUDY_TRIP, study_trip),
     ):
         if value is not None and value < 0:
             raise InputError(
@@ -140,10 +148,10 @@ def make_budget(total: int | None, project: int | None, study_trip: int | None) 
         if project is None or study_trip is None:
             raise InputError(
                 L(
-                    sv="ange en total budget (--budget SEK), eller budget för båda stödformerna",
-                    en="give a total budget (--budget SEK), or a budget for both kinds",
+                    sv="ange en total budget, eller en budget för både projekt och studieresor",
+                    en="give a total budget, or a budget for both projects and study trips",
                 ),
-                "--budget",
+                BUDGET,
             )
         total = project + study_trip
     return Budget(total=total, project=project, study_trip=study_trip)

@@ -152,7 +152,10 @@ def _evaluate_all(
     same either way (a test compares them)."""
     if not _parallel_ok(len(apps), progress, parallel):
         stream = progress(apps) if progress else apps
-        return {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in stream}
+        return {
+            a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers, assessment_checked=True)
+            for a in stream
+        }
     # Preparing (engine and messages) is about two thirds of an evaluation, assembling the
     # rest: this process evaluates its share in full while the worker prepares the others,
     # then assembles them as they arrive, so both finish at about the same time.
@@ -161,10 +164,13 @@ def _evaluate_all(
     chunks = [rest[start : start + CHUNK] for start in range(0, len(rest), CHUNK)]
 
     def prepare(chunk: list[RoundEntry]) -> list[Prepared]:
-        return [evaluator.prepare(app, year, lang) for app in chunk]
+        return [evaluator.prepare(app, year, lang, assessment_checked=True) for app in chunk]
 
     with forked_map(prepare, chunks) as prepared:
-        out = {a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers) for a in first}
+        out = {
+            a.id: evaluator.evaluate(a, year, lang=lang, scorers=scorers, assessment_checked=True)
+            for a in first
+        }
         for chunk, ready in zip(chunks, prepared, strict=True):
             for app, done in zip(chunk, ready, strict=True):
                 out[app.id] = evaluator.assemble(app, year, done, lang=lang, scorers=scorers)
@@ -204,6 +210,11 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
         raise InputError.together(unknown)
 
 
+ROUND_YEAR = "round.year"
+"""The domain key of the year a round is evaluated under, when its file names none
+(`use_cases/places.py`)."""
+
+
 def read_round(
     source: bytes, name: str, evaluator: Evaluator, year: str | None, *, strict: bool = False
 ) -> tuple[Round, str]:
@@ -219,10 +230,10 @@ def read_round(
         file.round()  # what is wrong with the file itself comes first
         raise InputError(
             L(
-                sv="omgången anger inget år; ange --year",
-                en="the round names no year; give --year",
+                sv="omgången anger inget år; ange vilket års regler den ska prövas mot",
+                en="the round names no year; give the year whose rules to evaluate it under",
             ),
-            "--year",
+            ROUND_YEAR,
         )
     round_ = file.round(evaluator.require(chosen).policy.vocabulary)
     if strict:
@@ -311,7 +322,7 @@ def _evaluate_round(
         duplicates=duplicates,
         totals=totals,
         findings=[
-            *_unknown_findings(apps, loaded.index, policy.id, lang),
+            *_unknown_findings(apps, evaluations, loaded.index, policy.id, lang),
             *_same_application_findings(round_, lang),
             *_quota_findings(book, chosen, lang),
             *_duplicate_findings(duplicates, lang),
@@ -363,14 +374,23 @@ def _lowered(text: str) -> str:
 
 
 def _unknown_findings(
-    apps: list[RoundEntry], index: AdministrationIndex, year: str, lang: Lang
+    apps: list[RoundEntry],
+    evaluations: dict[str, Evaluation],
+    index: AdministrationIndex,
+    year: str,
+    lang: Lang,
 ) -> list[RoundFinding]:
     """Applications naming an applicant that is not an administration of the year: each is
     evaluated (ineligible) and counted for no quota, and listed here so none goes unseen."""
     spec = check("round", UNKNOWN_APPLICANT)
     out = []
     for app in apps:
-        unknown = [r for r in map(index.resolve, app.applicants) if r.administration is None]
+        # The evaluation resolved every name; only an unknown one is looked up again, for its hint.
+        unknown = [
+            index.resolve(a.as_written)
+            for a in evaluations[app.id].applicants
+            if a.administration is None
+        ]
         if unknown:
             message = spec.text(
                 lang,

@@ -9,37 +9,35 @@ the request's deadline. Bad input is a 422 listing every failed field.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
+from fourules.comparison.structure import PolicyDiff
 from fourules.decision_log.log import DecisionLog
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import read_json
 from fourules.evaluation.scoring import ScorerError
-from fourules.output.canonical import plain
-from fourules.output.documents import (
-    allocation_document,
-    diff_document,
-    evaluate_document,
-    explained_document,
-    policies_document,
-    policy_document,
-)
-from fourules.rounds.allocation import make_budget
-from fourules.rounds.audit import audit_round
-from fourules.rounds.evaluation import RoundEntry, evaluate_round, read_round
-from fourules.rounds.model import Round
+from fourules.policy.model import Policy
+from fourules.rounds.audit import AuditReport
+from fourules.rounds.evaluation import Progress, RoundEntry
 from fourules.service.language import accepted_lang
 from fourules.service.limits import Deadline, Limits, check_count, read_body, run_bounded
+from fourules.service.openapi import body, one_or_a_list
 from fourules.service.operations import Metrics
-from fourules.service.problems import ProblemError
+from fourules.service.problems import OF_A_YEAR, READ_ONLY, WITH_A_BODY, ProblemError
 from fourules.service.responses import cached, json_response
 from fourules.text import Lang, LocalText
+from fourules.use_cases import allocation as allocating
+from fourules.use_cases import audit as auditing
+from fourules.use_cases import diff as diffs
+from fourules.use_cases import policies as listed
+from fourules.use_cases import rounds
+from fourules.use_cases.evaluate import EvaluateRequest
+from fourules.use_cases.evaluate import evaluate as evaluated
 
 
 async def language(  # async: FastAPI would run a plain function in the thread pool
@@ -94,16 +92,7 @@ def answered(work: Callable[[Deadline], Any]) -> Callable[[Deadline], Any]:
     return run
 
 
-def with_ids(evaluations: list[dict[str, Any]]) -> list[str]:
-    """A new decision id in each evaluation (its last field); the ids, in order."""
-    ids = []
-    for e in evaluations:
-        e["decision_id"] = str(uuid.uuid4())
-        ids.append(e["decision_id"])
-    return ids
-
-
-def checked(deadline: Deadline) -> Callable[[Iterable[RoundEntry]], Iterable[RoundEntry]]:
+def checked(deadline: Deadline) -> Callable[[int], Progress]:
     """A round's progress hook that stops the round when its time is up."""
 
     def each(apps: Iterable[RoundEntry]) -> Iterable[RoundEntry]:
@@ -111,7 +100,7 @@ def checked(deadline: Deadline) -> Callable[[Iterable[RoundEntry]], Iterable[Rou
             deadline.check()
             yield app
 
-    return each
+    return lambda size: each
 
 
 def api_router(
@@ -127,36 +116,40 @@ def api_router(
         parse(raw, limits)
         return raw
 
-    def load(raw: bytes, year: str) -> Round:
-        return read_round(raw, "body", evaluator, year)[0]
+    def asked(raw: bytes, year: str, lang: Lang, identify: bool = False) -> rounds.RoundRequest:
+        return rounds.RoundRequest(raw, "body", year, lang, identify=identify)
 
     @router.get(
         "/policies",
         tags=["policies"],
         operation_id="listPolicies",
         summary="The policy years served, each with its version and sha256.",
-        response_model=None,
+        response_model=listed.PolicyList,
+        responses=READ_ONLY,
     )
     def policies(request: Request, lang: Language) -> Response:
-        return cached(request, policies_document(evaluator))
+        return cached(request, listed.policies(evaluator))
 
     @router.get(
         "/policies/{year}",
         tags=["policies"],
         operation_id="getPolicy",
         summary="One year's policy, every rule with its source (`fourules show YEAR`).",
-        response_model=None,
+        response_model=Policy,
+        responses=OF_A_YEAR,
     )
     def policy(request: Request, year: str, lang: Language) -> Response:
         require(evaluator, year=year)
-        return cached(request, policy_document(evaluator.load_policy(year)))
+        return cached(request, listed.policy_document(evaluator.load_policy(year)))
 
     @router.post(
         "/policies/{year}/evaluate",
         tags=["evaluation"],
         operation_id="evaluateApplication",
         summary="Evaluate one application, or a list of them, against a year.",
-        response_model=None,
+        response_model=None,  # one or a list, as the body: declared as `oneOf` below
+        responses={200: one_or_a_list("Evaluation"), **WITH_A_BODY},
+        openapi_extra=body("applications"),
     )
     async def evaluate(
         request: Request,
@@ -171,23 +164,10 @@ def api_router(
         data = parse(await read_body(request, limits.max_body), limits)
 
         def work(deadline: Deadline) -> Any:
-            result, decisions = evaluate_document(
-                evaluator, data, year, where="body", lang=lang, between=deadline.check
-            )
-            single = not isinstance(result, list)
-            body: Any
-            if explain:
-                body = explained_document(
-                    evaluator, decisions, year, single=single, lang=lang, between=deadline.check
-                )
-            else:
-                body = plain(result)
-            ids = with_ids([body] if single else body)
-            deadline.check()  # a request answered with a timeout logs no decision
-            if log is not None:
-                log.append(decisions, ids)
-            metrics.count([e for _, e in decisions])
-            return body
+            asked_for = EvaluateRequest(data, year, "body", lang, explain=explain, identify=True)
+            done = evaluated(evaluator, asked_for, log=log, between=deadline.check)
+            metrics.count([e for _, e in done.decisions])
+            return done.document
 
         return json_response(await run_bounded(answered(work), limits.request_timeout))
 
@@ -196,21 +176,23 @@ def api_router(
         tags=["rounds"],
         operation_id="evaluateRound",
         summary="Evaluate a whole round: quotas, duplicates, totals (`fourules round`).",
-        response_model=None,
+        response_model=rounds.RoundEvaluation,
+        responses=WITH_A_BODY,
+        openapi_extra=body("round"),
     )
     async def round_evaluate(request: Request, year: str, lang: Language) -> Response:
         raw = await round_body(request, year)
 
         def work(deadline: Deadline) -> Any:
-            round_ = load(raw, year)
-            result = evaluate_round(round_, year, evaluator, lang=lang, progress=checked(deadline))
-            body = plain(result)
-            ids = with_ids(body["evaluations"])
-            deadline.check()
-            if log is not None:
-                log.append_round(round_, result, ids)
-            metrics.count(result.evaluations)
-            return body
+            done = rounds.evaluate_round(
+                evaluator,
+                asked(raw, year, lang, identify=True),
+                log=log,
+                progress=checked(deadline),
+                before_logging=deadline.check,
+            )
+            metrics.count(done.result.evaluations)
+            return done.document
 
         return json_response(await run_bounded(answered(work), limits.request_timeout))
 
@@ -219,15 +201,17 @@ def api_router(
         tags=["rounds"],
         operation_id="auditRound",
         summary="Audit a decided round against the year's rules (`fourules audit`).",
-        response_model=None,
+        response_model=AuditReport,
+        responses=WITH_A_BODY,
+        openapi_extra=body("round"),
     )
     async def round_audit(request: Request, year: str, lang: Language) -> Response:
         raw = await round_body(request, year)
 
         def work(deadline: Deadline) -> Any:
-            round_ = load(raw, year)
-            result = evaluate_round(round_, year, evaluator, lang=lang, progress=checked(deadline))
-            return audit_round(round_, result, evaluator.load_policy(year), lang=lang)
+            return auditing.audit(
+                evaluator, asked(raw, year, lang), progress=checked(deadline)
+            ).document
 
         return json_response(await run_bounded(answered(work), limits.request_timeout))
 
@@ -236,7 +220,9 @@ def api_router(
         tags=["rounds"],
         operation_id="allocateRound",
         summary="Draft an allocation of a round within a budget (`fourules allocate`).",
-        response_model=None,
+        response_model=allocating.Allocation,
+        responses=WITH_A_BODY,
+        openapi_extra=body("round"),
     )
     async def round_allocate(
         request: Request,
@@ -262,24 +248,23 @@ def api_router(
         ] = False,
     ) -> Response:
         try:
-            money = make_budget(budget, budget_project, budget_study_trip)
+            terms = allocating.terms(
+                budget=budget,
+                budget_project=budget_project,
+                budget_study_trip=budget_study_trip,
+                method=method,
+                min_share=min_share,
+                compare=compare,
+            )
         except InputError as exc:
             raise ProblemError.of_input(exc) from None
         raw = await round_body(request, year)
 
         def work(deadline: Deadline) -> Any:
-            _, document = allocation_document(
-                evaluator,
-                load(raw, year),
-                year,
-                money,
-                lang=lang,
-                method=method,
-                min_share=min_share,
-                compare=compare,
-                progress=checked(deadline),
+            done = allocating.allocate(
+                evaluator, asked(raw, year, lang), terms, progress=checked(deadline)
             )
-            return document
+            return done.document
 
         return json_response(await run_bounded(answered(work), limits.request_timeout))
 
@@ -288,10 +273,11 @@ def api_router(
         tags=["policies"],
         operation_id="diffPolicies",
         summary="Every difference between two years' policies (`fourules diff A B`).",
-        response_model=None,
+        response_model=PolicyDiff,
+        responses=OF_A_YEAR,
     )
     def diff(request: Request, a: str, b: str, lang: Language) -> Response:
         require(evaluator, a=a, b=b)
-        return cached(request, diff_document(evaluator, a, b, lang=lang))
+        return cached(request, diffs.diff(evaluator, diffs.DiffRequest(a, b, lang=lang)))
 
     return router

@@ -1,16 +1,19 @@
 """The OpenAPI document: what a client generator needs to get the service right.
 
-FastAPI describes the routes; this module makes the description true and complete: the
-request and response bodies are the contracts' JSON Schemas (`output/schemas.py`, the
-same as `schemas/`), every refusal a problem document with the one shared `Problem`
-schema, `lang`, the years and the allocation methods shared enums, readable operation
-ids and tags, examples from the shipped 2018 round, and a relative server.
+FastAPI generates it from the routes: each declares its answer (`response_model`), the
+refusals it may answer with (`problems.refusals`) and, since the routes read their bodies
+themselves, its body (`body`, with examples from the shipped 2018 round). This module
+gives the generated document the contracts' own schemas (`use_cases/schemas.py`, the same as
+`schemas/`) as its components, one shared type for `lang`, kinds, the years and the
+allocation methods, each refusal as the one shared response, the request-id header, tags
+and a relative server.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from functools import cache
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -18,10 +21,10 @@ from fastapi.openapi.utils import get_openapi
 from fourules.application import KINDS
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.evaluator import Evaluator
-from fourules.output.schemas import schema_of
 from fourules.rounds.model import Round, application_part
-from fourules.service.problems import PROBLEM, TITLES
+from fourules.service.problems import REFUSALS, refusal
 from fourules.text import LANGS
+from fourules.use_cases.schemas import schema_of
 
 CONTRACTS = {
     "Application": "application",
@@ -36,7 +39,7 @@ CONTRACTS = {
     "Health": "health",
     "Problem": "problem",
 }
-"""Component name → the contract (`fourules schema NAME`) it is."""
+"""Component name (the model's) → the contract (`fourules schema NAME`) it is."""
 
 TAGS = [
     {"name": "policies", "description": "The policy years served, and their differences."},
@@ -44,40 +47,8 @@ TAGS = [
     {"name": "rounds", "description": "A round as a whole: evaluate, audit, allocate."},
     {"name": "operations", "description": "Liveness, readiness and metrics."},
 ]
-
-REFUSALS = {
-    400: "The body is not JSON (malformed, empty, not UTF-8, a duplicate key, text that is "
-    "not Unicode, nested too deep).",
-    404: "No such year (or route).",
-    405: "The route does not take this method; `Allow` lists those it takes.",
-    413: "The body is over the size limit, or holds more applications than the limit.",
-    415: "The body is not sent as JSON.",
-    422: "A field or parameter is invalid: `errors` lists every one.",
-    503: "The answer took longer than the time limit; retry with fewer applications.",
-}
-REFUSED_BY = {
-    "listPolicies": (405, 422),
-    "getPolicy": (404, 405, 422),
-    "diffPolicies": (404, 405, 422),
-    "evaluateApplication": (400, 404, 405, 413, 415, 422, 503),
-    "evaluateRound": (400, 404, 405, 413, 415, 422, 503),
-    "auditRound": (400, 404, 405, 413, 415, 422, 503),
-    "allocateRound": (400, 404, 405, 413, 415, 422, 503),
-    "getHealth": (405,),
-    "getReadiness": (405,),
-    "getMetrics": (405,),
-}
-ANSWERS = {
-    "listPolicies": "PolicyList",
-    "getPolicy": "Policy",
-    "diffPolicies": "PolicyDiff",
-    "evaluateRound": "RoundEvaluation",
-    "auditRound": "AuditReport",
-    "allocateRound": "Allocation",
-    "getHealth": "Health",
-    "getReadiness": "Health",
-}
 SHARED_PARAMETERS = {"lang": "Lang", "year": "Year", "a": "Year", "b": "Year", "method": "Method"}
+"""Parameters whose values are one shared type (a client generator makes one of each)."""
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -107,6 +78,7 @@ def _relinked(schema: Any) -> Any:
     return json.loads(text)
 
 
+@cache
 def _examples() -> dict[str, Any]:
     """Examples from the 2018 round that ships with fourules."""
     raw = (builtin_policy_dir() / "2018" / "round.json").read_bytes()
@@ -128,7 +100,29 @@ def _examples() -> dict[str, Any]:
     }
 
 
+def one_or_a_list(component: str) -> dict[str, Any]:
+    """A route's answer that is one document or a list of them, as its body is."""
+    schema = {"oneOf": [_ref(component), {"type": "array", "items": _ref(component)}]}
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def body(kind: Literal["applications", "round"]) -> dict[str, Any]:
+    """A route's JSON body (read by the route itself, so FastAPI cannot see it), with
+    examples: one application or a list of them, or a round."""
+    examples = _examples()
+    schema: dict[str, Any]
+    if kind == "applications":
+        schema = {"oneOf": [_ref("Application"), {"type": "array", "items": _ref("Application")}]}
+        shown = {k: examples[k] for k in ("application", "applications")}
+    else:
+        schema, shown = _ref("RoundInput"), {"round": examples["round"]}
+    content = {"application/json": {"schema": schema, "examples": shown}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
 def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
+    """FastAPI's document of the routes (their answers, refusals and bodies as each route
+    declares them), its schemas made the contracts' and its shared types one each."""
     doc = get_openapi(
         title=app.title,
         version=app.version,
@@ -137,10 +131,11 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
         tags=TAGS,
         servers=[{"url": "/", "description": "The server that serves this document."}],
     )
-    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    for unused in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(unused, None)
-    schemas.update(_share_enums(components()))
+    generated = doc.setdefault("components", {}).get("schemas", {})
+    schemas = _share_enums(components())
+    # What FastAPI made of the routes' models is each contract's schema, made here exactly.
+    schemas.update({name: s for name, s in generated.items() if name not in schemas})
+    doc["components"]["schemas"] = schemas
     schemas["Lang"] = {"type": "string", "enum": list(LANGS), "description": "sv or en."}
     schemas["Kind"] = {"type": "string", "enum": list(KINDS), "description": "LUM or MUL."}
     schemas["Year"] = {
@@ -149,7 +144,8 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
         "description": "A policy year this server serves.",
     }
     schemas["Method"] = {"type": "string", "enum": ["ranked", "optimal"]}
-    doc["components"]["responses"] = {str(status): _refusal(status) for status in REFUSALS}
+    responses = {str(status): refusal(status) for status in REFUSALS}
+    doc["components"]["responses"] = responses
     doc["components"]["parameters"] = {
         "RequestId": {
             "name": "X-Request-ID",
@@ -159,10 +155,9 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
             "schema": {"type": "string", "maxLength": 128, "pattern": "^[!-~]+$"},
         }
     }
-    examples = _examples()
     for path_item in doc["paths"].values():
         for operation in path_item.values():
-            _complete(operation, examples)
+            _shared(operation, responses)
     return doc
 
 
@@ -181,66 +176,15 @@ def _share_enums(schema: Any) -> Any:
     return {k: _share_enums(v) for k, v in schema.items()}
 
 
-def _refusal(status: int) -> dict[str, Any]:
-    response: dict[str, Any] = {
-        "description": f"{TITLES[status]}: {REFUSALS[status]}",
-        "content": {PROBLEM: {"schema": _ref("Problem")}},
-    }
-    if status == 405:
-        response["headers"] = {
-            "Allow": {"description": "The methods the route takes.", "schema": {"type": "string"}}
-        }
-    if status == 503:
-        response["headers"] = {
-            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
-        }
-    return response
-
-
-def _complete(operation: dict[str, Any], examples: dict[str, Any]) -> None:
-    """One operation's parameters, body and answers made exact."""
-    op = operation["operationId"]
+def _shared(operation: dict[str, Any], refusals: dict[str, Any]) -> None:
+    """One operation's shared parts by reference: its shared parameter types, the request
+    id header, and each refusal it declares (the one `components.responses` entry)."""
     for parameter in operation.get("parameters", []):
         shared = SHARED_PARAMETERS.get(parameter["name"])
         if shared:
             parameter["schema"] = _ref(shared)
     operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/RequestId"})
     responses = operation["responses"]
-    responses.pop("422", None)
-    ok = responses["200"]
-    if op in ANSWERS:
-        ok["content"] = {"application/json": {"schema": _ref(ANSWERS[op])}}
-    elif op == "evaluateApplication":
-        ok["content"] = {
-            "application/json": {
-                "schema": {
-                    "oneOf": [
-                        _ref("Evaluation"),
-                        {"type": "array", "items": _ref("Evaluation")},
-                    ]
-                }
-            }
-        }
-    elif op == "getMetrics":
-        ok["content"] = {"text/plain": {"schema": {"type": "string"}}}
-    if op == "getReadiness":
-        responses["503"] = {
-            "description": "Not ready: a policy did not load or the self-check failed.",
-            "content": {"application/json": {"schema": _ref("Health")}},
-        }
-    for status in REFUSED_BY.get(op, ()):  # a route added later (a page) keeps its own
-        responses.setdefault(str(status), {"$ref": f"#/components/responses/{status}"})
-    if op == "evaluateApplication":
-        operation["requestBody"] = _body(
-            {"oneOf": [_ref("Application"), {"type": "array", "items": _ref("Application")}]},
-            {"application": examples["application"], "applications": examples["applications"]},
-        )
-    elif op in ("evaluateRound", "auditRound", "allocateRound"):
-        operation["requestBody"] = _body(_ref("RoundInput"), {"round": examples["round"]})
-
-
-def _body(schema: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "required": True,
-        "content": {"application/json": {"schema": schema, "examples": examples}},
-    }
+    for status, response in responses.items():
+        if refusals.get(status) == response:
+            responses[status] = {"$ref": f"#/components/responses/{status}"}

@@ -10,18 +10,19 @@ process runs. Both name the fourules version and each policy's sha256.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from fastapi import APIRouter
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
-from fourules.errors import FourulesError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
+from fourules.service.problems import refusals
 from fourules.service.responses import json_response
+from fourules.use_cases.health import Check, Health, alive, checks
+from fourules.use_cases.health import readiness as readiness_of
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
@@ -72,45 +73,16 @@ class Readiness:
     def __init__(self, evaluator: Evaluator) -> None:
         self.evaluator = evaluator
         self._lock = threading.Lock()
-        self._checks: list[dict[str, Any]] | None = None
+        self._checks: list[Check] | None = None
 
-    def checks(self) -> list[dict[str, Any]]:
+    def checks(self) -> list[Check]:
         with self._lock:
             if self._checks is None:
-                self._checks = self._run()
+                self._checks = checks(self.evaluator)
             return self._checks
-
-    def _run(self) -> list[dict[str, Any]]:
-        from fourules.evaluation.self_check import self_check
-
-        try:
-            for year in self.evaluator.policy_ids():
-                self.evaluator.require(year)
-        except FourulesError as exc:
-            return [{"name": "policies", "ok": False, "detail": str(exc)}]
-        out = [{"name": "policies", "ok": True, "detail": "every policy loaded and compiled"}]
-        for year, result in self_check(self.evaluator).items():
-            out.append(
-                {
-                    "name": f"engine.{year}",
-                    "ok": result["disagreements"] == 0,
-                    "detail": f"{result['facts']} boundary facts, "
-                    f"{result['disagreements']} disagreements with the oracle",
-                }
-            )
-        return out
-
-
-def policy_states(evaluator: Evaluator) -> list[dict[str, str]]:
-    return [
-        {"id": ref.id, "version": ref.version, "sha256": ref.sha256}
-        for ref in (evaluator.loaded(year).ref for year in evaluator.policy_ids())
-    ]
 
 
 def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
-    from fourules import __version__
-
     router = APIRouter(tags=["operations"])
     readiness = Readiness(evaluator)
 
@@ -118,37 +90,39 @@ def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
         "/healthz",
         operation_id="getHealth",
         summary="Liveness: the process answers; its version and policies.",
-        response_model=None,
+        response_model=Health,
+        responses=refusals(405),
     )
     def healthz() -> Response:
-        body = {"status": "ok", "version": __version__, "policies": policy_states(evaluator)}
-        return json_response(body, headers={"Cache-Control": "no-store"})
+        return json_response(alive(evaluator), headers={"Cache-Control": "no-store"})
 
     @router.get(
         "/readyz",
         operation_id="getReadiness",
         summary="Readiness: every policy loaded and the engine's self-check passed (else 503).",
-        response_model=None,
+        response_model=Health,
+        responses={
+            503: {
+                "model": Health,
+                "description": "Not ready: a policy did not load or the self-check failed.",
+            },
+            **refusals(405),
+        },
     )
     async def readyz() -> Response:
-        checks = await run_in_threadpool(readiness.checks)
-        ready = all(c["ok"] for c in checks)
-        policies = policy_states(evaluator) if ready else []
-        body = {
-            "status": "ready" if ready else "not_ready",
-            "version": __version__,
-            "policies": policies,
-            "checks": checks,
-        }
+        body = readiness_of(evaluator, await run_in_threadpool(readiness.checks))
         return json_response(
-            body, status=200 if ready else 503, headers={"Cache-Control": "no-store"}
+            body,
+            status=200 if body.status == "ready" else 503,
+            headers={"Cache-Control": "no-store"},
         )
 
     @router.get(
         "/metrics",
         operation_id="getMetrics",
         summary="Prometheus metrics of this process.",
-        response_model=None,
+        response_class=PlainTextResponse,
+        responses=refusals(405),
     )
     def prometheus() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -28,6 +28,7 @@ from fourules.errors import InputError
 from fourules.service.language import request_lang
 from fourules.service.responses import json_response
 from fourules.text import LocalText
+from fourules.use_cases.problem import FieldProblem, Problem
 
 L = LocalText
 PROBLEM = "application/problem+json"
@@ -42,6 +43,50 @@ TITLES = {
     503: "Service Unavailable",
 }
 """The statuses the service answers with a problem document, and their reason phrases."""
+
+REFUSALS = {
+    400: "The body is not JSON (malformed, empty, not UTF-8, a duplicate key, text that is "
+    "not Unicode, nested too deep).",
+    404: "No such year (or route).",
+    405: "The route does not take this method; `Allow` lists those it takes.",
+    413: "The body is over the size limit, or holds more applications than the limit.",
+    415: "The body is not sent as JSON.",
+    422: "A field or parameter is invalid: `errors` lists every one.",
+    503: "The answer took longer than the time limit; retry with fewer applications.",
+}
+"""What each refusal a route declares means (its problem document says which field)."""
+
+PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+
+
+def refusal(status: int) -> dict[str, Any]:
+    """The OpenAPI response of one refusal: a problem document, with its headers."""
+    response: dict[str, Any] = {
+        "description": f"{TITLES[status]}: {REFUSALS[status]}",
+        "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+    }
+    if status == 405:
+        response["headers"] = {
+            "Allow": {"description": "The methods the route takes.", "schema": {"type": "string"}}
+        }
+    if status == 503:
+        response["headers"] = {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        }
+    return response
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The refusals a route declares (`responses=`), each its problem document."""
+    return {status: refusal(status) for status in statuses}
+
+
+READ_ONLY = refusals(405, 422)
+"""What a GET route with parameters may refuse."""
+OF_A_YEAR = refusals(404, 405, 422)
+"""… with a year in its path."""
+WITH_A_BODY = refusals(400, 404, 405, 413, 415, 422, 503)
+"""What a POST route under a year, reading a JSON body, may refuse."""
 
 OPERATIONAL = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"})
 
@@ -75,16 +120,22 @@ class ProblemError(Exception):
         return cls(status, kind, [(_request_field(e.where), e.message) for e in exc.every])
 
 
+PARAMETERS = {
+    "year": "path.year",
+    "round.year": "path.year",
+    "budget": "query.budget",
+    "budget.project": "query.budget_project",
+    "budget.study_trip": "query.budget_study_trip",
+    "method": "query.method",
+    "min_share": "query.min_share",
+    "compare": "query.compare",
+}
+"""What the API's client fixes for each place a use case names (`use_cases.places`): the
+request's parameter. Any other place is a field of the body (`body.applications[3]…`)."""
+
+
 def _request_field(where: str | None) -> str | None:
-    """`--min-share` (the function's name for it, shared with the command line) is the
-    request's `query.min_share`; `year` is the path's."""
-    if where is None:
-        return None
-    if where.startswith("--"):
-        return "query." + where[2:].replace("-", "_")
-    if where == "year":
-        return "path.year"
-    return where
+    return None if where is None else PARAMETERS.get(where, where)
 
 
 def problem_response(
@@ -97,15 +148,15 @@ def problem_response(
     """The problem document in the request's language."""
     lang = request_lang(request)
     field, first = errors[0]
-    body: dict[str, Any] = {
-        "type": f"urn:fourules:problem:{kind}",
-        "title": TITLES[status],
-        "status": status,
-        "detail": f"{field}: {first.get(lang)}" if field else first.get(lang),
-        "field": field,
-        "errors": [{"field": f, "message": m.get(lang)} for f, m in errors if f is not None],
-        "request_id": request.scope.get("state", {}).get("request_id"),
-    }
+    body = Problem(
+        type=f"urn:fourules:problem:{kind}",
+        title=TITLES[status],
+        status=status,
+        detail=f"{field}: {first.get(lang)}" if field else first.get(lang),
+        field=field,
+        errors=[FieldProblem(field=f, message=m.get(lang)) for f, m in errors if f is not None],
+        request_id=request.scope.get("state", {}).get("request_id"),
+    )
     return json_response(body, status=status, media_type=PROBLEM, headers=headers)
 
 

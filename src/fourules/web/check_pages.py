@@ -6,10 +6,11 @@ import base64
 from typing import Any
 
 from fourules.application import KINDS
+from fourules.evaluation import results
 from fourules.evaluation.evaluator import Evaluator
-from fourules.evaluation.results import Evaluation
-from fourules.output.canonical import plain, to_json
+from fourules.output.canonical import to_json
 from fourules.text import Lang
+from fourules.use_cases.evaluate import Evaluation
 from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import CheckForm, fact_inputs
 from fourules.web.texts import t
@@ -60,7 +61,7 @@ def result_context(
     ev: Evaluator,
     year: str,
     application: dict[str, Any],
-    evaluation: Evaluation,
+    evaluation: results.Evaluation,
     decision_id: str,
     typed: CheckForm,
     lang: Lang,
@@ -77,7 +78,7 @@ def result_context(
         "downloads": {
             "application": (_download(to_json(application)), f"{stem}.json"),
             "evaluation": (
-                _download(to_json({**plain(evaluation), "decision_id": decision_id})),
+                _download(to_json(Evaluation.of(evaluation, decision_id=decision_id))),
                 f"{stem}-{year}-bedomning.json",
             ),
         },

@@ -7,7 +7,6 @@ with the message beside its field; a refusal is a page with a 4xx status, never 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ from starlette.exceptions import HTTPException
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
+from fourules.use_cases.evaluate import DecisionRecorder, EvaluateRequest
+from fourules.use_cases.evaluate import evaluate as evaluated
 from fourules.web import check_pages, reading_pages, round_pages, rule_pages, views
 from fourules.web.forms import read_check_form
-from fourules.web.round_pages import DecisionRecorder
 from fourules.web.texts import t
 
 STATIC = Path(__file__).parent / "static"
@@ -139,17 +139,17 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 return html("check.html.j2", request, lang, keep=keep, notice=notice, **context)
             if not typed.errors:
                 try:
-                    evaluation = ev.evaluate(application, year, lang=lang, where="form")
+                    asked = EvaluateRequest(application, year, "form", lang, identify=True)
+                    done = evaluated(ev, asked, log=log)
                 except InputError as exc:
-                    typed.errors[typed.place(exc.where)] = exc.message.get(lang)
+                    for each in exc.every:
+                        typed.errors[typed.place(each.where)] = each.message.get(lang)
             if typed.errors:
                 context = check_pages.check_context(ev, year, typed, lang)
                 return html("check.html.j2", request, lang, 422, {"year": year}, **context)
         except PageError as exc:
             return refused(request, lang, exc)
-        decision_id = str(uuid.uuid4())
-        if log is not None:
-            log.append([(application, evaluation)], [decision_id])
+        (_, evaluation), decision_id = done.decisions[0], done.decision_ids[0]
         # The language switch keeps the year the application was checked against.
         return html(
             "result.html.j2", request, lang, keep={"year": year},

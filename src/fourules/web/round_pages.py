@@ -8,8 +8,7 @@ upload and carried in the page's forms as canonical JSON for the next step.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.datastructures import FormData
 
@@ -21,30 +20,20 @@ from fourules.output.canonical import to_json
 from fourules.output.renderers import Format, emit
 from fourules.output.round_view import allocation_view, comparison_blocks, round_view
 from fourules.output.view import View
-from fourules.rounds.allocation import Method, allocate, check_min_share, make_budget
-from fourules.rounds.audit import audit_round
-from fourules.rounds.evaluation import RoundEvaluation, evaluate_round, read_round
+from fourules.rounds.allocation import MIN_SHARE, check_min_share
+from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
 from fourules.text import Lang, LocalText, format_sek
+from fourules.use_cases import allocation as allocating
+from fourules.use_cases import audit as auditing
+from fourules.use_cases import rounds
+from fourules.use_cases.evaluate import DecisionRecorder
 from fourules.web import charts
 from fourules.web.forms import read_amount
 from fourules.web.texts import t
 from fourules.web.views import size
 
 L = LocalText
-
-
-class DecisionRecorder(Protocol):
-    """Where the pages record their evaluations: the service's decision log (the pages sit
-    above the service's parts and do not import them)."""
-
-    def append(
-        self,
-        decisions: Iterable[tuple[Any, Evaluation]],
-        decision_ids: Iterable[str] | None = None,
-    ) -> None: ...
-
-    def append_round(self, round_: Round, result: RoundEvaluation) -> None: ...
 
 
 CARRIED = "round.json"
@@ -64,18 +53,23 @@ def upload_context(
 
 def upload_problem(exc: InputError, lang: Lang) -> str:
     """A reader's message as the upload page says it: no command-line flags."""
-    if exc.where == "--year":
+    if exc.where == ROUND_YEAR:
         return t("rounds.no_year", lang)
     return exc.text(lang)
 
 
 FIELDS = {
-    "--budget": "budget",
-    "--budget-project": "budget_project",
-    "--budget-study-trip": "budget_study_trip",
-    "--min-share": "min_share",
+    "year": "year",
+    "round.year": "year",
+    "budget": "budget",
+    "budget.project": "budget_project",
+    "budget.study_trip": "budget_study_trip",
+    "method": "method",
+    "min_share": "min_share",
+    "compare": "compare",
 }
-"""The allocation's flags, as the page's fields."""
+"""What the page's user fixes for each place a use case names (`use_cases.places`): the
+allocation form's field."""
 
 
 def allocation_problem(
@@ -83,12 +77,11 @@ def allocation_problem(
 ) -> dict[str, Any]:
     """The allocation form again, with the round, what was typed and the message at its
     field (an InputError here means the carried round itself is unreadable)."""
-    carried = _field(form, "round").encode()
-    year = _field(form, "year") or None
-    round_, policy_year = read_round(carried, CARRIED, ev, year)
+    given = rounds.read(ev, _carried(form, lang))
+    round_ = given.round
     return {
         "round": round_,
-        "year": policy_year,
+        "year": given.year,
         "allocation": None,
         "report": None,
         "carried": to_json(round_),
@@ -110,11 +103,11 @@ ROUND_WORDS = {
 application (`same_as`)."""
 
 
-def _evaluated(
-    ev: Evaluator, raw: bytes, name: str, year: str | None, lang: Lang
-) -> tuple[Round, str, RoundEvaluation]:
-    round_, policy_year = read_round(raw, name, ev, year)
-    return round_, policy_year, evaluate_round(round_, policy_year, ev, lang=lang)
+def _carried(form: FormData, lang: Lang) -> rounds.RoundRequest:
+    """The round the page carries, under the year chosen on it (else its own)."""
+    return rounds.RoundRequest(
+        _field(form, "round").encode(), CARRIED, _field(form, "year") or None, lang
+    )
 
 
 def round_context(
@@ -122,11 +115,10 @@ def round_context(
 ) -> dict[str, Any]:
     """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
     a decided round, and the forms for an allocation and the downloads."""
-    round_, policy_year, result = _evaluated(ev, raw, name, year, lang)
-    if log is not None:
-        log.append_round(round_, result)
+    done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, lang), log=log)
+    round_, policy_year, result = done.round, done.year, done.result
     decided = any(a.decision for a in round_.applications)
-    audit = audit_round(round_, result, ev.load_policy(policy_year), lang=lang) if decided else None
+    audit = auditing.audited(ev, round_, policy_year, result, lang).document if decided else None
     return {
         "round": round_,
         "year": policy_year,
@@ -234,10 +226,11 @@ def _field(form: FormData, name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
-def _budget_amount(form: FormData, name: str, flag: str) -> int | None:
-    value = read_amount(_field(form, name))
+def _budget_amount(form: FormData, place: str) -> int | None:
+    """The amount typed for a budget (`place`, a domain key), as people write it."""
+    value = read_amount(_field(form, FIELDS[place]))
     if isinstance(value, LocalText):
-        raise InputError(value, flag)
+        raise InputError(value, place)
     return value
 
 
@@ -253,42 +246,28 @@ def _share(text: str) -> float | None:
                 sv=f"”{text}” är ingen andel; skriv t.ex. 0,3",
                 en=f"”{text}” is not a share; write e.g. 0.3",
             ),
-            "--min-share",
+            MIN_SHARE,
         ) from None
     return check_min_share(share)
 
 
 def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, Any]:
     """A draft allocation of the carried round for the budget typed on the page (the same
-    method and messages as `fourules allocate`), with the decision beside it on request."""
-    from fourules.rounds.compare import compare
-
-    total = _budget_amount(form, "budget", "--budget")
-    project = _budget_amount(form, "budget_project", "--budget-project")
-    trips = _budget_amount(form, "budget_study_trip", "--budget-study-trip")
-    if total is None and (project is None or trips is None):
-        raise InputError(
-            L(
-                sv="ange en total budget, eller en budget för både projekt och studieresor",
-                en="give a total budget, or a budget for both projects and study trips",
-            ),
-            "--budget",
-        )
-    budget = make_budget(total, project, trips)
-    method: Method = "optimal" if _field(form, "method") == "optimal" else "ranked"
-    min_share = _share(_field(form, "min_share"))
-    carried = _field(form, "round").encode()
-    year = _field(form, "year") or None
-    round_, policy_year, result = _evaluated(ev, carried, CARRIED, year, lang)
-    policy = ev.load_policy(policy_year)
-    allocation = allocate(
-        round_, result, policy, budget, lang=lang, method=method, min_share=min_share
+    use case as `fourules allocate`), with the decision beside it on request."""
+    asked = allocating.terms(
+        budget=_budget_amount(form, "budget"),
+        budget_project=_budget_amount(form, "budget.project"),
+        budget_study_trip=_budget_amount(form, "budget.study_trip"),
+        method="optimal" if _field(form, "method") == "optimal" else "ranked",
+        min_share=_share(_field(form, "min_share")),
+        compare=bool(form.get("compare")),
     )
+    done = allocating.allocate(ev, _carried(form, lang), asked)
+    round_, allocation, budget = done.round, done.allocation, asked.budget
     view = allocation_view(round_, allocation, lang)
-    comparison = None
-    if form.get("compare"):
-        comparison = compare(round_, allocation, result, policy)
-        view = View(view.title, (*view.blocks, *comparison_blocks(comparison, lang)))
+    if done.comparison is not None:
+        blocks = comparison_blocks(done.comparison.model_dump(mode="json"), lang)
+        view = View(view.title, (*view.blocks, *blocks))
     kinds: list[tuple[Kind, str]] = [
         ("project", t("round.projects", lang)),
         ("study_trip", t("round.trips", lang)),
@@ -304,12 +283,13 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
     columns = [t("kind", lang), t("chart.budget_bar", lang), t("chart.proposed", lang)]
     return {
         "round": round_,
-        "year": policy_year,
+        "year": done.year,
         "allocation": allocation,
+        "document": done.document,
         "report": view,
         "carried": to_json(round_),
         "chart": _chart(title, chart, bars, columns, lang, money=True, note=""),
-        "comparison": comparison,
+        "comparison": done.comparison,
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
         "errors": {},
@@ -330,16 +310,18 @@ def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str,
             "format",
         )
     if _field(form, "what") == "allocation":
-        context = allocation_context(ev, form, lang)
-        document: Any = context["allocation"]
-        if context["comparison"] is not None:
-            document = {**document.model_dump(mode="json"), "comparison": context["comparison"]}
+        try:
+            context = allocation_context(ev, form, lang)
+        except InputError as exc:  # each problem at the form's name for what to fix
+            raise InputError.together(
+                [InputError(e.message, FIELDS.get(e.where or "", e.where)) for e in exc.every]
+            ) from None
         view, stem = context["report"], f"fordelning-{context['year']}"
-        body = emit(Format(chosen), document, lambda: view, lang)
+        body = emit(Format(chosen), context["document"], lambda: view, lang)
     else:
-        carried = _field(form, "round").encode()
-        year = _field(form, "year") or None
-        round_, policy_year, result = _evaluated(ev, carried, CARRIED, year, lang)
-        stem = f"omgang-{policy_year}"
-        body = emit(Format(chosen), result, lambda: round_view(round_, result, lang), lang)
+        done = rounds.evaluate_round(ev, _carried(form, lang))
+        stem = f"omgang-{done.year}"
+        body = emit(
+            Format(chosen), done.document, lambda: round_view(done.round, done.result, lang), lang
+        )
     return body, f"{formats[chosen]}; charset=utf-8", f"{stem}.{chosen}"

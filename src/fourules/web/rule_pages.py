@@ -6,9 +6,9 @@ from typing import Any
 
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.messages import parameter_text
-from fourules.output.documents import diff_document, policy_document
-from fourules.rounds.evaluation import read_round
 from fourules.text import Lang
+from fourules.use_cases.diff import DiffRequest, diff, replayed_round
+from fourules.use_cases.policies import policy_document
 from fourules.web.changes import shown
 from fourules.web.decision_text import marked_text, quote_anchors, scan_file
 
@@ -74,8 +74,9 @@ def diff_context(
     replay_round = None
     if replay is not None:
         raw, name = replay
-        replay_round, _ = read_round(raw, name, ev, a)
-    report = diff_document(ev, a, b, lang=lang, replay_round=replay_round, witnesses=witnesses)
+        replay_round = replayed_round(ev, a, b, raw, name)
+    asked = DiffRequest(a, b, lang=lang, replay=replay_round, witnesses=witnesses)
+    report = diff(ev, asked).model_dump(mode="json")
     return {
         "a": a,
         "b": b,

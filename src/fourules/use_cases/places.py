@@ -1,0 +1,29 @@
+"""The domain's names for what a person fixes when a request is refused: the stable keys an
+`InputError` about a request's own values carries in its `where` (an application's fields
+carry their path: `applications[3].requested_sek`). Each front end maps every key, in one
+table, to its own name for it: the command line's flags (`cli/common.py`), the API's query
+parameters (`service/problems.py`), the round page's form fields (`web/round_pages.py`)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from fourules.rounds.allocation import BUDGET, BUDGET_PROJECT, BUDGET_STUDY_TRIP, MIN_SHARE
+from fourules.rounds.compare import COMPARE
+from fourules.rounds.evaluation import ROUND_YEAR
+from fourules.use_cases.allocation import METHOD
+
+YEAR: Final = "year"
+"""The policy year (`Evaluator.require`): no policy for it."""
+
+PLACES: Final = {
+    YEAR: "the policy year",
+    ROUND_YEAR: "the year a round is evaluated under, when its file names none",
+    BUDGET: "the total budget of an allocation",
+    BUDGET_PROJECT: "the budget for projects (LUM)",
+    BUDGET_STUDY_TRIP: "the budget for study trips (MUL)",
+    METHOD: "how an allocation is made: ranked or optimal",
+    MIN_SHARE: "the least share of its maximum grant a partial grant may be",
+    COMPARE: "setting a draft beside the decision the round records",
+}
+"""Every key, and what it names; each front end's table names each one."""

@@ -1,0 +1,109 @@
+"""A round evaluated (`fourules round`): read under its year, every application evaluated,
+with its quotas, duplicates and totals — the same function for the command line, the JSON
+API and the pages. Auditing a decided round (`audit`) and drafting an allocation
+(`allocation`) start from the same reading."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from fourules.evaluation.evaluator import Evaluator
+from fourules.rounds import evaluation as evaluated
+from fourules.rounds.evaluation import Progress, read_round
+from fourules.rounds.model import Round
+from fourules.text import Lang
+from fourules.use_cases.evaluate import DecisionRecorder, Evaluation
+
+ProgressFor = Callable[[int], Progress | None]
+"""The progress hook for a round of the given size (a bar for a long one, a deadline)."""
+
+
+class RoundEvaluation(evaluated.RoundEvaluation):
+    """A round evaluated: every application, and the round's own findings."""
+
+    evaluations: list[Evaluation]  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class RoundRequest:
+    """A round's file (JSON, CSV or XLSX, by `name`), to evaluate under `year` (else the
+    round's own). With `strict`, an applicant that is not an administration of the round's
+    year is refused rather than evaluated as ineligible."""
+
+    source: bytes
+    name: str
+    year: str | None = None
+    lang: Lang = "sv"
+    strict: bool = False
+    scorers: Sequence[str] | None = None
+    identify: bool = False
+    """Give each evaluation its decision id (the service)."""
+
+
+@dataclass(frozen=True)
+class Read:
+    """A round, read once, and the year it is evaluated under."""
+
+    round: Round
+    year: str
+
+
+@dataclass(frozen=True)
+class EvaluatedRound:
+    """A round and its evaluation: the domain's result and the document."""
+
+    round: Round
+    year: str
+    result: evaluated.RoundEvaluation
+    document: RoundEvaluation
+    decision_ids: list[str] = field(default_factory=list)
+
+
+def read(evaluator: Evaluator, request: RoundRequest) -> Read:
+    """The round as the year reads it (`rounds.evaluation.read_round`)."""
+    round_, year = read_round(
+        request.source, request.name, evaluator, request.year, strict=request.strict
+    )
+    return Read(round_, year)
+
+
+def evaluated_round(
+    evaluator: Evaluator, request: RoundRequest, progress: ProgressFor | None
+) -> tuple[Read, evaluated.RoundEvaluation]:
+    given = read(evaluator, request)
+    result = evaluated.evaluate_round(
+        given.round,
+        given.year,
+        evaluator,
+        lang=request.lang,
+        scorers=request.scorers,
+        progress=progress(len(given.round.applications)) if progress is not None else None,
+    )
+    return given, result
+
+
+def evaluate_round(
+    evaluator: Evaluator,
+    request: RoundRequest,
+    *,
+    log: DecisionRecorder | None = None,
+    progress: ProgressFor | None = None,
+    before_logging: Callable[[], None] | None = None,
+) -> EvaluatedRound:
+    """Every application of the round evaluated, with its quotas, duplicates and totals;
+    each decision appended to `log`. `before_logging` is called before the log is written
+    (the service refuses there a request past its time limit: it logs nothing)."""
+    given, result = evaluated_round(evaluator, request, progress)
+    ids = [str(uuid.uuid4()) for _ in result.evaluations]
+    documents = [
+        Evaluation.of(e, decision_id=i if request.identify else None)
+        for e, i in zip(result.evaluations, ids, strict=True)
+    ]
+    document = RoundEvaluation.model_construct(**{**dict(result), "evaluations": documents})
+    if before_logging is not None:
+        before_logging()
+    if log is not None:
+        log.append_round(given.round, result, ids)
+    return EvaluatedRound(given.round, given.year, result, document, ids)
