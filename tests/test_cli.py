@@ -188,7 +188,9 @@ def test_bad_input_exits_2_with_a_clear_message(
         (["show", "1999"], "2018, 2024"),
         (["schema", "nothing"], "application"),
         (["schema", "application", "--year", "1999"], "1999"),
-        (["schema", "evaluation", "--year", "2018"], "same every year"),
+        (["schema", "evaluation", "--year", "2018"], "detsamma varje år"),
+        (["--lang", "en", "schema", "evaluation", "--year", "2018"], "same every year"),
+        (["--lang", "en", "schema", "nothing"], "no schema 'nothing'; available: application"),
         (["--lang", "fi", "policies"], "sv or en"),
     ],
 )

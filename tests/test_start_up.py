@@ -37,7 +37,13 @@ ELSEWHERE = (
     "fourules.server",
 )
 """fourules' own modules the two commands do not use, by prefix."""
-CLI_AT_START = {"fourules.cli", "fourules.cli.main", "fourules.cli.common", "fourules.cli.state"}
+CLI_AT_START = {
+    "fourules.cli",
+    "fourules.cli.main",
+    "fourules.cli.command",
+    "fourules.cli.common",
+    "fourules.cli.state",
+}
 EVALUATE = ["evaluate", "examples/project-2018.json", "--year", "2018", "--format", "json"]
 ROUND = ["round", "policies/2018/round.json", "--format", "json"]
 

@@ -7,17 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    YearOption,
-    read_input,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption, YearOption
 from fourules.evaluation.inputs import read_json
 from fourules.output.view import View
 
@@ -57,31 +48,25 @@ def evaluate(
     from fourules.use_cases.evaluate import EvaluateRequest
     from fourules.use_cases.evaluate import evaluate as evaluated
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        ev = evaluator(ctx)
+    with command(ctx, lang) as run:
+        ev = run.evaluator()
         ev.require(year)
-        raw, name = read_input(file)
+        raw, name = run.read(file)
         request = EvaluateRequest(
-            read_json(raw, where=name), year, name, chosen, scorers=scorer, explain=explain
+            read_json(raw, where=name), year, name, run.lang, scorers=scorer, explain=explain
         )
-        log = None
-        if decision_log is not None:  # imported only then: evaluate starts faster without
-            from fourules.decision_log.log import DecisionLog
+        document = evaluated(ev, request, log=run.decision_log(decision_log)).document
 
-            log = DecisionLog(decision_log)
-        document = evaluated(ev, request, log=log).document
+        def view() -> View:
+            from fourules.output.evaluation_view import evaluations_view
 
-    def view() -> View:
-        from fourules.output.evaluation_view import evaluations_view
+            shown = document if isinstance(document, list) else [document]
+            listed = evaluations_view(shown, run.lang)
+            if not explain:
+                return listed
+            from fourules.output.evaluation_view import explanation_blocks
 
-        shown = document if isinstance(document, list) else [document]
-        listed = evaluations_view(shown, chosen)
-        if not explain:
-            return listed
-        from fourules.output.evaluation_view import explanation_blocks
+            blocks = explanation_blocks([d.explanation or {} for d in shown], run.lang)
+            return View(listed.title, (*listed.blocks, *blocks))
 
-        blocks = explanation_blocks([d.explanation or {} for d in shown], chosen)
-        return View(listed.title, (*listed.blocks, *blocks))
-
-    respond(format, document, view, chosen)
+        run.respond(format, document, view)

@@ -9,27 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    OutputOption,
-    output_format,
-    read_input,
-    reported_errors,
-    resolve_lang,
-    respond,
-    write_file,
-)
+from fourules.cli.command import Run, command
+from fourules.cli.common import Format, FormatOption, LangOption, OutputOption, write_file
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
-from fourules.cli.state import evaluator
 from fourules.output.view import View
-from fourules.text import Lang
 
 if TYPE_CHECKING:
-    from fourules.evaluation.evaluator import Evaluator
     from fourules.rounds.evaluation import Progress, RoundEntry
-    from fourules.spreadsheets import Sheet
     from fourules.use_cases.rounds import RoundRequest
 
 # The round machinery is imported inside each command: `fourules evaluate` starts faster.
@@ -47,41 +33,19 @@ RoundYear = Annotated[
 
 
 def _request(
-    ctx: typer.Context,
+    run: Run,
     file: str,
     year: str | None,
-    lang: Lang,
     *,
     strict: bool = False,
     scorers: Sequence[str] | None = None,
-) -> tuple[Evaluator, RoundRequest]:
-    """The evaluator and the round asked about: FILE's bytes, under --year (else its own);
-    with `strict`, refusing an applicant that is not an administration of its year."""
+) -> RoundRequest:
+    """The round asked about: FILE's bytes, under --year (else its own); with `strict`,
+    refusing an applicant that is not an administration of its year."""
     from fourules.use_cases.rounds import RoundRequest
 
-    raw, name = read_input(file)
-    return evaluator(ctx), RoundRequest(raw, name, year, lang, strict=strict, scorers=scorers)
-
-
-def _respond(
-    fmt: Format | None,
-    output: Path | None,
-    document: object,
-    view: Callable[[], View],
-    sheets: Callable[[], Sequence[Sheet]],
-    lang: Lang,
-) -> None:
-    """The result on standard output, or written whole to --output: a workbook (fmt None)
-    or the format's text."""
-    from fourules.output.renderers import emit
-    from fourules.spreadsheets import workbook
-
-    if output is None:
-        respond(fmt or Format.table, document, view, lang)
-    elif fmt is None:
-        write_file(output, workbook(sheets()))
-    else:
-        write_file(output, emit(fmt, document, view, lang).encode("utf-8"))
+    raw, name = run.read(file)
+    return RoundRequest(raw, name, year, run.lang, strict=strict, scorers=scorers)
 
 
 def _progress(fmt: Format | None) -> Callable[[int], Progress | None]:
@@ -129,26 +93,20 @@ def round_command(
     """Evaluate every application of a round, with the round's quotas, duplicates and totals."""
     from fourules.use_cases.rounds import evaluate_round
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        fmt = output_format(ctx, format, output)
-        ev, request = _request(ctx, file, year, chosen, strict=strict, scorers=scorer)
-        log = None
-        if decision_log is not None:
-            from fourules.decision_log.log import DecisionLog
-
-            log = DecisionLog(decision_log)
-        done = evaluate_round(ev, request, log=log, progress=_progress(fmt))
+    with command(ctx, lang) as run:
+        fmt = run.target(format, output)
+        request = _request(run, file, year, strict=strict, scorers=scorer)
+        log = run.decision_log(decision_log)
+        done = evaluate_round(run.evaluator(), request, log=log, progress=_progress(fmt))
         from fourules.output.round_sheets import round_sheets
         from fourules.output.round_view import round_view
 
-        _respond(
+        run.deliver(
             fmt,
             output,
             done.document,
-            lambda: round_view(done.round, done.result, chosen),
+            lambda: round_view(done.round, done.result, run.lang),
             lambda: round_sheets(done.round, done.result),
-            chosen,
         )
 
 
@@ -171,21 +129,18 @@ def audit_command(
     """Audit a decided round against its year's rules: every discrepancy with its row."""
     from fourules.use_cases.audit import audit
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        fmt = output_format(ctx, format, output)
-        ev, request = _request(ctx, file, year, chosen, strict=strict)
-        done = audit(ev, request)
+    with command(ctx, lang) as run:
+        fmt = run.target(format, output)
+        done = audit(run.evaluator(), _request(run, file, year, strict=strict))
         from fourules.output.round_sheets import audit_sheets
         from fourules.output.round_view import audit_view
 
-        _respond(
+        run.deliver(
             fmt,
             output,
             done.document,
-            lambda: audit_view(done.round, done.document, chosen),
+            lambda: audit_view(done.round, done.document, run.lang),
             lambda: audit_sheets(done.round, done.document, done.result),
-            chosen,
         )
     if strict and not done.document.clean:
         raise typer.Exit(1)
@@ -231,8 +186,7 @@ def allocate_command(
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
     from fourules.use_cases.allocation import allocate, terms
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with command(ctx, lang) as run:
         asked = terms(
             budget=budget,
             budget_project=budget_project,
@@ -241,27 +195,26 @@ def allocate_command(
             min_share=min_share,
             compare=compare,
         )
-        fmt = output_format(ctx, format, output)
-        ev, request = _request(ctx, file, year, chosen, scorers=scorer)
-        done = allocate(ev, request, asked, progress=_progress(fmt))
+        fmt = run.target(format, output)
+        request = _request(run, file, year, scorers=scorer)
+        done = allocate(run.evaluator(), request, asked, progress=_progress(fmt))
         comparison = None if done.comparison is None else done.comparison.model_dump(mode="json")
         from fourules.output.round_sheets import allocation_sheets
         from fourules.output.round_view import allocation_view, comparison_blocks
 
         def view() -> View:
-            shown = allocation_view(done.round, done.allocation, chosen)
+            shown = allocation_view(done.round, done.allocation, run.lang)
             if comparison is None:
                 return shown
-            extra = comparison_blocks(comparison, chosen)
+            extra = comparison_blocks(comparison, run.lang)
             return View(shown.title, (*shown.blocks, *extra))
 
-        _respond(
+        run.deliver(
             fmt,
             output,
             done.document,
             view,
             lambda: allocation_sheets(done.round, done.allocation, comparison),
-            chosen,
         )
 
 
@@ -276,8 +229,7 @@ def convert_command(
     when the run knows it): its own fields and the criteria an assessor may fill in."""
     from fourules.use_cases.convert import ConvertRequest, convert
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        raw, name = read_input(file)
+    with command(ctx, lang) as run:
+        raw, name = run.read(file)
         request = ConvertRequest(raw, name, str(output), year)
-        write_file(output, convert(evaluator(ctx), request))
+        write_file(output, convert(run.evaluator(), request))

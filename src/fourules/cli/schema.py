@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
-from fourules.cli.common import fail, reported_errors, write
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import write
+from fourules.errors import InputError
 from fourules.output.canonical import to_json
+from fourules.text import LocalText
 from fourules.use_cases.schemas import PER_YEAR, SCHEMAS, schema_of
 
 
@@ -26,15 +28,26 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of a contract (application, evaluation, policy, …)."""
-    if name not in SCHEMAS:
-        fail(f"no schema {name!r}; available: {', '.join(SCHEMAS)}")
-    if year is None:
-        write(to_json(schema_of(name)))
-        return
-    if name not in PER_YEAR:
-        fail(
-            f"--year: the {name} schema is the same every year; --year applies to {', '.join(PER_YEAR)}"
-        )
-    with reported_errors():
-        policy = evaluator(ctx).load_policy(year)
-    write(to_json(schema_of(name, policy)))
+    with command(ctx, None) as run:
+        if name not in SCHEMAS:
+            listed = ", ".join(SCHEMAS)
+            raise InputError(
+                LocalText(
+                    sv=f"inget schema {name!r}; det finns: {listed}",
+                    en=f"no schema {name!r}; available: {listed}",
+                ),
+                "NAME",
+            )
+        if year is None:
+            write(to_json(schema_of(name)))
+            return
+        if name not in PER_YEAR:
+            each = ", ".join(PER_YEAR)
+            raise InputError(
+                LocalText(
+                    sv=f"schemat {name} är detsamma varje år; --year gäller {each}",
+                    en=f"the {name} schema is the same every year; --year applies to {each}",
+                ),
+                "--year",
+            )
+        write(to_json(schema_of(name, run.evaluator().load_policy(year))))
