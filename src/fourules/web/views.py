@@ -18,6 +18,7 @@ from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
 from fourules.output.renderers import is_table, report_css
 from fourules.output.view import lines
 from fourules.text import Lang, format_sek
+from fourules.texts import initial
 from fourules.web.texts import t
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +38,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals.update(lines=lines, is_table=is_table, sek=format_sek, version=__version__)
+    env.filters["initial"] = initial
     return env
 
 

@@ -1,0 +1,101 @@
+"""The catalogue of words: every key in Swedish and English with the same placeholders, every
+key the code looks up is there, and the language is the context's."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from fourules.texts import (
+    UnknownText,
+    both,
+    catalogue,
+    in_language,
+    language,
+    placeholders,
+    text,
+    use_language,
+)
+
+SRC = Path(__file__).parents[1] / "src" / "fourules"
+
+# A lookup whose key is written out: text("k", …), t("k", …), both("k", …), label("k", …)
+# (a column, `column.k`), check messages by their id. `.text(` is a method, not a lookup.
+_LOOKUP = re.compile(r"(?<![.\w])(text|t|both|label)\(\s*\"([A-Za-z0-9_.]+)\"\s*[,)]")
+# A lookup whose key ends in a value: t("outcome." ~ x), text(f"status.{x}"), "basis." + x.
+_PREFIX = re.compile(
+    r"(?<![.\w])(?:text|t|both)\(\s*(?:f\"([A-Za-z0-9_.]+\.)\{|\"([A-Za-z0-9_.]+\.)\"\s*[~+])"
+)
+
+
+def _sources() -> list[Path]:
+    return sorted([*SRC.rglob("*.py"), *SRC.rglob("*.j2")])
+
+
+def test_every_key_has_swedish_and_english_with_the_same_placeholders() -> None:
+    sv, en = catalogue("sv"), catalogue("en")
+    assert sorted(sv) == sorted(en), set(sv) ^ set(en)
+    for key in sv:
+        assert sv[key].strip() and en[key].strip(), key
+        assert placeholders(sv[key]) == placeholders(en[key]), key
+        assert "lang" not in placeholders(sv[key]), key  # `lang` chooses the language
+
+
+def test_every_key_the_code_looks_up_is_in_the_catalogue() -> None:
+    keys = set(catalogue("sv"))
+    missing, prefixes, found = [], [], 0
+    for path in _sources():
+        source = path.read_text(encoding="utf-8")
+        for fn, key in _LOOKUP.findall(source):
+            found += 1
+            wanted = f"column.{key}" if fn == "label" else key
+            if wanted not in keys:
+                missing.append(f"{path.relative_to(SRC)}: {wanted}")
+        for match in _PREFIX.finditer(source):
+            prefix = match.group(1) or match.group(2)
+            if not any(k.startswith(prefix) for k in keys):
+                prefixes.append(f"{path.relative_to(SRC)}: {prefix}…")
+    assert found > 250, "the scan no longer finds the lookups; check its pattern"
+    assert not missing, missing
+    assert not prefixes, prefixes
+
+
+def test_an_unknown_key_or_a_wrong_parameter_is_an_error_not_a_fallback() -> None:
+    with pytest.raises(UnknownText, match=r"no text 'no.such.key'.*sv.yaml"):
+        text("no.such.key")
+    with pytest.raises(UnknownText, match=r"takes \['a', 'b'\], got \['a'\]"):
+        text("diff.title", a="2018")
+    with pytest.raises(UnknownText, match=r"takes \[\], got \['extra'\]"):
+        text("site", extra=1)
+
+
+def test_the_language_is_the_context_s_and_swedish_when_nothing_chose_one() -> None:
+    assert language() == "sv"
+    assert text("status.fail") == "inte uppfyllt"
+    with in_language("en"):
+        assert language() == "en"
+        assert text("status.fail") == "not met"
+        assert text("diff.title", a="2018", b="2024") == "From 2018 to 2024"
+        assert text("status.fail", "sv") == "inte uppfyllt"  # a lookup may name its language
+    assert language() == "sv"
+    assert both("outcome.ineligible").en == "ineligible"
+    with pytest.raises(UnknownText, match="not a language"):
+        use_language("de")  # type: ignore[arg-type]
+
+
+def test_one_word_for_one_thing() -> None:
+    """The statuses are the pages' and the tables' alike, in the decisions' Swedish ("inte",
+    never "ej", for what is not met)."""
+    from fourules.output.labels import OUTCOMES, STATUSES
+
+    assert STATUSES["fail"].sv == "inte uppfyllt"
+    assert STATUSES["pass"].en == "met"
+    assert OUTCOMES["undetermined"] == both("outcome.undetermined")
+    sv = catalogue("sv")
+    duplicated = {}
+    for key, value in sv.items():
+        if key.startswith(("outcome.", "status.", "basis.")):
+            duplicated.setdefault(value, []).append(key)
+    assert all(len(keys) == 1 for keys in duplicated.values()), duplicated
