@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from fourules.policy.source import Source
 from fourules.text import Lang, LocalText, format_sek
@@ -39,6 +39,12 @@ ASPECTS = Words("aspect", ("outcome", "max_grant_sek", "score", "quota", "alloca
 def label(key: str, lang: Lang) -> str:
     """A column's heading (`column.<key>`)."""
     return text(f"column.{key}", lang)
+
+
+def kinds_text(kinds: Iterable[str], lang: Lang) -> str:
+    """The kinds a rule or a fact applies to, in words; none named is all of them."""
+    named = [text(f"kind.short.{kind}", lang) for kind in kinds]
+    return ", ".join(named) if named else label("all_kinds", lang)
 
 
 def source_text(source: Source, lang: Lang = "sv") -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fourules.evaluation.messages import parameter_text
-from fourules.output.labels import BASES, label, source_text
+from fourules.output.labels import BASES, kinds_text, label, source_text
 from fourules.output.view import Table, View
 from fourules.policy.model import Policy
 from fourules.text import Lang
+from fourules.texts import text
 
 
 def policies_view(policies: Sequence[Policy], lang: Lang) -> View:
@@ -28,7 +29,10 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         ]
         for name, p in policy.parameters.items()
     ]
-    admins = [[a.name, a.type, ", ".join(a.aliases)] for a in policy.administrations.members]
+    admins = [
+        [a.name, text(f"administration.{a.type}", lang), ", ".join(a.aliases)]
+        for a in policy.administrations.members
+    ]
     admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.former]
     admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.not_yet_formed]
     quotas = [
@@ -48,8 +52,8 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         [
             r.id,
             r.title.get(lang),
-            ", ".join(r.applies_to) if r.applies_to else label("all_kinds", lang),
-            f"{r.criterion.type}"
+            kinds_text(r.applies_to or (), lang),
+            text(f"criterion.{r.criterion.type}", lang)
             + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
             # The id is what an application's assessment names; a derived one is not given.
             + (f": {r.criterion.id}" if r.criterion.assessed else "")
@@ -90,8 +94,9 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         [
             d.id,
             d.label.get(lang),
-            d.type + (f" ({', '.join(d.value_ids)})" if d.values else ""),
-            ", ".join(d.kinds),
+            text(f"fact_type.{d.type}", lang)
+            + (f" ({', '.join(d.value_ids)})" if d.values else ""),
+            kinds_text(d.kinds, lang),
             d.help.get(lang),
         ]
         for d in policy.facts

@@ -13,7 +13,7 @@ from fastapi import Request
 
 from fourules import __version__
 from fourules.evaluation.evaluator import Evaluator
-from fourules.output.labels import label
+from fourules.output.labels import kinds_text, label
 from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
 from fourules.output.renderers import is_table, report_css
 from fourules.output.view import lines
@@ -59,6 +59,7 @@ def render(
             lang=lang,
             t=lambda key, **kw: t(key, lang, **kw),
             label=lambda key: label(key, lang),
+            kinds=lambda kinds: kinds_text(kinds, lang),
             switch=switch,
             here=request.url.path,
             q="?lang=en" if lang == "en" else "",
