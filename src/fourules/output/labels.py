@@ -36,12 +36,12 @@ ASPECTS = Words("aspect", ("outcome", "max_grant_sek", "score", "quota", "alloca
 """What a reading's alternative changes for an application or an administration."""
 
 
-def label(key: str, lang: Lang) -> str:
+def label(key: str, lang: Lang | None = None) -> str:
     """A column's heading (`column.<key>`)."""
     return text(f"column.{key}", lang)
 
 
-def kinds_text(kinds: Iterable[str], lang: Lang) -> str:
+def kinds_text(kinds: Iterable[str], lang: Lang | None = None) -> str:
     """The kinds a rule or a fact applies to, in words; none named is all of them."""
     named = [text(f"kind.short.{kind}", lang) for kind in kinds]
     return ", ".join(named) if named else label("all_kinds", lang)
