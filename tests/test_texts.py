@@ -99,3 +99,24 @@ def test_one_word_for_one_thing() -> None:
         if key.startswith(("outcome.", "status.", "basis.")):
             duplicated.setdefault(value, []).append(key)
     assert all(len(keys) == 1 for keys in duplicated.values()), duplicated
+
+
+_CHECK = re.compile(r"(?<![.\w])check\(\s*\"(round|audit|allocation)\",\s*\"([A-Za-z0-9_.]+)\"\s*\)")
+
+
+def test_every_round_check_has_its_message_and_every_check_message_a_check() -> None:
+    """A check's words are the catalogue's (`check.<group>.<id>`), its severity and
+    placeholders rounds/checks.yaml's; neither has one the other lacks."""
+    from fourules.rounds.checks import checks
+
+    declared = {spec.key for entries in checks().values() for spec in entries.values()}
+    worded = {k for k in catalogue("sv") if k.startswith(("check.round.", "check.audit."))}
+    worded |= {k for k in catalogue("sv") if k.startswith("check.allocation.")}
+    assert declared == worded, declared ^ worded
+    named = [
+        (group, cid)
+        for path in _sources()
+        for group, cid in _CHECK.findall(path.read_text(encoding="utf-8"))
+    ]
+    assert len(named) >= 9, "the scan no longer finds the checks named in the code"
+    assert [n for n in named if n[1] not in checks()[n[0]]] == []
