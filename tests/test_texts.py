@@ -101,7 +101,9 @@ def test_one_word_for_one_thing() -> None:
     assert all(len(keys) == 1 for keys in duplicated.values()), duplicated
 
 
-_CHECK = re.compile(r"(?<![.\w])check\(\s*\"(round|audit|allocation)\",\s*\"([A-Za-z0-9_.]+)\"\s*\)")
+_CHECK = re.compile(
+    r"(?<![.\w])check\(\s*\"(round|audit|allocation)\",\s*\"([A-Za-z0-9_.]+)\"\s*\)"
+)
 
 
 def test_every_round_check_has_its_message_and_every_check_message_a_check() -> None:

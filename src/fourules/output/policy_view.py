@@ -39,7 +39,9 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         [
             q.id,
             str(q.limit),
-            ", ".join(q.counts) + " / " + ", ".join(q.administrations),
+            kinds_text(q.counts, lang)
+            + " / "
+            + ", ".join(text(f"administration.{a}", lang) for a in q.administrations),
             q.description.get(lang),
             source_text(q.source, lang),
         ]
