@@ -122,3 +122,24 @@ def test_every_round_check_has_its_message_and_every_check_message_a_check() -> 
     ]
     assert len(named) >= 9, "the scan no longer finds the checks named in the code"
     assert [n for n in named if n[1] not in checks()[n[0]]] == []
+
+
+def test_a_command_chooses_the_language_for_its_own_run_only() -> None:
+    """`--lang en` holds while the command runs (its tables are English) and not after it:
+    the next command, or a test, starts from Swedish again."""
+    from typer.testing import CliRunner
+
+    from fourules.cli.main import app
+
+    result = CliRunner().invoke(app, ["plugins", "--lang", "en"])
+    assert result.exit_code == 0 and "Module" in result.stdout, result.stdout
+    assert language() == "sv"
+    result = CliRunner().invoke(app, ["plugins"])
+    assert "Modul" in result.stdout and "Module" not in result.stdout
+
+
+def test_the_words_for_not_stated_are_the_catalogue_s() -> None:
+    from fourules.text import NOT_STATED
+
+    assert both("column.not_stated") == NOT_STATED
+    assert NOT_STATED.sv == "inte angivet"

@@ -22,7 +22,14 @@ class LocalText(BaseModel):
         return self.sv if lang == "sv" else self.en
 
 
-NOT_STATED = LocalText(sv="inte angivet", en="not stated")
+def __getattr__(name: str) -> LocalText:
+    """`NOT_STATED`: the words for a value not stated, the catalogue's (`fourules.texts`,
+    read when first asked for: the catalogue's module imports this one)."""
+    if name == "NOT_STATED":
+        from fourules.texts import both
+
+        return both("column.not_stated")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def format_sek(amount: int) -> str:

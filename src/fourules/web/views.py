@@ -18,7 +18,7 @@ from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
 from fourules.output.renderers import is_table, report_css
 from fourules.output.view import lines
 from fourules.text import Lang, format_sek
-from fourules.texts import initial
+from fourules.texts import in_language, initial
 from fourules.web.texts import t
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -52,21 +52,22 @@ def render(
     if other == "en":
         query["lang"] = "en"
     switch = request.url.path + (f"?{urlencode(query)}" if query else "")
-    return (
-        environment()
-        .get_template(template)
-        .render(
-            lang=lang,
-            t=lambda key, **kw: t(key, lang, **kw),
-            label=lambda key: label(key, lang),
-            kinds=lambda kinds: kinds_text(kinds, lang),
-            switch=switch,
-            here=request.url.path,
-            q="?lang=en" if lang == "en" else "",
-            css=report_css(),
-            **values,
+    with in_language(lang):  # what the template looks up reads the page's language
+        return (
+            environment()
+            .get_template(template)
+            .render(
+                lang=lang,
+                t=lambda key, **kw: t(key, lang, **kw),
+                label=lambda key: label(key, lang),
+                kinds=lambda kinds: kinds_text(kinds, lang),
+                switch=switch,
+                here=request.url.path,
+                q="?lang=en" if lang == "en" else "",
+                css=report_css(),
+                **values,
+            )
         )
-    )
 
 
 def years(evaluator: Evaluator, lang: Lang) -> list[dict[str, Any]]:
