@@ -141,7 +141,7 @@ _HEADER = ("line", "kind", "application", "policy", "verdict", "protection", "de
 def verification_view(results: list[Verification], lang: Lang) -> View:
     """One table per file (a log, or a published checkpoint), then a summary per log."""
     header = [
-        text(f"column.{h}" if h in ("application", "policy") else f"verify.{h}", lang)
+        text(f"column.{h}" if h in ("application", "policy", "verdict") else f"verify.{h}", lang)
         for h in _HEADER
     ]
     files = list(dict.fromkeys(r.file for r in results))

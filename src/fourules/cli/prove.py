@@ -52,7 +52,7 @@ def prove_command(
 def _view(report: ProofReport) -> View:
     counts = report.as_json()["counts"]
     summary = text("prove.summary", proved=counts["proved"], refuted=counts["refuted"])
-    header = [text(k) for k in ("prove.property", "kind", "prove.verdict", "prove.statement")]
+    header = [text(k) for k in ("prove.property", "kind", "column.verdict", "prove.statement")]
     rows = [
         [p.property, kinds_text([p.kind] if p.kind else []), _verdict(p.verdict), p.statement]
         for p in report.proofs

@@ -139,7 +139,7 @@ def allocation_view(round_: Round, allocation: Allocation, lang: Lang) -> View:
         text("allocation.method", lang, method=allocation.method),
     ]
     return View(
-        title=text("allocation.title", lang) + (f": {round_.title}" if round_.title else ""),
+        title=text("alloc", lang) + (f": {round_.title}" if round_.title else ""),
         blocks=(*intro, *_sections(round_, right, lang)),
     )
 
