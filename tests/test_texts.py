@@ -3,7 +3,10 @@ key the code looks up is there, and the language is the context's."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,5 +144,29 @@ def test_a_command_chooses_the_language_for_its_own_run_only() -> None:
 def test_the_words_for_not_stated_are_the_catalogue_s() -> None:
     from fourules.text import NOT_STATED
 
-    assert both("column.not_stated") == NOT_STATED
-    assert NOT_STATED.sv == "inte angivet"
+    assert NOT_STATED.get("sv") == "inte angivet" == text("column.not_stated", "sv")
+    assert NOT_STATED.get("en") == "not stated"
+
+
+def test_a_command_that_shows_no_words_reads_no_catalogue() -> None:
+    """Importing the commands and evaluating to JSON parses no catalogue (start-up time):
+    a catalogue is read when a word is first looked up, and only that language's."""
+    probe = (
+        "import sys\n"
+        "from fourules.cli.main import app\n"
+        "sys.argv = ['fourules', 'evaluate', '-', '--year', '2018', '--format', 'json']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "from fourules import texts\n"
+        "print(texts.catalogue.cache_info().currsize, file=sys.stderr)\n"
+    )
+    application = '{"id": "x", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], '
+    application += '"requested_sek": 40000}'
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=application,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(SRC.parent)},
+    )
+    assert done.stderr.strip().splitlines()[-1] == "0", done.stderr

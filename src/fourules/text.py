@@ -22,14 +22,22 @@ class LocalText(BaseModel):
         return self.sv if lang == "sv" else self.en
 
 
-def __getattr__(name: str) -> LocalText:
-    """`NOT_STATED`: the words for a value not stated, the catalogue's (`fourules.texts`,
-    read when first asked for: the catalogue's module imports this one)."""
-    if name == "NOT_STATED":
-        from fourules.texts import both
+class CatalogueText:
+    """A text of the catalogue of words (`fourules.texts`) named by its key, looked up when
+    shown: a module may hold one from import on without reading the catalogue."""
 
-        return both("column.not_stated")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def get(self, lang: Lang) -> str:
+        from fourules.texts import text  # the catalogue's module imports this one
+
+        return text(self.key, lang)
+
+
+NOT_STATED = CatalogueText("column.not_stated")
 
 
 def format_sek(amount: int) -> str:
