@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
-
-Lang = Literal["sv", "en"]
-LANGS: tuple[Lang, ...] = ("sv", "en")
-
-
-class LocalText(BaseModel):
-    """The same text in Swedish and English."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    sv: str
-    en: str
-
-    def get(self, lang: Lang) -> str:
-        return self.sv if lang == "sv" else self.en
+# The languages and a text in both live with the catalogue of words; here for the many
+# modules that import them from this one.
+from fourules.texts import LANGS as LANGS
+from fourules.texts import Lang as Lang
+from fourules.texts import LocalText as LocalText
+from fourules.texts import text
 
 
 class CatalogueText:
@@ -32,8 +20,6 @@ class CatalogueText:
         self.key = key
 
     def get(self, lang: Lang) -> str:
-        from fourules.texts import text  # the catalogue's module imports this one
-
         return text(self.key, lang)
 
 

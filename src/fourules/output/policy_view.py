@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fourules.evaluation.messages import parameter_text
 from fourules.output.labels import BASES, kinds_text, label, source_text
 from fourules.output.view import Table, View
-from fourules.policy.model import Policy
+from fourules.policy.model import Criterion, Policy, Quota
 from fourules.text import Lang
 from fourules.texts import text
 
@@ -39,9 +39,7 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         [
             q.id,
             str(q.limit),
-            kinds_text(q.counts, lang)
-            + " / "
-            + ", ".join(text(f"administration.{a}", lang) for a in q.administrations),
+            _counted(q, lang),
             q.description.get(lang),
             source_text(q.source, lang),
         ]
@@ -55,13 +53,7 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             r.id,
             r.title.get(lang),
             kinds_text(r.applies_to or (), lang),
-            text(f"criterion.{r.criterion.type}", lang)
-            + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
-            # The id is what an application's assessment names; a derived one is not given.
-            + (f": {r.criterion.id}" if r.criterion.assessed else "")
-            + (f" [{r.criterion.group}]" if r.criterion.group else "")
-            if r.criterion
-            else "",
+            _criterion(r.criterion, lang) if r.criterion else "",
             _bases(policy, i, lang),
             source_text(r.source, lang),
         ]
@@ -122,6 +114,23 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             ),
         )
     return sections
+
+
+def _counted(quota: Quota, lang: Lang) -> str:
+    """What a quota counts, and for which administrations: 'projekt / stadsdelsförvaltning'."""
+    types = ", ".join(text(f"administration.{a}", lang) for a in quota.administrations)
+    return f"{kinds_text(quota.counts, lang)} / {types}"
+
+
+def _criterion(criterion: Criterion, lang: Lang) -> str:
+    """A rule's criterion: its type in words, weight, id (when assessed) and group."""
+    return (
+        text(f"criterion.{criterion.type}", lang)
+        + (f" ({criterion.weight:g})" if criterion.weight is not None else "")
+        # The id is what an application's assessment names; a derived one is not given.
+        + (f": {criterion.id}" if criterion.assessed else "")
+        + (f" [{criterion.group}]" if criterion.group else "")
+    )
 
 
 def _bases(policy: Policy, r: int, lang: Lang) -> str:
