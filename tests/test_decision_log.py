@@ -457,6 +457,11 @@ def test_replicas_keep_their_own_logs_and_verify_takes_them_all(
 def test_every_format_shows_the_verdicts(log: Path, keys: tuple[Path, Path], fmt: str) -> None:
     checkpoint(log, keys[0])
     code, out, _ = run("verify", str(log), "--public-key", str(keys[1]), "--format", fmt)
+    assert code == 0 and "återskapas" in out and "håller" in out and "i en kontrollpunkt" in out
+    assert "reproduces" not in out and "checkpointed" not in out  # words, not the JSON's ids
+    code, out, _ = run(
+        "verify", str(log), "--public-key", str(keys[1]), "--format", fmt, "--lang", "en"
+    )
     assert code == 0 and "reproduces" in out and "holds" in out and "checkpointed" in out
 
 

@@ -35,7 +35,9 @@ def test_installed_package_evaluates_from_elsewhere(tmp_path: Path) -> None:
     assert (site / "fourules" / "policies" / "2018" / "policy.yaml").is_file()
     assert (site / "fourules" / "policies" / "2024" / "document.txt").is_file()
     assert (site / "fourules" / "policies" / "2024" / "cases.yaml").is_file()
-    assert (site / "fourules" / "rounds" / "checks.yaml").is_file()  # the round checks' messages
+    assert (site / "fourules" / "rounds" / "checks.yaml").is_file()  # the round checks
+    for lang in ("sv", "en"):  # the catalogue of words
+        assert (site / "fourules" / "texts" / f"{lang}.yaml").is_file()
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -221,7 +221,7 @@ def test_the_report_and_show_say_what_each_finding_and_rule_rests_on() -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "| Grund |" in result.stdout
-    assert "läsning (texten lämnar det öppet)" in result.stdout
+    assert "läsning: texten lämnar det öppet" in result.stdout  # the pages' word too
     assert "programmets eget krav" in result.stdout
     code, out, _ = run("show", "2018", "--lang", "en", "--format", "markdown")
     assert code == 0 and "| Basis |" in out and "precedent in the decision's tables" in out

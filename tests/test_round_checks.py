@@ -1,5 +1,6 @@
-"""The round-level checks' messages are data (rounds/checks.yaml): each says which
-placeholders it takes, in both languages, and the code fills exactly those."""
+"""The round-level checks (rounds/checks.yaml) say which placeholders their messages take;
+the messages (in the catalogue of words) use exactly those in both languages, and the code
+fills exactly those."""
 
 from __future__ import annotations
 

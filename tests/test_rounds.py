@@ -577,8 +577,11 @@ def test_audit_command_strict_exits_1_on_the_real_round() -> None:
 
 
 def test_terminal_tables_print_brackets_as_written() -> None:
-    """'[warning]' and '[Tabell 1 rad 8 …]' are text, not rich markup to be swallowed."""
+    """'[varning]' and '[Tabell 1 rad 8 …]' are text, not rich markup to be swallowed; the
+    severity is a word of the language, not its id."""
     code, out, _ = run("audit", str(ROUND_2018))
+    assert code == 0 and "[varning]" in out and "[warning]" not in out
+    code, out, _ = run("audit", str(ROUND_2018), "--lang", "en")
     assert code == 0 and "[warning]" in out
 
 

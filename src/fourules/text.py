@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Literal
+# The languages and a text in both live with the catalogue of words; here for the many
+# modules that import them from this one.
+from fourules.texts import LANGS as LANGS
+from fourules.texts import Lang as Lang
+from fourules.texts import LocalText as LocalText
+from fourules.texts import text
 
-from pydantic import BaseModel, ConfigDict
 
-Lang = Literal["sv", "en"]
-LANGS: tuple[Lang, ...] = ("sv", "en")
+class CatalogueText:
+    """A text of the catalogue of words (`fourules.texts`) named by its key, looked up when
+    shown: a module may hold one from import on without reading the catalogue."""
 
+    __slots__ = ("key",)
 
-class LocalText(BaseModel):
-    """The same text in Swedish and English."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    sv: str
-    en: str
+    def __init__(self, key: str) -> None:
+        self.key = key
 
     def get(self, lang: Lang) -> str:
-        return self.sv if lang == "sv" else self.en
+        return text(self.key, lang)
 
 
-NOT_STATED = LocalText(sv="inte angivet", en="not stated")
+NOT_STATED = CatalogueText("column.not_stated")
 
 
 def format_sek(amount: int) -> str:

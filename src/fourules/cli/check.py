@@ -19,6 +19,7 @@ from fourules.cli.common import (
 from fourules.cli.state import evaluator
 from fourules.output.view import View
 from fourules.text import Lang
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.authoring.check import CheckReport
@@ -67,21 +68,25 @@ def _view(report: CheckReport, lang: Lang) -> View:
     return View(
         title=f"fourules check {report.folder}",
         blocks=(_summary(report, lang),),
-        notes_title="Problem" if lang == "sv" else "Problems",
+        notes_title=text("check.problems", lang),
         notes=tuple(p.text(lang) for p in report.problems),
     )
 
 
 def _summary(report: CheckReport, lang: Lang) -> str:
     policy = f" (policy {report.policy.id} {report.policy.version})" if report.policy else ""
-    if lang == "sv":
-        verdict = "inga problem" if report.ok else f"{len(report.problems)} problem"
-        return (
-            f"{report.folder}{policy}: {verdict}; {report.sources} källor, "
-            f"{report.cases_passed} av {report.cases} fall håller."
-        )
-    verdict = "no problems" if report.ok else f"{len(report.problems)} problems"
-    return (
-        f"{report.folder}{policy}: {verdict}; {report.sources} sources, "
-        f"{report.cases_passed} of {report.cases} cases hold."
+    verdict = (
+        text("check.no_problems", lang)
+        if report.ok
+        else text("check.problem_count", lang, count=len(report.problems))
+    )
+    return text(
+        "check.summary",
+        lang,
+        folder=report.folder,
+        policy=policy,
+        verdict=verdict,
+        sources=report.sources,
+        passed=report.cases_passed,
+        cases=report.cases,
     )

@@ -17,19 +17,11 @@ from fourules.cli.common import (
 from fourules.cli.state import year_or_folder
 from fourules.errors import InputError
 from fourules.output.view import Block, Table, View
-from fourules.text import Lang, LocalText
+from fourules.text import Lang
+from fourules.texts import both, in_language, text
 
 if TYPE_CHECKING:
     from fourules.authoring.coverage import Coverage, Covered, MapProblem
-
-STATUS = {
-    "encoded": LocalText(sv="kodad", en="encoded"),
-    "not_encoded": LocalText(sv="inte kodad", en="not encoded"),
-    "descriptive": LocalText(sv="beskrivande", en="descriptive"),
-    "unclassified": LocalText(sv="ej klassad", en="unclassified"),
-}
-SWALLOWED = LocalText(sv="sväljer en norm", en="swallows a norm")
-TO_REVIEW = LocalText(sv="att granska", en="to review")
 
 
 def coverage_command(
@@ -44,20 +36,14 @@ def coverage_command(
     from fourules.authoring.coverage import cover, load_coverage
 
     chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with in_language(chosen), reported_errors(chosen):
         ev, policy_id, folder = year_or_folder(ctx, year)
         policy = ev.load_policy(policy_id)
         mapping = load_coverage(folder)
         if mapping is None:
-            raise InputError(
-                LocalText(
-                    sv="har ingen coverage.yaml; se docs/writing-a-call.md",
-                    en="has no coverage.yaml; see docs/writing-a-call.md",
-                ),
-                str(folder),
-            )
+            raise InputError(both("coverage.no_mapping"), str(folder))
         result = cover(policy, folder, mapping)
-    respond(format, _document(result), lambda: _view(result, chosen), chosen)
+        respond(format, _document(result), lambda: _view(result, chosen), chosen)
 
 
 def _document(c: Coverage) -> dict[str, Any]:
@@ -104,36 +90,37 @@ def _problem(p: MapProblem) -> dict[str, Any]:
 
 
 def _status(s: Covered, lang: Lang) -> str:
-    shown = STATUS[s.status].get(lang)
+    shown = text(f"coverage.status.{s.status}", lang)
     if s.swallowed:
-        shown += f" — {SWALLOWED.get(lang)} ({', '.join(s.swallowed)})"
+        shown += f" — {text('coverage.swallowed', lang)} ({', '.join(s.swallowed)})"
     if s.review:
-        shown += f" — {TO_REVIEW.get(lang)}"
+        shown += f" — {text('coverage.to_review', lang)}"
     return shown
 
 
+_COUNTED = (
+    "sentences",
+    "normative",
+    "encoded",
+    "not_encoded",
+    "descriptive",
+    "unclassified",
+    "normative_unclassified",
+    "swallowed",
+    "to_review",
+)
+BASIS_IDS = ("text", "precedent", "reading", "software")
+
+
 def _view(c: Coverage, lang: Lang) -> View:
-    sv = lang == "sv"
     counts = c.counts()
-    summary = (
-        f"{counts['sentences']} meningar, varav {counts['normative']} normativa: "
-        f"{counts['encoded']} kodade, {counts['not_encoded']} inte kodade, "
-        f"{counts['descriptive']} beskrivande, {counts['unclassified']} ej klassade "
-        f"({counts['normative_unclassified']} normativa); {counts['swallowed']} beskrivande "
-        f"som sväljer en norm, {counts['to_review']} att granska."
-        if sv
-        else f"{counts['sentences']} sentences, {counts['normative']} normative: "
-        f"{counts['encoded']} encoded, {counts['not_encoded']} not encoded, "
-        f"{counts['descriptive']} descriptive, {counts['unclassified']} unclassified "
-        f"({counts['normative_unclassified']} normative); {counts['swallowed']} descriptive "
-        f"swallowing a norm, {counts['to_review']} to review."
-    )
+    summary = text("coverage.summary", lang, **{k: counts[k] for k in _COUNTED})
     header = [
         "#",
-        "Avsnitt" if sv else "Section",
-        "Mening" if sv else "Sentence",
-        "Status",
-        "Av / varför" if sv else "By / why",
+        text("coverage.section", lang),
+        text("coverage.sentence", lang),
+        text("column.status", lang),
+        text("coverage.by", lang),
     ]
     rows = [
         [
@@ -154,16 +141,9 @@ def _view(c: Coverage, lang: Lang) -> View:
         for s in c.sentences
     ]
     counted = c.policy.basis_counts()
-    summary += " " + (
-        f"Regelgrenar efter grund: {counted['text']} beslutets text, {counted['precedent']} "
-        f"prejudikat, {counted['reading']} läsningar, {counted['software']} programmets krav."
-        if sv
-        else f"Rule branches by basis: {counted['text']} the decision's text, "
-        f"{counted['precedent']} precedent, {counted['reading']} readings, "
-        f"{counted['software']} fourules's own requirement."
-    )
-    title = f"{c.policy.title.get(lang)} — " + ("täckning" if sv else "coverage")
-    note = "* normativ" if sv else "* normative"
+    summary += " " + text("coverage.bases", lang, **{k: counted[k] for k in BASIS_IDS})
+    title = text("coverage.title", lang, title=c.policy.title.get(lang))
+    note = text("coverage.normative", lang)
     problems = [p.message.get(lang) for p in (*c.unread, *c.unlike)]
     blocks: tuple[Block, ...] = (summary, note, Table.of("", header, rows, marks=marks))
     if problems:

@@ -17,9 +17,9 @@ from fourules.cli.common import (
     respond,
 )
 from fourules.cli.state import evaluator
-from fourules.output.labels import OUTCOMES
 from fourules.output.view import Table, View
-from fourules.text import Lang
+from fourules.text import format_sek
+from fourules.texts import in_language, text
 
 _Section = tuple[str, list[str], list[list[str]]]
 
@@ -60,7 +60,7 @@ def diff_command(
     from fourules.use_cases.diff import DiffRequest, diff, replayed_round
 
     chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with in_language(chosen), reported_errors(chosen):
         ev = evaluator(ctx)
         replay_round = None
         if replay_file is not None:
@@ -77,7 +77,7 @@ def diff_command(
             exact=exact,
         )
         report = diff(ev, request).model_dump(mode="json")
-    respond(format, report, lambda: _view(report, chosen), chosen)
+        respond(format, report, lambda: _view(report), chosen)
 
 
 def _short(value: Any) -> str:
@@ -85,35 +85,37 @@ def _short(value: Any) -> str:
         return "—"
     if isinstance(value, dict) and set(value) >= {"value", "unit"}:
         return (
-            "inte angivet / not stated"
+            text("column.not_stated")
             if value["not_stated"]
             else f"{value['value']} {value['unit']}"
         )
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 70 else text[:67] + "…"
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 70 else shown[:67] + "…"
 
 
 def _source(src: dict[str, Any] | None) -> str:
     return "—" if not src else f"{src['section']}: ”{src['quote']}”"
 
 
-def _changes_section(report: dict[str, Any], sv: bool) -> _Section:
+def _decided(side: dict[str, Any]) -> str:
+    """An outcome and its maximum grant, in words: 'berättigad 25 000 kr'."""
+    grant = side["max_grant_sek"]
+    amount = text("column.not_stated") if grant is None else format_sek(grant)
+    return f"{text('outcome.' + side['outcome'])} {amount}"
+
+
+def _changes_section(report: dict[str, Any]) -> _Section:
     """The changes from one year to the other: each one's path, kind, values and sources."""
-    title = f"{report['from']['id']} → {report['to']['id']}"
     return (
-        ("Ändringar " if sv else "Changes ") + title,
+        text("diff.table.changes", a=report["from"]["id"], b=report["to"]["id"]),
         [
-            "Sökväg" if sv else "Path",
-            "Typ" if sv else "Kind",
-            "Före" if sv else "Before",
-            "Efter" if sv else "After",
-            "Källa före" if sv else "Source before",
-            "Källa efter" if sv else "Source after",
+            text(f"diff.table.{column}")
+            for column in ("path", "kind", "before", "after", "source_before", "source_after")
         ],
         [
             [
                 c["path"] + (f" ({c['note']})" if c.get("note") else ""),
-                c["kind"],
+                text(f"diff.kind.{c['kind']}"),
                 _short(c["before"]),
                 _short(c["after"]),
                 _source(c["sources"]["before"]),
@@ -124,41 +126,39 @@ def _changes_section(report: dict[str, Any], sv: bool) -> _Section:
     )
 
 
-def _replay_counts(summary: dict[str, Any], sv: bool) -> str:
+def _replay_counts(summary: dict[str, Any]) -> str:
     """What changed, counted: the new outcomes, then the caps and scores that moved."""
-    lang: Lang = "sv" if sv else "en"
-    became = ", ".join(f"{OUTCOMES[o].get(lang)} {n}" for o, n in summary["became"].items())
-    counts = (
-        (became or "inget nytt utfall", "lägre maxbelopp", "högre maxbelopp", "annan poäng")
-        if sv
-        else (became or "no new outcome", "capped lower", "capped higher", "score changed")
-    )
-    return (
-        f"{counts[0]}; {counts[1]} {summary['capped_lower']}, "
-        f"{counts[2]} {summary['capped_higher']}, {counts[3]} {summary['score_changed']}"
+    became = ", ".join(f"{text('outcome.' + o)} {n}" for o, n in summary["became"].items())
+    return text(
+        "diff.table.counts",
+        became=became or text("diff.table.no_new_outcome"),
+        lower=summary["capped_lower"],
+        higher=summary["capped_higher"],
+        score=summary["score_changed"],
     )
 
 
-def _replay_section(replay: dict[str, Any], sv: bool) -> _Section:
+def _replay_section(replay: dict[str, Any]) -> _Section:
     """The replayed applications: a summary as the title, and each application that changes."""
     summary = replay["summary"]
     return (
-        ("Omprövning: " if sv else "Replay: ")
-        + f"{summary['changed']}/{summary['applications']} "
-        + ("ändras" if sv else "change")
-        + "; "
-        + _replay_counts(summary, sv),
+        text(
+            "diff.table.replay",
+            changed=summary["changed"],
+            applications=summary["applications"],
+            counts=_replay_counts(summary),
+        ),
         [
-            "Ansökan" if sv else "Application",
-            "Före" if sv else "Before",
-            "Efter" if sv else "After",
-            "Regler" if sv else "Rules",
+            text("column.application"),
+            text("diff.table.before"),
+            text("diff.table.after"),
+            text("column.rules"),
         ],
         [
             [
                 r["application_id"],
-                f"{r['before']['outcome']} {r['before']['max_grant_sek']} ({r['before']['score']:g})",
-                f"{r['after']['outcome']} {r['after']['max_grant_sek']} ({r['after']['score']:g})",
+                f"{_decided(r['before'])} ({r['before']['score']:g})",
+                f"{_decided(r['after'])} ({r['after']['score']:g})",
                 ", ".join(r["rules"]),
             ]
             for r in replay["changed"]
@@ -166,15 +166,15 @@ def _replay_section(replay: dict[str, Any], sv: bool) -> _Section:
     )
 
 
-def _witnesses_section(witnesses: list[dict[str, Any]], sv: bool) -> _Section:
+def _witnesses_section(witnesses: list[dict[str, Any]]) -> _Section:
     """The witnesses: for each change, an application it treats differently, and why."""
     return (
-        "Vittnen" if sv else "Witnesses",
+        text("diff.table.witnesses"),
         [
-            "Sökväg" if sv else "Path",
-            "Ansökan" if sv else "Application",
-            "Före → efter" if sv else "Before → after",
-            "Varför" if sv else "Why",
+            text("diff.table.path"),
+            text("column.application"),
+            text("diff.table.before_after"),
+            text("diff.table.why"),
         ],
         [
             [
@@ -184,60 +184,52 @@ def _witnesses_section(witnesses: list[dict[str, Any]], sv: bool) -> _Section:
                 else _short(
                     {k: v for k, v in w["application"].items() if k not in ("id", "title")}
                 ),
-                "—"
-                if w["before"] is None
-                else f"{w['before']['outcome']} {w['before']['max_grant_sek']} → {w['after']['outcome']} {w['after']['max_grant_sek']}",
-                w["reason"] + _set_aside(w.get("set_aside") or {}, sv),
+                "—" if w["before"] is None else f"{_decided(w['before'])} → {_decided(w['after'])}",
+                w["reason"] + _set_aside(w.get("set_aside") or {}),
             ]
             for w in witnesses
         ],
     )
 
 
-def _view(report: dict[str, Any], lang: Lang) -> View:
+def _view(report: dict[str, Any]) -> View:
     """The changes, then the replay and the witnesses when asked for."""
-    sv = lang == "sv"
-    sections = [_changes_section(report, sv)]
+    sections = [_changes_section(report)]
     if "replay" in report:
-        sections.append(_replay_section(report["replay"], sv))
+        sections.append(_replay_section(report["replay"]))
     if "witnesses" in report:
-        sections.append(_witnesses_section(report["witnesses"], sv))
+        sections.append(_witnesses_section(report["witnesses"]))
     blocks: list[Any] = [Table.of(t, h, r) for t, h, r in sections]
     if "exact" in report:
-        blocks += _exact_blocks(report["exact"], sv)
+        blocks += _exact_blocks(report["exact"])
     return View(blocks=tuple(blocks))
 
 
-def _exact_blocks(exact: dict[str, Any], sv: bool) -> list[Any]:
+def _exact_blocks(exact: dict[str, Any]) -> list[Any]:
     """The regions the years decide differently, and the statement that they are all."""
     header = [
-        "Stödform" if sv else "Kind",
-        "Där" if sv else "Where",
+        text("kind"),
+        text("diff.table.where"),
         exact["from"],
         exact["to"],
-        "Eftersom" if sv else "Because",
-        "Exempel" if sv else "Witness",
+        text("diff.table.because"),
+        text("diff.table.witness"),
     ]
-    rows = [
+    rows: list[list[str | tuple[str, ...]]] = [
         [
-            r["kind"],
+            text(f"kind.short.{r['kind']}"),
             tuple(" / ".join(p["where"]) for p in r["parts"]),
-            f"{r['before']['outcome']} {r['before']['max_grant_sek']}",
-            f"{r['after']['outcome']} {r['after']['max_grant_sek']}",
+            _decided(r["before"]),
+            _decided(r["after"]),
             "; ".join(r["because"]),
             _short({k: v for k, v in r["witness"].items() if k not in ("id", "title")}),
         ]
         for r in exact["regions"][:SHOWN_REGIONS]
     ]
-    title = "Exakta skillnader" if sv else "Exact differences"
-    blocks: list[Any] = [Table.of(title, header, rows)]
+    blocks: list[Any] = [Table.of(text("diff.table.exact"), header, rows)]
     rest = len(exact["regions"]) - SHOWN_REGIONS
     if rest > 0:
-        blocks.append(
-            f"… och {rest} regioner till (alla i --format json)."
-            if sv
-            else f"… and {rest} more regions (all of them in --format json)."
-        )
+        blocks.append(text("diff.table.more_regions", rest=rest))
     return [*blocks, exact["statement"]]
 
 
@@ -245,9 +237,7 @@ SHOWN_REGIONS = 20
 """Regions a person is shown, the largest first; the JSON holds them all."""
 
 
-def _set_aside(set_aside: dict[str, list[str]], sv: bool) -> str:
+def _set_aside(set_aside: dict[str, list[str]]) -> str:
     """Which year reads the witness without which criteria (those it does not declare)."""
     parts = [f"{year}: {', '.join(criteria)}" for year, criteria in sorted(set_aside.items())]
-    if not parts:
-        return ""
-    return ("; läses utan " if sv else "; read without ") + "; ".join(parts)
+    return text("diff.table.read_without", parts="; ".join(parts)) if parts else ""

@@ -13,6 +13,7 @@ from fourules.cli.common import Format, FormatOption, LangOption, resolve_lang, 
 from fourules.cli.state import evaluator
 from fourules.evaluation.self_check import self_check
 from fourules.output.view import Table, View
+from fourules.texts import text
 
 
 def _version(name: str) -> str:
@@ -42,16 +43,14 @@ def doctor_command(
         "self_check": checks,
         "ok": all(c["disagreements"] == 0 for c in checks.values()),
     }
-    sv = chosen == "sv"
     rows: list[list[str]] = [
         ["Python", f"{report['python']} ({report['implementation']})"],
         ["durable-rules", f"{report['durable_rules']}, {report['durable_rules_build']}"],
         ["fourules", str(report["fourules"])],
         *(
             [
-                f"{'Självtest' if sv else 'Self-check'} {year}",
-                f"{c['facts']} {'fakta' if sv else 'facts'}, {c['disagreements']} "
-                + ("avvikelser" if sv else "disagreements"),
+                text("doctor.self_check", chosen, year=year),
+                text("doctor.facts", chosen, facts=c["facts"], disagreements=c["disagreements"]),
             ]
             for year, c in checks.items()
         ),

@@ -20,7 +20,8 @@ from fourules.cli.common import (
 from fourules.cli.state import evaluator
 from fourules.errors import InputError
 from fourules.output.view import Table, View
-from fourules.text import Lang, LocalText
+from fourules.text import Lang
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.decision_log.verification import Verification
@@ -48,13 +49,8 @@ def keygen_command(
     chosen = resolve_lang(ctx, lang)
     with reported_errors(chosen):
         private, public = generate_keys(folder)
-    message = LocalText(
-        sv=f"{private}: privat nyckel (läsbar bara för dig); förvara den där kontrollpunkter signeras\n"
-        f"{public}: publik nyckel; ge den till revisorer (fourules verify --public-key)\n",
-        en=f"{private}: private key (readable by you only); keep it where checkpoints are signed\n"
-        f"{public}: public key; give it to auditors (fourules verify --public-key)\n",
-    )
-    write(message.get(chosen))
+    private_line = text("log.private_key", chosen, file=private)
+    write(f"{private_line}\n{text('log.public_key', chosen, file=public)}\n")
 
 
 @log_app.command("checkpoint")
@@ -90,13 +86,7 @@ def checkpoint_command(
         if origin is not None:
             check_origin(origin)
         if not file.is_file():
-            raise InputError(
-                LocalText(
-                    sv="finns inte som fil; ange en beslutslogg (--decision-log)",
-                    en="is not a file; give a decision log (--decision-log)",
-                ),
-                str(file),
-            )
+            raise InputError(both("log.not_a_file"), str(file))
         signed = DecisionLog(file, Checkpointing(signer, origin=origin)).checkpoint()
     write(signed.note)
 
@@ -145,35 +135,26 @@ def verify_command(
         raise typer.Exit(1)
 
 
-_KINDS = {
-    "record": LocalText(sv="post", en="record"),
-    "checkpoint": LocalText(sv="kontrollpunkt", en="checkpoint"),
-}
-_HEADER = (
-    LocalText(sv="Rad", en="Line"),
-    LocalText(sv="Slag", en="Kind"),
-    LocalText(sv="Ansökan", en="Application"),
-    LocalText(sv="Policy", en="Policy"),
-    LocalText(sv="Utfall", en="Verdict"),
-    LocalText(sv="Skydd", en="Protection"),
-    LocalText(sv="Detalj", en="Detail"),
-)
+_HEADER = ("line", "kind", "application", "policy", "verdict", "protection", "detail")
 
 
 def verification_view(results: list[Verification], lang: Lang) -> View:
     """One table per file (a log, or a published checkpoint), then a summary per log."""
-    header = [h.get(lang) for h in _HEADER]
+    header = [
+        text(f"column.{h}" if h in ("application", "policy", "verdict") else f"verify.{h}", lang)
+        for h in _HEADER
+    ]
     files = list(dict.fromkeys(r.file for r in results))
     tables = []
     for file in files:
         rows = [
             [
                 "" if r.line is None else str(r.line),
-                _KINDS[r.kind].get(lang),
+                text(f"verify.kind.{r.kind}", lang),
                 r.application_id or "",
                 r.policy,
-                r.verdict,
-                r.protection or "",
+                text(f"verify.verdict.{r.verdict}", lang),
+                text(f"verify.protection.{r.protection}", lang) if r.protection else "",
                 r.detail,
             ]
             for r in results
@@ -181,11 +162,7 @@ def verification_view(results: list[Verification], lang: Lang) -> View:
         ]
         tables.append(Table.of(file, header, rows))
     notes = tuple(_summary([r for r in results if r.file == f], lang) for f in files)
-    return View(
-        blocks=tuple(tables),
-        notes_title="Sammanfattning" if lang == "sv" else "Summary",
-        notes=notes,
-    )
+    return View(blocks=tuple(tables), notes_title=text("verify.summary", lang), notes=notes)
 
 
 def _summary(results: list[Verification], lang: Lang) -> str:
@@ -194,30 +171,30 @@ def _summary(results: list[Verification], lang: Lang) -> str:
     verdicts = Counter(r.verdict for r in records)
     protection = Counter(r.protection for r in records)
     holding = sum(r.verdict == "holds" for r in checkpoints)
-    counts = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
+    counts = ", ".join(
+        f"{n} {text(f'verify.verdict.{v}', lang)}" for v, n in sorted(verdicts.items())
+    )
     file = results[0].file
-    sv = lang == "sv"
     if not records:
-        return f"{file}: " + (
-            f"{holding} av {len(checkpoints)} kontrollpunkter håller"
-            if sv
-            else f"{holding} of {len(checkpoints)} checkpoints hold"
+        return text(
+            "verify.checkpoints_only",
+            lang,
+            file=file,
+            holding=holding,
+            checkpoints=len(checkpoints),
         )
-    text = (
-        f"{file}: {len(records)} poster ({counts}); {holding} av {len(checkpoints)} "
-        f"kontrollpunkter håller; {protection['checkpointed']} poster i en kontrollpunkt, "
-        f"{protection['chained']} ännu inte, {protection['unprotected']} oskyddade (utan hash)"
-        if sv
-        else f"{file}: {len(records)} records ({counts}); {holding} of {len(checkpoints)} "
-        f"checkpoints hold; {protection['checkpointed']} records checkpointed, "
-        f"{protection['chained']} not yet, {protection['unprotected']} unprotected (no hash)"
+    summary = text(
+        "verify.records",
+        lang,
+        file=file,
+        records=len(records),
+        counts=counts,
+        holding=holding,
+        checkpoints=len(checkpoints),
+        checkpointed=protection["checkpointed"],
+        chained=protection["chained"],
+        unprotected=protection["unprotected"],
     )
     if protection["chained"] and not checkpoints:
-        text += (
-            ". Ingen kontrollpunkt: kedjan ensam hindrar inte den som kan skriva i filen "
-            "(docs/decision-log.md)"
-            if sv
-            else ". No checkpoint: the chain alone does not stop whoever can write the file "
-            "(docs/decision-log.md)"
-        )
-    return text
+        summary += text("verify.no_checkpoint", lang)
+    return summary

@@ -11,7 +11,7 @@ from fourules.authoring.drafting import new_year
 from fourules.cli.common import LangOption, reported_errors, resolve_lang, write
 from fourules.cli.state import evaluator
 from fourules.errors import UnknownPolicyError
-from fourules.text import LocalText
+from fourules.texts import text
 
 
 def new_command(
@@ -34,13 +34,7 @@ def new_command(
         except UnknownPolicyError as exc:  # its message names the available years
             raise UnknownPolicyError(exc.message, "--from") from None
         draft = new_year(ev.policy_paths()[from_].parent, year, dir)
-    created = LocalText(
-        sv=f"Skapade {draft.folder} från {from_}:",
-        en=f"Created {draft.folder} from {from_}:",
-    )
-    then = LocalText(
-        sv=f"Granska REVIEW.md; kör sedan: fourules check {draft.folder}",
-        en=f"Review REVIEW.md; then run: fourules check {draft.folder}",
-    )
+    created = text("new.created", chosen, folder=draft.folder, year=from_)
+    then = text("new.then", chosen, folder=draft.folder)
     files = [f"  {path.relative_to(draft.folder)}" for path in draft.files]
-    write("\n".join([created.get(chosen), *files, then.get(chosen)]) + "\n")
+    write("\n".join([created, *files, then]) + "\n")

@@ -18,6 +18,8 @@ from fourules.cli.common import (
 from fourules.cli.state import evaluator
 from fourules.evaluation.plugins import BUILT_INS, installed_entry_points
 from fourules.output.view import Table, View
+from fourules.text import Lang
+from fourules.texts import in_language, text
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -31,9 +33,9 @@ def plugins_command(
     """List loaded plugins, their hooks and scorers (with the years each applies to), the
     installed entry-point plugins (loaded or not, and how to load them), and failures."""
     chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with in_language(chosen), reported_errors(chosen):
         report = _plugins_report(evaluator(ctx))
-    respond(format, report, lambda: _view(report, chosen == "sv"), chosen)
+        respond(format, report, lambda: _view(report), chosen)
 
 
 def _plugins_report(ev: Evaluator) -> dict[str, Any]:
@@ -76,21 +78,16 @@ def _scorer_years(scorer: Scorer, years: dict[str, Policy]) -> dict[str, Any]:
     return {"name": scorer.name, "years": [y for y, p in years.items() if scorer.applies_to(p)]}
 
 
-def _plugin_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[list[str]]]:
+def _plugin_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """The header and a row per plugin: name, module, hooks and scorers with their years."""
     header = [
-        "Plugin",
-        "Modul" if sv else "Module",
-        "Inbyggt" if sv else "Built-in",
-        "Krokar" if sv else "Hooks",
-        "Poängsättare (år)" if sv else "Scorers (years)",
+        text(f"plugins.{column}") for column in ("plugin", "module", "built_in", "hooks", "scorers")
     ]
-    yes, no = ("ja", "nej") if sv else ("yes", "no")
     rows = [
         [
             p["name"],
             p["module"],
-            yes if p["built_in"] else no,
+            text(f"yes_no.{str(p['built_in']).lower()}"),
             ", ".join(p["hooks"]),
             "; ".join(f"{s['name']} ({', '.join(s['years']) or '-'})" for s in p["scorers"]),
         ]
@@ -99,80 +96,51 @@ def _plugin_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[lis
     return header, rows
 
 
-def _installed_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[list[str]]]:
+def _installed_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """The header and a row per installed entry-point plugin: name, entry point, and whether
     it is loaded or how to load it."""
-    header = ["Plugin", "Entry point", "Status"]
-    return header, [[p["name"], p["value"], _status(p, sv)] for p in report["installed"]]
+    header = [text("plugins.plugin"), text("plugins.entry_point"), text("column.status")]
+    return header, [[p["name"], p["value"], _status(p)] for p in report["installed"]]
 
 
-def _status(plugin: dict[str, Any], sv: bool) -> str:
-    name = plugin["name"]
+def _status(plugin: dict[str, Any]) -> str:
     if plugin["failed"]:
-        return (
-            "installerat, kunde inte laddas (se nedan)"
-            if sv
-            else "installed, failed to load (see below)"
-        )
+        return text("plugins.status.failed")
     if plugin["loaded"]:
-        return (
-            "installerat, laddat: dess poäng är inte ur beslutet"
-            if sv
-            else "installed, loaded: its points are not from the decision"
-        )
-    return (
-        f"installerat, inte laddat: ange --plugins {name}"
-        if sv
-        else f"installed, not loaded: give --plugins {name}"
-    )
+        return text("plugins.status.loaded")
+    return text("plugins.status.not_loaded", name=plugin["name"])
 
 
-def _failure_table(report: dict[str, Any], sv: bool) -> tuple[list[str], list[list[str]]]:
+def _failure_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """The header and a row per plugin that failed to load: name, entry point and error."""
     rows = [[f["name"], f["value"], f["error"]] for f in report["failures"]]
-    return ["Plugin", "Entry point", "Fel" if sv else "Error"], rows
+    header = [text("plugins.plugin"), text("plugins.entry_point"), text("plugins.error")]
+    return header, rows
 
 
-def _view(report: dict[str, Any], sv: bool) -> View:
+def _view(report: dict[str, Any]) -> View:
     """The plugins' table, the installed entry-point plugins', then the failures' if any
     failed to load."""
-    blocks = [Table.of("Plugins", *_plugin_table(report, sv))]
-    installed_header, installed = _installed_table(report, sv)
+    blocks = [Table.of(text("plugins.title"), *_plugin_table(report))]
+    installed_header, installed = _installed_table(report)
     if installed:
-        title = "Installerade tillägg (entry points)" if sv else "Installed plugins (entry points)"
-        blocks.append(Table.of(title, installed_header, installed))
-    failed_header, failed = _failure_table(report, sv)
+        blocks.append(Table.of(text("plugins.installed"), installed_header, installed))
+    failed_header, failed = _failure_table(report)
     if failed:
-        blocks.append(
-            Table.of("Kunde inte laddas" if sv else "Failed to load", failed_header, failed)
-        )
+        blocks.append(Table.of(text("plugins.failed"), failed_header, failed))
     return View(blocks=tuple(blocks))
 
 
 def loaded_plugins_line(ev: Evaluator, sv: bool) -> str:
     """One line for a server's start: the entry-point plugins it loaded (whose points are not
     the decisions'), or that it loaded none; and any asked for that failed to load."""
+    lang: Lang = "sv" if sv else "en"
     pm = ev.plugin_manager
     added = pm.added()
     if added:
-        names = ", ".join(added)
-        line = (
-            f"tillägg laddade: {names} (deras poäng är inte ur besluten)"
-            if sv
-            else f"plugins loaded: {names} (their points are not from the decisions)"
-        )
+        line = text("plugins.loaded", lang, names=", ".join(added))
     else:
-        line = (
-            "inga tillägg laddade: poängen är bara beslutens (ange --plugins NAMN för ett tillägg)"
-            if sv
-            else "no plugins loaded: the scores are the decisions' alone (give --plugins NAME "
-            "for a plugin)"
-        )
+        line = text("plugins.none_loaded", lang)
     if pm.failures:
-        names = ", ".join(f.name for f in pm.failures)
-        line += (
-            f"; kunde inte laddas: {names} (`fourules plugins` visar felet)"
-            if sv
-            else f"; failed to load: {names} (`fourules plugins` shows the error)"
-        )
+        line += text("plugins.failures", lang, names=", ".join(f.name for f in pm.failures))
     return line

@@ -17,8 +17,9 @@ from fourules.cli.common import (
 )
 from fourules.cli.state import year_or_folder
 from fourules.output.canonical import to_json
+from fourules.output.labels import kinds_text
 from fourules.output.view import Table, View
-from fourules.text import Lang
+from fourules.texts import in_language, text
 
 if TYPE_CHECKING:
     from fourules.authoring.proofs import ProofReport
@@ -39,40 +40,34 @@ def prove_command(
     from fourules.authoring.proofs import prove
 
     chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with in_language(chosen), reported_errors(chosen):
         ev, policy_id, folder = year_or_folder(ctx, year)
         policy = ev.load_policy(policy_id)
         report = prove(policy, folder, lambda app: ev.evaluate(app, policy_id, lang=chosen))
-    respond(format, report.as_json(), lambda: _view(report, chosen), chosen)
+        respond(format, report.as_json(), lambda: _view(report), chosen)
     if not report.proved:
         raise typer.Exit(1)
 
 
-def _view(report: ProofReport, lang: Lang) -> View:
-    sv = lang == "sv"
+def _view(report: ProofReport) -> View:
     counts = report.as_json()["counts"]
-    summary = (
-        f"{counts['proved']} bevisade, {counts['refuted']} motbevisade."
-        if sv
-        else f"{counts['proved']} proved, {counts['refuted']} refuted."
-    )
-    header = [
-        "Egenskap" if sv else "Property",
-        "Stödform" if sv else "Kind",
-        "Utfall" if sv else "Verdict",
-        "Påstående" if sv else "Statement",
+    summary = text("prove.summary", proved=counts["proved"], refuted=counts["refuted"])
+    header = [text(k) for k in ("prove.property", "kind", "column.verdict", "prove.statement")]
+    rows = [
+        [p.property, kinds_text([p.kind] if p.kind else []), _verdict(p.verdict), p.statement]
+        for p in report.proofs
     ]
-    rows = [[p.property, p.kind, p.verdict, p.statement] for p in report.proofs]
     marks = ["fail" if p.verdict == "refuted" else None for p in report.proofs]
     blocks: list[str | Table] = [summary, Table.of("", header, rows, marks=marks)]
     for p in report.proofs:
         if p.verdict == "refuted":
-            shown = (
-                to_json(p.counterexample)
-                if p.counterexample
-                else ("ingen ansökan kan" if sv else "no application can")
-            )
-            blocks.append(f"{p.property} ({p.kind}): {p.detail or ''} {shown}".strip())
+            shown = to_json(p.counterexample) if p.counterexample else text("prove.no_application")
+            kind = kinds_text([p.kind] if p.kind else [])
+            blocks.append(f"{p.property} ({kind}): {p.detail or ''} {shown}".strip())
     return View(
         title=f"fourules prove {report.policy.id} v{report.policy.version}", blocks=tuple(blocks)
     )
+
+
+def _verdict(verdict: str) -> str:
+    return text(f"prove.verdict.{verdict}")

@@ -18,9 +18,10 @@ from fourules.cli.common import (
 )
 from fourules.cli.state import year_or_folder
 from fourules.errors import InputError
-from fourules.output.labels import ASPECTS, changed_value
+from fourules.output.labels import changed_value
 from fourules.output.view import Table, View
-from fourules.text import Lang, LocalText, format_sek
+from fourules.text import format_sek
+from fourules.texts import both, in_language, language, text
 
 if TYPE_CHECKING:
     from fourules.comparison.readings import Reading, ReadingsReport
@@ -63,7 +64,7 @@ def readings_command(
     from fourules.rounds.files import load_round
 
     chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with in_language(chosen), reported_errors(chosen):
         ev, policy_id, folder = year_or_folder(ctx, year)
         round_ = budget = None
         if replay is not None:
@@ -71,10 +72,7 @@ def readings_command(
             round_ = load_round(raw, name, ev.load_policy(policy_id).vocabulary)
             if (budget_project is None) != (budget_study_trip is None):
                 raise InputError(
-                    LocalText(
-                        sv="ange båda budgetarna, eller ingen för omgångens egna",
-                        en="give both budgets, or neither for the round's own",
-                    ),
+                    both("readings.both_budgets"),
                     "--budget-project" if budget_project is None else "--budget-study-trip",
                 )
             budget = (
@@ -85,14 +83,14 @@ def readings_command(
         report = readings_report(
             folder, round_=round_, round_name=replay, budget=budget, lang=chosen
         )
-    respond(format, report.model_dump(mode="json"), lambda: _view(report, chosen), chosen)
+        respond(format, report.model_dump(mode="json"), lambda: _view(report), chosen)
 
 
-def _view(report: ReadingsReport, lang: Lang) -> View:
-    blocks: list[str | Table] = [_preamble(report, lang)]
+def _view(report: ReadingsReport) -> View:
+    blocks: list[str | Table] = [_preamble(report)]
     first: dict[str, str] = {}  # an alternative that changes several rules: shown once
     for reading in report.readings:
-        blocks += _reading_blocks(reading, report.round is not None, first, lang)
+        blocks += _reading_blocks(reading, report.round is not None, first)
     return View(
         title=(
             f"fourules readings {report.year} v{report.version}"
@@ -102,77 +100,52 @@ def _view(report: ReadingsReport, lang: Lang) -> View:
     )
 
 
-def _preamble(report: ReadingsReport, lang: Lang) -> str:
+def _preamble(report: ReadingsReport) -> str:
     """What was replayed, and within which budget."""
-    sv = lang == "sv"
     if report.round is None:
-        return (
-            "Ange --replay OMGÅNG för att se vad varje alternativ ändrar i en verklig omgång."
-            if sv
-            else "Give --replay ROUND to see what each alternative changes in a real round."
-        )
+        return text("readings.give_replay")
     if report.budget is None:
-        return (
-            "Omgången anger ingen budget; utkasten till fördelning jämförs inte."
-            if sv
-            else "The round states no budget; draft allocations are not compared."
-        )
+        return text("readings.no_budget")
     money = (
         f"{format_sek(report.budget.project or 0)} + {format_sek(report.budget.study_trip or 0)}"
     )
-    return (
-        f"{report.applications} ansökningar ur {report.round}; utkast (ranked) inom {money}."
-        if sv
-        else f"{report.applications} applications from {report.round}; drafts (ranked) within {money}."
+    return text(
+        "readings.replayed_within",
+        applications=report.applications,
+        round=report.round,
+        money=money,
     )
 
 
-def _reading_blocks(
-    reading: Reading, replayed: bool, first: dict[str, str], lang: Lang
-) -> list[str | Table]:
+def _reading_blocks(reading: Reading, replayed: bool, first: dict[str, str]) -> list[str | Table]:
     """One reading: its rule, quote and note, then each alternative and what it changes (an
     alternative already shown under an earlier rule, `first`, is referred to)."""
-    sv = lang == "sv"
     blocks: list[str | Table] = [
         f"{reading.rule} — {reading.title}\n"
-        + ("Citat: " if sv else "Quote: ")
-        + f"”{reading.quote}”\n"
-        + (reading.note or ("(ingen not)" if sv else "(no note)"))
+        + text("readings.quote", quote=reading.quote)
+        + "\n"
+        + (reading.note or text("readings.no_note"))
     ]
     if not reading.alternatives:
-        blocks.append(
-            "Inga alternativ deklarerade för regeln."
-            if sv
-            else "No alternatives declared for this rule."
-        )
-    header = (
-        ["Ansökan/förvaltning", "Vad", "Nu", "Med alternativet"]
-        if sv
-        else ["Application/administration", "What", "Now", "With the alternative"]
-    )
+        blocks.append(text("readings.none_declared"))
+    header = [text(f"readings.{k}") for k in ("subject", "aspect", "now", "with")]
     for alt in reading.alternatives:
         title = f"{reading.rule} / {alt.id}: {alt.description}"
         if alt.id in first:
-            shown = first[alt.id]
-            blocks.append(f"{title} — " + (f"se {shown} ovan." if sv else f"see {shown} above."))
+            blocks.append(f"{title} — " + text("readings.see_above", rule=first[alt.id]))
             continue
         first[alt.id] = reading.rule
         if not replayed:
             blocks.append(title)
         elif not alt.differences:
-            nothing = (
-                "ingen ansökan i omgången får ett annat utfall"
-                if sv
-                else "no application of the round fares differently"
-            )
-            blocks.append(f"{title} — {nothing}.")
+            blocks.append(f"{title} — {text('readings.unchanged')}")
         else:
             rows = [
                 [
                     d.subject,
-                    ASPECTS[d.aspect].get(lang),
-                    changed_value(d.aspect, d.before, d.before_sek, lang),
-                    changed_value(d.aspect, d.after, d.after_sek, lang),
+                    text(f"aspect.{d.aspect}"),
+                    changed_value(d.aspect, d.before, d.before_sek, language()),
+                    changed_value(d.aspect, d.after, d.after_sek, language()),
                 ]
                 for d in alt.differences
             ]

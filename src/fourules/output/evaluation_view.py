@@ -10,15 +10,13 @@ from typing import Any
 from fourules.evaluation.results import Evaluation, ScoreItem
 from fourules.output.labels import BASES, STATUSES, label, outcome_text, source_text
 from fourules.output.view import Block, Table, View
-from fourules.text import Lang, LocalText, format_sek
+from fourules.text import Lang, format_sek
+from fourules.texts import text
 
 
 def not_from_decision(item: ScoreItem, lang: Lang) -> str:
     """The mark of an item whose points a plugin added, not the decision."""
-    return LocalText(
-        sv=f"(inte ur beslutet: tillägg {item.plugin})",
-        en=f"(not from the decision: plugin {item.plugin})",
-    ).get(lang)
+    return text("evaluate.not_from_decision", lang, plugin=item.plugin)
 
 
 def _reason(item: ScoreItem, lang: Lang) -> str:
@@ -31,10 +29,7 @@ def _score(e: Evaluation, lang: Lang) -> str:
     if not added:
         return f"{e.score:g}"
     points = sum(i.points for i in added)
-    return LocalText(
-        sv=f"{e.score:g} (varav {points:g} inte ur beslutet)",
-        en=f"{e.score:g} (of which {points:g} not from the decision)",
-    ).get(lang)
+    return text("evaluate.score_added", lang, score=f"{e.score:g}", points=f"{points:g}")
 
 
 def _summary(e: Evaluation, lang: Lang) -> list[list[str]]:
@@ -95,13 +90,12 @@ def evaluations_view(evaluations: Sequence[Evaluation], lang: Lang) -> View:
 
 def explanation_blocks(explanations: Sequence[dict[str, Any]], lang: Lang) -> list[Block]:
     """What would change each outcome, as paragraphs under the evaluations."""
-    sv = lang == "sv"
     blocks: list[Block] = []
     for explanation in explanations:
         for i, suggestion in enumerate(explanation.get("suggestions", []), start=1):
             changes = " ".join(c["text"] for c in suggestion["changes"])
             rules = ", ".join(r["rule"] for r in suggestion["rules"])
-            lead = f"Förslag {i}" if sv else f"Suggestion {i}"
+            lead = text("evaluate.suggestion", lang, number=i)
             blocks.append(f"{lead}: {changes} ({rules})" if rules else f"{lead}: {changes}")
         if "none" in explanation:
             blocks.append(explanation["none"])
@@ -109,11 +103,7 @@ def explanation_blocks(explanations: Sequence[dict[str, Any]], lang: Lang) -> li
             blocks.append(explanation["grant"])
         for item in explanation.get("would_raise_score", []):
             blocks.append(
-                (
-                    f"Skulle höja poängen med {item['points']:g}: "
-                    if sv
-                    else f"Would raise the score by {item['points']:g}: "
-                )
-                + f"{item['title']} ({item['criterion']})"
+                text("evaluate.would_raise", lang, points=f"{item['points']:g}")
+                + f" {item['title']} ({item['criterion']})"
             )
     return blocks

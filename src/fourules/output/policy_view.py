@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fourules.evaluation.messages import parameter_text
-from fourules.output.labels import BASES, label, source_text
+from fourules.output.labels import BASES, kinds_text, label, source_text
 from fourules.output.view import Table, View
-from fourules.policy.model import Policy
+from fourules.policy.model import Criterion, Policy, Quota
 from fourules.text import Lang
+from fourules.texts import text
 
 
 def policies_view(policies: Sequence[Policy], lang: Lang) -> View:
@@ -28,14 +29,17 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         ]
         for name, p in policy.parameters.items()
     ]
-    admins = [[a.name, a.type, ", ".join(a.aliases)] for a in policy.administrations.members]
+    admins = [
+        [a.name, text(f"administration.{a.type}", lang), ", ".join(a.aliases)]
+        for a in policy.administrations.members
+    ]
     admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.former]
     admins += [[f.name, "—", f.note.get(lang)] for f in policy.administrations.not_yet_formed]
     quotas = [
         [
             q.id,
             str(q.limit),
-            ", ".join(q.counts) + " / " + ", ".join(q.administrations),
+            _counted(q, lang),
             q.description.get(lang),
             source_text(q.source, lang),
         ]
@@ -48,14 +52,8 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         [
             r.id,
             r.title.get(lang),
-            ", ".join(r.applies_to) if r.applies_to else label("all_kinds", lang),
-            f"{r.criterion.type}"
-            + (f" ({r.criterion.weight:g})" if r.criterion.weight is not None else "")
-            # The id is what an application's assessment names; a derived one is not given.
-            + (f": {r.criterion.id}" if r.criterion.assessed else "")
-            + (f" [{r.criterion.group}]" if r.criterion.group else "")
-            if r.criterion
-            else "",
+            kinds_text(r.applies_to or (), lang),
+            _criterion(r.criterion, lang) if r.criterion else "",
             _bases(policy, i, lang),
             source_text(r.source, lang),
         ]
@@ -90,8 +88,9 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
         [
             d.id,
             d.label.get(lang),
-            d.type + (f" ({', '.join(d.value_ids)})" if d.values else ""),
-            ", ".join(d.kinds),
+            text(f"fact_type.{d.type}", lang)
+            + (f" ({', '.join(d.value_ids)})" if d.values else ""),
+            kinds_text(d.kinds, lang),
             d.help.get(lang),
         ]
         for d in policy.facts
@@ -115,6 +114,23 @@ def _policy_sections(policy: Policy, lang: Lang) -> list[tuple[str, list[str], l
             ),
         )
     return sections
+
+
+def _counted(quota: Quota, lang: Lang) -> str:
+    """What a quota counts, and for which administrations: 'projekt / stadsdelsförvaltning'."""
+    types = ", ".join(text(f"administration.{a}", lang) for a in quota.administrations)
+    return f"{kinds_text(quota.counts, lang)} / {types}"
+
+
+def _criterion(criterion: Criterion, lang: Lang) -> str:
+    """A rule's criterion: its type in words, weight, id (when assessed) and group."""
+    return (
+        text(f"criterion.{criterion.type}", lang)
+        + (f" ({criterion.weight:g})" if criterion.weight is not None else "")
+        # The id is what an application's assessment names; a derived one is not given.
+        + (f": {criterion.id}" if criterion.assessed else "")
+        + (f" [{criterion.group}]" if criterion.group else "")
+    )
 
 
 def _bases(policy: Policy, r: int, lang: Lang) -> str:

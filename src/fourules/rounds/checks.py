@@ -1,9 +1,9 @@
-"""The checks made across a whole round, and their messages, read from `checks.yaml`.
+"""The checks made across a whole round, read from `checks.yaml`, and their messages,
+from the catalogue of words (`fourules.texts`, key `check.<group>.<id>`).
 
 A round's evaluation (quotas, duplicates, totals), an audit of a decided round and the
-draft allocation each report named checks. Their wording is data beside the code, in
-Swedish and English, like a policy's rule messages; each check says which placeholders
-its message takes, and filling it with any other set is a programming error.
+draft allocation each report named checks. Each check declares its severity and the
+placeholders its message takes; filling it with any other set is a programming error.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Literal
 import yaml
 
 from fourules.text import Lang, LocalText
+from fourules.texts import catalogue, text
 
 Severity = Literal["error", "warning", "info"]
 Group = Literal["round", "audit", "allocation"]
@@ -26,15 +27,25 @@ CHECKS_FILE = Path(__file__).with_name("checks.yaml")
 class Check:
     """One named check: how serious it is, and its message with the placeholders it takes."""
 
+    group: Group
     id: str
     severity: Severity
     takes: frozenset[str]
-    message: LocalText
+
+    @property
+    def key(self) -> str:
+        """The message's key in the catalogue."""
+        return f"check.{self.group}.{self.id}"
+
+    @property
+    def message(self) -> LocalText:
+        """The message as written, its placeholders unfilled."""
+        return LocalText(sv=catalogue("sv")[self.key], en=catalogue("en")[self.key])
 
     def text(self, lang: Lang, **values: object) -> str:
         if set(values) != self.takes:
             raise KeyError(f"check {self.id} takes {sorted(self.takes)}, got {sorted(values)}")
-        return self.message.get(lang).format(**values)
+        return text(self.key, lang, **values)
 
     def both(self, **values: object) -> LocalText:
         """The message in both languages, e.g. for a part of another message."""
@@ -47,9 +58,7 @@ def checks() -> dict[str, dict[str, Check]]:
     raw = yaml.safe_load(CHECKS_FILE.read_text(encoding="utf-8"))
     return {
         group: {
-            cid: Check(
-                cid, spec["severity"], frozenset(spec["takes"]), LocalText(**spec["message"])
-            )
+            cid: Check(group, cid, spec["severity"], frozenset(spec["takes"]))
             for cid, spec in entries.items()
         }
         for group, entries in raw.items()

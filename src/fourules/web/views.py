@@ -13,11 +13,12 @@ from fastapi import Request
 
 from fourules import __version__
 from fourules.evaluation.evaluator import Evaluator
-from fourules.output.labels import label
+from fourules.output.labels import kinds_text, label
 from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
 from fourules.output.renderers import is_table, report_css
 from fourules.output.view import lines
 from fourules.text import Lang, format_sek
+from fourules.texts import in_language, initial
 from fourules.web.texts import t
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +38,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals.update(lines=lines, is_table=is_table, sek=format_sek, version=__version__)
+    env.filters["initial"] = initial
     return env
 
 
@@ -50,20 +52,22 @@ def render(
     if other == "en":
         query["lang"] = "en"
     switch = request.url.path + (f"?{urlencode(query)}" if query else "")
-    return (
-        environment()
-        .get_template(template)
-        .render(
-            lang=lang,
-            t=lambda key, **kw: t(key, lang, **kw),
-            label=lambda key: label(key, lang),
-            switch=switch,
-            here=request.url.path,
-            q="?lang=en" if lang == "en" else "",
-            css=report_css(),
-            **values,
+    with in_language(lang):  # what the template looks up reads the page's language
+        return (
+            environment()
+            .get_template(template)
+            .render(
+                lang=lang,
+                t=lambda key, **kw: t(key, lang, **kw),
+                label=lambda key: label(key, lang),
+                kinds=lambda kinds: kinds_text(kinds, lang),
+                switch=switch,
+                here=request.url.path,
+                q="?lang=en" if lang == "en" else "",
+                css=report_css(),
+                **values,
+            )
         )
-    )
 
 
 def years(evaluator: Evaluator, lang: Lang) -> list[dict[str, Any]]:

@@ -1,0 +1,115 @@
+"""Every word a person reads, in one catalogue per language (`sv.yaml`, `en.yaml`).
+
+A text is looked up by its key, with named parameters for its `{placeholders}`, in the
+language of the context: chosen once per command (`--lang`) or per request (`?lang=`),
+Swedish — the language of the decisions — when nothing chose one. A key missing from the
+catalogue, or parameters other than its placeholders, is a programming error and raises;
+nothing falls back to another language or to the key.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+Lang = Literal["sv", "en"]
+LANGS: tuple[Lang, ...] = ("sv", "en")
+
+
+class LocalText(BaseModel):
+    """The same text in Swedish and English."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sv: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.sv if lang == "sv" else self.en
+
+
+FOLDER = Path(__file__).parent
+# libyaml's loader reads a catalogue in a tenth of the pure-Python one's time (3 ms, not 30).
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LANGUAGE: ContextVar[Lang] = ContextVar("fourules_language", default="sv")
+
+
+class UnknownText(LookupError):
+    """A key the catalogue does not have, or parameters its text does not take."""
+
+
+def language() -> Lang:
+    """The language of the context: the command's or the request's, else Swedish."""
+    return _LANGUAGE.get()
+
+
+def use_language(lang: Lang) -> Token[Lang]:
+    """Choose the language for what runs next in this context (a command, a request)."""
+    if lang not in LANGS:
+        raise UnknownText(f"{lang!r} is not a language of the catalogue; use one of {LANGS}")
+    return _LANGUAGE.set(lang)
+
+
+@contextmanager
+def in_language(lang: Lang) -> Iterator[None]:
+    """Run a block in `lang`, and restore the language before it afterwards."""
+    token = use_language(lang)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+@functools.cache
+def catalogue(lang: Lang) -> dict[str, str]:
+    """The catalogue of one language, read once: key -> text."""
+    raw = yaml.load((FOLDER / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    return {str(key): str(value) for key, value in raw.items()}
+
+
+@functools.cache
+def placeholders(template: str) -> frozenset[str]:
+    """The named `{placeholders}` of a text."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+def text(key: str, /, lang: Lang | None = None, **params: object) -> str:
+    """The text `key` in `lang` (else the context's), its placeholders filled from `params`."""
+    template = _template(key, lang or _LANGUAGE.get())
+    wanted = placeholders(template)
+    if set(params) != wanted:
+        raise UnknownText(f"text {key!r} takes {sorted(wanted)}, got {sorted(params)}")
+    return template.format(**params) if wanted else template
+
+
+def both(key: str, /, **params: object) -> LocalText:
+    """The text `key` in Swedish and English, e.g. for a message that carries both."""
+    return LocalText(sv=text(key, "sv", **params), en=text(key, "en", **params))
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has `key` (for words chosen by a value, such as an outcome)."""
+    return key in catalogue("sv")
+
+
+def initial(words: str) -> str:
+    """The words with a capital first letter, as a heading or a sentence begins them."""
+    return words[:1].upper() + words[1:]
+
+
+def _template(key: str, lang: Lang) -> str:
+    try:
+        return catalogue(lang)[key]
+    except KeyError:
+        raise UnknownText(
+            f"the catalogue has no text {key!r} in {lang}; add it to texts/sv.yaml and "
+            "texts/en.yaml"
+        ) from None

@@ -1,0 +1,172 @@
+"""The catalogue of words: every key in Swedish and English with the same placeholders, every
+key the code looks up is there, and the language is the context's."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fourules.texts import (
+    UnknownText,
+    both,
+    catalogue,
+    in_language,
+    language,
+    placeholders,
+    text,
+    use_language,
+)
+
+SRC = Path(__file__).parents[1] / "src" / "fourules"
+
+# A lookup whose key is written out: text("k", …), t("k", …), both("k", …), label("k", …)
+# (a column, `column.k`), check messages by their id. `.text(` is a method, not a lookup.
+_LOOKUP = re.compile(r"(?<![.\w])(text|t|both|label)\(\s*\"([A-Za-z0-9_.]+)\"\s*[,)]")
+# A lookup whose key ends in a value: t("outcome." ~ x), text(f"status.{x}"), "basis." + x.
+_PREFIX = re.compile(
+    r"(?<![.\w])(?:text|t|both)\(\s*(?:f\"([A-Za-z0-9_.]+\.)\{|\"([A-Za-z0-9_.]+\.)\"\s*[~+])"
+)
+
+
+def _sources() -> list[Path]:
+    return sorted([*SRC.rglob("*.py"), *SRC.rglob("*.j2")])
+
+
+def test_every_key_has_swedish_and_english_with_the_same_placeholders() -> None:
+    sv, en = catalogue("sv"), catalogue("en")
+    assert sorted(sv) == sorted(en), set(sv) ^ set(en)
+    for key in sv:
+        assert sv[key].strip() and en[key].strip(), key
+        assert placeholders(sv[key]) == placeholders(en[key]), key
+        assert "lang" not in placeholders(sv[key]), key  # `lang` chooses the language
+
+
+def test_every_key_the_code_looks_up_is_in_the_catalogue() -> None:
+    keys = set(catalogue("sv"))
+    missing, prefixes, found = [], [], 0
+    for path in _sources():
+        source = path.read_text(encoding="utf-8")
+        for fn, key in _LOOKUP.findall(source):
+            found += 1
+            wanted = f"column.{key}" if fn == "label" else key
+            if wanted not in keys:
+                missing.append(f"{path.relative_to(SRC)}: {wanted}")
+        for match in _PREFIX.finditer(source):
+            prefix = match.group(1) or match.group(2)
+            if not any(k.startswith(prefix) for k in keys):
+                prefixes.append(f"{path.relative_to(SRC)}: {prefix}…")
+    assert found > 250, "the scan no longer finds the lookups; check its pattern"
+    assert not missing, missing
+    assert not prefixes, prefixes
+
+
+def test_an_unknown_key_or_a_wrong_parameter_is_an_error_not_a_fallback() -> None:
+    with pytest.raises(UnknownText, match=r"no text 'no.such.key'.*sv.yaml"):
+        text("no.such.key")
+    with pytest.raises(UnknownText, match=r"takes \['a', 'b'\], got \['a'\]"):
+        text("diff.title", a="2018")
+    with pytest.raises(UnknownText, match=r"takes \[\], got \['extra'\]"):
+        text("site", extra=1)
+
+
+def test_the_language_is_the_context_s_and_swedish_when_nothing_chose_one() -> None:
+    assert language() == "sv"
+    assert text("status.fail") == "inte uppfyllt"
+    with in_language("en"):
+        assert language() == "en"
+        assert text("status.fail") == "not met"
+        assert text("diff.title", a="2018", b="2024") == "From 2018 to 2024"
+        assert text("status.fail", "sv") == "inte uppfyllt"  # a lookup may name its language
+    assert language() == "sv"
+    assert both("outcome.ineligible").en == "ineligible"
+    with pytest.raises(UnknownText, match="not a language"):
+        use_language("de")  # type: ignore[arg-type]
+
+
+def test_one_word_for_one_thing() -> None:
+    """The statuses are the pages' and the tables' alike, in the decisions' Swedish ("inte",
+    never "ej", for what is not met)."""
+    from fourules.output.labels import OUTCOMES, STATUSES
+
+    assert STATUSES["fail"].sv == "inte uppfyllt"
+    assert STATUSES["pass"].en == "met"
+    assert OUTCOMES["undetermined"] == both("outcome.undetermined")
+    sv = catalogue("sv")
+    duplicated = {}
+    for key, value in sv.items():
+        if key.startswith(("outcome.", "status.", "basis.")):
+            duplicated.setdefault(value, []).append(key)
+    assert all(len(keys) == 1 for keys in duplicated.values()), duplicated
+
+
+_CHECK = re.compile(
+    r"(?<![.\w])check\(\s*\"(round|audit|allocation)\",\s*\"([A-Za-z0-9_.]+)\"\s*\)"
+)
+
+
+def test_every_round_check_has_its_message_and_every_check_message_a_check() -> None:
+    """A check's words are the catalogue's (`check.<group>.<id>`), its severity and
+    placeholders rounds/checks.yaml's; neither has one the other lacks."""
+    from fourules.rounds.checks import checks
+
+    declared = {spec.key for entries in checks().values() for spec in entries.values()}
+    worded = {k for k in catalogue("sv") if k.startswith(("check.round.", "check.audit."))}
+    worded |= {k for k in catalogue("sv") if k.startswith("check.allocation.")}
+    assert declared == worded, declared ^ worded
+    named = [
+        (group, cid)
+        for path in _sources()
+        for group, cid in _CHECK.findall(path.read_text(encoding="utf-8"))
+    ]
+    assert len(named) >= 9, "the scan no longer finds the checks named in the code"
+    assert [n for n in named if n[1] not in checks()[n[0]]] == []
+
+
+def test_a_command_chooses_the_language_for_its_own_run_only() -> None:
+    """`--lang en` holds while the command runs (its tables are English) and not after it:
+    the next command, or a test, starts from Swedish again."""
+    from typer.testing import CliRunner
+
+    from fourules.cli.main import app
+
+    result = CliRunner().invoke(app, ["plugins", "--lang", "en"])
+    assert result.exit_code == 0 and "Module" in result.stdout, result.stdout
+    assert language() == "sv"
+    result = CliRunner().invoke(app, ["plugins"])
+    assert "Modul" in result.stdout and "Module" not in result.stdout
+
+
+def test_the_words_for_not_stated_are_the_catalogue_s() -> None:
+    from fourules.text import NOT_STATED
+
+    assert NOT_STATED.get("sv") == "inte angivet" == text("column.not_stated", "sv")
+    assert NOT_STATED.get("en") == "not stated"
+
+
+def test_a_command_that_shows_no_words_reads_no_catalogue() -> None:
+    """Importing the commands and evaluating to JSON parses no catalogue (start-up time):
+    a catalogue is read when a word is first looked up, and only that language's."""
+    probe = (
+        "import sys\n"
+        "from fourules.cli.main import app\n"
+        "sys.argv = ['fourules', 'evaluate', '-', '--year', '2018', '--format', 'json']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "from fourules import texts\n"
+        "print(texts.catalogue.cache_info().currsize, file=sys.stderr)\n"
+    )
+    application = '{"id": "x", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], '
+    application += '"requested_sek": 40000}'
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=application,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(SRC.parent)},
+    )
+    assert done.stderr.strip().splitlines()[-1] == "0", done.stderr
