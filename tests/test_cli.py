@@ -270,3 +270,14 @@ def test_a_replays_summary_is_words_in_the_chosen_language() -> None:
         code, out, _ = run("--lang", lang, "diff", "2024", "2018", "--replay", round_file)
         title = next(line for line in out.splitlines() if line.startswith(("Omprövning", "Replay")))
         assert code == 0 and "{" not in title and all(w in title for w in words), title
+
+
+@pytest.mark.parametrize("command", ["doctor", "policies", "plugins", "serve"])
+def test_a_broken_policy_is_one_line_on_every_command(tmp_path: Path, command: str) -> None:
+    """Every command runs in the one skeleton (`cli/command.py`): a year folder that cannot
+    be read is exit 2 and one line naming the file, never a traceback."""
+    (tmp_path / "2030").mkdir()
+    (tmp_path / "2030" / "policy.yaml").write_text("id: [\n", encoding="utf-8")
+    code, out, err = run("--policies", str(tmp_path), command)
+    assert (code, out) == (2, "")
+    assert "policy.yaml" in err and "Traceback" not in err and len(err.splitlines()) == 1

@@ -748,3 +748,24 @@ def test_fourules_serve_on_loopback() -> None:
     finally:
         server.terminate()
         server.communicate(timeout=10)
+
+
+def test_each_request_is_answered_in_its_language() -> None:
+    """`InLanguage` sets the context's language (`fourules.texts`) for the whole request,
+    the thread pool included, and restores it after."""
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from fourules.service.language import InLanguage
+    from fourules.texts import language
+
+    def asked(request: Any) -> PlainTextResponse:  # a plain function: run in the thread pool
+        return PlainTextResponse(language())
+
+    client = TestClient(InLanguage(Starlette(routes=[Route("/", asked)])))
+    assert client.get("/").text == "sv"
+    assert client.get("/?lang=en").text == "en"
+    assert client.get("/", headers={"Accept-Language": "en-GB, sv;q=0.5"}).text == "en"
+    assert client.get("/?lang=sv", headers={"Accept-Language": "en"}).text == "sv"
+    assert language() == "sv"

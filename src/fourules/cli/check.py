@@ -8,15 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import evaluator
+from fourules.cli.command import Run, command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.output.view import View
 from fourules.text import Lang
 from fourules.texts import text
@@ -44,21 +37,20 @@ def check_command(
     """
     from fourules.authoring.check import check_year
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        report = check_year(_folder(ctx, path))
-    respond(format, report.as_json(chosen), lambda: _view(report, chosen), chosen)
+    with command(ctx, lang) as run:
+        report = check_year(_folder(run, path))
+        run.respond(format, report.as_json(run.lang), lambda: _view(report, run.lang))
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _folder(ctx: typer.Context, path: str) -> Path:
+def _folder(run: Run, path: str) -> Path:
     """The path as given when it exists (or is no year the run knows: `check_year` then says
     what is missing); a year id, the folder the run finds it in."""
     given = Path(path)
     if given.exists() or not re.fullmatch(r"[A-Za-z0-9_-]+", path):
         return given
-    found = evaluator(ctx).policy_paths().get(path)
+    found = run.evaluator().policy_paths().get(path)
     return given if found is None else found.parent
 
 

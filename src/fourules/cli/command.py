@@ -33,6 +33,7 @@ from fourules.cli.common import (
     write_file,
 )
 from fourules.text import Lang
+from fourules.texts import in_language
 
 if TYPE_CHECKING:
     from fourules.decision_log.log import DecisionLog
@@ -102,7 +103,8 @@ class Run:
 
 @contextmanager
 def command(ctx: typer.Context, lang: str | None) -> Iterator[Run]:
-    """Run a command's body: its language chosen once, fourules's errors reported."""
+    """Run a command's body: its language chosen once and set for every word it shows
+    (`fourules.texts`), fourules's errors reported."""
     chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with in_language(chosen), reported_errors(chosen):
         yield Run(ctx, chosen)

@@ -1,4 +1,5 @@
-"""What the commands share: the --format and --lang options, reading input, reporting errors."""
+"""What the commands share: their options (--format, --lang, --output, --year), reading input,
+reporting errors, writing output; `cli/command.py` puts them together for a command's run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -19,7 +20,7 @@ from fourules.output.renderers import Format as Format  # every command's one --
 from fourules.text import Lang, LocalText
 
 if TYPE_CHECKING:
-    from fourules.output.view import View
+    pass
 
 
 FormatOption = Annotated[
@@ -141,13 +142,6 @@ def read_input(file: str) -> tuple[bytes, str]:
             LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"),
             file,
         ) from None
-
-
-def respond(format: Format, json_value: object, view: Callable[[], View], lang: Lang) -> None:
-    """Write the command's result in the chosen format (`output.renderers`)."""
-    from fourules.output.renderers import emit
-
-    write(emit(format, json_value, view, lang))
 
 
 def write(text: str) -> None:

@@ -6,19 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import year_or_folder
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.errors import InputError
 from fourules.output.view import Block, Table, View
 from fourules.text import Lang
-from fourules.texts import both, in_language, text
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.authoring.coverage import Coverage, Covered, MapProblem
@@ -35,15 +28,14 @@ def coverage_command(
     last year) and which descriptive ones bear the marks of a norm; with the counts."""
     from fourules.authoring.coverage import cover, load_coverage
 
-    chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
-        ev, policy_id, folder = year_or_folder(ctx, year)
+    with command(ctx, lang) as run:
+        ev, policy_id, folder = run.year_or_folder(year)
         policy = ev.load_policy(policy_id)
         mapping = load_coverage(folder)
         if mapping is None:
             raise InputError(both("coverage.no_mapping"), str(folder))
         result = cover(policy, folder, mapping)
-        respond(format, _document(result), lambda: _view(result, chosen), chosen)
+        run.respond(format, _document(result), lambda: _view(result, run.lang))
 
 
 def _document(c: Coverage) -> dict[str, Any]:

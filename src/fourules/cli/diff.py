@@ -7,19 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    read_input,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.output.view import Table, View
 from fourules.text import format_sek
-from fourules.texts import in_language, text
+from fourules.texts import text
 
 _Section = tuple[str, list[str], list[list[str]]]
 
@@ -59,17 +51,16 @@ def diff_command(
     """Every difference between two policies, with sources; optionally replayed and witnessed."""
     from fourules.use_cases.diff import DiffRequest, diff, replayed_round
 
-    chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
-        ev = evaluator(ctx)
+    with command(ctx, lang) as run:
+        ev = run.evaluator()
         replay_round = None
         if replay_file is not None:
-            raw, name = read_input(replay_file)
+            raw, name = run.read(replay_file)
             replay_round = replayed_round(ev, a, b, raw, name)
         request = DiffRequest(
             a,
             b,
-            lang=chosen,
+            lang=run.lang,
             replay=replay_round,
             witnesses=witnesses,
             witness_limit=witness_limit,
@@ -77,7 +68,7 @@ def diff_command(
             exact=exact,
         )
         report = diff(ev, request).model_dump(mode="json")
-        respond(format, report, lambda: _view(report), chosen)
+        run.respond(format, report, lambda: _view(report))
 
 
 def _short(value: Any) -> str:

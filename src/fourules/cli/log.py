@@ -8,16 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    reported_errors,
-    resolve_lang,
-    respond,
-    write,
-)
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption, write
 from fourules.errors import InputError
 from fourules.output.view import Table, View
 from fourules.text import Lang
@@ -46,11 +38,10 @@ def keygen_command(
     """
     from fourules.decision_log.keys import generate_keys
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with command(ctx, lang):
         private, public = generate_keys(folder)
-    private_line = text("log.private_key", chosen, file=private)
-    write(f"{private_line}\n{text('log.public_key', chosen, file=public)}\n")
+        private_line = text("log.private_key", file=private)
+        write(f"{private_line}\n{text('log.public_key', file=public)}\n")
 
 
 @log_app.command("checkpoint")
@@ -80,15 +71,14 @@ def checkpoint_command(
     from fourules.decision_log.keys import load_private_key
     from fourules.decision_log.log import Checkpointing, DecisionLog
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with command(ctx, lang):
         signer = load_private_key(key)
         if origin is not None:
             check_origin(origin)
         if not file.is_file():
             raise InputError(both("log.not_a_file"), str(file))
         signed = DecisionLog(file, Checkpointing(signer, origin=origin)).checkpoint()
-    write(signed.note)
+        write(signed.note)
 
 
 def verify_command(
@@ -126,11 +116,10 @@ def verify_command(
     from fourules.decision_log.keys import load_public_key
     from fourules.decision_log.verification import GOOD, verify_logs
 
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
+    with command(ctx, lang) as run:
         key = load_public_key(public_key) if public_key is not None else None
-        results = verify_logs(files, evaluator(ctx), key, checkpoint or [])
-    respond(format, results, lambda: verification_view(results, chosen), chosen)
+        results = verify_logs(files, run.evaluator(), key, checkpoint or [])
+        run.respond(format, results, lambda: verification_view(results, run.lang))
     if any(r.verdict not in GOOD for r in results):
         raise typer.Exit(1)
 

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from fourules.authoring.drafting import new_year
-from fourules.cli.common import LangOption, reported_errors, resolve_lang, write
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import LangOption, write
 from fourules.errors import UnknownPolicyError
 from fourules.texts import text
 
@@ -26,15 +26,14 @@ def new_command(
     lang: LangOption = None,
 ) -> None:
     """Copy a year's policy, decision text and cases to DIR/YEAR as a draft, with REVIEW.md."""
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        ev = evaluator(ctx)
+    with command(ctx, lang) as run:
+        ev = run.evaluator()
         try:
             ev.require(from_)
         except UnknownPolicyError as exc:  # its message names the available years
             raise UnknownPolicyError(exc.message, "--from") from None
         draft = new_year(ev.policy_paths()[from_].parent, year, dir)
-    created = text("new.created", chosen, folder=draft.folder, year=from_)
-    then = text("new.then", chosen, folder=draft.folder)
-    files = [f"  {path.relative_to(draft.folder)}" for path in draft.files]
-    write("\n".join([created, *files, then]) + "\n")
+        created = text("new.created", folder=draft.folder, year=from_)
+        then = text("new.then", folder=draft.folder)
+        files = [f"  {path.relative_to(draft.folder)}" for path in draft.files]
+        write("\n".join([created, *files, then]) + "\n")

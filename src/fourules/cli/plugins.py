@@ -7,19 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.evaluation.plugins import BUILT_INS, installed_entry_points
 from fourules.output.view import Table, View
-from fourules.text import Lang
-from fourules.texts import in_language, text
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -32,10 +24,9 @@ def plugins_command(
 ) -> None:
     """List loaded plugins, their hooks and scorers (with the years each applies to), the
     installed entry-point plugins (loaded or not, and how to load them), and failures."""
-    chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
-        report = _plugins_report(evaluator(ctx))
-        respond(format, report, lambda: _view(report), chosen)
+    with command(ctx, lang) as run:
+        report = _plugins_report(run.evaluator())
+        run.respond(format, report, lambda: _view(report))
 
 
 def _plugins_report(ev: Evaluator) -> dict[str, Any]:
@@ -131,16 +122,12 @@ def _view(report: dict[str, Any]) -> View:
     return View(blocks=tuple(blocks))
 
 
-def loaded_plugins_line(ev: Evaluator, sv: bool) -> str:
+def loaded_plugins_line(ev: Evaluator) -> str:
     """One line for a server's start: the entry-point plugins it loaded (whose points are not
     the decisions'), or that it loaded none; and any asked for that failed to load."""
-    lang: Lang = "sv" if sv else "en"
     pm = ev.plugin_manager
     added = pm.added()
-    if added:
-        line = text("plugins.loaded", lang, names=", ".join(added))
-    else:
-        line = text("plugins.none_loaded", lang)
+    line = text("plugins.loaded", names=", ".join(added)) if added else text("plugins.none_loaded")
     if pm.failures:
-        line += text("plugins.failures", lang, names=", ".join(f.name for f in pm.failures))
+        line += text("plugins.failures", names=", ".join(f.name for f in pm.failures))
     return line

@@ -6,15 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import evaluator
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.use_cases.policies import policies as served
 from fourules.use_cases.policies import policy_document
 
@@ -26,17 +19,16 @@ def policies(
     ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None
 ) -> None:
     """List the policy years available."""
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        ev = evaluator(ctx)
+    with command(ctx, lang) as run:
+        ev = run.evaluator()
         found = [ev.load_policy(year) for year in ev.policy_ids()]
 
-    def view() -> View:
-        from fourules.output.policy_view import policies_view
+        def view() -> View:
+            from fourules.output.policy_view import policies_view
 
-        return policies_view(found, chosen)
+            return policies_view(found, run.lang)
 
-    respond(format, served(ev).model_dump(mode="json"), view, chosen)
+        run.respond(format, served(ev).model_dump(mode="json"), view)
 
 
 def show(
@@ -46,13 +38,12 @@ def show(
     lang: LangOption = None,
 ) -> None:
     """Show one year's policy: parameters, administrations, quotas and every rule with its source."""
-    chosen = resolve_lang(ctx, lang)
-    with reported_errors(chosen):
-        policy = evaluator(ctx).load_policy(year)
+    with command(ctx, lang) as run:
+        policy = run.evaluator().load_policy(year)
 
-    def view() -> View:
-        from fourules.output.policy_view import policy_view
+        def view() -> View:
+            from fourules.output.policy_view import policy_view
 
-        return policy_view(policy, chosen)
+            return policy_view(policy, run.lang)
 
-    respond(format, policy_document(policy), view, chosen)
+        run.respond(format, policy_document(policy), view)

@@ -7,19 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import year_or_folder
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.output.canonical import to_json
 from fourules.output.labels import kinds_text
 from fourules.output.view import Table, View
-from fourules.texts import in_language, text
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.authoring.proofs import ProofReport
@@ -39,12 +32,11 @@ def prove_command(
     """
     from fourules.authoring.proofs import prove
 
-    chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
-        ev, policy_id, folder = year_or_folder(ctx, year)
+    with command(ctx, lang) as run:
+        ev, policy_id, folder = run.year_or_folder(year)
         policy = ev.load_policy(policy_id)
-        report = prove(policy, folder, lambda app: ev.evaluate(app, policy_id, lang=chosen))
-        respond(format, report.as_json(), lambda: _view(report), chosen)
+        report = prove(policy, folder, lambda app: ev.evaluate(app, policy_id, lang=run.lang))
+        run.respond(format, report.as_json(), lambda: _view(report))
     if not report.proved:
         raise typer.Exit(1)
 

@@ -7,21 +7,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.common import (
-    Format,
-    FormatOption,
-    LangOption,
-    read_input,
-    reported_errors,
-    resolve_lang,
-    respond,
-)
-from fourules.cli.state import year_or_folder
+from fourules.cli.command import command
+from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.errors import InputError
 from fourules.output.labels import changed_value
 from fourules.output.view import Table, View
 from fourules.text import format_sek
-from fourules.texts import both, in_language, language, text
+from fourules.texts import both, language, text
 
 if TYPE_CHECKING:
     from fourules.comparison.readings import Reading, ReadingsReport
@@ -63,12 +55,11 @@ def readings_command(
     from fourules.rounds.allocation import make_budget
     from fourules.rounds.files import load_round
 
-    chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
-        ev, policy_id, folder = year_or_folder(ctx, year)
+    with command(ctx, lang) as run:
+        ev, policy_id, folder = run.year_or_folder(year)
         round_ = budget = None
         if replay is not None:
-            raw, name = read_input(replay)
+            raw, name = run.read(replay)
             round_ = load_round(raw, name, ev.load_policy(policy_id).vocabulary)
             if (budget_project is None) != (budget_study_trip is None):
                 raise InputError(
@@ -81,9 +72,9 @@ def readings_command(
                 else make_budget(None, budget_project, budget_study_trip)
             )
         report = readings_report(
-            folder, round_=round_, round_name=replay, budget=budget, lang=chosen
+            folder, round_=round_, round_name=replay, budget=budget, lang=run.lang
         )
-        respond(format, report.model_dump(mode="json"), lambda: _view(report), chosen)
+        run.respond(format, report.model_dump(mode="json"), lambda: _view(report))
 
 
 def _view(report: ReadingsReport) -> View:

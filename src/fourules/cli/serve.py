@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fourules.cli.common import fail, reported_errors, resolve_lang
+from fourules.cli.command import command
 from fourules.cli.plugins import loaded_plugins_line
-from fourules.cli.state import evaluator
+from fourules.errors import InputError
+from fourules.texts import both
 
 if TYPE_CHECKING:
     from fourules.decision_log.log import DecisionLog
@@ -71,21 +72,19 @@ def serve_command(
     ] = None,
 ) -> None:
     """Run the HTTP service (routes and contract: docs/service.md, /openapi.json)."""
-    try:
-        import uvicorn
+    with command(ctx, None) as run:
+        try:
+            import uvicorn
 
-        from fourules.server import create_app
-    except ImportError:
-        fail(
-            "the service needs the service extra (FastAPI, uvicorn, …): pip install 'fourules[service]'"
-        )
-    with reported_errors():
-        ev = evaluator(ctx)
-        ev.policy_ids()  # a broken policy is reported before the server starts
+            from fourules.server import create_app
+        except ImportError:
+            raise InputError(both("serve.needs_extra")) from None
+        ev = run.evaluator()
+        for year in ev.policy_ids():  # a broken policy is reported before the server starts
+            ev.load_policy(year)
         log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
-    # Whoever starts the server sees whether its scores hold points not from the decisions.
-    sv = resolve_lang(ctx, None) == "sv"
-    typer.echo(f"fourules: {loaded_plugins_line(ev, sv)}", err=True)
+        # Whoever starts the server sees whether its scores hold points not from the decisions.
+        typer.echo(f"fourules: {loaded_plugins_line(ev)}", err=True)
     app: Any = create_app(
         ev,
         decision_log=log,
@@ -122,18 +121,14 @@ def _decision_log(path: Path | None, key: Path | None, every: str | None) -> Dec
 
     if key is None:
         if every is not None:
-            fail(
-                "--checkpoint-every: checkpoints are signed with --checkpoint-key FILE; give it too"
-            )
+            raise InputError(both("serve.every_needs_key"), "--checkpoint-every")
         return DecisionLog(path) if path is not None else None
     if path is None:
-        fail("--checkpoint-key: checkpoints sign a decision log; give --decision-log FILE too")
+        raise InputError(both("serve.key_needs_log"), "--checkpoint-key")
     every = every or "100"
     found = _EVERY.fullmatch(every.strip())
     if found is None:
-        fail(
-            f"--checkpoint-every: {every!r} is neither a number of records (100) nor of minutes (10m)"
-        )
+        raise InputError(both("serve.every_bad", every=repr(every)), "--checkpoint-every")
     count, minutes = int(found[1]), found[2] == "m"
     checkpointing = Checkpointing(
         load_private_key(key),

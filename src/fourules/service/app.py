@@ -31,6 +31,7 @@ from fourules.decision_log.log import DecisionLog
 from fourules.evaluation.evaluator import Evaluator
 from fourules.service import problems
 from fourules.service.api import api_router
+from fourules.service.language import InLanguage
 from fourules.service.limits import (
     DEFAULT_MAX_APPLICATIONS,
     DEFAULT_MAX_BODY,
@@ -84,6 +85,7 @@ def create_api(
             expose_headers=["X-Request-ID", "ETag"],
         )
     # Added last, so outermost: the request id and metrics cover CORS and compression too.
+    app.add_middleware(InLanguage)
     app.add_middleware(Traced, metrics=metrics)
 
     def openapi() -> dict[str, Any]:

@@ -1,11 +1,30 @@
 """The language of a request's messages: `?lang=sv|en`, else the Accept-Language header's
-preference between Swedish and English, else Swedish (the language of the decisions)."""
+preference between Swedish and English, else Swedish (the language of the decisions);
+`InLanguage` sets it as the context's language (`fourules.texts`) for the whole request."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fourules.text import LANGS, Lang
+from fourules.texts import in_language
+
+
+class InLanguage:
+    """Answers each request in its language: every word looked up while it is answered (in
+    the thread pool too, which copies the context) is in the request's language. A page
+    whose form names another language sets that one where it renders."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with in_language(request_lang(Request(scope))):
+            await self.app(scope, receive, send)
 
 
 def request_lang(request: Request) -> Lang:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fourules.text import Lang, duration_text, format_sek
+from fourules.texts import initial
 from fourules.web.texts import t
 
 _OPS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈"}
@@ -65,7 +66,7 @@ def _mapping(value: dict[str, Any], lang: Lang) -> list[str]:
         return [value[lang]]
     if "unit" in value and "value" in value:
         if value.get("not_stated") or value["value"] is None:
-            return [t("not_stated", lang)]
+            return [initial(t("column.not_stated", lang))]
         amount = value["value"]
         if value["unit"] == "SEK":
             return [format_sek(amount)]
@@ -81,7 +82,7 @@ def _mapping(value: dict[str, Any], lang: Lang) -> list[str]:
 
 def _scalar(value: Any, lang: Lang) -> str:
     if isinstance(value, bool):
-        return t("yes" if value else "no", lang)
+        return initial(t("yes_no.true" if value else "yes_no.false", lang))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):

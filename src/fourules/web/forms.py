@@ -20,6 +20,7 @@ from fourules.application import ISO_DATE, KINDS
 from fourules.policy.facts import FactDeclaration
 from fourules.policy.model import Policy
 from fourules.text import Lang, LocalText
+from fourules.texts import initial
 from fourules.web.texts import t
 
 L = LocalText
@@ -167,10 +168,14 @@ def _input(d: FactDeclaration, name: str, lang: Lang) -> FactInput:
         if part
     )
     # Radios end with "not stated", a select starts with it; a checkbox left unticked says it.
-    unstated = ("", t("not_stated", lang))
+    unstated = ("", initial(t("column.not_stated", lang)))
     choices = tuple((v.id, _capital(v.label.get(lang))) for v in d.values)
     options = {
-        "yes_no": (("yes", t("yes", lang)), ("no", t("no", lang)), unstated),
+        "yes_no": (
+            ("yes", initial(t("yes_no.true", lang))),
+            ("no", initial(t("yes_no.false", lang))),
+            unstated,
+        ),
         "radios": (*choices, unstated),
         "select": (unstated, *choices),
         "checkboxes": choices,

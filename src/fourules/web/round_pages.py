@@ -24,6 +24,7 @@ from fourules.rounds.allocation import MIN_SHARE, check_min_share
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
 from fourules.text import Lang, LocalText, format_sek
+from fourules.texts import initial
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import audit as auditing
 from fourules.use_cases import rounds
@@ -269,8 +270,8 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
         blocks = comparison_blocks(done.comparison.model_dump(mode="json"), lang)
         view = View(view.title, (*view.blocks, *blocks))
     kinds: list[tuple[Kind, str]] = [
-        ("project", t("round.projects", lang)),
-        ("study_trip", t("round.trips", lang)),
+        ("project", initial(t("kind.short.project", lang))),
+        ("study_trip", initial(t("kind.short.study_trip", lang))),
     ]
     bars = [
         charts.Bar(label, budget.for_kind(kind) or 0, allocation.proposed_sek[kind])
