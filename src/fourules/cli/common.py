@@ -53,6 +53,10 @@ SUFFIX_FORMATS = {
     ".csv": Format.csv,
 }
 WORKBOOK = ".xlsx"
+YearOrFolder = Annotated[
+    str, typer.Argument(help="A policy year (e.g. 2024) or a year folder.", show_default=False)
+]
+"""A year the run knows, or a year folder read alone (`Run.year_or_folder`)."""
 YearOption = Annotated[
     str, typer.Option("--year", "-y", help="The policy year, e.g. 2018 or 2024.")
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption
+from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
 from fourules.errors import InputError
 from fourules.output.view import Block, Table, View
 from fourules.text import Lang
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def coverage_command(
     ctx: typer.Context,
-    year: Annotated[str, typer.Argument(help="A policy year (e.g. 2024) or a year folder.")],
+    year: YearOrFolder,
     format: FormatOption = Format.table,
     lang: LangOption = None,
 ) -> None:

@@ -3,12 +3,12 @@ refuted with one that `fourules evaluate` reproduces."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
 from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption
+from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
 from fourules.output.canonical import to_json
 from fourules.output.labels import kinds_text
 from fourules.output.view import Table, View
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def prove_command(
     ctx: typer.Context,
-    year: Annotated[str, typer.Argument(help="A policy year (e.g. 2024) or a year folder.")],
+    year: YearOrFolder,
     format: FormatOption = Format.table,
     lang: LangOption = None,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption
+from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
 from fourules.errors import InputError
 from fourules.output.labels import changed_value
 from fourules.output.view import Table, View
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def readings_command(
     ctx: typer.Context,
-    year: Annotated[str, typer.Argument(help="A policy year (e.g. 2018) or a year folder.")],
+    year: YearOrFolder,
     replay: Annotated[
         str | None,
         typer.Option(
