@@ -116,6 +116,9 @@ def test_every_output_validates_against_its_schema(evaluator: Evaluator) -> None
         "audit": _cli("audit", round_file),
         "allocation": _cli("allocate", round_file, *budgets, "--method", "optimal", "--compare"),
         "diff": _cli("diff", "2018", "2024"),
+        "check": _cli("check", "2024"),
+        "coverage": _cli("coverage", "2018"),
+        "proof": _cli("prove", "2018"),
     }
     for name, document in outputs.items():
         jsonschema.validate(document, schema_of(name))

@@ -35,11 +35,12 @@ def check_command(
 
     Exit 0 when clean, 1 with problems, 2 when PATH cannot be read.
     """
-    from fourules.authoring.check import check_year
+    from fourules.use_cases.check import CheckRequest, check
 
     with command(ctx, lang) as run:
-        report = check_year(_folder(run, path))
-        run.respond(format, report.as_json(run.lang), lambda: _view(report, run.lang))
+        done = check(CheckRequest(_folder(run, path), run.lang))
+        report = done.report
+        run.respond(format, done.document, lambda: _view(report, run.lang))
     if not report.ok:
         raise typer.Exit(1)
 

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from fourules.cli.command import command
 from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
-from fourules.errors import InputError
 from fourules.output.view import Block, Table, View
 from fourules.text import Lang
-from fourules.texts import both, text
+from fourules.texts import text
 
 if TYPE_CHECKING:
-    from fourules.authoring.coverage import Coverage, Covered, MapProblem
+    from fourules.authoring.coverage import Coverage, Covered
 
 
 def coverage_command(
@@ -26,59 +25,12 @@ def coverage_command(
     """Show every sentence of the year's quoted text: encoded (by which ids), deliberately
     not encoded (why), descriptive, or unclassified; which are still to review (copied from
     last year) and which descriptive ones bear the marks of a norm; with the counts."""
-    from fourules.authoring.coverage import cover, load_coverage
+    from fourules.use_cases.coverage import CoverageRequest, coverage
 
     with command(ctx, lang) as run:
         ev, policy_id, folder = run.year_or_folder(year)
-        policy = ev.load_policy(policy_id)
-        mapping = load_coverage(folder)
-        if mapping is None:
-            raise InputError(both("coverage.no_mapping"), str(folder))
-        result = cover(policy, folder, mapping)
-        run.respond(format, _document(result), lambda: _view(result, run.lang))
-
-
-def _document(c: Coverage) -> dict[str, Any]:
-    return {
-        "policy": {"id": c.policy.id, "version": c.policy.version, "sha256": c.policy.sha256},
-        "counts": c.counts(),
-        "bases": c.policy.basis_counts(),
-        "sentences": [
-            {
-                "number": s.sentence.number,
-                "section": s.sentence.section,
-                "text": s.sentence.text,
-                "normative": s.sentence.normative,
-                "status": s.status,
-                "links": list(s.links),
-                "reason": s.reason,
-                "entry": s.by or None,
-                "review": s.review,
-                "swallowed": list(s.swallowed),
-            }
-            for s in c.sentences
-        ],
-        "unmatched_entries": [{"entry": i, "sentence": t} for i, t in c.unmatched],
-        "broken_links": [{"entry": i, "link": link} for i, link in c.broken_links],
-        **{
-            name: [_problem(p) for p in problems]
-            for name, problems in (
-                ("swallowed", c.swallowed),
-                ("unread", c.unread),
-                ("unlike", c.unlike),
-                ("to_review", c.to_review),
-            )
-        },
-    }
-
-
-def _problem(p: MapProblem) -> dict[str, Any]:
-    return {
-        "entry": p.path or None,
-        "sentence": p.sentence,
-        "text": p.text,
-        "message": {"sv": p.message.sv, "en": p.message.en},
-    }
+        done = coverage(ev, CoverageRequest(policy_id, folder))
+        run.respond(format, done.document, lambda: _view(done.coverage, run.lang))
 
 
 def _status(s: Covered, lang: Lang) -> str:

@@ -15,7 +15,7 @@ from fourules.output.view import Table, View
 from fourules.texts import text
 
 if TYPE_CHECKING:
-    from fourules.authoring.proofs import ProofReport
+    from fourules.use_cases.prove import ProofDocument
 
 
 def prove_command(
@@ -30,19 +30,18 @@ def prove_command(
     Exit 0 when all are proved, 1 when one is refuted (with an application that shows it),
     2 when the policy cannot be read.
     """
-    from fourules.authoring.proofs import prove
+    from fourules.use_cases.prove import ProveRequest, prove
 
     with command(ctx, lang) as run:
         ev, policy_id, folder = run.year_or_folder(year)
-        policy = ev.load_policy(policy_id)
-        report = prove(policy, folder, lambda app: ev.evaluate(app, policy_id, lang=run.lang))
-        run.respond(format, report.as_json(), lambda: _view(report))
-    if not report.proved:
+        done = prove(ev, ProveRequest(policy_id, folder, run.lang))
+        run.respond(format, done.document, lambda: _view(done.document))
+    if not done.document.proved:
         raise typer.Exit(1)
 
 
-def _view(report: ProofReport) -> View:
-    counts = report.as_json()["counts"]
+def _view(report: ProofDocument) -> View:
+    counts = report.counts
     summary = text("prove.summary", proved=counts["proved"], refuted=counts["refuted"])
     header = [text(k) for k in ("prove.property", "kind", "column.verdict", "prove.statement")]
     rows = [

@@ -19,10 +19,13 @@ from fourules.output.schemas import schema_of as input_schema
 from fourules.policy.model import Policy
 from fourules.rounds.audit import AuditReport
 from fourules.use_cases.allocation import Allocation
+from fourules.use_cases.check import CheckDocument
+from fourules.use_cases.coverage import CoverageDocument
 from fourules.use_cases.evaluate import Evaluation
 from fourules.use_cases.health import Health
 from fourules.use_cases.policies import PolicyList
 from fourules.use_cases.problem import Problem
+from fourules.use_cases.prove import ProofDocument
 from fourules.use_cases.rounds import RoundEvaluation
 
 __all__ = ["INPUTS", "OUTPUTS", "PER_YEAR", "SCHEMAS", "schema_of"]
@@ -37,6 +40,9 @@ OUTPUTS: dict[str, TypeAdapter[Any]] = {
     "diff": TypeAdapter(PolicyDiff),
     "health": TypeAdapter(Health),
     "problem": TypeAdapter(Problem),
+    "check": TypeAdapter(CheckDocument),
+    "coverage": TypeAdapter(CoverageDocument),
+    "proof": TypeAdapter(ProofDocument),
 }
 SCHEMAS: dict[str, TypeAdapter[Any]] = {**INPUTS, **OUTPUTS}
 
