@@ -102,7 +102,7 @@ class CheckReport:
 
 
 class Lines:
-    """The line (1-based) of each field of a YAML file, from its node tree."""
+    """A YAML file and the line (1-based) of each of its fields, from its node tree."""
 
     def __init__(self, file: Path, text: str) -> None:
         self.file = file
