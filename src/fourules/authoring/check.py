@@ -102,9 +102,10 @@ class CheckReport:
 
 
 class Lines:
-    """The line (1-based) of each field of a YAML file, from its node tree."""
+    """A YAML file and the line (1-based) of each of its fields, from its node tree."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, file: Path, text: str) -> None:
+        self.file = file
         try:
             self.root: yaml.Node | None = yaml.compose(
                 text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -141,6 +142,10 @@ class Lines:
             else:
                 break
         return node.start_mark.line + 1
+
+    def problem(self, check: CheckName, field: str, *, sv: str, en: str) -> Problem:
+        """A problem with FIELD of this file, at its line, said in Swedish and English."""
+        return Problem(check, str(self.file), self.of(field), field, L(sv=sv, en=en))
 
 
 _PLACE = re.compile(r"^(rules\[\d+\])(?: \([^)]*\))?((?:\.[a-z_]+|\[\d+\])*)")
@@ -188,7 +193,7 @@ def check_year(path: Path) -> CheckReport:
 
     folder = read_folder(path)
     file = folder / POLICY_FILE
-    lines = Lines(file.read_text(encoding="utf-8"))
+    lines = Lines(file, file.read_text(encoding="utf-8"))
     try:
         policy = load_policy_file(file)
     except PolicyError as exc:
@@ -204,14 +209,14 @@ def check_year(path: Path) -> CheckReport:
     # In the file's order, as an editor goes through them.
     problems += sorted(
         [
-            *_quotes(policy, folder, file, lines, cited),
-            *_numbers(policy, file, lines),
-            *_lint(policy, file, lines),
-            *_alternatives(policy, folder, file, lines),
+            *_quotes(policy, folder, lines, cited),
+            *_numbers(policy, lines),
+            *_lint(policy, lines),
+            *_alternatives(policy, folder, lines),
         ],
         key=lambda p: p.line or 0,
     )
-    problems += _transcription(policy, folder, file, lines)
+    problems += _transcription(policy, folder, lines)
     problems += _coverage(policy, folder)
 
     cases_file = folder / CASES_FILE
@@ -219,7 +224,7 @@ def check_year(path: Path) -> CheckReport:
         cases = load_cases(folder)
     except PolicyError as exc:
         field = _field_of(exc)
-        cases_lines = Lines(cases_file.read_text(encoding="utf-8", errors="replace"))
+        cases_lines = Lines(cases_file, cases_file.read_text(encoding="utf-8", errors="replace"))
         problems.append(
             Problem(
                 "invalid",
@@ -246,17 +251,16 @@ def check_year(path: Path) -> CheckReport:
         return CheckReport(str(folder), policy, tuple(problems), len(cited))
     evaluator = folder_evaluator(folder)
     results = run_cases(cases, evaluator, policy.id)
-    cases_lines = Lines(cases_file.read_text(encoding="utf-8"))
+    cases_lines = Lines(cases_file, cases_file.read_text(encoding="utf-8"))
     for i, result in enumerate(results):
         if not result.passed:
             detail = "; ".join(result.problems)
             problems.append(
-                Problem(
+                cases_lines.problem(
                     "case",
-                    str(cases_file),
-                    cases_lines.of(f"cases.{i}"),
                     f"cases.{i}",
-                    L(sv=f"”{result.name}”: {detail}", en=f"“{result.name}”: {detail}"),
+                    sv=f"”{result.name}”: {detail}",
+                    en=f"“{result.name}”: {detail}",
                 )
             )
     problems += _round_cases(folder, evaluator, policy.id)
@@ -269,7 +273,6 @@ def check_year(path: Path) -> CheckReport:
 def _quotes(
     policy: Policy,
     folder: Path,
-    file: Path,
     lines: Lines,
     found_sources: list[tuple[str, dict[str, Any]]],
 ) -> Iterator[Problem]:
@@ -278,15 +281,11 @@ def _quotes(
     field = "document.transcription" if policy.document.transcription else "document.file"
     document_file = folder / name if name else None
     if document_file is None or not document_file.is_file():
-        yield Problem(
+        yield lines.problem(
             "quote",
-            str(file),
-            lines.of(field),
             field,
-            L(
-                sv=f"beslutets text ({name or 'ingen fil angiven'}) finns inte i mappen; citaten kan inte kontrolleras",
-                en=f"the decision's text ({name or 'no file given'}) is not in the folder; the quotes cannot be checked",
-            ),
+            sv=f"beslutets text ({name or 'ingen fil angiven'}) finns inte i mappen; citaten kan inte kontrolleras",
+            en=f"the decision's text ({name or 'no file given'}) is not in the folder; the quotes cannot be checked",
         )
         return
     document = document_file.read_text(encoding="utf-8")
@@ -296,7 +295,7 @@ def _quotes(
             if not text.strip():
                 yield Problem(
                     "lint",
-                    str(file),
+                    str(lines.file),
                     lines.of(where),
                     f"{where}.{key}",
                     L(
@@ -307,32 +306,27 @@ def _quotes(
                 continue
             if not found(text, document):
                 near = nearest(text, document)
-                yield Problem(
+                yield lines.problem(
                     "quote",
-                    str(file),
-                    lines.of(f"{where}.{key}"),
                     f"{where}.{key}",
-                    L(
-                        sv=f"”{text}” finns inte ordagrant i {name}; närmaste ställe: ”{near}” – "
-                        "skriv textens egna ord och skiljetecken (bara versaler, blanksteg och "
-                        "radbrytningar får skilja)",
-                        en=f"“{text}” is not found word for word in {name}; nearest passage: "
-                        f"“{near}” – write the text's own words and punctuation (only case, "
-                        "whitespace and line breaks may differ)",
-                    ),
+                    sv=f"”{text}” finns inte ordagrant i {name}; närmaste ställe: ”{near}” – "
+                    "skriv textens egna ord och skiljetecken (bara versaler, blanksteg och "
+                    "radbrytningar får skilja)",
+                    en=f"“{text}” is not found word for word in {name}; nearest passage: "
+                    f"“{near}” – write the text's own words and punctuation (only case, "
+                    "whitespace and line breaks may differ)",
                 )
         quote = source.get("quote") or ""
         if quote.rstrip(".").count(". "):
-            yield Problem(
+            yield lines.problem(
                 "lint",
-                str(file),
-                lines.of(f"{where}.quote"),
                 f"{where}.quote",
-                L(sv="ett citat är högst en mening", en="a quote is a sentence at most"),
+                sv="ett citat är högst en mening",
+                en="a quote is a sentence at most",
             )
 
 
-def _transcription(policy: Policy, folder: Path, file: Path, lines: Lines) -> list[Problem]:
+def _transcription(policy: Policy, folder: Path, lines: Lines) -> list[Problem]:
     """A transcription held to its scan: every word the scan's, but for its misread letters."""
     name, scan_name = policy.document.transcription, policy.document.file
     if not name:
@@ -340,17 +334,13 @@ def _transcription(policy: Policy, folder: Path, file: Path, lines: Lines) -> li
     transcription, scan = folder / name, folder / (scan_name or "")
     if not scan_name or not scan.is_file():
         return [
-            Problem(
+            lines.problem(
                 "transcription",
-                str(file),
-                lines.of("document.file"),
                 "document.file",
-                L(
-                    sv=f"den skannade texten ({scan_name or 'ingen fil angiven'}) finns inte i "
-                    f"mappen; transkriptionen {name} kan inte hållas mot den",
-                    en=f"the scanned text ({scan_name or 'no file given'}) is not in the "
-                    f"folder; the transcription {name} cannot be held to it",
-                ),
+                sv=f"den skannade texten ({scan_name or 'ingen fil angiven'}) finns inte i "
+                f"mappen; transkriptionen {name} kan inte hållas mot den",
+                en=f"the scanned text ({scan_name or 'no file given'}) is not in the "
+                f"folder; the transcription {name} cannot be held to it",
             )
         ]
     if not transcription.is_file():
@@ -400,15 +390,15 @@ def _round_cases(folder: Path, evaluator: Evaluator, year: str) -> list[Problem]
     return [Problem("case", file, r.line, "cases", r.message) for r in results if not r.passed]
 
 
-def _numbers(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+def _numbers(policy: Policy, lines: Lines) -> Iterator[Problem]:
     """A parameter or quota whose value is not the figure its own quote states."""
     from fourules.authoring.numbers import disagreements
 
     for d in disagreements(policy):
-        yield Problem("quote", str(file), lines.of(d.path), d.path, d.message)
+        yield Problem("quote", str(lines.file), lines.of(d.path), d.path, d.message)
 
 
-def _alternatives(policy: Policy, folder: Path, file: Path, lines: Lines) -> Iterator[Problem]:
+def _alternatives(policy: Policy, folder: Path, lines: Lines) -> Iterator[Problem]:
     """Every alternative to a reading makes a valid policy (applied to a copy of the year)."""
     from fourules.comparison.readings import variant_folder
 
@@ -419,22 +409,18 @@ def _alternatives(policy: Policy, folder: Path, file: Path, lines: Lines) -> Ite
                     pass
             except PolicyError as exc:
                 where = f"rules.{r}.alternatives.{a}.set"
-                yield Problem(
+                yield lines.problem(
                     "lint",
-                    str(file),
-                    lines.of(where),
                     where,
-                    L(
-                        sv=f"alternativet {alternative.id} ger ingen giltig policy: {exc.where}: {exc.message}",
-                        en=f"the alternative {alternative.id} makes no valid policy: {exc.where}: {exc.message}",
-                    ),
+                    sv=f"alternativet {alternative.id} ger ingen giltig policy: {exc.where}: {exc.message}",
+                    en=f"the alternative {alternative.id} makes no valid policy: {exc.where}: {exc.message}",
                 )
 
 
-def _lint(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
-    yield from _unused_parameters(policy, file, lines)
-    yield from _unread_criteria(policy, file, lines)
-    yield from _branches(policy, file, lines)
+def _lint(policy: Policy, lines: Lines) -> Iterator[Problem]:
+    yield from _unused_parameters(policy, lines)
+    yield from _unread_criteria(policy, lines)
+    yield from _branches(policy, lines)
 
 
 def _parameter_uses(policy: Policy) -> set[str]:
@@ -460,45 +446,37 @@ def _parameter_uses(policy: Policy) -> set[str]:
     return used
 
 
-def _unused_parameters(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+def _unused_parameters(policy: Policy, lines: Lines) -> Iterator[Problem]:
     used = _parameter_uses(policy)
     for name, parameter in policy.parameters.items():
         # A parameter the decision leaves unstated documents that silence: no rule can use it.
         if name not in used and parameter.value is not None:
-            yield Problem(
+            yield lines.problem(
                 "lint",
-                str(file),
-                lines.of(f"parameters.{name}"),
                 f"parameters.{name}",
-                L(
-                    sv="ingen regel använder parametern (i ett villkor, en beloppsgräns eller ett meddelande)",
-                    en="no rule uses this parameter (in a condition, a grant limit or a message)",
-                ),
+                sv="ingen regel använder parametern (i ett villkor, en beloppsgräns eller ett meddelande)",
+                en="no rule uses this parameter (in a condition, a grant limit or a message)",
             )
 
 
-def _unread_criteria(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+def _unread_criteria(policy: Policy, lines: Lines) -> Iterator[Problem]:
     read = {
         field for _, _, cond in policy.conditions() if cond is not None for field in fields_of(cond)
     }
     for r, rule in enumerate(policy.rules):
         criterion = rule.criterion
         if criterion is not None and criterion.assessed and f"crit_{criterion.id}" not in read:
-            yield Problem(
+            yield lines.problem(
                 "lint",
-                str(file),
-                lines.of(f"rules.{r}.criterion"),
                 f"rules.{r}.criterion",
-                L(
-                    sv=f"kriteriet {criterion.id} bedöms i ansökan men inget villkor läser crit_{criterion.id}; "
-                    "läs bedömningen, eller ange assessed: false",
-                    en=f"criterion {criterion.id} is assessed in the application but no condition reads "
-                    f"crit_{criterion.id}; read the assessment, or set assessed: false",
-                ),
+                sv=f"kriteriet {criterion.id} bedöms i ansökan men inget villkor läser crit_{criterion.id}; "
+                "läs bedömningen, eller ange assessed: false",
+                en=f"criterion {criterion.id} is assessed in the application but no condition reads "
+                f"crit_{criterion.id}; read the assessment, or set assessed: false",
             )
 
 
-def _branches(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
+def _branches(policy: Policy, lines: Lines) -> Iterator[Problem]:
     """Dead branches and gaps, rule by rule, decided by the solver over every application
     (`engine/symbolic.py`): exact, not sampled."""
     import z3
@@ -512,7 +490,7 @@ def _branches(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
             for b in range(len(rule.branches))
             if solve(symbolic.domain, symbolic.fired[r, b]) is not None
         }
-        yield from _dead_branches(rule, r, fired, file, lines)
+        yield from _dead_branches(rule, r, fired, lines)
         kinds = list(rule.applies_to or KINDS)
         applies = z3.Or([symbolic.kind_is(k) for k in kinds])
         none = z3.Not(z3.Or([symbolic.fired[r, b] for b in range(len(rule.branches))]))
@@ -522,42 +500,32 @@ def _branches(policy: Policy, file: Path, lines: Lines) -> Iterator[Problem]:
                 f for c in symbolic.clauses if c.rule == r for f in fields_of(c.guard)
             }
             gap = {k: v for k, v in facts_of(model, symbolic).items() if k in read}
-            yield _gap(rule, r, gap, file, lines)
+            yield _gap(rule, r, gap, lines)
 
 
-def _dead_branches(
-    rule: Rule, r: int, fired: set[int], file: Path, lines: Lines
-) -> Iterator[Problem]:
+def _dead_branches(rule: Rule, r: int, fired: set[int], lines: Lines) -> Iterator[Problem]:
     """A problem for each branch of rule R that no combination of facts fires."""
     for b, branch in enumerate(rule.branches):
         if b not in fired:
             where = f"rules.{r}.branches.{b}"
-            yield Problem(
+            yield lines.problem(
                 "lint",
-                str(file),
-                lines.of(where),
                 where,
-                L(
-                    sv=f"regeln {rule.id}: grenen ({branch.status}) kan aldrig ge utfall; "
-                    "villkoret håller aldrig, eller bara när en tidigare gren redan gäller",
-                    en=f"rule {rule.id}: the branch ({branch.status}) can never fire; its "
-                    "condition never holds, or only when an earlier branch already does",
-                ),
+                sv=f"regeln {rule.id}: grenen ({branch.status}) kan aldrig ge utfall; "
+                "villkoret håller aldrig, eller bara när en tidigare gren redan gäller",
+                en=f"rule {rule.id}: the branch ({branch.status}) can never fire; its "
+                "condition never holds, or only when an earlier branch already does",
             )
 
 
-def _gap(rule: Rule, r: int, gap: dict[str, Any], file: Path, lines: Lines) -> Problem:
+def _gap(rule: Rule, r: int, gap: dict[str, Any], lines: Lines) -> Problem:
     """The problem of rule R giving no finding for the fact GAP."""
     shown = ", ".join(f"{k}={v}" for k, v in sorted(gap.items())) or "inga fakta"
-    return Problem(
+    return lines.problem(
         "lint",
-        str(file),
-        lines.of(f"rules.{r}.branches"),
         f"rules.{r}.branches",
-        L(
-            sv=f"regeln {rule.id} ger inget utfall när {shown}; lägg till en sista gren utan when",
-            en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
-        ),
+        sv=f"regeln {rule.id} ger inget utfall när {shown}; lägg till en sista gren utan when",
+        en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
     )
 
 
@@ -570,7 +538,9 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
     except PolicyError as exc:
         field = _field_of(exc)
         line = (
-            Lines(path.read_text(encoding="utf-8", errors="replace")).of(field) if field else None
+            Lines(path, path.read_text(encoding="utf-8", errors="replace")).of(field)
+            if field
+            else None
         )
         return [Problem("invalid", str(path), line, field, L(sv=exc.message, en=exc.message))]
     if mapping is None:
@@ -587,7 +557,7 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
             )
         ]
     result = cover(policy, folder, mapping)
-    lines = Lines(path.read_text(encoding="utf-8"))
+    lines = Lines(path, path.read_text(encoding="utf-8"))
     document = str(folder / (policy.document.quoted or ""))
     out = [
         Problem(
@@ -603,25 +573,20 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
         for c in result.gaps()
     ]
     out += [
-        Problem(
+        lines.problem(
             "coverage",
-            str(path),
-            lines.of(f"sentences.{i}"),
             f"sentences.{i}",
-            L(
-                sv=f"matchar ingen mening i beslutet: ”{text}”",
-                en=f"matches no sentence of the decision: “{text}”",
-            ),
+            sv=f"matchar ingen mening i beslutet: ”{text}”",
+            en=f"matches no sentence of the decision: “{text}”",
         )
         for i, text in result.unmatched
     ]
     out += [
-        Problem(
+        lines.problem(
             "coverage",
-            str(path),
-            lines.of(f"sentences.{i}.encoded"),
             f"sentences.{i}.encoded",
-            L(sv=f"{link} finns inte i policyn", en=f"{link} is not in the policy"),
+            sv=f"{link} finns inte i policyn",
+            en=f"{link} is not in the policy",
         )
         for i, link in result.broken_links
     ]

@@ -93,6 +93,20 @@ def _groups(symbolic: SymbolicPolicy, kind: str) -> dict[str, tuple[str, ...]]:
     return groups
 
 
+@dataclass(frozen=True)
+class _Explained:
+    """The application explained: the year it is evaluated under (by the evaluator and in
+    the solver's reading), the application as read, its facts, its evaluation, the language."""
+
+    evaluator: Evaluator
+    year: str
+    symbolic: SymbolicPolicy
+    app: dict[str, Any]
+    fact: dict[str, Any]
+    result: Evaluation
+    lang: Lang
+
+
 def explain(
     evaluator: Evaluator,
     application: dict[str, Any],
@@ -122,15 +136,11 @@ def _explain(
     vocabulary = loaded.policy.vocabulary
     parsed = parse_application(application, vocabulary=vocabulary)
     app = parsed.model_dump(mode="json", exclude_none=False)
-    symbolic = _symbolic(loaded.policy)
     fact = vocabulary.derive(parsed, loaded.index).fact
+    asked = _Explained(evaluator, year, _symbolic(loaded.policy), app, fact, result, lang)
     if result.outcome == "eligible":
-        return {
-            "outcome": "eligible",
-            "suggestions": [],
-            **_when_eligible(evaluator, symbolic, app, fact, result, year, lang),
-        }
-    suggestions = _suggestions(evaluator, symbolic, app, fact, result, year, lang)
+        return {"outcome": "eligible", "suggestions": [], **_when_eligible(asked)}
+    suggestions = _suggestions(asked)
     out: dict[str, Any] = {
         "outcome": result.outcome,
         "suggestions": [s.as_json() for s in suggestions],
@@ -162,17 +172,10 @@ def _pinned(symbolic: SymbolicPolicy, fact: dict[str, Any], free: set[str]) -> l
     return out
 
 
-def _suggestions(
-    evaluator: Evaluator,
-    symbolic: SymbolicPolicy,
-    app: dict[str, Any],
-    fact: dict[str, Any],
-    result: Evaluation,
-    year: str,
-    lang: Lang,
-) -> list[Suggestion]:
+def _suggestions(asked: _Explained) -> list[Suggestion]:
     import z3
 
+    symbolic, app, fact = asked.symbolic, asked.app, asked.fact
     groups = _groups(symbolic, app["kind"])
     free = {f for facts in groups.values() for f in facts}
     changed = {
@@ -191,7 +194,7 @@ def _suggestions(
         names = [n for n, c in changed.items() if z3.is_true(model.eval(c, model_completion=True))]
         # The next suggestion must not change a superset of the same fields.
         blocked.append(z3.Not(z3.And([changed[n] for n in names])))
-        suggestion = _verified(evaluator, symbolic, app, model, names, result, year, lang)
+        suggestion = _verified(asked, model, names)
         if suggestion is not None:
             found.append(suggestion)
     return found
@@ -221,17 +224,9 @@ def _distance(symbolic: SymbolicPolicy, fact: dict[str, Any]) -> Any:
     return z3.Sum(terms) if terms else z3.IntVal(0)
 
 
-def _verified(
-    evaluator: Evaluator,
-    symbolic: SymbolicPolicy,
-    app: dict[str, Any],
-    model: Any,
-    names: list[str],
-    before: Evaluation,
-    year: str,
-    lang: Lang,
-) -> Suggestion | None:
+def _verified(asked: _Explained, model: Any, names: list[str]) -> Suggestion | None:
     """The suggestion from a model, kept only if the normal evaluation makes it eligible."""
+    symbolic, app, lang = asked.symbolic, asked.app, asked.lang
     solved = symbolic.application(model)
     changed_app = {k: v for k, v in app.items() if v is not None}
     changes = []
@@ -252,10 +247,10 @@ def _verified(
                 changed_app[name] = after
             text = _text(symbolic, name, app.get(name), after, lang)
             changes.append(Change(name, app.get(name), after, text))
-    after_eval = evaluator.evaluate(changed_app, year, lang=lang)
+    after_eval = asked.evaluator.evaluate(changed_app, asked.year, lang=lang)
     if after_eval.outcome != "eligible":
         return None
-    was = {f.rule: f.status for f in before.findings}
+    was = {f.rule: f.status for f in asked.result.findings}
     rules = tuple(
         {"rule": f.rule, "quote": f.source.quote, "section": f.source.section}
         for f in after_eval.findings
@@ -312,16 +307,9 @@ def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: L
     return L(sv=f"Ange {label}: {shown}.", en=f"Give {label}: {shown}.").get(lang)
 
 
-def _when_eligible(
-    evaluator: Evaluator,
-    symbolic: SymbolicPolicy,
-    app: dict[str, Any],
-    fact: dict[str, Any],
-    result: Evaluation,
-    year: str,
-    lang: Lang,
-) -> dict[str, Any]:
+def _when_eligible(asked: _Explained) -> dict[str, Any]:
     """The most it can be granted, and each priority criterion that would raise its score."""
+    app, result, lang = asked.app, asked.result, asked.lang
     out: dict[str, Any] = {"max_grant_sek": result.max_grant_sek}
     requested = app.get("requested_sek")
     if (
@@ -335,7 +323,7 @@ def _when_eligible(
         ).get(lang)
     points = {i.criterion: i.points for i in result.score_breakdown}
     raise_score = []
-    for rule, weight in symbolic.policy.priority_criteria:
+    for rule, weight in asked.symbolic.policy.priority_criteria:
         if rule.id in points and points[rule.id] == 0 and weight > 0:
             raise_score.append(
                 {

@@ -6,7 +6,8 @@ year adds (its `facts:`) beside the application's own."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from fourules.evaluation.results import Evaluation
@@ -50,8 +51,22 @@ def _sheet(
     return Sheet(name, header, rows, notes)
 
 
-def _in_order(round_: Round) -> list[RoundEntry]:
-    return sorted(round_.applications, key=lambda a: natural_key(a.id))
+Column = tuple[str, Callable[[RoundEntry], CellValue]]
+"""A column of a sheet with a row per application: its heading and its cell for an application."""
+
+
+def _per_application(round_: Round, name: str, columns: Sequence[Column]) -> Sheet:
+    """A row per application, in the round's order: the application's own columns, then
+    COLUMNS."""
+    header = (*_APPLICATION, *(heading for heading, _ in columns))
+    in_order = sorted(round_.applications, key=lambda a: natural_key(a.id))
+    rows = [[*_application(app), *(cell(app) for _, cell in columns)] for app in in_order]
+    return _sheet(round_, name, header, rows)
+
+
+def _added(field: str, app: RoundEntry) -> CellValue:
+    """The value of a field the round's year adds."""
+    return _cell(getattr(app, field, None))
 
 
 def _reasons(e: Evaluation) -> str:
@@ -63,35 +78,20 @@ def round_sheets(round_: Round, result: RoundEvaluation) -> list[Sheet]:
     """Every application with its outcome, and the round's findings."""
     by_id = {e.application_id: e for e in result.evaluations}
     added = [d.json_field for d in added_fields(round_) if d.json_field]
-    header = (
-        *_APPLICATION,
-        "submitted",
-        *added,
-        "outcome",
-        "max_grant_sek",
-        "score",
-        "reasons",
-    )
-    rows = []
-    for app in _in_order(round_):
-        e = by_id[app.id]
-        rows.append(
-            [
-                *_application(app),
-                app.submitted,
-                *(_cell(getattr(app, field, None)) for field in added),
-                e.outcome,
-                e.max_grant_sek,
-                e.score,
-                _reasons(e),
-            ]
-        )
+    columns: list[Column] = [
+        ("submitted", lambda app: app.submitted),
+        *((field, partial(_added, field)) for field in added),
+        ("outcome", lambda app: by_id[app.id].outcome),
+        ("max_grant_sek", lambda app: by_id[app.id].max_grant_sek),
+        ("score", lambda app: by_id[app.id].score),
+        ("reasons", lambda app: _reasons(by_id[app.id])),
+    ]
     findings = [
         [f.rule, f.status, f.message, ", ".join(f.applications), f.administration]
         for f in result.findings
     ]
     return [
-        _sheet(round_, "evaluations", header, rows),
+        _per_application(round_, "evaluations", columns),
         Sheet(
             "findings", ("rule", "status", "message", "applications", "administration"), findings
         ),
@@ -102,37 +102,19 @@ def allocation_sheets(
     round_: Round, allocation: Allocation, comparison: dict[str, Any] | None = None
 ) -> list[Sheet]:
     """The draft per application; with a comparison, the decision beside it."""
-    lines = {ln.application_id: ln for ln in allocation.lines}
-    header = (
-        *_APPLICATION,
-        "outcome",
-        "max_grant_sek",
-        "score",
-        "priority",
-        "same_as",
-        "rank",
-        "status",
-        "proposed_sek",
-        "reason",
-    )
-    rows = []
-    for app in _in_order(round_):
-        ln = lines[app.id]
-        rows.append(
-            [
-                *_application(app),
-                ln.outcome,
-                ln.max_grant_sek,
-                ln.score,
-                ln.priority,
-                app.same_as,
-                ln.rank,
-                ln.status,
-                ln.proposed_sek,
-                ln.reason,
-            ]
-        )
-    sheets = [_sheet(round_, "allocation", header, rows)]
+    line = {ln.application_id: ln for ln in allocation.lines}
+    columns: list[Column] = [
+        ("outcome", lambda app: line[app.id].outcome),
+        ("max_grant_sek", lambda app: line[app.id].max_grant_sek),
+        ("score", lambda app: line[app.id].score),
+        ("priority", lambda app: line[app.id].priority),
+        ("same_as", lambda app: app.same_as),
+        ("rank", lambda app: line[app.id].rank),
+        ("status", lambda app: line[app.id].status),
+        ("proposed_sek", lambda app: line[app.id].proposed_sek),
+        ("reason", lambda app: line[app.id].reason),
+    ]
+    sheets = [_per_application(round_, "allocation", columns)]
     if comparison is not None:
         sheets.append(_comparison_sheet(comparison))
     return sheets
@@ -168,32 +150,15 @@ def _comparison_sheet(comparison: dict[str, Any]) -> Sheet:
 def audit_sheets(round_: Round, audit: AuditReport, result: RoundEvaluation) -> list[Sheet]:
     """Every application with its decision and outcome, and every discrepancy."""
     by_id = {e.application_id: e for e in result.evaluations}
-    header = (
-        *_APPLICATION,
-        "outcome",
-        "max_grant_sek",
-        "same_as",
-        "granted_sek",
-        "rejected",
-        "not_prioritised",
-        "reason",
-    )
-    rows = []
-    for app in _in_order(round_):
-        decision = app.decision
-        e = by_id[app.id]
-        rows.append(
-            [
-                *_application(app),
-                e.outcome,
-                e.max_grant_sek,
-                app.same_as,
-                decision.granted_sek if decision else None,
-                decision.rejected if decision else None,
-                decision.not_prioritised if decision else None,
-                app.reason,
-            ]
-        )
+    columns: list[Column] = [
+        ("outcome", lambda app: by_id[app.id].outcome),
+        ("max_grant_sek", lambda app: by_id[app.id].max_grant_sek),
+        ("same_as", lambda app: app.same_as),
+        ("granted_sek", lambda app: app.decision.granted_sek if app.decision else None),
+        ("rejected", lambda app: app.decision.rejected if app.decision else None),
+        ("not_prioritised", lambda app: app.decision.not_prioritised if app.decision else None),
+        ("reason", lambda app: app.reason),
+    ]
     found = [
         [
             d.check,
@@ -207,4 +172,7 @@ def audit_sheets(round_: Round, audit: AuditReport, result: RoundEvaluation) -> 
         for d in audit.discrepancies
     ]
     discrepancy = ("check", "severity", "message", "applications", "rows", "expected", "actual")
-    return [_sheet(round_, "decisions", header, rows), Sheet("discrepancies", discrepancy, found)]
+    return [
+        _per_application(round_, "decisions", columns),
+        Sheet("discrepancies", discrepancy, found),
+    ]

@@ -128,42 +128,34 @@ class _Auditor:
     def grant(self, app: RoundEntry, e: Evaluation, amount: int) -> list[Discrepancy]:
         """A grant to an application the rules do not make eligible, above its request or
         above its cap."""
-        out: list[Discrepancy] = []
         values: dict[str, object] = {"application": app.id, "amount": format_sek(amount)}
+
+        def beyond(
+            cid: str, said: Mapping[str, object], expected: int | None, source: Source | None = None
+        ) -> Discrepancy:
+            """The grant, AMOUNT, beyond what the rules allow: EXPECTED (None: undetermined)."""
+            message_values = {**values, **said}
+            return self.found(
+                cid, [app.id], message_values, expected=expected, actual=amount, source=source
+            )
+
+        out: list[Discrepancy] = []
         if e.outcome != "eligible":
             cid = "grant.ineligible" if e.outcome == "ineligible" else "grant.undetermined"
             reasons = "; ".join(f.message for f in e.findings if f.effect == e.outcome)
             expected = 0 if e.outcome == "ineligible" else None
-            out.append(
-                self.found(
-                    cid, [app.id], {**values, "reasons": reasons}, expected=expected, actual=amount
-                )
-            )
+            out.append(beyond(cid, {"reasons": reasons}, expected))
         requested = app.requested_sek
         if requested is not None and amount > requested:
             out.append(
-                self.found(
-                    "grant.above_request",
-                    [app.id],
-                    {**values, "requested": format_sek(requested)},
-                    expected=requested,
-                    actual=amount,
-                )
+                beyond("grant.above_request", {"requested": format_sek(requested)}, requested)
             )
         limit = e.max_grant_sek
         capped = limit is not None and (requested is None or limit < requested)
         if e.outcome != "ineligible" and limit is not None and amount > limit and capped:
             cap = next((f for f in e.findings if f.rule.startswith("cap.")), None)
-            out.append(
-                self.found(
-                    "grant.above_cap",
-                    [app.id],
-                    {**values, "cap": format_sek(limit)},
-                    expected=limit,
-                    actual=amount,
-                    source=cap.source if cap else None,
-                )
-            )
+            source = cap.source if cap else None
+            out.append(beyond("grant.above_cap", {"cap": format_sek(limit)}, limit, source))
         return out
 
     def same_applications(self) -> list[Discrepancy]:

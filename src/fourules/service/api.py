@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.types import DecoratedCallable
 from starlette.responses import Response
 
 from fourules.comparison.structure import PolicyDiff
@@ -119,6 +120,24 @@ def api_router(
     def asked(raw: bytes, year: str, lang: Lang, identify: bool = False) -> rounds.RoundRequest:
         return rounds.RoundRequest(raw, "body", year, lang, identify=identify)
 
+    async def answer(work: Callable[[Deadline], Any]) -> Response:
+        """The document the work returns, done in the thread pool within the request's time."""
+        return json_response(await run_bounded(answered(work), limits.request_timeout))
+
+    def round_route(
+        path: str, *, operation_id: str, summary: str, response_model: type[Any]
+    ) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        """A route whose body is a round, as `fourules round` reads it."""
+        return router.post(
+            f"/policies/{{year}}/rounds/{path}",
+            tags=["rounds"],
+            operation_id=operation_id,
+            summary=summary,
+            response_model=response_model,
+            responses=WITH_A_BODY,
+            openapi_extra=body("round"),
+        )
+
     @router.get(
         "/policies",
         tags=["policies"],
@@ -169,16 +188,13 @@ def api_router(
             metrics.count([e for _, e in done.decisions])
             return done.document
 
-        return json_response(await run_bounded(answered(work), limits.request_timeout))
+        return await answer(work)
 
-    @router.post(
-        "/policies/{year}/rounds/evaluate",
-        tags=["rounds"],
+    @round_route(
+        "evaluate",
         operation_id="evaluateRound",
         summary="Evaluate a whole round: quotas, duplicates, totals (`fourules round`).",
         response_model=rounds.RoundEvaluation,
-        responses=WITH_A_BODY,
-        openapi_extra=body("round"),
     )
     async def round_evaluate(request: Request, year: str, lang: Language) -> Response:
         raw = await round_body(request, year)
@@ -194,16 +210,13 @@ def api_router(
             metrics.count(done.result.evaluations)
             return done.document
 
-        return json_response(await run_bounded(answered(work), limits.request_timeout))
+        return await answer(work)
 
-    @router.post(
-        "/policies/{year}/rounds/audit",
-        tags=["rounds"],
+    @round_route(
+        "audit",
         operation_id="auditRound",
         summary="Audit a decided round against the year's rules (`fourules audit`).",
         response_model=AuditReport,
-        responses=WITH_A_BODY,
-        openapi_extra=body("round"),
     )
     async def round_audit(request: Request, year: str, lang: Language) -> Response:
         raw = await round_body(request, year)
@@ -213,16 +226,13 @@ def api_router(
                 evaluator, asked(raw, year, lang), progress=checked(deadline)
             ).document
 
-        return json_response(await run_bounded(answered(work), limits.request_timeout))
+        return await answer(work)
 
-    @router.post(
-        "/policies/{year}/rounds/allocate",
-        tags=["rounds"],
+    @round_route(
+        "allocate",
         operation_id="allocateRound",
         summary="Draft an allocation of a round within a budget (`fourules allocate`).",
         response_model=allocating.Allocation,
-        responses=WITH_A_BODY,
-        openapi_extra=body("round"),
     )
     async def round_allocate(
         request: Request,
@@ -266,7 +276,7 @@ def api_router(
             )
             return done.document
 
-        return json_response(await run_bounded(answered(work), limits.request_timeout))
+        return await answer(work)
 
     @router.get(
         "/diff/{a}/{b}",

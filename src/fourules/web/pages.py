@@ -7,6 +7,7 @@ with the message beside its field; a refusal is a page with a 4xx status, never 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,27 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def refused(request: Request, lang: Lang, exc: PageError) -> HTMLResponse:
         return html("problem.html.j2", request, lang, exc.status, message=exc.message)
 
-    async def form_of(request: Request, lang: Lang) -> FormData:
-        """The posted form, refusing a wrong type or a body over the limit (as the API);
-        an uploaded file is read whole (within the limit) and closed at once."""
+    def of_year(
+        request: Request,
+        lang: Lang,
+        template: str,
+        context_of: Callable[[], dict[str, Any] | None],
+        absent: str = "",
+    ) -> HTMLResponse:
+        """A page of one year: its context rendered, else a 404 page, naming the years served
+        when the year is not one of them, or saying ABSENT when the year has nothing to show."""
+        try:
+            context = context_of()
+        except UnknownPolicyError as exc:
+            return refused(request, lang, PageError(404, exc.text(lang)))
+        if context is None:
+            return refused(request, lang, PageError(404, absent))
+        return html(template, request, lang, **context)
+
+    async def form_of(request: Request, lang: Lang) -> tuple[FormData, Lang]:
+        """The posted form and its language (its `lang` field, else LANG), refusing a wrong
+        type or a body over the limit (as the API) in LANG; an uploaded file is read whole
+        (within the limit) and closed at once."""
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise PageError(415, t("problem.type", lang))
@@ -88,7 +107,8 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                     items.append((key, value))
         finally:
             await form.close()
-        return FormData(items)
+        read = FormData(items)
+        return read, _lang(str(read.get("lang") or lang))
 
     @router.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
@@ -122,8 +142,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     async def check(request: Request) -> HTMLResponse:
         lang = _lang(request.query_params.get("lang"))
         try:
-            form = await form_of(request, lang)
-            lang = _lang(str(form.get("lang") or lang))
+            form, lang = await form_of(request, lang)
             year = str(form.get("year") or "")
             if year not in ev.policy_ids():
                 raise PageError(
@@ -170,10 +189,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         """An uploaded round (or the round a page carries, to come back to it)."""
         lang = _lang(request.query_params.get("lang"))
         try:
-            form = await form_of(request, lang)
+            form, lang = await form_of(request, lang)
         except PageError as exc:
             return refused(request, lang, exc)
-        lang = _lang(str(form.get("lang") or lang))
         year = str(form.get("year") or "") or None
         try:
             raw, name = _upload(form, lang)
@@ -194,10 +212,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         with the round still there."""
         lang = _lang(request.query_params.get("lang"))
         try:
-            form = await form_of(request, lang)
+            form, lang = await form_of(request, lang)
         except PageError as exc:
             return refused(request, lang, exc)
-        lang = _lang(str(form.get("lang") or lang))
         try:
             context = round_pages.allocation_context(ev, form, lang)
         except InputError as exc:
@@ -212,8 +229,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     async def download(request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"))
         try:
-            form = await form_of(request, lang)
-            lang = _lang(str(form.get("lang") or lang))
+            form, lang = await form_of(request, lang)
             try:
                 body, media, filename = round_pages.round_download(ev, form, lang)
             except InputError as exc:
@@ -231,42 +247,43 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     @router.get("/policies/{year}", response_class=HTMLResponse)
     def policy_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
         chosen = _lang(lang)
-        try:
-            context = rule_pages.policy_context(ev, year, chosen)
-        except UnknownPolicyError as exc:
-            return refused(request, chosen, PageError(404, exc.text(chosen)))
-        return html("policy.html.j2", request, chosen, **context)
+        return of_year(
+            request, chosen, "policy.html.j2", lambda: rule_pages.policy_context(ev, year, chosen)
+        )
 
     @router.get("/policies/{year}/text", response_class=HTMLResponse)
     def decision_text(
         request: Request, year: str, lang: str | None = None, quote: str | None = None
     ) -> HTMLResponse:
         chosen = _lang(lang)
-        try:
-            context = rule_pages.text_context(ev, year, quote, chosen)
-        except UnknownPolicyError as exc:
-            return refused(request, chosen, PageError(404, exc.text(chosen)))
-        return html("text.html.j2", request, chosen, **context)
+        return of_year(
+            request,
+            chosen,
+            "text.html.j2",
+            lambda: rule_pages.text_context(ev, year, quote, chosen),
+        )
 
     @router.get("/policies/{year}/readings", response_class=HTMLResponse)
     def readings_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
         chosen = _lang(lang)
-        try:
-            context = reading_pages.readings_context(ev, year, chosen)
-        except UnknownPolicyError as exc:
-            return refused(request, chosen, PageError(404, exc.text(chosen)))
-        return html("readings.html.j2", request, chosen, **context)
+        return of_year(
+            request,
+            chosen,
+            "readings.html.j2",
+            lambda: reading_pages.readings_context(ev, year, chosen),
+        )
 
     @router.get("/policies/{year}/scan", response_class=HTMLResponse)
     def scanned_text(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
         chosen = _lang(lang)
-        try:
-            context = rule_pages.scan_context(ev, year, chosen)
-        except UnknownPolicyError as exc:
-            return refused(request, chosen, PageError(404, exc.text(chosen)))
-        if context is None:
-            return refused(request, chosen, PageError(404, t("scan.none", chosen, year=year)))
-        return html("scan.html.j2", request, chosen, **context)
+        absent = t("scan.none", chosen, year=year)
+        return of_year(
+            request,
+            chosen,
+            "scan.html.j2",
+            lambda: rule_pages.scan_context(ev, year, chosen),
+            absent=absent,
+        )
 
     @router.get("/diff", response_class=HTMLResponse)
     def diff_form(
@@ -295,8 +312,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     async def replay_page(request: Request, a: str, b: str) -> HTMLResponse:
         lang = _lang(request.query_params.get("lang"))
         try:
-            form = await form_of(request, lang)
-            lang = _lang(str(form.get("lang") or lang))
+            form, lang = await form_of(request, lang)
             raw, name = _upload(form, lang)
             try:
                 context = rule_pages.diff_context(ev, a, b, lang, replay=(raw, name))
