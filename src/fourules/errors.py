@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fourules.text import Lang, LocalText
+from fourules.texts import both, has
 
 
 class FourulesError(Exception):
@@ -66,3 +67,10 @@ class PolicyError(FourulesError):
 
 class EngineError(FourulesError):
     """The rule engine gave an answer that breaks its own invariants."""
+
+
+def refused_value(error_type: str, fallback: str) -> LocalText:
+    """What is wrong with a value pydantic refused, in words (the catalogue's
+    `value.<error type>`), else pydantic's own message."""
+    key = f"value.{error_type}"
+    return both(key) if has(key) else LocalText(sv=fallback, en=fallback)

@@ -10,7 +10,7 @@ from fourules.cli.command import command
 from fourules.cli.common import write
 from fourules.errors import InputError
 from fourules.output.canonical import to_json
-from fourules.text import LocalText
+from fourules.texts import both
 from fourules.use_cases.schemas import PER_YEAR, SCHEMAS, schema_of
 
 
@@ -30,24 +30,12 @@ def schema(
     """Print the JSON Schema of a contract (application, evaluation, policy, …)."""
     with command(ctx, None) as run:
         if name not in SCHEMAS:
-            listed = ", ".join(SCHEMAS)
-            raise InputError(
-                LocalText(
-                    sv=f"inget schema {name!r}; det finns: {listed}",
-                    en=f"no schema {name!r}; available: {listed}",
-                ),
-                "NAME",
-            )
+            raise InputError(both("schema.unknown", name=repr(name), listed=", ".join(SCHEMAS)))
         if year is None:
             write(to_json(schema_of(name)))
             return
         if name not in PER_YEAR:
-            each = ", ".join(PER_YEAR)
             raise InputError(
-                LocalText(
-                    sv=f"schemat {name} är detsamma varje år; --year gäller {each}",
-                    en=f"the {name} schema is the same every year; --year applies to {each}",
-                ),
-                "--year",
+                both("schema.every_year", name=name, each=", ".join(PER_YEAR)), "--year"
             )
         write(to_json(schema_of(name, run.evaluator().load_policy(year))))

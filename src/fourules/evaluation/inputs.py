@@ -20,7 +20,7 @@ from fourules.application import (
     ProjectApplication,
     StudyTripApplication,
 )
-from fourules.errors import InputError
+from fourules.errors import InputError, refused_value
 from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.text import LANGS, LocalText
 
@@ -53,25 +53,6 @@ def accepted_fields(vocabulary: Vocabulary) -> dict[str, LocalText]:
 
 ACCEPTED: dict[str, LocalText] = accepted_fields(base_vocabulary())
 
-_PROBLEM: dict[str, LocalText] = {
-    "missing": L(sv="saknas", en="is missing"),
-    "extra_forbidden": L(sv="är inget fält i ansökan", en="is not a field of an application"),
-    "int_type": L(sv="är inte ett heltal", en="is not a whole number"),
-    "int_parsing": L(sv="är inte ett heltal", en="is not a whole number"),
-    "int_from_float": L(sv="är inte ett heltal", en="is not a whole number"),
-    "greater_than_equal": L(sv="är för litet", en="is too small"),
-    "bool_type": L(sv="är inte true, false eller null", en="is not true, false or null"),
-    "string_type": L(sv="är inte text", en="is not text"),
-    "too_short": L(sv="är tom", en="is empty"),
-    "list_type": L(sv="är inte en lista", en="is not a list"),
-    "dict_type": L(sv="är inte ett objekt", en="is not an object"),
-    "model_type": L(sv="är inte ett objekt", en="is not an object"),
-    "model_attributes_type": L(sv="är inte ett objekt", en="is not an object"),
-    "literal_error": L(sv="är inget tillåtet värde", en="is not an allowed value"),
-    "union_tag_invalid": L(sv="är ingen känd stödform", en="is not a known kind"),
-    "union_tag_not_found": L(sv="saknas", en="is missing"),
-    "not_a_date": L(sv="är inget giltigt datum", en="is not a valid date"),
-}
 _VALUE_ERROR: dict[str, LocalText] = {
     "decision": L(
         sv="ska ange granted_sek, eller rejected och/eller not_prioritised (inte ett beviljat belopp tillsammans med något av dem)",
@@ -294,7 +275,7 @@ def _describe_one(
     if etype == "value_error":
         problem = _VALUE_ERROR.get(field, _BLANK)
     else:
-        problem = _PROBLEM.get(etype, L(sv=err["msg"], en=err["msg"]))
+        problem = refused_value(etype, err["msg"])
     shown = json.dumps(value, ensure_ascii=False, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "…"

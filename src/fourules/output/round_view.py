@@ -202,10 +202,8 @@ def _comparison_lines(lines: list[dict[str, Any]], lang: Lang) -> Table:
         return (amount, entry["reason"]) if entry["reason"] else (amount,)
 
     header = [
-        text("column.application", lang),
-        text("round.decision", lang),
-        text("compare.draft", lang),
-        text("compare.same", lang),
+        text(k, lang)
+        for k in ("column.application", "round.decision", "compare.draft", "compare.same")
     ]
     rows = [
         [
@@ -236,20 +234,14 @@ def _comparison_sums(sums: dict[str, Any], lang: Lang) -> Table:
             (text("score", lang), lambda s: f"{s['score_funded']:g}"),
         )
     ]
-    header = [
-        text("compare.sum", lang),
-        text("round.decision", lang),
-        text("compare.draft", lang),
-    ]
+    header = [text(k, lang) for k in ("compare.sum", "round.decision", "compare.draft")]
     return Table.of(text("compare.sums", lang), header, rows)
 
 
 def _comparison_quotas(quotas: list[dict[str, Any]], lang: Lang) -> Table:
     header = [
-        text("round.administration", lang),
-        text("round.quota", lang),
-        text("round.decision", lang),
-        text("compare.draft", lang),
+        text(k, lang)
+        for k in ("round.administration", "round.quota", "round.decision", "compare.draft")
     ]
     rows = [
         [

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from fourules.errors import InputError
+from fourules.errors import InputError, refused_value
 from fourules.service.language import request_lang
 from fourules.service.responses import json_response
 from fourules.text import LocalText
@@ -234,25 +234,10 @@ def _no_route(request: Request) -> LocalText:
     )
 
 
-_QUERY_PROBLEMS: dict[str, LocalText] = {
-    "missing": L(sv="saknas", en="is missing"),
-    "literal_error": L(sv="är inget tillåtet värde", en="is not an allowed value"),
-    "enum": L(sv="är inget tillåtet värde", en="is not an allowed value"),
-    "bool_parsing": L(sv="är inte true eller false", en="is not true or false"),
-    "int_parsing": L(sv="är inte ett heltal", en="is not a whole number"),
-    "float_parsing": L(sv="är inte ett tal", en="is not a number"),
-    "finite_number": L(sv="är inte ett ändligt tal", en="is not a finite number"),
-    "greater_than_equal": L(sv="är för litet", en="is too small"),
-    "greater_than": L(sv="är för litet", en="is too small"),
-    "less_than_equal": L(sv="är för stort", en="is too large"),
-    "less_than": L(sv="är för stort", en="is too large"),
-}
-
-
 def _validation_error(err: dict[str, Any]) -> tuple[str, LocalText]:
     """A query or path parameter FastAPI refused, in both languages."""
     field = ".".join(str(p) for p in err.get("loc", ()))
-    problem = _QUERY_PROBLEMS.get(err.get("type", ""), L(sv=err["msg"], en=err["msg"]))
+    problem = refused_value(err.get("type", ""), err["msg"])
     ctx = err.get("ctx") or {}
     got = err.get("input")
     sv, en = problem.sv, problem.en
