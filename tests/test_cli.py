@@ -11,18 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
+from tests.applications import A_PROJECT_2018
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).parents[1] / "examples"
 
-GOOD = {
-    "id": "a",
-    "kind": "project",
-    "title": "t",
-    "applicants": ["Farsta"],
-    "requested_sek": 800000,
-    "submitted": "2017-10-02",
-}
+GOOD = A_PROJECT_2018
 
 
 def run(*args: str, input: str | bytes | None = None) -> tuple[int, str, str]:

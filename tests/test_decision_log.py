@@ -18,22 +18,16 @@ from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
+from fourules.decision_log.keys import load_private_key
+from fourules.decision_log.log import Checkpointing, DecisionLog
+from fourules.decision_log.records import chained, record_hash
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import plain
 from fourules.server import create_app
-from fourules.decision_log.log import Checkpointing, DecisionLog
-from fourules.decision_log.keys import load_private_key
-from fourules.decision_log.records import chained, record_hash
+from tests.applications import A_PROJECT_2018
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
-APP = {
-    "id": "a",
-    "kind": "project",
-    "title": "t",
-    "applicants": ["Farsta"],
-    "requested_sek": 800000,
-    "submitted": "2017-10-02",
-}
+APP = A_PROJECT_2018
 EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
 
 

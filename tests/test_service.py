@@ -37,16 +37,10 @@ from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import to_json
 from fourules.server import create_app
 from fourules.service.language import accepted_lang
+from tests.applications import A_PROJECT_2018
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
-APP = {
-    "id": "a",
-    "kind": "project",
-    "title": "t",
-    "applicants": ["Farsta"],
-    "requested_sek": 800000,
-    "submitted": "2017-10-02",
-}
+APP = A_PROJECT_2018
 JSON = {"content-type": "application/json"}
 EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
 SERVICE = create_app(EVALUATOR)

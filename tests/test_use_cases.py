@@ -21,19 +21,13 @@ from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import EvaluateRequest, evaluate
 from fourules.use_cases.places import PLACES
 from fourules.web.round_pages import FIELDS
+from tests.applications import A_PROJECT_2018
 
 PACKAGE = Path(__file__).parents[1] / "src" / "fourules" / "use_cases"
 FRONT_ENDS = ("fourules.cli", "fourules.service", "fourules.web", "fourules.server")
 FRAMEWORKS = ("typer", "fastapi", "starlette", "jinja2", "uvicorn", "rich")
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
-APP = {
-    "id": "a",
-    "kind": "project",
-    "title": "t",
-    "applicants": ["Farsta"],
-    "requested_sek": 800000,
-    "submitted": "2017-10-02",
-}
+APP = A_PROJECT_2018
 
 
 @pytest.fixture(scope="module")
