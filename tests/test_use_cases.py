@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from fourules.service.problems import PARAMETERS
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import EvaluateRequest, evaluate
-from fourules.use_cases.places import PLACES
+from fourules.use_cases.places import PLACES, SETTINGS
 from fourules.web.round_pages import FIELDS
 from tests.applications import A_PROJECT_2018
 
@@ -64,10 +65,33 @@ def test_only_the_front_ends_import_the_use_cases() -> None:
 
 
 @pytest.mark.parametrize(
-    "table", [FLAGS, PARAMETERS, FIELDS], ids=["command line", "API", "round page"]
+    ("table", "settings"),
+    [(FLAGS, True), (PARAMETERS, False), (FIELDS, False)],
+    ids=["command line", "API", "round page"],
 )
-def test_every_front_end_names_every_place_in_its_one_table(table: dict[str, str]) -> None:
-    assert set(table) == set(PLACES)
+def test_every_front_end_names_every_place_in_its_one_table(
+    table: dict[str, str], settings: bool
+) -> None:
+    """A request's places are named by every front end; an operator's settings by the
+    command line, where they are set."""
+    assert set(table) == set(PLACES) | (set(SETTINGS) if settings else set())
+
+
+def test_no_domain_error_names_a_flag() -> None:
+    """An error below the front ends names a domain key (`use_cases/places.py`), never a
+    command-line flag: the front ends say how their user fixes it."""
+    src = PACKAGE.parent
+    domain = ("policy", "engine", "evaluation", "rounds", "comparison", "authoring", "decision_log")
+    flagged = [
+        f"{path.relative_to(src)}:{node.lineno}"
+        for package in (*domain, "use_cases")
+        for path in sorted((src / package).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"--[a-z][a-z-]*", node.value)
+    ]
+    assert not flagged, flagged
 
 
 def _where(raised: pytest.ExceptionInfo[InputError]) -> str | None:

@@ -95,9 +95,14 @@ FLAGS = {
     "method": "--method",
     "min_share": "--min-share",
     "compare": "--compare",
+    "plugins": "--plugins",
+    "decision_log": "--decision-log",
+    "public_key": "--public-key",
+    "origin": "--origin",
 }
-"""What the command line's user fixes for each place a use case names (`use_cases.places`):
-the flag (a year is given as `--year` or as an argument, so it stays "year")."""
+"""What the command line's user fixes for each place a use case names (`use_cases.places`,
+its PLACES and SETTINGS): the flag (a year is given as `--year` or as an argument, so it
+stays "year")."""
 
 
 def shown(exc: InputError, lang: Lang) -> str:

@@ -91,6 +91,10 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+ORIGIN = "origin"
+"""The domain key of a log's name in its checkpoints (`use_cases/places.py`)."""
+
+
 def check_origin(origin: str) -> str:
     if not _ORIGIN.fullmatch(origin):
         raise InputError(
@@ -100,7 +104,7 @@ def check_origin(origin: str) -> str:
                 en=f"{origin!r} is not an origin: give a name without spaces and +, "
                 "e.g. stockholm.se/fourules/decisions",
             ),
-            "--origin",
+            ORIGIN,
         )
     return origin
 

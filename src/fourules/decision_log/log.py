@@ -339,6 +339,10 @@ class DecisionLog:
             data = data[os.write(fd, data) :]
 
 
+DECISION_LOG = "decision_log"
+"""The domain key of the decision log a run writes (`use_cases/places.py`)."""
+
+
 def _flock(fd: int) -> None:
     try:
         import fcntl
@@ -348,7 +352,7 @@ def _flock(fd: int) -> None:
                 sv="beslutsloggar kräver ett POSIX-system (Linux, macOS) för fillåsen",
                 en="decision logs need a POSIX system (Linux, macOS) for their file locks",
             ),
-            "--decision-log",
+            DECISION_LOG,
         ) from None
     fcntl.flock(fd, fcntl.LOCK_EX)
 

@@ -307,6 +307,10 @@ def _walk(file: str, checks: Sequence[LineCheck]) -> _Log:
     return log
 
 
+PUBLIC_KEY = "public_key"
+"""The domain key of the public key that signs a log's checkpoints (`use_cases/places.py`)."""
+
+
 def _require_known_key(logs: Sequence[_Log], published: Sequence[tuple[str, LineCheck]]) -> None:
     """Fail closed: a key that signed none of the checkpoints is the wrong key (or every
     checkpoint was replaced), never a log that merely fails."""
@@ -320,7 +324,7 @@ def _require_known_key(logs: Sequence[_Log], published: Sequence[tuple[str, Line
                 en="no checkpoint is signed with this key: either it is not the log's public "
                 "key, or every checkpoint was replaced",
             ),
-            "--public-key",
+            PUBLIC_KEY,
         )
 
 

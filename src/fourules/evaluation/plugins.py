@@ -41,6 +41,10 @@ def installed_entry_points() -> list[EntryPoint]:
     return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 
 
+PLUGINS = "plugins"
+"""The domain key of the plugins a run names (`use_cases/places.py`)."""
+
+
 def _names(raw: str) -> list[str]:
     return [name.strip() for name in raw.split(",") if name.strip()]
 
@@ -48,7 +52,7 @@ def _names(raw: str) -> list[str]:
 def _selected(only: Iterable[str] | None) -> tuple[list[str], str]:
     """The names asked for, and where they were asked (for a message about a wrong one)."""
     if only is not None:
-        return list(only), "--plugins"
+        return list(only), PLUGINS
     return _names(os.environ.get(PLUGINS_ENV, "")), PLUGINS_ENV
 
 

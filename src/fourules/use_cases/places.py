@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Final
 
+from fourules.decision_log.checkpoints import ORIGIN
+from fourules.decision_log.log import DECISION_LOG
+from fourules.decision_log.verification import PUBLIC_KEY
+from fourules.evaluation.plugins import PLUGINS
 from fourules.rounds.allocation import BUDGET, BUDGET_PROJECT, BUDGET_STUDY_TRIP, MIN_SHARE
 from fourules.rounds.compare import COMPARE
 from fourules.rounds.evaluation import ROUND_YEAR
@@ -27,3 +31,12 @@ PLACES: Final = {
     COMPARE: "setting a draft beside the decision the round records",
 }
 """Every key, and what it names; each front end's table names each one."""
+
+SETTINGS: Final = {
+    PLUGINS: "the entry-point plugins a run loads",
+    DECISION_LOG: "the decision log a run writes",
+    PUBLIC_KEY: "the public key that signs a decision log's checkpoints",
+    ORIGIN: "a decision log's name in its checkpoints",
+}
+"""What an operator sets when running fourules (not a request's values): only the command
+line names them (its flags)."""
