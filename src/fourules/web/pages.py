@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
+from fourules.texts import in_language
 from fourules.use_cases.evaluate import DecisionRecorder, EvaluateRequest
 from fourules.use_cases.evaluate import evaluate as evaluated
 from fourules.web import check_pages, reading_pages, round_pages, rule_pages, views
@@ -28,6 +29,7 @@ from fourules.web.texts import t
 
 STATIC = Path(__file__).parent / "static"
 ROUND_SUFFIXES = (".json", ".csv", ".xlsx")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,15 @@ class PageError(Exception):
 
 def _lang(value: str | None) -> Lang:
     return "en" if value == "en" else "sv"
+
+
+def in_page(lang: Lang, build: Callable[[], T]) -> T:
+    """What `build` makes, in the page's language. A page's language is its `?lang`, or its
+    posted form's `lang` field — not always the request's (`?lang`, else Accept-Language) —
+    so every route builds its content through here: the views and words it looks up
+    (`fourules.output`, `fourules.texts`) are then in the language the page is shown in."""
+    with in_language(lang):
+        return build()
 
 
 def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body: int) -> APIRouter:
@@ -79,7 +90,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         """A page of one year: its context rendered, else a 404 page, naming the years served
         when the year is not one of them, or saying ABSENT when the year has nothing to show."""
         try:
-            context = context_of()
+            context = in_page(lang, context_of)
         except UnknownPolicyError as exc:
             return refused(request, lang, PageError(404, exc.text(lang)))
         if context is None:
@@ -113,7 +124,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     @router.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
         chosen = _lang(lang)
-        return html("index.html.j2", request, chosen, years=views.years(ev, chosen))
+        return html(
+            "index.html.j2", request, chosen, years=in_page(chosen, lambda: views.years(ev, chosen))
+        )
 
     @router.get("/static/{name}")
     def static(name: str) -> Response:
@@ -135,7 +148,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             "check.html.j2",
             request,
             chosen,
-            **check_pages.check_context(ev, policy_year, None, chosen),
+            **in_page(chosen, lambda: check_pages.check_context(ev, policy_year, None, chosen)),
         )
 
     @router.post("/check", response_class=HTMLResponse)
@@ -143,6 +156,13 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         lang = _lang(request.query_params.get("lang"))
         try:
             form, lang = await form_of(request, lang)
+        except PageError as exc:
+            return refused(request, lang, exc)
+        return in_page(lang, lambda: checked(request, form, lang))
+
+    def checked(request: Request, form: FormData, lang: Lang) -> HTMLResponse:
+        """The check form's answer, or the form again with its problems."""
+        try:
             year = str(form.get("year") or "")
             if year not in ev.policy_ids():
                 raise PageError(
@@ -181,7 +201,10 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:
         chosen = _lang(lang)
         return html(
-            "rounds.html.j2", request, chosen, **round_pages.upload_context(ev, chosen, max_body)
+            "rounds.html.j2",
+            request,
+            chosen,
+            **in_page(chosen, lambda: round_pages.upload_context(ev, chosen, max_body)),
         )
 
     @router.post("/rounds", response_class=HTMLResponse)
@@ -192,6 +215,10 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             form, lang = await form_of(request, lang)
         except PageError as exc:
             return refused(request, lang, exc)
+        return in_page(lang, lambda: evaluated_round(request, form, lang))
+
+    def evaluated_round(request: Request, form: FormData, lang: Lang) -> Response:
+        """The round page, or the upload form again with the problem."""
         year = str(form.get("year") or "") or None
         try:
             raw, name = _upload(form, lang)
@@ -215,6 +242,10 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             form, lang = await form_of(request, lang)
         except PageError as exc:
             return refused(request, lang, exc)
+        return in_page(lang, lambda: allocated(request, form, lang))
+
+    def allocated(request: Request, form: FormData, lang: Lang) -> Response:
+        """The draft allocation, or the form again with the problem beside its field."""
         try:
             context = round_pages.allocation_context(ev, form, lang)
         except InputError as exc:
@@ -231,7 +262,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         try:
             form, lang = await form_of(request, lang)
             try:
-                body, media, filename = round_pages.round_download(ev, form, lang)
+                body, media, filename = in_page(
+                    lang, lambda: round_pages.round_download(ev, form, lang)
+                )
             except InputError as exc:
                 raise PageError(422, exc.text(lang)) from None
         except PageError as exc:
@@ -293,7 +326,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         if a and b:
             suffix = "?lang=en" if chosen == "en" else ""
             return RedirectResponse(f"/diff/{a}/{b}{suffix}", status_code=303)
-        return html("index.html.j2", request, chosen, years=views.years(ev, chosen))
+        return html(
+            "index.html.j2", request, chosen, years=in_page(chosen, lambda: views.years(ev, chosen))
+        )
 
     @router.get("/diff/{a}/{b}", response_class=HTMLResponse)
     def diff_page(
@@ -302,7 +337,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         chosen = _lang(lang)
         try:
             asked = witnesses.casefold() in ("true", "1", "yes", "ja")
-            context = rule_pages.diff_context(ev, a, b, chosen, witnesses=asked)
+            context = in_page(
+                chosen, lambda: rule_pages.diff_context(ev, a, b, chosen, witnesses=asked)
+            )
         except InputError as exc:
             status = 404 if isinstance(exc, UnknownPolicyError) else 422
             return refused(request, chosen, PageError(status, exc.text(chosen)))
@@ -315,7 +352,9 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             form, lang = await form_of(request, lang)
             raw, name = _upload(form, lang)
             try:
-                context = rule_pages.diff_context(ev, a, b, lang, replay=(raw, name))
+                context = in_page(
+                    lang, lambda: rule_pages.diff_context(ev, a, b, lang, replay=(raw, name))
+                )
             except InputError as exc:
                 status = 404 if isinstance(exc, UnknownPolicyError) else 422
                 raise PageError(status, exc.text(lang)) from None

@@ -37,7 +37,7 @@ def readings_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
         "report": report,
         "sources": {rule.id: rule.source for rule in policy.rules},
         "aspect": lambda name: ASPECTS[name].get(lang),
-        "before": lambda d: changed_value(d.aspect, d.before, d.before_sek, lang),
-        "after": lambda d: changed_value(d.aspect, d.after, d.after_sek, lang),
+        "before": lambda d: changed_value(d.aspect, d.before, d.before_sek),
+        "after": lambda d: changed_value(d.aspect, d.after, d.after_sek),
         "anchor": quote_anchors(ev, year),
     }

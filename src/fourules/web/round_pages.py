@@ -124,7 +124,7 @@ def round_context(
         "round": round_,
         "year": policy_year,
         "result": result,
-        "report": round_view(round_, result, lang),
+        "report": round_view(round_, result),
         "audit": audit,
         "carried": to_json(round_),
         "charts": _round_charts(round_, result, lang),
@@ -265,9 +265,9 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
     )
     done = allocating.allocate(ev, _carried(form, lang), asked)
     round_, allocation, budget = done.round, done.allocation, asked.budget
-    view = allocation_view(round_, allocation, lang)
+    view = allocation_view(round_, allocation)
     if done.comparison is not None:
-        blocks = comparison_blocks(done.comparison.model_dump(mode="json"), lang)
+        blocks = comparison_blocks(done.comparison.model_dump(mode="json"))
         view = View(view.title, (*view.blocks, *blocks))
     kinds: list[tuple[Kind, str]] = [
         ("project", initial(t("kind.short.project", lang))),
@@ -318,11 +318,9 @@ def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str,
                 [InputError(e.message, FIELDS.get(e.where or "", e.where)) for e in exc.every]
             ) from None
         view, stem = context["report"], f"fordelning-{context['year']}"
-        body = emit(Format(chosen), context["document"], lambda: view, lang)
+        body = emit(Format(chosen), context["document"], lambda: view)
     else:
         done = rounds.evaluate_round(ev, _carried(form, lang))
         stem = f"omgang-{done.year}"
-        body = emit(
-            Format(chosen), done.document, lambda: round_view(done.round, done.result, lang), lang
-        )
+        body = emit(Format(chosen), done.document, lambda: round_view(done.round, done.result))
     return body, f"{formats[chosen]}; charset=utf-8", f"{stem}.{chosen}"

@@ -59,8 +59,8 @@ def render(
             .render(
                 lang=lang,
                 t=lambda key, **kw: t(key, lang, **kw),
-                label=lambda key: label(key, lang),
-                kinds=lambda kinds: kinds_text(kinds, lang),
+                label=label,
+                kinds=kinds_text,
                 switch=switch,
                 here=request.url.path,
                 q="?lang=en" if lang == "en" else "",
