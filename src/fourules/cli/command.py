@@ -108,5 +108,5 @@ def command(ctx: typer.Context, lang: str | None) -> Iterator[Run]:
     """Run a command's body: its language chosen once and set for every word it shows
     (`fourules.texts`), fourules's errors reported."""
     chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
+    with in_language(chosen), reported_errors():
         yield Run(ctx, chosen)
