@@ -397,7 +397,7 @@ def test_a_fact_named_as_one_of_the_forms_own_fields_is_asked_apart(tmp_path: Pa
     assert _application(answer.text)["year"] == "2023/24"
     # An evaluator's message about the fact lands on its field.
     evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[tmp_path])
-    typed, _ = read_check_form({}, evaluator.load_policy("2099"), "sv")
+    typed, _ = read_check_form({}, evaluator.load_policy("2099"))
     assert typed.place("form.year") == "fact.year"
     assert typed.place("form.requested_sek") == "requested"
     assert typed.place("form.assessment.novelty") == "criteria"
@@ -408,7 +408,7 @@ def test_a_fact_named_as_one_of_the_forms_own_fields_is_asked_apart(tmp_path: Pa
 def test_the_shipped_years_forms_ask_what_they_asked(year: str) -> None:
     """The fields the form had before it read the declarations, by the same names."""
     policy = Evaluator(get_plugin_manager(load_entry_points=False)).load_policy(year)
-    asked = {(f.name, f.widget, f.kinds) for f in fact_inputs(policy, "sv")}
+    asked = {(f.name, f.widget, f.kinds) for f in fact_inputs(policy)}
     both = ("project", "study_trip")
     assert asked == {
         ("requested", "amount", both),

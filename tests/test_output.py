@@ -58,7 +58,7 @@ def test_html_is_escaped_by_the_template() -> None:
             Table.of("T", ["<th>"], [[("<script>x</script>", "rad 2")]], marks=["fail"]),
         ),
     )
-    page = to_html(view, "sv")
+    page = to_html(view)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "&lt;b&gt;Omgång&lt;/b&gt;" in page and "a &amp; b" in page
     assert '<tr class="fail">' in page and "<p>rad 2</p>" in page

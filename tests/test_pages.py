@@ -461,3 +461,40 @@ def test_an_alternative_changing_several_rules_is_shown_once(client: TestClient)
     # trips_prioritised_too changes the three priority criteria: one table, two references.
     assert text.count("<table>") == 1
     assert text.count('href="#reading-criterion.several_districts"') == 2
+
+
+def test_a_page_posted_in_english_is_english_throughout(client: TestClient) -> None:
+    """A posted form's `lang` chooses the page's language (no `?lang`, no Accept-Language):
+    the words of the output views — the round's tables, the draft beside the decision — are
+    in it, as are the page's own."""
+    page = client.post(
+        "/rounds",
+        data={"lang": "en", "year": "2018"},
+        files={"file": ("round.json", ROUND_2018.read_bytes())},
+    )
+    assert page.status_code == 200 and '<html lang="en">' in page.text
+    for english, swedish in [
+        ("Applications per administration against quota", "Ansökningar per förvaltning mot kvot"),
+        ("Evaluated under 2018", "Bedömd enligt 2018"),  # the round's view
+        ("Table 1: Applications and proposed", "Tabell 1: Ansökningar och förslag"),
+        ("Proposed allocation", "Förslag på fördelning"),
+        ("Findings for the round", "Omgångens iakttagelser"),
+    ]:
+        assert english in page.text and swedish not in page.text
+    assert re.search(r"eligible, [^<]*, score \d", page.text)
+    assert not re.search(r"berättigad, [^<]*, poäng \d", page.text)
+    form = {
+        "lang": "en", "round": _carried(page.text), "year": "2018", "budget": "2 936 200",
+        "method": "ranked", "compare": "1",
+    }  # fmt: skip
+    draft = client.post("/rounds/allocate", data=form)
+    assert draft.status_code == 200 and '<html lang="en">' in draft.text
+    for english, swedish in [
+        ("Draft allocation", "Utkast till fördelning"),
+        ("Draft and decision", "Utkast och beslut"),  # the comparison's tables
+        ("Method: ", "Metod: "),
+        ("Table 2: Applications", "Tabell 2: Ansökningar"),
+    ]:
+        assert english in draft.text and swedish not in draft.text
+    report = client.post("/rounds/download", data={**form, "what": "allocation", "format": "csv"})
+    assert "Draft and decision" in report.text and "Utkast och beslut" not in report.text

@@ -11,8 +11,7 @@ import typer
 from fourules.cli.command import Run, command
 from fourules.cli.common import Format, FormatOption, LangOption
 from fourules.output.view import View
-from fourules.text import Lang
-from fourules.texts import text
+from fourules.texts import language, text
 
 if TYPE_CHECKING:
     from fourules.authoring.check import CheckReport
@@ -40,7 +39,7 @@ def check_command(
     with command(ctx, lang) as run:
         done = check(CheckRequest(_folder(run, path), run.lang))
         report = done.report
-        run.respond(format, done.document, lambda: _view(report, run.lang))
+        run.respond(format, done.document, lambda: _view(report))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -55,27 +54,26 @@ def _folder(run: Run, path: str) -> Path:
     return given if found is None else found.parent
 
 
-def _view(report: CheckReport, lang: Lang) -> View:
+def _view(report: CheckReport) -> View:
     """The summary, then each problem as `file:line: field: message` (as linters write them,
     so an editor can jump to it)."""
     return View(
         title=f"fourules check {report.folder}",
-        blocks=(_summary(report, lang),),
-        notes_title=text("check.problems", lang),
-        notes=tuple(p.text(lang) for p in report.problems),
+        blocks=(_summary(report),),
+        notes_title=text("check.problems"),
+        notes=tuple(p.text(language()) for p in report.problems),
     )
 
 
-def _summary(report: CheckReport, lang: Lang) -> str:
+def _summary(report: CheckReport) -> str:
     policy = f" (policy {report.policy.id} {report.policy.version})" if report.policy else ""
     verdict = (
-        text("check.no_problems", lang)
+        text("check.no_problems")
         if report.ok
-        else text("check.problem_count", lang, count=len(report.problems))
+        else text("check.problem_count", count=len(report.problems))
     )
     return text(
         "check.summary",
-        lang,
         folder=report.folder,
         policy=policy,
         verdict=verdict,

@@ -4,9 +4,11 @@ only what is its own.
     with command(ctx, lang) as run:
         raw, name = run.read(file)
         report = something(run.evaluator(), raw, run.lang)
-        run.respond(format, report, lambda: report_view(report, run.lang))
+        run.respond(format, report, lambda: report_view(report))
 
-The language is chosen once (the command's `--lang`, else the global one, else Swedish);
+The language is chosen once (the command's `--lang`, else the global one, else Swedish) and
+set as the context's for the whole command, so views and words read it (`fourules.texts`);
+`run.lang` is for a use case's request, which carries its language as data;
 fourules's errors become one clear line on stderr and exit code 2 (bad input) or 1 (a
 broken plugin or engine); the result goes to standard output in the chosen format, or,
 with `--output FILE`, is written whole to FILE or not at all.
@@ -77,7 +79,7 @@ class Run:
         """The result on standard output: `document` as JSON, else its view."""
         from fourules.output.renderers import emit
 
-        write(emit(format, document, view, self.lang))
+        write(emit(format, document, view))
 
     def deliver(
         self,
@@ -98,7 +100,7 @@ class Run:
 
             write_file(output, workbook(sheets()))
         else:
-            write_file(output, emit(format, document, view, self.lang).encode("utf-8"))
+            write_file(output, emit(format, document, view).encode("utf-8"))
 
 
 @contextmanager
@@ -106,5 +108,5 @@ def command(ctx: typer.Context, lang: str | None) -> Iterator[Run]:
     """Run a command's body: its language chosen once and set for every word it shows
     (`fourules.texts`), fourules's errors reported."""
     chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors(chosen):
+    with in_language(chosen), reported_errors():
         yield Run(ctx, chosen)

@@ -18,6 +18,7 @@ from fourules.errors import FourulesError, InputError, PolicyError
 from fourules.evaluation.scoring import ScorerError
 from fourules.output.renderers import Format as Format  # every command's one --format
 from fourules.text import Lang, LocalText
+from fourules.texts import language
 
 if TYPE_CHECKING:
     pass
@@ -105,20 +106,20 @@ its PLACES and SETTINGS): the flag (a year is given as `--year` or as an argumen
 stays "year")."""
 
 
-def shown(exc: InputError, lang: Lang) -> str:
+def shown(exc: InputError) -> str:
     """An input error as the command line says it: the place as its flag, then the message."""
     where = FLAGS.get(exc.where, exc.where) if exc.where is not None else None
-    message = exc.message.get(lang)
+    message = exc.message.get(language())
     return f"{where}: {message}" if where else message
 
 
 @contextmanager
-def reported_errors(lang: Lang = "sv") -> Iterator[None]:
+def reported_errors() -> Iterator[None]:
     """Bad input exits 2 with one clear line on stderr; a broken plugin exits 1."""
     try:
         yield
     except InputError as exc:
-        fail(shown(exc, lang))
+        fail(shown(exc))
     except PolicyError as exc:
         fail(f"policy file {exc}")
     except ScorerError as exc:

@@ -9,8 +9,7 @@ import typer
 from fourules.cli.command import command
 from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
 from fourules.output.view import Block, Table, View
-from fourules.text import Lang
-from fourules.texts import text
+from fourules.texts import language, text
 
 if TYPE_CHECKING:
     from fourules.authoring.coverage import Coverage, Covered
@@ -30,15 +29,15 @@ def coverage_command(
     with command(ctx, lang) as run:
         ev, policy_id, folder = run.year_or_folder(year)
         done = coverage(ev, CoverageRequest(policy_id, folder))
-        run.respond(format, done.document, lambda: _view(done.coverage, run.lang))
+        run.respond(format, done.document, lambda: _view(done.coverage))
 
 
-def _status(s: Covered, lang: Lang) -> str:
-    shown = text(f"coverage.status.{s.status}", lang)
+def _status(s: Covered) -> str:
+    shown = text(f"coverage.status.{s.status}")
     if s.swallowed:
-        shown += f" — {text('coverage.swallowed', lang)} ({', '.join(s.swallowed)})"
+        shown += f" — {text('coverage.swallowed')} ({', '.join(s.swallowed)})"
     if s.review:
-        shown += f" — {text('coverage.to_review', lang)}"
+        shown += f" — {text('coverage.to_review')}"
     return shown
 
 
@@ -56,22 +55,22 @@ _COUNTED = (
 BASIS_IDS = ("text", "precedent", "reading", "software")
 
 
-def _view(c: Coverage, lang: Lang) -> View:
+def _view(c: Coverage) -> View:
     counts = c.counts()
-    summary = text("coverage.summary", lang, **{k: counts[k] for k in _COUNTED})
+    summary = text("coverage.summary", language(), **{k: counts[k] for k in _COUNTED})
     header = [
         "#",
-        text("coverage.section", lang),
-        text("coverage.sentence", lang),
-        text("column.status", lang),
-        text("coverage.by", lang),
+        text("coverage.section"),
+        text("coverage.sentence"),
+        text("column.status"),
+        text("coverage.by"),
     ]
     rows = [
         [
             str(s.sentence.number) + ("*" if s.sentence.normative else ""),
             s.sentence.section,
             s.sentence.text,
-            _status(s, lang),
+            _status(s),
             ", ".join(s.links) or s.reason,
         ]
         for s in c.sentences
@@ -85,10 +84,10 @@ def _view(c: Coverage, lang: Lang) -> View:
         for s in c.sentences
     ]
     counted = c.policy.basis_counts()
-    summary += " " + text("coverage.bases", lang, **{k: counted[k] for k in BASIS_IDS})
-    title = text("coverage.title", lang, title=c.policy.title.get(lang))
-    note = text("coverage.normative", lang)
-    problems = [p.message.get(lang) for p in (*c.unread, *c.unlike)]
+    summary += " " + text("coverage.bases", language(), **{k: counted[k] for k in BASIS_IDS})
+    title = text("coverage.title", title=c.policy.title.get(language()))
+    note = text("coverage.normative")
+    problems = [p.message.get(language()) for p in (*c.unread, *c.unlike)]
     blocks: tuple[Block, ...] = (summary, note, Table.of("", header, rows, marks=marks))
     if problems:
         blocks += ("\n".join(problems),)

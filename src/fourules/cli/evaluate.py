@@ -61,12 +61,12 @@ def evaluate(
             from fourules.output.evaluation_view import evaluations_view
 
             shown = document if isinstance(document, list) else [document]
-            listed = evaluations_view(shown, run.lang)
+            listed = evaluations_view(shown)
             if not explain:
                 return listed
             from fourules.output.evaluation_view import explanation_blocks
 
-            blocks = explanation_blocks([d.explanation or {} for d in shown], run.lang)
+            blocks = explanation_blocks([d.explanation or {} for d in shown])
             return View(listed.title, (*listed.blocks, *blocks))
 
         run.respond(format, document, view)

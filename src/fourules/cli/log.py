@@ -12,7 +12,6 @@ from fourules.cli.command import command
 from fourules.cli.common import Format, FormatOption, LangOption, write
 from fourules.errors import InputError
 from fourules.output.view import Table, View
-from fourules.text import Lang
 from fourules.texts import both, text
 
 if TYPE_CHECKING:
@@ -119,7 +118,7 @@ def verify_command(
     with command(ctx, lang) as run:
         key = load_public_key(public_key) if public_key is not None else None
         results = verify_logs(files, run.evaluator(), key, checkpoint or [])
-        run.respond(format, results, lambda: verification_view(results, run.lang))
+        run.respond(format, results, lambda: verification_view(results))
     if any(r.verdict not in GOOD for r in results):
         raise typer.Exit(1)
 
@@ -127,10 +126,10 @@ def verify_command(
 _HEADER = ("line", "kind", "application", "policy", "verdict", "protection", "detail")
 
 
-def verification_view(results: list[Verification], lang: Lang) -> View:
+def verification_view(results: list[Verification]) -> View:
     """One table per file (a log, or a published checkpoint), then a summary per log."""
     header = [
-        text(f"column.{h}" if h in ("application", "policy", "verdict") else f"verify.{h}", lang)
+        text(f"column.{h}" if h in ("application", "policy", "verdict") else f"verify.{h}")
         for h in _HEADER
     ]
     files = list(dict.fromkeys(r.file for r in results))
@@ -139,42 +138,38 @@ def verification_view(results: list[Verification], lang: Lang) -> View:
         rows = [
             [
                 "" if r.line is None else str(r.line),
-                text(f"verify.kind.{r.kind}", lang),
+                text(f"verify.kind.{r.kind}"),
                 r.application_id or "",
                 r.policy,
-                text(f"verify.verdict.{r.verdict}", lang),
-                text(f"verify.protection.{r.protection}", lang) if r.protection else "",
+                text(f"verify.verdict.{r.verdict}"),
+                text(f"verify.protection.{r.protection}") if r.protection else "",
                 r.detail,
             ]
             for r in results
             if r.file == file
         ]
         tables.append(Table.of(file, header, rows))
-    notes = tuple(_summary([r for r in results if r.file == f], lang) for f in files)
-    return View(blocks=tuple(tables), notes_title=text("verify.summary", lang), notes=notes)
+    notes = tuple(_summary([r for r in results if r.file == f]) for f in files)
+    return View(blocks=tuple(tables), notes_title=text("verify.summary"), notes=notes)
 
 
-def _summary(results: list[Verification], lang: Lang) -> str:
+def _summary(results: list[Verification]) -> str:
     records = [r for r in results if r.kind == "record"]
     checkpoints = [r for r in results if r.kind == "checkpoint"]
     verdicts = Counter(r.verdict for r in records)
     protection = Counter(r.protection for r in records)
     holding = sum(r.verdict == "holds" for r in checkpoints)
-    counts = ", ".join(
-        f"{n} {text(f'verify.verdict.{v}', lang)}" for v, n in sorted(verdicts.items())
-    )
+    counts = ", ".join(f"{n} {text(f'verify.verdict.{v}')}" for v, n in sorted(verdicts.items()))
     file = results[0].file
     if not records:
         return text(
             "verify.checkpoints_only",
-            lang,
             file=file,
             holding=holding,
             checkpoints=len(checkpoints),
         )
     summary = text(
         "verify.records",
-        lang,
         file=file,
         records=len(records),
         counts=counts,
@@ -185,5 +180,5 @@ def _summary(results: list[Verification], lang: Lang) -> str:
         unprotected=protection["unprotected"],
     )
     if protection["chained"] and not checkpoints:
-        summary += text("verify.no_checkpoint", lang)
+        summary += text("verify.no_checkpoint")
     return summary

@@ -26,7 +26,7 @@ def policies(
         def view() -> View:
             from fourules.output.policy_view import policies_view
 
-            return policies_view(found, run.lang)
+            return policies_view(found)
 
         run.respond(format, served(ev).model_dump(mode="json"), view)
 
@@ -44,6 +44,6 @@ def show(
         def view() -> View:
             from fourules.output.policy_view import policy_view
 
-            return policy_view(policy, run.lang)
+            return policy_view(policy)
 
         run.respond(format, policy_document(policy), view)

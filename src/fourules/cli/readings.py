@@ -13,7 +13,7 @@ from fourules.errors import InputError
 from fourules.output.labels import changed_value
 from fourules.output.view import Table, View
 from fourules.text import format_sek
-from fourules.texts import both, language, text
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.comparison.readings import Reading, ReadingsReport
@@ -135,8 +135,8 @@ def _reading_blocks(reading: Reading, replayed: bool, first: dict[str, str]) -> 
                 [
                     d.subject,
                     text(f"aspect.{d.aspect}"),
-                    changed_value(d.aspect, d.before, d.before_sek, language()),
-                    changed_value(d.aspect, d.after, d.after_sek, language()),
+                    changed_value(d.aspect, d.before, d.before_sek),
+                    changed_value(d.aspect, d.after, d.after_sek),
                 ]
                 for d in alt.differences
             ]

@@ -105,7 +105,7 @@ def round_command(
             fmt,
             output,
             done.document,
-            lambda: round_view(done.round, done.result, run.lang),
+            lambda: round_view(done.round, done.result),
             lambda: round_sheets(done.round, done.result),
         )
 
@@ -139,7 +139,7 @@ def audit_command(
             fmt,
             output,
             done.document,
-            lambda: audit_view(done.round, done.document, run.lang),
+            lambda: audit_view(done.round, done.document),
             lambda: audit_sheets(done.round, done.document, done.result),
         )
     if strict and not done.document.clean:
@@ -203,10 +203,10 @@ def allocate_command(
         from fourules.output.round_view import allocation_view, comparison_blocks
 
         def view() -> View:
-            shown = allocation_view(done.round, done.allocation, run.lang)
+            shown = allocation_view(done.round, done.allocation)
             if comparison is None:
                 return shown
-            extra = comparison_blocks(comparison, run.lang)
+            extra = comparison_blocks(comparison)
             return View(shown.title, (*shown.blocks, *extra))
 
         run.deliver(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from fourules.policy.source import Source
-from fourules.text import Lang, LocalText, format_sek
+from fourules.text import LocalText, format_sek
 from fourules.texts import both, text
 
 
@@ -36,44 +36,44 @@ ASPECTS = Words("aspect", ("outcome", "max_grant_sek", "score", "quota", "alloca
 """What a reading's alternative changes for an application or an administration."""
 
 
-def label(key: str, lang: Lang | None = None) -> str:
+def label(key: str) -> str:
     """A column's heading (`column.<key>`)."""
-    return text(f"column.{key}", lang)
+    return text(f"column.{key}")
 
 
-def kinds_text(kinds: Iterable[str], lang: Lang | None = None) -> str:
+def kinds_text(kinds: Iterable[str]) -> str:
     """The kinds a rule or a fact applies to, in words; none named is all of them."""
-    named = [text(f"kind.short.{kind}", lang) for kind in kinds]
-    return ", ".join(named) if named else label("all_kinds", lang)
+    named = [text(f"kind.short.{kind}") for kind in kinds]
+    return ", ".join(named) if named else label("all_kinds")
 
 
-def source_text(source: Source, lang: Lang = "sv") -> str:
+def source_text(source: Source) -> str:
     """A source as one line: section, quote, precedent, and whether the quote is from a
     transcription of a scanned text."""
     line = f"{source.section}: ”{source.quote}”"
     if source.transcribed:
-        line += f" ({label('transcribed', lang)})"
+        line += f" ({label('transcribed')})"
     if source.precedent:
         line += f" [{source.precedent}]"
     return line
 
 
-def changed_value(aspect: str, value: str, sek: int | None, lang: Lang) -> str:
+def changed_value(aspect: str, value: str, sek: int | None) -> str:
     """One side of what an alternative reading changes, in words."""
     if aspect == "outcome":
-        return text(f"outcome.{value}", lang)
+        return text(f"outcome.{value}")
     if aspect == "max_grant_sek":
-        return label("not_stated", lang) if value == "null" else format_sek(int(value))
+        return label("not_stated") if value == "null" else format_sek(int(value))
     if aspect == "quota":
-        return text(f"quota.{value}", lang)
+        return text(f"quota.{value}")
     if aspect == "allocation":
         if value in OUTCOMES:
-            return text(f"outcome.{value}", lang)
-        words = text(f"allocation.{value}", lang)
+            return text(f"outcome.{value}")
+        words = text(f"allocation.{value}")
         return f"{words} {format_sek(sek)}" if value == "funded" and sek is not None else words
     return value
 
 
-def outcome_text(outcome: str, lang: Lang) -> str:
-    shown = text(f"outcome.{outcome}", lang)
+def outcome_text(outcome: str) -> str:
+    shown = text(f"outcome.{outcome}")
     return outcome if shown == outcome else f"{outcome} ({shown})"

@@ -19,7 +19,7 @@ from typing import Any
 from fourules.output.canonical import to_json
 from fourules.output.view import Table, View, lines
 from fourules.spreadsheets import csv_text
-from fourules.text import Lang
+from fourules.texts import language
 
 
 class Format(StrEnum):
@@ -30,7 +30,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
-Renderer = Callable[[View, Lang], str]
+Renderer = Callable[[View], str]
 
 # Colours a terminal gives a row's mark; HTML gives it a class of the same name.
 _COLOURS = {
@@ -45,7 +45,7 @@ _COLOURS = {
 }
 
 
-def to_table(view: View, lang: Lang) -> str:
+def to_table(view: View) -> str:
     """Rich tables for a terminal; colours only when stdout is one."""
     from rich.console import Console
     from rich.table import Table as RichTable
@@ -96,7 +96,7 @@ def markdown_table(table: Table) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_markdown(view: View, lang: Lang) -> str:
+def to_markdown(view: View) -> str:
     parts = [f"# {view.title}\n\n"] if view.title else []
     for block in view.blocks:
         if isinstance(block, str):
@@ -138,15 +138,17 @@ def _template() -> Any:
     return environment.get_template("view.html.j2")
 
 
-def to_html(view: View, lang: Lang) -> str:
+def to_html(view: View) -> str:
     """A standalone page (its own CSS with print rules, no script), from the template the
     web pages share (`view_body.html.j2`)."""
     return str(
-        _template().render(view=view, lang=lang, lines=lines, is_table=is_table, css=report_css())
+        _template().render(
+            view=view, lang=language(), lines=lines, is_table=is_table, css=report_css()
+        )
     )
 
 
-def to_csv(view: View, lang: Lang) -> str:
+def to_csv(view: View) -> str:
     """Paragraphs as one-cell rows; each table with a row for its title and one for its
     header, a blank row between tables; then the notes one per row. A cell of several lines
     keeps them on separate lines within the cell; no cell is a formula (`spreadsheets`)."""
@@ -177,9 +179,9 @@ RENDERERS: dict[Format, Renderer] = {
 }
 
 
-def emit(format: Format, json_value: object, view: Callable[[], View], lang: Lang) -> str:
+def emit(format: Format, json_value: object, view: Callable[[], View]) -> str:
     """The command's result in `format`: the JSON document, or its view rendered (built only
     when a person asked for one)."""
     if format is Format.json:
         return to_json(json_value)
-    return RENDERERS[format](view(), lang)
+    return RENDERERS[format](view())

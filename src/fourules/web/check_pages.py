@@ -9,34 +9,33 @@ from fourules.application import KINDS
 from fourules.evaluation import results
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import to_json
-from fourules.text import Lang
+from fourules.texts import language, text
 from fourules.use_cases.evaluate import Evaluation
 from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import CheckForm, fact_inputs
-from fourules.web.texts import t
 
 
-def check_context(ev: Evaluator, year: str, typed: CheckForm | None, lang: Lang) -> dict[str, Any]:
+def check_context(ev: Evaluator, year: str, typed: CheckForm | None) -> dict[str, Any]:
     """The form for `year`: its administrations, the facts its vocabulary declares as stated
     (those of every kind, then those of one kind under it) and its criteria per kind — all
     from the policy, so a new year's facts and criteria appear with no change here — what
     was typed and its problems."""
     policy = ev.load_policy(year)
     kinds = {
-        "project": t("kind.short.project", lang),
-        "study_trip": t("kind.short.study_trip", lang),
+        "project": text("kind.short.project"),
+        "study_trip": text("kind.short.study_trip"),
     }
     criteria = [
-        {"id": c.id, "title": c.title.get(lang), "kinds": [kinds[k] for k in c.kinds]}
+        {"id": c.id, "title": c.title.get(language()), "kinds": [kinds[k] for k in c.kinds]}
         for c in policy.vocabulary.criteria
     ]
     administrations = sorted(
         ({"id": a.id, "name": a.name} for a in policy.administrations.members),
         key=lambda a: a["name"],
     )
-    inputs = fact_inputs(policy, lang)
+    inputs = fact_inputs(policy)
     only = (
-        {"kind": kind, "legend": t(f"only.{kind}", lang), "facts": mine}
+        {"kind": kind, "legend": text(f"only.{kind}"), "facts": mine}
         for kind in KINDS
         if (mine := [f for f in inputs if set(f.kinds) == {kind}])
     )
@@ -64,7 +63,6 @@ def result_context(
     evaluation: results.Evaluation,
     decision_id: str,
     typed: CheckForm,
-    lang: Lang,
 ) -> dict[str, Any]:
     """The answer: outcome, maximum grant, each finding with the decision's sentence (linked
     to its place in the text), the score breakdown; the application and the evaluation as
@@ -72,7 +70,7 @@ def result_context(
     of its record in the decision log)."""
     stem = application["id"]
     return {
-        **check_context(ev, year, typed, lang),
+        **check_context(ev, year, typed),
         "evaluation": evaluation,
         "anchor": quote_anchors(ev, year),
         "downloads": {

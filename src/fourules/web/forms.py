@@ -19,9 +19,8 @@ from typing import Any, Literal
 from fourules.application import ISO_DATE, KINDS
 from fourules.policy.facts import FactDeclaration
 from fourules.policy.model import Policy
-from fourules.text import Lang, LocalText
-from fourules.texts import initial
-from fourules.web.texts import t
+from fourules.text import LocalText
+from fourules.texts import initial, language, text
 
 L = LocalText
 _AMOUNT = re.compile(r"^[0-9]{1,3}(?:[ .][0-9]{3})+$|^[0-9]+$")
@@ -142,38 +141,38 @@ def _least(d: FactDeclaration) -> int:
     return d.minimum if d.minimum is not None else 0
 
 
-def _input(d: FactDeclaration, name: str, lang: Lang) -> FactInput:
+def _input(d: FactDeclaration, name: str) -> FactInput:
     """How the form asks for `d`: the widget of its type, its label (with the unit an amount
     or a duration is in), its help and what the widget takes as the hint."""
     widget = _widget(d)
-    label = d.label.get(lang)
+    label = d.label.get(language())
     if d.type == "amount":
         label += " (kr)"
     elif d.type == "duration":
-        label += f" ({d.unit_words.get(lang)})"
+        label += f" ({d.unit_words.get(language())})"
     notes = {
-        "amount": t("hint.amount", lang),
-        "number": t("hint.number", lang, least=_least(d)),
-        "date": t("hint.date", lang),
-        "checkboxes": t("hint.checkboxes", lang),
-        "text": t("hint.text", lang),
+        "amount": text("hint.amount"),
+        "number": text("hint.number", least=_least(d)),
+        "date": text("hint.date"),
+        "checkboxes": text("hint.checkboxes"),
+        "text": text("hint.text"),
     }
     hint = " ".join(
         part
         for part in (
-            _sentence(d.help.get(lang)),
+            _sentence(d.help.get(language())),
             notes.get(widget, ""),
-            t("hint.assessor", lang) if d.stated_by == "assessor" else "",
+            text("hint.assessor") if d.stated_by == "assessor" else "",
         )
         if part
     )
     # Radios end with "not stated", a select starts with it; a checkbox left unticked says it.
-    unstated = ("", initial(t("column.not_stated", lang)))
-    choices = tuple((v.id, _capital(v.label.get(lang))) for v in d.values)
+    unstated = ("", initial(text("column.not_stated")))
+    choices = tuple((v.id, _capital(v.label.get(language()))) for v in d.values)
     options = {
         "yes_no": (
-            ("yes", initial(t("yes_no.true", lang))),
-            ("no", initial(t("yes_no.false", lang))),
+            ("yes", initial(text("yes_no.true"))),
+            ("no", initial(text("yes_no.false"))),
             unstated,
         ),
         "radios": (*choices, unstated),
@@ -183,7 +182,7 @@ def _input(d: FactDeclaration, name: str, lang: Lang) -> FactInput:
     return FactInput(d, name, widget, label, hint, options)
 
 
-def fact_inputs(policy: Policy, lang: Lang) -> tuple[FactInput, ...]:
+def fact_inputs(policy: Policy) -> tuple[FactInput, ...]:
     """The facts the year's vocabulary declares as stated, as the form asks for them, in the
     order they are declared (the kind aside: it has its own place)."""
     inputs: list[FactInput] = []
@@ -196,7 +195,7 @@ def fact_inputs(policy: Policy, lang: Lang) -> tuple[FactInput, ...]:
             f"fact.{json_field}" if json_field in taken else json_field
         )
         taken.add(name)
-        inputs.append(_input(d, name, lang))
+        inputs.append(_input(d, name))
     return tuple(inputs)
 
 
@@ -207,9 +206,7 @@ def _multi(form: Any, name: str) -> list[str]:
     return [str(v) for v in values if str(v).strip()]
 
 
-def read_check_form(
-    form: Mapping[str, Any], policy: Policy, lang: Lang
-) -> tuple[CheckForm, dict[str, Any]]:
+def read_check_form(form: Mapping[str, Any], policy: Policy) -> tuple[CheckForm, dict[str, Any]]:
     """The form's values and the application they make: kind, applicants, the year's criteria
     for the kind, and each stated fact of the kind as its type reads it."""
 
@@ -225,7 +222,7 @@ def read_check_form(
         "applicants": picked,
         "applicants_free": typed,
     }
-    inputs = fact_inputs(policy, lang)
+    inputs = fact_inputs(policy)
     for f in inputs:
         values[f.name] = _multi(form, f.name) if f.widget == "checkboxes" else get(f.name)
     criteria = {c.id: get(f"criterion.{c.id}") for c in policy.vocabulary.criteria}
@@ -233,15 +230,17 @@ def read_check_form(
     checked = CheckForm(values, names={f.field: f.name for f in inputs if f.field != f.name})
     errors = checked.errors
     if kind not in KINDS:
-        errors[DISCRIMINATOR] = L(sv="välj stödform", en="choose a kind").get(lang)
+        errors[DISCRIMINATOR] = L(sv="välj stödform", en="choose a kind").get(language())
     if not values["title"]:
-        errors["title"] = L(sv="ange ansökans titel", en="give the application's title").get(lang)
+        errors["title"] = L(sv="ange ansökans titel", en="give the application's title").get(
+            language()
+        )
     applicants = [*picked, *(line.strip() for line in typed.splitlines() if line.strip())]
     if not applicants:
         errors["applicants"] = L(
             sv="välj eller skriv minst en sökande förvaltning",
             en="pick or type at least one applicant administration",
-        ).get(lang)
+        ).get(language())
     application: dict[str, Any] = {
         "id": values["id"] or "ansokan",
         DISCRIMINATOR: kind,
@@ -255,7 +254,7 @@ def read_check_form(
             continue
         value = read_fact(f.declaration, values[f.name])
         if isinstance(value, LocalText):
-            errors[f.name] = value.get(lang)
+            errors[f.name] = value.get(language())
             value = None
         if kind in f.kinds:
             application[f.field] = value

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,14 +20,15 @@ from starlette.exceptions import HTTPException
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
+from fourules.texts import in_language, language, text
 from fourules.use_cases.evaluate import DecisionRecorder, EvaluateRequest
 from fourules.use_cases.evaluate import evaluate as evaluated
 from fourules.web import check_pages, reading_pages, round_pages, rule_pages, views
 from fourules.web.forms import read_check_form
-from fourules.web.texts import t
 
 STATIC = Path(__file__).parent / "static"
 ROUND_SUFFIXES = (".json", ".csv", ".xlsx")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,15 @@ def _lang(value: str | None) -> Lang:
     return "en" if value == "en" else "sv"
 
 
+def in_page(lang: Lang, build: Callable[[], T]) -> T:
+    """What `build` makes, in the page's language. A page's language is its `?lang`, or its
+    posted form's `lang` field — not always the request's (`?lang`, else Accept-Language) —
+    so every route makes its page through here: the views and words it looks up
+    (`fourules.output`, `fourules.texts`) are in the language the page is shown in."""
+    with in_language(lang):
+        return build()
+
+
 def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body: int) -> APIRouter:
     """The pages, over the service's evaluator, decision log and body limit."""
     ev = evaluator
@@ -58,20 +68,17 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def html(
         template: str,
         request: Request,
-        lang: Lang,
         status: int = 200,
         keep: dict[str, str] | None = None,
         **values: Any,
     ) -> HTMLResponse:
-        body = views.render(template, request, lang, keep, **values)
-        return HTMLResponse(body, status_code=status)
+        return HTMLResponse(views.render(template, request, keep, **values), status_code=status)
 
-    def refused(request: Request, lang: Lang, exc: PageError) -> HTMLResponse:
-        return html("problem.html.j2", request, lang, exc.status, message=exc.message)
+    def refused(request: Request, exc: PageError) -> HTMLResponse:
+        return html("problem.html.j2", request, exc.status, message=exc.message)
 
     def of_year(
         request: Request,
-        lang: Lang,
         template: str,
         context_of: Callable[[], dict[str, Any] | None],
         absent: str = "",
@@ -81,21 +88,31 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         try:
             context = context_of()
         except UnknownPolicyError as exc:
-            return refused(request, lang, PageError(404, exc.text(lang)))
+            return refused(request, PageError(404, exc.text(language())))
         if context is None:
-            return refused(request, lang, PageError(404, absent))
-        return html(template, request, lang, **context)
+            return refused(request, PageError(404, absent))
+        return html(template, request, **context)
 
-    async def form_of(request: Request, lang: Lang) -> tuple[FormData, Lang]:
-        """The posted form and its language (its `lang` field, else LANG), refusing a wrong
-        type or a body over the limit (as the API) in LANG; an uploaded file is read whole
-        (within the limit) and closed at once."""
+    async def posted(request: Request, answer: Callable[[FormData], Response]) -> Response:
+        """A posted page: its form read, refusing a wrong type or a body over the limit (as
+        the API) in the language of its `?lang`; then ANSWER to the form, made in the form's
+        language (its `lang` field, else `?lang`). An uploaded file is read whole (within
+        the limit) and closed at once."""
+        lang = _lang(request.query_params.get("lang"))
+        with in_language(lang):  # the coroutine runs here, not where in_page would make it
+            try:
+                form = await _form(request)
+            except PageError as exc:
+                return refused(request, exc)
+        return in_page(_lang(str(form.get("lang") or lang)), lambda: answer(form))
+
+    async def _form(request: Request) -> FormData:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            raise PageError(415, t("problem.type", lang))
+            raise PageError(415, text("problem.type"))
         declared = request.headers.get("content-length", "")
         if declared.isascii() and declared.isdigit() and int(declared) > max_body:
-            raise PageError(413, t("problem.size", lang, limit=views.size(max_body, lang)))
+            raise PageError(413, text("problem.size", limit=views.size(max_body)))
         form = await request.form(max_files=1, max_fields=200, max_part_size=max_body)
         try:
             items: list[tuple[str, Any]] = []
@@ -107,13 +124,11 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                     items.append((key, value))
         finally:
             await form.close()
-        read = FormData(items)
-        return read, _lang(str(read.get("lang") or lang))
+        return FormData(items)
 
     @router.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
-        chosen = _lang(lang)
-        return html("index.html.j2", request, chosen, years=views.years(ev, chosen))
+        return in_page(_lang(lang), lambda: html("index.html.j2", request, years=views.years(ev)))
 
     @router.get("/static/{name}")
     def static(name: str) -> Response:
@@ -129,113 +144,106 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def check_form(
         request: Request, lang: str | None = None, year: str | None = None
     ) -> HTMLResponse:
-        chosen = _lang(lang)
         policy_year = year if year in ev.policy_ids() else ev.policy_ids()[-1]
-        return html(
-            "check.html.j2",
-            request,
-            chosen,
-            **check_pages.check_context(ev, policy_year, None, chosen),
+        return in_page(
+            _lang(lang),
+            lambda: html(
+                "check.html.j2", request, **check_pages.check_context(ev, policy_year, None)
+            ),
         )
 
     @router.post("/check", response_class=HTMLResponse)
-    async def check(request: Request) -> HTMLResponse:
-        lang = _lang(request.query_params.get("lang"))
+    async def check(request: Request) -> Response:
+        return await posted(request, lambda form: checked(request, form))
+
+    def checked(request: Request, form: FormData) -> HTMLResponse:
+        """The check form's answer, or the form again with its problems."""
         try:
-            form, lang = await form_of(request, lang)
             year = str(form.get("year") or "")
             if year not in ev.policy_ids():
                 raise PageError(
-                    404, t("problem.year", lang, year=year, years=", ".join(ev.policy_ids()))
+                    404, text("problem.year", year=year, years=", ".join(ev.policy_ids()))
                 )
             policy = ev.load_policy(year)
-            typed, application = read_check_form(form, policy, lang)
+            typed, application = read_check_form(form, policy)
             if str(form.get("shown_year") or year) != year:
                 # Another year was chosen: show its criteria, keep what was typed.
-                context = check_pages.check_context(ev, year, typed.without_errors(), lang)
-                notice = t("year.changed", lang, year=year)
-                keep = {"year": year}
-                return html("check.html.j2", request, lang, keep=keep, notice=notice, **context)
+                context = check_pages.check_context(ev, year, typed.without_errors())
+                notice = text("year.changed", year=year)
+                return html("check.html.j2", request, keep={"year": year}, notice=notice, **context)
             if not typed.errors:
                 try:
-                    asked = EvaluateRequest(application, year, "form", lang, identify=True)
+                    asked = EvaluateRequest(application, year, "form", language(), identify=True)
                     done = evaluated(ev, asked, log=log)
                 except InputError as exc:
                     for each in exc.every:
-                        typed.errors[typed.place(each.where)] = each.message.get(lang)
+                        typed.errors[typed.place(each.where)] = each.message.get(language())
             if typed.errors:
-                context = check_pages.check_context(ev, year, typed, lang)
-                return html("check.html.j2", request, lang, 422, {"year": year}, **context)
+                context = check_pages.check_context(ev, year, typed)
+                return html("check.html.j2", request, 422, {"year": year}, **context)
         except PageError as exc:
-            return refused(request, lang, exc)
+            return refused(request, exc)
         (_, evaluation), decision_id = done.decisions[0], done.decision_ids[0]
         # The language switch keeps the year the application was checked against.
         return html(
-            "result.html.j2", request, lang, keep={"year": year},
-            **check_pages.result_context(
-                ev, year, application, evaluation, decision_id, typed, lang
-            ),
+            "result.html.j2", request, keep={"year": year},
+            **check_pages.result_context(ev, year, application, evaluation, decision_id, typed),
         )  # fmt: skip
 
     @router.get("/rounds", response_class=HTMLResponse)
     def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:
-        chosen = _lang(lang)
-        return html(
-            "rounds.html.j2", request, chosen, **round_pages.upload_context(ev, chosen, max_body)
+        return in_page(
+            _lang(lang),
+            lambda: html("rounds.html.j2", request, **round_pages.upload_context(ev, max_body)),
         )
 
     @router.post("/rounds", response_class=HTMLResponse)
     async def round_page(request: Request) -> Response:
         """An uploaded round (or the round a page carries, to come back to it)."""
-        lang = _lang(request.query_params.get("lang"))
-        try:
-            form, lang = await form_of(request, lang)
-        except PageError as exc:
-            return refused(request, lang, exc)
+        return await posted(request, lambda form: evaluated_round(request, form))
+
+    def evaluated_round(request: Request, form: FormData) -> Response:
+        """The round page, or the upload form again with the problem."""
         year = str(form.get("year") or "") or None
         try:
-            raw, name = _upload(form, lang)
-            context = round_pages.round_context(ev, raw, name, year, lang, log)
+            raw, name = _upload(form)
+            context = round_pages.round_context(ev, raw, name, year, log)
         except (PageError, InputError) as exc:
             # Back to the upload form, with the message and the year chosen.
             status = exc.status if isinstance(exc, PageError) else 422
-            error = (
-                exc.message if isinstance(exc, PageError) else round_pages.upload_problem(exc, lang)
-            )
-            context = round_pages.upload_context(ev, lang, max_body, error=error, year=year)
-            return html("rounds.html.j2", request, lang, status, **context)
-        return html("round.html.j2", request, lang, **context)
+            error = exc.message if isinstance(exc, PageError) else round_pages.upload_problem(exc)
+            context = round_pages.upload_context(ev, max_body, error=error, year=year)
+            return html("rounds.html.j2", request, status, **context)
+        return html("round.html.j2", request, **context)
 
     @router.post("/rounds/allocate", response_class=HTMLResponse)
     async def allocate_page(request: Request) -> Response:
         """A draft for the budget typed on the page; a problem comes back beside its field,
         with the round still there."""
-        lang = _lang(request.query_params.get("lang"))
+        return await posted(request, lambda form: allocated(request, form))
+
+    def allocated(request: Request, form: FormData) -> Response:
+        """The draft allocation, or the form again with the problem beside its field."""
         try:
-            form, lang = await form_of(request, lang)
-        except PageError as exc:
-            return refused(request, lang, exc)
-        try:
-            context = round_pages.allocation_context(ev, form, lang)
+            context = round_pages.allocation_context(ev, form)
         except InputError as exc:
             try:
-                context = round_pages.allocation_problem(ev, form, exc, lang)
+                context = round_pages.allocation_problem(ev, form, exc)
             except InputError as unreadable:  # the carried round itself: start again
-                return refused(request, lang, PageError(422, unreadable.text(lang)))
-            return html("allocation.html.j2", request, lang, 422, **context)
-        return html("allocation.html.j2", request, lang, **context)
+                return refused(request, PageError(422, unreadable.text(language())))
+            return html("allocation.html.j2", request, 422, **context)
+        return html("allocation.html.j2", request, **context)
 
     @router.post("/rounds/download")
     async def download(request: Request) -> Response:
-        lang = _lang(request.query_params.get("lang"))
+        return await posted(request, lambda form: downloaded(request, form))
+
+    def downloaded(request: Request, form: FormData) -> Response:
+        """The carried round (or its draft) as the CLI writes it, as a file to save."""
         try:
-            form, lang = await form_of(request, lang)
-            try:
-                body, media, filename = round_pages.round_download(ev, form, lang)
-            except InputError as exc:
-                raise PageError(422, exc.text(lang)) from None
-        except PageError as exc:
-            return refused(request, lang, exc)
+            body, media, filename = round_pages.round_download(ev, form)
+        except InputError as exc:
+            return refused(request, PageError(422, exc.text(language())))
         disposition = f'attachment; filename="{filename}"'
         return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
@@ -246,43 +254,41 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
 
     @router.get("/policies/{year}", response_class=HTMLResponse)
     def policy_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
-        chosen = _lang(lang)
-        return of_year(
-            request, chosen, "policy.html.j2", lambda: rule_pages.policy_context(ev, year, chosen)
+        return in_page(
+            _lang(lang),
+            lambda: of_year(request, "policy.html.j2", lambda: rule_pages.policy_context(ev, year)),
         )
 
     @router.get("/policies/{year}/text", response_class=HTMLResponse)
     def decision_text(
         request: Request, year: str, lang: str | None = None, quote: str | None = None
     ) -> HTMLResponse:
-        chosen = _lang(lang)
-        return of_year(
-            request,
-            chosen,
-            "text.html.j2",
-            lambda: rule_pages.text_context(ev, year, quote, chosen),
+        return in_page(
+            _lang(lang),
+            lambda: of_year(
+                request, "text.html.j2", lambda: rule_pages.text_context(ev, year, quote)
+            ),
         )
 
     @router.get("/policies/{year}/readings", response_class=HTMLResponse)
     def readings_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
-        chosen = _lang(lang)
-        return of_year(
-            request,
-            chosen,
-            "readings.html.j2",
-            lambda: reading_pages.readings_context(ev, year, chosen),
+        return in_page(
+            _lang(lang),
+            lambda: of_year(
+                request, "readings.html.j2", lambda: reading_pages.readings_context(ev, year)
+            ),
         )
 
     @router.get("/policies/{year}/scan", response_class=HTMLResponse)
     def scanned_text(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
-        chosen = _lang(lang)
-        absent = t("scan.none", chosen, year=year)
-        return of_year(
-            request,
-            chosen,
-            "scan.html.j2",
-            lambda: rule_pages.scan_context(ev, year, chosen),
-            absent=absent,
+        return in_page(
+            _lang(lang),
+            lambda: of_year(
+                request,
+                "scan.html.j2",
+                lambda: rule_pages.scan_context(ev, year),
+                absent=text("scan.none", year=year),
+            ),
         )
 
     @router.get("/diff", response_class=HTMLResponse)
@@ -293,49 +299,51 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         if a and b:
             suffix = "?lang=en" if chosen == "en" else ""
             return RedirectResponse(f"/diff/{a}/{b}{suffix}", status_code=303)
-        return html("index.html.j2", request, chosen, years=views.years(ev, chosen))
+        return in_page(chosen, lambda: html("index.html.j2", request, years=views.years(ev)))
 
     @router.get("/diff/{a}/{b}", response_class=HTMLResponse)
     def diff_page(
         request: Request, a: str, b: str, lang: str | None = None, witnesses: str = ""
     ) -> HTMLResponse:
-        chosen = _lang(lang)
-        try:
-            asked = witnesses.casefold() in ("true", "1", "yes", "ja")
-            context = rule_pages.diff_context(ev, a, b, chosen, witnesses=asked)
-        except InputError as exc:
-            status = 404 if isinstance(exc, UnknownPolicyError) else 422
-            return refused(request, chosen, PageError(status, exc.text(chosen)))
-        return html("diff.html.j2", request, chosen, **context)
+        asked = witnesses.casefold() in ("true", "1", "yes", "ja")
+        return in_page(
+            _lang(lang),
+            lambda: compared(request, lambda: rule_pages.diff_context(ev, a, b, witnesses=asked)),
+        )
 
     @router.post("/diff/{a}/{b}", response_class=HTMLResponse)
-    async def replay_page(request: Request, a: str, b: str) -> HTMLResponse:
-        lang = _lang(request.query_params.get("lang"))
-        try:
-            form, lang = await form_of(request, lang)
-            raw, name = _upload(form, lang)
+    async def replay_page(request: Request, a: str, b: str) -> Response:
+        def replayed(form: FormData) -> HTMLResponse:
             try:
-                context = rule_pages.diff_context(ev, a, b, lang, replay=(raw, name))
-            except InputError as exc:
-                status = 404 if isinstance(exc, UnknownPolicyError) else 422
-                raise PageError(status, exc.text(lang)) from None
-        except PageError as exc:
-            return refused(request, lang, exc)
-        return html("diff.html.j2", request, lang, **context)
+                raw, name = _upload(form)
+            except PageError as exc:
+                return refused(request, exc)
+            return compared(request, lambda: rule_pages.diff_context(ev, a, b, replay=(raw, name)))
 
-    def _upload(form: FormData, lang: Lang) -> tuple[bytes, str]:
+        return await posted(request, replayed)
+
+    def compared(request: Request, context_of: Callable[[], dict[str, Any]]) -> HTMLResponse:
+        """The diff page, or a 404 (a year not served) or 422 page (a round not read)."""
+        try:
+            context = context_of()
+        except InputError as exc:
+            status = 404 if isinstance(exc, UnknownPolicyError) else 422
+            return refused(request, PageError(status, exc.text(language())))
+        return html("diff.html.j2", request, **context)
+
+    def _upload(form: FormData) -> tuple[bytes, str]:
         """The uploaded round's bytes and name; a missing file or a wrong type is refused."""
         upload = form.get("file")
         carried = str(form.get("round") or "")
         if (not isinstance(upload, Uploaded) or not upload.name) and carried:
             return carried.encode(), round_pages.CARRIED
         if not isinstance(upload, Uploaded) or not upload.name:
-            raise PageError(422, t("problem.no_file", lang))
+            raise PageError(422, text("problem.no_file"))
         name, raw = upload.name, upload.content
         if Path(name).suffix.casefold() not in ROUND_SUFFIXES:
-            raise PageError(415, t("problem.suffix", lang, name=name))
+            raise PageError(415, text("problem.suffix", name=name))
         if len(raw) > max_body:
-            raise PageError(413, t("problem.size", lang, limit=views.size(max_body, lang)))
+            raise PageError(413, text("problem.size", limit=views.size(max_body)))
         return raw, name
 
     return router
@@ -343,7 +351,10 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
 
 async def page_error(request: Request, exc: HTTPException) -> HTMLResponse:
     """A refusal outside the JSON routes (an unknown page, a wrong method) as a page."""
-    lang = _lang(request.query_params.get("lang"))
     key = {404: "problem.not_found", 405: "problem.method"}.get(exc.status_code, "problem")
-    body = views.render("problem.html.j2", request, lang, message=t(key, lang))
-    return HTMLResponse(body, status_code=exc.status_code)
+
+    def page() -> HTMLResponse:
+        body = views.render("problem.html.j2", request, message=text(key))
+        return HTMLResponse(body, status_code=exc.status_code)
+
+    return in_page(_lang(request.query_params.get("lang")), page)

@@ -23,15 +23,14 @@ from fourules.output.view import View
 from fourules.rounds.allocation import MIN_SHARE, check_min_share
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
-from fourules.text import Lang, LocalText, format_sek
-from fourules.texts import initial
+from fourules.text import LocalText, format_sek
+from fourules.texts import initial, language, text
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import audit as auditing
 from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import DecisionRecorder
 from fourules.web import charts
 from fourules.web.forms import read_amount
-from fourules.web.texts import t
 from fourules.web.views import size
 
 L = LocalText
@@ -42,21 +41,21 @@ CARRIED = "round.json"
 
 
 def upload_context(
-    ev: Evaluator, lang: Lang, max_body: int, error: str | None = None, year: str | None = None
+    ev: Evaluator, max_body: int, error: str | None = None, year: str | None = None
 ) -> dict[str, Any]:
     return {
         "years": sorted(ev.policy_ids(), reverse=True),
-        "limit": size(max_body, lang),
+        "limit": size(max_body),
         "error": error,
         "year": year,
     }
 
 
-def upload_problem(exc: InputError, lang: Lang) -> str:
+def upload_problem(exc: InputError) -> str:
     """A reader's message as the upload page says it: no command-line flags."""
     if exc.where == ROUND_YEAR:
-        return t("rounds.no_year", lang)
-    return exc.text(lang)
+        return text("rounds.no_year")
+    return exc.text(language())
 
 
 FIELDS = {
@@ -73,12 +72,10 @@ FIELDS = {
 allocation form's field."""
 
 
-def allocation_problem(
-    ev: Evaluator, form: FormData, exc: InputError, lang: Lang
-) -> dict[str, Any]:
+def allocation_problem(ev: Evaluator, form: FormData, exc: InputError) -> dict[str, Any]:
     """The allocation form again, with the round, what was typed and the message at its
     field (an InputError here means the carried round itself is unreadable)."""
-    given = rounds.read(ev, _carried(form, lang))
+    given = rounds.read(ev, _carried(form))
     round_ = given.round
     return {
         "round": round_,
@@ -89,7 +86,7 @@ def allocation_problem(
         "chart": None,
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
-        "errors": {FIELDS.get(exc.where or "", "budget"): exc.message.get(lang)},
+        "errors": {FIELDS.get(exc.where or "", "budget"): exc.message.get(language())},
     }
 
 
@@ -104,34 +101,38 @@ ROUND_WORDS = {
 application (`same_as`)."""
 
 
-def _carried(form: FormData, lang: Lang) -> rounds.RoundRequest:
+def _carried(form: FormData) -> rounds.RoundRequest:
     """The round the page carries, under the year chosen on it (else its own)."""
     return rounds.RoundRequest(
-        _field(form, "round").encode(), CARRIED, _field(form, "year") or None, lang
+        _field(form, "round").encode(), CARRIED, _field(form, "year") or None, language()
     )
 
 
 def round_context(
-    ev: Evaluator, raw: bytes, name: str, year: str | None, lang: Lang, log: DecisionRecorder | None
+    ev: Evaluator, raw: bytes, name: str, year: str | None, log: DecisionRecorder | None
 ) -> dict[str, Any]:
     """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
     a decided round, and the forms for an allocation and the downloads."""
-    done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, lang), log=log)
+    done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, language()), log=log)
     round_, policy_year, result = done.round, done.year, done.result
     decided = any(a.decision for a in round_.applications)
-    audit = auditing.audited(ev, round_, policy_year, result, lang).document if decided else None
+    audit = (
+        auditing.audited(ev, round_, policy_year, result, language()).document if decided else None
+    )
     return {
         "round": round_,
         "year": policy_year,
         "result": result,
-        "report": round_view(round_, result, lang),
+        "report": round_view(round_, result),
         "audit": audit,
         "carried": to_json(round_),
-        "charts": _round_charts(round_, result, lang),
+        "charts": _round_charts(round_, result),
         "rows": _rows(round_, result),
-        "quota_names": {q.id: q.description.get(lang) for q in ev.load_policy(policy_year).quotas},
+        "quota_names": {
+            q.id: q.description.get(language()) for q in ev.load_policy(policy_year).quotas
+        },
         "decided": decided,
-        "words": {key: text.get(lang) for key, text in ROUND_WORDS.items()},
+        "words": {key: words.get(language()) for key, words in ROUND_WORDS.items()},
     }
 
 
@@ -141,7 +142,7 @@ def _rows(round_: Round, result: RoundEvaluation) -> list[tuple[Any, Evaluation]
     return [(app, by_id[app.id]) for app in round_.applications]
 
 
-def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[dict[str, Any]]:
+def _round_charts(round_: Round, result: RoundEvaluation) -> list[dict[str, Any]]:
     """Applications per administration against its quota; maximum grants per
     administration; for a decided round, requested and granted per administration."""
     tallies = [a for a in result.administrations if a.quotas]
@@ -156,10 +157,10 @@ def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[di
             )
             for a in tallies
         ]
-        title = t("chart.applications", lang)
-        svg = charts.bars_against_limit(bars, title, t("chart.count", lang), t("chart.limit", lang))
-        columns = [t("round.administration", lang), t("chart.count", lang), t("chart.limit", lang)]
-        out.append(_chart(title, svg, bars, columns, lang))
+        title = text("chart.applications")
+        svg = charts.bars_against_limit(bars, title, text("chart.count"), text("chart.limit"))
+        columns = [text("round.administration"), text("chart.count"), text("chart.limit")]
+        out.append(_chart(title, svg, bars, columns))
     by_id = {e.application_id: e for e in result.evaluations}
     grants: dict[str, float] = defaultdict(float)
     requested: dict[str, float] = defaultdict(float)
@@ -175,23 +176,23 @@ def _round_charts(round_: Round, result: RoundEvaluation, lang: Lang) -> list[di
             if app.decision is not None:
                 granted[applicant.name] += app.decision.granted
     if grants:
-        title = t("chart.grants", lang)
+        title = text("chart.grants")
         bars = [charts.Bar(name, grants[name]) for name in sorted(grants)]
         svg = charts.bars_against_limit(
-            bars, title, t("max_grant", lang), t("chart.limit", lang), money=True
+            bars, title, text("max_grant"), text("chart.limit"), money=True
         )
-        columns = [t("round.administration", lang), t("max_grant", lang)]
-        out.append(_chart(title, svg, bars, columns, lang, money=True))
+        columns = [text("round.administration"), text("max_grant")]
+        out.append(_chart(title, svg, bars, columns, money=True))
     if any(a.decision for a in round_.applications):
-        title = t("chart.decided", lang)
+        title = text("chart.decided")
         bars = [charts.Bar(n, requested[n], granted[n]) for n in sorted(requested)]
-        svg = charts.paired_bars(bars, title, t("chart.requested", lang), t("chart.granted", lang))
+        svg = charts.paired_bars(bars, title, text("chart.requested"), text("chart.granted"))
         columns = [
-            t("round.administration", lang),
-            t("chart.requested", lang),
-            t("chart.granted", lang),
+            text("round.administration"),
+            text("chart.requested"),
+            text("chart.granted"),
         ]
-        out.append(_chart(title, svg, bars, columns, lang, money=True))
+        out.append(_chart(title, svg, bars, columns, money=True))
     return out
 
 
@@ -200,7 +201,6 @@ def _chart(
     svg: str,
     bars: list[charts.Bar],
     columns: list[str],
-    lang: Lang,
     *,
     money: bool = False,
     note: str | None = None,
@@ -217,7 +217,7 @@ def _chart(
     return {
         "title": title,
         "svg": svg,
-        "note": t("chart.joint", lang) if note is None else note,
+        "note": text("chart.joint") if note is None else note,
         "columns": columns,
         "rows": rows,
     }
@@ -235,24 +235,24 @@ def _budget_amount(form: FormData, place: str) -> int | None:
     return value
 
 
-def _share(text: str) -> float | None:
+def _share(typed: str) -> float | None:
     """A share as people write it ("0,3" or "0.3"); empty: full grants only."""
-    if not text:
+    if not typed:
         return None
     try:
-        share = float(text.replace(",", "."))
+        share = float(typed.replace(",", "."))
     except ValueError:
         raise InputError(
             L(
-                sv=f"”{text}” är ingen andel; skriv t.ex. 0,3",
-                en=f"”{text}” is not a share; write e.g. 0.3",
+                sv=f"”{typed}” är ingen andel; skriv t.ex. 0,3",
+                en=f"”{typed}” is not a share; write e.g. 0.3",
             ),
             MIN_SHARE,
         ) from None
     return check_min_share(share)
 
 
-def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, Any]:
+def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
     """A draft allocation of the carried round for the budget typed on the page (the same
     use case as `fourules allocate`), with the decision beside it on request."""
     asked = allocating.terms(
@@ -263,25 +263,25 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
         min_share=_share(_field(form, "min_share")),
         compare=bool(form.get("compare")),
     )
-    done = allocating.allocate(ev, _carried(form, lang), asked)
+    done = allocating.allocate(ev, _carried(form), asked)
     round_, allocation, budget = done.round, done.allocation, asked.budget
-    view = allocation_view(round_, allocation, lang)
+    view = allocation_view(round_, allocation)
     if done.comparison is not None:
-        blocks = comparison_blocks(done.comparison.model_dump(mode="json"), lang)
+        blocks = comparison_blocks(done.comparison.model_dump(mode="json"))
         view = View(view.title, (*view.blocks, *blocks))
     kinds: list[tuple[Kind, str]] = [
-        ("project", initial(t("kind.short.project", lang))),
-        ("study_trip", initial(t("kind.short.study_trip", lang))),
+        ("project", initial(text("kind.short.project"))),
+        ("study_trip", initial(text("kind.short.study_trip"))),
     ]
     bars = [
         charts.Bar(label, budget.for_kind(kind) or 0, allocation.proposed_sek[kind])
         for kind, label in kinds
         if budget.for_kind(kind) is not None
     ]
-    bars.append(charts.Bar(t("total", lang), budget.total, allocation.proposed_sek["total"]))
-    title = t("chart.budget", lang)
-    chart = charts.paired_bars(bars, title, t("chart.budget_bar", lang), t("chart.proposed", lang))
-    columns = [t("kind", lang), t("chart.budget_bar", lang), t("chart.proposed", lang)]
+    bars.append(charts.Bar(text("total"), budget.total, allocation.proposed_sek["total"]))
+    title = text("chart.budget")
+    chart = charts.paired_bars(bars, title, text("chart.budget_bar"), text("chart.proposed"))
+    columns = [text("kind"), text("chart.budget_bar"), text("chart.proposed")]
     return {
         "round": round_,
         "year": done.year,
@@ -289,7 +289,7 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
         "document": done.document,
         "report": view,
         "carried": to_json(round_),
-        "chart": _chart(title, chart, bars, columns, lang, money=True, note=""),
+        "chart": _chart(title, chart, bars, columns, money=True, note=""),
         "comparison": done.comparison,
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
@@ -297,7 +297,7 @@ def allocation_context(ev: Evaluator, form: FormData, lang: Lang) -> dict[str, A
     }
 
 
-def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str, str]:
+def round_download(ev: Evaluator, form: FormData) -> tuple[str, str, str]:
     """The carried round's evaluation (or, with `what=allocation`, the draft for the
     budget in the form) as `fourules round|allocate --format F` writes it."""
     formats = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
@@ -312,17 +312,15 @@ def round_download(ev: Evaluator, form: FormData, lang: Lang) -> tuple[str, str,
         )
     if _field(form, "what") == "allocation":
         try:
-            context = allocation_context(ev, form, lang)
+            context = allocation_context(ev, form)
         except InputError as exc:  # each problem at the form's name for what to fix
             raise InputError.together(
                 [InputError(e.message, FIELDS.get(e.where or "", e.where)) for e in exc.every]
             ) from None
         view, stem = context["report"], f"fordelning-{context['year']}"
-        body = emit(Format(chosen), context["document"], lambda: view, lang)
+        body = emit(Format(chosen), context["document"], lambda: view)
     else:
-        done = rounds.evaluate_round(ev, _carried(form, lang))
+        done = rounds.evaluate_round(ev, _carried(form))
         stem = f"omgang-{done.year}"
-        body = emit(
-            Format(chosen), done.document, lambda: round_view(done.round, done.result, lang), lang
-        )
+        body = emit(Format(chosen), done.document, lambda: round_view(done.round, done.result))
     return body, f"{formats[chosen]}; charset=utf-8", f"{stem}.{chosen}"

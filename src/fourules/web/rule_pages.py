@@ -6,14 +6,14 @@ from typing import Any
 
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.messages import parameter_text
-from fourules.text import Lang
+from fourules.texts import language
 from fourules.use_cases.diff import DiffRequest, diff, replayed_round
 from fourules.use_cases.policies import policy_document
 from fourules.web.changes import shown
 from fourules.web.decision_text import marked_text, quote_anchors, scan_file
 
 
-def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
+def policy_context(ev: Evaluator, year: str) -> dict[str, Any]:
     """The policy as `fourules show --format json` has it, with each quote's anchor."""
     ev.require(year)
     policy = ev.load_policy(year)
@@ -22,15 +22,15 @@ def policy_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any]:
         "year": year,
         "policy": policy,
         "document": policy_document(policy),
-        "value": lambda name: parameter_text(policy, name, lang),
-        "title": policy.title.get(lang),
+        "value": lambda name: parameter_text(policy, name, language()),
+        "title": policy.title.get(language()),
         "has_text": marked is not None,
         "has_scan": scan_file(ev, year) is not None,
         "anchor": quote_anchors(ev, year),
     }
 
 
-def text_context(ev: Evaluator, year: str, quote: str | None, lang: Lang) -> dict[str, Any]:
+def text_context(ev: Evaluator, year: str, quote: str | None) -> dict[str, Any]:
     """The text the policy quotes, its quotes marked; a transcription says so and links
     the scan."""
     ev.require(year)
@@ -45,7 +45,7 @@ def text_context(ev: Evaluator, year: str, quote: str | None, lang: Lang) -> dic
     }
 
 
-def scan_context(ev: Evaluator, year: str, lang: Lang) -> dict[str, Any] | None:
+def scan_context(ev: Evaluator, year: str) -> dict[str, Any] | None:
     """The scanned text as it is, uncorrected; None when the year quotes no transcription."""
     ev.require(year)
     path = scan_file(ev, year)
@@ -62,7 +62,6 @@ def diff_context(
     ev: Evaluator,
     a: str,
     b: str,
-    lang: Lang,
     *,
     witnesses: bool = False,
     replay: tuple[bytes, str] | None = None,
@@ -75,14 +74,14 @@ def diff_context(
     if replay is not None:
         raw, name = replay
         replay_round = replayed_round(ev, a, b, raw, name)
-    asked = DiffRequest(a, b, lang=lang, replay=replay_round, witnesses=witnesses)
+    asked = DiffRequest(a, b, lang=language(), replay=replay_round, witnesses=witnesses)
     report = diff(ev, asked).model_dump(mode="json")
     return {
         "a": a,
         "b": b,
         "years": sorted(ev.policy_ids(), reverse=True),
         "report": report,
-        "show": lambda value: shown(value, lang),
+        "show": lambda value: shown(value),
         "anchor_a": quote_anchors(ev, a),
         "anchor_b": quote_anchors(ev, b),
     }

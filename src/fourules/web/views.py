@@ -18,8 +18,7 @@ from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
 from fourules.output.renderers import is_table, report_css
 from fourules.output.view import lines
 from fourules.text import Lang, format_sek
-from fourules.texts import in_language, initial
-from fourules.web.texts import t
+from fourules.texts import initial, language, text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -43,43 +42,44 @@ def environment() -> jinja2.Environment:
 
 
 def render(
-    template: str, request: Request, lang: Lang, keep: dict[str, str] | None = None, **values: Any
+    template: str, request: Request, keep: dict[str, str] | None = None, **values: Any
 ) -> str:
-    """A page in `lang`, with the link to the same page in the other language (keeping the
-    query, and `keep`: what a posted page was about, such as its year)."""
+    """A page in the language of the context (the page's: `pages.in_page`), with the link
+    to the same page in the other language (keeping the query, and `keep`: what a posted
+    page was about, such as its year)."""
+    lang = language()
     other: Lang = "en" if lang == "sv" else "sv"
     query = {k: v for k, v in request.query_params.items() if k != "lang"} | (keep or {})
     if other == "en":
         query["lang"] = "en"
     switch = request.url.path + (f"?{urlencode(query)}" if query else "")
-    with in_language(lang):  # what the template looks up reads the page's language
-        return (
-            environment()
-            .get_template(template)
-            .render(
-                lang=lang,
-                t=lambda key, **kw: t(key, lang, **kw),
-                label=lambda key: label(key, lang),
-                kinds=lambda kinds: kinds_text(kinds, lang),
-                switch=switch,
-                here=request.url.path,
-                q="?lang=en" if lang == "en" else "",
-                css=report_css(),
-                **values,
-            )
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            lang=lang,
+            t=text,
+            label=label,
+            kinds=kinds_text,
+            switch=switch,
+            here=request.url.path,
+            q="?lang=en" if lang == "en" else "",
+            css=report_css(),
+            **values,
         )
+    )
 
 
-def years(evaluator: Evaluator, lang: Lang) -> list[dict[str, Any]]:
+def years(evaluator: Evaluator) -> list[dict[str, Any]]:
     """The years served, newest first, with the policy's title and version."""
     out = []
     for year in sorted(evaluator.policy_ids(), reverse=True):
         policy = evaluator.load_policy(year)
-        out.append({"id": year, "title": policy.title.get(lang), "version": policy.version})
+        out.append({"id": year, "title": policy.title.get(language()), "version": policy.version})
     return out
 
 
-def size(limit: int, lang: Lang) -> str:
+def size(limit: int) -> str:
     """A byte count as people read it (2 MiB)."""
     mib = limit / (1024 * 1024)
     return f"{mib:g} MiB" if mib >= 1 else f"{limit // 1024} KiB"
