@@ -14,7 +14,7 @@ from fourules.texts import in_language
 class InLanguage:
     """Answers each request in its language: every word looked up while it is answered (in
     the thread pool too, which copies the context) is in the request's language. A page
-    whose form names another language sets that one where it renders."""
+    whose form names another language builds in that one (`web.pages.posted`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
