@@ -475,9 +475,10 @@ class Vocabulary:
         return stated_fields(self.declarations)
 
     @cached_property
-    def hints(self) -> dict[str, LocalText]:
-        """What each stated field accepts, for input messages."""
-        return {d.json_field: d.hint() for d in self.declarations if d.json_field}
+    def hints(self) -> dict[str, Callable[[], LocalText]]:
+        """What each stated field accepts, for input messages: looked up when one shows it,
+        so reading a good application reads no catalogue."""
+        return {d.json_field: d.hint for d in self.declarations if d.json_field}
 
     @cached_property
     def kind_only(self) -> dict[str, Kind]:
