@@ -174,7 +174,7 @@ def read_folder(path: Path) -> Path:
     try:
         file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(both("check.folder.unreadable", reason=exc.strerror), str(file)) from None
+        raise InputError(both("file.unreadable", reason=exc.strerror), str(file)) from None
     except UnicodeDecodeError:
         raise InputError(both("check.folder.not_utf8"), str(file)) from None
     return folder
