@@ -31,6 +31,7 @@ from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import fields_of
 from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
 from fourules.text import LocalText
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -143,9 +144,9 @@ class Lines:
                 break
         return node.start_mark.line + 1
 
-    def problem(self, check: CheckName, field: str, *, sv: str, en: str) -> Problem:
+    def problem(self, check: CheckName, field: str, message: LocalText) -> Problem:
         """A problem with FIELD of this file, at its line, said in Swedish and English."""
-        return Problem(check, str(self.file), self.of(field), field, L(sv=sv, en=en))
+        return Problem(check, str(self.file), self.of(field), field, message)
 
 
 _PLACE = re.compile(r"^(rules\[\d+\])(?: \([^)]*\))?((?:\.[a-z_]+|\[\d+\])*)")
@@ -169,21 +170,13 @@ def read_folder(path: Path) -> Path:
     folder = path.parent if path.name == POLICY_FILE else path
     file = folder / POLICY_FILE
     if not file.is_file():
-        raise InputError(
-            L(
-                sv=f"ingen {POLICY_FILE} här; ange en årsmapp, t.ex. policies/2024",
-                en=f"no {POLICY_FILE} here; give a year folder, e.g. policies/2024",
-            ),
-            str(path),
-        )
+        raise InputError(both("check.folder.no_policy", file=POLICY_FILE), str(path))
     try:
         file.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(
-            L(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"), str(file)
-        ) from None
+        raise InputError(both("file.unreadable", reason=exc.strerror), str(file)) from None
     except UnicodeDecodeError:
-        raise InputError(L(sv="är inte UTF-8-text", en="is not UTF-8 text"), str(file)) from None
+        raise InputError(both("check.folder.not_utf8"), str(file)) from None
     return folder
 
 
@@ -242,10 +235,7 @@ def check_year(path: Path) -> CheckReport:
                 str(cases_file),
                 None,
                 "",
-                L(
-                    sv="saknas: skriv beslutets fall (docs/writing-a-call.md)",
-                    en="is missing: write the decision's cases (docs/writing-a-call.md)",
-                ),
+                both("check.cases.missing"),
             )
         )
         return CheckReport(str(folder), policy, tuple(problems), len(cited))
@@ -257,10 +247,7 @@ def check_year(path: Path) -> CheckReport:
             detail = "; ".join(result.problems)
             problems.append(
                 cases_lines.problem(
-                    "case",
-                    f"cases.{i}",
-                    sv=f"”{result.name}”: {detail}",
-                    en=f"“{result.name}”: {detail}",
+                    "case", f"cases.{i}", both("check.case.failed", name=result.name, detail=detail)
                 )
             )
     problems += _round_cases(folder, evaluator, policy.id)
@@ -281,49 +268,31 @@ def _quotes(
     field = "document.transcription" if policy.document.transcription else "document.file"
     document_file = folder / name if name else None
     if document_file is None or not document_file.is_file():
-        yield lines.problem(
-            "quote",
-            field,
-            sv=f"beslutets text ({name or 'ingen fil angiven'}) finns inte i mappen; citaten kan inte kontrolleras",
-            en=f"the decision's text ({name or 'no file given'}) is not in the folder; the quotes cannot be checked",
-        )
+        yield lines.problem("quote", field, _naming("check.quote.no_document", name=name))
         return
     document = document_file.read_text(encoding="utf-8")
     for where, source in found_sources:
         for key in ("section", "quote"):
-            text = source.get(key) or ""
-            if not text.strip():
+            passage = source.get(key) or ""
+            if not passage.strip():
                 yield Problem(
                     "lint",
                     str(lines.file),
                     lines.of(where),
                     f"{where}.{key}",
-                    L(
-                        sv="källan saknar " + ("rubrik" if key == "section" else "citat"),
-                        en=f"the source has no {key}",
-                    ),
+                    both(f"check.source.no_{key}"),
                 )
                 continue
-            if not found(text, document):
-                near = nearest(text, document)
+            if not found(passage, document):
+                near = nearest(passage, document)
                 yield lines.problem(
                     "quote",
                     f"{where}.{key}",
-                    sv=f"”{text}” finns inte ordagrant i {name}; närmaste ställe: ”{near}” – "
-                    "skriv textens egna ord och skiljetecken (bara versaler, blanksteg och "
-                    "radbrytningar får skilja)",
-                    en=f"“{text}” is not found word for word in {name}; nearest passage: "
-                    f"“{near}” – write the text's own words and punctuation (only case, "
-                    "whitespace and line breaks may differ)",
+                    both("check.quote.missing", quote=passage, name=name, near=near),
                 )
         quote = source.get("quote") or ""
         if quote.rstrip(".").count(". "):
-            yield lines.problem(
-                "lint",
-                f"{where}.quote",
-                sv="ett citat är högst en mening",
-                en="a quote is a sentence at most",
-            )
+            yield lines.problem("lint", f"{where}.quote", both("check.quote.too_long"))
 
 
 def _transcription(policy: Policy, folder: Path, lines: Lines) -> list[Problem]:
@@ -337,10 +306,7 @@ def _transcription(policy: Policy, folder: Path, lines: Lines) -> list[Problem]:
             lines.problem(
                 "transcription",
                 "document.file",
-                sv=f"den skannade texten ({scan_name or 'ingen fil angiven'}) finns inte i "
-                f"mappen; transkriptionen {name} kan inte hållas mot den",
-                en=f"the scanned text ({scan_name or 'no file given'}) is not in the "
-                f"folder; the transcription {name} cannot be held to it",
+                _naming("check.transcription.no_scan", scan=scan_name, name=name),
             )
         ]
     if not transcription.is_file():
@@ -358,22 +324,21 @@ def _said(d: Difference, scan: str) -> LocalText:
     at = f"{scan}:{d.scan_line}"
     said, meant = " ".join(d.scan_words), " ".join(d.transcription_words)
     if d.kind == "added":
-        return L(
-            sv=f"”{meant}” står inte i skanningen (vid {at}); ta bort det",
-            en=f"“{meant}” is not in the scan (at {at}); remove it",
-        )
+        return both("check.transcription.added", meant=meant, at=at)
     if d.kind == "dropped":
-        return L(
-            sv=f"skanningens ”{said}” ({at}) saknas här; skriv in det",
-            en=f"the scan's “{said}” ({at}) is missing here; put it back",
-        )
-    return L(
-        sv=f"”{meant}” står för skanningens ”{said}” ({at}) men skiljer sig med mer än "
-        "skanningens fellästa bokstäver (authoring/transcription.py); skriv skanningens ord "
-        "med å, ä, ö återställda",
-        en=f"“{meant}” stands for the scan's “{said}” ({at}) but differs by more than the "
-        "scan's misread letters (authoring/transcription.py); write the scan's words with "
-        "their å, ä, ö restored",
+        return both("check.transcription.dropped", said=said, at=at)
+    return both("check.transcription.changed", meant=meant, said=said, at=at)
+
+
+def _naming(key: str, **files: str | None) -> LocalText:
+    """The text `key` naming files, each one not given said so in each language."""
+    return LocalText(
+        sv=text(
+            key, "sv", **{k: v or text("check.file.not_given", "sv") for k, v in files.items()}
+        ),
+        en=text(
+            key, "en", **{k: v or text("check.file.not_given", "en") for k, v in files.items()}
+        ),
     )
 
 
@@ -409,12 +374,13 @@ def _alternatives(policy: Policy, folder: Path, lines: Lines) -> Iterator[Proble
                     pass
             except PolicyError as exc:
                 where = f"rules.{r}.alternatives.{a}.set"
-                yield lines.problem(
-                    "lint",
-                    where,
-                    sv=f"alternativet {alternative.id} ger ingen giltig policy: {exc.where}: {exc.message}",
-                    en=f"the alternative {alternative.id} makes no valid policy: {exc.where}: {exc.message}",
+                message = both(
+                    "check.alternative.invalid",
+                    alternative=alternative.id,
+                    where=exc.where,
+                    message=exc.message,
                 )
+                yield lines.problem("lint", where, message)
 
 
 def _lint(policy: Policy, lines: Lines) -> Iterator[Problem]:
@@ -441,8 +407,8 @@ def _parameter_uses(policy: Policy) -> set[str]:
             walk(branch.when)
             if branch.grant_limit:
                 used.add(branch.grant_limit[1:])
-            for text in (branch.message.sv, branch.message.en):
-                used.update(re.findall(r"\{\$([^{}]+)\}", text))
+            for message in (branch.message.sv, branch.message.en):
+                used.update(re.findall(r"\{\$([^{}]+)\}", message))
     return used
 
 
@@ -451,12 +417,7 @@ def _unused_parameters(policy: Policy, lines: Lines) -> Iterator[Problem]:
     for name, parameter in policy.parameters.items():
         # A parameter the decision leaves unstated documents that silence: no rule can use it.
         if name not in used and parameter.value is not None:
-            yield lines.problem(
-                "lint",
-                f"parameters.{name}",
-                sv="ingen regel använder parametern (i ett villkor, en beloppsgräns eller ett meddelande)",
-                en="no rule uses this parameter (in a condition, a grant limit or a message)",
-            )
+            yield lines.problem("lint", f"parameters.{name}", both("check.parameter.unused"))
 
 
 def _unread_criteria(policy: Policy, lines: Lines) -> Iterator[Problem]:
@@ -469,10 +430,7 @@ def _unread_criteria(policy: Policy, lines: Lines) -> Iterator[Problem]:
             yield lines.problem(
                 "lint",
                 f"rules.{r}.criterion",
-                sv=f"kriteriet {criterion.id} bedöms i ansökan men inget villkor läser crit_{criterion.id}; "
-                "läs bedömningen, eller ange assessed: false",
-                en=f"criterion {criterion.id} is assessed in the application but no condition reads "
-                f"crit_{criterion.id}; read the assessment, or set assessed: false",
+                both("check.criterion.unread", criterion=criterion.id),
             )
 
 
@@ -509,23 +467,21 @@ def _dead_branches(rule: Rule, r: int, fired: set[int], lines: Lines) -> Iterato
         if b not in fired:
             where = f"rules.{r}.branches.{b}"
             yield lines.problem(
-                "lint",
-                where,
-                sv=f"regeln {rule.id}: grenen ({branch.status}) kan aldrig ge utfall; "
-                "villkoret håller aldrig, eller bara när en tidigare gren redan gäller",
-                en=f"rule {rule.id}: the branch ({branch.status}) can never fire; its "
-                "condition never holds, or only when an earlier branch already does",
+                "lint", where, both("check.branch.dead", rule=rule.id, status=branch.status)
             )
 
 
 def _gap(rule: Rule, r: int, gap: dict[str, Any], lines: Lines) -> Problem:
     """The problem of rule R giving no finding for the fact GAP."""
-    shown = ", ".join(f"{k}={v}" for k, v in sorted(gap.items())) or "inga fakta"
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(gap.items()))
+    facts = LocalText(sv=shown, en=shown) if shown else both("check.branch.gap.no_facts")
     return lines.problem(
         "lint",
         f"rules.{r}.branches",
-        sv=f"regeln {rule.id} ger inget utfall när {shown}; lägg till en sista gren utan when",
-        en=f"rule {rule.id} gives no finding when {shown}; add a last branch without when",
+        LocalText(
+            sv=text("check.branch.gap", "sv", rule=rule.id, facts=facts.sv),
+            en=text("check.branch.gap", "en", rule=rule.id, facts=facts.en),
+        ),
     )
 
 
@@ -550,10 +506,7 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
                 str(path),
                 None,
                 "",
-                L(
-                    sv="saknas: beslutets meningar ska redovisas (docs/writing-a-call.md)",
-                    en="is missing: account for the decision's sentences (docs/writing-a-call.md)",
-                ),
+                both("check.coverage.missing"),
             )
         ]
     result = cover(policy, folder, mapping)
@@ -565,28 +518,19 @@ def _coverage(policy: Policy, folder: Path) -> list[Problem]:
             document,
             None,
             f"mening {c.sentence.number}",
-            L(
-                sv=f"normativ mening som ingen post i coverage.yaml redovisar: ”{c.sentence.text}”",
-                en=f"a normative sentence no entry of coverage.yaml accounts for: “{c.sentence.text}”",
-            ),
+            both("check.coverage.gap", sentence=c.sentence.text),
         )
         for c in result.gaps()
     ]
     out += [
         lines.problem(
-            "coverage",
-            f"sentences.{i}",
-            sv=f"matchar ingen mening i beslutet: ”{text}”",
-            en=f"matches no sentence of the decision: “{text}”",
+            "coverage", f"sentences.{i}", both("check.coverage.unmatched", sentence=sentence)
         )
-        for i, text in result.unmatched
+        for i, sentence in result.unmatched
     ]
     out += [
         lines.problem(
-            "coverage",
-            f"sentences.{i}.encoded",
-            sv=f"{link} finns inte i policyn",
-            en=f"{link} is not in the policy",
+            "coverage", f"sentences.{i}.encoded", both("check.coverage.broken_link", link=link)
         )
         for i, link in result.broken_links
     ]

@@ -68,7 +68,8 @@ from fourules.authoring.quotes import plain
 from fourules.authoring.sentences import Sentence, contains, split, words
 from fourules.errors import PolicyError
 from fourules.policy.model import Policy, first_problem, read_yaml
-from fourules.text import LocalText
+from fourules.text import LANGS, LocalText
+from fourules.texts import both, text
 
 COVERAGE_FILE = "coverage.yaml"
 Status = Literal["encoded", "not_encoded", "descriptive", "unclassified"]
@@ -83,12 +84,6 @@ _FOLDED_MARKS = re.compile(
     r"\b(ska|skall|maste|kan beviljas|kan maximalt|hogst|senast|prioriteras|prioriterade|"
     r"aterbetalas|efterfragas)\b"
 )
-_STATUS_SV = {
-    "encoded": "kodad",
-    "not_encoded": "inte kodad",
-    "descriptive": "beskrivande",
-    "unclassified": "ej klassad",
-}
 
 
 class _Entry(BaseModel):
@@ -235,8 +230,8 @@ def read_parameters(policy: Policy) -> set[str]:
             out |= set(_dollar_names(branch.when))
             if branch.grant_limit:
                 out.add(branch.grant_limit[1:])
-            for text in (branch.message.sv, branch.message.en):
-                out |= set(re.findall(r"\{\$([^{}]+)\}", text))
+            for message in (branch.message.sv, branch.message.en):
+                out |= set(re.findall(r"\{\$([^{}]+)\}", message))
     return out
 
 
@@ -270,9 +265,9 @@ def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
     """Each sentence of the quoted text with the entry (or section) that accounts for it,
     and what in the map is wrong."""
     quoted = folder / (policy.document.quoted or "")
-    text = quoted.read_text(encoding="utf-8") if quoted.is_file() else ""
+    decision_text = quoted.read_text(encoding="utf-8") if quoted.is_file() else ""
     # Only a scan that lost its diacritics, with no transcription, is read folded.
-    folded = policy.document.transcription is None and not re.search("[åäöÅÄÖ]", text)
+    folded = policy.document.transcription is None and not re.search("[åäöÅÄÖ]", decision_text)
     targets = link_targets(policy, folder)
     broken = tuple(
         (i, link)
@@ -283,7 +278,7 @@ def cover(policy: Policy, folder: Path, mapping: CoverageFile) -> Coverage:
     used: set[int] = set()
     sections = {words(s.section): k for k, s in enumerate(mapping.sections)}
     covered = []
-    for sentence in split(text):
+    for sentence in split(decision_text):
         found = _entry_for(sentence.text, mapping.sentences)
         if found is not None:
             used.add(found)
@@ -328,23 +323,24 @@ def _covered(sentence: Sentence, entry: SentenceEntry, index: int) -> Covered:
 def _swallowed(c: Covered) -> MapProblem:
     shown = ", ".join(c.swallowed)
     through = (
-        LocalText(sv="genom sitt avsnitt ", en="through its section ")
+        both("coverage.problem.swallowed.through")
         if c.by.startswith("sections.")
         else LocalText(sv="", en="")
     )
-    return MapProblem(
-        c.by,
-        c.sentence.text,
-        LocalText(
-            sv=f"{c.sentence.place}: klassad beskrivande {through.sv}men bär en norms "
-            f"kännetecken ({shown}): ”{c.sentence.text}”; ge meningen en egen post, encoded "
-            "eller not_encoded med skälet",
-            en=f"{c.sentence.place}: classified descriptive {through.en}but bears the marks "
-            f"of a norm ({shown}): “{c.sentence.text}”; give the sentence an entry of its own, "
-            "encoded or not_encoded with the reason",
-        ),
-        c.sentence.number,
+    message = LocalText(
+        **{
+            lang: text(
+                "coverage.problem.swallowed",
+                lang,
+                place=c.sentence.place,
+                through=through.get(lang),
+                marks=shown,
+                sentence=c.sentence.text,
+            )
+            for lang in LANGS
+        }
     )
+    return MapProblem(c.by, c.sentence.text, message, c.sentence.number)
 
 
 GroundKind = Literal["quoted", "not_put_forward", "rejection"]
@@ -411,22 +407,8 @@ def _holds(g: _Ground) -> bool:
 
 def _kind_text(g: _Ground) -> LocalText:
     if g.kind == "quoted":
-        ids = ", ".join(g.required)
-        return LocalText(
-            sv=f"grunder som {ids} citerar är kodade av det som citerar dem",
-            en=f"grounds that {ids} quote are encoded by what quotes them",
-        )
-    if g.kind == "not_put_forward":
-        return LocalText(
-            sv="grunder där förvaltningen inte prioriterat ansökan för att den har fler "
-            "ansökningar än kvoten är kodade av kvoten (quotas.…) och round",
-            en="grounds where the administration did not put the application forward as it "
-            "has more applications than the quota are encoded by the quota (quotas.…) and round",
-        )
-    return LocalText(
-        sv="avslag vars skäl ingen regel kodar är inte kodade (not_encoded, med skälet)",
-        en="rejections whose reason no rule encodes are not encoded (not_encoded, with the reason)",
-    )
+        return both("coverage.problem.ground.quoted", ids=", ".join(g.required))
+    return both(f"coverage.problem.ground.{g.kind}")
 
 
 def _unlike(grounds: list[_Ground]) -> tuple[MapProblem, ...]:
@@ -440,26 +422,28 @@ def _unlike(grounds: list[_Ground]) -> tuple[MapProblem, ...]:
             for o in grounds
             if o.kind == g.kind and o.required == g.required and _holds(o)
         ]
-        like = LocalText(
-            sv=f" (som {', '.join(dict.fromkeys(alike))})" if alike else "",
-            en=f" (as {', '.join(dict.fromkeys(alike))})" if alike else "",
+        like = (
+            both("coverage.problem.ground.like", places=", ".join(dict.fromkeys(alike)))
+            if alike
+            else LocalText(sv="", en="")
         )
         kind = _kind_text(g)
-        status = c.status + (f": {', '.join(c.links)}" if c.links else "")
-        out.append(
-            MapProblem(
-                c.by,
-                c.sentence.text,
-                LocalText(
-                    sv=f"{c.sentence.place}: grunden ”{c.sentence.text}” är "
-                    f"{_STATUS_SV[c.status]}{': ' + ', '.join(c.links) if c.links else ''}, "
-                    f"men lika grunder klassas lika: {kind.sv}{like.sv}",
-                    en=f"{c.sentence.place}: the ground “{c.sentence.text}” is {status}, but "
-                    f"alike grounds are classified alike: {kind.en}{like.en}",
-                ),
-                c.sentence.number,
-            )
+        links = f": {', '.join(c.links)}" if c.links else ""
+        message = LocalText(
+            **{
+                lang: text(
+                    "coverage.problem.ground.unlike",
+                    lang,
+                    place=c.sentence.place,
+                    sentence=c.sentence.text,
+                    status=text(f"coverage.status.{c.status}", lang) + links,
+                    kind=kind.get(lang),
+                    like=like.get(lang),
+                )
+                for lang in LANGS
+            }
         )
+        out.append(MapProblem(c.by, c.sentence.text, message, c.sentence.number))
     return tuple(out)
 
 
@@ -476,13 +460,7 @@ def _unread(
                     MapProblem(
                         f"sentences.{i}.encoded",
                         entry.sentence,
-                        LocalText(
-                            sv=f"{link}: ingen regel läser parametern (inget villkor, "
-                            f"beviljandetak eller {{${name}}} i ett meddelande); meningen kodas "
-                            "inte av den",
-                            en=f"{link}: no rule reads the parameter (no condition, grant "
-                            f"limit or {{${name}}} in a message); it does not encode the sentence",
-                        ),
+                        both("coverage.problem.parameter_unread", link=link, name=name),
                     )
                 )
     for g in grounds:
@@ -492,11 +470,11 @@ def _unread(
                 MapProblem(
                     f"{c.by}.encoded",
                     c.sentence.text,
-                    LocalText(
-                        sv=f"{c.sentence.place}: grunden ”{c.sentence.text}” är ett avslag som "
-                        f"ingen regel kodar; {', '.join(c.links)} kodar den inte",
-                        en=f"{c.sentence.place}: the ground “{c.sentence.text}” is a rejection "
-                        f"no rule encodes; {', '.join(c.links)} do not encode it",
+                    both(
+                        "coverage.problem.ground.rejection_encoded",
+                        place=c.sentence.place,
+                        sentence=c.sentence.text,
+                        links=", ".join(c.links),
                     ),
                     c.sentence.number,
                 )
@@ -505,12 +483,7 @@ def _unread(
 
 
 def _to_review(mapping: CoverageFile) -> tuple[MapProblem, ...]:
-    message = LocalText(
-        sv="kopierad från förra året och inte bekräftad mot den här texten: granska posten "
-        "och ta bort review: true",
-        en="copied from last year and not confirmed against this text: review the entry "
-        "and remove review: true",
-    )
+    message = both("coverage.problem.review")
     out = [
         MapProblem(f"sections.{k}", s.section, message)
         for k, s in enumerate(mapping.sections)

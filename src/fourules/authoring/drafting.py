@@ -46,7 +46,8 @@ from fourules.policy.model import (
     read_yaml,
 )
 from fourules.policy.source import Source
-from fourules.text import LocalText, duration_text, format_sek
+from fourules.text import duration_text, format_sek
+from fourules.texts import both
 
 REVIEW_FILE = "REVIEW.md"
 SCHEMA_FILE = "policy.schema.json"
@@ -89,28 +90,10 @@ def new_year(source: Path, year: str, target_dir: Path) -> Draft:
     so nothing is overwritten and nothing is left half-written.
     """
     if not _POLICY_ID.match(year):
-        raise InputError(
-            LocalText(
-                sv=f"{year!r} är inget giltigt år: det blir mappens namn och policyns id och får "
-                "bara innehålla A–Z, a–z, 0–9, - och _; ange t.ex. 2026",
-                en=f"{year!r} is not a valid year: it becomes the folder's name and the policy's "
-                "id and may only contain A–Z, a–z, 0–9, - and _; give e.g. 2026",
-            ),
-            "year",
-        )
+        raise InputError(both("new_year.year_invalid", year=repr(year)), "year")
     if not target_dir.is_dir():
-        exists = target_dir.exists()
-        raise InputError(
-            LocalText(
-                sv="är ingen mapp; ange mappen som årsmappen ska skapas i"
-                if exists
-                else "mappen finns inte; skapa den först (mkdir) eller ange en befintlig mapp",
-                en="is not a folder; give the folder to create the year folder in"
-                if exists
-                else "no such folder; create it first (mkdir) or give an existing folder",
-            ),
-            str(target_dir),
-        )
+        missing = "new_year.not_a_folder" if target_dir.exists() else "new_year.no_folder"
+        raise InputError(both(missing), str(target_dir))
     final = target_dir / year
     _refuse_existing(final)
     policy = load_policy_file(source / POLICY_FILE)
@@ -140,11 +123,7 @@ def new_year(source: Path, year: str, target_dir: Path) -> Draft:
         os.rename(staged, final)
     except OSError as exc:
         raise InputError(
-            LocalText(
-                sv=f"{exc.strerror}; utkastet skapades inte, rätta felet och försök igen",
-                en=f"{exc.strerror}; the draft was not created, fix it and try again",
-            ),
-            str(exc.filename or target_dir),
+            both("new_year.not_created", reason=exc.strerror), str(exc.filename or target_dir)
         ) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -153,25 +132,11 @@ def new_year(source: Path, year: str, target_dir: Path) -> Draft:
 
 def _refuse_existing(folder: Path) -> None:
     if folder.exists() or folder.is_symlink():
-        raise InputError(
-            LocalText(
-                sv="finns redan; inget skrivs över. Välj ett annat år eller en annan mapp, "
-                "eller flytta bort den befintliga först",
-                en="already exists; nothing is overwritten. Choose another year or folder, "
-                "or move the existing one away first",
-            ),
-            str(folder),
-        )
+        raise InputError(both("new_year.exists"), str(folder))
 
 
 def _unwritable(folder: Path, exc: OSError) -> InputError:
-    return InputError(
-        LocalText(
-            sv=f"kan inte skriva där: {exc.strerror}; ange en mapp du kan skriva i",
-            en=f"cannot write there: {exc.strerror}; give a folder you can write in",
-        ),
-        str(folder),
-    )
+    return InputError(both("new_year.unwritable", reason=exc.strerror), str(folder))
 
 
 def _copy(
@@ -215,24 +180,10 @@ def _copy_document(source: Path, staged: Path, key: str, name: str) -> None:
     document = source / name
     if not document.resolve().is_relative_to(source.resolve()):
         raise InputError(
-            LocalText(
-                sv=f"document.{key} {name!r} ligger utanför årsmappen; "
-                "lägg beslutets text i mappen och ange filens namn",
-                en=f"document.{key} {name!r} is outside the year folder; "
-                "put the decision's text in the folder and give the file's name",
-            ),
-            str(source / POLICY_FILE),
+            both("new_year.document_outside", key=key, name=repr(name)), str(source / POLICY_FILE)
         )
     if not document.is_file():
-        raise InputError(
-            LocalText(
-                sv=f"filen finns inte men policyn anger den i document.{key}; lägg till "
-                f"filen eller rätta document.{key}",
-                en=f"no such file, but the policy names it in document.{key}; add the "
-                f"file or correct document.{key}",
-            ),
-            str(document),
-        )
+        raise InputError(both("new_year.document_missing", key=key), str(document))
     copy = staged / name
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(document, copy)
@@ -249,15 +200,8 @@ def marked_for_review(path: Path, was: str) -> tuple[str, ReviewMarks]:
         where, message = (
             (exc.where, exc.message) if isinstance(exc, PolicyError) else first_problem(exc)
         )
-        raise InputError(
-            LocalText(
-                sv=f"kan inte kopieras: {where + ': ' if where else ''}{message}; rätta "
-                "täckningskartan och försök igen",
-                en=f"cannot be copied: {where + ': ' if where else ''}{message}; correct "
-                "the coverage map and try again",
-            ),
-            str(path),
-        ) from None
+        problem = f"{where}: {message}" if where else message
+        raise InputError(both("new_year.coverage_invalid", problem=problem), str(path)) from None
     wanted: dict[str, Any] = {
         **data,
         **{
@@ -288,13 +232,7 @@ def _set_top_level(text: str, key: str, value: str, shown: Path) -> str:
         rf"^{re.escape(key)}:{_SCALAR}", f'{key}: "{value}"', text, count=1, flags=re.MULTILINE
     )
     if not count:
-        raise InputError(
-            LocalText(
-                sv=f"ingen rad som börjar med '{key}:' (högsta nivån); skriv {key} på en egen rad",
-                en=f"no line starting with '{key}:' (top level); write {key} on a line of its own",
-            ),
-            str(shown),
-        )
+        raise InputError(both("new_year.no_line", key=key), str(shown))
     return changed
 
 

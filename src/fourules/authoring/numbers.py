@@ -46,6 +46,7 @@ from typing import Literal
 from fourules.policy.model import Parameter, Policy, Quota
 from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
 from fourules.text import MONTHS as TEXT_MONTHS
+from fourules.texts import LANGS, Lang, both, text
 
 FigureKind = Literal["amount", "date", "span", "count"]
 
@@ -247,13 +248,13 @@ def _for_quota(quota: Quota, figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
 
 def _shown(value: int | date | None, unit: str) -> LocalText:
     if value is None:
-        return LocalText(sv="inte angivet", en="not stated")
+        return both("column.not_stated")
     if isinstance(value, date):
         return LocalText(sv=value.isoformat(), en=value.isoformat())
     if unit == "SEK":
         return LocalText(sv=format_sek(value), en=format_sek(value))
     if unit == "years":
-        return LocalText(sv=f"{value} år", en=f"{value} years")
+        return LocalText(**{lang: f"{value} {text('fact.unit.years', lang)}" for lang in LANGS})
     if unit in DURATION_WORDS:
         return LocalText(sv=duration_text(value, unit, "sv"), en=duration_text(value, unit, "en"))
     return LocalText(sv=str(value), en=str(value))
@@ -261,12 +262,19 @@ def _shown(value: int | date | None, unit: str) -> LocalText:
 
 def _message(path: str, shown: LocalText, figures: tuple[Figure, ...], quote: str) -> LocalText:
     place = path.rsplit(".", 1)[0]
-    stated = " och ".join(f.text for f in figures)
-    stated_en = " and ".join(f.text for f in figures)
-    return LocalText(
-        sv=f"{place}: värdet {shown.sv}, men citatet anger {stated}: ”{quote}”",
-        en=f"{place}: the value is {shown.en}, but the quote states {stated_en}: “{quote}”",
-    )
+
+    def said(lang: Lang) -> str:
+        stated = f" {text('numbers.and', lang)} ".join(f.text for f in figures)
+        return text(
+            "numbers.disagrees",
+            lang,
+            place=place,
+            value=shown.get(lang),
+            stated=stated,
+            quote=quote,
+        )
+
+    return LocalText(sv=said("sv"), en=said("en"))
 
 
 def _against(

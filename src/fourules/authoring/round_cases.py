@@ -38,6 +38,7 @@ from fourules.authoring.quotes import found
 from fourules.errors import FourulesError, InputError, PolicyError
 from fourules.policy.model import first_problem, read_yaml
 from fourules.text import LocalText
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -123,8 +124,18 @@ class RoundCaseResult:
     def message(self) -> LocalText:
         """The case and its problems, one message per language."""
         return L(
-            sv=f"”{self.name}”: " + "; ".join(p.sv for p in self.problems),
-            en=f"“{self.name}”: " + "; ".join(p.en for p in self.problems),
+            sv=text(
+                "check.case.failed",
+                "sv",
+                name=self.name,
+                detail="; ".join(p.sv for p in self.problems),
+            ),
+            en=text(
+                "check.case.failed",
+                "en",
+                name=self.name,
+                detail="; ".join(p.en for p in self.problems),
+            ),
         )
 
 
@@ -236,10 +247,7 @@ class _Run:
 
     def problems(self, case: RoundCase) -> Iterator[LocalText]:
         if self.document is not None and not found(case.quote, self.document):
-            yield L(
-                sv=f"citatet finns inte ordagrant i beslutet: ”{case.quote}”",
-                en=f"the quote is not in the decision word for word: “{case.quote}”",
-            )
+            yield both("round_case.quote.missing", quote=case.quote)
         checks: dict[str, Callable[[RoundCase], Iterator[LocalText]]] = {
             "over_quota": self._over_quota,
             "within_quota": self._within_quota,
@@ -269,16 +277,13 @@ class _Run:
         wanted = yield from self._ids(case.over_quota or [])
         over = self._over()
         if over != wanted:
-            yield L(
-                sv=f"över kvot är {self._names(over)}, inte {self._names(wanted)}",
-                en=f"over quota are {self._names(over)}, not {self._names(wanted)}",
-            )
+            yield both("round_case.over_quota", over=self._names(over), wanted=self._names(wanted))
 
     def _within_quota(self, case: RoundCase) -> Iterator[LocalText]:
         wanted = yield from self._ids(case.within_quota or [])
         for admin in sorted(wanted & self._over()):
             name = self._names({admin})
-            yield L(sv=f"{name} är över kvot", en=f"{name} is over quota")
+            yield both("round_case.within_quota", name=name)
 
     def _chose(self, case: RoundCase) -> Iterator[LocalText]:
         wanted = yield from self._ids(case.chose or [])
@@ -286,12 +291,9 @@ class _Run:
         for admin in sorted(wanted):
             tally, name = tallies.get(admin), self._names({admin})
             if tally is None or not tally.over_quota:
-                yield L(sv=f"{name} är inte över kvot", en=f"{name} is not over quota")
+                yield both("round_case.chose.not_over", name=name)
             elif not tally.ranked:
-                yield L(
-                    sv=f"{name} redovisas inte som att ha valt vilka ansökningar som beaktas",
-                    en=f"{name} is not reported as having chosen which applications are considered",
-                )
+                yield both("round_case.chose.not_ranked", name=name)
 
     def _ids(self, names: list[str]) -> Generator[LocalText, None, set[str]]:
         """Yields a problem per name that is no administration; returns the ids of the rest."""
@@ -299,10 +301,7 @@ class _Run:
         for name in names:
             found = self.index.resolve(name).administration
             if found is None:
-                yield L(
-                    sv=f"”{name}” är ingen förvaltning {self.year}",
-                    en=f"“{name}” is no administration in {self.year}",
-                )
+                yield both("round_case.administration_unknown", name=name, year=self.year)
             else:
                 ids.add(found.id)
         return ids
@@ -316,14 +315,17 @@ class _Run:
             aside = {ln.application_id for ln in draft.lines if ln.status == "not_put_forward"}
             funded = {ln.application_id for ln in draft.lines if ln.status == "funded"}
             if aside != wanted:
-                yield L(
-                    sv=f"{label}: beaktas inte {_listed(aside)}, inte {_listed(wanted)}",
-                    en=f"{label}: not considered {_listed(aside)}, not {_listed(wanted)}",
+                yield both(
+                    "round_case.not_put_forward",
+                    draft=label,
+                    aside=_listed(aside),
+                    wanted=_listed(wanted),
                 )
             if funded & wanted:
-                yield L(
-                    sv=f"{label}: finansierar {_listed(funded & wanted)}",
-                    en=f"{label}: funds {_listed(funded & wanted)}",
+                yield both(
+                    "round_case.not_put_forward.funded",
+                    draft=label,
+                    applications=_listed(funded & wanted),
                 )
 
     def _same_application(self, case: RoundCase) -> Iterator[LocalText]:
@@ -335,39 +337,38 @@ class _Run:
         groups = [set(ids) for ids in same_application_groups(self.round).values()]
         if wanted not in groups:
             together = [g for g in groups if g & wanted]
-            yield L(
-                sv=f"raderna är inte en ansökan (same_as): {' | '.join(map(_listed, together))}",
-                en=f"the rows are not one application (same_as): {' | '.join(map(_listed, together))}",
+            yield both(
+                "round_case.same_application.not_one",
+                groups=" | ".join(map(_listed, together)),
             )
         for t in self.evaluated.administrations:
             for q in t.quotas:
                 if len(wanted & set(q.applications)) > 1:
-                    yield L(
-                        sv=f"{t.name} räknar {_listed(wanted & set(q.applications))} var för sig ({q.quota})",
-                        en=f"{t.name} counts {_listed(wanted & set(q.applications))} separately ({q.quota})",
+                    yield both(
+                        "round_case.same_application.counted_apart",
+                        administration=t.name,
+                        applications=_listed(wanted & set(q.applications)),
+                        quota=q.quota,
                     )
         by_id = {a.id: a for a in self.round.applications}
         granted = sum(d.granted for i in rows if i in by_id and (d := by_id[i].decision))
         if case.granted_sek is not None and granted != case.granted_sek:
-            yield L(
-                sv=f"beslutet beviljar raderna {granted} kr, inte {case.granted_sek} kr",
-                en=f"the decision grants the rows {granted} kr, not {case.granted_sek} kr",
+            yield both(
+                "round_case.same_application.granted", granted=granted, wanted=case.granted_sek
             )
         for label, draft in self.drafts.items():
             funded = {ln.application_id for ln in draft.lines if ln.status == "funded"}
             if len(funded & wanted) > 1:
-                yield L(
-                    sv=f"{label}: finansierar {_listed(funded & wanted)} var för sig",
-                    en=f"{label}: funds {_listed(funded & wanted)} separately",
+                yield both(
+                    "round_case.same_application.funded_apart",
+                    draft=label,
+                    applications=_listed(funded & wanted),
                 )
 
     def _unknown(self, ids: set[str]) -> Iterator[LocalText]:
         known = {a.id for a in self.round.applications}
         if ids - known:
-            yield L(
-                sv=f"inga ansökningar i omgången: {_listed(ids - known)}",
-                en=f"no applications of the round: {_listed(ids - known)}",
-            )
+            yield both("round_case.applications_unknown", applications=_listed(ids - known))
 
     # --- totals and the audit --------------------------------------------------------------
 
@@ -380,16 +381,16 @@ class _Run:
         }
         for total, amount in (case.totals or {}).items():
             if total not in stated:
-                yield L(
-                    sv=f"omgången anger ingen summa {total}",
-                    en=f"the round states no total {total}",
-                )
+                yield both("round_case.total.not_stated", total=total)
                 continue
             given = found.get(total, stated[total])
             if given != amount:
-                yield L(
-                    sv=f"{total}: raderna ger {given} (angivet {stated[total]}), inte {amount}",
-                    en=f"{total}: the rows give {given} (stated {stated[total]}), not {amount}",
+                yield both(
+                    "round_case.total.differs",
+                    total=total,
+                    given=given,
+                    stated=stated[total],
+                    wanted=amount,
                 )
 
     def _audit(self, case: RoundCase) -> Iterator[LocalText]:
@@ -400,17 +401,21 @@ class _Run:
                 if d.check == want.check and d.applications == want.applications
             ]
             if not same:
-                yield L(
-                    sv=f"granskningen rapporterar inte {want.check} för {_listed(set(want.applications))}",
-                    en=f"the audit does not report {want.check} for {_listed(set(want.applications))}",
+                yield both(
+                    "round_case.audit.not_reported",
+                    check=want.check,
+                    applications=_listed(set(want.applications)),
                 )
                 continue
             for field in ("expected", "actual"):
                 value = getattr(want, field)
                 if value is not None and getattr(same[0], field) != value:
-                    yield L(
-                        sv=f"{want.check}: {field} är {getattr(same[0], field)}, inte {value}",
-                        en=f"{want.check}: {field} is {getattr(same[0], field)}, not {value}",
+                    yield both(
+                        "round_case.audit.differs",
+                        check=want.check,
+                        field=field,
+                        found=getattr(same[0], field),
+                        wanted=value,
                     )
 
 

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 
 from fourules.errors import InputError
 from fourules.text import LocalText
+from fourules.texts import both, text
 
 _ED25519 = b"\x01"  # the signed-note algorithm byte for Ed25519
 _DASH = "\u2014"  # a signature line starts with an em dash
@@ -97,25 +98,17 @@ ORIGIN = "origin"
 
 def check_origin(origin: str) -> str:
     if not _ORIGIN.fullmatch(origin):
-        raise InputError(
-            LocalText(
-                sv=f"{origin!r} duger inte som ursprung: ange ett namn utan mellanslag och +, "
-                "t.ex. stockholm.se/fourules/beslut",
-                en=f"{origin!r} is not an origin: give a name without spaces and +, "
-                "e.g. stockholm.se/fourules/decisions",
-            ),
-            ORIGIN,
-        )
+        raise InputError(both("checkpoint.origin_invalid", origin=repr(origin)), ORIGIN)
     return origin
 
 
-def _bad_note(sv: str, en: str, where: str) -> InputError:
-    return InputError(
-        LocalText(
-            sv=f"är ingen signerad kontrollpunkt: {sv}", en=f"is not a signed checkpoint: {en}"
-        ),
-        where,
+def _bad_note(problem: str, where: str, **params: object) -> InputError:
+    """A note that is no signed checkpoint: `problem` is the catalogue's key for why."""
+    message = LocalText(
+        sv=text("checkpoint.not_signed", "sv", problem=text(problem, "sv", **params)),
+        en=text("checkpoint.not_signed", "en", problem=text(problem, "en", **params)),
     )
+    return InputError(message, where)
 
 
 def read_note(text: str, where: str) -> SignedNote:
@@ -125,49 +118,27 @@ def read_note(text: str, where: str) -> SignedNote:
     text = text.replace("\r\n", "\n")
     body, blank, signatures = text.partition("\n\n")
     if not blank:
-        raise _bad_note(
-            "ingen tom rad före signaturraderna", "no blank line before the signature lines", where
-        )
+        raise _bad_note("checkpoint.no_blank_line", where)
     lines = body.split("\n")
     if len(lines) < 3:
-        raise _bad_note(
-            "ursprung, storlek och huvudhash behövs, en per rad",
-            "it needs an origin, a size and a head hash, one a line",
-            where,
-        )
+        raise _bad_note("checkpoint.lines_missing", where)
     origin, size, head, *extensions = lines
     if not _ORIGIN.fullmatch(origin):
-        raise _bad_note(
-            f"ursprunget {origin!r} har mellanslag eller plus",
-            f"the origin {origin!r} has spaces or a plus",
-            where,
-        )
+        raise _bad_note("checkpoint.origin_spaces", where, origin=repr(origin))
     if not _SIZE.fullmatch(size):
-        raise _bad_note(
-            f"storleken {size[:40]!r} är inget heltal (högst 19 siffror)",
-            f"the size {size[:40]!r} is not a whole number (19 digits at most)",
-            where,
-        )
+        raise _bad_note("checkpoint.size_invalid", where, size=repr(size[:40]))
     if len(_b64(head) or b"") != 32:
-        raise _bad_note(
-            f"huvudet {head[:60]!r} är ingen SHA-256-hash i base64",
-            f"the head {head[:60]!r} is not a base64 SHA-256 hash",
-            where,
-        )
+        raise _bad_note("checkpoint.head_invalid", where, head=repr(head[:60]))
     if any(not e.strip() for e in extensions):
-        raise _bad_note("en tom tilläggsrad", "a blank extension line", where)
+        raise _bad_note("checkpoint.blank_extension", where)
     if not signatures.strip():
-        raise _bad_note("ingen signaturrad", "no signature line", where)
+        raise _bad_note("checkpoint.no_signature", where)
     signed = []
     for line in signatures.strip("\n").split("\n"):
         name, _, sig = line.removeprefix(f"{_DASH} ").partition(" ")
         raw = _b64(sig)
         if not line.startswith(f"{_DASH} ") or raw is None or len(raw) <= 4:
-            raise _bad_note(
-                f"{line[:40]!r} är ingen signaturrad (— NAMN BASE64)",
-                f"{line[:40]!r} is not a signature line (— NAME BASE64)",
-                where,
-            )
+            raise _bad_note("checkpoint.signature_invalid", where, line=repr(line[:40]))
         signed.append((name, raw))
     return SignedNote(Checkpoint(origin, int(size), head, tuple(extensions)), tuple(signed))
 

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id
 from fourules.errors import InputError
-from fourules.text import LocalText
+from fourules.texts import both
 
 PRIVATE_KEY = "decision-log.key"
 PUBLIC_KEY = "decision-log.pub"
@@ -65,23 +65,20 @@ class PrivateKey:
         return SignedNote(checkpoint, ((name, key_id(name, self.public.raw) + signature),))
 
 
-def _key_problem(sv: str, en: str, path: Path) -> InputError:
-    return InputError(LocalText(sv=sv, en=en), str(path))
+def _key_problem(problem: str, path: Path, **params: object) -> InputError:
+    """A key file fourules cannot use: `problem` is the catalogue's key for why."""
+    return InputError(both(problem, **params), str(path))
 
 
 def _read_key_file(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise _key_problem("nyckelfilen finns inte", "no such key file", path) from None
+        raise _key_problem("key.missing", path) from None
     except IsADirectoryError:
-        raise _key_problem(
-            "är en mapp; ange nyckelfilen", "is a folder; give the key file", path
-        ) from None
+        raise _key_problem("key.folder", path) from None
     except OSError as exc:
-        raise _key_problem(
-            f"kan inte läsas: {exc.strerror}", f"cannot be read: {exc.strerror}", path
-        ) from None
+        raise _key_problem("file.unreadable", path, reason=exc.strerror) from None
 
 
 def load_private_key(path: Path) -> PrivateKey:
@@ -90,23 +87,14 @@ def load_private_key(path: Path) -> PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError:
-        raise _key_problem(
-            "är krypterad; fourules läser en okrypterad nyckel (fourules log keygen)",
-            "is encrypted; fourules reads an unencrypted key (fourules log keygen)",
-            path,
-        ) from None
+        raise _key_problem("key.encrypted", path) from None
     except ValueError:
-        hint_sv, hint_en = (
-            ("är en publik nyckel; ange den privata", "is a public key; give the private one")
-            if b"PUBLIC KEY" in data
-            else (
-                "är ingen privat nyckel i PEM-form (fourules log keygen skriver en)",
-                "is not a private key in PEM form (fourules log keygen writes one)",
-            )
-        )
-        raise _key_problem(hint_sv, hint_en, path) from None
+        public = b"PUBLIC KEY" in data
+        raise _key_problem(
+            "key.public_not_private" if public else "key.not_private_pem", path
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise _key_problem("är ingen Ed25519-nyckel", "is not an Ed25519 key", path)
+        raise _key_problem("key.not_ed25519", path)
     return PrivateKey(key)
 
 
@@ -115,21 +103,13 @@ def load_public_key(path: Path) -> PublicKey:
     the key that can sign is never what an auditor handles."""
     data = _read_key_file(path)
     if b"PRIVATE KEY" in data:
-        raise _key_problem(
-            "är en privat nyckel; ange den publika (.pub), den som kan signera ska inte lämnas ut",
-            "is a private key; give the public one (.pub): the key that signs is not handed out",
-            path,
-        )
+        raise _key_problem("key.private_not_public", path)
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:
-        raise _key_problem(
-            "är ingen publik nyckel i PEM-form (fourules log keygen skriver en)",
-            "is not a public key in PEM form (fourules log keygen writes one)",
-            path,
-        ) from None
+        raise _key_problem("key.not_public_pem", path) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise _key_problem("är ingen Ed25519-nyckel", "is not an Ed25519 key", path)
+        raise _key_problem("key.not_ed25519", path)
     return PublicKey(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
 
 
@@ -139,17 +119,11 @@ def generate_keys(folder: Path) -> tuple[Path, Path]:
     private, public = folder / PRIVATE_KEY, folder / PUBLIC_KEY
     for path in (private, public):
         if path.exists():
-            raise _key_problem(
-                "finns redan; fourules skriver inte över en nyckel (välj en annan mapp)",
-                "exists already; fourules never overwrites a key (choose another folder)",
-                path,
-            )
+            raise _key_problem("key.exists", path)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise _key_problem(
-            f"kan inte skapas: {exc.strerror}", f"cannot be created: {exc.strerror}", folder
-        ) from None
+        raise _key_problem("key.folder_uncreatable", folder, reason=exc.strerror) from None
     key = Ed25519PrivateKey.generate()
     _write_new(
         private,
@@ -182,14 +156,8 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
     try:
         os.link(aside, path)
     except FileExistsError:
-        raise _key_problem(
-            "finns redan; fourules skriver inte över en nyckel",
-            "exists already; fourules never overwrites a key",
-            path,
-        ) from None
+        raise _key_problem("key.exists_meanwhile", path) from None
     except OSError as exc:
-        raise _key_problem(
-            f"kan inte skrivas: {exc.strerror}", f"cannot be written: {exc.strerror}", path
-        ) from None
+        raise _key_problem("key.unwritable", path, reason=exc.strerror) from None
     finally:
         aside.unlink()

@@ -38,6 +38,7 @@ from fourules.errors import InputError
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
 from fourules.text import LocalText
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.decision_log.keys import PrivateKey
@@ -182,15 +183,7 @@ class DecisionLog:
         with self._reading() as f:
             chain = self._scan(f, self._chain or self._resume(f, end), end)
         if chain.head is None:
-            raise InputError(
-                LocalText(
-                    sv="har ingen post med hash att signera (poster skrivna av fourules före "
-                    "kedjan har ingen); skriv beslut med --decision-log först",
-                    en="has no record with a hash to sign (records written before the chain "
-                    "have none); write decisions with --decision-log first",
-                ),
-                str(self.path),
-            )
+            raise InputError(both("decision_log.nothing_to_sign"), str(self.path))
         origin = (
             self.checkpointing.origin or chain.origin or f"{socket.gethostname()}/{self.path.name}"
         )
@@ -277,16 +270,15 @@ class DecisionLog:
             offset += len(raw)
         return _Chain(offset, size, head, frozenset(policies), origin)
 
-    def _broken(self, offset: int, problem: tuple[str, str]) -> InputError:
+    def _broken(self, offset: int, problem: str) -> InputError:
+        """The chain broken at `offset`: `problem` is the catalogue's key for why."""
         with self._reading() as f:
             number = f.read(offset).count(b"\n") + 1
-        return InputError(
-            LocalText(
-                sv=f"{problem[0]}; ingen kontrollpunkt signerad. Kör fourules verify",
-                en=f"{problem[1]}; no checkpoint signed. Run fourules verify",
-            ),
-            f"{self.path}:{number}",
+        message = LocalText(
+            sv=text("decision_log.broken", "sv", problem=text(problem, "sv")),
+            en=text("decision_log.broken", "en", problem=text(problem, "en")),
         )
+        return InputError(message, f"{self.path}:{number}")
 
     # --- the file -----------------------------------------------------------------------------
 
@@ -347,13 +339,7 @@ def _flock(fd: int) -> None:
     try:
         import fcntl
     except ImportError:  # not a POSIX system
-        raise InputError(
-            LocalText(
-                sv="beslutsloggar kräver ett POSIX-system (Linux, macOS) för fillåsen",
-                en="decision logs need a POSIX system (Linux, macOS) for their file locks",
-            ),
-            DECISION_LOG,
-        ) from None
+        raise InputError(both("decision_log.needs_posix"), DECISION_LOG) from None
     fcntl.flock(fd, fcntl.LOCK_EX)
 
 
@@ -364,22 +350,15 @@ def _policy_line(policy: dict[str, Any]) -> str:
     )
 
 
-def _link_problem(record: Record, head: str | None) -> tuple[str, str] | None:
-    """Why a record does not continue the chain whose last hash is `head` (sv, en), or None."""
+def _link_problem(record: Record, head: str | None) -> str | None:
+    """Why a record does not continue the chain whose last hash is `head` (the catalogue's
+    key), or None."""
     if not record.protected:
-        if head is None:
-            return None
-        return (
-            "en post utan hash efter poster med hash",
-            "a record without a hash after records with one",
-        )
+        return None if head is None else "decision_log.link.unhashed"
     if record.stored is None or record.computed() != record.stored:
-        return ("postens egen hash stämmer inte", "the record's own hash does not hold")
+        return "decision_log.link.hash"
     if record.prev != head:
-        return (
-            "kedjan bryts: prev är inte hashen för posten före",
-            "the chain breaks: prev is not the hash of the record before it",
-        )
+        return "decision_log.link.prev"
     return None
 
 

@@ -26,7 +26,8 @@ import rfc8785
 
 from fourules.errors import InputError
 from fourules.evaluation.inputs import read_json
-from fourules.text import LANGS, LocalText
+from fourules.text import LANGS
+from fourules.texts import both
 
 
 class UnhashableRecord(ValueError):
@@ -49,13 +50,7 @@ def chained(record: Mapping[str, Any], prev: str | None) -> dict[str, Any]:
     try:
         linked["hash"] = record_hash(linked)
     except UnhashableRecord as exc:
-        raise InputError(
-            LocalText(
-                sv=f"kan inte föras in i beslutsloggen: JSON bär heltal upp till 2^53 − 1 exakt ({exc})",
-                en=f"cannot be entered in the decision log: JSON carries whole numbers up to 2^53 − 1 exactly ({exc})",
-            ),
-            "input",
-        ) from None
+        raise InputError(both("decision_log.unhashable", error=exc), "input") from None
     return linked
 
 

@@ -31,6 +31,7 @@ from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import plain
 from fourules.text import LocalText
+from fourules.texts import both
 
 if TYPE_CHECKING:
     from fourules.decision_log.keys import PublicKey
@@ -94,17 +95,11 @@ def read_log(path: Path) -> Iterator[tuple[int, bytes]]:
                 if raw.strip():
                     yield number, raw
     except FileNotFoundError:
-        raise InputError(LocalText(sv="filen finns inte", en="no such file"), str(path)) from None
+        raise InputError(both("file.missing"), str(path)) from None
     except IsADirectoryError:
-        raise InputError(
-            LocalText(sv="är en mapp; ange en beslutslogg", en="is a folder; give a decision log"),
-            str(path),
-        ) from None
+        raise InputError(both("decision_log.folder"), str(path)) from None
     except OSError as exc:
-        raise InputError(
-            LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"),
-            str(path),
-        ) from None
+        raise InputError(both("file.unreadable", reason=exc.strerror), str(path)) from None
 
 
 def check_line(
@@ -193,15 +188,7 @@ def _signed_check(number: int, signed: SignedNote, key: PublicKey, whole: bool) 
 
 
 def _needs_key(where: str) -> InputError:
-    return InputError(
-        LocalText(
-            sv="har en signerad kontrollpunkt; ange den publika nyckeln med --public-key FIL "
-            "(fourules log keygen skrev den som decision-log.pub)",
-            en="has a signed checkpoint; give the public key with --public-key FILE "
-            "(fourules log keygen wrote it as decision-log.pub)",
-        ),
-        where,
-    )
+    return InputError(both("decision_log.needs_public_key"), where)
 
 
 def read_published(path: Path, key: PublicKey | None) -> LineCheck:
@@ -212,12 +199,9 @@ def read_published(path: Path, key: PublicKey | None) -> LineCheck:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(LocalText(sv="filen finns inte", en="no such file"), str(path)) from None
+        raise InputError(both("file.missing"), str(path)) from None
     except (UnicodeDecodeError, OSError):
-        raise InputError(
-            LocalText(sv="kan inte läsas som UTF-8-text", en="cannot be read as UTF-8 text"),
-            str(path),
-        ) from None
+        raise InputError(both("decision_log.not_utf8"), str(path)) from None
     return _signed_check(0, read_note(text, str(path)), key, whole=True)
 
 
@@ -317,15 +301,7 @@ def _require_known_key(logs: Sequence[_Log], published: Sequence[tuple[str, Line
     signed = [c for log in logs for c in log.checks if c.checkpoint is not None]
     signed += [c for _, c in published]
     if signed and not any(c.signer_known for c in signed):
-        raise InputError(
-            LocalText(
-                sv="ingen kontrollpunkt är signerad med den här nyckeln: antingen är det inte "
-                "loggens publika nyckel, eller så har varje kontrollpunkt bytts ut",
-                en="no checkpoint is signed with this key: either it is not the log's public "
-                "key, or every checkpoint was replaced",
-            ),
-            PUBLIC_KEY,
-        )
+        raise InputError(both("decision_log.wrong_key"), PUBLIC_KEY)
 
 
 def _match(log: _Log, checkpoint: Checkpoint) -> str | None:

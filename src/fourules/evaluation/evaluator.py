@@ -31,6 +31,7 @@ from fourules.policy.folders import checked_folder, env_policy_path, find_years
 from fourules.policy.model import Policy, load_policy_file
 from fourules.policy.vocabulary import Facts
 from fourules.text import LANGS, Lang, LocalText
+from fourules.texts import both
 
 EngineName = Literal["durable-rules", "oracle"]
 
@@ -121,11 +122,7 @@ class Evaluator:
         if key not in paths:
             available = ", ".join(paths) or "-"
             raise UnknownPolicyError(
-                L(
-                    sv=f"ingen policy för {key!r}; tillgängliga år: {available}",
-                    en=f"no policy for {key!r}; available years: {available}",
-                ),
-                "year",
+                both("evaluator.year_unknown", year=repr(key), available=available), "year"
             )
         with self._lock:
             if key not in self._loaded:
@@ -195,7 +192,7 @@ class Evaluator:
         """Evaluate one application; bad input raises InputError naming the field.
         `assessment_checked`: the caller has checked the assessment (a round, up front)."""
         if lang not in LANGS:
-            raise InputError(L(sv="ange sv eller en", en="use sv or en"), "lang")
+            raise InputError(both("evaluator.lang"), "lang")
         loaded = self.loaded(year)
         vocabulary = loaded.policy.vocabulary
         app = parse_application(application, where=where, vocabulary=vocabulary)
@@ -325,9 +322,11 @@ class Evaluator:
             if unknown:
                 names, known = ", ".join(unknown), ", ".join(sorted(available)) or "-"
                 raise InputError(
-                    L(
-                        sv=f"ingen poängsättare {names} för {loaded.policy.id}; tillgängliga: {known}",
-                        en=f"no scorer {names} for {loaded.policy.id}; available: {known}",
+                    both(
+                        "evaluator.scorer_unknown",
+                        names=names,
+                        policy=loaded.policy.id,
+                        known=known,
                     ),
                     "scorer",
                 )

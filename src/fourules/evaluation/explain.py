@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from fourules.evaluation.results import Evaluation
 from fourules.policy.vocabulary import YES_NO_WORDS
-from fourules.text import MONTHS, NOT_STATED, Lang, LocalText, format_sek
+from fourules.text import MONTHS, NOT_STATED, Lang, format_sek
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.engine.symbolic import SymbolicPolicy
     from fourules.evaluation.evaluator import Evaluator
 
-L = LocalText
 MAX_SUGGESTIONS = 3
 _SOLVER = threading.Lock()
 _READINGS: dict[str, SymbolicPolicy] = {}
@@ -146,10 +146,7 @@ def _explain(
         "suggestions": [s.as_json() for s in suggestions],
     }
     if not suggestions:
-        out["none"] = L(
-            sv="Ingen ändring av belopp, datum, bedömningar eller resa gör ansökan berättigad.",
-            en="No change to the amount, date, assessments or trip makes the application eligible.",
-        ).get(lang)
+        out["none"] = text("explain.none", lang)
     return out
 
 
@@ -245,8 +242,8 @@ def _verified(asked: _Explained, model: Any, names: list[str]) -> Suggestion | N
                 changed_app.pop(name, None)
             else:
                 changed_app[name] = after
-            text = _text(symbolic, name, app.get(name), after, lang)
-            changes.append(Change(name, app.get(name), after, text))
+            said = _text(symbolic, name, app.get(name), after, lang)
+            changes.append(Change(name, app.get(name), after, said))
     after_eval = asked.evaluator.evaluate(changed_app, asked.year, lang=lang)
     if after_eval.outcome != "eligible":
         return None
@@ -261,15 +258,8 @@ def _verified(asked: _Explained, model: Any, names: list[str]) -> Suggestion | N
 
 def _assessment_text(symbolic: SymbolicPolicy, cid: str, old: Any, lang: Lang) -> str:
     title = next(c.title for c in symbolic.policy.vocabulary.criteria if c.id == cid).get(lang)
-    if old is None:
-        return L(
-            sv=f"Ansökan behöver bedömas mot kriteriet {title} ({cid}).",
-            en=f"The application needs an assessment of {title} ({cid}).",
-        ).get(lang)
-    return L(
-        sv=f"Kriteriet {title} ({cid}) behöver vara uppfyllt.",
-        en=f"The criterion {title} ({cid}) needs to be met.",
-    ).get(lang)
+    key = "explain.assess" if old is None else "explain.meet"
+    return text(key, lang, title=title, criterion=cid)
 
 
 def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: Lang) -> str:
@@ -279,20 +269,11 @@ def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: L
         day = date.fromisoformat(after)
         shown = f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
         later = before is None or after > before
-        return (
-            L(sv=f"Lämna in tidigast {shown}.", en=f"Submit on {shown} at the earliest.")
-            if later
-            else L(sv=f"Lämna in senast {shown}.", en=f"Submit by {shown} at the latest.")
-        ).get(lang)
+        return text("explain.submit_from" if later else "explain.submit_by", lang, day=shown)
     if field == "requested_sek" and after is not None:
         more = before is None or after > before
-        return (
-            L(sv=f"Sök minst {format_sek(after)}.", en=f"Apply for at least {format_sek(after)}.")
-            if more
-            else L(
-                sv=f"Sök högst {format_sek(after)}.", en=f"Apply for at most {format_sek(after)}."
-            )
-        ).get(lang)
+        key = "explain.apply_at_least" if more else "explain.apply_at_most"
+        return text(key, lang, amount=format_sek(after))
     d = symbolic.policy.vocabulary.stated[field]
     labels = {v.id: v.label.get(lang) for v in d.values}
     if after is None:
@@ -304,7 +285,7 @@ def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: L
     else:
         shown = labels.get(after, str(after))
     label = d.label.get(lang)
-    return L(sv=f"Ange {label}: {shown}.", en=f"Give {label}: {shown}.").get(lang)
+    return text("explain.give", lang, label=label, value=shown)
 
 
 def _when_eligible(asked: _Explained) -> dict[str, Any]:
@@ -317,10 +298,12 @@ def _when_eligible(asked: _Explained) -> dict[str, Any]:
         and result.max_grant_sek is not None
         and result.max_grant_sek < requested
     ):
-        out["grant"] = L(
-            sv=f"Högst {format_sek(result.max_grant_sek)} kan beviljas (sökt {format_sek(requested)}).",
-            en=f"At most {format_sek(result.max_grant_sek)} can be granted ({format_sek(requested)} requested).",
-        ).get(lang)
+        out["grant"] = text(
+            "explain.grant",
+            lang,
+            grant=format_sek(result.max_grant_sek),
+            requested=format_sek(requested),
+        )
     points = {i.criterion: i.points for i in result.score_breakdown}
     raise_score = []
     for rule, weight in asked.symbolic.policy.priority_criteria:

@@ -7,8 +7,9 @@ Swedish and English.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,58 +23,48 @@ from fourules.application import (
 )
 from fourules.errors import InputError, refused_value
 from fourules.policy.vocabulary import Vocabulary, base_vocabulary
-from fourules.text import LANGS, LocalText
+from fourules.text import LocalText
+from fourules.texts import both, text
 
 MAX_DEPTH = 32
 """Deeper JSON than this is refused before it reaches the parser's recursion limit."""
 
-L = LocalText
-STRUCTURE: dict[str, LocalText] = {
-    "id": L(sv="en icke-tom text", en="non-empty text"),
-    "kind": L(sv=" eller ".join(KINDS), en=" or ".join(KINDS)),
-    "title": L(sv="text", en="text"),
-    "applicants": L(
-        sv='en lista med minst ett förvaltningsnamn, t.ex. ["Farsta"]',
-        en='a list of at least one administration name, e.g. ["Farsta"]',
-    ),
-    "assessment": L(
-        sv="true, false eller null per kriterium som årets policy anger (fourules show ÅR)",
-        en="true, false or null per criterion the year's policy declares (fourules show YEAR)",
-    ),
+Hint = LocalText | Callable[[], LocalText]
+"""What a field accepts: its words, or how to look them up in the catalogue (only when a
+message shows them, so reading a good application reads no catalogue)."""
+
+
+def _kinds() -> LocalText:
+    *first, last = KINDS
+    return both("input.accepts.kind", first=", ".join(first), second=last)
+
+
+STRUCTURE: dict[str, Hint] = {
+    "id": functools.partial(both, "input.accepts.id"),
+    "kind": _kinds,
+    "title": functools.partial(both, "input.accepts.title"),
+    "applicants": functools.partial(both, "input.accepts.applicants"),
+    "assessment": functools.partial(both, "input.accepts.assessment"),
 }
 """What the application's own fields accept; its facts' fields say it in their declarations."""
 
 
-def accepted_fields(vocabulary: Vocabulary) -> dict[str, LocalText]:
+def hint_words(hint: Hint) -> LocalText:
+    """What a field accepts, in words."""
+    return hint if isinstance(hint, LocalText) else hint()
+
+
+def accepted_fields(vocabulary: Vocabulary) -> dict[str, Hint]:
     """What every field of an application under the vocabulary accepts, in contract order."""
     head = {k: STRUCTURE[k] for k in ("id", "kind", "title", "applicants")}
     facts = {k: v for k, v in vocabulary.hints.items() if k not in head}
     return {**head, **facts, "assessment": STRUCTURE["assessment"]}
 
 
-ACCEPTED: dict[str, LocalText] = accepted_fields(base_vocabulary())
+ACCEPTED: dict[str, Hint] = accepted_fields(base_vocabulary())
 
-_VALUE_ERROR: dict[str, LocalText] = {
-    "decision": L(
-        sv="ska ange granted_sek, eller rejected och/eller not_prioritised (inte ett beviljat belopp tillsammans med något av dem)",
-        en="must give granted_sek, or rejected and/or not_prioritised (not a grant together with either)",
-    ),
-}
-_BLANK = L(sv="är tomt", en="is blank")
-_ONLY: dict[str, LocalText] = {
-    "project": L(
-        sv="gäller bara projekt (kind: project)", en="applies to projects only (kind: project)"
-    ),
-    "study_trip": L(
-        sv="gäller bara studieresor (kind: study_trip)",
-        en="applies to study trips only (kind: study_trip)",
-    ),
-}
-
-
-def _both(build: Any) -> LocalText:
-    """A message built once per language."""
-    return LocalText(**{lang: build(lang) for lang in LANGS})
+_VALUE_ERROR: dict[str, str] = {"decision": "input.decision"}
+"""The catalogue's words for a field's own check that failed (else `input.blank`)."""
 
 
 def read_json(text: str | bytes, *, where: str) -> Any:
@@ -82,66 +73,29 @@ def read_json(text: str | bytes, *, where: str) -> Any:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(
-                L(
-                    sv=f"är inte UTF-8-text (byte {exc.start}); spara filen som UTF-8",
-                    en=f"is not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                ),
-                where,
-            ) from None
+            raise InputError(both("input.not_utf8", byte=exc.start), where) from None
     if not text.strip():
-        raise InputError(
-            L(
-                sv="är tom; ange en ansökan (JSON-objekt) eller en lista av ansökningar",
-                en="is empty; give an application (a JSON object) or a list of them",
-            ),
-            where,
-        )
+        raise InputError(both("input.empty"), where)
     try:
         data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_float=_number)
     except DuplicateKeyError as exc:
         raise InputError(
-            L(
-                sv=f"nyckeln {exc.key!r} står två gånger i samma objekt{exc.within}; "
-                "ange varje fält en gång",
-                en=f"the key {exc.key!r} is given twice in one object{exc.within}; "
-                "give each field once",
-            ),
-            where,
+            both("input.duplicate_key", key=repr(exc.key), within=exc.within), where
         ) from None
     except json.JSONDecodeError as exc:
-        raise InputError(
-            L(
-                sv=f"är inte giltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})",
-                en=f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-            ),
-            where,
-        ) from None
+        message = both("input.not_json", message=exc.msg, line=exc.lineno, column=exc.colno)
+        raise InputError(message, where) from None
     except RecursionError:
         data, depth = None, MAX_DEPTH + 1
     else:
         depth = _depth(data)
     if depth > MAX_DEPTH:
-        raise InputError(
-            L(
-                sv=f"är nästlad djupare än {MAX_DEPTH} nivåer; en ansökan är ett platt objekt",
-                en=f"is nested deeper than {MAX_DEPTH} levels; an application is a flat object",
-            ),
-            where,
-        )
+        raise InputError(both("input.too_deep", depth=MAX_DEPTH), where)
     # A lone surrogate (`"\\ud800"`) parses but is no text: it cannot be written out again.
     if "\\u" in text or not _is_unicode(text):
         bad = _lone_surrogate(data)
         if bad is not None:
-            raise InputError(
-                L(
-                    sv="innehåller en ensam surrogat (t.ex. \\ud800), som inte är text; "
-                    "ange giltig Unicode",
-                    en="holds a lone surrogate (e.g. \\ud800), which is not text; "
-                    "give valid Unicode",
-                ),
-                f"{where}{bad}",
-            )
+            raise InputError(both("input.lone_surrogate"), f"{where}{bad}")
     return data
 
 
@@ -224,7 +178,7 @@ def describe(
     exc: ValidationError,
     *,
     where: str,
-    accepted: Mapping[str, LocalText] = ACCEPTED,
+    accepted: Mapping[str, Hint] = ACCEPTED,
     kind_only: Mapping[str, str] | None = None,
 ) -> InputError:
     """One clear message per problem: the field, what is wrong, what is accepted. The first
@@ -259,7 +213,7 @@ def _field(loc: list[Any]) -> str:
 
 
 def _describe_one(
-    err: Any, where: str, accepted: Mapping[str, LocalText], kind_only: Mapping[str, str]
+    err: Any, where: str, accepted: Mapping[str, Hint], kind_only: Mapping[str, str]
 ) -> tuple[str, str | None, InputError]:
     """The problem as an InputError, with its parent path and the field a misspelling
     suggests (or None)."""
@@ -273,38 +227,37 @@ def _describe_one(
     path = where + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
     parent = path.rsplit(".", 1)[0]
     if etype == "value_error":
-        problem = _VALUE_ERROR.get(field, _BLANK)
+        problem = both(_VALUE_ERROR.get(field, "input.blank"))
     else:
         problem = refused_value(etype, err["msg"])
     shown = json.dumps(value, ensure_ascii=False, default=str)
     if len(shown) > 60:
         shown = shown[:57] + "…"
-    hint = accepted.get(field)
+    accepts = accepted.get(field)
+    hint = None if accepts is None else hint_words(accepts)
     suggestion = None
     if etype == "extra_forbidden" and field in kind_only:
         # A field of the other kind: say whose it is, not that it does not exist.
-        problem = _ONLY[kind_only[field]]
+        problem = both(f"input.only.{kind_only[field]}")
     elif etype == "extra_forbidden":
         close = difflib.get_close_matches(field, list(accepted), n=1, cutoff=0.6)
         if close:
             suggestion = close[0]
-            problem = L(
-                sv=f"är inget fält i ansökan; menade du {suggestion}?",
-                en=f"is not a field of an application; did you mean {suggestion}?",
-            )
-            hint = accepted[suggestion]
+            problem = both("input.misspelt", suggestion=suggestion)
+            hint = hint_words(accepted[suggestion])
         else:
-            hint = L(sv="fälten " + ", ".join(accepted), en="the fields " + ", ".join(accepted))
-
-    def build(lang: str) -> str:
-        text = problem.get(lang)  # type: ignore[arg-type]
-        if etype not in ("missing", "union_tag_not_found", "extra_forbidden"):
-            text += f" ({'fick' if lang == 'sv' else 'got'} {shown})"
-        if hint is not None:
-            text += f"; {'tillåtet' if lang == 'sv' else 'accepted'}: {hint.get(lang)}"  # type: ignore[arg-type]
-        return text
-
-    return parent, suggestion, InputError(_both(build), path)
+            hint = both("input.accepts.fields", fields=", ".join(accepted))
+    if etype not in ("missing", "union_tag_not_found", "extra_forbidden"):
+        problem = LocalText(
+            sv=text("input.got", "sv", problem=problem.sv, shown=shown),
+            en=text("input.got", "en", problem=problem.en, shown=shown),
+        )
+    if hint is not None:
+        problem = LocalText(
+            sv=text("input.accepted", "sv", problem=problem.sv, hint=hint.sv),
+            en=text("input.accepted", "en", problem=problem.en, hint=hint.en),
+        )
+    return parent, suggestion, InputError(problem, path)
 
 
 def parse_application(
@@ -317,13 +270,7 @@ def parse_application(
     accepted = ACCEPTED if vocabulary is None else accepted_fields(vocabulary)
     if not isinstance(data, Mapping):
         kind = type(data).__name__
-        raise InputError(
-            L(
-                sv=f"måste vara ett JSON-objekt med fälten {', '.join(accepted)}, fick {kind}",
-                en=f"must be a JSON object with the fields {', '.join(accepted)}, got {kind}",
-            ),
-            where,
-        )
+        raise InputError(both("input.not_object", fields=", ".join(accepted), kind=kind), where)
     adapter = APPLICATION_ADAPTER if vocabulary is None else vocabulary.application_adapter
     try:
         return adapter.validate_python(data)

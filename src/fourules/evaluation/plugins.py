@@ -17,7 +17,7 @@ import pluggy
 from fourules.errors import InputError
 from fourules.evaluation import default_policies, default_scorers, hookspecs
 from fourules.evaluation.scoring import DECISION_SCORERS
-from fourules.text import LocalText
+from fourules.texts import both
 
 ENTRY_POINT_GROUP = "fourules"
 PLUGINS_ENV = "FOURULES_PLUGINS"
@@ -59,15 +59,7 @@ def _selected(only: Iterable[str] | None) -> tuple[list[str], str]:
 def _unknown(names: list[str], where: str, installed: list[EntryPoint]) -> InputError:
     wrong = ", ".join(names)
     known = ", ".join(ep.name for ep in installed) or "-"
-    return InputError(
-        LocalText(
-            sv=f"inget installerat tillägg heter {wrong}; installerade: {known} "
-            "(`fourules plugins` listar dem)",
-            en=f"no installed plugin is named {wrong}; installed: {known} "
-            "(`fourules plugins` lists them)",
-        ),
-        where,
-    )
+    return InputError(both("evaluator.plugin_unknown", wrong=wrong, known=known), where)
 
 
 class PluginManager(pluggy.PluginManager):

@@ -20,6 +20,7 @@ from pydantic import Field
 
 from fourules.policy.source import PolicyPart, Source
 from fourules.text import LocalText
+from fourules.texts import both
 
 AdministrationType = Literal["district", "central"]
 
@@ -118,16 +119,10 @@ class AdministrationIndex:
             return Resolution(
                 name,
                 None,
-                LocalText(
-                    sv=f"okänt namn; menade du {suggestion}?",
-                    en=f"unknown name; did you mean {suggestion}?",
-                ),
+                both("administration_name.unknown_guess", suggestion=suggestion),
             )
         return Resolution(
             name,
             None,
-            LocalText(
-                sv="okänt namn; årets förvaltningar står i årets policy",
-                en="unknown name; the year's administrations are listed in its policy",
-            ),
+            both("administration_name.unknown"),
         )

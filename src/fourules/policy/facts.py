@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_
 from fourules.application import KINDS, IsoDate, Kind
 from fourules.policy.conditions import FieldKind
 from fourules.text import LocalText
+from fourules.texts import Lang, both, text
 
 FactType = Literal[
     "yes_no", "amount", "whole_number", "date", "duration", "one_of", "several_of", "text"
@@ -195,44 +196,30 @@ class FactDeclaration(BaseModel):
         return Annotated[str, Field(strict=True)] | None
 
     def hint(self) -> LocalText:
-        """What its JSON field accepts, for input messages."""
+        """What its JSON field accepts, for input messages (looked up only when one shows it)."""
         least = self.minimum if self.minimum is not None else 0
-        listed = ", ".join(self.value_ids)
-        base = {
-            "yes_no": LocalText(sv="true, false eller null", en="true, false or null"),
-            "amount": LocalText(
-                sv="ett heltal ≥ 0 i kronor, eller null när beloppet inte anges",
-                en="a whole number ≥ 0 of kronor, or null when the amount is not stated",
-            ),
-            "whole_number": LocalText(sv=f"ett heltal ≥ {least}", en=f"a whole number ≥ {least}"),
-            "date": LocalText(
-                sv="ett datum ÅÅÅÅ-MM-DD, t.ex. 2017-10-02", en="a date YYYY-MM-DD, e.g. 2017-10-02"
-            ),
-            "duration": LocalText(
-                sv=f"ett heltal ≥ {least} ({self.unit_words.sv})",
-                en=f"a whole number ≥ {least} ({self.unit_words.en})",
-            ),
-            "one_of": LocalText(sv=f"ett av {listed}", en=f"one of {listed}"),
-            "several_of": LocalText(sv=f"en lista av {listed}", en=f"a list of {listed}"),
-            "text": LocalText(sv="text", en="text"),
-        }[self.type]
-        if len(self.kinds) == len(KINDS):
-            return base
-        only = {
-            "project": LocalText(sv="bara för projekt", en="projects only"),
-            "study_trip": LocalText(sv="bara för studieresor", en="study trips only"),
-        }[self.kinds[0]]
-        return LocalText(sv=f"{base.sv} ({only.sv})", en=f"{base.en} ({only.en})")
+        values = ", ".join(self.value_ids)
+
+        def accepts(lang: Lang) -> str:
+            params: dict[str, object] = {}
+            if self.type in ("whole_number", "duration"):
+                params["least"] = least
+            if self.type == "duration":
+                params["unit"] = self.unit_words.get(lang)
+            if self.type in ("one_of", "several_of"):
+                params["values"] = values
+            base = text(f"fact.accepts.{self.type}", lang, **params)
+            if len(self.kinds) == len(KINDS):
+                return base
+            only = text(f"fact.only.{self.kinds[0]}", lang)
+            return text("fact.accepts.only", lang, accepts=base, only=only)
+
+        return LocalText(sv=accepts("sv"), en=accepts("en"))
 
     @property
     def unit_words(self) -> LocalText:
-        words = {
-            "days": ("dagar", "days"),
-            "months": ("månader", "months"),
-            "years": ("år", "years"),
-        }
-        sv, en = words[self.unit or "days"]
-        return LocalText(sv=sv, en=en)
+        """The words for its unit (a duration's days, months or years)."""
+        return both(f"fact.unit.{self.unit or 'days'}")
 
 
 class Declarations(BaseModel):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fourules.errors import InputError, PolicyError
 from fourules.policy.model import POLICY_FILE
-from fourules.text import LocalText as L
+from fourules.texts import both
 
 POLICY_PATH_ENV = "FOURULES_POLICY_PATH"
 """Folders of policy years to add, separated like PATH (':' here, ';' on Windows)."""
@@ -22,15 +22,7 @@ def env_policy_path() -> list[Path]:
 
 def checked_folder(folder: Path) -> Path:
     if not folder.is_dir():
-        raise InputError(
-            L(
-                sv="är ingen mapp; --policies och FOURULES_POLICY_PATH anger mappar med "
-                "årsmappar (policies/2026/policy.yaml) eller en årsmapp",
-                en="is not a folder; --policies and FOURULES_POLICY_PATH name folders of "
-                "year folders (policies/2026/policy.yaml) or a year folder",
-            ),
-            str(folder),
-        )
+        raise InputError(both("policy_folder.not_a_folder"), str(folder))
     return folder
 
 

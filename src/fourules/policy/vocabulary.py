@@ -54,6 +54,7 @@ from fourules.policy.facts import (
     stated_fields,
 )
 from fourules.text import NOT_STATED, Lang, LocalText, format_sek
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.policy.administrations import AdministrationIndex, Resolution
@@ -63,10 +64,6 @@ AnyApplication = ProjectApplication | StudyTripApplication
 _Model = TypeVar("_Model", bound="ProjectApplication | StudyTripApplication")
 L = LocalText
 YES_NO = ("yes", "no")
-KIND_NAME: Mapping[str, LocalText] = {
-    "project": L(sv="lokala utvecklingsprojekt", en="local development projects"),
-    "study_trip": L(sv="studieresor", en="study trips"),
-}
 
 
 def date_number(day: date) -> int:
@@ -475,9 +472,10 @@ class Vocabulary:
         return stated_fields(self.declarations)
 
     @cached_property
-    def hints(self) -> dict[str, LocalText]:
-        """What each stated field accepts, for input messages."""
-        return {d.json_field: d.hint() for d in self.declarations if d.json_field}
+    def hints(self) -> dict[str, Callable[[], LocalText]]:
+        """What each stated field accepts, for input messages: looked up when one shows it,
+        so reading a good application reads no catalogue."""
+        return {d.json_field: d.hint for d in self.declarations if d.json_field}
 
     @cached_property
     def kind_only(self) -> dict[str, Kind]:
@@ -508,30 +506,30 @@ class Vocabulary:
 
     def _unknown_criterion(self, key: str, kind: str, policy_id: str) -> LocalText:
         allowed = self.assessed[kind]
-        listed = L(
-            sv="tillåtet: " + ", ".join(allowed)
-            if allowed
-            else f"inga kriterier bedöms för {KIND_NAME[kind].sv}",
-            en="accepted: " + ", ".join(allowed)
-            if allowed
-            else f"no criteria are assessed for {KIND_NAME[kind].en}",
-        )
         other = next((k for k in KINDS if k != kind and key in self.assessed[k]), None)
-        if other is not None:
-            return L(
-                sv=f"gäller bara {KIND_NAME[other].sv} i utlysningen {policy_id}; {listed.sv}",
-                en=f"applies only to {KIND_NAME[other].en} in the {policy_id} call; {listed.en}",
-            )
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        guess = (
-            L(sv=f"; menade du {close[0]}?", en=f"; did you mean {close[0]}?")
-            if close
-            else L(sv="", en="")
-        )
-        return L(
-            sv=f"är inget kriterium i utlysningen {policy_id}{guess.sv}; {listed.sv}",
-            en=f"is not a criterion of the {policy_id} call{guess.en}; {listed.en}",
-        )
+
+        def said(lang: Lang) -> str:
+            accepted = (
+                text("assessment.accepted", lang, criteria=", ".join(allowed))
+                if allowed
+                else text("assessment.none", lang, kind=text(f"assessment.kind.{kind}", lang))
+            )
+            if other is not None:
+                kind_name = text(f"assessment.kind.{other}", lang)
+                return text(
+                    "assessment.other_kind",
+                    lang,
+                    kind=kind_name,
+                    policy=policy_id,
+                    accepted=accepted,
+                )
+            guess = text("assessment.guess", lang, criterion=close[0]) if close else ""
+            return text(
+                "assessment.unknown", lang, policy=policy_id, guess=guess, accepted=accepted
+            )
+
+        return L(sv=said("sv"), en=said("en"))
 
     @overload
     def restrict(self, application: dict[str, Any]) -> dict[str, Any]: ...

@@ -48,6 +48,7 @@ from fourules.rounds.model import (
 from fourules.rounds.optimal import THOUSAND, Candidate, best_combination, partial_range
 from fourules.rounds.quotas import Counted, QuotaBook, count_applications
 from fourules.text import Lang, LocalText, format_sek
+from fourules.texts import both
 
 L = LocalText
 Status = Literal[
@@ -119,13 +120,7 @@ MIN_SHARE = "min_share"
 def check_min_share(value: float | None) -> float | None:
     """The minimum share of a partial grant, a fraction in (0, 1]."""
     if value is not None and not 0 < value <= 1:
-        raise InputError(
-            L(
-                sv=f"ska vara en andel större än 0 och högst 1, t.ex. 0.3 (fick {value:g})",
-                en=f"must be a share above 0 and at most 1, e.g. 0.3 (got {value:g})",
-            ),
-            MIN_SHARE,
-        )
+        raise InputError(both("allocation_terms.min_share", value=f"{value:g}"), MIN_SHARE)
     return value
 
 
@@ -137,22 +132,10 @@ def make_budget(total: int | None, project: int | None, study_trip: int | None) 
         (BUDGET_STUDY_TRIP, study_trip),
     ):
         if value is not None and value < 0:
-            raise InputError(
-                L(
-                    sv=f"får inte vara negativ (fick {value})",
-                    en=f"must not be negative (got {value})",
-                ),
-                name,
-            )
+            raise InputError(both("allocation_terms.negative", value=value), name)
     if total is None:
         if project is None or study_trip is None:
-            raise InputError(
-                L(
-                    sv="ange en total budget, eller en budget för både projekt och studieresor",
-                    en="give a total budget, or a budget for both projects and study trips",
-                ),
-                BUDGET,
-            )
+            raise InputError(both("allocation_terms.budget"), BUDGET)
         total = project + study_trip
     return Budget(total=total, project=project, study_trip=study_trip)
 

@@ -16,7 +16,7 @@ from fourules.rounds.allocation import Allocation, AllocationLine
 from fourules.rounds.evaluation import RoundEvaluation
 from fourules.rounds.model import Round, natural_key, same_application_groups
 from fourules.rounds.quotas import count_applications, tally
-from fourules.text import LocalText
+from fourules.texts import both
 
 COMPARE = "compare"
 """The domain key of the request to compare (use_cases/places.py)."""
@@ -76,13 +76,7 @@ def compare(
     """The draft beside the decision; a round without decisions has nothing to compare."""
     apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
     if not any(a.decision for a in apps):
-        raise InputError(
-            LocalText(
-                sv="omgången har inga beslut att jämföra med (decision per ansökan)",
-                en="the round holds no decisions to compare with (a decision per application)",
-            ),
-            COMPARE,
-        )
+        raise InputError(both("round_compare.no_decisions"), COMPARE)
     lines = {ln.application_id: ln for ln in allocation.lines}
     rows = []
     for app in apps:

@@ -40,6 +40,7 @@ from fourules.rounds.quotas import (
     tally,
 )
 from fourules.text import Lang, LocalText, format_sek
+from fourules.texts import LANGS, both, text
 
 L = LocalText
 RoundEntry = RoundProject | RoundStudyTrip
@@ -178,7 +179,7 @@ def _evaluate_all(
 
 
 def _hint(resolution: Resolution) -> LocalText:
-    return resolution.hint or L(sv="okänt namn", en="unknown name")
+    return resolution.hint or both("round_eval.unknown_name")
 
 
 def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, name: str) -> None:
@@ -198,10 +199,16 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
             unknown.append(
                 InputError(
                     L(
-                        sv=f"”{applicant}” är ingen förvaltning {policy.id} ({hint.sv}); "
-                        "utan --strict bedöms ansökan som ej berättigad",
-                        en=f"”{applicant}” is not an administration in {policy.id} ({hint.en}); "
-                        "without --strict the application is evaluated as ineligible",
+                        **{
+                            lang: text(
+                                "round_eval.administration_unknown",
+                                lang,
+                                applicant=applicant,
+                                year=policy.id,
+                                hint=hint.get(lang),
+                            )
+                            for lang in LANGS
+                        }
                     ),
                     f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
                 )
@@ -228,13 +235,7 @@ def read_round(
     chosen = year or file.year
     if chosen is None:
         file.round()  # what is wrong with the file itself comes first
-        raise InputError(
-            L(
-                sv="omgången anger inget år; ange vilket års regler den ska prövas mot",
-                en="the round names no year; give the year whose rules to evaluate it under",
-            ),
-            ROUND_YEAR,
-        )
+        raise InputError(both("round_eval.no_year"), ROUND_YEAR)
     round_ = file.round(evaluator.require(chosen).policy.vocabulary)
     if strict:
         check_administrations(round_, evaluator.load_policy(round_.year or chosen), evaluator, name)
@@ -490,7 +491,7 @@ def _total_findings(
         message = check("round", "round.requested").text(
             lang,
             applications=t.applications,
-            kind=KIND_NOUN[kind].get(lang),
+            kind=text(f"kind.short.{kind}", lang),
             requested=format_sek(t.requested_sek),
             not_stated=not_stated,
             eligible=t.eligible,
@@ -506,12 +507,6 @@ def _total_findings(
             )
         )
     return out
-
-
-KIND_NOUN = {
-    "project": L(sv="projekt", en="projects"),
-    "study_trip": L(sv="studieresor", en="study trips"),
-}
 
 
 def _kind_totals(

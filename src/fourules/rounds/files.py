@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -23,30 +24,32 @@ from pydantic import ValidationError
 
 from fourules.application import ISO_DATE
 from fourules.errors import InputError
-from fourules.evaluation.inputs import ACCEPTED, accepted_fields, describe, read_json
+from fourules.evaluation.inputs import ACCEPTED, Hint, accepted_fields, describe, read_json
 from fourules.policy.facts import FactDeclaration, FactType, base_declarations, stated_fields
 from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.rounds.model import Round, added_fields, round_declarations, round_model
 from fourules.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
-from fourules.text import LocalText as L
+from fourules.text import LocalText
+from fourules.texts import both, text
 
-_ROUND_OWN = {
-    "priority": L(sv="ett heltal ≥ 1 (1 = högst prioriterad)", en="a whole number ≥ 1 (1 = first)"),
-    "decision": L(
-        sv='{"granted_sek": belopp}, eller {"rejected": skäl} och/eller {"not_prioritised": skäl}',
-        en='{"granted_sek": amount}, or {"rejected": reason} and/or {"not_prioritised": reason}',
+_ROUND_OWN: dict[str, Hint] = {
+    "priority": functools.partial(both, "round_file.accepts.priority"),
+    "decision": functools.partial(
+        both,
+        "round_file.accepts.decision",
+        granted="granted_sek",
+        rejected="rejected",
+        not_prioritised="not_prioritised",
     ),
-    "same_as": L(
-        sv="id för raden som är samma ansökan (gruppens första rad)",
-        en="the id of the row that is the same application (the group's first row)",
-    ),
-    "applications": L(sv="en icke-tom lista av ansökningar", en="a non-empty list of applications"),
-    "stated_totals": L(sv="en lista av angivna summor", en="a list of stated totals"),
+    "same_as": functools.partial(both, "round_file.accepts.same_as"),
+    "applications": functools.partial(both, "round_file.accepts.applications"),
+    "stated_totals": functools.partial(both, "round_file.accepts.stated_totals"),
 }
+"""What a round's own fields accept, looked up only when a message shows it."""
 _ROUND_ACCEPTED = {**ACCEPTED, **_ROUND_OWN}
 
 
-def round_accepted(vocabulary: Vocabulary | None) -> dict[str, L]:
+def round_accepted(vocabulary: Vocabulary | None) -> dict[str, Hint]:
     """What every field of a round's application accepts under the vocabulary (None: the
     base), the round's own fields included."""
     if vocabulary is None:
@@ -58,18 +61,9 @@ def _validate(data: Any, where: str, vocabulary: Vocabulary | None = None) -> Ro
     if isinstance(data, list):  # a plain list of applications is a round without totals
         data = {"applications": data}
     if not isinstance(data, dict):
-        raise InputError(
-            L(
-                sv="måste vara en omgång (objekt med applications) eller en lista av ansökningar",
-                en="must be a round (an object with applications) or a list of applications",
-            ),
-            where,
-        )
+        raise InputError(both("round_file.not_round"), where)
     if not data.get("applications"):
-        raise InputError(
-            L(sv="omgången har inga ansökningar", en="the round has no applications"),
-            f"{where}.applications",
-        )
+        raise InputError(both("round_file.no_applications"), f"{where}.applications")
     model = Round if vocabulary is None else round_model(vocabulary)
     try:
         return model.model_validate(data)
@@ -78,16 +72,12 @@ def _validate(data: Any, where: str, vocabulary: Vocabulary | None = None) -> Ro
         if err["type"] == "duplicate_id":
             ids = err["ctx"]["ids"]
             raise InputError(
-                L(
-                    sv=f"samma id på flera ansökningar: {ids}; ge varje ansökan ett eget id",
-                    en=f"duplicate application id: {ids}; give each application its own id",
-                ),
-                f"{where}.applications",
+                both("round_file.duplicate_id", ids=ids), f"{where}.applications"
             ) from None
         if err["type"] == "same_as":
             ctx = err["ctx"]
             raise InputError(
-                L(sv=ctx["sv"], en=ctx["en"]),
+                LocalText(sv=ctx["sv"], en=ctx["en"]),
                 f"{where}.applications[{ctx['index']}].same_as (id {ctx['id']})",
             ) from None
         raise describe(
@@ -185,13 +175,7 @@ def _cell(cell_type: CellType, raw: str, where: str) -> Any:
     if cell_type == "whole_number":
         digits = re.sub(r"[\s\u00a0]", "", text)  # "350 000" as a spreadsheet shows it
         if not re.fullmatch(r"\d+", digits):
-            raise InputError(
-                L(
-                    sv=f"{text!r} är inte ett heltal; tillåtet: siffror, t.ex. 350000 eller 350 000",
-                    en=f"{text!r} is not a whole number; accepted: digits, e.g. 350000 or 350 000",
-                ),
-                where,
-            )
+            raise InputError(both("round_file.not_whole_number", value=repr(text)), where)
         return int(digits)
     if cell_type == "yes_no":
         word = text.strip().casefold()
@@ -199,13 +183,7 @@ def _cell(cell_type: CellType, raw: str, where: str) -> Any:
             return True
         if word in _FALSE:
             return False
-        raise InputError(
-            L(
-                sv=f"{text!r} är inte sant/falskt; tillåtet: true, false, ja, nej eller tomt",
-                en=f"{text!r} is not true/false; accepted: true, false, ja, nej or empty",
-            ),
-            where,
-        )
+        raise InputError(both("round_file.not_yes_no", value=repr(text)), where)
     if cell_type == "date":
         return _date_cell(text, where)
     if cell_type in _SEPARATOR:
@@ -223,13 +201,7 @@ def _date_cell(text: str, where: str) -> str:
             return day
     except ValueError:
         pass
-    raise InputError(
-        L(
-            sv=f"{text!r} är inget datum; tillåtet: ÅÅÅÅ-MM-DD, t.ex. 2017-10-02, eller tomt",
-            en=f"{text!r} is not a date; accepted: YYYY-MM-DD, e.g. 2017-10-02, or empty",
-        ),
-        where,
-    )
+    raise InputError(both("round_file.not_date", value=repr(text)), where)
 
 
 def _row_to_application(
@@ -244,11 +216,7 @@ def _row_to_application(
         value = _cell(cell_type, row.get(column) or "", place)
         if not column and value is not None:
             raise InputError(
-                L(
-                    sv="en cell under en kolumn utan rubrik; ge kolumnen en rubrik eller töm cellen",
-                    en="a cell under a column without a header; give the column one or empty it",
-                ),
-                f"{where}:{line}:{_column_letter(index)}",
+                both("round_file.cell_without_header"), f"{where}:{line}:{_column_letter(index)}"
             )
         if column.startswith(ASSESSMENT):
             if value is not None:
@@ -267,7 +235,7 @@ def _row_to_application(
 
 def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | None) -> Round:
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError(L(sv="är tom", en="is empty"), where)
+        raise InputError(both("round_file.empty"), where)
     header = [h.strip() for h in rows[0]]
     _check_known_columns(header, where, csv_columns((), vocabulary))
     _check_required_columns(header, where)
@@ -287,19 +255,25 @@ def _check_known_columns(header: list[str], where: str, known: tuple[str, ...]) 
     if unknown:
         accepted = ", ".join(known)
         guesses = {h: difflib.get_close_matches(h, known, n=1, cutoff=0.75) for h in unknown}
-        named = L(
-            sv=", ".join(h + (f" (menade du {g[0]}?)" if g else "") for h, g in guesses.items()),
-            en=", ".join(h + (f" (did you mean {g[0]}?)" if g else "") for h, g in guesses.items()),
-        )
-        raise InputError(
-            L(
-                sv=f"okända kolumner {named.sv}; tillåtna: {accepted} "
-                "och assessment.<kriterium> per kriterium",
-                en=f"unknown columns {named.en}; accepted: {accepted} "
-                "and assessment.<criterion> per criterion",
+        named = [
+            both("round_file.column_guess", column=h, guess=g[0]) if g else LocalText(sv=h, en=h)
+            for h, g in guesses.items()
+        ]
+        message = LocalText(
+            sv=text(
+                "round_file.column_unknown",
+                "sv",
+                columns=", ".join(n.sv for n in named),
+                accepted=accepted,
             ),
-            f"{where}:1",
+            en=text(
+                "round_file.column_unknown",
+                "en",
+                columns=", ".join(n.en for n in named),
+                accepted=accepted,
+            ),
         )
+        raise InputError(message, f"{where}:1")
 
 
 def _check_required_columns(header: list[str], where: str) -> None:
@@ -307,11 +281,7 @@ def _check_required_columns(header: list[str], where: str) -> None:
     missing = [c for c in ("id", "kind", "title", "applicants", "requested_sek") if c not in header]
     if missing:
         raise InputError(
-            L(
-                sv=f"kolumner saknas: {', '.join(missing)}",
-                en=f"missing columns: {', '.join(missing)}",
-            ),
-            f"{where}:1",
+            both("round_file.columns_missing", columns=", ".join(missing)), f"{where}:1"
         )
 
 
@@ -326,17 +296,14 @@ def _read_applications(
             continue
         if len(cells) > len(header):
             raise InputError(
-                L(
-                    sv=f"har {len(cells)} celler men rubrikraden {len(header)}",
-                    en=f"has {len(cells)} cells but the header {len(header)}",
-                ),
+                both("round_file.too_many_cells", cells=len(cells), header=len(header)),
                 f"{where}:{line}",
             )
         row = dict(zip(header, cells, strict=False))
         applications.append(_row_to_application(row, line, header, where, types))
         lines.append(line)
     if not applications:
-        raise InputError(L(sv="har inga ansökningar", en="has no applications"), where)
+        raise InputError(both("round_file.none"), where)
     return applications, lines
 
 
@@ -366,9 +333,7 @@ def _csv_rows(text: str, where: str) -> list[list[str]]:
     try:
         rows = list(csv.reader(io.StringIO(text), strict=True))
     except csv.Error as exc:
-        raise InputError(
-            L(sv=f"är ingen giltig CSV: {exc}", en=f"is not valid CSV: {exc}"), where
-        ) from None
+        raise InputError(both("round_file.not_csv", error=exc), where) from None
     # A semicolon-separated export (Swedish Excel) has one column per row here.
     if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
         rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
@@ -391,10 +356,7 @@ def _xlsx_rows(source: bytes, where: str) -> list[list[str]]:
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError(
-            L(sv=f"är ingen läsbar XLSX-fil: {exc}", en=f"is not a readable XLSX file: {exc}"),
-            where,
-        ) from None
+        raise InputError(both("round_file.not_xlsx", error=exc), where) from None
 
 
 @dataclass(frozen=True)
@@ -446,15 +408,7 @@ def _csv_text(source: bytes, name: str) -> str:
         try:
             return source.decode("cp1252")
         except UnicodeDecodeError:
-            raise InputError(
-                L(
-                    sv=f"är varken UTF-8- eller Windows-1252-text (byte {exc.start}); "
-                    "spara som CSV UTF-8",
-                    en=f"is neither UTF-8 nor Windows-1252 text (byte {exc.start}); "
-                    "save as CSV UTF-8",
-                ),
-                name,
-            ) from None
+            raise InputError(both("round_file.not_text", byte=exc.start), name) from None
 
 
 def csv_columns(criteria: Iterable[str], vocabulary: Vocabulary | None = None) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 from fourules.application import Kind, ProjectApplication, StudyTripApplication
 from fourules.errors import PolicyError
 from fourules.text import LocalText
+from fourules.texts import both
 
 if TYPE_CHECKING:
     from fourules.policy.facts import FactDeclaration
@@ -225,31 +226,13 @@ def _same_as_problem(
     that is itself no one's copy (so there are no chains, and no cycles)."""
     name = app.same_as
     if target is None:
-        return L(
-            sv=f"same_as ”{name}” är ingen ansökan i omgången; ange id för den rad som är "
-            "samma ansökan",
-            en=f"same_as ”{name}” is no application of the round; give the id of the row "
-            "that is the same application",
-        )
+        return both("same_as.unknown", name=name)
     if target.id == app.id:
-        return L(
-            sv="same_as anger raden själv; ange en annan rad eller ta bort fältet",
-            en="same_as names the row itself; name another row or remove the field",
-        )
+        return both("same_as.itself")
     if target.kind != app.kind:
-        return L(
-            sv=f"same_as ”{name}” är av en annan stödform ({target.kind}, inte {app.kind}); "
-            "samma ansökan är av samma stödform",
-            en=f"same_as ”{name}” is of another kind ({target.kind}, not {app.kind}); "
-            "the same application is of the same kind",
-        )
+        return both("same_as.other_kind", name=name, kind=target.kind, own=app.kind)
     if target.same_as is not None:
-        return L(
-            sv=f"same_as ”{name}” anger i sin tur ”{target.same_as}”; låt alla rader i "
-            f"gruppen ange samma första rad (same_as: {target.same_as})",
-            en=f"same_as ”{name}” itself names ”{target.same_as}”; let every row of the "
-            f"group name the same first row (same_as: {target.same_as})",
-        )
+        return both("same_as.chain", name=name, first=target.same_as)
     return None
 
 

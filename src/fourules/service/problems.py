@@ -28,6 +28,7 @@ from fourules.errors import InputError, refused_value
 from fourules.service.language import request_lang
 from fourules.service.responses import json_response
 from fourules.text import LocalText
+from fourules.texts import Lang, both, text
 from fourules.use_cases.problem import FieldProblem, Problem
 
 L = LocalText
@@ -177,7 +178,7 @@ def install(app: FastAPI) -> None:
         """A bug: the client is told so, with the id to report; the server logs the trace."""
         if not is_api(request.url.path):
             return PlainTextResponse("Internal Server Error", status_code=500)
-        return problem_response(request, 500, "internal-error", [(None, _CRASHED)])
+        return problem_response(request, 500, "internal-error", [(None, both("api.crashed"))])
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
@@ -212,26 +213,12 @@ def _allowed(exc: HTTPException) -> list[str]:
     return sorted(methods)
 
 
-_CRASHED = L(
-    sv="ett internt fel i fourules; rapportera det med request_id",
-    en="an internal error in fourules; report it with the request_id",
-)
-
-
 def _not_allowed(method: str, allowed: list[str]) -> LocalText:
-    listed = ", ".join(allowed)
-    return L(
-        sv=f"{method} går inte här; tillåtna metoder: {listed}",
-        en=f"{method} is not allowed here; allowed methods: {listed}",
-    )
+    return both("api.method_not_allowed", method=method, allowed=", ".join(allowed))
 
 
 def _no_route(request: Request) -> LocalText:
-    path = request.url.path
-    return L(
-        sv=f"ingen resurs {path}; vägarna finns i /openapi.json",
-        en=f"no resource {path}; the routes are in /openapi.json",
-    )
+    return both("api.no_route", path=request.url.path)
 
 
 def _validation_error(err: dict[str, Any]) -> tuple[str, LocalText]:
@@ -240,16 +227,16 @@ def _validation_error(err: dict[str, Any]) -> tuple[str, LocalText]:
     problem = refused_value(err.get("type", ""), err["msg"])
     ctx = err.get("ctx") or {}
     got = err.get("input")
-    sv, en = problem.sv, problem.en
+    words: dict[Lang, str] = {"sv": problem.sv, "en": problem.en}
     if got is not None and err.get("type") != "missing":
-        sv, en = f"{sv} (fick {got!r})", f"{en} (got {got!r})"
+        words = {k: text("input.got", k, problem=v, shown=repr(got)) for k, v in words.items()}
     accepted = ctx.get("expected") or next(
         (f"{sign} {ctx[key]}" for key, sign in _BOUNDS.items() if key in ctx), None
     )
     if accepted:
-        accepted = str(accepted).replace(" or ", ", ")
-        sv, en = f"{sv}; tillåtet: {accepted}", f"{en}; accepted: {accepted}"
-    return field, L(sv=sv, en=en)
+        hint = str(accepted).replace(" or ", ", ")
+        words = {k: text("input.accepted", k, problem=v, hint=hint) for k, v in words.items()}
+    return field, LocalText(sv=words["sv"], en=words["en"])
 
 
 _BOUNDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
