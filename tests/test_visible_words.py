@@ -21,6 +21,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.server import create_app
+from tests.test_pages import TRIP
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
 EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
@@ -169,19 +170,7 @@ def test_the_policy_page_shows_words(client: TestClient, lang: str, year: str) -
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_check_page_shows_words(client: TestClient, lang: str) -> None:
-    trip = {
-        "year": "2018",
-        "lang": lang,
-        "kind": "study_trip",
-        "title": "Studieresa till Malmö",
-        "applicants": ["Farsta"],
-        "requested": "40 000",
-        "submitted": "2017-10-01",
-        "travel_modes": ["train"],
-        "destination": "Malmö",
-        "gender_analysis": "yes",
-    }
-    page = client.post("/check", data=trip).text
+    page = client.post("/check", data={**TRIP, "lang": lang}).text
     shown = visible(page)
     assert ("Berättigad" if lang == "sv" else "Eligible") in shown
     assert ids_shown(shown, lang) == set()
