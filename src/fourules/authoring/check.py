@@ -24,7 +24,7 @@ import yaml
 
 from fourules.application import KINDS
 from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
-from fourules.authoring.coverage import COVERAGE_FILE, cover, load_coverage
+from fourules.authoring.coverage import COVERAGE_FILE, cover, load_coverage, read_parameters
 from fourules.authoring.quotes import found, nearest, sources
 from fourules.authoring.transcription import Difference, differences
 from fourules.errors import InputError, PolicyError
@@ -389,31 +389,8 @@ def _lint(policy: Policy, lines: Lines) -> Iterator[Problem]:
     yield from _branches(policy, lines)
 
 
-def _parameter_uses(policy: Policy) -> set[str]:
-    used: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif isinstance(node, str) and node.startswith("$"):
-            used.add(node[1:])
-
-    for rule in policy.rules:
-        for branch in rule.branches:
-            walk(branch.when)
-            if branch.grant_limit:
-                used.add(branch.grant_limit[1:])
-            for message in (branch.message.sv, branch.message.en):
-                used.update(re.findall(r"\{\$([^{}]+)\}", message))
-    return used
-
-
 def _unused_parameters(policy: Policy, lines: Lines) -> Iterator[Problem]:
-    used = _parameter_uses(policy)
+    used = read_parameters(policy)
     for name, parameter in policy.parameters.items():
         # A parameter the decision leaves unstated documents that silence: no rule can use it.
         if name not in used and parameter.value is not None:
