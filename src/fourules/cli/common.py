@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -18,11 +18,7 @@ from fourules.errors import FourulesError, InputError, PolicyError
 from fourules.evaluation.scoring import ScorerError
 from fourules.output.renderers import Format as Format  # every command's one --format
 from fourules.text import Lang, LocalText
-from fourules.texts import language
-
-if TYPE_CHECKING:
-    pass
-
+from fourules.texts import language, text
 
 FormatOption = Annotated[
     Format,
@@ -121,7 +117,7 @@ def reported_errors() -> Iterator[None]:
     except InputError as exc:
         fail(shown(exc))
     except PolicyError as exc:
-        fail(f"policy file {exc}")
+        fail(text("cli.policy_file", error=str(exc)))
     except ScorerError as exc:
         fail(str(exc), code=1)
     except FourulesError as exc:
