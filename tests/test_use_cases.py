@@ -7,13 +7,17 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.cli.common import FLAGS
-from fourules.errors import InputError
+from fourules.cli.common import FLAGS, shown
+from fourules.errors import InputError, Place
+from fourules.service.problems import ProblemError
+from fourules.text import LocalText
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.allocation import check_min_share, make_budget
 from fourules.service.problems import PARAMETERS
@@ -75,6 +79,32 @@ def test_every_front_end_names_every_place_in_its_one_table(
     """A request's places are named by every front end; an operator's settings by the
     command line, where they are set."""
     assert set(table) == set(PLACES) | (set(SETTINGS) if settings else set())
+    assert all(isinstance(place, Place) for place in (*PLACES, *SETTINGS))
+
+
+def test_only_a_place_is_renamed_never_a_file_or_field_that_happens_to_share_its_name() -> None:
+    """A file called `method` or a body field `budget` is shown as it is; the place is
+    shown as each front end's name for it."""
+    message = LocalText(sv="fel", en="wrong")
+    for name in PLACES:
+        assert shown(InputError(message, str(name))) == f"{name}: fel"
+        assert shown(InputError(message, Place(name))) == f"{FLAGS[name]}: fel"
+        refused = ProblemError.of_input(InputError(message, str(name)))
+        assert refused.errors[0][0] == name
+        refused = ProblemError.of_input(InputError(message, Place(name)))
+        assert refused.errors[0][0] == PARAMETERS[name]
+
+
+def test_a_missing_file_named_like_a_place_is_named_as_given(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "fourules", "--lang", "en", "round", "method"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("fourules: method: "), done.stderr
 
 
 def test_no_domain_error_names_a_flag() -> None:

@@ -12,6 +12,15 @@ class FourulesError(Exception):
     """Base class: every error fourules raises on purpose carries a message for a person."""
 
 
+class Place(str):
+    """A domain key for what a person fixes in a request or a run's settings (the budget,
+    the method; `use_cases/places.py`), given as an `InputError.where`. Unlike a field's
+    path, a file or a line, which are shown as they are, each front end shows a place under
+    its own name for it: a flag, a query parameter, a form field."""
+
+    __slots__ = ()
+
+
 class InputError(FourulesError, ValueError):
     """An application, round or argument that cannot be evaluated as given.
 

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from fourules.authoring.cases import CASES_FILE, load_cases
 from fourules.authoring.coverage import COVERAGE_FILE, CoverageFile
 from fourules.errors import InputError, PolicyError
+from fourules.evaluation.evaluator import YEAR
 from fourules.output.canonical import to_json
 from fourules.output.schemas import schema_of
 from fourules.policy.model import (
@@ -90,7 +91,7 @@ def new_year(source: Path, year: str, target_dir: Path) -> Draft:
     so nothing is overwritten and nothing is left half-written.
     """
     if not _POLICY_ID.match(year):
-        raise InputError(both("new_year.year_invalid", year=repr(year)), "year")
+        raise InputError(both("new_year.year_invalid", year=repr(year)), YEAR)
     if not target_dir.is_dir():
         missing = "new_year.not_a_folder" if target_dir.exists() else "new_year.no_folder"
         raise InputError(both(missing), str(target_dir))

@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from fourules.errors import FourulesError, InputError, PolicyError
+from fourules.errors import FourulesError, InputError, Place, PolicyError
 from fourules.evaluation.scoring import ScorerError
 from fourules.output.renderers import Format as Format  # every command's one --format
 from fourules.text import Lang, LocalText
@@ -104,7 +104,7 @@ stays "year")."""
 
 def shown(exc: InputError) -> str:
     """An input error as the command line says it: the place as its flag, then the message."""
-    where = FLAGS.get(exc.where, exc.where) if exc.where is not None else None
+    where = FLAGS[exc.where] if isinstance(exc.where, Place) else exc.where
     message = exc.message.get(language())
     return f"{where}: {message}" if where else message
 

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.text import LocalText
 from fourules.texts import both, text
 
@@ -92,7 +92,7 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-ORIGIN = "origin"
+ORIGIN = Place("origin")
 """The domain key of a log's name in its checkpoints (`use_cases/places.py`)."""
 
 

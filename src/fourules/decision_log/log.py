@@ -34,7 +34,7 @@ from fourules.decision_log.records import (
     line_of,
     read_line,
 )
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
 from fourules.text import LocalText
@@ -331,7 +331,7 @@ class DecisionLog:
             data = data[os.write(fd, data) :]
 
 
-DECISION_LOG = "decision_log"
+DECISION_LOG = Place("decision_log")
 """The domain key of the decision log a run writes (`use_cases/places.py`)."""
 
 

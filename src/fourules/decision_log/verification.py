@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id, read_note
 from fourules.decision_log.records import CheckpointLine, Record, read_line
-from fourules.errors import InputError, UnknownPolicyError
+from fourules.errors import InputError, Place, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import plain
 from fourules.text import LocalText
@@ -291,7 +291,7 @@ def _walk(file: str, checks: Sequence[LineCheck]) -> _Log:
     return log
 
 
-PUBLIC_KEY = "public_key"
+PUBLIC_KEY = Place("public_key")
 """The domain key of the public key that signs a log's checkpoints (`use_cases/places.py`)."""
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from fourules.application import ProjectApplication, StudyTripApplication
 from fourules.engine.clauses import compile_clauses, oracle_fire
 from fourules.engine.durable import DurableEngine
-from fourules.errors import InputError, UnknownPolicyError
+from fourules.errors import InputError, Place, UnknownPolicyError
 from fourules.evaluation.inputs import parse_application
 from fourules.evaluation.messages import Template, branch_text, compile_template, render
 from fourules.evaluation.plugins import PluginManager, get_plugin_manager
@@ -37,6 +37,10 @@ EngineName = Literal["durable-rules", "oracle"]
 
 
 L = LocalText
+
+
+YEAR = Place("year")
+"""The domain key of the policy year asked for (`use_cases/places.py`)."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ class Evaluator:
         if key not in paths:
             available = ", ".join(paths) or "-"
             raise UnknownPolicyError(
-                both("evaluator.year_unknown", year=repr(key), available=available), "year"
+                both("evaluator.year_unknown", year=repr(key), available=available), YEAR
             )
         with self._lock:
             if key not in self._loaded:

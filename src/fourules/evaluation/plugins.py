@@ -14,7 +14,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 import pluggy
 
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.evaluation import default_policies, default_scorers, hookspecs
 from fourules.evaluation.scoring import DECISION_SCORERS
 from fourules.texts import both
@@ -41,7 +41,7 @@ def installed_entry_points() -> list[EntryPoint]:
     return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 
 
-PLUGINS = "plugins"
+PLUGINS = Place("plugins")
 """The domain key of the plugins a run names (`use_cases/places.py`)."""
 
 

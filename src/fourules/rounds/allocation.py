@@ -32,7 +32,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from fourules.application import KINDS, Kind
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.policy.model import Policy
 from fourules.rounds.checks import check
@@ -111,10 +111,10 @@ class Allocation(BaseModel):
 
 # What a person fixes when an allocation is refused, by its domain key (`InputError.where`);
 # each front end names them its own way (use_cases/places.py).
-BUDGET = "budget"
-BUDGET_PROJECT = "budget.project"
-BUDGET_STUDY_TRIP = "budget.study_trip"
-MIN_SHARE = "min_share"
+BUDGET = Place("budget")
+BUDGET_PROJECT = Place("budget.project")
+BUDGET_STUDY_TRIP = Place("budget.study_trip")
+MIN_SHARE = Place("min_share")
 
 
 def check_min_share(value: float | None) -> float | None:

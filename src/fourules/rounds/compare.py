@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from fourules.application import Kind
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.policy.model import Policy
 from fourules.rounds.allocation import Allocation, AllocationLine
 from fourules.rounds.evaluation import RoundEvaluation
@@ -18,7 +18,7 @@ from fourules.rounds.model import Round, natural_key, same_application_groups
 from fourules.rounds.quotas import count_applications, tally
 from fourules.texts import both
 
-COMPARE = "compare"
+COMPARE = Place("compare")
 """The domain key of the request to compare (use_cases/places.py)."""
 Sidename = Literal["decided", "draft"]
 SIDES: tuple[Sidename, ...] = ("decided", "draft")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from fourules.application import KINDS, Kind
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.evaluation.evaluator import Evaluator, Prepared
 from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.parallel import forked_map, gc_paused, worker_pays
@@ -217,7 +217,7 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
         raise InputError.together(unknown)
 
 
-ROUND_YEAR = "round.year"
+ROUND_YEAR = Place("round.year")
 """The domain key of the year a round is evaluated under, when its file names none
 (`use_cases/places.py`)."""
 

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from fourules.errors import InputError, refused_value
+from fourules.errors import InputError, Place, refused_value
 from fourules.service.language import request_lang
 from fourules.service.responses import json_response
 from fourules.text import LocalText
@@ -136,7 +136,7 @@ request's parameter. Any other place is a field of the body (`body.applications[
 
 
 def _request_field(where: str | None) -> str | None:
-    return None if where is None else PARAMETERS.get(where, where)
+    return PARAMETERS[where] if isinstance(where, Place) else where
 
 
 def problem_response(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.evaluation.evaluator import Evaluator
 from fourules.rounds import allocation as drafted
 from fourules.rounds import evaluation as evaluated
@@ -16,7 +16,7 @@ from fourules.rounds.model import Round
 from fourules.text import LocalText
 from fourules.use_cases.rounds import ProgressFor, RoundRequest, evaluated_round
 
-METHOD = "method"
+METHOD = Place("method")
 """The domain key of the allocation's method (`places`)."""
 
 

@@ -11,14 +11,12 @@ from typing import Final
 from fourules.decision_log.checkpoints import ORIGIN
 from fourules.decision_log.log import DECISION_LOG
 from fourules.decision_log.verification import PUBLIC_KEY
+from fourules.evaluation.evaluator import YEAR
 from fourules.evaluation.plugins import PLUGINS
 from fourules.rounds.allocation import BUDGET, BUDGET_PROJECT, BUDGET_STUDY_TRIP, MIN_SHARE
 from fourules.rounds.compare import COMPARE
 from fourules.rounds.evaluation import ROUND_YEAR
 from fourules.use_cases.allocation import METHOD
-
-YEAR: Final = "year"
-"""The policy year (`Evaluator.require`): no policy for it."""
 
 PLACES: Final = {
     YEAR: "the policy year",

@@ -13,14 +13,20 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from fourules.application import Kind
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import to_json
 from fourules.output.renderers import Format, emit
 from fourules.output.round_view import allocation_view, comparison_blocks, round_view
 from fourules.output.view import View
-from fourules.rounds.allocation import MIN_SHARE, check_min_share
+from fourules.rounds.allocation import (
+    BUDGET,
+    BUDGET_PROJECT,
+    BUDGET_STUDY_TRIP,
+    MIN_SHARE,
+    check_min_share,
+)
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
 from fourules.text import LocalText, format_sek
@@ -72,6 +78,11 @@ FIELDS = {
 allocation form's field."""
 
 
+def _field_of(where: str | None, otherwise: str | None) -> str | None:
+    """The form's field for an error's place; `otherwise` for a field path, file or line."""
+    return FIELDS[where] if isinstance(where, Place) else otherwise
+
+
 def allocation_problem(ev: Evaluator, form: FormData, exc: InputError) -> dict[str, Any]:
     """The allocation form again, with the round, what was typed and the message at its
     field (an InputError here means the carried round itself is unreadable)."""
@@ -86,7 +97,7 @@ def allocation_problem(ev: Evaluator, form: FormData, exc: InputError) -> dict[s
         "chart": None,
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
-        "errors": {FIELDS.get(exc.where or "", "budget"): exc.message.get(language())},
+        "errors": {_field_of(exc.where, "budget"): exc.message.get(language())},
     }
 
 
@@ -227,7 +238,7 @@ def _field(form: FormData, name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
-def _budget_amount(form: FormData, place: str) -> int | None:
+def _budget_amount(form: FormData, place: Place) -> int | None:
     """The amount typed for a budget (`place`, a domain key), as people write it."""
     value = read_amount(_field(form, FIELDS[place]))
     if isinstance(value, LocalText):
@@ -256,9 +267,9 @@ def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
     """A draft allocation of the carried round for the budget typed on the page (the same
     use case as `fourules allocate`), with the decision beside it on request."""
     asked = allocating.terms(
-        budget=_budget_amount(form, "budget"),
-        budget_project=_budget_amount(form, "budget.project"),
-        budget_study_trip=_budget_amount(form, "budget.study_trip"),
+        budget=_budget_amount(form, BUDGET),
+        budget_project=_budget_amount(form, BUDGET_PROJECT),
+        budget_study_trip=_budget_amount(form, BUDGET_STUDY_TRIP),
         method="optimal" if _field(form, "method") == "optimal" else "ranked",
         min_share=_share(_field(form, "min_share")),
         compare=bool(form.get("compare")),
@@ -315,7 +326,7 @@ def round_download(ev: Evaluator, form: FormData) -> tuple[str, str, str]:
             context = allocation_context(ev, form)
         except InputError as exc:  # each problem at the form's name for what to fix
             raise InputError.together(
-                [InputError(e.message, FIELDS.get(e.where or "", e.where)) for e in exc.every]
+                [InputError(e.message, _field_of(e.where, e.where)) for e in exc.every]
             ) from None
         view, stem = context["report"], f"fordelning-{context['year']}"
         body = emit(Format(chosen), context["document"], lambda: view)
