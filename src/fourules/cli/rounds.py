@@ -27,6 +27,15 @@ PROGRESS_FROM = 500
 RoundFile = Annotated[
     str, typer.Argument(help="A round: JSON, CSV or XLSX; - reads JSON from stdin.")
 ]
+Strict = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse the round (exit 2) when an application names an applicant that is not an "
+        "administration of its year, instead of evaluating it as ineligible; audit also exits 1 "
+        "when any error or warning is found.",
+    ),
+]
 RoundYear = Annotated[
     str | None, typer.Option("--year", "-y", help="The policy year; default: the round's own year.")
 ]
@@ -76,14 +85,7 @@ def round_command(
     ctx: typer.Context,
     file: RoundFile,
     year: RoundYear = None,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Refuse the round (exit 2) when an application names an applicant that is not "
-            "an administration of the round's year, instead of evaluating it as ineligible.",
-        ),
-    ] = False,
+    strict: Strict = False,
     format: FormatOption = Format.table,
     output: OutputOption = None,
     lang: LangOption = None,
@@ -114,14 +116,7 @@ def audit_command(
     ctx: typer.Context,
     file: RoundFile,
     year: RoundYear = None,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Exit 1 when any error or warning is found; refuse the round (exit 2) when an "
-            "application names an applicant that is not an administration of its year.",
-        ),
-    ] = False,
+    strict: Strict = False,
     format: FormatOption = Format.table,
     output: OutputOption = None,
     lang: LangOption = None,

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.types import DecoratedCallable
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from fourules.comparison.structure import PolicyDiff
@@ -52,7 +53,27 @@ async def language(  # async: FastAPI would run a plain function in the thread p
 
 
 Language = Annotated[Lang, Depends(language)]
-Amount = Annotated[int | None, Query(ge=0, description="Kronor.")]
+Amount = Annotated[int | None, Field(ge=0)]
+
+
+class AllocationQuery(BaseModel):
+    """What `allocateRound` is asked for, as query parameters (`use_cases.allocation.terms`)."""
+
+    budget: Amount = Field(default=None, description="Total budget in kronor.")
+    budget_project: Amount = Field(default=None, description="Budget for projects (LUM) in kronor.")
+    budget_study_trip: Amount = Field(
+        default=None, description="Budget for study trips (MUL) in kronor."
+    )
+    method: Literal["ranked", "optimal"] = Field(
+        default="ranked",
+        description="ranked (in order while budget and quotas allow) or optimal.",
+    )
+    min_share: float | None = Field(
+        default=None, gt=0, le=1, description="Allow partial grants of at least this share."
+    )
+    compare: bool = Field(
+        default=False, description="Set the draft beside the decision the round records."
+    )
 
 
 def require(evaluator: Evaluator, **years: str) -> None:
@@ -138,24 +159,34 @@ def api_router(
             openapi_extra=body("round"),
         )
 
-    @router.get(
+    def policy_route(
+        path: str, *, operation_id: str, summary: str, response_model: type[Any]
+    ) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        """A read of the policies served, cached by its ETag; a year the path names that
+        is not served is a 404."""
+        return router.get(
+            path,
+            tags=["policies"],
+            operation_id=operation_id,
+            summary=summary,
+            response_model=response_model,
+            responses=OF_A_YEAR if "{" in path else READ_ONLY,
+        )
+
+    @policy_route(
         "/policies",
-        tags=["policies"],
         operation_id="listPolicies",
         summary="The policy years served, each with its version and sha256.",
         response_model=listed.PolicyList,
-        responses=READ_ONLY,
     )
     def policies(request: Request, lang: Language) -> Response:
         return cached(request, listed.policies(evaluator))
 
-    @router.get(
+    @policy_route(
         "/policies/{year}",
-        tags=["policies"],
         operation_id="getPolicy",
         summary="One year's policy, every rule with its source (`fourules show YEAR`).",
         response_model=Policy,
-        responses=OF_A_YEAR,
     )
     def policy(request: Request, year: str, lang: Language) -> Response:
         require(evaluator, year=year)
@@ -238,34 +269,10 @@ def api_router(
         request: Request,
         year: str,
         lang: Language,
-        budget: Annotated[Amount, Query(description="Total budget in kronor.")] = None,
-        budget_project: Annotated[
-            Amount, Query(description="Budget for projects (LUM) in kronor.")
-        ] = None,
-        budget_study_trip: Annotated[
-            Amount, Query(description="Budget for study trips (MUL) in kronor.")
-        ] = None,
-        method: Annotated[
-            Literal["ranked", "optimal"],
-            Query(description="ranked (in order while budget and quotas allow) or optimal."),
-        ] = "ranked",
-        min_share: Annotated[
-            float | None,
-            Query(gt=0, le=1, description="Allow partial grants of at least this share."),
-        ] = None,
-        compare: Annotated[
-            bool, Query(description="Set the draft beside the decision the round records.")
-        ] = False,
+        asked_for: Annotated[AllocationQuery, Query()],
     ) -> Response:
         try:
-            terms = allocating.terms(
-                budget=budget,
-                budget_project=budget_project,
-                budget_study_trip=budget_study_trip,
-                method=method,
-                min_share=min_share,
-                compare=compare,
-            )
+            terms = allocating.terms(**asked_for.model_dump())
         except InputError as exc:
             raise ProblemError.of_input(exc) from None
         raw = await round_body(request, year)
@@ -278,13 +285,11 @@ def api_router(
 
         return await answer(work)
 
-    @router.get(
+    @policy_route(
         "/diff/{a}/{b}",
-        tags=["policies"],
         operation_id="diffPolicies",
         summary="Every difference between two years' policies (`fourules diff A B`).",
         response_model=PolicyDiff,
-        responses=OF_A_YEAR,
     )
     def diff(request: Request, a: str, b: str, lang: Language) -> Response:
         require(evaluator, a=a, b=b)

@@ -10,8 +10,10 @@ process runs. Both name the fourules version and each policy's sha256.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from fastapi import APIRouter
+from fastapi.types import DecoratedCallable
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 from starlette.concurrency import run_in_threadpool
@@ -82,40 +84,47 @@ class Readiness:
             return self._checks
 
 
+NO_STORE = {"Cache-Control": "no-store"}
+"""A probe's answer is the moment's: no cache may keep it."""
+
+
 def operations_router(evaluator: Evaluator, metrics: Metrics) -> APIRouter:
     router = APIRouter(tags=["operations"])
     readiness = Readiness(evaluator)
 
-    @router.get(
+    def probe(
+        path: str, *, operation_id: str, summary: str, not_ready: str | None = None
+    ) -> Callable[[DecoratedCallable], DecoratedCallable]:
+        """A probe for the orchestrator: the health document, never cached; `not_ready`
+        describes its 503."""
+        responses = refusals(405)
+        if not_ready is not None:
+            responses[503] = {"model": Health, "description": not_ready}
+        return router.get(
+            path,
+            operation_id=operation_id,
+            summary=summary,
+            response_model=Health,
+            responses=responses,
+        )
+
+    @probe(
         "/healthz",
         operation_id="getHealth",
         summary="Liveness: the process answers; its version and policies.",
-        response_model=Health,
-        responses=refusals(405),
     )
     def healthz() -> Response:
-        return json_response(alive(evaluator), headers={"Cache-Control": "no-store"})
+        return json_response(alive(evaluator), headers=NO_STORE)
 
-    @router.get(
+    @probe(
         "/readyz",
         operation_id="getReadiness",
         summary="Readiness: every policy loaded and the engine's self-check passed (else 503).",
-        response_model=Health,
-        responses={
-            503: {
-                "model": Health,
-                "description": "Not ready: a policy did not load or the self-check failed.",
-            },
-            **refusals(405),
-        },
+        not_ready="Not ready: a policy did not load or the self-check failed.",
     )
     async def readyz() -> Response:
         body = readiness_of(evaluator, await run_in_threadpool(readiness.checks))
-        return json_response(
-            body,
-            status=200 if body.status == "ready" else 503,
-            headers={"Cache-Control": "no-store"},
-        )
+        return json_response(body, status=200 if body.status == "ready" else 503, headers=NO_STORE)
 
     @router.get(
         "/metrics",
