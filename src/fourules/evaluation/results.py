@@ -42,7 +42,8 @@ class _Result(BaseModel):
 
 
 class PolicyRef(_Result):
-    """Which policy decided: its id, version and content hash, so a result can be reproduced."""
+    """Which policy: its id, version and content hash, so what it decided (or what was checked
+    or proved of it) can be reproduced and told apart from any other version."""
 
     id: str
     version: str

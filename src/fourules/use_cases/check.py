@@ -7,31 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from fourules.authoring.check import CHECKS, CheckName, CheckReport, check_year
-from fourules.policy.model import Policy
+from fourules.evaluation.results import PolicyRef
 from fourules.text import Lang
+from fourules.use_cases.documents import Document, policy_ref
 
 
-class PolicyStamp(BaseModel):
-    """Which policy a document is about: its id, version and content hash."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    version: str
-    sha256: str
-
-    @classmethod
-    def of(cls, policy: Policy) -> PolicyStamp:
-        return cls(id=policy.id, version=policy.version, sha256=policy.sha256)
-
-
-class CheckProblem(BaseModel):
+class CheckProblem(Document):
     """One thing to fix: which check found it, where (file, line, field) and what."""
-
-    model_config = ConfigDict(frozen=True)
 
     check: CheckName
     file: str
@@ -40,14 +25,12 @@ class CheckProblem(BaseModel):
     message: str = Field(description="In the request's language.")
 
 
-class CheckDocument(BaseModel):
+class CheckDocument(Document):
     """`fourules check --format json`: whether the year is clean, the count per check, and
     every problem."""
 
-    model_config = ConfigDict(frozen=True)
-
     folder: str
-    policy: PolicyStamp | None = Field(description="None when the policy does not load.")
+    policy: PolicyRef | None = Field(description="None when the policy does not load.")
     ok: bool
     summary: dict[str, int] = Field(
         description="problems; one count per check (" + ", ".join(CHECKS) + "); sources, "
@@ -76,7 +59,7 @@ def check(request: CheckRequest) -> Checked:
     problems = report.problems
     document = CheckDocument(
         folder=report.folder,
-        policy=None if report.policy is None else PolicyStamp.of(report.policy),
+        policy=None if report.policy is None else policy_ref(report.policy),
         ok=report.ok,
         summary={
             "problems": len(problems),

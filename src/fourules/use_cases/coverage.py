@@ -7,19 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from fourules.authoring.coverage import Coverage, MapProblem, Status
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import PolicyRef
 from fourules.text import LocalText
 from fourules.texts import both
-from fourules.use_cases.check import PolicyStamp
+from fourules.use_cases.documents import Document, policy_ref
 
 
-class CoveredSentence(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class CoveredSentence(Document):
     number: int
     section: str
     text: str
@@ -32,28 +31,22 @@ class CoveredSentence(BaseModel):
     swallowed: list[str] = Field(description="Marks of a norm in a sentence called descriptive.")
 
 
-class UnmatchedEntry(BaseModel):
+class UnmatchedEntry(Document):
     """An entry of coverage.yaml whose sentence is not in the decision's text."""
-
-    model_config = ConfigDict(frozen=True)
 
     entry: int = Field(description="The entry's index in coverage.yaml's sentences.")
     sentence: str
 
 
-class BrokenLink(BaseModel):
+class BrokenLink(Document):
     """An entry's link to a rule or parameter the policy does not have."""
-
-    model_config = ConfigDict(frozen=True)
 
     entry: int = Field(description="The entry's index in coverage.yaml's sentences.")
     link: str
 
 
-class MapIssue(BaseModel):
+class MapIssue(Document):
     """Something in the coverage map to fix or confirm."""
-
-    model_config = ConfigDict(frozen=True)
 
     entry: str | None
     sentence: int | None
@@ -65,12 +58,10 @@ class MapIssue(BaseModel):
         return cls(entry=p.path or None, sentence=p.sentence, text=p.text, message=p.message)
 
 
-class CoverageDocument(BaseModel):
+class CoverageDocument(Document):
     """`fourules coverage --format json`."""
 
-    model_config = ConfigDict(frozen=True)
-
-    policy: PolicyStamp
+    policy: PolicyRef
     counts: dict[str, int]
     bases: dict[str, int] = Field(description="Rule branches per basis.")
     sentences: list[CoveredSentence]
@@ -107,7 +98,7 @@ def coverage(evaluator: Evaluator, request: CoverageRequest) -> Mapped:
         raise InputError(both("coverage.no_mapping"), str(request.folder))
     c = cover(policy, request.folder, mapping)
     document = CoverageDocument(
-        policy=PolicyStamp.of(policy),
+        policy=policy_ref(policy),
         counts=c.counts(),
         bases=policy.basis_counts(),
         sentences=[

@@ -6,34 +6,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from fourules.errors import FourulesError
 from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import PolicyRef
+from fourules.use_cases.documents import Document
 
 
-class _Document(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class PolicyState(_Document):
-    id: str
-    version: str
-    sha256: str
-
-
-class Check(_Document):
+class Check(Document):
     name: str
     ok: bool
     detail: str
 
 
-class Health(_Document):
+class Health(Document):
     """Liveness (`/healthz`) and readiness (`/readyz`): the version and the policies served."""
 
     status: Literal["ok", "ready", "not_ready"]
     version: str = Field(description="The fourules version.")
-    policies: list[PolicyState]
+    policies: list[PolicyRef]
     checks: list[Check] = Field(
         default_factory=list,
         exclude_if=lambda v: not v,  # liveness says none
@@ -41,11 +33,8 @@ class Health(_Document):
     )
 
 
-def policy_states(evaluator: Evaluator) -> list[PolicyState]:
-    return [
-        PolicyState(id=ref.id, version=ref.version, sha256=ref.sha256)
-        for ref in (evaluator.loaded(year).ref for year in evaluator.policy_ids())
-    ]
+def policy_states(evaluator: Evaluator) -> list[PolicyRef]:
+    return [evaluator.loaded(year).ref for year in evaluator.policy_ids()]
 
 
 def _version() -> str:

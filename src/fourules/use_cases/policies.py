@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.model import Policy
 from fourules.text import LocalText
+from fourules.use_cases.documents import Document
 
 
-class PolicySummary(BaseModel):
+class PolicySummary(Document):
     """One policy year, as `fourules policies` lists it."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     version: str

@@ -3,21 +3,19 @@ and every field that failed, each message in the request's language."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from fourules.use_cases.documents import Document
 
 
-class _Document(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class FieldProblem(_Document):
+class FieldProblem(Document):
     field: str = Field(description="Where: `body.applications[3].requested_sek`, `query.lang`.")
     message: str = Field(
         description="What is wrong and what is accepted, in the request's language."
     )
 
 
-class Problem(_Document):
+class Problem(Document):
     """A refused request (RFC 9457): what went wrong, and every field that failed."""
 
     type: str = Field(

@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from fourules.authoring.proofs import ProofReport, Verdict
 from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.results import PolicyRef
 from fourules.text import Lang
-from fourules.use_cases.check import PolicyStamp
+from fourules.use_cases.documents import Document, policy_ref
 
 
-class ProofEntry(BaseModel):
+class ProofEntry(Document):
     """One property for one kind."""
-
-    model_config = ConfigDict(frozen=True)
 
     property: str
     kind: str
@@ -34,12 +33,10 @@ class ProofEntry(BaseModel):
     detail: str
 
 
-class ProofDocument(BaseModel):
+class ProofDocument(Document):
     """`fourules prove --format json`."""
 
-    model_config = ConfigDict(frozen=True)
-
-    policy: PolicyStamp
+    policy: PolicyRef
     proved: bool
     counts: dict[str, int] = Field(description="proved and refuted.")
     proofs: list[ProofEntry]
@@ -69,7 +66,7 @@ def prove(evaluator: Evaluator, request: ProveRequest) -> Proved:
         policy, request.folder, lambda app: evaluator.evaluate(app, request.year, lang=request.lang)
     )
     document = ProofDocument(
-        policy=PolicyStamp.of(policy),
+        policy=policy_ref(policy),
         proved=report.proved,
         counts={
             verdict: sum(p.verdict == verdict for p in report.proofs)
