@@ -26,13 +26,13 @@ from fourules.evaluation.scoring import ScorerError
 from fourules.policy.model import Policy
 from fourules.rounds.audit import AuditReport
 from fourules.rounds.evaluation import Progress, RoundEntry
-from fourules.service.language import accepted_lang
 from fourules.service.limits import Deadline, Limits, check_count, read_body, run_bounded
 from fourules.service.openapi import body, one_or_a_list
 from fourules.service.operations import Metrics
 from fourules.service.problems import OF_A_YEAR, READ_ONLY, WITH_A_BODY, ProblemError
 from fourules.service.responses import cached, json_response
 from fourules.text import Lang, LocalText
+from fourules.texts import language as request_language
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import audit as auditing
 from fourules.use_cases import diff as diffs
@@ -43,13 +43,13 @@ from fourules.use_cases.evaluate import evaluate as evaluated
 
 
 async def language(  # async: FastAPI would run a plain function in the thread pool
-    request: Request,
     lang: Annotated[
         Lang | None,
         Query(description="Language of messages: sv or en; default: Accept-Language, else sv."),
     ] = None,
 ) -> Lang:
-    return lang or accepted_lang(request.headers.get("accept-language", ""))
+    """Declares and checks `?lang`; the request's language is the one `InLanguage` chose."""
+    return request_language()
 
 
 Language = Annotated[Lang, Depends(language)]
