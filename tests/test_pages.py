@@ -4,6 +4,7 @@ the network. The same pages in a real browser: tests/test_browser.py."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import csv
 import html
@@ -133,6 +134,25 @@ def test_the_check_answers_as_the_api_does(
     page_id, api_id = json.loads(evaluation)["decision_id"], api.json()["decision_id"]
     assert evaluation.replace(page_id.encode(), b"") == api.content.replace(api_id.encode(), b"")
     assert json.loads(evaluation)["outcome"] == outcome
+
+
+def test_a_posted_page_is_answered_off_the_event_loop() -> None:
+    """A round posted to the pages can take seconds: it is answered in the thread pool, so
+    the API and the other pages are not held up meanwhile."""
+    seen: list[str] = []
+
+    class Watched(Evaluator):
+        def load_policy(self, year: str | int) -> Any:
+            try:
+                asyncio.get_running_loop()
+                seen.append("event loop")
+            except RuntimeError:
+                seen.append("thread")
+            return super().load_policy(year)
+
+    client = TestClient(create_app(Watched(get_plugin_manager(load_entry_points=False))))
+    assert client.post("/check", data=TRIP).status_code == 200
+    assert seen and set(seen) == {"thread"}, seen
 
 
 def test_bad_input_comes_back_beside_its_field_with_nothing_lost(client: TestClient) -> None:

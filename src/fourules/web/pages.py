@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from fourules.errors import InputError, UnknownPolicyError
@@ -96,15 +97,18 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     async def posted(request: Request, answer: Callable[[FormData], Response]) -> Response:
         """A posted page: its form read, refusing a wrong type or a body over the limit (as
         the API) in the language of its `?lang`; then ANSWER to the form, made in the form's
-        language (its `lang` field, else `?lang`). An uploaded file is read whole (within
-        the limit) and closed at once."""
+        language (its `lang` field, else `?lang`), in the thread pool. An uploaded file is
+        read whole (within the limit) and closed at once."""
         lang = _lang(request.query_params.get("lang"))
         with in_language(lang):  # the coroutine runs here, not where in_page would make it
             try:
                 form = await _form(request)
             except PageError as exc:
                 return refused(request, exc)
-        return in_page(_lang(str(form.get("lang") or lang)), lambda: answer(form))
+        # A round evaluated or allocated can take seconds: in the thread pool, so the API
+        # and other pages go on answering meanwhile.
+        chosen = _lang(str(form.get("lang") or lang))
+        return await run_in_threadpool(in_page, chosen, lambda: answer(form))
 
     async def _form(request: Request) -> FormData:
         ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
