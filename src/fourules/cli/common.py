@@ -96,10 +96,12 @@ FLAGS = {
     "decision_log": "--decision-log",
     "public_key": "--public-key",
     "origin": "--origin",
+    "strict": "--strict",
+    "policy_path": "--policies/FOURULES_POLICY_PATH",
 }
 """What the command line's user fixes for each place a use case names (`use_cases.places`,
 its PLACES and SETTINGS): the flag (a year is given as `--year` or as an argument, so it
-stays "year")."""
+stays "year"; the policy path by `--policies` or the environment variable)."""
 
 
 def shown(exc: InputError) -> str:
