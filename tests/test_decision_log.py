@@ -338,8 +338,14 @@ def test_a_missing_unreadable_or_wrong_key_is_an_error(
     checkpoint(log, keys[0])
     garbage = tmp_path / "garbage.pub"
     garbage.write_text("not a key", encoding="utf-8")
+    code, out, err = run("verify", str(log))  # a log with checkpoints, no key
+    assert (code, out) == (2, "")
+    # The log names the key it needs and the line signed (40 records, then the checkpoint);
+    # the command line, the flag that gives it.
+    assert err.startswith(f"fourules: --public-key: {log}:41 har en signerad kontrollpunkt; ")
+    assert "loggens publika nyckel" in err and "decision-log.pub" in err
+    assert len(err.splitlines()) == 1
     for args in (
-        [],  # a log with checkpoints, no key
         ["--public-key", str(tmp_path / "missing.pub")],
         ["--public-key", str(garbage)],
         ["--public-key", str(keys[0])],  # the private key
@@ -352,7 +358,20 @@ def test_a_missing_unreadable_or_wrong_key_is_an_error(
     assert run("log", "checkpoint", str(log), "--key", str(garbage))[0] == 2
     published = tmp_path / "published.txt"
     published.write_text(checkpoint(log, keys[0]), encoding="utf-8")
-    assert run("verify", str(log), "--checkpoint", str(published))[0] == 2
+    code, _, err = run("verify", str(log), "--checkpoint", str(published))
+    assert code == 2 and err.startswith("fourules: --public-key: ")
+
+
+def test_a_log_with_nothing_to_sign_says_to_write_decisions_to_it(
+    tmp_path: Path, keys: tuple[Path, Path]
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    code, out, err = run("log", "checkpoint", str(empty), "--key", str(keys[0]))
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1
+    assert err.startswith(f"fourules: --decision-log: {empty} har ingen post med hash att signera")
+    assert err.rstrip().endswith("skriv beslut till loggen först")
+    assert empty.read_text(encoding="utf-8") == ""
 
 
 def test_checkpoint_prints_a_signed_note_to_publish(log: Path, keys: tuple[Path, Path]) -> None:

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from fourules import Evaluator, InputError, PolicyError, get_plugin_manager
 from fourules.cli.main import app
 from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.policy.folders import POLICY_PATH
 
 runner = CliRunner()
 APP = {"id": "x", "kind": "project", "title": "t", "applicants": ["Farsta"], "requested_sek": 1}
@@ -58,10 +59,17 @@ def test_a_year_defined_twice_names_both_places(tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    """The domain names the policy path and the folder; the command line, how it is given."""
+    nowhere = str(tmp_path / "nowhere")
     with pytest.raises(InputError) as info:
         _evaluator([tmp_path / "nowhere"]).policy_ids()
-    assert info.value.where == str(tmp_path / "nowhere")
-    assert "is not a folder" in info.value.text("en")
+    assert info.value.where == POLICY_PATH
+    assert f"{nowhere} is not a folder; the policy path" in info.value.message.en
+    assert f"{nowhere} är ingen mapp; policysökvägen" in info.value.message.sv
+    assert "--" not in info.value.message.sv + info.value.message.en
+    result = runner.invoke(app, ["--policies", nowhere, "policies"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"fourules: --policies/FOURULES_POLICY_PATH: {nowhere} är ")
 
 
 def test_the_command_line_takes_policies_and_the_variable(

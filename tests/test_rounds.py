@@ -734,7 +734,12 @@ def test_strict_refuses_a_round_with_an_unknown_administration(
     code, out, err = run(command, str(merged_name), "--strict", "--format", "json")
     assert code == 2 and out == ""
     assert err.count("\n") == 1
-    assert "applications[3].applicants[0] (id T1-4)" in err and "Hägersten-Älvsjö" in err
+    # The round names the strict reading and the applicant; the command line, its flag.
+    assert err.startswith("fourules: --strict: ")
+    assert "applications[3].applicants[0] (id T1-4): ”Hägersten-Älvsjö” är ingen" in err
+    assert err.rstrip().endswith(
+        "utan den strikta läsningen av omgången bedöms ansökan som ej berättigad"
+    )
 
 
 def test_audit_and_allocate_treat_an_unknown_administration_as_ineligible(

@@ -17,8 +17,8 @@ import typer
 from fourules.errors import FourulesError, InputError, Place, PolicyError
 from fourules.evaluation.scoring import ScorerError
 from fourules.output.renderers import Format as Format  # every command's one --format
-from fourules.text import Lang, LocalText
-from fourules.texts import language, text
+from fourules.text import Lang
+from fourules.texts import both, language, text
 
 FormatOption = Annotated[
     Format,
@@ -96,10 +96,12 @@ FLAGS = {
     "decision_log": "--decision-log",
     "public_key": "--public-key",
     "origin": "--origin",
+    "strict": "--strict",
+    "policy_path": "--policies/FOURULES_POLICY_PATH",
 }
 """What the command line's user fixes for each place a use case names (`use_cases.places`,
 its PLACES and SETTINGS): the flag (a year is given as `--year` or as an argument, so it
-stays "year")."""
+stays "year"; the policy path by `--policies` or the environment variable)."""
 
 
 def shown(exc: InputError) -> str:
@@ -132,22 +134,11 @@ def read_input(file: str) -> tuple[bytes, str]:
     try:
         return path.read_bytes(), file
     except FileNotFoundError:
-        raise InputError(
-            LocalText(
-                sv="filen finns inte; ange sökvägen till en JSON-fil, eller - för standard in",
-                en="no such file; give the path of a JSON file, or - for standard input",
-            ),
-            file,
-        ) from None
+        raise InputError(both("cli.input.missing"), file) from None
     except IsADirectoryError:
-        raise InputError(
-            LocalText(sv="är en mapp; ange en JSON-fil", en="is a folder; give a JSON file"), file
-        ) from None
+        raise InputError(both("cli.input.folder"), file) from None
     except OSError as exc:
-        raise InputError(
-            LocalText(sv=f"kan inte läsas: {exc.strerror}", en=f"cannot be read: {exc.strerror}"),
-            file,
-        ) from None
+        raise InputError(both("file.unreadable", reason=exc.strerror), file) from None
 
 
 def write(text: str) -> None:
@@ -164,13 +155,7 @@ def output_format(ctx: typer.Context, format: Format, output: Path | None) -> Fo
     if suffix == WORKBOOK:
         if given:
             raise InputError(
-                LocalText(
-                    sv=f"{output} blir en arbetsbok (XLSX); utelämna --format, eller skriv "
-                    f"{format.value} till en fil med ett annat namn",
-                    en=f"{output} is written as a workbook (XLSX); leave out --format, or "
-                    f"write {format.value} to a file of another name",
-                ),
-                "--format",
+                both("cli.output.workbook", output=output, format=format.value), "--format"
             )
         return None
     return format if given else SUFFIX_FORMATS.get(suffix, format)
@@ -206,11 +191,4 @@ def _mode(path: Path) -> int:
 
 
 def _unwritable(path: Path, exc: OSError) -> InputError:
-    return InputError(
-        LocalText(
-            sv=f"kan inte skrivas: {exc.strerror}; ange en fil i en mapp som finns och får skrivas",
-            en=f"cannot be written: {exc.strerror}; give a file in a folder that exists and "
-            "may be written to",
-        ),
-        str(path),
-    )
+    return InputError(both("cli.output.unwritable", reason=exc.strerror), str(path))

@@ -183,7 +183,9 @@ class DecisionLog:
         with self._reading() as f:
             chain = self._scan(f, self._chain or self._resume(f, end), end)
         if chain.head is None:
-            raise InputError(both("decision_log.nothing_to_sign"), str(self.path))
+            raise InputError(
+                both("decision_log.nothing_to_sign", file=str(self.path)), DECISION_LOG
+            )
         origin = (
             self.checkpointing.origin or chain.origin or f"{socket.gethostname()}/{self.path.name}"
         )

@@ -187,8 +187,9 @@ def _signed_check(number: int, signed: SignedNote, key: PublicKey, whole: bool) 
     )
 
 
-def _needs_key(where: str) -> InputError:
-    return InputError(both("decision_log.needs_public_key"), where)
+def _needs_key(file: str) -> InputError:
+    """No public key for `file` (a log, a published checkpoint) that has a signature."""
+    return InputError(both("decision_log.needs_public_key", file=file), PUBLIC_KEY)
 
 
 def read_published(path: Path, key: PublicKey | None) -> LineCheck:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from fourules.errors import InputError, PolicyError
+from fourules.errors import InputError, Place, PolicyError
 from fourules.policy.model import POLICY_FILE
 from fourules.texts import both
 
@@ -20,9 +20,14 @@ def env_policy_path() -> list[Path]:
     return [Path(p) for p in raw.split(os.pathsep) if p.strip()]
 
 
+POLICY_PATH = Place("policy_path")
+"""The domain key of the folders of policy years a run is given (`use_cases/places.py`)."""
+
+
 def checked_folder(folder: Path) -> Path:
+    """A folder of the policy path, or InputError at the path naming it."""
     if not folder.is_dir():
-        raise InputError(both("policy_folder.not_a_folder"), str(folder))
+        raise InputError(both("policy_folder.not_a_folder", folder=str(folder)), POLICY_PATH)
     return folder
 
 

@@ -53,7 +53,7 @@ from fourules.policy.facts import (
     engine_reader,
     stated_fields,
 )
-from fourules.text import NOT_STATED, Lang, LocalText, format_sek
+from fourules.text import NOT_STATED, CatalogueText, Lang, LocalText, format_sek
 from fourules.texts import text
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def _stated_render(d: FactDeclaration) -> Render:
         if d.type == "date":
             return str(value.isoformat())
         if d.type == "yes_no":
-            return YES_NO_WORDS[bool(value)].get(lang)
+            return text("yes_no.true" if value else "yes_no.false", lang)
         if d.type == "one_of":
             return labels[value].get(lang)
         if d.type == "several_of":
@@ -207,7 +207,8 @@ def _stated_render(d: FactDeclaration) -> Render:
     return render
 
 
-YES_NO_WORDS = {True: L(sv="ja", en="yes"), False: L(sv="nej", en="no")}
+YES_NO_WORDS = {True: CatalogueText("yes_no.true"), False: CatalogueText("yes_no.false")}
+"""The words for a yes-or-no value, the catalogue's (`yes_no.*`)."""
 
 
 def _stated_vary(d: FactDeclaration) -> Vary:
@@ -327,6 +328,9 @@ def criterion_fact(criterion: AssessedCriterion) -> Fact:
     return Fact(
         CRITERION_PREFIX + cid,
         "str",
+        # Not the catalogue's words: the condition language takes the description (its
+        # English) as the policy loads, and a catalogue read then would cost every command's
+        # start-up (tests/test_texts.py); no page or table shows it.
         L(
             sv=f"bedömningen av kriteriet {cid} ({criterion.title.sv}); saknas när det inte är bedömt",
             en=f"the assessment of {cid} ({criterion.title.en}); absent when not assessed",

@@ -182,9 +182,15 @@ def _hint(resolution: Resolution) -> LocalText:
     return resolution.hint or both("round_eval.unknown_name")
 
 
+STRICT = Place("strict")
+"""The domain key of the strict reading of a round, under which an applicant that is no
+administration of the year refuses the round (`use_cases/places.py`)."""
+
+
 def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, name: str) -> None:
-    """Every applicant is an administration of the round's own year, or InputError: what
-    `--strict` asks (else such an application is evaluated, and is ineligible).
+    """Every applicant is an administration of the round's own year, or InputError at
+    STRICT: what the strict reading asks (else such an application is evaluated, and is
+    ineligible).
 
     (Under another year a name may have ceased to exist; that is a finding, not an error.)
     """
@@ -196,23 +202,19 @@ def check_administrations(round_: Round, policy: Policy, evaluator: Evaluator, n
             if resolution.administration is not None:
                 continue
             hint = _hint(resolution)
-            unknown.append(
-                InputError(
-                    L(
-                        **{
-                            lang: text(
-                                "round_eval.administration_unknown",
-                                lang,
-                                applicant=applicant,
-                                year=policy.id,
-                                hint=hint.get(lang),
-                            )
-                            for lang in LANGS
-                        }
-                    ),
-                    f"{name}.applications[{i}].applicants[{j}] (id {app.id})",
+            field = f"{name}.applications[{i}].applicants[{j}] (id {app.id})"
+            said = {
+                lang: text(
+                    "round_eval.administration_unknown",
+                    lang,
+                    field=field,
+                    applicant=applicant,
+                    year=policy.id,
+                    hint=hint.get(lang),
                 )
-            )
+                for lang in LANGS
+            }
+            unknown.append(InputError(L(**said), STRICT))
     if unknown:  # every one named, the first as the error
         raise InputError.together(unknown)
 

@@ -20,9 +20,9 @@ import anyio.to_thread
 from starlette.requests import Request
 
 from fourules.service.problems import ProblemError
-from fourules.text import LocalText
+from fourules.text import LANGS, LocalText
+from fourules.texts import both, text
 
-L = LocalText
 T = TypeVar("T")
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
@@ -43,46 +43,27 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing a wrong content type or a body over the limit early."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/json" and not ctype.endswith("+json"):
-        shown = ctype or "ingen"
+        said = {
+            lang: text("api.media_type", lang, given=ctype or text("api.media_type.none", lang))
+            for lang in LANGS
+        }
         raise ProblemError(
-            415,
-            "unsupported-media-type",
-            [
-                (
-                    "header.content-type",
-                    L(
-                        sv=f"skicka JSON (Content-Type: application/json), inte {shown}",
-                        en=f"send JSON (Content-Type: application/json), not {ctype or 'nothing'}",
-                    ),
-                )
-            ],
+            415, "unsupported-media-type", [("header.content-type", LocalText(**said))]
         )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise _too_large(f"{declared} byte", f"{declared} bytes", limit)
+        raise _too_large(both("api.too_large.declared", size=declared, limit=limit))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_large(f"över {limit} byte", f"over {limit} bytes", limit)
+            raise _too_large(both("api.too_large.streamed", limit=limit))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _too_large(sv: str, en: str, limit: int) -> ProblemError:
-    return ProblemError(
-        413,
-        "body-too-large",
-        [
-            (
-                "body",
-                L(
-                    sv=f"är {sv}; högst {limit} byte tas emot (--max-body)",
-                    en=f"is {en}; at most {limit} bytes are accepted (--max-body)",
-                ),
-            )
-        ],
-    )
+def _too_large(message: LocalText) -> ProblemError:
+    return ProblemError(413, "body-too-large", [("body", message)])
 
 
 def check_count(data: Any, limit: int) -> None:
@@ -90,21 +71,8 @@ def check_count(data: Any, limit: int) -> None:
     applications = data.get("applications") if isinstance(data, dict) else data
     if isinstance(applications, list) and len(applications) > limit:
         field = "body.applications" if isinstance(data, dict) else "body"
-        raise ProblemError(
-            413,
-            "too-many-applications",
-            [
-                (
-                    field,
-                    L(
-                        sv=f"har {len(applications)} ansökningar; högst {limit} per anrop "
-                        "(--max-applications): dela upp dem",
-                        en=f"holds {len(applications)} applications; at most {limit} per "
-                        "request (--max-applications): split them",
-                    ),
-                )
-            ],
-        )
+        message = both("api.too_many", count=len(applications), limit=limit)
+        raise ProblemError(413, "too-many-applications", [(field, message)])
 
 
 class TimedOut(Exception):
@@ -134,16 +102,6 @@ async def run_bounded(work: Callable[[Deadline], T], seconds: float | None) -> T
         raise ProblemError(
             503,
             "timeout",
-            [
-                (
-                    None,
-                    L(
-                        sv=f"svaret tog längre tid än gränsen, {seconds:g} s "
-                        "(--request-timeout); skicka färre ansökningar per anrop",
-                        en=f"the answer took longer than the limit, {seconds:g} s "
-                        "(--request-timeout); send fewer applications per request",
-                    ),
-                )
-            ],
+            [(None, both("api.timeout", seconds=f"{seconds:g}"))],
             headers={"Retry-After": "1"},
         ) from None

@@ -13,7 +13,7 @@ from fourules.rounds import allocation as drafted
 from fourules.rounds import evaluation as evaluated
 from fourules.rounds.compare import Comparison
 from fourules.rounds.model import Round
-from fourules.text import LocalText
+from fourules.texts import both
 from fourules.use_cases.rounds import ProgressFor, RoundRequest, evaluated_round
 
 METHOD = Place("method")
@@ -49,13 +49,7 @@ def terms(
 ) -> Terms:
     """The terms of an allocation from what a person gave; bad values are InputErrors."""
     if method not in drafted.METHODS:
-        raise InputError(
-            LocalText(
-                sv=f"{method!r} är ingen metod; ange ranked eller optimal",
-                en=f"{method!r} is not a method; use ranked or optimal",
-            ),
-            METHOD,
-        )
+        raise InputError(both("allocation_terms.method", method=method), METHOD)
     money = drafted.make_budget(budget, budget_project, budget_study_trip)
     return Terms(
         budget=money,

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import to_json
-from fourules.text import LocalText
+from fourules.texts import both
 
 SUFFIXES = (".json", ".csv", ".xlsx")
 
@@ -27,12 +27,7 @@ class ConvertRequest:
 
     def __post_init__(self) -> None:
         if self.suffix not in SUFFIXES:
-            raise InputError(
-                LocalText(
-                    sv="skriv till .json, .csv eller .xlsx", en="write to .json, .csv or .xlsx"
-                ),
-                self.target,
-            )
+            raise InputError(both("round_file.target_suffix"), self.target)
 
     @property
     def suffix(self) -> str:

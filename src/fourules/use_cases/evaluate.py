@@ -13,7 +13,8 @@ from pydantic import Field
 from fourules.errors import InputError
 from fourules.evaluation import results
 from fourules.evaluation.evaluator import Evaluator
-from fourules.text import Lang, LocalText
+from fourules.text import Lang
+from fourules.texts import both
 
 if TYPE_CHECKING:
     from fourules.rounds.evaluation import RoundEvaluation
@@ -74,13 +75,7 @@ class EvaluateRequest:
 
     def __post_init__(self) -> None:
         if not isinstance(self.data, dict | list):
-            raise InputError(
-                LocalText(
-                    sv="måste vara en ansökan (JSON-objekt) eller en lista av ansökningar",
-                    en="must be an application (a JSON object) or a list of them",
-                ),
-                self.where,
-            )
+            raise InputError(both("input.not_applications"), self.where)
 
     @property
     def single(self) -> bool:

@@ -13,9 +13,10 @@ from fourules.decision_log.log import DECISION_LOG
 from fourules.decision_log.verification import PUBLIC_KEY
 from fourules.evaluation.evaluator import YEAR
 from fourules.evaluation.plugins import PLUGINS
+from fourules.policy.folders import POLICY_PATH
 from fourules.rounds.allocation import BUDGET, BUDGET_PROJECT, BUDGET_STUDY_TRIP, MIN_SHARE
 from fourules.rounds.compare import COMPARE
-from fourules.rounds.evaluation import ROUND_YEAR
+from fourules.rounds.evaluation import ROUND_YEAR, STRICT
 from fourules.use_cases.allocation import METHOD
 
 PLACES: Final = {
@@ -31,10 +32,13 @@ PLACES: Final = {
 """Every key, and what it names; each front end's table names each one."""
 
 SETTINGS: Final = {
+    POLICY_PATH: "the folders of policy years a run is given (besides its own and plugins')",
     PLUGINS: "the entry-point plugins a run loads",
     DECISION_LOG: "the decision log a run writes",
     PUBLIC_KEY: "the public key that signs a decision log's checkpoints",
     ORIGIN: "a decision log's name in its checkpoints",
+    STRICT: "the strict reading of a round: an applicant that is no administration of its "
+    "year refuses the round",
 }
-"""What an operator sets when running fourules (not a request's values): only the command
-line names them (its flags)."""
+"""What an operator sets when running fourules, and the readings only the command line
+offers (not a request's values): only the command line names them (its flags)."""

@@ -19,10 +19,9 @@ from typing import Any, Literal
 from fourules.application import ISO_DATE, KINDS
 from fourules.policy.facts import FactDeclaration
 from fourules.policy.model import Policy
-from fourules.text import LocalText
-from fourules.texts import initial, language, text
+from fourules.text import LANGS, LocalText
+from fourules.texts import both, initial, language, text
 
-L = LocalText
 _AMOUNT = re.compile(r"^[0-9]{1,3}(?:[ .][0-9]{3})+$|^[0-9]+$")
 
 Widget = Literal["yes_no", "radios", "select", "checkboxes", "amount", "number", "date", "text"]
@@ -106,10 +105,7 @@ def read_amount(text: str) -> int | LocalText | None:
     if not cleaned:
         return None
     if not _AMOUNT.match(cleaned):
-        return L(
-            sv=f"”{text}” är inget belopp i hela kronor; skriv t.ex. 350 000",
-            en=f"”{text}” is not an amount in whole kronor; write e.g. 350 000",
-        )
+        return both("form.not_amount", typed=text)
     return int(re.sub(r"[ .]", "", cleaned))
 
 
@@ -230,17 +226,12 @@ def read_check_form(form: Mapping[str, Any], policy: Policy) -> tuple[CheckForm,
     checked = CheckForm(values, names={f.field: f.name for f in inputs if f.field != f.name})
     errors = checked.errors
     if kind not in KINDS:
-        errors[DISCRIMINATOR] = L(sv="välj stödform", en="choose a kind").get(language())
+        errors[DISCRIMINATOR] = text("form.no_kind")
     if not values["title"]:
-        errors["title"] = L(sv="ange ansökans titel", en="give the application's title").get(
-            language()
-        )
+        errors["title"] = text("form.no_title")
     applicants = [*picked, *(line.strip() for line in typed.splitlines() if line.strip())]
     if not applicants:
-        errors["applicants"] = L(
-            sv="välj eller skriv minst en sökande förvaltning",
-            en="pick or type at least one applicant administration",
-        ).get(language())
+        errors["applicants"] = text("form.no_applicants")
     application: dict[str, Any] = {
         "id": values["id"] or "ansokan",
         DISCRIMINATOR: kind,
@@ -288,38 +279,39 @@ def read_fact(d: FactDeclaration, typed: str | list[str]) -> Any:
 
 
 def _not_a_choice(value: str) -> LocalText:
-    return L(
-        sv=f"”{value}” är inget av alternativen; välj bland dem som visas",
-        en=f"”{value}” is not one of the choices; pick one of those shown",
-    )
+    return both("form.not_a_choice", typed=value)
 
 
-def _whole_number(d: FactDeclaration, text: str) -> int | LocalText:
+def _whole_number(d: FactDeclaration, typed: str) -> int | LocalText:
     """A whole number of at least the declared minimum (a project year from 1)."""
     least = _least(d)
-    if text.isascii() and text.isdigit() and int(text) >= least:
-        return int(text)
-    sv_unit, en_unit = (f" {d.unit_words.sv}", f" {d.unit_words.en}") if d.unit else ("", "")
-    return L(
-        sv=f"”{text}” är inget heltal{sv_unit} från {least}; "
-        f"skriv t.ex. {least}, {least + 1} eller {least + 2}",
-        en=f"”{text}” is not a whole number{en_unit} from {least}; "
-        f"write e.g. {least}, {least + 1} or {least + 2}",
+    if typed.isascii() and typed.isdigit() and int(typed) >= least:
+        return int(typed)
+    return LocalText(
+        **{
+            lang: text(
+                "form.not_whole_number",
+                lang,
+                typed=typed,
+                unit=f" {d.unit_words.get(lang)}" if d.unit else "",
+                least=least,
+                second=least + 1,
+                third=least + 2,
+            )
+            for lang in LANGS
+        }
     )
 
 
-def _date(text: str) -> str | LocalText:
+def _date(typed: str) -> str | LocalText:
     """A date as the application states it, YYYY-MM-DD, and a real one."""
     try:
-        if ISO_DATE.match(text):
-            date.fromisoformat(text)
-            return text
+        if ISO_DATE.match(typed):
+            date.fromisoformat(typed)
+            return typed
     except ValueError:
         pass
-    return L(
-        sv=f"”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD",
-        en=f"”{text}” is not a date; write YYYY-MM-DD",
-    )
+    return both("form.not_date", typed=typed)
 
 
 def _yes_no(value: str) -> bool | None:

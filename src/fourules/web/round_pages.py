@@ -30,7 +30,7 @@ from fourules.rounds.allocation import (
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
 from fourules.text import LocalText, format_sek
-from fourules.texts import initial, language, text
+from fourules.texts import both, initial, language, text
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import audit as auditing
 from fourules.use_cases import rounds
@@ -38,9 +38,6 @@ from fourules.use_cases.evaluate import DecisionRecorder
 from fourules.web import charts
 from fourules.web.forms import read_amount
 from fourules.web.views import size
-
-L = LocalText
-
 
 CARRIED = "round.json"
 """The name the carried round is read under: canonical JSON."""
@@ -101,15 +98,13 @@ def allocation_problem(ev: Evaluator, form: FormData, exc: InputError) -> dict[s
     }
 
 
-ROUND_WORDS = {
-    "not_considered": L(
-        sv="Inte framförda av förvaltningen, beaktas inte",
-        en="Not put forward by the administration, not considered",
-    ),
-    "same_as": L(sv="Samma ansökan som", en="The same application as"),
-}
-"""The round page's words for what an administration chose and for rows that are one
-application (`same_as`)."""
+def round_words() -> dict[str, str]:
+    """The round page's words for what an administration chose and for rows that are one
+    application (`same_as`)."""
+    return {
+        "not_considered": text("round.not_put_forward"),
+        "same_as": text("round.same_application"),
+    }
 
 
 def _carried(form: FormData) -> rounds.RoundRequest:
@@ -143,7 +138,7 @@ def round_context(
             q.id: q.description.get(language()) for q in ev.load_policy(policy_year).quotas
         },
         "decided": decided,
-        "words": {key: words.get(language()) for key, words in ROUND_WORDS.items()},
+        "words": round_words(),
     }
 
 
@@ -253,13 +248,7 @@ def _share(typed: str) -> float | None:
     try:
         share = float(typed.replace(",", "."))
     except ValueError:
-        raise InputError(
-            L(
-                sv=f"”{typed}” är ingen andel; skriv t.ex. 0,3",
-                en=f"”{typed}” is not a share; write e.g. 0.3",
-            ),
-            MIN_SHARE,
-        ) from None
+        raise InputError(both("form.not_a_share", typed=typed), MIN_SHARE) from None
     return check_min_share(share)
 
 
@@ -314,13 +303,7 @@ def round_download(ev: Evaluator, form: FormData) -> tuple[str, str, str]:
     formats = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
     chosen = _field(form, "format")
     if chosen not in formats:
-        raise InputError(
-            L(
-                sv=f"okänt format {chosen!r}; json, csv eller html",
-                en=f"unknown format {chosen!r}; json, csv or html",
-            ),
-            "format",
-        )
+        raise InputError(both("form.format_unknown", format=chosen), "format")
     if _field(form, "what") == "allocation":
         try:
             context = allocation_context(ev, form)
