@@ -93,6 +93,8 @@ def test_only_a_place_is_renamed_never_a_file_or_field_that_happens_to_share_its
         assert refused.errors[0][0] == name
         refused = ProblemError.of_input(InputError(message, Place(name)))
         assert refused.errors[0][0] == PARAMETERS[name]
+    for setting in SETTINGS:  # the server's configuration: no field of the request
+        assert ProblemError.of_input(InputError(message, Place(setting))).errors[0][0] is None
 
 
 def test_a_missing_file_named_like_a_place_is_named_as_given(tmp_path: Path) -> None:

@@ -136,7 +136,9 @@ request's parameter. Any other place is a field of the body (`body.applications[
 
 
 def _request_field(where: str | None) -> str | None:
-    return PARAMETERS[where] if isinstance(where, Place) else where
+    """The request's parameter for a place; none for an operator's setting (`SETTINGS`):
+    the client cannot fix the server's configuration."""
+    return PARAMETERS.get(where) if isinstance(where, Place) else where
 
 
 def problem_response(

@@ -76,8 +76,9 @@ allocation form's field."""
 
 
 def _field_of(where: str | None, otherwise: str | None) -> str | None:
-    """The form's field for an error's place; `otherwise` for a field path, file or line."""
-    return FIELDS[where] if isinstance(where, Place) else otherwise
+    """The form's field for an error's place; `otherwise` for a field path, file or line,
+    and for an operator's setting (`SETTINGS`), which no form field fixes."""
+    return FIELDS.get(where, otherwise) if isinstance(where, Place) else otherwise
 
 
 def allocation_problem(ev: Evaluator, form: FormData, exc: InputError) -> dict[str, Any]:
