@@ -2,6 +2,7 @@
 git history (`DIR/.fourules/`).
 
 - `roles`: `editor` writes drafts, `publisher` publishes (and may also edit);
+- `names`: what may name an account;
 - `store`: the accounts file (users with Argon2id password hashes, API tokens stored
   hashed), written atomically, mode 0600;
 - `passwords`: the password hasher and what a password must be;

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Sequence
 
-from fourules.accounts.store import check_name
+from fourules.accounts.names import check_name
 from fourules.errors import InputError
 from fourules.texts import both
 

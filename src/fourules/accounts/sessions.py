@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fourules.accounts.names import check_name
 from fourules.accounts.private import check_private, private_folder
 from fourules.errors import InputError
 from fourules.texts import both
@@ -92,6 +93,7 @@ class Sessions:
 
     def issue(self, user: str) -> tuple[Session, str]:
         """A new session for `user` and its signed value (the cookie's)."""
+        user = check_name(user, "user")  # a name holds no line break: the payload's separator
         session = Session(user=user, issued=int(self._clock()), id=secrets.token_urlsafe(16))
         payload = f"{session.user}\n{session.issued}\n{session.id}".encode()
         return session, f"v1.{_encode(payload)}.{_encode(self._mac(_SESSION_LABEL, payload))}"

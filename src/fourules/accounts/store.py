@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fourules.accounts.names import check_name
 from fourules.accounts.passwords import LONGEST, check_password, dummy_hash, hasher
 from fourules.accounts.private import check_private, locked, private_folder, write_private
 from fourules.accounts.roles import Role
@@ -36,22 +37,8 @@ if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
 FILE = "accounts.json"
-LONGEST_NAME = 64
 TOKEN_PREFIX = "fou_"
 """What every token begins with, so that one found in a log or a repository is known."""
-
-
-def check_name(name: str, where: str = "NAME") -> str:
-    """`name` (in Unicode's composed form, NFC) when it may name an account: not empty,
-    no spaces or control characters, at most 64 characters."""
-    name = unicodedata.normalize("NFC", name)
-    if not name:
-        raise InputError(both("accounts.name_empty"), where)
-    if any(c.isspace() or unicodedata.category(c).startswith("C") for c in name):
-        raise InputError(both("accounts.name_characters", name=repr(name)), where)
-    if len(name) > LONGEST_NAME:
-        raise InputError(both("accounts.name_long", longest=LONGEST_NAME), where)
-    return name
 
 
 @dataclass(frozen=True)
@@ -129,7 +116,8 @@ class Accounts:
 
     def user(self, name: str) -> Account | None:
         """The user `name`, if there is one."""
-        record = self._current().users.get(unicodedata.normalize("NFC", name))
+        name = unicodedata.normalize("NFC", name)
+        record = self._current().users.get(name)
         return None if record is None else _account(name, record, "user")
 
     # Signing in ----------------------------------------------------------------------

@@ -138,12 +138,12 @@ COMMANDS: dict[str, LazyCommand] = {
     "user": LazyCommand(
         "fourules.cli.users",
         "user_app",
-        "Keep the accounts that sign in to write and publish the call (docs/service.md).",
+        "Keep the accounts that sign in to write and publish the call.",
     ),
     "token": LazyCommand(
         "fourules.cli.tokens",
         "token_app",
-        "Make and revoke the bearer tokens API clients write the call with (docs/service.md).",
+        "Make and revoke the bearer tokens API clients write the call with.",
     ),
 }
 """Every command, in the order `fourules --help` lists them; a `typer.Typer` is a group."""

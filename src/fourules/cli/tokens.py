@@ -13,7 +13,7 @@ from fourules.texts import text
 
 token_app = typer.Typer(
     name="token",
-    help="Make and revoke the bearer tokens API clients write the call with (docs/service.md).",
+    help="Make and revoke the bearer tokens API clients write the call with.",
     no_args_is_help=True,
 )
 

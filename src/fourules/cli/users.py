@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 user_app = typer.Typer(
     name="user",
-    help="Keep the accounts that sign in to write and publish the call (docs/service.md).",
+    help="Keep the accounts that sign in to write and publish the call.",
     no_args_is_help=True,
 )
 
@@ -68,8 +68,8 @@ def add_command(
     The password is asked twice without echo at a terminal, else read as one line from
     standard input.
     """
+    from fourules.accounts.names import check_name
     from fourules.accounts.roles import role as checked_role
-    from fourules.accounts.store import check_name
 
     with command(ctx, lang):
         accounts = open_accounts(calls)
