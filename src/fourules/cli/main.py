@@ -135,6 +135,16 @@ COMMANDS: dict[str, LazyCommand] = {
         "log_app",
         "Sign decision logs: a key pair, and checkpoints an auditor checks (docs/decision-log.md).",
     ),
+    "user": LazyCommand(
+        "fourules.cli.users",
+        "user_app",
+        "Keep the accounts that sign in to write and publish the call.",
+    ),
+    "token": LazyCommand(
+        "fourules.cli.tokens",
+        "token_app",
+        "Make and revoke the bearer tokens API clients write the call with.",
+    ),
 }
 """Every command, in the order `fourules --help` lists them; a `typer.Typer` is a group."""
 

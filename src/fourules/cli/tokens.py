@@ -1,0 +1,55 @@
+"""The API's bearer tokens: `fourules token create|revoke NAME --calls DIR`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fourules.cli.command import command
+from fourules.cli.common import LangOption, write
+from fourules.cli.users import CallsOption, RoleOption, open_accounts, role_words
+from fourules.texts import text
+
+token_app = typer.Typer(
+    name="token",
+    help="Make and revoke the bearer tokens API clients write the call with.",
+    no_args_is_help=True,
+)
+
+
+@token_app.command("create")
+def create_command(
+    ctx: typer.Context,
+    name: Annotated[
+        str,
+        typer.Argument(help="The token's name: who or what holds it (the author of its saves)."),
+    ],
+    role: RoleOption,
+    calls: CallsOption,
+    lang: LangOption = None,
+) -> None:
+    """Make a token and print it once, as the last word of the output: only its SHA-256 is
+    kept, so a lost token is revoked and made anew."""
+    from fourules.accounts.roles import role as checked_role
+
+    with command(ctx, lang):
+        accounts = open_accounts(calls)
+        account, token = accounts.create_token(name, checked_role(role))
+        write(
+            text("accounts.token_created", name=account.name, role=role_words(account))
+            + f"\n{token}\n"
+        )
+
+
+@token_app.command("revoke")
+def revoke_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The token to revoke, by its name.")],
+    calls: CallsOption,
+    lang: LangOption = None,
+) -> None:
+    """Revoke a token: it is refused from its next request on."""
+    with command(ctx, lang):
+        open_accounts(calls).revoke_token(name)
+        write(text("accounts.token_revoked", name=name) + "\n")
