@@ -22,8 +22,12 @@ import fourules
 from fourules.cli.main import COMMANDS, app
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("scipy", "numpy", "z3", "matplotlib", "openpyxl", "jinja2", "fastapi", "uvicorn")
+HEAVY = (
+    *("scipy", "numpy", "z3", "matplotlib", "openpyxl", "jinja2", "fastapi", "uvicorn"),
+    *("argon2", "dulwich"),
+)
 ELSEWHERE = (
+    "fourules.accounts",  # who may write the call: the server and `user`, `token`
     "fourules.authoring",  # drafting, checking, coverage and proofs of a call
     "fourules.comparison",  # diffs, replays, witnesses, readings
     "fourules.decision_log",  # only with --decision-log, verify, log
