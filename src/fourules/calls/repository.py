@@ -10,6 +10,9 @@
   of a published year is a draft of the same year started from it
   (`start_draft("2026", "2026")`); publishing it replaces the published files in one commit
   tagged `<year>/v<version>`.
+- **Drafting is `fourules new`'s.** A draft of another year is made by the drafter the
+  caller passes (`fourules.authoring.drafting.new_year`): `authoring` shares this layer,
+  and packages of one layer do not import each other (docs/architecture.md).
 - **Operator state** (accounts, secrets) lives in `DIR/.fourules/`, which `.gitignore`
   keeps out of the history; the lock that makes read-compare-commit one step is there too.
 """
@@ -22,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from fourules.calls.authors import SYSTEM, Author
 from fourules.calls.files import (
@@ -36,7 +39,7 @@ from fourules.calls.files import (
 )
 from fourules.calls.locking import held
 from fourules.calls.versions import tag_name, version_of, with_version
-from fourules.errors import InputError
+from fourules.errors import InputError, PolicyError
 from fourules.texts import both, text
 
 if TYPE_CHECKING:
@@ -51,6 +54,23 @@ _YEAR = re.compile(r"^[0-9]{4}$")
 _OBJECT_ID = re.compile(r"^[0-9a-f]{40}$")
 _FILE_MODE = 0o100644
 FOLDER_MODE = 0o040000
+
+
+class Drafted(Protocol):
+    """A year folder a drafter wrote: the folder and its files."""
+
+    @property
+    def folder(self) -> Path: ...
+
+    @property
+    def files(self) -> tuple[Path, ...]: ...
+
+
+class Drafter(Protocol):
+    """What `fourules new` does (`authoring.drafting.new_year`): copy the year folder
+    `source` to `target_dir/<year>/` as the draft of `year`."""
+
+    def __call__(self, source: Path, year: str, target_dir: Path) -> Drafted: ...
 
 
 @dataclass(frozen=True)
@@ -160,13 +180,20 @@ class CallsRepository:
         return Listing(tuple(published), tuple(drafts))
 
     def start_draft(
-        self, year: str, source: str | Path, author: Author, message: str | None = None
+        self,
+        year: str,
+        source: str | Path,
+        author: Author,
+        *,
+        drafter: Drafter,
+        message: str | None = None,
     ) -> str:
         """Start the draft of `year` from `source` (a published year of the repository, or a
         year folder such as the built-in `policies/2024`); its revision.
 
-        From another year the draft is what `fourules new` makes (the year set, version
-        0.1.0, REVIEW.md, the coverage map marked to review). From the same published year
+        From another year the draft is what `drafter` makes of it (`fourules new`'s
+        `new_year`: the year set, version 0.1.0, REVIEW.md, the coverage map marked to
+        review). From the same published year
         it is that year's files as they are: the start of its next version. Refuses a draft
         that exists and a published year started from anything but itself.
         """
@@ -184,7 +211,7 @@ class CallsRepository:
                 changes = [(f"{DRAFTS}/{year}/{n}", m, s) for n, (m, s) in files.items()]
                 said = _both_languages("calls.commit_new_version", year=year)
             else:
-                changes = self._drafted(store, year, source)
+                changes = self._drafted(store, year, source, drafter)
                 said = _both_languages("calls.commit_draft", year=year, source=_shown(source))
             store.commit(changes, author, message or said)
             return _revision(store, year)
@@ -321,11 +348,9 @@ class CallsRepository:
         raise InputError(both("calls.no_draft", year=year), f"{DRAFTS}/{year}")
 
     def _drafted(
-        self, store: Store, year: str, source: str | Path
+        self, store: Store, year: str, source: str | Path, drafter: Drafter
     ) -> list[tuple[str, int | None, bytes | None]]:
-        """The files `fourules new` makes of `source` for `year`, as changes to commit."""
-        from fourules.authoring.drafting import new_year
-
+        """The files `drafter` makes of `source` for `year`, as changes to commit."""
         with tempfile.TemporaryDirectory(prefix=".draft-", dir=self.state) as work:
             if isinstance(source, Path):
                 folder = source
@@ -333,7 +358,13 @@ class CallsRepository:
                 folder = _checked_out(store, source, Path(work) / "source")
             target = Path(work) / "drafts"
             target.mkdir()
-            drafted = new_year(folder, year, target)
+            try:
+                drafted = drafter(folder, year, target)
+            except PolicyError as exc:  # the source year does not load: say which file, why
+                problem = f"{Path(exc.file).name}: {exc.where}: {exc.message}"
+                raise InputError(
+                    both("calls.source_broken", source=_shown(source), problem=problem), "from"
+                ) from None
             changes: list[tuple[str, int | None, bytes | None]] = []
             for file in drafted.files:
                 name = file.relative_to(drafted.folder).as_posix()
