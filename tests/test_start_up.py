@@ -28,6 +28,7 @@ HEAVY = (
 )
 ELSEWHERE = (
     "fourules.accounts",  # who may write the call: the server and `user`, `token`
+    "fourules.calls",  # the calls repository: the server's call pages
     "fourules.authoring",  # drafting, checking, coverage and proofs of a call
     "fourules.comparison",  # diffs, replays, witnesses, readings
     "fourules.decision_log",  # only with --decision-log, verify, log
