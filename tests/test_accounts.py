@@ -253,7 +253,7 @@ def test_a_csrf_token_is_bound_to_its_session(tmp_path: Path) -> None:
 
 
 def test_the_proxy_s_header_is_believed_only_from_its_networks() -> None:
-    trusted = trusted_networks(["10.1.0.0/16", "192.0.2.7"])
+    trusted = trusted_networks(["10.1.0.0/16", "192.0.2.7"], "trusted")
     assert proxied_user("10.1.2.3", trusted, "anna") == "anna"
     assert proxied_user("::ffff:192.0.2.7", trusted, "anna") == "anna"
     assert proxied_user("192.0.2.8", trusted, "anna") is None
@@ -264,7 +264,7 @@ def test_the_proxy_s_header_is_believed_only_from_its_networks() -> None:
     assert proxied_user("not an address", trusted, "anna") is None
     assert trusted == [ipaddress.ip_network("10.1.0.0/16"), ipaddress.ip_network("192.0.2.7")]
     with pytest.raises(InputError, match=r"10\.1\.0\.0/33"):
-        trusted_networks(["10.1.0.0/33"])
+        trusted_networks(["10.1.0.0/33"], "trusted")
 
 
 def _fourules(*args: str, input: str = "") -> subprocess.CompletedProcess[str]:

@@ -10,16 +10,18 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.texts import both
 
 FOLDER = ".fourules"
+CALLS = Place("calls")
+"""The domain key of the calls folder an operator names (`use_cases/places.py`)."""
 
 
 def private_folder(calls: Path, *, create: bool) -> Path:
     """`calls/.fourules`, made (mode 0700, the calls folder too when missing) if `create`."""
     if calls.exists() and not calls.is_dir():
-        raise InputError(both("accounts.calls_not_folder"), str(calls))
+        raise InputError(both("accounts.calls_not_folder", folder=str(calls)), CALLS)
     folder = calls / FOLDER
     if create and not folder.is_dir():
         calls.mkdir(parents=True, exist_ok=True)

@@ -22,8 +22,9 @@ from fourules.texts import both
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def trusted_networks(specs: Iterable[str], where: str = "--trusted-proxy") -> list[Network]:
-    """The networks given as addresses or CIDR networks (`10.0.0.5`, `10.1.0.0/16`)."""
+def trusted_networks(specs: Iterable[str], where: str) -> list[Network]:
+    """The networks given as addresses or CIDR networks (`10.0.0.5`, `10.1.0.0/16`); a bad
+    one is refused at `where`, the caller's name for the setting."""
     networks = []
     for spec in specs:
         try:

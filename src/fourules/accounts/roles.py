@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fourules.errors import InputError
+from fourules.errors import InputError, Place
 from fourules.texts import both
 
 Role = Literal["editor", "publisher"]
 ROLES: tuple[Role, ...] = ("editor", "publisher")
+ROLE = Place("role")
+"""The domain key of the role an account or a token is given (`use_cases/places.py`)."""
 
 
-def role(value: str, where: str = "--role") -> Role:
+def role(value: str) -> Role:
     """`value` as a role, or a clear refusal naming the roles there are."""
     if value not in ROLES:
-        raise InputError(both("accounts.bad_role", role=repr(value)), where)
+        raise InputError(both("accounts.bad_role", role=repr(value)), ROLE)
     return value
 
 

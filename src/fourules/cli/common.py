@@ -96,6 +96,8 @@ FLAGS = {
     "decision_log": "--decision-log",
     "public_key": "--public-key",
     "origin": "--origin",
+    "calls": "--calls",
+    "role": "--role",
     "strict": "--strict",
     "policy_path": "--policies/FOURULES_POLICY_PATH",
 }

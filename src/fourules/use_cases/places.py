@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from fourules.accounts.private import CALLS
+from fourules.accounts.roles import ROLE
 from fourules.decision_log.checkpoints import ORIGIN
 from fourules.decision_log.log import DECISION_LOG
 from fourules.decision_log.verification import PUBLIC_KEY
@@ -39,6 +41,8 @@ SETTINGS: Final = {
     ORIGIN: "a decision log's name in its checkpoints",
     STRICT: "the strict reading of a round: an applicant that is no administration of its "
     "year refuses the round",
+    CALLS: "the calls folder: drafts and published years, with the accounts",
+    ROLE: "the role an account or a token is given: editor or publisher",
 }
 """What an operator sets when running fourules, and the readings only the command line
 offers (not a request's values): only the command line names them (its flags)."""
