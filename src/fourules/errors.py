@@ -64,6 +64,16 @@ class UnknownPolicyError(InputError):
     """No policy with the requested id."""
 
 
+class NotAllowed(FourulesError):
+    """A request the asker's role or part does not allow (an editor publishing, a publisher
+    publishing their own last change): the front ends answer 403. `message` says why, in
+    Swedish and English."""
+
+    def __init__(self, message: LocalText) -> None:
+        self.message = message
+        super().__init__(message.sv)
+
+
 class PolicyError(FourulesError):
     """A policy file that does not load: names the file and the field."""
 

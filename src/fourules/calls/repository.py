@@ -301,10 +301,20 @@ class CallsRepository:
             self._draft(store, year)
             return changes(store, [f"{DRAFTS}/{year}"], limit=1)[0].author
 
-    def publish(self, year: str, publisher: Author, version: str, message: str) -> str:
+    def publish(
+        self,
+        year: str,
+        publisher: Author,
+        version: str,
+        message: str,
+        *,
+        expected_revision: str | None = None,
+    ) -> str:
         """Publish the draft of `year` as `version`: its files replace the published ones
         (policy.yaml's `version:` line set to `version`), the draft is removed, and the
-        commit, by `publisher`, is tagged `<year>/v<version>`; the commit's id.
+        commit, by `publisher`, is tagged `<year>/v<version>`; the commit's id. With
+        `expected_revision`, only if the draft is still at it (the revision its publisher
+        saw checked), else `StaleRevision` and nothing published.
 
         Only the step: the rules (a clean check, a publisher other than the last change's
         author, the version's number) are the caller's."""
@@ -313,6 +323,8 @@ class CallsRepository:
         tag = tag_name(year, version)
         with held(self.state), self._opened() as store:
             draft = self._draft(store, year)
+            if expected_revision is not None and expected_revision != draft.decode():
+                raise StaleRevision(year, POLICY_FILE, expected_revision, draft.decode(), None)
             if tag in store.tags():
                 raise InputError(both("calls.version_tagged", year=year, version=version), tag)
             files = store.entries(draft)

@@ -159,6 +159,13 @@ class Evaluator:
                 )
             return self._loaded[key]
 
+    def refresh(self, year: str | int) -> None:
+        """Find the policy years anew and forget `year`'s compiled policy: a year published
+        while serving (`use_cases.calls.publish`) is served at its next use, no restart."""
+        with self._lock:
+            self._paths = None
+            self._loaded.pop(str(year), None)
+
     def require(self, year: str | int) -> LoadedPolicy:
         """The year, loaded and compiled; an unknown year raises UnknownPolicyError (bad input)
         before any input is looked at, and nothing is compiled after a fork."""

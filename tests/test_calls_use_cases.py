@@ -1,0 +1,125 @@
+"""Writing next year's call in the calls folder (use_cases/calls.py): a draft started from a
+served year, saved and checked at once, published by a second person as the version the
+versioning rule gives, and served at once — and every refusal on the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fourules import Evaluator, get_plugin_manager
+from fourules.calls.repository import CallsRepository, StaleRevision
+from fourules.errors import InputError, NotAllowed
+from fourules.use_cases import calls as uc
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
+ANNA = uc.Person("anna", "editor")
+BO = uc.Person("bo", "publisher")
+CAI = uc.Person("cai", "publisher")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> tuple[CallsRepository, Evaluator]:
+    repository = CallsRepository.open(tmp_path / "calls")
+    evaluator = Evaluator(
+        get_plugin_manager(load_entry_points=False), policy_path=[tmp_path / "calls"]
+    )
+    return repository, evaluator
+
+
+def _written(repository: CallsRepository, evaluator: Evaluator) -> str:
+    """The example 2026 call written by Anna into a draft started from 2024: its revision."""
+    revision = uc.start_draft(repository, evaluator, ANNA, "2026", "2024").revision
+    for name in ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml"):
+        data = (EXAMPLE / name).read_bytes()
+        saved = uc.save_file(repository, ANNA, "2026", name, data, f"2026: {name}", revision)
+        revision = saved.revision
+    assert saved.check.ok, saved.check.problems[:3]
+    return revision
+
+
+def test_a_call_written_checked_and_published_by_two_people_is_served_at_once(
+    folder: tuple[CallsRepository, Evaluator],
+) -> None:
+    repository, evaluator = folder
+    assert "2026" not in evaluator.policy_ids()
+    revision = _written(repository, evaluator)
+    assert [d.year for d in uc.calls(repository).drafts] == ["2026"]
+
+    published = uc.publish(repository, evaluator, BO, "2026", revision)
+
+    assert (published.version, published.tag, published.bump) == ("1.0.0", "2026/v1.0.0", "first")
+    assert evaluator.load_policy("2026").version == "1.0.0"
+    listed = uc.calls(repository)
+    assert [(p.year, p.version) for p in listed.published] == [("2026", "1.0.0")]
+    assert listed.drafts == []
+    authors = [c.author.name for c in repository.history("2026")]
+    assert authors[0] == "bo" and set(authors[1:]) == {"anna"}
+
+
+def test_a_new_version_of_a_published_year_is_numbered_by_what_changed(
+    folder: tuple[CallsRepository, Evaluator],
+) -> None:
+    repository, evaluator = folder
+    uc.publish(repository, evaluator, BO, "2026", _written(repository, evaluator))
+    # A case added changes nothing the year decides: a patch.
+    revision = uc.start_draft(repository, evaluator, ANNA, "2026", "2026").revision
+    cases = repository.read("2026", "cases.yaml").data + b"\n# Ett fall till granskas\n"
+    revision = uc.save_file(
+        repository, ANNA, "2026", "cases.yaml", cases, "Fall", revision
+    ).revision
+    assert uc.publish(repository, evaluator, BO, "2026", revision).version == "1.0.1"
+    # A cap raised without its quote: the check finds it, nothing is published.
+    revision = uc.start_draft(repository, evaluator, ANNA, "2026", "2026").revision
+    policy = repository.read("2026", "policy.yaml").data.decode()
+    cap = yaml.safe_load(policy)["parameters"]["cap.project"]["value"]
+    assert f"value: {cap}\n" in policy
+    raised = policy.replace(f"value: {cap}\n", f"value: {cap + 50_000}\n", 1).encode()
+    saved = uc.save_file(repository, ANNA, "2026", "policy.yaml", raised, "Tak", revision)
+    assert not saved.check.ok
+    with pytest.raises(InputError, match="problem"):
+        uc.publish(repository, evaluator, BO, "2026", saved.revision)
+    assert evaluator.load_policy("2026").version == "1.0.1"
+    assert next(t for t in repository.history("2026") if t.author.name == "bo").message
+
+
+def test_who_may_do_what(folder: tuple[CallsRepository, Evaluator]) -> None:
+    repository, evaluator = folder
+    revision = _written(repository, evaluator)
+    with pytest.raises(NotAllowed, match="får inte publicera"):
+        uc.publish(repository, evaluator, uc.Person("dan", "editor"), "2026", revision)
+    # A publisher who made the last change does not publish it: a second person does.
+    text = (EXAMPLE / "cases.yaml").read_bytes() + b"\n"
+    revision = uc.save_file(repository, BO, "2026", "cases.yaml", text, "Rad", revision).revision
+    with pytest.raises(NotAllowed, match="senaste ändringen"):
+        uc.publish(repository, evaluator, BO, "2026", revision)
+    assert uc.publish(repository, evaluator, CAI, "2026", revision).version == "1.0.0"
+
+
+def test_a_stale_save_or_publication_loses_nothing_and_changes_nothing(
+    folder: tuple[CallsRepository, Evaluator],
+) -> None:
+    repository, evaluator = folder
+    seen = _written(repository, evaluator)
+    mine = (EXAMPLE / "cases.yaml").read_bytes() + b"\n# Annas rad\n"
+    theirs = (EXAMPLE / "cases.yaml").read_bytes() + b"\n# Bos rad\n"
+    now = uc.save_file(repository, BO, "2026", "cases.yaml", theirs, "Bo", seen).revision
+    with pytest.raises(StaleRevision) as stale:
+        uc.save_file(repository, ANNA, "2026", "cases.yaml", mine, "Anna", seen)
+    assert stale.value.current == theirs and stale.value.revision == now
+    assert repository.read("2026", "cases.yaml").data == theirs
+    # Published only as the revision its publisher saw checked.
+    with pytest.raises(StaleRevision):
+        uc.publish(repository, evaluator, CAI, "2026", seen)
+    assert "2026" not in evaluator.policy_ids()
+
+
+def test_a_draft_starts_only_from_a_year_there_is(
+    folder: tuple[CallsRepository, Evaluator],
+) -> None:
+    repository, evaluator = folder
+    with pytest.raises(InputError, match="2018, 2024") as refused:
+        uc.start_draft(repository, evaluator, ANNA, "2026", "1999")
+    assert refused.value.where == "from"
