@@ -98,6 +98,7 @@ FLAGS = {
     "origin": "--origin",
     "calls": "--calls",
     "role": "--role",
+    "trusted_proxy": "--trusted-proxy",
     "strict": "--strict",
     "policy_path": "--policies/FOURULES_POLICY_PATH",
 }

@@ -13,24 +13,35 @@ the pages' `/calls` are adapters over these functions; the rules are here, once:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
+from fourules.accounts.limits import SignInLimiter
+from fourules.accounts.proxy import Network, proxied_user, trusted_networks
 from fourules.accounts.roles import Role, may_edit, may_publish
+from fourules.accounts.sessions import Sessions, server_secret
+from fourules.accounts.store import Account, Accounts
 from fourules.authoring.drafting import new_year
 from fourules.authoring.versioning import FIRST_VERSION, Bump, bump, stepped
 from fourules.calls.authors import Author
 from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import DRAFTS, CallsRepository, DraftFile, StaleRevision
-from fourules.errors import InputError, NotAllowed
+from fourules.errors import InputError, NotAllowed, Place
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.model import Policy, load_policy_file
 from fourules.texts import both, text
 from fourules.use_cases.check import CheckDocument, CheckRequest, check
 from fourules.use_cases.documents import Document
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+TRUSTED_PROXY = Place("trusted_proxy")
+"""The domain key of the proxies an operator trusts to name the signed-in person."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,52 @@ class Person:
     def author(self) -> Author:
         """As git records them: the name, and an address that is no one's (RFC 2606)."""
         return Author(self.name, f"{self.name}@fourules.invalid")
+
+
+@dataclass(frozen=True)
+class CallsFolder:
+    """The calls folder a server writes (`fourules serve --calls DIR`): its repository, its
+    accounts, the sessions and sign-in limits of the pages, and the proxies trusted to name
+    the signed-in person (the city's single sign-on) with the header they use."""
+
+    repository: CallsRepository
+    accounts: Accounts
+    sessions: Sessions
+    limiter: SignInLimiter
+    trusted: tuple[Network, ...] = ()
+    user_header: str | None = None
+
+    @classmethod
+    def open(
+        cls,
+        folder: Path,
+        *,
+        trusted_proxies: Sequence[str] = (),
+        user_header: str | None = None,
+        hasher: PasswordHasher | None = None,
+    ) -> CallsFolder:
+        """DIR opened (its repository created on first use), with its accounts and the
+        server's secret; `hasher` only for tests (`accounts.passwords`)."""
+        repository = CallsRepository.open(folder)
+        return cls(
+            repository=repository,
+            accounts=Accounts(folder, hasher=hasher),
+            sessions=Sessions(server_secret(folder)),
+            limiter=SignInLimiter(),
+            trusted=tuple(trusted_networks(trusted_proxies, TRUSTED_PROXY)),
+            user_header=user_header,
+        )
+
+    def person(self, account: Account) -> Person:
+        return Person(account.name, account.role)
+
+    def proxied(self, peer: str | None, header: str | None) -> Person | None:
+        """The person a trusted proxy names, when it names an account of the folder."""
+        if self.user_header is None:
+            return None
+        name = proxied_user(peer, self.trusted, header)
+        account = self.accounts.user(name) if name is not None else None
+        return None if account is None else self.person(account)
 
 
 class PublishedCall(Document):

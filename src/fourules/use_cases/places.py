@@ -20,6 +20,7 @@ from fourules.rounds.allocation import BUDGET, BUDGET_PROJECT, BUDGET_STUDY_TRIP
 from fourules.rounds.compare import COMPARE
 from fourules.rounds.evaluation import ROUND_YEAR, STRICT
 from fourules.use_cases.allocation import METHOD
+from fourules.use_cases.calls import TRUSTED_PROXY
 
 PLACES: Final = {
     YEAR: "the policy year",
@@ -43,6 +44,7 @@ SETTINGS: Final = {
     "year refuses the round",
     CALLS: "the calls folder: drafts and published years, with the accounts",
     ROLE: "the role an account or a token is given: editor or publisher",
+    TRUSTED_PROXY: "the proxies trusted to name the signed-in person (single sign-on)",
 }
 """What an operator sets when running fourules, and the readings only the command line
 offers (not a request's values): only the command line names them (its flags)."""
