@@ -123,3 +123,7 @@ def test_a_draft_starts_only_from_a_year_there_is(
     with pytest.raises(InputError, match="2018, 2024") as refused:
         uc.start_draft(repository, evaluator, ANNA, "2026", "1999")
     assert refused.value.where == "from"
+    # 2024 is kept with the package: published in the calls folder it would be served twice.
+    with pytest.raises(InputError, match="utanför utlysningsmappen") as refused:
+        uc.start_draft(repository, evaluator, ANNA, "2024", "2024")
+    assert refused.value.where == "year"

@@ -154,6 +154,13 @@ def start_draft(
     the evaluator serves (the built-in 2018 and 2024)."""
     _may(may_edit(person.role), "calls.refused.edit", person)
     published = {p.year for p in repository.listing().published}
+    served = evaluator.policy_paths().get(year)
+    if year not in published and served is not None:
+        # Kept elsewhere (the built-in years, --policies): published here it would be served
+        # twice. A new version of it is written where it is kept.
+        raise InputError(
+            both("calls.served_elsewhere", year=year, folder=str(served.parent)), "year"
+        )
     if source in published:
         origin: str | Path = source
     elif source in evaluator.policy_ids():
