@@ -145,7 +145,6 @@ class FactField:
     it takes (a set field: the values its members are drawn from)."""
 
     kind: FieldKind
-    description: str
     values: tuple[str, ...] = ()
 
 

@@ -118,7 +118,6 @@ class Fact:
 
     name: str
     kind: FieldKind
-    description: LocalText
     derive: Derive
     values: tuple[str, ...] = ()
     kinds: tuple[Kind, ...] = KINDS
@@ -134,7 +133,7 @@ class Fact:
     @property
     def field(self) -> FactField:
         """What the condition language needs to know of it."""
-        return FactField(self.kind, self.description.en, self.values)
+        return FactField(self.kind, self.values)
 
 
 def _found(resolutions: tuple[Resolution, ...]) -> dict[str, Any]:
@@ -267,7 +266,6 @@ def declared_fact(d: FactDeclaration) -> Fact:
         return Fact(
             d.id,
             kind,
-            d.help,
             lambda app, resolutions: count(resolutions),
             values=values,
             kinds=tuple(d.kinds),
@@ -278,7 +276,7 @@ def declared_fact(d: FactDeclaration) -> Fact:
         )
     if d.derived is not None:
         # Derived by a condition: computed in `Vocabulary.derive`, after the facts it reads.
-        return Fact(d.id, kind, d.help, lambda app, _: None, values=values,
+        return Fact(d.id, kind, lambda app, _: None, values=values,
                     kinds=tuple(d.kinds), declaration=d)  # fmt: skip
     field = d.json_field
     assert field is not None
@@ -288,7 +286,6 @@ def declared_fact(d: FactDeclaration) -> Fact:
     return Fact(
         d.id,
         kind,
-        d.help,
         lambda app, _: read(getattr(app, field, None)),
         values=values,
         kinds=tuple(d.kinds),
@@ -328,13 +325,6 @@ def criterion_fact(criterion: AssessedCriterion) -> Fact:
     return Fact(
         CRITERION_PREFIX + cid,
         "str",
-        # Not the catalogue's words: the condition language takes the description (its
-        # English) as the policy loads, and a catalogue read then would cost every command's
-        # start-up (tests/test_texts.py); no page or table shows it.
-        L(
-            sv=f"bedömningen av kriteriet {cid} ({criterion.title.sv}); saknas när det inte är bedömt",
-            en=f"the assessment of {cid} ({criterion.title.en}); absent when not assessed",
-        ),
         lambda app, _: yes_no(app.assessment.get(cid)),
         values=YES_NO,
         kinds=criterion.kinds,
