@@ -4,6 +4,7 @@ versioning rule gives, and served at once — and every refusal on the way."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,24 +21,37 @@ BO = uc.Person("bo", "publisher")
 CAI = uc.Person("cai", "publisher")
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> tuple[CallsRepository, Evaluator]:
-    repository = CallsRepository.open(tmp_path / "calls")
-    evaluator = Evaluator(
-        get_plugin_manager(load_entry_points=False), policy_path=[tmp_path / "calls"]
-    )
-    return repository, evaluator
-
-
-def _written(repository: CallsRepository, evaluator: Evaluator) -> str:
-    """The example 2026 call written by Anna into a draft started from 2024: its revision."""
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The example 2026 call written by Anna into a draft started from 2024, each file
+    saved and checked (once for the module: each test works on a copy): the folder and
+    the draft's revision."""
+    calls = tmp_path_factory.mktemp("written") / "calls"
+    repository, evaluator = CallsRepository.open(calls), _served(calls)
     revision = uc.start_draft(repository, evaluator, ANNA, "2026", "2024").revision
     for name in ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml"):
         data = (EXAMPLE / name).read_bytes()
         saved = uc.save_file(repository, ANNA, "2026", name, data, f"2026: {name}", revision)
+        assert saved.revision != revision
         revision = saved.revision
     assert saved.check.ok, saved.check.problems[:3]
-    return revision
+    return calls, revision
+
+
+@pytest.fixture
+def folder(written: tuple[Path, str], tmp_path: Path) -> tuple[CallsRepository, Evaluator]:
+    calls = tmp_path / "calls"
+    shutil.copytree(written[0], calls, symlinks=True)
+    return CallsRepository.open(calls), _served(calls)
+
+
+def _served(calls: Path) -> Evaluator:
+    return Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[calls])
+
+
+def _written(repository: CallsRepository, evaluator: Evaluator) -> str:
+    """The written draft's revision, as the copy has it."""
+    return repository.read("2026", "policy.yaml").revision
 
 
 def test_a_call_written_checked_and_published_by_two_people_is_served_at_once(
@@ -127,3 +141,4 @@ def test_a_draft_starts_only_from_a_year_there_is(
     with pytest.raises(InputError, match="utanför utlysningsmappen") as refused:
         uc.start_draft(repository, evaluator, ANNA, "2024", "2024")
     assert refused.value.where == "year"
+

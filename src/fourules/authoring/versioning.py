@@ -29,7 +29,8 @@ from fourules.policy.model import Policy
 
 Bump = Literal["major", "minor", "patch"]
 FIRST_VERSION = "1.0.0"
-_VERSION = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+"""As the policy model accepts it (`Policy.version`): every loaded year's version parses."""
 _WORDS = {"label", "help", "placeholder", "tries"}
 """What a fact says to people, not what it means: a change there is a patch."""
 

@@ -227,13 +227,7 @@ def publish(
     version = FIRST_VERSION
     if before is not None:
         step = bump(before, draft)
-        try:
-            version = stepped(before.version, step)
-        except ValueError:  # a year folder adopted as it was, its version never checked
-            raise InputError(
-                both("calls.version_unreadable", year=year, version=repr(before.version)),
-                f"{year}/{POLICY_FILE}",
-            ) from None
+        version = stepped(before.version, step)
     said = message or text("calls.publish.message", year=year, version=version)
     commit = repository.publish(year, person.author, version, said, expected_revision=revision)
     evaluator.refresh(year)
