@@ -169,12 +169,7 @@ class Accounts:
 
     def remove_user(self, name: str) -> None:
         """Remove the user `name` (their sessions end at their next request)."""
-        name = unicodedata.normalize("NFC", name)
-        with self._changing() as file:
-            if name not in file.users:
-                raise InputError(both("accounts.no_user", name=name), name)
-            users = {n: u for n, u in file.users.items() if n != name}
-            self._write(file.model_copy(update={"users": users}))
+        self._remove("users", name, "accounts.no_user")
 
     def create_token(self, name: str, role: Role) -> tuple[Account, str]:
         """A new token named `name`: its account and the token, which is stored only as
@@ -190,12 +185,16 @@ class Accounts:
 
     def revoke_token(self, name: str) -> None:
         """Remove the token `name`: it is refused from its next request on."""
+        self._remove("tokens", name, "accounts.no_token")
+
+    def _remove(self, kind: Literal["users", "tokens"], name: str, missing: str) -> None:
         name = unicodedata.normalize("NFC", name)
         with self._changing() as file:
-            if name not in file.tokens:
-                raise InputError(both("accounts.no_token", name=name), name)
-            tokens = {n: t for n, t in file.tokens.items() if n != name}
-            self._write(file.model_copy(update={"tokens": tokens}))
+            held: dict[str, _Record] = getattr(file, kind)
+            if name not in held:
+                raise InputError(both(missing, name=name), name)
+            kept = {n: record for n, record in held.items() if n != name}
+            self._write(file.model_copy(update={kind: kept}))
 
     # The file ------------------------------------------------------------------------
 
