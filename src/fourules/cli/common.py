@@ -78,6 +78,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+def command_group(name: str, help: str) -> typer.Typer:
+    """A command of subcommands (`log`, `user`, `token`): its help when given none."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True)
+
+
 def one_line(text: str) -> str:
     """`text` with every control character written as its escape (`\\n`, `\\x1b`)."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

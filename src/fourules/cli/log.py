@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption, write
+from fourules.cli.common import Format, FormatOption, LangOption, command_group, write
 from fourules.errors import InputError
 from fourules.output.view import Table, View
 from fourules.texts import both, text
@@ -17,10 +17,9 @@ from fourules.texts import both, text
 if TYPE_CHECKING:
     from fourules.decision_log.verification import Verification
 
-log_app = typer.Typer(
-    name="log",
-    help="Sign decision logs: a key pair, and checkpoints an auditor checks (docs/decision-log.md).",
-    no_args_is_help=True,
+log_app = command_group(
+    "log",
+    "Sign decision logs: a key pair, and checkpoints an auditor checks (docs/decision-log.md).",
 )
 
 

@@ -7,14 +7,12 @@ from typing import Annotated
 import typer
 
 from fourules.cli.command import command
-from fourules.cli.common import LangOption, write
+from fourules.cli.common import LangOption, command_group, write
 from fourules.cli.users import CallsOption, RoleOption, open_accounts, role_words
 from fourules.texts import text
 
-token_app = typer.Typer(
-    name="token",
-    help="Make and revoke the bearer tokens API clients write the call with.",
-    no_args_is_help=True,
+token_app = command_group(
+    "token", "Make and revoke the bearer tokens API clients write the call with."
 )
 
 

@@ -9,18 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fourules.cli.command import command
-from fourules.cli.common import Format, LangOption, write
+from fourules.cli.common import Format, LangOption, command_group, write
 from fourules.errors import InputError
 from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.accounts.store import Account, Accounts
 
-user_app = typer.Typer(
-    name="user",
-    help="Keep the accounts that sign in to write and publish the call.",
-    no_args_is_help=True,
-)
+user_app = command_group("user", "Keep the accounts that sign in to write and publish the call.")
 
 CallsOption = Annotated[
     Path,
