@@ -249,6 +249,8 @@ def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(log: Pa
     text = log.read_text(encoding="utf-8").splitlines()
     text[2] = text[2].replace('"lang": "sv"', '"lang": "sv", "lang": "en"')
     text[3] = text[3].replace('"title": "', '"title": "\\ud800', 1).replace("\\\\", "\\")
+    # A number past Python's conversion limit: a whole line, not a cut-off one.
+    text[5] = text[5].replace('"requested_sek": ', '"requested_sek": ' + "9" * 5000 + ", \"x\": ", 1)
     log.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, entries, _ = verify(str(log))
     assert code == 1
@@ -257,6 +259,7 @@ def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(log: Pa
     assert "lone surrogate" in entries[3]["detail"]
     # Each is out of the chain: the record after it breaks it.
     assert verdicts(entries)[4] == "tampered"
+    assert verdicts(entries)[5] == "input_rejected" and "5000" in entries[5]["detail"]
 
 
 def test_a_file_that_is_not_a_log_is_bad_input(tmp_path: Path) -> None:

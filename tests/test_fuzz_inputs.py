@@ -157,7 +157,11 @@ def _xlsx(rows: list[list[str]]) -> bytes:
 
 
 DEEP = st.integers(1, 5000).map(lambda n: b"[" * n + b"]" * n)
-ANY_BYTES = st.one_of(json_bytes(ANY_JSON), st.binary(max_size=200), DEEP)
+LONG_NUMBER = st.integers(4290, 6000).map(
+    lambda n: b'{"kind": "project", "requested_sek": ' + b"9" * n + b"}"
+)
+"""Past Python's integer conversion limit (4 300 digits): it was a traceback."""
+ANY_BYTES = st.one_of(json_bytes(ANY_JSON), st.binary(max_size=200), DEEP, LONG_NUMBER)
 """Arbitrary JSON, or arbitrary bytes: half of what each command gets."""
 ROUND_FILES = st.one_of(
     st.tuples(st.one_of(json_bytes(ROUND), ANY_BYTES), st.just(".json")),

@@ -137,8 +137,10 @@ def read_line(raw: bytes) -> Line:
 
 
 def _is_json(raw: bytes) -> bool:
+    """Whether the line is whole JSON (else it was cut off); its numbers are not converted,
+    so a number too long to read is a whole line, not a cut one."""
     try:
-        json.loads(raw)
+        json.loads(raw, parse_int=len, parse_float=len)
     except (ValueError, RecursionError):
         return False
     return True

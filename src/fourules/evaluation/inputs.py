@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -77,7 +78,14 @@ def read_json(text: str | bytes, *, where: str) -> Any:
     if not text.strip():
         raise InputError(both("input.empty"), where)
     try:
-        data = json.loads(text, object_pairs_hook=_refuse_duplicate_keys, parse_float=_number)
+        data = json.loads(
+            text,
+            object_pairs_hook=_refuse_duplicate_keys,
+            parse_float=_number,
+            parse_int=_integer,
+        )
+    except NumberTooLongError as exc:
+        raise InputError(both("input.number_too_long", digits=exc.digits), where) from None
     except DuplicateKeyError as exc:
         raise InputError(
             both("input.duplicate_key", key=repr(exc.key), within=exc.within), where
@@ -97,6 +105,22 @@ def read_json(text: str | bytes, *, where: str) -> Any:
         if bad is not None:
             raise InputError(both("input.lone_surrogate"), f"{where}{bad}")
     return data
+
+
+class NumberTooLongError(ValueError):
+    """An integer with more digits than Python converts (`sys.get_int_max_str_digits`):
+    no amount, count or date has so many, and converting it would fail without a place."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+        super().__init__(f"{digits} digits")
+
+
+def _integer(text: str) -> int:
+    digits = len(text) - text.startswith("-")
+    if digits > sys.get_int_max_str_digits() > 0:
+        raise NumberTooLongError(digits)
+    return int(text)
 
 
 class DuplicateKeyError(ValueError):
