@@ -77,12 +77,19 @@ class AllocationQuery(BaseModel):
 
 
 def require(evaluator: Evaluator, **years: str) -> None:
-    """Every year the path names is served, else a 404 naming the path parameter."""
+    """Every year the path names is served, else a 404 naming the path parameter; a year
+    whose policy does not load is the server's `policy-error` (the other years serve)."""
     for name, year in years.items():
         try:
             evaluator.require(year)
         except UnknownPolicyError as exc:
             raise ProblemError(404, "unknown-year", [(f"path.{name}", exc.message)]) from None
+        except (PolicyError, ScorerError) as exc:
+            raise _broken(exc) from None
+
+
+def _broken(exc: PolicyError | ScorerError) -> ProblemError:
+    return ProblemError(500, "policy-error", [(None, LocalText(sv=str(exc), en=str(exc)))])
 
 
 def parse(raw: bytes, limits: Limits) -> Any:
@@ -107,9 +114,7 @@ def answered(work: Callable[[Deadline], Any]) -> Callable[[Deadline], Any]:
         except InputError as exc:
             raise ProblemError.of_input(exc) from None
         except (PolicyError, ScorerError) as exc:
-            raise ProblemError(
-                500, "policy-error", [(None, LocalText(sv=str(exc), en=str(exc)))]
-            ) from None
+            raise _broken(exc) from None
 
     return run
 
@@ -180,7 +185,7 @@ def api_router(
         response_model=listed.PolicyList,
     )
     def policies(request: Request, lang: Language) -> Response:
-        return cached(request, listed.policies(evaluator))
+        return cached(request, listed.policies(evaluator, broken="skip"))
 
     @policy_route(
         "/policies/{year}",

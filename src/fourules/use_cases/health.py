@@ -12,6 +12,7 @@ from fourules.errors import FourulesError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import PolicyRef
 from fourules.use_cases.documents import Document
+from fourules.use_cases.policies import loading
 
 
 class Check(Document):
@@ -34,7 +35,9 @@ class Health(Document):
 
 
 def policy_states(evaluator: Evaluator) -> list[PolicyRef]:
-    return [evaluator.loaded(year).ref for year in evaluator.policy_ids()]
+    """The years that load: liveness answers while any year can be served (readiness
+    names one that does not)."""
+    return [loaded.ref for loaded in loading(evaluator, "skip")]
 
 
 def _version() -> str:
@@ -76,6 +79,6 @@ def readiness(evaluator: Evaluator, done: list[Check]) -> Health:
     return Health(
         status="ready" if ready else "not_ready",
         version=_version(),
-        policies=policy_states(evaluator) if ready else [],
+        policies=policy_states(evaluator),
         checks=done,
     )

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
-from fourules.evaluation.evaluator import Evaluator
+from fourules.errors import PolicyError
+from fourules.evaluation.evaluator import Evaluator, LoadedPolicy
+from fourules.evaluation.scoring import ScorerError
 from fourules.policy.model import Policy
 from fourules.text import LocalText
 from fourules.use_cases.documents import Document
@@ -28,8 +31,10 @@ class PolicyList(RootModel[list[PolicySummary]]):
     model_config = ConfigDict(frozen=True, json_schema_extra=lambda schema: schema.pop("title"))
 
 
-def policies(evaluator: Evaluator) -> PolicyList:
-    """Every year served, in id order."""
+def policies(evaluator: Evaluator, *, broken: Literal["raise", "skip"] = "raise") -> PolicyList:
+    """Every year served, in id order. A year whose policy does not load raises its
+    PolicyError, or with `broken="skip"` is left out (a server: the other years serve, and
+    readiness names the broken one)."""
     return PolicyList(
         [
             PolicySummary(
@@ -39,9 +44,19 @@ def policies(evaluator: Evaluator) -> PolicyList:
                 sha256=p.sha256,
                 document=p.document.title,
             )
-            for p in (evaluator.load_policy(year) for year in evaluator.policy_ids())
+            for p in (loaded.policy for loaded in loading(evaluator, broken))
         ]
     )
+
+
+def loading(evaluator: Evaluator, broken: Literal["raise", "skip"]) -> Iterator[LoadedPolicy]:
+    """Each year served, loaded; one that does not load raised, or skipped."""
+    for year in evaluator.policy_ids():
+        try:
+            yield evaluator.loaded(year)
+        except (PolicyError, ScorerError):
+            if broken == "raise":
+                raise
 
 
 def policy_document(policy: Policy) -> dict[str, Any]:

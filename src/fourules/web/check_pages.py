@@ -11,6 +11,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import to_json
 from fourules.texts import language, text
 from fourules.use_cases.evaluate import Evaluation
+from fourules.web import views
 from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import CheckForm, fact_inputs
 
@@ -41,7 +42,7 @@ def check_context(ev: Evaluator, year: str, typed: CheckForm | None) -> dict[str
     )
     return {
         "year": year,
-        "years": sorted(ev.policy_ids(), reverse=True),
+        "years": sorted(views.served(ev), reverse=True),
         "criteria": criteria,
         "administrations": administrations,
         "facts": [f for f in inputs if set(KINDS) <= set(f.kinds)],

@@ -18,8 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from fourules.errors import InputError, UnknownPolicyError
+from fourules.errors import InputError, PolicyError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.scoring import ScorerError
 from fourules.text import Lang
 from fourules.texts import in_language, language, text
 from fourules.use_cases.evaluate import DecisionRecorder, EvaluateRequest
@@ -85,11 +86,14 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         absent: str = "",
     ) -> HTMLResponse:
         """A page of one year: its context rendered, else a 404 page, naming the years served
-        when the year is not one of them, or saying ABSENT when the year has nothing to show."""
+        when the year is not one of them, or saying ABSENT when the year has nothing to show;
+        a year whose policy does not load is said to be so (a 500: the server's to mend)."""
         try:
             context = context_of()
         except UnknownPolicyError as exc:
             return refused(request, PageError(404, exc.text(language())))
+        except (PolicyError, ScorerError) as exc:  # the year is broken; the others serve
+            return refused(request, PageError(500, text("problem.policy", error=str(exc))))
         if context is None:
             return refused(request, PageError(404, absent))
         return html(template, request, **context)
@@ -148,7 +152,8 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def check_form(
         request: Request, lang: str | None = None, year: str | None = None
     ) -> HTMLResponse:
-        policy_year = year if year in ev.policy_ids() else ev.policy_ids()[-1]
+        served = views.served(ev)
+        policy_year = year if year in served else served[-1]
         return in_page(
             _lang(lang),
             lambda: html(
@@ -164,10 +169,8 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         """The check form's answer, or the form again with its problems."""
         try:
             year = str(form.get("year") or "")
-            if year not in ev.policy_ids():
-                raise PageError(
-                    404, text("problem.year", year=year, years=", ".join(ev.policy_ids()))
-                )
+            if year not in (served := views.served(ev)):
+                raise PageError(404, text("problem.year", year=year, years=", ".join(served)))
             policy = ev.load_policy(year)
             typed, application = read_check_form(form, policy)
             if str(form.get("shown_year") or year) != year:

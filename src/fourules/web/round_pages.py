@@ -35,7 +35,7 @@ from fourules.use_cases import allocation as allocating
 from fourules.use_cases import audit as auditing
 from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import DecisionRecorder
-from fourules.web import charts
+from fourules.web import charts, views
 from fourules.web.forms import read_amount
 from fourules.web.views import size
 
@@ -47,7 +47,7 @@ def upload_context(
     ev: Evaluator, max_body: int, error: str | None = None, year: str | None = None
 ) -> dict[str, Any]:
     return {
-        "years": sorted(ev.policy_ids(), reverse=True),
+        "years": sorted(views.served(ev), reverse=True),
         "limit": size(max_body),
         "error": error,
         "year": year,

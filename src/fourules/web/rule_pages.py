@@ -9,6 +9,7 @@ from fourules.evaluation.messages import parameter_text
 from fourules.texts import language
 from fourules.use_cases.diff import DiffRequest, diff, replayed_round
 from fourules.use_cases.policies import policy_document
+from fourules.web import views
 from fourules.web.changes import shown
 from fourules.web.decision_text import marked_text, quote_anchors, scan_file
 
@@ -79,7 +80,7 @@ def diff_context(
     return {
         "a": a,
         "b": b,
-        "years": sorted(ev.policy_ids(), reverse=True),
+        "years": sorted(views.served(ev), reverse=True),
         "report": report,
         "show": lambda value: shown(value),
         "anchor_a": quote_anchors(ev, a),

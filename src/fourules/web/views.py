@@ -19,6 +19,7 @@ from fourules.output.renderers import is_table, report_css
 from fourules.output.view import lines
 from fourules.text import Lang, format_sek
 from fourules.texts import initial, language, text
+from fourules.use_cases.policies import loading
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -70,10 +71,16 @@ def render(
     )
 
 
+def served(evaluator: Evaluator) -> list[str]:
+    """The years served that load, in id order: one that does not load is left out of every
+    page (the others serve; readiness names it)."""
+    return [loaded.policy.id for loaded in loading(evaluator, "skip")]
+
+
 def years(evaluator: Evaluator) -> list[dict[str, Any]]:
-    """The years served, newest first, with the policy's title and version."""
+    """The years served that load, newest first, with the policy's title and version."""
     out = []
-    for year in sorted(evaluator.policy_ids(), reverse=True):
+    for year in reversed(served(evaluator)):
         policy = evaluator.load_policy(year)
         out.append({"id": year, "title": policy.title.get(language()), "version": policy.version})
     return out
