@@ -136,7 +136,7 @@ def allocation_view(round_: Round, allocation: Allocation) -> View:
             project=format_sek(proposed["project"]),
             study_trip=format_sek(proposed["study_trip"]),
         ),
-        text("allocation.method", method=allocation.method),
+        text("allocation.method", method=allocation.method_description),
     ]
     return View(
         title=text("alloc") + (f": {round_.title}" if round_.title else ""),

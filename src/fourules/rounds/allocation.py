@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from fourules.application import KINDS, Kind
 from fourules.errors import InputError, Place
-from fourules.evaluation.results import Evaluation, PolicyRef
+from fourules.evaluation.results import Evaluation, Outcome, PolicyRef
 from fourules.policy.model import Policy
 from fourules.rounds.checks import check
 from fourules.rounds.choice import NotPutForward, choices
@@ -87,7 +87,7 @@ class AllocationLine(BaseModel):
     rank: int | None
     score: float
     priority: int | None
-    outcome: str
+    outcome: Outcome
     requested_sek: int | None
     max_grant_sek: int | None
     proposed_sek: int
@@ -101,7 +101,11 @@ class Allocation(BaseModel):
     round: RoundInfo
     policy: PolicyRef
     lang: Lang
-    method: str
+    method: Method
+    method_description: str = Field(
+        description="How the method allocated, in the allocation's language (with the least "
+        "share of a partial grant when one was allowed)."
+    )
     min_share: float | None = None
     budget: Budget
     lines: list[AllocationLine]
@@ -353,7 +357,8 @@ class _Allocator:
             round=self.result.round,
             policy=self.result.policy,
             lang=self.lang,
-            method=self._method(),
+            method=self.method,
+            method_description=self._method(),
             min_share=self.min_share,
             budget=budget,
             lines=ordered,
