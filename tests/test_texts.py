@@ -46,6 +46,15 @@ def test_every_key_has_swedish_and_english_with_the_same_placeholders() -> None:
         assert "lang" not in placeholders(sv[key]), key  # `lang` chooses the language
 
 
+def test_no_key_is_written_twice() -> None:
+    """YAML keeps the last of two equal keys without a word: the first's words would be lost
+    and its lookups fail on the other's placeholders."""
+    for name in ("sv.yaml", "en.yaml"):
+        keys = re.findall(r"^([A-Za-z0-9_.]+):", (SRC / "texts" / name).read_text("utf-8"), re.M)
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        assert not twice, (name, twice)
+
+
 def test_every_key_the_code_looks_up_is_in_the_catalogue() -> None:
     keys = set(catalogue("sv"))
     missing, prefixes, found = [], [], 0

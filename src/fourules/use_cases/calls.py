@@ -167,7 +167,7 @@ def start_draft(
         origin = evaluator.policy_paths()[source].parent
     else:
         known = ", ".join(sorted(published | set(evaluator.policy_ids()))) or "-"
-        raise InputError(both("calls.source_unknown", source=repr(source), known=known), "from")
+        raise InputError(both("calls.start.source_unknown", source=repr(source), known=known), "from")
     revision = repository.start_draft(year, origin, person.author, drafter=new_year)
     return DraftCall(year=year, revision=revision)
 
