@@ -187,7 +187,8 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         try:
             found = uc.read_file(repository, year, name)
         except InputError as exc:
-            if name in FILES:  # a file the draft may hold but does not
+            if name in FILES and str(exc.where).startswith("drafts/"):
+                # a file the draft may hold but does not
                 raise ProblemError(404, "unknown-file", [("path.name", exc.message)]) from None
             raise refused(exc, PATH) from None
         headers = {"ETag": _tag(found.revision), **NO_STORE}
