@@ -7,6 +7,7 @@ but the command that serves it, and the tests."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
 
@@ -20,6 +21,9 @@ from fourules.service.limits import (
 )
 from fourules.web.pages import page_error, page_router
 
+if TYPE_CHECKING:
+    from fourules.use_cases.calls import CallsFolder
+
 
 def create_app(
     evaluator: Evaluator | None = None,
@@ -29,11 +33,16 @@ def create_app(
     max_applications: int = DEFAULT_MAX_APPLICATIONS,
     request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
     cors_origins: tuple[str, ...] = (),
+    calls: CallsFolder | None = None,
 ) -> FastAPI:
     """The API and the pages over one evaluator (shared by all requests; it is thread-safe).
 
     `decision_log`: a path or a log that records every decision; `cors_origins`: the
-    browser origins allowed to call the API (none by default)."""
+    browser origins allowed to call the API (none by default); `calls`: the calls folder
+    whose drafts the API writes (`/v1/calls`, `service/calls.py`). With `calls`, the
+    evaluator must already have the folder on its policy path
+    (`Evaluator(policy_path=[folder, …])`, as `fourules serve --calls` builds it): that is
+    where a published year is served from, at once."""
     ev = evaluator or Evaluator()
     log = DecisionLog(decision_log) if isinstance(decision_log, Path) else decision_log
     app = create_api(
@@ -44,6 +53,27 @@ def create_app(
         request_timeout=request_timeout,
         cors_origins=cors_origins,
     )
+    if calls is not None:
+        _include_calls(app, ev, calls)
     app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
     app.state.page_errors = page_error
     return app
+
+
+def _include_calls(app: FastAPI, evaluator: Evaluator, calls: CallsFolder) -> None:
+    """The `/v1/calls` routes, and the OpenAPI document telling their years apart."""
+    from fourules.service.calls import calls_document, calls_router
+
+    served = {p.resolve() for p in evaluator.policy_path}
+    if calls.repository.folder.resolve() not in served:
+        raise ValueError(
+            f"the evaluator does not serve the calls folder {calls.repository.folder}: "
+            "give it on the policy path, Evaluator(policy_path=[folder, ...])"
+        )
+    app.include_router(calls_router(evaluator, calls))
+    generated = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return calls_document(generated())
+
+    app.openapi = openapi  # type: ignore[method-assign]

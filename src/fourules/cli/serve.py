@@ -11,10 +11,11 @@ import typer
 from fourules.cli.command import command
 from fourules.cli.plugins import loaded_plugins_line
 from fourules.errors import InputError
-from fourules.texts import both
+from fourules.texts import both, text
 
 if TYPE_CHECKING:
     from fourules.decision_log.log import DecisionLog
+    from fourules.use_cases.calls import CallsFolder
 
 _EVERY = re.compile(r"([1-9][0-9]*)(m?)")
 
@@ -70,6 +71,30 @@ def serve_command(
             help="A browser origin allowed to call the service (repeat for several); none by default.",
         ),
     ] = None,
+    calls: Annotated[
+        Path | None,
+        typer.Option(
+            "--calls",
+            help="Write next year's call in this folder, a git repository created on first "
+            "use (/v1/calls); its published years are served too.",
+        ),
+    ] = None,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--trusted-proxy",
+            help="With --calls: the address or network (10.1.0.0/16) of the city's sign-in "
+            "proxy, whose --user-header is believed (repeat for several).",
+        ),
+    ] = None,
+    user_header: Annotated[
+        str | None,
+        typer.Option(
+            "--user-header",
+            help="With --trusted-proxy: the header the proxy names the signed-in person in "
+            "(e.g. X-Remote-User).",
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP service (routes and contract: docs/service.md, /openapi.json)."""
     with command(ctx, None) as run:
@@ -79,6 +104,7 @@ def serve_command(
             from fourules.server import create_app
         except ImportError:
             raise InputError(both("serve.needs_extra")) from None
+        folder = _calls_folder(ctx, calls, tuple(trusted_proxy or ()), user_header)
         ev = run.evaluator()
         for year in ev.policy_ids():  # a broken policy is reported before the server starts
             ev.load_policy(year)
@@ -92,10 +118,47 @@ def serve_command(
         max_applications=max_applications,
         request_timeout=request_timeout or None,
         cors_origins=tuple(cors_origin or ()),
+        calls=folder,
     )
     if log is not None:
         app = _closing(app, log)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _calls_folder(
+    ctx: typer.Context, calls: Path | None, proxies: tuple[str, ...], header: str | None
+) -> CallsFolder | None:
+    """The calls folder the server writes, opened (created on first use) and put on the
+    run's policy path, as `--policies` would, so that its published years are served; the
+    operator is told which folder and how many accounts can sign in."""
+    from fourules.use_cases.calls import TRUSTED_PROXY
+
+    if calls is None:
+        if proxies or header is not None:
+            where = TRUSTED_PROXY if proxies else "--user-header"
+            raise InputError(both("api.calls.serve.proxy_needs_calls"), where)
+        return None
+    if header is not None and not proxies:
+        # A header believed from anyone would let any client name itself.
+        raise InputError(both("api.calls.serve.header_needs_proxy"), "--user-header")
+    if proxies and header is None:
+        raise InputError(both("api.calls.serve.proxy_needs_header"), TRUSTED_PROXY)
+    try:
+        import argon2  # noqa: F401  (the accounts' hasher)
+
+        from fourules.use_cases.calls import CallsFolder
+    except ImportError:
+        raise InputError(both("accounts.needs_extra")) from None
+    folder = CallsFolder.open(calls, trusted_proxies=proxies, user_header=header)
+    root = ctx.find_root()
+    root.obj = root.obj or {}
+    root.obj["policies"] = [*root.obj.get("policies", []), calls]
+    users, tokens = len(folder.accounts.users()), len(folder.accounts.tokens())
+    said = text("api.calls.serve.folder", folder=str(calls), users=users, tokens=tokens)
+    typer.echo(f"fourules: {said}", err=True)
+    if users + tokens == 0:
+        typer.echo(f"fourules: {text('api.calls.serve.no_accounts', folder=str(calls))}", err=True)
+    return folder
 
 
 def _closing(app: Any, log: DecisionLog) -> Any:

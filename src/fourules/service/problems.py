@@ -14,7 +14,7 @@ other path (the web pages) goes to the handler in `app.state.page_errors`, if on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from fourules.errors import InputError, Place, refused_value
+from fourules.errors import InputError, NotAllowed, Place, refused_value
 from fourules.service.language import request_lang
 from fourules.service.responses import json_response
 from fourules.text import LocalText
@@ -35,11 +35,15 @@ L = LocalText
 PROBLEM = "application/problem+json"
 TITLES = {
     400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    428: "Precondition Required",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -48,24 +52,58 @@ TITLES = {
 REFUSALS = {
     400: "The body is not JSON (malformed, empty, not UTF-8, a duplicate key, text that is "
     "not Unicode, nested too deep).",
-    404: "No such year (or route).",
+    401: "No identity, or a token that is not one of the server's: send `Authorization: "
+    "Bearer <token>` (`fourules token create`); `WWW-Authenticate` says so.",
+    403: "The identity's role or part does not allow it: an editor publishing, a publisher "
+    "publishing their own last change.",
+    404: "No such year, draft or file (or route).",
     405: "The route does not take this method; `Allow` lists those it takes.",
+    412: "The draft has changed since the revision in `If-Match`: nothing was written; "
+    "`revision` and `ETag` give the current one.",
     413: "The body is over the size limit, or holds more applications than the limit.",
     415: "The body is not sent as JSON.",
     422: "A field or parameter is invalid: `errors` lists every one.",
+    428: "`If-Match` is missing: send the revision the change was made against.",
     503: "The answer took longer than the time limit; retry with fewer applications.",
 }
 """What each refusal a route declares means (its problem document says which field)."""
 
 PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
+STALE_SCHEMA = {
+    "allOf": [
+        PROBLEM_SCHEMA,
+        {
+            "type": "object",
+            "properties": {
+                "revision": {
+                    "type": "string",
+                    "description": "The draft's current revision, to save against again.",
+                }
+            },
+            "required": ["revision"],
+        },
+    ]
+}
+"""A 412 is a problem document that also names the draft's current revision."""
 
 
 def refusal(status: int) -> dict[str, Any]:
     """The OpenAPI response of one refusal: a problem document, with its headers."""
     response: dict[str, Any] = {
         "description": f"{TITLES[status]}: {REFUSALS[status]}",
-        "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
+        "content": {PROBLEM: {"schema": STALE_SCHEMA if status == 412 else PROBLEM_SCHEMA}},
     }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {
+                "description": '`Bearer`, with `error="invalid_token"` for a token refused.',
+                "schema": {"type": "string"},
+            }
+        }
+    if status == 412:
+        response["headers"] = {
+            "ETag": {"description": "The draft's current revision.", "schema": {"type": "string"}}
+        }
     if status == 405:
         response["headers"] = {
             "Allow": {"description": "The methods the route takes.", "schema": {"type": "string"}}
@@ -108,17 +146,32 @@ class ProblemError(Exception):
         errors: Sequence[tuple[str | None, LocalText]],
         *,
         headers: dict[str, str] | None = None,
+        members: dict[str, Any] | None = None,
     ) -> None:
+        """`members`: the problem document's extension members (RFC 9457 §3.2), such as a
+        412's `revision`."""
         super().__init__(errors[0][1].en)
         self.status, self.kind, self.errors = status, kind, list(errors)
         self.headers = headers or {}
+        self.members = members or {}
 
     @classmethod
     def of_input(
-        cls, exc: InputError, status: int = 422, kind: str = "invalid-input"
+        cls,
+        exc: InputError,
+        status: int = 422,
+        kind: str = "invalid-input",
+        fields: Mapping[str, str] | None = None,
     ) -> ProblemError:
-        """Every problem an InputError found; command-line names become the request's."""
-        return cls(status, kind, [(_request_field(e.where), e.message) for e in exc.every])
+        """Every problem an InputError found; command-line names become the request's, and
+        a route's own names for the places its use case names (`fields`: `name` →
+        `path.name`) too."""
+        named = fields or {}
+        return cls(
+            status,
+            kind,
+            [(named.get(e.where or "", _request_field(e.where)), e.message) for e in exc.every],
+        )
 
 
 PARAMETERS = {
@@ -135,6 +188,33 @@ PARAMETERS = {
 request's parameter. Any other place is a field of the body (`body.applications[3]…`)."""
 
 
+def refused(exc: Exception, fields: Mapping[str, str] | None = None) -> ProblemError:
+    """The one mapping of a use case's refusals to the service's statuses: a stale revision
+    a 412 naming the current one (nothing was written; the client keeps its version), a
+    role or part that does not allow the request a 403, any other bad input a 422, its
+    places named as the route's `fields` name them."""
+    from fourules.calls.repository import StaleRevision
+
+    if isinstance(exc, StaleRevision):
+        kept = both("api.calls.stale_kept")
+        return ProblemError(
+            412,
+            "stale-revision",
+            [("header.if-match", _joined(exc.message, kept))],
+            headers={"ETag": f'"{exc.revision}"'},
+            members={"revision": exc.revision},
+        )
+    if isinstance(exc, NotAllowed):
+        return ProblemError(403, "not-allowed", [(None, exc.message)])
+    if isinstance(exc, InputError):
+        return ProblemError.of_input(exc, fields=fields)
+    raise TypeError(f"not a refusal: {type(exc).__name__}")
+
+
+def _joined(first: LocalText, then: LocalText) -> LocalText:
+    return LocalText(sv=f"{first.sv}. {then.sv}", en=f"{first.en}. {then.en}")
+
+
 def _request_field(where: str | None) -> str | None:
     """The request's parameter for a place; none for an operator's setting (`SETTINGS`):
     the client cannot fix the server's configuration."""
@@ -147,8 +227,9 @@ def problem_response(
     kind: str,
     errors: Sequence[tuple[str | None, LocalText]],
     headers: dict[str, str] | None = None,
+    members: dict[str, Any] | None = None,
 ) -> Response:
-    """The problem document in the request's language."""
+    """The problem document in the request's language (with its extension members)."""
     lang = request_lang(request)
     field, first = errors[0]
     body = Problem(
@@ -160,7 +241,8 @@ def problem_response(
         errors=[FieldProblem(field=f, message=m.get(lang)) for f, m in errors if f is not None],
         request_id=request.scope.get("state", {}).get("request_id"),
     )
-    return json_response(body, status=status, media_type=PROBLEM, headers=headers)
+    document: Any = {**body.model_dump(), **members} if members else body
+    return json_response(document, status=status, media_type=PROBLEM, headers=headers)
 
 
 def install(app: FastAPI) -> None:
@@ -168,12 +250,29 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:
-        return problem_response(request, exc.status, exc.kind, exc.errors, exc.headers)
+        return problem_response(request, exc.status, exc.kind, exc.errors, exc.headers, exc.members)
+
+    async def _refused(request: Request, exc: Exception) -> Response:
+        """A use case's refusal (`refused`): a problem document on a JSON route, the
+        pages' own answer with the same status elsewhere."""
+        problem = refused(exc)
+        if not is_api(request.url.path):
+            page_errors: Callable[[Request, HTTPException], Any] | None = getattr(
+                app.state, "page_errors", None
+            )
+            detail = problem.errors[0][1].get(request_lang(request))
+            unanswered = HTTPException(problem.status, detail=detail, headers=problem.headers)
+            return await (page_errors or http_exception_handler)(request, unanswered)
+        return problem_response(
+            request, problem.status, problem.kind, problem.errors, problem.headers, problem.members
+        )
+
+    for refusal_type in (InputError, NotAllowed):  # StaleRevision is an InputError
+        app.add_exception_handler(refusal_type, _refused)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = [_validation_error(err) for err in exc.errors()]
-        return problem_response(request, 422, "invalid-input", errors)
+        return problem_response(request, 422, "invalid-input", validation_errors(exc.errors()))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
@@ -221,6 +320,11 @@ def _not_allowed(method: str, allowed: list[str]) -> LocalText:
 
 def _no_route(request: Request) -> LocalText:
     return both("api.no_route", path=request.url.path)
+
+
+def validation_errors(errors: Sequence[Any]) -> list[tuple[str | None, LocalText]]:
+    """Every value pydantic refused (`loc` the field's path), in both languages."""
+    return [_validation_error(err) for err in errors]
 
 
 def _validation_error(err: dict[str, Any]) -> tuple[str, LocalText]:
