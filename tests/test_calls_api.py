@@ -427,3 +427,17 @@ def test_serve_refuses_a_user_header_without_a_trusted_proxy(tmp_path: Path) -> 
         ],
     )
     assert bad.exit_code == 2 and bad.stderr.startswith("fourules: --trusted-proxy: ")
+
+
+def test_a_drafts_check_speaks_the_requests_language(calls: Calls) -> None:
+    cases = (EXAMPLE / "cases.yaml").read_text(encoding="utf-8")
+    broken = cases.replace("outcome: eligible", "outcome: ineligible", 1).encode()
+    saved = _put(calls, "anna", "cases.yaml", broken, _revision(calls))
+    assert saved.status_code == 200 and not saved.json()["check"]["ok"]
+    said = {
+        lang: calls.client.get(
+            f"/v1/calls/drafts/2026/check?lang={lang}", headers=calls.as_("anna")
+        ).json()["problems"][0]["message"]
+        for lang in ("sv", "en")
+    }
+    assert said["sv"] != said["en"], said

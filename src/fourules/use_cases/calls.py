@@ -33,7 +33,7 @@ from fourules.calls.repository import DRAFTS, CallsRepository, DraftFile, StaleR
 from fourules.errors import InputError, NotAllowed, Place
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.model import Policy, load_policy_file
-from fourules.texts import both, text
+from fourules.texts import both, language, text
 from fourules.use_cases.check import CheckDocument, CheckRequest, check
 from fourules.use_cases.documents import Document
 
@@ -194,9 +194,9 @@ def save_file(
 
 def check_draft(repository: CallsRepository, year: str) -> CheckDocument:
     """Every check of the draft (`fourules check`): validation, quotes, numbers, lint,
-    cases, coverage."""
+    cases, coverage; its messages in the context's language."""
     repository.read(year, POLICY_FILE)  # an unknown draft is refused, not checked
-    return check(CheckRequest(repository.folder / DRAFTS / year)).document
+    return check(CheckRequest(repository.folder / DRAFTS / year, language())).document
 
 
 def publish(
