@@ -151,8 +151,12 @@ def openapi_document(app: FastAPI, evaluator: Evaluator) -> dict[str, Any]:
             "name": "X-Request-ID",
             "in": "header",
             "required": False,
-            "description": "Your id for the request, echoed in the answer (else one is made).",
-            "schema": {"type": "string", "maxLength": 128, "pattern": "^[!-~]+$"},
+            "description": "Your id for the request: printable ASCII, at most 128 characters, "
+            "is echoed in the answer; any other value (or none) is replaced by one made here, "
+            "so the answer's `X-Request-ID` is the id to log.",
+            # Any value is accepted (replaced when unusable): the schema says so, or a
+            # client held to a pattern would be told a request was wrong that was answered.
+            "schema": {"type": "string"},
         }
     }
     for path_item in doc["paths"].values():
