@@ -13,6 +13,7 @@ with a 4xx status, and what a person typed comes back with it, never lost.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import unicodedata
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from fourules.accounts.proxy import proxied_user
 from fourules.accounts.roles import may_publish
 from fourules.accounts.sessions import Session
 from fourules.calls.files import FILES, MAX_BYTES, checked_name, checked_year
@@ -103,13 +105,17 @@ def call_pages(
     # --- Who is asking -------------------------------------------------------------------
 
     def who(request: Request) -> Who | None:
-        """The person signed in: the one a trusted proxy names, else the session's."""
+        """The person signed in: the one a trusted proxy names (a name the proxy passes
+        decides, whatever cookie comes with it), else the session's."""
         value = request.cookies.get(COOKIE)
         session = folder.sessions.verify(value) if value else None
         peer = request.client.host if request.client else None
         header = request.headers.get(folder.user_header) if folder.user_header else None
-        proxied = folder.proxied(peer, header)
-        if proxied is not None:
+        named = header_text(header) if header is not None else None
+        if proxied_user(peer, folder.trusted, named) is not None:
+            proxied = folder.proxied(peer, named)
+            if proxied is None:  # the proxy's person has no account here
+                return None
             if session is not None and session.user == proxied.name:
                 return Who(proxied, session)
             session, cookie = folder.sessions.issue(proxied.name)
@@ -199,7 +205,7 @@ def call_pages(
         try:
             form = await read_form(request, limit)
         except Refused as exc:
-            return in_page(chosen, lambda: refusal(request, exc))
+            return in_page(chosen, functools.partial(refusal, request, exc))
         chosen = _lang(form.get("lang") or chosen)
 
         def checked() -> Response:
@@ -256,7 +262,7 @@ def call_pages(
         try:
             form = await read_form(request, limit)
         except Refused as exc:
-            return in_page(chosen, lambda: refusal(request, exc))
+            return in_page(chosen, functools.partial(refusal, request, exc))
         chosen = _lang(form.get("lang") or chosen)
         with in_language(chosen):
             return await signed_in_with_password(request, form)
@@ -296,9 +302,7 @@ def call_pages(
 
     def too_many(request: Request, wait: float) -> Response:
         seconds = max(1, math.ceil(wait))
-        response = refusal(
-            request, Refused(429, text("pages.calls.sign_in.wait", seconds=seconds))
-        )
+        response = refusal(request, Refused(429, text("pages.calls.sign_in.wait", seconds=seconds)))
         response.headers["Retry-After"] = str(seconds)
         return response
 
@@ -504,6 +508,15 @@ def call_pages(
     return router
 
 
+def header_text(value: str) -> str:
+    """A header's value as the proxy wrote it: HTTP carries bytes, which the server reads as
+    Latin-1; a name such as `Åsa` arrives as UTF-8 and is read as UTF-8 again."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
+
+
 def back_to(path: str) -> str:
     """The page a form was posted from, to come back to after signing in again."""
     parts = path.split("/")
@@ -535,9 +548,11 @@ async def read_form(request: Request, limit: int) -> dict[str, str]:
     """A posted form (URL-encoded, as the calls pages send it), read within `limit` bytes
     and a few fields; a wrong type, a body too large or unreadable is refused."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    declared = request.headers.get("content-length", "")
+    if not ctype and declared in ("", "0"):  # a form with no field: nothing to read
+        ctype = "application/x-www-form-urlencoded"
     if ctype != "application/x-www-form-urlencoded":
         raise Refused(415, text("problem.type"))
-    declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise Refused(413, text("problem.size", limit=views.size(limit)))
     body = bytearray()

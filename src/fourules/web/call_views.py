@@ -98,9 +98,7 @@ class Section:
     current: str | None
 
 
-def sections(
-    files: dict[str, str], check: CheckDocument, kept: Kept | None
-) -> list[Section]:
+def sections(files: dict[str, str], check: CheckDocument, kept: Kept | None) -> list[Section]:
     """A section per file of the draft, the person's own text kept in the one they saved
     (also when the draft no longer has that file)."""
     found = problems(check, files)
