@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
+import threading
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -101,6 +102,7 @@ def call_pages(
     repository = folder.repository
     limit = max_body or 3 * getattr(repository, "max_bytes", MAX_BYTES) + 64 * 1024
     checks: OrderedDict[str, CheckDocument] = OrderedDict()
+    remembering = threading.Lock()  # the pages answer from the thread pool
 
     # --- Who is asking -------------------------------------------------------------------
 
@@ -383,17 +385,19 @@ def call_pages(
 
     def checked(year: str, revision: str) -> CheckDocument:
         """The draft's check at `revision`: remembered, since a revision names its files."""
-        found = checks.get(revision)
+        with remembering:
+            found = checks.get(revision)
         if found is None:
             found = uc.check_draft(repository, year)
             remember(revision, found)
         return found
 
     def remember(revision: str, check: CheckDocument) -> None:
-        checks[revision] = check
-        checks.move_to_end(revision)
-        while len(checks) > CHECKS_KEPT:
-            checks.popitem(last=False)
+        with remembering:
+            checks[revision] = check
+            checks.move_to_end(revision)
+            while len(checks) > CHECKS_KEPT:
+                checks.popitem(last=False)
 
     def draft_page(
         request: Request,
