@@ -30,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from fourules.accounts.proxy import proxied_user
 from fourules.accounts.roles import may_publish
 from fourules.accounts.sessions import Session
-from fourules.calls.files import FILES, MAX_BYTES, checked_name, checked_year
+from fourules.calls.files import FILES, checked_name, checked_year
 from fourules.calls.repository import StaleRevision
 from fourules.errors import InputError, NotAllowed
 from fourules.evaluation.evaluator import Evaluator
@@ -100,7 +100,7 @@ def call_pages(
     saves, percent-encoded."""
     router = APIRouter(include_in_schema=False)
     repository = folder.repository
-    limit = max_body or 3 * getattr(repository, "max_bytes", MAX_BYTES) + 64 * 1024
+    limit = max_body or 3 * repository.max_bytes + 64 * 1024
     checks: OrderedDict[str, CheckDocument] = OrderedDict()
     remembering = threading.Lock()  # the pages answer from the thread pool
 
