@@ -1,0 +1,116 @@
+"""Writing the call in a real headless Chromium (tests/test_browser.py's set-up): an editor
+signs in, starts the 2026 draft from 2024, pastes the example call's files into the text
+boxes and saves them until the check is clean; a publisher signs in and publishes; the
+check page for 2026 then exists. axe-core finds no violation on any calls page on the way.
+Skipped without a browser, as tests/test_browser.py is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+
+from fourules import Evaluator, get_plugin_manager
+from fourules.accounts.store import Accounts
+from fourules.server import create_app
+from fourules.use_cases.calls import CallsFolder
+from fourules.web.call_pages import call_pages
+from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
+FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
+PASSWORD = "rätt häst batteri häftklammer"
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture
+def calls_site(tmp_path: Path) -> Iterator[str]:
+    """The app with the calls pages over a new calls folder: anna writes, bo publishes."""
+    path = tmp_path / "calls"
+    folder = CallsFolder.open(path, hasher=CHEAP)
+    accounts = Accounts(path, hasher=CHEAP)
+    accounts.add_user("anna", "editor", PASSWORD)
+    accounts.add_user("bo", "publisher", PASSWORD)
+    evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[path])
+    app = create_app(evaluator)
+    app.include_router(call_pages(evaluator, folder), include_in_schema=False)
+    with _serving(app) as url:
+        yield url
+
+
+def _sign_in(page: Any, name: str) -> None:
+    page.get_by_label("Namn").fill(name)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+
+def test_a_call_written_checked_and_published_in_the_browser(
+    calls_site: str,
+    browser: Any,  # noqa: F811
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page, axe = context.new_page(), Axe()
+    found: dict[str, list[Any]] = {}
+
+    def audit(where: str) -> None:
+        found[where] = axe.run(page).response["violations"]
+
+    page.goto(calls_site + "/check?year=2026")
+    assert not page.get_by_role("heading", level=1).inner_text().endswith("2026")
+
+    # The editor: signed in on the way to the calls, a draft started from 2024.
+    page.goto(calls_site + "/calls")
+    assert page.url.startswith(calls_site + "/calls/sign-in?next=")
+    audit("/calls/sign-in")
+    _sign_in(page, "anna")
+    assert page.url == calls_site + "/calls"
+    audit("/calls")
+    page.get_by_label("År för utkastet").fill("2026")
+    page.get_by_label("Från år").select_option("2024")
+    page.get_by_role("button", name="Starta utkastet").click()
+    assert page.url == calls_site + "/calls/drafts/2026"
+    assert page.locator("#check .badge.fail").is_visible()
+    audit("/calls/drafts/2026 (problems)")
+
+    # The example's files pasted into their boxes, each saved and checked at once.
+    for name in FILES:
+        page.locator(f'textarea[id="text-{name}"]').fill(
+            (EXAMPLE / name).read_text(encoding="utf-8")
+        )
+        page.get_by_role("button", name=f"Spara {name}").click()
+        assert page.get_by_role("status").inner_text().startswith(f"{name} är sparad")
+    assert page.locator("#check .badge.pass").is_visible()
+    assert "Kontrollen hittar inga problem" in page.locator("#check").inner_text()
+    audit("/calls/drafts/2026 (clean)")
+    page.get_by_role("button", name="Logga ut").click()
+    assert page.url == calls_site + "/calls/sign-in"
+
+    # The publisher: signs in, sees the clean check, publishes.
+    page.goto(calls_site + "/calls/drafts/2026?lang=en")
+    page.get_by_label("Name").fill("bo")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.url == calls_site + "/calls/drafts/2026?lang=en"
+    audit("/calls/drafts/2026?lang=en (a publisher)")
+    page.get_by_role("button", name="Publish 2026").click()
+    assert "2026 is published as version 1.0.0" in page.get_by_role("status").inner_text()
+    audit("/calls?published=2026")
+    page.goto(calls_site + "/calls/2026/history")
+    assert page.locator("tbody tr").count() >= 6
+    audit("/calls/2026/history")
+
+    page.goto(calls_site + "/check?year=2026")
+    assert page.get_by_role("heading", level=1).inner_text().endswith("2026")
+    context.close()
+    assert len(found) == 7, found.keys()
+    problems = {
+        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
+        for where, violations in found.items()
+        if violations
+    }
+    assert not problems, problems
