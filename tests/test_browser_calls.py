@@ -17,7 +17,6 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.accounts.store import Accounts
 from fourules.server import create_app
 from fourules.use_cases.calls import CallsFolder
-from fourules.web.call_pages import call_pages
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
@@ -35,8 +34,7 @@ def calls_site(tmp_path: Path) -> Iterator[str]:
     accounts.add_user("anna", "editor", PASSWORD)
     accounts.add_user("bo", "publisher", PASSWORD)
     evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[path])
-    app = create_app(evaluator)
-    app.include_router(call_pages(evaluator, folder), include_in_schema=False)
+    app = create_app(evaluator, calls=folder)
     with _serving(app) as url:
         yield url
 

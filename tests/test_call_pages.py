@@ -21,7 +21,7 @@ from fourules.accounts.limits import SignInLimiter, SignInLimits
 from fourules.accounts.store import Accounts
 from fourules.server import create_app
 from fourules.use_cases import calls as uc
-from fourules.web.call_pages import call_pages, safe_next
+from fourules.web.call_pages import safe_next
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
 FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
@@ -87,8 +87,7 @@ def _site(
     if limits is not None:
         folder = dataclasses.replace(folder, limiter=SignInLimiter(limits))
     evaluator = _evaluator(path)
-    app = create_app(evaluator)
-    app.include_router(call_pages(evaluator, folder), include_in_schema=False)
+    app = create_app(evaluator, calls=folder)
     return Site(TestClient(app, follow_redirects=False), folder, evaluator)
 
 
@@ -473,3 +472,9 @@ def test_a_bad_form_is_refused_as_a_page(written: Path, tmp_path: Path) -> None:
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert bad.status_code == 400
+
+
+def test_the_menu_offers_the_calls_only_where_a_calls_folder_is_served(site: Site) -> None:
+    assert 'href="/calls"' in site.client.get("/").text
+    plain = TestClient(create_app(Evaluator(get_plugin_manager(load_entry_points=False))))
+    assert 'href="/calls"' not in plain.get("/").text

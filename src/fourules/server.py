@@ -39,7 +39,8 @@ def create_app(
 
     `decision_log`: a path or a log that records every decision; `cors_origins`: the
     browser origins allowed to call the API (none by default); `calls`: the calls folder
-    whose drafts the API writes (`/v1/calls`, `service/calls.py`). With `calls`, the
+    whose drafts the API (`/v1/calls`, `service/calls.py`) and the pages (`/calls`,
+    `web/call_pages.py`) write. With `calls`, the
     evaluator must already have the folder on its policy path
     (`Evaluator(policy_path=[folder, …])`, as `fourules serve --calls` builds it): that is
     where a published year is served from, at once."""
@@ -55,6 +56,10 @@ def create_app(
     )
     if calls is not None:
         _include_calls(app, ev, calls)
+        from fourules.web.call_pages import call_pages
+
+        app.include_router(call_pages(ev, calls), include_in_schema=False)
+        app.state.writes_calls = True  # the pages' menu offers the calls
     app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
     app.state.page_errors = page_error
     return app

@@ -122,7 +122,10 @@ def serve_command(
     )
     if log is not None:
         app = _closing(app, log)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # The proxies trusted to name the person are trusted for the scheme too (X-Forwarded-
+    # Proto): behind a TLS-terminating proxy the session cookie is then marked Secure.
+    proxies = ",".join(trusted_proxy) if trusted_proxy else None
+    uvicorn.run(app, host=host, port=port, log_level="info", forwarded_allow_ips=proxies)
 
 
 def _calls_folder(

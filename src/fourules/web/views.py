@@ -64,6 +64,7 @@ def render(
             kinds=kinds_text,
             switch=switch,
             here=request.url.path,
+            writes_calls=getattr(request.app.state, "writes_calls", False),
             q="?lang=en" if lang == "en" else "",
             css=report_css(),
             **values,
