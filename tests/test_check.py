@@ -309,3 +309,21 @@ def test_a_norm_classified_descriptive_is_named(tmp_path: Path) -> None:
     assert any(
         p["check"] == "coverage" and "maximalt beviljas" in p["message"] for p in report["problems"]
     ), report["problems"]
+
+
+BILLION_LAUGHS = "\n".join(
+    [f'a: &a [{", ".join(["lol"] * 9)}]']
+    + [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi")]
+)
+"""Nine lines that stand for 9^9 (387 million) values."""
+
+
+@pytest.mark.parametrize("name", ["cases.yaml", "policy.yaml"])
+def test_an_alias_in_a_year_file_is_refused_before_anything_walks_it(
+    tmp_path: Path, name: str
+) -> None:
+    folder = _copy(tmp_path)
+    (folder / name).write_text(BILLION_LAUGHS + "\n", encoding="utf-8")
+    code, out, err = run("check", str(folder), "--lang", "en")
+    assert code in (1, 2), (out, err)
+    assert "uses the alias *a" in out + err

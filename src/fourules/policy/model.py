@@ -538,7 +538,10 @@ def read_yaml(path: Path) -> Any:
     """A year folder's YAML file, read; a problem raises PolicyError naming file and line."""
     shown = str(path)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        text = path.read_text(encoding="utf-8")
+        if "*" in text:  # cheap: a year file seldom has one; only then are aliases looked for
+            _refuse_aliases(text, shown)
+        return yaml.load(text, Loader=_YAML_LOADER)
     except OSError as exc:
         raise PolicyError(shown, "", f"cannot be read: {exc.strerror}") from None
     except UnicodeDecodeError:
@@ -549,6 +552,20 @@ def read_yaml(path: Path) -> Any:
         raise PolicyError(
             shown, where, f"is not valid YAML: {getattr(exc, 'problem', exc)}"
         ) from None
+
+
+def _refuse_aliases(text: str, shown: str) -> None:
+    """A year file holds no aliases (`*name`): a few lines of them can stand for millions of
+    values (a "billion laughs"), which a check or a validation would walk for ever."""
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise PolicyError(
+                shown,
+                f"line {mark.line + 1}, column {mark.column + 1}",
+                f"uses the alias *{event.anchor}; write the value out (a year's files hold "
+                "no anchors or aliases)",
+            )
 
 
 def load_policy_file(path: Path) -> Policy:
