@@ -245,6 +245,20 @@ def test_a_cut_off_last_line_is_incomplete_and_the_rest_still_verified(log: Path
     assert not any("tampered" in v for v in verdicts(entries))
 
 
+def test_a_checkpoint_line_cut_off_is_a_cut_checkpoint_not_a_cut_record(
+    log: Path, keys: tuple[Path, Path]
+) -> None:
+    checkpoint(log, keys[0])  # appended to the log as its last line
+    data = log.read_bytes()
+    assert data.rstrip().rsplit(b"\n", 1)[-1].startswith(b'{"checkpoint"')
+    log.write_bytes(data[:-40])  # a crash while the checkpoint was written
+    code, entries, _ = verify(str(log), "--public-key", str(keys[1]))
+    assert code == 1
+    assert verdicts(entries) == ["reproduces"] * 40
+    assert verdicts(entries, "checkpoint") == ["incomplete"]
+    assert entries[-1]["detail"].startswith("cut off at the end of the file")
+
+
 def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(log: Path) -> None:
     text = log.read_text(encoding="utf-8").splitlines()
     text[2] = text[2].replace('"lang": "sv"', '"lang": "sv", "lang": "en"')

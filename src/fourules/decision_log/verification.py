@@ -85,6 +85,8 @@ class LineCheck:
     """A checkpoint's: whether a signature line carries the given key's id."""
     whole: bool = True
     """Whether the line ends with a newline (only a file's last line may not)."""
+    cut_checkpoint: bool = False
+    """An unreadable line that began as a checkpoint: cut off while it was written."""
 
 
 def read_log(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -114,7 +116,10 @@ def check_line(
         return _checkpoint_check(number, line.note, key, where, whole)
     if not isinstance(line, Record):
         verdict: Verdict = "incomplete" if line.cut_off else "input_rejected"
-        return LineCheck(number, "unreadable", verdict, line.reason, whole=whole)
+        began = line.cut_off and raw.lstrip().startswith(b'{"checkpoint"')
+        return LineCheck(
+            number, "unreadable", verdict, line.reason, whole=whole, cut_checkpoint=began
+        )
     verdict, detail = _reevaluate(line, evaluator)
     return LineCheck(
         number,
@@ -417,7 +422,8 @@ def _entries(
             yield Verification(
                 file=log.file,
                 line=check.line,
-                kind="record",
+                # A checkpoint cut while written is no record: it is counted as a checkpoint.
+                kind="checkpoint" if check.cut_checkpoint else "record",
                 application_id=None,
                 policy="",
                 verdict=check.verdict,

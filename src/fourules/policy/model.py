@@ -562,7 +562,7 @@ def _refuse_aliases(text: str, shown: str) -> None:
             mark = event.start_mark
             raise PolicyError(
                 shown,
-                f"line {mark.line + 1}, column {mark.column + 1}",
+                f"line {mark.line + 1}, column {mark.column + 1}" if mark else "",
                 f"uses the alias *{event.anchor}; write the value out (a year's files hold "
                 "no anchors or aliases)",
             )
