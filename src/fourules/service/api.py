@@ -59,7 +59,11 @@ Amount = Annotated[int | None, Field(ge=0)]
 class AllocationQuery(BaseModel):
     """What `allocateRound` is asked for, as query parameters (`use_cases.allocation.terms`)."""
 
-    budget: Amount = Field(default=None, description="Total budget in kronor.")
+    budget: Amount = Field(
+        default=None,
+        description="Total budget in kronor (or both budgets for projects and study trips).",
+        examples=[3_500_000],
+    )
     budget_project: Amount = Field(default=None, description="Budget for projects (LUM) in kronor.")
     budget_study_trip: Amount = Field(
         default=None, description="Budget for study trips (MUL) in kronor."
