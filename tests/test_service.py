@@ -784,3 +784,27 @@ def test_every_declared_example_is_answered(client: TestClient) -> None:
                 assert answer.status_code == 200, (operation["operationId"], name, answer.text)
                 posted += 1
     assert posted >= 5
+
+
+def test_a_rounds_unknown_criteria_are_each_named_at_its_body_path(client: TestClient) -> None:
+    def app(id_: str, assessment: dict[str, bool]) -> dict[str, object]:
+        return {
+            "id": id_,
+            "kind": "project",
+            "title": id_,
+            "applicants": ["Farsta"],
+            "requested_sek": 5,
+            "assessment": assessment,
+        }
+
+    body = {
+        "year": "2018",
+        "applications": [app("a", {"yyy": True, "qq": False}), app("b", {"zzz": True})],
+    }
+    answer = client.post("/v1/policies/2018/rounds/evaluate", json=body)
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == [
+        "body.applications[0].assessment.yyy",
+        "body.applications[0].assessment.qq",
+        "body.applications[1].assessment.zzz",
+    ]

@@ -491,12 +491,16 @@ class Vocabulary:
         """Refuse an assessment of a criterion this policy does not declare for the kind:
         an unknown criterion would otherwise be silently ignored."""
         allowed = self.assessed[application.kind]
-        for key in application.assessment:
-            if key not in allowed:
-                raise InputError(
-                    self._unknown_criterion(key, application.kind, policy_id),
-                    f"{where}.assessment.{key}",
-                )
+        unknown = [
+            InputError(
+                self._unknown_criterion(key, application.kind, policy_id),
+                f"{where}.assessment.{key}",
+            )
+            for key in application.assessment
+            if key not in allowed
+        ]
+        if unknown:
+            raise InputError.together(unknown)
 
     def _unknown_criterion(self, key: str, kind: str, policy_id: str) -> LocalText:
         allowed = self.assessed[kind]

@@ -182,6 +182,19 @@ def _hint(resolution: Resolution) -> LocalText:
     return resolution.hint or both("round_eval.unknown_name")
 
 
+def check_assessments(round_: Round, policy: Policy, name: str) -> None:
+    """Every assessment is of a criterion the year has, else InputError naming each one by
+    its place in the file (`round.json.applications[3].assessment.x`), all of them."""
+    errors = []
+    for i, app in enumerate(round_.applications):
+        try:
+            policy.vocabulary.check_assessment(app, policy.id, f"{name}.applications[{i}]")
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputError.together(errors)
+
+
 STRICT = Place("strict")
 """The domain key of the strict reading of a round, under which an applicant that is no
 administration of the year refuses the round (`use_cases/places.py`)."""
@@ -232,13 +245,16 @@ def read_round(
     are accepted and typed, and with that year. With `strict`, every applicant must be an
     administration of the round's own year (`check_administrations`); without, an
     application naming another is evaluated, ineligible, and listed in the round's
-    findings. What the command line and the service both read a round with."""
+    findings. What the command line and the service both read a round with. Every
+    assessment of a criterion the year does not have is refused, each at its place."""
     file = open_round(source, name)
     chosen = year or file.year
     if chosen is None:
         file.round()  # what is wrong with the file itself comes first
         raise InputError(both("round_eval.no_year"), ROUND_YEAR)
-    round_ = file.round(evaluator.require(chosen).policy.vocabulary)
+    policy = evaluator.require(chosen).policy
+    round_ = file.round(policy.vocabulary)
+    check_assessments(round_, policy, name)
     if strict:
         check_administrations(round_, evaluator.load_policy(round_.year or chosen), evaluator, name)
     return round_, chosen
@@ -289,10 +305,14 @@ def evaluate_round(
     lang: Lang = "sv",
     scorers: Sequence[str] | None = None,
     progress: Progress | None = None,
+    assessments_checked: bool = False,
 ) -> RoundEvaluation:
-    """Every application evaluated, with the round's tallies, duplicates and totals."""
+    """Every application evaluated, with the round's tallies, duplicates and totals.
+    `assessments_checked`: the round was read by `read_round`, which checked them."""
     with gc_paused():  # every collection would walk all the results built so far
-        return _evaluate_round(round_, year, evaluator, lang, scorers, progress)
+        return _evaluate_round(
+            round_, year, evaluator, lang, scorers, progress, assessments_checked
+        )
 
 
 def _evaluate_round(
@@ -302,12 +322,13 @@ def _evaluate_round(
     lang: Lang,
     scorers: Sequence[str] | None,
     progress: Progress | None,
+    assessments_checked: bool,
 ) -> RoundEvaluation:
     loaded = evaluator.require(year)
     policy = loaded.policy
+    if not assessments_checked:  # before any work
+        check_assessments(round_, policy, "round")
     apps = sorted(round_.applications, key=lambda a: natural_key(a.id))
-    for app in apps:  # before any work, and naming the application
-        policy.vocabulary.check_assessment(app, policy.id, f"applications (id {app.id})")
     evaluations = _evaluate_all(apps, year, evaluator, lang, scorers, progress)
     items = count_applications(round_, evaluations)
     chosen = choices(round_, evaluations, policy)

@@ -80,6 +80,7 @@ def evaluated_round(
         lang=request.lang,
         scorers=request.scorers,
         progress=progress(len(given.round.applications)) if progress is not None else None,
+        assessments_checked=True,  # by `read`
     )
     return given, result
 
