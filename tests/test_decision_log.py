@@ -329,8 +329,11 @@ def test_a_number_json_cannot_carry_exactly_is_refused_before_anything_is_writte
     code, out, err = run(
         "evaluate", "-", "--year", "2018", "--decision-log", str(log), input=json.dumps(huge)
     )
-    assert (code, out) == (2, "") and "2^53" in err
+    assert (code, out) == (2, "") and "stdin.requested_sek: är för stort" in err
     assert not log.exists() or log.read_bytes() == b""
+    # The same refusal without a log: every reader holds whole numbers to 2^53 - 1.
+    plain = run("evaluate", "-", "--year", "2018", input=json.dumps(huge))
+    assert plain == (code, out, err)
 
 
 # --- keys and checkpoints ------------------------------------------------------------------------------

@@ -64,7 +64,12 @@ Text = Annotated[
     Field(strict=True, json_schema_extra={"minLength": 1, "pattern": NON_BLANK}),
     AfterValidator(_non_blank),
 ]
-Amount = Annotated[StrictInt, Field(ge=0, description="Kronor, a whole number.")]
+MAX_EXACT = 2**53 - 1
+"""The largest whole number every JSON reader reads exactly (a double's: JavaScript's
+`Number.MAX_SAFE_INTEGER`; RFC 8785, the decision log's canonical form, refuses larger).
+Every whole number an application or a round gives is held to it, so an input reads the
+same everywhere, with a decision log or without."""
+Amount = Annotated[StrictInt, Field(ge=0, le=MAX_EXACT, description="Kronor, a whole number.")]
 
 
 class _ApplicationBase(BaseModel):
@@ -100,7 +105,7 @@ class ProjectApplication(_ApplicationBase):
     """A local development project (LUM), applied for one project year at a time."""
 
     kind: Literal["project"]
-    project_year: Annotated[StrictInt, Field(ge=1)] | None = Field(
+    project_year: Annotated[StrictInt, Field(ge=1, le=MAX_EXACT)] | None = Field(
         default=None,
         description=(
             "Which project year this application is for (1 = first); null or absent when not "

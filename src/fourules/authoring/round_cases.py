@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
+from fourules.application import MAX_EXACT
 from fourules.authoring.quotes import found
 from fourules.errors import FourulesError, InputError, PolicyError
 from fourules.policy.model import first_problem, read_yaml
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 L = LocalText
 ROUND_CASES_FILE = "round_cases.yaml"
-Amount = Annotated[StrictInt, Field(ge=0)]
+Amount = Annotated[StrictInt, Field(ge=0, le=MAX_EXACT)]
 _EXPECTATIONS = (
     "over_quota",
     "within_quota",

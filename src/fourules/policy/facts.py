@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
-from fourules.application import KINDS, IsoDate, Kind
+from fourules.application import KINDS, MAX_EXACT, IsoDate, Kind
 from fourules.policy.conditions import FieldKind
 from fourules.text import LocalText
 from fourules.texts import Lang, both, text
@@ -185,7 +185,7 @@ class FactDeclaration(BaseModel):
         if self.type == "yes_no":
             return StrictBool | None
         if self.type in ("amount", "whole_number", "duration"):
-            return Annotated[StrictInt, Field(ge=least)] | None
+            return Annotated[StrictInt, Field(ge=least, le=MAX_EXACT)] | None
         if self.type == "date":
             return IsoDate | None
         one: Any = Literal.__getitem__(self.value_ids)  # Literal["train", "bus", …] at run time

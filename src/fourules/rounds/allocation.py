@@ -31,7 +31,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fourules.application import KINDS, Kind
+from fourules.application import KINDS, MAX_EXACT, Kind
 from fourules.errors import InputError, Place
 from fourules.evaluation.results import Evaluation, Outcome, PolicyRef
 from fourules.policy.model import Policy
@@ -137,6 +137,8 @@ def make_budget(total: int | None, project: int | None, study_trip: int | None) 
     ):
         if value is not None and value < 0:
             raise InputError(both("allocation_terms.negative", value=value), name)
+        if value is not None and value > MAX_EXACT:
+            raise InputError(both("allocation_terms.too_large", most=MAX_EXACT), name)
     if total is None:
         if project is None or study_trip is None:
             raise InputError(both("allocation_terms.budget"), BUDGET)

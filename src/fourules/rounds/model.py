@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, create_model, model_validator
 from pydantic_core import PydanticCustomError
 
-from fourules.application import Kind, ProjectApplication, StudyTripApplication
+from fourules.application import MAX_EXACT, Kind, ProjectApplication, StudyTripApplication
 from fourules.errors import PolicyError
 from fourules.text import LocalText
 from fourules.texts import both
@@ -57,7 +57,7 @@ class Decision(BaseModel):
         },
     )
 
-    granted_sek: Annotated[StrictInt, Field(ge=0)] | None = None
+    granted_sek: Annotated[StrictInt, Field(ge=0, le=MAX_EXACT)] | None = None
     rejected: str | None = Field(default=None, description="Rejected, with the reason.")
     not_prioritised: str | None = Field(
         default=None, description="Not put forward by its own administration (over its quota)."
@@ -78,7 +78,7 @@ class Decision(BaseModel):
 
 
 class _InRound(BaseModel):
-    priority: Annotated[StrictInt, Field(ge=1)] | None = Field(
+    priority: Annotated[StrictInt, Field(ge=1, le=MAX_EXACT)] | None = Field(
         default=None, description="The administration's own ranking of its applications, 1 first."
     )
     same_as: str | None = Field(
@@ -120,7 +120,7 @@ class StatedTotal(BaseModel):
     id: str
     measure: Measure
     kind: Kind | None = Field(default=None, description="null: both kinds together.")
-    value: Annotated[StrictInt, Field(ge=0)]
+    value: Annotated[StrictInt, Field(ge=0, le=MAX_EXACT)]
     section: str
     quote: str
 

@@ -17,6 +17,7 @@ from fastapi.types import DecoratedCallable
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from fourules.application import MAX_EXACT
 from fourules.comparison.structure import PolicyDiff
 from fourules.decision_log.log import DecisionLog
 from fourules.errors import InputError, PolicyError, UnknownPolicyError
@@ -53,7 +54,7 @@ async def language(  # async: FastAPI would run a plain function in the thread p
 
 
 Language = Annotated[Lang, Depends(language)]
-Amount = Annotated[int | None, Field(ge=0)]
+Amount = Annotated[int | None, Field(ge=0, le=MAX_EXACT)]
 
 
 class AllocationQuery(BaseModel):
