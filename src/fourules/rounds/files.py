@@ -29,7 +29,7 @@ from fourules.policy.facts import FactDeclaration, FactType, base_declarations, 
 from fourules.policy.vocabulary import Vocabulary, base_vocabulary
 from fourules.rounds.model import Round, added_fields, round_declarations, round_model
 from fourules.spreadsheets import CellValue, Sheet, cell_text, csv_text, from_cell, workbook
-from fourules.text import LocalText
+from fourules.text import LANGS, LocalText
 from fourules.texts import both, text
 
 _ROUND_OWN: dict[str, Hint] = {
@@ -113,6 +113,8 @@ fact's cell holds follows its declared type (`_FACT_CELLS`)."""
 
 
 ASSESSMENT = "assessment."
+REQUIRED_COLUMNS = ("id", "kind", "title", "applicants", "requested_sek")
+"""The columns every application needs."""
 
 
 _CRITERION_COLUMN = re.compile(r"^assessment\.[a-z][a-z0-9_]*$")
@@ -236,7 +238,8 @@ def _row_to_application(
 def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | None) -> Round:
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(both("round_file.empty"), where)
-    header = [h.strip() for h in rows[0]]
+    named = headings(vocabulary)
+    header = [named.get(_heading_key(h), h.strip()) for h in rows[0]]
     _check_known_columns(header, where, csv_columns((), vocabulary))
     _check_required_columns(header, where)
     applications, lines = _read_applications(rows, header, where, cell_types(vocabulary))
@@ -246,6 +249,36 @@ def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | N
         for error in exc.every:
             error.where = _on_spreadsheet_line(error.where, lines, header, where)
         raise
+
+
+def heading_words(vocabulary: Vocabulary | None = None) -> dict[str, tuple[str, ...]]:
+    """Each column and what people head it with: its own name and its Swedish and English
+    words (a fact's label; the round's own columns' `heading.*`)."""
+    declared = {d.json_field: d for d in (vocabulary or base_vocabulary()).declarations}
+    words = {}
+    for column in csv_columns((), vocabulary):
+        fact = declared.get(column)
+        said = (
+            (fact.label.sv, fact.label.en)
+            if fact is not None
+            else tuple(text(f"heading.{column}", lang) for lang in LANGS)
+        )
+        words[column] = (column, *said)
+    return words
+
+
+def headings(vocabulary: Vocabulary | None = None) -> dict[str, str]:
+    """Each column by any of its headings (`heading_words`), compared without case or
+    surrounding spaces: what a spreadsheet saved with Swedish headings is read by."""
+    return {
+        _heading_key(word): column
+        for column, words in heading_words(vocabulary).items()
+        for word in words
+    }
+
+
+def _heading_key(heading: str) -> str:
+    return " ".join(heading.split()).casefold()
 
 
 def _check_known_columns(header: list[str], where: str, known: tuple[str, ...]) -> None:
@@ -278,7 +311,7 @@ def _check_known_columns(header: list[str], where: str, known: tuple[str, ...]) 
 
 def _check_required_columns(header: list[str], where: str) -> None:
     """The header row has the columns every application needs; else InputError."""
-    missing = [c for c in ("id", "kind", "title", "applicants", "requested_sek") if c not in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(
             both("round_file.columns_missing", columns=", ".join(missing)), f"{where}:1"
@@ -330,33 +363,53 @@ def read_csv(text: str, where: str, vocabulary: Vocabulary | None = None) -> Rou
 
 
 def _csv_rows(text: str, where: str) -> list[list[str]]:
+    """The rows, separated by commas or, as Swedish Excel and LibreOffice save them, by
+    semicolons: whichever the header row has more of, quoted fields included."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text), strict=True))
-    except csv.Error as exc:
-        raise InputError(both("round_file.not_csv", error=exc), where) from None
-    # A semicolon-separated export (Swedish Excel) has one column per row here.
-    if rows and len(rows[0]) == 1 and ";" in rows[0][0]:
-        rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
-    return rows
+        return list(reader)
+    except csv.Error:
+        line = reader.line_num
+        raise InputError(
+            both("round_file.not_csv", delimiter=delimiter), f"{where}:{line}"
+        ) from None
 
 
 def read_xlsx(source: bytes, where: str, vocabulary: Vocabulary | None = None) -> Round:
-    """A round from the first sheet of a workbook, read as its CSV would be."""
-    return _rows_to_round(_xlsx_rows(source, where), where, vocabulary)
+    """A round from a workbook: the sheet with a round's columns, read as its CSV would be."""
+    return _rows_to_round(_xlsx_rows(source, where)[0], where, vocabulary)
 
 
-def _xlsx_rows(source: bytes, where: str) -> list[list[str]]:
+def _xlsx_rows(source: bytes, where: str) -> tuple[list[list[str]], str]:
+    """The rows of the workbook's first sheet whose header row has the columns every
+    application needs (a cover sheet before it is passed over), else of its first sheet
+    (whose header the reading then names); and that sheet's name."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(source), read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            return [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            sheets = [
+                (
+                    sheet.title,
+                    [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)],
+                )
+                for sheet in book.worksheets
+            ]
         finally:
             book.close()
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise InputError(both("round_file.not_xlsx", error=exc), where) from None
+    if not sheets:
+        raise InputError(both("round_file.empty"), where)
+    named = headings()
+    for title, rows in sheets:
+        header = {named.get(_heading_key(h), h.strip()) for h in (rows[0] if rows else [])}
+        if header >= set(REQUIRED_COLUMNS):
+            return rows, title
+    return sheets[0][1], sheets[0][0]
 
 
 @dataclass(frozen=True)
@@ -367,6 +420,8 @@ class RoundFile:
     name: str
     data: Any = None
     rows: list[list[str]] | None = None
+    sheet: str | None = None
+    """A workbook's: the name of the sheet read."""
 
     @property
     def year(self) -> str | None:
@@ -386,7 +441,8 @@ def open_round(source: bytes, name: str) -> RoundFile:
     """A round file from its bytes; the format follows the name (.csv, .xlsx, else JSON)."""
     suffix = Path(name).suffix.casefold()
     if suffix == ".xlsx":
-        return RoundFile(name, rows=_xlsx_rows(source, name))
+        rows, sheet = _xlsx_rows(source, name)
+        return RoundFile(name, rows=rows, sheet=sheet)
     if suffix == ".csv":
         return RoundFile(name, rows=_csv_rows(_csv_text(source, name), name))
     return RoundFile(name, data=read_json(source, where=name))
