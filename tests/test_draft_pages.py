@@ -16,15 +16,14 @@ from fastapi.testclient import TestClient
 from fourules.server import create_app
 from fourules.text import format_sek
 from fourules.use_cases import calls as uc
-from tests.test_call_pages import (  # noqa: F401 (the module fixtures writing the draft once)
-    ANNA,
-    CHEAP,
-    _csrf,
-    _evaluator,
-    _sign_in,
-    accounts_only,
-    started,
-    written,
+from tests import test_call_pages as calls_pages
+from tests.test_call_pages import ANNA, CHEAP, _csrf, _evaluator, _sign_in
+
+# The calls pages' module fixtures, writing the example draft of 2026 once.
+accounts_only, started, written = (
+    calls_pages.accounts_only,
+    calls_pages.started,
+    calls_pages.written,
 )
 
 TRY = "/calls/drafts/2026/try"
