@@ -16,8 +16,11 @@ from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import CheckForm, fact_inputs
 
 
-def check_context(ev: Evaluator, year: str, typed: CheckForm | None) -> dict[str, Any]:
-    """The form for `year`: its administrations, the facts its vocabulary declares as stated
+def check_context(
+    ev: Evaluator, year: str, typed: CheckForm | None, years: list[str] | None = None
+) -> dict[str, Any]:
+    """The form for `year` (among `years` to choose from, by default every year `ev` serves):
+    its administrations, the facts its vocabulary declares as stated
     (those of every kind, then those of one kind under it) and its criteria per kind — all
     from the policy, so a new year's facts and criteria appear with no change here — what
     was typed and its problems."""
@@ -42,7 +45,7 @@ def check_context(ev: Evaluator, year: str, typed: CheckForm | None) -> dict[str
     )
     return {
         "year": year,
-        "years": sorted(views.served(ev), reverse=True),
+        "years": sorted(views.served(ev), reverse=True) if years is None else years,
         "criteria": criteria,
         "administrations": administrations,
         "facts": [f for f in inputs if set(KINDS) <= set(f.kinds)],
@@ -64,6 +67,7 @@ def result_context(
     evaluation: results.Evaluation,
     decision_id: str,
     typed: CheckForm,
+    years: list[str] | None = None,
 ) -> dict[str, Any]:
     """The answer: outcome, maximum grant, each finding with the decision's sentence (linked
     to its place in the text), the score breakdown; the application and the evaluation as
@@ -71,7 +75,7 @@ def result_context(
     of its record in the decision log)."""
     stem = application["id"]
     return {
-        **check_context(ev, year, typed),
+        **check_context(ev, year, typed, years),
         "evaluation": evaluation,
         "anchor": quote_anchors(ev, year),
         "downloads": {

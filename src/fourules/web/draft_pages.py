@@ -1,0 +1,377 @@
+"""A draft tried at once, with no restart, under `/calls/drafts/{year}/try`: the check form
+under the draft's year (`…/try/check`), a round replayed under it against a year served
+(`…/try/replay?from=2018`: the round that year ships, or one uploaded) and the plain-words
+diff against a year served, with witnesses (`…/try/diff?against=2024`).
+
+The answers are the served pages' (`check_pages`, `rule_pages.diff_context`), made with
+the draft's evaluator (`draft_views.Trials`: one per revision, so a save is tried at once).
+A trial is not a decision: the check form's answer is written to no decision log. As on
+the calls pages, every page needs a signed-in person and every form posted its CSRF token;
+a draft that does not load says why, with its check's problems, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+
+from fourules.accounts.proxy import proxied_user
+from fourules.errors import InputError, UnknownPolicyError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.text import Lang
+from fourules.texts import language, text
+from fourules.use_cases import calls as uc
+from fourules.use_cases.evaluate import EvaluateRequest
+from fourules.use_cases.evaluate import evaluate as evaluated
+from fourules.web import call_views, check_pages, views
+from fourules.web.call_pages import COOKIE, HOME, SIGN_IN, Refused, Who, back_to, header_text, known
+from fourules.web.draft_views import NotLoading, Trial, Trials
+from fourules.web.forms import CheckForm, read_check_form
+from fourules.web.pages import ROUND_SUFFIXES, Uploaded, in_page
+from fourules.web.rule_pages import diff_context
+
+CHECK_FORM = '<form method="post" action="/check" class="check" novalidate>'
+"""The check form's opening tag (`check_form.html.j2`), pointed here at the draft's trial."""
+FORM_FIELDS = 200
+"""The most fields a trial's form holds (the check form has one per fact and criterion)."""
+
+
+def _lang(value: str | None) -> Lang:
+    return "en" if value == "en" else "sv"
+
+
+def _no_anchor(quote: str | None) -> str | None:
+    """The draft's quotes link nowhere: its text is not a page of the years served."""
+    return None
+
+
+def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
+    """The trial pages of the calls folder's drafts, beside the years `evaluator` serves."""
+    router = APIRouter(include_in_schema=False)
+    repository = folder.repository
+    trials = Trials(evaluator, repository)
+    limit = repository.max_bytes + 64 * 1024  # an uploaded round: a file the folder holds
+
+    # --- Who is asking (as the calls pages ask) ---------------------------------------------
+
+    def who(request: Request) -> Who | None:
+        """The person signed in: the one a trusted proxy names, else the session's."""
+        value = request.cookies.get(COOKIE)
+        session = folder.sessions.verify(value) if value else None
+        peer = request.client.host if request.client else None
+        header = request.headers.get(folder.user_header) if folder.user_header else None
+        named = header_text(header) if header is not None else None
+        if proxied_user(peer, folder.trusted, named) is not None:
+            proxied = folder.proxied(peer, named)
+            if proxied is None:
+                return None
+            if session is not None and session.user == proxied.name:
+                return Who(proxied, session)
+            session, cookie = folder.sessions.issue(proxied.name)
+            return Who(proxied, session, cookie)
+        account = folder.accounts.user(session.user) if session is not None else None
+        if session is None or account is None:
+            return None
+        return Who(folder.person(account), session)
+
+    def page(
+        template: str,
+        request: Request,
+        signed: Who | None,
+        status: int = 200,
+        keep: dict[str, str] | None = None,
+        **values: Any,
+    ) -> HTMLResponse:
+        csrf = folder.sessions.csrf_token(signed.session) if signed is not None else ""
+        person = signed.person if signed is not None else None
+        body = views.render(template, request, keep, person=person, csrf=csrf, **values)
+        if "trial_action" in values:
+            body = _pointed(body, values["trial_action"], csrf)
+        response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+        if signed is not None and signed.cookie is not None:
+            response.set_cookie(
+                COOKIE,
+                signed.cookie,
+                max_age=folder.sessions.lifetime,
+                path=HOME,
+                secure=request.url.scheme == "https",
+                httponly=True,
+                samesite="strict",
+            )
+        return response
+
+    def refusal(request: Request, exc: Refused, signed: Who | None = None) -> HTMLResponse:
+        return page(
+            "calls_problem.html.j2",
+            request,
+            signed,
+            exc.status,
+            message=exc.message,
+            kept=None,
+            sign_in=exc.status == 401,
+            back=back_to(request.url.path),
+        )
+
+    def guarded(request: Request, year: str, answer: Callable[[], Response]) -> Response:
+        """ANSWER; a refusal, an unknown year or a draft that does not load as a page."""
+        try:
+            return answer()
+        except Refused as exc:
+            return refusal(request, exc)
+        except NotLoading as exc:
+            return broken(request, exc)
+        except UnknownPolicyError as exc:
+            return refusal(request, Refused(404, exc.text(language())))
+        except InputError as exc:  # no such draft, a round that does not read
+            status = 404 if exc.where and str(exc.where).startswith("drafts/") else 422
+            return refusal(request, Refused(status, exc.text(language())))
+
+    def broken(request: Request, exc: NotLoading) -> HTMLResponse:
+        """The draft does not load: why, and its check's problems, each with its file."""
+        signed = who(request)
+        check = uc.check_draft(repository, exc.year)
+        _, files = call_views.draft_files(repository, exc.year)
+        return page(
+            "try_broken.html.j2",
+            request,
+            signed,
+            422,
+            year=exc.year,
+            revision=exc.revision,
+            error=exc.error,
+            problems=call_views.problems(check, files),
+        )
+
+    def to_sign_in(request: Request) -> Response:
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = {"next": here} | ({"lang": "en"} if language() == "en" else {})
+        return RedirectResponse(f"{SIGN_IN}?{urlencode(query)}", status_code=303)
+
+    async def signed_in_page(
+        request: Request, year: str, lang: str | None, build: Callable[[Who, Trial], Response]
+    ) -> Response:
+        """A trial page for a signed-in person (else a 303 to sign in), in the thread pool:
+        the draft may be compiled."""
+
+        def answer() -> Response:
+            signed = who(request)
+            if signed is None:
+                return to_sign_in(request)
+            known(year)
+            return build(signed, trials.of(year))
+
+        chosen = _lang(lang)
+        return await run_in_threadpool(in_page, chosen, lambda: guarded(request, year, answer))
+
+    async def signed_in_form(
+        request: Request, year: str, answer: Callable[[Who, Trial, FormData], Response]
+    ) -> Response:
+        """A trial's form posted by a signed-in person with their session's CSRF token."""
+        chosen = _lang(request.query_params.get("lang"))
+        try:
+            form = await _read(request, limit)
+        except Refused as exc:
+            refused = exc
+            return in_page(chosen, lambda: refusal(request, refused))
+        chosen = _lang(str(form.get("lang") or chosen))
+
+        def checked() -> Response:
+            signed = who(request)
+            if signed is None:
+                raise Refused(401, text("pages.calls.not_signed_in"))
+            if not folder.sessions.check_csrf(signed.session, str(form.get("csrf") or "")):
+                raise Refused(403, text("pages.calls.csrf"))
+            known(year)
+            return answer(signed, trials.of(year), form)
+
+        return await run_in_threadpool(in_page, chosen, lambda: guarded(request, year, checked))
+
+    # --- The trials ------------------------------------------------------------------------
+
+    @router.get("/calls/drafts/{year}/try", response_class=HTMLResponse)
+    async def tried(request: Request, year: str, lang: str | None = None) -> Response:
+        def build(signed: Who, trial: Trial) -> Response:
+            return page(
+                "try_index.html.j2",
+                request,
+                signed,
+                trial=trial,
+                rounds=sorted(trial.rounds(), reverse=True),
+            )
+
+        return await signed_in_page(request, year, lang, build)
+
+    def check_page(
+        request: Request, signed: Who, trial: Trial, typed: CheckForm | None, status: int = 200
+    ) -> HTMLResponse:
+        context = check_pages.check_context(trial.evaluator, trial.year, typed, [trial.year])
+        return page(
+            "try_check.html.j2",
+            request,
+            signed,
+            status,
+            trial=trial,
+            trial_action=f"/calls/drafts/{trial.year}/try/check",
+            **context,
+        )
+
+    @router.get("/calls/drafts/{year}/try/check", response_class=HTMLResponse)
+    async def check_form(request: Request, year: str, lang: str | None = None) -> Response:
+        return await signed_in_page(
+            request, year, lang, lambda signed, trial: check_page(request, signed, trial, None)
+        )
+
+    @router.post("/calls/drafts/{year}/try/check", response_class=HTMLResponse)
+    async def check(request: Request, year: str) -> Response:
+        def answer(signed: Who, trial: Trial, form: FormData) -> Response:
+            ev = trial.evaluator
+            typed, application = read_check_form(form, ev.load_policy(year))
+            if not typed.errors:
+                try:
+                    asked = EvaluateRequest(application, year, "form", language(), identify=True)
+                    done = evaluated(ev, asked, log=None)  # a trial is not a decision
+                except InputError as exc:
+                    for each in exc.every:
+                        typed.errors[typed.place(each.where)] = each.message.get(language())
+            if typed.errors:
+                return check_page(request, signed, trial, typed, 422)
+            (_, evaluation), decision_id = done.decisions[0], done.decision_ids[0]
+            context = check_pages.result_context(
+                ev, year, application, evaluation, decision_id, typed, [year]
+            )
+            return page(
+                "try_result.html.j2",
+                request,
+                signed,
+                trial=trial,
+                trial_action=f"/calls/drafts/{year}/try/check",
+                **(context | {"anchor": _no_anchor}),
+            )
+
+        return await signed_in_form(request, year, answer)
+
+    def compared(
+        request: Request,
+        signed: Who,
+        trial: Trial,
+        other: str | None,
+        template: str,
+        **asked: Any,
+    ) -> HTMLResponse:
+        """The diff page's context between the served year OTHER and the draft."""
+        if other not in trial.others:
+            years = ", ".join(trial.others) or "-"
+            raise Refused(404, text("problem.year", year=other or "-", years=years))
+        context = diff_context(trial.evaluator, other, trial.year, **asked)
+        return page(
+            template,
+            request,
+            signed,
+            trial=trial,
+            rounds=sorted(trial.rounds(), reverse=True),
+            **(context | {"anchor_b": _no_anchor, "years": list(trial.others)}),
+        )
+
+    @router.get("/calls/drafts/{year}/try/diff", response_class=HTMLResponse)
+    async def diff(
+        request: Request,
+        year: str,
+        lang: str | None = None,
+        against: str | None = None,
+        witnesses: str = "",
+    ) -> Response:
+        wanted = witnesses.casefold() in ("true", "1", "yes", "ja")
+
+        def build(signed: Who, trial: Trial) -> Response:
+            other = against or next(iter(trial.others), None)
+            return compared(request, signed, trial, other, "try_diff.html.j2", witnesses=wanted)
+
+        return await signed_in_page(request, year, lang, build)
+
+    @router.get("/calls/drafts/{year}/try/replay", response_class=HTMLResponse)
+    async def replay(
+        request: Request,
+        year: str,
+        lang: str | None = None,
+        chosen: str | None = Query(None, alias="from"),
+    ) -> Response:
+        def build(signed: Who, trial: Trial) -> Response:
+            shipped = trial.rounds()
+            other = chosen or next(iter(sorted(shipped, reverse=True)), None)
+            if other is None or other not in shipped:
+                return compared(request, signed, trial, other, "try_replay.html.j2")
+            raw = shipped[other].read_bytes()
+            return compared(
+                request, signed, trial, other, "try_replay.html.j2", replay=(raw, "round.json")
+            )
+
+        return await signed_in_page(request, year, lang, build)
+
+    @router.post("/calls/drafts/{year}/try/replay", response_class=HTMLResponse)
+    async def replay_uploaded(request: Request, year: str) -> Response:
+        def answer(signed: Who, trial: Trial, form: FormData) -> Response:
+            other = str(form.get("from") or "") or None
+            upload = form.get("file")
+            if not isinstance(upload, Uploaded) or not upload.name:
+                raise Refused(422, text("problem.no_file"))
+            if Path(upload.name).suffix.casefold() not in ROUND_SUFFIXES:
+                raise Refused(415, text("problem.suffix", name=upload.name))
+            if len(upload.content) > limit:
+                raise Refused(413, text("problem.size", limit=views.size(limit)))
+            return compared(
+                request,
+                signed,
+                trial,
+                other,
+                "try_replay.html.j2",
+                replay=(upload.content, upload.name),
+            )
+
+        return await signed_in_form(request, year, answer)
+
+    return router
+
+
+def _pointed(body: str, action: str, csrf: str) -> str:
+    """The page with its check form posted to the draft's trial, with the CSRF token."""
+    if body.count(CHECK_FORM) != 1:
+        raise RuntimeError(f"the check form's tag is no longer {CHECK_FORM!r}")
+    tag = (
+        f'<form method="post" action="{escape(action)}" class="check" novalidate>\n'
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
+    )
+    return body.replace(CHECK_FORM, tag)
+
+
+async def _read(request: Request, limit: int) -> FormData:
+    """A posted form (URL-encoded, or multipart with one round), within `limit` bytes; an
+    uploaded file is read whole and closed at once."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise Refused(415, text("problem.type"))
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise Refused(413, text("problem.size", limit=views.size(limit)))
+    try:
+        form = await request.form(max_files=1, max_fields=FORM_FIELDS, max_part_size=limit)
+    except HTTPException:  # too many fields, a part too large, a body that does not parse
+        raise Refused(400, text("pages.calls.form_unreadable")) from None
+    try:
+        items: list[tuple[str, Any]] = []
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                items.append((key, Uploaded(Path(value.filename or "").name, await value.read())))
+            else:
+                items.append((key, value))
+    finally:
+        await form.close()
+    return FormData(items)
