@@ -137,7 +137,7 @@ class CallsRepository:
         self.folder = folder
         self.max_bytes = max_bytes
         self.state = folder / STATE
-        self.rules = RulesHistory(self)
+        self.rules = RulesHistory(self.file_at, self.state)
         """What each change did to a year's rules, remembered per commit."""
 
     @classmethod

@@ -13,6 +13,7 @@ import hashlib
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -26,7 +27,9 @@ from fourules.texts import LocalText, both
 
 if TYPE_CHECKING:
     from fourules.calls.history import Change
-    from fourules.calls.repository import CallsRepository
+
+FileAt = Callable[[str, str, str], bytes]
+"""A year's file as it was at a commit (`CallsRepository.file_at`; InputError if none)."""
 
 KEPT = 1024
 """The answers remembered per repository (a year's history is tens to hundreds of saves)."""
@@ -53,11 +56,13 @@ class _Loaded:
 
 
 class RulesHistory:
-    """The rules changes of one calls repository, remembered (thread-safe: the pages and the
-    API answer from a thread pool)."""
+    """The rules changes of one calls repository, read through its `file_at` and loaded in
+    its private `work` folder; remembered (thread-safe: the pages and the API answer from a
+    thread pool)."""
 
-    def __init__(self, repository: CallsRepository, kept: int = KEPT) -> None:
-        self.repository = repository
+    def __init__(self, file_at: FileAt, work: Path, kept: int = KEPT) -> None:
+        self.file_at = file_at
+        self.work = work
         self.kept = kept
         self._changes: OrderedDict[tuple[str, str], RulesChange] = OrderedDict()
         self._policies: OrderedDict[tuple[str, str], _Loaded] = OrderedDict()
@@ -94,14 +99,14 @@ class RulesHistory:
     def _version(self, year: str, commit: str) -> _Loaded | None:
         """The year's policy.yaml at `commit` loaded (None: the commit has none)."""
         try:
-            data = self.repository.file_at(year, POLICY_FILE, commit)
+            data = self.file_at(year, POLICY_FILE, commit)
         except InputError:
             return None
         key = (year, hashlib.sha256(data).hexdigest())
         with self._lock:
             found = self._policies.get(key)
         if found is None:
-            found = _load(year, data, self.repository.state)
+            found = _load(year, data, self.work)
             self._remember(self._policies, key, found)
         return found
 
