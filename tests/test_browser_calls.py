@@ -99,7 +99,8 @@ def test_a_call_written_checked_and_published_in_the_browser(
     assert "2026 is published as version 1.0.0" in page.get_by_role("status").inner_text()
     audit("/calls?published=2026")
     page.goto(calls_site + "/calls/2026/history")
-    assert page.locator("tbody tr").count() >= 6
+    assert page.locator("li.change").count() >= 6
+    assert "Vad som ändrades i reglerna" in page.locator("main").inner_text()
     audit("/calls/2026/history")
 
     page.goto(calls_site + "/check?year=2026")

@@ -412,7 +412,9 @@ def test_a_publisher_publishes_another_s_change_and_it_is_served_at_once(
     assert served.status_code == 200 and "1.0.0" in served.text
     assert site.client.get("/check?year=2026").status_code == 200
     history = site.client.get("/calls/2026/history").text
-    rows = re.findall(r"<tr>\n<td><time[^>]*>[^<]*</time></td>\n<td>([^<]+)</td>", history)
+    rows = re.findall(
+        r'<h2><time[^>]*>[^<]*</time> · <span class="who">([^<]+)</span></h2>', history
+    )
     assert rows[0] == "bo" and set(rows[1:]) == {"anna"}
     # The draft is gone; publishing it again is refused as a page, not an error.
     again = site.client.post(
@@ -478,3 +480,120 @@ def test_the_menu_offers_the_calls_only_where_a_calls_folder_is_served(site: Sit
     assert 'href="/calls"' in site.client.get("/").text
     plain = TestClient(create_app(Evaluator(get_plugin_manager(load_entry_points=False))))
     assert 'href="/calls"' not in plain.get("/").text
+
+
+# --- A file removed; the history in plain words ---------------------------------------------
+
+
+def test_a_file_is_removed_after_a_confirmation_that_shows_its_first_lines(
+    written: Path, tmp_path: Path
+) -> None:
+    site = _site(written, tmp_path)
+    _sign_in(site.client, "anna")
+    page = site.client.get("/calls/drafts/2026").text
+    action = 'action="/calls/drafts/2026/files/{}/remove"'
+    assert action.format("REVIEW.md") in page and action.format("policy.yaml") not in page
+    without = site.client.post(
+        "/calls/drafts/2026/files/REVIEW.md/remove", data={"revision": _revision(page)}
+    )
+    assert without.status_code == 403
+    asked = site.client.post(
+        "/calls/drafts/2026/files/REVIEW.md/remove",
+        data={"csrf": _csrf(page), "revision": _revision(page)},
+    )
+    assert asked.status_code == 200
+    assert "<h1>Ta bort REVIEW.md ur utkastet 2026?</h1>" in asked.text
+    first = site.folder.repository.read("2026", "REVIEW.md").data.decode().splitlines()[0]
+    assert (
+        html.escape(first, quote=False) in asked.text and 'name="confirm" value="yes"' in asked.text
+    )
+    assert 'id="remove-changed"' not in asked.text
+    assert site.folder.repository.read("2026", "REVIEW.md")  # only asked: nothing removed
+    policy = site.client.post(
+        "/calls/drafts/2026/files/policy.yaml/remove",
+        data={"csrf": _csrf(page), "revision": _revision(page), "confirm": "yes"},
+    )
+    assert policy.status_code == 422 and "policy.yaml kan inte tas bort" in policy.text
+    empty = site.client.post(
+        "/calls/drafts/2026/files/REVIEW.md/remove",
+        data={
+            "csrf": _csrf(asked.text),
+            "revision": _revision(asked.text),
+            "confirm": "yes",
+            "message": " ",
+        },
+    )
+    assert empty.status_code == 422 and 'id="remove-message-error"' in empty.text
+
+    done = site.client.post(
+        "/calls/drafts/2026/files/REVIEW.md/remove",
+        data={
+            "csrf": _csrf(asked.text),
+            "revision": _revision(asked.text),
+            "confirm": "yes",
+            "message": "Granskningen behövs inte",
+        },
+    )
+
+    assert done.status_code == 303
+    assert done.headers["location"] == "/calls/drafts/2026?removed=REVIEW.md#check"
+    after = site.client.get(done.headers["location"]).text
+    assert "REVIEW.md är borttagen ur utkastet" in after and 'id="file-REVIEW.md"' not in after
+    assert site.folder.repository.history("2026")[0].message == "Granskningen behövs inte"
+    # Confirmed against a revision no longer the draft's: asked again, nothing removed.
+    stale = site.client.post(
+        "/calls/drafts/2026/files/cases.yaml/remove",
+        data={"csrf": _csrf(page), "revision": _revision(page), "confirm": "yes", "message": "x"},
+    )
+    assert stale.status_code == 409 and 'id="remove-changed"' in stale.text
+    assert site.folder.repository.read("2026", "cases.yaml")
+    gone = site.client.post(
+        "/calls/drafts/2026/files/REVIEW.md/remove",
+        data={"csrf": _csrf(page), "revision": _revision(after), "confirm": "yes", "message": "x"},
+    )
+    assert gone.status_code == 404 and "ingen REVIEW.md att ta bort" in gone.text
+
+
+def test_the_history_says_in_words_what_each_change_did_to_the_rules(
+    written: Path, tmp_path: Path
+) -> None:
+    site = _site(written, tmp_path)
+    _sign_in(site.client, "anna")
+    history = site.client.get("/calls/2026/history").text
+    assert "Vad som ändrades i reglerna" in history
+    assert "<code>parameters.cap.project</code>" in history and "ändrad" in history
+    assert "Den första versionen av policy.yaml i 2026" in history
+    assert "kr" in history  # an amount in kronor, as the diff page shows it, not raw JSON
+    english = site.client.get("/calls/2026/history?lang=en").text
+    assert "What changed in the rules" in english and "changed" in english
+    # A version that does not load is said so, not a 500.
+    repository = site.folder.repository
+    draft = repository.read("2026", "policy.yaml")
+    broken = draft.data.replace(b"rules:", b"regler:", 1) + b"# <b>x</b>\n"
+    repository.write("2026", "policy.yaml", broken, ANNA.author, "<b>Trasig</b>", draft.revision)
+    shown = site.client.get("/calls/2026/history")
+    assert shown.status_code == 200
+    assert "versionen efter ändringen går inte att läsa in" in shown.text
+    assert "&lt;b&gt;Trasig&lt;/b&gt;" in shown.text and "<b>Trasig" not in shown.text
+
+
+def test_a_history_of_fifty_saves_renders_in_well_under_a_second(
+    started: Path, tmp_path: Path
+) -> None:
+    site = _site(started, tmp_path)
+    _sign_in(site.client, "anna")
+    repository = site.folder.repository
+    draft = repository.read("2026", "policy.yaml")
+    revision, policy = draft.revision, draft.data
+    assert b"value: 500000" in policy
+    for step in range(50):
+        raised = policy.replace(b"value: 500000", f"value: {500001 + step}".encode(), 1)
+        revision = repository.write("2026", "policy.yaml", raised, ANNA.author, "Tak", revision)
+        # What a save through the use case does: the change's rules worked out at once.
+        repository.rules.of("2026", repository.history("2026", limit=1)[0])
+    began = time.perf_counter()
+    page = site.client.get("/calls/2026/history")
+    took = time.perf_counter() - began
+    assert page.status_code == 200 and page.text.count('<li class="change"') == 51
+    assert page.text.count("<code>parameters.cap.project</code>") == 50
+    assert took < 0.5, took

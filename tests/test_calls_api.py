@@ -172,6 +172,20 @@ def test_the_example_call_written_checked_published_and_served_at_once(
     ]
     assert history["changes"][1]["files"] == ["drafts/2026/coverage.yaml"]
     assert history["changes"][1]["message"] == "2026: coverage.yaml ur exemplet"
+    # Each change to policy.yaml says what it changed in the rules; others only their files.
+    by_message = {c["message"].split("\n")[0]: c for c in history["changes"]}
+    assert by_message["2026: coverage.yaml ur exemplet"]["rules"] is None
+    assert by_message["2026: coverage.yaml ur exemplet"]["changes"] is None
+    assert history["changes"][-1]["rules"] == "first"  # the draft's start: nothing before it
+    written = by_message["2026: policy.yaml ur exemplet"]
+    assert written["rules"] == "compared" and written["problem"] is None
+    paths = {c["path"]: c for c in written["changes"]}
+    assert paths, written
+    for change in written["changes"]:
+        assert set(change) == {"path", "kind", "before", "after", "sources", "note"}
+        assert change["kind"] in ("added", "removed", "changed")
+    # Publishing sets the version only: the rules read the same.
+    assert history["changes"][0]["rules"] == "compared" and history["changes"][0]["changes"] == []
 
 
 def test_git_log_shows_each_save_with_its_author(written: Written) -> None:
@@ -196,6 +210,7 @@ def test_no_identity_or_a_wrong_token_is_a_401_that_never_echoes_the_token(calls
         ("GET", "/v1/calls/drafts/2026/check"),
         ("GET", "/v1/calls/2026/history"),
         ("PUT", "/v1/calls/drafts/2026/files/cases.yaml"),
+        ("DELETE", "/v1/calls/drafts/2026/files/REVIEW.md"),
         ("POST", "/v1/calls/drafts/2026/publish"),
     ]:
         refused = client.request(method, url, headers={"If-Match": '"x"'})
@@ -274,6 +289,46 @@ def test_a_save_without_if_match_is_a_428_and_a_stale_one_a_412_losing_nothing(
     _problem(missing, 428, "precondition-required")
 
 
+def test_a_file_is_removed_from_a_draft_against_its_revision(calls: Calls) -> None:
+    client, url = calls.client, "/v1/calls/drafts/2026/files/REVIEW.md"
+    seen = _revision(calls)
+    before = len(calls.folder.repository.history("2026"))
+    missing = client.delete(url, headers=calls.as_("anna"))
+    assert _problem(missing, 428, "precondition-required")["field"] == "header.if-match"
+    stale = client.delete(url, headers=calls.as_("anna", **{"If-Match": f'"{"0" * 40}"'}))
+    assert _problem(stale, 412, "stale-revision")["revision"] == seen
+    policy = client.delete(
+        "/v1/calls/drafts/2026/files/policy.yaml",
+        headers=calls.as_("anna", **{"If-Match": f'"{seen}"'}),
+    )
+    assert "policy.yaml kan inte tas bort" in _problem(policy, 422, "invalid-input")["detail"]
+    assert _revision(calls) == seen
+    assert len(calls.folder.repository.history("2026")) == before  # nothing removed
+    assert client.get(url, headers=calls.as_("anna")).status_code == 200
+
+    removed = client.delete(url, headers=calls.as_("dan", **{"If-Match": f'"{seen}"'}))
+
+    assert removed.status_code == 200, removed.text
+    body = removed.json()
+    assert body["name"] == "REVIEW.md" and body["revision"] != seen
+    assert removed.headers["etag"] == f'"{body["revision"]}"' == f'"{_revision(calls)}"'
+    assert "ok" in body["check"]
+    _problem(client.get(url, headers=calls.as_("anna")), 404, "unknown-file")
+    again = client.delete(url, headers=calls.as_("dan", **{"If-Match": f'"{body["revision"]}"'}))
+    assert "ingen REVIEW.md" in _problem(again, 404, "unknown-file")["detail"]
+    change = calls.folder.repository.history("2026")[0]
+    assert change.files == ("drafts/2026/REVIEW.md",) and change.author.name == "dan"
+    assert change.message.startswith("Tar bort REVIEW.md") and "Removes REVIEW.md" in change.message
+    # Published without it, the published year does not have it either.
+    published = client.post(
+        "/v1/calls/drafts/2026/publish",
+        headers=calls.as_("bo", **{"If-Match": f'"{body["revision"]}"'}),
+    )
+    assert published.status_code == 200, published.text
+    year = calls.folder.repository.folder / "2026"
+    assert (year / "policy.yaml").is_file() and not (year / "REVIEW.md").exists()
+
+
 @pytest.mark.parametrize(
     "name", ["..%2Fpolicy.yaml", "a/b", "..", "%2E%2E", "policy.yaml%00", "x.py"]
 )
@@ -284,7 +339,8 @@ def test_a_name_that_is_not_a_year_folders_file_is_a_4xx_problem(calls: Calls, n
     put = calls.client.put(
         url, content=b"x", headers=calls.as_("anna", **{"If-Match": f'"{revision}"'})
     )
-    for response in (got, put):
+    delete = calls.client.delete(url, headers=calls.as_("anna", **{"If-Match": f'"{revision}"'}))
+    for response in (got, put, delete):
         assert 400 <= response.status_code < 500, response.text
         assert response.headers["content-type"] == PROBLEM
     assert _revision(calls) == revision
@@ -383,6 +439,7 @@ def test_the_openapi_document_declares_the_calls_routes_and_their_refusals(calls
         "startDraft",
         "readDraftFile",
         "saveDraftFile",
+        "removeDraftFile",
         "checkDraft",
         "publishDraft",
         "callHistory",
@@ -396,6 +453,16 @@ def test_the_openapi_document_declares_the_calls_routes_and_their_refusals(calls
     save = operations[("/v1/calls/drafts/{year}/files/{name}", "put")]
     assert {"403", "404", "412", "413", "422", "428"} <= set(save["responses"])
     assert "$ref" in save["responses"]["200"]["content"]["application/json"]["schema"]
+    remove = operations[("/v1/calls/drafts/{year}/files/{name}", "delete")]
+    assert {"403", "404", "412", "422", "428"} <= set(remove["responses"])
+    assert "ETag" in remove["responses"]["200"]["headers"]
+    assert remove["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Saved"
+    }
+    entry = spec["components"]["schemas"]["HistoryChange"]["properties"]
+    assert {"rules", "changes", "problem"} <= set(entry)
+    assert "structural diff" in entry["changes"]["description"]
+    assert "Change" in str(entry["changes"])
     publish = operations[("/v1/calls/drafts/{year}/publish", "post")]
     assert {"403", "412", "428"} <= set(publish["responses"])
     stale = spec["components"]["responses"]["412"]

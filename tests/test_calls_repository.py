@@ -341,3 +341,78 @@ def test_no_save_is_lost_whatever_the_revisions(tmp_path: Path, saves: list) -> 
     )
     if accepted:
         assert calls.read("2026", "cases.yaml").data == accepted[-1][1]
+
+
+# --- A file removed; what each change did to the rules ---------------------------------------
+
+
+def test_a_file_is_removed_from_a_draft_against_its_revision_and_policy_yaml_never(
+    calls: CallsRepository, draft: str
+) -> None:
+    assert calls.read("2026", "REVIEW.md").data
+    before = _log(calls.folder)
+    with pytest.raises(InputError, match="policy.yaml kan inte tas bort") as policy:
+        calls.remove("2026", "policy.yaml", ANNA, "Bort", draft)
+    assert policy.value.where == "drafts/2026/policy.yaml"
+    with pytest.raises(StaleRevision) as stale:
+        calls.remove("2026", "REVIEW.md", ANNA, "Bort", "0" * 40)
+    assert (
+        stale.value.revision == draft
+        and stale.value.current == calls.read("2026", "REVIEW.md").data
+    )
+    with pytest.raises(InputError, match="meddelandet är tomt"):
+        calls.remove("2026", "REVIEW.md", ANNA, " ", draft)
+    with pytest.raises(InputError, match="ingen årsmapp|ingen fil som en årsmapp"):
+        calls.remove("2026", "../policy.yaml", ANNA, "Bort", draft)
+    assert _log(calls.folder) == before and calls.read("2026", "policy.yaml").revision == draft
+
+    revision = calls.remove("2026", "REVIEW.md", BO, "Granskningen behövs inte", draft)
+
+    assert revision != draft and not (calls.folder / "drafts/2026/REVIEW.md").exists()
+    assert _log(calls.folder)[0] == ("Bo Publicist <bo@stockholm.se>", "Granskningen behövs inte")
+    change = calls.history("2026")[0]
+    assert change.files == ("drafts/2026/REVIEW.md",)
+    assert calls.rules.of("2026", change) is None  # policy.yaml untouched
+    with pytest.raises(InputError, match="ingen REVIEW.md att ta bort"):
+        calls.remove("2026", "REVIEW.md", BO, "Igen", revision)
+    # A removed file is saved again as any other.
+    calls.write("2026", "REVIEW.md", b"Tillbaka.\n", ANNA, "Tillbaka", revision)
+    assert calls.read("2026", "REVIEW.md").data == b"Tillbaka.\n"
+
+
+def test_each_change_to_policy_yaml_says_what_it_changed_in_the_rules(
+    calls: CallsRepository, draft: str
+) -> None:
+    policy = calls.read("2026", "policy.yaml").data
+    assert b"value: 500000" in policy
+    raised = policy.replace(b"value: 500000", b"value: 600000", 1)
+    revision = calls.write("2026", "policy.yaml", raised, ANNA, "Högre tak", draft)
+    broken = raised.replace(b"rules:", b"regler:", 1)
+    revision = calls.write("2026", "policy.yaml", broken, ANNA, "Trasig", revision)
+    revision = calls.write("2026", "policy.yaml", raised, ANNA, "Hel igen", revision)
+    history = {c.message: c for c in calls.history("2026")}
+
+    first = calls.rules.of(
+        "2026", history["Utkast för 2026 startat från 2024\n\nDraft for 2026 started from 2024"]
+    )
+    assert first is not None and first.kind == "first" and first.diff is None
+    higher = calls.rules.of("2026", history["Högre tak"])
+    assert higher is not None and higher.kind == "compared" and higher.diff is not None
+    [change] = higher.diff.changes
+    assert change.path == "parameters.cap.project" and change.kind == "changed"
+    assert change.before["value"] == 500000 and change.after["value"] == 600000
+    assert change.sources.after is not None and change.sources.after.quote
+    after_broken = calls.rules.of("2026", history["Trasig"])
+    before_broken = calls.rules.of("2026", history["Hel igen"])
+    assert after_broken is not None and after_broken.kind == "unloadable"
+    assert after_broken.problem is not None and "efter ändringen" in after_broken.problem.sv
+    assert "regler" in after_broken.problem.sv and ".fourules" not in after_broken.problem.sv
+    assert before_broken is not None and before_broken.kind == "unloadable"
+    assert before_broken.problem is not None and "before the change" in before_broken.problem.en
+    # Remembered: the same answer, not worked out again.
+    assert calls.rules.of("2026", history["Högre tak"]) is higher
+    # Published, a version's number set: the rules read the same.
+    calls.publish("2026", BO, "1.0.0", "Publicerad")
+    published = calls.rules.of("2026", calls.history("2026")[0])
+    assert published is not None and published.kind == "compared"
+    assert published.diff is not None and published.diff.changes == []

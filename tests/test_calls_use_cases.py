@@ -142,3 +142,57 @@ def test_a_draft_starts_only_from_a_year_there_is(
         uc.start_draft(repository, evaluator, ANNA, "2024", "2024")
     assert refused.value.where == "year"
 
+
+def test_a_file_removed_from_the_draft_is_checked_at_once_and_never_policy_yaml(
+    folder: tuple[CallsRepository, Evaluator],
+) -> None:
+    repository, evaluator = folder
+    seen = _written(repository, evaluator)
+    stranger = uc.Person("eve", "reader")  # type: ignore[arg-type]  # a role no account has
+    with pytest.raises(NotAllowed, match="får inte skriva utkast"):
+        uc.remove_file(repository, stranger, "2026", "REVIEW.md", "Bort", seen)
+    with pytest.raises(InputError, match="policy.yaml kan inte tas bort"):
+        uc.remove_file(repository, ANNA, "2026", "policy.yaml", "Bort", seen)
+    with pytest.raises(StaleRevision):
+        uc.remove_file(repository, ANNA, "2026", "REVIEW.md", "Bort", "0" * 40)
+    assert repository.read("2026", "REVIEW.md").revision == seen
+
+    removed = uc.remove_file(repository, ANNA, "2026", "REVIEW.md", "Granskad klart", seen)
+
+    assert (removed.year, removed.name) == ("2026", "REVIEW.md") and removed.revision != seen
+    assert removed.check.ok, removed.check.problems[:3]
+    # The cases removed: the check says so at once.
+    gone = uc.remove_file(repository, ANNA, "2026", "cases.yaml", "Utan fall", removed.revision)
+    assert not gone.check.ok
+    history = uc.history(repository, "2026")
+    assert [c.files for c in history.changes[:2]] == [
+        ["drafts/2026/cases.yaml"],
+        ["drafts/2026/REVIEW.md"],
+    ]
+    assert history.changes[0].rules is None and history.changes[0].changes is None
+
+
+def test_the_history_says_what_each_change_did_to_the_rules_in_the_requests_language(
+    folder: tuple[CallsRepository, Evaluator],
+) -> None:
+    from fourules.texts import in_language
+
+    repository, evaluator = folder
+    revision = _written(repository, evaluator)
+    policy = repository.read("2026", "policy.yaml").data
+    broken = policy.replace(b"rules:", b"regler:", 1)
+    uc.save_file(repository, ANNA, "2026", "policy.yaml", broken, "Trasig", revision)
+    history = uc.history(repository, "2026")
+    assert history.year == "2026"
+    newest, oldest = history.changes[0], history.changes[-1]
+    assert newest.rules == "unloadable" and newest.changes is None
+    assert newest.problem is not None and newest.problem.startswith("versionen efter ändringen")
+    with in_language("en"):
+        again = uc.history(repository, "2026").changes[0]
+    assert again.problem is not None and again.problem.startswith("the version after the change")
+    assert oldest.rules == "first" and oldest.author == "anna"
+    written = next(c for c in history.changes if c.message == "2026: policy.yaml")
+    assert written.rules == "compared" and written.changes
+    assert {c.path for c in written.changes} >= {"parameters.cap.project"}
+    files_only = next(c for c in history.changes if c.message == "2026: cases.yaml")
+    assert files_only.rules is None and files_only.files == ["drafts/2026/cases.yaml"]

@@ -17,13 +17,15 @@ from fourules.calls.store import Store, changed_path
 @dataclass(frozen=True)
 class Change:
     """One commit that changed a year: `files` are paths in the repository
-    (`drafts/2026/policy.yaml`, `2026/policy.yaml`)."""
+    (`drafts/2026/policy.yaml`, `2026/policy.yaml`); `parent` the commit before it (None:
+    the first)."""
 
     commit: str
     author: Author
     time: str
     message: str
     files: tuple[str, ...]
+    parent: str | None = None
 
 
 def changes(store: Store, folders: Sequence[str], limit: int | None = None) -> list[Change]:
@@ -44,6 +46,7 @@ def changes(store: Store, folders: Sequence[str], limit: int | None = None) -> l
                     time=datetime.fromtimestamp(commit.author_time, UTC).isoformat(),
                     message=commit.message.decode("utf-8", errors="replace").rstrip("\n"),
                     files=tuple(sorted(files)),
+                    parent=None if parent is None else parent.decode(),
                 )
             )
         commit_id = parent

@@ -124,13 +124,21 @@ class StaleRevision(InputError):
         self.current = current
 
 
+class NoFile(InputError):
+    """A change to a file the draft does not hold (it may hold it: the name is known)."""
+
+
 class CallsRepository:
     """The calls folder `folder` (open it with `CallsRepository.open`)."""
 
     def __init__(self, folder: Path, max_bytes: int = MAX_BYTES) -> None:
+        from fourules.calls.rules import RulesHistory  # the policy model, only when used
+
         self.folder = folder
         self.max_bytes = max_bytes
         self.state = folder / STATE
+        self.rules = RulesHistory(self.file_at, self.state)
+        """What each change did to a year's rules, remembered per commit."""
 
     @classmethod
     def open(cls, folder: Path | str, *, max_bytes: int = MAX_BYTES) -> CallsRepository:
@@ -253,13 +261,36 @@ class CallsRepository:
             store.commit([(f"{DRAFTS}/{year}/{name}", _FILE_MODE, sha)], author, message)
             return _revision(store, year)
 
-    def history(self, year: str) -> list[Change]:
-        """Every change to `year`, its draft and its published folder, newest first."""
+    def remove(
+        self, year: str, name: str, author: Author, message: str, expected_revision: str
+    ) -> str:
+        """Remove the draft's file `name`, a commit by `author` with `message`, if the draft
+        is still at `expected_revision` (else `StaleRevision`, nothing removed); the draft's
+        new revision. policy.yaml is never removed: without it there is no draft."""
+        checked_year(year), checked_name(name)
+        where = f"{DRAFTS}/{year}/{name}"
+        if name == POLICY_FILE:
+            raise InputError(both("calls.remove.policy", year=year), where)
+        _checked_message(message)
+        with held(self.state), self._opened() as store:
+            draft = self._draft(store, year)
+            found = store.lookup(draft, name)
+            if expected_revision != draft.decode():
+                current = None if found is None else store.blob(found[1])
+                raise StaleRevision(year, name, str(expected_revision), draft.decode(), current)
+            if found is None:
+                raise NoFile(both("calls.remove.no_file", name=name, year=year), where)
+            store.commit([(where, None, None)], author, message)
+            return _revision(store, year)
+
+    def history(self, year: str, limit: int | None = None) -> list[Change]:
+        """Every change to `year`, its draft and its published folder, newest first (the
+        first `limit` of them if given)."""
         from fourules.calls.history import changes
 
         checked_year(year)
         with self._opened() as store:
-            return changes(store, [year, f"{DRAFTS}/{year}"])
+            return changes(store, [year, f"{DRAFTS}/{year}"], limit=limit)
 
     def file_at(self, year: str, name: str, revision: str) -> bytes:
         """The file `name` of `year` as it was at `revision`: a commit of its history (the

@@ -5,9 +5,11 @@ an adapter over the use cases of `use_cases/calls.py`, which hold the rules.
     POST /v1/calls/drafts                        startDraft       {"year": "2026", "from": "2024"}
     GET  /v1/calls/drafts/{year}/files/{name}    readDraftFile    the file's bytes, ETag
     PUT  /v1/calls/drafts/{year}/files/{name}    saveDraftFile    If-Match required
+    DELETE /v1/calls/drafts/{year}/files/{name}  removeDraftFile  If-Match required
     GET  /v1/calls/drafts/{year}/check           checkDraft       `fourules check`
     POST /v1/calls/drafts/{year}/publish         publishDraft     If-Match: the checked revision
-    GET  /v1/calls/{year}/history                callHistory      each change, newest first
+    GET  /v1/calls/{year}/history                callHistory      each change, newest first,
+                                                                  its rules' diff in words
 
 Every route needs an identity (`identity.py`; a draft is not public); what it may do is
 the use case's. A draft's revision is its ETag (`"<revision>"`); a save or a publication
@@ -27,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from fourules.calls.files import FILES, POLICY_FILE
+from fourules.calls.repository import NoFile
 from fourules.errors import InputError, NotAllowed
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import read_json
@@ -94,24 +97,6 @@ class DraftRequest(Document):
     source: str = Field(
         alias="from", pattern=r"^[0-9]{4}$", description="The year it starts from, e.g. 2024."
     )
-
-
-class HistoryChange(Document):
-    """One change to a year: a commit of the calls repository."""
-
-    commit: str = Field(description="The commit's id (`git show` it in a clone).")
-    author: str = Field(description="Who made it: the account's or the token's name.")
-    time: str = Field(description="When, ISO 8601 in UTC.")
-    message: str
-    files: list[str] = Field(description="The files it changed: `drafts/2026/policy.yaml`.")
-
-
-class CallHistory(Document):
-    """`GET /v1/calls/{year}/history`: every change to the year, its draft and its
-    published versions, newest first."""
-
-    year: str
-    changes: list[HistoryChange]
 
 
 def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
@@ -225,6 +210,37 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             )
         return json_response(saved, headers={"ETag": _tag(saved.revision), **NO_STORE})
 
+    @router.delete(
+        "/calls/drafts/{year}/files/{name}",
+        operation_id="removeDraftFile",
+        summary="Remove a file of a draft against the revision in If-Match (never policy.yaml), "
+        "then check the draft.",
+        response_model=uc.Saved,
+        responses={
+            200: {"headers": _headers("ETag")},
+            **refusals(401, 403, 404, 405, 412, 422, 428),
+        },
+    )
+    def remove(
+        year: str,
+        name: str,
+        person: Asking,
+        lang: Language,
+        if_match: IfMatch = None,
+        x_message: XMessage = None,
+        message: MessageQuery = None,
+    ) -> Response:
+        revision = _revision(if_match)
+        draft_known(year)
+        said = _message(x_message, message) or _both("calls.remove.message", name=name)
+        try:
+            removed = uc.remove_file(repository, person, year, name, said, revision)
+        except NoFile as exc:  # a file the draft may hold but does not
+            raise ProblemError(404, "unknown-file", [("path.name", exc.message)]) from None
+        except (InputError, NotAllowed) as exc:
+            raise refused(exc, PATH) from None
+        return json_response(removed, headers={"ETag": _tag(removed.revision), **NO_STORE})
+
     @router.get(
         "/calls/drafts/{year}/check",
         operation_id="checkDraft",
@@ -266,30 +282,18 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     @router.get(
         "/calls/{year}/history",
         operation_id="callHistory",
-        summary="Every change to a year, its draft and its published versions, newest first.",
-        response_model=CallHistory,
+        summary="Every change to a year, its draft and its published versions, newest first; "
+        "each change to policy.yaml with what it changed in the rules (`fourules diff`).",
+        response_model=uc.CallHistory,
         responses=READ,
     )
     def history(year: str, person: Asking, lang: Language) -> Response:
         with _answered(PATH):
-            changes = repository.history(year)
-        if not changes:
+            document = uc.history(repository, year)
+        if not document.changes:
             raise ProblemError(
                 404, "unknown-year", [("path.year", both("api.calls.no_history", year=year))]
             )
-        document = CallHistory(
-            year=year,
-            changes=[
-                HistoryChange(
-                    commit=c.commit,
-                    author=c.author.name,
-                    time=c.time,
-                    message=c.message,
-                    files=list(c.files),
-                )
-                for c in changes
-            ],
-        )
         return json_response(document, headers=NO_STORE)
 
     return router
@@ -332,9 +336,14 @@ def _answered(fields: dict[str, str]) -> Iterator[None]:
 
 
 def _saved_message(name: str) -> str:
-    """A save's message when its client gave none: Swedish, then English, as the
+    """A save's message when its client gave none."""
+    return _both("api.calls.saved_message", name=name)
+
+
+def _both(key: str, **params: object) -> str:
+    """A change's message when its client gave none: Swedish, then English, as the
     repository's own commits (the repository's readers read either)."""
-    return "\n\n".join(text("api.calls.saved_message", lang, name=name) for lang in ("sv", "en"))
+    return "\n\n".join(text(key, lang, **params) for lang in ("sv", "en"))
 
 
 def _tag(revision: str) -> str:

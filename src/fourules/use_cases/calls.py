@@ -30,6 +30,8 @@ from fourules.authoring.versioning import FIRST_VERSION, Bump, bump, stepped
 from fourules.calls.authors import Author
 from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import DRAFTS, CallsRepository, DraftFile, StaleRevision
+from fourules.calls.rules import RulesKind
+from fourules.comparison.structure import Change as RuleChange
 from fourules.errors import InputError, NotAllowed, Place
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.model import Policy, load_policy_file
@@ -167,7 +169,9 @@ def start_draft(
         origin = evaluator.policy_paths()[source].parent
     else:
         known = ", ".join(sorted(published | set(evaluator.policy_ids()))) or "-"
-        raise InputError(both("calls.start.source_unknown", source=repr(source), known=known), "from")
+        raise InputError(
+            both("calls.start.source_unknown", source=repr(source), known=known), "from"
+        )
     revision = repository.start_draft(year, origin, person.author, drafter=new_year)
     return DraftCall(year=year, revision=revision)
 
@@ -189,7 +193,81 @@ def save_file(
     written), then check the draft as it now stands."""
     _may(may_edit(person.role), "calls.refused.edit", person)
     saved = repository.write(year, name, data, person.author, message, revision)
+    if name == POLICY_FILE:
+        _rules_remembered(repository, year)
     return Saved(year=year, name=name, revision=saved, check=check_draft(repository, year))
+
+
+def remove_file(
+    repository: CallsRepository,
+    person: Person,
+    year: str,
+    name: str,
+    message: str,
+    revision: str,
+) -> Saved:
+    """Remove the draft's file against `revision` (a stale one: `StaleRevision`, nothing
+    removed; policy.yaml never), then check the draft as it now stands."""
+    _may(may_edit(person.role), "calls.refused.edit", person)
+    removed = repository.remove(year, name, person.author, message, revision)
+    return Saved(year=year, name=name, revision=removed, check=check_draft(repository, year))
+
+
+class HistoryChange(Document):
+    """One change to a year: a commit of the calls repository, and what it did to the
+    rules when it changed policy.yaml."""
+
+    commit: str = Field(description="The commit's id (`git show` it in a clone).")
+    author: str = Field(description="Who made it: the account's or the token's name.")
+    time: str = Field(description="When, ISO 8601 in UTC.")
+    message: str
+    files: list[str] = Field(description="The files it changed: `drafts/2026/policy.yaml`.")
+    rules: RulesKind | None = Field(
+        default=None,
+        description="What is known of its change to the rules, when it changed policy.yaml: "
+        "`compared` (`changes` says what changed), `first` (there was no policy.yaml before "
+        "it), `unloadable` (a version does not load: `problem`). Null: policy.yaml untouched.",
+    )
+    changes: list[RuleChange] | None = Field(
+        default=None,
+        description="With `rules: compared`: the structural diff of the policy before and "
+        "after the change, as `fourules diff`'s `changes` (empty: the rules read the same).",
+    )
+    problem: str | None = Field(
+        default=None,
+        description="With `rules: unloadable`: which version does not load, and why.",
+    )
+
+
+class CallHistory(Document):
+    """`GET /v1/calls/{year}/history`: every change to the year, its draft and its
+    published versions, newest first."""
+
+    year: str
+    changes: list[HistoryChange]
+
+
+def history(repository: CallsRepository, year: str) -> CallHistory:
+    """Every change to `year`, newest first, each change to policy.yaml with the
+    structural diff of the rules before and after it (its words in the context's language)."""
+    entries = []
+    for change in repository.history(year):
+        rules = repository.rules.of(year, change)
+        entries.append(
+            HistoryChange(
+                commit=change.commit,
+                author=change.author.name,
+                time=change.time,
+                message=change.message,
+                files=list(change.files),
+                rules=None if rules is None else rules.kind,
+                changes=None if rules is None or rules.diff is None else rules.diff.changes,
+                problem=None
+                if rules is None or rules.problem is None
+                else rules.problem.get(language()),
+            )
+        )
+    return CallHistory(year=year, changes=entries)
 
 
 def check_draft(repository: CallsRepository, year: str) -> CheckDocument:
@@ -231,7 +309,16 @@ def publish(
     said = message or text("calls.publish.message", year=year, version=version)
     commit = repository.publish(year, person.author, version, said, expected_revision=revision)
     evaluator.refresh(year)
+    _rules_remembered(repository, year)
     return Published(year=year, version=version, tag=f"{year}/v{version}", commit=commit, bump=step)
+
+
+def _rules_remembered(repository: CallsRepository, year: str) -> None:
+    """What the year's last change did to its rules, worked out now, while the change is
+    made, so that its history reads it at once (a policy is slow to load many at a time)."""
+    last = repository.history(year, limit=1)
+    if last:
+        repository.rules.of(year, last[0])
 
 
 def _policy(path: Path) -> Policy | None:

@@ -1,8 +1,9 @@
 """The pages that write next year's call in a browser, over the calls folder
 (`fourules serve --calls DIR`): `/calls/sign-in` and `/calls/sign-out`, `/calls` (the
 published years and the drafts, and a draft started), `/calls/drafts/{year}` (each file of
-a draft in a text box, saved and checked at once, and published by a second person) and
-`/calls/{year}/history`.
+a draft in a text box, saved and checked at once, a file removed after a confirmation, and
+published by a second person) and `/calls/{year}/history` (each change, and what it changed
+in the rules in the diff page's words).
 
 The rules are the use case's (`use_cases/calls.py`); these pages only ask and show. Every
 page but the sign-in needs a signed-in person (a session cookie, or the person a trusted
@@ -30,8 +31,8 @@ from starlette.concurrency import run_in_threadpool
 from fourules.accounts.proxy import proxied_user
 from fourules.accounts.roles import may_publish
 from fourules.accounts.sessions import Session
-from fourules.calls.files import FILES, checked_name, checked_year
-from fourules.calls.repository import StaleRevision
+from fourules.calls.files import FILES, POLICY_FILE, checked_name, checked_year
+from fourules.calls.repository import NoFile, StaleRevision
 from fourules.errors import InputError, NotAllowed
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
@@ -40,6 +41,7 @@ from fourules.use_cases import calls as uc
 from fourules.use_cases.check import CheckDocument
 from fourules.web import call_views, views
 from fourules.web.call_views import Kept
+from fourules.web.changes import shown
 from fourules.web.pages import in_page
 
 COOKIE = "fourules_session"
@@ -432,13 +434,19 @@ def call_pages(
 
     @router.get("/calls/drafts/{year}", response_class=HTMLResponse)
     async def draft(
-        request: Request, year: str, lang: str | None = None, saved: str | None = None
+        request: Request,
+        year: str,
+        lang: str | None = None,
+        saved: str | None = None,
+        removed: str | None = None,
     ) -> Response:
         def build(signed: Who) -> Response:
             known(year)
             notice = None
             if saved in FILES:
                 notice = text("pages.calls.draft.saved", name=saved)
+            elif removed in FILES:
+                notice = text("calls.remove.done", name=removed)
             return draft_page(request, signed, year, notice=notice)
 
         return await signed_in_page(request, lang, build)
@@ -478,6 +486,72 @@ def call_pages(
 
         return await signed_in_form(request, answer)
 
+    def remove_page(
+        request: Request,
+        signed: Who,
+        year: str,
+        name: str,
+        status: int = 200,
+        *,
+        seen: str,
+        message: str | None = None,
+        errors: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        """The question before a file is removed, with the file's first lines as it is now;
+        `seen` is the revision the person asked at: another one is said to have come."""
+        try:
+            found = uc.read_file(repository, year, name)
+        except InputError:  # gone meanwhile, or no draft: nothing to remove
+            said = text("calls.remove.no_file", name=name, year=year)
+            raise Refused(404, said) from None
+        lines, more = call_views.first_lines(call_views.shown(found.data))
+        return page(
+            "calls_remove.html.j2",
+            request,
+            signed,
+            status,
+            year=year,
+            name=name,
+            revision=found.revision,
+            changed=seen != found.revision,
+            lines=lines,
+            more=more,
+            message=text("calls.remove.message", name=name) if message is None else message,
+            errors=errors or {},
+        )
+
+    @router.post("/calls/drafts/{year}/files/{name}/remove", response_class=HTMLResponse)
+    async def remove(request: Request, year: str, name: str) -> Response:
+        """Asked from the draft's page: the question. Confirmed (`confirm=yes`): removed."""
+
+        def answer(signed: Who, form: Mapping[str, str]) -> Response:
+            known(year, name)
+            if name == POLICY_FILE:
+                raise Refused(422, text("calls.remove.policy", year=year))
+            revision = form.get("revision", "")
+            if form.get("confirm") != "yes":
+                return remove_page(request, signed, year, name, seen=revision)
+            message = form.get("message", "").strip()
+            try:
+                uc.remove_file(repository, signed.person, year, name, message, revision)
+            except StaleRevision:
+                return remove_page(request, signed, year, name, 409, seen=revision, message=message)
+            except NoFile as exc:
+                raise Refused(404, exc.message.get(language())) from None
+            except NotAllowed as exc:
+                raise Refused(403, exc.message.get(language())) from None
+            except InputError as exc:
+                if exc.where != "message":
+                    raise
+                errors = {"message": exc.message.get(language())}
+                return remove_page(
+                    request, signed, year, name, 422, seen=revision, message=message, errors=errors
+                )
+            query = urlencode({"removed": name} | ({"lang": "en"} if language() == "en" else {}))
+            return RedirectResponse(f"/calls/drafts/{year}?{query}#check", status_code=303)
+
+        return await signed_in_form(request, answer)
+
     @router.post("/calls/drafts/{year}/publish", response_class=HTMLResponse)
     async def publish(request: Request, year: str) -> Response:
         def answer(signed: Who, form: Mapping[str, str]) -> Response:
@@ -501,11 +575,18 @@ def call_pages(
     async def history(request: Request, year: str, lang: str | None = None) -> Response:
         def build(signed: Who) -> Response:
             known(year)
-            changes = repository.history(year)
-            if not changes:
+            found = uc.history(repository, year)
+            if not found.changes:
                 raise Refused(404, text("pages.calls.history.none", year=year))
-            rows = [call_views.change_row(c) for c in changes]
-            return page("calls_history.html.j2", request, signed, year=year, changes=rows)
+            rows = [call_views.history_entry(c) for c in found.changes]
+            return page(
+                "calls_history.html.j2",
+                request,
+                signed,
+                year=year,
+                changes=rows,
+                show=shown,
+            )
 
         return await signed_in_page(request, lang, build)
 

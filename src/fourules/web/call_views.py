@@ -8,17 +8,14 @@ import functools
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from fourules.calls.files import FILES
+from fourules.calls.files import FILES, POLICY_FILE
 from fourules.calls.repository import CallsRepository
 from fourules.errors import InputError
 from fourules.texts import text
-from fourules.use_cases.calls import read_file
+from fourules.use_cases.calls import HistoryChange, read_file
 from fourules.use_cases.check import CheckDocument
-
-if TYPE_CHECKING:
-    from fourules.calls.history import Change
 
 ZONE = "Europe/Stockholm"
 """The city's time zone: a change's time is shown as its people read a clock."""
@@ -96,6 +93,7 @@ class Section:
     problems: list[dict[str, Any]]
     stale: bool
     current: str | None
+    removable: bool
 
 
 def sections(files: dict[str, str], check: CheckDocument, kept: Kept | None) -> list[Section]:
@@ -119,6 +117,7 @@ def sections(files: dict[str, str], check: CheckDocument, kept: Kept | None) -> 
                 problems=[p for p in found if p["anchor"] == name],
                 stale=mine.stale if mine is not None else False,
                 current=mine.current if mine is not None else None,
+                removable=name in files and name != POLICY_FILE,
             )
         )
     return out
@@ -142,14 +141,28 @@ def when(iso: str) -> tuple[str, str]:
     return local.strftime("%Y-%m-%d %H:%M %Z").strip(), moment.isoformat()
 
 
-def change_row(change: Change) -> dict[str, Any]:
-    """A change of a year's history as its page shows it."""
-    readable, machine = when(change.time)
+def history_entry(entry: HistoryChange) -> dict[str, Any]:
+    """A change of a year's history as its page shows it: who, when, why, the files, and
+    what it did to the rules (each change as the diff page's JSON shows it)."""
+    readable, machine = when(entry.time)
     return {
-        "commit": change.commit,
-        "who": change.author.name,
+        "commit": entry.commit,
+        "who": entry.author,
         "when": readable,
         "datetime": machine,
-        "message": change.message,
-        "files": list(change.files),
+        "message": entry.message,
+        "files": list(entry.files),
+        "rules": entry.rules,
+        "changes": [c.model_dump(mode="json") for c in entry.changes or []],
+        "problem": entry.problem,
     }
+
+
+FIRST_LINES = 12
+"""The lines of a file shown before it is removed."""
+
+
+def first_lines(data: str, count: int = FIRST_LINES) -> tuple[str, int]:
+    """The first `count` lines of a file, and how many more it has."""
+    lines = data.splitlines()
+    return "\n".join(lines[:count]), max(0, len(lines) - count)
