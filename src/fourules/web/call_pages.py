@@ -71,6 +71,88 @@ class Refused(Exception):
         self.status, self.message, self.kept = status, message, kept
 
 
+class Gate:
+    """Who is asking on the calls pages and the draft's trial pages, and what every such
+    page shares: a page for the signed-in person (with their CSRF token and, when one was
+    issued now, their session cookie), a refusal page, and the way to the sign-in. One
+    home for it: it decides who may write the call."""
+
+    def __init__(self, folder: uc.CallsFolder) -> None:
+        self.folder = folder
+
+    def who(self, request: Request) -> Who | None:
+        """The person signed in: the one a trusted proxy names (a name the proxy passes
+        decides, whatever cookie comes with it), else the session's."""
+        folder = self.folder
+        value = request.cookies.get(COOKIE)
+        session = folder.sessions.verify(value) if value else None
+        peer = request.client.host if request.client else None
+        header = request.headers.get(folder.user_header) if folder.user_header else None
+        named = header_text(header) if header is not None else None
+        if proxied_user(peer, folder.trusted, named) is not None:
+            proxied = folder.proxied(peer, named)
+            if proxied is None:  # the proxy's person has no account here
+                return None
+            if session is not None and session.user == proxied.name:
+                return Who(proxied, session)
+            session, cookie = folder.sessions.issue(proxied.name)
+            return Who(proxied, session, cookie)
+        account = folder.accounts.user(session.user) if session is not None else None
+        if session is None or account is None:
+            return None
+        return Who(folder.person(account), session)
+
+    def csrf_holds(self, signed: Who, token: str) -> bool:
+        return self.folder.sessions.check_csrf(signed.session, token)
+
+    def set_session(self, response: Response, request: Request, value: str) -> None:
+        response.set_cookie(
+            COOKIE,
+            value,
+            max_age=self.folder.sessions.lifetime,
+            path=HOME,
+            secure=request.url.scheme == "https",
+            httponly=True,
+            samesite="strict",
+        )
+
+    def to_sign_in(self, request: Request) -> Response:
+        """A 303 to the sign-in page, coming back here (a path of this site) after it."""
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = {"next": here} | ({"lang": "en"} if language() == "en" else {})
+        return RedirectResponse(f"{SIGN_IN}?{urlencode(query)}", status_code=303)
+
+    def page(
+        self,
+        template: str,
+        request: Request,
+        signed: Who | None,
+        status: int = 200,
+        keep: dict[str, str] | None = None,
+        **values: Any,
+    ) -> HTMLResponse:
+        """The page for `signed` (None: nobody signed in)."""
+        csrf = self.folder.sessions.csrf_token(signed.session) if signed is not None else ""
+        person = signed.person if signed is not None else None
+        body = views.render(template, request, keep, person=person, csrf=csrf, **values)
+        response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+        if signed is not None and signed.cookie is not None:
+            self.set_session(response, request, signed.cookie)
+        return response
+
+    def refusal(self, request: Request, exc: Refused, signed: Who | None = None) -> HTMLResponse:
+        return self.page(
+            "calls_problem.html.j2",
+            request,
+            signed,
+            exc.status,
+            message=exc.message,
+            kept=exc.kept,
+            sign_in=exc.status == 401,
+            back=back_to(request.url.path),
+        )
+
+
 def _lang(value: str | None) -> Lang:
     return "en" if value == "en" else "sv"
 
@@ -106,75 +188,9 @@ def call_pages(
     checks: OrderedDict[str, CheckDocument] = OrderedDict()
     remembering = threading.Lock()  # the pages answer from the thread pool
 
-    # --- Who is asking -------------------------------------------------------------------
-
-    def who(request: Request) -> Who | None:
-        """The person signed in: the one a trusted proxy names (a name the proxy passes
-        decides, whatever cookie comes with it), else the session's."""
-        value = request.cookies.get(COOKIE)
-        session = folder.sessions.verify(value) if value else None
-        peer = request.client.host if request.client else None
-        header = request.headers.get(folder.user_header) if folder.user_header else None
-        named = header_text(header) if header is not None else None
-        if proxied_user(peer, folder.trusted, named) is not None:
-            proxied = folder.proxied(peer, named)
-            if proxied is None:  # the proxy's person has no account here
-                return None
-            if session is not None and session.user == proxied.name:
-                return Who(proxied, session)
-            session, cookie = folder.sessions.issue(proxied.name)
-            return Who(proxied, session, cookie)
-        account = folder.accounts.user(session.user) if session is not None else None
-        if session is None or account is None:
-            return None
-        return Who(folder.person(account), session)
-
-    def set_session(response: Response, request: Request, value: str) -> None:
-        response.set_cookie(
-            COOKIE,
-            value,
-            max_age=folder.sessions.lifetime,
-            path=HOME,
-            secure=request.url.scheme == "https",
-            httponly=True,
-            samesite="strict",
-        )
-
-    def to_sign_in(request: Request) -> Response:
-        """A 303 to the sign-in page, coming back here (a path of this site) after it."""
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        query = {"next": here} | ({"lang": "en"} if language() == "en" else {})
-        return RedirectResponse(f"{SIGN_IN}?{urlencode(query)}", status_code=303)
-
-    # --- Answers ---------------------------------------------------------------------------
-
-    def page(
-        template: str,
-        request: Request,
-        signed: Who | None,
-        status: int = 200,
-        keep: dict[str, str] | None = None,
-        **values: Any,
-    ) -> HTMLResponse:
-        csrf = folder.sessions.csrf_token(signed.session) if signed is not None else ""
-        person = signed.person if signed is not None else None
-        body = views.render(template, request, keep, person=person, csrf=csrf, **values)
-        response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
-        if signed is not None and signed.cookie is not None:
-            set_session(response, request, signed.cookie)
-        return response
-
-    def refusal(request: Request, exc: Refused, signed: Who | None = None) -> HTMLResponse:
-        return page(
-            "calls_problem.html.j2",
-            request,
-            signed,
-            exc.status,
-            message=exc.message,
-            kept=exc.kept,
-            sign_in=exc.status == 401,
-            back=back_to(request.url.path),
-        )
+    gate = Gate(folder)
+    who, to_sign_in, page, refusal = gate.who, gate.to_sign_in, gate.page, gate.refusal
+    set_session = gate.set_session
 
     def guarded(request: Request, answer: Callable[[], Response]) -> Response:
         """ANSWER, with a refusal the use case or the calls folder makes shown as a page."""
@@ -217,7 +233,7 @@ def call_pages(
             typed = form.get("text") or None
             if signed is None:
                 raise Refused(401, text("pages.calls.not_signed_in"), typed)
-            if not folder.sessions.check_csrf(signed.session, form.get("csrf", "")):
+            if not gate.csrf_holds(signed, form.get("csrf", "")):
                 raise Refused(403, text("pages.calls.csrf"), typed)
             return answer(signed, form)
 

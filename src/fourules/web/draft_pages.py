@@ -15,16 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import escape
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from fourules.accounts.proxy import proxied_user
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
@@ -33,14 +30,12 @@ from fourules.use_cases import calls as uc
 from fourules.use_cases.evaluate import EvaluateRequest
 from fourules.use_cases.evaluate import evaluate as evaluated
 from fourules.web import call_views, check_pages, views
-from fourules.web.call_pages import COOKIE, HOME, SIGN_IN, Refused, Who, back_to, header_text, known
+from fourules.web.call_pages import Gate, Refused, Who, known
 from fourules.web.draft_views import NotLoading, Trial, Trials
 from fourules.web.forms import CheckForm, read_check_form
 from fourules.web.pages import ROUND_SUFFIXES, Uploaded, in_page
 from fourules.web.rule_pages import diff_context
 
-CHECK_FORM = '<form method="post" action="/check" class="check" novalidate>'
-"""The check form's opening tag (`check_form.html.j2`), pointed here at the draft's trial."""
 FORM_FIELDS = 200
 """The most fields a trial's form holds (the check form has one per fact and criterion)."""
 
@@ -61,65 +56,10 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     trials = Trials(evaluator, repository)
     limit = repository.max_bytes + 64 * 1024  # an uploaded round: a file the folder holds
 
-    # --- Who is asking (as the calls pages ask) ---------------------------------------------
+    gate = Gate(folder)  # who is asking, as the calls pages ask
+    who, to_sign_in, refusal = gate.who, gate.to_sign_in, gate.refusal
 
-    def who(request: Request) -> Who | None:
-        """The person signed in: the one a trusted proxy names, else the session's."""
-        value = request.cookies.get(COOKIE)
-        session = folder.sessions.verify(value) if value else None
-        peer = request.client.host if request.client else None
-        header = request.headers.get(folder.user_header) if folder.user_header else None
-        named = header_text(header) if header is not None else None
-        if proxied_user(peer, folder.trusted, named) is not None:
-            proxied = folder.proxied(peer, named)
-            if proxied is None:
-                return None
-            if session is not None and session.user == proxied.name:
-                return Who(proxied, session)
-            session, cookie = folder.sessions.issue(proxied.name)
-            return Who(proxied, session, cookie)
-        account = folder.accounts.user(session.user) if session is not None else None
-        if session is None or account is None:
-            return None
-        return Who(folder.person(account), session)
-
-    def page(
-        template: str,
-        request: Request,
-        signed: Who | None,
-        status: int = 200,
-        keep: dict[str, str] | None = None,
-        **values: Any,
-    ) -> HTMLResponse:
-        csrf = folder.sessions.csrf_token(signed.session) if signed is not None else ""
-        person = signed.person if signed is not None else None
-        body = views.render(template, request, keep, person=person, csrf=csrf, **values)
-        if "trial_action" in values:
-            body = _pointed(body, values["trial_action"], csrf)
-        response = HTMLResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
-        if signed is not None and signed.cookie is not None:
-            response.set_cookie(
-                COOKIE,
-                signed.cookie,
-                max_age=folder.sessions.lifetime,
-                path=HOME,
-                secure=request.url.scheme == "https",
-                httponly=True,
-                samesite="strict",
-            )
-        return response
-
-    def refusal(request: Request, exc: Refused, signed: Who | None = None) -> HTMLResponse:
-        return page(
-            "calls_problem.html.j2",
-            request,
-            signed,
-            exc.status,
-            message=exc.message,
-            kept=None,
-            sign_in=exc.status == 401,
-            back=back_to(request.url.path),
-        )
+    page = gate.page
 
     def guarded(request: Request, year: str, answer: Callable[[], Response]) -> Response:
         """ANSWER; a refusal, an unknown year or a draft that does not load as a page."""
@@ -150,11 +90,6 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             error=exc.error,
             problems=call_views.problems(check, files),
         )
-
-    def to_sign_in(request: Request) -> Response:
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        query = {"next": here} | ({"lang": "en"} if language() == "en" else {})
-        return RedirectResponse(f"{SIGN_IN}?{urlencode(query)}", status_code=303)
 
     async def signed_in_page(
         request: Request, year: str, lang: str | None, build: Callable[[Who, Trial], Response]
@@ -188,7 +123,7 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             signed = who(request)
             if signed is None:
                 raise Refused(401, text("pages.calls.not_signed_in"))
-            if not folder.sessions.check_csrf(signed.session, str(form.get("csrf") or "")):
+            if not gate.csrf_holds(signed, str(form.get("csrf") or "")):
                 raise Refused(403, text("pages.calls.csrf"))
             known(year)
             return answer(signed, trials.of(year), form)
@@ -339,17 +274,6 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         return await signed_in_form(request, year, answer)
 
     return router
-
-
-def _pointed(body: str, action: str, csrf: str) -> str:
-    """The page with its check form posted to the draft's trial, with the CSRF token."""
-    if body.count(CHECK_FORM) != 1:
-        raise RuntimeError(f"the check form's tag is no longer {CHECK_FORM!r}")
-    tag = (
-        f'<form method="post" action="{escape(action)}" class="check" novalidate>\n'
-        f'<input type="hidden" name="csrf" value="{escape(csrf)}">'
-    )
-    return body.replace(CHECK_FORM, tag)
 
 
 async def _read(request: Request, limit: int) -> FormData:
