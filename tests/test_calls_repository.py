@@ -227,7 +227,7 @@ def test_publish_moves_tags_and_a_published_year_is_never_written_in_place(
     )
     assert calls.listing().published[0].year == "2026"
     assert calls.listing().published[0].version == "1.0.0"
-    assert calls.listing().drafts == ()
+    assert calls.listing().drafts == []
     repo = Repo(str(calls.folder))
     try:
         tag = repo[repo.refs[b"refs/tags/2026/v1.0.0"]]

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from fourules.calls.authors import SYSTEM, Author
 from fourules.calls.files import (
     FILES,
@@ -73,26 +75,31 @@ class Drafter(Protocol):
     def __call__(self, source: Path, year: str, target_dir: Path) -> Drafted: ...
 
 
-@dataclass(frozen=True)
-class PublishedYear:
-    """A published year and the version its policy.yaml states (None: no `version:` line)."""
+class PublishedCall(BaseModel):
+    """A published year and the version its policy.yaml states."""
+
+    model_config = ConfigDict(frozen=True)
 
     year: str
-    version: str | None
+    version: str | None = Field(description="The version its policy.yaml states.")
 
 
-@dataclass(frozen=True)
-class DraftYear:
+class DraftCall(BaseModel):
     """A draft and its revision."""
 
+    model_config = ConfigDict(frozen=True)
+
     year: str
-    revision: str
+    revision: str = Field(description="The revision to save the next change against.")
 
 
-@dataclass(frozen=True)
-class Listing:
-    published: tuple[PublishedYear, ...]
-    drafts: tuple[DraftYear, ...]
+class CallsList(BaseModel):
+    """`GET /v1/calls`: the published years and the drafts of the calls folder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    published: list[PublishedCall]
+    drafts: list[DraftCall]
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ class CallsRepository:
                     _ignore_state(store)
         return cls(folder, max_bytes)
 
-    def listing(self) -> Listing:
+    def listing(self) -> CallsList:
         """The published years (a year folder with a policy.yaml) and the drafts."""
         with self._opened() as store:
             root = store.root()
@@ -179,13 +186,14 @@ class CallsRepository:
             for year, (_, sha) in store.entries(root).items():
                 policy = store.lookup(sha, POLICY_FILE) if _YEAR.match(year) else None
                 if policy is not None:
-                    published.append(PublishedYear(year, version_of(store.blob(policy[1]))))
+                    version = version_of(store.blob(policy[1]))
+                    published.append(PublishedCall(year=year, version=version))
             drafts = [
-                DraftYear(year, sha.decode())
+                DraftCall(year=year, revision=sha.decode())
                 for year, (mode, sha) in store.entries(store.folder_id(root, DRAFTS)).items()
                 if _YEAR.match(year) and store.folder_id(root, f"{DRAFTS}/{year}")
             ]
-        return Listing(tuple(published), tuple(drafts))
+        return CallsList(published=published, drafts=drafts)
 
     def start_draft(
         self,

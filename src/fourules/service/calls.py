@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from fourules.calls.files import FILES, POLICY_FILE
-from fourules.calls.repository import NoFile
+from fourules.calls.repository import CallsList, DraftCall, NoFile
 from fourules.errors import InputError, NotAllowed
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.inputs import read_json
@@ -122,7 +122,7 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         "/calls",
         operation_id="listCalls",
         summary="The published years and the drafts of the calls folder.",
-        response_model=uc.CallsList,
+        response_model=CallsList,
         responses=refusals(401, 405, 422),
     )
     def listing(person: Asking, lang: Language) -> Response:
@@ -133,7 +133,7 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         operation_id="startDraft",
         summary="Start the draft of a year from a year there is (`fourules new`).",
         status_code=201,
-        response_model=uc.DraftCall,
+        response_model=DraftCall,
         responses={
             201: {"headers": _headers("Location", "ETag")},
             **refusals(400, 401, 403, 405, 413, 415, 422),

@@ -29,7 +29,14 @@ from fourules.authoring.drafting import new_year
 from fourules.authoring.versioning import FIRST_VERSION, Bump, bump, stepped
 from fourules.calls.authors import Author
 from fourules.calls.files import POLICY_FILE
-from fourules.calls.repository import DRAFTS, CallsRepository, DraftFile, StaleRevision
+from fourules.calls.repository import (
+    DRAFTS,
+    CallsList,
+    CallsRepository,
+    DraftCall,
+    DraftFile,
+    StaleRevision,
+)
 from fourules.calls.rules import RulesKind
 from fourules.comparison.structure import Change as RuleChange
 from fourules.errors import InputError, NotAllowed, Place
@@ -105,23 +112,6 @@ class CallsFolder:
         return None if account is None else self.person(account)
 
 
-class PublishedCall(Document):
-    year: str
-    version: str | None = Field(description="The version its policy.yaml states.")
-
-
-class DraftCall(Document):
-    year: str
-    revision: str = Field(description="The revision to save the next change against.")
-
-
-class CallsList(Document):
-    """`GET /v1/calls`: the published years and the drafts of the calls folder."""
-
-    published: list[PublishedCall]
-    drafts: list[DraftCall]
-
-
 class Saved(Document):
     """A draft's file saved: the draft's new revision and its check, at once."""
 
@@ -142,11 +132,8 @@ class Published(Document):
 
 
 def calls(repository: CallsRepository) -> CallsList:
-    listing = repository.listing()
-    return CallsList(
-        published=[PublishedCall(year=p.year, version=p.version) for p in listing.published],
-        drafts=[DraftCall(year=d.year, revision=d.revision) for d in listing.drafts],
-    )
+    """The published years and the drafts (`GET /v1/calls`, the calls page)."""
+    return repository.listing()
 
 
 def start_draft(
