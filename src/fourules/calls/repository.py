@@ -257,12 +257,7 @@ class CallsRepository:
         checked_year(year), checked_name(name)
         checked_content(name, data, self.max_bytes)
         _checked_message(message)
-        with held(self.state), self._opened() as store:
-            draft = self._draft(store, year)
-            found = store.lookup(draft, name)
-            if expected_revision != draft.decode():
-                current = None if found is None else store.blob(found[1])
-                raise StaleRevision(year, name, str(expected_revision), draft.decode(), current)
+        with self._changing(year, name, expected_revision) as (store, draft, found):
             sha = store.add_blob(data)
             if found == (_FILE_MODE, sha):
                 return draft.decode()
@@ -280,12 +275,7 @@ class CallsRepository:
         if name == POLICY_FILE:
             raise InputError(both("calls.remove.policy", year=year), where)
         _checked_message(message)
-        with held(self.state), self._opened() as store:
-            draft = self._draft(store, year)
-            found = store.lookup(draft, name)
-            if expected_revision != draft.decode():
-                current = None if found is None else store.blob(found[1])
-                raise StaleRevision(year, name, str(expected_revision), draft.decode(), current)
+        with self._changing(year, name, expected_revision) as (store, _, found):
             if found is None:
                 raise NoFile(both("calls.remove.no_file", name=name, year=year), where)
             store.commit([(where, None, None)], author, message)
@@ -380,6 +370,21 @@ class CallsRepository:
             commit = store.commit(changes, publisher, message)
             store.tag(tag, commit, publisher, message)
             return commit.decode()
+
+    @contextmanager
+    def _changing(
+        self, year: str, name: str, expected_revision: str
+    ) -> Iterator[tuple[Store, bytes, tuple[int, bytes] | None]]:
+        """The draft held for a change to its file `name` — the store, the draft's tree and
+        the file as found — if the draft is still at `expected_revision`; else
+        `StaleRevision` with the file as it now is, and nothing changed."""
+        with held(self.state), self._opened() as store:
+            draft = self._draft(store, year)
+            found = store.lookup(draft, name)
+            if expected_revision != draft.decode():
+                current = None if found is None else store.blob(found[1])
+                raise StaleRevision(year, name, str(expected_revision), draft.decode(), current)
+            yield store, draft, found
 
     @contextmanager
     def _opened(self) -> Iterator[Store]:

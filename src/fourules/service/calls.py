@@ -21,6 +21,7 @@ refused with 412 and nothing written (`problems.refused`).
 # router's own identity dependency, a local name FastAPI could not resolve from a string.
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -105,6 +106,19 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     --calls` builds it), so that a published year is served at once."""
     router = APIRouter(prefix="/v1", tags=["calls"])
     Asking = Annotated[uc.Person, Depends(identity(folder))]
+
+    def change_asked(
+        person: Asking,
+        lang: Language,
+        if_match: IfMatch = None,
+        x_message: XMessage = None,
+        message: MessageQuery = None,
+    ) -> Change:
+        """A write: who asks, the revision it was made against (If-Match, required) and
+        its commit message (X-Message or ?message=, else None)."""
+        return Change(person, _revision(if_match), _message(x_message, message))
+
+    Changing = Annotated[Change, Depends(change_asked)]
     repository = folder.repository
 
     def draft_known(year: str) -> None:
@@ -190,23 +204,13 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         },
         openapi_extra=_file_body(),
     )
-    async def save(
-        request: Request,
-        year: str,
-        name: str,
-        person: Asking,
-        lang: Language,
-        if_match: IfMatch = None,
-        x_message: XMessage = None,
-        message: MessageQuery = None,
-    ) -> Response:
-        revision = _revision(if_match)
+    async def save(request: Request, year: str, name: str, change: Changing) -> Response:
         draft_known(year)
         data = await _file(request, repository.max_bytes)
-        said = _message(x_message, message) or _saved_message(name)
+        said = change.message or _saved_message(name)
         with _answered(PATH):
             saved = await run_in_threadpool(
-                uc.save_file, repository, person, year, name, data, said, revision
+                uc.save_file, repository, change.person, year, name, data, said, change.revision
             )
         return json_response(saved, headers={"ETag": _tag(saved.revision), **NO_STORE})
 
@@ -221,20 +225,11 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             **refusals(401, 403, 404, 405, 412, 422, 428),
         },
     )
-    def remove(
-        year: str,
-        name: str,
-        person: Asking,
-        lang: Language,
-        if_match: IfMatch = None,
-        x_message: XMessage = None,
-        message: MessageQuery = None,
-    ) -> Response:
-        revision = _revision(if_match)
+    def remove(year: str, name: str, change: Changing) -> Response:
         draft_known(year)
-        said = _message(x_message, message) or _both("calls.remove.message", name=name)
+        said = change.message or _both("calls.remove.message", name=name)
         try:
-            removed = uc.remove_file(repository, person, year, name, said, revision)
+            removed = uc.remove_file(repository, change.person, year, name, said, change.revision)
         except NoFile as exc:  # a file the draft may hold but does not
             raise ProblemError(404, "unknown-file", [("path.name", exc.message)]) from None
         except (InputError, NotAllowed) as exc:
@@ -263,19 +258,11 @@ def calls_router(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         response_model=uc.Published,
         responses=refusals(401, 403, 404, 405, 412, 422, 428),
     )
-    def publish(
-        year: str,
-        person: Asking,
-        lang: Language,
-        if_match: IfMatch = None,
-        x_message: XMessage = None,
-        message: MessageQuery = None,
-    ) -> Response:
-        revision = _revision(if_match)
+    def publish(year: str, change: Changing) -> Response:
         draft_known(year)
         with _answered(PATH):
             published = uc.publish(
-                repository, evaluator, person, year, revision, _message(x_message, message)
+                repository, evaluator, change.person, year, change.revision, change.message
             )
         return json_response(published)
 
@@ -348,6 +335,15 @@ def _both(key: str, **params: object) -> str:
 
 def _tag(revision: str) -> str:
     return f'"{revision}"'
+
+
+@dataclass(frozen=True)
+class Change:
+    """A write asked for: who, against which revision, with which commit message."""
+
+    person: uc.Person
+    revision: str
+    message: str | None
 
 
 def _revision(if_match: str | None) -> str:

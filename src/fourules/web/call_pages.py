@@ -42,7 +42,7 @@ from fourules.use_cases.check import CheckDocument
 from fourules.web import call_views, views
 from fourules.web.call_views import Kept
 from fourules.web.changes import shown
-from fourules.web.pages import in_page
+from fourules.web.pages import PageError, in_page
 
 COOKIE = "fourules_session"
 HOME = "/calls"
@@ -63,12 +63,13 @@ class Who:
     cookie: str | None = None
 
 
-class Refused(Exception):
-    """A request a page refuses: a page with this status and message, and what was typed."""
+class Refused(PageError):
+    """A request a calls page refuses: a page with this status and message, and what was
+    typed."""
 
     def __init__(self, status: int, message: str, kept: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.message, self.kept = status, message, kept
+        super().__init__(status, message)
+        self.kept = kept
 
 
 class Gate:
@@ -215,18 +216,26 @@ def call_pages(
 
         return await run_in_threadpool(in_page, _lang(lang), lambda: guarded(request, answer))
 
+    async def posted(request: Request) -> tuple[Lang, dict[str, str]] | Response:
+        """A posted form and the language it is in (its `lang` field, else `?lang`), or the
+        refusal page of a form that cannot be read."""
+        chosen = _lang(request.query_params.get("lang"))
+        try:
+            form = await read_form(request, limit)
+        except Refused as exc:
+            return in_page(chosen, functools.partial(refusal, request, exc))
+        return _lang(form.get("lang") or chosen), form
+
     async def signed_in_form(
         request: Request, answer: Callable[[Who, Mapping[str, str]], Response]
     ) -> Response:
         """A posted form of a signed-in person carrying their session's CSRF token: read
         within the limit, then ANSWERed in its language in the thread pool. Without a
         session or with a wrong token nothing is done, and what was typed is shown."""
-        chosen = _lang(request.query_params.get("lang"))
-        try:
-            form = await read_form(request, limit)
-        except Refused as exc:
-            return in_page(chosen, functools.partial(refusal, request, exc))
-        chosen = _lang(form.get("lang") or chosen)
+        read = await posted(request)
+        if isinstance(read, Response):
+            return read
+        chosen, form = read
 
         def checked() -> Response:
             signed = who(request)
@@ -278,12 +287,10 @@ def call_pages(
 
     @router.post(SIGN_IN, response_class=HTMLResponse)
     async def sign_in(request: Request) -> Response:
-        chosen = _lang(request.query_params.get("lang"))
-        try:
-            form = await read_form(request, limit)
-        except Refused as exc:
-            return in_page(chosen, functools.partial(refusal, request, exc))
-        chosen = _lang(form.get("lang") or chosen)
+        read = await posted(request)
+        if isinstance(read, Response):
+            return read
+        chosen, form = read
         with in_language(chosen):
             return await signed_in_with_password(request, form)
 
@@ -670,5 +677,5 @@ async def read_form(request: Request, limit: int) -> dict[str, str]:
             errors="strict",
         )
     except (UnicodeDecodeError, ValueError):
-        raise Refused(400, text("pages.calls.form_unreadable")) from None
+        raise Refused(400, text("problem.form_unreadable")) from None
     return dict(pairs)

@@ -19,8 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
+from starlette.datastructures import FormData
 
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
@@ -33,7 +32,7 @@ from fourules.web import call_views, check_pages, views
 from fourules.web.call_pages import Gate, Refused, Who, known
 from fourules.web.draft_views import NotLoading, Trial, Trials
 from fourules.web.forms import CheckForm, read_check_form
-from fourules.web.pages import ROUND_SUFFIXES, Uploaded, in_page
+from fourules.web.pages import ROUND_SUFFIXES, PageError, Uploaded, in_page, read_posted
 from fourules.web.rule_pages import diff_context
 
 FORM_FIELDS = 200
@@ -113,9 +112,9 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         """A trial's form posted by a signed-in person with their session's CSRF token."""
         chosen = _lang(request.query_params.get("lang"))
         try:
-            form = await _read(request, limit)
-        except Refused as exc:
-            refused = exc
+            form = await read_posted(request, limit, FORM_FIELDS)
+        except PageError as exc:
+            refused = Refused(exc.status, exc.message)
             return in_page(chosen, lambda: refusal(request, refused))
         chosen = _lang(str(form.get("lang") or chosen))
 
@@ -274,28 +273,3 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         return await signed_in_form(request, year, answer)
 
     return router
-
-
-async def _read(request: Request, limit: int) -> FormData:
-    """A posted form (URL-encoded, or multipart with one round), within `limit` bytes; an
-    uploaded file is read whole and closed at once."""
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        raise Refused(415, text("problem.type"))
-    declared = request.headers.get("content-length", "")
-    if declared.isascii() and declared.isdigit() and int(declared) > limit:
-        raise Refused(413, text("problem.size", limit=views.size(limit)))
-    try:
-        form = await request.form(max_files=1, max_fields=FORM_FIELDS, max_part_size=limit)
-    except HTTPException:  # too many fields, a part too large, a body that does not parse
-        raise Refused(400, text("pages.calls.form_unreadable")) from None
-    try:
-        items: list[tuple[str, Any]] = []
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                items.append((key, Uploaded(Path(value.filename or "").name, await value.read())))
-            else:
-                items.append((key, value))
-    finally:
-        await form.close()
-    return FormData(items)

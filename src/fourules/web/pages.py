@@ -49,6 +49,32 @@ class PageError(Exception):
         self.status, self.message = status, message
 
 
+async def read_posted(request: Request, limit: int, max_fields: int = 200) -> FormData:
+    """A posted form (URL-encoded, or multipart with one file) within `limit` bytes and
+    `max_fields` fields, else PageError (415, 413, 400); an uploaded file is read whole and
+    closed at once."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        raise PageError(415, text("problem.type"))
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        raise PageError(413, text("problem.size", limit=views.size(limit)))
+    try:
+        form = await request.form(max_files=1, max_fields=max_fields, max_part_size=limit)
+    except HTTPException:  # too many fields, a part too large, a body that does not parse
+        raise PageError(400, text("problem.form_unreadable")) from None
+    try:
+        items: list[tuple[str, Any]] = []
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                items.append((key, Uploaded(Path(value.filename or "").name, await value.read())))
+            else:
+                items.append((key, value))
+    finally:
+        await form.close()
+    return FormData(items)
+
+
 def _lang(value: str | None) -> Lang:
     return "en" if value == "en" else "sv"
 
@@ -106,33 +132,13 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         lang = _lang(request.query_params.get("lang"))
         with in_language(lang):  # the coroutine runs here, not where in_page would make it
             try:
-                form = await _form(request)
+                form = await read_posted(request, max_body)
             except PageError as exc:
                 return refused(request, exc)
         # A round evaluated or allocated can take seconds: in the thread pool, so the API
         # and other pages go on answering meanwhile.
         chosen = _lang(str(form.get("lang") or lang))
         return await run_in_threadpool(in_page, chosen, lambda: answer(form))
-
-    async def _form(request: Request) -> FormData:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            raise PageError(415, text("problem.type"))
-        declared = request.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > max_body:
-            raise PageError(413, text("problem.size", limit=views.size(max_body)))
-        form = await request.form(max_files=1, max_fields=200, max_part_size=max_body)
-        try:
-            items: list[tuple[str, Any]] = []
-            for key, value in form.multi_items():
-                if isinstance(value, UploadFile):
-                    name = Path(value.filename or "").name
-                    items.append((key, Uploaded(name, await value.read())))
-                else:
-                    items.append((key, value))
-        finally:
-            await form.close()
-        return FormData(items)
 
     @router.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
