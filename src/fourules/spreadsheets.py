@@ -12,9 +12,12 @@ Round files (`exact`) mark two more cases, because their reader trims a cell and
 empty one as "not stated": an empty text, and a text with space around it. A cell that
 begins with `'` holds exactly the text after it.
 
-XLSX cells are written as text (never a formula) with the same mark, and with the
-characters XML cannot hold written as `_xHHHH_`, the escape the format defines
-(ECMA-376 ST_Xstring), so any text survives the trip.
+XLSX cells are typed as text, which no spreadsheet runs, so a formula-like text needs no
+mark there and is shown exactly as written (a visible `'` would be the mark's own text in
+a text cell); the mark stays only where the reader needs it (a text beginning with `'`,
+and a round's empty or padded text). The characters XML cannot hold are written as
+`_xHHHH_`, the escape the format defines (ECMA-376 ST_Xstring), so any text survives the
+trip.
 """
 
 from __future__ import annotations
@@ -147,13 +150,21 @@ def _cell(page: WriteOnlyWorksheet, value: CellValue, exact: bool) -> Cell:
 
     cell = WriteOnlyCell(page)
     if isinstance(value, str):
-        cell.value = _xlsx_escape(to_cell(value, exact=exact))
+        cell.value = _xlsx_escape(_xlsx_text(value, exact))
         cell.data_type = "s"
     else:
         cell.value = value
         if isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
     return cell
+
+
+def _xlsx_text(text: str, exact: bool) -> str:
+    """A cell typed as text, marked only where its reader needs the mark (a text that
+    begins with it; with `exact`, an empty or padded text): never for a formula's start,
+    which a text cell does not run."""
+    needs_mark = text.startswith(MARK) or (exact and (not text or text != text.strip()))
+    return MARK + text if needs_mark else text
 
 
 def cell_text(value: object) -> str:
