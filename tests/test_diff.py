@@ -213,3 +213,23 @@ print("same")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "same"
+
+
+def test_a_replay_says_how_many_were_submitted_outside_each_years_call_window(
+    evaluator: Evaluator,
+) -> None:
+    """2017's dates are inside 2018's call window and outside 2024's: under 2024 they are
+    late, which the replay says, so a change is not taken for the rules'."""
+    data = json.loads((builtin_policy_dir() / "2018" / "round.json").read_bytes())
+    for application in data["applications"]:
+        application["submitted"] = "2017-10-02"
+    round_ = load_round(json.dumps(data).encode(), "round.json")
+    summary = replay(round_, "2018", "2024", evaluator).summary
+    assert summary.submitted_outside_window == {"2024": 40}
+    result = CliRunner().invoke(
+        app,
+        ["diff", "2018", "2024", "--replay", "-", "--lang", "en", "--format", "markdown"],
+        input=json.dumps(data),
+    )
+    assert result.exit_code == 0
+    assert "40 of the applications were submitted outside the 2024 call window" in result.stdout

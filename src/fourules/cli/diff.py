@@ -132,13 +132,18 @@ def _replay_counts(summary: dict[str, Any]) -> str:
 def _replay_section(replay: dict[str, Any]) -> _Section:
     """The replayed applications: a summary as the title, and each application that changes."""
     summary = replay["summary"]
+    dated = "".join(
+        " " + text("diff.replay.outside_window", year=year, count=count)
+        for year, count in summary.get("submitted_outside_window", {}).items()
+    )
     return (
         text(
             "diff.table.replay",
             changed=summary["changed"],
             applications=summary["applications"],
             counts=_replay_counts(summary),
-        ),
+        )
+        + dated,
         [
             text("column.application"),
             text("diff.table.before"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import Field
@@ -43,6 +44,12 @@ class ReplaySummary(ComparisonModel):
     criteria_set_aside: dict[str, list[str]] = Field(default_factory=dict)
     """Per year, criteria the applications assess that the year does not declare: each year
     reads an application without them."""
+    submitted_outside_window: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per year, the applications whose submission date falls outside that "
+        "year's call window: a round of one year replayed under another is judged late or "
+        "early by its own dates, so a change may be the dates', not the rules'.",
+    )
 
 
 class Replay(ComparisonModel):
@@ -158,7 +165,27 @@ def _replay(
                 for pol in (pa, pb)
                 if (unknown := undeclared(pol, round_.applications))
             },
+            submitted_outside_window={
+                pol.id: outside
+                for pol in (pa, pb)
+                if (outside := outside_window(pol, round_.applications))
+            },
         ),
+    )
+
+
+def outside_window(policy: Policy, apps: Iterable[Any]) -> int:
+    """How many applications were submitted outside the policy's call window (none when the
+    policy states no window: `call_window.opens` and `.closes`)."""
+    window = [policy.parameters.get(f"call_window.{end}") for end in ("opens", "closes")]
+    if any(p is None or not isinstance(p.value, date) for p in window):
+        return 0
+    opens, closes = (p.value for p in window)  # type: ignore[union-attr]
+    return sum(
+        1
+        for app in apps
+        if isinstance(getattr(app, "submitted", None), date)
+        and not opens <= app.submitted <= closes
     )
 
 
