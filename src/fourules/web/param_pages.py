@@ -339,48 +339,21 @@ def _typed_text(form: Mapping[str, str]) -> str | None:
 def _edited(draft: Draft, name: str, typed: Typed) -> str | None:
     """Policy.yaml with the parameter as typed; None (and `typed.errors`) when the form
     does not say a parameter that can be written."""
-    errors = typed.errors
-    row = draft.row(name) if name != NEW else None
     if name == NEW:
-        if not param_views.NAME.match(typed.name) or typed.name in param_views.RESERVED:
-            errors["name"] = text("pages.params.name.invalid", name=typed.name or "–")
-        elif draft.row(typed.name) is not None:
-            errors["name"] = text("pages.params.name.taken", name=typed.name)
-        if typed.unit not in param_views.UNITS:
-            errors["unit"] = text("pages.params.unit.invalid")
+        _check_name(draft, typed)
     else:
+        row = draft.row(name)
         typed.unit = row.unit if row is not None else typed.unit
-    value = param_views.read_value(typed.value, typed.unit)
-    if value is not None and not isinstance(value, (int, date)):
-        errors["value"] = value.get(language())
-    if value is None:
-        for lang in ("sv", "en"):
-            if not getattr(typed, f"not_stated_{lang}"):
-                errors[f"not_stated_{lang}"] = text("pages.params.not_stated.needed")
+    value = _value(typed)
     for lang in ("sv", "en"):
         if not getattr(typed, f"description_{lang}"):
-            errors[f"description_{lang}"] = text("pages.params.description.needed")
-    sentence = draft.sentence(typed.sentence)
-    quote: str | None = None
-    if sentence is None:
-        errors["sentences"] = text("pages.params.sentence.needed")
-    else:
-        quote = param_views.quote_in(sentence, typed.quote)
-        if (
-            quote is None
-            and row is not None
-            and " ".join(typed.quote.split()) == " ".join(row.quote.split())
-        ):
-            quote = sentence.text  # the quote left as it was, another sentence picked
-        if quote is None:
-            errors["quote"] = text("pages.params.quote.not_in_sentence", number=sentence.number)
-        else:
-            typed.quote = quote
+            typed.errors[f"description_{lang}"] = text("pages.params.description.needed")
+    picked = _picked(draft, name, typed)
     if not typed.message.strip():
         typed.message = text("pages.params.message.default", name=typed.name)
-    if errors or sentence is None or quote is None or isinstance(value, LocalText):
+    if typed.errors or picked is None or isinstance(value, LocalText):
         return None
-    stated = value is None
+    sentence, quote = picked
     return parameter_edited(
         draft.policy_text,
         typed.name,
@@ -388,5 +361,48 @@ def _edited(draft: Draft, name: str, typed: Typed) -> str | None:
         unit=typed.unit,
         description={"sv": typed.description_sv, "en": typed.description_en},
         source={"section": sentence.section, "quote": quote},
-        not_stated={"sv": typed.not_stated_sv, "en": typed.not_stated_en} if stated else None,
+        not_stated=None
+        if value is not None
+        else {"sv": typed.not_stated_sv, "en": typed.not_stated_en},
     )
+
+
+def _check_name(draft: Draft, typed: Typed) -> None:
+    """A new parameter's name and unit: a name of the policy's form, not yet taken."""
+    if not param_views.NAME.match(typed.name) or typed.name in param_views.RESERVED:
+        typed.errors["name"] = text("pages.params.name.invalid", name=typed.name or "–")
+    elif draft.row(typed.name) is not None:
+        typed.errors["name"] = text("pages.params.name.taken", name=typed.name)
+    if typed.unit not in param_views.UNITS:
+        typed.errors["unit"] = text("pages.params.unit.invalid")
+
+
+def _value(typed: Typed) -> int | date | LocalText | None:
+    """The value typed for its unit; empty: not stated, which needs its words."""
+    value = param_views.read_value(typed.value, typed.unit)
+    if isinstance(value, LocalText):
+        typed.errors["value"] = value.get(language())
+    if value is None:
+        for lang in ("sv", "en"):
+            if not getattr(typed, f"not_stated_{lang}"):
+                typed.errors[f"not_stated_{lang}"] = text("pages.params.not_stated.needed")
+    return value
+
+
+def _picked(draft: Draft, name: str, typed: Typed) -> tuple[Sentence, str] | None:
+    """The sentence picked and the quote kept from it (the whole sentence when the quote
+    was left as the parameter had it and another sentence was picked)."""
+    sentence = draft.sentence(typed.sentence)
+    if sentence is None:
+        typed.errors["sentences"] = text("pages.params.sentence.needed")
+        return None
+    quote = param_views.quote_in(sentence, typed.quote)
+    row = draft.row(name) if name != NEW else None
+    if quote is None and row is not None and typed.quote.split() == row.quote.split():
+        quote = sentence.text
+    if quote is None:
+        number = sentence.number
+        typed.errors["quote"] = text("pages.params.quote.not_in_sentence", number=number)
+        return None
+    typed.quote = quote
+    return sentence, quote
