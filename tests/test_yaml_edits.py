@@ -224,6 +224,13 @@ def test_a_text_that_is_not_a_mapping_of_yaml_is_refused_in_words(text: str, key
         assert re.search(r"line \d+", error.text("en"))
 
 
+def test_an_alias_is_refused_before_it_is_walked() -> None:
+    laughs = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\nparameters: {}\n"
+    with pytest.raises(InputError) as caught:
+        parameter_edited(laughs, "cap.project", value=1)
+    assert caught.value.where == "policy.yaml:2" and "*a" in caught.value.text("en")
+
+
 def test_a_path_into_a_list_that_is_not_there_is_refused() -> None:
     with pytest.raises(InputError, match="har inget rules.5"):
         set_at("rules:\n  - id: a\n", ["rules", 5, "id"], "b")

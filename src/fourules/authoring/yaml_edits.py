@@ -229,6 +229,8 @@ def _load(text: str, where: str) -> Any:
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if "*" in text:  # cheap: a year file seldom has one; only then are aliases looked for
+        _refuse_aliases(text, where)
     try:
         document = _yaml(_layout(text)).load(text.replace("\r\n", "\n"))
     except MarkedYAMLError as exc:
@@ -245,6 +247,21 @@ def _load(text: str, where: str) -> Any:
     if not isinstance(document, CommentedMap):
         raise InputError(both("pages.params.edit.not_a_mapping"), where)
     return document
+
+
+def _refuse_aliases(text: str, where: str) -> None:
+    """No aliases (`*name`): a few lines of them stand for millions of values (a "billion
+    laughs"), which reading the edit back would walk for ever; the policies hold none."""
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                said = both("pages.params.edit.alias", line=line, anchor=event.anchor)
+                raise InputError(said, f"{where}:{line}")
+    except yaml.YAMLError:
+        return  # not YAML: the reading says where
 
 
 def _dumped(document: Any, layout: _Layout) -> str:
