@@ -24,7 +24,7 @@ from fourules.cli.main import COMMANDS, app
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = (
     *("scipy", "numpy", "z3", "matplotlib", "openpyxl", "jinja2", "fastapi", "uvicorn"),
-    *("argon2", "dulwich"),
+    *("argon2", "dulwich", "ruamel"),
 )
 ELSEWHERE = (
     "fourules.accounts",  # who may write the call: the server and `user`, `token`

@@ -1,0 +1,568 @@
+"""Edits to a year's YAML that leave the rest of the file as it was written: its comments,
+its order, its quoting and its line breaks.
+
+The file is read and written in ruamel.yaml's round-trip mode, which keeps comments and
+order. What that mode still writes its own way (`null` left empty, a flow mapping moved
+onto its key's line) is put back: the file as ruamel writes it unedited is compared with
+the file as it writes it edited, and only the lines the edit changed are taken from the
+latter; every other line is the file's own. A merge that would not read back as the edit
+(never seen, but not proven impossible) gives way to ruamel's whole text.
+
+ruamel is imported here only: `fourules evaluate` never loads it.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import io
+import itertools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final
+
+from fourules.errors import InputError
+from fourules.texts import both
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+PathPart = str | int
+"""A step into the YAML: a mapping's key or a sequence's index."""
+
+WHERE = "policy.yaml"
+
+
+class _Keep:
+    """Leave the field as it is (the default of `parameter_edited`'s fields)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Final = _Keep()
+
+PARAMETER_FIELDS = ("value", "unit", "description", "source", "not_stated")
+"""A parameter's keys in the order a new one is written (docs/policies.md)."""
+
+
+def set_at(text: str, path: Sequence[PathPart], value: Any, where: str = WHERE) -> str:
+    """TEXT with the value at PATH (keys and indexes from the top) set to VALUE; mappings
+    on the way that are missing are made. A string replacing a quoted one keeps its quotes."""
+    if not path:
+        raise ValueError("set_at needs a path of at least one key")
+
+    def change(document: Any) -> None:
+        parent = _walk(document, path[:-1], where, create=True)
+        _assign(parent, path[-1], value, where, path)
+
+    return _edited(text, where, change)
+
+
+def removed_at(text: str, path: Sequence[PathPart], where: str = WHERE) -> str:
+    """TEXT without the key (or item) at PATH; a path that is not there changes nothing."""
+    if not path:
+        raise ValueError("removed_at needs a path of at least one key")
+
+    def change(document: Any) -> None:
+        try:
+            parent = _walk(document, path[:-1], where, create=False)
+        except KeyError:
+            return
+        _delete(parent, path[-1])
+
+    return _edited(text, where, change)
+
+
+def parameter_edited(
+    text: str,
+    name: str,
+    *,
+    value: int | date | _Keep | None = KEEP,
+    unit: str | _Keep = KEEP,
+    description: Mapping[str, str] | _Keep = KEEP,
+    source: Mapping[str, str | None] | _Keep = KEEP,
+    not_stated: Mapping[str, str] | _Keep | None = KEEP,
+    where: str = WHERE,
+) -> str:
+    """TEXT (a policy.yaml) with the parameter NAME edited: each field given set, the others
+    left as they are. `description` and `not_stated` set their languages one by one;
+    `source` sets the keys given (section, quote, …) and removes those given as None. A
+    value set drops `not_stated` (a parameter is stated or not); `not_stated=None` removes
+    it. A NAME the policy does not have is appended to its parameters, with a value (or
+    None and not_stated), a unit, a description and a source."""
+    from ruamel.yaml.comments import CommentedMap
+
+    here = ("parameters", name)
+
+    def new(parameters: Any) -> None:
+        given = {"value": value, "unit": unit, "description": description, "source": source}
+        missing = [field for field, said in given.items() if isinstance(said, _Keep)]
+        if missing or isinstance(source, _Keep):
+            raise InputError(
+                both("pages.params.edit.new_needs", name=name, fields=", ".join(missing)),
+                f"parameters.{name}",
+            )
+        fields = {**given, "source": {k: v for k, v in source.items() if v is not None}}
+        if value is None and isinstance(not_stated, Mapping):
+            fields["not_stated"] = dict(not_stated)
+        _assign(parameters, name, fields, where, here)
+
+    def change(document: Any) -> None:
+        if document.get("parameters") is None:
+            _assign(document, "parameters", {}, where, ("parameters",))
+        parameters = document["parameters"]
+        if not isinstance(parameters, CommentedMap):
+            raise InputError(both("pages.params.edit.not_mapping", path="parameters"), where)
+        entry = parameters.get(name)
+        if entry is None:
+            new(parameters)
+            return
+        if not isinstance(entry, CommentedMap):
+            raise InputError(both("pages.params.edit.not_mapping", path=".".join(here)), where)
+        if not isinstance(unit, _Keep):
+            _assign(entry, "unit", unit, where, (*here, "unit"))
+        if not isinstance(value, _Keep):
+            _assign(entry, "value", value, where, (*here, "value"))
+            if value is not None:
+                _delete(entry, "not_stated")
+        if not isinstance(description, _Keep):
+            _languages(entry, "description", description, where, here)
+        if not isinstance(not_stated, _Keep):
+            if not_stated is None:
+                _delete(entry, "not_stated")
+            else:
+                _languages(entry, "not_stated", not_stated, where, here)
+        if not isinstance(source, _Keep):
+            _source(entry, source, where, here)
+
+    return _edited(text, where, change)
+
+
+def _source(
+    entry: Any, source: Mapping[str, str | None], where: str, here: tuple[str, ...]
+) -> None:
+    """The source's keys given set (None: removed), the others kept (a note, a precedent)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    found = entry.get("source")
+    if not isinstance(found, CommentedMap):
+        kept = {k: v for k, v in source.items() if v is not None}
+        _assign(entry, "source", kept, where, (*here, "source"))
+        return
+    for key, said in source.items():
+        if said is None:
+            _delete(found, key)
+        else:
+            _assign(found, key, said, where, (*here, "source", key))
+
+
+def read(text: str, where: str = WHERE) -> Any:
+    """TEXT read as plain Python values (dicts, lists, strings, numbers, dates, None), as
+    the edits read it: refused as `set_at` refuses it."""
+    return _plain(_load(text, where))
+
+
+# --- Reading and writing ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How the file indents: a mapping's keys, a sequence's items and their dash."""
+
+    mapping: int = 2
+    sequence: int = 4
+    offset: int = 2
+
+
+_KEY_LINE = re.compile(r"^(\s*)[^\s#-][^#]*:\s*(#.*)?$")
+
+
+def _layout(text: str) -> _Layout:
+    """The indentation the file uses, read off its first nested mapping and sequence (the
+    policies' own: keys two further in, items' dashes two further in than their key)."""
+    mapping: int | None = None
+    offset: int | None = None
+    lines = [
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    for above, line in itertools.pairwise(lines):
+        if not _KEY_LINE.match(above):
+            continue
+        outer = len(above) - len(above.lstrip())
+        inner = len(line) - len(line.lstrip())
+        if inner < outer or (inner == outer and not line.lstrip().startswith("- ")):
+            continue
+        if line.lstrip().startswith("- "):
+            offset = inner - outer if offset is None else offset
+        elif inner > outer:
+            mapping = inner - outer if mapping is None else mapping
+        if mapping is not None and offset is not None:
+            break
+    mapping = mapping or 2
+    offset = 2 if offset is None else offset
+    return _Layout(mapping, offset + 2, offset)
+
+
+def _yaml(layout: _Layout) -> YAML:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.representer import RoundTripRepresenter
+
+    class Representer(RoundTripRepresenter):
+        """Writes None as `null`, as the policies do (round-trip mode leaves it empty)."""
+
+    def null(representer: RoundTripRepresenter, data: None) -> Any:
+        return representer.represent_scalar("tag:yaml.org,2002:null", "null")
+
+    Representer.add_representer(type(None), null)
+    yaml = YAML(typ="rt")
+    yaml.Representer = Representer
+    yaml.preserve_quotes = True
+    yaml.width = 1_000_000  # never fold a long line: a quote stays on its line
+    yaml.indent(mapping=layout.mapping, sequence=layout.sequence, offset=layout.offset)
+    return yaml
+
+
+def _load(text: str, where: str) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    if "*" in text:  # cheap: a year file seldom has one; only then are aliases looked for
+        _refuse_aliases(text, where)
+    try:
+        document = _yaml(_layout(text)).load(text.replace("\r\n", "\n"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else "?"
+        problem = exc.problem or exc.context or "?"
+        raise InputError(
+            both("pages.params.edit.not_yaml", line=line, problem=problem), f"{where}:{line}"
+        ) from None
+    except YAMLError as exc:
+        raise InputError(
+            both("pages.params.edit.not_yaml", line="?", problem=str(exc)), where
+        ) from None
+    if not isinstance(document, CommentedMap):
+        raise InputError(both("pages.params.edit.not_a_mapping"), where)
+    return document
+
+
+def _refuse_aliases(text: str, where: str) -> None:
+    """No aliases (`*name`): a few lines of them stand for millions of values (a "billion
+    laughs"), which reading the edit back would walk for ever; the policies hold none."""
+    import yaml
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                said = both("pages.params.edit.alias", line=line, anchor=event.anchor)
+                raise InputError(said, f"{where}:{line}")
+    except yaml.YAMLError:
+        return  # not YAML: the reading says where
+
+
+def _dumped(document: Any, layout: _Layout) -> str:
+    out = io.StringIO()
+    _yaml(layout).dump(document, out)
+    return out.getvalue()
+
+
+def _edited(text: str, where: str, change: Callable[[Any], None]) -> str:
+    """TEXT read, CHANGEd, and written: TEXT's own lines wherever the change left them."""
+    document = _load(text, where)
+    unedited = copy.deepcopy(document)
+    change(document)
+    crlf = "\r\n" in text
+    layout = _layout(text)
+    after = _dumped(document, layout)
+    merged = _merged(text.replace("\r\n", "\n"), _dumped(unedited, layout), after)
+    if merged != after:
+        try:
+            same = _plain(_yaml(layout).load(merged)) == _plain(document)
+        except Exception:  # any failure to read the merge: ruamel's text stands
+            same = False
+        if not same:
+            merged = after
+    return merged.replace("\n", "\r\n") if crlf else merged
+
+
+@dataclass(frozen=True)
+class _Change:
+    start: int
+    end: int
+    lines: list[str]
+    edit: bool
+
+
+def _changes(base: list[str], other: list[str], edit: bool) -> list[_Change]:
+    matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
+    return [
+        _Change(i1, i2, other[j1:j2], edit)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _merged(original: str, before: str, after: str) -> str:
+    """AFTER's edit applied to ORIGINAL: BEFORE (ruamel's text of ORIGINAL) is the common
+    ground; where ORIGINAL and the edit change the same lines of it, the edit's lines stand."""
+    base = before.splitlines(keepends=True)
+    changes = sorted(
+        _changes(base, original.splitlines(keepends=True), edit=False)
+        + _changes(base, after.splitlines(keepends=True), edit=True),
+        key=lambda c: (c.start, c.end),
+    )
+    clusters: list[list[_Change]] = []
+    for change in changes:
+        if clusters and change.start <= max(c.end for c in clusters[-1]):
+            clusters[-1].append(change)
+        else:
+            clusters.append([change])
+    out: list[str] = []
+    position = 0
+    for cluster in clusters:
+        start, end = cluster[0].start, max(c.end for c in cluster)
+        out += base[position:start]
+        kinds = {c.edit for c in cluster}
+        chosen = [c for c in cluster if c.edit] if True in kinds else cluster
+        at = start
+        for change in chosen:  # the side's changes over the cluster, base lines between
+            out += base[at : change.start]
+            out += change.lines
+            at = change.end
+        out += base[at:end]
+        position = end
+    out += base[position:]
+    return "".join(out)
+
+
+# --- Walking and assigning ----------------------------------------------------------------
+
+
+def _walk(node: Any, path: Sequence[PathPart], where: str, *, create: bool) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    for n, step in enumerate(path):
+        if isinstance(node, CommentedMap) and isinstance(step, str):
+            if step not in node:
+                if not create:
+                    raise KeyError(step)
+                _assign(node, step, {}, where, path[: n + 1])
+            node = node[step]
+        elif isinstance(node, CommentedSeq) and isinstance(step, int):
+            if not -len(node) <= step < len(node):
+                if not create:
+                    raise KeyError(step)
+                raise InputError(
+                    both("pages.params.edit.no_item", path=_shown(path[: n + 1])), where
+                )
+            node = node[step]
+        else:
+            raise InputError(
+                both("pages.params.edit.not_mapping", path=_shown(path[:n]) or "/"), where
+            )
+    return node
+
+
+def _assign(parent: Any, key: PathPart, value: Any, where: str, path: Sequence[PathPart]) -> None:
+    """PARENT[KEY] = VALUE as YAML nodes; a string keeps the quotes of the one it replaces,
+    and a new last key takes over the blank lines and comments that ended the mapping."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    if not isinstance(parent, (CommentedMap, CommentedSeq)):
+        raise InputError(
+            both("pages.params.edit.not_mapping", path=_shown(path[:-1]) or "/"), where
+        )
+    node = _node(value)
+    if isinstance(parent, CommentedSeq):
+        if not isinstance(key, int) or not -len(parent) <= key < len(parent):
+            raise InputError(both("pages.params.edit.no_item", path=_shown(path)), where)
+        old = parent[key]
+        parent[key] = _styled(old, node, (DoubleQuotedScalarString, SingleQuotedScalarString))
+        _carry_end(old, parent[key])
+        return
+    if not isinstance(key, str):
+        raise InputError(
+            both("pages.params.edit.not_mapping", path=_shown(path[:-1]) or "/"), where
+        )
+    if key in parent:
+        old = parent[key]
+        parent[key] = _styled(old, node, (DoubleQuotedScalarString, SingleQuotedScalarString))
+        _carry_end(old, parent[key])
+        return
+    last = next(reversed(parent), None) if len(parent) else None
+    parent[key] = node
+    if last is not None:
+        _carry_end_of(parent, last, parent, key)
+
+
+def _styled(old: Any, new: Any, quoted: tuple[type[str], ...]) -> Any:
+    """NEW, a plain string, written with OLD's quotes when OLD was quoted."""
+    for style in quoted:
+        if isinstance(old, style) and type(new) is str:
+            return style(new)
+    return new
+
+
+def _node(value: Any) -> Any:
+    """VALUE as round-trip nodes: mappings and lists made commentable, in their order."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, (CommentedMap, CommentedSeq)):
+        return value
+    if isinstance(value, Mapping):
+        made = CommentedMap()
+        for k, v in value.items():
+            made[k] = _node(v)
+        return made
+    if isinstance(value, (list, tuple)):
+        return CommentedSeq(_node(v) for v in value)
+    return value
+
+
+def _languages(
+    entry: Any, key: str, said: Mapping[str, str], where: str, here: tuple[str, ...]
+) -> None:
+    """A {sv, en} text set language by language, so a flow mapping stays one."""
+    from ruamel.yaml.comments import CommentedMap
+
+    found = entry.get(key)
+    if isinstance(found, CommentedMap):
+        for lang, words in said.items():
+            _assign(found, lang, words, where, (*here, key, lang))
+    else:
+        _assign(entry, key, dict(said), where, (*here, key))
+
+
+def _delete(parent: Any, key: PathPart) -> None:
+    """Remove KEY; when it was the mapping's last, the key before it takes over what ended it."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(parent, CommentedMap) and isinstance(key, str) and key in parent:
+        keys = list(parent)
+        if keys[-1] == key and len(keys) > 1:
+            _carry_end_of(parent, key, parent, keys[-2])
+        del parent[key]
+    elif (
+        isinstance(parent, CommentedSeq)
+        and isinstance(key, int)
+        and -len(parent) <= key < len(parent)
+    ):
+        del parent[key]
+
+
+# Round-trip mode keeps what follows a mapping's last value (blank lines, comments before the
+# next key further out) as a comment on that deepest last key. When the last key changes,
+# that comment moves with the end: else a blank line would end up inside the mapping.
+
+
+def _deepest_last(node: Any) -> tuple[Any, PathPart] | None:
+    """The innermost (collection, key or index) that ends NODE."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    found: tuple[Any, PathPart] | None = None
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        found = (node, key)
+        node = node[key]
+    return found
+
+
+def _end_slot(collection: Any) -> int:
+    from ruamel.yaml.comments import CommentedSeq
+
+    return 0 if isinstance(collection, CommentedSeq) else 2
+
+
+def _take_end(collection: Any, key: PathPart) -> Any:
+    """The comment after COLLECTION[KEY] past its own line, taken off it (None: none)."""
+    items = collection.ca.items
+    slots = items.get(key)
+    slot = _end_slot(collection)
+    token = slots[slot] if slots and len(slots) > slot else None
+    if token is None or not isinstance(getattr(token, "value", None), str):
+        return None
+    value: str = token.value
+    if _block(collection[key]):  # a block scalar's own line break is its own
+        slots[slot] = None
+        return value
+    cut = value.find("\n")
+    if cut < 0 or cut == len(value) - 1:
+        return None
+    own, rest = value[: cut + 1], value[cut + 1 :]
+    if own.strip():
+        token.value = own  # a comment on the value's own line stays with it
+    else:
+        slots[slot] = None
+    return rest
+
+
+def _put_end(collection: Any, key: PathPart, rest: str) -> None:
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    slot = _end_slot(collection)
+    slots = collection.ca.items.setdefault(key, [None, None, None, None])
+    while len(slots) <= slot:
+        slots.append(None)
+    token = slots[slot]
+    if token is not None and isinstance(getattr(token, "value", None), str):
+        token.value = (
+            token.value + rest if token.value.endswith("\n") else token.value + "\n" + rest
+        )
+    else:
+        own = "" if _block(collection[key]) else "\n"
+        slots[slot] = CommentToken(own + rest, CommentMark(0), None)
+
+
+def _block(value: Any) -> bool:
+    """Whether VALUE is written as a block scalar (`>-`, `|`): its line break is its own."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    return isinstance(value, (FoldedScalarString, LiteralScalarString))
+
+
+def _carry_end_of(old_parent: Any, old_key: PathPart, new_parent: Any, new_key: PathPart) -> None:
+    """What ended OLD_PARENT[OLD_KEY] (at its deepest) now ends NEW_PARENT[NEW_KEY]."""
+    old_end = _deepest_last(old_parent[old_key])
+    source = old_end if old_end is not None else (old_parent, old_key)
+    rest = _take_end(*source)
+    if rest is None:
+        return
+    new_end = _deepest_last(new_parent[new_key])
+    _put_end(*(new_end if new_end is not None else (new_parent, new_key)), rest)
+
+
+def _carry_end(old: Any, new: Any) -> None:
+    """A collection replaced by another: what ended the old one ends the new one."""
+    old_end, new_end = _deepest_last(old), _deepest_last(new)
+    if old_end is None or new_end is None or old is new:
+        return
+    rest = _take_end(*old_end)
+    if rest is not None:
+        _put_end(*new_end, rest)
+
+
+def _plain(node: Any) -> Any:
+    """Round-trip nodes as plain values, to compare what two texts say."""
+    if isinstance(node, Mapping):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, bool) or node is None or isinstance(node, date):
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def _shown(path: Sequence[PathPart]) -> str:
+    return ".".join(str(p) for p in path)

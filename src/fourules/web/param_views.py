@@ -1,0 +1,224 @@
+"""What the parameters' pages show and read (`web/param_pages.py`): a draft's parameters as
+its policy.yaml has them (read as YAML, so a draft whose policy does not load still shows
+them), the decision's text sentence by sentence to cite from, a value typed as people type
+it, and the check's problems that concern one parameter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fourules.authoring.quotes import locate
+from fourules.authoring.sentences import Sentence, contains, split
+from fourules.authoring.yaml_edits import PARAMETER_FIELDS
+from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
+from fourules.texts import both, language, text
+from fourules.use_cases.check import CheckDocument
+from fourules.web.forms import read_amount
+
+UNITS = ("SEK", "date", "years", "months", "days")
+"""The units a parameter has (policy/model.py's `Unit`), in the order the form offers them."""
+NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+"""A new parameter's name: lower-case words joined by dots (`cap.study_trip`)."""
+RESERVED = {"new"}
+"""Names the pages' addresses use (`…/parameters/new`)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One parameter as policy.yaml writes it, with its value as people read it."""
+
+    name: str
+    value: Any
+    unit: str
+    shown: str
+    description: dict[str, str]
+    not_stated: dict[str, str]
+    section: str
+    quote: str
+    note: str
+
+
+def _texts(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+    return {}
+
+
+def shown_value(value: Any, unit: str) -> str:
+    """A value as people read it: '30 000 kr', '2025-04-01', '2 månader', 'inte angivet'."""
+    if value is None:
+        return text("pages.params.not_stated")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        if unit == "SEK":
+            return format_sek(value)
+        if unit in DURATION_WORDS:
+            return duration_text(value, unit, language())
+        if unit == "years":
+            return text("pages.params.years", count=value)
+    return str(value)
+
+
+def typed_value(value: Any, unit: str) -> str:
+    """A value as the form's field shows it: '30 000', '2025-04-01', '2'; '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if unit == "SEK" and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}".replace(",", " ")
+    return str(value)
+
+
+def rows(policy: Any) -> list[Row]:
+    """The parameters policy.yaml lists, in its order (an entry that is no mapping shows
+    what it holds)."""
+    found = policy.get("parameters") if isinstance(policy, dict) else None
+    if not isinstance(found, dict):
+        return []
+    out = []
+    for name, entry in found.items():
+        entry = entry if isinstance(entry, dict) else {"value": entry}
+        found_source = entry.get("source")
+        source: dict[str, Any] = found_source if isinstance(found_source, dict) else {}
+        unit = str(entry.get("unit", ""))
+        out.append(
+            Row(
+                name=str(name),
+                value=entry.get("value"),
+                unit=unit,
+                shown=shown_value(entry.get("value"), unit),
+                description=_texts(entry.get("description")),
+                not_stated=_texts(entry.get("not_stated")),
+                section=str(source.get("section") or ""),
+                quote=str(source.get("quote") or ""),
+                note=str(source.get("note") or ""),
+            )
+        )
+    return out
+
+
+def quoted_file(policy: Any) -> str:
+    """The draft's file its quotes are held to: the transcription when the policy names
+    one, else the decision's text (docs/policies.md, Sources)."""
+    document = policy.get("document") if isinstance(policy, dict) else None
+    document = document if isinstance(document, dict) else {}
+    named = document.get("transcription") or document.get("file") or "document.txt"
+    return str(named)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the decision and its sentences, as the form lists them to pick from."""
+
+    heading: str
+    sentences: list[Sentence]
+
+
+def sections(document: str) -> list[Section]:
+    """The decision's sentences under their headings, numbered as the coverage map numbers
+    them."""
+    out: list[Section] = []
+    for sentence in split(document):
+        if not out or out[-1].heading != sentence.section:
+            out.append(Section(sentence.section, []))
+        out[-1].sentences.append(sentence)
+    return out
+
+
+def cited(sentences: list[Sentence], section: str, quote: str) -> int | None:
+    """The number of the sentence a source cites: the first with the quote's words under
+    its section (else under any), None when no sentence has them (a quote across two)."""
+    if not quote.strip():
+        return None
+    having = [s for s in sentences if contains(s.text, quote)]
+    same = [s for s in having if s.section == section]
+    chosen = (same or having)[:1]
+    return chosen[0].number if chosen else None
+
+
+def read_value(typed: str, unit: str) -> int | date | LocalText | None:
+    """A value typed for UNIT: an amount as people type it ("350 000"), a date YYYY-MM-DD,
+    a whole number (of at least 1 for a duration or a count of years); None when empty."""
+    typed = typed.strip()
+    if not typed:
+        return None
+    if unit == "SEK":
+        return read_amount(typed)
+    if unit == "date":
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", typed):
+                return date.fromisoformat(typed)
+        except ValueError:
+            pass
+        return both("form.not_date", typed=typed)
+    if typed.isascii() and typed.isdigit() and int(typed) >= 1:
+        return int(typed)
+    return both("pages.params.not_whole", typed=typed)
+
+
+def quote_in(sentence: Sentence, typed: str) -> str | None:
+    """The part of SENTENCE a person kept as the quote, in the sentence's own characters
+    (the decision's words, whatever case or spacing was typed); the whole sentence when
+    nothing is typed; None when the words typed are not the sentence's, word for word."""
+    typed = " ".join(typed.split())
+    if not typed:
+        return sentence.text
+    if not contains(sentence.text, typed):
+        return None
+    found = locate(typed, sentence.text)
+    return sentence.text[found[0] : found[1]] if found else typed
+
+
+@dataclass
+class Typed:
+    """The form as the person sent it (or as the parameter stands), with the problems
+    beside its fields."""
+
+    value: str = ""
+    unit: str = "SEK"
+    description_sv: str = ""
+    description_en: str = ""
+    not_stated_sv: str = ""
+    not_stated_en: str = ""
+    sentence: int | None = None
+    quote: str = ""
+    message: str = ""
+    name: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: Row, sentence: int | None, message: str) -> Typed:
+        return cls(
+            value=typed_value(row.value, row.unit),
+            unit=row.unit,
+            description_sv=row.description.get("sv", ""),
+            description_en=row.description.get("en", ""),
+            not_stated_sv=row.not_stated.get("sv", ""),
+            not_stated_en=row.not_stated.get("en", ""),
+            sentence=sentence,
+            quote=row.quote,
+            message=message,
+            name=row.name,
+        )
+
+
+def concerning(check: CheckDocument, name: str) -> list[dict[str, Any]]:
+    """The check's problems about the parameter NAME (`parameters.cap.study_trip.value`)."""
+    prefix = f"parameters.{name}"
+    out = []
+    for p in check.problems:
+        head = p.field[len(prefix) + 1 :].split(".")[0] if p.field.startswith(prefix + ".") else ""
+        # `parameters.cap.project.value` is not about a parameter named `cap`
+        if p.field == prefix or head in PARAMETER_FIELDS:
+            out.append({"check": p.check, "field": p.field, "line": p.line, "message": p.message})
+    return out
+
+
+def counts(check: CheckDocument, names: list[str]) -> dict[str, int]:
+    """How many of the check's problems concern each parameter."""
+    return {name: len(concerning(check, name)) for name in names}

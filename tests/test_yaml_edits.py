@@ -1,0 +1,236 @@
+"""Edits to a year's YAML (authoring/yaml_edits.py): the value set reads back, and every other
+line of the file — other parameters, rules, comments, quoting — stays as it was written."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fourules.authoring.yaml_edits import parameter_edited, read, removed_at, set_at
+from fourules.errors import InputError
+from fourules.policy.model import load_policy_file
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "calls" / "2026" / "policy.yaml"
+POLICIES = {
+    "2026": EXAMPLE,
+    "2024": ROOT / "policies" / "2024" / "policy.yaml",
+    "2018": ROOT / "policies" / "2018" / "policy.yaml",
+}
+TEXTS = {year: path.read_text(encoding="utf-8") for year, path in POLICIES.items()}
+
+
+def _block(text: str, name: str) -> tuple[int, int]:
+    """The lines (start, end) the parameter NAME takes under `parameters:`."""
+    lines = text.splitlines()
+    start = lines.index(f"  {name}:")
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
+        end += 1
+    while not lines[end - 1].strip():  # a blank line after it belongs to what follows
+        end -= 1
+    return start, end
+
+
+def _comments(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+def _values(unit: str) -> st.SearchStrategy[int | date]:
+    if unit == "date":
+        return st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31))
+    if unit == "SEK":
+        return st.integers(min_value=0, max_value=10**9)
+    return st.integers(min_value=1, max_value=1000)
+
+
+@st.composite
+def _edits(draw: st.DrawFn) -> tuple[str, str, int | date]:
+    year = draw(st.sampled_from(sorted(TEXTS)))
+    parameters = yaml.safe_load(TEXTS[year])["parameters"]
+    name = draw(st.sampled_from(sorted(parameters)))
+    return year, name, draw(_values(parameters[name]["unit"]))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_edits())
+def test_a_value_set_reads_back_and_nothing_else_changes(edit: tuple[str, str, int | date]) -> None:
+    year, name, value = edit
+    text = TEXTS[year]
+    edited = parameter_edited(text, name, value=value)
+
+    before, after = yaml.safe_load(text), yaml.safe_load(edited)
+    assert after["parameters"][name]["value"] == value
+    assert "not_stated" not in after["parameters"][name]  # a value stated is stated
+    for other in before["parameters"]:
+        if other != name:
+            assert after["parameters"][other] == before["parameters"][other], other
+    assert list(after["parameters"]) == list(before["parameters"])
+    for key in before:
+        if key != "parameters":
+            assert after[key] == before[key], key  # rules, quotas, administrations, …
+    assert _comments(edited) == _comments(text)
+
+    # Byte for byte outside the parameter; inside it, only the value's line when it had one.
+    start, end = _block(text, name)
+    old, new = text.splitlines(keepends=True), edited.splitlines(keepends=True)
+    assert new[:start] == old[:start]
+    tail = len(old) - end
+    assert new[len(new) - tail :] == old[end:]
+    if before["parameters"][name]["value"] is not None:
+        changed = [i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        shown = value.isoformat() if isinstance(value, date) else str(value)
+        assert [new[i] for i in changed] == ([f"    value: {shown}\n"] if changed else [])
+
+
+def test_the_same_value_set_changes_not_a_byte() -> None:
+    for text in TEXTS.values():
+        assert set_at(text, ["parameters", "cap.project", "unit"], "SEK") == text
+        assert parameter_edited(text, "call_window.opens", unit="date") == text
+
+
+def test_the_study_trip_cap_with_a_new_quote_keeps_the_rest_of_the_example() -> None:
+    text = TEXTS["2026"]
+    edited = parameter_edited(
+        text,
+        "cap.study_trip",
+        value=25000,
+        source={"section": "Medel för studieresor", "quote": "Högst 25 000 kr: för en resa."},
+    )
+    assert edited.count("\n") == text.count("\n")
+    assert "    value: 25000\n" in edited
+    # A quote with ": " in it is quoted; the others stay as written.
+    assert "      quote: 'Högst 25 000 kr: för en resa.'\n" in edited
+    assert (
+        text.replace("    value: 30000\n", "    value: 25000\n", 1).replace(
+            "      quote: En studieresa kan maximalt beviljas 30 000 kr.\n",
+            "      quote: 'Högst 25 000 kr: för en resa.'\n",
+            1,  # the parameter's; the rule citing the same sentence keeps its quote
+        )
+        == edited
+    )
+
+
+def test_a_parameter_not_stated_becomes_stated_and_back() -> None:
+    text = TEXTS["2024"]
+    stated = parameter_edited(text, "cap.study_trip", value=30000)
+    assert yaml.safe_load(stated)["parameters"]["cap.study_trip"]["value"] == 30000
+    assert "not_stated" not in yaml.safe_load(stated)["parameters"]["cap.study_trip"]
+    again = parameter_edited(
+        stated,
+        "cap.study_trip",
+        value=None,
+        not_stated={"sv": "Beslutet anger inget belopp.", "en": "The decision states none."},
+    )
+    found = yaml.safe_load(again)["parameters"]["cap.study_trip"]
+    assert found["value"] is None and found["not_stated"]["sv"] == "Beslutet anger inget belopp."
+    assert "    value: null\n" in again  # as the policies write it, never an empty value
+
+
+def test_a_new_parameter_is_appended_and_the_year_still_loads(tmp_path: Path) -> None:
+    for year, text in TEXTS.items():
+        edited = parameter_edited(
+            text,
+            "report.final",
+            value=date(2026, 12, 31),
+            unit="date",
+            description={"sv": "Slutrapportens sista dag", "en": "Last day of the final report"},
+            source={"section": "Medel för studieresor", "quote": "den 31 december 2026"},
+        )
+        parameters = yaml.safe_load(edited)["parameters"]
+        assert list(parameters)[-1] == "report.final"
+        assert parameters["report.final"] == {
+            "value": date(2026, 12, 31),
+            "unit": "date",
+            "description": {"sv": "Slutrapportens sista dag", "en": "Last day of the final report"},
+            "source": {"section": "Medel för studieresor", "quote": "den 31 december 2026"},
+        }
+        # Every line of the file is still there, in order; the new lines come together.
+        old, new = text.splitlines(), edited.splitlines()
+        assert len(new) == len(old) + 9
+        start = new.index("  report.final:")
+        assert new[:start] + new[start + 9 :] == old
+        assert new[start + 1 : start + 3] == ["    value: 2026-12-31", "    unit: date"]
+        assert new[start + 9].strip() == "" or not new[start + 9].startswith(" ")
+        folder = tmp_path / year
+        shutil.copytree(POLICIES[year].parent, folder)
+        (folder / "policy.yaml").write_text(edited, encoding="utf-8")
+        assert load_policy_file(folder / "policy.yaml").parameters["report.final"].value == date(
+            2026, 12, 31
+        )
+
+
+def test_a_new_parameter_needs_all_its_fields() -> None:
+    with pytest.raises(InputError) as caught:
+        parameter_edited(TEXTS["2026"], "cap.other", value=1, unit="SEK")
+    assert caught.value.where == "parameters.cap.other"
+    assert "description, source" in caught.value.text("en")
+
+
+def test_description_and_source_are_set_key_by_key() -> None:
+    text = (
+        "parameters:\n  a:\n    value: 1  # the cap\n    unit: SEK\n    description: {sv: ett, en: one}\n"
+        '    source:\n      section: "S"\n      quote: Q\n      note: read so\n\nrules: []\n'
+    )
+    edited = parameter_edited(
+        text, "a", description={"sv": "två", "en": "two"}, source={"section": "T", "note": None}
+    )
+    assert edited == (
+        "parameters:\n  a:\n    value: 1  # the cap\n    unit: SEK\n    description: {sv: två, en: two}\n"
+        '    source:\n      section: "T"\n      quote: Q\n\nrules: []\n'
+    )
+
+
+def test_set_at_makes_the_mappings_on_its_way_and_keeps_crlf() -> None:
+    text = "id: '2026'\r\nparameters: {}\r\n"
+    edited = set_at(text, ["review", "by"], "anna")
+    assert read(edited) == {"id": "2026", "parameters": {}, "review": {"by": "anna"}}
+    assert edited.startswith("id: '2026'\r\n") and "\n" not in edited.replace("\r\n", "")
+    assert set_at("rules:\n  - id: a\n  - id: b\n", ["rules", 1, "id"], "c") == (
+        "rules:\n  - id: a\n  - id: c\n"
+    )
+    assert removed_at("a: 1\nb: 2  # two\n", ["b"]) == "a: 1\n"
+    assert removed_at("a: 1\n", ["x", "y"]) == "a: 1\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("parameters: [a\n", "not_yaml"),
+        ("a: 1\na: 2\n", "not_yaml"),
+        ("- a\n- b\n", "not_a_mapping"),
+        ("", "not_a_mapping"),
+        ("just words\n", "not_a_mapping"),
+        ("parameters: 3\n", "not_mapping"),
+    ],
+)
+def test_a_text_that_is_not_a_mapping_of_yaml_is_refused_in_words(text: str, key: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parameter_edited(text, "cap.project", value=1)
+    error = caught.value
+    assert error.where is not None and error.where.startswith("policy.yaml")
+    words = {"not_yaml": "cannot be read as YAML", "not_a_mapping": "has no keys at the top",
+             "not_mapping": "is not a mapping"}[key]  # fmt: skip
+    assert words in error.text("en") and "Correct the file" in error.text("en")
+    assert "Rätta filen" in error.text("sv")
+    if key == "not_yaml":
+        assert re.search(r"line \d+", error.text("en"))
+
+
+def test_an_alias_is_refused_before_it_is_walked() -> None:
+    laughs = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\nparameters: {}\n"
+    with pytest.raises(InputError) as caught:
+        parameter_edited(laughs, "cap.project", value=1)
+    assert caught.value.where == "policy.yaml:2" and "*a" in caught.value.text("en")
+
+
+def test_a_path_into_a_list_that_is_not_there_is_refused() -> None:
+    with pytest.raises(InputError, match="har inget rules.5"):
+        set_at("rules:\n  - id: a\n", ["rules", 5, "id"], "b")
