@@ -566,3 +566,103 @@ def _plain(node: Any) -> Any:
 
 def _shown(path: Sequence[PathPart]) -> str:
     return ".".join(str(p) for p in path)
+
+
+# --- Quotas -------------------------------------------------------------------------------
+
+QUOTA_FIELDS = ("id", "limit", "counts", "administrations", "description", "source")
+"""A quota's keys in the order a new one is written (docs/policies.md)."""
+
+
+def quota_edited(
+    text: str,
+    id: str,
+    *,
+    limit: int | _Keep = KEEP,
+    counts: Sequence[str] | _Keep = KEEP,
+    administrations: Sequence[str] | _Keep = KEEP,
+    description: Mapping[str, str] | _Keep = KEEP,
+    source: Mapping[str, str | None] | _Keep = KEEP,
+    where: str = WHERE,
+) -> str:
+    """TEXT (a policy.yaml) with the quota ID edited: each field given set, the others left
+    as they are. `counts` and `administrations` keep the list's style (`[project]` on one
+    line, as the policies write them); `description` sets its languages one by one;
+    `source` sets the keys given and removes those given as None (a note is kept). An ID
+    the policy does not have is appended to its quotas, with every field."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def listed(old: Any, said: Sequence[str]) -> Any:
+        made = CommentedSeq(said)
+        if not isinstance(old, CommentedSeq) or old.fa.flow_style():
+            made.fa.set_flow_style()  # a new list is written as the policies write theirs
+        return made
+
+    def new(quotas: Any, here: tuple[PathPart, ...]) -> None:
+        given = {
+            "limit": limit,
+            "counts": counts,
+            "administrations": administrations,
+            "description": description,
+            "source": source,
+        }
+        missing = [field for field, said in given.items() if isinstance(said, _Keep)]
+        if missing or isinstance(source, _Keep):
+            raise InputError(
+                both("pages.quotas.edit.new_needs", id=id, fields=", ".join(missing)), where
+            )
+        entry = _node({"id": id, "limit": limit})
+        entry["counts"] = listed(None, list(counts))  # type: ignore[arg-type]
+        entry["administrations"] = listed(None, list(administrations))  # type: ignore[arg-type]
+        entry["description"] = _node(dict(description))  # type: ignore[arg-type]
+        entry["source"] = _node({k: v for k, v in source.items() if v is not None})
+        quotas.append(entry)
+        if len(quotas) > 1:  # what ended the list (a blank line, a comment) now ends the new one
+            _carry_end_of(quotas, len(quotas) - 2, quotas, len(quotas) - 1)
+
+    def change(document: Any) -> None:
+        if document.get("quotas") is None:
+            _assign(document, "quotas", [], where, ("quotas",))
+        quotas = document["quotas"]
+        if not isinstance(quotas, CommentedSeq):
+            raise InputError(both("pages.quotas.edit.not_list"), where)
+        found = [
+            n for n, q in enumerate(quotas) if isinstance(q, CommentedMap) and q.get("id") == id
+        ]
+        if not found:
+            new(quotas, ("quotas",))
+            return
+        here: tuple[PathPart, ...] = ("quotas", found[0])
+        entry = quotas[found[0]]
+        if not isinstance(limit, _Keep):
+            _assign(entry, "limit", limit, where, (*here, "limit"))
+        for key, said in (("counts", counts), ("administrations", administrations)):
+            if not isinstance(said, _Keep):
+                old = entry.get(key)
+                made = listed(old, list(said))
+                if list(old or []) != list(said):  # the same list keeps its lines
+                    _assign(entry, key, made, where, (*here, key))
+        if not isinstance(description, _Keep):
+            _languages(entry, "description", description, where, here)  # type: ignore[arg-type]
+        if not isinstance(source, _Keep):
+            _source(entry, source, where, here)  # type: ignore[arg-type]
+
+    return _edited(text, where, change)
+
+
+def quota_removed(text: str, id: str, where: str = WHERE) -> str:
+    """TEXT without the quota ID; an ID the policy does not have changes nothing."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    def change(document: Any) -> None:
+        quotas = document.get("quotas")
+        if not isinstance(quotas, CommentedSeq):
+            return
+        for n, quota in enumerate(quotas):
+            if isinstance(quota, CommentedMap) and quota.get("id") == id:
+                if n == len(quotas) - 1 and n > 0:  # the one before now ends the list
+                    _carry_end_of(quotas, n, quotas, n - 1)
+                del quotas[n]
+                return
+
+    return _edited(text, where, change)

@@ -36,10 +36,11 @@ from fourules.text import Lang, LocalText
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.use_cases.check import CheckDocument
-from fourules.web import call_views, param_views
+from fourules.web import call_views, param_views, source_picker
 from fourules.web.call_pages import Gate, Refused, Who, known, read_form
 from fourules.web.pages import in_page
 from fourules.web.param_views import Row, Typed
+from fourules.web.source_picker import Picker
 
 NEW = "new"
 CHECKS_KEPT = 16
@@ -81,16 +82,16 @@ class Draft:
             said = text("pages.params.unreadable", problem=exc.text(language()))
             raise Refused(422, said) from None
         self.rows = param_views.rows(self.policy)
-        self.quoted = param_views.quoted_file(self.policy)
-        document = files.get(self.quoted, "")
-        self.sections = param_views.sections(document)
-        self.sentences: list[Sentence] = [s for sec in self.sections for s in sec.sentences]
+        self.picker = Picker(self.policy, files)
+        self.quoted = self.picker.quoted
+        self.sections = self.picker.sections
+        self.sentences: list[Sentence] = self.picker.sentences
 
     def row(self, name: str) -> Row | None:
         return next((r for r in self.rows if r.name == name), None)
 
     def sentence(self, number: int | None) -> Sentence | None:
-        return next((s for s in self.sentences if s.number == number), None)
+        return self.picker.sentence(number)
 
 
 def param_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
@@ -207,7 +208,7 @@ def param_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             if row is None:
                 typed = Typed(message=text("pages.params.message.new"))
             else:
-                number = param_views.cited(draft.sentences, row.section, row.quote)
+                number = draft.picker.cited(row.section, row.quote)
                 typed = Typed.of(row, number, text("pages.params.message.default", name=name))
         check = checked(draft.year, draft.revision)
         problems = param_views.concerning(check, name) if row is not None else []
@@ -311,7 +312,6 @@ def param_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
 
 
 def _read_typed(form: Mapping[str, str], name: str) -> Typed:
-    number = form.get("sentence", "").strip()
     return Typed(
         value=form.get("value", ""),
         unit=form.get("unit", "").strip(),
@@ -319,7 +319,7 @@ def _read_typed(form: Mapping[str, str], name: str) -> Typed:
         description_en=form.get("description_en", "").strip(),
         not_stated_sv=form.get("not_stated_sv", "").strip(),
         not_stated_en=form.get("not_stated_en", "").strip(),
-        sentence=int(number) if number.isascii() and number.isdigit() else None,
+        sentence=source_picker.number(form.get("sentence", "")),
         quote=form.get("quote", ""),
         message=form.get("message", ""),
         name=form.get("name", "").strip() if name == NEW else name,
@@ -392,17 +392,9 @@ def _value(typed: Typed) -> int | date | LocalText | None:
 def _picked(draft: Draft, name: str, typed: Typed) -> tuple[Sentence, str] | None:
     """The sentence picked and the quote kept from it (the whole sentence when the quote
     was left as the parameter had it and another sentence was picked)."""
-    sentence = draft.sentence(typed.sentence)
-    if sentence is None:
-        typed.errors["sentences"] = text("pages.params.sentence.needed")
-        return None
-    quote = param_views.quote_in(sentence, typed.quote)
     row = draft.row(name) if name != NEW else None
-    if quote is None and row is not None and typed.quote.split() == row.quote.split():
-        quote = sentence.text
-    if quote is None:
-        number = sentence.number
-        typed.errors["quote"] = text("pages.params.quote.not_in_sentence", number=number)
-        return None
-    typed.quote = quote
-    return sentence, quote
+    before = row.quote if row is not None else None
+    picked = draft.picker.picked(typed.sentence, typed.quote, before, typed.errors, "pages.params")
+    if picked is not None:
+        typed.quote = picked[1]
+    return picked

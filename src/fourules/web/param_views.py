@@ -1,7 +1,7 @@
 """What the parameters' pages show and read (`web/param_pages.py`): a draft's parameters as
 its policy.yaml has them (read as YAML, so a draft whose policy does not load still shows
-them), the decision's text sentence by sentence to cite from, a value typed as people type
-it, and the check's problems that concern one parameter."""
+them), a value typed as people type it, and the check's problems that concern one
+parameter. The decision's text to cite from is the source picker's (`web/source_picker.py`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fourules.authoring.quotes import locate
-from fourules.authoring.sentences import Sentence, contains, split
 from fourules.authoring.yaml_edits import PARAMETER_FIELDS
 from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
 from fourules.texts import both, language, text
@@ -102,45 +100,6 @@ def rows(policy: Any) -> list[Row]:
     return out
 
 
-def quoted_file(policy: Any) -> str:
-    """The draft's file its quotes are held to: the transcription when the policy names
-    one, else the decision's text (docs/policies.md, Sources)."""
-    document = policy.get("document") if isinstance(policy, dict) else None
-    document = document if isinstance(document, dict) else {}
-    named = document.get("transcription") or document.get("file") or "document.txt"
-    return str(named)
-
-
-@dataclass(frozen=True)
-class Section:
-    """A heading of the decision and its sentences, as the form lists them to pick from."""
-
-    heading: str
-    sentences: list[Sentence]
-
-
-def sections(document: str) -> list[Section]:
-    """The decision's sentences under their headings, numbered as the coverage map numbers
-    them."""
-    out: list[Section] = []
-    for sentence in split(document):
-        if not out or out[-1].heading != sentence.section:
-            out.append(Section(sentence.section, []))
-        out[-1].sentences.append(sentence)
-    return out
-
-
-def cited(sentences: list[Sentence], section: str, quote: str) -> int | None:
-    """The number of the sentence a source cites: the first with the quote's words under
-    its section (else under any), None when no sentence has them (a quote across two)."""
-    if not quote.strip():
-        return None
-    having = [s for s in sentences if contains(s.text, quote)]
-    same = [s for s in having if s.section == section]
-    chosen = (same or having)[:1]
-    return chosen[0].number if chosen else None
-
-
 def read_value(typed: str, unit: str) -> int | date | LocalText | None:
     """A value typed for UNIT: an amount as people type it ("350 000"), a date YYYY-MM-DD,
     a whole number (of at least 1 for a duration or a count of years); None when empty."""
@@ -159,19 +118,6 @@ def read_value(typed: str, unit: str) -> int | date | LocalText | None:
     if typed.isascii() and typed.isdigit() and int(typed) >= 1:
         return int(typed)
     return both("pages.params.not_whole", typed=typed)
-
-
-def quote_in(sentence: Sentence, typed: str) -> str | None:
-    """The part of SENTENCE a person kept as the quote, in the sentence's own characters
-    (the decision's words, whatever case or spacing was typed); the whole sentence when
-    nothing is typed; None when the words typed are not the sentence's, word for word."""
-    typed = " ".join(typed.split())
-    if not typed:
-        return sentence.text
-    if not contains(sentence.text, typed):
-        return None
-    found = locate(typed, sentence.text)
-    return sentence.text[found[0] : found[1]] if found else typed
 
 
 @dataclass

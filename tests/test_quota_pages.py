@@ -1,0 +1,245 @@
+"""A draft's quotas edited in forms (web/quota_pages.py): a quota removed after its
+confirmation and added again with its sentence picked from the decision, the check clean
+again; a limit that is no whole number refused beside its field; a stale save loses
+nothing; sign-in and CSRF as on the calls pages."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import yaml
+from fastapi.testclient import TestClient
+
+from fourules.authoring.sentences import split
+from fourules.server import create_app
+from fourules.use_cases import calls as uc
+from tests import test_call_pages as calls_pages
+from tests.test_call_pages import ANNA, CHEAP, _csrf, _evaluator, _revision, _sign_in
+
+# The calls pages' module fixtures, writing the example draft of 2026 once.
+accounts_only, started, written = (
+    calls_pages.accounts_only,
+    calls_pages.started,
+    calls_pages.written,
+)
+
+QUOTAS = "/calls/drafts/2026/quotas"
+PROJECTS = f"{QUOTAS}/quota.projects"
+CENTRAL = "quota.central_projects"
+CENTRAL_WORDS = (
+    "Socialförvaltningen kan beviljas medel för högst ett lokalt utvecklingsprojekt per år."
+)
+
+
+def _client(template: Path, tmp_path: Path, sign_in: bool = True) -> tuple[TestClient, Path]:
+    path = tmp_path / "calls"
+    shutil.copytree(template, path)
+    folder = uc.CallsFolder.open(path, hasher=CHEAP)
+    client = TestClient(create_app(_evaluator(path), calls=folder), follow_redirects=False)
+    if sign_in:
+        _sign_in(client, "anna")
+    return client, path
+
+
+def _file(path: Path, name: str) -> str:
+    return (path / "drafts" / "2026" / name).read_text(encoding="utf-8")
+
+
+def _quotas(path: Path) -> dict[str, dict[str, object]]:
+    return {q["id"]: q for q in yaml.safe_load(_file(path, "policy.yaml"))["quotas"]}
+
+
+def _number(path: Path, words: str) -> int:
+    """The number the form gives the sentence with WORDS (the coverage map's numbering)."""
+    return next(s.number for s in split(_file(path, "document.txt")) if s.text == words)
+
+
+def _input(page: str, name: str) -> str:
+    found = re.search(rf'<input id="{name}" name="{name}"[^>]* value="([^"]*)"', page)
+    assert found, name
+    return html.unescape(found.group(1))
+
+
+def _form(page: str, **changed: str) -> dict[str, str]:
+    """The quota's form as the page fills it, with CHANGED fields."""
+    fields = {
+        "csrf": _csrf(page),
+        "revision": _revision(page),
+        "lang": "sv",
+        "limit": _input(page, "limit"),
+        "description_sv": _input(page, "description_sv"),
+        "description_en": _input(page, "description_en"),
+        "message": _input(page, "message"),
+    }
+    quote = re.search(r'<textarea id="quote" name="quote"[^>]*>\n(.*?)</textarea>', page, re.S)
+    assert quote
+    fields["quote"] = html.unescape(quote.group(1))
+    for box in re.findall(r'type="checkbox" id="[^"]+" name="([^"]+)" value="yes" checked', page):
+        fields[box] = "yes"
+    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
+    if checked:
+        fields["sentence"] = checked.group(1)
+    return fields | changed
+
+
+def test_a_quota_removed_and_added_again_with_its_sentence_picked(
+    written: Path, tmp_path: Path
+) -> None:
+    client, path = _client(written, tmp_path)
+    before = _file(path, "policy.yaml")
+    assert f'href="{QUOTAS}"' in client.get("/calls/drafts/2026").text
+    listing = client.get(QUOTAS)
+    assert listing.status_code == 200
+    assert f"<code>{CENTRAL}</code>" in listing.text and "centrala förvaltningar" in listing.text
+    assert f'href="{QUOTAS}/new"' in listing.text
+
+    # Removed: first the question, then, confirmed, the quota is gone and nothing else.
+    page = client.get(f"{QUOTAS}/{CENTRAL}").text
+    asked = client.post(
+        f"{QUOTAS}/{CENTRAL}/remove", data={"csrf": _csrf(page), "revision": _revision(page)}
+    )
+    assert asked.status_code == 200 and "Ta bort kvoten" in asked.text
+    assert CENTRAL in _quotas(path)
+    removed = client.post(
+        f"{QUOTAS}/{CENTRAL}/remove",
+        data={
+            "csrf": _csrf(asked.text),
+            "revision": _revision(asked.text),
+            "confirm": "yes",
+            "message": "",
+        },
+    )
+    assert removed.status_code == 303, removed.text[:2000]
+    assert CENTRAL not in _quotas(path)
+    assert "är borttagen" in client.get(removed.headers["location"]).text
+
+    # Added again: its sentence picked; the policy reads it and the check is clean again.
+    new = client.get(f"{QUOTAS}/new")
+    assert new.status_code == 200 and 'name="counts.project"' in new.text
+    number = _number(path, CENTRAL_WORDS)
+    form = _form(new.text, sentence=str(number), quote="")
+    form |= {
+        "id": CENTRAL,
+        "limit": "1",
+        "counts.project": "yes",
+        "administrations.central": "yes",
+        "description_sv": "Högst ett beviljat lokalt utvecklingsprojekt för Socialförvaltningen per år",
+        "description_en": "At most one granted local development project for Socialförvaltningen per year",
+    }
+    taken = client.post(f"{QUOTAS}/new", data=form | {"id": "quota.projects"})
+    assert taken.status_code == 422 and "har redan en kvot quota.projects" in taken.text
+    added = client.post(f"{QUOTAS}/new", data=form)
+    assert added.status_code == 303, added.text[:3000]
+    assert added.headers["location"] == f"{QUOTAS}/{CENTRAL}?saved=1#check"
+    assert _quotas(path)[CENTRAL] == {
+        "id": CENTRAL,
+        "limit": 1,
+        "counts": ["project"],
+        "administrations": ["central"],
+        "description": {"sv": form["description_sv"], "en": form["description_en"]},
+        "source": {"section": "Finansiering lokala utvecklingsprojekt", "quote": CENTRAL_WORDS},
+    }
+    after = _file(path, "policy.yaml")
+    assert "    counts: [project]\n    administrations: [central]\n" in after
+    # Every other line of the file stands as written; only the note went with the quota.
+    gone = Counter(before.splitlines()) - Counter(after.splitlines())
+    assert Counter(after.splitlines()) - Counter(before.splitlines()) == Counter()
+    assert sorted(gone.elements()) == sorted(
+        [
+            "      note: >-",
+            "        Beslutet anger ingen kvot för Socialförvaltningens studieresor. Att en gemensam",
+            "        ansökan räknas för varje medsökande är vår läsning (alternativ: den räknas bara för",
+            "        den första sökande).",
+        ]
+    )
+    shown = client.get(added.headers["location"]).text
+    assert f"{CENTRAL} är sparad" in shown
+    assert "Kontrollen hittar inga problem i den här kvoten." in shown
+    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
+    assert uc.check_draft(repository, "2026").ok
+    log = uc.history(repository, "2026").changes
+    assert [c.message for c in log[:2]] == ["Lägger till en kvot", f"Tar bort kvoten {CENTRAL}"]
+    assert log[0].author == "anna"
+
+
+def test_a_limit_that_is_no_whole_number_comes_back_beside_its_field(
+    written: Path, tmp_path: Path
+) -> None:
+    client, path = _client(written, tmp_path)
+    before = _file(path, "policy.yaml")
+    page = client.get(PROJECTS)
+    assert page.status_code == 200
+    assert _input(page.text, "limit") == "2"
+    assert 'name="counts.project" value="yes" checked' in page.text
+    assert re.search(r'name="sentence" id="sentence-\d+" value="\d+" checked', page.text)
+    for typed in ("två", "1.5", "0"):
+        answer = client.post(PROJECTS, data=_form(page.text, limit=typed))
+        assert answer.status_code == 422
+        assert f"”{typed}” är inget heltal på minst 1" in answer.text
+        assert 'id="limit-error"' in answer.text and _input(answer.text, "limit") == typed
+    form = _form(page.text)
+    form.pop("counts.project")
+    nothing = client.post(PROJECTS, data=form)
+    assert nothing.status_code == 422 and "Kryssa för vad kvoten räknar" in nothing.text
+    assert _file(path, "policy.yaml") == before
+
+    # A limit the decision does not say: saved, and the check's problem is beside the form.
+    saved = client.post(PROJECTS, data=_form(page.text, limit="3"))
+    assert saved.status_code == 303
+    shown = client.get(saved.headers["location"]).text
+    beside = shown.split('id="quota-problems"')[1].split("</div>")[0]
+    assert "quotas.0.limit" in beside and 'href="#limit"' in beside
+    assert _quotas(path)["quota.projects"]["limit"] == 3
+
+
+def test_a_stale_save_loses_nothing_and_shows_the_quota_as_it_now_is(
+    written: Path, tmp_path: Path
+) -> None:
+    client, path = _client(written, tmp_path)
+    page = client.get(PROJECTS).text
+    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
+    policy = _file(path, "policy.yaml")
+    theirs = policy.replace(
+        "  - id: quota.projects\n    limit: 2\n", "  - id: quota.projects\n    limit: 4\n"
+    )
+    assert theirs != policy
+    revision = repository.read("2026", "policy.yaml").revision
+    uc.save_file(repository, ANNA, "2026", "policy.yaml", theirs.encode(), "2026: fyra", revision)
+
+    answer = client.post(PROJECTS, data=_form(page, limit="5", description_sv="Mitt"))
+    assert answer.status_code == 409
+    assert "Någon annan har sparat utkastet under tiden" in answer.text
+    assert '<dd id="current-limit">4</dd>' in answer.text
+    assert _input(answer.text, "limit") == "5" and _input(answer.text, "description_sv") == "Mitt"
+    assert _file(path, "policy.yaml") == theirs
+    again = client.post(PROJECTS, data=_form(answer.text))
+    assert again.status_code == 303
+    assert _quotas(path)["quota.projects"]["limit"] == 5
+
+
+def test_sign_in_and_the_csrf_token_are_required(written: Path, tmp_path: Path) -> None:
+    client, path = _client(written, tmp_path, sign_in=False)
+    before = _file(path, "policy.yaml")
+    for address in (QUOTAS, PROJECTS, f"{QUOTAS}/new"):
+        asked = client.get(address)
+        assert asked.status_code == 303
+        assert asked.headers["location"].startswith("/calls/sign-in?next=")
+    anonymous = client.post(PROJECTS, data={"limit": "1", "csrf": "x"})
+    assert anonymous.status_code == 401 and "Du är inte inloggad" in anonymous.text
+    removing = client.post(f"{PROJECTS}/remove", data={"confirm": "yes", "csrf": "x"})
+    assert removing.status_code == 401
+
+    _sign_in(client, "anna")
+    page = client.get(PROJECTS).text
+    form = _form(page, limit="7")
+    without = client.post(PROJECTS, data={k: v for k, v in form.items() if k != "csrf"})
+    assert without.status_code == 403 and "7" in without.text
+    assert client.post(PROJECTS, data=form | {"csrf": "not-the-token"}).status_code == 403
+    wrong = {"csrf": "not-the-token", "revision": _revision(page), "confirm": "yes"}
+    assert client.post(f"{PROJECTS}/remove", data=wrong).status_code == 403
+    assert _file(path, "policy.yaml") == before
+    assert client.get(f"{QUOTAS}/no.such").status_code == 404
