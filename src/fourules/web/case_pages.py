@@ -65,7 +65,7 @@ class Draft:
             raise Refused(422, said) from None
         self.rows = case_views.rows(self.cases)
         self.defaults = case_views.defaults(self.cases)
-        self.facts = case_views.inputs(case_views.draft_policy(files))
+        self.facts = case_views.inputs(case_views.draft_policy(files, year))
 
     def row(self, index: str) -> Row | None:
         if not index.isascii() or not index.isdigit():
@@ -187,7 +187,7 @@ def case_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             facts=draft.facts,
             defaults=draft.defaults,
             outcomes=case_views.OUTCOMES,
-            kinds=case_views.KINDS,
+            case_kinds=case_views.KINDS,
             unstated=case_views.UNSTATED,
             shown=case_views.shown,
             check=check,

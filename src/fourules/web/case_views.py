@@ -98,11 +98,11 @@ def failing(check: CheckDocument) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-def draft_policy(files: Mapping[str, str]) -> Policy | None:
+def draft_policy(files: Mapping[str, str], year: str) -> Policy | None:
     """The draft's policy as the evaluator loads it (None when it does not load: its facts
     are then asked as the file writes them)."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "draft"
+        folder = Path(tmp) / year  # the policy's id names its folder
         folder.mkdir()
         for name, said in files.items():
             (folder / name).write_text(said, encoding="utf-8")
