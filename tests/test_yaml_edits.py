@@ -13,7 +13,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fourules.authoring.yaml_edits import parameter_edited, read, removed_at, set_at
+from fourules.authoring.yaml_edits import (
+    item_appended,
+    item_removed,
+    item_set,
+    parameter_edited,
+    read,
+    removed_at,
+    set_at,
+)
 from fourules.errors import InputError
 from fourules.policy.model import load_policy_file
 
@@ -234,3 +242,114 @@ def test_an_alias_is_refused_before_it_is_walked() -> None:
 def test_a_path_into_a_list_that_is_not_there_is_refused() -> None:
     with pytest.raises(InputError, match="har inget rules.5"):
         set_at("rules:\n  - id: a\n", ["rules", 5, "id"], "b")
+
+
+# --- An item of a top-level list: a year's cases ---------------------------------------------
+
+CASES = {
+    "2026": ROOT / "examples" / "calls" / "2026" / "cases.yaml",
+    "2024": ROOT / "policies" / "2024" / "cases.yaml",
+}
+CASE_TEXTS = {year: path.read_text(encoding="utf-8") for year, path in CASES.items()}
+
+
+def _case_starts(text: str) -> list[int]:
+    return [i for i, line in enumerate(text.splitlines()) if line.startswith("  - name:")]
+
+
+def _without_case(text: str, index: int) -> list[str]:
+    """TEXT's lines without case INDEX's own lines (its heading comments stay)."""
+    lines = text.splitlines()
+    starts = [*_case_starts(text), len(lines)]
+    start, end = starts[index], starts[index + 1]
+    while end > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return lines[:start] + lines[end:]
+
+
+_CASE_VALUES = st.fixed_dictionaries(
+    {
+        "name": st.text(
+            alphabet=st.characters(categories=["L", "N", "Zs"], max_codepoint=0x17F), min_size=1
+        ).map(lambda s: s.strip() or "x"),
+        "application": st.fixed_dictionaries(
+            {"requested_sek": st.one_of(st.none(), st.integers(0, 10**7))}
+        ),
+        "outcome": st.sampled_from(["eligible", "undetermined", "ineligible"]),
+        "max_grant_sek": st.one_of(st.none(), st.integers(0, 10**7)),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(CASE_TEXTS)), st.data(), _CASE_VALUES)
+def test_a_case_set_reads_back_and_the_other_cases_stay_as_written(
+    year: str, data: st.DataObject, case: dict[str, object]
+) -> None:
+    text = CASE_TEXTS[year]
+    count = len(read(text)["cases"])
+    index = data.draw(st.integers(0, count - 1))
+    edited = item_set(text, "cases", index, case)
+    after = read(edited)["cases"]
+    assert after[index] == case
+    assert [c for i, c in enumerate(after) if i != index] == [
+        c for i, c in enumerate(read(text)["cases"]) if i != index
+    ]
+    assert _without_case(edited, index) == _without_case(text, index)
+    assert _comments(edited) == _comments(text)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(CASE_TEXTS)), _CASE_VALUES)
+def test_a_case_appended_comes_last_and_every_line_before_it_stays(
+    year: str, case: dict[str, object]
+) -> None:
+    text = CASE_TEXTS[year]
+    edited = item_appended(text, "cases", case)
+    assert read(edited)["cases"] == [*read(text)["cases"], case]
+    assert edited.startswith(text.rstrip("\n"))
+    # written as the cases before it write it: the application flow or block as the last one
+    last = [line for line in text.splitlines() if line.startswith("    application:")][-1]
+    added = edited[len(text.rstrip("\n")) :]
+    assert ("    application: {requested_sek: " in added) == ("{" in last)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(CASE_TEXTS)), st.data())
+def test_a_case_removed_takes_only_its_own_lines(year: str, data: st.DataObject) -> None:
+    text = CASE_TEXTS[year]
+    cases = read(text)["cases"]
+    index = data.draw(st.integers(0, len(cases) - 1))
+    edited = item_removed(text, "cases", index)
+    assert read(edited)["cases"] == cases[:index] + cases[index + 1 :]
+    assert edited.splitlines() == _without_case(text, index)
+    assert _comments(edited) == _comments(text)  # a heading stays above the next case
+
+
+def test_an_unchanged_case_set_changes_not_a_byte() -> None:
+    text = CASE_TEXTS["2026"]
+    for index, case in enumerate(read(text)["cases"]):
+        assert item_set(text, "cases", index, case) == text
+
+
+def test_a_case_edited_keeps_its_folded_name_and_the_keys_it_was_not_given_go() -> None:
+    text = CASE_TEXTS["2026"]
+    index = next(i for i, c in enumerate(read(text)["cases"]) if "15 september" in c["name"])
+    case = read(text)["cases"][index]
+    changed = {**case, "application": {"submitted": "2025-09-16", "requested_sek": 1}}
+    del changed["findings"]
+    edited = item_set(text, "cases", index, changed)
+    assert "  - name: >-\n      En studieresa inlämnad 15 september" in edited
+    assert '    application: {submitted: "2025-09-16", requested_sek: 1}\n' in edited
+    assert "call_window.study_trip: info" not in edited
+    assert read(edited)["cases"][index] == changed
+
+
+def test_an_item_edit_of_what_is_no_list_or_no_item_is_refused_in_words() -> None:
+    text = CASE_TEXTS["2026"]
+    with pytest.raises(InputError) as no_list:
+        item_set(text, "defaults", 0, {}, where="cases.yaml")
+    assert "defaults" in no_list.value.message.sv and "cases.yaml" in no_list.value.message.sv
+    with pytest.raises(InputError):
+        item_removed(text, "cases", 10_000, where="cases.yaml")
+    assert read(item_appended("year: x\n", "cases", {"name": "a"}))["cases"] == [{"name": "a"}]

@@ -666,3 +666,143 @@ def quota_removed(text: str, id: str, where: str = WHERE) -> str:
                 return
 
     return _edited(text, where, change)
+
+
+# --- An item of a top-level list (a year's cases) -------------------------------------------
+
+
+def item_set(text: str, key: str, index: int, value: Any, where: str = WHERE) -> str:
+    """TEXT with item INDEX of the top-level list KEY made VALUE. A mapping is changed in
+    place, key by key: a key whose value is unchanged keeps how it was written (a folded
+    name, a flow mapping), a key not in VALUE goes, a new one comes last."""
+
+    def change(document: Any) -> None:
+        items = _top_list(document, key, where)
+        if not -len(items) <= index < len(items):
+            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
+        _replaced(items, index, value, where, (key, index), items)
+
+    return _edited(text, where, change)
+
+
+def item_appended(text: str, key: str, value: Any, where: str = WHERE) -> str:
+    """TEXT with VALUE as the last item of the top-level list KEY (made when missing); its
+    mappings written flow or block as the same key is in the item before it."""
+
+    def change(document: Any) -> None:
+        from ruamel.yaml.comments import CommentedSeq
+
+        if document.get(key) is None:
+            _assign(document, key, [], where, (key,))
+        items = _top_list(document, key, where)
+        node = _node(value)
+        _styled_as(node, _alike(items))
+        assert isinstance(items, CommentedSeq)
+        items.append(node)
+        if len(items) > 1:
+            _carry_end_of(items, len(items) - 2, items, len(items) - 1)
+
+    return _edited(text, where, change)
+
+
+def item_removed(text: str, key: str, index: int, where: str = WHERE) -> str:
+    """TEXT without item INDEX of the top-level list KEY; the comments that ended it (the
+    next item's heading) now end the item before it."""
+
+    def change(document: Any) -> None:
+        items = _top_list(document, key, where)
+        if not -len(items) <= index < len(items):
+            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
+        at = index % len(items)
+        if at > 0:
+            _carry_end_of(items, at, items, at - 1)
+        elif len(items) > 1:  # the first item's end now ends nothing: the next one keeps it
+            rest = _take_end(*(_deepest_last(items[0]) or (items, 0)))
+            if rest is not None:
+                _put_end(*(_deepest_last(items[1]) or (items, 1)), rest)
+        _carry_heading(items, at)
+        del items[at]  # ruamel moves the comments of the items after it up one
+
+    return _edited(text, where, change)
+
+
+def _top_list(document: Any, key: str, where: str) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    items = document.get(key)
+    if not isinstance(items, CommentedSeq):
+        raise InputError(both("pages.cases.edit.not_list", path=key, file=where), where)
+    return items
+
+
+def _carry_heading(items: Any, at: int) -> None:
+    """The comment lines above item AT (a case's heading: the decision's sentence) go above
+    the item after it, before its own; the last item's go after the item before it."""
+    slots = items.ca.items.get(at)
+    heading = slots[1] if slots and len(slots) > 1 else None
+    if not heading:
+        return
+    slots[1] = None
+    if at + 1 < len(items):
+        after = items.ca.items.setdefault(at + 1, [None, None, None, None])
+        after[1] = list(heading) + list(after[1] or [])
+    elif at > 0:
+        said = "".join(token.value for token in heading)
+        _put_end(*(_deepest_last(items[at - 1]) or (items, at - 1)), said)
+
+
+def _replaced(
+    parent: Any, key: PathPart, value: Any, where: str, path: Sequence[PathPart], like: Any
+) -> None:
+    """PARENT[KEY] made VALUE, changing a mapping in place so what is unchanged stays as
+    written."""
+    from ruamel.yaml.comments import CommentedMap
+
+    old = parent[key]
+    if _plain(old) == _plain(value):
+        return
+    if not (isinstance(old, CommentedMap) and isinstance(value, Mapping)):
+        _assign(parent, key, value, where, path)
+        return
+    for gone in [k for k in old if k not in value]:
+        _delete(old, gone)
+    for k, v in value.items():
+        if k in old:
+            _replaced(old, k, v, where, (*path, k), like)
+        else:
+            node = _node(v)
+            if len(path) == 2:  # a key of the item itself: as the other items write it
+                _styled_as(_node({k: node}), _alike(like))
+            _assign(old, k, node, where, (*path, k))
+
+
+def _alike(items: Any) -> dict[str, Any]:
+    """Each key's value in the last item of ITEMS that has it: how the list writes it."""
+    from ruamel.yaml.comments import CommentedMap
+
+    found: dict[str, Any] = {}
+    for item in items:
+        if isinstance(item, CommentedMap):
+            found.update(item)
+    return found
+
+
+def _styled_as(node: Any, like: Any) -> None:
+    """NODE's nested collections written flow or block as LIKE's collections at the same
+    key are."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or not isinstance(like, Mapping):
+        return
+    if not isinstance(node, CommentedMap):
+        return
+    for k, v in node.items():
+        other = like.get(k)
+        if isinstance(v, (CommentedMap, CommentedSeq)) and isinstance(
+            other, (CommentedMap, CommentedSeq)
+        ):
+            if other.fa.flow_style():
+                v.fa.set_flow_style()
+            else:
+                v.fa.set_block_style()
+            _styled_as(v, other)
