@@ -783,7 +783,8 @@ def _alike(items: Any) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for item in items:
         if isinstance(item, CommentedMap):
-            found.update(item)
+            # an empty `{}` says nothing of how the list writes what it holds
+            found.update((k, v) for k, v in item.items() if v != {} or k not in found)
     return found
 
 

@@ -178,7 +178,21 @@ def read_typed(form: Any, facts: tuple[FactInput, ...]) -> Typed:
 
 def case_of(typed: Typed, facts: tuple[FactInput, ...], old: Row | None) -> dict[str, Any] | None:
     """The case the form says, or None (and `typed.errors`). The application's fields the
-    form does not ask (an id, a title, applicants, an assessment) are kept as written."""
+    form does not ask (an id, a title, applicants, an assessment) are kept as written, and
+    so is what else the case expects (findings, a message's words, a score)."""
+    grant = _expected(typed)
+    application = _application(typed, facts, old)
+    if typed.errors:
+        return None
+    case: dict[str, Any] = {"name": typed.name}
+    if typed.kind != "project" or (old is not None and old.kind_written):
+        case["kind"] = typed.kind
+    case |= {"application": application, "outcome": typed.outcome, "max_grant_sek": grant}
+    return case | (old.also if old is not None else {})
+
+
+def _expected(typed: Typed) -> int | None:
+    """The name, kind and outcome checked; the largest grant read (None: not decided)."""
     errors = typed.errors
     if not typed.name:
         errors["name"] = text("pages.cases.name.needed")
@@ -186,31 +200,30 @@ def case_of(typed: Typed, facts: tuple[FactInput, ...], old: Row | None) -> dict
         errors["kind"] = text("form.no_kind")
     if typed.outcome not in OUTCOMES:
         errors["outcome"] = text("pages.cases.outcome.needed")
-    grant: Any = read_amount(typed.max_grant) if typed.max_grant else None
+    grant = read_amount(typed.max_grant) if typed.max_grant else None
     if isinstance(grant, LocalText):
         errors["max_grant_sek"] = grant.get(language())
+        return None
+    return grant
+
+
+def _application(typed: Typed, facts: tuple[FactInput, ...], old: Row | None) -> dict[str, Any]:
+    """The application's fields as typed, in the order the case had them, new ones last; a
+    field left empty is not given (the default of its kind applies)."""
+    written = old.application if old is not None else {}
     asked = {f.field for f in facts}
-    application = {k: v for k, v in (old.application if old else {}).items() if k not in asked}
+    application = {k: v for k, v in written.items() if k not in asked}
     for f in facts:
         if f.name in typed.unstated:
             application[f.field] = None
             continue
         said = typed.facts.get(f.name)
         if not said:
-            continue  # the default of the kind
+            continue
         value = read_fact(f.declaration, said)
         if isinstance(value, LocalText):
-            errors[f.name] = value.get(language())
-            continue
-        application[f.field] = value
-    if errors:
-        return None
-    order = [k for k in (old.application if old else {}) if k in application]
-    application = {k: application[k] for k in [*order, *(k for k in application if k not in order)]}
-    case: dict[str, Any] = {"name": typed.name}
-    if typed.kind != "project" or (old is not None and old.kind_written):
-        case["kind"] = typed.kind
-    case |= {"application": application, "outcome": typed.outcome, "max_grant_sek": grant}
-    if old is not None:
-        case |= old.also
-    return case
+            typed.errors[f.name] = value.get(language())
+        else:
+            application[f.field] = value
+    order = [k for k in written if k in application]
+    return {k: application[k] for k in [*order, *(k for k in application if k not in order)]}
