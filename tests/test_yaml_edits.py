@@ -18,6 +18,8 @@ from fourules.authoring.yaml_edits import (
     item_removed,
     item_set,
     parameter_edited,
+    quota_edited,
+    quota_removed,
     read,
     removed_at,
     set_at,
@@ -354,3 +356,90 @@ def test_an_item_edit_of_what_is_no_list_or_no_item_is_refused_in_words() -> Non
     with pytest.raises(InputError):
         item_removed(text, "cases", 10_000, where="cases.yaml")
     assert read(item_appended("year: x\n", "cases", {"name": "a"}))["cases"] == [{"name": "a"}]
+
+# --- Quotas (quota_edited, quota_removed) --------------------------------------------------
+
+
+@st.composite
+def _quota_edits(draw: st.DrawFn) -> tuple[str, str, int, list[str]]:
+    year = draw(st.sampled_from(sorted(TEXTS)))
+    quotas = yaml.safe_load(TEXTS[year]).get("quotas") or []
+    ids = [q["id"] for q in quotas]
+    quota = draw(st.sampled_from(ids)) if ids else "quota.projects"
+    kinds = draw(st.lists(st.sampled_from(["project", "study_trip"]), min_size=1, unique=True))
+    return year, quota, draw(st.integers(min_value=1, max_value=1000)), kinds
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_quota_edits())
+def test_a_quota_edited_reads_back_and_nothing_else_changes(
+    edit: tuple[str, str, int, list[str]],
+) -> None:
+    from fourules.authoring.yaml_edits import quota_edited
+
+    year, quota, limit, kinds = edit
+    text = TEXTS[year]
+    before = yaml.safe_load(text)
+    if not any(q["id"] == quota for q in before.get("quotas") or []):
+        return  # a year without quotas: adding one is the next test's
+    edited = quota_edited(text, quota, limit=limit, counts=kinds)
+    after = yaml.safe_load(edited)
+    mine = next(q for q in after["quotas"] if q["id"] == quota)
+    old = next(q for q in before["quotas"] if q["id"] == quota)
+    assert mine == old | {"limit": limit, "counts": kinds}
+    assert [q for q in after["quotas"] if q["id"] != quota] == [
+        q for q in before["quotas"] if q["id"] != quota
+    ]
+    assert {k: v for k, v in after.items() if k != "quotas"} == {
+        k: v for k, v in before.items() if k != "quotas"
+    }
+    assert _comments(edited) == _comments(text)
+    # Only the limit's and the counts' lines may change, each on its own line.
+    changed = [
+        (a, b) for a, b in zip(text.splitlines(), edited.splitlines(), strict=True) if a != b
+    ]
+    assert all(b.strip().startswith(("limit: ", "counts: ")) for _, b in changed), changed
+
+
+def test_a_new_quota_is_appended_the_year_still_loads_and_removing_it_restores_the_file(
+    tmp_path: Path,
+) -> None:
+    from fourules.authoring.yaml_edits import quota_edited, quota_removed
+
+    for year, text in TEXTS.items():
+        edited = quota_edited(
+            text,
+            "quota.central_trips",
+            limit=1,
+            counts=["study_trip"],
+            administrations=["central"],
+            description={"sv": "Högst en studieresa", "en": "At most one study trip"},
+            source={"section": "Medel för studieresor", "quote": "en studieresa"},
+        )
+        quotas = yaml.safe_load(edited)["quotas"]
+        assert quotas[-1] == {
+            "id": "quota.central_trips",
+            "limit": 1,
+            "counts": ["study_trip"],
+            "administrations": ["central"],
+            "description": {"sv": "Högst en studieresa", "en": "At most one study trip"},
+            "source": {"section": "Medel för studieresor", "quote": "en studieresa"},
+        }
+        assert "    counts: [study_trip]\n" in edited
+        assert quota_removed(edited, "quota.central_trips") == text, year
+        assert quota_removed(text, "no.such.quota") == text
+        folder = tmp_path / year
+        shutil.copytree(POLICIES[year].parent, folder)
+        (folder / "policy.yaml").write_text(edited, encoding="utf-8")
+        loaded = load_policy_file(folder / "policy.yaml")
+        assert loaded.quotas[-1].id == "quota.central_trips" and loaded.quotas[-1].limit == 1
+
+
+def test_a_new_quota_needs_all_its_fields() -> None:
+    from fourules.authoring.yaml_edits import quota_edited
+
+    with pytest.raises(InputError, match="counts, administrations"):
+        quota_edited(TEXTS["2026"], "quota.new", limit=1, description={"sv": "a", "en": "b"},
+                     source={"section": "s", "quote": "q"})  # fmt: skip
+    with pytest.raises(InputError, match="ingen lista av kvoter"):
+        quota_edited("quotas: {a: 1}\n", "quota.projects", limit=1)

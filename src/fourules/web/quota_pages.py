@@ -386,10 +386,7 @@ def _edited(draft: Draft, id: str, typed: QuotaTyped) -> str | None:
     """Policy.yaml with the quota as typed; None (and `typed.errors`) when the form does not
     say a quota that can be written."""
     if id == NEW:
-        if not quota_views.ID.match(typed.id) or typed.id in quota_views.RESERVED:
-            typed.errors["id"] = text("pages.quotas.id.invalid", id=typed.id or "–")
-        elif draft.row(typed.id) is not None:
-            typed.errors["id"] = text("pages.quotas.id.taken", id=typed.id)
+        _check_id(draft, typed)
     limit = quota_views.read_limit(typed.limit)
     if isinstance(limit, str):
         typed.errors["limit"] = limit
@@ -420,3 +417,11 @@ def _edited(draft: Draft, id: str, typed: QuotaTyped) -> str | None:
         description={"sv": typed.description_sv, "en": typed.description_en},
         source={"section": sentence.section, "quote": quote},
     )
+
+
+def _check_id(draft: Draft, typed: QuotaTyped) -> None:
+    """A new quota's id: of the policy's form, not yet taken."""
+    if not quota_views.ID.match(typed.id) or typed.id in quota_views.RESERVED:
+        typed.errors["id"] = text("pages.quotas.id.invalid", id=typed.id or "–")
+    elif draft.row(typed.id) is not None:
+        typed.errors["id"] = text("pages.quotas.id.taken", id=typed.id)
