@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import schemathesis
 import yaml
 from argon2 import PasswordHasher
 from dulwich.repo import Repo
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode, checks
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
@@ -508,3 +512,57 @@ def test_a_drafts_check_speaks_the_requests_language(calls: Calls) -> None:
         for lang in ("sv", "en")
     }
     assert said["sv"] != said["en"], said
+
+
+CALLS_OPERATIONS = (
+    "listCalls",
+    "startDraft",
+    "readDraftFile",
+    "saveDraftFile",
+    "removeDraftFile",
+    "checkDraft",
+    "publishDraft",
+    "callHistory",
+)
+CONTRACT_CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.response_headers_conformance,
+    checks.allow_header_conformance,
+]
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize("operation_id", CALLS_OPERATIONS)
+def test_the_calls_operations_fuzzed_keep_their_contract(
+    calls: Calls, operation_id: str, mode: GenerationMode
+) -> None:
+    """Every calls operation, fuzzed as the editor Anna (a token that may write the draft)
+    with valid and invalid inputs, on the draft year and on any: no 5xx, and every answer
+    (status, content type, headers, body) as the document says. The schema is read from the
+    served app (the calls routes are only in a document served with a calls folder), so the
+    operations are named here; the listing test above holds the list to the document."""
+    contract = schemathesis.openapi.from_asgi("/openapi.json", calls.client.app)
+    operation = contract.find_operation_by_id(operation_id)
+    signed_in = calls.as_("anna")
+    on_the_draft = {"year": "2026"} if "{year}" in operation.path else None
+
+    @given(
+        case=st.one_of(
+            operation.as_strategy(mode, headers=signed_in),
+            operation.as_strategy(mode, headers=signed_in, path_parameters=on_the_draft),
+        )
+    )
+    @settings(
+        max_examples=10,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def keeps_the_contract(case: Any) -> None:
+        case.call_and_validate(checks=CONTRACT_CHECKS)
+
+    keeps_the_contract()

@@ -221,19 +221,13 @@ def _request_field(where: str | None) -> str | None:
     return PARAMETERS.get(where) if isinstance(where, Place) else where
 
 
-def problem_response(
-    request: Request,
-    status: int,
-    kind: str,
-    errors: Sequence[tuple[str | None, LocalText]],
-    headers: dict[str, str] | None = None,
-    members: dict[str, Any] | None = None,
-) -> Response:
+def problem_response(request: Request, problem: ProblemError) -> Response:
     """The problem document in the request's language (with its extension members)."""
     lang = request_lang(request)
+    status, errors, members = problem.status, problem.errors, problem.members
     field, first = errors[0]
     body = Problem(
-        type=f"urn:fourules:problem:{kind}",
+        type=f"urn:fourules:problem:{problem.kind}",
         title=TITLES[status],
         status=status,
         detail=f"{field}: {first.get(lang)}" if field else first.get(lang),
@@ -242,7 +236,7 @@ def problem_response(
         request_id=request.scope.get("state", {}).get("request_id"),
     )
     document: Any = {**body.model_dump(), **members} if members else body
-    return json_response(document, status=status, media_type=PROBLEM, headers=headers)
+    return json_response(document, status=status, media_type=PROBLEM, headers=problem.headers)
 
 
 def install(app: FastAPI) -> None:
@@ -250,7 +244,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:
-        return problem_response(request, exc.status, exc.kind, exc.errors, exc.headers, exc.members)
+        return problem_response(request, exc)
 
     async def _refused(request: Request, exc: Exception) -> Response:
         """A use case's refusal (`refused`): a problem document on a JSON route, the
@@ -263,23 +257,23 @@ def install(app: FastAPI) -> None:
             detail = problem.errors[0][1].get(request_lang(request))
             unanswered = HTTPException(problem.status, detail=detail, headers=problem.headers)
             return await (page_errors or http_exception_handler)(request, unanswered)
-        return problem_response(
-            request, problem.status, problem.kind, problem.errors, problem.headers, problem.members
-        )
+        return problem_response(request, problem)
 
     for refusal_type in (InputError, NotAllowed):  # StaleRevision is an InputError
         app.add_exception_handler(refusal_type, _refused)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        return problem_response(request, 422, "invalid-input", validation_errors(exc.errors()))
+        invalid = ProblemError(422, "invalid-input", validation_errors(exc.errors()))
+        return problem_response(request, invalid)
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         """A bug: the client is told so, with the id to report; the server logs the trace."""
         if not is_api(request.url.path):
             return PlainTextResponse("Internal Server Error", status_code=500)
-        return problem_response(request, 500, "internal-error", [(None, both("api.crashed"))])
+        crashed = ProblemError(500, "internal-error", [(None, both("api.crashed"))])
+        return problem_response(request, crashed)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
@@ -291,19 +285,19 @@ def install(app: FastAPI) -> None:
             return await handler(request, exc)
         if exc.status_code == 405:
             allowed = _allowed(exc)
-            return problem_response(
-                request,
+            not_allowed = ProblemError(
                 405,
                 "method-not-allowed",
                 [(None, _not_allowed(request.method, allowed))],
-                {"Allow": ", ".join(allowed)},
+                headers={"Allow": ", ".join(allowed)},
             )
+            return problem_response(request, not_allowed)
         if exc.status_code == 404:
-            return problem_response(request, 404, "not-found", [(None, _no_route(request))])
+            no_route = ProblemError(404, "not-found", [(None, _no_route(request))])
+            return problem_response(request, no_route)
         status = exc.status_code if exc.status_code in TITLES else 400
-        return problem_response(
-            request, status, "bad-request", [(None, L(sv=str(exc.detail), en=str(exc.detail)))]
-        )
+        detail = L(sv=str(exc.detail), en=str(exc.detail))
+        return problem_response(request, ProblemError(status, "bad-request", [(None, detail)]))
 
 
 def _allowed(exc: HTTPException) -> list[str]:
