@@ -9,9 +9,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
+from fourules.output.canonical import json_bytes
 from fourules.output.renderers import RENDERERS, Format, to_html
 from fourules.output.view import Table, View
 
@@ -88,3 +91,36 @@ def test_csv_keeps_each_table_and_its_rows() -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert ["Parameter", "Value", "Description", "Source"] in rows
     assert any(row[:2] == ["cap.project", "500 000 kr"] for row in rows)
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x == 0 or abs(x) >= 1e-4)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON_VALUES)
+def test_the_json_form_is_the_standard_librarys_indented_json(value: object) -> None:
+    """Every command's and route's JSON is `json.dumps(…, ensure_ascii=False, indent=2)`'s
+    bytes (written faster): non-ASCII and astral-plane text kept, control characters
+    escaped, big integers whole, floats as Python writes them; lone surrogates escaped."""
+    expected = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    try:
+        expected_bytes = expected.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escaped, as ASCII
+        expected_bytes = (json.dumps(value, ensure_ascii=True, indent=2) + "\n").encode()
+    assert json_bytes(value) == expected_bytes
+
+
+@given(st.floats(min_value=-1e-4, max_value=1e-4, exclude_min=True, exclude_max=True))
+def test_a_float_below_a_ten_thousandth_has_no_padded_exponent(value: float) -> None:
+    """The one place the bytes differ from the standard library's: `0.00001` and `1.5e-7`,
+    not `1e-05` and `1.5e-07`; the same number read back."""
+    written = json_bytes(value)
+    assert json.loads(written) == value
+    assert b"e-0" not in written
