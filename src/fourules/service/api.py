@@ -148,8 +148,19 @@ def api_router(
         parse(raw, limits)
         return raw
 
-    def asked(raw: bytes, year: str, lang: Lang, identify: bool = False) -> rounds.RoundRequest:
-        return rounds.RoundRequest(raw, "body", year, lang, identify=identify)
+    async def answer_round(
+        request: Request,
+        year: str,
+        lang: Lang,
+        work: Callable[[rounds.RoundRequest, Deadline], Any],
+        *,
+        identify: bool = False,
+    ) -> Response:
+        """A round's route: its body read, checked and counted, and the work on it done in
+        the thread pool within the request's time."""
+        raw = await round_body(request, year)
+        asked_for = rounds.RoundRequest(raw, "body", year, lang, identify=identify)
+        return await answer(lambda deadline: work(asked_for, deadline))
 
     async def answer(work: Callable[[Deadline], Any], *, small: bool = False) -> Response:
         """The document the work returns, done in the thread pool within the request's time.
@@ -245,12 +256,10 @@ def api_router(
         response_model=rounds.RoundEvaluation,
     )
     async def round_evaluate(request: Request, year: str, lang: Language) -> Response:
-        raw = await round_body(request, year)
-
-        def work(deadline: Deadline) -> Any:
+        def work(asked_for: rounds.RoundRequest, deadline: Deadline) -> Any:
             done = rounds.evaluate_round(
                 evaluator,
-                asked(raw, year, lang, identify=True),
+                asked_for,
                 log=log,
                 progress=checked(deadline),
                 before_logging=deadline.check,
@@ -258,7 +267,7 @@ def api_router(
             metrics.count(done.result.evaluations)
             return done.document
 
-        return await answer(work)
+        return await answer_round(request, year, lang, work, identify=True)
 
     @round_route(
         "audit",
@@ -267,14 +276,10 @@ def api_router(
         response_model=AuditReport,
     )
     async def round_audit(request: Request, year: str, lang: Language) -> Response:
-        raw = await round_body(request, year)
+        def work(asked_for: rounds.RoundRequest, deadline: Deadline) -> Any:
+            return auditing.audit(evaluator, asked_for, progress=checked(deadline)).document
 
-        def work(deadline: Deadline) -> Any:
-            return auditing.audit(
-                evaluator, asked(raw, year, lang), progress=checked(deadline)
-            ).document
-
-        return await answer(work)
+        return await answer_round(request, year, lang, work)
 
     @round_route(
         "allocate",
@@ -292,15 +297,13 @@ def api_router(
             terms = allocating.terms(**asked_for.model_dump())
         except InputError as exc:
             raise ProblemError.of_input(exc) from None
-        raw = await round_body(request, year)
 
-        def work(deadline: Deadline) -> Any:
-            done = allocating.allocate(
-                evaluator, asked(raw, year, lang), terms, progress=checked(deadline)
-            )
-            return done.document
+        def work(asked_for: rounds.RoundRequest, deadline: Deadline) -> Any:
+            return allocating.allocate(
+                evaluator, asked_for, terms, progress=checked(deadline)
+            ).document
 
-        return await answer(work)
+        return await answer_round(request, year, lang, work)
 
     @policy_route(
         "/diff/{a}/{b}",
