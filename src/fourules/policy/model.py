@@ -38,7 +38,7 @@ from fourules.policy.conditions import (
     parse,
 )
 from fourules.policy.facts import FactDeclaration, base_declarations, merged_declarations
-from fourules.policy.source import PolicyPart, Source
+from fourules.policy.source import PolicyPart, Source, empty_list
 from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 from fourules.text import LocalText
 
@@ -208,7 +208,7 @@ class Rule(PolicyPart):
     criterion: Criterion | None = None
     source: Source
     alternatives: list[Alternative] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Other readings of the text, when the rule (or a branch) rests on a reading.",
     )
     branches: list[Branch] = Field(min_length=1)
@@ -231,7 +231,7 @@ class Policy(PolicyPart):
     quotas: list[Quota]
     obligations: list[Obligation]
     facts: list[FactDeclaration] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description=(
             "Facts the year adds to the base vocabulary (or changes there): each a field of "
             'the application, or derived from others (docs/policies.md, "Facts").'
