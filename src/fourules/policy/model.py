@@ -48,13 +48,13 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Status = Literal["pass", "fail", "warn", "unknown", "info"]
 Effect = Literal["ineligible", "undetermined"]
 Basis = Literal["text", "precedent", "reading", "software"]
+"""What a rule branch rests on: `text` (the quoted sentence says it), `precedent` (named
+table rows of a decision), `reading` (the text leaves it open; the note names the
+alternatives and why this one) or `software` (the tool's own requirement)."""
 Unit = Literal["SEK", "date", "years", "days", "months"]
 DURATION_UNITS = ("days", "months")
 """Units of a duration ("inom två månader"): a whole number of days or months. `years` is not
 one of them: it counts project years (a limit such as "1-3 år"), not a length of time."""
-"""What a rule branch rests on: `text` (the quoted sentence says it), `precedent` (named
-table rows of a decision), `reading` (the text leaves it open; the note names the
-alternatives and why this one) or `software` (the tool's own requirement)."""
 
 
 class Document(PolicyPart):
