@@ -118,7 +118,7 @@ def command(ctx: typer.Context, lang: str | None) -> Iterator[Run]:
 def _exit_without_collecting() -> None:
     """When the process ends, freeze what it holds rather than collect it: the interpreter's
     last collections walk every object a run made (the models, the policy, the typing
-    caches), 35-50 ms of `fourules evaluate`'s 220 (benchmarks/bench_cold_start.py). No
+    caches): 27-43 ms of `fourules evaluate`'s 0.21 s (benchmarks/bench_cold_start.py). No
     run leaves anything to a collection: files and the decision log are closed by hand.
     Registered once per process, however many commands run in it (the tests run many)."""
     atexit.unregister(gc.freeze)
