@@ -223,6 +223,26 @@ def test_installed_entry_point_and_module() -> None:
         assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
 
 
+def test_a_process_ends_with_its_output_and_decision_log_whole(tmp_path: Path) -> None:
+    """The process ends without a last collection (`cli/command.py`): what it wrote is
+    whole all the same, standard output and every line of the decision log."""
+    script = Path(sys.executable).with_name("fourules")
+    log = tmp_path / "decisions.jsonl"
+    applications = [{**GOOD, "id": f"p{i}"} for i in range(3)]
+    done = subprocess.run(
+        [str(script), "evaluate", "-", "--year", "2018", "--format", "json"]
+        + ["--decision-log", str(log)],
+        input=json.dumps(applications),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [e["application_id"] for e in json.loads(done.stdout)] == ["p0", "p1", "p2"]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and all(json.loads(line) for line in lines)
+
+
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("fourules ")

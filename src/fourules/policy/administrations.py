@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from fourules.policy.source import PolicyPart, Source
+from fourules.policy.source import PolicyPart, Source, empty_list
 from fourules.text import LocalText
 from fourules.texts import both
 
@@ -29,7 +29,7 @@ class Administration(PolicyPart):
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     name: str
     type: AdministrationType
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=empty_list)
 
 
 class FormerAdministration(PolicyPart):
@@ -43,8 +43,8 @@ class FormerAdministration(PolicyPart):
 class Administrations(PolicyPart):
     source: Source
     members: list[Administration] = Field(min_length=1)
-    former: list[FormerAdministration] = Field(default_factory=list)
-    not_yet_formed: list[FormerAdministration] = Field(default_factory=list)
+    former: list[FormerAdministration] = Field(default_factory=empty_list)
+    not_yet_formed: list[FormerAdministration] = Field(default_factory=empty_list)
 
 
 _SUFFIX = re.compile(

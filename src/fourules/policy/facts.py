@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_
 
 from fourules.application import KINDS, MAX_EXACT, IsoDate, Kind
 from fourules.policy.conditions import FieldKind
+from fourules.policy.source import empty_list
 from fourules.text import LocalText
 from fourules.texts import Lang, both, text
 
@@ -110,7 +111,7 @@ class FactDeclaration(BaseModel):
         description="The application's JSON field, when it is not the fact's id.",
     )
     values: list[Choice] = Field(
-        default_factory=list, description="one_of, several_of: the values, each with a label."
+        default_factory=empty_list, description="one_of, several_of: the values, each with a label."
     )
     unit: Literal["days", "months", "years"] | None = Field(
         default=None, description="duration: the unit of its whole number."
@@ -129,7 +130,7 @@ class FactDeclaration(BaseModel):
         default=None, description="The `{name}` a rule's message may use to show it."
     )
     tries: list[Any] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Values boundaries and witnesses try besides those the type gives.",
     )
     changeable: bool = Field(

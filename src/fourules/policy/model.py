@@ -38,7 +38,7 @@ from fourules.policy.conditions import (
     parse,
 )
 from fourules.policy.facts import FactDeclaration, base_declarations, merged_declarations
-from fourules.policy.source import PolicyPart, Source
+from fourules.policy.source import PolicyPart, Source, empty_list
 from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
 from fourules.text import LocalText
 
@@ -48,13 +48,13 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Status = Literal["pass", "fail", "warn", "unknown", "info"]
 Effect = Literal["ineligible", "undetermined"]
 Basis = Literal["text", "precedent", "reading", "software"]
+"""What a rule branch rests on: `text` (the quoted sentence says it), `precedent` (named
+table rows of a decision), `reading` (the text leaves it open; the note names the
+alternatives and why this one) or `software` (the tool's own requirement)."""
 Unit = Literal["SEK", "date", "years", "days", "months"]
 DURATION_UNITS = ("days", "months")
 """Units of a duration ("inom två månader"): a whole number of days or months. `years` is not
 one of them: it counts project years (a limit such as "1-3 år"), not a length of time."""
-"""What a rule branch rests on: `text` (the quoted sentence says it), `precedent` (named
-table rows of a decision), `reading` (the text leaves it open; the note names the
-alternatives and why this one) or `software` (the tool's own requirement)."""
 
 
 class Document(PolicyPart):
@@ -208,7 +208,7 @@ class Rule(PolicyPart):
     criterion: Criterion | None = None
     source: Source
     alternatives: list[Alternative] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Other readings of the text, when the rule (or a branch) rests on a reading.",
     )
     branches: list[Branch] = Field(min_length=1)
@@ -231,7 +231,7 @@ class Policy(PolicyPart):
     quotas: list[Quota]
     obligations: list[Obligation]
     facts: list[FactDeclaration] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description=(
             "Facts the year adds to the base vocabulary (or changes there): each a field of "
             'the application, or derived from others (docs/policies.md, "Facts").'
