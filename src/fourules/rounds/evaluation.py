@@ -22,7 +22,7 @@ from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.parallel import forked_map, gc_paused, worker_pays
 from fourules.policy.administrations import AdministrationIndex, Resolution
 from fourules.policy.model import Policy, Status
-from fourules.policy.source import Source
+from fourules.policy.source import Source, empty_list
 from fourules.rounds.checks import check
 from fourules.rounds.choice import Choices, choices
 from fourules.rounds.files import open_round
@@ -89,7 +89,7 @@ class AdministrationTally(_Model):
     """Whether it chose among its own applications (a `priority`, or one it did not put
     forward)."""
     not_put_forward: list[str] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Its applications (first rows) it did not put forward: never offered.",
     )
 

@@ -24,6 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from fourules.application import MAX_EXACT, Kind, ProjectApplication, StudyTripApplication
 from fourules.errors import PolicyError
+from fourules.policy.source import empty_list
 from fourules.text import LocalText
 from fourules.texts import both
 
@@ -96,7 +97,8 @@ class _InRound(BaseModel):
     )
     reason: str | None = Field(default=None, description="The decision's reason, as written.")
     notes: list[str] = Field(
-        default_factory=list, description="Transcription notes, e.g. how a misspelt name was read."
+        default_factory=empty_list,
+        description="Transcription notes, e.g. how a misspelt name was read.",
     )
 
 
@@ -137,7 +139,7 @@ class Round(BaseModel):
     year: str | None = Field(default=None, description="The call the round belongs to.")
     title: str | None = None
     document: str | None = Field(default=None, description="The document the round comes from.")
-    stated_totals: list[StatedTotal] = Field(default_factory=list)
+    stated_totals: list[StatedTotal] = Field(default_factory=empty_list)
     applications: list[RoundApplication] = Field(min_length=1)
 
     @model_validator(mode="after")
