@@ -5,6 +5,12 @@
 Prints a JSON report: seconds, microseconds per application, peak memory (RSS high-water
 mark of a fresh process per size) and how cost grows. Target (issue 3): 10 000
 applications evaluated in under 1 s; linear growth.
+
+Then, as a user meets it, `fourules round FILE --format json --output OUT` of the largest
+size up to 10 000 as a whole process (median of `--runs`), against what it cannot do
+without: its evaluation in process (`evaluate_round_s` above) plus the start-up (the same
+command on a round of one application); and the JSON's size. Target (issue 28): end to end
+at most 2 × the evaluation plus the start-up.
 """
 
 from __future__ import annotations
@@ -12,8 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,6 +67,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--year", default="2024")
+    parser.add_argument("--runs", type=int, default=3, help="Runs of the whole command.")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -80,7 +89,48 @@ def main() -> None:
             / (row["applications"] / base["applications"]),
             2,
         )
-    print(json.dumps({"year": args.year, "sizes": rows}, indent=2))
+    largest = max((r for r in rows if r["applications"] <= 10_000), key=lambda r: r["applications"])
+    report = {"year": args.year, "sizes": rows, "end_to_end": _end_to_end(largest, args)}
+    print(json.dumps(report, indent=2))
+
+
+def _end_to_end(measured: dict[str, float], args: argparse.Namespace) -> dict[str, float | bool]:
+    """`fourules round --format json` of `measured`'s size, whole process, against its
+    in-process evaluation plus the same command's start-up on one application."""
+    from generate import applications
+
+    size = int(measured["applications"])
+    fourules = str(Path(sys.executable).with_name("fourules"))
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        apps = applications(size, args.year)
+        (work / "round.json").write_text(json.dumps({"year": args.year, "applications": apps}))
+        (work / "one.json").write_text(json.dumps({"year": args.year, "applications": apps[:1]}))
+
+        def timed(name: str) -> float:
+            runs = []
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                command = [fourules, "--plugins", "", "round", str(work / name), "--format", "json"]
+                subprocess.run(
+                    [*command, "--output", str(work / "out.json")], check=True, capture_output=True
+                )
+                runs.append(time.perf_counter() - start)
+            return statistics.median(runs)
+
+        whole, start_up = timed("round.json"), timed("one.json")
+        written = (work / "out.json").stat().st_size
+    least = measured["evaluate_round_s"] + start_up
+    return {
+        "applications": size,
+        "end_to_end_s": round(whole, 3),
+        "start_up_s": round(start_up, 3),
+        "evaluate_round_s": measured["evaluate_round_s"],
+        "ratio_to_evaluation_plus_start_up": round(whole / least, 2),
+        "json_mb": round(written / 1e6, 1),
+        "json_kb_per_application": round(written / size / 1e3, 2),
+        "target_met": whole <= 2 * measured["evaluate_round_s"] + start_up,
+    }
 
 
 if __name__ == "__main__":

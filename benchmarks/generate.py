@@ -47,7 +47,8 @@ def application(rng: random.Random, ident: str, year: str) -> dict[str, Any]:
         ),
         "submitted": (start + timedelta(days=rng.randrange(days))).isoformat(),
         "assessment": {
-            c: rng.choice([True, True, False, None]) for c in rng.sample(criteria, rng.randrange(len(criteria) + 1))
+            c: rng.choice([True, True, False, None])
+            for c in rng.sample(criteria, rng.randrange(len(criteria) + 1))
         },
         "gender_analysis": rng.choice([True, False, None]),
     }

@@ -57,7 +57,7 @@ def test_evaluate_one_application(tmp_path: Path) -> None:
     assert {"rule", "status", "message", "source"} <= set(result["findings"][0])
 
 
-def test_evaluate_a_list_from_stdin_gives_a_list() -> None:
+def test_evaluate_a_list_from_stdin_gives_every_evaluation_in_order() -> None:
     apps = [GOOD, {**GOOD, "id": "b", "applicants": ["Hägersten-Liljeholmen"]}]
     code, out, _ = run(
         "evaluate",
@@ -71,10 +71,12 @@ def test_evaluate_a_list_from_stdin_gives_a_list() -> None:
         input=json.dumps(apps),
     )
     assert code == 0
-    results = json.loads(out)
+    listed = json.loads(out)
+    results = listed["evaluations"]
     assert [r["application_id"] for r in results] == ["a", "b"]
     assert "Hägersten-Älvsjö" in results[1]["findings"][0]["message"]
     assert results[1]["lang"] == "en"
+    assert listed["sources"][results[1]["findings"][0]["source"]]["quote"]
 
 
 def test_outcome_does_not_change_the_exit_code() -> None:
@@ -238,7 +240,8 @@ def test_a_process_ends_with_its_output_and_decision_log_whole(tmp_path: Path) -
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert [e["application_id"] for e in json.loads(done.stdout)] == ["p0", "p1", "p2"]
+    listed = json.loads(done.stdout)["evaluations"]
+    assert [e["application_id"] for e in listed] == ["p0", "p1", "p2"]
     lines = log.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3 and all(json.loads(line) for line in lines)
 

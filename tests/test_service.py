@@ -73,8 +73,6 @@ def _without_ids(body: Any) -> tuple[Any, list[str]]:
         ids.append(e["decision_id"])
         return {k: v for k, v in e.items() if k != "decision_id"}
 
-    if isinstance(body, list):
-        return [strip(e) for e in body], ids
     if "evaluations" in body:
         return {**body, "evaluations": [strip(e) for e in body["evaluations"]]}, ids
     return strip(body), ids

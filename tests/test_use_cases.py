@@ -24,6 +24,8 @@ from fourules.service.problems import PARAMETERS
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import EvaluateRequest, evaluate
+from fourules.use_cases.evaluation_document import Evaluation
+from fourules.use_cases.sources_once import EvaluationList
 from fourules.use_cases.places import PLACES, SETTINGS
 from fourules.web.round_pages import FIELDS
 from tests.applications import A_PROJECT_2018
@@ -162,15 +164,37 @@ def test_an_allocations_errors_name_the_domain_thing_not_a_flag(evaluator: Evalu
 
 def test_an_evaluation_says_its_explanation_and_id_only_when_asked(evaluator: Evaluator) -> None:
     plain = evaluate(evaluator, EvaluateRequest(APP, "2018", "a.json")).document
-    assert not isinstance(plain, list)
+    assert isinstance(plain, Evaluation)
     written = plain.model_dump(mode="json")
     assert "explanation" not in written and "decision_id" not in written
     asked = EvaluateRequest([APP], "2018", "a.json", explain=True, identify=True)
     done = evaluate(evaluator, asked)
-    assert isinstance(done.document, list)
-    keys = list(done.document[0].model_dump(mode="json"))
+    assert isinstance(done.document, EvaluationList)
+    keys = list(done.document.evaluations[0].model_dump(mode="json"))
     assert keys[-2:] == ["explanation", "decision_id"]
-    assert done.document[0].decision_id == done.decision_ids[0]
+    assert done.document.evaluations[0].decision_id == done.decision_ids[0]
+
+
+def test_a_list_evaluated_carries_each_source_once_and_loses_none(evaluator: Evaluator) -> None:
+    """Each finding and score item of a list names its source by key; the key leads to the
+    very source the single evaluation quotes in place, whatever the order of the list."""
+    other = {**APP, "id": "b"}
+    alone = evaluate(evaluator, EvaluateRequest(APP, "2018", "a.json")).document
+    assert isinstance(alone, Evaluation)
+    listed = evaluate(evaluator, EvaluateRequest([APP, other], "2018", "a.json")).document
+    reversed_ = evaluate(evaluator, EvaluateRequest([other, APP], "2018", "a.json")).document
+    assert isinstance(listed, EvaluationList) and isinstance(reversed_, EvaluationList)
+    first = listed.evaluations[0]
+    assert [listed.sources[f.source] for f in first.findings] == [
+        f.source for f in alone.findings
+    ]
+    assert [listed.sources[i.source] if i.source else None for i in first.score_breakdown] == [
+        i.source for i in alone.score_breakdown
+    ]
+    used = {f.source for e in listed.evaluations for f in e.findings}
+    assert used == set(listed.sources)  # each source once, none unused
+    assert listed.sources == reversed_.sources  # the keys are the sources' own
+    assert listed.evaluations[0].findings == reversed_.evaluations[1].findings
 
 
 def test_a_round_and_its_log_share_the_decision_ids(evaluator: Evaluator) -> None:

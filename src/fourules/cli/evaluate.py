@@ -55,12 +55,12 @@ def evaluate(
         request = EvaluateRequest(
             read_json(raw, where=name), year, name, run.lang, scorers=scorer, explain=explain
         )
-        document = evaluated(ev, request, log=run.decision_log(decision_log)).document
+        done = evaluated(ev, request, log=run.decision_log(decision_log))
 
         def view() -> View:
             from fourules.output.evaluation_view import evaluations_view
 
-            shown = document if isinstance(document, list) else [document]
+            shown = done.each
             listed = evaluations_view(shown)
             if not explain:
                 return listed
@@ -69,4 +69,4 @@ def evaluate(
             blocks = explanation_blocks([d.explanation or {} for d in shown])
             return View(listed.title, (*listed.blocks, *blocks))
 
-        run.respond(format, document, view)
+        run.respond(format, done.document, view)

@@ -225,8 +225,8 @@ def api_router(
         tags=["evaluation"],
         operation_id="evaluateApplication",
         summary="Evaluate one application, or a list of them, against a year.",
-        response_model=None,  # one or a list, as the body: declared as `oneOf` below
-        responses={200: one_or_a_list("Evaluation"), **WITH_A_BODY},
+        response_model=None,  # one or a list's, as the body: declared as `oneOf` below
+        responses={200: one_or_a_list("Evaluation", "EvaluationList"), **WITH_A_BODY},
         openapi_extra=body("applications"),
     )
     async def evaluate(

@@ -30,6 +30,7 @@ CONTRACTS = {
     "Application": "application",
     "RoundInput": "round",
     "Evaluation": "evaluation",
+    "EvaluationList": "evaluation-list",
     "RoundEvaluation": "round-evaluation",
     "AuditReport": "audit",
     "Allocation": "allocation",
@@ -100,9 +101,9 @@ def _examples() -> dict[str, Any]:
     }
 
 
-def one_or_a_list(component: str) -> dict[str, Any]:
-    """A route's answer that is one document or a list of them, as its body is."""
-    schema = {"oneOf": [_ref(component), {"type": "array", "items": _ref(component)}]}
+def one_or_a_list(one: str, many: str) -> dict[str, Any]:
+    """A route's answer: the document of one, or of many (a list in the body)."""
+    schema = {"oneOf": [_ref(one), _ref(many)]}
     return {"content": {"application/json": {"schema": schema}}}
 
 

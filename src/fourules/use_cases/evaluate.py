@@ -8,17 +8,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pydantic import Field
-
 from fourules.errors import InputError
 from fourules.evaluation import results
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import Lang
 from fourules.texts import both
+from fourules.use_cases.evaluation_document import Evaluation
 
 if TYPE_CHECKING:
     from fourules.rounds.evaluation import RoundEvaluation
     from fourules.rounds.model import Round
+    from fourules.use_cases.sources_once import EvaluationList
 
 Between = Callable[[], None]
 """Called before each application: the service stops a request past its time limit there."""
@@ -36,28 +36,6 @@ class DecisionRecorder(Protocol):
     def append_round(
         self, round_: Round, result: RoundEvaluation, decision_ids: Iterable[str] | None = None
     ) -> None: ...
-
-
-class Evaluation(results.Evaluation):
-    """The evaluation of one application, as the command line prints it; the service adds
-    `decision_id`, and `explanation` when asked for one."""
-
-    # Absent, not null, when not asked for; the explanation before the id.
-    explanation: dict[str, Any] | None = Field(
-        default=None,
-        exclude_if=lambda v: v is None,
-        description="What would change the outcome (`?explain=true`, `fourules evaluate --explain`).",
-    )
-    decision_id: str | None = Field(
-        default=None,
-        exclude_if=lambda v: v is None,
-        description="The service's id of this decision, as its decision-log record holds it.",
-    )
-
-    @classmethod
-    def of(cls, result: results.Evaluation, **extra: Any) -> Evaluation:
-        """The domain's evaluation as the document (its fields shared, not copied)."""
-        return cls.model_construct(**dict(result), **extra)
 
 
 @dataclass(frozen=True)
@@ -84,9 +62,11 @@ class EvaluateRequest:
 
 @dataclass(frozen=True)
 class Evaluated:
-    """What an evaluation request gave: the document, and each decision as it is logged."""
+    """What an evaluation request gave: the document, each evaluation's own document (its
+    sources in place, as the tables show them) and each decision as it is logged."""
 
-    document: Evaluation | list[Evaluation]
+    document: Evaluation | EvaluationList
+    each: list[Evaluation]
     decisions: list[tuple[Any, results.Evaluation]]
     decision_ids: list[str] = field(default_factory=list)
 
@@ -98,9 +78,10 @@ def evaluate(
     log: DecisionRecorder | None = None,
     between: Between | None = None,
 ) -> Evaluated:
-    """One application in, one evaluation out; a list in, a list out. Everything is
-    evaluated before returning; bad input raises one InputError naming every bad
-    application. Each decision is appended to `log` (with the document's decision ids)."""
+    """One application in, one evaluation out; a list in, an `EvaluationList` out (each
+    source once, `sources_once`). Everything is evaluated before returning; bad input
+    raises one InputError naming every bad application. Each decision is appended to
+    `log` (with the document's decision ids)."""
     evaluator.require(request.year)
     items = [request.data] if request.single else request.data
     decided: list[results.Evaluation] = []
@@ -141,7 +122,11 @@ def evaluate(
         between()  # a request answered with a timeout logs no decision
     if log is not None:
         log.append(decisions, ids)
-    return Evaluated(documents[0] if request.single else documents, decisions, ids)
+    if request.single:
+        return Evaluated(documents[0], documents, decisions, ids)
+    from fourules.use_cases.sources_once import EvaluationList
+
+    return Evaluated(EvaluationList.of(documents), documents, decisions, ids)
 
 
 def _explained(

@@ -9,21 +9,30 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from pydantic import Field
+
 from fourules.evaluation.evaluator import Evaluator
+from fourules.policy.source import Source
 from fourules.rounds import evaluation as evaluated
 from fourules.rounds.evaluation import Progress, read_round
 from fourules.rounds.model import Round
 from fourules.text import Lang
-from fourules.use_cases.evaluate import DecisionRecorder, Evaluation
+from fourules.use_cases.evaluate import DecisionRecorder
+from fourules.use_cases.evaluation_document import Evaluation
+from fourules.use_cases.sources_once import ListedEvaluation, listed
 
 ProgressFor = Callable[[int], Progress | None]
 """The progress hook for a round of the given size (a bar for a long one, a deadline)."""
 
 
 class RoundEvaluation(evaluated.RoundEvaluation):
-    """A round evaluated: every application, and the round's own findings."""
+    """A round evaluated: every application, and the round's own findings; each source the
+    evaluations rest on once (`use_cases.sources_once`)."""
 
-    evaluations: list[Evaluation]  # type: ignore[assignment]
+    evaluations: list[ListedEvaluation]  # type: ignore[assignment]
+    sources: dict[str, Source] = Field(
+        description="Every source the evaluations rest on, by the key they name it with."
+    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,10 @@ def evaluate_round(
         Evaluation.of(e, decision_id=i if request.identify else None)
         for e, i in zip(result.evaluations, ids, strict=True)
     ]
-    document = RoundEvaluation.model_construct(**{**dict(result), "evaluations": documents})
+    shown, sources = listed(documents)
+    document = RoundEvaluation.model_construct(
+        **{**dict(result), "evaluations": shown, "sources": sources}
+    )
     if before_logging is not None:
         before_logging()
     if log is not None:

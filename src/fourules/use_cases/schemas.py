@@ -21,17 +21,19 @@ from fourules.rounds.audit import AuditReport
 from fourules.use_cases.allocation import Allocation
 from fourules.use_cases.check import CheckDocument
 from fourules.use_cases.coverage import CoverageDocument
-from fourules.use_cases.evaluate import Evaluation
+from fourules.use_cases.evaluation_document import Evaluation
 from fourules.use_cases.health import Health
 from fourules.use_cases.policies import PolicyList
 from fourules.use_cases.problem import Problem
 from fourules.use_cases.prove import ProofDocument
 from fourules.use_cases.rounds import RoundEvaluation
+from fourules.use_cases.sources_once import EvaluationList
 
 __all__ = ["INPUTS", "OUTPUTS", "PER_YEAR", "SCHEMAS", "schema_of"]
 
 OUTPUTS: dict[str, TypeAdapter[Any]] = {
     "evaluation": TypeAdapter(Evaluation),
+    "evaluation-list": TypeAdapter(EvaluationList),
     "round-evaluation": TypeAdapter(RoundEvaluation),
     "audit": TypeAdapter(AuditReport),
     "allocation": TypeAdapter(Allocation),

@@ -10,7 +10,7 @@ from fourules.evaluation import results
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import to_json
 from fourules.texts import language, text
-from fourules.use_cases.evaluate import Evaluation
+from fourules.use_cases.evaluation_document import Evaluation
 from fourules.web import views
 from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import CheckForm, fact_inputs

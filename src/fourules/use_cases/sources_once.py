@@ -1,0 +1,97 @@
+"""Documents of many evaluations (a list evaluated, a round) carry each source once.
+
+A finding quotes the decision's sentence its rule rests on, with the section, the note and
+the reading: about two thirds of an evaluation's JSON. Where a document holds many
+evaluations, every finding and score item names its source by a key into the document's
+`sources`, where the whole source stands once; a single evaluation keeps its sources in
+place. The key is the first 16 hex digits of the SHA-256 of the source's JSON: the same
+source has the same key in every document, whatever order the applications came in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pydantic import Field
+
+from fourules.evaluation import results
+from fourules.output.canonical import json_bytes
+from fourules.policy.source import Source
+from fourules.use_cases.documents import Document
+from fourules.use_cases.evaluation_document import Evaluation
+
+SOURCE_KEY = "The key of its source in the document's `sources`."
+
+
+class Sources:
+    """The sources of one document, each once, by key, in the order they were first met."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Source] = {}
+        # Rules share their Source objects across evaluations: each is hashed once.
+        self._keys: dict[int, str] = {}
+
+    def key(self, source: Source) -> str:
+        found = self._keys.get(id(source))
+        if found is None:
+            found = hashlib.sha256(json_bytes(source)).hexdigest()[:16]
+            self._keys[id(source)] = found
+            self.by_key.setdefault(found, source)
+        return found
+
+
+class ListedFinding(results.Finding):
+    """A finding in a document of many evaluations: its source by key."""
+
+    source: str = Field(description=SOURCE_KEY)  # type: ignore[assignment]
+
+
+class ListedScoreItem(results.ScoreItem):
+    """A score item in a document of many evaluations: its source (if any) by key."""
+
+    source: str | None = Field(default=None, description=SOURCE_KEY)  # type: ignore[assignment]
+
+
+class ListedEvaluation(Evaluation):
+    """An evaluation in a document of many: its findings' and score items' sources by key."""
+
+    score_breakdown: list[ListedScoreItem]  # type: ignore[assignment]
+    findings: list[ListedFinding]  # type: ignore[assignment]
+
+    @classmethod
+    def listed(cls, evaluation: Evaluation, sources: Sources) -> ListedEvaluation:
+        """The evaluation document with its sources moved to `sources`."""
+        items = [
+            ListedScoreItem.model_construct(
+                **{**dict(i), "source": sources.key(i.source) if i.source else None}
+            )
+            for i in evaluation.score_breakdown
+        ]
+        findings = [
+            ListedFinding.model_construct(**{**dict(f), "source": sources.key(f.source)})
+            for f in evaluation.findings
+        ]
+        fields: dict[str, Any] = {**dict(evaluation), "score_breakdown": items, "findings": findings}
+        return cls.model_construct(_fields_set=evaluation.model_fields_set, **fields)
+
+
+def listed(evaluations: list[Evaluation]) -> tuple[list[ListedEvaluation], dict[str, Source]]:
+    """The evaluations with their sources by key, and the sources."""
+    sources = Sources()
+    return [ListedEvaluation.listed(e, sources) for e in evaluations], sources.by_key
+
+
+class EvaluationList(Document):
+    """A list of applications evaluated (`fourules evaluate` of a list, the service's answer
+    to a list): each evaluation in the order given, each source once."""
+
+    evaluations: list[ListedEvaluation]
+    sources: dict[str, Source] = Field(
+        description="Every source the evaluations rest on, by the key they name it with."
+    )
+
+    @classmethod
+    def of(cls, evaluations: list[Evaluation]) -> EvaluationList:
+        shown, sources = listed(evaluations)
+        return cls.model_construct(evaluations=shown, sources=sources)
