@@ -112,14 +112,15 @@ def _end_to_end(measured: dict[str, float], args: argparse.Namespace) -> dict[st
             for _ in range(args.runs):
                 start = time.perf_counter()
                 command = [fourules, "--plugins", "", "round", str(work / name), "--format", "json"]
+                written = work / f"{name}.out"
                 subprocess.run(
-                    [*command, "--output", str(work / "out.json")], check=True, capture_output=True
+                    [*command, "--output", str(written)], check=True, capture_output=True
                 )
                 runs.append(time.perf_counter() - start)
             return statistics.median(runs)
 
         whole, start_up = timed("round.json"), timed("one.json")
-        written = (work / "out.json").stat().st_size
+        written = (work / "round.json.out").stat().st_size
     least = measured["evaluate_round_s"] + start_up
     return {
         "applications": size,
