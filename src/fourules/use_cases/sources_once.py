@@ -17,6 +17,7 @@ from pydantic import Field
 
 from fourules.evaluation import results
 from fourules.output.canonical import json_bytes
+from fourules.parallel import gc_paused
 from fourules.policy.source import Source
 from fourules.use_cases.documents import Document
 from fourules.use_cases.evaluation_document import Evaluation
@@ -29,14 +30,16 @@ class Sources:
 
     def __init__(self) -> None:
         self.by_key: dict[str, Source] = {}
-        # Rules share their Source objects across evaluations: each is hashed once.
-        self._keys: dict[int, str] = {}
+        # Each distinct source is hashed once. Looked up by its fields (a frozen model is
+        # hashable), not by identity: a large round's evaluations come back from worker
+        # processes, each with copies of the sources.
+        self._keys: dict[Source, str] = {}
 
     def key(self, source: Source) -> str:
-        found = self._keys.get(id(source))
+        found = self._keys.get(source)
         if found is None:
             found = hashlib.sha256(json_bytes(source)).hexdigest()[:16]
-            self._keys[id(source)] = found
+            self._keys[source] = found
             self.by_key.setdefault(found, source)
         return found
 
@@ -63,8 +66,8 @@ class ListedEvaluation(Evaluation):
     def listed(cls, evaluation: Evaluation, sources: Sources) -> ListedEvaluation:
         """The evaluation document with its sources moved to `sources`.
 
-        Read from the fields as they stand (`__dict__`) and validated in one call: 10 000
-        evaluations in 0.4 s, where building each finding with `model_construct` took 4 s."""
+        Read from the fields as they stand (`__dict__`) and validated in one call, not each
+        finding built with `model_construct`, which took ten times as long."""
         key = sources.key
         items = [
             {**i.__dict__, "source": key(i.source) if i.source else None}
@@ -76,9 +79,12 @@ class ListedEvaluation(Evaluation):
 
 
 def listed(evaluations: list[Evaluation]) -> tuple[list[ListedEvaluation], dict[str, Source]]:
-    """The evaluations with their sources by key, and the sources."""
+    """The evaluations with their sources by key, and the sources. The collector is paused
+    (`gc_paused`): each collection would walk every evaluation built so far; 10 000 are
+    listed in 0.6 s paused, 1.4-1.8 s running."""
     sources = Sources()
-    return [ListedEvaluation.listed(e, sources) for e in evaluations], sources.by_key
+    with gc_paused():
+        return [ListedEvaluation.listed(e, sources) for e in evaluations], sources.by_key
 
 
 class EvaluationList(Document):
