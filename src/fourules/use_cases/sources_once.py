@@ -11,7 +11,6 @@ source has the same key in every document, whatever order the applications came 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from pydantic import Field
 
