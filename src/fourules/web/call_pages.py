@@ -223,8 +223,7 @@ def call_pages(
                 place = "from" if exc.where == "from" else "year"
                 errors = {place: exc.message.get(language())}
                 return listing_page(request, signed, 422, typed=typed, errors=errors)
-            target = f"/calls/drafts/{typed['year']}{query()}"
-            return RedirectResponse(target, status_code=303)
+            return to_draft(typed["year"])
 
         return await signed_in_form(request, answer)
 
@@ -297,8 +296,7 @@ def call_pages(
                 kept.errors[place] = exc.message.get(language())
                 return draft_page(request, signed, year, 422, kept=kept)
             checks.remember(saved.revision, saved.check)
-            target = f"/calls/drafts/{year}{query(saved=name)}#file-{name}"
-            return RedirectResponse(target, status_code=303)
+            return to_draft(year, f"#file-{name}", saved=name)
 
         return await signed_in_form(request, answer)
 
@@ -361,8 +359,7 @@ def call_pages(
                 return remove_page(
                     request, signed, year, name, 422, seen=revision, message=message, errors=errors
                 )
-            target = f"/calls/drafts/{year}{query(removed=name)}#check"
-            return RedirectResponse(target, status_code=303)
+            return to_draft(year, "#check", removed=name)
 
         return await signed_in_form(request, answer)
 
@@ -401,6 +398,11 @@ def call_pages(
         return await signed_in_page(request, build, year=year)
 
     return router
+
+
+def to_draft(year: str, anchor: str = "", **done: str) -> Response:
+    """A 303 to the draft's page (at ANCHOR), saying what was DONE (`saved=policy.yaml`)."""
+    return RedirectResponse(f"/calls/drafts/{year}{query(**done)}{anchor}", status_code=303)
 
 
 def same_origin(request: Request) -> bool:

@@ -4,11 +4,9 @@ per case (and `…/cases/new`) whose application is typed by the year's facts as
 form types them, and a case removed after a confirmation.
 
 A save is one change to cases.yaml made by `authoring/yaml_edits.py` (the other cases, their
-heading comments and styles stay as written) and saved by the use case
-(`use_cases.calls.save_file`) against the revision the form was shown at: a stale one loses
-nothing. The draft's check follows each save, the case's own problems beside the form. The
-table, the forms and their saves are every editor's (`web/editor.Editor`); this module says
-what is the cases' own.
+heading comments and styles stay as written). The table, the forms, their saves and the
+check beside them (the case's own problems: whether it holds) are every editor's
+(`web/editor.Editor`); this module says what is the cases' own.
 """
 
 from __future__ import annotations
@@ -20,59 +18,36 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fourules.authoring.cases import CASES_FILE
 from fourules.authoring.yaml_edits import item_appended, item_removed, item_set
-from fourules.calls.repository import StaleRevision
+from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import case_views
 from fourules.web.case_views import Row, Typed
-from fourules.web.editor import NEW, DraftFile, Editor, FormState
+from fourules.web.editor import NEW, DraftFile, Editor, FormState, Items
 from fourules.web.gate import Form, Who, query
-
-CHOICES = {
-    "outcomes": case_views.OUTCOMES,
-    "case_kinds": case_views.KINDS,
-    "unstated": case_views.UNSTATED,
-    "shown": case_views.shown,
-}
-"""What a case's form offers to choose from, and how it shows a case's values."""
 
 
 class Draft(DraftFile[Row]):
     """The draft's cases as one revision has them, and the year's facts to type them by."""
 
-    def __init__(self, repository: Any, year: str) -> None:
-        super().__init__(repository, year, CASES_FILE, _unreadable)
-        self.rows = case_views.rows(self.data)
+    def __init__(self, repository: CallsRepository, year: str, items: Items) -> None:
+        super().__init__(repository, year, CASES_FILE, items)
         self.defaults = case_views.defaults(self.data)
         self.facts = case_views.inputs(case_views.draft_policy(self.files, year))
-
-    def row(self, key: str) -> Row | None:
-        if not key.isascii() or not key.isdigit():
-            return None
-        return next((r for r in self.rows if r.index == int(key)), None)
-
-
-def _unreadable(problem: str) -> str:
-    return text("pages.cases.unreadable", problem=problem)
 
 
 class CaseEditor(Editor[Draft, Typed]):
     """The cases' table and forms; a case's key is its place in the list."""
 
-    segment = "cases"
-    templates = ("cases_list.html.j2", "cases_edit.html.j2")
-    key = "index"
-    kept = ("name",)
+    items = Items("cases", "pages.cases", "index", case_views.rows)
+    typed = Typed
 
     def draft(self, year: str) -> Draft:
-        return Draft(self.repository, year)
-
-    def unknown(self, key: str, year: str) -> str:
-        return text("pages.cases.unknown", index=key, year=year)
+        return Draft(self.repository, year, self.items)
 
     def saved(self, key: str) -> str:
-        return text("pages.cases.saved")
+        return text("pages.cases.saved")  # a case's key is its place: the notice names none
 
     def table(self, draft: Draft, removed: str | None) -> dict[str, Any]:
         return {
@@ -90,7 +65,15 @@ class CaseEditor(Editor[Draft, Typed]):
     def form(self, draft: Draft, row: Row | None, typed: Typed) -> dict[str, Any]:
         failing = case_views.failing(self.check(draft))
         problems = failing.get(row.index, []) if row is not None else []
-        return {"facts": draft.facts, "defaults": draft.defaults, "problems": problems} | CHOICES
+        return {
+            "problems": problems,
+            "facts": draft.facts,
+            "defaults": draft.defaults,
+            "outcomes": case_views.OUTCOMES,
+            "case_kinds": case_views.KINDS,
+            "unstated": case_views.UNSTATED,
+            "shown": case_views.shown,
+        }
 
     def read(self, form: Form, draft: Draft, key: str) -> Typed:
         return case_views.read_typed(form, draft.facts)

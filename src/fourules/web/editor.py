@@ -1,7 +1,8 @@
 """What the pages that edit a draft share: the draft at one revision (an unknown draft a 404
 page, a file that does not read as YAML a 422 saying why), its check remembered by that
-revision, and a form editor's gate, page and save (the parameters', the quotas' and the
-cases' forms; the calls pages edit the files in text boxes with the first two).
+revision (the calls pages' text boxes use these two), and the form editors' table, form
+and save (`Editor`: the parameters', the quotas' and the cases' pages say only what is
+their own).
 
 A revision names the draft's files, so the check of a revision stays true: it is made once
 and remembered, and a save's check (the use case makes one with every save) is remembered
@@ -24,7 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fourules.authoring.yaml_edits import read
 from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.errors import InputError
-from fourules.texts import language
+from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.use_cases.check import CheckDocument
 from fourules.web import call_views
@@ -36,7 +37,6 @@ FORM_LIMIT = 256 * 1024
 """The largest form an editor accepts: an item's texts are a few sentences."""
 CHECKS_KEPT = 32
 """The checks remembered, by the draft revision they checked (a revision is its files')."""
-R = TypeVar("R")
 
 
 class DraftChecks:
@@ -77,33 +77,57 @@ def draft_at(
         raise Refused(404, exc.message.get(language()), kept) from None
 
 
-class DraftFile(ABC, Generic[R]):
-    """The draft as one revision has it, and its file NAME read as YAML (`data`: an empty
-    mapping when the file is empty or absent), with the items it lists (`rows`); a file
-    that does not read is refused with a 422 page saying why (`unreadable`)."""
+class Item(Protocol):
+    """An item of a draft's file, as its editor lists it."""
 
-    rows: list[R]
+    @property
+    def key(self) -> str:
+        """What names it in its address (`…/parameters/cap.study_trip`)."""
+        ...
 
-    def __init__(
-        self, repository: CallsRepository, year: str, name: str, unreadable: Callable[[str], str]
-    ) -> None:
+
+R = TypeVar("R", bound=Item)
+
+
+@dataclass(frozen=True)
+class Items:
+    """What an editor edits: the items ROWS reads in the draft's file, each at
+    `…/SEGMENT/{key}`, its key named KEY in the editor's templates and words (`name`); and
+    WORDS, the catalogue's prefix of those words (`pages.params`), which names the
+    templates too (`params_edit.html.j2`)."""
+
+    segment: str
+    words: str
+    key: str
+    rows: Callable[[Any], list[Any]]
+
+
+class DraftFile(Generic[R]):
+    """The draft as one revision has it, its file NAME read as YAML (`data`: an empty
+    mapping when the file is empty or absent) and its ITEMS; a file that does not read is
+    refused with a 422 page saying why."""
+
+    def __init__(self, repository: CallsRepository, year: str, name: str, items: Items) -> None:
         self.revision, self.files = draft_at(repository, year)
         self.year, self.name = year, name
         self.text = self.files.get(name, "")
         try:
             self.data: Any = read(self.text, name) if self.text.strip() else {}
         except InputError as exc:
-            raise Refused(422, unreadable(exc.text(language()))) from None
+            said = text(f"{items.words}.unreadable", problem=exc.text(language()))
+            raise Refused(422, said) from None
+        self.rows: list[R] = items.rows(self.data)
 
-    @abstractmethod
     def row(self, key: str) -> R | None:
-        """The item KEY names (its address's last part), None when there is none."""
+        """The item KEY names, None when there is none."""
+        return next((r for r in self.rows if r.key == key), None)
 
 
 class Typed(Protocol):
     """A form as sent: its fields (a message for the save among them), and the problems
-    beside them."""
+    beside them; KEPT: its fields a refusal shows back."""
 
+    kept: ClassVar[tuple[str, ...]]
     message: str
     errors: dict[str, str]
 
@@ -114,16 +138,13 @@ D = TypeVar("D", bound=DraftFile[Any])
 
 @dataclass
 class FormState(Generic[T]):
-    """An item's form as its page shows it: what was typed (None: the item as it stands),
-    a notice (a save done), a problem the save met, and after a stale save (`stale`) the
-    item as it now stands (`current`), or that it was removed meanwhile (`gone`)."""
+    """What an item's form page says: what was typed (None: the item as it stands), a
+    notice (a save done), a problem the save met, or that the save was stale."""
 
     typed: T | None = None
     notice: str | None = None
     problem: str | None = None
     stale: bool = False
-    current: Any = None
-    gone: bool = False
 
     def status(self) -> int:
         """A stale save's page is a 409, one with a problem beside the form a 422."""
@@ -150,19 +171,15 @@ class Editor(ABC, Generic[D, T]):
     A stale save loses nothing: the form comes back as typed, beside the item as it now
     stands. Who is asking is the gate's: a signed-in person, and every form its CSRF token.
 
-    Each editor says what is its own: its draft, its items' table and form, what a form
-    says and what it writes (the abstract methods), and the templates of its table and
-    form (TEMPLATES), the name of its items' key in them and in its words (KEY), and the
-    fields of its form a refusal shows back (KEPT)."""
+    Each editor says what is its own: its ITEMS, its form (the class TYPED), its draft, its
+    items' table and form, what a form says and what it writes (the abstract methods)."""
 
-    segment: ClassVar[str]
-    templates: ClassVar[tuple[str, str]]
-    key: ClassVar[str]
-    kept: ClassVar[tuple[str, ...]]
+    items: ClassVar[Items]
+    typed: type[T]
 
     def __init__(self, folder: uc.CallsFolder) -> None:
         self.repository = folder.repository
-        self.gate = Gate(folder, FORM_LIMIT, kept_fields(*self.kept))
+        self.gate = Gate(folder, FORM_LIMIT, kept_fields(*self.typed.kept))
         self.checks = DraftChecks(folder.repository)
 
     # --- What each editor says ---------------------------------------------------------
@@ -170,14 +187,6 @@ class Editor(ABC, Generic[D, T]):
     @abstractmethod
     def draft(self, year: str) -> D:
         """The draft of YEAR as it now stands."""
-
-    @abstractmethod
-    def unknown(self, key: str, year: str) -> str:
-        """The words of a 404: the draft has no item KEY."""
-
-    @abstractmethod
-    def saved(self, key: str) -> str:
-        """The words of the notice after the item KEY was saved."""
 
     @abstractmethod
     def table(self, draft: D, removed: str | None) -> dict[str, Any]:
@@ -206,17 +215,31 @@ class Editor(ABC, Generic[D, T]):
 
     # --- What every editor does ----------------------------------------------------------
 
+    def unknown(self, key: str, year: str) -> str:
+        """The words of a 404: the draft has no item KEY."""
+        named: dict[str, Any] = {self.items.key: key, "year": year}
+        return text(f"{self.items.words}.unknown", **named)
+
+    def saved(self, key: str) -> str:
+        """The words of the notice after the item KEY was saved."""
+        named: dict[str, Any] = {self.items.key: key}
+        return text(f"{self.items.words}.saved", **named)
+
+    def template(self, page: str) -> str:
+        """The template of the editor's PAGE (`list`, `edit`)."""
+        return f"{self.items.words.removeprefix('pages.')}_{page}.html.j2"
+
     def router(self) -> APIRouter:
         """The table's page, an item's form, and the form's save."""
         router = APIRouter(include_in_schema=False)
-        items = f"/calls/drafts/{{year}}/{self.segment}"
+        items = f"/calls/drafts/{{year}}/{self.items.segment}"
 
         @router.get(items, response_class=HTMLResponse)
         async def listing(request: Request, year: str, removed: str | None = None) -> Response:
             def build(signed: Who) -> Response:
                 draft = self.draft(year)
                 values = self.table(draft, removed)
-                return self.page(self.templates[0], request, signed, draft, **values)
+                return self.page(self.template("list"), request, signed, draft, **values)
 
             return await self.gate.signed_in_page(request, build, year=year)
 
@@ -261,30 +284,25 @@ class Editor(ABC, Generic[D, T]):
         values |= {"year": draft.year, "revision": draft.revision, "check": self.check(draft)}
         if state is None:
             return self.gate.page(template, request, signed, **values)
-        said = {"notice": state.notice, "problem": state.problem, "stale": state.stale}
-        values |= said | {"current": state.current, "gone": state.gone}
+        values |= {"notice": state.notice, "problem": state.problem, "stale": state.stale}
         return self.gate.page(template, request, signed, state.status(), **values)
 
     def form_page(
         self, request: Request, signed: Who, draft: D, key: str, state: FormState[T]
     ) -> HTMLResponse:
-        """The item KEY's form: as typed (`state.typed`), else as the item stands."""
+        """The item KEY's form: as typed (`state.typed`), else as the item stands. After a
+        stale save, beside the item as it now stands (`current`), or saying it was removed
+        meanwhile (`gone`: the form is then a new item's, to add it again)."""
+        current, gone = None, False
         if state.stale and state.typed is not None:
-            key = self.stale(draft, key, state.typed, state)
+            current = draft.row(self.saved_as(draft, key, state.typed))
+            gone = current is None and key != NEW
+            key = NEW if gone else key
         row = self.known(draft, key) if key != NEW else None
         typed = state.typed if state.typed is not None else self.typed_of(draft, row)
-        own = self.form(draft, row, typed)
-        template = self.templates[1]
-        values = {self.key: key, "new": row is None, "row": row, "typed": typed}
-        return self.page(template, request, signed, draft, state, **values, **own)
-
-    def stale(self, draft: D, key: str, typed: T, state: FormState[T]) -> str:
-        """Another save came first: STATE says the item as it now stands (`current`), or
-        that it was removed meanwhile (`gone`: the form is then a new item's, to add it
-        again); the key the form is shown under."""
-        state.current = draft.row(self.saved_as(draft, key, typed))
-        state.gone = state.current is None and key != NEW
-        return NEW if state.gone else key
+        values = {self.items.key: key, "new": row is None, "row": row, "typed": typed}
+        values |= {"current": current, "gone": gone} | self.form(draft, row, typed)
+        return self.page(self.template("edit"), request, signed, draft, state, **values)
 
     def save(self, request: Request, signed: Who, draft: D, key: str, form: Form) -> Response:
         """The form saved, and a 303 to the item's form saying so; else the form again: with
@@ -305,9 +323,11 @@ class Editor(ABC, Generic[D, T]):
         except StaleRevision:
             return shown(self.draft(draft.year), key, FormState(typed, stale=True))
         except InputError as exc:
-            problem = refused_save(exc, typed.errors)
-            return shown(draft, key, FormState(typed, problem=problem))
-        address = f"/calls/drafts/{draft.year}/{self.segment}/"
+            if exc.where == "message":  # beside its field; any other problem above the form
+                typed.errors["message"] = exc.message.get(language())
+                return shown(draft, key, FormState(typed))
+            return shown(draft, key, FormState(typed, problem=exc.text(language())))
+        address = f"/calls/drafts/{draft.year}/{self.items.segment}/"
         address += url_quote(self.saved_as(draft, key, typed))
         return RedirectResponse(f"{address}{query(saved='1')}#check", status_code=303)
 
@@ -319,12 +339,3 @@ class Editor(ABC, Generic[D, T]):
             self.repository, signed.person, draft.year, draft.name, data, message, revision
         )
         self.checks.remember(saved.revision, saved.check)
-
-
-def refused_save(exc: InputError, errors: dict[str, str]) -> str | None:
-    """A save the use case refused: a problem of its message is shown beside the message
-    field (in ERRORS), any other above the form (returned)."""
-    if exc.where == "message":
-        errors["message"] = exc.message.get(language())
-        return None
-    return exc.text(language())

@@ -4,11 +4,9 @@ quota (and `…/quotas/new`) whose source is picked from the decision's text, se
 sentence (`web/source_picker.py`, as the parameters' forms pick theirs).
 
 A save is one change to policy.yaml's `quotas:` made by `authoring/yaml_edits.py` (the rest
-of the file stays as written) and saved by the use case (`use_cases.calls.save_file`)
-against the revision the form was shown at: a stale one loses nothing. A quota is removed
-after a confirmation. The draft's check follows each save, its problems about the quota
-beside the form. The table, the forms and their saves are every editor's
-(`web/editor.Editor`); this module says what is the quotas' own.
+of the file stays as written); a quota is removed after a confirmation. The table, the
+forms, their saves and the check beside them are every editor's (`web/editor.Editor`);
+this module says what is the quotas' own.
 """
 
 from __future__ import annotations
@@ -19,63 +17,28 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fourules.authoring.yaml_edits import quota_edited, quota_removed
-from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import StaleRevision
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
-from fourules.web import quota_views, source_picker
-from fourules.web.editor import NEW, DraftFile, Editor
+from fourules.web import policy_items, quota_views
+from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form, Who, query
+from fourules.web.policy_items import KEY, RESERVED, PolicyDraft, PolicyEditor, read_sourced
 from fourules.web.quota_views import QuotaRow, QuotaTyped
-from fourules.web.source_picker import Picker
 
-FIELD_OF = {
-    "limit": "limit",
-    "counts": "counts",
-    "administrations": "administrations",
-    "description": "description_sv",
-    "source": "sentences",
-}
+FIELD_OF = policy_items.FIELD_OF | {part: part for part in ("limit", "counts", "administrations")}
 """Where on the form a check's problem about a quota's part is shown."""
 
 
-class Draft(DraftFile[QuotaRow]):
-    """The draft's policy.yaml as one revision has it, its quotas, and the sentences of the
-    decision's text their quotes are held to."""
-
-    def __init__(self, repository: Any, year: str) -> None:
-        super().__init__(repository, year, POLICY_FILE, _unreadable)
-        self.rows = quota_views.rows(self.data)
-        self.picker = Picker(self.data, self.files)
-
-    def row(self, key: str) -> QuotaRow | None:
-        return next((r for r in self.rows if r.id == key), None)
-
-
-def _unreadable(problem: str) -> str:
-    return text("pages.quotas.unreadable", problem=problem)
-
-
-class QuotaEditor(Editor[Draft, QuotaTyped]):
+class QuotaEditor(PolicyEditor[QuotaRow, QuotaTyped]):
     """The quotas' table and forms."""
 
-    segment = "quotas"
-    templates = ("quotas_list.html.j2", "quotas_edit.html.j2")
-    key = "id"
-    kept = ("id", "limit", "description_sv", "description_en", "quote", "message")
+    items = Items("quotas", "pages.quotas", "id", quota_views.rows)
+    typed = QuotaTyped
 
-    def draft(self, year: str) -> Draft:
-        return Draft(self.repository, year)
-
-    def unknown(self, key: str, year: str) -> str:
-        return text("pages.quotas.unknown", id=key, year=year)
-
-    def saved(self, key: str) -> str:
-        return text("pages.quotas.saved", id=key)
-
-    def table(self, draft: Draft, removed: str | None) -> dict[str, Any]:
+    def table(self, draft: PolicyDraft[QuotaRow], removed: str | None) -> dict[str, Any]:
         return {
             "rows": draft.rows,
             "counts": quota_views.counts(self.check(draft), draft.rows),
@@ -83,13 +46,9 @@ class QuotaEditor(Editor[Draft, QuotaTyped]):
             "notice": text("pages.quotas.removed", id=removed) if removed else None,
         }
 
-    def typed_of(self, draft: Draft, row: QuotaRow | None) -> QuotaTyped:
-        if row is None:
-            return QuotaTyped(message=text("pages.quotas.message.new"))
-        number = draft.picker.cited(row.section, row.quote)
-        return QuotaTyped.of(row, number, text("pages.quotas.message.default", id=row.id))
-
-    def form(self, draft: Draft, row: QuotaRow | None, typed: QuotaTyped) -> dict[str, Any]:
+    def form(
+        self, draft: PolicyDraft[QuotaRow], row: QuotaRow | None, typed: QuotaTyped
+    ) -> dict[str, Any]:
         problems = quota_views.concerning(self.check(draft), row) if row is not None else []
         for p in problems:  # each beside the part of the form it is about
             parts = p["field"].split(".")
@@ -101,7 +60,7 @@ class QuotaEditor(Editor[Draft, QuotaTyped]):
             "problems": problems,
         }
 
-    def read(self, form: Form, draft: Draft, key: str) -> QuotaTyped:
+    def read(self, form: Form, draft: PolicyDraft[QuotaRow], key: str) -> QuotaTyped:
         """The form as sent; each checkbox is a field of its own (`counts.project`)."""
         return QuotaTyped(
             id=form.get("id", "").strip() if key == NEW else key,
@@ -110,14 +69,10 @@ class QuotaEditor(Editor[Draft, QuotaTyped]):
             administrations=[
                 a for a in quota_views.ADMINISTRATIONS if form.get(f"administrations.{a}")
             ],
-            description_sv=form.get("description_sv", "").strip(),
-            description_en=form.get("description_en", "").strip(),
-            sentence=source_picker.number(form.get("sentence", "")),
-            quote=form.get("quote", ""),
-            message=form.get("message", ""),
+            **read_sourced(form),
         )
 
-    def edited(self, draft: Draft, key: str, typed: QuotaTyped) -> str | None:
+    def edited(self, draft: PolicyDraft[QuotaRow], key: str, typed: QuotaTyped) -> str | None:
         if key == NEW:
             _check_id(draft, typed)
         limit = quota_views.read_limit(typed.limit)
@@ -131,14 +86,8 @@ class QuotaEditor(Editor[Draft, QuotaTyped]):
         ]
         if not typed.administrations:
             typed.errors["administrations"] = text("pages.quotas.administrations.needed")
-        for lang in ("sv", "en"):
-            if not getattr(typed, f"description_{lang}"):
-                typed.errors[f"description_{lang}"] = text("pages.quotas.description.needed")
-        row = draft.row(key) if key != NEW else None
-        before = row.quote if row is not None else None
-        picked = draft.picker.picked(
-            typed.sentence, typed.quote, before, typed.errors, "pages.quotas"
-        )
+        typed.described(self.items.words)
+        picked = self.picked(draft, key, typed)
         if not typed.message.strip():
             typed.message = text("pages.quotas.message.default", id=typed.id)
         if typed.errors or picked is None or isinstance(limit, str):
@@ -155,7 +104,7 @@ class QuotaEditor(Editor[Draft, QuotaTyped]):
             source={"section": sentence.section, "quote": quote},
         )
 
-    def saved_as(self, draft: Draft, key: str, typed: QuotaTyped) -> str:
+    def saved_as(self, draft: PolicyDraft[QuotaRow], key: str, typed: QuotaTyped) -> str:
         return typed.id
 
 
@@ -200,7 +149,7 @@ def quota_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     def question(
         request: Request,
         signed: Who,
-        draft: Draft,
+        draft: PolicyDraft[QuotaRow],
         id: str,
         status: int,
         message: str,
@@ -226,9 +175,9 @@ def quota_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     return router
 
 
-def _check_id(draft: Draft, typed: QuotaTyped) -> None:
+def _check_id(draft: PolicyDraft[QuotaRow], typed: QuotaTyped) -> None:
     """A new quota's id: of the policy's form, not yet taken."""
-    if not quota_views.ID.match(typed.id) or typed.id in quota_views.RESERVED:
+    if not KEY.match(typed.id) or typed.id in RESERVED:
         typed.errors["id"] = text("pages.quotas.id.invalid", id=typed.id or "–")
     elif draft.row(typed.id) is not None:
         typed.errors["id"] = text("pages.quotas.id.taken", id=typed.id)
