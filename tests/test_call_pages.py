@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from fourules import Evaluator, get_plugin_manager
 from fourules.accounts.limits import SignInLimits
 from fourules.server import create_app
+from fourules.texts import in_language
 from fourules.use_cases import calls as uc
 from fourules.web.call_pages import safe_next
 from tests.calls_site import (
@@ -251,6 +252,29 @@ def test_a_saved_file_is_checked_at_once_and_each_problem_links_to_its_file(
     assert "&lt;b&gt;granskat&lt;/b&gt;" in page and "<b>granskat" not in page
     # The editor sees no publish button: a publisher publishes.
     assert "/publish" not in page
+
+
+def _messages(page: str) -> list[str]:
+    """The messages of the draft page's table of the check's problems."""
+    return [html.unescape(m) for m in re.findall(r"<td>([^<]*)</td>\n</tr>", page)]
+
+
+def test_the_check_is_shown_in_the_page_s_language_whichever_made_it(
+    calls_started: Path, tmp_path: Path
+) -> None:
+    """A check is remembered by the revision it checked; its messages are in the language
+    of the page that shows it, not of the save that made it."""
+    site = site_over(calls_started, tmp_path)
+    sign_in(site.client, "anna")
+    page = site.client.get("/calls/drafts/2026").text
+    policy = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+    assert _save(site.client, page, "policy.yaml", policy).status_code == 303
+    swedish = _messages(site.client.get("/calls/drafts/2026").text)
+    english = _messages(site.client.get("/calls/drafts/2026?lang=en").text)
+    with in_language("en"):
+        check = uc.check_draft(site.folder.repository, "2026")
+    assert swedish and sorted(english) == sorted(p.message for p in check.problems)
+    assert sorted(english) != sorted(swedish)
 
 
 def test_a_stale_save_shows_both_versions_and_loses_nothing(

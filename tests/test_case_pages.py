@@ -12,7 +12,15 @@ import yaml
 from fastapi.testclient import TestClient
 
 from fourules.use_cases import calls as uc
-from tests.calls_site import ANNA, CHEAP, client_over, csrf_of, draft_file, revision_of, sign_in
+from tests.calls_site import (
+    ANNA,
+    CHEAP,
+    client_over,
+    csrf_of,
+    draft_file,
+    revision_of,
+    sign_in,
+)
 
 CASES = "/calls/drafts/2026/cases"
 NAME = "Ett projekt som söker 450 000 kronor ryms inom taket"
