@@ -8,7 +8,9 @@ in the rules in the diff page's words).
 The rules are the use case's (`use_cases/calls.py`); these pages only ask and show. Every
 page but the sign-in needs a signed-in person (a session cookie, or the person a trusted
 proxy names), and every form posted carries the session's CSRF token. A refusal is a page
-with a 4xx status, and what a person typed comes back with it, never lost.
+with a 4xx status, and what a person typed comes back with it, never lost. Who is asking,
+and the pages and forms of the signed-in person, are the gate's (`web/gate.py`); the draft
+at a revision and its remembered check, every draft editor's (`web/editor.py`).
 """
 
 from __future__ import annotations
