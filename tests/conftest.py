@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from fourules import Evaluator, get_plugin_manager
+from tests import calls_site
 
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
@@ -20,3 +22,22 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def evaluator() -> Evaluator:
     """The built-in policies and scorers only: installed example plugins would add points."""
     return Evaluator(get_plugin_manager(load_entry_points=False))
+
+
+@pytest.fixture(scope="module")
+def calls_accounts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A calls folder with its accounts: anna (editor), bo and cai (publishers)."""
+    return calls_site.with_accounts(tmp_path_factory.mktemp("accounts"))
+
+
+@pytest.fixture(scope="module")
+def calls_started(calls_accounts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """…and anna's draft of 2026, started from 2024."""
+    return calls_site.with_draft_started(calls_accounts, tmp_path_factory.mktemp("started"))
+
+
+@pytest.fixture(scope="module")
+def calls_written(calls_started: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """…with the example 2026 call saved into it by anna: its check is clean (once per
+    module: each test works on a copy, `calls_site.site_over`)."""
+    return calls_site.with_draft_written(calls_started, tmp_path_factory.mktemp("written"))

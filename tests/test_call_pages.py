@@ -5,113 +5,36 @@ published in the browser served at once. In a real browser: tests/test_browser_c
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.accounts.limits import SignInLimiter, SignInLimits
-from fourules.accounts.store import Accounts
+from fourules.accounts.limits import SignInLimits
 from fourules.server import create_app
+from fourules.texts import in_language
 from fourules.use_cases import calls as uc
 from fourules.web.call_pages import safe_next
-
-EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
-FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
-PASSWORD = "rätt häst batteri häftklammer"
-CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-ANNA = uc.Person("anna", "editor")
-
-
-@pytest.fixture(scope="module")
-def accounts_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A calls folder with its accounts: anna (editor), bo and cai (publishers)."""
-    folder = tmp_path_factory.mktemp("base") / "calls"
-    uc.CallsFolder.open(folder, hasher=CHEAP)
-    accounts = Accounts(folder, hasher=CHEAP)
-    for name, role in (("anna", "editor"), ("bo", "publisher"), ("cai", "publisher")):
-        accounts.add_user(name, role, PASSWORD)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def started(accounts_only: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """…and anna's draft of 2026, started from 2024."""
-    folder = tmp_path_factory.mktemp("started") / "calls"
-    shutil.copytree(accounts_only, folder)
-    calls = uc.CallsFolder.open(folder, hasher=CHEAP)
-    uc.start_draft(calls.repository, _evaluator(folder), ANNA, "2026", "2024")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def written(started: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """…with the example 2026 call saved into it by anna: its check is clean."""
-    folder = tmp_path_factory.mktemp("written") / "calls"
-    shutil.copytree(started, folder)
-    repository = uc.CallsFolder.open(folder, hasher=CHEAP).repository
-    revision = repository.read("2026", "policy.yaml").revision
-    for name in FILES:
-        data = (EXAMPLE / name).read_bytes()
-        saved = uc.save_file(repository, ANNA, "2026", name, data, f"2026: {name}", revision)
-        revision = saved.revision
-    assert saved.check.ok, saved.check.problems[:3]
-    return folder
-
-
-def _evaluator(folder: Path) -> Evaluator:
-    return Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[folder])
-
-
-@dataclasses.dataclass
-class Site:
-    client: TestClient
-    folder: uc.CallsFolder
-    evaluator: Evaluator
-
-
-def _site(
-    template: Path, tmp_path: Path, *, limits: SignInLimits | None = None, **options: object
-) -> Site:
-    """The app with the calls pages over a copy of TEMPLATE (each test its own folder)."""
-    path = tmp_path / "calls"
-    shutil.copytree(template, path)
-    folder = uc.CallsFolder.open(path, hasher=CHEAP, **options)  # type: ignore[arg-type]
-    if limits is not None:
-        folder = dataclasses.replace(folder, limiter=SignInLimiter(limits))
-    evaluator = _evaluator(path)
-    app = create_app(evaluator, calls=folder)
-    return Site(TestClient(app, follow_redirects=False), folder, evaluator)
+from tests.calls_site import (
+    ANNA,
+    EXAMPLE,
+    FILES,
+    PASSWORD,
+    Site,
+    csrf_of,
+    revision_of,
+    sign_in,
+    site_over,
+)
 
 
 @pytest.fixture
-def site(accounts_only: Path, tmp_path: Path) -> Site:
-    return _site(accounts_only, tmp_path)
-
-
-def _sign_in(client: TestClient, name: str, target: str = "/calls") -> None:
-    done = client.post("/calls/sign-in", data={"name": name, "password": PASSWORD, "next": target})
-    assert done.status_code == 303, done.text
-    assert done.headers["location"] == target
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found, page[:500]
-    return found.group(1)
-
-
-def _revision(page: str) -> str:
-    found = re.search(r'name="revision" value="([0-9a-f]{40})"', page)
-    assert found
-    return found.group(1)
+def site(calls_accounts: Path, tmp_path: Path) -> Site:
+    return site_over(calls_accounts, tmp_path)
 
 
 def _textarea(page: str, name: str) -> str:
@@ -126,8 +49,8 @@ def _save(client: TestClient, page: str, name: str, text: str, **extra: str) -> 
     return client.post(
         f"/calls/drafts/2026/files/{name}",
         data={
-            "csrf": _csrf(page),
-            "revision": _revision(page),
+            "csrf": csrf_of(page),
+            "revision": revision_of(page),
             "message": f"2026: {name}",
             "text": text,
             **extra,
@@ -215,10 +138,10 @@ def test_a_failed_sign_in_is_paused_and_does_not_say_whether_the_name_exists(
 
 
 def test_too_many_failures_lock_the_sign_in_for_a_while(
-    accounts_only: Path, tmp_path: Path
+    calls_accounts: Path, tmp_path: Path
 ) -> None:
     quick = SignInLimits(pause_per_failure=0.01)
-    site = _site(accounts_only, tmp_path, limits=quick)
+    site = site_over(calls_accounts, tmp_path, limits=quick)
     for _ in range(quick.failures):
         answer = site.client.post(
             "/calls/sign-in", data={"name": "anna", "password": "fel fel fel!"}
@@ -235,10 +158,10 @@ def test_too_many_failures_lock_the_sign_in_for_a_while(
 
 
 def test_a_trusted_proxy_signs_its_person_in_without_a_form(
-    accounts_only: Path, tmp_path: Path
+    calls_accounts: Path, tmp_path: Path
 ) -> None:
-    site = _site(
-        accounts_only, tmp_path, trusted_proxies=["10.0.0.0/8"], user_header="X-Remote-User"
+    site = site_over(
+        calls_accounts, tmp_path, trusted_proxies=["10.0.0.0/8"], user_header="X-Remote-User"
     )
     app = site.client.app
     proxy = TestClient(app, client=("10.0.0.5", 4000), follow_redirects=False)
@@ -253,17 +176,17 @@ def test_a_trusted_proxy_signs_its_person_in_without_a_form(
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_done(site: Site) -> None:
-    _sign_in(site.client, "anna")
+    sign_in(site.client, "anna")
     page = site.client.get("/calls").text
     start = {"year": "2026", "from": "2024"}
-    for token in ({}, {"csrf": "falsk"}, {"csrf": _csrf(page) + "x"}):
+    for token in ({}, {"csrf": "falsk"}, {"csrf": csrf_of(page) + "x"}):
         refused = site.client.post("/calls/drafts", data=start | token)
         assert refused.status_code == 403 and "Ingenting gjordes" in refused.text
     assert uc.calls(site.folder.repository).drafts == []
     refused = site.client.post("/calls/sign-out", data={})
     assert refused.status_code == 403
     assert site.client.get("/calls").status_code == 200  # still signed in
-    signed_out = site.client.post("/calls/sign-out", data={"csrf": _csrf(page)})
+    signed_out = site.client.post("/calls/sign-out", data={"csrf": csrf_of(page)})
     assert signed_out.status_code == 303 and signed_out.headers["location"] == "/calls/sign-in"
     site.client.cookies.clear()  # as the browser does with the expired cookie
     assert site.client.get("/calls").status_code == 303
@@ -275,20 +198,20 @@ def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_done(site: Site
 def test_a_draft_is_started_from_2024_and_bad_input_comes_back_beside_its_field(
     site: Site,
 ) -> None:
-    _sign_in(site.client, "anna")
+    sign_in(site.client, "anna")
     page = site.client.get("/calls").text
     assert '<option value="2024">' in page and '<option value="2018">' in page
     bad = site.client.post(
-        "/calls/drafts", data={"csrf": _csrf(page), "year": "20x6", "from": "2024"}
+        "/calls/drafts", data={"csrf": csrf_of(page), "year": "20x6", "from": "2024"}
     )
     assert bad.status_code == 422 and 'id="year-error"' in bad.text
     assert 'value="20x6"' in bad.text and "fyra siffror" in bad.text
     unknown = site.client.post(
-        "/calls/drafts", data={"csrf": _csrf(page), "year": "2026", "from": "1999"}
+        "/calls/drafts", data={"csrf": csrf_of(page), "year": "2026", "from": "1999"}
     )
     assert unknown.status_code == 422 and 'id="from-error"' in unknown.text
     started = site.client.post(
-        "/calls/drafts", data={"csrf": _csrf(page), "year": "2026", "from": "2024", "lang": "en"}
+        "/calls/drafts", data={"csrf": csrf_of(page), "year": "2026", "from": "2024", "lang": "en"}
     )
     assert started.status_code == 303
     assert started.headers["location"] == "/calls/drafts/2026?lang=en"
@@ -306,10 +229,10 @@ def test_a_draft_is_started_from_2024_and_bad_input_comes_back_beside_its_field(
 
 
 def test_a_saved_file_is_checked_at_once_and_each_problem_links_to_its_file(
-    started: Path, tmp_path: Path
+    calls_started: Path, tmp_path: Path
 ) -> None:
-    site = _site(started, tmp_path)
-    _sign_in(site.client, "anna")
+    site = site_over(calls_started, tmp_path)
+    sign_in(site.client, "anna")
     page = site.client.get("/calls/drafts/2026").text
     for name in FILES:
         text = (EXAMPLE / name).read_text(encoding="utf-8")
@@ -331,9 +254,34 @@ def test_a_saved_file_is_checked_at_once_and_each_problem_links_to_its_file(
     assert "/publish" not in page
 
 
-def test_a_stale_save_shows_both_versions_and_loses_nothing(written: Path, tmp_path: Path) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "anna")
+def _messages(page: str) -> list[str]:
+    """The messages of the draft page's table of the check's problems."""
+    return [html.unescape(m) for m in re.findall(r"<td>([^<]*)</td>\n</tr>", page)]
+
+
+def test_the_check_is_shown_in_the_page_s_language_whichever_made_it(
+    calls_started: Path, tmp_path: Path
+) -> None:
+    """A check is remembered by the revision it checked; its messages are in the language
+    of the page that shows it, not of the save that made it."""
+    site = site_over(calls_started, tmp_path)
+    sign_in(site.client, "anna")
+    page = site.client.get("/calls/drafts/2026").text
+    policy = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+    assert _save(site.client, page, "policy.yaml", policy).status_code == 303
+    swedish = _messages(site.client.get("/calls/drafts/2026").text)
+    english = _messages(site.client.get("/calls/drafts/2026?lang=en").text)
+    with in_language("en"):
+        check = uc.check_draft(site.folder.repository, "2026")
+    assert swedish and sorted(english) == sorted(p.message for p in check.problems)
+    assert sorted(english) != sorted(swedish)
+
+
+def test_a_stale_save_shows_both_versions_and_loses_nothing(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "anna")
     seen = site.client.get("/calls/drafts/2026").text
     theirs = (EXAMPLE / "cases.yaml").read_text(encoding="utf-8") + "# Bos rad\n"
     repository = site.folder.repository
@@ -356,7 +304,7 @@ def test_a_stale_save_shows_both_versions_and_loses_nothing(written: Path, tmp_p
         r'<textarea id="current-cases.yaml"[^>]*>\n(.*?)</textarea>', stale.text, re.S
     )
     assert current and html.unescape(current.group(1)) == theirs
-    assert _revision(stale.text) == now  # saved again, it is saved against the draft as it is
+    assert revision_of(stale.text) == now  # saved again, it is saved against the draft as it is
     assert repository.read("2026", "cases.yaml").data == theirs.encode()
     again = _save(site.client, stale.text, "cases.yaml", mine)
     assert again.status_code == 303
@@ -364,10 +312,10 @@ def test_a_stale_save_shows_both_versions_and_loses_nothing(written: Path, tmp_p
 
 
 def test_an_empty_message_comes_back_beside_its_field_with_the_text_kept(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "anna", "/calls")
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "anna", "/calls")
     page = site.client.get("/calls/drafts/2026?lang=en").text
     text = "Ändrad text <i>\n"
     refused = _save(site.client, page, "document.txt", text, message="  ", lang="en")
@@ -379,29 +327,29 @@ def test_an_empty_message_comes_back_beside_its_field_with_the_text_kept(
 # --- Publishing ----------------------------------------------------------------------------
 
 
-def test_an_editor_cannot_publish(written: Path, tmp_path: Path) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "anna")
+def test_an_editor_cannot_publish(calls_written: Path, tmp_path: Path) -> None:
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "anna")
     page = site.client.get("/calls/drafts/2026").text
     assert "Kontrollen hittar inga problem" in page and "/publish" not in page
     refused = site.client.post(
-        "/calls/drafts/2026/publish", data={"csrf": _csrf(page), "revision": _revision(page)}
+        "/calls/drafts/2026/publish", data={"csrf": csrf_of(page), "revision": revision_of(page)}
     )
     assert refused.status_code == 403 and "får inte publicera" in refused.text
     assert uc.calls(site.folder.repository).published == []
 
 
 def test_a_publisher_publishes_another_s_change_and_it_is_served_at_once(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    site = _site(written, tmp_path)
+    site = site_over(calls_written, tmp_path)
     assert site.client.get("/policies/2026").status_code == 404
-    _sign_in(site.client, "bo")
+    sign_in(site.client, "bo")
     page = site.client.get("/calls/drafts/2026?lang=en").text
     assert 'action="/calls/drafts/2026/publish"' in page
     published = site.client.post(
         "/calls/drafts/2026/publish",
-        data={"csrf": _csrf(page), "revision": _revision(page), "lang": "en"},
+        data={"csrf": csrf_of(page), "revision": revision_of(page), "lang": "en"},
     )
     assert published.status_code == 303
     assert published.headers["location"] == "/calls?published=2026&lang=en"
@@ -418,20 +366,20 @@ def test_a_publisher_publishes_another_s_change_and_it_is_served_at_once(
     assert rows[0] == "bo" and set(rows[1:]) == {"anna"}
     # The draft is gone; publishing it again is refused as a page, not an error.
     again = site.client.post(
-        "/calls/drafts/2026/publish", data={"csrf": _csrf(page), "revision": _revision(page)}
+        "/calls/drafts/2026/publish", data={"csrf": csrf_of(page), "revision": revision_of(page)}
     )
     assert again.status_code == 404
 
 
 def test_a_stale_publication_is_refused_and_shown_with_the_draft(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "bo")
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "bo")
     page = site.client.get("/calls/drafts/2026").text
     wrong = "0" * 40
     stale = site.client.post(
-        "/calls/drafts/2026/publish", data={"csrf": _csrf(page), "revision": wrong}
+        "/calls/drafts/2026/publish", data={"csrf": csrf_of(page), "revision": wrong}
     )
     assert stale.status_code == 409 and 'id="publish-error"' in stale.text
     assert site.evaluator.policy_ids().count("2026") == 0
@@ -450,20 +398,20 @@ def test_a_stale_publication_is_refused_and_shown_with_the_draft(
     ],
 )
 def test_an_unknown_year_is_a_page_not_an_error(
-    accounts_only: Path, tmp_path: Path, path: str, status: int
+    calls_accounts: Path, tmp_path: Path, path: str, status: int
 ) -> None:
-    site = _site(accounts_only, tmp_path)
-    _sign_in(site.client, "anna")
+    site = site_over(calls_accounts, tmp_path)
+    sign_in(site.client, "anna")
     answer = site.client.get(path)
     assert answer.status_code == status and "<h1>" in answer.text
 
 
-def test_a_bad_form_is_refused_as_a_page(written: Path, tmp_path: Path) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "anna")
+def test_a_bad_form_is_refused_as_a_page(calls_written: Path, tmp_path: Path) -> None:
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "anna")
     page = site.client.get("/calls").text
     unknown = site.client.post(
-        "/calls/drafts/2026/files/evil.txt", data={"csrf": _csrf(page), "text": "x"}
+        "/calls/drafts/2026/files/evil.txt", data={"csrf": csrf_of(page), "text": "x"}
     )
     assert unknown.status_code == 404
     typed = site.client.post("/calls/drafts", json={"year": "2026"})
@@ -486,20 +434,20 @@ def test_the_menu_offers_the_calls_only_where_a_calls_folder_is_served(site: Sit
 
 
 def test_a_file_is_removed_after_a_confirmation_that_shows_its_first_lines(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "anna")
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "anna")
     page = site.client.get("/calls/drafts/2026").text
     action = 'action="/calls/drafts/2026/files/{}/remove"'
     assert action.format("REVIEW.md") in page and action.format("policy.yaml") not in page
     without = site.client.post(
-        "/calls/drafts/2026/files/REVIEW.md/remove", data={"revision": _revision(page)}
+        "/calls/drafts/2026/files/REVIEW.md/remove", data={"revision": revision_of(page)}
     )
     assert without.status_code == 403
     asked = site.client.post(
         "/calls/drafts/2026/files/REVIEW.md/remove",
-        data={"csrf": _csrf(page), "revision": _revision(page)},
+        data={"csrf": csrf_of(page), "revision": revision_of(page)},
     )
     assert asked.status_code == 200
     assert "<h1>Ta bort REVIEW.md ur utkastet 2026?</h1>" in asked.text
@@ -511,14 +459,14 @@ def test_a_file_is_removed_after_a_confirmation_that_shows_its_first_lines(
     assert site.folder.repository.read("2026", "REVIEW.md")  # only asked: nothing removed
     policy = site.client.post(
         "/calls/drafts/2026/files/policy.yaml/remove",
-        data={"csrf": _csrf(page), "revision": _revision(page), "confirm": "yes"},
+        data={"csrf": csrf_of(page), "revision": revision_of(page), "confirm": "yes"},
     )
     assert policy.status_code == 422 and "policy.yaml kan inte tas bort" in policy.text
     empty = site.client.post(
         "/calls/drafts/2026/files/REVIEW.md/remove",
         data={
-            "csrf": _csrf(asked.text),
-            "revision": _revision(asked.text),
+            "csrf": csrf_of(asked.text),
+            "revision": revision_of(asked.text),
             "confirm": "yes",
             "message": " ",
         },
@@ -528,8 +476,8 @@ def test_a_file_is_removed_after_a_confirmation_that_shows_its_first_lines(
     done = site.client.post(
         "/calls/drafts/2026/files/REVIEW.md/remove",
         data={
-            "csrf": _csrf(asked.text),
-            "revision": _revision(asked.text),
+            "csrf": csrf_of(asked.text),
+            "revision": revision_of(asked.text),
             "confirm": "yes",
             "message": "Granskningen behövs inte",
         },
@@ -543,22 +491,32 @@ def test_a_file_is_removed_after_a_confirmation_that_shows_its_first_lines(
     # Confirmed against a revision no longer the draft's: asked again, nothing removed.
     stale = site.client.post(
         "/calls/drafts/2026/files/cases.yaml/remove",
-        data={"csrf": _csrf(page), "revision": _revision(page), "confirm": "yes", "message": "x"},
+        data={
+            "csrf": csrf_of(page),
+            "revision": revision_of(page),
+            "confirm": "yes",
+            "message": "x",
+        },
     )
     assert stale.status_code == 409 and 'id="remove-changed"' in stale.text
     assert site.folder.repository.read("2026", "cases.yaml")
     gone = site.client.post(
         "/calls/drafts/2026/files/REVIEW.md/remove",
-        data={"csrf": _csrf(page), "revision": _revision(after), "confirm": "yes", "message": "x"},
+        data={
+            "csrf": csrf_of(page),
+            "revision": revision_of(after),
+            "confirm": "yes",
+            "message": "x",
+        },
     )
     assert gone.status_code == 404 and "ingen REVIEW.md att ta bort" in gone.text
 
 
 def test_the_history_says_in_words_what_each_change_did_to_the_rules(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    site = _site(written, tmp_path)
-    _sign_in(site.client, "anna")
+    site = site_over(calls_written, tmp_path)
+    sign_in(site.client, "anna")
     history = site.client.get("/calls/2026/history").text
     assert "Vad som ändrades i reglerna" in history
     assert "<code>parameters.cap.project</code>" in history and "ändrad" in history
@@ -578,10 +536,10 @@ def test_the_history_says_in_words_what_each_change_did_to_the_rules(
 
 
 def test_a_history_of_fifty_saves_renders_in_well_under_a_second(
-    started: Path, tmp_path: Path
+    calls_started: Path, tmp_path: Path
 ) -> None:
-    site = _site(started, tmp_path)
-    _sign_in(site.client, "anna")
+    site = site_over(calls_started, tmp_path)
+    sign_in(site.client, "anna")
     repository = site.folder.repository
     draft = repository.read("2026", "policy.yaml")
     revision, policy = draft.revision, draft.data

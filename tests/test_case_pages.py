@@ -6,47 +6,31 @@ save loses nothing; sign-in and CSRF as on the calls pages."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import yaml
 from fastapi.testclient import TestClient
 
-from fourules.server import create_app
 from fourules.use_cases import calls as uc
-from tests import test_call_pages as calls_pages
-from tests.test_call_pages import ANNA, CHEAP, _csrf, _evaluator, _revision, _sign_in
-
-# The calls pages' module fixtures, writing the example draft of 2026 once.
-accounts_only, started, written = (
-    calls_pages.accounts_only,
-    calls_pages.started,
-    calls_pages.written,
+from tests.calls_site import (
+    ANNA,
+    CHEAP,
+    client_over,
+    csrf_of,
+    draft_file,
+    revision_of,
+    sign_in,
 )
 
 CASES = "/calls/drafts/2026/cases"
 NAME = "Ett projekt som söker 450 000 kronor ryms inom taket"
 
 
-def _client(template: Path, tmp_path: Path, sign_in: bool = True) -> tuple[TestClient, Path]:
-    path = tmp_path / "calls"
-    shutil.copytree(template, path)
-    folder = uc.CallsFolder.open(path, hasher=CHEAP)
-    client = TestClient(create_app(_evaluator(path), calls=folder), follow_redirects=False)
-    if sign_in:
-        _sign_in(client, "anna")
-    return client, path
-
-
-def _cases_file(path: Path) -> str:
-    return (path / "drafts" / "2026" / "cases.yaml").read_text(encoding="utf-8")
-
-
 def _new_case(client: TestClient, **changed: str) -> tuple[dict[str, str], str]:
     page = client.get(f"{CASES}/new").text
     form = {
-        "csrf": _csrf(page),
-        "revision": _revision(page),
+        "csrf": csrf_of(page),
+        "revision": revision_of(page),
         "lang": "sv",
         "name": NAME,
         "kind": "project",
@@ -59,10 +43,10 @@ def _new_case(client: TestClient, **changed: str) -> tuple[dict[str, str], str]:
 
 
 def test_a_case_that_holds_is_added_and_the_check_stays_clean(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
-    before = _cases_file(path)
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "cases.yaml")
     assert f'href="{CASES}"' in client.get("/calls/drafts/2026").text
     listing = client.get(CASES)
     assert listing.status_code == 200 and "Håller inte" not in listing.text
@@ -74,7 +58,7 @@ def test_a_case_that_holds_is_added_and_the_check_stays_clean(
     saved = client.post(f"{CASES}/new", data=form)
     assert saved.status_code == 303, saved.text
     assert saved.headers["location"].startswith(f"{CASES}/{count}?saved=1")
-    after = _cases_file(path)
+    after = draft_file(path, "cases.yaml")
     assert after.startswith(before.rstrip("\n"))  # every case before it as written
     added = yaml.safe_load(after)["cases"][-1]
     assert added == {
@@ -91,33 +75,33 @@ def test_a_case_that_holds_is_added_and_the_check_stays_clean(
 
 
 def test_a_case_expecting_the_wrong_outcome_is_named_failing_beside_its_form(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
+    client, path = client_over(calls_written, tmp_path)
     form, _ = _new_case(client, outcome="ineligible", max_grant_sek="0")
     saved = client.post(f"{CASES}/new", data=form)
     assert saved.status_code == 303
     shown = client.get(saved.headers["location"]).text
     problems = re.search(r'<div class="file-problems" id="case-problems">(.*?)</div>', shown, re.S)
     assert problems, shown
-    line = _cases_file(path).splitlines().index(f"  - name: {NAME}") + 1
+    line = draft_file(path, "cases.yaml").splitlines().index(f"  - name: {NAME}") + 1
     assert f"rad {line}" in problems.group(1) and "outcome" in problems.group(1)
     listing = client.get(CASES).text
     assert "Håller inte" in listing and f"rad {line}" in listing
 
 
 def test_a_case_is_edited_and_removed_keeping_the_others_as_written(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
-    before = _cases_file(path)
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "cases.yaml")
     cases = yaml.safe_load(before)["cases"]
     index = next(i for i, c in enumerate(cases) if c["name"].startswith("Ett projekt inlämnat 31"))
     page = client.get(f"{CASES}/{index}").text
     assert 'value="2025-03-31"' in page  # the case's field, typed as the check form types it
     form = {
-        "csrf": _csrf(page),
-        "revision": _revision(page),
+        "csrf": csrf_of(page),
+        "revision": revision_of(page),
         "lang": "sv",
         "name": cases[index]["name"],
         "kind": "project",
@@ -128,7 +112,7 @@ def test_a_case_is_edited_and_removed_keeping_the_others_as_written(
     }
     edited = client.post(f"{CASES}/{index}", data=form)
     assert edited.status_code == 303, edited.text
-    after = _cases_file(path)
+    after = draft_file(path, "cases.yaml")
     assert yaml.safe_load(after)["cases"][index] == {
         **cases[index],
         "application": {"submitted": "2025-03-30"},
@@ -141,21 +125,21 @@ def test_a_case_is_edited_and_removed_keeping_the_others_as_written(
     ]
 
     page = client.get(f"{CASES}/{index}").text
-    unconfirmed = {"csrf": _csrf(page), "revision": _revision(page), "lang": "sv"}
+    unconfirmed = {"csrf": csrf_of(page), "revision": revision_of(page), "lang": "sv"}
     refused = client.post(f"{CASES}/{index}/remove", data=unconfirmed)
-    assert refused.status_code == 422 and _cases_file(path) == after
+    assert refused.status_code == 422 and draft_file(path, "cases.yaml") == after
     removed = client.post(f"{CASES}/{index}/remove", data=unconfirmed | {"confirm": "yes"})
     assert removed.status_code == 303
-    left = yaml.safe_load(_cases_file(path))["cases"]
+    left = yaml.safe_load(draft_file(path, "cases.yaml"))["cases"]
     assert left == [c for i, c in enumerate(yaml.safe_load(after)["cases"]) if i != index]
     assert "är borttaget" in client.get(removed.headers["location"]).text
 
 
-def test_a_stale_save_loses_nothing(written: Path, tmp_path: Path) -> None:
-    client, path = _client(written, tmp_path)
+def test_a_stale_save_loses_nothing(calls_written: Path, tmp_path: Path) -> None:
+    client, path = client_over(calls_written, tmp_path)
     form, _ = _new_case(client)
     repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
-    text = _cases_file(path)
+    text = draft_file(path, "cases.yaml")
     uc.save_file(
         repository,
         ANNA,
@@ -165,22 +149,22 @@ def test_a_stale_save_loses_nothing(written: Path, tmp_path: Path) -> None:
         "Someone else first",
         repository.read("2026", "cases.yaml").revision,
     )
-    between = _cases_file(path)
+    between = draft_file(path, "cases.yaml")
     stale = client.post(f"{CASES}/new", data=form)
     assert stale.status_code == 409
     assert 'id="stale"' in stale.text and NAME in stale.text and "450 000" in stale.text
-    assert _cases_file(path) == between
+    assert draft_file(path, "cases.yaml") == between
 
 
-def test_sign_in_and_csrf_are_required(written: Path, tmp_path: Path) -> None:
-    client, path = _client(written, tmp_path, sign_in=False)
-    before = _cases_file(path)
+def test_sign_in_and_csrf_are_required(calls_written: Path, tmp_path: Path) -> None:
+    client, path = client_over(calls_written, tmp_path, signed_in=False)
+    before = draft_file(path, "cases.yaml")
     assert client.get(CASES).status_code == 303
     assert client.get(f"{CASES}/0").status_code == 303
     assert client.post(f"{CASES}/new", data={"name": NAME}).status_code == 401
-    _sign_in(client, "anna")
+    sign_in(client, "anna")
     form, _ = _new_case(client)
     assert client.post(f"{CASES}/new", data=form | {"csrf": "nope"}).status_code == 403
     assert client.post(f"{CASES}/0/remove", data={"confirm": "yes"}).status_code == 403
-    assert _cases_file(path) == before
+    assert draft_file(path, "cases.yaml") == before
     assert client.get(f"{CASES}/999").status_code == 404

@@ -7,24 +7,13 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from fourules.server import create_app
 from fourules.text import format_sek
-from fourules.use_cases import calls as uc
-from tests import test_call_pages as calls_pages
-from tests.test_call_pages import ANNA, CHEAP, _csrf, _evaluator, _sign_in
-
-# The calls pages' module fixtures, writing the example draft of 2026 once.
-accounts_only, started, written = (
-    calls_pages.accounts_only,
-    calls_pages.started,
-    calls_pages.written,
-)
+from tests.calls_site import client_over, csrf_of, saved_by_anna
 
 TRY = "/calls/drafts/2026/try"
 APPLICATION = {
@@ -39,24 +28,6 @@ APPLICATION = {
 }
 
 
-def _client(template: Path, tmp_path: Path, log: Path | None = None) -> tuple[TestClient, Path]:
-    """The app over a copy of TEMPLATE, with anna signed in; the copy's path."""
-    path = tmp_path / "calls"
-    shutil.copytree(template, path)
-    folder = uc.CallsFolder.open(path, hasher=CHEAP)
-    app = create_app(_evaluator(path), calls=folder, decision_log=log)
-    client = TestClient(app, follow_redirects=False)
-    _sign_in(client, "anna")
-    return client, path
-
-
-def _save(path: Path, name: str, data: bytes) -> None:
-    """Saved by anna through the use case, as the draft page's form saves it."""
-    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
-    revision = repository.read("2026", name).revision
-    uc.save_file(repository, ANNA, "2026", name, data, f"2026: {name}", revision)
-
-
 def _max_grant(page: str) -> str:
     found = re.search(r"<dt>Högsta möjliga bidrag</dt><dd>([^<]*)</dd>", page)
     assert found, page[:2000]
@@ -67,8 +38,8 @@ def _records(log: Path) -> int:
     return log.read_bytes().count(b"\n") if log.exists() else 0
 
 
-def test_the_draft_page_offers_its_trials(written: Path, tmp_path: Path) -> None:
-    client, _ = _client(written, tmp_path)
+def test_the_draft_page_offers_its_trials(calls_written: Path, tmp_path: Path) -> None:
+    client, _ = client_over(calls_written, tmp_path)
     draft = client.get("/calls/drafts/2026").text
     assert f'href="{TRY}"' in draft and "Pröva utkastet" in draft
     index = client.get(TRY)
@@ -79,16 +50,16 @@ def test_the_draft_page_offers_its_trials(written: Path, tmp_path: Path) -> None
 
 
 def test_the_check_form_answers_with_the_draft_as_saved_and_writes_no_decision(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
     log = tmp_path / "decisions.jsonl"
-    client, path = _client(written, tmp_path, log)
+    client, path = client_over(calls_written, tmp_path, log=log)
     form = client.get(f"{TRY}/check")
     assert form.status_code == 200
     assert f'action="{TRY}/check"' in form.text and 'action="/check"' not in form.text
     assert "skrivs inte i beslutsloggen" in form.text
     assert 'name="research_partner"' in form.text  # the draft's own fact
-    csrf = _csrf(form.text)
+    csrf = csrf_of(form.text)
 
     answer = client.post(f"{TRY}/check", data={**APPLICATION, "csrf": csrf})
     assert answer.status_code == 200, answer.text[:2000]
@@ -102,7 +73,7 @@ def test_the_check_form_answers_with_the_draft_as_saved_and_writes_no_decision(
     changed = policy.replace(
         "  cap.project:\n    value: 600000\n", "  cap.project:\n    value: 500000\n"
     )
-    _save(path, "policy.yaml", changed.encode())
+    saved_by_anna(path, "policy.yaml", changed.encode())
     again = client.post(f"{TRY}/check", data={**APPLICATION, "csrf": csrf})
     assert again.status_code == 200
     assert _max_grant(again.text) == format_sek(500_000)
@@ -114,18 +85,22 @@ def test_the_check_form_answers_with_the_draft_as_saved_and_writes_no_decision(
     assert _records(log) == 1
 
 
-def test_a_problem_in_the_form_comes_back_beside_its_field(written: Path, tmp_path: Path) -> None:
-    client, _ = _client(written, tmp_path)
-    csrf = _csrf(client.get(f"{TRY}/check").text)
+def test_a_problem_in_the_form_comes_back_beside_its_field(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, _ = client_over(calls_written, tmp_path)
+    csrf = csrf_of(client.get(f"{TRY}/check").text)
     page = client.post(f"{TRY}/check", data={**APPLICATION, "requested": "mycket", "csrf": csrf})
     assert page.status_code == 422
     assert 'id="requested-error"' in page.text and f'action="{TRY}/check"' in page.text
 
 
-def test_a_draft_that_does_not_load_says_why_never_a_500(written: Path, tmp_path: Path) -> None:
-    client, path = _client(written, tmp_path)
+def test_a_draft_that_does_not_load_says_why_never_a_500(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(calls_written, tmp_path)
     policy = (path / "drafts" / "2026" / "policy.yaml").read_text(encoding="utf-8")
-    _save(path, "policy.yaml", policy.replace("$cap.project", "$cap.nowhere").encode())
+    saved_by_anna(path, "policy.yaml", policy.replace("$cap.project", "$cap.nowhere").encode())
     for page in (client.get(f"{TRY}/check"), client.get(f"{TRY}/diff?against=2024")):
         assert page.status_code == 422, page.text[:2000]
         assert "Utkastet 2026 går inte att läsa in" in page.text
@@ -133,8 +108,8 @@ def test_a_draft_that_does_not_load_says_why_never_a_500(written: Path, tmp_path
         assert "/tmp" not in page.text  # the draft's files as the calls folder has them
 
 
-def test_last_years_round_is_replayed_under_the_draft(written: Path, tmp_path: Path) -> None:
-    client, _ = _client(written, tmp_path)
+def test_last_years_round_is_replayed_under_the_draft(calls_written: Path, tmp_path: Path) -> None:
+    client, _ = client_over(calls_written, tmp_path)
     page = client.get(f"{TRY}/replay?from=2018")
     assert page.status_code == 200, page.text[:2000]
     assert "Omgången från 2018 under utkastet 2026" in page.text
@@ -146,7 +121,7 @@ def test_last_years_round_is_replayed_under_the_draft(written: Path, tmp_path: P
     assert "2024 har ingen omgång med sig" in form.text
     uploaded = client.post(
         f"{TRY}/replay",
-        data={"csrf": _csrf(form.text), "from": "2024"},
+        data={"csrf": csrf_of(form.text), "from": "2024"},
         files={"file": ("round.json", shipped)},
     )
     assert uploaded.status_code == 200, uploaded.text[:2000]
@@ -154,8 +129,8 @@ def test_last_years_round_is_replayed_under_the_draft(written: Path, tmp_path: P
     assert re.search(r"\d+ av \d+ ansökningar", uploaded.text)
 
 
-def test_the_diff_against_a_served_year_with_witnesses(written: Path, tmp_path: Path) -> None:
-    client, _ = _client(written, tmp_path)
+def test_the_diff_against_a_served_year_with_witnesses(calls_written: Path, tmp_path: Path) -> None:
+    client, _ = client_over(calls_written, tmp_path)
     page = client.get(f"{TRY}/diff?against=2024&witnesses=true")
     assert page.status_code == 200, page.text[:2000]
     assert "Från 2024 till utkastet 2026" in page.text
@@ -166,8 +141,10 @@ def test_the_diff_against_a_served_year_with_witnesses(written: Path, tmp_path: 
     assert unknown.status_code == 404 and "1999" in unknown.text
 
 
-def test_sign_in_and_csrf_are_needed_as_on_the_calls_pages(written: Path, tmp_path: Path) -> None:
-    client, _ = _client(written, tmp_path)
+def test_sign_in_and_csrf_are_needed_as_on_the_calls_pages(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, _ = client_over(calls_written, tmp_path)
     stranger = TestClient(client.app, follow_redirects=False)
     for path in (TRY, f"{TRY}/check", f"{TRY}/replay?from=2018", f"{TRY}/diff?against=2024"):
         page = stranger.get(path)
@@ -182,15 +159,17 @@ def test_sign_in_and_csrf_are_needed_as_on_the_calls_pages(written: Path, tmp_pa
     assert no_token.status_code == 403
 
 
-def test_an_unknown_draft_is_a_page_not_an_error(written: Path, tmp_path: Path) -> None:
-    client, _ = _client(written, tmp_path)
+def test_an_unknown_draft_is_a_page_not_an_error(calls_written: Path, tmp_path: Path) -> None:
+    client, _ = client_over(calls_written, tmp_path)
     assert client.get("/calls/drafts/2031/try/check").status_code == 404
     assert client.get("/calls/drafts/20x1/try").status_code == 404
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_the_trial_speaks_the_pages_language(written: Path, tmp_path: Path, lang: str) -> None:
-    client, _ = _client(written, tmp_path)
+def test_the_trial_speaks_the_pages_language(
+    calls_written: Path, tmp_path: Path, lang: str
+) -> None:
+    client, _ = client_over(calls_written, tmp_path)
     page = client.get(f"{TRY}?lang={lang}").text
     assert ("Pröva en ansökan under utkastets regler" in page) == (lang == "sv")
     assert ("Try an application under the draft's rules" in html.unescape(page)) == (lang == "en")

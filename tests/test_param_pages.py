@@ -6,25 +6,23 @@ and CSRF as on the calls pages."""
 
 from __future__ import annotations
 
-import html
 import re
-import shutil
 from pathlib import Path
 
 import yaml
-from fastapi.testclient import TestClient
 
-from fourules.authoring.sentences import split
-from fourules.server import create_app
 from fourules.use_cases import calls as uc
-from tests import test_call_pages as calls_pages
-from tests.test_call_pages import ANNA, CHEAP, _csrf, _evaluator, _revision, _sign_in
-
-# The calls pages' module fixtures, writing the example draft of 2026 once.
-accounts_only, started, written = (
-    calls_pages.accounts_only,
-    calls_pages.started,
-    calls_pages.written,
+from tests.calls_site import (
+    CHEAP,
+    client_over,
+    csrf_of,
+    draft_file,
+    input_value,
+    quote_of,
+    revision_of,
+    saved_by_anna,
+    sentence_number,
+    sign_in,
 )
 
 PARAMS = "/calls/drafts/2026/parameters"
@@ -33,45 +31,19 @@ OLD = "En studieresa kan maximalt beviljas 30 000 kr."
 NEW = "En studieresa kan maximalt beviljas 25 000 kr."
 
 
-def _client(template: Path, tmp_path: Path, sign_in: bool = True) -> tuple[TestClient, Path]:
-    path = tmp_path / "calls"
-    shutil.copytree(template, path)
-    folder = uc.CallsFolder.open(path, hasher=CHEAP)
-    client = TestClient(create_app(_evaluator(path), calls=folder), follow_redirects=False)
-    if sign_in:
-        _sign_in(client, "anna")
-    return client, path
-
-
-def _file(path: Path, name: str) -> str:
-    return (path / "drafts" / "2026" / name).read_text(encoding="utf-8")
-
-
-def _save(path: Path, name: str, text: str) -> uc.Saved:
-    """Saved by anna through the use case, as the draft page's text box saves it."""
-    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
-    revision = repository.read("2026", name).revision
-    return uc.save_file(repository, ANNA, "2026", name, text.encode(), f"2026: {name}", revision)
-
-
-def _number(path: Path, words: str) -> int:
-    """The number the form gives the sentence with WORDS (the coverage map's numbering)."""
-    return next(s.number for s in split(_file(path, "document.txt")) if s.text == words)
-
-
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The parameter's form as the page fills it, with CHANGED fields."""
     fields = {
-        "csrf": _csrf(page),
-        "revision": _revision(page),
+        "csrf": csrf_of(page),
+        "revision": revision_of(page),
         "lang": "sv",
-        "value": _input(page, "value"),
-        "description_sv": _input(page, "description_sv"),
-        "description_en": _input(page, "description_en"),
-        "not_stated_sv": _input(page, "not_stated_sv"),
-        "not_stated_en": _input(page, "not_stated_en"),
-        "quote": _quote(page),
-        "message": _input(page, "message"),
+        "value": input_value(page, "value"),
+        "description_sv": input_value(page, "description_sv"),
+        "description_en": input_value(page, "description_en"),
+        "not_stated_sv": input_value(page, "not_stated_sv"),
+        "not_stated_en": input_value(page, "not_stated_en"),
+        "quote": quote_of(page),
+        "message": input_value(page, "message"),
     }
     checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
     if checked:
@@ -79,29 +51,19 @@ def _form(page: str, **changed: str) -> dict[str, str]:
     return fields | changed
 
 
-def _input(page: str, name: str) -> str:
-    found = re.search(rf'<input id="{name}" name="{name}"[^>]* value="([^"]*)"', page)
-    assert found, name
-    return html.unescape(found.group(1))
-
-
-def _quote(page: str) -> str:
-    found = re.search(r'<textarea id="quote" name="quote"[^>]*>\n(.*?)</textarea>', page, re.S)
-    assert found
-    return html.unescape(found.group(1))
-
-
 def _decision_says_25000(path: Path) -> None:
     """The decision's new words saved, and all but the parameter following them: the rule's
     quote, the coverage map and the cases. The parameter is left for the form."""
-    document = _file(path, "document.txt")
+    document = draft_file(path, "document.txt")
     assert "maximalt\nbeviljas 30 000 kr." in document
-    _save(path, "document.txt", document.replace("beviljas 30 000 kr.", "beviljas 25 000 kr."))
-    policy = _file(path, "policy.yaml")
+    saved_by_anna(
+        path, "document.txt", document.replace("beviljas 30 000 kr.", "beviljas 25 000 kr.")
+    )
+    policy = draft_file(path, "policy.yaml")
     rule = policy.index("  - id: cap.study_trip")
-    _save(path, "policy.yaml", policy[:rule] + policy[rule:].replace(OLD, NEW, 1))
-    _save(path, "coverage.yaml", _file(path, "coverage.yaml").replace(OLD, NEW))
-    cases = _file(path, "cases.yaml")
+    saved_by_anna(path, "policy.yaml", policy[:rule] + policy[rule:].replace(OLD, NEW, 1))
+    saved_by_anna(path, "coverage.yaml", draft_file(path, "coverage.yaml").replace(OLD, NEW))
+    cases = draft_file(path, "cases.yaml")
     for before, after in (
         ("requested_sek: 30000}", "requested_sek: 25000}"),
         ("requested_sek: 30001}", "requested_sek: 25001}"),
@@ -109,7 +71,7 @@ def _decision_says_25000(path: Path) -> None:
     ):
         assert before in cases
         cases = cases.replace(before, after)
-    saved = _save(path, "cases.yaml", cases)
+    saved = saved_by_anna(path, "cases.yaml", cases)
     # What is left: the parameter's old quote, and a case the cap of 30 000 still decides.
     problems = {(p.check, p.field) for p in saved.check.problems}
     assert ("quote", "parameters.cap.study_trip.source.quote") in problems
@@ -117,11 +79,11 @@ def _decision_says_25000(path: Path) -> None:
 
 
 def test_the_cap_is_changed_by_picking_the_sentence_that_states_it(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
+    client, path = client_over(calls_written, tmp_path)
     _decision_says_25000(path)
-    before = _file(path, "policy.yaml")
+    before = draft_file(path, "policy.yaml")
 
     draft = client.get("/calls/drafts/2026").text
     assert f'href="{PARAMS}"' in draft
@@ -132,18 +94,18 @@ def test_the_cap_is_changed_by_picking_the_sentence_that_states_it(
 
     page = client.get(CAP)
     assert page.status_code == 200
-    number = _number(path, NEW)
+    number = sentence_number(path, NEW)
     # Every sentence of the text is offered, numbered as the coverage map numbers them.
     assert f'id="sentence-{number}" value="{number}"' in page.text
     assert "Medel för studieresor</h3>" in page.text
-    assert _input(page.text, "value") == "30 000"
+    assert input_value(page.text, "value") == "30 000"
     assert "source.quote" in page.text  # the check's problem with the old quote, beside it
 
     answer = client.post(CAP, data=_form(page.text, value="25 000", sentence=str(number), quote=""))
     assert answer.status_code == 303, answer.text[:3000]
     assert answer.headers["location"] == f"{CAP}?saved=1#check"
 
-    after = _file(path, "policy.yaml")
+    after = draft_file(path, "policy.yaml")
     entry = yaml.safe_load(after)["parameters"]["cap.study_trip"]
     assert entry["value"] == 25000
     assert entry["source"] == {"section": "Medel för studieresor", "quote": NEW}
@@ -167,53 +129,57 @@ def test_the_cap_is_changed_by_picking_the_sentence_that_states_it(
 
 
 def test_a_sentence_stating_another_figure_shows_the_checks_problem_beside_the_form(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
+    client, path = client_over(calls_written, tmp_path)
     page = client.get(CAP).text
     other = "Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år."
     answer = client.post(
-        CAP, data=_form(page, value="25000", sentence=str(_number(path, other)), quote="")
+        CAP, data=_form(page, value="25000", sentence=str(sentence_number(path, other)), quote="")
     )
     assert answer.status_code == 303
     shown = client.get(answer.headers["location"]).text
     beside = shown.split('id="parameter-problems"')[1].split("</div>")[0]
     assert "parameters.cap.study_trip.value" in beside and "600 000" in beside
     assert 'href="#value"' in beside
-    assert yaml.safe_load(_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["source"] == {
+    assert yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
+        "source"
+    ] == {
         "section": "Finansiering lokala utvecklingsprojekt",
         "quote": other,
     }
 
 
 def test_a_quote_narrowed_to_part_of_the_sentence_keeps_the_decisions_characters(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
+    client, path = client_over(calls_written, tmp_path)
     page = client.get(CAP).text
     # The form names the sentence cited now; narrowed, the quote is the decision's own words.
     answer = client.post(CAP, data=_form(page, quote="KAN  maximalt beviljas 30 000 kr"))
     assert answer.status_code == 303, answer.text[:3000]
-    source = yaml.safe_load(_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["source"]
+    source = yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
+        "source"
+    ]
     assert source["quote"] == "kan maximalt beviljas 30 000 kr"
 
 
 def test_a_quote_not_in_the_sentence_is_refused_beside_its_field(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
-    before = _file(path, "policy.yaml")
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "policy.yaml")
     page = client.get(CAP).text
-    number = _number(path, OLD)
+    number = sentence_number(path, OLD)
     answer = client.post(
         CAP, data=_form(page, value="25 000", sentence=str(number), quote="maximalt 25 000 kr")
     )
     assert answer.status_code == 422
     assert f"Citatet står inte ord för ord i mening {number}" in answer.text
     assert 'id="quote-error"' in answer.text and 'aria-invalid="true"' in answer.text
-    assert _quote(answer.text) == "maximalt 25 000 kr"  # what was typed comes back
-    assert _input(answer.text, "value") == "25 000"
-    assert _file(path, "policy.yaml") == before
+    assert quote_of(answer.text) == "maximalt 25 000 kr"  # what was typed comes back
+    assert input_value(answer.text, "value") == "25 000"
+    assert draft_file(path, "policy.yaml") == before
 
     no_sentence = _form(page, value="tjugo")
     no_sentence.pop("sentence", None)
@@ -221,38 +187,43 @@ def test_a_quote_not_in_the_sentence_is_refused_beside_its_field(
     assert refused.status_code == 422
     assert "Välj meningen i beslutet som anger värdet" in refused.text
     assert "är inget belopp" in refused.text or "tjugo" in refused.text
-    assert _file(path, "policy.yaml") == before
+    assert draft_file(path, "policy.yaml") == before
 
 
 def test_a_stale_save_loses_nothing_and_shows_the_value_as_it_now_is(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
+    client, path = client_over(calls_written, tmp_path)
     page = client.get(CAP).text
     # Someone saves the draft meanwhile: the cap is now 28 000.
-    policy = _file(path, "policy.yaml")
-    _save(path, "policy.yaml", policy.replace("    value: 30000\n", "    value: 28000\n", 1))
-    theirs = _file(path, "policy.yaml")
+    policy = draft_file(path, "policy.yaml")
+    saved_by_anna(
+        path, "policy.yaml", policy.replace("    value: 30000\n", "    value: 28000\n", 1)
+    )
+    theirs = draft_file(path, "policy.yaml")
 
     answer = client.post(CAP, data=_form(page, value="25 000"))
     assert answer.status_code == 409
     assert "Någon annan har sparat utkastet under tiden" in answer.text
     assert '<dd id="current-value">28 000 kr</dd>' in answer.text
-    assert _input(answer.text, "value") == "25 000"  # what was typed
-    assert _file(path, "policy.yaml") == theirs  # nothing written over theirs
+    assert input_value(answer.text, "value") == "25 000"  # what was typed
+    assert draft_file(path, "policy.yaml") == theirs  # nothing written over theirs
     # Saved again from the page as shown now, it stands.
     again = client.post(CAP, data=_form(answer.text))
     assert again.status_code == 303
     assert (
-        yaml.safe_load(_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"] == 25000
+        yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"]
+        == 25000
     )
 
 
-def test_a_new_parameter_is_added_with_its_source_picked(written: Path, tmp_path: Path) -> None:
-    client, path = _client(written, tmp_path)
+def test_a_new_parameter_is_added_with_its_source_picked(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(calls_written, tmp_path)
     page = client.get(f"{PARAMS}/new")
     assert page.status_code == 200 and 'name="unit"' in page.text
-    number = _number(path, OLD)
+    number = sentence_number(path, OLD)
     form = _form(page.text, value="30 000", sentence=str(number), quote="")
     form |= {"name": "cap.study_trip", "unit": "SEK", "description_sv": "T", "description_en": "T"}
     taken = client.post(f"{PARAMS}/new", data=form)
@@ -261,7 +232,7 @@ def test_a_new_parameter_is_added_with_its_source_picked(written: Path, tmp_path
     added = client.post(f"{PARAMS}/new", data=form)
     assert added.status_code == 303
     assert added.headers["location"].startswith(f"{PARAMS}/cap.trip_total?saved=1")
-    entry = yaml.safe_load(_file(path, "policy.yaml"))["parameters"]["cap.trip_total"]
+    entry = yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.trip_total"]
     assert entry == {
         "value": 30000,
         "unit": "SEK",
@@ -270,9 +241,9 @@ def test_a_new_parameter_is_added_with_its_source_picked(written: Path, tmp_path
     }
 
 
-def test_sign_in_and_the_csrf_token_are_required(written: Path, tmp_path: Path) -> None:
-    client, path = _client(written, tmp_path, sign_in=False)
-    before = _file(path, "policy.yaml")
+def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
+    client, path = client_over(calls_written, tmp_path, signed_in=False)
+    before = draft_file(path, "policy.yaml")
     for address in (PARAMS, CAP):
         asked = client.get(address)
         assert asked.status_code == 303
@@ -281,7 +252,7 @@ def test_sign_in_and_the_csrf_token_are_required(written: Path, tmp_path: Path) 
     assert anonymous.status_code == 401
     assert "Du är inte inloggad" in anonymous.text
 
-    _sign_in(client, "anna")
+    sign_in(client, "anna")
     page = client.get(CAP).text
     form = _form(page, value="25 000")
     without = client.post(CAP, data={k: v for k, v in form.items() if k != "csrf"})
@@ -289,5 +260,5 @@ def test_sign_in_and_the_csrf_token_are_required(written: Path, tmp_path: Path) 
     assert "25 000" in without.text  # what was typed is shown, nothing is lost
     wrong = client.post(CAP, data=form | {"csrf": "not-the-token"})
     assert wrong.status_code == 403
-    assert _file(path, "policy.yaml") == before
+    assert draft_file(path, "policy.yaml") == before
     assert client.get(f"{PARAMS}/no.such").status_code == 404

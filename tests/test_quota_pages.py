@@ -5,26 +5,24 @@ nothing; sign-in and CSRF as on the calls pages."""
 
 from __future__ import annotations
 
-import html
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
 import yaml
-from fastapi.testclient import TestClient
 
-from fourules.authoring.sentences import split
-from fourules.server import create_app
 from fourules.use_cases import calls as uc
-from tests import test_call_pages as calls_pages
-from tests.test_call_pages import ANNA, CHEAP, _csrf, _evaluator, _revision, _sign_in
-
-# The calls pages' module fixtures, writing the example draft of 2026 once.
-accounts_only, started, written = (
-    calls_pages.accounts_only,
-    calls_pages.started,
-    calls_pages.written,
+from tests.calls_site import (
+    ANNA,
+    CHEAP,
+    client_over,
+    csrf_of,
+    draft_file,
+    input_value,
+    quote_of,
+    revision_of,
+    sentence_number,
+    sign_in,
 )
 
 QUOTAS = "/calls/drafts/2026/quotas"
@@ -35,49 +33,22 @@ CENTRAL_WORDS = (
 )
 
 
-def _client(template: Path, tmp_path: Path, sign_in: bool = True) -> tuple[TestClient, Path]:
-    path = tmp_path / "calls"
-    shutil.copytree(template, path)
-    folder = uc.CallsFolder.open(path, hasher=CHEAP)
-    client = TestClient(create_app(_evaluator(path), calls=folder), follow_redirects=False)
-    if sign_in:
-        _sign_in(client, "anna")
-    return client, path
-
-
-def _file(path: Path, name: str) -> str:
-    return (path / "drafts" / "2026" / name).read_text(encoding="utf-8")
-
-
 def _quotas(path: Path) -> dict[str, dict[str, object]]:
-    return {q["id"]: q for q in yaml.safe_load(_file(path, "policy.yaml"))["quotas"]}
-
-
-def _number(path: Path, words: str) -> int:
-    """The number the form gives the sentence with WORDS (the coverage map's numbering)."""
-    return next(s.number for s in split(_file(path, "document.txt")) if s.text == words)
-
-
-def _input(page: str, name: str) -> str:
-    found = re.search(rf'<input id="{name}" name="{name}"[^>]* value="([^"]*)"', page)
-    assert found, name
-    return html.unescape(found.group(1))
+    return {q["id"]: q for q in yaml.safe_load(draft_file(path, "policy.yaml"))["quotas"]}
 
 
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The quota's form as the page fills it, with CHANGED fields."""
     fields = {
-        "csrf": _csrf(page),
-        "revision": _revision(page),
+        "csrf": csrf_of(page),
+        "revision": revision_of(page),
         "lang": "sv",
-        "limit": _input(page, "limit"),
-        "description_sv": _input(page, "description_sv"),
-        "description_en": _input(page, "description_en"),
-        "message": _input(page, "message"),
+        "limit": input_value(page, "limit"),
+        "description_sv": input_value(page, "description_sv"),
+        "description_en": input_value(page, "description_en"),
+        "message": input_value(page, "message"),
     }
-    quote = re.search(r'<textarea id="quote" name="quote"[^>]*>\n(.*?)</textarea>', page, re.S)
-    assert quote
-    fields["quote"] = html.unescape(quote.group(1))
+    fields["quote"] = quote_of(page)
     for box in re.findall(r'type="checkbox" id="[^"]+" name="([^"]+)" value="yes" checked', page):
         fields[box] = "yes"
     checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
@@ -87,10 +58,10 @@ def _form(page: str, **changed: str) -> dict[str, str]:
 
 
 def test_a_quota_removed_and_added_again_with_its_sentence_picked(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
-    before = _file(path, "policy.yaml")
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "policy.yaml")
     assert f'href="{QUOTAS}"' in client.get("/calls/drafts/2026").text
     listing = client.get(QUOTAS)
     assert listing.status_code == 200
@@ -100,15 +71,15 @@ def test_a_quota_removed_and_added_again_with_its_sentence_picked(
     # Removed: first the question, then, confirmed, the quota is gone and nothing else.
     page = client.get(f"{QUOTAS}/{CENTRAL}").text
     asked = client.post(
-        f"{QUOTAS}/{CENTRAL}/remove", data={"csrf": _csrf(page), "revision": _revision(page)}
+        f"{QUOTAS}/{CENTRAL}/remove", data={"csrf": csrf_of(page), "revision": revision_of(page)}
     )
     assert asked.status_code == 200 and "Ta bort kvoten" in asked.text
     assert CENTRAL in _quotas(path)
     removed = client.post(
         f"{QUOTAS}/{CENTRAL}/remove",
         data={
-            "csrf": _csrf(asked.text),
-            "revision": _revision(asked.text),
+            "csrf": csrf_of(asked.text),
+            "revision": revision_of(asked.text),
             "confirm": "yes",
             "message": "",
         },
@@ -120,7 +91,7 @@ def test_a_quota_removed_and_added_again_with_its_sentence_picked(
     # Added again: its sentence picked; the policy reads it and the check is clean again.
     new = client.get(f"{QUOTAS}/new")
     assert new.status_code == 200 and 'name="counts.project"' in new.text
-    number = _number(path, CENTRAL_WORDS)
+    number = sentence_number(path, CENTRAL_WORDS)
     form = _form(new.text, sentence=str(number), quote="")
     form |= {
         "id": CENTRAL,
@@ -143,7 +114,7 @@ def test_a_quota_removed_and_added_again_with_its_sentence_picked(
         "description": {"sv": form["description_sv"], "en": form["description_en"]},
         "source": {"section": "Finansiering lokala utvecklingsprojekt", "quote": CENTRAL_WORDS},
     }
-    after = _file(path, "policy.yaml")
+    after = draft_file(path, "policy.yaml")
     assert "    counts: [project]\n    administrations: [central]\n" in after
     # Every other line of the file stands as written; only the note went with the quota.
     gone = Counter(before.splitlines()) - Counter(after.splitlines())
@@ -167,25 +138,25 @@ def test_a_quota_removed_and_added_again_with_its_sentence_picked(
 
 
 def test_a_limit_that_is_no_whole_number_comes_back_beside_its_field(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
-    before = _file(path, "policy.yaml")
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "policy.yaml")
     page = client.get(PROJECTS)
     assert page.status_code == 200
-    assert _input(page.text, "limit") == "2"
+    assert input_value(page.text, "limit") == "2"
     assert 'name="counts.project" value="yes" checked' in page.text
     assert re.search(r'name="sentence" id="sentence-\d+" value="\d+" checked', page.text)
     for typed in ("två", "1.5", "0"):
         answer = client.post(PROJECTS, data=_form(page.text, limit=typed))
         assert answer.status_code == 422
         assert f"”{typed}” är inget heltal på minst 1" in answer.text
-        assert 'id="limit-error"' in answer.text and _input(answer.text, "limit") == typed
+        assert 'id="limit-error"' in answer.text and input_value(answer.text, "limit") == typed
     form = _form(page.text)
     form.pop("counts.project")
     nothing = client.post(PROJECTS, data=form)
     assert nothing.status_code == 422 and "Kryssa för vad kvoten räknar" in nothing.text
-    assert _file(path, "policy.yaml") == before
+    assert draft_file(path, "policy.yaml") == before
 
     # A limit the decision does not say: saved, and the check's problem is beside the form.
     saved = client.post(PROJECTS, data=_form(page.text, limit="3"))
@@ -197,12 +168,12 @@ def test_a_limit_that_is_no_whole_number_comes_back_beside_its_field(
 
 
 def test_a_stale_save_loses_nothing_and_shows_the_quota_as_it_now_is(
-    written: Path, tmp_path: Path
+    calls_written: Path, tmp_path: Path
 ) -> None:
-    client, path = _client(written, tmp_path)
+    client, path = client_over(calls_written, tmp_path)
     page = client.get(PROJECTS).text
     repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
-    policy = _file(path, "policy.yaml")
+    policy = draft_file(path, "policy.yaml")
     theirs = policy.replace(
         "  - id: quota.projects\n    limit: 2\n", "  - id: quota.projects\n    limit: 4\n"
     )
@@ -214,16 +185,19 @@ def test_a_stale_save_loses_nothing_and_shows_the_quota_as_it_now_is(
     assert answer.status_code == 409
     assert "Någon annan har sparat utkastet under tiden" in answer.text
     assert '<dd id="current-limit">4</dd>' in answer.text
-    assert _input(answer.text, "limit") == "5" and _input(answer.text, "description_sv") == "Mitt"
-    assert _file(path, "policy.yaml") == theirs
+    assert (
+        input_value(answer.text, "limit") == "5"
+        and input_value(answer.text, "description_sv") == "Mitt"
+    )
+    assert draft_file(path, "policy.yaml") == theirs
     again = client.post(PROJECTS, data=_form(answer.text))
     assert again.status_code == 303
     assert _quotas(path)["quota.projects"]["limit"] == 5
 
 
-def test_sign_in_and_the_csrf_token_are_required(written: Path, tmp_path: Path) -> None:
-    client, path = _client(written, tmp_path, sign_in=False)
-    before = _file(path, "policy.yaml")
+def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
+    client, path = client_over(calls_written, tmp_path, signed_in=False)
+    before = draft_file(path, "policy.yaml")
     for address in (QUOTAS, PROJECTS, f"{QUOTAS}/new"):
         asked = client.get(address)
         assert asked.status_code == 303
@@ -233,13 +207,13 @@ def test_sign_in_and_the_csrf_token_are_required(written: Path, tmp_path: Path) 
     removing = client.post(f"{PROJECTS}/remove", data={"confirm": "yes", "csrf": "x"})
     assert removing.status_code == 401
 
-    _sign_in(client, "anna")
+    sign_in(client, "anna")
     page = client.get(PROJECTS).text
     form = _form(page, limit="7")
     without = client.post(PROJECTS, data={k: v for k, v in form.items() if k != "csrf"})
     assert without.status_code == 403 and "7" in without.text
     assert client.post(PROJECTS, data=form | {"csrf": "not-the-token"}).status_code == 403
-    wrong = {"csrf": "not-the-token", "revision": _revision(page), "confirm": "yes"}
+    wrong = {"csrf": "not-the-token", "revision": revision_of(page), "confirm": "yes"}
     assert client.post(f"{PROJECTS}/remove", data=wrong).status_code == 403
-    assert _file(path, "policy.yaml") == before
+    assert draft_file(path, "policy.yaml") == before
     assert client.get(f"{QUOTAS}/no.such").status_code == 404

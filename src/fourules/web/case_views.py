@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from fourules.errors import FourulesError
 from fourules.policy.model import Policy, load_policy_file
@@ -38,8 +38,14 @@ class Row:
     outcome: str
     max_grant_sek: Any
     also: dict[str, Any]
-    kind_written: bool = False
     """What else the case expects (findings, words of a message, the score …), kept as written."""
+    kind_written: bool = False
+    """Whether cases.yaml writes its kind (a project's may be left out)."""
+
+    @property
+    def key(self) -> str:
+        """Its place in the list, which names it in its address (`…/cases/3`)."""
+        return str(self.index)
 
 
 def rows(cases: Any) -> list[Row]:
@@ -131,6 +137,8 @@ def typed_fact(f: FactInput, value: Any) -> str | list[str]:
 class Typed:
     """The case's form as sent (or as the case stands), with problems beside its fields."""
 
+    kept: ClassVar[tuple[str, ...]] = ("name",)
+    """What a refusal shows back of the form."""
     name: str = ""
     kind: str = "project"
     outcome: str = "eligible"

@@ -18,34 +18,67 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 
 from fourules.errors import InputError, UnknownPolicyError
 from fourules.evaluation.evaluator import Evaluator
-from fourules.text import Lang
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.use_cases.evaluate import EvaluateRequest
 from fourules.use_cases.evaluate import evaluate as evaluated
 from fourules.web import call_views, check_pages, views
-from fourules.web.call_pages import Gate, Refused, Who, known
 from fourules.web.draft_views import NotLoading, Trial, Trials
 from fourules.web.forms import CheckForm, read_check_form
-from fourules.web.pages import ROUND_SUFFIXES, PageError, Uploaded, in_page, read_posted
+from fourules.web.gate import Form, Gate, Refused, Who
+from fourules.web.pages import ROUND_SUFFIXES, Uploaded, read_posted
 from fourules.web.rule_pages import diff_context
 
 FORM_FIELDS = 200
 """The most fields a trial's form holds (the check form has one per fact and criterion)."""
 
 
-def _lang(value: str | None) -> Lang:
-    return "en" if value == "en" else "sv"
-
-
 def _no_anchor(quote: str | None) -> str | None:
     """The draft's quotes link nowhere: its text is not a page of the years served."""
     return None
+
+
+class TrialGate(Gate):
+    """The calls pages' gate (`web/gate.py`), for the trials: a form may carry a round
+    uploaded (multipart, FORM_FIELDS fields), and a draft that does not load is a page
+    saying why, with its check's problems, never a 500; a year not served is a 404."""
+
+    async def read(self, request: Request) -> Form:
+        return await read_posted(request, self.limit, FORM_FIELDS)
+
+    def guarded(self, request: Request, answer: Callable[[], Response]) -> Response:
+        def tried() -> Response:
+            try:
+                return answer()
+            except NotLoading as exc:
+                return self.broken(request, exc)
+            except UnknownPolicyError as exc:
+                raise Refused(404, exc.text(language())) from None
+            except InputError as exc:  # no such draft (a 404), a round that does not read
+                if exc.where and str(exc.where).startswith("drafts/"):
+                    raise Refused(404, exc.text(language())) from None
+                raise
+
+        return super().guarded(request, tried)
+
+    def broken(self, request: Request, exc: NotLoading) -> HTMLResponse:
+        """The draft does not load: why, and its check's problems, each with its file."""
+        repository = self.folder.repository
+        check = uc.check_draft(repository, exc.year)
+        _, files = call_views.draft_files(repository, exc.year)
+        return self.page(
+            "try_broken.html.j2",
+            request,
+            self.who(request),
+            422,
+            year=exc.year,
+            revision=exc.revision,
+            error=exc.error,
+            problems=call_views.problems(check, files),
+        )
 
 
 def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
@@ -54,85 +87,33 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     repository = folder.repository
     trials = Trials(evaluator, repository)
     limit = repository.max_bytes + 64 * 1024  # an uploaded round: a file the folder holds
-
-    gate = Gate(folder)  # who is asking, as the calls pages ask
-    who, to_sign_in, refusal = gate.who, gate.to_sign_in, gate.refusal
-
+    gate = TrialGate(folder, limit)
     page = gate.page
 
-    def guarded(request: Request, year: str, answer: Callable[[], Response]) -> Response:
-        """ANSWER; a refusal, an unknown year or a draft that does not load as a page."""
-        try:
-            return answer()
-        except Refused as exc:
-            return refusal(request, exc)
-        except NotLoading as exc:
-            return broken(request, exc)
-        except UnknownPolicyError as exc:
-            return refusal(request, Refused(404, exc.text(language())))
-        except InputError as exc:  # no such draft, a round that does not read
-            status = 404 if exc.where and str(exc.where).startswith("drafts/") else 422
-            return refusal(request, Refused(status, exc.text(language())))
-
-    def broken(request: Request, exc: NotLoading) -> HTMLResponse:
-        """The draft does not load: why, and its check's problems, each with its file."""
-        signed = who(request)
-        check = uc.check_draft(repository, exc.year)
-        _, files = call_views.draft_files(repository, exc.year)
-        return page(
-            "try_broken.html.j2",
-            request,
-            signed,
-            422,
-            year=exc.year,
-            revision=exc.revision,
-            error=exc.error,
-            problems=call_views.problems(check, files),
-        )
-
     async def signed_in_page(
-        request: Request, year: str, lang: str | None, build: Callable[[Who, Trial], Response]
+        request: Request, year: str, build: Callable[[Who, Trial], Response]
     ) -> Response:
-        """A trial page for a signed-in person (else a 303 to sign in), in the thread pool:
-        the draft may be compiled."""
+        """A trial page for a signed-in person: the draft may be compiled."""
 
-        def answer() -> Response:
-            signed = who(request)
-            if signed is None:
-                return to_sign_in(request)
-            known(year)
+        def tried(signed: Who) -> Response:
             return build(signed, trials.of(year))
 
-        chosen = _lang(lang)
-        return await run_in_threadpool(in_page, chosen, lambda: guarded(request, year, answer))
+        return await gate.signed_in_page(request, tried, year=year)
 
     async def signed_in_form(
-        request: Request, year: str, answer: Callable[[Who, Trial, FormData], Response]
+        request: Request, year: str, answer: Callable[[Who, Trial, Form], Response]
     ) -> Response:
         """A trial's form posted by a signed-in person with their session's CSRF token."""
-        chosen = _lang(request.query_params.get("lang"))
-        try:
-            form = await read_posted(request, limit, FORM_FIELDS)
-        except PageError as exc:
-            refused = Refused(exc.status, exc.message)
-            return in_page(chosen, lambda: refusal(request, refused))
-        chosen = _lang(str(form.get("lang") or chosen))
 
-        def checked() -> Response:
-            signed = who(request)
-            if signed is None:
-                raise Refused(401, text("pages.calls.not_signed_in"))
-            if not gate.csrf_holds(signed, str(form.get("csrf") or "")):
-                raise Refused(403, text("pages.calls.csrf"))
-            known(year)
+        def tried(signed: Who, form: Form) -> Response:
             return answer(signed, trials.of(year), form)
 
-        return await run_in_threadpool(in_page, chosen, lambda: guarded(request, year, checked))
+        return await gate.signed_in_form(request, tried, year=year)
 
     # --- The trials ------------------------------------------------------------------------
 
     @router.get("/calls/drafts/{year}/try", response_class=HTMLResponse)
-    async def tried(request: Request, year: str, lang: str | None = None) -> Response:
+    async def tried(request: Request, year: str) -> Response:
         def build(signed: Who, trial: Trial) -> Response:
             return page(
                 "try_index.html.j2",
@@ -142,7 +123,7 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                 rounds=sorted(trial.rounds(), reverse=True),
             )
 
-        return await signed_in_page(request, year, lang, build)
+        return await signed_in_page(request, year, build)
 
     def check_page(
         request: Request, signed: Who, trial: Trial, typed: CheckForm | None, status: int = 200
@@ -159,14 +140,14 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         )
 
     @router.get("/calls/drafts/{year}/try/check", response_class=HTMLResponse)
-    async def check_form(request: Request, year: str, lang: str | None = None) -> Response:
+    async def check_form(request: Request, year: str) -> Response:
         return await signed_in_page(
-            request, year, lang, lambda signed, trial: check_page(request, signed, trial, None)
+            request, year, lambda signed, trial: check_page(request, signed, trial, None)
         )
 
     @router.post("/calls/drafts/{year}/try/check", response_class=HTMLResponse)
     async def check(request: Request, year: str) -> Response:
-        def answer(signed: Who, trial: Trial, form: FormData) -> Response:
+        def answer(signed: Who, trial: Trial, form: Form) -> Response:
             ev = trial.evaluator
             typed, application = read_check_form(form, ev.load_policy(year))
             if not typed.errors:
@@ -217,11 +198,7 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
 
     @router.get("/calls/drafts/{year}/try/diff", response_class=HTMLResponse)
     async def diff(
-        request: Request,
-        year: str,
-        lang: str | None = None,
-        against: str | None = None,
-        witnesses: str = "",
+        request: Request, year: str, against: str | None = None, witnesses: str = ""
     ) -> Response:
         wanted = witnesses.casefold() in ("true", "1", "yes", "ja")
 
@@ -229,14 +206,11 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             other = against or next(iter(trial.others), None)
             return compared(request, signed, trial, other, "try_diff.html.j2", witnesses=wanted)
 
-        return await signed_in_page(request, year, lang, build)
+        return await signed_in_page(request, year, build)
 
     @router.get("/calls/drafts/{year}/try/replay", response_class=HTMLResponse)
     async def replay(
-        request: Request,
-        year: str,
-        lang: str | None = None,
-        chosen: str | None = Query(None, alias="from"),
+        request: Request, year: str, chosen: str | None = Query(None, alias="from")
     ) -> Response:
         def build(signed: Who, trial: Trial) -> Response:
             shipped = trial.rounds()
@@ -248,11 +222,11 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                 request, signed, trial, other, "try_replay.html.j2", replay=(raw, "round.json")
             )
 
-        return await signed_in_page(request, year, lang, build)
+        return await signed_in_page(request, year, build)
 
     @router.post("/calls/drafts/{year}/try/replay", response_class=HTMLResponse)
     async def replay_uploaded(request: Request, year: str) -> Response:
-        def answer(signed: Who, trial: Trial, form: FormData) -> Response:
+        def answer(signed: Who, trial: Trial, form: Form) -> Response:
             other = str(form.get("from") or "") or None
             upload = form.get("file")
             if not isinstance(upload, Uploaded) or not upload.name:

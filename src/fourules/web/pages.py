@@ -75,7 +75,8 @@ async def read_posted(request: Request, limit: int, max_fields: int = 200) -> Fo
     return FormData(items)
 
 
-def _lang(value: str | None) -> Lang:
+def page_lang(value: str | None) -> Lang:
+    """A page's language as its `?lang` or form field names it: English, else Swedish."""
     return "en" if value == "en" else "sv"
 
 
@@ -129,7 +130,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         the API) in the language of its `?lang`; then ANSWER to the form, made in the form's
         language (its `lang` field, else `?lang`), in the thread pool. An uploaded file is
         read whole (within the limit) and closed at once."""
-        lang = _lang(request.query_params.get("lang"))
+        lang = page_lang(request.query_params.get("lang"))
         with in_language(lang):  # the coroutine runs here, not where in_page would make it
             try:
                 form = await read_posted(request, max_body)
@@ -137,12 +138,14 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 return refused(request, exc)
         # A round evaluated or allocated can take seconds: in the thread pool, so the API
         # and other pages go on answering meanwhile.
-        chosen = _lang(str(form.get("lang") or lang))
+        chosen = page_lang(str(form.get("lang") or lang))
         return await run_in_threadpool(in_page, chosen, lambda: answer(form))
 
     @router.get("/", response_class=HTMLResponse)
     def index(request: Request, lang: str | None = None) -> HTMLResponse:
-        return in_page(_lang(lang), lambda: html("index.html.j2", request, years=views.years(ev)))
+        return in_page(
+            page_lang(lang), lambda: html("index.html.j2", request, years=views.years(ev))
+        )
 
     @router.get("/static/{name}")
     def static(name: str) -> Response:
@@ -161,7 +164,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         served = views.served(ev)
         policy_year = year if year in served else served[-1]
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: html(
                 "check.html.j2", request, **check_pages.check_context(ev, policy_year, None)
             ),
@@ -206,7 +209,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     @router.get("/rounds", response_class=HTMLResponse)
     def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: html("rounds.html.j2", request, **round_pages.upload_context(ev, max_body)),
         )
 
@@ -268,7 +271,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     @router.get("/policies/{year}", response_class=HTMLResponse)
     def policy_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: of_year(request, "policy.html.j2", lambda: rule_pages.policy_context(ev, year)),
         )
 
@@ -277,7 +280,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         request: Request, year: str, lang: str | None = None, quote: str | None = None
     ) -> HTMLResponse:
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: of_year(
                 request, "text.html.j2", lambda: rule_pages.text_context(ev, year, quote)
             ),
@@ -286,7 +289,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     @router.get("/policies/{year}/readings", response_class=HTMLResponse)
     def readings_page(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: of_year(
                 request, "readings.html.j2", lambda: reading_pages.readings_context(ev, year)
             ),
@@ -295,7 +298,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     @router.get("/policies/{year}/scan", response_class=HTMLResponse)
     def scanned_text(request: Request, year: str, lang: str | None = None) -> HTMLResponse:
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: of_year(
                 request,
                 "scan.html.j2",
@@ -308,7 +311,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     def diff_form(
         request: Request, lang: str | None = None, a: str | None = None, b: str | None = None
     ) -> Response:
-        chosen = _lang(lang)
+        chosen = page_lang(lang)
         if a and b:
             suffix = "?lang=en" if chosen == "en" else ""
             return RedirectResponse(f"/diff/{a}/{b}{suffix}", status_code=303)
@@ -320,7 +323,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
     ) -> HTMLResponse:
         asked = witnesses.casefold() in ("true", "1", "yes", "ja")
         return in_page(
-            _lang(lang),
+            page_lang(lang),
             lambda: compared(request, lambda: rule_pages.diff_context(ev, a, b, witnesses=asked)),
         )
 
@@ -370,4 +373,4 @@ async def page_error(request: Request, exc: HTTPException) -> HTMLResponse:
         body = views.render("problem.html.j2", request, message=text(key))
         return HTMLResponse(body, status_code=exc.status_code)
 
-    return in_page(_lang(request.query_params.get("lang")), page)
+    return in_page(page_lang(request.query_params.get("lang")), page)

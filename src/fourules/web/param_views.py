@@ -1,48 +1,40 @@
 """What the parameters' pages show and read (`web/param_pages.py`): a draft's parameters as
 its policy.yaml has them (read as YAML, so a draft whose policy does not load still shows
 them), a value typed as people type it, and the check's problems that concern one
-parameter. The decision's text to cite from is the source picker's (`web/source_picker.py`)."""
+parameter. Their description and source are a quota's too (`web/policy_items.py`); the
+decision's text to cite from is the source picker's (`web/source_picker.py`)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from fourules.authoring.yaml_edits import PARAMETER_FIELDS
 from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
 from fourules.texts import both, language, text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.forms import read_amount
+from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
 
 UNITS = ("SEK", "date", "years", "months", "days")
 """The units a parameter has (policy/model.py's `Unit`), in the order the form offers them."""
-NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
-"""A new parameter's name: lower-case words joined by dots (`cap.study_trip`)."""
-RESERVED = {"new"}
-"""Names the pages' addresses use (`…/parameters/new`)."""
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(Sourced):
     """One parameter as policy.yaml writes it, with its value as people read it."""
 
     name: str
     value: Any
     unit: str
     shown: str
-    description: dict[str, str]
     not_stated: dict[str, str]
-    section: str
-    quote: str
-    note: str
 
-
-def _texts(value: Any) -> dict[str, str]:
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items() if v is not None}
-    return {}
+    @property
+    def key(self) -> str:
+        return self.name
 
 
 def shown_value(value: Any, unit: str) -> str:
@@ -81,8 +73,6 @@ def rows(policy: Any) -> list[Row]:
     out = []
     for name, entry in found.items():
         entry = entry if isinstance(entry, dict) else {"value": entry}
-        found_source = entry.get("source")
-        source: dict[str, Any] = found_source if isinstance(found_source, dict) else {}
         unit = str(entry.get("unit", ""))
         out.append(
             Row(
@@ -90,11 +80,8 @@ def rows(policy: Any) -> list[Row]:
                 value=entry.get("value"),
                 unit=unit,
                 shown=shown_value(entry.get("value"), unit),
-                description=_texts(entry.get("description")),
-                not_stated=_texts(entry.get("not_stated")),
-                section=str(source.get("section") or ""),
-                quote=str(source.get("quote") or ""),
-                note=str(source.get("note") or ""),
+                not_stated=bilingual(entry.get("not_stated")),
+                **sourced(entry),
             )
         )
     return out
@@ -121,35 +108,29 @@ def read_value(typed: str, unit: str) -> int | date | LocalText | None:
 
 
 @dataclass
-class Typed:
+class Typed(SourcedTyped):
     """The form as the person sent it (or as the parameter stands), with the problems
     beside its fields."""
 
+    kept: ClassVar[tuple[str, ...]] = ("name", "value", *SourcedTyped.kept)
+    """What a refusal shows back of the form."""
     value: str = ""
     unit: str = "SEK"
-    description_sv: str = ""
-    description_en: str = ""
     not_stated_sv: str = ""
     not_stated_en: str = ""
-    sentence: int | None = None
-    quote: str = ""
-    message: str = ""
     name: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, row: Row, sentence: int | None, message: str) -> Typed:
+    def of(cls, row: Row | None, sentence: int | None, message: str) -> Typed:
+        if row is None:
+            return cls(message=message)
         return cls(
             value=typed_value(row.value, row.unit),
             unit=row.unit,
-            description_sv=row.description.get("sv", ""),
-            description_en=row.description.get("en", ""),
             not_stated_sv=row.not_stated.get("sv", ""),
             not_stated_en=row.not_stated.get("en", ""),
-            sentence=sentence,
-            quote=row.quote,
-            message=message,
             name=row.name,
+            **typed_sourced(row, sentence, message),
         )
 
 

@@ -1,28 +1,25 @@
 """What the quotas' pages show and read (`web/quota_pages.py`): a draft's quotas as its
 policy.yaml has them (read as YAML, so a draft whose policy does not load still shows
-them), a limit typed as people type it, and the check's problems that concern one quota."""
+them), a limit typed as people type it, and the check's problems that concern one quota.
+Their description and source are a parameter's too (`web/policy_items.py`)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
 
 KINDS = ("project", "study_trip")
 """What a quota counts (policy/model.py's `Kind`), in the order the form offers them."""
 ADMINISTRATIONS = ("district", "central")
 """The administrations a quota holds for (policy/administrations.py's `AdministrationType`)."""
-ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
-"""A new quota's id: lower-case words joined by dots (`quota.projects`)."""
-RESERVED = {"new"}
-"""Ids the pages' addresses use (`…/quotas/new`)."""
 
 
 @dataclass(frozen=True)
-class QuotaRow:
+class QuotaRow(Sourced):
     """One quota as policy.yaml writes it, at its place in the list."""
 
     index: int
@@ -30,16 +27,10 @@ class QuotaRow:
     limit: Any
     counts: list[str]
     administrations: list[str]
-    description: dict[str, str]
-    section: str
-    quote: str
-    note: str
 
-
-def _texts(value: Any) -> dict[str, str]:
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items() if v is not None}
-    return {}
+    @property
+    def key(self) -> str:
+        return self.id
 
 
 def _listed(value: Any) -> list[str]:
@@ -57,8 +48,6 @@ def rows(policy: Any) -> list[QuotaRow]:
     out = []
     for index, entry in enumerate(found):
         entry = entry if isinstance(entry, dict) else {"id": entry}
-        found_source = entry.get("source")
-        source: dict[str, Any] = found_source if isinstance(found_source, dict) else {}
         out.append(
             QuotaRow(
                 index=index,
@@ -66,10 +55,7 @@ def rows(policy: Any) -> list[QuotaRow]:
                 limit=entry.get("limit"),
                 counts=_listed(entry.get("counts")),
                 administrations=_listed(entry.get("administrations")),
-                description=_texts(entry.get("description")),
-                section=str(source.get("section") or ""),
-                quote=str(source.get("quote") or ""),
-                note=str(source.get("note") or ""),
+                **sourced(entry),
             )
         )
     return out
@@ -84,33 +70,27 @@ def read_limit(typed: str) -> int | str:
 
 
 @dataclass
-class QuotaTyped:
+class QuotaTyped(SourcedTyped):
     """The form as the person sent it (or as the quota stands), with the problems beside
     its fields."""
 
+    kept: ClassVar[tuple[str, ...]] = ("id", "limit", *SourcedTyped.kept)
+    """What a refusal shows back of the form."""
     id: str = ""
     limit: str = ""
     counts: list[str] = field(default_factory=list)
     administrations: list[str] = field(default_factory=list)
-    description_sv: str = ""
-    description_en: str = ""
-    sentence: int | None = None
-    quote: str = ""
-    message: str = ""
-    errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, row: QuotaRow, sentence: int | None, message: str) -> QuotaTyped:
+    def of(cls, row: QuotaRow | None, sentence: int | None, message: str) -> QuotaTyped:
+        if row is None:
+            return cls(message=message)
         return cls(
             id=row.id,
             limit="" if row.limit is None else str(row.limit),
             counts=list(row.counts),
             administrations=list(row.administrations),
-            description_sv=row.description.get("sv", ""),
-            description_en=row.description.get("en", ""),
-            sentence=sentence,
-            quote=row.quote,
-            message=message,
+            **typed_sourced(row, sentence, message),
         )
 
 

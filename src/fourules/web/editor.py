@@ -1,0 +1,341 @@
+"""What the pages that edit a draft share: the draft at one revision (an unknown draft a 404
+page, a file that does not read as YAML a 422 saying why), its check remembered by that
+revision (the calls pages' text boxes use these two), and the form editors' table, form
+and save (`Editor`: the parameters', the quotas' and the cases' pages say only what is
+their own).
+
+A revision names the draft's files, so the check of a revision stays true: it is made once
+and remembered, and a save's check (the use case makes one with every save) is remembered
+at once, so the page after a save shows it without checking again."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from urllib.parse import quote as url_quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fourules.authoring.yaml_edits import read
+from fourules.calls.repository import CallsRepository, StaleRevision
+from fourules.errors import InputError
+from fourules.texts import language, text
+from fourules.use_cases import calls as uc
+from fourules.use_cases.check import CheckDocument
+from fourules.web import call_views
+from fourules.web.gate import Form, Gate, Refused, Who, query
+
+NEW = "new"
+"""An editor's address of an item not yet written (`…/parameters/new`)."""
+FORM_LIMIT = 256 * 1024
+"""The largest form an editor accepts: an item's texts are a few sentences."""
+CHECKS_KEPT = 32
+"""The checks remembered, by the draft revision they checked (a revision is its files')."""
+
+
+class DraftChecks:
+    """A draft's checks remembered by the revision they checked, and by the language their
+    messages are in (the pages answer from the thread pool: under a lock)."""
+
+    def __init__(self, repository: CallsRepository) -> None:
+        self.repository = repository
+        self.kept: OrderedDict[str, CheckDocument] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def of(self, year: str, revision: str) -> CheckDocument:
+        """The check of the draft of YEAR at REVISION: remembered, else made and remembered."""
+        with self.lock:
+            found = self.kept.get(f"{language()}:{revision}")
+        if found is None:
+            found = uc.check_draft(self.repository, year)
+            self.remember(revision, found)
+        return found
+
+    def remember(self, revision: str, check: CheckDocument) -> None:
+        key = f"{language()}:{revision}"
+        with self.lock:
+            self.kept[key] = check
+            self.kept.move_to_end(key)
+            while len(self.kept) > CHECKS_KEPT:
+                self.kept.popitem(last=False)
+
+
+def draft_at(
+    repository: CallsRepository, year: str, kept: str | None = None
+) -> tuple[str, dict[str, str]]:
+    """The draft's revision and its files' texts (`call_views.draft_files`); an unknown
+    draft is refused with a 404 page, showing what was KEPT of the form."""
+    try:
+        return call_views.draft_files(repository, year)
+    except InputError as exc:
+        raise Refused(404, exc.message.get(language()), kept) from None
+
+
+class Item(Protocol):
+    """An item of a draft's file, as its editor lists it."""
+
+    @property
+    def key(self) -> str:
+        """What names it in its address (`…/parameters/cap.study_trip`)."""
+        ...
+
+
+R = TypeVar("R", bound=Item)
+
+
+@dataclass(frozen=True)
+class Items:
+    """What an editor edits: the items ROWS reads in the draft's file, each at
+    `…/SEGMENT/{key}`, its key named KEY in the editor's templates and words (`name`); and
+    WORDS, the catalogue's prefix of those words (`pages.params`), which names the
+    templates too (`params_edit.html.j2`)."""
+
+    segment: str
+    words: str
+    key: str
+    rows: Callable[[Any], list[Any]]
+
+
+class DraftFile(Generic[R]):
+    """The draft as one revision has it, its file NAME read as YAML (`data`: an empty
+    mapping when the file is empty or absent) and its ITEMS; a file that does not read is
+    refused with a 422 page saying why."""
+
+    def __init__(self, repository: CallsRepository, year: str, name: str, items: Items) -> None:
+        self.revision, self.files = draft_at(repository, year)
+        self.year, self.name = year, name
+        self.text = self.files.get(name, "")
+        try:
+            self.data: Any = read(self.text, name) if self.text.strip() else {}
+        except InputError as exc:
+            said = text(f"{items.words}.unreadable", problem=exc.text(language()))
+            raise Refused(422, said) from None
+        self.rows: list[R] = items.rows(self.data)
+
+    def row(self, key: str) -> R | None:
+        """The item KEY names, None when there is none."""
+        return next((r for r in self.rows if r.key == key), None)
+
+
+class Typed(Protocol):
+    """A form as sent: its fields (a message for the save among them), and the problems
+    beside them; KEPT: its fields a refusal shows back."""
+
+    kept: ClassVar[tuple[str, ...]]
+    message: str
+    errors: dict[str, str]
+
+
+T = TypeVar("T", bound=Typed)
+D = TypeVar("D", bound=DraftFile[Any])
+
+
+@dataclass
+class FormState(Generic[T]):
+    """What an item's form page says: what was typed (None: the item as it stands), a
+    notice (a save done), a problem the save met, or that the save was stale."""
+
+    typed: T | None = None
+    notice: str | None = None
+    problem: str | None = None
+    stale: bool = False
+
+    def status(self) -> int:
+        """A stale save's page is a 409, one with a problem beside the form a 422."""
+        if self.stale:
+            return 409
+        errors = self.typed.errors if self.typed is not None else {}
+        return 422 if errors or self.problem else 200
+
+
+def kept_fields(*keys: str) -> Callable[[Form], str | None]:
+    """What a refusal shows back of a form: its fields KEYS as typed, one a line."""
+
+    def kept(form: Form) -> str | None:
+        parts = [str(form.get(key) or "").strip() for key in keys]
+        return "\n".join(p for p in parts if p) or None
+
+    return kept
+
+
+class Editor(ABC, Generic[D, T]):
+    """A draft's items edited in forms under `/calls/drafts/{year}/SEGMENT`: a table of
+    them, and a form per item (`…/new` for one not yet written) beside the draft's check,
+    saved as one edit of the file (`edited`) against the revision the form was shown at.
+    A stale save loses nothing: the form comes back as typed, beside the item as it now
+    stands. Who is asking is the gate's: a signed-in person, and every form its CSRF token.
+
+    Each editor says what is its own: its ITEMS, its form (the class TYPED), its draft, its
+    items' table and form, what a form says and what it writes (the abstract methods)."""
+
+    items: ClassVar[Items]
+    typed: type[T]
+
+    def __init__(self, folder: uc.CallsFolder) -> None:
+        self.repository = folder.repository
+        self.gate = Gate(folder, FORM_LIMIT, kept_fields(*self.typed.kept))
+        self.checks = DraftChecks(folder.repository)
+
+    # --- What each editor says ---------------------------------------------------------
+
+    @abstractmethod
+    def draft(self, year: str) -> D:
+        """The draft of YEAR as it now stands."""
+
+    @abstractmethod
+    def table(self, draft: D, removed: str | None) -> dict[str, Any]:
+        """The table's values (`removed`: the item a removal just took out)."""
+
+    @abstractmethod
+    def typed_of(self, draft: D, row: Any) -> T:
+        """The form as ROW stands (None: a new item's, empty)."""
+
+    @abstractmethod
+    def form(self, draft: D, row: Any, typed: T) -> dict[str, Any]:
+        """The form's own values (the check's problems about the item among them)."""
+
+    @abstractmethod
+    def read(self, form: Form, draft: D, key: str) -> T:
+        """The form as sent for the item KEY."""
+
+    @abstractmethod
+    def edited(self, draft: D, key: str, typed: T) -> str | None:
+        """The file with the item as TYPED; None (and `typed.errors`) when the form does not
+        say one that can be written."""
+
+    @abstractmethod
+    def saved_as(self, draft: D, key: str, typed: T) -> str:
+        """The key the item TYPED is saved under (a new one's is its own, or its place)."""
+
+    # --- What every editor does ----------------------------------------------------------
+
+    def unknown(self, key: str, year: str) -> str:
+        """The words of a 404: the draft has no item KEY."""
+        named: dict[str, Any] = {self.items.key: key, "year": year}
+        return text(f"{self.items.words}.unknown", **named)
+
+    def saved(self, key: str) -> str:
+        """The words of the notice after the item KEY was saved."""
+        named: dict[str, Any] = {self.items.key: key}
+        return text(f"{self.items.words}.saved", **named)
+
+    def template(self, page: str) -> str:
+        """The template of the editor's PAGE (`list`, `edit`)."""
+        return f"{self.items.words.removeprefix('pages.')}_{page}.html.j2"
+
+    def router(self) -> APIRouter:
+        """The table's page, an item's form, and the form's save."""
+        router = APIRouter(include_in_schema=False)
+        items = f"/calls/drafts/{{year}}/{self.items.segment}"
+
+        @router.get(items, response_class=HTMLResponse)
+        async def listing(request: Request, year: str, removed: str | None = None) -> Response:
+            def build(signed: Who) -> Response:
+                draft = self.draft(year)
+                values = self.table(draft, removed)
+                return self.page(self.template("list"), request, signed, draft, **values)
+
+            return await self.gate.signed_in_page(request, build, year=year)
+
+        @router.get(f"{items}/{{key}}", response_class=HTMLResponse)
+        async def edit(request: Request, year: str, key: str, saved: str | None = None) -> Response:
+            def build(signed: Who) -> Response:
+                state = FormState[T](notice=self.saved(key) if saved else None)
+                return self.form_page(request, signed, self.draft(year), key, state)
+
+            return await self.gate.signed_in_page(request, build, year=year)
+
+        @router.post(f"{items}/{{key}}", response_class=HTMLResponse)
+        async def save(request: Request, year: str, key: str) -> Response:
+            def answer(signed: Who, form: Form) -> Response:
+                return self.save(request, signed, self.draft(year), key, form)
+
+            return await self.gate.signed_in_form(request, answer, year=year)
+
+        return router
+
+    def check(self, draft: D) -> CheckDocument:
+        return self.checks.of(draft.year, draft.revision)
+
+    def known(self, draft: D, key: str) -> Any:
+        """The item KEY, else a 404 page."""
+        row = draft.row(key)
+        if row is None:
+            raise Refused(404, self.unknown(key, draft.year))
+        return row
+
+    def page(
+        self,
+        template: str,
+        request: Request,
+        signed: Who,
+        draft: D,
+        state: FormState[T] | None = None,
+        **values: Any,
+    ) -> HTMLResponse:
+        """A page of the draft: its year, the revision shown and its check, with VALUES; an
+        item's form says what its STATE says, in its status."""
+        values |= {"year": draft.year, "revision": draft.revision, "check": self.check(draft)}
+        if state is None:
+            return self.gate.page(template, request, signed, **values)
+        values |= {"notice": state.notice, "problem": state.problem, "stale": state.stale}
+        return self.gate.page(template, request, signed, state.status(), **values)
+
+    def form_page(
+        self, request: Request, signed: Who, draft: D, key: str, state: FormState[T]
+    ) -> HTMLResponse:
+        """The item KEY's form: as typed (`state.typed`), else as the item stands. After a
+        stale save, beside the item as it now stands (`current`), or saying it was removed
+        meanwhile (`gone`: the form is then a new item's, to add it again)."""
+        current, gone = None, False
+        if state.stale and state.typed is not None:
+            current = draft.row(self.saved_as(draft, key, state.typed))
+            gone = current is None and key != NEW
+            key = NEW if gone else key
+        row = self.known(draft, key) if key != NEW else None
+        typed = state.typed if state.typed is not None else self.typed_of(draft, row)
+        values = {self.items.key: key, "new": row is None, "row": row, "typed": typed}
+        values |= {"current": current, "gone": gone} | self.form(draft, row, typed)
+        return self.page(self.template("edit"), request, signed, draft, state, **values)
+
+    def save(self, request: Request, signed: Who, draft: D, key: str, form: Form) -> Response:
+        """The form saved, and a 303 to the item's form saying so; else the form again: with
+        its problems beside it, or, when the draft was saved since it was shown (or while
+        this save ran), stale, beside the draft as it now stands."""
+        if key != NEW:
+            self.known(draft, key)
+        typed = self.read(form, draft, key)
+        shown = functools.partial(self.form_page, request, signed)
+        revision = str(form.get("revision") or "")
+        if revision != draft.revision:  # saved since the form was shown: nothing lost
+            return shown(draft, key, FormState(typed, stale=True))
+        edited = self.edited(draft, key, typed)
+        if edited is None or typed.errors:
+            return shown(draft, key, FormState(typed))
+        try:
+            self.write(signed, draft, edited, typed.message.strip(), revision)
+        except StaleRevision:
+            return shown(self.draft(draft.year), key, FormState(typed, stale=True))
+        except InputError as exc:
+            if exc.where == "message":  # beside its field; any other problem above the form
+                typed.errors["message"] = exc.message.get(language())
+                return shown(draft, key, FormState(typed))
+            return shown(draft, key, FormState(typed, problem=exc.text(language())))
+        address = f"/calls/drafts/{draft.year}/{self.items.segment}/"
+        address += url_quote(self.saved_as(draft, key, typed))
+        return RedirectResponse(f"{address}{query(saved='1')}#check", status_code=303)
+
+    def write(self, signed: Who, draft: D, edited: str, message: str, revision: str) -> None:
+        """The draft's file saved as EDITED, against REVISION (the one the form was shown
+        at); its check remembered."""
+        data = edited.encode("utf-8")
+        saved = uc.save_file(
+            self.repository, signed.person, draft.year, draft.name, data, message, revision
+        )
+        self.checks.remember(saved.revision, saved.check)

@@ -1,0 +1,162 @@
+"""What a parameter and a quota share, as policy.yaml writes them and as their forms type them
+(`web/param_views.py`, `web/quota_views.py`): a description in both languages, a source in
+the decision's words (a section, a quote, a note; picked on the form sentence by sentence,
+`web/source_picker.py`), and the form of a new one's key; and what their editors share
+beyond every editor's (`web/editor.py`): the draft's policy.yaml with the decision's
+sentences to cite, a form as an item stands, and the quote kept from the sentence picked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, Self, TypeVar
+
+from fourules.authoring.sentences import Sentence
+from fourules.calls.files import POLICY_FILE
+from fourules.calls.repository import CallsRepository
+from fourules.texts import text
+from fourules.web.editor import NEW, DraftFile, Editor, Items
+from fourules.web.gate import Form
+from fourules.web.source_picker import Picker, number
+
+KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+"""A new item's key: lower-case words joined by dots (`cap.study_trip`, `quota.projects`)."""
+RESERVED = {NEW}
+"""Keys the pages' addresses use (`…/parameters/new`)."""
+FIELD_OF = {"description": "description_sv", "source": "sentences"}
+"""Where on an item's form a check's problem about its description or source is shown."""
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """An item as policy.yaml writes it: its description, and its source."""
+
+    description: dict[str, str]
+    section: str
+    quote: str
+    note: str
+
+    @property
+    def key(self) -> str:
+        """What names it in its address and in policy.yaml (a parameter's name, a quota's
+        id)."""
+        raise NotImplementedError
+
+
+def sourced(entry: dict[str, Any]) -> dict[str, Any]:
+    """ENTRY's description and source as written (a part that is no mapping is empty)."""
+    found = entry.get("source")
+    source: dict[str, Any] = found if isinstance(found, dict) else {}
+    return {
+        "description": bilingual(entry.get("description")),
+        "section": str(source.get("section") or ""),
+        "quote": str(source.get("quote") or ""),
+        "note": str(source.get("note") or ""),
+    }
+
+
+def bilingual(value: Any) -> dict[str, str]:
+    """A text in both languages as written (`{sv: …, en: …}`); empty when it is not."""
+    if isinstance(value, dict):
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+    return {}
+
+
+@dataclass
+class SourcedTyped:
+    """An item's form as sent (or as the item stands): its description in each language,
+    the sentence picked and the quote kept from it, the save's message, and the problems
+    beside its fields."""
+
+    kept: ClassVar[tuple[str, ...]] = ("description_sv", "description_en", "quote", "message")
+    """What a refusal shows back of the form."""
+    description_sv: str = ""
+    description_en: str = ""
+    sentence: int | None = None
+    quote: str = ""
+    message: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def described(self, words: str) -> None:
+        """A description is needed in each language: beside a field left empty, the
+        catalogue's `WORDS.description.needed` says so."""
+        for lang in ("sv", "en"):
+            if not getattr(self, f"description_{lang}"):
+                self.errors[f"description_{lang}"] = text(f"{words}.description.needed")
+
+
+def typed_sourced(row: Sourced, sentence: int | None, message: str) -> dict[str, Any]:
+    """The form's shared fields as ROW stands (SENTENCE: the one its quote cites)."""
+    description = row.description
+    return {
+        "description_sv": description.get("sv", ""),
+        "description_en": description.get("en", ""),
+        "sentence": sentence,
+        "quote": row.quote,
+        "message": message,
+    }
+
+
+def read_sourced(form: Form) -> dict[str, Any]:
+    """The form's shared fields as sent."""
+    return {
+        "description_sv": str(form.get("description_sv") or "").strip(),
+        "description_en": str(form.get("description_en") or "").strip(),
+        "sentence": number(str(form.get("sentence") or "")),
+        "quote": str(form.get("quote") or ""),
+        "message": str(form.get("message") or ""),
+    }
+
+
+class Sourcing(Protocol):
+    """The form of an item that cites the decision's text."""
+
+    kept: ClassVar[tuple[str, ...]]
+    errors: dict[str, str]
+    message: str
+    sentence: int | None
+    quote: str
+
+    @classmethod
+    def of(cls, row: Any, sentence: int | None, message: str) -> Self:
+        """The form as ROW stands (None: a new item's, empty), citing SENTENCE."""
+        ...
+
+
+S = TypeVar("S", bound=Sourced)
+F = TypeVar("F", bound=Sourcing)
+
+
+class PolicyDraft(DraftFile[S]):
+    """The draft's policy.yaml as one revision has it, its items of one kind, and the
+    sentences of the decision's text their quotes are held to."""
+
+    def __init__(self, repository: CallsRepository, year: str, items: Items) -> None:
+        super().__init__(repository, year, POLICY_FILE, items)
+        self.picker = Picker(self.data, self.files)
+
+
+class PolicyEditor(Editor[PolicyDraft[S], F]):
+    """The editor of policy.yaml's items of one kind, each citing the decision's text: its
+    form, as an item stands, cites the sentence its quote is in; as sent, the quote is kept
+    from the sentence picked."""
+
+    def draft(self, year: str) -> PolicyDraft[S]:
+        return PolicyDraft(self.repository, year, self.items)
+
+    def typed_of(self, draft: PolicyDraft[S], row: S | None) -> F:
+        words = self.items.words
+        if row is None:
+            return self.typed.of(None, None, text(f"{words}.message.new"))
+        named: dict[str, Any] = {self.items.key: row.key}
+        message = text(f"{words}.message.default", **named)
+        return self.typed.of(row, draft.picker.cited(row.section, row.quote), message)
+
+    def picked(self, draft: PolicyDraft[S], key: str, typed: F) -> tuple[Sentence, str] | None:
+        """The sentence picked and the quote kept from it (the whole sentence when the
+        quote was left as the item had it and another sentence was picked); None, with
+        `typed.errors`, when none was picked or the quote is not the sentence's words."""
+        row = draft.row(key) if key != NEW else None
+        before = row.quote if row is not None else None
+        words = self.items.words
+        return draft.picker.picked(typed.sentence, typed.quote, before, typed.errors, words)
