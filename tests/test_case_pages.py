@@ -168,3 +168,17 @@ def test_sign_in_and_csrf_are_required(calls_written: Path, tmp_path: Path) -> N
     assert client.post(f"{CASES}/0/remove", data={"confirm": "yes"}).status_code == 403
     assert draft_file(path, "cases.yaml") == before
     assert client.get(f"{CASES}/999").status_code == 404
+
+
+def test_every_ticked_box_of_a_case_is_kept(calls_written: Path, tmp_path: Path) -> None:
+    """A field posted more than once (the boxes of the facts left unstated) keeps each value,
+    and a case's form, with a field for every fact, is read whole."""
+    client, path = client_over(calls_written, tmp_path)
+    form, page = _new_case(client)
+    unstated = re.findall(r'name="unstated" id="unstated-[^"]+" value="([^"]+)"', page)
+    assert len(unstated) >= 2, page
+    ticked = [u for u in unstated if u != "requested"][:2]
+    saved = client.post(f"{CASES}/new", data={**form, "unstated": ticked})
+    assert saved.status_code == 303, saved.text
+    added = yaml.safe_load(draft_file(path, "cases.yaml"))["cases"][-1]
+    assert all(added["application"][t] is None for t in ticked), added

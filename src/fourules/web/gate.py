@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import ImmutableMultiDict
 
 from fourules.accounts.proxy import proxied_user
 from fourules.accounts.sessions import Session
@@ -30,8 +31,9 @@ from fourules.web.pages import PageError, in_page, page_lang
 COOKIE = "fourules_session"
 HOME = "/calls"
 SIGN_IN = "/calls/sign-in"
-FORM_FIELDS = 20
-"""The most fields a calls form holds (the save form has five)."""
+FORM_FIELDS = 200
+"""The most fields a calls form may post: a case's form has a field per fact of the year
+and a box per member of a set and per fact left unstated (2026: about 26)."""
 
 Form = Mapping[str, Any]
 """A posted form: its fields' values (a trial's form may carry an uploaded file)."""
@@ -256,9 +258,10 @@ def known(year: str, name: str | None = None) -> None:
         raise Refused(404, exc.message.get(language())) from None
 
 
-async def read_form(request: Request, limit: int) -> dict[str, str]:
+async def read_form(request: Request, limit: int) -> ImmutableMultiDict[str, str]:
     """A posted form (URL-encoded, as the calls pages send it), read within `limit` bytes
-    and a few fields; a wrong type, a body too large or unreadable is refused."""
+    and FORM_FIELDS fields, every value of a field kept (`getlist`: a case's ticked boxes);
+    a wrong type, a body too large or unreadable is refused."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     declared = request.headers.get("content-length", "")
     if not ctype and declared in ("", "0"):  # a form with no field: nothing to read
@@ -282,4 +285,4 @@ async def read_form(request: Request, limit: int) -> dict[str, str]:
         )
     except (UnicodeDecodeError, ValueError):
         raise Refused(400, text("problem.form_unreadable")) from None
-    return dict(pairs)
+    return ImmutableMultiDict(pairs)
