@@ -518,3 +518,28 @@ def test_a_page_posted_in_english_is_english_throughout(client: TestClient) -> N
         assert english in draft.text and swedish not in draft.text
     report = client.post("/rounds/download", data={**form, "what": "allocation", "format": "csv"})
     assert "Draft and decision" in report.text and "Utkast och beslut" not in report.text
+
+
+def test_a_misspelt_applicant_is_a_row_of_the_quota_table(client: TestClient) -> None:
+    """An applicant that is no administration of the year is shown inside the quota table,
+    with its applications and the suggestion, never left out of it silently."""
+    round_ = json.loads(ROUND_2018.read_text(encoding="utf-8"))
+    misspelt = [
+        a["id"] for a in round_["applications"] if a["applicants"] == ["Hässelby-Vällingby"]
+    ]
+    assert misspelt
+    for app in round_["applications"]:
+        if app["id"] == misspelt[0]:
+            app["applicants"] = ["Hässelby-Vällinby"]
+    raw = json.dumps(round_, ensure_ascii=False).encode()
+    page = client.post("/rounds", files={"file": ("round.json", raw)}).text
+    quotas = page[
+        page.index('<table class="quotas">') : page.index(
+            "</table>", page.index('<table class="quotas">')
+        )
+    ]
+    row = re.search(r'<tr class="warn unknown-applicant">(.*?)</tr>', quotas, re.S)
+    assert row, quotas
+    assert "Okänd sökande: Hässelby-Vällinby" in row.group(1)
+    assert "menade du Hässelby-Vällingby?" in row.group(1) and misspelt[0] in row.group(1)
+    assert "Räknas inte mot någon kvot" in row.group(1)

@@ -1088,3 +1088,25 @@ def test_a_csv_as_swedish_excel_saves_it_reads_as_the_utf8_one(round_2018: Round
     excel = out.getvalue().encode("cp1252")
     assert "ä".encode("cp1252") in excel  # the file really holds Windows-1252 bytes
     assert load_round(excel, "omgang.csv") == load_round(to_csv(round_2018).encode(), "o.csv")
+
+
+def test_unknown_applicants_are_listed_once_per_name_with_their_applications(
+    evaluator: Evaluator,
+) -> None:
+    """Names that match alike are one entry, as first written, with every application of
+    theirs per kind and the hint; they are counted for no administration."""
+    raw = json.loads(ROUND_2018.read_text(encoding="utf-8"))
+    projects = [a for a in raw["applications"] if a["id"].startswith("T1-")][:2]
+    projects[0]["applicants"] = ["Hässelby-Vällinby"]
+    projects[1]["applicants"] = ["Hässelby-Vällinby stadsdelsförvaltning"]
+    result = evaluate_round(Round.model_validate(raw), "2018", evaluator)
+    out = json.loads(to_json(result))
+    assert out["unknown_applicants"] == [
+        {
+            "as_written": "Hässelby-Vällinby",
+            "hint": "okänt namn; menade du Hässelby-Vällingby?",
+            "applications": {"project": [projects[0]["id"], projects[1]["id"]]},
+        }
+    ]
+    counted = {i for a in out["administrations"] for ids in a["applications"].values() for i in ids}
+    assert not counted & {projects[0]["id"], projects[1]["id"]}

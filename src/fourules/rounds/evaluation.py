@@ -20,7 +20,7 @@ from fourules.errors import InputError, Place
 from fourules.evaluation.evaluator import Evaluator, Prepared
 from fourules.evaluation.results import Evaluation, PolicyRef
 from fourules.parallel import forked_map, gc_paused, worker_pays
-from fourules.policy.administrations import AdministrationIndex, Resolution
+from fourules.policy.administrations import AdministrationIndex, Resolution, normalise
 from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source, empty_list
 from fourules.rounds.checks import check
@@ -94,6 +94,16 @@ class AdministrationTally(_Model):
     )
 
 
+class UnknownApplicant(_Model):
+    """An applicant name that is no administration of the year, with its applications:
+    each is evaluated (ineligible) and counted for no quota, so a quota table shows it as
+    a row of its own rather than leaving it out."""
+
+    as_written: str
+    hint: str = Field(description="Why the name is not an administration, e.g. a suggestion.")
+    applications: dict[Kind, list[str]]
+
+
 class Duplicate(_Model):
     applications: list[str]
     reason: str
@@ -117,6 +127,10 @@ class RoundEvaluation(_Model):
     lang: Lang
     evaluations: list[Evaluation]
     administrations: list[AdministrationTally]
+    unknown_applicants: list[UnknownApplicant] = Field(
+        default_factory=empty_list,
+        description="Applicant names that are no administration of the year (counted for no quota).",
+    )
     duplicates: list[Duplicate]
     totals: dict[Kind, KindTotals]
     findings: list[RoundFinding]
@@ -343,6 +357,7 @@ def _evaluate_round(
         lang=lang,
         evaluations=[evaluations[a.id] for a in apps],
         administrations=_tallies(policy, per_administration(items), _quota_counts(book), chosen),
+        unknown_applicants=_unknown_applicants(apps, evaluations, loaded.index, lang),
         duplicates=duplicates,
         totals=totals,
         findings=[
@@ -429,6 +444,34 @@ def _unknown_findings(
                 )
             )
     return out
+
+
+def _unknown_applicants(
+    apps: list[RoundEntry],
+    evaluations: dict[str, Evaluation],
+    index: AdministrationIndex,
+    lang: Lang,
+) -> list[UnknownApplicant]:
+    """Each applicant name that is no administration of the year, with its applications
+    per kind, in the order first met; names that match alike ("Hässelby-Vällinby" and
+    "Hässelby-Vällinby sdf") are one row, as first written."""
+    written: dict[str, str] = {}
+    named: dict[str, dict[Kind, list[str]]] = {}
+    for app in apps:
+        for applicant in evaluations[app.id].applicants:
+            if applicant.administration is None:
+                key = normalise(applicant.as_written)
+                written.setdefault(key, applicant.as_written)
+                kinds = named.setdefault(key, {})
+                kinds.setdefault(app.kind, []).append(app.id)
+    return [
+        UnknownApplicant(
+            as_written=written[key],
+            hint=_hint(index.resolve(written[key])).get(lang),
+            applications=dict(sorted(kinds.items())),
+        )
+        for key, kinds in named.items()
+    ]
 
 
 def _same_application_findings(round_: Round, lang: Lang) -> list[RoundFinding]:
