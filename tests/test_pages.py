@@ -244,10 +244,11 @@ def test_a_round_uploaded_shows_outcomes_quotas_charts_and_audit(
         "csv": to_csv(load_round(ROUND_2018.read_bytes(), "r.json")).encode(),
         "xlsx": _xlsx(ROUND_2018),
     }[kind]
-    if kind != "json":  # a spreadsheet names no year: the page asks for it
+    if kind != "json":  # a spreadsheet names no year: the newest served, which says why not
         page = client.post("/rounds", files={"file": (f"round.{kind}", raw)})
-        assert page.status_code == 422 and "Filen anger inte vilket år omgången gäller" in page.text
-        assert "--year" not in page.text
+        assert page.status_code == 422, page.text[:500]
+        assert "så den prövades mot 2024, det senaste året" in page.text
+        assert "research_connection" in page.text and "--year" not in page.text
     page = client.post("/rounds", data={"year": "2018"}, files={"file": (f"round.{kind}", raw)})
     assert page.status_code == 200, page.text[:500]
     text = page.text
@@ -543,3 +544,59 @@ def test_a_misspelt_applicant_is_a_row_of_the_quota_table(client: TestClient) ->
     assert "Okänd sökande: Hässelby-Vällinby" in row.group(1)
     assert "menade du Hässelby-Vällingby?" in row.group(1) and misspelt[0] in row.group(1)
     assert "Räknas inte mot någon kvot" in row.group(1)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_round_template_filled_in_is_read_as_written(client: TestClient, lang: str) -> None:
+    """The upload page offers each year's template; its first sheet is headed in the page's
+    language, its second explains every column; one row typed under those headings is
+    read back as the application it says (XLSX and CSV alike)."""
+    import openpyxl
+
+    q = "?lang=en" if lang == "en" else ""
+    upload = client.get(f"/rounds{q}").text
+    assert f'href="/rounds/template/2024.xlsx{q}"' in upload
+    got = client.get(f"/rounds/template/2024.xlsx{q}")
+    assert got.status_code == 200
+    assert "attachment" in got.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    first, second = book.worksheets
+    headings = [c.value for c in first[1]]
+    sought = "Sökt belopp" if lang == "sv" else "Amount requested"
+    assert sought in headings and ("Sökande" if lang == "sv" else "Applicants") in headings
+    explained = {row[0]: row[3] for row in second.iter_rows(min_row=2, values_only=True)}
+    assert list(explained) == headings  # every column explained, in the sheet's order
+    assert all(explained.values()), explained
+    assert any(
+        str(v).startswith("Bedömningen av" if lang == "sv" else "The assessment of")
+        for v in explained.values()
+    )
+    row = {
+        headings.index(h): v
+        for h, v in (
+            ("Id", "P-1"),
+            ("Titel" if lang == "sv" else "Title", "Ett projekt"),
+            ("Sökande" if lang == "sv" else "Applicants", "Farsta"),
+            (sought, 300000),
+        )
+    }
+    kind = next(i for i, h in enumerate(headings) if h in ("Stödform", "Kind", "Typ", "Form"))
+    row[kind] = "project"
+    first.append([row.get(i) for i in range(len(headings))])
+    filled = io.BytesIO()
+    book.save(filled)
+    page = client.post(
+        f"/rounds{q}", data={"year": "2024"}, files={"file": ("omgång.xlsx", filled.getvalue())}
+    )
+    assert page.status_code == 200, page.text[:800]
+    assert "P-1" in page.text and "Farsta" in page.text
+    # No year chosen: a spreadsheet names none, so the newest served, and the page says so.
+    newest = client.post(f"/rounds{q}", files={"file": ("omgång.xlsx", filled.getvalue())})
+    assert newest.status_code == 200, newest.text[:800]
+    assert 'role="status"' in newest.text and "2024" in newest.text
+    csv_template = client.get(f"/rounds/template/2024.csv{q}")
+    assert csv_template.content.startswith("\ufeff".encode()) and b";" in csv_template.content
+    heading_row = csv_template.content.decode("utf-8-sig").splitlines()[0].split(";")
+    assert [h.strip('"') for h in heading_row] == headings
+    assert client.get("/rounds/template/1999.xlsx").status_code == 404
+    assert client.get("/rounds/template/2024.pdf").status_code == 404

@@ -71,7 +71,9 @@ def _csv_cell(value: CellValue, exact: bool) -> str:
     return str(value)
 
 
-def csv_text(rows: Iterable[Sequence[CellValue]], *, exact: bool = False) -> str:
+def csv_text(
+    rows: Iterable[Sequence[CellValue]], *, exact: bool = False, delimiter: str = ","
+) -> str:
     """Rows as CSV, every text cell through `to_cell`, numbers as numbers, lines ending in
     "\\n"; a cell holding a line break or a carriage return is quoted."""
     lines = []
@@ -79,7 +81,8 @@ def csv_text(rows: Iterable[Sequence[CellValue]], *, exact: bool = False) -> str
         # Before Python 3.13 the writer quotes only the characters of its line ending, so a
         # lone "\r" in a cell would break the row: each row ends in "\r\n", then in "\n".
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerow([_csv_cell(v, exact) for v in row])
+        writer = csv.writer(out, lineterminator="\r\n", delimiter=delimiter)
+        writer.writerow([_csv_cell(v, exact) for v in row])
         lines.append(out.getvalue()[:-2] + "\n")
     return "".join(lines)
 

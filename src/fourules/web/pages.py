@@ -7,10 +7,12 @@ with the message beside its field; a refusal is a page with a 4xx status, never 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote as url_quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -47,6 +49,13 @@ class PageError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status, self.message = status, message
+
+
+def attachment(filename: str) -> str:
+    """A download's Content-Disposition (RFC 6266): the name in ASCII for every client, and
+    as written (`omgång-2024.xlsx`) for those that read `filename*`."""
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{url_quote(filename)}"
 
 
 async def read_posted(request: Request, limit: int, max_fields: int = 200) -> FormData:
@@ -212,6 +221,22 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             page_lang(lang),
             lambda: html("rounds.html.j2", request, **round_pages.upload_context(ev, max_body)),
         )
+
+    @router.get("/rounds/template/{year}.{fmt}")
+    def round_template(request: Request, year: str, fmt: str, lang: str | None = None) -> Response:
+        """A year's round as a spreadsheet to fill in: headed in the page's language, with
+        a sheet explaining each column."""
+
+        def answer() -> Response:
+            try:
+                body, media, filename = round_pages.round_template(ev, year, fmt)
+            except InputError as exc:
+                return refused(request, PageError(404, exc.text(language())))
+            return Response(
+                body, media_type=media, headers={"Content-Disposition": attachment(filename)}
+            )
+
+        return in_page(page_lang(lang), answer)
 
     @router.post("/rounds", response_class=HTMLResponse)
     async def round_page(request: Request) -> Response:

@@ -30,7 +30,7 @@ from fourules.rounds.allocation import (
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
 from fourules.text import LocalText, format_sek
-from fourules.texts import both, initial, language, text
+from fourules.texts import LANGS, both, initial, language, text
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import audit as auditing
 from fourules.use_cases import rounds
@@ -52,6 +52,28 @@ def upload_context(
         "error": error,
         "year": year,
     }
+
+
+TEMPLATE_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def round_template(ev: Evaluator, year: str, fmt: str) -> tuple[bytes, str, str]:
+    """The year's round template (`rounds/template.py`) in the page's language: the file,
+    its media type and its name; an unknown year or format is bad input."""
+    from fourules.rounds.template import template_csv, template_xlsx
+
+    if fmt not in TEMPLATE_FORMATS:
+        raise InputError(
+            both("rounds.template.format", formats=", ".join(TEMPLATE_FORMATS)), "format"
+        )
+    ev.require(year)
+    vocabulary = ev.load_policy(year).vocabulary
+    body = template_xlsx(vocabulary, year) if fmt == "xlsx" else template_csv(vocabulary)
+    name = f"{text('rounds.template.file')}-{year}.{fmt}"
+    return body, TEMPLATE_FORMATS[fmt], name
 
 
 def upload_problem(exc: InputError) -> str:
@@ -120,7 +142,28 @@ def round_context(
 ) -> dict[str, Any]:
     """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
     a decided round, and the forms for an allocation and the downloads."""
-    done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, language()), log=log)
+    assumed = None
+    try:
+        done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, language()), log=log)
+    except InputError as exc:
+        if year is not None or exc.where != ROUND_YEAR:
+            raise
+        # A spreadsheet names no year: the newest served, said on the page.
+        assumed = max(views.served(ev))
+        asked = rounds.RoundRequest(raw, name, assumed, language())
+        try:
+            done = rounds.evaluate_round(ev, asked, log=log)
+        except InputError as under_newest:
+            said = {
+                lang: text(
+                    "rounds.assumed_year.failed",
+                    lang,
+                    year=assumed,
+                    problem=under_newest.text(lang),
+                )
+                for lang in LANGS
+            }
+            raise InputError(LocalText(**said), under_newest.where) from None
     round_, policy_year, result = done.round, done.year, done.result
     decided = any(a.decision for a in round_.applications)
     audit = (
@@ -140,6 +183,8 @@ def round_context(
         },
         "decided": decided,
         "words": round_words(),
+        "assumed_year": assumed,
+        "years": sorted(views.served(ev), reverse=True),
     }
 
 
