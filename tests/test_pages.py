@@ -517,8 +517,57 @@ def test_a_page_posted_in_english_is_english_throughout(client: TestClient) -> N
         ("Table 2: Applications", "Tabell 2: Ansökningar"),
     ]:
         assert english in draft.text and swedish not in draft.text
-    report = client.post("/rounds/download", data={**form, "what": "allocation", "format": "csv"})
+    report = client.post("/rounds/download", data={**form, "what": "allocation", "format": "html"})
     assert "Draft and decision" in report.text and "Utkast och beslut" not in report.text
+    table = client.post("/rounds/download", data={**form, "what": "allocation", "format": "csv"})
+    assert "The same application as T2-16" in table.text and "Samma ansökan" not in table.text
+
+
+def test_every_table_downloads_as_a_spreadsheet_people_can_count_with(
+    client: TestClient,
+) -> None:
+    """The round, its audit and the draft beside the decision download as XLSX (a sheet per
+    table, a row per application, amounts as numbers, dates as dates, each quota's use and
+    limit as two numbers, never "3/3") and as CSV (the first sheet), read back as such."""
+    import openpyxl
+
+    page = client.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())}).text
+    carried = {"round": _carried(page), "year": "2018", "lang": "sv"}
+    assert 'name="what" value="audit"' in page and 'value="xlsx"' in page
+    got = client.post("/rounds/download", data={**carried, "format": "xlsx"})
+    assert got.status_code == 200 and got.headers["content-type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(got.content))
+    assert book.sheetnames == ["evaluations", "quotas", "findings"]
+    rows = list(book["evaluations"].iter_rows(values_only=True))
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    assert first["application_id"] == "T1-1" and isinstance(first["requested_sek"], int)
+    quotas = [
+        dict(zip(QUOTA_HEADER, r, strict=True))
+        for r in book["quotas"].iter_rows(min_row=2, values_only=True)
+    ]
+    hv = next(q for q in quotas if q["name"] == "Hässelby-Vällingby")
+    assert (hv["used"], hv["limit"], hv["over"]) == (3, 3, False)  # two numbers, not "3/3"
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(client.post("/rounds/download", data={**carried, "format": "csv"}).text)
+        )
+    )
+    assert tuple(csv_rows[0]) == header and len(csv_rows) == len(rows)
+    audit = client.post("/rounds/download", data={**carried, "what": "audit", "format": "xlsx"})
+    assert openpyxl.load_workbook(io.BytesIO(audit.content)).sheetnames == [
+        "decisions",
+        "discrepancies",
+    ]
+    budget = {**carried, "budget": "2 936 200", "method": "ranked", "compare": "1"}
+    draft = client.post("/rounds/download", data={**budget, "what": "allocation", "format": "xlsx"})
+    sheets = openpyxl.load_workbook(io.BytesIO(draft.content)).sheetnames
+    assert sheets == ["allocation", "comparison"]
+
+
+QUOTA_HEADER = ("administration", "name", "quota", "used", "limit", "over", "applications")
 
 
 def test_a_misspelt_applicant_is_a_row_of_the_quota_table(client: TestClient) -> None:

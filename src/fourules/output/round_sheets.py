@@ -92,10 +92,32 @@ def round_sheets(round_: Round, result: RoundEvaluation) -> list[Sheet]:
     ]
     return [
         _per_application(round_, "evaluations", columns),
+        quota_sheet(result),
         Sheet(
             "findings", ("rule", "status", "message", "applications", "administration"), findings
         ),
     ]
+
+
+QUOTA_COLUMNS = ("administration", "name", "quota", "used", "limit", "over", "applications")
+
+
+def quota_sheet(result: RoundEvaluation) -> Sheet:
+    """Every administration against every quota that applies to it: what it used and the
+    limit as two numbers (never "1/3", which a spreadsheet reads as a date), whether it is
+    over; then each applicant that is no administration of the year, counted for no quota
+    (its limit empty, the hint as its quota)."""
+    rows: list[list[CellValue]] = [
+        [a.administration, a.name, q.quota, q.count, q.limit, q.over, ", ".join(q.applications)]
+        for a in result.administrations
+        for q in a.quotas
+    ]
+    rows += [
+        [None, u.as_written, u.hint, sum(map(len, u.applications.values())), None, None,
+         ", ".join(i for ids in u.applications.values() for i in ids)]
+        for u in result.unknown_applicants
+    ]  # fmt: skip
+    return Sheet("quotas", QUOTA_COLUMNS, rows)
 
 
 def allocation_sheets(

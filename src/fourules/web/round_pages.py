@@ -8,6 +8,8 @@ upload and carried in the page's forms as canonical JSON for the next step.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -18,7 +20,13 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import to_json
 from fourules.output.renderers import Format, emit
-from fourules.output.round_view import allocation_view, comparison_blocks, round_view
+from fourules.output.round_sheets import allocation_sheets, audit_sheets, round_sheets
+from fourules.output.round_view import (
+    allocation_view,
+    audit_view,
+    comparison_blocks,
+    round_view,
+)
 from fourules.output.view import View
 from fourules.rounds.allocation import (
     BUDGET,
@@ -29,6 +37,7 @@ from fourules.rounds.allocation import (
 )
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
 from fourules.rounds.model import Round
+from fourules.spreadsheets import Sheet, csv_text, workbook
 from fourules.text import LocalText, format_sek
 from fourules.texts import LANGS, both, initial, language, text
 from fourules.use_cases import allocation as allocating
@@ -343,24 +352,67 @@ def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
     }
 
 
-def round_download(ev: Evaluator, form: FormData) -> tuple[str, str, str]:
-    """The carried round's evaluation (or, with `what=allocation`, the draft for the
-    budget in the form) as `fourules round|allocate --format F` writes it."""
-    formats = {"json": "application/json", "csv": "text/csv", "html": "text/html"}
+DOWNLOADS = {
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+def round_download(ev: Evaluator, form: FormData) -> tuple[bytes, str, str]:
+    """The carried round's evaluation (with `what=allocation`, the draft for the budget in
+    the form; with `what=audit`, the audit of its decision) as a file: JSON and the report
+    as `fourules round|allocate|audit --format F` writes them; XLSX as they write a
+    workbook (a sheet per table: a row per application, amounts as numbers, dates as
+    dates, each quota's use and limit as two numbers); CSV the workbook's first sheet."""
     chosen = _field(form, "format")
-    if chosen not in formats:
+    if chosen not in DOWNLOADS:
         raise InputError(both("form.format_unknown", format=chosen), "format")
-    if _field(form, "what") == "allocation":
-        try:
-            context = allocation_context(ev, form)
-        except InputError as exc:  # each problem at the form's name for what to fix
-            raise InputError.together(
-                [InputError(e.message, _field_of(e.where, e.where)) for e in exc.every]
-            ) from None
-        view, stem = context["report"], f"fordelning-{context['year']}"
-        body = emit(Format(chosen), context["document"], lambda: view)
+    what = _field(form, "what")
+    if what == "allocation":
+        stem, document, view, sheets = _allocation_download(ev, form)
     else:
         done = rounds.evaluate_round(ev, _carried(form))
-        stem = f"omgang-{done.year}"
-        body = emit(Format(chosen), done.document, lambda: round_view(done.round, done.result))
-    return body, f"{formats[chosen]}; charset=utf-8", f"{stem}.{chosen}"
+        round_, result = done.round, done.result
+        if what == "audit":
+            audit = auditing.audited(ev, round_, done.year, result, language())
+            stem, document = f"granskning-{done.year}", audit.document
+            view = partial(audit_view, round_, audit.document)
+            sheets = partial(audit_sheets, round_, audit.document, result)
+        else:
+            stem, document = f"omgang-{done.year}", done.document
+            view = partial(round_view, round_, result)
+            sheets = partial(round_sheets, round_, result)
+    if chosen == "xlsx":
+        body = workbook(sheets())
+    elif chosen == "csv":
+        first = sheets()[0]
+        body = csv_text([first.header, *first.rows]).encode("utf-8")
+    else:
+        body = emit(Format(chosen), document, view).encode("utf-8")
+    return body, DOWNLOADS[chosen], f"{stem}.{chosen}"
+
+
+def _allocation_download(
+    ev: Evaluator, form: FormData
+) -> tuple[str, Any, Callable[[], View], Callable[[], Sequence[Sheet]]]:
+    try:
+        context = allocation_context(ev, form)
+    except InputError as exc:  # each problem at the form's name for what to fix
+        raise InputError.together(
+            [InputError(e.message, _field_of(e.where, e.where)) for e in exc.every]
+        ) from None
+    comparison = context["comparison"]
+    compared = comparison.model_dump(mode="json") if comparison is not None else None
+    report: View = context["report"]
+
+    def view() -> View:
+        return report
+
+    return (
+        f"fordelning-{context['year']}",
+        context["document"],
+        view,
+        partial(allocation_sheets, context["round"], context["allocation"], compared),
+    )
