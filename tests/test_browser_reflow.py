@@ -1,0 +1,96 @@
+"""Every page usable on a phone and at 200 % zoom: at 375 CSS pixels wide, and at 640 (a
+1 280-pixel window zoomed to 200 %), no page scrolls sideways — a wide table scrolls
+inside its own box — and axe-core finds no violation there either. In Debian's chromium,
+as tests/test_browser.py (skipped without it, except in CI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# The module skips (or, in CI, fails) without a browser; its fixtures are shared.
+from tests import test_browser as shared
+
+ROUND_2018 = shared.ROUND_2018
+browser, server = shared.browser, shared.server
+
+WIDTHS = (375, 640)
+PAGES = (
+    "/",
+    "/check",
+    "/check?year=2018&lang=en",
+    "/rounds",
+    "/policies/2018",
+    "/policies/2024",
+    "/policies/2024/text",
+    "/policies/2024/readings",
+    "/diff",
+    "/diff/2018/2024",
+)
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
+def narrow(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": request.param, "height": 800})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _sideways(page: Any) -> int:
+    """How far the page itself scrolls sideways, in CSS pixels (0: not at all)."""
+    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    return width
+
+
+def _widest(page: Any) -> str:
+    """The element reaching furthest right, to name in a failure."""
+    found: str = page.evaluate(
+        """() => { let worst = null, right = 0;
+        for (const e of document.body.querySelectorAll('*')) {
+          const r = e.getBoundingClientRect().right;
+          if (r > right) { right = r; worst = e; } }
+        return worst ? worst.outerHTML.slice(0, 160) + ' … right=' + right : ''; }"""
+    )
+    return found
+
+
+def test_no_page_scrolls_sideways_when_narrow_and_axe_finds_nothing(
+    server: dict[str, Any], narrow: Any
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, wide, found = Axe(), {}, {}
+    for path in PAGES:
+        narrow.goto(server["url"] + path)
+        if _sideways(narrow) > 0:
+            wide[path] = _widest(narrow)
+        found[path] = [v["id"] for v in axe.run(narrow).response["violations"]]
+    assert not wide, wide
+    assert not any(found.values()), found
+
+
+def test_a_round_its_allocation_and_a_check_answer_reflow(
+    server: dict[str, Any], narrow: Any
+) -> None:
+    """The pages a form answers: a round uploaded, a draft allocation, a check's answer."""
+    narrow.goto(server["url"] + "/rounds")
+    narrow.set_input_files("#file", str(ROUND_2018))
+    narrow.locator("button.primary").click()
+    narrow.wait_for_selector("table.quotas")
+    assert _sideways(narrow) <= 0, _widest(narrow)
+    narrow.locator("#budget").fill("2 936 200")
+    narrow.locator("form.allocate button.primary").click()
+    narrow.wait_for_load_state()
+    assert "fördelning" in narrow.content().lower()
+    assert _sideways(narrow) <= 0, _widest(narrow)
+    narrow.goto(server["url"] + "/check?year=2018")
+    narrow.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
+    narrow.locator("#title").fill("Ett projekt")
+    narrow.locator("#applicants").select_option(["Farsta"])
+    narrow.locator("#requested").fill("300 000")
+    narrow.locator("button.primary").click()
+    narrow.wait_for_load_state()
+    assert _sideways(narrow) <= 0, _widest(narrow)
