@@ -28,6 +28,9 @@ PAGES = (
     "/policies/2024/readings",
     "/diff",
     "/diff/2018/2024",
+    "/parameters",
+    "/parameters/cap.project",
+    "/quotas/quota.applications",
 )
 
 

@@ -127,3 +127,18 @@ def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label:
     ax.legend(loc="lower right", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, title)
+
+
+def by_year(bars: Sequence[Bar], title: str, *, money: bool = False) -> str:
+    """One horizontal bar per year (a parameter or a quota through the years); `money`:
+    the values are kronor."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(bars) + 1.2))
+    ax.barh([b.label for b in bars][::-1], [b.value for b in bars][::-1], color=BAR)
+    ax.set_title(title, loc="left")
+    if money:
+        _kronor(ax)
+    else:
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig, title)

@@ -27,7 +27,15 @@ from fourules.text import Lang
 from fourules.texts import in_language, language, text
 from fourules.use_cases.evaluate import DecisionRecorder, EvaluateRequest
 from fourules.use_cases.evaluate import evaluate as evaluated
-from fourules.web import check_pages, reading_pages, round_pages, rule_pages, views
+from fourules.web import (
+    check_pages,
+    reading_pages,
+    round_pages,
+    rule_pages,
+    through_years,
+    views,
+)
+from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import read_check_form
 
 STATIC = Path(__file__).parent / "static"
@@ -287,6 +295,41 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             return refused(request, PageError(422, exc.text(language())))
         disposition = f'attachment; filename="{filename}"'
         return Response(body, media_type=media, headers={"Content-Disposition": disposition})
+
+    @router.get("/parameters", response_class=HTMLResponse)
+    def through_years_index(request: Request, lang: str | None = None) -> HTMLResponse:
+        """Every parameter and quota, its value in each year served."""
+        return in_page(
+            page_lang(lang),
+            lambda: html("through_years_index.html.j2", request, **through_years.index(ev)),
+        )
+
+    @router.get("/parameters/{name}", response_class=HTMLResponse)
+    def parameter_page(request: Request, name: str, lang: str | None = None) -> HTMLResponse:
+        """One parameter in every year served, with its sources."""
+        return in_page(
+            page_lang(lang),
+            lambda: through(request, lambda: through_years.parameter_through_years(ev, name)),
+        )
+
+    @router.get("/quotas/{quota_id}", response_class=HTMLResponse)
+    def quota_page(request: Request, quota_id: str, lang: str | None = None) -> HTMLResponse:
+        """One quota in every year served, with its sources."""
+        return in_page(
+            page_lang(lang),
+            lambda: through(request, lambda: through_years.quota_through_years(ev, quota_id)),
+        )
+
+    def through(
+        request: Request, item_of: Callable[[], through_years.ThroughYears]
+    ) -> HTMLResponse:
+        """The page of a parameter or a quota through the years; a 404 page for an unknown one."""
+        try:
+            item = item_of()
+        except InputError as exc:
+            return refused(request, PageError(404, exc.message.get(language())))
+        anchors = {y.year: quote_anchors(ev, y.year) for y in item.years}
+        return html("through_years.html.j2", request, item=item, anchors=anchors)
 
     @router.get("/policies", response_class=HTMLResponse)
     def policies(lang: str | None = None) -> Response:
