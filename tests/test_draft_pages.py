@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fourules.text import format_sek
-from tests.calls_site import client_over, csrf_of, saved_by_anna
+from fourules.use_cases import calls as uc
+from tests.calls_site import ANNA, CHEAP, client_over, csrf_of, saved_by_anna
 
 TRY = "/calls/drafts/2026/try"
 APPLICATION = {
@@ -47,6 +48,11 @@ def test_the_draft_page_offers_its_trials(calls_written: Path, tmp_path: Path) -
     assert f'href="{TRY}/check"' in index.text
     assert f"{TRY}/replay?from=2018" in index.text  # 2018 ships its round
     assert f"{TRY}/diff?against=2024&amp;witnesses=true" in index.text
+    # The draft's proofs beside its trials: every property of the 2026 example proved.
+    proofs = re.search(r'<h2 id="proofs">.*?<p class="([^"]+)">([^<]*)</p>', index.text, re.S)
+    assert proofs and proofs.group(1) == "check-ok", index.text[-3000:]
+    proved, total = map(int, re.findall(r"\d+", proofs.group(2))[:2])
+    assert proved == total > 50
 
 
 def test_the_check_form_answers_with_the_draft_as_saved_and_writes_no_decision(
@@ -173,3 +179,29 @@ def test_the_trial_speaks_the_pages_language(
     page = client.get(f"{TRY}?lang={lang}").text
     assert ("Pröva en ansökan under utkastets regler" in page) == (lang == "sv")
     assert ("Try an application under the draft's rules" in html.unescape(page)) == (lang == "en")
+
+
+def test_a_property_the_draft_breaks_is_refuted_beside_its_trials(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    """The draft's own properties.yaml claims what its rules do not give: the trial page
+    counts it refuted and shows the application that refutes it."""
+    client, path = client_over(calls_written, tmp_path)
+    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
+    revision = repository.read("2026", "policy.yaml").revision
+    claim = (
+        "properties:\n"
+        "  - name: Varje projekt är berättigat (falskt)\n"
+        "    kind: project\n"
+        "    when: {field: kind, eq: project}\n"
+        "    outcome: eligible\n"
+    )
+    uc.save_file(
+        repository, ANNA, "2026", "properties.yaml", claim.encode(), "2026: ett påstående", revision
+    )
+    index = client.get(TRY).text
+    proofs = re.search(r'<h2 id="proofs">.*?<p class="([^"]+)">([^<]*)</p>', index, re.S)
+    assert proofs and proofs.group(1) == "check-problems"
+    table = index[index.index('<table class="proofs">') :]
+    assert "Varje projekt är berättigat (falskt)" in table and "motbevisad" in table
+    assert '"kind": "project"' in html.unescape(table)  # the application that shows it

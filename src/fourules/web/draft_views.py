@@ -4,6 +4,7 @@ a few kept so a page asked again is not compiled again."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 import threading
@@ -11,6 +12,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fourules.calls.files import FILES, POLICY_FILE
 from fourules.calls.repository import CallsRepository
@@ -19,6 +21,9 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.scoring import ScorerError
 from fourules.texts import language
 from fourules.web import views
+
+if TYPE_CHECKING:
+    from fourules.use_cases.prove import ProofDocument
 
 KEPT = 4
 """The draft revisions whose evaluators are kept (a save makes a new revision)."""
@@ -34,6 +39,15 @@ class Trial:
     evaluator: Evaluator
     others: tuple[str, ...]
     """The served years it can be compared with, newest first."""
+    folder: Path
+    """The copy of the draft's files the evaluator reads (its own properties.yaml too)."""
+
+    @functools.cached_property
+    def proofs(self) -> ProofDocument:
+        """`fourules prove` of the draft at this revision: made once, when first asked."""
+        from fourules.use_cases.prove import ProveRequest, prove
+
+        return prove(self.evaluator, ProveRequest(self.year, self.folder, language())).document
 
     def rounds(self) -> dict[str, Path]:
         """The rounds the years served ship (`policies/2018/round.json`), by year."""
@@ -100,7 +114,7 @@ class Trials:
             self.served.plugin_manager, engine=self.served.engine, policy_path=[*others, folder]
         )
         served = sorted((y for y in views.served(self.served) if y != year), reverse=True)
-        trial = Trial(year, revision, evaluator, tuple(served))
+        trial = Trial(year, revision, evaluator, tuple(served), folder)
         weakref.finalize(trial, shutil.rmtree, work, True)
         try:
             evaluator.require(year)
