@@ -19,19 +19,32 @@ from dulwich.repo import Repo
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis import GenerationMode, checks
+from schemathesis import GenerationMode
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
 from fourules.server import create_app
 from fourules.use_cases.calls import CallsFolder
+from tests.test_service import CHECKS
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
 FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 PROBLEM = "application/problem+json"
 NAMES = {"anna": "editor", "dan": "editor", "bo": "publisher", "cai": "publisher"}
+
+CALLS_OPERATIONS = (
+    "listCalls",
+    "startDraft",
+    "readDraftFile",
+    "saveDraftFile",
+    "removeDraftFile",
+    "checkDraft",
+    "publishDraft",
+    "callHistory",
+)
+"""The calls operations the served document declares (the contract test fuzzes each)."""
 
 
 @dataclass
@@ -438,16 +451,7 @@ def test_the_openapi_document_declares_the_calls_routes_and_their_refusals(calls
         if path.startswith("/v1/calls")
         for method, op in item.items()
     }
-    assert {op["operationId"] for op in operations.values()} == {
-        "listCalls",
-        "startDraft",
-        "readDraftFile",
-        "saveDraftFile",
-        "removeDraftFile",
-        "checkDraft",
-        "publishDraft",
-        "callHistory",
-    }
+    assert {op["operationId"] for op in operations.values()} == set(CALLS_OPERATIONS)
     for op in operations.values():
         assert op["security"] == [{"bearerAuth": []}]
         assert op["responses"]["401"] == {"$ref": "#/components/responses/401"}
@@ -514,26 +518,6 @@ def test_a_drafts_check_speaks_the_requests_language(calls: Calls) -> None:
     assert said["sv"] != said["en"], said
 
 
-CALLS_OPERATIONS = (
-    "listCalls",
-    "startDraft",
-    "readDraftFile",
-    "saveDraftFile",
-    "removeDraftFile",
-    "checkDraft",
-    "publishDraft",
-    "callHistory",
-)
-CONTRACT_CHECKS = [
-    checks.not_a_server_error,
-    checks.status_code_conformance,
-    checks.content_type_conformance,
-    checks.response_schema_conformance,
-    checks.response_headers_conformance,
-    checks.allow_header_conformance,
-]
-
-
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize("operation_id", CALLS_OPERATIONS)
 def test_the_calls_operations_fuzzed_keep_their_contract(
@@ -563,6 +547,6 @@ def test_the_calls_operations_fuzzed_keep_their_contract(
         database=None,
     )
     def keeps_the_contract(case: Any) -> None:
-        case.call_and_validate(checks=CONTRACT_CHECKS)
+        case.call_and_validate(checks=CHECKS)
 
     keeps_the_contract()
