@@ -298,3 +298,9 @@ def test_a_broken_policy_is_one_line_on_every_command(tmp_path: Path, command: s
     code, out, err = run("--policies", str(tmp_path), command)
     assert (code, out) == (2, "")
     assert "policy.yaml" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_the_trial_log_cannot_be_the_decision_log(tmp_path: Path) -> None:
+    same = str(tmp_path / "decisions.jsonl")
+    code, _, err = run("serve", "--decision-log", same, "--trial-log", same)
+    assert code == 2 and "--trial-log" in err and "Försöksloggen kan inte vara beslutsloggen" in err

@@ -411,13 +411,43 @@ def test_the_diff_page_witnesses_and_replays(client: TestClient) -> None:
     assert client.get("/diff/2018/1999").status_code == 404
 
 
-def test_the_pages_evaluations_are_in_the_decision_log(tmp_path: Path) -> None:
-    log = tmp_path / "decisions.jsonl"
-    service = TestClient(create_app(EVALUATOR, decision_log=log))
+def _lines(log: Path) -> list[dict[str, Any]]:
+    if not log.exists():
+        return []
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def test_trials_on_the_pages_are_not_decisions_until_a_round_is_recorded(
+    tmp_path: Path,
+) -> None:
+    """A check and an upload are trials: in the trial log, if the operator keeps one, never
+    in the decision log. A round goes into the decision log when a person records it as
+    decided on its page, ticking that it is; the decision log then verifies as any."""
+    decisions, trials = tmp_path / "decisions.jsonl", tmp_path / "trials.jsonl"
+    service = TestClient(create_app(EVALUATOR, decision_log=decisions, trial_log=trials))
     service.post("/check", data=TRIP)
-    service.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())})
-    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 41
+    page = service.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())}).text
+    assert _lines(decisions) == [] and len(_lines(trials)) == 41
+    assert 'action="/rounds/record"' in page
+    carried = {"round": _carried(page), "year": "2018", "lang": "sv"}
+    unconfirmed = service.post("/rounds/record", data=carried)
+    assert unconfirmed.status_code == 422 and _lines(decisions) == []
+    recorded = service.post("/rounds/record", data={**carried, "confirm": "yes"})
+    assert recorded.status_code == 200 and "40 beslut är skrivna i beslutsloggen" in recorded.text
+    assert len(_lines(decisions)) == 40 and len(_lines(trials)) == 41
+    from typer.testing import CliRunner
+
+    from fourules.cli.main import app as cli_app
+
+    verified = CliRunner().invoke(cli_app, ["verify", str(decisions), "--format", "json"])
+    assert verified.exit_code == 0, verified.stdout
+    # Without a decision log, nothing to record into: no form, and the route says so.
+    plain = TestClient(create_app(EVALUATOR))
+    assert (
+        'action="/rounds/record"'
+        not in plain.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())}).text
+    )
+    assert plain.post("/rounds/record", data={**carried, "confirm": "yes"}).status_code == 404
 
 
 def test_the_cli_html_report_prints_as_the_page_does() -> None:

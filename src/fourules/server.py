@@ -29,6 +29,7 @@ def create_app(
     evaluator: Evaluator | None = None,
     *,
     decision_log: Path | DecisionLog | None = None,
+    trial_log: Path | DecisionLog | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     max_applications: int = DEFAULT_MAX_APPLICATIONS,
     request_timeout: float | None = DEFAULT_REQUEST_TIMEOUT,
@@ -37,7 +38,9 @@ def create_app(
 ) -> FastAPI:
     """The API and the pages over one evaluator (shared by all requests; it is thread-safe).
 
-    `decision_log`: a path or a log that records every decision; `cors_origins`: the
+    `decision_log`: a path or a log that records every decision the API makes, and a round
+    the pages record as decided; `trial_log`: where the pages record what is tried on them
+    (a check, a round uploaded), none when not given; `cors_origins`: the
     browser origins allowed to call the API (none by default); `calls`: the calls folder
     whose drafts the API (`/v1/calls`, `service/calls.py`) and the pages (`/calls`,
     `web/call_pages.py`) write. With `calls`, the
@@ -46,6 +49,7 @@ def create_app(
     where a published year is served from, at once."""
     ev = evaluator or Evaluator()
     log = DecisionLog(decision_log) if isinstance(decision_log, Path) else decision_log
+    trials = DecisionLog(trial_log) if isinstance(trial_log, Path) else trial_log
     app = create_api(
         ev,
         decision_log=log,
@@ -68,7 +72,8 @@ def create_app(
         app.include_router(quota_pages(ev, calls), include_in_schema=False)
         app.include_router(case_pages(ev, calls), include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
-    app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
+    pages = page_router(ev, trials=trials, decisions=log, max_body=max_body)
+    app.include_router(pages, include_in_schema=False)
     app.state.page_errors = page_error
     return app
 

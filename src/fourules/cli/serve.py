@@ -30,7 +30,19 @@ def serve_command(
     ] = 8000,
     decision_log: Annotated[
         Path | None,
-        typer.Option("--decision-log", help="Append one JSON line per decision to this file."),
+        typer.Option(
+            "--decision-log",
+            help="Append one JSON line per decision to this file: the API's, and a round the "
+            "pages record as decided.",
+        ),
+    ] = None,
+    trial_log: Annotated[
+        Path | None,
+        typer.Option(
+            "--trial-log",
+            help="Append what is tried on the pages (a check, a round uploaded) to this file, "
+            "a decision log of its own; not recorded when not given.",
+        ),
     ] = None,
     checkpoint_key: Annotated[
         Path | None,
@@ -109,19 +121,22 @@ def serve_command(
         for year in ev.policy_ids():  # a broken policy is reported before the server starts
             ev.load_policy(year)
         log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
+        trials = _trial_log(trial_log, decision_log)
         # Whoever starts the server sees whether its scores hold points not from the decisions.
         typer.echo(f"fourules: {loaded_plugins_line(ev)}", err=True)
     app: Any = create_app(
         ev,
         decision_log=log,
+        trial_log=trials,
         max_body=max_body,
         max_applications=max_applications,
         request_timeout=request_timeout or None,
         cors_origins=tuple(cors_origin or ()),
         calls=folder,
     )
-    if log is not None:
-        app = _closing(app, log)
+    for kept in (log, trials):
+        if kept is not None:
+            app = _closing(app, kept)
     # The proxies trusted to name the person are trusted for the scheme too (X-Forwarded-
     # Proto): behind a TLS-terminating proxy the session cookie is then marked Secure.
     proxies = ",".join(trusted_proxy) if trusted_proxy else None
@@ -178,6 +193,17 @@ def _closing(app: Any, log: DecisionLog) -> Any:
         await app(scope, receive, sending if scope["type"] == "lifespan" else send)
 
     return closing
+
+
+def _trial_log(path: Path | None, decisions: Path | None) -> DecisionLog | None:
+    """The pages' trial log: a file of its own, never the decision log itself."""
+    from fourules.decision_log.log import DecisionLog
+
+    if path is None:
+        return None
+    if decisions is not None and path.resolve() == decisions.resolve():
+        raise InputError(both("serve.trial_log_is_decision_log"), "--trial-log")
+    return DecisionLog(path)
 
 
 def _decision_log(path: Path | None, key: Path | None, every: str | None) -> DecisionLog | None:

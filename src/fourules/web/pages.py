@@ -106,8 +106,16 @@ def in_page(lang: Lang, build: Callable[[], T]) -> T:
         return build()
 
 
-def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body: int) -> APIRouter:
-    """The pages, over the service's evaluator, decision log and body limit."""
+def page_router(
+    evaluator: Evaluator,
+    *,
+    trials: DecisionRecorder | None,
+    decisions: DecisionRecorder | None,
+    max_body: int,
+) -> APIRouter:
+    """The pages, over the service's evaluator and body limit. What is tried on them (a
+    check, a round uploaded) is recorded in `trials`; a round goes into `decisions`, the
+    decision log, only when a person records it as decided on its page."""
     ev = evaluator
     router = APIRouter(include_in_schema=False)
 
@@ -207,7 +215,7 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             if not typed.errors:
                 try:
                     asked = EvaluateRequest(application, year, "form", language(), identify=True)
-                    done = evaluated(ev, asked, log=log)
+                    done = evaluated(ev, asked, log=trials)
                 except InputError as exc:
                     for each in exc.every:
                         typed.errors[typed.place(each.where)] = each.message.get(language())
@@ -256,7 +264,8 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
         year = str(form.get("year") or "") or None
         try:
             raw, name = _upload(form)
-            context = round_pages.round_context(ev, raw, name, year, log)
+            context = round_pages.round_context(ev, raw, name, year, trials)
+            context["can_record"] = decisions is not None
         except (PageError, InputError) as exc:
             # Back to the upload form, with the message and the year chosen.
             status = exc.status if isinstance(exc, PageError) else 422
@@ -264,6 +273,22 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
             context = round_pages.upload_context(ev, max_body, error=error, year=year)
             return html("rounds.html.j2", request, status, **context)
         return html("round.html.j2", request, **context)
+
+    @router.post("/rounds/record", response_class=HTMLResponse)
+    async def record_page(request: Request) -> Response:
+        """The carried round recorded as decided in the decision log, when the person says so."""
+        return await posted(request, lambda form: recorded(request, form))
+
+    def recorded(request: Request, form: FormData) -> Response:
+        if decisions is None:
+            return refused(request, PageError(404, text("rounds.record.no_log")))
+        if str(form.get("confirm") or "") != "yes":
+            return refused(request, PageError(422, text("rounds.record.unconfirmed")))
+        try:
+            done = round_pages.record_round(ev, form, decisions)
+        except InputError as exc:
+            return refused(request, PageError(422, exc.text(language())))
+        return html("recorded.html.j2", request, **done)
 
     @router.post("/rounds/allocate", response_class=HTMLResponse)
     async def allocate_page(request: Request) -> Response:

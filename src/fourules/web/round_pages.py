@@ -352,6 +352,19 @@ def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
     }
 
 
+def record_round(ev: Evaluator, form: FormData, decisions: DecisionRecorder) -> dict[str, Any]:
+    """The carried round evaluated again and each decision appended to the decision log:
+    what the page says was recorded (how many, under which year, the ids)."""
+    done = rounds.evaluate_round(ev, _carried(form), log=decisions)
+    return {
+        "year": done.year,
+        "title": done.round.title,
+        "recorded": len(done.decision_ids),
+        "first_id": done.decision_ids[0] if done.decision_ids else None,
+        "last_id": done.decision_ids[-1] if done.decision_ids else None,
+    }
+
+
 DOWNLOADS = {
     "json": "application/json; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
