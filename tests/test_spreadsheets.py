@@ -228,7 +228,7 @@ def _sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.mark.parametrize(
     ("args", "sheets"),
     [
-        (["round"], ["evaluations", "findings"]),
+        (["round"], ["evaluations", "quotas", "findings"]),
         (["audit"], ["decisions", "discrepancies"]),
         (
             [
