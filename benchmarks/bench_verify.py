@@ -133,6 +133,7 @@ def rounds(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         folder / "signed.jsonl",
         folder / "published.txt",
     )
+    signing = Checkpointing(load_private_key(private), every=args.every, origin="bench/signed")
     steps: dict[str, list[float]] = {}
 
     def record(name: str, seconds: float) -> None:
@@ -141,7 +142,6 @@ def rounds(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     for _ in range(args.runs):
         record("evaluate", timed(lambda: [ev.evaluate(app, year) for app, year in apps]))
         record("write", timed(lambda: write(plain_log, pairs, args.every)))
-        signing = Checkpointing(load_private_key(private), every=args.every, origin="bench/signed")
         record("write_signed", timed(lambda: write(signed_log, pairs, args.every, signing)))
         published.write_text(DecisionLog(signed_log, signing).checkpoint().note, "utf-8")
         record("read_hash_chain", timed(lambda: read_hash_chain(plain_log)))
@@ -149,8 +149,12 @@ def rounds(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         record("verify_with_checkpoints", timed(lambda: verify(ev, signed_log, public, published)))
     ratios = {
         "read_hash_chain_us": steps["read_hash_chain"],
-        "verify_per_evaluate": [v / e for v, e in zip(steps["verify"], steps["evaluate"])],
-        "write_per_evaluate": [w / e for w, e in zip(steps["write"], steps["evaluate"])],
+        "verify_per_evaluate": [
+            v / e for v, e in zip(steps["verify"], steps["evaluate"], strict=True)
+        ],
+        "write_per_evaluate": [
+            w / e for w, e in zip(steps["write"], steps["evaluate"], strict=True)
+        ],
     }
     report: dict[str, Any] = {
         "per_record_us": {name: spread(values) for name, values in steps.items()},
