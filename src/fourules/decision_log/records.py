@@ -4,7 +4,7 @@ are neither.
 A record holds the input as given, the result, the policy (id, version, sha256), the fourules
 version and the time; `prev` is the hash of the record before it in the same file (null for
 the first), `hash` its own: SHA-256, base64, over the record's canonical JSON form (RFC 8785,
-every field but `hash`). Canonical, so a hash does not depend on how the line's JSON is laid
+every field but `hash`; `canonical_json`). Canonical, so a hash does not depend on how the line's JSON is laid
 out; chained, so a changed, inserted, removed or reordered record breaks it. Whoever can
 rewrite the file can recompute every later hash, though: signed checkpoints (`checkpoints`),
 written as lines `{"checkpoint": NOTE}` between the records, anchor the chain.
@@ -22,8 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import rfc8785
-
+from fourules.decision_log.canonical_json import NotCanonical, canonical_json
 from fourules.errors import InputError
 from fourules.evaluation.inputs import read_json
 from fourules.text import LANGS
@@ -37,8 +36,8 @@ class UnhashableRecord(ValueError):
 def record_hash(record: Mapping[str, Any]) -> str:
     """The record's own hash: SHA-256 of its canonical JSON form without `hash`, base64."""
     try:
-        canonical = rfc8785.dumps({k: v for k, v in record.items() if k != "hash"})
-    except rfc8785.CanonicalizationError as exc:
+        canonical = canonical_json({k: v for k, v in record.items() if k != "hash"})
+    except NotCanonical as exc:
         raise UnhashableRecord(str(exc)) from None
     return base64.b64encode(hashlib.sha256(canonical).digest()).decode("ascii")
 
