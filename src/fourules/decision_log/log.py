@@ -30,8 +30,8 @@ from fourules.decision_log.checkpoints import Checkpoint, SignedNote, now, read_
 from fourules.decision_log.records import (
     CheckpointLine,
     Record,
-    chained,
     line_of,
+    linked_line,
     read_line,
 )
 from fourules.errors import InputError, Place
@@ -127,9 +127,8 @@ class DecisionLog:
             prev = head = self._head(end)
             lines = []
             for record in records:
-                linked = chained(record, prev)  # refuses before anything is written
-                prev = linked["hash"]
-                lines.append(line_of(linked))
+                prev, line = linked_line(record, prev)  # refuses before anything is written
+                lines.append(line)
             data = (b"" if whole else b"\n") + b"".join(lines)
             self._write(fd, data)
             self._written = (end + len(data), prev)
