@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +17,12 @@ import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fourules.decision_log import canonical_json as canonical_json_module
 from fourules.decision_log import records
-from fourules.decision_log.records import Record, Unreadable, linked_line, read_line
+from fourules.decision_log.log import _new_ids
+from fourules.decision_log.records import Record, Unreadable, linked_line, read_line, result_part
 from fourules.errors import InputError
+from fourules.output.canonical import plain
 from tests.test_canonical_json import TRICKY, texts, values
 
 SAFE = 2**53 - 1
@@ -228,3 +233,53 @@ def test_any_line_reads_alike_fast_and_strictly(value: Any) -> None:
     except (rfc8785.CanonicalizationError, UnicodeEncodeError):
         return
     same(read_line(raw), strictly(raw))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def evaluations() -> list[tuple[dict[str, Any], Any]]:
+    """The example applications of both years, evaluated: every kind of finding among them."""
+    from fourules import Evaluator, get_plugin_manager
+
+    evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
+    return [
+        (app, evaluator.evaluate(app, year))
+        for year in ("2018", "2024")
+        for app in json.loads((EXAMPLES / f"applications-{year}.json").read_text("utf-8"))
+    ]
+
+
+def test_a_record_is_written_with_its_recurring_findings_written_once_as_rfc8785_writes_it(
+    evaluations: list[tuple[dict[str, Any], Any]],
+) -> None:
+    """The findings and score items are written once and put into each record as they
+    are: the line is the same as the record written whole, and its hash RFC 8785's."""
+    for app, evaluation in evaluations * 2:  # the second time, every part as written before
+        record = {"decision_id": "d", "input": app, "policy": plain(evaluation.policy)}
+        whole = {**record, "result": plain(evaluation)}
+        digest, line = linked_line({**record, "result": result_part(evaluation)}, "cHJldg==")
+        assert (digest, line) == linked_line(whole, "cHJldg==")
+        assert digest == rfc8785_hash({**whole, "prev": "cHJldg=="})
+        assert json.loads(line) == {**whole, "prev": "cHJldg==", "hash": digest}
+
+
+def test_a_text_that_holds_the_placeholder_of_a_written_part_is_written_all_the_same(
+    evaluations: list[tuple[dict[str, Any], Any]],
+) -> None:
+    app, evaluation = evaluations[0]
+    odd = {**app, "title": canonical_json_module._PLACEHOLDER}
+    record = {"input": odd, "result": result_part(evaluation)}
+    assert linked_line(record, None) == linked_line({**record, "result": plain(evaluation)}, None)
+
+
+def test_new_decision_ids_are_random_uuids() -> None:
+    ids = list(_new_ids(5000))
+    assert len(set(ids)) == 5000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import math
+import secrets
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic_core
@@ -44,17 +46,26 @@ class NotCanonical(ValueError):
 
 
 def canonical_json(value: object) -> bytes:
-    """The value's RFC 8785 form, UTF-8; a `NotCanonical` when it has none."""
+    """The value's RFC 8785 form, UTF-8; a `NotCanonical` when it has none. Parts of it
+    may be `Written` already."""
     as_is = written_as_is(value)
     if as_is is not None:
         return as_is[0]
     try:
-        prepared, floats, depth = _prepared(value)
+        prepared, floats, depth, parts = _prepared(value)
     except RecursionError:  # nested past what preparing takes: one call a level, as rfc8785
         return _written_slowly(value)
     if floats & _OTHER_FLOAT:
         return _written_slowly(value)
-    return _written(prepared, floats, depth)
+    text = _written(prepared, floats, depth)
+    if not parts:
+        return text
+    spliced = text.split(_MARK)
+    if len(spliced) != len(parts) + 1:  # a text of the value's own holds the placeholder
+        return _written_slowly(value)
+    pieces = spliced + parts
+    pieces[0::2], pieces[1::2] = spliced, parts
+    return b"".join(pieces)
 
 
 def written_as_is(value: object) -> tuple[bytes, int] | None:
@@ -73,8 +84,14 @@ def written_as_is(value: object) -> tuple[bytes, int] | None:
         below: list[Any] = []
         add = below.append
         for node in level:
-            items = _in_order(node) if type(node) is dict else node
-            if items is None or depth > _SERIALIZER_DEPTH:
+            items = node
+            if type(node) is dict:
+                shape = tuple(node)
+                # A shape met before in order needs no sorting (and no call) again.
+                if _ORDERS.get(shape) != shape and _in_order(node) is None:
+                    return None
+                items = node.values()
+            if depth > _SERIALIZER_DEPTH:
                 return None
             for item in items:
                 kind = type(item)
@@ -151,16 +168,41 @@ def _utf16(key: str) -> bytes:
     return key.encode("utf-16-be", "surrogatepass")
 
 
-def _prepared(value: object) -> tuple[Any, int, int]:
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A part of a value in canonical form already (`written`): put into the value's form as
+    it is, so that a part many values share (a rule's source) is prepared and written once.
+    While the value is written by compiled code, the part stands there as a placeholder."""
+
+    text: bytes
+    floats: int
+    depth: int
+
+
+def written(value: object) -> Written:
+    """The value in its canonical form, to be part of others; a `NotCanonical` when it
+    has none."""
+    return Written(canonical_json(value), *_prepared(value)[1:3])
+
+
+_PLACEHOLDER = f"\x00{secrets.token_hex(8)}\x00"
+"""What a `Written` part stands as while the value is written: text no value of fourules
+holds (a random word between two NUL characters), and were one to hold it, the count of
+places would tell, and the value is written by this module's own code instead."""
+_MARK = json.dumps(_PLACEHOLDER).encode("ascii")
+
+
+def _prepared(value: object) -> tuple[Any, int, int, list[bytes]]:
     """A copy of the value ready to be written: dicts in key order, tuples as lists, whole
     floats below 10^16 as the integers they are (written alike), subclasses of JSON's types
-    (enums) as those types; what floats it holds; its depth in containers."""
-    state = [0, _NO_FLOAT]
+    (enums) as those types, `Written` parts as a placeholder; what floats it holds; its
+    depth in containers; the parts' texts in the order they are written."""
+    state: list[Any] = [0, _NO_FLOAT, []]
     prepared = _prepare(value, 1, state)
-    return prepared, state[1], state[0]
+    return prepared, state[1], state[0], state[2]
 
 
-def _prepare(value: Any, level: int, state: list[int]) -> Any:
+def _prepare(value: Any, level: int, state: list[Any]) -> Any:
     """One value of `_prepared`, at `level`; `state` holds the depth and float kind so far.
     Recursive: a call per container and per float, none per text or integer."""
     kind = type(value)
@@ -168,6 +210,11 @@ def _prepare(value: Any, level: int, state: list[int]) -> Any:
         return _prepare_dict(value, level, state)
     if kind is list or kind is tuple:
         return _prepare_list(value, level, state)
+    if kind is Written:
+        state[0] = max(state[0], level - 1 + value.depth)
+        state[1] |= value.floats
+        state[2].append(value.text)
+        return _PLACEHOLDER
     if kind is float:
         number, floats = _float(value)
         state[1] |= floats
@@ -181,21 +228,24 @@ def _prepare(value: Any, level: int, state: list[int]) -> Any:
     return _prepare(_as_json_type(value), level, state)
 
 
-def _prepare_dict(value: dict[Any, Any], level: int, state: list[int]) -> dict[str, Any]:
+def _prepare_dict(value: dict[Any, Any], level: int, state: list[Any]) -> dict[str, Any]:
     if level > state[0]:
         state[0] = level
+    shape = tuple(value)
     out: dict[str, Any] = {}
-    for key in _key_order(value):
+    for key in _ORDERS.get(shape) or _order(value, shape):
         item = value[key]
         kind = type(item)
         if kind in _PLAIN or (kind is int and -SAFE_INTEGER <= item <= SAFE_INTEGER):
             out[key] = item
+        elif kind is dict:
+            out[key] = _prepare_dict(item, level + 1, state)
         else:
             out[key] = _prepare(item, level + 1, state)
     return out
 
 
-def _prepare_list(value: list[Any] | tuple[Any, ...], level: int, state: list[int]) -> list[Any]:
+def _prepare_list(value: list[Any] | tuple[Any, ...], level: int, state: list[Any]) -> list[Any]:
     if level > state[0]:
         state[0] = level
     out: list[Any] = []
@@ -204,6 +254,8 @@ def _prepare_list(value: list[Any] | tuple[Any, ...], level: int, state: list[in
         kind = type(item)
         if kind in _PLAIN or (kind is int and -SAFE_INTEGER <= item <= SAFE_INTEGER):
             add(item)
+        elif kind is dict:
+            add(_prepare_dict(item, level + 1, state))
         else:
             add(_prepare(item, level + 1, state))
     return out
@@ -284,6 +336,8 @@ def _write(value: Any, out: list[str]) -> None:
         out.append("]")
     elif kind is float:
         out.append(ecmascript_number(value))
+    elif kind is Written:
+        out.append(value.text.decode("utf-8"))
     elif kind in _PLAIN:  # text, true, false, null: JSON writes them as RFC 8785 does
         out.append(json.dumps(value, ensure_ascii=False))
     elif kind is int:

@@ -28,15 +28,26 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic_core
 
-from fourules.decision_log.canonical_json import NotCanonical, canonical_json, written_as_is
+from fourules.decision_log.canonical_json import (
+    NotCanonical,
+    Written,
+    canonical_json,
+    written,
+    written_as_is,
+)
 from fourules.errors import InputError
 from fourules.evaluation.inputs import MAX_DEPTH, read_json
 from fourules.text import LANGS
 from fourules.texts import both
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from fourules.evaluation.results import Evaluation
 
 
 class UnhashableRecord(ValueError):
@@ -76,10 +87,40 @@ def linked_line(record: Mapping[str, Any], prev: str | None) -> tuple[str, bytes
     except NotCanonical as exc:
         raise InputError(both("decision_log.unhashable", error=exc), "input") from None
     digest = _digest(canonical)
-    return digest, b"%s,%s}\n" % (canonical[:-1], _HASH_MEMBER % digest.encode("ascii"))
+    hashed = (memoryview(canonical)[:-1], b',"hash":"', digest.encode("ascii"), b'"}\n')
+    return digest, b"".join(hashed)
 
 
-_HASH_MEMBER = b'"hash":"%s"'
+def result_part(result: Evaluation) -> dict[str, Any]:
+    """The result as a record holds it: its JSON form, its findings and score items each
+    `Written`. They are most of a record, and most recur word for word in evaluation after
+    evaluation under a policy (a tenth as many differ as there are): each is written once."""
+    data = result.model_dump(mode="json", exclude=set(_RECURRING))
+    for name in _RECURRING:
+        data[name] = [_recurring(part) for part in getattr(result, name)]
+    return data
+
+
+_RECURRING = ("findings", "score_breakdown")
+_WRITTEN: dict[tuple[Any, ...], Written] = {}
+"""Findings and score items written, by their class and values (and the values' types: 1
+and 1.0 and true are equal keys, but not all written alike)."""
+_KEPT = 8192
+
+
+def _recurring(part: BaseModel) -> Written:
+    values = tuple(part.__dict__.values())
+    key = (type(part), values, tuple(map(type, values)))
+    try:
+        known = _WRITTEN.get(key)
+    except TypeError:  # a value that is no key (a list): written each time
+        return written(part.model_dump(mode="json"))
+    if known is None:
+        known = written(part.model_dump(mode="json"))
+        if len(_WRITTEN) >= _KEPT:
+            _WRITTEN.clear()  # as many different ones as this are rare: start afresh
+        _WRITTEN[key] = known
+    return known
 
 
 def line_of(value: Mapping[str, Any]) -> bytes:
