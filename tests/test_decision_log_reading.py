@@ -283,3 +283,13 @@ def test_new_decision_ids_are_random_uuids() -> None:
     for text in ids:
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_a_result_without_a_canonical_form_is_refused_with_the_reason(
+    evaluations: list[tuple[dict[str, Any], Any]],
+) -> None:
+    app, evaluation = next((a, e) for a, e in evaluations if e.findings)
+    odd = evaluation.findings[0].model_copy(update={"message": "a lone \ud800"})
+    result = evaluation.model_copy(update={"findings": [odd, *evaluation.findings[1:]]})
+    with pytest.raises(InputError, match="lone surrogate"):
+        linked_line({"input": app, "result": result_part(result)}, None)

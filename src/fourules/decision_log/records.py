@@ -27,6 +27,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,21 +105,29 @@ def result_part(result: Evaluation) -> dict[str, Any]:
 _RECURRING = ("findings", "score_breakdown")
 _WRITTEN: dict[tuple[Any, ...], Written] = {}
 """Findings and score items written, by their class and values (and the values' types: 1
-and 1.0 and true are equal keys, but not all written alike)."""
+and 1.0 and true are equal keys, but not all written alike; pydantic holds the values of a
+source within, its fields, to their declared types)."""
 _KEPT = 8192
 
 
-def _recurring(part: BaseModel) -> Written:
+def _recurring(part: BaseModel) -> Written | dict[str, Any]:
+    """The part written, or as it is when it has no canonical form (`linked_line` says why)."""
     values = tuple(part.__dict__.values())
     key = (type(part), values, tuple(map(type, values)))
     try:
         known = _WRITTEN.get(key)
-    except TypeError:  # a value that is no key (a list): written each time
-        return written(part.model_dump(mode="json"))
-    if known is None:
-        known = written(part.model_dump(mode="json"))
-        if len(_WRITTEN) >= _KEPT:
-            _WRITTEN.clear()  # as many different ones as this are rare: start afresh
+    except TypeError:  # a value that is no key (a list)
+        known = None
+    if known is not None:
+        return known
+    data = part.model_dump(mode="json")
+    try:
+        known = written(data)
+    except NotCanonical:
+        return data
+    if len(_WRITTEN) >= _KEPT:
+        _WRITTEN.clear()  # as many different ones as this are rare: start afresh
+    with suppress(TypeError):
         _WRITTEN[key] = known
     return known
 
