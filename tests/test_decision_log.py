@@ -259,12 +259,31 @@ def test_a_checkpoint_line_cut_off_is_a_cut_checkpoint_not_a_cut_record(
     assert entries[-1]["detail"].startswith("cut off at the end of the file")
 
 
-def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(log: Path) -> None:
+@pytest.mark.parametrize("layout", ["as written", "spaced"])
+def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(
+    log: Path, layout: str
+) -> None:
+    """Refused alike whether the line is in canonical form as written (read in one pass)
+    or laid out otherwise (as fourules wrote records before: read strictly)."""
+    if layout == "spaced":
+        log.write_text(
+            "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in lines(log)),
+            encoding="utf-8",
+        )
+    colon = ": " if layout == "spaced" else ":"
+    comma = ", " if layout == "spaced" else ","
     text = log.read_text(encoding="utf-8").splitlines()
-    text[2] = text[2].replace('"lang": "sv"', '"lang": "sv", "lang": "en"')
-    text[3] = text[3].replace('"title": "', '"title": "\\ud800', 1).replace("\\\\", "\\")
+    text[2] = text[2].replace(f'"lang"{colon}"sv"', f'"lang"{colon}"sv"{comma}"lang"{colon}"en"')
+    text[3] = text[3].replace(f'"title"{colon}"', f'"title"{colon}"\\ud800', 1)
     # A number past Python's conversion limit: a whole line, not a cut-off one.
-    text[5] = text[5].replace('"requested_sek": ', '"requested_sek": ' + "9" * 5000 + ", \"x\": ", 1)
+    text[5] = text[5].replace(
+        f'"requested_sek"{colon}', f'"requested_sek"{colon}{"9" * 5000}{comma}"x"{colon}', 1
+    )
+    # A key twice with the same value, deep in the result: what it reads as is the same.
+    record_7 = lines(log)[7]
+    twice = f'"application_id"{colon}"{record_7["result"]["application_id"]}"'
+    text[7] = text[7].replace(twice, f"{twice}{comma}{twice}")
+    assert len({text[i] for i in (2, 3, 5, 7)} & set(lines_of(log))) == 0, "each line changed"
     log.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, entries, _ = verify(str(log))
     assert code == 1
@@ -274,6 +293,12 @@ def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(log: Pa
     # Each is out of the chain: the record after it breaks it.
     assert verdicts(entries)[4] == "tampered"
     assert verdicts(entries)[5] == "input_rejected" and "5000" in entries[5]["detail"]
+    assert verdicts(entries)[7] == "input_rejected"
+    assert "'application_id' is given twice" in entries[7]["detail"]
+
+
+def lines_of(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
 
 
 def test_a_file_that_is_not_a_log_is_bad_input(tmp_path: Path) -> None:

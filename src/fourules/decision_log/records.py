@@ -4,10 +4,18 @@ are neither.
 A record holds the input as given, the result, the policy (id, version, sha256), the fourules
 version and the time; `prev` is the hash of the record before it in the same file (null for
 the first), `hash` its own: SHA-256, base64, over the record's canonical JSON form (RFC 8785,
-every field but `hash`). Canonical, so a hash does not depend on how the line's JSON is laid
-out; chained, so a changed, inserted, removed or reordered record breaks it. Whoever can
-rewrite the file can recompute every later hash, though: signed checkpoints (`checkpoints`),
-written as lines `{"checkpoint": NOTE}` between the records, anchor the chain.
+every field but `hash`; `canonical_json`). Canonical, so a hash does not depend on how the
+line's JSON is laid out; chained, so a changed, inserted, removed or reordered record breaks
+it. Whoever can rewrite the file can recompute every later hash, though: signed checkpoints
+(`checkpoints`), written as lines `{"checkpoint": NOTE}` between the records, anchor the chain.
+
+A record is written as its canonical form with `hash` added as the last member, so the
+line less that member is exactly what was hashed. Such a line is read by a fast parser
+with no check of its own: that the line is the canonical form of what it reads as (written
+again, it is the same bytes) shows it holds no key twice and nothing else `read_json`
+refuses, and gives the bytes to hash. Any other line (laid out otherwise, older, edited)
+is read strictly by `read_json` and its canonical form written anew: the same values,
+refusals and hashes, only slower.
 
 Records written before the chain existed have neither field: they are read, and reported as
 unprotected.
@@ -19,43 +27,113 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import rfc8785
+import pydantic_core
 
+from fourules.decision_log.canonical_json import (
+    NotCanonical,
+    Written,
+    canonical_json,
+    written,
+    written_as_is,
+)
 from fourules.errors import InputError
-from fourules.evaluation.inputs import read_json
+from fourules.evaluation.inputs import MAX_DEPTH, read_json
 from fourules.text import LANGS
 from fourules.texts import both
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from fourules.evaluation.results import Evaluation
 
 
 class UnhashableRecord(ValueError):
     """A record JSON's canonical form cannot carry (RFC 8785: a whole number beyond ±2^53)."""
 
 
+def _unhashed(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {k: v for k, v in record.items() if k != "hash"} if "hash" in record else record
+
+
+def _digest(canonical: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(canonical).digest()).decode("ascii")
+
+
 def record_hash(record: Mapping[str, Any]) -> str:
     """The record's own hash: SHA-256 of its canonical JSON form without `hash`, base64."""
     try:
-        canonical = rfc8785.dumps({k: v for k, v in record.items() if k != "hash"})
-    except rfc8785.CanonicalizationError as exc:
+        return _digest(canonical_json(_unhashed(record)))
+    except NotCanonical as exc:
         raise UnhashableRecord(str(exc)) from None
-    return base64.b64encode(hashlib.sha256(canonical).digest()).decode("ascii")
 
 
 def chained(record: Mapping[str, Any], prev: str | None) -> dict[str, Any]:
     """The record linked after `prev`, with its own hash; an InputError when a number in it
     is beyond what its canonical form carries exactly."""
     linked = {**record, "prev": prev}
-    try:
-        linked["hash"] = record_hash(linked)
-    except UnhashableRecord as exc:
-        raise InputError(both("decision_log.unhashable", error=exc), "input") from None
+    linked["hash"] = linked_line(record, prev)[0]
     return linked
 
 
+def linked_line(record: Mapping[str, Any], prev: str | None) -> tuple[str, bytes]:
+    """The record linked after `prev`: its hash, and its line (newline included): its
+    canonical form with `hash` as the last member. An InputError when a number in it is
+    beyond what its canonical form carries exactly."""
+    try:
+        canonical = canonical_json({**_unhashed(record), "prev": prev})
+    except NotCanonical as exc:
+        raise InputError(both("decision_log.unhashable", error=exc), "input") from None
+    digest = _digest(canonical)
+    hashed = (memoryview(canonical)[:-1], b',"hash":"', digest.encode("ascii"), b'"}\n')
+    return digest, b"".join(hashed)
+
+
+def result_part(result: Evaluation) -> dict[str, Any]:
+    """The result as a record holds it: its JSON form, its findings and score items each
+    `Written`. They are most of a record, and most recur word for word in evaluation after
+    evaluation under a policy (a tenth as many differ as there are): each is written once."""
+    data = result.model_dump(mode="json", exclude=set(_RECURRING))
+    for name in _RECURRING:
+        data[name] = [_recurring(part) for part in getattr(result, name)]
+    return data
+
+
+_RECURRING = ("findings", "score_breakdown")
+_WRITTEN: dict[tuple[Any, ...], Written] = {}
+"""Findings and score items written, by their class and values (and the values' types: 1
+and 1.0 and true are equal keys, but not all written alike; pydantic holds the values of a
+source within, its fields, to their declared types)."""
+_KEPT = 8192
+
+
+def _recurring(part: BaseModel) -> Written | dict[str, Any]:
+    """The part written, or as it is when it has no canonical form (`linked_line` says why)."""
+    values = tuple(part.__dict__.values())
+    key = (type(part), values, tuple(map(type, values)))
+    try:
+        known = _WRITTEN.get(key)
+    except TypeError:  # a value that is no key (a list)
+        known = None
+    if known is not None:
+        return known
+    data = part.model_dump(mode="json")
+    try:
+        known = written(data)
+    except NotCanonical:
+        return data
+    if len(_WRITTEN) >= _KEPT:
+        _WRITTEN.clear()  # as many different ones as this are rare: start afresh
+    with suppress(TypeError):
+        _WRITTEN[key] = known
+    return known
+
+
 def line_of(value: Mapping[str, Any]) -> bytes:
-    """One line of the log, newline included."""
+    """One line of the log that is not a record (a checkpoint), newline included."""
     return (json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -64,6 +142,8 @@ class Record:
     """A decision record as read from its line."""
 
     data: dict[str, Any]
+    canonical: bytes | None = field(default=None, repr=False, compare=False)
+    """Its canonical form without `hash`, when its line showed it (else written anew)."""
 
     @property
     def protected(self) -> bool:
@@ -93,6 +173,8 @@ class Record:
 
     def computed(self) -> str | None:
         """Its hash computed again, or None when its content has no canonical form."""
+        if self.canonical is not None:
+            return _digest(self.canonical)
         try:
             return record_hash(self.data)
         except UnhashableRecord:
@@ -118,10 +200,20 @@ Line = Record | CheckpointLine | Unreadable
 
 def read_line(raw: bytes) -> Line:
     """What one line of a decision log holds."""
+    canonical = _canonical_line(raw)
+    return _read_strictly(raw) if canonical is None else _line(*canonical)
+
+
+def _read_strictly(raw: bytes) -> Line:
+    """The line read by `read_json`, every check made one by one."""
     try:
         data = read_json(raw, where="line")
     except InputError as exc:
         return Unreadable(exc.text("en").removeprefix("line: "), cut_off=not _is_json(raw))
+    return _line(data, None)
+
+
+def _line(data: Any, canonical: bytes | None) -> Line:
     if (
         isinstance(data, dict)
         and set(data) == {"checkpoint"}
@@ -133,7 +225,44 @@ def read_line(raw: bytes) -> Line:
         return Unreadable(
             f"not a decision record (JSON with policy, input, result): {problem}", cut_off=False
         )
-    return Record(data)
+    return Record(data, canonical)
+
+
+def _canonical_line(raw: bytes) -> tuple[Any, bytes] | None:
+    """What a line in canonical form holds, and the canonical form without `hash` (the
+    line itself, less that member); None for any other line, which `read_json` reads.
+
+    Read by pydantic-core's parser, with no check per object: that the values, written in
+    canonical form again, give back the line's very bytes shows what `read_json` checks one
+    by one — no key twice (written again, each is there once), no lone surrogate (it
+    cannot be written) — and the writing measures the nesting. It also shows the values
+    are those `read_json` reads: a line is in canonical form only if each number is written
+    as the shortest text of its value. A whole float (read by `read_json` as an integer),
+    a number beyond ±(2^53 − 1), NaN or a line nested deeper than `MAX_DEPTH` is left to
+    `read_json`."""
+    line = raw[:-1] if raw.endswith(b"\n") else raw
+    # A line laid out otherwise (`{"key": value}`, the layout before) is read strictly at once.
+    if not line.startswith(b'{"') or b'": ' in line[:64]:
+        return None
+    try:
+        data = pydantic_core.from_json(line, allow_inf_nan=False)
+    except ValueError:  # not JSON, not UTF-8, nested too deeply for the parser
+        return None
+    if type(data) is not dict:
+        return None
+    stored = data.get("hash")
+    if "hash" in data and type(stored) is not str:
+        return None
+    try:
+        shaped = written_as_is(_unhashed(data))
+        member = b',"hash":' + pydantic_core.to_json(stored) if stored is not None else b""
+    except (NotCanonical, pydantic_core.PydanticSerializationError):
+        return None
+    if shaped is None or shaped[1] >= MAX_DEPTH:
+        return None
+    canonical = shaped[0]
+    written = canonical[:-1] + member + b"}" if member else canonical
+    return (data, canonical) if line == written else None
 
 
 def _is_json(raw: bytes) -> bool:

@@ -1,0 +1,295 @@
+"""Reading a decision log fast changes nothing but the time: a line in canonical form (as
+fourules writes records) is read in one pass and hashed over its own bytes, any other line
+strictly by `read_json`; on every line, laid out however, both say the same — the same
+values, the same refusals, the same hash (RFC 8785's, by the `rfc8785` package)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fourules.decision_log import canonical_json as canonical_json_module
+from fourules.decision_log import records
+from fourules.decision_log.log import _new_ids
+from fourules.decision_log.records import Record, Unreadable, linked_line, read_line, result_part
+from fourules.errors import InputError
+from fourules.output.canonical import plain
+from tests.test_canonical_json import TRICKY, texts, values
+
+SAFE = 2**53 - 1
+# What a record holds besides its own fields: JSON as fourules reads it (no whole floats,
+# which it reads as integers; no number beyond ±(2^53 − 1), which no record can hold).
+content = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-SAFE, SAFE)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not x.is_integer())
+    | texts,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(texts, inner, max_size=4),
+    max_leaves=20,
+)
+decisions = st.fixed_dictionaries(
+    {
+        "decision_id": texts,
+        "time": st.just("2026-03-01T09:30:00+00:00"),
+        "fourules": st.just("0.1.0"),
+        "policy": st.fixed_dictionaries(
+            {"id": texts, "version": st.just("3.0.0"), "sha256": st.just("ab" * 32)}
+        ),
+        "lang": st.sampled_from(["sv", "en"]),
+        "input": st.dictionaries(texts, content, max_size=4),
+        "result": st.dictionaries(texts, content, max_size=5),
+    }
+)
+
+
+def strictly(raw: bytes) -> records.Line:
+    """The line as `read_json` alone reads it (what `read_line` does with any line that
+    is not in canonical form)."""
+    return records._read_strictly(raw)
+
+
+def rfc8785_hash(data: dict[str, Any]) -> str:
+    canonical = rfc8785.dumps({k: v for k, v in data.items() if k != "hash"})
+    return base64.b64encode(hashlib.sha256(canonical).digest()).decode("ascii")
+
+
+def same(fast: records.Line, strict: records.Line) -> None:
+    assert type(fast) is type(strict)
+    if isinstance(fast, Record):
+        assert isinstance(strict, Record)
+        assert fast.data == strict.data
+        assert fast.computed() == strict.computed()
+    else:
+        assert fast == strict
+
+
+class Layout:
+    """JSON text of a value, laid out as drawn: canonical (RFC 8785, `hash` last) unless a
+    change is drawn — spaces, members out of order, a key given twice (first with another
+    value), characters escaped as \\uXXXX, integers written as 5.0 or 5e0."""
+
+    def __init__(self, draw: st.DrawFn, changes: bool) -> None:
+        self.draw, self.changes = draw, changes
+
+    def change(self) -> bool:
+        return self.changes and self.draw(st.integers(0, 9)) == 0
+
+    def space(self) -> str:
+        return " " if self.change() else ""
+
+    def text(self, value: Any) -> str:
+        if isinstance(value, str) and value and self.change():
+            at = self.draw(st.integers(0, len(value) - 1))
+            if not 0xD800 <= ord(value[at]) <= 0xDFFF and ord(value[at]) <= 0xFFFF:
+                head, tail = (
+                    rfc8785.dumps(part).decode() for part in (value[:at], value[at + 1 :])
+                )
+                return f"{head[:-1]}\\u{ord(value[at]):04x}{tail[1:]}"
+        if type(value) is int and self.change():
+            return self.draw(st.sampled_from([f"{value}.0", f"{value}e0", f"{value}E+0"]))
+        return rfc8785.dumps(value).decode()
+
+    def write(self, value: Any, top: bool = False) -> str:
+        s = self.space
+        if isinstance(value, list):
+            return "[" + s() + ("," + s()).join(self.write(v) for v in value) + s() + "]"
+        if not isinstance(value, dict):
+            return self.text(value)
+        keys = sorted(value, key=lambda k: k.encode("utf-16-be"))
+        if top and "hash" in keys:
+            keys.remove("hash")
+            keys.append("hash")
+        if self.change():
+            keys = self.draw(st.permutations(keys))
+        members = [f"{self.text(k)}{s()}:{s()}{self.write(value[k])}" for k in keys]
+        if keys and self.change():
+            twice = self.draw(st.sampled_from(keys))
+            other = self.draw(st.sampled_from([0, "x", None, [], value[twice]]))
+            members.insert(0, f"{self.text(twice)}:{self.write(other)}")
+        return "{" + s() + ("," + s()).join(members) + s() + "}"
+
+
+@st.composite
+def lines(draw: st.DrawFn, changes: bool) -> bytes:
+    decision = draw(decisions)
+    digest, line = linked_line(decision, draw(st.none() | st.just("cHJldg==")))
+    data = json.loads(line)
+    assert data["hash"] == digest
+    return (Layout(draw, changes).write(data, top=True) + "\n").encode("utf-8")
+
+
+@settings(max_examples=400)
+@given(lines(changes=False))
+def test_a_line_as_written_is_read_fast_and_hashed_as_rfc8785_does(raw: bytes) -> None:
+    line = read_line(raw)
+    assert isinstance(line, Record) and line.canonical is not None, "read in one pass"
+    assert line.data == json.loads(raw)
+    assert line.computed() == line.stored == rfc8785_hash(line.data)
+
+
+@settings(max_examples=600)
+@given(lines(changes=True))
+def test_a_line_laid_out_otherwise_reads_as_read_json_reads_it(raw: bytes) -> None:
+    fast, strict = read_line(raw), strictly(raw)
+    same(fast, strict)
+    if isinstance(fast, Record) and fast.computed() is not None:
+        assert fast.computed() == rfc8785_hash(fast.data)
+
+
+def written(**changes: Any) -> bytes:
+    record = {
+        "decision_id": "d-1",
+        "time": "2026-03-01T09:30:00+00:00",
+        "fourules": "0.1.0",
+        "policy": {"id": "2018", "version": "3.0.0", "sha256": "ab" * 32},
+        "lang": "sv",
+        "input": {"id": "a", "title": "Ansökan åt 😀", "requested_sek": 100_000},
+        "result": {"application_id": "a", "score": 2.5, "findings": [{"rule": "r"}]},
+    }
+    return linked_line({**record, **changes}, None)[1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        (b'"lang":"sv"', b'"lang":"sv","lang":"sv"', "'lang' is given twice"),
+        (b'"rule":"r"', b'"rule":"r","rule":"r"', "'rule' is given twice"),
+        (b'"title":"', b'"title":"\\ud800', "lone surrogate"),
+        (b'"requested_sek":100000', b'"requested_sek":' + b"9" * 5000, "5000 digits"),
+        (b'{"decision_id"', b'{"deep":' + b"[" * 40 + b"]" * 40 + b',"decision_id"', "deep"),
+        (b'"score":2.5', b'"score":2.5}', "not valid JSON"),
+    ],
+)
+def test_each_refusal_of_strict_reading_holds_for_a_line_as_written(
+    old: bytes, new: bytes, why: str
+) -> None:
+    raw = written()
+    assert read_line(raw).canonical is not None  # type: ignore[union-attr]
+    changed = raw.replace(old, new, 1)
+    assert changed != raw
+    line = read_line(changed)
+    assert isinstance(line, Unreadable) and why in line.reason
+    same(line, strictly(changed))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "read_as"),
+    [
+        # A whole number with a fraction is an integer to read_json: the line is no
+        # canonical form, the record the same.
+        (b'"requested_sek":100000', b'"requested_sek":100000.0', 100_000),
+        (b'"requested_sek":100000', b'"requested_sek":1e5', 100_000),
+        # JSON's own escapes and spaces: the same values, laid out otherwise.
+        (b'"requested_sek":100000', b'"requested_sek": 100000', 100_000),
+    ],
+)
+def test_a_line_laid_out_otherwise_keeps_its_hash(old: bytes, new: bytes, read_as: int) -> None:
+    raw = written()
+    changed = raw.replace(old, new, 1)
+    line = read_line(changed)
+    assert isinstance(line, Record) and line.canonical is None
+    assert line.data["input"]["requested_sek"] == read_as
+    assert line.computed() == line.stored == read_line(raw).computed()  # type: ignore[union-attr]
+    same(line, strictly(changed))
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", str(2**53).encode(), b"1e21"])
+def test_a_number_without_a_canonical_form_is_read_and_unhashable(number: bytes) -> None:
+    changed = written().replace(b'"score":2.5', b'"score":' + number, 1)
+    line = read_line(changed)
+    assert isinstance(line, Record) and line.computed() is None
+    same(line, strictly(changed))
+
+
+def test_a_record_beyond_the_canonical_form_is_refused_before_it_is_written() -> None:
+    with pytest.raises(InputError, match="2\\^53"):
+        written(input={"requested_sek": 2**53})
+
+
+@pytest.mark.parametrize("character", TRICKY)
+def test_every_tricky_character_is_read_fast_and_hashed_as_rfc8785_does(character: str) -> None:
+    raw = written(input={character: character * 3, "x": [character]})
+    line = read_line(raw)
+    assert isinstance(line, Record) and line.canonical is not None
+    assert line.computed() == rfc8785_hash(line.data)
+
+
+@settings(max_examples=200)
+@given(values)
+def test_any_line_reads_alike_fast_and_strictly(value: Any) -> None:
+    """Not a record at all, or one with any JSON in it: the same verdict either way."""
+    try:
+        raw = rfc8785.dumps(value) + b"\n"
+    except (rfc8785.CanonicalizationError, UnicodeEncodeError):
+        return
+    same(read_line(raw), strictly(raw))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture(scope="module")
+def evaluations() -> list[tuple[dict[str, Any], Any]]:
+    """The example applications of both years, evaluated: every kind of finding among them."""
+    from fourules import Evaluator, get_plugin_manager
+
+    evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
+    return [
+        (app, evaluator.evaluate(app, year))
+        for year in ("2018", "2024")
+        for app in json.loads((EXAMPLES / f"applications-{year}.json").read_text("utf-8"))
+    ]
+
+
+def test_a_record_is_written_with_its_recurring_findings_written_once_as_rfc8785_writes_it(
+    evaluations: list[tuple[dict[str, Any], Any]],
+) -> None:
+    """The findings and score items are written once and put into each record as they
+    are: the line is the same as the record written whole, and its hash RFC 8785's."""
+    for app, evaluation in evaluations * 2:  # the second time, every part as written before
+        record = {"decision_id": "d", "input": app, "policy": plain(evaluation.policy)}
+        whole = {**record, "result": plain(evaluation)}
+        digest, line = linked_line({**record, "result": result_part(evaluation)}, "cHJldg==")
+        assert (digest, line) == linked_line(whole, "cHJldg==")
+        assert digest == rfc8785_hash({**whole, "prev": "cHJldg=="})
+        assert json.loads(line) == {**whole, "prev": "cHJldg==", "hash": digest}
+
+
+def test_a_text_that_holds_the_placeholder_of_a_written_part_is_written_all_the_same(
+    evaluations: list[tuple[dict[str, Any], Any]],
+) -> None:
+    app, evaluation = evaluations[0]
+    odd = {**app, "title": canonical_json_module._PLACEHOLDER}
+    record = {"input": odd, "result": result_part(evaluation)}
+    assert linked_line(record, None) == linked_line({**record, "result": plain(evaluation)}, None)
+
+
+def test_new_decision_ids_are_random_uuids() -> None:
+    ids = list(_new_ids(5000))
+    assert len(set(ids)) == 5000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_a_result_without_a_canonical_form_is_refused_with_the_reason(
+    evaluations: list[tuple[dict[str, Any], Any]],
+) -> None:
+    app, evaluation = next((a, e) for a, e in evaluations if e.findings)
+    odd = evaluation.findings[0].model_copy(update={"message": "a lone \ud800"})
+    result = evaluation.model_copy(update={"findings": [odd, *evaluation.findings[1:]]})
+    with pytest.raises(InputError, match="lone surrogate"):
+        linked_line({"input": app, "result": result_part(result)}, None)
