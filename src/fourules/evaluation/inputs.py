@@ -291,13 +291,15 @@ def parse_application(
     (the fields it declares besides the base contract's; without one, the base contract)."""
     if isinstance(data, ProjectApplication | StudyTripApplication):
         return data
-    accepted = ACCEPTED if vocabulary is None else accepted_fields(vocabulary)
     if not isinstance(data, Mapping):
+        accepted = ACCEPTED if vocabulary is None else accepted_fields(vocabulary)
         kind = type(data).__name__
         raise InputError(both("input.not_object", fields=", ".join(accepted), kind=kind), where)
     adapter = APPLICATION_ADAPTER if vocabulary is None else vocabulary.application_adapter
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
+        # What the fields accept is gathered only for a message: 0.9 µs a good application.
+        accepted = ACCEPTED if vocabulary is None else accepted_fields(vocabulary)
         only = None if vocabulary is None else vocabulary.kind_only
         raise describe(exc, where=where, accepted=accepted, kind_only=only) from None
