@@ -58,6 +58,8 @@ MAX_ENGINE_RULES = 400
 MAX_ALTERNATIVES = 64
 _CATCH_ALL = "fourules$all"
 _ENGINE_LOCK = threading.Lock()
+# One encoder for every fact: `json.dumps(..., ensure_ascii=False)` builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 _ruleset_numbers = itertools.count(1)
 
 
@@ -117,6 +119,16 @@ class DurableEngine:
                 key=lambda shift: shift.engine_field,
             )
         )
+        # Per kind, each `otherwise` branch as (rule, branch key): chosen once, not per fact.
+        kinds = {k for c in clauses if c.kinds for k in c.kinds}
+        self._otherwise_of: dict[object, tuple[tuple[int, BranchKey], ...]] = {
+            kind: tuple(
+                (c.rule, (c.rule, c.branch))
+                for c in self._otherwise
+                if c.kinds is None or kind in c.kinds
+            )
+            for kind in (*sorted(kinds), None)
+        }
         self._sids = itertools.count(1)
         # A unique ruleset name per engine, so two engines never share anything by name.
         name = f"fourules_{policy_id}_{next(_ruleset_numbers)}"
@@ -134,10 +146,11 @@ class DurableEngine:
         every branch with a condition (the fact asserted under a fresh sid, then deleted);
         a rule's `otherwise` branch fires when the rule applies and none of its others did."""
         names: set[str] = set()
+        plain = self.plain(fact)
+        plain["t"] = "app"
         with _ENGINE_LOCK:
-            sid = str(next(self._sids))
-            plain = self.plain(fact)
-            payload = json.dumps({**plain, "t": "app", "sid": sid}, ensure_ascii=False)
+            plain["sid"] = sid = str(next(self._sids))
+            payload = _encode(plain)
             try:
                 code, state = durable_rules_engine.assert_fact(self._handle, payload)
                 if code != 0:
@@ -159,7 +172,8 @@ class DurableEngine:
         if len(decided) != len(fired):
             raise EngineError(f"two branches of one rule fired: {sorted(fired)}")
         kind = fact.get("kind")
-        for c in self._otherwise:
-            if c.rule not in decided and (c.kinds is None or kind in c.kinds):
-                fired.append((c.rule, c.branch))
+        otherwise = self._otherwise_of.get(kind) if isinstance(kind, str) else None
+        for rule, key in self._otherwise_of[None] if otherwise is None else otherwise:
+            if rule not in decided:
+                fired.append(key)
         return tuple(sorted(fired))
