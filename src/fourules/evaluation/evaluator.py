@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from fourules.application import ProjectApplication, StudyTripApplication
-from fourules.engine.clauses import compile_clauses, oracle_fire
+from fourules.engine.clauses import BranchKey, compile_clauses, oracle_fire
 from fourules.engine.durable import DurableEngine
 from fourules.errors import InputError, Place, UnknownPolicyError
 from fourules.evaluation.inputs import parse_application
-from fourules.evaluation.messages import Template, branch_text, compile_template, render
+from fourules.evaluation.messages import Message, branch_text, compile_message
 from fourules.evaluation.plugins import PluginManager, get_plugin_manager
 from fourules.evaluation.results import (
     Applicant,
@@ -25,7 +25,7 @@ from fourules.evaluation.results import (
     ScoreItem,
 )
 from fourules.evaluation.scoring import Scorer, ScorerError, checked_items
-from fourules.evaluation.sharing import SharedByIdentity
+from fourules.evaluation.sharing import Memo
 from fourules.policy.administrations import AdministrationIndex, Resolution
 from fourules.policy.folders import checked_folder, env_policy_path, find_years
 from fourules.policy.model import Policy, load_policy_file
@@ -52,6 +52,19 @@ class BranchPlan:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """What a set of fired branches gives in one language, whatever the application's values:
+    the findings whose message shows none of them (None in the places of the others, each
+    listed in `dynamic` with its message), the outcome and the least grant limit. Built once
+    per set: a year's applications fire a few hundred sets, each many times."""
+
+    findings: tuple[Finding | None, ...]
+    dynamic: tuple[tuple[int, BranchKey, Message], ...]
+    outcome: Outcome
+    grant_limit: int | None
+
+
+@dataclass(frozen=True)
 class LoadedPolicy:
     """A policy with everything evaluation needs, built once."""
 
@@ -60,12 +73,52 @@ class LoadedPolicy:
     index: AdministrationIndex
     engine: DurableEngine
     scorers: tuple[tuple[str, Scorer], ...]
-    messages: Mapping[tuple[int, int, Lang], Template]
+    messages: Mapping[tuple[int, int, Lang], Message]
     plans: Mapping[tuple[int, int], BranchPlan]
     static: Mapping[tuple[int, int, Lang], Finding]
     """Findings whose message uses no field of the application: built once, shared (frozen)."""
-    dynamic: SharedByIdentity[Finding] = field(default_factory=SharedByIdentity)
-    """Findings with the application's values: many repeat ("Sökande: Farsta."), so shared."""
+    outlines: Memo[tuple[tuple[BranchKey, ...], Lang], Outline] = field(default_factory=Memo)
+    by_shown: Memo[tuple[int, int, Lang, Hashable], Finding] = field(default_factory=Memo)
+    """Findings with the application's values, by what their message shows of it."""
+    by_message: Memo[tuple[int, int, str], Finding] = field(default_factory=Memo)
+    """The same by their message: many repeat ("Sökande: Farsta."), so shared."""
+
+    def outline(self, fired: tuple[BranchKey, ...], lang: Lang) -> Outline:
+        """The outline of the fired branches (`Outline`), built at its first use."""
+        cached = self.outlines.get((fired, lang))
+        if cached is not None:
+            return cached
+        findings: list[Finding | None] = []
+        dynamic = []
+        effects: set[str] = set()
+        limits: list[int] = []
+        for position, key in enumerate(fired):
+            finding = self.static.get((*key, lang))
+            findings.append(finding)
+            if finding is None:
+                dynamic.append((position, key, self.messages[(*key, lang)]))
+            plan = self.plans[key]
+            if plan.effect:
+                effects.add(plan.effect)
+            if plan.grant_limit is not None:
+                limits.append(plan.grant_limit)
+        outcome: Outcome = (
+            "ineligible"
+            if "ineligible" in effects
+            else "undetermined"
+            if "undetermined" in effects
+            else "eligible"
+        )
+        built = Outline(tuple(findings), tuple(dynamic), outcome, min(limits, default=None))
+        return self.outlines.store((fired, lang), built)
+
+    def by_text(self, key: BranchKey, message: str) -> Finding:
+        """The finding of a branch with its message rendered."""
+        r, b = key
+        found = self.by_message.get((r, b, message))
+        if found is None:
+            found = self.by_message.store((r, b, message), _finding(self.policy, r, b, message))
+        return found
 
 
 class Evaluator:
@@ -138,7 +191,7 @@ class Evaluator:
                     if scorer.applies_to(policy)
                 )
                 messages = {
-                    (r, b, lang): compile_template(branch_text(policy, r, b, lang), policy, lang)
+                    (r, b, lang): compile_message(branch_text(policy, r, b, lang), policy, lang)
                     for r, rule in enumerate(policy.rules)
                     for b in range(len(rule.branches))
                     for lang in LANGS
@@ -152,9 +205,9 @@ class Evaluator:
                     messages=messages,
                     plans=_plans(policy),
                     static={
-                        (r, b, lang): _finding(policy, r, b, "".join(text for _, text in parts))
-                        for (r, b, lang), parts in messages.items()
-                        if not any(field for field, _ in parts)
+                        (r, b, lang): _finding(policy, r, b, "".join(map(str, message.parts)))
+                        for (r, b, lang), message in messages.items()
+                        if not message.shows
                     },
                 )
             return self._loaded[key]
@@ -243,8 +296,12 @@ class Evaluator:
         """The evaluation from what `prepare` returned (possibly in another process)."""
         loaded = self.loaded(year)
         fired, messages = prepared
+        outline = loaded.outline(fired, lang)
+        findings = list(outline.findings)
+        for position, key, _ in outline.dynamic:
+            findings[position] = loaded.by_text(key, messages[key])
         applicants = tuple(loaded.index.resolve(name) for name in application.applicants)
-        return self._assemble(loaded, application, applicants, fired, messages, lang, scorers)
+        return self._assemble(loaded, application, applicants, outline, findings, lang, scorers)
 
     def _decide(self, loaded: LoadedPolicy, facts: Facts) -> tuple[tuple[int, int], ...]:
         if self.engine == "oracle":
@@ -256,54 +313,43 @@ class Evaluator:
         loaded: LoadedPolicy,
         app: ProjectApplication | StudyTripApplication,
         facts: Facts,
-        fired: Sequence[tuple[int, int]],
+        fired: tuple[BranchKey, ...],
         lang: Lang,
         scorer_names: Sequence[str] | None,
     ) -> Evaluation:
-        messages = _dynamic_messages(loaded, app, facts, fired, lang)
-        return self._assemble(loaded, app, facts.applicants, fired, messages, lang, scorer_names)
+        outline = loaded.outline(fired, lang)
+        findings = list(outline.findings)
+        by_shown = loaded.by_shown
+        for position, (r, b), message in outline.dynamic:
+            shown = (r, b, lang, message.key(app, facts))
+            finding = by_shown.get(shown)
+            if finding is None:
+                text = message.render(app, facts, lang)
+                finding = by_shown.store(shown, loaded.by_text((r, b), text))
+            findings[position] = finding
+        return self._assemble(loaded, app, facts.applicants, outline, findings, lang, scorer_names)
 
     def _assemble(
         self,
         loaded: LoadedPolicy,
         app: ProjectApplication | StudyTripApplication,
         applicants: Sequence[Resolution],
-        fired: Sequence[tuple[int, int]],
-        messages: Mapping[tuple[int, int], str],
+        outline: Outline,
+        findings: list[Finding | None],
         lang: Lang,
         scorer_names: Sequence[str] | None,
     ) -> Evaluation:
-        findings: list[Finding] = []
-        effects: set[str] = set()
-        limits: list[int] = []
-        static, plans = loaded.static, loaded.plans
-        for key in fired:
-            finding = static.get((*key, lang))
-            if finding is None:
-                message = messages[key]
-                finding = loaded.dynamic.lookup(loaded, (key, message)) or loaded.dynamic.store(
-                    loaded, (key, message), _finding(loaded.policy, *key, message)
-                )
-            findings.append(finding)
-            plan = plans[key]
-            if plan.effect:
-                effects.add(plan.effect)
-            if plan.grant_limit is not None:
-                limits.append(plan.grant_limit)
-        outcome: Outcome = (
-            "ineligible"
-            if "ineligible" in effects
-            else "undetermined"
-            if "undetermined" in effects
-            else "eligible"
-        )
+        made = cast(list[Finding], findings)  # every place filled by now
+        outcome = outline.outcome
         if outcome == "ineligible":
             max_grant: int | None = 0
         elif app.requested_sek is None:
             max_grant = None
+        elif outline.grant_limit is None:
+            max_grant = app.requested_sek
         else:
-            max_grant = min([app.requested_sek, *limits])
-        ran, items = self._score(loaded, app, findings, lang, scorer_names)
+            max_grant = min(app.requested_sek, outline.grant_limit)
+        ran, items = self._score(loaded, app, made, lang, scorer_names)
         # Every part is already a validated model or a plain value computed here: building
         # the result does not need validating it again.
         return Evaluation.model_construct(
@@ -316,7 +362,7 @@ class Evaluator:
             score_breakdown=items,
             scorers=ran,
             applicants=[_applicant(r) for r in applicants],
-            findings=findings,
+            findings=made,
         )
 
     def _score(
@@ -371,9 +417,8 @@ def _dynamic_messages(
     fired: Sequence[tuple[int, int]],
     lang: Lang,
 ) -> dict[tuple[int, int], str]:
-    vocabulary = loaded.policy.vocabulary
     return {
-        (r, b): render(loaded.messages[r, b, lang], vocabulary, app, facts, lang)
+        (r, b): loaded.messages[r, b, lang].render(app, facts, lang)
         for r, b in fired
         if (r, b, lang) not in loaded.static
     }

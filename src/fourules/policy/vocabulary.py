@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, cached_property
@@ -105,6 +105,9 @@ class Boundaries:
 
 Derive = Callable[["AnyApplication", tuple["Resolution", ...]], FactValue | None]
 Render = Callable[["AnyApplication", Facts, Lang], str]
+Shown = Callable[["AnyApplication", Facts], Hashable]
+"""What a fact's placeholder shows, as a key: equal keys render equal text in a language
+(so a finding whose message shows it can be reused instead of rendered again)."""
 Vary = Callable[[dict[str, Any], Boundaries], Iterator[dict[str, Any]]]
 
 
@@ -125,6 +128,8 @@ class Fact:
     placeholder: str | None = None
     """The `{name}` a rule's message may use to show it."""
     render: Render | None = None
+    shown: Shown | None = None
+    """Everything `render` reads, as a key (with a placeholder, always given)."""
     vary: Vary = _nothing
     """Applications, from a base one, that move the fact across the boundaries."""
     declaration: FactDeclaration | None = None
@@ -173,6 +178,11 @@ _APPLICANT_RENDER: Mapping[str, Render] = {
 }
 
 
+def _shown_applicants(app: AnyApplication, facts: Facts) -> Hashable:
+    # Every applicant fact is read from the names as written (resolved in the year's index).
+    return tuple(app.applicants)
+
+
 def _vary_applicants(base: dict[str, Any], b: Boundaries) -> Iterator[dict[str, Any]]:
     for name in b.names:
         yield {**base, "applicants": [name]}
@@ -204,6 +214,18 @@ def _stated_render(d: FactDeclaration) -> Render:
         return str(value)
 
     return render
+
+
+def _stated_shown(d: FactDeclaration) -> Shown:
+    """A stated fact's value as a key: a set's members as a tuple, anything else as given
+    (strict fields: a yes/no is a bool, a number an int, so no `True` stands for a `1`)."""
+    field = d.json_field
+    assert field is not None
+    if d.type == "several_of":
+        return lambda app, facts: (
+            None if (value := getattr(app, field, None)) is None else tuple(value)
+        )
+    return lambda app, facts: getattr(app, field, None)
 
 
 YES_NO_WORDS = {True: CatalogueText("yes_no.true"), False: CatalogueText("yes_no.false")}
@@ -271,6 +293,7 @@ def declared_fact(d: FactDeclaration) -> Fact:
             kinds=tuple(d.kinds),
             placeholder=d.placeholder,
             render=_APPLICANT_RENDER[d.derived.applicants],
+            shown=_shown_applicants,
             vary=_vary_applicants,
             declaration=d,
         )
@@ -291,6 +314,7 @@ def declared_fact(d: FactDeclaration) -> Fact:
         kinds=tuple(d.kinds),
         placeholder=d.placeholder,
         render=_stated_render(d) if d.placeholder else None,
+        shown=_stated_shown(d) if d.placeholder else None,
         vary=vary,
         declaration=d,
     )
