@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -9,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fourules import Evaluator
+from fourules import Evaluator, get_plugin_manager
+from fourules.engine import durable
 from fourules.engine.clauses import Clause, compile_clauses, oracle_fire
 from fourules.engine.durable import DurableEngine
 from fourules.evaluation.inputs import parse_application
@@ -177,3 +180,49 @@ _ORACLES: dict[int, Evaluator] = {}
 
 def _oracle_evaluator(evaluator: Evaluator) -> Evaluator:
     return _ORACLES.setdefault(id(evaluator), Evaluator(evaluator.plugin_manager, engine="oracle"))
+
+
+def _faults_per_evaluation(evaluator: Evaluator, apps: list[dict[str, Any]]) -> float:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for app in apps:
+        evaluator.evaluate(app, "2024")
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / len(apps)
+
+
+def test_with_the_freed_heap_kept_no_evaluation_faults_its_memory_in(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """durable-rules allocates each sid's state anew. Under glibc's starting thresholds
+    (before it adapts to a process, as in some processes it never did) that memory went
+    back to the system at every evaluation and was faulted in again at the next; once an
+    engine has decided `TUNE_AFTER` facts the process keeps its freed heap."""
+    if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+        pytest.skip("the heap is tuned under glibc only")
+    import ctypes
+
+    monkeypatch.setattr(durable, "_heap_kept", None)
+    mallopt = ctypes.CDLL(None).mallopt
+    assert mallopt(durable.M_TRIM_THRESHOLD, 128 * 1024)  # glibc's own starting values,
+    assert mallopt(durable.M_MMAP_THRESHOLD, 128 * 1024)  # not adapted from here on
+    evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
+    apps = [
+        {
+            "id": f"a{i}",
+            "kind": ("project", "study_trip")[i % 2],
+            "title": "t",
+            "applicants": [("Farsta", "Bromma", "Okänd", "Skärholmen sdf")[i % 4]],
+            "requested_sek": 1000 * (i % 600),
+            "submitted": f"2023-0{5 + i % 4}-1{i % 10}",
+        }
+        for i in range(1_000)
+    ]
+    with monkeypatch.context() as later:
+        later.setattr(durable, "TUNE_AFTER", 10**12)
+        evaluator.evaluate(apps[0], "2024")
+        assert _faults_per_evaluation(evaluator, apps) > 10
+    assert durable._heap_kept is None
+    new = Evaluator(get_plugin_manager(load_entry_points=False))
+    for app in apps[: durable.TUNE_AFTER]:
+        new.evaluate(app, "2024")
+    assert durable._heap_kept is True
+    assert _faults_per_evaluation(new, apps) < 1
