@@ -64,6 +64,11 @@ class Outline:
     dynamic: tuple[tuple[int, BranchKey, Message], ...]
     outcome: Outcome
     grant_limit: int | None
+    criteria_fixed: bool
+    """No finding of a priority criterion shows the application's values: the built-in
+    scorer's items are the same for every application with this outline."""
+    scored: dict[Scorer, list[ScoreItem]] = field(default_factory=dict)
+    """The built-in scorer's items, when `criteria_fixed` (scored at the first use)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class LoadedPolicy:
     index: AdministrationIndex
     engine: DurableEngine
     scorers: tuple[tuple[str, Scorer], ...]
+    """Each scorer that applies, with the name of its plugin."""
     messages: Mapping[tuple[int, int, Lang], Message]
     plans: Mapping[tuple[int, int], BranchPlan]
     static: Mapping[tuple[int, int, Lang], Finding]
@@ -84,6 +90,9 @@ class LoadedPolicy:
     """Findings with the application's values, by what their message shows of it."""
     by_message: Memo[tuple[int, int, str], Finding] = field(default_factory=Memo)
     """The same by their message: many repeat ("Sökande: Farsta."), so shared."""
+    applicants_of: Memo[int, tuple[tuple[Resolution, ...], list[Applicant]]] = field(
+        default_factory=Memo
+    )
 
     def outline(self, fired: tuple[BranchKey, ...], lang: Lang) -> Outline:
         """The outline of the fired branches (`Outline`), built at its first use."""
@@ -111,8 +120,19 @@ class LoadedPolicy:
             if "undetermined" in effects
             else "eligible"
         )
-        built = Outline(tuple(findings), tuple(dynamic), outcome, min(limits, default=None))
+        criteria = self.policy.priority_rule_ids
+        fixed = not any(self.policy.rules[r].id in criteria for _, (r, _), _ in dynamic)
+        built = Outline(tuple(findings), tuple(dynamic), outcome, min(limits, default=None), fixed)
         return self.outlines.store((fired, lang), built)
+
+    def applicants(self, resolutions: tuple[Resolution, ...]) -> list[Applicant]:
+        """The result's applicants: built once for the same resolutions (the index gives the
+        same tuple for the same names), a new list each time."""
+        entry = self.applicants_of.get(id(resolutions))
+        if entry is None or entry[0] is not resolutions:
+            entry = (resolutions, [_applicant(r) for r in resolutions])
+            self.applicants_of.store(id(resolutions), entry)
+        return list(entry[1])
 
     def by_text(self, key: BranchKey, message: str) -> Finding:
         """The finding of a branch with its message rendered."""
@@ -302,7 +322,7 @@ class Evaluator:
         findings = list(outline.findings)
         for position, key, _ in outline.dynamic:
             findings[position] = loaded.by_text(key, messages[key])
-        applicants = tuple(loaded.index.resolve(name) for name in application.applicants)
+        applicants = loaded.index.resolve_all(application.applicants)
         return self._assemble(loaded, application, applicants, outline, findings, lang, scorers)
 
     def _decide(self, loaded: LoadedPolicy, facts: Facts) -> tuple[tuple[int, int], ...]:
@@ -335,7 +355,7 @@ class Evaluator:
         self,
         loaded: LoadedPolicy,
         app: ProjectApplication | StudyTripApplication,
-        applicants: Sequence[Resolution],
+        applicants: tuple[Resolution, ...],
         outline: Outline,
         findings: list[Finding | None],
         lang: Lang,
@@ -351,7 +371,7 @@ class Evaluator:
             max_grant = app.requested_sek
         else:
             max_grant = min(app.requested_sek, outline.grant_limit)
-        ran, items = self._score(loaded, app, made, lang, scorer_names)
+        ran, items = self._score(loaded, app, outline, made, lang, scorer_names)
         # Every part is already a validated model or a plain value computed here: building
         # the result does not need validating it again.
         return built(
@@ -364,7 +384,7 @@ class Evaluator:
             score=float(sum(i.points for i in items)),
             score_breakdown=items,
             scorers=ran,
-            applicants=[_applicant(r) for r in applicants],
+            applicants=loaded.applicants(applicants),
             findings=made,
         )
 
@@ -372,6 +392,7 @@ class Evaluator:
         self,
         loaded: LoadedPolicy,
         app: ProjectApplication | StudyTripApplication,
+        outline: Outline,
         findings: list[Finding],
         lang: Lang,
         chosen: Sequence[str] | None,
@@ -395,15 +416,22 @@ class Evaluator:
         for plugin, scorer in loaded.scorers:
             if chosen is not None and scorer.name not in chosen:
                 continue
-            try:
-                returned = scorer.score(
-                    application=app, policy=loaded.policy, findings=findings, lang=lang
-                )
-            except Exception as exc:
-                raise ScorerError(
-                    scorer.name, plugin, f"raised {type(exc).__name__}: {exc}"
-                ) from exc
-            if plugin == DECISION_SCORERS and type(scorer) is PriorityCriteriaScorer:
+            built_in = plugin == DECISION_SCORERS and type(scorer) is PriorityCriteriaScorer
+            returned = outline.scored.get(scorer) if built_in and outline.criteria_fixed else None
+            if returned is None:
+                try:
+                    returned = scorer.score(
+                        application=app, policy=loaded.policy, findings=findings, lang=lang
+                    )
+                except Exception as exc:
+                    raise ScorerError(
+                        scorer.name, plugin, f"raised {type(exc).__name__}: {exc}"
+                    ) from exc
+                if built_in and outline.criteria_fixed:
+                    # It reads only the criteria's findings, the same for every application
+                    # of this outline: scored once per outline (1.7-2.1 -> 0.6 µs an evaluation).
+                    outline.scored[scorer] = list(returned)
+            if built_in:
                 # The built-in scorer, under its own name: its items are validated models
                 # built already named so (`checked_items` would return them as they are,
                 # after 0.9 µs). Any other scorer's items are checked.

@@ -4,7 +4,6 @@ in and each {placeholder} bound to the fact that shows it, then completed per ap
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,17 +67,13 @@ class Message:
     parts: tuple[str | Render, ...]
     shows: tuple[Shown, ...]
     """What each placeholder shows (none: a message the same for every application)."""
+    key: Shown
+    """What the message shows of an application: one placeholder's key, else a tuple."""
 
     def render(self, app: AnyApplication, facts: Facts, lang: Lang) -> str:
         return "".join(
             part if isinstance(part, str) else part(app, facts, lang) for part in self.parts
         )
-
-    def key(self, app: AnyApplication, facts: Facts) -> Hashable:
-        """What the message shows of this application: one value, or a tuple of several."""
-        if len(self.shows) == 1:
-            return self.shows[0](app, facts)
-        return tuple(shown(app, facts) for shown in self.shows)
 
 
 def compile_message(text: str, policy: Policy, lang: Lang) -> Message:
@@ -94,7 +89,11 @@ def compile_message(text: str, policy: Policy, lang: Lang) -> Message:
         assert fact.render is not None and fact.shown is not None
         parts.append(fact.render)
         shows.append(fact.shown)
-    return Message(tuple(parts), tuple(shows))
+    if len(shows) == 1:
+        return Message(tuple(parts), tuple(shows), shows[0])
+    return Message(
+        tuple(parts), tuple(shows), lambda app, facts: tuple(shown(app, facts) for shown in shows)
+    )
 
 
 def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
