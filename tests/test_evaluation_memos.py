@@ -1,6 +1,7 @@
-"""What an evaluation reuses (outlines, findings by what their messages show, the built-in
-scorer's items, applicant counts, results built without validation) gives exactly what
-building everything anew gives."""
+"""What an evaluation reuses or computes its own way (outlines, findings by what their
+messages show, the built-in scorer's items, applicant counts, the fact derived in loops by
+kind of reading, results built without validation) gives exactly what building everything
+anew, one piece at a time, gives."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_scorers import PriorityCriteriaScorer
 from fourules.evaluation.inputs import parse_application
 from fourules.evaluation.results import Evaluation, built
+from fourules.policy.conditions import holds
 from fourules.testing import applications
+from tests.declared import RESEARCH_PARTNER, year_folder
 from tests.years import POLICIES, YEARS
 
 
@@ -98,3 +101,65 @@ def test_a_new_evaluator_agrees_with_one_that_has_seen_many(
     seen = [evaluator.evaluate(app, year) for app in apps]
     new = Evaluator(get_plugin_manager(load_entry_points=False))
     assert [new.evaluate(app, year) for app in reversed(apps)] == seen[::-1]
+
+
+def _fact_by_fact(vocabulary: Any, app: Any, index: Any) -> dict[str, Any]:
+    """The fact as each fact's own `derive` gives it, then the facts derived by condition:
+    what `Vocabulary.derive` computes in its loops."""
+    resolutions = tuple(index.resolve(name) for name in app.applicants)
+    fact = {
+        name: value
+        for name, f in vocabulary.facts.items()
+        if app.kind in f.kinds and (value := f.derive(app, resolutions)) is not None
+    }
+    for name, condition in vocabulary.derived_conditions.items():
+        if app.kind in vocabulary.facts[name].kinds:
+            fact[name] = "yes" if holds(condition, fact) else "no"
+    return fact
+
+
+@pytest.mark.parametrize("year", YEARS)
+@settings(max_examples=300)
+@given(data=st.data())
+def test_the_fact_derived_is_each_facts_own_derivation(
+    evaluator: Evaluator, year: str, data: st.DataObject
+) -> None:
+    loaded = evaluator.loaded(year)
+    app = _read(year, data.draw(applications(loaded.policy)))
+    vocabulary = loaded.policy.vocabulary
+    expected = _fact_by_fact(vocabulary, app, loaded.index)
+    assert vocabulary.derive(app, loaded.index).fact == expected
+
+
+CLIMATE_SMART = {
+    "id": "climate_smart",
+    "type": "yes_no",
+    "kinds": ["study_trip"],
+    "derived": {"when": {"field": "travel_modes", "none_of": ["flight", "car"]}},
+    "label": {"sv": "Klimatsmart", "en": "Climate-smart"},
+    "help": {"sv": "inget flyg och ingen bil", "en": "no flight and no car"},
+}
+_DECLARED: dict[str, Evaluator] = {}
+
+
+def _declared_year(tmp_path_factory: pytest.TempPathFactory) -> Evaluator:
+    """2099: a year that states a fact of its own and derives another by a condition."""
+    if "2099" not in _DECLARED:
+        folder = tmp_path_factory.mktemp("declared")
+        year_folder(folder, RESEARCH_PARTNER, CLIMATE_SMART)
+        manager = get_plugin_manager(load_entry_points=False)
+        _DECLARED["2099"] = Evaluator(manager, policy_path=[folder])
+    return _DECLARED["2099"]
+
+
+@settings(max_examples=150)
+@given(data=st.data())
+def test_a_years_own_facts_are_derived_as_their_declarations_say(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    loaded = _declared_year(tmp_path_factory).loaded("2099")
+    vocabulary = loaded.policy.vocabulary
+    assert {"research_partner", "climate_smart"} <= set(vocabulary.facts)
+    app = parse_application(data.draw(applications(loaded.policy)), vocabulary=vocabulary)
+    expected = _fact_by_fact(vocabulary, app, loaded.index)
+    assert vocabulary.derive(app, loaded.index).fact == expected

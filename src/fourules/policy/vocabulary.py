@@ -116,6 +116,20 @@ def _nothing(base: dict[str, Any], bounds: Boundaries) -> Iterator[dict[str, Any
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A fact read from one field of the application, from one criterion assessed, or
+    counted over the applicants."""
+
+    field: str
+    """The application's field; for an assessed criterion, the criterion's id; for a count,
+    which (`applicant_counts`)."""
+    read: Callable[[Any], FactValue | None] | None = None
+    """What the rules are given for the value (None: the value as given)."""
+    assessed: bool = False
+    counted: bool = False
+
+
+@dataclass(frozen=True)
 class Fact:
     """A field of the fact the rules see, as its declaration makes it (`facts.py`)."""
 
@@ -134,6 +148,9 @@ class Fact:
     """Applications, from a base one, that move the fact across the boundaries."""
     declaration: FactDeclaration | None = None
     """What it was made from (None: an assessed criterion's fact)."""
+    reading: Reading | None = None
+    """How `derive` reads it, when it reads one field of the application (or one criterion
+    of its assessment): what `Vocabulary.derive` does without calling `derive`."""
 
     @property
     def field(self) -> FactField:
@@ -154,22 +171,22 @@ _APPLICANT_COUNTS: Mapping[str, Callable[[tuple[Resolution, ...]], int]] = {
 }
 
 
+def applicant_counts(resolutions: tuple[Resolution, ...]) -> dict[str, int]:
+    """Every applicant count, counted once per set of names: the index gives the same tuple
+    of resolutions for the same names (`AdministrationIndex.resolve_all`), and the counts
+    are kept with it, by its identity; the entry keeps the tuple, so no id stands for a
+    later one (deriving the fact 4.9 -> 3.0 µs for 2018, 5.2 -> 3.7 µs for 2024)."""
+    entry = _COUNTS.get(id(resolutions))
+    if entry is None or entry[0] is not resolutions:
+        if len(_COUNTS) >= 20_000:  # bounded: memory stays flat in a long-running service
+            _COUNTS.clear()
+        counts = {name: count(resolutions) for name, count in _APPLICANT_COUNTS.items()}
+        entry = _COUNTS[id(resolutions)] = (resolutions, counts)
+    return entry[1]
+
+
 def _counted(which: str) -> Derive:
-    """An applicant count, counted once per set of names: the index gives the same tuple of
-    resolutions for the same names (`AdministrationIndex.resolve_all`), and the counts are
-    kept with it, by its identity; the entry keeps the tuple, so no id stands for a later
-    one (deriving a fact: 4.9 -> 3.0 µs for 2018, 5.2 -> 3.7 µs for 2024)."""
-
-    def derive(app: AnyApplication, resolutions: tuple[Resolution, ...]) -> int:
-        entry = _COUNTS.get(id(resolutions))
-        if entry is None or entry[0] is not resolutions:
-            if len(_COUNTS) >= 20_000:  # bounded: memory stays flat in a long-running service
-                _COUNTS.clear()
-            counts = {name: count(resolutions) for name, count in _APPLICANT_COUNTS.items()}
-            entry = _COUNTS[id(resolutions)] = (resolutions, counts)
-        return entry[1][which]
-
-    return derive
+    return lambda app, resolutions: applicant_counts(resolutions)[which]
 
 
 _COUNTS: dict[int, tuple[tuple[Resolution, ...], dict[str, int]]] = {}
@@ -309,6 +326,7 @@ def declared_fact(d: FactDeclaration) -> Fact:
             d.id,
             kind,
             _counted(d.derived.applicants),
+            reading=Reading(d.derived.applicants, counted=True),
             values=values,
             kinds=tuple(d.kinds),
             placeholder=d.placeholder,
@@ -329,7 +347,11 @@ def declared_fact(d: FactDeclaration) -> Fact:
     return Fact(
         d.id,
         kind,
-        lambda app, _: read(getattr(app, field, None)),
+        (
+            (lambda app, _: getattr(app, field, None))
+            if read is None
+            else (lambda app, _: read(getattr(app, field, None)))
+        ),
         values=values,
         kinds=tuple(d.kinds),
         placeholder=d.placeholder,
@@ -337,6 +359,7 @@ def declared_fact(d: FactDeclaration) -> Fact:
         shown=_stated_shown(d) if d.placeholder else None,
         vary=vary,
         declaration=d,
+        reading=Reading(field, read),
     )
 
 
@@ -373,6 +396,7 @@ def criterion_fact(criterion: AssessedCriterion) -> Fact:
         values=YES_NO,
         kinds=criterion.kinds,
         vary=vary,
+        reading=Reading(cid, assessed=True),
     )
 
 
@@ -388,6 +412,34 @@ def _named(facts: Sequence[Fact]) -> dict[str, Fact]:
             f"{', '.join(sorted(members & set(named)))} is how a set's member reaches the engine"
         )
     return named
+
+
+_Plan = tuple[
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str, Callable[[Any], FactValue | None]], ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, str], ...],
+    tuple[tuple[str, Derive], ...],
+]
+"""A kind's facts by how they are derived: as given, through a reader, assessed, counted,
+otherwise."""
+
+
+def _plan(facts: Sequence[Fact]) -> _Plan:
+    given, read, assessed, counted, derived = [], [], [], [], []
+    for f in facts:
+        reading = f.reading
+        if reading is None:
+            derived.append((f.name, f.derive))
+        elif reading.assessed:
+            assessed.append((f.name, reading.field))
+        elif reading.counted:
+            counted.append((f.name, reading.field))
+        elif reading.read is None:
+            given.append((f.name, reading.field))
+        else:
+            read.append((f.name, reading.field, reading.read))
+    return tuple(given), tuple(read), tuple(assessed), tuple(counted), tuple(derived)
 
 
 class Vocabulary:
@@ -410,8 +462,8 @@ class Vocabulary:
         self.facts: dict[str, Fact] = _named(facts)
         self.fields: dict[str, FactField] = {f.name: f.field for f in facts}
         self.placeholders: dict[str, Fact] = {f.placeholder: f for f in facts if f.placeholder}
-        self._derive: dict[str, tuple[tuple[str, Derive], ...]] = {
-            kind: tuple((f.name, f.derive) for f in facts if kind in f.kinds) for kind in KINDS
+        self._derive: dict[str, _Plan] = {
+            kind: _plan([f for f in facts if kind in f.kinds]) for kind in KINDS
         }
         self.derived_conditions: dict[str, Condition] = self._read_derived()
         """Each fact derived by a condition, and the condition (read)."""
@@ -450,8 +502,29 @@ class Vocabulary:
     def derive(self, application: AnyApplication, index: AdministrationIndex) -> Facts:
         """The fact the rules see; only facts with a value are in it."""
         resolutions = index.resolve_all(application.applicants)
+        given, read, assessed, counted, derived = self._derive[application.kind]
         fact: dict[str, FactValue] = {}
-        for name, derive in self._derive[application.kind]:
+        # Each way of reading a fact in a loop of its own, with no call where none is needed
+        # (deriving the fact 3.0 -> 1.7 µs for 2018, 3.7 -> 1.8 µs for 2024). Facts come in
+        # that order, not the declarations': nothing reads a fact by its place.
+        for name, stated in given:
+            value = getattr(application, stated, None)
+            if value is not None:
+                fact[name] = value
+        for name, stated, reader in read:
+            value = reader(getattr(application, stated, None))
+            if value is not None:
+                fact[name] = value
+        assessment = application.assessment
+        for name, criterion in assessed:
+            flag = assessment.get(criterion)
+            if flag is not None:
+                fact[name] = "yes" if flag else "no"
+        if counted:
+            counts = applicant_counts(resolutions)
+            for name, which in counted:
+                fact[name] = counts[which]
+        for name, derive in derived:
             value = derive(application, resolutions)
             if value is not None:
                 fact[name] = value
