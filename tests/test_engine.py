@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
-import resource
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -11,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fourules import Evaluator, get_plugin_manager
-from fourules.engine import durable
+from fourules import Evaluator
 from fourules.engine.clauses import Clause, compile_clauses, oracle_fire
 from fourules.engine.durable import DurableEngine
 from fourules.evaluation.inputs import parse_application
@@ -182,29 +183,43 @@ def _oracle_evaluator(evaluator: Evaluator) -> Evaluator:
     return _ORACLES.setdefault(id(evaluator), Evaluator(evaluator.plugin_manager, engine="oracle"))
 
 
-def _faults_per_evaluation(evaluator: Evaluator, apps: list[dict[str, Any]]) -> float:
+_FAULTS_SCRIPT = """
+import ctypes, json, resource, sys
+from fourules import Evaluator, get_plugin_manager
+from fourules.engine import durable
+
+def faults(evaluator, apps):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for app in apps:
         evaluator.evaluate(app, "2024")
     return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / len(apps)
 
+mallopt = ctypes.CDLL(None).mallopt
+# glibc's own starting values, no longer adapted: as in a process where it never adapted.
+assert mallopt(durable.M_TRIM_THRESHOLD, 128 * 1024)
+assert mallopt(durable.M_MMAP_THRESHOLD, 128 * 1024)
+apps = json.loads(sys.stdin.read())
+durable.TUNE_AFTER = 10**12
+evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
+evaluator.evaluate(apps[0], "2024")
+untuned = faults(evaluator, apps)
+assert durable._heap_kept is None
+durable.TUNE_AFTER = 100
+new = Evaluator(get_plugin_manager(load_entry_points=False))
+for app in apps[:100]:
+    new.evaluate(app, "2024")
+print(json.dumps([untuned, durable._heap_kept, faults(new, apps)]))
+"""
 
-def test_with_the_freed_heap_kept_no_evaluation_faults_its_memory_in(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """durable-rules allocates each sid's state anew. Under glibc's starting thresholds
-    (before it adapts to a process, as in some processes it never did) that memory went
+
+def test_with_the_freed_heap_kept_no_evaluation_faults_its_memory_in() -> None:
+    """durable-rules allocates each sid's state anew. Under glibc's starting thresholds (in
+    a young process: later, other allocations may sit above the state) that memory went
     back to the system at every evaluation and was faulted in again at the next; once an
-    engine has decided `TUNE_AFTER` facts the process keeps its freed heap."""
+    engine has decided `TUNE_AFTER` facts the process keeps its freed heap. In a process of
+    its own, so the heap is as young as a command's."""
     if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
         pytest.skip("the heap is tuned under glibc only")
-    import ctypes
-
-    monkeypatch.setattr(durable, "_heap_kept", None)
-    mallopt = ctypes.CDLL(None).mallopt
-    assert mallopt(durable.M_TRIM_THRESHOLD, 128 * 1024)  # glibc's own starting values,
-    assert mallopt(durable.M_MMAP_THRESHOLD, 128 * 1024)  # not adapted from here on
-    evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
     apps = [
         {
             "id": f"a{i}",
@@ -216,13 +231,15 @@ def test_with_the_freed_heap_kept_no_evaluation_faults_its_memory_in(
         }
         for i in range(1_000)
     ]
-    with monkeypatch.context() as later:
-        later.setattr(durable, "TUNE_AFTER", 10**12)
-        evaluator.evaluate(apps[0], "2024")
-        assert _faults_per_evaluation(evaluator, apps) > 10
-    assert durable._heap_kept is None
-    new = Evaluator(get_plugin_manager(load_entry_points=False))
-    for app in apps[: durable.TUNE_AFTER]:
-        new.evaluate(app, "2024")
-    assert durable._heap_kept is True
-    assert _faults_per_evaluation(new, apps) < 1
+    ran = subprocess.run(
+        [sys.executable, "-c", _FAULTS_SCRIPT],
+        input=json.dumps(apps),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=True,
+    )
+    untuned, kept, tuned = json.loads(ran.stdout)
+    assert untuned > 10  # page faults an evaluation: its state faulted in anew
+    assert kept is True
+    assert tuned < 1
