@@ -228,7 +228,8 @@ class DurableEngine:
     def _branches(self, names: frozenset[str], kind: str | None) -> tuple[BranchKey, ...]:
         """The fired rules' names as branches, in the policy's order, with the `otherwise`
         branches of the rules that apply and fired none. The same names and kind give the
-        same branches, so each answer is worked out once (`fire`: 1.0 µs less)."""
+        same branches, so each answer is worked out once (an evaluation, least of 15 runs: 27.6 ->
+        26.1 µs for 2018, 33.3 -> 30.2 µs for 2024)."""
         if _CATCH_ALL not in names:
             raise EngineError("durable-rules did not fire the catch-all rule: no answer")
         fired = [self._names[n] for n in names if n != _CATCH_ALL]

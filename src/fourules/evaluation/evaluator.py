@@ -86,8 +86,9 @@ class LoadedPolicy:
     static: Mapping[tuple[int, int, Lang], Finding]
     """Findings whose message uses no field of the application: built once, shared (frozen)."""
     by_shown: Mapping[tuple[int, int, Lang], Memo[Hashable, Finding]]
-    """Per message that shows the application's values, its findings by what it shows (a
-    memo each: no key built of branch and language per finding, 0.1 µs each)."""
+    """Per message that shows the application's values, its findings by what it shows: a
+    memo each, so no key of branch and language is built per finding (an evaluation, with
+    a dict read without ABC checks: 25.9 -> 24.9 µs for 2018, least of 15 runs)."""
     outlines: Memo[tuple[tuple[BranchKey, ...], Lang], Outline] = field(default_factory=Memo)
     by_message: Memo[tuple[int, int, str], Finding] = field(default_factory=Memo)
     """Findings with the application's values by their message: many repeat ("Sökande:
