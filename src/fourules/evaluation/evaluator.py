@@ -291,7 +291,19 @@ class Evaluator:
         if not assessment_checked:
             vocabulary.check_assessment(app, loaded.policy.id, where)
         facts = vocabulary.derive(app, loaded.index)
-        return self._result(loaded, app, facts, self._decide(loaded, facts), lang, scorers)
+        fired = self._decide(loaded, facts)
+        # The outline of what fired, then the findings that show the application's values,
+        # each found by what it shows (rendered only the first time), then the result.
+        outline = loaded.outline(fired, lang)
+        findings = list(outline.findings)
+        for position, key, message, by_shown in outline.dynamic:
+            shown = message.key(app, facts)
+            finding = by_shown.get(shown)
+            if finding is None:
+                text = message.render(app, facts, lang)
+                finding = by_shown.store(shown, loaded.by_text(key, text))
+            findings[position] = finding
+        return self._assemble(loaded, app, facts.applicants, outline, findings, lang, scorers)
 
     def prepare(
         self,
@@ -335,26 +347,6 @@ class Evaluator:
         if self.engine == "oracle":
             return oracle_fire(loaded.engine.clauses, facts.fact)
         return loaded.engine.fire(facts.fact)
-
-    def _result(
-        self,
-        loaded: LoadedPolicy,
-        app: ProjectApplication | StudyTripApplication,
-        facts: Facts,
-        fired: tuple[BranchKey, ...],
-        lang: Lang,
-        scorer_names: Sequence[str] | None,
-    ) -> Evaluation:
-        outline = loaded.outline(fired, lang)
-        findings = list(outline.findings)
-        for position, key, message, by_shown in outline.dynamic:
-            shown = message.key(app, facts)
-            finding = by_shown.get(shown)
-            if finding is None:
-                text = message.render(app, facts, lang)
-                finding = by_shown.store(shown, loaded.by_text(key, text))
-            findings[position] = finding
-        return self._assemble(loaded, app, facts.applicants, outline, findings, lang, scorer_names)
 
     def _assemble(
         self,
