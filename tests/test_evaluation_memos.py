@@ -14,8 +14,9 @@ from pydantic import BaseModel, PrivateAttr
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_scorers import PriorityCriteriaScorer
+from fourules.evaluation.evaluator import _finding
 from fourules.evaluation.inputs import parse_application
-from fourules.evaluation.results import Evaluation, built
+from fourules.evaluation.results import Evaluation, Finding, built
 from fourules.policy.conditions import holds
 from fourules.testing import applications
 from tests.declared import RESEARCH_PARTNER, year_folder
@@ -163,3 +164,22 @@ def test_a_years_own_facts_are_derived_as_their_declarations_say(
     app = parse_application(data.draw(applications(loaded.policy)), vocabulary=vocabulary)
     expected = _fact_by_fact(vocabulary, app, loaded.index)
     assert vocabulary.derive(app, loaded.index).fact == expected
+
+
+def test_a_finding_built_is_the_one_validation_makes(evaluator: Evaluator) -> None:
+    for year in YEARS:
+        policy = evaluator.load_policy(year)
+        for r, rule in enumerate(policy.rules):
+            for b, branch in enumerate(rule.branches):
+                made = _finding(policy, r, b, "Sökt belopp: 1 000 kr.")
+                validated = Finding(
+                    rule=rule.id,
+                    status=branch.status,
+                    message="Sökt belopp: 1 000 kr.",
+                    source=rule.source,
+                    effect=branch.outcome,
+                    basis=policy.branch_basis(r, b),
+                )
+                assert made == validated
+                assert made.model_dump_json() == validated.model_dump_json()
+                assert made.model_fields_set == validated.model_fields_set

@@ -220,7 +220,7 @@ class DurableEngine:
         branches = self._answers.get(answer)
         if branches is None:
             branches = self._branches(*answer)
-            if len(self._answers) >= 4_096:  # bounded; a year has a few hundred answers
+            if len(self._answers) >= 20_000:  # bounded; 2024 gave 4 400 in 20 000 applications
                 self._answers.clear()
             self._answers[answer] = branches
         return branches

@@ -472,9 +472,13 @@ def _plans(policy: Policy) -> dict[tuple[int, int], BranchPlan]:
 
 
 def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:
+    """A branch's finding: every value the validated policy's, and the message rendered from
+    it, so built without validating again (a test compares it with the validated one): 1.96
+    -> 1.29 µs a finding not met before, about one in two new applications."""
     rule = policy.rules[r]
     branch = rule.branches[b]
-    return Finding(
+    return built(
+        Finding,
         rule=rule.id,
         status=branch.status,
         message=message,
