@@ -1,8 +1,9 @@
 """The two baselines an evaluation is measured against (benchmarks only, never the product).
 
-* `bare_durable`: the least durable-rules needs to decide a year's rules — a ruleset of
-  every branch's condition, one fact asserted under a fresh sid, the fired rules read, the
-  state deleted. No lock, no result, nothing else.
+* `bare_durable`: the least durable-rules needs to decide a year's rules — the product's own
+  ruleset, one fact asserted under a fresh sid, the fired rules read, the state deleted. No
+  lock, no result, nothing else. `every_branch=True` compiles the `otherwise` branches too:
+  the older, generous baseline, kept as a second, labelled row.
 * `floor`: a hand-written plain-Python reading of each built-in year's rules, from the
   application as JSON to its outcome and maximum grant: what a programmer would write for
   one year alone. `bench_evaluate.py` checks that it agrees with fourules before timing it.
@@ -25,13 +26,18 @@ from fourules.policy.model import Policy
 _NAMES = itertools.count(1)
 
 
-def bare_durable(policy: Policy) -> Callable[[Mapping[str, Any]], int]:
+def bare_durable(
+    policy: Policy, *, every_branch: bool = False
+) -> Callable[[Mapping[str, Any]], int]:
     """The product's own ruleset of the year, bare: the branches durable-rules decides (a
-    rule's `otherwise` branch is decided outside it, as the product does). Compiling every
-    branch would be a generous baseline — and for 2024 it passes the 64 alternatives the
-    engine takes (`engine/durable.py`). The function decides one fact and returns how many
-    rules fired."""
-    engine = DurableEngine(policy.id, compile_clauses(policy))
+    rule's `otherwise` branch is decided outside it, as the product does). The function
+    decides one fact and returns how many rules fired.
+
+    `every_branch=True`: every branch compiled, the `otherwise` ones too (each always fires
+    when its rule applies: an action more per rule), a generous baseline the product never
+    runs. For 2024 it passes the 64 alternatives the engine takes (`engine/durable.py`):
+    EngineError, as the product would refuse it."""
+    engine = DurableEngine(policy.id, compile_clauses(policy), every_branch=every_branch)
     definition = engine.definition
     handle = durable_rules_engine.create_ruleset(
         f"bare_{next(_NAMES)}", json.dumps(definition, ensure_ascii=False)

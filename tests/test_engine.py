@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -177,3 +181,65 @@ _ORACLES: dict[int, Evaluator] = {}
 
 def _oracle_evaluator(evaluator: Evaluator) -> Evaluator:
     return _ORACLES.setdefault(id(evaluator), Evaluator(evaluator.plugin_manager, engine="oracle"))
+
+
+_FAULTS_SCRIPT = """
+import ctypes, json, resource, sys
+from fourules import Evaluator, get_plugin_manager
+from fourules.engine import durable
+
+def faults(evaluator, apps):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for app in apps:
+        evaluator.evaluate(app, "2024")
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / len(apps)
+
+mallopt = ctypes.CDLL(None).mallopt
+# glibc's own starting values, no longer adapted: as in a process where it never adapted.
+assert mallopt(durable.M_TRIM_THRESHOLD, 128 * 1024)
+assert mallopt(durable.M_MMAP_THRESHOLD, 128 * 1024)
+apps = json.loads(sys.stdin.read())
+durable.TUNE_AFTER = 10**12
+evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
+evaluator.evaluate(apps[0], "2024")
+untuned = faults(evaluator, apps)
+assert durable._heap_kept is None
+durable.TUNE_AFTER = 100
+new = Evaluator(get_plugin_manager(load_entry_points=False))
+for app in apps[:100]:
+    new.evaluate(app, "2024")
+print(json.dumps([untuned, durable._heap_kept, faults(new, apps)]))
+"""
+
+
+def test_with_the_freed_heap_kept_no_evaluation_faults_its_memory_in() -> None:
+    """durable-rules allocates each sid's state anew. Under glibc's starting thresholds (in
+    a young process: later, other allocations may sit above the state) that memory went
+    back to the system at every evaluation and was faulted in again at the next; once an
+    engine has decided `TUNE_AFTER` facts the process keeps its freed heap. In a process of
+    its own, so the heap is as young as a command's."""
+    if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+        pytest.skip("the heap is tuned under glibc only")
+    apps = [
+        {
+            "id": f"a{i}",
+            "kind": ("project", "study_trip")[i % 2],
+            "title": "t",
+            "applicants": [("Farsta", "Bromma", "Okänd", "Skärholmen sdf")[i % 4]],
+            "requested_sek": 1000 * (i % 600),
+            "submitted": f"2023-0{5 + i % 4}-1{i % 10}",
+        }
+        for i in range(1_000)
+    ]
+    ran = subprocess.run(
+        [sys.executable, "-c", _FAULTS_SCRIPT],
+        input=json.dumps(apps),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=True,
+    )
+    untuned, kept, tuned = json.loads(ran.stdout)
+    assert untuned > 10  # page faults an evaluation: its state faulted in anew
+    assert kept is True
+    assert tuned < 1

@@ -3,7 +3,7 @@ and the outcome. Plain frozen models: scorers, rounds and the service read them.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -93,3 +93,25 @@ class Evaluation(_Result):
     scorers: list[str] = Field(description="The scorers that ran (those that apply to the year).")
     applicants: list[Applicant]
     findings: list[Finding]
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+_new_attribute = object.__setattr__
+_PLAIN: set[type[BaseModel]] = set()
+
+
+def built(model: type[_Model], **values: Any) -> _Model:
+    """A result from values that are ours and already valid, every field given: what
+    `model_construct` makes (a test compares them), without its walk over the fields'
+    aliases and defaults (an evaluation 2.4 -> 0.7 µs). Not for input from outside, and
+    only for a model without private attributes or a post-init (checked here)."""
+    if model not in _PLAIN:
+        if model.__private_attributes__ or model.__pydantic_post_init__:
+            raise TypeError(f"{model.__name__} has private attributes or a post-init")
+        _PLAIN.add(model)
+    instance = model.__new__(model)
+    _new_attribute(instance, "__dict__", values)
+    _new_attribute(instance, "__pydantic_fields_set__", set(values))
+    _new_attribute(instance, "__pydantic_extra__", None)
+    _new_attribute(instance, "__pydantic_private__", None)
+    return instance

@@ -36,3 +36,27 @@ class SharedByIdentity(Generic[V]):
             self._entries.clear()
         self._entries[(id(owner), key)] = (owner, value)
         return value
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class Memo(Generic[K, V]):
+    """Values by plain keys (tuples of ints and strings), bounded as `SharedByIdentity` is.
+
+    `get` is the dict's own: a lookup is one C call. Safe between threads: a dict's get and
+    set are atomic, and two threads that miss together build equal values, one kept."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._entries: dict[K, V] = {}
+        self._limit = limit
+        self.get = self._entries.get
+
+    def store(self, key: K, value: V) -> V:
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[key] = value
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)

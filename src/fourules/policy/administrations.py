@@ -13,6 +13,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -81,6 +82,7 @@ class AdministrationIndex:
             for name in (adm.name, *adm.aliases):
                 self._by_key[normalise(name)] = adm
         self._resolved: dict[str, Resolution] = {}
+        self._applicants: dict[tuple[str, ...], tuple[Resolution, ...]] = {}
         self._notes: dict[str, LocalText] = {
             normalise(f.name): f.note
             for f in (*administrations.former, *administrations.not_yet_formed)
@@ -103,6 +105,18 @@ class AdministrationIndex:
             cached = self._resolve(name)
             if len(self._resolved) < 10_000:
                 self._resolved[name] = cached
+        return cached
+
+    def resolve_all(self, names: Sequence[str]) -> tuple[Resolution, ...]:
+        """Every name resolved: the same tuple for the same names (cached, bounded), so what
+        is counted from it is counted once (`Vocabulary.derive`)."""
+        key = tuple(names)
+        cached = self._applicants.get(key)
+        if cached is None:
+            cached = tuple(self.resolve(name) for name in key)
+            if len(self._applicants) >= 10_000:
+                self._applicants.clear()
+            self._applicants[key] = cached
         return cached
 
     def _resolve(self, name: str) -> Resolution:

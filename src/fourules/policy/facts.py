@@ -265,11 +265,13 @@ def stated_fields(declarations: Iterable[FactDeclaration]) -> dict[str, FactDecl
     return {d.json_field: d for d in declarations if d.json_field is not None}
 
 
-def engine_reader(declaration: FactDeclaration) -> Callable[[Any], Any]:
+def engine_reader(declaration: FactDeclaration) -> Callable[[Any], Any] | None:
     """How a stated value reaches the rules: yes/no, a whole number, a YYYYMMDD number, a
     value id, the given members in declared order, or lower-case text (None: not stated).
     Chosen once per declaration, not per value: it runs for every fact of every evaluation
-    (deriving a fact, median of 7 × 20 000: 5.0 -> 4.6 µs for 2018, 4.4 -> 3.8 µs for 2024)."""
+    (deriving a fact, median of 7 × 20 000: 5.0 -> 4.6 µs for 2018, 4.4 -> 3.8 µs for 2024).
+    None: the value reaches the rules as given (an amount, a number, a value id), with no
+    call at all."""
     t = declaration.type
     if t == "yes_no":
         return lambda value: None if value is None else ("yes" if value else "no")
@@ -291,7 +293,7 @@ def engine_reader(declaration: FactDeclaration) -> Callable[[Any], Any]:
         return lambda value: None if value is None else first_place(value)
     if t == "text":
         return lambda value: None if value is None else (value.strip().casefold() or None)
-    return lambda value: value
+    return None
 
 
 def first_place(text: str) -> str | None:

@@ -290,6 +290,11 @@ class Policy(PolicyPart):
             if rule.criterion is not None and rule.criterion.type == "priority"
         )
 
+    @cached_property
+    def priority_rule_ids(self) -> frozenset[str]:
+        """The ids of the rules deciding a priority criterion."""
+        return frozenset(rule.id for rule, _ in self.priority_criteria)
+
     def branch_basis(self, r: int, b: int) -> Basis:
         """What branch B of rule R rests on: its own basis, else its rule's."""
         rule = self.rules[r]
