@@ -343,6 +343,29 @@ def test_a_condition_the_rows_cannot_say_is_shown_as_yaml_and_kept(
     assert 'name="b0.i0.field"' in rows.text and "b0.yaml" not in rows.text
 
 
+def test_a_draft_whose_policy_does_not_load_is_mended_in_the_form(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(calls_written, tmp_path)
+    policy = draft_file(path, "policy.yaml")
+    broken = policy.replace(
+        "      - when: {field: requested, gt: $cap.project}\n",
+        "      - when: {field: asked, gt: $cap.project}\n",
+    )
+    assert broken != policy
+    saved_by_anna(path, "policy.yaml", broken)
+    assert client.get(RULES).status_code == 200
+    address = f"{RULES}/cap.project"
+    page = client.get(address)
+    assert page.status_code == 200 and "asked (okänt fält)" in page.text
+    refused = post(client, address, fields(page.text, address))
+    assert refused.status_code == 422
+    assert "unknown fact field 'asked'" in html.unescape(refused.text)
+    mended = post(client, address, fields(page.text, address, **{"b0.i0.field": "requested"}))
+    assert mended.status_code == 303, _errors(mended.text)
+    assert draft_file(path, "policy.yaml") == policy
+
+
 # --- A new rule ------------------------------------------------------------------------------------
 
 

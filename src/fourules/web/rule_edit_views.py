@@ -756,13 +756,13 @@ def _branch_changed(typed: RuleTyped, i: int, found: re.Match[str]) -> bool:
         if not 0 <= other < len(branches):
             return False
         branches[i], branches[other] = branches[other], branches[i]
-        typed.focus = f"branch-{other}"
+        typed.focus = f"b{other}-status"
         return True
     if what == "remove":
         if len(branches) < 2:
             return False
         del branches[i]
-        typed.focus = f"branch-{min(i, len(branches) - 1)}"
+        typed.focus = f"b{min(i, len(branches) - 1)}-status"
         return True
     if what in ("row.add", "group.add", "rows"):
         if when.mode != "rows":
@@ -773,7 +773,7 @@ def _branch_changed(typed: RuleTyped, i: int, found: re.Match[str]) -> bool:
         return True
     if what == "otherwise":
         branches[i].when = When("otherwise")
-        typed.focus = f"branch-{i}"
+        typed.focus = f"b{i}-status"
         return True
     j, inner = int(found.group(3)), found.group(4)
     if not 0 <= j < len(when.items) or when.mode != "rows":
@@ -781,7 +781,7 @@ def _branch_changed(typed: RuleTyped, i: int, found: re.Match[str]) -> bool:
     item = when.items[j]
     if inner == "remove":
         del when.items[j]
-        typed.focus = f"branch-{i}"
+        typed.focus = f"b{i}-status"
         return True
     if not isinstance(item, Group):
         return False
@@ -795,7 +795,7 @@ def _branch_changed(typed: RuleTyped, i: int, found: re.Match[str]) -> bool:
     del item.rows[k]
     if not item.rows:
         del when.items[j]
-    typed.focus = f"branch-{i}"
+    typed.focus = f"b{i}-status"
     return True
 
 
