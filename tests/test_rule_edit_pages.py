@@ -161,6 +161,7 @@ def test_every_rule_opened_and_saved_unchanged_leaves_policy_yaml_byte_identical
         assert saved.status_code == 303, (rule_id, _errors(saved.text))
         assert draft_file(path, "policy.yaml") == before, rule_id
     assert _history(path) == history  # the same bytes commit nothing
+    assert read_only == 0  # every condition of the years is rows the form shows
 
 
 def _errors(page: str) -> str:
