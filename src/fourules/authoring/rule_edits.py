@@ -250,10 +250,17 @@ def _kind_of(parent: str, key: PathPart) -> str:
     return kinds.get(str(key), kinds.get("*", "block"))
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Whether two plain values say the same, types and all (1 is not true)."""
+def alike(a: Any, b: Any) -> bool:
+    """Whether two values say the same, types and all (1 is not `true`, "1" not 1); a
+    mapping's order aside."""
     a, b = _plain(a), _plain(b)
-    return type(a) is type(b) and a == b and repr(a) == repr(b)
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(alike(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(alike(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def _update(
@@ -296,7 +303,7 @@ def _set(
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     old = parent[key]
-    if _same(old, value):
+    if alike(old, value):
         return
     kind = _kind_of(parent_kind, key)
     if kind == "condition":
@@ -383,14 +390,14 @@ def _set_condition(
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     old = parent[key]
-    if _same(old, value):
+    if alike(old, value):
         return
     if isinstance(old, CommentedMap) and isinstance(value, Mapping):
         if "field" in old and "field" in value:
             for gone in [k for k in old if k not in value]:
                 _delete(old, gone)
             for k, v in value.items():
-                if k not in old or not _same(old[k], v):
+                if k not in old or not alike(old[k], v):
                     _assign(old, k, _value_node(v), where, (*path, k))
             return
         combinator = next(iter(old), None) if len(old) == 1 else None

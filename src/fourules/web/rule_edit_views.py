@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, ClassVar, Literal
 
 from fourules.application import KINDS
+from fourules.authoring.rule_edits import alike
 from fourules.policy.conditions import (
     LEAF_OPS,
     ConditionError,
@@ -355,7 +356,7 @@ def when_of(raw: Any, terms: Terms) -> When:
     except Unshown as exc:
         return as_yaml(raw, exc.key)
     when = When("rows", join, items)
-    if not _same(written_of(when, terms), raw):
+    if not alike(written_of(when, terms), raw):
         return as_yaml(raw, "pages.rules.condition.unshown.differently")
     return when
 
@@ -452,11 +453,6 @@ def _typed(value: Any, *, listed: bool) -> str:
     if said != said.strip() or not said or (listed and "," in said):
         raise Unshown("pages.rules.condition.unshown.value")
     return said
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Whether two conditions are written alike, types and all (1 is not `true`)."""
-    return type(a) is type(b) and a == b and repr(a) == repr(b)
 
 
 RowProblems = dict[str, str]
