@@ -65,12 +65,14 @@ def create_app(
         from fourules.web.draft_pages import draft_pages
         from fourules.web.param_pages import param_pages
         from fourules.web.quota_pages import quota_pages
+        from fourules.web.rule_edit_pages import rule_edit_pages
 
         app.include_router(call_pages(ev, calls), include_in_schema=False)
         app.include_router(draft_pages(ev, calls), include_in_schema=False)
         app.include_router(param_pages(ev, calls), include_in_schema=False)
         app.include_router(quota_pages(ev, calls), include_in_schema=False)
         app.include_router(case_pages(ev, calls), include_in_schema=False)
+        app.include_router(rule_edit_pages(ev, calls), include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
     pages = page_router(ev, trials=trials, decisions=log, max_body=max_body)
     app.include_router(pages, include_in_schema=False)

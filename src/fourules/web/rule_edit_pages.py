@@ -1,0 +1,504 @@
+"""A draft's rules edited in forms, under `/calls/drafts/{year}/rules`: a table of the rules
+(title, id, basis, what each applies to, its branches, the check's problems), and a form per
+rule (and `…/rules/new`): its title, kinds, basis and source picked from the decision's
+text (`web/source_picker.py`), and its branches in order, each a condition written as rows
+"field · comparison · value" (`web/rule_edit_views.py`), a status, an outcome, a basis and
+a message. No YAML is needed; the rule's YAML as it would be saved is shown for whoever
+wants it, and a condition the rows cannot say is shown as its YAML, read only.
+
+Buttons add, move and remove branches and rows: each posts the form and shows it again as
+typed, with the change, saving nothing until "Spara". A save is one change to policy.yaml
+made by `authoring/rule_edits.py` (the rest of the file stays as written), validated by the
+condition language row by row and by the policy model as a whole; the draft's check stands
+beside the form, its lint (a branch that can never fire, a gap) beside the branch it is
+about, and the rule's proofs (`…/rules/{id}/prove`, `use_cases/prove.py`) a link away. The
+table, the forms, their saves (a stale one shows the rule as it now is beside what was
+typed) are every editor's (`web/editor.Editor`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from fourules.application import KINDS
+from fourules.authoring.rule_edits import rule_edited, rule_lines
+from fourules.calls.repository import CallsRepository
+from fourules.errors import InputError, PolicyError
+from fourules.evaluation.evaluator import Evaluator
+from fourules.policy.conditions import ConditionError, parse
+from fourules.policy.model import POLICY_FILE, load_policy_file
+from fourules.texts import language, text
+from fourules.use_cases import calls as uc
+from fourules.use_cases.prove import ProveRequest, prove
+from fourules.web import case_views, rule_edit_views
+from fourules.web.draft_pages import TrialGate
+from fourules.web.draft_views import Trials
+from fourules.web.editor import FORM_LIMIT, NEW, FormState, Items, kept_fields
+from fourules.web.gate import Form, Who
+from fourules.web.policy_items import RESERVED, PolicyDraft, PolicyEditor
+from fourules.web.rule_edit_views import (
+    BASES,
+    JOINS,
+    OUTCOMES,
+    STATUSES,
+    RuleRow,
+    RuleTyped,
+    Terms,
+    When,
+)
+
+RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+"""A new rule's id: lower-case words joined by dots (`cap.project`), as policy.yaml takes it."""
+_PLACE = re.compile(r"branches(?:\[|\.)(\d+)\]?\.?([a-z_]*)")
+
+
+class RuleDraft(PolicyDraft[RuleRow]):
+    """The draft's policy.yaml as one revision has it, its rules, the decision's sentences to
+    cite, and the terms its conditions may name (its policy's, when it loads)."""
+
+    def __init__(self, repository: CallsRepository, year: str, items: Items) -> None:
+        super().__init__(repository, year, items)
+        self.policy = case_views.draft_policy(self.files, year)
+        self.terms = rule_edit_views.terms(self.policy, self.data)
+
+
+class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
+    """The rules' table and forms."""
+
+    items = Items("rules", "pages.rules", "id", rule_edit_views.rows)
+    typed = RuleTyped
+
+    def draft(self, year: str) -> RuleDraft:
+        return RuleDraft(self.repository, year, self.items)
+
+    def table(self, draft: PolicyDraft[RuleRow], removed: str | None) -> dict[str, Any]:
+        return {
+            "rows": draft.rows,
+            "counts": rule_edit_views.counts(self.check(draft), draft.rows),
+            "rule_kinds": KINDS,
+            "notice": None,
+        }
+
+    def typed_of(self, draft: PolicyDraft[RuleRow], row: RuleRow | None) -> RuleTyped:
+        typed = super().typed_of(draft, row)
+        if row is not None:
+            typed.with_branches(row, _terms(draft))
+        return typed
+
+    def form(
+        self, draft: PolicyDraft[RuleRow], row: RuleRow | None, typed: RuleTyped
+    ) -> dict[str, Any]:
+        terms = _terms(draft)
+        for branch in typed.branches:  # why a condition is YAML, said in the page's language
+            if branch.when.mode == "yaml":
+                branch.when.reason = _reason(branch.when, terms)
+        problems = rule_edit_views.concerning(self.check(draft), row) if row is not None else []
+        by_branch: dict[int, list[dict[str, Any]]] = {}
+        for p in problems:
+            if p["branch"] is not None:
+                by_branch.setdefault(p["branch"], []).append(p)
+        current = None
+        if row is not None:
+            current = rule_lines(draft.text, row.id)
+        return {
+            "terms": terms,
+            "picker": draft.picker,
+            "problems": problems,
+            "branch_problems": by_branch,
+            "statuses": STATUSES,
+            "outcomes": OUTCOMES,
+            "bases": BASES,
+            "joins": JOINS,
+            "rule_kinds": KINDS,
+            "yaml_now": current,
+            "yaml_saved": self.preview(draft, row, typed),
+            "alternatives_yaml": rule_lines(draft.text, row.id, "alternatives") if row else None,
+            "yaml_of": lambda rule_id: rule_lines(draft.text, rule_id),
+        }
+
+    def read(self, form: Form, draft: PolicyDraft[RuleRow], key: str) -> RuleTyped:
+        return rule_edit_views.read_typed(form, key, key == NEW)
+
+    def edited(self, draft: PolicyDraft[RuleRow], key: str, typed: RuleTyped) -> str | None:
+        if not typed.message.strip():
+            typed.message = text("pages.rules.message.default", id=typed.id or "–")
+        rule = self.rule(draft, key, typed, typed.errors)
+        if rule is None:
+            return None
+        typed.quote = rule["source"]["quote"]
+        try:
+            edited = rule_edited(draft.text, key if key != NEW else None, rule)
+        except InputError as exc:
+            typed.errors["rule"] = exc.text(language())
+            return None
+        assert isinstance(draft, RuleDraft)
+        if draft.policy is not None:  # it loaded: the edit must keep it so
+            refused = _refusal(draft.year, edited)
+            if refused is not None:
+                where, said = _placed(refused, typed)
+                typed.errors[where] = text("pages.rules.policy.refused", problem=said)
+                return None
+        return edited
+
+    def saved_as(self, draft: PolicyDraft[RuleRow], key: str, typed: RuleTyped) -> str:
+        return typed.id
+
+    def save(self, request: Request, signed: Who, draft: Any, key: str, form: Form) -> Response:
+        """A save (the form's default button), or a button that changes the form's shape:
+        the form shown again as typed, with the change, nothing saved (stale when the
+        draft was saved since it was shown, beside the rule as it now stands)."""
+        action = str(form.get("action") or "save")
+        if action == "save":
+            return super().save(request, signed, draft, key, form)
+        if key != NEW:
+            self.known(draft, key)
+        typed = self.read(form, draft, key)
+        rule_edit_views.changed(typed, action)
+        stale = str(form.get("revision") or "") != draft.revision
+        return self.form_page(request, signed, draft, key, FormState(typed, stale=stale))
+
+    # --- The rule the form says ------------------------------------------------------------
+
+    def rule(
+        self,
+        draft: PolicyDraft[RuleRow],
+        key: str,
+        typed: RuleTyped,
+        errors: dict[str, str],
+    ) -> dict[str, Any] | None:
+        """The rule TYPED says, as plain data for `rule_edited` (what the form does not
+        edit — its criterion, its alternatives — kept as written); None, with ERRORS beside
+        the fields, when it says none."""
+        terms = _terms(draft)
+        row = draft.row(key) if key != NEW else None
+        if key == NEW:
+            _check_id(draft, typed, errors)
+        for lang in ("sv", "en"):
+            if not getattr(typed, f"title_{lang}"):
+                errors[f"title_{lang}"] = text("pages.rules.title.needed")
+        if not typed.applies_to:
+            errors["applies_to"] = text("pages.rules.applies_to.needed")
+        if typed.basis not in BASES:
+            errors["basis"] = text("pages.rules.basis.needed")
+        source = self.source(draft, row, typed, errors)
+        readings = typed.basis == "reading" or any(b.basis == "reading" for b in typed.branches)
+        if readings and not typed.note:
+            errors["note"] = text("pages.rules.note.reading")
+        branches = [
+            _branch(b, i, len(typed.branches), terms, errors) for i, b in enumerate(typed.branches)
+        ]
+        if not typed.branches:
+            errors["branches"] = text("pages.rules.branches.needed")
+        if errors or source is None:
+            return None
+        old = row.raw if row is not None else {}
+        rule: dict[str, Any] = {k: v for k, v in old.items() if k not in _EDITED}
+        rule |= {
+            "id": typed.id,
+            "title": {
+                lang: _kept(_text_of(old.get("title"), lang), getattr(typed, f"title_{lang}"))
+                for lang in ("sv", "en")
+            },
+        }
+        applies = _applies(typed, row)
+        if applies is not None:
+            rule["applies_to"] = applies
+        if typed.basis != "text" or (row is not None and row.basis_written):
+            rule["basis"] = typed.basis
+        rule["source"] = source
+        written = row.branches if row is not None else []
+        rule["branches"] = [
+            _with_message(b, written[i] if i < len(written) else {}) for i, b in enumerate(branches)
+        ]
+        return rule
+
+    def source(
+        self,
+        draft: PolicyDraft[RuleRow],
+        row: RuleRow | None,
+        typed: RuleTyped,
+        errors: dict[str, str],
+    ) -> dict[str, Any] | None:
+        """The rule's source: as written, when the form cites the sentence and the quote it
+        cites; else the sentence picked and the words kept from it. Its note and precedent
+        as typed; any other key kept."""
+        old = row.raw.get("source") if row is not None else None
+        written: dict[str, Any] = dict(old) if isinstance(old, dict) else {}
+        cited = draft.picker.cited(row.section, row.quote) if row is not None else None
+        same = (
+            row is not None and typed.sentence == cited and typed.quote.split() == row.quote.split()
+        )
+        if not same:
+            before = row.quote if row is not None else None
+            picked = draft.picker.picked(typed.sentence, typed.quote, before, errors, "pages.rules")
+            if picked is None:
+                return None
+            sentence, quote = picked
+            written["section"], written["quote"] = sentence.section, quote
+        for part, said in (("precedent", typed.precedent), ("note", typed.note)):
+            if said:
+                written[part] = _kept(written.get(part), said)
+            else:
+                written.pop(part, None)
+        return written
+
+    def preview(
+        self, draft: PolicyDraft[RuleRow], row: RuleRow | None, typed: RuleTyped
+    ) -> str | None:
+        """The rule's YAML as saving the form would write it (None: the form does not say
+        one yet)."""
+        errors: dict[str, str] = {}
+        rule = self.rule(
+            draft,
+            row.id if row is not None else NEW,
+            dataclasses.replace(typed, errors=errors),
+            errors,
+        )
+        if rule is None:
+            return None
+        try:
+            edited = rule_edited(draft.text, row.id if row is not None else None, rule)
+        except InputError:
+            return None
+        return rule_lines(edited, str(rule["id"]))
+
+
+_EDITED = frozenset({"id", "title", "applies_to", "basis", "source", "branches"})
+"""The rule's keys the form edits; every other one (criterion, alternatives) is kept."""
+
+
+def _terms(draft: PolicyDraft[RuleRow]) -> Terms:
+    """The terms of the draft's conditions (the rule editor's drafts are `RuleDraft`s)."""
+    assert isinstance(draft, RuleDraft)
+    return draft.terms
+
+
+def _text_of(value: Any, lang: str) -> Any:
+    return value.get(lang) if isinstance(value, dict) else None
+
+
+def _kept(old: Any, said: str) -> Any:
+    """SAID, or OLD where it says the same but for its spacing (a folded note read back)."""
+    if isinstance(old, str) and old.split() == said.split():
+        return old
+    return said
+
+
+def _applies(typed: RuleTyped, row: RuleRow | None) -> list[str] | None:
+    """The kinds the rule applies to (None: every kind, no key written), as the rule had
+    them when they are the same kinds."""
+    if (
+        row is not None
+        and row.applies_to is not None
+        and set(row.applies_to) == set(typed.applies_to)
+    ):
+        return row.applies_to
+    if set(typed.applies_to) == set(KINDS):
+        return None
+    return [k for k in KINDS if k in typed.applies_to]
+
+
+def _check_id(draft: PolicyDraft[RuleRow], typed: RuleTyped, errors: dict[str, str]) -> None:
+    """A new rule's id: of the policy's form, not yet taken."""
+    if not RULE_ID.match(typed.id) or typed.id in RESERVED:
+        errors["id"] = text("pages.rules.id.invalid", id=typed.id or "–")
+    elif draft.row(typed.id) is not None:
+        errors["id"] = text("pages.rules.id.taken", id=typed.id)
+
+
+def _branch(
+    b: rule_edit_views.BranchForm, i: int, count: int, terms: Terms, errors: dict[str, str]
+) -> dict[str, Any]:
+    """The branch the form says (its message as typed), each problem beside its field."""
+    at = f"b{i}-"
+    if b.status not in STATUSES:
+        errors[at + "status"] = text("pages.rules.status.needed")
+    if b.outcome and b.outcome not in OUTCOMES:
+        errors[at + "outcome"] = text("pages.rules.outcome.invalid")
+    if b.basis and b.basis not in BASES:
+        errors[at + "basis"] = text("pages.rules.basis.needed")
+    amounts = {f"${p.name}" for p in terms.amounts}
+    if b.grant_limit and b.grant_limit not in amounts:
+        errors[at + "grant_limit"] = text("pages.rules.grant_limit.invalid", limit=b.grant_limit)
+    for lang in ("sv", "en"):
+        if not getattr(b, f"message_{lang}"):
+            errors[f"{at}message_{lang}"] = text("pages.rules.branch.message.needed")
+    branch: dict[str, Any] = {}
+    when = _condition(b.when, i, count, terms, errors)
+    if when is not None:
+        branch["when"] = when
+    branch["status"] = b.status
+    for part in ("outcome", "basis", "grant_limit"):
+        if getattr(b, part):
+            branch[part] = getattr(b, part)
+    branch["message"] = {"sv": b.message_sv, "en": b.message_en}
+    return branch
+
+
+def _condition(when: When, i: int, count: int, terms: Terms, errors: dict[str, str]) -> Any:
+    """The branch's condition, validated by the condition language (None: none, which only
+    the last branch may be)."""
+    at = f"b{i}-"
+    if when.mode == "otherwise":
+        if i != count - 1:
+            errors[at + "when"] = text("pages.rules.otherwise.not_last")
+        return None
+    if when.mode == "yaml":
+        raw = _yaml_condition(when.yaml)
+        if raw is None:
+            errors[at + "when"] = text("pages.rules.condition.yaml_unreadable")
+            return None
+        try:
+            parse(raw, fields=terms.fields, param=terms.param, where=f"branches[{i}].when")
+        except ConditionError as exc:
+            errors[at + "when"] = text("pages.rules.row.refused", problem=exc.message)
+        return raw
+    said, problems = rule_edit_views.condition_of(when, terms)
+    for place, problem in problems.items():
+        errors[at + place] = problem
+    if said is None and not problems:
+        errors[at + "when"] = text(
+            "pages.rules.condition.none" if i == count - 1 else "pages.rules.condition.needed"
+        )
+    return said
+
+
+def _yaml_condition(said: str) -> Any:
+    """A condition kept as YAML, read as the policy reads it (None: it does not read as one)."""
+    try:
+        raw = yaml.safe_load(said)
+    except yaml.YAMLError:
+        return None
+    return raw if isinstance(raw, dict) else None
+
+
+def _reason(when: When, terms: Terms) -> str:
+    """Why the rows cannot say a condition kept as YAML."""
+    raw = _yaml_condition(when.yaml)
+    if raw is None:
+        return text("pages.rules.condition.yaml_unreadable")
+    shown = rule_edit_views.when_of(raw, terms)
+    return shown.reason or text("pages.rules.condition.unshown.differently")
+
+
+def _with_message(branch: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    """BRANCH with its message as the branch at its place had it where it says the same."""
+    message = old.get("message") if isinstance(old, dict) else None
+    branch["message"] = {
+        lang: _kept(_text_of(message, lang), said) for lang, said in branch["message"].items()
+    }
+    return branch
+
+
+def _refusal(year: str, edited: str) -> PolicyError | None:
+    """Why the policy model refuses the draft's policy.yaml as EDITED (None: it loads)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / year  # the policy's id names its folder
+        folder.mkdir()
+        (folder / POLICY_FILE).write_text(edited, encoding="utf-8")
+        try:
+            load_policy_file(folder / POLICY_FILE)
+        except PolicyError as exc:
+            return exc
+    return None
+
+
+def _placed(error: PolicyError, typed: RuleTyped) -> tuple[str, str]:
+    """The form's field a policy's refusal is about (`branches[1].message` → the branch's
+    message), and what it says; `rule` when it names no part of the form."""
+    said = error.message
+    found = _PLACE.search(f"{error.where} {said}")
+    if found and int(found.group(1)) < len(typed.branches):
+        part = found.group(2)
+        place = {"message": "message_sv", "when": "when", "grant_limit": "grant_limit"}.get(
+            part, "when"
+        )
+        return f"b{found.group(1)}-{place}", said
+    return "rule", said
+
+
+# --- The router --------------------------------------------------------------------------------
+
+
+def rule_edit_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
+    """The rules' pages of the calls folder's drafts: every editor's, and a rule's proofs."""
+    editor = RuleEditor(folder)
+    router = editor.router()
+    trials = Trials(evaluator, folder.repository)
+    gate = TrialGate(folder, FORM_LIMIT, kept_fields())
+
+    @router.get("/calls/drafts/{year}/rules/{id}/prove", response_class=HTMLResponse)
+    async def proved(request: Request, year: str, id: str) -> Response:
+        def build(signed: Who) -> Response:
+            draft = editor.draft(year)
+            row = editor.known(draft, id)
+            trial = trials.of(year)
+            policy_folder = trial.evaluator.policy_paths()[year].parent
+            done = prove(trial.evaluator, ProveRequest(year, policy_folder, language()))
+            own = _proofs(done.document.proofs, row)
+            return gate.page(
+                "rules_prove.html.j2",
+                request,
+                signed,
+                year=year,
+                id=id,
+                row=row,
+                revision=trial.revision,
+                proofs=own,
+                proved=all(p["verdict"] == "proved" for p in own),
+            )
+
+        return await gate.signed_in_page(request, build, year=year)
+
+    return router
+
+
+def _proofs(proofs: list[Any], row: RuleRow) -> list[dict[str, Any]]:
+    """The proofs about the rule ROW, each in the page's words: one finding for every
+    application, each branch can fire, a mandatory criterion can fail."""
+    criterion = (row.criterion or {}).get("id")
+    out = []
+    for p in proofs:
+        head = f"rule.{row.id}."
+        if p.property.startswith(head):
+            rest = p.property[len(head) :]
+            fired = re.fullmatch(r"branch\.(\d+)\.can_fire", rest)
+            if rest == "one_finding":
+                said = text("pages.rules.prove.one_finding")
+            elif fired:
+                number = int(fired.group(1))
+                status = (
+                    row.branches[number].get("status", "") if number < len(row.branches) else ""
+                )
+                said = text("pages.rules.prove.can_fire", number=number + 1, status=_status(status))
+            else:
+                continue
+        elif criterion and p.property == f"criterion.{criterion}.can_fail":
+            said = text("pages.rules.prove.can_fail", criterion=criterion)
+        else:
+            continue
+        out.append(
+            {
+                "property": p.property,
+                "kind": p.kind,
+                "verdict": p.verdict,
+                "said": said,
+                "application": None
+                if p.counterexample is None
+                else json.dumps(p.counterexample, ensure_ascii=False, indent=2, sort_keys=True),
+            }
+        )
+    return out
+
+
+def _status(status: str) -> str:
+    return text(f"status.{status}") if status in STATUSES else status

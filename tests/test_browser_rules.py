@@ -1,0 +1,103 @@
+"""A rule of the 2026 draft changed in a real headless Chromium (tests/test_browser.py's
+set-up), with no YAML and no JavaScript needed: the editor opens the rules from the draft's
+page, adds a condition row to a branch and takes it away again (a button that shows the form
+again, saving nothing), changes a branch's comparison value and a message, saves, and sees
+the saved rule beside the draft's check. axe-core finds no violation on the rules' pages.
+Skipped without a browser, as tests/test_browser.py is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from fourules.server import create_app
+from tests.calls_site import CHEAP, PASSWORD, draft_file, evaluator_over
+from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+
+
+@pytest.fixture
+def written_site(calls_written: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app with the calls pages over a copy of the draft with the example 2026 call."""
+    import shutil
+
+    from fourules.use_cases.calls import CallsFolder
+
+    path = tmp_path / "calls"
+    shutil.copytree(calls_written, path)
+    app = create_app(evaluator_over(path), calls=CallsFolder.open(path, hasher=CHEAP))
+    with _serving(app) as url:
+        yield url, path
+
+
+def test_a_branch_s_value_and_message_changed_in_the_browser(
+    written_site: tuple[str, Path],
+    browser: Any,  # noqa: F811
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, path = written_site
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page, axe = context.new_page(), Axe()
+    found: dict[str, list[Any]] = {}
+
+    def audit(where: str) -> None:
+        found[where] = axe.run(page).response["violations"]
+
+    page.goto(url + "/calls/drafts/2026")
+    page.get_by_label("Namn").fill("anna")
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("link", name="Regler och deras grenar").click()
+    assert page.url == url + "/calls/drafts/2026/rules"
+    audit("/calls/drafts/2026/rules")
+    page.get_by_role("link", name="Forskningspartner för ett tredje projektår").click()
+    assert page.url == url + "/calls/drafts/2026/rules/research_partner"
+    audit("/calls/drafts/2026/rules/research_partner")
+
+    # A condition row added to the third branch and taken away again: nothing is saved.
+    before = draft_file(path, "policy.yaml")
+    page.get_by_role("button", name="Lägg till ett villkor i gren 3").click()
+    added = page.get_by_role("group", name="Villkor 2 i gren 3")
+    assert added.is_visible()
+    assert page.locator("#b2-i1-field").evaluate("e => e === document.activeElement")
+    audit("/calls/drafts/2026/rules/research_partner (a row added)")
+    page.get_by_role("button", name="Ta bort villkor 2 i gren 3").click()
+    assert page.get_by_role("group", name="Villkor 2 i gren 3").count() == 0
+    assert draft_file(path, "policy.yaml") == before
+
+    # The third branch's value and its Swedish message changed, and saved.
+    third = page.get_by_role("group", name="Villkor 1 i gren 3")
+    assert third.get_by_label("Fält").input_value() == "project_year"
+    assert third.get_by_label("Jämförelse").input_value() == "lt"
+    third.get_by_label("Värde").fill("2")
+    message = "Projektår {project_year}: en forskningspartner krävs först från projektår 2."
+    page.locator("#b2-message_sv").fill(message)
+    page.get_by_role("button", name="Spara regeln").last.click()
+    assert page.get_by_role("status").inner_text() == "Regeln research_partner är sparad."
+    assert page.url.endswith("/rules/research_partner?saved=1#check")
+    assert page.locator("#check").is_visible()
+    assert page.locator("#b2-i0-value").input_value() == "2"
+    audit("/calls/drafts/2026/rules/research_partner?saved=1")
+
+    rule = next(
+        r
+        for r in yaml.safe_load(draft_file(path, "policy.yaml"))["rules"]
+        if r["id"] == "research_partner"
+    )
+    assert rule["branches"][2]["when"] == {"field": "project_year", "lt": 2}
+    assert rule["branches"][2]["message"]["sv"] == message
+
+    # The rule's YAML as saved, for whoever wants it.
+    page.locator("#yaml summary").click()
+    assert "{field: project_year, lt: 2}" in page.locator("#yaml-saved").inner_text()
+    context.close()
+    problems = {
+        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
+        for where, violations in found.items()
+        if violations
+    }
+    assert not problems, problems
