@@ -145,44 +145,17 @@ class DurableEngine:
                 f"policy {policy_id} has {len(compiled)} branches; at most {MAX_ENGINE_RULES - 1}"
             )
         self._names = {f"r{c.rule}b{c.branch}": (c.rule, c.branch) for c in compiled}
-        definition = {
-            name: _durable_rule(c.guard) for name, c in zip(self._names, compiled, strict=True)
-        }
-        definition[_CATCH_ALL] = _durable_rule(TRUE)
-        if (alternatives := or_alternatives(definition)) > MAX_ALTERNATIVES:
-            raise EngineError(
-                f"policy {policy_id}'s conditions have {alternatives} alternatives (any, in, "
-                f"any_of, a negated all); the rule engine takes at most {MAX_ALTERNATIVES}"
-            )
-        self.definition = definition
-        members: dict[str, set[str]] = {}
-        for c in compiled:
-            for name, values in members_of(c.guard).items():
-                members.setdefault(name, set()).update(values)
-        self._members = {name: frozenset(values) for name, values in members.items()}
-        self._shifts = tuple(
-            sorted(
-                {shift for c in compiled for shift in shifts_of(c.guard)},
-                key=lambda shift: shift.engine_field,
-            )
-        )
-        # Per kind, each `otherwise` branch as (rule, branch key): chosen once, not per fact.
-        kinds = {k for c in clauses if c.kinds for k in c.kinds}
-        self._otherwise_of: dict[str | None, tuple[tuple[int, BranchKey], ...]] = {
-            kind: tuple(
-                (c.rule, (c.rule, c.branch))
-                for c in self._otherwise
-                if c.kinds is None or kind in c.kinds
-            )
-            for kind in (*sorted(kinds), None)
-        }
+        self.definition = _definition(policy_id, self._names, compiled)
+        self._members = _members(compiled)
+        self._shifts = _shifts(compiled)
+        self._otherwise_of = _otherwise_by_kind(clauses, self._otherwise)
         self._sids = itertools.count(1)
         self._answers: dict[tuple[frozenset[str], str | None], tuple[BranchKey, ...]] = {}
         # A unique ruleset name per engine, so two engines never share anything by name.
         name = f"fourules_{policy_id}_{next(_ruleset_numbers)}"
         with _ENGINE_LOCK:
             self._handle = durable_rules_engine.create_ruleset(
-                name, json.dumps(definition, ensure_ascii=False)
+                name, json.dumps(self.definition, ensure_ascii=False)
             )
 
     def plain(self, fact: Mapping[str, FactValue]) -> dict[str, Scalar]:
@@ -241,3 +214,50 @@ class DurableEngine:
             if rule not in decided:
                 fired.append(key)
         return tuple(sorted(fired))
+
+
+def _definition(
+    policy_id: str, names: Mapping[str, BranchKey], compiled: list[Clause]
+) -> dict[str, Any]:
+    """The ruleset: a rule per compiled branch, named as `names` has it, and the catch-all;
+    refused when its conditions have more alternatives than the engine takes."""
+    definition = {name: _durable_rule(c.guard) for name, c in zip(names, compiled, strict=True)}
+    definition[_CATCH_ALL] = _durable_rule(TRUE)
+    if (alternatives := or_alternatives(definition)) > MAX_ALTERNATIVES:
+        raise EngineError(
+            f"policy {policy_id}'s conditions have {alternatives} alternatives (any, in, "
+            f"any_of, a negated all); the rule engine takes at most {MAX_ALTERNATIVES}"
+        )
+    return definition
+
+
+def _members(compiled: list[Clause]) -> dict[str, frozenset[str]]:
+    """Each set field's members the conditions name (a fact gives a yes/no field per one)."""
+    members: dict[str, set[str]] = {}
+    for c in compiled:
+        for name, values in members_of(c.guard).items():
+            members.setdefault(name, set()).update(values)
+    return {name: frozenset(values) for name, values in members.items()}
+
+
+def _shifts(compiled: list[Clause]) -> tuple[Any, ...]:
+    """Every date moved by a duration the conditions compare, each once, in a fixed order."""
+    return tuple(
+        sorted(
+            {shift for c in compiled for shift in shifts_of(c.guard)},
+            key=lambda shift: shift.engine_field,
+        )
+    )
+
+
+def _otherwise_by_kind(
+    clauses: tuple[Clause, ...], otherwise: tuple[Clause, ...]
+) -> dict[str | None, tuple[tuple[int, BranchKey], ...]]:
+    """Per kind, each `otherwise` branch as (rule, branch key): chosen once, not per fact."""
+    kinds = {k for c in clauses if c.kinds for k in c.kinds}
+    return {
+        kind: tuple(
+            (c.rule, (c.rule, c.branch)) for c in otherwise if c.kinds is None or kind in c.kinds
+        )
+        for kind in (*sorted(kinds), None)
+    }
