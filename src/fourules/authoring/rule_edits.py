@@ -387,37 +387,71 @@ def _set_condition(
 ) -> None:
     """A condition changed in place where it keeps its shape (a comparison stays one, a
     group of one kind stays one), else written anew in the policies' style."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.comments import CommentedMap
 
     old = parent[key]
     if alike(old, value):
         return
-    if isinstance(old, CommentedMap) and isinstance(value, Mapping):
-        if "field" in old and "field" in value:
-            for gone in [k for k in old if k not in value]:
-                _delete(old, gone)
-            for k, v in value.items():
-                if k not in old or not alike(old[k], v):
-                    _assign(old, k, _value_node(v), where, (*path, k))
-            return
-        combinator = next(iter(old), None) if len(old) == 1 else None
-        if combinator in COMBINATORS and set(value) == {combinator}:
-            inner, said = old[combinator], value[combinator]
-            if combinator == "not":
-                _set_condition(old, combinator, said, where, (*path, combinator))
-                return
-            if isinstance(inner, CommentedSeq) and isinstance(said, list) and said:
-                for n, item in enumerate(said[: len(inner)]):
-                    _set_condition(inner, n, item, where, (*path, combinator, n))
-                if len(said) < len(inner):
-                    _carry_end_of(inner, len(inner) - 1, inner, len(said) - 1)
-                while len(inner) > len(said):
-                    del inner[len(inner) - 1]
-                for n in range(len(inner), len(said)):
-                    inner.append(condition_node(said[n]))
-                    _carry_end_of(inner, n - 1, inner, n)
-                return
+    if (
+        isinstance(old, CommentedMap)
+        and isinstance(value, Mapping)
+        and _kept_shape(old, value, where, path)
+    ):
+        return
     _assign(parent, key, condition_node(value), where, path)
+
+
+def _kept_shape(old: Any, value: Mapping[str, Any], where: str, path: tuple[PathPart, ...]) -> bool:
+    """The condition OLD made VALUE in place, when both are a comparison or both a group
+    of the same kind (False, OLD untouched: they differ in shape)."""
+    if "field" in old and "field" in value:
+        _set_comparison(old, value, where, path)
+        return True
+    combinator = next(iter(old), None) if len(old) == 1 else None
+    if combinator not in COMBINATORS or set(value) != {combinator}:
+        return False
+    inner, said = old[combinator], value[combinator]
+    if combinator == "not":
+        _set_condition(old, combinator, said, where, (*path, combinator))
+        return True
+    if not _members_kept(inner, said):
+        return False
+    _set_members(inner, said, where, (*path, combinator))
+    return True
+
+
+def _set_comparison(
+    old: Any, value: Mapping[str, Any], where: str, path: tuple[PathPart, ...]
+) -> None:
+    """The comparison OLD made VALUE key by key: a key it no longer has removed, a changed
+    operand written anew, an unchanged one left as written."""
+    for gone in [k for k in old if k not in value]:
+        _delete(old, gone)
+    for k, v in value.items():
+        if k not in old or not alike(old[k], v):
+            _assign(old, k, _value_node(v), where, (*path, k))
+
+
+def _members_kept(inner: Any, said: Any) -> bool:
+    """Whether a group's written members (INNER) can be changed in place into SAID: both
+    lists, SAID not empty."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    return isinstance(inner, CommentedSeq) and isinstance(said, list) and bool(said)
+
+
+def _set_members(inner: Any, said: list[Any], where: str, path: tuple[PathPart, ...]) -> None:
+    """A group's members INNER made SAID: each kept place changed in place, those past its
+    end removed (what ended the last one still ends the list), new ones appended."""
+    for n, item in enumerate(said[: len(inner)]):
+        _set_condition(inner, n, item, where, (*path, n))
+    if len(said) < len(inner):
+        _carry_end_of(inner, len(inner) - 1, inner, len(said) - 1)
+    while len(inner) > len(said):
+        del inner[len(inner) - 1]
+    for n in range(len(inner), len(said)):
+        inner.append(condition_node(said[n]))
+        _carry_end_of(inner, n - 1, inner, n)
 
 
 # --- Texts -----------------------------------------------------------------------------------

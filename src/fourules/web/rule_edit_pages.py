@@ -182,17 +182,9 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         row = draft.row(key) if key != NEW else None
         if key == NEW:
             _check_id(draft, typed, errors)
-        for lang in ("sv", "en"):
-            if not getattr(typed, f"title_{lang}"):
-                errors[f"title_{lang}"] = text("pages.rules.title.needed")
-        if not typed.applies_to:
-            errors["applies_to"] = text("pages.rules.applies_to.needed")
-        if typed.basis not in BASES:
-            errors["basis"] = text("pages.rules.basis.needed")
+        _check_heading(typed, errors)
         source = self.source(draft, row, typed, errors)
-        readings = typed.basis == "reading" or any(b.basis == "reading" for b in typed.branches)
-        if readings and not typed.note:
-            errors["note"] = text("pages.rules.note.reading")
+        _check_note(typed, errors)
         branches = [
             _branch(b, i, len(typed.branches), terms, errors) for i, b in enumerate(typed.branches)
         ]
@@ -200,26 +192,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
             errors["branches"] = text("pages.rules.branches.needed")
         if errors or source is None:
             return None
-        old = row.raw if row is not None else {}
-        rule: dict[str, Any] = {k: v for k, v in old.items() if k not in _EDITED}
-        rule |= {
-            "id": typed.id,
-            "title": {
-                lang: _kept(_text_of(old.get("title"), lang), getattr(typed, f"title_{lang}"))
-                for lang in ("sv", "en")
-            },
-        }
-        applies = _applies(typed, row)
-        if applies is not None:
-            rule["applies_to"] = applies
-        if typed.basis != "text" or (row is not None and row.basis_written):
-            rule["basis"] = typed.basis
-        rule["source"] = source
-        written = row.branches if row is not None else []
-        rule["branches"] = [
-            _with_message(b, written[i] if i < len(written) else {}) for i, b in enumerate(branches)
-        ]
-        return rule
+        return _written(typed, row, source, branches)
 
     def source(
         self,
@@ -305,6 +278,51 @@ def _applies(typed: RuleTyped, row: RuleRow | None) -> list[str] | None:
     if set(typed.applies_to) == set(KINDS):
         return None
     return [k for k in KINDS if k in typed.applies_to]
+
+
+def _check_heading(typed: RuleTyped, errors: dict[str, str]) -> None:
+    """The rule's title in both languages, the kinds it applies to and its basis."""
+    for lang in ("sv", "en"):
+        if not getattr(typed, f"title_{lang}"):
+            errors[f"title_{lang}"] = text("pages.rules.title.needed")
+    if not typed.applies_to:
+        errors["applies_to"] = text("pages.rules.applies_to.needed")
+    if typed.basis not in BASES:
+        errors["basis"] = text("pages.rules.basis.needed")
+
+
+def _check_note(typed: RuleTyped, errors: dict[str, str]) -> None:
+    """A note, which a rule that rests on a reading (or has a branch that does) must have."""
+    readings = typed.basis == "reading" or any(b.basis == "reading" for b in typed.branches)
+    if readings and not typed.note:
+        errors["note"] = text("pages.rules.note.reading")
+
+
+def _written(
+    typed: RuleTyped, row: RuleRow | None, source: dict[str, Any], branches: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The rule as plain data: what the form edits as TYPED (each text as ROW wrote it
+    where it says the same), every other key of ROW kept."""
+    old = row.raw if row is not None else {}
+    rule: dict[str, Any] = {k: v for k, v in old.items() if k not in _EDITED}
+    rule |= {
+        "id": typed.id,
+        "title": {
+            lang: _kept(_text_of(old.get("title"), lang), getattr(typed, f"title_{lang}"))
+            for lang in ("sv", "en")
+        },
+    }
+    applies = _applies(typed, row)
+    if applies is not None:
+        rule["applies_to"] = applies
+    if typed.basis != "text" or (row is not None and row.basis_written):
+        rule["basis"] = typed.basis
+    rule["source"] = source
+    written = row.branches if row is not None else []
+    rule["branches"] = [
+        _with_message(b, written[i] if i < len(written) else {}) for i, b in enumerate(branches)
+    ]
+    return rule
 
 
 def _check_id(draft: PolicyDraft[RuleRow], typed: RuleTyped, errors: dict[str, str]) -> None:

@@ -425,23 +425,38 @@ def _row(raw: dict[str, Any], terms: Terms) -> Row:
         raise Unshown("pages.rules.condition.unshown.shape")
     op, operand = ops[0], raw[ops[0]]
     if op == "exists":
-        if not isinstance(operand, bool):
-            raise Unshown("pages.rules.condition.unshown.value")
-        return Row(name, "exists" if operand else "absent")
+        return _presence_row(name, operand)
     if op in LISTED:
-        if not isinstance(operand, list) or not operand:
-            raise Unshown("pages.rules.condition.unshown.value")
-        return Row(name, op, ", ".join(_typed(v, listed=True) for v in operand))
+        return _listed_row(name, op, operand)
     if isinstance(operand, dict):
-        moves = [k for k in operand if k in ("plus", "minus")]
-        other = operand.get("field")
-        if set(operand) != {"field", *moves} or len(moves) != 1 or not isinstance(other, str):
-            raise Unshown("pages.rules.condition.unshown.value")
-        sign = "+" if moves[0] == "plus" else "-"
-        return Row(name, op, f"{other} {sign} {_typed(operand[moves[0]], listed=False)}")
+        return _moved_row(name, op, operand)
     if isinstance(operand, str) and operand.startswith("$") and operand[1:] in terms.params:
         return Row(name, op, param=operand)
     return Row(name, op, _typed(operand, listed=False))
+
+
+def _presence_row(name: str, operand: Any) -> Row:
+    """`exists: true` as "exists", `exists: false` as "absent"."""
+    if not isinstance(operand, bool):
+        raise Unshown("pages.rules.condition.unshown.value")
+    return Row(name, "exists" if operand else "absent")
+
+
+def _listed_row(name: str, op: str, operand: Any) -> Row:
+    """A comparison with a list, its values typed with commas between them."""
+    if not isinstance(operand, list) or not operand:
+        raise Unshown("pages.rules.condition.unshown.value")
+    return Row(name, op, ", ".join(_typed(v, listed=True) for v in operand))
+
+
+def _moved_row(name: str, op: str, operand: dict[str, Any]) -> Row:
+    """A comparison with a date moved by a duration, typed `trip_ends + $report.within`."""
+    moves = [k for k in operand if k in ("plus", "minus")]
+    other = operand.get("field")
+    if set(operand) != {"field", *moves} or len(moves) != 1 or not isinstance(other, str):
+        raise Unshown("pages.rules.condition.unshown.value")
+    sign = "+" if moves[0] == "plus" else "-"
+    return Row(name, op, f"{other} {sign} {_typed(operand[moves[0]], listed=False)}")
 
 
 def _typed(value: Any, *, listed: bool) -> str:
@@ -522,9 +537,7 @@ def _said(row: Row, terms: Terms) -> dict[str, Any] | str:
     if row.op not in ALL_OPS:
         return text("pages.rules.row.no_op")
     if row.op in ("exists", "absent"):
-        if row.value.strip() or row.param:
-            return text("pages.rules.row.no_value_wanted")
-        return {"field": row.field, "exists": row.op == "exists"}
+        return _said_presence(row)
     value = row.value.strip()
     if value and row.param:
         return text("pages.rules.row.both")
@@ -532,12 +545,30 @@ def _said(row: Row, terms: Terms) -> dict[str, Any] | str:
         return text("pages.rules.row.no_value")
     kind = terms.terms[row.field].kind if row.field in terms.terms else None
     if row.op in LISTED:
-        listed = [row.param] if row.param else [v.strip() for v in value.split(",")]
-        if not all(listed):
-            return text("pages.rules.row.empty_in_list")
-        return {"field": row.field, row.op: [_scalar(v, kind) for v in listed]}
+        return _said_listed(row, value, kind)
     if row.param:
         return {"field": row.field, row.op: row.param}
+    return _said_value(row, value, kind)
+
+
+def _said_presence(row: Row) -> dict[str, Any] | str:
+    """`exists` or `absent`, which compare with no value."""
+    if row.value.strip() or row.param:
+        return text("pages.rules.row.no_value_wanted")
+    return {"field": row.field, "exists": row.op == "exists"}
+
+
+def _said_listed(row: Row, value: str, kind: str | None) -> dict[str, Any] | str:
+    """A comparison with a list: the parameter chosen, or the values typed between commas."""
+    listed = [row.param] if row.param else [v.strip() for v in value.split(",")]
+    if not all(listed):
+        return text("pages.rules.row.empty_in_list")
+    return {"field": row.field, row.op: [_scalar(v, kind) for v in listed]}
+
+
+def _said_value(row: Row, value: str, kind: str | None) -> dict[str, Any] | str:
+    """A comparison with one typed VALUE: a date moved by a duration, a whole number for a
+    number or date field (spaces between its digits allowed), else a text."""
     moved = MOVED.match(value)
     if moved and kind == "date":
         other, sign, duration = moved.groups()
