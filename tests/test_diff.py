@@ -119,6 +119,20 @@ def test_replay_of_the_real_2018_round_under_2024(evaluator: Evaluator) -> None:
     # A lower project cap: 750 000 becomes 500 000.
     assert by_id["T1-19"].after.max_grant_sek == 500000
     assert result.summary.became["ineligible"] == 4 and result.summary.capped_lower >= 1
+    # Only the rules that change what the application gets, each by what it changes: not
+    # every criterion one year has and the other lacks.
+    assert by_id["T1-4"].rules == ["applicants.recognised"]
+    assert by_id["T1-1"].because.outcome == ["criterion.novelty", "criterion.strategic_value"]
+    assert by_id["T1-19"].because.model_dump() == {
+        "outcome": ["criterion.novelty"],
+        "max_grant": ["cap.project"],
+        "score": [],
+    }
+    assert by_id["T2-8"].rules == ["cap.study_trip"] == by_id["T2-8"].because.max_grant
+    # Where only the score changes, the criteria whose points differ.
+    assert by_id["T1-14"].because.score == by_id["T1-14"].rules == ["criterion.several_districts"]
+    # Every application that changes has the rules that change it.
+    assert all(replayed.rules for replayed in result.changed)
 
 
 def test_every_witness_is_verified_under_both_years(evaluator: Evaluator) -> None:
