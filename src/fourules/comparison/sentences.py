@@ -472,6 +472,39 @@ def said_changes(changes: Iterable[Change], a: Policy, b: Policy) -> list[Said]:
     return ChangeWords(a, b).all(changes)
 
 
+def rule_titles(rules: Iterable[str], *policies: Policy) -> str:
+    """Rules by their quoted titles in the context language, the last policy's words first."""
+    lang = language()
+    titles = {r.id: r.title.get(lang) for policy in policies for r in policy.rules}
+    return ", ".join(f"”{titles.get(rule, rule)}”" for rule in rules)
+
+
+APPLICATION_OWN = ("id", "title", "kind", "applicants", "assessment")
+"""An application's fields every year has, said on their own (not as a declared fact)."""
+
+
+def application_words(application: Mapping[str, Any], *policies: Policy) -> list[tuple[str, str]]:
+    """An application as a person reads it, (label, value) by field: its kind, applicants,
+    each stated fact by its label and each assessed criterion by its title, in the words of
+    the last policy that has it."""
+    words = [PolicyWords(policy) for policy in reversed(policies)]
+    said = [
+        (text("kind"), text(f"kind.{application.get('kind')}")),
+        (text("applicants"), listed(str(a) for a in application.get("applicants") or ())),
+    ]
+    for key, value in application.items():
+        if key in APPLICATION_OWN or value is None:
+            continue
+        declared = next((w.by_field[key] for w in words if key in w.by_field), None)
+        label = declared.label.get(language()) if declared else key
+        said.append((label, words[0].stated(declared, value)))
+    for cid, met in (application.get("assessment") or {}).items():
+        owner = next((w for w in words if cid in w.criteria), None)
+        title = owner.criterion(cid) if owner else cid
+        said.append((title, text("yes_no.true" if met else "yes_no.false")))
+    return said
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from fourules.comparison.replay import (
     side_of,
     undeclared,
 )
+from fourules.comparison.sentences import rule_titles
 from fourules.comparison.structure import Change, ComparisonModel
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
@@ -29,7 +30,7 @@ from fourules.evaluation.inputs import parse_application
 from fourules.evaluation.results import Evaluation
 from fourules.policy.model import Policy, Rule, boundaries_of
 from fourules.policy.vocabulary import Vocabulary, base_application
-from fourules.texts import language, text
+from fourules.texts import text
 
 if TYPE_CHECKING:
     # The solver (z3) is loaded only when a change needs it.
@@ -182,12 +183,6 @@ def find_witnesses(
 def _none(change: Change, why: WitnessWhy, reason: str) -> Witness:
     """No witness for the change, and why."""
     return Witness(path=change.path, application=None, why=why, reason=reason)
-
-
-def rule_titles(rules: Iterable[str], *policies: Policy) -> str:
-    """Rules by their titles in the context language, the later year's words first."""
-    titles = {r.id: r.title.get(language()) for pol in policies for r in pol.rules}
-    return ", ".join(f"”{titles.get(rule, rule)}”" for rule in rules)
 
 
 class _Search:
