@@ -201,6 +201,18 @@ class PolicyWords:
         branches = [b.model_dump(mode="json") for b in rule.branches]
         return tuple(self.case(b, len(branches) == 1) for b in branches)
 
+    def criterion_kind(self, rule: Rule) -> str:
+        """A rule's criterion in words: its type, the points it gives, its group."""
+        criterion = rule.criterion
+        assert criterion is not None
+        said = [initial(text(f"sentence.criterion.{criterion.type}"))]
+        if criterion.weight is not None:
+            said.append(points(criterion.weight))
+        others = _grouped(self.policy, rule.id, criterion.group)
+        if others:
+            said.append(text("sentence.criterion.grouped", others=others))
+        return ", ".join(said)
+
     def message(self, template: str) -> str:
         """A branch's message as the rules page shows it: its parameters filled in, each
         placeholder named by the fact it shows ('[sökt belopp]')."""
@@ -564,6 +576,11 @@ def _grouped(policy: Policy, rid: str, group: str | None) -> str:
         for r in policy.rules
         if r.id != rid and r.criterion is not None and r.criterion.group == group
     )
+
+
+def administration_types(types: Iterable[str]) -> str:
+    """Administration types in words: 'stadsdelsförvaltningar och centrala förvaltningar'."""
+    return _types(types)
 
 
 def _types(types: Iterable[str]) -> str:

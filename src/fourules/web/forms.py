@@ -377,33 +377,44 @@ def linked_form(application: Mapping[str, Any], policy: Policy) -> tuple[CheckFo
     """The check form filled with an application, as a person would have typed it (what
     `read_check_form` reads back as the same application), and the application's fields
     the year's form does not ask for (left out)."""
-    members = {a.name for a in policy.administrations.members}
-    applicants = application.get("applicants")
-    named = [str(a) for a in applicants] if isinstance(applicants, list) else []
-    if isinstance(applicants, str):  # one applicant, not in a list
-        named = [applicants]
+    picked, typed = _linked_applicants(application.get("applicants"), policy)
     values: dict[str, Any] = {
         DISCRIMINATOR: str(application.get(DISCRIMINATOR) or ""),
         "id": str(application.get("id") or ""),
         "title": str(application.get("title") or ""),
-        "applicants": [a for a in named if a in members],
-        "applicants_free": "\n".join(a for a in named if a not in members),
+        "applicants": picked,
+        "applicants_free": typed,
     }
     inputs = fact_inputs(policy)
     for f in inputs:
         values[f.name] = _as_typed(f, application.get(f.field))
-    assessed = application.get("assessment")
-    assessed = assessed if isinstance(assessed, dict) else {}
-    criteria = {c.id: "" for c in policy.vocabulary.criteria}
-    left_out = [cid for cid in assessed if cid not in criteria]
-    for cid in criteria:
-        met = assessed.get(cid)
-        criteria[cid] = {True: "yes", False: "no"}.get(met, "") if isinstance(met, bool) else ""
-    values["criteria"] = criteria
+    values["criteria"], left_out = _linked_criteria(application.get("assessment"), policy)
     own = {DISCRIMINATOR, "id", "title", "applicants", "assessment"} | {f.field for f in inputs}
     left_out += [key for key in application if key not in own]
     form = CheckForm(values, names={f.field: f.name for f in inputs if f.field != f.name})
     return form, left_out
+
+
+def _linked_applicants(applicants: Any, policy: Policy) -> tuple[list[str], str]:
+    """The applicants the year's list has (picked), and the others as typed, one a line."""
+    named = [str(a) for a in applicants] if isinstance(applicants, list) else []
+    if isinstance(applicants, str):  # one applicant, not in a list
+        named = [applicants]
+    members = {a.name for a in policy.administrations.members}
+    return [a for a in named if a in members], "\n".join(a for a in named if a not in members)
+
+
+def _linked_criteria(assessment: Any, policy: Policy) -> tuple[dict[str, str], list[str]]:
+    """Each criterion of the year as its radios hold it ("yes", "no", "" not assessed), and
+    the criteria assessed that the year does not have."""
+    assessed = assessment if isinstance(assessment, dict) else {}
+    criteria = {
+        c.id: {True: "yes", False: "no"}.get(assessed[c.id], "")
+        if isinstance(assessed.get(c.id), bool)
+        else ""
+        for c in policy.vocabulary.criteria
+    }
+    return criteria, [cid for cid in assessed if cid not in criteria]
 
 
 def _as_typed(f: FactInput, value: Any) -> str | list[str]:

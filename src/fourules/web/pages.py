@@ -362,7 +362,13 @@ def page_router(evaluator: Evaluator, *, log: DecisionRecorder | None, max_body:
                 raw, name = _upload(form)
             except PageError as exc:
                 return refused(request, exc)
-            return compared(request, lambda: rule_pages.diff_context(ev, a, b, replay=(raw, name)))
+            left_out = str(form.get("without_dates") or "") == "true"
+            return compared(
+                request,
+                lambda: rule_pages.diff_context(
+                    ev, a, b, replay=(raw, name), without_dates=left_out
+                ),
+            )
 
         return await posted(request, replayed)
 
