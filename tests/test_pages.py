@@ -401,13 +401,19 @@ def test_a_year_quoting_its_text_as_it_is_says_nothing_of_a_scan(client: TestCli
 
 def test_the_diff_page_witnesses_and_replays(client: TestClient) -> None:
     page = client.get("/diff/2018/2024?witnesses=true").text
-    assert "Exempel: en ansökan som behandlas olika" in page and "call_window" in page
+    assert "Exempel: en ansökan som behandlas olika" in page
+    # The path only in small print, for those who look for it in the policy file.
+    assert "<summary>Var i policyfilen</summary><code>rules.call_window.applies_to</code>" in page
     # Values as people read them, not raw JSON or English on the Swedish page.
-    assert "{'when'" not in page and "<br>changed<" not in page
-    assert "<br>ändrad<" in page and "<p>25 000 kr</p>" in page and "annars: " in page
+    assert "{'when'" not in page and ">changed<" not in page and "decided differently" not in page
+    assert '<span class="badge">ändrad</span>' in page
+    assert "anges inte i 2024 års beslut (var 25 000 kr)." in page
+    assert "Annars: okänt, ansökan kan inte avgöras." in page
+    assert "Bedöms olika av ”Ansökningsperiod för projekt”." in page
     assert "Inga skillnader mellan åren." in client.get("/diff/2018/2018").text
     replay = client.post("/diff/2018/2024", files={"file": ("round.json", ROUND_2018.read_bytes())})
     assert replay.status_code == 200 and "22 av 40 ansökningar får ett annat utfall" in replay.text
+    assert "Utfall: ”Sökande förvaltning”" in replay.text
     assert client.get("/diff/2018/1999").status_code == 404
 
 

@@ -237,7 +237,7 @@ def agree(evaluator: Evaluator, a: str, b: str) -> list[Witness]:
             acts = acts_through(change, la.policy, lb.policy)
             assert acts and witness.rules and set(witness.rules) <= acts[1]
         else:
-            assert not caused and not witness.reason.startswith("decided")
+            assert not caused and witness.why != "decided"
     return witnesses
 
 
@@ -290,4 +290,5 @@ def test_no_effect_is_said_where_the_solver_proves_it() -> None:
     with drafted(raw) as evaluator:
         (witness,) = agree(evaluator, "2024", DRAFT)
         assert witness.application is None and witness.found_by is None
-        assert witness.reason.startswith("no effect on outcome or maximum grant (the solver")
+        assert witness.why == "no_region"
+        assert witness.reason.startswith("Påverkar inte utfall eller högsta bidrag: ingen ansökan")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -26,12 +26,35 @@ class Side(ComparisonModel):
     score: float
 
 
+class Because(ComparisonModel):
+    """The rules that change what an application gets, by what they change."""
+
+    outcome: list[str] = Field(
+        default_factory=list,
+        description="Rules whose finding makes the outcome in one year and not in the other.",
+    )
+    max_grant: list[str] = Field(
+        default_factory=list,
+        description="Rules whose grant limit is the maximum grant in one year and not (or "
+        "not the same) in the other, where the outcome leaves a grant to limit.",
+    )
+    score: list[str] = Field(
+        default_factory=list,
+        description="Where neither the outcome nor the maximum grant changes: the criteria "
+        "whose points differ.",
+    )
+
+
 class Replayed(ComparisonModel):
     application_id: str
     before: Side
     after: Side
     rules: list[str]
-    """The rules that decide differently: a different effect, grant limit or score."""
+    """The rules that change the outcome or the maximum grant (`because`); where only the
+    score changes, the criteria whose points differ. Not every rule that reads differently:
+    a criterion the other year lacks is listed only where it changes what the application
+    gets."""
+    because: Because
 
 
 class ReplaySummary(ComparisonModel):
@@ -57,29 +80,56 @@ class Replay(ComparisonModel):
     summary: ReplaySummary
 
 
+GrantLimits = dict[tuple[str, str], int]
+"""A year's grant limits: (rule, status) -> the amount its branch of that status limits to."""
+
+
+def grant_limits(policy: Policy) -> GrantLimits:
+    """The grant limit of each rule's branches, by the status a finding names it by (the
+    first branch of a status with a limit: a finding names its rule and status, not its
+    branch), each parameter read as the year states it; one not stated limits nothing."""
+    found: GrantLimits = {}
+    for rule in policy.rules:
+        for branch in rule.branches:
+            if branch.grant_limit is None or (rule.id, branch.status) in found:
+                continue
+            value = policy.parameters[branch.grant_limit[1:]].value
+            if isinstance(value, int):
+                found[rule.id, branch.status] = value
+    return found
+
+
 @dataclass(frozen=True)
 class Decided:
-    """What a diff needs of an evaluation: its side, and each rule's effect and points."""
+    """What a diff needs of an evaluation: its side, and each rule's effect, points and
+    the grant limit it applied."""
 
     outcome: str
     max_grant_sek: int | None
     score: float
     effects: dict[str, str | None]
     points: dict[str, float]
+    limits: dict[str, int] = field(default_factory=dict)
 
     @property
     def side(self) -> Side:
         return Side(outcome=self.outcome, max_grant_sek=self.max_grant_sek, score=self.score)
 
     @classmethod
-    def of(cls, e: Evaluation) -> Decided:
+    def of(cls, e: Evaluation, limits: GrantLimits | None = None) -> Decided:
         # Plain values only: cheap to send back from a worker process.
+        applied = limits or {}
         return cls(
             outcome=e.outcome,
             max_grant_sek=e.max_grant_sek,
             score=e.score,
             effects={f.rule: f.effect for f in e.findings},
             points={i.criterion: i.points for i in e.score_breakdown},
+            limits={
+                f.rule: applied[f.rule, f.status]
+                for f in e.findings
+                if (f.rule, f.status) in applied
+            },
         )
 
 
@@ -92,9 +142,11 @@ PARALLEL_FROM = 2000
 
 
 def _decide_year(apps: list[Any], year: str, evaluator: Evaluator, lang: Lang) -> list[Decided]:
-    vocabulary = evaluator.load_policy(year).vocabulary
+    policy = evaluator.load_policy(year)
+    vocabulary, limits = policy.vocabulary, grant_limits(policy)
     return [
-        Decided.of(evaluator.evaluate(vocabulary.restrict(app), year, lang=lang)) for app in apps
+        Decided.of(evaluator.evaluate(vocabulary.restrict(app), year, lang=lang), limits)
+        for app in apps
     ]
 
 
@@ -136,8 +188,8 @@ def _replay(
     apps = sorted(round_.applications, key=lambda x: natural_key(x.id))
     pa, pb = evaluator.load_policy(a), evaluator.load_policy(b)
     evaluator.require(a), evaluator.require(b)
-    all_rules = sorted({r.id for r in (*pa.rules, *pb.rules)})
-    limits = grant_limit_rules(pa, pb)
+    # In the order the later year has them, then the earlier year's own.
+    all_rules = list(dict.fromkeys(r.id for r in (*pb.rules, *pa.rules)))
     decided_a, decided_b = _decide_both(apps, a, b, evaluator, lang, parallel)
     for app, da, db in zip(apps, decided_a, decided_b, strict=True):
         if (da.outcome, da.max_grant_sek, da.score) == (db.outcome, db.max_grant_sek, db.score):
@@ -149,8 +201,11 @@ def _replay(
             lower += sb.max_grant_sek < sa.max_grant_sek
             higher += sb.max_grant_sek > sa.max_grant_sek
         scores += sa.score != sb.score
-        rules = matters(all_rules, da, db, limits)
-        changed.append(Replayed(application_id=app.id, before=sa, after=sb, rules=rules))
+        because = changed_by(all_rules, da, db)
+        rules = [*dict.fromkeys([*because.outcome, *because.max_grant])] or because.score
+        changed.append(
+            Replayed(application_id=app.id, before=sa, after=sb, rules=rules, because=because)
+        )
     return Replay(
         changed=changed,
         summary=ReplaySummary(
@@ -172,6 +227,57 @@ def _replay(
             },
         ),
     )
+
+
+def changed_by(rules: Iterable[str], da: Decided, db: Decided) -> Because:
+    """The rules (in `rules`' order) that change what an application gets: those that make
+    the outcome in one year and not the other, those whose grant limit is the maximum grant
+    in one year and not the other; where neither changes, the criteria whose points differ."""
+    rules = list(rules)
+    outcome = (
+        [r for r in rules if _makes_outcome(r, da, db) or _makes_outcome(r, db, da)]
+        if da.outcome != db.outcome
+        else []
+    )
+    grant = (
+        [r for r in rules if _limits_grant(r, da, db) or _limits_grant(r, db, da)]
+        if _grant_differs(da, db)
+        else []
+    )
+    score = (
+        [r for r in rules if da.points.get(r, 0.0) != db.points.get(r, 0.0)]
+        if not outcome and not grant and da.score != db.score
+        else []
+    )
+    return Because(outcome=outcome, max_grant=grant, score=score)
+
+
+def _makes_outcome(rule: str, this: Decided, other: Decided) -> bool:
+    """Whether the rule's finding makes this year's outcome (ineligible or undetermined)
+    and not the other's."""
+    made = this.outcome != "eligible" and this.effects.get(rule) == this.outcome
+    return made and other.effects.get(rule) != this.outcome
+
+
+def _grant_differs(da: Decided, db: Decided) -> bool:
+    """Whether the maximum grants differ where both outcomes leave a grant to limit."""
+    both = da.max_grant_sek is not None and db.max_grant_sek is not None
+    limited = "ineligible" not in (da.outcome, db.outcome)
+    return both and limited and da.max_grant_sek != db.max_grant_sek
+
+
+def _limits_grant(rule: str, this: Decided, other: Decided) -> bool:
+    """Whether the rule's grant limit is this year's maximum grant and not the other's."""
+    limit = this.limits.get(rule)
+    return limit is not None and limit == this.max_grant_sek and other.limits.get(rule) != limit
+
+
+def without_dates(round_: Round) -> Round:
+    """The round with its submission dates left out: replayed under another year, an
+    application is then judged by that year's rules, not by its own dates against that
+    year's window (each year reports the window not checked)."""
+    apps = [app.model_copy(update={"submitted": None}) for app in round_.applications]
+    return round_.model_copy(update={"applications": apps})
 
 
 def outside_window(policy: Policy, apps: Iterable[Any]) -> int:

@@ -22,6 +22,7 @@ from fourules.comparison.replay import (
     side_of,
     undeclared,
 )
+from fourules.comparison.sentences import rule_titles
 from fourules.comparison.structure import Change, ComparisonModel
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
@@ -29,10 +30,22 @@ from fourules.evaluation.inputs import parse_application
 from fourules.evaluation.results import Evaluation
 from fourules.policy.model import Policy, Rule, boundaries_of
 from fourules.policy.vocabulary import Vocabulary, base_application
+from fourules.texts import text
 
 if TYPE_CHECKING:
     # The solver (z3) is loaded only when a change needs it.
     from fourules.comparison.exact import Pair
+
+
+WitnessWhy = Literal[
+    "decided", "quotas", "not_evaluated", "no_effect", "bound", "no_region", "gave_up"
+]
+"""Why a witness is what it is: an application the change's rules decide differently
+(decided); none, since quotas act on a round (quotas), the change does not touch how an
+application is evaluated (not_evaluated), its rules decide no outcome or grant and one-fact
+variations show no score difference (no_effect), the search ran out before finding one
+(bound), the solver proves there is no region of the exact difference the change causes
+(no_region), or the solver gave up (gave_up)."""
 
 
 class Witness(ComparisonModel):
@@ -43,7 +56,9 @@ class Witness(ComparisonModel):
     before: Side | None = None
     after: Side | None = None
     rules: list[str] = Field(default_factory=list)
+    why: WitnessWhy
     reason: str
+    """`why` in words, in the request's language, rules named by their titles."""
     set_aside: dict[str, list[str]] = Field(default_factory=dict)
     """Per year, criteria the application assesses that the year does not declare: that
     year reads the application without them (`fourules evaluate` would refuse them)."""
@@ -147,12 +162,8 @@ def find_witnesses(
     for change in changes:
         acts = acts_through(change, pa, pb)
         if acts is None:
-            reason = (
-                "quotas act on a whole round, not on one application; evaluate a round (fourules round) to see them"
-                if change.path.startswith("quotas.")
-                else "no effect on how an application is evaluated"
-            )
-            out.append(Witness(path=change.path, application=None, reason=reason))
+            why: WitnessWhy = "quotas" if change.path.startswith("quotas.") else "not_evaluated"
+            out.append(_none(change, why, text(f"witness.reason.{why}")))
             continue
         fields, relevant = acts
         tried, witness = 0, None
@@ -167,6 +178,11 @@ def find_witnesses(
             witness = search.solved(change, relevant, tried, bounded=tried >= limit)
         out.append(witness)
     return out
+
+
+def _none(change: Change, why: WitnessWhy, reason: str) -> Witness:
+    """No witness for the change, and why."""
+    return Witness(path=change.path, application=None, why=why, reason=reason)
 
 
 class _Search:
@@ -229,11 +245,10 @@ class _Search:
             before=side_of(ea),
             after=side_of(eb),
             rules=rules,
-            reason=f"decided differently by {', '.join(rules)}"
-            + (
-                " (found by the solver: no one-fact variation shows it)"
-                if found_by == "solver"
-                else ""
+            why="decided",
+            reason=text(
+                "witness.reason.solver" if found_by == "solver" else "witness.reason.decided",
+                rules=rule_titles(rules, self.pa, self.pb),
             ),
             set_aside={
                 pol.id: unknown
@@ -246,32 +261,22 @@ class _Search:
     def solved(self, change: Change, relevant: set[str], tried: int, *, bounded: bool) -> Witness:
         """Where no one-fact variation shows the change: an application from a region of
         the exact difference the change causes, or the proof that there is none."""
-        searched = f"{tried} candidates tried"
         if not self._decides(relevant):
             # Its rules decide no outcome and limit no grant in either year: no region of
             # the exact difference can be the change's; only the score could differ.
-            why = (
-                "search bound reached"
-                if bounded or self.late()
-                else "no effect on outcome, maximum grant or score"
-            )
-            return Witness(path=change.path, application=None, reason=f"{why} ({searched})")
+            if bounded or self.late():
+                return _none(change, "bound", text("witness.reason.bound", tried=tried))
+            return _none(change, "no_effect", text("witness.reason.no_effect", tried=tried))
         if self.late():
-            return Witness(
-                path=change.path, application=None, reason=f"search bound reached ({searched})"
-            )
+            return _none(change, "bound", text("witness.reason.bound", tried=tried))
         found = self._from_solver(change, relevant)
         if isinstance(found, Witness):
             return found
         if found == "none":
-            score = "search bound reached for the score" if bounded else "none on the score"
-            reason = (
-                "no effect on outcome or maximum grant (the solver finds no application the "
-                f"change's rules decide differently); {score} ({searched})"
-            )
-        else:
-            reason = f"search bound reached ({searched}; the solver {found})"
-        return Witness(path=change.path, application=None, reason=reason)
+            score = text("witness.reason.score_bound" if bounded else "witness.reason.score_none")
+            reason = text("witness.reason.no_region", score=score, tried=tried)
+            return _none(change, "no_region", reason)
+        return _none(change, "gave_up", text("witness.reason.gave_up", tried=tried, solver=found))
 
     def _decides(self, relevant: set[str]) -> bool:
         return any(
@@ -302,13 +307,13 @@ class _Search:
             while offered < SOLVER_MODELS:
                 left = self.deadline - time.monotonic()
                 if left <= 0:
-                    return "ran out of time"
+                    return text("witness.reason.solver_time")
                 solver.set("timeout", max(1, int(left * 1000)))
                 answer = solver.check()
                 if answer == z3.unsat:
                     break
                 if answer != z3.sat:
-                    return "ran out of time"
+                    return text("witness.reason.solver_time")
                 offered += 1
                 model = solver.model()
                 witness = self._smallest(change, pair.application(model), relevant)
@@ -326,7 +331,7 @@ class _Search:
                     )
                 )
         if offered:
-            return f"offered {offered} applications and none reproduced"
+            return text("witness.reason.solver_offered", offered=offered)
         return "none"
 
     def _smallest(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fourules.application import KINDS
 from fourules.evaluation import results
@@ -13,7 +15,14 @@ from fourules.texts import language, text
 from fourules.use_cases.evaluation_document import Evaluation
 from fourules.web import views
 from fourules.web.decision_text import quote_anchors
-from fourules.web.forms import CheckForm, fact_inputs
+from fourules.web.forms import (
+    CheckForm,
+    LinkProblem,
+    decode_application,
+    encode_application,
+    fact_inputs,
+    linked_form,
+)
 
 
 def check_context(
@@ -56,6 +65,36 @@ def check_context(
     }
 
 
+def check_link(year: str, application: Mapping[str, Any]) -> str:
+    """The check form under `year`, filled with the application, in the page's language: a
+    permanent address that stores nothing (the application is in it)."""
+    query = {"year": year, "application": encode_application(application)}
+    if language() == "en":
+        query["lang"] = "en"
+    return "/check?" + urlencode(query)
+
+
+def linked_context(ev: Evaluator, year: str | None, application: str | None) -> dict[str, Any]:
+    """The check form under `year` (the newest served when it is not one), filled with the
+    application its address carries when there is one; a link that does not read is said
+    on the form (`link_problem`), and what the year's form does not ask for is named."""
+    served = views.served(ev)
+    shown = year if year in served else served[-1]
+    if not application:
+        return check_context(ev, shown, None)
+    policy = ev.load_policy(shown)
+    try:
+        typed, left_out = linked_form(decode_application(application), policy)
+    except LinkProblem as exc:
+        return check_context(ev, shown, None) | {"link_problem": exc.message}
+    notices = [text("check.link.filled")]
+    if year != shown:
+        notices.append(text("check.link.other_year", year=year or "-", shown=shown))
+    if left_out:
+        notices.append(text("check.link.left_out", year=shown, fields=", ".join(left_out)))
+    return check_context(ev, shown, typed) | {"notice": " ".join(notices)}
+
+
 def _download(body: str) -> str:
     return "data:application/json;charset=utf-8;base64," + base64.b64encode(body.encode()).decode()
 
@@ -76,6 +115,7 @@ def result_context(
     stem = application["id"]
     return {
         **check_context(ev, year, typed, years),
+        "link": check_link(year, application),
         "evaluation": evaluation,
         "anchor": quote_anchors(ev, year),
         "downloads": {

@@ -10,6 +10,9 @@ every message beside its field and nothing typed lost.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -327,6 +330,104 @@ def _assessment(criteria: Mapping[str, str], policy: Policy, kind: str) -> dict[
         if value is not None:
             out[cid] = value
     return out
+
+
+MOST_LINKED = 8000
+"""The longest application the check form's address may carry (base64url characters): a
+link people can share, within what servers and browsers accept of an address."""
+
+
+class LinkProblem(Exception):
+    """An application in the form's address that cannot be read: what is wrong, in the
+    page's language, and what to do instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def encode_application(application: Mapping[str, Any]) -> str:
+    """An application as the check form's address carries it: its JSON (fields not stated
+    left out), base64url without padding."""
+    stated = {key: value for key, value in application.items() if value is not None}
+    body = json.dumps(stated, ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(body.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_application(value: str) -> dict[str, Any]:
+    """The application an address carries, or LinkProblem: too long, not base64url, not
+    JSON, not an object."""
+    if len(value) > MOST_LINKED:
+        raise LinkProblem(text("check.link.too_long", length=len(value), limit=MOST_LINKED))
+    try:
+        padded = value.strip() + "=" * (-len(value.strip()) % 4)
+        raw = base64.b64decode(padded, altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        raise LinkProblem(text("check.link.not_base64")) from None
+    try:
+        found = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise LinkProblem(text("check.link.not_json")) from None
+    if not isinstance(found, dict):
+        raise LinkProblem(text("check.link.not_object"))
+    return found
+
+
+def linked_form(application: Mapping[str, Any], policy: Policy) -> tuple[CheckForm, list[str]]:
+    """The check form filled with an application, as a person would have typed it (what
+    `read_check_form` reads back as the same application), and the application's fields
+    the year's form does not ask for (left out)."""
+    picked, typed = _linked_applicants(application.get("applicants"), policy)
+    values: dict[str, Any] = {
+        DISCRIMINATOR: str(application.get(DISCRIMINATOR) or ""),
+        "id": str(application.get("id") or ""),
+        "title": str(application.get("title") or ""),
+        "applicants": picked,
+        "applicants_free": typed,
+    }
+    inputs = fact_inputs(policy)
+    for f in inputs:
+        values[f.name] = _as_typed(f, application.get(f.field))
+    values["criteria"], left_out = _linked_criteria(application.get("assessment"), policy)
+    own = {DISCRIMINATOR, "id", "title", "applicants", "assessment"} | {f.field for f in inputs}
+    left_out += [key for key in application if key not in own]
+    form = CheckForm(values, names={f.field: f.name for f in inputs if f.field != f.name})
+    return form, left_out
+
+
+def _linked_applicants(applicants: Any, policy: Policy) -> tuple[list[str], str]:
+    """The applicants the year's list has (picked), and the others as typed, one a line."""
+    named = [str(a) for a in applicants] if isinstance(applicants, list) else []
+    if isinstance(applicants, str):  # one applicant, not in a list
+        named = [applicants]
+    members = {a.name for a in policy.administrations.members}
+    return [a for a in named if a in members], "\n".join(a for a in named if a not in members)
+
+
+def _linked_criteria(assessment: Any, policy: Policy) -> tuple[dict[str, str], list[str]]:
+    """Each criterion of the year as its radios hold it ("yes", "no", "" not assessed), and
+    the criteria assessed that the year does not have."""
+    assessed = assessment if isinstance(assessment, dict) else {}
+    criteria = {
+        c.id: {True: "yes", False: "no"}.get(assessed[c.id], "")
+        if isinstance(assessed.get(c.id), bool)
+        else ""
+        for c in policy.vocabulary.criteria
+    }
+    return criteria, [cid for cid in assessed if cid not in criteria]
+
+
+def _as_typed(f: FactInput, value: Any) -> str | list[str]:
+    """A fact's JSON value as a person types it on the form ("350 000", "yes", a date)."""
+    if f.widget == "checkboxes":
+        return [str(v) for v in value] if isinstance(value, list) else []
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if f.widget == "amount" and isinstance(value, int):
+        return f"{value:,}".replace(",", " ")
+    return str(value)
 
 
 def field_of(

@@ -184,16 +184,19 @@ def page_router(
 
     @router.get("/check", response_class=HTMLResponse)
     def check_form(
-        request: Request, lang: str | None = None, year: str | None = None
+        request: Request,
+        lang: str | None = None,
+        year: str | None = None,
+        application: str | None = None,
     ) -> HTMLResponse:
-        served = views.served(ev)
-        policy_year = year if year in served else served[-1]
-        return in_page(
-            page_lang(lang),
-            lambda: html(
-                "check.html.j2", request, **check_pages.check_context(ev, policy_year, None)
-            ),
-        )
+        """The form, filled with the application its address carries (nothing stored)."""
+
+        def page() -> HTMLResponse:
+            context = check_pages.linked_context(ev, year, application)
+            status = 422 if context.get("link_problem") else 200
+            return html("check.html.j2", request, status, **context)
+
+        return in_page(page_lang(lang), page)
 
     @router.post("/check", response_class=HTMLResponse)
     async def check(request: Request) -> Response:
@@ -427,7 +430,13 @@ def page_router(
                 raw, name = _upload(form)
             except PageError as exc:
                 return refused(request, exc)
-            return compared(request, lambda: rule_pages.diff_context(ev, a, b, replay=(raw, name)))
+            left_out = str(form.get("without_dates") or "") == "true"
+            return compared(
+                request,
+                lambda: rule_pages.diff_context(
+                    ev, a, b, replay=(raw, name), without_dates=left_out
+                ),
+            )
 
         return await posted(request, replayed)
 
