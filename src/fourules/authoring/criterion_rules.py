@@ -16,10 +16,10 @@ rule it does not set (the alternatives, a precedent, `assessed: false`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from fourules.authoring.policy_item_edits import Flow, Folded, Quoted
+from fourules.authoring.policy_item_edits import Flow, Folded, Quoted, in_order
 from fourules.policy.facts import CRITERION_PREFIX
 
 CriterionType = Literal["mandatory", "priority"]
@@ -246,17 +246,3 @@ def _with_message(branch: Any, message: Mapping[str, str] | None) -> Any:
         kept = dict(written) if isinstance(written, Mapping) else {}
         said["message"] = kept | {lang: message[lang] for lang in LANGS}
     return in_order(list(branch), said, BRANCH_KEYS)
-
-
-def in_order(
-    written: Iterable[str], wanted: Mapping[str, Any], order: Sequence[str]
-) -> dict[str, Any]:
-    """WANTED's keys in the order WRITTEN has them; a key not written comes after the last key
-    before it in ORDER that is (first when none is; last when ORDER does not name it)."""
-    keys = [k for k in written if k in wanted]
-    for key in [k for k in order if k in wanted and k not in keys]:
-        before = order[: order.index(key)]
-        places = [keys.index(k) for k in before if k in keys]
-        keys.insert(max(places) + 1 if places else 0, key)
-    keys += [k for k in wanted if k not in keys]
-    return {k: wanted[k] for k in keys}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,18 +81,33 @@ def plain_of(value: Any) -> Any:
     return value
 
 
+def in_order(
+    written: Iterable[str], wanted: Mapping[str, Any], order: Sequence[str]
+) -> dict[str, Any]:
+    """WANTED's keys in the order WRITTEN has them; a key not written comes after the last key
+    before it in ORDER that is (first when none is; last when ORDER does not name it)."""
+    keys = [k for k in written if k in wanted]
+    for key in [k for k in order if k in wanted and k not in keys]:
+        before = order[: order.index(key)]
+        places = [keys.index(k) for k in before if k in keys]
+        keys.insert(max(places) + 1 if places else 0, key)
+    keys += [k for k in wanted if k not in keys]
+    return {k: wanted[k] for k in keys}
+
+
 def item_added(
     text: str,
     key: str,
     item: Mapping[str, Any],
     at: int | None = None,
     *,
-    before: str = "rules",
+    before: Sequence[str] = ("rules",),
     where: str = WHERE,
 ) -> str:
     """TEXT with ITEM at index AT (None: last) of the top-level list KEY. A missing list is
-    made just before the key BEFORE (else last); an empty one written `[]` becomes a block
-    list. When the list's items are set off by blank lines, so is the new one."""
+    made just before the first key of BEFORE the file has (else last); an empty one written
+    `[]` becomes a block list. When the list's items are set off by blank lines, so is the
+    new one."""
     from ruamel.yaml.comments import CommentedSeq
 
     layout = _layout(text)
@@ -158,10 +173,12 @@ def item_dropped(text: str, key: str, index: int, *, where: str = WHERE) -> str:
                 if rest is not None and rest != "\n":
                     _put_end(collection, before, rest)
             _carry_end_of(items, at, items, at - 1)
-        elif len(items) > 1:  # the first item's end now ends nothing: the next one keeps it
+        else:  # the first item's end: the next one keeps it; with none, the next key
             rest = _take_end(*_end_of(items, 0))
-            if rest is not None:
+            if len(items) > 1 and rest is not None:
                 _put_end(*_end_of(items, 1), rest)
+            elif len(items) == 1:
+                _emptied(document, key, items, rest)
         _carry_heading(items, at)
         del items[at]
 
@@ -297,10 +314,11 @@ def _restyled(parent: Any, key: str, new: Any) -> None:
 # --- Lists and their ends ----------------------------------------------------------------
 
 
-def _block_list(document: Any, key: str, before: str, where: str) -> str | None:
+def _block_list(document: Any, key: str, before: Sequence[str], where: str) -> str | None:
     """A new, empty block list under KEY, and what is to end it once it has an item (a
     blank line, a comment): in place of an empty `[]` or an empty key, what ended that;
-    made just before the key BEFORE, a blank line; else made last, nothing."""
+    made just before the first key of BEFORE the file has, a blank line; else made last,
+    nothing."""
     from ruamel.yaml.comments import CommentedSeq
 
     made = CommentedSeq()
@@ -309,11 +327,28 @@ def _block_list(document: Any, key: str, before: str, where: str) -> str | None:
         document[key] = made
         return rest
     keys = list(document)
-    if before in keys:
-        document.insert(keys.index(before), key, made)
+    following = next((k for k in before if k in keys), None)
+    if following is not None:
+        document.insert(keys.index(following), key, made)
         return "\n"
     _assign(document, key, made, where, (key,))
     return None
+
+
+def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
+    """The list KEY about to lose its last item written `[]` on its key's line, as the
+    policies write an empty list; what ended the item (REST: a blank line) goes before the
+    key after it, where the reading of such a file keeps it."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    items.fa.set_flow_style()
+    keys = list(document)
+    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+    if rest is None or following is None:
+        return
+    slots = document.ca.items.setdefault(following, [None, None, None, None])
+    slots[1] = [CommentToken(rest, CommentMark(0), None), *(slots[1] or [])]
 
 
 def _end_of(items: Any, index: int) -> tuple[Any, PathPart]:
