@@ -60,6 +60,7 @@ def create_app(
         from fourules.web.case_pages import case_pages
         from fourules.web.criteria_pages import criteria_pages
         from fourules.web.draft_pages import draft_pages
+        from fourules.web.fact_pages import fact_pages
         from fourules.web.obligation_pages import obligation_pages
         from fourules.web.param_pages import param_pages
         from fourules.web.quota_pages import quota_pages
@@ -71,6 +72,7 @@ def create_app(
         app.include_router(case_pages(ev, calls), include_in_schema=False)
         app.include_router(criteria_pages(ev, calls), include_in_schema=False)
         app.include_router(obligation_pages(ev, calls), include_in_schema=False)
+        app.include_router(fact_pages(ev, calls), include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
     app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
     app.state.page_errors = page_error

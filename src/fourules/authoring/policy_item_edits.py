@@ -27,9 +27,7 @@ from fourules.authoring.yaml_edits import (
     PathPart,
     _assign,
     _block,
-    _carry_end_of,
     _carry_heading,
-    _deepest_last,
     _delete,
     _edited,
     _Layout,
@@ -126,7 +124,7 @@ def item_added(
         items.insert(place, node)
         last = len(items) - 1
         if place == last and place > 0:  # the new last: what ended the list now ends it
-            _carry_end_of(items, place - 1, items, place)
+            _carry(items, place - 1, items, place)
             if separated:
                 _put_end(*_end_of(items, place - 1), "\n")
         elif separated:
@@ -172,7 +170,7 @@ def item_dropped(text: str, key: str, index: int, *, where: str = WHERE) -> str:
                 rest = _take_end(collection, before)
                 if rest is not None and rest != "\n":
                     _put_end(collection, before, rest)
-            _carry_end_of(items, at, items, at - 1)
+            _carry(items, at, items, at - 1)
         else:  # the first item's end: the next one keeps it; with none, the next key
             rest = _take_end(*_end_of(items, 0))
             if len(items) > 1 and rest is not None:
@@ -281,11 +279,11 @@ def _merge(parent: Any, key: PathPart, new: Any, where: str, path: tuple[PathPar
         for n in range(min(len(old), len(new))):
             _merge(old, n, new[n], where, (*path, n))
         while len(old) > len(new):  # the last item goes; the one before ends the list
-            _carry_end_of(old, len(old) - 1, old, len(old) - 2)
+            _carry(old, len(old) - 1, old, len(old) - 2)
             del old[len(old) - 1]
         for n in range(len(old), len(new)):
             old.append(new[n])
-            _carry_end_of(old, n - 1, old, n)
+            _carry(old, n - 1, old, n)
         return
     if isinstance(parent, CommentedMap) and isinstance(key, str) and _block(old) != _block(new):
         _restyled(parent, key, new)
@@ -337,22 +335,49 @@ def _block_list(document: Any, key: str, before: Sequence[str], where: str) -> s
 
 def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
     """The list KEY about to lose its last item written `[]` on its key's line, as the
-    policies write an empty list; what ended the item (REST: a blank line) goes before the
-    key after it, where the reading of such a file keeps it."""
+    policies write an empty list. What ended the item (REST: a blank line) goes before the
+    key after it, where the reading of such a file keeps it; the comment lines the list
+    began with go above its key: an empty list holds none, and nothing is lost."""
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
 
     items.fa.set_flow_style()
+    began = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
+    items.ca.comment = None
+    slots = document.ca.items.setdefault(key, [None, None, None, None])
+    while len(slots) < 4:
+        slots.append(None)
+    slots[3] = None  # the same lines, as the key's: gone with the list's
+    if began:
+        lines = [CommentToken(t.value.lstrip(" "), CommentMark(0), None) for t in began]
+        slots[1] = [*(slots[1] or []), *lines]
     keys = list(document)
     following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
     if rest is None or following is None:
         return
-    slots = document.ca.items.setdefault(following, [None, None, None, None])
-    slots[1] = [CommentToken(rest, CommentMark(0), None), *(slots[1] or [])]
+    after = document.ca.items.setdefault(following, [None, None, None, None])
+    after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
 
 
-def _end_of(items: Any, index: int) -> tuple[Any, PathPart]:
-    return _deepest_last(items[index]) or (items, index)
+def _end_of(items: Any, index: PathPart) -> tuple[Any, PathPart]:
+    """Where what ends ITEMS[INDEX] is kept: on its innermost last key or item written in
+    block style (a flow collection, `[a, b]`, is written whole on its key's line)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    found: tuple[Any, PathPart] = (items, index)
+    node = items[index]
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not node.fa.flow_style():
+        key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        found = (node, key)
+        node = node[key]
+    return found
+
+
+def _carry(old: Any, old_index: PathPart, new: Any, new_index: PathPart) -> None:
+    """What ended OLD[OLD_INDEX] (a blank line, comments) now ends NEW[NEW_INDEX]."""
+    rest = _take_end(*_end_of(old, old_index))
+    if rest is not None:
+        _put_end(*_end_of(new, new_index), rest)
 
 
 def _separated(items: Any) -> bool:

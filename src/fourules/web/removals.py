@@ -26,9 +26,8 @@ from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import StaleRevision
 from fourules.errors import InputError
 from fourules.texts import language, text
-from fourules.web.editor import Editor
+from fourules.web.editor import DraftFile, Editor
 from fourules.web.gate import Form, Who, query
-from fourules.web.policy_items import PolicyDraft
 
 TEMPLATE = "items_remove.html.j2"
 
@@ -109,9 +108,9 @@ class Removal:
 
     def __init__(
         self,
-        editor: Editor[PolicyDraft[Any], Any],
+        editor: Editor[Any, Any],
         list: str,
-        naming: Callable[[PolicyDraft[Any], Any], list[Naming]],
+        naming: Callable[[Any, Any], list[Naming]],
         shown: Callable[[Any], str],
     ) -> None:
         self.editor = editor
@@ -161,7 +160,7 @@ class Removal:
         self,
         request: Request,
         signed: Who,
-        draft: PolicyDraft[Any],
+        draft: DraftFile[Any],
         key: str,
         status: int,
         message: str,
