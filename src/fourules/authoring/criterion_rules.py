@@ -1,0 +1,248 @@
+"""A criterion's rule as the policies write it (docs/writing-a-call.md, "4. Add a criterion"):
+the rule `criterion.<id>` with its `criterion: {id, type, …}` declaration, and the three
+branches of an assessed criterion on the fact `crit_<id>` that the declaration makes (the
+vocabulary derives the fact; nothing else declares it):
+
+| | mandatory | priority |
+| --- | --- | --- |
+| assessed "no" | first: `fail`, `outcome: ineligible` | second: `info` |
+| assessed "yes" | second: `pass` | first: `pass` |
+| not assessed | last: `unknown`, `outcome: undetermined`, `basis: software` | last: `unknown` |
+
+A rule is given here as plain values with `policy_item_edits`' marks of how it is written
+(the title, the kinds, the declaration and each condition on one line, `"yes"` and `"no"`
+quoted, the note folded), its keys in the policies' order; an edit keeps every key of the
+rule it does not set (the alternatives, a precedent, `assessed: false`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from fourules.authoring.policy_item_edits import Flow, Folded, Quoted, in_order
+from fourules.policy.facts import CRITERION_PREFIX
+
+CriterionType = Literal["mandatory", "priority"]
+Role = Literal["no", "yes", "unknown"]
+TYPES: tuple[CriterionType, ...] = ("mandatory", "priority")
+ROLES: Mapping[str, tuple[Role, ...]] = {
+    "mandatory": ("no", "yes", "unknown"),
+    "priority": ("yes", "no", "unknown"),
+}
+"""Each type's branches in the order its rule lists them."""
+RULE_PREFIX = "criterion."
+RULE_KEYS = (
+    "id",
+    "title",
+    "applies_to",
+    "basis",
+    "criterion",
+    "alternatives",
+    "source",
+    "branches",
+)
+CRITERION_KEYS = ("id", "type", "weight", "group", "assessed")
+SOURCE_KEYS = ("section", "quote", "note", "precedent")
+BRANCH_KEYS = ("when", "status", "outcome", "grant_limit", "basis", "message")
+LANGS = ("sv", "en")
+
+
+def rule_id(criterion: str) -> str:
+    """The rule that decides the criterion: `criterion.<id>`."""
+    return f"{RULE_PREFIX}{criterion}"
+
+
+def fact_of(criterion: str) -> str:
+    """The fact an assessed criterion is read by: `crit_<id>`."""
+    return f"{CRITERION_PREFIX}{criterion}"
+
+
+def roles(rule: Mapping[str, Any]) -> dict[Role, int] | None:
+    """Where each of the three branches stands in RULE, when its branches are an assessed
+    criterion's as the policies write them ("no", "yes" on `crit_<id>`, then the rest);
+    None for any other rule (a criterion derived from other facts, more branches)."""
+    declared = rule.get("criterion")
+    branches = rule.get("branches")
+    if not isinstance(declared, Mapping) or not isinstance(branches, list) or len(branches) != 3:
+        return None
+    if declared.get("assessed", True) is not True:
+        return None
+    fact = fact_of(str(declared.get("id")))
+    found: dict[Role, int] = {}
+    for n, branch in enumerate(branches[:2]):
+        when = branch.get("when") if isinstance(branch, Mapping) else None
+        if not isinstance(when, Mapping) or set(when) != {"field", "eq"}:
+            return None
+        if when["field"] != fact or when["eq"] not in ("yes", "no"):
+            return None
+        found[when["eq"]] = n
+    last = branches[2]
+    if len(found) != 2 or not isinstance(last, Mapping) or "when" in last:
+        return None
+    return found | {"unknown": 2}
+
+
+def branches(
+    criterion: str, type: CriterionType, messages: Mapping[Role, Mapping[str, str]]
+) -> list[dict[str, Any]]:
+    """The three branches of an assessed criterion of TYPE, each with its MESSAGES."""
+    fact = fact_of(criterion)
+    out = []
+    for role in ROLES[type]:
+        branch: dict[str, Any] = {}
+        if role != "unknown":
+            branch["when"] = Flow({"field": fact, "eq": Quoted(role)})
+        if role == "no":
+            branch |= {"status": "fail", "outcome": "ineligible"} if type == "mandatory" else {}
+            branch.setdefault("status", "info")
+        elif role == "yes":
+            branch["status"] = "pass"
+        else:
+            branch["status"] = "unknown"
+            if type == "mandatory":
+                branch |= {"outcome": "undetermined", "basis": "software"}
+        branch["message"] = {lang: messages[role][lang] for lang in LANGS}
+        out.append(branch)
+    return out
+
+
+def declared(
+    criterion: str,
+    type: CriterionType,
+    weight: float | None,
+    group: str | None,
+    written: Mapping[str, Any] | None = None,
+) -> Flow:
+    """The `criterion:` declaration: a priority criterion's weight and group, a mandatory
+    one neither; what else WRITTEN declares (`assessed`) kept."""
+    said: dict[str, Any] = dict(written or {})
+    said |= {"id": criterion, "type": type}
+    for key, value in (("weight", weight), ("group", group)):
+        if type == "priority" and value is not None:
+            said[key] = value
+        else:
+            said.pop(key, None)
+    return Flow(in_order(list(written or {}), said, CRITERION_KEYS))
+
+
+def source(
+    section: str, quote: str, note: str, written: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The source: the sentence picked, its quote, the note (none: no `note`), and what else
+    WRITTEN has (a precedent) kept."""
+    said: dict[str, Any] = dict(written or {})
+    said |= {"section": section, "quote": quote}
+    if note:
+        said["note"] = Folded(note)
+    else:
+        said.pop("note", None)
+    return in_order(list(written or {}), said, SOURCE_KEYS)
+
+
+def new_rule(
+    *,
+    criterion: str,
+    type: CriterionType,
+    title: Mapping[str, str],
+    applies_to: Sequence[str],
+    reading: bool,
+    weight: float | None,
+    group: str | None,
+    section: str,
+    quote: str,
+    note: str,
+    messages: Mapping[Role, Mapping[str, str]],
+) -> dict[str, Any]:
+    """A new criterion's rule, written as the policies write theirs."""
+    rule: dict[str, Any] = {
+        "id": rule_id(criterion),
+        "title": Flow({lang: title[lang] for lang in LANGS}),
+        "applies_to": Flow(list(applies_to)),
+    }
+    if reading:
+        rule["basis"] = "reading"
+    rule["criterion"] = declared(criterion, type, weight, group)
+    rule["source"] = source(section, quote, note)
+    rule["branches"] = branches(criterion, type, messages)
+    return rule
+
+
+def edited_rule(
+    written: Mapping[str, Any],
+    *,
+    type: CriterionType,
+    title: Mapping[str, str],
+    applies_to: Sequence[str],
+    reading: bool,
+    weight: float | None,
+    group: str | None,
+    section: str,
+    quote: str,
+    note: str,
+    messages: Mapping[str, Mapping[str, str]],
+) -> dict[str, Any]:
+    """The rule WRITTEN with what a criterion's form shows set, and nothing else changed.
+    MESSAGES are by role ("no", "yes", "unknown") for a rule of the three branches, whose
+    statuses follow TYPE; by place ("0", "1", …) for any other, whose type stays."""
+    rule: dict[str, Any] = dict(written)
+    declaration = rule.get("criterion")
+    criterion = str(declaration.get("id")) if isinstance(declaration, Mapping) else ""
+    rule["title"] = Flow({lang: title[lang] for lang in LANGS})
+    rule["applies_to"] = Flow(list(applies_to))
+    if reading:
+        rule["basis"] = "reading"
+    elif rule.get("basis") == "reading":
+        del rule["basis"]
+    written_declaration = declaration if isinstance(declaration, Mapping) else None
+    rule["criterion"] = declared(criterion, type, weight, group, written_declaration)
+    written_source = rule.get("source")
+    rule["source"] = source(
+        section, quote, note, written_source if isinstance(written_source, Mapping) else None
+    )
+    placed = roles(written)
+    if placed is not None:
+        by_role: dict[Role, Mapping[str, str]] = {
+            role: messages[role] for role in ("no", "yes", "unknown")
+        }
+        rule["branches"] = _kept_branches(written, placed, type, criterion, by_role)
+    else:
+        rule["branches"] = [
+            _with_message(branch, messages.get(str(n)))
+            for n, branch in enumerate(written.get("branches") or [])
+        ]
+    return in_order(list(written), rule, RULE_KEYS)
+
+
+def _kept_branches(
+    written: Mapping[str, Any],
+    placed: Mapping[Role, int],
+    type: CriterionType,
+    criterion: str,
+    messages: Mapping[Role, Mapping[str, str]],
+) -> list[Any]:
+    """The three branches: as written with new messages while the type stays; in the new
+    type's order and statuses when it changes."""
+    declaration = written.get("criterion")
+    was = declaration.get("type") if isinstance(declaration, Mapping) else None
+    old = list(written.get("branches") or [])
+    if was == type:
+        return [
+            _with_message(branch, messages[_role_at(placed, n)]) for n, branch in enumerate(old)
+        ]
+    return branches(criterion, type, messages)
+
+
+def _role_at(placed: Mapping[Role, int], n: int) -> Role:
+    return next(role for role, at in placed.items() if at == n)
+
+
+def _with_message(branch: Any, message: Mapping[str, str] | None) -> Any:
+    """BRANCH with MESSAGE (None: as written); its `when` written on one line as before."""
+    if not isinstance(branch, Mapping):
+        return branch
+    said = dict(branch)
+    if message is not None:
+        written = said.get("message")
+        kept = dict(written) if isinstance(written, Mapping) else {}
+        said["message"] = kept | {lang: message[lang] for lang in LANGS}
+    return in_order(list(branch), said, BRANCH_KEYS)

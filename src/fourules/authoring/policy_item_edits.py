@@ -1,0 +1,393 @@
+"""Edits of the items of a year's policy.yaml that the calls pages write whole: a criterion's
+rule (under `rules:`), an obligation (`obligations:`) and a fact's declaration (`facts:`).
+
+An item is given as plain values with a few marks of how an author writes it by hand
+(`Flow`: `{sv: …, en: …}` or `[project]` on one line; `Folded`: a note folded `>-` at the
+policies' width; `Quoted`: `"no"` in double quotes, as a condition writes yes and no; a
+text YAML would misread plain is double-quoted too). A new item goes where it is put in its
+list, set off by a blank line when the list's items are; an item changed is changed in
+place, key by key and item by item, so what did not change keeps how it was written. The
+round trip is `yaml_edits`' own: every line outside the item stays as it was written.
+
+ruamel is imported inside the functions only, as in `yaml_edits`: `fourules evaluate` never
+loads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fourules.authoring.yaml_edits import (
+    WHERE,
+    PathPart,
+    _assign,
+    _block,
+    _carry_heading,
+    _delete,
+    _edited,
+    _Layout,
+    _layout,
+    _plain,
+    _put_end,
+    _take_end,
+    _top_list,
+    _yaml,
+)
+from fourules.errors import InputError
+from fourules.texts import both
+
+NOTE_WIDTH = 94
+"""The column a folded note's lines end by, as the policies fold theirs."""
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A mapping or a list written on one line: `{sv: …, en: …}`, `[project]`."""
+
+    value: Mapping[str, Any] | Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A long text written `>-`, folded at NOTE_WIDTH (a short one stays on its key's line)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A text written in double quotes (`eq: "no"`: plain, YAML would read a yes/no)."""
+
+    text: str
+
+
+def plain_of(value: Any) -> Any:
+    """VALUE without its marks: what it says, as the policy's models read it."""
+    if isinstance(value, Flow):
+        return plain_of(value.value)
+    if isinstance(value, (Folded, Quoted)):
+        return value.text
+    if isinstance(value, Mapping):
+        return {k: plain_of(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_of(v) for v in value]
+    return value
+
+
+def in_order(
+    written: Iterable[str], wanted: Mapping[str, Any], order: Sequence[str]
+) -> dict[str, Any]:
+    """WANTED's keys in the order WRITTEN has them; a key not written comes after the last key
+    before it in ORDER that is (first when none is; last when ORDER does not name it)."""
+    keys = [k for k in written if k in wanted]
+    for key in [k for k in order if k in wanted and k not in keys]:
+        before = order[: order.index(key)]
+        places = [keys.index(k) for k in before if k in keys]
+        keys.insert(max(places) + 1 if places else 0, key)
+    keys += [k for k in wanted if k not in keys]
+    return {k: wanted[k] for k in keys}
+
+
+def item_added(
+    text: str,
+    key: str,
+    item: Mapping[str, Any],
+    at: int | None = None,
+    *,
+    before: Sequence[str] = ("rules",),
+    where: str = WHERE,
+) -> str:
+    """TEXT with ITEM at index AT (None: last) of the top-level list KEY. A missing list is
+    made just before the first key of BEFORE the file has (else last); an empty one written
+    `[]` becomes a block list. When the list's items are set off by blank lines, so is the
+    new one."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    layout = _layout(text)
+
+    def change(document: Any) -> None:
+        items = document.get(key)
+        pending: str | None = None
+        if items is None or (isinstance(items, CommentedSeq) and not items):
+            pending = _block_list(document, key, before, where)
+        items = _top_list(document, key, where)
+        node = _built(item, layout.offset + 2, layout)
+        place = len(items) if at is None else at
+        if not 0 <= place <= len(items):
+            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{place}"), where)
+        separated = _separated(items)
+        items.insert(place, node)
+        last = len(items) - 1
+        if place == last and place > 0:  # the new last: what ended the list now ends it
+            _carry(items, place - 1, items, place)
+            if separated:
+                _put_end(*_end_of(items, place - 1), "\n")
+        elif separated:
+            _put_end(*_end_of(items, place), "\n")
+        if pending is not None:
+            _put_end(*_end_of(items, last), pending)
+
+    return _edited(text, where, change)
+
+
+def item_changed(
+    text: str, key: str, index: int, item: Mapping[str, Any], *, where: str = WHERE
+) -> str:
+    """TEXT with item INDEX of the top-level list KEY made ITEM, in place: a key or an item
+    whose value is unchanged keeps how it was written, a key ITEM has not goes, a new key
+    comes where ITEM orders it, a list grows or shrinks at its end."""
+    layout = _layout(text)
+
+    def change(document: Any) -> None:
+        items = _top_list(document, key, where)
+        if not 0 <= index < len(items):
+            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
+        node = _built(item, layout.offset + 2, layout)
+        _merge(items, index, node, where, (key, index))
+
+    return _edited(text, where, change)
+
+
+def item_dropped(text: str, key: str, index: int, *, where: str = WHERE) -> str:
+    """TEXT without item INDEX of the top-level list KEY, as `yaml_edits.item_removed` takes
+    it out (the comments that ended it now end the item before it; its heading goes to the
+    next), and, in a list whose items are set off by blank lines, one blank line left
+    between the items around it, not two."""
+
+    def change(document: Any) -> None:
+        items = _top_list(document, key, where)
+        if not -len(items) <= index < len(items):
+            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
+        at = index % len(items)
+        if at > 0:
+            if _separated(items):  # the item before gives up its blank line for the gone one's
+                collection, before = _end_of(items, at - 1)
+                rest = _take_end(collection, before)
+                if rest is not None and rest != "\n":
+                    _put_end(collection, before, rest)
+            _carry(items, at, items, at - 1)
+        else:  # the first item's end: the next one keeps it; with none, the next key
+            rest = _take_end(*_end_of(items, 0))
+            if len(items) > 1 and rest is not None:
+                _put_end(*_end_of(items, 1), rest)
+            elif len(items) == 1:
+                _emptied(document, key, items, rest)
+        _carry_heading(items, at)
+        del items[at]
+
+    return _edited(text, where, change)
+
+
+# --- Nodes written as an author writes them ------------------------------------------------
+
+
+def _built(value: Any, column: int, layout: _Layout) -> Any:
+    """VALUE as round-trip nodes, written at COLUMN: a block mapping's keys, a folded text's
+    lines (the top item's keys, then one step in per level)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, Flow):
+        made: Any = _built(value.value, column, layout)
+        made.fa.set_flow_style()
+        return made
+    if isinstance(value, Folded):
+        return _folded(value.text, column)
+    if isinstance(value, Quoted):
+        return DoubleQuotedScalarString(value.text)
+    if isinstance(value, Mapping):
+        mapping = CommentedMap()
+        for k, v in value.items():
+            mapping[k] = _built(v, column + layout.mapping, layout)
+        return mapping
+    if isinstance(value, (list, tuple)):  # under a key: its items' keys past the dash
+        inner = column - layout.mapping + layout.offset + 2
+        return CommentedSeq(_built(v, inner, layout) for v in value)
+    if isinstance(value, str) and _needs_quotes(value):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def _folded(said: str, indent: int) -> Any:
+    """SAID folded `>-` into lines ending by NOTE_WIDTH at INDENT; a text that fits on its
+    key's line is left plain."""
+    from ruamel.yaml.scalarstring import FoldedScalarString
+
+    said = " ".join(said.split())
+    if indent + len(said) <= NOTE_WIDTH:
+        return _built(said, 0, _Layout())
+    lines = textwrap.wrap(
+        said, width=NOTE_WIDTH - indent, break_long_words=False, break_on_hyphens=False
+    )
+    folded = FoldedScalarString(" ".join(lines))
+    positions, at = [], 0
+    for line in lines[:-1]:
+        at += len(line)
+        positions.append(at)
+        at += 1
+    folded.fold_pos = positions
+    return folded
+
+
+@functools.lru_cache(maxsize=1024)
+def _needs_quotes(said: str) -> bool:
+    """Whether SAID written plain would be misread: by YAML itself (`: ` inside, a leading
+    `{`), or by the policies' loader, which reads YAML 1.1 (`no`, `on` as yes and no)."""
+    import yaml
+
+    out = io.StringIO()
+    _yaml(_Layout()).dump({"k": said}, out)
+    if out.getvalue() != f"k: {said}\n":
+        return True
+    try:
+        return bool(yaml.safe_load(out.getvalue()) != {"k": said})
+    except yaml.YAMLError:
+        return True
+
+
+# --- Changing in place ---------------------------------------------------------------------
+
+
+def _merge(parent: Any, key: PathPart, new: Any, where: str, path: tuple[PathPart, ...]) -> None:
+    """PARENT[KEY] made NEW, changing a mapping key by key and a list item by item."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    old = parent[key]
+    if _plain(old) == _plain(new):
+        return  # unchanged, whatever its style: as written
+    if isinstance(old, CommentedMap) and isinstance(new, CommentedMap):
+        for gone in [k for k in old if k not in new]:
+            _delete(old, gone)
+        order = list(new)
+        for n, (k, v) in enumerate(new.items()):
+            if k in old:
+                _merge(old, k, v, where, (*path, k))
+                continue
+            after = [x for x in order[:n] if x in old]
+            place = list(old).index(after[-1]) + 1 if after else 0
+            if place >= len(old):
+                _assign(old, k, v, where, (*path, k))
+            else:
+                old.insert(place, k, v)
+        return
+    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
+        for n in range(min(len(old), len(new))):
+            _merge(old, n, new[n], where, (*path, n))
+        while len(old) > len(new):  # the last item goes; the one before ends the list
+            _carry(old, len(old) - 1, old, len(old) - 2)
+            del old[len(old) - 1]
+        for n in range(len(old), len(new)):
+            old.append(new[n])
+            _carry(old, n - 1, old, n)
+        return
+    if isinstance(parent, CommentedMap) and isinstance(key, str) and _block(old) != _block(new):
+        _restyled(parent, key, new)
+        return
+    _assign(parent, key, new, where, path)
+
+
+def _restyled(parent: Any, key: str, new: Any) -> None:
+    """PARENT[KEY], a text folded `>-` or written on its key's line, made NEW written the
+    other way (ruamel would keep the old style); the line break a block text ends with is
+    its own, a plain one's is the comment's after it."""
+    from ruamel.yaml.compat import ordereddict
+
+    slots = parent.ca.items.get(key)
+    token = slots[2] if slots and len(slots) > 2 else None
+    ordereddict.__setitem__(parent, key, new)
+    said = getattr(token, "value", None)
+    if token is None or not isinstance(said, str):
+        return
+    if _block(new):
+        token.value = said[1:] if said.startswith("\n") else said
+    else:
+        token.value = "\n" + said
+
+
+# --- Lists and their ends ----------------------------------------------------------------
+
+
+def _block_list(document: Any, key: str, before: Sequence[str], where: str) -> str | None:
+    """A new, empty block list under KEY, and what is to end it once it has an item (a
+    blank line, a comment): in place of an empty `[]` or an empty key, what ended that;
+    made just before the first key of BEFORE the file has, a blank line; else made last,
+    nothing."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    made = CommentedSeq()
+    if key in document:
+        rest: str | None = _take_end(document, key)
+        document[key] = made
+        return rest
+    keys = list(document)
+    following = next((k for k in before if k in keys), None)
+    if following is not None:
+        document.insert(keys.index(following), key, made)
+        return "\n"
+    _assign(document, key, made, where, (key,))
+    return None
+
+
+def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
+    """The list KEY about to lose its last item written `[]` on its key's line, as the
+    policies write an empty list. What ended the item (REST: a blank line) goes before the
+    key after it, where the reading of such a file keeps it; the comment lines the list
+    began with go above its key: an empty list holds none, and nothing is lost."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    items.fa.set_flow_style()
+    began = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
+    items.ca.comment = None
+    slots = document.ca.items.setdefault(key, [None, None, None, None])
+    while len(slots) < 4:
+        slots.append(None)
+    slots[3] = None  # the same lines, as the key's: gone with the list's
+    if began:
+        lines = [CommentToken(t.value.lstrip(" "), CommentMark(0), None) for t in began]
+        slots[1] = [*(slots[1] or []), *lines]
+    keys = list(document)
+    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+    if rest is None or following is None:
+        return
+    after = document.ca.items.setdefault(following, [None, None, None, None])
+    after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
+
+
+def _end_of(items: Any, index: PathPart) -> tuple[Any, PathPart]:
+    """Where what ends ITEMS[INDEX] is kept: on its innermost last key or item written in
+    block style (a flow collection, `[a, b]`, is written whole on its key's line)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    found: tuple[Any, PathPart] = (items, index)
+    node = items[index]
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not node.fa.flow_style():
+        key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        found = (node, key)
+        node = node[key]
+    return found
+
+
+def _carry(old: Any, old_index: PathPart, new: Any, new_index: PathPart) -> None:
+    """What ended OLD[OLD_INDEX] (a blank line, comments) now ends NEW[NEW_INDEX]."""
+    rest = _take_end(*_end_of(old, old_index))
+    if rest is not None:
+        _put_end(*_end_of(new, new_index), rest)
+
+
+def _separated(items: Any) -> bool:
+    """Whether the list's items are set off by blank lines (any but its last ends with one)."""
+    for n in range(len(items) - 1):
+        collection, key = _end_of(items, n)
+        slots = collection.ca.items.get(key)
+        slot = 0 if isinstance(key, int) else 2
+        token = slots[slot] if slots and len(slots) > slot else None
+        value = getattr(token, "value", None)
+        if isinstance(value, str) and "\n\n" in value:
+            return True
+    return False

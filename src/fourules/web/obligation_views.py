@@ -1,0 +1,137 @@
+"""What the obligations' pages show and read (`web/obligation_pages.py`): a draft's obligations
+as its policy.yaml writes them (read as YAML, so a draft whose policy does not load still
+shows them), the obligation a form writes (held to the policy's own `Obligation` model), the
+check's problems about one, and what else in the draft names it. Their description and
+source are a parameter's and a quota's too (`web/policy_items.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+
+from fourules.authoring.policy_item_edits import in_order
+from fourules.policy.model import Obligation
+from fourules.texts import text
+from fourules.use_cases.check import CheckDocument
+from fourules.web.policy_items import KEY, RESERVED, Sourced, SourcedTyped, sourced, typed_sourced
+from fourules.web.removals import Naming, coverage, names_word, rules
+
+OBLIGATION_KEYS = ("id", "description", "source")
+"""An obligation's keys in the order the policies write them (docs/policies.md)."""
+SOURCE_KEYS = ("section", "quote", "note", "precedent")
+
+
+@dataclass(frozen=True)
+class ObligationRow(Sourced):
+    """One obligation as policy.yaml writes it, at its place in the list."""
+
+    index: int
+    id: str
+    written: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+def rows(policy: Any) -> list[ObligationRow]:
+    """The obligations policy.yaml lists, in its order (an entry that is no mapping shows
+    what it holds as its id)."""
+    found = policy.get("obligations") if isinstance(policy, dict) else None
+    out = []
+    for index, entry in enumerate(found if isinstance(found, list) else []):
+        entry = entry if isinstance(entry, dict) else {"id": entry}
+        out.append(
+            ObligationRow(
+                index=index, id=str(entry.get("id") or ""), written=entry, **sourced(entry)
+            )
+        )
+    return out
+
+
+@dataclass
+class ObligationTyped(SourcedTyped):
+    """The form as the person sent it (or as the obligation stands), with the problems
+    beside its fields."""
+
+    kept: ClassVar[tuple[str, ...]] = ("id", *SourcedTyped.kept)
+    """What a refusal shows back of the form."""
+    id: str = ""
+
+    @classmethod
+    def of(cls, row: ObligationRow | None, sentence: int | None, message: str) -> ObligationTyped:
+        if row is None:
+            return cls(message=message)
+        return cls(id=row.id, **typed_sourced(row, sentence, message))
+
+
+def checked_id(typed: ObligationTyped, known: list[ObligationRow]) -> None:
+    """A new obligation's id: of the policy's form (`obligation.report`), not yet taken."""
+    if not KEY.match(typed.id) or typed.id in RESERVED:
+        typed.errors["id"] = text("pages.obligations.id.invalid", id=typed.id or "–")
+    elif any(r.id == typed.id for r in known):
+        typed.errors["id"] = text("pages.obligations.id.taken", id=typed.id)
+
+
+def obligation_of(
+    typed: ObligationTyped, row: ObligationRow | None, section: str, quote: str
+) -> dict[str, Any] | None:
+    """The obligation the form writes: its id, description and source as typed, and what
+    else it has as written (a note, a precedent); None, with the problem beside its field,
+    when the `Obligation` model refuses it."""
+    written: dict[str, Any] = dict(row.written) if row is not None else {}
+    found = written.get("source")
+    source: dict[str, Any] = dict(found) if isinstance(found, Mapping) else {}
+    source |= {"section": section, "quote": quote}
+    said = written | {
+        "id": typed.id,
+        "description": {"sv": typed.description_sv, "en": typed.description_en},
+        "source": in_order(list(found or {}), source, SOURCE_KEYS),
+    }
+    try:
+        Obligation.model_validate(said | {"source": {"document": "", **source}})
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = "id" if error["loc"][:1] == ("id",) else "sentences"
+            if error["loc"][:1] == ("description",):
+                field = "description_sv"
+            typed.errors[field] = text("pages.obligations.refused", problem=error["msg"])
+        return None
+    return in_order(list(written), said, OBLIGATION_KEYS)
+
+
+FIELD_OF = {"id": "id", "description": "description_sv", "source": "sentences"}
+"""Where on the form a check's problem about a part of an obligation is shown."""
+
+
+def concerning(check: CheckDocument, row: ObligationRow, year: str) -> list[dict[str, Any]]:
+    """The check's problems about the obligation ROW: those about it (`obligations.0.…`, by
+    its place), each linked to its field; and the coverage map's that name it
+    (`obligations.<id>`), linked to that file on the draft's page."""
+    prefix = f"obligations.{row.index}"
+    out = []
+    for p in check.problems:
+        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
+        if p.field == prefix or p.field.startswith(prefix + "."):
+            part = p.field[len(prefix) + 1 :].split(".")[0]
+            out.append(shown | {"href": f"#{FIELD_OF.get(part, 'description_sv')}"})
+        elif p.check == "coverage" and names_word(p.message, f"obligations.{row.id}"):
+            out.append(shown | {"href": f"/calls/drafts/{year}#file-coverage.yaml"})
+    return out
+
+
+def counts(check: CheckDocument, listed: list[ObligationRow], year: str) -> dict[str, int]:
+    """How many of the check's problems concern each obligation."""
+    return {row.id: len(concerning(check, row, year)) for row in listed}
+
+
+def naming(files: Mapping[str, str], policy: Any, row: ObligationRow) -> list[Naming]:
+    """What else in the draft names the obligation ROW: coverage entries linking it, and the
+    rule of the same id that tells applicants of it."""
+    return [
+        *coverage(files, {f"obligations.{row.id}"}),
+        *rules(policy, lambda rule: rule.get("id") == row.id),
+    ]

@@ -1,0 +1,190 @@
+"""An item of a draft's policy.yaml removed after a question (the criteria', the obligations'
+and the facts' pages): the question shows the item as it now stands and what else in the
+draft names it — a coverage entry, a case, another rule — which the check lists once the item
+is gone; confirmed against the revision it was asked at, the item's lines go and nothing
+else (`policy_item_edits.item_dropped`); asked of a draft saved since, the question is asked again.
+
+What names an item is read from the draft's files as written (`coverage`, `cases`, `rules`
+below), so a draft whose policy does not load still answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fourules.application import KINDS
+from fourules.authoring.cases import CASES_FILE
+from fourules.authoring.coverage import COVERAGE_FILE
+from fourules.authoring.policy_item_edits import item_dropped
+from fourules.authoring.yaml_edits import read
+from fourules.calls.files import POLICY_FILE
+from fourules.calls.repository import StaleRevision
+from fourules.errors import InputError
+from fourules.texts import language, text
+from fourules.web.editor import DraftFile, Editor
+from fourules.web.gate import Form, Who, query
+
+TEMPLATE = "items_remove.html.j2"
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Something else in the draft that names the item: in FILE, SAID in words (a sentence of
+    the coverage map, a case's name) or, when CODE, an id (a rule's)."""
+
+    file: str
+    said: str
+    code: bool = False
+
+
+def read_file(files: Mapping[str, str], name: str) -> Any:
+    """The draft's file NAME as plain values; None when it is absent or does not read."""
+    said = files.get(name, "")
+    if not said.strip():
+        return None
+    try:
+        return read(said, name)
+    except InputError:
+        return None
+
+
+def coverage(files: Mapping[str, str], links: set[str]) -> Iterator[Naming]:
+    """The coverage map's entries that link one of LINKS (`criteria.novelty`)."""
+    found = read_file(files, COVERAGE_FILE)
+    entries = found.get("sentences") if isinstance(found, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        encoded = entry.get("encoded") if isinstance(entry, dict) else None
+        if isinstance(encoded, list) and links & {str(e) for e in encoded}:
+            yield Naming(COVERAGE_FILE, str(entry.get("sentence") or ""))
+
+
+def cases(files: Mapping[str, str], names: Callable[[dict[str, Any]], bool]) -> Iterator[Naming]:
+    """The cases (and the defaults of a kind) whose own mapping NAMES says names the item."""
+    found = read_file(files, CASES_FILE)
+    if not isinstance(found, dict):
+        return
+    defaults = found.get("defaults")
+    for kind, application in (defaults if isinstance(defaults, dict) else {}).items():
+        if isinstance(application, dict) and names({"application": application}):
+            words = text(f"kind.short.{kind}") if kind in KINDS else str(kind)
+            yield Naming(CASES_FILE, text("pages.removals.defaults", kind=words))
+    listed = found.get("cases")
+    for case in listed if isinstance(listed, list) else []:
+        if isinstance(case, dict) and names(case):
+            yield Naming(CASES_FILE, str(case.get("name") or ""))
+
+
+def rules(policy: Any, names: Callable[[dict[str, Any]], bool]) -> Iterator[Naming]:
+    """The rules of POLICY (as written) that NAMES says name the item."""
+    listed = policy.get("rules") if isinstance(policy, dict) else None
+    for rule in listed if isinstance(listed, list) else []:
+        if isinstance(rule, dict) and names(rule):
+            yield Naming(POLICY_FILE, str(rule.get("id") or ""), code=True)
+
+
+def mentions(value: Any, word: str) -> bool:
+    """Whether WORD stands as a key or a value anywhere in VALUE (not inside another word)."""
+    if isinstance(value, dict):
+        return any(mentions(k, word) or mentions(v, word) for k, v in value.items())
+    if isinstance(value, list):
+        return any(mentions(v, word) for v in value)
+    return isinstance(value, str) and value == word
+
+
+def names_word(said: str, word: str) -> bool:
+    """Whether the text SAID names WORD as a whole (`rules[criterion.novelty]`, `{x}`)."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", said) is not None
+
+
+class Removal:
+    """The question and the removal of an item of EDITOR's: the item at its place in the
+    top-level list LIST of policy.yaml; NAMING says what else in the draft names it, SHOWN
+    how the question shows it."""
+
+    def __init__(
+        self,
+        editor: Editor[Any, Any],
+        list: str,
+        naming: Callable[[Any, Any], list[Naming]],
+        shown: Callable[[Any], str],
+    ) -> None:
+        self.editor = editor
+        self.list = list
+        self.naming = naming
+        self.shown = shown
+
+    def add_to(self, router: APIRouter) -> None:
+        editor = self.editor
+        items = editor.items
+        address = f"/calls/drafts/{{year}}/{items.segment}/{{key}}/remove"
+
+        @router.post(address, response_class=HTMLResponse)
+        async def remove(request: Request, year: str, key: str) -> Response:
+            """Asked from the item's form: the question. Confirmed (`confirm=yes`) at the
+            revision asked: removed."""
+
+            def answer(signed: Who, form: Form) -> Response:
+                draft = editor.draft(year)
+                row = editor.known(draft, key)
+                revision = str(form.get("revision") or "")
+                message = str(form.get("message") or "").strip()
+                errors: dict[str, str] = {}
+                status = 200
+                if form.get("confirm") == "yes" and revision == draft.revision:
+                    edited = item_dropped(draft.text, self.list, row.index, where=POLICY_FILE)
+                    said = message or text(f"{items.words}.remove.message", key=key)
+                    try:
+                        editor.write(signed, draft, edited, said, revision)
+                    except StaleRevision:
+                        status = 409
+                    except InputError as exc:
+                        if exc.where != "message":
+                            raise
+                        errors["message"] = exc.message.get(language())
+                        status = 422
+                    else:
+                        listing = f"/calls/drafts/{year}/{items.segment}{query(removed=key)}"
+                        return RedirectResponse(f"{listing}#check", status_code=303)
+                elif form.get("confirm") == "yes":
+                    status = 409  # the draft changed since the question: asked again
+                return self.question(request, signed, draft, key, status, message, errors)
+
+            return await editor.gate.signed_in_form(request, answer, year=year)
+
+    def question(
+        self,
+        request: Request,
+        signed: Who,
+        draft: DraftFile[Any],
+        key: str,
+        status: int,
+        message: str,
+        errors: dict[str, str],
+    ) -> HTMLResponse:
+        """Whether to remove the item KEY, as it now stands (a 409: asked again at the draft's
+        new revision), and what else names it."""
+        shown = self.editor.draft(draft.year) if status == 409 else draft
+        row = shown.row(key) or draft.row(key)
+        words = self.editor.items.words
+        return self.editor.gate.page(
+            TEMPLATE,
+            request,
+            signed,
+            status,
+            words=words,
+            segment=self.editor.items.segment,
+            year=shown.year,
+            key=key,
+            row=row,
+            shown=self.shown(row),
+            naming=self.naming(shown, row),
+            revision=shown.revision,
+            changed=status == 409,
+            message=message or text(f"{words}.remove.message", key=key),
+            errors=errors,
+        )

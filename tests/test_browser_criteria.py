@@ -1,0 +1,112 @@
+"""A criterion added in a real headless Chromium (tests/test_browser.py's set-up), as
+docs/writing-a-call.md §4 adds the 2026 example's mandatory criterion: the draft lacks its
+rule and the check lists what that breaks; an editor opens the criteria, adds a mandatory
+criterion, leaves the suggested wording's gap once and is told so beside the field, picks the
+sentence, writes the messages, saves — and the check beside the form is clean. axe-core finds
+no violation on the pages on the way. Skipped without a browser, as tests/test_browser.py is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fourules.authoring.policy_item_edits import item_dropped
+from fourules.authoring.yaml_edits import read
+from fourules.server import create_app
+from fourules.use_cases import calls as uc
+from tests import calls_site
+from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, PLAN_WORDS
+
+EXAMPLE = calls_site.EXAMPLE
+
+
+@pytest.fixture
+def without_the_plan(tmp_path: Path) -> Iterator[str]:
+    """The calls pages over a folder whose draft 2026 is the example call without the rule
+    criterion.implementation_plan (anna writes)."""
+    accounts = calls_site.with_accounts(tmp_path / "accounts")
+    started = calls_site.with_draft_started(accounts, tmp_path / "started")
+    written = calls_site.with_draft_written(started, tmp_path / "written")
+    policy = calls_site.draft_file(written, "policy.yaml")
+    index = next(
+        n for n, r in enumerate(read(policy)["rules"]) if r["id"] == "criterion.implementation_plan"
+    )
+    calls_site.saved_by_anna(written, "policy.yaml", item_dropped(policy, "rules", index))
+    folder = uc.CallsFolder.open(written, hasher=calls_site.CHEAP)
+    evaluator = calls_site.evaluator_over(written)
+    with _serving(create_app(evaluator, calls=folder)) as url:
+        yield url
+
+
+def test_the_plan_added_in_the_browser_as_the_docs_add_it(
+    without_the_plan: str,
+    browser: Any,  # noqa: F811
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    site = without_the_plan
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page, axe = context.new_page(), Axe()
+    found: dict[str, list[Any]] = {}
+
+    def audit(where: str) -> None:
+        found[where] = axe.run(page).response["violations"]
+
+    page.goto(site + "/calls/drafts/2026")
+    page.get_by_label("Namn").fill("anna")
+    page.get_by_label("Lösenord").fill(calls_site.PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    assert page.url == site + "/calls/drafts/2026"
+    assert page.locator("#check .badge.fail").is_visible()  # cases assess a criterion not there
+
+    page.get_by_role("link", name="Kriterier: huvudkriterier och prioriterade områden").click()
+    assert page.url == site + "/calls/drafts/2026/criteria"
+    assert page.locator("#criterion-novelty").is_visible()
+    assert page.locator("#criterion-implementation_plan").count() == 0
+    audit("/calls/drafts/2026/criteria")
+
+    page.get_by_role("link", name="Lägg till ett huvudkriterium").click()
+    assert page.url == site + "/calls/drafts/2026/criteria/new"
+    assert page.get_by_label("Huvudkriterium: obligatoriskt").is_checked()
+    audit("/calls/drafts/2026/criteria/new")
+    page.get_by_label("Namn", exact=True).fill("implementation_plan")
+    page.locator("#title_sv").fill("Plan för att ta tillvara resultaten i ordinarie verksamhet")
+    page.locator("#title_en").fill("Plan for taking the results into regular operations")
+    page.get_by_label(PLAN_WORDS, exact=False).check()
+    page.locator("#quote").fill(PLAN_WORDS)
+    page.locator("#note").fill(PLAN_NOTE)
+    for role in ("no", "yes"):  # the third message is left as suggested, with its gap
+        for lang in ("sv", "en"):
+            page.locator(f'textarea[id="says.{role}.{lang}"]').fill(
+                PLAN_SAYS[f"says.{role}.{lang}"]
+            )
+    page.get_by_role("button", name="Spara kriteriet").click()
+    assert page.locator("#errors").is_visible()
+    gap = page.locator('[id="says.unknown.sv-error"]')
+    assert "byt ut … mot kriteriets egna ord" in gap.inner_text()
+    audit("/calls/drafts/2026/criteria/new (a problem beside its field)")
+
+    for lang in ("sv", "en"):
+        page.locator(f'textarea[id="says.unknown.{lang}"]').fill(PLAN_SAYS[f"says.unknown.{lang}"])
+    page.get_by_role("button", name="Spara kriteriet").click()
+    assert page.url.startswith(site + "/calls/drafts/2026/criteria/implementation_plan?saved=1")
+    assert "implementation_plan är sparat" in page.get_by_role("status").inner_text()
+    assert page.locator("#check .badge.pass").is_visible()
+    assert (
+        "Kontrollen hittar inga problem i det här kriteriet." in page.locator("#check").inner_text()
+    )
+    audit("/calls/drafts/2026/criteria/implementation_plan (clean)")
+
+    page.goto(site + "/calls/drafts/2026/criteria")
+    assert page.locator("#criterion-implementation_plan").is_visible()
+    context.close()
+    problems = {
+        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
+        for where, violations in found.items()
+        if violations
+    }
+    assert not problems, problems
