@@ -293,3 +293,25 @@ def test_a_result_without_a_canonical_form_is_refused_with_the_reason(
     result = evaluation.model_copy(update={"findings": [odd, *evaluation.findings[1:]]})
     with pytest.raises(InputError, match="lone surrogate"):
         linked_line({"input": app, "result": result_part(result)}, None)
+
+
+def test_a_batch_is_written_whole_when_each_write_takes_only_part_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lines go to the system as they are, not joined first; a write that takes less
+    than it is given goes on where it stopped."""
+    import os
+
+    from fourules.decision_log import log as log_module
+
+    writev = os.writev
+    monkeypatch.setattr(
+        log_module.os,
+        "writev",
+        lambda fd, views: writev(fd, [bytes(b"".join(views))[:777]]),
+    )
+    path = tmp_path / "log.jsonl"
+    pieces = [b"\n", b"a" * 5000, b"", b"b" * 3, b"c" * 20_000]
+    with open(path, "wb") as out:
+        size = log_module.DecisionLog(path)._write(out.fileno(), pieces)
+    assert size == 25_004 and path.read_bytes() == b"".join(pieces)
