@@ -378,7 +378,8 @@ class Evaluator:
             max_grant = min(app.requested_sek, outline.grant_limit)
         if scorer_names is None and loaded.built_in_only and outline.criteria_fixed:
             # The built-in scorer alone, on findings the same for every application of this
-            # outline: the scoring of the first serves all (0.6 -> 0.2 µs an evaluation).
+            # outline: the scoring of the first serves all (with a year found without a call,
+            # an evaluation 23.9 -> 23.5 µs for 2018, 27.0 -> 26.6 µs for 2024).
             if not outline.score:
                 ran, items = self._score(loaded, app, outline, made, lang, None)
                 outline.score.append(
