@@ -261,34 +261,43 @@ def _merge(parent: Any, key: PathPart, new: Any, where: str, path: tuple[PathPar
     if _plain(old) == _plain(new):
         return  # unchanged, whatever its style: as written
     if isinstance(old, CommentedMap) and isinstance(new, CommentedMap):
-        for gone in [k for k in old if k not in new]:
-            _delete(old, gone)
-        order = list(new)
-        for n, (k, v) in enumerate(new.items()):
-            if k in old:
-                _merge(old, k, v, where, (*path, k))
-                continue
-            after = [x for x in order[:n] if x in old]
-            place = list(old).index(after[-1]) + 1 if after else 0
-            if place >= len(old):
-                _assign(old, k, v, where, (*path, k))
-            else:
-                old.insert(place, k, v)
-        return
-    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
-        for n in range(min(len(old), len(new))):
-            _merge(old, n, new[n], where, (*path, n))
-        while len(old) > len(new):  # the last item goes; the one before ends the list
-            _carry(old, len(old) - 1, old, len(old) - 2)
-            del old[len(old) - 1]
-        for n in range(len(old), len(new)):
-            old.append(new[n])
-            _carry(old, n - 1, old, n)
-        return
-    if isinstance(parent, CommentedMap) and isinstance(key, str) and _block(old) != _block(new):
+        _merge_mapping(old, new, where, path)
+    elif isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
+        _merge_list(old, new, where, path)
+    elif isinstance(parent, CommentedMap) and isinstance(key, str) and _block(old) != _block(new):
         _restyled(parent, key, new)
-        return
-    _assign(parent, key, new, where, path)
+    else:
+        _assign(parent, key, new, where, path)
+
+
+def _merge_mapping(old: Any, new: Any, where: str, path: tuple[PathPart, ...]) -> None:
+    """The mapping OLD made NEW key by key: a key gone is deleted, a key kept merged, a new
+    key placed after the last of NEW's keys before it that OLD has."""
+    for gone in [k for k in old if k not in new]:
+        _delete(old, gone)
+    order = list(new)
+    for n, (k, v) in enumerate(new.items()):
+        if k in old:
+            _merge(old, k, v, where, (*path, k))
+            continue
+        after = [x for x in order[:n] if x in old]
+        place = list(old).index(after[-1]) + 1 if after else 0
+        if place >= len(old):
+            _assign(old, k, v, where, (*path, k))
+        else:
+            old.insert(place, k, v)
+
+
+def _merge_list(old: Any, new: Any, where: str, path: tuple[PathPart, ...]) -> None:
+    """The list OLD made NEW item by item, what ends the list kept at its end."""
+    for n in range(min(len(old), len(new))):
+        _merge(old, n, new[n], where, (*path, n))
+    while len(old) > len(new):  # the last item goes; the one before ends the list
+        _carry(old, len(old) - 1, old, len(old) - 2)
+        del old[len(old) - 1]
+    for n in range(len(old), len(new)):
+        old.append(new[n])
+        _carry(old, n - 1, old, n)
 
 
 def _restyled(parent: Any, key: str, new: Any) -> None:

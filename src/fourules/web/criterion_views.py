@@ -230,35 +230,60 @@ def read_typed(form: Form, key: str, row: CriterionRow | None) -> CriterionTyped
 def checked(typed: CriterionTyped, row: CriterionRow | None, policy: Any) -> float | None:
     """What the form says checked field by field, each problem beside its field
     (`typed.errors`); the weight read (None: a mandatory criterion's, or not read)."""
-    errors = typed.errors
     if row is None:
-        taken = {r.id for r in rows(policy)}
-        listed = policy.get("rules") if isinstance(policy, dict) else None
-        rule_ids = {str(r.get("id")) for r in listed or [] if isinstance(r, dict)}
-        if not ID.match(typed.id) or typed.id in RESERVED:
-            errors["id"] = text("pages.criteria.id.invalid", id=typed.id or "–")
-        elif typed.id in taken or cr.rule_id(typed.id) in rule_ids:
-            errors["id"] = text("pages.criteria.id.taken", id=typed.id)
-    if typed.type not in cr.TYPES:
-        errors["type"] = text("pages.criteria.type.needed")
-    elif row is not None and not row.house and typed.type != row.type:
-        errors["type"] = text("pages.criteria.type.fixed")
+        _check_id(typed, policy)
+    _check_type(typed, row)
     weight = _weight(typed) if typed.type == "priority" else None
-    if typed.type == "priority" and typed.group and not ID.match(typed.group):
-        errors["group"] = text("pages.criteria.group.invalid", group=typed.group)
-    if not typed.kinds:
-        errors["kinds"] = text("pages.criteria.kinds.needed")
-    for lang in LANGS:
-        if not getattr(typed, f"title_{lang}"):
-            errors[f"title_{lang}"] = text("pages.criteria.title.needed")
-    if typed.reading and not typed.note:
-        errors["note"] = text("pages.criteria.note.reading")
-    if row is not None and row.alternatives and not typed.reading:
-        errors["reading"] = text(
-            "pages.criteria.reading.alternatives", alternatives=", ".join(row.alternatives)
-        )
+    _check_group_and_kinds(typed)
+    _check_titles(typed)
+    _check_reading(typed, row)
     _messages(typed, row)
     return weight
+
+
+def _check_id(typed: CriterionTyped, policy: Any) -> None:
+    """A new criterion's id: well formed, not reserved, and not one the policy already has
+    (as a criterion or as a rule)."""
+    taken = {r.id for r in rows(policy)}
+    listed = policy.get("rules") if isinstance(policy, dict) else None
+    rule_ids = {str(r.get("id")) for r in listed or [] if isinstance(r, dict)}
+    if not ID.match(typed.id) or typed.id in RESERVED:
+        typed.errors["id"] = text("pages.criteria.id.invalid", id=typed.id or "–")
+    elif typed.id in taken or cr.rule_id(typed.id) in rule_ids:
+        typed.errors["id"] = text("pages.criteria.id.taken", id=typed.id)
+
+
+def _check_type(typed: CriterionTyped, row: CriterionRow | None) -> None:
+    """A known type, and, for a criterion the house did not write, the one it has."""
+    if typed.type not in cr.TYPES:
+        typed.errors["type"] = text("pages.criteria.type.needed")
+    elif row is not None and not row.house and typed.type != row.type:
+        typed.errors["type"] = text("pages.criteria.type.fixed")
+
+
+def _check_group_and_kinds(typed: CriterionTyped) -> None:
+    """A priority criterion's group well formed; at least one kind of application."""
+    if typed.type == "priority" and typed.group and not ID.match(typed.group):
+        typed.errors["group"] = text("pages.criteria.group.invalid", group=typed.group)
+    if not typed.kinds:
+        typed.errors["kinds"] = text("pages.criteria.kinds.needed")
+
+
+def _check_titles(typed: CriterionTyped) -> None:
+    """A title in every language."""
+    for lang in LANGS:
+        if not getattr(typed, f"title_{lang}"):
+            typed.errors[f"title_{lang}"] = text("pages.criteria.title.needed")
+
+
+def _check_reading(typed: CriterionTyped, row: CriterionRow | None) -> None:
+    """A reading carries its note, and a criterion with alternatives stays a reading."""
+    if typed.reading and not typed.note:
+        typed.errors["note"] = text("pages.criteria.note.reading")
+    if row is not None and row.alternatives and not typed.reading:
+        typed.errors["reading"] = text(
+            "pages.criteria.reading.alternatives", alternatives=", ".join(row.alternatives)
+        )
 
 
 def _weight(typed: CriterionTyped) -> float | None:

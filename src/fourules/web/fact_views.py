@@ -311,44 +311,76 @@ def declaration_of(typed: FactTyped, row: FactRow | None, policy: Any) -> dict[s
 
 def _said(typed: FactTyped, written: Mapping[str, Any]) -> dict[str, Any]:
     """The declaration's keys as typed (before the model reads them)."""
-    errors = typed.errors
     said: dict[str, Any] = {"id": typed.id, "type": typed.type}
     if typed.unit:
         said["unit"] = typed.unit
-    if typed.minimum:
-        if re.fullmatch(r"-?\d+", typed.minimum):
-            said["minimum"] = int(typed.minimum)
-        else:
-            errors["minimum"] = text("pages.facts.minimum.not_whole", typed=typed.minimum)
+    _said_minimum(typed, said)
+    _said_scope(typed, written, said)
+    _said_stated_by(typed, said)
+    _said_answers(typed, written, said)
+    _said_words(typed, said)
+    _said_placeholder(typed, said)
+    return said
+
+
+def _said_minimum(typed: FactTyped, said: dict[str, Any]) -> None:
+    """The least value, a whole number when typed."""
+    if not typed.minimum:
+        return
+    if re.fullmatch(r"-?\d+", typed.minimum):
+        said["minimum"] = int(typed.minimum)
+    else:
+        typed.errors["minimum"] = text("pages.facts.minimum.not_whole", typed=typed.minimum)
+
+
+def _said_scope(typed: FactTyped, written: Mapping[str, Any], said: dict[str, Any]) -> None:
+    """How the fact is read and for which kinds, written when not the default or when the
+    fact already wrote it."""
     if typed.reads != "whole" or "reads" in written:
         said["reads"] = typed.reads
     if set(typed.kinds) != set(KINDS) or "kinds" in written:
         said["kinds"] = typed.kinds
+
+
+def _said_stated_by(typed: FactTyped, said: dict[str, Any]) -> None:
+    """Who states the fact, or how it is derived."""
     if typed.stated_by in ("applicant", "assessor"):
         said["stated_by"] = typed.stated_by
     elif typed.stated_by == "derived":
         said["derived"] = _derived(typed)
     else:
-        errors["stated_by"] = text("pages.facts.stated_by.needed")
+        typed.errors["stated_by"] = text("pages.facts.stated_by.needed")
+
+
+def _said_answers(typed: FactTyped, written: Mapping[str, Any], said: dict[str, Any]) -> None:
+    """The application's field, the choices and whether the answer may change."""
     if typed.json_field:
         said["field"] = typed.json_field
     if typed.values or "values" in written:
         said["values"] = [{"id": i, "label": {"sv": sv, "en": en}} for i, sv, en in typed.values]
     if not typed.changeable or "changeable" in written:
         said["changeable"] = typed.changeable
+
+
+def _said_words(typed: FactTyped, said: dict[str, Any]) -> None:
+    """The label and the help, each needed in both languages."""
     for key in ("label", "help"):
         for lang in ("sv", "en"):
             if not getattr(typed, f"{key}_{lang}"):
-                errors[f"{key}_{lang}"] = text(f"pages.facts.{key}.needed")
+                typed.errors[f"{key}_{lang}"] = text(f"pages.facts.{key}.needed")
         said[key] = {"sv": getattr(typed, f"{key}_sv"), "en": getattr(typed, f"{key}_en")}
-    if typed.placeholder:
-        if NAME.match(typed.placeholder):
-            said["placeholder"] = typed.placeholder
-        else:
-            errors["placeholder"] = text(
-                "pages.facts.placeholder.not_name", typed=typed.placeholder
-            )
-    return said
+
+
+def _said_placeholder(typed: FactTyped, said: dict[str, Any]) -> None:
+    """The document's placeholder for the fact, a name when typed."""
+    if not typed.placeholder:
+        return
+    if NAME.match(typed.placeholder):
+        said["placeholder"] = typed.placeholder
+    else:
+        typed.errors["placeholder"] = text(
+            "pages.facts.placeholder.not_name", typed=typed.placeholder
+        )
 
 
 def _derived(typed: FactTyped) -> dict[str, Any]:
