@@ -61,12 +61,14 @@ def create_app(
         from fourules.web.draft_pages import draft_pages
         from fourules.web.param_pages import param_pages
         from fourules.web.quota_pages import quota_pages
+        from fourules.web.text_pages import text_pages
 
         app.include_router(call_pages(ev, calls), include_in_schema=False)
         app.include_router(draft_pages(ev, calls), include_in_schema=False)
         app.include_router(param_pages(ev, calls), include_in_schema=False)
         app.include_router(quota_pages(ev, calls), include_in_schema=False)
         app.include_router(case_pages(ev, calls), include_in_schema=False)
+        app.include_router(text_pages(ev, calls), include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
     app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
     app.state.page_errors = page_error
