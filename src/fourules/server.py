@@ -58,6 +58,7 @@ def create_app(
         _include_calls(app, ev, calls)
         from fourules.web.call_pages import call_pages
         from fourules.web.case_pages import case_pages
+        from fourules.web.coverage_pages import coverage_pages
         from fourules.web.draft_pages import draft_pages
         from fourules.web.param_pages import param_pages
         from fourules.web.quota_pages import quota_pages
@@ -69,6 +70,7 @@ def create_app(
         app.include_router(quota_pages(ev, calls), include_in_schema=False)
         app.include_router(case_pages(ev, calls), include_in_schema=False)
         app.include_router(text_pages(ev, calls), include_in_schema=False)
+        app.include_router(coverage_pages(ev, calls), include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
     app.include_router(page_router(ev, log=log, max_body=max_body), include_in_schema=False)
     app.state.page_errors = page_error
