@@ -4,6 +4,7 @@ give exactly the serial result — for evaluating applications and for verifying
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,7 +63,10 @@ def test_a_log_verified_by_partitions_matches_fourules_verify(tmp_path: Path) ->
     published.write_text(signed.stdout, encoding="utf-8")
     runner.invoke(cli, ["round", str(round_2018), "--decision-log", str(log)])
     lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[12] = lines[12].replace('"max_grant_sek": ', '"max_grant_sek": 1')
+    # A grant changed by hand (records are written in canonical form: no space after ':').
+    tampered = re.sub(r'("max_grant_sek": ?)(\d)', r"\g<1>1\g<2>", lines[12], count=1)
+    assert tampered != lines[12]
+    lines[12] = tampered
     log.write_text("".join(lines)[:-150], encoding="utf-8")
     args = [
         str(log),
