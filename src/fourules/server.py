@@ -62,8 +62,8 @@ def create_app(
         _include_calls(app, ev, calls)
         from fourules.web.call_pages import call_pages
         from fourules.web.case_pages import case_pages
-        from fourules.web.criteria_pages import criteria_pages
         from fourules.web.coverage_pages import coverage_pages
+        from fourules.web.criteria_pages import criteria_pages
         from fourules.web.draft_pages import draft_pages
         from fourules.web.fact_pages import fact_pages
         from fourules.web.obligation_pages import obligation_pages
