@@ -90,11 +90,8 @@ def test_the_text_shown_sentence_by_sentence_replaced_by_pasting_and_its_quotes_
     problems = shown.split('id="quote-problems"')[1].split("</div>")[0]
     parameter = '<a href="/calls/drafts/2026/parameters/cap.study_trip#check"><code>parameters.cap.study_trip</code></a>'
     assert parameter in problems
-    # No rule editor is served here: the rule's quote links to policy.yaml's box.
-    assert (
-        '<a href="/calls/drafts/2026#file-policy.yaml"><code>rules.cap.study_trip</code></a>'
-        in problems
-    )
+    # The rules' editor is served: the rule's quote links to its form.
+    assert 'href="/calls/drafts/2026/rules/cap.study_trip' in problems, problems
     assert "En studieresa kan maximalt beviljas 30 000 kr." in problems  # the quote not found
     assert 'id="coverage-problems"' in shown  # its entry no longer matches: see the map
     number = sentence_number(path, "En studieresa kan maximalt beviljas 35 000 kr.")
