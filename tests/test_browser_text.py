@@ -3,8 +3,9 @@
 an editor pastes a new figure into the decision's text and saves it, sees beside it the
 quotes the text no longer holds, each linking to where the quote is used; a PDF chosen
 for upload is refused saying what to do; in the coverage map the changed sentence, now
-unclassified, is set encoded by ticking the ids that encode it, and its problem goes. axe-core finds no violation on the way.
-Skipped without a browser, as tests/test_browser.py is."""
+unclassified, is set encoded by ticking the ids that encode it, and its problem goes.
+axe-core finds no violation on the way. Skipped without a browser, as
+tests/test_browser.py is."""
 
 from __future__ import annotations
 
