@@ -4,9 +4,9 @@ of the file as it was written: its other entries, their order, comments and styl
 An entry accounts for every sentence that holds its words, and the first such entry in the
 file wins (`authoring/coverage.py`). So a sentence is classified where it is matched:
 
-- its entry, when every sentence the entry accounts for holds this one's words (so a
-  new entry would leave it none), is changed in place (its `sentence:` words as written; its status replaced; `review: true` dropped,
-  for a person has now set it against this text);
+- its entry, when every sentence the entry accounts for holds this one's words (so a new
+  entry would leave it none), is changed in place: its `sentence:` words as written, its
+  status replaced, `review: true` dropped (a person has now set it against this text);
 - else a new entry with the sentence's whole words goes just before the entry that
   matched it (a shorter entry shared with other sentences keeps them), or, when nothing
   matched it, beside the entry of its nearest neighbour in the decision that has one, of
@@ -49,14 +49,13 @@ STATUSES = ("encoded", "not_encoded", "descriptive")
 """What a sentence can be set to, in the order the form offers them."""
 Status = Literal["encoded", "not_encoded", "descriptive"]
 _KEYS = (*STATUSES, "review")
+"""An entry's keys besides its words: its status and whether it is still to review."""
 SHORTEST: int = next(
     getattr(m, "min_length", 0)
     for m in SentenceEntry.model_fields["sentence"].metadata
     if getattr(m, "min_length", None)
 )
 """The fewest characters an entry's words have (`SentenceEntry`)."""
-
-"""An entry's keys besides its words: its status and whether it is still to review."""
 
 
 @dataclass(frozen=True)
