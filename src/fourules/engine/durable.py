@@ -63,7 +63,8 @@ MAX_ENGINE_RULES = 400
 # More than 64 `$or` alternatives matching one fact crashed the C engine (see above);
 # bounding all of a ruleset's alternatives bounds the ones that can match.
 MAX_ALTERNATIVES = 64
-_CATCH_ALL = "fourules$all"
+_CATCH_ALL = "catchall"
+"""The catch-all rule's name, padded with `_` to the length of the others."""
 _ENGINE_LOCK = threading.Lock()
 # One encoder for every fact: `json.dumps(..., ensure_ascii=False)` builds a new one per call.
 _encode = json.JSONEncoder(ensure_ascii=False).encode
@@ -144,11 +145,20 @@ class DurableEngine:
             raise EngineError(
                 f"policy {policy_id} has {len(compiled)} branches; at most {MAX_ENGINE_RULES - 1}"
             )
-        self._names = {f"r{c.rule}b{c.branch}": (c.rule, c.branch) for c in compiled}
+        # Every rule's name has one length (`r012b003`, the catch-all's too), so a fired
+        # rule's name is read from its message by one slice (0.45 µs an evaluation: 50 ns
+        # a message, least of 25 runs 22.8 -> 22.0 µs for 2018; 2024 within noise).
+        widest = max((len(str(i)) for c in clauses for i in (c.rule, c.branch)), default=0)
+        digits = max(3, widest)
+        self._name_end = 2 + len(f"r{0:0{digits}d}b{0:0{digits}d}")  # after the `{"`
+        self._catch_all = _CATCH_ALL.ljust(self._name_end - 2, "_")
+        self._names = {
+            f"r{c.rule:0{digits}d}b{c.branch:0{digits}d}": (c.rule, c.branch) for c in compiled
+        }
         definition = {
             name: _durable_rule(c.guard) for name, c in zip(self._names, compiled, strict=True)
         }
-        definition[_CATCH_ALL] = _durable_rule(TRUE)
+        definition[self._catch_all] = _durable_rule(TRUE)
         if (alternatives := or_alternatives(definition)) > MAX_ALTERNATIVES:
             raise EngineError(
                 f"policy {policy_id}'s conditions have {alternatives} alternatives (any, in, "
@@ -210,8 +220,8 @@ class DurableEngine:
                 message = started[1] if started else None
                 while message:
                     # The message is {"<rule name>": {...the fact...}}; only the name is needed,
-                    # and rule names are plain ASCII, so it is read without parsing the fact.
-                    names.append(message[2 : message.index('"', 2)])
+                    # and every name is plain ASCII of one length: read without parsing.
+                    names.append(message[2 : self._name_end])
                     message = durable_rules_engine.complete_and_start_action(self._handle, state)
             finally:
                 durable_rules_engine.delete_state(self._handle, sid)
@@ -230,9 +240,12 @@ class DurableEngine:
         branches of the rules that apply and fired none. The same names and kind give the
         same branches, so each answer is worked out once (an evaluation, least of 15 runs: 27.6 ->
         26.1 µs for 2018, 33.3 -> 30.2 µs for 2024)."""
-        if _CATCH_ALL not in names:
+        if self._catch_all not in names:
             raise EngineError("durable-rules did not fire the catch-all rule: no answer")
-        fired = [self._names[n] for n in names if n != _CATCH_ALL]
+        unknown = names - self._names.keys() - {self._catch_all}
+        if unknown:
+            raise EngineError(f"durable-rules fired rules it was not given: {sorted(unknown)}")
+        fired = [self._names[n] for n in names if n != self._catch_all]
         decided = {r for r, _ in fired}
         if len(decided) != len(fired):
             raise EngineError(f"two branches of one rule fired: {sorted(fired)}")
