@@ -298,7 +298,7 @@ class Evaluator:
         app = parse_application(application, where=where, vocabulary=vocabulary)
         if not assessment_checked:
             vocabulary.check_assessment(app, loaded.policy.id, where)
-        facts = vocabulary.derive(app, loaded.index)
+        facts = self._derive(loaded, app)
         fired = self._decide(loaded, facts)
         # The outline of what fired, then the findings that show the application's values,
         # each found by what it shows (rendered only the first time), then the result.
@@ -328,7 +328,7 @@ class Evaluator:
             vocabulary.check_assessment(
                 application, loaded.policy.id, f"application (id {application.id})"
             )
-        facts = vocabulary.derive(application, loaded.index)
+        facts = self._derive(loaded, application)
         fired = self._decide(loaded, facts)
         return fired, _dynamic_messages(loaded, application, facts, fired, lang)
 
@@ -351,9 +351,18 @@ class Evaluator:
         applicants = loaded.index.resolve_all(application.applicants)
         return self._assemble(loaded, application, applicants, outline, findings, lang, scorers)
 
+    def _derive(
+        self, loaded: LoadedPolicy, app: ProjectApplication | StudyTripApplication
+    ) -> Facts:
+        """The fact, and for durable-rules the fact in its ruleset's shape, in one pass."""
+        shape = loaded.engine.shape if self.engine == "durable-rules" else None
+        return loaded.policy.vocabulary.derive(app, loaded.index, shape)
+
     def _decide(self, loaded: LoadedPolicy, facts: Facts) -> tuple[tuple[int, int], ...]:
         if self.engine == "oracle":
             return oracle_fire(loaded.engine.clauses, facts.fact)
+        if facts.plain is not None:
+            return loaded.engine.fire_shaped(facts.plain)
         return loaded.engine.fire(facts.fact)
 
     def _assemble(
