@@ -190,7 +190,8 @@ class DurableEngine:
             )
             for kind in (*sorted(kinds), None)
         }
-        self._shape = EngineShape.of(self._members, self._shifts)
+        self.shape = EngineShape.of(self._members, self._shifts)
+        """How this ruleset is given a fact, for deriving it in that shape at once."""
         self._sids = itertools.count(1)
         self._answers: dict[tuple[frozenset[str], str | None], tuple[BranchKey, ...]] = {}
         # A unique ruleset name per engine, so two engines never share anything by name.
@@ -199,11 +200,6 @@ class DurableEngine:
             self._handle = durable_rules_engine.create_ruleset(
                 name, json.dumps(definition, ensure_ascii=False)
             )
-
-    @property
-    def shape(self) -> EngineShape:
-        """How this ruleset is given a fact, for deriving it in that shape at once."""
-        return self._shape
 
     def plain(self, fact: Mapping[str, FactValue]) -> dict[str, Scalar]:
         """The fact as this ruleset is given it (`conditions.engine_fact`)."""

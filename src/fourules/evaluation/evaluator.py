@@ -33,7 +33,7 @@ from fourules.evaluation.sharing import Memo
 from fourules.policy.administrations import AdministrationIndex, Resolution
 from fourules.policy.folders import checked_folder, env_policy_path, find_years
 from fourules.policy.model import Policy, load_policy_file
-from fourules.policy.vocabulary import Facts
+from fourules.policy.vocabulary import Facts, Shown
 from fourules.text import LANGS, Lang, LocalText
 from fourules.texts import both
 
@@ -63,7 +63,9 @@ class Outline:
     per set: a year's applications fire a few hundred sets, each many times."""
 
     findings: tuple[Finding | None, ...]
-    dynamic: tuple[tuple[int, BranchKey, Message, Memo[Hashable, Finding]], ...]
+    dynamic: tuple[tuple[int, Shown, Memo[Hashable, Finding], BranchKey, Message], ...]
+    """Each finding that shows the application's values: its place, what its message shows
+    (`Message.key`), its findings by that, its branch and its message."""
     outcome: Outcome
     grant_limit: int | None
     criteria_fixed: bool
@@ -117,9 +119,9 @@ class LoadedPolicy:
             finding = self.static.get((*key, lang))
             findings.append(finding)
             if finding is None:
-                dynamic.append(
-                    (position, key, self.messages[(*key, lang)], self.by_shown[(*key, lang)])
-                )
+                message = self.messages[(*key, lang)]
+                memo = self.by_shown[(*key, lang)]
+                dynamic.append((position, message.key, memo, key, message))
             plan = self.plans[key]
             if plan.effect:
                 effects.add(plan.effect)
@@ -133,7 +135,7 @@ class LoadedPolicy:
             else "eligible"
         )
         criteria = self.policy.priority_rule_ids
-        fixed = not any(self.policy.rules[r].id in criteria for _, (r, _), _, _ in dynamic)
+        fixed = not any(self.policy.rules[r].id in criteria for _, _, _, (r, _), _ in dynamic)
         built = Outline(tuple(findings), tuple(dynamic), outcome, min(limits, default=None), fixed)
         return self.outlines.store((fired, lang), built)
 
@@ -311,14 +313,22 @@ class Evaluator:
         known = not assessment or assessment.keys() <= vocabulary.assessable[app.kind]
         if not (assessment_checked or known):  # the check itself, only to say what is wrong
             vocabulary.check_assessment(app, loaded.policy.id, where)
-        facts = self._derive(loaded, app)
-        fired = self._decide(loaded, facts)
+        # Derived and decided here, not through `_derive` and `_decide`, and the outline
+        # and the findings found as below: the calls spared, 22.9 -> 22.5 µs for 2018 (least
+        # of 25 runs; 2024 within the noise).
+        if self.engine == "durable-rules":
+            facts = vocabulary.derive(app, loaded.index, loaded.engine.shape)
+            assert facts.plain is not None  # derived in the engine's shape
+            fired = loaded.engine.fire_shaped(facts.plain)
+        else:
+            facts = vocabulary.derive(app, loaded.index)
+            fired = oracle_fire(loaded.engine.clauses, facts.fact)
         # The outline of what fired, then the findings that show the application's values,
         # each found by what it shows (rendered only the first time), then the result.
-        outline = loaded.outline(fired, lang)
+        outline = loaded.outlines.get((fired, lang)) or loaded.outline(fired, lang)
         findings = list(outline.findings)
-        for position, key, message, by_shown in outline.dynamic:
-            shown = message.key(app, facts)
+        for position, shown_of, by_shown, key, message in outline.dynamic:
+            shown = shown_of(app, facts)
             finding = by_shown.get(shown)
             if finding is None:
                 text = message.render(app, facts, lang)
@@ -359,7 +369,7 @@ class Evaluator:
         fired, messages = prepared
         outline = loaded.outline(fired, lang)
         findings = list(outline.findings)
-        for position, key, _, _ in outline.dynamic:
+        for position, _, _, key, _ in outline.dynamic:
             findings[position] = loaded.by_text(key, messages[key])
         applicants = loaded.index.resolve_all(application.applicants)
         return self._assemble(loaded, application, applicants, outline, findings, lang, scorers)
