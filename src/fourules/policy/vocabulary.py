@@ -42,6 +42,7 @@ from fourules.policy.conditions import (
     FactValue,
     FieldKind,
     Scalar,
+    Shifted,
     holds,
     member_field,
     parse,
@@ -421,6 +422,26 @@ def _named(facts: Sequence[Fact]) -> dict[str, Fact]:
 
 _NO_SHAPE = EngineShape({})
 
+
+def _set_fields(
+    plain: dict[str, Scalar], name: str, value: tuple[str, ...], members: Sequence[tuple[str, str]]
+) -> None:
+    """A set as the engine is given it: its size, and a yes/no field per member named."""
+    plain[name] = len(value)
+    for member, engine_field in members:
+        plain[engine_field] = "yes" if member in value else "no"
+
+
+def _shift_fields(
+    plain: dict[str, Scalar], fact: Mapping[str, FactValue], shifts: Sequence[Shifted]
+) -> None:
+    """Each comparison of a date with a moved date, as the engine is given it: yes or no
+    when both dates are there."""
+    for shift in shifts:
+        if shift.field in fact and shift.other in fact:
+            plain[shift.engine_field] = "yes" if holds(shift, fact) else "no"
+
+
 _Plan = tuple[
     tuple[tuple[str, str], ...],
     tuple[tuple[str, str, Callable[[Any], FactValue | None]], ...],
@@ -537,10 +558,8 @@ class Vocabulary:
             if value is None:
                 continue
             fact[name] = value
-            if isinstance(value, tuple):  # a set: its size, and a yes/no field per member named
-                plain[name] = len(value)
-                for member, engine_field in members.get(name, ()):
-                    plain[engine_field] = "yes" if member in value else "no"
+            if isinstance(value, tuple):
+                _set_fields(plain, name, value, members.get(name, ()))
             else:
                 plain[name] = value
         assessment = application.assessment
@@ -561,9 +580,8 @@ class Vocabulary:
             fact[name] = plain[name] = "yes" if holds(cond, fact) else "no"
         if shape is None:
             return Facts(fact, resolutions)
-        for shift in shape.shifts:
-            if shift.field in fact and shift.other in fact:
-                plain[shift.engine_field] = "yes" if holds(shift, fact) else "no"
+        if shape.shifts:
+            _shift_fields(plain, fact, shape.shifts)
         return Facts(fact, resolutions, plain)
 
     # --- the application contract, as this vocabulary extends it ---------------------------
