@@ -122,14 +122,16 @@ def _fact_by_fact(vocabulary: Any, app: Any, index: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("year", YEARS)
 @settings(max_examples=300)
 @given(data=st.data())
-def test_the_fact_derived_is_each_facts_own_derivation(
+def test_the_fact_derived_is_each_facts_own_derivation_and_shaped_as_the_engine_shapes_it(
     evaluator: Evaluator, year: str, data: st.DataObject
 ) -> None:
     loaded = evaluator.loaded(year)
     app = _read(year, data.draw(applications(loaded.policy)))
     vocabulary = loaded.policy.vocabulary
     expected = _fact_by_fact(vocabulary, app, loaded.index)
-    assert vocabulary.derive(app, loaded.index).fact == expected
+    shaped = vocabulary.derive(app, loaded.index, loaded.engine.shape)
+    assert shaped.fact == vocabulary.derive(app, loaded.index).fact == expected
+    assert shaped.plain == loaded.engine.plain(expected)
 
 
 CLIMATE_SMART = {
@@ -163,7 +165,9 @@ def test_a_years_own_facts_are_derived_as_their_declarations_say(
     assert {"research_partner", "climate_smart"} <= set(vocabulary.facts)
     app = parse_application(data.draw(applications(loaded.policy)), vocabulary=vocabulary)
     expected = _fact_by_fact(vocabulary, app, loaded.index)
-    assert vocabulary.derive(app, loaded.index).fact == expected
+    shaped = vocabulary.derive(app, loaded.index, loaded.engine.shape)
+    assert shaped.fact == vocabulary.derive(app, loaded.index).fact == expected
+    assert shaped.plain == loaded.engine.plain(expected)
 
 
 def test_a_finding_built_is_the_one_validation_makes(evaluator: Evaluator) -> None:

@@ -542,6 +542,28 @@ def member_field(name: str, value: str) -> str:
     return f"{name}{MEMBER_SEPARATOR}{value}"
 
 
+@dataclass(frozen=True)
+class EngineShape:
+    """How a ruleset is given a fact (`engine_fact`), for deriving it in that shape at once:
+    each set field's members its rules name, in order, with their engine fields, and the
+    date comparisons with a moved date."""
+
+    members: Mapping[str, tuple[tuple[str, str], ...]]
+    shifts: tuple[Shifted, ...] = ()
+
+    @classmethod
+    def of(
+        cls, members: Mapping[str, frozenset[str]], shifts: tuple[Shifted, ...] = ()
+    ) -> EngineShape:
+        return cls(
+            {
+                name: tuple((m, member_field(name, m)) for m in sorted(values))
+                for name, values in members.items()
+            },
+            shifts,
+        )
+
+
 def engine_fact(
     fact: Mapping[str, FactValue],
     members: Mapping[str, frozenset[str]],

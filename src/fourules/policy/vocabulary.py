@@ -37,9 +37,12 @@ from fourules.application import (
 from fourules.errors import InputError
 from fourules.policy.conditions import (
     Condition,
+    EngineShape,
     FactField,
     FactValue,
     FieldKind,
+    Scalar,
+    Shifted,
     holds,
     member_field,
     parse,
@@ -82,6 +85,8 @@ class Facts(NamedTuple):
 
     fact: dict[str, FactValue]
     applicants: tuple[Resolution, ...]
+    plain: dict[str, Scalar] | None = None
+    """The fact in a ruleset's shape (`conditions.engine_fact`), when derived for one."""
 
 
 @dataclass(frozen=True)
@@ -415,6 +420,28 @@ def _named(facts: Sequence[Fact]) -> dict[str, Fact]:
     return named
 
 
+_NO_SHAPE = EngineShape({})
+
+
+def _set_fields(
+    plain: dict[str, Scalar], name: str, value: tuple[str, ...], members: Sequence[tuple[str, str]]
+) -> None:
+    """A set as the engine is given it: its size, and a yes/no field per member named."""
+    plain[name] = len(value)
+    for member, engine_field in members:
+        plain[engine_field] = "yes" if member in value else "no"
+
+
+def _shift_fields(
+    plain: dict[str, Scalar], fact: Mapping[str, FactValue], shifts: Sequence[Shifted]
+) -> None:
+    """Each comparison of a date with a moved date, as the engine is given it: yes or no
+    when both dates are there."""
+    for shift in shifts:
+        if shift.field in fact and shift.other in fact:
+            plain[shift.engine_field] = "yes" if holds(shift, fact) else "no"
+
+
 _Plan = tuple[
     tuple[tuple[str, str], ...],
     tuple[tuple[str, str, Callable[[Any], FactValue | None]], ...],
@@ -479,7 +506,10 @@ class Vocabulary:
         self.assessed: dict[str, tuple[str, ...]] = {
             kind: tuple(c.id for c in self.criteria if kind in c.kinds) for kind in KINDS
         }
-        self._assessable = {kind: frozenset(ids) for kind, ids in self.assessed.items()}
+        self.assessable: dict[str, frozenset[str]] = {
+            kind: frozenset(ids) for kind, ids in self.assessed.items()
+        }
+        """The criteria assessed per kind, as a set (a known assessment is one subset test)."""
         self._contracts: dict[tuple[str, type[BaseModel]], type[BaseModel]] = {}
 
     def _read_derived(self) -> dict[str, Condition]:
@@ -501,38 +531,58 @@ class Vocabulary:
             d.derived.when, fields=fields, param=no_parameters, where=f"facts.{d.id}.derived.when"
         )
 
-    def derive(self, application: AnyApplication, index: AdministrationIndex) -> Facts:
-        """The fact the rules see; only facts with a value are in it."""
+    def derive(
+        self,
+        application: AnyApplication,
+        index: AdministrationIndex,
+        shape: EngineShape | None = None,
+    ) -> Facts:
+        """The fact the rules see; only facts with a value are in it. With a ruleset's
+        `shape`, also the fact as that ruleset is given it, derived in the same pass: what
+        `conditions.engine_fact` makes of the fact, without reading it a second time
+        (deriving and shaping 2.6 -> 1.8 µs for 2018, 3.2 -> 2.1 µs for 2024)."""
         resolutions = index.resolve_all(application.applicants)
         given, read, assessed, counted, derived = self._derive[application.kind]
+        members = (_NO_SHAPE if shape is None else shape).members
         fact: dict[str, FactValue] = {}
+        plain: dict[str, Scalar] = {}
         # Each way of reading a fact in a loop of its own, with no call where none is needed
         # (deriving the fact 2.8 -> 2.1-2.3 µs for 2018, 3.4 -> 2.5 µs for 2024). Facts come in
         # that order, not the declarations': nothing reads a fact by its place.
         for name, stated in given:
             value = getattr(application, stated, None)
             if value is not None:
-                fact[name] = value
+                fact[name] = plain[name] = value
         for name, stated, reader in read:
             value = reader(getattr(application, stated, None))
-            if value is not None:
-                fact[name] = value
+            if value is None:
+                continue
+            fact[name] = value
+            if isinstance(value, tuple):
+                _set_fields(plain, name, value, members.get(name, ()))
+            else:
+                plain[name] = value
         assessment = application.assessment
         for name, criterion in assessed:
             flag = assessment.get(criterion)
             if flag is not None:
-                fact[name] = "yes" if flag else "no"
+                fact[name] = plain[name] = "yes" if flag else "no"
         if counted:
             counts = applicant_counts(resolutions)
             for name, which in counted:
-                fact[name] = counts[which]
+                fact[name] = plain[name] = counts[which]
         for name, derive in derived:
             value = derive(application, resolutions)
             if value is not None:
                 fact[name] = value
+                plain[name] = value  # type: ignore[assignment]  # no derive gives a set
         for name, cond in self._conditions[application.kind]:
-            fact[name] = "yes" if holds(cond, fact) else "no"
-        return Facts(fact, resolutions)
+            fact[name] = plain[name] = "yes" if holds(cond, fact) else "no"
+        if shape is None:
+            return Facts(fact, resolutions)
+        if shape.shifts:
+            _shift_fields(plain, fact, shape.shifts)
+        return Facts(fact, resolutions, plain)
 
     # --- the application contract, as this vocabulary extends it ---------------------------
 
@@ -610,7 +660,7 @@ class Vocabulary:
         """Refuse an assessment of a criterion this policy does not declare for the kind:
         an unknown criterion would otherwise be silently ignored."""
         assessment = application.assessment
-        if not assessment or assessment.keys() <= self._assessable[application.kind]:
+        if not assessment or assessment.keys() <= self.assessable[application.kind]:
             return  # the common case, decided in C (0.3 -> 0.2 µs)
         allowed = self.assessed[application.kind]
         unknown = [
