@@ -286,6 +286,7 @@ def test_a_priority_criterion_goes_beside_the_priority_ones(
     calls_written: Path, tmp_path: Path
 ) -> None:
     client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "policy.yaml")
     new = client.get(f"{CRITERIA}/new?type=priority")
     assert new.status_code == 200 and 'value="priority" checked' in new.text
     assert (
@@ -330,6 +331,13 @@ def test_a_priority_criterion_goes_beside_the_priority_ones(
         "    criterion: {id: client_voice, type: priority, weight: 1, group: priority_areas}\n"
     ) in policy
     assert '      - when: {field: crit_client_voice, eq: "yes"}\n' in policy
+    # The reading that gives each priority area its point gives the new one its own too; no
+    # other line outside the new rule changed.
+    line = '          "rules[criterion.client_voice].criterion.group": null\n'
+    assert '          "rules[criterion.digital_support].criterion.group": null\n' + line in policy
+    rule_lines = policy[policy.index("  - id: criterion.client_voice\n") :]
+    rule_lines = rule_lines[: rule_lines.index("\n  - id: ", 1) + 1]
+    assert policy.replace(rule_lines, "").replace(line, "") == before
 
 
 def test_every_problem_comes_back_beside_its_field(calls_written: Path, tmp_path: Path) -> None:

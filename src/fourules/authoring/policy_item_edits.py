@@ -73,7 +73,7 @@ def plain_of(value: Any) -> Any:
     if isinstance(value, (Folded, Quoted)):
         return value.text
     if isinstance(value, Mapping):
-        return {k: plain_of(v) for k, v in value.items()}
+        return {plain_of(k): plain_of(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain_of(v) for v in value]
     return value
@@ -202,8 +202,9 @@ def _built(value: Any, column: int, layout: _Layout) -> Any:
         return DoubleQuotedScalarString(value.text)
     if isinstance(value, Mapping):
         mapping = CommentedMap()
-        for k, v in value.items():
-            mapping[k] = _built(v, column + layout.mapping, layout)
+        for k, v in value.items():  # a key marked Quoted is written in double quotes
+            key = DoubleQuotedScalarString(k.text) if isinstance(k, Quoted) else k
+            mapping[key] = _built(v, column + layout.mapping, layout)
         return mapping
     if isinstance(value, (list, tuple)):  # under a key: its items' keys past the dash
         inner = column - layout.mapping + layout.offset + 2
