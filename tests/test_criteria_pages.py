@@ -380,7 +380,7 @@ def test_a_criterion_of_another_shape_keeps_its_branches(
     page = client.get(address).text
     assert 'name="type"' in page and 'type="radio" name="type"' not in page
     assert "härleds ur ansökans fakta" in page
-    assert "<code>{&#34;field&#34;: &#34;travel_modes&#34;, &#34;exists&#34;: true}</code>" in page
+    assert "<code>{field: travel_modes, exists: true}</code>" in page
     refused = client.post(address, data=_form(page, type="mandatory"))
     assert refused.status_code == 422 and 'id="type-error"' in refused.text
     said = "Resan görs med tåg eller buss ({travel_modes_list}) och ges företräde."
@@ -544,3 +544,21 @@ def test_a_new_rule_is_written_as_the_policies_write_theirs() -> None:
     )
     assert '        message:\n          sv: "no: s"\n          en: no\n' not in written
     assert '          sv: "no: s"\n          en: "no"\n' in written  # YAML would read no as false
+
+
+def test_an_unknown_criterion_and_an_unreadable_policy_are_pages_that_say_so(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(calls_written, tmp_path)
+    answer = client.get(f"{CRITERIA}/no_such")
+    assert answer.status_code == 404 and "Utkastet 2026 har inget kriterium no_such" in answer.text
+    page = client.get(PLAN).text
+    saved_by_anna(path, "policy.yaml", "[\n")
+    for address in (CRITERIA, PLAN, f"{CRITERIA}/new", f"{CRITERIA}/new?type=priority"):
+        answer = client.get(address)
+        assert answer.status_code == 422, address
+        assert "policy.yaml går inte att läsa, så kriterierna kan inte visas" in answer.text
+    asked = client.post(
+        f"{PLAN}/remove", data={"csrf": csrf_of(page), "revision": revision_of(page)}
+    )
+    assert asked.status_code == 422

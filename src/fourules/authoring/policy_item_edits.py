@@ -79,6 +79,14 @@ def plain_of(value: Any) -> Any:
     return value
 
 
+def flow_text(value: Any) -> str:
+    """VALUE on one line as the policies write a condition: `{field: research_partner, eq:
+    "yes"}` (a text YAML would misread plain in double quotes)."""
+    out = io.StringIO()
+    _yaml(_Layout()).dump({"k": _built(Flow(value), 0, _Layout())}, out)
+    return out.getvalue().removeprefix("k: ").removesuffix("\n")
+
+
 def in_order(
     written: Iterable[str], wanted: Mapping[str, Any], order: Sequence[str]
 ) -> dict[str, Any]:
