@@ -562,3 +562,25 @@ def test_an_unknown_criterion_and_an_unreadable_policy_are_pages_that_say_so(
         f"{PLAN}/remove", data={"csrf": csrf_of(page), "revision": revision_of(page)}
     )
     assert asked.status_code == 422
+
+
+def test_a_criterion_for_every_kind_keeps_applies_to_unwritten() -> None:
+    text = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+    index, rule = _criteria(text)[0]
+    written = {k: v for k, v in rule.items() if k != "applies_to"}
+    without = item_changed(text, "rules", index, written)
+    assert "applies_to" not in read(without)["rules"][index]
+    same = cr.edited_rule(
+        written,
+        type="mandatory",
+        title=rule["title"],
+        applies_to=["project", "study_trip"],
+        reading=False,
+        weight=None,
+        group=None,
+        section=rule["source"]["section"],
+        quote=rule["source"]["quote"],
+        note=" ".join(rule["source"]["note"].split()),
+        messages={role: rule["branches"][at]["message"] for role, at in cr.roles(rule).items()},
+    )
+    assert item_changed(without, "rules", index, same) == without

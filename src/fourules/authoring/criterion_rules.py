@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from fourules.application import KINDS
 from fourules.authoring.policy_item_edits import Flow, Folded, Quoted, in_order
 from fourules.policy.facts import CRITERION_PREFIX
 
@@ -188,7 +189,8 @@ def edited_rule(
     declaration = rule.get("criterion")
     criterion = str(declaration.get("id")) if isinstance(declaration, Mapping) else ""
     rule["title"] = Flow({lang: title[lang] for lang in LANGS})
-    rule["applies_to"] = Flow(list(applies_to))
+    if "applies_to" in written or set(applies_to) != set(KINDS):  # none written: every kind
+        rule["applies_to"] = Flow(list(applies_to))
     if reading:
         rule["basis"] = "reading"
     elif rule.get("basis") == "reading":
