@@ -312,7 +312,7 @@ def test_a_norm_classified_descriptive_is_named(tmp_path: Path) -> None:
 
 
 BILLION_LAUGHS = "\n".join(
-    [f"a: &a [{', '.join(['lol'] * 9)}]"]
+    [f'a: &a [{", ".join(["lol"] * 9)}]']
     + [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi")]
 )
 """Nine lines that stand for 9^9 (387 million) values."""

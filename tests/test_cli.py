@@ -283,10 +283,7 @@ def test_doctor_reports_python_durable_rules_and_a_clean_self_check() -> None:
 def test_a_replays_summary_is_words_in_the_chosen_language() -> None:
     """The replay's title counts what changed in words a reader knows, no raw JSON."""
     round_file = str(Path(__file__).parents[1] / "policies" / "2018" / "round.json")
-    for lang, words in (
-        ("sv", ("ändras", "berättigad", "lägre maxbelopp")),
-        ("en", ("change", "eligible", "capped lower")),
-    ):
+    for lang, words in (("sv", ("ändras", "berättigad", "lägre maxbelopp")), ("en", ("change", "eligible", "capped lower"))):
         code, out, _ = run("--lang", lang, "diff", "2024", "2018", "--replay", round_file)
         title = next(line for line in out.splitlines() if line.startswith(("Omprövning", "Replay")))
         assert code == 0 and "{" not in title and all(w in title for w in words), title

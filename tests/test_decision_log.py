@@ -264,7 +264,7 @@ def test_lines_with_a_key_twice_or_a_lone_surrogate_are_refused_per_line(log: Pa
     text[2] = text[2].replace('"lang": "sv"', '"lang": "sv", "lang": "en"')
     text[3] = text[3].replace('"title": "', '"title": "\\ud800', 1).replace("\\\\", "\\")
     # A number past Python's conversion limit: a whole line, not a cut-off one.
-    text[5] = text[5].replace('"requested_sek": ', '"requested_sek": ' + "9" * 5000 + ', "x": ', 1)
+    text[5] = text[5].replace('"requested_sek": ', '"requested_sek": ' + "9" * 5000 + ", \"x\": ", 1)
     log.write_text("\n".join(text) + "\n", encoding="utf-8")
     code, entries, _ = verify(str(log))
     assert code == 1

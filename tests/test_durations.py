@@ -328,9 +328,7 @@ def test_a_date_moved_by_months_is_the_calendars(
     )
     assert (finding["status"] == "fail") is late, finding
     if late:
-        assert (
-            finding["message"] == f"Rapporterad {reported}, senare än 2 månader efter hemkomsten."
-        )
+        assert finding["message"] == f"Rapporterad {reported}, senare än 2 månader efter hemkomsten."
 
 
 def test_either_date_missing_leaves_the_comparison_false(reporting: Path) -> None:

@@ -70,9 +70,7 @@ def test_an_eligible_trip_above_the_cap_is_told_the_most_and_what_raises_its_sco
     # score, while a project of one district is told that spanning several would.
     assert result["would_raise_score"] == []
     project = {**PROJECT, "submitted": "2017-10-01", "assessment": {}}
-    raised = {
-        item["criterion"] for item in explain(evaluator, project, "2018")["would_raise_score"]
-    }
+    raised = {item["criterion"] for item in explain(evaluator, project, "2018")["would_raise_score"]}
     assert "criterion.several_districts" in raised
 
 

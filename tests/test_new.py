@@ -281,9 +281,7 @@ def test_an_entry_confirmed_last_year_is_to_review_again(tmp_path: Path) -> None
     text = coverage.read_text(encoding="utf-8")
     first = "  - sentence: "
     assert first in text
-    coverage.write_text(
-        text.replace(first, "  - review: false\n    sentence: ", 1), encoding="utf-8"
-    )
+    coverage.write_text(text.replace(first, "  - review: false\n    sentence: ", 1), encoding="utf-8")
     new_year(source, "2026", tmp_path)
     copied = load_coverage(tmp_path / "2026")
     assert copied is not None and all(e.review for e in (*copied.sections, *copied.sentences))

@@ -53,9 +53,7 @@ def test_a_year_defined_twice_names_both_places(tmp_path: Path) -> None:
     one, two = _year(tmp_path / "a", "2099"), _year(tmp_path / "b", "2099")
     with pytest.raises(PolicyError) as info:
         _evaluator([tmp_path / "a", tmp_path / "b"]).policy_ids()
-    assert str(one / "policy.yaml") in str(info.value) and str(two / "policy.yaml") in str(
-        info.value
-    )
+    assert str(one / "policy.yaml") in str(info.value) and str(two / "policy.yaml") in str(info.value)
     with pytest.raises(PolicyError, match="2024"):  # a built-in year cannot be shadowed
         _evaluator([_year(tmp_path / "c", "2024", source="2018").parent]).policy_ids()
 

@@ -420,9 +420,4 @@ def test_the_diff_page_shows_a_set_condition_in_words() -> None:
 def test_a_field_that_is_not_a_name_is_refused_clearly() -> None:
     policy = POLICIES["2024"]
     with pytest.raises(ConditionError, match="field must name one fact"):
-        parse(
-            {"field": ["a"], "eq": 1},
-            fields=policy.vocabulary.fields,
-            param=policy.param,
-            where="w",
-        )
+        parse({"field": ["a"], "eq": 1}, fields=policy.vocabulary.fields, param=policy.param, where="w")

@@ -185,7 +185,9 @@ def test_a_list_evaluated_carries_each_source_once_and_loses_none(evaluator: Eva
     reversed_ = evaluate(evaluator, EvaluateRequest([other, APP], "2018", "a.json")).document
     assert isinstance(listed, EvaluationList) and isinstance(reversed_, EvaluationList)
     first = listed.evaluations[0]
-    assert [listed.sources[f.source] for f in first.findings] == [f.source for f in alone.findings]
+    assert [listed.sources[f.source] for f in first.findings] == [
+        f.source for f in alone.findings
+    ]
     assert [listed.sources[i.source] if i.source else None for i in first.score_breakdown] == [
         i.source for i in alone.score_breakdown
     ]

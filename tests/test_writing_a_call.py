@@ -227,11 +227,7 @@ def test_every_yaml_block_is_the_text_of_a_real_file(tmp_path: Path) -> None:
 
 def test_the_documents_files_are_what_the_commands_read() -> None:
     files = [b for b in BLOCKS if "file" in b.marks]
-    assert {b.marks["file"] for b in files} == {
-        "ansokan.json",
-        "ansokan-ar3.json",
-        "round-2026.json",
-    }
+    assert {b.marks["file"] for b in files} == {"ansokan.json", "ansokan-ar3.json", "round-2026.json"}
     for block in files:
         json.loads(block.text)
     (same,) = [b for b in BLOCKS if "same as" in b.marks]

@@ -357,7 +357,6 @@ def test_an_item_edit_of_what_is_no_list_or_no_item_is_refused_in_words() -> Non
         item_removed(text, "cases", 10_000, where="cases.yaml")
     assert read(item_appended("year: x\n", "cases", {"name": "a"}))["cases"] == [{"name": "a"}]
 
-
 # --- Quotas (quota_edited, quota_removed) --------------------------------------------------
 
 
