@@ -286,6 +286,7 @@ def test_a_priority_criterion_goes_beside_the_priority_ones(
     calls_written: Path, tmp_path: Path
 ) -> None:
     client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "policy.yaml")
     new = client.get(f"{CRITERIA}/new?type=priority")
     assert new.status_code == 200 and 'value="priority" checked' in new.text
     assert (
@@ -330,6 +331,13 @@ def test_a_priority_criterion_goes_beside_the_priority_ones(
         "    criterion: {id: client_voice, type: priority, weight: 1, group: priority_areas}\n"
     ) in policy
     assert '      - when: {field: crit_client_voice, eq: "yes"}\n' in policy
+    # The reading that gives each priority area its point gives the new one its own too; no
+    # other line outside the new rule changed.
+    line = '          "rules[criterion.client_voice].criterion.group": null\n'
+    assert '          "rules[criterion.digital_support].criterion.group": null\n' + line in policy
+    rule_lines = policy[policy.index("  - id: criterion.client_voice\n") :]
+    rule_lines = rule_lines[: rule_lines.index("\n  - id: ", 1) + 1]
+    assert policy.replace(rule_lines, "").replace(line, "") == before
 
 
 def test_every_problem_comes_back_beside_its_field(calls_written: Path, tmp_path: Path) -> None:
@@ -372,7 +380,7 @@ def test_a_criterion_of_another_shape_keeps_its_branches(
     page = client.get(address).text
     assert 'name="type"' in page and 'type="radio" name="type"' not in page
     assert "härleds ur ansökans fakta" in page
-    assert "<code>{&#34;field&#34;: &#34;travel_modes&#34;, &#34;exists&#34;: true}</code>" in page
+    assert "<code>{field: travel_modes, exists: true}</code>" in page
     refused = client.post(address, data=_form(page, type="mandatory"))
     assert refused.status_code == 422 and 'id="type-error"' in refused.text
     said = "Resan görs med tåg eller buss ({travel_modes_list}) och ges företräde."
@@ -536,3 +544,43 @@ def test_a_new_rule_is_written_as_the_policies_write_theirs() -> None:
     )
     assert '        message:\n          sv: "no: s"\n          en: no\n' not in written
     assert '          sv: "no: s"\n          en: "no"\n' in written  # YAML would read no as false
+
+
+def test_an_unknown_criterion_and_an_unreadable_policy_are_pages_that_say_so(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(calls_written, tmp_path)
+    answer = client.get(f"{CRITERIA}/no_such")
+    assert answer.status_code == 404 and "Utkastet 2026 har inget kriterium no_such" in answer.text
+    page = client.get(PLAN).text
+    saved_by_anna(path, "policy.yaml", "[\n")
+    for address in (CRITERIA, PLAN, f"{CRITERIA}/new", f"{CRITERIA}/new?type=priority"):
+        answer = client.get(address)
+        assert answer.status_code == 422, address
+        assert "policy.yaml går inte att läsa, så kriterierna kan inte visas" in answer.text
+    asked = client.post(
+        f"{PLAN}/remove", data={"csrf": csrf_of(page), "revision": revision_of(page)}
+    )
+    assert asked.status_code == 422
+
+
+def test_a_criterion_for_every_kind_keeps_applies_to_unwritten() -> None:
+    text = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+    index, rule = _criteria(text)[0]
+    written = {k: v for k, v in rule.items() if k != "applies_to"}
+    without = item_changed(text, "rules", index, written)
+    assert "applies_to" not in read(without)["rules"][index]
+    same = cr.edited_rule(
+        written,
+        type="mandatory",
+        title=rule["title"],
+        applies_to=["project", "study_trip"],
+        reading=False,
+        weight=None,
+        group=None,
+        section=rule["source"]["section"],
+        quote=rule["source"]["quote"],
+        note=" ".join(rule["source"]["note"].split()),
+        messages={role: rule["branches"][at]["message"] for role, at in cr.roles(rule).items()},
+    )
+    assert item_changed(without, "rules", index, same) == without

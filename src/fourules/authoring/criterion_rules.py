@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from fourules.application import KINDS
 from fourules.authoring.policy_item_edits import Flow, Folded, Quoted, in_order
 from fourules.policy.facts import CRITERION_PREFIX
 
@@ -188,7 +189,8 @@ def edited_rule(
     declaration = rule.get("criterion")
     criterion = str(declaration.get("id")) if isinstance(declaration, Mapping) else ""
     rule["title"] = Flow({lang: title[lang] for lang in LANGS})
-    rule["applies_to"] = Flow(list(applies_to))
+    if "applies_to" in written or set(applies_to) != set(KINDS):  # none written: every kind
+        rule["applies_to"] = Flow(list(applies_to))
     if reading:
         rule["basis"] = "reading"
     elif rule.get("basis") == "reading":
@@ -246,3 +248,42 @@ def _with_message(branch: Any, message: Mapping[str, str] | None) -> Any:
         kept = dict(written) if isinstance(written, Mapping) else {}
         said["message"] = kept | {lang: message[lang] for lang in LANGS}
     return in_order(list(branch), said, BRANCH_KEYS)
+
+
+def ungrouping(policy: Mapping[str, Any], group: str, criterion: str) -> list[tuple[int, Any]]:
+    """The rules of POLICY (as written) whose alternative readings take every criterion of
+    GROUP out of it (`"rules[criterion.x].criterion.group": null` for each: each area gives
+    its point), each with that alternative taking the new CRITERION out too, so the reading
+    reads the group as it now stands (docs/writing-a-call.md §4: "add the new area to it")."""
+    listed = policy.get("rules")
+    rules = listed if isinstance(listed, list) else []
+    members = [
+        str(r.get("id"))
+        for r in rules
+        if isinstance(r, Mapping)
+        and isinstance(r.get("criterion"), Mapping)
+        and r["criterion"].get("group") == group
+    ]
+    if not members:
+        return []
+    wanted = {f"rules[{m}].criterion.group" for m in members}
+    added = f"rules[{rule_id(criterion)}].criterion.group"
+    out = []
+    for index, rule in enumerate(rules):
+        alternatives = rule.get("alternatives") if isinstance(rule, Mapping) else None
+        if not isinstance(alternatives, list):
+            continue
+        changed = []
+        for alternative in alternatives:
+            said = alternative.get("set") if isinstance(alternative, Mapping) else None
+            if (
+                isinstance(said, Mapping)
+                and wanted <= set(said)
+                and all(said[k] is None for k in wanted)
+                and added not in said
+            ):
+                alternative = dict(alternative) | {"set": {**said, Quoted(added): None}}
+            changed.append(alternative)
+        if changed != alternatives:
+            out.append((index, dict(rule) | {"alternatives": changed}))
+    return out

@@ -73,10 +73,18 @@ def plain_of(value: Any) -> Any:
     if isinstance(value, (Folded, Quoted)):
         return value.text
     if isinstance(value, Mapping):
-        return {k: plain_of(v) for k, v in value.items()}
+        return {plain_of(k): plain_of(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain_of(v) for v in value]
     return value
+
+
+def flow_text(value: Any) -> str:
+    """VALUE on one line as the policies write a condition: `{field: research_partner, eq:
+    "yes"}` (a text YAML would misread plain in double quotes)."""
+    out = io.StringIO()
+    _yaml(_Layout()).dump({"k": _built(Flow(value), 0, _Layout())}, out)
+    return out.getvalue().removeprefix("k: ").removesuffix("\n")
 
 
 def in_order(
@@ -202,8 +210,9 @@ def _built(value: Any, column: int, layout: _Layout) -> Any:
         return DoubleQuotedScalarString(value.text)
     if isinstance(value, Mapping):
         mapping = CommentedMap()
-        for k, v in value.items():
-            mapping[k] = _built(v, column + layout.mapping, layout)
+        for k, v in value.items():  # a key marked Quoted is written in double quotes
+            key = DoubleQuotedScalarString(k.text) if isinstance(k, Quoted) else k
+            mapping[key] = _built(v, column + layout.mapping, layout)
         return mapping
     if isinstance(value, (list, tuple)):  # under a key: its items' keys past the dash
         inner = column - layout.mapping + layout.offset + 2

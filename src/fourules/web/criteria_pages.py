@@ -85,7 +85,11 @@ class CriterionEditor(PolicyEditor[CriterionRow, CriterionTyped]):
             return None
         if row is None:
             at = views.place(draft.data, typed.type)
-            return item_added(draft.text, "rules", rule, at, where=POLICY_FILE)
+            said = draft.text
+            if typed.type == "priority" and typed.group:  # its group's other reading too
+                for index, other in cr.ungrouping(draft.data, typed.group, typed.id):
+                    said = item_changed(said, "rules", index, other, where=POLICY_FILE)
+            return item_added(said, "rules", rule, at, where=POLICY_FILE)
         return item_changed(draft.text, "rules", row.index, rule, where=POLICY_FILE)
 
     def saved_as(self, draft: PolicyDraft[CriterionRow], key: str, typed: CriterionTyped) -> str:

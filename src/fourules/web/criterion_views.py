@@ -6,7 +6,6 @@ the draft names it."""
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from typing import Any, ClassVar
 from pydantic import ValidationError
 
 from fourules.authoring import criterion_rules as cr
-from fourules.authoring.policy_item_edits import plain_of
+from fourules.authoring.policy_item_edits import flow_text, plain_of
 from fourules.policy.model import Rule
 from fourules.texts import both, text
 from fourules.use_cases.check import CheckDocument
@@ -123,7 +122,7 @@ def _branch(index: int, branch: Any, role: str | None) -> Branch:
     return Branch(
         index=index,
         role=role,
-        when=json.dumps(when, ensure_ascii=False) if when is not None else "",
+        when=flow_text(when) if when is not None else "",
         status=str(branch.get("status") or ""),
         outcome=str(branch.get("outcome") or ""),
         message=bilingual(branch.get("message")),

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from fourules.application import KINDS
-from fourules.authoring.policy_item_edits import Flow, in_order
+from fourules.authoring.policy_item_edits import Flow, flow_text, in_order
 from fourules.policy.facts import (
     STRUCTURAL,
     FactDeclaration,
@@ -193,7 +193,7 @@ class FactTyped:
             kinds=list(row.kinds),
             stated_by=row.origin,
             derived_applicants=str(derived.get("applicants") or ""),
-            derived_when=_flow(derived["when"]) if derived.get("when") is not None else "",
+            derived_when=flow_text(derived["when"]) if derived.get("when") is not None else "",
             json_field=str(w.get("field") or ""),
             values=[
                 (str(v.get("id") or ""), *_labels(v.get("label")))
@@ -221,13 +221,6 @@ class FactTyped:
 def _labels(label: Any) -> tuple[str, str]:
     said = bilingual(label)
     return said.get("sv", ""), said.get("en", "")
-
-
-def _flow(value: Any) -> str:
-    """A condition as the form's field shows it: YAML on one line, as the policies write it."""
-    return str(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6))[
-        :-1
-    ].removesuffix("\n...")
 
 
 def _tried(value: Any) -> str:
