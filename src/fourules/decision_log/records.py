@@ -96,13 +96,14 @@ def result_part(result: Evaluation) -> dict[str, Any]:
     """The result as a record holds it: its JSON form, its findings and score items each
     `Written`. They are most of a record, and most recur word for word in evaluation after
     evaluation under a policy (a tenth as many differ as there are): each is written once."""
-    data = result.model_dump(mode="json", exclude=set(_RECURRING))
+    data = result.model_dump(mode="json", exclude=_RECURRING_FIELDS)
     for name in _RECURRING:
         data[name] = [_recurring(part) for part in getattr(result, name)]
     return data
 
 
 _RECURRING = ("findings", "score_breakdown")
+_RECURRING_FIELDS = set(_RECURRING)
 _WRITTEN: dict[tuple[Any, ...], Written] = {}
 """Findings and score items written, by their class and values (and the values' types: 1
 and 1.0 and true are equal keys, but not all written alike; pydantic holds the values of a
