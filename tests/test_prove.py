@@ -17,8 +17,8 @@ from tests.years import EVALUATOR, YEARS
 runner = CliRunner()
 
 
-def _prove(target: str) -> tuple[int, dict]:  # type: ignore[type-arg]
-    result = runner.invoke(app, ["prove", target, "--format", "json"])
+def _prove(target: str, lang: str = "sv") -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = runner.invoke(app, ["--lang", lang, "prove", target, "--format", "json"])
     assert result.exit_code in (0, 1), result.stderr
     return result.exit_code, json.loads(result.stdout)
 
@@ -112,9 +112,26 @@ def test_the_years_own_properties_are_proved_or_refuted(tmp_path: Path) -> None:
     assert code == 1
     assert (
         own[
-            "Ett projekt inom perioden, med båda huvudkriterierna och inom taket, är berättigat (eligible)"
+            "Ett projekt inom perioden, med båda huvudkriterierna och inom taket, är berättigat (berättigad)"
         ]["verdict"]
         == "proved"
     )
-    false = own["Varje projekt är berättigat (falskt) (eligible)"]
+    false = own["Varje projekt är berättigat (falskt) (berättigad)"]
     assert false["verdict"] == "refuted" and false["reproduced"] is True
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "foreign"),
+    [
+        ("sv", ("exakt ett besked", "kan gälla", "högst det sökta beloppet"), "can fire"),
+        ("en", ("exactly one finding", "can fire", "at most the requested amount"), "kan gälla"),
+    ],
+)
+def test_every_statement_is_in_the_commands_language(
+    lang: str, words: tuple[str, ...], foreign: str
+) -> None:
+    """The statements are read by people: in the language chosen, none in the other."""
+    _, report = _prove("2024", lang)
+    statements = " | ".join(p["statement"] for p in report["proofs"])
+    assert all(w in statements for w in words), statements[:500]
+    assert foreign not in statements

@@ -30,6 +30,7 @@ from fourules.application import KINDS
 from fourules.errors import PolicyError
 from fourules.policy.conditions import parse
 from fourules.policy.model import Policy, first_problem, read_yaml
+from fourules.texts import text
 
 PROPERTIES_FILE = "properties.yaml"
 Verdict = Literal["proved", "refuted"]
@@ -158,7 +159,11 @@ class _Prover:
         if check is not None:
             result = self.evaluate(app)
             reproduced = bool(check(app, result))
-            detail = f"evaluated: {result.outcome}, max_grant_sek {result.max_grant_sek}"
+            detail = text(
+                "prove.detail.evaluated",
+                outcome=text(f"outcome.{result.outcome}"),
+                grant=result.max_grant_sek,
+            )
         return Proof(name, kind, "refuted", statement, app, reproduced, detail)
 
     def possible(self, name: str, kind: str, statement: str, *good: Any) -> Proof:
@@ -168,7 +173,7 @@ class _Prover:
         s = self.symbolic
         model = solve(s.domain, s.kind_is(kind), *good)
         if model is None:
-            return Proof(name, kind, "refuted", statement, detail="no application can")
+            return Proof(name, kind, "refuted", statement, detail=text("prove.no_application"))
         return Proof(name, kind, "proved", statement, s.application(model, "witness"))
 
 
@@ -185,7 +190,7 @@ def prove(policy: Policy, folder: Path | None, evaluate: Any) -> ProofReport:
             prover.never(
                 "grant.zero_when_ineligible",
                 kind,
-                "an ineligible application's maximum grant is 0",
+                text("prove.statement.zero_when_ineligible"),
                 s.ineligible,
                 s.max_grant != 0,
                 check=lambda app, r: r.outcome == "ineligible" and r.max_grant_sek != 0,
@@ -195,7 +200,7 @@ def prove(policy: Policy, folder: Path | None, evaluate: Any) -> ProofReport:
             prover.never(
                 "grant.within_request",
                 kind,
-                "an eligible application's maximum grant is at most the requested amount",
+                text("prove.statement.within_request"),
                 s.eligible,
                 requested.present,
                 s.max_grant > requested.value,
@@ -209,7 +214,7 @@ def prove(policy: Policy, folder: Path | None, evaluate: Any) -> ProofReport:
                 prover.never(
                     f"grant.within.{name}",
                     kind,
-                    f"an eligible application's maximum grant is at most ${name} ({cap})",
+                    text("prove.statement.within_cap", cap=f"${name}", amount=cap),
                     s.eligible,
                     requested.present,
                     s.max_grant > cap,
@@ -236,7 +241,7 @@ def _rules(prover: _Prover, kind: str, report: ProofReport) -> None:
             prover.never(
                 f"rule.{rule.id}.one_finding",
                 kind,
-                f"rule {rule.id} gives every application exactly one finding",
+                text("prove.statement.one_finding", rule=rule.id),
                 z3.Not(z3.Or(branches)),
                 check=lambda app, res, rid=rule.id: [f.rule for f in res.findings].count(rid) != 1,
             )
@@ -246,7 +251,12 @@ def _rules(prover: _Prover, kind: str, report: ProofReport) -> None:
                 prover.possible(
                     f"rule.{rule.id}.branch.{b}.can_fire",
                     kind,
-                    f"rule {rule.id}: the branch {b} ({branch.status}) can fire",
+                    text(
+                        "prove.statement.can_fire",
+                        rule=rule.id,
+                        branch=b,
+                        status=text(f"status.{branch.status}"),
+                    ),
                     branches[b],
                 )
             )
@@ -256,7 +266,7 @@ def _rules(prover: _Prover, kind: str, report: ProofReport) -> None:
                 prover.possible(
                     f"criterion.{rule.criterion.id}.can_fail",
                     kind,
-                    f"the mandatory criterion {rule.criterion.id} can fail",
+                    text("prove.statement.can_fail", criterion=rule.criterion.id),
                     z3.Or(failing) if failing else z3.BoolVal(False),
                 )
             )
@@ -279,7 +289,9 @@ def _own(prover: _Prover, folder: Path | None, report: ProofReport, z3: Any) -> 
                 prover.never(
                     f"own.{i}",
                     kind,
-                    f"{own.name} ({own.outcome})",
+                    text(
+                        "prove.statement.own", name=own.name, outcome=text(f"outcome.{own.outcome}")
+                    ),
                     s.condition(cond),
                     z3.Not(outcomes[own.outcome]),
                     check=lambda app, r, want=own.outcome: r.outcome != want,
