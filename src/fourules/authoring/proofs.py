@@ -120,8 +120,8 @@ def caps(policy: Policy, kind: str) -> dict[str, int]:
             names = _parameters(branch.when) | (
                 {branch.grant_limit[1:]} if branch.grant_limit else set()
             )
-            for text in (branch.message.sv, branch.message.en):
-                names |= set(re.findall(r"\{\$([^{}]+)\}", text))
+            for message in (branch.message.sv, branch.message.en):
+                names |= set(re.findall(r"\{\$([^{}]+)\}", message))
             for name in names:
                 parameter = policy.parameters.get(name)
                 if parameter and parameter.unit == "SEK" and isinstance(parameter.value, int):
