@@ -74,7 +74,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--year", default="2024")
-    parser.add_argument("--runs", type=int, default=3, help="Runs of each measurement; the least is kept.")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="Runs of each measurement; the least is kept."
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
