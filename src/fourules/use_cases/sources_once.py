@@ -19,7 +19,7 @@ compact (`canonical.WrittenCompact`): the indentation alone was a third of it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field
@@ -41,6 +41,7 @@ Sources = Annotated[
     Field(description="Every source the evaluations rest on, once, by the key they name it with."),
 ]
 _Entry = TypeVar("_Entry", bound=BaseModel)
+_Met = TypeVar("_Met", bound=Hashable)
 
 
 def key_of(entry: BaseModel) -> str:
@@ -57,21 +58,24 @@ class _Table:
         # and its message: known by identity, they cost one look-up. Each is held here, so
         # its id is never reused while the document is built. Otherwise (copies, e.g. from
         # a worker process) by value: a frozen model is hashable.
-        self._by_id: dict[int, tuple[object, str]] = {}
+        self._by_id: dict[int, str] = {}
+        self._held: list[object] = []
         self._by_value: dict[Hashable, str] = {}
 
-    def key(self, entry: Hashable, listed: Callable[[], BaseModel]) -> str:
-        """The key of `entry`, shown in the document as `listed()` makes it."""
-        known = self._by_id.get(id(entry))
-        if known is not None:
-            return known[1]
+    def keys(self, entries: Iterable[_Met], listed: Callable[[_Met], BaseModel]) -> list[str]:
+        """The key of each entry, shown in the document as `listed(entry)` makes it."""
+        known = self._by_id.get
+        return [known(id(entry)) or self._met(entry, listed) for entry in entries]
+
+    def _met(self, entry: _Met, listed: Callable[[_Met], BaseModel]) -> str:
         found = self._by_value.get(entry)
         if found is None:
-            shown = listed()
+            shown = listed(entry)
             found = key_of(shown)
             self._by_value[entry] = found
             self.by_key.setdefault(found, shown)
-        self._by_id[id(entry)] = (entry, found)
+        self._by_id[id(entry)] = found
+        self._held.append(entry)
         return found
 
 
@@ -124,21 +128,13 @@ class Tables:
         self.score_items = _Table()
 
     def source(self, source: Source) -> str:
-        return self.sources.key(source, lambda: source)
+        return self.sources.keys((source,), lambda s: s)[0]
 
-    def finding(self, finding: results.Finding) -> str:
-        return self.findings.key(
-            finding,
-            lambda: _listed(ListedFinding, finding, self.source(finding.source)),
-        )
+    def _finding(self, finding: results.Finding) -> ListedFinding:
+        return _listed(ListedFinding, finding, self.source(finding.source))
 
-    def score_item(self, item: results.ScoreItem) -> str:
-        return self.score_items.key(
-            item,
-            lambda: _listed(
-                ListedScoreItem, item, self.source(item.source) if item.source else None
-            ),
-        )
+    def _score_item(self, item: results.ScoreItem) -> ListedScoreItem:
+        return _listed(ListedScoreItem, item, self.source(item.source) if item.source else None)
 
     def listed(
         self, evaluation: results.Evaluation, decision_id: str | None = None
@@ -148,8 +144,8 @@ class Tables:
         with `decision_id`. Built from the fields as they stand, not validated again."""
         values = {
             **evaluation.__dict__,
-            "score_breakdown": [self.score_item(i) for i in evaluation.score_breakdown],
-            "findings": [self.finding(f) for f in evaluation.findings],
+            "score_breakdown": self.score_items.keys(evaluation.score_breakdown, self._score_item),
+            "findings": self.findings.keys(evaluation.findings, self._finding),
         }
         values.setdefault("explanation", None)
         values.setdefault("decision_id", decision_id)
