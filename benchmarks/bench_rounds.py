@@ -6,11 +6,16 @@ Prints a JSON report: seconds, microseconds per application, peak memory (RSS hi
 mark of a fresh process per size) and how cost grows. Target (issue 3): 10 000
 applications evaluated in under 1 s; linear growth.
 
+Each size is measured in `--runs` fresh processes, the least taken (the machine's other
+work only ever adds).
+
 Then, as a user meets it, `fourules round FILE --format json --output OUT` of the largest
-size up to 10 000 as a whole process (median of `--runs`), against what it cannot do
+size up to 10 000 as a whole process (least of `--runs`), against what it cannot do
 without: its evaluation in process (`evaluate_round_s` above) plus the start-up (the same
-command on a round of one application); and the JSON's size. Target (issue 28): end to end
-at most 2 × the evaluation plus the start-up.
+command on a round of one application, least of `--runs`); and the JSON's size. Targets
+(issue 28): end to end at most 2 × the evaluation plus the start-up; the JSON a tenth of
+what it was (107 MB for 10 000 generated 2018 applications, 10.7 kB each), at most
+1.07 kB an application.
 """
 
 from __future__ import annotations
@@ -18,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 HERE = Path(__file__).parent
+KB_PER_APPLICATION_BEFORE = 10.7
+"""Issue 28's measurement: 107 MB for 10 000 generated 2018 applications, every finding
+with its whole source, indented."""
 
 
 def measure(size: int, year: str) -> dict[str, float]:
@@ -67,21 +74,15 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     parser.add_argument("--year", default="2024")
-    parser.add_argument("--runs", type=int, default=3, help="Runs of the whole command.")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="Runs of each measurement; the least is kept."
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one, args.year)))
         return
-    rows = []
-    for size in args.sizes:
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--year", args.year],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        rows.append(json.loads(done.stdout))
+    rows = [_least(size, args) for size in args.sizes]
     base = rows[0]
     for row in rows:
         row["growth_vs_smallest"] = round(
@@ -92,6 +93,20 @@ def main() -> None:
     largest = max((r for r in rows if r["applications"] <= 10_000), key=lambda r: r["applications"])
     report = {"year": args.year, "sizes": rows, "end_to_end": _end_to_end(largest, args)}
     print(json.dumps(report, indent=2))
+
+
+def _least(size: int, args: argparse.Namespace) -> dict[str, float]:
+    """`measure` in `args.runs` fresh processes: the run whose evaluation took least."""
+    runs = []
+    for _ in range(args.runs):
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(size), "--year", args.year],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        runs.append(json.loads(done.stdout))
+    return min(runs, key=lambda r: r["evaluate_round_s"])
 
 
 def _end_to_end(measured: dict[str, float], args: argparse.Namespace) -> dict[str, float | bool]:
@@ -117,7 +132,7 @@ def _end_to_end(measured: dict[str, float], args: argparse.Namespace) -> dict[st
                     [*command, "--output", str(written)], check=True, capture_output=True
                 )
                 runs.append(time.perf_counter() - start)
-            return statistics.median(runs)
+            return min(runs)
 
         whole, start_up = timed("round.json"), timed("one.json")
         written = (work / "round.json.out").stat().st_size
@@ -130,7 +145,9 @@ def _end_to_end(measured: dict[str, float], args: argparse.Namespace) -> dict[st
         "ratio_to_evaluation_plus_start_up": round(whole / least, 2),
         "json_mb": round(written / 1e6, 1),
         "json_kb_per_application": round(written / size / 1e3, 2),
+        "json_share_of_before": round(written / size / 1e3 / KB_PER_APPLICATION_BEFORE, 3),
         "target_met": whole <= 2 * measured["evaluate_round_s"] + start_up,
+        "json_target_met": written / size / 1e3 <= KB_PER_APPLICATION_BEFORE / 10,
     }
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
-from fourules.output.canonical import json_bytes
+from fourules.output.canonical import WrittenCompact, compact_bytes, json_bytes
 from fourules.output.renderers import RENDERERS, Format, to_html
 from fourules.output.view import Table, View
 
@@ -115,6 +116,26 @@ def test_the_json_form_is_the_standard_librarys_indented_json(value: object) -> 
     except UnicodeEncodeError:  # a lone surrogate: escaped, as ASCII
         expected_bytes = (json.dumps(value, ensure_ascii=True, indent=2) + "\n").encode()
     assert json_bytes(value) == expected_bytes
+
+
+@given(JSON_VALUES)
+def test_the_compact_form_is_the_standard_librarys_json_without_white_space(
+    value: object,
+) -> None:
+    """A document of many evaluations (`WrittenCompact`) is written as `json.dumps(…,
+    ensure_ascii=False, separators=(",", ":"))` writes it, on one line; lone surrogates
+    escaped."""
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        expected_bytes = expected.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escaped, as ASCII
+        expected_bytes = json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()
+    assert compact_bytes(value) == expected_bytes
+
+    class Written(WrittenCompact, BaseModel):
+        value: object
+
+    assert json_bytes(Written(value=value)) == b'{"value":' + compact_bytes(value) + b"}\n"
 
 
 @given(st.floats(min_value=-1e-4, max_value=1e-4, exclude_min=True, exclude_max=True))

@@ -24,6 +24,7 @@ from fourules.rounds.files import load_round, read_csv, to_csv
 from fourules.rounds.model import Round, same_application_groups
 from fourules.rounds.quotas import Counted, count_applications, tally
 from fourules.testing import rounds
+from fourules.use_cases.sources_once import expanded
 from tests.years import ALL_POLICIES, POLICIES, YEARS
 
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
@@ -706,10 +707,11 @@ def test_a_round_with_one_unknown_administration_is_evaluated_whole(merged_name:
     assert code == 0
     result = json.loads(out)
     original = json.loads(run("round", str(ROUND_2018), "--format", "json")[1])
-    evaluations = {e["application_id"]: e for e in result["evaluations"]}
+    # Each evaluation in full: its findings and their sources in place (`sources_once`).
+    evaluations = {e["application_id"]: e for e in expanded(result)}
     # The 39 others are evaluated as if nothing had happened.
     assert len(evaluations) == 40
-    for before in original["evaluations"]:
+    for before in expanded(original):
         if before["application_id"] != "T1-4":
             assert evaluations[before["application_id"]] == before
     # The one is ineligible with the hint `fourules evaluate` gives.

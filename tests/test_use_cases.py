@@ -176,8 +176,9 @@ def test_an_evaluation_says_its_explanation_and_id_only_when_asked(evaluator: Ev
 
 
 def test_a_list_evaluated_carries_each_source_once_and_loses_none(evaluator: Evaluator) -> None:
-    """Each finding and score item of a list names its source by key; the key leads to the
-    very source the single evaluation quotes in place, whatever the order of the list."""
+    """Each finding and score item of a list is named by key, and names its source by key;
+    the keys lead to the very findings and sources the single evaluation holds in place,
+    whatever the order of the list (tests/test_sources_once.py: every evaluation in full)."""
     other = {**APP, "id": "b"}
     alone = evaluate(evaluator, EvaluateRequest(APP, "2018", "a.json")).document
     assert isinstance(alone, Evaluation)
@@ -185,13 +186,21 @@ def test_a_list_evaluated_carries_each_source_once_and_loses_none(evaluator: Eva
     reversed_ = evaluate(evaluator, EvaluateRequest([other, APP], "2018", "a.json")).document
     assert isinstance(listed, EvaluationList) and isinstance(reversed_, EvaluationList)
     first = listed.evaluations[0]
-    assert [listed.sources[f.source] for f in first.findings] == [f.source for f in alone.findings]
-    assert [listed.sources[i.source] if i.source else None for i in first.score_breakdown] == [
+    findings = [listed.evaluation_findings[k] for k in first.findings]
+    assert [(f.rule, f.status, f.message, f.effect, f.basis) for f in findings] == [
+        (f.rule, f.status, f.message, f.effect, f.basis) for f in alone.findings
+    ]
+    assert [listed.sources[f.source] for f in findings] == [f.source for f in alone.findings]
+    items = [listed.score_items[k] for k in first.score_breakdown]
+    assert [listed.sources[i.source] if i.source else None for i in items] == [
         i.source for i in alone.score_breakdown
     ]
-    used = {f.source for e in listed.evaluations for f in e.findings}
+    assert [i.points for i in items] == [i.points for i in alone.score_breakdown]
+    used = {f.source for f in listed.evaluation_findings.values()}
+    used |= {i.source for i in listed.score_items.values() if i.source}
     assert used == set(listed.sources)  # each source once, none unused
     assert listed.sources == reversed_.sources  # the keys are the sources' own
+    assert listed.evaluation_findings == reversed_.evaluation_findings
     assert listed.evaluations[0].findings == reversed_.evaluations[1].findings
 
 
