@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
+from fourules.use_cases.sources_once import expanded
 from tests.applications import A_PROJECT_2018
 
 runner = CliRunner()
@@ -72,11 +73,12 @@ def test_evaluate_a_list_from_stdin_gives_every_evaluation_in_order() -> None:
     )
     assert code == 0
     listed = json.loads(out)
-    results = listed["evaluations"]
+    results = expanded(listed)  # each finding and its source in place (`sources_once`)
     assert [r["application_id"] for r in results] == ["a", "b"]
     assert "Hägersten-Älvsjö" in results[1]["findings"][0]["message"]
     assert results[1]["lang"] == "en"
-    assert listed["sources"][results[1]["findings"][0]["source"]]["quote"]
+    assert results[1]["findings"][0]["source"]["quote"]
+    assert listed["evaluations"][1]["findings"][0] in listed["evaluation_findings"]
 
 
 def test_outcome_does_not_change_the_exit_code() -> None:

@@ -34,6 +34,7 @@ from fourules.rounds.files import (
 )
 from fourules.rounds.model import Round, RoundProject, application_part, round_model
 from fourules.server import create_app
+from fourules.use_cases.sources_once import expanded
 from tests.declared import RESEARCH_PARTNER, year_folder
 
 # Facts of every other type a cell is read as, with no rule on them.
@@ -188,7 +189,7 @@ def test_a_round_in_every_format_is_read_and_decided_under_theyear_folder(
         code, out, err = run(policies, "round", str(path), "--year", "2099", "--format", "json")
         assert code == 0, err
         assert _outcomes(out) == DECIDED, path.name
-        p2 = next(e for e in json.loads(out)["evaluations"] if e["application_id"] == "P2")
+        p2 = next(e for e in expanded(json.loads(out)) if e["application_id"] == "P2")
         finding = next(f for f in p2["findings"] if f["rule"] == "research_partner")
         assert finding["status"] == "fail" and "forskningspartner" in finding["message"]
     # A JSON round names its own year: no --year needed.
