@@ -279,25 +279,9 @@ def call_pages(
             typed = _text_typed(form) or ""
             message = form.get("message", "").strip()
             kept = Kept(name, typed, message)
-            try:
-                saved = uc.save_file(
-                    repository,
-                    signed.person,
-                    year,
-                    name,
-                    typed.encode("utf-8"),
-                    message,
-                    form.get("revision", ""),
-                )
-            except StaleRevision as exc:
-                kept.stale = True
-                kept.current = None if exc.current is None else call_views.shown(exc.current)
-                return draft_page(request, signed, year, 409, kept=kept)
-            except InputError as exc:
-                place = "message" if exc.where == "message" else "text"
-                kept.errors[place] = exc.message.get(language())
-                return draft_page(request, signed, year, 422, kept=kept)
-            checks.remember(saved.revision, saved.check)
+            status = checks.kept_saved(signed.person, year, kept, form.get("revision", ""))
+            if status is not None:
+                return draft_page(request, signed, year, status, kept=kept)
             return to_draft(year, f"#file-{name}", saved=name)
 
         return await signed_in_form(request, answer)

@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -19,7 +20,8 @@ from fourules.authoring.policy_item_edits import flow_text, plain_of
 from fourules.policy.model import Rule
 from fourules.texts import both, text
 from fourules.use_cases.check import CheckDocument
-from fourules.web.gate import Form
+from fourules.web.editor import problem_shown, under
+from fourules.web.gate import Form, field_text, field_values
 from fourules.web.policy_items import Sourced, bilingual, sourced
 from fourules.web.removals import Naming, cases, coverage, mentions, names_word, rules
 from fourules.web.source_picker import number
@@ -197,12 +199,7 @@ def _number(value: Any) -> str:
 def read_typed(form: Form, key: str, row: CriterionRow | None) -> CriterionTyped:
     """The form as sent for the criterion KEY (ROW: as it stands; None: a new one)."""
 
-    def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
-
-    def many(name: str) -> list[str]:
-        got = form.getlist(name) if hasattr(form, "getlist") else [form.get(name, "")]
-        return [str(v) for v in got if str(v).strip()]
+    get, many = partial(field_text, form), partial(field_values, form)
 
     parts = [b.part for b in row.branches] if row is not None else list(ROLES)
     return CriterionTyped(
@@ -401,12 +398,12 @@ def concerning(check: CheckDocument, row: CriterionRow, year: str) -> list[dict[
     """The check's problems about the criterion ROW: those about its rule (`rules.10.…`, by
     its place), each linked to its field; and those of the coverage map and the cases that
     name it (`criteria.<id>`, its rule's id), linked to that file on the draft's page."""
-    prefix = f"rules.{row.index}"
     out = []
     for p in check.problems:
-        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
-        if p.field == prefix or p.field.startswith(prefix + "."):
-            out.append(shown | {"href": f"#{_anchor(p.field[len(prefix) + 1 :], row)}"})
+        shown = problem_shown(p)
+        below = under(p.field, f"rules.{row.index}")
+        if below is not None:
+            out.append(shown | {"href": f"#{_anchor(below, row)}"})
         elif p.check in ("coverage", "case") and (
             names_word(p.message, row.rule_id) or names_word(p.message, f"criteria.{row.id}")
         ):

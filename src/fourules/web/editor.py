@@ -27,8 +27,9 @@ from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.errors import InputError
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
-from fourules.use_cases.check import CheckDocument
+from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web import call_views
+from fourules.web.call_views import Kept
 from fourules.web.gate import Form, Gate, Refused, Who, query
 
 NEW = "new"
@@ -64,6 +65,44 @@ class DraftChecks:
             self.kept.move_to_end(key)
             while len(self.kept) > CHECKS_KEPT:
                 self.kept.popitem(last=False)
+
+    def saved(
+        self, person: uc.Person, year: str, name: str, data: bytes, message: str, revision: str
+    ) -> uc.Saved:
+        """The draft's file NAME saved as DATA against REVISION (the use case `save_file`:
+        a stale one is `StaleRevision`), and the check the save made remembered."""
+        saved = uc.save_file(self.repository, person, year, name, data, message, revision)
+        self.remember(saved.revision, saved.check)
+        return saved
+
+    def kept_saved(self, person: uc.Person, year: str, kept: Kept, revision: str) -> int | None:
+        """A text box's file saved as KEPT says, against REVISION: None; else the status of
+        the page that shows KEPT again, a 409 when the draft was saved since (with the file
+        as it now is), a 422 with the problem beside its field (the message or the text)."""
+        try:
+            self.saved(person, year, kept.name, kept.text.encode("utf-8"), kept.message, revision)
+        except StaleRevision as exc:
+            kept.stale = True
+            kept.current = None if exc.current is None else call_views.shown(exc.current)
+            return 409
+        except InputError as exc:
+            place = "message" if exc.where == "message" else "text"
+            kept.errors[place] = exc.message.get(language())
+            return 422
+        return None
+
+
+def under(field: str, prefix: str) -> str | None:
+    """What of a check's problem's FIELD is below PREFIX (`branches.0` of `rules.3.branches.0`;
+    '' when FIELD is PREFIX itself); None when FIELD is not about PREFIX."""
+    if field == prefix:
+        return ""
+    return field[len(prefix) + 1 :] if field.startswith(prefix + ".") else None
+
+
+def problem_shown(p: CheckProblem) -> dict[str, Any]:
+    """A check's problem P as an item's form lists it."""
+    return {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
 
 
 def draft_at(
@@ -225,6 +264,11 @@ class Editor(ABC, Generic[D, T]):
         named: dict[str, Any] = {self.items.key: key}
         return text(f"{self.items.words}.saved", **named)
 
+    def removal_notice(self, removed: str | None) -> str | None:
+        """The table's notice after the item REMOVED was removed (None: none was)."""
+        named: dict[str, Any] = {self.items.key: removed}
+        return text(f"{self.items.words}.removed", **named) if removed else None
+
     def template(self, page: str) -> str:
         """The template of the editor's PAGE (`list`, `edit`)."""
         return f"{self.items.words.removeprefix('pages.')}_{page}.html.j2"
@@ -335,7 +379,4 @@ class Editor(ABC, Generic[D, T]):
         """The draft's file saved as EDITED, against REVISION (the one the form was shown
         at); its check remembered."""
         data = edited.encode("utf-8")
-        saved = uc.save_file(
-            self.repository, signed.person, draft.year, draft.name, data, message, revision
-        )
-        self.checks.remember(saved.revision, saved.check)
+        self.checks.saved(signed.person, draft.year, draft.name, data, message, revision)

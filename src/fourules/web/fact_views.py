@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar, get_args
 
 import yaml
@@ -28,8 +29,9 @@ from fourules.policy.facts import (
 from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.editor import problem_shown, under
 from fourules.web.forms import read_fact
-from fourules.web.gate import Form
+from fourules.web.gate import Form, field_text, field_values
 from fourules.web.policy_items import bilingual
 from fourules.web.removals import Naming, cases, mentions, names_word, rules
 
@@ -235,12 +237,7 @@ def _tried(value: Any) -> str:
 def read_typed(form: Form, key: str, row: FactRow | None) -> FactTyped:
     """The form as sent for the fact KEY (None ROW: a new one)."""
 
-    def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
-
-    def many(name: str) -> list[str]:
-        got = form.getlist(name) if hasattr(form, "getlist") else [form.get(name, "")]
-        return [str(v) for v in got if str(v).strip()]
+    get, many = partial(field_text, form), partial(field_values, form)
 
     places: dict[int, dict[str, str]] = {}
     for name in form:
@@ -486,13 +483,12 @@ def _styled(said: dict[str, Any]) -> dict[str, Any]:
 def concerning(check: CheckDocument, row: FactRow) -> list[dict[str, Any]]:
     """The check's problems about the fact ROW: those at its place (`facts.0…`), and those
     naming it (`facts.<id>…`: a derivation naming a later fact), each linked to its field."""
-    prefix = f"facts.{row.index}"
     out = []
     for p in check.problems:
-        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
-        if p.field == prefix or p.field.startswith(prefix + "."):
-            part = p.field[len(prefix) + 1 :].split(".")[0]
-            out.append(shown | {"href": f"#{_anchor(part)}"})
+        shown = problem_shown(p)
+        below = under(p.field, f"facts.{row.index}")
+        if below is not None:
+            out.append(shown | {"href": f"#{_anchor(below.split('.')[0])}"})
         elif names_word(p.message, f"facts.{row.id}"):
             after = p.message.split(f"facts.{row.id}", 1)[1]
             part = after[1:].split(".")[0].split(":")[0] if after.startswith(".") else ""

@@ -16,6 +16,7 @@ from fourules.authoring.policy_item_edits import in_order
 from fourules.policy.model import Obligation
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.editor import problem_shown, under
 from fourules.web.policy_items import KEY, RESERVED, Sourced, SourcedTyped, sourced, typed_sourced
 from fourules.web.removals import Naming, coverage, names_word, rules
 
@@ -111,13 +112,12 @@ def concerning(check: CheckDocument, row: ObligationRow, year: str) -> list[dict
     """The check's problems about the obligation ROW: those about it (`obligations.0.…`, by
     its place), each linked to its field; and the coverage map's that name it
     (`obligations.<id>`), linked to that file on the draft's page."""
-    prefix = f"obligations.{row.index}"
     out = []
     for p in check.problems:
-        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
-        if p.field == prefix or p.field.startswith(prefix + "."):
-            part = p.field[len(prefix) + 1 :].split(".")[0]
-            out.append(shown | {"href": f"#{FIELD_OF.get(part, 'description_sv')}"})
+        shown = problem_shown(p)
+        below = under(p.field, f"obligations.{row.index}")
+        if below is not None:
+            out.append(shown | {"href": f"#{FIELD_OF.get(below.split('.')[0], 'description_sv')}"})
         elif p.check == "coverage" and names_word(p.message, f"obligations.{row.id}"):
             out.append(shown | {"href": f"/calls/drafts/{year}#file-coverage.yaml"})
     return out

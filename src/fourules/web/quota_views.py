@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.editor import problem_shown, under
 from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
 
 KINDS = ("project", "study_trip")
@@ -99,11 +100,11 @@ def concerning(check: CheckDocument, row: QuotaRow) -> list[dict[str, Any]]:
     as the policy's loading and the quotes name it) or by its id (`quotas.quota.projects`,
     as the coverage map names it)."""
     prefixes = (f"quotas.{row.index}", f"quotas.{row.id}")
-    out = []
-    for p in check.problems:
-        if any(p.field == x or p.field.startswith(x + ".") for x in prefixes):
-            out.append({"check": p.check, "field": p.field, "line": p.line, "message": p.message})
-    return out
+    return [
+        problem_shown(p)
+        for p in check.problems
+        if any(under(p.field, x) is not None for x in prefixes)
+    ]
 
 
 def counts(check: CheckDocument, quotas: list[QuotaRow]) -> dict[str, int]:
