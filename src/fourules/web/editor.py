@@ -105,6 +105,24 @@ def problem_shown(p: CheckProblem) -> dict[str, Any]:
     return {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
 
 
+def linked(
+    check: CheckDocument,
+    prefix: str,
+    anchor: Callable[[str], str],
+    elsewhere: Callable[[CheckProblem], str | None] = lambda p: None,
+) -> list[dict[str, Any]]:
+    """The check's problems about the item at PREFIX (`rules.3`), each linked (`href`) to the
+    field of its form ANCHOR names for the part below PREFIX it is about (`branches.0`); and
+    those ELSEWHERE links somewhere (a problem of another file that names the item)."""
+    out = []
+    for p in check.problems:
+        below = under(p.field, prefix)
+        href = f"#{anchor(below)}" if below is not None else elsewhere(p)
+        if href is not None:
+            out.append(problem_shown(p) | {"href": href})
+    return out
+
+
 def draft_at(
     repository: CallsRepository, year: str, kept: str | None = None
 ) -> tuple[str, dict[str, str]]:
@@ -123,6 +141,16 @@ class Item(Protocol):
     def key(self) -> str:
         """What names it in its address (`…/parameters/cap.study_trip`)."""
         ...
+
+
+class ById:
+    """An item named in its address by its id (`…/criteria/novelty`)."""
+
+    id: str
+
+    @property
+    def key(self) -> str:
+        return self.id
 
 
 R = TypeVar("R", bound=Item)
@@ -215,6 +243,9 @@ class Editor(ABC, Generic[D, T]):
 
     items: ClassVar[Items]
     typed: type[T]
+    removes: ClassVar[bool] = False
+    """Whether its items are removed after a question (`web/removals.py`), which its table
+    then says."""
 
     def __init__(self, folder: uc.CallsFolder) -> None:
         self.repository = folder.repository
@@ -267,7 +298,7 @@ class Editor(ABC, Generic[D, T]):
     def removal_notice(self, removed: str | None) -> str | None:
         """The table's notice after the item REMOVED was removed (None: none was)."""
         named: dict[str, Any] = {self.items.key: removed}
-        return text(f"{self.items.words}.removed", **named) if removed else None
+        return text(f"{self.items.words}.removed", **named) if removed and self.removes else None
 
     def template(self, page: str) -> str:
         """The template of the editor's PAGE (`list`, `edit`)."""
@@ -306,6 +337,15 @@ class Editor(ABC, Generic[D, T]):
 
     def check(self, draft: D) -> CheckDocument:
         return self.checks.of(draft.year, draft.revision)
+
+    def concerning(self, draft: D, row: Any) -> list[dict[str, Any]]:
+        """The draft's check's problems about the item ROW (an editor whose table counts
+        them says which)."""
+        raise NotImplementedError
+
+    def counts(self, draft: D) -> dict[str, int]:
+        """How many of the draft's check's problems concern each item, by its key."""
+        return {row.key: len(self.concerning(draft, row)) for row in draft.rows}
 
     def known(self, draft: D, key: str) -> Any:
         """The item KEY, else a 404 page."""

@@ -28,8 +28,8 @@ from fourules.policy.facts import (
 )
 from fourules.text import LocalText
 from fourules.texts import language, text
-from fourules.use_cases.check import CheckDocument
-from fourules.web.editor import problem_shown, under
+from fourules.use_cases.check import CheckDocument, CheckProblem
+from fourules.web.editor import ById, linked
 from fourules.web.forms import read_fact
 from fourules.web.gate import Form, field_text, field_values
 from fourules.web.policy_items import bilingual
@@ -88,7 +88,7 @@ one of these)."""
 
 
 @dataclass(frozen=True)
-class FactRow:
+class FactRow(ById):
     """One fact of the year as policy.yaml declares it, at its place in `facts:`."""
 
     index: int
@@ -101,10 +101,6 @@ class FactRow:
     help: dict[str, str]
     base: bool
     """Whether it declares again a fact of the base vocabulary (a label, help, tries)."""
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def rows(policy: Any) -> list[FactRow]:
@@ -483,17 +479,15 @@ def _styled(said: dict[str, Any]) -> dict[str, Any]:
 def concerning(check: CheckDocument, row: FactRow) -> list[dict[str, Any]]:
     """The check's problems about the fact ROW: those at its place (`facts.0…`), and those
     naming it (`facts.<id>…`: a derivation naming a later fact), each linked to its field."""
-    out = []
-    for p in check.problems:
-        shown = problem_shown(p)
-        below = under(p.field, f"facts.{row.index}")
-        if below is not None:
-            out.append(shown | {"href": f"#{_anchor(below.split('.')[0])}"})
-        elif names_word(p.message, f"facts.{row.id}"):
-            after = p.message.split(f"facts.{row.id}", 1)[1]
-            part = after[1:].split(".")[0].split(":")[0] if after.startswith(".") else ""
-            out.append(shown | {"href": f"#{_anchor(part)}"})
-    return out
+
+    def elsewhere(p: CheckProblem) -> str | None:
+        if not names_word(p.message, f"facts.{row.id}"):
+            return None
+        after = p.message.split(f"facts.{row.id}", 1)[1]
+        part = after[1:].split(".")[0].split(":")[0] if after.startswith(".") else ""
+        return f"#{_anchor(part)}"
+
+    return linked(check, f"facts.{row.index}", lambda part: _anchor(part.split(".")[0]), elsewhere)
 
 
 def _anchor(part: str) -> str:
@@ -504,11 +498,6 @@ def _anchor(part: str) -> str:
     if part in ("minimum", "reads", "placeholder", "tries", "changeable"):
         return part
     return "type"
-
-
-def counts(check: CheckDocument, listed: list[FactRow]) -> dict[str, int]:
-    """How many of the check's problems concern each fact."""
-    return {row.id: len(concerning(check, row)) for row in listed}
 
 
 def naming(files: Mapping[str, str], policy: Any, row: FactRow) -> list[Naming]:

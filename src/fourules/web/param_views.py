@@ -144,8 +144,3 @@ def concerning(check: CheckDocument, name: str) -> list[dict[str, Any]]:
         if below == "" or (below or "").split(".")[0] in PARAMETER_FIELDS:
             out.append(problem_shown(p))
     return out
-
-
-def counts(check: CheckDocument, names: list[str]) -> dict[str, int]:
-    """How many of the check's problems concern each parameter."""
-    return {name: len(concerning(check, name)) for name in names}

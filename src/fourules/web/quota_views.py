@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
-from fourules.web.editor import problem_shown, under
+from fourules.web.editor import ById, problem_shown, under
 from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
 
 KINDS = ("project", "study_trip")
@@ -20,7 +20,7 @@ ADMINISTRATIONS = ("district", "central")
 
 
 @dataclass(frozen=True)
-class QuotaRow(Sourced):
+class QuotaRow(ById, Sourced):
     """One quota as policy.yaml writes it, at its place in the list."""
 
     index: int
@@ -28,10 +28,6 @@ class QuotaRow(Sourced):
     limit: Any
     counts: list[str]
     administrations: list[str]
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def _listed(value: Any) -> list[str]:
@@ -105,8 +101,3 @@ def concerning(check: CheckDocument, row: QuotaRow) -> list[dict[str, Any]]:
         for p in check.problems
         if any(under(p.field, x) is not None for x in prefixes)
     ]
-
-
-def counts(check: CheckDocument, quotas: list[QuotaRow]) -> dict[str, int]:
-    """How many of the check's problems concern each quota."""
-    return {row.id: len(concerning(check, row)) for row in quotas}

@@ -38,7 +38,7 @@ from fourules.policy.vocabulary import AssessedCriterion, Vocabulary, date_numbe
 from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
-from fourules.web.editor import problem_shown, under
+from fourules.web.editor import ById, problem_shown, under
 from fourules.web.gate import field_text, field_values
 from fourules.web.param_views import UNITS, shown_value
 from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
@@ -89,7 +89,7 @@ Mode = Literal["rows", "otherwise", "yaml"]
 
 
 @dataclass(frozen=True)
-class RuleRow(Sourced):
+class RuleRow(ById, Sourced):
     """One rule as policy.yaml writes it, at its place in the list."""
 
     index: int
@@ -102,10 +102,6 @@ class RuleRow(Sourced):
     alternatives: list[Any]
     branches: list[dict[str, Any]]
     raw: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def rows(policy: Any) -> list[RuleRow]:
@@ -861,8 +857,3 @@ def _anchor(parts: list[str], branch: int | None) -> str:
         "applies_to": "applies_to",
         "basis": "basis",
     }.get(head, "rule")
-
-
-def counts(check: CheckDocument, rules: list[RuleRow]) -> dict[str, int]:
-    """How many of the check's problems concern each rule."""
-    return {row.id: len(concerning(check, row)) for row in rules}
