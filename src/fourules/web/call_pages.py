@@ -34,7 +34,7 @@ from fourules.use_cases import calls as uc
 from fourules.web import call_views
 from fourules.web.call_views import Kept
 from fourules.web.changes import shown
-from fourules.web.editor import DraftChecks, draft_at
+from fourules.web.editor import DraftChecks
 from fourules.web.gate import COOKIE, HOME, SIGN_IN, Form, Gate, Refused, Who, known, query
 from fourules.web.pages import in_page, page_lang
 
@@ -241,8 +241,7 @@ def call_pages(
         notice: str | None = None,
         publish_error: str | None = None,
     ) -> HTMLResponse:
-        revision, files = draft_at(repository, year, kept.text if kept is not None else None)
-        check = checks.of(year, revision)
+        revision, files, check = checks.draft(year, kept)
         return page(
             "calls_draft.html.j2",
             request,

@@ -58,6 +58,14 @@ class DraftChecks:
             self.remember(revision, found)
         return found
 
+    def draft(
+        self, year: str, kept: Kept | None = None
+    ) -> tuple[str, dict[str, str], CheckDocument]:
+        """The draft of YEAR as a text box's page shows it: its revision, its files' texts
+        (`draft_at`: an unknown draft a 404 page showing the text KEPT) and their check."""
+        revision, files = draft_at(self.repository, year, kept.text if kept is not None else None)
+        return revision, files, self.of(year, revision)
+
     def remember(self, revision: str, check: CheckDocument) -> None:
         key = f"{language()}:{revision}"
         with self.lock:

@@ -25,7 +25,7 @@ from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import text_views, views
 from fourules.web.call_views import Kept
-from fourules.web.editor import DraftChecks, draft_at
+from fourules.web.editor import DraftChecks
 from fourules.web.gate import Form, Gate, Refused, Who, query
 from fourules.web.item_links import Links, mounted
 from fourules.web.pages import Uploaded, read_posted
@@ -75,8 +75,7 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         kept: Kept | None = None,
         notice: str | None = None,
     ) -> HTMLResponse:
-        revision, files = draft_at(repository, year, kept.text if kept is not None else None)
-        check = checks.of(year, revision)
+        revision, files, check = checks.draft(year, kept)
         policy = text_views.policy_of(files)
         names = text_views.text_files(policy, files)
         if kept is not None and kept.name not in names:
