@@ -7,7 +7,6 @@ nothing; sign-in and CSRF as on every calls page."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,14 @@ from tests.calls_site import (
     client_over,
     csrf_of,
     draft_file,
+    filled_form,
     input_value,
-    quote_of,
+    refused_signed_out,
     revision_of,
     saved_by_anna,
     sentence_number,
     sign_in,
+    sign_in_asked,
 )
 
 ROOT = Path(__file__).parents[1]
@@ -48,19 +49,7 @@ def _obligations(path: Path) -> dict[str, dict[str, Any]]:
 
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The obligation's form as the page fills it, with CHANGED fields."""
-    fields = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "description_sv": input_value(page, "description_sv"),
-        "description_en": input_value(page, "description_en"),
-        "quote": quote_of(page),
-        "message": input_value(page, "message"),
-    }
-    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
-    if checked:
-        fields["sentence"] = checked.group(1)
-    return fields | changed
+    return filled_form(page, "description_sv", "description_en", "message") | changed
 
 
 def test_the_report_removed_after_its_question_and_added_again(
@@ -162,10 +151,9 @@ def test_a_stale_save_loses_nothing(calls_written: Path, tmp_path: Path) -> None
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (OBLIGATIONS, REPORT, f"{OBLIGATIONS}/new"):
-        assert client.get(address).status_code == 303
-    assert client.post(REPORT, data={"csrf": "x"}).status_code == 401
-    assert client.post(f"{REPORT}/remove", data={"confirm": "yes", "csrf": "x"}).status_code == 401
+    sign_in_asked(client, OBLIGATIONS, REPORT, f"{OBLIGATIONS}/new")
+    refused_signed_out(client, REPORT)
+    refused_signed_out(client, f"{REPORT}/remove", confirm="yes")
     sign_in(client, "anna")
     page = client.get(REPORT).text
     form = _form(page, description_sv="<b>fet</b>")

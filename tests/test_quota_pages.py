@@ -18,11 +18,13 @@ from tests.calls_site import (
     client_over,
     csrf_of,
     draft_file,
+    filled_form,
     input_value,
-    quote_of,
+    refused_signed_out,
     revision_of,
     sentence_number,
     sign_in,
+    sign_in_asked,
 )
 
 QUOTAS = "/calls/drafts/2026/quotas"
@@ -39,21 +41,9 @@ def _quotas(path: Path) -> dict[str, dict[str, object]]:
 
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The quota's form as the page fills it, with CHANGED fields."""
-    fields = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "limit": input_value(page, "limit"),
-        "description_sv": input_value(page, "description_sv"),
-        "description_en": input_value(page, "description_en"),
-        "message": input_value(page, "message"),
-    }
-    fields["quote"] = quote_of(page)
+    fields = filled_form(page, "limit", "description_sv", "description_en", "message")
     for box in re.findall(r'type="checkbox" id="[^"]+" name="([^"]+)" value="yes" checked', page):
         fields[box] = "yes"
-    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
-    if checked:
-        fields["sentence"] = checked.group(1)
     return fields | changed
 
 
@@ -198,14 +188,9 @@ def test_a_stale_save_loses_nothing_and_shows_the_quota_as_it_now_is(
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (QUOTAS, PROJECTS, f"{QUOTAS}/new"):
-        asked = client.get(address)
-        assert asked.status_code == 303
-        assert asked.headers["location"].startswith("/calls/sign-in?next=")
-    anonymous = client.post(PROJECTS, data={"limit": "1", "csrf": "x"})
-    assert anonymous.status_code == 401 and "Du är inte inloggad" in anonymous.text
-    removing = client.post(f"{PROJECTS}/remove", data={"confirm": "yes", "csrf": "x"})
-    assert removing.status_code == 401
+    sign_in_asked(client, QUOTAS, PROJECTS, f"{QUOTAS}/new")
+    assert "Du är inte inloggad" in refused_signed_out(client, PROJECTS, limit="1")
+    refused_signed_out(client, f"{PROJECTS}/remove", confirm="yes")
 
     sign_in(client, "anna")
     page = client.get(PROJECTS).text
