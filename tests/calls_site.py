@@ -10,6 +10,7 @@ import dataclasses
 import html
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,34 @@ def filled_form(page: str, *inputs: str) -> dict[str, Any]:
     if checked:
         fields["sentence"] = checked.group(1)
     return fields
+
+
+# --- A stale save ---------------------------------------------------------------------------
+
+
+def stale_save(
+    client: TestClient,
+    path: Path,
+    address: str,
+    form: Callable[..., dict[str, Any]],
+    page: str,
+    theirs: str,
+    **typed: str,
+) -> str:
+    """Someone saves THEIRS as the draft's policy.yaml while PAGE, the form at ADDRESS, is
+    open: the FORM it fills sent with TYPED is a 409 saying so, every field kept as TYPED,
+    nothing written over theirs; sent again from the page that comes back, it is saved (a
+    303). The 409's page."""
+    saved_by_anna(path, "policy.yaml", theirs)
+    answer = client.post(address, data=form(page, **typed))
+    assert answer.status_code == 409
+    assert "Någon annan har sparat utkastet under tiden" in answer.text
+    for name, value in typed.items():
+        assert input_value(answer.text, name) == value
+    assert draft_file(path, "policy.yaml") == theirs
+    again = client.post(address, data=form(answer.text))
+    assert again.status_code == 303
+    return answer.text
 
 
 # --- Signed out ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """What the pages that edit a draft share: the draft at one revision (an unknown draft a 404
 page, a file that does not read as YAML a 422 saying why), its check remembered by that
-revision (the calls pages' text boxes use these two), and the form editors' table, form
-and save (`Editor`: the parameters', the quotas' and the cases' pages say only what is
-their own).
+revision and a text box's save against it (the calls pages' text boxes use these), the
+check's problems about one item (`under`, `linked`), and the form editors' table, form and
+save (`Editor`: each editor's page says only what is its own).
 
 A revision names the draft's files, so the check of a revision stays true: it is made once
 and remembered, and a save's check (the use case makes one with every save) is remembered

@@ -1,9 +1,10 @@
 """What a parameter and a quota share, as policy.yaml writes them and as their forms type them
 (`web/param_views.py`, `web/quota_views.py`): a description in both languages, a source in
 the decision's words (a section, a quote, a note; picked on the form sentence by sentence,
-`web/source_picker.py`), and the form of a new one's key; and what their editors share
-beyond every editor's (`web/editor.py`): the draft's policy.yaml with the decision's
-sentences to cite, a form as an item stands, and the quote kept from the sentence picked."""
+`web/source_picker.py`), and the form of a new one's key; and what the editors of
+policy.yaml's items share beyond every editor's (`web/editor.py`): the draft's policy.yaml
+with the decision's sentences to cite, the table, a form as an item stands, a new item's
+key checked, and the quote kept from the sentence picked."""
 
 from __future__ import annotations
 
