@@ -10,7 +10,9 @@ import dataclasses
 import html
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -163,8 +165,112 @@ def input_value(page: str, name: str) -> str:
     return html.unescape(found.group(1))
 
 
+def textarea_of(page: str, name: str, id: str | None = None) -> str:
+    """The text in the page's box NAME (its id ID, else NAME)."""
+    at, named = re.escape(id or name), re.escape(name)
+    found = re.search(rf'<textarea id="{at}" name="{named}"[^>]*>\n(.*?)</textarea>', page, re.S)
+    assert found, id or name
+    return html.unescape(found.group(1))
+
+
 def quote_of(page: str) -> str:
     """The quote kept in the page's source picker."""
-    found = re.search(r'<textarea id="quote" name="quote"[^>]*>\n(.*?)</textarea>', page, re.S)
-    assert found
-    return html.unescape(found.group(1))
+    return textarea_of(page, "quote")
+
+
+def checked_values(page: str, name: str) -> list[str]:
+    """The values of the page's ticked boxes NAME (`kinds`)."""
+    return re.findall(rf'name="{re.escape(name)}" value="([a-z_]+)" checked', page)
+
+
+def filled_form(page: str, *inputs: str) -> dict[str, Any]:
+    """An item's form as the page fills it: its CSRF token, revision and language, its text
+    fields INPUTS, and, on a form that cites the decision, the quote and the sentence picked
+    (a test then changes what it types: `filled_form(…) | changed`)."""
+    fields: dict[str, Any] = {"csrf": csrf_of(page), "revision": revision_of(page), "lang": "sv"}
+    fields |= {name: input_value(page, name) for name in inputs}
+    if '<textarea id="quote" name="quote"' in page:
+        fields["quote"] = quote_of(page)
+    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
+    if checked:
+        fields["sentence"] = checked.group(1)
+    return fields
+
+
+# --- A stale save ---------------------------------------------------------------------------
+
+
+def stale_save(
+    client: TestClient,
+    path: Path,
+    address: str,
+    form: Callable[..., dict[str, Any]],
+    page: str,
+    theirs: str,
+    **typed: str,
+) -> str:
+    """Someone saves THEIRS as the draft's policy.yaml while PAGE, the form at ADDRESS, is
+    open: the FORM it fills sent with TYPED is a 409 saying so, every field kept as TYPED,
+    nothing written over theirs; sent again from the page that comes back, it is saved (a
+    303). The 409's page."""
+    saved_by_anna(path, "policy.yaml", theirs)
+    answer = client.post(address, data=form(page, **typed))
+    assert answer.status_code == 409
+    assert "Någon annan har sparat utkastet under tiden" in answer.text
+    for name, value in typed.items():
+        assert input_value(answer.text, name) == value
+    assert draft_file(path, "policy.yaml") == theirs
+    again = client.post(address, data=form(answer.text))
+    assert again.status_code == 303
+    return answer.text
+
+
+# --- Signed out ----------------------------------------------------------------------------
+
+
+def sign_in_asked(client: TestClient, *addresses: str) -> None:
+    """Signed out, each page of ADDRESSES sends to the sign-in page, to come back after it."""
+    for address in addresses:
+        asked = client.get(address)
+        assert asked.status_code == 303
+        assert asked.headers["location"].startswith("/calls/sign-in?next=")
+
+
+def refused_signed_out(client: TestClient, address: str, **fields: str) -> str:
+    """A form of FIELDS posted to ADDRESS signed out (its token none): refused with a 401;
+    the page that says so."""
+    answer = client.post(address, data={"csrf": "x"} | fields)
+    assert answer.status_code == 401
+    return answer.text
+
+
+# --- In a browser (tests/test_browser.py's Chromium) ----------------------------------------
+
+
+def browser_sign_in(page: Any, name: str = "anna") -> None:
+    """NAME signed in on the sign-in page the browser's PAGE shows (in Swedish)."""
+    page.get_by_label("Namn").fill(name)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+
+class Audit:
+    """axe-core run on each page a browser test stands on: the violations kept by where
+    (`audit("/calls/drafts/2026")`), and none allowed at the end (`clean`)."""
+
+    def __init__(self, page: Any) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.page, self.axe = page, Axe()
+        self.found: dict[str, list[Any]] = {}
+
+    def __call__(self, where: str) -> None:
+        self.found[where] = self.axe.run(self.page).response["violations"]
+
+    def clean(self) -> None:
+        problems = {
+            where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
+            for where, violations in self.found.items()
+            if violations
+        }
+        assert not problems, problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,14 @@ def calls_written(calls_started: Path, tmp_path_factory: pytest.TempPathFactory)
     """…with the example 2026 call saved into it by anna: its check is clean (once per
     module: each test works on a copy, `calls_site.site_over`)."""
     return calls_site.with_draft_written(calls_started, tmp_path_factory.mktemp("written"))
+
+
+@pytest.fixture
+def calls_written_served(calls_written: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The calls pages served on a local port over a copy of `calls_written`, for the browser
+    tests (skipped without a browser, as tests/test_browser.py is): the URL and the copy."""
+    from tests.test_browser import _serving
+
+    site = calls_site.site_over(calls_written, tmp_path)
+    with _serving(site.client.app) as url:
+        yield url, site.path

@@ -11,52 +11,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 
-from fourules import Evaluator, get_plugin_manager
-from fourules.accounts.store import Accounts
-from fourules.server import create_app
-from fourules.use_cases.calls import CallsFolder
+from tests.calls_site import (
+    EXAMPLE,
+    FILES,
+    PASSWORD,
+    Audit,
+    browser_sign_in,
+    site_over,
+    with_accounts,
+)
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
-
-EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
-FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
-PASSWORD = "rätt häst batteri häftklammer"
-CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @pytest.fixture
 def calls_site(tmp_path: Path) -> Iterator[str]:
     """The app with the calls pages over a new calls folder: anna writes, bo publishes."""
-    path = tmp_path / "calls"
-    folder = CallsFolder.open(path, hasher=CHEAP)
-    accounts = Accounts(path, hasher=CHEAP)
-    accounts.add_user("anna", "editor", PASSWORD)
-    accounts.add_user("bo", "publisher", PASSWORD)
-    evaluator = Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[path])
-    app = create_app(evaluator, calls=folder)
-    with _serving(app) as url:
+    site = site_over(with_accounts(tmp_path / "accounts"), tmp_path)
+    with _serving(site.client.app) as url:
         yield url
-
-
-def _sign_in(page: Any, name: str) -> None:
-    page.get_by_label("Namn").fill(name)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
 
 
 def test_a_call_written_checked_and_published_in_the_browser(
     calls_site: str,
     browser: Any,  # noqa: F811
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page, axe = context.new_page(), Axe()
-    found: dict[str, list[Any]] = {}
-
-    def audit(where: str) -> None:
-        found[where] = axe.run(page).response["violations"]
+    page = context.new_page()
+    audit = Audit(page)
 
     page.goto(calls_site + "/check?year=2026")
     assert not page.get_by_role("heading", level=1).inner_text().endswith("2026")
@@ -65,7 +47,7 @@ def test_a_call_written_checked_and_published_in_the_browser(
     page.goto(calls_site + "/calls")
     assert page.url.startswith(calls_site + "/calls/sign-in?next=")
     audit("/calls/sign-in")
-    _sign_in(page, "anna")
+    browser_sign_in(page, "anna")
     assert page.url == calls_site + "/calls"
     audit("/calls")
     page.get_by_label("År för utkastet").fill("2026")
@@ -106,10 +88,5 @@ def test_a_call_written_checked_and_published_in_the_browser(
     page.goto(calls_site + "/check?year=2026")
     assert page.get_by_role("heading", level=1).inner_text().endswith("2026")
     context.close()
-    assert len(found) == 7, found.keys()
-    problems = {
-        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
-        for where, violations in found.items()
-        if violations
-    }
-    assert not problems, problems
+    assert len(audit.found) == 7, audit.found.keys()
+    audit.clean()

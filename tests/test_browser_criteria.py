@@ -15,8 +15,6 @@ import pytest
 
 from fourules.authoring.policy_item_edits import item_dropped
 from fourules.authoring.yaml_edits import read
-from fourules.server import create_app
-from fourules.use_cases import calls as uc
 from tests import calls_site
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, PLAN_WORDS
@@ -25,20 +23,16 @@ EXAMPLE = calls_site.EXAMPLE
 
 
 @pytest.fixture
-def without_the_plan(tmp_path: Path) -> Iterator[str]:
+def without_the_plan(calls_written: Path, tmp_path: Path) -> Iterator[str]:
     """The calls pages over a folder whose draft 2026 is the example call without the rule
     criterion.implementation_plan (anna writes)."""
-    accounts = calls_site.with_accounts(tmp_path / "accounts")
-    started = calls_site.with_draft_started(accounts, tmp_path / "started")
-    written = calls_site.with_draft_written(started, tmp_path / "written")
-    policy = calls_site.draft_file(written, "policy.yaml")
+    site = calls_site.site_over(calls_written, tmp_path)
+    policy = calls_site.draft_file(site.path, "policy.yaml")
     index = next(
         n for n, r in enumerate(read(policy)["rules"]) if r["id"] == "criterion.implementation_plan"
     )
-    calls_site.saved_by_anna(written, "policy.yaml", item_dropped(policy, "rules", index))
-    folder = uc.CallsFolder.open(written, hasher=calls_site.CHEAP)
-    evaluator = calls_site.evaluator_over(written)
-    with _serving(create_app(evaluator, calls=folder)) as url:
+    calls_site.saved_by_anna(site.path, "policy.yaml", item_dropped(policy, "rules", index))
+    with _serving(site.client.app) as url:
         yield url
 
 
@@ -46,20 +40,13 @@ def test_the_plan_added_in_the_browser_as_the_docs_add_it(
     without_the_plan: str,
     browser: Any,  # noqa: F811
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     site = without_the_plan
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page, axe = context.new_page(), Axe()
-    found: dict[str, list[Any]] = {}
-
-    def audit(where: str) -> None:
-        found[where] = axe.run(page).response["violations"]
+    page = context.new_page()
+    audit = calls_site.Audit(page)
 
     page.goto(site + "/calls/drafts/2026")
-    page.get_by_label("Namn").fill("anna")
-    page.get_by_label("Lösenord").fill(calls_site.PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    calls_site.browser_sign_in(page)
     assert page.url == site + "/calls/drafts/2026"
     assert page.locator("#check .badge.fail").is_visible()  # cases assess a criterion not there
 
@@ -104,9 +91,4 @@ def test_the_plan_added_in_the_browser_as_the_docs_add_it(
     page.goto(site + "/calls/drafts/2026/criteria")
     assert page.locator("#criterion-implementation_plan").is_visible()
     context.close()
-    problems = {
-        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
-        for where, violations in found.items()
-        if violations
-    }
-    assert not problems, problems
+    audit.clean()

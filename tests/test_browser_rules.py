@@ -7,50 +7,26 @@ Skipped without a browser, as tests/test_browser.py is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from fourules.server import create_app
-from tests.calls_site import CHEAP, PASSWORD, draft_file, evaluator_over
+from tests.calls_site import Audit, browser_sign_in, draft_file
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 
 
-@pytest.fixture
-def written_site(calls_written: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The app with the calls pages over a copy of the draft with the example 2026 call."""
-    import shutil
-
-    from fourules.use_cases.calls import CallsFolder
-
-    path = tmp_path / "calls"
-    shutil.copytree(calls_written, path)
-    app = create_app(evaluator_over(path), calls=CallsFolder.open(path, hasher=CHEAP))
-    with _serving(app) as url:
-        yield url, path
-
-
 def test_a_branch_s_value_and_message_changed_in_the_browser(
-    written_site: tuple[str, Path],
+    calls_written_served: tuple[str, Path],
     browser: Any,  # noqa: F811
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    url, path = written_site
+    url, path = calls_written_served
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page, axe = context.new_page(), Axe()
-    found: dict[str, list[Any]] = {}
-
-    def audit(where: str) -> None:
-        found[where] = axe.run(page).response["violations"]
+    page = context.new_page()
+    audit = Audit(page)
 
     page.goto(url + "/calls/drafts/2026")
-    page.get_by_label("Namn").fill("anna")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    browser_sign_in(page)
     page.get_by_role("link", name="Regler och deras grenar").click()
     assert page.url == url + "/calls/drafts/2026/rules"
     audit("/calls/drafts/2026/rules")
@@ -95,9 +71,4 @@ def test_a_branch_s_value_and_message_changed_in_the_browser(
     page.locator("#yaml summary").click()
     assert "{field: project_year, lt: 2}" in page.locator("#yaml-saved").inner_text()
     context.close()
-    problems = {
-        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
-        for where, violations in found.items()
-        if violations
-    }
-    assert not problems, problems
+    audit.clean()

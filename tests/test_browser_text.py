@@ -9,16 +9,10 @@ tests/test_browser.py is."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from fourules.server import create_app
-from fourules.use_cases.calls import CallsFolder
-from tests.calls_site import CHEAP, PASSWORD, evaluator_over, sentence_number
+from tests.calls_site import Audit, browser_sign_in, sentence_number
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 
 OLD = "En studieresa kan maximalt\nbeviljas 30 000 kr."
@@ -26,35 +20,18 @@ NEW = "En studieresa kan maximalt\nbeviljas 35 000 kr."
 NEW_SENTENCE = "En studieresa kan maximalt beviljas 35 000 kr."
 
 
-@pytest.fixture
-def written_site(calls_written: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The app over a copy of the calls folder with the example 2026 call written."""
-    path = tmp_path / "calls"
-    shutil.copytree(calls_written, path)
-    app = create_app(evaluator_over(path), calls=CallsFolder.open(path, hasher=CHEAP))
-    with _serving(app) as url:
-        yield url, path
-
-
 def test_the_text_pasted_and_a_sentence_set_in_the_coverage_map(
-    written_site: tuple[str, Path],
+    calls_written_served: tuple[str, Path],
     browser: Any,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    url, path = written_site
+    url, path = calls_written_served
     context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page, axe = context.new_page(), Axe()
-    found: dict[str, list[Any]] = {}
-
-    def audit(where: str) -> None:
-        found[where] = axe.run(page).response["violations"]
+    page = context.new_page()
+    audit = Audit(page)
 
     page.goto(url + "/calls/drafts/2026/text")
-    page.get_by_label("Namn").fill("anna")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+    browser_sign_in(page)
     assert page.url == url + "/calls/drafts/2026/text"
     assert "Varje citat i policyn står ord för ord" in page.locator("#check").inner_text()
     audit("/calls/drafts/2026/text")
@@ -108,9 +85,4 @@ def test_the_text_pasted_and_a_sentence_set_in_the_coverage_map(
         in coverage
     )
     context.close()
-    problems = {
-        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
-        for where, violations in found.items()
-        if violations
-    }
-    assert not problems, problems
+    audit.clean()

@@ -29,6 +29,7 @@ from tests.calls_site import (
     revision_of,
     sign_in,
     site_over,
+    textarea_of,
 )
 
 
@@ -38,11 +39,8 @@ def site(calls_accounts: Path, tmp_path: Path) -> Site:
 
 
 def _textarea(page: str, name: str) -> str:
-    found = re.search(
-        rf'<textarea id="text-{re.escape(name)}" name="text"[^>]*>\n(.*?)</textarea>', page, re.S
-    )
-    assert found, name
-    return html.unescape(found.group(1))
+    """The text in the page's box for the file NAME."""
+    return textarea_of(page, "text", id=f"text-{name}")
 
 
 def _save(client: TestClient, page: str, name: str, text: str, **extra: str) -> object:

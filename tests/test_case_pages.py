@@ -18,8 +18,10 @@ from tests.calls_site import (
     client_over,
     csrf_of,
     draft_file,
+    refused_signed_out,
     revision_of,
     sign_in,
+    sign_in_asked,
 )
 
 CASES = "/calls/drafts/2026/cases"
@@ -159,9 +161,8 @@ def test_a_stale_save_loses_nothing(calls_written: Path, tmp_path: Path) -> None
 def test_sign_in_and_csrf_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "cases.yaml")
-    assert client.get(CASES).status_code == 303
-    assert client.get(f"{CASES}/0").status_code == 303
-    assert client.post(f"{CASES}/new", data={"name": NAME}).status_code == 401
+    sign_in_asked(client, CASES, f"{CASES}/0")
+    refused_signed_out(client, f"{CASES}/new", name=NAME)
     sign_in(client, "anna")
     form, _ = _new_case(client)
     assert client.post(f"{CASES}/new", data=form | {"csrf": "nope"}).status_code == 403

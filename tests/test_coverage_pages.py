@@ -29,10 +29,12 @@ from tests.calls_site import (
     client_over,
     csrf_of,
     draft_file,
+    refused_signed_out,
     revision_of,
     saved_by_anna,
     sentence_number,
     sign_in,
+    sign_in_asked,
 )
 
 MAP = "/calls/drafts/2026/coverage"
@@ -166,7 +168,8 @@ def test_a_copied_entry_is_confirmed_and_an_empty_map_begun(tmp_path: Path) -> N
 
     begun = sentence_classified("", sentences, number, same)
     assert (
-        begun == f"sentences:\n  - sentence: {BULLET}{STRATEGIC}\n    encoded: [criteria.strategic_value]\n"
+        begun
+        == f"sentences:\n  - sentence: {BULLET}{STRATEGIC}\n    encoded: [criteria.strategic_value]\n"
     )
     with pytest.raises(InputError, match="behöver sitt skäl"):
         sentence_classified(text, sentences, number, Classification("not_encoded", reason=" "))
@@ -362,15 +365,9 @@ def test_a_draft_the_map_cannot_be_made_of_says_why(calls_written: Path, tmp_pat
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "coverage.yaml")
-    for address in (MAP, f"{MAP}/3"):
-        asked = client.get(address)
-        assert asked.status_code == 303 and asked.headers["location"].startswith(
-            "/calls/sign-in?next="
-        )
-    anonymous = client.post(
-        f"{MAP}/3", data={"status": "descriptive", "reason": "Mitt", "csrf": "x"}
-    )
-    assert anonymous.status_code == 401 and "Mitt" in anonymous.text
+    sign_in_asked(client, MAP, f"{MAP}/3")
+    said = refused_signed_out(client, f"{MAP}/3", status="descriptive", reason="Mitt")
+    assert "Mitt" in said
     sign_in(client, "anna")
     page = client.get(f"{MAP}/3").text
     form = _form(page, status="descriptive", reason="Mitt skäl")

@@ -32,14 +32,19 @@ from fourules.use_cases import calls as uc
 from tests.calls_site import (
     CHEAP,
     EXAMPLE,
+    checked_values,
     client_over,
     csrf_of,
     draft_file,
+    filled_form,
     input_value,
-    quote_of,
+    refused_signed_out,
     revision_of,
     saved_by_anna,
     sign_in,
+    sign_in_asked,
+    stale_save,
+    textarea_of,
 )
 
 ROOT = Path(__file__).parents[1]
@@ -77,40 +82,16 @@ def _rules(path: Path) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in yaml.safe_load(draft_file(path, "policy.yaml"))["rules"]}
 
 
-def _textarea(page: str, name: str) -> str:
-    found = re.search(
-        rf'<textarea id="{re.escape(name)}" name="{re.escape(name)}"[^>]*>\n(.*?)</textarea>',
-        page,
-        re.S,
-    )
-    assert found, name
-    return html.unescape(found.group(1))
-
-
 def _form(page: str, **changed: str) -> dict[str, Any]:
     """The criterion's form as the page fills it, with CHANGED fields."""
-    fields: dict[str, Any] = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "title_sv": input_value(page, "title_sv"),
-        "title_en": input_value(page, "title_en"),
-        "weight": input_value(page, "weight"),
-        "group": input_value(page, "group"),
-        "quote": quote_of(page),
-        "note": _textarea(page, "note"),
-        "message": input_value(page, "message"),
-        "kinds": re.findall(r'name="kinds" value="([a-z_]+)" checked', page),
-    }
+    fields = filled_form(page, "title_sv", "title_en", "weight", "group", "message")
+    fields |= {"note": textarea_of(page, "note"), "kinds": checked_values(page, "kinds")}
     for name in re.findall(r'<textarea id="(says\.[a-z0-9]+\.(?:sv|en))"', page):
-        fields[name] = _textarea(page, name)
+        fields[name] = textarea_of(page, name)
     typed = re.search(r'name="type" id="type-[a-z]+" value="([a-z]+)" checked', page)
     fields["type"] = typed.group(1) if typed else ""
     if 'name="reading" value="yes" checked' in page:
         fields["reading"] = "yes"
-    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
-    if checked:
-        fields["sentence"] = checked.group(1)
     if re.search(r'<input id="id" name="id"', page):
         fields["id"] = input_value(page, "id")
     return fields | changed
@@ -191,7 +172,7 @@ def test_the_plan_removed_after_its_question_and_added_again_as_the_docs_add_it(
     # Added again in a form as §4 adds it: the house's wording first, with its gap.
     new = client.get(f"{CRITERIA}/new")
     assert new.status_code == 200
-    assert _textarea(new.text, "says.no.sv") == "Bedömt att projektet inte … (huvudkriterium)."
+    assert textarea_of(new.text, "says.no.sv") == "Bedömt att projektet inte … (huvudkriterium)."
     assert 'value="mandatory" checked' in new.text
     number = sentence_number(path, PLAN_WORDS)
     form = _form(
@@ -290,7 +271,8 @@ def test_a_priority_criterion_goes_beside_the_priority_ones(
     new = client.get(f"{CRITERIA}/new?type=priority")
     assert new.status_code == 200 and 'value="priority" checked' in new.text
     assert (
-        _textarea(new.text, "says.unknown.sv") == "… är inte bedömt (påverkar bara prioriteringen)."
+        textarea_of(new.text, "says.unknown.sv")
+        == "… är inte bedömt (påverkar bara prioriteringen)."
     )
     words = "Projekt med syfte att stärka klientcentrering i organisationens arbete."
     form = _form(
@@ -400,27 +382,17 @@ def test_a_stale_save_loses_nothing(calls_written: Path, tmp_path: Path) -> None
         "title: {sv: En plan för resultaten,",
     )
     assert theirs != policy
-    saved_by_anna(path, "policy.yaml", theirs)
-    answer = client.post(PLAN, data=_form(page, title_sv="Min rubrik"))
-    assert answer.status_code == 409
-    assert "Någon annan har sparat utkastet under tiden" in answer.text
-    assert "En plan för resultaten" in answer.text.split('id="stale"')[1]
-    assert input_value(answer.text, "title_sv") == "Min rubrik"
-    assert draft_file(path, "policy.yaml") == theirs
-    again = client.post(PLAN, data=_form(answer.text))
-    assert again.status_code == 303
+    stale = stale_save(client, path, PLAN, _form, page, theirs, title_sv="Min rubrik")
+    assert "En plan för resultaten" in stale.split('id="stale"')[1]
     assert _rules(path)["criterion.implementation_plan"]["title"]["sv"] == "Min rubrik"
 
 
 def test_sign_in_the_csrf_token_and_escaping(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (CRITERIA, PLAN, f"{CRITERIA}/new", f"{CRITERIA}/new?type=priority"):
-        asked = client.get(address)
-        assert asked.status_code == 303
-        assert asked.headers["location"].startswith("/calls/sign-in?next=")
-    assert client.post(PLAN, data={"title_sv": "x", "csrf": "x"}).status_code == 401
-    assert client.post(f"{PLAN}/remove", data={"confirm": "yes", "csrf": "x"}).status_code == 401
+    sign_in_asked(client, CRITERIA, PLAN, f"{CRITERIA}/new", f"{CRITERIA}/new?type=priority")
+    refused_signed_out(client, PLAN, title_sv="x")
+    refused_signed_out(client, f"{PLAN}/remove", confirm="yes")
 
     sign_in(client, "anna")
     page = client.get(PLAN).text

@@ -1,5 +1,5 @@
 """What every form editor of a draft does (web/editor.py), asked of each: the parameters',
-the quotas' and the cases' pages say in their own words that the draft has no such item
+the quotas', the cases', the criteria's, the obligations', the facts' and the rules' pages say in their own words that the draft has no such item
 (a 404) and that their file does not read (a 422, on the table, an item's form and a new
 one's), never a 500."""
 
@@ -29,6 +29,30 @@ EDITORS = [
         "cases.yaml",
         "Utkastet 2026 har inget fall nummer no.such",
         "Utkastets cases.yaml går inte att läsa",
+    ),
+    (
+        "criteria/novelty",
+        "policy.yaml",
+        "Utkastet 2026 har inget kriterium no.such",
+        "policy.yaml går inte att läsa, så kriterierna kan inte visas",
+    ),
+    (
+        "obligations/obligation.report",
+        "policy.yaml",
+        "Utkastet 2026 har inget åtagande no.such",
+        "policy.yaml går inte att läsa, så åtagandena kan inte visas",
+    ),
+    (
+        "facts/research_partner",
+        "policy.yaml",
+        "Utkastet 2026 deklarerar inget faktum no.such",
+        "policy.yaml går inte att läsa, så årets fakta kan inte visas",
+    ),
+    (
+        "rules/cap.project",
+        "policy.yaml",
+        "Utkastet 2026 har ingen regel no.such",
+        "Utkastets policy.yaml går inte att läsa",
     ),
 ]
 

@@ -8,7 +8,6 @@ an edit changes only what it changes; a stale save loses nothing; sign-in and CS
 
 from __future__ import annotations
 
-import html
 import inspect
 import re
 from collections import Counter
@@ -24,13 +23,19 @@ from fourules.web import fact_views
 from tests.calls_site import (
     CHEAP,
     EXAMPLE,
+    checked_values,
     client_over,
     csrf_of,
     draft_file,
+    filled_form,
     input_value,
+    refused_signed_out,
     revision_of,
     saved_by_anna,
     sign_in,
+    sign_in_asked,
+    stale_save,
+    textarea_of,
 )
 
 FACTS = "/calls/drafts/2026/facts"
@@ -54,25 +59,12 @@ def _facts(path: Path) -> dict[str, dict[str, Any]]:
     return {f["id"]: f for f in listed}
 
 
-def _textarea(page: str, name: str) -> str:
-    found = re.search(rf'<textarea id="{name}" name="{name}"[^>]*>\n(.*?)</textarea>', page, re.S)
-    assert found, name
-    return html.unescape(found.group(1))
-
-
 def _form(page: str, **changed: Any) -> dict[str, Any]:
     """The fact's form as the page fills it, with CHANGED fields."""
-    fields: dict[str, Any] = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "message": input_value(page, "message"),
-        "kinds": re.findall(r'name="kinds" value="([a-z_]+)" checked', page),
-    }
-    for name in ("field", "minimum", "label_sv", "label_en", "placeholder"):
-        fields[name] = input_value(page, name)
+    fields = filled_form(page, "message", "field", "minimum", "label_sv", "label_en", "placeholder")
+    fields["kinds"] = checked_values(page, "kinds")
     for name in ("help_sv", "help_en", "tries", "derived_when"):
-        fields[name] = _textarea(page, name)
+        fields[name] = textarea_of(page, name)
     for name in re.findall(r'<input id="(values\.\d+\.(?:id|sv|en))"', page):
         fields[name] = input_value(page, re.escape(name))
     for name in ("type", "unit", "derived_applicants"):
@@ -196,7 +188,7 @@ def test_a_choice_with_its_values_placeholder_and_values_tried(
     page = client.get(f"{FACTS}/target_group").text
     assert (
         input_value(page, r"values\.1\.sv") == "äldre"
-        and _textarea(page, "tries") == "children, elderly"
+        and textarea_of(page, "tries") == "children, elderly"
     )
 
 
@@ -320,24 +312,17 @@ def test_a_stale_save_loses_nothing(calls_written: Path, tmp_path: Path) -> None
     theirs = draft_file(path, "policy.yaml").replace(
         "label: {sv: Forskningspartner,", "label: {sv: Forskningspartnern,"
     )
-    saved_by_anna(path, "policy.yaml", theirs)
-    answer = client.post(PARTNER, data=_form(page, label_sv="Partner"))
-    assert answer.status_code == 409
-    assert '<dd id="current-label">Forskningspartnern</dd>' in answer.text
-    assert input_value(answer.text, "label_sv") == "Partner"
-    assert draft_file(path, "policy.yaml") == theirs
-    again = client.post(PARTNER, data=_form(answer.text))
-    assert again.status_code == 303
+    stale = stale_save(client, path, PARTNER, _form, page, theirs, label_sv="Partner")
+    assert '<dd id="current-label">Forskningspartnern</dd>' in stale
     assert _facts(path)["research_partner"]["label"]["sv"] == "Partner"
 
 
 def test_sign_in_the_csrf_token_and_escaping(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (FACTS, PARTNER, f"{FACTS}/new"):
-        assert client.get(address).status_code == 303
-    assert client.post(PARTNER, data={"csrf": "x"}).status_code == 401
-    assert client.post(f"{PARTNER}/remove", data={"confirm": "yes", "csrf": "x"}).status_code == 401
+    sign_in_asked(client, FACTS, PARTNER, f"{FACTS}/new")
+    refused_signed_out(client, PARTNER)
+    refused_signed_out(client, f"{PARTNER}/remove", confirm="yes")
     sign_in(client, "anna")
     form = _form(client.get(PARTNER).text, label_sv="<i>Partner</i>")
     assert (

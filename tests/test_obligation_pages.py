@@ -7,7 +7,6 @@ nothing; sign-in and CSRF as on every calls page."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,15 @@ from tests.calls_site import (
     client_over,
     csrf_of,
     draft_file,
+    filled_form,
     input_value,
-    quote_of,
+    refused_signed_out,
     revision_of,
     saved_by_anna,
     sentence_number,
     sign_in,
+    sign_in_asked,
+    stale_save,
 )
 
 ROOT = Path(__file__).parents[1]
@@ -48,19 +50,7 @@ def _obligations(path: Path) -> dict[str, dict[str, Any]]:
 
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The obligation's form as the page fills it, with CHANGED fields."""
-    fields = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "description_sv": input_value(page, "description_sv"),
-        "description_en": input_value(page, "description_en"),
-        "quote": quote_of(page),
-        "message": input_value(page, "message"),
-    }
-    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
-    if checked:
-        fields["sentence"] = checked.group(1)
-    return fields | changed
+    return filled_form(page, "description_sv", "description_en", "message") | changed
 
 
 def test_the_report_removed_after_its_question_and_added_again(
@@ -148,24 +138,17 @@ def test_a_stale_save_loses_nothing(calls_written: Path, tmp_path: Path) -> None
     theirs = draft_file(path, "policy.yaml").replace(
         "      sv: En beviljad studieresa redovisas", "      sv: En studieresa redovisas", 1
     )
-    saved_by_anna(path, "policy.yaml", theirs)
-    answer = client.post(REPORT, data=_form(page, description_sv="Mitt"))
-    assert answer.status_code == 409
-    assert "En studieresa redovisas" in answer.text.split('id="stale"')[1]
-    assert input_value(answer.text, "description_sv") == "Mitt"
-    assert draft_file(path, "policy.yaml") == theirs
-    again = client.post(REPORT, data=_form(answer.text))
-    assert again.status_code == 303
+    stale = stale_save(client, path, REPORT, _form, page, theirs, description_sv="Mitt")
+    assert "En studieresa redovisas" in stale.split('id="stale"')[1]
     assert _obligations(path)["obligation.report"]["description"]["sv"] == "Mitt"
 
 
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (OBLIGATIONS, REPORT, f"{OBLIGATIONS}/new"):
-        assert client.get(address).status_code == 303
-    assert client.post(REPORT, data={"csrf": "x"}).status_code == 401
-    assert client.post(f"{REPORT}/remove", data={"confirm": "yes", "csrf": "x"}).status_code == 401
+    sign_in_asked(client, OBLIGATIONS, REPORT, f"{OBLIGATIONS}/new")
+    refused_signed_out(client, REPORT)
+    refused_signed_out(client, f"{REPORT}/remove", confirm="yes")
     sign_in(client, "anna")
     page = client.get(REPORT).text
     form = _form(page, description_sv="<b>fet</b>")

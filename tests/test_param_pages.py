@@ -6,7 +6,6 @@ and CSRF as on the calls pages."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -15,14 +14,16 @@ from fourules.use_cases import calls as uc
 from tests.calls_site import (
     CHEAP,
     client_over,
-    csrf_of,
     draft_file,
+    filled_form,
     input_value,
     quote_of,
-    revision_of,
+    refused_signed_out,
     saved_by_anna,
     sentence_number,
     sign_in,
+    sign_in_asked,
+    stale_save,
 )
 
 PARAMS = "/calls/drafts/2026/parameters"
@@ -33,22 +34,8 @@ NEW = "En studieresa kan maximalt beviljas 25 000 kr."
 
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The parameter's form as the page fills it, with CHANGED fields."""
-    fields = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "value": input_value(page, "value"),
-        "description_sv": input_value(page, "description_sv"),
-        "description_en": input_value(page, "description_en"),
-        "not_stated_sv": input_value(page, "not_stated_sv"),
-        "not_stated_en": input_value(page, "not_stated_en"),
-        "quote": quote_of(page),
-        "message": input_value(page, "message"),
-    }
-    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
-    if checked:
-        fields["sentence"] = checked.group(1)
-    return fields | changed
+    inputs = ("value", "description_sv", "description_en", "not_stated_sv", "not_stated_en")
+    return filled_form(page, *inputs, "message") | changed
 
 
 def _decision_says_25000(path: Path) -> None:
@@ -197,20 +184,11 @@ def test_a_stale_save_loses_nothing_and_shows_the_value_as_it_now_is(
     page = client.get(CAP).text
     # Someone saves the draft meanwhile: the cap is now 28 000.
     policy = draft_file(path, "policy.yaml")
-    saved_by_anna(
-        path, "policy.yaml", policy.replace("    value: 30000\n", "    value: 28000\n", 1)
-    )
-    theirs = draft_file(path, "policy.yaml")
-
-    answer = client.post(CAP, data=_form(page, value="25 000"))
-    assert answer.status_code == 409
-    assert "Någon annan har sparat utkastet under tiden" in answer.text
-    assert '<dd id="current-value">28 000 kr</dd>' in answer.text
-    assert input_value(answer.text, "value") == "25 000"  # what was typed
-    assert draft_file(path, "policy.yaml") == theirs  # nothing written over theirs
-    # Saved again from the page as shown now, it stands.
-    again = client.post(CAP, data=_form(answer.text))
-    assert again.status_code == 303
+    theirs = policy.replace("    value: 30000\n", "    value: 28000\n", 1)
+    assert theirs != policy
+    # What was typed kept, nothing written over theirs; saved again from the page, it stands.
+    stale = stale_save(client, path, CAP, _form, page, theirs, value="25 000")
+    assert '<dd id="current-value">28 000 kr</dd>' in stale
     assert (
         yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"]
         == 25000
@@ -244,13 +222,8 @@ def test_a_new_parameter_is_added_with_its_source_picked(
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (PARAMS, CAP):
-        asked = client.get(address)
-        assert asked.status_code == 303
-        assert asked.headers["location"].startswith("/calls/sign-in?next=")
-    anonymous = client.post(CAP, data={"value": "1", "csrf": "x"})
-    assert anonymous.status_code == 401
-    assert "Du är inte inloggad" in anonymous.text
+    sign_in_asked(client, PARAMS, CAP)
+    assert "Du är inte inloggad" in refused_signed_out(client, CAP, value="1")
 
     sign_in(client, "anna")
     page = client.get(CAP).text

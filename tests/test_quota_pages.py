@@ -13,16 +13,18 @@ import yaml
 
 from fourules.use_cases import calls as uc
 from tests.calls_site import (
-    ANNA,
     CHEAP,
     client_over,
     csrf_of,
     draft_file,
+    filled_form,
     input_value,
-    quote_of,
+    refused_signed_out,
     revision_of,
     sentence_number,
     sign_in,
+    sign_in_asked,
+    stale_save,
 )
 
 QUOTAS = "/calls/drafts/2026/quotas"
@@ -39,21 +41,9 @@ def _quotas(path: Path) -> dict[str, dict[str, object]]:
 
 def _form(page: str, **changed: str) -> dict[str, str]:
     """The quota's form as the page fills it, with CHANGED fields."""
-    fields = {
-        "csrf": csrf_of(page),
-        "revision": revision_of(page),
-        "lang": "sv",
-        "limit": input_value(page, "limit"),
-        "description_sv": input_value(page, "description_sv"),
-        "description_en": input_value(page, "description_en"),
-        "message": input_value(page, "message"),
-    }
-    fields["quote"] = quote_of(page)
+    fields = filled_form(page, "limit", "description_sv", "description_en", "message")
     for box in re.findall(r'type="checkbox" id="[^"]+" name="([^"]+)" value="yes" checked', page):
         fields[box] = "yes"
-    checked = re.search(r'name="sentence" id="sentence-\d+" value="(\d+)" checked', page)
-    if checked:
-        fields["sentence"] = checked.group(1)
     return fields | changed
 
 
@@ -172,40 +162,24 @@ def test_a_stale_save_loses_nothing_and_shows_the_quota_as_it_now_is(
 ) -> None:
     client, path = client_over(calls_written, tmp_path)
     page = client.get(PROJECTS).text
-    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
     policy = draft_file(path, "policy.yaml")
     theirs = policy.replace(
         "  - id: quota.projects\n    limit: 2\n", "  - id: quota.projects\n    limit: 4\n"
     )
     assert theirs != policy
-    revision = repository.read("2026", "policy.yaml").revision
-    uc.save_file(repository, ANNA, "2026", "policy.yaml", theirs.encode(), "2026: fyra", revision)
-
-    answer = client.post(PROJECTS, data=_form(page, limit="5", description_sv="Mitt"))
-    assert answer.status_code == 409
-    assert "Någon annan har sparat utkastet under tiden" in answer.text
-    assert '<dd id="current-limit">4</dd>' in answer.text
-    assert (
-        input_value(answer.text, "limit") == "5"
-        and input_value(answer.text, "description_sv") == "Mitt"
+    stale = stale_save(
+        client, path, PROJECTS, _form, page, theirs, limit="5", description_sv="Mitt"
     )
-    assert draft_file(path, "policy.yaml") == theirs
-    again = client.post(PROJECTS, data=_form(answer.text))
-    assert again.status_code == 303
+    assert '<dd id="current-limit">4</dd>' in stale
     assert _quotas(path)["quota.projects"]["limit"] == 5
 
 
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (QUOTAS, PROJECTS, f"{QUOTAS}/new"):
-        asked = client.get(address)
-        assert asked.status_code == 303
-        assert asked.headers["location"].startswith("/calls/sign-in?next=")
-    anonymous = client.post(PROJECTS, data={"limit": "1", "csrf": "x"})
-    assert anonymous.status_code == 401 and "Du är inte inloggad" in anonymous.text
-    removing = client.post(f"{PROJECTS}/remove", data={"confirm": "yes", "csrf": "x"})
-    assert removing.status_code == 401
+    sign_in_asked(client, QUOTAS, PROJECTS, f"{QUOTAS}/new")
+    assert "Du är inte inloggad" in refused_signed_out(client, PROJECTS, limit="1")
+    refused_signed_out(client, f"{PROJECTS}/remove", confirm="yes")
 
     sign_in(client, "anna")
     page = client.get(PROJECTS).text

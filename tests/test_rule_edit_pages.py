@@ -26,9 +26,11 @@ from tests.calls_site import (
     client_over,
     draft_file,
     evaluator_over,
+    refused_signed_out,
     saved_by_anna,
     sentence_number,
     sign_in,
+    sign_in_asked,
 )
 
 RULES = "/calls/drafts/2026/rules"
@@ -494,12 +496,10 @@ def test_a_stale_save_loses_nothing_and_shows_the_rule_as_it_now_is(
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "policy.yaml")
-    for address in (RULES, f"{RULES}/cap.project", f"{RULES}/new", f"{RULES}/cap.project/prove"):
-        asked = client.get(address)
-        assert asked.status_code == 303
-        assert asked.headers["location"].startswith("/calls/sign-in?next=")
-    anonymous = client.post(f"{RULES}/cap.project", data={"title_sv": "x", "csrf": "x"})
-    assert anonymous.status_code == 401 and "Du är inte inloggad" in anonymous.text
+    sign_in_asked(
+        client, RULES, f"{RULES}/cap.project", f"{RULES}/new", f"{RULES}/cap.project/prove"
+    )
+    assert "Du är inte inloggad" in refused_signed_out(client, f"{RULES}/cap.project", title_sv="x")
     sign_in(client, "anna")
     address = f"{RULES}/cap.project"
     page = client.get(address).text

@@ -22,9 +22,12 @@ from tests.calls_site import (
     client_over,
     csrf_of,
     draft_file,
+    refused_signed_out,
     revision_of,
     sentence_number,
     sign_in,
+    sign_in_asked,
+    textarea_of,
 )
 
 TEXT = "/calls/drafts/2026/text"
@@ -40,11 +43,7 @@ def _form(page: str, **fields: str) -> dict[str, str]:
 
 def _box(page: str, name: str) -> str:
     """The text in the page's box for NAME."""
-    found = re.search(
-        rf'<textarea id="text-{re.escape(name)}" name="text"[^>]*>\n(.*?)</textarea>', page, re.S
-    )
-    assert found, name
-    return html.unescape(found.group(1))
+    return textarea_of(page, "text", id=f"text-{name}")
 
 
 def _log(path: Path) -> list[str]:
@@ -250,10 +249,8 @@ def test_a_transcription_stands_beside_the_scan_and_is_held_to_it(
 def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: Path) -> None:
     client, path = client_over(calls_written, tmp_path, signed_in=False)
     before = draft_file(path, "document.txt")
-    asked = client.get(TEXT)
-    assert asked.status_code == 303 and asked.headers["location"].startswith("/calls/sign-in?next=")
-    anonymous = client.post(SAVE, data={"text": "Mitt beslut.", "csrf": "x"})
-    assert anonymous.status_code == 401 and "Mitt beslut." in anonymous.text
+    sign_in_asked(client, TEXT)
+    assert "Mitt beslut." in refused_signed_out(client, SAVE, text="Mitt beslut.")
 
     sign_in(client, "anna")
     page = client.get(TEXT).text

@@ -34,7 +34,7 @@ from fourules.use_cases import calls as uc
 from fourules.web import call_views
 from fourules.web.call_views import Kept
 from fourules.web.changes import shown
-from fourules.web.editor import DraftChecks, draft_at
+from fourules.web.editor import DraftChecks
 from fourules.web.gate import COOKIE, HOME, SIGN_IN, Form, Gate, Refused, Who, known, query
 from fourules.web.pages import in_page, page_lang
 
@@ -241,8 +241,7 @@ def call_pages(
         notice: str | None = None,
         publish_error: str | None = None,
     ) -> HTMLResponse:
-        revision, files = draft_at(repository, year, kept.text if kept is not None else None)
-        check = checks.of(year, revision)
+        revision, files, check = checks.draft(year, kept)
         return page(
             "calls_draft.html.j2",
             request,
@@ -279,25 +278,9 @@ def call_pages(
             typed = _text_typed(form) or ""
             message = form.get("message", "").strip()
             kept = Kept(name, typed, message)
-            try:
-                saved = uc.save_file(
-                    repository,
-                    signed.person,
-                    year,
-                    name,
-                    typed.encode("utf-8"),
-                    message,
-                    form.get("revision", ""),
-                )
-            except StaleRevision as exc:
-                kept.stale = True
-                kept.current = None if exc.current is None else call_views.shown(exc.current)
-                return draft_page(request, signed, year, 409, kept=kept)
-            except InputError as exc:
-                place = "message" if exc.where == "message" else "text"
-                kept.errors[place] = exc.message.get(language())
-                return draft_page(request, signed, year, 422, kept=kept)
-            checks.remember(saved.revision, saved.check)
+            status = checks.kept_saved(signed.person, year, kept, form.get("revision", ""))
+            if status is not None:
+                return draft_page(request, signed, year, status, kept=kept)
             return to_draft(year, f"#file-{name}", saved=name)
 
         return await signed_in_form(request, answer)

@@ -9,6 +9,7 @@ import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.forms import FactInput, fact_inputs, read_amount, read_fact
+from fourules.web.gate import field_text, field_values
 
 OUTCOMES = ("eligible", "undetermined", "ineligible")
 KINDS = ("project", "study_trip")
@@ -166,12 +168,7 @@ class Typed:
 
 
 def read_typed(form: Any, facts: tuple[FactInput, ...]) -> Typed:
-    def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
-
-    def many(name: str) -> list[str]:
-        got = form.getlist(name) if hasattr(form, "getlist") else form.get(name, [])
-        return [str(v) for v in ([got] if isinstance(got, str) else got) if str(v).strip()]
+    get, many = partial(field_text, form), partial(field_values, form)
 
     return Typed(
         name=" ".join(get("name").split()),

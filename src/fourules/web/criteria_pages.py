@@ -24,14 +24,14 @@ from fourules.authoring import criterion_rules as cr
 from fourules.authoring.policy_item_edits import item_added, item_changed
 from fourules.calls.files import POLICY_FILE
 from fourules.evaluation.evaluator import Evaluator
-from fourules.texts import language, text
+from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import criterion_views as views
 from fourules.web.criterion_views import CriterionRow, CriterionTyped
 from fourules.web.editor import NEW, FormState, Items
 from fourules.web.gate import Form, Who
 from fourules.web.policy_items import PolicyDraft, PolicyEditor
-from fourules.web.removals import Removal
+from fourules.web.removals import ListedRemoval
 
 
 class CriterionEditor(PolicyEditor[CriterionRow, CriterionTyped]):
@@ -39,20 +39,18 @@ class CriterionEditor(PolicyEditor[CriterionRow, CriterionTyped]):
 
     items = Items("criteria", "pages.criteria", "id", views.rows)
     typed = CriterionTyped
+    removes = True
 
-    def table(self, draft: PolicyDraft[CriterionRow], removed: str | None) -> dict[str, Any]:
-        return {
-            "rows": draft.rows,
-            "counts": views.counts(self.check(draft), draft.rows, draft.year),
-            "quoted": draft.picker.quoted,
-            "types": cr.TYPES,
-            "notice": text("pages.criteria.removed", id=removed) if removed else None,
-        }
+    def concerning(self, draft: PolicyDraft[CriterionRow], row: CriterionRow) -> list[Any]:
+        return views.concerning(self.check(draft), row, draft.year)
+
+    def listed(self, draft: PolicyDraft[CriterionRow]) -> dict[str, Any]:
+        return {"types": cr.TYPES}
 
     def form(
         self, draft: PolicyDraft[CriterionRow], row: CriterionRow | None, typed: CriterionTyped
     ) -> dict[str, Any]:
-        problems = views.concerning(self.check(draft), row, draft.year) if row else []
+        problems = self.concerning(draft, row) if row is not None else []
         parts = [b.part for b in row.branches] if row is not None else list(views.ROLES)
         return {
             "picker": draft.picker,
@@ -72,12 +70,8 @@ class CriterionEditor(PolicyEditor[CriterionRow, CriterionTyped]):
     ) -> str | None:
         row = draft.row(key) if key != NEW else None
         weight = views.checked(typed, row, draft.data)
-        picked = self.picked(draft, key, typed)
-        if picked is not None:
-            typed.quote = picked[1]
-        if not typed.message.strip():
-            typed.message = text("pages.criteria.message.default", id=typed.id)
-        if typed.errors or picked is None:
+        picked = self.cited(draft, key, typed)
+        if picked is None:
             return None
         sentence, quote = picked
         rule = views.rule_of(typed, row, weight, sentence.section, quote)
@@ -114,13 +108,5 @@ def criteria_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         return await editor.gate.signed_in_page(request, build, year=year)
 
     router.include_router(editor.router())
-    Removal(editor, "rules", _naming, _shown).add_to(router)
+    ListedRemoval(editor, "rules", views.naming).add_to(router)
     return router
-
-
-def _naming(draft: PolicyDraft[CriterionRow], row: CriterionRow) -> list[Any]:
-    return views.naming(draft.files, draft.data, row)
-
-
-def _shown(row: CriterionRow | None) -> str:
-    return row.description.get(language(), "") if row is not None else ""

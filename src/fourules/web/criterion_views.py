@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
@@ -18,8 +19,9 @@ from fourules.authoring import criterion_rules as cr
 from fourules.authoring.policy_item_edits import flow_text, plain_of
 from fourules.policy.model import Rule
 from fourules.texts import both, text
-from fourules.use_cases.check import CheckDocument
-from fourules.web.gate import Form
+from fourules.use_cases.check import CheckDocument, CheckProblem
+from fourules.web.editor import ById, linked
+from fourules.web.gate import Form, field_text, field_values
 from fourules.web.policy_items import Sourced, bilingual, sourced
 from fourules.web.removals import Naming, cases, coverage, mentions, names_word, rules
 from fourules.web.source_picker import number
@@ -53,7 +55,7 @@ class Branch:
 
 
 @dataclass(frozen=True)
-class CriterionRow(Sourced):
+class CriterionRow(ById, Sourced):
     """One criterion's rule as policy.yaml writes it, at its place among the rules."""
 
     index: int
@@ -70,10 +72,6 @@ class CriterionRow(Sourced):
     house: bool
     """Whether its branches are the three of an assessed criterion (its type can change)."""
     alternatives: tuple[str, ...]
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def rows(policy: Any) -> list[CriterionRow]:
@@ -197,12 +195,7 @@ def _number(value: Any) -> str:
 def read_typed(form: Form, key: str, row: CriterionRow | None) -> CriterionTyped:
     """The form as sent for the criterion KEY (ROW: as it stands; None: a new one)."""
 
-    def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
-
-    def many(name: str) -> list[str]:
-        got = form.getlist(name) if hasattr(form, "getlist") else [form.get(name, "")]
-        return [str(v) for v in got if str(v).strip()]
+    get, many = partial(field_text, form), partial(field_values, form)
 
     parts = [b.part for b in row.branches] if row is not None else list(ROLES)
     return CriterionTyped(
@@ -401,18 +394,16 @@ def concerning(check: CheckDocument, row: CriterionRow, year: str) -> list[dict[
     """The check's problems about the criterion ROW: those about its rule (`rules.10.…`, by
     its place), each linked to its field; and those of the coverage map and the cases that
     name it (`criteria.<id>`, its rule's id), linked to that file on the draft's page."""
-    prefix = f"rules.{row.index}"
-    out = []
-    for p in check.problems:
-        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
-        if p.field == prefix or p.field.startswith(prefix + "."):
-            out.append(shown | {"href": f"#{_anchor(p.field[len(prefix) + 1 :], row)}"})
-        elif p.check in ("coverage", "case") and (
+
+    def elsewhere(p: CheckProblem) -> str | None:
+        if p.check in ("coverage", "case") and (
             names_word(p.message, row.rule_id) or names_word(p.message, f"criteria.{row.id}")
         ):
             name = p.file.replace("\\", "/").rsplit("/", 1)[-1]
-            out.append(shown | {"href": f"/calls/drafts/{year}#file-{name}"})
-    return out
+            return f"/calls/drafts/{year}#file-{name}"
+        return None
+
+    return linked(check, f"rules.{row.index}", lambda part: _anchor(part, row), elsewhere)
 
 
 def _anchor(part: str, row: CriterionRow) -> str:
@@ -427,11 +418,6 @@ def _anchor(part: str, row: CriterionRow) -> str:
     if steps[:2] == ["source", "note"]:
         return "note"
     return FIELD_OF.get(steps[0], "type") if steps else "type"
-
-
-def counts(check: CheckDocument, criteria: list[CriterionRow], year: str) -> dict[str, int]:
-    """How many of the check's problems concern each criterion."""
-    return {row.id: len(concerning(check, row, year)) for row in criteria}
 
 
 def naming(files: Mapping[str, str], policy: Any, row: CriterionRow) -> list[Naming]:

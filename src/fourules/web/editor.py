@@ -1,8 +1,8 @@
 """What the pages that edit a draft share: the draft at one revision (an unknown draft a 404
 page, a file that does not read as YAML a 422 saying why), its check remembered by that
-revision (the calls pages' text boxes use these two), and the form editors' table, form
-and save (`Editor`: the parameters', the quotas' and the cases' pages say only what is
-their own).
+revision and a text box's save against it (the calls pages' text boxes use these), the
+check's problems about one item (`under`, `linked`), and the form editors' table, form and
+save (`Editor`: each editor's page says only what is its own).
 
 A revision names the draft's files, so the check of a revision stays true: it is made once
 and remembered, and a save's check (the use case makes one with every save) is remembered
@@ -27,8 +27,9 @@ from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.errors import InputError
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
-from fourules.use_cases.check import CheckDocument
+from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web import call_views
+from fourules.web.call_views import Kept
 from fourules.web.gate import Form, Gate, Refused, Who, query
 
 NEW = "new"
@@ -57,6 +58,14 @@ class DraftChecks:
             self.remember(revision, found)
         return found
 
+    def draft(
+        self, year: str, kept: Kept | None = None
+    ) -> tuple[str, dict[str, str], CheckDocument]:
+        """The draft of YEAR as a text box's page shows it: its revision, its files' texts
+        (`draft_at`: an unknown draft a 404 page showing the text KEPT) and their check."""
+        revision, files = draft_at(self.repository, year, kept.text if kept is not None else None)
+        return revision, files, self.of(year, revision)
+
     def remember(self, revision: str, check: CheckDocument) -> None:
         key = f"{language()}:{revision}"
         with self.lock:
@@ -64,6 +73,62 @@ class DraftChecks:
             self.kept.move_to_end(key)
             while len(self.kept) > CHECKS_KEPT:
                 self.kept.popitem(last=False)
+
+    def saved(
+        self, person: uc.Person, year: str, name: str, data: bytes, message: str, revision: str
+    ) -> uc.Saved:
+        """The draft's file NAME saved as DATA against REVISION (the use case `save_file`:
+        a stale one is `StaleRevision`), and the check the save made remembered."""
+        saved = uc.save_file(self.repository, person, year, name, data, message, revision)
+        self.remember(saved.revision, saved.check)
+        return saved
+
+    def kept_saved(self, person: uc.Person, year: str, kept: Kept, revision: str) -> int | None:
+        """A text box's file saved as KEPT says, against REVISION: None; else the status of
+        the page that shows KEPT again, a 409 when the draft was saved since (with the file
+        as it now is), a 422 with the problem beside its field (the message or the text)."""
+        try:
+            self.saved(person, year, kept.name, kept.text.encode("utf-8"), kept.message, revision)
+        except StaleRevision as exc:
+            kept.stale = True
+            kept.current = None if exc.current is None else call_views.shown(exc.current)
+            return 409
+        except InputError as exc:
+            place = "message" if exc.where == "message" else "text"
+            kept.errors[place] = exc.message.get(language())
+            return 422
+        return None
+
+
+def under(field: str, prefix: str) -> str | None:
+    """What of a check's problem's FIELD is below PREFIX (`branches.0` of `rules.3.branches.0`;
+    '' when FIELD is PREFIX itself); None when FIELD is not about PREFIX."""
+    if field == prefix:
+        return ""
+    return field[len(prefix) + 1 :] if field.startswith(prefix + ".") else None
+
+
+def problem_shown(p: CheckProblem) -> dict[str, Any]:
+    """A check's problem P as an item's form lists it."""
+    return {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
+
+
+def linked(
+    check: CheckDocument,
+    prefix: str,
+    anchor: Callable[[str], str],
+    elsewhere: Callable[[CheckProblem], str | None] = lambda p: None,
+) -> list[dict[str, Any]]:
+    """The check's problems about the item at PREFIX (`rules.3`), each linked (`href`) to the
+    field of its form ANCHOR names for the part below PREFIX it is about (`branches.0`); and
+    those ELSEWHERE links somewhere (a problem of another file that names the item)."""
+    out = []
+    for p in check.problems:
+        below = under(p.field, prefix)
+        href = f"#{anchor(below)}" if below is not None else elsewhere(p)
+        if href is not None:
+            out.append(problem_shown(p) | {"href": href})
+    return out
 
 
 def draft_at(
@@ -84,6 +149,16 @@ class Item(Protocol):
     def key(self) -> str:
         """What names it in its address (`…/parameters/cap.study_trip`)."""
         ...
+
+
+class ById:
+    """An item named in its address by its id (`…/criteria/novelty`)."""
+
+    id: str
+
+    @property
+    def key(self) -> str:
+        return self.id
 
 
 R = TypeVar("R", bound=Item)
@@ -176,6 +251,9 @@ class Editor(ABC, Generic[D, T]):
 
     items: ClassVar[Items]
     typed: type[T]
+    removes: ClassVar[bool] = False
+    """Whether its items are removed after a question (`web/removals.py`), which its table
+    then says."""
 
     def __init__(self, folder: uc.CallsFolder) -> None:
         self.repository = folder.repository
@@ -225,6 +303,11 @@ class Editor(ABC, Generic[D, T]):
         named: dict[str, Any] = {self.items.key: key}
         return text(f"{self.items.words}.saved", **named)
 
+    def removal_notice(self, removed: str | None) -> str | None:
+        """The table's notice after the item REMOVED was removed (None: none was)."""
+        named: dict[str, Any] = {self.items.key: removed}
+        return text(f"{self.items.words}.removed", **named) if removed and self.removes else None
+
     def template(self, page: str) -> str:
         """The template of the editor's PAGE (`list`, `edit`)."""
         return f"{self.items.words.removeprefix('pages.')}_{page}.html.j2"
@@ -262,6 +345,15 @@ class Editor(ABC, Generic[D, T]):
 
     def check(self, draft: D) -> CheckDocument:
         return self.checks.of(draft.year, draft.revision)
+
+    def concerning(self, draft: D, row: Any) -> list[dict[str, Any]]:
+        """The draft's check's problems about the item ROW (an editor whose table counts
+        them says which)."""
+        raise NotImplementedError
+
+    def counts(self, draft: D) -> dict[str, int]:
+        """How many of the draft's check's problems concern each item, by its key."""
+        return {row.key: len(self.concerning(draft, row)) for row in draft.rows}
 
     def known(self, draft: D, key: str) -> Any:
         """The item KEY, else a 404 page."""
@@ -335,7 +427,4 @@ class Editor(ABC, Generic[D, T]):
         """The draft's file saved as EDITED, against REVISION (the one the form was shown
         at); its check remembered."""
         data = edited.encode("utf-8")
-        saved = uc.save_file(
-            self.repository, signed.person, draft.year, draft.name, data, message, revision
-        )
-        self.checks.remember(saved.revision, saved.check)
+        self.checks.saved(signed.person, draft.year, draft.name, data, message, revision)

@@ -27,13 +27,13 @@ from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import CallsRepository
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.facts import base_declarations
-from fourules.texts import language, text
+from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import fact_views as views
 from fourules.web.editor import NEW, DraftFile, Editor, Items
 from fourules.web.fact_views import FactRow, FactTyped
 from fourules.web.gate import Form
-from fourules.web.removals import Naming, Removal
+from fourules.web.removals import ListedRemoval
 
 BEFORE = ("rules",)
 """Where `facts:` goes when policy.yaml has none: before the rules, after the obligations."""
@@ -51,17 +51,21 @@ class FactEditor(Editor[FactDraft, FactTyped]):
 
     items = Items("facts", "pages.facts", "id", views.rows)
     typed = FactTyped
+    removes = True
 
     def draft(self, year: str) -> FactDraft:
         return FactDraft(self.repository, year, self.items)
+
+    def concerning(self, draft: FactDraft, row: FactRow) -> list[Any]:
+        return views.concerning(self.check(draft), row)
 
     def table(self, draft: FactDraft, removed: str | None) -> dict[str, Any]:
         return {
             "rows": draft.rows,
             "base_facts": views.base_facts(),
-            "counts": views.counts(self.check(draft), draft.rows),
+            "counts": self.counts(draft),
             "fact_types": views.TYPES,
-            "notice": text("pages.facts.removed", id=removed) if removed else None,
+            "notice": self.removal_notice(removed),
         }
 
     def typed_of(self, draft: FactDraft, row: FactRow | None) -> FactTyped:
@@ -71,7 +75,7 @@ class FactEditor(Editor[FactDraft, FactTyped]):
 
     def form(self, draft: FactDraft, row: FactRow | None, typed: FactTyped) -> dict[str, Any]:
         return {
-            "problems": views.concerning(self.check(draft), row) if row is not None else [],
+            "problems": self.concerning(draft, row) if row is not None else [],
             "fact_types": views.TYPES,
             "fact_kinds": KINDS,
             "origins": views.ORIGINS,
@@ -105,13 +109,5 @@ def fact_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     after a question."""
     editor = FactEditor(folder)
     router = editor.router()
-    Removal(editor, "facts", _naming, _shown).add_to(router)
+    ListedRemoval(editor, "facts", views.naming, described="label").add_to(router)
     return router
-
-
-def _naming(draft: FactDraft, row: FactRow) -> list[Naming]:
-    return views.naming(draft.files, draft.data, row)
-
-
-def _shown(row: FactRow | None) -> str:
-    return row.label.get(language(), "") if row is not None else ""

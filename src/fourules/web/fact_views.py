@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, ClassVar, get_args
 
 import yaml
@@ -27,9 +28,10 @@ from fourules.policy.facts import (
 )
 from fourules.text import LocalText
 from fourules.texts import language, text
-from fourules.use_cases.check import CheckDocument
+from fourules.use_cases.check import CheckDocument, CheckProblem
+from fourules.web.editor import ById, linked
 from fourules.web.forms import read_fact
-from fourules.web.gate import Form
+from fourules.web.gate import Form, field_text, field_values
 from fourules.web.policy_items import bilingual
 from fourules.web.removals import Naming, cases, mentions, names_word, rules
 
@@ -86,7 +88,7 @@ one of these)."""
 
 
 @dataclass(frozen=True)
-class FactRow:
+class FactRow(ById):
     """One fact of the year as policy.yaml declares it, at its place in `facts:`."""
 
     index: int
@@ -99,10 +101,6 @@ class FactRow:
     help: dict[str, str]
     base: bool
     """Whether it declares again a fact of the base vocabulary (a label, help, tries)."""
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def rows(policy: Any) -> list[FactRow]:
@@ -235,12 +233,7 @@ def _tried(value: Any) -> str:
 def read_typed(form: Form, key: str, row: FactRow | None) -> FactTyped:
     """The form as sent for the fact KEY (None ROW: a new one)."""
 
-    def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
-
-    def many(name: str) -> list[str]:
-        got = form.getlist(name) if hasattr(form, "getlist") else [form.get(name, "")]
-        return [str(v) for v in got if str(v).strip()]
+    get, many = partial(field_text, form), partial(field_values, form)
 
     places: dict[int, dict[str, str]] = {}
     for name in form:
@@ -486,18 +479,15 @@ def _styled(said: dict[str, Any]) -> dict[str, Any]:
 def concerning(check: CheckDocument, row: FactRow) -> list[dict[str, Any]]:
     """The check's problems about the fact ROW: those at its place (`facts.0…`), and those
     naming it (`facts.<id>…`: a derivation naming a later fact), each linked to its field."""
-    prefix = f"facts.{row.index}"
-    out = []
-    for p in check.problems:
-        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
-        if p.field == prefix or p.field.startswith(prefix + "."):
-            part = p.field[len(prefix) + 1 :].split(".")[0]
-            out.append(shown | {"href": f"#{_anchor(part)}"})
-        elif names_word(p.message, f"facts.{row.id}"):
-            after = p.message.split(f"facts.{row.id}", 1)[1]
-            part = after[1:].split(".")[0].split(":")[0] if after.startswith(".") else ""
-            out.append(shown | {"href": f"#{_anchor(part)}"})
-    return out
+
+    def elsewhere(p: CheckProblem) -> str | None:
+        if not names_word(p.message, f"facts.{row.id}"):
+            return None
+        after = p.message.split(f"facts.{row.id}", 1)[1]
+        part = after[1:].split(".")[0].split(":")[0] if after.startswith(".") else ""
+        return f"#{_anchor(part)}"
+
+    return linked(check, f"facts.{row.index}", lambda part: _anchor(part.split(".")[0]), elsewhere)
 
 
 def _anchor(part: str) -> str:
@@ -508,11 +498,6 @@ def _anchor(part: str) -> str:
     if part in ("minimum", "reads", "placeholder", "tries", "changeable"):
         return part
     return "type"
-
-
-def counts(check: CheckDocument, listed: list[FactRow]) -> dict[str, int]:
-    """How many of the check's problems concern each fact."""
-    return {row.id: len(concerning(check, row)) for row in listed}
 
 
 def naming(files: Mapping[str, str], policy: Any, row: FactRow) -> list[Naming]:

@@ -224,6 +224,18 @@ class Gate:
         return await run_in_threadpool(in_page, chosen, lambda: self.guarded(request, checked))
 
 
+def field_text(form: Form, name: str) -> str:
+    """The field NAME of FORM as typed, without the blanks around it ('' when not sent)."""
+    return str(form.get(name) or "").strip()
+
+
+def field_values(form: Form, name: str) -> list[str]:
+    """Every value sent of the field NAME of FORM (its ticked boxes), the empty ones left out."""
+    getlist = getattr(form, "getlist", None)
+    got = getlist(name) if getlist is not None else form.get(name, [])
+    return [str(v) for v in ([got] if isinstance(got, str) else got) if str(v).strip()]
+
+
 def query(**values: str) -> str:
     """VALUES as a link's query, with the page's language when it is not Swedish
     (`?saved=1&lang=en`); nothing when there is nothing to say."""

@@ -20,14 +20,13 @@ from fastapi import APIRouter
 from fourules.authoring.policy_item_edits import item_added, item_changed
 from fourules.calls.files import POLICY_FILE
 from fourules.evaluation.evaluator import Evaluator
-from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import obligation_views as views
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.obligation_views import ObligationRow, ObligationTyped
 from fourules.web.policy_items import PolicyDraft, PolicyEditor, read_sourced
-from fourules.web.removals import Naming, Removal
+from fourules.web.removals import ListedRemoval
 
 BEFORE = ("facts", "rules")
 """Where `obligations:` goes when policy.yaml has none: before the year's facts and rules."""
@@ -38,19 +37,15 @@ class ObligationEditor(PolicyEditor[ObligationRow, ObligationTyped]):
 
     items = Items("obligations", "pages.obligations", "id", views.rows)
     typed = ObligationTyped
+    removes = True
 
-    def table(self, draft: PolicyDraft[ObligationRow], removed: str | None) -> dict[str, Any]:
-        return {
-            "rows": draft.rows,
-            "counts": views.counts(self.check(draft), draft.rows, draft.year),
-            "quoted": draft.picker.quoted,
-            "notice": text("pages.obligations.removed", id=removed) if removed else None,
-        }
+    def concerning(self, draft: PolicyDraft[ObligationRow], row: ObligationRow) -> list[Any]:
+        return views.concerning(self.check(draft), row, draft.year)
 
     def form(
         self, draft: PolicyDraft[ObligationRow], row: ObligationRow | None, typed: ObligationTyped
     ) -> dict[str, Any]:
-        problems = views.concerning(self.check(draft), row, draft.year) if row else []
+        problems = self.concerning(draft, row) if row is not None else []
         return {"picker": draft.picker, "problems": problems}
 
     def read(self, form: Form, draft: PolicyDraft[ObligationRow], key: str) -> ObligationTyped:
@@ -63,14 +58,10 @@ class ObligationEditor(PolicyEditor[ObligationRow, ObligationTyped]):
     ) -> str | None:
         row = draft.row(key) if key != NEW else None
         if row is None:
-            views.checked_id(typed, draft.rows)
+            self.new_key(draft, typed.id, typed.errors)
         typed.described(self.items.words)
-        picked = self.picked(draft, key, typed)
-        if picked is not None:
-            typed.quote = picked[1]
-        if not typed.message.strip():
-            typed.message = text("pages.obligations.message.default", id=typed.id)
-        if typed.errors or picked is None:
+        picked = self.cited(draft, key, typed)
+        if picked is None:
             return None
         sentence, quote = picked
         said = views.obligation_of(typed, row, sentence.section, quote)
@@ -89,13 +80,5 @@ def obligation_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     removed after a question."""
     editor = ObligationEditor(folder)
     router = editor.router()
-    Removal(editor, "obligations", _naming, _shown).add_to(router)
+    ListedRemoval(editor, "obligations", views.naming).add_to(router)
     return router
-
-
-def _naming(draft: PolicyDraft[ObligationRow], row: ObligationRow) -> list[Naming]:
-    return views.naming(draft.files, draft.data, row)
-
-
-def _shown(row: ObligationRow | None) -> str:
-    return row.description.get(language(), "") if row is not None else ""

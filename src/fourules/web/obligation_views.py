@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from fourules.authoring.policy_item_edits import in_order
 from fourules.policy.model import Obligation
 from fourules.texts import text
-from fourules.use_cases.check import CheckDocument
-from fourules.web.policy_items import KEY, RESERVED, Sourced, SourcedTyped, sourced, typed_sourced
+from fourules.use_cases.check import CheckDocument, CheckProblem
+from fourules.web.editor import ById, linked
+from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
 from fourules.web.removals import Naming, coverage, names_word, rules
 
 OBLIGATION_KEYS = ("id", "description", "source")
@@ -25,16 +26,12 @@ SOURCE_KEYS = ("section", "quote", "note", "precedent")
 
 
 @dataclass(frozen=True)
-class ObligationRow(Sourced):
+class ObligationRow(ById, Sourced):
     """One obligation as policy.yaml writes it, at its place in the list."""
 
     index: int
     id: str
     written: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def rows(policy: Any) -> list[ObligationRow]:
@@ -66,14 +63,6 @@ class ObligationTyped(SourcedTyped):
         if row is None:
             return cls(message=message)
         return cls(id=row.id, **typed_sourced(row, sentence, message))
-
-
-def checked_id(typed: ObligationTyped, known: list[ObligationRow]) -> None:
-    """A new obligation's id: of the policy's form (`obligation.report`), not yet taken."""
-    if not KEY.match(typed.id) or typed.id in RESERVED:
-        typed.errors["id"] = text("pages.obligations.id.invalid", id=typed.id or "–")
-    elif any(r.id == typed.id for r in known):
-        typed.errors["id"] = text("pages.obligations.id.taken", id=typed.id)
 
 
 def obligation_of(
@@ -111,21 +100,16 @@ def concerning(check: CheckDocument, row: ObligationRow, year: str) -> list[dict
     """The check's problems about the obligation ROW: those about it (`obligations.0.…`, by
     its place), each linked to its field; and the coverage map's that name it
     (`obligations.<id>`), linked to that file on the draft's page."""
-    prefix = f"obligations.{row.index}"
-    out = []
-    for p in check.problems:
-        shown = {"check": p.check, "field": p.field, "line": p.line, "message": p.message}
-        if p.field == prefix or p.field.startswith(prefix + "."):
-            part = p.field[len(prefix) + 1 :].split(".")[0]
-            out.append(shown | {"href": f"#{FIELD_OF.get(part, 'description_sv')}"})
-        elif p.check == "coverage" and names_word(p.message, f"obligations.{row.id}"):
-            out.append(shown | {"href": f"/calls/drafts/{year}#file-coverage.yaml"})
-    return out
 
+    def anchor(part: str) -> str:
+        return FIELD_OF.get(part.split(".")[0], "description_sv")
 
-def counts(check: CheckDocument, listed: list[ObligationRow], year: str) -> dict[str, int]:
-    """How many of the check's problems concern each obligation."""
-    return {row.id: len(concerning(check, row, year)) for row in listed}
+    def elsewhere(p: CheckProblem) -> str | None:
+        if p.check == "coverage" and names_word(p.message, f"obligations.{row.id}"):
+            return f"/calls/drafts/{year}#file-coverage.yaml"
+        return None
+
+    return linked(check, f"obligations.{row.index}", anchor, elsewhere)
 
 
 def naming(files: Mapping[str, str], policy: Any, row: ObligationRow) -> list[Naming]:

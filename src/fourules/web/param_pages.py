@@ -25,7 +25,7 @@ from fourules.web import param_views, policy_items
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.param_views import Row, Typed
-from fourules.web.policy_items import KEY, RESERVED, PolicyDraft, PolicyEditor, read_sourced
+from fourules.web.policy_items import PolicyDraft, PolicyEditor, read_sourced
 
 FIELD_OF = policy_items.FIELD_OF | {"value": "value", "unit": "value", "not_stated": "not-stated"}
 """Where on the form a check's problem about a parameter's part is shown."""
@@ -37,14 +37,13 @@ class ParamEditor(PolicyEditor[Row, Typed]):
     items = Items("parameters", "pages.params", "name", param_views.rows)
     typed = Typed
 
-    def table(self, draft: PolicyDraft[Row], removed: str | None) -> dict[str, Any]:
-        counts = param_views.counts(self.check(draft), [r.name for r in draft.rows])
-        return {"rows": draft.rows, "counts": counts, "quoted": draft.picker.quoted}
+    def concerning(self, draft: PolicyDraft[Row], row: Row) -> list[Any]:
+        return param_views.concerning(self.check(draft), row.name)
 
     def form(self, draft: PolicyDraft[Row], row: Row | None, typed: Typed) -> dict[str, Any]:
         problems = []
         if row is not None:  # each beside the part of the form it is about
-            problems = param_views.concerning(self.check(draft), row.name)
+            problems = self.concerning(draft, row)
             for p in problems:
                 part = p["field"][len(f"parameters.{row.name}.") :].split(".")[0]
                 p["anchor"] = FIELD_OF.get(part, "value")
@@ -62,18 +61,16 @@ class ParamEditor(PolicyEditor[Row, Typed]):
 
     def edited(self, draft: PolicyDraft[Row], key: str, typed: Typed) -> str | None:
         if key == NEW:
-            _check_name(draft, typed)
+            self.new_key(draft, typed.name, typed.errors)
+            if typed.unit not in param_views.UNITS:
+                typed.errors["unit"] = text("pages.params.unit.invalid")
         else:
             row = draft.row(key)
             typed.unit = row.unit if row is not None else typed.unit
         value = _value(typed)
         typed.described(self.items.words)
-        picked = self.picked(draft, key, typed)
-        if picked is not None:
-            typed.quote = picked[1]
-        if not typed.message.strip():
-            typed.message = text("pages.params.message.default", name=typed.name)
-        if typed.errors or picked is None or isinstance(value, LocalText):
+        picked = self.cited(draft, key, typed)
+        if picked is None or isinstance(value, LocalText):
             return None
         sentence, quote = picked
         return parameter_edited(
@@ -81,8 +78,7 @@ class ParamEditor(PolicyEditor[Row, Typed]):
             typed.name,
             value=value,
             unit=typed.unit,
-            description={"sv": typed.description_sv, "en": typed.description_en},
-            source={"section": sentence.section, "quote": quote},
+            **typed.written(sentence.section, quote),
             not_stated=None
             if value is not None
             else {"sv": typed.not_stated_sv, "en": typed.not_stated_en},
@@ -95,16 +91,6 @@ class ParamEditor(PolicyEditor[Row, Typed]):
 def param_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     """The parameters' pages of the calls folder's drafts."""
     return ParamEditor(folder).router()
-
-
-def _check_name(draft: PolicyDraft[Row], typed: Typed) -> None:
-    """A new parameter's name and unit: a name of the policy's form, not yet taken."""
-    if not KEY.match(typed.name) or typed.name in RESERVED:
-        typed.errors["name"] = text("pages.params.name.invalid", name=typed.name or "–")
-    elif draft.row(typed.name) is not None:
-        typed.errors["name"] = text("pages.params.name.taken", name=typed.name)
-    if typed.unit not in param_views.UNITS:
-        typed.errors["unit"] = text("pages.params.unit.invalid")
 
 
 def _value(typed: Typed) -> int | date | LocalText | None:

@@ -15,6 +15,7 @@ from fourules.authoring.yaml_edits import PARAMETER_FIELDS
 from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
 from fourules.texts import both, language, text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.editor import problem_shown, under
 from fourules.web.forms import read_amount
 from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
 
@@ -136,16 +137,10 @@ class Typed(SourcedTyped):
 
 def concerning(check: CheckDocument, name: str) -> list[dict[str, Any]]:
     """The check's problems about the parameter NAME (`parameters.cap.study_trip.value`)."""
-    prefix = f"parameters.{name}"
     out = []
     for p in check.problems:
-        head = p.field[len(prefix) + 1 :].split(".")[0] if p.field.startswith(prefix + ".") else ""
+        below = under(p.field, f"parameters.{name}")
         # `parameters.cap.project.value` is not about a parameter named `cap`
-        if p.field == prefix or head in PARAMETER_FIELDS:
-            out.append({"check": p.check, "field": p.field, "line": p.line, "message": p.message})
+        if below == "" or (below or "").split(".")[0] in PARAMETER_FIELDS:
+            out.append(problem_shown(p))
     return out
-
-
-def counts(check: CheckDocument, names: list[str]) -> dict[str, int]:
-    """How many of the check's problems concern each parameter."""
-    return {name: len(concerning(check, name)) for name in names}

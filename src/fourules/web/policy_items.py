@@ -1,9 +1,10 @@
 """What a parameter and a quota share, as policy.yaml writes them and as their forms type them
 (`web/param_views.py`, `web/quota_views.py`): a description in both languages, a source in
 the decision's words (a section, a quote, a note; picked on the form sentence by sentence,
-`web/source_picker.py`), and the form of a new one's key; and what their editors share
-beyond every editor's (`web/editor.py`): the draft's policy.yaml with the decision's
-sentences to cite, a form as an item stands, and the quote kept from the sentence picked."""
+`web/source_picker.py`), and the form of a new one's key; and what the editors of
+policy.yaml's items share beyond every editor's (`web/editor.py`): the draft's policy.yaml
+with the decision's sentences to cite, the table, a form as an item stands, a new item's
+key checked, and the quote kept from the sentence picked."""
 
 from __future__ import annotations
 
@@ -77,6 +78,14 @@ class SourcedTyped:
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
+    def written(self, section: str, quote: str) -> dict[str, Any]:
+        """Its description, and its source (the sentence's SECTION, the QUOTE kept from it),
+        as policy.yaml writes them."""
+        return {
+            "description": {"sv": self.description_sv, "en": self.description_en},
+            "source": {"section": section, "quote": quote},
+        }
+
     def described(self, words: str) -> None:
         """A description is needed in each language: beside a field left empty, the
         catalogue's `WORDS.description.needed` says so."""
@@ -144,6 +153,33 @@ class PolicyEditor(Editor[PolicyDraft[S], F]):
     def draft(self, year: str) -> PolicyDraft[S]:
         return PolicyDraft(self.repository, year, self.items)
 
+    def listed(self, draft: PolicyDraft[S]) -> dict[str, Any]:
+        """The table's own values beside the items (none: none)."""
+        return {}
+
+    def table(self, draft: PolicyDraft[S], removed: str | None) -> dict[str, Any]:
+        """The items, how many of the check's problems concern each, the file their quotes
+        are held to, the notice after a removal, and the editor's own (`listed`)."""
+        return {
+            "rows": draft.rows,
+            "counts": self.counts(draft),
+            "quoted": draft.picker.quoted,
+            "notice": self.removal_notice(removed),
+        } | self.listed(draft)
+
+    def new_key(
+        self, draft: PolicyDraft[S], key: str, errors: dict[str, str], form: re.Pattern[str] = KEY
+    ) -> None:
+        """A new item's KEY: of the FORM policy.yaml's keys have, no word of the pages'
+        addresses, and no key of an item the draft has; else, in ERRORS beside its field,
+        the catalogue's `….invalid` or `….taken`."""
+        field, words = self.items.key, self.items.words
+        named: dict[str, Any] = {field: key or "–"}
+        if not form.match(key) or key in RESERVED:
+            errors[field] = text(f"{words}.{field}.invalid", **named)
+        elif draft.row(key) is not None:
+            errors[field] = text(f"{words}.{field}.taken", **named)
+
     def typed_of(self, draft: PolicyDraft[S], row: S | None) -> F:
         words = self.items.words
         if row is None:
@@ -160,3 +196,15 @@ class PolicyEditor(Editor[PolicyDraft[S], F]):
         before = row.quote if row is not None else None
         words = self.items.words
         return draft.picker.picked(typed.sentence, typed.quote, before, typed.errors, words)
+
+    def cited(self, draft: PolicyDraft[S], key: str, typed: F) -> tuple[Sentence, str] | None:
+        """The sentence picked and the quote kept from it (`picked`; the form then shows that
+        quote), the save's message the house's when none was typed; None when the form has
+        a problem beside a field."""
+        picked = self.picked(draft, key, typed)
+        if picked is not None:
+            typed.quote = picked[1]
+        if not typed.message.strip():
+            named: dict[str, Any] = {self.items.key: self.saved_as(draft, key, typed)}
+            typed.message = text(f"{self.items.words}.message.default", **named)
+        return None if typed.errors else picked

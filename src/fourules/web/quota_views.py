@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.editor import ById, problem_shown, under
 from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
 
 KINDS = ("project", "study_trip")
@@ -19,7 +20,7 @@ ADMINISTRATIONS = ("district", "central")
 
 
 @dataclass(frozen=True)
-class QuotaRow(Sourced):
+class QuotaRow(ById, Sourced):
     """One quota as policy.yaml writes it, at its place in the list."""
 
     index: int
@@ -27,10 +28,6 @@ class QuotaRow(Sourced):
     limit: Any
     counts: list[str]
     administrations: list[str]
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def _listed(value: Any) -> list[str]:
@@ -99,13 +96,8 @@ def concerning(check: CheckDocument, row: QuotaRow) -> list[dict[str, Any]]:
     as the policy's loading and the quotes name it) or by its id (`quotas.quota.projects`,
     as the coverage map names it)."""
     prefixes = (f"quotas.{row.index}", f"quotas.{row.id}")
-    out = []
-    for p in check.problems:
-        if any(p.field == x or p.field.startswith(x + ".") for x in prefixes):
-            out.append({"check": p.check, "field": p.field, "line": p.line, "message": p.message})
-    return out
-
-
-def counts(check: CheckDocument, quotas: list[QuotaRow]) -> dict[str, int]:
-    """How many of the check's problems concern each quota."""
-    return {row.id: len(concerning(check, row)) for row in quotas}
+    return [
+        problem_shown(p)
+        for p in check.problems
+        if any(under(p.field, x) is not None for x in prefixes)
+    ]

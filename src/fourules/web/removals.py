@@ -1,6 +1,6 @@
-"""An item of a draft's policy.yaml removed after a question (the criteria', the obligations'
-and the facts' pages): the question shows the item as it now stands and what else in the
-draft names it — a coverage entry, a case, another rule — which the check lists once the item
+"""An item of a draft's policy.yaml removed after a question (`Removal`: the quotas' pages;
+`ListedRemoval`: the criteria', the obligations' and the facts'): the question shows the item
+as it now stands and, for a listed item, what else in the draft names it — a coverage entry, a case, another rule — which the check lists once the item
 is gone; confirmed against the revision it was asked at, the item's lines go and nothing
 else (`policy_item_edits.item_dropped`); asked of a draft saved since, the question is asked again.
 
@@ -102,26 +102,35 @@ def names_word(said: str, word: str) -> bool:
 
 
 class Removal:
-    """The question and the removal of an item of EDITOR's: the item at its place in the
-    top-level list LIST of policy.yaml; NAMING says what else in the draft names it, SHOWN
-    how the question shows it."""
+    """The question and the removal of an item of EDITOR's: asked from the item's form, the
+    question shows the item as it now stands (`asked`); confirmed at the revision it was
+    asked at, the draft's file without the item (`dropped`) is saved, and the table says so
+    (`done`); asked of a draft saved since, the question is asked again (a 409)."""
 
-    def __init__(
-        self,
-        editor: Editor[Any, Any],
-        list: str,
-        naming: Callable[[Any, Any], list[Naming]],
-        shown: Callable[[Any], str],
-    ) -> None:
+    template = TEMPLATE
+
+    def __init__(self, editor: Editor[Any, Any]) -> None:
         self.editor = editor
-        self.list = list
-        self.naming = naming
-        self.shown = shown
+
+    def dropped(self, draft: Any, row: Any) -> str:
+        """The draft's file without ROW."""
+        raise NotImplementedError
+
+    def message(self, key: str) -> str:
+        """The removal's message when none was typed."""
+        return text(f"{self.editor.items.words}.remove.message", key=key)
+
+    def done(self, year: str, key: str) -> str:
+        """Where a removal of the item KEY leads: the table, saying so, at the check."""
+        return f"/calls/drafts/{year}/{self.editor.items.segment}{query(removed=key)}#check"
+
+    def asked(self, shown: Any, row: Any, key: str) -> dict[str, Any]:
+        """The question's own values about the item KEY (ROW) of the draft SHOWN."""
+        return {"key": key}
 
     def add_to(self, router: APIRouter) -> None:
         editor = self.editor
-        items = editor.items
-        address = f"/calls/drafts/{{year}}/{items.segment}/{{key}}/remove"
+        address = f"/calls/drafts/{{year}}/{editor.items.segment}/{{key}}/remove"
 
         @router.post(address, response_class=HTMLResponse)
         async def remove(request: Request, year: str, key: str) -> Response:
@@ -136,8 +145,8 @@ class Removal:
                 errors: dict[str, str] = {}
                 status = 200
                 if form.get("confirm") == "yes" and revision == draft.revision:
-                    edited = item_dropped(draft.text, self.list, row.index, where=POLICY_FILE)
-                    said = message or text(f"{items.words}.remove.message", key=key)
+                    edited = self.dropped(draft, row)
+                    said = message or self.message(key)
                     try:
                         editor.write(signed, draft, edited, said, revision)
                     except StaleRevision:
@@ -148,8 +157,7 @@ class Removal:
                         errors["message"] = exc.message.get(language())
                         status = 422
                     else:
-                        listing = f"/calls/drafts/{year}/{items.segment}{query(removed=key)}"
-                        return RedirectResponse(f"{listing}#check", status_code=303)
+                        return RedirectResponse(self.done(year, key), status_code=303)
                 elif form.get("confirm") == "yes":
                     status = 409  # the draft changed since the question: asked again
                 return self.question(request, signed, draft, key, status, message, errors)
@@ -167,24 +175,51 @@ class Removal:
         errors: dict[str, str],
     ) -> HTMLResponse:
         """Whether to remove the item KEY, as it now stands (a 409: asked again at the draft's
-        new revision), and what else names it."""
+        new revision)."""
         shown = self.editor.draft(draft.year) if status == 409 else draft
         row = shown.row(key) or draft.row(key)
-        words = self.editor.items.words
         return self.editor.gate.page(
-            TEMPLATE,
+            self.template,
             request,
             signed,
             status,
-            words=words,
-            segment=self.editor.items.segment,
             year=shown.year,
-            key=key,
             row=row,
-            shown=self.shown(row),
-            naming=self.naming(shown, row),
             revision=shown.revision,
             changed=status == 409,
-            message=message or text(f"{words}.remove.message", key=key),
+            message=message or self.message(key),
             errors=errors,
+            **self.asked(shown, row, key),
         )
+
+
+class ListedRemoval(Removal):
+    """The removal of an item at its place in the top-level list LIST of policy.yaml (a
+    criterion's rule, an obligation, a fact), whose question says what else in the draft
+    names it (NAMING, from the draft's files, its policy as written and the item) and shows
+    the item's words in its field DESCRIBED (`description`, a fact's `label`)."""
+
+    def __init__(
+        self,
+        editor: Editor[Any, Any],
+        list: str,
+        naming: Callable[[Mapping[str, str], Any, Any], list[Naming]],
+        described: str = "description",
+    ) -> None:
+        super().__init__(editor)
+        self.list = list
+        self.naming = naming
+        self.described = described
+
+    def dropped(self, draft: Any, row: Any) -> str:
+        return item_dropped(draft.text, self.list, row.index, where=POLICY_FILE)
+
+    def asked(self, shown: Any, row: Any, key: str) -> dict[str, Any]:
+        words: dict[str, str] = getattr(row, self.described) if row is not None else {}
+        return {
+            "words": self.editor.items.words,
+            "segment": self.editor.items.segment,
+            "key": key,
+            "shown": words.get(language(), ""),
+            "naming": self.naming(shown.files, shown.data, row),
+        }

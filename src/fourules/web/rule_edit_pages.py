@@ -44,7 +44,7 @@ from fourules.web.draft_pages import TrialGate
 from fourules.web.draft_views import Trials
 from fourules.web.editor import FORM_LIMIT, NEW, FormState, Items, kept_fields
 from fourules.web.gate import Form, Who
-from fourules.web.policy_items import RESERVED, PolicyDraft, PolicyEditor
+from fourules.web.policy_items import PolicyDraft, PolicyEditor
 from fourules.web.rule_edit_views import (
     BASES,
     JOINS,
@@ -80,13 +80,11 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
     def draft(self, year: str) -> RuleDraft:
         return RuleDraft(self.repository, year, self.items)
 
-    def table(self, draft: PolicyDraft[RuleRow], removed: str | None) -> dict[str, Any]:
-        return {
-            "rows": draft.rows,
-            "counts": rule_edit_views.counts(self.check(draft), draft.rows),
-            "rule_kinds": KINDS,
-            "notice": None,
-        }
+    def concerning(self, draft: PolicyDraft[RuleRow], row: RuleRow) -> list[Any]:
+        return rule_edit_views.concerning(self.check(draft), row)
+
+    def listed(self, draft: PolicyDraft[RuleRow]) -> dict[str, Any]:
+        return {"rule_kinds": KINDS}
 
     def typed_of(self, draft: PolicyDraft[RuleRow], row: RuleRow | None) -> RuleTyped:
         typed = super().typed_of(draft, row)
@@ -101,7 +99,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         for branch in typed.branches:  # why a condition is YAML, said in the page's language
             if branch.when.mode == "yaml":
                 branch.when.reason = _reason(branch.when, terms)
-        problems = rule_edit_views.concerning(self.check(draft), row) if row is not None else []
+        problems = self.concerning(draft, row) if row is not None else []
         by_branch: dict[int, list[dict[str, Any]]] = {}
         for p in problems:
             if p["branch"] is not None:
@@ -181,7 +179,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         terms = _terms(draft)
         row = draft.row(key) if key != NEW else None
         if key == NEW:
-            _check_id(draft, typed, errors)
+            self.new_key(draft, typed.id, errors, RULE_ID)
         _check_heading(typed, errors)
         source = self.source(draft, row, typed, errors)
         _check_note(typed, errors)
@@ -323,14 +321,6 @@ def _written(
         _with_message(b, written[i] if i < len(written) else {}) for i, b in enumerate(branches)
     ]
     return rule
-
-
-def _check_id(draft: PolicyDraft[RuleRow], typed: RuleTyped, errors: dict[str, str]) -> None:
-    """A new rule's id: of the policy's form, not yet taken."""
-    if not RULE_ID.match(typed.id) or typed.id in RESERVED:
-        errors["id"] = text("pages.rules.id.invalid", id=typed.id or "–")
-    elif draft.row(typed.id) is not None:
-        errors["id"] = text("pages.rules.id.taken", id=typed.id)
 
 
 def _branch(

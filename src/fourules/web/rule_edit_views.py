@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar, Literal
 
 from fourules.application import KINDS
@@ -37,6 +38,8 @@ from fourules.policy.vocabulary import AssessedCriterion, Vocabulary, date_numbe
 from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.editor import ById, problem_shown, under
+from fourules.web.gate import field_text, field_values
 from fourules.web.param_views import UNITS, shown_value
 from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
 
@@ -86,7 +89,7 @@ Mode = Literal["rows", "otherwise", "yaml"]
 
 
 @dataclass(frozen=True)
-class RuleRow(Sourced):
+class RuleRow(ById, Sourced):
     """One rule as policy.yaml writes it, at its place in the list."""
 
     index: int
@@ -99,10 +102,6 @@ class RuleRow(Sourced):
     alternatives: list[Any]
     branches: list[dict[str, Any]]
     raw: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        return self.id
 
 
 def rows(policy: Any) -> list[RuleRow]:
@@ -674,9 +673,7 @@ def read_typed(form: Any, key: str, new: bool) -> RuleTyped:
     def get(name: str) -> str:
         return str(form.get(name) or "")
 
-    def many(name: str) -> list[str]:
-        got = form.getlist(name) if hasattr(form, "getlist") else form.get(name, [])
-        return [str(v) for v in ([got] if isinstance(got, str) else got)]
+    many = partial(field_values, form)
 
     from fourules.web.source_picker import number
 
@@ -740,9 +737,7 @@ def _read_when(form: Any, b: str) -> When:
 
 
 def _read_row(form: Any, at: str) -> Row:
-    def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
-
+    get = partial(field_text, form)
     return Row(get(at + "field"), get(at + "op"), get(at + "value"), get(at + "param"))
 
 
@@ -833,27 +828,18 @@ def concerning(check: CheckDocument, row: RuleRow) -> list[dict[str, Any]]:
     """The check's problems about the rule ROW (`rules.3.branches.1`, as the check names a
     rule by its place), each with the part of the form it concerns (`anchor`) and, when it
     is about one branch, that branch's number (`branch`)."""
-    prefix = f"rules.{row.index}"
     out = []
     for p in check.problems:
-        if p.field != prefix and not p.field.startswith(prefix + "."):
+        below = under(p.field, f"rules.{row.index}")
+        if below is None:
             continue
-        parts = p.field[len(prefix) + 1 :].split(".")
+        parts = below.split(".")
         branch = (
             int(parts[1])
             if parts[0] == "branches" and len(parts) > 1 and parts[1].isdigit()
             else None
         )
-        out.append(
-            {
-                "check": p.check,
-                "field": p.field,
-                "line": p.line,
-                "message": p.message,
-                "anchor": _anchor(parts, branch),
-                "branch": branch,
-            }
-        )
+        out.append(problem_shown(p) | {"anchor": _anchor(parts, branch), "branch": branch})
     return out
 
 
@@ -871,8 +857,3 @@ def _anchor(parts: list[str], branch: int | None) -> str:
         "applies_to": "applies_to",
         "basis": "basis",
     }.get(head, "rule")
-
-
-def counts(check: CheckDocument, rules: list[RuleRow]) -> dict[str, int]:
-    """How many of the check's problems concern each rule."""
-    return {row.id: len(concerning(check, row)) for row in rules}

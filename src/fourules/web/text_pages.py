@@ -20,14 +20,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from fourules.calls.repository import StaleRevision
-from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
-from fourules.texts import language, text
+from fourules.texts import text
 from fourules.use_cases import calls as uc
-from fourules.web import call_views, text_views, views
+from fourules.web import text_views, views
 from fourules.web.call_views import Kept
-from fourules.web.editor import DraftChecks, draft_at
+from fourules.web.editor import DraftChecks
 from fourules.web.gate import Form, Gate, Refused, Who, query
 from fourules.web.item_links import Links, mounted
 from fourules.web.pages import Uploaded, read_posted
@@ -77,8 +75,7 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         kept: Kept | None = None,
         notice: str | None = None,
     ) -> HTMLResponse:
-        revision, files = draft_at(repository, year, kept.text if kept is not None else None)
-        check = checks.of(year, revision)
+        revision, files, check = checks.draft(year, kept)
         policy = text_views.policy_of(files)
         names = text_views.text_files(policy, files)
         if kept is not None and kept.name not in names:
@@ -136,19 +133,9 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             if kept.errors:
                 return text_page(request, signed, year, 422, kept=kept)
             revision = str(form.get("revision") or "")
-            try:
-                saved = uc.save_file(
-                    repository, signed.person, year, name, data, kept.message, revision
-                )
-            except StaleRevision as exc:
-                kept.stale = True
-                kept.current = None if exc.current is None else call_views.shown(exc.current)
-                return text_page(request, signed, year, 409, kept=kept)
-            except InputError as exc:
-                place = "message" if exc.where == "message" else "text"
-                kept.errors[place] = exc.message.get(language())
-                return text_page(request, signed, year, 422, kept=kept)
-            checks.remember(saved.revision, saved.check)
+            status = checks.kept_saved(signed.person, year, kept, revision)
+            if status is not None:
+                return text_page(request, signed, year, status, kept=kept)
             done = f"/calls/drafts/{year}/text{query(saved=name)}#check"
             return RedirectResponse(done, status_code=303)
 
