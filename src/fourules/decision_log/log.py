@@ -37,6 +37,7 @@ from fourules.decision_log.records import (
 from fourules.errors import InputError, Place
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import plain
+from fourules.parallel import gc_paused
 from fourules.text import LocalText
 from fourules.texts import both, text
 
@@ -105,7 +106,15 @@ class DecisionLog:
         decision_ids: Iterable[str] | None = None,
     ) -> None:
         """One record per (input, result); `decision_ids` as the service answered them, else
-        new ones."""
+        new ones. The collector is paused meanwhile: a batch's records are many small objects,
+        and each collection they set off walks everything the process holds (writing 10 000
+        records beside their evaluations: 44 -> 34 µs a record, least of 5)."""
+        with gc_paused():
+            self._append(decisions, decision_ids)
+
+    def _append(
+        self, decisions: Iterable[tuple[Any, Evaluation]], decision_ids: Iterable[str] | None
+    ) -> None:
         from fourules import __version__
 
         time = datetime.now(UTC).isoformat(timespec="seconds")
