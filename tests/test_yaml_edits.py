@@ -444,3 +444,70 @@ def test_a_new_quota_needs_all_its_fields() -> None:
                      source={"section": "s", "quote": "q"})  # fmt: skip
     with pytest.raises(InputError, match="ingen lista av kvoter"):
         quota_edited("quotas: {a: 1}\n", "quota.projects", limit=1)
+
+
+# --- What ends an item, around a list's items ---------------------------------------------
+
+FLOW_ENDED = """sentences:
+  - sentence: A
+    encoded: [a, b]
+
+  # Heading two
+  - sentence: B
+    encoded: [c, d]
+
+# after the list
+sections: []
+"""
+
+
+def test_what_ends_an_item_stays_outside_the_brackets_of_a_flow_list() -> None:
+    """The item before ends with `[c, d]`: the heading the gone item leaves goes after the
+    closing bracket at its own column, never inside it (`[c, d⏎# Heading⏎]`)."""
+    removed = item_removed(FLOW_ENDED, "sentences", 1)
+    assert removed == FLOW_ENDED.replace("  - sentence: B\n    encoded: [c, d]\n", "")
+    last = "  # Heading three\n  - sentence: C\n    encoded: [e]\n"
+    text = FLOW_ENDED.replace("\n# after the list", f"{last}\n# after the list")
+    assert item_removed(text, "sentences", 2) == FLOW_ENDED.replace(
+        "\n# after the list", "  # Heading three\n\n# after the list"
+    )
+    appended = item_appended(FLOW_ENDED, "sentences", {"sentence": "C", "encoded": ["e"]})
+    assert appended == FLOW_ENDED.replace(
+        "\n# after the list", "  - sentence: C\n    encoded: [e]\n\n# after the list"
+    )
+    with_comment = FLOW_ENDED.replace("encoded: [c, d]\n", "encoded: [c, d]  # two ids\n")
+    assert item_removed(with_comment, "sentences", 0).endswith(
+        "    encoded: [c, d]  # two ids\n\n# after the list\nsections: []\n"
+    )
+
+
+def _rule_starts(lines: list[str]) -> list[int]:
+    top = lines.index("rules:\n")
+    return [n for n, line in enumerate(lines) if n > top and line.startswith("  - id:")]
+
+
+@pytest.mark.parametrize("year", sorted(POLICIES))
+def test_a_rule_removed_takes_its_own_lines_and_one_blank_line_stays_between_rules(
+    year: str,
+) -> None:
+    """Rules are set off by one blank line: removing any of them (the first, one between,
+    the last) leaves exactly the file without its lines and one of the blank lines around
+    it, never two blank lines in a row."""
+    text = TEXTS[year]
+    lines = text.splitlines(keepends=True)
+    starts = _rule_starts(lines)
+    rules = read(text)["rules"]
+    assert len(starts) == len(rules)
+    for n in range(len(rules)):
+        edited = item_removed(text, "rules", n)
+        if n + 1 < len(starts):
+            expected = lines[: starts[n]] + lines[starts[n + 1] :]
+        else:  # the last: its lines and the blank line that set it off from the one before
+            end = len(lines)
+            while end > starts[n] and not lines[end - 1].strip():
+                end -= 1
+            assert not lines[starts[n] - 1].strip()
+            expected = lines[: starts[n] - 1] + lines[end:]
+        assert edited == "".join(expected), (year, rules[n]["id"])
+        assert "\n\n\n" not in edited
+        assert read(edited)["rules"] == rules[:n] + rules[n + 1 :]

@@ -27,14 +27,17 @@ from fourules.authoring.yaml_edits import (
     Layout,
     PathPart,
     assign,
-    carry_heading,
+    carry_end_of,
     delete,
+    end_of,
     is_block_scalar,
+    item_removed,
     layout_of,
     plain_values,
     put_end,
     round_trip,
     round_trip_yaml,
+    separated,
     take_end,
     top_list,
 )
@@ -128,17 +131,17 @@ def item_added(
         place = len(items) if at is None else at
         if not 0 <= place <= len(items):
             raise InputError(both("pages.params.edit.no_item", path=f"{key}.{place}"), where)
-        separated = _separated(items)
+        set_off = separated(items)
         items.insert(place, node)
         last = len(items) - 1
         if place == last and place > 0:  # the new last: what ended the list now ends it
-            _carry(items, place - 1, items, place)
-            if separated:
-                put_end(*_end_of(items, place - 1), "\n")
-        elif separated:
-            put_end(*_end_of(items, place), "\n")
+            carry_end_of(items, place - 1, items, place)
+            if set_off:
+                put_end(*end_of(items, place - 1), "\n")
+        elif set_off:
+            put_end(*end_of(items, place), "\n")
         if pending is not None:
-            put_end(*_end_of(items, last), pending)
+            put_end(*end_of(items, last), pending)
 
     return round_trip(text, where, change)
 
@@ -161,34 +164,9 @@ def item_changed(
     return round_trip(text, where, change)
 
 
-def item_dropped(text: str, key: str, index: int, *, where: str = WHERE) -> str:
-    """TEXT without item INDEX of the top-level list KEY, as `yaml_edits.item_removed` takes
-    it out (the comments that ended it now end the item before it; its heading goes to the
-    next), and, in a list whose items are set off by blank lines, one blank line left
-    between the items around it, not two."""
-
-    def change(document: Any) -> None:
-        items = top_list(document, key, where)
-        if not -len(items) <= index < len(items):
-            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
-        at = index % len(items)
-        if at > 0:
-            if _separated(items):  # the item before gives up its blank line for the gone one's
-                collection, before = _end_of(items, at - 1)
-                rest = take_end(collection, before)
-                if rest is not None and rest != "\n":
-                    put_end(collection, before, rest)
-            _carry(items, at, items, at - 1)
-        else:  # the first item's end: the next one keeps it; with none, the next key
-            rest = take_end(*_end_of(items, 0))
-            if len(items) > 1 and rest is not None:
-                put_end(*_end_of(items, 1), rest)
-            elif len(items) == 1:
-                _emptied(document, key, items, rest)
-        carry_heading(items, at)
-        del items[at]
-
-    return round_trip(text, where, change)
+item_dropped = item_removed
+"""TEXT without item INDEX of the top-level list KEY: `yaml_edits.item_removed`, under the
+name the pages call it by."""
 
 
 # --- Nodes written as an author writes them ------------------------------------------------
@@ -306,11 +284,11 @@ def _merge_list(old: Any, new: Any, where: str, path: tuple[PathPart, ...]) -> N
     for n in range(min(len(old), len(new))):
         _merge(old, n, new[n], where, (*path, n))
     while len(old) > len(new):  # the last item goes; the one before ends the list
-        _carry(old, len(old) - 1, old, len(old) - 2)
+        carry_end_of(old, len(old) - 1, old, len(old) - 2)
         del old[len(old) - 1]
     for n in range(len(old), len(new)):
         old.append(new[n])
-        _carry(old, n - 1, old, n)
+        carry_end_of(old, n - 1, old, n)
 
 
 def _restyled(parent: Any, key: str, new: Any) -> None:
@@ -353,63 +331,3 @@ def _block_list(document: Any, key: str, before: Sequence[str], where: str) -> s
         return "\n"
     assign(document, key, made, where, (key,))
     return None
-
-
-def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
-    """The list KEY about to lose its last item written `[]` on its key's line, as the
-    policies write an empty list. What ended the item (REST: a blank line) goes before the
-    key after it, where the reading of such a file keeps it; the comment lines the list
-    began with go above its key: an empty list holds none, and nothing is lost."""
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    items.fa.set_flow_style()
-    began = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
-    items.ca.comment = None
-    slots = document.ca.items.setdefault(key, [None, None, None, None])
-    while len(slots) < 4:
-        slots.append(None)
-    slots[3] = None  # the same lines, as the key's: gone with the list's
-    if began:
-        lines = [CommentToken(t.value.lstrip(" "), CommentMark(0), None) for t in began]
-        slots[1] = [*(slots[1] or []), *lines]
-    keys = list(document)
-    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
-    if rest is None or following is None:
-        return
-    after = document.ca.items.setdefault(following, [None, None, None, None])
-    after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
-
-
-def _end_of(items: Any, index: PathPart) -> tuple[Any, PathPart]:
-    """Where what ends ITEMS[INDEX] is kept: on its innermost last key or item written in
-    block style (a flow collection, `[a, b]`, is written whole on its key's line)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    found: tuple[Any, PathPart] = (items, index)
-    node = items[index]
-    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not node.fa.flow_style():
-        key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
-        found = (node, key)
-        node = node[key]
-    return found
-
-
-def _carry(old: Any, old_index: PathPart, new: Any, new_index: PathPart) -> None:
-    """What ended OLD[OLD_INDEX] (a blank line, comments) now ends NEW[NEW_INDEX]."""
-    rest = take_end(*_end_of(old, old_index))
-    if rest is not None:
-        put_end(*_end_of(new, new_index), rest)
-
-
-def _separated(items: Any) -> bool:
-    """Whether the list's items are set off by blank lines (any but its last ends with one)."""
-    for n in range(len(items) - 1):
-        collection, key = _end_of(items, n)
-        slots = collection.ca.items.get(key)
-        slot = 0 if isinstance(key, int) else 2
-        token = slots[slot] if slots and len(slots) > slot else None
-        value = getattr(token, "value", None)
-        if isinstance(value, str) and "\n\n" in value:
-            return True
-    return False

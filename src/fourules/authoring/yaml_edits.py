@@ -469,15 +469,22 @@ def delete(parent: Any, key: PathPart) -> None:
 
 
 def deepest_last(node: Any) -> tuple[Any, PathPart] | None:
-    """The innermost (collection, key or index) that ends NODE."""
+    """The innermost (collection, key or index) that ends NODE, not inside a flow
+    collection (`[a, b]`, `{a: 1}`): what ends one is written after its closing bracket, so
+    the collection itself is the end (None when NODE is one, or empty)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     found: tuple[Any, PathPart] | None = None
-    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not _flow(node):
         key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
         found = (node, key)
         node = node[key]
     return found
+
+
+def _flow(collection: Any) -> bool:
+    """Whether COLLECTION is written in brackets on one line."""
+    return bool(collection.fa.flow_style())
 
 
 def _end_slot(collection: Any) -> int:
@@ -513,7 +520,7 @@ def take_end(collection: Any, key: PathPart) -> Any:
 
 def put_end(collection: Any, key: PathPart, rest: str) -> None:
     """REST (blank lines, comments: what `take_end` took) made to end COLLECTION[KEY],
-    after what already ends it."""
+    after what already ends it; where the two meet, blank lines are not doubled."""
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
 
@@ -522,13 +529,24 @@ def put_end(collection: Any, key: PathPart, rest: str) -> None:
     while len(slots) <= slot:
         slots.append(None)
     token = slots[slot]
+    own = 0 if is_block_scalar(collection[key]) else 1
     if token is not None and isinstance(getattr(token, "value", None), str):
-        token.value = (
-            token.value + rest if token.value.endswith("\n") else token.value + "\n" + rest
-        )
+        token.value = _joined(token.value, rest, own)
     else:
-        own = "" if is_block_scalar(collection[key]) else "\n"
-        slots[slot] = CommentToken(own + rest, CommentMark(0), None)
+        slots[slot] = CommentToken("\n" * own + rest, CommentMark(0), None)
+
+
+def _joined(end: str, rest: str, own: int) -> str:
+    """END (what ends a value: OWN line breaks of the value's own, then blank lines and
+    comments) followed by REST, the blank lines where they meet not doubled: the longer run
+    stands. Two items' ends joined when the item between them goes keep one separation."""
+    if not end.endswith("\n"):
+        end += "\n"
+    head = end.rstrip("\n")
+    breaks = len(end) - len(head)
+    line = 1 if head else min(own, breaks)  # the break that ends the comment or the value
+    blank = max(breaks - line, len(rest) - len(rest.lstrip("\n")))
+    return head + "\n" * (line + blank) + rest.lstrip("\n")
 
 
 def is_block_scalar(value: Any) -> bool:
@@ -538,15 +556,17 @@ def is_block_scalar(value: Any) -> bool:
     return isinstance(value, (FoldedScalarString, LiteralScalarString))
 
 
+def end_of(collection: Any, key: PathPart) -> tuple[Any, PathPart]:
+    """Where what ends COLLECTION[KEY] is kept: on its deepest last key or item written in
+    block style (`deepest_last`), else on COLLECTION[KEY] itself."""
+    return deepest_last(collection[key]) or (collection, key)
+
+
 def carry_end_of(old_parent: Any, old_key: PathPart, new_parent: Any, new_key: PathPart) -> None:
-    """What ended OLD_PARENT[OLD_KEY] (at its deepest) now ends NEW_PARENT[NEW_KEY]."""
-    old_end = deepest_last(old_parent[old_key])
-    source = old_end if old_end is not None else (old_parent, old_key)
-    rest = take_end(*source)
-    if rest is None:
-        return
-    new_end = deepest_last(new_parent[new_key])
-    put_end(*(new_end if new_end is not None else (new_parent, new_key)), rest)
+    """What ended OLD_PARENT[OLD_KEY] (a blank line, comments) now ends NEW_PARENT[NEW_KEY]."""
+    rest = take_end(*end_of(old_parent, old_key))
+    if rest is not None:
+        put_end(*end_of(new_parent, new_key), rest)
 
 
 def _carry_end(old: Any, new: Any) -> None:
@@ -718,8 +738,10 @@ def item_appended(text: str, key: str, value: Any, where: str = WHERE) -> str:
 
 
 def item_removed(text: str, key: str, index: int, where: str = WHERE) -> str:
-    """TEXT without item INDEX of the top-level list KEY; the comments that ended it (the
-    next item's heading) now end the item before it."""
+    """TEXT without item INDEX of the top-level list KEY: the comments that ended it (the
+    next item's heading) now end the item before it, its own heading goes to the next; in a
+    list whose items are set off by blank lines, one blank line is left between the items
+    around it, not two. The last item gone leaves the list written `[]`."""
 
     def change(document: Any) -> None:
         items = top_list(document, key, where)
@@ -727,15 +749,61 @@ def item_removed(text: str, key: str, index: int, where: str = WHERE) -> str:
             raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
         at = index % len(items)
         if at > 0:
+            if separated(items):  # the item before gives up its blank line for the gone one's
+                collection, before = end_of(items, at - 1)
+                rest = take_end(collection, before)
+                if rest is not None and rest != "\n":
+                    put_end(collection, before, rest)
             carry_end_of(items, at, items, at - 1)
-        elif len(items) > 1:  # the first item's end now ends nothing: the next one keeps it
-            rest = take_end(*(deepest_last(items[0]) or (items, 0)))
-            if rest is not None:
-                put_end(*(deepest_last(items[1]) or (items, 1)), rest)
+        else:  # the first item's end: the next one keeps it; with none, the next key
+            rest = take_end(*end_of(items, 0))
+            if len(items) > 1 and rest is not None:
+                put_end(*end_of(items, 1), rest)
+            elif len(items) == 1:
+                _emptied(document, key, items, rest)
         carry_heading(items, at)
         del items[at]  # ruamel moves the comments of the items after it up one
 
     return round_trip(text, where, change)
+
+
+def separated(items: Any) -> bool:
+    """Whether the list's items are set off by blank lines (any but its last ends with one)."""
+    for n in range(len(items) - 1):
+        collection, key = end_of(items, n)
+        slots = collection.ca.items.get(key)
+        slot = _end_slot(collection)
+        token = slots[slot] if slots and len(slots) > slot else None
+        value = getattr(token, "value", None)
+        if isinstance(value, str) and "\n\n" in value:
+            return True
+    return False
+
+
+def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
+    """The list KEY about to lose its last item written `[]` on its key's line, as the
+    policies write an empty list. What ended the item (REST: a blank line) goes before the
+    key after it, where the reading of such a file keeps it; the comment lines the list
+    began with go above its key: an empty list holds none, and nothing is lost."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    items.fa.set_flow_style()
+    began = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
+    items.ca.comment = None
+    slots = document.ca.items.setdefault(key, [None, None, None, None])
+    while len(slots) < 4:
+        slots.append(None)
+    slots[3] = None  # the same lines, as the key's: gone with the list's
+    if began:
+        lines = [CommentToken(t.value.lstrip(" "), CommentMark(0), None) for t in began]
+        slots[1] = [*(slots[1] or []), *lines]
+    keys = list(document)
+    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+    if rest is None or following is None:
+        return
+    after = document.ca.items.setdefault(following, [None, None, None, None])
+    after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
 
 
 def top_list(document: Any, key: str, where: str) -> Any:
@@ -761,8 +829,16 @@ def carry_heading(items: Any, at: int) -> None:
         after = items.ca.items.setdefault(at + 1, [None, None, None, None])
         after[1] = list(heading) + list(after[1] or [])
     elif at > 0:
-        said = "".join(token.value for token in heading)
-        put_end(*(deepest_last(items[at - 1]) or (items, at - 1)), said)
+        # A heading's tokens hold a comment's words and its column apart; an end holds both.
+        said = "".join(_with_column(token) for token in heading)
+        put_end(*end_of(items, at - 1), said)
+
+
+def _with_column(token: Any) -> str:
+    """A comment token of the lines above an item as the lines ending a value hold it: a
+    comment indented to its column, a blank line as it is."""
+    value: str = token.value
+    return " " * token.column + value if value.startswith("#") else value
 
 
 def _replaced(
