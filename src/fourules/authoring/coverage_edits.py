@@ -38,6 +38,7 @@ from fourules.authoring.yaml_edits import (
     read,
     round_trip,
     take_end,
+    top_list,
     written_like,
 )
 from fourules.errors import InputError
@@ -135,13 +136,10 @@ def sentence_classified(
         raise InputError(both("coverage.edit.too_short", number=number, least=SHORTEST), WHERE)
 
     def change(document: Any) -> None:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.comments import CommentedMap
 
-        if document.get("sentences") is None:
-            assign(document, "sentences", [], WHERE, ("sentences",))
-        items = document["sentences"]
-        if not isinstance(items, CommentedSeq):
-            raise InputError(both("coverage.edit.not_list"), WHERE)
+        refusal = both("coverage.edit.not_list")
+        items = top_list(document, "sentences", WHERE, made=True, refusal=refusal)
         like = written_like(items).get("encoded")
         if place.in_place:
             entry = items[place.index]
@@ -257,28 +255,13 @@ def _inserted(items: Any, place: Placement, node: Any) -> None:
 def _end_place(node: Any) -> tuple[Any, PathPart]:
     """Where what ends NODE (a mapping) is kept: on its last key, or on the last of a block
     collection it ends with; a flow collection (`[a, b]`) holds none inside."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    collection: Any = node
-    key: PathPart = next(reversed(node))
-    while True:
-        value = collection[key]
-        if not isinstance(value, (CommentedMap, CommentedSeq)) or not len(value):
-            return collection, key
-        if value.fa.flow_style():
-            return collection, key
-        collection = value
-        key = next(reversed(value)) if isinstance(value, CommentedMap) else len(value) - 1
+    return deepest_last(node) or (node, next(reversed(node)))
 
 
 def _taken_end(node: Any) -> str | None:
     """What ends NODE past its own line (a blank line, the next part's heading), taken off
     it; None when nothing does."""
-    found: str | None = take_end(*_end_place(node))
-    if found is None:
-        deepest = deepest_last(node)
-        found = take_end(*deepest) if deepest is not None else None
-    return found
+    return take_end(*_end_place(node))
 
 
 def _still_a_map(text: str) -> None:

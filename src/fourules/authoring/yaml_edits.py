@@ -30,7 +30,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from fourules.errors import InputError
-from fourules.texts import both
+from fourules.texts import LocalText, both
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -495,7 +495,7 @@ def _end_slot(collection: Any) -> int:
     return 0 if isinstance(collection, CommentedSeq) else 2
 
 
-def take_end(collection: Any, key: PathPart) -> Any:
+def take_end(collection: Any, key: PathPart) -> str | None:
     """The comment after COLLECTION[KEY] past its own line, taken off it (None: none)."""
     items = collection.ca.items
     slots = items.get(key)
@@ -653,11 +653,8 @@ def quota_edited(
             carry_end_of(quotas, len(quotas) - 2, quotas, len(quotas) - 1)
 
     def change(document: Any) -> None:
-        if document.get("quotas") is None:
-            assign(document, "quotas", [], where, ("quotas",))
-        quotas = document["quotas"]
-        if not isinstance(quotas, CommentedSeq):
-            raise InputError(both("pages.quotas.edit.not_list"), where)
+        refusal = both("pages.quotas.edit.not_list")
+        quotas = top_list(document, "quotas", where, made=True, refusal=refusal)
         found = [
             n for n, q in enumerate(quotas) if isinstance(q, CommentedMap) and q.get("id") == id
         ]
@@ -722,14 +719,9 @@ def item_appended(text: str, key: str, value: Any, where: str = WHERE) -> str:
     mappings written flow or block as the same key is in the item before it."""
 
     def change(document: Any) -> None:
-        from ruamel.yaml.comments import CommentedSeq
-
-        if document.get(key) is None:
-            assign(document, key, [], where, (key,))
-        items = top_list(document, key, where)
+        items = top_list(document, key, where, made=True)
         node = as_node(value)
         _styled_as(node, written_like(items))
-        assert isinstance(items, CommentedSeq)
         items.append(node)
         if len(items) > 1:
             carry_end_of(items, len(items) - 2, items, len(items) - 1)
@@ -806,14 +798,20 @@ def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
     after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
 
 
-def top_list(document: Any, key: str, where: str) -> Any:
-    """The top-level list KEY of DOCUMENT (`cases`, `rules`, `sentences`); refused when it
-    is not a list."""
+def top_list(
+    document: Any, key: str, where: str, *, made: bool = False, refusal: LocalText | None = None
+) -> Any:
+    """The top-level list KEY of DOCUMENT (`cases`, `rules`, `sentences`), first made empty
+    when it is missing and MADE is asked for; refused (in the words of REFUSAL, else as a
+    list that takes no item) when it is not a list."""
     from ruamel.yaml.comments import CommentedSeq
 
+    if made and document.get(key) is None:
+        assign(document, key, [], where, (key,))
     items = document.get(key)
     if not isinstance(items, CommentedSeq):
-        raise InputError(both("pages.cases.edit.not_list", path=key, file=where), where)
+        said = refusal or both("pages.cases.edit.not_list", path=key, file=where)
+        raise InputError(said, where)
     return items
 
 
