@@ -133,14 +133,17 @@ def test_the_2026_call_walked_through_the_editors_and_published(
     assert page.locator("#criterion-implementation_plan").count() == 0
     page.get_by_role("link", name="Lägg till ett huvudkriterium").click()
     assert page.get_by_label("Huvudkriterium: obligatoriskt").is_checked()
-    page.get_by_label("Namn", exact=True).fill("implementation_plan")
-    page.locator("#title_sv").fill("Plan för att ta tillvara resultaten i ordinarie verksamhet")
-    page.locator("#title_en").fill("Plan for taking the results into regular operations")
-    page.get_by_label(PLAN_WORDS, exact=False).check()
-    page.locator("#quote").fill(PLAN_WORDS)
-    page.locator("#note").fill(PLAN_NOTE)
-    for field, said in PLAN_SAYS.items():
-        page.locator(f'textarea[id="{field}"]').fill(said)
+    page.get_by_label(PLAN_WORDS, exact=False).check()  # the quote kept without its bullet
+    typed = {
+        "id": "implementation_plan",
+        "title_sv": "Plan för att ta tillvara resultaten i ordinarie verksamhet",
+        "title_en": "Plan for taking the results into regular operations",
+        "quote": PLAN_WORDS,
+        "note": PLAN_NOTE,
+        **PLAN_SAYS,
+    }
+    for field, said in typed.items():
+        page.locator(f'[id="{field}"]').fill(said)
     page.get_by_role("button", name="Spara kriteriet").click()
     assert "implementation_plan är sparat" in page.get_by_role("status").inner_text()
     assert (
@@ -207,12 +210,11 @@ def test_the_2026_call_walked_through_the_editors_and_published(
     page.goto(url + "/check?year=2026")
     assert page.get_by_role("heading", level=1).inner_text().endswith("2026")
     page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
-    page.locator("#title").fill("Ett lokalt utvecklingsprojekt")
     page.locator("#applicants").select_option(["Farsta"])
-    page.locator("#requested").fill("700 000")
-    page.locator("#submitted").fill("2025-05-15")
-    page.locator("#project_year").fill("1")
-    for criterion in ("novelty", "strategic_value", "implementation_plan"):
+    application = {"title": "Ett projekt", "requested": "700 000", "submitted": "2025-05-15"}
+    for field, said in (application | {"project_year": "1"}).items():
+        page.locator(f"#{field}").fill(said)
+    for criterion in ("novelty", "strategic_value", "implementation_plan"):  # assessed: yes
         page.locator(f"input[name='criterion.{criterion}'][value=yes]").check()
     page.locator("button.primary").click()
     assert page.locator("#outcome-heading .badge").inner_text() == "Berättigad"
