@@ -12,9 +12,11 @@ ruamel is imported here only: `fourules evaluate` never loads it.
 
 The primitives the other edits of `fourules.authoring` build on are public here: the
 round trip itself (`round_trip`, `layout_of`, `round_trip_yaml`, `plain_values`), setting
-and removing a node (`assign`, `delete`, `as_node`), and moving what ends a collection —
-the blank lines and comments ruamel keeps on its deepest last value — when that value
-changes (`deepest_last`, `take_end`, `put_end`, `carry_end_of`, `carry_heading`).
+and removing a node (`assign`, `delete`, `as_node`, `is_block_scalar`), a top-level list and
+how its items are written (`top_list`, `written_like`, `separated`), and moving what ends a
+collection — the blank lines and comments ruamel keeps on its deepest last value written in
+block style — when that value changes (`deepest_last`, `end_of`, `take_end`, `put_end`,
+`carry_end_of`, `carry_heading`).
 """
 
 from __future__ import annotations
