@@ -505,3 +505,26 @@ def test_a_rule_removed_takes_its_own_lines_and_one_blank_line_stays_between_rul
         assert edited == "".join(expected), (year, rules[n]["id"])
         assert "\n\n\n" not in edited
         assert read(edited)["rules"] == rules[:n] + rules[n + 1 :]
+
+
+BLOCK_ENDED = """cases:
+  # Heading A
+  - name: A
+    application:
+      requested_sek: 1
+
+  # Heading B
+  - name: B
+    outcome: eligible
+"""
+
+
+def test_the_first_item_removed_leaves_the_next_one_s_heading_above_it() -> None:
+    """The first item ends in block style, so ruamel keeps the next item's heading on its
+    last value: removed, that heading stays above the next item (not below it), after the
+    first item's own heading."""
+    removed = item_removed(BLOCK_ENDED, "cases", 0)
+    assert removed == BLOCK_ENDED.replace(
+        "  - name: A\n    application:\n      requested_sek: 1\n", ""
+    )
+    assert removed.splitlines() == _without_case(BLOCK_ENDED, 0)

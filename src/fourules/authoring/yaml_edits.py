@@ -749,16 +749,26 @@ def item_removed(text: str, key: str, index: int, where: str = WHERE) -> str:
                 if rest is not None and rest != "\n":
                     put_end(collection, before, rest)
             carry_end_of(items, at, items, at - 1)
-        else:  # the first item's end: the next one keeps it; with none, the next key
+        else:  # the first item's end (the next one's heading) stays above the next one
             rest = take_end(*end_of(items, 0))
-            if len(items) > 1 and rest is not None:
-                put_end(*end_of(items, 1), rest)
+            if len(items) > 1 and rest is not None and rest.strip():
+                _put_above(items, 1, rest)
             elif len(items) == 1:
                 _emptied(document, key, items, rest)
         carry_heading(items, at)
         del items[at]  # ruamel moves the comments of the items after it up one
 
     return round_trip(text, where, change)
+
+
+def _put_above(items: Any, at: int, lines: str) -> None:
+    """LINES (blank lines, comments at their columns) written above item AT of ITEMS, before
+    what is written there already."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    slots = items.ca.items.setdefault(at, [None, None, None, None])
+    slots[1] = [CommentToken(lines, CommentMark(0), None), *(slots[1] or [])]
 
 
 def separated(items: Any) -> bool:
