@@ -242,7 +242,7 @@ def test_an_alias_is_refused_before_it_is_walked() -> None:
 
 
 def test_a_path_into_a_list_that_is_not_there_is_refused() -> None:
-    with pytest.raises(InputError, match="har inget rules.5"):
+    with pytest.raises(InputError, match=r"har inget rules\.5"):
         set_at("rules:\n  - id: a\n", ["rules", 5, "id"], "b")
 
 
@@ -376,8 +376,6 @@ def _quota_edits(draw: st.DrawFn) -> tuple[str, str, int, list[str]]:
 def test_a_quota_edited_reads_back_and_nothing_else_changes(
     edit: tuple[str, str, int, list[str]],
 ) -> None:
-    from fourules.authoring.yaml_edits import quota_edited
-
     year, quota, limit, kinds = edit
     text = TEXTS[year]
     before = yaml.safe_load(text)
@@ -405,8 +403,6 @@ def test_a_quota_edited_reads_back_and_nothing_else_changes(
 def test_a_new_quota_is_appended_the_year_still_loads_and_removing_it_restores_the_file(
     tmp_path: Path,
 ) -> None:
-    from fourules.authoring.yaml_edits import quota_edited, quota_removed
-
     for year, text in TEXTS.items():
         edited = quota_edited(
             text,
@@ -437,10 +433,98 @@ def test_a_new_quota_is_appended_the_year_still_loads_and_removing_it_restores_t
 
 
 def test_a_new_quota_needs_all_its_fields() -> None:
-    from fourules.authoring.yaml_edits import quota_edited
-
     with pytest.raises(InputError, match="counts, administrations"):
         quota_edited(TEXTS["2026"], "quota.new", limit=1, description={"sv": "a", "en": "b"},
                      source={"section": "s", "quote": "q"})  # fmt: skip
     with pytest.raises(InputError, match="ingen lista av kvoter"):
         quota_edited("quotas: {a: 1}\n", "quota.projects", limit=1)
+
+
+# --- What ends an item, around a list's items ---------------------------------------------
+
+FLOW_ENDED = """sentences:
+  - sentence: A
+    encoded: [a, b]
+
+  # Heading two
+  - sentence: B
+    encoded: [c, d]
+
+# after the list
+sections: []
+"""
+
+
+def test_what_ends_an_item_stays_outside_the_brackets_of_a_flow_list() -> None:
+    """The item before ends with `[c, d]`: the heading the gone item leaves goes after the
+    closing bracket at its own column, never inside it (`[c, d⏎# Heading⏎]`)."""
+    removed = item_removed(FLOW_ENDED, "sentences", 1)
+    assert removed == FLOW_ENDED.replace("  - sentence: B\n    encoded: [c, d]\n", "")
+    last = "  # Heading three\n  - sentence: C\n    encoded: [e]\n"
+    text = FLOW_ENDED.replace("\n# after the list", f"{last}\n# after the list")
+    assert item_removed(text, "sentences", 2) == FLOW_ENDED.replace(
+        "\n# after the list", "  # Heading three\n\n# after the list"
+    )
+    appended = item_appended(FLOW_ENDED, "sentences", {"sentence": "C", "encoded": ["e"]})
+    assert appended == FLOW_ENDED.replace(
+        "\n# after the list", "  - sentence: C\n    encoded: [e]\n\n# after the list"
+    )
+    with_comment = FLOW_ENDED.replace("encoded: [c, d]\n", "encoded: [c, d]  # two ids\n")
+    assert item_removed(with_comment, "sentences", 0).endswith(
+        "    encoded: [c, d]  # two ids\n\n# after the list\nsections: []\n"
+    )
+
+
+def _rule_starts(lines: list[str]) -> list[int]:
+    top = lines.index("rules:\n")
+    return [n for n, line in enumerate(lines) if n > top and line.startswith("  - id:")]
+
+
+@pytest.mark.parametrize("year", sorted(POLICIES))
+def test_a_rule_removed_takes_its_own_lines_and_one_blank_line_stays_between_rules(
+    year: str,
+) -> None:
+    """Rules are set off by one blank line: removing any of them (the first, one between,
+    the last) leaves exactly the file without its lines and one of the blank lines around
+    it, never two blank lines in a row."""
+    text = TEXTS[year]
+    lines = text.splitlines(keepends=True)
+    starts = _rule_starts(lines)
+    rules = read(text)["rules"]
+    assert len(starts) == len(rules)
+    for n in range(len(rules)):
+        edited = item_removed(text, "rules", n)
+        if n + 1 < len(starts):
+            expected = lines[: starts[n]] + lines[starts[n + 1] :]
+        else:  # the last: its lines and the blank line that set it off from the one before
+            end = len(lines)
+            while end > starts[n] and not lines[end - 1].strip():
+                end -= 1
+            assert not lines[starts[n] - 1].strip()
+            expected = lines[: starts[n] - 1] + lines[end:]
+        assert edited == "".join(expected), (year, rules[n]["id"])
+        assert "\n\n\n" not in edited
+        assert read(edited)["rules"] == rules[:n] + rules[n + 1 :]
+
+
+BLOCK_ENDED = """cases:
+  # Heading A
+  - name: A
+    application:
+      requested_sek: 1
+
+  # Heading B
+  - name: B
+    outcome: eligible
+"""
+
+
+def test_the_first_item_removed_leaves_the_next_one_s_heading_above_it() -> None:
+    """The first item ends in block style, so ruamel keeps the next item's heading on its
+    last value: removed, that heading stays above the next item (not below it), after the
+    first item's own heading."""
+    removed = item_removed(BLOCK_ENDED, "cases", 0)
+    assert removed == BLOCK_ENDED.replace(
+        "  - name: A\n    application:\n      requested_sek: 1\n", ""
+    )
+    assert removed.splitlines() == _without_case(BLOCK_ENDED, 0)

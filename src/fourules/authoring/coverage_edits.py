@@ -30,15 +30,16 @@ from fourules.authoring.coverage import COVERAGE_FILE, CoverageFile, SentenceEnt
 from fourules.authoring.sentences import Sentence, contains
 from fourules.authoring.yaml_edits import (
     PathPart,
-    _alike,
-    _assign,
-    _deepest_last,
-    _delete,
-    _edited,
-    _node,
-    _put_end,
-    _take_end,
+    as_node,
+    assign,
+    deepest_last,
+    delete,
+    put_end,
     read,
+    round_trip,
+    take_end,
+    top_list,
+    written_like,
 )
 from fourules.errors import InputError
 from fourules.policy.model import first_problem
@@ -135,27 +136,24 @@ def sentence_classified(
         raise InputError(both("coverage.edit.too_short", number=number, least=SHORTEST), WHERE)
 
     def change(document: Any) -> None:
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.comments import CommentedMap
 
-        if document.get("sentences") is None:
-            _assign(document, "sentences", [], WHERE, ("sentences",))
-        items = document["sentences"]
-        if not isinstance(items, CommentedSeq):
-            raise InputError(both("coverage.edit.not_list"), WHERE)
-        like = _alike(items).get("encoded")
+        refusal = both("coverage.edit.not_list")
+        items = top_list(document, "sentences", WHERE, made=True, refusal=refusal)
+        like = written_like(items).get("encoded")
         if place.in_place:
             entry = items[place.index]
             if not isinstance(entry, CommentedMap):
                 raise InputError(both("coverage.edit.not_entry", index=place.index + 1), WHERE)
             _set_status(entry, said.status, _listed(value, like, entry.get("encoded")), place)
             return
-        node = _node({"sentence": target.text})
+        node = as_node({"sentence": target.text})
         node[said.status] = _listed(value, like, None)
         _inserted(items, place, node)
 
     if not text.strip():
         text = "sentences:\n"
-    edited = _edited(text, WHERE, change)
+    edited = round_trip(text, WHERE, change)
     _still_a_map(edited)
     return edited
 
@@ -223,10 +221,10 @@ def _set_status(entry: Any, status: Status, value: Any, place: Placement) -> Non
     end = _taken_end(entry)
     for key in _KEYS:
         if key != status and key in entry:
-            _delete(entry, key)
-    _assign(entry, status, value, WHERE, ("sentences", place.index, status))
+            delete(entry, key)
+    assign(entry, status, value, WHERE, ("sentences", place.index, status))
     if end is not None:
-        _put_end(*_end_place(entry), end)
+        put_end(*_end_place(entry), end)
 
 
 def _inserted(items: Any, place: Placement, node: Any) -> None:
@@ -251,34 +249,19 @@ def _inserted(items: Any, place: Placement, node: Any) -> None:
         slots = items.ca.items.setdefault(at + 1, [None, None, None, None])
         slots[1] = [CommentToken(end, CommentMark(0), None), *(slots[1] or [])]
     else:
-        _put_end(*_end_place(node), end)
+        put_end(*_end_place(node), end)
 
 
 def _end_place(node: Any) -> tuple[Any, PathPart]:
     """Where what ends NODE (a mapping) is kept: on its last key, or on the last of a block
     collection it ends with; a flow collection (`[a, b]`) holds none inside."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    collection: Any = node
-    key: PathPart = next(reversed(node))
-    while True:
-        value = collection[key]
-        if not isinstance(value, (CommentedMap, CommentedSeq)) or not len(value):
-            return collection, key
-        if value.fa.flow_style():
-            return collection, key
-        collection = value
-        key = next(reversed(value)) if isinstance(value, CommentedMap) else len(value) - 1
+    return deepest_last(node) or (node, next(reversed(node)))
 
 
 def _taken_end(node: Any) -> str | None:
     """What ends NODE past its own line (a blank line, the next part's heading), taken off
     it; None when nothing does."""
-    found: str | None = _take_end(*_end_place(node))
-    if found is None:
-        deepest = _deepest_last(node)
-        found = _take_end(*deepest) if deepest is not None else None
-    return found
+    return take_end(*_end_place(node))
 
 
 def _still_a_map(text: str) -> None:

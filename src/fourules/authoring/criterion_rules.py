@@ -17,7 +17,7 @@ rule it does not set (the alternatives, a precedent, `assessed: false`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from fourules.application import KINDS
 from fourules.authoring.policy_item_edits import Flow, Folded, Quoted, in_order
@@ -140,79 +140,82 @@ def source(
     return in_order(list(written or {}), said, SOURCE_KEYS)
 
 
+class Said(TypedDict):
+    """What a criterion's form says of its rule, besides the name and the messages: its
+    type, title, kinds, whether it is a reading, a priority criterion's weight and group,
+    and its source (the sentence's section, the quote kept, the note)."""
+
+    type: CriterionType
+    title: Mapping[str, str]
+    applies_to: Sequence[str]
+    reading: bool
+    weight: float | None
+    group: str | None
+    section: str
+    quote: str
+    note: str
+
+
 def new_rule(
-    *,
-    criterion: str,
-    type: CriterionType,
-    title: Mapping[str, str],
-    applies_to: Sequence[str],
-    reading: bool,
-    weight: float | None,
-    group: str | None,
-    section: str,
-    quote: str,
-    note: str,
-    messages: Mapping[Role, Mapping[str, str]],
+    *, criterion: str, messages: Mapping[Role, Mapping[str, str]], **said: Unpack[Said]
 ) -> dict[str, Any]:
     """A new criterion's rule, written as the policies write theirs."""
-    rule: dict[str, Any] = {
-        "id": rule_id(criterion),
-        "title": Flow({lang: title[lang] for lang in LANGS}),
-        "applies_to": Flow(list(applies_to)),
-    }
-    if reading:
-        rule["basis"] = "reading"
-    rule["criterion"] = declared(criterion, type, weight, group)
-    rule["source"] = source(section, quote, note)
-    rule["branches"] = branches(criterion, type, messages)
+    rule = _with_said({"id": rule_id(criterion)}, criterion, said, every_kind_named=True)
+    rule["branches"] = branches(criterion, said["type"], messages)
     return rule
 
 
 def edited_rule(
-    written: Mapping[str, Any],
-    *,
-    type: CriterionType,
-    title: Mapping[str, str],
-    applies_to: Sequence[str],
-    reading: bool,
-    weight: float | None,
-    group: str | None,
-    section: str,
-    quote: str,
-    note: str,
-    messages: Mapping[str, Mapping[str, str]],
+    written: Mapping[str, Any], *, messages: Mapping[str, Mapping[str, str]], **said: Unpack[Said]
 ) -> dict[str, Any]:
     """The rule WRITTEN with what a criterion's form shows set, and nothing else changed.
     MESSAGES are by role ("no", "yes", "unknown") for a rule of the three branches, whose
-    statuses follow TYPE; by place ("0", "1", …) for any other, whose type stays."""
-    rule: dict[str, Any] = dict(written)
-    declaration = rule.get("criterion")
+    statuses follow its type; by place ("0", "1", …) for any other, whose type stays."""
+    declaration = written.get("criterion")
     criterion = str(declaration.get("id")) if isinstance(declaration, Mapping) else ""
-    rule["title"] = Flow({lang: title[lang] for lang in LANGS})
-    if "applies_to" in written or set(applies_to) != set(KINDS):  # none written: every kind
-        rule["applies_to"] = Flow(list(applies_to))
-    if reading:
-        rule["basis"] = "reading"
-    elif rule.get("basis") == "reading":
-        del rule["basis"]
-    written_declaration = declaration if isinstance(declaration, Mapping) else None
-    rule["criterion"] = declared(criterion, type, weight, group, written_declaration)
-    written_source = rule.get("source")
-    rule["source"] = source(
-        section, quote, note, written_source if isinstance(written_source, Mapping) else None
-    )
+    rule = _with_said(written, criterion, said, every_kind_named=False)
     placed = roles(written)
     if placed is not None:
         by_role: dict[Role, Mapping[str, str]] = {
             role: messages[role] for role in ("no", "yes", "unknown")
         }
-        rule["branches"] = _kept_branches(written, placed, type, criterion, by_role)
+        rule["branches"] = _kept_branches(written, placed, said["type"], criterion, by_role)
     else:
         rule["branches"] = [
             _with_message(branch, messages.get(str(n)))
             for n, branch in enumerate(written.get("branches") or [])
         ]
     return in_order(list(written), rule, RULE_KEYS)
+
+
+def _with_said(
+    written: Mapping[str, Any], criterion: str, said: Said, *, every_kind_named: bool
+) -> dict[str, Any]:
+    """The rule WRITTEN (an id, for a new one) with what the form SAID set: its title, its
+    kinds (not written when none were and it is every kind, unless EVERY_KIND_NAMED), its
+    basis a reading or not, its declaration and its source, what else they hold kept."""
+    rule: dict[str, Any] = dict(written)
+    rule["title"] = Flow({lang: said["title"][lang] for lang in LANGS})
+    applies_to = said["applies_to"]
+    if every_kind_named or "applies_to" in written or set(applies_to) != set(KINDS):
+        rule["applies_to"] = Flow(list(applies_to))
+    if said["reading"]:
+        rule["basis"] = "reading"
+    elif rule.get("basis") == "reading":
+        del rule["basis"]
+    declaration = written.get("criterion")
+    rule["criterion"] = declared(
+        criterion,
+        said["type"],
+        said["weight"],
+        said["group"],
+        declaration if isinstance(declaration, Mapping) else None,
+    )
+    kept = written.get("source")
+    rule["source"] = source(
+        said["section"], said["quote"], said["note"], kept if isinstance(kept, Mapping) else None
+    )
+    return rule
 
 
 def _kept_branches(

@@ -24,19 +24,22 @@ from typing import Any
 
 from fourules.authoring.yaml_edits import (
     WHERE,
+    Layout,
     PathPart,
-    _assign,
-    _block,
-    _carry_heading,
-    _delete,
-    _edited,
-    _Layout,
-    _layout,
-    _plain,
-    _put_end,
-    _take_end,
-    _top_list,
-    _yaml,
+    assign,
+    carry_end_of,
+    delete,
+    end_of,
+    is_block_scalar,
+    item_removed,
+    layout_of,
+    plain_values,
+    put_end,
+    round_trip,
+    round_trip_yaml,
+    separated,
+    take_end,
+    top_list,
 )
 from fourules.errors import InputError
 from fourules.texts import both
@@ -83,7 +86,7 @@ def flow_text(value: Any) -> str:
     """VALUE on one line as the policies write a condition: `{field: research_partner, eq:
     "yes"}` (a text YAML would misread plain in double quotes)."""
     out = io.StringIO()
-    _yaml(_Layout()).dump({"k": _built(Flow(value), 0, _Layout())}, out)
+    round_trip_yaml(Layout()).dump({"k": _built(Flow(value), 0, Layout())}, out)
     return out.getvalue().removeprefix("k: ").removesuffix("\n")
 
 
@@ -116,31 +119,31 @@ def item_added(
     new one."""
     from ruamel.yaml.comments import CommentedSeq
 
-    layout = _layout(text)
+    layout = layout_of(text)
 
     def change(document: Any) -> None:
         items = document.get(key)
         pending: str | None = None
         if items is None or (isinstance(items, CommentedSeq) and not items):
             pending = _block_list(document, key, before, where)
-        items = _top_list(document, key, where)
+        items = top_list(document, key, where)
         node = _built(item, layout.offset + 2, layout)
         place = len(items) if at is None else at
         if not 0 <= place <= len(items):
             raise InputError(both("pages.params.edit.no_item", path=f"{key}.{place}"), where)
-        separated = _separated(items)
+        set_off = separated(items)
         items.insert(place, node)
         last = len(items) - 1
         if place == last and place > 0:  # the new last: what ended the list now ends it
-            _carry(items, place - 1, items, place)
-            if separated:
-                _put_end(*_end_of(items, place - 1), "\n")
-        elif separated:
-            _put_end(*_end_of(items, place), "\n")
+            carry_end_of(items, place - 1, items, place)
+            if set_off:
+                put_end(*end_of(items, place - 1), "\n")
+        elif set_off:
+            put_end(*end_of(items, place), "\n")
         if pending is not None:
-            _put_end(*_end_of(items, last), pending)
+            put_end(*end_of(items, last), pending)
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def item_changed(
@@ -149,52 +152,27 @@ def item_changed(
     """TEXT with item INDEX of the top-level list KEY made ITEM, in place: a key or an item
     whose value is unchanged keeps how it was written, a key ITEM has not goes, a new key
     comes where ITEM orders it, a list grows or shrinks at its end."""
-    layout = _layout(text)
+    layout = layout_of(text)
 
     def change(document: Any) -> None:
-        items = _top_list(document, key, where)
+        items = top_list(document, key, where)
         if not 0 <= index < len(items):
             raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
         node = _built(item, layout.offset + 2, layout)
         _merge(items, index, node, where, (key, index))
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
-def item_dropped(text: str, key: str, index: int, *, where: str = WHERE) -> str:
-    """TEXT without item INDEX of the top-level list KEY, as `yaml_edits.item_removed` takes
-    it out (the comments that ended it now end the item before it; its heading goes to the
-    next), and, in a list whose items are set off by blank lines, one blank line left
-    between the items around it, not two."""
-
-    def change(document: Any) -> None:
-        items = _top_list(document, key, where)
-        if not -len(items) <= index < len(items):
-            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
-        at = index % len(items)
-        if at > 0:
-            if _separated(items):  # the item before gives up its blank line for the gone one's
-                collection, before = _end_of(items, at - 1)
-                rest = _take_end(collection, before)
-                if rest is not None and rest != "\n":
-                    _put_end(collection, before, rest)
-            _carry(items, at, items, at - 1)
-        else:  # the first item's end: the next one keeps it; with none, the next key
-            rest = _take_end(*_end_of(items, 0))
-            if len(items) > 1 and rest is not None:
-                _put_end(*_end_of(items, 1), rest)
-            elif len(items) == 1:
-                _emptied(document, key, items, rest)
-        _carry_heading(items, at)
-        del items[at]
-
-    return _edited(text, where, change)
+item_dropped = item_removed
+"""TEXT without item INDEX of the top-level list KEY: `yaml_edits.item_removed`, under the
+name the pages call it by."""
 
 
 # --- Nodes written as an author writes them ------------------------------------------------
 
 
-def _built(value: Any, column: int, layout: _Layout) -> Any:
+def _built(value: Any, column: int, layout: Layout) -> Any:
     """VALUE as round-trip nodes, written at COLUMN: a block mapping's keys, a folded text's
     lines (the top item's keys, then one step in per level)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -229,7 +207,7 @@ def _folded(said: str, indent: int) -> Any:
 
     said = " ".join(said.split())
     if indent + len(said) <= NOTE_WIDTH:
-        return _built(said, 0, _Layout())
+        return _built(said, 0, Layout())
     lines = textwrap.wrap(
         said, width=NOTE_WIDTH - indent, break_long_words=False, break_on_hyphens=False
     )
@@ -250,7 +228,7 @@ def _needs_quotes(said: str) -> bool:
     import yaml
 
     out = io.StringIO()
-    _yaml(_Layout()).dump({"k": said}, out)
+    round_trip_yaml(Layout()).dump({"k": said}, out)
     if out.getvalue() != f"k: {said}\n":
         return True
     try:
@@ -267,23 +245,27 @@ def _merge(parent: Any, key: PathPart, new: Any, where: str, path: tuple[PathPar
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     old = parent[key]
-    if _plain(old) == _plain(new):
+    if plain_values(old) == plain_values(new):
         return  # unchanged, whatever its style: as written
     if isinstance(old, CommentedMap) and isinstance(new, CommentedMap):
         _merge_mapping(old, new, where, path)
     elif isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
         _merge_list(old, new, where, path)
-    elif isinstance(parent, CommentedMap) and isinstance(key, str) and _block(old) != _block(new):
+    elif (
+        isinstance(parent, CommentedMap)
+        and isinstance(key, str)
+        and is_block_scalar(old) != is_block_scalar(new)
+    ):
         _restyled(parent, key, new)
     else:
-        _assign(parent, key, new, where, path)
+        assign(parent, key, new, where, path)
 
 
 def _merge_mapping(old: Any, new: Any, where: str, path: tuple[PathPart, ...]) -> None:
     """The mapping OLD made NEW key by key: a key gone is deleted, a key kept merged, a new
     key placed after the last of NEW's keys before it that OLD has."""
     for gone in [k for k in old if k not in new]:
-        _delete(old, gone)
+        delete(old, gone)
     order = list(new)
     for n, (k, v) in enumerate(new.items()):
         if k in old:
@@ -292,7 +274,7 @@ def _merge_mapping(old: Any, new: Any, where: str, path: tuple[PathPart, ...]) -
         after = [x for x in order[:n] if x in old]
         place = list(old).index(after[-1]) + 1 if after else 0
         if place >= len(old):
-            _assign(old, k, v, where, (*path, k))
+            assign(old, k, v, where, (*path, k))
         else:
             old.insert(place, k, v)
 
@@ -302,11 +284,11 @@ def _merge_list(old: Any, new: Any, where: str, path: tuple[PathPart, ...]) -> N
     for n in range(min(len(old), len(new))):
         _merge(old, n, new[n], where, (*path, n))
     while len(old) > len(new):  # the last item goes; the one before ends the list
-        _carry(old, len(old) - 1, old, len(old) - 2)
+        carry_end_of(old, len(old) - 1, old, len(old) - 2)
         del old[len(old) - 1]
     for n in range(len(old), len(new)):
         old.append(new[n])
-        _carry(old, n - 1, old, n)
+        carry_end_of(old, n - 1, old, n)
 
 
 def _restyled(parent: Any, key: str, new: Any) -> None:
@@ -321,7 +303,7 @@ def _restyled(parent: Any, key: str, new: Any) -> None:
     said = getattr(token, "value", None)
     if token is None or not isinstance(said, str):
         return
-    if _block(new):
+    if is_block_scalar(new):
         token.value = said[1:] if said.startswith("\n") else said
     else:
         token.value = "\n" + said
@@ -339,7 +321,7 @@ def _block_list(document: Any, key: str, before: Sequence[str], where: str) -> s
 
     made = CommentedSeq()
     if key in document:
-        rest: str | None = _take_end(document, key)
+        rest: str | None = take_end(document, key)
         document[key] = made
         return rest
     keys = list(document)
@@ -347,65 +329,5 @@ def _block_list(document: Any, key: str, before: Sequence[str], where: str) -> s
     if following is not None:
         document.insert(keys.index(following), key, made)
         return "\n"
-    _assign(document, key, made, where, (key,))
+    assign(document, key, made, where, (key,))
     return None
-
-
-def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
-    """The list KEY about to lose its last item written `[]` on its key's line, as the
-    policies write an empty list. What ended the item (REST: a blank line) goes before the
-    key after it, where the reading of such a file keeps it; the comment lines the list
-    began with go above its key: an empty list holds none, and nothing is lost."""
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
-    items.fa.set_flow_style()
-    began = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
-    items.ca.comment = None
-    slots = document.ca.items.setdefault(key, [None, None, None, None])
-    while len(slots) < 4:
-        slots.append(None)
-    slots[3] = None  # the same lines, as the key's: gone with the list's
-    if began:
-        lines = [CommentToken(t.value.lstrip(" "), CommentMark(0), None) for t in began]
-        slots[1] = [*(slots[1] or []), *lines]
-    keys = list(document)
-    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
-    if rest is None or following is None:
-        return
-    after = document.ca.items.setdefault(following, [None, None, None, None])
-    after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
-
-
-def _end_of(items: Any, index: PathPart) -> tuple[Any, PathPart]:
-    """Where what ends ITEMS[INDEX] is kept: on its innermost last key or item written in
-    block style (a flow collection, `[a, b]`, is written whole on its key's line)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    found: tuple[Any, PathPart] = (items, index)
-    node = items[index]
-    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not node.fa.flow_style():
-        key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
-        found = (node, key)
-        node = node[key]
-    return found
-
-
-def _carry(old: Any, old_index: PathPart, new: Any, new_index: PathPart) -> None:
-    """What ended OLD[OLD_INDEX] (a blank line, comments) now ends NEW[NEW_INDEX]."""
-    rest = _take_end(*_end_of(old, old_index))
-    if rest is not None:
-        _put_end(*_end_of(new, new_index), rest)
-
-
-def _separated(items: Any) -> bool:
-    """Whether the list's items are set off by blank lines (any but its last ends with one)."""
-    for n in range(len(items) - 1):
-        collection, key = _end_of(items, n)
-        slots = collection.ca.items.get(key)
-        slot = 0 if isinstance(key, int) else 2
-        token = slots[slot] if slots and len(slots) > slot else None
-        value = getattr(token, "value", None)
-        if isinstance(value, str) and "\n\n" in value:
-            return True
-    return False

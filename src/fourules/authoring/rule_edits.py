@@ -25,15 +25,15 @@ from typing import Any
 from fourules.authoring.yaml_edits import (
     WHERE,
     PathPart,
-    _assign,
-    _carry_end_of,
-    _deepest_last,
-    _delete,
-    _edited,
-    _layout,
-    _node,
-    _plain,
-    _put_end,
+    as_node,
+    assign,
+    carry_end_of,
+    deepest_last,
+    delete,
+    layout_of,
+    plain_values,
+    put_end,
+    round_trip,
 )
 from fourules.errors import InputError
 from fourules.texts import both
@@ -86,7 +86,7 @@ def rule_edited(text: str, key: str | None, rule: Mapping[str, Any], where: str 
             return
         _update(rules[found], rule, "rule", where, ("rules", found), _Style(text))
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def condition_node(raw: Any, *, flow: bool = False) -> Any:
@@ -179,7 +179,7 @@ class _Style:
     """How the file indents, for folding a text at the files' width."""
 
     def __init__(self, text: str) -> None:
-        layout = _layout(text)
+        layout = layout_of(text)
         self.item = layout.offset + 2  # a rule's keys: past the list's dash
         self.mapping = layout.mapping
 
@@ -194,7 +194,7 @@ def _rules(document: Any, where: str) -> Any:
     from ruamel.yaml.comments import CommentedSeq
 
     if document.get("rules") is None:
-        _assign(document, "rules", [], where, ("rules",))
+        assign(document, "rules", [], where, ("rules",))
     rules = document["rules"]
     if not isinstance(rules, CommentedSeq):
         raise InputError(both("pages.rules.edit.not_list"), where)
@@ -216,9 +216,9 @@ def _append(rules: Any, rule: Mapping[str, Any], text: str) -> None:
     made = _made(rule, len(rules), ("rules", len(rules)), _Style(text), "rules")
     rules.append(made)
     if len(rules) > 1:
-        _carry_end_of(rules, len(rules) - 2, rules, len(rules) - 1)
-        before = _deepest_last(rules[len(rules) - 2]) or (rules, len(rules) - 2)
-        _put_end(*before, "\n")
+        carry_end_of(rules, len(rules) - 2, rules, len(rules) - 1)
+        before = deepest_last(rules[len(rules) - 2]) or (rules, len(rules) - 2)
+        put_end(*before, "\n")
 
 
 def _rank(order: tuple[str, ...], key: Any) -> int:
@@ -253,7 +253,7 @@ def _kind_of(parent: str, key: PathPart) -> str:
 def alike(a: Any, b: Any) -> bool:
     """Whether two values say the same, types and all (1 is not `true`, "1" not 1); a
     mapping's order aside."""
-    a, b = _plain(a), _plain(b)
+    a, b = plain_values(a), plain_values(b)
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
@@ -274,7 +274,7 @@ def _update(
     """The mapping OLD made NEW in place: a key NEW lacks removed, a changed one set, a new
     one put where the policies' order puts it."""
     for gone in [k for k in old if k not in new]:
-        _delete(old, gone)
+        delete(old, gone)
     order = ORDER.get(kind, ())
     flow = bool(old.fa.flow_style())
     for k, v in new.items():
@@ -286,7 +286,7 @@ def _update(
         if later and k in order:
             old.insert(later[0], k, node)
         else:
-            _assign(old, k, node, where, (*path, k))
+            assign(old, k, node, where, (*path, k))
 
 
 def _set(
@@ -317,7 +317,7 @@ def _set(
         return
     flow = isinstance(parent, (CommentedMap, CommentedSeq)) and bool(parent.fa.flow_style())
     made = _made(value, key, path, style, parent_kind, old=old, flow=flow)
-    _assign(parent, key, made, where, path)
+    assign(parent, key, made, where, path)
 
 
 def _set_items(
@@ -328,7 +328,7 @@ def _set_items(
         _set(old, n, item, kind, where, (*path, n), style)
     if len(value) < len(old):
         if value:
-            _carry_end_of(old, len(old) - 1, old, len(value) - 1)
+            carry_end_of(old, len(old) - 1, old, len(value) - 1)
         while len(old) > len(value):
             del old[len(old) - 1]
         return
@@ -336,7 +336,7 @@ def _set_items(
     for n in range(len(old), len(value)):
         old.append(_made(value[n], n, (*path, n), style, kind, flow=flow))
         if n > 0:
-            _carry_end_of(old, n - 1, old, n)
+            carry_end_of(old, n - 1, old, n)
 
 
 def _made(
@@ -379,7 +379,7 @@ def _made(
         return items
     if isinstance(value, str):
         return _text(value, str(key), style, path, old, flow=flow)
-    return _node(value)
+    return as_node(value)
 
 
 def _set_condition(
@@ -398,7 +398,7 @@ def _set_condition(
         and _kept_shape(old, value, where, path)
     ):
         return
-    _assign(parent, key, condition_node(value), where, path)
+    assign(parent, key, condition_node(value), where, path)
 
 
 def _kept_shape(old: Any, value: Mapping[str, Any], where: str, path: tuple[PathPart, ...]) -> bool:
@@ -426,10 +426,10 @@ def _set_comparison(
     """The comparison OLD made VALUE key by key: a key it no longer has removed, a changed
     operand written anew, an unchanged one left as written."""
     for gone in [k for k in old if k not in value]:
-        _delete(old, gone)
+        delete(old, gone)
     for k, v in value.items():
         if k not in old or not alike(old[k], v):
-            _assign(old, k, _value_node(v), where, (*path, k))
+            assign(old, k, _value_node(v), where, (*path, k))
 
 
 def _members_kept(inner: Any, said: Any) -> bool:
@@ -446,12 +446,12 @@ def _set_members(inner: Any, said: list[Any], where: str, path: tuple[PathPart, 
     for n, item in enumerate(said[: len(inner)]):
         _set_condition(inner, n, item, where, (*path, n))
     if len(said) < len(inner):
-        _carry_end_of(inner, len(inner) - 1, inner, len(said) - 1)
+        carry_end_of(inner, len(inner) - 1, inner, len(said) - 1)
     while len(inner) > len(said):
         del inner[len(inner) - 1]
     for n in range(len(inner), len(said)):
         inner.append(condition_node(said[n]))
-        _carry_end_of(inner, n - 1, inner, n)
+        carry_end_of(inner, n - 1, inner, n)
 
 
 # --- Texts -----------------------------------------------------------------------------------

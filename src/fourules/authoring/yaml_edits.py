@@ -9,6 +9,14 @@ latter; every other line is the file's own. A merge that would not read back as 
 (never seen, but not proven impossible) gives way to ruamel's whole text.
 
 ruamel is imported here only: `fourules evaluate` never loads it.
+
+The primitives the other edits of `fourules.authoring` build on are public here: the
+round trip itself (`round_trip`, `layout_of`, `round_trip_yaml`, `plain_values`), setting
+and removing a node (`assign`, `delete`, `as_node`, `is_block_scalar`), a top-level list and
+how its items are written (`top_list`, `written_like`, `separated`), and moving what ends a
+collection — the blank lines and comments ruamel keeps on its deepest last value written in
+block style — when that value changes (`deepest_last`, `end_of`, `take_end`, `put_end`,
+`carry_end_of`, `carry_heading`).
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from fourules.errors import InputError
-from fourules.texts import both
+from fourules.texts import LocalText, both
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -56,9 +64,9 @@ def set_at(text: str, path: Sequence[PathPart], value: Any, where: str = WHERE) 
 
     def change(document: Any) -> None:
         parent = _walk(document, path[:-1], where, create=True)
-        _assign(parent, path[-1], value, where, path)
+        assign(parent, path[-1], value, where, path)
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def removed_at(text: str, path: Sequence[PathPart], where: str = WHERE) -> str:
@@ -71,9 +79,9 @@ def removed_at(text: str, path: Sequence[PathPart], where: str = WHERE) -> str:
             parent = _walk(document, path[:-1], where, create=False)
         except KeyError:
             return
-        _delete(parent, path[-1])
+        delete(parent, path[-1])
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def parameter_edited(
@@ -108,11 +116,11 @@ def parameter_edited(
         fields = {**given, "source": {k: v for k, v in source.items() if v is not None}}
         if value is None and isinstance(not_stated, Mapping):
             fields["not_stated"] = dict(not_stated)
-        _assign(parameters, name, fields, where, here)
+        assign(parameters, name, fields, where, here)
 
     def change(document: Any) -> None:
         if document.get("parameters") is None:
-            _assign(document, "parameters", {}, where, ("parameters",))
+            assign(document, "parameters", {}, where, ("parameters",))
         parameters = document["parameters"]
         if not isinstance(parameters, CommentedMap):
             raise InputError(both("pages.params.edit.not_mapping", path="parameters"), where)
@@ -123,22 +131,22 @@ def parameter_edited(
         if not isinstance(entry, CommentedMap):
             raise InputError(both("pages.params.edit.not_mapping", path=".".join(here)), where)
         if not isinstance(unit, _Keep):
-            _assign(entry, "unit", unit, where, (*here, "unit"))
+            assign(entry, "unit", unit, where, (*here, "unit"))
         if not isinstance(value, _Keep):
-            _assign(entry, "value", value, where, (*here, "value"))
+            assign(entry, "value", value, where, (*here, "value"))
             if value is not None:
-                _delete(entry, "not_stated")
+                delete(entry, "not_stated")
         if not isinstance(description, _Keep):
             _languages(entry, "description", description, where, here)
         if not isinstance(not_stated, _Keep):
             if not_stated is None:
-                _delete(entry, "not_stated")
+                delete(entry, "not_stated")
             else:
                 _languages(entry, "not_stated", not_stated, where, here)
         if not isinstance(source, _Keep):
             _source(entry, source, where, here)
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def _source(
@@ -150,26 +158,26 @@ def _source(
     found = entry.get("source")
     if not isinstance(found, CommentedMap):
         kept = {k: v for k, v in source.items() if v is not None}
-        _assign(entry, "source", kept, where, (*here, "source"))
+        assign(entry, "source", kept, where, (*here, "source"))
         return
     for key, said in source.items():
         if said is None:
-            _delete(found, key)
+            delete(found, key)
         else:
-            _assign(found, key, said, where, (*here, "source", key))
+            assign(found, key, said, where, (*here, "source", key))
 
 
 def read(text: str, where: str = WHERE) -> Any:
     """TEXT read as plain Python values (dicts, lists, strings, numbers, dates, None), as
     the edits read it: refused as `set_at` refuses it."""
-    return _plain(_load(text, where))
+    return plain_values(_load(text, where))
 
 
 # --- Reading and writing ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Layout:
+class Layout:
     """How the file indents: a mapping's keys, a sequence's items and their dash."""
 
     mapping: int = 2
@@ -180,7 +188,7 @@ class _Layout:
 _KEY_LINE = re.compile(r"^(\s*)[^\s#-][^#]*:\s*(#.*)?$")
 
 
-def _layout(text: str) -> _Layout:
+def layout_of(text: str) -> Layout:
     """The indentation the file uses, read off its first nested mapping and sequence (the
     policies' own: keys two further in, items' dashes two further in than their key)."""
     mapping: int | None = None
@@ -203,10 +211,12 @@ def _layout(text: str) -> _Layout:
             break
     mapping = mapping or 2
     offset = 2 if offset is None else offset
-    return _Layout(mapping, offset + 2, offset)
+    return Layout(mapping, offset + 2, offset)
 
 
-def _yaml(layout: _Layout) -> YAML:
+def round_trip_yaml(layout: Layout) -> YAML:
+    """ruamel's round-trip reader and writer for a file of LAYOUT: quotes kept, `null`
+    written as the policies write it, no line ever folded."""
     from ruamel.yaml import YAML
     from ruamel.yaml.representer import RoundTripRepresenter
 
@@ -232,7 +242,7 @@ def _load(text: str, where: str) -> Any:
     if "*" in text:  # cheap: a year file seldom has one; only then are aliases looked for
         _refuse_aliases(text, where)
     try:
-        document = _yaml(_layout(text)).load(text.replace("\r\n", "\n"))
+        document = round_trip_yaml(layout_of(text)).load(text.replace("\r\n", "\n"))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else "?"
@@ -264,24 +274,24 @@ def _refuse_aliases(text: str, where: str) -> None:
         return  # not YAML: the reading says where
 
 
-def _dumped(document: Any, layout: _Layout) -> str:
+def _dumped(document: Any, layout: Layout) -> str:
     out = io.StringIO()
-    _yaml(layout).dump(document, out)
+    round_trip_yaml(layout).dump(document, out)
     return out.getvalue()
 
 
-def _edited(text: str, where: str, change: Callable[[Any], None]) -> str:
+def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     """TEXT read, CHANGEd, and written: TEXT's own lines wherever the change left them."""
     document = _load(text, where)
     unedited = copy.deepcopy(document)
     change(document)
     crlf = "\r\n" in text
-    layout = _layout(text)
+    layout = layout_of(text)
     after = _dumped(document, layout)
     merged = _merged(text.replace("\r\n", "\n"), _dumped(unedited, layout), after)
     if merged != after:
         try:
-            same = _plain(_yaml(layout).load(merged)) == _plain(document)
+            same = plain_values(round_trip_yaml(layout).load(merged)) == plain_values(document)
         except Exception:  # any failure to read the merge: ruamel's text stands
             same = False
         if not same:
@@ -350,7 +360,7 @@ def _walk(node: Any, path: Sequence[PathPart], where: str, *, create: bool) -> A
             if step not in node:
                 if not create:
                     raise KeyError(step)
-                _assign(node, step, {}, where, path[: n + 1])
+                assign(node, step, {}, where, path[: n + 1])
             node = node[step]
         elif isinstance(node, CommentedSeq) and isinstance(step, int):
             if not -len(node) <= step < len(node):
@@ -367,7 +377,7 @@ def _walk(node: Any, path: Sequence[PathPart], where: str, *, create: bool) -> A
     return node
 
 
-def _assign(parent: Any, key: PathPart, value: Any, where: str, path: Sequence[PathPart]) -> None:
+def assign(parent: Any, key: PathPart, value: Any, where: str, path: Sequence[PathPart]) -> None:
     """PARENT[KEY] = VALUE as YAML nodes; a string keeps the quotes of the one it replaces,
     and a new last key takes over the blank lines and comments that ended the mapping."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -377,7 +387,7 @@ def _assign(parent: Any, key: PathPart, value: Any, where: str, path: Sequence[P
         raise InputError(
             both("pages.params.edit.not_mapping", path=_shown(path[:-1]) or "/"), where
         )
-    node = _node(value)
+    node = as_node(value)
     if isinstance(parent, CommentedSeq):
         if not isinstance(key, int) or not -len(parent) <= key < len(parent):
             raise InputError(both("pages.params.edit.no_item", path=_shown(path)), where)
@@ -397,7 +407,7 @@ def _assign(parent: Any, key: PathPart, value: Any, where: str, path: Sequence[P
     last = next(reversed(parent), None) if len(parent) else None
     parent[key] = node
     if last is not None:
-        _carry_end_of(parent, last, parent, key)
+        carry_end_of(parent, last, parent, key)
 
 
 def _styled(old: Any, new: Any, quoted: tuple[type[str], ...]) -> Any:
@@ -408,7 +418,7 @@ def _styled(old: Any, new: Any, quoted: tuple[type[str], ...]) -> Any:
     return new
 
 
-def _node(value: Any) -> Any:
+def as_node(value: Any) -> Any:
     """VALUE as round-trip nodes: mappings and lists made commentable, in their order."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -417,10 +427,10 @@ def _node(value: Any) -> Any:
     if isinstance(value, Mapping):
         made = CommentedMap()
         for k, v in value.items():
-            made[k] = _node(v)
+            made[k] = as_node(v)
         return made
     if isinstance(value, (list, tuple)):
-        return CommentedSeq(_node(v) for v in value)
+        return CommentedSeq(as_node(v) for v in value)
     return value
 
 
@@ -433,19 +443,19 @@ def _languages(
     found = entry.get(key)
     if isinstance(found, CommentedMap):
         for lang, words in said.items():
-            _assign(found, lang, words, where, (*here, key, lang))
+            assign(found, lang, words, where, (*here, key, lang))
     else:
-        _assign(entry, key, dict(said), where, (*here, key))
+        assign(entry, key, dict(said), where, (*here, key))
 
 
-def _delete(parent: Any, key: PathPart) -> None:
+def delete(parent: Any, key: PathPart) -> None:
     """Remove KEY; when it was the mapping's last, the key before it takes over what ended it."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if isinstance(parent, CommentedMap) and isinstance(key, str) and key in parent:
         keys = list(parent)
         if keys[-1] == key and len(keys) > 1:
-            _carry_end_of(parent, key, parent, keys[-2])
+            carry_end_of(parent, key, parent, keys[-2])
         del parent[key]
     elif (
         isinstance(parent, CommentedSeq)
@@ -460,25 +470,34 @@ def _delete(parent: Any, key: PathPart) -> None:
 # that comment moves with the end: else a blank line would end up inside the mapping.
 
 
-def _deepest_last(node: Any) -> tuple[Any, PathPart] | None:
-    """The innermost (collection, key or index) that ends NODE."""
+def deepest_last(node: Any) -> tuple[Any, PathPart] | None:
+    """The innermost (collection, key or index) that ends NODE, not inside a flow
+    collection (`[a, b]`, `{a: 1}`): what ends one is written after its closing bracket, so
+    the collection itself is the end (None when NODE is one, or empty)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     found: tuple[Any, PathPart] | None = None
-    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node) and not _flow(node):
         key: PathPart = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
         found = (node, key)
         node = node[key]
     return found
 
 
+def _flow(collection: Any) -> bool:
+    """Whether COLLECTION is written in brackets on one line."""
+    return bool(collection.fa.flow_style())
+
+
 def _end_slot(collection: Any) -> int:
+    """Where ruamel keeps the comment after a value: a sequence's item's first slot, a
+    mapping's value's third."""
     from ruamel.yaml.comments import CommentedSeq
 
     return 0 if isinstance(collection, CommentedSeq) else 2
 
 
-def _take_end(collection: Any, key: PathPart) -> Any:
+def take_end(collection: Any, key: PathPart) -> str | None:
     """The comment after COLLECTION[KEY] past its own line, taken off it (None: none)."""
     items = collection.ca.items
     slots = items.get(key)
@@ -487,7 +506,7 @@ def _take_end(collection: Any, key: PathPart) -> Any:
     if token is None or not isinstance(getattr(token, "value", None), str):
         return None
     value: str = token.value
-    if _block(collection[key]):  # a block scalar's own line break is its own
+    if is_block_scalar(collection[key]):  # a block scalar's own line break is its own
         slots[slot] = None
         return value
     cut = value.find("\n")
@@ -501,7 +520,9 @@ def _take_end(collection: Any, key: PathPart) -> Any:
     return rest
 
 
-def _put_end(collection: Any, key: PathPart, rest: str) -> None:
+def put_end(collection: Any, key: PathPart, rest: str) -> None:
+    """REST (blank lines, comments: what `take_end` took) made to end COLLECTION[KEY],
+    after what already ends it; where the two meet, blank lines are not doubled."""
     from ruamel.yaml.error import CommentMark
     from ruamel.yaml.tokens import CommentToken
 
@@ -510,49 +531,62 @@ def _put_end(collection: Any, key: PathPart, rest: str) -> None:
     while len(slots) <= slot:
         slots.append(None)
     token = slots[slot]
+    own = 0 if is_block_scalar(collection[key]) else 1
     if token is not None and isinstance(getattr(token, "value", None), str):
-        token.value = (
-            token.value + rest if token.value.endswith("\n") else token.value + "\n" + rest
-        )
+        token.value = _joined(token.value, rest, own)
     else:
-        own = "" if _block(collection[key]) else "\n"
-        slots[slot] = CommentToken(own + rest, CommentMark(0), None)
+        slots[slot] = CommentToken("\n" * own + rest, CommentMark(0), None)
 
 
-def _block(value: Any) -> bool:
+def _joined(end: str, rest: str, own: int) -> str:
+    """END (what ends a value: OWN line breaks of the value's own, then blank lines and
+    comments) followed by REST, the blank lines where they meet not doubled: the longer run
+    stands. Two items' ends joined when the item between them goes keep one separation."""
+    if not end.endswith("\n"):
+        end += "\n"
+    head = end.rstrip("\n")
+    breaks = len(end) - len(head)
+    line = 1 if head else min(own, breaks)  # the break that ends the comment or the value
+    blank = max(breaks - line, len(rest) - len(rest.lstrip("\n")))
+    return head + "\n" * (line + blank) + rest.lstrip("\n")
+
+
+def is_block_scalar(value: Any) -> bool:
     """Whether VALUE is written as a block scalar (`>-`, `|`): its line break is its own."""
     from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 
     return isinstance(value, (FoldedScalarString, LiteralScalarString))
 
 
-def _carry_end_of(old_parent: Any, old_key: PathPart, new_parent: Any, new_key: PathPart) -> None:
-    """What ended OLD_PARENT[OLD_KEY] (at its deepest) now ends NEW_PARENT[NEW_KEY]."""
-    old_end = _deepest_last(old_parent[old_key])
-    source = old_end if old_end is not None else (old_parent, old_key)
-    rest = _take_end(*source)
-    if rest is None:
-        return
-    new_end = _deepest_last(new_parent[new_key])
-    _put_end(*(new_end if new_end is not None else (new_parent, new_key)), rest)
+def end_of(collection: Any, key: PathPart) -> tuple[Any, PathPart]:
+    """Where what ends COLLECTION[KEY] is kept: on its deepest last key or item written in
+    block style (`deepest_last`), else on COLLECTION[KEY] itself."""
+    return deepest_last(collection[key]) or (collection, key)
+
+
+def carry_end_of(old_parent: Any, old_key: PathPart, new_parent: Any, new_key: PathPart) -> None:
+    """What ended OLD_PARENT[OLD_KEY] (a blank line, comments) now ends NEW_PARENT[NEW_KEY]."""
+    rest = take_end(*end_of(old_parent, old_key))
+    if rest is not None:
+        put_end(*end_of(new_parent, new_key), rest)
 
 
 def _carry_end(old: Any, new: Any) -> None:
     """A collection replaced by another: what ended the old one ends the new one."""
-    old_end, new_end = _deepest_last(old), _deepest_last(new)
+    old_end, new_end = deepest_last(old), deepest_last(new)
     if old_end is None or new_end is None or old is new:
         return
-    rest = _take_end(*old_end)
+    rest = take_end(*old_end)
     if rest is not None:
-        _put_end(*new_end, rest)
+        put_end(*new_end, rest)
 
 
-def _plain(node: Any) -> Any:
+def plain_values(node: Any) -> Any:
     """Round-trip nodes as plain values, to compare what two texts say."""
     if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain_values(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain_values(v) for v in node]
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool) or node is None or isinstance(node, date):
@@ -611,21 +645,18 @@ def quota_edited(
             raise InputError(
                 both("pages.quotas.edit.new_needs", id=id, fields=", ".join(missing)), where
             )
-        entry = _node({"id": id, "limit": limit})
+        entry = as_node({"id": id, "limit": limit})
         entry["counts"] = listed(None, list(counts))  # type: ignore[arg-type]
         entry["administrations"] = listed(None, list(administrations))  # type: ignore[arg-type]
-        entry["description"] = _node(dict(description))  # type: ignore[arg-type]
-        entry["source"] = _node({k: v for k, v in source.items() if v is not None})
+        entry["description"] = as_node(dict(description))  # type: ignore[arg-type]
+        entry["source"] = as_node({k: v for k, v in source.items() if v is not None})
         quotas.append(entry)
         if len(quotas) > 1:  # what ended the list (a blank line, a comment) now ends the new one
-            _carry_end_of(quotas, len(quotas) - 2, quotas, len(quotas) - 1)
+            carry_end_of(quotas, len(quotas) - 2, quotas, len(quotas) - 1)
 
     def change(document: Any) -> None:
-        if document.get("quotas") is None:
-            _assign(document, "quotas", [], where, ("quotas",))
-        quotas = document["quotas"]
-        if not isinstance(quotas, CommentedSeq):
-            raise InputError(both("pages.quotas.edit.not_list"), where)
+        refusal = both("pages.quotas.edit.not_list")
+        quotas = top_list(document, "quotas", where, made=True, refusal=refusal)
         found = [
             n for n, q in enumerate(quotas) if isinstance(q, CommentedMap) and q.get("id") == id
         ]
@@ -635,19 +666,19 @@ def quota_edited(
         here: tuple[PathPart, ...] = ("quotas", found[0])
         entry = quotas[found[0]]
         if not isinstance(limit, _Keep):
-            _assign(entry, "limit", limit, where, (*here, "limit"))
+            assign(entry, "limit", limit, where, (*here, "limit"))
         for key, said in (("counts", counts), ("administrations", administrations)):
             if not isinstance(said, _Keep):
                 old = entry.get(key)
                 made = listed(old, list(said))
                 if list(old or []) != list(said):  # the same list keeps its lines
-                    _assign(entry, key, made, where, (*here, key))
+                    assign(entry, key, made, where, (*here, key))
         if not isinstance(description, _Keep):
             _languages(entry, "description", description, where, here)  # type: ignore[arg-type]
         if not isinstance(source, _Keep):
             _source(entry, source, where, here)  # type: ignore[arg-type]
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def quota_removed(text: str, id: str, where: str = WHERE) -> str:
@@ -661,11 +692,11 @@ def quota_removed(text: str, id: str, where: str = WHERE) -> str:
         for n, quota in enumerate(quotas):
             if isinstance(quota, CommentedMap) and quota.get("id") == id:
                 if n == len(quotas) - 1 and n > 0:  # the one before now ends the list
-                    _carry_end_of(quotas, n, quotas, n - 1)
+                    carry_end_of(quotas, n, quotas, n - 1)
                 del quotas[n]
                 return
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 # --- An item of a top-level list (a year's cases) -------------------------------------------
@@ -677,12 +708,12 @@ def item_set(text: str, key: str, index: int, value: Any, where: str = WHERE) ->
     name, a flow mapping), a key not in VALUE goes, a new one comes last."""
 
     def change(document: Any) -> None:
-        items = _top_list(document, key, where)
+        items = top_list(document, key, where)
         if not -len(items) <= index < len(items):
             raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
         _replaced(items, index, value, where, (key, index), items)
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def item_appended(text: str, key: str, value: Any, where: str = WHERE) -> str:
@@ -690,52 +721,113 @@ def item_appended(text: str, key: str, value: Any, where: str = WHERE) -> str:
     mappings written flow or block as the same key is in the item before it."""
 
     def change(document: Any) -> None:
-        from ruamel.yaml.comments import CommentedSeq
-
-        if document.get(key) is None:
-            _assign(document, key, [], where, (key,))
-        items = _top_list(document, key, where)
-        node = _node(value)
-        _styled_as(node, _alike(items))
-        assert isinstance(items, CommentedSeq)
+        items = top_list(document, key, where, made=True)
+        node = as_node(value)
+        _styled_as(node, written_like(items))
         items.append(node)
         if len(items) > 1:
-            _carry_end_of(items, len(items) - 2, items, len(items) - 1)
+            carry_end_of(items, len(items) - 2, items, len(items) - 1)
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
 def item_removed(text: str, key: str, index: int, where: str = WHERE) -> str:
-    """TEXT without item INDEX of the top-level list KEY; the comments that ended it (the
-    next item's heading) now end the item before it."""
+    """TEXT without item INDEX of the top-level list KEY: the comments that ended it (the
+    next item's heading) now end the item before it, its own heading goes to the next; in a
+    list whose items are set off by blank lines, one blank line is left between the items
+    around it, not two. The last item gone leaves the list written `[]`."""
 
     def change(document: Any) -> None:
-        items = _top_list(document, key, where)
+        items = top_list(document, key, where)
         if not -len(items) <= index < len(items):
             raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
         at = index % len(items)
         if at > 0:
-            _carry_end_of(items, at, items, at - 1)
-        elif len(items) > 1:  # the first item's end now ends nothing: the next one keeps it
-            rest = _take_end(*(_deepest_last(items[0]) or (items, 0)))
-            if rest is not None:
-                _put_end(*(_deepest_last(items[1]) or (items, 1)), rest)
-        _carry_heading(items, at)
+            if separated(items):  # the item before gives up its blank line for the gone one's
+                collection, before = end_of(items, at - 1)
+                rest = take_end(collection, before)
+                if rest is not None and rest != "\n":
+                    put_end(collection, before, rest)
+            carry_end_of(items, at, items, at - 1)
+        else:  # the first item's end (the next one's heading) stays above the next one
+            rest = take_end(*end_of(items, 0))
+            if len(items) > 1 and rest is not None and rest.strip():
+                _put_above(items, 1, rest)
+            elif len(items) == 1:
+                _emptied(document, key, items, rest)
+        carry_heading(items, at)
         del items[at]  # ruamel moves the comments of the items after it up one
 
-    return _edited(text, where, change)
+    return round_trip(text, where, change)
 
 
-def _top_list(document: Any, key: str, where: str) -> Any:
+def _put_above(items: Any, at: int, lines: str) -> None:
+    """LINES (blank lines, comments at their columns) written above item AT of ITEMS, before
+    what is written there already."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    slots = items.ca.items.setdefault(at, [None, None, None, None])
+    slots[1] = [CommentToken(lines, CommentMark(0), None), *(slots[1] or [])]
+
+
+def separated(items: Any) -> bool:
+    """Whether the list's items are set off by blank lines (any but its last ends with one)."""
+    for n in range(len(items) - 1):
+        collection, key = end_of(items, n)
+        slots = collection.ca.items.get(key)
+        slot = _end_slot(collection)
+        token = slots[slot] if slots and len(slots) > slot else None
+        value = getattr(token, "value", None)
+        if isinstance(value, str) and "\n\n" in value:
+            return True
+    return False
+
+
+def _emptied(document: Any, key: str, items: Any, rest: str | None) -> None:
+    """The list KEY about to lose its last item written `[]` on its key's line, as the
+    policies write an empty list. What ended the item (REST: a blank line) goes before the
+    key after it, where the reading of such a file keeps it; the comment lines the list
+    began with go above its key: an empty list holds none, and nothing is lost."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    items.fa.set_flow_style()
+    began = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
+    items.ca.comment = None
+    slots = document.ca.items.setdefault(key, [None, None, None, None])
+    while len(slots) < 4:
+        slots.append(None)
+    slots[3] = None  # the same lines, as the key's: gone with the list's
+    if began:
+        lines = [CommentToken(t.value.lstrip(" "), CommentMark(0), None) for t in began]
+        slots[1] = [*(slots[1] or []), *lines]
+    keys = list(document)
+    following = keys[keys.index(key) + 1] if keys.index(key) + 1 < len(keys) else None
+    if rest is None or following is None:
+        return
+    after = document.ca.items.setdefault(following, [None, None, None, None])
+    after[1] = [CommentToken(rest, CommentMark(0), None), *(after[1] or [])]
+
+
+def top_list(
+    document: Any, key: str, where: str, *, made: bool = False, refusal: LocalText | None = None
+) -> Any:
+    """The top-level list KEY of DOCUMENT (`cases`, `rules`, `sentences`), first made empty
+    when it is missing and MADE is asked for; refused (in the words of REFUSAL, else as a
+    list that takes no item) when it is not a list."""
     from ruamel.yaml.comments import CommentedSeq
 
+    if made and document.get(key) is None:
+        assign(document, key, [], where, (key,))
     items = document.get(key)
     if not isinstance(items, CommentedSeq):
-        raise InputError(both("pages.cases.edit.not_list", path=key, file=where), where)
+        said = refusal or both("pages.cases.edit.not_list", path=key, file=where)
+        raise InputError(said, where)
     return items
 
 
-def _carry_heading(items: Any, at: int) -> None:
+def carry_heading(items: Any, at: int) -> None:
     """The comment lines above item AT (a case's heading: the decision's sentence) go above
     the item after it, before its own; the last item's go after the item before it."""
     slots = items.ca.items.get(at)
@@ -747,8 +839,16 @@ def _carry_heading(items: Any, at: int) -> None:
         after = items.ca.items.setdefault(at + 1, [None, None, None, None])
         after[1] = list(heading) + list(after[1] or [])
     elif at > 0:
-        said = "".join(token.value for token in heading)
-        _put_end(*(_deepest_last(items[at - 1]) or (items, at - 1)), said)
+        # A heading's tokens hold a comment's words and its column apart; an end holds both.
+        said = "".join(_with_column(token) for token in heading)
+        put_end(*end_of(items, at - 1), said)
+
+
+def _with_column(token: Any) -> str:
+    """A comment token of the lines above an item as the lines ending a value hold it: a
+    comment indented to its column, a blank line as it is."""
+    value: str = token.value
+    return " " * token.column + value if value.startswith("#") else value
 
 
 def _replaced(
@@ -759,24 +859,24 @@ def _replaced(
     from ruamel.yaml.comments import CommentedMap
 
     old = parent[key]
-    if _plain(old) == _plain(value):
+    if plain_values(old) == plain_values(value):
         return
     if not (isinstance(old, CommentedMap) and isinstance(value, Mapping)):
-        _assign(parent, key, value, where, path)
+        assign(parent, key, value, where, path)
         return
     for gone in [k for k in old if k not in value]:
-        _delete(old, gone)
+        delete(old, gone)
     for k, v in value.items():
         if k in old:
             _replaced(old, k, v, where, (*path, k), like)
         else:
-            node = _node(v)
+            node = as_node(v)
             if len(path) == 2:  # a key of the item itself: as the other items write it
-                _styled_as(_node({k: node}), _alike(like))
-            _assign(old, k, node, where, (*path, k))
+                _styled_as(as_node({k: node}), written_like(like))
+            assign(old, k, node, where, (*path, k))
 
 
-def _alike(items: Any) -> dict[str, Any]:
+def written_like(items: Any) -> dict[str, Any]:
     """Each key's value in the last item of ITEMS that has it: how the list writes it."""
     from ruamel.yaml.comments import CommentedMap
 
