@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from fourules.authoring.policy_item_edits import item_dropped
-from fourules.authoring.yaml_edits import read
+from fourules.authoring.yaml_edits import item_removed, read
 from tests import calls_site
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, PLAN_WORDS
@@ -31,7 +30,7 @@ def without_the_plan(calls_written: Path, tmp_path: Path) -> Iterator[str]:
     index = next(
         n for n, r in enumerate(read(policy)["rules"]) if r["id"] == "criterion.implementation_plan"
     )
-    calls_site.saved_by_anna(site.path, "policy.yaml", item_dropped(policy, "rules", index))
+    calls_site.saved_by_anna(site.path, "policy.yaml", item_removed(policy, "rules", index))
     with _serving(site.client.app) as url:
         yield url
 

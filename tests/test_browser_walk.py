@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from fourules.authoring.policy_item_edits import item_dropped
 from fourules.authoring.yaml_edits import item_removed, read, set_at
 from fourules.server import create_app
 from fourules.use_cases import calls as uc
@@ -47,7 +46,7 @@ def before_the_changes() -> dict[str, str]:
     policy = set_at(policy, ["parameters", "cap.project", "value"], last["value"])
     policy = set_at(policy, ["parameters", "cap.project", "source"], dict(last["source"]))
     plan = _index(read(policy)["rules"], lambda r: r["id"] == PLAN_RULE)
-    files["policy.yaml"] = item_dropped(policy, "rules", plan)
+    files["policy.yaml"] = item_removed(policy, "rules", plan)
     case = _index(read(files["cases.yaml"])["cases"], lambda c: c["name"] == CASE)
     files["cases.yaml"] = item_removed(files["cases.yaml"], "cases", case)
     entry = _index(

@@ -23,10 +23,9 @@ from fourules.authoring.policy_item_edits import (
     Flow,
     item_added,
     item_changed,
-    item_dropped,
 )
 from fourules.authoring.sentences import split
-from fourules.authoring.yaml_edits import read
+from fourules.authoring.yaml_edits import item_removed, read
 from fourules.policy.model import load_policy_file
 from fourules.use_cases import calls as uc
 from tests.calls_site import (
@@ -123,7 +122,7 @@ def _without_plan(path: Path) -> str:
     index = next(
         n for n, r in enumerate(read(policy)["rules"]) if r["id"] == "criterion.implementation_plan"
     )
-    saved_by_anna(path, "policy.yaml", item_dropped(policy, "rules", index))
+    saved_by_anna(path, "policy.yaml", item_removed(policy, "rules", index))
     return draft_file(path, "policy.yaml")
 
 
@@ -476,7 +475,7 @@ def test_every_criterion_removed_and_added_again_touches_no_line_outside_it(
             note=rule["source"].get("note") or "",
             messages={role: rule["branches"][at]["message"] for role, at in placed.items()},
         )
-        without = item_dropped(text, "rules", index)
+        without = item_removed(text, "rules", index)
         added = item_added(without, "rules", again, index)
         written = dict(rule, source=dict(rule["source"]))
         written.pop("alternatives", None)  # a new rule has none

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from fourules.authoring.policy_item_edits import item_added, item_dropped
-from fourules.authoring.yaml_edits import read
+from fourules.authoring.policy_item_edits import item_added
+from fourules.authoring.yaml_edits import item_removed, read
 from fourules.use_cases import calls as uc
 from tests.calls_site import (
     CHEAP,
@@ -184,7 +184,7 @@ def test_an_empty_list_becomes_a_list_as_an_author_writes_it() -> None:
         )
         == text
     )
-    assert read(item_dropped(added, "obligations", 0))["obligations"] == []
+    assert read(item_removed(added, "obligations", 0))["obligations"] == []
 
     # A policy with none at all gets its list before the facts and the rules.
     without = text.replace("obligations: []\n\n", "")

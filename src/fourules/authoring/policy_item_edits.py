@@ -31,7 +31,6 @@ from fourules.authoring.yaml_edits import (
     delete,
     end_of,
     is_block_scalar,
-    item_removed,
     layout_of,
     plain_values,
     put_end,
@@ -162,11 +161,6 @@ def item_changed(
         _merge(items, index, node, where, (key, index))
 
     return round_trip(text, where, change)
-
-
-item_dropped = item_removed
-"""TEXT without item INDEX of the top-level list KEY: `yaml_edits.item_removed`, under the
-name the pages call it by."""
 
 
 # --- Nodes written as an author writes them ------------------------------------------------

@@ -33,7 +33,7 @@ ID = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED = {"new"}
 """Ids the pages' addresses use (`…/criteria/new`)."""
 LANGS = cr.LANGS
-ROLES = ("no", "yes", "unknown")
+ROLES: tuple[cr.Role, ...] = ("no", "yes", "unknown")
 
 
 @dataclass(frozen=True)
@@ -321,7 +321,7 @@ def rule_of(
         part: {lang: typed.says.get(f"{part}.{lang}", "") for lang in LANGS}
         for part in ([b.part for b in row.branches] if row is not None else ROLES)
     }
-    common = {
+    common: cr.Said = {
         "type": type,
         "title": title,
         "applies_to": typed.kinds,
@@ -334,9 +334,9 @@ def rule_of(
     }
     if row is None:
         roles = {r: messages[r] for r in ROLES}
-        rule = cr.new_rule(criterion=typed.id, messages=roles, **common)  # type: ignore[arg-type]
+        rule = cr.new_rule(criterion=typed.id, messages=roles, **common)
     else:
-        rule = cr.edited_rule(row.rule, messages=messages, **common)  # type: ignore[arg-type]
+        rule = cr.edited_rule(row.rule, messages=messages, **common)
     said = plain_of(rule)
     said["source"] = {"document": "", **said["source"]}  # filled in as the policy loads
     try:

@@ -2,7 +2,7 @@
 `ListedRemoval`: the criteria', the obligations' and the facts'): the question shows the item
 as it now stands and, for a listed item, what else in the draft names it — a coverage entry, a case, another rule — which the check lists once the item
 is gone; confirmed against the revision it was asked at, the item's lines go and nothing
-else (`policy_item_edits.item_dropped`); asked of a draft saved since, the question is asked again.
+else (`yaml_edits.item_removed`); asked of a draft saved since, the question is asked again.
 
 What names an item is read from the draft's files as written (`coverage`, `cases`, `rules`
 below), so a draft whose policy does not load still answers."""
@@ -20,8 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fourules.application import KINDS
 from fourules.authoring.cases import CASES_FILE
 from fourules.authoring.coverage import COVERAGE_FILE
-from fourules.authoring.policy_item_edits import item_dropped
-from fourules.authoring.yaml_edits import read
+from fourules.authoring.yaml_edits import item_removed, read
 from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import StaleRevision
 from fourules.errors import InputError
@@ -212,7 +211,7 @@ class ListedRemoval(Removal):
         self.described = described
 
     def dropped(self, draft: Any, row: Any) -> str:
-        return item_dropped(draft.text, self.list, row.index, where=POLICY_FILE)
+        return item_removed(draft.text, self.list, row.index, where=POLICY_FILE)
 
     def asked(self, shown: Any, row: Any, key: str) -> dict[str, Any]:
         words: dict[str, str] = getattr(row, self.described) if row is not None else {}
