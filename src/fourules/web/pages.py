@@ -36,7 +36,14 @@ from fourules.web import (
     views,
 )
 from fourules.web.decision_text import quote_anchors
-from fourules.web.forms import read_check_form
+from fourules.web.forms import (
+    CheckForm,
+    LinkProblem,
+    as_posted,
+    decode_application,
+    linked_form,
+    read_check_form,
+)
 
 STATIC = Path(__file__).parent / "static"
 ROUND_SUFFIXES = (".json", ".csv", ".xlsx")
@@ -124,9 +131,11 @@ def page_router(
         request: Request,
         status: int = 200,
         keep: dict[str, str] | None = None,
+        switch_to: str | None = None,
         **values: Any,
     ) -> HTMLResponse:
-        return HTMLResponse(views.render(template, request, keep, **values), status_code=status)
+        body = views.render(template, request, keep, switch_to, **values)
+        return HTMLResponse(body, status_code=status)
 
     def refused(request: Request, exc: PageError) -> HTMLResponse:
         return html("problem.html.j2", request, exc.status, message=exc.message)
@@ -215,24 +224,70 @@ def page_router(
                 context = check_pages.check_context(ev, year, typed.without_errors())
                 notice = text("year.changed", year=year)
                 return html("check.html.j2", request, keep={"year": year}, notice=notice, **context)
-            if not typed.errors:
-                try:
-                    asked = EvaluateRequest(application, year, "form", language(), identify=True)
-                    done = evaluated(ev, asked, log=trials)
-                except InputError as exc:
-                    for each in exc.every:
-                        typed.errors[typed.place(each.where)] = each.message.get(language())
-            if typed.errors:
-                context = check_pages.check_context(ev, year, typed)
-                return html("check.html.j2", request, 422, {"year": year}, **context)
         except PageError as exc:
             return refused(request, exc)
+        return answer(request, year, typed, application, trials)
+
+    def answer(
+        request: Request,
+        year: str,
+        typed: CheckForm,
+        application: dict[str, Any],
+        log: DecisionRecorder | None,
+        notice: str | None = None,
+    ) -> HTMLResponse:
+        """The answer to the application read from the form TYPED (recorded in LOG), or the
+        form again with its problems (and NOTICE). Its language switch is the answer's own
+        address in the other language, so switching keeps the answer."""
+        if not typed.errors:
+            try:
+                asked = EvaluateRequest(application, year, "form", language(), identify=True)
+                done = evaluated(ev, asked, log=log)
+            except InputError as exc:
+                for each in exc.every:
+                    typed.errors[typed.place(each.where)] = each.message.get(language())
+        if typed.errors:
+            context = check_pages.check_context(ev, year, typed) | {"notice": notice}
+            return html("check.html.j2", request, 422, {"year": year}, **context)
         (_, evaluation), decision_id = done.decisions[0], done.decision_ids[0]
-        # The language switch keeps the year the application was checked against.
+        other = "sv" if language() == "en" else "en"
         return html(
-            "result.html.j2", request, keep={"year": year},
+            "result.html.j2", request,
+            switch_to=check_pages.check_link(year, application, check_pages.ANSWER, other),
             **check_pages.result_context(ev, year, application, evaluation, decision_id, typed),
         )  # fmt: skip
+
+    @router.get(check_pages.ANSWER, response_class=HTMLResponse)
+    def check_answer(
+        request: Request,
+        lang: str | None = None,
+        year: str | None = None,
+        application: str | None = None,
+    ) -> HTMLResponse:
+        """The answer to the application the address carries, as the form it fills would
+        answer it: what a shared answer and the answer's language switch open. Nothing is
+        stored, and it is not recorded (opening a link is no try); a link that does not read
+        gives the form, filled as far as it can be, with its problems."""
+
+        def page() -> HTMLResponse:
+            served = views.served(ev)
+            if year not in served or not application:
+                return html("check.html.j2", request, 422 if application else 200,
+                            **check_pages.linked_context(ev, year, application))  # fmt: skip
+            policy = ev.load_policy(year)
+            try:
+                linked, left_out = linked_form(decode_application(application), policy)
+            except LinkProblem:
+                context = check_pages.linked_context(ev, year, application)
+                return html("check.html.j2", request, 422, **context)
+            if left_out:
+                context = check_pages.linked_context(ev, year, application)
+                return html("check.html.j2", request, 422, **context)
+            typed, asked = read_check_form(as_posted(linked), policy)
+            notice = text("receipt.answer.unreadable")
+            return answer(request, year, typed, asked, None, notice)
+
+        return in_page(page_lang(lang), page)
 
     @router.get("/rounds", response_class=HTMLResponse)
     def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:
