@@ -328,3 +328,12 @@ def test_opening_an_answer_link_is_not_recorded_as_a_trial(tmp_path: Any) -> Non
     recorded = trials.read_text(encoding="utf-8").count("\n")
     service.get(_switch(posted))
     assert recorded == 1 and trials.read_text(encoding="utf-8").count("\n") == recorded
+
+
+def test_rules_and_criteria_are_named_beside_their_ids(client: TestClient) -> None:
+    page = client.post("/check", data=ELIGIBLE_2024).text
+    policy = EVALUATOR.load_policy("2024")
+    window = next(r for r in policy.rules if r.id == "call_window")
+    assert f"{html.escape(window.title.sv)} <code>call_window</code>" in page
+    scored = next(r for r in policy.rules if r.criterion and r.criterion.id == "early_support")
+    assert f"{html.escape(scored.title.sv)} <code>early_support</code>" in page
