@@ -336,4 +336,4 @@ def test_rules_and_criteria_are_named_beside_their_ids(client: TestClient) -> No
     window = next(r for r in policy.rules if r.id == "call_window")
     assert f"{html.escape(window.title.sv)} <code>call_window</code>" in page
     scored = next(r for r in policy.rules if r.criterion and r.criterion.id == "early_support")
-    assert f"{html.escape(scored.title.sv)} <code>early_support</code>" in page
+    assert f"{html.escape(scored.title.sv)} <code>{scored.id}</code></td><td class" in page

@@ -142,13 +142,9 @@ def result_context(
         "receipt": receipt.receipt(
             policy, application, evaluation, str(typed.get("id")), date.today()
         ),
-        # The rules and criteria by their names, their ids beside them as code.
+        # The rules (a score item's criterion is its rule's id) by their names, their ids
+        # beside them as code.
         "rule_titles": {rule.id: rule.title.get(language()) for rule in policy.rules},
-        "criterion_titles": {
-            rule.criterion.id: rule.title.get(language())
-            for rule in policy.rules
-            if rule.criterion is not None
-        },
         "link": check_link(year, application),
         "answer_link": check_link(year, application, ANSWER),
         "evaluation": evaluation,
