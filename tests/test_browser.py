@@ -266,6 +266,7 @@ def test_a_study_trips_form_hides_the_projects_fields_without_script(
     assert criteria.count() == 5 and not criteria.first.is_visible()
     page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
     assert criteria.first.is_visible() and page.locator("strong.mandatory").count() == 2
+    _shot(page, "check-form-2024", full_page=True)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -290,7 +291,10 @@ def test_a_round_is_uploaded_audited_and_allocated(
     assert "3/3" in row.inner_text() and "över kvot" not in row.inner_text()
     assert page.locator("figure.chart svg").count() == 3
     assert page.locator("#audit-heading").is_visible()
-    if kind == "csv":
+    if kind == "xlsx":
+        assert "bladet ”Sheet”" in page.locator("#sheet-read").inner_text()
+    else:
+        assert page.locator("#sheet-read").count() == 0
         _shot(page, "round")
     page.locator("#budget_project").fill("2 705 000")
     page.locator("#budget_study_trip").fill("231 200")
@@ -301,6 +305,19 @@ def test_a_round_is_uploaded_audited_and_allocated(
     assert "Föreslaget" in page.locator("main").inner_text()
     if kind == "csv":
         _shot(page, "allocation")
+
+
+def test_a_parameter_is_followed_through_the_years(server: dict[str, Any], page: Any) -> None:
+    """From the list of parameters to the cap per project: its value in each year beside the
+    decision's sentence, and the chart of its change."""
+    page.goto(server["url"] + "/parameters")
+    _shot(page, "parameters", full_page=True)
+    page.locator('a[href="/parameters/cap.project"]').first.click()
+    rows = page.locator("table.through-years tbody tr")
+    assert "750 000 kr" in rows.filter(has_text="2018").inner_text()
+    assert "500 000 kr" in rows.filter(has_text="2024").inner_text()
+    assert page.locator("figure.chart svg").is_visible()
+    _shot(page, "parameter-through-years", full_page=True)
 
 
 def test_a_quote_link_opens_the_decision_at_the_quote(server: dict[str, Any], page: Any) -> None:
