@@ -26,30 +26,17 @@ from fourules.web import receipt
 from fourules.web.forms import encode_application
 
 EVALUATOR = Evaluator(get_plugin_manager(load_entry_points=False))
-LATE = {
-    "year": "2018",
-    "lang": "sv",
-    "kind": "project",
-    "id": "SDF-2017/412",
-    "title": "Sent projekt",
-    "applicants": ["Farsta"],
-    "requested": "300 000",
-    "submitted": "2017-12-15",
-    "project_year": "1",
-}
+# A project submitted two weeks after the 2018 call closed, as a district fills it in.
+LATE = dict(
+    year="2018", lang="sv", kind="project", id="SDF-2017/412", title="Sent projekt",
+    applicants=["Farsta"], requested="300 000", submitted="2017-12-15", project_year="1",
+)  # fmt: skip
+# A 2024 project within the period, both mandatory criteria met and one priority area.
 ELIGIBLE_2024 = {
-    "year": "2024",
-    "lang": "sv",
-    "kind": "project",
-    "title": "Nytt arbetssätt",
-    "applicants": ["Farsta"],
-    "requested": "400 000",
-    "submitted": "2023-06-01",
-    "project_year": "1",
-    "criterion.novelty": "yes",
-    "criterion.strategic_value": "yes",
+    **LATE, "year": "2024", "id": "", "title": "Nytt arbetssätt", "requested": "400 000",
+    "submitted": "2023-06-01", "criterion.novelty": "yes", "criterion.strategic_value": "yes",
     "criterion.early_support": "yes",
-}
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -83,12 +70,17 @@ def test_the_answer_names_the_application_the_year_and_the_day(client: TestClien
     assert _sv("receipt.id.none") in _words(unnamed, "receipt")
 
 
+def _answered(client: TestClient, data: dict[str, Any], outcome: str) -> tuple[str, str]:
+    """The answer page to DATA, of OUTCOME, and its next steps' words."""
+    page = client.post("/check", data=data).text
+    assert f'class="badge {outcome}"' in page
+    return page, _words(page, "next")
+
+
 def test_a_late_application_is_told_the_call_has_closed_not_to_change_it(
     client: TestClient,
 ) -> None:
-    page = client.post("/check", data=LATE).text
-    assert 'class="badge ineligible"' in page
-    steps = _words(page, "next")
+    page, steps = _answered(client, LATE, "ineligible")
     assert "pågick utlysningen 2017-09-04–2017-12-01" in steps and "2017-12-15" in steps
     assert "Utlysningen pågick från 4 september till 1 december 2017." in steps  # its quote
     assert _sv("receipt.silent.next_call") in steps and _sv("receipt.silent.contact") in steps
@@ -123,9 +115,7 @@ def _section_raw(page: str, id_: str) -> str:
 def test_an_eligible_application_is_told_by_when_and_that_the_decision_says_not_where(
     client: TestClient,
 ) -> None:
-    page = client.post("/check", data=ELIGIBLE_2024).text
-    assert 'class="badge eligible"' in page
-    steps = _words(page, "next")
+    page, steps = _answered(client, ELIGIBLE_2024, "eligible")
     assert "pågår utlysningen 2023-05-02–2023-09-08" in steps
     assert "föreslås öppna den 2 maj 2023 och pågå till den 8 september 2023" in steps
     assert _sv("receipt.silent.where") in steps and _sv("receipt.silent.contact") in steps

@@ -192,18 +192,28 @@ def page_router(
         )
 
     @router.get("/check", response_class=HTMLResponse)
+    @router.get(check_pages.ANSWER, response_class=HTMLResponse)
     def check_form(
         request: Request,
         lang: str | None = None,
         year: str | None = None,
         application: str | None = None,
     ) -> HTMLResponse:
-        """The form, filled with the application its address carries (nothing stored)."""
+        """The form, filled with the application its address carries (nothing stored); at
+        `ANSWER`, the answer to it, as the form it fills would answer it (what a shared
+        answer and the answer's language switch open). Opening a link records nothing (it
+        is no try); a link that does not read gives the form, filled as far as it can be,
+        with its problems."""
+        answering = request.url.path == check_pages.ANSWER
 
         def page() -> HTMLResponse:
+            if answering and year in views.served(ev) and application:
+                shown = linked_answer(request, year, application)
+                if shown is not None:
+                    return shown
             context = check_pages.linked_context(ev, year, application)
-            status = 422 if context.get("link_problem") else 200
-            return html("check.html.j2", request, status, **context)
+            unread = context.get("link_problem") or (answering and application)
+            return html("check.html.j2", request, 422 if unread else 200, **context)
 
         return in_page(page_lang(lang), page)
 
@@ -257,37 +267,18 @@ def page_router(
             **check_pages.result_context(ev, year, application, evaluation, decision_id, typed),
         )  # fmt: skip
 
-    @router.get(check_pages.ANSWER, response_class=HTMLResponse)
-    def check_answer(
-        request: Request,
-        lang: str | None = None,
-        year: str | None = None,
-        application: str | None = None,
-    ) -> HTMLResponse:
-        """The answer to the application the address carries, as the form it fills would
-        answer it: what a shared answer and the answer's language switch open. Nothing is
-        stored, and it is not recorded (opening a link is no try); a link that does not read
-        gives the form, filled as far as it can be, with its problems."""
-
-        def page() -> HTMLResponse:
-            served = views.served(ev)
-            if year not in served or not application:
-                return html("check.html.j2", request, 422 if application else 200,
-                            **check_pages.linked_context(ev, year, application))  # fmt: skip
-            policy = ev.load_policy(year)
-            try:
-                linked, left_out = linked_form(decode_application(application), policy)
-            except LinkProblem:
-                context = check_pages.linked_context(ev, year, application)
-                return html("check.html.j2", request, 422, **context)
-            if left_out:
-                context = check_pages.linked_context(ev, year, application)
-                return html("check.html.j2", request, 422, **context)
-            typed, asked = read_check_form(as_posted(linked), policy)
-            notice = text("receipt.answer.unreadable")
-            return answer(request, year, typed, asked, None, notice)
-
-        return in_page(page_lang(lang), page)
+    def linked_answer(request: Request, year: str, application: str) -> HTMLResponse | None:
+        """The answer to the application a link carries, read as its form would be; None
+        when the link does not fill the year's form whole (the form shows why)."""
+        policy = ev.load_policy(year)
+        try:
+            linked, left_out = linked_form(decode_application(application), policy)
+        except LinkProblem:
+            return None
+        if left_out:
+            return None
+        typed, asked = read_check_form(as_posted(linked), policy)
+        return answer(request, year, typed, asked, None, text("receipt.answer.unreadable"))
 
     @router.get("/rounds", response_class=HTMLResponse)
     def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:

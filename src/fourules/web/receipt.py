@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from fourules.evaluation import results
 from fourules.policy.model import Policy
@@ -25,24 +25,17 @@ from fourules.texts import language, text
 OPENS, CLOSES = "call_window.opens", "call_window.closes"
 
 
-@dataclass(frozen=True)
-class Step:
-    """One sentence of what to do next, and the decision's sentence it comes from (None: it
-    says what the decision does not say, or repeats the findings above)."""
+class Step(NamedTuple):
+    """One sentence of what to do next; the decision's sentence it comes from (None: it
+    repeats the findings above, or says what the decision does not say: `silent`)."""
 
     text: str
     source: Source | None = None
     silent: bool = False
-    """The sentence says the decision is silent on the matter."""
 
 
-@dataclass(frozen=True)
-class Window:
-    """The call's period as the decision states it, for the application's kind."""
-
-    opens: date
-    closes: date
-    source: Source
+Window = tuple[date, date, Source]
+"""The call's period as the decision states it: first day, last day, the sentence."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +77,7 @@ def window(policy: Policy, kind: str) -> Window | None:
         )
         for rule in policy.rules
     )
-    return Window(opens.value, closes.value, closes.source) if checked else None
+    return (opens.value, closes.value, closes.source) if checked else None
 
 
 def _submitted(application: Mapping[str, Any]) -> date | None:
@@ -107,7 +100,7 @@ def receipt(
     found = evaluation.findings
     period = window(policy, str(application.get("kind") or ""))
     submitted = _submitted(application)
-    late = period is not None and submitted is not None and submitted > period.closes
+    late = period is not None and submitted is not None and submitted > period[1]
     return Receipt(
         title=str(application.get("title") or ""),
         application_id=typed_id or None,
@@ -140,13 +133,14 @@ def _steps(
         _silent("receipt.silent.next_call"),
     )
     if late and period is not None:
+        opens, closes, source = period
         closed = text(
             "receipt.late",
             submitted=submitted.isoformat() if submitted else "",
-            opens=period.opens.isoformat(),
-            closes=period.closes.isoformat(),
+            opens=opens.isoformat(),
+            closes=closes.isoformat(),
         )
-        return [Step(closed, period.source), next_call, contact]
+        return [Step(closed, source), next_call, contact]
     if outcome == "ineligible":
         return [Step(text("receipt.next.ineligible")), contact]
     if outcome == "undetermined":
@@ -159,7 +153,8 @@ def _by_when(period: Window | None, today: date) -> list[Step]:
     day has passed on the day checked; or that the decision states no period for the kind."""
     if period is None:
         return [_silent("receipt.silent.by_when")]
-    said = text("receipt.by_when", opens=period.opens.isoformat(), closes=period.closes.isoformat())
-    if today > period.closes:
+    opens, closes, source = period
+    said = text("receipt.by_when", opens=opens.isoformat(), closes=closes.isoformat())
+    if today > closes:
         said += " " + text("receipt.by_when.passed", today=today.isoformat())
-    return [Step(said, period.source)]
+    return [Step(said, source)]
