@@ -113,7 +113,7 @@ def _shot(page: Any, name: str, **options: Any) -> None:
 def _fill_trip(page: Any, requested: str = "40 000") -> None:
     page.get_by_label("Studieresa (MUL)").check()
     page.locator("#title").fill("Studieresa till Malmö")
-    page.locator("#applicants").select_option(["Farsta"])
+    page.locator("#applicants").get_by_label("Farsta", exact=True).check()
     page.locator("#requested").fill(requested)
     page.locator("#submitted").fill("2017-10-01")
     page.locator("input[name=travel_modes][value=train]").check()
@@ -155,7 +155,7 @@ def test_a_person_checks_an_application(
     if lang == "en":
         page.get_by_label("Study trip (MUL)").check()
         page.locator("#title").fill("Study trip to Malmö")
-        page.locator("#applicants").select_option(["Farsta"])
+        page.locator("#applicants").get_by_label("Farsta", exact=True).check()
         page.locator("#requested").fill(requested)
         page.locator("#submitted").fill("2017-10-01")
     else:
@@ -192,7 +192,7 @@ def test_a_person_answers_a_fact_the_year_declares(declaring_server: str, page: 
     page.goto(declaring_server + "/check?year=2099")
     page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
     page.locator("#title").fill("Ett tredje projektår")
-    page.locator("#applicants").select_option(["Farsta"])
+    page.locator("#applicants").get_by_label("Farsta", exact=True).check()
     page.locator("#requested").fill("100 000")
     page.locator("#submitted").fill("2023-06-15")
     page.locator("#project_year").fill("3")
@@ -213,6 +213,60 @@ def test_a_person_answers_a_fact_the_year_declares(declaring_server: str, page: 
     changed.get_by_label("Ja", exact=True).check()
     page.locator("#change button.primary").click()
     assert page.locator("#outcome-heading .badge").inner_text() == "Berättigad"
+
+
+def test_a_district_gets_a_receipt_it_can_print_and_read_in_english(
+    server: dict[str, Any], page: Any
+) -> None:
+    """A late project, as a district administration fills it in without script: the
+    administrations ticked (an arrow key cannot replace them), the study trip's own fields
+    hidden for a project; the answer names the application, says the call has closed with
+    the decision's sentence, shows no score, prints with its receipt, and in English is the
+    same answer."""
+    page.goto(server["url"] + "/check?year=2018")
+    page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
+    assert page.locator("#only-project").is_visible()
+    assert not page.locator("#only-study_trip").is_visible()
+    page.locator("#title").fill("Sent projekt")
+    page.locator("#id").fill("SDF-2017/412")
+    farsta = page.locator("#applicants").get_by_label("Farsta", exact=True)
+    farsta.check()
+    farsta.press("ArrowDown")  # a select's arrow key replaced the choice; a box keeps it
+    page.locator("#applicants").get_by_label("Bromma", exact=True).check()
+    assert farsta.is_checked()
+    page.locator("#requested").fill("300 000")
+    page.locator("#submitted").fill("2017-12-15")
+    page.locator("button.primary").click()
+    receipt = page.locator("#receipt")
+    assert "Sent projekt" in receipt.inner_text() and "SDF-2017/412" in receipt.inner_text()
+    steps = page.locator("#next").inner_text()
+    assert "utlysningen har stängt" in steps and "1 december 2017" in steps
+    assert "Ändra det som anges ovan" not in page.locator("main").inner_text()
+    assert page.locator("#score").count() == 0
+    _shot(page, "check-receipt", full_page=True)
+    page.emulate_media(media="print")
+    assert receipt.is_visible() and page.locator("#next").is_visible()
+    assert not page.locator("#change").is_visible()
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="In English").click()
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("#outcome-heading .badge").inner_text() == "Ineligible"
+    assert "Sent projekt" in page.locator("#receipt").inner_text()
+    assert "the call has closed" in page.locator("#next").inner_text()
+
+
+def test_a_study_trips_form_hides_the_projects_fields_without_script(
+    server: dict[str, Any], page: Any
+) -> None:
+    page.goto(server["url"] + "/check?year=2024")
+    page.get_by_label("Studieresa (MUL)").check()
+    assert not page.locator("#only-project").is_visible()
+    assert page.locator("#only-study_trip").is_visible()
+    criteria = page.locator("fieldset.criterion.only-project")
+    assert criteria.count() == 5 and not criteria.first.is_visible()
+    page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
+    assert criteria.first.is_visible() and page.locator("strong.mandatory").count() == 2
+    _shot(page, "check-form-2024", full_page=True)
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -237,7 +291,10 @@ def test_a_round_is_uploaded_audited_and_allocated(
     assert "3/3" in row.inner_text() and "över kvot" not in row.inner_text()
     assert page.locator("figure.chart svg").count() == 3
     assert page.locator("#audit-heading").is_visible()
-    if kind == "csv":
+    if kind == "xlsx":
+        assert "bladet ”Sheet”" in page.locator("#sheet-read").inner_text()
+    else:
+        assert page.locator("#sheet-read").count() == 0
         _shot(page, "round")
     page.locator("#budget_project").fill("2 705 000")
     page.locator("#budget_study_trip").fill("231 200")
@@ -248,6 +305,19 @@ def test_a_round_is_uploaded_audited_and_allocated(
     assert "Föreslaget" in page.locator("main").inner_text()
     if kind == "csv":
         _shot(page, "allocation")
+
+
+def test_a_parameter_is_followed_through_the_years(server: dict[str, Any], page: Any) -> None:
+    """From the list of parameters to the cap per project: its value in each year beside the
+    decision's sentence, and the chart of its change."""
+    page.goto(server["url"] + "/parameters")
+    _shot(page, "parameters", full_page=True)
+    page.locator('a[href="/parameters/cap.project"]').first.click()
+    rows = page.locator("table.through-years tbody tr")
+    assert "750 000 kr" in rows.filter(has_text="2018").inner_text()
+    assert "500 000 kr" in rows.filter(has_text="2024").inner_text()
+    assert page.locator("figure.chart svg").is_visible()
+    _shot(page, "parameter-through-years", full_page=True)
 
 
 def test_a_quote_link_opens_the_decision_at_the_quote(server: dict[str, Any], page: Any) -> None:
@@ -333,6 +403,12 @@ def test_no_accessibility_violations_by_axe(
     page.locator("button.primary").click()
     assert page.locator("#project_year-error").is_visible()
     found["/check (a declared fact, errors)"] = axe.run(page).response["violations"]
+    page.goto(server["url"] + "/check?year=2018")
+    _fill_trip(page)
+    page.locator("#submitted").fill("2018-01-15")
+    page.locator("button.primary").click()
+    assert page.locator("#receipt").is_visible()
+    found["/check (a late receipt)"] = axe.run(page).response["violations"]
     page.goto(server["url"] + "/rounds")
     page.locator("#file").set_input_files(str(ROUND_2018))
     page.locator("button.primary").click()

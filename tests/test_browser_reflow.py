@@ -92,7 +92,7 @@ def test_a_round_its_allocation_and_a_check_answer_reflow(
     narrow.goto(server["url"] + "/check?year=2018")
     narrow.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
     narrow.locator("#title").fill("Ett projekt")
-    narrow.locator("#applicants").select_option(["Farsta"])
+    narrow.locator("#applicants").get_by_label("Farsta", exact=True).check()
     narrow.locator("#requested").fill("300 000")
     narrow.locator("button.primary").click()
     narrow.wait_for_load_state()

@@ -685,3 +685,44 @@ def test_a_round_template_filled_in_is_read_as_written(client: TestClient, lang:
     assert [h.strip('"') for h in heading_row] == headings
     assert client.get("/rounds/template/1999.xlsx").status_code == 404
     assert client.get("/rounds/template/2024.pdf").status_code == 404
+
+
+def test_the_round_page_says_which_sheet_of_a_workbook_was_read(client: TestClient) -> None:
+    """A cover sheet first, the applications on the second, notes on the third: the page
+    names the sheet read and says the others' rows were not; a CSV's page names no sheet."""
+    import openpyxl
+
+    rows = list(csv.reader(io.StringIO(to_csv(load_round(ROUND_2018.read_bytes(), "r.json")))))
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "Försättsblad"
+    cover.append(["Ansökningar om LUM och MUL 2018"])
+    applications = book.create_sheet("Ansökningar")
+    for row in rows:
+        applications.append([int(v) if v.isdigit() else v for v in row])
+    book.create_sheet("Anteckningar").append(["Att ringa Farsta om T1-9"])
+    out = io.BytesIO()
+    book.save(out)
+    files = {"file": ("omgång.xlsx", out.getvalue())}
+    for lang, said in (
+        ("sv", "Ansökningarna är lästa från bladet ”Ansökningar” i omgång.xlsx"),
+        ("en", 'The applications were read from the sheet "Ansökningar" in omgång.xlsx'),
+    ):
+        page = client.post("/rounds", data={"year": "2018", "lang": lang}, files=files)
+        assert page.status_code == 200, page.text[:500]
+        found = re.search(r'<p class="notice" role="status" id="sheet-read">([^<]+)</p>', page.text)
+        assert found, page.text[:2000]
+        sentence = html.unescape(found.group(1))
+        assert said in sentence
+        assert (
+            "”Försättsblad”, ”Anteckningar”" if lang == "sv" else '"Försättsblad", "Anteckningar"'
+        ) in sentence
+    as_csv = to_csv(load_round(ROUND_2018.read_bytes(), "r.json")).encode()
+    plain = client.post("/rounds", data={"year": "2018"}, files={"file": ("r.csv", as_csv)})
+    assert plain.status_code == 200 and 'id="sheet-read"' not in plain.text
+    # One sheet only: it is named, and no other is mentioned.
+    single = client.post(
+        "/rounds", data={"year": "2018"}, files={"file": ("r.xlsx", _xlsx(ROUND_2018))}
+    )
+    sentence = html.unescape(re.search(r'id="sheet-read">([^<]+)<', single.text).group(1))
+    assert "bladet ”Sheet”" in sentence and "andra bladen" not in sentence

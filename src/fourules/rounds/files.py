@@ -382,10 +382,10 @@ def read_xlsx(source: bytes, where: str, vocabulary: Vocabulary | None = None) -
     return _rows_to_round(_xlsx_rows(source, where)[0], where, vocabulary)
 
 
-def _xlsx_rows(source: bytes, where: str) -> tuple[list[list[str]], str]:
+def _xlsx_rows(source: bytes, where: str) -> tuple[list[list[str]], str, tuple[str, ...]]:
     """The rows of the workbook's first sheet whose header row has the columns every
     application needs (a cover sheet before it is passed over), else of its first sheet
-    (whose header the reading then names); and that sheet's name."""
+    (whose header the reading then names); that sheet's name; every sheet's name."""
     import openpyxl
 
     try:
@@ -405,11 +405,12 @@ def _xlsx_rows(source: bytes, where: str) -> tuple[list[list[str]], str]:
     if not sheets:
         raise InputError(both("round_file.empty"), where)
     named = headings()
+    titles = tuple(title for title, _ in sheets)
     for title, rows in sheets:
         header = {named.get(_heading_key(h), h.strip()) for h in (rows[0] if rows else [])}
         if header >= set(REQUIRED_COLUMNS):
-            return rows, title
-    return sheets[0][1], sheets[0][0]
+            return rows, title, titles
+    return sheets[0][1], sheets[0][0], titles
 
 
 @dataclass(frozen=True)
@@ -422,6 +423,13 @@ class RoundFile:
     rows: list[list[str]] | None = None
     sheet: str | None = None
     """A workbook's: the name of the sheet read."""
+    sheets: tuple[str, ...] = ()
+    """A workbook's: every sheet's name, in the workbook's order."""
+
+    @property
+    def sheets_not_read(self) -> tuple[str, ...]:
+        """A workbook's sheets other than the one read (none of their rows are read)."""
+        return tuple(title for title in self.sheets if title != self.sheet)
 
     @property
     def year(self) -> str | None:
@@ -441,8 +449,8 @@ def open_round(source: bytes, name: str) -> RoundFile:
     """A round file from its bytes; the format follows the name (.csv, .xlsx, else JSON)."""
     suffix = Path(name).suffix.casefold()
     if suffix == ".xlsx":
-        rows, sheet = _xlsx_rows(source, name)
-        return RoundFile(name, rows=rows, sheet=sheet)
+        rows, sheet, sheets = _xlsx_rows(source, name)
+        return RoundFile(name, rows=rows, sheet=sheet, sheets=sheets)
     if suffix == ".csv":
         return RoundFile(name, rows=_csv_rows(_csv_text(source, name), name))
     return RoundFile(name, data=read_json(source, where=name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import to_json
 from fourules.texts import language, text
 from fourules.use_cases.evaluation_document import Evaluation
-from fourules.web import views
+from fourules.web import receipt, views
 from fourules.web.decision_text import quote_anchors
 from fourules.web.forms import (
     CheckForm,
@@ -30,7 +31,8 @@ def check_context(
 ) -> dict[str, Any]:
     """The form for `year` (among `years` to choose from, by default every year `ev` serves):
     its administrations, the facts its vocabulary declares as stated
-    (those of every kind, then those of one kind under it) and its criteria per kind — all
+    (those of every kind, then those of one kind under it) and its criteria per kind, the
+    mandatory ones marked — all
     from the policy, so a new year's facts and criteria appear with no change here — what
     was typed and its problems."""
     policy = ev.load_policy(year)
@@ -38,8 +40,20 @@ def check_context(
         "project": text("kind.short.project"),
         "study_trip": text("kind.short.study_trip"),
     }
+    mandatory = {
+        rule.criterion.id
+        for rule in policy.rules
+        if rule.criterion is not None and rule.criterion.type == "mandatory"
+    }
     criteria = [
-        {"id": c.id, "title": c.title.get(language()), "kinds": [kinds[k] for k in c.kinds]}
+        {
+            "id": c.id,
+            "title": c.title.get(language()),
+            "kinds": [kinds[k] for k in c.kinds],
+            # Shown only for its kind, without script (site.css): `only-<kind>`.
+            "only": c.kinds[0] if len(c.kinds) == 1 else None,
+            "mandatory": c.id in mandatory,
+        }
         for c in policy.vocabulary.criteria
     ]
     administrations = sorted(
@@ -65,13 +79,20 @@ def check_context(
     }
 
 
-def check_link(year: str, application: Mapping[str, Any]) -> str:
-    """The check form under `year`, filled with the application, in the page's language: a
-    permanent address that stores nothing (the application is in it)."""
+ANSWER = "/check/answer"
+"""The answer's own address: the check's answer to the application it carries."""
+
+
+def check_link(
+    year: str, application: Mapping[str, Any], path: str = "/check", lang: str | None = None
+) -> str:
+    """The check form under `year`, filled with the application (or with PATH `ANSWER`, its
+    answer), in the page's language or LANG: a permanent address that stores nothing (the
+    application is in it)."""
     query = {"year": year, "application": encode_application(application)}
-    if language() == "en":
+    if (lang or language()) == "en":
         query["lang"] = "en"
-    return "/check?" + urlencode(query)
+    return f"{path}?{urlencode(query)}"
 
 
 def linked_context(ev: Evaluator, year: str | None, application: str | None) -> dict[str, Any]:
@@ -108,14 +129,24 @@ def result_context(
     typed: CheckForm,
     years: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The answer: outcome, maximum grant, each finding with the decision's sentence (linked
-    to its place in the text), the score breakdown; the application and the evaluation as
-    JSON files, the evaluation as the API answers it (the CLI's bytes and the decision id
-    of its record in the decision log)."""
+    """The answer: its receipt (the application named, what stops it, what is missing, what
+    to do next from the decision), outcome, maximum grant, each finding with the decision's
+    sentence (linked to its place in the text), the score breakdown where the score
+    matters; the application and the evaluation as JSON files, the evaluation as the API
+    answers it (the CLI's bytes and the decision id of its record in the decision log); the
+    links to the filled form and to the answer itself."""
     stem = application["id"]
+    policy = ev.load_policy(year)
     return {
         **check_context(ev, year, typed, years),
+        "receipt": receipt.receipt(
+            policy, application, evaluation, str(typed.get("id")), date.today()
+        ),
+        # The rules (a score item's criterion is its rule's id) by their names, their ids
+        # beside them as code.
+        "rule_titles": {rule.id: rule.title.get(language()) for rule in policy.rules},
         "link": check_link(year, application),
+        "answer_link": check_link(year, application, ANSWER),
         "evaluation": evaluation,
         "anchor": quote_anchors(ev, year),
         "downloads": {

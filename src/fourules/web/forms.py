@@ -395,6 +395,16 @@ def linked_form(application: Mapping[str, Any], policy: Policy) -> tuple[CheckFo
     return form, left_out
 
 
+def as_posted(form: CheckForm) -> dict[str, Any]:
+    """The form's values as its post sends them (a criterion as `criterion.<id>`), for
+    `read_check_form` to read as it reads a post: an answer's link is answered as the form
+    it fills would be."""
+    posted = {name: value for name, value in form.values.items() if name != "criteria"}
+    for cid, value in form.get("criteria", {}).items():
+        posted[f"criterion.{cid}"] = value
+    return posted
+
+
 def _linked_applicants(applicants: Any, policy: Policy) -> tuple[list[str], str]:
     """The applicants the year's list has (picked), and the others as typed, one a line."""
     named = [str(a) for a in applicants] if isinstance(applicants, list) else []

@@ -36,7 +36,14 @@ from fourules.web import (
     views,
 )
 from fourules.web.decision_text import quote_anchors
-from fourules.web.forms import read_check_form
+from fourules.web.forms import (
+    CheckForm,
+    LinkProblem,
+    as_posted,
+    decode_application,
+    linked_form,
+    read_check_form,
+)
 
 STATIC = Path(__file__).parent / "static"
 ROUND_SUFFIXES = (".json", ".csv", ".xlsx")
@@ -124,9 +131,11 @@ def page_router(
         request: Request,
         status: int = 200,
         keep: dict[str, str] | None = None,
+        switch_to: str | None = None,
         **values: Any,
     ) -> HTMLResponse:
-        return HTMLResponse(views.render(template, request, keep, **values), status_code=status)
+        body = views.render(template, request, keep, switch_to, **values)
+        return HTMLResponse(body, status_code=status)
 
     def refused(request: Request, exc: PageError) -> HTMLResponse:
         return html("problem.html.j2", request, exc.status, message=exc.message)
@@ -183,18 +192,28 @@ def page_router(
         )
 
     @router.get("/check", response_class=HTMLResponse)
+    @router.get(check_pages.ANSWER, response_class=HTMLResponse)
     def check_form(
         request: Request,
         lang: str | None = None,
         year: str | None = None,
         application: str | None = None,
     ) -> HTMLResponse:
-        """The form, filled with the application its address carries (nothing stored)."""
+        """The form, filled with the application its address carries (nothing stored); at
+        `ANSWER`, the answer to it, as the form it fills would answer it (what a shared
+        answer and the answer's language switch open). Opening a link records nothing (it
+        is no try); a link that does not read gives the form, filled as far as it can be,
+        with its problems."""
+        answering = request.url.path == check_pages.ANSWER
 
         def page() -> HTMLResponse:
+            if answering and year in views.served(ev) and application:
+                shown = linked_answer(request, year, application)
+                if shown is not None:
+                    return shown
             context = check_pages.linked_context(ev, year, application)
-            status = 422 if context.get("link_problem") else 200
-            return html("check.html.j2", request, status, **context)
+            unread = context.get("link_problem") or (answering and application)
+            return html("check.html.j2", request, 422 if unread else 200, **context)
 
         return in_page(page_lang(lang), page)
 
@@ -215,24 +234,51 @@ def page_router(
                 context = check_pages.check_context(ev, year, typed.without_errors())
                 notice = text("year.changed", year=year)
                 return html("check.html.j2", request, keep={"year": year}, notice=notice, **context)
-            if not typed.errors:
-                try:
-                    asked = EvaluateRequest(application, year, "form", language(), identify=True)
-                    done = evaluated(ev, asked, log=trials)
-                except InputError as exc:
-                    for each in exc.every:
-                        typed.errors[typed.place(each.where)] = each.message.get(language())
-            if typed.errors:
-                context = check_pages.check_context(ev, year, typed)
-                return html("check.html.j2", request, 422, {"year": year}, **context)
         except PageError as exc:
             return refused(request, exc)
+        return answer(request, year, typed, application, trials)
+
+    def answer(
+        request: Request,
+        year: str,
+        typed: CheckForm,
+        application: dict[str, Any],
+        log: DecisionRecorder | None,
+        notice: str | None = None,
+    ) -> HTMLResponse:
+        """The answer to the application read from the form TYPED (recorded in LOG), or the
+        form again with its problems (and NOTICE). Its language switch is the answer's own
+        address in the other language, so switching keeps the answer."""
+        if not typed.errors:
+            try:
+                asked = EvaluateRequest(application, year, "form", language(), identify=True)
+                done = evaluated(ev, asked, log=log)
+            except InputError as exc:
+                for each in exc.every:
+                    typed.errors[typed.place(each.where)] = each.message.get(language())
+        if typed.errors:
+            context = check_pages.check_context(ev, year, typed) | {"notice": notice}
+            return html("check.html.j2", request, 422, {"year": year}, **context)
         (_, evaluation), decision_id = done.decisions[0], done.decision_ids[0]
-        # The language switch keeps the year the application was checked against.
+        other = "sv" if language() == "en" else "en"
         return html(
-            "result.html.j2", request, keep={"year": year},
+            "result.html.j2", request,
+            switch_to=check_pages.check_link(year, application, check_pages.ANSWER, other),
             **check_pages.result_context(ev, year, application, evaluation, decision_id, typed),
         )  # fmt: skip
+
+    def linked_answer(request: Request, year: str, application: str) -> HTMLResponse | None:
+        """The answer to the application a link carries, read as its form would be; None
+        when the link does not fill the year's form whole (the form shows why)."""
+        policy = ev.load_policy(year)
+        try:
+            linked, left_out = linked_form(decode_application(application), policy)
+        except LinkProblem:
+            return None
+        if left_out:
+            return None
+        typed, asked = read_check_form(as_posted(linked), policy)
+        return answer(request, year, typed, asked, None, text("receipt.answer.unreadable"))
 
     @router.get("/rounds", response_class=HTMLResponse)
     def rounds_form(request: Request, lang: str | None = None) -> HTMLResponse:

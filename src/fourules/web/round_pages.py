@@ -36,6 +36,7 @@ from fourules.rounds.allocation import (
     check_min_share,
 )
 from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
+from fourules.rounds.files import open_round
 from fourules.rounds.model import Round
 from fourules.spreadsheets import Sheet, csv_text, workbook
 from fourules.text import LocalText, format_sek
@@ -150,7 +151,8 @@ def round_context(
     ev: Evaluator, raw: bytes, name: str, year: str | None, log: DecisionRecorder | None
 ) -> dict[str, Any]:
     """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
-    a decided round, and the forms for an allocation and the downloads."""
+    a decided round, and the forms for an allocation and the downloads; for a workbook,
+    which of its sheets was read."""
     assumed = None
     try:
         done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, language()), log=log)
@@ -194,7 +196,24 @@ def round_context(
         "words": round_words(),
         "assumed_year": assumed,
         "years": sorted(views.served(ev), reverse=True),
+        "sheet_read": sheet_read(raw, name),
     }
+
+
+def sheet_read(raw: bytes, name: str) -> str | None:
+    """For a workbook, which sheet's rows were read and that the others were not, in a
+    sentence (None for a CSV or JSON file, which has one table)."""
+    if not name.casefold().endswith(".xlsx"):
+        return None
+    opened = open_round(raw, name)  # read already, so it opens
+    said = text("rounds.sheet_read", sheet=opened.sheet or "", name=name)
+    others = opened.sheets_not_read
+    if others:
+        said += " " + text(
+            "rounds.sheets_not_read",
+            sheets=", ".join(text("rounds.sheet_name", sheet=o) for o in others),
+        )
+    return said
 
 
 def _rows(round_: Round, result: RoundEvaluation) -> list[tuple[Any, Evaluation]]:

@@ -43,17 +43,22 @@ def environment() -> jinja2.Environment:
 
 
 def render(
-    template: str, request: Request, keep: dict[str, str] | None = None, **values: Any
+    template: str,
+    request: Request,
+    keep: dict[str, str] | None = None,
+    switch_to: str | None = None,
+    **values: Any,
 ) -> str:
     """A page in the language of the context (the page's: `pages.in_page`), with the link
     to the same page in the other language (keeping the query, and `keep`: what a posted
-    page was about, such as its year)."""
+    page was about, such as its year), or to SWITCH_TO: the address of a posted page's
+    answer in the other language."""
     lang = language()
     other: Lang = "en" if lang == "sv" else "sv"
     query = {k: v for k, v in request.query_params.items() if k != "lang"} | (keep or {})
     if other == "en":
         query["lang"] = "en"
-    switch = request.url.path + (f"?{urlencode(query)}" if query else "")
+    switch = switch_to or request.url.path + (f"?{urlencode(query)}" if query else "")
     return (
         environment()
         .get_template(template)
