@@ -137,7 +137,7 @@ def test_a_new_entry_stands_in_its_part_of_the_file(tmp_path: Path) -> None:
     assert not place.in_place and place.above and place.alongside == ()
     said = Classification("not_encoded", reason="Prövas inte.")
     edited = sentence_classified(shared, sentences, number, said)
-    added = f"  - sentence: {BULLET}{STRATEGIC}\n    not_encoded: Prövas inte.\n"
+    added = f"  - sentence: {STRATEGIC}\n    not_encoded: Prövas inte.\n"  # no list mark
     assert edited.replace(added, "", 1) == shared
     assert edited.index(added) < edited.index("  - sentence: Projektet ska\n")
     assert _statuses(folder, edited)[plan] == ("encoded", ("criteria.strategic_value",), "")
@@ -168,8 +168,7 @@ def test_a_copied_entry_is_confirmed_and_an_empty_map_begun(tmp_path: Path) -> N
 
     begun = sentence_classified("", sentences, number, same)
     assert (
-        begun
-        == f"sentences:\n  - sentence: {BULLET}{STRATEGIC}\n    encoded: [criteria.strategic_value]\n"
+        begun == f"sentences:\n  - sentence: {STRATEGIC}\n    encoded: [criteria.strategic_value]\n"
     )
     with pytest.raises(InputError, match="behöver sitt skäl"):
         sentence_classified(text, sentences, number, Classification("not_encoded", reason=" "))
@@ -379,3 +378,24 @@ def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: 
     english = client.get(f"{MAP}/3?lang=en").text
     assert "Sentence 3 in the coverage map of 2026" in english
     assert ANNA.name == "anna"
+
+
+def test_a_list_items_entry_and_quote_hold_its_words_without_the_mark(tmp_path: Path) -> None:
+    """The decision's words, not the list's typography: a new entry for a list item's
+    sentence, and the quote kept when nothing is typed, leave out its mark ("• ")."""
+    from fourules.web.source_picker import quote_in
+
+    folder = _example(tmp_path)
+    sentences = split((folder / "document.txt").read_text(encoding="utf-8"))
+    item = next(s for s in sentences if s.text == BULLET + STRATEGIC)
+    assert quote_in(item, "") == STRATEGIC
+    assert quote_in(item, BULLET + STRATEGIC) == BULLET + STRATEGIC  # typed: kept as typed
+    plain = next(s for s in sentences if not s.text.startswith(BULLET) and len(s.text) > 40)
+    assert quote_in(plain, "") == plain.text
+    numbered = next(s for s in sentences if s.text.startswith("1. "))
+    assert quote_in(numbered, "") == numbered.text  # the decision cites its points by number
+    entry = sentence_classified(
+        "", sentences, item.number, Classification("not_encoded", reason="r")
+    )
+    assert yaml.safe_load(entry)["sentences"] == [{"sentence": STRATEGIC, "not_encoded": "r"}]
+    assert _statuses(folder, entry)[item.number][0] == "not_encoded"

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from fourules.authoring.coverage import COVERAGE_FILE, CoverageFile, SentenceEntry
-from fourules.authoring.sentences import Sentence, contains
+from fourules.authoring.sentences import Sentence, contains, without_mark
 from fourules.authoring.yaml_edits import (
     PathPart,
     as_node,
@@ -147,7 +147,7 @@ def sentence_classified(
                 raise InputError(both("coverage.edit.not_entry", index=place.index + 1), WHERE)
             _set_status(entry, said.status, _listed(value, like, entry.get("encoded")), place)
             return
-        node = as_node({"sentence": target.text})
+        node = as_node({"sentence": without_mark(target.text)})
         node[said.status] = _listed(value, like, None)
         _inserted(items, place, node)
 

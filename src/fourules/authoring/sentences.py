@@ -68,8 +68,16 @@ _ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S | re.I)
 _CELL = re.compile(r"<t[dh][^>]*>(.*?)</t[dh]>", re.S | re.I)
 _END = re.compile(r"(?<=[.!?:])\s+(?=[\"”A-ZÅÄÖ0-9–-])")
 _ITEM = re.compile(r"^\s*(?:[-–•]|\d{1,2}\.)\s+")  # "2022. Slutrapporterna" is no item
+_BULLET = re.compile(r"^\s*[-–•]\s+")
 _ROW_START = re.compile(r"^\s*(?:<p>\s*)?(\d+)\.\s")
 _RULED = re.compile(r"^\s*-+\s*$")
+
+
+def without_mark(text: str) -> str:
+    """A bulleted item's sentence without its bullet ("• ", "– "): the decision's words a
+    quote or a coverage entry holds. A numbered item keeps its number, which the decision
+    cites ("punkt 1"); any other sentence is as it is."""
+    return _BULLET.sub("", text, count=1)
 
 
 def words(text: str) -> str:

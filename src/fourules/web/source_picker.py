@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fourules.authoring.quotes import locate
-from fourules.authoring.sentences import Sentence, contains, split
+from fourules.authoring.sentences import Sentence, contains, split, without_mark
 from fourules.texts import text
 
 
@@ -57,10 +57,11 @@ def cited(sentences: list[Sentence], section: str, quote: str) -> int | None:
 def quote_in(sentence: Sentence, typed: str) -> str | None:
     """The part of SENTENCE a person kept as the quote, in the sentence's own characters
     (the decision's words, whatever case or spacing was typed); the whole sentence when
-    nothing is typed; None when the words typed are not the sentence's, word for word."""
+    nothing is typed (a list item's without its mark); None when the words typed are not the
+    sentence's, word for word."""
     typed = " ".join(typed.split())
     if not typed:
-        return sentence.text
+        return without_mark(sentence.text)
     if not contains(sentence.text, typed):
         return None
     found = locate(typed, sentence.text)
@@ -101,7 +102,7 @@ class Picker:
             return None
         quote = quote_in(sentence, typed)
         if quote is None and before is not None and typed.split() == before.split():
-            quote = sentence.text
+            quote = without_mark(sentence.text)
         if quote is None:
             errors["quote"] = text(f"{words}.quote.not_in_sentence", number=sentence.number)
             return None
