@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from fourules import Evaluator
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import json_bytes
-from fourules.rounds.model import natural_key
+from fourules.rounds.model import Round, application_part, natural_key
 from fourules.testing import applications
 from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import EvaluateRequest, evaluate
@@ -113,3 +113,23 @@ def test_a_document_of_many_is_written_compact_and_one_evaluation_indented(
     )
     one = json_bytes(single.document).decode("utf-8")
     assert one == json.dumps(json.loads(one), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_document_is_the_same_whatever_documents_were_listed_before(
+    evaluator: Evaluator,
+) -> None:
+    """Entries another document listed are found by identity (`_LISTED`): a document made
+    after them is byte for byte the one made afresh, each entry once, none missing."""
+    from fourules.use_cases import sources_once
+
+    decided = Round.model_validate_json(ROUND_2018.read_bytes())
+    apps = [application_part(app) for app in decided.applications]
+
+    def written(some: list[Any]) -> bytes:
+        return json_bytes(evaluate(evaluator, EvaluateRequest(some, "2018", "a.json")).document)
+
+    written(apps)  # every entry of the round listed once
+    after = written(apps[5:12])
+    sources_once._LISTED.clear()
+    assert after == written(apps[5:12])
+    _holds_each_once(json.loads(after))
