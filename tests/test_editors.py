@@ -77,5 +77,8 @@ def test_an_editor_speaks_the_page_s_language(calls_written: Path, tmp_path: Pat
     answer = client.get("/calls/drafts/2026/quotas/no.such?lang=en")
     assert answer.status_code == 404
     assert "The draft 2026 has no quota no.such" in answer.text
+    answer = client.get("/calls/drafts/2026/facts/no_such?lang=en")
+    assert answer.status_code == 404
+    assert "The draft 2026 declares no fact no_such" in answer.text
     saved = client.get("/calls/drafts/2026/cases/0?saved=1&lang=en")
     assert saved.status_code == 200 and "The case is saved." in saved.text

@@ -31,7 +31,6 @@ from tests.calls_site import (
     input_value,
     refused_signed_out,
     revision_of,
-    saved_by_anna,
     sign_in,
     sign_in_asked,
     stale_save,
@@ -334,16 +333,3 @@ def test_sign_in_the_csrf_token_and_escaping(calls_written: Path, tmp_path: Path
     assert "<i>Partner</i>" not in listing and "&lt;i&gt;Partner&lt;/i&gt;" in listing
     english = client.get(f"{FACTS}?lang=en").text
     assert "Facts in draft 2026" in english and "Given by every year" in english
-
-
-def test_an_unknown_fact_and_an_unreadable_policy_are_pages_that_say_so(
-    calls_written: Path, tmp_path: Path
-) -> None:
-    client, path = client_over(calls_written, tmp_path)
-    answer = client.get(f"{FACTS}/no_such?lang=en")
-    assert answer.status_code == 404 and "The draft 2026 declares no fact no_such" in answer.text
-    saved_by_anna(path, "policy.yaml", "[\n")
-    for address in (FACTS, PARTNER, f"{FACTS}/new"):
-        answer = client.get(address)
-        assert answer.status_code == 422, address
-        assert "policy.yaml går inte att läsa, så årets fakta kan inte visas" in answer.text

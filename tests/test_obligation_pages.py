@@ -26,7 +26,6 @@ from tests.calls_site import (
     input_value,
     refused_signed_out,
     revision_of,
-    saved_by_anna,
     sentence_number,
     sign_in,
     sign_in_asked,
@@ -190,16 +189,3 @@ def test_an_empty_list_becomes_a_list_as_an_author_writes_it() -> None:
     without = text.replace("obligations: []\n\n", "")
     made = item_added(without, "obligations", item, before=("facts", "rules"))
     assert made == added
-
-
-def test_an_unknown_obligation_and_an_unreadable_policy_are_pages_that_say_so(
-    calls_written: Path, tmp_path: Path
-) -> None:
-    client, path = client_over(calls_written, tmp_path)
-    answer = client.get(f"{OBLIGATIONS}/no.such")
-    assert answer.status_code == 404 and "Utkastet 2026 har inget åtagande no.such" in answer.text
-    saved_by_anna(path, "policy.yaml", "[\n")
-    for address in (OBLIGATIONS, REPORT, f"{OBLIGATIONS}/new"):
-        answer = client.get(address)
-        assert answer.status_code == 422, address
-        assert "policy.yaml går inte att läsa, så åtagandena kan inte visas" in answer.text
