@@ -205,3 +205,9 @@ def test_a_property_the_draft_breaks_is_refuted_beside_its_trials(
     table = index[index.index('<table class="proofs">') :]
     assert "Varje projekt är berättigat (falskt)" in table and "motbevisad" in table
     assert '"kind": "project"' in html.unescape(table)  # the application that shows it
+    # The statements in the page's language, whichever language asked first.
+    english = client.get(f"{TRY}?lang=en").text
+    table = english[english.index('<table class="proofs">') :]
+    assert "(eligible)" in table and "refuted" in table and "(berättigad)" not in table
+    again = client.get(TRY).text
+    assert "(berättigad)" in again[again.index('<table class="proofs">') :]

@@ -153,6 +153,32 @@ def test_the_last_day_passed_is_said_only_after_it() -> None:
     assert any("har passerat (prövad 2023-09-09)" in s.text for s in after.steps)
 
 
+
+def test_a_late_date_is_said_late_only_where_the_periods_rule_made_it_ineligible() -> None:
+    """The receipt says no more than the evaluation: a late date that no rule of the call's
+    period refused (a year, or a reading, that lets it pass) is not told the call has
+    closed."""
+    policy = EVALUATOR.load_policy("2024")
+    application = {"kind": "project", "title": "P", "submitted": "2023-10-01"}
+    refused = EVALUATOR.evaluate(
+        {**application, "id": "a", "applicants": ["Farsta"], "requested_sek": 1000}, "2024"
+    )
+    assert any(f.rule in receipt.window_rules(policy, "project") for f in refused.findings)
+    passed = refused.model_copy(
+        update={
+            "findings": [
+                f.model_copy(update={"effect": None, "status": "warn"})
+                if f.rule in receipt.window_rules(policy, "project")
+                else f
+                for f in refused.findings
+            ]
+        }
+    )
+    with in_language("sv"):
+        assert receipt.receipt(policy, application, refused, "", date(2023, 10, 2)).late
+        assert not receipt.receipt(policy, application, passed, "", date(2023, 10, 2)).late
+
+
 KINDS_OF_ANSWER = [
     LATE,
     ELIGIBLE_2024,

@@ -125,7 +125,7 @@ def result_context(
     year: str,
     application: dict[str, Any],
     evaluation: results.Evaluation,
-    decision_id: str,
+    decision_id: str | None,
     typed: CheckForm,
     years: list[str] | None = None,
 ) -> dict[str, Any]:

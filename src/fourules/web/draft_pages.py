@@ -121,7 +121,7 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                 signed,
                 trial=trial,
                 rounds=sorted(trial.rounds(), reverse=True),
-                proofs=trial.proofs,
+                proofs=trial.proofs(),
             )
 
         return await signed_in_page(request, year, build)

@@ -4,13 +4,12 @@ a few kept so a page asked again is not compiled again."""
 
 from __future__ import annotations
 
-import functools
 import shutil
 import tempfile
 import threading
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,12 +41,20 @@ class Trial:
     folder: Path
     """The copy of the draft's files the evaluator reads (its own properties.yaml too)."""
 
-    @functools.cached_property
+    proved: dict[str, ProofDocument] = field(default_factory=dict, compare=False, repr=False)
+    """The proofs made so far, by language: their statements are in the page's words."""
+
     def proofs(self) -> ProofDocument:
-        """`fourules prove` of the draft at this revision: made once, when first asked."""
+        """`fourules prove` of the draft at this revision, in the page's language: made once
+        per language, when first asked."""
         from fourules.use_cases.prove import ProveRequest, prove
 
-        return prove(self.evaluator, ProveRequest(self.year, self.folder, language())).document
+        lang = language()
+        made = self.proved.get(lang)
+        if made is None:
+            request = ProveRequest(self.year, self.folder, lang)
+            made = self.proved[lang] = prove(self.evaluator, request).document
+        return made
 
     def rounds(self) -> dict[str, Path]:
         """The rounds the years served ship (`policies/2018/round.json`), by year."""

@@ -251,7 +251,10 @@ def page_router(
         address in the other language, so switching keeps the answer."""
         if not typed.errors:
             try:
-                asked = EvaluateRequest(application, year, "form", language(), identify=True)
+                # A decision id only where a record holds it (a trial log): one given out
+                # with no record would name nothing.
+                identify = log is not None
+                asked = EvaluateRequest(application, year, "form", language(), identify=identify)
                 done = evaluated(ev, asked, log=log)
             except InputError as exc:
                 for each in exc.every:
@@ -259,7 +262,8 @@ def page_router(
         if typed.errors:
             context = check_pages.check_context(ev, year, typed) | {"notice": notice}
             return html("check.html.j2", request, 422, {"year": year}, **context)
-        (_, evaluation), decision_id = done.decisions[0], done.decision_ids[0]
+        (_, evaluation) = done.decisions[0]
+        decision_id = done.decision_ids[0] if log is not None else None
         other = "sv" if language() == "en" else "en"
         return html(
             "result.html.j2", request,

@@ -68,16 +68,30 @@ def window(policy: Policy, kind: str) -> Window | None:
         return None
     if not isinstance(opens.value, date) or not isinstance(closes.value, date):
         return None
-    # A branch whose condition compares with the last day, not a message that names it
-    # (2024's study trips are told the projects' period is not theirs).
-    checked = any(
-        (rule.applies_to is None or kind in rule.applies_to)
-        and any(
-            f"${CLOSES}" in branch.model_dump_json(include={"when"}) for branch in rule.branches
-        )
+    return (opens.value, closes.value, closes.source) if window_rules(policy, kind) else None
+
+
+def window_rules(policy: Policy, kind: str) -> set[str]:
+    """The rules applying to `kind` with a branch whose condition compares with the call's
+    last day — not a message that names it (2024's study trips are told the projects'
+    period is not theirs)."""
+    return {
+        rule.id
         for rule in policy.rules
-    )
-    return (opens.value, closes.value, closes.source) if checked else None
+        if (rule.applies_to is None or kind in rule.applies_to)
+        and any(
+            _names(branch.model_dump(include={"when"}), f"${CLOSES}") for branch in rule.branches
+        )
+    }
+
+
+def _names(value: object, parameter: str) -> bool:
+    """Whether a condition (as plain data) compares with `parameter`, named exactly."""
+    if isinstance(value, dict):
+        return any(_names(v, parameter) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_names(v, parameter) for v in value)
+    return value == parameter
 
 
 def _submitted(application: Mapping[str, Any]) -> date | None:
@@ -98,9 +112,20 @@ def receipt(
     """The receipt of `evaluation`, the answer to `application` under `policy`, on `today`."""
     outcome = evaluation.outcome
     found = evaluation.findings
-    period = window(policy, str(application.get("kind") or ""))
+    kind = str(application.get("kind") or "")
+    period = window(policy, kind)
     submitted = _submitted(application)
-    late = period is not None and submitted is not None and submitted > period[1]
+    # Late only where a rule of the call's period made it ineligible: a year's rule or a
+    # reading may let a late date pass with a warning, and the receipt must not say more.
+    refused_by_window = {f.rule for f in found if f.effect == "ineligible"} & window_rules(
+        policy, kind
+    )
+    late = (
+        period is not None
+        and submitted is not None
+        and submitted > period[1]
+        and bool(refused_by_window)
+    )
     return Receipt(
         title=str(application.get("title") or ""),
         application_id=typed_id or None,

@@ -1,8 +1,9 @@
 """An item of a draft's policy.yaml removed after a question (`Removal`: the quotas' pages;
 `ListedRemoval`: the criteria', the obligations' and the facts'): the question shows the item
-as it now stands and, for a listed item, what else in the draft names it — a coverage entry, a case, another rule — which the check lists once the item
-is gone; confirmed against the revision it was asked at, the item's lines go and nothing
-else (`yaml_edits.item_removed`); asked of a draft saved since, the question is asked again.
+as it now stands and, for a listed item, what else in the draft names it — a coverage entry,
+a case, another rule — which the check lists once the item is gone; confirmed against the
+revision it was asked at, the item's lines go and nothing else (`yaml_edits.item_removed`);
+asked of a draft saved since, the question is asked again.
 
 What names an item is read from the draft's files as written (`coverage`, `cases`, `rules`
 below), so a draft whose policy does not load still answers."""
