@@ -198,11 +198,16 @@ def fact_inputs(policy: Policy) -> tuple[FactInput, ...]:
     return tuple(inputs)
 
 
-def _multi(form: Any, name: str) -> list[str]:
-    values = form.getlist(name) if hasattr(form, "getlist") else form.get(name, [])
-    if isinstance(values, str):
-        values = [values]
-    return [str(v) for v in values if str(v).strip()]
+def field_text(form: Mapping[str, Any], name: str) -> str:
+    """The field NAME of FORM as typed, without the blanks around it ('' when not sent)."""
+    return str(form.get(name) or "").strip()
+
+
+def field_values(form: Mapping[str, Any], name: str) -> list[str]:
+    """Every value sent of the field NAME of FORM (its ticked boxes), the empty ones left out."""
+    getlist = getattr(form, "getlist", None)
+    got = getlist(name) if getlist is not None else form.get(name, [])
+    return [str(v) for v in ([got] if isinstance(got, str) else got) if str(v).strip()]
 
 
 def read_check_form(form: Mapping[str, Any], policy: Policy) -> tuple[CheckForm, dict[str, Any]]:
@@ -210,9 +215,9 @@ def read_check_form(form: Mapping[str, Any], policy: Policy) -> tuple[CheckForm,
     for the kind, and each stated fact of the kind as its type reads it."""
 
     def get(name: str) -> str:
-        return str(form.get(name) or "").strip()
+        return field_text(form, name)
 
-    picked, typed = _multi(form, "applicants"), get("applicants_free")
+    picked, typed = field_values(form, "applicants"), get("applicants_free")
     kind = get(DISCRIMINATOR)
     values: dict[str, Any] = {
         DISCRIMINATOR: kind,
@@ -223,7 +228,7 @@ def read_check_form(form: Mapping[str, Any], policy: Policy) -> tuple[CheckForm,
     }
     inputs = fact_inputs(policy)
     for f in inputs:
-        values[f.name] = _multi(form, f.name) if f.widget == "checkboxes" else get(f.name)
+        values[f.name] = field_values(form, f.name) if f.widget == "checkboxes" else get(f.name)
     criteria = {c.id: get(f"criterion.{c.id}") for c in policy.vocabulary.criteria}
     values["criteria"] = criteria
     checked = CheckForm(values, names={f.field: f.name for f in inputs if f.field != f.name})

@@ -26,6 +26,8 @@ from fourules.text import Lang
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import views
+from fourules.web.forms import field_text as field_text  # the forms' reading, one home
+from fourules.web.forms import field_values as field_values
 from fourules.web.pages import PageError, in_page, page_lang
 
 COOKIE = "fourules_session"
@@ -222,18 +224,6 @@ class Gate:
                 raise Refused(403, exc.message.get(language()), typed) from None
 
         return await run_in_threadpool(in_page, chosen, lambda: self.guarded(request, checked))
-
-
-def field_text(form: Form, name: str) -> str:
-    """The field NAME of FORM as typed, without the blanks around it ('' when not sent)."""
-    return str(form.get(name) or "").strip()
-
-
-def field_values(form: Form, name: str) -> list[str]:
-    """Every value sent of the field NAME of FORM (its ticked boxes), the empty ones left out."""
-    getlist = getattr(form, "getlist", None)
-    got = getlist(name) if getlist is not None else form.get(name, [])
-    return [str(v) for v in ([got] if isinstance(got, str) else got) if str(v).strip()]
 
 
 def query(**values: str) -> str:
