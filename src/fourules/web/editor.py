@@ -346,15 +346,6 @@ class Editor(ABC, Generic[D, T]):
     def check(self, draft: D) -> CheckDocument:
         return self.checks.of(draft.year, draft.revision)
 
-    def concerning(self, draft: D, row: Any) -> list[dict[str, Any]]:
-        """The draft's check's problems about the item ROW (an editor whose table counts
-        them says which)."""
-        raise NotImplementedError
-
-    def counts(self, draft: D) -> dict[str, int]:
-        """How many of the draft's check's problems concern each item, by its key."""
-        return {row.key: len(self.concerning(draft, row)) for row in draft.rows}
-
     def known(self, draft: D, key: str) -> Any:
         """The item KEY, else a 404 page."""
         row = draft.row(key)
@@ -428,3 +419,15 @@ class Editor(ABC, Generic[D, T]):
         at); its check remembered."""
         data = edited.encode("utf-8")
         self.checks.saved(signed.person, draft.year, draft.name, data, message, revision)
+
+
+class CountingEditor(Editor[D, T]):
+    """An editor whose table counts the draft's check's problems about each item."""
+
+    @abstractmethod
+    def concerning(self, draft: D, row: Any) -> list[dict[str, Any]]:
+        """The draft's check's problems about the item ROW."""
+
+    def counts(self, draft: D) -> dict[str, int]:
+        """How many of the draft's check's problems concern each item, by its key."""
+        return {row.key: len(self.concerning(draft, row)) for row in draft.rows}

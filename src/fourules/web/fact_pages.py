@@ -30,7 +30,7 @@ from fourules.policy.facts import base_declarations
 from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import fact_views as views
-from fourules.web.editor import NEW, DraftFile, Editor, Items
+from fourules.web.editor import NEW, CountingEditor, DraftFile, Items
 from fourules.web.fact_views import FactRow, FactTyped
 from fourules.web.gate import Form
 from fourules.web.removals import ListedRemoval
@@ -46,7 +46,7 @@ class FactDraft(DraftFile[FactRow]):
         super().__init__(repository, year, POLICY_FILE, items)
 
 
-class FactEditor(Editor[FactDraft, FactTyped]):
+class FactEditor(CountingEditor[FactDraft, FactTyped]):
     """The year's facts' table and forms."""
 
     items = Items("facts", "pages.facts", "id", views.rows)

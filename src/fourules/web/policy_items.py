@@ -9,6 +9,7 @@ key checked, and the quote kept from the sentence picked."""
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
@@ -16,7 +17,7 @@ from fourules.authoring.sentences import Sentence
 from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import CallsRepository
 from fourules.texts import text
-from fourules.web.editor import NEW, DraftFile, Editor, Items
+from fourules.web.editor import NEW, CountingEditor, DraftFile, Items
 from fourules.web.gate import Form
 from fourules.web.source_picker import Picker, number
 
@@ -29,7 +30,7 @@ FIELD_OF = {"description": "description_sv", "source": "sentences"}
 
 
 @dataclass(frozen=True)
-class Sourced:
+class Sourced(ABC):
     """An item as policy.yaml writes it: its description, and its source."""
 
     description: dict[str, str]
@@ -38,10 +39,10 @@ class Sourced:
     note: str
 
     @property
+    @abstractmethod
     def key(self) -> str:
         """What names it in its address and in policy.yaml (a parameter's name, a quota's
         id)."""
-        raise NotImplementedError
 
 
 def sourced(entry: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +146,7 @@ class PolicyDraft(DraftFile[S]):
         self.picker = Picker(self.data, self.files)
 
 
-class PolicyEditor(Editor[PolicyDraft[S], F]):
+class PolicyEditor(CountingEditor[PolicyDraft[S], F]):
     """The editor of policy.yaml's items of one kind, each citing the decision's text: its
     form, as an item stands, cites the sentence its quote is in; as sent, the quote is kept
     from the sentence picked."""

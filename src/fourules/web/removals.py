@@ -11,6 +11,7 @@ below), so a draft whose policy does not load still answers."""
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -101,7 +102,7 @@ def names_word(said: str, word: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", said) is not None
 
 
-class Removal:
+class Removal(ABC):
     """The question and the removal of an item of EDITOR's: asked from the item's form, the
     question shows the item as it now stands (`asked`); confirmed at the revision it was
     asked at, the draft's file without the item (`dropped`) is saved, and the table says so
@@ -112,9 +113,9 @@ class Removal:
     def __init__(self, editor: Editor[Any, Any]) -> None:
         self.editor = editor
 
+    @abstractmethod
     def dropped(self, draft: Any, row: Any) -> str:
         """The draft's file without ROW."""
-        raise NotImplementedError
 
     def message(self, key: str) -> str:
         """The removal's message when none was typed."""
