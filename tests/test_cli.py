@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
@@ -309,3 +313,36 @@ def test_the_trial_log_cannot_be_the_decision_log(tmp_path: Path) -> None:
     same = str(tmp_path / "decisions.jsonl")
     code, _, err = run("serve", "--decision-log", same, "--trial-log", same)
     assert code == 2 and "--trial-log" in err and "Försöksloggen kan inte vara beslutsloggen" in err
+
+
+def _every_command() -> Iterator[tuple[str, Any]]:
+    """Every command by its full name, subcommands of a group included."""
+    group = typer.main.get_group(app)
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        found = group.get_command(ctx, name)
+        if isinstance(found, TyperGroup):
+            for sub in found.list_commands(ctx):
+                yield f"{name} {sub}", found.get_command(ctx, sub)
+        else:
+            yield name, found
+
+
+SHARED = ("--lang", "--format", "--output")
+
+
+def test_every_command_takes_the_shared_options_from_the_skeleton() -> None:
+    """`--lang` on every command but the server's (whose words are each request's), and
+    `--format` and `--output` declared once (`cli/command.runs`): the same help, type and
+    default wherever a command has them."""
+    declared: dict[str, set[tuple[object, ...]]] = {f: set() for f in SHARED}
+    without_lang = set()
+    for name, command in _every_command():
+        options = {o for p in command.params for o in p.opts}
+        if "--lang" not in options:
+            without_lang.add(name)
+        for param in command.params:
+            for flag in declared.keys() & set(param.opts):
+                declared[flag].add((param.help, param.type.name, param.default))
+    assert without_lang == {"serve", "schema"}
+    assert all(len(shapes) == 1 for shapes in declared.values()), declared

@@ -313,6 +313,19 @@ def test_a_workbook_takes_no_other_format(tmp_path: Path) -> None:
     assert code == 2 and stdout == "" and "--format" in err and not out.exists()
 
 
+def test_a_workbook_with_another_format_is_refused_before_any_decision_is_logged(
+    tmp_path: Path,
+) -> None:
+    """The refusal comes before the work: no decision is recorded for a round whose result
+    could not be written."""
+    log = tmp_path / "decisions.jsonl"
+    out = tmp_path / "r.xlsx"
+    code, _, err = run(
+        "round", str(ROUND_2018), "--format", "json", "-o", str(out), "--decision-log", str(log)
+    )
+    assert code == 2 and "--format" in err and not out.exists() and not log.exists()
+
+
 def test_a_refused_round_leaves_the_output_as_it_was(tmp_path: Path) -> None:
     out = tmp_path / "r.xlsx"
     out.write_bytes(b"before")

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.command import Run, command
-from fourules.cli.common import Format, FormatOption, LangOption
+from fourules.cli.command import Run, runs
 from fourules.output.view import View
 from fourules.texts import language, text
 
@@ -17,8 +16,9 @@ if TYPE_CHECKING:
     from fourules.authoring.check import CheckReport
 
 
+@runs(answers=True)
 def check_command(
-    ctx: typer.Context,
+    run: Run,
     path: Annotated[
         str,
         typer.Argument(
@@ -26,8 +26,6 @@ def check_command(
             "(e.g. 2024, or 2026 with --policies examples/calls)."
         ),
     ],
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
 ) -> None:
     """Check a year's call before it ships: the policy validates, every quote is in the
     decision's text, no rule is dead or has a gap, and every case holds.
@@ -36,10 +34,9 @@ def check_command(
     """
     from fourules.use_cases.check import CheckRequest, check
 
-    with command(ctx, lang) as run:
-        done = check(CheckRequest(_folder(run, path), run.lang))
-        report = done.report
-        run.respond(format, done.document, lambda: _view(report))
+    done = check(CheckRequest(_folder(run, path), run.lang))
+    report = done.report
+    run.respond(done.document, lambda: _view(report))
     if not report.ok:
         raise typer.Exit(1)
 

@@ -1,12 +1,15 @@
 """One command's run: what every command does the same way, so that a command module holds
 only what is its own.
 
-    with command(ctx, lang) as run:
+    @runs(answers=True)
+    def something_command(run: Run, file: FileArgument) -> None:
         raw, name = run.read(file)
         report = something(run.evaluator(), raw, run.lang)
-        run.respond(format, report, lambda: report_view(report))
+        run.respond(report, lambda: report_view(report))
 
-The language is chosen once (the command's `--lang`, else the global one, else Swedish) and
+`runs` declares the options every command shares (`--lang`; `--format` for a command that
+answers in a format, `--output` for one that writes a file) once, here, and runs the body
+with them; the body declares only its own. The language is chosen once (the command's `--lang`, else the global one, else Swedish) and
 set as the context's for the whole command, so views and words read it (`fourules.texts`);
 `run.lang` is for a use case's request, which carries its language as data;
 fourules's errors become one clear line on stderr and exit code 2 (bad input) or 1 (a
@@ -17,18 +20,22 @@ with `--output FILE`, is written whole to FILE or not at all.
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import inspect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from fourules.cli import state
 from fourules.cli.common import (
     Format,
+    FormatOption,
+    LangOption,
+    OutputOption,
     output_format,
     read_input,
     reported_errors,
@@ -48,10 +55,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Run:
-    """A command's run: its context and the language it answers in."""
+    """A command's run: its context, the language it answers in, and the format and file
+    it answers with (its `--format` and `--output`, where the command has them)."""
 
     ctx: typer.Context
     lang: Lang
+    format: Format = Format.table
+    output: Path | None = None
+    target: Format | None = Format.table
+    """What `deliver` writes: `--format` when given, else the format `--output`'s suffix
+    names, else the default; None for a workbook (FILE.xlsx)."""
 
     def evaluator(self) -> Evaluator:
         """The run's evaluator (the plugins and policy folders the run names)."""
@@ -73,46 +86,73 @@ class Run:
         """FILE's bytes (standard input for '-') and the name to show in messages."""
         return read_input(file)
 
-    def target(self, format: Format, output: Path | None) -> Format | None:
-        """What `deliver` writes: the format (None for a workbook, FILE.xlsx)."""
-        return output_format(self.ctx, format, output)
-
-    def respond(self, format: Format, document: object, view: Callable[[], View]) -> None:
+    def respond(self, document: object, view: Callable[[], View]) -> None:
         """The result on standard output: `document` as JSON, else its view."""
         from fourules.output.renderers import emit
 
-        write(emit(format, document, view))
+        write(emit(self.format, document, view))
 
     def deliver(
-        self,
-        format: Format | None,
-        output: Path | None,
-        document: object,
-        view: Callable[[], View],
-        sheets: Callable[[], Sequence[Sheet]],
+        self, document: object, view: Callable[[], View], sheets: Callable[[], Sequence[Sheet]]
     ) -> None:
-        """The result on standard output, or written whole to `output`: a workbook when
-        `format` is None (`target` says so for FILE.xlsx), else the format's text."""
+        """The result on standard output, or written whole to `--output`: a workbook for
+        FILE.xlsx, else the `target` format's text."""
         from fourules.output.renderers import emit
 
-        if output is None:
-            self.respond(format or Format.table, document, view)
-        elif format is None:
+        if self.output is None:
+            self.respond(document, view)
+        elif self.target is None:
             from fourules.spreadsheets import workbook
 
-            write_file(output, workbook(sheets()))
+            write_file(self.output, workbook(sheets()))
         else:
-            write_file(output, emit(format, document, view).encode("utf-8"))
+            write_file(self.output, emit(self.target, document, view).encode("utf-8"))
 
 
-@contextmanager
-def command(ctx: typer.Context, lang: str | None) -> Iterator[Run]:
-    """Run a command's body: its language chosen once and set for every word it shows
-    (`fourules.texts`), fourules's errors reported."""
-    _exit_without_collecting()
-    chosen = resolve_lang(ctx, lang)
-    with in_language(chosen), reported_errors():
-        yield Run(ctx, chosen)
+def runs(
+    *, answers: bool = False, writes: bool = False, language: bool = True
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A command whose body takes its `Run` first and declares only its own parameters:
+    the command typer sees has the context first, the body's parameters, then the shared
+    options — `--format` when it `answers` in a format, `--output` when it `writes` a file,
+    `--lang` unless `language` is False (a server's words are each request's)."""
+    shared: dict[str, tuple[Any, Any]] = {}
+    if answers:
+        shared["format"] = (FormatOption, Format.table)
+    if writes:
+        shared["output"] = (OutputOption, None)
+    if language:
+        shared["lang"] = (LangOption, None)
+
+    def declared(body: Callable[..., None]) -> Callable[..., None]:
+        own = list(inspect.signature(body, eval_str=True).parameters.values())[1:]
+        keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        parameters = [
+            inspect.Parameter("ctx", keyword, annotation=typer.Context),
+            *own,
+            *(
+                inspect.Parameter(n, keyword, annotation=a, default=d)
+                for n, (a, d) in shared.items()
+            ),
+        ]
+
+        @functools.wraps(body)
+        def run_command(ctx: typer.Context, **given: Any) -> None:
+            _exit_without_collecting()
+            options = {name: given.pop(name) for name in shared}  # the body's own stay
+            chosen = resolve_lang(ctx, options.get("lang"))
+            format, output = options.get("format", Format.table), options.get("output")
+            with in_language(chosen), reported_errors():
+                # Before any work: a format that cannot be written to FILE is refused first.
+                target = output_format(ctx, format, output) if writes else format
+                body(Run(ctx, chosen, format, output, target), **given)
+
+        # What typer reads the command's parameters from (it follows no __wrapped__ here).
+        run_command.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+        run_command.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run_command
+
+    return declared
 
 
 def _exit_without_collecting() -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import typer
-
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
+from fourules.cli.command import Run, runs
+from fourules.cli.common import YearOrFolder
 from fourules.output.view import Block, Table, View
 from fourules.texts import language, text
 
@@ -15,21 +13,19 @@ if TYPE_CHECKING:
     from fourules.authoring.coverage import Coverage, Covered
 
 
+@runs(answers=True)
 def coverage_command(
-    ctx: typer.Context,
+    run: Run,
     year: YearOrFolder,
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
 ) -> None:
     """Show every sentence of the year's quoted text: encoded (by which ids), deliberately
     not encoded (why), descriptive, or unclassified; which are still to review (copied from
     last year) and which descriptive ones bear the marks of a norm; with the counts."""
     from fourules.use_cases.coverage import CoverageRequest, coverage
 
-    with command(ctx, lang) as run:
-        ev, policy_id, folder = run.year_or_folder(year)
-        done = coverage(ev, CoverageRequest(policy_id, folder))
-        run.respond(format, done.document, lambda: _view(done.coverage))
+    ev, policy_id, folder = run.year_or_folder(year)
+    done = coverage(ev, CoverageRequest(policy_id, folder))
+    run.respond(done.document, lambda: _view(done.coverage))
 
 
 def _status(s: Covered) -> str:

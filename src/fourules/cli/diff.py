@@ -7,8 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption
+from fourules.cli.command import Run, runs
 from fourules.output.view import Table, View
 from fourules.text import format_sek
 from fourules.texts import text
@@ -16,8 +15,9 @@ from fourules.texts import text
 _Section = tuple[str, list[str], list[list[str]]]
 
 
+@runs(answers=True)
 def diff_command(
-    ctx: typer.Context,
+    run: Run,
     a: Annotated[str, typer.Argument(help="The year to compare from, e.g. 2018.")],
     b: Annotated[str, typer.Argument(help="The year to compare to, e.g. 2024.")],
     replay_file: Annotated[
@@ -45,30 +45,27 @@ def diff_command(
         float,
         typer.Option("--witness-seconds", min=0.1, help="Time bound for the whole witness search."),
     ] = 10.0,
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
 ) -> None:
     """Every difference between two policies, with sources; optionally replayed and witnessed."""
     from fourules.use_cases.diff import DiffRequest, diff, replayed_round
 
-    with command(ctx, lang) as run:
-        ev = run.evaluator()
-        replay_round = None
-        if replay_file is not None:
-            raw, name = run.read(replay_file)
-            replay_round = replayed_round(ev, a, b, raw, name)
-        request = DiffRequest(
-            a,
-            b,
-            lang=run.lang,
-            replay=replay_round,
-            witnesses=witnesses,
-            witness_limit=witness_limit,
-            witness_seconds=witness_seconds,
-            exact=exact,
-        )
-        report = diff(ev, request).model_dump(mode="json")
-        run.respond(format, report, lambda: _view(report))
+    ev = run.evaluator()
+    replay_round = None
+    if replay_file is not None:
+        raw, name = run.read(replay_file)
+        replay_round = replayed_round(ev, a, b, raw, name)
+    request = DiffRequest(
+        a,
+        b,
+        lang=run.lang,
+        replay=replay_round,
+        witnesses=witnesses,
+        witness_limit=witness_limit,
+        witness_seconds=witness_seconds,
+        exact=exact,
+    )
+    report = diff(ev, request).model_dump(mode="json")
+    run.respond(report, lambda: _view(report))
 
 
 def _short(value: Any) -> str:

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption, YearOption
+from fourules.cli.command import Run, runs
+from fourules.cli.common import YearOption
 from fourules.evaluation.inputs import read_json
 from fourules.output.view import View
 
@@ -25,14 +25,13 @@ ScorerOption = Annotated[
 ]
 
 
+@runs(answers=True)
 def evaluate(
-    ctx: typer.Context,
+    run: Run,
     file: Annotated[
         str, typer.Argument(help="A JSON file with one application or a list; - reads stdin.")
     ],
     year: YearOption,
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
     scorer: ScorerOption = None,
     decision_log: DecisionLogOption = None,
     explain: Annotated[
@@ -48,25 +47,24 @@ def evaluate(
     from fourules.use_cases.evaluate import EvaluateRequest
     from fourules.use_cases.evaluate import evaluate as evaluated
 
-    with command(ctx, lang) as run:
-        ev = run.evaluator()
-        ev.require(year)
-        raw, name = run.read(file)
-        request = EvaluateRequest(
-            read_json(raw, where=name), year, name, run.lang, scorers=scorer, explain=explain
-        )
-        done = evaluated(ev, request, log=run.decision_log(decision_log))
+    ev = run.evaluator()
+    ev.require(year)
+    raw, name = run.read(file)
+    request = EvaluateRequest(
+        read_json(raw, where=name), year, name, run.lang, scorers=scorer, explain=explain
+    )
+    done = evaluated(ev, request, log=run.decision_log(decision_log))
 
-        def view() -> View:
-            from fourules.output.evaluation_view import evaluations_view
+    def view() -> View:
+        from fourules.output.evaluation_view import evaluations_view
 
-            shown = done.each
-            listed = evaluations_view(shown)
-            if not explain:
-                return listed
-            from fourules.output.evaluation_view import explanation_blocks
+        shown = done.each
+        listed = evaluations_view(shown)
+        if not explain:
+            return listed
+        from fourules.output.evaluation_view import explanation_blocks
 
-            blocks = explanation_blocks([d.explanation or {} for d in shown])
-            return View(listed.title, (*listed.blocks, *blocks))
+        blocks = explanation_blocks([d.explanation or {} for d in shown])
+        return View(listed.title, (*listed.blocks, *blocks))
 
-        run.respond(format, done.document, view)
+    run.respond(done.document, view)

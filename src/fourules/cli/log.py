@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption, command_group, write
+from fourules.cli.command import Run, runs
+from fourules.cli.common import command_group, write
 from fourules.errors import InputError
 from fourules.output.view import Table, View
 from fourules.texts import both, text
@@ -24,10 +24,10 @@ log_app = command_group(
 
 
 @log_app.command("keygen")
+@runs()
 def keygen_command(
-    ctx: typer.Context,
+    run: Run,
     folder: Annotated[Path, typer.Argument(help="Folder for the key pair (created if missing).")],
-    lang: LangOption = None,
 ) -> None:
     """Write an Ed25519 key pair: decision-log.key (private, mode 0600) and decision-log.pub.
 
@@ -36,15 +36,15 @@ def keygen_command(
     """
     from fourules.decision_log.keys import generate_keys
 
-    with command(ctx, lang):
-        private, public = generate_keys(folder)
-        private_line = text("log.private_key", file=private)
-        write(f"{private_line}\n{text('log.public_key', file=public)}\n")
+    private, public = generate_keys(folder)
+    private_line = text("log.private_key", file=private)
+    write(f"{private_line}\n{text('log.public_key', file=public)}\n")
 
 
 @log_app.command("checkpoint")
+@runs()
 def checkpoint_command(
-    ctx: typer.Context,
+    run: Run,
     file: Annotated[Path, typer.Argument(help="The decision log to sign.")],
     key: Annotated[
         Path, typer.Option("--key", help="The private key (decision-log.key of log keygen).")
@@ -57,7 +57,6 @@ def checkpoint_command(
             "Default: the origin of the log's last checkpoint, else HOST/FILE.",
         ),
     ] = None,
-    lang: LangOption = None,
 ) -> None:
     """Sign the log's size and head hash, append the checkpoint to the log, and print it.
 
@@ -69,18 +68,18 @@ def checkpoint_command(
     from fourules.decision_log.keys import load_private_key
     from fourules.decision_log.log import Checkpointing, DecisionLog
 
-    with command(ctx, lang):
-        signer = load_private_key(key)
-        if origin is not None:
-            check_origin(origin)
-        if not file.is_file():
-            raise InputError(both("log.not_a_file"), str(file))
-        signed = DecisionLog(file, Checkpointing(signer, origin=origin)).checkpoint()
-        write(signed.note)
+    signer = load_private_key(key)
+    if origin is not None:
+        check_origin(origin)
+    if not file.is_file():
+        raise InputError(both("log.not_a_file"), str(file))
+    signed = DecisionLog(file, Checkpointing(signer, origin=origin)).checkpoint()
+    write(signed.note)
 
 
+@runs(answers=True)
 def verify_command(
-    ctx: typer.Context,
+    run: Run,
     files: Annotated[
         list[Path],
         typer.Argument(help="Decision logs written with --decision-log (one per replica)."),
@@ -100,8 +99,6 @@ def verify_command(
             "a prefix of a log given. Repeatable.",
         ),
     ] = None,
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
 ) -> None:
     """Re-evaluate every decision record and check the logs' hash chains and signed checkpoints.
 
@@ -114,10 +111,9 @@ def verify_command(
     from fourules.decision_log.keys import load_public_key
     from fourules.decision_log.verification import GOOD, verify_logs
 
-    with command(ctx, lang) as run:
-        key = load_public_key(public_key) if public_key is not None else None
-        results = verify_logs(files, run.evaluator(), key, checkpoint or [])
-        run.respond(format, results, lambda: verification_view(results))
+    key = load_public_key(public_key) if public_key is not None else None
+    results = verify_logs(files, run.evaluator(), key, checkpoint or [])
+    run.respond(results, lambda: verification_view(results))
     if any(r.verdict not in GOOD for r in results):
         raise typer.Exit(1)
 

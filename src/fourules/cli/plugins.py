@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import typer
-
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption
+from fourules.cli.command import Run, runs
 from fourules.evaluation.plugins import BUILT_INS, installed_entry_points
 from fourules.output.view import Table, View
 from fourules.texts import text
@@ -19,14 +16,12 @@ if TYPE_CHECKING:
     from fourules.policy.model import Policy
 
 
-def plugins_command(
-    ctx: typer.Context, format: FormatOption = Format.table, lang: LangOption = None
-) -> None:
+@runs(answers=True)
+def plugins_command(run: Run) -> None:
     """List loaded plugins, their hooks and scorers (with the years each applies to), the
     installed entry-point plugins (loaded or not, and how to load them), and failures."""
-    with command(ctx, lang) as run:
-        report = _plugins_report(run.evaluator())
-        run.respond(format, report, lambda: _view(report))
+    report = _plugins_report(run.evaluator())
+    run.respond(report, lambda: _view(report))
 
 
 def _plugins_report(ev: Evaluator) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
+from fourules.cli.command import Run, runs
+from fourules.cli.common import YearOrFolder
 from fourules.output.canonical import to_json
 from fourules.output.labels import kinds_text
 from fourules.output.view import Table, View
@@ -18,11 +18,10 @@ if TYPE_CHECKING:
     from fourules.use_cases.prove import ProofDocument
 
 
+@runs(answers=True)
 def prove_command(
-    ctx: typer.Context,
+    run: Run,
     year: YearOrFolder,
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
 ) -> None:
     """Prove the caps, that no rule leaves a gap, that every branch can fire and every
     mandatory criterion can fail, and the year's own properties (properties.yaml).
@@ -32,10 +31,9 @@ def prove_command(
     """
     from fourules.use_cases.prove import ProveRequest, prove
 
-    with command(ctx, lang) as run:
-        ev, policy_id, folder = run.year_or_folder(year)
-        done = prove(ev, ProveRequest(policy_id, folder, run.lang))
-        run.respond(format, done.document, lambda: _view(done.document))
+    ev, policy_id, folder = run.year_or_folder(year)
+    done = prove(ev, ProveRequest(policy_id, folder, run.lang))
+    run.respond(done.document, lambda: _view(done.document))
     if not done.document.proved:
         raise typer.Exit(1)
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import Format, FormatOption, LangOption, YearOrFolder
+from fourules.cli.command import Run, runs
+from fourules.cli.common import YearOrFolder
 from fourules.errors import InputError
 from fourules.output.labels import changed_value
 from fourules.output.view import Table, View
@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from fourules.comparison.readings import Reading, ReadingsReport
 
 
+@runs(answers=True)
 def readings_command(
-    ctx: typer.Context,
+    run: Run,
     year: YearOrFolder,
     replay: Annotated[
         str | None,
@@ -44,8 +45,6 @@ def readings_command(
             help="Budget for study trips for the draft allocations (default: the round's stated).",
         ),
     ] = None,
-    format: FormatOption = Format.table,
-    lang: LangOption = None,
 ) -> None:
     """List the rules that rest on a reading of the decision, with their alternatives; with
     --replay, the applications each alternative would decide differently (outcome, maximum
@@ -55,26 +54,23 @@ def readings_command(
     from fourules.rounds.allocation import make_budget
     from fourules.rounds.files import load_round
 
-    with command(ctx, lang) as run:
-        ev, policy_id, folder = run.year_or_folder(year)
-        round_ = budget = None
-        if replay is not None:
-            raw, name = run.read(replay)
-            round_ = load_round(raw, name, ev.load_policy(policy_id).vocabulary)
-            if (budget_project is None) != (budget_study_trip is None):
-                raise InputError(
-                    both("readings.both_budgets"),
-                    "--budget-project" if budget_project is None else "--budget-study-trip",
-                )
-            budget = (
-                stated_budget(round_)
-                if budget_project is None or budget_study_trip is None
-                else make_budget(None, budget_project, budget_study_trip)
+    ev, policy_id, folder = run.year_or_folder(year)
+    round_ = budget = None
+    if replay is not None:
+        raw, name = run.read(replay)
+        round_ = load_round(raw, name, ev.load_policy(policy_id).vocabulary)
+        if (budget_project is None) != (budget_study_trip is None):
+            raise InputError(
+                both("readings.both_budgets"),
+                "--budget-project" if budget_project is None else "--budget-study-trip",
             )
-        report = readings_report(
-            folder, round_=round_, round_name=replay, budget=budget, lang=run.lang
+        budget = (
+            stated_budget(round_)
+            if budget_project is None or budget_study_trip is None
+            else make_budget(None, budget_project, budget_study_trip)
         )
-        run.respond(format, report.model_dump(mode="json"), lambda: _view(report))
+    report = readings_report(folder, round_=round_, round_name=replay, budget=budget, lang=run.lang)
+    run.respond(report.model_dump(mode="json"), lambda: _view(report))
 
 
 def _view(report: ReadingsReport) -> View:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.command import Run, command
-from fourules.cli.common import Format, FormatOption, LangOption, OutputOption, write_file
+from fourules.cli.command import Run, runs
+from fourules.cli.common import Format, write_file
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.output.view import View
 
@@ -57,12 +57,12 @@ def _request(
     return RoundRequest(raw, name, year, run.lang, strict=strict, scorers=scorers)
 
 
-def _progress(fmt: Format | None) -> Callable[[int], Progress | None]:
+def _progress(run: Run) -> Callable[[int], Progress | None]:
     """A progress bar on stderr for a long round (its size known once it is read) on a
     terminal; never with JSON output."""
 
     def bar(size: int) -> Progress | None:
-        if fmt is Format.json or size < PROGRESS_FROM or not sys.stderr.isatty():
+        if run.target is Format.json or size < PROGRESS_FROM or not sys.stderr.isatty():
             return None
         from rich.console import Console
         from rich.progress import track
@@ -81,68 +81,57 @@ def _progress(fmt: Format | None) -> Callable[[int], Progress | None]:
     return bar
 
 
+@runs(answers=True, writes=True)
 def round_command(
-    ctx: typer.Context,
+    run: Run,
     file: RoundFile,
     year: RoundYear = None,
     strict: Strict = False,
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    lang: LangOption = None,
     scorer: ScorerOption = None,
     decision_log: DecisionLogOption = None,
 ) -> None:
     """Evaluate every application of a round, with the round's quotas, duplicates and totals."""
     from fourules.use_cases.rounds import evaluate_round
 
-    with command(ctx, lang) as run:
-        fmt = run.target(format, output)
-        request = _request(run, file, year, strict=strict, scorers=scorer)
-        log = run.decision_log(decision_log)
-        done = evaluate_round(run.evaluator(), request, log=log, progress=_progress(fmt))
-        from fourules.output.round_sheets import round_sheets
-        from fourules.output.round_view import round_view
+    request = _request(run, file, year, strict=strict, scorers=scorer)
+    log = run.decision_log(decision_log)
+    done = evaluate_round(run.evaluator(), request, log=log, progress=_progress(run))
+    from fourules.output.round_sheets import round_sheets
+    from fourules.output.round_view import round_view
 
-        run.deliver(
-            fmt,
-            output,
-            done.document,
-            lambda: round_view(done.round, done.result),
-            lambda: round_sheets(done.round, done.result),
-        )
+    run.deliver(
+        done.document,
+        lambda: round_view(done.round, done.result),
+        lambda: round_sheets(done.round, done.result),
+    )
 
 
+@runs(answers=True, writes=True)
 def audit_command(
-    ctx: typer.Context,
+    run: Run,
     file: RoundFile,
     year: RoundYear = None,
     strict: Strict = False,
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    lang: LangOption = None,
 ) -> None:
     """Audit a decided round against its year's rules: every discrepancy with its row."""
     from fourules.use_cases.audit import audit
 
-    with command(ctx, lang) as run:
-        fmt = run.target(format, output)
-        done = audit(run.evaluator(), _request(run, file, year, strict=strict))
-        from fourules.output.round_sheets import audit_sheets
-        from fourules.output.round_view import audit_view
+    done = audit(run.evaluator(), _request(run, file, year, strict=strict))
+    from fourules.output.round_sheets import audit_sheets
+    from fourules.output.round_view import audit_view
 
-        run.deliver(
-            fmt,
-            output,
-            done.document,
-            lambda: audit_view(done.round, done.document),
-            lambda: audit_sheets(done.round, done.document, done.result),
-        )
+    run.deliver(
+        done.document,
+        lambda: audit_view(done.round, done.document),
+        lambda: audit_sheets(done.round, done.document, done.result),
+    )
     if strict and not done.document.clean:
         raise typer.Exit(1)
 
 
+@runs(answers=True, writes=True)
 def allocate_command(
-    ctx: typer.Context,
+    run: Run,
     file: RoundFile,
     budget: Annotated[int | None, typer.Option("--budget", help="Total budget in kronor.")] = None,
     budget_project: Annotated[
@@ -173,58 +162,50 @@ def allocate_command(
         bool,
         typer.Option("--compare", help="Set the draft beside the decision the round records."),
     ] = False,
-    format: FormatOption = Format.table,
-    output: OutputOption = None,
-    lang: LangOption = None,
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
     from fourules.use_cases.allocation import allocate, terms
 
-    with command(ctx, lang) as run:
-        asked = terms(
-            budget=budget,
-            budget_project=budget_project,
-            budget_study_trip=budget_study_trip,
-            method=method,
-            min_share=min_share,
-            compare=compare,
-        )
-        fmt = run.target(format, output)
-        request = _request(run, file, year, scorers=scorer)
-        done = allocate(run.evaluator(), request, asked, progress=_progress(fmt))
-        comparison = None if done.comparison is None else done.comparison.model_dump(mode="json")
-        from fourules.output.round_sheets import allocation_sheets
-        from fourules.output.round_view import allocation_view, comparison_blocks
+    asked = terms(
+        budget=budget,
+        budget_project=budget_project,
+        budget_study_trip=budget_study_trip,
+        method=method,
+        min_share=min_share,
+        compare=compare,
+    )
+    request = _request(run, file, year, scorers=scorer)
+    done = allocate(run.evaluator(), request, asked, progress=_progress(run))
+    comparison = None if done.comparison is None else done.comparison.model_dump(mode="json")
+    from fourules.output.round_sheets import allocation_sheets
+    from fourules.output.round_view import allocation_view, comparison_blocks
 
-        def view() -> View:
-            shown = allocation_view(done.round, done.allocation)
-            if comparison is None:
-                return shown
-            extra = comparison_blocks(comparison)
-            return View(shown.title, (*shown.blocks, *extra))
+    def view() -> View:
+        shown = allocation_view(done.round, done.allocation)
+        if comparison is None:
+            return shown
+        extra = comparison_blocks(comparison)
+        return View(shown.title, (*shown.blocks, *extra))
 
-        run.deliver(
-            fmt,
-            output,
-            done.document,
-            view,
-            lambda: allocation_sheets(done.round, done.allocation, comparison),
-        )
+    run.deliver(
+        done.document,
+        view,
+        lambda: allocation_sheets(done.round, done.allocation, comparison),
+    )
 
 
+@runs()
 def convert_command(
-    ctx: typer.Context,
+    run: Run,
     file: RoundFile,
     output: Annotated[Path, typer.Argument(help="Where to write: .json, .csv or .xlsx.")],
     year: RoundYear = None,
-    lang: LangOption = None,
 ) -> None:
     """Convert a round between JSON, CSV and XLSX, under a year (--year, else the round's own
     when the run knows it): its own fields and the criteria an assessor may fill in."""
     from fourules.use_cases.convert import ConvertRequest, convert
 
-    with command(ctx, lang) as run:
-        raw, name = run.read(file)
-        request = ConvertRequest(raw, name, str(output), year)
-        write_file(output, convert(run.evaluator(), request))
+    raw, name = run.read(file)
+    request = ConvertRequest(raw, name, str(output), year)
+    write_file(output, convert(run.evaluator(), request))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from fourules.cli.command import command
+from fourules.cli.command import Run, runs
 from fourules.cli.plugins import loaded_plugins_line
 from fourules.errors import InputError
 from fourules.texts import both, text
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 _EVERY = re.compile(r"([1-9][0-9]*)(m?)")
 
 
+@runs(language=False)
 def serve_command(
-    ctx: typer.Context,
+    run: Run,
     host: Annotated[
         str, typer.Option("--host", help="Address to bind; loopback unless you choose otherwise.")
     ] = "127.0.0.1",
@@ -109,21 +110,20 @@ def serve_command(
     ] = None,
 ) -> None:
     """Run the HTTP service (routes and contract: docs/service.md, /openapi.json)."""
-    with command(ctx, None) as run:
-        try:
-            import uvicorn
+    try:
+        import uvicorn
 
-            from fourules.server import create_app
-        except ImportError:
-            raise InputError(both("serve.needs_extra")) from None
-        folder = _calls_folder(ctx, calls, tuple(trusted_proxy or ()), user_header)
-        ev = run.evaluator()
-        for year in ev.policy_ids():  # a broken policy is reported before the server starts
-            ev.load_policy(year)
-        log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
-        trials = _trial_log(trial_log, decision_log)
-        # Whoever starts the server sees whether its scores hold points not from the decisions.
-        typer.echo(f"fourules: {loaded_plugins_line(ev)}", err=True)
+        from fourules.server import create_app
+    except ImportError:
+        raise InputError(both("serve.needs_extra")) from None
+    folder = _calls_folder(run.ctx, calls, tuple(trusted_proxy or ()), user_header)
+    ev = run.evaluator()
+    for year in ev.policy_ids():  # a broken policy is reported before the server starts
+        ev.load_policy(year)
+    log = _decision_log(decision_log, checkpoint_key, checkpoint_every)
+    trials = _trial_log(trial_log, decision_log)
+    # Whoever starts the server sees whether its scores hold points not from the decisions.
+    typer.echo(f"fourules: {loaded_plugins_line(ev)}", err=True)
     app: Any = create_app(
         ev,
         decision_log=log,

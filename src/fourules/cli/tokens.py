@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import LangOption, command_group, write
+from fourules.cli.command import Run, runs
+from fourules.cli.common import command_group, write
 from fourules.cli.users import CallsOption, RoleOption, open_accounts, role_words
 from fourules.texts import text
 
@@ -17,37 +17,34 @@ token_app = command_group(
 
 
 @token_app.command("create")
+@runs()
 def create_command(
-    ctx: typer.Context,
+    run: Run,
     name: Annotated[
         str,
         typer.Argument(help="The token's name: who or what holds it (the author of its saves)."),
     ],
     role: RoleOption,
     calls: CallsOption,
-    lang: LangOption = None,
 ) -> None:
     """Make a token and print it once, as the last word of the output: only its SHA-256 is
     kept, so a lost token is revoked and made anew."""
     from fourules.accounts.roles import role as checked_role
 
-    with command(ctx, lang):
-        accounts = open_accounts(calls)
-        account, token = accounts.create_token(name, checked_role(role))
-        write(
-            text("accounts.token_created", name=account.name, role=role_words(account))
-            + f"\n{token}\n"
-        )
+    accounts = open_accounts(calls)
+    account, token = accounts.create_token(name, checked_role(role))
+    write(
+        text("accounts.token_created", name=account.name, role=role_words(account)) + f"\n{token}\n"
+    )
 
 
 @token_app.command("revoke")
+@runs()
 def revoke_command(
-    ctx: typer.Context,
+    run: Run,
     name: Annotated[str, typer.Argument(help="The token to revoke, by its name.")],
     calls: CallsOption,
-    lang: LangOption = None,
 ) -> None:
     """Revoke a token: it is refused from its next request on."""
-    with command(ctx, lang):
-        open_accounts(calls).revoke_token(name)
-        write(text("accounts.token_revoked", name=name) + "\n")
+    open_accounts(calls).revoke_token(name)
+    write(text("accounts.token_revoked", name=name) + "\n")

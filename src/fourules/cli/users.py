@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fourules.cli.command import command
-from fourules.cli.common import Format, LangOption, command_group, write
+from fourules.cli.command import Run, runs
+from fourules.cli.common import command_group, write
 from fourules.errors import InputError
 from fourules.texts import both, text
 
@@ -50,14 +50,14 @@ def role_words(account: Account) -> str:
 
 
 @user_app.command("add")
+@runs()
 def add_command(
-    ctx: typer.Context,
+    run: Run,
     name: Annotated[
         str, typer.Argument(help="The user's name (no spaces, at most 64 characters).")
     ],
     role: RoleOption,
     calls: CallsOption,
-    lang: LangOption = None,
 ) -> None:
     """Add a user; the password (12 characters or more) is stored as an Argon2id hash.
 
@@ -67,56 +67,53 @@ def add_command(
     from fourules.accounts.names import check_name
     from fourules.accounts.roles import role as checked_role
 
-    with command(ctx, lang):
-        accounts = open_accounts(calls)
-        chosen = checked_role(role)
-        name = check_name(name)
-        if accounts.user(name) is not None:  # before the password is asked for
-            raise InputError(both("accounts.user_exists", name=name), name)
-        added = accounts.add_user(name, chosen, _password())
-        write(
-            text("accounts.user_added", name=added.name, role=role_words(added), file=accounts.path)
-            + "\n"
-        )
+    accounts = open_accounts(calls)
+    chosen = checked_role(role)
+    name = check_name(name)
+    if accounts.user(name) is not None:  # before the password is asked for
+        raise InputError(both("accounts.user_exists", name=name), name)
+    added = accounts.add_user(name, chosen, _password())
+    write(
+        text("accounts.user_added", name=added.name, role=role_words(added), file=accounts.path)
+        + "\n"
+    )
 
 
 @user_app.command("remove")
+@runs()
 def remove_command(
-    ctx: typer.Context,
+    run: Run,
     name: Annotated[str, typer.Argument(help="The user to remove.")],
     calls: CallsOption,
-    lang: LangOption = None,
 ) -> None:
     """Remove a user: their sessions are refused from their next request on."""
-    with command(ctx, lang):
-        open_accounts(calls).remove_user(name)
-        write(text("accounts.user_removed", name=name) + "\n")
+    open_accounts(calls).remove_user(name)
+    write(text("accounts.user_removed", name=name) + "\n")
 
 
 @user_app.command("list")
+@runs()
 def list_command(
-    ctx: typer.Context,
+    run: Run,
     calls: CallsOption,
-    lang: LangOption = None,
 ) -> None:
     """List the users and the API tokens: names, roles, when made (never a hash)."""
     from fourules.output.view import Table, View
 
-    with command(ctx, lang) as run:
-        accounts = open_accounts(calls)
-        header = [
-            text("accounts.column.name"),
-            text("accounts.column.role"),
-            text("accounts.column.created"),
-        ]
-        blocks = tuple(
-            Table.of(text(title), header, [[a.name, role_words(a), a.created] for a in every])
-            for title, every in (
-                ("accounts.users", accounts.users()),
-                ("accounts.tokens", accounts.tokens()),
-            )
+    accounts = open_accounts(calls)
+    header = [
+        text("accounts.column.name"),
+        text("accounts.column.role"),
+        text("accounts.column.created"),
+    ]
+    blocks = tuple(
+        Table.of(text(title), header, [[a.name, role_words(a), a.created] for a in every])
+        for title, every in (
+            ("accounts.users", accounts.users()),
+            ("accounts.tokens", accounts.tokens()),
         )
-        run.respond(Format.table, None, lambda: View(blocks=blocks))
+    )
+    run.respond(None, lambda: View(blocks=blocks))  # no --format: a table
 
 
 def _password() -> str:
