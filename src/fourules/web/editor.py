@@ -11,9 +11,7 @@ at once, so the page after a save shows it without checking again."""
 from __future__ import annotations
 
 import functools
-import threading
 from abc import ABC, abstractmethod
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -36,27 +34,18 @@ NEW = "new"
 """An editor's address of an item not yet written (`…/parameters/new`)."""
 FORM_LIMIT = 256 * 1024
 """The largest form an editor accepts: an item's texts are a few sentences."""
-CHECKS_KEPT = 32
-"""The checks remembered, by the draft revision they checked (a revision is its files')."""
 
 
 class DraftChecks:
-    """A draft's checks remembered by the revision they checked, and by the language their
-    messages are in (the pages answer from the thread pool: under a lock)."""
+    """A draft's checks (remembered by the use case, by the revision they checked) and its
+    saves."""
 
     def __init__(self, repository: CallsRepository) -> None:
         self.repository = repository
-        self.kept: OrderedDict[str, CheckDocument] = OrderedDict()
-        self.lock = threading.Lock()
 
-    def of(self, year: str, revision: str) -> CheckDocument:
-        """The check of the draft of YEAR at REVISION: remembered, else made and remembered."""
-        with self.lock:
-            found = self.kept.get(f"{language()}:{revision}")
-        if found is None:
-            found = uc.check_draft(self.repository, year)
-            self.remember(revision, found)
-        return found
+    def of(self, year: str) -> CheckDocument:
+        """The check of the draft of YEAR as it stands, in the context's language."""
+        return uc.check_draft(self.repository, year)
 
     def draft(
         self, year: str, kept: Kept | None = None
@@ -64,24 +53,14 @@ class DraftChecks:
         """The draft of YEAR as a text box's page shows it: its revision, its files' texts
         (`draft_at`: an unknown draft a 404 page showing the text KEPT) and their check."""
         revision, files = draft_at(self.repository, year, kept.text if kept is not None else None)
-        return revision, files, self.of(year, revision)
-
-    def remember(self, revision: str, check: CheckDocument) -> None:
-        key = f"{language()}:{revision}"
-        with self.lock:
-            self.kept[key] = check
-            self.kept.move_to_end(key)
-            while len(self.kept) > CHECKS_KEPT:
-                self.kept.popitem(last=False)
+        return revision, files, self.of(year)
 
     def saved(
         self, person: uc.Person, year: str, name: str, data: bytes, message: str, revision: str
     ) -> uc.Saved:
         """The draft's file NAME saved as DATA against REVISION (the use case `save_file`:
-        a stale one is `StaleRevision`), and the check the save made remembered."""
-        saved = uc.save_file(self.repository, person, year, name, data, message, revision)
-        self.remember(saved.revision, saved.check)
-        return saved
+        a stale one is `StaleRevision`)."""
+        return uc.save_file(self.repository, person, year, name, data, message, revision)
 
     def kept_saved(self, person: uc.Person, year: str, kept: Kept, revision: str) -> int | None:
         """A text box's file saved as KEPT says, against REVISION: None; else the status of
@@ -344,7 +323,7 @@ class Editor(ABC, Generic[D, T]):
         return router
 
     def check(self, draft: D) -> CheckDocument:
-        return self.checks.of(draft.year, draft.revision)
+        return self.checks.of(draft.year)
 
     def known(self, draft: D, key: str) -> Any:
         """The item KEY, else a 404 page."""
