@@ -1,14 +1,14 @@
 """docs/writing-a-call.md's 2026 call walked in a real headless Chromium (tests/test_browser.py's
-set-up) through the structured editors only, as a civil servant would, with no YAML typed:
-the draft stands as it did before the decision's changes were written in (the example call
-with 2024's cap of 500 000 and its quote, without the criterion implementation_plan, without
-the case of exactly 600 000 and without the coverage entry of the plan's sentence, each
-taken out of the example's own files by the authoring edits); the editor changes the cap to
-600 000 by picking its sentence, adds the mandatory criterion picking its sentence, adds the
-case, sets the sentence encoded in the coverage map, and sees the check beside each form go
-from problems to clean; a second person publishes; the public check form then evaluates a
-project under the published 2026 with the 600 000 cap. Skipped without a browser, as
-tests/test_browser.py is (and failed instead under CI)."""
+set-up), as a civil servant would, with no YAML typed and no file box used: an editor signs
+in, starts the 2026 draft from 2024 on the calls page and pastes the decision's text on the
+text page; the rest of what the 2026 decision changes comes in through the HTTP operations
+(tests/call_walk.py: the parts no form edits yet, docs/writing-a-call.md "The walk is
+tested"); then, in the forms, the cap of 600 000 with its sentence picked, the mandatory
+criterion implementation_plan, Socialförvaltningen's quota of one project, the case of
+exactly 600 000 and the two sentences' coverage entries, the check beside each form until
+it is clean. What the forms wrote is the example call. A second person publishes; the public
+check form then evaluates a project under the published 2026 and its cap. Skipped without a
+browser, as tests/test_browser.py is (and failed instead under CI)."""
 
 from __future__ import annotations
 
@@ -16,101 +16,109 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from fourules.authoring.yaml_edits import item_removed, read, set_at
+from fourules.authoring.yaml_edits import read
 from fourules.server import create_app
 from fourules.use_cases import calls as uc
 from tests import calls_site
+from tests.call_walk import (
+    CAP_WORDS,
+    CASE,
+    PLAN_WORDS,
+    QUOTA,
+    QUOTA_WORDS,
+    before_the_walk,
+    example,
+)
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
-from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, PLAN_WORDS, sentence_number
+from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, sentence_number
 
-EXAMPLE = calls_site.EXAMPLE
-LAST_YEAR = EXAMPLE.parents[2] / "policies" / "2024" / "policy.yaml"
-CAP_WORDS = "Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år."
-CASE = "Ett projekt som söker exakt 600 000 kronor ryms inom taket per år"
-PLAN_RULE = "criterion.implementation_plan"
-
-
-def _index(items: list[Any], found: Any) -> int:
-    return next(n for n, item in enumerate(items) if found(item))
-
-
-def before_the_changes() -> dict[str, str]:
-    """The example call's files as they stood before the walk: 2024's cap.project (value and
-    source), no rule criterion.implementation_plan, no case CASE, no coverage entry for the
-    plan's sentence PLAN_WORDS. Made from the example's files by the authoring edits."""
-    files = {name: (EXAMPLE / name).read_text(encoding="utf-8") for name in calls_site.FILES}
-    last = read(LAST_YEAR.read_text(encoding="utf-8"))["parameters"]["cap.project"]
-    policy = files["policy.yaml"]
-    policy = set_at(policy, ["parameters", "cap.project", "value"], last["value"])
-    policy = set_at(policy, ["parameters", "cap.project", "source"], dict(last["source"]))
-    plan = _index(read(policy)["rules"], lambda r: r["id"] == PLAN_RULE)
-    files["policy.yaml"] = item_removed(policy, "rules", plan)
-    case = _index(read(files["cases.yaml"])["cases"], lambda c: c["name"] == CASE)
-    files["cases.yaml"] = item_removed(files["cases.yaml"], "cases", case)
-    entry = _index(
-        read(files["coverage.yaml"])["sentences"], lambda e: e.get("sentence") == PLAN_WORDS
-    )
-    files["coverage.yaml"] = item_removed(files["coverage.yaml"], "sentences", entry)
-    return files
-
-
-def test_the_before_state_is_the_example_less_the_walk_s_changes() -> None:
-    """The set-up itself: 500 000 with 2024's quote, and only the walk's four parts gone."""
-    files = before_the_changes()
-    policy = read(files["policy.yaml"])
-    assert policy["parameters"]["cap.project"]["value"] == 500000
-    assert "500 000 kr" in policy["parameters"]["cap.project"]["source"]["quote"]
-    example = read((EXAMPLE / "policy.yaml").read_text(encoding="utf-8"))
-    assert [r["id"] for r in policy["rules"]] == [
-        r["id"] for r in example["rules"] if r["id"] != PLAN_RULE
-    ]
-    cases = read(files["cases.yaml"])["cases"]
-    assert len(cases) == len(read((EXAMPLE / "cases.yaml").read_text())["cases"]) - 1
-    assert CASE not in [c["name"] for c in cases]
-    assert PLAN_WORDS not in files["coverage.yaml"]
+QUOTA_NOTE = (
+    "Beslutet anger ingen kvot för Socialförvaltningens studieresor. Att en gemensam ansökan "
+    "räknas för varje medsökande är vår läsning (alternativ: den räknas bara för den första "
+    "sökande)."
+)
 
 
 @pytest.fixture
-def before_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The calls pages over a folder whose draft 2026 (started from 2024) holds the call as
-    it stood before the walk (anna writes, bo publishes)."""
-    accounts = calls_site.with_accounts(tmp_path / "accounts")
-    path = calls_site.with_draft_started(accounts, tmp_path / "started")
-    for name, text in before_the_changes().items():
-        calls_site.saved_by_anna(path, name, text)
+def walk_site(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
+    """The calls pages and operations over a calls folder with no draft (anna writes, bo
+    publishes), and a token for the script that brings in what no form edits."""
+    path = calls_site.with_accounts(tmp_path)
     folder = uc.CallsFolder.open(path, hasher=calls_site.CHEAP)
+    token = folder.accounts.create_token("it", "editor")[1]
     with _serving(create_app(calls_site.evaluator_over(path), calls=folder)) as url:
-        yield url, path
+        yield url, path, token
 
 
-def _sign_in(page: Any, name: str) -> None:
-    page.get_by_label("Namn").fill(name)
-    page.get_by_label("Lösenord").fill(calls_site.PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
+def _brought_in_over_http(url: str, token: str) -> None:
+    """What the 2026 decision changes besides the walk's parts, put into the draft through
+    the HTTP operations: policy.yaml, cases.yaml and coverage.yaml as they stand before the
+    walk, and 2024's transcription removed (the new decision is clean text)."""
+    before = before_the_walk()
+    bearer = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=bearer) as client:
+        listed = client.get("/v1/calls").json()
+        revision = next(d["revision"] for d in listed["drafts"] if d["year"] == "2026")
+        for name, method in (
+            ("policy.yaml", "PUT"),
+            ("transcription.txt", "DELETE"),
+            ("cases.yaml", "PUT"),
+            ("coverage.yaml", "PUT"),
+        ):
+            answer = client.request(
+                method,
+                f"/v1/calls/drafts/2026/files/{name}",
+                content=before[name].encode() if method == "PUT" else None,
+                headers={"If-Match": f'"{revision}"'},
+                params={"message": f"2026: {name} som beslutet i övrigt ändrar den"},
+            )
+            assert answer.status_code == 200, answer.text
+            revision = answer.json()["revision"]
 
 
-def test_the_2026_call_walked_through_the_editors_and_published(
-    before_site: tuple[str, Path],
+def test_the_2026_call_walked_from_2024_in_the_pages_and_published(
+    walk_site: tuple[str, Path, str],
     browser: Any,  # noqa: F811
 ) -> None:
-    url, path = before_site
-    before = before_the_changes()
+    url, path, token = walk_site
     draft = url + "/calls/drafts/2026"
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     posted: list[str] = []
     page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
 
-    page.goto(draft)
-    _sign_in(page, "anna")
+    # 1. The editor signs in and starts the 2026 draft from 2024 on the calls page.
+    page.goto(url + "/calls")
+    calls_site.browser_sign_in(page, "anna")
+    assert page.url == url + "/calls"
+    page.get_by_label("År för utkastet").fill("2026")
+    page.get_by_label("Från år").select_option("2024")
+    page.get_by_role("button", name="Starta utkastet").click()
     assert page.url == draft
+    assert page.locator("#check .badge.fail").is_visible()  # 2024's map, still to review
+
+    # 2. The 2026 decision pasted on the text page: the check stands beside it.
+    page.locator("p.text").get_by_role("link", name="Beslutets text", exact=False).click()
+    assert page.url == draft + "/text"
+    page.locator('textarea[id="text-document.txt"]').fill(example()["document.txt"])
+    page.get_by_role("button", name="Spara document.txt").click()
+    assert page.get_by_role("status").inner_text().startswith("document.txt är sparad")
+    assert page.locator("#transcription-problems").is_visible()  # 2024's transcription
+    assert calls_site.draft_file(path, "document.txt") == example()["document.txt"]
+
+    # What no form edits yet comes in over HTTP; the findings left are the walk's to do.
+    _brought_in_over_http(url, token)
+    page.goto(draft)
     assert page.locator("#check .badge.fail").is_visible()
     problems = page.locator("#check").inner_text()
     assert "500 000" in problems  # 2024's quote is not in the 2026 decision
+    assert "criteria.implementation_plan finns inte i policyn" in problems
+    assert QUOTA_WORDS in problems  # a sentence no entry of the map accounts for
 
-    # 1. The cap: 600 000, its source picked from the decision's sentences.
+    # 3. The cap: 600 000, its source picked from the decision's sentences.
     page.get_by_role("link", name="Parametrar: belopp, ansökningsperiod", exact=False).click()
     page.get_by_role("link", name="cap.project", exact=True).click()
     assert page.url == draft + "/parameters/cap.project"
@@ -124,10 +132,8 @@ def test_the_2026_call_walked_through_the_editors_and_published(
     assert page.locator("#value").input_value() == "600 000"
     assert page.locator("#parameter-problems").count() == 0
     assert page.locator("#check .badge.fail").is_visible()  # the rest is still to do
-    cap = read(calls_site.draft_file(path, "policy.yaml"))["parameters"]["cap.project"]
-    assert cap["value"] == 600000 and cap["source"]["quote"] == CAP_WORDS
 
-    # 2. The mandatory criterion implementation_plan, its sentence picked.
+    # 4. The mandatory criterion implementation_plan, its sentence picked.
     page.goto(draft + "/criteria")
     assert page.locator("#criterion-implementation_plan").count() == 0
     page.get_by_role("link", name="Lägg till ett huvudkriterium").click()
@@ -149,7 +155,26 @@ def test_the_2026_call_walked_through_the_editors_and_published(
         "Kontrollen hittar inga problem i det här kriteriet." in page.locator("#check").inner_text()
     )
 
-    # 3. The case of exactly 600 000, added in the cases' table form.
+    # 5. Socialförvaltningen's quota of one project, its sentence picked, its reading noted.
+    page.goto(draft + "/quotas")
+    page.get_by_role("link", name="Lägg till en kvot").click()
+    page.locator("#id").fill(QUOTA)
+    page.locator("#limit").fill("1")
+    page.locator("#counts-project").check()
+    page.locator("#administrations-central").check()
+    page.locator("#description_sv").fill(
+        "Högst ett beviljat lokalt utvecklingsprojekt för Socialförvaltningen per år"
+    )
+    page.locator("#description_en").fill(
+        "At most one granted local development project for Socialförvaltningen per year"
+    )
+    page.get_by_label(QUOTA_WORDS, exact=False).check()
+    page.locator("#note").fill(QUOTA_NOTE)
+    page.get_by_role("button", name="Spara kvoten").click()
+    assert page.get_by_role("status").inner_text().startswith(f"{QUOTA} är sparad")
+    assert "Kontrollen hittar inga problem i den här kvoten." in page.locator("#check").inner_text()
+
+    # 6. The case of exactly 600 000, added in the cases' table form.
     page.goto(draft + "/cases")
     assert CASE not in page.locator("main").inner_text()
     page.get_by_role("link", name="Lägg till ett fall").click()
@@ -162,50 +187,69 @@ def test_the_2026_call_walked_through_the_editors_and_published(
     assert page.get_by_role("status").inner_text().startswith("Fallet är sparat")
     assert page.locator("#case-holds").is_visible()  # it holds under the new cap
 
-    # 4. The plan's sentence set encoded by the new criterion in the coverage map.
-    number = sentence_number(path, PLAN_WORDS)
-    page.goto(draft + "/coverage")
-    row = page.locator(f'tr[id="sentence-{number}"]')
-    assert "ej klassad" in row.inner_text()
-    row.get_by_role("link").click()
-    page.get_by_label("Kodad – det som kryssas för nedan kodar meningen").check()
-    page.locator('input[id="link-criteria.implementation_plan"]').check()
-    page.get_by_role("button", name="Spara meningens status").click()
-    assert page.get_by_role("status").inner_text().startswith(f"Mening {number} är sparad")
-    assert (
-        "Kontrollen hittar inga problem med den här meningen"
-        in page.locator("#sentence-problems").inner_text()
-    )
+    # 7. The criterion's and the quota's sentences set encoded in the coverage map.
+    for words, links in (
+        (PLAN_WORDS, ["criteria.implementation_plan"]),
+        (QUOTA_WORDS, [f"quotas.{QUOTA}", "rules.quota.per_district"]),
+    ):
+        number = sentence_number(path, words)
+        page.goto(draft + "/coverage")
+        row = page.locator(f'tr[id="sentence-{number}"]')
+        assert "ej klassad" in row.inner_text()
+        row.get_by_role("link").click()
+        page.get_by_label("Kodad – det som kryssas för nedan kodar meningen").check()
+        for link in links:
+            page.locator(f'input[id="link-{link}"]').check()
+        page.get_by_role("button", name="Spara meningens status").click()
+        assert page.get_by_role("status").inner_text().startswith(f"Mening {number} är sparad")
+        assert (
+            "Kontrollen hittar inga problem med den här meningen"
+            in page.locator("#sentence-problems").inner_text()
+        )
 
-    # 5. The check: clean, on the draft's page, with no YAML box used on the way.
+    # 8. The check: clean, on the draft's page, with no file box used on the way.
     page.goto(draft)
     assert page.locator("#check .badge.pass").is_visible()
     assert "Kontrollen hittar inga problem" in page.locator("#check").inner_text()
     assert not [p for p in posted if "/files/" in p], posted
     # What the forms wrote is the example call: its policy byte for byte (but for the quotes
-    # it puts around the plan's third message by taste), its coverage map but for the list
-    # item's mark the new entry keeps, and the case appended after the others.
-    example = {n: (EXAMPLE / n).read_text(encoding="utf-8") for n in calls_site.FILES}
+    # it puts around the plan's third message by taste), its coverage map (but for the order
+    # of the quota's sentence's links: the form lists an entry's ids by kind, rules before
+    # quotas, where the maps put what the decision sets before the rule that applies it),
+    # and the case appended after the others (the cases are independent: their order says
+    # nothing) as the case form writes one.
+    shipped = example()
     unknown = [PLAN_SAYS[f"says.unknown.{lang}"] for lang in ("sv", "en")]
-    assert calls_site.draft_file(path, "policy.yaml") == example["policy.yaml"].replace(
+    assert calls_site.draft_file(path, "policy.yaml") == shipped["policy.yaml"].replace(
         f'          sv: "{unknown[0]}"\n          en: "{unknown[1]}"',
         f"          sv: {unknown[0]}\n          en: {unknown[1]}",
     )
-    coverage = calls_site.draft_file(path, "coverage.yaml")
-    assert coverage == example["coverage.yaml"]  # the words, without the list's mark
-    assert calls_site.draft_file(path, "cases.yaml") == before["cases.yaml"] + (
+    ids = f"    encoded: [quotas.{QUOTA}, rules.quota.per_district]\n"
+    assert ids in shipped["coverage.yaml"]
+    assert calls_site.draft_file(path, "coverage.yaml") == shipped["coverage.yaml"].replace(
+        ids, f"    encoded: [rules.quota.per_district, quotas.{QUOTA}]\n"
+    )
+    cases = calls_site.draft_file(path, "cases.yaml")
+    assert cases == before_the_walk()["cases.yaml"] + (
         f"  - name: {CASE}\n    application: {{requested_sek: 600000}}\n"
         "    outcome: eligible\n    max_grant_sek: 600000\n"
     )
+    # The example's case also expects the cap's rule to pass: the form writes the name, the
+    # application and the outcome, and keeps, but does not write, what else a case expects.
+    ours = {c["name"]: c for c in read(cases)["cases"]}
+    theirs = {c["name"]: c for c in read(shipped["cases.yaml"])["cases"]}
+    assert theirs[CASE].pop("findings") == {"cap.project": "pass"}
+    assert ours == theirs
+    assert not (path / "drafts" / "2026" / "transcription.txt").exists()
     page.get_by_role("button", name="Logga ut").click()
 
-    # 6. A second person publishes.
+    # 9. A second person publishes.
     page.goto(draft)
-    _sign_in(page, "bo")
+    calls_site.browser_sign_in(page, "bo")
     page.get_by_role("button", name="Publicera 2026").click()
     assert "2026 är publicerat som version 1.0.0" in page.get_by_role("status").inner_text()
 
-    # 7. The public check form: a project asking 700 000 under 2026 may get 600 000.
+    # 10. The public check form: a project asking 700 000 under 2026 may get 600 000.
     page.goto(url + "/check?year=2026")
     assert page.get_by_role("heading", level=1).inner_text().endswith("2026")
     page.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()

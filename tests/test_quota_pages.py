@@ -25,6 +25,7 @@ from tests.calls_site import (
     sign_in,
     sign_in_asked,
     stale_save,
+    textarea_of,
 )
 
 QUOTAS = "/calls/drafts/2026/quotas"
@@ -32,6 +33,13 @@ PROJECTS = f"{QUOTAS}/quota.projects"
 CENTRAL = "quota.central_projects"
 CENTRAL_WORDS = (
     "Socialförvaltningen kan beviljas medel för högst ett lokalt utvecklingsprojekt per år."
+)
+
+
+CENTRAL_NOTE_TYPED = (
+    "Beslutet anger ingen kvot för Socialförvaltningens studieresor.\r\nAtt en gemensam "
+    "ansökan räknas för varje medsökande är vår läsning (alternativ: den räknas bara för "
+    "den första sökande)."
 )
 
 
@@ -120,11 +128,51 @@ def test_a_quota_removed_and_added_again_with_its_sentence_picked(
     shown = client.get(added.headers["location"]).text
     assert f"{CENTRAL} är sparad" in shown
     assert "Kontrollen hittar inga problem i den här kvoten." in shown
+    assert textarea_of(shown, "note") == ""
     repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
     assert uc.check_draft(repository, "2026").ok
     log = uc.history(repository, "2026").changes
     assert [c.message for c in log[:2]] == ["Lägger till en kvot", f"Tar bort kvoten {CENTRAL}"]
     assert log[0].author == "anna"
+
+    # Its note typed on its form (as a browser sends the box: its lines ending in CRLF):
+    # written folded as the example writes it, the file the example's own again.
+    noted = client.post(f"{QUOTAS}/{CENTRAL}", data=_form(shown, note=CENTRAL_NOTE_TYPED))
+    assert noted.status_code == 303, noted.text[:3000]
+    assert draft_file(path, "policy.yaml") == before
+
+
+def test_a_quota_s_note_is_kept_as_written_changed_or_removed(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    """2024's notes said the decision set no quota for Socialförvaltningen: a note a new
+    decision makes untrue is changed on the form, and one not changed keeps its lines."""
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "policy.yaml")
+    page = client.get(PROJECTS).text
+    note = textarea_of(page, "note")
+    assert note == _quotas(path)["quota.projects"]["source"]["note"]  # type: ignore[index]
+    written = before.split("  - id: quota.projects\n")[1].split("      note: >-\n")[1]
+    written = written.split("  - id: quota.study_trips")[0]
+    assert " ".join(written.split()) == note
+    kept = client.post(PROJECTS, data=_form(page, note=note.replace(" ", "\r\n", 3)))
+    assert kept.status_code == 303, kept.text[:2000]
+    assert f"      note: >-\n{written}  - id: quota.study_trips" in draft_file(path, "policy.yaml")
+
+    page = client.get(PROJECTS).text
+    changed = client.post(PROJECTS, data=_form(page, note="Kvoten gäller beviljade ansökningar."))
+    assert changed.status_code == 303
+    after = draft_file(path, "policy.yaml")
+    assert _quotas(path)["quota.projects"]["source"]["note"] == (  # type: ignore[index]
+        "Kvoten gäller beviljade ansökningar."
+    )
+    assert f"      note: >-\n{written}" in after  # quota.study_trips' own, as it was
+    assert _quotas(path)["quota.study_trips"] == yaml.safe_load(before)["quotas"][1]
+
+    page = client.get(PROJECTS).text
+    removed = client.post(PROJECTS, data=_form(page, note="  "))
+    assert removed.status_code == 303
+    assert "note" not in _quotas(path)["quota.projects"]["source"]  # type: ignore[operator]
 
 
 def test_a_limit_that_is_no_whole_number_comes_back_beside_its_field(

@@ -177,7 +177,7 @@ def _built(value: Any, column: int, layout: Layout) -> Any:
         made.fa.set_flow_style()
         return made
     if isinstance(value, Folded):
-        return _folded(value.text, column)
+        return folded(value.text, column)
     if isinstance(value, Quoted):
         return DoubleQuotedScalarString(value.text)
     if isinstance(value, Mapping):
@@ -194,7 +194,7 @@ def _built(value: Any, column: int, layout: Layout) -> Any:
     return value
 
 
-def _folded(said: str, indent: int) -> Any:
+def folded(said: str, indent: int) -> Any:
     """SAID folded `>-` into lines ending by NOTE_WIDTH at INDENT; a text that fits on its
     key's line is left plain."""
     from ruamel.yaml.scalarstring import FoldedScalarString

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
+from fourules.authoring.policy_item_edits import folded
 from fourules.authoring.sentences import Sentence
 from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import CallsRepository
@@ -27,6 +28,9 @@ RESERVED = {NEW}
 """Keys the pages' addresses use (`…/parameters/new`)."""
 FIELD_OF = {"description": "description_sv", "source": "sentences"}
 """Where on an item's form a check's problem about its description or source is shown."""
+NOTE_COLUMN = 8
+"""Where the lines of a parameter's or a quota's source note start, as the policies write
+them (`  - id:` and `  cap.project:` keep their keys at 4, their source's at 6)."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,20 @@ class SourcedTyped:
     quote: str = ""
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+    """The source's note as typed; None on a form without the field (the note is kept)."""
 
-    def written(self, section: str, quote: str) -> dict[str, Any]:
-        """Its description, and its source (the sentence's SECTION, the QUOTE kept from it),
-        as policy.yaml writes them."""
+    def written(self, section: str, quote: str, note: str = "") -> dict[str, Any]:
+        """Its description, and its source (the sentence's SECTION, the QUOTE kept from it,
+        and the note typed when it says other than NOTE, the one written: folded as the
+        policies fold theirs, or removed when emptied), as policy.yaml writes them."""
+        source: dict[str, Any] = {"section": section, "quote": quote}
+        said = " ".join((self.note or "").split())
+        if self.note is not None and said != " ".join(note.split()):
+            source["note"] = folded(said, NOTE_COLUMN) if said else None
         return {
             "description": {"sv": self.description_sv, "en": self.description_en},
-            "source": {"section": section, "quote": quote},
+            "source": source,
         }
 
     def described(self, words: str) -> None:
@@ -115,6 +126,7 @@ def read_sourced(form: Form) -> dict[str, Any]:
         "sentence": number(str(form.get("sentence") or "")),
         "quote": str(form.get("quote") or ""),
         "message": str(form.get("message") or ""),
+        "note": None if form.get("note") is None else str(form.get("note")),
     }
 
 

@@ -85,13 +85,14 @@ class QuotaEditor(PolicyEditor[QuotaRow, QuotaTyped]):
         if picked is None or isinstance(limit, str):
             return None
         sentence, quote = picked
+        row = draft.row(key) if key != NEW else None
         return quota_edited(
             draft.text,
             typed.id,
             limit=limit,
             counts=typed.counts,
             administrations=typed.administrations,
-            **typed.written(sentence.section, quote),
+            **typed.written(sentence.section, quote, row.note if row is not None else ""),
         )
 
     def saved_as(self, draft: PolicyDraft[QuotaRow], key: str, typed: QuotaTyped) -> str:

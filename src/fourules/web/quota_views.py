@@ -71,7 +71,7 @@ class QuotaTyped(SourcedTyped):
     """The form as the person sent it (or as the quota stands), with the problems beside
     its fields."""
 
-    kept: ClassVar[tuple[str, ...]] = ("id", "limit", *SourcedTyped.kept)
+    kept: ClassVar[tuple[str, ...]] = ("id", "limit", *SourcedTyped.kept, "note")
     """What a refusal shows back of the form."""
     id: str = ""
     limit: str = ""
@@ -87,6 +87,7 @@ class QuotaTyped(SourcedTyped):
             limit="" if row.limit is None else str(row.limit),
             counts=list(row.counts),
             administrations=list(row.administrations),
+            note=row.note,
             **typed_sourced(row, sentence, message),
         )
 

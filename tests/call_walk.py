@@ -1,0 +1,85 @@
+"""What the two walks of docs/writing-a-call.md's 2026 call share (tests/test_browser_walk.py
+in the pages, tests/test_calls_walk_api.py through the HTTP operations): the parts of the
+call the walks write themselves — the cap of 600 000, the mandatory criterion
+implementation_plan, Socialförvaltningen's quota, the case of exactly 600 000 and the
+coverage entries of the criterion's and the quota's sentences — and the example call's
+files without some of them (`without`), made from the example's own files by the
+authoring edits.
+
+`without(PARTS)` of every part is what the walks start from once the decision is pasted:
+everything else that the 2026 decision changes against 2024 (its heading, the call window,
+the study trips' cap and obligation, the research partner, the rules it drops or rewords,
+the whole coverage map). Some of it no form edits (docs/writing-a-call.md, "The walk is
+tested"), so both walks bring it in as a file through the HTTP operations, as city IT's
+script would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import Any
+
+from fourules.authoring.yaml_edits import item_removed, quota_removed, read, set_at
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "calls" / "2026"
+FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
+LAST_YEAR = ROOT / "policies" / "2024" / "policy.yaml"
+
+CAP_WORDS = "Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år."
+PLAN_RULE = "criterion.implementation_plan"
+PLAN_WORDS = "Projektet ska ha en plan för hur resultaten ska tas tillvara i ordinarie verksamhet."
+QUOTA = "quota.central_projects"
+QUOTA_WORDS = (
+    "Socialförvaltningen kan beviljas medel för högst ett lokalt utvecklingsprojekt per år."
+)
+CASE = "Ett projekt som söker exakt 600 000 kronor ryms inom taket per år"
+
+PARTS = ("cap", "criterion", "quota", "case", "coverage")
+"""The parts of the call the walks write, in the order they write them."""
+
+
+def example() -> dict[str, str]:
+    """The example call's files as it ships them."""
+    return {name: (EXAMPLE / name).read_text(encoding="utf-8") for name in FILES}
+
+
+def _index(items: list[Any], found: Callable[[Any], bool]) -> int:
+    return next(n for n, item in enumerate(items) if found(item))
+
+
+def without(parts: Collection[str]) -> dict[str, str]:
+    """The example call's files without PARTS (of `PARTS`): `cap` is 2024's cap.project
+    (its value and its source); `criterion` no rule PLAN_RULE; `quota` no QUOTA; `case` no
+    CASE; `coverage` no entry for PLAN_WORDS nor for QUOTA_WORDS."""
+    unknown = set(parts) - set(PARTS)
+    assert not unknown, unknown
+    files = example()
+    policy = files["policy.yaml"]
+    if "cap" in parts:
+        last = read(LAST_YEAR.read_text(encoding="utf-8"))["parameters"]["cap.project"]
+        policy = set_at(policy, ["parameters", "cap.project", "value"], last["value"])
+        policy = set_at(policy, ["parameters", "cap.project", "source"], dict(last["source"]))
+    if "criterion" in parts:
+        plan = _index(read(policy)["rules"], lambda r: r["id"] == PLAN_RULE)
+        policy = item_removed(policy, "rules", plan)
+    if "quota" in parts:
+        policy = quota_removed(policy, QUOTA)
+    files["policy.yaml"] = policy
+    if "case" in parts:
+        cases = files["cases.yaml"]
+        at = _index(read(cases)["cases"], lambda c: c["name"] == CASE)
+        files["cases.yaml"] = item_removed(cases, "cases", at)
+    if "coverage" in parts:
+        coverage = files["coverage.yaml"]
+        for words in (PLAN_WORDS, QUOTA_WORDS):
+            entries = read(coverage)["sentences"]
+            at = next(n for n, e in enumerate(entries) if e.get("sentence") == words)
+            coverage = item_removed(coverage, "sentences", at)
+        files["coverage.yaml"] = coverage
+    return files
+
+
+def before_the_walk() -> dict[str, str]:
+    """The example call as it stands before the walks write their parts."""
+    return without(PARTS)
