@@ -46,6 +46,24 @@ def test_a_missing_failing_case_is_a_gap(evaluator: Evaluator) -> None:
     without = cases.model_copy(
         update={"cases": [c for c in cases.cases if c.findings.get("call_window") != "fail"]}
     )
-    assert coverage_gaps(without, evaluator, "2024") == [
+    gaps = coverage_gaps(without, evaluator, "2024")
+    assert [g.en for g in gaps] == [
         "call_window: an application can make this rule fail, but no case shows it"
     ]
+    assert [g.sv for g in gaps] == [
+        "call_window: en ansökan kan göra att regeln inte uppfylls, men inget fall visar det"
+    ]
+
+
+def test_a_case_that_fails_says_what_differed_in_each_language(evaluator: Evaluator) -> None:
+    """What a case expected and what the evaluation gave, in the check's language (the
+    pages show it in Swedish)."""
+    cases = CASES["2024"]
+    case = cases.cases[0].model_copy(
+        update={"outcome": "undetermined", "findings": {"nothing": "pass"}}
+    )
+    problems = run_case(cases, case, evaluator, "2024").problems
+    assert [p.sv.split(":")[0] for p in problems] == ["outcome", "findings.nothing"]
+    assert "väntat 'undetermined'" in problems[0].sv and "expected 'undetermined'" in problems[0].en
+    assert problems[1].sv.endswith("ingen sådan bedömning för ansökan")
+    assert problems[1].en.endswith("no such finding for this application")

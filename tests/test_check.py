@@ -258,7 +258,7 @@ def test_markdown_lists_the_problems(tmp_path: Path) -> None:
     )
     code, out, _ = run("check", str(folder), "--format", "markdown")
     assert code == 1 and out.startswith("# fourules check")
-    assert "\n- " in out and "cases.yaml:" in out and "expected 'ineligible'" in out
+    assert "\n- " in out and "cases.yaml:" in out and "väntat 'ineligible'" in out
 
 
 def test_a_value_that_contradicts_its_own_quote_is_named(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from fourules.application import Kind
 from fourules.errors import FourulesError, PolicyError
 from fourules.policy.model import Status, first_problem, read_yaml
+from fourules.text import LocalText
+from fourules.texts import both
 
 if TYPE_CHECKING:
     from fourules.evaluation.evaluator import Evaluator
@@ -71,7 +73,7 @@ class CaseResult:
     """One case run: what differed from what the case expects (nothing when it passes)."""
 
     name: str
-    problems: tuple[str, ...]
+    problems: tuple[LocalText, ...]
 
     @property
     def passed(self) -> bool:
@@ -82,12 +84,12 @@ def run_case(cases: Cases, case: Case, evaluator: Evaluator, year: str) -> CaseR
     try:
         result = evaluator.evaluate(cases.application(case), year)
     except FourulesError as exc:
-        return CaseResult(case.name, (f"the application is refused: {exc}",))
-    problems: list[str] = []
+        return CaseResult(case.name, (both("case.refused", error=str(exc)),))
+    problems: list[LocalText] = []
 
     def expect(what: str, got: Any, wanted: Any) -> None:
         if got != wanted:
-            problems.append(f"{what}: expected {wanted!r}, got {got!r}")
+            problems.append(both("case.differs", field=what, wanted=repr(wanted), got=repr(got)))
 
     expect("outcome", result.outcome, case.outcome)
     expect("max_grant_sek", result.max_grant_sek, case.max_grant_sek)
@@ -95,14 +97,20 @@ def run_case(cases: Cases, case: Case, evaluator: Evaluator, year: str) -> CaseR
     for rule, status in case.findings.items():
         finding = by_rule.get(rule)
         if finding is None:
-            problems.append(f"findings.{rule}: no such finding for this application")
+            problems.append(both("case.no_finding", field=f"findings.{rule}"))
         else:
             expect(f"findings.{rule}", finding.status, status)
     for rule, text in case.message_contains.items():
         finding = by_rule.get(rule)
         if finding is None or text not in finding.message:
-            shown = finding.message if finding else "no such finding"
-            problems.append(f"message_contains.{rule}: {text!r} not in {shown!r}")
+            field = f"message_contains.{rule}"
+            problems.append(
+                both("case.no_finding", field=field)
+                if finding is None
+                else both(
+                    "case.message_differs", field=field, text=repr(text), got=repr(finding.message)
+                )
+            )
     if case.score is not None:
         expect("score", result.score, case.score)
     if case.applicants is not None:
@@ -114,7 +122,7 @@ def run_cases(cases: Cases, evaluator: Evaluator, year: str) -> list[CaseResult]
     return [run_case(cases, case, evaluator, year) for case in cases.cases]
 
 
-def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
+def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[LocalText]:
     """Rules the cases leave untried: a rule no case reports, and a rule some application
     can make fail (tried on every boundary application) that no case shows failing."""
     from fourules.policy.vocabulary import boundary_applications
@@ -128,7 +136,7 @@ def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
             continue  # reported by run_case
         seen.update((f.rule, f.status) for f in findings)
     gaps = [
-        f"{rule.id}: no case reports this rule"
+        both("case.gap.unreported", rule=rule.id)
         for rule in policy.rules
         if not any(r == rule.id for r, _ in seen)
     ]
@@ -139,8 +147,6 @@ def coverage_gaps(cases: Cases, evaluator: Evaluator, year: str) -> list[str]:
             if f.status == "fail":
                 failing[f.rule] = None
     gaps += [
-        f"{rule}: an application can make this rule fail, but no case shows it"
-        for rule in failing
-        if (rule, "fail") not in seen
+        both("case.gap.never_fails", rule=rule) for rule in failing if (rule, "fail") not in seen
     ]
     return gaps

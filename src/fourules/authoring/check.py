@@ -23,14 +23,20 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 
 from fourules.application import KINDS
-from fourules.authoring.cases import CASES_FILE, coverage_gaps, load_cases, run_cases
+from fourules.authoring.cases import (
+    CASES_FILE,
+    CaseResult,
+    coverage_gaps,
+    load_cases,
+    run_cases,
+)
 from fourules.authoring.coverage import COVERAGE_FILE, cover, load_coverage, read_parameters
 from fourules.authoring.quotes import found, nearest, sources
 from fourules.authoring.transcription import Difference, differences
 from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import fields_of
 from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
-from fourules.text import LocalText
+from fourules.text import Lang, LocalText
 from fourules.texts import both, text
 
 if TYPE_CHECKING:
@@ -244,17 +250,19 @@ def check_year(path: Path) -> CheckReport:
     cases_lines = Lines(cases_file, cases_file.read_text(encoding="utf-8"))
     for i, result in enumerate(results):
         if not result.passed:
-            detail = "; ".join(result.problems)
-            problems.append(
-                cases_lines.problem(
-                    "case", f"cases.{i}", both("check.case.failed", name=result.name, detail=detail)
-                )
-            )
+            failed = LocalText(sv=_case_failed(result, "sv"), en=_case_failed(result, "en"))
+            problems.append(cases_lines.problem("case", f"cases.{i}", failed))
     problems += _round_cases(folder, evaluator, policy.id)
     for gap in coverage_gaps(cases, evaluator, policy.id):
-        problems.append(Problem("case", str(cases_file), None, "cases", L(sv=gap, en=gap)))
+        problems.append(Problem("case", str(cases_file), None, "cases", gap))
     passed = sum(r.passed for r in results)
     return CheckReport(str(folder), policy, tuple(problems), len(cited), len(results), passed)
+
+
+def _case_failed(result: CaseResult, lang: Lang) -> str:
+    """A failed case named, with everything that differed, in LANG."""
+    detail = "; ".join(p.get(lang) for p in result.problems)
+    return text("check.case.failed", lang, name=result.name, detail=detail)
 
 
 def _quotes(
