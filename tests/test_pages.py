@@ -727,3 +727,30 @@ def test_the_round_page_says_which_sheet_of_a_workbook_was_read(client: TestClie
     )
     sentence = html.unescape(re.search(r'id="sheet-read">([^<]+)<', single.text).group(1))
     assert "bladet ”Sheet”" in sentence and "andra bladen" not in sentence
+
+
+@pytest.mark.parametrize("year", ["2018", ""])
+def test_an_uploaded_workbook_is_parsed_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, year: str
+) -> None:
+    """The page evaluates the round and names the sheet it read from one reading of the
+    workbook; also when the workbook, naming no year, is tried against the newest served
+    (where the 2018 round's assessment of research_connection is refused)."""
+    import openpyxl
+
+    opened = []
+    load = openpyxl.load_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        opened.append(1)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    page = client.post(
+        "/rounds", data={"year": year}, files={"file": ("r.xlsx", _xlsx(ROUND_2018))}
+    )
+    if year:
+        assert page.status_code == 200 and 'id="sheet-read"' in page.text
+    else:
+        assert page.status_code == 422 and "prövades mot 2024" in page.text
+    assert len(opened) == 1

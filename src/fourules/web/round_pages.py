@@ -35,8 +35,8 @@ from fourules.rounds.allocation import (
     MIN_SHARE,
     check_min_share,
 )
-from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
-from fourules.rounds.files import open_round
+from fourules.rounds.evaluation import RoundEvaluation
+from fourules.rounds.files import RoundFile, open_round
 from fourules.rounds.model import Round
 from fourules.spreadsheets import Sheet, csv_text, workbook
 from fourules.text import LocalText, format_sek
@@ -87,9 +87,8 @@ def round_template(ev: Evaluator, year: str, fmt: str) -> tuple[bytes, str, str]
 
 
 def upload_problem(exc: InputError) -> str:
-    """A reader's message as the upload page says it: no command-line flags."""
-    if exc.where == ROUND_YEAR:
-        return text("rounds.no_year")
+    """A reader's message as the upload page says it (a file that names no year is read
+    under the newest served: no command-line flag is ever asked for)."""
     return exc.text(language())
 
 
@@ -152,29 +151,27 @@ def round_context(
 ) -> dict[str, Any]:
     """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
     a decided round, and the forms for an allocation and the downloads; for a workbook,
-    which of its sheets was read."""
+    which of its sheets was read. The file is opened once: a workbook is parsed once."""
+    opened = open_round(raw, name)
     assumed = None
-    try:
-        done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, language()), log=log)
-    except InputError as exc:
-        if year is not None or exc.where != ROUND_YEAR:
-            raise
-        # A spreadsheet names no year: the newest served, said on the page.
+    if year is None and opened.year is None:
+        # A spreadsheet names no year: the newest served, said on the page. What is wrong
+        # with the file itself is said first, as for a file that names its year.
+        opened.round()
         assumed = max(views.served(ev))
-        asked = rounds.RoundRequest(raw, name, assumed, language())
-        try:
-            done = rounds.evaluate_round(ev, asked, log=log)
-        except InputError as under_newest:
-            said = {
-                lang: text(
-                    "rounds.assumed_year.failed",
-                    lang,
-                    year=assumed,
-                    problem=under_newest.text(lang),
-                )
-                for lang in LANGS
-            }
-            raise InputError(LocalText(**said), under_newest.where) from None
+    asked = rounds.RoundRequest(opened, name, year or assumed, language())
+    try:
+        done = rounds.evaluate_round(ev, asked, log=log)
+    except InputError as under_newest:
+        if assumed is None:
+            raise
+        said = {
+            lang: text(
+                "rounds.assumed_year.failed", lang, year=assumed, problem=under_newest.text(lang)
+            )
+            for lang in LANGS
+        }
+        raise InputError(LocalText(**said), under_newest.where) from None
     round_, policy_year, result = done.round, done.year, done.result
     decided = any(a.decision for a in round_.applications)
     audit = (
@@ -196,17 +193,16 @@ def round_context(
         "words": round_words(),
         "assumed_year": assumed,
         "years": sorted(views.served(ev), reverse=True),
-        "sheet_read": sheet_read(raw, name),
+        "sheet_read": sheet_read(opened),
     }
 
 
-def sheet_read(raw: bytes, name: str) -> str | None:
+def sheet_read(opened: RoundFile) -> str | None:
     """For a workbook, which sheet's rows were read and that the others were not, in a
     sentence (None for a CSV or JSON file, which has one table)."""
-    if not name.casefold().endswith(".xlsx"):
+    if opened.sheet is None:
         return None
-    opened = open_round(raw, name)  # read already, so it opens
-    said = text("rounds.sheet_read", sheet=opened.sheet or "", name=name)
+    said = text("rounds.sheet_read", sheet=opened.sheet, name=opened.name)
     others = opened.sheets_not_read
     if others:
         said += " " + text(
