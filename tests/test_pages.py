@@ -565,7 +565,8 @@ def test_every_table_downloads_as_a_spreadsheet_people_can_count_with(
 ) -> None:
     """The round, its audit and the draft beside the decision download as XLSX (a sheet per
     table, a row per application, amounts as numbers, dates as dates, each quota's use and
-    limit as two numbers, never "3/3") and as CSV (the first sheet), read back as such."""
+    limit as two numbers, never "3/3") and as CSV (the first sheet, or each table on its
+    own from a button of its own), read back as such."""
     import openpyxl
 
     page = client.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())}).text
@@ -593,15 +594,59 @@ def test_every_table_downloads_as_a_spreadsheet_people_can_count_with(
         )
     )
     assert tuple(csv_rows[0]) == header and len(csv_rows) == len(rows)
+    # Every table as a CSV of its own, from the page's buttons: the quotas as two numbers.
+    buttons = {
+        what: re.findall(r'<button type="submit" name="table" value="(\w+)">', form)
+        for what, form in re.findall(
+            r'<form [^>]*class="inline no-print csv-tables">.*?name="what" value="(\w+)"(.*?)</form>',
+            page,
+            re.S,
+        )
+    }
+    assert buttons == {
+        "round": ["evaluations", "quotas", "findings"],
+        "audit": ["decisions", "discrepancies"],
+    }
+    for table in buttons["round"]:
+        got = client.post("/rounds/download", data={**carried, "format": "csv", "table": table})
+        assert got.status_code == 200
+        assert got.headers["content-disposition"].endswith(f'omgang-2018-{table}.csv"')
+        sheet = list(book[table].iter_rows(values_only=True))
+        table_rows = list(csv.reader(io.StringIO(got.text)))
+        assert tuple(table_rows[0]) == sheet[0] and len(table_rows) == len(sheet)
+    quota_csv = client.post(
+        "/rounds/download", data={**carried, "format": "csv", "table": "quotas"}
+    )
+    hv_row = next(
+        r for r in csv.reader(io.StringIO(quota_csv.text)) if r[1] == "Hässelby-Vällingby"
+    )
+    assert dict(zip(QUOTA_HEADER, hv_row, strict=True))["used"] == "3"
+    assert not any("/" in cell for r in csv.reader(io.StringIO(quota_csv.text)) for cell in r[3:5])
+    unknown = client.post("/rounds/download", data={**carried, "format": "csv", "table": "x"})
+    assert unknown.status_code == 422 and "quotas" in unknown.text
     audit = client.post("/rounds/download", data={**carried, "what": "audit", "format": "xlsx"})
     assert openpyxl.load_workbook(io.BytesIO(audit.content)).sheetnames == [
         "decisions",
         "discrepancies",
     ]
+    found = client.post(
+        "/rounds/download",
+        data={**carried, "what": "audit", "format": "csv", "table": "discrepancies"},
+    )
+    assert next(csv.reader(io.StringIO(found.text)))[0] == "check"
     budget = {**carried, "budget": "2 936 200", "method": "ranked", "compare": "1"}
     draft = client.post("/rounds/download", data={**budget, "what": "allocation", "format": "xlsx"})
     sheets = openpyxl.load_workbook(io.BytesIO(draft.content)).sheetnames
     assert sheets == ["allocation", "comparison"]
+    drafted = client.post("/rounds/allocate", data=budget).text
+    assert re.findall(r'name="table" value="(\w+)"', drafted) == ["allocation", "comparison"]
+    beside = client.post(
+        "/rounds/download",
+        data={**budget, "what": "allocation", "format": "csv", "table": "comparison"},
+    )
+    assert next(csv.reader(io.StringIO(beside.text)))[:4] == [
+        "application_id", "table_row", "kind", "decided_sek"
+    ]  # fmt: skip
 
 
 QUOTA_HEADER = ("administration", "name", "quota", "used", "limit", "over", "applications")

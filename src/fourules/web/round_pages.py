@@ -20,7 +20,14 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import to_json
 from fourules.output.renderers import Format, emit
-from fourules.output.round_sheets import allocation_sheets, audit_sheets, round_sheets
+from fourules.output.round_sheets import (
+    ALLOCATION_TABLES,
+    AUDIT_TABLES,
+    ROUND_TABLES,
+    allocation_sheets,
+    audit_sheets,
+    round_sheets,
+)
 from fourules.output.round_view import (
     allocation_view,
     audit_view,
@@ -155,9 +162,8 @@ def round_context(
     opened = open_round(raw, name)
     assumed = None
     if year is None and opened.year is None:
-        # A spreadsheet names no year: the newest served, said on the page. What is wrong
-        # with the file itself is said first, as for a file that names its year.
-        opened.round()
+        # A spreadsheet names no year: the newest served, said on the page (its headings
+        # may name that year's criteria, so it is read under that year from the start).
         assumed = max(views.served(ev))
     asked = rounds.RoundRequest(opened, name, year or assumed, language())
     try:
@@ -194,6 +200,7 @@ def round_context(
         "assumed_year": assumed,
         "years": sorted(views.served(ev), reverse=True),
         "sheet_read": sheet_read(opened),
+        "tables": download_tables(decided),
     }
 
 
@@ -364,6 +371,7 @@ def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
         "errors": {},
+        "tables": download_tables(False, compared=done.comparison is not None),
     }
 
 
@@ -393,7 +401,8 @@ def round_download(ev: Evaluator, form: FormData) -> tuple[bytes, str, str]:
     the form; with `what=audit`, the audit of its decision) as a file: JSON and the report
     as `fourules round|allocate|audit --format F` writes them; XLSX as they write a
     workbook (a sheet per table: a row per application, amounts as numbers, dates as
-    dates, each quota's use and limit as two numbers); CSV the workbook's first sheet."""
+    dates, each quota's use and limit as two numbers); CSV one of the workbook's sheets,
+    the one `table` names (by default the first)."""
     chosen = _field(form, "format")
     if chosen not in DOWNLOADS:
         raise InputError(both("form.format_unknown", format=chosen), "format")
@@ -415,11 +424,38 @@ def round_download(ev: Evaluator, form: FormData) -> tuple[bytes, str, str]:
     if chosen == "xlsx":
         body = workbook(sheets())
     elif chosen == "csv":
-        first = sheets()[0]
-        body = csv_text([first.header, *first.rows]).encode("utf-8")
+        table = _table(sheets(), _field(form, "table"))
+        body = csv_text([table.header, *table.rows]).encode("utf-8")
+        if _field(form, "table"):
+            stem += f"-{table.name}"
     else:
         body = emit(Format(chosen), document, view).encode("utf-8")
     return body, DOWNLOADS[chosen], f"{stem}.{chosen}"
+
+
+def _table(sheets: Sequence[Sheet], name: str) -> Sheet:
+    """The sheet NAME names (no name: the first), else bad input naming the tables."""
+    if not name:
+        return sheets[0]
+    found = next((sheet for sheet in sheets if sheet.name == name), None)
+    if found is None:
+        tables = ", ".join(sheet.name for sheet in sheets)
+        raise InputError(both("form.table_unknown", table=name, tables=tables), "table")
+    return found
+
+
+def download_tables(decided: bool, compared: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """For each download (the round, its audit, a draft), each table as a CSV of its own:
+    its sheet's name and what the page calls it."""
+
+    def named(tables: Sequence[str]) -> list[tuple[str, str]]:
+        return [(table, text(f"download.table.{table}")) for table in tables]
+
+    return {
+        "round": named(ROUND_TABLES),
+        "audit": named(AUDIT_TABLES) if decided else [],
+        "allocation": named(ALLOCATION_TABLES if compared else ALLOCATION_TABLES[:1]),
+    }
 
 
 def _allocation_download(
