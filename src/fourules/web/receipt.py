@@ -4,9 +4,10 @@ at once; and what to do next, each sentence from the year's decision with its qu
 saying plainly that the decision does not say.
 
 What the decision says about the call's period is the kind's call window
-(`policy/call_window.py`, as a replay reads it). Where to send an application, when the next call
-opens and whom to ask are in no year's policy: the receipt says the decision does not say
-them, never a guess.
+(`policy/call_window.py`, which a replay reads too). Where to send an application, when the
+next call opens and whom to ask are in no year's policy: the receipt says the decision does
+not say them, never a guess. The rest is how the page words one evaluation (which findings
+stop it, which are missing, what next), so it stays with the page.
 """
 
 from __future__ import annotations
