@@ -666,8 +666,8 @@ def test_a_misspelt_applicant_is_a_row_of_the_quota_table(client: TestClient) ->
     raw = json.dumps(round_, ensure_ascii=False).encode()
     page = client.post("/rounds", files={"file": ("round.json", raw)}).text
     quotas = page[
-        page.index('<table class="quotas">') : page.index(
-            "</table>", page.index('<table class="quotas">')
+        page.index('<table class="quotas"') : page.index(
+            "</table>", page.index('<table class="quotas"')
         )
     ]
     row = re.search(r'<tr class="warn unknown-applicant">(.*?)</tr>', quotas, re.S)

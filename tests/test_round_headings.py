@@ -100,8 +100,14 @@ def test_a_workbook_is_read_from_the_sheet_with_the_rounds_columns() -> None:
     assert opened.sheet == "Ansökningar"
     assert opened.round() == open_round(book, "round.xlsx").round()
     # No sheet has the columns: the first is read, and its header is what the refusal names.
-    with pytest.raises(InputError, match="id"):
+    with pytest.raises(InputError) as refused:
         load_round(workbook([cover]), "omgång.xlsx")
+    assert refused.value.message.sv.startswith(
+        "okända kolumner Utlysning 2018; tillåtna rubriker: Id,"
+    )
+    assert (
+        "Sökt belopp" in refused.value.message.sv and "Amount requested" in refused.value.message.en
+    )
 
 
 @pytest.mark.parametrize(
@@ -164,3 +170,18 @@ def test_a_template_filled_in_swedish_words_is_read_as_the_values_they_name() ->
     ]
     with pytest.raises(InputError, match="projket"):
         load_round(_csv([headings, misspelt], delimiter=";"), "omgång.csv", vocabulary)
+
+
+def test_an_unknown_heading_is_named_with_the_headings_of_its_language_and_a_guess() -> None:
+    """A misspelt Swedish heading is refused naming the Swedish heading it likely means and
+    every heading accepted in Swedish, the year's criteria's included; in English, the
+    English ones; a misspelt column name is guessed as the column name."""
+    vocabulary = load_policy("2024").vocabulary
+    rows = [["Id", "Stödform", "Titel", "Sökande", "Sökt belop", "requested_sk"]]
+    with pytest.raises(InputError) as refused:
+        load_round(_csv(rows, delimiter=";"), "omgång.csv", vocabulary)
+    sv, en = refused.value.message.sv, refused.value.message.en
+    assert sv.startswith("okända kolumner Sökt belop (menade du Sökt belopp?), requested_sk ")
+    assert "(menade du requested_sek?)" in sv
+    assert "Bedömning: Klientcentrering" in sv and "Assessment: Client-centredness" in en
+    assert "Amount requested" in en and "Sökt belopp, " not in en

@@ -245,7 +245,7 @@ def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | N
         raise InputError(both("round_file.empty"), where)
     named = headings(vocabulary)
     header = [named.get(_heading_key(h), h.strip()) for h in rows[0]]
-    _check_known_columns(header, where, csv_columns((), vocabulary))
+    _check_known_columns(header, where, vocabulary)
     _check_required_columns(header, where)
     applications, lines = _read_applications(
         rows, header, where, cell_types(vocabulary), value_words(vocabulary)
@@ -331,32 +331,35 @@ def _named(value: Any, words: Mapping[str, str] | None) -> Any:
     return words.get(_heading_key(value), value) if isinstance(value, str) else value
 
 
-def _check_known_columns(header: list[str], where: str, known: tuple[str, ...]) -> None:
+def _check_known_columns(header: list[str], where: str, vocabulary: Vocabulary | None) -> None:
     """Every column of the header row is a round's column or an assessment; else InputError,
-    naming the column each unknown one is likely a misspelling of."""
+    naming in each language the headings accepted (the year's criteria's too) and the one
+    each unknown column is likely a misspelling of."""
+    known = csv_columns((), vocabulary)
     unknown = [h for h in header if h and h not in known and not _CRITERION_COLUMN.match(h)]
-    if unknown:
-        accepted = ", ".join(known)
-        guesses = {h: difflib.get_close_matches(h, known, n=1, cutoff=0.75) for h in unknown}
-        named = [
-            both("round_file.column_guess", column=h, guess=g[0]) if g else LocalText(sv=h, en=h)
-            for h, g in guesses.items()
-        ]
-        message = LocalText(
-            sv=text(
-                "round_file.column_unknown",
-                "sv",
-                columns=", ".join(n.sv for n in named),
-                accepted=accepted,
-            ),
-            en=text(
-                "round_file.column_unknown",
-                "en",
-                columns=", ".join(n.en for n in named),
-                accepted=accepted,
-            ),
+    if not unknown:
+        return
+    words = heading_words(vocabulary)
+    said = {}
+    for at, lang in enumerate(LANGS, start=1):
+        headings = [words[column][at] for column in words]
+        # A guess among the language's headings and the columns' own names, as written.
+        candidates = [*headings, *words]
+        named = []
+        for column in unknown:
+            guess = difflib.get_close_matches(column, candidates, n=1, cutoff=0.75)
+            named.append(
+                text("round_file.column_guess", lang, column=column, guess=guess[0])
+                if guess
+                else column
+            )
+        said[lang] = text(
+            "round_file.column_unknown",
+            lang,
+            columns=", ".join(named),
+            accepted=", ".join(headings),
         )
-        raise InputError(message, f"{where}:1")
+    raise InputError(LocalText(**said), f"{where}:1")
 
 
 def _check_required_columns(header: list[str], where: str) -> None:
