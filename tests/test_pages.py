@@ -721,7 +721,10 @@ def test_a_round_template_filled_in_is_read_as_written(client: TestClient, lang:
     )
     assert page.status_code == 200, page.text[:800]
     assert "P-1" in page.text and "Farsta" in page.text
-    # No year chosen: a spreadsheet names none, so the newest served, and the page says so.
+    # No year chosen: a spreadsheet names none, so the newest served, as the choice says,
+    # and the page says so.
+    own = "Filens eget år, annars det senaste (2024)" if lang == "sv" else "else the newest (2024)"
+    assert '<option value="">' in upload and own in html.unescape(upload)
     newest = client.post(f"/rounds{q}", files={"file": ("omgång.xlsx", filled.getvalue())})
     assert newest.status_code == 200, newest.text[:800]
     assert 'role="status"' in newest.text and "2024" in newest.text
