@@ -393,6 +393,8 @@ def test_a_round_made_in_libreoffice_is_read_and_its_downloads_open_there_typed(
         if upload == workbook:
             read = page.locator("#sheet-read").inner_text()
             assert "bladet ”Ansökningar”" in read and "”Försättsblad”" in read
+            unknown.scroll_into_view_if_needed()
+            _shot(page, "round-unknown-applicant")
         else:
             assert page.locator("#sheet-read").count() == 0
     downloads = tmp_path / "downloads"
