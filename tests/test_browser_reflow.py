@@ -1,6 +1,7 @@
 """Every page usable on a phone and at 200 % zoom: at 375 CSS pixels wide, and at 640 (a
-1 280-pixel window zoomed to 200 %), no page scrolls sideways — a wide table scrolls
-inside its own box — and axe-core finds no violation there either. In Debian's chromium,
+1 280-pixel window zoomed to 200 %), no page scrolls sideways — a table of prose or of a
+round is a card per row, a quote under its finding; a chart's figures scroll inside their
+own box — and axe-core finds no violation there either. In Debian's chromium,
 as tests/test_browser.py (skipped without it, except in CI)."""
 
 from __future__ import annotations
@@ -61,6 +62,21 @@ def _widest(page: Any) -> str:
     return found
 
 
+def _quote_under(page: Any, rows: str, cell: int) -> bool:
+    """Whether, in the first of ROWS, the decision's quote stands under the row's CELL-th
+    cell (the finding, the change) across the row's width: not squeezed into a column
+    beside it, its words broken letter by letter."""
+    under: bool = page.evaluate(
+        """([rows, cell]) => { const row = document.querySelector(rows);
+        const said = row.children[cell].getBoundingClientRect();
+        const quote = row.querySelector('blockquote').getBoundingClientRect();
+        const whole = row.getBoundingClientRect();
+        return quote.top >= said.bottom - 1 && quote.width >= 0.75 * whole.width; }""",
+        [rows, cell],
+    )
+    return under
+
+
 def test_no_page_scrolls_sideways_when_narrow_and_axe_finds_nothing(
     server: dict[str, Any], narrow: Any
 ) -> None:
@@ -72,6 +88,10 @@ def test_no_page_scrolls_sideways_when_narrow_and_axe_finds_nothing(
         if _sideways(narrow) > 0:
             wide[path] = _widest(narrow)
         found[path] = [v["id"] for v in axe.run(narrow).response["violations"]]
+        if path == "/diff/2018/2024":  # each change's quotes under its sentence
+            assert _quote_under(narrow, "table.diff tbody tr", 0)
+        if path == "/parameters/cap.project":  # each year's sentence under its value
+            assert _quote_under(narrow, "table.through-years tbody tr", 1)
     assert not wide, wide
     assert not any(found.values()), found
 
@@ -114,4 +134,5 @@ def test_a_round_its_allocation_a_replay_and_a_check_answer_reflow_and_axe_finds
     narrow.locator("button.primary").click()
     narrow.wait_for_load_state()
     holds("check answer")
+    assert _quote_under(narrow, "table.findings tbody tr", 1)  # under its finding
     assert not any(found.values()), found
