@@ -307,6 +307,123 @@ def test_a_round_is_uploaded_audited_and_allocated(
         _shot(page, "allocation")
 
 
+def _made_in_libreoffice(folder: Path) -> tuple[Path, Path]:
+    """The 2018 round as the FoU unit keeps it in LibreOffice: a workbook whose first sheet is
+    a cover, the round on the second headed and filled in Swedish words (kinds "projekt" and
+    "studieresa", criteria under "Bedömning: …", submission dates as date cells), one
+    administration misspelt ("Hässelby-Vällinby"); saved by LibreOffice as XLSX, and that
+    sheet saved as LibreOffice's "CSV (semikolonavgränsad)": every text quoted, Windows-1252."""
+    import csv
+    import datetime as dt
+    import io
+
+    import openpyxl
+
+    from fourules import load_policy
+    from fourules.rounds.files import heading_words
+    from tests.test_libreoffice import _libreoffice
+
+    round_ = load_round(ROUND_2018.read_bytes(), "r.json")
+    rows = list(csv.reader(io.StringIO(to_csv(round_))))
+    words = heading_words(load_policy("2018").vocabulary)
+    kinds = {"project": "projekt", "study_trip": "studieresa"}
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "Försättsblad"
+    cover.append(["Ansökningar om lokala utvecklingsmedel och studieresor 2018"])
+    sheet = book.create_sheet("Ansökningar")
+    header = rows[0]
+    sheet.append([words[h][1] for h in header])
+    misspelt = False
+    for day, cells in enumerate(rows[1:]):
+        row: dict[str, object] = dict(zip(header, cells, strict=True))
+        row["kind"] = kinds[str(row["kind"])]
+        row["submitted"] = dt.date(2017, 11, 1 + day % 28)  # within the 2018 call
+        if row["applicants"] == "Hässelby-Vällingby" and not misspelt:
+            row["applicants"], misspelt = "Hässelby-Vällinby", True
+        sheet.append([int(v) if isinstance(v, str) and v.isdigit() else v or None
+                      for v in row.values()])  # fmt: skip
+    made = folder / "made" / "omgång-2018.xlsx"
+    made.parent.mkdir()
+    book.save(made)
+    _libreoffice(folder, "xlsx", made)
+    saved = folder / "out" / made.name
+    # Separator ";", text in double quotes, Windows-1252, from line 1, every text quoted,
+    # the second sheet.
+    _libreoffice(folder, "csv:Text - txt - csv (StarCalc):59,34,1,1,,,true,,,,,2", saved)
+    return saved, next((folder / "out").glob("*.csv"))
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and not os.environ.get("CI"),
+    reason="LibreOffice is not installed (in CI, tests/test_libreoffice.py fails without it)",
+)
+def test_a_round_made_in_libreoffice_is_read_and_its_downloads_open_there_typed(
+    server: dict[str, Any], page: Any, tmp_path: Path
+) -> None:
+    """A workbook and a CSV made by LibreOffice (`_made_in_libreoffice`), uploaded as a person
+    would: the page names the sheet it read and the cover it passed over, and shows the
+    misspelt administration as a row of the quota table with the name it likely means,
+    counted for no quota; the CSV is read alike. The round's XLSX and its quotas as a CSV,
+    downloaded from the page's buttons, are opened by LibreOffice with amounts as numbers,
+    dates as dates and each quota as two numbers."""
+    import datetime as dt
+
+    import openpyxl
+
+    from tests.test_libreoffice import CSV_IN, _libreoffice
+
+    workbook, semicolons = _made_in_libreoffice(tmp_path)
+    assert semicolons.read_bytes().startswith('"Id";"Stödform";'.encode("cp1252"))
+    for upload in (workbook, semicolons):
+        page.goto(server["url"] + "/rounds")
+        page.locator("#file").set_input_files(str(upload))
+        page.locator("#year").select_option("2018")
+        page.locator("button.primary").click()
+        unknown = page.locator("table.quotas tr.unknown-applicant")
+        said = unknown.inner_text()
+        assert (
+            "Okänd sökande: Hässelby-Vällinby" in said and "menade du Hässelby-Vällingby?" in said
+        )
+        assert "T2-14" in said and "Räknas inte mot någon kvot" in said
+        assert (
+            "2/3"
+            in page.locator("table.quotas tr", has_text="Hässelby-Vällingby").first.inner_text()
+        )
+        if upload == workbook:
+            read = page.locator("#sheet-read").inner_text()
+            assert "bladet ”Ansökningar”" in read and "”Försättsblad”" in read
+            unknown.scroll_into_view_if_needed()
+            _shot(page, "round-unknown-applicant")
+        else:
+            assert page.locator("#sheet-read").count() == 0
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with page.expect_download() as xlsx:
+        page.locator("form[aria-labelledby=downloads-heading] button[value=xlsx]").click()
+    xlsx.value.save_as(downloads / "omgang-2018.xlsx")
+    with page.expect_download() as quotas:
+        page.locator("form.csv-tables button[value=quotas]").first.click()
+    quotas.value.save_as(downloads / "omgang-2018-quotas.csv")
+    _libreoffice(downloads, "xlsx", downloads / "omgang-2018.xlsx")
+    (downloads / "csv").mkdir()
+    _libreoffice(downloads / "csv", "xlsx", downloads / "omgang-2018-quotas.csv", infilter=CSV_IN)
+    book = openpyxl.load_workbook(downloads / "out" / "omgang-2018.xlsx")
+    evaluations = list(book["evaluations"].iter_rows(values_only=True))
+    header = evaluations[0]
+    amounts = [r[header.index("requested_sek")] for r in evaluations[1:]]
+    assert all(isinstance(a, int | float) for a in amounts if a is not None) and any(amounts)
+    assert all(isinstance(r[header.index("submitted")], dt.date) for r in evaluations[1:])
+    opened = openpyxl.load_workbook(downloads / "csv" / "out" / "omgang-2018-quotas.xlsx")
+    for sheet in (book["quotas"], opened.worksheets[0]):
+        rows = list(sheet.iter_rows(values_only=True))
+        used, limit = rows[0].index("used"), rows[0].index("limit")
+        counted = [r for r in rows[1:] if r[0]]  # the unknown applicant has no limit
+        assert counted and all(isinstance(r[used], int | float) for r in counted)
+        assert all(isinstance(r[limit], int | float) for r in counted)
+        assert all(not isinstance(r[used], dt.date | str) for r in rows[1:])
+
+
 def test_a_parameter_is_followed_through_the_years(server: dict[str, Any], page: Any) -> None:
     """From the list of parameters to the cap per project: its value in each year beside the
     decision's sentence, and the chart of its change."""

@@ -1,6 +1,7 @@
 """Every page usable on a phone and at 200 % zoom: at 375 CSS pixels wide, and at 640 (a
-1 280-pixel window zoomed to 200 %), no page scrolls sideways — a wide table scrolls
-inside its own box — and axe-core finds no violation there either. In Debian's chromium,
+1 280-pixel window zoomed to 200 %), no page scrolls sideways — a table of prose or of a
+round is a card per row, a quote under its finding; a chart's figures scroll inside their
+own box — and axe-core finds no violation there either. In Debian's chromium,
 as tests/test_browser.py (skipped without it, except in CI)."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ PAGES = (
     "/policies/2018",
     "/policies/2024",
     "/policies/2024/text",
+    "/policies/2024/scan",
     "/policies/2024/readings",
     "/diff",
     "/diff/2018/2024",
@@ -60,6 +62,21 @@ def _widest(page: Any) -> str:
     return found
 
 
+def _quote_under(page: Any, rows: str, cell: int) -> bool:
+    """Whether, in the first of ROWS, the decision's quote stands under the row's CELL-th
+    cell (the finding, the change) across the row's width: not squeezed into a column
+    beside it, its words broken letter by letter."""
+    under: bool = page.evaluate(
+        """([rows, cell]) => { const row = document.querySelector(rows);
+        const said = row.children[cell].getBoundingClientRect();
+        const quote = row.querySelector('blockquote').getBoundingClientRect();
+        const whole = row.getBoundingClientRect();
+        return quote.top >= said.bottom - 1 && quote.width >= 0.75 * whole.width; }""",
+        [rows, cell],
+    )
+    return under
+
+
 def test_no_page_scrolls_sideways_when_narrow_and_axe_finds_nothing(
     server: dict[str, Any], narrow: Any
 ) -> None:
@@ -71,24 +88,44 @@ def test_no_page_scrolls_sideways_when_narrow_and_axe_finds_nothing(
         if _sideways(narrow) > 0:
             wide[path] = _widest(narrow)
         found[path] = [v["id"] for v in axe.run(narrow).response["violations"]]
+        if path == "/diff/2018/2024":  # each change's quotes under its sentence
+            assert _quote_under(narrow, "table.diff tbody tr", 0)
+        if path == "/parameters/cap.project":  # each year's sentence under its value
+            assert _quote_under(narrow, "table.through-years tbody tr", 1)
     assert not wide, wide
     assert not any(found.values()), found
 
 
-def test_a_round_its_allocation_and_a_check_answer_reflow(
+def test_a_round_its_allocation_a_replay_and_a_check_answer_reflow_and_axe_finds_nothing(
     server: dict[str, Any], narrow: Any
 ) -> None:
-    """The pages a form answers: a round uploaded, a draft allocation, a check's answer."""
+    """The pages a form answers: a round uploaded (its wide tables scroll in a box a
+    keyboard can scroll too), a draft allocation beside the decision, a replay of the
+    2018 round under 2024, a check's answer."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), {}
+
+    def holds(where: str) -> None:
+        assert _sideways(narrow) <= 0, (where, _widest(narrow))
+        found[where] = [v["id"] for v in axe.run(narrow).response["violations"]]
+
     narrow.goto(server["url"] + "/rounds")
     narrow.set_input_files("#file", str(ROUND_2018))
     narrow.locator("button.primary").click()
     narrow.wait_for_selector("table.quotas")
-    assert _sideways(narrow) <= 0, _widest(narrow)
+    holds("round")
     narrow.locator("#budget").fill("2 936 200")
+    narrow.get_by_label("Jämför med beslutet i omgången").check()
     narrow.locator("form.allocate button.primary").click()
     narrow.wait_for_load_state()
     assert "fördelning" in narrow.content().lower()
-    assert _sideways(narrow) <= 0, _widest(narrow)
+    holds("allocation")
+    narrow.goto(server["url"] + "/diff/2018/2024")
+    narrow.set_input_files("input[name=file]", str(ROUND_2018))
+    narrow.locator("form[enctype] button[type=submit]").first.click()
+    narrow.wait_for_load_state()
+    holds("replay")
     narrow.goto(server["url"] + "/check?year=2018")
     narrow.get_by_label("Lokalt utvecklingsprojekt (LUM)").check()
     narrow.locator("#title").fill("Ett projekt")
@@ -96,4 +133,6 @@ def test_a_round_its_allocation_and_a_check_answer_reflow(
     narrow.locator("#requested").fill("300 000")
     narrow.locator("button.primary").click()
     narrow.wait_for_load_state()
-    assert _sideways(narrow) <= 0, _widest(narrow)
+    holds("check answer")
+    assert _quote_under(narrow, "table.findings tbody tr", 1)  # under its finding
+    assert not any(found.values()), found

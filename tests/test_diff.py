@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
+from datetime import date
 from typing import Any
 
 import pytest
@@ -233,18 +235,28 @@ print("same")
 def test_a_replay_says_how_many_were_submitted_outside_each_years_call_window(
     evaluator: Evaluator,
 ) -> None:
-    """2017's dates are inside 2018's call window and outside 2024's: under 2024 they are
-    late, which the replay says, so a change is not taken for the rules'."""
+    """2017's dates are inside 2018's call window and outside 2024's: under 2024 the 19
+    projects are late, which the replay says, so a change is not taken for the rules'. The
+    21 study trips are not counted: 2024 reads its period as the projects' only (its study
+    trips' rule checks no date), so their dates change nothing."""
     data = json.loads((builtin_policy_dir() / "2018" / "round.json").read_bytes())
     for application in data["applications"]:
         application["submitted"] = "2017-10-02"
     round_ = load_round(json.dumps(data).encode(), "round.json")
+    kinds = Counter(a.kind for a in round_.applications)
+    assert kinds == {"project": 19, "study_trip": 21}
     summary = replay(round_, "2018", "2024", evaluator).summary
-    assert summary.submitted_outside_window == {"2024": 40}
+    assert summary.submitted_outside_window == {"2024": 19}
+    # Read the other way, 2018's period is every kind's: all 40 are outside it.
+    later = round_.model_copy(
+        update={"applications": [a.model_copy(update={"submitted": date(2023, 6, 1)})
+                                 for a in round_.applications]}
+    )  # fmt: skip
+    assert replay(later, "2024", "2018", evaluator).summary.submitted_outside_window == {"2018": 40}
     result = CliRunner().invoke(
         app,
         ["diff", "2018", "2024", "--replay", "-", "--lang", "en", "--format", "markdown"],
         input=json.dumps(data),
     )
     assert result.exit_code == 0
-    assert "40 of the applications were submitted outside the 2024 call window" in result.stdout
+    assert "19 of the applications were submitted outside the 2024 call window" in result.stdout

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,6 +27,8 @@ from fourules.server import create_app
 
 SOFFICE = shutil.which("soffice")
 ROUND_2018 = builtin_policy_dir() / "2018" / "round.json"
+FORMULA = '=HYPERLINK("http://example.org","Klicka")'
+"""A title a spreadsheet would run as a formula, were it not written as text."""
 CSV_IN = "CSV:44,34,76,1,,1053,false,true"
 """LibreOffice's CSV import: comma, double quotes, UTF-8, from line 1, Swedish locale,
 quoted cells not forced to text, special numbers (dates) detected: as a person opens it."""
@@ -56,6 +59,7 @@ def test_libreoffice_reads_the_round_downloads_with_numbers_dates_and_quotas(
     round_ = json.loads(ROUND_2018.read_text(encoding="utf-8"))
     for day, app in enumerate(round_["applications"]):
         app["submitted"] = f"2017-11-{1 + day % 28:02d}"  # within the 2018 call window
+    round_["applications"][0]["title"] = FORMULA
     raw = json.dumps(round_, ensure_ascii=False).encode()
     page = client.post("/rounds", files={"file": ("round.json", raw)})
     carried = {
@@ -72,6 +76,9 @@ def test_libreoffice_reads_the_round_downloads_with_numbers_dates_and_quotas(
     resaved = openpyxl.load_workbook(tmp_path / "out" / "omgang.xlsx")
     assert resaved.sheetnames == ["evaluations", "quotas", "findings"]
     _numbers_and_dates(resaved["evaluations"])
+    # The formula guard is invisible: the title LibreOffice shows is the title, as text.
+    title = resaved["evaluations"].cell(2, 4)
+    assert (title.value, title.data_type) == (FORMULA, "s")
     quotas = list(resaved["quotas"].iter_rows(values_only=True))
     header = quotas[0]
     used, limit = header.index("used"), header.index("limit")
@@ -96,17 +103,25 @@ def _numbers_and_dates(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
 def test_a_template_filled_in_libreoffice_and_saved_as_csv_is_read(
     client: TestClient, tmp_path: Path
 ) -> None:
-    """The XLSX template, one application typed in, saved by LibreOffice as a semicolon
-    CSV in Windows-1252 (as "CSV (semikolonavgränsad)" is): read as typed."""
+    """The XLSX template, one application typed in Swedish words under its Swedish
+    headings, saved by LibreOffice as a semicolon CSV in Windows-1252 (as "CSV
+    (semikolonavgränsad)" is): read as typed."""
     template = client.get("/rounds/template/2024.xlsx").content
     book = openpyxl.load_workbook(io.BytesIO(template))
     sheet = book.worksheets[0]
     headings = [c.value for c in sheet[1]]
-    typed = {"Id": "P-1", "Titel": "Tidigt stöd i Farsta", "Sökande": "Farsta"}
-    typed |= {"Sökt belopp": 300000}
-    kind = next(h for h in headings if h in ("Stödform", "Typ", "Form", "Ansökningstyp"))
-    row = [typed.get(h, "project" if h == kind else None) for h in headings]
-    sheet.append(row)
+    typed = {"Id": "P-1", "Stödform": "projekt", "Titel": "Tidigt stöd i Farsta"}
+    typed |= {"Sökande": "Farsta", "Sökt belopp": 300000, "Inlämnad": dt.date(2023, 6, 1)}
+    typed |= {
+        f"Bedömning: {criterion}": "ja"
+        for criterion in (
+            "Nytt arbetssätt, ny metod eller modell",
+            "Utveckling och strategiskt värde för stadens socialtjänst",
+            "Klientcentrering",
+        )
+    }
+    assert set(typed) <= set(headings)
+    sheet.append([typed.get(h) for h in headings])
     filled = tmp_path / "omgang.xlsx"
     book.save(filled)
     _libreoffice(tmp_path, "csv:Text - txt - csv (StarCalc):59,34,1,1", filled)
@@ -115,6 +130,8 @@ def test_a_template_filled_in_libreoffice_and_saved_as_csv_is_read(
     page = client.post("/rounds", data={"year": "2024"}, files={"file": ("omgang.csv", saved)})
     assert page.status_code == 200, page.text[:800]
     assert "Tidigt stöd i Farsta" in page.text and "300 000" in page.text
+    # The criteria read as assessed: eligible (both main criteria), a priority area's point.
+    assert re.search(r"Tidigt stöd i Farsta.*?Berättigad.*?300 000 kr.*?>1<", page.text, re.S)
 
 
 def _carried(page: str) -> str:

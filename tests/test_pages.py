@@ -510,14 +510,14 @@ def test_the_answer_says_what_each_finding_rests_on(client: TestClient) -> None:
     )
     assert page.status_code == 200
     assert '<th scope="col">Grund</th>' in page.text
-    assert 'class="basis reading">läsning: texten lämnar det öppet' in page.text
+    assert re.search(r'class="basis reading"[^>]*>läsning: texten lämnar det öppet', page.text)
     assert "Läsning i fourules" in page.text  # the deciding finding says it is a reading
 
 
 def test_an_alternative_changing_several_rules_is_shown_once(client: TestClient) -> None:
     text = client.get("/policies/2018/readings").text
     # trips_prioritised_too changes the three priority criteria: one table, two references.
-    assert text.count("<table>") == 1
+    assert text.count('<table class="stack">') == 1
     assert text.count('href="#reading-criterion.several_districts"') == 2
 
 
@@ -565,7 +565,8 @@ def test_every_table_downloads_as_a_spreadsheet_people_can_count_with(
 ) -> None:
     """The round, its audit and the draft beside the decision download as XLSX (a sheet per
     table, a row per application, amounts as numbers, dates as dates, each quota's use and
-    limit as two numbers, never "3/3") and as CSV (the first sheet), read back as such."""
+    limit as two numbers, never "3/3") and as CSV (the first sheet, or each table on its
+    own from a button of its own), read back as such."""
     import openpyxl
 
     page = client.post("/rounds", files={"file": ("round.json", ROUND_2018.read_bytes())}).text
@@ -593,15 +594,59 @@ def test_every_table_downloads_as_a_spreadsheet_people_can_count_with(
         )
     )
     assert tuple(csv_rows[0]) == header and len(csv_rows) == len(rows)
+    # Every table as a CSV of its own, from the page's buttons: the quotas as two numbers.
+    buttons = {
+        what: re.findall(r'<button type="submit" name="table" value="(\w+)">', form)
+        for what, form in re.findall(
+            r'<form [^>]*class="inline no-print csv-tables">.*?name="what" value="(\w+)"(.*?)</form>',
+            page,
+            re.S,
+        )
+    }
+    assert buttons == {
+        "round": ["evaluations", "quotas", "findings"],
+        "audit": ["decisions", "discrepancies"],
+    }
+    for table in buttons["round"]:
+        got = client.post("/rounds/download", data={**carried, "format": "csv", "table": table})
+        assert got.status_code == 200
+        assert got.headers["content-disposition"].endswith(f'omgang-2018-{table}.csv"')
+        sheet = list(book[table].iter_rows(values_only=True))
+        table_rows = list(csv.reader(io.StringIO(got.text)))
+        assert tuple(table_rows[0]) == sheet[0] and len(table_rows) == len(sheet)
+    quota_csv = client.post(
+        "/rounds/download", data={**carried, "format": "csv", "table": "quotas"}
+    )
+    hv_row = next(
+        r for r in csv.reader(io.StringIO(quota_csv.text)) if r[1] == "Hässelby-Vällingby"
+    )
+    assert dict(zip(QUOTA_HEADER, hv_row, strict=True))["used"] == "3"
+    assert not any("/" in cell for r in csv.reader(io.StringIO(quota_csv.text)) for cell in r[3:5])
+    unknown = client.post("/rounds/download", data={**carried, "format": "csv", "table": "x"})
+    assert unknown.status_code == 422 and "quotas" in unknown.text
     audit = client.post("/rounds/download", data={**carried, "what": "audit", "format": "xlsx"})
     assert openpyxl.load_workbook(io.BytesIO(audit.content)).sheetnames == [
         "decisions",
         "discrepancies",
     ]
+    found = client.post(
+        "/rounds/download",
+        data={**carried, "what": "audit", "format": "csv", "table": "discrepancies"},
+    )
+    assert next(csv.reader(io.StringIO(found.text)))[0] == "check"
     budget = {**carried, "budget": "2 936 200", "method": "ranked", "compare": "1"}
     draft = client.post("/rounds/download", data={**budget, "what": "allocation", "format": "xlsx"})
     sheets = openpyxl.load_workbook(io.BytesIO(draft.content)).sheetnames
     assert sheets == ["allocation", "comparison"]
+    drafted = client.post("/rounds/allocate", data=budget).text
+    assert re.findall(r'name="table" value="(\w+)"', drafted) == ["allocation", "comparison"]
+    beside = client.post(
+        "/rounds/download",
+        data={**budget, "what": "allocation", "format": "csv", "table": "comparison"},
+    )
+    assert next(csv.reader(io.StringIO(beside.text)))[:4] == [
+        "application_id", "table_row", "kind", "decided_sek"
+    ]  # fmt: skip
 
 
 QUOTA_HEADER = ("administration", "name", "quota", "used", "limit", "over", "applications")
@@ -621,8 +666,8 @@ def test_a_misspelt_applicant_is_a_row_of_the_quota_table(client: TestClient) ->
     raw = json.dumps(round_, ensure_ascii=False).encode()
     page = client.post("/rounds", files={"file": ("round.json", raw)}).text
     quotas = page[
-        page.index('<table class="quotas">') : page.index(
-            "</table>", page.index('<table class="quotas">')
+        page.index('<table class="quotas') : page.index(
+            "</table>", page.index('<table class="quotas')
         )
     ]
     row = re.search(r'<tr class="warn unknown-applicant">(.*?)</tr>', quotas, re.S)
@@ -676,7 +721,10 @@ def test_a_round_template_filled_in_is_read_as_written(client: TestClient, lang:
     )
     assert page.status_code == 200, page.text[:800]
     assert "P-1" in page.text and "Farsta" in page.text
-    # No year chosen: a spreadsheet names none, so the newest served, and the page says so.
+    # No year chosen: a spreadsheet names none, so the newest served, as the choice says,
+    # and the page says so.
+    own = "Filens eget år, annars det senaste (2024)" if lang == "sv" else "else the newest (2024)"
+    assert '<option value="">' in upload and own in html.unescape(upload)
     newest = client.post(f"/rounds{q}", files={"file": ("omgång.xlsx", filled.getvalue())})
     assert newest.status_code == 200, newest.text[:800]
     assert 'role="status"' in newest.text and "2024" in newest.text
@@ -727,3 +775,30 @@ def test_the_round_page_says_which_sheet_of_a_workbook_was_read(client: TestClie
     )
     sentence = html.unescape(re.search(r'id="sheet-read">([^<]+)<', single.text).group(1))
     assert "bladet ”Sheet”" in sentence and "andra bladen" not in sentence
+
+
+@pytest.mark.parametrize("year", ["2018", ""])
+def test_an_uploaded_workbook_is_parsed_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, year: str
+) -> None:
+    """The page evaluates the round and names the sheet it read from one reading of the
+    workbook; also when the workbook, naming no year, is tried against the newest served
+    (where the 2018 round's assessment of research_connection is refused)."""
+    import openpyxl
+
+    opened = []
+    load = openpyxl.load_workbook
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        opened.append(1)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counted)
+    page = client.post(
+        "/rounds", data={"year": year}, files={"file": ("r.xlsx", _xlsx(ROUND_2018))}
+    )
+    if year:
+        assert page.status_code == 200 and 'id="sheet-read"' in page.text
+    else:
+        assert page.status_code == 422 and "prövades mot 2024" in page.text
+    assert len(opened) == 1

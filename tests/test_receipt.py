@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
+from fourules.policy.call_window import window_rules
 from fourules.server import create_app
 from fourules.texts import in_language, text
 from fourules.web import receipt
@@ -153,7 +154,6 @@ def test_the_last_day_passed_is_said_only_after_it() -> None:
     assert any("har passerat (prövad 2023-09-09)" in s.text for s in after.steps)
 
 
-
 def test_a_late_date_is_said_late_only_where_the_periods_rule_made_it_ineligible() -> None:
     """The receipt says no more than the evaluation: a late date that no rule of the call's
     period refused (a year, or a reading, that lets it pass) is not told the call has
@@ -163,12 +163,12 @@ def test_a_late_date_is_said_late_only_where_the_periods_rule_made_it_ineligible
     refused = EVALUATOR.evaluate(
         {**application, "id": "a", "applicants": ["Farsta"], "requested_sek": 1000}, "2024"
     )
-    assert any(f.rule in receipt.window_rules(policy, "project") for f in refused.findings)
+    assert any(f.rule in window_rules(policy, "project") for f in refused.findings)
     passed = refused.model_copy(
         update={
             "findings": [
                 f.model_copy(update={"effect": None, "status": "warn"})
-                if f.rule in receipt.window_rules(policy, "project")
+                if f.rule in window_rules(policy, "project")
                 else f
                 for f in refused.findings
             ]

@@ -14,9 +14,17 @@ from fourules import load_policy
 from fourules.errors import InputError
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.policy.model import load_policy_file
-from fourules.rounds.files import heading_words, load_round, open_round, to_csv, to_xlsx
+from fourules.rounds.files import (
+    heading_words,
+    load_round,
+    open_round,
+    to_csv,
+    to_xlsx,
+    value_words,
+)
+from fourules.rounds.template import template_sheets
 from fourules.spreadsheets import Sheet, workbook
-from fourules.texts import text
+from fourules.texts import in_language, text
 
 ROUND_2018 = load_round((builtin_policy_dir() / "2018" / "round.json").read_bytes(), "round.json")
 EXAMPLE_2026 = Path(__file__).parents[1] / "examples" / "calls" / "2026" / "policy.yaml"
@@ -92,5 +100,88 @@ def test_a_workbook_is_read_from_the_sheet_with_the_rounds_columns() -> None:
     assert opened.sheet == "Ansökningar"
     assert opened.round() == open_round(book, "round.xlsx").round()
     # No sheet has the columns: the first is read, and its header is what the refusal names.
-    with pytest.raises(InputError, match="id"):
+    with pytest.raises(InputError) as refused:
         load_round(workbook([cover]), "omgång.xlsx")
+    assert refused.value.message.sv.startswith(
+        "okända kolumner Utlysning 2018; tillåtna rubriker: Id,"
+    )
+    assert (
+        "Sökt belopp" in refused.value.message.sv and "Amount requested" in refused.value.message.en
+    )
+
+
+@pytest.mark.parametrize(
+    "vocabulary",
+    [
+        load_policy("2018").vocabulary,
+        load_policy("2024").vocabulary,
+        load_policy_file(EXAMPLE_2026).vocabulary,
+    ],
+    ids=["2018", "2024", "2026"],
+)
+def test_no_word_names_two_values_of_a_column(vocabulary: object) -> None:
+    """A word that named two values would be read as one of them without a word."""
+    for column, words in value_words(vocabulary).items():  # type: ignore[arg-type]
+        named: dict[str, set[str]] = {}
+        for choice in vocabulary.stated[column].values:  # type: ignore[attr-defined]
+            for word in (choice.id, choice.label.sv, choice.label.en):
+                named.setdefault(" ".join(word.split()).casefold(), set()).add(choice.id)
+        assert all(len(ids) == 1 for ids in named.values()), (column, named)
+        assert {words[w] for w in named} == {i for ids in named.values() for i in ids}
+
+
+def test_a_template_filled_in_swedish_words_is_read_as_the_values_they_name() -> None:
+    """The 2024 template as a Swedish person fills it in: the kind as "projekt" and
+    "Studieresa (MUL)", travel modes as "tåg; Buss", yes and no as "ja" and "nej", each
+    criterion assessed under its heading "Bedömning: <title>" — read as the values they
+    name, as the template's explanation says."""
+    vocabulary = load_policy("2024").vocabulary
+    with in_language("sv"):
+        heading_row, explanation = template_sheets(vocabulary, "2024")
+    headings = list(heading_row.header)
+    novelty = "Bedömning: Nytt arbetssätt, ny metod eller modell"
+    assert novelty in headings and not any(h.startswith("assessment.") for h in headings)
+    said = {row[1]: row[3] for row in explanation.rows}
+    assert "tåg, buss, båt, bil, flyg" in str(said["travel_modes"])
+    assert "projekt (LUM) eller studieresa (MUL)" in str(said["kind"])
+
+    def row(**cells: str) -> list[str]:
+        return [cells.get(h, "") for h in headings]
+
+    project = row(
+        Id="P-1", Stödform="projekt", Titel="Tidigt stöd", Sökande="Farsta",
+        **{"Sökt belopp": "300 000", "Jämställdhetsanalys": "ja", novelty: "Ja"},
+    )  # fmt: skip
+    trip = row(
+        Id="S-1", Stödform="Studieresa (MUL)", Titel="Resa till Malmö", Sökande="Farsta",
+        **{"Sökt belopp": "20 000", "Färdsätt": "tåg; Buss", "Jämställdhetsanalys": "nej"},
+    )  # fmt: skip
+    read = load_round(_csv([headings, project, trip], delimiter=";"), "omgång.csv", vocabulary)
+    first, second = read.applications
+    assert (first.kind, first.gender_analysis, first.assessment) == (
+        "project", True, {"novelty": True}
+    )  # fmt: skip
+    assert (second.kind, second.travel_modes, second.gender_analysis) == (
+        "study_trip", ["train", "bus"], False
+    )  # fmt: skip
+    # A word that names no value is refused as before, with what the column accepts.
+    misspelt = [
+        ("projket" if h == "Stödform" else cell) for h, cell in zip(headings, project, strict=True)
+    ]
+    with pytest.raises(InputError, match="projket"):
+        load_round(_csv([headings, misspelt], delimiter=";"), "omgång.csv", vocabulary)
+
+
+def test_an_unknown_heading_is_named_with_the_headings_of_its_language_and_a_guess() -> None:
+    """A misspelt Swedish heading is refused naming the Swedish heading it likely means and
+    every heading accepted in Swedish, the year's criteria's included; in English, the
+    English ones; a misspelt column name is guessed as the column name."""
+    vocabulary = load_policy("2024").vocabulary
+    rows = [["Id", "Stödform", "Titel", "Sökande", "Sökt belop", "requested_sk"]]
+    with pytest.raises(InputError) as refused:
+        load_round(_csv(rows, delimiter=";"), "omgång.csv", vocabulary)
+    sv, en = refused.value.message.sv, refused.value.message.en
+    assert sv.startswith("okända kolumner Sökt belop (menade du Sökt belopp?), requested_sk ")
+    assert "(menade du requested_sek?)" in sv
+    assert "Bedömning: Klientcentrering" in sv and "Assessment: Client-centredness" in en
+    assert "Amount requested" in en and "Sökt belopp, " not in en

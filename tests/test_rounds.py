@@ -633,7 +633,7 @@ BAD_ROUNDS = [
     ),
     (
         "bad CSV kind",
-        "id,kind,title,applicants,requested_sek\nA,projekt,T,Farsta,1\n",
+        "id,kind,title,applicants,requested_sek\nA,projket,T,Farsta,1\n",
         ".csv",
         "r.csv:2:B (kind)",
     ),

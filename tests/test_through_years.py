@@ -60,3 +60,15 @@ def test_an_unknown_one_is_a_404_page_naming_it(client: TestClient, path: str) -
     page = client.get(path)
     assert page.status_code == 404 and "<script>" not in page.text
     assert "Ingen utlysning har" in page.text
+
+
+def test_a_date_that_changed_is_charted_on_a_time_axis(client: TestClient) -> None:
+    """The call's last day moved (2017-12-01, 2023-09-08): each year's day on a time axis,
+    written beside its mark; the same page twice is the same bytes. A value that did not
+    change (the last project year, 3 both years) has no chart."""
+    page = client.get("/parameters/call_window.closes").text
+    assert page.count("<svg") == 1
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "2017-12-01" in chart and "2023-09-08" in chart
+    assert client.get("/parameters/call_window.closes").text == page
+    assert "<svg" not in client.get("/parameters/project_years.max").text

@@ -11,10 +11,12 @@ from typing import Any
 
 from pydantic import Field
 
+from fourules.application import KINDS
 from fourules.comparison.structure import ComparisonModel
 from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.parallel import forked_map, gc_paused, worker_pays
+from fourules.policy.call_window import call_window
 from fourules.policy.model import Policy
 from fourules.rounds.model import Round, natural_key
 from fourules.text import Lang
@@ -70,8 +72,8 @@ class ReplaySummary(ComparisonModel):
     submitted_outside_window: dict[str, int] = Field(
         default_factory=dict,
         description="Per year, the applications whose submission date falls outside that "
-        "year's call window: a round of one year replayed under another is judged late or "
-        "early by its own dates, so a change may be the dates', not the rules'.",
+        "year's call window for their kind: a round of one year replayed under another is "
+        "judged late or early by its own dates, so a change may be the dates', not the rules'.",
     )
 
 
@@ -281,17 +283,16 @@ def without_dates(round_: Round) -> Round:
 
 
 def outside_window(policy: Policy, apps: Iterable[Any]) -> int:
-    """How many applications were submitted outside the policy's call window (none when the
-    policy states no window: `call_window.opens` and `.closes`)."""
-    window = [policy.parameters.get(f"call_window.{end}") for end in ("opens", "closes")]
-    if any(p is None or not isinstance(p.value, date) for p in window):
-        return 0
-    opens, closes = (p.value for p in window)  # type: ignore[union-attr]
+    """How many applications were submitted outside the policy's call window for their kind
+    (`policy.call_window`: none for a kind whose period the policy does not check, as
+    2024's study trips)."""
+    windows = {kind: call_window(policy, kind) for kind in KINDS}
     return sum(
         1
         for app in apps
         if isinstance(getattr(app, "submitted", None), date)
-        and not opens <= app.submitted <= closes
+        and (window := windows.get(app.kind)) is not None
+        and not window.holds(app.submitted)
     )
 
 

@@ -20,6 +20,13 @@ if TYPE_CHECKING:  # annotations only: a round's report needs no allocation solv
     from fourules.rounds.allocation import Allocation
     from fourules.rounds.audit import AuditReport
 
+ROUND_TABLES = ("evaluations", "quotas", "findings")
+"""The sheets of a round's workbook, in order: each a table the round's page shows."""
+AUDIT_TABLES = ("decisions", "discrepancies")
+"""The sheets of an audit's workbook."""
+ALLOCATION_TABLES = ("allocation", "comparison")
+"""The sheets of a draft's workbook (the comparison only beside a decided round)."""
+
 _APPLICATION = ("application_id", "table_row", "kind", "title", "applicants", "requested_sek")
 
 
@@ -90,12 +97,11 @@ def round_sheets(round_: Round, result: RoundEvaluation) -> list[Sheet]:
         [f.rule, f.status, f.message, ", ".join(f.applications), f.administration]
         for f in result.findings
     ]
+    evaluations, _, found = ROUND_TABLES  # the quotas' sheet: quota_sheet
     return [
-        _per_application(round_, "evaluations", columns),
+        _per_application(round_, evaluations, columns),
         quota_sheet(result),
-        Sheet(
-            "findings", ("rule", "status", "message", "applications", "administration"), findings
-        ),
+        Sheet(found, ("rule", "status", "message", "applications", "administration"), findings),
     ]
 
 
@@ -117,7 +123,7 @@ def quota_sheet(result: RoundEvaluation) -> Sheet:
          ", ".join(i for ids in u.applications.values() for i in ids)]
         for u in result.unknown_applicants
     ]  # fmt: skip
-    return Sheet("quotas", QUOTA_COLUMNS, rows)
+    return Sheet(ROUND_TABLES[1], QUOTA_COLUMNS, rows)
 
 
 def allocation_sheets(
@@ -136,7 +142,7 @@ def allocation_sheets(
         ("proposed_sek", lambda app: line[app.id].proposed_sek),
         ("reason", lambda app: line[app.id].reason),
     ]
-    sheets = [_per_application(round_, "allocation", columns)]
+    sheets = [_per_application(round_, ALLOCATION_TABLES[0], columns)]
     if comparison is not None:
         sheets.append(_comparison_sheet(comparison))
     return sheets
@@ -166,7 +172,7 @@ def _comparison_sheet(comparison: dict[str, Any]) -> Sheet:
         ]
         for r in comparison["lines"]
     ]
-    return Sheet("comparison", header, rows)
+    return Sheet(ALLOCATION_TABLES[1], header, rows)
 
 
 def audit_sheets(round_: Round, audit: AuditReport, result: RoundEvaluation) -> list[Sheet]:
@@ -194,7 +200,8 @@ def audit_sheets(round_: Round, audit: AuditReport, result: RoundEvaluation) -> 
         for d in audit.discrepancies
     ]
     discrepancy = ("check", "severity", "message", "applications", "rows", "expected", "actual")
+    decisions, discrepancies = AUDIT_TABLES
     return [
-        _per_application(round_, "decisions", columns),
-        Sheet("discrepancies", discrepancy, found),
+        _per_application(round_, decisions, columns),
+        Sheet(discrepancies, discrepancy, found),
     ]

@@ -25,7 +25,7 @@ from fourules.policy.model import Policy, Status
 from fourules.policy.source import Source, empty_list
 from fourules.rounds.checks import check
 from fourules.rounds.choice import Choices, choices
-from fourules.rounds.files import open_round
+from fourules.rounds.files import RoundFile, open_round
 from fourules.rounds.model import (
     Round,
     RoundProject,
@@ -252,16 +252,23 @@ ROUND_YEAR = Place("round.year")
 
 
 def read_round(
-    source: bytes, name: str, evaluator: Evaluator, year: str | None, *, strict: bool = False
+    source: bytes | RoundFile,
+    name: str,
+    evaluator: Evaluator,
+    year: str | None,
+    *,
+    strict: bool = False,
 ) -> tuple[Round, str]:
-    """A round from a file's bytes (JSON, CSV or XLSX, by `name`), read under the year to
+    """A round from a file's bytes (JSON, CSV or XLSX, by `name`) — or from the file opened
+    already (`open_round`: a page that says which sheet of a workbook it read opens the
+    workbook once) — read under the year to
     evaluate it under — `year`, else the round's own — so the fields that year's facts add
     are accepted and typed, and with that year. With `strict`, every applicant must be an
     administration of the round's own year (`check_administrations`); without, an
     application naming another is evaluated, ineligible, and listed in the round's
     findings. What the command line and the service both read a round with. Every
     assessment of a criterion the year does not have is refused, each at its place."""
-    file = open_round(source, name)
+    file = source if isinstance(source, RoundFile) else open_round(source, name)
     chosen = year or file.year
     if chosen is None:
         file.round()  # what is wrong with the file itself comes first

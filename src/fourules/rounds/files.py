@@ -207,7 +207,12 @@ def _date_cell(text: str, where: str) -> str:
 
 
 def _row_to_application(
-    row: dict[str, str], line: int, columns: list[str], where: str, types: Mapping[str, CellType]
+    row: dict[str, str],
+    line: int,
+    columns: list[str],
+    where: str,
+    types: Mapping[str, CellType],
+    named: Mapping[str, Mapping[str, str]],
 ) -> dict[str, Any]:
     app: dict[str, Any] = {}
     decision: dict[str, Any] = {}
@@ -215,7 +220,7 @@ def _row_to_application(
     for index, column in enumerate(columns):
         place = f"{where}:{line}:{_column_letter(index)} ({column})"
         cell_type = "yes_no" if column.startswith(ASSESSMENT) else types.get(column, "text")
-        value = _cell(cell_type, row.get(column) or "", place)
+        value = _named(_cell(cell_type, row.get(column) or "", place), named.get(column))
         if not column and value is not None:
             raise InputError(
                 both("round_file.cell_without_header"), f"{where}:{line}:{_column_letter(index)}"
@@ -240,9 +245,11 @@ def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | N
         raise InputError(both("round_file.empty"), where)
     named = headings(vocabulary)
     header = [named.get(_heading_key(h), h.strip()) for h in rows[0]]
-    _check_known_columns(header, where, csv_columns((), vocabulary))
+    _check_known_columns(header, where, vocabulary)
     _check_required_columns(header, where)
-    applications, lines = _read_applications(rows, header, where, cell_types(vocabulary))
+    applications, lines = _read_applications(
+        rows, header, where, cell_types(vocabulary), value_words(vocabulary)
+    )
     try:
         return _validate({"applications": applications}, where, vocabulary)
     except InputError as exc:
@@ -253,7 +260,9 @@ def _rows_to_round(rows: list[list[str]], where: str, vocabulary: Vocabulary | N
 
 def heading_words(vocabulary: Vocabulary | None = None) -> dict[str, tuple[str, ...]]:
     """Each column and what people head it with: its own name and its Swedish and English
-    words (a fact's label; the round's own columns' `heading.*`)."""
+    words (a fact's label; the round's own columns' `heading.*`; an assessment's
+    `round_file.assessment_heading`, with its criterion's title, for the criteria the
+    vocabulary has)."""
     declared = {d.json_field: d for d in (vocabulary or base_vocabulary()).declarations}
     words = {}
     for column in csv_columns((), vocabulary):
@@ -264,6 +273,15 @@ def heading_words(vocabulary: Vocabulary | None = None) -> dict[str, tuple[str, 
             else tuple(text(f"heading.{column}", lang) for lang in LANGS)
         )
         words[column] = (column, *said)
+    for criterion in vocabulary.criteria if vocabulary is not None else ():
+        column = ASSESSMENT + criterion.id
+        words[column] = (
+            column,
+            *(
+                text("round_file.assessment_heading", lang, criterion=criterion.title.get(lang))
+                for lang in LANGS
+            ),
+        )
     return words
 
 
@@ -281,32 +299,67 @@ def _heading_key(heading: str) -> str:
     return " ".join(heading.split()).casefold()
 
 
-def _check_known_columns(header: list[str], where: str, known: tuple[str, ...]) -> None:
+def value_words(vocabulary: Vocabulary | None = None) -> dict[str, dict[str, str]]:
+    """For each column of a fact with named values (one of, several of), each value by any
+    of its words, compared without case or surrounding spaces: its id and its Swedish and
+    English labels; a kind also by the words people write for it (its names on the check
+    form and `round_file.kind_words.*`, separated by ";"). What a spreadsheet filled in
+    Swedish ("projekt", "tåg; buss") is read by."""
+    found: dict[str, dict[str, str]] = {}
+    for column, declared in (vocabulary or base_vocabulary()).stated.items():
+        if not declared.values:
+            continue
+        words: dict[str, str] = {}
+        for choice in declared.values:
+            said = [choice.id, choice.label.sv, choice.label.en]
+            if column == "kind":
+                for lang in LANGS:
+                    said += [text(f"kind.{choice.id}", lang), text(f"kind.short.{choice.id}", lang)]
+                    said += text(f"round_file.kind_words.{choice.id}", lang).split(";")
+            words.update({_heading_key(word): choice.id for word in said if word.strip()})
+        found[column] = words
+    return found
+
+
+def _named(value: Any, words: Mapping[str, str] | None) -> Any:
+    """A cell's value (or each of a list) as the value id its word names; a word that names
+    none is left as written, for the contract to refuse with what it accepts."""
+    if words is None or value is None:
+        return value
+    if isinstance(value, list):
+        return [words.get(_heading_key(v), v) for v in value]
+    return words.get(_heading_key(value), value) if isinstance(value, str) else value
+
+
+def _check_known_columns(header: list[str], where: str, vocabulary: Vocabulary | None) -> None:
     """Every column of the header row is a round's column or an assessment; else InputError,
-    naming the column each unknown one is likely a misspelling of."""
+    naming in each language the headings accepted (the year's criteria's too) and the one
+    each unknown column is likely a misspelling of."""
+    known = csv_columns((), vocabulary)
     unknown = [h for h in header if h and h not in known and not _CRITERION_COLUMN.match(h)]
-    if unknown:
-        accepted = ", ".join(known)
-        guesses = {h: difflib.get_close_matches(h, known, n=1, cutoff=0.75) for h in unknown}
-        named = [
-            both("round_file.column_guess", column=h, guess=g[0]) if g else LocalText(sv=h, en=h)
-            for h, g in guesses.items()
-        ]
-        message = LocalText(
-            sv=text(
-                "round_file.column_unknown",
-                "sv",
-                columns=", ".join(n.sv for n in named),
-                accepted=accepted,
-            ),
-            en=text(
-                "round_file.column_unknown",
-                "en",
-                columns=", ".join(n.en for n in named),
-                accepted=accepted,
-            ),
+    if not unknown:
+        return
+    words = heading_words(vocabulary)
+    said = {}
+    for at, lang in enumerate(LANGS, start=1):
+        headings = [words[column][at] for column in words]
+        # A guess among the language's headings and the columns' own names, as written.
+        candidates = [*headings, *words]
+        named = []
+        for column in unknown:
+            guess = difflib.get_close_matches(column, candidates, n=1, cutoff=0.75)
+            named.append(
+                text("round_file.column_guess", lang, column=column, guess=guess[0])
+                if guess
+                else column
+            )
+        said[lang] = text(
+            "round_file.column_unknown",
+            lang,
+            columns=", ".join(named),
+            accepted=", ".join(headings),
         )
-        raise InputError(message, f"{where}:1")
+    raise InputError(LocalText(**said), f"{where}:1")
 
 
 def _check_required_columns(header: list[str], where: str) -> None:
@@ -319,7 +372,11 @@ def _check_required_columns(header: list[str], where: str) -> None:
 
 
 def _read_applications(
-    rows: list[list[str]], header: list[str], where: str, types: Mapping[str, CellType]
+    rows: list[list[str]],
+    header: list[str],
+    where: str,
+    types: Mapping[str, CellType],
+    named: Mapping[str, Mapping[str, str]],
 ) -> tuple[list[dict[str, Any]], list[int]]:
     """The applications below the header row and the line of each; blank rows are skipped."""
     applications = []
@@ -333,7 +390,7 @@ def _read_applications(
                 f"{where}:{line}",
             )
         row = dict(zip(header, cells, strict=False))
-        applications.append(_row_to_application(row, line, header, where, types))
+        applications.append(_row_to_application(row, line, header, where, types, named))
         lines.append(line)
     if not applications:
         raise InputError(both("round_file.none"), where)

@@ -2,10 +2,10 @@
 language, with a second sheet that explains each column.
 
 The headings are the words `rounds/files.heading_words` reads a round by (a fact's label,
-the round's own columns' `heading.*`), so a template filled in and uploaded is read as it
-was written; an assessed criterion keeps its column name (`assessment.<id>`), which the
-explanation names. The CSV template is the heading row alone, separated by semicolons and
-marked as UTF-8, as Swedish Excel opens and saves it.
+the round's own columns' `heading.*`, an assessment's criterion title), and the explanation
+names the words a cell with named values is read by (`rounds/files.value_words`), so a
+template filled in and uploaded is read as it was written. The CSV template is the heading
+row alone, separated by semicolons and marked as UTF-8, as Swedish Excel opens and saves it.
 """
 
 from __future__ import annotations
@@ -36,9 +36,16 @@ def _explained(column: str, vocabulary: Vocabulary, lang: Lang) -> str:
         title = next(c.title for c in vocabulary.criteria if c.id == cid)
         return text("round_template.assessment", criterion=title.get(lang))
     declared = vocabulary.stated.get(column)
-    if declared is not None:
-        return declared.help.get(lang)
-    return text(f"round_template.column.{column}")
+    if declared is None:
+        return text(f"round_template.column.{column}")
+    said = declared.help.get(lang)
+    # A kind's help names the words it is written with ("projekt (LUM) eller studieresa").
+    if declared.type in ("one_of", "several_of") and column != "kind":
+        values = ", ".join(choice.label.get(lang) for choice in declared.values)
+        said += " " + text(f"round_template.values.{declared.type}", values=values)
+    elif declared.type in ("yes_no", "date"):
+        said += " " + text(f"round_template.values.{declared.type}")
+    return said
 
 
 def template_sheets(vocabulary: Vocabulary, year: str) -> list[Sheet]:

@@ -13,6 +13,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.output.canonical import WrittenCompact
 from fourules.rounds import evaluation as evaluated
 from fourules.rounds.evaluation import Progress, read_round
+from fourules.rounds.files import RoundFile
 from fourules.rounds.model import Round
 from fourules.text import Lang
 from fourules.use_cases.evaluate import DecisionRecorder
@@ -40,11 +41,12 @@ class RoundEvaluation(WrittenCompact, evaluated.RoundEvaluation):
 
 @dataclass(frozen=True)
 class RoundRequest:
-    """A round's file (JSON, CSV or XLSX, by `name`), to evaluate under `year` (else the
-    round's own). With `strict`, an applicant that is not an administration of the round's
-    year is refused rather than evaluated as ineligible."""
+    """A round's file (JSON, CSV or XLSX, by `name`; its bytes, or the file opened already by
+    `rounds.files.open_round`), to evaluate under `year` (else the round's own). With
+    `strict`, an applicant that is not an administration of the round's year is refused
+    rather than evaluated as ineligible."""
 
-    source: bytes
+    source: bytes | RoundFile
     name: str
     year: str | None = None
     lang: Lang = "sv"

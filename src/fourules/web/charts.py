@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 ALERT, BAR, LIMIT, SECOND = "#b3261e", "#0b5394", "#1a1a1a", "#8fb3d9"
@@ -140,5 +141,27 @@ def by_year(bars: Sequence[Bar], title: str, *, money: bool = False) -> str:
         _kronor(ax)
     else:
         ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _svg(fig, title)
+
+
+def dates_by_year(days: Sequence[tuple[str, date]], title: str) -> str:
+    """One mark per year on a time axis (a date parameter through the years: when each year's
+    call closed), the date written beside it."""
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(days) + 1.2))
+    labels = [year for year, _ in days][::-1]
+    at = [day.toordinal() for _, day in days][::-1]
+    ax.scatter(at, labels, color=BAR, s=60, zorder=3)
+    for x, label, (_, day) in zip(at, labels, days[::-1], strict=True):
+        ax.annotate(day.isoformat(), (x, label), textcoords="offset points", xytext=(8, -3))
+    first, last = min(d.year for _, d in days), max(d.year for _, d in days) + 1
+    step = max(1, (last - first) // 4)  # the first of January of a few years
+    ax.set_xticks([date(y, 1, 1).toordinal() for y in range(first, last + 1, step)])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: str(date.fromordinal(int(x)).year)))
+    ax.margins(x=0.1)
+    ax.set_title(title, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return _svg(fig, title)

@@ -3,11 +3,11 @@ was checked, against which year and when; everything that stops it and everythin
 at once; and what to do next, each sentence from the year's decision with its quote — or
 saying plainly that the decision does not say.
 
-What the decision says about the call's period is the year's parameters `call_window.opens`
-and `call_window.closes` (as a replay reads them), when a rule of the application's kind
-checks the submission date against them. Where to send an application, when the next call
-opens and whom to ask are in no year's policy: the receipt says the decision does not say
-them, never a guess.
+What the decision says about the call's period is the kind's call window
+(`policy/call_window.py`, which a replay reads too). Where to send an application, when the
+next call opens and whom to ask are in no year's policy: the receipt says the decision does
+not say them, never a guess. The rest is how the page words one evaluation (which findings
+stop it, which are missing, what next), so it stays with the page.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from fourules.evaluation import results
+from fourules.policy.call_window import CallWindow, call_window, window_rules
 from fourules.policy.model import Policy
 from fourules.policy.source import Source
 from fourules.texts import language, text
-
-OPENS, CLOSES = "call_window.opens", "call_window.closes"
 
 
 class Step(NamedTuple):
@@ -32,10 +31,6 @@ class Step(NamedTuple):
     text: str
     source: Source | None = None
     silent: bool = False
-
-
-Window = tuple[date, date, Source]
-"""The call's period as the decision states it: first day, last day, the sentence."""
 
 
 @dataclass(frozen=True)
@@ -60,40 +55,6 @@ class Receipt:
     """Whether the score means anything: not for an ineligible application."""
 
 
-def window(policy: Policy, kind: str) -> Window | None:
-    """The call's period for `kind`: its two dates, when a rule that applies to the kind
-    compares with them in a condition (2024 reads its period as the projects' only)."""
-    opens, closes = policy.parameters.get(OPENS), policy.parameters.get(CLOSES)
-    if opens is None or closes is None:
-        return None
-    if not isinstance(opens.value, date) or not isinstance(closes.value, date):
-        return None
-    return (opens.value, closes.value, closes.source) if window_rules(policy, kind) else None
-
-
-def window_rules(policy: Policy, kind: str) -> set[str]:
-    """The rules applying to `kind` with a branch whose condition compares with the call's
-    last day — not a message that names it (2024's study trips are told the projects'
-    period is not theirs)."""
-    return {
-        rule.id
-        for rule in policy.rules
-        if (rule.applies_to is None or kind in rule.applies_to)
-        and any(
-            _names(branch.model_dump(include={"when"}), f"${CLOSES}") for branch in rule.branches
-        )
-    }
-
-
-def _names(value: object, parameter: str) -> bool:
-    """Whether a condition (as plain data) compares with `parameter`, named exactly."""
-    if isinstance(value, dict):
-        return any(_names(v, parameter) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_names(v, parameter) for v in value)
-    return value == parameter
-
-
 def _submitted(application: Mapping[str, Any]) -> date | None:
     value = application.get("submitted")
     try:
@@ -113,7 +74,7 @@ def receipt(
     outcome = evaluation.outcome
     found = evaluation.findings
     kind = str(application.get("kind") or "")
-    period = window(policy, kind)
+    period = call_window(policy, kind)
     submitted = _submitted(application)
     # Late only where a rule of the call's period made it ineligible: a year's rule or a
     # reading may let a late date pass with a warning, and the receipt must not say more.
@@ -123,7 +84,7 @@ def receipt(
     late = (
         period is not None
         and submitted is not None
-        and submitted > period[1]
+        and submitted > period.closes
         and bool(refused_by_window)
     )
     return Receipt(
@@ -148,7 +109,7 @@ def _silent(key: str) -> Step:
 
 
 def _steps(
-    outcome: str, period: Window | None, submitted: date | None, late: bool, today: date
+    outcome: str, period: CallWindow | None, submitted: date | None, late: bool, today: date
 ) -> list[Step]:
     """What to do next for the outcome: from the decision's call period where it states one,
     the decision's silence said where it does not."""
@@ -173,7 +134,7 @@ def _steps(
     return [Step(text("receipt.next.eligible")), *_by_when(period, today), where, contact]
 
 
-def _by_when(period: Window | None, today: date) -> list[Step]:
+def _by_when(period: CallWindow | None, today: date) -> list[Step]:
     """By when to send it: the call's last day as the decision states it, and whether that
     day has passed on the day checked; or that the decision states no period for the kind."""
     if period is None:

@@ -20,7 +20,14 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import Evaluation
 from fourules.output.canonical import to_json
 from fourules.output.renderers import Format, emit
-from fourules.output.round_sheets import allocation_sheets, audit_sheets, round_sheets
+from fourules.output.round_sheets import (
+    ALLOCATION_TABLES,
+    AUDIT_TABLES,
+    ROUND_TABLES,
+    allocation_sheets,
+    audit_sheets,
+    round_sheets,
+)
 from fourules.output.round_view import (
     allocation_view,
     audit_view,
@@ -35,8 +42,8 @@ from fourules.rounds.allocation import (
     MIN_SHARE,
     check_min_share,
 )
-from fourules.rounds.evaluation import ROUND_YEAR, RoundEvaluation
-from fourules.rounds.files import open_round
+from fourules.rounds.evaluation import RoundEvaluation
+from fourules.rounds.files import RoundFile, open_round
 from fourules.rounds.model import Round
 from fourules.spreadsheets import Sheet, csv_text, workbook
 from fourules.text import LocalText, format_sek
@@ -87,9 +94,8 @@ def round_template(ev: Evaluator, year: str, fmt: str) -> tuple[bytes, str, str]
 
 
 def upload_problem(exc: InputError) -> str:
-    """A reader's message as the upload page says it: no command-line flags."""
-    if exc.where == ROUND_YEAR:
-        return text("rounds.no_year")
+    """A reader's message as the upload page says it (a file that names no year is read
+    under the newest served: no command-line flag is ever asked for)."""
     return exc.text(language())
 
 
@@ -152,29 +158,26 @@ def round_context(
 ) -> dict[str, Any]:
     """Every application's outcome, the quotas, duplicates and totals, charts, the audit of
     a decided round, and the forms for an allocation and the downloads; for a workbook,
-    which of its sheets was read."""
+    which of its sheets was read. The file is opened once: a workbook is parsed once."""
+    opened = open_round(raw, name)
     assumed = None
-    try:
-        done = rounds.evaluate_round(ev, rounds.RoundRequest(raw, name, year, language()), log=log)
-    except InputError as exc:
-        if year is not None or exc.where != ROUND_YEAR:
-            raise
-        # A spreadsheet names no year: the newest served, said on the page.
+    if year is None and opened.year is None:
+        # A spreadsheet names no year: the newest served, said on the page (its headings
+        # may name that year's criteria, so it is read under that year from the start).
         assumed = max(views.served(ev))
-        asked = rounds.RoundRequest(raw, name, assumed, language())
-        try:
-            done = rounds.evaluate_round(ev, asked, log=log)
-        except InputError as under_newest:
-            said = {
-                lang: text(
-                    "rounds.assumed_year.failed",
-                    lang,
-                    year=assumed,
-                    problem=under_newest.text(lang),
-                )
-                for lang in LANGS
-            }
-            raise InputError(LocalText(**said), under_newest.where) from None
+    asked = rounds.RoundRequest(opened, name, year or assumed, language())
+    try:
+        done = rounds.evaluate_round(ev, asked, log=log)
+    except InputError as under_newest:
+        if assumed is None:
+            raise
+        said = {
+            lang: text(
+                "rounds.assumed_year.failed", lang, year=assumed, problem=under_newest.text(lang)
+            )
+            for lang in LANGS
+        }
+        raise InputError(LocalText(**said), under_newest.where) from None
     round_, policy_year, result = done.round, done.year, done.result
     decided = any(a.decision for a in round_.applications)
     audit = (
@@ -196,17 +199,17 @@ def round_context(
         "words": round_words(),
         "assumed_year": assumed,
         "years": sorted(views.served(ev), reverse=True),
-        "sheet_read": sheet_read(raw, name),
+        "sheet_read": sheet_read(opened),
+        "tables": download_tables(decided),
     }
 
 
-def sheet_read(raw: bytes, name: str) -> str | None:
+def sheet_read(opened: RoundFile) -> str | None:
     """For a workbook, which sheet's rows were read and that the others were not, in a
     sentence (None for a CSV or JSON file, which has one table)."""
-    if not name.casefold().endswith(".xlsx"):
+    if opened.sheet is None:
         return None
-    opened = open_round(raw, name)  # read already, so it opens
-    said = text("rounds.sheet_read", sheet=opened.sheet or "", name=name)
+    said = text("rounds.sheet_read", sheet=opened.sheet, name=opened.name)
     others = opened.sheets_not_read
     if others:
         said += " " + text(
@@ -368,6 +371,7 @@ def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
         "decided": any(a.decision for a in round_.applications),
         "form": {k: _field(form, k) for k in form if k != "round"},
         "errors": {},
+        "tables": download_tables(False, compared=done.comparison is not None),
     }
 
 
@@ -397,7 +401,8 @@ def round_download(ev: Evaluator, form: FormData) -> tuple[bytes, str, str]:
     the form; with `what=audit`, the audit of its decision) as a file: JSON and the report
     as `fourules round|allocate|audit --format F` writes them; XLSX as they write a
     workbook (a sheet per table: a row per application, amounts as numbers, dates as
-    dates, each quota's use and limit as two numbers); CSV the workbook's first sheet."""
+    dates, each quota's use and limit as two numbers); CSV one of the workbook's sheets,
+    the one `table` names (by default the first)."""
     chosen = _field(form, "format")
     if chosen not in DOWNLOADS:
         raise InputError(both("form.format_unknown", format=chosen), "format")
@@ -419,11 +424,38 @@ def round_download(ev: Evaluator, form: FormData) -> tuple[bytes, str, str]:
     if chosen == "xlsx":
         body = workbook(sheets())
     elif chosen == "csv":
-        first = sheets()[0]
-        body = csv_text([first.header, *first.rows]).encode("utf-8")
+        table = _table(sheets(), _field(form, "table"))
+        body = csv_text([table.header, *table.rows]).encode("utf-8")
+        if _field(form, "table"):
+            stem += f"-{table.name}"
     else:
         body = emit(Format(chosen), document, view).encode("utf-8")
     return body, DOWNLOADS[chosen], f"{stem}.{chosen}"
+
+
+def _table(sheets: Sequence[Sheet], name: str) -> Sheet:
+    """The sheet NAME names (no name: the first), else bad input naming the tables."""
+    if not name:
+        return sheets[0]
+    found = next((sheet for sheet in sheets if sheet.name == name), None)
+    if found is None:
+        tables = ", ".join(sheet.name for sheet in sheets)
+        raise InputError(both("form.table_unknown", table=name, tables=tables), "table")
+    return found
+
+
+def download_tables(decided: bool, compared: bool = False) -> dict[str, list[tuple[str, str]]]:
+    """For each download (the round, its audit, a draft), each table as a CSV of its own:
+    its sheet's name and what the page calls it."""
+
+    def named(tables: Sequence[str]) -> list[tuple[str, str]]:
+        return [(table, text(f"download.table.{table}")) for table in tables]
+
+    return {
+        "round": named(ROUND_TABLES),
+        "audit": named(AUDIT_TABLES) if decided else [],
+        "allocation": named(ALLOCATION_TABLES if compared else ALLOCATION_TABLES[:1]),
+    }
 
 
 def _allocation_download(

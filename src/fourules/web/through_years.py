@@ -1,12 +1,13 @@
 """Each parameter and quota through the years served (`/parameters`, `/parameters/{name}`,
 `/quotas/{id}`): its value in every year, each beside the decision's sentence it rests on
 and a link to that sentence in the decision's text (a transcription of a scan said so),
-and a chart where an amount or a count changed. Every year is read from its own policy,
+and a chart where an amount, a count or a date changed. Every year is read from its own policy,
 so a year that does not state a value says so in its own words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from fourules.errors import InputError
@@ -31,6 +32,8 @@ class InYear:
     source: Source
     anchor: str | None
     not_stated: str | None = None
+    day: date | None = None
+    """The value as a day where it is a date (for the chart)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,8 @@ def _parameter_in(policy: Policy, name: str, anchors: Any) -> InYear:
     number = p.value if isinstance(p.value, int) and not p.is_duration else None
     not_stated = p.not_stated.get(language()) if p.not_stated else None
     shown = parameter_text(policy, name, language())
-    return InYear(policy.id, shown, number, p.source, anchors(p.source.quote), not_stated)
+    day = p.value if isinstance(p.value, date) else None
+    return InYear(policy.id, shown, number, p.source, anchors(p.source.quote), not_stated, day)
 
 
 def _quota_in(year: str, q: Quota, anchors: Any) -> InYear:
@@ -63,12 +67,16 @@ def _quota_in(year: str, q: Quota, anchors: Any) -> InYear:
 
 
 def _chart(title: str, years: list[InYear], money: bool) -> str | None:
-    """Bars of the value per year, where it is a number and changed; else none."""
+    """Where the value changed: bars of it per year where it is a number, each year's day on
+    a time axis where it is a date; else none."""
     numbers = [y.number for y in years]
-    if len(years) < 2 or any(n is None for n in numbers) or len(set(numbers)) < 2:
-        return None
-    bars = [charts.Bar(y.year, float(y.number or 0)) for y in years]
-    return charts.by_year(bars, title, money=money)
+    if len(years) > 1 and None not in numbers and len(set(numbers)) > 1:
+        bars = [charts.Bar(y.year, float(y.number or 0)) for y in years]
+        return charts.by_year(bars, title, money=money)
+    days = [(y.year, y.day) for y in years if y.day is not None]
+    if len(years) > 1 and len(days) == len(years) and len({d for _, d in days}) > 1:
+        return charts.dates_by_year(days, title)
+    return None
 
 
 def parameter_through_years(ev: Evaluator, name: str) -> ThroughYears:
