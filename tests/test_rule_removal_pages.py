@@ -117,7 +117,7 @@ def test_gender_equality_is_refused_while_named_and_removed_once_nothing_names_i
 def test_a_criterion_goes_on_its_own_page_and_what_else_changes_is_said(
     calls_started: Path, tmp_path: Path
 ) -> None:
-    client, path = client_over(calls_started, tmp_path)
+    client, _ = client_over(calls_started, tmp_path)
     asked = _asked(client, f"{RULES}/criterion.novelty")
     refused = asked.text.split('id="remove-refused"')[1].split("</div>")[0]
     assert 'href="/calls/drafts/2026/criteria/novelty"' in refused
