@@ -189,13 +189,31 @@ class Removal(ABC):
     def dropped(self, draft: Any, row: Any) -> str:
         """The draft's file without ROW."""
 
+    @property
+    def segment(self) -> str:
+        """Where the items are, below the draft's address: each is removed at
+        `…/SEGMENT/{key}/remove` (the editor's items', `quotas`)."""
+        return self.editor.items.segment
+
+    def row_of(self, draft: Any, key: str) -> Any:
+        """The item KEY of DRAFT, None when it has none."""
+        return draft.row(key)
+
+    def known(self, draft: Any, key: str) -> Any:
+        """The item KEY of DRAFT, else a 404 page."""
+        return self.editor.known(draft, key)
+
     def message(self, key: str) -> str:
         """The removal's message when none was typed."""
         return text(f"{self.editor.items.words}.remove.message", key=key)
 
     def done(self, year: str, key: str) -> str:
         """Where a removal of the item KEY leads: the table, saying so, at the check."""
-        return f"/calls/drafts/{year}/{self.editor.items.segment}{query(removed=key)}#check"
+        return f"/calls/drafts/{year}/{self.segment}{query(removed=key)}#check"
+
+    def named(self, key: str, row: Any) -> str:
+        """What the table's notice names the item KEY (ROW) by once it is gone: its key."""
+        return key
 
     def asked(self, shown: Any, row: Any, key: str) -> dict[str, Any]:
         """The question's own values about the item KEY (ROW) of the draft SHOWN."""
@@ -207,7 +225,7 @@ class Removal(ABC):
 
     def add_to(self, router: APIRouter) -> None:
         editor = self.editor
-        address = f"/calls/drafts/{{year}}/{editor.items.segment}/{{key}}/remove"
+        address = f"/calls/drafts/{{year}}/{self.segment}/{{key}}/remove"
 
         @router.post(address, response_class=HTMLResponse)
         async def remove(request: Request, year: str, key: str) -> Response:
@@ -216,7 +234,7 @@ class Removal(ABC):
 
             def answer(signed: Who, form: Form) -> Response:
                 draft = editor.draft(year)
-                row = editor.known(draft, key)
+                row = self.known(draft, key)
                 revision = str(form.get("revision") or "")
                 message = str(form.get("message") or "").strip()
                 errors: dict[str, str] = {}
@@ -237,7 +255,8 @@ class Removal(ABC):
                         errors["message"] = exc.message.get(language())
                         status = 422
                     else:
-                        return RedirectResponse(self.done(year, key), status_code=303)
+                        done = self.done(year, self.named(key, row))
+                        return RedirectResponse(done, status_code=303)
                 elif form.get("confirm") == "yes":
                     status = 409  # the draft changed since the question: asked again
                 return self.question(request, signed, draft, key, status, message, errors)
@@ -257,8 +276,8 @@ class Removal(ABC):
         """Whether to remove the item KEY, as it now stands (a 409: asked again at the draft's
         new revision)."""
         shown = self.editor.draft(draft.year) if status == 409 else draft
-        row = shown.row(key) or draft.row(key)
-        refused = self.refusals(shown, row) if shown.row(key) is not None else []
+        row = self.row_of(shown, key) or self.row_of(draft, key)
+        refused = self.refusals(shown, row) if self.row_of(shown, key) is not None else []
         own: dict[str, Any] = {"guarded": False, "changes": []} | self.asked(shown, row, key)
         return self.editor.gate.page(
             self.template,
@@ -301,7 +320,7 @@ class ListedRemoval(Removal):
         words: dict[str, str] = getattr(row, self.described) if row is not None else {}
         return {
             "words": self.editor.items.words,
-            "segment": self.editor.items.segment,
+            "segment": self.segment,
             "key": key,
             "shown": words.get(language(), ""),
             "naming": self.naming(shown.files, shown.data, row),
@@ -345,7 +364,7 @@ class GuardedRemoval(Removal):
         words = getattr(row, self.described, None) if row is not None else None
         return {
             "words": self.editor.items.words,
-            "segment": self.editor.items.segment,
+            "segment": self.segment,
             "key": key,
             "shown": words.get(language(), "") if isinstance(words, dict) else "",
             "naming": self.blocking(shown, row) if row is not None else [],
