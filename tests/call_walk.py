@@ -15,11 +15,14 @@ script would."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from fourules.authoring.yaml_edits import item_removed, quota_removed, read, set_at
+from fourules.authoring.yaml_edits import item_removed, quota_removed, read, removed_at, set_at
+from fourules.use_cases import calls as uc
+from tests.calls_site import ANNA, CHEAP, draft_file, saved_by_anna
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "calls" / "2026"
@@ -83,3 +86,18 @@ def without(parts: Collection[str]) -> dict[str, str]:
 def before_the_walk() -> dict[str, str]:
     """The example call as it stands before the walks write their parts."""
     return without(PARTS)
+
+
+def pasted_over(started: Path, base: Path) -> Path:
+    """A copy under BASE of the calls folder STARTED (a draft of 2026 started from 2024) with
+    the 2026 decision pasted and its policy quoting it, 2024's transcription gone: the walk's
+    draft before its forms (the pages' tests of what a form does to last year's parts)."""
+    folder = base / "calls"
+    shutil.copytree(started, folder)
+    saved_by_anna(folder, "document.txt", example()["document.txt"])
+    policy = draft_file(folder, "policy.yaml")
+    saved = saved_by_anna(folder, "policy.yaml", removed_at(policy, ["document", "transcription"]))
+    repository = uc.CallsFolder.open(folder, hasher=CHEAP).repository
+    message = "2026: ingen avskrift"
+    uc.remove_file(repository, ANNA, "2026", "transcription.txt", message, saved.revision)
+    return folder

@@ -8,7 +8,6 @@ page changes nothing; sign-in and CSRF as on every calls page."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fourules.authoring.coverage_edits import entry_removed, entry_reviewed
-from fourules.authoring.yaml_edits import read, removed_at
+from fourules.authoring.yaml_edits import read
 from fourules.errors import InputError
 from fourules.use_cases import calls as uc
+from tests.call_walk import pasted_over
 from tests.calls_site import (
-    ANNA,
     CHEAP,
-    EXAMPLE,
     client_over,
     csrf_of,
     draft_file,
@@ -46,18 +44,8 @@ FUNDED = (
 
 @pytest.fixture(scope="module")
 def pasted(calls_started: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The draft started from 2024 with the 2026 decision pasted, its policy quoting it (2024's
-    transcription gone), as the walk of docs/writing-a-call.md has it before the map."""
-    folder = tmp_path_factory.mktemp("pasted") / "calls"
-    shutil.copytree(calls_started, folder)
-    saved_by_anna(folder, "document.txt", (EXAMPLE / "document.txt").read_text(encoding="utf-8"))
-    policy = draft_file(folder, "policy.yaml")
-    saved = saved_by_anna(folder, "policy.yaml", removed_at(policy, ["document", "transcription"]))
-    repository = uc.CallsFolder.open(folder, hasher=CHEAP).repository
-    uc.remove_file(
-        repository, ANNA, "2026", "transcription.txt", "2026: ingen avskrift", saved.revision
-    )
-    return folder
+    """The draft started from 2024 with the 2026 decision pasted (tests/call_walk.py)."""
+    return pasted_over(calls_started, tmp_path_factory.mktemp("pasted"))
 
 
 def _entry(path: Path, kind: str, found: Any) -> int:

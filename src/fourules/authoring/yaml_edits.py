@@ -181,6 +181,26 @@ def parameter_removed(text: str, name: str, where: str = WHERE) -> str:
     return round_trip(text, where, change)
 
 
+def administrations_sourced(text: str, source: Mapping[str, Any], where: str = WHERE) -> str:
+    """TEXT (a policy.yaml) with the administrations' source's keys given set (None:
+    removed), each only when it says other than it does (so a quote written folded stays
+    as written), the others kept (a precedent); the members stay as written. Refused when
+    the policy has no administrations to cite for."""
+    from ruamel.yaml.comments import CommentedMap
+
+    def change(document: Any) -> None:
+        found = document.get("administrations")
+        if not isinstance(found, CommentedMap):
+            raise InputError(both("pages.administrations.edit.none"), where)
+        old = found.get("source")
+        written = plain_values(old) if isinstance(old, CommentedMap) else {}
+        changed = {k: v for k, v in source.items() if written.get(k) != plain_values(v)}
+        if changed or not isinstance(old, CommentedMap):
+            _source(found, changed, where, ("administrations",))
+
+    return round_trip(text, where, change)
+
+
 def _source(
     entry: Any, source: Mapping[str, str | None], where: str, here: tuple[str, ...]
 ) -> None:
