@@ -16,6 +16,10 @@ file wins (`authoring/coverage.py`). So a sentence is classified where it is mat
 A sentence whose words stand again elsewhere in the text (a project's title repeated, a
 ground given in two rows) is classified together with them: entries match by words.
 `placement` says beforehand which other sentences an edit classifies too.
+
+An entry (of `sentences:` or `sections:`) copied from last year is confirmed against this
+text by dropping its `review: true` alone (`entry_reviewed`), and an entry is removed with
+its lines alone (`entry_removed`: its heading comment stays above the entry after it).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from fourules.authoring.yaml_edits import (
     assign,
     deepest_last,
     delete,
+    item_removed,
     put_end,
     read,
     round_trip,
@@ -154,6 +159,44 @@ def sentence_classified(
     if not text.strip():
         text = "sentences:\n"
     edited = round_trip(text, WHERE, change)
+    _still_a_map(edited)
+    return edited
+
+
+EntryKind = Literal["sentences", "sections"]
+"""The lists of coverage.yaml whose entries are confirmed or removed one by one."""
+
+
+def entry_reviewed(text: str, kind: EntryKind, index: int) -> str:
+    """The coverage map TEXT with entry INDEX of KIND confirmed: its `review: true` gone,
+    nothing else; refused when it has no such entry or it is not marked to review."""
+
+    def change(document: Any) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        items = top_list(
+            document, kind, WHERE, refusal=both("coverage.edit.entries.not_list", kind=kind)
+        )
+        entry = items[index] if 0 <= index < len(items) else None
+        if not isinstance(entry, CommentedMap):
+            raise InputError(both("coverage.edit.no_entry", place=f"{kind}.{index}"), WHERE)
+        if entry.get("review") is not True:
+            raise InputError(both("coverage.edit.not_to_review", place=f"{kind}.{index}"), WHERE)
+        delete(entry, "review")
+
+    edited = round_trip(text, WHERE, change)
+    _still_a_map(edited)
+    return edited
+
+
+def entry_removed(text: str, kind: EntryKind, index: int) -> str:
+    """The coverage map TEXT without entry INDEX of KIND, its lines alone
+    (`yaml_edits.item_removed`); refused when it has no such entry."""
+    found = read(text, WHERE) if text.strip() else None
+    items = found.get(kind) if isinstance(found, dict) else None
+    if not isinstance(items, list) or not 0 <= index < len(items):
+        raise InputError(both("coverage.edit.no_entry", place=f"{kind}.{index}"), WHERE)
+    edited = item_removed(text, kind, index, WHERE)
     _still_a_map(edited)
     return edited
 

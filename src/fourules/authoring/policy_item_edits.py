@@ -194,16 +194,16 @@ def _built(value: Any, column: int, layout: Layout) -> Any:
     return value
 
 
-def folded(said: str, indent: int) -> Any:
-    """SAID folded `>-` into lines ending by NOTE_WIDTH at INDENT; a text that fits on its
-    key's line is left plain."""
+def folded(said: str, indent: int, width: int = NOTE_WIDTH) -> Any:
+    """SAID folded `>-` into lines at INDENT ending by the column WIDTH; a text that fits on
+    its key's line is left plain."""
     from ruamel.yaml.scalarstring import FoldedScalarString
 
     said = " ".join(said.split())
-    if indent + len(said) <= NOTE_WIDTH:
+    if indent + len(said) <= width:
         return _built(said, 0, Layout())
     lines = textwrap.wrap(
-        said, width=NOTE_WIDTH - indent, break_long_words=False, break_on_hyphens=False
+        said, width=width - indent, break_long_words=False, break_on_hyphens=False
     )
     folded = FoldedScalarString(" ".join(lines))
     positions, at = [], 0
@@ -213,6 +213,15 @@ def folded(said: str, indent: int) -> Any:
         at += 1
     folded.fold_pos = positions
     return folded
+
+
+def unfolded(said: str) -> Any:
+    """SAID on its key's line, double-quoted when plain it would be misread. Written over
+    a folded text (`>-`), which ruamel would otherwise keep folded, it stands plain."""
+    from ruamel.yaml.scalarstring import PlainScalarString
+
+    built = _built(" ".join(said.split()), 0, Layout())
+    return PlainScalarString(built) if type(built) is str else built
 
 
 @functools.lru_cache(maxsize=1024)

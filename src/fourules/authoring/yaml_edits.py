@@ -150,6 +150,57 @@ def parameter_edited(
     return round_trip(text, where, change)
 
 
+def parameter_removed(text: str, name: str, where: str = WHERE) -> str:
+    """TEXT (a policy.yaml) without the parameter NAME, nothing else: what ended it (a
+    blank line, the next parameter's heading comment) now ends the one before it, or, when
+    it was the first, stands above the one after it; the last one gone leaves the mapping
+    written `{}`. A NAME the policy does not have changes nothing."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    def change(document: Any) -> None:
+        parameters = document.get("parameters")
+        if not isinstance(parameters, CommentedMap) or name not in parameters:
+            return
+        keys = list(parameters)
+        at = keys.index(name)
+        if len(keys) == 1:  # written `{}`, what ended it before the key after
+            _emptied(document, "parameters", parameters, take_end(*end_of(parameters, name)))
+        elif at < len(keys) - 1:  # the last one's end is `delete`'s to carry
+            rest = take_end(*end_of(parameters, name))
+            if rest is not None and at > 0:
+                put_end(*end_of(parameters, keys[at - 1]), rest)
+            elif rest is not None:  # above the first key: the comment before the mapping
+                slots = document.ca.items.setdefault("parameters", [None, None, None, None])
+                while len(slots) < 4:
+                    slots.append(None)
+                slots[3] = [*(slots[3] or []), CommentToken(rest, CommentMark(0), None)]
+        delete(parameters, name)
+
+    return round_trip(text, where, change)
+
+
+def administrations_sourced(text: str, source: Mapping[str, Any], where: str = WHERE) -> str:
+    """TEXT (a policy.yaml) with the administrations' source's keys given set (None:
+    removed), each only when it says other than it does (so a quote written folded stays
+    as written), the others kept (a precedent); the members stay as written. Refused when
+    the policy has no administrations to cite for."""
+    from ruamel.yaml.comments import CommentedMap
+
+    def change(document: Any) -> None:
+        found = document.get("administrations")
+        if not isinstance(found, CommentedMap):
+            raise InputError(both("pages.administrations.edit.none"), where)
+        old = found.get("source")
+        written = plain_values(old) if isinstance(old, CommentedMap) else {}
+        changed = {k: v for k, v in source.items() if written.get(k) != plain_values(v)}
+        if changed or not isinstance(old, CommentedMap):
+            _source(found, changed, where, ("administrations",))
+
+    return round_trip(text, where, change)
+
+
 def _source(
     entry: Any, source: Mapping[str, str | None], where: str, here: tuple[str, ...]
 ) -> None:

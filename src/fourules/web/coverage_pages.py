@@ -8,7 +8,12 @@ by ids ticked from the policy's, not encoded because of a reason, or descriptive
 
 A save is one change to coverage.yaml made by `authoring/coverage_edits.py` (the sentence's
 entry changed, or a new one written where the map's matching puts it; the other entries,
-comments and style stay as written). The table, the forms, their saves (a stale one shows
+comments and style stay as written). The map's entries are also kept one by one
+(`…/coverage/entries/{place}`, `sentences.3`, `sections.1`): an entry copied from last year
+is confirmed against this text (`…/reviewed`: its `review: true` alone goes), and an entry
+whose words the decision no longer has — a sentence's or a section's — is removed after a
+question (`…/remove`); one that still accounts for a sentence is not: its sentence's form
+sets what it says. The table, the forms, their saves (a stale one shows
 the sentence as it now stands beside what was typed) and the check beside them are every
 editor's (`web/editor.Editor`); this module says what is the coverage map's own.
 """
@@ -18,25 +23,28 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fourules.authoring.coverage import COVERAGE_FILE
 from fourules.authoring.coverage_edits import (
     STATUSES,
     Classification,
     Status,
+    entry_removed,
+    entry_reviewed,
     sentence_classified,
 )
-from fourules.calls.repository import CallsRepository
+from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import coverage_views
-from fourules.web.coverage_views import DraftMap, DraftMaps, Row, Typed
+from fourules.web.coverage_views import DraftMap, DraftMaps, Entry, Row, Typed
 from fourules.web.editor import NEW, DraftFile, Editor, FormState, Items
-from fourules.web.gate import Form, Refused, Who
+from fourules.web.gate import Form, Refused, Who, query
 from fourules.web.item_links import Links, mounted
+from fourules.web.removals import Refusal, Removal
 from fourules.web.source_picker import quoted_file
 from fourules.web.text_views import policy_of
 
@@ -52,6 +60,11 @@ class CoverageDraft(DraftFile[Row]):
         quoted = quoted_file(policy_of(self.files))
         self.map: DraftMap = maps.of(year, self.revision, self.files, quoted)
         self.rows = coverage_views.rows(self.map)
+        self.entries = coverage_views.entries(self.text, self.map.sentences)
+
+    def entry(self, key: str) -> Entry | None:
+        """The entry at the place KEY (`sentences.3`), None when the map has none there."""
+        return coverage_views.entry_at(self.entries, key)
 
 
 class CoverageEditor(Editor[CoverageDraft, Typed]):
@@ -101,12 +114,28 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
         return text("pages.coverage.saved", number=key)
 
     def table(self, draft: CoverageDraft, removed: str | None) -> dict[str, Any]:
+        return self.listed(draft, removed, None)
+
+    def listed(
+        self, draft: CoverageDraft, removed: str | None, reviewed: str | None
+    ) -> dict[str, Any]:
+        """The table's values: the sentences under their headings, the sections' entries,
+        the entries that account for no sentence, and the notice after an entry was removed
+        (REMOVED: the words it had) or confirmed (REVIEWED: its place)."""
+        notice = None
+        if removed:
+            notice = text("pages.coverage.entries.removed", words=removed)
+        elif reviewed:
+            notice = text("pages.coverage.entries.reviewed", words=_words_of(draft, reviewed))
         return {
             "rows": draft.rows,
             "counts": coverage_views.counts(draft.map),
-            "unplaced": coverage_views.unplaced(draft.map),
+            "unplaced": [e for e in draft.entries if e.kind == "sentences" and not e.accounts],
+            "section_entries": [e for e in draft.entries if e.kind == "sections"],
+            "entry_of": {e.key: e for e in draft.entries},
             "failure": draft.map.failure,
             "sections": _sections(draft.rows),
+            "notice": notice,
         }
 
     def typed_of(self, draft: CoverageDraft, row: Row | None) -> Typed:
@@ -118,7 +147,9 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
         numbers = [r.number for r in draft.rows]
         at = numbers.index(number) if number in numbers else -1
         place = coverage_views.where(draft.text, draft.map, number) if row is not None else None
+        entry = draft.entry(row.covered.entry or "") if row is not None else None
         return {
+            "entry": entry,
             "groups": coverage_views.groups(draft.map.targets),
             "statuses": STATUSES,
             "alongside": place.alongside if place is not None else (),
@@ -149,9 +180,123 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
         return key
 
 
+class EntryRemoval(Removal):
+    """An entry of the map removed after a question that shows it as it now stands; refused
+    while it accounts for a sentence of the decision (its sentence's form sets it)."""
+
+    template = "coverage_remove.html.j2"
+
+    @property
+    def segment(self) -> str:
+        return "coverage/entries"
+
+    def row_of(self, draft: CoverageDraft, key: str) -> Entry | None:
+        return draft.entry(key)
+
+    def known(self, draft: CoverageDraft, key: str) -> Entry:
+        found = draft.entry(key)
+        if found is None:
+            raise Refused(404, text("pages.coverage.entries.unknown", place=key, year=draft.year))
+        return found
+
+    def dropped(self, draft: CoverageDraft, row: Entry) -> str:
+        try:
+            return entry_removed(draft.text, row.kind, row.index)
+        except InputError as exc:
+            raise Refused(422, exc.text(language())) from None
+
+    def refusals(self, shown: CoverageDraft, row: Entry) -> list[Refusal]:
+        if not row.accounts:
+            return []
+        numbers = ", ".join(str(n) for n in row.accounts)
+        said = text("pages.coverage.entries.accounts", numbers=numbers)
+        return [Refusal(said, f"/calls/drafts/{shown.year}/coverage/{row.accounts[0]}{query()}")]
+
+    def message(self, key: str) -> str:
+        return text("pages.coverage.entries.remove.message", place=key)
+
+    def named(self, key: str, row: Entry) -> str:
+        return row.words
+
+    def done(self, year: str, key: str) -> str:
+        return f"/calls/drafts/{year}/coverage{query(removed=key)}#check"
+
+    def asked(self, shown: CoverageDraft, row: Entry | None, key: str) -> dict[str, Any]:
+        return {"key": key, "entry": row}
+
+
 def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
-    """The coverage map's pages of the calls folder's drafts."""
-    return CoverageEditor(folder).router()
+    """The coverage map's pages of the calls folder's drafts: every editor's, the table
+    saying which entry was removed or confirmed, an entry confirmed, and an entry removed
+    after a question."""
+    editor = CoverageEditor(folder)
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/calls/drafts/{year}/coverage", response_class=HTMLResponse)
+    async def listing(
+        request: Request, year: str, removed: str | None = None, reviewed: str | None = None
+    ) -> Response:
+        def build(signed: Who) -> Response:
+            draft = editor.draft(year)
+            values = editor.listed(draft, removed, reviewed)
+            return editor.page(editor.template("list"), request, signed, draft, **values)
+
+        return await editor.gate.signed_in_page(request, build, year=year)
+
+    @router.post("/calls/drafts/{year}/coverage/entries/{key}/reviewed")
+    async def reviewed(request: Request, year: str, key: str) -> Response:
+        """An entry copied from last year confirmed against this text, at the revision the
+        page was shown at; else the table again, saying why."""
+
+        def answer(signed: Who, form: Form) -> Response:
+            draft = editor.draft(year)
+            entry = EntryRemoval(editor).known(draft, key)
+            revision = str(form.get("revision") or "")
+            back = str(form.get("back") or "")  # the sentence's form it was asked from
+            problem, stale = None, revision != draft.revision
+            if not stale and not entry.accounts:
+                problem = text("pages.coverage.entries.nothing", words=entry.words)
+            elif not stale and entry.review:
+                edited = entry_reviewed(draft.text, entry.kind, entry.index)
+                message = text("pages.coverage.entries.reviewed.message", place=key)
+                try:
+                    editor.write(signed, draft, edited, message, revision)
+                except StaleRevision:
+                    draft, stale = editor.draft(year), True
+                else:
+                    return RedirectResponse(_reviewed(year, entry, back), status_code=303)
+            elif not stale:  # confirmed already: nothing to save
+                return RedirectResponse(_reviewed(year, entry, back), status_code=303)
+            if stale:
+                problem = text("pages.coverage.entries.stale", words=entry.words)
+            state = FormState[Typed](problem=problem, stale=stale)
+            values = editor.listed(draft, None, None)
+            return editor.page(editor.template("list"), request, signed, draft, state, **values)
+
+        return await editor.gate.signed_in_form(request, answer, year=year)
+
+    router.include_router(editor.router())
+    EntryRemoval(editor).add_to(router)
+    return router
+
+
+def _reviewed(year: str, entry: Entry, back: str) -> str:
+    """Where a confirmed entry leads: back to the form of the sentence BACK it was confirmed
+    on, else the table at the first sentence it accounts for (or at its section's entry)."""
+    if back.isdigit() and int(back) in entry.accounts:
+        return f"/calls/drafts/{year}/coverage/{back}{query(saved='1')}#check"
+    at = f"#sentence-{entry.accounts[0]}" if entry.accounts else "#check"
+    if entry.kind == "sections":
+        at = f"#section-entry-{entry.index}"
+    address = f"/calls/drafts/{year}/coverage{query(reviewed=entry.key)}"
+    return f"{address}{at}"
+
+
+def _words_of(draft: CoverageDraft, key: str) -> str:
+    """The words of the entry at the place KEY, as the notice names it (the place itself
+    when the map has none there now)."""
+    found = draft.entry(key)
+    return found.words if found is not None else key
 
 
 def _classification(typed: Typed, mapped: DraftMap) -> Classification | None:

@@ -1,7 +1,9 @@
 """What the coverage map's pages show and read (`web/coverage_pages.py`): a draft's
 coverage map at one revision as `fourules coverage` gives it (the use case, over a copy of
 the draft's files), the ids a sentence can be encoded by with their words, the map's
-problems beside the sentence each concerns, and a sentence's form as sent."""
+problems beside the sentence each concerns, a sentence's form as sent, and the map's entries
+one by one (`entries`: which sentences each accounts for, whether it is still to review), to
+confirm one copied from last year or remove one whose words the decision no longer has."""
 
 from __future__ import annotations
 
@@ -11,11 +13,19 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from fourules.authoring.coverage import COVERAGE_FILE, link_targets
-from fourules.authoring.coverage_edits import STATUSES, Placement, placement
-from fourules.authoring.sentences import Sentence, split
+from fourules.authoring.coverage_edits import (
+    STATUSES,
+    EntryKind,
+    Placement,
+    entry_words,
+    matched,
+    placement,
+)
+from fourules.authoring.sentences import Sentence, split, words
+from fourules.authoring.yaml_edits import read
 from fourules.errors import InputError, PolicyError
 from fourules.evaluation.evaluator import folder_evaluator
 from fourules.policy.model import Policy
@@ -187,16 +197,6 @@ def rows(mapped: DraftMap) -> list[Row]:
     return [Row(s, tuple(dict.fromkeys(about.get(s.number, [])))) for s in document.sentences]
 
 
-def unplaced(mapped: DraftMap) -> list[str]:
-    """The map's problems about no sentence: entries whose words the text does not hold."""
-    document = mapped.document
-    if document is None:
-        return []
-    return [
-        text("check.coverage.unmatched", sentence=u.sentence) for u in document.unmatched_entries
-    ]
-
-
 def counts(mapped: DraftMap) -> dict[str, int]:
     return dict(mapped.document.counts) if mapped.document is not None else {}
 
@@ -208,6 +208,81 @@ def where(coverage_text: str, mapped: DraftMap, number: int) -> Placement | None
         return placement(coverage_text, mapped.sentences, number)
     except InputError:
         return None
+
+
+# --- The map's entries, one by one -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An entry of coverage.yaml as written, at its PLACE (`sentences.3`, `sections.1`): its
+    words (a sentence's, a section's heading), its status and what it says (the ids that
+    encode it, or its reason), whether it is still to review, and the decision's sentences
+    it accounts for (none: the decision no longer has its words)."""
+
+    kind: EntryKind
+    index: int
+    words: str
+    status: str
+    links: tuple[str, ...]
+    reason: str
+    review: bool
+    accounts: tuple[int, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}.{self.index}"
+
+
+def _entry(kind: EntryKind, index: int, said: Any, accounts: list[int]) -> Entry:
+    said = said if isinstance(said, dict) else {}
+    status = next((s for s in STATUSES if said.get(s) not in (None, [], "")), "")
+    encoded = said.get("encoded")
+    reason = said.get("not_encoded") or said.get("descriptive") or ""
+    return Entry(
+        kind=kind,
+        index=index,
+        words=str(said.get("sentence" if kind == "sentences" else "section") or ""),
+        status=status,
+        links=tuple(str(e) for e in encoded) if isinstance(encoded, list) else (),
+        reason=" ".join(str(reason).split()),
+        review=said.get("review") is True,
+        accounts=tuple(accounts),
+    )
+
+
+def entries(coverage_text: str, sentences: tuple[Sentence, ...]) -> list[Entry]:
+    """The entries of the coverage map COVERAGE_TEXT (`sentences:` then `sections:`), each
+    with the decision's SENTENCES it accounts for as `authoring/coverage.py` matches them:
+    a sentence by the first entry whose words it holds, else by its section's entry.
+    Refused (`InputError`) when the file does not read."""
+    data = read(coverage_text, COVERAGE_FILE) if coverage_text.strip() else {}
+    data = data if isinstance(data, dict) else {}
+    listed = entry_words(coverage_text)
+    found = data.get("sections")
+    sections = found if isinstance(found, list) else []
+    headings = {  # as the map reads them: of two entries for one heading, the later
+        words(str(e.get("section") or "")): k for k, e in enumerate(sections) if isinstance(e, dict)
+    }
+    by_sentence: dict[int, list[int]] = {}
+    by_section: dict[int, list[int]] = {}
+    for sentence in sentences:
+        at = matched(sentence, listed)
+        if at is not None:
+            by_sentence.setdefault(at, []).append(sentence.number)
+        elif words(sentence.section) in headings:
+            by_section.setdefault(headings[words(sentence.section)], []).append(sentence.number)
+    found = data.get("sentences")
+    said = found if isinstance(found, list) else []
+    return [
+        *(_entry("sentences", i, e, by_sentence.get(i, [])) for i, e in enumerate(said)),
+        *(_entry("sections", k, e, by_section.get(k, [])) for k, e in enumerate(sections)),
+    ]
+
+
+def entry_at(found: list[Entry], key: str) -> Entry | None:
+    """The entry at the place KEY (`sentences.3`), None when the map has none there."""
+    return next((e for e in found if e.key == key), None)
 
 
 # --- A sentence's form ----------------------------------------------------------------------

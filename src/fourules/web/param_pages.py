@@ -4,7 +4,10 @@ the caps, the call window, the durations and the limits, and a form per paramete
 so its quote is the decision's words by construction.
 
 A save is one change to policy.yaml made by `authoring/yaml_edits.py` (the rest of the file
-stays as written). The table, the forms, their saves (a stale one shows the parameter as it
+stays as written). A parameter is removed after a question, refused while a rule reads or
+sets it or a coverage entry links it, each listed with a link to its form
+(`web/removals.GuardedRemoval`): a decision that no longer states a date (2024's
+`repayment.notify_by`) leaves no rule naming what is gone. The table, the forms, their saves (a stale one shows the parameter as it
 now is beside what was typed) and the check beside them are every editor's
 (`web/editor.Editor`); this module says what is the parameters' own.
 """
@@ -16,16 +19,18 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from fourules.authoring.yaml_edits import parameter_edited
+from fourules.authoring.yaml_edits import parameter_edited, parameter_removed
 from fourules.evaluation.evaluator import Evaluator
 from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import param_views, policy_items
+from fourules.web.administration_pages import administration_pages
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.param_views import Row, Typed
 from fourules.web.policy_items import PolicyDraft, PolicyEditor, read_sourced
+from fourules.web.removals import GuardedRemoval, Naming
 
 FIELD_OF = policy_items.FIELD_OF | {"value": "value", "unit": "value", "not_stated": "not-stated"}
 """Where on the form a check's problem about a parameter's part is shown."""
@@ -36,6 +41,7 @@ class ParamEditor(PolicyEditor[Row, Typed]):
 
     items = Items("parameters", "pages.params", "name", param_views.rows)
     typed = Typed
+    removes = True
 
     def concerning(self, draft: PolicyDraft[Row], row: Row) -> list[Any]:
         return param_views.concerning(self.check(draft), row.name)
@@ -88,9 +94,26 @@ class ParamEditor(PolicyEditor[Row, Typed]):
         return typed.name
 
 
+class ParamRemoval(GuardedRemoval):
+    """A parameter removed after a question, refused while anything else names it."""
+
+    def dropped(self, draft: PolicyDraft[Row], row: Row) -> str:
+        return parameter_removed(draft.text, row.name)
+
+    def blocking(self, shown: PolicyDraft[Row], row: Row) -> list[Naming]:
+        return param_views.naming(shown.files, shown.data, row, shown.year)
+
+
 def param_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
-    """The parameters' pages of the calls folder's drafts."""
-    return ParamEditor(folder).router()
+    """The parameters' pages of the calls folder's drafts: every editor's, a parameter
+    removed after a question (refused while anything else names it), and the
+    administrations' page with the form of their source (`web/administration_pages.py`)."""
+    editor = ParamEditor(folder)
+    router = editor.router()
+    ParamRemoval(editor).add_to(router)
+    # The administrations and their source, which the parameters' table links to.
+    router.include_router(administration_pages(evaluator, folder))
+    return router
 
 
 def _value(typed: Typed) -> int | date | LocalText | None:

@@ -1,23 +1,28 @@
 """What the parameters' pages show and read (`web/param_pages.py`): a draft's parameters as
 its policy.yaml has them (read as YAML, so a draft whose policy does not load still shows
-them), a value typed as people type it, and the check's problems that concern one
-parameter. Their description and source are a quota's too (`web/policy_items.py`); the
+them), a value typed as people type it, the check's problems that concern one parameter,
+and what else in the draft names one (which keeps it from being removed). Their description and source are a quota's too (`web/policy_items.py`); the
 decision's text to cite from is the source picker's (`web/source_picker.py`)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 from fourules.authoring.yaml_edits import PARAMETER_FIELDS
+from fourules.calls.files import POLICY_FILE
 from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
 from fourules.texts import both, language, text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import problem_shown, under
 from fourules.web.forms import read_amount
+from fourules.web.gate import query
 from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
+from fourules.web.removals import Naming, coverage_linked, parameters_named
 
 UNITS = ("SEK", "date", "years", "months", "days")
 """The units a parameter has (policy/model.py's `Unit`), in the order the form offers them."""
@@ -144,3 +149,21 @@ def concerning(check: CheckDocument, name: str) -> list[dict[str, Any]]:
         if below == "" or (below or "").split(".")[0] in PARAMETER_FIELDS:
             out.append(problem_shown(p))
     return out
+
+
+def naming(files: Mapping[str, str], policy: Any, row: Row, year: str) -> list[Naming]:
+    """What else in the draft names the parameter ROW, each linked to its form: the rules
+    that read it (`$name`, `{$name}`) or whose alternatives set it (`parameters[name]`),
+    and the coverage entries linking it."""
+    listed = policy.get("rules") if isinstance(policy, dict) else None
+    reading = [
+        Naming(
+            POLICY_FILE,
+            str(rule.get("id")),
+            code=True,
+            href=f"/calls/drafts/{year}/rules/{quote(str(rule.get('id')), safe='')}{query()}",
+        )
+        for rule in (listed if isinstance(listed, list) else [])
+        if isinstance(rule, dict) and row.name in parameters_named(rule)
+    ]
+    return [*reading, *coverage_linked(files, policy, {f"parameters.{row.name}"}, year)]

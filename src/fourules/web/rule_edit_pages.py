@@ -13,7 +13,8 @@ condition language row by row and by the policy model as a whole; the draft's ch
 beside the form, its lint (a branch that can never fire, a gap) beside the branch it is
 about, and the rule's proofs (`…/rules/{id}/prove`, `use_cases/prove.py`) a link away. The
 table, the forms, their saves (a stale one shows the rule as it now is beside what was
-typed) are every editor's (`web/editor.Editor`).
+typed) are every editor's (`web/editor.Editor`). A rule is removed after a question, refused
+while anything else in the draft names it (`web/rule_removal.py`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from fourules.web.rule_edit_views import (
     Terms,
     When,
 )
+from fourules.web.rule_removal import RuleRemoval
 
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 """A new rule's id: lower-case words joined by dots (`cap.project`), as policy.yaml takes it."""
@@ -76,6 +78,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
 
     items = Items("rules", "pages.rules", "id", rule_edit_views.rows)
     typed = RuleTyped
+    removes = True
 
     def draft(self, year: str) -> RuleDraft:
         return RuleDraft(self.repository, year, self.items)
@@ -438,9 +441,11 @@ def _placed(error: PolicyError, typed: RuleTyped) -> tuple[str, str]:
 
 
 def rule_edit_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
-    """The rules' pages of the calls folder's drafts: every editor's, and a rule's proofs."""
+    """The rules' pages of the calls folder's drafts: every editor's, a rule's proofs, and
+    a rule removed after a question (refused while anything else names it)."""
     editor = RuleEditor(folder)
     router = editor.router()
+    RuleRemoval(editor).add_to(router)
     trials = Trials(evaluator, folder.repository)
     gate = TrialGate(folder, FORM_LIMIT, kept_fields())
 
