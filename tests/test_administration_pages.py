@@ -67,6 +67,7 @@ def test_the_source_is_picked_from_the_2026_decision_as_the_example_has_it(
 ) -> None:
     client, path = client_over(pasted, tmp_path)
     assert f'href="{ADMINISTRATIONS}"' in client.get("/calls/drafts/2026/parameters").text
+    assert f'href="{ADMINISTRATIONS}"' in client.get("/calls/drafts/2026").text
     listing = client.get(ADMINISTRATIONS)
     assert listing.status_code == 200
     assert "14 förvaltningar i utkastet 2026" in listing.text

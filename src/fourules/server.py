@@ -60,6 +60,7 @@ def create_app(
     )
     if calls is not None:
         _include_calls(app, ev, calls)
+        from fourules.web.administration_pages import administration_pages
         from fourules.web.call_pages import call_pages
         from fourules.web.case_pages import case_pages
         from fourules.web.coverage_pages import coverage_pages
@@ -75,6 +76,7 @@ def create_app(
         app.include_router(call_pages(ev, calls), include_in_schema=False)
         app.include_router(draft_pages(ev, calls), include_in_schema=False)
         app.include_router(param_pages(ev, calls), include_in_schema=False)
+        app.include_router(administration_pages(ev, calls), include_in_schema=False)
         app.include_router(quota_pages(ev, calls), include_in_schema=False)
         app.include_router(case_pages(ev, calls), include_in_schema=False)
         app.include_router(rule_edit_pages(ev, calls), include_in_schema=False)

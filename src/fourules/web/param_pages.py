@@ -25,7 +25,6 @@ from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import param_views, policy_items
-from fourules.web.administration_pages import administration_pages
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.param_views import Row, Typed
@@ -105,14 +104,11 @@ class ParamRemoval(GuardedRemoval):
 
 
 def param_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
-    """The parameters' pages of the calls folder's drafts: every editor's, a parameter
-    removed after a question (refused while anything else names it), and the
-    administrations' page with the form of their source (`web/administration_pages.py`)."""
+    """The parameters' pages of the calls folder's drafts: every editor's, and a parameter
+    removed after a question (refused while anything else names it)."""
     editor = ParamEditor(folder)
     router = editor.router()
     ParamRemoval(editor).add_to(router)
-    # The administrations and their source, which the parameters' table links to.
-    router.include_router(administration_pages(evaluator, folder))
     return router
 
 
