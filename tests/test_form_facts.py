@@ -94,7 +94,7 @@ class Element:
         found = []
         for child in self.children:
             if (tag is None or child.tag == tag) and all(
-                child.attrs.get(k.rstrip("_")) == v for k, v in attrs.items()
+                _matches(child.attrs.get(k.rstrip("_")), k, v) for k, v in attrs.items()
             ):
                 found.append(child)
             found.extend(child.all(tag, **attrs))
@@ -104,6 +104,13 @@ class Element:
         found = self.all(tag, **attrs)
         assert len(found) == 1, (tag, attrs, len(found))
         return found[0]
+
+
+def _matches(value: str | None, key: str, wanted: str) -> bool:
+    """An attribute as HTML reads it: a class is one of the element's classes."""
+    if key == "class_":
+        return wanted in (value or "").split()
+    return value == wanted
 
 
 class _Tree(HTMLParser):
