@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,7 +139,7 @@ def _in_order(node: dict[Any, Any]) -> Any:
     return node.values() if order == shape else None
 
 
-def _key_order(node: dict[Any, Any]) -> tuple[str, ...]:
+def _key_order(node: Mapping[Any, Any]) -> tuple[str, ...]:
     """The dict's keys in the order of their UTF-16 code units."""
     shape = tuple(node)
     return _ORDERS.get(shape) or _order(node, shape)
@@ -151,7 +152,7 @@ a few dozen shapes (a finding, a source, an applicant), each sorted once."""
 _SHAPES_KEPT = 4096
 
 
-def _order(node: dict[Any, Any], shape: tuple[Any, ...]) -> tuple[str, ...]:
+def _order(node: Mapping[Any, Any], shape: tuple[Any, ...]) -> tuple[str, ...]:
     try:
         keys = sorted(node)
         joined = "".join(keys)
@@ -180,6 +181,120 @@ class Written:
     text: bytes
     floats: int
     depth: int
+
+
+def scalar_written(value: object) -> tuple[bytes, int] | None:
+    """A lone text, number, true, false or null in its canonical form, with its float kind
+    (`Written.floats`); None for a value of any other type (a container, a subclass of a
+    JSON type), which `canonical_json` writes. A `NotCanonical` when it has none."""
+    kind = type(value)
+    if kind is str:
+        try:
+            return pydantic_core.to_json(value), _NO_FLOAT
+        except pydantic_core.PydanticSerializationError:
+            raise NotCanonical(_SURROGATE) from None
+    if kind is int:
+        if -SAFE_INTEGER <= value <= SAFE_INTEGER:  # type: ignore[operator]
+            return str(value).encode("ascii"), _NO_FLOAT
+        raise NotCanonical(f"{value} is a whole number beyond ±(2^53 − 1)")
+    if kind is float:
+        return ecmascript_number(value).encode("ascii"), _float(value)[1]  # type: ignore[arg-type]
+    if value is None:
+        return b"null", _NO_FLOAT
+    if kind is bool:
+        return (b"true" if value else b"false"), _NO_FLOAT
+    return None
+
+
+def members_written(value: Mapping[str, Any]) -> bytes:
+    """A dict's canonical form written member by member (`members_pieces`), joined."""
+    return b"".join(members_pieces(value))
+
+
+_LARGE = 2048
+"""A `Written` part at least this long is left a piece of its own by `members_pieces`."""
+
+
+def members_pieces(value: Mapping[str, Any]) -> list[bytes]:
+    """A dict's canonical form written member by member, in pieces that joined are that
+    form: a `Written` value put in as it is, a lone text, number, true, false or null
+    written at once, any other value by `canonical_json`. For a dict of a few members, some
+    of them large parts written already (a decision record and its result): no walk over
+    it, no placeholder to find again, and a large part's text (`_LARGE`) not copied but
+    left a piece of its own. A `NotCanonical` when it has no canonical form."""
+    return _members(value, as_is=False)[0]
+
+
+def members_as_is(value: Mapping[str, Any]) -> tuple[list[bytes], int] | None:
+    """`members_pieces` of a dict read from a line in canonical form, with its depth in
+    containers: each member that is no `Written` part as `written_as_is` writes it; None
+    when one needs preparing or has no canonical form (the line was in no canonical form)."""
+    try:
+        return _members(value, as_is=True)
+    except (_NeedsPreparing, NotCanonical):
+        return None
+
+
+class _NeedsPreparing(Exception):
+    """A member `written_as_is` does not write as it is."""
+
+
+def _members(value: Mapping[str, Any], *, as_is: bool) -> tuple[list[bytes], int]:
+    pieces: list[bytes] = []
+    small = [b"{"]
+    comma = False  # the first key comes after the brace, each other after a comma
+    depth = 0
+    for key in _key_order(value):
+        item = value[key]
+        kind = type(item)
+        name = _KEYS.get(key) or _key_written(key)
+        small.append(name if comma else name[1:])
+        comma = True
+        level = 0
+        if kind is Written:
+            text, level = item.text, item.depth
+            if len(text) >= _LARGE:
+                pieces.append(b"".join(small))
+                pieces.append(text)
+                small = []
+                depth = max(depth, level)
+                continue
+        elif kind is str:
+            text = _text(item)
+        elif kind in _PLAIN or kind is int or kind is float:
+            text = scalar_written(item)[0]  # type: ignore[index]  # a scalar: never None
+        elif as_is:
+            shaped = written_as_is(item)
+            if shaped is None:
+                raise _NeedsPreparing
+            text, level = shaped
+        else:
+            text = canonical_json(item)
+        small.append(text)
+        depth = max(depth, level)
+    small.append(b"}")
+    pieces.append(b"".join(small))
+    return pieces, depth + 1
+
+
+def _text(value: str) -> bytes:
+    try:
+        return pydantic_core.to_json(value)
+    except pydantic_core.PydanticSerializationError:
+        raise NotCanonical(_SURROGATE) from None
+
+
+_KEYS: dict[str, bytes] = {}
+"""Keys written, with the comma before and the colon after them (a record's few keys,
+over and over)."""
+
+
+def _key_written(key: str) -> bytes:
+    """`,"key":`, the key written after a comma and before its colon."""
+    name = b"," + _text(key) + b":"
+    if len(_KEYS) < _SHAPES_KEPT:
+        _KEYS[key] = name
+    return name
 
 
 def written(value: object) -> Written:

@@ -30,9 +30,9 @@ from fourules.decision_log.records import (
     CheckpointLine,
     Record,
     line_of,
-    linked_line,
+    linked_pieces,
+    new_record,
     read_line,
-    result_part,
 )
 from fourules.errors import InputError, Place
 from fourules.evaluation.results import Evaluation
@@ -121,16 +121,7 @@ class DecisionLog:
         decisions = list(decisions)
         ids = iter(decision_ids if decision_ids is not None else _new_ids(len(decisions)))
         records = [
-            {
-                "decision_id": next(ids),
-                "time": time,
-                "fourules": __version__,
-                "policy": plain(result.policy),
-                "lang": result.lang,
-                "input": plain(given),
-                "result": result_part(result),
-            }
-            for given, result in decisions
+            new_record(next(ids), time, __version__, given, result) for given, result in decisions
         ]
         if not records:
             return
@@ -139,13 +130,14 @@ class DecisionLog:
             prev = head = self._head(end)
             lines = [] if whole else [b"\n"]
             for record in records:
-                prev, line = linked_line(record, prev)  # refuses before anything is written
-                lines.append(line)
+                prev, line = linked_pieces(record, prev)  # refuses before anything is written
+                lines.extend(line)
             size = self._write(fd, lines)
             self._written = (end + size, prev)
             if self._chain is not None and self._chain.offset == end and self._chain.head == head:
                 # Nobody wrote in between: what this process wrote needs no checking again.
-                used = {_policy_line(r["policy"]) for r in records}
+                policies = {id(result.policy): result.policy for _, result in decisions}
+                used = {_policy_line(plain(policy)) for policy in policies.values()}
                 self._chain = replace(
                     self._chain,
                     offset=end + size,

@@ -25,10 +25,19 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from fourules.decision_log.canonical_json import NotCanonical
 from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id, read_note
-from fourules.decision_log.records import CheckpointLine, Record, read_line
+from fourules.decision_log.records import (
+    CheckpointLine,
+    Record,
+    read_but_result,
+    read_line,
+    record_problem,
+    result_written,
+    with_result,
+)
 from fourules.errors import InputError, Place, UnknownPolicyError
-from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.evaluator import Evaluator, LoadedPolicy
 from fourules.output.canonical import plain
 from fourules.text import LocalText
 from fourules.texts import both
@@ -116,6 +125,16 @@ def check_line(
     signature checked, or why it is neither. A checkpoint without a key to check it is an
     InputError: nothing passes unchecked."""
     whole = raw.endswith(b"\n")
+    reproduced = _reproduced(number, raw, evaluator, whole)
+    if reproduced is not None:
+        return reproduced
+    return _check_in_full(number, raw, evaluator, key, where, whole)
+
+
+def _check_in_full(
+    number: int, raw: bytes, evaluator: Evaluator, key: PublicKey | None, where: str, whole: bool
+) -> LineCheck:
+    """`check_line` with the line read in full (`read_line`)."""
     line = read_line(raw)
     if isinstance(line, CheckpointLine):
         return _checkpoint_check(number, line.note, key, where, whole)
@@ -141,6 +160,55 @@ def check_line(
     )
 
 
+def _reproduced(number: int, raw: bytes, evaluator: Evaluator, whole: bool) -> LineCheck | None:
+    """A record whose line is in canonical form and whose result the evaluation gives
+    again word for word: checked without reading or comparing its result, the line being
+    the canonical form of its other members and of the result written anew
+    (`records.with_result`). None for any other line, which `check_line` reads in full:
+    a line's check is the same either way (the bytes being equal, the values are), this
+    way only faster (a record verified in 153 -> N µs, 20 000 generated)."""
+    read = read_but_result(raw)
+    if read is None or record_problem({**read.members, "result": None}):
+        return None
+    policy, given = read.members["policy"], read.members["input"]
+    try:
+        current = evaluator.loaded(policy["id"])
+        again = evaluator.evaluate(given, policy["id"], lang=read.members.get("lang", "sv"))
+        matched = with_result(read, result_written(again))
+    except (InputError, NotCanonical):
+        return None
+    if matched is None or record_problem(matched[0]):
+        return None
+    data, computed = matched
+    verdict, detail = _verdict(current, policy["id"], policy["sha256"], same=True)
+    protected = "hash" in data or "prev" in data
+    return LineCheck(
+        number,
+        "record",
+        verdict,
+        detail,
+        application_id=again.application_id,
+        policy=policy["id"],
+        protected=protected,
+        stored=data.get("hash"),
+        prev=data["prev"] if type(data.get("prev")) is str else None,
+        computed=computed,
+        whole=whole,
+    )
+
+
+def _verdict(
+    current: LoadedPolicy, policy_id: str, recorded_hash: str, *, same: bool
+) -> tuple[Verdict, str]:
+    """The verdict on a record of the policy, evaluated again with the same result or not."""
+    if current.ref.sha256 != recorded_hash:
+        return "policy_changed", (
+            f"policy {policy_id} is now {current.ref.sha256[:12]}…, was {recorded_hash[:12]}…"
+            + ("; the result is still the same" if same else "; the result differs")
+        )
+    return "reproduces", "same policy, same result"
+
+
 def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
     policy_id, recorded_hash = record.policy["id"], record.policy["sha256"]
     try:
@@ -155,13 +223,8 @@ def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
     except InputError as exc:
         return "input_rejected", exc.text("en")
     same = again == recorded
-    if current.ref.sha256 != recorded_hash:
-        return "policy_changed", (
-            f"policy {policy_id} is now {current.ref.sha256[:12]}…, was {recorded_hash[:12]}…"
-            + ("; the result is still the same" if same else "; the result differs")
-        )
-    if same:
-        return "reproduces", "same policy, same result"
+    if same or current.ref.sha256 != recorded_hash:
+        return _verdict(current, policy_id, recorded_hash, same=same)
     fields = sorted(
         k
         for k in set(again) | set(recorded if isinstance(recorded, dict) else {})
