@@ -447,6 +447,20 @@ CHANGES = {
     "deep": _deep,
     "no result": lambda data: data.pop("result"),
 }
+LAYOUTS = [
+    lambda line, data: line,
+    # `hash` in its place by key order, not last.
+    lambda line, data: rfc8785.dumps(data).decode(),
+    # A space, or a member out of key order, before or after the result.
+    lambda line, data: line.replace(',"result":', ', "result":', 1),
+    lambda line, data: line.replace(',"time":"', ',"time": "', 1),
+    lambda line, data: line.replace(',"result":', ',"zzz":1,"result":', 1),
+    lambda line, data: line.replace(',"time":', ',"lang":"sv","time":', 1),
+    lambda line, data: line.replace(',"time":', ',"aaa":1,"time":', 1),
+    lambda line, data: line.replace(',"time":', ',"time":"x","time":', 1),
+]
+"""Lines laid out otherwise about the result, where reading it without the result might
+go wrong."""
 REPRODUCES = {"none", "policy", "first", "last", "unchained"}
 """The changes after which the record's result is still the one evaluating it gives."""
 
@@ -463,6 +477,7 @@ def record_lines(draw: st.DrawFn) -> tuple[bytes, str]:
     change = draw(st.sampled_from(sorted(CHANGES)))
     CHANGES[change](data)
     line = Layout(draw, changes=draw(st.booleans())).write(data, top=True)
+    line = draw(st.sampled_from(LAYOUTS))(line, data)
     return (line + draw(st.sampled_from(["\n", ""]))).encode("utf-8"), change
 
 

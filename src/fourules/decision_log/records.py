@@ -500,11 +500,11 @@ def _pieces_around(
     """The record's canonical form in three pieces (the members before the result, with
     its key; the result; the members after it), when the members are in key order around
     the result and each written as it is, and the record not nested too deep; else None."""
-    if not before or "hash" in before or "result" in after or any(k in before for k in after):
+    # Each member before sorts before "result" and each after after it (so none is given
+    # twice), `hash` not among them.
+    if not before or "hash" in before or _utf16(next(reversed(before))) >= _RESULT_KEY:
         return None
-    if _utf16(next(reversed(before))) >= _RESULT_KEY or (
-        after and _utf16(next(iter(after))) <= _RESULT_KEY
-    ):
+    if after and _utf16(next(iter(after))) <= _RESULT_KEY:
         return None
     written_before, written_after = written_as_is(before), written_as_is(after)
     if written_before is None or written_after is None:
