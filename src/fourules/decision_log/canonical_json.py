@@ -176,33 +176,31 @@ def _utf16(key: str) -> bytes:
 class Written:
     """A part of a value in canonical form already (`written`): put into the value's form as
     it is, so that a part many values share (a rule's source) is prepared and written once.
-    While the value is written by compiled code, the part stands there as a placeholder."""
+    While the value is written by compiled code, the part stands there as a placeholder
+    (what floats it holds does not matter there: it is not written again)."""
 
     text: bytes
-    floats: int
     depth: int
+    """Its depth in containers, as `written_as_is` measures it (0 for a lone value)."""
 
 
-def scalar_written(value: object) -> tuple[bytes, int] | None:
-    """A lone text, number, true, false or null in its canonical form, with its float kind
-    (`Written.floats`); None for a value of any other type (a container, a subclass of a
-    JSON type), which `canonical_json` writes. A `NotCanonical` when it has none."""
+def scalar_written(value: object) -> bytes | None:
+    """A lone text, number, true, false or null in its canonical form; None for a value of
+    any other type (a container, a subclass of a JSON type), which `canonical_json` writes.
+    A `NotCanonical` when it has none."""
     kind = type(value)
     if kind is str:
-        try:
-            return pydantic_core.to_json(value), _NO_FLOAT
-        except pydantic_core.PydanticSerializationError:
-            raise NotCanonical(_SURROGATE) from None
+        return _text(value)  # type: ignore[arg-type]
     if kind is int:
         if -SAFE_INTEGER <= value <= SAFE_INTEGER:  # type: ignore[operator]
-            return str(value).encode("ascii"), _NO_FLOAT
+            return str(value).encode("ascii")
         raise NotCanonical(f"{value} is a whole number beyond ±(2^53 − 1)")
     if kind is float:
-        return ecmascript_number(value).encode("ascii"), _float(value)[1]  # type: ignore[arg-type]
+        return ecmascript_number(value).encode("ascii")  # type: ignore[arg-type]
     if value is None:
-        return b"null", _NO_FLOAT
+        return b"null"
     if kind is bool:
-        return (b"true" if value else b"false"), _NO_FLOAT
+        return b"true" if value else b"false"
     return None
 
 
@@ -262,7 +260,7 @@ def _members(value: Mapping[str, Any], *, as_is: bool) -> tuple[list[bytes], int
         elif kind is str:
             text = _text(item)
         elif kind in _PLAIN or kind is int or kind is float:
-            text = scalar_written(item)[0]  # type: ignore[index]  # a scalar: never None
+            text = scalar_written(item)  # a scalar: never None
         elif as_is:
             shaped = written_as_is(item)
             if shaped is None:
@@ -300,7 +298,7 @@ def _key_written(key: str) -> bytes:
 def written(value: object) -> Written:
     """The value in its canonical form, to be part of others; a `NotCanonical` when it
     has none."""
-    return Written(canonical_json(value), *_prepared(value)[1:3])
+    return Written(canonical_json(value), _prepared(value)[2])
 
 
 _PLACEHOLDER = f"\x00{secrets.token_hex(8)}\x00"
@@ -330,7 +328,6 @@ def _prepare(value: Any, level: int, state: list[Any]) -> Any:
         return _prepare_list(value, level, state)
     if kind is Written:
         state[0] = max(state[0], level - 1 + value.depth)
-        state[1] |= value.floats
         state[2].append(value.text)
         return _PLACEHOLDER
     if kind is float:

@@ -34,6 +34,7 @@ import pydantic_core
 from pydantic import BaseModel
 
 from fourules.decision_log.canonical_json import (
+    SAFE_INTEGER,
     NotCanonical,
     Written,
     canonical_json,
@@ -115,7 +116,7 @@ def new_record(
             "decision_id": decision_id,
             "time": time,
             "fourules": version,
-            "policy": _part_written(result.policy),
+            "policy": Written(*_part_written(result.policy)[1:]),
             "lang": result.lang,
             "input": given if type(given) is dict else plain(given),
             "result": result_written(result),
@@ -134,32 +135,32 @@ def result_written(result: Evaluation) -> Written:
     return _model_written(result)
 
 
-_SEEN: dict[int, tuple[BaseModel, Written]] = {}
-"""The parts of results written, by identity: the evaluator hands out the same finding,
-score item and applicant object for the same one (its memos), and a finding the same
-source object as every other finding of its rule, so most parts are found here by one
-look-up. Each entry keeps its part alive, so no id can stand for a later object. Bounded:
-past `_KEPT` parts it starts afresh."""
+_SEEN: dict[int, tuple[object, bytes, int]] = {}
+"""The parts of results written, by identity, each as (the part, its text, its depth): the
+evaluator hands out the same finding, score item and applicant object for the same one
+(its memos), and a finding the same source object as every other finding of its rule, so
+most parts are found here by one look-up. Each entry keeps its part alive, so no id can
+stand for a later object. Bounded: past `_KEPT` parts it starts afresh."""
 _KEPT = 8192
 
 
-def _part_written(part: BaseModel) -> Written:
+def _part_written(part: BaseModel) -> tuple[object, bytes, int]:
     """A model within a result, written once (`_SEEN`)."""
     seen = _SEEN.get(id(part))
     if seen is not None and seen[0] is part:
-        return seen[1]
+        return seen
     known = _model_written(part)
     if len(_SEEN) >= _KEPT:
         _SEEN.clear()
-    _SEEN[id(part)] = (part, known)
-    return known
+    entry = _SEEN[id(part)] = (part, known.text, known.depth)
+    return entry
 
 
 def _model_written(model: BaseModel) -> Written:
     """A model's JSON form (`model_dump(mode="json")`) in its canonical form: its fields in
-    key order, each written here, the texts of a list's items put in as they are, and all
-    joined once; a model whose fields are not all written as they are (computed, excluded
-    or extra fields) dumped and then written."""
+    key order, each written here (a text, a whole number or nothing at once), the texts of
+    a list's items put in as they are, and all joined once; a model whose fields are not
+    all written as they are (computed, excluded or extra fields) dumped and then written."""
     members = _MEMBERS.get(type(model))
     if members is None:
         members = _members(type(model))
@@ -168,31 +169,38 @@ def _model_written(model: BaseModel) -> Written:
     values = model.__dict__
     texts: list[bytes] = []
     add = texts.append
-    floats = depth = 0
-    for name, key in members:
-        value = values[name]
-        kind = type(value)
-        add(key)
-        if kind is str:
-            add(_text(value))
-            continue
-        if kind is list:
-            item_floats, level = _list_pieces(value, texts)
-        elif value is None:
-            add(b"null")
-            continue
-        else:
-            try:
-                text, item_floats, level = _value_written(value)
-            except _Unusual:  # a value of a type JSON writes otherwise: as pydantic writes it
-                part = written(model.model_dump(mode="json", include={name})[name])
-                text, item_floats, level = part.text, part.floats, part.depth
-            add(text)
-        floats |= item_floats
-        if level > depth:
-            depth = level
+    depth = 0
+    try:
+        for name, key in members:
+            value = values[name]
+            kind = type(value)
+            add(key)
+            if kind is str:
+                add(to_json(value))
+            elif kind is list:
+                level = _list_pieces(value, texts)
+                if level > depth:
+                    depth = level
+            elif value is None:
+                add(b"null")
+            elif kind is int and -SAFE_INTEGER <= value <= SAFE_INTEGER:
+                add(str(value).encode("ascii"))
+            else:
+                try:
+                    _, text, level = _value_written(value)
+                except _Unusual:  # of a type JSON writes otherwise: as pydantic writes it
+                    part = written(model.model_dump(mode="json", include={name})[name])
+                    text, level = part.text, part.depth
+                add(text)
+                if level > depth:
+                    depth = level
+    except pydantic_core.PydanticSerializationError:
+        raise NotCanonical("text with a lone surrogate, which UTF-8 cannot carry") from None
     # Each key is written with the comma before it (the first with the brace): one join.
-    return Written(b"".join(texts) + b"}", floats, depth + 1)
+    return Written(b"".join(texts) + b"}", depth + 1)
+
+
+to_json = pydantic_core.to_json
 
 
 class _Unusual(Exception):
@@ -220,58 +228,43 @@ def _members(model: type[BaseModel]) -> tuple[tuple[str, bytes], ...]:
     return members
 
 
-def _text(value: str) -> bytes:
-    try:
-        return pydantic_core.to_json(value)
-    except pydantic_core.PydanticSerializationError:
-        raise NotCanonical("text with a lone surrogate, which UTF-8 cannot carry") from None
-
-
-def _list_written(value: list[Any]) -> tuple[bytes, int, int]:
-    texts: list[bytes] = []
-    floats, depth = _list_pieces(value, texts)
-    return b"".join(texts), floats, depth
-
-
-def _list_pieces(value: list[Any], texts: list[bytes]) -> tuple[int, int]:
-    """The list's text in pieces added to `texts` (none copied); its float kind and depth."""
+def _list_pieces(value: list[Any], texts: list[bytes]) -> int:
+    """The list's text in pieces added to `texts` (none copied); its depth."""
     add = texts.append
     add(b"[")
-    floats = depth = 0
-    comma = False
+    depth = 0
     for item in value:
-        if comma:
-            add(b",")
-        comma = True
         # Most items are parts written before: found here without a call.
         seen = _SEEN.get(id(item))
-        if seen is not None and seen[0] is item:
-            part = seen[1]
-            text, item_floats, level = part.text, part.floats, part.depth
-        else:
-            text, item_floats, level = _value_written(item)
-        add(text)
-        floats |= item_floats
-        if level > depth:
-            depth = level
-    add(b"]")
-    return floats, depth + 1
+        if seen is None or seen[0] is not item:
+            seen = _value_written(item)
+        add(seen[1])
+        add(b",")
+        if seen[2] > depth:
+            depth = seen[2]
+    if value:
+        texts[-1] = b"]"  # in the place of the last comma
+    else:
+        add(b"]")
+    return depth + 1
 
 
-def _value_written(value: Any) -> tuple[bytes, int, int]:
-    """A value within a result in its canonical form, its float kind and its depth: a
-    model, a list, or a text, number, true, false or null; `_Unusual` for any other."""
+def _value_written(value: Any) -> tuple[object, bytes, int]:
+    """A value within a result in its canonical form, as `_SEEN` holds a part: (the value,
+    its text, its depth). A model, a list, or a text, number, true, false or null;
+    `_Unusual` for any other."""
     kind = type(value)
     if kind is list:
-        return _list_written(value)
+        texts: list[bytes] = []
+        depth = _list_pieces(value, texts)
+        return value, b"".join(texts), depth
     if kind in _MODELS or (kind not in _SCALARS and isinstance(value, BaseModel)):
         _MODELS.add(kind)
-        part = _part_written(value)
-        return part.text, part.floats, part.depth
+        return _part_written(value)
     scalar = scalar_written(value)
     if scalar is None:
         raise _Unusual
-    return scalar[0], scalar[1], 0
+    return value, scalar, 0
 
 
 _MODELS: set[type] = set()
