@@ -140,14 +140,14 @@ _SEEN: dict[int, tuple[object, bytes, int]] = {}
 evaluator hands out the same finding, score item and applicant object for the same one
 (its memos), and a finding the same source object as every other finding of its rule, so
 most parts are found here by one look-up. Each entry keeps its part alive, so no id can
-stand for a later object. Bounded: past `_KEPT` parts it starts afresh."""
+stand for another object while it is there. Bounded: past `_KEPT` parts it starts afresh."""
 _KEPT = 8192
 
 
 def _part_written(part: BaseModel) -> tuple[object, bytes, int]:
     """A model within a result, written once (`_SEEN`)."""
     seen = _SEEN.get(id(part))
-    if seen is not None and seen[0] is part:
+    if seen is not None:
         return seen
     known = _model_written(part)
     if len(_SEEN) >= _KEPT:
@@ -236,7 +236,7 @@ def _list_pieces(value: list[Any], texts: list[bytes]) -> int:
     for item in value:
         # Most items are parts written before: found here without a call.
         seen = _SEEN.get(id(item))
-        if seen is None or seen[0] is not item:
+        if seen is None:
             seen = _value_written(item)
         add(seen[1])
         add(b",")
