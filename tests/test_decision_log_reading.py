@@ -492,7 +492,9 @@ def test_a_record_checked_without_reading_its_result_is_checked_as_in_full(
     reproduces is not."""
     raw, change = drawn
     whole = raw.endswith(b"\n")
-    fast = verification._reproduced(7, raw, EVALUATOR, whole)
+    read = verification._read(raw)
+    again = verification._evaluated_again(read, EVALUATOR)
+    fast = verification._reproduced(7, read, again, verification._written_again(again), whole)
     full = verification._check_in_full(7, raw, EVALUATOR, None, "log:7", whole)
     assert fast is None or fast == full
     line = read_line(raw)

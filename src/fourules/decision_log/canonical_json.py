@@ -220,59 +220,36 @@ def members_pieces(value: Mapping[str, Any]) -> list[bytes]:
     of them large parts written already (a decision record and its result): no walk over
     it, no placeholder to find again, and a large part's text (`_LARGE`) not copied but
     left a piece of its own. A `NotCanonical` when it has no canonical form."""
-    return _members(value, as_is=False)[0]
-
-
-def members_as_is(value: Mapping[str, Any]) -> tuple[list[bytes], int] | None:
-    """`members_pieces` of a dict read from a line in canonical form, with its depth in
-    containers: each member that is no `Written` part as `written_as_is` writes it; None
-    when one needs preparing or has no canonical form (the line was in no canonical form)."""
-    try:
-        return _members(value, as_is=True)
-    except (_NeedsPreparing, NotCanonical):
-        return None
-
-
-class _NeedsPreparing(Exception):
-    """A member `written_as_is` does not write as it is."""
-
-
-def _members(value: Mapping[str, Any], *, as_is: bool) -> tuple[list[bytes], int]:
     pieces: list[bytes] = []
     small = [b"{"]
+    add = small.append
     comma = False  # the first key comes after the brace, each other after a comma
-    depth = 0
-    for key in _key_order(value):
-        item = value[key]
-        kind = type(item)
-        name = _KEYS.get(key) or _key_written(key)
-        small.append(name if comma else name[1:])
-        comma = True
-        level = 0
-        if kind is Written:
-            text, level = item.text, item.depth
-            if len(text) >= _LARGE:
-                pieces.append(b"".join(small))
-                pieces.append(text)
-                small = []
-                depth = max(depth, level)
-                continue
-        elif kind is str:
-            text = _text(item)
-        elif kind in _PLAIN or kind is int or kind is float:
-            text = scalar_written(item)  # a scalar: never None
-        elif as_is:
-            shaped = written_as_is(item)
-            if shaped is None:
-                raise _NeedsPreparing
-            text, level = shaped
-        else:
-            text = canonical_json(item)
-        small.append(text)
-        depth = max(depth, level)
-    small.append(b"}")
+    try:
+        for key in _key_order(value):
+            item = value[key]
+            kind = type(item)
+            name = _KEYS.get(key) or _key_written(key)
+            add(name if comma else name[1:])
+            comma = True
+            if kind is str:
+                add(pydantic_core.to_json(item))
+            elif kind is Written:
+                if len(item.text) >= _LARGE:
+                    pieces.append(b"".join(small))
+                    pieces.append(item.text)
+                    small = []
+                    add = small.append
+                else:
+                    add(item.text)
+            elif item is None or kind is bool or kind is int or kind is float:
+                add(scalar_written(item))  # type: ignore[arg-type]  # a scalar: never None
+            else:
+                add(canonical_json(item))
+    except pydantic_core.PydanticSerializationError:
+        raise NotCanonical(_SURROGATE) from None
+    add(b"}")
     pieces.append(b"".join(small))
-    return pieces, depth + 1
+    return pieces
 
 
 def _text(value: str) -> bytes:

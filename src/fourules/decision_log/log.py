@@ -134,6 +134,11 @@ class DecisionLog:
                 lines.extend(line)
             size = self._write(fd, lines)
             self._written = (end + size, prev)
+            if self._chain is None and end == 0:
+                # A new log: nothing before these records to check at the first checkpoint
+                # (it read the 1 000 records before it back: writing 20 000 records signed every
+                # 1 000, 31-37 -> 27-32 µs a record).
+                self._chain = _Chain()
             if self._chain is not None and self._chain.offset == end and self._chain.head == head:
                 # Nobody wrote in between: what this process wrote needs no checking again.
                 policies = {id(result.policy): result.policy for _, result in decisions}

@@ -414,8 +414,10 @@ class RecordLine:
 
     members: dict[str, Any]
     """The members before the result."""
-    line: bytes
-    """The line, without its newline."""
+    raw: bytes
+    """The line as read (not copied without its newline: it is some 12 kB)."""
+    end: int
+    """Where the line ends, before its newline."""
     result_at: int
     """Where its result's text begins."""
 
@@ -427,17 +429,17 @@ def read_but_result(raw: bytes) -> RecordLine | None:
     """The members before a record line's result, read by pydantic-core's parser with no
     check of their own (`with_result` makes them); None for a line not shaped so, which
     `read_line` reads."""
-    line = raw[:-1] if raw.endswith(b"\n") else raw
-    if not line.startswith(b'{"') or b'": ' in line[:64]:
+    end = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+    if not raw.startswith(b'{"') or b'": ' in raw[:64]:
         return None
-    at = line.find(_RESULT)
+    at = raw.find(_RESULT, 0, end)
     if at < 0:
         return None
     try:
-        members = pydantic_core.from_json(line[:at] + b"}", allow_inf_nan=False)
+        members = pydantic_core.from_json(raw[:at] + b"}", allow_inf_nan=False)
     except ValueError:
         return None
-    return RecordLine(members, line, at + len(_RESULT)) if type(members) is dict else None
+    return RecordLine(members, raw, end, at + len(_RESULT)) if type(members) is dict else None
 
 
 def with_result(read: RecordLine, result: Written) -> tuple[dict[str, Any], str | None] | None:
@@ -450,27 +452,40 @@ def with_result(read: RecordLine, result: Written) -> tuple[dict[str, Any], str 
     and of `result`, so it holds no key twice, no lone surrogate and nothing `read_json`
     would read otherwise, its nesting is measured, and its result reads as the value
     `result` writes. Any other line, whatever the reason, is read by `read_line`."""
-    line, start, text = read.line, read.result_at, result.text
-    if not line.startswith(text, start):
+    raw, end, start, text = read.raw, read.end, read.result_at, result.text
+    if not raw.startswith(text, start, end):
         return None
-    after = _after_result(line[start + len(text) :])
+    after_at = start + len(text)
+    after = _after_result(raw[after_at:end])
     if after is None:
         return None
     stored = after.get("hash")
     if "hash" in after and type(stored) is not str:
         return None
     others = _unhashed(after)
-    pieces = _pieces_around(read.members, result, others)
-    if pieces is None or not _line_is(line, pieces, stored):
+    around = _around(read.members, result.depth, others)
+    if around is None:
+        return None
+    before, rest = around
+    if not (len(before) == start and raw.startswith(before, 0, start)):
+        return None
+    # The rest of the line: the members after the result, `hash` last.
+    if stored is not None:
+        try:
+            hashed = rest[:-1] + b',"hash":' + pydantic_core.to_json(stored) + b"}"
+        except pydantic_core.PydanticSerializationError:
+            return None
+    else:
+        hashed = rest
+    if not (end - after_at == len(hashed) and raw.startswith(hashed, after_at, end)):
         return None
     data = {**read.members, "result": result, **others}
     if stored is not None:
         data["hash"] = stored
     if "hash" not in data and "prev" not in data:
         return data, None  # written before records were chained: nothing to compute
-    hashing = hashlib.sha256()
-    for piece in pieces:
-        hashing.update(piece)
+    hashing = hashlib.sha256(memoryview(raw)[:after_at])
+    hashing.update(rest)
     return data, base64.b64encode(hashing.digest()).decode("ascii")
 
 
@@ -487,53 +502,26 @@ def _after_result(rest: bytes) -> dict[str, Any] | None:
     return after if type(after) is dict else None
 
 
-def _pieces_around(
-    before: dict[str, Any], result: Written, after: Mapping[str, Any]
-) -> list[bytes] | None:
-    """The record's canonical form in three pieces (the members before the result, with
-    its key; the result; the members after it), when the members are in key order around
-    the result and each written as it is, and the record not nested too deep; else None."""
+def _around(
+    before: dict[str, Any], depth: int, after: Mapping[str, Any]
+) -> tuple[bytes, bytes] | None:
+    """The record's canonical form before its result's text (with the result's key) and
+    after it, when its members are in key order around the result and each written as it
+    is, and the record, its result `depth` deep, not nested too deep; else None."""
     # Each member before sorts before "result" and each after after it (so none is given
-    # twice), `hash` not among them.
-    if not before or "hash" in before or _utf16(next(reversed(before))) >= _RESULT_KEY:
+    # twice), `hash` not among them. ("result" is ASCII: the order of code points is that
+    # of UTF-16 code units here.)
+    if not before or "hash" in before or next(reversed(before)) >= "result":
         return None
-    if after and _utf16(next(iter(after))) <= _RESULT_KEY:
+    if after and next(iter(after)) <= "result":
         return None
     written_before, written_after = written_as_is(before), written_as_is(after)
     if written_before is None or written_after is None:
         return None
-    if 1 + max(written_before[1] - 1, written_after[1] - 1, result.depth) >= MAX_DEPTH:
+    if 1 + max(written_before[1] - 1, written_after[1] - 1, depth) >= MAX_DEPTH:
         return None
-    return [
-        written_before[0][:-1] + _RESULT,
-        result.text,
-        (b"," + written_after[0][1:]) if after else b"}",
-    ]
-
-
-def _line_is(line: bytes, pieces: list[bytes], stored: str | None) -> bool:
-    """Whether the line is the pieces, with `hash` as the last member when stored."""
-    end = pieces[2]
-    if stored is not None:
-        try:
-            end = end[:-1] + b',"hash":' + pydantic_core.to_json(stored) + b"}"
-        except pydantic_core.PydanticSerializationError:
-            return False
-    start = len(pieces[0])
-    return (
-        len(line) == start + len(pieces[1]) + len(end)
-        and line.startswith(pieces[0])
-        and line.startswith(pieces[1], start)
-        and line.endswith(end)
-    )
-
-
-_RESULT_KEY = b"\x00r\x00e\x00s\x00u\x00l\x00t"
-"""`result` in UTF-16 code units, the order of a canonical form's keys."""
-
-
-def _utf16(key: str) -> bytes:
-    return key.encode("utf-16-be", "surrogatepass")
+    rest = (b"," + written_after[0][1:]) if after else b"}"
+    return written_before[0][:-1] + _RESULT, rest
 
 
 def _is_json(raw: bytes) -> bool:
