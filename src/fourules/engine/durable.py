@@ -73,8 +73,9 @@ _ruleset_numbers = itertools.count(1)
 
 def _fact_encoder() -> Callable[[dict[str, Scalar]], str]:
     """One encoder for every fact, compact: the json module's compiled one, made once, where
-    `JSONEncoder.encode` makes it anew at each call (a fact of 2018 encoded in 1.7 -> 1.0
-    µs, least of 5); the encoder itself where the json module has no compiled one."""
+    `JSONEncoder.encode` makes it anew at each call (2 000 generated facts encoded in 2.2 ->
+    1.4 µs each for 2018, 2.3 -> 1.6 µs for 2024, least of 7); the encoder itself where the
+    json module has no compiled one."""
     encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
     if c_make_encoder is None:  # a Python without the json module's C code
         return encoder.encode
