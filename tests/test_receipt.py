@@ -153,6 +153,7 @@ def test_the_last_day_passed_is_said_only_after_it() -> None:
     assert any("har passerat (prövad 2023-09-09)" in s.text for s in after.steps)
 
 
+
 def test_a_late_date_is_said_late_only_where_the_periods_rule_made_it_ineligible() -> None:
     """The receipt says no more than the evaluation: a late date that no rule of the call's
     period refused (a year, or a reading, that lets it pass) is not told the call has
