@@ -22,6 +22,9 @@ from fourules.decision_log.canonical_json import (
     NotCanonical,
     canonical_json,
     ecmascript_number,
+    members_written,
+    scalar_written,
+    written,
     written_as_is,
 )
 
@@ -207,3 +210,31 @@ def test_deep_values_are_written_past_the_compiled_serializers_limit(depth: int)
     for _ in range(depth - 1):
         value = [value, {"k": 2.5}]
     assert canonical_json(value) == rfc8785.dumps(value)
+
+
+@settings(max_examples=800)
+@given(
+    st.dictionaries(texts, values | st.just("a long text " * 200), max_size=6),
+    st.data(),
+)
+def test_a_dict_written_member_by_member_is_rfc8785_to_the_byte(
+    value: dict[str, Any], data: st.DataObject
+) -> None:
+    """Each member as it is, or as a part written already (a long one left a piece of its
+    own): the same bytes as rfc8785's, and the same refusals."""
+    try:
+        members = {k: written(v) if data.draw(st.booleans()) else v for k, v in value.items()}
+        ours_written = members_written(members)
+    except NotCanonical:
+        ours_written = None
+    assert ours_written == reference(value)
+
+
+@settings(max_examples=500)
+@given(scalars)
+def test_a_lone_value_is_written_as_rfc8785_writes_it(value: Any) -> None:
+    try:
+        ours_written = scalar_written(value)
+    except NotCanonical:
+        ours_written = None
+    assert ours_written == reference(value)

@@ -6,9 +6,11 @@ values, the same refusals, the same hash (RFC 8785's, by the `rfc8785` package).
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +18,24 @@ import pytest
 import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from fourules.decision_log import canonical_json as canonical_json_module
-from fourules.decision_log import records
+from fourules.decision_log import records, verification
 from fourules.decision_log.log import _new_ids
-from fourules.decision_log.records import Record, Unreadable, linked_line, read_line, result_part
+from fourules.decision_log.records import (
+    Record,
+    Unreadable,
+    linked_line,
+    new_record,
+    read_line,
+    result_written,
+)
 from fourules.errors import InputError
 from fourules.output.canonical import plain
+from fourules.testing import applications
 from tests.test_canonical_json import TRICKY, texts, values
+from tests.years import EVALUATOR, POLICIES, YEARS
 
 SAFE = 2**53 - 1
 # What a record holds besides its own fields: JSON as fourules reads it (no whole floats,
@@ -257,15 +269,103 @@ def evaluations() -> list[tuple[dict[str, Any], Any]]:
 def test_a_record_is_written_with_its_recurring_findings_written_once_as_rfc8785_writes_it(
     evaluations: list[tuple[dict[str, Any], Any]],
 ) -> None:
-    """The findings and score items are written once and put into each record as they
-    are: the line is the same as the record written whole, and its hash RFC 8785's."""
+    """The findings, score items, applicants and sources are written once and put into
+    each record as they are: the line is the same as the record written whole, and its
+    hash RFC 8785's."""
     for app, evaluation in evaluations * 2:  # the second time, every part as written before
-        record = {"decision_id": "d", "input": app, "policy": plain(evaluation.policy)}
-        whole = {**record, "result": plain(evaluation)}
-        digest, line = linked_line({**record, "result": result_part(evaluation)}, "cHJldg==")
+        record = new_record("d", "2026-03-01T09:30:00+00:00", "0.1.0", app, evaluation)
+        whole = {**record, "policy": plain(evaluation.policy), "result": plain(evaluation)}
+        digest, line = linked_line(record, "cHJldg==")
         assert (digest, line) == linked_line(whole, "cHJldg==")
         assert digest == rfc8785_hash({**whole, "prev": "cHJldg=="})
         assert json.loads(line) == {**whole, "prev": "cHJldg==", "hash": digest}
+
+
+@pytest.mark.parametrize("year", YEARS)
+@settings(max_examples=150)
+@given(data=st.data())
+def test_a_result_is_written_as_rfc8785_writes_its_json_form(
+    year: str, data: st.DataObject
+) -> None:
+    """Many applications in a row, so most parts are written from what an earlier result
+    wrote; in both languages. Its depth is the one reading it back measures."""
+    for app in data.draw(st.lists(applications(POLICIES[year]), min_size=3, max_size=8)):
+        for lang in ("sv", "en"):
+            evaluation = EVALUATOR.evaluate(app, year, lang=lang)
+            result = result_written(evaluation)
+            assert result.text == rfc8785.dumps(plain(evaluation))
+            read_back = canonical_json_module.written_as_is(json.loads(result.text))
+            assert read_back is not None and result.depth == read_back[1]
+
+
+class _Kind(enum.Enum):
+    A = "a"
+
+
+class _Inner(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    when: date
+    kind: _Kind
+    share: float
+
+
+class _Odd(BaseModel):
+    """Fields a result could come to hold: each written as pydantic's JSON form has it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    number: int
+    share: float
+    whole: float
+    flag: bool
+    nothing: None = None
+    when: date
+    table: dict[str, Any]
+    inner: _Inner
+    inners: list[_Inner]
+    nested: list[list[int]]
+
+
+class _Hidden(BaseModel):
+    text: str
+    hidden: str = Field(default="x", exclude=True)
+
+
+class _Computed(BaseModel):
+    text: str
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def twice(self) -> str:
+        return self.text * 2
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        _Odd(
+            text="\U0001f600 \x00\u2028",
+            number=-(2**53) + 1,
+            share=1e-7,
+            whole=3.0,
+            flag=False,
+            when=date(2026, 3, 1),
+            table={"\ue000": 1, "\U0001f600": [1.5, None]},
+            inner=_Inner(when=date(2026, 1, 2), kind=_Kind.A, share=0.25),
+            inners=[_Inner(when=date(2026, 1, 3), kind=_Kind.A, share=1e21)] * 2,
+            nested=[[], [1, 2]],
+        ),
+        _Hidden(text="ab"),
+        _Computed(text="ab"),
+    ],
+)
+def test_any_model_is_written_as_rfc8785_writes_its_json_form(model: BaseModel) -> None:
+    part = records._model_written(model)
+    assert part.text == rfc8785.dumps(model.model_dump(mode="json"))
+    read_back = canonical_json_module.written_as_is(json.loads(part.text))
+    assert read_back is None or part.depth == read_back[1]
 
 
 def test_a_text_that_holds_the_placeholder_of_a_written_part_is_written_all_the_same(
@@ -273,7 +373,7 @@ def test_a_text_that_holds_the_placeholder_of_a_written_part_is_written_all_the_
 ) -> None:
     app, evaluation = evaluations[0]
     odd = {**app, "title": canonical_json_module._PLACEHOLDER}
-    record = {"input": odd, "result": result_part(evaluation)}
+    record = {"input": odd, "result": result_written(evaluation)}
     assert linked_line(record, None) == linked_line({**record, "result": plain(evaluation)}, None)
 
 
@@ -292,7 +392,7 @@ def test_a_result_without_a_canonical_form_is_refused_with_the_reason(
     odd = evaluation.findings[0].model_copy(update={"message": "a lone \ud800"})
     result = evaluation.model_copy(update={"findings": [odd, *evaluation.findings[1:]]})
     with pytest.raises(InputError, match="lone surrogate"):
-        linked_line({"input": app, "result": result_part(result)}, None)
+        new_record("d", "t", "0.1.0", app, result)
 
 
 def test_a_batch_is_written_whole_when_each_write_takes_only_part_of_it(
@@ -315,3 +415,88 @@ def test_a_batch_is_written_whole_when_each_write_takes_only_part_of_it(
     with open(path, "wb") as out:
         size = log_module.DecisionLog(path)._write(out.fileno(), pieces)
     assert size == 25_004 and path.read_bytes() == b"".join(pieces)
+
+
+# --- verifying ---------------------------------------------------------------------------
+
+
+def _deep(data: dict[str, Any]) -> None:
+    value: Any = 1
+    for _ in range(40):
+        value = [value]
+    data["zzz"] = value
+
+
+CHANGES = {
+    "none": lambda data: None,
+    "grant": lambda data: data["result"].update(max_grant_sek=1),
+    "message": lambda data: data["result"]["findings"][0].update(message="x"),
+    "score true": lambda data: data["result"].update(score=True),
+    "policy": lambda data: data["policy"].update(sha256="0" * 64),
+    "missing policy": lambda data: data["policy"].update(id="1999"),
+    "input": lambda data: data["input"].update(
+        requested_sek=(data["input"]["requested_sek"] or 0) + 1
+    ),
+    "bad input": lambda data: data["input"].update(requested_sek="many"),
+    "lang": lambda data: data.update(lang="fi"),
+    "first": lambda data: data.update(aaa=[1]),
+    "last": lambda data: data.update(zzz={"a": 1}),
+    "result in input": lambda data: data["input"].update(result=1),
+    "unchained": lambda data: [data.pop(k) for k in ("hash", "prev")],
+    "hash not text": lambda data: data.update(hash=1),
+    "deep": _deep,
+    "no result": lambda data: data.pop("result"),
+}
+LAYOUTS = [
+    lambda line, data: line,
+    # `hash` in its place by key order, not last.
+    lambda line, data: rfc8785.dumps(data).decode(),
+    # A space, or a member out of key order, before or after the result.
+    lambda line, data: line.replace(',"result":', ', "result":', 1),
+    lambda line, data: line.replace(',"time":"', ',"time": "', 1),
+    lambda line, data: line.replace(',"result":', ',"zzz":1,"result":', 1),
+    lambda line, data: line.replace(',"time":', ',"lang":"sv","time":', 1),
+    lambda line, data: line.replace(',"time":', ',"aaa":1,"time":', 1),
+    lambda line, data: line.replace(',"time":', ',"time":"x","time":', 1),
+]
+"""Lines laid out otherwise about the result, where reading it without the result might
+go wrong."""
+REPRODUCES = {"none", "policy", "first", "last", "unchained"}
+"""The changes after which the record's result is still the one evaluating it gives."""
+
+
+@st.composite
+def record_lines(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A record of a generated application as fourules writes it, then changed as drawn
+    (a value, a member added or removed) and laid out as drawn (`Layout`); the change."""
+    year = draw(st.sampled_from(YEARS))
+    app = draw(applications(POLICIES[year]))
+    evaluation = EVALUATOR.evaluate(app, year, lang=draw(st.sampled_from(["sv", "en"])))
+    record = new_record("d-1", "2026-03-01T09:30:00+00:00", "0.1.0", app, evaluation)
+    data = json.loads(linked_line(record, draw(st.none() | st.just("cHJldg==")))[1])
+    change = draw(st.sampled_from(sorted(CHANGES)))
+    CHANGES[change](data)
+    line = Layout(draw, changes=draw(st.booleans())).write(data, top=True)
+    line = draw(st.sampled_from(LAYOUTS))(line, data)
+    return (line + draw(st.sampled_from(["\n", ""]))).encode("utf-8"), change
+
+
+@settings(max_examples=500)
+@given(record_lines())
+def test_a_record_checked_without_reading_its_result_is_checked_as_in_full(
+    drawn: tuple[bytes, str],
+) -> None:
+    """A line whose result the evaluation gives again word for word is checked without
+    reading its result (`_reproduced`): what that says is what reading it in full says.
+    Every other line is left to be read in full; a record in canonical form that still
+    reproduces is not."""
+    raw, change = drawn
+    whole = raw.endswith(b"\n")
+    read = verification._read(raw)
+    again = verification._evaluated_again(read, EVALUATOR)
+    fast = verification._reproduced(7, read, again, verification._written_again(again), whole)
+    full = verification._check_in_full(7, raw, EVALUATOR, None, "log:7", whole)
+    assert fast is None or fast == full
+    line = read_line(raw)
+    if change in REPRODUCES and isinstance(line, Record) and line.canonical is not None:
+        assert fast is not None

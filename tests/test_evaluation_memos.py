@@ -61,6 +61,30 @@ def test_the_built_in_scorer_reuses_only_what_it_would_score_anew(
             assert result.score_breakdown == anew
 
 
+@pytest.mark.parametrize("year", YEARS)
+def test_the_scoring_of_an_outline_is_reused_only_for_the_same_criteria_findings(
+    evaluator: Evaluator, year: str
+) -> None:
+    """Joint applications of 1 to 5 administrations, in both kinds, and again in the other
+    order: where a criterion's finding shows the count (2018: "Omfattar 3
+    stadsdelsförvaltningar"), the same outline gives other items for another count, and
+    each application's items are those the built-in scorer gives it anew."""
+    policy = evaluator.load_policy(year)
+    names = [adm.name for adm in policy.administrations.members][:5]
+    apps = [
+        {"id": f"a{n}", "kind": kind, "title": "t", "applicants": names[:n], "requested_sek": 1000}
+        for kind in ("project", "study_trip")
+        for n in range(1, len(names) + 1)
+    ]
+    for app in apps + apps[::-1]:
+        for lang in ("sv", "en"):
+            result = evaluator.evaluate(app, year, lang=lang)
+            anew = PriorityCriteriaScorer().score(
+                application=_read(year, app), policy=policy, findings=result.findings, lang=lang
+            )
+            assert result.score_breakdown == anew
+
+
 def test_a_result_built_is_the_one_model_construct_makes(evaluator: Evaluator) -> None:
     """`built` sets what `model_construct` sets, so nothing reading a result can tell them
     apart: fields, the fields set, no extra, no private state, the JSON."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,7 +139,7 @@ def _in_order(node: dict[Any, Any]) -> Any:
     return node.values() if order == shape else None
 
 
-def _key_order(node: dict[Any, Any]) -> tuple[str, ...]:
+def _key_order(node: Mapping[Any, Any]) -> tuple[str, ...]:
     """The dict's keys in the order of their UTF-16 code units."""
     shape = tuple(node)
     return _ORDERS.get(shape) or _order(node, shape)
@@ -151,7 +152,7 @@ a few dozen shapes (a finding, a source, an applicant), each sorted once."""
 _SHAPES_KEPT = 4096
 
 
-def _order(node: dict[Any, Any], shape: tuple[Any, ...]) -> tuple[str, ...]:
+def _order(node: Mapping[Any, Any], shape: tuple[Any, ...]) -> tuple[str, ...]:
     try:
         keys = sorted(node)
         joined = "".join(keys)
@@ -175,17 +176,106 @@ def _utf16(key: str) -> bytes:
 class Written:
     """A part of a value in canonical form already (`written`): put into the value's form as
     it is, so that a part many values share (a rule's source) is prepared and written once.
-    While the value is written by compiled code, the part stands there as a placeholder."""
+    While the value is written by compiled code, the part stands there as a placeholder
+    (what floats it holds does not matter there: it is not written again)."""
 
     text: bytes
-    floats: int
     depth: int
+    """Its depth in containers, as `written_as_is` measures it (0 for a lone value)."""
+
+
+def scalar_written(value: object) -> bytes | None:
+    """A lone text, number, true, false or null in its canonical form; None for a value of
+    any other type (a container, a subclass of a JSON type), which `canonical_json` writes.
+    A `NotCanonical` when it has none."""
+    kind = type(value)
+    if kind is str:
+        return _text(value)  # type: ignore[arg-type]
+    if kind is int:
+        if -SAFE_INTEGER <= value <= SAFE_INTEGER:  # type: ignore[operator]
+            return str(value).encode("ascii")
+        raise NotCanonical(f"{value} is a whole number beyond ±(2^53 − 1)")
+    if kind is float:
+        return ecmascript_number(value).encode("ascii")  # type: ignore[arg-type]
+    if value is None:
+        return b"null"
+    if kind is bool:
+        return b"true" if value else b"false"
+    return None
+
+
+def members_written(value: Mapping[str, Any]) -> bytes:
+    """A dict's canonical form written member by member (`members_pieces`), joined."""
+    return b"".join(members_pieces(value))
+
+
+_LARGE = 2048
+"""A `Written` part at least this long is left a piece of its own by `members_pieces`."""
+
+
+def members_pieces(value: Mapping[str, Any]) -> list[bytes]:
+    """A dict's canonical form written member by member, in pieces that joined are that
+    form: a `Written` value put in as it is, a lone text, number, true, false or null
+    written at once, any other value by `canonical_json`. For a dict of a few members, some
+    of them large parts written already (a decision record and its result): no walk over
+    it, no placeholder to find again, and a large part's text (`_LARGE`) not copied but
+    left a piece of its own. A `NotCanonical` when it has no canonical form."""
+    pieces: list[bytes] = []
+    small = [b"{"]
+    add = small.append
+    comma = False  # the first key comes after the brace, each other after a comma
+    try:
+        for key in _key_order(value):
+            item = value[key]
+            kind = type(item)
+            name = _KEYS.get(key) or _key_written(key)
+            add(name if comma else name[1:])
+            comma = True
+            if kind is str:
+                add(pydantic_core.to_json(item))
+            elif kind is Written:
+                if len(item.text) >= _LARGE:
+                    pieces.append(b"".join(small))
+                    pieces.append(item.text)
+                    small = []
+                    add = small.append
+                else:
+                    add(item.text)
+            elif item is None or kind is bool or kind is int or kind is float:
+                add(scalar_written(item))  # type: ignore[arg-type]  # a scalar: never None
+            else:
+                add(canonical_json(item))
+    except pydantic_core.PydanticSerializationError:
+        raise NotCanonical(_SURROGATE) from None
+    add(b"}")
+    pieces.append(b"".join(small))
+    return pieces
+
+
+def _text(value: str) -> bytes:
+    try:
+        return pydantic_core.to_json(value)
+    except pydantic_core.PydanticSerializationError:
+        raise NotCanonical(_SURROGATE) from None
+
+
+_KEYS: dict[str, bytes] = {}
+"""Keys written, with the comma before and the colon after them (a record's few keys,
+over and over)."""
+
+
+def _key_written(key: str) -> bytes:
+    """`,"key":`, the key written after a comma and before its colon."""
+    name = b"," + _text(key) + b":"
+    if len(_KEYS) < _SHAPES_KEPT:
+        _KEYS[key] = name
+    return name
 
 
 def written(value: object) -> Written:
     """The value in its canonical form, to be part of others; a `NotCanonical` when it
     has none."""
-    return Written(canonical_json(value), *_prepared(value)[1:3])
+    return Written(canonical_json(value), _prepared(value)[2])
 
 
 _PLACEHOLDER = f"\x00{secrets.token_hex(8)}\x00"
@@ -215,7 +305,6 @@ def _prepare(value: Any, level: int, state: list[Any]) -> Any:
         return _prepare_list(value, level, state)
     if kind is Written:
         state[0] = max(state[0], level - 1 + value.depth)
-        state[1] |= value.floats
         state[2].append(value.text)
         return _PLACEHOLDER
     if kind is float:

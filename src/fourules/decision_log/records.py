@@ -27,27 +27,29 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pydantic_core
+from pydantic import BaseModel
 
 from fourules.decision_log.canonical_json import (
+    SAFE_INTEGER,
     NotCanonical,
     Written,
     canonical_json,
+    members_pieces,
+    scalar_written,
     written,
     written_as_is,
 )
 from fourules.errors import InputError
 from fourules.evaluation.inputs import MAX_DEPTH, read_json
+from fourules.output.canonical import plain
 from fourules.text import LANGS
 from fourules.texts import both
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from fourules.evaluation.results import Evaluation
 
 
@@ -83,71 +85,195 @@ def linked_line(record: Mapping[str, Any], prev: str | None) -> tuple[str, bytes
     """The record linked after `prev`: its hash, and its line (newline included): its
     canonical form with `hash` as the last member. An InputError when a number in it is
     beyond what its canonical form carries exactly."""
+    digest, pieces = linked_pieces(record, prev)
+    return digest, b"".join(pieces)
+
+
+def linked_pieces(record: Mapping[str, Any], prev: str | None) -> tuple[str, list[bytes]]:
+    """`linked_line`, its line in pieces (`members_pieces`): a record's result, most of
+    its bytes, hashed and written as it is, never copied."""
     try:
-        canonical = canonical_json({**_unhashed(record), "prev": prev})
+        pieces = members_pieces({**_unhashed(record), "prev": prev})
     except NotCanonical as exc:
         raise InputError(both("decision_log.unhashable", error=exc), "input") from None
-    digest = _digest(canonical)
-    hashed = (memoryview(canonical)[:-1], b',"hash":"', digest.encode("ascii"), b'"}\n')
-    return digest, b"".join(hashed)
+    hashing = hashlib.sha256()
+    for piece in pieces:
+        hashing.update(piece)
+    digest = base64.b64encode(hashing.digest()).decode("ascii")
+    # The last piece ends with the record's closing brace: `hash` goes before it.
+    pieces[-1] = b"".join((pieces[-1][:-1], b',"hash":"', digest.encode("ascii"), b'"}\n'))
+    return digest, pieces
 
 
-def result_part(result: Evaluation) -> dict[str, Any]:
-    """The result as a record holds it: its JSON form, its findings and score items each
-    `Written`. They are most of a record, and most recur word for word in evaluation after
-    evaluation under a policy (a tenth as many differ as there are): each is written once."""
-    data = result.model_dump(mode="json", exclude=_RECURRING_FIELDS)
-    for name in _RECURRING:
-        data[name] = [_recurring(part) for part in getattr(result, name)]
-    return data
+def new_record(
+    decision_id: str, time: str, version: str, given: Any, result: Evaluation
+) -> dict[str, Any]:
+    """The record of a decision: the input as given, the result, its policy and language;
+    the result and the policy `Written` (`result_written`), ready for `linked_line`. An
+    InputError when the result has no canonical form."""
+    try:
+        return {
+            "decision_id": decision_id,
+            "time": time,
+            "fourules": version,
+            "policy": Written(*_part_written(result.policy)[1:]),
+            "lang": result.lang,
+            "input": given if type(given) is dict else plain(given),
+            "result": result_written(result),
+        }
+    except NotCanonical as exc:
+        raise InputError(both("decision_log.unhashable", error=exc), "input") from None
 
 
-_RECURRING = ("findings", "score_breakdown")
-_RECURRING_FIELDS = set(_RECURRING)
-_WRITTEN: dict[tuple[Any, ...], Written] = {}
-"""Findings and score items written, by their class and values (and the values' types: 1
-and 1.0 and true are equal keys, but not all written alike; pydantic holds the values of a
-source within, its fields, to their declared types)."""
-_KEPT = 8192
+def result_written(result: Evaluation) -> Written:
+    """The result in its canonical form, `Written`, field by field in key order: each
+    finding, score item, applicant, source and its policy written once, the first time it
+    is met, and put in as it is (`_SEEN`). The bytes of `canonical_json(plain(result))` (a
+    test holds them to those and to rfc8785's), without dumping the result or walking it:
+    a record written in 40 -> N µs (20 000 generated, every one new). A `NotCanonical` when
+    it has no canonical form (a lone surrogate), which says why."""
+    return _model_written(result)
 
 
-_SEEN: dict[int, tuple[BaseModel, Written]] = {}
-"""The parts last written, by identity: the evaluator hands out the same finding object for
-the same finding (its memo), so most parts are found here without hashing their values
-(writing 10 000 records: 51 -> 40 µs a record, least of 5). Each entry keeps its part
-alive, so no id can stand for a later object."""
+_SEEN: dict[int, tuple[object, bytes, int]] = {}
+"""The parts of results written, by identity, each as (the part, its text, its depth): the
+evaluator hands out the same finding, score item and applicant object for the same one
+(its memos), and a finding the same source object as every other finding of its rule, so
+most parts are found here by one look-up. Each entry keeps its part alive, so no id can
+stand for another object while it is there. Bounded: past `_KEPT` parts it starts afresh."""
+_KEPT = 16384
+"""Parts `_SEEN` keeps, some 760 bytes of text each (at most about 12 MB): 20 000 generated
+records have 9 800 different parts, and with 8 192 kept, writing them took 27.7 µs a
+record and verifying them 57.1, with 16 384 24.8 and 53.5 (medians of 3)."""
 
 
-def _recurring(part: BaseModel) -> Written | dict[str, Any]:
-    """The part written, or as it is when it has no canonical form (`linked_line` says why)."""
+def _part_written(part: BaseModel) -> tuple[object, bytes, int]:
+    """A model within a result, written once (`_SEEN`)."""
     seen = _SEEN.get(id(part))
-    if seen is not None and seen[0] is part:
-        return seen[1]
-    values = tuple(part.__dict__.values())
-    key = (type(part), values, tuple(map(type, values)))
-    try:
-        known = _WRITTEN.get(key)
-    except TypeError:  # a value that is no key (a list)
-        known = None
-    if known is not None:
-        return _seen(part, known)
-    data = part.model_dump(mode="json")
-    try:
-        known = written(data)
-    except NotCanonical:
-        return data
-    if len(_WRITTEN) >= _KEPT:
-        _WRITTEN.clear()  # as many different ones as this are rare: start afresh
-    with suppress(TypeError):
-        _WRITTEN[key] = known
-    return _seen(part, known)
-
-
-def _seen(part: BaseModel, known: Written) -> Written:
+    if seen is not None:
+        return seen
+    known = _model_written(part)
     if len(_SEEN) >= _KEPT:
         _SEEN.clear()
-    _SEEN[id(part)] = (part, known)
-    return known
+    entry = _SEEN[id(part)] = (part, known.text, known.depth)
+    return entry
+
+
+def _model_written(model: BaseModel) -> Written:
+    """A model's JSON form (`model_dump(mode="json")`) in its canonical form: its fields in
+    key order, each written here (a text, a whole number or nothing at once), the texts of
+    a list's items put in as they are, and all joined once; a model whose fields are not
+    all written as they are (computed, excluded or extra fields) dumped and then written."""
+    members = _MEMBERS.get(type(model))
+    if members is None:
+        members = _members(type(model))
+    if not members:
+        return written(model.model_dump(mode="json"))
+    values = model.__dict__
+    texts: list[bytes] = []
+    add = texts.append
+    depth = 0
+    try:
+        for name, key in members:
+            value = values[name]
+            kind = type(value)
+            add(key)
+            if kind is str:
+                add(to_json(value))
+            elif kind is list:
+                level = _list_pieces(value, texts)
+                if level > depth:
+                    depth = level
+            elif value is None:
+                add(b"null")
+            elif kind is int and -SAFE_INTEGER <= value <= SAFE_INTEGER:
+                add(str(value).encode("ascii"))
+            else:
+                try:
+                    _, text, level = _value_written(value)
+                except _Unusual:  # of a type JSON writes otherwise: as pydantic writes it
+                    part = written(model.model_dump(mode="json", include={name})[name])
+                    text, level = part.text, part.depth
+                add(text)
+                if level > depth:
+                    depth = level
+    except pydantic_core.PydanticSerializationError:
+        raise NotCanonical("text with a lone surrogate, which UTF-8 cannot carry") from None
+    # Each key is written with the comma before it (the first with the brace): one join.
+    return Written(b"".join(texts) + b"}", depth + 1)
+
+
+to_json = pydantic_core.to_json
+
+
+class _Unusual(Exception):
+    """A value `_model_written` leaves to pydantic's JSON form (a date, an enum, a dict)."""
+
+
+_MEMBERS: dict[type[BaseModel], tuple[tuple[str, bytes], ...]] = {}
+"""Per model class, its fields in the order RFC 8785 writes them, each with its key
+written, after a comma (the first after the opening brace); empty for a class whose JSON
+form is not its fields as they are."""
+
+
+def _members(model: type[BaseModel]) -> tuple[tuple[str, bytes], ...]:
+    fields = model.model_fields
+    plain_fields = not model.model_computed_fields and model.model_config.get("extra") != "allow"
+    if plain_fields and not any(f.exclude for f in fields.values()):
+        names = sorted(fields, key=lambda name: name.encode("utf-16-be"))
+        members = tuple(
+            (name, (b"," if i else b"{") + canonical_json(name) + b":")
+            for i, name in enumerate(names)
+        )
+    else:
+        members = ()
+    _MEMBERS[model] = members
+    return members
+
+
+def _list_pieces(value: list[Any], texts: list[bytes]) -> int:
+    """The list's text in pieces added to `texts` (none copied); its depth."""
+    add = texts.append
+    add(b"[")
+    depth = 0
+    for item in value:
+        # Most items are parts written before: found here without a call.
+        seen = _SEEN.get(id(item))
+        if seen is None:
+            seen = _value_written(item)
+        add(seen[1])
+        add(b",")
+        if seen[2] > depth:
+            depth = seen[2]
+    if value:
+        texts[-1] = b"]"  # in the place of the last comma
+    else:
+        add(b"]")
+    return depth + 1
+
+
+def _value_written(value: Any) -> tuple[object, bytes, int]:
+    """A value within a result in its canonical form, as `_SEEN` holds a part: (the value,
+    its text, its depth). A model, a list, or a text, number, true, false or null;
+    `_Unusual` for any other."""
+    kind = type(value)
+    if kind is list:
+        texts: list[bytes] = []
+        depth = _list_pieces(value, texts)
+        return value, b"".join(texts), depth
+    if kind in _MODELS or (kind not in _SCALARS and isinstance(value, BaseModel)):
+        _MODELS.add(kind)
+        return _part_written(value)
+    scalar = scalar_written(value)
+    if scalar is None:
+        raise _Unusual
+    return value, scalar, 0
+
+
+_MODELS: set[type] = set()
+"""The model classes met in results (a set read is cheaper than `isinstance`, a check of
+the model's metaclass)."""
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def line_of(value: Mapping[str, Any]) -> bytes:
@@ -238,7 +364,7 @@ def _line(data: Any, canonical: bytes | None) -> Line:
         and isinstance(data["checkpoint"], str)
     ):
         return CheckpointLine(data["checkpoint"])
-    problem = _record_problem(data)
+    problem = record_problem(data)
     if problem:
         return Unreadable(
             f"not a decision record (JSON with policy, input, result): {problem}", cut_off=False
@@ -283,6 +409,124 @@ def _canonical_line(raw: bytes) -> tuple[Any, bytes] | None:
     return (data, canonical) if line == written else None
 
 
+@dataclass(frozen=True)
+class RecordLine:
+    """A line shaped as fourules writes a record, read but for its result (most of its
+    bytes): the members before and after it can be read, and its policy and input
+    evaluated again, before anything else of it is."""
+
+    members: dict[str, Any]
+    """The members before the result."""
+    raw: bytes
+    """The line as read (not copied without its newline: it is some 12 kB)."""
+    end: int
+    """Where the line ends, before its newline."""
+    result_at: int
+    """Where its result's text begins."""
+
+
+_RESULT = b',"result":'
+
+
+def read_but_result(raw: bytes) -> RecordLine | None:
+    """The members before a record line's result, read by pydantic-core's parser with no
+    check of their own (`with_result` makes them); None for a line not shaped so, which
+    `read_line` reads."""
+    end = len(raw) - 1 if raw.endswith(b"\n") else len(raw)
+    if not raw.startswith(b'{"') or b'": ' in raw[:64]:
+        return None
+    at = raw.find(_RESULT, 0, end)
+    if at < 0:
+        return None
+    try:
+        members = pydantic_core.from_json(raw[:at] + b"}", allow_inf_nan=False)
+    except ValueError:
+        return None
+    return RecordLine(members, raw, end, at + len(_RESULT)) if type(members) is dict else None
+
+
+def with_result(read: RecordLine, result: Written) -> tuple[dict[str, Any], str | None] | None:
+    """The record, when its line is in canonical form (`hash` last) with `result` as its
+    result: its data (the result as the `Written` given) and its hash computed again (None
+    for a record from before the chain); None for any other line.
+
+    What `_canonical_line` shows of a line, shown here without reading the result: the
+    line is the canonical form of the members read (each written as it is, `written_as_is`)
+    and of `result`, so it holds no key twice, no lone surrogate and nothing `read_json`
+    would read otherwise, its nesting is measured, and its result reads as the value
+    `result` writes. Any other line, whatever the reason, is read by `read_line`."""
+    raw, end, start, text = read.raw, read.end, read.result_at, result.text
+    if not raw.startswith(text, start, end):
+        return None
+    after_at = start + len(text)
+    after = _after_result(raw[after_at:end])
+    if after is None:
+        return None
+    stored = after.get("hash")
+    if "hash" in after and type(stored) is not str:
+        return None
+    others = _unhashed(after)
+    around = _around(read.members, result.depth, others)
+    if around is None:
+        return None
+    before, rest = around
+    if not (len(before) == start and raw.startswith(before, 0, start)):
+        return None
+    # The rest of the line: the members after the result, `hash` last.
+    if stored is not None:
+        try:
+            hashed = rest[:-1] + b',"hash":' + pydantic_core.to_json(stored) + b"}"
+        except pydantic_core.PydanticSerializationError:
+            return None
+    else:
+        hashed = rest
+    if not (end - after_at == len(hashed) and raw.startswith(hashed, after_at, end)):
+        return None
+    data = {**read.members, "result": result, **others}
+    if stored is not None:
+        data["hash"] = stored
+    if "hash" not in data and "prev" not in data:
+        return data, None  # written before records were chained: nothing to compute
+    hashing = hashlib.sha256(memoryview(raw)[:after_at])
+    hashing.update(rest)
+    return data, base64.b64encode(hashing.digest()).decode("ascii")
+
+
+def _after_result(rest: bytes) -> dict[str, Any] | None:
+    """The members after the result, from the line's rest (`,"time":…}`), or None."""
+    if rest == b"}":
+        return {}
+    if not rest.startswith(b","):
+        return None
+    try:
+        after = pydantic_core.from_json(b"{" + rest[1:], allow_inf_nan=False)
+    except ValueError:
+        return None
+    return after if type(after) is dict else None
+
+
+def _around(
+    before: dict[str, Any], depth: int, after: Mapping[str, Any]
+) -> tuple[bytes, bytes] | None:
+    """The record's canonical form before its result's text (with the result's key) and
+    after it, when its members are in key order around the result and each written as it
+    is, and the record, its result `depth` deep, not nested too deep; else None."""
+    # Each member before sorts before "result" and each after after it (so none is given
+    # twice), `hash` not among them. ("result" is ASCII: the order of code points is that
+    # of UTF-16 code units here.)
+    if not before or "hash" in before or next(reversed(before)) >= "result":
+        return None
+    if after and next(iter(after)) <= "result":
+        return None
+    written_before, written_after = written_as_is(before), written_as_is(after)
+    if written_before is None or written_after is None:
+        return None
+    if 1 + max(written_before[1] - 1, written_after[1] - 1, depth) >= MAX_DEPTH:
+        return None
+    rest = (b"," + written_after[0][1:]) if after else b"}"
+    return written_before[0][:-1] + _RESULT, rest
+
+
 def _is_json(raw: bytes) -> bool:
     """Whether the line is whole JSON (else it was cut off); its numbers are not converted,
     so a number too long to read is a whole line, not a cut one."""
@@ -293,7 +537,7 @@ def _is_json(raw: bytes) -> bool:
     return True
 
 
-def _record_problem(data: Any) -> str | None:
+def record_problem(data: Any) -> str | None:
     if not isinstance(data, dict):
         return "not an object"
     missing = [k for k in ("policy", "input", "result") if k not in data]

@@ -18,18 +18,30 @@ checkpointed), `unprotected` (written before records had hashes).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from fourules.decision_log.canonical_json import NotCanonical, Written
 from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id, read_note
-from fourules.decision_log.records import CheckpointLine, Record, read_line
+from fourules.decision_log.records import (
+    CheckpointLine,
+    Record,
+    RecordLine,
+    read_but_result,
+    read_line,
+    record_problem,
+    result_written,
+    with_result,
+)
 from fourules.errors import InputError, Place, UnknownPolicyError
-from fourules.evaluation.evaluator import Evaluator
+from fourules.evaluation.evaluator import Evaluator, LoadedPolicy
+from fourules.evaluation.results import Evaluation, built
 from fourules.output.canonical import plain
+from fourules.parallel import gc_paused
 from fourules.text import LocalText
 from fourules.texts import both
 
@@ -66,9 +78,10 @@ class Verification(BaseModel):
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LineCheck:
-    """One line read on its own."""
+    """One line read on its own; never changed once made (not frozen: made a third as
+    fast, 1.3 -> 0.34 µs, a record)."""
 
     line: int
     kind: Literal["record", "checkpoint", "unreadable"]
@@ -116,6 +129,113 @@ def check_line(
     signature checked, or why it is neither. A checkpoint without a key to check it is an
     InputError: nothing passes unchecked."""
     whole = raw.endswith(b"\n")
+    read = _read(raw)
+    again = _evaluated_again(read, evaluator)
+    check = _reproduced(number, read, again, _written_again(again), whole)
+    return check or _check_in_full(number, raw, evaluator, key, where, whole)
+
+
+_AT_ONCE = 64
+"""Lines `check_lines` takes each step for at once: verifying 20 000 records, 78 µs a
+record one by one, 65 by 16, 64 by 64, 68 by 256, 74 by 1 024 (medians of 3)."""
+
+
+def check_lines(
+    lines: Iterable[tuple[int, bytes]], evaluator: Evaluator, key: PublicKey | None, file: str
+) -> Iterator[LineCheck]:
+    """`check_line` of each numbered line of `file`, in order. A few hundred lines at a
+    time, each step for all of them in turn (read, evaluate again, write the results
+    anew, compare): between two evaluations nothing else passes through the processor's
+    caches, which a line's 12 kB had filled (an evaluation in verify took 31-33 µs where
+    alone it takes 23; `_AT_ONCE` has the figures)."""
+    batch: list[tuple[int, bytes]] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _AT_ONCE:
+            yield from _check_batch(batch, evaluator, key, file)
+            batch = []
+    yield from _check_batch(batch, evaluator, key, file)
+
+
+def _check_batch(
+    batch: list[tuple[int, bytes]], evaluator: Evaluator, key: PublicKey | None, file: str
+) -> Iterator[LineCheck]:
+    reads = [_read(raw) for _, raw in batch]
+    agains = [_evaluated_again(read, evaluator) for read in reads]
+    written = [_written_again(again) for again in agains]
+    for (number, raw), read, again, result in zip(batch, reads, agains, written, strict=True):
+        whole = raw.endswith(b"\n")
+        check = _reproduced(number, read, again, result, whole)
+        yield check or _check_in_full(number, raw, evaluator, key, f"{file}:{number}", whole)
+
+
+Again = tuple[LoadedPolicy, Evaluation]
+"""A record's policy as it is now, and its input evaluated again under it."""
+
+
+def _read(raw: bytes) -> RecordLine | None:
+    """A line shaped as a record, read but for its result (`records.read_but_result`)."""
+    read = read_but_result(raw)
+    return None if read is None or record_problem({**read.members, "result": None}) else read
+
+
+def _evaluated_again(read: RecordLine | None, evaluator: Evaluator) -> Again | None:
+    if read is None:
+        return None
+    policy_id = read.members["policy"]["id"]
+    try:
+        current = evaluator.loaded(policy_id)
+        return current, evaluator.evaluate(
+            read.members["input"], policy_id, lang=read.members.get("lang", "sv")
+        )
+    except InputError:  # its policy missing, its input refused: said when read in full
+        return None
+
+
+def _written_again(again: Again | None) -> Written | None:
+    try:
+        return None if again is None else result_written(again[1])
+    except NotCanonical:
+        return None
+
+
+def _reproduced(
+    number: int, read: RecordLine | None, again: Again | None, result: Written | None, whole: bool
+) -> LineCheck | None:
+    """A record whose line is in canonical form and whose result the evaluation gives
+    again word for word: checked without reading or comparing its result, the line being
+    the canonical form of its other members and of the result written anew
+    (`records.with_result`). None for any other line, which `check_lines` reads in full:
+    a line's check is the same either way (the bytes being equal, the values are), this
+    way only faster (a record verified in 153 -> N µs, 20 000 generated)."""
+    if read is None or again is None or result is None:
+        return None
+    matched = with_result(read, result)
+    if matched is None or record_problem(matched[0]):
+        return None
+    data, computed = matched
+    current, evaluation = again
+    policy = read.members["policy"]
+    verdict, detail = _verdict(current, policy["id"], policy["sha256"], same=True)
+    return LineCheck(
+        number,
+        "record",
+        verdict,
+        detail,
+        application_id=evaluation.application_id,
+        policy=policy["id"],
+        protected="hash" in data or "prev" in data,
+        stored=data.get("hash"),
+        prev=data["prev"] if type(data.get("prev")) is str else None,
+        computed=computed,
+        whole=whole,
+    )
+
+
+def _check_in_full(
+    number: int, raw: bytes, evaluator: Evaluator, key: PublicKey | None, where: str, whole: bool
+) -> LineCheck:
+    """`check_line` with the line read in full (`read_line`)."""
     line = read_line(raw)
     if isinstance(line, CheckpointLine):
         return _checkpoint_check(number, line.note, key, where, whole)
@@ -141,6 +261,18 @@ def check_line(
     )
 
 
+def _verdict(
+    current: LoadedPolicy, policy_id: str, recorded_hash: str, *, same: bool
+) -> tuple[Verdict, str]:
+    """The verdict on a record of the policy, evaluated again with the same result or not."""
+    if current.ref.sha256 != recorded_hash:
+        return "policy_changed", (
+            f"policy {policy_id} is now {current.ref.sha256[:12]}…, was {recorded_hash[:12]}…"
+            + ("; the result is still the same" if same else "; the result differs")
+        )
+    return "reproduces", "same policy, same result"
+
+
 def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
     policy_id, recorded_hash = record.policy["id"], record.policy["sha256"]
     try:
@@ -155,13 +287,8 @@ def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
     except InputError as exc:
         return "input_rejected", exc.text("en")
     same = again == recorded
-    if current.ref.sha256 != recorded_hash:
-        return "policy_changed", (
-            f"policy {policy_id} is now {current.ref.sha256[:12]}…, was {recorded_hash[:12]}…"
-            + ("; the result is still the same" if same else "; the result differs")
-        )
-    if same:
-        return "reproduces", "same policy, same result"
+    if same or current.ref.sha256 != recorded_hash:
+        return _verdict(current, policy_id, recorded_hash, same=same)
     fields = sorted(
         k
         for k in set(again) | set(recorded if isinstance(recorded, dict) else {})
@@ -398,7 +525,8 @@ def _claim(
 def _checkpoint_entry(
     file: str, line: int | None, check: LineCheck, verdict: Verdict, detail: str
 ) -> Verification:
-    return Verification(
+    return built(
+        Verification,
         file=file,
         line=line,
         kind="checkpoint",
@@ -424,7 +552,8 @@ def _entries(
             detail = (
                 check.detail if check.whole else f"cut off at the end of the file: {check.detail}"
             )
-            yield Verification(
+            yield built(
+                Verification,
                 file=log.file,
                 line=check.line,
                 # A checkpoint cut while written is no record: it is counted as a checkpoint.
@@ -444,7 +573,8 @@ def _entries(
             else "chained"
         )
         blame = log.blame.get(index)
-        yield Verification(
+        yield built(
+            Verification,
             file=log.file,
             line=check.line,
             kind="record",
@@ -463,13 +593,14 @@ def verify_logs(
     key: PublicKey | None = None,
     published: Sequence[Path] = (),
 ) -> list[Verification]:
-    """Verify each log in order, and each published checkpoint against them."""
+    """Verify each log in order, and each published checkpoint against them. The collector
+    is paused meanwhile: every line's check is kept to the end, and each collection walks
+    all kept so far (verifying 100 000 records: 72 -> 65 µs a record, medians of 3; 20 000
+    records alike)."""
     claims = [(str(p), read_published(p, key)) for p in published]
-    logs = [
-        (
-            str(path),
-            [check_line(n, raw, evaluator, key, f"{path}:{n}") for n, raw in read_log(path)],
-        )
-        for path in paths
-    ]
-    return assemble(logs, claims)
+    with gc_paused():
+        logs = [
+            (str(path), list(check_lines(read_log(path), evaluator, key, str(path))))
+            for path in paths
+        ]
+        return assemble(logs, claims)

@@ -40,7 +40,8 @@ import itertools
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import durable_rules_engine
@@ -67,9 +68,24 @@ MAX_ALTERNATIVES = 64
 _CATCH_ALL = "catchall"
 """The catch-all rule's name, padded with `_` to the length of the others."""
 _ENGINE_LOCK = threading.Lock()
-# One encoder for every fact: `json.dumps(..., ensure_ascii=False)` builds a new one per call.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 _ruleset_numbers = itertools.count(1)
+
+
+def _fact_encoder() -> Callable[[dict[str, Scalar]], str]:
+    """One encoder for every fact, compact: the json module's compiled one, made once, where
+    `JSONEncoder.encode` makes it anew at each call (2 000 generated facts encoded in 2.2 ->
+    1.4 µs each for 2018, 2.3 -> 1.6 µs for 2024, least of 7); the encoder itself where the
+    json module has no compiled one."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    if c_make_encoder is None:  # a Python without the json module's C code
+        return encoder.encode
+    compiled = c_make_encoder(
+        None, encoder.default, encode_basestring, None, ":", ",", False, False, True
+    )
+    return lambda fact: "".join(compiled(fact, 0))
+
+
+_encode = _fact_encoder()
 
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
