@@ -21,6 +21,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.files import load_round, to_csv
 from fourules.server import create_app
+from fourules.web.decision_text import UNCITED, Citing
 from fourules.web.forms import read_amount
 from tests.test_writing_a_call import _write_draft
 
@@ -492,6 +493,37 @@ def test_the_readings_page_shows_each_alternative_and_what_it_changes(client: Te
     policy = client.get("/policies/2024").text
     assert 'href="/policies/2024/readings#reading-call_window"' in policy
     assert "läsning: texten lämnar det öppet" in policy
+
+
+@pytest.mark.parametrize(
+    ("year", "alternative"), [("2024", "trips_too"), ("2018", "trips_prioritised_too")]
+)
+def test_a_note_names_its_alternatives_in_words_linked_to_the_readings_page(
+    client: TestClient, year: str, alternative: str
+) -> None:
+    # The policies' notes name an alternative by its id in brackets ("(trips_too)"): the pages
+    # show words there, linking to the alternative on the readings page, which has the anchor.
+    for lang, query, words in (
+        ("sv", "", "se alternativet"),
+        ("en", "?lang=en", "see the alternative"),
+    ):
+        policy = client.get(f"/policies/{year}{query}").text
+        notes = " ".join(re.findall(r'<p class="note">(.*?)</p>', policy, re.S))
+        assert f"({alternative})" not in notes, lang
+        link = f'href="/policies/{year}/readings{query}#alternative-{alternative}"'
+        assert f"(<a {link}>{words}</a>)" in notes, lang
+    readings = client.get(f"/policies/{year}/readings").text
+    assert readings.count(f'id="alternative-{alternative}"') == 1
+
+
+def test_a_note_keeps_brackets_that_name_no_alternative_and_is_escaped() -> None:
+    citing = Citing("2024", None, frozenset({"trips_too"}))
+    shown = citing.note("Alternativ: även resor (trips_too); fältet (travel_modes) <b>&")
+    assert str(shown) == (
+        'Alternativ: även resor (<a href="/policies/2024/readings#alternative-trips_too">'
+        "se alternativet</a>); fältet (travel_modes) &lt;b&gt;&amp;"
+    )
+    assert str(UNCITED.note("(trips_too) <i>")) == "(trips_too) &lt;i&gt;"
 
 
 def test_the_answer_says_what_each_finding_rests_on(client: TestClient) -> None:

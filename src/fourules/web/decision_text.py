@@ -12,14 +12,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup, escape
+
 from fourules.authoring.quotes import locate, plain, sources
 from fourules.evaluation.evaluator import Evaluator
+from fourules.texts import language, text
 
 _TAG = re.compile(r"<[^>]+>")
+_NAMED = re.compile(r"\(([a-z][a-z0-9_]*)\)")
+"""An id in brackets, as the readings' notes name their alternatives: "(trips_too)"."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,48 @@ def marked_text(evaluator: Evaluator, year: str) -> MarkedText | None:
     return _marked(path, evaluator.loaded(year).ref.sha256, year, evaluator)
 
 
-def quote_anchors(evaluator: Evaluator, year: str) -> Callable[[str | None], str | None]:
-    """The anchor in the year's decision text of a quote (None: no text, or not found)."""
-    marked = marked_text(evaluator, year)
-    return marked.anchor if marked is not None else (lambda quote: None)
+@dataclass(frozen=True)
+class Citing:
+    """How a year's pages cite its decision: called with a quote, the quote's anchor in the
+    text (None: no text, or not found); `note`, a source's note as a page shows it."""
+
+    year: str
+    marked: MarkedText | None
+    alternatives: frozenset[str]
+    """The ids of the year's alternative readings."""
+
+    def __call__(self, quote: str | None) -> str | None:
+        return self.marked.anchor(quote) if self.marked is not None else None
+
+    def note(self, words: str) -> Markup:
+        """WORDS with each alternative they name by its id ("(trips_too)", as the policies'
+        notes do) shown as words that link to it on the year's readings page, where it is
+        described and replayed: a reader is shown no id where a word belongs."""
+        query = "?lang=en" if language() == "en" else ""
+        shown, at = [], 0
+        for named in _NAMED.finditer(words):
+            if named[1] not in self.alternatives:
+                continue
+            link = f"/policies/{self.year}/readings{query}#alternative-{named[1]}"
+            shown.append(escape(words[at : named.start()]))
+            shown.append(
+                Markup('(<a href="{}">{}</a>)').format(link, text("readings.see_alternative"))
+            )
+            at = named.end()
+        shown.append(escape(words[at:]))
+        return Markup("").join(shown)
+
+
+UNCITED = Citing("", None, frozenset())
+"""For a text that is no page of the years served (a draft's): its quotes link nowhere, and
+its notes are shown as written."""
+
+
+def quote_anchors(evaluator: Evaluator, year: str) -> Citing:
+    """How the year's pages cite its decision (`Citing`)."""
+    policy = evaluator.load_policy(year)
+    ids = frozenset(a.id for rule in policy.rules for a in rule.alternatives)
+    return Citing(year, marked_text(evaluator, year), ids)
 
 
 @functools.lru_cache(maxsize=16)

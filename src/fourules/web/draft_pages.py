@@ -26,6 +26,7 @@ from fourules.use_cases import calls as uc
 from fourules.use_cases.evaluate import EvaluateRequest
 from fourules.use_cases.evaluate import evaluate as evaluated
 from fourules.web import call_views, check_pages, views
+from fourules.web.decision_text import UNCITED
 from fourules.web.draft_views import NotLoading, Trial, Trials
 from fourules.web.forms import CheckForm, read_check_form
 from fourules.web.gate import Form, Gate, Refused, Who
@@ -34,11 +35,6 @@ from fourules.web.rule_pages import diff_context
 
 FORM_FIELDS = 200
 """The most fields a trial's form holds (the check form has one per fact and criterion)."""
-
-
-def _no_anchor(quote: str | None) -> str | None:
-    """The draft's quotes link nowhere: its text is not a page of the years served."""
-    return None
 
 
 class TrialGate(Gate):
@@ -170,7 +166,7 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                 signed,
                 trial=trial,
                 trial_action=f"/calls/drafts/{year}/try/check",
-                **(context | {"anchor": _no_anchor}),
+                **(context | {"anchor": UNCITED}),
             )
 
         return await signed_in_form(request, year, answer)
@@ -194,7 +190,7 @@ def draft_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             signed,
             trial=trial,
             rounds=sorted(trial.rounds(), reverse=True),
-            **(context | {"anchor_b": _no_anchor, "years": list(trial.others)}),
+            **(context | {"anchor_b": UNCITED, "years": list(trial.others)}),
         )
 
     @router.get("/calls/drafts/{year}/try/diff", response_class=HTMLResponse)
