@@ -5,6 +5,9 @@ versioning rule gives, and served at once — and every refusal on the way."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ import yaml
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.calls.repository import CallsRepository, StaleRevision
+from fourules.calls.store import Store
 from fourules.errors import InputError, NotAllowed
 from fourules.use_cases import calls as uc
 
@@ -128,6 +132,41 @@ def test_a_stale_save_or_publication_loses_nothing_and_changes_nothing(
     with pytest.raises(StaleRevision):
         uc.publish(repository, evaluator, CAI, "2026", seen)
     assert "2026" not in evaluator.policy_ids()
+
+
+def test_a_check_asked_while_a_save_is_written_is_the_check_of_the_files_saved(
+    folder: tuple[CallsRepository, Evaluator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A save moves the draft's revision, then writes its files: a check asked in between
+    # waits for the files, and is never remembered under the new revision with the old files.
+    repository, evaluator = folder
+    seen = _written(repository, evaluator)
+    assert uc.check_draft(repository, "2026").ok
+    policy = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+    words = "maximalt beviljas 600 000 kr per år."
+    assert words in policy
+    broken = policy.replace(words, "maximalt beviljas 700 000 kr per år.").encode()
+    moved, write_out = threading.Event(), Store._write_out
+
+    def written_late(store: Store, tree: bytes, paths: Sequence[str]) -> None:
+        moved.set()
+        time.sleep(0.3)
+        write_out(store, tree, paths)
+
+    monkeypatch.setattr(Store, "_write_out", written_late)
+    meanwhile: list[uc.CheckDocument] = []
+
+    def check_meanwhile() -> None:
+        assert moved.wait(10)
+        meanwhile.append(uc.check_draft(repository, "2026"))
+
+    other = threading.Thread(target=check_meanwhile)
+    other.start()
+    saved = uc.save_file(repository, ANNA, "2026", "policy.yaml", broken, "Anna", seen)
+    other.join(10)
+    assert not saved.check.ok
+    assert meanwhile == [saved.check]
+    assert any("700 000" in p.message for p in saved.check.problems)
 
 
 def test_a_draft_starts_only_from_a_year_there_is(

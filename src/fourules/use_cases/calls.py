@@ -30,6 +30,7 @@ from fourules.authoring.drafting import new_year
 from fourules.authoring.versioning import FIRST_VERSION, Bump, bump, stepped
 from fourules.calls.authors import Author
 from fourules.calls.files import POLICY_FILE
+from fourules.calls.locking import held
 from fourules.calls.repository import (
     DRAFTS,
     CallsList,
@@ -262,9 +263,13 @@ def history(repository: CallsRepository, year: str) -> CallHistory:
 def check_draft(repository: CallsRepository, year: str) -> CheckDocument:
     """Every check of the draft (`fourules check`): validation, quotes, numbers, lint,
     cases, coverage; its messages in the context's language."""
-    # An unknown draft is refused, not checked.
-    revision = repository.read(year, POLICY_FILE).revision
-    return _checked(repository.folder / DRAFTS / year, revision, language())
+    # Under the folder's lock: a save moves the draft's revision before it writes the files,
+    # so a revision read outside it could be remembered with another revision's files (and
+    # a publisher shown, and publishing on, a clean check of files that are not the draft's).
+    with held(repository.state):
+        # An unknown draft is refused, not checked.
+        revision = repository.read(year, POLICY_FILE).revision
+        return _checked(repository.folder / DRAFTS / year, revision, language())
 
 
 @functools.lru_cache(maxsize=32)
