@@ -211,22 +211,27 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def _part(old: str, sentence: Sentence) -> str:
-    """The part of SENTENCE that lines up with OLD: without the words before OLD's first
-    word and after its last that OLD never had (without a list item's mark); in the
-    sentence's own characters."""
+def _part(old: list[str], sentence: Sentence) -> tuple[str, float]:
+    """The part of SENTENCE that lines up with the words OLD (`_key`s): without the words
+    before OLD's first word and after its last that OLD never had (without a list item's
+    mark), in the sentence's own characters; and how alike it is to OLD."""
     whole = without_mark(sentence.text)
     tokens = _tokens(whole)
-    codes = _matcher(_tokens(old), tokens).get_opcodes()
+    keys = [_key(w) for w in tokens]
+    matcher = difflib.SequenceMatcher(None, old, keys, autojunk=False)
+    if matcher.real_quick_ratio() < FLOOR / 2:
+        return whole, 0.0
+    codes = matcher.get_opcodes()
     start, end = 0, len(tokens)
     if codes and codes[0][0] == "insert":
         start = codes[0][4]
     if codes and codes[-1][0] == "insert":
         end = codes[-1][3]
     if (start, end) == (0, len(tokens)) or start >= end:
-        return whole
+        return whole, matcher.ratio()
+    score = difflib.SequenceMatcher(None, old, keys[start:end], autojunk=False).ratio()
     where = locate(" ".join(tokens[start:end]), whole)
-    return whole[where[0] : where[1]] if where else whole
+    return (whole[where[0] : where[1]] if where else whole), score
 
 
 def candidate(old: str, passage: str, sentence: Sentence | None) -> Candidate:
@@ -255,20 +260,25 @@ def closest(
     by likeness, then those under SECTION (the old source's heading), then in the text's
     order — each by its part that lines up with OLD; at most SHOWN, none less alike than
     FLOOR, each passage once, each found word for word in DOCUMENT."""
-    scored: list[tuple[tuple[float, int, int], Candidate]] = []
+    wanted = [_key(w) for w in _tokens(old)]
+    scored: list[tuple[tuple[float, int, int], str, Sentence]] = []
     seen: set[str] = set()
     for sentence in sentences:
-        passage = _part(old, sentence)
-        if passage in seen or not passage.strip():
+        passage, score = _part(wanted, sentence)
+        score = round(score, 3)
+        if passage in seen or not passage.strip() or score < floor:
             continue
         seen.add(passage)
-        made = candidate(old, passage, sentence)
-        if made.score < floor or not found(passage, document):
-            continue
         other = 0 if words(sentence.section) == words(section) else 1
-        scored.append(((-made.score, other, sentence.number), made))
-    scored.sort(key=lambda pair: pair[0])
-    return tuple(made for _, made in scored[:shown])
+        scored.append(((-score, other, sentence.number), passage, sentence))
+    scored.sort(key=lambda item: item[0])
+    out: list[Candidate] = []
+    for _, passage, sentence in scored:
+        if len(out) == shown:
+            break
+        if found(passage, document):
+            out.append(candidate(old, passage, sentence))
+    return tuple(out)
 
 
 def closest_heading(
