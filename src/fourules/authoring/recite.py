@@ -7,11 +7,12 @@ closest to it; and the edits that re-cite them, the rest of each file as written
 each word taken as the check takes it — case aside, any dash as a hyphen, any quotation
 mark or apostrophe as one mark — and their likeness is difflib's `SequenceMatcher.ratio`
 over the two lists of words: twice the words they share in order over the words of both
-(1.0: the same words; 0.5: half of them shared). A sentence of the new text stands for a
-quote by the part of it that lines up with the quote: words of the sentence before the
-quote's first word or after its last, which the quote never had, are left out (a quote
-may be part of a sentence); the rest is the sentence's own characters. Only a passage the
-check finds word for word in the text is proposed (`quotes.found`).
+(1.0: the same words; 0.5: half of them shared). A quote that reads as a whole sentence
+(a capital letter first, a full stop last) is set against the new text's whole sentences;
+a quote that is part of a sentence against the part of each sentence that lines up with
+it: words of the sentence before the quote's first word or after its last, which the
+quote never had, are left out; the rest is the sentence's own characters. Only a passage
+the check finds word for word in the text is proposed (`quotes.found`).
 
 **Typography alone.** A proposal is the quote in other typography only when the two are
 the same once case, the kind and amount of whitespace (a no-break space, a line break),
@@ -134,12 +135,21 @@ def _figure(tokens: Sequence[str]) -> bool:
 
 def difference(old: str, new: str) -> tuple[Piece, ...]:
     """OLD turned into NEW word by word: runs of the same words, of words only OLD has and
-    of words only NEW has, in order (a changed word is its old run, then its new)."""
+    of words only NEW has, in order (a changed word is its old run, then its new; a word
+    written in other typography is changed too, though it counts as the same when the two
+    are compared)."""
     a, b = _tokens(old), _tokens(new)
     out: list[Piece] = []
     for tag, i1, i2, j1, j2 in _matcher(a, b).get_opcodes():
-        if tag == "equal":
-            out.append(Piece("same", " ".join(b[j1:j2])))
+        if tag == "equal":  # alike as compared; a word written otherwise is shown changed
+            pairs_ = zip(a[i1:i2], b[j1:j2], strict=True)
+            for same, run in itertools.groupby(pairs_, lambda p: p[0] == p[1]):
+                pairs = list(run)
+                if same:
+                    out.append(Piece("same", " ".join(new for _, new in pairs)))
+                else:
+                    out.append(Piece("old", " ".join(old for old, _ in pairs)))
+                    out.append(Piece("new", " ".join(new for _, new in pairs)))
             continue
         changed = _figure(a[i1:i2]) or _figure(b[j1:j2])
         if i2 > i1:
@@ -211,16 +221,26 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
-def _part(old: list[str], sentence: Sentence) -> tuple[str, float]:
-    """The part of SENTENCE that lines up with the words OLD (`_key`s): without the words
-    before OLD's first word and after its last that OLD never had (without a list item's
-    mark), in the sentence's own characters; and how alike it is to OLD."""
+def whole_sentence(quote: str) -> bool:
+    """Whether QUOTE reads as a whole sentence: a capital letter or a digit first (after an
+    opening mark), a full stop, question or exclamation mark last."""
+    quote = quote.strip()
+    return bool(re.match(r"^[\"'”“„(]?[A-ZÅÄÖ0-9]", quote)) and quote.endswith((".", "!", "?"))
+
+
+def _part(old: list[str], sentence: Sentence, *, whole_only: bool) -> tuple[str, float]:
+    """The part of SENTENCE that stands for the words OLD (`_key`s), and how alike the two
+    are: the whole sentence (without a list item's mark) when WHOLE_ONLY, else without
+    the words before OLD's first word and after its last that OLD never had, in the
+    sentence's own characters."""
     whole = without_mark(sentence.text)
     tokens = _tokens(whole)
     keys = [_key(w) for w in tokens]
     matcher = difflib.SequenceMatcher(None, old, keys, autojunk=False)
     if matcher.real_quick_ratio() < FLOOR / 2:
         return whole, 0.0
+    if whole_only:
+        return whole, matcher.ratio()
     codes = matcher.get_opcodes()
     start, end = 0, len(tokens)
     if codes and codes[0][0] == "insert":
@@ -261,10 +281,11 @@ def closest(
     order — each by its part that lines up with OLD; at most SHOWN, none less alike than
     FLOOR, each passage once, each found word for word in DOCUMENT."""
     wanted = [_key(w) for w in _tokens(old)]
+    whole_only = whole_sentence(old)
     scored: list[tuple[tuple[float, int, int], str, Sentence]] = []
     seen: set[str] = set()
     for sentence in sentences:
-        passage, score = _part(wanted, sentence)
+        passage, score = _part(wanted, sentence, whole_only=whole_only)
         score = round(score, 3)
         if passage in seen or not passage.strip() or score < floor:
             continue
