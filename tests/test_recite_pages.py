@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 
 from fourules.authoring.yaml_edits import read, set_at
+from fourules.calls.repository import StaleRevision
 from fourules.use_cases import calls as uc
 from tests.call_walk import pasted_over
 from tests.calls_site import (
+    ANNA,
     CHEAP,
     client_over,
     csrf_of,
@@ -289,7 +291,7 @@ def test_a_stale_submit_loses_nothing(pasted: Path, tmp_path: Path) -> None:
 
 
 def test_sign_in_and_the_csrf_token(pasted: Path, tmp_path: Path) -> None:
-    client, path = client_over(pasted, tmp_path, signed_in=False)
+    client, _ = client_over(pasted, tmp_path, signed_in=False)
     sign_in_asked(client, PAGE)
     refused = refused_signed_out(client, PAGE, revision="0" * 40)
     assert "Logga in" in refused
@@ -334,3 +336,36 @@ def test_linked_after_a_paste_and_from_the_draft_while_a_quote_is_unfound(
     assert 'id="recite-link"' not in written.get("/calls/drafts/2026").text
     clean = written.get(PAGE)
     assert clean.status_code == 200 and 'id="nothing"' in clean.text
+
+
+def test_a_map_that_does_not_read_is_said_and_the_quotes_still_listed(
+    pasted: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(pasted, tmp_path)
+    saved_by_anna(path, "coverage.yaml", "sentences: [\n")
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    assert 'id="coverage-failure"' in page.text and "coverage.yaml" in page.text
+    assert _chosen(_fieldset(page.text, YEARS)) == _proposal(_fieldset(page.text, YEARS))
+    english = client.get(PAGE + "?lang=en").text
+    assert "Quotes and headings the text does not have (11)" in english
+
+
+def test_several_files_saved_in_one_commit(pasted: Path, tmp_path: Path) -> None:
+    _, path = client_over(pasted, tmp_path)
+    repository = uc.CallsFolder.open(path, hasher=CHEAP).repository
+    revision = repository.read("2026", "policy.yaml").revision
+    policy = draft_file(path, "policy.yaml").replace("1-3 år", "1–3 år")
+    coverage = draft_file(path, "coverage.yaml").replace("1-3 år", "1–3 år")
+    files = {"policy.yaml": policy.encode(), "coverage.yaml": coverage.encode()}
+    before = len(_commits(path))
+    with pytest.raises(StaleRevision):
+        repository.write_files("2026", files, ANNA.author, "två filer", "0" * 40)
+    assert len(_commits(path)) == before and "1-3 år" in draft_file(path, "policy.yaml")
+    saved = uc.save_files(repository, ANNA, "2026", files, "två filer", revision)
+    commits = _commits(path)
+    assert len(commits) == before + 1 and commits[0].message.strip() == "två filer"
+    assert saved.name == "policy.yaml, coverage.yaml" and saved.revision != revision
+    assert "1-3 år" not in draft_file(path, "policy.yaml") + draft_file(path, "coverage.yaml")
+    same = repository.write_files("2026", files, ANNA.author, "samma", saved.revision)
+    assert same == saved.revision and len(_commits(path)) == before + 1
