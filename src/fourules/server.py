@@ -70,6 +70,7 @@ def create_app(
         from fourules.web.obligation_pages import obligation_pages
         from fourules.web.param_pages import param_pages
         from fourules.web.quota_pages import quota_pages
+        from fourules.web.recite_pages import recite_pages
         from fourules.web.rule_edit_pages import rule_edit_pages
         from fourules.web.text_pages import text_pages
 
@@ -85,6 +86,7 @@ def create_app(
         app.include_router(fact_pages(ev, calls), include_in_schema=False)
         app.include_router(text_pages(ev, calls), include_in_schema=False)
         app.include_router(coverage_pages(ev, calls), include_in_schema=False)
+        app.include_router(recite_pages(ev, calls), include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
     pages = page_router(ev, trials=trials, decisions=log, max_body=max_body)
     app.include_router(pages, include_in_schema=False)

@@ -234,19 +234,33 @@ def _pieces(text: str) -> list[Piece]:
     return out
 
 
-def split(document: str) -> list[Sentence]:
-    """The decision's sentences, in order, each with its section."""
-    pieces: list[tuple[str, Cell, int | None, bool]] = []  # (text, cell, row, is an HTML row)
+def _flow(document: str) -> list[tuple[str, Cell, int | None, bool]]:
+    """The document's paragraphs, table rows and cells: (text, cell, row, is an HTML row)."""
+    pieces: list[tuple[str, Cell, int | None, bool]] = []
     position = 0
     for match in re.finditer(r"<table.*?</table>", document, re.S | re.I):
         pieces += [(*p, False) for p in _pieces(document[position : match.start()])]
         pieces += [(row, "", None, True) for row in _tables(match.group(0))]
         position = match.end()
     pieces += [(*p, False) for p in _pieces(document[position:])]
+    return pieces
 
+
+def headings(document: str) -> list[str]:
+    """The decision's headings, in order, each once (a heading no sentence follows too)."""
+    found = [
+        paragraph
+        for paragraph, _, row, html_row in _flow(document)
+        if row is None and not html_row and _is_heading(paragraph)
+    ]
+    return list(dict.fromkeys(found))
+
+
+def split(document: str) -> list[Sentence]:
+    """The decision's sentences, in order, each with its section."""
     sentences: list[Sentence] = []
     section = ""
-    for paragraph, cell, row, html_row in pieces:
+    for paragraph, cell, row, html_row in _flow(document):
         if row is None and not html_row and _is_heading(paragraph):
             section = paragraph
             continue

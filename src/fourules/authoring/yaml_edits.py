@@ -799,29 +799,41 @@ def item_removed(text: str, key: str, index: int, where: str = WHERE) -> str:
     next item's heading) now end the item before it, its own heading goes to the next; in a
     list whose items are set off by blank lines, one blank line is left between the items
     around it, not two. The last item gone leaves the list written `[]`."""
+    return items_removed(text, key, (index,), where)
+
+
+def items_removed(text: str, key: str, indexes: Sequence[int], where: str = WHERE) -> str:
+    """TEXT without the items INDEXES of the top-level list KEY, each as `item_removed`
+    removes one, in one edit (indexes are those of TEXT)."""
 
     def change(document: Any) -> None:
         items = top_list(document, key, where)
-        if not -len(items) <= index < len(items):
-            raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
-        at = index % len(items)
-        if at > 0:
-            if separated(items):  # the item before gives up its blank line for the gone one's
-                collection, before = end_of(items, at - 1)
-                rest = take_end(collection, before)
-                if rest is not None and rest != "\n":
-                    put_end(collection, before, rest)
-            carry_end_of(items, at, items, at - 1)
-        else:  # the first item's end (the next one's heading) stays above the next one
-            rest = take_end(*end_of(items, 0))
-            if len(items) > 1 and rest is not None and rest.strip():
-                _put_above(items, 1, rest)
-            elif len(items) == 1:
-                _emptied(document, key, items, rest)
-        carry_heading(items, at)
-        del items[at]  # ruamel moves the comments of the items after it up one
+        for index in indexes:
+            if not -len(items) <= index < len(items):
+                raise InputError(both("pages.params.edit.no_item", path=f"{key}.{index}"), where)
+        for at in sorted({index % len(items) for index in indexes}, reverse=True):
+            _item_removed(document, key, items, at)
 
     return round_trip(text, where, change)
+
+
+def _item_removed(document: Any, key: str, items: Any, at: int) -> None:
+    """Item AT of ITEMS, the top-level list KEY of DOCUMENT, removed (`item_removed`)."""
+    if at > 0:
+        if separated(items):  # the item before gives up its blank line for the gone one's
+            collection, before = end_of(items, at - 1)
+            rest = take_end(collection, before)
+            if rest is not None and rest != "\n":
+                put_end(collection, before, rest)
+        carry_end_of(items, at, items, at - 1)
+    else:  # the first item's end (the next one's heading) stays above the next one
+        rest = take_end(*end_of(items, 0))
+        if len(items) > 1 and rest is not None and rest.strip():
+            _put_above(items, 1, rest)
+        elif len(items) == 1:
+            _emptied(document, key, items, rest)
+    carry_heading(items, at)
+    del items[at]  # ruamel moves the comments of the items after it up one
 
 
 def _put_above(items: Any, at: int, lines: str) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -262,6 +262,37 @@ class CallsRepository:
             if found == (_FILE_MODE, sha):
                 return draft.decode()
             store.commit([(f"{DRAFTS}/{year}/{name}", _FILE_MODE, sha)], author, message)
+            return _revision(store, year)
+
+    def write_files(
+        self,
+        year: str,
+        files: Mapping[str, bytes],
+        author: Author,
+        message: str,
+        expected_revision: str,
+    ) -> str:
+        """Save several of the draft's files in one commit by `author` with `message` (an
+        edit that must change them together), if the draft is still at `expected_revision`
+        (else `StaleRevision` naming the first, nothing written); the draft's new revision.
+        A file given with the bytes it already holds is left out; none changed commits
+        nothing."""
+        checked_year(year)
+        if not files:
+            raise ValueError("write_files needs at least one file")
+        for name, data in files.items():
+            checked_content(checked_name(name), data, self.max_bytes)
+        _checked_message(message)
+        first = next(iter(files))
+        with self._changing(year, first, expected_revision) as (store, draft, _):
+            changes: list[tuple[str, int | None, bytes | None]] = []
+            for name, data in files.items():
+                sha = store.add_blob(data)
+                if store.lookup(draft, name) != (_FILE_MODE, sha):
+                    changes.append((f"{DRAFTS}/{year}/{name}", _FILE_MODE, sha))
+            if not changes:
+                return draft.decode()
+            store.commit(changes, author, message)
             return _revision(store, year)
 
     def remove(

@@ -14,7 +14,7 @@ the pages' `/calls` are adapters over these functions; the rules are here, once:
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -185,6 +185,25 @@ def save_file(
     saved = repository.write(year, name, data, person.author, message, revision)
     if name == POLICY_FILE:
         _rules_remembered(repository, year)
+    return Saved(year=year, name=name, revision=saved, check=check_draft(repository, year))
+
+
+def save_files(
+    repository: CallsRepository,
+    person: Person,
+    year: str,
+    files: Mapping[str, bytes],
+    message: str,
+    revision: str,
+) -> Saved:
+    """Save several of the draft's files in one commit against `revision` (a stale one:
+    `StaleRevision`, nothing written), then check the draft as it now stands; the saved
+    names, joined, are the result's `name`."""
+    _may(may_edit(person.role), "calls.refused.edit", person)
+    saved = repository.write_files(year, files, person.author, message, revision)
+    if POLICY_FILE in files:
+        _rules_remembered(repository, year)
+    name = ", ".join(files)
     return Saved(year=year, name=name, revision=saved, check=check_draft(repository, year))
 
 

@@ -31,7 +31,7 @@ from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import in_language, language, text
 from fourules.use_cases import calls as uc
-from fourules.web import call_views
+from fourules.web import call_views, recite_views
 from fourules.web.call_views import Kept
 from fourules.web.changes import shown
 from fourules.web.editor import DraftChecks
@@ -252,6 +252,7 @@ def call_pages(
             sections=call_views.sections(files, check, kept),
             check=check,
             problems=call_views.problems(check, files),
+            unfound=recite_views.unfound_count(files),
             may_publish=may_publish(signed.person.role),
             notice=notice,
             publish_error=publish_error,

@@ -74,7 +74,10 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
         *,
         kept: Kept | None = None,
         notice: str | None = None,
+        pasted: bool = False,
     ) -> HTMLResponse:
+        """The text page; PASTED: a text was just saved, and its notice leads to the page
+        that re-cites the policy and the coverage map against it."""
         revision, files, check = checks.draft(year, kept)
         policy = text_views.policy_of(files)
         names = text_views.text_files(policy, files)
@@ -90,6 +93,7 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             revision=revision,
             check=check,
             notice=notice,
+            recite=pasted,
             quoted=quoted_file(policy),
             files=[_file(name, files, kept) for name in names],
             quote_problems=text_views.quote_problems(check, policy, links),
@@ -102,7 +106,7 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     async def show(request: Request, year: str, saved: str | None = None) -> Response:
         def build(signed: Who) -> Response:
             notice = text("pages.text.saved", name=saved) if saved in TEXT_FILES else None
-            return text_page(request, signed, year, notice=notice)
+            return text_page(request, signed, year, notice=notice, pasted=notice is not None)
 
         return await gate.signed_in_page(request, build, year=year)
 
