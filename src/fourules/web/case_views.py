@@ -229,12 +229,13 @@ class Typed:
     unstated: list[str] = field(default_factory=list)
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
-    expect: list[Expect] = field(default_factory=list)
+    expect: list[Expect] | None = field(default_factory=list)
+    """What the case expects of the rules; None: a form sent without them (kept as written)."""
 
     @property
     def expect_rows(self) -> list[Expect]:
         """The expectations as the form shows them: those typed, and empty rows to add more."""
-        return [*self.expect, *(Expect() for _ in range(BLANK_EXPECTED))]
+        return [*(self.expect or []), *(Expect() for _ in range(BLANK_EXPECTED))]
 
     @classmethod
     def of(cls, row: Row, facts: tuple[FactInput, ...], message: str) -> Typed:
@@ -254,10 +255,13 @@ class Typed:
         )
 
 
-def read_expected(form: Any) -> list[Expect]:
+def read_expected(form: Any) -> list[Expect] | None:
     """The expectations as sent (`expect.0.rule`, `expect.0.status`, `expect.0.words`), the
-    empty rows left out."""
+    empty rows left out; None when the form sends no row at all (a script's, which says
+    nothing of them)."""
     get = partial(field_text, form)
+    if "expect.0.rule" not in form:
+        return None
     out = []
     for n in range(MAX_EXPECTED):
         at = f"expect.{n}."
@@ -295,6 +299,8 @@ def case_of(
     an assessment) are kept as written, and so is what else the case expects (a score)."""
     grant = _expected(typed)
     application = _application(typed, facts, old.application if old is not None else {})
+    if typed.expect is None and old is not None:  # not sent: as written
+        typed.expect = expected_of(old)
     expected = _expectations(typed, rules)
     if typed.errors:
         return None
@@ -311,7 +317,7 @@ def _expectations(typed: Typed, rules: Mapping[str, RuleChoice] | None) -> dict[
     cannot be read, so the rows are taken as typed); a row's problem beside its field."""
     findings: dict[str, str] = {}
     contains: dict[str, str] = {}
-    for n, said in enumerate(typed.expect):
+    for n, said in enumerate(typed.expect or []):
         at = f"expect-{n}-"
         problem = _expect_problem(said, rules, findings.keys() | contains.keys())
         if problem is not None:
