@@ -27,6 +27,7 @@ def test_the_derived_criterion_the_findings_and_the_defaults_in_the_browser(
     audit = Audit(page)
     page.goto(draft + "/criteria")
     browser_sign_in(page)
+    audit("/calls/drafts/2026/criteria")
 
     # A new derived criterion's form, a row added to its first branch and taken away again.
     page.get_by_role("link", name="Lägg till ett kriterium som härleds ur ansökan").click()
@@ -79,6 +80,18 @@ def test_the_derived_criterion_the_findings_and_the_defaults_in_the_browser(
     added = read(draft_file(path, "cases.yaml"))["cases"][-1]
     assert added["findings"] == {"cap.project": "warn"}
     assert added["message_contains"] == {"cap.project": "högst 600 000 kr kan beviljas"}
+
+    # A case of the example's, with the findings and the words it expects.
+    index = next(
+        n
+        for n, c in enumerate(read(draft_file(path, "cases.yaml"))["cases"])
+        if c.get("message_contains")
+    )
+    page.goto(draft + f"/cases/{index}")
+    assert page.locator("#expect-0-words").input_value()
+    audit("/calls/drafts/2026/cases/<a case expecting findings>")
+    page.goto(draft + "/cases/defaults")
+    audit("/calls/drafts/2026/cases/defaults")
 
     # The project's defaults: project year 3 makes cases that give no research partner
     # fail, beside the form.
