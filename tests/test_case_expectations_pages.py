@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from fourules.authoring.yaml_edits import item_removed, read
+from fourules.authoring.yaml_edits import item_removed, read, removed_at
 from tests.call_walk import CASE
 from tests.calls_site import (
     EXAMPLE,
@@ -226,6 +226,24 @@ def test_2024s_defaults_are_made_2026s_in_their_forms(calls_written: Path, tmp_p
     shown = client.get(saved.headers["location"]).text
     assert "Standardansökan för Studieresa är sparad" in shown
     assert 'id="defaults-hold"' in shown
+
+
+def test_defaults_not_yet_written_are_made_naming_their_kind(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(calls_written, tmp_path)
+    cases = draft_file(path, "cases.yaml")
+    saved_by_anna(path, "cases.yaml", removed_at(cases, ["defaults", "study_trip"], "cases.yaml"))
+    assert "Inga fält ännu." in client.get(DEFAULTS).text
+    saved = _saved(client, "study_trip", requested="20 000", submitted="2025-05-15")
+    assert saved.status_code == 303, _errors(saved.text)
+    after = draft_file(path, "cases.yaml")
+    assert read(after)["defaults"]["study_trip"] == {
+        "kind": "study_trip",
+        "requested_sek": 20000,
+        "submitted": "2025-05-15",
+    }
+    assert after.index("  study_trip:\n    kind: study_trip\n") < after.index("cases:\n")
 
 
 def test_a_value_that_does_not_read_is_refused_beside_its_field(
