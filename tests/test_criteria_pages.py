@@ -352,20 +352,32 @@ def test_every_problem_comes_back_beside_its_field(calls_written: Path, tmp_path
     assert 'href="#says.yes.sv"' in beside and "ingen_sådan" in beside
 
 
-def test_a_criterion_of_another_shape_keeps_its_branches(
+def test_a_criterion_of_another_shape_has_its_branches_on_the_form(
     calls_written: Path, tmp_path: Path
 ) -> None:
+    """A criterion derived from the application shows its branches as the rules' form does,
+    each condition as rows; its type stays; a message changed changes its line only, and a
+    save of the form as it stands changes nothing."""
+    from tests.test_rule_edit_pages import fields, post
+
     client, path = client_over(calls_written, tmp_path)
     before = draft_file(path, "policy.yaml")
     address = f"{CRITERIA}/train_or_bus"
     page = client.get(address).text
     assert 'name="type"' in page and 'type="radio" name="type"' not in page
     assert "härleds ur ansökans fakta" in page
-    assert "<code>{field: travel_modes, exists: true}</code>" in page
-    refused = client.post(address, data=_form(page, type="mandatory"))
+    form = dict(fields(page, address))
+    assert form["b0.join"] == "all" and form["b0.i1.op"] == "none_of"
+    assert form["b0.i1.value"] == "boat, car, flight"
+    assert form["b1.i0.op"] == "exists" and form["b2.mode"] == "otherwise"
+    refused = post(client, address, fields(page, address, type="mandatory"))
     assert refused.status_code == 422 and 'id="type-error"' in refused.text
+    unchanged = post(client, address, fields(page, address))
+    assert unchanged.status_code == 303, _said(unchanged.text)
+    assert draft_file(path, "policy.yaml") == before
     said = "Resan görs med tåg eller buss ({travel_modes_list}) och ges företräde."
-    saved = client.post(address, data=_form(page, **{"says.0.sv": said}))
+    page = client.get(address).text
+    saved = post(client, address, fields(page, address, **{"b0.message_sv": said}))
     assert saved.status_code == 303
     gained, lost = _only_changed(before, draft_file(path, "policy.yaml"))
     assert gained == Counter([f'          sv: "{said}"'])

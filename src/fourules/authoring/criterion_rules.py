@@ -12,7 +12,12 @@ vocabulary derives the fact; nothing else declares it):
 A rule is given here as plain values with `policy_item_edits`' marks of how it is written
 (the title, the kinds, the declaration and each condition on one line, `"yes"` and `"no"`
 quoted, the note folded), its keys in the policies' order; an edit keeps every key of the
-rule it does not set (the alternatives, a precedent, `assessed: false`)."""
+rule it does not set (the alternatives, a precedent, `assessed: false`).
+
+A criterion derived from the application (`assessed: false`, section 4's `train_or_bus`) has
+branches of its own, as the rules' form says them (plain values): its rule is written with
+them, each comparison on one line and a group over its comparisons one a line, a message
+showing a placeholder (`{travel_modes_list}`) in double quotes."""
 
 from __future__ import annotations
 
@@ -165,17 +170,62 @@ def new_rule(
     return rule
 
 
+def derived_rule(
+    *, criterion: str, branches: Sequence[Mapping[str, Any]], **said: Unpack[Said]
+) -> dict[str, Any]:
+    """A new criterion derived from the application: declared `assessed: false` (no assessor
+    answers it), its rule's BRANCHES reading the application's facts."""
+    written = {"id": rule_id(criterion), "criterion": {"assessed": False}}
+    rule = _with_said(written, criterion, said, every_kind_named=True)
+    rule["branches"] = [derived_branch(b) for b in branches]
+    return in_order([], rule, RULE_KEYS)
+
+
+def derived_branch(branch: Mapping[str, Any]) -> dict[str, Any]:
+    """BRANCH (plain: when, status, …, message) marked as the policies write a branch of
+    their own: its condition (`condition`), a message showing a placeholder double-quoted."""
+    said = dict(branch)
+    if said.get("when") is not None:
+        said["when"] = condition(said["when"])
+    message = said.get("message")
+    if isinstance(message, Mapping):
+        said["message"] = {
+            lang: Quoted(m) if isinstance(m, str) and "{" in m else m for lang, m in message.items()
+        }
+    return in_order(list(branch), said, BRANCH_KEYS)
+
+
+def condition(raw: Any) -> Any:
+    """A condition marked as the policies write one: a comparison on one line
+    (`{field: travel_modes, any_of: [train, bus]}`), a group (`all`, `any`, `not`) over its
+    items one a line."""
+    if isinstance(raw, Mapping) and len(raw) == 1:
+        ((join, items),) = raw.items()
+        if join == "not":
+            return {"not": condition(items)}
+        if join in ("all", "any") and isinstance(items, list):
+            return {join: [condition(item) for item in items]}
+    return Flow(raw)
+
+
 def edited_rule(
-    written: Mapping[str, Any], *, messages: Mapping[str, Mapping[str, str]], **said: Unpack[Said]
+    written: Mapping[str, Any],
+    *,
+    messages: Mapping[str, Mapping[str, str]],
+    branches: Sequence[Mapping[str, Any]] | None = None,
+    **said: Unpack[Said],
 ) -> dict[str, Any]:
     """The rule WRITTEN with what a criterion's form shows set, and nothing else changed.
     MESSAGES are by role ("no", "yes", "unknown") for a rule of the three branches, whose
-    statuses follow its type; by place ("0", "1", …) for any other, whose type stays."""
+    statuses follow its type; by place ("0", "1", …) for any other, whose type stays; or the
+    rule's BRANCHES are given whole (a criterion derived from the application's)."""
     declaration = written.get("criterion")
     criterion = str(declaration.get("id")) if isinstance(declaration, Mapping) else ""
     rule = _with_said(written, criterion, said, every_kind_named=False)
     placed = roles(written)
-    if placed is not None:
+    if branches is not None:
+        rule["branches"] = [derived_branch(b) for b in branches]
+    elif placed is not None:
         by_role: dict[Role, Mapping[str, str]] = {
             role: messages[role] for role in ("no", "yes", "unknown")
         }

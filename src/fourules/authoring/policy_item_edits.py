@@ -163,6 +163,63 @@ def item_changed(
     return round_trip(text, where, change)
 
 
+def mapping_changed(
+    text: str,
+    path: Sequence[str],
+    value: Mapping[str, Any],
+    *,
+    before: Sequence[str] = (),
+    where: str = WHERE,
+) -> str:
+    """TEXT with the mapping at PATH (keys from the top: `defaults`, `project`) made VALUE,
+    in place as `item_changed` changes an item: a value unchanged keeps how it was written,
+    a key VALUE has not goes, a new key comes after the last of VALUE's keys before it. A
+    mapping missing on the way is made, a top-level one just before the first key of BEFORE
+    the file has (else last)."""
+    from ruamel.yaml.comments import CommentedMap
+
+    layout = layout_of(text)
+
+    def change(document: Any) -> None:
+        parent = document
+        for depth, key in enumerate(path):
+            last = depth == len(path) - 1
+            if key not in parent:
+                made = (
+                    _built(value, layout.mapping * (depth + 1), layout) if last else CommentedMap()
+                )
+                _put(
+                    parent, key, made, before if depth == 0 else (), where, tuple(path[: depth + 1])
+                )
+            elif last:
+                _merge(
+                    parent,
+                    key,
+                    _built(value, layout.mapping * (depth + 1), layout),
+                    where,
+                    tuple(path),
+                )
+            if not isinstance(parent[key], CommentedMap):
+                raise InputError(
+                    both("pages.params.edit.not_mapping", path=".".join(path[: depth + 1])), where
+                )
+            parent = parent[key]
+
+    return round_trip(text, where, change)
+
+
+def _put(
+    parent: Any, key: str, node: Any, before: Sequence[str], where: str, path: tuple[str, ...]
+) -> None:
+    """NODE as PARENT's new KEY: just before the first key of BEFORE that PARENT has, else last."""
+    keys = list(parent)
+    following = next((k for k in before if k in keys), None)
+    if following is not None:
+        parent.insert(keys.index(following), key, node)
+    else:
+        assign(parent, key, node, where, path)
+
+
 # --- Nodes written as an author writes them ------------------------------------------------
 
 

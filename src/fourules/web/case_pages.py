@@ -1,7 +1,9 @@
 """A draft's cases edited in forms, under `/calls/drafts/{year}/cases`: a table of the cases
-(name, kind, the application's fields, the expected outcome, whether it holds now), a form
+(name, kind, the application's fields, the expected outcome, whether it holds now) below
+the application each kind's cases are merged onto (`web/case_defaults_pages.py`), a form
 per case (and `…/cases/new`) whose application is typed by the year's facts as the check
-form types them, and a case removed after a confirmation.
+form types them and whose expected findings name the draft's rules (a rule, a status its
+branches give, words its message contains), and a case removed after a confirmation.
 
 A save is one change to cases.yaml made by `authoring/yaml_edits.py` (the other cases, their
 heading comments and styles stay as written). The table, the forms, their saves and the
@@ -23,6 +25,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import case_views
+from fourules.web.case_defaults_pages import case_defaults_pages
 from fourules.web.case_views import Row, Typed
 from fourules.web.editor import NEW, DraftFile, Editor, FormState, Items
 from fourules.web.gate import Form, Who, query
@@ -35,6 +38,7 @@ class Draft(DraftFile[Row]):
         super().__init__(repository, year, CASES_FILE, items)
         self.defaults = case_views.defaults(self.data)
         self.facts = case_views.inputs(case_views.draft_policy(self.files, year))
+        self.rules = case_views.rule_choices(self.files)
 
 
 class CaseEditor(Editor[Draft, Typed]):
@@ -52,6 +56,7 @@ class CaseEditor(Editor[Draft, Typed]):
     def table(self, draft: Draft, removed: str | None) -> dict[str, Any]:
         return {
             "rows": draft.rows,
+            "defaults": case_views.defaults_rows(draft.data),
             "failing": case_views.failing(self.check(draft)),
             "shown": case_views.shown,
             "notice": text("pages.cases.removed", name=removed) if removed else None,
@@ -73,6 +78,8 @@ class CaseEditor(Editor[Draft, Typed]):
             "case_kinds": case_views.KINDS,
             "unstated": case_views.UNSTATED,
             "shown": case_views.shown,
+            "rules": draft.rules,
+            "statuses": case_views.STATUSES,
         }
 
     def read(self, form: Form, draft: Draft, key: str) -> Typed:
@@ -80,7 +87,7 @@ class CaseEditor(Editor[Draft, Typed]):
 
     def edited(self, draft: Draft, key: str, typed: Typed) -> str | None:
         row = draft.row(key) if key != NEW else None
-        case = case_views.case_of(typed, draft.facts, row)
+        case = case_views.case_of(typed, draft.facts, row, draft.rules)
         if not typed.message:
             typed.message = text("pages.cases.message.default", name=typed.name)
         if case is None:
@@ -97,7 +104,8 @@ def case_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     """The cases' pages of the calls folder's drafts: every editor's, and a case removed
     after the confirmation on its form."""
     editor = CaseEditor(folder)
-    router = editor.router()
+    router = case_defaults_pages(folder)  # first: `…/cases/defaults` is no case's address
+    router.include_router(editor.router())
     again = editor.form_page
 
     @router.post("/calls/drafts/{year}/cases/{index}/remove", response_class=HTMLResponse)

@@ -1,19 +1,25 @@
 """What the cases' pages show and read (`web/case_pages.py`): a draft's cases as its
 cases.yaml has them (read as YAML, so a draft whose cases do not load still shows them), the
-check's `case` problems that say which fail, and a case's application typed by the year's
-facts as the check form types them (`web/forms.fact_inputs`, `read_fact`)."""
+check's `case` problems that say which fail, a case's application typed by the year's
+facts as the check form types them (`web/forms.fact_inputs`, `read_fact`), what else a case
+expects of the draft's rules (`Expect`: a rule's status, words its message contains, each
+held to the rules policy.yaml has and the statuses their branches give), and the
+application each kind's cases are merged onto (`defaults`: its facts, and the assessment
+of the criteria of its kind)."""
 
 from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from fourules.errors import FourulesError
+from fourules.authoring.policy_item_edits import Flow
+from fourules.authoring.yaml_edits import read
+from fourules.errors import FourulesError, InputError
 from fourules.policy.model import Policy, load_policy_file
 from fourules.text import LocalText
 from fourules.texts import language, text
@@ -23,6 +29,14 @@ from fourules.web.gate import field_text, field_values
 
 OUTCOMES = ("eligible", "undetermined", "ineligible")
 KINDS = ("project", "study_trip")
+STATUSES = ("pass", "fail", "warn", "unknown", "info")
+"""A finding's statuses (policy/model.py's `Status`), in the order the form offers them."""
+EXPECTED = ("findings", "message_contains")
+"""What a case expects of the draft's rules besides its outcome, as cases.yaml writes it."""
+MAX_EXPECTED = 60
+"""The most expectations a case's form is read with (a case names a handful of rules)."""
+BLANK_EXPECTED = 2
+"""The empty rows a case's form offers for expectations to add."""
 UNSTATED = "unstated"
 """The form's checkbox that writes a fact as `null`: stated as not stated in the application
 (left empty, the field takes the default of its kind)."""
@@ -40,8 +54,11 @@ class Row:
     outcome: str
     max_grant_sek: Any
     also: dict[str, Any]
-    """What else the case expects (findings, words of a message, the score …), kept as written."""
+    """What else the case expects (the score, the applicants' administrations), kept as
+    written."""
     kind_written: bool = False
+    findings: dict[str, Any] = field(default_factory=dict)
+    message_contains: dict[str, Any] = field(default_factory=dict)
     """Whether cases.yaml writes its kind (a project's may be left out)."""
 
     @property
@@ -56,7 +73,9 @@ def rows(cases: Any) -> list[Row]:
     for i, entry in enumerate(found if isinstance(found, list) else []):
         entry = entry if isinstance(entry, dict) else {}
         application = entry.get("application")
-        known = {"name", "kind", "application", "outcome", "max_grant_sek"}
+        findings, contains = (entry.get(k) for k in EXPECTED)
+        read_here = {k for k in EXPECTED if isinstance(entry.get(k), dict)}  # else kept as written
+        known = {"name", "kind", "application", "outcome", "max_grant_sek", *read_here}
         out.append(
             Row(
                 index=i,
@@ -67,6 +86,8 @@ def rows(cases: Any) -> list[Row]:
                 max_grant_sek=entry.get("max_grant_sek"),
                 also={k: v for k, v in entry.items() if k not in known},
                 kind_written="kind" in entry,
+                findings=findings if isinstance(findings, dict) else {},
+                message_contains=contains if isinstance(contains, dict) else {},
             )
         )
     return out
@@ -135,6 +156,65 @@ def typed_fact(f: FactInput, value: Any) -> str | list[str]:
     return str(value)
 
 
+@dataclass(frozen=True)
+class RuleChoice:
+    """A rule a case may expect a finding of: its id, its title, and the statuses its
+    branches give (in the form's order)."""
+
+    id: str
+    title: str
+    statuses: tuple[str, ...]
+
+
+def rule_choices(files: Mapping[str, str]) -> dict[str, RuleChoice] | None:
+    """The rules the draft's policy.yaml lists, by id (None: it does not read, so nothing a
+    case expects of them can be held to them)."""
+    try:
+        policy = read(files.get("policy.yaml", ""), "policy.yaml")
+    except InputError:
+        return None
+    listed = policy.get("rules") if isinstance(policy, dict) else None
+    lang = language()
+    out = {}
+    for rule in listed if isinstance(listed, list) else []:
+        if not isinstance(rule, dict) or not isinstance(rule.get("id"), str):
+            continue
+        branches = rule.get("branches")
+        given = {b.get("status") for b in branches or [] if isinstance(b, dict)}
+        title = rule.get("title")
+        said = str(title.get(lang) or "") if isinstance(title, dict) else ""
+        out[rule["id"]] = RuleChoice(rule["id"], said, tuple(s for s in STATUSES if s in given))
+    return out
+
+
+@dataclass
+class Expect:
+    """One thing a case expects of a rule: the status of its finding and words its message
+    contains (either may be left empty)."""
+
+    rule: str = ""
+    status: str = ""
+    words: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.rule or self.status or self.words)
+
+
+def expected_of(row: Row) -> list[Expect]:
+    """What ROW expects, a rule a line: those of its findings in their order, then those
+    only its words name."""
+    rules = [*row.findings, *(r for r in row.message_contains if r not in row.findings)]
+    return [
+        Expect(
+            str(r),
+            "" if row.findings.get(r) is None else str(row.findings[r]),
+            "" if row.message_contains.get(r) is None else str(row.message_contains[r]),
+        )
+        for r in rules
+    ]
+
+
 @dataclass
 class Typed:
     """The case's form as sent (or as the case stands), with problems beside its fields."""
@@ -149,6 +229,13 @@ class Typed:
     unstated: list[str] = field(default_factory=list)
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    expect: list[Expect] | None = field(default_factory=list)
+    """What the case expects of the rules; None: a form sent without them (kept as written)."""
+
+    @property
+    def expect_rows(self) -> list[Expect]:
+        """The expectations as the form shows them: those typed, and empty rows to add more."""
+        return [*(self.expect or []), *(Expect() for _ in range(BLANK_EXPECTED))]
 
     @classmethod
     def of(cls, row: Row, facts: tuple[FactInput, ...], message: str) -> Typed:
@@ -164,7 +251,26 @@ class Typed:
                 if f.field in row.application and row.application[f.field] is None
             ],
             message=message,
+            expect=expected_of(row),
         )
+
+
+def read_expected(form: Any) -> list[Expect] | None:
+    """The expectations as sent (`expect.0.rule`, `expect.0.status`, `expect.0.words`), the
+    empty rows left out; None when the form sends no row at all (a script's, which says
+    nothing of them)."""
+    get = partial(field_text, form)
+    if "expect.0.rule" not in form:
+        return None
+    out = []
+    for n in range(MAX_EXPECTED):
+        at = f"expect.{n}."
+        if at + "rule" not in form:
+            break
+        said = Expect(get(at + "rule"), get(at + "status"), " ".join(get(at + "words").split()))
+        if not said.blank:
+            out.append(said)
+    return out
 
 
 def read_typed(form: Any, facts: tuple[FactInput, ...]) -> Typed:
@@ -178,22 +284,78 @@ def read_typed(form: Any, facts: tuple[FactInput, ...]) -> Typed:
         facts={f.name: many(f.name) if f.widget == "checkboxes" else get(f.name) for f in facts},
         unstated=many(UNSTATED),
         message=get("message"),
+        expect=read_expected(form),
     )
 
 
-def case_of(typed: Typed, facts: tuple[FactInput, ...], old: Row | None) -> dict[str, Any] | None:
-    """The case the form says, or None (and `typed.errors`). The application's fields the
-    form does not ask (an id, a title, applicants, an assessment) are kept as written, and
-    so is what else the case expects (findings, a message's words, a score)."""
+def case_of(
+    typed: Typed,
+    facts: tuple[FactInput, ...],
+    old: Row | None,
+    rules: Mapping[str, RuleChoice] | None,
+) -> dict[str, Any] | None:
+    """The case the form says, or None (and `typed.errors`): what it expects of the RULES
+    among it. The application's fields the form does not ask (an id, a title, applicants,
+    an assessment) are kept as written, and so is what else the case expects (a score)."""
     grant = _expected(typed)
-    application = _application(typed, facts, old)
+    application = _application(typed, facts, old.application if old is not None else {})
+    if typed.expect is None and old is not None:  # not sent: as written
+        typed.expect = expected_of(old)
+    expected = _expectations(typed, rules)
     if typed.errors:
         return None
     case: dict[str, Any] = {"name": typed.name}
     if typed.kind != "project" or (old is not None and old.kind_written):
         case["kind"] = typed.kind
     case |= {"application": application, "outcome": typed.outcome, "max_grant_sek": grant}
-    return case | (old.also if old is not None else {})
+    return case | expected | (old.also if old is not None else {})
+
+
+def _expectations(typed: Typed, rules: Mapping[str, RuleChoice] | None) -> dict[str, Any]:
+    """The findings and the words the form's rows expect (`findings`, `message_contains`;
+    a part none expects is not written), each row held to the draft's RULES (None: they
+    cannot be read, so the rows are taken as typed); a row's problem beside its field."""
+    findings: dict[str, str] = {}
+    contains: dict[str, str] = {}
+    for n, said in enumerate(typed.expect or []):
+        at = f"expect-{n}-"
+        problem = _expect_problem(said, rules, findings.keys() | contains.keys())
+        if problem is not None:
+            typed.errors[at + problem[0]] = problem[1]
+            continue
+        if said.status:
+            findings[said.rule] = said.status
+        if said.words:
+            contains[said.rule] = said.words
+    return {k: v for k, v in zip(EXPECTED, (findings, contains), strict=True) if v}
+
+
+def _expect_problem(
+    said: Expect, rules: Mapping[str, RuleChoice] | None, named: set[str]
+) -> tuple[str, str] | None:
+    """What keeps a row from saying an expectation (the part it is about, and why)."""
+    field = f"findings.{said.rule}" if said.rule else "findings"
+    if not said.rule:
+        return "rule", text("pages.cases.expect.rule.needed", field=field)
+    if rules is not None and said.rule not in rules:
+        return "rule", text("pages.cases.expect.rule.unknown", field=field, rule=said.rule)
+    if said.rule in named:
+        return "rule", text("pages.cases.expect.rule.twice", field=field, rule=said.rule)
+    if said.status and said.status not in STATUSES:
+        return "status", text("pages.cases.expect.status.unknown", field=field, status=said.status)
+    given = rules[said.rule].statuses if rules is not None else STATUSES
+    if said.status and said.status not in given:
+        statuses = ", ".join(given) or "–"
+        return "status", text(
+            "pages.cases.expect.status.not_given",
+            field=field,
+            rule=said.rule,
+            status=said.status,
+            statuses=statuses,
+        )
+    if not (said.status or said.words):
+        return "status", text("pages.cases.expect.nothing", field=field)
+    return None
 
 
 def _expected(typed: Typed) -> int | None:
@@ -212,10 +374,12 @@ def _expected(typed: Typed) -> int | None:
     return grant
 
 
-def _application(typed: Typed, facts: tuple[FactInput, ...], old: Row | None) -> dict[str, Any]:
-    """The application's fields as typed, in the order the case had them, new ones last; a
-    field left empty is not given (the default of its kind applies)."""
-    written = old.application if old is not None else {}
+def _application(
+    typed: Typed | DefaultsTyped, facts: Sequence[FactInput], written: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The application's fields as typed over those WRITTEN, in the order they were written,
+    a new one after the last fact written (before an assessment, say), in the order of FACTS;
+    a field left empty is not given (in a case, the default of its kind applies)."""
     asked = {f.field for f in facts}
     application = {k: v for k, v in written.items() if k not in asked}
     for f in facts:
@@ -231,4 +395,147 @@ def _application(typed: Typed, facts: tuple[FactInput, ...], old: Row | None) ->
         else:
             application[f.field] = value
     order = [k for k in written if k in application]
-    return {k: application[k] for k in [*order, *(k for k in application if k not in order)]}
+    facts_at = [n for n, k in enumerate(order) if k in asked]  # new facts after the last one
+    at = facts_at[-1] + 1 if facts_at else len(order)
+    new = [k for k in application if k not in order]
+    return {k: application[k] for k in [*order[:at], *new, *order[at:]]}
+
+
+# --- The application each kind's cases are merged onto (`defaults:`) ---------------------------
+
+ASSESSMENT = "assessment"
+"""The application's answers to the criteria an assessor assesses (`{novelty: true}`)."""
+ANSWERS = ("yes", "no", "")
+"""A criterion's answer on the defaults' form: yes, no, or not given."""
+
+
+@dataclass(frozen=True)
+class DefaultsRow:
+    """The defaults of one kind as cases.yaml writes them (`written`: whether it does)."""
+
+    kind: str
+    application: dict[str, Any]
+    written: bool
+
+    @property
+    def key(self) -> str:
+        """Its kind, which names it in its address (`…/cases/defaults/project`)."""
+        return self.kind
+
+
+def defaults_rows(cases: Any) -> list[DefaultsRow]:
+    """The defaults of each kind, written or not (a kind without them can be given them)."""
+    written = defaults(cases)
+    return [DefaultsRow(k, written.get(k, {}), k in written) for k in KINDS]
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """A criterion the application of a kind may answer: its id and its title."""
+
+    id: str
+    title: str
+
+
+def assessed(policy: Policy | None) -> dict[str, tuple[Assessed, ...]]:
+    """The criteria an assessor answers, by kind (none when the policy does not load)."""
+    if policy is None:
+        return {}
+    vocabulary, lang = policy.vocabulary, language()
+    titles = {c.id: c.title.get(lang) for c in vocabulary.criteria}
+    return {
+        kind: tuple(Assessed(c, titles.get(c, c)) for c in vocabulary.assessed.get(kind, ()))
+        for kind in KINDS
+    }
+
+
+@dataclass
+class DefaultsTyped:
+    """The defaults' form as sent (or as they stand), with problems beside its fields:
+    the facts of their kind, and the answer to each criterion of it (`yes`, `no`, '')."""
+
+    kept: ClassVar[tuple[str, ...]] = ("message",)
+    """What a refusal shows back of the form."""
+    kind: str = "project"
+    facts: dict[str, Any] = field(default_factory=dict)
+    unstated: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        row: DefaultsRow,
+        facts: Sequence[FactInput],
+        criteria: Sequence[Assessed],
+        message: str,
+    ) -> DefaultsTyped:
+        written = row.application.get(ASSESSMENT)
+        answers = written if isinstance(written, dict) else {}
+        return cls(
+            kind=row.kind,
+            facts={f.name: typed_fact(f, row.application.get(f.field)) for f in facts},
+            unstated=[
+                f.name
+                for f in facts
+                if f.field in row.application and row.application[f.field] is None
+            ],
+            answers={c.id: _answer(answers.get(c.id)) for c in criteria},
+            message=message,
+        )
+
+
+def _answer(value: Any) -> str:
+    return "yes" if value is True else "no" if value is False else ""
+
+
+def of_kind(facts: Sequence[FactInput], kind: str) -> tuple[FactInput, ...]:
+    """The facts an application of KIND states."""
+    return tuple(f for f in facts if kind in f.kinds)
+
+
+def read_defaults(
+    form: Any, kind: str, facts: Sequence[FactInput], criteria: Sequence[Assessed]
+) -> DefaultsTyped:
+    """The defaults' form of KIND as sent."""
+    get, many = partial(field_text, form), partial(field_values, form)
+    return DefaultsTyped(
+        kind=kind,
+        facts={f.name: many(f.name) if f.widget == "checkboxes" else get(f.name) for f in facts},
+        unstated=many(UNSTATED),
+        answers={c.id: get(f"criterion.{c.id}") for c in criteria},
+        message=get("message"),
+    )
+
+
+def defaults_of(
+    typed: DefaultsTyped,
+    facts: Sequence[FactInput],
+    criteria: Sequence[Assessed],
+    written: DefaultsRow,
+) -> dict[str, Any] | None:
+    """The defaults the form says (None, and `typed.errors`): the facts of their kind as
+    typed and the criteria's answers (on one line, as cases.yaml writes an assessment), every
+    other field (an id, a title, the applicants, a criterion no longer the year's) kept as
+    written; defaults not yet written name their kind first."""
+    application = _application(typed, facts, written.application)
+    said = application.get(ASSESSMENT)
+    answers = dict(said) if isinstance(said, dict) else {}
+    for c in criteria:
+        answer = typed.answers.get(c.id, "")
+        if answer not in ANSWERS:
+            typed.errors[f"criterion-{c.id}"] = text("form.not_a_choice", typed=answer)
+        elif answer:
+            answers[c.id] = answer == "yes"
+        else:
+            answers.pop(c.id, None)
+    if typed.errors:
+        return None
+    if answers:
+        application[ASSESSMENT] = Flow(answers)
+    else:
+        application.pop(ASSESSMENT, None)
+    if not written.written:
+        application = {"kind": typed.kind, **application}
+    return application

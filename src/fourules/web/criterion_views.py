@@ -2,7 +2,13 @@
 policy.yaml writes their rules (read as YAML, so a draft whose policy does not load still
 shows them), a criterion's form as typed, the rule it writes (`authoring/criterion_rules.py`,
 validated by the policy's own `Rule` model), the check's problems about it, and what else in
-the draft names it."""
+the draft names it.
+
+A criterion derived from the application (`assessed: false`), and any criterion whose rule
+is not the three branches of an assessed one, has its branches on its form as the rules'
+form has them (`web/rule_edit_views.py`: each condition as rows "field · comparison ·
+value" over the year's facts, a status, an outcome, a basis and a message), read, changed
+by the same buttons and checked by the same code."""
 
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from fourules.web.editor import ById, linked
 from fourules.web.gate import Form, field_text, field_values
 from fourules.web.policy_items import Sourced, bilingual, sourced
 from fourules.web.removals import Naming, cases, coverage, mentions, names_word, rules
+from fourules.web.rule_edit_views import BranchForm, Row, RuleTyped, When
 from fourules.web.source_picker import number
 
 KINDS = ("project", "study_trip")
@@ -155,6 +162,12 @@ class CriterionTyped:
     says: dict[str, str] = field(default_factory=dict)
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    derived: bool = False
+    """Whether the form has the rule's branches (`branches`), not only their messages: a
+    criterion derived from the application, or one of another shape."""
+    branches: list[BranchForm] = field(default_factory=list)
+    focus: str = ""
+    """The element a button that changed the branches' shape leads to."""
 
     @classmethod
     def of(cls, row: CriterionRow | None, sentence: int | None, message: str) -> CriterionTyped:
@@ -176,12 +189,19 @@ class CriterionTyped:
                 f"{b.part}.{lang}": b.message.get(lang, "") for b in row.branches for lang in LANGS
             },
             message=message,
+            derived=not row.house,
         )
 
     @classmethod
-    def new(cls, type: str, message: str) -> CriterionTyped:
-        """A new criterion's form: of TYPE, its messages the house's wording of that type."""
+    def new(cls, type: str, message: str, derived: bool = False) -> CriterionTyped:
+        """A new criterion's form: of TYPE, its messages the house's wording of that type;
+        DERIVED from the application, a branch on a condition still to write and a last one
+        that holds otherwise (facts not given: its criterion is not decided)."""
         type = type if type in cr.TYPES else "mandatory"
+        if derived:
+            first = BranchForm(When("rows", items=[Row()]), status="pass")
+            last = BranchForm(When("otherwise"), status="unknown")
+            return cls(type=type, weight="1", message=message, derived=True, branches=[first, last])
         says = {f"{role}.{lang}": house(type, role)[lang] for role in ROLES for lang in LANGS}
         return cls(type=type, weight="1", says=says, message=message)
 
@@ -197,7 +217,8 @@ def read_typed(form: Form, key: str, row: CriterionRow | None) -> CriterionTyped
 
     get, many = partial(field_text, form), partial(field_values, form)
 
-    parts = [b.part for b in row.branches] if row is not None else list(ROLES)
+    derived = get("derived") == "yes" if row is None else not row.house
+    parts = [] if derived else [b.part for b in row.branches] if row is not None else list(ROLES)
     return CriterionTyped(
         id=get("id") if row is None else key,
         type=get("type") or (row.type if row is not None else ""),
@@ -216,7 +237,27 @@ def read_typed(form: Form, key: str, row: CriterionRow | None) -> CriterionTyped
             for lang in LANGS
         },
         message=str(form.get("message") or ""),
+        derived=derived,
+        branches=_rule_form(form).branches if derived else [],
     )
+
+
+def _rule_form(form: Form) -> RuleTyped:
+    """FORM read as the rules' form reads its own (a derived criterion's branches are
+    that form's fields: `b0.status`, `b0.i1.field`, …)."""
+    from fourules.web.rule_edit_views import read_typed as read_rule
+
+    return read_rule(form, "", new=False)
+
+
+def changed(typed: CriterionTyped, action: str) -> None:
+    """TYPED's branches as the button ACTION changes their shape, as on the rules' form (a
+    branch or a row added, moved or removed)."""
+    from fourules.web.rule_edit_views import changed as rule_changed
+
+    shaped = RuleTyped(branches=typed.branches)
+    rule_changed(shaped, action)
+    typed.branches, typed.focus = shaped.branches, shaped.focus
 
 
 def checked(typed: CriterionTyped, row: CriterionRow | None, policy: Any) -> float | None:
@@ -229,7 +270,8 @@ def checked(typed: CriterionTyped, row: CriterionRow | None, policy: Any) -> flo
     _check_group_and_kinds(typed)
     _check_titles(typed)
     _check_reading(typed, row)
-    _messages(typed, row)
+    if not typed.derived:  # a derived criterion's branches are checked as a rule's are
+        _messages(typed, row)
     return weight
 
 
@@ -311,9 +353,11 @@ def rule_of(
     weight: float | None,
     section: str,
     quote: str,
+    branches: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
     """The rule the form writes, held to the policy's `Rule` model (None, with the problem
-    beside its field, when the model refuses it)."""
+    beside its field, when the model refuses it); BRANCHES: a derived criterion's, as the
+    rules' form says them."""
     title = {"sv": typed.title_sv, "en": typed.title_en}
     group = typed.group or None
     type: cr.CriterionType = "priority" if typed.type == "priority" else "mandatory"
@@ -332,27 +376,32 @@ def rule_of(
         "quote": quote,
         "note": typed.note,
     }
-    if row is None:
+    if row is None and branches is not None:
+        rule = cr.derived_rule(criterion=typed.id, branches=branches, **common)
+    elif row is None:
         roles = {r: messages[r] for r in ROLES}
         rule = cr.new_rule(criterion=typed.id, messages=roles, **common)
     else:
-        rule = cr.edited_rule(row.rule, messages=messages, **common)
+        rule = cr.edited_rule(row.rule, messages=messages, branches=branches, **common)
     said = plain_of(rule)
     said["source"] = {"document": "", **said["source"]}  # filled in as the policy loads
     try:
         Rule.model_validate(said)
     except ValidationError as exc:
         for error in exc.errors():
-            typed.errors[_field_of(error["loc"])] = text(
+            typed.errors[_field_of(error["loc"], typed.derived)] = text(
                 "pages.criteria.refused", problem=error["msg"]
             )
         return None
     return rule
 
 
-def _field_of(loc: tuple[Any, ...]) -> str:
-    """The form's field a problem the `Rule` model finds at LOC is about."""
+def _field_of(loc: tuple[Any, ...], derived: bool) -> str:
+    """The form's field a problem the `Rule` model finds at LOC is about (a branch's, on a
+    form with the branches whole: its condition, or its message)."""
     parts = [str(p) for p in loc]
+    if derived and parts[:1] == ["branches"] and parts[1:2] and parts[1].isdigit():
+        return f"b{parts[1]}-message_sv" if "message" in parts else f"b{parts[1]}-when"
     if parts[:1] == ["title"]:
         return f"title_{parts[1]}" if len(parts) > 1 and parts[1] in LANGS else "title_sv"
     if parts[:1] == ["criterion"]:
@@ -411,6 +460,8 @@ def _anchor(part: str, row: CriterionRow) -> str:
     steps = part.split(".") if part else []
     if steps[:1] == ["branches"] and len(steps) > 1 and steps[1].isdigit():
         at = int(steps[1])
+        if not row.house:  # its branches are on the form whole
+            return f"branch-{at}"
         branch = next((b for b in row.branches if b.index == at), None)
         return f"says.{branch.part}.sv" if branch is not None else "branches"
     if steps[:1] == ["criterion"] and steps[1:2] and steps[1] in ("weight", "group"):

@@ -437,6 +437,27 @@ def _placed(error: PolicyError, typed: RuleTyped) -> tuple[str, str]:
     return "rule", said
 
 
+# --- A rule's branches on another form (a derived criterion's, web/criteria_pages.py) --------
+
+
+def branches_said(
+    typed: list[rule_edit_views.BranchForm], terms: Terms, errors: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The branches TYPED says (as the rules' form reads and checks them), each problem in
+    ERRORS beside its field (`b1-status`, `b0-i1`); none at all a problem beside `branches`."""
+    said = [_branch(b, i, len(typed), terms, errors) for i, b in enumerate(typed)]
+    if not typed:
+        errors["branches"] = text("pages.rules.branches.needed")
+    return said
+
+
+def reasons_shown(typed: list[rule_edit_views.BranchForm], terms: Terms) -> None:
+    """Why each condition of TYPED kept as YAML is, said in the page's language."""
+    for branch in typed:
+        if branch.when.mode == "yaml":
+            branch.when.reason = _reason(branch.when, terms)
+
+
 # --- The router --------------------------------------------------------------------------------
 
 
