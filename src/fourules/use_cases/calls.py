@@ -14,7 +14,7 @@ the pages' `/calls` are adapters over these functions; the rules are here, once:
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -200,6 +200,25 @@ def remove_file(
     _may(may_edit(person.role), "calls.refused.edit", person)
     removed = repository.remove(year, name, person.author, message, revision)
     return Saved(year=year, name=name, revision=removed, check=check_draft(repository, year))
+
+
+def change_files(
+    repository: CallsRepository,
+    person: Person,
+    year: str,
+    files: Mapping[str, bytes | None],
+    message: str,
+    revision: str,
+) -> Saved:
+    """Save (bytes) and remove (None) several of the draft's files in one commit against
+    `revision` (a stale one: `StaleRevision`, nothing written), then check the draft as it
+    now stands; `name` is the first file's."""
+    _may(may_edit(person.role), "calls.refused.edit", person)
+    changed = repository.change(year, files, person.author, message, revision)
+    if POLICY_FILE in files:
+        _rules_remembered(repository, year)
+    first = next(iter(files))
+    return Saved(year=year, name=first, revision=changed, check=check_draft(repository, year))
 
 
 class HistoryChange(Document):

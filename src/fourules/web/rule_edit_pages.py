@@ -45,7 +45,7 @@ from fourules.web.draft_pages import TrialGate
 from fourules.web.draft_views import Trials
 from fourules.web.editor import FORM_LIMIT, NEW, FormState, Items, kept_fields
 from fourules.web.gate import Form, Who
-from fourules.web.policy_items import PolicyDraft, PolicyEditor
+from fourules.web.policy_items import PolicyDraft, PolicyEditor, refusal
 from fourules.web.rule_edit_views import (
     BASES,
     JOINS,
@@ -143,7 +143,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
             return None
         assert isinstance(draft, RuleDraft)
         if draft.policy is not None:  # it loaded: the edit must keep it so
-            refused = _refusal(draft.year, edited)
+            refused = refusal(draft.year, edited)
             if refused is not None:
                 where, said = _placed(refused, typed)
                 typed.errors[where] = text("pages.rules.policy.refused", problem=said)
@@ -408,19 +408,6 @@ def _with_message(branch: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]
         lang: _kept(_text_of(message, lang), said) for lang, said in branch["message"].items()
     }
     return branch
-
-
-def _refusal(year: str, edited: str) -> PolicyError | None:
-    """Why the policy model refuses the draft's policy.yaml as EDITED (None: it loads)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / year  # the policy's id names its folder
-        folder.mkdir()
-        (folder / POLICY_FILE).write_text(edited, encoding="utf-8")
-        try:
-            load_policy_file(folder / POLICY_FILE)
-        except PolicyError as exc:
-            return exc
-    return None
 
 
 def _placed(error: PolicyError, typed: RuleTyped) -> tuple[str, str]:
