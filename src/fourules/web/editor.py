@@ -282,6 +282,11 @@ class Editor(ABC, Generic[D, T]):
         named: dict[str, Any] = {self.items.key: key}
         return text(f"{self.items.words}.saved", **named)
 
+    def saved_notice(self, key: str, said: str) -> str:
+        """The notice after the item KEY was saved, SAID: the query's `saved` (the editor's
+        `saved_query`)."""
+        return self.saved(key)
+
     def removal_notice(self, removed: str | None) -> str | None:
         """The table's notice after the item REMOVED was removed (None: none was)."""
         named: dict[str, Any] = {self.items.key: removed}
@@ -308,7 +313,7 @@ class Editor(ABC, Generic[D, T]):
         @router.get(f"{items}/{{key}}", response_class=HTMLResponse)
         async def edit(request: Request, year: str, key: str, saved: str | None = None) -> Response:
             def build(signed: Who) -> Response:
-                state = FormState[T](notice=self.saved(key) if saved else None)
+                state = FormState[T](notice=self.saved_notice(key, saved) if saved else None)
                 return self.form_page(request, signed, self.draft(year), key, state)
 
             return await self.gate.signed_in_page(request, build, year=year)

@@ -186,7 +186,9 @@ def concerning(check: CheckDocument) -> list[dict[str, Any]]:
             anchor = FIELD_OF.get(below.split(".")[0], "document_title")
         elif p.field.split(".")[0] in HEADING_KEYS:
             head, _, lang = p.field.partition(".")
-            anchor = f"title_{lang}" if head == "title" and lang in ("sv", "en") else HEADING_KEYS[head]
+            anchor = (
+                f"title_{lang}" if head == "title" and lang in ("sv", "en") else HEADING_KEYS[head]
+            )
         else:
             continue
         out.append(problem_shown(p) | {"anchor": anchor})
