@@ -40,7 +40,9 @@ def _form(page: str, **changed: str) -> dict[str, Any]:
     """The heading's form as the page fills it, with CHANGED fields."""
     fields = filled_form(page, "title_sv", "title_en", "issuer", "addressee", "message")
     fields |= {name: textarea_of(page, name) for name in WORDS}
-    chosen = re.search(r'<select id="file" name="file"[^>]*>.*?value="([^"]*)" selected', page, re.S)
+    chosen = re.search(
+        r'<select id="file" name="file"[^>]*>.*?value="([^"]*)" selected', page, re.S
+    )
     fields["file"] = chosen.group(1) if chosen else ""
     if 'name="transcription"' in page:
         fields["transcription"] = ""
@@ -209,4 +211,3 @@ def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: 
     english = client.get(f"{HEADING}?lang=en").text
     assert "Name and decision of the draft 2026" in english
     assert "The call&#39;s name" in english or "The call's name" in english
-

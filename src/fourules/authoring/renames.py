@@ -81,7 +81,8 @@ def _policy(document: Any, old: str, new: str, path: re.Pattern[str], places: li
     for rule in rules if isinstance(rules, list) else []:
         if not isinstance(rule, dict):
             continue
-        if rule.get("id") == old:
+        named = rule.get("id")  # as the draft names it before the rename
+        if named == old:
             assign(rule, "id", new, POLICY_FILE, ("rules", "id"))
         alternatives = rule.get("alternatives")
         for alternative in alternatives if isinstance(alternatives, list) else []:
@@ -92,7 +93,7 @@ def _policy(document: Any, old: str, new: str, path: re.Pattern[str], places: li
             for key in keys:
                 _key_renamed(changes, key, path.sub(f"rules[{new}]", key))
             if keys:
-                places.append(Place(POLICY_FILE, f"{rule.get('id')}: {alternative.get('id')}"))
+                places.append(Place(POLICY_FILE, f"{named}: {alternative.get('id')}"))
 
 
 def _cases(document: Any, old: str, new: str, places: list[Place]) -> None:

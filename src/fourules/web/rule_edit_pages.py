@@ -172,7 +172,8 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
                 return None
             if rule.get("alternatives"):
                 data = read(edited, POLICY_FILE)
-                alternatives = rule["alternatives"]
+                saved = next(r for r in data["rules"] if r.get("id") == typed.id)
+                alternatives = saved["alternatives"]  # as written: a rename's paths renamed
                 alternative_views.applied_problems(
                     data, alternatives, lambda d: refusal(draft.year, d), typed.errors
                 )
@@ -475,7 +476,7 @@ def _renaming_message(message: str, old: str, new: str, places: list[Place]) -> 
         text("pages.rules.message.default", id=new),
     ):
         return message
-    files = sorted({p.file for p in places})
+    files = sorted({p.file for p in places} - {POLICY_FILE})  # the rule's own file goes unsaid
     where = text("pages.rules.renamed.where", files=", ".join(files)) if files else ""
     return text("pages.rules.message.renamed", old=old, id=new) + where
 
