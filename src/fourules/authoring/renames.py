@@ -25,8 +25,8 @@ from typing import Any
 from fourules.authoring.cases import CASES_FILE
 from fourules.authoring.coverage import COVERAGE_FILE
 from fourules.authoring.yaml_edits import assign, round_trip
-from fourules.calls.files import POLICY_FILE
 from fourules.errors import InputError
+from fourules.policy.model import POLICY_FILE
 
 EXPECTED = ("findings", "message_contains")
 """What a case expects of a rule, by the rule's id."""

@@ -148,19 +148,8 @@ def checked(typed: HeadingTyped, row: HeadingRow, files: Mapping[str, str]) -> N
     """TYPED's problems beside its fields: a name or a text of the document left empty, a
     file the draft does not hold (or the text named its own transcription), and what the
     policy model's `Document` refuses."""
-    for lang in ("sv", "en"):
-        if not getattr(typed, f"title_{lang}"):
-            typed.errors[f"title_{lang}"] = text("pages.heading.needed")
-    for name in WORDS:
-        if not getattr(typed, name):
-            typed.errors[name] = text("pages.heading.needed")
-    for name in ("file", "transcription"):
-        said = getattr(typed, name)
-        if said and (said not in TEXTS or said not in files):
-            held = ", ".join(n for n in TEXTS if n in files) or "–"
-            typed.errors[name] = text("pages.heading.file.unknown", file=said, files=held)
-    if typed.transcription and typed.transcription == typed.file:
-        typed.errors["transcription"] = text("pages.heading.transcription.same")
+    _filled(typed)
+    _files(typed, files)
     said = {k: v for k, v in typed.document().items() if v is not None}
     if row.transcription and typed.transcription is None:
         said["transcription"] = row.transcription
@@ -170,6 +159,24 @@ def checked(typed: HeadingTyped, row: HeadingRow, files: Mapping[str, str]) -> N
         for error in exc.errors():
             where = FIELD_OF.get(str(error["loc"][0]) if error["loc"] else "", "document_title")
             typed.errors.setdefault(where, text("pages.heading.refused", problem=error["msg"]))
+
+
+def _filled(typed: HeadingTyped) -> None:
+    """The call's name in both languages and the document's texts, each needed."""
+    for name in ("title_sv", "title_en", *WORDS):
+        if not getattr(typed, name):
+            typed.errors[name] = text("pages.heading.needed")
+
+
+def _files(typed: HeadingTyped, files: Mapping[str, str]) -> None:
+    """The text's file and the transcription's: text files the draft holds, not the same."""
+    for name in ("file", "transcription"):
+        said = getattr(typed, name)
+        if said and (said not in TEXTS or said not in files):
+            held = ", ".join(n for n in TEXTS if n in files) or "–"
+            typed.errors[name] = text("pages.heading.file.unknown", file=said, files=held)
+    if typed.transcription and typed.transcription == typed.file:
+        typed.errors["transcription"] = text("pages.heading.transcription.same")
 
 
 HEADING_KEYS = {"id": "id", "version": "version", "title": "title_sv"}
