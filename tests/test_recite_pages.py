@@ -360,12 +360,12 @@ def test_several_files_saved_in_one_commit(pasted: Path, tmp_path: Path) -> None
     files = {"policy.yaml": policy.encode(), "coverage.yaml": coverage.encode()}
     before = len(_commits(path))
     with pytest.raises(StaleRevision):
-        repository.write_files("2026", files, ANNA.author, "två filer", "0" * 40)
+        repository.change("2026", files, ANNA.author, "två filer", "0" * 40)
     assert len(_commits(path)) == before and "1-3 år" in draft_file(path, "policy.yaml")
-    saved = uc.save_files(repository, ANNA, "2026", files, "två filer", revision)
+    saved = uc.change_files(repository, ANNA, "2026", files, "två filer", revision)
     commits = _commits(path)
     assert len(commits) == before + 1 and commits[0].message.strip() == "två filer"
-    assert saved.name == "policy.yaml, coverage.yaml" and saved.revision != revision
+    assert saved.name == "policy.yaml" and saved.revision != revision
     assert "1-3 år" not in draft_file(path, "policy.yaml") + draft_file(path, "coverage.yaml")
-    same = repository.write_files("2026", files, ANNA.author, "samma", saved.revision)
+    same = repository.change("2026", files, ANNA.author, "samma", saved.revision)
     assert same == saved.revision and len(_commits(path)) == before + 1

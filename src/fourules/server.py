@@ -67,6 +67,7 @@ def create_app(
         from fourules.web.criteria_pages import criteria_pages
         from fourules.web.draft_pages import draft_pages
         from fourules.web.fact_pages import fact_pages
+        from fourules.web.heading_pages import heading_pages
         from fourules.web.obligation_pages import obligation_pages
         from fourules.web.param_pages import param_pages
         from fourules.web.quota_pages import quota_pages
@@ -76,6 +77,7 @@ def create_app(
 
         app.include_router(call_pages(ev, calls), include_in_schema=False)
         app.include_router(draft_pages(ev, calls), include_in_schema=False)
+        app.include_router(heading_pages(ev, calls), include_in_schema=False)
         app.include_router(param_pages(ev, calls), include_in_schema=False)
         app.include_router(administration_pages(ev, calls), include_in_schema=False)
         app.include_router(quota_pages(ev, calls), include_in_schema=False)

@@ -59,6 +59,7 @@ ORDER: dict[str, tuple[str, ...]] = {
     "source": SOURCE_FIELDS,
     "title": ("sv", "en"),
     "message": ("sv", "en"),
+    "alternative": ("id", "description", "set"),
 }
 WIDTH = 92
 """The width (indentation included) the policies fold a note or a long quote at."""
@@ -233,10 +234,13 @@ _KINDS: dict[str, dict[str, str]] = {
         "branches": "branches",
         "criterion": "criterion",
         "applies_to": "flow_list",
-        "alternatives": "block_list",
+        "alternatives": "alternatives",
     },
     "branches": {"*": "branch"},
     "branch": {"message": "message", "when": "condition"},
+    "alternatives": {"*": "alternative"},
+    "alternative": {"description": "message", "set": "set"},
+    "set": {"*": "set_value"},
     "block_list": {"*": "block"},
 }
 """What the value at a key of each kind of node is: how it is written."""
@@ -282,6 +286,7 @@ def _update(
             _set(old, k, v, kind, where, (*path, k), style)
             continue
         node = _made(v, k, (*path, k), style, kind, flow=flow)
+        k = _quoted(k) if kind == "set" else k  # a path, quoted as the policies write one
         later = [n for n, there in enumerate(old) if _rank(order, there) > _rank(order, k)]
         if later and k in order:
             old.insert(later[0], k, node)
@@ -357,12 +362,15 @@ def _made(
     kind = _kind_of(parent_kind, key)
     if kind == "condition":
         return condition_node(value)
+    if kind == "set_value":  # what an alternative sets: on its path's line, in flow style
+        return _value_node(value)
     inner = flow or kind in FLOW_KINDS
     if isinstance(value, Mapping):
         made = CommentedMap()
         order = ORDER.get(kind, ())
         for k in sorted(value, key=lambda k: _rank(order, k)):
-            made[k] = _made(value[k], k, (*path, k), style, kind, flow=inner)
+            node = _made(value[k], k, (*path, k), style, kind, flow=inner)
+            made[_quoted(k) if kind == "set" else k] = node
         if inner:
             made.fa.set_flow_style()
         else:

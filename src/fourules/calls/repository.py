@@ -264,37 +264,6 @@ class CallsRepository:
             store.commit([(f"{DRAFTS}/{year}/{name}", _FILE_MODE, sha)], author, message)
             return _revision(store, year)
 
-    def write_files(
-        self,
-        year: str,
-        files: Mapping[str, bytes],
-        author: Author,
-        message: str,
-        expected_revision: str,
-    ) -> str:
-        """Save several of the draft's files in one commit by `author` with `message` (an
-        edit that must change them together), if the draft is still at `expected_revision`
-        (else `StaleRevision` naming the first, nothing written); the draft's new revision.
-        A file given with the bytes it already holds is left out; none changed commits
-        nothing."""
-        checked_year(year)
-        if not files:
-            raise ValueError("write_files needs at least one file")
-        for name, data in files.items():
-            checked_content(checked_name(name), data, self.max_bytes)
-        _checked_message(message)
-        first = next(iter(files))
-        with self._changing(year, first, expected_revision) as (store, draft, _):
-            changes: list[tuple[str, int | None, bytes | None]] = []
-            for name, data in files.items():
-                sha = store.add_blob(data)
-                if store.lookup(draft, name) != (_FILE_MODE, sha):
-                    changes.append((f"{DRAFTS}/{year}/{name}", _FILE_MODE, sha))
-            if not changes:
-                return draft.decode()
-            store.commit(changes, author, message)
-            return _revision(store, year)
-
     def remove(
         self, year: str, name: str, author: Author, message: str, expected_revision: str
     ) -> str:
@@ -310,6 +279,51 @@ class CallsRepository:
             if found is None:
                 raise NoFile(both("calls.remove.no_file", name=name, year=year), where)
             store.commit([(where, None, None)], author, message)
+            return _revision(store, year)
+
+    def change(
+        self,
+        year: str,
+        files: Mapping[str, bytes | None],
+        author: Author,
+        message: str,
+        expected_revision: str,
+    ) -> str:
+        """Save and remove several of the draft's files in one commit by `author` with
+        `message` (`files`: each name's new bytes, None to remove it), if the draft is still
+        at `expected_revision` (else `StaleRevision` with the first file as it now is,
+        nothing written); the draft's new revision. One commit, so the draft never stands
+        half changed (a rule renamed with the cases and the map that name it, a
+        transcription removed with the key that names it). Files already as given commit
+        nothing; policy.yaml is never removed, and a file to remove must be there."""
+        checked_year(year)
+        if not files:
+            raise ValueError("a change needs at least one file")
+        for name, data in files.items():
+            checked_name(name)
+            where = f"{DRAFTS}/{year}/{name}"
+            if data is None and name == POLICY_FILE:
+                raise InputError(both("calls.remove.policy", year=year), where)
+            if data is not None:
+                checked_content(name, data, self.max_bytes)
+        _checked_message(message)
+        first = next(iter(files))
+        with self._changing(year, first, expected_revision) as (store, draft, _):
+            changes: list[tuple[str, int | None, bytes | None]] = []
+            for name, data in files.items():
+                where = f"{DRAFTS}/{year}/{name}"
+                found = store.lookup(draft, name)
+                if data is None:
+                    if found is None:
+                        raise NoFile(both("calls.remove.no_file", name=name, year=year), where)
+                    changes.append((where, None, None))
+                    continue
+                sha = store.add_blob(data)
+                if found != (_FILE_MODE, sha):
+                    changes.append((where, _FILE_MODE, sha))
+            if not changes:
+                return draft.decode()
+            store.commit(changes, author, message)
             return _revision(store, year)
 
     def history(self, year: str, limit: int | None = None) -> list[Change]:

@@ -188,25 +188,6 @@ def save_file(
     return Saved(year=year, name=name, revision=saved, check=check_draft(repository, year))
 
 
-def save_files(
-    repository: CallsRepository,
-    person: Person,
-    year: str,
-    files: Mapping[str, bytes],
-    message: str,
-    revision: str,
-) -> Saved:
-    """Save several of the draft's files in one commit against `revision` (a stale one:
-    `StaleRevision`, nothing written), then check the draft as it now stands; the saved
-    names, joined, are the result's `name`."""
-    _may(may_edit(person.role), "calls.refused.edit", person)
-    saved = repository.write_files(year, files, person.author, message, revision)
-    if POLICY_FILE in files:
-        _rules_remembered(repository, year)
-    name = ", ".join(files)
-    return Saved(year=year, name=name, revision=saved, check=check_draft(repository, year))
-
-
 def remove_file(
     repository: CallsRepository,
     person: Person,
@@ -220,6 +201,25 @@ def remove_file(
     _may(may_edit(person.role), "calls.refused.edit", person)
     removed = repository.remove(year, name, person.author, message, revision)
     return Saved(year=year, name=name, revision=removed, check=check_draft(repository, year))
+
+
+def change_files(
+    repository: CallsRepository,
+    person: Person,
+    year: str,
+    files: Mapping[str, bytes | None],
+    message: str,
+    revision: str,
+) -> Saved:
+    """Save (bytes) and remove (None) several of the draft's files in one commit against
+    `revision` (a stale one: `StaleRevision`, nothing written), then check the draft as it
+    now stands; `name` is the first file's."""
+    _may(may_edit(person.role), "calls.refused.edit", person)
+    changed = repository.change(year, files, person.author, message, revision)
+    if POLICY_FILE in files:
+        _rules_remembered(repository, year)
+    first = next(iter(files))
+    return Saved(year=year, name=first, revision=changed, check=check_draft(repository, year))
 
 
 class HistoryChange(Document):

@@ -282,6 +282,11 @@ class Editor(ABC, Generic[D, T]):
         named: dict[str, Any] = {self.items.key: key}
         return text(f"{self.items.words}.saved", **named)
 
+    def saved_notice(self, key: str, said: str) -> str:
+        """The notice after the item KEY was saved, SAID: the query's `saved` (the editor's
+        `saved_query`)."""
+        return self.saved(key)
+
     def removal_notice(self, removed: str | None) -> str | None:
         """The table's notice after the item REMOVED was removed (None: none was)."""
         named: dict[str, Any] = {self.items.key: removed}
@@ -308,7 +313,7 @@ class Editor(ABC, Generic[D, T]):
         @router.get(f"{items}/{{key}}", response_class=HTMLResponse)
         async def edit(request: Request, year: str, key: str, saved: str | None = None) -> Response:
             def build(signed: Who) -> Response:
-                state = FormState[T](notice=self.saved(key) if saved else None)
+                state = FormState[T](notice=self.saved_notice(key, saved) if saved else None)
                 return self.form_page(request, signed, self.draft(year), key, state)
 
             return await self.gate.signed_in_page(request, build, year=year)
@@ -381,7 +386,8 @@ class Editor(ABC, Generic[D, T]):
         if edited is None or typed.errors:
             return shown(draft, key, FormState(typed))
         try:
-            self.write(signed, draft, edited, typed.message.strip(), revision)
+            others = self.others(draft, key, typed)
+            self.write(signed, draft, edited, typed.message.strip(), revision, others)
         except StaleRevision:
             return shown(self.draft(draft.year), key, FormState(typed, stale=True))
         except InputError as exc:
@@ -389,15 +395,41 @@ class Editor(ABC, Generic[D, T]):
                 typed.errors["message"] = exc.message.get(language())
                 return shown(draft, key, FormState(typed))
             return shown(draft, key, FormState(typed, problem=exc.text(language())))
-        address = f"/calls/drafts/{draft.year}/{self.items.segment}/"
-        address += url_quote(self.saved_as(draft, key, typed))
-        return RedirectResponse(f"{address}{query(saved='1')}#check", status_code=303)
+        address = self.address(draft.year, self.saved_as(draft, key, typed))
+        said = self.saved_query(draft, key, typed)
+        return RedirectResponse(f"{address}{query(**said)}#check", status_code=303)
 
-    def write(self, signed: Who, draft: D, edited: str, message: str, revision: str) -> None:
-        """The draft's file saved as EDITED, against REVISION (the one the form was shown
-        at); its check remembered."""
+    def address(self, year: str, key: str) -> str:
+        """The form of the item KEY."""
+        return f"/calls/drafts/{year}/{self.items.segment}/{url_quote(key)}"
+
+    def saved_query(self, draft: D, key: str, typed: T) -> dict[str, str]:
+        """What the form's page is told after the item KEY was saved as TYPED."""
+        return {"saved": "1"}
+
+    def others(self, draft: D, key: str, typed: T) -> dict[str, str | None]:
+        """The draft's other files a save of the item changes with its own, by name (None:
+        removed); none unless the editor says so (a rule renamed where it is named)."""
+        return {}
+
+    def write(
+        self,
+        signed: Who,
+        draft: D,
+        edited: str,
+        message: str,
+        revision: str,
+        others: dict[str, str | None] | None = None,
+    ) -> None:
+        """The draft's file saved as EDITED, with its OTHERS (in one commit), against
+        REVISION (the one the form was shown at); its check remembered."""
         data = edited.encode("utf-8")
-        self.checks.saved(signed.person, draft.year, draft.name, data, message, revision)
+        if not others:
+            self.checks.saved(signed.person, draft.year, draft.name, data, message, revision)
+            return
+        files: dict[str, bytes | None] = {draft.name: data}
+        files |= {n: None if t is None else t.encode("utf-8") for n, t in others.items()}
+        uc.change_files(self.repository, signed.person, draft.year, files, message, revision)
 
 
 class CountingEditor(Editor[D, T]):

@@ -17,6 +17,7 @@ from fourules.authoring.policy_item_edits import folded
 from fourules.authoring.sentences import Sentence
 from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import CallsRepository
+from fourules.errors import PolicyError
 from fourules.texts import text
 from fourules.web.editor import NEW, CountingEditor, DraftFile, Items
 from fourules.web.gate import Form
@@ -221,3 +222,26 @@ class PolicyEditor(CountingEditor[PolicyDraft[S], F]):
             named: dict[str, Any] = {self.items.key: self.saved_as(draft, key, typed)}
             typed.message = text(f"{self.items.words}.message.default", **named)
         return None if typed.errors else picked
+
+
+def refusal(year: str, edited: str | dict[str, Any]) -> PolicyError | None:
+    """Why the policy model refuses the draft's policy.yaml as EDITED (its text, or its
+    data as read), None when it loads: an edit that would break a policy that loads is
+    refused beside the form's field, never saved."""
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+
+    from fourules.policy.model import load_policy_file
+
+    said = edited if isinstance(edited, str) else yaml.safe_dump(edited, allow_unicode=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / year  # the policy's id names its folder
+        folder.mkdir()
+        (folder / POLICY_FILE).write_text(said, encoding="utf-8")
+        try:
+            load_policy_file(folder / POLICY_FILE)
+        except PolicyError as exc:
+            return exc
+    return None

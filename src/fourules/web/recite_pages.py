@@ -8,7 +8,7 @@ copied from last year, confirmed in bulk (`authoring/recite.py` says how sentenc
 matched and when a proposal is taken unasked: typography alone).
 
 One submit is one commit by the signed-in person (policy.yaml and coverage.yaml together,
-the use case `save_files`, against the revision the page was shown at), its message
+the use case `change_files`, against the revision the page was shown at), its message
 listing what was re-cited. A stale submit loses nothing: the page comes back, a 409, at
 the draft as it now stands, each choice kept where its item (and the passage chosen) still
 stands. After a submit the page shows the draft's check beside what is left to do.
@@ -124,7 +124,7 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                 changed = recite_views.edited_files(review, edits)
                 message = recite_views.commit_message(year, choices, edits)
                 if changed:
-                    uc.save_files(
+                    uc.change_files(
                         folder.repository, signed.person, year, changed, message, revision
                     )
             except StaleRevision:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -31,21 +29,23 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from fourules.application import KINDS
+from fourules.authoring.renames import Place, rule_renamed
 from fourules.authoring.rule_edits import rule_edited, rule_lines
+from fourules.authoring.yaml_edits import read
 from fourules.calls.repository import CallsRepository
 from fourules.errors import InputError, PolicyError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.policy.conditions import ConditionError, parse
-from fourules.policy.model import POLICY_FILE, load_policy_file
+from fourules.policy.model import POLICY_FILE
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.use_cases.prove import ProveRequest, prove
-from fourules.web import case_views, rule_edit_views
+from fourules.web import alternative_views, case_views, rule_edit_views
 from fourules.web.draft_pages import TrialGate
 from fourules.web.draft_views import Trials
 from fourules.web.editor import FORM_LIMIT, NEW, FormState, Items, kept_fields
 from fourules.web.gate import Form, Who
-from fourules.web.policy_items import PolicyDraft, PolicyEditor
+from fourules.web.policy_items import PolicyDraft, PolicyEditor, refusal
 from fourules.web.rule_edit_views import (
     BASES,
     JOINS,
@@ -110,7 +110,16 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         current = None
         if row is not None:
             current = rule_lines(draft.text, row.id)
+        rule_id = typed.id if RULE_ID.match(typed.id) else (row.id if row is not None else "")
+        renaming = []
+        if row is not None and typed.id != row.id and RULE_ID.match(typed.id):
+            renaming = rule_renamed(draft.files, row.id, typed.id).places
+        parameters = draft.data.get("parameters") if isinstance(draft.data, dict) else None
         return {
+            "targets": alternative_views.targets(
+                rule_id, len(typed.branches), row.criterion if row else None, parameters
+            ),
+            "renaming": renaming,
             "terms": terms,
             "picker": draft.picker,
             "problems": problems,
@@ -123,6 +132,8 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
             "yaml_now": current,
             "yaml_saved": self.preview(draft, row, typed),
             "alternatives_yaml": rule_lines(draft.text, row.id, "alternatives") if row else None,
+            "reading": typed.basis == "reading"
+            or any(b.basis == "reading" for b in typed.branches),
             "yaml_of": lambda rule_id: rule_lines(draft.text, rule_id),
         }
 
@@ -130,6 +141,12 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         return rule_edit_views.read_typed(form, key, key == NEW)
 
     def edited(self, draft: PolicyDraft[RuleRow], key: str, typed: RuleTyped) -> str | None:
+        """The draft's policy.yaml with the rule as TYPED: renamed (when its id changed)
+        wherever the draft names it, the other files it changes kept for the save
+        (`typed.others`); refused beside the field when the policy would no longer load,
+        or when one of its alternative readings names nothing or makes a policy that does
+        not load."""
+        renaming = key != NEW and typed.id != key
         if not typed.message.strip():
             typed.message = text("pages.rules.message.default", id=typed.id or "–")
         rule = self.rule(draft, key, typed, typed.errors)
@@ -141,14 +158,40 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         except InputError as exc:
             typed.errors["rule"] = exc.text(language())
             return None
+        if renaming:
+            renamed = rule_renamed(draft.files | {POLICY_FILE: edited}, key, typed.id)
+            edited = renamed.files.pop(POLICY_FILE, edited)
+            typed.others = dict(renamed.files)
+            typed.message = _renaming_message(typed.message, key, typed.id, renamed.places)
         assert isinstance(draft, RuleDraft)
         if draft.policy is not None:  # it loaded: the edit must keep it so
-            refused = _refusal(draft.year, edited)
+            refused = refusal(draft.year, edited)
             if refused is not None:
                 where, said = _placed(refused, typed)
                 typed.errors[where] = text("pages.rules.policy.refused", problem=said)
                 return None
+            if rule.get("alternatives"):
+                data = read(edited, POLICY_FILE)
+                saved = next(r for r in data["rules"] if r.get("id") == typed.id)
+                alternatives = saved["alternatives"]  # as written: a rename's paths renamed
+                alternative_views.applied_problems(
+                    data, alternatives, lambda d: refusal(draft.year, d), typed.errors
+                )
+                if typed.errors:
+                    return None
         return edited
+
+    def others(self, draft: Any, key: str, typed: RuleTyped) -> dict[str, str | None]:
+        return typed.others
+
+    def saved_query(self, draft: Any, key: str, typed: RuleTyped) -> dict[str, str]:
+        """`saved=1`, or, after a rename, the rule's old id (the notice says what it was)."""
+        return {"saved": key if key != NEW and typed.id != key else "1"}
+
+    def saved_notice(self, key: str, said: str) -> str:
+        if said in ("1", key):
+            return self.saved(key)
+        return text("pages.rules.renamed", id=key, old=said)
 
     def saved_as(self, draft: PolicyDraft[RuleRow], key: str, typed: RuleTyped) -> str:
         return typed.id
@@ -163,7 +206,11 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         if key != NEW:
             self.known(draft, key)
         typed = self.read(form, draft, key)
-        rule_edit_views.changed(typed, action)
+        focus = alternative_views.changed(typed.alternatives, action)
+        if focus is not None:
+            typed.focus = focus
+        else:
+            rule_edit_views.changed(typed, action)
         stale = str(form.get("revision") or "") != draft.revision
         return self.form_page(request, signed, draft, key, FormState(typed, stale=stale))
 
@@ -181,7 +228,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         the fields, when it says none."""
         terms = _terms(draft)
         row = draft.row(key) if key != NEW else None
-        if key == NEW:
+        if key == NEW or typed.id != key:
             self.new_key(draft, typed.id, errors, RULE_ID)
         _check_heading(typed, errors)
         source = self.source(draft, row, typed, errors)
@@ -191,9 +238,20 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         ]
         if not typed.branches:
             errors["branches"] = text("pages.rules.branches.needed")
+        alternatives = alternative_views.written(
+            typed.alternatives, row.alternatives if row is not None else [], errors
+        )
+        alternative_views.taken_elsewhere(
+            draft.data, key, [a.id for a in typed.alternatives], errors
+        )
+        readings = typed.basis == "reading" or any(b.basis == "reading" for b in typed.branches)
+        if alternatives and not readings:
+            errors["alternatives"] = text("pages.rules.alternatives.not_reading")
         if errors or source is None:
             return None
-        return _written(typed, row, source, branches)
+        return _written(typed, row, source, branches) | (
+            {"alternatives": alternatives} if alternatives else {}
+        )
 
     def source(
         self,
@@ -246,8 +304,8 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
         return rule_lines(edited, str(rule["id"]))
 
 
-_EDITED = frozenset({"id", "title", "applies_to", "basis", "source", "branches"})
-"""The rule's keys the form edits; every other one (criterion, alternatives) is kept."""
+_EDITED = frozenset({"id", "title", "applies_to", "basis", "source", "alternatives", "branches"})
+"""The rule's keys the form edits; every other one (its criterion) is kept."""
 
 
 def _terms(draft: PolicyDraft[RuleRow]) -> Terms:
@@ -410,17 +468,17 @@ def _with_message(branch: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]
     return branch
 
 
-def _refusal(year: str, edited: str) -> PolicyError | None:
-    """Why the policy model refuses the draft's policy.yaml as EDITED (None: it loads)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / year  # the policy's id names its folder
-        folder.mkdir()
-        (folder / POLICY_FILE).write_text(edited, encoding="utf-8")
-        try:
-            load_policy_file(folder / POLICY_FILE)
-        except PolicyError as exc:
-            return exc
-    return None
+def _renaming_message(message: str, old: str, new: str, places: list[Place]) -> str:
+    """The save's MESSAGE, saying the rename and where it was made when the message is the
+    house's own (one the person typed stands as typed)."""
+    if message not in (
+        text("pages.rules.message.default", id=old),
+        text("pages.rules.message.default", id=new),
+    ):
+        return message
+    files = sorted({p.file for p in places} - {POLICY_FILE})  # the rule's own file goes unsaid
+    where = text("pages.rules.renamed.where", files=", ".join(files)) if files else ""
+    return text("pages.rules.message.renamed", old=old, id=new) + where
 
 
 def _placed(error: PolicyError, typed: RuleTyped) -> tuple[str, str]:

@@ -38,6 +38,7 @@ from fourules.policy.vocabulary import AssessedCriterion, Vocabulary, date_numbe
 from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
+from fourules.web.alternative_views import AlternativeForm, forms_of, read_forms
 from fourules.web.editor import ById, problem_shown, under
 from fourules.web.gate import field_text, field_values
 from fourules.web.param_views import UNITS, shown_value
@@ -628,7 +629,10 @@ class RuleTyped(SourcedTyped):
     precedent: str = ""
     note: str = ""
     branches: list[BranchForm] = field(default_factory=list)
+    alternatives: list[AlternativeForm] = field(default_factory=list)
     focus: str = ""
+    others: dict[str, str | None] = field(default_factory=dict)
+    """The draft's other files the save changes with policy.yaml (a rename's)."""
 
     @classmethod
     def of(cls, row: RuleRow | None, sentence: int | None, message: str) -> RuleTyped:
@@ -643,6 +647,7 @@ class RuleTyped(SourcedTyped):
             basis=row.basis,
             precedent=precedent_of(row),
             note=row.note,
+            alternatives=forms_of(row.alternatives),
             **typed_sourced(row, sentence, message),
         )
 
@@ -694,7 +699,7 @@ def read_typed(form: Any, key: str, new: bool) -> RuleTyped:
             )
         )
     return RuleTyped(
-        id=get("id").strip() if new else key,
+        id=get("id").strip() if new or "id" in form else key,
         title_sv=get("title_sv").strip(),
         title_en=get("title_en").strip(),
         applies_to=[k for k in KINDS if k in many("applies_to")],
@@ -702,6 +707,7 @@ def read_typed(form: Any, key: str, new: bool) -> RuleTyped:
         precedent=" ".join(get("precedent").split()),
         note=" ".join(get("note").split()),
         branches=branches,
+        alternatives=read_forms(form),
         description_sv="",
         description_en="",
         sentence=number(get("sentence")),
