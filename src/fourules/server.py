@@ -60,35 +60,10 @@ def create_app(
     )
     if calls is not None:
         _include_calls(app, ev, calls)
-        from fourules.web.administration_pages import administration_pages
-        from fourules.web.call_pages import call_pages
-        from fourules.web.case_pages import case_pages
-        from fourules.web.coverage_pages import coverage_pages
-        from fourules.web.criteria_pages import criteria_pages
-        from fourules.web.draft_pages import draft_pages
-        from fourules.web.fact_pages import fact_pages
-        from fourules.web.heading_pages import heading_pages
-        from fourules.web.obligation_pages import obligation_pages
-        from fourules.web.param_pages import param_pages
-        from fourules.web.quota_pages import quota_pages
-        from fourules.web.recite_pages import recite_pages
-        from fourules.web.rule_edit_pages import rule_edit_pages
-        from fourules.web.text_pages import text_pages
+        from fourules.web.calls_routers import calls_routers
 
-        app.include_router(call_pages(ev, calls), include_in_schema=False)
-        app.include_router(draft_pages(ev, calls), include_in_schema=False)
-        app.include_router(heading_pages(ev, calls), include_in_schema=False)
-        app.include_router(param_pages(ev, calls), include_in_schema=False)
-        app.include_router(administration_pages(ev, calls), include_in_schema=False)
-        app.include_router(quota_pages(ev, calls), include_in_schema=False)
-        app.include_router(case_pages(ev, calls), include_in_schema=False)
-        app.include_router(rule_edit_pages(ev, calls), include_in_schema=False)
-        app.include_router(criteria_pages(ev, calls), include_in_schema=False)
-        app.include_router(obligation_pages(ev, calls), include_in_schema=False)
-        app.include_router(fact_pages(ev, calls), include_in_schema=False)
-        app.include_router(text_pages(ev, calls), include_in_schema=False)
-        app.include_router(coverage_pages(ev, calls), include_in_schema=False)
-        app.include_router(recite_pages(ev, calls), include_in_schema=False)
+        for router in calls_routers(ev, calls):
+            app.include_router(router, include_in_schema=False)
         app.state.writes_calls = True  # the pages' menu offers the calls
     pages = page_router(ev, trials=trials, decisions=log, max_body=max_body)
     app.include_router(pages, include_in_schema=False)
