@@ -16,6 +16,7 @@ at a revision and its remembered check, every draft editor's (`web/editor.py`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import unicodedata
 from urllib.parse import urlsplit
@@ -34,7 +35,7 @@ from fourules.use_cases import calls as uc
 from fourules.web import call_views, recite_views
 from fourules.web.call_views import Kept
 from fourules.web.changes import shown
-from fourules.web.editor import DraftChecks
+from fourules.web.editor import DraftChecks, committed
 from fourules.web.gate import COOKIE, HOME, SIGN_IN, Form, Gate, Refused, Who, known, query
 from fourules.web.pages import in_page, page_lang
 
@@ -332,18 +333,24 @@ def call_pages(
             if form.get("confirm") != "yes":
                 return remove_page(request, signed, year, name, seen=revision)
             message = form.get("message", "").strip()
+            remove = functools.partial(
+                uc.remove_file, repository, signed.person, year, name, message, revision
+            )
+            errors: dict[str, str] = {}
             try:
-                uc.remove_file(repository, signed.person, year, name, message, revision)
-            except StaleRevision:
-                return remove_page(request, signed, year, name, 409, seen=revision, message=message)
+                status = committed(remove, errors)
             except NoFile as exc:
                 raise Refused(404, exc.message.get(language())) from None
-            except InputError as exc:
-                if exc.where != "message":
-                    raise
-                errors = {"message": exc.message.get(language())}
+            if status:
                 return remove_page(
-                    request, signed, year, name, 422, seen=revision, message=message, errors=errors
+                    request,
+                    signed,
+                    year,
+                    name,
+                    status,
+                    seen=revision,
+                    message=message,
+                    errors=errors,
                 )
             return to_draft(year, "#check", removed=name)
 

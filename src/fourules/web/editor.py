@@ -79,6 +79,23 @@ class DraftChecks:
         return None
 
 
+def committed(commit: Callable[[], object], errors: dict[str, str]) -> int:
+    """COMMIT (a change to the draft with the form's message) run for a form: 0 when it is
+    committed; 409 when the draft was saved since the form was shown (nothing written);
+    422 with the message's problem put in ERRORS, beside its field. Any other refusal goes
+    on to the caller."""
+    try:
+        commit()
+    except StaleRevision:
+        return 409
+    except InputError as exc:
+        if exc.where != "message":
+            raise
+        errors["message"] = exc.message.get(language())
+        return 422
+    return 0
+
+
 def under(field: str, prefix: str) -> str | None:
     """What of a check's problem's FIELD is below PREFIX (`branches.0` of `rules.3.branches.0`;
     '' when FIELD is PREFIX itself); None when FIELD is not about PREFIX."""

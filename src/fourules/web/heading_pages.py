@@ -16,6 +16,7 @@ beside what was typed) and the check beside them are every editor's (`web/editor
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,13 +24,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fourules.authoring.heading_edits import heading_edited
 from fourules.calls.files import POLICY_FILE
-from fourules.calls.repository import StaleRevision
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import call_views, heading_views
-from fourules.web.editor import DraftFile, Editor, FormState, Items
+from fourules.web.editor import DraftFile, Editor, FormState, Items, committed
 from fourules.web.gate import Form, Refused, Who, query
 from fourules.web.heading_views import HEADING, TEXTS, HeadingRow, HeadingTyped
 from fourules.web.policy_items import refusal
@@ -154,7 +154,7 @@ class HeadingEditor(Editor[HeadingDraft, HeadingTyped]):
             raise Refused(422, text("pages.heading.transcription.not_named", year=year))
         revision = str(form.get("revision") or "")
         message = str(form.get("message") or "").strip()
-        status, errors = 200, {}
+        status, errors = 200, dict[str, str]()
         if form.get("confirm") == "yes" and revision != draft.revision:
             status = 409  # the draft changed since the question: asked again
         elif form.get("confirm") == "yes":
@@ -163,16 +163,11 @@ class HeadingEditor(Editor[HeadingDraft, HeadingTyped]):
             if row.transcription in draft.files and row.transcription != row.document.get("file"):
                 files[row.transcription] = None
             said = message or text("pages.heading.transcription.message", file=row.transcription)
-            try:
-                uc.change_files(self.repository, signed.person, year, files, said, revision)
-            except StaleRevision:
-                status = 409
-            except InputError as exc:
-                if exc.where != "message":
-                    raise
-                errors["message"] = exc.message.get(language())
-                status = 422
-            else:
+            change = functools.partial(
+                uc.change_files, self.repository, signed.person, year, files, said, revision
+            )
+            status = committed(change, errors)
+            if not status:
                 done = f"{self.address(year, HEADING)}{query(removed=row.transcription)}#check"
                 return RedirectResponse(done, status_code=303)
         shown = self.draft(year) if status == 409 else draft

@@ -13,6 +13,7 @@ below), so a draft whose policy does not load still answers."""
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -29,10 +30,9 @@ from fourules.authoring.coverage_edits import matched
 from fourules.authoring.sentences import split
 from fourules.authoring.yaml_edits import item_removed, read
 from fourules.calls.files import POLICY_FILE
-from fourules.calls.repository import StaleRevision
 from fourules.errors import InputError
 from fourules.texts import language, text
-from fourules.web.editor import DraftFile, Editor
+from fourules.web.editor import DraftFile, Editor, committed
 from fourules.web.gate import Form, Who, query
 from fourules.web.source_picker import quoted_file
 
@@ -245,16 +245,9 @@ class Removal(ABC):
                 elif form.get("confirm") == "yes" and revision == draft.revision:
                     edited = self.dropped(draft, row)
                     said = message or self.message(key)
-                    try:
-                        editor.write(signed, draft, edited, said, revision)
-                    except StaleRevision:
-                        status = 409
-                    except InputError as exc:
-                        if exc.where != "message":
-                            raise
-                        errors["message"] = exc.message.get(language())
-                        status = 422
-                    else:
+                    write = functools.partial(editor.write, signed, draft, edited, said, revision)
+                    status = committed(write, errors)
+                    if not status:
                         done = self.done(year, self.named(key, row))
                         return RedirectResponse(done, status_code=303)
                 elif form.get("confirm") == "yes":
