@@ -159,7 +159,7 @@ def sentence_classified(
     if not text.strip():
         text = "sentences:\n"
     edited = round_trip(text, WHERE, change)
-    _still_a_map(edited)
+    still_a_map(edited)
     return edited
 
 
@@ -185,7 +185,7 @@ def entry_reviewed(text: str, kind: EntryKind, index: int) -> str:
         delete(entry, "review")
 
     edited = round_trip(text, WHERE, change)
-    _still_a_map(edited)
+    still_a_map(edited)
     return edited
 
 
@@ -197,7 +197,7 @@ def entry_removed(text: str, kind: EntryKind, index: int) -> str:
     if not isinstance(items, list) or not 0 <= index < len(items):
         raise InputError(both("coverage.edit.no_entry", place=f"{kind}.{index}"), WHERE)
     edited = item_removed(text, kind, index, WHERE)
-    _still_a_map(edited)
+    still_a_map(edited)
     return edited
 
 
@@ -307,7 +307,7 @@ def _taken_end(node: Any) -> str | None:
     return take_end(*_end_place(node))
 
 
-def _still_a_map(text: str) -> None:
+def still_a_map(text: str) -> None:
     """TEXT reads as a coverage map; else what is wrong, and where."""
     try:
         CoverageFile.model_validate(read(text, WHERE) or {})

@@ -40,9 +40,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
-from fourules.authoring.coverage import COVERAGE_FILE, CoverageFile
+from fourules.authoring.coverage import COVERAGE_FILE
+from fourules.authoring.coverage_edits import still_a_map
 from fourules.authoring.numbers import MONTHS, TENS, UNITS
 from fourules.authoring.numbers import read as read_figures
 from fourules.authoring.quotes import found, locate
@@ -55,9 +54,7 @@ from fourules.authoring.yaml_edits import (
     read,
     round_trip,
 )
-from fourules.errors import InputError
-from fourules.policy.model import POLICY_FILE, first_problem
-from fourules.texts import both
+from fourules.policy.model import POLICY_FILE
 
 ItemKind = Literal["quote", "section"]
 EntryKind = Literal["sentences", "sections"]
@@ -546,11 +543,5 @@ def coverage_recited(
         gone = sorted({index for k, index in removed if k == kind})
         if gone:
             text = items_removed(text, kind, gone, COVERAGE_FILE)
-    try:
-        CoverageFile.model_validate(read(text, COVERAGE_FILE) or {})
-    except ValidationError as exc:
-        where, message = first_problem(exc)
-        raise InputError(
-            both("coverage.edit.invalid", where=where, problem=message), COVERAGE_FILE
-        ) from None
+    still_a_map(text)
     return text

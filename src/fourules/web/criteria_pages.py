@@ -146,20 +146,11 @@ class CriterionEditor(PolicyEditor[CriterionRow, CriterionTyped]):
     def saved_as(self, draft: PolicyDraft[CriterionRow], key: str, typed: CriterionTyped) -> str:
         return typed.id
 
-    def save(self, request: Request, signed: Who, draft: Any, key: str, form: Form) -> Response:
-        """A save (the form's default button), or, on a form with the branches whole, a
-        button that changes their shape: the form shown again as typed, with the change,
-        nothing saved (stale when the draft was saved since it was shown)."""
-        action = str(form.get("action") or "save")
-        if action == "save":
-            return super().save(request, signed, draft, key, form)
-        if key != NEW:
-            self.known(draft, key)
-        typed = self.read(form, draft, key)
+    def reshape(self, typed: CriterionTyped, action: str) -> None:
+        """A derived criterion's branches change shape (the rules' buttons); an assessed
+        one's form has no such buttons."""
         if typed.derived:
             views.changed(typed, action)
-        stale = str(form.get("revision") or "") != draft.revision
-        return self.form_page(request, signed, draft, key, FormState(typed, stale=stale))
 
 
 def _terms(draft: PolicyDraft[CriterionRow]) -> Terms:

@@ -391,10 +391,17 @@ class Editor(ABC, Generic[D, T]):
     def save(self, request: Request, signed: Who, draft: D, key: str, form: Form) -> Response:
         """The form saved, and a 303 to the item's form saying so; else the form again: with
         its problems beside it, or, when the draft was saved since it was shown (or while
-        this save ran), stale, beside the draft as it now stands."""
+        this save ran), stale, beside the draft as it now stands. A button other than the
+        save (its `action`) changes the form's shape instead (`reshape`): the form shown
+        again as typed, with the change, nothing saved."""
         if key != NEW:
             self.known(draft, key)
         typed = self.read(form, draft, key)
+        action = str(form.get("action") or "save")
+        if action != "save":
+            self.reshape(typed, action)
+            stale = str(form.get("revision") or "") != draft.revision
+            return self.form_page(request, signed, draft, key, FormState(typed, stale=stale))
         shown = functools.partial(self.form_page, request, signed)
         revision = str(form.get("revision") or "")
         if revision != draft.revision:  # saved since the form was shown: nothing lost
@@ -423,6 +430,11 @@ class Editor(ABC, Generic[D, T]):
     def saved_query(self, draft: D, key: str, typed: T) -> dict[str, str]:
         """What the form's page is told after the item KEY was saved as TYPED."""
         return {"saved": "1"}
+
+    def reshape(self, typed: T, action: str) -> None:
+        """What the form's button ACTION (other than the save) does to the form TYPED: add,
+        move or remove a branch, a condition's row, a reading. A form without such buttons
+        has nothing to change."""
 
     def others(self, draft: D, key: str, typed: T) -> dict[str, str | None]:
         """The draft's other files a save of the item changes with its own, by name (None:

@@ -43,7 +43,7 @@ from fourules.use_cases.prove import ProveRequest, prove
 from fourules.web import alternative_views, case_views, rule_edit_views
 from fourules.web.draft_pages import TrialGate
 from fourules.web.draft_views import Trials
-from fourules.web.editor import FORM_LIMIT, NEW, FormState, Items, kept_fields
+from fourules.web.editor import FORM_LIMIT, NEW, Items, kept_fields
 from fourules.web.gate import Form, Who
 from fourules.web.policy_items import PolicyDraft, PolicyEditor, refusal
 from fourules.web.rule_edit_views import (
@@ -196,23 +196,13 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
     def saved_as(self, draft: PolicyDraft[RuleRow], key: str, typed: RuleTyped) -> str:
         return typed.id
 
-    def save(self, request: Request, signed: Who, draft: Any, key: str, form: Form) -> Response:
-        """A save (the form's default button), or a button that changes the form's shape:
-        the form shown again as typed, with the change, nothing saved (stale when the
-        draft was saved since it was shown, beside the rule as it now stands)."""
-        action = str(form.get("action") or "save")
-        if action == "save":
-            return super().save(request, signed, draft, key, form)
-        if key != NEW:
-            self.known(draft, key)
-        typed = self.read(form, draft, key)
+    def reshape(self, typed: RuleTyped, action: str) -> None:
+        """A reading's rows or the branches change shape, as the button ACTION says."""
         focus = alternative_views.changed(typed.alternatives, action)
         if focus is not None:
             typed.focus = focus
         else:
             rule_edit_views.changed(typed, action)
-        stale = str(form.get("revision") or "") != draft.revision
-        return self.form_page(request, signed, draft, key, FormState(typed, stale=stale))
 
     # --- The rule the form says ------------------------------------------------------------
 
