@@ -315,6 +315,31 @@ def test_the_trial_log_cannot_be_the_decision_log(tmp_path: Path) -> None:
     assert code == 2 and "--trial-log" in err and "Försöksloggen kan inte vara beslutsloggen" in err
 
 
+def test_serve_marks_what_the_pages_try_as_trials_and_the_api_s_decisions_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check form's answer goes to the trial log marked a trial; the API's decision to
+    the decision log unmarked; verify says which is which."""
+    from fastapi.testclient import TestClient
+
+    decisions, trials = tmp_path / "decisions.jsonl", tmp_path / "trials.jsonl"
+    started: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda served, **options: started.append(served))
+    code, _, err = run("serve", "--decision-log", str(decisions), "--trial-log", str(trials))
+    assert code == 0 and len(started) == 1, err
+    client = TestClient(started[0])
+    form = {"year": "2018", "kind": "project", "title": "t", "applicants": "Farsta"}
+    tried = client.post("/check", data={**form, "requested": "800 000", "submitted": "2017-10-02"})
+    decided = client.post("/v1/policies/2018/evaluate", json=A_PROJECT_2018)
+    assert tried.status_code == 200 and decided.status_code == 200
+    (trial,) = [json.loads(line) for line in trials.read_text("utf-8").splitlines()]
+    (decision,) = [json.loads(line) for line in decisions.read_text("utf-8").splitlines()]
+    assert trial["trial"] is True and "trial" not in decision
+    for log, marked in ((trials, True), (decisions, False)):
+        code, out, _ = run("verify", str(log), "--format", "json")
+        assert code == 0 and [e["trial"] for e in json.loads(out)] == [marked]
+
+
 def _every_command() -> Iterator[tuple[str, Any]]:
     """Every command by its full name, subcommands of a group included."""
     group = typer.main.get_group(app)

@@ -361,6 +361,91 @@ def test_a_number_json_cannot_carry_exactly_is_refused_before_anything_is_writte
     assert plain == (code, out, err)
 
 
+# --- trials and decisions -----------------------------------------------------------------------------
+
+BEFORE_TRIALS = Path(__file__).parent / "data" / "decision-log-before-trials"
+"""A decision log written by the fourules before trials were marked (four records, a
+checkpoint after the second), the public key that signed it and the checkpoint published."""
+
+
+def trial_log(path: Path, count: int = 3) -> Path:
+    """COUNT trials appended to PATH, one at a time, as the pages' trial log appends them."""
+    trials = DecisionLog(path, trials=True)
+    for i in range(count):
+        app = {**APP, "id": f"t{i}"}
+        trials.append([(app, EVALUATOR.evaluate(app, "2018"))])
+    return path
+
+
+def test_a_decision_record_carries_no_trial_member_and_an_old_log_verifies_as_before(
+    log: Path,
+) -> None:
+    assert all("trial" not in r for r in lines(log))
+    code, entries, _ = verify(str(log))
+    assert code == 0 and not any(e["trial"] for e in entries)
+    code, out, _ = run("verify", str(log), "--lang", "en")
+    assert code == 0 and "0 trials: every record is a decision" in out
+    assert "försök" not in run("verify", str(log))[1].split("Sammanfattning")[0]
+    # A log written before trials were marked: every hash, link and checkpoint still holds.
+    old = BEFORE_TRIALS / "decisions.jsonl"
+    key, published = BEFORE_TRIALS / "decision-log.pub", BEFORE_TRIALS / "published.txt"
+    code, entries, err = verify(str(old), "--public-key", str(key), "--checkpoint", str(published))
+    assert err == "" and len(entries) == 6, entries
+    assert [e["protection"] for e in entries if e["kind"] == "record"] == [
+        "checkpointed", "checkpointed", "chained", "chained"
+    ]  # fmt: skip
+    assert "tampered" not in verdicts(entries) and "input_rejected" not in verdicts(entries)
+    assert [e["verdict"] for e in entries if e["kind"] == "checkpoint"] == ["holds", "holds"]
+    assert not any(e["trial"] for e in entries)
+
+
+def test_verify_counts_a_trial_log_s_records_as_trials(tmp_path: Path) -> None:
+    path = trial_log(tmp_path / "trials.jsonl")
+    assert all(r["trial"] is True for r in lines(path))
+    code, entries, _ = verify(str(path))
+    assert code == 0 and [e["trial"] for e in entries] == [True, True, True]
+    assert set(verdicts(entries)) == {"reproduces"}
+    code, out, _ = run("verify", str(path), "--lang", "en")
+    assert code == 0 and "A trial log: all 3 records are trials" in out and "trial" in out
+    code, out, _ = run("verify", str(path))
+    assert code == 0 and "En försökslogg: alla 3 poster är försök" in out
+
+
+def test_a_log_holding_trials_and_decisions_is_warned_of(log: Path) -> None:
+    trial_log(log, 2)  # trials appended to the decision log: chained on, but not decisions
+    code, entries, _ = verify(str(log))
+    assert code == 0, "a trial reproduces and holds: said, not failed"
+    trials = [e for e in entries if e["trial"]]
+    assert [e["line"] for e in trials] == [41, 42]
+    assert all("not a decision, in a log that holds decisions too" in e["detail"] for e in trials)
+    assert not any("not a decision" in e["detail"] for e in entries if not e["trial"])
+    code, out, _ = run("verify", str(log), "--lang", "en")
+    assert "Warning: 2 of the 42 records are trials (lines 41, 42)" in " ".join(out.split())
+    code, out, _ = run("verify", str(log))
+    assert "Varning: 2 av de 42 posterna är försök (rad 41, 42)" in " ".join(out.split())
+
+
+def test_a_trial_mark_cannot_be_taken_off_or_changed_unseen(
+    tmp_path: Path, keys: tuple[Path, Path]
+) -> None:
+    path = trial_log(tmp_path / "trials.jsonl")
+    checkpoint(path, keys[0])
+    records = lines(path)
+    del records[1]["trial"]  # a trial passed off as a decision
+    records[2]["trial"] = False
+    rewrite(path, records)
+    code, entries, _ = verify(str(path), "--public-key", str(keys[1]))
+    assert code == 1 and verdicts(entries) == ["reproduces", "tampered", "input_rejected"]
+    assert "own hash" in entries[1]["detail"] and not entries[1]["trial"]
+    assert "trial is true when given" in entries[2]["detail"]
+    # Every hash recomputed by someone without the key: the checkpoint does not hold.
+    del records[2]["trial"]
+    rewrite(path, rechain(records))
+    code, entries, _ = verify(str(path), "--public-key", str(keys[1]))
+    assert code == 1 and verdicts(entries, "checkpoint") == ["tampered"]
+    assert verdicts(entries)[1:] == ["tampered", "tampered"]
+
+
 # --- keys and checkpoints ------------------------------------------------------------------------------
 
 

@@ -446,6 +446,9 @@ CHANGES = {
     "hash not text": lambda data: data.update(hash=1),
     "deep": _deep,
     "no result": lambda data: data.pop("result"),
+    "trial": lambda data: data.update(trial=True),
+    "trial false": lambda data: data.update(trial=False),
+    "trial taken off": lambda data: data.pop("trial", None),
 }
 LAYOUTS = [
     lambda line, data: line,
@@ -461,7 +464,7 @@ LAYOUTS = [
 ]
 """Lines laid out otherwise about the result, where reading it without the result might
 go wrong."""
-REPRODUCES = {"none", "policy", "first", "last", "unchained"}
+REPRODUCES = {"none", "policy", "first", "last", "unchained", "trial", "trial taken off"}
 """The changes after which the record's result is still the one evaluating it gives."""
 
 
@@ -472,7 +475,8 @@ def record_lines(draw: st.DrawFn) -> tuple[bytes, str]:
     year = draw(st.sampled_from(YEARS))
     app = draw(applications(POLICIES[year]))
     evaluation = EVALUATOR.evaluate(app, year, lang=draw(st.sampled_from(["sv", "en"])))
-    record = new_record("d-1", "2026-03-01T09:30:00+00:00", "0.1.0", app, evaluation)
+    trial = draw(st.booleans())
+    record = new_record("d-1", "2026-03-01T09:30:00+00:00", "0.1.0", app, evaluation, trial)
     data = json.loads(linked_line(record, draw(st.none() | st.just("cHJldg==")))[1])
     change = draw(st.sampled_from(sorted(CHANGES)))
     CHANGES[change](data)

@@ -443,12 +443,23 @@ def test_trials_on_the_pages_are_not_decisions_until_a_round_is_recorded(
     recorded = service.post("/rounds/record", data={**carried, "confirm": "yes"})
     assert recorded.status_code == 200 and "40 beslut är skrivna i beslutsloggen" in recorded.text
     assert len(_lines(decisions)) == 40 and len(_lines(trials)) == 41
+    # Each trial is marked so, within what its hash covers; a round recorded as decided is not.
+    assert all(r["trial"] is True for r in _lines(trials))
+    assert not any("trial" in r for r in _lines(decisions))
     from typer.testing import CliRunner
 
     from fourules.cli.main import app as cli_app
 
     verified = CliRunner().invoke(cli_app, ["verify", str(decisions), "--format", "json"])
     assert verified.exit_code == 0, verified.stdout
+    assert not any(e["trial"] for e in json.loads(verified.stdout))
+    tried = CliRunner().invoke(cli_app, ["verify", str(trials), "--lang", "en"])
+    assert tried.exit_code == 0 and "A trial log: all 41 records are trials" in tried.stdout
+    # A log given as the trial log must mark its records: else they would read as decisions.
+    from fourules.decision_log.log import DecisionLog
+
+    with pytest.raises(ValueError, match="trials=True"):
+        create_app(EVALUATOR, trial_log=DecisionLog(trials))
     # Without a decision log, nothing to record into: no form, and the route says so.
     plain = TestClient(create_app(EVALUATOR))
     assert (

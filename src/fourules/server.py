@@ -40,7 +40,7 @@ def create_app(
 
     `decision_log`: a path or a log that records every decision the API makes, and a round
     the pages record as decided; `trial_log`: where the pages record what is tried on them
-    (a check, a round uploaded), none when not given; `cors_origins`: the
+    (a check, a round uploaded), each record marked a trial, none when not given; `cors_origins`: the
     browser origins allowed to call the API (none by default); `calls`: the calls folder
     whose drafts the API (`/v1/calls`, `service/calls.py`) and the pages (`/calls`,
     `web/call_pages.py`) write. With `calls`, the
@@ -49,7 +49,10 @@ def create_app(
     where a published year is served from, at once."""
     ev = evaluator or Evaluator()
     log = DecisionLog(decision_log) if isinstance(decision_log, Path) else decision_log
-    trials = DecisionLog(trial_log) if isinstance(trial_log, Path) else trial_log
+    trials = DecisionLog(trial_log, trials=True) if isinstance(trial_log, Path) else trial_log
+    if trials is not None and not trials.trials:
+        # Its records would read as decisions: the pages' trials must be marked as such.
+        raise ValueError("the trial log must be a DecisionLog(path, trials=True)")
     app = create_api(
         ev,
         decision_log=log,

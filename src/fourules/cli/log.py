@@ -107,6 +107,10 @@ def verify_command(
     line); per checkpoint: holds or tampered. Exit 0 when every record reproduces and every
     checkpoint holds, 1 otherwise, 2 on bad input: a missing file, a log with checkpoints and
     no --public-key, a key that is missing, unreadable or signed none of them.
+
+    A record of a trial (tried on the pages, written to the trial log) is said to be one
+    (JSON: "trial": true) and counted in the summary; a log that holds trials and decisions
+    both is warned of, each trial's detail saying so.
     """
     from fourules.decision_log.keys import load_public_key
     from fourules.decision_log.verification import GOOD, verify_logs
@@ -133,7 +137,7 @@ def verification_view(results: list[Verification]) -> View:
         rows = [
             [
                 "" if r.line is None else str(r.line),
-                text(f"verify.kind.{r.kind}"),
+                text("verify.kind.trial" if r.trial else f"verify.kind.{r.kind}"),
                 r.application_id or "",
                 r.policy,
                 text(f"verify.verdict.{r.verdict}"),
@@ -176,4 +180,26 @@ def _summary(results: list[Verification]) -> str:
     )
     if protection["chained"] and not checkpoints:
         summary += text("verify.no_checkpoint")
-    return summary
+    return summary + _trials(records)
+
+
+_LINES_NAMED = 5
+"""The trials a mixed log's summary names by line; the rest are counted."""
+
+
+def _trials(records: list[Verification]) -> str:
+    """How many of a log's records are trials: none (a decision log), all (a trial log), or
+    some, a warning: trials and decisions were written to one file."""
+    trials = [r for r in records if r.trial]
+    if not trials:
+        return text("verify.trials.none")
+    if len(trials) == len(records):
+        return text("verify.trials.all", trials=len(trials))
+    lines = ", ".join(str(r.line) for r in trials[:_LINES_NAMED])
+    return text(
+        "verify.trials.mixed",
+        trials=len(trials),
+        records=len(records),
+        decisions=len(records) - len(trials),
+        lines=lines + (", …" if len(trials) > _LINES_NAMED else ""),
+    )

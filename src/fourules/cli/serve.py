@@ -196,14 +196,15 @@ def _closing(app: Any, log: DecisionLog) -> Any:
 
 
 def _trial_log(path: Path | None, decisions: Path | None) -> DecisionLog | None:
-    """The pages' trial log: a file of its own, never the decision log itself."""
+    """The pages' trial log: a file of its own, never the decision log itself, each of its
+    records marked a trial."""
     from fourules.decision_log.log import DecisionLog
 
     if path is None:
         return None
     if decisions is not None and path.resolve() == decisions.resolve():
         raise InputError(both("serve.trial_log_is_decision_log"), "--trial-log")
-    return DecisionLog(path)
+    return DecisionLog(path, trials=True)
 
 
 def _decision_log(path: Path | None, key: Path | None, every: str | None) -> DecisionLog | None:

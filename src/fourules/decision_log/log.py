@@ -78,11 +78,16 @@ class _Chain:
 
 class DecisionLog:
     """Appends decision records to a file, one line each, chained; safe for concurrent
-    writers (threads of one process, processes on one host)."""
+    writers (threads of one process, processes on one host). A trial log (`trials`: what
+    is tried on the pages) marks each of its records `"trial": true`, hashed with it, so
+    that `verify` tells its records from decisions wherever they are found."""
 
-    def __init__(self, path: Path, checkpointing: Checkpointing | None = None) -> None:
+    def __init__(
+        self, path: Path, checkpointing: Checkpointing | None = None, *, trials: bool = False
+    ) -> None:
         self.path = path
         self.checkpointing = checkpointing
+        self.trials = trials
         self._lock = threading.Lock()
         self._written: tuple[int, str | None] | None = None
         """The log's size after this process last wrote, and its head then."""
@@ -120,8 +125,10 @@ class DecisionLog:
         time = datetime.now(UTC).isoformat(timespec="seconds")
         decisions = list(decisions)
         ids = iter(decision_ids if decision_ids is not None else _new_ids(len(decisions)))
+        trial = self.trials
         records = [
-            new_record(next(ids), time, __version__, given, result) for given, result in decisions
+            new_record(next(ids), time, __version__, given, result, trial)
+            for given, result in decisions
         ]
         if not records:
             return

@@ -17,6 +17,11 @@ refuses, and gives the bytes to hash. Any other line (laid out otherwise, older,
 is read strictly by `read_json` and its canonical form written anew: the same values,
 refusals and hashes, only slower.
 
+A record of what was tried on the pages, written to the operator's trial log, carries
+`"trial": true` among what is hashed (so it cannot be taken off unseen); a decision's record
+has no such member, so a decision log written before trials were marked reads and hashes
+as it always did. A `trial` member of any other value is refused.
+
 Records written before the chain existed have neither field: they are read, and reported as
 unprotected.
 """
@@ -106,13 +111,14 @@ def linked_pieces(record: Mapping[str, Any], prev: str | None) -> tuple[str, lis
 
 
 def new_record(
-    decision_id: str, time: str, version: str, given: Any, result: Evaluation
+    decision_id: str, time: str, version: str, given: Any, result: Evaluation, trial: bool = False
 ) -> dict[str, Any]:
-    """The record of a decision: the input as given, the result, its policy and language;
-    the result and the policy `Written` (`result_written`), ready for `linked_line`. An
-    InputError when the result has no canonical form."""
+    """The record of a decision (of a trial, with `"trial": true`): the input as given, the
+    result, its policy and language; the result and the policy `Written`
+    (`result_written`), ready for `linked_line`. An InputError when the result has no
+    canonical form."""
     try:
-        return {
+        record: dict[str, Any] = {
             "decision_id": decision_id,
             "time": time,
             "fourules": version,
@@ -123,6 +129,9 @@ def new_record(
         }
     except NotCanonical as exc:
         raise InputError(both("decision_log.unhashable", error=exc), "input") from None
+    if trial:
+        record["trial"] = True
+    return record
 
 
 def result_written(result: Evaluation) -> Written:
@@ -310,6 +319,11 @@ class Record:
     def policy(self) -> dict[str, Any]:
         policy: dict[str, Any] = self.data["policy"]
         return policy
+
+    @property
+    def trial(self) -> bool:
+        """Whether it records a trial, not a decision (`"trial": true`)."""
+        return self.data.get("trial") is True
 
     @property
     def application_id(self) -> str | None:
@@ -558,4 +572,7 @@ def record_problem(data: Any) -> str | None:
         return "hash is not text"
     if data.get("prev") is not None and not isinstance(data["prev"], str):
         return "prev is neither text nor null"
+    if "trial" in data and data["trial"] is not True:
+        # A decision has no `trial` member: `false` or anything else would leave it unclear.
+        return "trial is true when given (a decision has no trial member)"
     return None

@@ -14,6 +14,11 @@ Per record the verdict is `reproduces`, `policy_changed`, `engine_changed`, `pol
 line cut off is `incomplete`; a checkpoint `holds` or is `tampered`. Its protection says what
 vouches for it: `checkpointed` (a checkpoint that holds covers it), `chained` (not yet
 checkpointed), `unprotected` (written before records had hashes).
+
+A record of a trial (`"trial": true`: what was tried on the pages, written to the trial log)
+is verified as any and said to be one (`trial`). Which file is the decision log only the
+operator knows, so a trial is not a failure; but a log that holds trials and decisions
+both was written wrong, and each trial in it says so in its detail (`MIXED`).
 """
 
 from __future__ import annotations
@@ -75,7 +80,13 @@ class Verification(BaseModel):
     policy: str
     verdict: Verdict
     protection: Protection | None
+    trial: bool
+    """A record of a trial (what was tried on the pages), not of a decision."""
     detail: str
+
+
+MIXED = "a trial (tried on the pages), not a decision, in a log that holds decisions too"
+"""Said of each trial in a log that holds decisions as well."""
 
 
 @dataclass(slots=True)
@@ -90,6 +101,7 @@ class LineCheck:
     application_id: str | None = None
     policy: str = ""
     protected: bool = False
+    trial: bool = False
     stored: str | None = None
     prev: str | None = None
     computed: str | None = None
@@ -226,6 +238,7 @@ def _reproduced(
         application_id=evaluation.application_id,
         policy=policy["id"],
         protected="hash" in data or "prev" in data,
+        trial=data.get("trial") is True,
         stored=data.get("hash"),
         prev=data["prev"] if type(data.get("prev")) is str else None,
         computed=computed,
@@ -255,6 +268,7 @@ def _check_in_full(
         application_id=line.application_id,
         policy=line.policy["id"],
         protected=line.protected,
+        trial=line.trial,
         stored=line.stored,
         prev=line.prev,
         computed=line.computed() if line.protected else None,
@@ -536,6 +550,7 @@ def _checkpoint_entry(
         policy=check.policy,
         verdict=verdict,
         protection=None,
+        trial=False,
         detail=detail,
     )
 
@@ -544,6 +559,8 @@ def _entries(
     log: _Log, outcomes: dict[tuple[str, int], tuple[Verdict, str]]
 ) -> Iterator[Verification]:
     covered = max(log.holding, default=0)
+    trials = sum(r.trial for r in log.records)
+    mixed = 0 < trials < len(log.records)
     index = 0
     for check in log.checks:
         if check.kind == "checkpoint":
@@ -564,6 +581,7 @@ def _entries(
                 policy="",
                 verdict=check.verdict,
                 protection=None,
+                trial=False,
                 detail=detail,
             )
             continue
@@ -575,6 +593,7 @@ def _entries(
             else "chained"
         )
         blame = log.blame.get(index)
+        detail = "; ".join(blame) if blame else check.detail
         yield built(
             Verification,
             file=log.file,
@@ -584,7 +603,8 @@ def _entries(
             policy=check.policy,
             verdict="tampered" if blame else check.verdict,
             protection=protection,
-            detail="; ".join(blame) if blame else check.detail,
+            trial=check.trial,
+            detail=f"{detail}; {MIXED}" if mixed and check.trial else detail,
         )
         index += 1
 
