@@ -87,6 +87,9 @@ def ours(value: Any) -> bytes | None:
 @example({"\U0001f600": [2**53 - 1, -(2**53) + 1, 1e21, 1e-7, -0.0]})
 @example([2**53])
 @example({"a": 1.0, "b": [0.0, -1.0, 1e15]})
+@example({"b": [1, "x", None, True], "a": {"d": -(2**53) + 1, "c": "é"}})  # an application's shape
+@example({"b": [1, 2**53], "a": {}})
+@example({"a": {"b": [[1]]}, "c": [{"d": 1}]})
 def test_the_writer_is_rfc8785_to_the_byte(value: Any) -> None:
     assert ours(value) == reference(value)
 

@@ -25,6 +25,7 @@ from fourules.decision_log import records, verification
 from fourules.decision_log.log import _new_ids
 from fourules.decision_log.records import (
     Record,
+    RecordWriter,
     Unreadable,
     linked_line,
     new_record,
@@ -279,6 +280,39 @@ def test_a_record_is_written_with_its_recurring_findings_written_once_as_rfc8785
         assert (digest, line) == linked_line(whole, "cHJldg==")
         assert digest == rfc8785_hash({**whole, "prev": "cHJldg=="})
         assert json.loads(line) == {**whole, "prev": "cHJldg==", "hash": digest}
+
+
+@settings(max_examples=200)
+@given(data=st.data())
+def test_the_log_s_writer_writes_a_record_as_its_plain_canonical_form(data: st.DataObject) -> None:
+    """`RecordWriter`, the log's own, writes a record from pieces (the batch's members once,
+    each result's parts as written before): its line and hash are those of the record
+    written whole (`linked_line` of `new_record`), and RFC 8785's; what one refuses (an
+    input without a canonical form) the other refuses. Varied results: many applications
+    of either year in a row, in either language, decisions and trials, any input given."""
+    year = data.draw(st.sampled_from(YEARS))
+    time, version = data.draw(texts), data.draw(st.sampled_from(["0.1.0", "1.2.3+é"]))
+    trial = data.draw(st.booleans())
+    writer = RecordWriter(time, version, trial)
+    for app in data.draw(st.lists(applications(POLICIES[year]), min_size=1, max_size=6)):
+        evaluation = EVALUATOR.evaluate(app, year, lang=data.draw(st.sampled_from(["sv", "en"])))
+        given = data.draw(st.just(app) | values | st.dictionaries(texts, values, max_size=4))
+        decision_id = data.draw(st.just(str(uuid.uuid4())) | texts)
+        prev = data.draw(st.none() | st.just("cHJldg==") | texts)
+        record = new_record(decision_id, time, version, given, evaluation, trial)
+        try:
+            expected = linked_line(record, prev)
+        except InputError:
+            with pytest.raises(InputError):
+                writer.record(decision_id, given, evaluation).linked(prev)
+            continue
+        digest, pieces = writer.record(decision_id, given, evaluation).linked(prev)
+        assert (digest, b"".join(pieces)) == expected
+        whole = {**record, "policy": plain(evaluation.policy), "result": plain(evaluation)}
+        assert expected[1] == (
+            rfc8785.dumps({**whole, "prev": prev})[:-1] + f',"hash":"{digest}"}}\n'.encode()
+        )
+        assert digest == rfc8785_hash({**whole, "prev": prev})
 
 
 @pytest.mark.parametrize("year", YEARS)

@@ -14,7 +14,9 @@ of 12 kB). Here one pass in Python checks the value and prepares it (dicts copie
 order, whole floats as integers); then compiled code writes it: pydantic-core's serializer
 when no float is left, the json module's when the floats left are those Python's `repr`
 writes as ECMAScript does (not whole, at least 10^-4), and this module's own code for the
-rest. A value read from a canonical line is in that order already and is written as it is
+rest; a dict of texts, true, false, null, whole numbers and lists and dicts of them (an
+application as given) is copied into key order with no other look (`_simple_dict`). A
+value read from a canonical line is in that order already and is written as it is
 (`written_as_is`); a part many values share can be `written` once and put into each.
 tests/test_canonical_json.py proves the bytes identical to `rfc8785.dumps` on generated
 values, and what it refuses refused alike (it also refuses a value nested past Python's
@@ -52,6 +54,13 @@ class NotCanonical(ValueError):
 def canonical_json(value: object) -> bytes:
     """The value's RFC 8785 form, UTF-8; a `NotCanonical` when it has none. Parts of it
     may be `Written` already."""
+    if type(value) is dict:
+        simple = _simple_dict(value, 1)
+        if simple is not None:
+            try:
+                return pydantic_core.to_json(simple)
+            except pydantic_core.PydanticSerializationError:
+                raise NotCanonical(_SURROGATE) from None
     as_is = written_as_is(value)
     if as_is is not None:
         return as_is[0]
@@ -115,6 +124,40 @@ def written_as_is(value: object) -> tuple[bytes, int] | None:
 
 _PLAIN = frozenset({str, bool, type(None)})
 """The types written as they are, whatever their value."""
+
+
+def _simple_dict(value: dict[Any, Any], level: int) -> dict[str, Any] | None:
+    """A copy of a dict made of texts, true, false, null, whole numbers within ±(2^53 − 1),
+    lists of those and dicts of all these (an application as given), in key order, ready
+    for pydantic-core's serializer; None for any other (a float, a list of lists or dicts,
+    a subclass, a `Written` part), which `canonical_json` prepares. What `_prepared` does,
+    with nothing else to look for: an application written in 4.4 µs, not 10.1 (400
+    generated ones, least of 7), and writing a record 61.0 -> 55.0 µs (medians of 32
+    rounds of 4 000 records, with and without it in turn, on a machine where an
+    evaluation took 70-100 µs)."""
+    if level > _SERIALIZER_DEPTH:
+        return None
+    shape = tuple(value)
+    out: dict[str, Any] = {}
+    for key in _ORDERS.get(shape) or _order(value, shape):
+        item = value[key]
+        kind = type(item)
+        if kind in _PLAIN or (kind is int and -SAFE_INTEGER <= item <= SAFE_INTEGER):
+            out[key] = item
+        elif kind is dict:
+            inner = _simple_dict(item, level + 1)
+            if inner is None:
+                return None
+            out[key] = inner
+        elif kind is list and level < _SERIALIZER_DEPTH:
+            for each in item:
+                kind = type(each)
+                if not (kind in _PLAIN or (kind is int and -SAFE_INTEGER <= each <= SAFE_INTEGER)):
+                    return None
+            out[key] = item
+        else:
+            return None
+    return out
 
 
 def _scalar_kind(item: Any) -> int:

@@ -29,9 +29,8 @@ from fourules.decision_log.checkpoints import Checkpoint, SignedNote, now, read_
 from fourules.decision_log.records import (
     CheckpointLine,
     Record,
+    RecordWriter,
     line_of,
-    linked_pieces,
-    new_record,
     read_line,
 )
 from fourules.errors import InputError, Place
@@ -125,11 +124,8 @@ class DecisionLog:
         time = datetime.now(UTC).isoformat(timespec="seconds")
         decisions = list(decisions)
         ids = iter(decision_ids if decision_ids is not None else _new_ids(len(decisions)))
-        trial = self.trials
-        records = [
-            new_record(next(ids), time, __version__, given, result, trial)
-            for given, result in decisions
-        ]
+        writer = RecordWriter(time, __version__, self.trials)
+        records = [writer.record(next(ids), given, result) for given, result in decisions]
         if not records:
             return
         with self._locked() as fd:
@@ -137,7 +133,7 @@ class DecisionLog:
             prev = head = self._head(end)
             lines = [] if whole else [b"\n"]
             for record in records:
-                prev, line = linked_pieces(record, prev)  # refuses before anything is written
+                prev, line = record.linked(prev)  # refuses before anything is written
                 lines.extend(line)
             size = self._write(fd, lines)
             self._written = (end + size, prev)

@@ -134,6 +134,74 @@ def new_record(
     return record
 
 
+class RecordWriter:
+    """The records of one batch (one time, one fourules version; decisions, or trials),
+    each written at once as its line will be but for `prev` (`NewRecord`): the bytes
+    `linked_pieces(new_record(…), prev)` gives (a test holds them so, and to rfc8785's),
+    without the record's dict or a walk over its members. Its members are known and in
+    key order (decision_id, fourules, input, lang, policy, prev, result, time, trial), the
+    batch's own written once, and the result's pieces joined once with what follows it.
+    Writing a record so, not as a dict written member by member: 62.8 -> 55.0 µs (medians
+    of 32 rounds of 4 000 generated records, the two ways in turn in one process, on a
+    machine where an evaluation took 70-100 µs), about an eighth of writing it."""
+
+    def __init__(self, time: str, version: str, trial: bool = False) -> None:
+        self._version = b',"fourules":' + to_json(version) + b',"input":'
+        self._end = b',"time":' + to_json(time) + (b',"trial":true' if trial else b"")
+
+    def record(self, decision_id: str, given: Any, result: Evaluation) -> NewRecord:
+        """The record of a decision: the input as given, the result, its policy and
+        language. An InputError when the result has no canonical form."""
+        try:
+            given_text = canonical_json(given if type(given) is dict else plain(given))
+            before = b"".join(
+                (
+                    b'{"decision_id":',
+                    to_json(decision_id),
+                    self._version,
+                    given_text,
+                    b',"lang":',
+                    to_json(result.lang),
+                    b',"policy":',
+                    _part_written(result.policy)[1],
+                    b',"prev":',
+                )
+            )
+            texts = [b',"result":']
+            _model_pieces(result, texts)
+        except (NotCanonical, pydantic_core.PydanticSerializationError) as exc:
+            error = exc if isinstance(exc, NotCanonical) else _LONE_SURROGATE
+            raise InputError(both("decision_log.unhashable", error=error), "input") from None
+        texts.append(self._end)
+        return NewRecord(before, b"".join(texts))
+
+
+_LONE_SURROGATE = NotCanonical("text with a lone surrogate, which UTF-8 cannot carry")
+
+
+@dataclass(frozen=True, slots=True)
+class NewRecord:
+    """A record written but for `prev`: its canonical form up to `prev`'s value, and after
+    it up to the closing brace."""
+
+    before: bytes
+    after: bytes
+
+    def linked(self, prev: str | None) -> tuple[str, list[bytes]]:
+        """`linked_pieces` of the record: its hash after `prev`, and its line in pieces (the
+        result's not copied again)."""
+        try:
+            link = self.before + (b"null" if prev is None else to_json(prev))
+        except pydantic_core.PydanticSerializationError:
+            error = _LONE_SURROGATE
+            raise InputError(both("decision_log.unhashable", error=error), "input") from None
+        hashing = hashlib.sha256(link)
+        hashing.update(self.after)
+        hashing.update(b"}")
+        digest = base64.b64encode(hashing.digest()).decode("ascii")
+        return digest, [link, self.after, b',"hash":"' + digest.encode("ascii") + b'"}\n']
+
+
 def result_written(result: Evaluation) -> Written:
     """The result in its canonical form, `Written`, field by field in key order: each
     finding, score item, applicant, source and its policy written once, the first time it
@@ -171,17 +239,27 @@ def _part_written(part: BaseModel) -> tuple[object, bytes, int]:
 
 
 def _model_written(model: BaseModel) -> Written:
-    """A model's JSON form (`model_dump(mode="json")`) in its canonical form: its fields in
-    key order, each written here (a text, a whole number or nothing at once), the texts of
-    a list's items put in as they are, and all joined once; a model whose fields are not
-    all written as they are (computed, excluded or extra fields) dumped and then written."""
+    """A model's JSON form (`model_dump(mode="json")`) in its canonical form (`_model_pieces`),
+    joined once."""
+    texts: list[bytes] = []
+    depth = _model_pieces(model, texts)
+    return Written(b"".join(texts), depth)
+
+
+def _model_pieces(model: BaseModel, texts: list[bytes]) -> int:
+    """A model's JSON form (`model_dump(mode="json")`) in its canonical form, in pieces added
+    to `texts` (none copied): its fields in key order, each written here (a text, a whole
+    number or nothing at once), the texts of a list's items put in as they are; a model
+    whose fields are not all written as they are (computed, excluded or extra fields)
+    dumped and then written. Its depth."""
     members = _MEMBERS.get(type(model))
     if members is None:
         members = _members(type(model))
     if not members:
-        return written(model.model_dump(mode="json"))
+        dumped = written(model.model_dump(mode="json"))
+        texts.append(dumped.text)
+        return dumped.depth
     values = model.__dict__
-    texts: list[bytes] = []
     add = texts.append
     depth = 0
     try:
@@ -210,8 +288,9 @@ def _model_written(model: BaseModel) -> Written:
                     depth = level
     except pydantic_core.PydanticSerializationError:
         raise NotCanonical("text with a lone surrogate, which UTF-8 cannot carry") from None
-    # Each key is written with the comma before it (the first with the brace): one join.
-    return Written(b"".join(texts) + b"}", depth + 1)
+    # Each key is written with the comma before it (the first with the brace).
+    add(b"}")
+    return depth + 1
 
 
 to_json = pydantic_core.to_json
