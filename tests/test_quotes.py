@@ -3,9 +3,13 @@ and the 2018 tables' markup set aside, nothing else."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from fourules.authoring.quotes import found, locate, nearest
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fourules.authoring.quotes import _pattern, found, locate, nearest
 from fourules.evaluation.default_policies import builtin_policy_dir
 
 POLICIES = builtin_policy_dir()
@@ -74,3 +78,55 @@ def test_the_2018_tables_markup_is_set_aside() -> None:
 
 def test_the_nearest_passage_is_shown() -> None:
     assert nearest(CAP.replace("maximalt", "minst"), TEXT_2024) == CAP
+
+
+_PIECES = st.sampled_from(
+    [
+        "Projekt",
+        "med",
+        "FoU-",
+        "arbetet",
+        "utvecklings-\n",
+        "projekt.",
+        "<u>",
+        "</u>",
+        "<p>",
+        "1-3",
+        "år",
+        " ",
+        "\n",
+        "-\n",
+        "- \n  ",
+        "\t",
+        "ska",
+        "a",
+        "b",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=30), st.data())
+def test_a_quote_is_found_where_the_full_pattern_finds_it(
+    pieces: list[str], data: st.DataObject
+) -> None:
+    # A text without inline markup or line-end hyphens is searched with a pattern that
+    # leaves them out (cheap to compile): it finds each quote exactly where the pattern
+    # with them does, in any text.
+    document = "".join(pieces)
+    start = data.draw(st.integers(0, len(document)))
+    end = data.draw(st.integers(start, len(document)))
+    passage = document[start:end]
+    quote = data.draw(
+        st.sampled_from(
+            [
+                passage,
+                passage.replace("\n", " "),
+                re.sub(r"-[ \t]*\n\s*", "", passage),  # a word hyphenated at a line's end
+                re.sub(r"</?u>", "", passage),  # markup inside a word
+            ]
+        )
+    )
+    full = _pattern(quote, True, True)
+    expected = full.search(document) if full is not None else None
+    assert locate(quote, document) == ((expected.start(), expected.end()) if expected else None)
