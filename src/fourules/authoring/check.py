@@ -35,7 +35,7 @@ from fourules.authoring.quotes import found, nearest, sources
 from fourules.authoring.transcription import Difference, differences
 from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import fields_of
-from fourules.policy.model import POLICY_FILE, Policy, Rule, load_policy_file
+from fourules.policy.model import POLICY_FILE, Policy, Rule, policy_of, read_yaml
 from fourules.text import Lang, LocalText
 from fourules.texts import both, text
 
@@ -194,7 +194,8 @@ def check_year(path: Path) -> CheckReport:
     file = folder / POLICY_FILE
     lines = Lines(file, file.read_text(encoding="utf-8"))
     try:
-        policy = load_policy_file(file)
+        raw = read_yaml(file)
+        policy = policy_of(raw, file)
     except PolicyError as exc:
         field = _field_of(exc)
         line = lines.of(field) if field else None
@@ -211,7 +212,7 @@ def check_year(path: Path) -> CheckReport:
             *_quotes(policy, folder, lines, cited),
             *_numbers(policy, lines),
             *_lint(policy, lines),
-            *_alternatives(policy, folder, lines),
+            *_alternatives(policy, raw, folder, lines),
         ],
         key=lambda p: p.line or 0,
     )
@@ -371,15 +372,14 @@ def _numbers(policy: Policy, lines: Lines) -> Iterator[Problem]:
         yield Problem("quote", str(lines.file), lines.of(d.path), d.path, d.message)
 
 
-def _alternatives(policy: Policy, folder: Path, lines: Lines) -> Iterator[Problem]:
-    """Every alternative to a reading makes a valid policy (applied to a copy of the year)."""
-    from fourules.comparison.readings import variant_folder
+def _alternatives(policy: Policy, raw: Any, folder: Path, lines: Lines) -> Iterator[Problem]:
+    """Every alternative to a reading makes a valid policy of the policy's data RAW."""
+    from fourules.comparison.readings import variant_policy
 
     for r, rule in enumerate(policy.rules):
         for a, alternative in enumerate(rule.alternatives):
             try:
-                with variant_folder(folder, alternative):
-                    pass
+                variant_policy(folder, alternative, raw)
             except PolicyError as exc:
                 where = f"rules.{r}.alternatives.{a}.set"
                 message = both(

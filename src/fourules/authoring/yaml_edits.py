@@ -352,14 +352,22 @@ def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     layout = layout_of(text)
     after = _dumped(document, layout)
     merged = _merged(text.replace("\r\n", "\n"), before, after)
-    if merged != after:
-        try:
-            same = plain_values(round_trip_yaml(layout).load(merged)) == plain_values(document)
-        except Exception:  # any failure to read the merge: ruamel's text stands
-            same = False
-        if not same:
-            merged = after
+    if merged != after and not _read_alike(merged, after):
+        merged = after
     return merged.replace("\n", "\r\n") if crlf else merged
+
+
+def _read_alike(merged: str, after: str) -> bool:
+    """Whether MERGED says what AFTER (ruamel's text of the changed document) says, both
+    read as the policies are read (libyaml's safe loader: some 10 ms for the 2026 example's
+    policy.yaml, against 70 ms for ruamel's round-trip reader)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return bool(yaml.load(merged, Loader=loader) == yaml.load(after, Loader=loader))
+    except yaml.YAMLError:  # a merge that does not read: ruamel's text stands
+        return False
 
 
 @dataclass(frozen=True)

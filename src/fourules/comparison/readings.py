@@ -24,7 +24,7 @@ from fourules.comparison.structure import ComparisonModel
 from fourules.errors import PolicyError
 from fourules.evaluation.evaluator import Evaluator, folder_evaluator
 from fourules.policy.alternatives import PathError, applied, steps
-from fourules.policy.model import POLICY_FILE, Alternative, Policy, read_yaml
+from fourules.policy.model import POLICY_FILE, Alternative, Policy, policy_of, read_yaml
 from fourules.rounds.allocation import Allocation, Budget, allocate
 from fourules.rounds.evaluation import RoundEvaluation, evaluate_round
 from fourules.rounds.model import Round, natural_key
@@ -117,26 +117,35 @@ def _effect(alternative: Alternative, lang: Lang) -> AlternativeEffect:
     )
 
 
-@contextmanager
-def variant_folder(folder: Path, alternative: Alternative) -> Iterator[Path]:
-    """A copy of the year folder with the alternative applied to its policy; a change that
-    names nothing, or makes the policy invalid, raises PolicyError naming the alternative."""
-    raw = read_yaml(folder / POLICY_FILE)
-    where = f"{folder / POLICY_FILE}: alternatives {alternative.id}"
+def variant_policy(
+    folder: Path, alternative: Alternative, raw: Any = None
+) -> tuple[dict[str, Any], Policy]:
+    """The year folder's policy data (RAW when the caller has read it) with the alternative
+    applied, and the policy it makes, validated in memory; a change that names nothing, or
+    makes the policy invalid, raises PolicyError naming the alternative."""
+    file = folder / POLICY_FILE
+    where = f"{file}: alternatives {alternative.id}"
     try:
-        changed = applied(raw, alternative.set)
+        changed = applied(read_yaml(file) if raw is None else raw, alternative.set)
     except PathError as exc:
         raise PolicyError(where, "set", str(exc)) from None
+    try:
+        return changed, policy_of(changed, file)
+    except PolicyError as exc:
+        raise PolicyError(where, exc.where, exc.message) from None
+
+
+@contextmanager
+def variant_folder(folder: Path, alternative: Alternative) -> Iterator[Path]:
+    """A copy of the year folder with the alternative applied to its policy (`variant_policy`
+    checks it first)."""
+    changed, _ = variant_policy(folder, alternative)
     with tempfile.TemporaryDirectory(prefix="fourules-reading-") as tmp:
         copy = Path(tmp) / folder.name
         shutil.copytree(folder, copy)
         (copy / POLICY_FILE).write_text(
             yaml.safe_dump(changed, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
-        try:
-            folder_evaluator(copy).load_policy(folder.name)
-        except PolicyError as exc:
-            raise PolicyError(where, exc.where, exc.message) from None
         yield copy
 
 

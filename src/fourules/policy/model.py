@@ -544,13 +544,20 @@ def read_yaml(path: Path) -> Any:
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
-        if "*" in text:  # cheap: a year file seldom has one; only then are aliases looked for
-            _refuse_aliases(text, shown)
-        return yaml.load(text, Loader=_YAML_LOADER)
     except OSError as exc:
         raise PolicyError(shown, "", f"cannot be read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise PolicyError(shown, "", "is not UTF-8 text") from None
+    return read_yaml_text(text, shown)
+
+
+def read_yaml_text(text: str, shown: str) -> Any:
+    """A year file's TEXT, read as `read_yaml` reads the file SHOWN (the name its problems
+    give)."""
+    try:
+        if "*" in text:  # cheap: a year file seldom has one; only then are aliases looked for
+            _refuse_aliases(text, shown)
+        return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -601,8 +608,14 @@ def _refuse_aliases(text: str, shown: str) -> None:
 
 def load_policy_file(path: Path) -> Policy:
     """Load and validate one policy file; a problem raises PolicyError naming file and field."""
+    return policy_of(read_yaml(path), path)
+
+
+def policy_of(raw: Any, path: Path) -> Policy:
+    """The policy RAW (a policy file's data, as read) validated as `load_policy_file` validates
+    the file at PATH, which need not exist (its folder's name must be the policy's id): a
+    policy changed in memory is checked without writing it out."""
     shown = str(path)
-    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise PolicyError(shown, "", "must hold a mapping with id, parameters, rules, …")
     document: dict[str, Any] = raw["document"] if isinstance(raw.get("document"), dict) else {}

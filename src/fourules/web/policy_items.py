@@ -228,20 +228,13 @@ def refusal(year: str, edited: str | dict[str, Any]) -> PolicyError | None:
     """Why the policy model refuses the draft's policy.yaml as EDITED (its text, or its
     data as read), None when it loads: an edit that would break a policy that loads is
     refused beside the form's field, never saved."""
-    import tempfile
     from pathlib import Path
 
-    import yaml
+    from fourules.policy.model import policy_of, read_yaml_text
 
-    from fourules.policy.model import load_policy_file
-
-    said = edited if isinstance(edited, str) else yaml.safe_dump(edited, allow_unicode=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / year  # the policy's id names its folder
-        folder.mkdir()
-        (folder / POLICY_FILE).write_text(said, encoding="utf-8")
-        try:
-            load_policy_file(folder / POLICY_FILE)
-        except PolicyError as exc:
-            return exc
+    file = Path(year) / POLICY_FILE  # the policy's id names its folder
+    try:
+        policy_of(read_yaml_text(edited, str(file)) if isinstance(edited, str) else edited, file)
+    except PolicyError as exc:
+        return exc
     return None
