@@ -424,20 +424,19 @@ def _branches(policy: Policy, lines: Lines) -> Iterator[Problem]:
     (`engine/symbolic.py`): exact, not sampled."""
     import z3
 
-    from fourules.engine.symbolic import SymbolicPolicy, facts_of, solve
+    from fourules.engine.symbolic import Solving, SymbolicPolicy, facts_of
 
     symbolic = SymbolicPolicy(policy)
+    solving = Solving(symbolic.domain)
     for r, rule in enumerate(policy.rules):
         fired = {
-            b
-            for b in range(len(rule.branches))
-            if solve(symbolic.domain, symbolic.fired[r, b]) is not None
+            b for b in range(len(rule.branches)) if solving.model(symbolic.fired[r, b]) is not None
         }
         yield from _dead_branches(rule, r, fired, lines)
         kinds = list(rule.applies_to or KINDS)
         applies = z3.Or([symbolic.kind_is(k) for k in kinds])
         none = z3.Not(z3.Or([symbolic.fired[r, b] for b in range(len(rule.branches))]))
-        model = solve(symbolic.domain, applies, none)
+        model = solving.model(applies, none)
         if model is not None:
             read = {"kind"} | {
                 f for c in symbolic.clauses if c.rule == r for f in fields_of(c.guard)
