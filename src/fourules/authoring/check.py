@@ -14,6 +14,7 @@ application of a kind the rule applies to that no branch covers is a gap.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,12 +114,19 @@ class Lines:
 
     def __init__(self, file: Path, text: str) -> None:
         self.file = file
+        self._text = text
+
+    @functools.cached_property
+    def root(self) -> yaml.Node | None:
+        """The file's node tree, composed only when a problem asks for a line (a clean
+        check asks none)."""
         try:
-            self.root: yaml.Node | None = yaml.compose(
-                text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            node: yaml.Node | None = yaml.compose(
+                self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
             )
         except yaml.YAMLError:
-            self.root = None
+            return None
+        return node
 
     def of(self, field: str) -> int | None:
         node = self.root

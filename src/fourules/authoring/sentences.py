@@ -95,8 +95,10 @@ def contains(sentence: str, part: str) -> bool:
     wanted = words(part)
     if not wanted:
         return False
-    pattern = rf"(?<!\w){re.escape(wanted)}(?!\w)"
-    return re.search(pattern, words(sentence)) is not None
+    said = words(sentence)
+    # The substring test rules out nearly every pair the coverage map tries, at a tenth of
+    # the pattern's cost; the pattern then asks for whole words.
+    return wanted in said and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", said) is not None
 
 
 def _normative(text: str) -> bool:
