@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from fourules.evaluation.default_policies import builtin_policy_dir
+from tests.yaml_data import yaml_data
 
 RESEARCH_PARTNER: dict[str, Any] = {
     "id": "research_partner",
@@ -62,7 +63,7 @@ def year_folder(tmp_path: Path, *facts: dict[str, Any], rule: dict[str, Any] | N
     """2024 copied as year 2099 into `tmp_path`, with the facts declared and the rule added."""
     folder = tmp_path / "2099"
     shutil.copytree(builtin_policy_dir() / "2024", folder)
-    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    data = yaml_data((folder / "policy.yaml").read_text(encoding="utf-8"))
     data["id"] = "2099"
     data["facts"] = list(facts)
     if rule is not None:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from tests import calls_site
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.yaml_data import yaml_data
 
 TRAVEL = "/calls/drafts/2026/rules/criterion.climate_smart_travel"
 
@@ -57,7 +57,7 @@ def test_the_heading_and_a_reading_written_in_the_browser(
     page.get_by_role("button", name="Ta bort avskriften").click()
     assert page.get_by_role("status").inner_text().startswith("Avskriften transcription.txt")
     audit("/calls/drafts/2026/heading?removed=transcription.txt")
-    policy = yaml.safe_load(calls_site.draft_file(path, "policy.yaml"))
+    policy = yaml_data(calls_site.draft_file(path, "policy.yaml"))
     assert policy["title"]["sv"] == "Lokala utvecklingsmedel och studieresor 2026"
     assert "transcription" not in policy["document"]
     assert not (path / "drafts" / "2026" / "transcription.txt").exists()
@@ -80,7 +80,7 @@ def test_the_heading_and_a_reading_written_in_the_browser(
         "Regeln criterion.climate_smart_travel är sparad."
     )
     audit(f"{TRAVEL}?saved=1")
-    rules = yaml.safe_load(calls_site.draft_file(path, "policy.yaml"))["rules"]
+    rules = yaml_data(calls_site.draft_file(path, "policy.yaml"))["rules"]
     rule = next(r for r in rules if r["id"] == "criterion.climate_smart_travel")
     assert rule["alternatives"][0]["description"]["sv"] == changed
     context.close()

@@ -10,10 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tests.calls_site import Audit, browser_sign_in, draft_file
 from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.yaml_data import yaml_data
 
 
 def test_a_branch_s_value_and_message_changed_in_the_browser(
@@ -61,7 +60,7 @@ def test_a_branch_s_value_and_message_changed_in_the_browser(
 
     rule = next(
         r
-        for r in yaml.safe_load(draft_file(path, "policy.yaml"))["rules"]
+        for r in yaml_data(draft_file(path, "policy.yaml"))["rules"]
         if r["id"] == "research_partner"
     )
     assert rule["branches"][2]["when"] == {"field": "project_year", "lt": 2}

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-import yaml
 from argon2 import PasswordHasher
 from dulwich.repo import Repo
 from fastapi.testclient import TestClient
@@ -27,6 +26,7 @@ from fourules.cli.main import app as cli
 from fourules.server import create_app
 from fourules.use_cases.calls import CallsFolder
 from tests.test_service import CHECKS
+from tests.yaml_data import yaml_data
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
 FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
@@ -160,7 +160,7 @@ def test_the_example_call_written_checked_published_and_served_at_once(
     assert checked.status_code == 200 and checked.json()["ok"], checked.text
     assert checked.headers["etag"] == got.headers["etag"]
     # Not served before it is published.
-    application = {**yaml.safe_load((EXAMPLE / "cases.yaml").read_text())["defaults"]["project"]}
+    application = {**yaml_data((EXAMPLE / "cases.yaml").read_text())["defaults"]["project"]}
     before = client.post("/v1/policies/2026/evaluate", json=application)
     assert before.status_code == 404
 

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-import yaml
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.calls.store import Store
 from fourules.errors import InputError, NotAllowed
 from fourules.use_cases import calls as uc
+from tests.yaml_data import yaml_data
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
 ANNA = uc.Person("anna", "editor")
@@ -92,7 +92,7 @@ def test_a_new_version_of_a_published_year_is_numbered_by_what_changed(
     # A cap raised without its quote: the check finds it, nothing is published.
     revision = uc.start_draft(repository, evaluator, ANNA, "2026", "2026").revision
     policy = repository.read("2026", "policy.yaml").data.decode()
-    cap = yaml.safe_load(policy)["parameters"]["cap.project"]["value"]
+    cap = yaml_data(policy)["parameters"]["cap.project"]["value"]
     assert f"value: {cap}\n" in policy
     raised = policy.replace(f"value: {cap}\n", f"value: {cap + 50_000}\n", 1).encode()
     saved = uc.save_file(repository, ANNA, "2026", "policy.yaml", raised, "Tak", revision)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from fastapi.testclient import TestClient
 
 from fourules.use_cases import calls as uc
@@ -23,6 +22,7 @@ from tests.calls_site import (
     sign_in,
     sign_in_asked,
 )
+from tests.yaml_data import yaml_data
 
 CASES = "/calls/drafts/2026/cases"
 NAME = "Ett projekt som söker 450 000 kronor ryms inom taket"
@@ -52,7 +52,7 @@ def test_a_case_that_holds_is_added_and_the_check_stays_clean(
     assert f'href="{CASES}"' in client.get("/calls/drafts/2026").text
     listing = client.get(CASES)
     assert listing.status_code == 200 and "Håller inte" not in listing.text
-    count = len(yaml.safe_load(before)["cases"])
+    count = len(yaml_data(before)["cases"])
 
     form, page = _new_case(client)
     # The application's fields typed by the year's facts, as the check form types them.
@@ -62,7 +62,7 @@ def test_a_case_that_holds_is_added_and_the_check_stays_clean(
     assert saved.headers["location"].startswith(f"{CASES}/{count}?saved=1")
     after = draft_file(path, "cases.yaml")
     assert after.startswith(before.rstrip("\n"))  # every case before it as written
-    added = yaml.safe_load(after)["cases"][-1]
+    added = yaml_data(after)["cases"][-1]
     assert added == {
         "name": NAME,
         "application": {"requested_sek": 450000},
@@ -97,7 +97,7 @@ def test_a_case_is_edited_and_removed_keeping_the_others_as_written(
 ) -> None:
     client, path = client_over(calls_written, tmp_path)
     before = draft_file(path, "cases.yaml")
-    cases = yaml.safe_load(before)["cases"]
+    cases = yaml_data(before)["cases"]
     index = next(i for i, c in enumerate(cases) if c["name"].startswith("Ett projekt inlämnat 31"))
     page = client.get(f"{CASES}/{index}").text
     assert 'value="2025-03-31"' in page  # the case's field, typed as the check form types it
@@ -115,7 +115,7 @@ def test_a_case_is_edited_and_removed_keeping_the_others_as_written(
     edited = client.post(f"{CASES}/{index}", data=form)
     assert edited.status_code == 303, edited.text
     after = draft_file(path, "cases.yaml")
-    assert yaml.safe_load(after)["cases"][index] == {
+    assert yaml_data(after)["cases"][index] == {
         **cases[index],
         "application": {"submitted": "2025-03-30"},
     }
@@ -132,8 +132,8 @@ def test_a_case_is_edited_and_removed_keeping_the_others_as_written(
     assert refused.status_code == 422 and draft_file(path, "cases.yaml") == after
     removed = client.post(f"{CASES}/{index}/remove", data=unconfirmed | {"confirm": "yes"})
     assert removed.status_code == 303
-    left = yaml.safe_load(draft_file(path, "cases.yaml"))["cases"]
-    assert left == [c for i, c in enumerate(yaml.safe_load(after)["cases"]) if i != index]
+    left = yaml_data(draft_file(path, "cases.yaml"))["cases"]
+    assert left == [c for i, c in enumerate(yaml_data(after)["cases"]) if i != index]
     assert "är borttaget" in client.get(removed.headers["location"]).text
 
 
@@ -181,5 +181,5 @@ def test_every_ticked_box_of_a_case_is_kept(calls_written: Path, tmp_path: Path)
     ticked = [u for u in unstated if u != "requested"][:2]
     saved = client.post(f"{CASES}/new", data={**form, "unstated": ticked})
     assert saved.status_code == 303, saved.text
-    added = yaml.safe_load(draft_file(path, "cases.yaml"))["cases"][-1]
+    added = yaml_data(draft_file(path, "cases.yaml"))["cases"][-1]
     assert all(added["application"][t] is None for t in ticked), added

@@ -14,7 +14,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
 from fourules.authoring.coverage import CoverageFile, cover
 from fourules.authoring.coverage_edits import Classification, placement, sentence_classified
@@ -36,6 +35,7 @@ from tests.calls_site import (
     sign_in,
     sign_in_asked,
 )
+from tests.yaml_data import yaml_data
 
 MAP = "/calls/drafts/2026/coverage"
 STRATEGIC = "Projektet ska bidra till utveckling och strategiskt värde för stadens socialtjänst."
@@ -59,7 +59,7 @@ def _example(tmp_path: Path) -> Path:
 
 def _statuses(folder: Path, text: str) -> dict[int, tuple[str, tuple[str, ...], str]]:
     """Each sentence's status as the map's own matching gives it for the map TEXT."""
-    mapping = CoverageFile.model_validate(yaml.safe_load(text))
+    mapping = CoverageFile.model_validate(yaml_data(text))
     found = cover(load_policy_file(folder / "policy.yaml"), folder, mapping)
     return {c.sentence.number: (c.status, c.links, c.reason) for c in found.sentences}
 
@@ -96,10 +96,10 @@ def test_each_sentence_classified_changes_it_alone_and_every_other_line_stays(
         new = Counter(edited.splitlines()) - Counter(text.splitlines())
         assert all(line.startswith(("    ", "  - ")) for line in [*gone, *new]), s.number
         assert not [line for line in gone if line.lstrip().startswith("#")], s.number
-        entries = yaml.safe_load(edited)["sentences"]
+        entries = yaml_data(edited)["sentences"]
         if not place.in_place:  # one new entry, with the sentence's words
             assert entries[place.index]["sentence"] == s.text, s.number
-            assert len(entries) == len(yaml.safe_load(text)["sentences"]) + 1
+            assert len(entries) == len(yaml_data(text)["sentences"]) + 1
 
 
 def test_a_new_entry_stands_in_its_part_of_the_file(tmp_path: Path) -> None:
@@ -397,5 +397,5 @@ def test_a_list_items_entry_and_quote_hold_its_words_without_the_mark(tmp_path: 
     entry = sentence_classified(
         "", sentences, item.number, Classification("not_encoded", reason="r")
     )
-    assert yaml.safe_load(entry)["sentences"] == [{"sentence": STRATEGIC, "not_encoded": "r"}]
+    assert yaml_data(entry)["sentences"] == [{"sentence": STRATEGIC, "not_encoded": "r"}]
     assert _statuses(folder, entry)[item.number][0] == "not_encoded"

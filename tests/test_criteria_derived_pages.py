@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 from fourules.authoring.yaml_edits import item_removed, read
 from tests.calls_site import (
     EXAMPLE,
@@ -28,6 +26,7 @@ from tests.calls_site import (
 )
 from tests.test_criteria_pages import _only_changed, sentence_number
 from tests.test_rule_edit_pages import fields, post
+from tests.yaml_data import yaml_data
 
 CRITERIA = "/calls/drafts/2026/criteria"
 NEW = f"{CRITERIA}/new"
@@ -144,7 +143,7 @@ def test_a_condition_changes_its_shape_in_place(calls_written: Path, tmp_path: P
     )
     assert saved.status_code == 303, _said(saved.text)
     after = draft_file(path, "policy.yaml")
-    written = yaml.safe_load(after)
+    written = yaml_data(after)
     branches = next(r for r in written["rules"] if r["id"] == RULE)["branches"]
     assert branches[0]["when"] == {"field": "travel_modes", "any_of": ["train", "bus"]}
     assert branches[1]["when"] == {"field": "travel_modes", "any_of": ["boat"]}

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from fourules.authoring import criterion_rules as cr
 from fourules.authoring.policy_item_edits import (
@@ -45,6 +44,7 @@ from tests.calls_site import (
     stale_save,
     textarea_of,
 )
+from tests.yaml_data import yaml_data
 
 ROOT = Path(__file__).parents[1]
 CRITERIA = "/calls/drafts/2026/criteria"
@@ -78,7 +78,7 @@ YEARS = {
 
 
 def _rules(path: Path) -> dict[str, dict[str, Any]]:
-    return {r["id"]: r for r in yaml.safe_load(draft_file(path, "policy.yaml"))["rules"]}
+    return {r["id"]: r for r in yaml_data(draft_file(path, "policy.yaml"))["rules"]}
 
 
 def _form(page: str, **changed: str) -> dict[str, Any]:
@@ -295,7 +295,7 @@ def test_a_priority_criterion_goes_beside_the_priority_ones(
     )
     added = client.post(f"{CRITERIA}/new", data=form)
     assert added.status_code == 303, _said(added.text)
-    ids = [r["id"] for r in yaml.safe_load(draft_file(path, "policy.yaml"))["rules"]]
+    ids = [r["id"] for r in yaml_data(draft_file(path, "policy.yaml"))["rules"]]
     assert ids.index("criterion.client_voice") == ids.index("criterion.train_or_bus") + 1
     rule = _rules(path)["criterion.client_voice"]
     assert rule["criterion"] == {

@@ -18,8 +18,9 @@ from typer.testing import CliRunner
 
 from fourules.authoring.numbers import disagreements
 from fourules.cli.main import app
-from fourules.text import duration_text
 from fourules.policy.model import Parameter, boundaries_of, load_policy_file
+from fourules.text import duration_text
+from tests.yaml_data import yaml_data
 from tests.years import POLICIES
 
 runner = CliRunner()
@@ -82,16 +83,16 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("document.txt", "transcription.txt"):
         with (folder / name).open("a", encoding="utf-8") as document:
             document.write(DECISION)
-    policy = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    policy = yaml_data((folder / "policy.yaml").read_text(encoding="utf-8"))
     policy["id"] = "2026"
     policy["parameters"]["report.within"] = REPORT_WITHIN
     policy["obligations"].append(OBLIGATION)
     policy["rules"].append(REPORT_RULE)
     _write(folder, policy)
-    cases = yaml.safe_load((folder / "cases.yaml").read_text(encoding="utf-8"))
+    cases = yaml_data((folder / "cases.yaml").read_text(encoding="utf-8"))
     cases["year"] = "2026"
     (folder / "cases.yaml").write_text(yaml.safe_dump(cases, allow_unicode=True), "utf-8")
-    coverage = yaml.safe_load((folder / "coverage.yaml").read_text(encoding="utf-8"))
+    coverage = yaml_data((folder / "coverage.yaml").read_text(encoding="utf-8"))
     coverage["sentences"].append(
         {
             "sentence": SENTENCE,
@@ -114,7 +115,7 @@ def _variant(tmp_path: Path, drafts: Path, change: Any) -> Path:
     """A copy of the 2026 draft whose policy `change` edits."""
     folder = tmp_path / "2026"
     shutil.copytree(drafts / "2026", folder)
-    policy = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    policy = yaml_data((folder / "policy.yaml").read_text(encoding="utf-8"))
     change(policy)
     _write(folder, policy)
     return folder

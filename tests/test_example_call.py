@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.results import Evaluation, Finding
 from fourules.text import Lang
+from tests.yaml_data import yaml_data
 
 CALLS = Path(__file__).parents[1] / "examples" / "calls"
 FOLDER = CALLS / "2026"
@@ -73,7 +73,7 @@ def test_the_example_checks_clean_with_every_case(target: str) -> None:
     done = fourules("check", str(FOLDER) if target == "folder" else "2026", "--format", "json")
     report = json.loads(done.stdout)
     assert done.returncode == 0, report["problems"]
-    cases = yaml.safe_load((FOLDER / "cases.yaml").read_text(encoding="utf-8"))["cases"]
+    cases = yaml_data((FOLDER / "cases.yaml").read_text(encoding="utf-8"))["cases"]
     assert report["ok"] and report["summary"]["problems"] == 0
     assert report["summary"]["cases"] == report["summary"]["cases_passed"] == len(cases) >= 30
     assert report["policy"]["id"] == "2026"

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from fourules.policy import facts as declarations
 from fourules.use_cases import calls as uc
@@ -36,6 +35,7 @@ from tests.calls_site import (
     stale_save,
     textarea_of,
 )
+from tests.yaml_data import yaml_data
 
 FACTS = "/calls/drafts/2026/facts"
 PARTNER = f"{FACTS}/research_partner"
@@ -54,7 +54,7 @@ PARTNER_FORM = {
 
 
 def _facts(path: Path) -> dict[str, dict[str, Any]]:
-    listed = yaml.safe_load(draft_file(path, "policy.yaml")).get("facts") or []
+    listed = yaml_data(draft_file(path, "policy.yaml")).get("facts") or []
     return {f["id"]: f for f in listed}
 
 

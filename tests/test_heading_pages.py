@@ -11,8 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from fourules.use_cases import calls as uc
 from tests.call_walk import example
 from tests.calls_site import (
@@ -30,6 +28,7 @@ from tests.calls_site import (
     stale_save,
     textarea_of,
 )
+from tests.yaml_data import yaml_data
 
 HEADING = "/calls/drafts/2026/heading"
 REMOVAL = f"{HEADING}/transcription"
@@ -75,7 +74,7 @@ def test_2024_s_heading_made_2026_s_and_the_transcription_removed_with_its_file(
     assert 'name="transcription"' not in page  # named: removed after a question, not emptied
     assert "citaten hålls mot avskriften transcription.txt" in page
 
-    wanted = yaml.safe_load(example()["policy.yaml"])
+    wanted = yaml_data(example()["policy.yaml"])
     document = wanted["document"]
     typed = {
         "title_sv": wanted["title"]["sv"],
@@ -155,7 +154,7 @@ def test_every_problem_stands_beside_its_field_and_markup_is_escaped(
     hostile = '<script>alert("x")</script> & "citat"'
     saved = client.post(HEADING, data=_form(page, reference=hostile, title_en="Funds: 2026"))
     assert saved.status_code == 303
-    read = yaml.safe_load(draft_file(path, "policy.yaml"))
+    read = yaml_data(draft_file(path, "policy.yaml"))
     assert read["document"]["reference"] == hostile and read["title"]["en"] == "Funds: 2026"
     shown = client.get(HEADING).text
     assert "<script>alert" not in shown and "&lt;script&gt;alert" in shown
@@ -175,7 +174,7 @@ def test_a_stale_save_and_a_stale_removal_lose_nothing(
     )
     stale = stale_save(client, path, HEADING, _form, page, theirs, title_sv="Mitt namn")
     assert "Their name for 2026" in stale.split('id="stale"')[1]
-    assert yaml.safe_load(draft_file(path, "policy.yaml"))["title"]["sv"] == "Mitt namn"
+    assert yaml_data(draft_file(path, "policy.yaml"))["title"]["sv"] == "Mitt namn"
 
     client, path = client_over(calls_started, tmp_path / "started")
     shown = client.get(HEADING).text

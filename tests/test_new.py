@@ -10,7 +10,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 import typer
-import yaml
 from typer.testing import CliRunner
 
 from fourules import Evaluator, get_plugin_manager
@@ -24,6 +23,7 @@ from fourules.errors import InputError
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.schemas import schema_of
 from fourules.policy.model import load_policy_file
+from tests.yaml_data import yaml_data
 
 BUILTIN = builtin_policy_dir()
 runner = CliRunner()
@@ -299,7 +299,7 @@ def _as_an_editor_reads(path: Path) -> object:
             return [text_dates(v) for v in node]
         return node.isoformat() if isinstance(node, date) else node
 
-    return text_dates(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return text_dates(yaml_data(path.read_text(encoding="utf-8")))
 
 
 @pytest.mark.parametrize("year", ["2018", "2024"])

@@ -11,8 +11,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from fourules.authoring.policy_item_edits import item_added
 from fourules.authoring.yaml_edits import item_removed, read
 from fourules.use_cases import calls as uc
@@ -31,6 +29,7 @@ from tests.calls_site import (
     sign_in_asked,
     stale_save,
 )
+from tests.yaml_data import yaml_data
 
 ROOT = Path(__file__).parents[1]
 OBLIGATIONS = "/calls/drafts/2026/obligations"
@@ -43,7 +42,7 @@ DESCRIPTION = {
 
 
 def _obligations(path: Path) -> dict[str, dict[str, Any]]:
-    listed = yaml.safe_load(draft_file(path, "policy.yaml"))["obligations"]
+    listed = yaml_data(draft_file(path, "policy.yaml"))["obligations"]
     return {o["id"]: o for o in listed}
 
 

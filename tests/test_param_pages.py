@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from fourules.use_cases import calls as uc
 from tests.calls_site import (
     CHEAP,
@@ -25,6 +23,7 @@ from tests.calls_site import (
     sign_in_asked,
     stale_save,
 )
+from tests.yaml_data import yaml_data
 
 PARAMS = "/calls/drafts/2026/parameters"
 CAP = f"{PARAMS}/cap.study_trip"
@@ -93,7 +92,7 @@ def test_the_cap_is_changed_by_picking_the_sentence_that_states_it(
     assert answer.headers["location"] == f"{CAP}?saved=1#check"
 
     after = draft_file(path, "policy.yaml")
-    entry = yaml.safe_load(after)["parameters"]["cap.study_trip"]
+    entry = yaml_data(after)["parameters"]["cap.study_trip"]
     assert entry["value"] == 25000
     assert entry["source"] == {"section": "Medel för studieresor", "quote": NEW}
     # Only the parameter's two lines changed: comments and the rest stay as written.
@@ -129,7 +128,7 @@ def test_a_sentence_stating_another_figure_shows_the_checks_problem_beside_the_f
     beside = shown.split('id="parameter-problems"')[1].split("</div>")[0]
     assert "parameters.cap.study_trip.value" in beside and "600 000" in beside
     assert 'href="#value"' in beside
-    assert yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
+    assert yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
         "source"
     ] == {
         "section": "Finansiering lokala utvecklingsprojekt",
@@ -145,7 +144,7 @@ def test_a_quote_narrowed_to_part_of_the_sentence_keeps_the_decisions_characters
     # The form names the sentence cited now; narrowed, the quote is the decision's own words.
     answer = client.post(CAP, data=_form(page, quote="KAN  maximalt beviljas 30 000 kr"))
     assert answer.status_code == 303, answer.text[:3000]
-    source = yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
+    source = yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
         "source"
     ]
     assert source["quote"] == "kan maximalt beviljas 30 000 kr"
@@ -190,7 +189,7 @@ def test_a_stale_save_loses_nothing_and_shows_the_value_as_it_now_is(
     stale = stale_save(client, path, CAP, _form, page, theirs, value="25 000")
     assert '<dd id="current-value">28 000 kr</dd>' in stale
     assert (
-        yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"]
+        yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"]
         == 25000
     )
 
@@ -210,7 +209,7 @@ def test_a_new_parameter_is_added_with_its_source_picked(
     added = client.post(f"{PARAMS}/new", data=form)
     assert added.status_code == 303
     assert added.headers["location"].startswith(f"{PARAMS}/cap.trip_total?saved=1")
-    entry = yaml.safe_load(draft_file(path, "policy.yaml"))["parameters"]["cap.trip_total"]
+    entry = yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.trip_total"]
     assert entry == {
         "value": 30000,
         "unit": "SEK",

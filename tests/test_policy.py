@@ -13,6 +13,7 @@ from fourules import Evaluator, PolicyError, get_plugin_manager, hookimpl
 from fourules.authoring.quotes import found, sources
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.policy.model import load_policy_file
+from tests.yaml_data import yaml_data
 from tests.years import YEARS
 
 POLICIES = builtin_policy_dir()
@@ -79,7 +80,7 @@ def test_policies_are_shipped_as_folders_with_their_documents() -> None:
 def _broken(tmp_path: Path, edit: Any) -> Path:
     folder = tmp_path / "2018"
     shutil.copytree(POLICIES / "2018", folder)
-    data = yaml.safe_load((folder / "policy.yaml").read_text(encoding="utf-8"))
+    data = yaml_data((folder / "policy.yaml").read_text(encoding="utf-8"))
     edit(data)
     (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return folder / "policy.yaml"

@@ -9,8 +9,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import yaml
-
 from fourules.use_cases import calls as uc
 from tests.calls_site import (
     CHEAP,
@@ -27,6 +25,7 @@ from tests.calls_site import (
     stale_save,
     textarea_of,
 )
+from tests.yaml_data import yaml_data
 
 QUOTAS = "/calls/drafts/2026/quotas"
 PROJECTS = f"{QUOTAS}/quota.projects"
@@ -44,7 +43,7 @@ CENTRAL_NOTE_TYPED = (
 
 
 def _quotas(path: Path) -> dict[str, dict[str, object]]:
-    return {q["id"]: q for q in yaml.safe_load(draft_file(path, "policy.yaml"))["quotas"]}
+    return {q["id"]: q for q in yaml_data(draft_file(path, "policy.yaml"))["quotas"]}
 
 
 def _form(page: str, **changed: str) -> dict[str, str]:
@@ -167,7 +166,7 @@ def test_a_quota_s_note_is_kept_as_written_changed_or_removed(
         "Kvoten gäller beviljade ansökningar."
     )
     assert f"      note: >-\n{written}" in after  # quota.study_trips' own, as it was
-    assert _quotas(path)["quota.study_trips"] == yaml.safe_load(before)["quotas"][1]
+    assert _quotas(path)["quota.study_trips"] == yaml_data(before)["quotas"][1]
 
     page = client.get(PROJECTS).text
     removed = client.post(PROJECTS, data=_form(page, note="  "))

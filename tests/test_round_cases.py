@@ -16,6 +16,7 @@ from fourules.authoring.round_cases import RoundCaseResult, run_round_cases
 from fourules.errors import PolicyError
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.evaluator import folder_evaluator
+from tests.yaml_data import yaml_data
 
 SHIPPED = builtin_policy_dir() / "2018"
 
@@ -126,7 +127,7 @@ def test_a_quote_not_in_the_decision_word_for_word_fails(copy: Path) -> None:
 
 def test_a_name_that_is_no_administration_is_a_problem(copy: Path) -> None:
     path = copy / "round_cases.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_data(path.read_text(encoding="utf-8"))
     data["cases"][1]["within_quota"] = ["Hässelby-Vällingby", "Brommma"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     failed = _failed(_run(copy))
@@ -147,7 +148,7 @@ def test_a_broken_file_names_the_field(
     copy: Path, change: Callable[[dict[str, Any]], None], field: str
 ) -> None:
     path = copy / "round_cases.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml_data(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(PolicyError) as caught:

@@ -13,12 +13,11 @@ import html
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from fourules.use_cases import calls as uc
 from tests.call_walk import example
 from tests.calls_site import CHEAP, client_over, draft_file, saved_by_anna
 from tests.test_rule_edit_pages import fields, form_of, post
+from tests.yaml_data import yaml_data
 
 RULES = "/calls/drafts/2026/rules"
 TRAIN = f"{RULES}/criterion.train_or_bus"
@@ -32,7 +31,7 @@ ANY_MODE = {
 
 
 def _rules(text: str) -> dict[str, Any]:
-    return {r["id"]: r for r in yaml.safe_load(text)["rules"]}
+    return {r["id"]: r for r in yaml_data(text)["rules"]}
 
 
 def _repository(path: Path) -> Any:

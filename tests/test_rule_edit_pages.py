@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from fastapi.testclient import TestClient
 
 from fourules.use_cases import calls as uc
@@ -32,6 +31,7 @@ from tests.calls_site import (
     sign_in,
     sign_in_asked,
 )
+from tests.yaml_data import yaml_data
 
 RULES = "/calls/drafts/2026/rules"
 
@@ -122,7 +122,7 @@ def _encoded(data: list[tuple[str, str]]) -> bytes:
 
 
 def _rules(path: Path) -> dict[str, Any]:
-    return {r["id"]: r for r in yaml.safe_load(draft_file(path, "policy.yaml"))["rules"]}
+    return {r["id"]: r for r in yaml_data(draft_file(path, "policy.yaml"))["rules"]}
 
 
 def _history(path: Path) -> list[str]:

@@ -24,6 +24,7 @@ from fourules.policy.conditions import CMP_OPS, parse
 from fourules.policy.model import Policy, load_policy_file
 from fourules.texts import in_language
 from fourules.web import rule_edit_views as views
+from tests.yaml_data import yaml_data
 
 ROOT = Path(__file__).parents[1]
 FOLDERS = {
@@ -167,7 +168,7 @@ def test_a_condition_the_rows_can_say_comes_back_from_them_unchanged(
     with in_language("sv"):
         when = views.when_of(condition, terms)
     if when.mode == "yaml":  # shown as written, with the reason
-        assert when.reason and yaml.safe_load(when.yaml) == condition
+        assert when.reason and yaml_data(when.yaml) == condition
         assert "not" in str(condition) or _deep(condition) or _unsayable(condition)
         return
     assert alike(views.written_of(when, terms), condition)
@@ -246,7 +247,7 @@ def test_every_rule_written_unchanged_leaves_the_file_byte_identical(year: str) 
             elif when.mode == "otherwise":
                 assert "when" not in branch
             else:
-                assert yaml.safe_load(when.yaml) == branch["when"]
+                assert yaml_data(when.yaml) == branch["when"]
     assert shown > 10  # the years' conditions are rows the form shows
 
 
@@ -273,7 +274,7 @@ def test_a_rule_changed_changes_its_own_lines_only_in_the_files_style() -> None:
     own = edited.split(f"  - id: {AMOUNT}\n")[1]
     note = own.split("      note: >-\n")[1].split("    branches:")[0]
     assert all(len(line) <= 92 for line in note.splitlines())
-    assert yaml.safe_load(edited)["rules"][4]["source"]["note"] == rule["source"]["note"]
+    assert yaml_data(edited)["rules"][4]["source"]["note"] == rule["source"]["note"]
     assert _outside(edited, AMOUNT) == _outside(EXAMPLE, AMOUNT)
 
 
@@ -290,7 +291,7 @@ def test_branches_removed_and_added_keep_the_blank_line_between_rules() -> None:
         '      - status: info\n        message:\n          sv: "yes"\n          en: "no"\n\n  - id: cap.project\n'
         in edited
     )
-    assert yaml.safe_load(edited)["rules"][4]["branches"][-1]["message"] == {
+    assert yaml_data(edited)["rules"][4]["branches"][-1]["message"] == {
         "sv": "yes",
         "en": "no",
     }

@@ -40,6 +40,7 @@ from fourules.policy.conditions import (
     parse,
     to_durable,
 )
+from tests.yaml_data import yaml_data
 from tests.years import POLICIES
 
 FIELD = "travel_modes"
@@ -311,13 +312,13 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with (folder / name).open("a", encoding="utf-8") as document:
             document.write(DECISION)
     path = folder / "policy.yaml"
-    policy = yaml.safe_load(path.read_text(encoding="utf-8"))
+    policy = yaml_data(path.read_text(encoding="utf-8"))
     policy["version"] = "1.0.0"
     rules = policy["rules"]
     at = next(i for i, r in enumerate(rules) if r["id"] == "criterion.climate_smart_travel") + 1
     rules.insert(at, TRAIN_OR_BUS)
     path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    cases = yaml.safe_load((folder / "cases.yaml").read_text(encoding="utf-8"))
+    cases = yaml_data((folder / "cases.yaml").read_text(encoding="utf-8"))
     cases["year"] = "2026"
     # 2024's trips by train or bus now score one more: the new priority.
     for case in cases["cases"]:
@@ -348,7 +349,7 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
         },
     ]
     (folder / "cases.yaml").write_text(yaml.safe_dump(cases, allow_unicode=True), "utf-8")
-    coverage = yaml.safe_load((folder / "coverage.yaml").read_text(encoding="utf-8"))
+    coverage = yaml_data((folder / "coverage.yaml").read_text(encoding="utf-8"))
     for entry in [*coverage["sentences"], *coverage.get("sections", [])]:
         entry.pop("review", None)
     coverage["sentences"].append(

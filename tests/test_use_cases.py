@@ -16,17 +16,16 @@ import pytest
 from fourules import Evaluator, get_plugin_manager
 from fourules.cli.common import FLAGS, shown
 from fourules.errors import InputError, Place
-from fourules.service.problems import ProblemError
-from fourules.text import LocalText
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.allocation import check_min_share, make_budget
-from fourules.service.problems import PARAMETERS
+from fourules.service.problems import PARAMETERS, ProblemError
+from fourules.text import LocalText
 from fourules.use_cases import allocation as allocating
 from fourules.use_cases import rounds
 from fourules.use_cases.evaluate import EvaluateRequest, evaluate
 from fourules.use_cases.evaluation_document import Evaluation
-from fourules.use_cases.sources_once import EvaluationList
 from fourules.use_cases.places import PLACES, SETTINGS
+from fourules.use_cases.sources_once import EvaluationList
 from fourules.web.round_pages import FIELDS
 from tests.applications import A_PROJECT_2018
 

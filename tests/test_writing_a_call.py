@@ -24,6 +24,7 @@ import yaml
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
+from tests.yaml_data import yaml_data
 
 ROOT = Path(__file__).parents[1]
 DOC = ROOT / "docs" / "writing-a-call.md"
@@ -242,7 +243,7 @@ def test_the_walk_through_covers_the_whole_example() -> None:
     """Every rule, parameter, quota and obligation of the example is named in the
     walk-through, so the document and the folder cannot drift apart."""
     text = DOC.read_text(encoding="utf-8")
-    policy = yaml.safe_load((EXAMPLE / "policy.yaml").read_text(encoding="utf-8"))
+    policy = yaml_data((EXAMPLE / "policy.yaml").read_text(encoding="utf-8"))
     named = [
         *(rule["id"] for rule in policy["rules"]),
         *policy["parameters"],
@@ -415,7 +416,7 @@ def _write_draft(drafts: Path) -> Path:
         with (folder / name).open("a", encoding="utf-8") as document:
             document.write(DECISION_2026)
     path = folder / "policy.yaml"
-    policy = yaml.safe_load(path.read_text(encoding="utf-8"))
+    policy = yaml_data(path.read_text(encoding="utf-8"))
     policy["version"] = "1.0.0"
     assert policy["document"]["transcription"] == "transcription.txt"
     policy["parameters"]["cap.study_trip"] = {
@@ -469,7 +470,7 @@ def _write_draft(drafts: Path) -> Path:
     path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
     (folder / "cases.yaml").write_text(yaml.safe_dump(CASES, allow_unicode=True), encoding="utf-8")
     # Every new sentence of the decision accounted for in the coverage map.
-    coverage = yaml.safe_load((folder / "coverage.yaml").read_text(encoding="utf-8"))
+    coverage = yaml_data((folder / "coverage.yaml").read_text(encoding="utf-8"))
     # The entries `new` copied are to review until their author confirms them against the
     # new text: the 2026 decision keeps 2024's sentences, so each is confirmed as it is.
     for entry in [*coverage["sentences"], *coverage.get("sections", [])]:

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +25,7 @@ from fourules.authoring.yaml_edits import (
 )
 from fourules.errors import InputError
 from fourules.policy.model import load_policy_file
+from tests.yaml_data import yaml_data
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "calls" / "2026" / "policy.yaml"
@@ -64,7 +64,7 @@ def _values(unit: str) -> st.SearchStrategy[int | date]:
 @st.composite
 def _edits(draw: st.DrawFn) -> tuple[str, str, int | date]:
     year = draw(st.sampled_from(sorted(TEXTS)))
-    parameters = yaml.safe_load(TEXTS[year])["parameters"]
+    parameters = yaml_data(TEXTS[year])["parameters"]
     name = draw(st.sampled_from(sorted(parameters)))
     return year, name, draw(_values(parameters[name]["unit"]))
 
@@ -76,7 +76,7 @@ def test_a_value_set_reads_back_and_nothing_else_changes(edit: tuple[str, str, i
     text = TEXTS[year]
     edited = parameter_edited(text, name, value=value)
 
-    before, after = yaml.safe_load(text), yaml.safe_load(edited)
+    before, after = yaml_data(text), yaml_data(edited)
     assert after["parameters"][name]["value"] == value
     assert "not_stated" not in after["parameters"][name]  # a value stated is stated
     for other in before["parameters"]:
@@ -131,15 +131,15 @@ def test_the_study_trip_cap_with_a_new_quote_keeps_the_rest_of_the_example() -> 
 def test_a_parameter_not_stated_becomes_stated_and_back() -> None:
     text = TEXTS["2024"]
     stated = parameter_edited(text, "cap.study_trip", value=30000)
-    assert yaml.safe_load(stated)["parameters"]["cap.study_trip"]["value"] == 30000
-    assert "not_stated" not in yaml.safe_load(stated)["parameters"]["cap.study_trip"]
+    assert yaml_data(stated)["parameters"]["cap.study_trip"]["value"] == 30000
+    assert "not_stated" not in yaml_data(stated)["parameters"]["cap.study_trip"]
     again = parameter_edited(
         stated,
         "cap.study_trip",
         value=None,
         not_stated={"sv": "Beslutet anger inget belopp.", "en": "The decision states none."},
     )
-    found = yaml.safe_load(again)["parameters"]["cap.study_trip"]
+    found = yaml_data(again)["parameters"]["cap.study_trip"]
     assert found["value"] is None and found["not_stated"]["sv"] == "Beslutet anger inget belopp."
     assert "    value: null\n" in again  # as the policies write it, never an empty value
 
@@ -154,7 +154,7 @@ def test_a_new_parameter_is_appended_and_the_year_still_loads(tmp_path: Path) ->
             description={"sv": "Slutrapportens sista dag", "en": "Last day of the final report"},
             source={"section": "Medel för studieresor", "quote": "den 31 december 2026"},
         )
-        parameters = yaml.safe_load(edited)["parameters"]
+        parameters = yaml_data(edited)["parameters"]
         assert list(parameters)[-1] == "report.final"
         assert parameters["report.final"] == {
             "value": date(2026, 12, 31),
@@ -364,7 +364,7 @@ def test_an_item_edit_of_what_is_no_list_or_no_item_is_refused_in_words() -> Non
 @st.composite
 def _quota_edits(draw: st.DrawFn) -> tuple[str, str, int, list[str]]:
     year = draw(st.sampled_from(sorted(TEXTS)))
-    quotas = yaml.safe_load(TEXTS[year]).get("quotas") or []
+    quotas = yaml_data(TEXTS[year]).get("quotas") or []
     ids = [q["id"] for q in quotas]
     quota = draw(st.sampled_from(ids)) if ids else "quota.projects"
     kinds = draw(st.lists(st.sampled_from(["project", "study_trip"]), min_size=1, unique=True))
@@ -378,11 +378,11 @@ def test_a_quota_edited_reads_back_and_nothing_else_changes(
 ) -> None:
     year, quota, limit, kinds = edit
     text = TEXTS[year]
-    before = yaml.safe_load(text)
+    before = yaml_data(text)
     if not any(q["id"] == quota for q in before.get("quotas") or []):
         return  # a year without quotas: adding one is the next test's
     edited = quota_edited(text, quota, limit=limit, counts=kinds)
-    after = yaml.safe_load(edited)
+    after = yaml_data(edited)
     mine = next(q for q in after["quotas"] if q["id"] == quota)
     old = next(q for q in before["quotas"] if q["id"] == quota)
     assert mine == old | {"limit": limit, "counts": kinds}
@@ -413,7 +413,7 @@ def test_a_new_quota_is_appended_the_year_still_loads_and_removing_it_restores_t
             description={"sv": "Högst en studieresa", "en": "At most one study trip"},
             source={"section": "Medel för studieresor", "quote": "en studieresa"},
         )
-        quotas = yaml.safe_load(edited)["quotas"]
+        quotas = yaml_data(edited)["quotas"]
         assert quotas[-1] == {
             "id": "quota.central_trips",
             "limit": 1,

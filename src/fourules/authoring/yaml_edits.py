@@ -222,7 +222,7 @@ def _source(
 def read(text: str, where: str = WHERE) -> Any:
     """TEXT read as plain Python values (dicts, lists, strings, numbers, dates, None), as
     the edits read it: refused as `set_at` refuses it."""
-    return plain_values(_read_once(text, where)[0])
+    return plain_values(_read_once(text, where).document)
 
 
 # --- Reading and writing ------------------------------------------------------------------
@@ -332,26 +332,36 @@ def _dumped(document: Any, layout: Layout) -> str:
     return out.getvalue()
 
 
+class _Read:
+    """A text's document as ruamel read it, never changed or written (a change, or a dump,
+    is made to a copy), and ruamel's text of it, written when a merge first needs it."""
+
+    def __init__(self, text: str, where: str) -> None:
+        self.layout = layout_of(text)
+        self.document = _load(text, where)
+
+    @functools.cached_property
+    def written(self) -> str:
+        return _dumped(copy.deepcopy(self.document), self.layout)
+
+
 @functools.lru_cache(maxsize=8)
-def _read_once(text: str, where: str) -> tuple[Any, str]:
-    """TEXT's document, never changed or written (a change is made to a copy), and ruamel's
-    text of it. Remembered: a page reads its draft's file several times in one request (the draft, the
-    form's preview, the save); the 2026 example's policy.yaml takes 70 ms to read and 40 ms
-    to write back, a copy of it read once 8 ms."""
-    document = _load(text, where)
-    unedited = copy.deepcopy(document)  # before the dump: writing a document changes it
-    return unedited, _dumped(document, layout_of(text))
+def _read_once(text: str, where: str) -> _Read:
+    """TEXT read once: a page reads its draft's file several times in one request (the
+    draft, the form's preview, the save); the 2026 example's policy.yaml takes 70 ms to
+    read and 40 ms to write back, a copy of it read once 8 ms. A text only read (`read`)
+    is never written back: that would double its cost."""
+    return _Read(text, where)
 
 
 def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     """TEXT read, CHANGEd, and written: TEXT's own lines wherever the change left them."""
-    unedited, before = _read_once(text, where)
-    document = copy.deepcopy(unedited)
+    read = _read_once(text, where)
+    document = copy.deepcopy(read.document)
     change(document)
     crlf = "\r\n" in text
-    layout = layout_of(text)
-    after = _dumped(document, layout)
-    merged = _merged(text.replace("\r\n", "\n"), before, after)
+    after = _dumped(document, read.layout)
+    merged = _merged(text.replace("\r\n", "\n"), read.written, after)
     if merged != after and not _read_alike(merged, after):
         merged = after
     return merged.replace("\n", "\r\n") if crlf else merged
