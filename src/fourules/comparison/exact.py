@@ -12,6 +12,8 @@ search goes on until none is left — that last answer is the proof.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -176,12 +178,32 @@ def paired(pa: Policy, pb: Policy) -> Pair:
     return Pair(sa, sb, z3.And(sa.domain, sb.domain, tie), differ, (names, picked, unknown))
 
 
+_FOUND: dict[tuple[str, str, int, bool], dict[str, Any]] = {}
+"""The last few searches, by the two policies' hashes: a region rests on the policies
+alone (outcome and grant, never a score), and the search of 2018 against 2024 takes some
+9 s on the build machine, which the API and the pages would pay again for every ask."""
+_FOUND_LOCK = threading.Lock()
+
+
 def exact_difference(
     evaluator: Evaluator, a: str, b: str, limit: int = LIMIT, *, extents: bool = True
 ) -> dict[str, Any]:
     """Every region of applications years `a` and `b` decide differently, each with a witness
     the normal evaluation reproduces; `complete` says the search was exhausted. Each part's
     `where` (the solver's slowest work) is left empty with `extents=False`."""
+    key = (evaluator.load_policy(a).sha256, evaluator.load_policy(b).sha256, limit, extents)
+    with _FOUND_LOCK:
+        found = _FOUND.get(key)
+    if found is None:
+        found = _searched(evaluator, a, b, limit, extents)
+        with _FOUND_LOCK:
+            if len(_FOUND) >= 8:
+                del _FOUND[next(iter(_FOUND))]
+            _FOUND[key] = found
+    return copy.deepcopy(found)  # the caller's to change
+
+
+def _searched(evaluator: Evaluator, a: str, b: str, limit: int, extents: bool) -> dict[str, Any]:
     import z3
 
     pair = paired(evaluator.load_policy(a), evaluator.load_policy(b))
