@@ -6,15 +6,11 @@ coverage entries of the criterion's and the quota's sentences — and the exampl
 files without some of them (`without`), made from the example's own files by the
 authoring edits.
 
-`without(PARTS)` of every part is what the walks start from once the decision is pasted:
-everything else that the 2026 decision changes against 2024 (its heading, the call window,
-the study trips' cap and obligation, the research partner, the rules it drops or rewords,
-the whole coverage map). Some of it no form edits (docs/writing-a-call.md, "The walk is
-tested"), so both walks bring it in as a file through the HTTP operations, as city IT's
-script would. The browser walk brings it in with what of 2024 the forms do remove
-(`with_last_years_leftovers`: the rules and the parameter 2026 drops, the case and the
-coverage entries naming them, the administrations' 2024 source, entries still to review),
-and removes that in the forms.
+`without(PARTS)` of every part (`before_the_walk`) is what the HTTP walk starts from once the
+decision is put in: everything else that the 2026 decision changes against 2024, which it
+brings in as files, as city IT's script would. The browser walk writes the whole policy in
+the forms and brings in only `before_the_walk()`'s cases.yaml and coverage.yaml (no form
+writes a case's expected score, nor a section's entry of the coverage map).
 
 `pasted_over` is the draft started from 2024 with the 2026 decision pasted: the state the
 forms' own tests (test_coverage_entries_pages.py, test_administration_pages.py) start from."""
@@ -107,105 +103,3 @@ def pasted_over(started: Path, base: Path) -> Path:
     message = "2026: ingen avskrift"
     uc.remove_file(repository, ANNA, "2026", "transcription.txt", message, saved.revision)
     return folder
-
-
-# --- What of 2024 the browser walk removes in the forms --------------------------------------
-
-LAST = ROOT / "policies" / "2024"
-DROPPED_RULES = ("study_trip.exchange", "gender_equality")
-"""2024's rules that are no criterion and that the 2026 decision drops."""
-DROPPED_PARAMETER = "repayment.notify_by"
-"""2024's date to say funds cannot be used, which the 2026 decision no longer states."""
-GENDER_CASE = "En jämställdhetsanalys efterfrågas i ansökan"
-"""2024's case expecting gender_equality's finding."""
-DROPPED_ENTRIES = (
-    "MUL ska bidra till lärande genom erfarenhetsutbyte med kollegor inom liknande "
-    "verksamheter och funktioner i andra städer eller länder.",
-    "I ansökningar och rapporter för lokala utvecklingsprojekt efterfrågas jämställdhetsanalyser.",
-    "Detta ska meddelas så snart som möjligt men senast den 2 juni 2024.",
-)
-"""2024's coverage entries of sentences the 2026 decision no longer has, linking the rules
-and the parameter it drops."""
-DROPPED_SECTION = "Jämställdhetsanalys"
-"""2024's descriptive section, whose heading the 2026 decision no longer has."""
-TO_REVIEW = (
-    "För att bidra till lokalt utvecklingsarbete inom socialtjänsten fördelar "
-    "socialförvaltningen utvecklingsmedel till lokala projekt och studieresor.",
-    "Ärendets beredning",
-)
-"""An entry and a section the 2026 map keeps from 2024, marked to review as `new` marks
-them."""
-
-
-def _lines(text: str, first: str, *, blank: bool = True) -> str:
-    """The lines of TEXT from the line that starts with FIRST through those indented deeper
-    than it (an item of a list, a key of a mapping), and, when BLANK, the blank line after
-    them when there is one."""
-    lines = text.splitlines(keepends=True)
-    start = next(n for n, line in enumerate(lines) if line.startswith(first))
-    inside = " " * (len(first) - len(first.lstrip(" ")) + 1)
-    end = start + 1
-    while end < len(lines) and lines[end].startswith(inside):
-        end += 1
-    if blank and end < len(lines) and lines[end] == "\n":
-        end += 1
-    return "".join(lines[start:end])
-
-
-def _before(text: str, line: str, inserted: str, *, last: bool = False) -> str:
-    """TEXT with INSERTED just before its (LAST) line LINE."""
-    at = text.rindex(line) if last else text.index(line)
-    return text[:at] + inserted + text[at:]
-
-
-def _after(text: str, first: str, inserted: str) -> str:
-    """TEXT with INSERTED just after the item or key whose line starts with FIRST."""
-    block = _lines(text, first, blank=False)
-    at = text.index(block) + len(block)
-    return text[:at] + inserted + text[at:]
-
-
-def _to_review(text: str, first: str) -> str:
-    """TEXT with the entry whose first line is FIRST marked `review: true`, as `new` marks
-    the entries it copies."""
-    key = first.lstrip(" -")
-    return text.replace(first, f"  - review: true\n    {key}", 1)
-
-
-def with_last_years_leftovers(files: dict[str, str]) -> dict[str, str]:
-    """FILES (`before_the_walk()`) with what a draft started from 2024 keeps until its
-    forms remove it: 2024's rules `study_trip.exchange` and `gender_equality` at their
-    places, its parameter `repayment.notify_by`, the administrations' 2024 source and note,
-    the case expecting gender_equality's finding, the coverage entries of 2024's sentences
-    naming them and the section `Jämställdhetsanalys`, and an entry and a section still to
-    review. Each is 2024's own lines, so the forms' removals leave FILES byte for byte."""
-    last = {
-        name: (LAST / name).read_text(encoding="utf-8") for name in FILES if name != "document.txt"
-    }
-    policy, old = files["policy.yaml"], last["policy.yaml"]
-    policy = _before(
-        policy, "  - id: project_years\n", _lines(old, "  - id: study_trip.exchange\n")
-    )
-    policy = _before(
-        policy, "  - id: obligation.report\n", _lines(old, "  - id: gender_equality\n"), last=True
-    )
-    notify = _lines(old, f"  {DROPPED_PARAMETER}:\n", blank=False)
-    policy = _before(policy, "\nadministrations:\n", notify)
-    source = old[old.index("administrations:\n") : old.index("  members:\n")]
-    now = policy[policy.index("administrations:\n") : policy.index("  members:\n")]
-    policy = policy.replace(now, source, 1)
-    cases = _before(
-        files["cases.yaml"],
-        "  - name: En sökande som inte är en av stadens förvaltningar",
-        _lines(last["cases.yaml"], f"  - name: {GENDER_CASE}\n"),
-    )
-    coverage = files["coverage.yaml"]
-    entries = "".join(
-        _lines(last["coverage.yaml"], f"  - sentence: {w}\n", blank=False) for w in DROPPED_ENTRIES
-    )
-    coverage = _after(coverage, "  - sentence: MUL bidrar till lärande", entries)
-    section = _lines(last["coverage.yaml"], f"  - section: {DROPPED_SECTION}\n", blank=False)
-    coverage = _after(coverage, "  - section: Ärendets beredning\n", section)
-    coverage = _to_review(coverage, f"  - sentence: {TO_REVIEW[0]}\n")
-    coverage = _to_review(coverage, f"  - section: {TO_REVIEW[1]}\n")
-    return files | {"policy.yaml": policy, "cases.yaml": cases, "coverage.yaml": coverage}

@@ -529,6 +529,39 @@ def test_a_new_rule_is_written_as_the_policies_write_theirs() -> None:
     assert '          sv: "no: s"\n          en: "no"\n' in written  # YAML would read no as false
 
 
+def test_a_quote_too_long_for_its_line_is_folded_as_the_example_folds_it() -> None:
+    """2024's novelty re-cited as the 2026 decision's sentence (its full stop now): written
+    folded, as the example writes it; a quote that fits its line stays on it."""
+    last = YEARS["2024"].read_text(encoding="utf-8")
+    index, rule = next((n, r) for n, r in _criteria(last) if r["id"] == "criterion.novelty")
+    shipped = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+    sentence = next(r for r in read(shipped)["rules"] if r["id"] == rule["id"])["source"]["quote"]
+    placed = cr.roles(rule)
+    assert placed is not None
+
+    def cited(quote: str) -> str:
+        said = cr.edited_rule(
+            rule,
+            type="mandatory",
+            title=rule["title"],
+            applies_to=rule["applies_to"],
+            reading=False,
+            weight=None,
+            group=None,
+            section=rule["source"]["section"],
+            quote=quote,
+            note=" ".join(rule["source"]["note"].split()),
+            messages={role: rule["branches"][at]["message"] for role, at in placed.items()},
+        )
+        return item_changed(last, "rules", index, said)
+
+    folded = shipped.split("  - id: criterion.novelty\n")[1].split("      note:")[0]
+    assert folded.split("    source:\n")[1] in cited(sentence)
+    assert "      quote: Projektet avser att pröva nya arbetssätt.\n" in cited(
+        "Projektet avser att pröva nya arbetssätt."
+    )
+
+
 def test_an_unknown_criterion_and_an_unreadable_policy_are_pages_that_say_so(
     calls_written: Path, tmp_path: Path
 ) -> None:

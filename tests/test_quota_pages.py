@@ -166,6 +166,11 @@ def test_a_quota_s_note_is_kept_as_written_changed_or_removed(
         "Kvoten gäller beviljade ansökningar."
     )
     assert f"      note: >-\n{written}" in after  # quota.study_trips' own, as it was
+    quote = (  # the quote, not changed, folded as written
+        "      quote: >-\n        Varje stadsdelsförvaltning kan beviljas medel för högst två "
+        "lokala\n        utvecklingsprojekt och två studieresor per år.\n"
+    )
+    assert before.count(quote) == after.count(quote) == 3  # the quotas' and a rule's
     assert _quotas(path)["quota.study_trips"] == yaml_data(before)["quotas"][1]
 
     page = client.get(PROJECTS).text

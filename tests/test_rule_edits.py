@@ -278,6 +278,19 @@ def test_a_rule_changed_changes_its_own_lines_only_in_the_files_style() -> None:
     assert _outside(edited, AMOUNT) == _outside(EXAMPLE, AMOUNT)
 
 
+def test_a_quote_is_folded_by_its_length_not_by_the_one_it_replaces() -> None:
+    """2024's repayment sentence, folded, re-cited as 2026's shorter report sentence: the
+    new quote stands on its key's line, as the example writes it; a long one is folded."""
+    last = TEXTS["2024"]
+    rule = copy.deepcopy(next(r for r in read(last)["rules"] if r["id"] == "obligation.repayment"))
+    short = "En studieresa ska redovisas i kunskapsbanken inom två månader efter resan."
+    rule["source"]["quote"] = short
+    assert f"      quote: {short}\n" in rule_edited(last, "obligation.repayment", rule)
+    rule["source"]["quote"] = " ".join([short] * 2)
+    edited = rule_edited(last, "obligation.repayment", rule)
+    assert f"      quote: >-\n        {short} En" in edited
+
+
 def test_branches_removed_and_added_keep_the_blank_line_between_rules() -> None:
     rule = copy.deepcopy(next(r for r in read(EXAMPLE)["rules"] if r["id"] == AMOUNT))
     fewer = rule_edited(EXAMPLE, AMOUNT, rule | {"branches": rule["branches"][:2]})

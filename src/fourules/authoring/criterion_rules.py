@@ -26,6 +26,7 @@ from typing import Any, Literal, TypedDict, Unpack
 
 from fourules.application import KINDS
 from fourules.authoring.policy_item_edits import Flow, Folded, Quoted, in_order
+from fourules.authoring.rule_edits import LONGEST_LINE, WIDTH
 from fourules.policy.facts import CRITERION_PREFIX
 
 CriterionType = Literal["mandatory", "priority"]
@@ -49,6 +50,8 @@ RULE_KEYS = (
 )
 CRITERION_KEYS = ("id", "type", "weight", "group", "assessed")
 SOURCE_KEYS = ("section", "quote", "note", "precedent")
+QUOTE_LINE = "      quote: "
+"""A rule's quote's key as its line starts."""
 BRANCH_KEYS = ("when", "status", "outcome", "grant_limit", "basis", "message")
 LANGS = ("sv", "en")
 
@@ -134,10 +137,12 @@ def declared(
 def source(
     section: str, quote: str, note: str, written: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The source: the sentence picked, its quote, the note (none: no `note`), and what else
-    WRITTEN has (a precedent) kept."""
+    """The source: the sentence picked, its quote (folded when too long for its line), the
+    note (none: no `note`), and what else WRITTEN has (a precedent) kept."""
     said: dict[str, Any] = dict(written or {})
-    said |= {"section": section, "quote": quote}
+    # A quote that does not fit on its key's line is folded as the rules' form folds one.
+    long = len(QUOTE_LINE) + len(quote) > LONGEST_LINE
+    said |= {"section": section, "quote": Folded(quote, WIDTH) if long else quote}
     if note:
         said["note"] = Folded(note)
     else:

@@ -56,9 +56,10 @@ class Flow:
 
 @dataclass(frozen=True)
 class Folded:
-    """A long text written `>-`, folded at NOTE_WIDTH (a short one stays on its key's line)."""
+    """A long text written `>-`, folded at WIDTH (a short one stays on its key's line)."""
 
     text: str
+    width: int = NOTE_WIDTH
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,7 @@ def _built(value: Any, column: int, layout: Layout) -> Any:
         made.fa.set_flow_style()
         return made
     if isinstance(value, Folded):
-        return folded(value.text, column)
+        return folded(value.text, column, value.width)
     if isinstance(value, Quoted):
         return DoubleQuotedScalarString(value.text)
     if isinstance(value, Mapping):

@@ -493,15 +493,19 @@ def _text(
     from ruamel.yaml.scalarstring import (
         DoubleQuotedScalarString,
         FoldedScalarString,
+        PlainScalarString,
         SingleQuotedScalarString,
     )
 
     indent = style.indent(path)
     line = indent - style.mapping + len(key) + 2 + len(value)
+    long = key in FOLDED_WHEN_LONG
+    # A quote is folded by its length alone: a short one that replaces a folded one (2024's
+    # repayment sentence re-cited as 2026's report sentence) stands on its key's line.
     fold = (
         key in FOLDED
-        or isinstance(old, FoldedScalarString)
-        or (key in FOLDED_WHEN_LONG and line > LONGEST_LINE)
+        or (isinstance(old, FoldedScalarString) and not long)
+        or (long and line > LONGEST_LINE)
     )
     if fold and not flow and _foldable(value):
         folded = FoldedScalarString(value)
@@ -510,7 +514,10 @@ def _text(
     for quoted in (DoubleQuotedScalarString, SingleQuotedScalarString):
         if isinstance(old, quoted):
             return quoted(value)
-    return _quoted(value) if _needs_quotes(value, flow=flow) else value
+    if _needs_quotes(value, flow=flow):
+        return _quoted(value)
+    # ruamel writes a plain str put in a folded text's place folded again: said plain.
+    return PlainScalarString(value) if isinstance(old, FoldedScalarString) else value
 
 
 def _quoted(value: str) -> Any:

@@ -204,7 +204,8 @@ def administrations_sourced(text: str, source: Mapping[str, Any], where: str = W
 def _source(
     entry: Any, source: Mapping[str, str | None], where: str, here: tuple[str, ...]
 ) -> None:
-    """The source's keys given set (None: removed), the others kept (a note, a precedent)."""
+    """The source's keys given set (None: removed), the others kept (a note, a precedent);
+    a key given as it already reads stays as written (a quote folded at the files' width)."""
     from ruamel.yaml.comments import CommentedMap
 
     found = entry.get("source")
@@ -215,7 +216,7 @@ def _source(
     for key, said in source.items():
         if said is None:
             delete(found, key)
-        else:
+        elif key not in found or plain_values(found[key]) != plain_values(said):
             assign(found, key, said, where, (*here, "source", key))
 
 
