@@ -148,6 +148,16 @@ def _param(page: Any, draft: str, name: str, value: str, message: str, **fields:
     _saved(page, f"{name} är sparad")
 
 
+def _titled_and_sourced(page: Any, rule: dict[str, Any]) -> None:
+    """A new criterion's titles, its sentence picked, its note and its reading ticked, as
+    the example's RULE has them."""
+    for lang in ("sv", "en"):
+        page.locator(f"#title_{lang}").fill(rule["title"][lang])
+    page.get_by_label(rule["source"]["quote"], exact=False).check()
+    page.locator("#note").fill(rule["source"]["note"])
+    page.locator("#reading-box").check()
+
+
 def _criterion_saved(page: Any, name: str) -> None:
     # .last: a derived criterion's form holds a hidden default button of the same name.
     page.get_by_role("button", name="Spara kriteriet").last.click()
@@ -550,11 +560,7 @@ def _criteria(page: Any, draft: str) -> None:
     page.locator("#id").fill("digital_support")
     page.locator("#group").fill("priority_areas")
     page.locator("#kinds-study_trip").uncheck()
-    for lang in ("sv", "en"):
-        page.locator(f"#title_{lang}").fill(digital["title"][lang])
-    page.get_by_label(digital["source"]["quote"], exact=False).check()
-    page.locator("#note").fill(digital["source"]["note"])
-    page.locator("#reading-box").check()
+    _titled_and_sourced(page, digital)
     _says(page, "criterion.digital_support")
     _criterion_saved(page, "digital_support")
 
@@ -568,11 +574,7 @@ def _criteria(page: Any, draft: str) -> None:
     page.locator("#id").fill("train_or_bus")
     page.locator("#kinds-project").uncheck()
     page.locator("#kinds-study_trip").check()
-    for lang in ("sv", "en"):
-        page.locator(f"#title_{lang}").fill(train["title"][lang])
-    page.get_by_label(train["source"]["quote"], exact=False).check()
-    page.locator("#note").fill(train["source"]["note"])
-    page.locator("#reading-box").check()
+    _titled_and_sourced(page, train)
     _branches(page, train["branches"])
     _criterion_saved(page, "train_or_bus")
     page.goto(draft + "/rules/criterion.train_or_bus")
@@ -581,7 +583,7 @@ def _criteria(page: Any, draft: str) -> None:
     page.locator("#a0-id").fill(reading["id"])
     for lang in ("sv", "en"):
         page.locator(f"#a0-description_{lang}").fill(reading["description"][lang])
-    ((path, value),) = reading["set"].items()
+    ((path, _),) = reading["set"].items()
     page.locator("#a0-s0-path").select_option(path)
     page.locator("#a0-s0-value").fill("{field: travel_modes, any_of: [train, bus]}")
     _save_rule(page, "criterion.train_or_bus", "2026: läsningen att något färdsätt räcker")
