@@ -40,6 +40,7 @@ import itertools
 import json
 import os
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
@@ -69,6 +70,11 @@ _CATCH_ALL = "catchall"
 """The catch-all rule's name, padded with `_` to the length of the others."""
 _ENGINE_LOCK = threading.Lock()
 _ruleset_numbers = itertools.count(1)
+_RETIRED: list[int] = []
+"""Rulesets of engines no longer referenced, deleted when the next engine is made (under the
+lock, never from the collector's thread and moment). Kept, each held some 0.4 MB for ever:
+300 engines of the 2026 example grew the process by 128 MB, deleted by 2 MB; a server
+makes one for every draft revision it checks."""
 
 
 def _fact_encoder() -> Callable[[dict[str, Scalar]], str]:
@@ -205,9 +211,12 @@ class DurableEngine:
         # A unique ruleset name per engine, so two engines never share anything by name.
         name = f"fourules_{policy_id}_{next(_ruleset_numbers)}"
         with _ENGINE_LOCK:
+            while _RETIRED:
+                durable_rules_engine.delete_ruleset(_RETIRED.pop())
             self._handle = durable_rules_engine.create_ruleset(
                 name, json.dumps(self.definition, ensure_ascii=False)
             )
+        weakref.finalize(self, _RETIRED.append, self._handle)
 
     def plain(self, fact: Mapping[str, FactValue]) -> dict[str, Scalar]:
         """The fact as this ruleset is given it (`conditions.engine_fact`)."""
