@@ -242,11 +242,15 @@ class Editor(ABC, Generic[D, T]):
     A stale save loses nothing: the form comes back as typed, beside the item as it now
     stands. Who is asking is the gate's: a signed-in person, and every form its CSRF token.
 
-    Each editor says what is its own: its ITEMS, its form (the class TYPED), its draft, its
-    items' table and form, what a form says and what it writes (the abstract methods)."""
+    Each editor says what is its own: its ITEMS, its form (the class TYPED), its draft (the
+    class DRAFTS), its items' table and form, what a form says and what it writes (the
+    abstract methods)."""
 
     items: ClassVar[Items]
     typed: type[T]
+    drafts: Callable[[CallsRepository, str, Items], D]
+    """Its draft's class, made of the repository, a year and its ITEMS (an editor whose
+    draft needs more says its own `draft`)."""
     removes: ClassVar[bool] = False
     """Whether its items are removed after a question (`web/removals.py`), which its table
     then says."""
@@ -258,9 +262,9 @@ class Editor(ABC, Generic[D, T]):
 
     # --- What each editor says ---------------------------------------------------------
 
-    @abstractmethod
     def draft(self, year: str) -> D:
         """The draft of YEAR as it now stands."""
+        return self.drafts(self.repository, year, self.items)
 
     @abstractmethod
     def table(self, draft: D, removed: str | None) -> dict[str, Any]:
