@@ -347,7 +347,7 @@ class _Read:
     @functools.cached_property
     def pieces(self) -> list[yaml_pieces.Piece]:
         """The pieces, written from a copy, each naming the node of the document it is."""
-        written = yaml_pieces.pieces(copy.deepcopy(self.document), self.layout)
+        written = yaml_pieces.pieces(copy.deepcopy(self.document), self.dump)
         own = yaml_pieces.slots(self.document)
         return [
             dataclasses.replace(p, node=node) for p, (_, _, node) in zip(written, own, strict=True)
@@ -356,6 +356,9 @@ class _Read:
     @functools.cached_property
     def written(self) -> str:
         return "".join(piece.text for piece in self.pieces)
+
+    def dump(self, document: Any) -> str:
+        return _dumped(document, self.layout)
 
 
 @functools.lru_cache(maxsize=8)
@@ -378,7 +381,7 @@ def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     change(document)
     original = text.replace("\r\n", "\n")
     originals = {id(copies[id(p.node)]): p.node for p in read.pieces if id(p.node) in copies}
-    after = yaml_pieces.written_again(document, read.layout, read.pieces, originals)
+    after = yaml_pieces.written_again(document, read.dump, read.pieces, originals)
     merged = _merged(original, read.written, after)
     if not _reads_as(merged, plain_values(document)):
         after = _dumped(document, read.layout)

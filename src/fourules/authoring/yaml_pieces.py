@@ -17,12 +17,12 @@ ruamel's whole text.
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from fourules.authoring.yaml_edits import Layout
+Dump = Callable[[Any], str]
+"""ruamel's text of a document, as the file's layout writes it (`yaml_edits`)."""
 
 
 @dataclass(frozen=True)
@@ -38,14 +38,12 @@ class Piece:
     """What is written with NODE from outside it (`_around`)."""
 
 
-def pieces(document: Any, layout: Layout) -> list[Piece]:
+def pieces(document: Any, dump: Dump) -> list[Piece]:
     """Every piece of DOCUMENT, written."""
-    return [_written(document, key, index, node, layout) for key, index, node in slots(document)]
+    return [_written(document, key, index, node, dump) for key, index, node in slots(document)]
 
 
-def written_again(
-    document: Any, layout: Layout, before: list[Piece], originals: dict[int, Any]
-) -> str:
+def written_again(document: Any, dump: Dump, before: list[Piece], originals: dict[int, Any]) -> str:
     """DOCUMENT's text, a copy of the one BEFORE's pieces were written from (ORIGINALS: each
     copied node's id → its original), changed since: the pieces alike to one of BEFORE take
     its text."""
@@ -57,7 +55,7 @@ def written_again(
         if piece is not None and _reusable(piece, key, index, node, _around(document, key, index)):
             out.append(piece.text)
         else:
-            out.append(_written(document, key, index, node, layout).text)
+            out.append(_written(document, key, index, node, dump).text)
     return "".join(out)
 
 
@@ -89,10 +87,8 @@ def _split(document: Any, key: Any, value: Any) -> bool:
     )
 
 
-def _written(document: Any, key: Any, index: int | None, node: Any, layout: Layout) -> Piece:
+def _written(document: Any, key: Any, index: int | None, node: Any, dump: Dump) -> Piece:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    from fourules.authoring.yaml_edits import round_trip_yaml
 
     first = next(iter(document)) == key
     one = CommentedMap()
@@ -110,9 +106,7 @@ def _written(document: Any, key: Any, index: int | None, node: Any, layout: Layo
         if index == 0:
             item.ca.comment = whole.ca.comment
         one[key] = item
-    out = io.StringIO()
-    round_trip_yaml(layout).dump(one, out)
-    text = out.getvalue()
+    text = dump(one)
     if index:  # the key's line is the first item's
         text = text.split("\n", 1)[1]
     return Piece(key, index, node, text, _around(document, key, index))
