@@ -44,17 +44,17 @@ def _longest_list(data: dict[str, object]) -> str:
     "path",
     [
         ROOT / "examples/calls/2026/policy.yaml",
-        ROOT / "policies/2018/policy.yaml",
         ROOT / "policies/2024/cases.yaml",
         ROOT / "examples/calls/2026/coverage.yaml",
     ],
     ids=lambda p: str(p.relative_to(ROOT)),
 )
-def test_every_item_removed_or_changed_comes_out_as_from_the_whole_text(
+def test_items_removed_or_changed_come_out_as_from_the_whole_text(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each item of the file's longest top-level list removed, and given a new first field
-    value, through the pieces and through ruamel's whole text: the same bytes."""
+    """Items of the file's longest top-level list (every fourth, and the last) removed, and
+    given a new first field value, through the pieces and through ruamel's whole text: the
+    same bytes."""
     text = path.read_text(encoding="utf-8")
     data = yaml_data(text)
     key = _longest_list(data)
@@ -63,7 +63,8 @@ def test_every_item_removed_or_changed_comes_out_as_from_the_whole_text(
 
     def edits() -> list[str]:
         out = []
-        for index, item in enumerate(items):
+        for index in sorted({*range(0, len(items), 4), len(items) - 1}):
+            item = items[index]
             out.append(yaml_edits.item_removed(text, key, index))
             changed = dict(item)
             first = next(k for k, v in changed.items() if isinstance(v, str))
