@@ -27,6 +27,7 @@ import yaml
 
 from fourules.policy.alternatives import PathError, applied, steps
 from fourules.texts import text
+from fourules.web.policy_items import Bilingual
 
 ALTERNATIVE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 """An alternative's id, as the policy model takes it (`Alternative.id`)."""
@@ -54,8 +55,7 @@ class AlternativeForm:
     """One alternative as the form has it."""
 
     id: str = ""
-    description_sv: str = ""
-    description_en: str = ""
+    description: Bilingual = field(default_factory=Bilingual)
     changes: list[Change] = field(default_factory=list)
 
 
@@ -98,8 +98,9 @@ def forms_of(alternatives: list[Any]) -> list[AlternativeForm]:
         out.append(
             AlternativeForm(
                 id=str(entry.get("id") or ""),
-                description_sv=" ".join(str(described.get("sv") or "").split()),
-                description_en=" ".join(str(described.get("en") or "").split()),
+                description=Bilingual(
+                    str(described.get("sv") or ""), str(described.get("en") or "")
+                ).folded(),
                 changes=[
                     Change(str(path), value_text(value))
                     for path, value in (changes.items() if isinstance(changes, dict) else [])
@@ -155,8 +156,7 @@ def read_forms(form: Mapping[str, Any]) -> list[AlternativeForm]:
         out.append(
             AlternativeForm(
                 id=get(at + "id").strip(),
-                description_sv=" ".join(get(at + "description_sv").split()),
-                description_en=" ".join(get(at + "description_en").split()),
+                description=Bilingual.read(get, at + "description").folded(),
                 changes=changes,
             )
         )
@@ -210,9 +210,9 @@ def written(
         elif form.id in seen:
             errors[at + "id"] = text("pages.rules.alternatives.id.taken", id=form.id)
         seen.add(form.id)
-        for lang in ("sv", "en"):
-            if not getattr(form, f"description_{lang}"):
-                errors[f"{at}description_{lang}"] = text("pages.rules.alternatives.described")
+        form.description.needed(
+            errors, f"{at}description", text("pages.rules.alternatives.described")
+        )
         was = old[n] if n < len(old) and isinstance(old[n], dict) else {}
         changes = _changes(form, at, errors)
         if not form.changes:
@@ -223,7 +223,7 @@ def written(
             {
                 "id": form.id,
                 "description": {
-                    lang: _kept(described.get(lang), getattr(form, f"description_{lang}"))
+                    lang: _kept(described.get(lang), getattr(form.description, lang))
                     for lang in ("sv", "en")
                 },
                 "set": changes,

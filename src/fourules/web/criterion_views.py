@@ -28,7 +28,7 @@ from fourules.texts import both, text
 from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
 from fourules.web.gate import Form, field_text, field_values
-from fourules.web.policy_items import Sourced, bilingual, sourced
+from fourules.web.policy_items import Bilingual, Sourced, bilingual, sourced
 from fourules.web.removals import Naming, cases, coverage, mentions, names_word, rules
 from fourules.web.rule_edit_views import BranchForm, Row, RuleTyped, When
 from fourules.web.source_picker import number
@@ -153,8 +153,7 @@ class CriterionTyped:
     weight: str = "1"
     group: str = ""
     kinds: list[str] = field(default_factory=lambda: ["project"])
-    title_sv: str = ""
-    title_en: str = ""
+    title: Bilingual = field(default_factory=Bilingual)
     reading: bool = False
     note: str = ""
     sentence: int | None = None
@@ -179,8 +178,7 @@ class CriterionTyped:
             weight="1" if row.weight is None else _number(row.weight),
             group=row.group,
             kinds=list(row.applies_to),
-            title_sv=row.description.get("sv", ""),
-            title_en=row.description.get("en", ""),
+            title=Bilingual.of(row.description),
             reading=row.reading,
             note=row.note,
             sentence=sentence,
@@ -225,8 +223,7 @@ def read_typed(form: Form, key: str, row: CriterionRow | None) -> CriterionTyped
         weight=get("weight"),
         group=get("group"),
         kinds=[k for k in KINDS if k in many("kinds")],
-        title_sv=" ".join(get("title_sv").split()),
-        title_en=" ".join(get("title_en").split()),
+        title=Bilingual.read(get, "title").folded(),
         reading=get("reading") == "yes",
         note=" ".join(get("note").split()),
         sentence=number(get("sentence")),
@@ -305,9 +302,7 @@ def _check_group_and_kinds(typed: CriterionTyped) -> None:
 
 def _check_titles(typed: CriterionTyped) -> None:
     """A title in every language."""
-    for lang in LANGS:
-        if not getattr(typed, f"title_{lang}"):
-            typed.errors[f"title_{lang}"] = text("pages.criteria.title.needed")
+    typed.title.needed(typed.errors, "title", text("pages.criteria.title.needed"))
 
 
 def _check_reading(typed: CriterionTyped, row: CriterionRow | None) -> None:
@@ -358,7 +353,7 @@ def rule_of(
     """The rule the form writes, held to the policy's `Rule` model (None, with the problem
     beside its field, when the model refuses it); BRANCHES: a derived criterion's, as the
     rules' form says them."""
-    title = {"sv": typed.title_sv, "en": typed.title_en}
+    title = typed.title.written()
     group = typed.group or None
     type: cr.CriterionType = "priority" if typed.type == "priority" else "mandatory"
     messages = {

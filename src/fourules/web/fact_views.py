@@ -32,7 +32,7 @@ from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
 from fourules.web.forms import read_fact
 from fourules.web.gate import Form, field_text, field_values
-from fourules.web.policy_items import bilingual
+from fourules.web.policy_items import Bilingual, bilingual
 from fourules.web.removals import Naming, cases, mentions, names_word, rules
 
 TYPES: tuple[str, ...] = get_args(FactType)
@@ -168,10 +168,8 @@ class FactTyped:
     minimum: str = ""
     reads: str = "whole"
     changeable: bool = True
-    label_sv: str = ""
-    label_en: str = ""
-    help_sv: str = ""
-    help_en: str = ""
+    label: Bilingual = field(default_factory=Bilingual)
+    help: Bilingual = field(default_factory=Bilingual)
     placeholder: str = ""
     tries: str = ""
     message: str = ""
@@ -202,10 +200,8 @@ class FactTyped:
             minimum="" if w.get("minimum") is None else str(w.get("minimum")),
             reads=str(w.get("reads") or "whole"),
             changeable=w.get("changeable", True) is not False,
-            label_sv=row.label.get("sv", ""),
-            label_en=row.label.get("en", ""),
-            help_sv=row.help.get("sv", ""),
-            help_en=row.help.get("en", ""),
+            label=Bilingual.of(row.label),
+            help=Bilingual.of(row.help),
             placeholder=str(w.get("placeholder") or ""),
             tries="\n".join(_tried(t) for t in w.get("tries") or []),
             message=message,
@@ -258,10 +254,8 @@ def read_typed(form: Form, key: str, row: FactRow | None) -> FactTyped:
         minimum=get("minimum"),
         reads=get("reads") or "whole",
         changeable=get("changeable") == "yes",
-        label_sv=" ".join(get("label_sv").split()),
-        label_en=" ".join(get("label_en").split()),
-        help_sv=" ".join(get("help_sv").split()),
-        help_en=" ".join(get("help_en").split()),
+        label=Bilingual.read(get, "label").folded(),
+        help=Bilingual.read(get, "help").folded(),
         placeholder=get("placeholder"),
         tries=str(form.get("tries") or "").strip(),
         message=str(form.get("message") or ""),
@@ -350,11 +344,9 @@ def _said_answers(typed: FactTyped, written: Mapping[str, Any], said: dict[str, 
 
 def _said_words(typed: FactTyped, said: dict[str, Any]) -> None:
     """The label and the help, each needed in both languages."""
-    for key in ("label", "help"):
-        for lang in ("sv", "en"):
-            if not getattr(typed, f"{key}_{lang}"):
-                typed.errors[f"{key}_{lang}"] = text(f"pages.facts.{key}.needed")
-        said[key] = {"sv": getattr(typed, f"{key}_sv"), "en": getattr(typed, f"{key}_en")}
+    for key, words in (("label", typed.label), ("help", typed.help)):
+        words.needed(typed.errors, key, text(f"pages.facts.{key}.needed"))
+        said[key] = words.written()
 
 
 def _said_placeholder(typed: FactTyped, said: dict[str, Any]) -> None:

@@ -85,7 +85,7 @@ class HeadingEditor(Editor[HeadingDraft, HeadingTyped]):
         heading_views.checked(typed, row, draft.files)
         if typed.errors:
             return None
-        title = {"sv": typed.title_sv, "en": typed.title_en}
+        title = typed.title.written()
         try:
             edited = heading_edited(draft.text, title, typed.document(), where=POLICY_FILE)
         except InputError as exc:

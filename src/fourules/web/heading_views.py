@@ -17,7 +17,7 @@ from fourules.policy.model import Document
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import problem_shown, under
-from fourules.web.policy_items import bilingual
+from fourules.web.policy_items import Bilingual, bilingual
 
 HEADING = "heading"
 """The one item of the heading's page (`/calls/drafts/{year}/heading`)."""
@@ -84,8 +84,7 @@ class HeadingTyped:
         "message",
     )
     """What a refusal shows back of the form."""
-    title_sv: str = ""
-    title_en: str = ""
+    title: Bilingual = field(default_factory=Bilingual)
     document_title: str = ""
     issuer: str = ""
     addressee: str = ""
@@ -99,8 +98,7 @@ class HeadingTyped:
     def of(cls, row: HeadingRow, message: str) -> HeadingTyped:
         d = row.document
         return cls(
-            title_sv=row.title.get("sv", ""),
-            title_en=row.title.get("en", ""),
+            title=Bilingual.of(row.title),
             document_title=d.get("title", ""),
             issuer=d.get("issuer", ""),
             addressee=d.get("addressee", ""),
@@ -132,8 +130,7 @@ def read_typed(form: Mapping[str, Any]) -> HeadingTyped:
         return " ".join(str(form.get(name) or "").split())
 
     return HeadingTyped(
-        title_sv=get("title_sv"),
-        title_en=get("title_en"),
+        title=Bilingual.read(get, "title"),
         document_title=get("document_title"),
         issuer=get("issuer"),
         addressee=get("addressee"),
@@ -163,7 +160,8 @@ def checked(typed: HeadingTyped, row: HeadingRow, files: Mapping[str, str]) -> N
 
 def _filled(typed: HeadingTyped) -> None:
     """The call's name in both languages and the document's texts, each needed."""
-    for name in ("title_sv", "title_en", *WORDS):
+    typed.title.needed(typed.errors, "title", text("pages.heading.needed"))
+    for name in WORDS:
         if not getattr(typed, name):
             typed.errors[name] = text("pages.heading.needed")
 

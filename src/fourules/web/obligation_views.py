@@ -77,7 +77,7 @@ def obligation_of(
     source |= {"section": section, "quote": quote}
     said = written | {
         "id": typed.id,
-        "description": {"sv": typed.description_sv, "en": typed.description_en},
+        "description": typed.description.written(),
         "source": in_order(list(found or {}), source, SOURCE_KEYS),
     }
     try:

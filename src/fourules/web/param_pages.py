@@ -28,7 +28,7 @@ from fourules.web import param_views, policy_items
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.param_views import Row, Typed
-from fourules.web.policy_items import PolicyDraft, PolicyEditor, read_sourced
+from fourules.web.policy_items import Bilingual, PolicyDraft, PolicyEditor, read_sourced
 from fourules.web.removals import GuardedRemoval, Naming
 
 FIELD_OF = policy_items.FIELD_OF | {"value": "value", "unit": "value", "not_stated": "not-stated"}
@@ -58,8 +58,7 @@ class ParamEditor(PolicyEditor[Row, Typed]):
         return Typed(
             value=form.get("value", ""),
             unit=form.get("unit", "").strip(),
-            not_stated_sv=form.get("not_stated_sv", "").strip(),
-            not_stated_en=form.get("not_stated_en", "").strip(),
+            not_stated=Bilingual.read(lambda name: form.get(name, "").strip(), "not_stated"),
             name=form.get("name", "").strip() if key == NEW else key,
             **read_sourced(form),
         )
@@ -84,9 +83,7 @@ class ParamEditor(PolicyEditor[Row, Typed]):
             value=value,
             unit=typed.unit,
             **typed.written(sentence.section, quote),
-            not_stated=None
-            if value is not None
-            else {"sv": typed.not_stated_sv, "en": typed.not_stated_en},
+            not_stated=None if value is not None else typed.not_stated.written(),
         )
 
     def saved_as(self, draft: PolicyDraft[Row], key: str, typed: Typed) -> str:
@@ -118,7 +115,5 @@ def _value(typed: Typed) -> int | date | LocalText | None:
     if isinstance(value, LocalText):
         typed.errors["value"] = value.get(language())
     if value is None:
-        for lang in ("sv", "en"):
-            if not getattr(typed, f"not_stated_{lang}"):
-                typed.errors[f"not_stated_{lang}"] = text("pages.params.not_stated.needed")
+        typed.not_stated.needed(typed.errors, "not_stated", text("pages.params.not_stated.needed"))
     return value

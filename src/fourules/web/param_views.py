@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -21,7 +21,14 @@ from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import problem_shown, under
 from fourules.web.forms import read_amount
 from fourules.web.gate import query
-from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
+from fourules.web.policy_items import (
+    Bilingual,
+    Sourced,
+    SourcedTyped,
+    bilingual,
+    sourced,
+    typed_sourced,
+)
 from fourules.web.removals import Naming, coverage_linked, parameters_named
 
 UNITS = ("SEK", "date", "years", "months", "days")
@@ -122,8 +129,7 @@ class Typed(SourcedTyped):
     """What a refusal shows back of the form."""
     value: str = ""
     unit: str = "SEK"
-    not_stated_sv: str = ""
-    not_stated_en: str = ""
+    not_stated: Bilingual = field(default_factory=Bilingual)
     name: str = ""
 
     @classmethod
@@ -133,8 +139,7 @@ class Typed(SourcedTyped):
         return cls(
             value=typed_value(row.value, row.unit),
             unit=row.unit,
-            not_stated_sv=row.not_stated.get("sv", ""),
-            not_stated_en=row.not_stated.get("en", ""),
+            not_stated=Bilingual.of(row.not_stated),
             name=row.name,
             **typed_sourced(row, sentence, message),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
@@ -70,6 +70,40 @@ def bilingual(value: Any) -> dict[str, str]:
     return {}
 
 
+@dataclass(frozen=True)
+class Bilingual:
+    """A text a form asks for in Swedish and in English, in its fields NAME_sv and NAME_en
+    (`title_sv`, `title_en`): declared once, as one field of the form."""
+
+    sv: str = ""
+    en: str = ""
+
+    @classmethod
+    def of(cls, written: Mapping[str, str]) -> Bilingual:
+        """The text as policy.yaml writes it (`bilingual`'s `{sv: …, en: …}`)."""
+        return cls(written.get("sv", ""), written.get("en", ""))
+
+    @classmethod
+    def read(cls, get: Callable[[str], str], name: str) -> Bilingual:
+        """The form's fields NAME_sv and NAME_en, each as GET reads it."""
+        return cls(get(f"{name}_sv"), get(f"{name}_en"))
+
+    def written(self) -> dict[str, str]:
+        """As policy.yaml writes it: `{sv: …, en: …}`."""
+        return {"sv": self.sv, "en": self.en}
+
+    def folded(self) -> Bilingual:
+        """Each on one line, as the policies write them."""
+        return Bilingual(" ".join(self.sv.split()), " ".join(self.en.split()))
+
+    def needed(self, errors: dict[str, str], name: str, said: str) -> None:
+        """The text is needed in both languages: SAID in ERRORS beside each of the fields
+        NAME_sv and NAME_en left empty."""
+        for lang, given in self.written().items():
+            if not given:
+                errors[f"{name}_{lang}"] = said
+
+
 @dataclass
 class SourcedTyped:
     """An item's form as sent (or as the item stands): its description in each language,
@@ -78,8 +112,7 @@ class SourcedTyped:
 
     kept: ClassVar[tuple[str, ...]] = ("description_sv", "description_en", "quote", "message")
     """What a refusal shows back of the form."""
-    description_sv: str = ""
-    description_en: str = ""
+    description: Bilingual = field(default_factory=Bilingual)
     sentence: int | None = None
     quote: str = ""
     message: str = ""
@@ -96,24 +129,20 @@ class SourcedTyped:
         if self.note is not None and said != " ".join(note.split()):
             source["note"] = folded(said, NOTE_COLUMN) if said else None
         return {
-            "description": {"sv": self.description_sv, "en": self.description_en},
+            "description": self.description.written(),
             "source": source,
         }
 
     def described(self, words: str) -> None:
         """A description is needed in each language: beside a field left empty, the
         catalogue's `WORDS.description.needed` says so."""
-        for lang in ("sv", "en"):
-            if not getattr(self, f"description_{lang}"):
-                self.errors[f"description_{lang}"] = text(f"{words}.description.needed")
+        self.description.needed(self.errors, "description", text(f"{words}.description.needed"))
 
 
 def typed_sourced(row: Sourced, sentence: int | None, message: str) -> dict[str, Any]:
     """The form's shared fields as ROW stands (SENTENCE: the one its quote cites)."""
-    description = row.description
     return {
-        "description_sv": description.get("sv", ""),
-        "description_en": description.get("en", ""),
+        "description": Bilingual.of(row.description),
         "sentence": sentence,
         "quote": row.quote,
         "message": message,
@@ -123,8 +152,9 @@ def typed_sourced(row: Sourced, sentence: int | None, message: str) -> dict[str,
 def read_sourced(form: Form) -> dict[str, Any]:
     """The form's shared fields as sent."""
     return {
-        "description_sv": str(form.get("description_sv") or "").strip(),
-        "description_en": str(form.get("description_en") or "").strip(),
+        "description": Bilingual.read(
+            lambda name: str(form.get(name) or "").strip(), "description"
+        ),
         "sentence": number(str(form.get("sentence") or "")),
         "quote": str(form.get("quote") or ""),
         "message": str(form.get("message") or ""),

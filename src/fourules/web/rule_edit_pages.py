@@ -329,9 +329,7 @@ def _applies(typed: RuleTyped, row: RuleRow | None) -> list[str] | None:
 
 def _check_heading(typed: RuleTyped, errors: dict[str, str]) -> None:
     """The rule's title in both languages, the kinds it applies to and its basis."""
-    for lang in ("sv", "en"):
-        if not getattr(typed, f"title_{lang}"):
-            errors[f"title_{lang}"] = text("pages.rules.title.needed")
+    typed.title.needed(errors, "title", text("pages.rules.title.needed"))
     if not typed.applies_to:
         errors["applies_to"] = text("pages.rules.applies_to.needed")
     if typed.basis not in BASES:
@@ -355,7 +353,7 @@ def _written(
     rule |= {
         "id": typed.id,
         "title": {
-            lang: _kept(_text_of(old.get("title"), lang), getattr(typed, f"title_{lang}"))
+            lang: _kept(_text_of(old.get("title"), lang), getattr(typed.title, lang))
             for lang in ("sv", "en")
         },
     }
@@ -386,9 +384,7 @@ def _branch(
     amounts = {f"${p.name}" for p in terms.amounts}
     if b.grant_limit and b.grant_limit not in amounts:
         errors[at + "grant_limit"] = text("pages.rules.grant_limit.invalid", limit=b.grant_limit)
-    for lang in ("sv", "en"):
-        if not getattr(b, f"message_{lang}"):
-            errors[f"{at}message_{lang}"] = text("pages.rules.branch.message.needed")
+    b.message.needed(errors, f"{at}message", text("pages.rules.branch.message.needed"))
     branch: dict[str, Any] = {}
     when = _condition(b.when, i, count, terms, errors)
     if when is not None:
@@ -397,7 +393,7 @@ def _branch(
     for part in ("outcome", "basis", "grant_limit"):
         if getattr(b, part):
             branch[part] = getattr(b, part)
-    branch["message"] = {"sv": b.message_sv, "en": b.message_en}
+    branch["message"] = b.message.written()
     return branch
 
 

@@ -42,7 +42,14 @@ from fourules.web.alternative_views import AlternativeForm, forms_of, read_forms
 from fourules.web.editor import ById, problem_shown, under
 from fourules.web.gate import field_text, field_values
 from fourules.web.param_views import UNITS, shown_value
-from fourules.web.policy_items import Sourced, SourcedTyped, bilingual, sourced, typed_sourced
+from fourules.web.policy_items import (
+    Bilingual,
+    Sourced,
+    SourcedTyped,
+    bilingual,
+    sourced,
+    typed_sourced,
+)
 
 STATUSES = ("pass", "fail", "warn", "unknown", "info")
 """A branch's statuses (policy/model.py's `Status`), in the order the form offers them."""
@@ -603,8 +610,7 @@ class BranchForm:
     outcome: str = ""
     basis: str = ""
     grant_limit: str = ""
-    message_sv: str = ""
-    message_en: str = ""
+    message: Bilingual = field(default_factory=Bilingual)
 
 
 @dataclass
@@ -622,8 +628,7 @@ class RuleTyped(SourcedTyped):
     )
     """What a refusal shows back of the form."""
     id: str = ""
-    title_sv: str = ""
-    title_en: str = ""
+    title: Bilingual = field(default_factory=Bilingual)
     applies_to: list[str] = field(default_factory=lambda: list(KINDS))
     basis: str = "text"
     precedent: str = ""
@@ -641,8 +646,7 @@ class RuleTyped(SourcedTyped):
             return cls(message=message, branches=[BranchForm(When("otherwise"))])
         return cls(
             id=row.id,
-            title_sv=row.title.get("sv", ""),
-            title_en=row.title.get("en", ""),
+            title=Bilingual.of(row.title),
             applies_to=list(row.applies_to) if row.applies_to is not None else list(KINDS),
             basis=row.basis,
             precedent=precedent_of(row),
@@ -658,15 +662,13 @@ class RuleTyped(SourcedTyped):
 
 
 def branch_of(raw: dict[str, Any], terms: Terms) -> BranchForm:
-    message = bilingual(raw.get("message"))
     return BranchForm(
         when=when_of(raw.get("when"), terms),
         status=str(raw.get("status") or ""),
         outcome=str(raw.get("outcome") or ""),
         basis=str(raw.get("basis") or ""),
         grant_limit=str(raw.get("grant_limit") or ""),
-        message_sv=message.get("sv", ""),
-        message_en=message.get("en", ""),
+        message=Bilingual.of(bilingual(raw.get("message"))),
     )
 
 
@@ -677,6 +679,9 @@ def read_typed(form: Any, key: str, new: bool) -> RuleTyped:
 
     def get(name: str) -> str:
         return str(form.get(name) or "")
+
+    def stripped(name: str) -> str:
+        return get(name).strip()
 
     many = partial(field_values, form)
 
@@ -694,22 +699,18 @@ def read_typed(form: Any, key: str, new: bool) -> RuleTyped:
                 outcome=get(b + "outcome").strip(),
                 basis=get(b + "basis").strip(),
                 grant_limit=get(b + "grant_limit").strip(),
-                message_sv=get(b + "message_sv").strip(),
-                message_en=get(b + "message_en").strip(),
+                message=Bilingual.read(stripped, b + "message"),
             )
         )
     return RuleTyped(
         id=get("id").strip() if new or "id" in form else key,
-        title_sv=get("title_sv").strip(),
-        title_en=get("title_en").strip(),
+        title=Bilingual.read(stripped, "title"),
         applies_to=[k for k in KINDS if k in many("applies_to")],
         basis=get("basis").strip(),
         precedent=" ".join(get("precedent").split()),
         note=" ".join(get("note").split()),
         branches=branches,
         alternatives=read_forms(form),
-        description_sv="",
-        description_en="",
         sentence=number(get("sentence")),
         quote=get("quote"),
         message=get("message"),
