@@ -19,8 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fourules.authoring.cases import CASES_FILE
-from fourules.authoring.policy_item_edits import item_added, item_changed
-from fourules.authoring.yaml_edits import item_removed
+from fourules.authoring.policy_item_edits import item_changed, plain_of
+from fourules.authoring.yaml_edits import as_node, item_appended, item_removed
 from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import text
@@ -105,12 +105,22 @@ class CaseEditor(Editor[Draft, Typed]):
             typed.message = text("pages.cases.message.default", name=typed.name)
         if case is None:
             return None
-        if row is None:
-            return item_added(draft.text, "cases", case, before=(), where=CASES_FILE)
+        if row is None:  # last, its parts written as the cases before it write theirs
+            return item_appended(draft.text, "cases", _on_one_line(case), CASES_FILE)
         return item_changed(draft.text, "cases", row.index, case, where=CASES_FILE)
 
     def saved_as(self, draft: Draft, key: str, typed: Typed) -> str:
         return str(len(draft.rows)) if key == NEW else key
+
+
+def _on_one_line(case: dict[str, Any]) -> Any:
+    """CASE as round-trip nodes, each of its parts on one line (`{requested_sek: 0}`,
+    `[socialforvaltningen]`) unless the cases before it write that part otherwise."""
+    node = as_node(plain_of(case))
+    for value in node.values():
+        if hasattr(value, "fa"):
+            value.fa.set_flow_style()
+    return node
 
 
 def case_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:

@@ -416,9 +416,7 @@ def _applicants(typed: Typed, application: dict[str, Any]) -> None:
         application.update(said)
 
 
-def _assessment(
-    typed: Typed, criteria: Sequence[Assessed], application: dict[str, Any]
-) -> None:
+def _assessment(typed: Typed, criteria: Sequence[Assessed], application: dict[str, Any]) -> None:
     """The assessment as the form says it: the default's (no `assessment:` in the case),
     or the answers given (`null` for one assessed as not assessed), in the criteria's
     order, each criterion the form does not ask kept as written."""

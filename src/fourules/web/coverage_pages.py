@@ -12,8 +12,10 @@ comments and style stay as written). The map's entries are also kept one by one
 (`…/coverage/entries/{place}`, `sentences.3`, `sections.1`): an entry copied from last year
 is confirmed against this text (`…/reviewed`: its `review: true` alone goes), and an entry
 whose words the decision no longer has — a sentence's or a section's — is removed after a
-question (`…/remove`); one that still accounts for a sentence is not: its sentence's form
-sets what it says. The table, the forms, their saves (a stale one shows
+question (`…/remove`); a sentence's entry that still accounts for a sentence is not: its
+sentence's form sets what it says. A section's entry is removed from its form
+(`web/coverage_sections.py`, which adds and rewords them) even while its sentences stand:
+they are then unclassified, which the question says. The table, the forms, their saves (a stale one shows
 the sentence as it now stands beside what was typed) and the check beside them are every
 editor's (`web/editor.Editor`); this module says what is the coverage map's own.
 """
@@ -40,6 +42,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import coverage_views
+from fourules.web.coverage_sections import section_pages
 from fourules.web.coverage_views import DraftMap, DraftMaps, Entry, Row, Typed
 from fourules.web.editor import NEW, DraftFile, Editor, FormState, Items
 from fourules.web.gate import Form, Refused, Who, query
@@ -206,7 +209,7 @@ class EntryRemoval(Removal):
             raise Refused(422, exc.text(language())) from None
 
     def refusals(self, shown: CoverageDraft, row: Entry) -> list[Refusal]:
-        if not row.accounts:
+        if not row.accounts or row.kind == "sections":  # a section's sentences: unclassified
             return []
         numbers = ", ".join(str(n) for n in row.accounts)
         said = text("pages.coverage.entries.accounts", numbers=numbers)
@@ -222,7 +225,8 @@ class EntryRemoval(Removal):
         return f"/calls/drafts/{year}/coverage{query(removed=key)}#check"
 
     def asked(self, shown: CoverageDraft, row: Entry | None, key: str) -> dict[str, Any]:
-        return {"key": key, "entry": row}
+        left = row.accounts if row is not None and row.kind == "sections" else ()
+        return {"key": key, "entry": row, "left": left}
 
 
 def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
@@ -231,6 +235,7 @@ def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     after a question."""
     editor = CoverageEditor(folder)
     router = APIRouter(include_in_schema=False)
+    router.include_router(section_pages(folder))  # first: `…/coverage/sections` is no sentence
 
     @router.get("/calls/drafts/{year}/coverage", response_class=HTMLResponse)
     async def listing(
