@@ -8,9 +8,8 @@ authoring edits.
 
 `without(PARTS)` of every part (`before_the_walk`) is what the HTTP walk starts from once the
 decision is put in: everything else that the 2026 decision changes against 2024, which it
-brings in as files, as city IT's script would. The browser walk writes the whole policy in
-the forms and brings in only `before_the_walk()`'s cases.yaml and coverage.yaml (no form
-writes a case's expected score, nor a section's entry of the coverage map).
+brings in as files, as city IT's script would. The browser walk writes every file in the
+forms.
 
 `pasted_over` is the draft started from 2024 with the 2026 decision pasted: the state the
 forms' own tests (test_coverage_entries_pages.py, test_administration_pages.py) start from."""
