@@ -148,3 +148,24 @@ def test_what_cannot_be_is_refused_beside_its_field_and_nothing_is_lost(
     assert "Solna stad</textarea>" in refused.text
     assert "solna\n-</textarea>" in refused.text
     assert draft_file(path, "cases.yaml") == before
+
+
+def test_a_form_sent_without_the_new_fields_keeps_them_as_written(
+    calls_written: Path, tmp_path: Path
+) -> None:
+    """A script's form that names only the fields it had before (no applicants, assessment,
+    score nor administrations) keeps them as the case writes them."""
+    client, path = client_over(calls_written, tmp_path)
+    before = draft_file(path, "cases.yaml")
+    for name in (FOUR, CENTRAL):
+        at = next(n for n, c in enumerate(read(before)["cases"]) if c["name"] == name)
+        page = client.get(f"{CASES}/{at}").text
+        new_fields = ("applicants", "assessment", "score", "resolved")
+        sent = [
+            (k, v)
+            for k, v in fields(page, f"{CASES}/{at}")
+            if k not in new_fields and not k.startswith("criterion.")
+        ]
+        saved = post(client, f"{CASES}/{at}", sent)
+        assert saved.status_code in (200, 303), _errors(saved.text)
+        assert draft_file(path, "cases.yaml") == before

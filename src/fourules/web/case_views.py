@@ -259,14 +259,15 @@ class Typed:
     max_grant: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
     unstated: list[str] = field(default_factory=list)
-    applicants: str = ""
+    applicants: str | None = ""
     """The application's applicants, a name a line ('': the default's)."""
-    assessment: str = ""
+    assessment: str | None = ""
     """`STATED`: the case gives the assessment (`answers`), else the default's applies."""
     answers: dict[str, str] = field(default_factory=dict)
-    score: str = ""
-    resolved: str = ""
-    """The administrations the applicants are to resolve to, an id a line (`NONE`: none)."""
+    score: str | None = ""
+    resolved: str | None = ""
+    """The administrations the applicants are to resolve to, an id a line (`NONE`: none).
+    Each of these None: a form sent without it (a script's), which keeps it as written."""
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     expect: list[Expect] | None = field(default_factory=list)
@@ -344,6 +345,9 @@ def read_expected(form: Any) -> list[Expect] | None:
 def read_typed(form: Any, facts: tuple[FactInput, ...], criteria: Sequence[Assessed]) -> Typed:
     get, many = partial(field_text, form), partial(field_values, form)
 
+    def sent(name: str) -> str | None:
+        return get(name) if name in form else None
+
     return Typed(
         name=" ".join(get("name").split()),
         kind=get("kind") or "project",
@@ -351,11 +355,11 @@ def read_typed(form: Any, facts: tuple[FactInput, ...], criteria: Sequence[Asses
         max_grant=get("max_grant_sek"),
         facts={f.name: many(f.name) if f.widget == "checkboxes" else get(f.name) for f in facts},
         unstated=many(UNSTATED),
-        applicants=get(APPLICANTS),
-        assessment=get(ASSESSMENT),
+        applicants=sent(APPLICANTS),
+        assessment=sent(ASSESSMENT),
         answers={c.id: get(f"criterion.{c.id}") for c in criteria},
-        score=get(SCORE),
-        resolved=get("resolved"),
+        score=sent(SCORE),
+        resolved=sent("resolved"),
         message=get("message"),
         expect=read_expected(form),
     )
@@ -379,12 +383,12 @@ def case_of(typed: Typed, known: Known, old: Row | None) -> dict[str, Any] | Non
     kept as written, and so is what else the case expects that the form does not ask."""
     grant = _expected(typed)
     application = _application(typed, known.facts, old.application if old is not None else {})
+    if old is not None:  # what a form sent without (a script's) stays as written
+        typed = _kept(typed, old)
     _applicants(typed, application)
     _assessment(typed, known.criteria, application)
     score = _score(typed)
     resolved = _resolved(typed, known.administrations)
-    if typed.expect is None and old is not None:  # not sent: as written
-        typed.expect = expected_of(old)
     expected = _expectations(typed, known.rules)
     if typed.errors:
         return None
@@ -402,18 +406,34 @@ def case_of(typed: Typed, known: Known, old: Row | None) -> dict[str, Any] | Non
     return case | expected | (old.also if old is not None else {})
 
 
+def _kept(typed: Typed, old: Row) -> Typed:
+    """TYPED with what its form was sent without taken from the case OLD as it stands."""
+    if typed.expect is None:
+        typed.expect = expected_of(old)
+    stands = Typed.of(old, (), (), "")
+    written = old.application.get(ASSESSMENT)
+    if typed.assessment is None and isinstance(written, dict):
+        typed.assessment = STATED
+        typed.answers = {k: _case_answer(written, k) for k in written}
+    for name in ("applicants", "score", "resolved"):
+        if getattr(typed, name) is None:
+            setattr(typed, name, getattr(stands, name))
+    return typed
+
+
 def _applicants(typed: Typed, application: dict[str, Any]) -> None:
     """The applicants as typed, a name a line, written first among the application's fields
     when new; none typed: the default's apply."""
-    names = [" ".join(line.split()) for line in typed.applicants.splitlines() if line.strip()]
+    said = typed.applicants or ""
+    names = [" ".join(line.split()) for line in said.splitlines() if line.strip()]
     if not names:
         application.pop(APPLICANTS, None)
     elif APPLICANTS in application:
         application[APPLICANTS] = Flow(names)
     else:
-        said = {APPLICANTS: Flow(names), **application}
+        first = {APPLICANTS: Flow(names), **application}
         application.clear()
-        application.update(said)
+        application.update(first)
 
 
 def _assessment(typed: Typed, criteria: Sequence[Assessed], application: dict[str, Any]) -> None:
@@ -421,7 +441,7 @@ def _assessment(typed: Typed, criteria: Sequence[Assessed], application: dict[st
     or the answers given (`null` for one assessed as not assessed), in the criteria's
     order, each criterion the form does not ask kept as written."""
     written = application.get(ASSESSMENT)
-    if typed.assessment not in (STATED, ""):
+    if typed.assessment not in (STATED, "", None):
         typed.errors[ASSESSMENT] = text("form.not_a_choice", typed=typed.assessment)
         return
     if typed.assessment != STATED:
@@ -442,7 +462,7 @@ def _assessment(typed: Typed, criteria: Sequence[Assessed], application: dict[st
 
 def _score(typed: Typed) -> int | float | None:
     """The score the case expects (None: none), a whole number written as one."""
-    said = typed.score.replace(",", ".").replace(" ", "")
+    said = (typed.score or "").replace(",", ".").replace(" ", "")
     if not said:
         return None
     try:
@@ -459,7 +479,7 @@ def _resolved(typed: Typed, administrations: frozenset[str] | None) -> list[str 
     """The administrations the applicants are to resolve to, a line each (None: nothing
     expected), each an id of the draft's administrations (ADMINISTRATIONS; None: taken as
     typed) or `NONE`."""
-    lines = [line.strip() for line in typed.resolved.splitlines() if line.strip()]
+    lines = [line.strip() for line in (typed.resolved or "").splitlines() if line.strip()]
     if not lines:
         return None
     unknown = [
