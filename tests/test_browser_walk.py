@@ -612,7 +612,7 @@ DROPPED = (
 has four areas (the example's own cases say what they showed)."""
 
 
-def _fact(page: Any, f: FactInput, value: Any) -> None:
+def _fact_typed(page: Any, f: FactInput, value: Any) -> None:
     """The fact F's widget made VALUE (MISSING: left empty; None: not stated)."""
     at = f'[id="{f.name}"]'
     page.locator(f'[id="{UNSTATED}-{f.name}"]').set_checked(value is None)
@@ -657,7 +657,7 @@ def _case(page: Any, address: str, case: dict[str, Any], old: dict[str, Any] | N
         page.locator(f"#criterion-{criterion}").select_option(said)
     for f in FACTS:
         if application.get(f.field, MISSING) != written.get(f.field, MISSING):
-            _fact(page, f, application.get(f.field, MISSING))
+            _fact_typed(page, f, application.get(f.field, MISSING))
     wanted = _expected(case)
     rows = page.locator(".case-expectation").count()
     for n in range(rows):

@@ -15,7 +15,7 @@ import pytest
 
 from fourules.authoring.yaml_edits import read
 from tests.call_walk import example, pasted_over
-from tests.calls_site import client_over, draft_file, refused_signed_out, sign_in
+from tests.calls_site import client_over, draft_file, refused_signed_out, saved_by_anna, sign_in
 from tests.test_rule_edit_pages import fields, post
 
 SECTIONS = "/calls/drafts/2026/coverage/sections"
@@ -128,3 +128,17 @@ def test_sign_in_and_csrf_are_asked(pasted: Path, tmp_path: Path) -> None:
     forged = post(client, f"{SECTIONS}/new", [(k, v) for k, v in typed if k != "csrf"])
     assert forged.status_code == 403
     assert draft_file(path, "coverage.yaml") == before
+
+
+def test_an_unknown_entry_and_an_unreadable_map_are_pages_that_say_so(
+    pasted: Path, tmp_path: Path
+) -> None:
+    client, path = client_over(pasted, tmp_path)
+    answer = client.get(f"{SECTIONS}/99")
+    assert answer.status_code == 404
+    assert "Utkastet 2026 har ingen post för ett avsnitt nummer 99" in answer.text
+    saved_by_anna(path, "coverage.yaml", "[\n")
+    for address in (SECTIONS, f"{SECTIONS}/0", f"{SECTIONS}/new"):
+        answer = client.get(address)
+        assert answer.status_code == 422, address
+        assert "coverage.yaml går inte att läsa, så dess avsnitt kan inte visas" in answer.text
