@@ -15,7 +15,14 @@ import pytest
 
 from fourules.authoring.yaml_edits import read
 from tests.call_walk import example, pasted_over
-from tests.calls_site import client_over, draft_file, refused_signed_out, saved_by_anna, sign_in
+from tests.calls_site import (
+    client_over,
+    draft_file,
+    refused_signed_out,
+    saved_by_anna,
+    sentence_number,
+    sign_in,
+)
 from tests.test_rule_edit_pages import fields, post
 
 SECTIONS = "/calls/drafts/2026/coverage/sections"
@@ -142,3 +149,39 @@ def test_an_unknown_entry_and_an_unreadable_map_are_pages_that_say_so(
         answer = client.get(address)
         assert answer.status_code == 422, address
         assert "coverage.yaml går inte att läsa, så dess avsnitt kan inte visas" in answer.text
+
+
+def test_a_sentence_is_given_to_its_sections_entry_in_its_form(
+    pasted: Path, tmp_path: Path
+) -> None:
+    """The knowledge bank's sentence, 2024's entry of its own, is left to the new section's
+    entry: its entry goes; a sentence whose section has no entry is refused, nothing written."""
+    client, path = client_over(pasted, tmp_path)
+    bank = (
+        "Kunskapsbanken samlar rapporter från forsknings- och utvecklingsprojekt som genomförts "
+        "och finansierats via socialförvaltningen."
+    )
+    number = sentence_number(path, bank)
+    address = f"/calls/drafts/2026/coverage/{number}"
+    assert 'id="status-section"' not in client.get(address).text  # no section's entry yet
+    refused = post(client, address, fields(client.get(address).text, address, status="section"))
+    assert refused.status_code == 422
+    assert _errors(refused.text)["status"].startswith(
+        "Avsnittet ”Socialförvaltningens kunskapsbank”"
+    )
+    page = client.get(f"{SECTIONS}/new").text
+    typed = {"section": NEW[0], "descriptive": _example(NEW[0])}
+    assert (
+        post(client, f"{SECTIONS}/new", fields(page, f"{SECTIONS}/new", **typed)).status_code == 303
+    )
+    before = draft_file(path, "coverage.yaml")
+    assert f"sentence: {bank}\n" in before
+    page = client.get(address).text
+    assert 'id="status-section"' in page
+    saved = post(client, address, fields(page, address, status="section"))
+    assert saved.status_code == 303, _errors(saved.text)
+    after = draft_file(path, "coverage.yaml")
+    assert f"sentence: {bank}\n" not in after
+    shown = client.get(f"/calls/drafts/2026/coverage#sentence-{number}").text
+    row = shown.split(f'<tr id="sentence-{number}">')[1].split("</tr>")[0]
+    assert "beskrivande" in row

@@ -36,6 +36,7 @@ from fourules.authoring.coverage_edits import (
     entry_reviewed,
     sentence_classified,
 )
+from fourules.authoring.sentences import words
 from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
@@ -153,6 +154,7 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
         entry = draft.entry(row.covered.entry or "") if row is not None else None
         return {
             "entry": entry,
+            "section_entry": _section_entry(draft, row) if row is not None else None,
             "groups": coverage_views.groups(draft.map.targets),
             "statuses": STATUSES,
             "alongside": place.alongside if place is not None else (),
@@ -170,6 +172,8 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
             typed.message = text("pages.coverage.message.default", number=key)
         if row is None:
             return None
+        if typed.status == THROUGH_SECTION:
+            return _through_section(draft, row, typed)
         said = _classification(typed, draft.map)
         if said is None:
             return None
@@ -283,6 +287,38 @@ def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     router.include_router(editor.router())
     EntryRemoval(editor).add_to(router)
     return router
+
+
+THROUGH_SECTION = "section"
+"""A sentence's form's status that gives the sentence to its section's entry: its own entry
+goes."""
+
+
+def _section_entry(draft: CoverageDraft, row: Row) -> Entry | None:
+    """The entry of `sections:` that marks the sentence ROW's section, when one does."""
+    heading = words(row.covered.section)
+    found = [e for e in draft.entries if e.kind == "sections" and words(e.words) == heading]
+    return found[-1] if found else None  # of two, the map reads the later
+
+
+def _through_section(draft: CoverageDraft, row: Row, typed: Typed) -> str | None:
+    """The coverage map without the sentence ROW's own entry, so its section's entry accounts
+    for it; refused beside the status when its section has none, when it has no entry of its
+    own, or when that entry accounts for other sentences too (theirs would go with it)."""
+    section = _section_entry(draft, row)
+    own = draft.entry(row.covered.entry or "")
+    problem = None
+    if section is None:
+        problem = text("pages.coverage.through_section.none", section=row.covered.section)
+    elif own is None or own.kind != "sentences":
+        problem = text("pages.coverage.through_section.already", section=section.words)
+    elif set(own.accounts) - {row.number}:
+        others = ", ".join(str(n) for n in own.accounts if n != row.number)
+        problem = text("pages.coverage.through_section.shared", numbers=others)
+    if problem is not None or own is None:
+        typed.errors["status"] = problem or ""
+        return None
+    return entry_removed(draft.text, "sentences", own.index)
 
 
 def _reviewed(year: str, entry: Entry, back: str) -> str:
