@@ -169,3 +169,15 @@ def test_a_form_sent_without_the_new_fields_keeps_them_as_written(
         saved = post(client, f"{CASES}/{at}", sent)
         assert saved.status_code in (200, 303), _errors(saved.text)
         assert draft_file(path, "cases.yaml") == before
+
+
+def test_an_empty_application_takes_the_new_ones_style() -> None:
+    """`application: {}` says nothing of how the case writes its application: the fields a
+    form gives it stand on its line, as the form writes them (not as a block under it)."""
+    from fourules.authoring.policy_item_edits import Flow, item_changed
+
+    text = "cases:\n  - name: Ett fall\n    application: {}\n    outcome: eligible\n"
+    case = {"name": "Ett fall", "application": Flow({"project_year": 3}), "outcome": "eligible"}
+    assert item_changed(text, "cases", 0, case, where="cases.yaml") == (
+        "cases:\n  - name: Ett fall\n    application: {project_year: 3}\n    outcome: eligible\n"
+    )
