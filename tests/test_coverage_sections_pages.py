@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from fourules.authoring.sentences import split
 from fourules.authoring.yaml_edits import read
 from tests.call_walk import example, pasted_over
 from tests.calls_site import (
@@ -185,3 +186,30 @@ def test_a_sentence_is_given_to_its_sections_entry_in_its_form(
     shown = client.get(f"/calls/drafts/2026/coverage#sentence-{number}").text
     row = shown.split(f'<tr id="sentence-{number}">')[1].split("</tr>")[0]
     assert "beskrivande" in row
+
+
+def test_an_entry_shared_with_a_sentence_no_section_accounts_for_is_kept(
+    pasted: Path, tmp_path: Path
+) -> None:
+    """The words "Ärendet delges samtliga stadsdelsnämnder." stand twice in the 2026 text, one
+    entry of 2024's accounting for both: under the proposal's heading (a section with an
+    entry) and under the administration's view (none yet). Giving the first to its section is
+    refused, naming the second, until that section has an entry too; then the entry goes."""
+    client, path = client_over(pasted, tmp_path)
+    said = "Ärendet delges samtliga stadsdelsnämnder."
+    numbers = [s.number for s in split(draft_file(path, "document.txt")) if s.text.endswith(said)]
+    assert len(numbers) == 2
+    first = f"/calls/drafts/2026/coverage/{numbers[0]}"
+    before = draft_file(path, "coverage.yaml")
+    refused = post(client, first, fields(client.get(first).text, first, status="section"))
+    assert refused.status_code == 422
+    assert f"räknas också för mening {numbers[1]}" in _errors(refused.text)["status"]
+    assert draft_file(path, "coverage.yaml") == before
+    page = client.get(f"{SECTIONS}/new").text
+    typed = {"section": NEW[1], "descriptive": _example(NEW[1])}
+    assert (
+        post(client, f"{SECTIONS}/new", fields(page, f"{SECTIONS}/new", **typed)).status_code == 303
+    )
+    saved = post(client, first, fields(client.get(first).text, first, status="section"))
+    assert saved.status_code == 303, _errors(saved.text)
+    assert f"sentence: {said}\n" not in draft_file(path, "coverage.yaml")

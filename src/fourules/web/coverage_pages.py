@@ -304,16 +304,23 @@ def _section_entry(draft: CoverageDraft, row: Row) -> Entry | None:
 def _through_section(draft: CoverageDraft, row: Row, typed: Typed) -> str | None:
     """The coverage map without the sentence ROW's own entry, so its section's entry accounts
     for it; refused beside the status when its section has none, when it has no entry of its
-    own, or when that entry accounts for other sentences too (theirs would go with it)."""
+    own, or when that entry accounts for a sentence whose section has none (the same words
+    elsewhere in the text, which would be left unclassified)."""
     section = _section_entry(draft, row)
     own = draft.entry(row.covered.entry or "")
+    rows = {r.number: r for r in draft.rows}
+    left = [
+        n
+        for n in (own.accounts if own is not None else ())
+        if _section_entry(draft, rows[n]) is None
+    ]
     problem = None
     if section is None:
         problem = text("pages.coverage.through_section.none", section=row.covered.section)
     elif own is None or own.kind != "sentences":
         problem = text("pages.coverage.through_section.already", section=section.words)
-    elif set(own.accounts) - {row.number}:
-        others = ", ".join(str(n) for n in own.accounts if n != row.number)
+    elif left:
+        others = ", ".join(str(n) for n in left)
         problem = text("pages.coverage.through_section.shared", numbers=others)
     if problem is not None or own is None:
         typed.errors["status"] = problem or ""
