@@ -122,9 +122,10 @@ def test() -> None:
     _run(BIN / "mypy", "src")
     given = sys.argv[2:]
     # One worker a core, each taking whole test files (their module fixtures start a server
-    # or a browser once). A third worker on 2 cores was slower (11.8 against 10 min). Arguments
-    # of the caller's own (`-n 0`, a file) go after, so they win.
-    parallel = ["-n", "auto", "--dist", "loadfile"]
+    # or a browser once), in collection order: tests/conftest.py puts the longest files first.
+    # A third worker on 2 cores was slower (11.8 against 10 min). Arguments of the caller's
+    # own (`-n 0`, a file) go after, so they win.
+    parallel = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
     _run(BIN / "python", "-m", "pytest", *parallel, *given)
 
 

@@ -1,8 +1,8 @@
 """What the tests of the calls pages share (tests/test_call_pages.py, test_draft_pages.py and
 the editors' test_param_pages.py, test_quota_pages.py, test_case_pages.py): a calls folder
 with its accounts, a draft of 2026 started from 2024 and the example 2026 call written into
-it (conftest.py's module fixtures `calls_accounts`, `calls_started`, `calls_written` make
-each once), the app over a copy of one, and what a page's form holds."""
+it (conftest.py's session fixtures `calls_accounts`, `calls_started`, `calls_written` make
+each once per worker), the app over a copy of one, and what a page's form holds."""
 
 from __future__ import annotations
 
@@ -66,6 +66,15 @@ def with_draft_written(started: Path, base: Path) -> Path:
         revision = saved.revision
     assert saved.check.ok, saved.check.problems[:3]
     return folder
+
+
+def fingerprint(folder: Path) -> dict[str, bytes]:
+    """Every file below FOLDER and its bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 # --- The app -------------------------------------------------------------------------------

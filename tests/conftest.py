@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,29 +20,82 @@ settings.register_profile("ci", parent=settings.get_profile("default"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# The files that take longest, longest first (test-seconds on a 2-core machine, 2026-12-06).
+# The workers take whole files in collection order (`dev.py test`: --dist loadfile
+# --no-loadscope-reorder); handed out first, the long ones finish with the rest instead of
+# after it. xdist's own order, most tests first, left the walk — one test, 100 s — to the
+# end, with the other worker idle: 793 s for 1 396 test-seconds.
+LONGEST_FIRST = (
+    "test_browser_walk.py",  # 100 s
+    "test_yaml_edits.py",  # 71
+    "test_decision_log_reading.py",  # 68
+    "test_browser.py",  # 67
+    "test_engine.py",  # 59
+    "test_criteria_pages.py",  # 58
+    "test_rule_edit_pages.py",  # 58
+    "test_rounds.py",  # 53
+    "test_browser_reflow.py",  # 44
+    "test_schemas.py",  # 38
+    "test_fact_pages.py",  # 33
+    "test_calls_api.py",  # 31
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files of LONGEST_FIRST first, each file's tests in their own order."""
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def evaluator() -> Evaluator:
     """The built-in policies and scorers only: installed example plugins would add points."""
     return Evaluator(get_plugin_manager(load_entry_points=False))
 
 
-@pytest.fixture(scope="module")
-def calls_accounts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A calls folder with its accounts: anna (editor), bo and cai (publishers)."""
-    return calls_site.with_accounts(tmp_path_factory.mktemp("accounts"))
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium a worker for all the browser tests, each in its own context (a
+    launch takes 1-2 s). Asked for only by modules that import tests/test_browser.py, which
+    skips them, or fails under CI, when there is no browser."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
 
 
-@pytest.fixture(scope="module")
-def calls_started(calls_accounts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _untouched(folder: Path) -> Iterator[Path]:
+    """FOLDER, shared by every test of a worker, then checked unchanged: a test works on a
+    copy (`calls_site.site_over`), and one that wrote into the shared folder would change
+    what the tests after it start from."""
+    before = calls_site.fingerprint(folder)
+    yield folder
+    assert calls_site.fingerprint(folder) == before, f"a test changed the shared {folder}"
+
+
+@pytest.fixture(scope="session")
+def calls_accounts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A calls folder with its accounts: anna (editor), bo and cai (publishers); made once
+    per worker, as the two below (each some 3 s)."""
+    yield from _untouched(calls_site.with_accounts(tmp_path_factory.mktemp("accounts")))
+
+
+@pytest.fixture(scope="session")
+def calls_started(calls_accounts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """…and anna's draft of 2026, started from 2024."""
-    return calls_site.with_draft_started(calls_accounts, tmp_path_factory.mktemp("started"))
+    started = calls_site.with_draft_started(calls_accounts, tmp_path_factory.mktemp("started"))
+    yield from _untouched(started)
 
 
-@pytest.fixture(scope="module")
-def calls_written(calls_started: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """…with the example 2026 call saved into it by anna: its check is clean (once per
-    module: each test works on a copy, `calls_site.site_over`)."""
-    return calls_site.with_draft_written(calls_started, tmp_path_factory.mktemp("written"))
+@pytest.fixture(scope="session")
+def calls_written(calls_started: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """…with the example 2026 call saved into it by anna: its check is clean."""
+    written = calls_site.with_draft_written(calls_started, tmp_path_factory.mktemp("written"))
+    yield from _untouched(written)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.calls_site import (
     site_over,
     with_accounts,
 )
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_browser import _serving
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def calls_site(tmp_path: Path) -> Iterator[str]:
 
 def test_a_call_written_checked_and_published_in_the_browser(
     calls_site: str,
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()

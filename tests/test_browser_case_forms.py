@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from fourules.authoring.yaml_edits import read
+from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
 from tests.calls_site import Audit, browser_sign_in, draft_file
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 
 
 def test_the_derived_criterion_the_findings_and_the_defaults_in_the_browser(
     calls_written_served: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     url, path = calls_written_served
     draft = url + "/calls/drafts/2026"

@@ -15,7 +15,7 @@ import pytest
 
 from fourules.authoring.yaml_edits import item_removed, read
 from tests import calls_site
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_browser import _serving
 from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, PLAN_WORDS
 
 EXAMPLE = calls_site.EXAMPLE
@@ -37,7 +37,7 @@ def without_the_plan(calls_written: Path, tmp_path: Path) -> Iterator[str]:
 
 def test_the_plan_added_in_the_browser_as_the_docs_add_it(
     without_the_plan: str,
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     site = without_the_plan
     context = browser.new_context(viewport={"width": 1200, "height": 900})

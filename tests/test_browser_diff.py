@@ -15,7 +15,7 @@ import pytest
 from tests import test_browser as shared
 from tests.test_diff_pages import PATHS
 
-browser, server = shared.browser, shared.server
+server = shared.server
 
 
 @pytest.fixture

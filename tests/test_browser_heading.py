@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests import calls_site
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_browser import _serving
 from tests.yaml_data import yaml_data
 
 TRAVEL = "/calls/drafts/2026/rules/criterion.climate_smart_travel"
@@ -31,7 +31,7 @@ def started_served(calls_started: Path, tmp_path: Path) -> Iterator[tuple[str, P
 
 def test_the_heading_and_a_reading_written_in_the_browser(
     started_served: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     url, path = started_served
     context = browser.new_context(viewport={"width": 1200, "height": 900})

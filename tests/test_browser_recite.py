@@ -15,7 +15,7 @@ import pytest
 
 from tests.call_walk import pasted_over
 from tests.calls_site import Audit, browser_sign_in, draft_file, site_over
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_browser import _serving
 
 CAP = "Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år."
 
@@ -30,7 +30,7 @@ def pasted_served(calls_started: Path, tmp_path: Path) -> Iterator[tuple[str, Pa
 
 def test_the_quotes_recited_on_one_page(
     pasted_served: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     url, path = pasted_served
     context = browser.new_context(viewport={"width": 1200, "height": 900})

@@ -15,7 +15,7 @@ import pytest
 from tests import test_browser as shared
 
 ROUND_2018 = shared.ROUND_2018
-browser, server = shared.browser, shared.server
+server = shared.server
 
 WIDTHS = (375, 640)
 PAGES = (

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
 from tests.calls_site import Audit, browser_sign_in, draft_file
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 from tests.yaml_data import yaml_data
 
 
 def test_a_branch_s_value_and_message_changed_in_the_browser(
     calls_written_served: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     url, path = calls_written_served
     context = browser.new_context(viewport={"width": 1200, "height": 900})

@@ -12,7 +12,7 @@ from typing import Any
 
 from fourules.authoring.yaml_edits import read
 from tests.calls_site import Audit, browser_sign_in, draft_file
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_browser import _serving
 
 FOUR = "Projekt med någon av de prioriterade inriktningarna prioriteras; fyra områden"
 CENTRAL = "Socialförvaltningen kan söka projekt"
@@ -20,7 +20,7 @@ CENTRAL = "Socialförvaltningen kan söka projekt"
 
 def test_the_sections_and_a_whole_case_in_the_browser(
     calls_written_served: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     url, path = calls_written_served
     draft = url + "/calls/drafts/2026"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
 from tests.calls_site import Audit, browser_sign_in, sentence_number
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
 
 OLD = "En studieresa kan maximalt\nbeviljas 30 000 kr."
 NEW = "En studieresa kan maximalt\nbeviljas 35 000 kr."
@@ -22,7 +22,7 @@ NEW_SENTENCE = "En studieresa kan maximalt beviljas 35 000 kr."
 
 def test_the_text_pasted_and_a_sentence_set_in_the_coverage_map(
     calls_written_served: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
     tmp_path: Path,
 ) -> None:
     url, path = calls_written_served

@@ -55,7 +55,7 @@ from tests.call_walk import (
     ROOT,
     example,
 )
-from tests.test_browser import _serving, browser  # noqa: F401 (a fixture used below)
+from tests.test_browser import _serving
 from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS
 
 SHIPPED = read(example()["policy.yaml"])
@@ -895,7 +895,7 @@ def _as_the_forms_write_it(shipped: str) -> str:
 
 def test_the_2026_call_walked_from_2024_in_the_pages_and_published(
     walk_site: tuple[str, Path],
-    browser: Any,  # noqa: F811
+    browser: Any,
 ) -> None:
     url, path = walk_site
     draft = url + "/calls/drafts/2026"

@@ -38,7 +38,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from fourules.authoring.coverage import COVERAGE_FILE
 from fourules.authoring.coverage_edits import still_a_map
@@ -433,23 +433,33 @@ def _written_like(old: Any, new: str) -> Any:
 
 
 @dataclass(frozen=True)
-class Gone:
-    """An entry of the coverage map whose words the text no longer has (a sentence's, or a
-    section's heading), and the passages of the text closest to them."""
+class MapEntry:
+    """An entry of the coverage map the page lists: its kind, its place among the entries
+    of that kind, and its words; its id on the page is of those words, under the list's
+    TAG, so a choice sent stays with its entry when the map's order changes."""
 
+    TAG: ClassVar[str]
     kind: EntryKind
     index: int
     words: str
-    review: bool
-    candidates: tuple[Candidate, ...]
 
     @property
     def id(self) -> str:
-        return digest("gone", self.kind, self.words)
+        return digest(self.TAG, self.kind, self.words)
 
     @property
     def place(self) -> str:
         return f"{self.kind}.{self.index}"
+
+
+@dataclass(frozen=True)
+class Gone(MapEntry):
+    """An entry of the coverage map whose words the text no longer has (a sentence's, or a
+    section's heading), and the passages of the text closest to them."""
+
+    TAG = "gone"
+    review: bool
+    candidates: tuple[Candidate, ...]
 
     @property
     def proposed(self) -> Candidate | None:
@@ -458,22 +468,12 @@ class Gone:
 
 
 @dataclass(frozen=True)
-class ToReview:
+class ToReview(MapEntry):
     """An entry copied from last year, still to confirm; IN_TEXT: the text has its words
     word for word (a sentence's, or a heading's)."""
 
-    kind: EntryKind
-    index: int
-    words: str
+    TAG = "review"
     in_text: bool
-
-    @property
-    def id(self) -> str:
-        return digest("review", self.kind, self.words)
-
-    @property
-    def place(self) -> str:
-        return f"{self.kind}.{self.index}"
 
 
 @dataclass(frozen=True)

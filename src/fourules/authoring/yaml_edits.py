@@ -22,6 +22,7 @@ block style — when that value changes (`deepest_last`, `end_of`, `take_end`, `
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import functools
 import io
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
+from fourules.authoring import yaml_pieces
 from fourules.errors import InputError
 from fourules.texts import LocalText, both
 
@@ -335,15 +337,25 @@ def _dumped(document: Any, layout: Layout) -> str:
 
 class _Read:
     """A text's document as ruamel read it, never changed or written (a change, or a dump,
-    is made to a copy), and ruamel's text of it, written when a merge first needs it."""
+    is made to a copy), and ruamel's text of it piece by piece, written when a merge first
+    needs it."""
 
     def __init__(self, text: str, where: str) -> None:
         self.layout = layout_of(text)
         self.document = _load(text, where)
 
     @functools.cached_property
+    def pieces(self) -> list[yaml_pieces.Piece]:
+        """The pieces, written from a copy, each naming the node of the document it is."""
+        written = yaml_pieces.pieces(copy.deepcopy(self.document), self.layout)
+        own = yaml_pieces.slots(self.document)
+        return [
+            dataclasses.replace(p, node=node) for p, (_, _, node) in zip(written, own, strict=True)
+        ]
+
+    @functools.cached_property
     def written(self) -> str:
-        return _dumped(copy.deepcopy(self.document), self.layout)
+        return "".join(piece.text for piece in self.pieces)
 
 
 @functools.lru_cache(maxsize=8)
@@ -356,16 +368,35 @@ def _read_once(text: str, where: str) -> _Read:
 
 
 def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
-    """TEXT read, CHANGEd, and written: TEXT's own lines wherever the change left them."""
+    """TEXT read, CHANGEd, and written: TEXT's own lines wherever the change left them.
+
+    Only the pieces the change touched are written again (`yaml_pieces`); a merge that does
+    not read as the changed document is made again from ruamel's whole text."""
     read = _read_once(text, where)
-    document = copy.deepcopy(read.document)
+    copies: dict[int, Any] = {}
+    document = copy.deepcopy(read.document, copies)
     change(document)
-    crlf = "\r\n" in text
-    after = _dumped(document, read.layout)
-    merged = _merged(text.replace("\r\n", "\n"), read.written, after)
-    if merged != after and not _read_alike(merged, after):
-        merged = after
-    return merged.replace("\n", "\r\n") if crlf else merged
+    original = text.replace("\r\n", "\n")
+    originals = {id(copies[id(p.node)]): p.node for p in read.pieces if id(p.node) in copies}
+    after = yaml_pieces.written_again(document, read.layout, read.pieces, originals)
+    merged = _merged(original, read.written, after)
+    if not _reads_as(merged, plain_values(document)):
+        after = _dumped(document, read.layout)
+        merged = _merged(original, read.written, after)
+        if merged != after and not _read_alike(merged, after):
+            merged = after
+    return merged.replace("\n", "\r\n") if "\r\n" in text else merged
+
+
+def _reads_as(text: str, values: Any) -> bool:
+    """Whether TEXT, read as the policies are read (libyaml), is VALUES."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return bool(yaml.load(text, Loader=loader) == values)
+    except yaml.YAMLError:
+        return False
 
 
 def _read_alike(merged: str, after: str) -> bool:

@@ -9,8 +9,10 @@ only what is its own.
 
 `runs` declares the options every command shares (`--lang`; `--format` for a command that
 answers in a format, `--output` for one that writes a file) once, here, and runs the body
-with them; the body declares only its own. The language is chosen once (the command's `--lang`, else the global one, else Swedish) and
-set as the context's for the whole command, so views and words read it (`fourules.texts`);
+with them; the body declares only its own. A command about one year (`of_year`) takes
+YEAR|PATH first, declared here too, and reads it as `run.year_or_folder()`. The language
+is chosen once (the command's `--lang`, else the global one, else Swedish) and set as the
+context's for the whole command, so views and words read it (`fourules.texts`);
 `run.lang` is for a use case's request, which carries its language as data;
 fourules's errors become one clear line on stderr and exit code 2 (bad input) or 1 (a
 broken plugin or engine); the result goes to standard output in the chosen format, or,
@@ -36,6 +38,7 @@ from fourules.cli.common import (
     FormatOption,
     LangOption,
     OutputOption,
+    YearOrFolder,
     output_format,
     read_input,
     reported_errors,
@@ -65,14 +68,17 @@ class Run:
     target: Format | None = Format.table
     """What `deliver` writes: `--format` when given, else the format `--output`'s suffix
     names, else the default; None for a workbook (FILE.xlsx)."""
+    year: str = ""
+    """A command `of_year`'s YEAR|PATH as given."""
 
     def evaluator(self) -> Evaluator:
         """The run's evaluator (the plugins and policy folders the run names)."""
         return state.evaluator(self.ctx)
 
-    def year_or_folder(self, target: str) -> tuple[Evaluator, str, Path]:
-        """The evaluator, year id and folder of a year the run knows, or of a year folder."""
-        return state.year_or_folder(self.ctx, target)
+    def year_or_folder(self) -> tuple[Evaluator, str, Path]:
+        """The evaluator, year id and folder of the command's YEAR|PATH: a year the run
+        knows, or a year folder."""
+        return state.year_or_folder(self.ctx, self.year)
 
     def decision_log(self, path: Path | None) -> DecisionLog | None:
         """The decision log at `path`, when the command was given one."""
@@ -110,12 +116,17 @@ class Run:
 
 
 def runs(
-    *, answers: bool = False, writes: bool = False, language: bool = True
+    *, answers: bool = False, writes: bool = False, language: bool = True, of_year: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """A command whose body takes its `Run` first and declares only its own parameters:
-    the command typer sees has the context first, the body's parameters, then the shared
-    options — `--format` when it `answers` in a format, `--output` when it `writes` a file,
-    `--lang` unless `language` is False (a server's words are each request's)."""
+    the command typer sees has the context first, YEAR|PATH for a command `of_year`, the
+    body's parameters, then the shared options — `--format` when it `answers` in a format,
+    `--output` when it `writes` a file, `--lang` unless `language` is False (a server's
+    words are each request's)."""
+    keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    leading = [inspect.Parameter("ctx", keyword, annotation=typer.Context)]
+    if of_year:
+        leading.append(inspect.Parameter("year", keyword, annotation=YearOrFolder))
     shared: dict[str, tuple[Any, Any]] = {}
     if answers:
         shared["format"] = (FormatOption, Format.table)
@@ -126,9 +137,8 @@ def runs(
 
     def declared(body: Callable[..., None]) -> Callable[..., None]:
         own = list(inspect.signature(body, eval_str=True).parameters.values())[1:]
-        keyword = inspect.Parameter.POSITIONAL_OR_KEYWORD
         parameters = [
-            inspect.Parameter("ctx", keyword, annotation=typer.Context),
+            *leading,
             *own,
             *(
                 inspect.Parameter(n, keyword, annotation=a, default=d)
@@ -140,12 +150,13 @@ def runs(
         def run_command(ctx: typer.Context, **given: Any) -> None:
             _exit_without_collecting()
             options = {name: given.pop(name) for name in shared}  # the body's own stay
+            year = given.pop("year") if of_year else ""
             chosen = resolve_lang(ctx, options.get("lang"))
             format, output = options.get("format", Format.table), options.get("output")
             with in_language(chosen), reported_errors():
                 # Before any work: a format that cannot be written to FILE is refused first.
                 target = output_format(ctx, format, output) if writes else format
-                body(Run(ctx, chosen, format, output, target), **given)
+                body(Run(ctx, chosen, format, output, target, year), **given)
 
         # What typer reads the command's parameters from (it follows no __wrapped__ here).
         run_command.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]

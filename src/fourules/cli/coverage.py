@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fourules.cli.command import Run, runs
-from fourules.cli.common import YearOrFolder
 from fourules.output.view import Block, Table, View
 from fourules.texts import language, text
 
@@ -13,17 +12,14 @@ if TYPE_CHECKING:
     from fourules.authoring.coverage import Coverage, Covered
 
 
-@runs(answers=True)
-def coverage_command(
-    run: Run,
-    year: YearOrFolder,
-) -> None:
+@runs(answers=True, of_year=True)
+def coverage_command(run: Run) -> None:
     """Show every sentence of the year's quoted text: encoded (by which ids), deliberately
     not encoded (why), descriptive, or unclassified; which are still to review (copied from
     last year) and which descriptive ones bear the marks of a norm; with the counts."""
     from fourules.use_cases.coverage import CoverageRequest, coverage
 
-    ev, policy_id, folder = run.year_or_folder(year)
+    ev, policy_id, folder = run.year_or_folder()
     done = coverage(ev, CoverageRequest(policy_id, folder))
     run.respond(done.document, lambda: _view(done.coverage))
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import typer
 
 from fourules.cli.command import Run, runs
-from fourules.cli.common import YearOrFolder
 from fourules.output.canonical import to_json
 from fourules.output.labels import kinds_text
 from fourules.output.view import Table, View
@@ -18,11 +17,8 @@ if TYPE_CHECKING:
     from fourules.use_cases.prove import ProofDocument
 
 
-@runs(answers=True)
-def prove_command(
-    run: Run,
-    year: YearOrFolder,
-) -> None:
+@runs(answers=True, of_year=True)
+def prove_command(run: Run) -> None:
     """Prove the caps, that no rule leaves a gap, that every branch can fire and every
     mandatory criterion can fail, and the year's own properties (properties.yaml).
 
@@ -31,7 +27,7 @@ def prove_command(
     """
     from fourules.use_cases.prove import ProveRequest, prove
 
-    ev, policy_id, folder = run.year_or_folder(year)
+    ev, policy_id, folder = run.year_or_folder()
     done = prove(ev, ProveRequest(policy_id, folder, run.lang))
     run.respond(done.document, lambda: _view(done.document))
     if not done.document.proved:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from fourules.cli.command import Run, runs
-from fourules.cli.common import YearOrFolder
 from fourules.errors import InputError
 from fourules.output.labels import changed_value
 from fourules.output.view import Table, View
@@ -19,10 +18,9 @@ if TYPE_CHECKING:
     from fourules.comparison.readings import Reading, ReadingsReport
 
 
-@runs(answers=True)
+@runs(answers=True, of_year=True)
 def readings_command(
     run: Run,
-    year: YearOrFolder,
     replay: Annotated[
         str | None,
         typer.Option(
@@ -54,7 +52,7 @@ def readings_command(
     from fourules.rounds.allocation import make_budget
     from fourules.rounds.files import load_round
 
-    ev, policy_id, folder = run.year_or_folder(year)
+    ev, policy_id, folder = run.year_or_folder()
     round_ = budget = None
     if replay is not None:
         raw, name = run.read(replay)

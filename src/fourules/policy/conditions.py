@@ -59,29 +59,32 @@ MEMBER_SEPARATOR = "__"
 
 
 @dataclass(frozen=True)
-class Cmp:
+class Leaf:
+    """A test of one fact field: every node but `All`, `AnyOf` and `Not`."""
+
     field: str
+
+
+@dataclass(frozen=True)
+class Cmp(Leaf):
     op: CmpOp
     value: Scalar
 
 
 @dataclass(frozen=True)
-class In:
-    field: str
+class In(Leaf):
     values: tuple[Scalar, ...]
 
 
 @dataclass(frozen=True)
-class Exists:
-    field: str
+class Exists(Leaf):
     present: bool
 
 
 @dataclass(frozen=True)
-class Members:
+class Members(Leaf):
     """A test of a set field's members: any, all or none of the values are given."""
 
-    field: str
     op: SetOp
     values: tuple[str, ...]
 
@@ -102,13 +105,12 @@ class Not:
 
 
 @dataclass(frozen=True)
-class Shifted:
+class Shifted(Leaf):
     """A date compared with another date moved by a duration: `field op other + amount unit`
     (`amount` negative for `minus`), false when either date is missing. Months move the
     calendar month and keep the day, the last of a shorter month when it has no such day
     (2025-01-31 plus one month is 2025-02-28)."""
 
-    field: str
     op: CmpOp
     other: str
     amount: int
@@ -379,7 +381,7 @@ def fields_of(cond: Condition) -> set[str]:
     """The fact fields a condition reads."""
     if isinstance(cond, Shifted):
         return {cond.field, cond.other}
-    if isinstance(cond, Cmp | In | Exists | Members):
+    if isinstance(cond, Leaf):
         return {cond.field}
     if isinstance(cond, Not):
         return fields_of(cond.item)
@@ -393,7 +395,7 @@ def members_of(cond: Condition) -> dict[str, set[str]]:
     """The values each set field's members are tested for in a condition."""
     if isinstance(cond, Members):
         return {cond.field: set(cond.values)}
-    if isinstance(cond, Cmp | In | Exists | Shifted):
+    if isinstance(cond, Leaf):
         return {}
     found: dict[str, set[str]] = {}
     for item in (cond.item,) if isinstance(cond, Not) else cond.items:
@@ -455,7 +457,7 @@ def shifts_of(cond: Condition) -> set[Shifted]:
     """The date comparisons with a moved date in a condition (each an engine field)."""
     if isinstance(cond, Shifted):
         return {cond}
-    if isinstance(cond, Cmp | In | Exists | Members):
+    if isinstance(cond, Leaf):
         return set()
     items = (cond.item,) if isinstance(cond, Not) else cond.items
     return set().union(*(shifts_of(c) for c in items))

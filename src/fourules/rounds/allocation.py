@@ -156,7 +156,8 @@ def _order(e: Evaluation, app: RoundProject | RoundStudyTrip) -> tuple[object, .
 
 
 class _Allocator:
-    """One allocation: the ranking, then each application funded or not, with its reason."""
+    """One allocation: the ranking, then each application funded or not, with its reason;
+    made by `allocate` alone, whose defaults are the terms'."""
 
     def __init__(
         self,
@@ -165,8 +166,8 @@ class _Allocator:
         policy: Policy,
         budget: Budget,
         lang: Lang,
-        method: Method = "ranked",
-        min_share: float | None = None,
+        method: Method,
+        min_share: float | None,
     ) -> None:
         self.method, self.min_share = method, min_share
         self.by_id = {a.id: a for a in round_.applications}

@@ -10,11 +10,9 @@ from pydantic import Field
 from fourules.errors import InputError, Place
 from fourules.evaluation.evaluator import Evaluator
 from fourules.rounds import allocation as drafted
-from fourules.rounds import evaluation as evaluated
 from fourules.rounds.compare import Comparison
-from fourules.rounds.model import Round
 from fourules.texts import both
-from fourules.use_cases.rounds import ProgressFor, RoundRequest, evaluated_round
+from fourules.use_cases.rounds import ProgressFor, RoundRequest, RoundResult, evaluated_round
 
 METHOD = Place("method")
 """The domain key of the allocation's method (`places`)."""
@@ -60,10 +58,7 @@ def terms(
 
 
 @dataclass(frozen=True)
-class Allocated:
-    round: Round
-    year: str
-    result: evaluated.RoundEvaluation
+class Allocated(RoundResult):
     allocation: drafted.Allocation
     comparison: Comparison | None
     document: Allocation
@@ -80,7 +75,8 @@ def allocate(
     the draft beside the round's decision when `asked.compare`."""
     from fourules.rounds.compare import compare
 
-    given, result = evaluated_round(evaluator, request, progress)
+    given = evaluated_round(evaluator, request, progress)
+    result = given.result
     policy = evaluator.load_policy(given.year)
     allocation = drafted.allocate(
         given.round,

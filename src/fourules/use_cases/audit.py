@@ -10,14 +10,11 @@ from fourules.rounds import evaluation as evaluated
 from fourules.rounds.audit import AuditReport, audit_round
 from fourules.rounds.model import Round
 from fourules.text import Lang
-from fourules.use_cases.rounds import ProgressFor, RoundRequest, evaluated_round
+from fourules.use_cases.rounds import ProgressFor, RoundRequest, RoundResult, evaluated_round
 
 
 @dataclass(frozen=True)
-class Audited:
-    round: Round
-    year: str
-    result: evaluated.RoundEvaluation
+class Audited(RoundResult):
     document: AuditReport
 
 
@@ -25,8 +22,8 @@ def audit(
     evaluator: Evaluator, request: RoundRequest, *, progress: ProgressFor | None = None
 ) -> Audited:
     """A decided round against its year's rules: every discrepancy with its row."""
-    given, result = evaluated_round(evaluator, request, progress)
-    return audited(evaluator, given.round, given.year, result, request.lang)
+    given = evaluated_round(evaluator, request, progress)
+    return audited(evaluator, given.round, given.year, given.result, request.lang)
 
 
 def audited(

@@ -65,12 +65,17 @@ class Read:
 
 
 @dataclass(frozen=True)
-class EvaluatedRound:
+class RoundResult(Read):
+    """A round read and evaluated: the domain's result, which the round's own answers
+    (`EvaluatedRound`, `audit.Audited`, `allocation.Allocated`) build on."""
+
+    result: evaluated.RoundEvaluation
+
+
+@dataclass(frozen=True)
+class EvaluatedRound(RoundResult):
     """A round and its evaluation: the domain's result and the document."""
 
-    round: Round
-    year: str
-    result: evaluated.RoundEvaluation
     document: RoundEvaluation
     decision_ids: list[str] = field(default_factory=list)
     """Each decision's id, when it is logged or the request asks for them (`identify`)."""
@@ -86,7 +91,7 @@ def read(evaluator: Evaluator, request: RoundRequest) -> Read:
 
 def evaluated_round(
     evaluator: Evaluator, request: RoundRequest, progress: ProgressFor | None
-) -> tuple[Read, evaluated.RoundEvaluation]:
+) -> RoundResult:
     given = read(evaluator, request)
     result = evaluated.evaluate_round(
         given.round,
@@ -97,7 +102,7 @@ def evaluated_round(
         progress=progress(len(given.round.applications)) if progress is not None else None,
         assessments_checked=True,  # by `read`
     )
-    return given, result
+    return RoundResult(given.round, given.year, result)
 
 
 def evaluate_round(
@@ -111,7 +116,8 @@ def evaluate_round(
     """Every application of the round evaluated, with its quotas, duplicates and totals;
     each decision appended to `log`. `before_logging` is called before the log is written
     (the service refuses there a request past its time limit: it logs nothing)."""
-    given, result = evaluated_round(evaluator, request, progress)
+    given = evaluated_round(evaluator, request, progress)
+    result = given.result
     # Ids only for a decision that is logged or answered with its id (10 000: 20 ms).
     wanted = request.identify or log is not None
     ids = [str(uuid.uuid4()) for _ in result.evaluations] if wanted else []

@@ -35,7 +35,7 @@ from fourules.use_cases import calls as uc
 from fourules.web import call_views, recite_views
 from fourules.web.call_views import Kept
 from fourules.web.changes import shown
-from fourules.web.editor import DraftChecks, committed
+from fourules.web.editor import DraftChecks, FormState, committed
 from fourules.web.gate import COOKIE, HOME, SIGN_IN, Form, Gate, Refused, Who, known, query
 from fourules.web.pages import in_page, page_lang
 
@@ -233,21 +233,17 @@ def call_pages(
     # --- A draft ---------------------------------------------------------------------------
 
     def draft_page(
-        request: Request,
-        signed: Who,
-        year: str,
-        status: int = 200,
-        *,
-        kept: Kept | None = None,
-        notice: str | None = None,
-        publish_error: str | None = None,
+        request: Request, signed: Who, year: str, state: FormState[Kept]
     ) -> HTMLResponse:
+        """The draft's page: a file's box as typed (`state.typed`), a notice, or why the
+        draft was not published (`state.problem`)."""
+        kept = state.typed
         revision, files, check = checks.draft(year, kept)
         return page(
             "calls_draft.html.j2",
             request,
             signed,
-            status,
+            state.status(),
             year=year,
             revision=revision,
             sections=call_views.sections(files, check, kept),
@@ -255,8 +251,8 @@ def call_pages(
             problems=call_views.problems(check, files),
             unfound=recite_views.unfound_count(files),
             may_publish=may_publish(signed.person.role),
-            notice=notice,
-            publish_error=publish_error,
+            notice=state.notice,
+            publish_error=state.problem,
         )
 
     @router.get("/calls/drafts/{year}", response_class=HTMLResponse)
@@ -269,7 +265,7 @@ def call_pages(
                 notice = text("pages.calls.draft.saved", name=saved)
             elif removed in FILES:
                 notice = text("calls.remove.done", name=removed)
-            return draft_page(request, signed, year, notice=notice)
+            return draft_page(request, signed, year, FormState(notice=notice))
 
         return await signed_in_page(request, build, year=year)
 
@@ -280,9 +276,9 @@ def call_pages(
             typed = _text_typed(form) or ""
             message = form.get("message", "").strip()
             kept = Kept(name, typed, message)
-            status = checks.kept_saved(signed.person, year, kept, form.get("revision", ""))
-            if status is not None:
-                return draft_page(request, signed, year, status, kept=kept)
+            state = checks.kept_saved(signed.person, year, kept, form.get("revision", ""))
+            if state is not None:
+                return draft_page(request, signed, year, state)
             return to_draft(year, f"#file-{name}", saved=name)
 
         return await signed_in_form(request, answer)
@@ -363,9 +359,9 @@ def call_pages(
             try:
                 uc.publish(repository, evaluator, signed.person, year, revision)
             except InputError as exc:  # a stale revision, a check not clean
-                status = 409 if isinstance(exc, StaleRevision) else 422
-                said = exc.message.get(language())
-                return draft_page(request, signed, year, status, publish_error=said)
+                stale = isinstance(exc, StaleRevision)
+                state = FormState[Kept](problem=exc.message.get(language()), stale=stale)
+                return draft_page(request, signed, year, state)
             return RedirectResponse(f"{HOME}{query(published=year)}", status_code=303)
 
         return await signed_in_form(request, answer, year=year)

@@ -60,9 +60,7 @@ class CriterionEditor(PolicyEditor[CriterionRow, CriterionTyped]):
     items = Items("criteria", "pages.criteria", "id", views.rows)
     typed = CriterionTyped
     removes = True
-
-    def draft(self, year: str) -> CriterionDraft:
-        return CriterionDraft(self.repository, year, self.items)
+    drafts = CriterionDraft
 
     def typed_of(
         self, draft: PolicyDraft[CriterionRow], row: CriterionRow | None

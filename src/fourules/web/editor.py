@@ -62,20 +62,22 @@ class DraftChecks:
         a stale one is `StaleRevision`)."""
         return uc.save_file(self.repository, person, year, name, data, message, revision)
 
-    def kept_saved(self, person: uc.Person, year: str, kept: Kept, revision: str) -> int | None:
-        """A text box's file saved as KEPT says, against REVISION: None; else the status of
-        the page that shows KEPT again, a 409 when the draft was saved since (with the file
-        as it now is), a 422 with the problem beside its field (the message or the text)."""
+    def kept_saved(
+        self, person: uc.Person, year: str, kept: Kept, revision: str
+    ) -> FormState[Kept] | None:
+        """A text box's file saved as KEPT says, against REVISION: None; else the state of
+        the page that shows KEPT again, stale when the draft was saved since (with the file
+        as it now is), or with the problem beside its field (the message or the text)."""
         try:
             self.saved(person, year, kept.name, kept.text.encode("utf-8"), kept.message, revision)
         except StaleRevision as exc:
             kept.stale = True
             kept.current = None if exc.current is None else call_views.shown(exc.current)
-            return 409
+            return FormState(kept, stale=True)
         except InputError as exc:
             place = "message" if exc.where == "message" else "text"
             kept.errors[place] = exc.message.get(language())
-            return 422
+            return FormState(kept)
         return None
 
 
@@ -194,25 +196,32 @@ class DraftFile(Generic[R]):
         return next((r for r in self.rows if r.key == key), None)
 
 
-class Typed(Protocol):
+class Sent(Protocol):
     """A form as sent: its fields (a message for the save among them), and the problems
-    beside them; KEPT: its fields a refusal shows back."""
+    beside them."""
 
-    kept: ClassVar[tuple[str, ...]]
     message: str
     errors: dict[str, str]
 
 
+class Typed(Sent, Protocol):
+    """An editor's form as sent; KEPT: its fields a refusal shows back."""
+
+    kept: ClassVar[tuple[str, ...]]
+
+
 T = TypeVar("T", bound=Typed)
 D = TypeVar("D", bound=DraftFile[Any])
+S = TypeVar("S", bound=Sent)
 
 
 @dataclass
-class FormState(Generic[T]):
-    """What an item's form page says: what was typed (None: the item as it stands), a
-    notice (a save done), a problem the save met, or that the save was stale."""
+class FormState(Generic[S]):
+    """What a form's page says: what was typed (None: the item as it stands), a notice (a
+    save done), a problem the save met, or that the save was stale — an editor's item, a
+    file's text box (`call_views.Kept`), the re-cite page's choices."""
 
-    typed: T | None = None
+    typed: S | None = None
     notice: str | None = None
     problem: str | None = None
     stale: bool = False
@@ -242,11 +251,15 @@ class Editor(ABC, Generic[D, T]):
     A stale save loses nothing: the form comes back as typed, beside the item as it now
     stands. Who is asking is the gate's: a signed-in person, and every form its CSRF token.
 
-    Each editor says what is its own: its ITEMS, its form (the class TYPED), its draft, its
-    items' table and form, what a form says and what it writes (the abstract methods)."""
+    Each editor says what is its own: its ITEMS, its form (the class TYPED), its draft (the
+    class DRAFTS), its items' table and form, what a form says and what it writes (the
+    abstract methods)."""
 
     items: ClassVar[Items]
     typed: type[T]
+    drafts: Callable[[CallsRepository, str, Items], D]
+    """Its draft's class, made of the repository, a year and its ITEMS (an editor whose
+    draft needs more says its own `draft`)."""
     removes: ClassVar[bool] = False
     """Whether its items are removed after a question (`web/removals.py`), which its table
     then says."""
@@ -258,9 +271,9 @@ class Editor(ABC, Generic[D, T]):
 
     # --- What each editor says ---------------------------------------------------------
 
-    @abstractmethod
     def draft(self, year: str) -> D:
         """The draft of YEAR as it now stands."""
+        return self.drafts(self.repository, year, self.items)
 
     @abstractmethod
     def table(self, draft: D, removed: str | None) -> dict[str, Any]:

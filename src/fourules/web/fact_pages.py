@@ -52,9 +52,7 @@ class FactEditor(CountingEditor[FactDraft, FactTyped]):
     items = Items("facts", "pages.facts", "id", views.rows)
     typed = FactTyped
     removes = True
-
-    def draft(self, year: str) -> FactDraft:
-        return FactDraft(self.repository, year, self.items)
+    drafts = FactDraft
 
     def concerning(self, draft: FactDraft, row: FactRow) -> list[Any]:
         return views.concerning(self.check(draft), row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
@@ -164,8 +165,7 @@ class PolicyEditor(CountingEditor[PolicyDraft[S], F]):
     form, as an item stands, cites the sentence its quote is in; as sent, the quote is kept
     from the sentence picked."""
 
-    def draft(self, year: str) -> PolicyDraft[S]:
-        return PolicyDraft(self.repository, year, self.items)
+    drafts: Callable[[CallsRepository, str, Items], PolicyDraft[S]] = PolicyDraft
 
     def listed(self, draft: PolicyDraft[S]) -> dict[str, Any]:
         """The table's own values beside the items (none: none)."""

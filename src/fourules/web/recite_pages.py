@@ -25,7 +25,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import recite_views
-from fourules.web.editor import DraftChecks, draft_at
+from fourules.web.editor import DraftChecks, FormState, draft_at
 from fourules.web.gate import Form, Gate, Who, query
 from fourules.web.item_links import Links, mounted
 from fourules.web.pages import read_posted
@@ -58,23 +58,16 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     checks = DraftChecks(folder.repository)
     address = "/calls/drafts/{year}/recite"
 
-    def page(
-        request: Request,
-        signed: Who,
-        year: str,
-        status: int = 200,
-        *,
-        choices: Choices | None = None,
-        notice: str | None = None,
-        problem: str | None = None,
-        stale: bool = False,
-    ) -> HTMLResponse:
+    def page(request: Request, signed: Who, year: str, state: FormState[Choices]) -> HTMLResponse:
+        """The page at the draft as it now stands: the choices as sent (`state.typed`), a
+        notice, the problem the submit met, or that it was stale."""
         revision, files = draft_at(folder.repository, year)
         links = Links(year, mounted(request.app))
         review = recite_views.review_of(revision, files, links)
         check = checks.of(year)
-        shown = choices or Choices({}, "")
-        if stale:  # the errors were of the page shown before; the choices stand as sent
+        status = state.status()
+        shown = state.typed or Choices({}, "")
+        if state.stale:  # the errors were of the page shown before; the choices stand as sent
             shown.errors = {}
         return gate.page(
             "recite.html.j2",
@@ -88,9 +81,9 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             quote_problems=quote_problems(check, policy_of(files), links),
             choices=shown,
             message=shown.message or text("pages.recite.message.default", year=year),
-            notice=notice,
-            problem=problem,
-            stale=stale,
+            notice=state.notice,
+            problem=state.problem,
+            stale=state.stale,
             LEAVE=LEAVE,
             OTHER=OTHER,
             REMOVE=REMOVE,
@@ -102,7 +95,7 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             notice = None
             if saved is not None and saved.isdigit():
                 notice = text("pages.recite.saved", count=int(saved))
-            return page(request, signed, year, notice=notice)
+            return page(request, signed, year, FormState(notice=notice))
 
         return await gate.signed_in_page(request, build, year=year)
 
@@ -116,10 +109,10 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             review = recite_views.review_of(revision, files, Links(year, mounted(request.app)))
             edits = recite_views.edits_of(choices, review)
             if choices.errors:
-                return page(request, signed, year, 422, choices=choices, problem=_errors())
+                return page(request, signed, year, FormState(choices, problem=_errors()))
             if edits.empty:
                 said = text("pages.recite.nothing")
-                return page(request, signed, year, 422, choices=choices, problem=said)
+                return page(request, signed, year, FormState(choices, problem=said))
             try:
                 changed = recite_views.edited_files(review, edits)
                 message = recite_views.commit_message(year, choices, edits)
@@ -131,7 +124,7 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                 return _stale(request, signed, year, choices)
             except InputError as exc:
                 said = exc.text(language())
-                return page(request, signed, year, 422, choices=choices, problem=said)
+                return page(request, signed, year, FormState(choices, problem=said))
             count = len(edits.lines)
             done = f"/calls/drafts/{year}/recite{query(saved=str(count))}#check"
             return RedirectResponse(done, status_code=303)
@@ -140,7 +133,7 @@ def recite_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
 
     def _stale(request: Request, signed: Who, year: str, choices: Choices) -> HTMLResponse:
         said = text("pages.recite.stale")
-        return page(request, signed, year, 409, choices=choices, problem=said, stale=True)
+        return page(request, signed, year, FormState(choices, problem=said, stale=True))
 
     return router
 

@@ -79,9 +79,7 @@ class RuleEditor(PolicyEditor[RuleRow, RuleTyped]):
     items = Items("rules", "pages.rules", "id", rule_edit_views.rows)
     typed = RuleTyped
     removes = True
-
-    def draft(self, year: str) -> RuleDraft:
-        return RuleDraft(self.repository, year, self.items)
+    drafts = RuleDraft
 
     def concerning(self, draft: PolicyDraft[RuleRow], row: RuleRow) -> list[Any]:
         return rule_edit_views.concerning(self.check(draft), row)

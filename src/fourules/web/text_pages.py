@@ -25,7 +25,7 @@ from fourules.texts import text
 from fourules.use_cases import calls as uc
 from fourules.web import text_views, views
 from fourules.web.call_views import Kept
-from fourules.web.editor import DraftChecks
+from fourules.web.editor import DraftChecks, FormState
 from fourules.web.gate import Form, Gate, Refused, Who, query
 from fourules.web.item_links import Links, mounted
 from fourules.web.pages import Uploaded, read_posted
@@ -66,18 +66,11 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     checks = DraftChecks(repository)
     address = "/calls/drafts/{year}/text"
 
-    def text_page(
-        request: Request,
-        signed: Who,
-        year: str,
-        status: int = 200,
-        *,
-        kept: Kept | None = None,
-        notice: str | None = None,
-        pasted: bool = False,
-    ) -> HTMLResponse:
-        """The text page; PASTED: a text was just saved, and its notice leads to the page
-        that re-cites the policy and the coverage map against it."""
+    def text_page(request: Request, signed: Who, year: str, state: FormState[Kept]) -> HTMLResponse:
+        """The text page: a file's box as typed (`state.typed`), or the notice that a text
+        was just saved, which leads to the page that re-cites the policy and the coverage
+        map against it."""
+        kept = state.typed
         revision, files, check = checks.draft(year, kept)
         policy = text_views.policy_of(files)
         names = text_views.text_files(policy, files)
@@ -88,12 +81,12 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             "text_edit.html.j2",
             request,
             signed,
-            status,
+            state.status(),
             year=year,
             revision=revision,
             check=check,
-            notice=notice,
-            recite=pasted,
+            notice=state.notice,
+            recite=state.notice is not None,  # the page's one notice: a text saved
             quoted=quoted_file(policy),
             files=[_file(name, files, kept) for name in names],
             quote_problems=text_views.quote_problems(check, policy, links),
@@ -106,7 +99,7 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     async def show(request: Request, year: str, saved: str | None = None) -> Response:
         def build(signed: Who) -> Response:
             notice = text("pages.text.saved", name=saved) if saved in TEXT_FILES else None
-            return text_page(request, signed, year, notice=notice, pasted=notice is not None)
+            return text_page(request, signed, year, FormState(notice=notice))
 
         return await gate.signed_in_page(request, build, year=year)
 
@@ -125,7 +118,7 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
                     kept.text = text_views.text_of(upload.name, upload.content)
                 except NotText as exc:
                     kept.errors["upload"] = exc.message
-                    return text_page(request, signed, year, 422, kept=kept)
+                    return text_page(request, signed, year, FormState(kept))
             data = kept.text.encode("utf-8")
             if len(data) > most:
                 size = views.size(len(data))
@@ -135,11 +128,11 @@ def text_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
             elif not kept.text.strip():
                 kept.errors["text"] = text("pages.text.empty")
             if kept.errors:
-                return text_page(request, signed, year, 422, kept=kept)
+                return text_page(request, signed, year, FormState(kept))
             revision = str(form.get("revision") or "")
-            status = checks.kept_saved(signed.person, year, kept, revision)
-            if status is not None:
-                return text_page(request, signed, year, status, kept=kept)
+            state = checks.kept_saved(signed.person, year, kept, revision)
+            if state is not None:
+                return text_page(request, signed, year, state)
             done = f"/calls/drafts/{year}/text{query(saved=name)}#check"
             return RedirectResponse(done, status_code=303)
 
