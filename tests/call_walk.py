@@ -1,5 +1,6 @@
 """What the two walks of docs/writing-a-call.md's 2026 call share (tests/test_browser_walk.py
-in the pages, tests/test_calls_walk_api.py through the HTTP operations): the parts of the
+and tests/test_browser_walk_cases.py in the pages, tests/test_calls_walk_api.py through the
+HTTP operations): the parts of the
 call the walks write themselves — the cap of 600 000, the mandatory criterion
 implementation_plan, Socialförvaltningen's quota, the case of exactly 600 000 and the
 coverage entries of the criterion's and the quota's sentences — and the example call's

@@ -1,6 +1,6 @@
 """docs/writing-a-call.md's 2026 call walked through the HTTP operations (`/v1/calls`), as
-tests/test_browser_walk.py walks it in the pages: an editor's token starts the draft from
-2024 and puts the decision's text; the rest of what the decision changes comes in as files
+tests/test_browser_walk.py and tests/test_browser_walk_cases.py walk it in the pages: an
+editor's token starts the draft from 2024 and puts the decision's text; the rest of what the decision changes comes in as files
 (tests/call_walk.py); then the cap, the criterion, the quota, the case and the coverage
 entries, each a PUT of the file it is in, and the draft's check after each says what is
 still to do until it is clean; a publisher's token publishes, and the evaluation API then
