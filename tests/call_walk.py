@@ -1,5 +1,6 @@
 """What the two walks of docs/writing-a-call.md's 2026 call share (tests/test_browser_walk.py
-in the pages, tests/test_calls_walk_api.py through the HTTP operations): the parts of the
+and tests/test_browser_walk_cases.py in the pages, tests/test_calls_walk_api.py through the
+HTTP operations): the parts of the
 call the walks write themselves — the cap of 600 000, the mandatory criterion
 implementation_plan, Socialförvaltningen's quota, the case of exactly 600 000 and the
 coverage entries of the criterion's and the quota's sentences — and the example call's
@@ -8,9 +9,8 @@ authoring edits.
 
 `without(PARTS)` of every part (`before_the_walk`) is what the HTTP walk starts from once the
 decision is put in: everything else that the 2026 decision changes against 2024, which it
-brings in as files, as city IT's script would. The browser walk writes the whole policy in
-the forms and brings in only `before_the_walk()`'s cases.yaml and coverage.yaml (no form
-writes a case's expected score, nor a section's entry of the coverage map).
+brings in as files, as city IT's script would. The browser walk writes every file in the
+forms.
 
 `pasted_over` is the draft started from 2024 with the 2026 decision pasted: the state the
 forms' own tests (test_coverage_entries_pages.py, test_administration_pages.py) start from."""

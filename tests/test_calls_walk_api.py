@@ -1,10 +1,10 @@
 """docs/writing-a-call.md's 2026 call walked through the HTTP operations (`/v1/calls`), as
-tests/test_browser_walk.py walks it in the pages: an editor's token starts the draft from
-2024 and puts the decision's text; the rest of what the decision changes comes in as files
-(tests/call_walk.py); then the cap, the criterion, the quota, the case and the coverage
-entries, each a PUT of the file it is in, and the draft's check after each says what is
-still to do until it is clean; a publisher's token publishes, and the evaluation API then
-answers under 2026's cap of 600 000."""
+tests/test_browser_walk.py and tests/test_browser_walk_cases.py walk it in the pages: an
+editor's token starts the draft from 2024 and puts the decision's text; the rest of what the
+decision changes comes in as files (tests/call_walk.py); then the cap, the criterion, the
+quota, the case and the coverage entries, each a PUT of the file it is in, and the draft's
+check after each says what is still to do until it is clean; a publisher's token publishes, and
+the evaluation API then answers under 2026's cap of 600 000."""
 
 from __future__ import annotations
 

@@ -308,7 +308,9 @@ def _merge(parent: Any, key: PathPart, new: Any, where: str, path: tuple[PathPar
     old = parent[key]
     if plain_values(old) == plain_values(new):
         return  # unchanged, whatever its style: as written
-    if isinstance(old, CommentedMap) and isinstance(new, CommentedMap):
+    if isinstance(old, (CommentedMap, CommentedSeq)) and not old:
+        assign(parent, key, new, where, path)  # an empty `{}` says nothing of how to write it
+    elif isinstance(old, CommentedMap) and isinstance(new, CommentedMap):
         _merge_mapping(old, new, where, path)
     elif isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
         _merge_list(old, new, where, path)

@@ -19,7 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from fourules.authoring.cases import CASES_FILE
-from fourules.authoring.yaml_edits import item_appended, item_removed, item_set
+from fourules.authoring.policy_item_edits import item_changed, plain_of
+from fourules.authoring.yaml_edits import as_node, item_appended, item_removed
 from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import text
@@ -37,8 +38,14 @@ class Draft(DraftFile[Row]):
     def __init__(self, repository: CallsRepository, year: str, items: Items) -> None:
         super().__init__(repository, year, CASES_FILE, items)
         self.defaults = case_views.defaults(self.data)
-        self.facts = case_views.inputs(case_views.draft_policy(self.files, year))
+        policy = case_views.draft_policy(self.files, year)
+        self.facts = case_views.inputs(policy)
         self.rules = case_views.rule_choices(self.files)
+        self.criteria = case_views.all_assessed(policy)
+        self.criterion_kinds = case_views.criterion_kinds(policy)
+        self.known = case_views.Known(
+            self.facts, self.criteria, self.rules, case_views.administration_ids(policy)
+        )
 
 
 class CaseEditor(Editor[Draft, Typed]):
@@ -65,7 +72,8 @@ class CaseEditor(Editor[Draft, Typed]):
     def typed_of(self, draft: Draft, row: Row | None) -> Typed:
         if row is None:
             return Typed(message=text("pages.cases.message.new"))
-        return Typed.of(row, draft.facts, text("pages.cases.message.default", name=row.name))
+        message = text("pages.cases.message.default", name=row.name)
+        return Typed.of(row, draft.facts, draft.criteria, message)
 
     def form(self, draft: Draft, row: Row | None, typed: Typed) -> dict[str, Any]:
         failing = case_views.failing(self.check(draft))
@@ -80,24 +88,39 @@ class CaseEditor(Editor[Draft, Typed]):
             "shown": case_views.shown,
             "rules": draft.rules,
             "statuses": case_views.STATUSES,
+            "criteria": draft.criteria,
+            "criterion_kinds": draft.criterion_kinds,
+            "answers": case_views.CASE_ANSWERS,
+            "stated": case_views.STATED,
+            "none": case_views.NONE,
         }
 
     def read(self, form: Form, draft: Draft, key: str) -> Typed:
-        return case_views.read_typed(form, draft.facts)
+        return case_views.read_typed(form, draft.facts, draft.criteria)
 
     def edited(self, draft: Draft, key: str, typed: Typed) -> str | None:
         row = draft.row(key) if key != NEW else None
-        case = case_views.case_of(typed, draft.facts, row, draft.rules)
+        case = case_views.case_of(typed, draft.known, row)
         if not typed.message:
             typed.message = text("pages.cases.message.default", name=typed.name)
         if case is None:
             return None
-        if row is None:
-            return item_appended(draft.text, "cases", case, CASES_FILE)
-        return item_set(draft.text, "cases", row.index, case, CASES_FILE)
+        if row is None:  # last, its parts written as the cases before it write theirs
+            return item_appended(draft.text, "cases", _on_one_line(case), CASES_FILE)
+        return item_changed(draft.text, "cases", row.index, case, where=CASES_FILE)
 
     def saved_as(self, draft: Draft, key: str, typed: Typed) -> str:
         return str(len(draft.rows)) if key == NEW else key
+
+
+def _on_one_line(case: dict[str, Any]) -> Any:
+    """CASE as round-trip nodes, each of its parts on one line (`{requested_sek: 0}`,
+    `[socialforvaltningen]`) unless the cases before it write that part otherwise."""
+    node = as_node(plain_of(case))
+    for value in node.values():
+        if hasattr(value, "fa"):
+            value.fa.set_flow_style()
+    return node
 
 
 def case_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:

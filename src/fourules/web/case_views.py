@@ -41,6 +41,18 @@ UNSTATED = "unstated"
 """The form's checkbox that writes a fact as `null`: stated as not stated in the application
 (left empty, the field takes the default of its kind)."""
 _CASE = re.compile(r"^cases\.(\d+)(?:\.|$)")
+APPLICANTS = "applicants"
+"""The application's applicants: the names it gives, as the applicant wrote them."""
+SCORE = "score"
+RESOLVED = "applicants"
+"""What a case expects its applicants to resolve to (cases.yaml's `applicants:`, beside the
+application's own), an administration's id a line, `NONE` for one that resolves to none."""
+NONE = "-"
+CASE_ANSWERS = ("yes", "no", "null", "")
+"""A criterion's answer on a case's form: yes, no, assessed as not assessed (written
+`null`), or not given in the case."""
+STATED = "stated"
+"""The case's form's choice that writes the assessment in the case (else the default's)."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +69,14 @@ class Row:
     """What else the case expects (the score, the applicants' administrations), kept as
     written."""
     kind_written: bool = False
+    """Whether cases.yaml writes its kind (a project's may be left out)."""
     findings: dict[str, Any] = field(default_factory=dict)
     message_contains: dict[str, Any] = field(default_factory=dict)
-    """Whether cases.yaml writes its kind (a project's may be left out)."""
+    score: Any = None
+    """The score the case expects (None: none)."""
+    resolved: list[Any] | None = None
+    """The administrations the case expects its applicants to resolve to (`applicants:`,
+    None: none)."""
 
     @property
     def key(self) -> str:
@@ -75,6 +92,11 @@ def rows(cases: Any) -> list[Row]:
         application = entry.get("application")
         findings, contains = (entry.get(k) for k in EXPECTED)
         read_here = {k for k in EXPECTED if isinstance(entry.get(k), dict)}  # else kept as written
+        score, resolved = entry.get(SCORE), entry.get(RESOLVED)
+        if _a_number(score):
+            read_here.add(SCORE)
+        if isinstance(resolved, list) and all(_an_id(r) for r in resolved):
+            read_here.add(RESOLVED)
         known = {"name", "kind", "application", "outcome", "max_grant_sek", *read_here}
         out.append(
             Row(
@@ -88,9 +110,19 @@ def rows(cases: Any) -> list[Row]:
                 kind_written="kind" in entry,
                 findings=findings if isinstance(findings, dict) else {},
                 message_contains=contains if isinstance(contains, dict) else {},
+                score=score if SCORE in read_here else None,
+                resolved=resolved if RESOLVED in read_here else None,
             )
         )
     return out
+
+
+def _a_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _an_id(value: Any) -> bool:
+    return value is None or isinstance(value, str)
 
 
 def defaults(cases: Any) -> dict[str, dict[str, Any]]:
@@ -227,6 +259,15 @@ class Typed:
     max_grant: str = ""
     facts: dict[str, Any] = field(default_factory=dict)
     unstated: list[str] = field(default_factory=list)
+    applicants: str | None = ""
+    """The application's applicants, a name a line ('': the default's)."""
+    assessment: str | None = ""
+    """`STATED`: the case gives the assessment (`answers`), else the default's applies."""
+    answers: dict[str, str] = field(default_factory=dict)
+    score: str | None = ""
+    resolved: str | None = ""
+    """The administrations the applicants are to resolve to, an id a line (`NONE`: none).
+    Each of these None: a form sent without it (a script's), which keeps it as written."""
     message: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     expect: list[Expect] | None = field(default_factory=list)
@@ -238,7 +279,16 @@ class Typed:
         return [*(self.expect or []), *(Expect() for _ in range(BLANK_EXPECTED))]
 
     @classmethod
-    def of(cls, row: Row, facts: tuple[FactInput, ...], message: str) -> Typed:
+    def of(
+        cls,
+        row: Row,
+        facts: tuple[FactInput, ...],
+        criteria: Sequence[Assessed],
+        message: str,
+    ) -> Typed:
+        written = row.application.get(ASSESSMENT)
+        answers = written if isinstance(written, dict) else {}
+        applicants = row.application.get(APPLICANTS)
         return cls(
             name=row.name,
             kind=row.kind,
@@ -250,9 +300,28 @@ class Typed:
                 for f in facts
                 if f.field in row.application and row.application[f.field] is None
             ],
+            applicants=_lines(applicants) if isinstance(applicants, list) else "",
+            assessment=STATED if isinstance(written, dict) else "",
+            answers={c.id: _case_answer(answers, c.id) for c in criteria},
+            score="" if row.score is None else _number_shown(row.score),
+            resolved=_lines(NONE if r is None else r for r in row.resolved or []),
             message=message,
             expect=expected_of(row),
         )
+
+
+def _lines(values: Any) -> str:
+    return "\n".join(str(v) for v in values)
+
+
+def _case_answer(answers: Mapping[str, Any], criterion: str) -> str:
+    if criterion not in answers:
+        return ""
+    return "null" if answers[criterion] is None else _answer(answers[criterion])
+
+
+def _number_shown(value: Any) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def read_expected(form: Any) -> list[Expect] | None:
@@ -273,8 +342,11 @@ def read_expected(form: Any) -> list[Expect] | None:
     return out
 
 
-def read_typed(form: Any, facts: tuple[FactInput, ...]) -> Typed:
+def read_typed(form: Any, facts: tuple[FactInput, ...], criteria: Sequence[Assessed]) -> Typed:
     get, many = partial(field_text, form), partial(field_values, form)
+
+    def sent(name: str) -> str | None:
+        return get(name) if name in form else None
 
     return Typed(
         name=" ".join(get("name").split()),
@@ -283,32 +355,147 @@ def read_typed(form: Any, facts: tuple[FactInput, ...]) -> Typed:
         max_grant=get("max_grant_sek"),
         facts={f.name: many(f.name) if f.widget == "checkboxes" else get(f.name) for f in facts},
         unstated=many(UNSTATED),
+        applicants=sent(APPLICANTS),
+        assessment=sent(ASSESSMENT),
+        answers={c.id: get(f"criterion.{c.id}") for c in criteria},
+        score=sent(SCORE),
+        resolved=sent("resolved"),
         message=get("message"),
         expect=read_expected(form),
     )
 
 
-def case_of(
-    typed: Typed,
-    facts: tuple[FactInput, ...],
-    old: Row | None,
-    rules: Mapping[str, RuleChoice] | None,
-) -> dict[str, Any] | None:
-    """The case the form says, or None (and `typed.errors`): what it expects of the RULES
-    among it. The application's fields the form does not ask (an id, a title, applicants,
-    an assessment) are kept as written, and so is what else the case expects (a score)."""
+@dataclass(frozen=True)
+class Known:
+    """What a case's form is held to: the year's facts, the criteria an assessor answers
+    (of any kind), the draft's rules (None: policy.yaml does not read) and the ids of its
+    administrations (None: the policy does not load)."""
+
+    facts: tuple[FactInput, ...]
+    criteria: tuple[Assessed, ...]
+    rules: Mapping[str, RuleChoice] | None
+    administrations: frozenset[str] | None
+
+
+def case_of(typed: Typed, known: Known, old: Row | None) -> dict[str, Any] | None:
+    """The case the form says, or None (and `typed.errors`): what it expects of the draft's
+    rules among it. The application's fields the form does not ask (an id, a title) are
+    kept as written, and so is what else the case expects that the form does not ask."""
     grant = _expected(typed)
-    application = _application(typed, facts, old.application if old is not None else {})
-    if typed.expect is None and old is not None:  # not sent: as written
-        typed.expect = expected_of(old)
-    expected = _expectations(typed, rules)
+    application = _application(typed, known.facts, old.application if old is not None else {})
+    if old is not None:  # what a form sent without (a script's) stays as written
+        typed = _kept(typed, old)
+    _applicants(typed, application)
+    _assessment(typed, known.criteria, application)
+    score = _score(typed)
+    resolved = _resolved(typed, known.administrations)
+    expected = _expectations(typed, known.rules)
     if typed.errors:
         return None
     case: dict[str, Any] = {"name": typed.name}
-    if typed.kind != "project" or (old is not None and old.kind_written):
+    # A project's kind is left out, as cases.yaml writes it, unless written so already.
+    if typed.kind != "project" or (old is not None and old.kind_written and old.kind == "project"):
         case["kind"] = typed.kind
-    case |= {"application": application, "outcome": typed.outcome, "max_grant_sek": grant}
+    # On one line each, as cases.yaml writes a case's parts (a case written otherwise keeps
+    # how it is written where it is unchanged).
+    case |= {"application": Flow(application), "outcome": typed.outcome, "max_grant_sek": grant}
+    if score is not None:
+        case[SCORE] = score
+    if resolved is not None:
+        case[RESOLVED] = Flow(resolved)
     return case | expected | (old.also if old is not None else {})
+
+
+def _kept(typed: Typed, old: Row) -> Typed:
+    """TYPED with what its form was sent without taken from the case OLD as it stands."""
+    if typed.expect is None:
+        typed.expect = expected_of(old)
+    stands = Typed.of(old, (), (), "")
+    written = old.application.get(ASSESSMENT)
+    if typed.assessment is None and isinstance(written, dict):
+        typed.assessment = STATED
+        typed.answers = {k: _case_answer(written, k) for k in written}
+    for name in ("applicants", "score", "resolved"):
+        if getattr(typed, name) is None:
+            setattr(typed, name, getattr(stands, name))
+    return typed
+
+
+def _applicants(typed: Typed, application: dict[str, Any]) -> None:
+    """The applicants as typed, a name a line, written first among the application's fields
+    when new; none typed: the default's apply."""
+    said = typed.applicants or ""
+    names = [" ".join(line.split()) for line in said.splitlines() if line.strip()]
+    if not names:
+        application.pop(APPLICANTS, None)
+    elif APPLICANTS in application:
+        application[APPLICANTS] = Flow(names)
+    else:
+        first = {APPLICANTS: Flow(names), **application}
+        application.clear()
+        application.update(first)
+
+
+def _assessment(typed: Typed, criteria: Sequence[Assessed], application: dict[str, Any]) -> None:
+    """The assessment as the form says it: the default's (no `assessment:` in the case),
+    or the answers given (`null` for one assessed as not assessed), in the criteria's
+    order, each criterion the form does not ask kept as written."""
+    written = application.get(ASSESSMENT)
+    if typed.assessment not in (STATED, "", None):
+        typed.errors[ASSESSMENT] = text("form.not_a_choice", typed=typed.assessment)
+        return
+    if typed.assessment != STATED:
+        application.pop(ASSESSMENT, None)
+        return
+    asked = {c.id for c in criteria}
+    answers = {}
+    for c in criteria:
+        answer = typed.answers.get(c.id, "")
+        if answer not in CASE_ANSWERS:
+            typed.errors[f"criterion-{c.id}"] = text("form.not_a_choice", typed=answer)
+        elif answer:
+            answers[c.id] = None if answer == "null" else answer == "yes"
+    if isinstance(written, dict):
+        answers |= {k: v for k, v in written.items() if k not in asked}
+    application[ASSESSMENT] = Flow(answers)
+
+
+def _score(typed: Typed) -> int | float | None:
+    """The score the case expects (None: none), a whole number written as one."""
+    said = (typed.score or "").replace(",", ".").replace(" ", "")
+    if not said:
+        return None
+    try:
+        number = float(said)
+    except ValueError:
+        number = float("nan")
+    if number != number or number in (float("inf"), float("-inf")):
+        typed.errors[SCORE] = text("pages.cases.score.invalid", typed=typed.score)
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _resolved(typed: Typed, administrations: frozenset[str] | None) -> list[str | None] | None:
+    """The administrations the applicants are to resolve to, a line each (None: nothing
+    expected), each an id of the draft's administrations (ADMINISTRATIONS; None: taken as
+    typed) or `NONE`."""
+    lines = [line.strip() for line in (typed.resolved or "").splitlines() if line.strip()]
+    if not lines:
+        return None
+    unknown = [
+        line
+        for line in lines
+        if line != NONE and administrations is not None and line not in administrations
+    ]
+    if unknown:
+        typed.errors["resolved"] = text(
+            "pages.cases.resolved.unknown",
+            ids=", ".join(unknown),
+            none=NONE,
+            known=", ".join(sorted(administrations or ())),
+        )
+        return None
+    return [None if line == NONE else line for line in lines]
 
 
 def _expectations(typed: Typed, rules: Mapping[str, RuleChoice] | None) -> dict[str, Any]:
@@ -327,7 +514,7 @@ def _expectations(typed: Typed, rules: Mapping[str, RuleChoice] | None) -> dict[
             findings[said.rule] = said.status
         if said.words:
             contains[said.rule] = said.words
-    return {k: v for k, v in zip(EXPECTED, (findings, contains), strict=True) if v}
+    return {k: Flow(v) for k, v in zip(EXPECTED, (findings, contains), strict=True) if v}
 
 
 def _expect_problem(
@@ -392,11 +579,13 @@ def _application(
         value = read_fact(f.declaration, said)
         if isinstance(value, LocalText):
             typed.errors[f.name] = value.get(language())
-        else:
-            application[f.field] = value
+        else:  # a list on one line, as the files write the application's lists
+            application[f.field] = Flow(value) if isinstance(value, list) else value
     order = [k for k in written if k in application]
     facts_at = [n for n, k in enumerate(order) if k in asked]  # new facts after the last one
     at = facts_at[-1] + 1 if facts_at else len(order)
+    if not facts_at and ASSESSMENT in order:  # else before the assessment, as the files write it
+        at = order.index(ASSESSMENT)
     new = [k for k in application if k not in order]
     return {k: application[k] for k in [*order[:at], *new, *order[at:]]}
 
@@ -539,3 +728,31 @@ def defaults_of(
     if not written.written:
         application = {"kind": typed.kind, **application}
     return application
+
+
+def all_assessed(policy: Policy | None) -> tuple[Assessed, ...]:
+    """The criteria an assessor answers, of any kind, in the year's order (a case's form
+    asks each; the kind's own are marked on the page)."""
+    found: dict[str, Assessed] = {}
+    for criteria in assessed(policy).values():
+        found.update((c.id, c) for c in criteria)
+    if policy is None:
+        return ()
+    order = [c.id for c in policy.vocabulary.criteria]
+    return tuple(sorted(found.values(), key=lambda c: order.index(c.id) if c.id in order else 0))
+
+
+def criterion_kinds(policy: Policy | None) -> dict[str, tuple[str, ...]]:
+    """The kinds whose applications answer each criterion."""
+    out: dict[str, tuple[str, ...]] = {}
+    for kind, criteria in assessed(policy).items():
+        for c in criteria:
+            out[c.id] = (*out.get(c.id, ()), kind)
+    return out
+
+
+def administration_ids(policy: Policy | None) -> frozenset[str] | None:
+    """The ids of the year's administrations (None: the policy does not load)."""
+    if policy is None:
+        return None
+    return frozenset(m.id for m in policy.administrations.members)

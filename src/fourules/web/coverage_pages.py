@@ -12,8 +12,10 @@ comments and style stay as written). The map's entries are also kept one by one
 (`…/coverage/entries/{place}`, `sentences.3`, `sections.1`): an entry copied from last year
 is confirmed against this text (`…/reviewed`: its `review: true` alone goes), and an entry
 whose words the decision no longer has — a sentence's or a section's — is removed after a
-question (`…/remove`); one that still accounts for a sentence is not: its sentence's form
-sets what it says. The table, the forms, their saves (a stale one shows
+question (`…/remove`); a sentence's entry that still accounts for a sentence is not: its
+sentence's form sets what it says. A section's entry is removed from its form
+(`web/coverage_sections.py`, which adds and rewords them) even while its sentences stand:
+they are then unclassified, which the question says. The table, the forms, their saves (a stale one shows
 the sentence as it now stands beside what was typed) and the check beside them are every
 editor's (`web/editor.Editor`); this module says what is the coverage map's own.
 """
@@ -34,12 +36,14 @@ from fourules.authoring.coverage_edits import (
     entry_reviewed,
     sentence_classified,
 )
+from fourules.authoring.sentences import words
 from fourules.calls.repository import CallsRepository, StaleRevision
 from fourules.errors import InputError
 from fourules.evaluation.evaluator import Evaluator
 from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web import coverage_views
+from fourules.web.coverage_sections import section_pages
 from fourules.web.coverage_views import DraftMap, DraftMaps, Entry, Row, Typed
 from fourules.web.editor import NEW, DraftFile, Editor, FormState, Items
 from fourules.web.gate import Form, Refused, Who, query
@@ -150,6 +154,7 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
         entry = draft.entry(row.covered.entry or "") if row is not None else None
         return {
             "entry": entry,
+            "section_entry": _section_entry(draft, row) if row is not None else None,
             "groups": coverage_views.groups(draft.map.targets),
             "statuses": STATUSES,
             "alongside": place.alongside if place is not None else (),
@@ -167,6 +172,8 @@ class CoverageEditor(Editor[CoverageDraft, Typed]):
             typed.message = text("pages.coverage.message.default", number=key)
         if row is None:
             return None
+        if typed.status == THROUGH_SECTION:
+            return _through_section(draft, row, typed)
         said = _classification(typed, draft.map)
         if said is None:
             return None
@@ -206,7 +213,7 @@ class EntryRemoval(Removal):
             raise Refused(422, exc.text(language())) from None
 
     def refusals(self, shown: CoverageDraft, row: Entry) -> list[Refusal]:
-        if not row.accounts:
+        if not row.accounts or row.kind == "sections":  # a section's sentences: unclassified
             return []
         numbers = ", ".join(str(n) for n in row.accounts)
         said = text("pages.coverage.entries.accounts", numbers=numbers)
@@ -222,7 +229,8 @@ class EntryRemoval(Removal):
         return f"/calls/drafts/{year}/coverage{query(removed=key)}#check"
 
     def asked(self, shown: CoverageDraft, row: Entry | None, key: str) -> dict[str, Any]:
-        return {"key": key, "entry": row}
+        left = row.accounts if row is not None and row.kind == "sections" else ()
+        return {"key": key, "entry": row, "left": left}
 
 
 def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
@@ -231,6 +239,7 @@ def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     after a question."""
     editor = CoverageEditor(folder)
     router = APIRouter(include_in_schema=False)
+    router.include_router(section_pages(folder))  # first: `…/coverage/sections` is no sentence
 
     @router.get("/calls/drafts/{year}/coverage", response_class=HTMLResponse)
     async def listing(
@@ -278,6 +287,45 @@ def coverage_pages(evaluator: Evaluator, folder: uc.CallsFolder) -> APIRouter:
     router.include_router(editor.router())
     EntryRemoval(editor).add_to(router)
     return router
+
+
+THROUGH_SECTION = "section"
+"""A sentence's form's status that gives the sentence to its section's entry: its own entry
+goes."""
+
+
+def _section_entry(draft: CoverageDraft, row: Row) -> Entry | None:
+    """The entry of `sections:` that marks the sentence ROW's section, when one does."""
+    heading = words(row.covered.section)
+    found = [e for e in draft.entries if e.kind == "sections" and words(e.words) == heading]
+    return found[-1] if found else None  # of two, the map reads the later
+
+
+def _through_section(draft: CoverageDraft, row: Row, typed: Typed) -> str | None:
+    """The coverage map without the sentence ROW's own entry, so its section's entry accounts
+    for it; refused beside the status when its section has none, when it has no entry of its
+    own, or when that entry accounts for a sentence whose section has none (the same words
+    elsewhere in the text, which would be left unclassified)."""
+    section = _section_entry(draft, row)
+    own = draft.entry(row.covered.entry or "")
+    rows = {r.number: r for r in draft.rows}
+    left = [
+        n
+        for n in (own.accounts if own is not None else ())
+        if _section_entry(draft, rows[n]) is None
+    ]
+    problem = None
+    if section is None:
+        problem = text("pages.coverage.through_section.none", section=row.covered.section)
+    elif own is None or own.kind != "sentences":
+        problem = text("pages.coverage.through_section.already", section=section.words)
+    elif left:
+        others = ", ".join(str(n) for n in left)
+        problem = text("pages.coverage.through_section.shared", numbers=others)
+    if problem is not None or own is None:
+        typed.errors["status"] = problem or ""
+        return None
+    return entry_removed(draft.text, "sentences", own.index)
 
 
 def _reviewed(year: str, entry: Entry, back: str) -> str:
