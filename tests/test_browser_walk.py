@@ -476,6 +476,7 @@ def _last_years_rules_removed(page: Any, draft: str) -> None:
     while True:  # 2024's trips that expect the exchange's finding
         page.goto(draft + "/rules/study_trip.exchange")
         page.get_by_role("button", name="Ta bort regeln study_trip.exchange").click()
+        page.locator("#naming").wait_for()  # the question's page, before its links are counted
         naming = page.locator("#naming").get_by_role("link", name="cases.yaml")
         if not naming.count():
             break

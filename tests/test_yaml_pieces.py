@@ -95,3 +95,43 @@ def test_a_piece_is_written_again_when_only_its_style_or_comment_changed() -> No
     assert yaml_edits.round_trip(text, "t", comment) == text.replace(
         "title: y", "title: y  # ny kommentar"
     )
+
+
+def _moved_first(document: Any) -> None:
+    document.insert(0, "id", document.pop("id"))
+
+
+@pytest.mark.parametrize(
+    ("text", "change", "written"),
+    [
+        pytest.param(  # a whole number as a key: libyaml reads it so, and the merge stands
+            "# top\n2024: x\nrules:\n# before first\n- id: x\n  m:\n    k: 1\n- id: y\n  m:\n"
+            "    k: 1\n",
+            lambda d: d["rules"][1]["m"].__setitem__("k", 2),
+            "# top\n2024: x\nrules:\n# before first\n- id: x\n  m:\n    k: 1\n- id: y\n  m:\n"
+            "    k: 2\n",
+            id="a number as a key, a comment before the first item",
+        ),
+        pytest.param(
+            "{a: 1, b: 2}\n", lambda d: d.__setitem__("b", 3), "{a: 1, b: 3}\n", id="flow"
+        ),
+        pytest.param(
+            "rules:\n  - id: a\n    t: |+\n      x\n\n  - id: b\n    t: y\n",
+            lambda d: d["rules"][1].__setitem__("t", "z"),
+            "rules:\n  - id: a\n    t: |+\n      x\n\n  - id: b\n    t: z\n",
+            id="a kept block",
+        ),
+        pytest.param(
+            "'id': a\nrules:\n  - x: 1\n  - x: 2\n",
+            _moved_first,
+            "id: a\nrules:\n  - x: 1\n  - x: 2\n",
+            id="a quoted key written anew",
+        ),
+    ],
+)
+def test_what_the_pieces_cannot_write_is_written_as_the_whole_text_writes_it(
+    text: str, change: Any, written: str
+) -> None:
+    """A flow document, a list ending in a kept block (its piece would end in `...`), a key
+    libyaml reads as a number, a key written anew: each edit as from the whole text."""
+    assert yaml_edits.round_trip(text, "t", change) == written

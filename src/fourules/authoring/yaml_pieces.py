@@ -6,9 +6,10 @@ Why: writing is most of an edit's cost, and an edit changes one rule of some fif
 one rule of the 2026 example's policy.yaml took 212 ms, 70 % of it ruamel writing the whole
 file (its 36 kB, 16 000 nodes); with the unchanged rules' text reused, see `written_again`.
 
-The pieces' texts joined are ruamel's text of the whole document: a top-level key starts at
-the left margin and nothing of the one before it carries over (tested on every YAML file of
-the shipped years). A piece is reused only when its node is the copy of the same piece,
+The pieces' texts joined are ruamel's text of the whole document where a top-level key
+starts at the left margin and nothing of the one before it carries over — every YAML file of
+the shipped years, not a flow document or one whose list ends in a kept block (`|+`): the
+caller uses the pieces only where their join is the whole text (`yaml_edits._Read`). A piece is reused only when its node is the copy of the same piece,
 in the same place (first of its list or not), alike to the last style and comment. What the
 edit made of the document is checked again where the pieces are put together
 (`yaml_edits.round_trip`): a text that does not read as the edited document gives way to
@@ -17,6 +18,7 @@ ruamel's whole text.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -106,7 +108,9 @@ def _written(document: Any, key: Any, index: int | None, node: Any, dump: Dump) 
         if index == 0:
             item.ca.comment = whole.ca.comment
         one[key] = item
-    text = dump(one)
+    # A copy is written: ruamel marks the comments it wrote as done on the nodes themselves,
+    # and the changed document may yet be written whole.
+    text = dump(copy.deepcopy(one))
     if index:  # the key's line is the first item's
         text = text.split("\n", 1)[1]
     return Piece(key, index, node, text, _around(document, key, index))
@@ -114,7 +118,7 @@ def _written(document: Any, key: Any, index: int | None, node: Any, dump: Dump) 
 
 def _reusable(piece: Piece, key: Any, index: int | None, node: Any, around: Any) -> bool:
     """Whether NODE, at KEY and INDEX with AROUND, is written as PIECE was."""
-    if piece.key != key or (piece.index is None) != (index is None):
+    if not _alike(piece.key, key) or (piece.index is None) != (index is None):
         return False
     if bool(piece.index) != bool(index):  # the first item carries its key's line
         return False
