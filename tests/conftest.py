@@ -71,6 +71,14 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@pytest.fixture
+def desk_page(browser: Any) -> Iterator[Any]:
+    """A page at a desk's width (1200 × 900), in a context of its own, closed afterwards."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
 def _untouched(folder: Path) -> Iterator[Path]:
     """FOLDER, shared by every test of a worker, then checked unchanged: a test works on a
     copy (`calls_site.site_over`), and one that wrote into the shared folder would change

@@ -34,10 +34,9 @@ def calls_site(tmp_path: Path) -> Iterator[str]:
 
 def test_a_call_written_checked_and_published_in_the_browser(
     calls_site: str,
-    browser: Any,
+    desk_page: Any,
 ) -> None:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = Audit(page)
 
     page.goto(calls_site + "/check?year=2026")
@@ -87,6 +86,5 @@ def test_a_call_written_checked_and_published_in_the_browser(
 
     page.goto(calls_site + "/check?year=2026")
     assert page.get_by_role("heading", level=1).inner_text().endswith("2026")
-    context.close()
     assert len(audit.found) == 7, audit.found.keys()
     audit.clean()

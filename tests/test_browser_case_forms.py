@@ -18,12 +18,11 @@ from tests.calls_site import Audit, browser_sign_in, draft_file
 
 def test_the_derived_criterion_the_findings_and_the_defaults_in_the_browser(
     calls_written_served: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = calls_written_served
     draft = url + "/calls/drafts/2026"
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = Audit(page)
     page.goto(draft + "/criteria")
     browser_sign_in(page)
@@ -106,5 +105,4 @@ def test_the_derived_criterion_the_findings_and_the_defaults_in_the_browser(
     assert page.locator("#defaults-problems").is_visible()
     audit("/calls/drafts/2026/cases/defaults/project?saved=1 (cases fail)")
     assert read(draft_file(path, "cases.yaml"))["defaults"]["project"]["project_year"] == 3
-    context.close()
     audit.clean()

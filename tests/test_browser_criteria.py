@@ -37,11 +37,10 @@ def without_the_plan(calls_written: Path, tmp_path: Path) -> Iterator[str]:
 
 def test_the_plan_added_in_the_browser_as_the_docs_add_it(
     without_the_plan: str,
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     site = without_the_plan
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = calls_site.Audit(page)
 
     page.goto(site + "/calls/drafts/2026")
@@ -89,5 +88,4 @@ def test_the_plan_added_in_the_browser_as_the_docs_add_it(
 
     page.goto(site + "/calls/drafts/2026/criteria")
     assert page.locator("#criterion-implementation_plan").is_visible()
-    context.close()
     audit.clean()

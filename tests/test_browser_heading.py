@@ -31,11 +31,10 @@ def started_served(calls_started: Path, tmp_path: Path) -> Iterator[tuple[str, P
 
 def test_the_heading_and_a_reading_written_in_the_browser(
     started_served: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = started_served
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = calls_site.Audit(page)
 
     page.goto(url + "/calls/drafts/2026")
@@ -83,5 +82,4 @@ def test_the_heading_and_a_reading_written_in_the_browser(
     rules = yaml_data(calls_site.draft_file(path, "policy.yaml"))["rules"]
     rule = next(r for r in rules if r["id"] == "criterion.climate_smart_travel")
     assert rule["alternatives"][0]["description"]["sv"] == changed
-    context.close()
     audit.clean()

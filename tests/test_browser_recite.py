@@ -30,11 +30,10 @@ def pasted_served(calls_started: Path, tmp_path: Path) -> Iterator[tuple[str, Pa
 
 def test_the_quotes_recited_on_one_page(
     pasted_served: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = pasted_served
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = Audit(page)
 
     page.goto(url + "/calls/drafts/2026/text?saved=document.txt")
@@ -53,4 +52,3 @@ def test_the_quotes_recited_on_one_page(
     assert f"quote: {CAP}" in draft_file(path, "policy.yaml")
 
     audit.clean()
-    context.close()

@@ -17,11 +17,10 @@ from tests.yaml_data import yaml_data
 
 def test_a_branch_s_value_and_message_changed_in_the_browser(
     calls_written_served: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = calls_written_served
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = Audit(page)
 
     page.goto(url + "/calls/drafts/2026")
@@ -69,5 +68,4 @@ def test_a_branch_s_value_and_message_changed_in_the_browser(
     # The rule's YAML as saved, for whoever wants it.
     page.locator("#yaml summary").click()
     assert "{field: project_year, lt: 2}" in page.locator("#yaml-saved").inner_text()
-    context.close()
     audit.clean()

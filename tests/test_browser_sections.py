@@ -20,12 +20,11 @@ CENTRAL = "Socialförvaltningen kan söka projekt"
 
 def test_the_sections_and_a_whole_case_in_the_browser(
     calls_written_served: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = calls_written_served
     draft = url + "/calls/drafts/2026"
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = Audit(page)
     page.goto(draft + "/coverage")
     browser_sign_in(page)
@@ -77,5 +76,4 @@ def test_the_sections_and_a_whole_case_in_the_browser(
     assert page.locator("#applicants").input_value() == "Socialförvaltningen"
     assert page.locator("#resolved").input_value() == "socialforvaltningen"
     audit("/calls/drafts/2026/cases/<Socialförvaltningen>")
-    context.close()
     audit.clean()

@@ -22,12 +22,11 @@ NEW_SENTENCE = "En studieresa kan maximalt beviljas 35 000 kr."
 
 def test_the_text_pasted_and_a_sentence_set_in_the_coverage_map(
     calls_written_served: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
     tmp_path: Path,
 ) -> None:
     url, path = calls_written_served
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     audit = Audit(page)
 
     page.goto(url + "/calls/drafts/2026/text")
@@ -84,5 +83,4 @@ def test_the_text_pasted_and_a_sentence_set_in_the_coverage_map(
         f"  - sentence: {NEW_SENTENCE}\n    encoded: [parameters.cap.study_trip, rules.cap.study_trip]\n"
         in coverage
     )
-    context.close()
     audit.clean()

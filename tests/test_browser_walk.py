@@ -689,12 +689,11 @@ def files_after_the_criteria(started: Mapping[str, str]) -> dict[str, str]:
 
 def test_the_2026_call_walked_from_2024_in_the_pages_to_its_criteria(
     walk_site: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = walk_site
     draft = url + "/calls/drafts/2026"
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     asked: list[tuple[str, str]] = []
     page.on("request", lambda r: asked.append((r.method, r.url)))
 
@@ -745,4 +744,3 @@ def test_the_2026_call_walked_from_2024_in_the_pages_to_its_criteria(
     assert QUOTA_WORDS in page.locator("#check").inner_text()
     assert not [u for m, u in asked if m == "POST" and "/files/" in u]
     assert not [u for _, u in asked if "/v1/" in u]  # the browser never asked the operations
-    context.close()

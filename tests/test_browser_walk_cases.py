@@ -321,12 +321,11 @@ def _coverage_as_the_forms_write_it(shipped: str) -> str:
 
 def test_the_2026_call_walked_on_to_its_cases_and_coverage_and_published(
     walked_to_the_cases: tuple[str, Path],
-    browser: Any,
+    desk_page: Any,
 ) -> None:
     url, path = walked_to_the_cases
     draft = url + "/calls/drafts/2026"
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
+    page = desk_page
     asked: list[tuple[str, str]] = []
     page.on("request", lambda r: asked.append((r.method, r.url)))
 
@@ -376,4 +375,3 @@ def test_the_2026_call_walked_on_to_its_cases_and_coverage_and_published(
     assert page.locator("#outcome-heading .badge").inner_text() == "Berättigad"
     assert "600 000 kr" in page.locator("dl.facts").inner_text()
     assert "högst 600 000 kr kan beviljas" in page.locator(".deciding").inner_text()
-    context.close()
