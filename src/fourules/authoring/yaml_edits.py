@@ -379,12 +379,12 @@ def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     change(document)
     original = text.replace("\r\n", "\n")
     after = None
-    # Cutting the text into pieces costs as much as writing it whole: it pays from the
-    # second edit of one text on (a page's preview then its save, a series of edits; the
-    # 2026 example's policy.yaml, a rule removed: 282 -> 76 ms an edit), not for one edit.
+    # Cutting the text into pieces costs as much as writing it whole, so it is cut at its
+    # second edit, which costs what it did, and pays from the third on (a series of edits
+    # of one text; the 2026 example's policy.yaml, a rule removed: 282 -> 76 ms an edit).
     if read.edited and read.pieces is not None:
-        originals = {id(copies[id(p.node)]): p.node for p in read.pieces if id(p.node) in copies}
-        after = yaml_pieces.written_again(document, read.dump, read.pieces, originals)
+        copied = {id(copies[id(p.node)]): p for p in read.pieces if id(p.node) in copies}
+        after = yaml_pieces.written_again(document, read.dump, copied)
         merged = _merged(original, read.written, after)
     if after is None or not _reads_as(merged, _as_read(document)):
         after = _dumped(document, read.layout)

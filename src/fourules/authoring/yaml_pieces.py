@@ -45,15 +45,12 @@ def pieces(document: Any, dump: Dump) -> list[Piece]:
     return [_written(document, key, index, node, dump) for key, index, node in slots(document)]
 
 
-def written_again(document: Any, dump: Dump, before: list[Piece], originals: dict[int, Any]) -> str:
-    """DOCUMENT's text, a copy of the one BEFORE's pieces were written from (ORIGINALS: each
-    copied node's id → its original), changed since: the pieces alike to one of BEFORE take
-    its text."""
-    by_node = {id(piece.node): piece for piece in before}
+def written_again(document: Any, dump: Dump, before: dict[int, Piece]) -> str:
+    """DOCUMENT's text, a changed copy of the one whose pieces BEFORE holds (each by the id
+    of its node's copy): a piece whose node is alike to its copy takes its text."""
     out = []
     for key, index, node in slots(document):
-        original = originals.get(id(node))
-        piece = by_node.get(id(original)) if original is not None else None
+        piece = before.get(id(node))
         if piece is not None and _reusable(piece, key, index, node, _around(document, key, index)):
             out.append(piece.text)
         else:
