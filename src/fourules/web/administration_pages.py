@@ -31,16 +31,7 @@ from fourules.use_cases import calls as uc
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import NEW, FormState, Items, problem_shown, under
 from fourules.web.gate import Form, Refused, Who
-from fourules.web.policy_items import (
-    FIELD_OF,
-    PolicyDraft,
-    PolicyEditor,
-    Sourced,
-    SourcedTyped,
-    read_sourced,
-    sourced,
-    typed_sourced,
-)
+from fourules.web.policy_items import FIELD_OF, PolicyDraft, PolicyEditor, Sourced, SourcedTyped
 
 SOURCE = "source"
 """The one item of the administrations' pages: their source (`…/administrations/source`)."""
@@ -82,7 +73,7 @@ def rows(policy: Any) -> list[AdministrationsRow]:
             members=_mappings(found.get("members")),
             former=_mappings(found.get("former")),
             not_yet_formed=_mappings(found.get("not_yet_formed")),
-            **sourced(found),
+            **Sourced.fields_of(found),
         )
     ]
 
@@ -101,7 +92,7 @@ class AdministrationsTyped(SourcedTyped):
     ) -> AdministrationsTyped:
         if row is None:
             return cls(message=message)
-        return cls(note=row.note, **typed_sourced(row, sentence, message))
+        return cls(note=row.note, **cls.fields_of(row, sentence, message))
 
 
 def concerning(check: CheckDocument) -> list[dict[str, Any]]:
@@ -174,7 +165,7 @@ class AdministrationsEditor(PolicyEditor[AdministrationsRow, AdministrationsType
     def read(
         self, form: Form, draft: PolicyDraft[AdministrationsRow], key: str
     ) -> AdministrationsTyped:
-        return AdministrationsTyped(**read_sourced(form))
+        return AdministrationsTyped(**AdministrationsTyped.fields_sent(form))
 
     def edited(
         self, draft: PolicyDraft[AdministrationsRow], key: str, typed: AdministrationsTyped

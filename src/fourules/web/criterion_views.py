@@ -28,7 +28,7 @@ from fourules.texts import both, text
 from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
 from fourules.web.gate import Form, field_text, field_values
-from fourules.web.policy_items import Bilingual, Sourced, bilingual, sourced
+from fourules.web.policy_items import Bilingual, Sourced
 from fourules.web.removals import Naming, cases, coverage, mentions, names_word, rules
 from fourules.web.rule_edit_views import BranchForm, Row, RuleTyped, When
 from fourules.web.source_picker import number
@@ -115,7 +115,7 @@ def rows(policy: Any) -> list[CriterionRow]:
                     for a in (alternatives if isinstance(alternatives, list) else [])
                     if isinstance(a, dict)
                 ),
-                **sourced(rule | {"description": rule.get("title")}),
+                **Sourced.fields_of(rule | {"description": rule.get("title")}),
             )
         )
     return out
@@ -130,7 +130,7 @@ def _branch(index: int, branch: Any, role: str | None) -> Branch:
         when=flow_text(when) if when is not None else "",
         status=str(branch.get("status") or ""),
         outcome=str(branch.get("outcome") or ""),
-        message=bilingual(branch.get("message")),
+        message=Bilingual.written_of(branch.get("message")),
     )
 
 

@@ -32,7 +32,7 @@ from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
 from fourules.web.forms import read_fact
 from fourules.web.gate import Form, field_text, field_values
-from fourules.web.policy_items import Bilingual, bilingual
+from fourules.web.policy_items import Bilingual
 from fourules.web.removals import Naming, cases, mentions, names_word, rules
 
 TYPES: tuple[str, ...] = get_args(FactType)
@@ -118,8 +118,8 @@ def rows(policy: Any) -> list[FactRow]:
                 type=str(entry.get("type") or ""),
                 kinds=[str(k) for k in entry.get("kinds") or KINDS],
                 origin=_origin(entry),
-                label=bilingual(entry.get("label")),
-                help=bilingual(entry.get("help")),
+                label=Bilingual.written_of(entry.get("label")),
+                help=Bilingual.written_of(entry.get("help")),
                 base=str(entry.get("id")) in base,
             )
         )
@@ -213,7 +213,7 @@ class FactTyped:
 
 
 def _labels(label: Any) -> tuple[str, str]:
-    said = bilingual(label)
+    said = Bilingual.written_of(label)
     return said.get("sv", ""), said.get("en", "")
 
 

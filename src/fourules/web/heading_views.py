@@ -17,7 +17,7 @@ from fourules.policy.model import Document
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import problem_shown, under
-from fourules.web.policy_items import Bilingual, bilingual
+from fourules.web.policy_items import Bilingual
 
 HEADING = "heading"
 """The one item of the heading's page (`/calls/drafts/{year}/heading`)."""
@@ -64,7 +64,7 @@ def rows(policy: Any) -> list[HeadingRow]:
         HeadingRow(
             id=str(policy.get("id") or ""),
             version=str(policy.get("version") or ""),
-            title=bilingual(policy.get("title")),
+            title=Bilingual.written_of(policy.get("title")),
             document={str(k): " ".join(str(v).split()) for k, v in document.items() if v},
         )
     ]

@@ -25,7 +25,7 @@ from fourules.web import obligation_views as views
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.obligation_views import ObligationRow, ObligationTyped
-from fourules.web.policy_items import PolicyDraft, PolicyEditor, read_sourced
+from fourules.web.policy_items import PolicyDraft, PolicyEditor
 from fourules.web.removals import ListedRemoval
 
 BEFORE = ("facts", "rules")
@@ -50,7 +50,8 @@ class ObligationEditor(PolicyEditor[ObligationRow, ObligationTyped]):
 
     def read(self, form: Form, draft: PolicyDraft[ObligationRow], key: str) -> ObligationTyped:
         return ObligationTyped(
-            id=str(form.get("id") or "").strip() if key == NEW else key, **read_sourced(form)
+            id=str(form.get("id") or "").strip() if key == NEW else key,
+            **ObligationTyped.fields_sent(form),
         )
 
     def edited(

@@ -17,7 +17,7 @@ from fourules.policy.model import Obligation
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
-from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
+from fourules.web.policy_items import Sourced, SourcedTyped
 from fourules.web.removals import Naming, coverage, names_word, rules
 
 OBLIGATION_KEYS = ("id", "description", "source")
@@ -43,7 +43,10 @@ def rows(policy: Any) -> list[ObligationRow]:
         entry = entry if isinstance(entry, dict) else {"id": entry}
         out.append(
             ObligationRow(
-                index=index, id=str(entry.get("id") or ""), written=entry, **sourced(entry)
+                index=index,
+                id=str(entry.get("id") or ""),
+                written=entry,
+                **Sourced.fields_of(entry),
             )
         )
     return out
@@ -62,7 +65,7 @@ class ObligationTyped(SourcedTyped):
     def of(cls, row: ObligationRow | None, sentence: int | None, message: str) -> ObligationTyped:
         if row is None:
             return cls(message=message)
-        return cls(id=row.id, **typed_sourced(row, sentence, message))
+        return cls(id=row.id, **cls.fields_of(row, sentence, message))
 
 
 def obligation_of(

@@ -28,7 +28,7 @@ from fourules.web import param_views, policy_items
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form
 from fourules.web.param_views import Row, Typed
-from fourules.web.policy_items import Bilingual, PolicyDraft, PolicyEditor, read_sourced
+from fourules.web.policy_items import Bilingual, PolicyDraft, PolicyEditor
 from fourules.web.removals import GuardedRemoval, Naming
 
 FIELD_OF = policy_items.FIELD_OF | {"value": "value", "unit": "value", "not_stated": "not-stated"}
@@ -60,7 +60,7 @@ class ParamEditor(PolicyEditor[Row, Typed]):
             unit=form.get("unit", "").strip(),
             not_stated=Bilingual.read(lambda name: form.get(name, "").strip(), "not_stated"),
             name=form.get("name", "").strip() if key == NEW else key,
-            **read_sourced(form),
+            **Typed.fields_sent(form),
         )
 
     def edited(self, draft: PolicyDraft[Row], key: str, typed: Typed) -> str | None:

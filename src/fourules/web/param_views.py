@@ -21,14 +21,7 @@ from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import problem_shown, under
 from fourules.web.forms import read_amount
 from fourules.web.gate import query
-from fourules.web.policy_items import (
-    Bilingual,
-    Sourced,
-    SourcedTyped,
-    bilingual,
-    sourced,
-    typed_sourced,
-)
+from fourules.web.policy_items import Bilingual, Sourced, SourcedTyped
 from fourules.web.removals import Naming, coverage_linked, parameters_named
 
 UNITS = ("SEK", "date", "years", "months", "days")
@@ -93,8 +86,8 @@ def rows(policy: Any) -> list[Row]:
                 value=entry.get("value"),
                 unit=unit,
                 shown=shown_value(entry.get("value"), unit),
-                not_stated=bilingual(entry.get("not_stated")),
-                **sourced(entry),
+                not_stated=Bilingual.written_of(entry.get("not_stated")),
+                **Sourced.fields_of(entry),
             )
         )
     return out
@@ -141,7 +134,7 @@ class Typed(SourcedTyped):
             unit=row.unit,
             not_stated=Bilingual.of(row.not_stated),
             name=row.name,
-            **typed_sourced(row, sentence, message),
+            **cls.fields_of(row, sentence, message),
         )
 
 

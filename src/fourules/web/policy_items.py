@@ -50,24 +50,18 @@ class Sourced(ABC):
         """What names it in its address and in policy.yaml (a parameter's name, a quota's
         id)."""
 
-
-def sourced(entry: dict[str, Any]) -> dict[str, Any]:
-    """ENTRY's description and source as written (a part that is no mapping is empty)."""
-    found = entry.get("source")
-    source: dict[str, Any] = found if isinstance(found, dict) else {}
-    return {
-        "description": bilingual(entry.get("description")),
-        "section": str(source.get("section") or ""),
-        "quote": str(source.get("quote") or ""),
-        "note": str(source.get("note") or ""),
-    }
-
-
-def bilingual(value: Any) -> dict[str, str]:
-    """A text in both languages as written (`{sv: …, en: …}`); empty when it is not."""
-    if isinstance(value, dict):
-        return {str(k): str(v) for k, v in value.items() if v is not None}
-    return {}
+    @staticmethod
+    def fields_of(entry: dict[str, Any]) -> dict[str, Any]:
+        """ENTRY's description and source as written, the fields every item has (a part
+        that is no mapping is empty)."""
+        found = entry.get("source")
+        source: dict[str, Any] = found if isinstance(found, dict) else {}
+        return {
+            "description": Bilingual.written_of(entry.get("description")),
+            "section": str(source.get("section") or ""),
+            "quote": str(source.get("quote") or ""),
+            "note": str(source.get("note") or ""),
+        }
 
 
 @dataclass(frozen=True)
@@ -78,9 +72,16 @@ class Bilingual:
     sv: str = ""
     en: str = ""
 
+    @staticmethod
+    def written_of(value: Any) -> dict[str, str]:
+        """A text in both languages as written (`{sv: …, en: …}`); empty when it is not."""
+        if isinstance(value, dict):
+            return {str(k): str(v) for k, v in value.items() if v is not None}
+        return {}
+
     @classmethod
     def of(cls, written: Mapping[str, str]) -> Bilingual:
-        """The text as policy.yaml writes it (`bilingual`'s `{sv: …, en: …}`)."""
+        """The text as policy.yaml writes it (`written_of`'s `{sv: …, en: …}`)."""
         return cls(written.get("sv", ""), written.get("en", ""))
 
     @classmethod
@@ -138,28 +139,29 @@ class SourcedTyped:
         catalogue's `WORDS.description.needed` says so."""
         self.description.needed(self.errors, "description", text(f"{words}.description.needed"))
 
+    @staticmethod
+    def fields_of(row: Sourced, sentence: int | None, message: str) -> dict[str, Any]:
+        """The fields every item's form has, as ROW stands (SENTENCE: the one its quote
+        cites)."""
+        return {
+            "description": Bilingual.of(row.description),
+            "sentence": sentence,
+            "quote": row.quote,
+            "message": message,
+        }
 
-def typed_sourced(row: Sourced, sentence: int | None, message: str) -> dict[str, Any]:
-    """The form's shared fields as ROW stands (SENTENCE: the one its quote cites)."""
-    return {
-        "description": Bilingual.of(row.description),
-        "sentence": sentence,
-        "quote": row.quote,
-        "message": message,
-    }
-
-
-def read_sourced(form: Form) -> dict[str, Any]:
-    """The form's shared fields as sent."""
-    return {
-        "description": Bilingual.read(
-            lambda name: str(form.get(name) or "").strip(), "description"
-        ),
-        "sentence": number(str(form.get("sentence") or "")),
-        "quote": str(form.get("quote") or ""),
-        "message": str(form.get("message") or ""),
-        "note": None if form.get("note") is None else str(form.get("note")),
-    }
+    @staticmethod
+    def fields_sent(form: Form) -> dict[str, Any]:
+        """The fields every item's form has, as sent."""
+        return {
+            "description": Bilingual.read(
+                lambda name: str(form.get(name) or "").strip(), "description"
+            ),
+            "sentence": number(str(form.get("sentence") or "")),
+            "quote": str(form.get("quote") or ""),
+            "message": str(form.get("message") or ""),
+            "note": None if form.get("note") is None else str(form.get("note")),
+        }
 
 
 class Sourcing(Protocol):

@@ -22,7 +22,7 @@ from fourules.use_cases import calls as uc
 from fourules.web import policy_items, quota_views
 from fourules.web.editor import NEW, Items
 from fourules.web.gate import Form, query
-from fourules.web.policy_items import PolicyDraft, PolicyEditor, read_sourced
+from fourules.web.policy_items import PolicyDraft, PolicyEditor
 from fourules.web.quota_views import QuotaRow, QuotaTyped
 from fourules.web.removals import Removal
 
@@ -63,7 +63,7 @@ class QuotaEditor(PolicyEditor[QuotaRow, QuotaTyped]):
             administrations=[
                 a for a in quota_views.ADMINISTRATIONS if form.get(f"administrations.{a}")
             ],
-            **read_sourced(form),
+            **QuotaTyped.fields_sent(form),
         )
 
     def edited(self, draft: PolicyDraft[QuotaRow], key: str, typed: QuotaTyped) -> str | None:

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import ById, problem_shown, under
-from fourules.web.policy_items import Sourced, SourcedTyped, sourced, typed_sourced
+from fourules.web.policy_items import Sourced, SourcedTyped
 
 KINDS = ("project", "study_trip")
 """What a quota counts (policy/model.py's `Kind`), in the order the form offers them."""
@@ -52,7 +52,7 @@ def rows(policy: Any) -> list[QuotaRow]:
                 limit=entry.get("limit"),
                 counts=_listed(entry.get("counts")),
                 administrations=_listed(entry.get("administrations")),
-                **sourced(entry),
+                **Sourced.fields_of(entry),
             )
         )
     return out
@@ -88,7 +88,7 @@ class QuotaTyped(SourcedTyped):
             counts=list(row.counts),
             administrations=list(row.administrations),
             note=row.note,
-            **typed_sourced(row, sentence, message),
+            **cls.fields_of(row, sentence, message),
         )
 
 

@@ -42,14 +42,7 @@ from fourules.web.alternative_views import AlternativeForm, forms_of, read_forms
 from fourules.web.editor import ById, problem_shown, under
 from fourules.web.gate import field_text, field_values
 from fourules.web.param_views import UNITS, shown_value
-from fourules.web.policy_items import (
-    Bilingual,
-    Sourced,
-    SourcedTyped,
-    bilingual,
-    sourced,
-    typed_sourced,
-)
+from fourules.web.policy_items import Bilingual, Sourced, SourcedTyped
 
 STATUSES = ("pass", "fail", "warn", "unknown", "info")
 """A branch's statuses (policy/model.py's `Status`), in the order the form offers them."""
@@ -127,7 +120,7 @@ def rows(policy: Any) -> list[RuleRow]:
             RuleRow(
                 index=index,
                 id=str(entry.get("id") or ""),
-                title=bilingual(entry.get("title")),
+                title=Bilingual.written_of(entry.get("title")),
                 basis=str(entry.get("basis") or "text"),
                 basis_written="basis" in entry,
                 applies_to=[str(k) for k in applies] if isinstance(applies, list) else None,
@@ -137,7 +130,7 @@ def rows(policy: Any) -> list[RuleRow]:
                 if isinstance(branches, list)
                 else [],
                 raw=entry,
-                **sourced(entry),
+                **Sourced.fields_of(entry),
             )
         )
     return out
@@ -652,7 +645,7 @@ class RuleTyped(SourcedTyped):
             precedent=precedent_of(row),
             note=row.note,
             alternatives=forms_of(row.alternatives),
-            **typed_sourced(row, sentence, message),
+            **cls.fields_of(row, sentence, message),
         )
 
     def with_branches(self, row: RuleRow, terms: Terms) -> RuleTyped:
@@ -668,7 +661,7 @@ def branch_of(raw: dict[str, Any], terms: Terms) -> BranchForm:
         outcome=str(raw.get("outcome") or ""),
         basis=str(raw.get("basis") or ""),
         grant_limit=str(raw.get("grant_limit") or ""),
-        message=Bilingual.of(bilingual(raw.get("message"))),
+        message=Bilingual.of(Bilingual.written_of(raw.get("message"))),
     )
 
 
