@@ -52,9 +52,7 @@ class DefaultsEditor(Editor[DefaultsDraft, DefaultsTyped]):
 
     items = Items("cases/defaults", "pages.case_defaults", "kind", case_views.defaults_rows)
     typed = DefaultsTyped
-
-    def draft(self, year: str) -> DefaultsDraft:
-        return DefaultsDraft(self.repository, year, self.items)
+    drafts = DefaultsDraft
 
     def saved(self, key: str) -> str:
         return text("pages.case_defaults.saved", kind=_kind(key))

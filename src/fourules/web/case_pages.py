@@ -53,9 +53,7 @@ class CaseEditor(Editor[Draft, Typed]):
 
     items = Items("cases", "pages.cases", "index", case_views.rows)
     typed = Typed
-
-    def draft(self, year: str) -> Draft:
-        return Draft(self.repository, year, self.items)
+    drafts = Draft
 
     def saved(self, key: str) -> str:
         return text("pages.cases.saved")  # a case's key is its place: the notice names none

@@ -104,9 +104,7 @@ class SectionEditor(Editor[SectionsDraft, SectionTyped]):
 
     items = Items("coverage/sections", "pages.coverage_sections", "index", section_rows)
     typed = SectionTyped
-
-    def draft(self, year: str) -> SectionsDraft:
-        return SectionsDraft(self.repository, year, self.items)
+    drafts = SectionsDraft
 
     def saved(self, key: str) -> str:
         return text("pages.coverage_sections.saved")
