@@ -26,6 +26,7 @@ from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.forms import FactInput, fact_inputs, read_amount, read_fact
 from fourules.web.gate import field_text, field_values
+from fourules.web.lists import ByPlace, entries
 
 OUTCOMES = ("eligible", "undetermined", "ineligible")
 KINDS = ("project", "study_trip")
@@ -56,7 +57,7 @@ STATED = "stated"
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(ByPlace):
     """One case as cases.yaml writes it."""
 
     index: int
@@ -78,17 +79,10 @@ class Row:
     """The administrations the case expects its applicants to resolve to (`applicants:`,
     None: none)."""
 
-    @property
-    def key(self) -> str:
-        """Its place in the list, which names it in its address (`…/cases/3`)."""
-        return str(self.index)
-
 
 def rows(cases: Any) -> list[Row]:
-    found = cases.get("cases") if isinstance(cases, dict) else None
     out = []
-    for i, entry in enumerate(found if isinstance(found, list) else []):
-        entry = entry if isinstance(entry, dict) else {}
+    for i, entry in enumerate(entries(cases, "cases")):
         application = entry.get("application")
         findings, contains = (entry.get(k) for k in EXPECTED)
         read_here = {k for k in EXPECTED if isinstance(entry.get(k), dict)}  # else kept as written

@@ -29,12 +29,13 @@ from fourules.texts import language, text
 from fourules.use_cases import calls as uc
 from fourules.web.editor import NEW, DraftFile, Editor, Items
 from fourules.web.gate import Form, field_text
+from fourules.web.lists import ByPlace, entries
 from fourules.web.source_picker import quoted_file
 from fourules.web.text_views import policy_of
 
 
 @dataclass(frozen=True)
-class SectionRow:
+class SectionRow(ByPlace):
     """An entry of `sections:` as written: its place, its heading and what the section
     describes, and whether it is still to review."""
 
@@ -43,17 +44,10 @@ class SectionRow:
     descriptive: str
     review: bool
 
-    @property
-    def key(self) -> str:
-        """Its place in the list, which names it in its address (`…/sections/2`)."""
-        return str(self.index)
-
 
 def section_rows(data: Any) -> list[SectionRow]:
-    found = data.get("sections") if isinstance(data, dict) else None
     out = []
-    for i, entry in enumerate(found if isinstance(found, list) else []):
-        entry = entry if isinstance(entry, dict) else {}
+    for i, entry in enumerate(entries(data, "sections")):
         out.append(
             SectionRow(
                 index=i,

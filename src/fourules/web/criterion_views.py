@@ -28,6 +28,7 @@ from fourules.texts import both, text
 from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
 from fourules.web.gate import Form, field_text, field_values
+from fourules.web.lists import entries
 from fourules.web.policy_items import Bilingual, Sourced
 from fourules.web.removals import Naming, cases, coverage, mentions, names_word, rules
 from fourules.web.rule_edit_views import BranchForm, Row, RuleTyped, When
@@ -83,10 +84,9 @@ class CriterionRow(ById, Sourced):
 
 def rows(policy: Any) -> list[CriterionRow]:
     """The rules of policy.yaml that declare a criterion, in their order."""
-    listed = policy.get("rules") if isinstance(policy, dict) else None
     out = []
-    for index, rule in enumerate(listed if isinstance(listed, list) else []):
-        declared = rule.get("criterion") if isinstance(rule, dict) else None
+    for index, rule in enumerate(entries(policy, "rules")):
+        declared = rule.get("criterion")
         if not isinstance(declared, dict):
             continue
         placed = cr.roles(rule)

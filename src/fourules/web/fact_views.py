@@ -32,6 +32,7 @@ from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
 from fourules.web.forms import read_fact
 from fourules.web.gate import Form, field_text, field_values
+from fourules.web.lists import by_id
 from fourules.web.policy_items import Bilingual
 from fourules.web.removals import Naming, cases, mentions, names_word, rules
 
@@ -105,25 +106,20 @@ class FactRow(ById):
 
 def rows(policy: Any) -> list[FactRow]:
     """The facts policy.yaml declares, in its order."""
-    found = policy.get("facts") if isinstance(policy, dict) else None
     base = {d.id for d in base_declarations()}
-    out = []
-    for index, entry in enumerate(found if isinstance(found, list) else []):
-        entry = entry if isinstance(entry, dict) else {"id": entry}
-        out.append(
-            FactRow(
-                index=index,
-                id=str(entry.get("id") or ""),
-                written=entry,
-                type=str(entry.get("type") or ""),
-                kinds=[str(k) for k in entry.get("kinds") or KINDS],
-                origin=_origin(entry),
-                label=Bilingual.written_of(entry.get("label")),
-                help=Bilingual.written_of(entry.get("help")),
-                base=str(entry.get("id")) in base,
-            )
+    return [
+        FactRow(
+            **named,
+            written=entry,
+            type=str(entry.get("type") or ""),
+            kinds=[str(k) for k in entry.get("kinds") or KINDS],
+            origin=_origin(entry),
+            label=Bilingual.written_of(entry.get("label")),
+            help=Bilingual.written_of(entry.get("help")),
+            base=str(entry.get("id")) in base,
         )
-    return out
+        for entry, named in by_id(policy, "facts")
+    ]
 
 
 def _origin(entry: Mapping[str, Any]) -> str:

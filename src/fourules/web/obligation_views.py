@@ -17,6 +17,7 @@ from fourules.policy.model import Obligation
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument, CheckProblem
 from fourules.web.editor import ById, linked
+from fourules.web.lists import by_id
 from fourules.web.policy_items import Sourced, SourcedTyped
 from fourules.web.removals import Naming, coverage, names_word, rules
 
@@ -37,19 +38,10 @@ class ObligationRow(ById, Sourced):
 def rows(policy: Any) -> list[ObligationRow]:
     """The obligations policy.yaml lists, in its order (an entry that is no mapping shows
     what it holds as its id)."""
-    found = policy.get("obligations") if isinstance(policy, dict) else None
-    out = []
-    for index, entry in enumerate(found if isinstance(found, list) else []):
-        entry = entry if isinstance(entry, dict) else {"id": entry}
-        out.append(
-            ObligationRow(
-                index=index,
-                id=str(entry.get("id") or ""),
-                written=entry,
-                **Sourced.fields_of(entry),
-            )
-        )
-    return out
+    return [
+        ObligationRow(**named, written=entry, **Sourced.fields_of(entry))
+        for entry, named in by_id(policy, "obligations")
+    ]
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from fourules.texts import text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import ById, problem_shown, under
+from fourules.web.lists import by_id
 from fourules.web.policy_items import Sourced, SourcedTyped
 
 KINDS = ("project", "study_trip")
@@ -39,23 +40,16 @@ def _listed(value: Any) -> list[str]:
 def rows(policy: Any) -> list[QuotaRow]:
     """The quotas policy.yaml lists, in its order (an entry that is no mapping shows what it
     holds as its id)."""
-    found = policy.get("quotas") if isinstance(policy, dict) else None
-    if not isinstance(found, list):
-        return []
-    out = []
-    for index, entry in enumerate(found):
-        entry = entry if isinstance(entry, dict) else {"id": entry}
-        out.append(
-            QuotaRow(
-                index=index,
-                id=str(entry.get("id") or ""),
-                limit=entry.get("limit"),
-                counts=_listed(entry.get("counts")),
-                administrations=_listed(entry.get("administrations")),
-                **Sourced.fields_of(entry),
-            )
+    return [
+        QuotaRow(
+            **named,
+            limit=entry.get("limit"),
+            counts=_listed(entry.get("counts")),
+            administrations=_listed(entry.get("administrations")),
+            **Sourced.fields_of(entry),
         )
-    return out
+        for entry, named in by_id(policy, "quotas")
+    ]
 
 
 def read_limit(typed: str) -> int | str:

@@ -41,6 +41,7 @@ from fourules.use_cases.check import CheckDocument
 from fourules.web.alternative_views import AlternativeForm, forms_of, read_forms
 from fourules.web.editor import ById, problem_shown, under
 from fourules.web.gate import field_text, field_values
+from fourules.web.lists import entries
 from fourules.web.param_views import UNITS, shown_value
 from fourules.web.policy_items import Bilingual, Sourced, SourcedTyped
 
@@ -108,10 +109,8 @@ class RuleRow(ById, Sourced):
 def rows(policy: Any) -> list[RuleRow]:
     """The rules policy.yaml lists, in its order (an entry that is no mapping shows as a
     rule with what it holds as its id)."""
-    found = policy.get("rules") if isinstance(policy, dict) else None
     out = []
-    for index, entry in enumerate(found if isinstance(found, list) else []):
-        entry = entry if isinstance(entry, dict) else {"id": str(entry)}
+    for index, entry in enumerate(entries(policy, "rules", lambda e: {"id": str(e)})):
         applies = entry.get("applies_to")
         criterion = entry.get("criterion")
         alternatives = entry.get("alternatives")
