@@ -148,14 +148,14 @@ def test_an_allocations_errors_name_the_domain_thing_not_a_flag(evaluator: Evalu
         check_min_share(2)
     assert _where(raised) == "min_share"
     with pytest.raises(InputError) as raised:
-        allocating.terms(budget=1, method="greedy")
+        allocating.Terms.asked(budget=1, method="greedy")
     assert _where(raised) == "method"
     undecided = json.loads(ROUND_2018.read_bytes())
     for app in undecided["applications"]:
         app.pop("decision", None)
     request = rounds.RoundRequest(json.dumps(undecided).encode(), "round.json")
     with pytest.raises(InputError) as raised:
-        allocating.allocate(evaluator, request, allocating.terms(budget=100, compare=True))
+        allocating.allocate(evaluator, request, allocating.Terms.asked(budget=100, compare=True))
     assert _where(raised) == "compare"
     for error in (raised.value,):
         assert set(PLACES) >= {error.where}

@@ -165,9 +165,9 @@ def allocate_command(
     scorer: ScorerOption = None,
 ) -> None:
     """Draft an allocation proposal within the budget (method: docs/rounds.md)."""
-    from fourules.use_cases.allocation import allocate, terms
+    from fourules.use_cases.allocation import Terms, allocate
 
-    asked = terms(
+    asked = Terms.asked(
         budget=budget,
         budget_project=budget_project,
         budget_study_trip=budget_study_trip,

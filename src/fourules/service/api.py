@@ -58,7 +58,7 @@ Amount = Annotated[int | None, Field(ge=0, le=MAX_EXACT)]
 
 
 class AllocationQuery(BaseModel):
-    """What `allocateRound` is asked for, as query parameters (`use_cases.allocation.terms`)."""
+    """What `allocateRound` is asked for, as query parameters (`use_cases.allocation.Terms.asked`)."""
 
     budget: Amount = Field(
         default=None,
@@ -294,7 +294,7 @@ def api_router(
         asked_for: Annotated[AllocationQuery, Query()],
     ) -> Response:
         try:
-            terms = allocating.terms(**asked_for.model_dump())
+            terms = allocating.Terms.asked(**asked_for.model_dump())
         except InputError as exc:
             raise ProblemError.of_input(exc) from None
 

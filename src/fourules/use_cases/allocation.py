@@ -27,7 +27,7 @@ class Allocation(drafted.Allocation):
 @dataclass(frozen=True)
 class Terms:
     """What an allocation is asked for: the budget, the method, the least share of a
-    partial grant, and whether to set the draft beside the decision. Built by `terms`,
+    partial grant, and whether to set the draft beside the decision. Built by `asked`,
     which checks every value once, naming it by its domain key (`places`)."""
 
     budget: drafted.Budget
@@ -35,26 +35,27 @@ class Terms:
     min_share: float | None = None
     compare: bool = False
 
-
-def terms(
-    *,
-    budget: int | None,
-    budget_project: int | None = None,
-    budget_study_trip: int | None = None,
-    method: str = "ranked",
-    min_share: float | None = None,
-    compare: bool = False,
-) -> Terms:
-    """The terms of an allocation from what a person gave; bad values are InputErrors."""
-    if method not in drafted.METHODS:
-        raise InputError(both("allocation_terms.method", method=method), METHOD)
-    money = drafted.make_budget(budget, budget_project, budget_study_trip)
-    return Terms(
-        budget=money,
-        method="optimal" if method == "optimal" else "ranked",
-        min_share=drafted.check_min_share(min_share),
-        compare=compare,
-    )
+    @classmethod
+    def asked(
+        cls,
+        *,
+        budget: int | None,
+        budget_project: int | None = None,
+        budget_study_trip: int | None = None,
+        method: str = "ranked",
+        min_share: float | None = None,
+        compare: bool = False,
+    ) -> Terms:
+        """The terms of an allocation from what a person gave; bad values are InputErrors."""
+        if method not in drafted.METHODS:
+            raise InputError(both("allocation_terms.method", method=method), METHOD)
+        money = drafted.make_budget(budget, budget_project, budget_study_trip)
+        return cls(
+            budget=money,
+            method="optimal" if method == "optimal" else "ranked",
+            min_share=drafted.check_min_share(min_share),
+            compare=compare,
+        )
 
 
 @dataclass(frozen=True)

@@ -332,7 +332,7 @@ def _share(typed: str) -> float | None:
 def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
     """A draft allocation of the carried round for the budget typed on the page (the same
     use case as `fourules allocate`), with the decision beside it on request."""
-    asked = allocating.terms(
+    asked = allocating.Terms.asked(
         budget=_budget_amount(form, BUDGET),
         budget_project=_budget_amount(form, BUDGET_PROJECT),
         budget_study_trip=_budget_amount(form, BUDGET_STUDY_TRIP),
