@@ -127,6 +127,26 @@ def test_a_draft_s_revision_changes_with_its_files_only(calls: CallsRepository, 
     assert listed["2026"] == changed
 
 
+def test_a_draft_s_files_are_read_at_one_revision_in_a_year_folder_s_order(
+    calls: CallsRepository, draft: str
+) -> None:
+    saved = calls.write("2026", "cases.yaml", b"cases: []\n", ANNA, "Inga fall", draft)
+    revision, files = calls.read_all("2026", FILES)
+    assert revision == saved == calls.read("2026", "policy.yaml").revision
+    assert list(files) == [name for name in FILES if name in files]
+    assert files["cases.yaml"] == b"cases: []\n"
+    assert all(files[name] == calls.read("2026", name).data for name in files)
+    assert "round.json" not in files  # a file the draft does not hold is left out
+    with pytest.raises(InputError) as refused:
+        calls.read_all("2027", FILES)
+    assert refused.value.where == "drafts/2027"
+    with pytest.raises(InputError) as refused:
+        calls.read_all("2026", ("round.json", *FILES))  # the first name must be there
+    assert "round.json" in str(refused.value)
+    with pytest.raises(InputError):
+        calls.read_all("2026", ("../policy.yaml",))
+
+
 @pytest.mark.parametrize(
     "name",
     [

@@ -327,3 +327,27 @@ def test_aliases_that_stand_for_millions_are_refused_before_anything_walks_them(
     code, out, err = run("check", str(folder), "--lang", "en")
     assert code in (1, 2), (out, err)
     assert "aliases (*name) stand for more than 200000 values" in out + err
+
+
+def test_a_check_follows_its_folder_s_files_as_they_change_and_names_its_own_files(
+    tmp_path: Path,
+) -> None:
+    # The policy file's own problems and the boundary applications' failing rules are
+    # remembered by the file's text: the same text in another folder names that folder's
+    # file, and a file changed back is checked as it now stands.
+    from fourules.authoring.check import check_year
+
+    dead = (
+        "      - when:\n          any:\n            - {field: submitted, lt: $call_window.opens}",
+        "      - when: {field: submitted, exists: true}\n        status: pass\n        message: {sv: x, en: x}\n"
+        "      - when:\n          any:\n            - {field: submitted, lt: $call_window.opens}",
+    )
+    first = _copy(tmp_path / "a", dead)
+    second = _copy(tmp_path / "b", dead)
+    named = [p for p in check_year(first).problems if p.field == "rules.2.branches.2"]
+    assert [p.file for p in named] == [str(first / "policy.yaml")]
+    again = [p for p in check_year(second).problems if p.field == "rules.2.branches.2"]
+    assert [p.file for p in again] == [str(second / "policy.yaml")]
+    shutil.copy(builtin_policy_dir() / "2024" / "policy.yaml", first / "policy.yaml")
+    assert check_year(first).ok
+    assert not check_year(second).ok

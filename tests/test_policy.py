@@ -198,3 +198,25 @@ def test_the_vocabulary_follows_the_declared_criteria(evaluator: Evaluator) -> N
     assert (
         "crit_novelty" in vocabulary.fields and "crit_climate_smart_travel" not in vocabulary.fields
     )
+
+
+def test_a_policy_file_is_loaded_as_it_now_stands(tmp_path: Path) -> None:
+    # Loading is remembered by the file's text: the same text loads the same (frozen)
+    # policy; a changed file loads anew; a broken one is refused every time it is loaded.
+    folder = tmp_path / "2024"
+    shutil.copytree(POLICIES / "2024", folder)
+    path = folder / "policy.yaml"
+    text = path.read_text(encoding="utf-8")
+    policy = load_policy_file(path)
+    assert load_policy_file(path) is policy
+    path.write_text(text.replace("500000", "400000", 1), encoding="utf-8")
+    changed = load_policy_file(path)
+    assert (
+        changed.parameters["cap.project"].value == 400000 != policy.parameters["cap.project"].value
+    )
+    path.write_text(text.replace("rules:", "rules: [", 1), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(PolicyError):
+            load_policy_file(path)
+    path.write_text(text, encoding="utf-8")
+    assert load_policy_file(path).sha256 == policy.sha256

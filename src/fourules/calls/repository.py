@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -241,6 +242,24 @@ class CallsRepository:
             if found is None:
                 raise InputError(both("calls.no_file", name=name, year=year), f"{DRAFTS}/{year}")
             return DraftFile(store.blob(found[1]), draft.decode())
+
+    def read_all(self, year: str, names: tuple[str, ...]) -> tuple[str, dict[str, bytes]]:
+        """The draft's revision and those of its files `names` it holds, in that order, all
+        read at that one revision (the first name must be there, as `read` requires)."""
+        checked_year(year)
+        with self._opened() as store:
+            draft = self._draft(store, year)
+            entries = store.entries(draft)
+            files: dict[str, bytes] = {}
+            for name in names:
+                mode, sha = entries.get(checked_name(name), (0, b""))
+                if stat.S_ISREG(mode):
+                    files[name] = store.blob(sha)
+                elif name == names[0]:
+                    raise InputError(
+                        both("calls.no_file", name=name, year=year), f"{DRAFTS}/{year}"
+                    )
+            return draft.decode(), files
 
     def write(
         self,

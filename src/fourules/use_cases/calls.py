@@ -29,7 +29,7 @@ from fourules.accounts.store import Account, Accounts
 from fourules.authoring.drafting import new_year
 from fourules.authoring.versioning import FIRST_VERSION, Bump, bump, stepped
 from fourules.calls.authors import Author
-from fourules.calls.files import POLICY_FILE
+from fourules.calls.files import FILES, POLICY_FILE
 from fourules.calls.locking import held
 from fourules.calls.repository import (
     DRAFTS,
@@ -168,6 +168,12 @@ def start_draft(
 
 def read_file(repository: CallsRepository, year: str, name: str) -> DraftFile:
     return repository.read(year, name)
+
+
+def read_files(repository: CallsRepository, year: str) -> tuple[str, dict[str, bytes]]:
+    """The draft's revision and every file of a year folder it holds (`FILES`, in that
+    order), read at that one revision."""
+    return repository.read_all(year, FILES)
 
 
 def save_file(

@@ -10,16 +10,14 @@ from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
 
-from fourules.calls.files import FILES, POLICY_FILE
+from fourules.calls.files import POLICY_FILE
 from fourules.calls.repository import CallsRepository
-from fourules.errors import InputError
 from fourules.texts import text
-from fourules.use_cases.calls import HistoryChange, read_file
+from fourules.use_cases.calls import HistoryChange, read_files
 from fourules.use_cases.check import CheckDocument
 
 ZONE = "Europe/Stockholm"
 """The city's time zone: a change's time is shown as its people read a clock."""
-_ATTEMPTS = 3
 
 
 @dataclass
@@ -42,22 +40,9 @@ def shown(data: bytes) -> str:
 
 def draft_files(repository: CallsRepository, year: str) -> tuple[str, dict[str, str]]:
     """The draft's revision and its files' texts (name -> text), in the order a year folder
-    lists them, all read at one revision (read again when a save came between two reads).
-    An unknown draft is refused (`InputError`)."""
-    for _ in range(_ATTEMPTS):
-        revisions, files = set(), {}
-        for name in FILES:
-            try:
-                found = read_file(repository, year, name)
-            except InputError:
-                if name == FILES[0]:  # no policy.yaml: no draft (the repository says why)
-                    raise
-                continue
-            revisions.add(found.revision)
-            files[name] = shown(found.data)
-        if len(revisions) == 1:
-            return revisions.pop(), files
-    return revisions.pop(), files  # saved between every read: the last read stands
+    lists them, all read at one revision. An unknown draft is refused (`InputError`)."""
+    revision, files = read_files(repository, year)
+    return revision, {name: shown(data) for name, data in files.items()}
 
 
 def _file_of(problem_file: str, files: dict[str, str]) -> str | None:

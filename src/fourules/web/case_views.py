@@ -10,17 +10,15 @@ of the criteria of its kind)."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Any, ClassVar
 
 from fourules.authoring.policy_item_edits import Flow
 from fourules.authoring.yaml_edits import read
 from fourules.errors import FourulesError, InputError
-from fourules.policy.model import Policy, load_policy_file
+from fourules.policy.model import POLICY_FILE, Policy, policy_text
 from fourules.text import LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
@@ -156,15 +154,10 @@ def failing(check: CheckDocument) -> dict[int, list[dict[str, Any]]]:
 def draft_policy(files: Mapping[str, str], year: str) -> Policy | None:
     """The draft's policy as the evaluator loads it (None when it does not load: its facts
     are then asked as the file writes them)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / year  # the policy's id names its folder
-        folder.mkdir()
-        for name, said in files.items():
-            (folder / name).write_text(said, encoding="utf-8")
-        try:
-            return load_policy_file(folder / "policy.yaml")
-        except (FourulesError, OSError, ValueError):
-            return None
+    try:
+        return policy_text(files[POLICY_FILE], f"{year}/{POLICY_FILE}")
+    except (FourulesError, KeyError, ValueError):
+        return None
 
 
 def inputs(policy: Policy | None) -> tuple[FactInput, ...]:

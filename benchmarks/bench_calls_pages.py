@@ -1,0 +1,86 @@
+"""A draft of next year's call saved and read, as its pages save and read it (in process).
+
+    python benchmarks/bench_calls_pages.py [--runs 15]
+
+A calls folder in a temporary directory, a draft of 2026 started from 2024, and the example
+call (examples/calls/2026) saved into it. Then, RUNS times each, every save with bytes of
+its own (a save of the bytes a file already holds commits nothing, and a revision's check
+is remembered, so a repeated save would measure nothing): a line added at the end of the
+file, a comment, which leaves what the file says as it was —
+- `case saved`: cases.yaml saved, and the draft checked (what every save of the cases', the
+  coverage map's and the text's pages costs: policy.yaml unchanged);
+- `policy saved`: policy.yaml saved, and the draft checked (a rule's, a parameter's or a
+  quota's page: every part of the check made again);
+- `files read`: the draft's files read at one revision (what every page of a draft reads
+  first).
+Prints the median, min and max of each, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fourules import Evaluator, get_plugin_manager
+from fourules.use_cases import calls as uc
+from fourules.web.call_views import draft_files
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "calls" / "2026"
+WRITTEN = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
+EDITOR = uc.Person("anna", "editor")
+
+
+def _timed(runs: int, step: Callable[[int], object]) -> dict[str, float]:
+    ms = []
+    for i in range(runs):
+        start = time.perf_counter()
+        step(i)
+        ms.append((time.perf_counter() - start) * 1000)
+    return {
+        "median_ms": round(statistics.median(ms), 1),
+        "min_ms": round(min(ms), 1),
+        "max_ms": round(max(ms), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "calls"
+        repository = uc.CallsFolder.open(folder).repository
+        evaluator = Evaluator(get_plugin_manager(load_entry_points=False))
+        uc.start_draft(repository, evaluator, EDITOR, "2026", "2024")
+        revision = repository.read("2026", "policy.yaml").revision
+        for name in WRITTEN:
+            data = (EXAMPLE / name).read_bytes()
+            revision = uc.save_file(repository, EDITOR, "2026", name, data, name, revision).revision
+        assert uc.check_draft(repository, "2026").ok
+
+        def saved(name: str) -> Callable[[int], object]:
+            text = (EXAMPLE / name).read_bytes()
+
+            def save(i: int) -> object:
+                now = repository.read("2026", name).revision
+                data = text + f"# {name}, save {i}\n".encode()
+                return uc.save_file(repository, EDITOR, "2026", name, data, name, now)
+
+            return save
+
+        report = {
+            "case saved": _timed(args.runs, saved("cases.yaml")),
+            "policy saved": _timed(args.runs, saved("policy.yaml")),
+            "files read": _timed(args.runs, lambda i: draft_files(repository, "2026")),
+        }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
