@@ -27,6 +27,7 @@ import functools
 import io
 import itertools
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -359,13 +360,27 @@ class _Read:
         return _dumped(document, self.layout)
 
 
-@functools.lru_cache(maxsize=8)
+_READS: dict[str, _Read] = {}
+"""The texts last read, oldest first (`_read_once`)."""
+_READS_KEPT = 8
+_READS_LOCK = threading.Lock()
+
+
 def _read_once(text: str, where: str) -> _Read:
     """TEXT read once: a page reads its draft's file several times in one request (the
     draft, the form's preview, the save); the 2026 example's policy.yaml takes 70 ms to
     read and 40 ms to write back, a copy of it read once 8 ms. A text only read (`read`)
-    is never written back: that would double its cost."""
-    return _Read(text, where)
+    is never written back: that would double its cost. Kept by the text alone, the eight
+    last read: WHERE only names the place of a problem, and a text with one is not kept."""
+    with _READS_LOCK:
+        found = _READS.pop(text, None)
+    if found is None:
+        found = _Read(text, where)
+    with _READS_LOCK:
+        _READS[text] = found
+        while len(_READS) > _READS_KEPT:
+            del _READS[next(iter(_READS))]
+    return found
 
 
 def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
