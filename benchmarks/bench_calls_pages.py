@@ -12,7 +12,12 @@ file, a comment, which leaves what the file says as it was —
 - `policy saved`: policy.yaml saved, and the draft checked (a rule's, a parameter's or a
   quota's page: every part of the check made again);
 - `files read`: the draft's files read at one revision (what every page of a draft reads
-  first).
+  first);
+- `policy saved, quotes unfound`: policy.yaml saved and checked in a second draft, of 2027,
+  started from 2024 with the 2026 decision's text pasted in and its transcription left
+  out: 2024's quotes are not in it,
+  and the check shows each beside the passage nearest to it, as a draft stands while its
+  policy is rewritten for the new text.
 Prints the median, min and max of each, in milliseconds.
 """
 
@@ -74,10 +79,25 @@ def main() -> None:
 
             return save
 
+        uc.start_draft(repository, evaluator, EDITOR, "2027", "2024")
+        pasted = repository.read("2027", "document.txt").revision
+        text = (EXAMPLE / "document.txt").read_bytes()
+        uc.save_file(repository, EDITOR, "2027", "document.txt", text, "text", pasted)
+        # As the heading's page leaves it: the transcription gone, the policy quoting the text.
+        policy_2027 = repository.read("2027", "policy.yaml").data.replace(
+            b"  transcription: transcription.txt\n", b""
+        )
+
+        def unfound(i: int) -> object:
+            now = repository.read("2027", "policy.yaml").revision
+            data = policy_2027 + f"# save {i}\n".encode()
+            return uc.save_file(repository, EDITOR, "2027", "policy.yaml", data, "policy", now)
+
         report = {
             "case saved": _timed(args.runs, saved("cases.yaml")),
             "policy saved": _timed(args.runs, saved("policy.yaml")),
             "files read": _timed(args.runs, lambda i: draft_files(repository, "2026")),
+            "policy saved, quotes unfound": _timed(args.runs, unfound),
         }
     print(json.dumps(report, indent=2))
 
