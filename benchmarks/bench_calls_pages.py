@@ -17,7 +17,11 @@ file, a comment, which leaves what the file says as it was —
   started from 2024 with the 2026 decision's text pasted in and its transcription left
   out: 2024's quotes are not in it,
   and the check shows each beside the passage nearest to it, as a draft stands while its
-  policy is rewritten for the new text.
+  policy is rewritten for the new text;
+- `rule form opened`: the YAML a rule's form shows (what saving it unchanged would
+  write, `rule_edited`), rule after rule of the example's unchanged policy.yaml, as a
+  policy owner goes through the rules; from the third on (the first reads the text, the
+  second cuts it into pieces: `authoring/yaml_pieces.py`).
 Prints the median, min and max of each, in milliseconds.
 """
 
@@ -32,6 +36,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fourules import Evaluator, get_plugin_manager
+from fourules.authoring.rule_edits import rule_edited
+from fourules.authoring.yaml_edits import read
 from fourules.use_cases import calls as uc
 from fourules.web.call_views import draft_files
 
@@ -93,11 +99,21 @@ def main() -> None:
             data = policy_2027 + f"# save {i}\n".encode()
             return uc.save_file(repository, EDITOR, "2027", "policy.yaml", data, "policy", now)
 
+        policy_text = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
+        rules = read(policy_text)["rules"]
+        for rule in rules[:2]:
+            rule_edited(policy_text, rule["id"], rule)
+
+        def opened(i: int) -> object:
+            rule = rules[2 + i % (len(rules) - 2)]
+            return rule_edited(policy_text, rule["id"], rule)
+
         report = {
             "case saved": _timed(args.runs, saved("cases.yaml")),
             "policy saved": _timed(args.runs, saved("policy.yaml")),
             "files read": _timed(args.runs, lambda i: draft_files(repository, "2026")),
             "policy saved, quotes unfound": _timed(args.runs, unfound),
+            "rule form opened": _timed(args.runs, opened),
         }
     print(json.dumps(report, indent=2))
 

@@ -395,8 +395,9 @@ def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     original = text.replace("\r\n", "\n")
     after = None
     # Cutting the text into pieces costs as much as writing it whole, so it is cut at its
-    # second edit, which costs what it did, and pays from the third on (a series of edits
-    # of one text; the 2026 example's policy.yaml, a rule removed: 282 -> 76 ms an edit).
+    # second edit, which costs what it did, and pays from the third on: a policy owner going
+    # through the rules' forms of an unchanged draft, each showing the YAML its save would
+    # write, 138 -> 63 ms a form (`benchmarks/bench_calls_pages.py`, medians of 15).
     if read.edited and read.pieces is not None:
         copied = {id(copies[id(p.node)]): p for p in read.pieces if id(p.node) in copies}
         after = yaml_pieces.written_again(document, read.dump, copied)
