@@ -5,8 +5,10 @@
 A calls folder in a temporary directory, a draft of 2026 started from 2024, and the example
 call (examples/calls/2026) saved into it. Then, RUNS times each, every save with bytes of
 its own (a save of the bytes a file already holds commits nothing, and a revision's check
-is remembered, so a repeated save would measure nothing): a line added at the end of the
-file, a comment, which leaves what the file says as it was —
+is remembered, so a repeated save would measure nothing): cases.yaml with a comment added
+at its end, which leaves what it says as it was; policy.yaml with a version of its own,
+which changes what it says (its content hash), so that nothing remembered of its last
+text serves —
 - `case saved`: cases.yaml saved, and the draft checked (what every save of the cases', the
   coverage map's and the text's pages costs: policy.yaml unchanged);
 - `policy saved`: policy.yaml saved, and the draft checked (a rule's, a parameter's or a
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -45,6 +48,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "calls" / "2026"
 WRITTEN = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
 EDITOR = uc.Person("anna", "editor")
+
+
+def versioned(policy: bytes, i: int) -> bytes:
+    """POLICY (a policy.yaml) with a version of its own, the Ith."""
+    return re.sub(rb"(?m)^version: .*$", f'version: "9.{i}.0"'.encode(), policy, count=1)
 
 
 def _timed(runs: int, step: Callable[[int], object]) -> dict[str, float]:
@@ -81,6 +89,8 @@ def main() -> None:
             def save(i: int) -> object:
                 now = repository.read("2026", name).revision
                 data = text + f"# {name}, save {i}\n".encode()
+                if name == "policy.yaml":
+                    data = versioned(text, i)
                 return uc.save_file(repository, EDITOR, "2026", name, data, name, now)
 
             return save
@@ -96,7 +106,7 @@ def main() -> None:
 
         def unfound(i: int) -> object:
             now = repository.read("2027", "policy.yaml").revision
-            data = policy_2027 + f"# save {i}\n".encode()
+            data = versioned(policy_2027, i)
             return uc.save_file(repository, EDITOR, "2027", "policy.yaml", data, "policy", now)
 
         policy_text = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")

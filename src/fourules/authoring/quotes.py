@@ -94,7 +94,7 @@ def nearest(quote: str, document: str) -> str:
     beside a quote that is not found. Remembered: while a draft's policy is rewritten for a
     new decision, most of its quotes stay unfound from save to save, and each check shows
     them all. policy.yaml of a 2027 draft started from 2024 saved and checked against the
-    2026 text: 430 ms without it, 166 ms with it (`benchmarks/bench_calls_pages.py`,
+    2026 text: 482 ms without it, 197 ms with it (`benchmarks/bench_calls_pages.py`,
     medians of 15)."""
     words = _TAG.sub(" ", re.sub(r"-[ \t]*\n\s*(?=\w)", "", document)).split()
     wanted = quote.split()
