@@ -154,8 +154,8 @@ def _failing(evaluator: Evaluator, year: str) -> tuple[str, ...]:
     """The rules some boundary application of the year makes fail, in the order found.
     Remembered by the policy's content hash: the boundary applications are most of a
     check's evaluations, and a draft is checked after every save, most of which leave
-    policy.yaml as it was. A case of the 2026 example saved and checked: 99 ms without it,
-    60 ms with it (`benchmarks/bench_calls_pages.py`, medians of 15)."""
+    policy.yaml as it was. A case of the 2026 example saved and checked: 55 ms without it,
+    36 ms with it (`benchmarks/bench_calls_pages.py`, medians of 15)."""
     from fourules.policy.vocabulary import boundary_applications
 
     policy = evaluator.load_policy(year)

@@ -90,7 +90,7 @@ def words(text: str) -> str:
 
     Remembered: the coverage map compares every sentence of the decision with every entry
     until one matches, about 1 850 calls a check for some 300 texts. A case of the 2026
-    example saved and checked: 85 ms without it, 60 ms with it
+    example saved and checked: 46 ms without it, 36 ms with it
     (`benchmarks/bench_calls_pages.py`, medians of 15)."""
     text = html.unescape(_TAG.sub(" ", text))
     text = re.sub(r"(?<=\w)-\s+(?=\w)", "", text)

@@ -374,8 +374,10 @@ def _read_once(text: str, where: str) -> _Read:
     last read: WHERE only names the place of a problem, and a text with one is not kept."""
     with _READS_LOCK:
         found = _READS.pop(text, None)
-    if found is None:
-        found = _Read(text, where)
+        if found is not None:
+            _READS[text] = found  # the newest now
+            return found
+    found = _Read(text, where)  # outside the lock: a read of another text need not wait
     with _READS_LOCK:
         _READS[text] = found
         while len(_READS) > _READS_KEPT:

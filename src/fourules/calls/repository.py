@@ -145,7 +145,7 @@ class CallsRepository:
         self.folder = folder
         self.max_bytes = max_bytes
         self.state = folder / STATE
-        self.rules = RulesHistory(self.file_at, self.state)
+        self.rules = RulesHistory(self.file_at)
         """What each change did to a year's rules, remembered per commit."""
 
     @classmethod

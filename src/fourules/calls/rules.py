@@ -10,19 +10,17 @@ version is the "after" of one change and the "before" of the next).
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from fourules.calls.files import POLICY_FILE
 from fourules.comparison.structure import PolicyDiff, diff_policies
 from fourules.errors import InputError, PolicyError
 from fourules.evaluation.results import PolicyRef
-from fourules.policy.model import Policy, load_policy_file
+from fourules.policy.model import Policy, policy_text
 from fourules.texts import LocalText, both
 
 if TYPE_CHECKING:
@@ -56,13 +54,11 @@ class _Loaded:
 
 
 class RulesHistory:
-    """The rules changes of one calls repository, read through its `file_at` and loaded in
-    its private `work` folder; remembered (thread-safe: the pages and the API answer from a
-    thread pool)."""
+    """The rules changes of one calls repository, read through its `file_at`; remembered
+    (thread-safe: the pages and the API answer from a thread pool)."""
 
-    def __init__(self, file_at: FileAt, work: Path, kept: int = KEPT) -> None:
+    def __init__(self, file_at: FileAt, kept: int = KEPT) -> None:
         self.file_at = file_at
-        self.work = work
         self.kept = kept
         self._changes: OrderedDict[tuple[str, str], RulesChange] = OrderedDict()
         self._policies: OrderedDict[tuple[str, str], _Loaded] = OrderedDict()
@@ -106,7 +102,7 @@ class RulesHistory:
         with self._lock:
             found = self._policies.get(key)
         if found is None:
-            found = _load(year, data, self.work)
+            found = _load(year, data)
             self._remember(self._policies, key, found)
         return found
 
@@ -120,18 +116,16 @@ class RulesHistory:
                 kept.popitem(last=False)
 
 
-def _load(year: str, data: bytes, work: Path) -> _Loaded:
-    """A version of `year`'s policy.yaml loaded as a year folder's: written where
-    `load_policy_file` reads it (a folder named after the year, as it checks the id)."""
-    with tempfile.TemporaryDirectory(prefix=".rules-", dir=work) as folder:
-        path = Path(folder) / year / POLICY_FILE
-        path.parent.mkdir()
-        path.write_bytes(data)
-        try:
-            return _Loaded(load_policy_file(path), None)
-        except PolicyError as exc:
-            said = f"{exc.where}: {exc.message}" if exc.where else exc.message
-            return _Loaded(None, said)
+def _load(year: str, data: bytes) -> _Loaded:
+    """A version of `year`'s policy.yaml loaded as `load_policy_file` loads a year folder's
+    (`policy_text`: its folder named after the year, as it checks the id)."""
+    try:
+        return _Loaded(policy_text(data.decode("utf-8"), f"{year}/{POLICY_FILE}"), None)
+    except UnicodeDecodeError:
+        return _Loaded(None, "is not UTF-8 text")
+    except PolicyError as exc:
+        said = f"{exc.where}: {exc.message}" if exc.where else exc.message
+        return _Loaded(None, said)
 
 
 def _ref(policy: Policy) -> PolicyRef:

@@ -619,7 +619,7 @@ def policy_text(text: str, shown: str) -> Policy:
     file SHOWN (its folder's name must be the policy's id). Remembered (a policy is never
     changed after it loads): a draft's page, its check and the evaluator of its cases each
     load the same policy.yaml, and most saves leave it as it was. A case of the 2026 example
-    saved and checked: 72 ms without it, 60 ms with it (`benchmarks/bench_calls_pages.py`,
+    saved and checked: 50 ms without it, 36 ms with it (`benchmarks/bench_calls_pages.py`,
     medians of 15)."""
     return policy_of(read_yaml_text(text, shown), Path(shown))
 

@@ -154,9 +154,12 @@ def failing(check: CheckDocument) -> dict[int, list[dict[str, Any]]]:
 def draft_policy(files: Mapping[str, str], year: str) -> Policy | None:
     """The draft's policy as the evaluator loads it (None when it does not load: its facts
     are then asked as the file writes them)."""
+    said = files.get(POLICY_FILE)
+    if said is None:
+        return None
     try:
-        return policy_text(files[POLICY_FILE], f"{year}/{POLICY_FILE}")
-    except (FourulesError, KeyError, ValueError):
+        return policy_text(said, f"{year}/{POLICY_FILE}")
+    except (FourulesError, ValueError):
         return None
 
 
