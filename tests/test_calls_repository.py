@@ -147,6 +147,27 @@ def test_a_draft_s_files_are_read_at_one_revision_in_a_year_folder_s_order(
         calls.read_all("2026", ("../policy.yaml",))
 
 
+def test_a_folder_committed_where_a_file_goes_is_no_file_to_either_reading(
+    calls: CallsRepository, draft: str
+) -> None:
+    # Only an adopted folder of years could hold one; both readings say the file is not
+    # there, as for a missing one, and the other files read as they are.
+    from fourules.calls.store import Store
+
+    with Store.opened(calls.folder) as store:
+        store.commit([("drafts/2026/cases.yaml", None, None)], ANNA, "Bort")
+        inside = ("drafts/2026/cases.yaml/x.yaml", 0o100644, store.add_blob(b"x: 1\n"))
+        store.commit([inside], ANNA, "En mapp")
+    with pytest.raises(InputError) as refused:
+        calls.read("2026", "cases.yaml")
+    assert refused.value.where == "drafts/2026" and "cases.yaml" in str(refused.value)
+    revision, files = calls.read_all("2026", FILES)
+    assert (
+        "cases.yaml" not in files and files["policy.yaml"] == calls.read("2026", "policy.yaml").data
+    )
+    assert revision == calls.read("2026", "policy.yaml").revision
+
+
 @pytest.mark.parametrize(
     "name",
     [

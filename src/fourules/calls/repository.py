@@ -239,7 +239,7 @@ class CallsRepository:
         with self._opened() as store:
             draft = self._draft(store, year)
             found = store.lookup(draft, name)
-            if found is None:
+            if found is None or not stat.S_ISREG(found[0]):  # a folder or a link is no file
                 raise InputError(both("calls.no_file", name=name, year=year), f"{DRAFTS}/{year}")
             return DraftFile(store.blob(found[1]), draft.decode())
 
