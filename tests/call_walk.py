@@ -103,3 +103,16 @@ def pasted_over(started: Path, base: Path) -> Path:
     message = "2026: ingen avskrift"
     uc.remove_file(repository, ANNA, "2026", "transcription.txt", message, saved.revision)
     return folder
+
+
+class FormsOnly:
+    """What a walk's browser asks, from PAGE's next request on: `held` says that no file
+    box was used and no HTTP operation (`/v1/`) asked — the call written in the forms."""
+
+    def __init__(self, page: Any) -> None:
+        self.asked: list[tuple[str, str]] = []
+        page.on("request", lambda r: self.asked.append((r.method, r.url)))
+
+    def held(self) -> None:
+        assert not [u for m, u in self.asked if m == "POST" and "/files/" in u]
+        assert not [u for _, u in self.asked if "/v1/" in u]  # no operation asked
