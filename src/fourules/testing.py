@@ -24,9 +24,9 @@ Needs hypothesis: `pip install 'fourules[testing]'`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 try:
     from hypothesis import strategies as st
@@ -39,6 +39,8 @@ from fourules.policy.model import Policy, boundaries_of
 from fourules.policy.vocabulary import Boundaries, Vocabulary, base_application, date_number
 
 __all__ = ["applications", "boundaries", "facts", "rounds", "spellings"]
+
+_T = TypeVar("_T")
 
 UNKNOWN_NAME = "Okänd förvaltning"
 """An applicant no policy knows."""
@@ -87,18 +89,33 @@ class _Drawing:
         }
 
 
-_DRAWINGS: dict[tuple[int, ...], _Drawing] = {}
+_MADE: dict[tuple[Any, tuple[int, ...]], tuple[tuple[Policy, ...], Any]] = {}
+
+
+def _made(make: Callable[[list[Policy]], _T], chosen: list[Policy]) -> _T:
+    """MAKE(CHOSEN), remembered for the last few sets of policies, which it holds so that no
+    other policy takes their ids. A strategy made anew for every example is also validated
+    anew: a fifth of the time of test_engine's agreement tests."""
+    key = (make, tuple(id(p) for p in chosen))
+    found = _MADE.get(key)
+    if found is None:
+        if len(_MADE) >= 32:
+            del _MADE[next(iter(_MADE))]
+        found = _MADE[key] = (tuple(chosen), make(chosen))
+    made: _T = found[1]
+    return made
 
 
 def _drawing(chosen: list[Policy]) -> _Drawing:
-    """The drawing of the policies CHOSEN, remembered for the last few sets of policies."""
-    key = tuple(id(p) for p in chosen)
-    found = _DRAWINGS.get(key)
-    if found is None:
-        if len(_DRAWINGS) >= 16:
-            del _DRAWINGS[next(iter(_DRAWINGS))]
-        found = _DRAWINGS[key] = _Drawing(chosen)
-    return found
+    return _made(_Drawing, chosen)
+
+
+def _pick(draw: st.DrawFn, values: Sequence[_T]) -> _T:
+    """One of VALUES, as `st.sampled_from(values)` draws it, without making a strategy."""
+    return values[draw(st.integers(0, len(values) - 1))]
+
+
+_IDENTS = st.text("abc123", min_size=1, max_size=6)
 
 
 @st.composite
@@ -116,18 +133,24 @@ def applications(
     policies, criteria any of them assesses may appear: evaluate
     `policy.vocabulary.restrict(app)` under each.
     """
-    drawing = _drawing(_policies(policies))
+    return _application(draw, _policies(policies), kinds, ident)
+
+
+def _application(
+    draw: st.DrawFn, chosen: list[Policy], kinds: Sequence[Kind], ident: str | None
+) -> dict[str, Any]:
+    drawing = _drawing(chosen)
     bounds, vocabulary = drawing.bounds, drawing.vocabulary
-    kind = draw(st.sampled_from(list(kinds)))
+    kind = _pick(draw, kinds)
     app = base_application(kind, bounds, vocabulary)
-    app["id"] = ident or draw(st.text("abc123", min_size=1, max_size=6))
+    app["id"] = ident or draw(_IDENTS)
     app["title"] = "generated"
     for name, fact in vocabulary.facts.items():
         if kind not in fact.kinds or not draw(st.booleans()):
             continue
         variations = list(vocabulary.variations(name, app, bounds))
         if variations:
-            app = draw(st.sampled_from(variations))
+            app = _pick(draw, variations)
     app = _free(draw, app, kind, drawing)
     # Not stated is also left out, as applications mostly do (the amount is always given).
     return {k: v for k, v in app.items() if v is not None or k == "requested_sek"}
@@ -175,23 +198,33 @@ def rounds(
     """A round in the JSON contract: unique ids, applicants that are administrations of
     every one of the policies (as a round's own year requires), some priorities."""
     chosen = _policies(policies)
-    bounds = boundaries(chosen)
-    members = [{m.name for m in p.administrations.members} for p in chosen]
-    valid = [n for n in bounds.names if all(n in m for m in members)]
+    applicants = _made(_round_applicants, chosen)
     size = draw(st.integers(min_size, max_size))
     apps = []
     for i in range(size):
-        app = draw(applications(chosen, ident=f"A{i}"))
-        app["applicants"] = draw(st.lists(st.sampled_from(valid), min_size=1, max_size=2))
+        app = _application(draw, chosen, KINDS, f"A{i}")
+        app["applicants"] = draw(applicants)
         if draw(st.booleans()):
             app["priority"] = draw(st.integers(1, 4))
         apps.append(app)
     return {"applications": apps}
 
 
+def _round_applicants(chosen: list[Policy]) -> st.SearchStrategy[list[str]]:
+    """A round's applicants: administrations every one of the policies knows."""
+    members = [{m.name for m in p.administrations.members} for p in chosen]
+    valid = [n for n in boundaries(chosen).names if all(n in m for m in members)]
+    return st.lists(st.sampled_from(valid), min_size=1, max_size=2)
+
+
 def facts(policy: Policy) -> st.SearchStrategy[dict[str, Any]]:
     """Facts as the rule engine sees them, including facts no application produces: every
     field present or absent, numbers and dates at and around every boundary."""
+    return _made(_facts, [policy])
+
+
+def _facts(chosen: list[Policy]) -> st.SearchStrategy[dict[str, Any]]:
+    (policy,) = chosen
     bounds = boundaries(policy)
     compared = (n for found in bounds.numbers.values() for n in found)
     numbers = sorted(
