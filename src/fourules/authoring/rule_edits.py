@@ -33,6 +33,7 @@ from fourules.authoring.yaml_edits import (
     layout_of,
     plain_values,
     put_end,
+    read,
     round_trip,
 )
 from fourules.errors import InputError
@@ -78,6 +79,17 @@ def rule_edited(text: str, key: str | None, rule: Mapping[str, Any], where: str 
     """TEXT (a policy.yaml) with the rule KEY made RULE (plain data: its id, title, …,
     branches), part by part; a key RULE does not give is removed. KEY None, or a KEY no
     rule has: RULE is appended to the rules, after the last one."""
+    if key is not None and _says(text, key, rule, where):
+        # What the round trip gives (`_set` leaves a value alike its new one as it is;
+        # tests/test_rule_edits.py holds the two alike): a rule's form opened or saved
+        # unchanged shows the text's own lines, without a whole copy of the document and
+        # two writings of it.
+        return text
+    return _round_tripped(text, key, rule, where)
+
+
+def _round_tripped(text: str, key: str | None, rule: Mapping[str, Any], where: str) -> str:
+    """`rule_edited` made by reading TEXT and writing it again, whatever RULE says."""
 
     def change(document: Any) -> None:
         rules = _rules(document, where)
@@ -88,6 +100,15 @@ def rule_edited(text: str, key: str | None, rule: Mapping[str, Any], where: str 
         _update(rules[found], rule, "rule", where, ("rules", found), _Style(text))
 
     return round_trip(text, where, change)
+
+
+def _says(text: str, key: str, rule: Mapping[str, Any], where: str) -> bool:
+    """Whether TEXT's one rule KEY says RULE already, every key alike."""
+    rules = read(text, where).get("rules")
+    if not isinstance(rules, list):
+        return False
+    found = [r for r in rules if isinstance(r, dict) and r.get("id") == key]
+    return len(found) == 1 and alike(found[0], rule)
 
 
 def condition_node(raw: Any, *, flow: bool = False) -> Any:
