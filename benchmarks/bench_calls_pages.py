@@ -22,8 +22,10 @@ text serves —
   policy is rewritten for the new text;
 - `rule form opened`: the YAML a rule's form shows (what saving it unchanged would
   write, `rule_edited`), rule after rule of the example's unchanged policy.yaml, as a
-  policy owner goes through the rules; from the third on (the first reads the text, the
-  second cuts it into pieces: `authoring/yaml_pieces.py`).
+  policy owner goes through the rules;
+- `rule changed`: the same text with one rule's title changed, rule after rule (a form's
+  preview of its change, and its save), from the third change of the text on (the first
+  reads the text, the second cuts it into pieces: `authoring/yaml_pieces.py`).
 Prints the median, min and max of each, in milliseconds.
 """
 
@@ -111,12 +113,17 @@ def main() -> None:
 
         policy_text = (EXAMPLE / "policy.yaml").read_text(encoding="utf-8")
         rules = read(policy_text)["rules"]
-        for rule in rules[:2]:
-            rule_edited(policy_text, rule["id"], rule)
 
         def opened(i: int) -> object:
             rule = rules[2 + i % (len(rules) - 2)]
             return rule_edited(policy_text, rule["id"], rule)
+
+        def changed(i: int) -> object:
+            rule = dict(rules[i % len(rules)], title=f"Ändrad {i}")
+            return rule_edited(policy_text, rule["id"], rule)
+
+        for i in range(2):  # the text read, then cut into pieces
+            changed(len(rules) - 1 - i)
 
         report = {
             "case saved": _timed(args.runs, saved("cases.yaml")),
@@ -124,6 +131,7 @@ def main() -> None:
             "files read": _timed(args.runs, lambda i: draft_files(repository, "2026")),
             "policy saved, quotes unfound": _timed(args.runs, unfound),
             "rule form opened": _timed(args.runs, opened),
+            "rule changed": _timed(args.runs, changed),
         }
     print(json.dumps(report, indent=2))
 

@@ -7,13 +7,16 @@ printable), and the SVG carries no date, so the same round gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec
 
 ALERT, BAR, LIMIT, SECOND = "#b3261e", "#0b5394", "#1a1a1a", "#8fb3d9"
+
+_P = ParamSpec("_P")
 
 
 @dataclass(frozen=True)
@@ -25,14 +28,31 @@ class Bar:
     alert: bool = False
 
 
-def _pyplot() -> Any:
-    """pyplot on the SVG backend (imported here: only round pages draw)."""
+def _remembered(draw: Callable[_P, str]) -> Callable[_P, str]:
+    """DRAW remembered by its arguments (its items as a tuple): the same figures give the
+    same bytes, and matplotlib takes some 200 ms a chart. The 2018 round's page drawn again
+    (the page carries its round back to itself: the allocation's form, a record, the other
+    language): 454 -> 30 ms (`benchmarks/bench_round_page.py`, medians of 15)."""
+
+    @functools.lru_cache(maxsize=64)
+    def drawn(items: tuple[Any, ...], *args: Any, **kwargs: Any) -> str:
+        return draw(items, *args, **kwargs)  # type: ignore[arg-type]
+
+    @functools.wraps(draw)
+    def remembered(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        items, *rest = args
+        return drawn(tuple(items), *rest, **kwargs)  # type: ignore[arg-type]
+
+    return remembered
+
+
+def _axes(rows: int, per_row: float) -> tuple[Any, Any]:
+    """A figure of ROWS rows and its axes. matplotlib's `Figure` itself, not pyplot's: it
+    keeps no figure of its own, so two requests drawing at once share nothing."""
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("svg", force=True)
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
+    matplotlib.rcParams.update(
         {
             "svg.fonttype": "none",
             "svg.hashsalt": "fourules",
@@ -40,14 +60,13 @@ def _pyplot() -> Any:
             "font.size": 10,
         }
     )
-    return plt
+    fig = Figure(figsize=(7.5, per_row * rows + 1.2))
+    return fig, fig.subplots()
 
 
-def _svg(fig: object, title: str) -> str:
-    plt = _pyplot()
+def _svg(fig: Any, title: str) -> str:
     out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})  # type: ignore[attr-defined]
-    plt.close(fig)
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = out.getvalue()
     svg = svg[svg.index("<svg") :]
     start, end = svg.find("<metadata>"), svg.find("</metadata>")
@@ -70,13 +89,13 @@ def _kronor(ax: Any) -> None:
     ax.set_xlabel("tkr")
 
 
+@_remembered
 def bars_against_limit(
     bars: Sequence[Bar], title: str, value_label: str, limit_label: str, *, money: bool = False
 ) -> str:
     """Horizontal bars, one per item, each with its limit marked (a quota); `money`: the
     values are kronor."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(bars) + 1.2))
+    fig, ax = _axes(len(bars), 0.32)
     labels = [b.label for b in bars][::-1]
     values = [b.value for b in bars][::-1]
     colours = [ALERT if b.alert else BAR for b in bars][::-1]
@@ -103,10 +122,10 @@ def bars_against_limit(
     return _svg(fig, title)
 
 
+@_remembered
 def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label: str) -> str:
     """Two bars per item (requested and granted; budget and proposed), in kronor."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(bars) + 1.2))
+    fig, ax = _axes(len(bars), 0.45)
     rows = list(range(len(bars)))[::-1]
     ax.barh(
         [r + 0.2 for r in rows],
@@ -130,11 +149,11 @@ def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label:
     return _svg(fig, title)
 
 
+@_remembered
 def by_year(bars: Sequence[Bar], title: str, *, money: bool = False) -> str:
     """One horizontal bar per year (a parameter or a quota through the years); `money`:
     the values are kronor."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(bars) + 1.2))
+    fig, ax = _axes(len(bars), 0.32)
     ax.barh([b.label for b in bars][::-1], [b.value for b in bars][::-1], color=BAR)
     ax.set_title(title, loc="left")
     if money:
@@ -145,13 +164,13 @@ def by_year(bars: Sequence[Bar], title: str, *, money: bool = False) -> str:
     return _svg(fig, title)
 
 
+@_remembered
 def dates_by_year(days: Sequence[tuple[str, date]], title: str) -> str:
     """One mark per year on a time axis (a date parameter through the years: when each year's
     call closed), the date written beside it."""
-    plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
-    fig, ax = plt.subplots(figsize=(7.5, 0.32 * len(days) + 1.2))
+    fig, ax = _axes(len(days), 0.32)
     labels = [year for year, _ in days][::-1]
     at = [day.toordinal() for _, day in days][::-1]
     ax.scatter(at, labels, color=BAR, s=60, zorder=3)
