@@ -69,7 +69,9 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as p:
         # No GPU process (a headless page composites in software anyway): the reflow and
         # rules tests took 66-68 s of the machine's CPU with it off, 70-87 with it on.
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         yield chromium
         chromium.close()
 
