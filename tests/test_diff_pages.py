@@ -412,7 +412,9 @@ def test_a_drafts_trial_says_its_changes_and_opens_only_the_served_years_form(
     shown = _outside_details(page.text)
     assert "höjdes från 500 000 kr till 600 000 kr." in shown
     assert not re.search(r"[${}]", shown)
-    years = set(re.findall(r'name="year" value="(\d+)"', page.text.split('class="witnesses stack"')[1]))
+    years = set(
+        re.findall(r'name="year" value="(\d+)"', page.text.split('class="witnesses stack"')[1])
+    )
     assert years == {"2024"}  # the draft has no public form
     form = client.get("/calls/drafts/2026/try/check")
     answer = client.post(

@@ -128,9 +128,7 @@ def test_a_sentence_stating_another_figure_shows_the_checks_problem_beside_the_f
     beside = shown.split('id="parameter-problems"')[1].split("</div>")[0]
     assert "parameters.cap.study_trip.value" in beside and "600 000" in beside
     assert 'href="#value"' in beside
-    assert yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
-        "source"
-    ] == {
+    assert yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["source"] == {
         "section": "Finansiering lokala utvecklingsprojekt",
         "quote": other,
     }
@@ -144,9 +142,7 @@ def test_a_quote_narrowed_to_part_of_the_sentence_keeps_the_decisions_characters
     # The form names the sentence cited now; narrowed, the quote is the decision's own words.
     answer = client.post(CAP, data=_form(page, quote="KAN  maximalt beviljas 30 000 kr"))
     assert answer.status_code == 303, answer.text[:3000]
-    source = yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"][
-        "source"
-    ]
+    source = yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["source"]
     assert source["quote"] == "kan maximalt beviljas 30 000 kr"
 
 
@@ -189,8 +185,7 @@ def test_a_stale_save_loses_nothing_and_shows_the_value_as_it_now_is(
     stale = stale_save(client, path, CAP, _form, page, theirs, value="25 000")
     assert '<dd id="current-value">28 000 kr</dd>' in stale
     assert (
-        yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"]
-        == 25000
+        yaml_data(draft_file(path, "policy.yaml"))["parameters"]["cap.study_trip"]["value"] == 25000
     )
 
 

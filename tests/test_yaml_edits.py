@@ -534,10 +534,14 @@ def test_a_text_read_in_two_places_names_each_place_and_reads_alike() -> None:
     # A text read is kept by the text alone; the place only names a problem, so a text that
     # has one names the place it was read for, each time.
     good = "id: '2026'\nparameters:\n  cap.project:\n    value: 600000\n"
-    assert read(good, "a.yaml") == read(good, "b.yaml") == {
-        "id": "2026",
-        "parameters": {"cap.project": {"value": 600000}},
-    }
+    assert (
+        read(good, "a.yaml")
+        == read(good, "b.yaml")
+        == {
+            "id": "2026",
+            "parameters": {"cap.project": {"value": 600000}},
+        }
+    )
     bad = "id: '2026'\nparameters: [\n"
     for where in ("a.yaml", "b.yaml"):
         with pytest.raises(InputError) as caught:
