@@ -34,11 +34,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import statistics
+import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from medians import timed_ms
 
 from fourules import Evaluator, get_plugin_manager
 from fourules.authoring.rule_edits import rule_edited
@@ -55,19 +58,6 @@ EDITOR = uc.Person("anna", "editor")
 def versioned(policy: bytes, i: int) -> bytes:
     """POLICY (a policy.yaml) with a version of its own, the Ith."""
     return re.sub(rb"(?m)^version: .*$", f'version: "9.{i}.0"'.encode(), policy, count=1)
-
-
-def _timed(runs: int, step: Callable[[int], object]) -> dict[str, float]:
-    ms = []
-    for i in range(runs):
-        start = time.perf_counter()
-        step(i)
-        ms.append((time.perf_counter() - start) * 1000)
-    return {
-        "median_ms": round(statistics.median(ms), 1),
-        "min_ms": round(min(ms), 1),
-        "max_ms": round(max(ms), 1),
-    }
 
 
 def main() -> None:
@@ -119,19 +109,20 @@ def main() -> None:
             return rule_edited(policy_text, rule["id"], rule)
 
         def changed(i: int) -> object:
-            rule = dict(rules[i % len(rules)], title=f"Ändrad {i}")
+            rule = rules[i % len(rules)]
+            rule = dict(rule, title={**rule["title"], "sv": f"Ändrad {i}"})
             return rule_edited(policy_text, rule["id"], rule)
 
         for i in range(2):  # the text read, then cut into pieces
             changed(len(rules) - 1 - i)
 
         report = {
-            "case saved": _timed(args.runs, saved("cases.yaml")),
-            "policy saved": _timed(args.runs, saved("policy.yaml")),
-            "files read": _timed(args.runs, lambda i: draft_files(repository, "2026")),
-            "policy saved, quotes unfound": _timed(args.runs, unfound),
-            "rule form opened": _timed(args.runs, opened),
-            "rule changed": _timed(args.runs, changed),
+            "case saved": timed_ms(args.runs, saved("cases.yaml")),
+            "policy saved": timed_ms(args.runs, saved("policy.yaml")),
+            "files read": timed_ms(args.runs, lambda i: draft_files(repository, "2026")),
+            "policy saved, quotes unfound": timed_ms(args.runs, unfound),
+            "rule form opened": timed_ms(args.runs, opened),
+            "rule changed": timed_ms(args.runs, changed),
         }
     print(json.dumps(report, indent=2))
 

@@ -547,3 +547,12 @@ def test_a_text_read_in_two_places_names_each_place_and_reads_alike() -> None:
         with pytest.raises(InputError) as caught:
             read(bad, where)
         assert caught.value.where.startswith(f"{where}:")
+
+
+def test_a_key_unequal_to_itself_is_edited_again_and_again() -> None:
+    """A key `.nan` is not equal to itself: the pieces of a text are paired with their copy
+    by place, never by looking a key up again (a KeyError from the second edit on)."""
+    text = "a: 1\nodd:\n  .nan: 1\nlist:\n  - x: 1\n  - x: 2\n"
+    for value in (2, 3, 4):  # one text edited three times: from the second on, in pieces
+        edited = set_at(text, ("a",), value)
+        assert edited == text.replace("a: 1", f"a: {value}")

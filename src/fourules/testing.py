@@ -73,7 +73,6 @@ class _Drawing:
     for every application, it was three fifths of the cost of drawing one."""
 
     def __init__(self, chosen: list[Policy]) -> None:
-        self.policies = tuple(chosen)  # held, so that no other policy takes their ids
         self.bounds = boundaries(chosen)
         self.vocabulary = Vocabulary.merged(*(p.vocabulary for p in chosen))
         names = [spelling for n in self.bounds.names for spelling in spellings(n)]
@@ -95,7 +94,7 @@ _MADE: dict[tuple[Any, tuple[int, ...]], tuple[tuple[Policy, ...], Any]] = {}
 def _made(make: Callable[[list[Policy]], _T], chosen: list[Policy]) -> _T:
     """MAKE(CHOSEN), remembered for the last few sets of policies, which it holds so that no
     other policy takes their ids. A strategy made anew for every example is also validated
-    anew: a fifth of the time of test_engine's agreement tests."""
+    anew: test_engine's agreement on any fact took twice as long."""
     key = (make, tuple(id(p) for p in chosen))
     found = _MADE.get(key)
     if found is None:

@@ -356,7 +356,9 @@ class _Read:
     def copy(self) -> Any:
         """A copy of the document, to change or to write. Unpickled: 2.4 ms for the 2026
         example's policy.yaml, where `copy.deepcopy` took 15.4 (ruamel's nodes copy their
-        comments and marks one attribute at a time)."""
+        comments and marks one attribute at a time). Comments, anchors, tags and styles
+        come through; a timestamp's own way of being written does not (nor through
+        `deepcopy`, which also lost its microseconds): its piece is written again."""
         return pickle.loads(self._pickled)
 
     @functools.cached_property
@@ -395,19 +397,6 @@ def _read_once(text: str, where: str) -> _Read:
     return found
 
 
-def _copies(node: Any, twin: Any, into: dict[int, Any]) -> dict[int, Any]:
-    """INTO with TWIN, a copy of NODE, and the copy of everything in NODE, each by the id of
-    what it copies."""
-    into[id(node)] = twin
-    if isinstance(node, dict):
-        for key, value in node.items():
-            _copies(value, twin[key], into)
-    elif isinstance(node, list):
-        for value, copied in zip(node, twin, strict=True):
-            _copies(value, copied, into)
-    return into
-
-
 def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     """TEXT read, CHANGEd, and written: TEXT's own lines wherever the change left them.
 
@@ -416,11 +405,23 @@ def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     read = _read_once(text, where)
     document = read.copy()
     # Cutting the text into pieces costs as much as writing it whole, so it is cut at its
-    # second edit, which costs what it did, and pays from the third on: a policy owner going
-    # through the rules' forms of an unchanged draft, each showing the YAML its save would
-    # write, 138 -> 63 ms a form (`benchmarks/bench_calls_pages.py`, medians of 15).
+    # second edit, which costs what it did, and pays from the third on: a rule changed, rule
+    # after rule of one text (a form's preview, then its save), 199-209 -> 59-62 ms
+    # (`benchmarks/bench_calls_pages.py`, medians of 15).
     pieces = read.pieces if read.edited else None
-    copies = _copies(read.document, document, {}) if pieces is not None else {}
+    # Each piece's node, as copied: the copy's slots are the document's, in their order.
+    # (Two pieces of one value, None say, share its id: `_reusable` tells them apart by
+    # their keys and places.)
+    copies = (
+        {
+            id(node): twin
+            for (_, _, node), (_, _, twin) in zip(
+                yaml_pieces.slots(read.document), yaml_pieces.slots(document), strict=True
+            )
+        }
+        if pieces is not None
+        else {}
+    )
     change(document)
     original = text.replace("\r\n", "\n")
     after = None

@@ -30,7 +30,7 @@ class Bar:
 
 def _remembered(draw: Callable[_P, str]) -> Callable[_P, str]:
     """DRAW remembered by its arguments (its items as a tuple): the same figures give the
-    same bytes, and matplotlib takes some 200 ms a chart. The 2018 round's page drawn again
+    same bytes, and matplotlib takes 100-220 ms a chart. The 2018 round's page drawn again
     (the page carries its round back to itself: the allocation's form, a record, the other
     language): 454 -> 30 ms (`benchmarks/bench_round_page.py`, medians of 15)."""
 
@@ -40,17 +40,16 @@ def _remembered(draw: Callable[_P, str]) -> Callable[_P, str]:
 
     @functools.wraps(draw)
     def remembered(*args: _P.args, **kwargs: _P.kwargs) -> str:
-        items, *rest = args
+        items, *rest = args  # the items come first, by place (each chart's `/`)
         return drawn(tuple(items), *rest, **kwargs)  # type: ignore[arg-type]
 
     return remembered
 
 
-def _axes(rows: int, per_row: float) -> tuple[Any, Any]:
-    """A figure of ROWS rows and its axes. matplotlib's `Figure` itself, not pyplot's: it
-    keeps no figure of its own, so two requests drawing at once share nothing."""
+@functools.cache
+def _matplotlib() -> None:
+    """matplotlib imported (here: only round pages draw) and set as the charts write."""
     import matplotlib
-    from matplotlib.figure import Figure
 
     matplotlib.rcParams.update(
         {
@@ -60,6 +59,14 @@ def _axes(rows: int, per_row: float) -> tuple[Any, Any]:
             "font.size": 10,
         }
     )
+
+
+def _axes(rows: int, per_row: float) -> tuple[Any, Any]:
+    """A figure of ROWS rows and its axes. matplotlib's `Figure` itself, not pyplot's: it
+    keeps no figure of its own, so two requests drawing at once share nothing."""
+    _matplotlib()
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7.5, per_row * rows + 1.2))
     return fig, fig.subplots()
 
@@ -91,7 +98,7 @@ def _kronor(ax: Any) -> None:
 
 @_remembered
 def bars_against_limit(
-    bars: Sequence[Bar], title: str, value_label: str, limit_label: str, *, money: bool = False
+    bars: Sequence[Bar], /, title: str, value_label: str, limit_label: str, *, money: bool = False
 ) -> str:
     """Horizontal bars, one per item, each with its limit marked (a quota); `money`: the
     values are kronor."""
@@ -123,7 +130,7 @@ def bars_against_limit(
 
 
 @_remembered
-def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label: str) -> str:
+def paired_bars(bars: Sequence[Bar], /, title: str, first_label: str, second_label: str) -> str:
     """Two bars per item (requested and granted; budget and proposed), in kronor."""
     fig, ax = _axes(len(bars), 0.45)
     rows = list(range(len(bars)))[::-1]
@@ -150,7 +157,7 @@ def paired_bars(bars: Sequence[Bar], title: str, first_label: str, second_label:
 
 
 @_remembered
-def by_year(bars: Sequence[Bar], title: str, *, money: bool = False) -> str:
+def by_year(bars: Sequence[Bar], /, title: str, *, money: bool = False) -> str:
     """One horizontal bar per year (a parameter or a quota through the years); `money`:
     the values are kronor."""
     fig, ax = _axes(len(bars), 0.32)
@@ -165,7 +172,7 @@ def by_year(bars: Sequence[Bar], title: str, *, money: bool = False) -> str:
 
 
 @_remembered
-def dates_by_year(days: Sequence[tuple[str, date]], title: str) -> str:
+def dates_by_year(days: Sequence[tuple[str, date]], /, title: str) -> str:
     """One mark per year on a time axis (a date parameter through the years: when each year's
     call closed), the date written beside it."""
     from matplotlib.ticker import FuncFormatter
