@@ -17,9 +17,8 @@ text serves —
   first);
 - `policy saved, quotes unfound`: policy.yaml saved and checked in a second draft, of 2027,
   started from 2024 with the 2026 decision's text pasted in and its transcription left
-  out: 2024's quotes are not in it,
-  and the check shows each beside the passage nearest to it, as a draft stands while its
-  policy is rewritten for the new text;
+  out: 2024's quotes are not in it, and the check shows each beside the passage nearest
+  to it, as a draft stands while its policy is rewritten for the new text;
 - `rule form opened`: the YAML a rule's form shows (what saving it unchanged would
   write, `rule_edited`), rule after rule of the example's unchanged policy.yaml, as a
   policy owner goes through the rules;

@@ -409,24 +409,21 @@ def round_trip(text: str, where: str, change: Callable[[Any], None]) -> str:
     # after rule of one text (a form's preview, then its save), 199-209 -> 59-62 ms
     # (`benchmarks/bench_calls_pages.py`, medians of 15).
     pieces = read.pieces if read.edited else None
-    # Each piece's node, as copied: the copy's slots are the document's, in their order.
-    # (Two pieces of one value, None say, share its id: `_reusable` tells them apart by
-    # their keys and places.)
-    copies = (
+    # Each piece by the id of its node's copy: the pieces are the document's slots, and the
+    # copy's slots are in their order. (Two pieces of one value, None say, share its id:
+    # `_reusable` tells them apart by their keys and places.)
+    copied = (
         {
-            id(node): twin
-            for (_, _, node), (_, _, twin) in zip(
-                yaml_pieces.slots(read.document), yaml_pieces.slots(document), strict=True
-            )
+            id(twin): piece
+            for piece, (_, _, twin) in zip(pieces, yaml_pieces.slots(document), strict=True)
         }
         if pieces is not None
-        else {}
+        else None
     )
     change(document)
     original = text.replace("\r\n", "\n")
     after = None
-    if pieces is not None:
-        copied = {id(copies[id(p.node)]): p for p in pieces if id(p.node) in copies}
+    if copied is not None:
         after = yaml_pieces.written_again(document, read.dump, copied)
         merged = _merged(original, read.written, after)
     if after is None or not _reads_as(merged, _as_read(document)):
