@@ -23,6 +23,7 @@ from fourules.accounts.store import Accounts
 from fourules.authoring.sentences import split
 from fourules.server import create_app
 from fourules.use_cases import calls as uc
+from tests.axe_audit import violations
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
 FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
@@ -268,18 +269,16 @@ class Audit:
     (`audit("/calls/drafts/2026")`), and none allowed at the end (`clean`)."""
 
     def __init__(self, page: Any) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.page, self.axe = page, Axe()
+        self.page = page
         self.found: dict[str, list[Any]] = {}
 
     def __call__(self, where: str) -> None:
-        self.found[where] = self.axe.run(self.page).response["violations"]
+        self.found[where] = violations(self.page)
 
     def clean(self) -> None:
         problems = {
-            where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
-            for where, violations in self.found.items()
-            if violations
+            where: [(v["id"], v["nodes"][0]["html"][:120]) for v in found]
+            for where, found in self.found.items()
+            if found
         }
         assert not problems, problems

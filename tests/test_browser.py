@@ -24,6 +24,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.rounds.files import load_round, to_csv
 from fourules.server import create_app
+from tests.axe_audit import violations
 from tests.declared import RESEARCH_PARTNER, year_folder
 from tests.test_form_facts import RULE
 from tests.test_pages import _xlsx
@@ -484,10 +485,8 @@ def test_no_accessibility_violations_by_axe(
     """axe-core (the engine behind most accessibility audits) finds nothing on any page:
     labels, names, contrast, landmarks, `lang`, ARIA use — after a form error and with a
     round's charts too."""
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context()  # axe runs as a script; the pages themselves have none
-    page, axe = context.new_page(), Axe()
+    page = context.new_page()
     found = {}
     for path in (
         "/",
@@ -499,37 +498,37 @@ def test_no_accessibility_violations_by_axe(
         "/diff/2018/2024",
     ):
         page.goto(server["url"] + path)
-        found[path] = axe.run(page).response["violations"]
+        found[path] = violations(page)
     page.goto(server["url"] + "/check?year=2018")
     _fill_trip(page, "40 000,50")
     page.locator("button.primary").click()
-    found["/check (errors)"] = axe.run(page).response["violations"]
+    found["/check (errors)"] = violations(page)
     # A year's own fact, and its form with errors beside the generated fields.
     page.goto(declaring_server + "/check?year=2099&lang=en")
-    found["/check (a declared fact)"] = axe.run(page).response["violations"]
+    found["/check (a declared fact)"] = violations(page)
     page.locator("#project_year").fill("third")
     page.locator("#submitted").fill("2023-06-15")
     page.locator("button.primary").click()
     assert page.locator("#project_year-error").is_visible()
-    found["/check (a declared fact, errors)"] = axe.run(page).response["violations"]
+    found["/check (a declared fact, errors)"] = violations(page)
     page.goto(server["url"] + "/check?year=2018")
     _fill_trip(page)
     page.locator("#submitted").fill("2018-01-15")
     page.locator("button.primary").click()
     assert page.locator("#receipt").is_visible()
-    found["/check (a late receipt)"] = axe.run(page).response["violations"]
+    found["/check (a late receipt)"] = violations(page)
     page.goto(server["url"] + "/rounds")
     page.locator("#file").set_input_files(str(ROUND_2018))
     page.locator("button.primary").click()
-    found["/rounds (2018)"] = axe.run(page).response["violations"]
+    found["/rounds (2018)"] = violations(page)
     page.locator("#budget").fill("2 936 200")
     page.get_by_label("Jämför med beslutet i omgången").check()
     page.locator("form.allocate button.primary").click()
-    found["/rounds/allocate"] = axe.run(page).response["violations"]
+    found["/rounds/allocate"] = violations(page)
     context.close()
     problems = {
-        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in violations]
-        for where, violations in found.items()
-        if violations
+        where: [(v["id"], v["nodes"][0]["html"][:120]) for v in seen]
+        for where, seen in found.items()
+        if seen
     }
     assert not problems, problems

@@ -13,6 +13,7 @@ import pytest
 
 # The module skips (or, in CI, fails) without a browser; its fixtures are shared.
 from tests import test_browser as shared
+from tests.axe_audit import violations
 from tests.test_diff_pages import PATHS
 
 server = shared.server
@@ -91,21 +92,19 @@ def test_a_witness_button_opens_the_filled_form_and_its_answer_is_the_witness(
 def test_the_witnesses_and_a_filled_form_reflow_and_axe_finds_nothing(
     server: dict[str, Any], browser: Any, width: int
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     from tests.test_browser_reflow import _sideways, _widest
 
     context = browser.new_context(viewport={"width": width, "height": 800})
-    page, axe = context.new_page(), Axe()
+    page = context.new_page()
     try:
         page.goto(server["url"] + "/diff/2018/2024?witnesses=true")
-        found = {"witnesses": axe.run(page).response["violations"]}
+        found = {"witnesses": violations(page)}
         assert _sideways(page) == 0, _widest(page)
         page.locator("form.witness-check button").first.click()
-        found["filled form"] = axe.run(page).response["violations"]
+        found["filled form"] = violations(page)
         assert _sideways(page) == 0, _widest(page)
         page.goto(server["url"] + "/check?year=2024&application=%21%21")
-        found["unreadable link"] = axe.run(page).response["violations"]
+        found["unreadable link"] = violations(page)
         assert {k: v for k, v in found.items() if v} == {}
     finally:
         context.close()

@@ -13,6 +13,7 @@ import pytest
 
 # The module skips (or, in CI, fails) without a browser; its fixtures are shared.
 from tests import test_browser as shared
+from tests.axe_audit import violations
 
 ROUND_2018 = shared.ROUND_2018
 server = shared.server
@@ -80,14 +81,12 @@ def _quote_under(page: Any, rows: str, cell: int) -> bool:
 def test_no_page_scrolls_sideways_when_narrow_and_axe_finds_nothing(
     server: dict[str, Any], narrow: Any
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe, wide, found = Axe(), {}, {}
+    wide, found = {}, {}
     for path in PAGES:
         narrow.goto(server["url"] + path)
         if _sideways(narrow) > 0:
             wide[path] = _widest(narrow)
-        found[path] = [v["id"] for v in axe.run(narrow).response["violations"]]
+        found[path] = [v["id"] for v in violations(narrow)]
         if path == "/diff/2018/2024":  # each change's quotes under its sentence
             assert _quote_under(narrow, "table.diff tbody tr", 0)
         if path == "/parameters/cap.project":  # each year's sentence under its value
@@ -102,13 +101,11 @@ def test_a_round_its_allocation_a_replay_and_a_check_answer_reflow_and_axe_finds
     """The pages a form answers: a round uploaded (its wide tables scroll in a box a
     keyboard can scroll too), a draft allocation beside the decision, a replay of the
     2018 round under 2024, a check's answer."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe, found = Axe(), {}
+    found = {}
 
     def holds(where: str) -> None:
         assert _sideways(narrow) <= 0, (where, _widest(narrow))
-        found[where] = [v["id"] for v in axe.run(narrow).response["violations"]]
+        found[where] = [v["id"] for v in violations(narrow)]
 
     narrow.goto(server["url"] + "/rounds")
     narrow.set_input_files("#file", str(ROUND_2018))

@@ -1,0 +1,26 @@
+"""axe-core run on the page a browser test stands on, once that page has loaded.
+
+A click that navigates returns as soon as the navigation starts; axe run then sees the
+document half parsed — on CI an input of the recite page whose `<label>` was still to come
+(`label`, a violation the finished page does not have). So every run waits for the load
+event first."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+
+@functools.cache
+def _axe() -> Any:
+    """The axe-core runner (reads its script once)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the browser's PAGE once it has loaded."""
+    page.wait_for_load_state()
+    found: list[dict[str, Any]] = _axe().run(page).response["violations"]
+    return found
