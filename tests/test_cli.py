@@ -371,3 +371,21 @@ def test_every_command_takes_the_shared_options_from_the_skeleton() -> None:
                 declared[flag].add((param.help, param.type.name, param.default))
     assert without_lang == {"serve", "schema"}
     assert all(len(shapes) == 1 for shapes in declared.values()), declared
+
+
+def test_an_option_given_many_times_says_so_one_way() -> None:
+    """Each option a command takes any number of times ends its help with "Repeatable."
+    (`cli/options.repeatable`), and no other option says it; the entry point's own
+    `--policies` too."""
+    group = typer.main.get_group(app)
+    commands = [("fourules", group), *_every_command()]
+    said = {
+        (name, param.opts[0]): (param.multiple, param.help or "")
+        for name, command in commands
+        for param in command.params
+        if isinstance(param, typer.core.TyperOption)
+    }
+    many = {where for where, (multiple, _) in said.items() if multiple}
+    assert ("fourules", "--policies") in many and ("evaluate", "--scorer") in many
+    assert {where for where, (_, help) in said.items() if "epeat" in help} == many
+    assert all(said[where][1].endswith(" Repeatable.") for where in many), many

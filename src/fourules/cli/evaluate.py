@@ -9,6 +9,7 @@ import typer
 
 from fourules.cli.command import Run, runs
 from fourules.cli.common import YearOption
+from fourules.cli.options import repeatable
 from fourules.evaluation.inputs import read_json
 from fourules.output.view import View
 
@@ -21,7 +22,7 @@ DecisionLogOption = Annotated[
 ]
 ScorerOption = Annotated[
     list[str] | None,
-    typer.Option("--scorer", help="Run only this scorer (repeatable); default: all that apply."),
+    repeatable("--scorer", "Run only this scorer; default: all that apply."),
 ]
 
 

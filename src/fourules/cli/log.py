@@ -10,6 +10,7 @@ import typer
 
 from fourules.cli.command import Run, runs
 from fourules.cli.common import command_group, write
+from fourules.cli.options import repeatable
 from fourules.errors import InputError
 from fourules.output.view import Table, View
 from fourules.texts import both, text
@@ -93,10 +94,10 @@ def verify_command(
     ] = None,
     checkpoint: Annotated[
         list[Path] | None,
-        typer.Option(
+        repeatable(
             "--checkpoint",
-            help="A published checkpoint (the text log checkpoint printed); each must match "
-            "a prefix of a log given. Repeatable.",
+            "A published checkpoint (the text log checkpoint printed); each must match a "
+            "prefix of a log given.",
         ),
     ] = None,
 ) -> None:

@@ -14,6 +14,8 @@ from typer.core import TyperCommand, TyperGroup
 from typer.main import get_command_from_info, get_group_from_info
 from typer.models import CommandInfo, TyperInfo
 
+from fourules.cli.options import repeatable
+
 if TYPE_CHECKING:  # typer's own click, which its groups are typed against
     from typer._click import Command, Context, HelpFormatter
 
@@ -259,10 +261,10 @@ def main(
     ] = None,
     policies: Annotated[
         list[Path] | None,
-        typer.Option(
+        repeatable(
             "--policies",
-            help="Also read policy years from this folder (of year folders, or one year "
-            "folder); repeatable. Adds to FOURULES_POLICY_PATH.",
+            "Also read policy years from this folder (of year folders, or one year folder). "
+            "Adds to FOURULES_POLICY_PATH.",
         ),
     ] = None,
     version: Annotated[

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from fourules.cli.command import Run, runs
+from fourules.cli.options import repeatable
 from fourules.cli.plugins import loaded_plugins_line
 from fourules.errors import InputError
 from fourules.texts import both, text
@@ -79,9 +80,8 @@ def serve_command(
     ] = 30.0,
     cors_origin: Annotated[
         list[str] | None,
-        typer.Option(
-            "--cors-origin",
-            help="A browser origin allowed to call the service (repeat for several); none by default.",
+        repeatable(
+            "--cors-origin", "A browser origin allowed to call the service; none by default."
         ),
     ] = None,
     calls: Annotated[
@@ -94,10 +94,10 @@ def serve_command(
     ] = None,
     trusted_proxy: Annotated[
         list[str] | None,
-        typer.Option(
+        repeatable(
             "--trusted-proxy",
-            help="With --calls: the address or network (10.1.0.0/16) of the city's sign-in "
-            "proxy, whose --user-header is believed (repeat for several).",
+            "With --calls: the address or network (10.1.0.0/16) of the city's sign-in proxy, "
+            "whose --user-header is believed.",
         ),
     ] = None,
     user_header: Annotated[
