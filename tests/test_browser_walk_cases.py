@@ -89,8 +89,7 @@ def _fact_typed(page: Any, f: FactInput, value: Any) -> None:
     page.locator(f'[id="{UNSTATED}-{f.name}"]').set_checked(value is None)
     typed = typed_fact(f, None if value is MISSING else value)
     if f.widget == "checkboxes":
-        for box in page.locator(f'input[name="{f.name}"]').all():
-            box.set_checked(box.get_attribute("value") in typed)
+        calls_site.boxes_ticked(page.locator(f'input[name="{f.name}"]'), typed.__contains__)
     elif f.widget in ("yes_no", "radios"):
         page.locator(f'[id="{f.name}-{typed or "default"}"]').check()
     elif f.widget == "select":
@@ -243,8 +242,8 @@ def _coverage(page: Any, draft: str, path: Path) -> None:
         page.goto(f"{draft}/coverage/{number}")
         status, said = _entry_of(entry)
         page.locator(f"#status-{status}").check()
-        for box in page.locator('input[name="links"]').all():
-            box.set_checked(status == "encoded" and box.get_attribute("value") in said)
+        links = set(said) if status == "encoded" else set()
+        calls_site.boxes_ticked(page.locator('input[name="links"]'), links.__contains__)
         page.locator("#reason").fill("" if status == "encoded" else said)
         page.get_by_role("button", name="Spara meningens status").click()
         _saved(page, f"Mening {number} är sparad")
