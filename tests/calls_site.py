@@ -267,8 +267,8 @@ def browser_sign_in(page: Any, name: str = "anna") -> None:
 def boxes_ticked(boxes: Any, ticked: Callable[[str], bool]) -> None:
     """The checkboxes BOXES (a locator) ticked where TICKED says of their values, as a
     person ticks them: the boxes already as wanted are left, the others clicked. (Their
-    states read in one call: a coverage form has a box per rule, and setting each took a
-    tenth of the cases walk.)"""
+    states read in one call: a coverage form has a box per rule, and reading and setting
+    each, some 1 700 browser calls, took 16 s of the cases walk's 100.)"""
     states = boxes.evaluate_all("boxes => boxes.map(b => [b.value, b.checked])")
     for n, (value, checked) in enumerate(states):
         if ticked(value) != checked:
