@@ -1,6 +1,6 @@
 """axe-core run on the page a browser test stands on, once that page has loaded.
 
-A click that navigates returns as soon as the navigation starts; axe run then sees the
+A click that navigates returns once the navigation commits; axe run then sees the
 document half parsed — on CI an input of the recite page whose `<label>` was still to come
 (`label`, a violation the finished page does not have). So every run waits for the load
 event first."""
@@ -24,3 +24,23 @@ def violations(page: Any) -> list[dict[str, Any]]:
     page.wait_for_load_state()
     found: list[dict[str, Any]] = _axe().run(page).response["violations"]
     return found
+
+
+class Audit:
+    """axe-core run on each page a browser test stands on: the violations kept by where
+    (`audit("/calls/drafts/2026")`), and none allowed at the end (`clean`)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.found: dict[str, list[Any]] = {}
+
+    def __call__(self, where: str) -> None:
+        self.found[where] = violations(self.page)
+
+    def clean(self) -> None:
+        problems = {
+            where: [(v["id"], v["nodes"][0]["html"][:120]) for v in found]
+            for where, found in self.found.items()
+            if found
+        }
+        assert not problems, problems

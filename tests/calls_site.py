@@ -23,7 +23,6 @@ from fourules.accounts.store import Accounts
 from fourules.authoring.sentences import split
 from fourules.server import create_app
 from fourules.use_cases import calls as uc
-from tests.axe_audit import violations
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "calls" / "2026"
 FILES = ("policy.yaml", "document.txt", "cases.yaml", "coverage.yaml")
@@ -273,23 +272,3 @@ def boxes_ticked(boxes: Any, ticked: Callable[[str], bool]) -> None:
     for n, (value, checked) in enumerate(states):
         if ticked(value) != checked:
             boxes.nth(n).set_checked(not checked)
-
-
-class Audit:
-    """axe-core run on each page a browser test stands on: the violations kept by where
-    (`audit("/calls/drafts/2026")`), and none allowed at the end (`clean`)."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.found: dict[str, list[Any]] = {}
-
-    def __call__(self, where: str) -> None:
-        self.found[where] = violations(self.page)
-
-    def clean(self) -> None:
-        problems = {
-            where: [(v["id"], v["nodes"][0]["html"][:120]) for v in found]
-            for where, found in self.found.items()
-            if found
-        }
-        assert not problems, problems

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from tests.axe_audit import Audit
 from tests.calls_site import (
     EXAMPLE,
     FILES,
     PASSWORD,
-    Audit,
     browser_sign_in,
     site_over,
     with_accounts,

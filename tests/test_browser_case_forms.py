@@ -13,7 +13,8 @@ from typing import Any
 
 from fourules.authoring.yaml_edits import read
 from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
-from tests.calls_site import Audit, browser_sign_in, draft_file
+from tests.axe_audit import Audit
+from tests.calls_site import browser_sign_in, draft_file
 
 
 def test_the_derived_criterion_the_findings_and_the_defaults_in_the_browser(

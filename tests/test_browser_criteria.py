@@ -15,6 +15,7 @@ import pytest
 
 from fourules.authoring.yaml_edits import item_removed, read
 from tests import calls_site
+from tests.axe_audit import Audit
 from tests.test_browser import _serving
 from tests.test_criteria_pages import PLAN_NOTE, PLAN_SAYS, PLAN_WORDS
 
@@ -41,7 +42,7 @@ def test_the_plan_added_in_the_browser_as_the_docs_add_it(
 ) -> None:
     site = without_the_plan
     page = desk_page
-    audit = calls_site.Audit(page)
+    audit = Audit(page)
 
     page.goto(site + "/calls/drafts/2026")
     calls_site.browser_sign_in(page)

@@ -1,4 +1,4 @@
-"""The diff page in plain words, in Debian's chromium (as tests/test_browser.py; skipped
+"""The diff page in plain words, in Debian's Chromium (as tests/test_browser.py; skipped
 without it, except in CI): the Swedish page shows no `$`, no `{` and no path of the policy
 file outside the <details> that hold them, the witnesses' reasons are Swedish, and a
 witness's button opens the check form filled with it, whose answer is the witness's."""

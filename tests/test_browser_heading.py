@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests import calls_site
+from tests.axe_audit import Audit
 from tests.test_browser import _serving
 from tests.yaml_data import yaml_data
 
@@ -35,7 +36,7 @@ def test_the_heading_and_a_reading_written_in_the_browser(
 ) -> None:
     url, path = started_served
     page = desk_page
-    audit = calls_site.Audit(page)
+    audit = Audit(page)
 
     page.goto(url + "/calls/drafts/2026")
     calls_site.browser_sign_in(page)

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.axe_audit import Audit
 from tests.call_walk import pasted_over
-from tests.calls_site import Audit, browser_sign_in, draft_file, site_over
+from tests.calls_site import browser_sign_in, draft_file, site_over
 from tests.test_browser import _serving
 
 CAP = "Ett lokalt utvecklingsprojekt kan maximalt beviljas 600 000 kr per år."

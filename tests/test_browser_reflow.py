@@ -1,7 +1,7 @@
 """Every page usable on a phone and at 200 % zoom: at 375 CSS pixels wide, and at 640 (a
 1 280-pixel window zoomed to 200 %), no page scrolls sideways — a table of prose or of a
 round is a card per row, a quote under its finding; a chart's figures scroll inside their
-own box — and axe-core finds no violation there either. In Debian's chromium,
+own box — and axe-core finds no violation there either. In Debian's Chromium,
 as tests/test_browser.py (skipped without it, except in CI)."""
 
 from __future__ import annotations

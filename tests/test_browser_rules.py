@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
-from tests.calls_site import Audit, browser_sign_in, draft_file
+from tests.axe_audit import Audit
+from tests.calls_site import browser_sign_in, draft_file
 from tests.yaml_data import yaml_data
 
 

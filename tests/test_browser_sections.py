@@ -12,7 +12,8 @@ from typing import Any
 
 from fourules.authoring.yaml_edits import read
 from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
-from tests.calls_site import Audit, browser_sign_in, draft_file
+from tests.axe_audit import Audit
+from tests.calls_site import browser_sign_in, draft_file
 
 FOUR = "Projekt med någon av de prioriterade inriktningarna prioriteras; fyra områden"
 CENTRAL = "Socialförvaltningen kan söka projekt"

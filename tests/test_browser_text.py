@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from tests import test_browser  # noqa: F401 (without a browser: skipped, or failed under CI)
-from tests.calls_site import Audit, browser_sign_in, sentence_number
+from tests.axe_audit import Audit
+from tests.calls_site import browser_sign_in, sentence_number
 
 OLD = "En studieresa kan maximalt\nbeviljas 30 000 kr."
 NEW = "En studieresa kan maximalt\nbeviljas 35 000 kr."
