@@ -8,10 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from fourules.evaluation.default_policies import builtin_policy_dir
-from tests.yaml_data import yaml_data
+from tests.yaml_data import yaml_data, yaml_text
 
 RESEARCH_PARTNER: dict[str, Any] = {
     "id": "research_partner",
@@ -68,5 +66,5 @@ def year_folder(tmp_path: Path, *facts: dict[str, Any], rule: dict[str, Any] | N
     data["facts"] = list(facts)
     if rule is not None:
         data["rules"].append(rule)
-    (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (folder / "policy.yaml").write_text(yaml_text(data), encoding="utf-8")
     return folder

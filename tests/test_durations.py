@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,7 +19,7 @@ from fourules.authoring.numbers import disagreements
 from fourules.cli.main import app
 from fourules.policy.model import Parameter, boundaries_of, load_policy_file
 from fourules.text import duration_text
-from tests.yaml_data import yaml_data
+from tests.yaml_data import yaml_data, yaml_text
 from tests.years import POLICIES
 
 runner = CliRunner()
@@ -70,7 +69,7 @@ TRIP = {
 
 
 def _write(folder: Path, policy: dict[str, Any]) -> None:
-    text = yaml.safe_dump(policy, allow_unicode=True, sort_keys=False)
+    text = yaml_text(policy, sort_keys=False)
     (folder / "policy.yaml").write_text(text, encoding="utf-8")
 
 
@@ -91,7 +90,7 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _write(folder, policy)
     cases = yaml_data((folder / "cases.yaml").read_text(encoding="utf-8"))
     cases["year"] = "2026"
-    (folder / "cases.yaml").write_text(yaml.safe_dump(cases, allow_unicode=True), "utf-8")
+    (folder / "cases.yaml").write_text(yaml_text(cases), "utf-8")
     coverage = yaml_data((folder / "coverage.yaml").read_text(encoding="utf-8"))
     coverage["sentences"].append(
         {
@@ -103,7 +102,7 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ],
         }
     )
-    (folder / "coverage.yaml").write_text(yaml.safe_dump(coverage, allow_unicode=True), "utf-8")
+    (folder / "coverage.yaml").write_text(yaml_text(coverage), "utf-8")
     return drafts
 
 

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from fourules import Evaluator, PolicyError, get_plugin_manager, hookimpl
 from fourules.authoring.quotes import found, sources
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.policy.model import load_policy_file
-from tests.yaml_data import yaml_data
+from tests.yaml_data import yaml_data, yaml_text
 from tests.years import YEARS
 
 POLICIES = builtin_policy_dir()
@@ -82,7 +81,7 @@ def _broken(tmp_path: Path, edit: Any) -> Path:
     shutil.copytree(POLICIES / "2018", folder)
     data = yaml_data((folder / "policy.yaml").read_text(encoding="utf-8"))
     edit(data)
-    (folder / "policy.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (folder / "policy.yaml").write_text(yaml_text(data), encoding="utf-8")
     return folder / "policy.yaml"
 
 

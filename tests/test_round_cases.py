@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from fourules.authoring.round_cases import RoundCaseResult, run_round_cases
 from fourules.errors import PolicyError
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.evaluation.evaluator import folder_evaluator
-from tests.yaml_data import yaml_data
+from tests.yaml_data import yaml_data, yaml_text
 
 SHIPPED = builtin_policy_dir() / "2018"
 
@@ -129,7 +128,7 @@ def test_a_name_that_is_no_administration_is_a_problem(copy: Path) -> None:
     path = copy / "round_cases.yaml"
     data = yaml_data(path.read_text(encoding="utf-8"))
     data["cases"][1]["within_quota"] = ["Hässelby-Vällingby", "Brommma"]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml_text(data), encoding="utf-8")
     failed = _failed(_run(copy))
     [(_, problems)] = failed.items()
     assert problems == ["”Brommma” är ingen förvaltning 2018"]
@@ -150,7 +149,7 @@ def test_a_broken_file_names_the_field(
     path = copy / "round_cases.yaml"
     data = yaml_data(path.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml_text(data), encoding="utf-8")
     with pytest.raises(PolicyError) as caught:
         _run(copy)
     assert caught.value.file == str(path) and caught.value.where == field

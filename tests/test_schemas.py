@@ -14,7 +14,6 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.internal.conjecture import utils as conjecture
@@ -38,6 +37,7 @@ from fourules.policy.model import (
 )
 from fourules.rounds.evaluation import read_round
 from fourules.use_cases.schemas import INPUTS, OUTPUTS, SCHEMAS, schema_of
+from tests.yaml_data import yaml_text
 from tests.years import POLICIES
 
 
@@ -355,7 +355,7 @@ def _loads(tree: dict[str, Any], year: str) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / year / POLICY_FILE
         path.parent.mkdir()
-        path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+        path.write_text(yaml_text(tree), encoding="utf-8")
         try:
             load_policy_file(path)
         except PolicyError:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 import z3
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -40,7 +39,7 @@ from fourules.policy.conditions import (
     parse,
     to_durable,
 )
-from tests.yaml_data import yaml_data
+from tests.yaml_data import yaml_data, yaml_text
 from tests.years import POLICIES
 
 FIELD = "travel_modes"
@@ -317,7 +316,7 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rules = policy["rules"]
     at = next(i for i, r in enumerate(rules) if r["id"] == "criterion.climate_smart_travel") + 1
     rules.insert(at, TRAIN_OR_BUS)
-    path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml_text(policy, sort_keys=False), encoding="utf-8")
     cases = yaml_data((folder / "cases.yaml").read_text(encoding="utf-8"))
     cases["year"] = "2026"
     # 2024's trips by train or bus now score one more: the new priority.
@@ -348,14 +347,14 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> Path:
             },
         },
     ]
-    (folder / "cases.yaml").write_text(yaml.safe_dump(cases, allow_unicode=True), "utf-8")
+    (folder / "cases.yaml").write_text(yaml_text(cases), "utf-8")
     coverage = yaml_data((folder / "coverage.yaml").read_text(encoding="utf-8"))
     for entry in [*coverage["sentences"], *coverage.get("sections", [])]:
         entry.pop("review", None)
     coverage["sentences"].append(
         {"sentence": SENTENCE, "encoded": ["rules.criterion.train_or_bus"]}
     )
-    (folder / "coverage.yaml").write_text(yaml.safe_dump(coverage, allow_unicode=True), "utf-8")
+    (folder / "coverage.yaml").write_text(yaml_text(coverage), "utf-8")
     return drafts
 
 

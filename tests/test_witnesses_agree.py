@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from fourules.comparison.witnesses import Witness, acts_through, find_witnesses
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.policy.alternatives import applied
 from fourules.policy.model import POLICY_FILE, Policy, read_yaml
+from tests.yaml_data import yaml_text
 
 DRAFT = "draft"
 
@@ -46,7 +46,7 @@ def drafted(raw: dict[str, Any]) -> Iterator[Evaluator]:
         folder = Path(tmp) / DRAFT
         folder.mkdir()
         (folder / POLICY_FILE).write_text(
-            yaml.safe_dump({**raw, "id": DRAFT}, allow_unicode=True, sort_keys=False),
+            yaml_text({**raw, "id": DRAFT}, sort_keys=False),
             encoding="utf-8",
         )
         yield Evaluator(get_plugin_manager(load_entry_points=False), policy_path=[folder])

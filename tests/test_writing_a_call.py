@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from fourules.cli.main import app
-from tests.yaml_data import yaml_data
+from tests.yaml_data import yaml_data, yaml_text
 
 ROOT = Path(__file__).parents[1]
 DOC = ROOT / "docs" / "writing-a-call.md"
@@ -467,8 +466,8 @@ def _write_draft(drafts: Path) -> Path:
         **SOURCE,
         "quote": "Varje stadsdelsförvaltning kan beviljas medel för högst tre lokala utvecklingsprojekt per år.",
     }
-    path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (folder / "cases.yaml").write_text(yaml.safe_dump(CASES, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml_text(policy, sort_keys=False), encoding="utf-8")
+    (folder / "cases.yaml").write_text(yaml_text(CASES), encoding="utf-8")
     # Every new sentence of the decision accounted for in the coverage map.
     coverage = yaml_data((folder / "coverage.yaml").read_text(encoding="utf-8"))
     # The entries `new` copied are to review until their author confirms them against the
@@ -490,9 +489,7 @@ def _write_draft(drafts: Path) -> Path:
             "encoded": ["parameters.cap.study_trip", "rules.cap.study_trip"],
         },
     ]
-    (folder / "coverage.yaml").write_text(
-        yaml.safe_dump(coverage, allow_unicode=True), encoding="utf-8"
-    )
+    (folder / "coverage.yaml").write_text(yaml_text(coverage), encoding="utf-8")
     return folder
 
 
