@@ -11,7 +11,7 @@ import pytest
 from fourules import Evaluator, PolicyError, get_plugin_manager, hookimpl
 from fourules.authoring.quotes import found, sources
 from fourules.evaluation.default_policies import builtin_policy_dir
-from fourules.policy.model import load_policy_file
+from fourules.policy.model import load_policy_file, policy_read, policy_text
 from tests.yaml_data import yaml_data, yaml_text
 from tests.years import YEARS
 
@@ -219,3 +219,21 @@ def test_a_policy_file_is_loaded_as_it_now_stands(tmp_path: Path) -> None:
             load_policy_file(path)
     path.write_text(text, encoding="utf-8")
     assert load_policy_file(path).sha256 == policy.sha256
+
+
+def test_a_policy_text_is_read_once_whoever_names_its_file(tmp_path: Path) -> None:
+    # A draft's check, its pages and its history each load policy.yaml under names of their
+    # own: one reading serves them all, and a refusal still names the file as each caller
+    # named it.
+    text = (POLICIES / "2024" / "policy.yaml").read_text(encoding="utf-8")
+    raw, policy = policy_read(text, str(tmp_path / "drafts" / "2024" / "policy.yaml"))
+    assert policy_text(text, "2024/policy.yaml") is policy
+    assert policy_read(text, "elsewhere/2024/policy.yaml")[0] is raw
+    for shown in ("a/2023/policy.yaml", "b/2023/policy.yaml"):
+        with pytest.raises(PolicyError) as info:
+            policy_text(text, shown)
+        assert info.value.file == shown and "the folder is '2023'" in info.value.message
+    for shown in ("c/2024/policy.yaml", "d/2024/policy.yaml"):
+        with pytest.raises(PolicyError) as info:
+            policy_text(text.replace("rules:", "rules: [", 1), shown)
+        assert info.value.file == shown and info.value.where.startswith("line ")

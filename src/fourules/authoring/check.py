@@ -36,7 +36,7 @@ from fourules.authoring.quotes import found, nearest, sources
 from fourules.authoring.transcription import Difference, differences
 from fourules.errors import InputError, PolicyError
 from fourules.policy.conditions import fields_of
-from fourules.policy.model import POLICY_FILE, Policy, Rule, policy_of, read_yaml_text
+from fourules.policy.model import POLICY_FILE, Policy, Rule, policy_read
 from fourules.text import Lang, LocalText
 from fourules.texts import both, text
 
@@ -269,8 +269,7 @@ def _policy_file_checked(file: str, text: str) -> Problem | tuple[Policy, tuple[
     path = Path(file)
     lines = Lines(path, text)
     try:
-        raw = read_yaml_text(text, file)
-        policy = policy_of(raw, path)
+        raw, policy = policy_read(text, file)
     except PolicyError as exc:
         field = _field_of(exc)
         line = lines.of(field) if field else None

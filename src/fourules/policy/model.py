@@ -613,15 +613,32 @@ def load_policy_file(path: Path) -> Policy:
     return policy_text(_text_of(path), str(path))
 
 
-@lru_cache(maxsize=16)
 def policy_text(text: str, shown: str) -> Policy:
     """The policy a policy file holding TEXT makes, loaded as `load_policy_file` loads the
-    file SHOWN (its folder's name must be the policy's id). Remembered (a policy is never
-    changed after it loads): a draft's page, its check and the evaluator of its cases each
-    load the same policy.yaml, and most saves leave it as it was. A case of the 2026 example
-    saved and checked: 50 ms without it, 36 ms with it (`benchmarks/bench_calls_pages.py`,
-    medians of 15)."""
-    return policy_of(read_yaml_text(text, shown), Path(shown))
+    file SHOWN (its folder's name must be the policy's id)."""
+    return policy_read(text, shown)[1]
+
+
+def policy_read(text: str, shown: str) -> tuple[Any, Policy]:
+    """The data a policy file holding TEXT holds, as read (not to be changed: it is shared),
+    and the policy it makes, as `policy_text` gives it."""
+    try:
+        return _policy_read(text, Path(shown).parent.name)
+    except PolicyError as exc:  # said of the file as the caller names it
+        raise PolicyError(shown, exc.where, exc.message) from None
+
+
+@lru_cache(maxsize=16)
+def _policy_read(text: str, folder: str) -> tuple[Any, Policy]:
+    """Remembered by the text and the folder's name, all the policy depends on (a policy is
+    never changed after it loads): a draft's page, its check, the evaluator of its cases and
+    the history of its rules each load the same policy.yaml, under names of their own. A
+    case of the 2026 example saved and checked: 50 ms without it, 36 ms with it; its
+    policy.yaml saved and checked, read once instead of three times under three names:
+    251-270 -> 168-224 ms (`benchmarks/bench_calls_pages.py`, medians of 15, two runs of
+    each in turn)."""
+    raw = read_yaml_text(text, POLICY_FILE)
+    return raw, policy_of(raw, Path(folder) / POLICY_FILE)
 
 
 def policy_of(raw: Any, path: Path) -> Policy:

@@ -262,11 +262,14 @@ def refusal(year: str, edited: str | dict[str, Any]) -> PolicyError | None:
     refused beside the form's field, never saved."""
     from pathlib import Path
 
-    from fourules.policy.model import policy_of, read_yaml_text
+    from fourules.policy.model import policy_of, policy_text
 
     file = Path(year) / POLICY_FILE  # the policy's id names its folder
     try:
-        policy_of(read_yaml_text(edited, str(file)) if isinstance(edited, str) else edited, file)
+        if isinstance(edited, str):
+            policy_text(edited, str(file))  # remembered: the save loads the same text
+        else:
+            policy_of(edited, file)
     except PolicyError as exc:
         return exc
     return None
