@@ -10,7 +10,7 @@ import dataclasses
 import html
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +272,31 @@ def boxes_ticked(boxes: Any, ticked: Callable[[str], bool]) -> None:
     for n, (value, checked) in enumerate(states):
         if ticked(value) != checked:
             boxes.nth(n).set_checked(not checked)
+
+
+def fields_set(page: Any, values: dict[str, str], ticked: Iterable[str] = ()) -> None:
+    """The form on the browser's PAGE made what it should say, as a person edits a form:
+    the radio buttons and boxes TICKED (by id) ticked, then each field of VALUES (by id) that
+    does not already say its value filled (a text) or chosen (a list); the rest left as
+    they are. (Their states read in one call: a case's form has some thirty fields, and
+    setting each of them, case after case, was most of the cases walk's browser calls.)"""
+    ids = [*ticked, *values]
+    found = page.evaluate(
+        "ids => ids.map(id => { const e = document.getElementById(id);"
+        " return e && [e.tagName, e.value, e.checked]; })",
+        ids,
+    )
+    missing = [i for i, f in zip(ids, found, strict=True) if f is None]
+    assert not missing, f"no field with the id {missing}"
+    states = dict(zip(ids, found, strict=True))
+    for id_ in ticked:
+        if not states[id_][2]:
+            page.locator(f'[id="{id_}"]').check()
+    for id_, value in values.items():
+        tag, shown, _ = states[id_]
+        if shown != value:
+            field = page.locator(f'[id="{id_}"]')
+            if tag == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)

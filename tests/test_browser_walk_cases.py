@@ -107,36 +107,43 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def _case(page: Any, address: str, case: dict[str, Any], old: dict[str, Any] | None) -> None:
     """The case's form at ADDRESS (a new case's, or OLD's) made the example's CASE, and
-    saved: every part the form writes, the facts that differ from OLD's; an expectation
-    more than the form has rows for is written in a second save, as a person would."""
+    saved: every part the form writes where the form does not already say it, the facts
+    that differ from OLD's; an expectation more than the form has rows for is written in a
+    second save, as a person would."""
     page.goto(address)
-    page.locator("#name").fill(case["name"])
-    page.locator(f"#kind-{case.get('kind', 'project')}").check()
-    page.locator(f"#outcome-{case['outcome']}").check()
-    grant = case["max_grant_sek"]
-    page.locator("#max_grant_sek").fill("" if grant is None else str(grant))
-    page.locator("#score").fill(str(case.get("score", "")))
     application = case["application"]
     written = old["application"] if old is not None else {}
-    page.locator("#applicants").fill("\n".join(application.get("applicants", [])))
     assessment = application.get("assessment")
-    page.locator("#assessment-stated" if assessment is not None else "#assessment-default").check()
+    grant = case["max_grant_sek"]
+    values = {
+        "name": case["name"],
+        "max_grant_sek": "" if grant is None else str(grant),
+        "score": str(case.get("score", "")),
+        "applicants": "\n".join(application.get("applicants", [])),
+        "resolved": "\n".join(r or "-" for r in case.get("applicants", [])),
+    }
     for criterion in CRITERIA if assessment is not None else ():
         answer = assessment.get(criterion, MISSING)
         said = "" if answer is MISSING else {True: "yes", False: "no", None: "null"}[answer]
-        page.locator(f"#criterion-{criterion}").select_option(said)
-    for f in FACTS:
-        if application.get(f.field, MISSING) != written.get(f.field, MISSING):
-            _fact_typed(page, f, application.get(f.field, MISSING))
+        values[f"criterion-{criterion}"] = said
     wanted = _expected(case)
     rows = page.locator(".case-expectation").count()
     for n in range(rows):
         rule, status, words = wanted[n] if n < len(wanted) else ("", "", "")
-        page.locator(f"#expect-{n}-rule").select_option(rule)
-        page.locator(f"#expect-{n}-status").select_option(status)
-        page.locator(f"#expect-{n}-words").fill(words)
-    resolved = case.get("applicants", [])
-    page.locator("#resolved").fill("\n".join(r or "-" for r in resolved))
+        values |= {
+            f"expect-{n}-rule": rule,
+            f"expect-{n}-status": status,
+            f"expect-{n}-words": words,
+        }
+    ticked = (
+        f"kind-{case.get('kind', 'project')}",
+        f"outcome-{case['outcome']}",
+        "assessment-stated" if assessment is not None else "assessment-default",
+    )
+    calls_site.fields_set(page, values, ticked)
+    for f in FACTS:
+        if application.get(f.field, MISSING) != written.get(f.field, MISSING):
+            _fact_typed(page, f, application.get(f.field, MISSING))
     page.get_by_role("button", name="Spara fallet").click()
     _saved(page, "Fallet är sparat")
     if len(wanted) > rows:
