@@ -230,3 +230,14 @@ def test_a_stale_save_loses_the_reading_typed(calls_written: Path, tmp_path: Pat
     assert again.status_code == 303
     rule = _rules(draft_file(path, "policy.yaml"))["criterion.train_or_bus"]
     assert rule["alternatives"][0]["description"]["sv"] == mine
+
+
+def test_a_value_an_alternative_sets_is_shown_as_its_form_reads_it_back() -> None:
+    """A change's value is shown in its field as YAML and read back from it on the next
+    save (by YAML 1.1): a text it would read otherwise (`yes`, `1:20`) is shown quoted, so
+    that saving the rule's form again keeps it the text it is, never true or 80."""
+    from fourules.web.alternative_views import value_text
+    from tests.test_yaml_edits import READ_OTHERWISE
+
+    for value in [*READ_OTHERWISE, True, 8, None, 1.5, {"field": "a", "eq": "yes"}, [1, "on"]]:
+        assert yaml_data(value_text(value)) == value, value

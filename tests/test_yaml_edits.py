@@ -556,3 +556,40 @@ def test_a_key_unequal_to_itself_is_edited_again_and_again() -> None:
     for value in (2, 3, 4):  # one text edited three times: from the second on, in pieces
         edited = set_at(text, ("a",), value)
         assert edited == text.replace("a: 1", f"a: {value}")
+
+
+READ_OTHERWISE = ["yes", "No", "ON", "off", "true", "~", "null", ".inf", "<<", "="] + [
+    "1:20",
+    "190:20:30.15",
+    "1e3",
+    "0o17",
+    "010",
+    "1_000",
+    "0x1F",
+    "2025-05-15",
+]
+"""Texts that YAML 1.1, as the policies are read (libyaml), and YAML 1.2, ruamel's own,
+read as different values, or as something other than a text."""
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(READ_OTHERWISE)
+    | st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=12)
+)
+def test_a_text_an_edit_sets_is_that_text_to_the_policies_reader(said: str) -> None:
+    """Whatever a person types into a form's text, the policy reads the same text: `yes`,
+    `off` or `1:20` written plain would be true, false and 80 to it."""
+    edited = set_at("a:\n  b: 1\n", ("a", "b"), said)
+    assert yaml_data(edited)["a"]["b"] == said
+    assert read(edited)["a"]["b"] == said
+
+
+def test_a_file_is_read_for_its_edits_as_the_policy_reads_it() -> None:
+    """What a form shows of a file is what check and the evaluation read in it."""
+    plain = [said for said in READ_OTHERWISE if said not in ("<<", "=")]  # not values to it
+    text = "".join(f"k{n}: {said}\n" for n, said in enumerate(plain)) + "anchored: &x on\n"
+    by_the_forms, by_the_policy = read(text), yaml_data(text)
+    assert by_the_forms == by_the_policy
+    assert [type(v) for v in by_the_forms.values()] == [type(v) for v in by_the_policy.values()]
+    assert by_the_policy["k0"] is True and by_the_policy["k8"] == 80  # not the texts

@@ -284,10 +284,38 @@ def round_trip_yaml(layout: Layout) -> YAML:
     Representer.add_representer(type(None), null)
     yaml = YAML(typ="rt")
     yaml.Representer = Representer
+    yaml.Resolver = _resolver()
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never fold a long line: a quote stays on its line
     yaml.indent(mapping=layout.mapping, sequence=layout.sequence, offset=layout.offset)
     return yaml
+
+
+@functools.cache
+def _resolver() -> type:
+    """ruamel's resolver, telling what a plain scalar is as libyaml reads the policies
+    (`policy.model.read_yaml`: PyYAML's resolver, YAML 1.1): `yes`, `off` and `1:20` are a
+    truth value and a number to both, `1e3` a text; and a text that would read otherwise
+    is quoted when written. (By YAML 1.2, ruamel's own, an edit wrote the text "yes"
+    plain, which the policy then read as true.)"""
+    import yaml
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.tag import Tag
+
+    policies: Callable[..., str] = yaml.resolver.Resolver().resolve
+
+    class Resolver(VersionedResolver):
+        @property
+        def processing_version(self) -> Any:
+            return (1, 1)  # the constructors' reading of what the tags name: 010 is 8
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is ScalarNode and implicit[0]:
+                return Tag(suffix=policies(yaml.ScalarNode, value, (True, False)))
+            return super().resolve(kind, value, implicit)
+
+    return Resolver
 
 
 def _load(text: str, where: str) -> Any:
@@ -764,6 +792,8 @@ def plain_values(node: Any) -> Any:
         return str(node)
     if isinstance(node, bool) or node is None or isinstance(node, date):
         return node
+    if type(node).__name__ == "ScalarBoolean":  # an anchored truth value: ruamel's int
+        return bool(node)
     if isinstance(node, int):
         return int(node)
     if isinstance(node, float):
