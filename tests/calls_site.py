@@ -10,7 +10,7 @@ import dataclasses
 import html
 import re
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -274,26 +274,29 @@ def boxes_ticked(boxes: Any, ticked: Callable[[str], bool]) -> None:
             boxes.nth(n).set_checked(not checked)
 
 
-def fields_set(page: Any, values: dict[str, str], ticked: Iterable[str] = ()) -> None:
+def fields_set(page: Any, values: dict[str, str], ticked: Sequence[str] = ()) -> None:
     """The form on the browser's PAGE made what it should say, as a person edits a form:
     the radio buttons and boxes TICKED (by id) ticked, then each field of VALUES (by id) that
     does not already say its value filled (a text) or chosen (a list); the rest left as
-    they are. (Their states read in one call: a case's form has some thirty fields, and
-    setting each of them, case after case, was most of the cases walk's browser calls.)"""
+    they are, each of them shown and open to change as filling it required. (Their states
+    read in one call: a case's form has some thirty fields, and setting each of them, case
+    after case, was most of the cases walk's browser calls.)"""
     ids = [*ticked, *values]
     found = page.evaluate(
-        "ids => ids.map(id => { const e = document.getElementById(id);"
-        " return e && [e.tagName, e.value, e.checked]; })",
+        "ids => ids.map(id => { const e = document.getElementById(id); return e && [e.tagName,"
+        " e.value, e.checked, !e.disabled && !e.readOnly && e.getClientRects().length > 0]; })",
         ids,
     )
-    missing = [i for i, f in zip(ids, found, strict=True) if f is None]
-    assert not missing, f"no field with the id {missing}"
     states = dict(zip(ids, found, strict=True))
+    missing = [i for i in ids if states[i] is None]
+    assert not missing, f"no field with the id {missing}"
+    closed = [i for i in ids if not states[i][3]]
+    assert not closed, f"fields hidden, disabled or read-only: {closed}"
     for id_ in ticked:
         if not states[id_][2]:
             page.locator(f'[id="{id_}"]').check()
     for id_, value in values.items():
-        tag, shown, _ = states[id_]
+        tag, shown, _, _ = states[id_]
         if shown != value:
             field = page.locator(f'[id="{id_}"]')
             if tag == "SELECT":

@@ -89,20 +89,21 @@ def same(fast: records.Line, strict: records.Line) -> None:
 
 class Layout:
     """JSON text of a value, laid out as drawn: canonical (RFC 8785, `hash` last) unless a
-    source of changes is given — then, at each place one in ten times, spaces, members out
-    of order, a key given twice (first with another value), characters escaped as \\uXXXX,
-    integers written as 5.0 or 5e0.
+    source of changes is given — then, at each place at the drawn RATE (every place, half,
+    one in ten, one in fifty), spaces, members out of order, a key given twice (first with
+    another value), characters escaped as \\uXXXX, integers written as 5.0 or 5e0.
 
-    The changes come from a `random.Random` Hypothesis seeds (`st.randoms(use_true_random=
-    True)`), not a draw each: a record's result has some 450 places, and a draw at each
-    made Hypothesis's bookkeeping most of these tests' time (a layout replays from its seed;
-    it is not shrunk)."""
+    Where the changes fall comes from a `random.Random` Hypothesis seeds (`st.randoms(
+    use_true_random=True)`), not a draw each: a record's result has some 450 places, and a
+    draw at each made Hypothesis's bookkeeping most of these tests' time (a layout replays
+    from its seed and its rate; only the rate is shrunk, to every place first)."""
 
-    def __init__(self, changes: random.Random | None) -> None:
+    def __init__(self, changes: random.Random | None, rate: float = 0.0) -> None:
         self.changes: Any = changes
+        self.rate = rate
 
     def change(self) -> bool:
-        return self.changes is not None and self.changes.randrange(10) == 0
+        return self.changes is not None and self.changes.random() < self.rate
 
     def space(self) -> str:
         return " " if self.change() else ""
@@ -143,7 +144,8 @@ def layouts(changes: bool) -> st.SearchStrategy[Layout]:
     """A layout: canonical, or (`changes`) with changes from a seeded source."""
     if not changes:
         return st.just(Layout(None))
-    return st.builds(Layout, st.randoms(use_true_random=True))
+    rates = st.sampled_from([1.0, 0.5, 0.1, 0.02])
+    return st.builds(Layout, st.randoms(use_true_random=True), rates)
 
 
 @st.composite

@@ -572,17 +572,28 @@ READ_OTHERWISE = ["yes", "No", "ON", "off", "true", "~", "null", ".inf", "<<", "
 read as different values, or as something other than a text."""
 
 
-@settings(max_examples=80, deadline=None)
+PARENTS = [("a:\n  b: 1\n", ("a", "b")), ("a: [x, y]\n", ("a", 1)), ("a: {b: 1}\n", ("a", "b"))]
+"""A value's place: a block mapping, a flow list, a flow mapping (a condition's row)."""
+
+
+@settings(max_examples=120, deadline=None)
 @given(
+    st.sampled_from(PARENTS),
     st.sampled_from(READ_OTHERWISE)
     | st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=12)
+    | st.floats(allow_nan=False),
 )
-def test_a_text_an_edit_sets_is_that_text_to_the_policies_reader(said: str) -> None:
-    """Whatever a person types into a form's text, the policy reads the same text: `yes`,
-    `off` or `1:20` written plain would be true, false and 80 to it."""
-    edited = set_at("a:\n  b: 1\n", ("a", "b"), said)
-    assert yaml_data(edited)["a"]["b"] == said
-    assert read(edited)["a"]["b"] == said
+def test_a_value_an_edit_sets_is_that_value_to_the_policies_reader(
+    parent: tuple[str, tuple[str, str | int]], said: str | float
+) -> None:
+    """Whatever a person types into a form, the policy reads the same value: by YAML 1.2
+    `yes`, `off` or `1:20` were written plain and read as true, false and 80, `?z` in a
+    flow list as a mapping, 5e-05 as a text."""
+    text, path = parent
+    edited = set_at(text, path, said)
+    for read_back in (yaml_data(edited), read(edited)):
+        value = read_back["a"][path[1]]
+        assert value == said and type(value) is type(said), edited
 
 
 def test_a_file_is_read_for_its_edits_as_the_policy_reads_it() -> None:

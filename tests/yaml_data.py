@@ -19,5 +19,6 @@ def yaml_data(text: str | bytes | IO[str]) -> Any:
 
 
 def yaml_text(data: Any, *, sort_keys: bool = True) -> str:
-    """DATA as YAML text, as `yaml.safe_dump(data, allow_unicode=True)` writes it."""
+    """DATA as YAML text: the data `yaml.safe_dump(data, allow_unicode=True)` writes, not
+    always in the same words (libyaml quotes and folds some texts otherwise)."""
     return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=sort_keys)

@@ -284,7 +284,12 @@ def round_trip_yaml(layout: Layout) -> YAML:
     Representer.add_representer(type(None), null)
     yaml = YAML(typ="rt")
     yaml.Representer = Representer
+    # Read and written by YAML 1.1, as libyaml reads the policies (ruamel's own is 1.2): by
+    # 1.2 an edit wrote the text "yes" plain, which the policy then read as true, `?z` plain
+    # in a flow list, which it read as a mapping, and 5e-05 plain, which it read as a text.
+    yaml.version = (1, 1)
     yaml.Resolver = _resolver()
+    yaml.Emitter = _emitter()
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never fold a long line: a quote stays on its line
     yaml.indent(mapping=layout.mapping, sequence=layout.sequence, offset=layout.offset)
@@ -294,10 +299,9 @@ def round_trip_yaml(layout: Layout) -> YAML:
 @functools.cache
 def _resolver() -> type:
     """ruamel's resolver, telling what a plain scalar is as libyaml reads the policies
-    (`policy.model.read_yaml`: PyYAML's resolver, YAML 1.1): `yes`, `off` and `1:20` are a
-    truth value and a number to both, `1e3` a text; and a text that would read otherwise
-    is quoted when written. (By YAML 1.2, ruamel's own, an edit wrote the text "yes"
-    plain, which the policy then read as true.)"""
+    (`policy.model.read_yaml`: PyYAML's resolver): `yes`, `off` and `1:20` are a truth
+    value and a number to both, `1e3` a text (ruamel's own YAML 1.1 takes it for a
+    number); so a text that would read otherwise is quoted when written."""
     import yaml
     from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
@@ -306,16 +310,28 @@ def _resolver() -> type:
     policies: Callable[..., str] = yaml.resolver.Resolver().resolve
 
     class Resolver(VersionedResolver):
-        @property
-        def processing_version(self) -> Any:
-            return (1, 1)  # the constructors' reading of what the tags name: 010 is 8
-
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode and implicit[0]:
                 return Tag(suffix=policies(yaml.ScalarNode, value, (True, False)))
             return super().resolve(kind, value, implicit)
 
     return Resolver
+
+
+@functools.cache
+def _emitter() -> type:
+    """ruamel's emitter, writing YAML 1.1 as the policies are written: without the `%YAML
+    1.1` line (and the `---` after it) that a document of a stated version opens with."""
+    from ruamel.yaml.emitter import Emitter
+    from ruamel.yaml.events import DocumentStartEvent
+
+    class Unstated(Emitter):
+        def expect_document_start(self, first: bool = False) -> None:
+            if isinstance(self.event, DocumentStartEvent):
+                self.event.version = None
+            super().expect_document_start(first)
+
+    return Unstated
 
 
 def _load(text: str, where: str) -> Any:
@@ -792,10 +808,11 @@ def plain_values(node: Any) -> Any:
         return str(node)
     if isinstance(node, bool) or node is None or isinstance(node, date):
         return node
-    if type(node).__name__ == "ScalarBoolean":  # an anchored truth value: ruamel's int
-        return bool(node)
     if isinstance(node, int):
-        return int(node)
+        from ruamel.yaml.scalarbool import ScalarBoolean
+
+        # An anchored truth value (`&x yes`) is ruamel's int.
+        return bool(node) if isinstance(node, ScalarBoolean) else int(node)
     if isinstance(node, float):
         return float(node)
     return node
