@@ -285,17 +285,11 @@ def unfolded(said: str) -> Any:
 @functools.lru_cache(maxsize=1024)
 def _needs_quotes(said: str) -> bool:
     """Whether SAID written plain would be misread: by YAML itself (`: ` inside, a leading
-    `{`), or by the policies' loader, which reads YAML 1.1 (`no`, `on` as yes and no)."""
-    import yaml
-
+    `{`), or by the policies' loader, which reads YAML 1.1 (`no`, `on` as yes and no):
+    whether the edits' writer, which writes YAML 1.1, would not write it plain."""
     out = io.StringIO()
     round_trip_yaml(Layout()).dump({"k": said}, out)
-    if out.getvalue() != f"k: {said}\n":
-        return True
-    try:
-        return bool(yaml.safe_load(out.getvalue()) != {"k": said})
-    except yaml.YAMLError:
-        return True
+    return out.getvalue() != f"k: {said}\n"
 
 
 # --- Changing in place ---------------------------------------------------------------------
