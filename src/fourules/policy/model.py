@@ -635,8 +635,8 @@ def _policy_read(text: str, folder: str) -> tuple[Any, Policy]:
     the history of its rules each load the same policy.yaml, under names of their own. A
     case of the 2026 example saved and checked: 50 ms without it, 36 ms with it; its
     policy.yaml saved and checked, read once instead of three times under three names:
-    251-270 -> 168-224 ms (`benchmarks/bench_calls_pages.py`, medians of 15, two runs of
-    each in turn)."""
+    251-312 -> 168-242 ms (`benchmarks/bench_calls_pages.py`, medians of 15 and 30, six
+    runs of each in turn)."""
     raw = read_yaml_text(text, POLICY_FILE)
     return raw, policy_of(raw, Path(folder) / POLICY_FILE)
 
