@@ -292,10 +292,10 @@ def test_a_case_set_reads_back_and_the_other_cases_stay_as_written(
     count = len(read(text)["cases"])
     index = data.draw(st.integers(0, count - 1))
     edited = item_set(text, "cases", index, case)
-    after = read(edited)["cases"]
+    after = yaml_data(edited)["cases"]
     assert after[index] == case
     assert [c for i, c in enumerate(after) if i != index] == [
-        c for i, c in enumerate(read(text)["cases"]) if i != index
+        c for i, c in enumerate(yaml_data(text)["cases"]) if i != index
     ]
     assert _without_case(edited, index) == _without_case(text, index)
     assert _comments(edited) == _comments(text)
@@ -308,7 +308,7 @@ def test_a_case_appended_comes_last_and_every_line_before_it_stays(
 ) -> None:
     text = CASE_TEXTS[year]
     edited = item_appended(text, "cases", case)
-    assert read(edited)["cases"] == [*read(text)["cases"], case]
+    assert yaml_data(edited)["cases"] == [*yaml_data(text)["cases"], case]
     assert edited.startswith(text.rstrip("\n"))
     # written as the cases before it write it: the application flow or block as the last one
     written = [line for line in text.splitlines() if line.startswith("    application:")]
@@ -324,7 +324,7 @@ def test_a_case_removed_takes_only_its_own_lines(year: str, data: st.DataObject)
     cases = read(text)["cases"]
     index = data.draw(st.integers(0, len(cases) - 1))
     edited = item_removed(text, "cases", index)
-    assert read(edited)["cases"] == cases[:index] + cases[index + 1 :]
+    assert yaml_data(edited)["cases"] == cases[:index] + cases[index + 1 :]
     assert edited.splitlines() == _without_case(text, index)
     assert _comments(edited) == _comments(text)  # a heading stays above the next case
 
@@ -345,7 +345,7 @@ def test_a_case_edited_keeps_its_folded_name_and_the_keys_it_was_not_given_go() 
     assert "  - name: >-\n      En studieresa inlämnad 15 september" in edited
     assert '    application: {submitted: "2025-09-16", requested_sek: 1}\n' in edited
     assert "call_window.study_trip: info" not in edited
-    assert read(edited)["cases"][index] == changed
+    assert yaml_data(edited)["cases"][index] == changed
 
 
 def test_an_item_edit_of_what_is_no_list_or_no_item_is_refused_in_words() -> None:
@@ -490,7 +490,7 @@ def test_a_rule_removed_takes_its_own_lines_and_one_blank_line_stays_between_rul
     text = TEXTS[year]
     lines = text.splitlines(keepends=True)
     starts = _rule_starts(lines)
-    rules = read(text)["rules"]
+    rules = yaml_data(text)["rules"]
     assert len(starts) == len(rules)
     for n in range(len(rules)):
         edited = item_removed(text, "rules", n)
@@ -504,7 +504,7 @@ def test_a_rule_removed_takes_its_own_lines_and_one_blank_line_stays_between_rul
             expected = lines[: starts[n] - 1] + lines[end:]
         assert edited == "".join(expected), (year, rules[n]["id"])
         assert "\n\n\n" not in edited
-        assert read(edited)["rules"] == rules[:n] + rules[n + 1 :]
+        assert yaml_data(edited)["rules"] == rules[:n] + rules[n + 1 :]
 
 
 BLOCK_ENDED = """cases:
