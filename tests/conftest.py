@@ -21,27 +21,27 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 # The files that take longest, longest first (test-seconds on a 2-core machine, 2026-12-06,
-# 10 min 8 s for the whole suite).
+# 8 min 35 s for the whole suite).
 # The workers take whole files in collection order (`dev.py test`: --dist loadfile
 # --no-loadscope-reorder); handed out first, the long ones finish with the rest instead of
 # after it. xdist's own order, most tests first, left the walk — one test, 100 s — to the
 # end, with the other worker idle: 793 s for 1 396 test-seconds. The walk, grown to 250 s
 # once it wrote the cases and the map, is two files now (the second starts from the draft as
-# the first leaves it): the two workers walk them at the same time, in 185 s.
+# the first leaves it): the two workers walk them at the same time.
 LONGEST_FIRST = (
-    "test_browser_walk_cases.py",  # 95 s
-    "test_browser_walk.py",  # 85
-    "test_yaml_edits.py",  # 63
-    "test_browser.py",  # 55
-    "test_engine.py",  # 48
-    "test_decision_log_reading.py",  # 39
-    "test_browser_reflow.py",  # 36
-    "test_rule_edit_pages.py",  # 35
-    "test_schemas.py",  # 32
-    "test_criteria_pages.py",  # 26
-    "test_canonical_json.py",  # 23
-    "test_rounds.py",  # 22
-    "test_calls_api.py",  # 22
+    "test_browser_walk.py",  # 78 s
+    "test_browser_walk_cases.py",  # 70
+    "test_engine.py",  # 39
+    "test_browser_reflow.py",  # 38
+    "test_browser.py",  # 37
+    "test_decision_log_reading.py",  # 29
+    "test_rule_edit_pages.py",  # 29
+    "test_criteria_pages.py",  # 28
+    "test_schemas.py",  # 27
+    "test_yaml_edits.py",  # 25
+    "test_canonical_json.py",  # 25
+    "test_calls_api.py",  # 24
+    "test_fact_pages.py",  # 23
 )
 
 
