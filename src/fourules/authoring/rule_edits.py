@@ -31,6 +31,7 @@ from fourules.authoring.yaml_edits import (
     deepest_last,
     delete,
     layout_of,
+    plain_tag,
     plain_values,
     put_end,
     read,
@@ -554,12 +555,8 @@ def _needs_quotes(value: str, *, flow: bool) -> bool:
     """Whether the policies quote VALUE: YAML would read it as no text (`yes`, `no`, `12`,
     a date), it shows a placeholder, or it could not stand plain (in a flow collection if
     FLOW)."""
-    import yaml
-    from yaml.resolver import Resolver
-
-    resolved = Resolver().resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return (
-        resolved != "tag:yaml.org,2002:str"
+        plain_tag(value) != "tag:yaml.org,2002:str"
         or not value
         or value != value.strip()
         or "\n" in value

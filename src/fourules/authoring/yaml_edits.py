@@ -302,20 +302,31 @@ def _resolver() -> type:
     (`policy.model.read_yaml`: PyYAML's resolver): `yes`, `off` and `1:20` are a truth
     value and a number to both, `1e3` a text (ruamel's own YAML 1.1 takes it for a
     number); so a text that would read otherwise is quoted when written."""
-    import yaml
     from ruamel.yaml.nodes import ScalarNode
     from ruamel.yaml.resolver import VersionedResolver
     from ruamel.yaml.tag import Tag
 
-    policies: Callable[..., str] = yaml.resolver.Resolver().resolve
-
     class Resolver(VersionedResolver):
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode and implicit[0]:
-                return Tag(suffix=policies(yaml.ScalarNode, value, (True, False)))
+                return Tag(suffix=plain_tag(value))
             return super().resolve(kind, value, implicit)
 
     return Resolver
+
+
+def plain_tag(value: str) -> str:
+    """The tag the policies' reader (libyaml, by PyYAML's resolver) gives VALUE written
+    plain: `tag:yaml.org,2002:str` for a text, `…:bool` for `yes`, `…:int` for `1:20`."""
+    return _policies_resolve()(value)
+
+
+@functools.cache
+def _policies_resolve() -> Callable[[str], str]:
+    import yaml
+
+    resolve: Callable[..., str] = yaml.resolver.Resolver().resolve
+    return lambda value: resolve(yaml.ScalarNode, value, (True, False))
 
 
 @functools.cache
