@@ -306,10 +306,12 @@ def _resolver() -> type:
     from ruamel.yaml.resolver import VersionedResolver
     from ruamel.yaml.tag import Tag
 
+    tag_of = _policies_resolve()  # asked for every plain scalar read or written
+
     class Resolver(VersionedResolver):
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode and implicit[0]:
-                return Tag(suffix=plain_tag(value))
+                return Tag(suffix=tag_of(value))
             return super().resolve(kind, value, implicit)
 
     return Resolver
