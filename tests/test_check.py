@@ -208,8 +208,9 @@ def test_a_gap_and_an_unused_parameter_are_named(tmp_path: Path) -> None:
     folder = _copy(
         tmp_path,
         (
-            '      - status: pass\n        message:\n          sv: "Projektår {project_year} av högst',
-            '      - when: {field: project_year, le: 2}\n        status: pass\n        message:\n          sv: "Projektår {project_year} av högst',
+            '      - status: pass\n        basis: reading\n        message:\n          sv: "Projektår {project_year}',
+            '      - when: {field: project_year, le: 2}\n        status: pass\n        basis: reading\n'
+            '        message:\n          sv: "Projektår {project_year}',
         ),
     )
     code, out, _ = run("check", str(folder), "--lang", "en")
