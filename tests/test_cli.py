@@ -98,7 +98,7 @@ def test_messages_are_swedish_by_default_and_english_on_request() -> None:
     _, en, _ = run(
         "--lang", "en", "evaluate", "-", "--year", "2018", "-f", "json", input=json.dumps(GOOD)
     )
-    assert "överstiger" in sv and "above the cap" in en
+    assert "överstiger" in sv and "above the most that could be applied for" in en
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])

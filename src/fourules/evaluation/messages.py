@@ -24,14 +24,16 @@ BASIS_NOTICE: dict[str, dict[Lang, str]] = {
         "en": " (fourules's own requirement, not the decision's.)",
     },
 }
-"""What a finding that decides the outcome adds when the decision's text does not say it."""
+"""What a finding that decides the outcome or the grant adds when the decision's text does
+not say it."""
 
 
 def branch_text(policy: Policy, r: int, b: int, lang: Lang) -> str:
     """A branch's message as written, saying so when it makes an application ineligible or
-    undetermined on a reading or on the software's own requirement."""
+    undetermined, or limits its grant, on a reading or on the software's own requirement."""
     branch = policy.rules[r].branches[b]
-    notice = BASIS_NOTICE.get(policy.branch_basis(r, b)) if branch.outcome else None
+    decides = branch.outcome or branch.grant_limit is not None
+    notice = BASIS_NOTICE.get(policy.branch_basis(r, b)) if decides else None
     return branch.message.get(lang) + (notice[lang] if notice else "")
 
 
