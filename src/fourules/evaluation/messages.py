@@ -30,7 +30,8 @@ not say it."""
 
 def branch_text(policy: Policy, r: int, b: int, lang: Lang) -> str:
     """A branch's message as written, saying so when it makes an application ineligible or
-    undetermined, or limits its grant, on a reading or on the software's own requirement."""
+    undetermined, or sets a limit on its grant, on a reading or on the software's own
+    requirement."""
     branch = policy.rules[r].branches[b]
     decides = branch.outcome or branch.grant_limit is not None
     notice = BASIS_NOTICE.get(policy.branch_basis(r, b)) if decides else None
