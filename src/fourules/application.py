@@ -97,7 +97,11 @@ class _ApplicationBase(BaseModel):
         ),
     )
     gender_analysis: StrictBool | None = Field(
-        default=None, description="Whether the application contains a gender equality analysis."
+        default=None,
+        description=(
+            "Whether the application answers the call's question on gender equality (2018: how "
+            "the project weighs in gender equality; 2024: a gender equality analysis)."
+        ),
     )
 
 

@@ -1,4 +1,5 @@
-"""Rewards a documented gender equality analysis (one point), in every year that asks for one."""
+"""Rewards an application that answers the call's question on gender equality (one point), in
+every year that asks it."""
 
 from __future__ import annotations
 
