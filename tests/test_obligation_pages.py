@@ -164,7 +164,7 @@ def test_sign_in_and_the_csrf_token_are_required(calls_written: Path, tmp_path: 
 
 def test_an_empty_list_becomes_a_list_as_an_author_writes_it() -> None:
     text = (ROOT / "policies" / "2018" / "policy.yaml").read_text(encoding="utf-8")
-    assert "\nobligations: []\n\nrules:\n" in text
+    assert "\nobligations: []\n\nfacts:\n" in text  # 2018 declares a fact
     item = {
         "id": "obligation.report",
         "description": {"sv": "Rapport", "en": "Report"},
@@ -174,11 +174,11 @@ def test_an_empty_list_becomes_a_list_as_an_author_writes_it() -> None:
     assert (
         "\nobligations:\n  - id: obligation.report\n    description:\n      sv: Rapport\n"
         '      en: Report\n    source:\n      section: Bakgrund\n      quote: "Ett citat: med kolon."\n'
-        "\nrules:\n"
+        "\nfacts:\n"
     ) in added
     assert (
         added.replace(
-            added[added.index("\nobligations:") : added.index("\nrules:")], "\nobligations: []\n"
+            added[added.index("\nobligations:") : added.index("\nfacts:")], "\nobligations: []\n"
         )
         == text
     )
