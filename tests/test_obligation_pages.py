@@ -184,7 +184,11 @@ def test_an_empty_list_becomes_a_list_as_an_author_writes_it() -> None:
     )
     assert read(item_removed(added, "obligations", 0))["obligations"] == []
 
-    # A policy with none at all gets its list before the facts and the rules.
+    # A policy with none at all gets its list before the facts and the rules; one without
+    # facts either (as 2018 was before it declared one), before the rules.
     without = text.replace("obligations: []\n\n", "")
     made = item_added(without, "obligations", item, before=("facts", "rules"))
     assert made == added
+    facts = text[text.index("\nfacts:\n") : text.index("\nrules:\n")]
+    bare = item_added(without.replace(facts, ""), "obligations", item, before=("facts", "rules"))
+    assert bare == added.replace(facts, "") and 'quote: "Ett citat: med kolon."\n\nrules:\n' in bare
