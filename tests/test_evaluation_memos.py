@@ -95,7 +95,7 @@ def test_a_result_built_is_the_one_model_construct_makes(evaluator: Evaluator) -
             year,
         )  # fmt: skip
         values = dict(result.__dict__)
-        made, constructed = built(Evaluation, **values), Evaluation.model_construct(**values)
+        made, constructed = built(Evaluation, dict(values)), Evaluation.model_construct(**values)
         assert made == constructed
         assert made.__dict__ == constructed.__dict__
         assert made.model_fields_set == constructed.model_fields_set == set(Evaluation.model_fields)
@@ -111,7 +111,7 @@ def test_built_refuses_a_model_with_private_state() -> None:
         _seen: int = PrivateAttr(default=0)
 
     with pytest.raises(TypeError, match="private"):
-        built(Private, value=1)
+        built(Private, {"value": 1})
 
 
 @pytest.mark.parametrize("year", YEARS)

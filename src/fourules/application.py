@@ -48,9 +48,10 @@ def _iso_date(value: Any) -> Any:
 
 
 def _non_blank(value: str) -> str:
-    if not value.strip():
+    stripped = value.strip()
+    if not stripped:
         raise ValueError("must not be blank")
-    return value.strip()
+    return stripped
 
 
 IsoDate = Annotated[

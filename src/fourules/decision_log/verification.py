@@ -543,15 +543,17 @@ def _checkpoint_entry(
     # Each entry is built, not validated: its values are verify's own (1.7 -> 1.0 µs a line).
     return built(
         Verification,
-        file=file,
-        line=line,
-        kind="checkpoint",
-        application_id=None,
-        policy=check.policy,
-        verdict=verdict,
-        protection=None,
-        trial=False,
-        detail=detail,
+        {
+            "file": file,
+            "line": line,
+            "kind": "checkpoint",
+            "application_id": None,
+            "policy": check.policy,
+            "verdict": verdict,
+            "protection": None,
+            "trial": False,
+            "detail": detail,
+        },
     )
 
 
@@ -573,16 +575,18 @@ def _entries(
             )
             yield built(
                 Verification,
-                file=log.file,
-                line=check.line,
-                # A checkpoint cut while written is no record: it is counted as a checkpoint.
-                kind="checkpoint" if check.cut_checkpoint else "record",
-                application_id=None,
-                policy="",
-                verdict=check.verdict,
-                protection=None,
-                trial=False,
-                detail=detail,
+                {
+                    "file": log.file,
+                    "line": check.line,
+                    # A checkpoint cut while written is no record: it is counted as a checkpoint.
+                    "kind": "checkpoint" if check.cut_checkpoint else "record",
+                    "application_id": None,
+                    "policy": "",
+                    "verdict": check.verdict,
+                    "protection": None,
+                    "trial": False,
+                    "detail": detail,
+                },
             )
             continue
         protection: Protection = (
@@ -596,15 +600,17 @@ def _entries(
         detail = "; ".join(blame) if blame else check.detail
         yield built(
             Verification,
-            file=log.file,
-            line=check.line,
-            kind="record",
-            application_id=check.application_id,
-            policy=check.policy,
-            verdict="tampered" if blame else check.verdict,
-            protection=protection,
-            trial=check.trial,
-            detail=f"{detail}; {MIXED}" if mixed and check.trial else detail,
+            {
+                "file": log.file,
+                "line": check.line,
+                "kind": "record",
+                "application_id": check.application_id,
+                "policy": check.policy,
+                "verdict": "tampered" if blame else check.verdict,
+                "protection": protection,
+                "trial": check.trial,
+                "detail": f"{detail}; {MIXED}" if mixed and check.trial else detail,
+            },
         )
         index += 1
 

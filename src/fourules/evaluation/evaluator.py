@@ -443,16 +443,18 @@ class Evaluator:
         # the result does not need validating it again.
         return built(
             Evaluation,
-            application_id=app.id,
-            policy=loaded.ref,
-            lang=lang,
-            outcome=outcome,
-            max_grant_sek=max_grant,
-            score=total,
-            score_breakdown=items,
-            scorers=ran,
-            applicants=loaded.applicants(applicants),
-            findings=made,
+            {
+                "application_id": app.id,
+                "policy": loaded.ref,
+                "lang": lang,
+                "outcome": outcome,
+                "max_grant_sek": max_grant,
+                "score": total,
+                "score_breakdown": items,
+                "scorers": ran,
+                "applicants": loaded.applicants(applicants),
+                "findings": made,
+            },
         )
 
     def _score(
@@ -559,12 +561,14 @@ def _finding(policy: Policy, r: int, b: int, message: str) -> Finding:
     branch = rule.branches[b]
     return built(
         Finding,
-        rule=rule.id,
-        status=branch.status,
-        message=message,
-        source=rule.source,
-        effect=branch.outcome,
-        basis=policy.branch_basis(r, b),
+        {
+            "rule": rule.id,
+            "status": branch.status,
+            "message": message,
+            "source": rule.source,
+            "effect": branch.outcome,
+            "basis": policy.branch_basis(r, b),
+        },
     )
 
 

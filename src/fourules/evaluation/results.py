@@ -96,22 +96,30 @@ class Evaluation(_Result):
 
 
 _Model = TypeVar("_Model", bound=BaseModel)
-_new_attribute = object.__setattr__
 _PLAIN: set[type[BaseModel]] = set()
+_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+# pydantic's own slots, set through their descriptors: no attribute look-up per field.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
-def built(model: type[_Model], **values: Any) -> _Model:
-    """A result from values that are ours and already valid, every field given: what
-    `model_construct` makes (a test compares them), without its walk over the fields'
-    aliases and defaults (an evaluation 2.4 -> 0.7 µs). Not for input from outside, and
-    only for a model without private attributes or a post-init (checked here)."""
+def built(model: type[_Model], values: dict[str, Any]) -> _Model:
+    """A result from values that are ours and already valid, every field given (the dict
+    becomes the model's own): what `model_construct` makes (a test compares them), without
+    its walk over the fields' aliases and defaults (an evaluation 2.4 -> 0.7 µs), and with
+    the values as one dict and pydantic's slots set through their descriptors rather than
+    as keywords and by name (0.74-0.78 -> 0.62 µs a result, least of 5). Not for input from
+    outside, and only for a model without private attributes or a post-init (checked
+    here)."""
     if model not in _PLAIN:
         if model.__private_attributes__ or model.__pydantic_post_init__:
             raise TypeError(f"{model.__name__} has private attributes or a post-init")
         _PLAIN.add(model)
-    instance = model.__new__(model)
-    _new_attribute(instance, "__dict__", values)
-    _new_attribute(instance, "__pydantic_fields_set__", set(values))
-    _new_attribute(instance, "__pydantic_extra__", None)
-    _new_attribute(instance, "__pydantic_private__", None)
+    instance = _new(model)
+    _set_dict(instance, values)
+    _set_fields_set(instance, set(values))
+    _set_extra(instance, None)
+    _set_private(instance, None)
     return instance

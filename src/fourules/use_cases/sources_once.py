@@ -172,7 +172,7 @@ class Tables:
         }
         values.setdefault("explanation", None)
         values.setdefault("decision_id", decision_id)
-        return results.built(ListedEvaluation, **values)
+        return results.built(ListedEvaluation, values)
 
     def _keys(
         self,
@@ -210,7 +210,7 @@ class Tables:
 
 def _listed(model: type[_Entry], entry: BaseModel, source: str | None) -> _Entry:
     """`entry` (valid: the evaluator made it) as `model`, its source by key."""
-    return results.built(model, **{**entry.__dict__, "source": source})
+    return results.built(model, {**entry.__dict__, "source": source})
 
 
 def listed(
