@@ -21,21 +21,24 @@ def _module(path: Path) -> str:
 
 def _imports() -> dict[str, set[str]]:
     """Each module of the package and the package modules it imports (any import, anywhere
-    in the file: at the top, inside a function, under TYPE_CHECKING)."""
+    in the file: at the top, inside a function, under TYPE_CHECKING). `from P import x` is
+    an edge to the module P.x where there is one, else to P itself (a name its __init__
+    defines, `from fourules import __version__` too): importing a submodule runs its
+    packages' __init__s, but that is no edge to them."""
     modules = {_module(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         found: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+                inside = (f"{node.module}.{a.name}" for a in node.names)
+                targets = [t if t in modules else node.module for t in inside]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
             else:
                 continue
             found |= {t for t in targets if t in modules and t != name}
-        # A package's __init__ is what its own modules import through: not an edge back.
-        graph[name] = {t for t in found if not name.startswith(t + ".")}
+        graph[name] = found
     return graph
 
 

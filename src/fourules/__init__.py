@@ -128,14 +128,11 @@ def policies() -> list[Policy]:
 
 
 def __getattr__(name: str) -> Any:
+    value: Any
     if name == "__version__":
-        # Read from the installed metadata on first use: importlib.metadata costs a start.
-        from importlib.metadata import PackageNotFoundError, version
+        from fourules.version import fourules_version
 
-        try:
-            value: Any = version("fourules")
-        except PackageNotFoundError:  # running from a source tree without installing
-            value = "0+unknown"
+        value = fourules_version()
     elif name in _LAZY:
         import importlib
 

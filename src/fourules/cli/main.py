@@ -238,9 +238,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from fourules import __version__
+        from fourules.version import fourules_version
 
-        typer.echo(f"fourules {__version__}")
+        typer.echo(f"fourules {fourules_version()}")
         raise typer.Exit()
 
 

@@ -39,6 +39,7 @@ from fourules.output.canonical import plain
 from fourules.parallel import gc_paused
 from fourules.text import LocalText
 from fourules.texts import both, text
+from fourules.version import fourules_version
 
 if TYPE_CHECKING:
     from fourules.decision_log.keys import PrivateKey
@@ -119,12 +120,10 @@ class DecisionLog:
     def _append(
         self, decisions: Iterable[tuple[Any, Evaluation]], decision_ids: Iterable[str] | None
     ) -> None:
-        from fourules import __version__
-
         time = datetime.now(UTC).isoformat(timespec="seconds")
         decisions = list(decisions)
         ids = iter(decision_ids if decision_ids is not None else _new_ids(len(decisions)))
-        writer = RecordWriter(time, __version__, self.trials)
+        writer = RecordWriter(time, fourules_version(), self.trials)
         records = [writer.record(next(ids), given, result) for given, result in decisions]
         if not records:
             return

@@ -41,6 +41,7 @@ from fourules.service.limits import (
 from fourules.service.middleware import Traced
 from fourules.service.openapi import openapi_document
 from fourules.service.operations import Metrics, operations_router
+from fourules.version import fourules_version
 
 GZIP_FROM = 16 * 1024
 """Answers of at least this many bytes (a policy, a list, a round) are compressed for a
@@ -63,14 +64,12 @@ def create_api(
     ev, log = evaluator, decision_log
     limits = Limits(max_body, max_applications, request_timeout)
     metrics = Metrics()
-    from fourules import __version__
-
     app = FastAPIOffline(
         title="fourules",
         description="Stockholm's LUM and MUL calls as code: evaluate applications and rounds, "
         "audit and allocate rounds, compare years. Errors are RFC 9457 problem documents "
         "(`Problem`); integrators' guide: docs/service.md.",
-        version=__version__,
+        version=fourules_version(),
     )
     problems.install(app)
     app.include_router(api_router(ev, limits, metrics, log))

@@ -13,6 +13,7 @@ from fourules.evaluation.evaluator import Evaluator
 from fourules.evaluation.results import PolicyRef
 from fourules.use_cases.documents import Document
 from fourules.use_cases.policies import loading
+from fourules.version import fourules_version
 
 
 class Check(Document):
@@ -40,15 +41,9 @@ def policy_states(evaluator: Evaluator) -> list[PolicyRef]:
     return [loaded.ref for loaded in loading(evaluator, "skip")]
 
 
-def _version() -> str:
-    from fourules import __version__
-
-    return __version__
-
-
 def alive(evaluator: Evaluator) -> Health:
     """Liveness: the process answers; its version and policies (no `checks`)."""
-    return Health(status="ok", version=_version(), policies=policy_states(evaluator))
+    return Health(status="ok", version=fourules_version(), policies=policy_states(evaluator))
 
 
 def checks(evaluator: Evaluator) -> list[Check]:
@@ -78,7 +73,7 @@ def readiness(evaluator: Evaluator, done: list[Check]) -> Health:
     ready = all(c.ok for c in done)
     return Health(
         status="ready" if ready else "not_ready",
-        version=_version(),
+        version=fourules_version(),
         policies=policy_states(evaluator),
         checks=done,
     )

@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import Request
 
-from fourules import __version__
 from fourules.evaluation.evaluator import Evaluator
 from fourules.output.labels import kinds_text, label
 from fourules.output.renderers import TEMPLATES as REPORT_TEMPLATES
@@ -20,6 +19,7 @@ from fourules.output.view import lines
 from fourules.text import Lang, format_sek
 from fourules.texts import initial, language, text
 from fourules.use_cases.policies import loading
+from fourules.version import fourules_version
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -37,7 +37,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(lines=lines, is_table=is_table, sek=format_sek, version=__version__)
+    env.globals.update(lines=lines, is_table=is_table, sek=format_sek, version=fourules_version())
     env.filters["initial"] = initial
     return env
 
