@@ -65,9 +65,9 @@ def main() -> None:
                 },
                 "exact": {
                     "seconds": round(exact_s, 3),
-                    "complete": exact["complete"],
-                    "regions": len(exact["regions"]),
-                    "solver_regions": exact["raw_regions"],
+                    "complete": exact.complete,
+                    "regions": len(exact.regions),
+                    "solver_regions": exact.raw_regions,
                 },
             },
             indent=2,

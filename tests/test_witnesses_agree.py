@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fourules import Evaluator, get_plugin_manager
-from fourules.comparison.exact import exact_difference
+from fourules.comparison.exact import ExactDifference, RegionPart, exact_difference
 from fourules.comparison.structure import Change, diff_policies
 from fourules.comparison.witnesses import Witness, acts_through, find_witnesses
 from fourules.evaluation.default_policies import builtin_policy_dir
@@ -185,7 +185,7 @@ def drafted_from(edits: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def _caused(change: Change, a: Policy, b: Policy, exact: dict[str, Any]) -> list[dict[str, Any]]:
+def _caused(change: Change, a: Policy, b: Policy, exact: ExactDifference) -> list[RegionPart]:
     """The parts of regions of the exact difference the change causes: their cause (the
     deciding findings one year has and the other has not) names a rule it acts through."""
     acts = acts_through(change, a, b)
@@ -193,9 +193,9 @@ def _caused(change: Change, a: Policy, b: Policy, exact: dict[str, Any]) -> list
         return []
     return [
         part
-        for region in exact["regions"]
-        for part in region["parts"]
-        if {f.rsplit(": ", 1)[0] for f in set(part["before"]) ^ set(part["after"])} & acts[1]
+        for region in exact.regions
+        for part in region.parts
+        if {f.rsplit(": ", 1)[0] for f in set(part.before) ^ set(part.after)} & acts[1]
     ]
 
 
@@ -227,7 +227,7 @@ def agree(evaluator: Evaluator, a: str, b: str) -> list[Witness]:
     changes = diff_policies(la.policy, lb.policy, la.ref, lb.ref).changes
     witnesses = find_witnesses(changes, a, b, evaluator, seconds=60)
     exact = exact_difference(evaluator, a, b, extents=False)
-    assert exact["complete"]
+    assert exact.complete
     for change, witness in zip(changes, witnesses, strict=True):
         caused = _caused(change, la.policy, lb.policy, exact)
         if caused:

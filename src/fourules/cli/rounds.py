@@ -13,6 +13,7 @@ from fourules.cli.command import Run, runs
 from fourules.cli.common import Format, write_file
 from fourules.cli.evaluate import DecisionLogOption, ScorerOption
 from fourules.output.view import View
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.rounds.evaluation import Progress, RoundEntry
@@ -70,7 +71,7 @@ def _progress(run: Run) -> Callable[[int], Progress | None]:
         def show(items: Iterable[RoundEntry]) -> Iterable[RoundEntry]:
             return track(
                 items,
-                description="Bedömer",
+                description=text("cli.progress.round"),
                 total=size,
                 console=Console(stderr=True),
                 transient=True,

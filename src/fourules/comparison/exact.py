@@ -12,13 +12,18 @@ search goes on until none is left — that last answer is the proof.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fourules.application import KINDS
+from pydantic import ConfigDict, Field
+
+from fourules.application import KINDS, Kind
+from fourules.comparison.structure import ComparisonModel
+from fourules.evaluation.results import Outcome
+from fourules.text import Lang
+from fourules.texts import text
 
 # z3 (through engine/symbolic.py) is imported where the solver is used: witnesses read a
 # region's deciding findings (`deciding_findings`) without it.
@@ -30,6 +35,63 @@ if TYPE_CHECKING:
 
 LIMIT = 5000
 """Regions listed at most; past it the result says how many more exist (`complete` false)."""
+
+
+class RegionOutcome(ComparisonModel):
+    """What a year gives every application of a region: its outcome and maximum grant (the
+    first witness's: the region is the branches that decide them)."""
+
+    outcome: Outcome
+    max_grant_sek: int | None
+
+
+class RegionPart(ComparisonModel):
+    """One region the solver found: the deciding findings that fire in each year (`rule:
+    status`), and where it lies in the facts people read."""
+
+    before: list[str]
+    after: list[str]
+    where: list[str] = Field(
+        description="The region's extent: amounts, dates and project years as ranges "
+        "(empty when the search was asked without extents)."
+    )
+
+
+class ExactRegion(ComparisonModel):
+    """Regions that share an explanation — kind, the two outcomes, the cause — as one."""
+
+    kind: Kind
+    before: RegionOutcome
+    after: RegionOutcome
+    because: list[str] = Field(
+        description="The deciding findings one year has and the other has not."
+    )
+    parts: list[RegionPart]
+    witness: dict[str, Any] = Field(
+        description="An application in the first part, as the application contract reads it."
+    )
+    reproduced: bool = Field(
+        description="Whether every part's witness, evaluated under each year, is decided "
+        "differently, as the solver says."
+    )
+
+
+class ExactDifference(ComparisonModel):
+    """Every region of applications two years decide differently (`fourules diff A B
+    --exact`), the largest first, and whether the search was exhausted: the proof that
+    outside them the years decide every application alike."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    complete: bool
+    regions: list[ExactRegion]
+    raw_regions: int = Field(description="The regions the solver found, before merging.")
+    statement: str = Field(
+        description="What the search proves, in the request's language: that the years decide "
+        "every application outside the regions alike, or that it stopped at its limit."
+    )
 
 
 @dataclass(frozen=True)
@@ -178,7 +240,7 @@ def paired(pa: Policy, pb: Policy) -> Pair:
     return Pair(sa, sb, z3.And(sa.domain, sb.domain, tie), differ, (names, picked, unknown))
 
 
-_FOUND: dict[tuple[str, str, int, bool], dict[str, Any]] = {}
+_FOUND: dict[tuple[str, str, int, bool], ExactDifference] = {}
 """The last few searches, by the two policies' hashes: a region rests on the policies
 alone (outcome and grant, never a score), and the search of 2018 against 2024 takes some
 9 s on the build machine, which the API and the pages would pay again for every ask."""
@@ -186,11 +248,18 @@ _FOUND_LOCK = threading.Lock()
 
 
 def exact_difference(
-    evaluator: Evaluator, a: str, b: str, limit: int = LIMIT, *, extents: bool = True
-) -> dict[str, Any]:
+    evaluator: Evaluator,
+    a: str,
+    b: str,
+    limit: int = LIMIT,
+    *,
+    extents: bool = True,
+    lang: Lang | None = None,
+) -> ExactDifference:
     """Every region of applications years `a` and `b` decide differently, each with a witness
-    the normal evaluation reproduces; `complete` says the search was exhausted. Each part's
-    `where` (the solver's slowest work) is left empty with `extents=False`."""
+    the normal evaluation reproduces; `complete` says the search was exhausted, `statement`
+    says so in `lang` (else the context's language). Each part's `where` (the solver's
+    slowest work) is left empty with `extents=False`."""
     key = (evaluator.load_policy(a).sha256, evaluator.load_policy(b).sha256, limit, extents)
     with _FOUND_LOCK:
         found = _FOUND.get(key)
@@ -200,10 +269,18 @@ def exact_difference(
             if len(_FOUND) >= 8:
                 del _FOUND[next(iter(_FOUND))]
             _FOUND[key] = found
-    return copy.deepcopy(found)  # the caller's to change
+    said = text(
+        "diff.exact.complete" if found.complete else "diff.exact.stopped",
+        lang,
+        regions=found.raw_regions,
+        a=a,
+        b=b,
+    )
+    # Frozen, its regions shared; the years as asked for (the search is kept by their hashes).
+    return found.model_copy(update={"from_": a, "to": b, "statement": said})
 
 
-def _searched(evaluator: Evaluator, a: str, b: str, limit: int, extents: bool) -> dict[str, Any]:
+def _searched(evaluator: Evaluator, a: str, b: str, limit: int, extents: bool) -> ExactDifference:
     import z3
 
     pair = paired(evaluator.load_policy(a), evaluator.load_policy(b))
@@ -236,18 +313,14 @@ def _searched(evaluator: Evaluator, a: str, b: str, limit: int, extents: bool) -
             regions.append(_region(evaluator, a, b, pair, kind, model, fired, where))
         if not complete:
             break
-    return {
-        "from": a,
-        "to": b,
-        "complete": complete,
-        "regions": merged(regions),
-        "raw_regions": len(regions),
-        "statement": (
-            f"Outside these {len(regions)} regions, {a} and {b} decide every application alike."
-            if complete
-            else f"At least {len(regions)} regions; the search stopped at the limit."
-        ),
-    }
+    return ExactDifference(
+        from_=a,
+        to=b,
+        complete=complete,
+        regions=merged(regions),
+        raw_regions=len(regions),
+        statement="",  # said in the asker's language (`exact_difference`)
+    )
 
 
 def cause(region: Region) -> tuple[str, ...]:
@@ -256,7 +329,7 @@ def cause(region: Region) -> tuple[str, ...]:
     return tuple(sorted(before ^ after))
 
 
-def merged(regions: list[Region]) -> list[dict[str, Any]]:
+def merged(regions: list[Region]) -> list[ExactRegion]:
     """Regions that share an explanation (kind, outcomes, cause) as one, with the first
     witness and the deciding findings of each part."""
     groups: dict[tuple[Any, ...], list[Region]] = {}
@@ -270,22 +343,20 @@ def merged(regions: list[Region]) -> list[dict[str, Any]]:
     ):
         first = parts[0]
         out.append(
-            {
-                "kind": kind,
-                "before": {"outcome": was, "max_grant_sek": first.before["max_grant_sek"]},
-                "after": {"outcome": becomes, "max_grant_sek": first.after["max_grant_sek"]},
-                "because": list(why),
-                "parts": [
-                    {
-                        "before": p.before["deciding"],
-                        "after": p.after["deciding"],
-                        "where": list(p.where),
-                    }
+            ExactRegion(
+                kind=kind,
+                before=RegionOutcome(outcome=was, max_grant_sek=first.before["max_grant_sek"]),
+                after=RegionOutcome(outcome=becomes, max_grant_sek=first.after["max_grant_sek"]),
+                because=list(why),
+                parts=[
+                    RegionPart(
+                        before=p.before["deciding"], after=p.after["deciding"], where=list(p.where)
+                    )
                     for p in parts
                 ],
-                "witness": first.witness,
-                "reproduced": all(p.reproduced for p in parts),
-            }
+                witness=first.witness,
+                reproduced=all(p.reproduced for p in parts),
+            )
         )
     return out
 

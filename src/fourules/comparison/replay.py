@@ -22,7 +22,9 @@ from fourules.rounds.model import Round, natural_key
 from fourules.text import Lang
 
 
-class Side(ComparisonModel):
+class Treatment(ComparisonModel):
+    """How one year treats an application: its outcome, maximum grant and score."""
+
     outcome: str
     max_grant_sek: int | None
     score: float
@@ -49,8 +51,8 @@ class Because(ComparisonModel):
 
 class Replayed(ComparisonModel):
     application_id: str
-    before: Side
-    after: Side
+    before: Treatment
+    after: Treatment
     rules: list[str]
     """The rules that change the outcome or the maximum grant (`because`); where only the
     score changes, the criteria whose points differ. Not every rule that reads differently:
@@ -114,8 +116,8 @@ class Decided:
     limits: dict[str, int] = field(default_factory=dict)
 
     @property
-    def side(self) -> Side:
-        return Side(outcome=self.outcome, max_grant_sek=self.max_grant_sek, score=self.score)
+    def side(self) -> Treatment:
+        return Treatment(outcome=self.outcome, max_grant_sek=self.max_grant_sek, score=self.score)
 
     @classmethod
     def of(cls, e: Evaluation, limits: GrantLimits | None = None) -> Decided:
@@ -135,8 +137,8 @@ class Decided:
         )
 
 
-def side_of(e: Evaluation) -> Side:
-    return Side(outcome=e.outcome, max_grant_sek=e.max_grant_sek, score=e.score)
+def side_of(e: Evaluation) -> Treatment:
+    return Treatment(outcome=e.outcome, max_grant_sek=e.max_grant_sek, score=e.score)
 
 
 PARALLEL_FROM = 2000

@@ -16,7 +16,7 @@ from pydantic import Field
 from fourules.application import KINDS
 from fourules.comparison.replay import (
     Decided,
-    Side,
+    Treatment,
     grant_limit_rules,
     matters,
     side_of,
@@ -53,8 +53,8 @@ class Witness(ComparisonModel):
 
     path: str
     application: dict[str, Any] | None
-    before: Side | None = None
-    after: Side | None = None
+    before: Treatment | None = None
+    after: Treatment | None = None
     rules: list[str] = Field(default_factory=list)
     why: WitnessWhy
     reason: str

@@ -143,8 +143,7 @@ class DecisionLog:
                 self._chain = _Chain()
             if self._chain is not None and self._chain.offset == end and self._chain.head == head:
                 # Nobody wrote in between: what this process wrote needs no checking again.
-                policies = {id(result.policy): result.policy for _, result in decisions}
-                used = {_policy_line(plain(policy)) for policy in policies.values()}
+                used = {_policy_line(plain(policy)) for policy in writer.policies.values()}
                 self._chain = replace(
                     self._chain,
                     offset=end + size,

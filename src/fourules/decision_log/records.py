@@ -55,7 +55,7 @@ from fourules.text import LANGS
 from fourules.texts import both
 
 if TYPE_CHECKING:
-    from fourules.evaluation.results import Evaluation
+    from fourules.evaluation.results import Evaluation, PolicyRef
 
 
 class UnhashableRecord(ValueError):
@@ -148,10 +148,17 @@ class RecordWriter:
     def __init__(self, time: str, version: str, trial: bool = False) -> None:
         self._version = b',"fourules":' + to_json(version) + b',"input":'
         self._end = b',"time":' + to_json(time) + (b',"trial":true' if trial else b"")
+        self.policies: dict[int, PolicyRef] = {}
+        """The policies of the records written, by identity (a checkpoint names them):
+        gathered while each result is at hand, not in a second pass over a batch whose
+        results writing it has pushed out of the processor's caches (writing 20 000
+        records, five runs of each in turn: 23.9-25.2 -> 23.7-25.1 µs a record, lower in
+        each pair by 0.1-0.9)."""
 
     def record(self, decision_id: str, given: Any, result: Evaluation) -> NewRecord:
         """The record of a decision: the input as given, the result, its policy and
         language. An InputError when the result has no canonical form."""
+        policy = self.policies.setdefault(id(result.policy), result.policy)
         try:
             given_text = canonical_json(given if type(given) is dict else plain(given))
             before = b"".join(
@@ -163,7 +170,7 @@ class RecordWriter:
                     b',"lang":',
                     to_json(result.lang),
                     b',"policy":',
-                    _part_written(result.policy)[1],
+                    _part_written(policy)[1],
                     b',"prev":',
                 )
             )

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import Field
 
+from fourules.comparison.exact import ExactDifference
 from fourules.comparison.replay import Replay
 from fourules.comparison.structure import PolicyDiff
 from fourules.comparison.witnesses import Witness
@@ -23,7 +24,7 @@ class DiffReport(PolicyDiff):
 
     replay: Replay | None = Field(default=None, exclude_if=lambda v: v is None)
     witnesses: list[Witness] | None = Field(default=None, exclude_if=lambda v: v is None)
-    exact: dict[str, Any] | None = Field(default=None, exclude_if=lambda v: v is None)
+    exact: ExactDifference | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 @dataclass(frozen=True)
@@ -79,5 +80,5 @@ def diff(evaluator: Evaluator, request: DiffRequest) -> DiffReport:
     if request.exact:
         from fourules.comparison.exact import exact_difference
 
-        extras["exact"] = exact_difference(evaluator, a, b)
+        extras["exact"] = exact_difference(evaluator, a, b, lang=request.lang)
     return DiffReport.model_construct(**dict(found), **extras)

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from fourules.comparison.structure import PolicyDiff
 from fourules.output.schemas import INPUTS, PER_YEAR, identified
 from fourules.output.schemas import schema_of as input_schema
 from fourules.policy.model import Policy
@@ -21,6 +20,7 @@ from fourules.rounds.audit import AuditReport
 from fourules.use_cases.allocation import Allocation
 from fourules.use_cases.check import CheckDocument
 from fourules.use_cases.coverage import CoverageDocument
+from fourules.use_cases.diff import DiffReport
 from fourules.use_cases.evaluation_document import Evaluation
 from fourules.use_cases.health import Health
 from fourules.use_cases.policies import PolicyList
@@ -39,7 +39,7 @@ OUTPUTS: dict[str, TypeAdapter[Any]] = {
     "allocation": TypeAdapter(Allocation),
     "policy": TypeAdapter(Policy),
     "policies": TypeAdapter(PolicyList),
-    "diff": TypeAdapter(PolicyDiff),
+    "diff": TypeAdapter(DiffReport),
     "health": TypeAdapter(Health),
     "problem": TypeAdapter(Problem),
     "check": TypeAdapter(CheckDocument),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fourules.comparison.replay import Replay, Side
+from fourules.comparison.replay import Replay, Treatment
 from fourules.comparison.replay import without_dates as dates_left_out
 from fourules.comparison.sentences import (
     PolicyWords,
@@ -126,7 +126,7 @@ def diff_context(
     return context
 
 
-def side_text(side: Side | None) -> str:
+def side_text(side: Treatment | None) -> str:
     """An outcome as the diff page says it: 'Berättigad, 1 000 kr, 3 poäng'."""
     if side is None:
         return "—"
