@@ -157,25 +157,75 @@ def test_the_words_for_not_stated_are_the_catalogue_s() -> None:
     assert NOT_STATED.get("en") == "not stated"
 
 
-def test_a_command_that_shows_no_words_reads_no_catalogue() -> None:
-    """Importing the commands and evaluating to JSON parses no catalogue (start-up time):
-    a catalogue is read when a word is first looked up, and only that language's."""
+def test_a_command_reads_its_catalogue_kept_not_its_yaml() -> None:
+    """Start-up time: evaluating to JSON (which looks up a few words: a finding's notice on
+    a reading) parses no YAML of the catalogue once its read is kept; the first run of a
+    new catalogue keeps it."""
     probe = (
         "import sys\n"
+        "import fourules.texts as texts\n"
+        "parsed = []\n"
+        "keep = texts._keep\n"
+        "texts._keep = lambda *a: parsed.append(1) or keep(*a)  # after a parse, only\n"
         "from fourules.cli.main import app\n"
         "sys.argv = ['fourules', 'evaluate', '-', '--year', '2018', '--format', 'json']\n"
         "try:\n    app()\nexcept SystemExit:\n    pass\n"
-        "from fourules import texts\n"
-        "print(texts.catalogue.cache_info().currsize, file=sys.stderr)\n"
+        "print(texts.catalogue.cache_info().currsize, len(parsed), file=sys.stderr)\n"
     )
-    application = '{"id": "x", "kind": "study_trip", "title": "t", "applicants": ["Farsta"], '
-    application += '"requested_sek": 40000}'
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        input=application,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(SRC.parent)},
-    )
-    assert done.stderr.strip().splitlines()[-1] == "0", done.stderr
+    application = '{"id": "x", "kind": "project", "title": "t", "applicants": ["Farsta"], '
+    application += '"requested_sek": 800000}'
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            input=application,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(SRC.parent)},
+        )
+        for _ in range(2)
+    ]
+    read, parsed = runs[-1].stderr.strip().splitlines()[-1].split()
+    assert int(read) >= 1 and parsed == "0", runs[-1].stderr
+    assert "Läsning i fourules" in runs[-1].stdout  # the word looked up: the cap's notice
+
+
+def _fresh(monkeypatch: pytest.MonkeyPatch, folder: Path, kept: Path) -> None:
+    """The catalogue read anew from `folder`, its read kept in `kept`."""
+    import fourules.texts as texts
+
+    monkeypatch.setattr(texts, "FOLDER", folder)
+    monkeypatch.setattr(texts, "_KEPT", kept)
+    catalogue.cache_clear()
+
+
+def test_a_kept_catalogue_is_the_yaml_and_a_changed_yaml_is_read_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    shipped = {lang: (SRC / "texts" / f"{lang}.yaml").read_text("utf-8") for lang in ("sv", "en")}
+    for lang, source in shipped.items():
+        (tmp_path / f"{lang}.yaml").write_text(source, "utf-8")
+    kept = tmp_path / "__pycache__"
+    try:
+        _fresh(monkeypatch, tmp_path, kept)
+        from_yaml = catalogue("sv")
+        assert from_yaml == {str(k): str(v) for k, v in yaml.safe_load(shipped["sv"]).items()}
+        assert len(list(kept.glob("catalogue-sv-*.marshal"))) == 1
+        catalogue.cache_clear()
+        assert catalogue("sv") == from_yaml  # now from what was kept
+        changed = shipped["sv"].replace(
+            "diff.table.exact: Exakta skillnader", "diff.table.exact: Ändrad"
+        )
+        (tmp_path / "sv.yaml").write_text(changed, "utf-8")
+        catalogue.cache_clear()
+        assert catalogue("sv")["diff.table.exact"] == "Ändrad"
+        assert len(list(kept.glob("catalogue-sv-*.marshal"))) == 1  # the older one dropped
+        # A folder that cannot be written keeps nothing, and reads the YAML all the same.
+        blocked = tmp_path / "a-file"
+        blocked.write_text("", "utf-8")
+        _fresh(monkeypatch, tmp_path, blocked / "__pycache__")
+        assert catalogue("en")["diff.table.exact"] == "Exact differences"
+    finally:
+        catalogue.cache_clear()

@@ -65,14 +65,12 @@ MONTHS: dict[Lang, tuple[str, ...]] = {
 """The months' names, as the decisions (sv) and the English messages write dates."""
 
 
-DURATION_WORDS: dict[str, dict[Lang, tuple[str, str]]] = {
-    "days": {"sv": ("dag", "dagar"), "en": ("day", "days")},
-    "months": {"sv": ("månad", "månader"), "en": ("month", "months")},
-}
-"""A duration's unit in words, singular and plural, per language."""
+DURATION_UNITS = ("days", "months")
+"""Units of a duration ("inom två månader"): a whole number of days or months, each in words
+in the catalogue (`unit.<unit>.one`, `.many`). `years` is not one of them: it counts project
+years (a limit such as "1-3 år"), not a length of time."""
 
 
 def duration_text(value: int, unit: str, lang: Lang) -> str:
     """A duration in words of the language: '1 månad', '2 månader', '14 days'."""
-    one, many = DURATION_WORDS[unit][lang]
-    return f"{value} {one if value == 1 else many}"
+    return f"{value} {text(f'unit.{unit}.one' if value == 1 else f'unit.{unit}.many', lang)}"

@@ -44,7 +44,7 @@ from datetime import date
 from typing import Literal
 
 from fourules.policy.model import Parameter, Policy, Quota
-from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
+from fourules.text import DURATION_UNITS, LocalText, duration_text, format_sek
 from fourules.text import MONTHS as TEXT_MONTHS
 from fourules.texts import LANGS, Lang, both, text
 
@@ -255,7 +255,7 @@ def _shown(value: int | date | None, unit: str) -> LocalText:
         return LocalText(sv=format_sek(value), en=format_sek(value))
     if unit == "years":
         return LocalText(**{lang: f"{value} {text('fact.unit.years', lang)}" for lang in LANGS})
-    if unit in DURATION_WORDS:
+    if unit in DURATION_UNITS:
         return LocalText(sv=duration_text(value, unit, "sv"), en=duration_text(value, unit, "en"))
     return LocalText(sv=str(value), en=str(value))
 

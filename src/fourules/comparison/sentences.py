@@ -23,7 +23,7 @@ from fourules.comparison.structure import Change, ChangeKind
 from fourules.evaluation.messages import compile_template, parameter_text
 from fourules.policy.facts import CRITERION_PREFIX, FactDeclaration
 from fourules.policy.model import Policy, Rule
-from fourules.text import DURATION_WORDS, duration_text, format_sek
+from fourules.text import DURATION_UNITS, duration_text, format_sek
 from fourules.texts import initial, language, text
 
 ORDERED_OPS = ("lt", "le", "gt", "ge")
@@ -140,7 +140,7 @@ class PolicyWords:
             return text("yes_no.true" if yes else "yes_no.false")
         if declared.type == "amount" and isinstance(value, int):
             return format_sek(value)
-        if declared.type == "duration" and declared.unit in DURATION_WORDS:
+        if declared.type == "duration" and declared.unit in DURATION_UNITS:
             return duration_text(int(value), declared.unit, self.lang)
         if declared.type == "text":
             return f"”{value}”"

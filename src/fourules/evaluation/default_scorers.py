@@ -17,17 +17,12 @@ from fourules.evaluation.hookspecs import hookimpl
 from fourules.evaluation.results import ScoreItem
 from fourules.evaluation.scoring import DECISION_SCORERS, Scorer
 from fourules.evaluation.sharing import Memo, SharedByIdentity
+from fourules.texts import text
 
 if TYPE_CHECKING:
     from fourules.application import ProjectApplication, StudyTripApplication
     from fourules.evaluation.results import Finding
     from fourules.policy.model import Policy
-
-
-ONCE = (
-    " (Gruppens prioritet räknas redan en gång: någon av inriktningarna räcker.)",
-    " (The group's priority already counts once: any one of them suffices.)",
-)
 
 
 class PriorityCriteriaScorer(Scorer):
@@ -79,7 +74,7 @@ class PriorityCriteriaScorer(Scorer):
             points = weight if counted else 0.0
             reason = finding.message
             if met and not counted:
-                reason += ONCE[lang == "en"]
+                reason += " " + text("score.group_counted_once", "en" if lang == "en" else "sv")
             key = (points, reason)
             item = _ITEMS.lookup(rule, key) or _ITEMS.store(
                 rule,

@@ -9,23 +9,16 @@ from datetime import date
 
 from fourules.policy.model import Policy
 from fourules.policy.vocabulary import AnyApplication, Facts, Render, Shown
-from fourules.text import DURATION_WORDS, NOT_STATED, Lang, duration_text, format_sek
+from fourules.text import DURATION_UNITS, NOT_STATED, Lang, duration_text, format_sek
+from fourules.texts import text
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
-BASIS_NOTICE: dict[str, dict[Lang, str]] = {
-    "reading": {
-        "sv": " (Läsning i fourules: beslutet lämnar detta öppet; regelns not nämner alternativen.)",
-        "en": " (fourules's reading: the decision leaves this open; the rule's note names the alternatives.)",
-    },
-    "software": {
-        "sv": " (Programmets eget krav, inte beslutets.)",
-        "en": " (fourules's own requirement, not the decision's.)",
-    },
-}
-"""What a finding that decides the outcome or the grant adds when the decision's text does
-not say it."""
+NOTICED = frozenset({"reading", "software"})
+"""The bases whose findings, when they decide the outcome or the grant, say so at the end of
+their message (`finding.notice.<basis>` in the catalogue): the decision's text does not say
+what they decide."""
 
 
 def branch_text(policy: Policy, r: int, b: int, lang: Lang) -> str:
@@ -34,8 +27,9 @@ def branch_text(policy: Policy, r: int, b: int, lang: Lang) -> str:
     requirement."""
     branch = policy.rules[r].branches[b]
     decides = branch.outcome or branch.grant_limit is not None
-    notice = BASIS_NOTICE.get(policy.branch_basis(r, b)) if decides else None
-    return branch.message.get(lang) + (notice[lang] if notice else "")
+    basis = policy.branch_basis(r, b)
+    notice = " " + text(f"finding.notice.{basis}", lang) if decides and basis in NOTICED else ""
+    return branch.message.get(lang) + notice
 
 
 Template = tuple[tuple[bool, str], ...]
@@ -107,6 +101,6 @@ def parameter_text(policy: Policy, name: str, lang: Lang) -> str:
         return NOT_STATED.get(lang)
     if isinstance(p.value, date):
         return p.value.isoformat()
-    if p.unit in DURATION_WORDS:
+    if p.unit in DURATION_UNITS:
         return duration_text(p.value, p.unit, lang)
     return format_sek(p.value) if p.unit == "SEK" else str(p.value)

@@ -40,7 +40,7 @@ from fourules.policy.conditions import (
 from fourules.policy.facts import FactDeclaration, base_declarations, merged_declarations
 from fourules.policy.source import PolicyPart, Source, empty_list
 from fourules.policy.vocabulary import AssessedCriterion, Boundaries, Vocabulary, date_number
-from fourules.text import LocalText
+from fourules.text import DURATION_UNITS, LocalText
 
 POLICY_FILE = "policy.yaml"
 # libyaml's loader, where PyYAML was built with it, is ten times faster: it is cold start.
@@ -52,9 +52,6 @@ Basis = Literal["text", "precedent", "reading", "software"]
 table rows of a decision), `reading` (the text leaves it open; the note names the
 alternatives and why this one) or `software` (the tool's own requirement)."""
 Unit = Literal["SEK", "date", "years", "days", "months"]
-DURATION_UNITS = ("days", "months")
-"""Units of a duration ("inom två månader"): a whole number of days or months. `years` is not
-one of them: it counts project years (a limit such as "1-3 år"), not a length of time."""
 
 
 class Document(PolicyPart):

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from fourules.authoring.yaml_edits import PARAMETER_FIELDS
 from fourules.calls.files import POLICY_FILE
-from fourules.text import DURATION_WORDS, LocalText, duration_text, format_sek
+from fourules.text import DURATION_UNITS, LocalText, duration_text, format_sek
 from fourules.texts import both, language, text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.editor import problem_shown, under
@@ -52,7 +52,7 @@ def shown_value(value: Any, unit: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         if unit == "SEK":
             return format_sek(value)
-        if unit in DURATION_WORDS:
+        if unit in DURATION_UNITS:
             return duration_text(value, unit, language())
         if unit == "years":
             return text("pages.params.years", count=value)

@@ -33,9 +33,9 @@ from fourules.policy.conditions import (
     parse,
 )
 from fourules.policy.facts import FactDeclaration, base_declarations, merged_declarations
-from fourules.policy.model import DURATION_UNITS, Policy
+from fourules.policy.model import Policy
 from fourules.policy.vocabulary import AssessedCriterion, Vocabulary, date_number
-from fourules.text import LocalText
+from fourules.text import DURATION_UNITS, LocalText
 from fourules.texts import language, text
 from fourules.use_cases.check import CheckDocument
 from fourules.web.alternative_views import AlternativeForm, forms_of, read_forms
