@@ -22,6 +22,7 @@ from fourules.accounts.roles import may_edit, may_publish, role
 from fourules.accounts.sessions import Sessions, server_secret
 from fourules.accounts.store import Accounts
 from fourules.errors import InputError
+from tests.terminal import at_a_terminal
 
 SRC = Path(__file__).parents[1] / "src"
 PASSWORD = "rätt häst batteri häftklammer"
@@ -328,51 +329,21 @@ def test_the_commands_refuse_bad_input_in_one_line(
     assert Accounts(tmp_path).users() == []
 
 
-def _at_a_terminal(args: list[str], *answers: tuple[bytes, bytes]) -> tuple[int, str]:
-    """Run fourules with a terminal as its standard input, giving each (prompt, answer)
-    when the prompt appears; killed after 30 s, so a missed prompt fails, never hangs."""
-    import pty
-    import select
-    import signal
-    import time
-
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: fourules, its stdin a terminal
-        os.environ["PYTHONPATH"] = str(SRC)
-        os.execv(sys.executable, [sys.executable, "-m", "fourules", "--lang", "en", *args])
-    out, seen, waiting = b"", 0, list(answers)
-    deadline = time.monotonic() + 30
-    while True:
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            os.kill(pid, signal.SIGKILL)
-            break
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:  # the terminal closes when fourules ends
-            break
-        if not chunk:
-            break
-        out += chunk
-        if waiting and (at := out.find(waiting[0][0], seen)) >= 0:
-            seen = at + len(waiting[0][0])
-            os.write(fd, waiting.pop(0)[1] + b"\n")
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="a terminal is POSIX's pty here")
 def test_at_a_terminal_the_password_is_asked_twice_without_echo(tmp_path: Path) -> None:
     secret = b"correct horse battery staple"
     args = ["user", "add", "eva", "--role", "publisher", "--calls", str(tmp_path)]
-    code, shown = _at_a_terminal(args, (b"Password: ", secret), (b"again: ", secret))
+    code, shown = at_a_terminal(
+        ["--lang", "en", *args], (b"Password: ", secret), (b"again: ", secret)
+    )
     assert code == 0, shown
     assert "Password:" in shown and "The same password again:" in shown
     assert secret.decode() not in shown  # not echoed
     accounts = Accounts(tmp_path, hasher=CHEAP)
     assert accounts.verify_password("eva", secret.decode()) is not None
     args[2] = "ebba"
-    code, shown = _at_a_terminal(args, (b"Password: ", secret), (b"again: ", b"another one"))
+    code, shown = at_a_terminal(
+        ["--lang", "en", *args], (b"Password: ", secret), (b"again: ", b"another one")
+    )
     assert code == 2 and "the two passwords differ" in shown, shown
     assert accounts.user("ebba") is None

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from fourules.cli.main import app
 from fourules.use_cases.sources_once import expanded
 from tests.applications import A_PROJECT_2018
+from tests.terminal import at_a_terminal
 
 runner = CliRunner()
 EXAMPLES = Path(__file__).parents[1] / "examples"
@@ -391,6 +392,7 @@ def test_an_option_given_many_times_says_so_one_way() -> None:
     assert all(said[where][1].endswith(" Repeatable.") for where in many), many
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a terminal is POSIX's pty here")
 @pytest.mark.parametrize(
     ("lang", "words"), [("sv", "Bedömer ansökningarna"), ("en", "Evaluating the applications")]
 )
@@ -399,34 +401,10 @@ def test_a_long_round_shows_its_progress_on_a_terminal_in_the_chosen_language(
 ) -> None:
     """A round of 500 applications or more shows a progress bar on a terminal's standard
     error, in the language the command was given (it said "Bedömer" whatever --lang said)."""
-    import os
-    import pty
-
     applications = [{"id": f"p{i}", "kind": "project", "title": "t", "applicants": ["Farsta"],
                      "requested_sek": 1000 + i} for i in range(500)]  # fmt: skip
     path = tmp_path / "round.json"
     path.write_text(json.dumps({"year": "2018", "applications": applications}), "utf-8")
-    script = Path(sys.executable).with_name("fourules")
-    terminal, stderr = pty.openpty()
-    try:
-        done = subprocess.run(
-            [str(script), "round", str(path), "--lang", lang, "--format", "markdown"],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            check=False,
-            timeout=120,
-        )
-        os.close(stderr)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(terminal, 65536)
-            except OSError:  # the terminal's other end is closed: all is read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(terminal)
-    assert done.returncode == 0 and done.stdout
-    assert words in shown.decode("utf-8", "replace")
+    code, shown = at_a_terminal(["--lang", lang, "round", str(path), "--format", "markdown"])
+    assert code == 0 and "p499" in shown
+    assert words in shown

@@ -34,7 +34,8 @@ def test_the_search_is_complete_and_every_witness_reproduces() -> None:
     assert exact.complete and exact.regions
     assert all(region.reproduced for region in exact.regions)
     said = (
-        f"Outside these {exact.raw_regions} regions, 2018 and 2024 decide every application alike."
+        f"Outside the {exact.raw_regions} regions the solver found, 2018 and 2024 decide "
+        "every application alike."
     )
     assert exact.statement == said
 
@@ -73,7 +74,8 @@ def test_the_command_adds_the_regions_in_its_language_and_its_schema() -> None:
     assert exact["from"] == "2018" and exact["raw_regions"] >= len(exact["regions"])
     regions = exact["raw_regions"]
     assert exact["statement"] == (
-        f"Utanför dessa {regions} regioner avgör 2018 och 2024 varje ansökan lika."
+        f"Utanför de {regions} regioner som sökningen fann bedömer 2018 och 2024 "
+        "varje ansökan likadant."
     )
     jsonschema.validate(document, schema_of("diff"))
 

@@ -276,8 +276,9 @@ def exact_difference(
         a=a,
         b=b,
     )
-    # Frozen, its regions shared; the years as asked for (the search is kept by their hashes).
-    return found.model_copy(update={"from_": a, "to": b, "statement": said})
+    # The caller's own (deep) copy, as before the model; the years as asked for (the search
+    # is kept by their hashes).
+    return found.model_copy(update={"from_": a, "to": b, "statement": said}, deep=True)
 
 
 def _searched(evaluator: Evaluator, a: str, b: str, limit: int, extents: bool) -> ExactDifference:
