@@ -15,7 +15,8 @@ median.
 
 The console script next to this Python runs the checkout's code (its `src` first on the
 path), so the figures are of the tree the script is in; its bytecode is cached (written by
-a first run off the clock), as an installed package's is.
+a first run off the clock), as an installed package's is, and so is the catalogue of
+words' read (`texts/__init__.py`), which is kept beside it.
 
 A command ends without the interpreter's last collections (`cli/command.py`), a bare Python
 program with them: the floors include that walk over every object they made (some 25 ms of
