@@ -229,3 +229,14 @@ def test_a_kept_catalogue_is_the_yaml_and_a_changed_yaml_is_read_anew(
         assert catalogue("en")["diff.table.exact"] == "Exact differences"
     finally:
         catalogue.cache_clear()
+
+
+def test_a_day_and_a_duration_are_written_in_each_language_from_the_catalogue() -> None:
+    from datetime import date
+
+    from fourules.text import day_text, duration_text
+
+    assert day_text(date(2017, 10, 2), "sv") == "2 oktober 2017"
+    assert day_text(date(2023, 5, 2), "en") == "2 May 2023"
+    assert [duration_text(n, "months", "sv") for n in (1, 2)] == ["1 månad", "2 månader"]
+    assert [duration_text(n, "days", "en") for n in (1, 14)] == ["1 day", "14 days"]

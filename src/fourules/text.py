@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 # The languages and a text in both live with the catalogue of words; here for the many
 # modules that import them from this one.
 from fourules.texts import LANGS as LANGS
@@ -32,37 +34,14 @@ def format_sek(amount: int) -> str:
     return f"{sign}{abs(amount):,}".replace(",", " ") + " kr"
 
 
-MONTHS: dict[Lang, tuple[str, ...]] = {
-    "sv": (
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-"""The months' names, as the decisions (sv) and the English messages write dates."""
+def month_name(month: int, lang: Lang) -> str:
+    """A month's name (1-12), as the decisions (sv) and the English messages write dates."""
+    return text(f"month.{month}", lang)
+
+
+def day_text(day: date, lang: Lang) -> str:
+    """A day as people write it: '2 oktober 2017', '2 October 2017'."""
+    return f"{day.day} {month_name(day.month, lang)} {day.year}"
 
 
 DURATION_UNITS = ("days", "months")

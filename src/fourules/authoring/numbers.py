@@ -44,13 +44,13 @@ from datetime import date
 from typing import Literal
 
 from fourules.policy.model import Parameter, Policy, Quota
-from fourules.text import DURATION_UNITS, LocalText, duration_text, format_sek
-from fourules.text import MONTHS as TEXT_MONTHS
+from fourules.text import DURATION_UNITS, LocalText, duration_text, format_sek, month_name
 from fourules.texts import LANGS, Lang, both, text
 
 FigureKind = Literal["amount", "date", "span", "count"]
 
-MONTHS = TEXT_MONTHS["sv"]
+MONTHS = tuple(month_name(month, "sv") for month in range(1, 13))
+"""The months as the decisions write them, to read their dates."""
 UNITS = {
     "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7,
     "åtta": 8, "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14,

@@ -113,13 +113,12 @@ def verify_command(
     (JSON: "trial": true) and counted in the summary; a log that holds trials and decisions
     both is warned of, each trial's detail saying so.
     """
-    from fourules.decision_log.keys import load_public_key
-    from fourules.decision_log.verification import GOOD, verify_logs
+    from fourules.use_cases.verify import VerifyRequest, all_hold, verify
 
-    key = load_public_key(public_key) if public_key is not None else None
-    results = verify_logs(files, run.evaluator(), key, checkpoint or [])
+    request = VerifyRequest(tuple(files), public_key, tuple(checkpoint or ()))
+    results = verify(run.evaluator(), request)
     run.respond(results, lambda: verification_view(results))
-    if any(r.verdict not in GOOD for r in results):
+    if not all_hold(results):
         raise typer.Exit(1)
 
 

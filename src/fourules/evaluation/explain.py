@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fourules.evaluation.results import Evaluation
 from fourules.policy.vocabulary import YES_NO_WORDS
-from fourules.text import MONTHS, NOT_STATED, Lang, format_sek
+from fourules.text import NOT_STATED, Lang, day_text, format_sek
 from fourules.texts import text
 
 if TYPE_CHECKING:
@@ -267,7 +267,7 @@ def _text(symbolic: SymbolicPolicy, field: str, before: Any, after: Any, lang: L
     own) as an applicant acts on them, any other field by its declared label and values."""
     if field == "submitted" and after is not None:
         day = date.fromisoformat(after)
-        shown = f"{day.day} {MONTHS[lang][day.month - 1]} {day.year}"
+        shown = day_text(day, lang)
         later = before is None or after > before
         return text("explain.submit_from" if later else "explain.submit_by", lang, day=shown)
     if field == "requested_sek" and after is not None:
