@@ -48,7 +48,7 @@ from fourules.policy.model import (
 )
 from fourules.policy.source import Source
 from fourules.text import duration_text, format_sek
-from fourules.texts import both
+from fourules.texts import LANGS, both, text
 
 REVIEW_FILE = "REVIEW.md"
 SCHEMA_FILE = "policy.schema.json"
@@ -247,7 +247,8 @@ def review_checklist(
     *,
     coverage: ReviewMarks | None = None,
 ) -> str:
-    """REVIEW.md: what still states the old decision, in Swedish (English in parentheses).
+    """REVIEW.md: what still states the old decision, in Swedish (English in parentheses),
+    its words from the catalogue (`review.*`).
 
     `policy_text` is the draft's policy.yaml, `cases` the number of cases copied,
     `coverage` what marking the copied coverage map did (None: no map was copied).
@@ -259,104 +260,129 @@ def review_checklist(
     criteria = [rule.criterion for rule in old.rules if rule.criterion is not None]
     mention = re.compile(rf"(?<![0-9A-Za-z]){re.escape(was)}(?![0-9A-Za-z])")
     lines = [str(n) for n, line in enumerate(policy_text.splitlines(), 1) if mention.search(line)]
+    at_most = _sv_en("review.quota.at_most")
     quotas = "; ".join(
-        f"`{q.id}` högst (at most) {q.limit}: {q.description.sv} ({q.description.en})"
-        for q in old.quotas
+        f"`{q.id}` {at_most} {q.limit}: {q.description.sv} ({q.description.en})" for q in old.quotas
     )
-    kinds = ", ".join(f"`{c.id}` ({_criterion_type(c.type)})" for c in criteria)
+    kinds = ", ".join(f"`{c.id}` ({_pair(f'review.criterion.{c.type}')})" for c in criteria)
     document = old.document.file or "document.txt"
     transcription = old.document.transcription
+    decision = {
+        lang: text(
+            "review.decision.text",
+            lang,
+            document=document,
+            transcription=text("review.decision.transcription", lang, transcription=transcription)
+            if transcription
+            else "",
+        )
+        for lang in LANGS
+    }
+    counts = _sv_en(
+        "review.administrations.counts",
+        districts=members["district"],
+        central=members["central"],
+    )
     out = [
-        f"# Granskning av utkastet {year} (review of the {year} draft)",
+        f"# {_sv_en('review.title', year=year)}",
         "",
-        f"Kopierat från {was} (version {old.version}) och satt till version {DRAFT_VERSION}, "
-        f"ett utkast. Allt nedan hör till {was} års beslut tills du har ändrat det.",
-        f"(Copied from {was}, version {old.version}, and set to version {DRAFT_VERSION}, a "
-        f"draft. Everything below belongs to the {was} decision until you change it.)",
+        *_lines("review.copied", was=was, version=old.version, draft=DRAFT_VERSION),
         "",
-        "## Före leverans (before shipping)",
+        f"## {_sv_en('review.before_shipping')}",
         "",
-        f"- [ ] **Beslutet** (the decision): ersätt `{document}` med det nya beslutets text "
-        + (f"och `{transcription}` med dess korrekturlästa avskrift " if transcription else "")
-        + "och uppdatera `title` och `document:` (`title`, `issuer`, `addressee`, `reference`) "
-        f"i `policy.yaml`. (Replace `{document}` with the new decision's text"
-        + (f" and `{transcription}` with its proofread transcription" if transcription else "")
-        + "; update `title` and `document:`.)",
-        f"- [ ] **Parametrar** (parameters): varje värde hör till {was}, datumen särskilt. "
-        f"(Every value belongs to {was}, the dates especially.)",
+        _item("review.decision", f"{decision['sv']} ({decision['en']})"),
+        _item("review.parameters", _sv_en("review.parameters.text", was=was)),
         "",
-        "  | parameter | värde (value) |",
+        f"  | {_parameter_heading()} |",
         "  | --- | --- |",
         *(f"  | `{name}` | {_value(p)} |" for name, p in old.parameters.items()),
         "",
-        f"- [ ] **Källor** (sources): {len(sources)} st. i {len(sections)} avsnitt; varje "
-        "`quote` och `section` ska citera det nya beslutet. "
-        f"({len(sources)} sources in {len(sections)} sections; each must quote the new "
-        "decision.) Avsnitt (sections): " + "; ".join(sections) + ".",
-        f"- [ ] **Kvoter** (quotas): {quotas or 'inga (none)'}.",
-        f"- [ ] **Förvaltningar** (administrations): {members['district']} "
-        f"stadsdelsförvaltningar och {members['central']} central (districts, central), "
-        f"{len(old.administrations.former)} tidigare (former), "
-        f"{len(old.administrations.not_yet_formed)} ej bildade (not yet formed); "
-        "stämmer de för det nya året? (Are they right for the new year?)",
-        f"- [ ] **Kriterier** (criteria): {kinds or 'inga (none)'}.",
+        _item(
+            "review.sources",
+            _sv_en("review.sources.text", count=len(sources), sections=len(sections))
+            + f" {_sv_en('review.sections')}: "
+            + "; ".join(sections)
+            + ".",
+        ),
+        _item("review.quotas", f"{quotas or _sv_en('review.none')}."),
+        _item(
+            "review.administrations",
+            f"{counts}, "
+            f"{len(old.administrations.former)} {_sv_en('review.administrations.former')}, "
+            f"{len(old.administrations.not_yet_formed)} "
+            f"{_sv_en('review.administrations.not_yet_formed')}; "
+            f"{_sv_en('review.administrations.ask')}",
+        ),
+        _item("review.criteria", f"{kinds or _sv_en('review.none')}."),
     ]
     if old.obligations:
         names = ", ".join(f"`{o.id}`" for o in old.obligations)
-        out.append(f"- [ ] **Skyldigheter** (obligations): {names}.")
+        out.append(_item("review.obligations", f"{names}."))
     if lines:
         out.append(
-            f"- [ ] **Text som nämner {was}** (text mentioning {was}): `policy.yaml` rader "
-            f"(lines) {', '.join(lines)}."
+            _item(
+                "review.mentions",
+                f"`policy.yaml` {_sv_en('review.lines')} {', '.join(lines)}.",
+                was=was,
+            )
         )
     out += [
-        "- [ ] **Fall** (cases): "
-        + (
-            f"`{CASES_FILE}`, {cases} st.; förväntningarna följer {was} års regler, rätta dem "
-            f"efter det nya beslutet. ({cases} cases; their expectations follow the {was} "
-            "rules: correct them to the new decision.)"
+        _item(
+            "review.cases",
+            _sv_en("review.cases.copied", file=CASES_FILE, count=cases, was=was)
             if cases
-            else f"inga kopierades; lägg till `{CASES_FILE}` med beslutets exempel. "
-            f"(None copied; add `{CASES_FILE}` with the decision's examples.)"
+            else _sv_en("review.cases.none", file=CASES_FILE),
         ),
         _coverage_item(coverage),
-        "- [ ] **Version**: sätt 1.0.0 när policyn stämmer med beslutet. (Set 1.0.0 once "
-        "the policy matches the decision.)",
+        _item("review.version", _sv_en("review.version.text")),
         "",
-        "## Kontrollera (check)",
+        f"## {_sv_en('review.check')}",
         "",
         "```sh",
         f"fourules check {shlex.quote(str(folder))}",
         f"fourules --policies {shlex.quote(str(target_dir))} diff {was} {year}",
         "```",
         "",
-        f"`--policies DIR` (eller FOURULES_POLICY_PATH) gör {year} synligt för fourules. "
-        f"(`--policies DIR` or FOURULES_POLICY_PATH makes {year} visible to fourules.)",
+        _sv_en("review.visible", year=year),
         "",
     ]
     return "\n".join(out)
 
 
+def _sv_en(key: str, **params: object) -> str:
+    """A text of the catalogue in Swedish, then in English in parentheses."""
+    return f"{text(key, 'sv', **params)} ({text(key, 'en', **params)})"
+
+
+def _pair(key: str) -> str:
+    """A word in Swedish and in English, side by side ("obligatoriskt, mandatory")."""
+    return f"{text(key, 'sv')}, {text(key, 'en')}"
+
+
+def _lines(key: str, **params: object) -> list[str]:
+    """A text of the catalogue in Swedish on one line, in English in parentheses on the
+    next."""
+    return [text(key, "sv", **params), f"({text(key, 'en', **params)})"]
+
+
+def _item(title: str, said: str, **params: object) -> str:
+    """A line of the checklist: its title in Swedish (and English, where it differs), what
+    to do."""
+    sv, en = text(title, "sv", **params), text(title, "en", **params)
+    return f"- [ ] **{sv}**{'' if en == sv else f' ({en})'}: {said}"
+
+
+def _parameter_heading() -> str:
+    return f"{text('review.parameter', 'sv')} | {_sv_en('review.value')}"
+
+
 def _coverage_item(coverage: ReviewMarks | None) -> str:
     if coverage is None:
-        return (
-            f"- [ ] **Täckning** (coverage): ingen `{COVERAGE_FILE}` kopierades; redovisa det "
-            "nya beslutets meningar (`fourules coverage`). (None copied: account for the new "
-            "decision's sentences.)"
-        )
-    rewritten = (
-        " Filen skrevs om utan sina kommentarer. (The file was written anew, without its comments.)"
-        if coverage.rewritten
-        else ""
-    )
-    return (
-        f"- [ ] **Täckning** (coverage): `{COVERAGE_FILE}` redovisar det gamla beslutets "
-        f"meningar; alla {coverage.entries} poster är märkta `review: true` och är att granska "
-        "tills du har bekräftat var och en mot det nya beslutets text och tagit bort märket "
-        f"(`fourules coverage`). (It accounts for the old decision's sentences; all "
-        f"{coverage.entries} entries are marked `review: true` and are to review until you "
-        "have confirmed each against the new text and removed the flag.)" + rewritten
-    )
+        return _item("review.coverage", _sv_en("review.coverage.none", file=COVERAGE_FILE))
+    said = _sv_en("review.coverage.marked", file=COVERAGE_FILE, count=coverage.entries)
+    if coverage.rewritten:
+        said += " " + _sv_en("review.coverage.rewritten")
+    return _item("review.coverage", said)
 
 
 def _sources(policy: Policy) -> list[Source]:
@@ -372,15 +398,11 @@ def _sources(policy: Policy) -> list[Source]:
 def _value(parameter: Parameter) -> str:
     value = parameter.value
     if value is None:
-        return "inte angivet (not stated)"
+        return _sv_en("review.value.not_stated")
     if isinstance(value, int) and parameter.unit == "SEK":
         return format_sek(value)
     if parameter.unit == "years":
-        return f"{value} år (years)"
+        return f"{value} {_sv_en('review.value.years')}"
     if isinstance(value, int) and parameter.unit in ("days", "months"):
         return f"{duration_text(value, parameter.unit, 'sv')} ({duration_text(value, parameter.unit, 'en')})"
-    return f"**{value}** (datum, date)"
-
-
-def _criterion_type(kind: str) -> str:
-    return "obligatoriskt, mandatory" if kind == "mandatory" else "prioriterat, priority"
+    return f"**{value}** ({_pair('review.value.date')})"
