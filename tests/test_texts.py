@@ -174,6 +174,8 @@ def test_a_command_reads_its_catalogue_kept_not_its_yaml() -> None:
     )
     application = '{"id": "x", "kind": "project", "title": "t", "applicants": ["Farsta"], '
     application += '"requested_sek": 800000}'
+    # Kept as bytecode is, which PYTHONDONTWRITEBYTECODE turns off (dev.py test turns it on).
+    kept_as_bytecode = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     runs = [
         subprocess.run(
             [sys.executable, "-c", probe],
@@ -181,7 +183,7 @@ def test_a_command_reads_its_catalogue_kept_not_its_yaml() -> None:
             capture_output=True,
             text=True,
             check=True,
-            env={**os.environ, "PYTHONPATH": str(SRC.parent)},
+            env={**kept_as_bytecode, "PYTHONPATH": str(SRC.parent)},
         )
         for _ in range(2)
     ]
@@ -209,6 +211,11 @@ def test_a_kept_catalogue_is_the_yaml_and_a_changed_yaml_is_read_anew(
         (tmp_path / f"{lang}.yaml").write_text(source, "utf-8")
     kept = tmp_path / "__pycache__"
     try:
+        # Not kept where Python writes no bytecode (PYTHONDONTWRITEBYTECODE), kept where it does.
+        monkeypatch.setattr(sys, "dont_write_bytecode", True)
+        _fresh(monkeypatch, tmp_path, kept)
+        assert catalogue("sv") and not kept.exists()
+        monkeypatch.setattr(sys, "dont_write_bytecode", False)
         _fresh(monkeypatch, tmp_path, kept)
         from_yaml = catalogue("sv")
         assert from_yaml == {str(k): str(v) for k, v in yaml.safe_load(shipped["sv"]).items()}

@@ -90,10 +90,11 @@ def catalogue(lang: Lang) -> dict[str, str]:
 
 _KEPT = FOLDER / "__pycache__"
 """Where a catalogue read is kept, beside the package's bytecode and as Python keeps that:
-named by the hash of the YAML it was read from, written when the folder may be written,
-else not kept (and read from the YAML each time). Reading a catalogue kept so takes 0.4 ms,
-against 7-15 ms from its YAML (libyaml): what every command that shows words paid at its
-start (`benchmarks/bench_cold_start.py`, `fourules round`)."""
+named by the hash of the YAML it was read from, written when the folder may be written and
+Python writes bytecode (not under PYTHONDONTWRITEBYTECODE), else not kept (and read from
+the YAML each time). Both catalogues kept so are read, hash checks included, in 0.6-1.2
+ms, against 7-15 ms a catalogue from its YAML (libyaml): what every command that shows
+words paid at its start (`benchmarks/bench_cold_start.py`)."""
 
 
 def _kept(lang: Lang, source: bytes) -> Path:
@@ -113,7 +114,10 @@ def _read_kept(path: Path) -> dict[str, str] | None:
 
 def _keep(path: Path, read: dict[str, str]) -> None:
     """Keep the catalogue read (atomically: a process reading it meanwhile sees the whole
-    file or none), and drop the language's older ones."""
+    file or none), and drop the language's older ones. Not where Python writes no
+    bytecode (PYTHONDONTWRITEBYTECODE)."""
+    if sys.dont_write_bytecode:
+        return
     try:
         path.parent.mkdir(exist_ok=True)
         for older in path.parent.glob(f"{path.name.split('.')[0]}.*.marshal"):
