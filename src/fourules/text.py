@@ -46,10 +46,10 @@ def day_text(day: date, lang: Lang) -> str:
 
 DURATION_UNITS = ("days", "months")
 """Units of a duration ("inom två månader"): a whole number of days or months, each in words
-in the catalogue (`unit.<unit>.one`, `.many`). `years` is not one of them: it counts project
+in the catalogue (`fact.unit.<unit>`, and `fact.unit.<unit>.one` for one). `years` is not one of them: it counts project
 years (a limit such as "1-3 år"), not a length of time."""
 
 
 def duration_text(value: int, unit: str, lang: Lang) -> str:
     """A duration in words of the language: '1 månad', '2 månader', '14 days'."""
-    return f"{value} {text(f'unit.{unit}.one' if value == 1 else f'unit.{unit}.many', lang)}"
+    return f"{value} {text(f'fact.unit.{unit}.one' if value == 1 else f'fact.unit.{unit}', lang)}"

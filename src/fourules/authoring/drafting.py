@@ -398,11 +398,11 @@ def _sources(policy: Policy) -> list[Source]:
 def _value(parameter: Parameter) -> str:
     value = parameter.value
     if value is None:
-        return _sv_en("review.value.not_stated")
+        return _sv_en("column.not_stated")
     if isinstance(value, int) and parameter.unit == "SEK":
         return format_sek(value)
     if parameter.unit == "years":
-        return f"{value} {_sv_en('review.value.years')}"
+        return f"{value} {_sv_en('fact.unit.years')}"
     if isinstance(value, int) and parameter.unit in ("days", "months"):
         return f"{duration_text(value, parameter.unit, 'sv')} ({duration_text(value, parameter.unit, 'en')})"
-    return f"**{value}** ({_pair('review.value.date')})"
+    return f"**{value}** ({_pair('fact_type.date')})"
