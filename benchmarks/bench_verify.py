@@ -26,7 +26,7 @@ read, hash and chain ≤ 100 µs a record; verify ≤ 3 × the evaluations it re
 adds at most the evaluations' own cost (write ≤ 1 × evaluate). With --cli, also a fresh
 `fourules verify --format json` of the signed log (start-up and output included; peak
 memory); with --dask, the Dask example on a local cluster of two workers. The logs are
-written to --folder (default: a temporary folder), about 12 kB a record each.
+written to --folder (default: a temporary folder), about 4 kB a record each.
 
 What the script itself holds (the applications, their evaluations to write) is frozen out
 of the collector's walks (`gc.freeze`) before the first clock: a process that verifies or

@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import multiprocessing
+import re
 import stat
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -20,7 +23,7 @@ from fourules import Evaluator, get_plugin_manager
 from fourules.cli.main import app as cli
 from fourules.decision_log.keys import load_private_key
 from fourules.decision_log.log import Checkpointing, DecisionLog
-from fourules.decision_log.records import chained, record_hash
+from fourules.decision_log.records import chained, keyed_sources, record_hash
 from fourules.evaluation.default_policies import builtin_policy_dir
 from fourules.output.canonical import plain
 from fourules.server import create_app
@@ -155,7 +158,7 @@ def forge_consistently(records: list[dict[str, Any]], index: int) -> None:
     record = records[index]
     record["input"]["requested_sek"] = 1
     result = EVALUATOR.evaluate(record["input"], record["policy"]["id"], lang=record["lang"])
-    record["result"] = plain(result)
+    record["result"] = keyed_sources(plain(result))[0]  # each source by its key, as held
 
 
 def test_a_forged_record_with_every_later_hash_recomputed_is_caught_by_the_checkpoint(
@@ -226,6 +229,157 @@ def test_a_log_cut_before_a_published_checkpoint_is_tampered(
     (claim,) = [e for e in entries if e["file"] == str(published)]
     assert claim["verdict"] == "tampered" and "cut before it" in claim["detail"]
     assert set(verdicts(entries)) == {"reproduces"}  # what is left is intact, but not all there
+
+
+# --- sources, each carried once ---------------------------------------------------------------------
+
+SOURCE_KEY = re.compile(r"^[0-9a-f]{16}$")
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def applications_of(year: str, count: int) -> list[dict[str, Any]]:
+    """`count` applications of the year: its examples over again, each with an id of its own."""
+    examples = json.loads((EXAMPLES / f"applications-{year}.json").read_text("utf-8"))
+    return [
+        {**examples[i % len(examples)], "id": f"{examples[i % len(examples)]['id']}-{i}"}
+        for i in range(count)
+    ]
+
+
+def named_keys(record: dict[str, Any]) -> set[str]:
+    result = record["result"]
+    return {
+        item["source"]
+        for item in (*result["findings"], *result["score_breakdown"])
+        if item.get("source") is not None
+    }
+
+
+def assert_every_source_carried_before_it_is_named(records: list[dict[str, Any]]) -> set[str]:
+    """Each record names its sources by key, each carried by it or a record before it, and
+    each carried source is the one its key is the hash of (RFC 8785). The keys carried."""
+    carried: set[str] = set()
+    for record in records:
+        for key, source in record["sources"].items():
+            assert key == hashlib.sha256(rfc8785.dumps(source)).hexdigest()[:16]
+        carried |= set(record["sources"])
+        named = named_keys(record)
+        assert named and all(SOURCE_KEY.match(k) for k in named)
+        assert named <= carried
+    return carried
+
+
+def test_a_log_carries_each_source_once_and_its_records_name_them_by_key(tmp_path: Path) -> None:
+    """Two batches of both years' applications: each source is carried once in the file, by
+    the first record that names it, and the sources carried are those of the evaluations."""
+    path = tmp_path / "decisions.jsonl"
+    apps = [(a, "2018") for a in applications_of("2018", 30)]
+    apps += [(a, "2024") for a in applications_of("2024", 30)]
+    evaluations = [(app, EVALUATOR.evaluate(app, year)) for app, year in apps]
+    log = DecisionLog(path)
+    log.append(evaluations[:25])
+    log.append(evaluations[25:])
+    log.close()
+    records = lines(path)
+    carried = assert_every_source_carried_before_it_is_named(records)
+    assert sum(len(r["sources"]) for r in records) == len(carried)  # each once
+    expected = {}
+    for _, evaluation in evaluations:
+        expected |= keyed_sources(plain(evaluation))[1]
+    assert {k: r["sources"][k] for r in records for k in r["sources"]} == expected
+    assert len(path.read_bytes()) / len(records) < 6000  # a whole source in each: some 12 kB
+    code, entries, _ = verify(str(path))
+    assert code == 0 and set(verdicts(entries)) == {"reproduces"}
+
+
+def test_a_second_writer_carries_again_what_it_cannot_know_the_file_holds(tmp_path: Path) -> None:
+    """Two writers of one file (as two processes): each carries what it has not written
+    itself; every record's sources are found, and the log verifies."""
+    path = tmp_path / "decisions.jsonl"
+    first, second = DecisionLog(path), DecisionLog(path)
+    for app in applications_of("2018", 6):
+        for log in (first, second):
+            log.append([(app, EVALUATOR.evaluate(app, "2018"))])
+    records = lines(path)
+    assert_every_source_carried_before_it_is_named(records)
+    assert records[0]["sources"] and records[1]["sources"] == records[0]["sources"]
+    for written_by_one in (records[0::2], records[1::2]):
+        carried = [key for record in written_by_one for key in record["sources"]]
+        assert len(carried) == len(set(carried))  # each writer carries each source once
+    code, entries, _ = verify(str(path))
+    assert code == 0 and set(verdicts(entries)) == {"reproduces"}
+
+
+def test_a_log_started_anew_in_the_same_place_carries_its_sources_again(tmp_path: Path) -> None:
+    """A writer whose file was moved away (rotated) or cut short carries every source again
+    in the new one."""
+    path = tmp_path / "decisions.jsonl"
+    log = DecisionLog(path)
+    log.append([(APP, EVALUATOR.evaluate(APP, "2018"))])
+    path.rename(tmp_path / "rotated.jsonl")
+    log.append([(APP, EVALUATOR.evaluate(APP, "2018"))])
+    assert lines(path)[0]["sources"]
+    path.write_text("")
+    log.append([(APP, EVALUATOR.evaluate(APP, "2018"))])
+    assert lines(path)[0]["sources"]
+    assert verify(str(path))[0] == 0
+
+
+def test_a_record_whose_sources_went_with_a_removed_record_is_tampered(log: Path) -> None:
+    """The first record, which carried the sources, removed and every hash recomputed: the
+    chain holds, and the records that name what it carried say it is gone."""
+    records = lines(log)
+    gone = set(records[0]["sources"])
+    rewrite(log, rechain(records[1:]))
+    code, entries, _ = verify(str(log))
+    assert code == 1
+    for entry, record in zip(entries, records[1:], strict=True):
+        if named_keys(record) & gone - set().union(*(r["sources"] for r in records[1:])):
+            assert entry["verdict"] == "tampered"
+            assert "names sources no record up to it in this file carries" in entry["detail"]
+    assert entries[0]["verdict"] == "tampered"
+
+
+def test_a_carried_source_changed_does_not_reproduce(log: Path) -> None:
+    """A quote changed where the source is carried, every hash recomputed: the record that
+    carries it does not reproduce, and says the sources differ."""
+    records = lines(log)
+    key = next(iter(records[0]["sources"]))
+    records[0]["sources"][key]["quote"] = "Alla ansökningar beviljas."
+    rewrite(log, rechain(records))
+    code, entries, _ = verify(str(log))
+    assert code == 1
+    assert entries[0]["verdict"] == "engine_changed" and "sources" in entries[0]["detail"]
+    assert set(verdicts(entries)[1:]) == {"reproduces"}
+
+
+def test_a_record_that_holds_its_sources_in_place_verifies_as_before(tmp_path: Path) -> None:
+    """A log written before records carried their sources (each finding's source in place,
+    no `sources` member) reads, hashes and reproduces as it always did."""
+    path = tmp_path / "decisions.jsonl"
+    values, prev = [], None
+    for app in applications_of("2018", 3):
+        evaluation = EVALUATOR.evaluate(app, "2018")
+        record = {
+            "decision_id": str(len(values)),
+            "time": "2025-03-01T09:30:00+00:00",
+            "fourules": "0.1.0",
+            "policy": plain(evaluation.policy),
+            "lang": "sv",
+            "input": app,
+            "result": plain(evaluation),
+        }
+        values.append(chained(record, prev))
+        prev = values[-1]["hash"]
+    rewrite(path, values)
+    code, entries, _ = verify(str(path))
+    assert code == 0 and set(verdicts(entries)) == {"reproduces"}
+    values[1]["result"]["findings"][0]["source"]["quote"] = "Alla ansökningar beviljas."
+    rewrite(path, rechain(values))
+    code, entries, _ = verify(str(path))
+    assert verdicts(entries) == ["reproduces", "engine_changed", "reproduces"]
 
 
 # --- lines that are not records -----------------------------------------------------------------------

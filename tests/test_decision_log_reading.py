@@ -28,6 +28,7 @@ from fourules.decision_log.records import (
     Record,
     RecordWriter,
     Unreadable,
+    keyed_sources,
     linked_line,
     new_record,
     read_line,
@@ -40,6 +41,29 @@ from tests.test_canonical_json import TRICKY, texts, values
 from tests.years import EVALUATOR, POLICIES, YEARS
 
 SAFE = 2**53 - 1
+
+
+def held(evaluation: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The result as a record holds it, each source named by its key (the first 16 hex digits
+    of the SHA-256 of its RFC 8785 form, here by the `rfc8785` package), and those sources."""
+    result, sources = plain(evaluation), {}
+    for name in ("findings", "score_breakdown"):
+        items = []
+        for item in result[name]:
+            if item.get("source") is not None:
+                key = hashlib.sha256(rfc8785.dumps(item["source"])).hexdigest()[:16]
+                sources[key] = item["source"]
+                item = {**item, "source": key}
+            items.append(item)
+        result[name] = items
+    return result, sources
+
+
+def whole_record(record: dict[str, Any], evaluation: Any) -> dict[str, Any]:
+    """A record `new_record` makes, every member a plain value: on its own, it carries every
+    source its result names."""
+    result, sources = held(evaluation)
+    return {**record, "policy": plain(evaluation.policy), "result": result, "sources": sources}
 # What a record holds besides its own fields: JSON as fourules reads it (no whole floats,
 # which it reads as integers; no number beyond ±(2^53 − 1), which no record can hold).
 content = st.recursive(
@@ -291,7 +315,8 @@ def test_a_record_is_written_with_its_recurring_findings_written_once_as_rfc8785
     hash RFC 8785's."""
     for app, evaluation in evaluations * 2:  # the second time, every part as written before
         record = new_record("d", "2026-03-01T09:30:00+00:00", "0.1.0", app, evaluation)
-        whole = {**record, "policy": plain(evaluation.policy), "result": plain(evaluation)}
+        whole = whole_record(record, evaluation)
+        assert keyed_sources(plain(evaluation)) == held(evaluation)
         digest, line = linked_line(record, "cHJldg==")
         assert (digest, line) == linked_line(whole, "cHJldg==")
         assert digest == rfc8785_hash({**whole, "prev": "cHJldg=="})
@@ -324,7 +349,7 @@ def test_the_log_s_writer_writes_a_record_as_its_plain_canonical_form(data: st.D
             continue
         digest, pieces = writer.record(decision_id, given, evaluation).linked(prev)
         assert (digest, b"".join(pieces)) == expected
-        whole = {**record, "policy": plain(evaluation.policy), "result": plain(evaluation)}
+        whole = whole_record(record, evaluation)
         assert expected[1] == (
             rfc8785.dumps({**whole, "prev": prev})[:-1] + f',"hash":"{digest}"}}\n'.encode()
         )
@@ -343,7 +368,7 @@ def test_a_result_is_written_as_rfc8785_writes_its_json_form(
         for lang in ("sv", "en"):
             evaluation = EVALUATOR.evaluate(app, year, lang=lang)
             result = result_written(evaluation)
-            assert result.text == rfc8785.dumps(plain(evaluation))
+            assert result.text == rfc8785.dumps(held(evaluation)[0])
             read_back = canonical_json_module.written_as_is(json.loads(result.text))
             assert read_back is not None and result.depth == read_back[1]
 
@@ -424,7 +449,7 @@ def test_a_text_that_holds_the_placeholder_of_a_written_part_is_written_all_the_
     app, evaluation = evaluations[0]
     odd = {**app, "title": canonical_json_module._PLACEHOLDER}
     record = {"input": odd, "result": result_written(evaluation)}
-    assert linked_line(record, None) == linked_line({**record, "result": plain(evaluation)}, None)
+    assert linked_line(record, None) == linked_line({**record, "result": held(evaluation)[0]}, None)
 
 
 def test_new_decision_ids_are_random_uuids() -> None:

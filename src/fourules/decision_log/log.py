@@ -91,6 +91,9 @@ class DecisionLog:
         self._lock = threading.Lock()
         self._written: tuple[int, str | None] | None = None
         """The log's size after this process last wrote, and its head then."""
+        self._carried: set[str] = set()
+        """The keys of the sources this process wrote into the log (`records`): a later
+        record names them without carrying them again."""
         self._chain: _Chain | None = None
         self._file: tuple[int, int] | None = None
         self._unsigned = 0
@@ -131,11 +134,12 @@ class DecisionLog:
             end, whole = self._end(fd)
             prev = head = self._head(end)
             lines = [] if whole else [b"\n"]
+            carried = set(self._carried)
             for record in records:
-                prev, line = record.linked(prev)  # refuses before anything is written
+                prev, line = record.linked(prev, carried)  # refuses before anything is written
                 lines.extend(line)
             size = self._write(fd, lines)
-            self._written = (end + size, prev)
+            self._written, self._carried = (end + size, prev), carried
             if self._chain is None and end == 0:
                 # A new log: nothing before these records to check at the first checkpoint
                 # (it read the 1 000 records before it back: writing 20 000 records signed every
@@ -300,11 +304,14 @@ class DecisionLog:
             try:
                 _flock(fd)
                 file = os.fstat(fd)
-                if (file.st_dev, file.st_ino) != self._file or (
-                    self._chain is not None and self._chain.offset > file.st_size
+                if (
+                    (file.st_dev, file.st_ino) != self._file
+                    or (self._chain is not None and self._chain.offset > file.st_size)
+                    or (self._written is not None and self._written[0] > file.st_size)
                 ):
                     # Another file now, or this one cut short: what this process knew is void.
                     self._file, self._written, self._chain = (file.st_dev, file.st_ino), None, None
+                    self._carried = set()
                 yield fd
             finally:
                 os.close(fd)  # releases the lock

@@ -17,6 +17,18 @@ refuses, and gives the bytes to hash. Any other line (laid out otherwise, older,
 is read strictly by `read_json` and its canonical form written anew: the same values,
 refusals and hashes, only slower.
 
+A record names each source its result rests on (a finding's, a score item's) by its key
+(`source_key`: the first 16 hex digits of the SHA-256 of the source's canonical form), and
+carries the sources themselves in its member `sources`, by key: each that no record before
+it in the same file carries, as far as the writer knows (a writer that cannot know, another
+process's, carries it again). A quoted source is about 700 bytes, and the same rules fire for
+most applications: writing each whole into every record made a record 12 kB, this way about
+4 kB, and writing a log 0.77-0.88 × the evaluations it records instead of 1.02-1.14, and
+reading, hashing and chaining it 40 µs a record instead of 77 (bench_verify, 20 000
+records, three runs). Nothing is lost: the file holds every source its records
+name, and `verify` says so of each record (`verification`). A record written before sources
+were carried (no `sources` member) holds each source in place and is read as it always was.
+
 A record of what was tried on the pages, written to the operator's trial log, carries
 `"trial": true` among what is hashed (so it cannot be taken off unseen); a decision's record
 has no such member, so a decision log written before trials were marked reads and hashes
@@ -51,6 +63,7 @@ from fourules.decision_log.canonical_json import (
 from fourules.errors import InputError
 from fourules.evaluation.inputs import MAX_DEPTH, read_json
 from fourules.output.canonical import plain
+from fourules.policy.source import Source
 from fourules.text import LANGS
 from fourules.texts import both
 
@@ -113,19 +126,21 @@ def linked_pieces(record: Mapping[str, Any], prev: str | None) -> tuple[str, lis
 def new_record(
     decision_id: str, time: str, version: str, given: Any, result: Evaluation, trial: bool = False
 ) -> dict[str, Any]:
-    """The record of a decision (of a trial, with `"trial": true`): the input as given, the
-    result, its policy and language; the result and the policy `Written`
-    (`result_written`), ready for `linked_line`. An InputError when the result has no
-    canonical form."""
+    """The record of a decision (of a trial, with `"trial": true`) on its own, carrying every
+    source its result names: the input as given, the result, its policy and language; the
+    result, the policy and the sources `Written` (`result_written`), ready for
+    `linked_line`. An InputError when the result has no canonical form."""
     try:
+        written_result, named = result_and_sources(result)
         record: dict[str, Any] = {
             "decision_id": decision_id,
             "time": time,
             "fourules": version,
-            "policy": Written(*_part_written(result.policy)[1:]),
+            "policy": Written(*_part_written(result.policy)[1:3]),
             "lang": result.lang,
             "input": given if type(given) is dict else plain(given),
-            "result": result_written(result),
+            "result": written_result,
+            "sources": {key: Written(text, 1) for key, text in named},
         }
     except NotCanonical as exc:
         raise InputError(both("decision_log.unhashable", error=exc), "input") from None
@@ -136,11 +151,11 @@ def new_record(
 
 class RecordWriter:
     """The records of one batch (one time, one fourules version; decisions, or trials),
-    each written at once as its line will be but for `prev` (`NewRecord`): the bytes
-    `linked_pieces(new_record(…), prev)` gives (a test holds them so, and to rfc8785's),
-    without the record's dict or a walk over its members. Its members are known and in
-    key order (decision_id, fourules, input, lang, policy, prev, result, time, trial), the
-    batch's own written once, and the result's pieces joined once with what follows it.
+    each written at once as its line will be but for `prev` and the sources it carries
+    (`NewRecord`): the bytes `linked_pieces(new_record(…), prev)` gives (a test holds them
+    so, and to rfc8785's), without the record's dict or a walk over its members. Its members
+    are known and in key order (decision_id, fourules, input, lang, policy, prev, result,
+    sources, time, trial), the batch's own written once, and the result's pieces joined once.
     Writing a record so, not as a dict written member by member: 62.8 -> 55.0 µs (medians
     of 32 rounds of 4 000 generated records, the two ways in turn in one process, on a
     machine where an evaluation took 70-100 µs), about an eighth of writing it."""
@@ -175,12 +190,11 @@ class RecordWriter:
                 )
             )
             texts = [b',"result":']
-            _model_pieces(result, texts)
+            named = _result_pieces(result, texts)[1]
         except (NotCanonical, pydantic_core.PydanticSerializationError) as exc:
             error = exc if isinstance(exc, NotCanonical) else _LONE_SURROGATE
             raise InputError(both("decision_log.unhashable", error=error), "input") from None
-        texts.append(self._end)
-        return NewRecord(before, b"".join(texts))
+        return NewRecord(before, b"".join(texts), self._end, named)
 
 
 _LONE_SURROGATE = NotCanonical("text with a lone surrogate, which UTF-8 cannot carry")
@@ -188,77 +202,179 @@ _LONE_SURROGATE = NotCanonical("text with a lone surrogate, which UTF-8 cannot c
 
 @dataclass(frozen=True, slots=True)
 class NewRecord:
-    """A record written but for `prev`: its canonical form up to `prev`'s value, and after
-    it up to the closing brace."""
+    """A record written but for `prev` and the sources it carries: its canonical form up to
+    `prev`'s value, its result (with its key), the rest up to the closing brace, and the
+    sources its result names."""
 
     before: bytes
-    after: bytes
+    result: bytes
+    end: bytes
+    named: tuple[tuple[str, bytes], ...]
 
-    def linked(self, prev: str | None) -> tuple[str, list[bytes]]:
+    def linked(self, prev: str | None, carried: set[str] | None = None) -> tuple[str, list[bytes]]:
         """`linked_pieces` of the record: its hash after `prev`, and its line in pieces (the
-        result's not copied again)."""
+        result's not copied again). It carries each source it names that is not among
+        `carried`, the keys of those the file holds before it (which it adds to); with no
+        `carried`, every one (a record on its own)."""
         try:
             link = self.before + (b"null" if prev is None else to_json(prev))
         except pydantic_core.PydanticSerializationError:
             error = _LONE_SURROGATE
             raise InputError(both("decision_log.unhashable", error=error), "input") from None
+        rest = _sources_member(self.named, carried) + self.end
         hashing = hashlib.sha256(link)
-        hashing.update(self.after)
+        hashing.update(self.result)
+        hashing.update(rest)
         hashing.update(b"}")
         digest = base64.b64encode(hashing.digest()).decode("ascii")
-        return digest, [link, self.after, b',"hash":"' + digest.encode("ascii") + b'"}\n']
+        return digest, [link, self.result, rest + b',"hash":"' + digest.encode("ascii") + b'"}\n']
+
+
+def _sources_member(named: tuple[tuple[str, bytes], ...], carried: set[str] | None) -> bytes:
+    """The member `sources` of a record that names `named`, where the file holds `carried`."""
+    if carried is None:
+        new = list(named)
+    else:
+        new = [(key, text) for key, text in named if key not in carried]
+        carried.update(key for key, _ in new)
+    if not new:
+        return b',"sources":{}'
+    # `named` is in key order; a key is hex digits, whose code points order it as UTF-16 does.
+    return b',"sources":{' + b",".join(b'"%s":%s' % (k.encode(), t) for k, t in new) + b"}"
+
+
+def source_key(text: bytes) -> str:
+    """A source's key in a log: the first 16 hex digits of the SHA-256 of its canonical form
+    (`text`)."""
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def sources_named(result: Evaluation) -> tuple[tuple[str, bytes], ...]:
+    """The sources a result names (its findings', its score items'), each once, in key
+    order: (key, canonical form)."""
+    return _result_pieces(result, [])[1]
+
+
+def keyed_sources(result: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A result's JSON form as a record holds it, each source named by its key, and those
+    sources by key. A `NotCanonical` when a source has no canonical form."""
+    sources: dict[str, Any] = {}
+
+    def keyed(items: Any) -> Any:
+        if not isinstance(items, list):
+            return items
+        out = []
+        for item in items:
+            source = item.get("source") if isinstance(item, dict) else None
+            if isinstance(source, dict):
+                key = source_key(canonical_json(source))
+                sources[key] = source
+                item = {**item, "source": key}
+            out.append(item)
+        return out
+
+    form = dict(result)
+    for name in ("findings", "score_breakdown"):
+        if name in form:
+            form[name] = keyed(form[name])
+    return form, sources
 
 
 def result_written(result: Evaluation) -> Written:
-    """The result in its canonical form, `Written`, field by field in key order: each
-    finding, score item, applicant, source and its policy written once, the first time it
-    is met, and put in as it is (`_SEEN`). The bytes of `canonical_json(plain(result))` (a
-    test holds them to those and to rfc8785's), without dumping the result or walking it:
+    """The result in its canonical form as a record holds it, each source named by its key
+    (`keyed_sources`), `Written`, field by field in key order: each finding, score item,
+    applicant, source and its policy written once, the first time it is met, and put in as
+    it is (`_SEEN`). The bytes of `canonical_json(keyed_sources(plain(result))[0])` (a test
+    holds them to those and to rfc8785's), without dumping the result or walking it:
     with the record's members written one by one and hashed in pieces (`linked_pieces`), a
     record written in 47-62 -> 29-32 µs (bench_verify, 20 000 records, medians of 3, two
     runs). A `NotCanonical` when it has no canonical form (a lone surrogate), which says
     why."""
-    return _model_written(result)
+    return result_and_sources(result)[0]
 
 
-_SEEN: dict[int, tuple[object, bytes, int]] = {}
-"""The parts of results written, by identity, each as (the part, its text, its depth): the
-evaluator hands out the same finding, score item and applicant object for the same one
-(its memos), and a finding the same source object as every other finding of its rule, so
-most parts are found here by one look-up. Each entry keeps its part alive, so no id can
-stand for another object while it is there. Bounded: past `_KEPT` parts it starts afresh."""
+def result_and_sources(result: Evaluation) -> tuple[Written, tuple[tuple[str, bytes], ...]]:
+    """`result_written`, and the sources it names (`sources_named`)."""
+    texts: list[bytes] = []
+    depth, named = _result_pieces(result, texts)
+    return Written(b"".join(texts), depth), named
+
+
+def _result_pieces(
+    result: Evaluation, texts: list[bytes]
+) -> tuple[int, tuple[tuple[str, bytes], ...]]:
+    """The result's canonical form in pieces added to `texts` (`_model_pieces`); the
+    sources it names, each once, in key order, as (key, canonical form). Its parts' entries
+    in `_SEEN` give the keys of the sources in them, gathered while they are put in (a
+    walk over its findings and score items after writing them cost 4.6 µs a record, a
+    fifth of an evaluation); the same keys in the same order give the same sources
+    (`_NAMED`): 20 000 generated records name 4 sets of sources. Its depth too."""
+    keys: list[str] = []
+    depth = _model_pieces(result, texts, keys)
+    met = tuple(keys)
+    named = _NAMED.get(met)
+    if named is None:
+        named = tuple(sorted({key: _SOURCE_TEXTS[key] for key in met}.items()))
+        if len(_NAMED) >= _KEPT:
+            _NAMED.clear()
+        _NAMED[met] = named
+    return depth, named
+
+
+_SEEN: dict[int, tuple[object, bytes, int, tuple[str, ...]]] = {}
+"""The parts of results written, by identity, each as (the part, its text, its depth, the
+keys of the sources it names): the evaluator hands out the same finding, score item and
+applicant object for the same one (its memos), and a finding the same source object as
+every other finding of its rule, so most parts are found here by one look-up. Each entry
+keeps its part alive, so no id can stand for another object while it is there. Bounded:
+past `_KEPT` parts it starts afresh."""
 _KEPT = 16384
-"""Parts `_SEEN` keeps, some 760 bytes of text each (at most about 12 MB): 20 000 generated
-records have 9 800 different parts, and with 8 192 kept, writing them took 27.7 µs a
-record and verifying them 57.1, with 16 384 24.8 and 53.5 (medians of 3)."""
+"""Parts `_SEEN` keeps, some 175 bytes of text each, a source by its key (at most about 3
+MB): 20 000 generated records have 9 800 different parts, and with 8 192 kept, writing
+them took 27.7 µs a record and verifying them 57.1, with 16 384 24.8 and 53.5 (medians of
+3, when each part held its source whole)."""
+_SOURCE_TEXTS: dict[str, bytes] = {}
+"""The canonical form of each source met, by key."""
+_NAMED: dict[tuple[str, ...], tuple[tuple[str, bytes], ...]] = {}
+"""The sources a result names (`_result_pieces`), by the keys met writing it."""
 
 
-def _part_written(part: BaseModel) -> tuple[object, bytes, int]:
-    """A model within a result, written once (`_SEEN`)."""
+def _part_written(part: BaseModel) -> tuple[object, bytes, int, tuple[str, ...]]:
+    """A model within a result, written once (`_SEEN`); a source, by its key."""
     seen = _SEEN.get(id(part))
     if seen is not None:
         return seen
-    known = _model_written(part)
+    keys: list[str] = []
+    if isinstance(part, Source):
+        source = _model_written(part, keys).text
+        key = source_key(source)
+        _SOURCE_TEXTS[key] = source
+        text, depth, keys = b'"' + key.encode("ascii") + b'"', 0, [key]
+    else:
+        known = _model_written(part, keys)
+        text, depth = known.text, known.depth
     if len(_SEEN) >= _KEPT:
         _SEEN.clear()
-    entry = _SEEN[id(part)] = (part, known.text, known.depth)
+        _SOURCE_TEXTS.clear()
+        _NAMED.clear()
+    entry = _SEEN[id(part)] = (part, text, depth, tuple(keys))
     return entry
 
 
-def _model_written(model: BaseModel) -> Written:
+def _model_written(model: BaseModel, keys: list[str] | None = None) -> Written:
     """A model's JSON form (`model_dump(mode="json")`) in its canonical form (`_model_pieces`),
     joined once."""
     texts: list[bytes] = []
-    depth = _model_pieces(model, texts)
+    depth = _model_pieces(model, texts, [] if keys is None else keys)
     return Written(b"".join(texts), depth)
 
 
-def _model_pieces(model: BaseModel, texts: list[bytes]) -> int:
+def _model_pieces(model: BaseModel, texts: list[bytes], keys: list[str]) -> int:
     """A model's JSON form (`model_dump(mode="json")`) in its canonical form, in pieces added
     to `texts` (none copied): its fields in key order, each written here (a text, a whole
-    number or nothing at once), the texts of a list's items put in as they are; a model
-    whose fields are not all written as they are (computed, excluded or extra fields)
-    dumped and then written. Its depth."""
+    number or nothing at once), the texts of a list's items put in as they are, a source by
+    its key (added to `keys`); a model whose fields are not all written as they are
+    (computed, excluded or extra fields) dumped and then written. Its depth."""
     members = _MEMBERS.get(type(model))
     if members is None:
         members = _members(type(model))
@@ -277,7 +393,7 @@ def _model_pieces(model: BaseModel, texts: list[bytes]) -> int:
             if kind is str:
                 add(to_json(value))
             elif kind is list:
-                level = _list_pieces(value, texts)
+                level = _list_pieces(value, texts, keys)
                 if level > depth:
                     depth = level
             elif value is None:
@@ -286,7 +402,8 @@ def _model_pieces(model: BaseModel, texts: list[bytes]) -> int:
                 add(str(value).encode("ascii"))
             else:
                 try:
-                    _, text, level = _value_written(value)
+                    _, text, level, named = _value_written(value)
+                    keys.extend(named)
                 except _Unusual:  # of a type JSON writes otherwise: as pydantic writes it
                     part = written(model.model_dump(mode="json", include={name})[name])
                     text, level = part.text, part.depth
@@ -328,9 +445,11 @@ def _members(model: type[BaseModel]) -> tuple[tuple[str, bytes], ...]:
     return members
 
 
-def _list_pieces(value: list[Any], texts: list[bytes]) -> int:
-    """The list's text in pieces added to `texts` (none copied); its depth."""
+def _list_pieces(value: list[Any], texts: list[bytes], keys: list[str]) -> int:
+    """The list's text in pieces added to `texts` (none copied), the keys of the sources
+    its items name to `keys`; its depth."""
     add = texts.append
+    named = keys.extend
     add(b"[")
     depth = 0
     for item in value:
@@ -340,6 +459,7 @@ def _list_pieces(value: list[Any], texts: list[bytes]) -> int:
             seen = _value_written(item)
         add(seen[1])
         add(b",")
+        named(seen[3])
         if seen[2] > depth:
             depth = seen[2]
     if value:
@@ -349,22 +469,23 @@ def _list_pieces(value: list[Any], texts: list[bytes]) -> int:
     return depth + 1
 
 
-def _value_written(value: Any) -> tuple[object, bytes, int]:
+def _value_written(value: Any) -> tuple[object, bytes, int, tuple[str, ...]]:
     """A value within a result in its canonical form, as `_SEEN` holds a part: (the value,
-    its text, its depth). A model, a list, or a text, number, true, false or null;
-    `_Unusual` for any other."""
+    its text, its depth, the keys of the sources it names). A model, a list, or a text,
+    number, true, false or null; `_Unusual` for any other."""
     kind = type(value)
     if kind is list:
         texts: list[bytes] = []
-        depth = _list_pieces(value, texts)
-        return value, b"".join(texts), depth
+        keys: list[str] = []
+        depth = _list_pieces(value, texts, keys)
+        return value, b"".join(texts), depth, tuple(keys)
     if kind in _MODELS or (kind not in _SCALARS and isinstance(value, BaseModel)):
         _MODELS.add(kind)
         return _part_written(value)
     scalar = scalar_written(value)
     if scalar is None:
         raise _Unusual
-    return value, scalar, 0
+    return value, scalar, 0, ()
 
 
 _MODELS: set[type] = set()
@@ -416,6 +537,26 @@ class Record:
         result = self.data["result"]
         found = result.get("application_id") if isinstance(result, dict) else None
         return found if isinstance(found, str) else None
+
+    @property
+    def carries_sources(self) -> bool:
+        """Whether its result names its sources by key (written with a `sources` member)."""
+        return "sources" in self.data
+
+    @property
+    def source_keys(self) -> tuple[str, ...]:
+        """The keys of the sources its result names (none in a record that holds them in place)."""
+        result = self.data["result"]
+        if not self.carries_sources or not isinstance(result, dict):
+            return ()
+        named = {
+            item["source"]
+            for name in ("findings", "score_breakdown")
+            if isinstance(result.get(name), list)
+            for item in result[name]
+            if isinstance(item, dict) and isinstance(item.get("source"), str)
+        }
+        return tuple(sorted(named))
 
     def computed(self) -> str | None:
         """Its hash computed again, or None when its content has no canonical form."""
@@ -520,7 +661,7 @@ class RecordLine:
     members: dict[str, Any]
     """The members before the result."""
     raw: bytes
-    """The line as read (not copied without its newline: it is some 12 kB)."""
+    """The line as read (not copied without its newline: it is some 4 kB)."""
     end: int
     """Where the line ends, before its newline."""
     result_at: int
@@ -658,6 +799,9 @@ def record_problem(data: Any) -> str | None:
         return "hash is not text"
     if data.get("prev") is not None and not isinstance(data["prev"], str):
         return "prev is neither text nor null"
+    sources = data.get("sources", {})
+    if not (isinstance(sources, dict) and all(isinstance(s, dict) for s in sources.values())):
+        return "sources is an object of sources by key"
     if "trial" in data and data["trial"] is not True:
         # A decision has no `trial` member: `false` or anything else would leave it unclear.
         return "trial is true when given (a decision has no trial member)"

@@ -9,6 +9,11 @@ needs nothing from other lines, so it runs by partitions as well as in order
 own hash, its link to the record before it, each checkpoint's size and head hash against the
 records, and published checkpoints against a prefix of the logs given.
 
+A record that names its sources by key (`records`) is checked on its own as any, the sources
+it carries against those its evaluation again names; `assemble` then checks that each source
+it names is carried by it or by a record before it in the file (else it is `tampered`: a
+record that carried it was removed, or the file was cut at its start).
+
 Per record the verdict is `reproduces`, `policy_changed`, `engine_changed`, `policy_missing`,
 `input_rejected`, or `tampered` (its own hash, the chain, or a checkpoint does not hold); a
 line cut off is `incomplete`; a checkpoint `holds` or is `tampered`. Its protection says what
@@ -30,16 +35,17 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from fourules.decision_log.canonical_json import NotCanonical, Written
+from fourules.decision_log.canonical_json import NotCanonical, Written, canonical_json
 from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id, read_note
 from fourules.decision_log.records import (
     CheckpointLine,
     Record,
     RecordLine,
+    keyed_sources,
     read_but_result,
     read_line,
     record_problem,
-    result_written,
+    result_and_sources,
     with_result,
 )
 from fourules.errors import InputError, Place, UnknownPolicyError
@@ -112,17 +118,17 @@ class LineCheck:
     """Whether the line ends with a newline (only a file's last line may not)."""
     cut_checkpoint: bool = False
     """An unreadable line that began as a checkpoint: cut off while it was written."""
-
-
-_BLOCK = 1 << 20
+    named: tuple[str, ...] | None = None
+    """A record's: the keys of the sources its result names; None for a record that holds
+    its sources in place (written before records carried them)."""
+    carried: tuple[str, ...] = ()
+    """A record's: the keys of the sources it carries."""
 
 
 def read_log(path: Path) -> Iterator[tuple[int, bytes]]:
     """The log's numbered lines, blank ones left out; a missing file is an InputError."""
     try:
-        # A record is some 12 kB: read in large blocks, a line costs a tenth of what it does
-        # through the default buffer of 8 kB.
-        with open(path, "rb", buffering=_BLOCK) as f:
+        with open(path, "rb") as f:
             for number, raw in enumerate(f, start=1):
                 if not raw.isspace():
                     yield number, raw
@@ -148,8 +154,9 @@ def check_line(
 
 
 _AT_ONCE = 64
-"""Lines `check_lines` takes each step for at once: verifying 20 000 records, 78 µs a
-record one by one, 65 by 16, 64 by 64, 68 by 256, 74 by 1 024 (medians of 3)."""
+"""Lines `check_lines` takes each step for at once: verifying 20 000 records (of 4 kB, each
+source carried once), 75 µs a record one by one, 64 by 16, 62 by 64, 66 by 256 (medians
+of 3; with every source in every record, 12 kB: 78, 65, 64, 68)."""
 
 
 def check_lines(
@@ -158,8 +165,8 @@ def check_lines(
     """`check_line` of each numbered line of `file`, in order. `_AT_ONCE` lines at a time,
     each step for all of them in turn (read, evaluate again, write the results anew,
     compare): between two evaluations nothing else passes through the processor's caches,
-    which a line's 12 kB had filled (an evaluation in verify took 31-33 µs where alone it
-    takes 23; `_AT_ONCE` has the figures)."""
+    which reading, writing and comparing a line's kilobytes had filled (an evaluation in
+    verify took 31-33 µs where alone it takes 23; `_AT_ONCE` has the figures)."""
     batch: list[tuple[int, bytes]] = []
     for line in lines:
         batch.append(line)
@@ -204,15 +211,23 @@ def _evaluated_again(read: RecordLine | None, evaluator: Evaluator) -> Again | N
         return None
 
 
-def _written_again(again: Again | None) -> Written | None:
+WrittenAgain = tuple[Written, tuple[tuple[str, bytes], ...]]
+"""A result evaluated again, written as a record holds it, and the sources it names."""
+
+
+def _written_again(again: Again | None) -> WrittenAgain | None:
     try:
-        return None if again is None else result_written(again[1])
+        return None if again is None else result_and_sources(again[1])
     except NotCanonical:
         return None
 
 
 def _reproduced(
-    number: int, read: RecordLine | None, again: Again | None, result: Written | None, whole: bool
+    number: int,
+    read: RecordLine | None,
+    again: Again | None,
+    written: WrittenAgain | None,
+    whole: bool,
 ) -> LineCheck | None:
     """A record whose line is in canonical form and whose result the evaluation gives
     again word for word: checked without reading or comparing its result, the line being
@@ -221,13 +236,21 @@ def _reproduced(
     a line's check is the same either way (the bytes being equal, the values are), this
     way only faster: with `check_lines`, a record verified in 140-148 -> 58-61 µs
     (bench_verify, 20 000 records, medians of 3, two runs)."""
-    if read is None or again is None or result is None:
+    if read is None or again is None or written is None:
         return None
+    result, sources = written
     matched = with_result(read, result)
     if matched is None or record_problem(matched[0]):
         return None
     data, computed = matched
     current, evaluation = again
+    named: tuple[str, ...] | None = None
+    carried = data.get("sources")
+    if carried is not None:
+        texts = dict(sources)
+        if any(texts.get(key) != canonical_json(source) for key, source in carried.items()):
+            return None  # a source it carries is not the one evaluating again names
+        named = _interned(tuple(texts))
     policy = read.members["policy"]
     verdict, detail = _verdict(current, policy["id"], policy["sha256"], same=True)
     return LineCheck(
@@ -243,7 +266,20 @@ def _reproduced(
         prev=data["prev"] if type(data.get("prev")) is str else None,
         computed=computed,
         whole=whole,
+        named=named,
+        carried=tuple(carried) if carried else (),
     )
+
+
+_KEYS_NAMED: dict[tuple[str, ...], tuple[str, ...]] = {}
+"""The keys records name, each tuple kept once: most records of a log name one of a few
+sets of sources, and every record's check is kept until the log is assembled."""
+
+
+def _interned(named: tuple[str, ...]) -> tuple[str, ...]:
+    if len(_KEYS_NAMED) >= 16384:
+        _KEYS_NAMED.clear()
+    return _KEYS_NAMED.setdefault(named, named)
 
 
 def _check_in_full(
@@ -273,6 +309,8 @@ def _check_in_full(
         prev=line.prev,
         computed=line.computed() if line.protected else None,
         whole=whole,
+        named=_interned(line.source_keys) if line.carries_sources else None,
+        carried=tuple(line.data.get("sources", ())),
     )
 
 
@@ -301,6 +339,13 @@ def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
         )
     except InputError as exc:
         return "input_rejected", exc.text("en")
+    if record.carries_sources:
+        # Named by key, as the record holds them; each source it carries, as evaluating names it.
+        again, sources = keyed_sources(again)
+        carried = record.data["sources"]
+        if any(sources.get(key) != source for key, source in carried.items()):
+            again["sources"] = sources
+            recorded = {**recorded, "sources": carried} if isinstance(recorded, dict) else recorded
     same = again == recorded
     if same or current.ref.sha256 != recorded_hash:
         return _verdict(current, policy_id, recorded_hash, same=same)
@@ -405,6 +450,7 @@ def _walk(file: str, checks: Sequence[LineCheck]) -> _Log:
     log = _Log(file, checks)
     expected: str | None = None
     chain_began = False
+    carried: set[str] = set()
     for check in checks:
         if check.kind == "checkpoint":
             log.position[check.line] = len(log.records)
@@ -412,6 +458,15 @@ def _walk(file: str, checks: Sequence[LineCheck]) -> _Log:
             continue
         index = len(log.records)
         log.records.append(check)
+        if check.named is not None:
+            carried.update(check.carried)
+            if not carried.issuperset(check.named):
+                missing = ", ".join(k for k in check.named if k not in carried)
+                log.blamed(
+                    index,
+                    f"it names sources no record up to it in this file carries ({missing}): a "
+                    "record before it was removed, or the file cut at its start",
+                )
         if not check.protected:
             if chain_began:
                 log.blamed(
