@@ -20,7 +20,7 @@ and the checkpoints' head hashes (`assemble`) is cheap and runs here, in order.
 `evaluate` reads its file here and sends the lines to the workers. `verify` only cuts each
 log into pieces of --partition lines here (offsets and line numbers); each worker reads its
 pieces from the file itself, so the logs must be at the same path on every worker (a shared
-file system) — a log of 100 000 records is about 1 GB. Each worker builds its own evaluator
+file system) — a log of 100 000 records is about 0.4 GB. Each worker builds its own evaluator
 on first use (`fourules.default_evaluator`).
 """
 

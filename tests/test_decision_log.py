@@ -233,7 +233,7 @@ def test_a_log_cut_before_a_published_checkpoint_is_tampered(
 
 # --- sources, each carried once ---------------------------------------------------------------------
 
-SOURCE_KEY = re.compile(r"^[0-9a-f]{16}$")
+SOURCE_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -263,7 +263,7 @@ def assert_every_source_carried_before_it_is_named(records: list[dict[str, Any]]
     carried: set[str] = set()
     for record in records:
         for key, source in record["sources"].items():
-            assert key == hashlib.sha256(rfc8785.dumps(source)).hexdigest()[:16]
+            assert key == hashlib.sha256(rfc8785.dumps(source)).hexdigest()[:32]
         carried |= set(record["sources"])
         named = named_keys(record)
         assert named and all(SOURCE_KEY.match(k) for k in named)
@@ -342,17 +342,70 @@ def test_a_record_whose_sources_went_with_a_removed_record_is_tampered(log: Path
     assert entries[0]["verdict"] == "tampered"
 
 
-def test_a_carried_source_changed_does_not_reproduce(log: Path) -> None:
-    """A quote changed where the source is carried, every hash recomputed: the record that
-    carries it does not reproduce, and says the sources differ."""
+@pytest.mark.parametrize("where", ["first", "appended"])
+def test_a_carried_source_changed_is_tampered_and_so_is_every_record_that_names_it(
+    log: Path, where: str
+) -> None:
+    """A quote changed where the source is carried (in the record that first carried it, or
+    in a record appended to carry it again), every hash recomputed: the record that carries
+    it is tampered (no writer carries a source under another key), and every record that
+    names it and finds it nowhere else before it says so."""
     records = lines(log)
     key = next(iter(records[0]["sources"]))
-    records[0]["sources"][key]["quote"] = "Alla ansökningar beviljas."
+    forged = {**records[0]["sources"][key], "quote": "Alla ansökningar beviljas."}
+    if where == "first":
+        records[0]["sources"][key] = forged
+        carrier, namers = 0, [i for i, r in enumerate(records) if key in named_keys(r)]
+    else:
+        records.append({**records[-1], "decision_id": "added", "sources": {key: forged}})
+        carrier, namers = len(records) - 1, []
     rewrite(log, rechain(records))
     code, entries, _ = verify(str(log))
     assert code == 1
-    assert entries[0]["verdict"] == "engine_changed" and "sources" in entries[0]["detail"]
-    assert set(verdicts(entries)[1:]) == {"reproduces"}
+    assert entries[carrier]["verdict"] == "tampered"
+    assert (
+        "not what their keys name" in entries[carrier]["detail"]
+        and key in entries[carrier]["detail"]
+    )
+    for i in namers[1:] if namers and namers[0] == carrier else namers:
+        assert entries[i]["verdict"] == "tampered" and key in entries[i]["detail"]
+    others = [e["verdict"] for i, e in enumerate(entries) if i != carrier and i not in namers]
+    assert set(others) <= {"reproduces"}
+
+
+def test_a_writer_carries_its_sources_again_in_a_file_cut_and_grown_again(tmp_path: Path) -> None:
+    """A log cut to nothing under a writer (a rotation that copies and truncates) and grown
+    past where it wrote by another: the writer tells the file no longer holds what it wrote
+    and carries its sources again."""
+    path = tmp_path / "decisions.jsonl"
+    mine, other = DecisionLog(path), DecisionLog(path)
+    app = applications_of("2018", 1)[0]
+    mine.append([(app, EVALUATOR.evaluate(app, "2018"))])
+    path.write_bytes(b"")
+    other.append([(a, EVALUATOR.evaluate(a, "2018")) for a in applications_of("2018", 3)])
+    mine.append([(app, EVALUATOR.evaluate(app, "2018"))])
+    records = lines(path)
+    assert records[-1]["sources"]
+    assert_every_source_carried_before_it_is_named(records)
+    assert verify(str(path))[0] == 0
+
+
+def test_sources_are_carried_whatever_the_writer_s_memory_of_parts_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's memory of parts written (`records._SEEN`, `_NAMED`) kept to a few, so it
+    starts afresh between and within results: every source still carried, the log verifies."""
+    from fourules.decision_log import records as written
+
+    monkeypatch.setattr(written, "_KEPT", 3)
+    path = tmp_path / "decisions.jsonl"
+    log = DecisionLog(path)
+    for year in ("2018", "2024"):
+        fresh = Evaluator(get_plugin_manager(load_entry_points=False))  # new parts each year
+        log.append([(a, fresh.evaluate(a, year)) for a in applications_of(year, 6)])
+    assert_every_source_carried_before_it_is_named(lines(path))
+    code, entries, _ = verify(str(path))
+    assert code == 0 and set(verdicts(entries)) == {"reproduces"}
 
 
 def test_a_record_that_holds_its_sources_in_place_verifies_as_before(tmp_path: Path) -> None:

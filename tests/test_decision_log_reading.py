@@ -32,7 +32,7 @@ from fourules.decision_log.records import (
     linked_line,
     new_record,
     read_line,
-    result_written,
+    result_and_sources,
 )
 from fourules.errors import InputError
 from fourules.output.canonical import plain
@@ -44,14 +44,14 @@ SAFE = 2**53 - 1
 
 
 def held(evaluation: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The result as a record holds it, each source named by its key (the first 16 hex digits
+    """The result as a record holds it, each source named by its key (the first 32 hex digits
     of the SHA-256 of its RFC 8785 form, here by the `rfc8785` package), and those sources."""
     result, sources = plain(evaluation), {}
     for name in ("findings", "score_breakdown"):
         items = []
         for item in result[name]:
             if item.get("source") is not None:
-                key = hashlib.sha256(rfc8785.dumps(item["source"])).hexdigest()[:16]
+                key = hashlib.sha256(rfc8785.dumps(item["source"])).hexdigest()[:32]
                 sources[key] = item["source"]
                 item = {**item, "source": key}
             items.append(item)
@@ -64,6 +64,8 @@ def whole_record(record: dict[str, Any], evaluation: Any) -> dict[str, Any]:
     source its result names."""
     result, sources = held(evaluation)
     return {**record, "policy": plain(evaluation.policy), "result": result, "sources": sources}
+
+
 # What a record holds besides its own fields: JSON as fourules reads it (no whole floats,
 # which it reads as integers; no number beyond ±(2^53 − 1), which no record can hold).
 content = st.recursive(
@@ -367,7 +369,7 @@ def test_a_result_is_written_as_rfc8785_writes_its_json_form(
     for app in data.draw(st.lists(applications(POLICIES[year]), min_size=3, max_size=8)):
         for lang in ("sv", "en"):
             evaluation = EVALUATOR.evaluate(app, year, lang=lang)
-            result = result_written(evaluation)
+            result = result_and_sources(evaluation)[0]
             assert result.text == rfc8785.dumps(held(evaluation)[0])
             read_back = canonical_json_module.written_as_is(json.loads(result.text))
             assert read_back is not None and result.depth == read_back[1]
@@ -448,7 +450,7 @@ def test_a_text_that_holds_the_placeholder_of_a_written_part_is_written_all_the_
 ) -> None:
     app, evaluation = evaluations[0]
     odd = {**app, "title": canonical_json_module._PLACEHOLDER}
-    record = {"input": odd, "result": result_written(evaluation)}
+    record = {"input": odd, "result": result_and_sources(evaluation)[0]}
     assert linked_line(record, None) == linked_line({**record, "result": held(evaluation)[0]}, None)
 
 

@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 _CHUNK = 1 << 16
 _PIECES_AT_ONCE = 512
 """Lines given to one write (the system takes at most 1024)."""
+_TAIL = 64
+"""Bytes of what it last wrote a writer keeps, to know the file still holds it: a record's
+line ends with its own hash, a checkpoint's with its signature."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class DecisionLog:
         self._lock = threading.Lock()
         self._written: tuple[int, str | None] | None = None
         """The log's size after this process last wrote, and its head then."""
+        self._tail = b""
+        """The last bytes this process wrote, which end the log at `_written`'s size while it
+        is the file this process wrote (`_locked`)."""
         self._carried: set[str] = set()
         """The keys of the sources this process wrote into the log (`records`): a later
         record names them without carrying them again."""
@@ -140,6 +146,7 @@ class DecisionLog:
                 lines.extend(line)
             size = self._write(fd, lines)
             self._written, self._carried = (end + size, prev), carried
+            self._tail = lines[-1][-_TAIL:]
             if self._chain is None and end == 0:
                 # A new log: nothing before these records to check at the first checkpoint
                 # (it read the 1 000 records before it back: writing 20 000 records signed every
@@ -207,6 +214,7 @@ class DecisionLog:
         self._write(fd, [data])
         self._chain = replace(chain, offset=end + len(data), origin=origin)
         self._written = (end + len(data), chain.head)
+        self._tail = data[-_TAIL:]
         self._signed_end = end + len(data)
         self._unsigned = 0
         return signed
@@ -307,14 +315,28 @@ class DecisionLog:
                 if (
                     (file.st_dev, file.st_ino) != self._file
                     or (self._chain is not None and self._chain.offset > file.st_size)
-                    or (self._written is not None and self._written[0] > file.st_size)
+                    or (self._written is not None and not self._ends_as_written(file.st_size))
                 ):
-                    # Another file now, or this one cut short: what this process knew is void.
+                    # Another file now, or this one cut short (and perhaps grown again since):
+                    # what this process knew is void.
                     self._file, self._written, self._chain = (file.st_dev, file.st_ino), None, None
                     self._carried = set()
                 yield fd
             finally:
                 os.close(fd)  # releases the lock
+
+    def _ends_as_written(self, size: int) -> bool:
+        """Whether the file, now `size` bytes, still holds what this process last wrote where
+        it wrote it: read again only when someone else has written since."""
+        assert self._written is not None
+        end = self._written[0]
+        if size == end:
+            return True
+        if size < end:
+            return False
+        with self._reading() as f:
+            f.seek(end - len(self._tail))
+            return f.read(len(self._tail)) == self._tail
 
     @contextmanager
     def _reading(self) -> Iterator[IO[bytes]]:

@@ -18,7 +18,7 @@ is read strictly by `read_json` and its canonical form written anew: the same va
 refusals and hashes, only slower.
 
 A record names each source its result rests on (a finding's, a score item's) by its key
-(`source_key`: the first 16 hex digits of the SHA-256 of the source's canonical form), and
+(`source_key`: the first 32 hex digits of the SHA-256 of the source's canonical form), and
 carries the sources themselves in its member `sources`, by key: each that no record before
 it in the same file carries, as far as the writer knows (a writer that cannot know, another
 process's, carries it again). A quoted source is about 700 bytes, and the same rules fire for
@@ -69,6 +69,10 @@ from fourules.texts import both
 
 if TYPE_CHECKING:
     from fourules.evaluation.results import Evaluation, PolicyRef
+
+
+Named = tuple[tuple[str, bytes], ...]
+"""Sources a result or a part of it names, each as (key, canonical form)."""
 
 
 class UnhashableRecord(ValueError):
@@ -128,7 +132,7 @@ def new_record(
 ) -> dict[str, Any]:
     """The record of a decision (of a trial, with `"trial": true`) on its own, carrying every
     source its result names: the input as given, the result, its policy and language; the
-    result, the policy and the sources `Written` (`result_written`), ready for
+    result, the policy and the sources `Written` (`result_and_sources`), ready for
     `linked_line`. An InputError when the result has no canonical form."""
     try:
         written_result, named = result_and_sources(result)
@@ -209,7 +213,7 @@ class NewRecord:
     before: bytes
     result: bytes
     end: bytes
-    named: tuple[tuple[str, bytes], ...]
+    named: Named
 
     def linked(self, prev: str | None, carried: set[str] | None = None) -> tuple[str, list[bytes]]:
         """`linked_pieces` of the record: its hash after `prev`, and its line in pieces (the
@@ -230,7 +234,7 @@ class NewRecord:
         return digest, [link, self.result, rest + b',"hash":"' + digest.encode("ascii") + b'"}\n']
 
 
-def _sources_member(named: tuple[tuple[str, bytes], ...], carried: set[str] | None) -> bytes:
+def _sources_member(named: Named, carried: set[str] | None) -> bytes:
     """The member `sources` of a record that names `named`, where the file holds `carried`."""
     if carried is None:
         new = list(named)
@@ -244,20 +248,18 @@ def _sources_member(named: tuple[tuple[str, bytes], ...], carried: set[str] | No
 
 
 def source_key(text: bytes) -> str:
-    """A source's key in a log: the first 16 hex digits of the SHA-256 of its canonical form
-    (`text`)."""
-    return hashlib.sha256(text).hexdigest()[:16]
-
-
-def sources_named(result: Evaluation) -> tuple[tuple[str, bytes], ...]:
-    """The sources a result names (its findings', its score items'), each once, in key
-    order: (key, canonical form)."""
-    return _result_pieces(result, [])[1]
+    """A source's key in a log: the first 32 hex digits (128 bits) of the SHA-256 of its
+    canonical form (`text`). So many, not the 16 of a document's keys: a writer takes a key
+    it has carried for the source it names, and a verified log vouches for that, so two
+    sources of one key must be out of reach (2^64 tries, where 16 digits take 2^32)."""
+    return hashlib.sha256(text).hexdigest()[:32]
 
 
 def keyed_sources(result: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """A result's JSON form as a record holds it, each source named by its key, and those
-    sources by key. A `NotCanonical` when a source has no canonical form."""
+    sources by key: its findings' and score items' (where an evaluation holds its sources,
+    and the only sources `result_and_sources` meets). A `NotCanonical` when a source has no
+    canonical form."""
     sources: dict[str, Any] = {}
 
     def keyed(items: Any) -> Any:
@@ -280,7 +282,7 @@ def keyed_sources(result: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
     return form, sources
 
 
-def result_written(result: Evaluation) -> Written:
+def result_and_sources(result: Evaluation) -> tuple[Written, Named]:
     """The result in its canonical form as a record holds it, each source named by its key
     (`keyed_sources`), `Written`, field by field in key order: each finding, score item,
     applicant, source and its policy written once, the first time it is met, and put in as
@@ -288,42 +290,35 @@ def result_written(result: Evaluation) -> Written:
     holds them to those and to rfc8785's), without dumping the result or walking it:
     with the record's members written one by one and hashed in pieces (`linked_pieces`), a
     record written in 47-62 -> 29-32 µs (bench_verify, 20 000 records, medians of 3, two
-    runs). A `NotCanonical` when it has no canonical form (a lone surrogate), which says
-    why."""
-    return result_and_sources(result)[0]
-
-
-def result_and_sources(result: Evaluation) -> tuple[Written, tuple[tuple[str, bytes], ...]]:
-    """`result_written`, and the sources it names (`sources_named`)."""
+    runs). With it, the sources it names, each once, in key order: (key, canonical form).
+    A `NotCanonical` when it has no canonical form (a lone surrogate), which says why."""
     texts: list[bytes] = []
     depth, named = _result_pieces(result, texts)
     return Written(b"".join(texts), depth), named
 
 
-def _result_pieces(
-    result: Evaluation, texts: list[bytes]
-) -> tuple[int, tuple[tuple[str, bytes], ...]]:
+def _result_pieces(result: Evaluation, texts: list[bytes]) -> tuple[int, Named]:
     """The result's canonical form in pieces added to `texts` (`_model_pieces`); the
     sources it names, each once, in key order, as (key, canonical form). Its parts' entries
-    in `_SEEN` give the keys of the sources in them, gathered while they are put in (a
-    walk over its findings and score items after writing them cost 4.6 µs a record, a
-    fifth of an evaluation); the same keys in the same order give the same sources
-    (`_NAMED`): 20 000 generated records name 4 sets of sources. Its depth too."""
-    keys: list[str] = []
-    depth = _model_pieces(result, texts, keys)
-    met = tuple(keys)
+    in `_SEEN` give the sources in them, gathered while they are put in (a walk over its
+    findings and score items after writing them cost 4.6 µs a record, a fifth of an
+    evaluation); the same sources met in the same order give the same answer (`_NAMED`):
+    20 000 generated records name 4 sets of sources. Its depth too."""
+    sources: list[tuple[str, bytes]] = []
+    depth = _model_pieces(result, texts, sources)
+    met = tuple(sources)
     named = _NAMED.get(met)
     if named is None:
-        named = tuple(sorted({key: _SOURCE_TEXTS[key] for key in met}.items()))
+        named = tuple(sorted(dict(met).items()))
         if len(_NAMED) >= _KEPT:
             _NAMED.clear()
         _NAMED[met] = named
     return depth, named
 
 
-_SEEN: dict[int, tuple[object, bytes, int, tuple[str, ...]]] = {}
+_SEEN: dict[int, tuple[object, bytes, int, Named]] = {}
 """The parts of results written, by identity, each as (the part, its text, its depth, the
-keys of the sources it names): the evaluator hands out the same finding, score item and
+sources it names): the evaluator hands out the same finding, score item and
 applicant object for the same one (its memos), and a finding the same source object as
 every other finding of its rule, so most parts are found here by one look-up. Each entry
 keeps its part alive, so no id can stand for another object while it is there. Bounded:
@@ -333,47 +328,44 @@ _KEPT = 16384
 MB): 20 000 generated records have 9 800 different parts, and with 8 192 kept, writing
 them took 27.7 µs a record and verifying them 57.1, with 16 384 24.8 and 53.5 (medians of
 3, when each part held its source whole)."""
-_SOURCE_TEXTS: dict[str, bytes] = {}
-"""The canonical form of each source met, by key."""
-_NAMED: dict[tuple[str, ...], tuple[tuple[str, bytes], ...]] = {}
-"""The sources a result names (`_result_pieces`), by the keys met writing it."""
+_NAMED: dict[Named, Named] = {}
+"""The sources a result names (`_result_pieces`), by those met writing it, in that order;
+bounded as `_SEEN` is. Each entry is whole in itself: clearing either cache (or another
+thread clearing it meanwhile) costs a look-up again, never a wrong or missing source."""
 
 
-def _part_written(part: BaseModel) -> tuple[object, bytes, int, tuple[str, ...]]:
+def _part_written(part: BaseModel) -> tuple[object, bytes, int, Named]:
     """A model within a result, written once (`_SEEN`); a source, by its key."""
     seen = _SEEN.get(id(part))
     if seen is not None:
         return seen
-    keys: list[str] = []
+    named: list[tuple[str, bytes]] = []
     if isinstance(part, Source):
-        source = _model_written(part, keys).text
+        source = _model_written(part, named).text
         key = source_key(source)
-        _SOURCE_TEXTS[key] = source
-        text, depth, keys = b'"' + key.encode("ascii") + b'"', 0, [key]
+        text, depth, named = b'"' + key.encode("ascii") + b'"', 0, [(key, source)]
     else:
-        known = _model_written(part, keys)
+        known = _model_written(part, named)
         text, depth = known.text, known.depth
     if len(_SEEN) >= _KEPT:
         _SEEN.clear()
-        _SOURCE_TEXTS.clear()
-        _NAMED.clear()
-    entry = _SEEN[id(part)] = (part, text, depth, tuple(keys))
+    entry = _SEEN[id(part)] = (part, text, depth, tuple(named))
     return entry
 
 
-def _model_written(model: BaseModel, keys: list[str] | None = None) -> Written:
+def _model_written(model: BaseModel, named: list[tuple[str, bytes]] | None = None) -> Written:
     """A model's JSON form (`model_dump(mode="json")`) in its canonical form (`_model_pieces`),
     joined once."""
     texts: list[bytes] = []
-    depth = _model_pieces(model, texts, [] if keys is None else keys)
+    depth = _model_pieces(model, texts, [] if named is None else named)
     return Written(b"".join(texts), depth)
 
 
-def _model_pieces(model: BaseModel, texts: list[bytes], keys: list[str]) -> int:
+def _model_pieces(model: BaseModel, texts: list[bytes], named: list[tuple[str, bytes]]) -> int:
     """A model's JSON form (`model_dump(mode="json")`) in its canonical form, in pieces added
     to `texts` (none copied): its fields in key order, each written here (a text, a whole
     number or nothing at once), the texts of a list's items put in as they are, a source by
-    its key (added to `keys`); a model whose fields are not all written as they are
+    its key (and added to `named`); a model whose fields are not all written as they are
     (computed, excluded or extra fields) dumped and then written. Its depth."""
     members = _MEMBERS.get(type(model))
     if members is None:
@@ -393,7 +385,7 @@ def _model_pieces(model: BaseModel, texts: list[bytes], keys: list[str]) -> int:
             if kind is str:
                 add(to_json(value))
             elif kind is list:
-                level = _list_pieces(value, texts, keys)
+                level = _list_pieces(value, texts, named)
                 if level > depth:
                     depth = level
             elif value is None:
@@ -402,8 +394,8 @@ def _model_pieces(model: BaseModel, texts: list[bytes], keys: list[str]) -> int:
                 add(str(value).encode("ascii"))
             else:
                 try:
-                    _, text, level, named = _value_written(value)
-                    keys.extend(named)
+                    _, text, level, sources = _value_written(value)
+                    named.extend(sources)
                 except _Unusual:  # of a type JSON writes otherwise: as pydantic writes it
                     part = written(model.model_dump(mode="json", include={name})[name])
                     text, level = part.text, part.depth
@@ -445,11 +437,11 @@ def _members(model: type[BaseModel]) -> tuple[tuple[str, bytes], ...]:
     return members
 
 
-def _list_pieces(value: list[Any], texts: list[bytes], keys: list[str]) -> int:
-    """The list's text in pieces added to `texts` (none copied), the keys of the sources
-    its items name to `keys`; its depth."""
+def _list_pieces(value: list[Any], texts: list[bytes], named: list[tuple[str, bytes]]) -> int:
+    """The list's text in pieces added to `texts` (none copied), the sources its items name
+    to `named`; its depth."""
     add = texts.append
-    named = keys.extend
+    names = named.extend
     add(b"[")
     depth = 0
     for item in value:
@@ -459,7 +451,7 @@ def _list_pieces(value: list[Any], texts: list[bytes], keys: list[str]) -> int:
             seen = _value_written(item)
         add(seen[1])
         add(b",")
-        named(seen[3])
+        names(seen[3])
         if seen[2] > depth:
             depth = seen[2]
     if value:
@@ -469,16 +461,16 @@ def _list_pieces(value: list[Any], texts: list[bytes], keys: list[str]) -> int:
     return depth + 1
 
 
-def _value_written(value: Any) -> tuple[object, bytes, int, tuple[str, ...]]:
+def _value_written(value: Any) -> tuple[object, bytes, int, Named]:
     """A value within a result in its canonical form, as `_SEEN` holds a part: (the value,
-    its text, its depth, the keys of the sources it names). A model, a list, or a text,
-    number, true, false or null; `_Unusual` for any other."""
+    its text, its depth, the sources it names). A model, a list, or a text, number, true,
+    false or null; `_Unusual` for any other."""
     kind = type(value)
     if kind is list:
         texts: list[bytes] = []
-        keys: list[str] = []
-        depth = _list_pieces(value, texts, keys)
-        return value, b"".join(texts), depth, tuple(keys)
+        named: list[tuple[str, bytes]] = []
+        depth = _list_pieces(value, texts, named)
+        return value, b"".join(texts), depth, tuple(named)
     if kind in _MODELS or (kind not in _SCALARS and isinstance(value, BaseModel)):
         _MODELS.add(kind)
         return _part_written(value)

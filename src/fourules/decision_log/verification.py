@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,6 +39,7 @@ from fourules.decision_log.canonical_json import NotCanonical, Written, canonica
 from fourules.decision_log.checkpoints import Checkpoint, SignedNote, key_id, read_note
 from fourules.decision_log.records import (
     CheckpointLine,
+    Named,
     Record,
     RecordLine,
     keyed_sources,
@@ -46,6 +47,7 @@ from fourules.decision_log.records import (
     read_line,
     record_problem,
     result_and_sources,
+    source_key,
     with_result,
 )
 from fourules.errors import InputError, Place, UnknownPolicyError
@@ -211,7 +213,7 @@ def _evaluated_again(read: RecordLine | None, evaluator: Evaluator) -> Again | N
         return None
 
 
-WrittenAgain = tuple[Written, tuple[tuple[str, bytes], ...]]
+WrittenAgain = tuple[Written, Named]
 """A result evaluated again, written as a record holds it, and the sources it names."""
 
 
@@ -289,13 +291,24 @@ def _check_in_full(
     line = read_line(raw)
     if isinstance(line, CheckpointLine):
         return _checkpoint_check(number, line.note, key, where, whole)
+    verdict: Verdict
     if not isinstance(line, Record):
-        verdict: Verdict = "incomplete" if line.cut_off else "input_rejected"
+        verdict = "incomplete" if line.cut_off else "input_rejected"
         began = line.cut_off and raw.lstrip().startswith(b'{"checkpoint"')
         return LineCheck(
             number, "unreadable", verdict, line.reason, whole=whole, cut_checkpoint=began
         )
-    verdict, detail = _reevaluate(line, evaluator)
+    carried = line.data.get("sources", {})
+    forged = sorted(k for k, source in carried.items() if not _is_keyed(k, source))
+    if forged:
+        # No writer carries a source under another key: it was changed after it was written.
+        # Records that name it find it nowhere (it is not counted carried) and say so.
+        verdict, detail = (
+            "tampered",
+            f"it carries sources that are not what their keys name ({', '.join(forged)})",
+        )
+    else:
+        verdict, detail = _reevaluate(line, evaluator)
     return LineCheck(
         number,
         "record",
@@ -310,8 +323,16 @@ def _check_in_full(
         computed=line.computed() if line.protected else None,
         whole=whole,
         named=_interned(line.source_keys) if line.carries_sources else None,
-        carried=tuple(line.data.get("sources", ())),
+        carried=tuple(k for k in carried if k not in forged),
     )
+
+
+def _is_keyed(key: str, source: object) -> bool:
+    """Whether the source carried under `key` is the one the key names (`source_key`)."""
+    try:
+        return source_key(canonical_json(source)) == key
+    except NotCanonical:
+        return False
 
 
 def _verdict(
@@ -339,14 +360,13 @@ def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
         )
     except InputError as exc:
         return "input_rejected", exc.text("en")
+    # A record that carries its sources names each by key, and carries those that evaluating
+    # again names (each checked against its key before).
+    sources: dict[str, Any] = {}
     if record.carries_sources:
-        # Named by key, as the record holds them; each source it carries, as evaluating names it.
         again, sources = keyed_sources(again)
-        carried = record.data["sources"]
-        if any(sources.get(key) != source for key, source in carried.items()):
-            again["sources"] = sources
-            recorded = {**recorded, "sources": carried} if isinstance(recorded, dict) else recorded
-    same = again == recorded
+    unnamed = [k for k in record.data.get("sources", {}) if k not in sources]
+    same = again == recorded and not unnamed
     if same or current.ref.sha256 != recorded_hash:
         return _verdict(current, policy_id, recorded_hash, same=same)
     fields = sorted(
@@ -354,6 +374,8 @@ def _reevaluate(record: Record, evaluator: Evaluator) -> tuple[Verdict, str]:
         for k in set(again) | set(recorded if isinstance(recorded, dict) else {})
         if not isinstance(recorded, dict) or again.get(k) != recorded.get(k)
     )
+    if unnamed:  # carried, yet not among what it names
+        fields.append("sources")
     return "engine_changed", f"same policy, different result in: {', '.join(fields)}"
 
 
@@ -652,7 +674,9 @@ def _entries(
             else "chained"
         )
         blame = log.blame.get(index)
-        detail = "; ".join(blame) if blame else check.detail
+        # A record found tampered on its own keeps saying why, before what the file adds.
+        said = [check.detail] if check.verdict == "tampered" else []
+        detail = "; ".join(said + blame) if blame else check.detail
         yield built(
             Verification,
             {
