@@ -73,6 +73,8 @@ if TYPE_CHECKING:
 
 Named = tuple[tuple[str, bytes], ...]
 """Sources a result or a part of it names, each as (key, canonical form)."""
+SOURCE_LISTS = ("findings", "score_breakdown")
+"""The lists of a result whose items name a source: where an evaluation holds its sources."""
 
 
 class UnhashableRecord(ValueError):
@@ -257,8 +259,8 @@ def source_key(text: bytes) -> str:
 
 def keyed_sources(result: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """A result's JSON form as a record holds it, each source named by its key, and those
-    sources by key: its findings' and score items' (where an evaluation holds its sources,
-    and the only sources `result_and_sources` meets). A `NotCanonical` when a source has no
+    sources by key: its findings' and score items' (`SOURCE_LISTS`, the only sources
+    `result_and_sources` meets in an evaluation). A `NotCanonical` when a source has no
     canonical form."""
     sources: dict[str, Any] = {}
 
@@ -276,7 +278,7 @@ def keyed_sources(result: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
         return out
 
     form = dict(result)
-    for name in ("findings", "score_breakdown"):
+    for name in SOURCE_LISTS:
         if name in form:
             form[name] = keyed(form[name])
     return form, sources
@@ -543,7 +545,7 @@ class Record:
             return ()
         named = {
             item["source"]
-            for name in ("findings", "score_breakdown")
+            for name in SOURCE_LISTS
             if isinstance(result.get(name), list)
             for item in result[name]
             if isinstance(item, dict) and isinstance(item.get("source"), str)

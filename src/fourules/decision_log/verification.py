@@ -276,10 +276,12 @@ def _reproduced(
 _KEYS_NAMED: dict[tuple[str, ...], tuple[str, ...]] = {}
 """The keys records name, each tuple kept once: most records of a log name one of a few
 sets of sources, and every record's check is kept until the log is assembled."""
+_KEYS_KEPT = 4096
+"""Sets of keys `_KEYS_NAMED` keeps (20 000 generated records name 4); past it, afresh."""
 
 
 def _interned(named: tuple[str, ...]) -> tuple[str, ...]:
-    if len(_KEYS_NAMED) >= 16384:
+    if len(_KEYS_NAMED) >= _KEYS_KEPT:
         _KEYS_NAMED.clear()
     return _KEYS_NAMED.setdefault(named, named)
 
