@@ -297,6 +297,11 @@ def test_an_allocation_drafted_on_the_page_is_the_cli_draft(client: TestClient) 
     assert _carried(bad.text) == _carried(page) and 'value="2 705 000"' in bad.text
     none = client.post("/rounds/allocate", data={**form, "budget_study_trip": ""})
     assert re.search(r'id="budget-error">ange en total budget', none.text)
+    # A method the form does not offer (a hand-made post) is refused at its field, not read
+    # as the ranked draft.
+    odd = client.post("/rounds/allocate", data={**form, "method": "greedy"})
+    assert odd.status_code == 422 and 'href="#method"' in odd.text
+    assert re.search(r'id="method-error">”greedy” är ingen metod', odd.text)
     download = client.post(
         "/rounds/download", data={**form, "what": "allocation", "format": "json"}
     )

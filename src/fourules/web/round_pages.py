@@ -336,7 +336,8 @@ def allocation_context(ev: Evaluator, form: FormData) -> dict[str, Any]:
         budget=_budget_amount(form, BUDGET),
         budget_project=_budget_amount(form, BUDGET_PROJECT),
         budget_study_trip=_budget_amount(form, BUDGET_STUDY_TRIP),
-        method="optimal" if _field(form, "method") == "optimal" else "ranked",
+        # The form offers the two; anything else posted is the use case's to refuse, at the field.
+        method=_field(form, "method") or "ranked",
         min_share=_share(_field(form, "min_share")),
         compare=bool(form.get("compare")),
     )
