@@ -2,7 +2,7 @@
 """Set up and run fourules on a fresh machine with only Python (3.11, 3.12 or 3.13).
 
     python3 dev.py demo   # set up a virtualenv, then run the main job on the shipped data
-    python3 dev.py test   # set up a virtualenv, then ruff + mypy on src/ and the whole test suite
+    python3 dev.py test   # set up a virtualenv, then ruff (src/, tests/), mypy (src/) and the whole test suite
 
 Each command creates its virtualenv on first use (.venv; .venv-3.13 under Python 3.13) and
 reinstalls only when a pyproject changes. Under 3.13, durable-rules is built from source
@@ -118,7 +118,7 @@ def demo() -> None:
 
 
 def test() -> None:
-    _run(BIN / "ruff", "check", "src")
+    _run(BIN / "ruff", "check", "src", "tests")
     _run(BIN / "mypy", "src")
     given = sys.argv[2:]
     # One worker a core, each taking whole test files (their module fixtures start a server

@@ -392,7 +392,7 @@ def test_a_file_is_removed_from_a_draft_against_its_revision_and_policy_yaml_nev
 ) -> None:
     assert calls.read("2026", "REVIEW.md").data
     before = _log(calls.folder)
-    with pytest.raises(InputError, match="policy.yaml kan inte tas bort") as policy:
+    with pytest.raises(InputError, match=r"policy\.yaml kan inte tas bort") as policy:
         calls.remove("2026", "policy.yaml", ANNA, "Bort", draft)
     assert policy.value.where == "drafts/2026/policy.yaml"
     with pytest.raises(StaleRevision) as stale:
@@ -403,7 +403,7 @@ def test_a_file_is_removed_from_a_draft_against_its_revision_and_policy_yaml_nev
     )
     with pytest.raises(InputError, match="meddelandet är tomt"):
         calls.remove("2026", "REVIEW.md", ANNA, " ", draft)
-    with pytest.raises(InputError, match="ingen årsmapp|ingen fil som en årsmapp"):
+    with pytest.raises(InputError, match=r"ingen årsmapp|ingen fil som en årsmapp"):
         calls.remove("2026", "../policy.yaml", ANNA, "Bort", draft)
     assert _log(calls.folder) == before and calls.read("2026", "policy.yaml").revision == draft
 
@@ -414,7 +414,7 @@ def test_a_file_is_removed_from_a_draft_against_its_revision_and_policy_yaml_nev
     change = calls.history("2026")[0]
     assert change.files == ("drafts/2026/REVIEW.md",)
     assert calls.rules.of("2026", change) is None  # policy.yaml untouched
-    with pytest.raises(InputError, match="ingen REVIEW.md att ta bort"):
+    with pytest.raises(InputError, match=r"ingen REVIEW\.md att ta bort"):
         calls.remove("2026", "REVIEW.md", BO, "Igen", revision)
     # A removed file is saved again as any other.
     calls.write("2026", "REVIEW.md", b"Tillbaka.\n", ANNA, "Tillbaka", revision)

@@ -209,7 +209,7 @@ def test_a_gap_and_an_unused_parameter_are_named(tmp_path: Path) -> None:
         tmp_path,
         (
             '      - status: pass\n        basis: reading\n        message:\n          sv: "Projektår {project_year}',
-            '      - when: {field: project_year, le: 2}\n        status: pass\n        basis: reading\n'
+            "      - when: {field: project_year, le: 2}\n        status: pass\n        basis: reading\n"
             '        message:\n          sv: "Projektår {project_year}',
         ),
     )
@@ -314,7 +314,10 @@ def test_a_norm_classified_descriptive_is_named(tmp_path: Path) -> None:
 
 BILLION_LAUGHS = "\n".join(
     [f"a: &a [{', '.join(['lol'] * 9)}]"]
-    + [f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi")]
+    + [
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
 )
 """Nine lines that stand for 9^9 (387 million) values."""
 

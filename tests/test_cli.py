@@ -239,8 +239,17 @@ def test_a_process_ends_with_its_output_and_decision_log_whole(tmp_path: Path) -
     log = tmp_path / "decisions.jsonl"
     applications = [{**GOOD, "id": f"p{i}"} for i in range(3)]
     done = subprocess.run(
-        [str(script), "evaluate", "-", "--year", "2018", "--format", "json"]
-        + ["--decision-log", str(log)],
+        [
+            str(script),
+            "evaluate",
+            "-",
+            "--year",
+            "2018",
+            "--format",
+            "json",
+            "--decision-log",
+            str(log),
+        ],
         input=json.dumps(applications),
         capture_output=True,
         text=True,

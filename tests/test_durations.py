@@ -334,10 +334,10 @@ def test_a_date_moved_by_months_is_the_calendars(
 
 
 def test_either_date_missing_leaves_the_comparison_false(reporting: Path) -> None:
-    for given in ({"returned": "2025-06-15"}, {"reported": "2026-01-01"}, {}):
+    for dates in ({"returned": "2025-06-15"}, {"reported": "2026-01-01"}, {}):
         result = _run(
             reporting, "evaluate", "-", "--year", "2026", "--format", "json",
-            input=json.dumps({**TRIP, **given}),
+            input=json.dumps({**TRIP, **dates}),
         )  # fmt: skip
         finding = next(
             f for f in json.loads(result.stdout)["findings"] if f["rule"] == "obligation.report"

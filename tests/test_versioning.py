@@ -73,7 +73,7 @@ def test_a_year_published_for_the_first_time_is_1_0_0() -> None:
 
 @pytest.mark.parametrize("bad", ["1.0", "1.0.0-rc1", "v1.0.0", "1..0", ""])
 def test_a_version_is_three_plain_numbers(bad: str) -> None:
-    with pytest.raises(ValueError, match="MAJOR.MINOR.PATCH"):
+    with pytest.raises(ValueError, match=r"MAJOR\.MINOR\.PATCH"):
         parse_version(bad)
 
 

@@ -558,7 +558,17 @@ def test_a_key_unequal_to_itself_is_edited_again_and_again() -> None:
         assert edited == text.replace("a: 1", f"a: {value}")
 
 
-READ_OTHERWISE = ["yes", "No", "ON", "off", "true", "~", "null", ".inf", "<<", "="] + [
+READ_OTHERWISE = [
+    "yes",
+    "No",
+    "ON",
+    "off",
+    "true",
+    "~",
+    "null",
+    ".inf",
+    "<<",
+    "=",
     "1:20",
     "190:20:30.15",
     "1e3",
